@@ -1,0 +1,62 @@
+# The harness: dependency installer, `make test`, `make check`, `make run`, Linux image
+# extraction, and the harness's own self-tests.
+
+.PHONY: all deps test check run clean test-harness linux-image
+
+all: deps $(ALL_TARGETS)
+
+# Installs every missing Debian package; fast when nothing is missing.
+deps:
+	@scripts/install-deps.sh
+
+# Run every registered test part (failures in one do not stop the others), then sum their
+# result files. The last line printed is `N passed, N failed`.
+test: deps
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS) $(LOGS)
+	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || true
+	@$(PYTHON) tools/results.py summary $(RESULTS) $(patsubst test-%,%,$(TEST_PARTS))
+
+check: $(CHECK_TARGETS)
+	@echo "check: ok"
+
+# Boot Trellis interactively on this terminal (Ctrl-A X quits QEMU).
+RUN_INITRAMFS := $(BUILD)/initramfs/run.cpio
+RUN_APPEND ?= console=ttyS0
+run: deps $(KERNEL_IMAGE) $(RUN_INITRAMFS)
+	$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(RUN_INITRAMFS) --append '$(RUN_APPEND)' \
+		--interactive --smp 2 --timeout 0
+
+# The interactive image: Debian's busybox-static with its applet links and a shell as init.
+$(RUN_INITRAMFS): tools/mkinitramfs.py user/run/init | deps
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=user/run/init:0755 \
+		dir:/proc dir:/sys dir:/dev dir:/tmp dir:/root dir:/etc
+
+# Debian's own kernel, uncompressed, so QEMU can boot it through the PVH entry.
+linux-image: $(LINUX_IMAGE)
+$(LINUX_IMAGE): tools/extract-vmlinux.py | deps
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/extract-vmlinux.py "$$(ls /boot/vmlinuz-* | sort -V | tail -n 1)" $@
+
+clean:
+	rm -rf $(BUILD) $(CLEAN_FILES)
+
+# --- the harness's own tests ------------------------------------------------------------------
+# Host checks of the initramfs builder, the KTAP parser and the aggregator, plus one boot of
+# Debian's Linux through the runner with a one-line KTAP init: proves runner, Linux extraction
+# and initramfs builder together on the CI machine.
+TEST_PARTS += test-harness
+HARNESS_CPIO := $(BUILD)/initramfs/harness-linux.cpio
+$(HARNESS_CPIO): tools/mkinitramfs.py tests/harness/linux-init
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=tests/harness/linux-init:0755 dir:/proc dir:/dev
+
+test-harness: $(HARNESS_CPIO) $(LINUX_IMAGE)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(PYTHON) tests/harness/test_tools.py > $(LOGS)/harness-host.log 2>&1; \
+	 rc=$$?; cat $(LOGS)/harness-host.log; \
+	 $(QEMU_RUN) --kernel $(LINUX_IMAGE) --initrd $(HARNESS_CPIO) --timeout 60 \
+		--append 'console=ttyS0 quiet panic=-1' --log $(LOGS)/harness-linux.log >/dev/null; \
+	 qrc=$$?; \
+	 $(KTAP) --part harness --out $(RESULTS)/harness.txt --runner-rc $$qrc \
+		$(LOGS)/harness-host.log $(LOGS)/harness-linux.log
