@@ -31,3 +31,16 @@ LINUX_IMAGE  := $(BUILD)/linux/vmlinux
 
 # Jobs for the test parts (QEMU under TCG is single-threaded: two runs fit two cores).
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+# --- contracts between fragments ----------------------------------------------------------------
+# Compile flags for services (kernel/, examples/). mk/safecheck.mk (the checker's part) owns the
+# real set and overrides this provisional one; mk/kernel.mk compiles service code with it.
+SERVICE_CFLAGS = -target x86_64-unknown-none -ffreestanding -nostdinc -isystem $(shell $(CC) -print-resource-dir)/include \
+	-mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-omit-frame-pointer -O2 -g -Wall -Wextra -Werror \
+	-Iframework/include -Ikernel/include
+
+# The link step that joins services to the pre-linked framework:
+#   $(FW_LINK) OUT.o FRAMEWORK.o SERVICE.o...
+# mk/safecheck.mk replaces this provisional `ld -r` with the checked step (framework symbols
+# outside its export list made local; a service object that needs a non-exported symbol fails).
+FW_LINK = $(LD) -r -o
