@@ -1,0 +1,57 @@
+/*
+ * fw/plain.h — copies of plain-data structs from and to bytes.
+ *
+ * Plain data: integers, enums, and arrays and structs of them — no pointers (a copy from
+ * bytes would forge them) and no padding (a copy to bytes would leak kernel memory). The
+ * safety checker verifies that the type argument of DEFINE_PLAIN is plain data; the macro
+ * itself only ever hands typed pointers to the framework.
+ *
+ *     struct cpio_newc_hdr { char magic[6]; char ino[8]; ... };     // plain data
+ *     DEFINE_PLAIN(cpio_hdr, struct cpio_newc_hdr);
+ *
+ *     struct cpio_newc_hdr h;
+ *     int e = cpio_hdr_from_bytes(&h, image, off);     // 0, or -ERANGE (h untouched)
+ *     e = cpio_hdr_to_bytes(&h, out, off);             // 0, or -ERANGE (nothing written)
+ *     cpio_hdr_read(&cursor, &h);                      // from a bytes_cursor (sticky error)
+ *     struct bytes view = cpio_hdr_as_bytes(&h);       // the object's own bytes
+ *
+ * Untyped frames (issue #4) and user memory (the user-mode issue) add `_from_frame` /
+ * `_from_user` in the same shape, over the same __fw_plain_* core.
+ */
+#ifndef FW_PLAIN_H
+#define FW_PLAIN_H
+
+#include <fw/libbase.h>
+#include <fw/bytes.h>
+
+/* Framework-internal: copy `size` bytes between a slice at `off` and an object. */
+int __fw_plain_from_bytes(void *dst, size_t size, struct bytes b, size_t off);
+int __fw_plain_to_bytes(const void *src, size_t size, struct bytes b, size_t off);
+void __fw_plain_read(struct bytes_cursor *c, void *dst, size_t size);
+struct bytes __fw_plain_as_bytes(void *obj, size_t size);
+
+#define DEFINE_PLAIN(name, T)                                                               \
+	_Static_assert(sizeof(T) > 0, "plain data type " #name);                            \
+	/* name##_from_bytes - copy a T out of `b` at `off`; 0 or -ERANGE (dst untouched). */ \
+	static inline FW_UNUSED int name##_from_bytes(T *dst, struct bytes b, size_t off)   \
+	{                                                                                   \
+		return __fw_plain_from_bytes(dst, sizeof(T), b, off);                       \
+	}                                                                                   \
+	/* name##_to_bytes - copy *src into `b` at `off`; 0 or -ERANGE (nothing written). */ \
+	static inline FW_UNUSED int name##_to_bytes(const T *src, struct bytes b, size_t off) \
+	{                                                                                   \
+		return __fw_plain_to_bytes(src, sizeof(T), b, off);                         \
+	}                                                                                   \
+	/* name##_read - the next sizeof(T) bytes of the cursor into *dst (zeroed if short). */ \
+	static inline FW_UNUSED void name##_read(struct bytes_cursor *c, T *dst)            \
+	{                                                                                   \
+		__fw_plain_read(c, dst, sizeof(T));                                         \
+	}                                                                                   \
+	/* name##_as_bytes - a slice over the object itself (valid while *obj lives). */    \
+	static inline FW_UNUSED struct bytes name##_as_bytes(T *obj)                        \
+	{                                                                                   \
+		return __fw_plain_as_bytes(obj, sizeof(T));                                 \
+	}                                                                                   \
+	_Static_assert(1, #name)
+
+#endif /* FW_PLAIN_H */
