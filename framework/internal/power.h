@@ -23,4 +23,8 @@ __attribute__((noreturn)) void power_exit(u32 code);
 /* power_halt_all - stop this CPU for good (interrupts off, hlt loop). Context: any. */
 __attribute__((noreturn)) void power_halt_all(void);
 
+/* stack_guard_init - set the stack protector's guard (panic/panic.c). Context: early boot,
+ * before any service (stack-protected) code runs. */
+void stack_guard_init(u64 seed);
+
 #endif /* FW_INTERNAL_POWER_H */

@@ -65,11 +65,11 @@ mb2_header:
 mb2_header_end:
 
 /* ---- 32-bit entry code -------------------------------------------------------------------- */
-	.section .boot.text, "ax"
+	.section .boot.entry, "ax"
 	.code32
 
 	.globl pvh_entry
-pvh_entry:
+pvh_entry:                      /* first in .boot.entry: the linker script's __boot_entry */
 	cli
 	cld
 	/* SAFETY: nothing else runs yet; the variables are in .boot.data at physical addresses. */
@@ -81,6 +81,7 @@ pvh_entry:
 	movl %ebx, boot_info_phys_phys
 	jmp common32
 
+	.section .boot.text, "ax"
 	.globl mb2_entry
 mb2_entry:
 	cli

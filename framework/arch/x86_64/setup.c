@@ -82,6 +82,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	boot_magic = magic;
 	boot_info_phys = info_phys;
 	boot_entry_tsc = entry_tsc;
+	stack_guard_init(rdtsc() ^ ((u64)info_phys << 32));
 	serial_init();
 
 	/* SAFETY: linker-defined addresses; arithmetic only. */
