@@ -50,6 +50,21 @@ $(SAFEC_DIR)/freestanding.log: $(SAFEC_LIB_SRCS) $(SAFEC_HDRS) $(SAFEC_EXAMPLES)
 		else out="$$out\nnot ok $$n freestanding $$f"; cat $(SAFEC_DIR)/fs/$$n.err; fi; \
 	done; printf "KTAP version 1\n1..$$n$$out\n" > $@
 
+# Compile-fail checks: each tests/lib/compile-fail/*.c must be rejected by the compiler with
+# the kernel flags, with the error text its `/* expect-error: ... */` line names. One KTAP
+# line per file.
+SAFEC_CF := $(sort $(wildcard tests/lib/compile-fail/*.c))
+$(SAFEC_DIR)/compile-fail.log: $(SAFEC_CF) $(SAFEC_HDRS) mk/safec.mk
+	@mkdir -p $(SAFEC_DIR)/cf
+	@n=0; out=""; for f in $(SAFEC_CF); do n=$$((n+1)); \
+		want="$$(sed -n 's|^/\* expect-error: \(.*\) \*/$$|\1|p' $$f)"; \
+		if $(CC) $(SAFEC_KERNEL_CFLAGS) -c $$f -o $(SAFEC_DIR)/cf/$$n.o 2>$(SAFEC_DIR)/cf/$$n.err; \
+		then out="$$out\nnot ok $$n compile_fail $$f (it compiled)"; \
+		elif [ -n "$$want" ] && grep -qF "$$want" $(SAFEC_DIR)/cf/$$n.err; \
+		then out="$$out\nok $$n compile_fail $$f"; \
+		else out="$$out\nnot ok $$n compile_fail $$f (failed, but not with: $$want)"; fi; \
+	done; printf "KTAP version 1\n1..$$n$$out\n" > $@
+
 safec-host: $(SAFEC_DIR)/host-tests $(SAFEC_DIR)/fuzz-parse
 ALL_TARGETS += $(SAFEC_DIR)/host-tests
 
@@ -59,6 +74,9 @@ test-safec: | deps
 	@rm -f $(SAFEC_DIR)/freestanding.log; \
 	 $(MAKE) --no-print-directory $(SAFEC_DIR)/freestanding.log >$(LOGS)/safec-build.log 2>&1; \
 	 cp $(SAFEC_DIR)/freestanding.log $(LOGS)/safec-freestanding.log 2>/dev/null; \
+	 rm -f $(SAFEC_DIR)/compile-fail.log; \
+	 $(MAKE) --no-print-directory $(SAFEC_DIR)/compile-fail.log >>$(LOGS)/safec-build.log 2>&1; \
+	 cp $(SAFEC_DIR)/compile-fail.log $(LOGS)/safec-compile-fail.log 2>/dev/null; \
 	 if $(MAKE) --no-print-directory $(SAFEC_DIR)/host-tests >>$(LOGS)/safec-build.log 2>&1; then \
 		FW_HOST_QUIET_WARN=1 $(SAFEC_DIR)/host-tests > $(LOGS)/safec-host.log 2>&1; \
 	 else echo "not ok 1 safec host tests build (see $(LOGS)/safec-build.log)" > $(LOGS)/safec-host.log; fi; \
@@ -72,4 +90,4 @@ test-safec: | deps
 		printf "KTAP version 1\n1..1\nnot ok 1 safec_fuzz_parse (see $(LOGS)/safec-fuzz-run.log)\n" > $(LOGS)/safec-fuzz.log; fi; \
 	 cat $(LOGS)/safec-build.log | grep -E 'error|warning' | head -n 40; \
 	 $(KTAP) --part safec --out $(RESULTS)/safec.txt $(LOGS)/safec-freestanding.log \
-		$(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log

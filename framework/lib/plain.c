@@ -25,17 +25,6 @@ int __fw_plain_to_bytes(const void *src, size_t size, struct bytes b, size_t off
 	return bytes_copy(dst.value, __fw_bytes_raw((uint8_t *)(uintptr_t)src, size));
 }
 
-void __fw_plain_read(struct bytes_cursor *c, void *dst, size_t size)
-{
-	struct bytes from = cursor_take(c, size);
-	/* SAFETY: as in __fw_plain_from_bytes. */
-	struct bytes to = __fw_bytes_raw(dst, size);
-	if (cursor_err(c))
-		bytes_fill(to, 0);
-	else
-		(void)bytes_copy(to, from);
-}
-
 struct bytes __fw_plain_as_bytes(void *obj, size_t size)
 {
 	/* SAFETY: obj is a live plain-data object of `size` bytes (DEFINE_PLAIN). */

@@ -25,12 +25,12 @@
 #define DEFINE_ARRAY(name, T)                                                               \
 	DEFINE_TYPE_INFO(name##__elem, T);                                                  \
 	DEFINE_RESULT(name##_get_result, T);                                                \
-	struct name {                                                                       \
+	struct FW_NOCOPY name {                                                         \
 		size_t cap FW_PRIVATE; /* allocated slots */                                \
 		T *items FW_COUNTED_BY(cap) FW_PRIVATE;                                     \
 		size_t len FW_PRIVATE; /* slots in use, <= cap */                           \
 		size_t max FW_PRIVATE; /* limit on len */                                   \
-	} FW_NOCOPY;                                                                        \
+	};                                                                                  \
 	/* name##_init - an empty array that may grow to `max_len` elements. */             \
 	static inline FW_UNUSED void name##_init(struct name *a, size_t max_len)            \
 	{                                                                                   \
@@ -54,7 +54,8 @@
 		size_t ncap = a->cap ? a->cap : 4;                                          \
 		while (ncap < n)                                                            \
 			ncap = ncap > a->max / 2 ? a->max : ncap * 2;                       \
-		T *nitems = __fw_lib_alloc(&name##__elem__type, ncap);                      \
+		void *raw = __fw_lib_alloc(&name##__elem__type, ncap);                      \
+		T *nitems = raw;                                                            \
 		if (!nitems)                                                                \
 			return -ENOMEM;                                                     \
 		for (size_t i = 0; i < a->len; i++)                                         \

@@ -18,9 +18,9 @@
 #include <fw/libbase.h>
 
 #define DEFINE_ATOMIC(X, T)                                                                 \
-	struct X {                                                                          \
+	struct FW_NOCOPY X {                                                            \
 		T v FW_PRIVATE;                                                             \
-	} FW_NOCOPY;                                                                        \
+	};                                                                                  \
 	static inline FW_UNUSED void X##_init(struct X *a, T v)                             \
 	{                                                                                   \
 		__atomic_store_n(&a->v, v, __ATOMIC_RELAXED);                               \
@@ -80,9 +80,9 @@ DEFINE_ATOMIC(atomic_i32, int32_t);
 DEFINE_ATOMIC(atomic_i64, int64_t);
 
 /* A boolean flag. */
-struct atomic_flag {
+struct FW_NOCOPY atomic_flag {
 	struct atomic_u32 v FW_PRIVATE;
-} FW_NOCOPY;
+};
 static inline void atomic_flag_init(struct atomic_flag *f, bool v)
 {
 	atomic_u32_init(&f->v, v);

@@ -76,16 +76,17 @@ struct result_size bytes_find(struct bytes b, size_t from, uint8_t v);
 /* --- byte arrays owned by the caller -----------------------------------------------------
  * BYTES_OF_ARRAY(arr) - a slice over a fixed-size array of uint8_t or char that the caller
  * owns (a local buffer, a struct member). The length comes from the array's type, so it is
- * exact; a pointer or an array of any other element type does not compile. */
+ * exact: `&(arr)` must be a pointer to an array of sizeof(arr) bytes, which a pointer, a
+ * const array or an array of any other element type is not (it does not compile). The macro
+ * neither casts, offsets nor indexes its argument. */
 #define BYTES_OF_ARRAY(arr)                                                                 \
-	__fw_bytes_of_array(_Generic(&(arr)[0], uint8_t *: __fw_u8_ptr, char *: __fw_char_ptr)( \
-				    &(arr)[0]),                                              \
-			    sizeof(arr) +                                                   \
-				    0 * sizeof(char[1 - 2 * __builtin_types_compatible_p(   \
-							     __typeof__(arr),               \
-							     __typeof__(&(arr)[0]))]))
+	__fw_bytes_of_array(_Generic(&(arr),                                                \
+				     uint8_t(*)[sizeof(arr)]: __fw_u8_ptr,                  \
+				     char(*)[sizeof(arr)]: __fw_char_ptr)(arr),             \
+			    sizeof(arr))
 
-/* Framework-internal constructors: services never call the __fw_ names directly (checker). */
+/* Framework-internal constructors. FW_PLAIN_DATA_ARG also makes the checker accept a call to
+ * them only when it is spelled inside a trusted macro: a service cannot call them directly. */
 static inline uint8_t *__fw_u8_ptr(uint8_t *p)
 {
 	return p;
@@ -96,14 +97,16 @@ static inline uint8_t *__fw_char_ptr(char *p)
 	 * both; the caller holds the array `p` points into (BYTES_OF_ARRAY). */
 	return (uint8_t *)p;
 }
-static inline struct bytes __fw_bytes_of_array(uint8_t *p, size_t n)
+/* __fw_bytes_of_array - a slice over an array of `n` bytes starting at `p`.
+ * Needs: p points to the first of n bytes the caller holds (BYTES_OF_ARRAY: sizeof(arr)). */
+static inline FW_PLAIN_DATA_ARG struct bytes __fw_bytes_of_array(uint8_t *p, size_t n)
 {
 	return (struct bytes){ .ptr = p, .len = n };
 }
 
 /* __fw_bytes_raw - framework code only: a slice over `len` bytes at `p`.
  * Needs: p..p+len is valid (see above) for as long as the slice is used. */
-static inline struct bytes __fw_bytes_raw(uint8_t *p, size_t len)
+static inline FW_PLAIN_DATA_ARG struct bytes __fw_bytes_raw(uint8_t *p, size_t len)
 {
 	return (struct bytes){ .ptr = p, .len = len };
 }

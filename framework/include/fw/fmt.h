@@ -89,16 +89,13 @@ static inline struct fmt_arg fmt_arg_str(struct str v)
 #define FMT__MAP(...) FMT__CAT(FMT__M, FMT__COUNT(__VA_ARGS__))(__VA_ARGS__)
 
 /* FMT_ARGS(...) - a `struct fmt_args` over the (possibly empty) argument list. The trailing
- * FMT_END element keeps the array non-empty; it is not counted. */
+ * FMT_END element keeps the array non-empty; it is not counted. The private pointer and count
+ * are set together here, in the macro body, so they always describe the same array. */
 #define FMT_ARGS(...)                                                                       \
-	__fw_fmt_args((const struct fmt_arg[]){ __VA_OPT__(FMT__MAP(__VA_ARGS__), ){         \
-			      .kind = FMT_END } },                                          \
-		      0 __VA_OPT__(+FMT__COUNT(__VA_ARGS__)))
-
-static inline struct fmt_args __fw_fmt_args(const struct fmt_arg *v, size_t n)
-{
-	return (struct fmt_args){ .v = v, .n = n };
-}
+	((struct fmt_args){                                                                 \
+		.v = (const struct fmt_arg[]){ __VA_OPT__(FMT__MAP(__VA_ARGS__), ){         \
+			.kind = FMT_END } },                                                \
+		.n = 0 __VA_OPT__(+FMT__COUNT(__VA_ARGS__)) })
 
 /*
  * fmt_write - format `fmt` with `args` into the start of `out`.

@@ -25,17 +25,17 @@
 
 struct hash_core;
 
-struct hash_link {
+struct FW_NOCOPY hash_link {
 	struct hash_link *next FW_PRIVATE;
 	struct hash_core *owner FW_PRIVATE; /* the table this link is in, NULL when not */
 	uint64_t key FW_PRIVATE;
-} FW_NOCOPY;
+};
 
-struct hash_core {
+struct FW_NOCOPY hash_core {
 	size_t nbuckets FW_PRIVATE;
 	size_t count FW_PRIVATE;
 	struct hash_link **buckets FW_COUNTED_BY(nbuckets) FW_PRIVATE; /* the head's slots */
-} FW_NOCOPY;
+};
 
 /* hash_str - a 64-bit hash (FNV-1a) of text, for tables keyed by names. */
 uint64_t hash_str(struct str s);
@@ -49,11 +49,11 @@ struct hash_link *__fw_hash_find_next(struct hash_core *c, struct hash_link *n);
 struct hash_link *__fw_hash_walk(struct hash_core *c, struct hash_link *n);
 
 #define DEFINE_HASH(name, T, member, bits, K)                                               \
-	struct name {                                                                       \
+	struct FW_NOCOPY name {                                                         \
 		struct K *lock FW_PRIVATE;                                                  \
 		struct hash_core core FW_PRIVATE;                                           \
 		struct hash_link *slots__[1u << (bits)] FW_PRIVATE;                         \
-	} FW_NOCOPY;                                                                        \
+	};                                                                                  \
 	static inline FW_UNUSED void name##__held(const struct name *h)                     \
 	{                                                                                   \
 		FW_CHECK(h->lock, #name ": table used before " #name "_init");              \
@@ -65,7 +65,10 @@ struct hash_link *__fw_hash_walk(struct hash_core *c, struct hash_link *n);
 			return NULL;                                                        \
 		/* SAFETY: only name##_insert links nodes into this table and it only takes \
 		 * a T *, linking its `member`: every link here is the `member` of a T. */  \
-		return (T *)(void *)((char *)n - __builtin_offsetof(T, member));            \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(n, off);                                     \
+		T *elem = raw;                                                              \
+		return elem;                                                                \
 	}                                                                                   \
 	/* name##_init - an empty table guarded by `lock`. */                               \
 	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \

@@ -17,12 +17,12 @@
 #include <fw/libbase.h>
 #include <fw/result.h>
 
-struct idalloc {
+struct FW_NOCOPY idalloc {
 	size_t nwords FW_PRIVATE;
 	uint64_t *bits FW_COUNTED_BY(nwords) FW_PRIVATE;
 	uint32_t min FW_PRIVATE, max FW_PRIVATE;
 	uint32_t used FW_PRIVATE;
-} FW_NOCOPY;
+};
 
 /* idalloc_init - an allocator for ids min..max inclusive (min <= max, checked). */
 void idalloc_init(struct idalloc *ida, uint32_t min, uint32_t max);

@@ -27,8 +27,13 @@
 #define FW_PRIVATE
 #endif
 #ifndef FW_NOCOPY
-/* A type that must never be assigned or passed by value (links, locks, owning handles). */
+/* A type that must never be assigned or passed by value (links, locks, owning handles).
+ * Spelled between `struct` and the tag: `struct FW_NOCOPY list_link { ... };` */
 #define FW_NOCOPY
+#endif
+#ifndef FW_PLAIN_DATA_ARG
+/* On a byte-copy backend: every pointer argument must point to plain data (checker). */
+#define FW_PLAIN_DATA_ARG
 #endif
 
 /* --- compiler attributes ----------------------------------------------------------------- */
@@ -97,6 +102,19 @@ uint64_t fw_lib_warn_count(void);
 #define FW_CHECK(cond, what) \
 	(FW_LIKELY(cond) ? (void)0 : fw_lib_fail(STR(what), STR(__FILE__), __LINE__))
 #define FW_WARN(what) fw_lib_warn(STR(what), STR(__FILE__), __LINE__)
+
+/* --- the container step -------------------------------------------------------------------
+ * __fw_container_raw - framework-internal: the address `off` bytes before `member_addr`.
+ * Needs: `member_addr` is the address of the member at offset `off` of a live object; then
+ * the result is that object. The generated container and subtype functions call it with
+ * offsetof(T, member) and convert the result to `T *` in a separate statement, so the
+ * conversion's operand is framework-spelled (the checker's trusted-macro rule). */
+static inline void *__fw_container_raw(void *member_addr, size_t off)
+{
+	/* SAFETY: by the caller's contract, stepping back `off` bytes stays inside the object
+	 * that contains the member, and lands on its first byte. */
+	return (char *)member_addr - off;
+}
 
 /* --- overflow-checked arithmetic (true on overflow, like the builtins) -------------------- */
 #define fw_add_overflow(a, b, out) __builtin_add_overflow((a), (b), (out))

@@ -31,16 +31,16 @@
 
 struct list_core;
 
-struct list_link {
+struct FW_NOCOPY list_link {
 	struct list_link *next FW_PRIVATE;
 	struct list_link *prev FW_PRIVATE;
 	struct list_core *owner FW_PRIVATE; /* the list this link is on, NULL when unlinked */
-} FW_NOCOPY;
+};
 
-struct list_core {
+struct FW_NOCOPY list_core {
 	struct list_link head FW_PRIVATE; /* sentinel */
 	size_t len FW_PRIVATE;
-} FW_NOCOPY;
+};
 
 /* Framework-internal list operations on links (lib/list.c); the generated functions are
  * the only callers. */
@@ -56,10 +56,10 @@ static inline bool list_link_is_linked(const struct list_link *n)
 }
 
 #define DEFINE_LIST(name, T, member, K)                                                     \
-	struct name {                                                                       \
+	struct FW_NOCOPY name {                                                         \
 		struct list_core core FW_PRIVATE;                                           \
 		struct K *lock FW_PRIVATE;                                                  \
-	} FW_NOCOPY;                                                                        \
+	};                                                                                  \
 	static inline FW_UNUSED void name##__held(const struct name *h)                     \
 	{                                                                                   \
 		FW_CHECK(h->lock, #name ": list used before " #name "_init");               \
@@ -72,7 +72,10 @@ static inline bool list_link_is_linked(const struct list_link *n)
 		/* SAFETY: only name##_push_* link nodes into this list, and they only take \
 		 * a T * and link its `member`; so every non-sentinel link here is the      \
 		 * `member` of a T and stepping back offsetof lands on that T. */           \
-		return (T *)(void *)((char *)n - __builtin_offsetof(T, member));            \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(n, off);                                     \
+		T *elem = raw;                                                              \
+		return elem;                                                                \
 	}                                                                                   \
 	/* name##_init - an empty list guarded by `lock`. Call before any other use. */     \
 	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \

@@ -19,9 +19,9 @@
 
 #include <fw/libbase.h>
 
-struct CAPABILITY("litelock") litelock {
+struct CAPABILITY("litelock") FW_NOCOPY litelock {
 	uintptr_t owner FW_PRIVATE; /* 0 when free, else the owner's token */
-} FW_NOCOPY;
+};
 
 #define LITELOCK_INIT { .owner = 0 }
 

@@ -24,11 +24,12 @@
 #include <fw/libbase.h>
 #include <fw/bytes.h>
 
-/* Framework-internal: copy `size` bytes between a slice at `off` and an object. */
-int __fw_plain_from_bytes(void *dst, size_t size, struct bytes b, size_t off);
-int __fw_plain_to_bytes(const void *src, size_t size, struct bytes b, size_t off);
-void __fw_plain_read(struct bytes_cursor *c, void *dst, size_t size);
-struct bytes __fw_plain_as_bytes(void *obj, size_t size);
+/* Framework-internal byte-copy backends: copy `size` bytes between a slice at `off` and an
+ * object of exactly `size` bytes. FW_PLAIN_DATA_ARG: the checker verifies, at each call (only
+ * allowed inside a trusted macro), that the object pointer points to plain data. */
+int __fw_plain_from_bytes(void *dst, size_t size, struct bytes b, size_t off) FW_PLAIN_DATA_ARG;
+int __fw_plain_to_bytes(const void *src, size_t size, struct bytes b, size_t off) FW_PLAIN_DATA_ARG;
+struct bytes __fw_plain_as_bytes(void *obj, size_t size) FW_PLAIN_DATA_ARG;
 
 #define DEFINE_PLAIN(name, T)                                                               \
 	_Static_assert(sizeof(T) > 0, "plain data type " #name);                            \
@@ -45,7 +46,9 @@ struct bytes __fw_plain_as_bytes(void *obj, size_t size);
 	/* name##_read - the next sizeof(T) bytes of the cursor into *dst (zeroed if short). */ \
 	static inline FW_UNUSED void name##_read(struct bytes_cursor *c, T *dst)            \
 	{                                                                                   \
-		__fw_plain_read(c, dst, sizeof(T));                                         \
+		struct bytes from = cursor_take(c, sizeof(T));                              \
+		if (cursor_err(c) || __fw_plain_from_bytes(dst, sizeof(T), from, 0))        \
+			*dst = (T){ 0 };                                                    \
 	}                                                                                   \
 	/* name##_as_bytes - a slice over the object itself (valid while *obj lives). */    \
 	static inline FW_UNUSED struct bytes name##_as_bytes(T *obj)                        \

@@ -21,9 +21,9 @@
 #define REFCOUNT_SATURATED 0xC0000000u
 #define REFCOUNT_MAX 0x7fffffffu
 
-struct refcount {
+struct FW_NOCOPY refcount {
 	struct atomic_u32 v FW_PRIVATE;
-} FW_NOCOPY;
+};
 
 /* refcount_init - set the count (usually 1 for the creator's reference). */
 static inline void refcount_init(struct refcount *r, uint32_t n)

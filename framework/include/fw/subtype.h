@@ -55,7 +55,8 @@ static inline struct str type_tag_name(const struct type_tag *t)
 	/* name##_new - a zeroed, tagged T from the heap, or NULL when out of memory. */    \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_new(void)                           \
 	{                                                                                   \
-		T *o = __fw_lib_alloc(&name##__type, 1);                                    \
+		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
+		T *o = raw;                                                                 \
 		if (o)                                                                      \
 			name##_init(o);                                                     \
 		return o;                                                                   \
@@ -89,7 +90,10 @@ static inline struct str type_tag_name(const struct type_tag *t)
 		/* SAFETY: the tag equals name##__type, which only name##_init stores, and  \
 		 * name##_init only takes a T *, at whose `member` the tag lives; so `b` is \
 		 * the `member` field of a live T and stepping back offsetof lands on it. */\
-		return (T *)(void *)((char *)b - __builtin_offsetof(T, member));            \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(b, off);                                     \
+		T *derived = raw;                                                           \
+		return derived;                                                             \
 	}                                                                                   \
 	/* name##_from - the T containing `b`; stops the kernel (type confusion) otherwise. */ \
 	static inline FW_UNUSED T *name##_from(B *b)                                        \

@@ -27,17 +27,17 @@
 
 struct tree_core;
 
-struct tree_link {
+struct FW_NOCOPY tree_link {
 	struct tree_link *left FW_PRIVATE, *right FW_PRIVATE, *parent FW_PRIVATE;
 	struct tree_core *owner FW_PRIVATE;
 	uint64_t key FW_PRIVATE;
 	int height FW_PRIVATE;
-} FW_NOCOPY;
+};
 
-struct tree_core {
+struct FW_NOCOPY tree_core {
 	struct tree_link *root FW_PRIVATE;
 	size_t count FW_PRIVATE;
-} FW_NOCOPY;
+};
 
 /* Framework-internal AVL operations (lib/tree.c). */
 enum tree_bound { TREE_EXACT, TREE_FLOOR, TREE_CEIL };
@@ -50,10 +50,10 @@ struct tree_link *__fw_tree_step(struct tree_core *c, struct tree_link *n, bool 
 int __fw_tree_check(struct tree_core *c);
 
 #define DEFINE_TREE(name, T, member, K)                                                     \
-	struct name {                                                                       \
+	struct FW_NOCOPY name {                                                         \
 		struct tree_core core FW_PRIVATE;                                           \
 		struct K *lock FW_PRIVATE;                                                  \
-	} FW_NOCOPY;                                                                        \
+	};                                                                                  \
 	static inline FW_UNUSED void name##__held(const struct name *t)                     \
 	{                                                                                   \
 		FW_CHECK(t->lock, #name ": tree used before " #name "_init");               \
@@ -65,7 +65,10 @@ int __fw_tree_check(struct tree_core *c);
 			return NULL;                                                        \
 		/* SAFETY: only name##_insert links nodes into this tree and it only takes  \
 		 * a T *, linking its `member`: every link here is the `member` of a T. */  \
-		return (T *)(void *)((char *)n - __builtin_offsetof(T, member));            \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(n, off);                                     \
+		T *elem = raw;                                                              \
+		return elem;                                                                \
 	}                                                                                   \
 	static inline FW_UNUSED void name##_init(struct name *t, struct K *lock)            \
 	{                                                                                   \

@@ -44,7 +44,9 @@ void __fw_lib_free(const struct type_info *t, void *p);
 	/* name##_alloc - a zeroed T, or NULL when out of memory. */                        \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_alloc(void)                         \
 	{                                                                                   \
-		return __fw_lib_alloc(&name##__type, 1);                                    \
+		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
+		T *obj = raw;                                                               \
+		return obj;                                                                 \
 	}                                                                                   \
 	/* name##_free - release an object from name##_alloc (NULL is ignored). */          \
 	static inline FW_UNUSED void name##_free(T *obj)                                    \
