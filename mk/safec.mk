@@ -65,11 +65,16 @@ $(SAFEC_DIR)/compile-fail.log: $(SAFEC_CF) $(SAFEC_HDRS) mk/safec.mk
 		else out="$$out\nnot ok $$n compile_fail $$f (failed, but not with: $$want)"; fi; \
 	done; printf "KTAP version 1\n1..$$n$$out\n" > $@
 
+# The checker (tools/safecheck, mk/safecheck.mk) over the service-side examples: the good ones
+# pass, each classic unsafe alternative in bad/ is rejected with its rule.
+SAFEC_CHECK_EXAMPLES = $(PYTHON) tests/lib/check_examples.py --bin $(SAFECHECK_BIN) --cc $(CC) \
+	--flags '$(SERVICE_CFLAGS)' --tree $(SAFEC_DIR)/checktree
+
 safec-host: $(SAFEC_DIR)/host-tests $(SAFEC_DIR)/fuzz-parse
 ALL_TARGETS += $(SAFEC_DIR)/host-tests
 
 TEST_PARTS += test-safec
-test-safec: | deps
+test-safec: | deps $(SAFECHECK_BIN)
 	@mkdir -p $(RESULTS) $(LOGS) $(SAFEC_DIR)/corpus
 	@rm -f $(SAFEC_DIR)/freestanding.log; \
 	 $(MAKE) --no-print-directory $(SAFEC_DIR)/freestanding.log >$(LOGS)/safec-build.log 2>&1; \
@@ -88,6 +93,8 @@ test-safec: | deps
 		  "$$(grep -o 'Done [0-9]* runs' $(LOGS)/safec-fuzz-run.log | tail -n 1)" > $(LOGS)/safec-fuzz.log; \
 	 else tail -n 40 $(LOGS)/safec-fuzz-run.log; \
 		printf "KTAP version 1\n1..1\nnot ok 1 safec_fuzz_parse (see $(LOGS)/safec-fuzz-run.log)\n" > $(LOGS)/safec-fuzz.log; fi; \
-	 cat $(LOGS)/safec-build.log | grep -E 'error|warning' | head -n 40; \
+	 $(SAFEC_CHECK_EXAMPLES) > $(LOGS)/safec-checker.log 2>&1; \
+	 grep -E '^not ok|^    #' $(LOGS)/safec-checker.log; \
+	 cat $(LOGS)/safec-build.log | grep -E ' error: | warning: ' | head -n 40; \
 	 $(KTAP) --part safec --out $(RESULTS)/safec.txt $(LOGS)/safec-freestanding.log \
-		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-checker.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log

@@ -121,6 +121,7 @@ KTEST(examples, fd_table_and_timers)
 {
 	KT_EXPECT(fd_table_demo() == 0);
 	KT_EXPECT(timer_demo() == 2);
+	KT_EXPECT(dcache_demo() == 0);
 }
 
 KTEST(examples, log_line)
