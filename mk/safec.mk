@@ -6,11 +6,14 @@
 #   make test-safec     run them; writes $(RESULTS)/safec.txt (KTAP via $(KTAP))
 
 SAFEC_DIR      := $(BUILD)/safec
-SAFEC_LIB_SRCS := $(sort $(wildcard framework/lib/*.c))
+SAFEC_LIB_SRCS := $(sort $(filter-out %_test.c,$(wildcard framework/lib/*.c)))
+# The library's tests: ktests in the kernel build (mk/kernel.mk compiles framework/**), host
+# tests here (with -DKT_HOST, see framework/lib/ktest_compat.h).
+SAFEC_KTESTS   := $(sort $(wildcard framework/lib/*_test.c))
 SAFEC_HDRS     := $(sort $(wildcard framework/include/fw/*.h))
 SAFEC_LIB_HDRS := bytes.h str.h result.h fmt.h plain.h list.h hash.h tree.h subtype.h \
 	typecache.h refcount.h atomic.h array.h idalloc.h litelock.h libbase.h errno.h
-SAFEC_TESTS    := $(sort $(wildcard tests/lib/t_*.c))
+SAFEC_TESTS    := $(SAFEC_KTESTS) $(sort $(wildcard tests/lib/t_*.c))
 SAFEC_EXAMPLES := $(sort $(wildcard tests/lib/service-examples/*.c))
 SAFEC_FUZZ_SECS ?= 10
 
@@ -26,7 +29,7 @@ SAFEC_KERNEL_CFLAGS = $(SERVICE_CFLAGS) -fsanitize=kcfi -fsanitize=bounds -fsani
 	-Werror=thread-safety-pointer
 
 $(SAFEC_DIR)/host-tests: $(SAFEC_LIB_SRCS) framework/host/port.c framework/host/port.h \
-		$(SAFEC_TESTS) tests/lib/host_main.c tests/lib/kt.h $(SAFEC_EXAMPLES) $(SAFEC_HDRS)
+		$(SAFEC_TESTS) tests/lib/host_main.c framework/lib/ktest_compat.h $(SAFEC_EXAMPLES) $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(SAFEC_HOST_CFLAGS) $(SAFEC_SAN) -o $@ $(SAFEC_LIB_SRCS) framework/host/port.c \
 		$(SAFEC_TESTS) $(SAFEC_EXAMPLES) tests/lib/host_main.c -lpthread
