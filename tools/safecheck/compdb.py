@@ -16,12 +16,13 @@ import shlex
 import sys
 
 
-def service_files(root):
+def service_files(root, tops=("kernel", "examples"), exclude=()):
     out = []
-    for top in ("kernel", "examples"):
+    for top in tops:
         base = os.path.join(root, top)
         for d, dirs, files in os.walk(base):
-            dirs.sort()
+            dirs[:] = sorted(x for x in dirs
+                             if os.path.relpath(os.path.join(d, x), root) not in exclude)
             for f in sorted(files):
                 if f.endswith((".c", ".h")):
                     out.append(os.path.relpath(os.path.join(d, f), root))
@@ -46,9 +47,11 @@ def main():
     ap.add_argument("--cc", default="clang-22")
     ap.add_argument("--flags", default="")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--dirs", default="kernel examples", help="trees to list (make tcb: framework)")
+    ap.add_argument("--exclude", default="", help="subtrees to skip")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
-    files = service_files(root)
+    files = service_files(root, a.dirs.split(), a.exclude.split())
     if a.list:
         print("\n".join(files))
         return 0

@@ -12,6 +12,8 @@
  *   safecheck -p DBDIR [--root DIR] [--time] [--all | FILE...]
  *   safecheck --exports [--root DIR] [-- FLAGS...]   print the names framework/include/fw/
  *                                                     declares with external linkage
+ *   safecheck --audit -p DBDIR --all                  framework files: report every raw
+ *                                                     operation where it is spelled (make tcb)
  * Exit status: 0 clean, 1 violations found, 2 usage or parse failure.
  */
 #include <clang-c/CXCompilationDatabase.h>
@@ -134,6 +136,7 @@ static struct strset g_reported;  /* violations already printed (headers are see
 static struct strset g_tags;      /* struct/enum tag -> where it was first defined */
 static struct strset g_scanned;   /* service files whose tokens were already scanned */
 static unsigned g_violations;
+static bool g_audit;              /* --audit: framework files, every raw site, spelling lines */
 static CXTranslationUnit g_tu;
 static CXCursor g_function;       /* the function being walked (for the recursion rule) */
 static bool g_in_function;
@@ -253,7 +256,10 @@ static void report_at(CXSourceLocation loc, const char *rule, const char *fmt, .
 {
 	CXFile f;
 	unsigned line, col, off;
-	clang_getFileLocation(loc, &f, &line, &col, &off);
+	if (g_audit) /* where the raw operation is written, so its SAFETY comment is found */
+		clang_getSpellingLocation(loc, &f, &line, &col, &off);
+	else
+		clang_getFileLocation(loc, &f, &line, &col, &off);
 	char key[PATH_MAX + 96];
 	snprintf(key, sizeof key, "%s:%u:%u:%s", file_path(f), line, col, rule);
 	bool added;
@@ -584,12 +590,22 @@ struct subtree_query {
 	bool found;
 };
 
+/* A value the service wrote: type names and field names passed to a trusted macro (TypeRef,
+ * MemberRef cursors) are not values, and identifiers pasted in a trusted body (scratch space,
+ * `name##_suffix`) name what the macro itself generates. */
+static bool service_value(CXCursor c)
+{
+	if (clang_isReference(clang_getCursorKind(c)))
+		return false;
+	enum fclass sc = spelling_class(c);
+	return sc != FC_API && sc != FC_SYSTEM && sc != FC_NONE;
+}
+
 static enum CXChildVisitResult subtree_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
 	(void)parent;
 	struct subtree_query *q = d;
-	enum fclass sc = spelling_class(c);
-	if (sc != FC_API && sc != FC_SYSTEM) {
+	if (service_value(c)) {
 		q->found = true;
 		return CXChildVisit_Break;
 	}
@@ -598,8 +614,7 @@ static enum CXChildVisitResult subtree_visit(CXCursor c, CXCursor parent, CXClie
 
 static bool subtree_written_by_service(CXCursor c)
 {
-	enum fclass sc = spelling_class(c);
-	if (sc != FC_API && sc != FC_SYSTEM)
+	if (service_value(c))
 		return true;
 	struct subtree_query q = { false };
 	clang_visitChildren(c, subtree_visit, &q);
@@ -985,7 +1000,13 @@ static void check_call(CXCursor c)
 			  "'%s' is a byte-copy backend: call it only through its framework copy macro",
 			  n);
 	int na = clang_Cursor_getNumArguments(c);
+	CXType fty = clang_getCursorType(d);
 	for (int i = 0; i < na; i++) {
+		/* Only the untyped side: arguments bound to a `void *` parameter. */
+		CXType param = clang_getCanonicalType(clang_getArgType(fty, (unsigned)i));
+		if (param.kind != CXType_Pointer ||
+		    clang_getCanonicalType(clang_getPointeeType(param)).kind != CXType_Void)
+			continue;
 		CXCursor a = strip(clang_Cursor_getArgument(c, (unsigned)i));
 		CXType t = clang_getCanonicalType(clang_getCursorType(a));
 		if (t.kind != CXType_Pointer)
@@ -1549,7 +1570,9 @@ static int check_file(CXIndex idx, struct argv *a, const char *file, bool timing
 		fprintf(stderr, "safecheck: %s: no such file\n", full);
 		return 2;
 	}
-	if (!service_of(real, g_service)) {
+	if (g_audit)
+		snprintf(g_service, sizeof g_service, "%sframework/", g_root);
+	else if (!service_of(real, g_service)) {
 		fprintf(stderr, "safecheck: %s is not under kernel/ or examples/<name>/\n", real);
 		return 2;
 	}
@@ -1751,6 +1774,8 @@ int main(int argc, char **argv)
 			timing = true;
 		else if (!strcmp(argv[i], "--exports"))
 			exports = true;
+		else if (!strcmp(argv[i], "--audit"))
+			g_audit = true;
 		else if (!strcmp(argv[i], "--")) {
 			flags_at = i + 1;
 			break;
@@ -1767,6 +1792,11 @@ int main(int argc, char **argv)
 	snprintf(g_root, sizeof g_root, "%s/", real);
 	snprintf(g_api, sizeof g_api, "%sframework/include/fw/", g_root);
 	snprintf(g_framework, sizeof g_framework, "%sframework/", g_root);
+	if (g_audit) {
+		/* Framework files are audited like service files: nothing is exempt. */
+		snprintf(g_api, sizeof g_api, "%s", "\x01");
+		snprintf(g_framework, sizeof g_framework, "%s", "\x01");
+	}
 
 	CXIndex idx = clang_createIndex(0, 0);
 	CXCompilationDatabase db = NULL;
@@ -1814,7 +1844,7 @@ int main(int argc, char **argv)
 		usage();
 
 	double t0 = now();
-	int rc = framework_names(idx, &base, false, &g_fw_names);
+	int rc = g_audit ? 0 : framework_names(idx, &base, false, &g_fw_names);
 	if (rc)
 		return rc;
 	unsigned checked = 0;

@@ -13,8 +13,8 @@
  *                        are never assigned, passed or returned by value in a service — for
  *                        handles that own a reference, locks and container links.
  *   FW_PLAIN_DATA_ARG    on a function: a byte-copy backend (it takes `void *` and a size). At
- *                        every call, each argument that is a pointer before its implicit
- *                        conversion must point to plain data (integers, enums, arrays and
+ *                        every call, each argument bound to a `void *` parameter must, before
+ *                        its implicit conversion, point to plain data (integers, enums, arrays and
  *                        padding-free structs of them: no pointer, bool, union, private field,
  *                        no-copy member or padding), and the call must be spelled inside a
  *                        trusted macro of framework/include/fw/. A copy macro therefore reads:

@@ -7,7 +7,8 @@
    the real fw/annotations.h). A file passes when the checker's (line, rule) set equals the set
    its `// expect: rule...` comments name: no miss, no false positive. Every rule must be
    expected at least three times.
-2. speed: the slowest corpus file and the real tree's files take under 0.5 s each.
+2. speed: the slowest corpus file and the real tree's files take under 0.5 s each; flags: the
+   service flags compile a sample service file (kCFI, bounds traps, stack guard visible).
 3. tree: the checker over every file of kernel/ and examples/ (build/compile_commands.json)
    reports nothing.
 4. link: tools/fwlink.py on small objects: an internal framework symbol becomes local, a
@@ -124,6 +125,53 @@ def test_corpus(k, a, tmp):
     worst = max(t) if t else (0.0, "none")
     k.result(bool(t) and worst[0] < 0.5, "speed.corpus",
              ["%d corpus files in %.2f s; slowest %.3f s (%s)" % (len(t), elapsed, worst[0], worst[1])])
+
+
+SAMPLE = """#include "svc.h"
+struct counter {
+	struct lock guard;
+	int hits[8];
+};
+static int twice(int x) { return 2 * x; }
+static int (*const op)(int) = twice;
+int sample(struct counter *c, unsigned i)
+{
+	char name[32] = { 0 };
+	c->hits[i] += op((int)i);
+	switch (i) {
+	case 0:
+		name[i] = 1;
+		break;
+	default:
+		break;
+	}
+	return c->hits[i] + name[0];
+}
+"""
+
+
+def test_flags(k, a, tmp):
+    """The service flags compile a sample service file with clang-22, and the object shows
+    the instrumentation: kCFI type hashes, trapping bounds checks, the global stack guard."""
+    tree = os.path.join(tmp, "tree")
+    src = os.path.join(tree, "kernel", "zz_sample.c")
+    with open(src, "w") as fh:
+        fh.write(SAMPLE)
+    obj = os.path.join(tmp, "sample.o")
+    r = run([a.cc] + shlex.split(a.flags) + ["-c", "kernel/zz_sample.c", "-o", obj], cwd=tree)
+    if r.returncode != 0:
+        k.result(False, "flags.compile-sample", r.stderr.splitlines()[:10])
+        return
+    nm = run([a.nm, obj]).stdout
+    dis = run([a.objdump, "-d", obj]).stdout
+    good = run([a.cc] + shlex.split(a.flags) + ["-c", "kernel/good_basic.c", "-o", obj + "2"], cwd=tree)
+    checks = {"__cfi_sample (kCFI)": "__cfi_sample" in nm,
+              "__stack_chk_guard referenced": "__stack_chk_guard" in nm,
+              "ud1 trap (bounds)": "ud1" in dis,
+              "corpus good_basic.c compiles": good.returncode == 0}
+    k.result(all(checks.values()), "flags.compile-sample",
+             ["%s: %s" % (n, "yes" if v else "NO") for n, v in checks.items()] + good.stderr.splitlines()[:5])
+    os.remove(src)
 
 
 def test_tree(k, a):
@@ -265,6 +313,7 @@ def main():
     ap.add_argument("--ld", default="ld.lld-22")
     ap.add_argument("--nm", default="llvm-nm-22")
     ap.add_argument("--objcopy", default="llvm-objcopy-22")
+    ap.add_argument("--objdump", default="llvm-objdump-22")
     ap.add_argument("--flags", required=True)
     ap.add_argument("--make", default="make")
     ap.add_argument("--quick", action="store_true", help="skip the build in a repository copy")
@@ -273,7 +322,8 @@ def main():
     a.bin = os.path.abspath(a.bin)
     k = Ktap()
     with tempfile.TemporaryDirectory(prefix="safecheck-") as tmp:
-        tests = [("corpus", lambda: test_corpus(k, a, tmp)), ("tree", lambda: test_tree(k, a)),
+        tests = [("corpus", lambda: test_corpus(k, a, tmp)), ("flags", lambda: test_flags(k, a, tmp)),
+                 ("tree", lambda: test_tree(k, a)),
                  ("link", lambda: test_link(k, a, tmp)), ("fw-includes", lambda: test_fw_includes(k, a, tmp)),
                  ("dropped-file", lambda: test_dropped_file(k, a, tmp))]
         for name, fn in tests:

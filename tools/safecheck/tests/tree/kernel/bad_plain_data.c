@@ -7,6 +7,8 @@ struct padded { uint8_t a; uint32_t b; };
 struct with_bool { bool ok; uint8_t pad[3]; };
 struct good_rec { uint32_t a; uint32_t b; };
 typedef uint64_t words_t[4];
+FW_DEFINE_PLAIN(good_rec, struct good_rec);
+FW_DEFINE_PLAIN(with_ptr, struct with_ptr); // expect: plain-data
 void f(struct bytes in)
 {
 	struct with_ptr wp = { 0 };

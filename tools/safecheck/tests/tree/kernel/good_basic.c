@@ -21,6 +21,13 @@ static const struct point origin = { .x = 0, .y = 0 };
 
 FW_DEFINE_GETTER(point, struct point)
 
+struct derived {
+	int extra;
+	struct base b;
+};
+FW_DEFINE_DOWNCAST(derived, struct derived, b);
+FW_DEFINE_PLAIN(point, struct point);
+
 static int add(int a, int b)
 {
 	return a + b;

@@ -45,12 +45,32 @@ void fw_copy_from_bytes_(void *dst, size_t len, struct bytes src) FW_PLAIN_DATA_
 #define COPY_FROM_BYTES(T, dst, src) \
 	fw_copy_from_bytes_(_Generic(&(dst), T *: &(dst)), sizeof(T), (src))
 
+/* The generated-function shape (fw/plain.h's DEFINE_PLAIN): the backend call sits in a function
+ * the macro generates, its `void *` argument is a parameter of type T *. */
+int fw_plain_from_bytes_(void *dst, size_t size, struct bytes b) FW_PLAIN_DATA_ARG;
+#define FW_DEFINE_PLAIN(name, T)                                           \
+	static inline __attribute__((unused)) int name##_from_bytes(T *dst, struct bytes b)      \
+	{                                                                  \
+		return fw_plain_from_bytes_(dst, sizeof(T), b);            \
+	}                                                                  \
+	_Static_assert(1, #name)
+
+/* A checked downcast (fw/subtype.h's shape): casts and offsets on a framework-written
+ * operand, with the service's type and field names as arguments. */
+struct base { int tag; };
+#define FW_DEFINE_DOWNCAST(name, T, member)                                          \
+	static inline __attribute__((unused)) T *name##_from(struct base *b)                              \
+	{                                                                            \
+		return (T *)(void *)((char *)b - __builtin_offsetof(T, member));     \
+	}                                                                            \
+	_Static_assert(1, #name)
+
 /* Sound trusted macros: raw operations only on framework-written operands. */
 #define FW_BARRIER() __asm__ __volatile__("" ::: "memory")
 #define FW_NO_FRAME ((struct frame_ref *)0)
 #define FW_LEN(b) fw_bytes_len(&(b))
 #define FW_DEFINE_GETTER(name, T)                          \
-	static inline T name##_get(const T *p) { return *p; }
+	static inline __attribute__((unused)) T name##_get(const T *p) { return *p; }
 
 /* Unsound trusted macros: the checker must flag their use with service operands. */
 #define FW_AS_LONG_PTR(p) ((long *)(p))
