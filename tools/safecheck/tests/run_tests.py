@@ -34,7 +34,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RULES = ["asm", "register", "volatile", "int-to-pointer", "pointer-cast", "pointer-arith",
          "subscript", "addr-of-element", "private", "union", "variadic", "vla", "recursion",
          "api", "redeclaration", "extern", "builtin", "attribute", "nocopy", "struct-tag",
-         "plain-data", "trusted-macro", "include", "pragma"]
+         "plain-data", "trusted-macro", "include", "pragma", "computed-goto"]
 VIOLATION = re.compile(r"^(.*?):(\d+):(\d+): \[([\w-]+)\] (.*)$")
 EXPECT = re.compile(r"//\s*expect:\s*([\w\- ]+)")
 
