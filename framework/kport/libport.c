@@ -17,6 +17,7 @@
 
 #include "internal/panic_internal.h"
 #include "internal/printk.h"
+#include "internal/task.h"
 #include "internal/x86.h"
 
 static void copy_str(char *buf, size_t cap, struct str s)
@@ -89,5 +90,7 @@ void __fw_lib_free(const struct type_info *t, void *p)
 
 uintptr_t __fw_lock_owner(void)
 {
-	return (uintptr_t)(cpuid(1, 0).ebx >> 24) + 1;
+	/* SAFETY: the task's address is only compared, never dereferenced. */
+	struct task *t = task_current();
+	return t ? (uintptr_t)t : (uintptr_t)(cpuid(1, 0).ebx >> 24) + 1;
 }

@@ -23,6 +23,7 @@
 #include "internal/power.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
 
@@ -98,6 +99,13 @@ void trap_recover_hook(const struct trap_record *rec)
 	struct ktest_ctx *kt = current;
 	if (!kt)
 		return;
+	if (!task_on_boot_flow()) {
+		/* a task spawned by the test trapped: the test fails, the task ends (when it
+		 * holds no lock; otherwise the machine stops below) */
+		kt->failed = true;
+		task_trap_exit();
+		return;
+	}
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
 		kt->expecting_trap = false;
@@ -112,7 +120,7 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || !kt->deadline_ns || fw_time_ns() < kt->deadline_ns)
+	if (!kt || !kt->deadline_ns || fw_time_ns() < kt->deadline_ns || !task_on_boot_flow())
 		return;
 	kt->deadline_ns = 0;
 	kt->failed = true;
@@ -187,6 +195,7 @@ static bool run_one(const struct ktest *t)
 		t->fn(&kt);
 	}
 	current = NULL;
+	task_ktest_cleanup(); /* a trapped test may have left preemption off or locks recorded */
 	irq_enable();
 	u64 us = (fw_time_ns() - start) / 1000;
 	kprintf_raw("    # %s.%s: %lu us\n", t->suite, t->name, (unsigned long)us);

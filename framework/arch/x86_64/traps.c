@@ -18,6 +18,7 @@
 #include "internal/decode.h"
 #include "internal/power.h"
 #include "internal/printk.h"
+#include "internal/smp.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
@@ -231,10 +232,12 @@ void trap_dispatch(struct trap_frame *f)
 {
 	u64 vec = f->vector;
 	if (vec >= 32) {
+		sched_irq_enter();
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
+		sched_irq_exit(f->rflags); /* may switch tasks (tick preemption) */
 		return;
 	}
 	if (vec == VEC_NMI) {
