@@ -1,0 +1,56 @@
+/*
+ * tests/lib/host_main.c — runs every KTEST case linked into the host test binary and prints
+ * KTAP: one subtest per suite, one result per case, with the failing expressions as
+ * diagnostics. Exit status 0 when all passed (make test reads the KTAP, not the status).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kt.h"
+
+extern const struct kt_case __start_kt_cases[], __stop_kt_cases[];
+
+bool kt_record(struct kt_ctx *kt, bool ok, const char *expr, const char *file, int line)
+{
+	if (!ok) {
+		kt->failures++;
+		printf("        # %s:%d: expectation failed: %s\n", file, line, expr);
+	}
+	return ok;
+}
+
+int main(void)
+{
+	size_t n = (size_t)(__stop_kt_cases - __start_kt_cases);
+	const char *suites[128];
+	size_t nsuites = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < nsuites && strcmp(suites[j], __start_kt_cases[i].suite))
+			j++;
+		if (j == nsuites && nsuites < 128)
+			suites[nsuites++] = __start_kt_cases[i].suite;
+	}
+	int bad_suites = 0;
+	printf("KTAP version 1\n1..%zu\n", nsuites);
+	for (size_t s = 0; s < nsuites; s++) {
+		size_t count = 0, k = 0;
+		int bad = 0;
+		for (size_t i = 0; i < n; i++)
+			count += !strcmp(__start_kt_cases[i].suite, suites[s]);
+		printf("    KTAP version 1\n    # Subtest: safec_%s\n    1..%zu\n", suites[s], count);
+		for (size_t i = 0; i < n; i++) {
+			const struct kt_case *c = &__start_kt_cases[i];
+			if (strcmp(c->suite, suites[s]))
+				continue;
+			struct kt_ctx kt = { 0 };
+			c->fn(&kt);
+			fflush(stdout);
+			printf("    %sok %zu %s\n", kt.failures ? "not " : "", ++k, c->name);
+			bad |= kt.failures != 0;
+		}
+		printf("%sok %zu safec_%s\n", bad ? "not " : "", s + 1, suites[s]);
+		bad_suites += bad;
+	}
+	return bad_suites ? 1 : 0;
+}
