@@ -7,6 +7,7 @@
 #include <fw/ktest.h>
 
 #include "internal/bootinfo.h"
+#include "internal/paging.h"
 
 KTEST(boot, cmdline_parsed)
 {
@@ -25,7 +26,7 @@ KTEST(boot, initrd_module)
 	KT_EXPECT_EQ(kt, fw_boot_initrd_size(), want);
 	KT_EXPECT_NE(kt, boot_info.initrd_phys, 0u);
 	/* a newc archive starts with the magic "070701" */
-	const char *p = (const char *)(uintptr_t)boot_info.initrd_phys;
+	const char *p = early_phys_ptr(boot_info.initrd_phys); /* the direct map after mm_init */
 	KT_EXPECT(kt, p[0] == '0' && p[1] == '7' && p[2] == '0' && p[3] == '7' && p[4] == '0' &&
 			      p[5] == '1');
 }
