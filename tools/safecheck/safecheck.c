@@ -974,6 +974,11 @@ static void check_decl_ref(CXCursor c)
 			  "'%s' is declared in %s, neither in framework/include/fw/ nor in this "
 			  "service's own tree",
 			  name, file_path(f));
+	} else if (fc == FC_API && name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is a reserved name: a framework backend for its trusted macros, not "
+			  "an API services call directly",
+			  name);
 	}
 	free(name);
 }

@@ -9,7 +9,8 @@
    expected at least three times.
 2. speed: the slowest corpus file and the real tree's files take under 0.5 s each; flags: the
    service flags compile a sample service file (kCFI, bounds traps, stack guard visible).
-3. tree: the checker over every file of kernel/ and examples/ (build/compile_commands.json)
+3. lib-examples: the safe-C library's service examples are clean / rejected as they say;
+   tree: the checker over every file of kernel/ and examples/ (build/compile_commands.json)
    reports nothing.
 4. link: tools/fwlink.py on small objects: an internal framework symbol becomes local, a
    service needing it is refused with a message naming the object and the symbol.
@@ -174,6 +175,56 @@ def test_flags(k, a, tmp):
     os.remove(src)
 
 
+# The safe-C library's service examples name the rule they expect in their own words.
+LIB_RULE = {"pointer-arithmetic": "pointer-arith", "private-field": "private",
+            "variadic-definition": "variadic", "void-pointer-cast": "pointer-cast"}
+
+
+def test_lib_examples(k, a, tmp):
+    """tests/lib/service-examples (the safe-C library's): checked as services against the real
+    framework/include/fw/, the good ones are clean and each bad one triggers the rule its
+    `safecheck-expect: reject RULE` comment names (thread-safety is the compiler's)."""
+    src = os.path.join(REPO, "tests", "lib", "service-examples")
+    if not os.path.isdir(src):
+        k.result(True, "lib-examples # SKIP tests/lib/service-examples not present")
+        return
+    root = os.path.join(tmp, "libex")
+    shutil.copytree(os.path.join(REPO, "framework", "include"), os.path.join(root, "framework", "include"))
+    os.makedirs(os.path.join(root, "kernel"))
+    for f in sorted(os.listdir(src)):
+        if f.endswith((".c", ".h")):
+            shutil.copy(os.path.join(src, f), os.path.join(root, "kernel", f))
+    expect = {}
+    bad = os.path.join(src, "bad")
+    for f in sorted(os.listdir(bad)) if os.path.isdir(bad) else []:
+        if not f.endswith(".c"):
+            continue
+        with open(os.path.join(bad, f)) as fh:
+            m = re.search(r"safecheck-expect:\s*reject\s+([\w-]+)", fh.read())
+        if not m:
+            continue
+        rule = LIB_RULE.get(m.group(1), m.group(1))
+        d = os.path.join(root, "examples", f[:-2])  # one service each: tags may repeat
+        os.makedirs(d)
+        shutil.copy(os.path.join(bad, f), d)
+        expect["examples/%s/%s" % (f[:-2], f)] = rule
+    db = os.path.join(tmp, "libex-db")
+    subprocess.run([sys.executable, os.path.join(REPO, "tools", "safecheck", "compdb.py"), "--root", root,
+                    "--out", os.path.join(db, "compile_commands.json"), "--cc", a.cc, "--flags", a.flags], check=True)
+    r = run([a.bin, "-p", db, "--root", root, "--all"], cwd=root)
+    found = parse_violations(r.stdout, root)
+    good = sorted(p for p in found if p.startswith("kernel/"))
+    k.result(r.returncode in (0, 1) and not good, "lib-examples.good-clean",
+             ["%s: %s" % (p, sorted(found[p])) for p in good] + r.stderr.splitlines()[:5])
+    for path, rule in sorted(expect.items()):
+        rules = {rl for _, rl in found.get(path, set())}
+        if rule == "thread-safety":
+            k.result(True, "lib-examples.%s # SKIP thread-safety is checked by the compiler" % os.path.basename(path))
+            continue
+        k.result(rule in rules, "lib-examples.%s" % os.path.basename(path),
+                 ["expected [%s], got %s" % (rule, sorted(rules))])
+
+
 def test_tree(k, a):
     db = os.path.join(REPO, "build")
     if not os.path.exists(os.path.join(db, "compile_commands.json")):
@@ -323,7 +374,7 @@ def main():
     k = Ktap()
     with tempfile.TemporaryDirectory(prefix="safecheck-") as tmp:
         tests = [("corpus", lambda: test_corpus(k, a, tmp)), ("flags", lambda: test_flags(k, a, tmp)),
-                 ("tree", lambda: test_tree(k, a)),
+                 ("lib-examples", lambda: test_lib_examples(k, a, tmp)), ("tree", lambda: test_tree(k, a)),
                  ("link", lambda: test_link(k, a, tmp)), ("fw-includes", lambda: test_fw_includes(k, a, tmp)),
                  ("dropped-file", lambda: test_dropped_file(k, a, tmp))]
         for name, fn in tests:
