@@ -26,7 +26,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 KTEST(symbols, table_present)
 {
-	KT_EXPECT(symbols_present());
+	KT_EXPECT(kt, symbols_present());
 }
 
 KTEST(symbols, lookup_by_address)
@@ -35,10 +35,10 @@ KTEST(symbols, lookup_by_address)
 	u64 addr = (u64)(uintptr_t)ktest_main;
 	u64 off = 99;
 	const char *name = sym_lookup(addr + 5, &off);
-	KT_ASSERT(name != NULL);
-	KT_EXPECT(str_eq(name, "ktest_main"));
-	KT_EXPECT_EQ(off, 5u);
-	KT_EXPECT_EQ(sym_address("ktest_main"), addr);
+	KT_ASSERT(kt, name != NULL);
+	KT_EXPECT(kt, str_eq(name, "ktest_main"));
+	KT_EXPECT_EQ(kt, off, 5u);
+	KT_EXPECT_EQ(kt, sym_address("ktest_main"), addr);
 }
 
 KTEST(symbols, line_of_address)
@@ -47,14 +47,14 @@ KTEST(symbols, line_of_address)
 	u64 addr = (u64)(uintptr_t)ktest_main;
 	u32 line = 0;
 	const char *file = sym_line(addr, &line);
-	KT_ASSERT(file != NULL);
-	KT_EXPECT(ends_with(file, "framework/ktest/ktest.c"));
-	KT_EXPECT_GT(line, 0u);
+	KT_ASSERT(kt, file != NULL);
+	KT_EXPECT(kt, ends_with(file, "framework/ktest/ktest.c"));
+	KT_EXPECT_GT(kt, line, 0u);
 }
 
 KTEST(symbols, unknown_address)
 {
 	u64 off;
-	KT_EXPECT(sym_lookup(0x1000, &off) == NULL);
-	KT_EXPECT(sym_address("no_such_function_anywhere") == 0);
+	KT_EXPECT(kt, sym_lookup(0x1000, &off) == NULL);
+	KT_EXPECT(kt, sym_address("no_such_function_anywhere") == 0);
 }

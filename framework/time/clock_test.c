@@ -17,8 +17,8 @@ KTEST(time, clock_monotonic)
 			backwards++;
 		prev = now;
 	}
-	KT_EXPECT_EQ(backwards, 0u);
-	KT_EXPECT_GT(prev, fw_time_boot_entry_ns());
+	KT_EXPECT_EQ(kt, backwards, 0u);
+	KT_EXPECT_GT(kt, prev, fw_time_boot_entry_ns());
 }
 
 KTEST(time, clock_advances)
@@ -26,12 +26,12 @@ KTEST(time, clock_advances)
 	u64 a = fw_time_ns();
 	while (fw_time_ns() - a < FW_NSEC_PER_MSEC)
 		cpu_pause();
-	KT_EXPECT_GE(fw_time_ns() - a, FW_NSEC_PER_MSEC);
+	KT_EXPECT_GE(kt, fw_time_ns() - a, FW_NSEC_PER_MSEC);
 }
 
 KTEST(time, hpet_fallback_monotonic)
 {
-	KT_ASSERT(clock_hpet_ns() != 0);
+	KT_ASSERT(kt, clock_hpet_ns() != 0);
 	u64 prev = clock_hpet_ns(), backwards = 0;
 	for (int i = 0; i < 20000; i++) {
 		u64 now = clock_hpet_ns();
@@ -39,12 +39,12 @@ KTEST(time, hpet_fallback_monotonic)
 			backwards++;
 		prev = now;
 	}
-	KT_EXPECT_EQ(backwards, 0u);
+	KT_EXPECT_EQ(kt, backwards, 0u);
 }
 
 KTEST(time, tsc_agrees_with_hpet)
 {
-	KT_ASSERT(clock_source == CLOCK_TSC);
+	KT_ASSERT(kt, clock_source == CLOCK_TSC);
 	u64 c0 = fw_time_ns(), h0 = clock_hpet_ns();
 	while (clock_hpet_ns() - h0 < 20 * FW_NSEC_PER_MSEC)
 		cpu_pause();
@@ -52,7 +52,7 @@ KTEST(time, tsc_agrees_with_hpet)
 	u64 dc = c1 - c0, dh = h1 - h0;
 	u64 diff = dc > dh ? dc - dh : dh - dc;
 	/* 2% of 20 ms, plus slack for a descheduled vCPU between the two reads */
-	KT_EXPECT_LT(diff, dh / 50 + 200 * FW_NSEC_PER_USEC);
+	KT_EXPECT_LT(kt, diff, dh / 50 + 200 * FW_NSEC_PER_USEC);
 }
 
 KTEST(time, timer_ticks)
@@ -63,9 +63,9 @@ KTEST(time, timer_ticks)
 	while (fw_time_ticks() < start + 5 && fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
 		irq_enable_and_halt();
 	u64 elapsed = fw_time_ns() - t0;
-	KT_ASSERT(fw_time_ticks() >= start + 5);
-	KT_EXPECT_GE(elapsed, 4 * (FW_NSEC_PER_SEC / FW_TICK_HZ) - FW_NSEC_PER_MSEC);
-	KT_EXPECT_LT(elapsed, FW_NSEC_PER_SEC);
+	KT_ASSERT(kt, fw_time_ticks() >= start + 5);
+	KT_EXPECT_GE(kt, elapsed, 4 * (FW_NSEC_PER_SEC / FW_TICK_HZ) - FW_NSEC_PER_MSEC);
+	KT_EXPECT_LT(kt, elapsed, FW_NSEC_PER_SEC);
 }
 
 KTEST(time, tick_rate_matches_clock)
@@ -76,15 +76,15 @@ KTEST(time, tick_rate_matches_clock)
 		irq_enable_and_halt();
 	u64 ticks = fw_time_ticks() - k0;
 	u64 want = FW_TICK_HZ / 10;
-	KT_EXPECT_GE(ticks, want * 8 / 10);
-	KT_EXPECT_LE(ticks, want * 12 / 10 + 1);
+	KT_EXPECT_GE(kt, ticks, want * 8 / 10);
+	KT_EXPECT_LE(kt, ticks, want * 12 / 10 + 1);
 }
 
 KTEST(time, hpet_fallback_continues_clock)
 {
 	enum clock_source saved = clock_source;
 	u64 before = fw_time_ns();
-	KT_ASSERT(clock_select_hpet());
+	KT_ASSERT(kt, clock_select_hpet());
 	u64 mid = fw_time_ns();
 	u64 backwards = 0, prev = mid;
 	while (fw_time_ns() - mid < 5 * FW_NSEC_PER_MSEC) {
@@ -94,9 +94,9 @@ KTEST(time, hpet_fallback_continues_clock)
 	}
 	u64 after = fw_time_ns();
 	clock_source = saved;
-	KT_EXPECT_GE(mid, before);
-	KT_EXPECT_LT(mid - before, 2 * FW_NSEC_PER_MSEC); /* no jump on switching */
-	KT_EXPECT_EQ(backwards, 0u);
-	KT_EXPECT_GE(after - mid, 5 * FW_NSEC_PER_MSEC);
-	KT_EXPECT_GE(fw_time_ns(), after); /* and none on switching back */
+	KT_EXPECT_GE(kt, mid, before);
+	KT_EXPECT_LT(kt, mid - before, 2 * FW_NSEC_PER_MSEC); /* no jump on switching */
+	KT_EXPECT_EQ(kt, backwards, 0u);
+	KT_EXPECT_GE(kt, after - mid, 5 * FW_NSEC_PER_MSEC);
+	KT_EXPECT_GE(kt, fw_time_ns(), after); /* and none on switching back */
 }

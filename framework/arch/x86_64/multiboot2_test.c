@@ -72,15 +72,15 @@ KTEST(boot, multiboot2_parsed)
 	multiboot2_parse(mbi_phys());
 	struct boot_info got = boot_info;
 	boot_info = saved;
-	KT_EXPECT_EQ(got.protocol, BOOT_PROTO_MULTIBOOT2);
-	KT_EXPECT_EQ(got.cmdline_len, 13u);
-	KT_EXPECT(got.cmdline[0] == 'm' && got.cmdline[12] == '1' && got.cmdline[13] == '\0');
-	KT_EXPECT_EQ(got.initrd_phys, 0x200000u);
-	KT_EXPECT_EQ(got.initrd_size, 0x3000u);
-	KT_ASSERT_EQ(got.mem_count, 2u);
-	KT_EXPECT_EQ(got.mem[1].base, 0x100000u);
-	KT_EXPECT_EQ(got.mem[1].len_bytes, 0x7f00000u);
-	KT_EXPECT_EQ(got.mem[1].type, FW_MEM_USABLE);
+	KT_EXPECT_EQ(kt, got.protocol, BOOT_PROTO_MULTIBOOT2);
+	KT_EXPECT_EQ(kt, got.cmdline_len, 13u);
+	KT_EXPECT(kt, got.cmdline[0] == 'm' && got.cmdline[12] == '1' && got.cmdline[13] == '\0');
+	KT_EXPECT_EQ(kt, got.initrd_phys, 0x200000u);
+	KT_EXPECT_EQ(kt, got.initrd_size, 0x3000u);
+	KT_ASSERT_EQ(kt, got.mem_count, 2u);
+	KT_EXPECT_EQ(kt, got.mem[1].base, 0x100000u);
+	KT_EXPECT_EQ(kt, got.mem[1].len_bytes, 0x7f00000u);
+	KT_EXPECT_EQ(kt, got.mem[1].type, FW_MEM_USABLE);
 }
 
 KTEST(boot, multiboot2_truncated_is_bounded)
@@ -91,7 +91,7 @@ KTEST(boot, multiboot2_truncated_is_bounded)
 	multiboot2_parse(mbi_phys());
 	struct boot_info got = boot_info;
 	boot_info = saved;
-	KT_EXPECT_EQ(got.cmdline_len, 0u); /* the tag claims more than the total: ignored */
-	KT_EXPECT_EQ(got.mem_count, 0u);
-	KT_EXPECT_EQ(got.initrd_size, 0u);
+	KT_EXPECT_EQ(kt, got.cmdline_len, 0u); /* the tag claims more than the total: ignored */
+	KT_EXPECT_EQ(kt, got.mem_count, 0u);
+	KT_EXPECT_EQ(kt, got.initrd_size, 0u);
 }

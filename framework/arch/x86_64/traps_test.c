@@ -38,12 +38,12 @@ KTEST(traps, breakpoint_reported)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, raise_breakpoint, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_EXCEPTION);
-	KT_EXPECT_EQ(t.vector, 3u);
-	KT_EXPECT(KT_REPORT_HAS("#BP breakpoint"));
-	KT_EXPECT(KT_REPORT_HAS("rip "));
-	KT_EXPECT(KT_REPORT_HAS("cr2 "));
-	KT_EXPECT(KT_REPORT_HAS("raise_breakpoint+0x"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_EXCEPTION);
+	KT_EXPECT_EQ(kt, t.vector, 3u);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "#BP breakpoint"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "rip "));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "cr2 "));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "raise_breakpoint+0x"));
 }
 
 #define UNMAPPED_ADDR 0xffff900000001000ull /* a non-canonical-safe, unmapped kernel address */
@@ -58,12 +58,12 @@ KTEST(traps, page_fault_reported)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, read_unmapped, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_EXCEPTION);
-	KT_EXPECT_EQ(t.vector, 14u);
-	KT_EXPECT_EQ(t.fault_addr, UNMAPPED_ADDR);
-	KT_EXPECT(KT_REPORT_HAS("page not present, read"));
-	KT_EXPECT(KT_REPORT_HAS("read_unmapped+0x"));
-	KT_EXPECT(KT_REPORT_HAS("traps_test.c:"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_EXCEPTION);
+	KT_EXPECT_EQ(kt, t.vector, 14u);
+	KT_EXPECT_EQ(kt, t.fault_addr, UNMAPPED_ADDR);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "page not present, read"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "read_unmapped+0x"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "traps_test.c:"));
 }
 
 static int bounds_array[4];
@@ -79,13 +79,13 @@ KTEST(traps, bounds_trap_decoded)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, index_out_of_bounds, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_CHECK);
-	KT_EXPECT_EQ(t.vector, 6u);
-	KT_EXPECT_EQ(t.check, (u32)CHECK_OUT_OF_BOUNDS);
-	KT_EXPECT_EQ(t.line, trap_line);
-	KT_EXPECT(KT_REPORT_HAS("TRAP: array index out of bounds (compiler check, kind 18)"));
-	KT_EXPECT(KT_REPORT_HAS("index_out_of_bounds+0x"));
-	KT_EXPECT(KT_REPORT_HAS("framework/arch/x86_64/traps_test.c:"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_CHECK);
+	KT_EXPECT_EQ(kt, t.vector, 6u);
+	KT_EXPECT_EQ(kt, t.check, (u32)CHECK_OUT_OF_BOUNDS);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "TRAP: array index out of bounds (compiler check, kind 18)"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "index_out_of_bounds+0x"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "framework/arch/x86_64/traps_test.c:"));
 }
 
 static void add_overflow(void)
@@ -99,10 +99,10 @@ KTEST(traps, overflow_trap_decoded)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, add_overflow, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_CHECK);
-	KT_EXPECT_EQ(t.check, (u32)CHECK_ADD_OVERFLOW);
-	KT_EXPECT_EQ(t.line, trap_line);
-	KT_EXPECT(KT_REPORT_HAS("signed integer overflow in addition"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_CHECK);
+	KT_EXPECT_EQ(kt, t.check, (u32)CHECK_ADD_OVERFLOW);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "signed integer overflow in addition"));
 }
 
 static void shift_too_far(void)
@@ -116,9 +116,9 @@ KTEST(traps, shift_trap_decoded)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, shift_too_far, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_CHECK);
-	KT_EXPECT_EQ(t.check, (u32)CHECK_SHIFT_OUT_OF_BOUNDS);
-	KT_EXPECT_EQ(t.line, trap_line);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_CHECK);
+	KT_EXPECT_EQ(kt, t.check, (u32)CHECK_SHIFT_OUT_OF_BOUNDS);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
 }
 
 /* kCFI: call a function through a pointer whose type does not match it. */
@@ -142,15 +142,15 @@ KTEST(traps, kcfi_trap_decoded)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, call_with_wrong_type, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_KCFI);
-	KT_EXPECT_EQ(t.vector, 6u);
-	KT_EXPECT_EQ(t.line, trap_line);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_KCFI);
+	KT_EXPECT_EQ(kt, t.vector, 6u);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
 	/* SAFETY: address of a function, compared only. */
-	KT_EXPECT_EQ(t.fault_addr, (u64)(uintptr_t)kcfi_target);
-	KT_EXPECT(KT_REPORT_HAS("kCFI violation: call through pointer with wrong type"));
-	KT_EXPECT(KT_REPORT_HAS("kcfi_target+0x0"));
-	KT_EXPECT(KT_REPORT_HAS("expected type hash"));
-	KT_EXPECT(KT_REPORT_HAS("call_with_wrong_type+0x"));
+	KT_EXPECT_EQ(kt, t.fault_addr, (u64)(uintptr_t)kcfi_target);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "kCFI violation: call through pointer with wrong type"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "kcfi_target+0x0"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "expected type hash"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "call_with_wrong_type+0x"));
 }
 
 /* Unbounded recursion on the runner's 16 KiB trap stack: runs into the guard page. */
@@ -173,11 +173,11 @@ KTEST(traps, stack_overflow_caught_on_ist)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, overflow_the_stack, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_STACK_OVERFLOW);
-	KT_EXPECT_EQ(t.vector, 8u); /* reported from the double-fault handler on its IST stack */
-	KT_EXPECT(KT_REPORT_HAS("kernel stack overflow: ktest trap stack"));
-	KT_EXPECT(KT_REPORT_HAS("#DF double fault"));
-	KT_EXPECT(KT_REPORT_HAS("recurse+0x"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_STACK_OVERFLOW);
+	KT_EXPECT_EQ(kt, t.vector, 8u); /* reported from the double-fault handler on its IST stack */
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "kernel stack overflow: ktest trap stack"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "#DF double fault"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "recurse+0x"));
 }
 
 static const u8 data_page_code[16] __attribute__((aligned(16))) = { 0xc3 }; /* ret */
@@ -193,9 +193,9 @@ KTEST(traps, nx_enforced)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, execute_data, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_EXCEPTION);
-	KT_EXPECT_EQ(t.vector, 14u);
-	KT_EXPECT(KT_REPORT_HAS("(instruction fetch)"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_EXCEPTION);
+	KT_EXPECT_EQ(kt, t.vector, 14u);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "(instruction fetch)"));
 }
 
 static void write_text(void)
@@ -208,8 +208,8 @@ KTEST(traps, text_is_read_only)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, write_text, &t);
-	KT_EXPECT_EQ(t.vector, 14u);
-	KT_EXPECT(KT_REPORT_HAS("protection violation, write"));
+	KT_EXPECT_EQ(kt, t.vector, 14u);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "protection violation, write"));
 }
 
 static void do_panic(void)
@@ -222,10 +222,10 @@ KTEST(traps, panic_reported)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, do_panic, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_PANIC);
-	KT_EXPECT_EQ(t.line, trap_line);
-	KT_EXPECT(KT_REPORT_HAS("PANIC: deliberate panic 42"));
-	KT_EXPECT(KT_REPORT_HAS("do_panic+0x"));
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "PANIC: deliberate panic 42"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "do_panic+0x"));
 }
 
 static void no_trap(void)
@@ -237,8 +237,8 @@ KTEST(traps, no_trap_returns_none)
 {
 	struct ktest_trap t;
 	ktest_expect_trap(kt, no_trap, &t);
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_NONE);
-	KT_EXPECT_EQ(sink, 1);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_NONE);
+	KT_EXPECT_EQ(kt, sink, 1);
 }
 
 KTEST(traps, nmi_runs_on_ist_stack)
@@ -247,11 +247,11 @@ KTEST(traps, nmi_runs_on_ist_stack)
 	apic_send_nmi_self();
 	for (int i = 0; i < 1000000 && nmi_count == before; i++)
 		cpu_pause();
-	KT_ASSERT_EQ(nmi_count, before + 1);
+	KT_ASSERT_EQ(kt, nmi_count, before + 1);
 	/* SAFETY: address comparison only. */
 	u64 lo = (u64)(uintptr_t)ist_nmi_stack.stack;
-	KT_EXPECT_GE(nmi_last_frame, lo);
-	KT_EXPECT_LT(nmi_last_frame, lo + sizeof(ist_nmi_stack.stack));
+	KT_EXPECT_GE(kt, nmi_last_frame, lo);
+	KT_EXPECT_LT(kt, nmi_last_frame, lo + sizeof(ist_nmi_stack.stack));
 }
 
 static void spin_forever(void)
@@ -266,7 +266,7 @@ KTEST(traps, hung_function_ended_by_watchdog)
 	u64 t0 = fw_time_ns();
 	ktest_expect_trap(kt, spin_forever, &t);
 	u64 ms = (fw_time_ns() - t0) / FW_NSEC_PER_MSEC;
-	KT_EXPECT_EQ(t.kind, KTEST_TRAP_TIMEOUT);
-	KT_EXPECT_GE(ms, (u64)KTEST_TRAP_TIMEOUT_MS);
-	KT_EXPECT_LT(ms, (u64)KTEST_TRAP_TIMEOUT_MS + 1000);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_TIMEOUT);
+	KT_EXPECT_GE(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS);
+	KT_EXPECT_LT(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS + 1000);
 }

@@ -4,12 +4,11 @@
  *     KTEST(clock, never_goes_back)
  *     {
  *             u64 a = fw_time_ns(), b = fw_time_ns();
- *             KT_EXPECT(b >= a);
- *             KT_EXPECT_LE(a, b);
+ *             KT_EXPECT(kt, b >= a);
+ *             KT_EXPECT_LE(kt, a, b);
  *     }
  *
- * Inside a test, `kt` names the running test's context (the KT_ macros use it implicitly, so
- * the same test text also builds with the host registry of tests/lib/kt.h).
+ * Inside a test, `kt` names the running test's context; every KT_ macro takes it first.
  *
  * KTEST(suite, name) defines a test function and puts a descriptor into the `.ktest.*` sections;
  * the linker gathers them (sorted by suite, then name) and a boot with `ktest=all` on the command
@@ -67,18 +66,18 @@ void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *fi
 void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
 		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail);
 
-#define KT_EXPECT(cond) ktest_check(kt, (cond), #cond, __FILE__, __LINE__, KTEST_CONTINUE)
-#define KT_ASSERT(cond) ktest_check(kt, (cond), #cond, __FILE__, __LINE__, KTEST_STOP)
-#define KT_CMP_(a, op, b, stop)                                                            \
-	ktest_check_cmp(kt, (a)op(b), FMT_ARG(a), FMT_ARG(b),       #a " " #op " " #b,        \
+#define KT_EXPECT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_CONTINUE)
+#define KT_ASSERT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_STOP)
+#define KT_CMP_(kt, a, op, b, stop)                                                        \
+	ktest_check_cmp((kt), (a)op(b), FMT_ARG(a), FMT_ARG(b), #a " " #op " " #b,           \
 			__FILE__, __LINE__, (stop))
-#define KT_EXPECT_EQ(a, b) KT_CMP_(a, ==, b, KTEST_CONTINUE)
-#define KT_EXPECT_NE(a, b) KT_CMP_(a, !=, b, KTEST_CONTINUE)
-#define KT_EXPECT_LE(a, b) KT_CMP_(a, <=, b, KTEST_CONTINUE)
-#define KT_EXPECT_LT(a, b) KT_CMP_(a, <, b, KTEST_CONTINUE)
-#define KT_EXPECT_GE(a, b) KT_CMP_(a, >=, b, KTEST_CONTINUE)
-#define KT_EXPECT_GT(a, b) KT_CMP_(a, >, b, KTEST_CONTINUE)
-#define KT_ASSERT_EQ(a, b) KT_CMP_(a, ==, b, KTEST_STOP)
+#define KT_EXPECT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_CONTINUE)
+#define KT_EXPECT_NE(kt, a, b) KT_CMP_(kt, a, !=, b, KTEST_CONTINUE)
+#define KT_EXPECT_LE(kt, a, b) KT_CMP_(kt, a, <=, b, KTEST_CONTINUE)
+#define KT_EXPECT_LT(kt, a, b) KT_CMP_(kt, a, <, b, KTEST_CONTINUE)
+#define KT_EXPECT_GE(kt, a, b) KT_CMP_(kt, a, >=, b, KTEST_CONTINUE)
+#define KT_EXPECT_GT(kt, a, b) KT_CMP_(kt, a, >, b, KTEST_CONTINUE)
+#define KT_ASSERT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_STOP)
 
 /* What ktest_expect_trap() caught. */
 enum ktest_trap_kind {
@@ -113,10 +112,10 @@ void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap
 
 /*
  * ktest_report_has - whether the last trap report contains the literal `text` (len bytes).
- * Use KT_REPORT_HAS("text"), which supplies a literal and its length.
+ * Use KT_REPORT_HAS(kt, "text"), which supplies a literal and its length.
  * Context: inside a running ktest.
  */
 bool ktest_report_has(struct ktest_ctx *kt, const char *text, size_t len);
-#define KT_REPORT_HAS(text) ktest_report_has(kt, "" text "", sizeof(text) - 1)
+#define KT_REPORT_HAS(kt, text) ktest_report_has((kt), "" text "", sizeof(text) - 1)
 
 #endif /* FW_KTEST_H */
