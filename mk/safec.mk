@@ -101,3 +101,12 @@ test-safec: | deps $(SAFECHECK_BIN)
 	 cat $(LOGS)/safec-build.log | grep -E ' error: | warning: ' | head -n 40; \
 	 $(KTAP) --part safec --out $(RESULTS)/safec.txt $(LOGS)/safec-freestanding.log \
 		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-checker.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+
+# Host microbenchmark of the library's hot paths against unchecked C (not part of make test).
+$(SAFEC_DIR)/bench-safec: tests/lib/bench_safec.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iframework/include -o $@ \
+		tests/lib/bench_safec.c $(SAFEC_LIB_SRCS) framework/host/port.c
+.PHONY: bench-safec
+bench-safec: $(SAFEC_DIR)/bench-safec
+	@$(SAFEC_DIR)/bench-safec
