@@ -6,11 +6,14 @@
 #   make test-safec     run them; writes $(RESULTS)/safec.txt (KTAP via $(KTAP))
 
 SAFEC_DIR      := $(BUILD)/safec
-SAFEC_LIB_SRCS := $(sort $(wildcard framework/lib/*.c))
+SAFEC_LIB_SRCS := $(sort $(filter-out %_test.c,$(wildcard framework/lib/*.c)))
+# The library's tests: ktests in the kernel build (mk/kernel.mk compiles framework/**), host
+# tests here (with -DKT_HOST, see framework/lib/ktest_compat.h).
+SAFEC_KTESTS   := $(sort $(wildcard framework/lib/*_test.c))
 SAFEC_HDRS     := $(sort $(wildcard framework/include/fw/*.h))
 SAFEC_LIB_HDRS := bytes.h str.h result.h fmt.h plain.h list.h hash.h tree.h subtype.h \
 	typecache.h refcount.h atomic.h array.h idalloc.h litelock.h libbase.h errno.h
-SAFEC_TESTS    := $(sort $(wildcard tests/lib/t_*.c))
+SAFEC_TESTS    := $(SAFEC_KTESTS) $(sort $(wildcard tests/lib/t_*.c))
 SAFEC_EXAMPLES := $(sort $(wildcard tests/lib/service-examples/*.c))
 SAFEC_FUZZ_SECS ?= 10
 
@@ -26,7 +29,7 @@ SAFEC_KERNEL_CFLAGS = $(SERVICE_CFLAGS) -fsanitize=kcfi -fsanitize=bounds -fsani
 	-Werror=thread-safety-pointer
 
 $(SAFEC_DIR)/host-tests: $(SAFEC_LIB_SRCS) framework/host/port.c framework/host/port.h \
-		$(SAFEC_TESTS) tests/lib/host_main.c tests/lib/kt.h $(SAFEC_EXAMPLES) $(SAFEC_HDRS)
+		$(SAFEC_TESTS) tests/lib/host_main.c framework/lib/ktest_compat.h $(SAFEC_EXAMPLES) $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(SAFEC_HOST_CFLAGS) $(SAFEC_SAN) -o $@ $(SAFEC_LIB_SRCS) framework/host/port.c \
 		$(SAFEC_TESTS) $(SAFEC_EXAMPLES) tests/lib/host_main.c -lpthread
@@ -65,11 +68,16 @@ $(SAFEC_DIR)/compile-fail.log: $(SAFEC_CF) $(SAFEC_HDRS) mk/safec.mk
 		else out="$$out\nnot ok $$n compile_fail $$f (failed, but not with: $$want)"; fi; \
 	done; printf "KTAP version 1\n1..$$n$$out\n" > $@
 
+# The checker (tools/safecheck, mk/safecheck.mk) over the service-side examples: the good ones
+# pass, each classic unsafe alternative in bad/ is rejected with its rule.
+SAFEC_CHECK_EXAMPLES = $(PYTHON) tests/lib/check_examples.py --bin $(SAFECHECK_BIN) --cc $(CC) \
+	--flags '$(SERVICE_CFLAGS)' --tree $(SAFEC_DIR)/checktree
+
 safec-host: $(SAFEC_DIR)/host-tests $(SAFEC_DIR)/fuzz-parse
 ALL_TARGETS += $(SAFEC_DIR)/host-tests
 
 TEST_PARTS += test-safec
-test-safec: | deps
+test-safec: | deps $(SAFECHECK_BIN)
 	@mkdir -p $(RESULTS) $(LOGS) $(SAFEC_DIR)/corpus
 	@rm -f $(SAFEC_DIR)/freestanding.log; \
 	 $(MAKE) --no-print-directory $(SAFEC_DIR)/freestanding.log >$(LOGS)/safec-build.log 2>&1; \
@@ -88,6 +96,17 @@ test-safec: | deps
 		  "$$(grep -o 'Done [0-9]* runs' $(LOGS)/safec-fuzz-run.log | tail -n 1)" > $(LOGS)/safec-fuzz.log; \
 	 else tail -n 40 $(LOGS)/safec-fuzz-run.log; \
 		printf "KTAP version 1\n1..1\nnot ok 1 safec_fuzz_parse (see $(LOGS)/safec-fuzz-run.log)\n" > $(LOGS)/safec-fuzz.log; fi; \
-	 cat $(LOGS)/safec-build.log | grep -E 'error|warning' | head -n 40; \
+	 $(SAFEC_CHECK_EXAMPLES) > $(LOGS)/safec-checker.log 2>&1; \
+	 grep -E '^not ok|^    #' $(LOGS)/safec-checker.log; \
+	 cat $(LOGS)/safec-build.log | grep -E ' error: | warning: ' | head -n 40; \
 	 $(KTAP) --part safec --out $(RESULTS)/safec.txt $(LOGS)/safec-freestanding.log \
-		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-checker.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+
+# Host microbenchmark of the library's hot paths against unchecked C (not part of make test).
+$(SAFEC_DIR)/bench-safec: tests/lib/bench_safec.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iframework/include -o $@ \
+		tests/lib/bench_safec.c $(SAFEC_LIB_SRCS) framework/host/port.c
+.PHONY: bench-safec
+bench-safec: $(SAFEC_DIR)/bench-safec
+	@$(SAFEC_DIR)/bench-safec

@@ -33,11 +33,6 @@ void litelock_unlock(struct litelock *l) NO_THREAD_SAFETY_ANALYSIS
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
 }
 
-bool litelock_held(const struct litelock *l)
-{
-	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == __fw_lock_owner();
-}
-
 void litelock_assert_held(const struct litelock *l) NO_THREAD_SAFETY_ANALYSIS
 {
 	FW_CHECK(litelock_held(l), "litelock: expected to be held");

@@ -1,22 +1,33 @@
 /*
- * tests/lib/host_main.c — runs every KTEST case linked into the host test binary and prints
- * KTAP: one subtest per suite, one result per case, with the failing expressions as
- * diagnostics. Exit status 0 when all passed (make test reads the KTAP, not the status).
+ * tests/lib/host_main.c — runs every KTEST case linked into the host test binary (the safe-C
+ * library's framework/lib/NAME_test.c and tests/lib/t_*.c) and prints KTAP: one subtest per
+ * suite, one result per case, failing expressions as diagnostics. A failed KT_ASSERT ends its
+ * case through the recovery point set here. Exit status 0 when all passed (make test reads
+ * the KTAP, not the status).
  */
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "kt.h"
+#include "../../framework/lib/ktest_compat.h"
 
-extern const struct kt_case __start_kt_cases[], __stop_kt_cases[];
+extern const struct ktest __start_kt_cases[], __stop_kt_cases[];
 
-bool kt_record(struct kt_ctx *kt, bool ok, const char *expr, const char *file, int line)
+struct ktest_ctx {
+	int failures;
+	jmp_buf stop;
+};
+
+void kt_record(struct ktest_ctx *kt, bool ok, const char *expr, const char *file, int line,
+	       bool stop)
 {
-	if (!ok) {
-		kt->failures++;
-		printf("        # %s:%d: expectation failed: %s\n", file, line, expr);
-	}
-	return ok;
+	if (ok)
+		return;
+	kt->failures++;
+	printf("        # %s:%d: %s failed: %s\n", file, line, stop ? "assertion" : "expectation",
+	       expr);
+	if (stop)
+		longjmp(kt->stop, 1);
 }
 
 int main(void)
@@ -40,11 +51,13 @@ int main(void)
 			count += !strcmp(__start_kt_cases[i].suite, suites[s]);
 		printf("    KTAP version 1\n    # Subtest: safec_%s\n    1..%zu\n", suites[s], count);
 		for (size_t i = 0; i < n; i++) {
-			const struct kt_case *c = &__start_kt_cases[i];
+			const struct ktest *c = &__start_kt_cases[i];
 			if (strcmp(c->suite, suites[s]))
 				continue;
-			struct kt_ctx kt = { 0 };
-			c->fn(&kt);
+			static struct ktest_ctx kt;
+			kt.failures = 0;
+			if (setjmp(kt.stop) == 0)
+				c->fn(&kt);
 			fflush(stdout);
 			printf("    %sok %zu %s\n", kt.failures ? "not " : "", ++k, c->name);
 			bad |= kt.failures != 0;

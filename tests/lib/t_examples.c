@@ -5,7 +5,7 @@
 #include <fw/bytes.h>
 #include <fw/str.h>
 
-#include "kt.h"
+#include "../../framework/lib/ktest_compat.h"
 #include "service-examples/examples.h"
 
 /* put_text - append a literal's bytes at *pos of b. */
@@ -51,17 +51,17 @@ KTEST(examples, cpio_scan)
 	cpio_entry(b, &pos, STR("000041ed"), STR("00000004"), STR("00000000"), STR("dev"), STR(""));
 	cpio_entry(b, &pos, STR("000081a4"), STR("00000008"), STR("0000000b"), STR("etc/foo"), STR("hello world"));
 	cpio_entry(b, &pos, STR("00000000"), STR("0000000b"), STR("00000000"), STR("TRAILER!!!"), STR(""));
-	KT_ASSERT(pos <= sizeof img);
+	KT_ASSERT(kt, pos <= sizeof img);
 	struct cpio_summary s;
-	KT_EXPECT(cpio_scan(bytes_head(b, pos), STR("etc/foo"), &s) == 0);
-	KT_EXPECT(s.entries == 2 && s.total_bytes == 14 && s.want_size == 11);
+	KT_EXPECT(kt, cpio_scan(bytes_head(b, pos), STR("etc/foo"), &s) == 0);
+	KT_EXPECT(kt, s.entries == 2 && s.total_bytes == 14 && s.want_size == 11);
 	/* Every truncation of the archive is rejected, never read past. */
 	bool all_rejected = true;
 	for (size_t n = 0; n < pos - 4; n++)
 		all_rejected = all_rejected && cpio_scan(bytes_head(b, n), STR("x"), &s) == -EINVAL;
-	KT_EXPECT(all_rejected);
+	KT_EXPECT(kt, all_rejected);
 	img[0] = '1';
-	KT_EXPECT(cpio_scan(bytes_head(b, pos), STR("x"), &s) == -EINVAL);
+	KT_EXPECT(kt, cpio_scan(bytes_head(b, pos), STR("x"), &s) == -EINVAL);
 }
 
 KTEST(examples, elf_probe)
@@ -84,17 +84,17 @@ KTEST(examples, elf_probe)
 	(void)bytes_put_le64(b, 64 + 8, 176);    /* p_offset: the last 16 bytes */
 	(void)bytes_put_le32(b, 120, 6);         /* PT_PHDR: ignored */
 	struct elf_summary s;
-	KT_EXPECT(elf_probe(b, &s) == 0);
-	KT_EXPECT(s.entry == 0x401000 && s.loads == 1 && s.max_vaddr_end == 0x402000);
+	KT_EXPECT(kt, elf_probe(b, &s) == 0);
+	KT_EXPECT(kt, s.entry == 0x401000 && s.loads == 1 && s.max_vaddr_end == 0x402000);
 	(void)bytes_put_le64(b, 64 + 8, 177);    /* segment runs past the file */
-	KT_EXPECT(elf_probe(b, &s) == -ENOEXEC);
+	KT_EXPECT(kt, elf_probe(b, &s) == -ENOEXEC);
 	(void)bytes_put_le64(b, 64 + 8, 176);
 	(void)bytes_put_le16(b, 56, 3);          /* a third phdr past the end */
-	KT_EXPECT(elf_probe(b, &s) == -ENOEXEC);
+	KT_EXPECT(kt, elf_probe(b, &s) == -ENOEXEC);
 	(void)bytes_put_le16(b, 56, 2);
 	(void)bytes_put_le64(b, 32, UINT64_MAX - 10); /* e_phoff overflows */
-	KT_EXPECT(elf_probe(b, &s) == -ENOEXEC);
-	KT_EXPECT(elf_probe(bytes_head(b, 63), &s) == -ENOEXEC);
+	KT_EXPECT(kt, elf_probe(b, &s) == -ENOEXEC);
+	KT_EXPECT(kt, elf_probe(bytes_head(b, 63), &s) == -ENOEXEC);
 }
 
 static bool norm_is(struct str in, struct str want)
@@ -107,20 +107,21 @@ static bool norm_is(struct str in, struct str want)
 
 KTEST(examples, path_normalise)
 {
-	KT_EXPECT(norm_is(STR("/"), STR("/")));
-	KT_EXPECT(norm_is(STR("/a/./b/../c"), STR("/a/c")));
-	KT_EXPECT(norm_is(STR("//usr///bin/"), STR("/usr/bin")));
-	KT_EXPECT(norm_is(STR("/../../x"), STR("/x")));
-	KT_EXPECT(norm_is(STR("/a/b/.."), STR("/a")));
+	KT_EXPECT(kt, norm_is(STR("/"), STR("/")));
+	KT_EXPECT(kt, norm_is(STR("/a/./b/../c"), STR("/a/c")));
+	KT_EXPECT(kt, norm_is(STR("//usr///bin/"), STR("/usr/bin")));
+	KT_EXPECT(kt, norm_is(STR("/../../x"), STR("/x")));
+	KT_EXPECT(kt, norm_is(STR("/a/b/.."), STR("/a")));
 	char small[4];
-	KT_EXPECT(path_normalise(STR("/abcdef"), BYTES_OF_ARRAY(small)).err == -ENOSPC);
-	KT_EXPECT(path_normalise(STR("rel/x"), BYTES_OF_ARRAY(small)).err == -EINVAL);
+	KT_EXPECT(kt, path_normalise(STR("/abcdef"), BYTES_OF_ARRAY(small)).err == -ENOSPC);
+	KT_EXPECT(kt, path_normalise(STR("rel/x"), BYTES_OF_ARRAY(small)).err == -EINVAL);
 }
 
 KTEST(examples, fd_table_and_timers)
 {
-	KT_EXPECT(fd_table_demo() == 0);
-	KT_EXPECT(timer_demo() == 2);
+	KT_EXPECT(kt, fd_table_demo() == 0);
+	KT_EXPECT(kt, timer_demo() == 2);
+	KT_EXPECT(kt, dcache_demo() == 0);
 }
 
 KTEST(examples, log_line)
@@ -128,6 +129,6 @@ KTEST(examples, log_line)
 	char buf[64];
 	struct bytes b = BYTES_OF_ARRAY(buf);
 	struct result_size r = log_demo(b, 42, STR("init"));
-	KT_EXPECT(r.err == 0 &&
+	KT_EXPECT(kt, r.err == 0 &&
 		  str_eq(str_from_bytes(bytes_head(b, r.value)), STR("[   42] init     exited with -1 (0x00ff)")));
 }

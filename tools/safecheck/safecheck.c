@@ -152,7 +152,7 @@ enum fclass {
 	FC_SYSTEM,   /* the compiler's own headers (-nostdinc leaves only these) */
 };
 
-#define FCACHE 64
+#define FCACHE 1024
 static struct {
 	CXFile file;
 	enum fclass cls;
@@ -278,7 +278,7 @@ static void report_at(CXSourceLocation loc, const char *rule, const char *fmt, .
 
 /* ---- cursor helpers --------------------------------------------------------------------------- */
 
-#define MAXKIDS 64
+#define MAXKIDS 256
 struct kids {
 	CXCursor c[MAXKIDS];
 	unsigned n;
@@ -655,6 +655,8 @@ static bool same_pointee_adding_qualifiers(CXType to, CXType from)
 	CXType uf = clang_getCanonicalType(clang_getUnqualifiedType(clang_getCanonicalType(pf)));
 	if (clang_equalTypes(ut, uf))
 		return true;
+	if (uf.kind == CXType_FunctionProto || uf.kind == CXType_FunctionNoProto)
+		return false; /* a code address is never data */
 	/* T * -> void *: nothing a service can call takes void * except trusted macros' backends
 	 * (which are checked below), and void * -> T * is rejected, so this cannot forge. */
 	return ut.kind == CXType_Void;
@@ -969,11 +971,21 @@ static void check_decl_ref(CXCursor c)
 				  "'%s' is a compiler builtin or an implicitly declared function "
 				  "outside the allow-list",
 				  name);
+	} else if (fc == FC_SYSTEM && dk == CXCursor_FunctionDecl) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is declared in a compiler header (%s): intrinsics run raw machine "
+			  "operations",
+			  name, file_path(f));
 	} else if (fc != FC_API && fc != FC_SERVICE && fc != FC_SYSTEM) {
 		report_at(clang_getCursorLocation(c), "api",
 			  "'%s' is declared in %s, neither in framework/include/fw/ nor in this "
 			  "service's own tree",
 			  name, file_path(f));
+	} else if (fc == FC_API && name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is a reserved name: a framework backend for its trusted macros, not "
+			  "an API services call directly",
+			  name);
 	}
 	free(name);
 }
@@ -1160,6 +1172,13 @@ static enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 	case CXCursor_MSAsmStmt:
 		if (is_checked(c))
 			report_at(clang_getCursorLocation(c), "asm", "inline assembly is framework-only");
+		break;
+	case CXCursor_IndirectGotoStmt:
+	case CXCursor_AddrLabelExpr:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "computed-goto",
+				  "computed goto (&&label, goto *p) jumps to a code address: a jump "
+				  "escapes kCFI and the stack discipline");
 		break;
 	case CXCursor_CStyleCastExpr: {
 		struct kids kk = kids_of(c);
@@ -1406,6 +1425,24 @@ static void scan_tokens(CXFile file)
 
 /* ---- translation units ------------------------------------------------------------------------ */
 
+/* The compiler headers a service may include: types and constants only. (<cpuid.h>,
+ * <x86intrin.h> and friends define inline functions full of asm; <stdatomic.h> gives raw
+ * atomics, which are the framework's.) */
+static const char *const SYSTEM_HEADERS[] = {
+	"stddef.h", "stdint.h", "stdbool.h", "stdalign.h", "stdnoreturn.h", "limits.h",
+	"float.h", "iso646.h", "stdckdint.h", NULL,
+};
+
+static bool system_header_allowed(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (int i = 0; SYSTEM_HEADERS[i]; i++)
+		if (strcmp(base, SYSTEM_HEADERS[i]) == 0)
+			return true;
+	return false;
+}
+
 static void inclusion_visitor(CXFile included, CXSourceLocation *stack, unsigned len,
 			      CXClientData d)
 {
@@ -1421,10 +1458,12 @@ static void inclusion_visitor(CXFile included, CXSourceLocation *stack, unsigned
 	enum fclass c = file_class(included);
 	if (c == FC_SERVICE)
 		scan_tokens(included);
-	if (c != FC_API && c != FC_SERVICE && c != FC_SYSTEM)
+	if ((c != FC_API && c != FC_SERVICE && c != FC_SYSTEM) ||
+	    (c == FC_SYSTEM && !system_header_allowed(file_path(included))))
 		report_at(stack[0], "include",
 			  "includes %s: a service may include only framework/include/fw/, its own "
-			  "tree and the compiler's headers",
+			  "tree and the compiler's type headers (stddef.h, stdint.h, stdbool.h, "
+			  "limits.h, ...)",
 			  file_path(included));
 }
 

@@ -45,23 +45,81 @@ struct bytes_result bytes_skip(struct bytes b, size_t off);
 /* bytes_head - the first `len` bytes of `b`, or all of `b` when it is shorter (never fails). */
 struct bytes bytes_head(struct bytes b, size_t len);
 
-/* Reads at an offset: the value, or -ERANGE when [off, off+size) is not inside `b`. */
-struct result_u8 bytes_u8(struct bytes b, size_t off);
-struct result_u16 bytes_le16(struct bytes b, size_t off);
-struct result_u32 bytes_le32(struct bytes b, size_t off);
-struct result_u64 bytes_le64(struct bytes b, size_t off);
-struct result_u16 bytes_be16(struct bytes b, size_t off);
-struct result_u32 bytes_be32(struct bytes b, size_t off);
-struct result_u64 bytes_be64(struct bytes b, size_t off);
+/* __fw_in_range - [off, off+n) lies inside a slice of `len` bytes (no overflow possible). */
+static inline bool __fw_in_range(size_t len, size_t off, size_t n)
+{
+	return n <= len && off <= len - n;
+}
 
-/* Writes at an offset: 0, or -ERANGE (and nothing written) when it does not fit. */
-int bytes_put_u8(struct bytes b, size_t off, uint8_t v);
-int bytes_put_le16(struct bytes b, size_t off, uint16_t v);
-int bytes_put_le32(struct bytes b, size_t off, uint32_t v);
-int bytes_put_le64(struct bytes b, size_t off, uint64_t v);
-int bytes_put_be16(struct bytes b, size_t off, uint16_t v);
-int bytes_put_be32(struct bytes b, size_t off, uint32_t v);
-int bytes_put_be64(struct bytes b, size_t off, uint64_t v);
+/* Reads at an offset: the value, or -ERANGE when [off, off+size) is not inside `b`.
+ * Writes at an offset: 0, or -ERANGE (and nothing written) when it does not fit.
+ * Inline: one compare and one unaligned load or store (plus a byte swap for the order that
+ * is not the CPU's). */
+#define __FW_BYTES_ACCESS(bits, rtype, LE_TO_CPU, BE_TO_CPU)                                \
+	static inline struct rtype bytes_le##bits(struct bytes b, size_t off)               \
+	{                                                                                   \
+		uint##bits##_t v;                                                           \
+		if (!__fw_in_range(b.len, off, sizeof v))                                   \
+			return rtype##_err(-ERANGE);                                        \
+		/* SAFETY: [off, off+sizeof v) is inside the valid slice (checked). */      \
+		__builtin_memcpy(&v, b.ptr + off, sizeof v);                                \
+		return rtype##_ok(LE_TO_CPU(v));                                            \
+	}                                                                                   \
+	static inline struct rtype bytes_be##bits(struct bytes b, size_t off)               \
+	{                                                                                   \
+		uint##bits##_t v;                                                           \
+		if (!__fw_in_range(b.len, off, sizeof v))                                   \
+			return rtype##_err(-ERANGE);                                        \
+		/* SAFETY: [off, off+sizeof v) is inside the valid slice (checked). */      \
+		__builtin_memcpy(&v, b.ptr + off, sizeof v);                                \
+		return rtype##_ok(BE_TO_CPU(v));                                            \
+	}                                                                                   \
+	static inline int bytes_put_le##bits(struct bytes b, size_t off, uint##bits##_t v)  \
+	{                                                                                   \
+		if (!__fw_in_range(b.len, off, sizeof v))                                   \
+			return -ERANGE;                                                     \
+		v = LE_TO_CPU(v);                                                           \
+		/* SAFETY: [off, off+sizeof v) is inside the valid slice (checked). */      \
+		__builtin_memcpy(b.ptr + off, &v, sizeof v);                                \
+		return 0;                                                                   \
+	}                                                                                   \
+	static inline int bytes_put_be##bits(struct bytes b, size_t off, uint##bits##_t v)  \
+	{                                                                                   \
+		if (!__fw_in_range(b.len, off, sizeof v))                                   \
+			return -ERANGE;                                                     \
+		v = BE_TO_CPU(v);                                                           \
+		/* SAFETY: [off, off+sizeof v) is inside the valid slice (checked). */      \
+		__builtin_memcpy(b.ptr + off, &v, sizeof v);                                \
+		return 0;                                                                   \
+	}
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define __FW_SAME(v) (v)
+__FW_BYTES_ACCESS(16, result_u16, __FW_SAME, __builtin_bswap16)
+__FW_BYTES_ACCESS(32, result_u32, __FW_SAME, __builtin_bswap32)
+__FW_BYTES_ACCESS(64, result_u64, __FW_SAME, __builtin_bswap64)
+#else
+#define __FW_SAME(v) (v)
+__FW_BYTES_ACCESS(16, result_u16, __builtin_bswap16, __FW_SAME)
+__FW_BYTES_ACCESS(32, result_u32, __builtin_bswap32, __FW_SAME)
+__FW_BYTES_ACCESS(64, result_u64, __builtin_bswap64, __FW_SAME)
+#endif
+
+static inline struct result_u8 bytes_u8(struct bytes b, size_t off)
+{
+	if (off >= b.len)
+		return result_u8_err(-ERANGE);
+	/* SAFETY: off < len of the valid slice. */
+	return result_u8_ok(b.ptr[off]);
+}
+static inline int bytes_put_u8(struct bytes b, size_t off, uint8_t v)
+{
+	if (off >= b.len)
+		return -ERANGE;
+	/* SAFETY: off < len of the valid slice. */
+	b.ptr[off] = v;
+	return 0;
+}
 
 /* bytes_copy - copy all of `src` to the start of `dst` (they may overlap); -ERANGE when dst is
  * shorter than src (nothing copied). Returns 0 on success. */
@@ -146,13 +204,34 @@ static inline size_t cursor_remaining(const struct bytes_cursor *c)
 {
 	return c->failed ? 0 : c->buf.len - c->pos;
 }
-uint8_t cursor_u8(struct bytes_cursor *c);
-uint16_t cursor_le16(struct bytes_cursor *c);
-uint32_t cursor_le32(struct bytes_cursor *c);
-uint64_t cursor_le64(struct bytes_cursor *c);
-uint16_t cursor_be16(struct bytes_cursor *c);
-uint32_t cursor_be32(struct bytes_cursor *c);
-uint64_t cursor_be64(struct bytes_cursor *c);
+/* __fw_cursor_claim - reserve the next n bytes: their offset, or fail the cursor. */
+static inline bool __fw_cursor_claim(struct bytes_cursor *c, size_t n, size_t *off)
+{
+	if (c->failed || !__fw_in_range(c->buf.len, c->pos, n)) {
+		c->failed = true;
+		return false;
+	}
+	*off = c->pos;
+	c->pos += n;
+	return true;
+}
+
+/* cursor_u8 / cursor_le16 / ... - the next integer, or 0 (and the cursor fails) when short. */
+#define __FW_CURSOR_READ(fn, T, read)                                                       \
+	static inline T fn(struct bytes_cursor *c)                                          \
+	{                                                                                   \
+		size_t off;                                                                 \
+		if (!__fw_cursor_claim(c, sizeof(T), &off))                                 \
+			return 0;                                                           \
+		return read(c->buf, off).value;                                             \
+	}
+__FW_CURSOR_READ(cursor_u8, uint8_t, bytes_u8)
+__FW_CURSOR_READ(cursor_le16, uint16_t, bytes_le16)
+__FW_CURSOR_READ(cursor_le32, uint32_t, bytes_le32)
+__FW_CURSOR_READ(cursor_le64, uint64_t, bytes_le64)
+__FW_CURSOR_READ(cursor_be16, uint16_t, bytes_be16)
+__FW_CURSOR_READ(cursor_be32, uint32_t, bytes_be32)
+__FW_CURSOR_READ(cursor_be64, uint64_t, bytes_be64)
 /* cursor_take - the next `len` bytes as a slice (empty and failed when too few remain). */
 struct bytes cursor_take(struct bytes_cursor *c, size_t len);
 /* cursor_skip - advance `len` bytes (fails like a read when too few remain). */

@@ -42,12 +42,49 @@ struct FW_NOCOPY list_core {
 	size_t len FW_PRIVATE;
 };
 
-/* Framework-internal list operations on links (lib/list.c); the generated functions are
- * the only callers. */
-void __fw_list_init(struct list_core *l);
-void __fw_list_insert_after(struct list_core *l, struct list_link *pos, struct list_link *n);
-void __fw_list_remove(struct list_core *l, struct list_link *n);
-struct list_link *__fw_list_step(const struct list_core *l, const struct list_link *n, bool fwd);
+/* Framework-internal list operations on links; the generated functions are the only callers
+ * (the checker rejects `__fw_` names in services). Every one checks the link's owner before
+ * following a pointer, so a node on another list (or on none) is refused. */
+static inline void __fw_list_init(struct list_core *l)
+{
+	l->head.next = &l->head;
+	l->head.prev = &l->head;
+	l->head.owner = l;
+	l->len = 0;
+}
+
+static inline void __fw_list_insert_after(struct list_core *l, struct list_link *pos,
+					  struct list_link *n)
+{
+	FW_CHECK(n->owner == NULL, "list: element is already on a list");
+	FW_CHECK(pos->owner == l, "list: insert position is not on this list");
+	/* SAFETY: pos is on l (checked), so pos->next is a live link of l; n is unlinked. */
+	n->prev = pos;
+	n->next = pos->next;
+	pos->next->prev = n;
+	pos->next = n;
+	n->owner = l;
+	l->len++;
+}
+
+static inline void __fw_list_remove(struct list_core *l, struct list_link *n)
+{
+	FW_CHECK(n != &l->head && n->owner == l, "list: removing an element not on this list");
+	/* SAFETY: n is a non-sentinel link of l, so both neighbours are live links of l. */
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = NULL;
+	n->owner = NULL;
+	l->len--;
+}
+
+static inline struct list_link *__fw_list_step(const struct list_core *l,
+					       const struct list_link *n, bool fwd)
+{
+	FW_CHECK(n->owner == l, "list: stepping from an element not on this list");
+	struct list_link *m = fwd ? n->next : n->prev;
+	return m == &l->head ? NULL : m;
+}
 
 /* list_link_is_linked - the element is on some list. */
 static inline bool list_link_is_linked(const struct list_link *n)

@@ -41,7 +41,10 @@ bool litelock_trylock(struct litelock *l) TRY_ACQUIRE(true, *l);
 /* litelock_unlock - release. Needs: held by the caller (checked). */
 void litelock_unlock(struct litelock *l) RELEASE(*l);
 /* litelock_held - the calling context holds `l`. */
-bool litelock_held(const struct litelock *l);
+static inline bool litelock_held(const struct litelock *l)
+{
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == __fw_lock_owner();
+}
 /* litelock_assert_held - tell the static analysis (and check at run time) that `l` is held. */
 void litelock_assert_held(const struct litelock *l) ASSERT_CAPABILITY(*l);
 

@@ -37,6 +37,9 @@ int fd_table_demo(void);
 /* timer_demo.c: typed callbacks on a deadline-ordered timer queue; the number of callbacks run. */
 int timer_demo(void);
 
+/* dcache.c: a name cache on a typed hash table with atomic statistics; 0 when its checks pass. */
+int dcache_demo(void);
+
 /* log_demo.c: format a log line with integer and str arguments into `out`. */
 struct result_size log_demo(struct bytes out, int pid, struct str comm);
 

@@ -9,14 +9,16 @@
    expected at least three times.
 2. speed: the slowest corpus file and the real tree's files take under 0.5 s each; flags: the
    service flags compile a sample service file (kCFI, bounds traps, stack guard visible).
-3. tree: the checker over every file of kernel/ and examples/ (build/compile_commands.json)
+3. lib-examples: the safe-C library's service examples are clean / rejected as they say;
+   tree: the checker over every file of kernel/ and examples/ (build/compile_commands.json)
    reports nothing.
 4. link: tools/fwlink.py on small objects: an internal framework symbol becomes local, a
    service needing it is refused with a message naming the object and the symbol.
 5. fw-includes: a framework file including a kernel/ header fails the check.
 6. dropped-file: a copy of the repository with a bad file in kernel/ fails `make check`
    with file:line:col and the rule (asm, int-to-pointer, call to a framework internal), and,
-   when mk/kernel.mk exists, fails the build the same way.
+   when mk/kernel.mk exists, fails the build the same way; a framework internal bound through
+   a prototype in a service header (invisible to the checker) is refused by the link step.
 """
 import argparse
 import os
@@ -33,7 +35,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RULES = ["asm", "register", "volatile", "int-to-pointer", "pointer-cast", "pointer-arith",
          "subscript", "addr-of-element", "private", "union", "variadic", "vla", "recursion",
          "api", "redeclaration", "extern", "builtin", "attribute", "nocopy", "struct-tag",
-         "plain-data", "trusted-macro", "include", "pragma"]
+         "plain-data", "trusted-macro", "include", "pragma", "computed-goto"]
 VIOLATION = re.compile(r"^(.*?):(\d+):(\d+): \[([\w-]+)\] (.*)$")
 EXPECT = re.compile(r"//\s*expect:\s*([\w\- ]+)")
 
@@ -174,6 +176,56 @@ def test_flags(k, a, tmp):
     os.remove(src)
 
 
+# The safe-C library's service examples name the rule they expect in their own words.
+LIB_RULE = {"pointer-arithmetic": "pointer-arith", "private-field": "private",
+            "variadic-definition": "variadic", "void-pointer-cast": "pointer-cast"}
+
+
+def test_lib_examples(k, a, tmp):
+    """tests/lib/service-examples (the safe-C library's): checked as services against the real
+    framework/include/fw/, the good ones are clean and each bad one triggers the rule its
+    `safecheck-expect: reject RULE` comment names (thread-safety is the compiler's)."""
+    src = os.path.join(REPO, "tests", "lib", "service-examples")
+    if not os.path.isdir(src):
+        k.result(True, "lib-examples # SKIP tests/lib/service-examples not present")
+        return
+    root = os.path.join(tmp, "libex")
+    shutil.copytree(os.path.join(REPO, "framework", "include"), os.path.join(root, "framework", "include"))
+    os.makedirs(os.path.join(root, "kernel"))
+    for f in sorted(os.listdir(src)):
+        if f.endswith((".c", ".h")):
+            shutil.copy(os.path.join(src, f), os.path.join(root, "kernel", f))
+    expect = {}
+    bad = os.path.join(src, "bad")
+    for f in sorted(os.listdir(bad)) if os.path.isdir(bad) else []:
+        if not f.endswith(".c"):
+            continue
+        with open(os.path.join(bad, f)) as fh:
+            m = re.search(r"safecheck-expect:\s*reject\s+([\w-]+)", fh.read())
+        if not m:
+            continue
+        rule = LIB_RULE.get(m.group(1), m.group(1))
+        d = os.path.join(root, "examples", f[:-2])  # one service each: tags may repeat
+        os.makedirs(d)
+        shutil.copy(os.path.join(bad, f), d)
+        expect["examples/%s/%s" % (f[:-2], f)] = rule
+    db = os.path.join(tmp, "libex-db")
+    subprocess.run([sys.executable, os.path.join(REPO, "tools", "safecheck", "compdb.py"), "--root", root,
+                    "--out", os.path.join(db, "compile_commands.json"), "--cc", a.cc, "--flags", a.flags], check=True)
+    r = run([a.bin, "-p", db, "--root", root, "--all"], cwd=root)
+    found = parse_violations(r.stdout, root)
+    good = sorted(p for p in found if p.startswith("kernel/"))
+    k.result(r.returncode in (0, 1) and not good, "lib-examples.good-clean",
+             ["%s: %s" % (p, sorted(found[p])) for p in good] + r.stderr.splitlines()[:5])
+    for path, rule in sorted(expect.items()):
+        rules = {rl for _, rl in found.get(path, set())}
+        if rule == "thread-safety":
+            k.result(True, "lib-examples.%s # SKIP thread-safety is checked by the compiler" % os.path.basename(path))
+            continue
+        k.result(rule in rules, "lib-examples.%s" % os.path.basename(path),
+                 ["expected [%s], got %s" % (rule, sorted(rules))])
+
+
 def test_tree(k, a):
     db = os.path.join(REPO, "build")
     if not os.path.exists(os.path.join(db, "compile_commands.json")):
@@ -305,6 +357,33 @@ def test_dropped_file(k, a, tmp):
     k.result(r.returncode != 0 and found, "dropped-file.build-fails",
              ["make %s rc=%d" % (target, r.returncode)] + text.splitlines()[-12:])
 
+    # Defence in depth: a prototype of a framework internal in a service *header* passes the
+    # checker (it cannot know the framework's private names), and the link step refuses it.
+    os.remove(os.path.join(d, "kernel", "zz_safecheck_bad.c"))
+    r = run(make + ["build/framework.o"], cwd=d, env=env)
+    exports = set(run([a.bin, "--exports", "-p", os.path.join(d, "build")], cwd=d).stdout.split())
+    nm = run([a.nm, "--format=posix", "-g", "--defined-only", os.path.join(d, "build", "framework.o")]).stdout
+    internal = sorted(l.split()[0] for l in nm.splitlines()
+                      if len(l.split()) >= 2 and l.split()[1] == "T" and l.split()[0] not in exports
+                      and re.match(r"^[a-z]\w*$", l.split()[0]))
+    if r.returncode != 0 or not internal:
+        k.result(False, "dropped-file.link-refuses-internal",
+                 ["could not find a framework internal: rc=%d" % r.returncode] + r.stderr.splitlines()[-5:])
+        return
+    sym = internal[0]
+    os.makedirs(os.path.join(d, "kernel", "include"), exist_ok=True)
+    with open(os.path.join(d, "kernel", "include", "zz_sneaky.h"), "w") as fh:
+        fh.write("/* a hand-written binding to a framework internal */\nvoid %s(void);\n" % sym)
+    with open(os.path.join(d, "kernel", "zz_sneaky.c"), "w") as fh:
+        fh.write('#include "zz_sneaky.h"\nvoid zz_sneaky(void);\nvoid zz_sneaky(void)\n{\n\t%s();\n}\n' % sym)
+    rc_check = run(make + ["check"], cwd=d, env=env).returncode
+    r = run(make + [target], cwd=d, env=env)
+    text = r.stdout + r.stderr
+    want = "zz_sneaky.c.o needs symbol '%s'" % sym
+    k.result(rc_check == 0 and r.returncode != 0 and want in text, "dropped-file.link-refuses-internal",
+             ["internal symbol %s; make check rc=%d (the checker cannot see it), build rc=%d"
+              % (sym, rc_check, r.returncode)] + [l for l in text.splitlines() if "fwlink" in l][:3])
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -323,7 +402,7 @@ def main():
     k = Ktap()
     with tempfile.TemporaryDirectory(prefix="safecheck-") as tmp:
         tests = [("corpus", lambda: test_corpus(k, a, tmp)), ("flags", lambda: test_flags(k, a, tmp)),
-                 ("tree", lambda: test_tree(k, a)),
+                 ("lib-examples", lambda: test_lib_examples(k, a, tmp)), ("tree", lambda: test_tree(k, a)),
                  ("link", lambda: test_link(k, a, tmp)), ("fw-includes", lambda: test_fw_includes(k, a, tmp)),
                  ("dropped-file", lambda: test_dropped_file(k, a, tmp))]
         for name, fn in tests:

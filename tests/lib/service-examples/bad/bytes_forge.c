@@ -1,4 +1,4 @@
-/* safecheck-expect: reject private-field
+/* safecheck-expect: reject private
  *
  * Forging a slice over arbitrary memory by writing the private fields of struct bytes, and
  * calling a framework-internal constructor. Slices come only from the framework.

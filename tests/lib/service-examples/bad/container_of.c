@@ -1,4 +1,4 @@
-/* safecheck-expect: reject pointer-arithmetic
+/* safecheck-expect: reject pointer-arith
  *
  * A free-for-all container_of in service code: casts and offsets any pointer. Trellis: the
  * typed containers (DEFINE_LIST/HASH/TREE) and DEFINE_SUBTYPE do this step inside generated

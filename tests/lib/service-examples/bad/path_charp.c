@@ -1,4 +1,4 @@
-/* safecheck-expect: reject pointer-arithmetic
+/* safecheck-expect: reject pointer-arith
  *
  * A path walk over a NUL-terminated string with pointer increments and subscripts on a plain
  * pointer. Trellis: struct str and str_split_next (../path_walk.c).

@@ -1,4 +1,4 @@
-/* safecheck-expect: reject variadic-definition
+/* safecheck-expect: reject variadic
  *
  * A home-made variadic log function taking `%s` on a char * and a non-literal format.
  * Trellis: FMT with a literal format and _Generic-tagged int/str arguments (../log_demo.c).

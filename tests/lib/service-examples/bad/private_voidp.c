@@ -1,4 +1,4 @@
-/* safecheck-expect: reject void-pointer-cast
+/* safecheck-expect: reject pointer-cast
  *
  * The classic `void *private` pattern: any pointer goes in, any type comes out. Trellis:
  * DEFINE_SUBTYPE and a checked downcast (../fd_table.c).

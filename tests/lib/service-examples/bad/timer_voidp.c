@@ -1,4 +1,4 @@
-/* safecheck-expect: reject void-pointer-cast
+/* safecheck-expect: reject pointer-cast
  *
  * A timer callback with a `void *data` context converted back to the device. Trellis:
  * DEFINE_SUBTYPE_CALLBACK (../timer_demo.c).

@@ -7,17 +7,17 @@
 #include <fw/list.h>
 #include <fw/litelock.h>
 
-struct bad_task {
+struct bad_ul_task {
 	struct list_link link;
 };
-DEFINE_LIST(bad_list, struct bad_task, link, litelock);
+DEFINE_LIST(bad_list, struct bad_ul_task, link, litelock);
 
 struct bad_rq {
 	struct litelock lock;
 	struct bad_list tasks GUARDED_BY(&lock);
 };
 
-void bad_enqueue(struct bad_rq *rq, struct bad_task *t)
+void bad_enqueue(struct bad_rq *rq, struct bad_ul_task *t)
 {
 	bad_list_push_back(&rq->tasks, t);
 }

@@ -1,6 +1,6 @@
 /* variadic definitions (declaring and calling the framework's variadic logger is fine). */
 #include "svc.h"
-#include <stdarg.h>
+#include <stdarg.h> // expect: include
 int sum(int n, ...) // expect: variadic
 {
 	va_list ap;

@@ -33,6 +33,8 @@ struct waiter {
 };
 
 int fw_public(int x);
+int __fw_list_backend(int x); /* used only inside trusted macros */
+#define FW_VIA_BACKEND(x) __fw_list_backend(x)
 extern int fw_global;
 void fw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct bytes fw_bytes_empty(void);
