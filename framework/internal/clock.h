@@ -38,6 +38,11 @@ enum clock_source {
 extern enum clock_source clock_source;
 extern u64 clock_tsc_hz;
 
+/* clock_select_hpet - switch fw_time_ns() to the HPET, continuing from the current time.
+ * Returns false when there is no HPET. Context: any (tests switch back by assigning
+ * clock_source). */
+bool clock_select_hpet(void);
+
 /* clock_hpet_ns - nanoseconds read from the HPET, whatever the chosen source (for tests);
  * 0 when there is no HPET. */
 u64 clock_hpet_ns(void);

@@ -19,6 +19,7 @@
 
 #include "internal/bootinfo.h"
 #include "internal/ctx.h"
+#include "internal/format.h"
 #include "internal/ktest_run.h"
 #include "internal/power.h"
 #include "internal/printk.h"
@@ -37,7 +38,8 @@ struct ktest_ctx {
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
 	struct trap_record caught;
-	u64 deadline_ns;
+	u64 deadline_ns;      /* the whole test */
+	u64 trap_deadline_ns; /* the function under ktest_expect_trap */
 };
 
 /* The running test, or NULL. Only the boot CPU runs tests. */
@@ -68,15 +70,20 @@ void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *fi
 		ctx_resume(&kt->recover);
 }
 
-static void print_arg(struct fw_log_arg a)
+static void print_arg(struct fmt_arg a)
 {
-	if (a.kind == FW_LOG_ARG_SIGNED)
-		kprintf_raw("%ld", (long)a.bits);
-	else
-		kprintf_raw("%lu (0x%lx)", (unsigned long)a.bits, (unsigned long)a.bits);
+	char buf[96];
+	if (a.kind == FMT_STR) {
+		fmt_to_cstr(buf, sizeof(buf), STR("\"%s\""), FMT_ARGS(a.str));
+		kprintf_raw("%s", buf);
+	} else if (a.kind == FMT_SIGNED) {
+		kprintf_raw("%ld", (long)a.s);
+	} else {
+		kprintf_raw("%lu (0x%lx)", (unsigned long)a.u, (unsigned long)a.u);
+	}
 }
 
-void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fw_log_arg a, struct fw_log_arg b,
+void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
 		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail)
 {
 	if (ok)
@@ -112,7 +119,18 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || !kt->deadline_ns || fw_time_ns() < kt->deadline_ns)
+	if (!kt)
+		return;
+	u64 now = fw_time_ns();
+	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
+		struct trap_record rec = { TRAP_TIMEOUT, 0, 0, 0, 0 };
+		kprintf_raw("    # %s.%s: function still running after %u ms: ended\n",
+			    kt->test->suite, kt->test->name, KTEST_TRAP_TIMEOUT_MS);
+		kt->caught = rec;
+		kt->expecting_trap = false;
+		ctx_resume(&kt->trap_point);
+	}
+	if (!kt->deadline_ns || now < kt->deadline_ns)
 		return;
 	kt->deadline_ns = 0;
 	kt->failed = true;
@@ -125,6 +143,7 @@ void ktest_watchdog_tick(void)
 void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap *out)
 {
 	kt->caught.cls = TRAP_EXCEPTION;
+	kt->trap_deadline_ns = fw_time_ns() + KTEST_TRAP_TIMEOUT_MS * FW_NSEC_PER_MSEC;
 	kt->expecting_trap = true;
 	console_capture_start();
 	struct ktest_trap result = { KTEST_TRAP_NONE, 0, 0, 0, 0, 0 };
@@ -138,6 +157,7 @@ void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap
 			[TRAP_KCFI] = KTEST_TRAP_KCFI,
 			[TRAP_STACK_OVERFLOW] = KTEST_TRAP_STACK_OVERFLOW,
 			[TRAP_PANIC] = KTEST_TRAP_PANIC,
+			[TRAP_TIMEOUT] = KTEST_TRAP_TIMEOUT,
 		};
 		result.kind = kinds[kt->caught.cls];
 		result.vector = kt->caught.vector;

@@ -40,10 +40,10 @@ __attribute__((noreturn)) static void panic_report(const char *msg, u64 rip, u64
  * keeps frame pointers), so [rbp] is the caller's saved %rbp on the current stack. */
 #define CALLER_RBP() (*(const u64 *)(uintptr_t)__builtin_frame_address(0))
 
-void fw_panic_emit(const char *fmt, const struct fw_log_arg *args, size_t nargs)
+void fw_panic_write(struct str fmt, struct fmt_args args)
 {
 	char msg[256];
-	format_args(msg, sizeof(msg), fmt, args, nargs);
+	fmt_to_cstr(msg, sizeof(msg), fmt, args);
 	panic_report(msg, (u64)(uintptr_t)__builtin_return_address(0), CALLER_RBP());
 }
 

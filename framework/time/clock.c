@@ -117,6 +117,16 @@ u64 fw_time_ns(void)
 	return prev;
 }
 
+bool clock_select_hpet(void)
+{
+	if (!hpet_mult)
+		return false;
+	u64 now = fw_time_ns();
+	hpet_offset_ns = now - scale(hpet_read(), hpet_mult);
+	clock_source = CLOCK_HPET;
+	return true;
+}
+
 u64 fw_time_ticks(void)
 {
 	return clock_ticks;
@@ -165,10 +175,11 @@ void clock_init(void)
 		boot_entry_ns = scale(boot_entry_tsc, tsc_mult);
 	} else if (hpet_mult) {
 		/* Continue from the TSC's estimate of time since reset, when there is one. */
-		hpet_offset_ns = tsc_ok ? scale(rdtsc(), tsc_mult) - scale(hpet_read(), hpet_mult) : 0;
-		if (tsc_ok)
+		if (tsc_ok) {
 			boot_entry_ns = scale(boot_entry_tsc, tsc_mult);
-		clock_source = CLOCK_HPET;
+			clock_source = CLOCK_TSC;
+		}
+		clock_select_hpet();
 	} else {
 		clock_source = CLOCK_TICKS;
 	}

@@ -79,3 +79,24 @@ KTEST(time, tick_rate_matches_clock)
 	KT_EXPECT_GE(kt, ticks, want * 8 / 10);
 	KT_EXPECT_LE(kt, ticks, want * 12 / 10 + 1);
 }
+
+KTEST(time, hpet_fallback_continues_clock)
+{
+	enum clock_source saved = clock_source;
+	u64 before = fw_time_ns();
+	KT_ASSERT(kt, clock_select_hpet());
+	u64 mid = fw_time_ns();
+	u64 backwards = 0, prev = mid;
+	while (fw_time_ns() - mid < 5 * FW_NSEC_PER_MSEC) {
+		u64 now = fw_time_ns();
+		backwards += now < prev;
+		prev = now;
+	}
+	u64 after = fw_time_ns();
+	clock_source = saved;
+	KT_EXPECT_GE(kt, mid, before);
+	KT_EXPECT_LT(kt, mid - before, 2 * FW_NSEC_PER_MSEC); /* no jump on switching */
+	KT_EXPECT_EQ(kt, backwards, 0u);
+	KT_EXPECT_GE(kt, after - mid, 5 * FW_NSEC_PER_MSEC);
+	KT_EXPECT_GE(kt, fw_time_ns(), after); /* and none on switching back */
+}

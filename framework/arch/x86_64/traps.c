@@ -23,6 +23,8 @@
 #include "internal/x86.h"
 
 static irq_handler_fn irq_handlers[256];
+volatile u64 nmi_count;
+volatile u64 nmi_last_frame;
 
 void trap_set_irq_handler(u8 vector, irq_handler_fn fn)
 {
@@ -238,6 +240,9 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (vec == VEC_NMI) {
+		nmi_count = nmi_count + 1;
+		/* SAFETY: the frame's address, recorded for tests (which stack the NMI used). */
+		nmi_last_frame = (u64)(uintptr_t)f;
 		printk(FW_LOG_WARN, "NMI received at %016lx; continuing", f->rip);
 		return;
 	}

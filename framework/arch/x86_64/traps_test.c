@@ -9,8 +9,10 @@
  */
 #include <fw/ktest.h>
 #include <fw/panic.h>
+#include <fw/time.h>
 
 #include "internal/decode.h"
+#include "internal/stacks.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
@@ -237,4 +239,34 @@ KTEST(traps, no_trap_returns_none)
 	ktest_expect_trap(kt, no_trap, &t);
 	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_NONE);
 	KT_EXPECT_EQ(kt, sink, 1);
+}
+
+KTEST(traps, nmi_runs_on_ist_stack)
+{
+	u64 before = nmi_count;
+	apic_send_nmi_self();
+	for (int i = 0; i < 1000000 && nmi_count == before; i++)
+		cpu_pause();
+	KT_ASSERT_EQ(kt, nmi_count, before + 1);
+	/* SAFETY: address comparison only. */
+	u64 lo = (u64)(uintptr_t)ist_nmi_stack.stack;
+	KT_EXPECT_GE(kt, nmi_last_frame, lo);
+	KT_EXPECT_LT(kt, nmi_last_frame, lo + sizeof(ist_nmi_stack.stack));
+}
+
+static void spin_forever(void)
+{
+	for (;;)
+		cpu_pause();
+}
+
+KTEST(traps, hung_function_ended_by_watchdog)
+{
+	struct ktest_trap t;
+	u64 t0 = fw_time_ns();
+	ktest_expect_trap(kt, spin_forever, &t);
+	u64 ms = (fw_time_ns() - t0) / FW_NSEC_PER_MSEC;
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_TIMEOUT);
+	KT_EXPECT_GE(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS);
+	KT_EXPECT_LT(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS + 1000);
 }

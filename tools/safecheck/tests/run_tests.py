@@ -17,7 +17,8 @@
 5. fw-includes: a framework file including a kernel/ header fails the check.
 6. dropped-file: a copy of the repository with a bad file in kernel/ fails `make check`
    with file:line:col and the rule (asm, int-to-pointer, call to a framework internal), and,
-   when mk/kernel.mk exists, fails the build the same way.
+   when mk/kernel.mk exists, fails the build the same way; a framework internal bound through
+   a prototype in a service header (invisible to the checker) is refused by the link step.
 """
 import argparse
 import os
@@ -355,6 +356,33 @@ def test_dropped_file(k, a, tmp):
     found = [e for e in BAD_EXPECT if re.search(r"%s:%d:\d+: \[%s\]" % (re.escape(e[0]), e[1], e[2]), text)]
     k.result(r.returncode != 0 and found, "dropped-file.build-fails",
              ["make %s rc=%d" % (target, r.returncode)] + text.splitlines()[-12:])
+
+    # Defence in depth: a prototype of a framework internal in a service *header* passes the
+    # checker (it cannot know the framework's private names), and the link step refuses it.
+    os.remove(os.path.join(d, "kernel", "zz_safecheck_bad.c"))
+    r = run(make + ["build/framework.o"], cwd=d, env=env)
+    exports = set(run([a.bin, "--exports", "-p", os.path.join(d, "build")], cwd=d).stdout.split())
+    nm = run([a.nm, "--format=posix", "-g", "--defined-only", os.path.join(d, "build", "framework.o")]).stdout
+    internal = sorted(l.split()[0] for l in nm.splitlines()
+                      if len(l.split()) >= 2 and l.split()[1] == "T" and l.split()[0] not in exports
+                      and re.match(r"^[a-z]\w*$", l.split()[0]))
+    if r.returncode != 0 or not internal:
+        k.result(False, "dropped-file.link-refuses-internal",
+                 ["could not find a framework internal: rc=%d" % r.returncode] + r.stderr.splitlines()[-5:])
+        return
+    sym = internal[0]
+    os.makedirs(os.path.join(d, "kernel", "include"), exist_ok=True)
+    with open(os.path.join(d, "kernel", "include", "zz_sneaky.h"), "w") as fh:
+        fh.write("/* a hand-written binding to a framework internal */\nvoid %s(void);\n" % sym)
+    with open(os.path.join(d, "kernel", "zz_sneaky.c"), "w") as fh:
+        fh.write('#include "zz_sneaky.h"\nvoid zz_sneaky(void);\nvoid zz_sneaky(void)\n{\n\t%s();\n}\n' % sym)
+    rc_check = run(make + ["check"], cwd=d, env=env).returncode
+    r = run(make + [target], cwd=d, env=env)
+    text = r.stdout + r.stderr
+    want = "zz_sneaky.c.o needs symbol '%s'" % sym
+    k.result(rc_check == 0 and r.returncode != 0 and want in text, "dropped-file.link-refuses-internal",
+             ["internal symbol %s; make check rc=%d (the checker cannot see it), build rc=%d"
+              % (sym, rc_check, r.returncode)] + [l for l in text.splitlines() if "fwlink" in l][:3])
 
 
 def main():
