@@ -40,12 +40,14 @@ void fw_lib_warn(struct str what, struct str file, int line)
 	char w[160], f[96];
 	copy_str(w, sizeof(w), what);
 	copy_str(f, sizeof(f), file);
+	/* SAFETY: atomic counter; no ordering needed. */
 	__atomic_fetch_add(&warn_count, 1, __ATOMIC_RELAXED);
 	printk(FW_LOG_WARN, "%s (%s:%d)", w, f, line);
 }
 
 uint64_t fw_lib_warn_count(void)
 {
+	/* SAFETY: atomic counter read. */
 	return __atomic_load_n(&warn_count, __ATOMIC_RELAXED);
 }
 
