@@ -54,14 +54,12 @@ FW_LINK = $(MAKE) --no-print-directory -s safecheck-gate && \
 CHECK_TARGETS += check-safety check-fw-includes
 TEST_PARTS += test-safecheck
 ALL_TARGETS += $(SAFECHECK_BIN)
-# harness.mk reads `check: $(CHECK_TARGETS)` and `all: $(ALL_TARGETS)` before the fragments
-# append to them (prerequisites expand when a rule is read), so name ours directly as well.
-check: check-safety check-fw-includes
-all: $(SAFECHECK_BIN)
 
-$(SAFECHECK_BIN): tools/safecheck/safecheck.c
+SAFECHECK_SRCS := $(sort $(wildcard tools/safecheck/*.c))
+$(SAFECHECK_BIN): $(SAFECHECK_SRCS) tools/safecheck/safecheck.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -O2 -g -Wall -Wextra -Werror -I$(shell $(LLVM_CONFIG) --includedir) $< -o $@ \
+	$(HOSTCC) -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -I$(shell $(LLVM_CONFIG) --includedir) \
+		$(SAFECHECK_SRCS) -o $@ \
 		-L$(shell $(LLVM_CONFIG) --libdir) -lclang -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
 
 # Rewritten only when the file list or the flags change.

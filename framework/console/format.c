@@ -1,13 +1,11 @@
 /*
- * format.c — the one formatter behind printk(), ksnprintf() and fw_log_emit().
+ * format.c — the formatter behind printk() and ksnprintf().
  *
- * Two front ends feed the same conversion code: a C va_list (framework code, checked at compile
- * time by the printf format attribute) and an array of tagged integers (services, fw/log.h),
- * which can only ever read integers and never more arguments than were passed. Output goes to a
- * bounded buffer; overflowing output is truncated, never written past the end.
+ * printf over a C va_list for framework code (checked at compile time by the printf format
+ * attribute). Services' log lines go through the safe-C library's fmt_write() instead (tagged
+ * arguments, fw/fmt.h). Output goes to a bounded buffer; overflowing output is truncated,
+ * never written past the end.
  */
-#include "internal/format.h"
-
 #include "internal/printk.h"
 
 struct outbuf {
@@ -19,6 +17,7 @@ struct outbuf {
 static void put(struct outbuf *o, char c)
 {
 	if (o->len + 1 < o->cap)
+		/* SAFETY: index < cap - 1 (checked on the line above). */
 		o->buf[o->len] = c;
 	o->len++;
 }
@@ -74,6 +73,7 @@ static void put_int(struct outbuf *o, u64 v, bool is_signed, unsigned base, bool
 static struct spec parse_spec(const char **p)
 {
 	struct spec sp = { false, false, 0 };
+	/* SAFETY: *p walks the NUL-terminated format; each step stops at a non-flag byte. */
 	for (;; (*p)++) {
 		if (**p == '0')
 			sp.zero = true;
@@ -85,6 +85,7 @@ static struct spec parse_spec(const char **p)
 	while (**p >= '0' && **p <= '9') {
 		if (sp.width < 256)
 			sp.width = sp.width * 10 + (unsigned)(**p - '0');
+		/* SAFETY: the loop condition saw a digit, not the NUL. */
 		(*p)++;
 	}
 	return sp;
@@ -93,16 +94,19 @@ static struct spec parse_spec(const char **p)
 size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct outbuf o = { buf, cap, 0 };
+	/* SAFETY: walks the NUL-terminated format until the NUL; every step below stays on it. */
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			put(&o, *p);
 			continue;
 		}
+		/* SAFETY: *p was '%', not the NUL, so p + 1 is inside the string. */
 		p++;
 		struct spec sp = parse_spec(&p);
 		int lng = 0;
 		while (*p == 'l' || *p == 'z') {
 			lng = *p == 'z' ? 2 : lng + 1;
+			/* SAFETY: *p was a length modifier, not the NUL. */
 			p++;
 		}
 		u64 v = 0;
@@ -148,6 +152,7 @@ size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 			put(&o, '%');
 			break;
 		case '\0':
+			/* SAFETY: back onto the byte before the NUL so the loop's p++ ends on the NUL. */
 			p--;
 			break;
 		default:
@@ -157,6 +162,7 @@ size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		}
 	}
 	if (cap)
+		/* SAFETY: the index is < cap (cap > 0 checked). */
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
 	return o.len < cap ? o.len : (cap ? cap - 1 : 0);
 }
@@ -168,59 +174,4 @@ size_t ksnprintf(char *buf, size_t cap, const char *fmt, ...)
 	size_t n = kvsnprintf(buf, cap, fmt, ap);
 	va_end(ap);
 	return n;
-}
-
-size_t format_args(char *buf, size_t cap, const char *fmt, const struct fw_log_arg *args,
-		   size_t nargs)
-{
-	struct outbuf o = { buf, cap, 0 };
-	size_t next = 0;
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%') {
-			put(&o, *p);
-			continue;
-		}
-		p++;
-		struct spec sp = parse_spec(&p);
-		while (*p == 'l' || *p == 'z')
-			p++; /* accepted and ignored: every argument is 64-bit here */
-		if (*p == '%') {
-			put(&o, '%');
-			continue;
-		}
-		if (*p == '\0') {
-			p--;
-			continue;
-		}
-		if (next >= nargs) {
-			put_padded(&o, "<?>", 3, &sp);
-			continue;
-		}
-		const struct fw_log_arg *a = &args[next++];
-		switch (*p) {
-		case 'd':
-		case 'i':
-			put_int(&o, a->bits, a->kind == FW_LOG_ARG_SIGNED, 10, false, &sp);
-			break;
-		case 'u':
-			put_int(&o, a->bits, false, 10, false, &sp);
-			break;
-		case 'x':
-		case 'X':
-			put_int(&o, a->bits, false, 16, *p == 'X', &sp);
-			break;
-		case 'c': {
-			char c = (char)a->bits;
-			put_padded(&o, &c, 1, &sp);
-			break;
-		}
-		default:
-			/* a conversion services may not use (%s on a raw pointer, %p, %n...) */
-			put_padded(&o, "<bad-conversion>", 16, &sp);
-			break;
-		}
-	}
-	if (cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len < cap ? o.len : (cap ? cap - 1 : 0);
 }

@@ -5,7 +5,6 @@
 #include <fw/ktest.h>
 #include <fw/log.h>
 
-#include "internal/format.h"
 #include "internal/printk.h"
 
 static bool str_eq(const char *a, const char *b)
@@ -36,22 +35,27 @@ KTEST(log, truncates_at_capacity)
 	KT_EXPECT(kt, str_eq(buf, "0123456"));
 }
 
-KTEST(log, typed_args_bounded)
-{
-	char buf[96];
-	const struct fw_log_arg args[2] = { FW_LOG_ARG(-5), FW_LOG_ARG(255u) };
-	format_args(buf, sizeof(buf), "%d %x %u %s", args, 2);
-	/* the third conversion has no argument; %s on an integer is refused */
-	KT_EXPECT(kt, str_eq(buf, "-5 ff <?> <?>"));
-	format_args(buf, sizeof(buf), "%s", args, 2);
-	KT_EXPECT(kt, str_eq(buf, "<bad-conversion>"));
-}
-
 KTEST(log, log_line_reaches_console)
 {
 	console_capture_start();
-	fw_info("ktest log line %u of %d", 1u, -1);
+	fw_info("ktest log line %u of %d: %s", 1u, -1, STR("str arg"));
 	console_capture_stop();
-	KT_EXPECT(kt, console_capture_has("ktest log line 1 of -1\n", 23));
+	KT_EXPECT(kt, console_capture_has("ktest log line 1 of -1: str arg\n", 32));
 	KT_EXPECT(kt, console_capture_has("] ktest log", 11)); /* after the timestamp */
+}
+
+KTEST(log, log_missing_argument_marked)
+{
+	console_capture_start();
+	fw_warn("only %d of %d", 1);
+	console_capture_stop();
+	KT_EXPECT(kt, console_capture_has("WARN: only 1 of <?>\n", 20));
+}
+
+KTEST(log, level_filter)
+{
+	console_capture_start();
+	fw_debug("a debug line that the default level drops");
+	console_capture_stop();
+	KT_EXPECT(kt, !console_capture_has("a debug line", 12));
 }

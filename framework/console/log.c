@@ -1,14 +1,16 @@
 /*
- * log.c — timestamped, levelled lines: printk() for the framework, fw_log_emit() for services.
+ * log.c — timestamped, levelled lines: printk() for the framework, fw_log_write() for services.
  *
- * A line is formatted into a stack buffer with its prefix (`[seconds.micros] ` and, for
+ * printk() formats with the framework's printf (console/format.c); fw_log_write() with the
+ * safe-C library's fmt_write() (tagged arguments). A line is formatted into a stack buffer with
+ * its prefix (`[seconds.micros] ` and, for
  * warnings and errors, `WARN: ` / `ERROR: `), then written with one console_write() so lines
  * stay whole. Lines longer than the buffer are cut.
  */
+#include <fw/bytes.h>
 #include <fw/log.h>
 #include <fw/time.h>
 
-#include "internal/format.h"
 #include "internal/printk.h"
 
 #define LINE_MAX 512u
@@ -28,6 +30,7 @@ static void finish_line(char *buf, size_t len)
 {
 	if (len >= LINE_MAX - 1)
 		len = LINE_MAX - 2;
+	/* SAFETY: len <= LINE_MAX - 2 after the clamp above, so len - 1 and len are in buf. */
 	if (len == 0 || buf[len - 1] != '\n')
 		buf[len++] = '\n';
 	console_write(buf, len);
@@ -56,13 +59,28 @@ void kprintf_raw(const char *fmt, ...)
 	console_write(buf, n);
 }
 
-void fw_log_emit(enum fw_log_level level, const char *fmt, const struct fw_log_arg *args,
-		 size_t nargs)
+void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args)
 {
 	if (level > console_loglevel)
 		return;
 	char buf[LINE_MAX];
+	u8 msg[LINE_MAX];
 	size_t n = prefix(buf, sizeof(buf), level);
-	n += format_args(buf + n, sizeof(buf) - n, fmt, args, nargs);
+	/* fmt_write keeps what it wrote even on error (truncation, a bad conversion) */
+	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	for (size_t i = 0; i < r.value && n < sizeof(buf) - 2; i++)
+		buf[n++] = (char)msg[i];
 	finish_line(buf, n);
+}
+
+size_t fmt_to_cstr(char *buf, size_t cap, struct str fmt, struct fmt_args args)
+{
+	u8 msg[LINE_MAX];
+	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	size_t n = 0;
+	for (; n < r.value && n + 1 < cap; n++)
+		buf[n] = (char)msg[n];
+	if (cap)
+		buf[n] = '\0';
+	return n;
 }

@@ -38,6 +38,11 @@ enum clock_source {
 extern enum clock_source clock_source;
 extern u64 clock_tsc_hz;
 
+/* clock_select_hpet - switch fw_time_ns() to the HPET, continuing from the current time.
+ * Returns false when there is no HPET. Context: any (tests switch back by assigning
+ * clock_source). */
+bool clock_select_hpet(void);
+
 /* clock_hpet_ns - nanoseconds read from the HPET, whatever the chosen source (for tests);
  * 0 when there is no HPET. */
 u64 clock_hpet_ns(void);
@@ -45,6 +50,7 @@ u64 clock_hpet_ns(void);
 /* apic_timer_init - start the periodic tick at FW_TICK_HZ. Context: boot, once, IF=0. */
 void apic_timer_init(void);
 /* The tick counter, incremented by the timer interrupt on the boot CPU. */
+/* SAFETY: written by the timer interrupt; volatile so polling loops re-read it. */
 extern volatile u64 clock_ticks;
 /* APIC timer counts per tick (after calibration), for tests and the report. */
 extern u32 apic_timer_count_per_tick;

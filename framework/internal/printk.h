@@ -1,8 +1,8 @@
 /*
  * internal/printk.h — formatted output for framework code.
  *
- * printk() is the framework's own printf (with compile-time format checking); it shares the
- * formatter with fw_log_emit() and writes whole lines to the console under the console lock.
+ * printk() is the framework's own printf (with compile-time format checking); like
+ * fw_log_write() it prefixes the time and writes whole lines under the console lock.
  * kprintf_raw() writes without the timestamp prefix (continuation lines of a trap report).
  * Conversions: %d %i %u %x %X %c %s %p %lu %llx ... (l/ll/z length modifiers), `0`/`-` flags,
  * width.

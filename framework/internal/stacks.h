@@ -48,5 +48,6 @@ size_t stack_guard_count(void);
 u64 stack_guard_addr(size_t i);
 
 extern struct guarded_big_stack boot_stack; /* boot.S switches to it */
+extern struct guarded_stack ist_df_stack, ist_nmi_stack, ist_mc_stack; /* cpu.c */
 
 #endif /* FW_INTERNAL_STACKS_H */

@@ -44,6 +44,15 @@ void trap_dispatch(struct trap_frame *f);
 typedef void (*irq_handler_fn)(struct trap_frame *f);
 void trap_set_irq_handler(u8 vector, irq_handler_fn fn);
 
+/* NMIs seen, and the address of the last NMI's trap frame (on the NMI IST stack). */
+/* SAFETY: written by the NMI handler; volatile so polling loops re-read it. */
+extern volatile u64 nmi_count;
+extern volatile u64 nmi_last_frame;
+
+/* apic_send_nmi_self - raise an NMI on this CPU through the local APIC (arch/x86_64/apic.c).
+ * Context: any. */
+void apic_send_nmi_self(void);
+
 /* Stack bounds: a frame-pointer walk only follows %rbp into a registered stack. */
 void stack_register(u64 lo, u64 hi, const char *name);
 bool stack_contains(u64 addr, u64 len);
@@ -57,6 +66,7 @@ enum trap_class {
 	TRAP_KCFI,
 	TRAP_STACK_OVERFLOW,
 	TRAP_PANIC,
+	TRAP_TIMEOUT, /* not a trap: the ktest watchdog ended a function that ran too long */
 };
 
 struct trap_record {

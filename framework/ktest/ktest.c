@@ -19,6 +19,7 @@
 
 #include "internal/bootinfo.h"
 #include "internal/ctx.h"
+#include "internal/format.h"
 #include "internal/ktest_run.h"
 #include "internal/power.h"
 #include "internal/printk.h"
@@ -38,10 +39,12 @@ struct ktest_ctx {
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
 	struct trap_record caught;
-	u64 deadline_ns;
+	u64 deadline_ns;      /* the whole test */
+	u64 trap_deadline_ns; /* the function under ktest_expect_trap */
 };
 
 /* The running test, or NULL. Only the boot CPU runs tests. */
+/* SAFETY: read by the trap and timer handlers that interrupt the test: volatile. */
 static struct ktest_ctx *volatile current;
 
 static struct guarded_big_stack ktest_trap_stack STACK_SECTION;
@@ -69,15 +72,20 @@ void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *fi
 		ctx_resume(&kt->recover);
 }
 
-static void print_arg(struct fw_log_arg a)
+static void print_arg(struct fmt_arg a)
 {
-	if (a.kind == FW_LOG_ARG_SIGNED)
-		kprintf_raw("%ld", (long)a.bits);
-	else
-		kprintf_raw("%lu (0x%lx)", (unsigned long)a.bits, (unsigned long)a.bits);
+	char buf[96];
+	if (a.kind == FMT_STR) {
+		fmt_to_cstr(buf, sizeof(buf), STR("\"%s\""), FMT_ARGS(a.str));
+		kprintf_raw("%s", buf);
+	} else if (a.kind == FMT_SIGNED) {
+		kprintf_raw("%ld", (long)a.s);
+	} else {
+		kprintf_raw("%lu (0x%lx)", (unsigned long)a.u, (unsigned long)a.u);
+	}
 }
 
-void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fw_log_arg a, struct fw_log_arg b,
+void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
 		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail)
 {
 	if (ok)
@@ -120,7 +128,18 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || !kt->deadline_ns || fw_time_ns() < kt->deadline_ns || !task_on_boot_flow())
+	if (!kt || !task_on_boot_flow()) /* only the runner's own task can be resumed */
+		return;
+	u64 now = fw_time_ns();
+	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
+		struct trap_record rec = { TRAP_TIMEOUT, 0, 0, 0, 0 };
+		kprintf_raw("    # %s.%s: function still running after %u ms: ended\n",
+			    kt->test->suite, kt->test->name, KTEST_TRAP_TIMEOUT_MS);
+		kt->caught = rec;
+		kt->expecting_trap = false;
+		ctx_resume(&kt->trap_point);
+	}
+	if (!kt->deadline_ns || now < kt->deadline_ns)
 		return;
 	kt->deadline_ns = 0;
 	kt->failed = true;
@@ -133,6 +152,7 @@ void ktest_watchdog_tick(void)
 void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap *out)
 {
 	kt->caught.cls = TRAP_EXCEPTION;
+	kt->trap_deadline_ns = fw_time_ns() + KTEST_TRAP_TIMEOUT_MS * FW_NSEC_PER_MSEC;
 	kt->expecting_trap = true;
 	console_capture_start();
 	struct ktest_trap result = { KTEST_TRAP_NONE, 0, 0, 0, 0, 0 };
@@ -146,6 +166,7 @@ void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap
 			[TRAP_KCFI] = KTEST_TRAP_KCFI,
 			[TRAP_STACK_OVERFLOW] = KTEST_TRAP_STACK_OVERFLOW,
 			[TRAP_PANIC] = KTEST_TRAP_PANIC,
+			[TRAP_TIMEOUT] = KTEST_TRAP_TIMEOUT,
 		};
 		result.kind = kinds[kt->caught.cls];
 		result.vector = kt->caught.vector;
@@ -169,7 +190,22 @@ static bool name_eq(const char *a, const char *b, size_t blen)
 	for (size_t i = 0; i < blen; i++)
 		if (a[i] != b[i])
 			return false;
+	/* SAFETY: a[0..blen) matched (NUL-free) above, so a[blen] is in the string or its NUL. */
 	return a[blen] == '\0';
+}
+
+/* Suites named selftest_* test the runner itself (they fail on purpose) and run only when
+ * named: `ktest=selftest_crash`. */
+static bool selected(const struct ktest *t, bool all, const char *filter, size_t flen)
+{
+	if (all) {
+		const char *p = "selftest_";
+		for (size_t i = 0; p[i]; i++)
+			if (t->suite[i] != p[i])
+				return true;
+		return false;
+	}
+	return name_eq(t->suite, filter, flen);
 }
 
 static bool same_suite(const struct ktest *a, const struct ktest *b)
@@ -213,8 +249,7 @@ void ktest_main(void)
 
 	size_t nsuites = 0;
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
-		if ((t == __ktest_start || !same_suite(t, t - 1)) &&
-		    (all || name_eq(t->suite, filter, flen)))
+		if ((t == __ktest_start || !same_suite(t, t - 1)) && selected(t, all, filter, flen))
 			nsuites++;
 
 	printk(FW_LOG_INFO, "ktest: running %zu suites", nsuites);
@@ -223,12 +258,14 @@ void ktest_main(void)
 	for (const struct ktest *s = __ktest_start; s < __ktest_end;) {
 		const struct ktest *e = s;
 		while (e < __ktest_end && same_suite(e, s))
+			/* SAFETY: e walks the linker-bounded descriptor array and stops at __ktest_end. */
 			e++;
-		if (all || name_eq(s->suite, filter, flen)) {
+		if (selected(s, all, filter, flen)) {
 			suite_no++;
 			kprintf_raw("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", s->suite,
 				    (size_t)(e - s));
 			bool suite_ok = true;
+			/* SAFETY: [s, e) is inside [__ktest_start, __ktest_end). */
 			for (const struct ktest *t = s; t < e; t++) {
 				bool ok = run_one(t);
 				kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok",

@@ -22,6 +22,8 @@
 #define APIC_TPR 0x080
 #define APIC_EOI 0x0b0
 #define APIC_SVR 0x0f0
+#define APIC_ICR_LOW 0x300
+#define APIC_ICR_HIGH 0x310
 #define APIC_LVT_TIMER 0x320
 #define APIC_TIMER_INIT 0x380
 #define APIC_TIMER_CUR 0x390
@@ -35,6 +37,7 @@
 #define CAL_PIT_TICKS 11932u /* 10 ms */
 #define CAL_WINDOW_NS (5 * FW_NSEC_PER_MSEC)
 
+/* SAFETY: MMIO: the local APIC's registers change under us; set once in apic_timer_init. */
 static volatile u32 *apic;
 u32 apic_timer_count_per_tick;
 
@@ -48,6 +51,16 @@ static void apic_write(u32 reg, u32 v)
 {
 	/* SAFETY: as apic_read. */
 	apic[reg / 4] = v;
+}
+
+void apic_send_nmi_self(void)
+{
+	if (!apic)
+		return;
+	/* ICR (SDM vol. 3 §11.6.1): destination = our APIC id, delivery mode NMI (100b),
+	 * level assert; the vector field is ignored for NMIs. */
+	apic_write(APIC_ICR_HIGH, apic_read(APIC_ID) & 0xff000000u);
+	apic_write(APIC_ICR_LOW, (4u << 8) | (1u << 14));
 }
 
 static void pic_disable(void)

@@ -42,6 +42,11 @@ struct mb2_mmap_entry {
 void multiboot2_parse(u64 mbi_phys)
 {
 	boot_info.protocol = BOOT_PROTO_MULTIBOOT2;
+	boot_info.mem_count = 0;
+	boot_info.cmdline_len = 0;
+	boot_info.cmdline[0] = '\0';
+	boot_info.initrd_phys = 0;
+	boot_info.initrd_size = 0;
 	if (!early_phys_ok(mbi_phys, 8))
 		return;
 	/* SAFETY: identity-mapped (checked); total size bounds every tag read below. */

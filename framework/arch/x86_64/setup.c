@@ -3,8 +3,9 @@
  *
  * Order matters and each step relies only on the ones before it:
  *   console (serial)  -> boot info (PVH/Multiboot2) -> descriptor tables (traps reportable)
- *   -> stacks registered, boot page tables (guard pages live) -> symbols -> CPU protections
- *   -> clock (TSC/HPET) -> APIC tick -> interrupts on -> ktests or kernel_main().
+ *   -> clock (TSC/HPET, through the early identity map) -> stacks registered, boot page tables
+ *   (guard pages live) -> symbols -> CPU protections -> APIC tick -> interrupts on -> ktests or
+ *   kernel_main().
  */
 #include <fw/boot.h>
 #include <fw/time.h>
@@ -12,6 +13,7 @@
 #include "internal/bootinfo.h"
 #include "internal/clock.h"
 #include "internal/ktest_run.h"
+#include "internal/mm.h"
 #include "internal/paging.h"
 #include "internal/power.h"
 #include "internal/printk.h"
@@ -101,6 +103,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	console_loglevel = level > FW_LOG_DEBUG ? FW_LOG_DEBUG : (enum fw_log_level)level;
 
 	cpu_tables_init();
+	clock_init(); /* first, so that every following line has a real timestamp */
 	big_stack_register_guarded(&boot_stack, "boot");
 	smp_early_init(); /* %gs, task 0, run queues, task stack guards (before paging_init) */
 	ktest_early_init();
@@ -109,8 +112,8 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	printk(FW_LOG_INFO, "Trellis framework: booting (symbols %s)",
 	       symbols_present() ? "embedded" : "absent");
 	print_boot_info();
+	mm_init(); /* frames, kernel page tables (identity map gone), heap */
 	cpu_protections_init();
-	clock_init();
 	apic_timer_init();
 	smp_late_init(); /* IPIs, TLB shootdown, the other processors */
 	irq_enable();

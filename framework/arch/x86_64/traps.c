@@ -24,6 +24,9 @@
 #include "internal/x86.h"
 
 static irq_handler_fn irq_handlers[256];
+/* SAFETY: written by the NMI handler, read by tests: volatile so each read sees it. */
+volatile u64 nmi_count;
+volatile u64 nmi_last_frame;
 
 void trap_set_irq_handler(u8 vector, irq_handler_fn fn)
 {
@@ -59,6 +62,7 @@ extern const i32 __kcfi_traps_start[], __kcfi_traps_end[];
 /* Whether rip is a kCFI trap site: .kcfi_traps holds 32-bit offsets relative to each entry. */
 static bool is_kcfi_trap(u64 rip)
 {
+	/* SAFETY: walks the linker-bounded .kcfi_traps array [start, end), one entry at a time. */
 	for (const i32 *e = __kcfi_traps_start; e < __kcfi_traps_end; e++) {
 		/* SAFETY: address arithmetic on the section's own entries (self-relative). */
 		u64 site = (u64)(uintptr_t)e + (u64)(i64)*e;
@@ -181,6 +185,16 @@ static void handle_ud(struct trap_frame *f)
 		rec.line = print_location(f->rip);
 		report_end(f, &rec);
 	}
+	if (n >= 2 && code[0] == 0x0f && code[1] == 0x0b) {
+		/* ud2 outside .kcfi_traps: __builtin_trap() or a check that carries no kind (clang's
+		 * -fsanitize=local-bounds lowers to a plain trap). */
+		rec.cls = TRAP_CHECK;
+		rec.check = CHECK_PLAIN_TRAP;
+		printk(FW_LOG_ERR, "TRAP: ud2: __builtin_trap() or a bounds check without a kind "
+				   "(-fsanitize=local-bounds)");
+		rec.line = print_location(f->rip);
+		report_end(f, &rec);
+	}
 	printk(FW_LOG_ERR, "TRAP: #UD invalid opcode");
 	rec.line = print_location(f->rip);
 	report_end(f, &rec);
@@ -241,6 +255,9 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (vec == VEC_NMI) {
+		nmi_count = nmi_count + 1;
+		/* SAFETY: the frame's address, recorded for tests (which stack the NMI used). */
+		nmi_last_frame = (u64)(uintptr_t)f;
 		printk(FW_LOG_WARN, "NMI received at %016lx; continuing", f->rip);
 		return;
 	}

@@ -9,8 +9,10 @@
  */
 #include <fw/ktest.h>
 #include <fw/panic.h>
+#include <fw/time.h>
 
 #include "internal/decode.h"
+#include "internal/stacks.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
@@ -19,6 +21,7 @@
 #define LAUNDER(x)                                                                         \
 	({                                                                                 \
 		__typeof__(x) v_ = (x);                                                    \
+		/* SAFETY: an empty asm that only hides the value from the optimiser. */ \
 		__asm__ volatile("" : "+r"(v_));                                           \
 		v_;                                                                        \
 	})
@@ -126,10 +129,12 @@ static int kcfi_target(long a, long b)
 }
 
 typedef int (*one_int_fn)(int);
+/* SAFETY: volatile so the compiler cannot see through the deliberate type confusion. */
 static void *volatile kcfi_laundered;
 
 static void call_with_wrong_type(void)
 {
+	/* SAFETY: deliberately calls through the wrong function type so that kCFI traps. */
 	kcfi_laundered = (void *)kcfi_target;
 	one_int_fn f = (one_int_fn)kcfi_laundered;
 	trap_line = __LINE__ + 1;
@@ -156,6 +161,7 @@ __attribute__((noinline)) static int recurse(int depth)
 {
 	char frame[256];
 	frame[0] = (char)depth;
+	/* SAFETY: an empty asm that keeps the frame alive (no recursion elimination). */
 	__asm__ volatile("" : : "r"(frame) : "memory");
 	if (LAUNDER(depth) < 0) /* never true; hides the unbounded recursion from the compiler */
 		return 0;
@@ -237,4 +243,50 @@ KTEST(traps, no_trap_returns_none)
 	ktest_expect_trap(kt, no_trap, &t);
 	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_NONE);
 	KT_EXPECT_EQ(kt, sink, 1);
+}
+
+KTEST(traps, nmi_runs_on_ist_stack)
+{
+	u64 before = nmi_count;
+	apic_send_nmi_self();
+	for (int i = 0; i < 1000000 && nmi_count == before; i++)
+		cpu_pause();
+	KT_ASSERT_EQ(kt, nmi_count, before + 1);
+	/* SAFETY: address comparison only. */
+	u64 lo = (u64)(uintptr_t)ist_nmi_stack.stack;
+	KT_EXPECT_GE(kt, nmi_last_frame, lo);
+	KT_EXPECT_LT(kt, nmi_last_frame, lo + sizeof(ist_nmi_stack.stack));
+}
+
+static void spin_forever(void)
+{
+	for (;;)
+		cpu_pause();
+}
+
+KTEST(traps, hung_function_ended_by_watchdog)
+{
+	struct ktest_trap t;
+	u64 t0 = fw_time_ns();
+	ktest_expect_trap(kt, spin_forever, &t);
+	u64 ms = (fw_time_ns() - t0) / FW_NSEC_PER_MSEC;
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_TIMEOUT);
+	KT_EXPECT_GE(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS);
+	KT_EXPECT_LT(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS + 1000);
+}
+
+static void plain_trap(void)
+{
+	trap_line = __LINE__ + 1;
+	__builtin_trap();
+}
+
+KTEST(traps, plain_ud2_reported)
+{
+	struct ktest_trap t;
+	ktest_expect_trap(kt, plain_trap, &t);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_CHECK);
+	KT_EXPECT_EQ(kt, t.check, (u32)CHECK_PLAIN_TRAP);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "TRAP: ud2: __builtin_trap()"));
 }

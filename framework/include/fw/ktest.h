@@ -5,7 +5,10 @@
  *     {
  *             u64 a = fw_time_ns(), b = fw_time_ns();
  *             KT_EXPECT(kt, b >= a);
+ *             KT_EXPECT_LE(kt, a, b);
  *     }
+ *
+ * Inside a test, `kt` names the running test's context; every KT_ macro takes it first.
  *
  * KTEST(suite, name) defines a test function and puts a descriptor into the `.ktest.*` sections;
  * the linker gathers them (sorted by suite, then name) and a boot with `ktest=all` on the command
@@ -60,13 +63,13 @@ void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *fi
 		 enum ktest_on_fail on_fail);
 
 /* As ktest_check, for `a OP b` comparisons: prints both values on failure. */
-void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fw_log_arg a, struct fw_log_arg b,
+void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
 		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail);
 
 #define KT_EXPECT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_CONTINUE)
 #define KT_ASSERT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_STOP)
 #define KT_CMP_(kt, a, op, b, stop)                                                        \
-	ktest_check_cmp((kt), (a)op(b), FW_LOG_ARG(a), FW_LOG_ARG(b), #a " " #op " " #b,     \
+	ktest_check_cmp((kt), (a)op(b), FMT_ARG(a), FMT_ARG(b), #a " " #op " " #b,           \
 			__FILE__, __LINE__, (stop))
 #define KT_EXPECT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_CONTINUE)
 #define KT_EXPECT_NE(kt, a, b) KT_CMP_(kt, a, !=, b, KTEST_CONTINUE)
@@ -84,7 +87,10 @@ enum ktest_trap_kind {
 	KTEST_TRAP_KCFI,           /* an indirect call through a pointer of the wrong type */
 	KTEST_TRAP_STACK_OVERFLOW, /* the kernel stack ran into its guard page */
 	KTEST_TRAP_PANIC,          /* fw_panic() or FW_BUG_ON */
+	KTEST_TRAP_TIMEOUT,        /* still running after KTEST_TRAP_TIMEOUT_MS: ended by the tick */
 };
+
+#define KTEST_TRAP_TIMEOUT_MS 300u
 
 struct ktest_trap {
 	enum ktest_trap_kind kind;
@@ -97,8 +103,9 @@ struct ktest_trap {
 
 /*
  * ktest_expect_trap - run fn() and catch the first trap it raises.
- * Returns: what was caught in *out (kind KTEST_TRAP_NONE if fn returned). The full report is
- *          printed as usual, and kept so that KT_REPORT_HAS() can search it.
+ * Returns: what was caught in *out (kind KTEST_TRAP_NONE if fn returned; KTEST_TRAP_TIMEOUT if
+ *          it was still running, with interrupts enabled, after KTEST_TRAP_TIMEOUT_MS). The
+ *          full report is printed as usual, and kept so that KT_REPORT_HAS() can search it.
  * Context: inside a running ktest. fn must leave no lock held: the trap abandons its frames.
  */
 void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap *out);

@@ -13,17 +13,12 @@
 #include <fw/log.h>
 
 /*
- * fw_panic_emit - report and stop. Needs: as fw_log_emit. Never returns.
+ * fw_panic_write - report and stop. Needs: as fw_log_write. Never returns.
  * Context: any.
  */
-__attribute__((noreturn)) void fw_panic_emit(const char *fmt, const struct fw_log_arg *args,
-					     size_t nargs);
+__attribute__((noreturn)) void fw_panic_write(struct str fmt, struct fmt_args args);
 
-#define fw_panic(fmt, ...)                                                                 \
-	fw_panic_emit("" fmt "",                                                           \
-		      (const struct fw_log_arg[FW_LOG_NARGS(__VA_ARGS__) + 1]){                \
-			      FW_LOG_MAP(__VA_ARGS__) },                                   \
-		      FW_LOG_NARGS(__VA_ARGS__))
+#define fw_panic(f, ...) fw_panic_write(STR(f), FMT_ARGS(__VA_ARGS__))
 
 #define FW_BUG_ON(cond)                                                                    \
 	do {                                                                               \
