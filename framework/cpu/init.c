@@ -5,7 +5,6 @@
 #include "internal/smp.h"
 #include "internal/task.h"
 
-void percpu_early_init(void);
 void ipi_init(void);
 void tlb_init(void);
 void smp_init(void);
@@ -13,8 +12,6 @@ void smp_init(void);
 void smp_early_init(void)
 {
 	percpu_init_bsp();
-	percpu_early_init();
-	tasks_early_init();
 	tasks_init_bsp();
 }
 
@@ -22,5 +19,6 @@ void smp_late_init(void)
 {
 	ipi_init();
 	tlb_init();
+	tasks_start();
 	smp_init();
 }

@@ -3,8 +3,8 @@
  *
  * The boot CPU keeps the GDT/TSS that arch/x86_64/cpu.c loaded; it only gains %gs. Every other
  * CPU gets its own GDT (same selectors as the boot GDT, so the shared IDT's gates and the
- * user-mode selectors mean the same everywhere) and its own TSS with three IST stacks, each
- * with an unmapped guard page (registered here before paging_init unmaps guards).
+ * user-mode selectors mean the same everywhere) and its own TSS with three IST stacks (kernel
+ * stacks from the memory manager, each with an unmapped guard page; cpu/smp.c allocates them).
  */
 #include "arch/x86_64/layout.h"
 #include "internal/percpu.h"
@@ -18,18 +18,6 @@ u32 cpu_possible_count = 1;
 bool percpu_ready;
 
 extern u64 __stack_chk_guard;
-
-/* IST stacks of the other CPUs: [cpu - 1][#DF, NMI, #MC]. */
-static struct guarded_stack ap_ist[FW_MAX_CPUS_INTERNAL - 1][3] STACK_SECTION;
-
-void percpu_early_init(void);
-void percpu_early_init(void)
-{
-	static const char *const names[3] = { "AP IST #DF", "AP IST NMI", "AP IST #MC" };
-	for (u32 c = 0; c + 1 < FW_MAX_CPUS_INTERNAL; c++)
-		for (u32 i = 0; i < 3; i++)
-			stack_register_guarded(&ap_ist[c][i], names[i]);
-}
 
 static void set_gs_base(struct cpu_local *c)
 {
@@ -62,10 +50,9 @@ void percpu_load(struct cpu_local *c)
 	c->gdt[2] = 0x00cf92000000ffffull; /* kernel data 0x10 */
 	c->gdt[3] = 0x00cff2000000ffffull; /* user data 0x18 */
 	c->gdt[4] = 0x00affa000000ffffull; /* user code 0x20 */
-	u32 slot = c->id - 1;
-	c->tss.ist[IST_DF - 1] = stack_top(&ap_ist[slot][0]);
-	c->tss.ist[IST_NMI - 1] = stack_top(&ap_ist[slot][1]);
-	c->tss.ist[IST_MC - 1] = stack_top(&ap_ist[slot][2]);
+	c->tss.ist[IST_DF - 1] = c->ist_top[0];
+	c->tss.ist[IST_NMI - 1] = c->ist_top[1];
+	c->tss.ist[IST_MC - 1] = c->ist_top[2];
 	c->tss.iomap_base = sizeof(struct tss64);
 	/* SAFETY: the TSS is part of the static per-CPU area; its address goes into the system
 	 * descriptor (SDM vol. 3 §7.2.3, 16-byte TSS descriptor, type 9 available). */

@@ -7,8 +7,9 @@
  * Without a MADT only the boot CPU runs.
  *
  * Start-up (SDM vol. 3 §8.4.4.1, the INIT-SIPI-SIPI sequence): the real-mode trampoline is
- * copied to physical TRAMP_BASE (0x8000), with its page tables right above it (0x9000-0xBFFF);
- * both stay reserved for the kernel's life (the memory manager must not hand out 0x8000-0xBFFF).
+ * copied to physical TRAMP_BASE (0x8000), with its page tables right above it (0x9000-0xBFFF):
+ * an executable identity map of the first 2 MiB plus the kernel's upper-half PML4 entries.
+ * The memory manager keeps the first MiB out of its allocator, so the area stays ours.
  * Each AP is started one at a time: INIT, 10 ms, STARTUP, 200 us, STARTUP, then we wait up to
  * 1 s for it to report itself online. The AP enters ap_entry64() on its idle task's stack,
  * loads the boot CPU's page tables, its own GDT/TSS/%gs, the shared IDT, starts its APIC
@@ -19,6 +20,7 @@
 #include "internal/bootinfo.h"
 #include "internal/clock.h"
 #include "internal/lapic.h"
+#include "internal/mm.h"
 #include "internal/paging.h"
 #include "internal/percpu.h"
 #include "internal/printk.h"
@@ -205,7 +207,8 @@ static void tramp_prepare(void)
 	(*pdpt)[0] = TRAMP_PD | 0x3;
 	(*pml4)[0] = TRAMP_PDPT | 0x3;
 	const ptable *live = early_phys_ptr(read_cr3() & ~0xfffull);
-	(*pml4)[511] = (*live)[511];    /* the kernel's higher half, shared */
+	for (u32 i = 256; i < 512; i++)
+		(*pml4)[i] = (*live)[i]; /* the kernel's upper half (image, stacks, direct map) */
 	bsp_cr3 = read_cr3();
 	bsp_cr4 = read_cr4();
 	/* SAFETY: sidt stores the IDT register into our variable. */
@@ -222,6 +225,12 @@ static bool start_ap(u32 idx, u32 apic_id)
 	struct task *idle = task_create_idle(idx);
 	if (!idle)
 		return false;
+	for (u32 i = 0; i < 3; i++) {
+		struct kstack ks;
+		if (kstack_alloc(&ks) != 0)
+			return false;
+		c->ist_top[i] = ks.top;
+	}
 	c->idle = idle;
 	put_u64(tramp_slot(ap_tramp_stack), idle->stack_hi - 8);
 	/* SAFETY: the address of a kernel object/function, for the AP to use. */

@@ -12,6 +12,7 @@
  * memory manager flushes under an IRQ-disabling lock).
  */
 #include "internal/lapic.h"
+#include "internal/mm.h"
 #include "internal/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
@@ -65,10 +66,10 @@ static void tlb_ipi_handler(struct trap_frame *f)
  * tlb_shootdown - flush [va, va+len) here and on every other online CPU, and return once all
  * have done it (len ~0: everything). Context: any but NMI; interrupts may be off.
  */
-void tlb_shootdown(u64 va, u64 len);
-void tlb_shootdown(u64 va, u64 len)
+/* The others-only half: the memory manager's tlb_flush_kernel() flushes locally itself and
+ * calls this through its hook. */
+static void shootdown_others(u64 va, u64 len)
 {
-	flush_local(va, len);
 	if (__atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE) <= 1)
 		return;
 	u64 f = raw_spin_lock_irqsave(&shoot_lock);
@@ -94,6 +95,12 @@ void tlb_shootdown(u64 va, u64 len)
 	raw_spin_unlock_irqrestore(&shoot_lock, f);
 }
 
+void tlb_shootdown(u64 va, u64 len)
+{
+	flush_local(va, len);
+	shootdown_others(va, len);
+}
+
 u64 tlb_shootdown_count(void);
 u64 tlb_shootdown_count(void)
 {
@@ -104,4 +111,5 @@ void tlb_init(void);
 void tlb_init(void)
 {
 	trap_set_irq_handler(VEC_IPI_TLB, tlb_ipi_handler);
+	tlb_set_shootdown(shootdown_others);
 }

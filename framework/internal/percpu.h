@@ -56,6 +56,7 @@ struct cpu_local {
 	u64 ticks;               /* timer ticks taken on this CPU */
 	u64 ipi_calls;           /* inter-processor calls run on this CPU */
 	u64 tlb_flushes;         /* shootdown requests served on this CPU */
+	u64 ist_top[3];          /* the other CPUs' #DF, NMI, #MC stacks (TSS IST 1-3) */
 	u64 gdt[7] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 } __attribute__((aligned(64)));

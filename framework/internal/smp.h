@@ -1,11 +1,12 @@
 /*
  * internal/smp.h — the two boot steps of the CPU/task layer, called from arch setup.c.
  *
- *   smp_early_init()  before paging_init: per-CPU area and %gs of the boot CPU, guard pages of
- *                     the task and AP stacks registered, the boot flow made task 0, the run
+ *   smp_early_init()  right after the descriptor tables: per-CPU area and %gs of the boot CPU,
+ *                     the boot flow made task 0 (lock tracking works from here), the run
  *                     queues and the kernel's scheduling policy set up.
- *   smp_late_init()   after the clock and the boot CPU's APIC timer: IPI and TLB-shootdown
- *                     vectors, then every other processor started (cpu/smp.c).
+ *   smp_late_init()   after mm_init and the boot CPU's APIC timer: IPI and TLB-shootdown
+ *                     vectors (the shootdown hooked into the memory manager), CPU 0's idle
+ *                     task (scheduling starts), then every other processor (cpu/smp.c).
  */
 #ifndef FW_INTERNAL_SMP_H
 #define FW_INTERNAL_SMP_H

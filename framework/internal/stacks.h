@@ -40,9 +40,6 @@ static inline u64 big_stack_top(struct guarded_big_stack *s)
 void stack_register_guarded(struct guarded_stack *s, const char *name);
 void big_stack_register_guarded(struct guarded_big_stack *s, const char *name);
 
-/* Register [lo, hi) as a stack whose page below lo is its guard (task stacks). */
-void stack_register_guarded_range(u64 lo, u64 hi, const char *name);
-
 /* Guard pages registered so far (paging.c unmaps them). */
 size_t stack_guard_count(void);
 u64 stack_guard_addr(size_t i);

@@ -67,8 +67,8 @@ static inline struct task *task_current(void)
 
 /* tasks_init_bsp - make the boot flow task 0 of CPU 0 and set up run queues. Context: boot. */
 void tasks_init_bsp(void);
-/* tasks_early_init - register the stack pool (before paging_init unmaps guards). */
-void tasks_early_init(void);
+/* tasks_start - CPU 0's idle task exists, schedule() switches from here on (after mm_init). */
+void tasks_start(void);
 /* task_create_idle - the idle task of cpu c, whose stack the AP entry runs on. */
 struct task *task_create_idle(u32 cpu);
 /* sched_ap_start - an AP's idle task enters the scheduler; never returns. */

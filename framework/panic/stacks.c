@@ -10,7 +10,7 @@
 #include "internal/stacks.h"
 #include "internal/trap.h"
 
-#define MAX_STACKS 128u
+#define MAX_STACKS 32u
 
 struct stack_entry {
 	u64 lo, hi;
@@ -49,11 +49,6 @@ void big_stack_register_guarded(struct guarded_big_stack *s, const char *name)
 	/* SAFETY: address arithmetic only. */
 	u64 lo = (u64)(uintptr_t)s->stack;
 	add(lo, lo + sizeof(s->stack), true, name);
-}
-
-void stack_register_guarded_range(u64 lo, u64 hi, const char *name)
-{
-	add(lo, hi, true, name);
 }
 
 bool stack_contains(u64 addr, u64 len)

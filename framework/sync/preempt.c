@@ -58,7 +58,7 @@ void might_sleep(void)
 	__atomic_fetch_add(&atomic_sleep_reports, 1, __ATOMIC_RELAXED);
 	struct task *t = task_current();
 	printk(FW_LOG_ERR, "BUG: sleeping while atomic: task %s (id %lu) on CPU %u, preempt count "
-			   "%#x, interrupts %s",
+			   "0x%x, interrupts %s",
 	       t ? t->name : "?", t ? (unsigned long)t->id : 0ul, percpu_ready ? this_cpu()->id : 0,
 	       preempt_count(), irqs_enabled() ? "on" : "off");
 	if (t)

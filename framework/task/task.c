@@ -2,11 +2,10 @@
  * task.c — task lifetime: the task and stack pools, spawn, exit, join/detach (reaping), the
  * boot task and the idle tasks, and the ktest runner's hooks.
  *
- * Storage: until the memory manager's kernel stacks and typed heap are on main, tasks come
- * from a static pool of TASK_POOL structures and stacks from a pool of guarded stacks in
- * .bss.stacks (each with an unmapped guard page below it, registered before paging_init, and
- * registered for backtraces). stack_get()/stack_put() and task_alloc()/task_free() are the
- * only functions to change when switching to the memory manager.
+ * Storage: a static pool of TASK_POOL task structures; each slot gets a kernel stack from the
+ * memory manager (kstack_alloc: an unmapped guard page below, registered for backtraces and
+ * overflow reports) the first time it is used and keeps it, so spawning a task never maps or
+ * unmaps memory. task_alloc()/task_free() are the only functions that know this.
  *
  * Lifetime: a task holds two references: the running one (dropped by the task that runs
  * after its last switch, when its stack is no longer in use — sched.c finish_switch) and the
@@ -17,22 +16,19 @@
 
 #include "arch/x86_64/layout.h"
 #include "internal/panic_internal.h"
+#include "internal/mm.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
 #include "internal/task.h"
 #include "internal/trap.h"
 
 #define TASK_POOL 96u
-#define STACK_POOL 72u
 
-struct task_stack {
-	u8 guard[PAGE_SIZE];
-	u8 stack[TASK_STACK_SIZE];
-} __attribute__((aligned(PAGE_SIZE)));
-
-static struct task_stack stack_pool[STACK_POOL] STACK_SECTION;
+/* Task structures, each with the kernel stack it got on first use (kept for reuse: freeing a
+ * stack unmaps it, which costs a TLB shootdown per page). */
 static struct task task_pool[TASK_POOL];
-static u8 stack_used[STACK_POOL], task_used[TASK_POOL];
+static struct kstack pool_stack[TASK_POOL];
+static u8 task_used[TASK_POOL];
 static struct fw_rawlock pool_lock;
 static u32 live_tasks;
 static u64 next_id = 1;
@@ -42,43 +38,36 @@ void sched_init(void);
 void sched_start(struct task *boot, struct task *idle0);
 void sched_start_task(struct task *t);
 
-void tasks_early_init(void)
-{
-	for (u32 i = 0; i < STACK_POOL; i++) {
-		/* SAFETY: address arithmetic only; the guard page is unmapped by paging_init. */
-		u64 lo = (u64)(uintptr_t)stack_pool[i].stack;
-		stack_register_guarded_range(lo, lo + TASK_STACK_SIZE, "task");
-	}
-}
-
 static struct task *task_alloc(u32 *slot_out)
 {
-	struct task *t = NULL;
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
-	u32 ts = TASK_POOL, ss = STACK_POOL;
+	u32 ts = TASK_POOL;
 	for (u32 i = 0; i < TASK_POOL && ts == TASK_POOL; i++)
 		if (!task_used[i])
 			ts = i;
-	for (u32 i = 0; i < STACK_POOL && ss == STACK_POOL; i++)
-		if (!stack_used[i])
-			ss = i;
-	if (ts < TASK_POOL && ss < STACK_POOL) {
-		task_used[ts] = 1;
-		stack_used[ss] = 1;
-		t = &task_pool[ts];
-		live_tasks++;
-		spawned_total++;
-		*slot_out = ss;
-		u64 id = next_id++;
+	if (ts == TASK_POOL) {
 		raw_spin_unlock_irqrestore(&pool_lock, f);
-		u8 *raw = (u8 *)(void *)t;
-		for (size_t i = 0; i < sizeof(*t); i++)
-			raw[i] = 0;
-		t->id = id;
-		return t;
+		return NULL;
 	}
+	task_used[ts] = 1;
+	u64 id = next_id++;
 	raw_spin_unlock_irqrestore(&pool_lock, f);
-	return NULL;
+	if (!pool_stack[ts].top && kstack_alloc(&pool_stack[ts]) != 0) {
+		pool_stack[ts].top = 0;
+		f = raw_spin_lock_irqsave(&pool_lock);
+		task_used[ts] = 0;
+		raw_spin_unlock_irqrestore(&pool_lock, f);
+		return NULL;
+	}
+	struct task *t = &task_pool[ts];
+	u8 *raw = (u8 *)(void *)t;
+	for (size_t i = 0; i < sizeof(*t); i++)
+		raw[i] = 0;
+	t->id = id;
+	__atomic_fetch_add(&live_tasks, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&spawned_total, 1, __ATOMIC_RELAXED);
+	*slot_out = ts;
+	return t;
 }
 
 static void task_free(struct task *t)
@@ -86,10 +75,8 @@ static void task_free(struct task *t)
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
 	/* SAFETY: t points into task_pool (task_alloc is its only source). */
 	u32 ts = (u32)(t - task_pool);
-	if (t->stack_slot < STACK_POOL)
-		stack_used[t->stack_slot] = 0;
 	task_used[ts] = 0;
-	live_tasks--;
+	__atomic_fetch_sub(&live_tasks, 1, __ATOMIC_RELAXED);
 	raw_spin_unlock_irqrestore(&pool_lock, f);
 }
 
@@ -111,9 +98,10 @@ static void copy_name(struct task *t, const char *s, size_t n)
 static void stack_setup(struct task *t, u32 slot)
 {
 	t->stack_slot = slot;
-	/* SAFETY: address arithmetic on the pool's own stack. */
-	t->stack_lo = (u64)(uintptr_t)stack_pool[slot].stack;
-	t->stack_hi = t->stack_lo + TASK_STACK_SIZE;
+	/* SAFETY: the stack is mapped read/write for the kernel (kstack_alloc) and not in use:
+	 * the task slot is free, so no task runs on it. */
+	t->stack_lo = pool_stack[slot].base;
+	t->stack_hi = pool_stack[slot].top;
 	u64 *top = (u64 *)(uintptr_t)t->stack_hi;
 	/* [top-1] 0 (fake return address of the trampoline's frame), [top-2] trampoline,
 	 * [top-8..top-3] rbp rbx r12 r13 r14 r15 = 0, in the order switch.S pops them. */
@@ -235,9 +223,13 @@ void tasks_init_bsp(void)
 	waitq_init(&b->exited);
 	cpu_locals[0].current = b; /* lock tracking works from here on */
 	sched_init();
+}
+
+void tasks_start(void)
+{
 	struct task *idle0 = task_create_idle(0);
 	FW_CHECK(idle0, "no idle task for CPU 0");
-	sched_start(b, idle0);
+	sched_start(&boot_task, idle0);
 }
 
 /* ---- ktest runner hooks ------------------------------------------------------------------ */
@@ -271,7 +263,7 @@ void task_ktest_cleanup(void)
 		t->nheld = 0;
 	}
 	if (preempt_count_raw()) {
-		printk(FW_LOG_WARN, "ktest: the test left preemption count %#x; reset",
+		printk(FW_LOG_WARN, "ktest: the test left preemption count 0x%x; reset",
 		       preempt_count_raw());
 		this_cpu()->preempt_count = 0;
 	}

@@ -105,7 +105,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	cpu_tables_init();
 	clock_init(); /* first, so that every following line has a real timestamp */
 	big_stack_register_guarded(&boot_stack, "boot");
-	smp_early_init(); /* %gs, task 0, run queues, task stack guards (before paging_init) */
+	smp_early_init(); /* %gs, task 0 (lock tracking), run queues */
 	ktest_early_init();
 	paging_init(nxe != 0);
 	symbols_init();
