@@ -55,7 +55,7 @@ def runner_flags(mem):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     argv = mod.qemu_argv(kernel="KERNEL", initrd="bench.cpio", mem=mem)
-    return " ".join(argv[1:]) + " -serial stdio (TCG, QEMU's default CPU model)"
+    return " ".join(argv[1:]) + " -serial stdio"
 
 
 class Boot:
@@ -162,9 +162,10 @@ class Driver:
                "status": "ok" if con["done"] else "incomplete", "reason": b.reason,
                "console": con}
         ok = sum(1 for v in con["items"].values() if "error" not in v)
-        log("%-12s %-6s %-5s %5.1fs  %s, %d items measured%s" % (
-            cfg, mode, tag, run["elapsed_s"], run["status"], ok,
-            "" if not b.reason else " (%s)" % b.reason))
+        what = ("shell ok" if con["shell"] else "no shell") if mode == "mem" else \
+            "%s, %d items measured" % (run["status"], ok)
+        log("%-12s %-6s %-5s %5.1fs  %s%s" % (cfg, mode, tag, run["elapsed_s"], what,
+                                             "" if not b.reason else " (%s)" % b.reason))
         return run
 
     def usable(self, cfg):
@@ -255,6 +256,16 @@ def meta(a, doc):
 def write_outputs(a, doc):
     report.summarize(doc)
     doc["meta"] = meta(a, doc)
+    prev_path = os.path.join(a.out, "results.json")
+    if os.path.exists(prev_path):
+        try:
+            with open(prev_path) as f:
+                prev = json.load(f)
+            if prev.get("runs") and not a.items and not prev.get("subset"):
+                report.summarize(prev)  # with today's statistics, so like compares with like
+                doc["vs_previous"] = report.compare(prev, doc)
+        except (ValueError, KeyError, TypeError) as e:
+            log("previous results.json not comparable: %s" % e)
     with open(os.path.join(a.out, "results.json.tmp"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
     os.replace(os.path.join(a.out, "results.json.tmp"), os.path.join(a.out, "results.json"))
@@ -275,8 +286,10 @@ def write_outputs(a, doc):
         svg = os.path.join(a.out, "ratios.svg")
         if os.path.exists(svg):
             shutil.copyfile(svg, os.path.join(ROOT, "docs", "benchmarks-ratios.svg"))
-        for path in (os.path.join(ROOT, "docs", "benchmarks.md"), os.path.join(ROOT, "README.md")):
-            if report.replace_section(path, DOC_BEGIN, DOC_END, md):
+        readme = report.format_readme(doc)
+        for path, text in ((os.path.join(ROOT, "docs", "benchmarks.md"), md),
+                           (os.path.join(ROOT, "README.md"), readme)):
+            if report.replace_section(path, DOC_BEGIN, DOC_END, text):
                 log("updated %s" % os.path.relpath(path, ROOT))
             else:
                 log("no result markers in %s; left alone" % path)
@@ -339,6 +352,7 @@ def main():
     doc = {"schema": 1, "rounds": a.rounds, "quick": a.quick, "items": item_list(bench_bin),
            "runs": [], "min_mem_mib": {}}
     if a.items:
+        doc["subset"] = a.items
         keep = set(a.items.split(","))
         doc["items"] = [i for i in doc["items"] if i["name"] in keep]
     d = Driver(a)

@@ -165,8 +165,9 @@ def summary_with_trellis_missing_reports_missing_not_zero():
     assert s["boot_to_init"]["wall"]["trellis"]["us"] is None
     table = report.format_table(doc)
     md = report.format_markdown(doc)
-    for text in (table, md):
+    for text in (table, md, report.format_readme(doc)):
         trellis_cells = [l for l in text.splitlines() if l.startswith(("getppid", "| getppid"))]
+        assert " 0 " not in trellis_cells[0] and "| 0 |" not in trellis_cells[0]
         assert trellis_cells and all("missing" in l for l in trellis_cells), trellis_cells
         assert "Trellis: missing (no kernel image)" in text
     # Linux's own figures are there.
@@ -201,6 +202,18 @@ def summary_with_partial_trellis_uses_only_items_it_ran():
 
 
 @case
+def summary_uses_each_boots_best_batch():
+    doc = _doc(False)
+    for r in doc["runs"]:
+        if r["config"] == "linux" and r["mode"] == "wall":
+            r["console"]["items"]["getppid"]["median"] = 9999.0  # a contended batch or two
+            r["console"]["items"]["pipe_bw"]["median"] = 1.0
+    s = report.summarize(doc)
+    assert approx(s["wall"]["items"]["getppid"]["linux"]["value"], 525.0)
+    assert approx(s["wall"]["items"]["pipe_bw"]["linux"]["value"], (400 + 400 / 1.1) / 2)
+
+
+@case
 def json_round_trip_has_no_nan():
     doc = _doc(True)
     report.summarize(doc)
@@ -208,6 +221,30 @@ def json_round_trip_has_no_nan():
     back = json.loads(text)
     assert back["summary"]["wall"]["items"]["fork_exit"]["trellis"]["ratio"] is None
     assert approx(back["summary"]["wall"]["geomean"]["trellis"]["geomean"], 2.0)
+
+
+@case
+def compare_reports_drift_against_a_previous_run():
+    prev, cur = _doc(True), _doc(True)
+    report.summarize(prev)
+    # One -icount figure moves by 1 % and Trellis's wall ratio for getppid leaves its range.
+    for r in cur["runs"]:
+        g = r["console"]["items"]["getppid"]
+        if r["config"] == "linux" and r["mode"] == "icount":
+            g["best"] = g["median"] = 360 * 1.01
+        if r["config"] == "trellis" and r["mode"] == "wall":
+            g["best"] /= 2
+            g["median"] /= 2
+    report.summarize(cur)
+    c = report.compare(prev, cur)
+    lin = c["configs"]["linux"]["icount_value"]
+    assert approx(lin["max_pct"], 1.0) and lin["item"] == "getppid"
+    tr = c["configs"]["trellis"]
+    assert approx(tr["icount_ratio"]["max_pct"], 100 * (1 - 1 / 1.01) / 1, rel=1e-6) or \
+        approx(tr["icount_ratio"]["max_pct"], 1.0)
+    assert tr["wall_ratio"]["outside_spread"] == ["getppid"] and tr["wall_ratio"]["compared"] == 2
+    cur["vs_previous"] = c
+    assert "Against the previous run" in report.format_table(cur)
 
 
 @case
