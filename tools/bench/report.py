@@ -432,6 +432,17 @@ def _header_lines(doc, code="%s"):
     tr = doc.get("trellis_status")
     if tr and tr != "ran":
         lines.append("Trellis: missing (%s)" % tr)
+    if doc.get("trellis_left_out"):
+        lines.append("Trellis stopped inside, so later boots left out: %s" %
+                     ", ".join(doc["trellis_left_out"]))
+    errs = []
+    for it in doc.get("items", []):
+        e = (doc.get("summary", {}).get("wall", {}).get("items", {}).get(it["name"], {})
+             .get("trellis", {}).get("errors"))
+        if e:
+            errs.append("%s (%s)" % (it["name"], ", ".join(e)))
+    if errs:
+        lines.append("Trellis reported errors: %s" % "; ".join(errs))
     return lines
 
 

@@ -286,6 +286,31 @@ def bench_program_lists_its_items():
 
 
 @case
+def trellis_stopping_inside_an_item_leaves_it_out_then_gives_up():
+    class Args:
+        trellis = sys.executable  # any existing file: the image is "there"
+        items = None
+    d = bench.Driver.__new__(bench.Driver)
+    d.a, d.items, d.trellis_skip, d.trellis_status = Args(), ITEMS, [], None
+
+    def run(text, reason):
+        return {"config": "trellis", "console": report.parse_console(text), "reason": reason,
+                "log": "x.log"}
+    hung = "BENCH-BOOT monotonic_ns=1\nBENCH-START name=getppid\nBENCH name=getppid unit=ns " \
+           "best=1 median=1\nBENCH-START name=fork_exit\n"
+    d.note_trellis(run(hung, "stalled"))
+    assert d.trellis_skip == ["fork_exit"] and d.usable("trellis")
+    assert d.items_for("trellis") == "getppid,pipe_bw"
+    assert d.items_for("linux") is None  # Linux always runs everything
+    d.note_trellis(run(hung, "stalled"))  # the same again although left out: give up
+    assert not d.usable("trellis") and "end before" in d.trellis_status
+    d2 = bench.Driver.__new__(bench.Driver)
+    d2.a, d2.items, d2.trellis_skip, d2.trellis_status = Args(), ITEMS, [], None
+    d2.note_trellis(run("trellis: boot-to-init 5 us\n", "no BENCH-BOOT line within 20s"))
+    assert not d2.usable("trellis") and "cannot run the benchmark init yet" in d2.trellis_status
+
+
+@case
 def boot_watchdog_kills_a_silent_guest():
     # Stands in for a kernel that boots but never runs the benchmark init.
     argv = [sys.executable, "-c", "import time; print('firmware says hi', flush=True); time.sleep(60)"]
@@ -309,6 +334,7 @@ def boot_watchdog_stops_at_marker():
 
 
 def main():
+    bench.log = lambda msg: print("# bench: " + msg)  # keep the driver's notes inside the KTAP
     print("KTAP version 1")
     print("1..%d" % len(cases))
     failed = 0
