@@ -59,9 +59,11 @@ ALL_TARGETS += $(SAFECHECK_BIN)
 check: check-safety check-fw-includes
 all: $(SAFECHECK_BIN)
 
-$(SAFECHECK_BIN): tools/safecheck/safecheck.c
+SAFECHECK_SRCS := $(sort $(wildcard tools/safecheck/*.c))
+$(SAFECHECK_BIN): $(SAFECHECK_SRCS) tools/safecheck/safecheck.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -O2 -g -Wall -Wextra -Werror -I$(shell $(LLVM_CONFIG) --includedir) $< -o $@ \
+	$(HOSTCC) -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -I$(shell $(LLVM_CONFIG) --includedir) \
+		$(SAFECHECK_SRCS) -o $@ \
 		-L$(shell $(LLVM_CONFIG) --libdir) -lclang -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
 
 # Rewritten only when the file list or the flags change.
