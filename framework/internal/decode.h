@@ -47,7 +47,8 @@ enum fw_check_kind {
 	CHECK_ALIGNMENT_ASSUMPTION = 23,
 	CHECK_VLA_BOUND_NOT_POSITIVE = 24,
 	CHECK_BOUNDS_SAFETY = 25,
-	CHECK_KIND_COUNT
+	CHECK_KIND_COUNT,
+	CHECK_PLAIN_TRAP = 0x100, /* a ud2 that is no kCFI site: no kind encoded */
 };
 
 /* The human-readable name of a check kind ("array index out of bounds", ...). */

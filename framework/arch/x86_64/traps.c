@@ -182,6 +182,16 @@ static void handle_ud(struct trap_frame *f)
 		rec.line = print_location(f->rip);
 		report_end(f, &rec);
 	}
+	if (n >= 2 && code[0] == 0x0f && code[1] == 0x0b) {
+		/* ud2 outside .kcfi_traps: __builtin_trap() or a check that carries no kind (clang's
+		 * -fsanitize=local-bounds lowers to a plain trap). */
+		rec.cls = TRAP_CHECK;
+		rec.check = CHECK_PLAIN_TRAP;
+		printk(FW_LOG_ERR, "TRAP: ud2: __builtin_trap() or a bounds check without a kind "
+				   "(-fsanitize=local-bounds)");
+		rec.line = print_location(f->rip);
+		report_end(f, &rec);
+	}
 	printk(FW_LOG_ERR, "TRAP: #UD invalid opcode");
 	rec.line = print_location(f->rip);
 	report_end(f, &rec);

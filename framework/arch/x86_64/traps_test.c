@@ -270,3 +270,19 @@ KTEST(traps, hung_function_ended_by_watchdog)
 	KT_EXPECT_GE(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS);
 	KT_EXPECT_LT(kt, ms, (u64)KTEST_TRAP_TIMEOUT_MS + 1000);
 }
+
+static void plain_trap(void)
+{
+	trap_line = __LINE__ + 1;
+	__builtin_trap();
+}
+
+KTEST(traps, plain_ud2_reported)
+{
+	struct ktest_trap t;
+	ktest_expect_trap(kt, plain_trap, &t);
+	KT_EXPECT_EQ(kt, t.kind, KTEST_TRAP_CHECK);
+	KT_EXPECT_EQ(kt, t.check, (u32)CHECK_PLAIN_TRAP);
+	KT_EXPECT_EQ(kt, t.line, trap_line);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "TRAP: ud2: __builtin_trap()"));
+}
