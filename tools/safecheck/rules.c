@@ -167,6 +167,35 @@ static bool constant_in_range(CXCursor base, CXCursor index)
 	return ok;
 }
 
+static bool evaluates_to(CXCursor e, long long want)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(strip(e));
+	if (!r)
+		return false;
+	bool ok = clang_EvalResult_getKind(r) == CXEval_Int &&
+		  clang_EvalResult_getAsLongLong(r) == want;
+	clang_EvalResult_dispose(r);
+	return ok;
+}
+
+/* &a[fw_index_check(i, N)]: the index went through a FW_INDEX_CHECK function (it traps unless
+ * i < N) and N is a constant equal to the length of the fixed-size array a. */
+static bool checked_index(CXCursor base, CXCursor index)
+{
+	CXType bt = clang_getCanonicalType(clang_getCursorType(strip(base)));
+	if (bt.kind != CXType_ConstantArray || refers_to_parameter(strip(base)))
+		return false;
+	CXCursor call = strip(index);
+	if (clang_getCursorKind(call) != CXCursor_CallExpr ||
+	    clang_Cursor_getNumArguments(call) != 2)
+		return false;
+	CXCursor fn = clang_getCursorReferenced(call);
+	if (clang_getCursorKind(fn) != CXCursor_FunctionDecl ||
+	    location_class(fn) != FC_API || !has_annotation(fn, "trellis_index_check"))
+		return false;
+	return evaluates_to(clang_Cursor_getArgument(call, 1), clang_getArraySize(bt));
+}
+
 /* The base of a subscript must be something the compiler's trapping bounds check covers: a
  * fixed-size array object or a counted_by array/pointer field. */
 static bool bounds_checked_base(CXCursor base, const char **what)
@@ -260,10 +289,11 @@ static void check_unary(CXCursor c)
 		if (clang_getCursorKind(s) != CXCursor_ArraySubscriptExpr)
 			break;
 		struct kids sk = kids_of(s);
-		if (sk.n == 2 && !constant_in_range(sk.c[0], sk.c[1]))
+		if (sk.n == 2 && !constant_in_range(sk.c[0], sk.c[1]) && !checked_index(sk.c[0], sk.c[1]))
 			raw_op(c, sk.c, 2, "addr-of-element",
 			       "&a[i] without a constant in-range index: the bounds check lets the "
-			       "one-past-the-end pointer through");
+			       "one-past-the-end pointer through (check the index with a FW_INDEX_CHECK "
+			       "function against the array's length)");
 		break;
 	}
 	default:
