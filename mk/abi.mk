@@ -44,9 +44,15 @@ $(ABI_DIR)/musl/%: user/tests/c/%.c $(ABI_SRC_DEPS)
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(ABI_CFLAGS) -DKT_LIBC='"musl"' -o $@ $< user/tests/c/kt.c -lpthread
 
-$(ABI_DIR)/suites: mk/abi.mk
-	@mkdir -p $(dir $@)
-	@printf '%s\n' $(ABI_SUITES) > $@
+# The suite list is rewritten only when it changes (e.g. `make ABI_BB= ...`), so the image is
+# rebuilt exactly then.
+$(ABI_DIR)/suites: abi-suites-check
+	@true
+.PHONY: abi-suites-check
+abi-suites-check:
+	@mkdir -p $(ABI_DIR)
+	@printf '%s\n' $(ABI_SUITES) > $(ABI_DIR)/suites.tmp
+	@cmp -s $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites || mv $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites
 
 $(ABI_CPIO): $(ABI_BINS) $(ABI_DIR)/suites $(ABI_BB_SRC) user/tests/init user/tests/etc/passwd \
 		user/tests/etc/group tools/mkinitramfs.py | deps
