@@ -1,0 +1,117 @@
+/*
+ * entry.S — the 256 interrupt/exception stubs, the common save/restore path, and the small
+ * context-switch helpers the ktest runner uses to resume after a trap.
+ *
+ * Each stub is 16 bytes (trap_stubs[vector]): it pushes a zero error code when the CPU does not
+ * push one (SDM vol. 3 table 6-1: vectors 8, 10-14, 17, 21, 29, 30 push one), pushes the vector
+ * and jumps to trap_common, which saves the general registers as struct trap_frame
+ * (internal/trap.h), calls trap_dispatch(frame) and returns with iretq. No user mode yet, so no
+ * swapgs: the user-mode entry adds it.
+ */
+	.section .text
+	.code64
+
+	.balign 16
+	.globl trap_stubs
+trap_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $vec
+	jmp trap_common
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	/* a frame record so that a backtrace from the handler walks into the trapped code */
+	pushq 17*8(%rsp)        /* the trapped %rip */
+	pushq %rbp
+	movq %rsp, %rbp
+	call trap_dispatch
+	addq $16, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp          /* vector and error code */
+	iretq
+
+/*
+ * int ctx_save(struct saved_ctx *c)  — returns 0; returns 1 again when ctx_resume(c) runs.
+ * Layout of struct saved_ctx (internal/ctx.h): rbx rbp r12 r13 r14 r15 rsp rip rflags.
+ */
+	.globl ctx_save
+ctx_save:
+	movq %rbx, 0(%rdi)
+	movq %rbp, 8(%rdi)
+	movq %r12, 16(%rdi)
+	movq %r13, 24(%rdi)
+	movq %r14, 32(%rdi)
+	movq %r15, 40(%rdi)
+	leaq 8(%rsp), %rax
+	movq %rax, 48(%rdi)
+	movq (%rsp), %rax
+	movq %rax, 56(%rdi)
+	pushfq
+	popq %rax
+	movq %rax, 64(%rdi)
+	xorl %eax, %eax
+	ret
+
+/* void ctx_resume(struct saved_ctx *c) — never returns: ctx_save returns 1 instead. */
+	.globl ctx_resume
+ctx_resume:
+	movq 0(%rdi), %rbx
+	movq 8(%rdi), %rbp
+	movq 16(%rdi), %r12
+	movq 24(%rdi), %r13
+	movq 32(%rdi), %r14
+	movq 40(%rdi), %r15
+	movq 48(%rdi), %rsp
+	pushq 64(%rdi)
+	popfq
+	movl $1, %eax
+	jmpq *56(%rdi)
+
+/* void call_on_stack(void (*fn)(void), u64 stack_top) — run fn on another stack. */
+	.globl call_on_stack
+call_on_stack:
+	pushq %rbp
+	movq %rsp, %rbp
+	movq %rsi, %rsp
+	callq *%rdi
+	movq %rbp, %rsp
+	popq %rbp
+	ret

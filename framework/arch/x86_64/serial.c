@@ -1,0 +1,37 @@
+/*
+ * serial.c — the 16550 UART at COM1 (I/O port 0x3f8), polled: the early and panic console.
+ *
+ * 115200 baud, 8N1, FIFOs on, no interrupts. Output only for now; input comes with the TTY
+ * driver. Register layout: PC16550D data sheet (THR/RBR +0, IER +1, FCR +2, LCR +3, MCR +4,
+ * LSR +5; DLAB in LCR bit 7 exposes the divisor at +0/+1).
+ */
+#include "internal/serial.h"
+
+#include "internal/x86.h"
+
+#define COM1 0x3f8
+#define LSR_THR_EMPTY 0x20
+
+/* SAFETY (whole file): the framework owns COM1; no service is given these ports. */
+
+void serial_init(void)
+{
+	outb(COM1 + 1, 0x00); /* no interrupts */
+	outb(COM1 + 3, 0x80); /* DLAB on */
+	outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
+	outb(COM1 + 1, 0x00);
+	outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
+	outb(COM1 + 2, 0xc7); /* FIFO on, cleared, 14-byte threshold */
+	outb(COM1 + 4, 0x0b); /* DTR, RTS, OUT2 */
+}
+
+void serial_putc(char c)
+{
+	/* Bounded wait: a missing UART must not hang the kernel. */
+	for (unsigned spins = 0; spins < 100000; spins++) {
+		if (inb(COM1 + 5) & LSR_THR_EMPTY)
+			break;
+		cpu_pause();
+	}
+	outb(COM1, (u8)c);
+}

@@ -1,0 +1,112 @@
+/*
+ * bootinfo.c — the boot_info record, the command-line option parser and the public accessors
+ * of fw/boot.h.
+ *
+ * The command line is a list of space-separated words, `name` or `name=value` (no quoting).
+ */
+#include <fw/boot.h>
+
+#include "internal/bootinfo.h"
+
+struct boot_info boot_info;
+u32 boot_magic;
+u32 boot_info_phys;
+u64 boot_entry_tsc;
+
+static size_t cstr_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+const char *boot_cmdline_option(const char *name, size_t *len)
+{
+	const char *c = boot_info.cmdline;
+	size_t n = boot_info.cmdline_len, name_len = cstr_len(name);
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && c[i] == ' ')
+			i++;
+		size_t start = i;
+		while (i < n && c[i] != ' ')
+			i++;
+		size_t word_len = i - start;
+		if (word_len < name_len)
+			continue;
+		size_t k = 0;
+		while (k < name_len && c[start + k] == name[k])
+			k++;
+		if (k != name_len)
+			continue;
+		if (word_len == name_len) {
+			*len = 0;
+			return "";
+		}
+		if (c[start + name_len] == '=') {
+			*len = word_len - name_len - 1;
+			return &c[start + name_len + 1];
+		}
+	}
+	return NULL;
+}
+
+bool boot_cmdline_is(const char *name, const char *value)
+{
+	size_t len;
+	const char *v = boot_cmdline_option(name, &len);
+	if (!v || len != cstr_len(value))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (v[i] != value[i])
+			return false;
+	return true;
+}
+
+u64 boot_cmdline_u64(const char *name, u64 fallback)
+{
+	size_t len;
+	const char *v = boot_cmdline_option(name, &len);
+	if (!v || len == 0 || len > 19)
+		return fallback;
+	u64 x = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return fallback;
+		x = x * 10 + (u64)(v[i] - '0');
+	}
+	return x;
+}
+
+size_t fw_boot_mem_region_count(void)
+{
+	return boot_info.mem_count;
+}
+
+bool fw_boot_mem_region(size_t index, struct fw_mem_region *out)
+{
+	if (index >= boot_info.mem_count)
+		return false;
+	*out = boot_info.mem[index];
+	return true;
+}
+
+u64 fw_boot_usable_bytes(void)
+{
+	u64 sum = 0;
+	for (size_t i = 0; i < boot_info.mem_count; i++)
+		if (boot_info.mem[i].type == FW_MEM_USABLE)
+			sum += boot_info.mem[i].len_bytes;
+	return sum;
+}
+
+u64 fw_boot_initrd_size(void)
+{
+	return boot_info.initrd_size;
+}
+
+size_t fw_boot_cmdline_len(void)
+{
+	return boot_info.cmdline_len;
+}

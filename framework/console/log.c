@@ -1,0 +1,85 @@
+/*
+ * log.c — timestamped, levelled lines: printk() for the framework, fw_log_write() for services.
+ *
+ * printk() formats with the framework's printf (console/format.c); fw_log_write() with the
+ * safe-C library's fmt_write() (tagged arguments). A line is formatted into a stack buffer with
+ * its prefix (`[seconds.micros] ` and, for
+ * warnings and errors, `WARN: ` / `ERROR: `), then written with one console_write() so lines
+ * stay whole. Lines longer than the buffer are cut.
+ */
+#include <fw/bytes.h>
+#include <fw/log.h>
+#include <fw/time.h>
+
+#include "internal/printk.h"
+
+#define LINE_MAX 512u
+
+enum fw_log_level console_loglevel = FW_LOG_INFO;
+
+static size_t prefix(char *buf, size_t cap, enum fw_log_level level)
+{
+	u64 ns = fw_time_ns();
+	u64 us = ns / 1000;
+	const char *tag = level == FW_LOG_ERR ? "ERROR: " : level == FW_LOG_WARN ? "WARN: " : "";
+	return ksnprintf(buf, cap, "[%5lu.%06lu] %s", (unsigned long)(us / 1000000),
+			 (unsigned long)(us % 1000000), tag);
+}
+
+static void finish_line(char *buf, size_t len)
+{
+	if (len >= LINE_MAX - 1)
+		len = LINE_MAX - 2;
+	if (len == 0 || buf[len - 1] != '\n')
+		buf[len++] = '\n';
+	console_write(buf, len);
+}
+
+void printk(enum fw_log_level level, const char *fmt, ...)
+{
+	if (level > console_loglevel)
+		return;
+	char buf[LINE_MAX];
+	size_t n = prefix(buf, sizeof(buf), level);
+	va_list ap;
+	va_start(ap, fmt);
+	n += kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	finish_line(buf, n);
+}
+
+void kprintf_raw(const char *fmt, ...)
+{
+	char buf[LINE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, n);
+}
+
+void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args)
+{
+	if (level > console_loglevel)
+		return;
+	char buf[LINE_MAX];
+	u8 msg[LINE_MAX];
+	size_t n = prefix(buf, sizeof(buf), level);
+	/* fmt_write keeps what it wrote even on error (truncation, a bad conversion) */
+	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	for (size_t i = 0; i < r.value && n < sizeof(buf) - 2; i++)
+		buf[n++] = (char)msg[i];
+	finish_line(buf, n);
+}
+
+size_t fmt_to_cstr(char *buf, size_t cap, struct str fmt, struct fmt_args args)
+{
+	u8 msg[LINE_MAX];
+	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	size_t n = 0;
+	for (; n < r.value && n + 1 < cap; n++)
+		buf[n] = (char)msg[n];
+	if (cap)
+		buf[n] = '\0';
+	return n;
+}

@@ -1,0 +1,39 @@
+/*
+ * fw/annotations.h — the markers the safe-C checker (tools/safecheck) reads.
+ *
+ * Framework headers use these to tell the checker what services may not do with a type or a
+ * field; services never need them (a service using FW_PRIVATE on its own field only restricts
+ * itself). docs/safety.md describes every rule.
+ *
+ *   FW_PRIVATE           on a struct field: services may read it but never write it, take its
+ *                        address or initialise it (positionally or by designator). Use it for
+ *                        counted_by counts, slice pointers and handle internals, so only the
+ *                        framework's constructors set them.
+ *   FW_NOCOPY            on a struct type: objects of it (and of any struct that contains one)
+ *                        are never assigned, passed or returned by value in a service — for
+ *                        handles that own a reference, locks and container links.
+ *   FW_PLAIN_DATA_ARG    on a function: a byte-copy backend (it takes `void *` and a size). At
+ *                        every call, each argument bound to a `void *` parameter must, before
+ *                        its implicit conversion, point to plain data (integers, enums, arrays and
+ *                        padding-free structs of them: no pointer, bool, union, private field,
+ *                        no-copy member or padding), and the call must be spelled inside a
+ *                        trusted macro of framework/include/fw/. A copy macro therefore reads:
+ *
+ *     void fw_copy_from_bytes_(void *dst, size_t dst_len, struct bytes src) FW_PLAIN_DATA_ARG;
+ *     #define COPY_FROM_BYTES(T, dst, src) \
+ *             fw_copy_from_bytes_(_Generic(&(dst), T *: &(dst)), sizeof(T), (src))
+ *
+ *                        (_Generic compiles only when dst is a T; the checker sees the argument
+ *                        as a `T *` before its conversion to `void *` and checks T). A trusted macro
+ *                        never casts, offsets or indexes its arguments: the checker reports a
+ *                        cast, pointer arithmetic or subscript spelled in a framework macro body
+ *                        whose operand came from the service.
+ */
+#ifndef FW_ANNOTATIONS_H
+#define FW_ANNOTATIONS_H
+
+#define FW_PRIVATE __attribute__((annotate("trellis_private")))
+#define FW_NOCOPY __attribute__((annotate("trellis_nocopy")))
+#define FW_PLAIN_DATA_ARG __attribute__((annotate("trellis_plain_data_arg")))
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * fw/list.h — typed intrusive doubly linked lists, tied to the lock that guards them.
+ *
+ *     struct task { struct list_link run_link; ... };
+ *     DEFINE_LIST(run_list, struct task, run_link, litelock);
+ *     struct run_queue {
+ *             struct litelock lock;
+ *             struct run_list tasks GUARDED_BY(&lock);
+ *     };
+ *
+ * generates, for `struct run_list *h` and `struct task *t` only:
+ *     run_list_init(h, &rq->lock)     bind the list to its lock (once, before use)
+ *     run_list_push_back(h, t) / run_list_push_front(h, t)
+ *     run_list_remove(h, t)           t must be on h (checked)
+ *     run_list_first(h) / run_list_last(h) / run_list_next(h, t) / run_list_prev(h, t)
+ *                                     NULL at the ends
+ *     run_list_pop_front(h)           first element removed, or NULL
+ *     run_list_is_empty(h), run_list_len(h), run_list_contains(h, t)
+ *     LIST_FOR_EACH(run_list, h, t) { ... }     (removing t inside: LIST_FOR_EACH_SAFE)
+ *
+ * Every generated function checks `K##_held(lock)` (fw/litelock.h, the lock protocol) and
+ * stops the kernel if the lock is not held. Statically, GUARDED_BY(&lock) on the head plus
+ * -Wthread-safety-pointer makes passing `&rq->tasks` without holding rq->lock a compile error.
+ * A link records which list it is on, so pushing an element twice or removing it from the
+ * wrong list is caught. A link is zero (unlinked) after the zeroing allocator.
+ */
+#ifndef FW_LIST_H
+#define FW_LIST_H
+
+#include <fw/libbase.h>
+
+struct list_core;
+
+struct FW_NOCOPY list_link {
+	struct list_link *next FW_PRIVATE;
+	struct list_link *prev FW_PRIVATE;
+	struct list_core *owner FW_PRIVATE; /* the list this link is on, NULL when unlinked */
+};
+
+struct FW_NOCOPY list_core {
+	struct list_link head FW_PRIVATE; /* sentinel */
+	size_t len FW_PRIVATE;
+};
+
+/* Framework-internal list operations on links; the generated functions are the only callers
+ * (the checker rejects `__fw_` names in services). Every one checks the link's owner before
+ * following a pointer, so a node on another list (or on none) is refused. */
+static inline void __fw_list_init(struct list_core *l)
+{
+	l->head.next = &l->head;
+	l->head.prev = &l->head;
+	l->head.owner = l;
+	l->len = 0;
+}
+
+static inline void __fw_list_insert_after(struct list_core *l, struct list_link *pos,
+					  struct list_link *n)
+{
+	FW_CHECK(n->owner == NULL, "list: element is already on a list");
+	FW_CHECK(pos->owner == l, "list: insert position is not on this list");
+	/* SAFETY: pos is on l (checked), so pos->next is a live link of l; n is unlinked. */
+	n->prev = pos;
+	n->next = pos->next;
+	pos->next->prev = n;
+	pos->next = n;
+	n->owner = l;
+	l->len++;
+}
+
+static inline void __fw_list_remove(struct list_core *l, struct list_link *n)
+{
+	FW_CHECK(n != &l->head && n->owner == l, "list: removing an element not on this list");
+	/* SAFETY: n is a non-sentinel link of l, so both neighbours are live links of l. */
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->next = n->prev = NULL;
+	n->owner = NULL;
+	l->len--;
+}
+
+static inline struct list_link *__fw_list_step(const struct list_core *l,
+					       const struct list_link *n, bool fwd)
+{
+	FW_CHECK(n->owner == l, "list: stepping from an element not on this list");
+	struct list_link *m = fwd ? n->next : n->prev;
+	return m == &l->head ? NULL : m;
+}
+
+/* list_link_is_linked - the element is on some list. */
+static inline bool list_link_is_linked(const struct list_link *n)
+{
+	return n->owner != NULL;
+}
+
+#define DEFINE_LIST(name, T, member, K)                                                     \
+	struct FW_NOCOPY name {                                                         \
+		struct list_core core FW_PRIVATE;                                           \
+		struct K *lock FW_PRIVATE;                                                  \
+	};                                                                                  \
+	static inline FW_UNUSED void name##__held(const struct name *h)                     \
+	{                                                                                   \
+		FW_CHECK(h->lock, #name ": list used before " #name "_init");               \
+		FW_CHECK(K##_held(h->lock), #name ": lock not held");                       \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##__elem(struct list_link *n)                        \
+	{                                                                                   \
+		if (!n)                                                                     \
+			return NULL;                                                        \
+		/* SAFETY: only name##_push_* link nodes into this list, and they only take \
+		 * a T * and link its `member`; so every non-sentinel link here is the      \
+		 * `member` of a T and stepping back offsetof lands on that T. */           \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(n, off);                                     \
+		T *elem = raw;                                                              \
+		return elem;                                                                \
+	}                                                                                   \
+	/* name##_init - an empty list guarded by `lock`. Call before any other use. */     \
+	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \
+	{                                                                                   \
+		__fw_list_init(&h->core);                                                   \
+		h->lock = lock;                                                             \
+	}                                                                                   \
+	/* name##_push_back / _push_front - link `e` (not on any list: checked). */         \
+	static inline FW_UNUSED void name##_push_back(struct name *h, T *e)                 \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		__fw_list_insert_after(&h->core, h->core.head.prev, &e->member);            \
+	}                                                                                   \
+	static inline FW_UNUSED void name##_push_front(struct name *h, T *e)                \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		__fw_list_insert_after(&h->core, &h->core.head, &e->member);                \
+	}                                                                                   \
+	/* name##_insert_after - link `e` right after `pos` (which is on this list). */     \
+	static inline FW_UNUSED void name##_insert_after(struct name *h, T *pos, T *e)      \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		FW_CHECK(pos->member.owner == &h->core, #name ": insert after a foreign node"); \
+		__fw_list_insert_after(&h->core, &pos->member, &e->member);                 \
+	}                                                                                   \
+	/* name##_remove - unlink `e`, which must be on this list (checked). */             \
+	static inline FW_UNUSED void name##_remove(struct name *h, T *e)                    \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		__fw_list_remove(&h->core, &e->member);                                     \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_first(struct name *h)                             \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return name##__elem(__fw_list_step(&h->core, &h->core.head, true));         \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_last(struct name *h)                              \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return name##__elem(__fw_list_step(&h->core, &h->core.head, false));        \
+	}                                                                                   \
+	/* name##_next / _prev - the neighbour of `e` (on this list: checked), or NULL. */  \
+	static inline FW_UNUSED T *name##_next(struct name *h, T *e)                        \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return name##__elem(__fw_list_step(&h->core, &e->member, true));            \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_prev(struct name *h, T *e)                        \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return name##__elem(__fw_list_step(&h->core, &e->member, false));           \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_pop_front(struct name *h)                         \
+	{                                                                                   \
+		T *e = name##_first(h);                                                     \
+		if (e)                                                                      \
+			name##_remove(h, e);                                                \
+		return e;                                                                   \
+	}                                                                                   \
+	static inline FW_UNUSED bool name##_is_empty(struct name *h)                        \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return h->core.len == 0;                                                    \
+	}                                                                                   \
+	static inline FW_UNUSED size_t name##_len(struct name *h)                           \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return h->core.len;                                                         \
+	}                                                                                   \
+	static inline FW_UNUSED bool name##_contains(struct name *h, const T *e)            \
+	{                                                                                   \
+		name##__held(h);                                                            \
+		return e->member.owner == &h->core;                                         \
+	}                                                                                   \
+	_Static_assert(1, #name)
+
+/* Iterate; the body must not remove `var` (use the _SAFE form for that). */
+#define LIST_FOR_EACH(name, h, var)                                                         \
+	for (__typeof__(name##_first(h)) var = name##_first(h); var; var = name##_next((h), var))
+/* Iterate allowing removal of `var` in the body (the next element is fetched first). */
+#define LIST_FOR_EACH_SAFE(name, h, var)                                                    \
+	for (__typeof__(name##_first(h)) var = name##_first(h),                             \
+					 var##__nx = var ? name##_next((h), var) : NULL;    \
+	     var; var = var##__nx, var##__nx = var ? name##_next((h), var) : NULL)
+
+#endif /* FW_LIST_H */

@@ -1,0 +1,47 @@
+/*
+ * fw/time.h — the monotonic clock and the periodic tick.
+ *
+ * fw_time_ns() counts nanoseconds since the machine was reset (the CPU's time-stamp counter
+ * starts at 0 with the virtual machine, so the first log line's stamp is the time the firmware
+ * took). The source is the TSC, calibrated against the PIT at boot; where the TSC is missing,
+ * does not advance, or gives inconsistent calibrations, the HPET main counter is used instead
+ * (`clock=hpet` on the command line forces it). The tick is the local APIC timer in periodic
+ * mode at FW_TICK_HZ.
+ */
+#ifndef FW_TIME_H
+#define FW_TIME_H
+
+#include <fw/types.h>
+
+#define FW_TICK_HZ 250u
+#define FW_NSEC_PER_SEC 1000000000ull
+#define FW_NSEC_PER_MSEC 1000000ull
+#define FW_NSEC_PER_USEC 1000ull
+
+/*
+ * fw_time_ns - monotonic nanoseconds since reset.
+ * Guarantees: never decreases, as seen from any one CPU (and across CPUs: readings are clamped
+ *             to the largest value returned so far).
+ * Context: any.
+ */
+u64 fw_time_ns(void);
+
+/*
+ * fw_time_ticks - number of timer ticks since the tick was started (0 before that).
+ * Context: any.
+ */
+u64 fw_time_ticks(void);
+
+/*
+ * fw_time_boot_entry_ns - fw_time_ns() at the first instruction of the kernel.
+ * Context: any, after boot.
+ */
+u64 fw_time_boot_entry_ns(void);
+
+/*
+ * fw_time_source_is_tsc - whether fw_time_ns() reads the TSC (false: the HPET fallback).
+ * Context: any, after boot.
+ */
+bool fw_time_source_is_tsc(void);
+
+#endif /* FW_TIME_H */

@@ -1,0 +1,58 @@
+/*
+ * fw/typecache.h — type identities and the library's allocation hook.
+ *
+ * A `struct type_info` names one C type (name, size, alignment). Each is defined once per
+ * program (a weak definition emitted by the macro that declares it, merged by the linker), so
+ * its address is the type's identity: subtype tags compare it, and the typed heap (issue #4)
+ * keys its per-type caches on it.
+ *
+ * DEFINE_TYPE_CACHE(name, T) declares the one place objects of type T are allocated:
+ *     T *name_alloc(void)      a zeroed T, or NULL when memory is short
+ *     void name_free(T *obj)   release one from name_alloc (NULL is ignored)
+ * Today both go through __fw_lib_alloc/__fw_lib_free (host port: calloc/free; kernel: the
+ * framework heap); the typed heap replaces those two functions without touching callers.
+ */
+#ifndef FW_TYPECACHE_H
+#define FW_TYPECACHE_H
+
+#include <fw/libbase.h>
+
+struct type_info {
+	struct str name;
+	size_t size;
+	size_t align;
+};
+
+/*
+ * __fw_lib_alloc - framework-internal: zeroed memory for `count` objects of type `t`.
+ * Returns NULL on failure (or on count * size overflowing). Context: may sleep in the kernel
+ * once the heap supports it; today never sleeps.
+ * __fw_lib_free - return memory from __fw_lib_alloc for the same type (NULL is ignored).
+ * Services never call these: they use the typed functions the macros generate.
+ */
+void *__fw_lib_alloc(const struct type_info *t, size_t count);
+void __fw_lib_free(const struct type_info *t, void *p);
+
+/* The identity of type T under `name` (a weak definition: one per program). */
+#define DEFINE_TYPE_INFO(tname, T)                                                          \
+	__attribute__((weak)) const struct type_info tname##__type = {                      \
+		.name = STR(#tname), .size = sizeof(T), .align = _Alignof(T)                \
+	}
+
+#define DEFINE_TYPE_CACHE(name, T)                                                          \
+	DEFINE_TYPE_INFO(name, T);                                                          \
+	/* name##_alloc - a zeroed T, or NULL when out of memory. */                        \
+	static inline FW_UNUSED FW_MUST_CHECK T *name##_alloc(void)                         \
+	{                                                                                   \
+		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
+		T *obj = raw;                                                               \
+		return obj;                                                                 \
+	}                                                                                   \
+	/* name##_free - release an object from name##_alloc (NULL is ignored). */          \
+	static inline FW_UNUSED void name##_free(T *obj)                                    \
+	{                                                                                   \
+		__fw_lib_free(&name##__type, obj);                                          \
+	}                                                                                   \
+	_Static_assert(1, #name)
+
+#endif /* FW_TYPECACHE_H */

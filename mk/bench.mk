@@ -1,0 +1,65 @@
+# The benchmark part: Trellis and Debian's Linux side by side in the same QEMU (`make bench`).
+#
+#   make bench            full run: ROUNDS rounds (default 5) of every kernel configuration,
+#                         interleaved, one -icount run each, boot-to-init, smallest -m;
+#                         updates docs/benchmarks.md and the README's table
+#   make bench ROUNDS=1   quick mode (< 3 minutes): one round, no memory search, docs untouched
+#   make test-bench       (part of `make test`) host tests of the report code, a build of the
+#                         benchmark programs, and a short Linux smoke run of three items
+#
+# Outputs in build/bench/: results.json, table.txt, ratios.png, ratios.svg, and the serial log
+# of every boot. The benchmark programs are static musl binaries (user/bench/); the guest image
+# holds them, busybox and the device nodes they use, and is the same for every kernel.
+
+BENCH_DIR    := $(BUILD)/bench
+BENCH_BIN    := $(BENCH_DIR)/bin
+BENCH_CPIO   := $(BUILD)/initramfs/bench.cpio
+BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror
+BENCH_SRCS   := $(addprefix user/bench/,main.c harness.c items.c sys.c proc.c ipc.c)
+BENCH_HDRS   := $(wildcard user/bench/*.h)
+BENCH_DRIVER := $(PYTHON) tools/bench/bench.py
+ROUNDS       ?= 5
+
+ALL_TARGETS += $(BENCH_CPIO)
+
+$(BENCH_BIN)/bench: $(BENCH_SRCS) $(BENCH_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS)
+
+$(BENCH_BIN)/nop: user/bench/nop.c | deps
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_CPIO): $(BENCH_BIN)/bench $(BENCH_BIN)/nop tools/mkinitramfs.py
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox \
+		file:/init=$(BENCH_BIN)/bench:0755 file:/bench/bench=$(BENCH_BIN)/bench:0755 \
+		file:/bench/nop=$(BENCH_BIN)/nop:0755 \
+		dev:/dev/console=c:5:1:0600 dev:/dev/null=c:1:3 dev:/dev/zero=c:1:5 \
+		dir:/proc dir:/tmp:1777 dir:/root dir:/etc
+
+.PHONY: bench bench-programs test-bench
+bench-programs: $(BENCH_CPIO)
+
+# Trellis is built if it can be; when it cannot (yet), its column is reported missing and the
+# Linux side still runs.
+bench: deps $(BENCH_CPIO) $(LINUX_IMAGE)
+	@mkdir -p $(BENCH_DIR)
+	@$(MAKE) --no-print-directory $(KERNEL_IMAGE) >$(BENCH_DIR)/trellis-build.log 2>&1 || \
+		echo "bench: Trellis did not build (see $(BENCH_DIR)/trellis-build.log); its column is missing"
+	$(BENCH_DRIVER) --rounds $(ROUNDS) --linux $(LINUX_IMAGE) --trellis $(KERNEL_IMAGE) \
+		--initrd $(BENCH_CPIO) --bench-bin $(BENCH_BIN)/bench --out $(BENCH_DIR) \
+		$(if $(filter 1,$(ROUNDS)),--quick,--update-docs)
+
+# make test's share (about 15 s): host tests of the report code and the driver's watchdog,
+# the build of the benchmark programs (a prerequisite), and one short Linux boot running three
+# items through the same driver and parser as `make bench`.
+TEST_PARTS += test-bench
+test-bench: $(BENCH_CPIO) $(LINUX_IMAGE)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(PYTHON) tools/bench/test_bench.py $(BENCH_BIN)/bench > $(LOGS)/bench-host.log 2>&1; \
+	 cat $(LOGS)/bench-host.log; \
+	 $(BENCH_DRIVER) --smoke --linux $(LINUX_IMAGE) --initrd $(BENCH_CPIO) \
+		--bench-bin $(BENCH_BIN)/bench --out $(BENCH_DIR)/smoke > $(LOGS)/bench-smoke.log 2>&1; \
+	 cat $(LOGS)/bench-smoke.log; \
+	 $(KTAP) --part bench --out $(RESULTS)/bench.txt $(LOGS)/bench-host.log $(LOGS)/bench-smoke.log

@@ -1,0 +1,690 @@
+/*
+ * rules.c — the AST rules (conversions, pointer arithmetic, subscripts, private fields,
+ * no-copy, references outside the API, recursion, plain-data copies, declarations) and the
+ * walk that applies them to every cursor of a service file.
+ */
+#include "safecheck.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- the rules on expressions ----------------------------------------------------------------- */
+
+struct subtree_query {
+	bool found;
+};
+
+/* A value the service wrote: type names and field names passed to a trusted macro (TypeRef,
+ * MemberRef cursors) are not values, and identifiers pasted in a trusted body (scratch space,
+ * `name##_suffix`) name what the macro itself generates. */
+static bool service_value(CXCursor c)
+{
+	if (clang_isReference(clang_getCursorKind(c)))
+		return false;
+	enum fclass sc = spelling_class(c);
+	return sc != FC_API && sc != FC_SYSTEM && sc != FC_NONE;
+}
+
+static enum CXChildVisitResult subtree_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	struct subtree_query *q = d;
+	if (service_value(c)) {
+		q->found = true;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+static bool subtree_written_by_service(CXCursor c)
+{
+	if (service_value(c))
+		return true;
+	struct subtree_query q = { false };
+	clang_visitChildren(c, subtree_visit, &q);
+	return q.found;
+}
+
+/*
+ * A raw operation at cursor `site` with operands `ops`. Service-written: reported under `rule`.
+ * Spelled in a trusted macro body: exempt, unless an operand was written by the service (a
+ * trusted macro must never cast, offset or index its arguments).
+ */
+void raw_op(CXCursor site, const CXCursor *ops, unsigned nops, const char *rule,
+		   const char *msg)
+{
+	if (is_checked(site)) {
+		report_at(clang_getCursorLocation(site), rule, "%s", msg);
+		return;
+	}
+	for (unsigned i = 0; i < nops; i++) {
+		if (subtree_written_by_service(ops[i])) {
+			report_at(clang_getCursorLocation(ops[i]), "trusted-macro",
+				  "a trusted framework macro applies a raw operation (%s) to an operand "
+				  "the service wrote: %s",
+				  rule, msg);
+			return;
+		}
+	}
+}
+
+static bool same_pointee_adding_qualifiers(CXType to, CXType from)
+{
+	CXType pt = clang_getPointeeType(to), pf = clang_getPointeeType(from);
+	if (clang_isConstQualifiedType(pf) && !clang_isConstQualifiedType(pt))
+		return false;
+	if (clang_isVolatileQualifiedType(pf) && !clang_isVolatileQualifiedType(pt))
+		return false;
+	CXType ut = clang_getCanonicalType(clang_getUnqualifiedType(clang_getCanonicalType(pt)));
+	CXType uf = clang_getCanonicalType(clang_getUnqualifiedType(clang_getCanonicalType(pf)));
+	if (clang_equalTypes(ut, uf))
+		return true;
+	if (uf.kind == CXType_FunctionProto || uf.kind == CXType_FunctionNoProto)
+		return false; /* a code address is never data */
+	/* T * -> void *: nothing a service can call takes void * except trusted macros' backends
+	 * (which are checked below), and void * -> T * is rejected, so this cannot forge. */
+	return ut.kind == CXType_Void;
+}
+
+/* A conversion (explicit cast or implicit) from `operand` to `to`. */
+static void check_conversion(CXCursor site, CXType to, CXCursor operand, bool explicit_cast)
+{
+	CXType ct = clang_getCanonicalType(to);
+	CXType from = clang_getCanonicalType(clang_getCursorType(operand));
+	if (ct.kind != CXType_Pointer)
+		return;
+	const char *how = explicit_cast ? "cast" : "implicit conversion";
+	if (is_integer_kind(from.kind)) {
+		if (is_null_constant(operand))
+			return;
+		char msg[256];
+		snprintf(msg, sizeof msg,
+			 "%s from an integer to a pointer: services cannot conjure pointers", how);
+		raw_op(site, &operand, 1, "int-to-pointer", msg);
+		return;
+	}
+	if (from.kind != CXType_Pointer)
+		return; /* array and function decay keep the element type */
+	if (same_pointee_adding_qualifiers(ct, from))
+		return;
+	if (is_null_constant(operand))
+		return;
+	char *a = type_name(clang_getCursorType(operand)), *b = type_name(to);
+	char msg[600];
+	bool drops_const = clang_isConstQualifiedType(clang_getPointeeType(from)) &&
+			   !clang_isConstQualifiedType(clang_getPointeeType(ct));
+	snprintf(msg, sizeof msg, "%s from '%s' to '%s' %s", how, a, b,
+		 drops_const ? "casts away const"
+			     : "reinterprets memory as another type (use a typed API, a checked "
+			       "downcast or a plain-data copy macro)");
+	raw_op(site, &operand, 1, "pointer-cast", msg);
+	free(a);
+	free(b);
+}
+
+static CXCursor referenced_field(CXCursor lhs)
+{
+	lhs = strip(lhs);
+	if (clang_getCursorKind(lhs) == CXCursor_MemberRefExpr) {
+		CXCursor f = clang_getCursorReferenced(lhs);
+		if (clang_getCursorKind(f) == CXCursor_FieldDecl)
+			return f;
+	}
+	return clang_getNullCursor();
+}
+
+static void check_private_write(CXCursor site, CXCursor lhs, const char *what)
+{
+	CXCursor f = referenced_field(lhs);
+	if (clang_Cursor_isNull(f) || !is_private_field(f) || !is_checked(site))
+		return;
+	char *n = spelling(f);
+	report_at(clang_getCursorLocation(lhs), "private",
+		  "%s private field '%s': only the framework may set it (counts and handles are "
+		  "set by the framework's constructors)",
+		  what, n);
+	free(n);
+}
+
+/* Constant array subscripts: true when the index is a constant in [0, size). */
+static bool constant_in_range(CXCursor base, CXCursor index)
+{
+	CXType bt = clang_getCanonicalType(clang_getCursorType(strip(base)));
+	if (bt.kind != CXType_ConstantArray || refers_to_parameter(strip(base)))
+		return false;
+	CXEvalResult r = clang_Cursor_Evaluate(strip(index));
+	if (!r)
+		return false;
+	bool ok = false;
+	if (clang_EvalResult_getKind(r) == CXEval_Int) {
+		long long v = clang_EvalResult_getAsLongLong(r);
+		ok = v >= 0 && v < clang_getArraySize(bt);
+	}
+	clang_EvalResult_dispose(r);
+	return ok;
+}
+
+/* The base of a subscript must be something the compiler's trapping bounds check covers: a
+ * fixed-size array object or a counted_by array/pointer field. */
+static bool bounds_checked_base(CXCursor base, const char **what)
+{
+	CXCursor b = strip(base);
+	CXType t = clang_getCursorType(b);
+	CXType ct = clang_getCanonicalType(t);
+	char *sp = type_name(t);
+	bool counted = strstr(sp, "counted_by(") != NULL;
+	free(sp);
+	if (counted)
+		return true;
+	if (refers_to_parameter(b)) {
+		*what = "a parameter (array parameters are plain pointers)";
+		return false;
+	}
+	if (ct.kind == CXType_ConstantArray)
+		return true;
+	if (ct.kind == CXType_IncompleteArray) {
+		*what = "a flexible array member without counted_by";
+		return false;
+	}
+	*what = "a plain pointer (not bounds-checked)";
+	return false;
+}
+
+static void check_subscript(CXCursor c)
+{
+	struct kids k = kids_of(c);
+	if (k.n != 2)
+		return;
+	/* Either operand may be the array (i[a] is legal C). */
+	CXCursor base = k.c[0], index = k.c[1];
+	if (!is_pointerish(clang_getCursorType(base)) && is_pointerish(clang_getCursorType(index))) {
+		base = k.c[1];
+		index = k.c[0];
+	}
+	const char *what = NULL;
+	if (bounds_checked_base(base, &what))
+		return;
+	char msg[256];
+	snprintf(msg, sizeof msg,
+		 "subscript on %s: index fixed-size arrays, counted_by arrays or framework slices",
+		 what);
+	raw_op(c, k.c, 2, "subscript", msg);
+}
+
+static void check_binary(CXCursor c)
+{
+	struct kids k = kids_of(c);
+	if (k.n != 2)
+		return;
+	enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+	switch (op) {
+	case CXBinaryOperator_Add:
+	case CXBinaryOperator_Sub:
+	case CXBinaryOperator_AddAssign:
+	case CXBinaryOperator_SubAssign:
+		if (is_pointerish(clang_getCursorType(k.c[0])) ||
+		    is_pointerish(clang_getCursorType(k.c[1])))
+			raw_op(c, k.c, 2, "pointer-arith",
+			       "pointer arithmetic: index an array or use a framework slice");
+		break;
+	default:
+		break;
+	}
+	if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign)
+		check_private_write(c, k.c[0], "assignment to");
+}
+
+static void check_unary(CXCursor c)
+{
+	struct kids k = kids_of(c);
+	if (k.n != 1)
+		return;
+	enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+	CXCursor e = k.c[0];
+	switch (op) {
+	case CXUnaryOperator_PostInc:
+	case CXUnaryOperator_PostDec:
+	case CXUnaryOperator_PreInc:
+	case CXUnaryOperator_PreDec:
+		if (is_pointerish(clang_getCursorType(e)))
+			raw_op(c, k.c, 1, "pointer-arith",
+			       "pointer increment/decrement: index an array or use a framework slice");
+		check_private_write(c, e, "increment/decrement of");
+		break;
+	case CXUnaryOperator_AddrOf: {
+		check_private_write(c, e, "taking the address of");
+		CXCursor s = strip(e);
+		if (clang_getCursorKind(s) != CXCursor_ArraySubscriptExpr)
+			break;
+		struct kids sk = kids_of(s);
+		if (sk.n == 2 && !constant_in_range(sk.c[0], sk.c[1]))
+			raw_op(c, sk.c, 2, "addr-of-element",
+			       "&a[i] without a constant in-range index: the bounds check lets the "
+			       "one-past-the-end pointer through");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static bool is_void_cast(CXCursor c)
+{
+	return clang_getCursorKind(c) == CXCursor_CStyleCastExpr &&
+	       clang_getCanonicalType(clang_getCursorType(c)).kind == CXType_Void;
+}
+
+/* An initializer element that copies an existing object (the syntactic form of an init list
+ * has no lvalue-to-rvalue conversion to catch). */
+static void check_init_copy(CXCursor value)
+{
+	CXCursor v = strip(value);
+	enum CXCursorKind k = clang_getCursorKind(v);
+	if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr && k != CXCursor_UnaryOperator &&
+	    k != CXCursor_ArraySubscriptExpr)
+		return;
+	if (is_nocopy(clang_getCursorType(v), 0) && is_checked(v))
+		report_at(clang_getCursorLocation(v), "nocopy",
+			  "initializer copies a no-copy object: keep a pointer instead");
+}
+
+/* Initializers: copies of no-copy objects, and positional or designated initializers that set
+ * private fields. */
+static void check_init_list(CXCursor c)
+{
+	struct kids k0 = kids_of(c);
+	for (unsigned i = 0; i < k0.n; i++) {
+		struct kids ek = kids_of(k0.c[i]);
+		if (clang_getCursorKind(k0.c[i]) == CXCursor_UnexposedExpr && ek.n >= 2 &&
+		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef)
+			check_init_copy(ek.c[ek.n - 1]);
+		else
+			check_init_copy(k0.c[i]);
+	}
+	CXType t = clang_getCanonicalType(clang_getCursorType(c));
+	if (t.kind != CXType_Record || !is_checked(c))
+		return;
+	struct field_list fl;
+	fields_of(t, &fl);
+	bool any_private = false;
+	for (unsigned i = 0; i < fl.n; i++)
+		any_private |= is_private_field(fl.f[i]);
+	if (!any_private)
+		return;
+	struct kids k = kids_of(c);
+	unsigned next = 0;
+	for (unsigned i = 0; i < k.n; i++) {
+		CXCursor e = k.c[i];
+		struct kids ek = kids_of(e);
+		if (clang_getCursorKind(e) == CXCursor_UnexposedExpr && ek.n >= 1 &&
+		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef) {
+			/* .field = value */
+			CXCursor f = clang_getCursorReferenced(ek.c[0]);
+			for (unsigned j = 0; j < fl.n; j++)
+				if (clang_equalCursors(fl.f[j], f))
+					next = j;
+			if (is_private_field(f)) {
+				char *n = spelling(f);
+				report_at(clang_getCursorLocation(ek.c[0]), "private",
+					  "designated initializer sets private field '%s'", n);
+				free(n);
+			}
+			next++;
+			continue;
+		}
+		if (next < fl.n && is_private_field(fl.f[next])) {
+			char *n = spelling(fl.f[next]);
+			report_at(clang_getCursorLocation(e), "private",
+				  "positional initializer sets private field '%s'", n);
+			free(n);
+		}
+		next++;
+	}
+}
+
+static const char *const BUILTIN_ALLOW[] = {
+	"__builtin_expect", "__builtin_expect_with_probability", "__builtin_constant_p",
+	"__builtin_offsetof", "__builtin_types_compatible_p", "__builtin_choose_expr",
+	"__builtin_add_overflow", "__builtin_sub_overflow", "__builtin_mul_overflow",
+	"__builtin_clz", "__builtin_clzl", "__builtin_clzll", "__builtin_ctz", "__builtin_ctzl",
+	"__builtin_ctzll", "__builtin_popcount", "__builtin_popcountl", "__builtin_popcountll",
+	"__builtin_ffs", "__builtin_ffsl", "__builtin_ffsll", "__builtin_parity",
+	"__builtin_parityl", "__builtin_parityll", "__builtin_bswap16", "__builtin_bswap32",
+	"__builtin_bswap64", "__builtin_rotateleft8", "__builtin_rotateleft16",
+	"__builtin_rotateleft32", "__builtin_rotateleft64", "__builtin_rotateright8",
+	"__builtin_rotateright16", "__builtin_rotateright32", "__builtin_rotateright64",
+	"__builtin_unreachable", "__builtin_trap", "__builtin_abs", "__builtin_labs",
+	"__builtin_llabs", "__builtin_stdc_bit_width", NULL,
+};
+
+bool builtin_allowed(const char *name)
+{
+	for (int i = 0; BUILTIN_ALLOW[i]; i++)
+		if (strcmp(name, BUILTIN_ALLOW[i]) == 0)
+			return true;
+	return false;
+}
+
+bool is_builtin_prefix(const char *s)
+{
+	return starts_with(s, "__builtin_") || starts_with(s, "__sync_") ||
+	       starts_with(s, "__atomic_") || starts_with(s, "__c11_atomic_") ||
+	       starts_with(s, "__scoped_atomic_") || starts_with(s, "__arithmetic_fence");
+}
+
+/* A reference to a function or global: it must be declared in framework/include/fw/ or in the
+ * service's own tree; compiler builtins only from the allow-list. */
+static void check_decl_ref(CXCursor c)
+{
+	CXCursor d = clang_getCursorReferenced(c);
+	enum CXCursorKind dk = clang_getCursorKind(d);
+	if (dk != CXCursor_FunctionDecl && dk != CXCursor_VarDecl)
+		return;
+	if (dk == CXCursor_VarDecl && !clang_Cursor_hasVarDeclGlobalStorage(d))
+		return;
+	if (!is_checked(c))
+		return;
+	char *name = spelling(d);
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(d), &f, &line, &col, &off);
+	enum fclass fc = file_class(f);
+	if (fc == FC_NONE) {
+		if (!builtin_allowed(name))
+			report_at(clang_getCursorLocation(c), "builtin",
+				  "'%s' is a compiler builtin or an implicitly declared function "
+				  "outside the allow-list",
+				  name);
+	} else if (fc == FC_SYSTEM && dk == CXCursor_FunctionDecl) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is declared in a compiler header (%s): intrinsics run raw machine "
+			  "operations",
+			  name, file_path(f));
+	} else if (fc != FC_API && fc != FC_SERVICE && fc != FC_SYSTEM) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is declared in %s, neither in framework/include/fw/ nor in this "
+			  "service's own tree",
+			  name, file_path(f));
+	} else if (fc == FC_API && name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is a reserved name: a framework backend for its trusted macros, not "
+			  "an API services call directly",
+			  name);
+	}
+	free(name);
+}
+
+static void check_call(CXCursor c)
+{
+	CXCursor d = clang_getCursorReferenced(c);
+	if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+		return;
+	if (g_in_function && is_checked(c) &&
+	    clang_equalCursors(clang_getCanonicalCursor(d), clang_getCanonicalCursor(g_function))) {
+		char *n = spelling(d);
+		report_at(clang_getCursorLocation(c), "recursion",
+			  "'%s' calls itself: stack depth must be bounded (use a loop or an explicit "
+			  "work list)",
+			  n);
+		free(n);
+	}
+	if (!has_annotation(d, "trellis_plain_data_arg"))
+		return;
+	char *n = spelling(d);
+	if (is_checked(c))
+		report_at(clang_getCursorLocation(c), "plain-data",
+			  "'%s' is a byte-copy backend: call it only through its framework copy macro",
+			  n);
+	int na = clang_Cursor_getNumArguments(c);
+	CXType fty = clang_getCursorType(d);
+	for (int i = 0; i < na; i++) {
+		/* Only the untyped side: arguments bound to a `void *` parameter. */
+		CXType param = clang_getCanonicalType(clang_getArgType(fty, (unsigned)i));
+		if (param.kind != CXType_Pointer ||
+		    clang_getCanonicalType(clang_getPointeeType(param)).kind != CXType_Void)
+			continue;
+		CXCursor a = strip(clang_Cursor_getArgument(c, (unsigned)i));
+		CXType t = clang_getCanonicalType(clang_getCursorType(a));
+		if (t.kind != CXType_Pointer)
+			continue;
+		CXType pt = clang_getPointeeType(t);
+		const char *why = "";
+		if (!is_plain(pt, &why, 0)) {
+			char *tn = type_name(pt);
+			report_at(clang_getCursorLocation(a), "plain-data",
+				  "'%s' is copied as bytes by '%s' but %s", tn, n, why);
+			free(tn);
+		}
+	}
+	free(n);
+}
+
+/* ---- declarations ----------------------------------------------------------------------------- */
+
+static bool in_header(CXCursor c)
+{
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	return ends_with(file_path(f), ".h");
+}
+
+static bool same_file_definition(CXCursor decl)
+{
+	CXCursor def = clang_getCursorDefinition(decl);
+	return !clang_Cursor_isNull(def) && location_class(def) == FC_SERVICE;
+}
+
+static void check_redeclaration(CXCursor c, bool file_scope)
+{
+	if (!file_scope || !is_checked(c))
+		return;
+	char *n = spelling(c);
+	if (n[0] && strset_has(&g_fw_names, n)) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		/* Defining a function the framework declares (an entry point such as kernel_main)
+		 * is type-checked against that declaration by the compiler. */
+		bool definition_of_fw_decl =
+			k == CXCursor_FunctionDecl && clang_isCursorDefinition(c) &&
+			spelling_class(clang_getCanonicalCursor(c)) == FC_API;
+		if (!definition_of_fw_decl)
+			report_at(clang_getCursorLocation(c), "redeclaration",
+				  "'%s' is a framework name: include its framework header instead of "
+				  "redeclaring it (the link step checks names, not types)",
+				  n);
+	}
+	free(n);
+}
+
+static void check_struct_tag(CXCursor c)
+{
+	if (!clang_isCursorDefinition(c) || clang_Cursor_isAnonymous(c) || !is_checked(c))
+		return;
+	char *n = spelling(c);
+	if (!n[0] || strstr(n, "(unnamed") || strstr(n, "(anonymous")) {
+		free(n);
+		return;
+	}
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	char key[PATH_MAX + 128], where[PATH_MAX + 32];
+	snprintf(key, sizeof key, "%s|%s", g_service, n);
+	snprintf(where, sizeof where, "%s:%u:%u", file_path(f), line, col);
+	bool added;
+	char **v = strset_put(&g_tags, key, &added);
+	if (added) {
+		*v = xstrdup(where);
+	} else if (strcmp(*v, where) != 0) {
+		const char *first = *v;
+		if (starts_with(first, g_root))
+			first += strlen(g_root);
+		report_at(clang_getCursorLocation(c), "struct-tag",
+			  "tag '%s' is already defined at %s: tags must be unique across the service "
+			  "(type caches and kCFI hashes key on names)",
+			  n, first);
+	}
+	free(n);
+}
+
+static void check_function_decl(CXCursor c, bool file_scope)
+{
+	if (!is_checked(c))
+		return;
+	char *n = spelling(c);
+	if (clang_isCursorDefinition(c) && clang_Cursor_isVariadic(c))
+		report_at(clang_getCursorLocation(c), "variadic",
+			  "variadic function definition '%s': va_arg reads untyped memory", n);
+	CXType ft = clang_getCursorType(c);
+	if (is_nocopy(clang_getResultType(ft), 0))
+		report_at(clang_getCursorLocation(c), "nocopy",
+			  "'%s' returns a no-copy type by value", n);
+	int na = clang_Cursor_getNumArguments(c);
+	for (int i = 0; i < na; i++) {
+		CXCursor p = clang_Cursor_getArgument(c, (unsigned)i);
+		if (is_nocopy(clang_getCursorType(p), 0))
+			report_at(clang_getCursorLocation(p), "nocopy",
+				  "parameter of a no-copy type passed by value (pass a pointer)");
+	}
+	bool is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
+	if (!clang_isCursorDefinition(c) && !is_static) {
+		if (!file_scope)
+			report_at(clang_getCursorLocation(c), "extern",
+				  "block-scope function declaration '%s': declare functions in a header",
+				  n);
+		else if (!in_header(c) && !same_file_definition(c))
+			report_at(clang_getCursorLocation(c), "extern",
+				  "hand-written prototype of '%s' outside the service's headers: include "
+				  "the header that declares it",
+				  n);
+	}
+	free(n);
+	check_redeclaration(c, file_scope);
+}
+
+static void check_var_decl(CXCursor c, bool file_scope)
+{
+	if (!is_checked(c))
+		return;
+	enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
+	check_type_shape(clang_getCursorType(c), c, 0);
+	if (sc == CX_SC_Extern && (!file_scope || !in_header(c))) {
+		char *n = spelling(c);
+		report_at(clang_getCursorLocation(c), "extern",
+			  "hand-written extern '%s' outside the service's headers", n);
+		free(n);
+	}
+	check_redeclaration(c, file_scope);
+}
+
+/* ---- the walk --------------------------------------------------------------------------------- */
+
+static void walk_children(CXCursor c)
+{
+	clang_visitChildren(c, walk, NULL);
+}
+
+enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	bool file_scope = clang_getCursorKind(parent) == CXCursor_TranslationUnit;
+	switch (k) {
+	case CXCursor_GCCAsmStmt:
+	case CXCursor_MSAsmStmt:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "asm", "inline assembly is framework-only");
+		break;
+	case CXCursor_IndirectGotoStmt:
+	case CXCursor_AddrLabelExpr:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "computed-goto",
+				  "computed goto (&&label, goto *p) jumps to a code address: a jump "
+				  "escapes kCFI and the stack discipline");
+		break;
+	case CXCursor_CStyleCastExpr: {
+		struct kids kk = kids_of(c);
+		if (kk.n >= 1)
+			check_conversion(c, clang_getCursorType(c), kk.c[kk.n - 1], true);
+		break;
+	}
+	case CXCursor_UnexposedExpr: {
+		struct kids kk = kids_of(c);
+		if (kk.n == 1 && is_expr_kind(clang_getCursorKind(kk.c[0]))) {
+			CXType to = clang_getCursorType(c), from = clang_getCursorType(kk.c[0]);
+			if (!clang_equalTypes(clang_getCanonicalType(to), clang_getCanonicalType(from)))
+				check_conversion(c, to, kk.c[0], false);
+			else if (clang_getCanonicalType(to).kind == CXType_Record &&
+				 !is_void_cast(parent) && is_nocopy(to, 0) && is_checked(c))
+				report_at(clang_getCursorLocation(c), "nocopy",
+					  "copies a no-copy object (a reference-owning handle, lock or "
+					  "container link): pass or keep a pointer instead");
+		}
+		break;
+	}
+	case CXCursor_BinaryOperator:
+	case CXCursor_CompoundAssignOperator:
+		check_binary(c);
+		break;
+	case CXCursor_UnaryOperator:
+		check_unary(c);
+		break;
+	case CXCursor_ArraySubscriptExpr:
+		check_subscript(c);
+		break;
+	case CXCursor_InitListExpr:
+		check_init_list(c);
+		break;
+	case CXCursor_DeclRefExpr:
+		check_decl_ref(c);
+		break;
+	case CXCursor_CallExpr:
+		check_call(c);
+		break;
+	case CXCursor_FunctionDecl: {
+		check_function_decl(c, file_scope);
+		bool was_in = g_in_function;
+		CXCursor was = g_function;
+		g_in_function = true;
+		g_function = c;
+		walk_children(c);
+		g_in_function = was_in;
+		g_function = was;
+		return CXChildVisit_Continue;
+	}
+	case CXCursor_VarDecl:
+		check_var_decl(c, file_scope);
+		break;
+	case CXCursor_ParmDecl:
+	case CXCursor_FieldDecl:
+		if (is_checked(c))
+			check_type_shape(clang_getCursorType(c), c, 0);
+		break;
+	case CXCursor_TypedefDecl:
+		if (is_checked(c))
+			check_type_shape(clang_getTypedefDeclUnderlyingType(c), c, 0);
+		check_redeclaration(c, file_scope);
+		break;
+	case CXCursor_UnionDecl:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "union",
+				  "union declaration: a union reinterprets memory as another type");
+		check_redeclaration(c, file_scope);
+		break;
+	case CXCursor_StructDecl:
+	case CXCursor_EnumDecl:
+		check_struct_tag(c);
+		check_redeclaration(c, file_scope);
+		break;
+	case CXCursor_EnumConstantDecl:
+		check_redeclaration(c, true);
+		break;
+	default:
+		break;
+	}
+	return CXChildVisit_Recurse;
+}
+

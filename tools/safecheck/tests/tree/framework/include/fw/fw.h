@@ -1,0 +1,82 @@
+/* A stand-in framework API for the checker's corpus: the shapes the real safe-C library uses
+ * (private slice fields, no-copy handles and locks, a plain-data copy macro, trusted macros that
+ * are sound and two that are not), so every rule can be exercised without the real framework. */
+#ifndef FW_FW_H
+#define FW_FW_H
+#include <stddef.h>
+#include <stdint.h>
+#include "fw/annotations.h"
+
+typedef uint8_t u8;
+
+struct bytes {
+	size_t len FW_PRIVATE;
+	const u8 *ptr FW_PRIVATE __attribute__((counted_by(len)));
+};
+
+struct FW_NOCOPY lock {
+	int state FW_PRIVATE;
+};
+
+struct FW_NOCOPY frame_ref {
+	uint64_t pfn FW_PRIVATE;
+};
+
+struct buf {
+	size_t count FW_PRIVATE;
+	int data[] __attribute__((counted_by(count)));
+};
+
+struct waiter {
+	struct lock lock;          /* no-copy by containment */
+	int id;
+};
+
+int fw_public(int x);
+int __fw_list_backend(int x); /* used only inside trusted macros */
+#define FW_VIA_BACKEND(x) __fw_list_backend(x)
+extern int fw_global;
+void fw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+struct bytes fw_bytes_empty(void);
+size_t fw_bytes_len(const struct bytes *b);
+void lock_acquire(struct lock *l);
+void kernel_main(void);
+
+/* The plain-data copy backend and its macro (see fw/annotations.h). */
+void fw_copy_from_bytes_(void *dst, size_t len, struct bytes src) FW_PLAIN_DATA_ARG;
+#define COPY_FROM_BYTES(T, dst, src) \
+	fw_copy_from_bytes_(_Generic(&(dst), T *: &(dst)), sizeof(T), (src))
+
+/* The generated-function shape (fw/plain.h's DEFINE_PLAIN): the backend call sits in a function
+ * the macro generates, its `void *` argument is a parameter of type T *. */
+int fw_plain_from_bytes_(void *dst, size_t size, struct bytes b) FW_PLAIN_DATA_ARG;
+#define FW_DEFINE_PLAIN(name, T)                                           \
+	static inline __attribute__((unused)) int name##_from_bytes(T *dst, struct bytes b)      \
+	{                                                                  \
+		return fw_plain_from_bytes_(dst, sizeof(T), b);            \
+	}                                                                  \
+	_Static_assert(1, #name)
+
+/* A checked downcast (fw/subtype.h's shape): casts and offsets on a framework-written
+ * operand, with the service's type and field names as arguments. */
+struct base { int tag; };
+#define FW_DEFINE_DOWNCAST(name, T, member)                                          \
+	static inline __attribute__((unused)) T *name##_from(struct base *b)                              \
+	{                                                                            \
+		return (T *)(void *)((char *)b - __builtin_offsetof(T, member));     \
+	}                                                                            \
+	_Static_assert(1, #name)
+
+/* Sound trusted macros: raw operations only on framework-written operands. */
+#define FW_BARRIER() __asm__ __volatile__("" ::: "memory")
+#define FW_NO_FRAME ((struct frame_ref *)0)
+#define FW_LEN(b) fw_bytes_len(&(b))
+#define FW_DEFINE_GETTER(name, T)                          \
+	static inline __attribute__((unused)) T name##_get(const T *p) { return *p; }
+
+/* Unsound trusted macros: the checker must flag their use with service operands. */
+#define FW_AS_LONG_PTR(p) ((long *)(p))
+#define FW_ADVANCE(p, n) ((p) + (n))
+#define FW_INDEX(p, i) ((p)[(i)])
+
+#endif

@@ -1,0 +1,2 @@
+/* A framework-internal header: never visible to services. */
+int fw_mm_internal(void);

@@ -1,0 +1,56 @@
+/*
+ * The run/setup functions of every benchmark item, grouped by the file that defines them:
+ * sys.c (single system calls, files, signals, memory), proc.c (processes, context switches)
+ * and ipc.c (pipes and sockets between two processes). items.c lists them in report order.
+ */
+#ifndef BENCH_ITEMS_H
+#define BENCH_ITEMS_H
+
+#include <stdint.h>
+
+/* sys.c */
+int64_t run_getppid(long n);
+int sys_setup_devzero(void);
+int sys_setup_devnull(void);
+int sys_setup_file(void);
+void sys_teardown_fd(void);
+int64_t run_read_zero(long n);
+int64_t run_write_null(long n);
+int64_t run_stat(long n);
+int64_t run_fstat(long n);
+int64_t run_open_close(long n);
+int64_t run_sig_install(long n);
+int sys_setup_sig(void);
+void sys_teardown_sig(void);
+int64_t run_sig_deliver(long n);
+int64_t run_mmap_1m(long n);
+int64_t run_page_fault(long n);
+int sys_setup_read_file(void);
+int64_t run_file_read_bw(long n);
+
+/* proc.c */
+int64_t run_fork_exit(long n);
+int64_t run_fork_exec(long n);
+int64_t run_fork_sh(long n);
+int proc_setup_ctxsw(void);
+void proc_teardown_ctxsw(void);
+int64_t run_ctxsw(long n);
+
+/* ipc.c: each setup starts the partner process, the teardown stops it. */
+int ipc_setup_pipe_lat(void);
+int ipc_setup_unix_lat(void);
+int ipc_setup_tcp_lat(void);
+int ipc_setup_udp_lat(void);
+int64_t run_echo_lat(long n);
+int ipc_setup_pipe_bw(void);
+int ipc_setup_unix_bw(void);
+int ipc_setup_tcp_bw(void);
+int64_t run_stream_bw(long n);
+int ipc_setup_udp_bw(void);
+int64_t run_udp_bw(long n);
+void ipc_teardown(void);
+
+#define BW_CHUNK (64L * 1024)   /* bytes per write() of the stream bandwidth items */
+#define UDP_DGRAM (8L * 1024)   /* bytes per datagram of udp_bw */
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * Items that exercise one system call at a time in a single process: the null system call,
+ * 1-byte device reads and writes, stat/fstat/open, signal installation and delivery, mapping
+ * memory, page faults, and reading a tmpfs file. Each run_* performs `n` operations and
+ * returns the nanoseconds they took, or -errno at the first failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "items.h"
+
+#define PAGE 4096L
+
+static int item_fd = -1;
+
+int64_t run_getppid(long n)
+{
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return bench_now_ns() - t0;
+}
+
+static int open_item_fd(const char *path, int flags)
+{
+	item_fd = open(path, flags);
+	return item_fd < 0 ? -errno : 0;
+}
+
+int sys_setup_devzero(void)
+{
+	return open_item_fd("/dev/zero", O_RDONLY);
+}
+
+int sys_setup_devnull(void)
+{
+	return open_item_fd("/dev/null", O_WRONLY);
+}
+
+int sys_setup_file(void)
+{
+	return open_item_fd(BENCH_FILE, O_RDONLY);
+}
+
+int sys_setup_read_file(void)
+{
+	return open_item_fd(BENCH_READ_FILE, O_RDONLY);
+}
+
+void sys_teardown_fd(void)
+{
+	if (item_fd >= 0)
+		close(item_fd);
+	item_fd = -1;
+}
+
+int64_t run_read_zero(long n)
+{
+	char c;
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (read(item_fd, &c, 1) != 1)
+			return -errno;
+	return bench_now_ns() - t0;
+}
+
+int64_t run_write_null(long n)
+{
+	char c = 'x';
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (write(item_fd, &c, 1) != 1)
+			return -errno;
+	return bench_now_ns() - t0;
+}
+
+int64_t run_stat(long n)
+{
+	struct stat st;
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (stat(BENCH_FILE, &st) < 0)
+			return -errno;
+	return bench_now_ns() - t0;
+}
+
+int64_t run_fstat(long n)
+{
+	struct stat st;
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (fstat(item_fd, &st) < 0)
+			return -errno;
+	return bench_now_ns() - t0;
+}
+
+int64_t run_open_close(long n)
+{
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++) {
+		int fd = open(BENCH_FILE, O_RDONLY);
+
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	return bench_now_ns() - t0;
+}
+
+static volatile long sig_count;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	sig_count++;
+}
+
+int64_t run_sig_install(long n)
+{
+	struct sigaction sa;
+	int64_t t0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	t0 = bench_now_ns();
+	for (long i = 0; i < n; i++)
+		if (sigaction(SIGUSR1, &sa, NULL) < 0)
+			return -errno;
+	return bench_now_ns() - t0;
+}
+
+int sys_setup_sig(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	return sigaction(SIGUSR1, &sa, NULL) < 0 ? -errno : 0;
+}
+
+void sys_teardown_sig(void)
+{
+	signal(SIGUSR1, SIG_DFL);
+}
+
+int64_t run_sig_deliver(long n)
+{
+	pid_t me = getpid();
+	long before = sig_count;
+	int64_t t0 = bench_now_ns(), t;
+
+	for (long i = 0; i < n; i++)
+		if (kill(me, SIGUSR1) < 0)
+			return -errno;
+	t = bench_now_ns() - t0;
+	/* Every signal must have reached the handler, or this measured something else. */
+	return sig_count - before == n ? t : -EPROTO;
+}
+
+int64_t run_mmap_1m(long n)
+{
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++) {
+		void *p = mmap(NULL, 1L << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		if (munmap(p, 1L << 20) < 0)
+			return -errno;
+	}
+	return bench_now_ns() - t0;
+}
+
+int64_t run_page_fault(long n)
+{
+	char *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int64_t t0, t;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	t0 = bench_now_ns();
+	for (long i = 0; i < n; i++)
+		((volatile char *)p)[i * PAGE] = 1;
+	t = bench_now_ns() - t0;
+	munmap(p, n * PAGE);
+	return t;
+}
+
+int64_t run_file_read_bw(long n)
+{
+	static char buf[BW_CHUNK];
+	long off = 0;
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++) {
+		if (pread(item_fd, buf, BW_CHUNK, off) != BW_CHUNK)
+			return -EIO;
+		off = (off + BW_CHUNK) % BENCH_READ_FILE_BYTES;
+	}
+	return bench_now_ns() - t0;
+}
