@@ -154,13 +154,14 @@ static void sa_restart_restarts_read(void)
 	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
 	CHECK_OK(pipe(p));
 	install(SIGALRM, count_handler, SA_RESTART);
+	/* armed before the fork (children do not inherit it), so it fires well before the write */
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
 	int pid = CHECK_OK(fork());
 	if (pid == 0) {
-		usleep(300000);
+		usleep(500000);
 		write(p[1], "r", 1);
 		_exit(0);
 	}
-	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
 	CHECK_EQ(read(p[0], &c, 1), 1);
 	CHECK_EQ(c, 'r');
 	CHECK_EQ(hits, 1);

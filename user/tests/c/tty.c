@@ -50,6 +50,14 @@ static ssize_t read_master(int fd, char *buf, size_t size, int timeout_ms)
 	return (ssize_t)len;
 }
 
+/* Waits until fd is readable (a complete line, in canonical mode): the pty delivers input
+ * to the line discipline asynchronously. */
+static void wait_readable(int fd)
+{
+	struct pollfd f = { fd, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 5000), 1);
+}
+
 static void set_echo(int fd, int on)
 {
 	struct termios t;
@@ -90,15 +98,16 @@ static void canonical_mode_buffers_lines(void)
 	CHECK_ERR(read(p.slave, buf, sizeof(buf)), EAGAIN); /* no newline yet */
 	int avail = -1;
 	CHECK_EQ(write(p.master, "\n", 1), 1);
-	usleep(20000);
+	wait_readable(p.slave);
 	CHECK_OK(ioctl(p.slave, FIONREAD, &avail));
 	CHECK_EQ(avail, 4);
 	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 4);
 	CHECK(memcmp(buf, "abc\n", 4) == 0);
 	/* one read returns at most one line */
 	CHECK_EQ(write(p.master, "l1\nl2\n", 6), 6);
-	usleep(20000);
+	wait_readable(p.slave);
 	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	wait_readable(p.slave);
 	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
 }
 
@@ -246,7 +255,7 @@ static void tcflush_discards_input(void)
 	char buf[16];
 	set_echo(p.slave, 0);
 	CHECK_EQ(write(p.master, "junk\n", 5), 5);
-	usleep(20000);
+	wait_readable(p.slave);
 	CHECK_OK(tcflush(p.slave, TCIFLUSH));
 	CHECK_OK(fcntl(p.slave, F_SETFL, O_NONBLOCK));
 	CHECK_ERR(read(p.slave, buf, sizeof(buf)), EAGAIN);
