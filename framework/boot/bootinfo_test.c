@@ -26,6 +26,7 @@ KTEST(boot, initrd_module)
 	KT_EXPECT_NE(kt, boot_info.initrd_phys, 0u);
 	/* a newc archive starts with the magic "070701" */
 	const char *p = (const char *)(uintptr_t)boot_info.initrd_phys;
+	/* SAFETY: initrd_size >= 504 (asserted above); bytes 0..5 are inside the module. */
 	KT_EXPECT(kt, p[0] == '0' && p[1] == '7' && p[2] == '0' && p[3] == '7' && p[4] == '0' &&
 			      p[5] == '1');
 }

@@ -16,6 +16,7 @@ static int console_lock_word;
 static void console_lock(void)
 {
 	for (unsigned spins = 0; spins < 20000000u; spins++) {
+		/* SAFETY: atomic exchange on the console lock word (acquire pairs with the release below). */
 		if (!__atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE))
 			return;
 		cpu_pause();
@@ -25,6 +26,7 @@ static void console_lock(void)
 
 static void console_unlock(void)
 {
+	/* SAFETY: release store: the holder's writes are visible to the next owner. */
 	__atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
 }
 

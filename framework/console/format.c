@@ -17,6 +17,7 @@ struct outbuf {
 static void put(struct outbuf *o, char c)
 {
 	if (o->len + 1 < o->cap)
+		/* SAFETY: index < cap - 1 (checked on the line above). */
 		o->buf[o->len] = c;
 	o->len++;
 }
@@ -72,6 +73,7 @@ static void put_int(struct outbuf *o, u64 v, bool is_signed, unsigned base, bool
 static struct spec parse_spec(const char **p)
 {
 	struct spec sp = { false, false, 0 };
+	/* SAFETY: *p walks the NUL-terminated format; each step stops at a non-flag byte. */
 	for (;; (*p)++) {
 		if (**p == '0')
 			sp.zero = true;
@@ -83,6 +85,7 @@ static struct spec parse_spec(const char **p)
 	while (**p >= '0' && **p <= '9') {
 		if (sp.width < 256)
 			sp.width = sp.width * 10 + (unsigned)(**p - '0');
+		/* SAFETY: the loop condition saw a digit, not the NUL. */
 		(*p)++;
 	}
 	return sp;
@@ -91,16 +94,19 @@ static struct spec parse_spec(const char **p)
 size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
 	struct outbuf o = { buf, cap, 0 };
+	/* SAFETY: walks the NUL-terminated format until the NUL; every step below stays on it. */
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			put(&o, *p);
 			continue;
 		}
+		/* SAFETY: *p was '%', not the NUL, so p + 1 is inside the string. */
 		p++;
 		struct spec sp = parse_spec(&p);
 		int lng = 0;
 		while (*p == 'l' || *p == 'z') {
 			lng = *p == 'z' ? 2 : lng + 1;
+			/* SAFETY: *p was a length modifier, not the NUL. */
 			p++;
 		}
 		u64 v = 0;
@@ -146,6 +152,7 @@ size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 			put(&o, '%');
 			break;
 		case '\0':
+			/* SAFETY: back onto the byte before the NUL so the loop's p++ ends on the NUL. */
 			p--;
 			break;
 		default:
@@ -155,6 +162,7 @@ size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		}
 	}
 	if (cap)
+		/* SAFETY: the index is < cap (cap > 0 checked). */
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
 	return o.len < cap ? o.len : (cap ? cap - 1 : 0);
 }

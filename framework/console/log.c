@@ -30,6 +30,7 @@ static void finish_line(char *buf, size_t len)
 {
 	if (len >= LINE_MAX - 1)
 		len = LINE_MAX - 2;
+	/* SAFETY: len <= LINE_MAX - 2 after the clamp above, so len - 1 and len are in buf. */
 	if (len == 0 || buf[len - 1] != '\n')
 		buf[len++] = '\n';
 	console_write(buf, len);

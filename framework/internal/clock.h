@@ -50,6 +50,7 @@ u64 clock_hpet_ns(void);
 /* apic_timer_init - start the periodic tick at FW_TICK_HZ. Context: boot, once, IF=0. */
 void apic_timer_init(void);
 /* The tick counter, incremented by the timer interrupt on the boot CPU. */
+/* SAFETY: written by the timer interrupt; volatile so polling loops re-read it. */
 extern volatile u64 clock_ticks;
 /* APIC timer counts per tick (after calibration), for tests and the report. */
 extern u32 apic_timer_count_per_tick;

@@ -45,6 +45,7 @@ typedef void (*irq_handler_fn)(struct trap_frame *f);
 void trap_set_irq_handler(u8 vector, irq_handler_fn fn);
 
 /* NMIs seen, and the address of the last NMI's trap frame (on the NMI IST stack). */
+/* SAFETY: written by the NMI handler; volatile so polling loops re-read it. */
 extern volatile u64 nmi_count;
 extern volatile u64 nmi_last_frame;
 

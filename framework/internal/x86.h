@@ -166,6 +166,7 @@ static inline void cpu_halt(void)
 
 static inline void cpu_pause(void)
 {
+	/* SAFETY: a spin-wait hint; no state changes. */
 	__asm__ volatile("pause" : : : "memory");
 }
 

@@ -43,12 +43,14 @@ void fw_lib_warn(struct str what, struct str file, int line)
 	char w[160], f[96];
 	copy_str(w, sizeof(w), what);
 	copy_str(f, sizeof(f), file);
+	/* SAFETY: atomic counter; no ordering needed. */
 	__atomic_fetch_add(&warn_count, 1, __ATOMIC_RELAXED);
 	printk(FW_LOG_WARN, "%s (%s:%d)", w, f, line);
 }
 
 uint64_t fw_lib_warn_count(void)
 {
+	/* SAFETY: atomic counter read. */
 	return __atomic_load_n(&warn_count, __ATOMIC_RELAXED);
 }
 
@@ -67,6 +69,7 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count)
 		return NULL;
 	if (bytes == 0)
 		bytes = 1;
+	/* SAFETY: the bump pointer is only changed by the compare-exchange below. */
 	size_t old = __atomic_load_n(&arena_used, __ATOMIC_RELAXED);
 	for (;;) {
 		size_t start = (old + align - 1) & ~(align - 1);
@@ -84,6 +87,7 @@ void __fw_lib_free(const struct type_info *t, void *p)
 {
 	(void)t;
 	if (p)
+		/* SAFETY: atomic counter; no ordering needed. */
 		__atomic_fetch_add(&arena_frees, 1, __ATOMIC_RELAXED);
 }
 

@@ -43,6 +43,7 @@ struct ktest_ctx {
 };
 
 /* The running test, or NULL. Only the boot CPU runs tests. */
+/* SAFETY: read by the trap and timer handlers that interrupt the test: volatile. */
 static struct ktest_ctx *volatile current;
 
 static struct guarded_big_stack ktest_trap_stack STACK_SECTION;
@@ -181,6 +182,7 @@ static bool name_eq(const char *a, const char *b, size_t blen)
 	for (size_t i = 0; i < blen; i++)
 		if (a[i] != b[i])
 			return false;
+	/* SAFETY: a[0..blen) matched (NUL-free) above, so a[blen] is in the string or its NUL. */
 	return a[blen] == '\0';
 }
 
@@ -234,12 +236,14 @@ void ktest_main(void)
 	for (const struct ktest *s = __ktest_start; s < __ktest_end;) {
 		const struct ktest *e = s;
 		while (e < __ktest_end && same_suite(e, s))
+			/* SAFETY: e walks the linker-bounded descriptor array and stops at __ktest_end. */
 			e++;
 		if (all || name_eq(s->suite, filter, flen)) {
 			suite_no++;
 			kprintf_raw("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", s->suite,
 				    (size_t)(e - s));
 			bool suite_ok = true;
+			/* SAFETY: [s, e) is inside [__ktest_start, __ktest_end). */
 			for (const struct ktest *t = s; t < e; t++) {
 				bool ok = run_one(t);
 				kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok",

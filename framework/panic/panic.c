@@ -21,6 +21,7 @@ static int panicking;
 __attribute__((noreturn)) static void panic_report(const char *msg, u64 rip, u64 rbp)
 {
 	irq_disable();
+	/* SAFETY: atomic counter of panics in progress. */
 	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
 		kprintf_raw("\nnested panic: %s\n", msg);
 		power_exit(POWER_EXIT_PANIC);
@@ -31,6 +32,7 @@ __attribute__((noreturn)) static void panic_report(const char *msg, u64 rip, u64
 	u32 line = 0;
 	sym_line(rip - 1, &line);
 	struct trap_record rec = { TRAP_PANIC, 0, 0, line, rip };
+	/* SAFETY: atomic reset before resuming a ktest. */
 	__atomic_store_n(&panicking, 0, __ATOMIC_SEQ_CST);
 	trap_recover_hook(&rec);
 	power_exit(POWER_EXIT_PANIC);
@@ -44,11 +46,13 @@ void fw_panic_write(struct str fmt, struct fmt_args args)
 {
 	char msg[256];
 	fmt_to_cstr(msg, sizeof(msg), fmt, args);
+	/* SAFETY: the compiler's view of this frame's return address (frame pointers kept). */
 	panic_report(msg, (u64)(uintptr_t)__builtin_return_address(0), CALLER_RBP());
 }
 
 void panic_message(const char *msg)
 {
+	/* SAFETY: as above. */
 	panic_report(msg, (u64)(uintptr_t)__builtin_return_address(0), CALLER_RBP());
 }
 

@@ -59,6 +59,7 @@ void symbols_init(void)
 
 static const char *str_at(u32 off)
 {
+	/* SAFETY: off < str_len and the string area ends in a NUL (checked in symbols_init). */
 	return off < hdr->str_len ? strs + off : "?";
 }
 
@@ -93,6 +94,7 @@ u64 sym_address(const char *name)
 	if (!hdr)
 		return 0;
 	for (u32 i = 0; i < hdr->nsyms; i++) {
+		/* SAFETY: i < nsyms; the array lies in the section (checked in symbols_init). */
 		const char *s = str_at(syms[i].name);
 		size_t k = 0;
 		while (s[k] && s[k] == name[k])
@@ -121,6 +123,7 @@ const char *sym_line(u64 addr, u32 *line)
 	if (r->addr > a || file == FWSYMS_NO_FILE || file >= hdr->nfiles)
 		return NULL;
 	*line = r->file_line & 0xfffff;
+	/* SAFETY: file < nfiles (checked above); the array lies in the section. */
 	return str_at(files[file]);
 }
 

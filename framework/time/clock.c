@@ -3,8 +3,9 @@
  *
  * Choice, at boot: the TSC when CPUID reports one and two calibrations against the HPET
  * (5 ms each) agree within 1% (without an HPET: the shortest of five 2 ms PIT intervals);
- * otherwise (or with `clock=hpet`) the HPET main counter; with neither, the tick count. Conversion is a multiply and a shift (ns = count * mult >> 32), with mult
- * computed once, so reading the clock never divides.
+ * otherwise (or with `clock=hpet`) the HPET main counter; with neither, the tick count.
+ * Conversion is a multiply and a shift (ns = count * mult >> 32), with mult computed once, so
+ * reading the clock never divides.
  *
  * The TSC is not synchronised across emulated CPUs, so every reading is clamped to the
  * largest value returned so far (one atomic compare-exchange): time never goes backwards for
@@ -20,6 +21,7 @@
 
 enum clock_source clock_source = CLOCK_NONE;
 u64 clock_tsc_hz;
+/* SAFETY: written by the timer interrupt; volatile so readers re-read it. */
 volatile u64 clock_ticks;
 
 static u64 tsc_mult;  /* ns = tsc * tsc_mult >> 32 */
@@ -108,6 +110,7 @@ static u64 raw_ns(void)
 u64 fw_time_ns(void)
 {
 	u64 ns = raw_ns();
+	/* SAFETY: atomic max of the readings returned so far (monotonic clamp). */
 	u64 prev = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
 	while (ns > prev) {
 		if (__atomic_compare_exchange_n(&last_ns, &prev, ns, false, __ATOMIC_RELAXED,

@@ -42,17 +42,32 @@ KTEST(time, hpet_fallback_monotonic)
 	KT_EXPECT_EQ(kt, backwards, 0u);
 }
 
+/* A clock reading and an HPET reading taken together: of up to 10 tries, the first whose two
+ * HPET reads are under 50 us apart (the vCPU was not descheduled in between). */
+static void paired(u64 *clock_ns, u64 *hpet_ns)
+{
+	for (int i = 0; i < 10; i++) {
+		u64 a = clock_hpet_ns();
+		*clock_ns = fw_time_ns();
+		u64 b = clock_hpet_ns();
+		*hpet_ns = a + (b - a) / 2;
+		if (b - a < 50 * FW_NSEC_PER_USEC)
+			return;
+	}
+}
+
 KTEST(time, tsc_agrees_with_hpet)
 {
 	KT_ASSERT(kt, clock_source == CLOCK_TSC);
-	u64 c0 = fw_time_ns(), h0 = clock_hpet_ns();
+	u64 c0, h0, c1, h1;
+	paired(&c0, &h0);
 	while (clock_hpet_ns() - h0 < 20 * FW_NSEC_PER_MSEC)
 		cpu_pause();
-	u64 c1 = fw_time_ns(), h1 = clock_hpet_ns();
+	paired(&c1, &h1);
 	u64 dc = c1 - c0, dh = h1 - h0;
 	u64 diff = dc > dh ? dc - dh : dh - dc;
-	/* 2% of 20 ms, plus slack for a descheduled vCPU between the two reads */
-	KT_EXPECT_LT(kt, diff, dh / 50 + 200 * FW_NSEC_PER_USEC);
+	/* 1% of the interval, plus the pairing slack */
+	KT_EXPECT_LT(kt, diff, dh / 100 + 100 * FW_NSEC_PER_USEC);
 }
 
 KTEST(time, timer_ticks)
@@ -60,23 +75,26 @@ KTEST(time, timer_ticks)
 	/* 5 ticks at FW_TICK_HZ take 20 ms; allow wide margins for emulation jitter */
 	u64 t0 = fw_time_ns();
 	u64 start = fw_time_ticks();
-	while (fw_time_ticks() < start + 5 && fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
+	while (fw_time_ticks() < start + 5 && fw_time_ns() - t0 < 3 * FW_NSEC_PER_SEC)
 		irq_enable_and_halt();
 	u64 elapsed = fw_time_ns() - t0;
 	KT_ASSERT(kt, fw_time_ticks() >= start + 5);
 	KT_EXPECT_GE(kt, elapsed, 4 * (FW_NSEC_PER_SEC / FW_TICK_HZ) - FW_NSEC_PER_MSEC);
-	KT_EXPECT_LT(kt, elapsed, FW_NSEC_PER_SEC);
+	KT_EXPECT_LT(kt, elapsed, 2 * FW_NSEC_PER_SEC);
 }
 
 KTEST(time, tick_rate_matches_clock)
 {
-	/* Over 100 ms of clock time the tick count must match FW_TICK_HZ within 20%. */
+	/* Over 100 ms of clock time: never more ticks than FW_TICK_HZ allows (+20%). Fewer is
+	 * possible on a loaded host: QEMU's emulated APIC skips the periods it delivered late
+	 * instead of bunching them, which is why time comes from the TSC, not from the tick
+	 * count; a quarter of the expected ticks must still arrive. */
 	u64 t0 = fw_time_ns(), k0 = fw_time_ticks();
 	while (fw_time_ns() - t0 < 100 * FW_NSEC_PER_MSEC)
 		irq_enable_and_halt();
 	u64 ticks = fw_time_ticks() - k0;
 	u64 want = FW_TICK_HZ / 10;
-	KT_EXPECT_GE(kt, ticks, want * 8 / 10);
+	KT_EXPECT_GE(kt, ticks, want / 4);
 	KT_EXPECT_LE(kt, ticks, want * 12 / 10 + 1);
 }
 
@@ -95,7 +113,7 @@ KTEST(time, hpet_fallback_continues_clock)
 	u64 after = fw_time_ns();
 	clock_source = saved;
 	KT_EXPECT_GE(kt, mid, before);
-	KT_EXPECT_LT(kt, mid - before, 2 * FW_NSEC_PER_MSEC); /* no jump on switching */
+	KT_EXPECT_LT(kt, mid - before, 20 * FW_NSEC_PER_MSEC); /* no jump on switching */
 	KT_EXPECT_EQ(kt, backwards, 0u);
 	KT_EXPECT_GE(kt, after - mid, 5 * FW_NSEC_PER_MSEC);
 	KT_EXPECT_GE(kt, fw_time_ns(), after); /* and none on switching back */

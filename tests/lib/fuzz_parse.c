@@ -3,7 +3,9 @@
  * parsers written on them. One input drives, by its first byte, one of: the bytes cursor
  * (a little interpreter of reads, skips, takes and aligns), str splitting/trimming/number
  * parsing, fmt_write with a fuzzed format, the cpio and ELF example parsers, and path
- * normalisation. Any out-of-bounds access, UB or failed FW_CHECK is a crash.
+ * normalisation, or a differential run of the radix tree against the AVL tree (the same
+ * operations on both must give the same answers). Any out-of-bounds access, UB, failed
+ * FW_CHECK or disagreement is a crash.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,7 +13,10 @@
 
 #include <fw/bytes.h>
 #include <fw/fmt.h>
+#include <fw/litelock.h>
+#include <fw/radix.h>
 #include <fw/str.h>
+#include <fw/tree.h>
 
 #include "service-examples/examples.h"
 
@@ -64,6 +69,82 @@ static void fuzz_fmt(struct str f)
 		abort();
 }
 
+/* Differential containers: element i is either in both maps under keys[i] or in neither. */
+struct fz_elem {
+	struct tree_link link;
+	uint64_t key;
+	bool in;
+};
+DEFINE_TREE(fz_tree, struct fz_elem, link, litelock);
+DEFINE_RADIX(fz_radix, struct fz_elem, litelock);
+
+static uint64_t fz_key(struct bytes_cursor *c)
+{
+	uint8_t sel = cursor_u8(c);
+	switch (sel % 4) {
+	case 0: return sel / 4;                                   /* small, dense */
+	case 1: return (uint64_t)cursor_le16(c) << (sel % 48);    /* spread */
+	case 2: return UINT64_MAX - sel / 4;                      /* the top */
+	default: return cursor_le64(c);
+	}
+}
+
+static void fuzz_maps(struct bytes prog)
+{
+	static struct litelock lock = LITELOCK_INIT;
+	static struct fz_tree tree;
+	static struct fz_radix radix;
+	static struct fz_elem el[32];
+	struct bytes_cursor c = bytes_cursor(prog);
+	litelock_lock(&lock);
+	fz_tree_init(&tree, &lock);
+	fz_radix_init(&radix, &lock);
+	for (int i = 0; i < 32; i++)
+		el[i] = (struct fz_elem){ .in = false };
+	while (cursor_remaining(&c)) {
+		uint8_t op = cursor_u8(&c);
+		struct fz_elem *e = &el[op % 32];
+		uint64_t key = fz_key(&c), idx = 0;
+		switch (op / 32 % 4) {
+		case 0:
+			if (!e->in) {
+				int a = fz_tree_insert(&tree, e, key);
+				int b = fz_radix_insert(&radix, key, e);
+				if (a != b)
+					abort();
+				e->in = a == 0;
+				e->key = key;
+			}
+			break;
+		case 1:
+			if (e->in) {
+				fz_tree_remove(&tree, e);
+				if (fz_radix_remove(&radix, e->key) != e)
+					abort();
+				e->in = false;
+			}
+			break;
+		case 2:
+			if (fz_tree_find(&tree, key) != fz_radix_lookup(&radix, key))
+				abort();
+			break;
+		default:
+			if (fz_tree_ceil(&tree, key) != fz_radix_next(&radix, key, &idx))
+				abort();
+			break;
+		}
+		if (fz_tree_count(&tree) != fz_radix_count(&radix))
+			abort();
+	}
+	if (__fw_tree_check(&tree.core) < 0)
+		abort();
+	for (int i = 0; i < 32; i++)
+		if (el[i].in)
+			fz_tree_remove(&tree, &el[i]);
+	fz_radix_destroy(&radix);
+	litelock_unlock(&lock);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -76,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bytes all = __fw_bytes_raw(copy, size);
 	struct bytes rest = bytes_skip(all, 1).value;
 	struct str text = str_from_bytes(rest);
-	switch (copy[0] % 6) {
+	switch (copy[0] % 7) {
 	case 0: {
 		size_t split = bytes_len(rest) ? bytes_u8(rest, 0).value % (bytes_len(rest) + 1) : 0;
 		fuzz_cursor(bytes_head(rest, split), bytes_skip(rest, split).value);
@@ -103,6 +184,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)path_normalise(text, BYTES_OF_ARRAY(out));
 		break;
 	}
+	case 6:
+		fuzz_maps(rest);
+		break;
 	}
 	free(copy);
 	return 0;

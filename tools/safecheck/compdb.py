@@ -71,9 +71,10 @@ def main():
     except OSError:
         pass
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    with open(a.out + ".tmp", "w") as fh:
+    tmp = "%s.%d.tmp" % (a.out, os.getpid())  # concurrent makes may regenerate it together
+    with open(tmp, "w") as fh:
         fh.write(text)
-    os.replace(a.out + ".tmp", a.out)
+    os.replace(tmp, a.out)
     return 0
 
 

@@ -167,6 +167,35 @@ static bool constant_in_range(CXCursor base, CXCursor index)
 	return ok;
 }
 
+static bool evaluates_to(CXCursor e, long long want)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(strip(e));
+	if (!r)
+		return false;
+	bool ok = clang_EvalResult_getKind(r) == CXEval_Int &&
+		  clang_EvalResult_getAsLongLong(r) == want;
+	clang_EvalResult_dispose(r);
+	return ok;
+}
+
+/* &a[fw_index_check(i, N)]: the index went through a FW_INDEX_CHECK function (it traps unless
+ * i < N) and N is a constant equal to the length of the fixed-size array a. */
+static bool checked_index(CXCursor base, CXCursor index)
+{
+	CXType bt = clang_getCanonicalType(clang_getCursorType(strip(base)));
+	if (bt.kind != CXType_ConstantArray || refers_to_parameter(strip(base)))
+		return false;
+	CXCursor call = strip(index);
+	if (clang_getCursorKind(call) != CXCursor_CallExpr ||
+	    clang_Cursor_getNumArguments(call) != 2)
+		return false;
+	CXCursor fn = clang_getCursorReferenced(call);
+	if (clang_getCursorKind(fn) != CXCursor_FunctionDecl ||
+	    location_class(fn) != FC_API || !has_annotation(fn, "trellis_index_check"))
+		return false;
+	return evaluates_to(clang_Cursor_getArgument(call, 1), clang_getArraySize(bt));
+}
+
 /* The base of a subscript must be something the compiler's trapping bounds check covers: a
  * fixed-size array object or a counted_by array/pointer field. */
 static bool bounds_checked_base(CXCursor base, const char **what)
@@ -214,6 +243,82 @@ static void check_subscript(CXCursor c)
 	raw_op(c, k.c, 2, "subscript", msg);
 }
 
+/* The variable an lvalue lives in, when that is known without following a pointer: `x`,
+ * `x.f`, `x.a[i]`; a null cursor for anything reached through a pointer (`p->f`, `*p`, `p[i]`). */
+static CXCursor lvalue_root(CXCursor e)
+{
+	for (int depth = 0; depth < 32; depth++) {
+		e = strip(e);
+		enum CXCursorKind k = clang_getCursorKind(e);
+		if (k == CXCursor_DeclRefExpr) {
+			CXCursor d = clang_getCursorReferenced(e);
+			enum CXCursorKind dk = clang_getCursorKind(d);
+			return dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl ? d : clang_getNullCursor();
+		}
+		struct kids kk = kids_of(e);
+		if (k == CXCursor_MemberRefExpr && kk.n >= 1) {
+			if (clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Pointer)
+				return clang_getNullCursor(); /* p->f */
+			e = kk.c[0];
+		} else if (k == CXCursor_ArraySubscriptExpr && kk.n == 2) {
+			CXCursor b = strip(kk.c[0]);
+			enum CXTypeKind bk = clang_getCanonicalType(clang_getCursorType(b)).kind;
+			if (bk != CXType_ConstantArray || refers_to_parameter(b))
+				return clang_getNullCursor();
+			e = b;
+		} else {
+			return clang_getNullCursor();
+		}
+	}
+	return clang_getNullCursor();
+}
+
+static bool is_stack_variable(CXCursor d)
+{
+	if (clang_Cursor_isNull(d))
+		return false;
+	if (clang_getCursorKind(d) == CXCursor_ParmDecl)
+		return true;
+	return clang_getCursorKind(d) == CXCursor_VarDecl && !clang_Cursor_hasVarDeclGlobalStorage(d);
+}
+
+/* The address of a stack object (`&local`, `&local.f`, a local array decaying to a pointer). */
+static CXCursor stack_address(CXCursor rhs)
+{
+	CXCursor e = strip(rhs);
+	if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
+		struct kids kk = kids_of(e);
+		if (kk.n == 1 && is_stack_variable(lvalue_root(kk.c[0])))
+			return e;
+		return clang_getNullCursor();
+	}
+	/* array decay: the conversion is implicit, so look at what it converts */
+	CXType t = clang_getCanonicalType(clang_getCursorType(e));
+	if ((t.kind == CXType_ConstantArray) && !refers_to_parameter(e) &&
+	    is_stack_variable(lvalue_root(e)))
+		return e;
+	return clang_getNullCursor();
+}
+
+/* `g = &local`, `p->f = &local`: a pointer to the stack stored where it outlives the frame.
+ * Stores into the function's own locals are allowed; a copy laundered through a local pointer
+ * is not followed (docs/safety.md says so). */
+static void check_stack_escape(CXCursor c, CXCursor lhs, CXCursor rhs)
+{
+	if (clang_getCanonicalType(clang_getCursorType(lhs)).kind != CXType_Pointer || !is_checked(c))
+		return;
+	CXCursor addr = stack_address(rhs);
+	if (clang_Cursor_isNull(addr))
+		return;
+	CXCursor root = lvalue_root(lhs);
+	if (is_stack_variable(root) && clang_getCursorKind(root) == CXCursor_VarDecl)
+		return;
+	report_at(clang_getCursorLocation(c), "stack-escape",
+		  "stores the address of a stack object where it outlives the function (a global, "
+		  "a parameter's target or an object reached through a pointer)");
+}
+
 static void check_binary(CXCursor c)
 {
 	struct kids k = kids_of(c);
@@ -235,6 +340,8 @@ static void check_binary(CXCursor c)
 	}
 	if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign)
 		check_private_write(c, k.c[0], "assignment to");
+	if (op == CXBinaryOperator_Assign)
+		check_stack_escape(c, k.c[0], k.c[1]);
 }
 
 static void check_unary(CXCursor c)
@@ -260,10 +367,11 @@ static void check_unary(CXCursor c)
 		if (clang_getCursorKind(s) != CXCursor_ArraySubscriptExpr)
 			break;
 		struct kids sk = kids_of(s);
-		if (sk.n == 2 && !constant_in_range(sk.c[0], sk.c[1]))
+		if (sk.n == 2 && !constant_in_range(sk.c[0], sk.c[1]) && !checked_index(sk.c[0], sk.c[1]))
 			raw_op(c, sk.c, 2, "addr-of-element",
 			       "&a[i] without a constant in-range index: the bounds check lets the "
-			       "one-past-the-end pointer through");
+			       "one-past-the-end pointer through (check the index with a FW_INDEX_CHECK "
+			       "function against the array's length)");
 		break;
 	}
 	default:

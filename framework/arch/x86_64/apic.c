@@ -36,6 +36,7 @@
 #define CAL_PIT_TICKS 11932u /* 10 ms */
 #define CAL_WINDOW_NS (5 * FW_NSEC_PER_MSEC)
 
+/* SAFETY: MMIO: the local APIC's registers change under us; set once in apic_timer_init. */
 static volatile u32 *apic;
 u32 apic_timer_count_per_tick;
 

@@ -78,6 +78,7 @@ bool kcfi_decode(const u8 pre[12], u32 *expected_hash, u32 *target_reg)
 	if (pre[0] != 0x41 || pre[1] != 0xba)
 		return false;
 	/* addl -4(R), %r10d = REX(W=0,R=1,B=?) 03 ModRM(mod=01, reg=010, rm=R) fc */
+	/* SAFETY: the contract gives 12 readable bytes at pre; indices 0..11 only. */
 	u8 rex = pre[6];
 	if ((rex & 0xfc) != 0x44 || pre[7] != 0x03)
 		return false;

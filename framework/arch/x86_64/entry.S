@@ -7,6 +7,11 @@
  * and jumps to trap_common, which saves the general registers as struct trap_frame
  * (internal/trap.h), calls trap_dispatch(frame) and returns with iretq. No user mode yet, so no
  * swapgs: the user-mode entry adds it.
+ *
+ * SAFETY: the stubs run with the CPU-pushed frame on a valid stack (the interrupted one, or an
+ * IST stack for #DF/NMI/#MC); trap_common saves and restores every general register, so the
+ * interrupted code resumes unchanged unless trap_dispatch changes the frame. ctx_resume may only
+ * resume a context whose frame is still live (ctx_save's contract).
  */
 	.section .text
 	.code64

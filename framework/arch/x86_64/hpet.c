@@ -14,6 +14,7 @@
 #define HPET_CONF 0x10
 #define HPET_COUNTER 0xf0
 
+/* SAFETY: MMIO: the HPET's registers change under us; set once in hpet_init. */
 static volatile u64 *hpet;
 
 static u64 reg_read(u32 off)

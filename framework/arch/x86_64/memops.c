@@ -21,6 +21,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 
 void *memmove(void *dst, const void *src, size_t n)
 {
+	/* SAFETY: byte views of the caller's buffers (contract: valid for n bytes). */
 	u8 *d = dst;
 	const u8 *s = src;
 	/* SAFETY: as memcpy, but the ranges may overlap: copy backwards when dst is above src. */
@@ -41,6 +42,7 @@ void *memset(void *dst, int c, size_t n)
 
 int memcmp(const void *a, const void *b, size_t n)
 {
+	/* SAFETY: byte views of the caller's buffers (contract: valid for n bytes). */
 	const u8 *x = a, *y = b;
 	/* SAFETY: the caller guarantees both ranges are valid for n bytes. */
 	for (size_t i = 0; i < n; i++)

@@ -3,8 +3,9 @@
  *
  * Order matters and each step relies only on the ones before it:
  *   console (serial)  -> boot info (PVH/Multiboot2) -> descriptor tables (traps reportable)
- *   -> stacks registered, boot page tables (guard pages live) -> symbols -> CPU protections
- *   -> clock (TSC/HPET) -> APIC tick -> interrupts on -> ktests or kernel_main().
+ *   -> clock (TSC/HPET, through the early identity map) -> stacks registered, boot page tables
+ *   (guard pages live) -> symbols -> CPU protections -> APIC tick -> interrupts on -> ktests or
+ *   kernel_main().
  */
 #include <fw/boot.h>
 #include <fw/time.h>
@@ -100,6 +101,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	console_loglevel = level > FW_LOG_DEBUG ? FW_LOG_DEBUG : (enum fw_log_level)level;
 
 	cpu_tables_init();
+	clock_init(); /* first, so that every following line has a real timestamp */
 	big_stack_register_guarded(&boot_stack, "boot");
 	ktest_early_init();
 	paging_init(nxe != 0);
@@ -108,7 +110,6 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	       symbols_present() ? "embedded" : "absent");
 	print_boot_info();
 	cpu_protections_init();
-	clock_init();
 	apic_timer_init();
 	irq_enable();
 

@@ -23,6 +23,7 @@
 #include "internal/x86.h"
 
 static irq_handler_fn irq_handlers[256];
+/* SAFETY: written by the NMI handler, read by tests: volatile so each read sees it. */
 volatile u64 nmi_count;
 volatile u64 nmi_last_frame;
 
@@ -60,6 +61,7 @@ extern const i32 __kcfi_traps_start[], __kcfi_traps_end[];
 /* Whether rip is a kCFI trap site: .kcfi_traps holds 32-bit offsets relative to each entry. */
 static bool is_kcfi_trap(u64 rip)
 {
+	/* SAFETY: walks the linker-bounded .kcfi_traps array [start, end), one entry at a time. */
 	for (const i32 *e = __kcfi_traps_start; e < __kcfi_traps_end; e++) {
 		/* SAFETY: address arithmetic on the section's own entries (self-relative). */
 		u64 site = (u64)(uintptr_t)e + (u64)(i64)*e;

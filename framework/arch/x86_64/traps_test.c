@@ -21,6 +21,7 @@
 #define LAUNDER(x)                                                                         \
 	({                                                                                 \
 		__typeof__(x) v_ = (x);                                                    \
+		/* SAFETY: an empty asm that only hides the value from the optimiser. */ \
 		__asm__ volatile("" : "+r"(v_));                                           \
 		v_;                                                                        \
 	})
@@ -128,10 +129,12 @@ static int kcfi_target(long a, long b)
 }
 
 typedef int (*one_int_fn)(int);
+/* SAFETY: volatile so the compiler cannot see through the deliberate type confusion. */
 static void *volatile kcfi_laundered;
 
 static void call_with_wrong_type(void)
 {
+	/* SAFETY: deliberately calls through the wrong function type so that kCFI traps. */
 	kcfi_laundered = (void *)kcfi_target;
 	one_int_fn f = (one_int_fn)kcfi_laundered;
 	trap_line = __LINE__ + 1;
@@ -158,6 +161,7 @@ __attribute__((noinline)) static int recurse(int depth)
 {
 	char frame[256];
 	frame[0] = (char)depth;
+	/* SAFETY: an empty asm that keeps the frame alive (no recursion elimination). */
 	__asm__ volatile("" : : "r"(frame) : "memory");
 	if (LAUNDER(depth) < 0) /* never true; hides the unbounded recursion from the compiler */
 		return 0;

@@ -28,6 +28,12 @@
  *                        never casts, offsets or indexes its arguments: the checker reports a
  *                        cast, pointer arithmetic or subscript spelled in a framework macro body
  *                        whose operand came from the service.
+ *   FW_INDEX_CHECK       on a function `size_t f(size_t i, size_t n)` that stops the kernel
+ *                        unless i < n and returns i. `&a[f(i, N)]` is then accepted where
+ *                        `&a[i]` is not (the compiler's bounds check lets the one-past-the-end
+ *                        pointer `&a[n]` through), provided a is a fixed-size array and N is a
+ *                        constant equal to its length — so an element-pointer macro reads
+ *                        `#define ELEM_PTR(a, i) (&(a)[fw_index_check((i), ARRAY_LEN(a))])`.
  */
 #ifndef FW_ANNOTATIONS_H
 #define FW_ANNOTATIONS_H
@@ -35,5 +41,6 @@
 #define FW_PRIVATE __attribute__((annotate("trellis_private")))
 #define FW_NOCOPY __attribute__((annotate("trellis_nocopy")))
 #define FW_PLAIN_DATA_ARG __attribute__((annotate("trellis_plain_data_arg")))
+#define FW_INDEX_CHECK __attribute__((annotate("trellis_index_check")))
 
 #endif

@@ -35,7 +35,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RULES = ["asm", "register", "volatile", "int-to-pointer", "pointer-cast", "pointer-arith",
          "subscript", "addr-of-element", "private", "union", "variadic", "vla", "recursion",
          "api", "redeclaration", "extern", "builtin", "attribute", "nocopy", "struct-tag",
-         "plain-data", "trusted-macro", "include", "pragma", "computed-goto"]
+         "plain-data", "trusted-macro", "include", "pragma", "computed-goto", "stack-escape"]
 VIOLATION = re.compile(r"^(.*?):(\d+):(\d+): \[([\w-]+)\] (.*)$")
 EXPECT = re.compile(r"//\s*expect:\s*([\w\- ]+)")
 
@@ -78,9 +78,9 @@ def parse_violations(text, root):
 def timings(stderr):
     out = []
     for line in stderr.splitlines():
-        m = re.match(r"^safecheck: ([\d.]+) s (\S+)$", line)
-        if m:
-            out.append((float(m.group(1)), m.group(2)))
+        m = re.match(r"^safecheck: ([\d.]+) s \(cpu ([\d.]+) s\) (\S+)$", line)
+        if m:  # (cpu seconds, wall seconds, file): the bound is on CPU time, which load does not inflate
+            out.append((float(m.group(2)), float(m.group(1)), m.group(3)))
     return out
 
 
@@ -124,9 +124,10 @@ def test_corpus(k, a, tmp):
         k.result(counts.get(rule, 0) >= 3, "coverage.%s" % rule,
                  ["rule %s has %d corpus cases (need 3)" % (rule, counts.get(rule, 0))])
     t = timings(r.stderr)
-    worst = max(t) if t else (0.0, "none")
+    worst = max(t) if t else (0.0, 0.0, "none")
     k.result(bool(t) and worst[0] < 0.5, "speed.corpus",
-             ["%d corpus files in %.2f s; slowest %.3f s (%s)" % (len(t), elapsed, worst[0], worst[1])])
+             ["%d corpus files in %.2f s; slowest %.3f s CPU (%.3f s wall) %s"
+              % (len(t), elapsed, worst[0], worst[1], os.path.basename(worst[2]))])
 
 
 SAMPLE = """#include "svc.h"
@@ -237,9 +238,9 @@ def test_tree(k, a):
     t = timings(r.stderr)
     diag = [l for l in r.stdout.splitlines()] + [l for l in r.stderr.splitlines() if not l.startswith("safecheck: ")]
     k.result(r.returncode == 0, "tree.clean", diag + ["%d service files checked in %.2f s" % (len(t), elapsed)])
-    worst = max(t) if t else (0.0, "none")
-    k.result(worst[0] < 0.5, "speed.tree", ["slowest service file %.3f s (%s); per-file times:" % worst]
-             + ["  %.3f s %s" % x for x in sorted(t, reverse=True)[:5]])
+    worst = max(t) if t else (0.0, 0.0, "none")
+    k.result(worst[0] < 0.5, "speed.tree", ["slowest service file %.3f s CPU (%.3f s wall) %s; per-file:" % worst]
+             + ["  %.3f s CPU %.3f s wall %s" % x for x in sorted(t, reverse=True)[:5]])
 
 
 def cc_obj(a, tmp, name, src, inc):

@@ -67,6 +67,12 @@ struct base { int tag; };
 	}                                                                            \
 	_Static_assert(1, #name)
 
+/* Element pointers: the index is checked against the array's length first. */
+size_t fw_index_check(size_t i, size_t n) FW_INDEX_CHECK;
+#define FW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define FW_ELEM_PTR(a, i) (&(a)[fw_index_check((i), FW_ARRAY_LEN(a))])
+size_t fw_unchecked_index(size_t i, size_t n);
+
 /* Sound trusted macros: raw operations only on framework-written operands. */
 #define FW_BARRIER() __asm__ __volatile__("" ::: "memory")
 #define FW_NO_FRAME ((struct frame_ref *)0)
