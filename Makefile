@@ -21,3 +21,10 @@ CLEAN_FILES :=
 include mk/config.mk
 include mk/harness.mk
 include $(filter-out mk/config.mk mk/harness.mk,$(sort $(wildcard mk/*.mk)))
+
+# Rules whose prerequisites are the registries: defined after every fragment has registered
+# (make expands prerequisites when it reads a rule).
+all: deps $(ALL_TARGETS)
+
+check: $(CHECK_TARGETS)
+	@echo "check: ok"

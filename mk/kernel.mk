@@ -12,7 +12,8 @@
 #
 # Tests: test-ktest boots the image with `ktest=all` under QEMU's default CPU, test-ktest-max
 # under `-cpu max` (SMEP/SMAP/PCID...), each with a 60 s timeout; test-fwhost runs host tests of
-# the trap decoders and the symbol table generator.
+# the trap decoders and the symbol table generator, and boots the runner's deliberately failing
+# selftest_* suites to check that crashes, short plans and hangs are counted as failures.
 
 KERNEL_LDS := framework/arch/x86_64/kernel.ld
 RESOURCE_DIR := $(shell $(CC) -print-resource-dir)
@@ -124,8 +125,10 @@ $(BUILD)/host/test_decode: tests/framework/test_decode.c framework/arch/x86_64/d
 	@mkdir -p $(dir $@)
 	@$(HOSTCC) $(FWHOST_CFLAGS) -o $@ tests/framework/test_decode.c framework/arch/x86_64/decode.c
 
-test-fwhost: $(BUILD)/host/test_decode tests/framework/test_fwsyms.py $(BUILD)/trellis.pass1
+test-fwhost: $(BUILD)/host/test_decode tests/framework/test_fwsyms.py tests/framework/test_runner.py \
+		$(BUILD)/trellis.pass1 $(KERNEL_IMAGE)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@{ $(BUILD)/host/test_decode; \
-	   $(PYTHON) tests/framework/test_fwsyms.py $(BUILD)/trellis.pass1; } > $(LOGS)/fwhost.log 2>&1; \
+	   $(PYTHON) tests/framework/test_fwsyms.py $(BUILD)/trellis.pass1; \
+	   $(PYTHON) tests/framework/test_runner.py $(KERNEL_IMAGE) $(LOGS); } > $(LOGS)/fwhost.log 2>&1; \
 	 $(KTAP) --part fwhost --out $(RESULTS)/fwhost.txt $(LOGS)/fwhost.log

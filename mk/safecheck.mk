@@ -54,10 +54,6 @@ FW_LINK = $(MAKE) --no-print-directory -s safecheck-gate && \
 CHECK_TARGETS += check-safety check-fw-includes
 TEST_PARTS += test-safecheck
 ALL_TARGETS += $(SAFECHECK_BIN)
-# harness.mk reads `check: $(CHECK_TARGETS)` and `all: $(ALL_TARGETS)` before the fragments
-# append to them (prerequisites expand when a rule is read), so name ours directly as well.
-check: check-safety check-fw-includes
-all: $(SAFECHECK_BIN)
 
 SAFECHECK_SRCS := $(sort $(wildcard tools/safecheck/*.c))
 $(SAFECHECK_BIN): $(SAFECHECK_SRCS) tools/safecheck/safecheck.h

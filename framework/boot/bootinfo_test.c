@@ -7,6 +7,7 @@
 #include <fw/ktest.h>
 
 #include "internal/bootinfo.h"
+#include "internal/paging.h"
 
 KTEST(boot, cmdline_parsed)
 {
@@ -25,8 +26,9 @@ KTEST(boot, initrd_module)
 	KT_EXPECT_EQ(kt, fw_boot_initrd_size(), want);
 	KT_EXPECT_NE(kt, boot_info.initrd_phys, 0u);
 	/* a newc archive starts with the magic "070701" */
-	const char *p = (const char *)(uintptr_t)boot_info.initrd_phys;
-	/* SAFETY: initrd_size >= 504 (asserted above); bytes 0..5 are inside the module. */
+	/* SAFETY: initrd_size >= 504 (asserted above); bytes 0..5 are inside the module, read
+	 * through the direct map (mm_init removed the identity map). */
+	const char *p = early_phys_ptr(boot_info.initrd_phys);
 	KT_EXPECT(kt, p[0] == '0' && p[1] == '7' && p[2] == '0' && p[3] == '7' && p[4] == '0' &&
 			      p[5] == '1');
 }

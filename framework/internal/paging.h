@@ -19,16 +19,20 @@
  * Needs: phys + len <= EARLY_IDENTITY_LIMIT (asserted by callers: they check loader data).
  * Context: boot, while the identity map exists (until the memory manager replaces it).
  */
+/* 0 under the boot identity map; the direct map's base once mm_init switched (internal/mm.h). */
+extern u64 mm_phys_offset;
+
 static inline const void *early_phys_ptr(u64 phys)
 {
-	/* SAFETY: the boot page tables map [0, 4 GiB) at virtual == physical. */
-	return (const void *)(uintptr_t)phys;
+	/* SAFETY: the boot page tables map [0, 4 GiB) at virtual == physical; after mm_init the
+	 * direct map covers the same range at mm_phys_offset + physical. */
+	return (const void *)(uintptr_t)(phys + mm_phys_offset);
 }
 
 static inline void *early_phys_ptr_rw(u64 phys)
 {
-	/* SAFETY: as early_phys_ptr; writable for MMIO (APIC, HPET). */
-	return (void *)(uintptr_t)phys;
+	/* SAFETY: as early_phys_ptr; writable for MMIO (APIC, HPET: uncached in both maps). */
+	return (void *)(uintptr_t)(phys + mm_phys_offset);
 }
 
 /* Whether [phys, phys + len) lies below the identity limit (no overflow). */

@@ -36,6 +36,7 @@ KTEST(list, push_iterate_remove)
 	t_run_list_init(&rq.tasks, &rq.lock);
 	t_run_list_init(&rq.other, &rq.lock);
 	KT_EXPECT(kt, t_run_list_is_empty(&rq.tasks) && t_run_list_first(&rq.tasks) == NULL);
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 1; i < 5; i++)
 		t_run_list_push_back(&rq.tasks, &tasks[i]);
 	t_run_list_push_front(&rq.tasks, &tasks[0]);
@@ -140,6 +141,7 @@ KTEST(hash, insert_find_remove)
 	litelock_lock(&c.lock);
 	t_task_hash_init(&c.h, &c.lock);
 	for (int i = 0; i < 100; i++) {
+		/* SAFETY: the loop bound keeps the index inside the array. */
 		many[i] = (struct t_task){ .id = i };
 		t_task_hash_insert(&c.h, &many[i], (uint64_t)i * 3);
 	}
@@ -167,6 +169,7 @@ KTEST(hash, insert_find_remove)
 	t_hash_elem = &many[3];
 	KT_EXPECT_FAILS(kt, t_bad_hash_insert_twice);
 	KT_EXPECT_FAILS(kt, t_bad_hash_remove_foreign);
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 100; i++)
 		t_task_hash_remove(&c.h, &many[i]);
 	KT_EXPECT(kt, t_task_hash_count(&c.h) == 0 && t_task_hash_first(&c.h) == NULL);
@@ -190,6 +193,7 @@ KTEST(tree, ordered_map)
 	bool ok = true;
 	for (int i = 0; i < 1000; i++) {
 		int k = (i * 617) % 1000;
+		/* SAFETY: the loop bound keeps the index inside the array. */
 		many[k] = (struct t_task){ .id = k };
 		ok = ok && t_task_tree_insert(&c.t, &many[k], (uint64_t)k * 10) == 0;
 	}
@@ -204,6 +208,7 @@ KTEST(tree, ordered_map)
 	KT_EXPECT(kt, t_task_tree_first(&c.t) == &many[0] && t_task_tree_last(&c.t) == &many[999]);
 	KT_EXPECT(kt, t_task_tree_prev(&c.t, &many[0]) == NULL);
 	/* remove every other element; order and balance hold */
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 1000; i += 2)
 		t_task_tree_remove(&c.t, &many[i]);
 	KT_EXPECT(kt, t_task_tree_count(&c.t) == 500 && __fw_tree_check(&c.t.core) > 0);
@@ -220,6 +225,7 @@ KTEST(tree, ordered_map)
 	t_tree_cache = &c;
 	t_tree_elem = &many[0];
 	KT_EXPECT_FAILS(kt, t_bad_tree_remove_absent);        /* not in the tree */
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 1; i < 1000; i += 2)
 		t_task_tree_remove(&c.t, &many[i]);
 	KT_EXPECT(kt, t_task_tree_count(&c.t) == 0 && t_task_tree_first(&c.t) == NULL);

@@ -47,6 +47,8 @@ static void put_number(struct out *o, const struct spec *sp, uint64_t mag, bool 
 	size_t n = 0;
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	do {
+		/* SAFETY: mag % base < 16 = the digit set's length; n < 24 (64 bits in base 8
+		 * need 22 digits). */
 		digits[n++] = (uint8_t)set[mag % base];
 		mag /= base;
 	} while (mag);

@@ -49,6 +49,7 @@ void __fw_hash_remove(struct hash_core *c, struct hash_link *n)
 {
 	FW_CHECK(n->owner == c, "hash: removing an element not in this table");
 	size_t b = bucket_of(c, n->key);
+	/* SAFETY: b < nbuckets (bucket_of masks to the table size). */
 	struct hash_link **pp = &c->buckets[b];
 	while (*pp && *pp != n)
 		pp = &(*pp)->next;

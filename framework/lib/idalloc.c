@@ -43,6 +43,7 @@ static int grow(struct idalloc *ida, size_t bit)
 		n *= 2;
 	if (n > range_words(ida))
 		n = range_words(ida);
+	/* SAFETY: NULL or a zeroed block of n words from the typed hook. */
 	uint64_t *nb = __fw_lib_alloc(&idalloc_word__type, n);
 	if (!nb)
 		return -ENOMEM;

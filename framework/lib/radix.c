@@ -7,6 +7,10 @@
  *
  * Node memory comes from the library's allocation hook, so it is zeroed; a failed allocation
  * during insert frees what that insert allocated and leaves the tree as it was.
+ *
+ * SAFETY (the `void *` slots): a slot of a node at level > 0 only ever holds a child
+ * `struct radix_node *` (set by insert), a slot at level 0 only a value from the typed
+ * wrapper; every read below converts a slot back according to the level it is read at.
  */
 #include <fw/radix.h>
 #include <fw/typecache.h>
@@ -24,6 +28,7 @@ DEFINE_TYPE_INFO(radix_node, struct radix_node);
 
 static struct radix_node *node_new(void)
 {
+	/* SAFETY: NULL or a zeroed radix_node from the typed hook. */
 	return __fw_lib_alloc(&radix_node__type, 1);
 }
 
@@ -84,6 +89,7 @@ int __fw_radix_insert(struct radix_core *r, uint64_t index, void *value)
 	struct radix_node *n = r->root;
 	for (unsigned level = r->height - 1; level > 0; level--) {
 		unsigned s = slot_of(index, level);
+		/* SAFETY: an inner slot holds a child node (see the top). */
 		struct radix_node *child = n->slots[s];
 		if (!child) {
 			child = node_new();
@@ -118,6 +124,7 @@ err_shrink:
 			r->height = 0;
 			break;
 		}
+		/* SAFETY: an inner slot holds a child node (see the top). */
 		r->root = old->slots[0];
 		r->height--;
 		node_free(old);
@@ -131,6 +138,7 @@ void *__fw_radix_lookup(const struct radix_core *r, uint64_t index)
 		return NULL;
 	struct radix_node *n = r->root;
 	for (unsigned level = r->height - 1; level > 0; level--) {
+		/* SAFETY: an inner slot holds a child node (see the top). */
 		n = n->slots[slot_of(index, level)];
 		if (!n)
 			return NULL;
@@ -146,6 +154,7 @@ void *__fw_radix_remove(struct radix_core *r, uint64_t index)
 	struct radix_node *n = r->root;
 	for (unsigned level = r->height - 1; level > 0; level--) {
 		path[level] = n;
+		/* SAFETY: an inner slot holds a child node (see the top). */
 		n = n->slots[slot_of(index, level)];
 		if (!n)
 			return NULL;
@@ -172,6 +181,7 @@ void *__fw_radix_remove(struct radix_core *r, uint64_t index)
 	/* Shrink while the root only uses slot 0 (and is not a leaf). */
 	while (r->height > 1 && r->root->used == 1) {
 		struct radix_node *old = r->root;
+		/* SAFETY: an inner slot holds a child node (see the top). */
 		r->root = old->slots[0];
 		r->height--;
 		node_free(old);
@@ -207,6 +217,7 @@ void *__fw_radix_next(const struct radix_core *r, uint64_t from, uint64_t *index
 				return n->slots[found];
 			}
 			stack[level] = n;
+			/* SAFETY: an inner slot holds a child node (see the top). */
 			n = n->slots[found];
 			level--;
 			continue;
@@ -242,6 +253,7 @@ void __fw_radix_destroy(struct radix_core *r)
 	while (level < (int)r->height) {
 		struct radix_node *n = stack[level];
 		if (level > 0 && slot[level] < RADIX_SLOTS) {
+			/* SAFETY: an inner slot holds a child node (see the top). */
 			struct radix_node *child = n->slots[slot[level]++];
 			if (child) {
 				stack[level - 1] = child;
@@ -272,6 +284,7 @@ size_t __fw_radix_nodes(const struct radix_core *r)
 	while (level < (int)r->height) {
 		const struct radix_node *n = stack[level];
 		if (level > 0 && slot[level] < RADIX_SLOTS) {
+			/* SAFETY: an inner slot holds a child node (see the top). */
 			const struct radix_node *child = n->slots[slot[level]++];
 			if (child) {
 				total++;

@@ -29,15 +29,18 @@ KTEST(radix, insert_lookup_remove)
 	KT_EXPECT(kt, t_page_map_remove(&m.pages, 5) == NULL);
 	/* dense indices 0..199 and sparse ones up to the top of the index space */
 	bool ok = true;
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 200; i++)
 		ok = ok && t_page_map_insert(&m.pages, (uint64_t)i, &t_pages[i]) == 0;
 	const uint64_t sparse[] = { 4096, 1ull << 32, (1ull << 40) + 7, UINT64_MAX - 1, UINT64_MAX };
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 5; i++)
 		ok = ok && t_page_map_insert(&m.pages, sparse[i], &t_pages[200 + i]) == 0;
 	KT_EXPECT(kt, ok && t_page_map_count(&m.pages) == 205);
 	KT_EXPECT(kt, t_page_map_insert(&m.pages, 77, &t_pages[250]) == -EEXIST);
 	KT_EXPECT(kt, t_page_map_lookup(&m.pages, 77) == &t_pages[77]);
 	ok = true;
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 5; i++)
 		ok = ok && t_page_map_lookup(&m.pages, sparse[i]) == &t_pages[200 + i];
 	KT_EXPECT(kt, ok);
@@ -60,11 +63,13 @@ KTEST(radix, insert_lookup_remove)
 			      idx == UINT64_MAX - 1);
 	/* removal frees nodes: back to nothing */
 	ok = true;
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 200; i++)
 		ok = ok && t_page_map_remove(&m.pages, (uint64_t)i) == &t_pages[i];
 	KT_EXPECT(kt, ok && t_page_map_count(&m.pages) == 5);
 	size_t sparse_nodes = __fw_radix_nodes(&m.pages.core);
 	KT_EXPECT(kt, sparse_nodes > 0 && sparse_nodes < 60);
+	/* SAFETY: the loop bound keeps the index inside the array. */
 	for (int i = 0; i < 5; i++)
 		ok = ok && t_page_map_remove(&m.pages, sparse[i]) == &t_pages[200 + i];
 	KT_EXPECT(kt, ok && t_page_map_count(&m.pages) == 0 && __fw_radix_nodes(&m.pages.core) == 0);

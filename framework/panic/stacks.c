@@ -6,6 +6,7 @@
  * the trap handler, so the walk only reads inside a registered stack. Tasks (with their own
  * stacks) register theirs the same way.
  */
+#include "internal/mm.h"
 #include "internal/stacks.h"
 #include "internal/trap.h"
 
@@ -55,7 +56,7 @@ bool stack_contains(u64 addr, u64 len)
 	for (size_t i = 0; i < nstacks; i++)
 		if (addr >= stacks[i].lo && addr <= stacks[i].hi && len <= stacks[i].hi - addr)
 			return true;
-	return false;
+	return kstack_contains(addr, len); /* stacks from the memory manager (kstack.c) */
 }
 
 const char *stack_guard_hit(u64 addr)
@@ -63,7 +64,7 @@ const char *stack_guard_hit(u64 addr)
 	for (size_t i = 0; i < nstacks; i++)
 		if (stacks[i].guarded && addr < stacks[i].lo && addr >= stacks[i].lo - PAGE_SIZE)
 			return stacks[i].name;
-	return NULL;
+	return kstack_guard_hit(addr); /* stacks from the memory manager (kstack.c) */
 }
 
 size_t stack_guard_count(void)

@@ -14,34 +14,38 @@
 #define HPET_CONF 0x10
 #define HPET_COUNTER 0xf0
 
-/* SAFETY: MMIO: the HPET's registers change under us; set once in hpet_init. */
-static volatile u64 *hpet;
+/* Whether hpet_init found a working HPET. The register pointer is derived on every access,
+ * because the mapping moves: boot identity map first, the direct map after mm_init. */
+static bool hpet_present;
+
+static volatile u64 *hpet_regs(void)
+{
+	/* SAFETY: MMIO: the HPET's 1 KiB register block (checked in hpet_init), mapped uncached
+	 * by both the boot identity map and the direct map; the registers change under us. */
+	return early_phys_ptr_rw(HPET_BASE);
+}
 
 static u64 reg_read(u32 off)
 {
-	/* SAFETY: hpet maps the 1 KiB register block (identity map, checked in hpet_init). */
-	return hpet[off / 8];
+	return hpet_regs()[off / 8];
 }
 
 u64 hpet_init(void)
 {
 	if (!early_phys_ok(HPET_BASE, 0x400))
 		return 0;
-	/* SAFETY: MMIO registers of the HPET, identity-mapped uncached (paging.c maps 3-4 GiB
-	 * with caching disabled). */
-	hpet = early_phys_ptr_rw(HPET_BASE);
 	u64 cap = reg_read(HPET_CAP);
 	u64 period_fs = cap >> 32;
 	if (cap == ~0ull || cap == 0 || period_fs == 0 || period_fs > 100000000ull) {
-		hpet = NULL;
 		return 0;
 	}
 	/* SAFETY: as above; setting ENABLE starts the main counter, legacy routing stays off. */
-	hpet[HPET_CONF / 8] = reg_read(HPET_CONF) | 1;
+	hpet_regs()[HPET_CONF / 8] = reg_read(HPET_CONF) | 1;
+	hpet_present = true;
 	return period_fs;
 }
 
 u64 hpet_read(void)
 {
-	return hpet ? reg_read(HPET_COUNTER) : 0;
+	return hpet_present ? reg_read(HPET_COUNTER) : 0;
 }

@@ -13,6 +13,7 @@
 #include "internal/bootinfo.h"
 #include "internal/clock.h"
 #include "internal/ktest_run.h"
+#include "internal/mm.h"
 #include "internal/paging.h"
 #include "internal/power.h"
 #include "internal/printk.h"
@@ -109,6 +110,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	printk(FW_LOG_INFO, "Trellis framework: booting (symbols %s)",
 	       symbols_present() ? "embedded" : "absent");
 	print_boot_info();
+	mm_init(); /* frames, kernel page tables (identity map gone), heap */
 	cpu_protections_init();
 	apic_timer_init();
 	irq_enable();

@@ -55,6 +55,7 @@
 		while (ncap < n)                                                            \
 			ncap = ncap > a->max / 2 ? a->max : ncap * 2;                       \
 		void *raw = __fw_lib_alloc(&name##__elem__type, ncap);                      \
+		/* SAFETY: raw is NULL or a zeroed block of ncap Ts (the typed hook). */    \
 		T *nitems = raw;                                                            \
 		if (!nitems)                                                                \
 			return -ENOMEM;                                                     \

@@ -23,52 +23,52 @@
 	};                                                                                  \
 	static inline FW_UNUSED void X##_init(struct X *a, T v)                             \
 	{                                                                                   \
-		__atomic_store_n(&a->v, v, __ATOMIC_RELAXED);                               \
+		__atomic_store_n(&a->v, v, __ATOMIC_RELAXED); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_load(const struct X *a)                               \
 	{                                                                                   \
-		return __atomic_load_n(&a->v, __ATOMIC_ACQUIRE);                            \
+		return __atomic_load_n(&a->v, __ATOMIC_ACQUIRE); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_load_relaxed(const struct X *a)                       \
 	{                                                                                   \
-		return __atomic_load_n(&a->v, __ATOMIC_RELAXED);                            \
+		return __atomic_load_n(&a->v, __ATOMIC_RELAXED); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED void X##_store(struct X *a, T v)                            \
 	{                                                                                   \
-		__atomic_store_n(&a->v, v, __ATOMIC_RELEASE);                               \
+		__atomic_store_n(&a->v, v, __ATOMIC_RELEASE); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_fetch_add(struct X *a, T v)                           \
 	{                                                                                   \
-		return __atomic_fetch_add(&a->v, v, __ATOMIC_SEQ_CST);                      \
+		return __atomic_fetch_add(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_add_return(struct X *a, T v)                          \
 	{                                                                                   \
-		return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST);                      \
+		return __atomic_add_fetch(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_fetch_sub(struct X *a, T v)                           \
 	{                                                                                   \
-		return __atomic_fetch_sub(&a->v, v, __ATOMIC_SEQ_CST);                      \
+		return __atomic_fetch_sub(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_sub_return(struct X *a, T v)                          \
 	{                                                                                   \
-		return __atomic_sub_fetch(&a->v, v, __ATOMIC_SEQ_CST);                      \
+		return __atomic_sub_fetch(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_xchg(struct X *a, T v)                                \
 	{                                                                                   \
-		return __atomic_exchange_n(&a->v, v, __ATOMIC_SEQ_CST);                     \
+		return __atomic_exchange_n(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED bool X##_cmpxchg(struct X *a, T *expected, T desired)       \
 	{                                                                                   \
-		return __atomic_compare_exchange_n(&a->v, expected, desired, false,         \
+		return __atomic_compare_exchange_n(&a->v, expected, desired, false, /* SAFETY: atomic op on the private field */ \
 						   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);     \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_fetch_or(struct X *a, T v)                            \
 	{                                                                                   \
-		return __atomic_fetch_or(&a->v, v, __ATOMIC_SEQ_CST);                       \
+		return __atomic_fetch_or(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	static inline FW_UNUSED T X##_fetch_and(struct X *a, T v)                           \
 	{                                                                                   \
-		return __atomic_fetch_and(&a->v, v, __ATOMIC_SEQ_CST);                      \
+		return __atomic_fetch_and(&a->v, v, __ATOMIC_SEQ_CST); /* SAFETY: atomic op on the private field */ \
 	}                                                                                   \
 	_Static_assert(1, #X)
 

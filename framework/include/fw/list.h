@@ -81,6 +81,8 @@ static inline void __fw_list_remove(struct list_core *l, struct list_link *n)
 static inline struct list_link *__fw_list_step(const struct list_core *l,
 					       const struct list_link *n, bool fwd)
 {
+	/* SAFETY: n is on l (checked first), so its neighbours are live links of l; the
+	 * comparisons only add const. */
 	FW_CHECK(n->owner == l, "list: stepping from an element not on this list");
 	struct list_link *m = fwd ? n->next : n->prev;
 	return m == &l->head ? NULL : m;

@@ -31,6 +31,7 @@ uintptr_t __fw_lock_owner(void);
 /* litelock_init - an unlocked lock. */
 static inline void litelock_init(struct litelock *l)
 {
+	/* SAFETY: an atomic store to the lock word, which only these functions touch. */
 	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
 }
 
@@ -43,6 +44,7 @@ void litelock_unlock(struct litelock *l) RELEASE(*l);
 /* litelock_held - the calling context holds `l`. */
 static inline bool litelock_held(const struct litelock *l)
 {
+	/* SAFETY: an atomic load of the lock word, which only these functions touch. */
 	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == __fw_lock_owner();
 }
 /* litelock_assert_held - tell the static analysis (and check at run time) that `l` is held. */

@@ -61,6 +61,8 @@ struct str str_trim(struct str s);
  * else stores the token (text up to the first `sep`, or all of it) in `*tok` and leaves the
  * text after that `sep` in `*rest`. Empty tokens are reported ("a//b" gives a, "", b).
  * Iterate:   struct str rest = path, tok;  while (str_split_next(&rest, '/', &tok)) ...
+ * Note: an empty text that came from a slice or a literal (STR("")) yields one empty token;
+ * str_empty() is the only "nothing left" value and yields none.
  */
 bool str_split_next(struct str *rest, char sep, struct str *tok);
 

@@ -56,6 +56,7 @@ static inline struct str type_tag_name(const struct type_tag *t)
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_new(void)                           \
 	{                                                                                   \
 		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
+		/* SAFETY: raw is NULL or a zeroed T from the typed hook. */                \
 		T *o = raw;                                                                 \
 		if (o)                                                                      \
 			name##_init(o);                                                     \

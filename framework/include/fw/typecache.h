@@ -45,6 +45,7 @@ void __fw_lib_free(const struct type_info *t, void *p);
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_alloc(void)                         \
 	{                                                                                   \
 		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
+		/* SAFETY: raw is NULL or a zeroed T from the typed hook. */                \
 		T *obj = raw;                                                               \
 		return obj;                                                                 \
 	}                                                                                   \

@@ -1,0 +1,75 @@
+/*
+ * fw/heap.h — the typed kernel heap: one type-stable cache per type, zeroed objects, byte
+ * buffers as bounded slices, and per-cache statistics.
+ *
+ *     DEFINE_TYPE_CACHE(inode, struct inode);     // once, next to the type (fw/typecache.h)
+ *     struct inode *ip = KNEW(inode);             // zeroed, or NULL when memory is short
+ *     if (!ip)
+ *             return -ENOMEM;
+ *     KFREE(inode, ip);
+ *
+ * Every type gets its own cache, and every cache owns a window of kernel virtual addresses
+ * reserved for it for ever. Slabs are mapped on demand; a slab whose objects are all free may
+ * be unmapped and its frames returned (after a TLB flush on every CPU), but its addresses are
+ * only ever reused by the same cache. A stale pointer therefore faults or sees an object of
+ * its own type — never another type's object, a page table or a stack. Allocation state is
+ * kept out of line, so writing through a stale pointer cannot corrupt the allocator; freeing
+ * anything but a live object of the named type is refused and reported (FW_WARN), never
+ * corrupts.
+ *
+ * Arrays (`name_alloc` of the containers, count > 1) come from per-type caches of power-of-two
+ * sizes, in windows that also belong to the type. Objects larger than 1 MiB are refused: use
+ * frames.
+ *
+ * Context: any (task or interrupt); never sleeps. Allocation can fail: every caller handles
+ * NULL / an error result.
+ */
+#ifndef FW_HEAP_H
+#define FW_HEAP_H
+
+#include <fw/bytes.h>
+#include <fw/libbase.h>
+#include <fw/typecache.h>
+
+/* KNEW(name) - a zeroed object from the cache declared by DEFINE_TYPE_CACHE(name, T), or NULL. */
+#define KNEW(name) name##_alloc()
+
+/* KFREE(name, obj) - give obj (from KNEW(name), or NULL) back to its cache. */
+#define KFREE(name, obj) name##_free(obj)
+
+/*
+ * kbuf_alloc - a zeroed byte buffer of exactly `len` bytes, as a slice.
+ * Returns: the slice; -EINVAL for len 0 or above KBUF_MAX; -ENOMEM when memory is short.
+ */
+#define KBUF_MAX (1u << 20)
+struct bytes_result kbuf_alloc(size_t len);
+
+/*
+ * kbuf_free - give back a buffer from kbuf_alloc (the slice it returned, or one that starts
+ * where it starts). The slice must not be used afterwards.
+ * Returns: 0, or -EINVAL when b does not start a live byte buffer (refused, nothing changes).
+ */
+int kbuf_free(struct bytes b);
+
+/* Statistics of one cache. */
+struct heap_cache_stats {
+	uint64_t allocs;         /* successful allocations since boot */
+	uint64_t frees;          /* successful frees since boot */
+	uint64_t alloc_failures; /* allocations that returned NULL / -ENOMEM */
+	uint64_t bad_frees;      /* refused frees (double free, wrong type, not an object start) */
+	uint64_t live;           /* objects allocated now */
+	uint64_t peak;           /* most objects allocated at once */
+	uint64_t slabs_mapped;   /* slabs mapped now */
+	uint64_t slabs_released; /* slabs unmapped and their frames returned, since boot */
+	uint32_t obj_size;       /* bytes per object in the cache */
+};
+
+/*
+ * heap_type_stats - the statistics of the single-object cache of type t.
+ * Returns: 0 and *out filled, or -ENOENT when nothing of that type was allocated yet.
+ * Use KCACHE_STATS(name, &stats) for a type declared with DEFINE_TYPE_CACHE(name, T).
+ */
+int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out);
+#define KCACHE_STATS(name, out) heap_type_stats(&name##__type, (out))
+
+#endif /* FW_HEAP_H */

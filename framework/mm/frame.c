@@ -1,0 +1,366 @@
+/*
+ * frame.c — the kernel's physical frame allocator: built from the boot memory map on the
+ * buddy logic of buddy.c, with typed allocation for the framework and reference-counted
+ * untyped handles (fw/frame.h) for services.
+ *
+ * Setup (frames_init): usable RAM from the memory map minus what must survive (the first MiB,
+ * the kernel image with its boot page tables and stacks, the initramfs, every non-usable
+ * range); the frame metadata array (16 bytes per frame) is carved from the largest usable
+ * range below 4 GiB and reached through the boot identity map until mm_init switches to the
+ * kernel tables (frames_rebase). RAM above 4 GiB joins after the switch (frames_add_high), so
+ * the page tables built during the switch only ever come from identity-mapped memory.
+ *
+ * Locking: frame_lock (an mm_lock, interrupts off) covers the buddy and every refcount.
+ */
+#include <fw/frame.h>
+
+#include "internal/bootinfo.h"
+#include "internal/mm.h"
+#include "internal/paging.h"
+#include "internal/printk.h"
+#include "mm/memmap.h"
+#include "mm/mmlock.h"
+
+#define MAX_RANGES 128u
+#define LOW_LIMIT (4ull << 30)
+
+static struct buddy buddy;
+static struct mm_lock frame_lock;
+static struct mm_range ranges[MAX_RANGES]; /* usable after reservations (for printing/tests) */
+static int nranges;
+static bool high_pending; /* ranges above LOW_LIMIT not yet added */
+static u64 meta_phys;     /* where the metadata array lives */
+
+u64 mm_phys_offset;
+
+static const char *kind_names[FRAME_KIND_COUNT] = {
+	[FRAME_ABSENT] = "absent", [FRAME_RESERVED] = "reserved", [FRAME_FREE] = "free",
+	[FRAME_PAGETABLE] = "page table", [FRAME_STACK] = "stack", [FRAME_HEAP] = "heap",
+	[FRAME_META] = "metadata", [FRAME_UNTYPED] = "untyped",
+};
+
+const char *frame_kind_name(enum frame_kind k)
+{
+	return k < FRAME_KIND_COUNT ? kind_names[k] : "?";
+}
+
+/* --- setup ---------------------------------------------------------------------------------- */
+
+static void halt_with(const char *why)
+{
+	printk(FW_LOG_ERR, "mm: %s; halting", why);
+	for (;;)
+		cpu_halt();
+}
+
+void frames_init(void)
+{
+	struct mm_range usable[BOOTINFO_MEM_MAX], resv[BOOTINFO_MEM_MAX + 4];
+	size_t nu = 0, nr = 0;
+	for (size_t i = 0; i < boot_info.mem_count; i++) {
+		const struct fw_mem_region *r = &boot_info.mem[i];
+		u64 end = r->base + r->len_bytes < r->base ? UINT64_MAX : r->base + r->len_bytes;
+		if (r->type == FW_MEM_USABLE)
+			usable[nu++] = (struct mm_range){ r->base, end };
+		else
+			resv[nr++] = (struct mm_range){ r->base, end }; /* reserved wins on overlap */
+	}
+	resv[nr++] = (struct mm_range){ 0, 1ull << 20 }; /* real-mode area, BIOS data, ROMs */
+	resv[nr++] = (struct mm_range){ boot_info.kernel_phys_start, boot_info.kernel_phys_end };
+	if (boot_info.initrd_size)
+		resv[nr++] = (struct mm_range){ boot_info.initrd_phys,
+						boot_info.initrd_phys + boot_info.initrd_size };
+	nranges = memmap_usable(usable, nu, resv, nr, ranges, MAX_RANGES);
+	if (nranges <= 0)
+		halt_with("no usable memory in the boot memory map");
+
+	/* The frames the allocator covers: from the first usable frame (rounded down to a
+	 * max-order block) to the last, capped to what the direct map can reach. */
+	u64 lo = mm_align_down(ranges[0].start >> MM_PAGE_SHIFT, 1ull << BUDDY_MAX_ORDER);
+	u64 hi = ranges[nranges - 1].end >> MM_PAGE_SHIFT;
+	if (hi > DIRECT_MAP_MAX >> MM_PAGE_SHIFT)
+		hi = DIRECT_MAP_MAX >> MM_PAGE_SHIFT;
+	u64 nframes = hi - lo;
+	u64 meta_bytes = mm_align_up(nframes * sizeof(struct frame_meta), MM_PAGE_SIZE);
+
+	/* Carve the metadata from the end of the largest range below 4 GiB. */
+	int best = -1;
+	for (int i = 0; i < nranges; i++) {
+		u64 e = ranges[i].end < LOW_LIMIT ? ranges[i].end : LOW_LIMIT;
+		if (ranges[i].start < e && e - ranges[i].start >= meta_bytes &&
+		    (best < 0 || e - ranges[i].start > ranges[best].end - ranges[best].start))
+			best = i;
+	}
+	if (best < 0)
+		halt_with("no room below 4 GiB for the frame metadata");
+	u64 meta_end = ranges[best].end < LOW_LIMIT ? ranges[best].end : LOW_LIMIT;
+	u64 meta_pa = meta_end - meta_bytes;
+	struct mm_range meta_r = { meta_pa, meta_end };
+	static struct mm_range before[MAX_RANGES];
+	for (int i = 0; i < nranges; i++)
+		before[i] = ranges[i];
+	nranges = memmap_usable(before, (size_t)nranges, &meta_r, 1, ranges, MAX_RANGES);
+	meta_phys = meta_pa;
+
+	/* SAFETY: [meta_pa, meta_end) is usable RAM below 4 GiB that nothing else uses (it was
+	 * just removed from the allocator's ranges); the boot identity map covers it. */
+	struct frame_meta *meta = phys_to_virt(meta_pa);
+	buddy_init(&buddy, lo, nframes, meta);
+	for (size_t i = 0; i < nu; i++)
+		buddy_mark(&buddy, mm_align_up(usable[i].start, MM_PAGE_SIZE) >> MM_PAGE_SHIFT,
+			   usable[i].end >> MM_PAGE_SHIFT, FRAME_RESERVED);
+	for (int i = 0; i < nranges; i++) {
+		u64 s = ranges[i].start >> MM_PAGE_SHIFT, e = ranges[i].end >> MM_PAGE_SHIFT;
+		if (e > hi)
+			e = hi;
+		if (s >= e)
+			continue;
+		if (ranges[i].start >= LOW_LIMIT) {
+			high_pending = true;
+			continue;
+		}
+		u64 low_e = e < (LOW_LIMIT >> MM_PAGE_SHIFT) ? e : (LOW_LIMIT >> MM_PAGE_SHIFT);
+		buddy_add_range(&buddy, s, low_e);
+		if (low_e < e)
+			high_pending = true;
+	}
+
+	printk(FW_LOG_INFO, "mm: memory map used by the frame allocator (%d ranges):", nranges);
+	for (int i = 0; i < nranges; i++)
+		printk(FW_LOG_INFO, "mm:   [%016lx-%016lx] %lu KiB free", ranges[i].start,
+		       ranges[i].end - 1, (ranges[i].end - ranges[i].start) >> 10);
+	printk(FW_LOG_INFO, "mm:   reserved: first MiB, kernel [%lx-%lx), initrd [%lx-%lx), "
+			    "frame metadata [%lx-%lx) (%lu KiB for %lu frames)",
+	       boot_info.kernel_phys_start, boot_info.kernel_phys_end, boot_info.initrd_phys,
+	       boot_info.initrd_phys + boot_info.initrd_size, meta_pa, meta_end, meta_bytes >> 10,
+	       nframes);
+	buddy_mark(&buddy, meta_pa >> MM_PAGE_SHIFT, meta_end >> MM_PAGE_SHIFT, FRAME_RESERVED);
+}
+
+void frames_rebase(void)
+{
+	/* SAFETY: the metadata array is RAM below 4 GiB, covered by the direct map now active. */
+	buddy.meta = phys_to_virt(meta_phys);
+}
+
+void frames_add_high(void)
+{
+	if (!high_pending)
+		return;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	u64 hi = buddy.base_pfn + buddy.nframes;
+	for (int i = 0; i < nranges; i++) {
+		u64 s = ranges[i].start >> MM_PAGE_SHIFT, e = ranges[i].end >> MM_PAGE_SHIFT;
+		if (s < (LOW_LIMIT >> MM_PAGE_SHIFT))
+			s = LOW_LIMIT >> MM_PAGE_SHIFT;
+		if (e > hi)
+			e = hi;
+		if (s < e)
+			buddy_add_range(&buddy, s, e);
+	}
+	high_pending = false;
+	mm_lock_release(&frame_lock, flags);
+}
+
+/* --- typed frames (framework only) ------------------------------------------------------- */
+
+int frame_alloc_typed(enum frame_kind kind, unsigned order, bool zero, u64 *pa)
+{
+	if (!frame_kind_is_typed(kind))
+		return -EINVAL;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	int64_t pfn = buddy_alloc(&buddy, order, kind);
+	mm_lock_release(&frame_lock, flags);
+	if (pfn < 0)
+		return (int)pfn;
+	*pa = (u64)pfn << MM_PAGE_SHIFT;
+	if (zero)
+		/* SAFETY: the block was just allocated to us: 2^order frames of RAM, direct-mapped. */
+		__builtin_memset(phys_to_virt(*pa), 0, MM_PAGE_SIZE << order);
+	return 0;
+}
+
+void frame_free_typed(u64 pa, unsigned order)
+{
+	u64 pfn = pa >> MM_PAGE_SHIFT;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	struct frame_meta *m = buddy_meta(&buddy, pfn);
+	int err = -EINVAL;
+	if (m && frame_kind_is_typed((enum frame_kind)m->kind))
+		err = buddy_free(&buddy, pfn, order);
+	mm_lock_release(&frame_lock, flags);
+	if (err)
+		printk(FW_LOG_WARN, "mm: refused to free typed frame %lx (order %u): %d", pa, order,
+		       err);
+}
+
+enum frame_kind frame_kind_of(u64 pa)
+{
+	const struct frame_meta *m = buddy_meta(&buddy, pa >> MM_PAGE_SHIFT);
+	return m ? (enum frame_kind)__atomic_load_n(&m->kind, __ATOMIC_RELAXED) : FRAME_ABSENT;
+}
+
+u64 frame_free_count(void)
+{
+	return __atomic_load_n(&buddy.free_frames, __ATOMIC_RELAXED);
+}
+
+u64 frame_managed_count(void)
+{
+	return buddy.managed_frames;
+}
+
+uint64_t frame_stat_free(void)
+{
+	return frame_free_count();
+}
+
+uint64_t frame_stat_total(void)
+{
+	return frame_managed_count();
+}
+
+int frame_ranges(const struct mm_range **out)
+{
+	*out = ranges;
+	return nranges;
+}
+
+/* --- untyped frames: handles --------------------------------------------------------------- */
+
+/* The metadata of a handle's frame. Needs: the handle is non-empty (it holds a reference, so
+ * the frame is allocated and untyped for as long as the handle lives). */
+static struct frame_meta *meta_of(const struct frame *f)
+{
+	return buddy_meta(&buddy, f->pfn);
+}
+
+int frame_alloc(struct frame *out)
+{
+	if (!frame_is_empty(out))
+		return -EBUSY;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	int64_t pfn = buddy_alloc(&buddy, 0, FRAME_UNTYPED);
+	mm_lock_release(&frame_lock, flags);
+	if (pfn < 0)
+		return (int)pfn;
+	/* SAFETY: the frame was just allocated to us; the direct map covers it. */
+	__builtin_memset(phys_to_virt((u64)pfn << MM_PAGE_SHIFT), 0, MM_PAGE_SIZE);
+	out->pfn = (u64)pfn;
+	return 0;
+}
+
+int frame_handle_from_paddr(u64 pa, struct frame *out)
+{
+	if (!frame_is_empty(out))
+		return -EBUSY;
+	u64 pfn = pa >> MM_PAGE_SHIFT;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	struct frame_meta *m = buddy_meta(&buddy, pfn);
+	int err = 0;
+	if (!m || m->kind != FRAME_UNTYPED || !(m->flags & FRAME_F_HEAD) || m->order != 0)
+		err = m && frame_kind_is_typed((enum frame_kind)m->kind) ? -EPERM : -ENOENT;
+	else if (m->refcount >= 0x7fffffffu)
+		err = -EOVERFLOW;
+	else
+		m->refcount++;
+	mm_lock_release(&frame_lock, flags);
+	if (!err)
+		out->pfn = pfn;
+	return err;
+}
+
+int frame_clone(struct frame *dst, const struct frame *src)
+{
+	if (frame_is_empty(src))
+		return -EINVAL;
+	if (!frame_is_empty(dst))
+		return -EBUSY;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	struct frame_meta *m = meta_of(src);
+	int err = 0;
+	if (m->refcount >= 0x7fffffffu)
+		err = -EOVERFLOW; /* a leak of references: refuse rather than wrap */
+	else
+		m->refcount++;
+	mm_lock_release(&frame_lock, flags);
+	if (!err)
+		dst->pfn = src->pfn;
+	return err;
+}
+
+void frame_release(struct frame *f)
+{
+	if (frame_is_empty(f))
+		return;
+	u64 pfn = f->pfn;
+	f->pfn = 0;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	struct frame_meta *m = buddy_meta(&buddy, pfn);
+	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0 && --m->refcount == 0)
+		buddy_free(&buddy, pfn, 0);
+	mm_lock_release(&frame_lock, flags);
+}
+
+uint32_t frame_refcount(const struct frame *f)
+{
+	if (frame_is_empty(f))
+		return 0;
+	return __atomic_load_n(&meta_of(f)->refcount, __ATOMIC_RELAXED);
+}
+
+bool frame_same(const struct frame *a, const struct frame *b)
+{
+	return !frame_is_empty(a) && a->pfn == b->pfn;
+}
+
+u64 frame_paddr(const struct frame *f)
+{
+	return f->pfn << MM_PAGE_SHIFT;
+}
+
+/* The frame's bytes [off, off + len) through the direct map, or NULL when out of range. */
+static u8 *frame_span(const struct frame *f, size_t off, size_t len)
+{
+	if (frame_is_empty(f) || off > FRAME_SIZE || len > FRAME_SIZE - off)
+		return NULL;
+	/* SAFETY: the handle holds a reference, so the frame is allocated, untyped and ours to
+	 * access; [off, off + len) lies inside its FRAME_SIZE bytes (checked above). */
+	return (u8 *)phys_to_virt(f->pfn << MM_PAGE_SHIFT) + off;
+}
+
+int frame_read(const struct frame *f, size_t off, struct bytes dst)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	u8 *p = frame_span(f, off, dst.len);
+	if (!p)
+		return -ERANGE;
+	/* SAFETY: dst is a valid slice (fw/bytes.h); p spans dst.len bytes of the frame. */
+	__builtin_memcpy(dst.ptr, p, dst.len);
+	return 0;
+}
+
+int frame_write(const struct frame *f, size_t off, struct bytes src)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	u8 *p = frame_span(f, off, src.len);
+	if (!p)
+		return -ERANGE;
+	/* SAFETY: as frame_read, in the other direction. */
+	__builtin_memcpy(p, src.ptr, src.len);
+	return 0;
+}
+
+int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	u8 *p = frame_span(f, off, len);
+	if (!p)
+		return -ERANGE;
+	/* SAFETY: p spans len bytes of the frame (frame_span). */
+	__builtin_memset(p, v, len);
+	return 0;
+}

@@ -1,0 +1,297 @@
+/*
+ * heap.c — the typed kernel heap (fw/heap.h) on the slab caches of slab.c.
+ *
+ * Caches are keyed by (type identity, size class): class 0 is the type's single-object cache,
+ * a power of two is one of its array caches; byte buffers are the type "bytes" with one cache
+ * per power-of-two class. Cache i owns the window HEAP_BASE + i * HEAP_CACHE_WINDOW for ever:
+ * caches are never destroyed, so a window never changes type. A freed pointer is mapped back
+ * to its cache by its window alone, then the cache checks it is a live object.
+ *
+ * This file also supplies the safe-C library's allocation hooks (__fw_lib_alloc/free, see
+ * fw/typecache.h) and the environment of slab.c: slab pages are FRAME_HEAP frames mapped into
+ * the cache's window, descriptor pages are FRAME_META frames reached through the direct map.
+ *
+ * Locking: heap_lock (interrupts off) covers the cache table and every cache; the kspace and
+ * frame locks nest inside it.
+ */
+#include <fw/heap.h>
+
+#include "internal/mm.h"
+#include "internal/printk.h"
+#include "mm/mmlock.h"
+#include "mm/slab.h"
+
+#define HASH_SLOTS (2 * HEAP_MAX_CACHES)
+
+struct heap_cache {
+	const struct type_info *type; /* NULL: slot unused */
+	u32 class_bytes;              /* 0: single objects; else the array/buffer size class */
+	struct slab_cache sc;
+	char name[40];
+};
+
+static struct mm_lock heap_lock;
+static struct heap_cache caches[HEAP_MAX_CACHES];
+static u32 ncaches;
+static u16 hash[HASH_SLOTS]; /* cache index + 1, 0 = empty; open addressing */
+static bool heap_ready;
+
+static const struct type_info kbuf_type = { .name = STR("bytes"), .size = 1, .align = 16 };
+
+/* --- slab.c's environment ----------------------------------------------------------------- */
+
+static void unmap_free(u64 va, u32 pages)
+{
+	for (u32 i = 0; i < pages; i++) {
+		u64 pa;
+		if (kspace_unmap_page(va + (u64)i * MM_PAGE_SIZE, &pa) == 0)
+			frame_free_typed(pa, 0);
+	}
+}
+
+int slab_env_map(uint64_t va, uint32_t pages)
+{
+	for (u32 i = 0; i < pages; i++) {
+		u64 pa;
+		int err = frame_alloc_typed(FRAME_HEAP, 0, false, &pa);
+		if (!err) {
+			err = kspace_map(va + (u64)i * MM_PAGE_SIZE, pa, MM_PAGE_SIZE,
+					 MM_PROT_READ | MM_PROT_WRITE);
+			if (err)
+				frame_free_typed(pa, 0);
+		}
+		if (err) {
+			unmap_free(va, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void slab_env_unmap(uint64_t va, uint32_t pages)
+{
+	/* kspace_unmap_page flushes each page on every CPU before its frame is freed. */
+	unmap_free(va, pages);
+}
+
+struct slab_desc *slab_env_meta_alloc(void)
+{
+	u64 pa;
+	if (frame_alloc_typed(FRAME_META, 0, true, &pa))
+		return NULL;
+	/* SAFETY: a zeroed metadata frame just allocated for this use, direct-mapped; it holds
+	 * exactly SLAB_DESC_PER_PAGE descriptors (static assert in slab.h). */
+	return phys_to_virt(pa);
+}
+
+void slab_env_meta_free(struct slab_desc *page)
+{
+	frame_free_typed(virt_to_phys_direct(page), 0);
+}
+
+/* --- the cache table ------------------------------------------------------------------------ */
+
+static u32 hash_of(const struct type_info *t, u32 class_bytes)
+{
+	/* SAFETY: the address is only hashed, never turned back into a pointer. */
+	u64 k = (u64)(uintptr_t)t ^ ((u64)class_bytes * 0x9e3779b97f4a7c15ull);
+	k ^= k >> 29;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 32;
+	return (u32)(k % HASH_SLOTS);
+}
+
+static void set_name(struct heap_cache *c)
+{
+	struct str n = c->type->name;
+	size_t len = n.len < 24 ? n.len : 24;
+	for (size_t i = 0; i < len; i++)
+		c->name[i] = n.ptr[i];
+	c->name[len] = '\0';
+	if (c->class_bytes)
+		ksnprintf(c->name + len, sizeof(c->name) - len, "[%u]", c->class_bytes);
+}
+
+/* The cache for (t, class_bytes), created on first use. NULL when the table is full or the
+ * type cannot be cached (too large, bad alignment). Needs: heap_lock held. */
+static struct heap_cache *cache_for(const struct type_info *t, u32 class_bytes)
+{
+	u32 h = hash_of(t, class_bytes);
+	for (u32 probe = 0; probe < HASH_SLOTS; probe++, h = (h + 1) % HASH_SLOTS) {
+		if (hash[h]) {
+			struct heap_cache *c = &caches[hash[h] - 1];
+			if (c->type == t && c->class_bytes == class_bytes)
+				return c;
+			continue;
+		}
+		if (ncaches == HEAP_MAX_CACHES)
+			return NULL;
+		struct heap_cache *c = &caches[ncaches];
+		size_t size = class_bytes ? class_bytes : t->size;
+		u64 window = HEAP_BASE + (u64)ncaches * HEAP_CACHE_WINDOW;
+		if (slab_cache_init(&c->sc, c->name, size, t->align ? t->align : 1, window,
+				    HEAP_CACHE_WINDOW))
+			return NULL;
+		c->type = t;
+		c->class_bytes = class_bytes;
+		set_name(c);
+		ncaches++;
+		hash[h] = (u16)ncaches;
+		return c;
+	}
+	return NULL;
+}
+
+/* The cache whose window holds va, or NULL. Needs: heap_lock held. */
+static struct heap_cache *cache_of_addr(u64 va)
+{
+	if (va < HEAP_BASE || va - HEAP_BASE >= (u64)ncaches * HEAP_CACHE_WINDOW)
+		return NULL;
+	return &caches[(va - HEAP_BASE) / HEAP_CACHE_WINDOW];
+}
+
+static u32 size_class(size_t bytes)
+{
+	u32 c = SLAB_MIN_OBJ_SIZE;
+	while (c < bytes)
+		c <<= 1;
+	return c;
+}
+
+/* Allocate from (t, class_bytes): the address, or 0. */
+static u64 alloc_in(const struct type_info *t, u32 class_bytes)
+{
+	if (!heap_ready)
+		return 0;
+	u64 flags = mm_lock_acquire(&heap_lock);
+	struct heap_cache *c = cache_for(t, class_bytes);
+	u64 va = 0;
+	if (c && slab_alloc(&c->sc, &va))
+		va = 0;
+	mm_lock_release(&heap_lock, flags);
+	return va;
+}
+
+/* Free va as an object of type t (any class). 0 or -EINVAL (refused and counted). */
+static int free_in(const struct type_info *t, u64 va)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	struct heap_cache *c = cache_of_addr(va);
+	int err = -EINVAL;
+	if (c && c->type == t)
+		err = slab_free(&c->sc, va);
+	else if (c)
+		c->sc.stats.bad_frees++; /* freed as the wrong type */
+	mm_lock_release(&heap_lock, flags);
+	return err;
+}
+
+/* --- the safe-C library's hooks (fw/typecache.h) --------------------------------------------- */
+
+void *__fw_lib_alloc(const struct type_info *t, size_t count)
+{
+	size_t bytes;
+	if (count == 0)
+		count = 1;
+	if (fw_mul_overflow(t->size, count, &bytes) || bytes > SLAB_MAX_OBJ_SIZE || bytes == 0)
+		return NULL;
+	u64 va = alloc_in(t, count == 1 ? 0 : size_class(bytes));
+	/* SAFETY: va is 0 or a zeroed, exclusively owned object of at least `bytes` bytes,
+	 * aligned for t, in t's own cache window (slab_alloc's contract). */
+	return (void *)(uintptr_t)va;
+}
+
+void __fw_lib_free(const struct type_info *t, void *p)
+{
+	if (!p)
+		return;
+	/* SAFETY: the pointer's value is only compared with the heap's windows. */
+	if (free_in(t, (u64)(uintptr_t)p))
+		FW_WARN("heap: refused to free a pointer that is not a live object of its type");
+}
+
+/* --- byte buffers ----------------------------------------------------------------------------- */
+
+struct bytes_result kbuf_alloc(size_t len)
+{
+	if (len == 0 || len > KBUF_MAX)
+		return bytes_result_err(-EINVAL);
+	u64 va = alloc_in(&kbuf_type, size_class(len));
+	if (!va)
+		return bytes_result_err(-ENOMEM);
+	/* SAFETY: va starts a zeroed object of size_class(len) >= len bytes owned by the caller
+	 * until kbuf_free; the slice covers exactly len of them. */
+	return bytes_result_ok(__fw_bytes_raw((u8 *)(uintptr_t)va, len));
+}
+
+int kbuf_free(struct bytes b)
+{
+	if (b.len == 0 || !b.ptr)
+		return -EINVAL;
+	/* SAFETY: the pointer's value is only compared with the heap's windows. */
+	return free_in(&kbuf_type, (u64)(uintptr_t)b.ptr);
+}
+
+/* --- statistics --------------------------------------------------------------------------------- */
+
+int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	int err = -ENOENT;
+	u32 h = hash_of(t, 0);
+	for (u32 probe = 0; probe < HASH_SLOTS && hash[h]; probe++, h = (h + 1) % HASH_SLOTS) {
+		const struct heap_cache *c = &caches[hash[h] - 1];
+		if (c->type != t || c->class_bytes != 0)
+			continue;
+		const struct slab_stats *s = &c->sc.stats;
+		*out = (struct heap_cache_stats){
+			.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
+			.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
+			.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
+			.obj_size = c->sc.obj_size,
+		};
+		err = 0;
+		break;
+	}
+	mm_lock_release(&heap_lock, flags);
+	return err;
+}
+
+void heap_print_stats(void)
+{
+	printk(FW_LOG_INFO, "heap: %u caches", ncaches);
+	for (u32 i = 0; i < ncaches; i++) {
+		const struct slab_cache *sc = &caches[i].sc;
+		printk(FW_LOG_INFO,
+		       "heap:   %-28s obj %5u B, live %lu (peak %lu), allocs %lu, frees %lu, "
+		       "failed %lu, bad frees %lu, slabs %lu mapped, %lu released",
+		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak, sc->stats.allocs,
+		       sc->stats.frees, sc->stats.alloc_failures, sc->stats.bad_frees,
+		       sc->stats.slabs_mapped, sc->stats.slabs_released);
+	}
+}
+
+void heap_init(void)
+{
+	heap_ready = true;
+}
+
+/* For the memory manager's ktests: release the empty slabs of every cache. */
+u32 heap_shrink_all(void)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	u32 n = 0;
+	for (u32 i = 0; i < ncaches; i++)
+		n += slab_shrink(&caches[i].sc);
+	mm_lock_release(&heap_lock, flags);
+	return n;
+}
+
+bool heap_addr_is_type(u64 va, const struct type_info *t)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	const struct heap_cache *c = cache_of_addr(va);
+	bool ok = c && c->type == t;
+	mm_lock_release(&heap_lock, flags);
+	return ok;
+}
