@@ -6,7 +6,8 @@
 #                               checked $(FW_LINK) step, linked twice like build/trellis (symbol
 #                               table) with the blob of examples/hello/user/hello.S (static ELF)
 #                               -> build/hello/hello
-#   test-hello               boots it (30 s timeout) and checks what the user program printed.
+#   test-hello               boots it under -icount (30 s timeout; guest ns = instructions) and
+#                            checks what the user program printed and the null-syscall figure.
 
 USER_ASFLAGS := -target x86_64-unknown-none -Werror
 
@@ -72,7 +73,7 @@ ALL_TARGETS += $(HELLO_IMAGE)
 TEST_PARTS += test-hello
 test-hello: $(HELLO_IMAGE)
 	@mkdir -p $(RESULTS) $(LOGS)
-	@$(QEMU_RUN) --kernel $(HELLO_IMAGE) --timeout 30 --quiet --append "console=ttyS0" \
+	@$(QEMU_RUN) --kernel $(HELLO_IMAGE) --timeout 30 --icount --quiet --append "console=ttyS0" \
 		--log $(LOGS)/hello.log; rc=$$?; \
 	 $(PYTHON) tests/user/check_hello.py --rc $$rc $(LOGS)/hello.log > $(LOGS)/hello.ktap; \
 	 $(KTAP) --part hello --out $(RESULTS)/hello.txt $(LOGS)/hello.ktap
