@@ -11,7 +11,8 @@
 #   ld.lld -T kernel.ld   -> build/trellis        (same addresses, table filled; checked)
 #
 # Tests: test-ktest boots the image with `ktest=all` under QEMU's default CPU, test-ktest-max
-# under `-cpu max` (SMEP/SMAP/PCID...), each with a 60 s timeout; test-fwhost runs host tests of
+# under `-cpu max` (SMEP/SMAP/PCID...) with 2 CPUs, test-ktest-hpet runs the time suite with the
+# HPET as clock source (the TSC fallback), each with a 60 s timeout; test-fwhost runs host tests of
 # the trap decoders and the symbol table generator, and boots the runner's deliberately failing
 # selftest_* suites to check that crashes, short plans and hangs are counted as failures.
 
@@ -101,22 +102,25 @@ $(KTEST_CPIO): tools/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@$(MKINITRAMFS) -o $@ text:/ktest/hello=trellis-ktest-initrd dir:/dev >/dev/null
 
-# One ktest boot: $(1) = part name, $(2) = extra runner arguments.
+# One ktest boot: $(1) = part name, $(2) = extra runner arguments, $(3) = extra command line.
 define KTEST_BOOT
 	@mkdir -p $(RESULTS) $(LOGS)
 	@size=$$(stat -c %s $(KTEST_CPIO)); \
 	 $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(KTEST_CPIO) --timeout 60 --quiet \
-		--append "console=ttyS0 ktest=all ktest.initrd_size=$$size" $(2) \
+		--append "console=ttyS0 ktest=all ktest.initrd_size=$$size $(3)" $(2) \
 		--log $(LOGS)/$(1).log; \
 	 rc=$$?; \
 	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$rc $(LOGS)/$(1).log
 endef
 
-TEST_PARTS += test-ktest test-ktest-max test-fwhost
+TEST_PARTS += test-ktest test-ktest-max test-ktest-hpet test-fwhost
 test-ktest: $(KERNEL_IMAGE) $(KTEST_CPIO)
-	$(call KTEST_BOOT,ktest,)
+	$(call KTEST_BOOT,ktest,,)
 test-ktest-max: $(KERNEL_IMAGE) $(KTEST_CPIO)
-	$(call KTEST_BOOT,ktest-max,--cpu max)
+	$(call KTEST_BOOT,ktest-max,--cpu max --smp 2,)
+# The TSC fallback: the whole boot and the time suite on the HPET clock source.
+test-ktest-hpet: $(KERNEL_IMAGE) $(KTEST_CPIO)
+	$(call KTEST_BOOT,ktest-hpet,,clock=hpet ktest=time)
 
 FWHOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iframework -Iframework/include

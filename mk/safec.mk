@@ -34,6 +34,13 @@ $(SAFEC_DIR)/host-tests: $(SAFEC_LIB_SRCS) framework/host/port.c framework/host/
 	$(HOSTCC) $(SAFEC_HOST_CFLAGS) $(SAFEC_SAN) -o $@ $(SAFEC_LIB_SRCS) framework/host/port.c \
 		$(SAFEC_TESTS) $(SAFEC_EXAMPLES) tests/lib/host_main.c -lpthread
 
+# The concurrency tests again under ThreadSanitizer (KT_ONLY=threads).
+$(SAFEC_DIR)/host-tests-tsan: $(SAFEC_LIB_SRCS) framework/host/port.c framework/host/port.h \
+		$(SAFEC_TESTS) tests/lib/host_main.c framework/lib/ktest_compat.h $(SAFEC_EXAMPLES) $(SAFEC_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SAFEC_HOST_CFLAGS) -fsanitize=thread -o $@ $(SAFEC_LIB_SRCS) framework/host/port.c \
+		$(SAFEC_TESTS) $(SAFEC_EXAMPLES) tests/lib/host_main.c -lpthread
+
 $(SAFEC_DIR)/fuzz-parse: tests/lib/fuzz_parse.c $(SAFEC_LIB_SRCS) framework/host/port.c \
 		$(SAFEC_EXAMPLES) $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
@@ -88,6 +95,11 @@ test-safec: | deps $(SAFECHECK_BIN)
 	 if $(MAKE) --no-print-directory $(SAFEC_DIR)/host-tests >>$(LOGS)/safec-build.log 2>&1; then \
 		FW_HOST_QUIET_WARN=1 $(SAFEC_DIR)/host-tests > $(LOGS)/safec-host.log 2>&1; \
 	 else echo "not ok 1 safec host tests build (see $(LOGS)/safec-build.log)" > $(LOGS)/safec-host.log; fi; \
+	 if $(MAKE) --no-print-directory $(SAFEC_DIR)/host-tests-tsan >>$(LOGS)/safec-build.log 2>&1; then \
+		KT_ONLY=threads FW_HOST_QUIET_WARN=1 $(SAFEC_DIR)/host-tests-tsan > $(LOGS)/safec-tsan.log 2>&1; \
+		grep -q 'WARNING: ThreadSanitizer' $(LOGS)/safec-tsan.log && \
+			echo "not ok 99 safec_tsan_report (see $(LOGS)/safec-tsan.log)" >> $(LOGS)/safec-tsan.log; \
+	 else echo "not ok 1 safec tsan tests build (see $(LOGS)/safec-build.log)" > $(LOGS)/safec-tsan.log; fi; \
 	 if $(MAKE) --no-print-directory $(SAFEC_DIR)/fuzz-parse >>$(LOGS)/safec-build.log 2>&1 && \
 	    FW_HOST_QUIET_WARN=1 $(SAFEC_DIR)/fuzz-parse -max_total_time=$(SAFEC_FUZZ_SECS) \
 		-seed=1 -rss_limit_mb=1024 $(SAFEC_DIR)/corpus tests/lib/fuzz-seeds \
@@ -100,7 +112,8 @@ test-safec: | deps $(SAFECHECK_BIN)
 	 grep -E '^not ok|^    #' $(LOGS)/safec-checker.log; \
 	 cat $(LOGS)/safec-build.log | grep -E ' error: | warning: ' | head -n 40; \
 	 $(KTAP) --part safec --out $(RESULTS)/safec.txt $(LOGS)/safec-freestanding.log \
-		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-checker.log $(LOGS)/safec-host.log $(LOGS)/safec-fuzz.log
+		$(LOGS)/safec-compile-fail.log $(LOGS)/safec-checker.log $(LOGS)/safec-host.log \
+		$(LOGS)/safec-tsan.log $(LOGS)/safec-fuzz.log
 
 # Host microbenchmark of the library's hot paths against unchecked C (not part of make test).
 $(SAFEC_DIR)/bench-safec: tests/lib/bench_safec.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)

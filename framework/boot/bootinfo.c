@@ -2,7 +2,8 @@
  * bootinfo.c — the boot_info record, the command-line option parser and the public accessors
  * of fw/boot.h.
  *
- * The command line is a list of space-separated words, `name` or `name=value` (no quoting).
+ * The command line is a list of space-separated words, `name` or `name=value` (no quoting);
+ * when an option appears twice, the last one counts.
  */
 #include <fw/boot.h>
 
@@ -24,6 +25,7 @@ static size_t cstr_len(const char *s)
 const char *boot_cmdline_option(const char *name, size_t *len)
 {
 	const char *c = boot_info.cmdline;
+	const char *found = NULL;
 	size_t n = boot_info.cmdline_len, name_len = cstr_len(name);
 	size_t i = 0;
 	while (i < n) {
@@ -42,14 +44,13 @@ const char *boot_cmdline_option(const char *name, size_t *len)
 			continue;
 		if (word_len == name_len) {
 			*len = 0;
-			return "";
-		}
-		if (c[start + name_len] == '=') {
+			found = "";
+		} else if (c[start + name_len] == '=') {
 			*len = word_len - name_len - 1;
-			return &c[start + name_len + 1];
+			found = &c[start + name_len + 1];
 		}
 	}
-	return NULL;
+	return found; /* the last occurrence wins, so a later option overrides an earlier one */
 }
 
 bool boot_cmdline_is(const char *name, const char *value)

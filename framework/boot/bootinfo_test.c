@@ -17,6 +17,8 @@ KTEST(boot, cmdline_parsed)
 	KT_EXPECT(kt, boot_cmdline_is("console", "ttyS0"));
 	KT_EXPECT(kt, boot_cmdline_option("no-such-option", &len) == NULL);
 	KT_EXPECT_EQ(kt, boot_cmdline_u64("no-such-option", 7), 7u);
+	/* the test boot passes ktest=all first; a later ktest= would override it */
+	KT_EXPECT(kt, boot_cmdline_is("ktest", "all") || boot_cmdline_is("ktest", "boot"));
 }
 
 KTEST(boot, initrd_module)

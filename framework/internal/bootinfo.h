@@ -47,7 +47,7 @@ void pvh_parse(u64 start_info_phys);
 void multiboot2_parse(u64 mbi_phys);
 
 /*
- * boot_cmdline_option - find `name=` (or a bare `name`) in the command line.
+ * boot_cmdline_option - find `name=` (or a bare `name`) in the command line (the last one).
  * Returns: a pointer to the value (after '=') inside boot_info.cmdline, or "" for a bare word,
  *          and its length in *len; NULL when absent.
  * Context: any, after boot.

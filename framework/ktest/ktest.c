@@ -34,6 +34,7 @@ extern const struct ktest __ktest_start[], __ktest_end[];
 struct ktest_ctx {
 	const struct ktest *test;
 	bool failed;
+	const char *skip_reason; /* non-NULL: the test ended itself as skipped */
 	struct saved_ctx recover;   /* resumed when the test traps unexpectedly */
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
@@ -56,6 +57,12 @@ void ktest_early_init(void)
 static void diag_location(const char *file, u32 line)
 {
 	kprintf_raw("    # %s:%u: ", file, line);
+}
+
+void ktest_skip(struct ktest_ctx *kt, const char *reason)
+{
+	kt->skip_reason = reason;
+	ctx_resume(&kt->recover);
 }
 
 void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *file, u32 line,
@@ -208,12 +215,14 @@ static bool same_suite(const struct ktest *a, const struct ktest *b)
 	return a->suite[i] == b->suite[i];
 }
 
-/* Run one test; returns whether it passed. */
-static bool run_one(const struct ktest *t)
+/* Run one test; returns whether it passed (a skipped test passes), with *skip set when it was
+ * skipped. */
+static bool run_one(const struct ktest *t, const char **skip)
 {
 	static struct ktest_ctx kt;
 	kt.test = t;
 	kt.failed = false;
+	kt.skip_reason = NULL;
 	kt.expecting_trap = false;
 	u64 start = fw_time_ns();
 	kt.deadline_ns = start + KTEST_TIMEOUT_NS;
@@ -226,6 +235,7 @@ static bool run_one(const struct ktest *t)
 	irq_enable();
 	u64 us = (fw_time_ns() - start) / 1000;
 	kprintf_raw("    # %s.%s: %lu us\n", t->suite, t->name, (unsigned long)us);
+	*skip = kt.failed ? NULL : kt.skip_reason;
 	return !kt.failed;
 }
 
@@ -258,9 +268,14 @@ void ktest_main(void)
 			bool suite_ok = true;
 			/* SAFETY: [s, e) is inside [__ktest_start, __ktest_end). */
 			for (const struct ktest *t = s; t < e; t++) {
-				bool ok = run_one(t);
-				kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok",
-					    (size_t)(t - s + 1), t->name);
+				const char *skip = NULL;
+				bool ok = run_one(t, &skip);
+				if (skip)
+					kprintf_raw("    ok %zu %s # SKIP %s\n", (size_t)(t - s + 1),
+						    t->name, skip);
+				else
+					kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok",
+						    (size_t)(t - s + 1), t->name);
 				suite_ok = suite_ok && ok;
 				if (ok)
 					passed++;

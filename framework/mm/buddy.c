@@ -8,6 +8,15 @@
  */
 #include "mm/buddy.h"
 
+/* m_at - the metadata entry at index i: the one place this file indexes meta[]. */
+static inline struct frame_meta *m_at(const struct buddy *b, uint64_t i)
+{
+	/* SAFETY: needs i < b->nframes. Every caller derives i from idx_of() of a frame that
+	 * covers() accepted, from i + k inside a block lying in the covered range, or from a list
+	 * link; links only hold indices of covered frames (list_push writes only such indices). */
+	return &b->meta[i];
+}
+
 static uint32_t idx_of(const struct buddy *b, uint64_t pfn)
 {
 	return (uint32_t)(pfn - b->base_pfn);
@@ -20,11 +29,11 @@ static bool covers(const struct buddy *b, uint64_t pfn)
 
 static void list_push(struct buddy *b, unsigned order, uint32_t i)
 {
-	struct frame_meta *m = &b->meta[i];
+	struct frame_meta *m = m_at(b, i);
 	m->prev = BUDDY_NONE;
 	m->next = b->free_head[order];
 	if (m->next != BUDDY_NONE)
-		b->meta[m->next].prev = i;
+		m_at(b, m->next)->prev = i;
 	b->free_head[order] = i;
 	b->free_blocks[order]++;
 	b->free_frames += 1ull << order;
@@ -32,13 +41,13 @@ static void list_push(struct buddy *b, unsigned order, uint32_t i)
 
 static void list_remove(struct buddy *b, unsigned order, uint32_t i)
 {
-	struct frame_meta *m = &b->meta[i];
+	struct frame_meta *m = m_at(b, i);
 	if (m->prev != BUDDY_NONE)
-		b->meta[m->prev].next = m->next;
+		m_at(b, m->prev)->next = m->next;
 	else
 		b->free_head[order] = m->next;
 	if (m->next != BUDDY_NONE)
-		b->meta[m->next].prev = m->prev;
+		m_at(b, m->next)->prev = m->prev;
 	m->next = m->prev = BUDDY_NONE;
 	b->free_blocks[order]--;
 	b->free_frames -= 1ull << order;
@@ -49,14 +58,14 @@ static void set_block(struct buddy *b, uint32_t i, unsigned order, enum frame_ki
 {
 	uint64_t n = 1ull << order;
 	for (uint64_t k = 0; k < n; k++) {
-		struct frame_meta *m = &b->meta[i + k];
+		struct frame_meta *m = m_at(b, i + k);
 		m->kind = (uint8_t)kind;
 		m->flags = 0;
 		m->order = 0;
 		m->refcount = 0;
 	}
-	b->meta[i].flags = FRAME_F_HEAD;
-	b->meta[i].order = (uint8_t)order;
+	m_at(b, i)->flags = FRAME_F_HEAD;
+	m_at(b, i)->order = (uint8_t)order;
 }
 
 void buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nframes, struct frame_meta *meta)
@@ -71,7 +80,7 @@ void buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nframes, struct fra
 	b->free_frames = 0;
 	b->managed_frames = 0;
 	for (uint64_t i = 0; i < nframes; i++) {
-		meta[i] = (struct frame_meta){ .kind = FRAME_ABSENT, .next = BUDDY_NONE,
+		*m_at(b, i) = (struct frame_meta){ .kind = FRAME_ABSENT, .next = BUDDY_NONE,
 					       .prev = BUDDY_NONE };
 	}
 }
@@ -81,7 +90,7 @@ void buddy_mark(struct buddy *b, uint64_t pfn_start, uint64_t pfn_end, enum fram
 	for (uint64_t p = pfn_start; p < pfn_end; p++) {
 		if (!covers(b, p))
 			continue;
-		struct frame_meta *m = &b->meta[idx_of(b, p)];
+		struct frame_meta *m = m_at(b, idx_of(b, p));
 		m->kind = (uint8_t)kind;
 		m->flags = 0;
 		m->order = 0;
@@ -96,13 +105,13 @@ static void free_merge(struct buddy *b, uint64_t pfn, unsigned order)
 		uint64_t bud = pfn ^ (1ull << order);
 		if (!covers(b, bud))
 			break;
-		struct frame_meta *bm = &b->meta[idx_of(b, bud)];
+		struct frame_meta *bm = m_at(b, idx_of(b, bud));
 		if (bm->kind != FRAME_FREE || !(bm->flags & FRAME_F_HEAD) || bm->order != order)
 			break;
 		list_remove(b, order, idx_of(b, bud));
 		bm->flags = 0;
 		bm->order = 0;
-		struct frame_meta *pm = &b->meta[idx_of(b, pfn)];
+		struct frame_meta *pm = m_at(b, idx_of(b, pfn));
 		pm->flags = 0;
 		pm->order = 0;
 		if (bud < pfn)
@@ -110,9 +119,9 @@ static void free_merge(struct buddy *b, uint64_t pfn, unsigned order)
 		order++;
 	}
 	uint32_t i = idx_of(b, pfn);
-	b->meta[i].flags = FRAME_F_HEAD;
-	b->meta[i].order = (uint8_t)order;
-	b->meta[i].kind = FRAME_FREE;
+	m_at(b, i)->flags = FRAME_F_HEAD;
+	m_at(b, i)->order = (uint8_t)order;
+	m_at(b, i)->kind = FRAME_FREE;
 	list_push(b, order, i);
 }
 
@@ -122,7 +131,7 @@ int buddy_add_range(struct buddy *b, uint64_t pfn_start, uint64_t pfn_end)
 	    (pfn_end > pfn_start && !covers(b, pfn_end - 1)))
 		return pfn_start == pfn_end ? 0 : -EINVAL;
 	for (uint64_t p = pfn_start; p < pfn_end; p++)
-		if (b->meta[idx_of(b, p)].kind == FRAME_FREE)
+		if (m_at(b, idx_of(b, p))->kind == FRAME_FREE)
 			return -EINVAL;
 	uint64_t p = pfn_start;
 	while (p < pfn_end) {
@@ -130,7 +139,7 @@ int buddy_add_range(struct buddy *b, uint64_t pfn_start, uint64_t pfn_end)
 		while (o > 0 && (!mm_is_aligned(p, 1ull << o) || p + (1ull << o) > pfn_end))
 			o--;
 		set_block(b, idx_of(b, p), o, FRAME_FREE);
-		b->meta[idx_of(b, p)].flags = 0;
+		m_at(b, idx_of(b, p))->flags = 0;
 		free_merge(b, p, o);
 		b->managed_frames += 1ull << o;
 		p += 1ull << o;
@@ -154,13 +163,13 @@ int64_t buddy_alloc(struct buddy *b, unsigned order, enum frame_kind kind)
 	while (o > order) {
 		o--;
 		uint32_t upper = i + (uint32_t)(1u << o);
-		b->meta[upper].flags = FRAME_F_HEAD;
-		b->meta[upper].order = (uint8_t)o;
-		b->meta[upper].kind = FRAME_FREE;
+		m_at(b, upper)->flags = FRAME_F_HEAD;
+		m_at(b, upper)->order = (uint8_t)o;
+		m_at(b, upper)->kind = FRAME_FREE;
 		list_push(b, o, upper);
 	}
 	set_block(b, i, order, kind);
-	b->meta[i].refcount = 1;
+	m_at(b, i)->refcount = 1;
 	return (int64_t)(b->base_pfn + i);
 }
 
@@ -168,7 +177,7 @@ int buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 {
 	if (!covers(b, pfn) || order > BUDDY_MAX_ORDER)
 		return -EINVAL;
-	struct frame_meta *m = &b->meta[idx_of(b, pfn)];
+	struct frame_meta *m = m_at(b, idx_of(b, pfn));
 	if (!(m->flags & FRAME_F_HEAD) || m->order != order || m->kind == FRAME_FREE ||
 	    m->kind == FRAME_ABSENT || m->kind == FRAME_RESERVED)
 		return -EINVAL;
@@ -180,14 +189,14 @@ int buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 
 struct frame_meta *buddy_meta(struct buddy *b, uint64_t pfn)
 {
-	return covers(b, pfn) ? &b->meta[idx_of(b, pfn)] : NULL;
+	return covers(b, pfn) ? m_at(b, idx_of(b, pfn)) : NULL;
 }
 
 int64_t buddy_block_head(struct buddy *b, uint64_t pfn)
 {
 	if (!covers(b, pfn))
 		return -ENOENT;
-	uint8_t kind = b->meta[idx_of(b, pfn)].kind;
+	uint8_t kind = m_at(b, idx_of(b, pfn))->kind;
 	if (kind == FRAME_FREE || kind == FRAME_ABSENT || kind == FRAME_RESERVED)
 		return -ENOENT;
 	/* Inside a block only its head carries FRAME_F_HEAD, so the first flagged frame met while
@@ -196,7 +205,7 @@ int64_t buddy_block_head(struct buddy *b, uint64_t pfn)
 		uint64_t head = mm_align_down(pfn, 1ull << o);
 		if (!covers(b, head))
 			break;
-		const struct frame_meta *h = &b->meta[idx_of(b, head)];
+		const struct frame_meta *h = m_at(b, idx_of(b, head));
 		if (!(h->flags & FRAME_F_HEAD))
 			continue;
 		if (h->kind == kind && pfn - head < (1ull << h->order))
@@ -220,8 +229,8 @@ int buddy_check(const struct buddy *b, uint64_t *where)
 	for (unsigned o = 0; o < BUDDY_ORDERS; o++) {
 		uint64_t blocks = 0;
 		uint32_t prev = BUDDY_NONE;
-		for (uint32_t i = b->free_head[o]; i != BUDDY_NONE; i = b->meta[i].next) {
-			const struct frame_meta *m = &b->meta[i];
+		for (uint32_t i = b->free_head[o]; i != BUDDY_NONE; i = m_at(b, i)->next) {
+			const struct frame_meta *m = m_at(b, i);
 			uint64_t pfn = b->base_pfn + i;
 			*where = pfn;
 			if (i >= b->nframes || m->kind != FRAME_FREE || !(m->flags & FRAME_F_HEAD) ||
@@ -229,11 +238,11 @@ int buddy_check(const struct buddy *b, uint64_t *where)
 			    i + (1ull << o) > b->nframes || blocks > b->nframes)
 				return -EFAULT;
 			for (uint64_t k = 1; k < (1ull << o); k++)
-				if (b->meta[i + k].kind != FRAME_FREE || b->meta[i + k].flags)
+				if (m_at(b, i + k)->kind != FRAME_FREE || m_at(b, i + k)->flags)
 					return -EFAULT;
 			uint64_t bud = pfn ^ (1ull << o);
 			if (o < BUDDY_MAX_ORDER && bud >= b->base_pfn && bud - b->base_pfn < b->nframes) {
-				const struct frame_meta *bm = &b->meta[bud - b->base_pfn];
+				const struct frame_meta *bm = m_at(b, bud - b->base_pfn);
 				if (bm->kind == FRAME_FREE && (bm->flags & FRAME_F_HEAD) && bm->order == o)
 					return -EFAULT; /* two free buddies left unmerged */
 			}
@@ -247,7 +256,7 @@ int buddy_check(const struct buddy *b, uint64_t *where)
 	}
 	uint64_t counted = 0;
 	for (uint64_t i = 0; i < b->nframes; i++)
-		counted += b->meta[i].kind == FRAME_FREE;
+		counted += m_at(b, i)->kind == FRAME_FREE;
 	*where = counted;
 	if (counted != free_frames || free_frames != b->free_frames)
 		return -EFAULT;

@@ -58,6 +58,8 @@ void frames_init(void)
 	struct mm_range usable[BOOTINFO_MEM_MAX], resv[BOOTINFO_MEM_MAX + 4];
 	size_t nu = 0, nr = 0;
 	for (size_t i = 0; i < boot_info.mem_count; i++) {
+		/* SAFETY: i < mem_count <= BOOTINFO_MEM_MAX (the parser bounds it); nu and nr stay
+		 * below their arrays' sizes: one entry per region, plus at most 3 reservations. */
 		const struct fw_mem_region *r = &boot_info.mem[i];
 		u64 end = r->base + r->len_bytes < r->base ? UINT64_MAX : r->base + r->len_bytes;
 		if (r->type == FW_MEM_USABLE)
@@ -197,11 +199,13 @@ void frame_free_typed(u64 pa, unsigned order)
 enum frame_kind frame_kind_of(u64 pa)
 {
 	const struct frame_meta *m = buddy_meta(&buddy, pa >> MM_PAGE_SHIFT);
+	/* SAFETY: an atomic load of a byte of the metadata array (m is NULL or inside it). */
 	return m ? (enum frame_kind)__atomic_load_n(&m->kind, __ATOMIC_RELAXED) : FRAME_ABSENT;
 }
 
 u64 frame_free_count(void)
 {
+	/* SAFETY: an atomic load of a counter (a snapshot; the frame lock orders updates). */
 	return __atomic_load_n(&buddy.free_frames, __ATOMIC_RELAXED);
 }
 
@@ -306,6 +310,7 @@ uint32_t frame_refcount(const struct frame *f)
 {
 	if (frame_is_empty(f))
 		return 0;
+	/* SAFETY: the handle holds a reference, so its metadata entry exists; a snapshot load. */
 	return __atomic_load_n(&meta_of(f)->refcount, __ATOMIC_RELAXED);
 }
 

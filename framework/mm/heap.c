@@ -105,6 +105,8 @@ static void set_name(struct heap_cache *c)
 {
 	struct str n = c->type->name;
 	size_t len = n.len < 24 ? n.len : 24;
+	/* SAFETY: len <= 24 < sizeof(c->name) and len <= n.len (a str's length is its bound);
+	 * the suffix is written with the remaining capacity. */
 	for (size_t i = 0; i < len; i++)
 		c->name[i] = n.ptr[i];
 	c->name[len] = '\0';
@@ -119,6 +121,7 @@ static struct heap_cache *cache_for(const struct type_info *t, u32 class_bytes)
 	u32 h = hash_of(t, class_bytes);
 	for (u32 probe = 0; probe < HASH_SLOTS; probe++, h = (h + 1) % HASH_SLOTS) {
 		if (hash[h]) {
+			/* SAFETY: h < HASH_SLOTS; a non-zero slot holds index + 1 < ncaches + 1. */
 			struct heap_cache *c = &caches[hash[h] - 1];
 			if (c->type == t && c->class_bytes == class_bytes)
 				return c;
@@ -126,6 +129,7 @@ static struct heap_cache *cache_for(const struct type_info *t, u32 class_bytes)
 		}
 		if (ncaches == HEAP_MAX_CACHES)
 			return NULL;
+		/* SAFETY: ncaches < HEAP_MAX_CACHES (checked just above). */
 		struct heap_cache *c = &caches[ncaches];
 		size_t size = class_bytes ? class_bytes : t->size;
 		u64 window = HEAP_BASE + (u64)ncaches * HEAP_CACHE_WINDOW;
@@ -147,6 +151,7 @@ static struct heap_cache *cache_of_addr(u64 va)
 {
 	if (va < HEAP_BASE || va - HEAP_BASE >= (u64)ncaches * HEAP_CACHE_WINDOW)
 		return NULL;
+	/* SAFETY: the index is below ncaches <= HEAP_MAX_CACHES (checked just above). */
 	return &caches[(va - HEAP_BASE) / HEAP_CACHE_WINDOW];
 }
 
@@ -240,6 +245,7 @@ int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 	int err = -ENOENT;
 	u32 h = hash_of(t, 0);
 	for (u32 probe = 0; probe < HASH_SLOTS && hash[h]; probe++, h = (h + 1) % HASH_SLOTS) {
+		/* SAFETY: as in cache_for: a non-zero slot holds a valid index + 1. */
 		const struct heap_cache *c = &caches[hash[h] - 1];
 		if (c->type != t || c->class_bytes != 0)
 			continue;

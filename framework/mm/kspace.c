@@ -92,6 +92,7 @@ static void premake_slot(u64 va)
 {
 	u64 *pml4 = pt_table_of(kroot);
 	unsigned slot = pte_index(va, 4);
+	/* SAFETY: slot = pte_index() < PT_ENTRIES, an index into the PML4 page. */
 	if (pte_present(pml4[slot]))
 		return;
 	u64 pa;
@@ -107,6 +108,7 @@ void kspace_init(void)
 	/* Direct map: the low 4 GiB (RAM and the MMIO hole) and all RAM above (usable and ACPI
 	 * ranges; reserved ranges up high, such as QEMU's HyperTransport hole, are left out). */
 	u64 top = 4ull << 30;
+	/* SAFETY: slot = pte_index() < PT_ENTRIES, an index into the PML4 page. */
 	for (size_t i = 0; i < boot_info.mem_count; i++) {
 		const struct fw_mem_region *r = &boot_info.mem[i];
 		u64 end = r->base + r->len_bytes;

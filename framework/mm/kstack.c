@@ -58,11 +58,13 @@ int kstack_alloc(struct kstack *out)
 		}
 		if (err) {
 			unmap_pages(base, i);
+			/* SAFETY: slot < KSTACK_MAX (found by the scan); atomic for the trap-side reader. */
 			__atomic_store_n(&slot_used[slot], 0, __ATOMIC_RELEASE);
 			return err;
 		}
 	}
-	__atomic_store_n(&slot_used[slot], 2, __ATOMIC_RELEASE); /* live: traps may look at it */
+	/* SAFETY: as above; release: the mappings are in place before traps see the slot live. */
+	__atomic_store_n(&slot_used[slot], 2, __ATOMIC_RELEASE);
 	out->base = base;
 	out->top = base + KSTACK_PAGES * MM_PAGE_SIZE;
 	out->slot = slot;
@@ -73,6 +75,7 @@ void kstack_free(struct kstack *ks)
 {
 	if (ks->slot >= KSTACK_MAX || slot_base(ks->slot) != ks->base)
 		return;
+	/* SAFETY: ks->slot < KSTACK_MAX (checked above); no longer live for the trap code. */
 	__atomic_store_n(&slot_used[ks->slot], 1, __ATOMIC_RELEASE);
 	unmap_pages(ks->base, KSTACK_PAGES);
 	u64 flags = mm_lock_acquire(&kstack_lock);
@@ -88,6 +91,7 @@ static u32 slot_of(u64 addr)
 	if (addr < KSTACK_BASE || addr - KSTACK_BASE >= (u64)KSTACK_MAX * KSTACK_SLOT)
 		return KSTACK_MAX;
 	u32 slot = (u32)((addr - KSTACK_BASE) / KSTACK_SLOT);
+	/* SAFETY: slot < KSTACK_MAX (the range check above); an atomic read from trap context. */
 	return __atomic_load_n(&slot_used[slot], __ATOMIC_ACQUIRE) == 2 ? slot : KSTACK_MAX;
 }
 

@@ -29,6 +29,7 @@
 #define MMT_EXPECT_GE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_GE, call, want)
 #define MMT_EXPECT_NE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_NE, call, want)
 
+/* SAFETY: volatile so the compiler keeps the deliberate faulting accesses and their results. */
 static volatile u64 target;
 static volatile u64 sink;
 
@@ -171,6 +172,7 @@ KTEST(mm_frames, out_of_memory_is_an_error)
 	for (int o = BUDDY_MAX_ORDER; o >= 0; o--) {
 		u64 pa;
 		while (frame_alloc_typed(FRAME_META, (unsigned)o, false, &pa) == 0) {
+			/* SAFETY: the block is ours (just allocated, at least one frame, direct-mapped). */
 			u64 *w = phys_to_virt(pa);
 			w[0] = chain;
 			w[1] = (u64)o;
@@ -194,6 +196,7 @@ KTEST(mm_frames, out_of_memory_is_an_error)
 	MMT_EXPECT_EQ(kt, frame_alloc_typed(FRAME_PAGETABLE, 0, true, &pa), -ENOMEM);
 	/* Give everything back. */
 	while (chain) {
+		/* SAFETY: chain is a block this test took and has not freed yet. */
 		u64 *w = phys_to_virt(chain);
 		u64 next = w[0];
 		frame_free_typed(chain, (unsigned)w[1]);
@@ -324,6 +327,7 @@ KTEST(mm_kspace, direct_map_without_identity_map)
 	for (int i = 0; i < n; i++) {
 		u64 pa = 0;
 		unsigned prot = 0;
+		/* SAFETY: i < n, the number of ranges frame_ranges() reported. */
 		MMT_EXPECT_EQ(kt, kspace_query(DIRECT_MAP_BASE + r[i].start, &pa, &prot), 0);
 		KT_EXPECT_EQ(kt, pa, r[i].start);
 		MMT_EXPECT_EQ(kt, kspace_query(DIRECT_MAP_BASE + r[i].end - 8, &pa, NULL), 0);
@@ -368,10 +372,12 @@ KTEST(mm_kstack, guard_page_faults)
 }
 
 static struct kstack overflow_stack;
+/* SAFETY: volatile so the compiler cannot turn the recursion into a loop. */
 static u64 (*volatile recurse_ptr)(u64);
 
 static u64 recurse(u64 depth)
 {
+	/* SAFETY: volatile so each level really uses 256 bytes of stack. */
 	volatile u8 frame[256];
 	frame[0] = (u8)depth;
 	return recurse_ptr(depth + 1) + frame[0];
@@ -544,6 +550,7 @@ KTEST(mm_heap, bad_frees_are_refused)
 	MMT_ASSERT_EQ(kt, KCACHE_STATS(mmt_obj, &s0), 0);
 	u64 warns = fw_lib_warn_count();
 	__fw_lib_free(&mmt_other__type, o);             /* freed as another type */
+	/* SAFETY: a deliberately wrong pointer (inside o), only passed to the checked free. */
 	__fw_lib_free(&mmt_obj__type, (u8 *)o + 8);     /* not the start of an object */
 	__fw_lib_free(&mmt_obj__type, some_data);       /* not heap memory at all */
 	MMT_EXPECT_EQ(kt, fw_lib_warn_count(), warns + 3);
@@ -560,6 +567,8 @@ KTEST(mm_heap, bad_frees_are_refused)
 
 KTEST(mm_heap, arrays_come_from_the_type_windows)
 {
+	/* SAFETY: __fw_lib_alloc returns zeroed storage for 10 objects of the named type (or NULL,
+	 * asserted below); the test indexes it below 10. */
 	struct mmt_obj *arr = __fw_lib_alloc(&mmt_obj__type, 10);
 	struct mmt_other *arr2 = __fw_lib_alloc(&mmt_other__type, 10);
 	KT_ASSERT(kt, arr != NULL && arr2 != NULL);
@@ -595,4 +604,19 @@ KTEST(mm_heap, byte_buffers_are_bounded_slices)
 	MMT_EXPECT_EQ(kt, bytes_len(big.value), (size_t)KBUF_MAX);
 	MMT_EXPECT_EQ(kt, bytes_put_u8(big.value, KBUF_MAX - 1, 1), 0);
 	MMT_EXPECT_EQ(kt, kbuf_free(big.value), 0);
+}
+
+KTEST(mm_heap, statistics_per_cache)
+{
+	struct mmt_obj *o = KNEW(mmt_obj);
+	KT_ASSERT(kt, o != NULL);
+	struct heap_cache_stats s;
+	MMT_EXPECT_EQ(kt, KCACHE_STATS(mmt_obj, &s), 0);
+	KT_EXPECT_GE(kt, s.live, 1u);
+	KT_EXPECT_GE(kt, s.peak, s.live);
+	KT_EXPECT_GE(kt, s.allocs, s.frees + s.live);
+	KT_EXPECT_GE(kt, s.slabs_mapped, 1u);
+	KT_EXPECT_EQ(kt, s.obj_size, 32u); /* 28 bytes rounded to the 8-byte alignment */
+	heap_print_stats(); /* one line per cache in the log */
+	KFREE(mmt_obj, o);
 }

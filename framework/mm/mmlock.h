@@ -21,6 +21,7 @@ static inline u64 mm_lock_acquire(struct mm_lock *l)
 {
 	u64 flags = read_rflags();
 	irq_disable();
+	/* SAFETY: an atomic exchange on the lock byte; acquire orders the critical section. */
 	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
 		cpu_pause();
 	return flags;
@@ -29,6 +30,7 @@ static inline u64 mm_lock_acquire(struct mm_lock *l)
 /* mm_lock_release - release l and restore the interrupt state saved by mm_lock_acquire. */
 static inline void mm_lock_release(struct mm_lock *l, u64 flags)
 {
+	/* SAFETY: only the holder releases; release publishes the critical section's writes. */
 	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
 	if (flags & RFLAGS_IF)
 		irq_enable();

@@ -18,6 +18,8 @@ static uint64_t slab_bytes(const struct slab_cache *c)
 
 static struct slab_desc *desc(const struct slab_cache *c, uint32_t i)
 {
+	/* SAFETY: i < hwm <= max_slabs <= SLAB_DIR_ENTRIES * SLAB_DESC_PER_PAGE, and dir[i / 64]
+	 * was allocated (get_slab) before hwm grew past i. */
 	return &c->dir[i / SLAB_DESC_PER_PAGE][i % SLAB_DESC_PER_PAGE];
 }
 

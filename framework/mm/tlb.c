@@ -29,12 +29,14 @@ void tlb_flush_local(u64 va, u64 len)
 
 void tlb_set_shootdown(tlb_shootdown_fn fn)
 {
+	/* SAFETY: an atomic pointer store; readers load it with acquire. */
 	__atomic_store_n(&shootdown, fn, __ATOMIC_RELEASE);
 }
 
 void tlb_flush_kernel(u64 va, u64 len)
 {
 	tlb_flush_local(va, len);
+	/* SAFETY: an atomic load of the hook (a typed function pointer, called with kCFI). */
 	tlb_shootdown_fn fn = __atomic_load_n(&shootdown, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn(va, len);

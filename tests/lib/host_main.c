@@ -2,11 +2,13 @@
  * tests/lib/host_main.c — runs every KTEST case linked into the host test binary (the safe-C
  * library's framework/lib/NAME_test.c and tests/lib/t_*.c) and prints KTAP: one subtest per
  * suite, one result per case, failing expressions as diagnostics. A failed KT_ASSERT ends its
- * case through the recovery point set here. Exit status 0 when all passed (make test reads
- * the KTAP, not the status).
+ * case through the recovery point set here. KT_ONLY=SUITE in the environment runs one suite
+ * (the ThreadSanitizer build runs only `threads`). Exit status 0 when all passed (make test
+ * reads the KTAP, not the status).
  */
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../framework/lib/ktest_compat.h"
@@ -35,7 +37,10 @@ int main(void)
 	size_t n = (size_t)(__stop_kt_cases - __start_kt_cases);
 	const char *suites[128];
 	size_t nsuites = 0;
+	const char *only = getenv("KT_ONLY");
 	for (size_t i = 0; i < n; i++) {
+		if (only && strcmp(only, __start_kt_cases[i].suite))
+			continue;
 		size_t j = 0;
 		while (j < nsuites && strcmp(suites[j], __start_kt_cases[i].suite))
 			j++;

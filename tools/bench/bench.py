@@ -55,7 +55,7 @@ def runner_flags(mem):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     argv = mod.qemu_argv(kernel="KERNEL", initrd="bench.cpio", mem=mem)
-    return " ".join(argv[1:]) + " -serial stdio (TCG, QEMU's default CPU model)"
+    return " ".join(argv[1:]) + " -serial stdio"
 
 
 class Boot:
@@ -128,8 +128,11 @@ class Boot:
 
 
 class Driver:
-    def __init__(self, a):
+    def __init__(self, a, items=()):
         self.a = a
+        self.items = items
+        self.t0 = time.monotonic()
+        self.trellis_skip = []  # items Trellis's boots leave out (it stopped inside them)
         self.logs = os.path.join(a.out, "logs")
         os.makedirs(self.logs, exist_ok=True)
         self.kernels = {"linux": a.linux, "linux-mitoff": a.linux, "trellis": a.trellis}
@@ -162,19 +165,49 @@ class Driver:
                "status": "ok" if con["done"] else "incomplete", "reason": b.reason,
                "console": con}
         ok = sum(1 for v in con["items"].values() if "error" not in v)
-        log("%-12s %-6s %-5s %5.1fs  %s, %d items measured%s" % (
-            cfg, mode, tag, run["elapsed_s"], run["status"], ok,
-            "" if not b.reason else " (%s)" % b.reason))
+        what = ("shell ok" if con["shell"] else "no shell") if mode == "mem" else \
+            "%s, %d items measured" % (run["status"], ok)
+        log("%-12s %-6s %-5s %5.1fs  %s%s" % (cfg, mode, tag, run["elapsed_s"], what,
+                                             "" if not b.reason else " (%s)" % b.reason))
         return run
 
     def usable(self, cfg):
         return cfg != "trellis" or self.trellis_status is None
 
     def note_trellis(self, run):
-        """After a Trellis boot: if its init never started, Trellis is missing from now on."""
-        if run["config"] == "trellis" and not run["console"]["boot"]:
+        """After a Trellis boot: if its init never started, Trellis is missing from now on. If
+        the boot ended inside an item (the kernel hung, crashed or powered off there), later
+        Trellis boots leave that item out (it stays missing); if the same thing happens with
+        the item already left out, Trellis is not booted again."""
+        if run["config"] != "trellis":
+            return
+        con = run["console"]
+        if not con["boot"]:
             self.trellis_status = "cannot run the benchmark init yet: %s; see %s" % (
                 run["reason"] or "no BENCH-BOOT line", run["log"])
+            return
+        if con["done"]:
+            return
+        last = con["started"][-1] if con["started"] else None
+        if last and last not in con["items"] and last not in self.trellis_skip:
+            self.trellis_skip.append(last)
+            log("Trellis stopped inside %s; later Trellis boots leave it out" % last)
+        else:
+            self.trellis_status = "its boots end before the benchmark finishes (%s; see %s)" % (
+                run["reason"] or "guest stopped", run["log"])
+
+    def items_for(self, cfg):
+        """The bench_items= value for a boot of `cfg` (None: all items, the guest's default)."""
+        if cfg != "trellis" or not self.trellis_skip:
+            return self.a.items
+        names = self.a.items.split(",") if self.a.items else [i["name"] for i in self.items]
+        return ",".join(n for n in names if n not in self.trellis_skip) or "none"
+
+    def over_budget(self, cfg):
+        """Past --budget seconds, Trellis boots are dropped so the run ends in time."""
+        if cfg == "trellis" and time.monotonic() - self.t0 > self.a.budget and self.usable(cfg):
+            self.trellis_status = "dropped: the run exceeded its %d s budget" % self.a.budget
+        return not self.usable(cfg)
 
     def rounds(self, doc):
         for r in range(1, self.a.rounds + 1):
@@ -182,17 +215,19 @@ class Driver:
             k = (r - 1) % len(order)
             order = order[k:] + order[:k]
             for cfg in order:
-                if self.usable(cfg):
-                    run = self.boot(cfg, "wall", r, batches=self.a.batches, items=self.a.items)
+                if not self.over_budget(cfg):
+                    run = self.boot(cfg, "wall", r, batches=self.a.batches,
+                                    items=self.items_for(cfg))
                     self.note_trellis(run)
                     doc["runs"].append(run)
         for r in range(1, self.a.icount_runs + 1):
             for cfg in report.CONFIGS:
-                if self.usable(cfg):
+                if not self.over_budget(cfg):
                     run = self.boot(cfg, "icount", r, batches=self.a.icount_batches,
-                                    items=self.a.items)
+                                    items=self.items_for(cfg))
                     self.note_trellis(run)
                     doc["runs"].append(run)
+        doc["trellis_left_out"] = list(self.trellis_skip)
 
     def boots_to_shell(self, cfg, mib):
         run = self.boot(cfg, "mem", "%dM" % mib, items="none", mem="%dM" % mib,
@@ -221,7 +256,7 @@ class Driver:
         out = {}
         hi = int(self.a.mem.rstrip("M"))
         for cfg in ("linux", "trellis"):
-            if not self.usable(cfg):
+            if self.over_budget(cfg):
                 out[cfg] = {"mib": None, "note": "did not run"}
                 continue
             mib, note = self.min_mem(cfg, hi)
@@ -255,6 +290,16 @@ def meta(a, doc):
 def write_outputs(a, doc):
     report.summarize(doc)
     doc["meta"] = meta(a, doc)
+    prev_path = os.path.join(a.out, "results.json")
+    if os.path.exists(prev_path):
+        try:
+            with open(prev_path) as f:
+                prev = json.load(f)
+            if prev.get("runs") and not a.items and not prev.get("subset"):
+                report.summarize(prev)  # with today's statistics, so like compares with like
+                doc["vs_previous"] = report.compare(prev, doc)
+        except (ValueError, KeyError, TypeError) as e:
+            log("previous results.json not comparable: %s" % e)
     with open(os.path.join(a.out, "results.json.tmp"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
     os.replace(os.path.join(a.out, "results.json.tmp"), os.path.join(a.out, "results.json"))
@@ -275,8 +320,10 @@ def write_outputs(a, doc):
         svg = os.path.join(a.out, "ratios.svg")
         if os.path.exists(svg):
             shutil.copyfile(svg, os.path.join(ROOT, "docs", "benchmarks-ratios.svg"))
-        for path in (os.path.join(ROOT, "docs", "benchmarks.md"), os.path.join(ROOT, "README.md")):
-            if report.replace_section(path, DOC_BEGIN, DOC_END, md):
+        readme = report.format_readme(doc)
+        for path, text in ((os.path.join(ROOT, "docs", "benchmarks.md"), md),
+                           (os.path.join(ROOT, "README.md"), readme)):
+            if report.replace_section(path, DOC_BEGIN, DOC_END, text):
                 log("updated %s" % os.path.relpath(path, ROOT))
             else:
                 log("no result markers in %s; left alone" % path)
@@ -322,7 +369,10 @@ def main():
     ap.add_argument("--items", default=None, help="comma-separated subset (default: all)")
     ap.add_argument("--linux-first-timeout", type=float, default=90)
     ap.add_argument("--trellis-first-timeout", type=float, default=20)
-    ap.add_argument("--idle-timeout", type=float, default=120)
+    ap.add_argument("--idle-timeout", type=float, default=60,
+                    help="seconds without a console line before a boot is ended")
+    ap.add_argument("--budget", type=float, default=960,
+                    help="seconds after which Trellis boots are dropped (the run must end < 20 min)")
     ap.add_argument("--boot-timeout", type=float, default=900)
     ap.add_argument("--no-mem-search", action="store_true")
     ap.add_argument("--mem-floor", type=int, default=8, help="smallest -m tried (MiB)")
@@ -339,9 +389,10 @@ def main():
     doc = {"schema": 1, "rounds": a.rounds, "quick": a.quick, "items": item_list(bench_bin),
            "runs": [], "min_mem_mib": {}}
     if a.items:
+        doc["subset"] = a.items
         keep = set(a.items.split(","))
         doc["items"] = [i for i in doc["items"] if i["name"] in keep]
-    d = Driver(a)
+    d = Driver(a, doc["items"])
     if d.trellis_status:
         log("Trellis is missing: " + d.trellis_status)
     d.rounds(doc)

@@ -18,6 +18,7 @@
  * because the mapping moves: boot identity map first, the direct map after mm_init. */
 static bool hpet_present;
 
+/* SAFETY: volatile: MMIO registers change under us and every access must happen. */
 static volatile u64 *hpet_regs(void)
 {
 	/* SAFETY: MMIO: the HPET's 1 KiB register block (checked in hpet_init), mapped uncached
@@ -27,6 +28,7 @@ static volatile u64 *hpet_regs(void)
 
 static u64 reg_read(u32 off)
 {
+	/* SAFETY: off < 0x400, inside the register block (callers pass the constants above). */
 	return hpet_regs()[off / 8];
 }
 

@@ -93,13 +93,12 @@ static inline bool __fw_in_range(size_t len, size_t off, size_t n)
 		return 0;                                                                   \
 	}
 
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define __FW_SAME(v) (v)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 __FW_BYTES_ACCESS(16, result_u16, __FW_SAME, __builtin_bswap16)
 __FW_BYTES_ACCESS(32, result_u32, __FW_SAME, __builtin_bswap32)
 __FW_BYTES_ACCESS(64, result_u64, __FW_SAME, __builtin_bswap64)
 #else
-#define __FW_SAME(v) (v)
 __FW_BYTES_ACCESS(16, result_u16, __builtin_bswap16, __FW_SAME)
 __FW_BYTES_ACCESS(32, result_u32, __builtin_bswap32, __FW_SAME)
 __FW_BYTES_ACCESS(64, result_u64, __builtin_bswap64, __FW_SAME)
@@ -217,21 +216,33 @@ static inline bool __fw_cursor_claim(struct bytes_cursor *c, size_t n, size_t *o
 }
 
 /* cursor_u8 / cursor_le16 / ... - the next integer, or 0 (and the cursor fails) when short. */
-#define __FW_CURSOR_READ(fn, T, read)                                                       \
+#define __FW_CURSOR_READ(fn, T, TO_CPU)                                                     \
 	static inline T fn(struct bytes_cursor *c)                                          \
 	{                                                                                   \
 		size_t off;                                                                 \
+		T v;                                                                        \
 		if (!__fw_cursor_claim(c, sizeof(T), &off))                                 \
 			return 0;                                                           \
-		return read(c->buf, off).value;                                             \
+		/* SAFETY: the claim proved [off, off+sizeof v) is inside the slice. */     \
+		__builtin_memcpy(&v, c->buf.ptr + off, sizeof v);                           \
+		return TO_CPU(v);                                                           \
 	}
-__FW_CURSOR_READ(cursor_u8, uint8_t, bytes_u8)
-__FW_CURSOR_READ(cursor_le16, uint16_t, bytes_le16)
-__FW_CURSOR_READ(cursor_le32, uint32_t, bytes_le32)
-__FW_CURSOR_READ(cursor_le64, uint64_t, bytes_le64)
-__FW_CURSOR_READ(cursor_be16, uint16_t, bytes_be16)
-__FW_CURSOR_READ(cursor_be32, uint32_t, bytes_be32)
-__FW_CURSOR_READ(cursor_be64, uint64_t, bytes_be64)
+__FW_CURSOR_READ(cursor_u8, uint8_t, __FW_SAME)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+__FW_CURSOR_READ(cursor_le16, uint16_t, __FW_SAME)
+__FW_CURSOR_READ(cursor_le32, uint32_t, __FW_SAME)
+__FW_CURSOR_READ(cursor_le64, uint64_t, __FW_SAME)
+__FW_CURSOR_READ(cursor_be16, uint16_t, __builtin_bswap16)
+__FW_CURSOR_READ(cursor_be32, uint32_t, __builtin_bswap32)
+__FW_CURSOR_READ(cursor_be64, uint64_t, __builtin_bswap64)
+#else
+__FW_CURSOR_READ(cursor_le16, uint16_t, __builtin_bswap16)
+__FW_CURSOR_READ(cursor_le32, uint32_t, __builtin_bswap32)
+__FW_CURSOR_READ(cursor_le64, uint64_t, __builtin_bswap64)
+__FW_CURSOR_READ(cursor_be16, uint16_t, __FW_SAME)
+__FW_CURSOR_READ(cursor_be32, uint32_t, __FW_SAME)
+__FW_CURSOR_READ(cursor_be64, uint64_t, __FW_SAME)
+#endif
 /* cursor_take - the next `len` bytes as a slice (empty and failed when too few remain). */
 struct bytes cursor_take(struct bytes_cursor *c, size_t len);
 /* cursor_skip - advance `len` bytes (fails like a read when too few remain). */

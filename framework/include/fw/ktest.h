@@ -79,6 +79,14 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 #define KT_EXPECT_GT(kt, a, b) KT_CMP_(kt, a, >, b, KTEST_CONTINUE)
 #define KT_ASSERT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_STOP)
 
+/*
+ * ktest_skip - end the running test as skipped (KTAP `ok N name # SKIP reason`), for a test
+ * whose precondition does not hold on this machine or boot. Use KT_SKIP(kt, "reason").
+ * Never returns. Context: inside a running ktest.
+ */
+__attribute__((noreturn)) void ktest_skip(struct ktest_ctx *kt, const char *reason);
+#define KT_SKIP(kt, reason) ktest_skip((kt), "" reason "")
+
 /* What ktest_expect_trap() caught. */
 enum ktest_trap_kind {
 	KTEST_TRAP_NONE = 0,       /* the function returned normally */

@@ -28,6 +28,7 @@ static int walk(uint64_t root, uint64_t va, unsigned level, bool create, struct 
 {
 	uint64_t table = root;
 	for (unsigned l = PT_LEVELS;; l--) {
+		/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
 		uint64_t *e = &pt_table_of(table)[pte_index(va, l)];
 		w->entry = e;
 		w->level = l;
@@ -60,6 +61,7 @@ static int split(uint64_t *e, unsigned level)
 	uint64_t base = pte_addr(*e, level);
 	uint64_t flags = *e & ~PTE_HUGE_ADDR_MASK & ~PTE_PS;
 	uint64_t step = pte_level_size(level - 1);
+	/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		t[i] = (base + i * step) | flags | (level - 1 > 1 ? PTE_PS : 0);
 	*e = pte_encode_table(pa, (*e & PTE_U) != 0);
@@ -222,6 +224,7 @@ static void free_below(uint64_t e, unsigned level)
 {
 	uint64_t table = pte_addr(e, level);
 	if (level > 2) {
+		/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
 		uint64_t *t = pt_table_of(table);
 		for (unsigned i = 0; i < PT_ENTRIES; i++)
 			if (pte_present(t[i]) && !pte_is_leaf(t[i], level - 1))
@@ -233,6 +236,7 @@ static void free_below(uint64_t e, unsigned level)
 void pt_free_tree(uint64_t root, unsigned first, unsigned last)
 {
 	uint64_t *pml4 = pt_table_of(root);
+	/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
 	for (unsigned i = first; i <= last && i < PT_ENTRIES; i++) {
 		if (pte_present(pml4[i]))
 			free_below(pml4[i], PT_LEVELS);
