@@ -198,8 +198,10 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count)
 	size_t bytes;
 	if (count == 0)
 		count = 1;
-	if (fw_mul_overflow(t->size, count, &bytes) || bytes > SLAB_MAX_OBJ_SIZE || bytes == 0)
+	if (fw_mul_overflow(t->size, count, &bytes) || bytes > SLAB_MAX_OBJ_SIZE)
 		return NULL;
+	if (bytes == 0)
+		bytes = 1; /* an empty struct still gets a distinct address */
 	u64 va = alloc_in(t, count == 1 ? 0 : size_class(bytes));
 	/* SAFETY: va is 0 or a zeroed, exclusively owned object of at least `bytes` bytes,
 	 * aligned for t, in t's own cache window (slab_alloc's contract). */
@@ -237,7 +239,7 @@ int kbuf_free(struct bytes b)
 	return free_in(&kbuf_type, (u64)(uintptr_t)b.ptr);
 }
 
-/* --- statistics --------------------------------------------------------------------------------- */
+/* --- statistics ---------------------------------------------------------------------------- */
 
 int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 {
@@ -271,9 +273,9 @@ void heap_print_stats(void)
 		printk(FW_LOG_INFO,
 		       "heap:   %-28s obj %5u B, live %lu (peak %lu), allocs %lu, frees %lu, "
 		       "failed %lu, bad frees %lu, slabs %lu mapped, %lu released",
-		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak, sc->stats.allocs,
-		       sc->stats.frees, sc->stats.alloc_failures, sc->stats.bad_frees,
-		       sc->stats.slabs_mapped, sc->stats.slabs_released);
+		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak,
+		       sc->stats.allocs, sc->stats.frees, sc->stats.alloc_failures,
+		       sc->stats.bad_frees, sc->stats.slabs_mapped, sc->stats.slabs_released);
 	}
 }
 
