@@ -247,8 +247,7 @@ void trap_dispatch(struct trap_frame *f)
 {
 	u64 vec = f->vector;
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
-	if (from_user)
-		user_trap_entry(f);
+	user_trap_entry(f);
 	if (vec >= 32) {
 		sched_irq_enter();
 		if (irq_handlers[vec])
