@@ -32,15 +32,20 @@ $(KSVC_DIR)/busybox.cpio: tools/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox text:/etc/issue=Trellis >/dev/null
 
+# A static-PIE program for the ELF tests (ET_DYN without PT_INTERP).
+$(KSVC_DIR)/static-pie: tests/kernel/hello.c
+	@mkdir -p $(dir $@)
+	@$(GLIBCC) -O1 -static-pie -o $@ $<
+
 ksvc-host: $(KSVC_DIR)/host-tests $(KSVC_DIR)/fuzz
 .PHONY: ksvc-host test-ksvc
 
 TEST_PARTS += test-ksvc
 test-ksvc: | deps
 	@mkdir -p $(RESULTS) $(LOGS) $(KSVC_DIR)/corpus
-	@if $(MAKE) --no-print-directory $(KSVC_DIR)/host-tests $(KSVC_DIR)/busybox.cpio \
+	@if $(MAKE) --no-print-directory $(KSVC_DIR)/host-tests $(KSVC_DIR)/busybox.cpio $(KSVC_DIR)/static-pie \
 		> $(LOGS)/ksvc-build.log 2>&1; then \
-		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio FW_HOST_QUIET_WARN=1 \
+		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio KHOST_STATIC_PIE=$(KSVC_DIR)/static-pie FW_HOST_QUIET_WARN=1 \
 			$(KSVC_DIR)/host-tests > $(LOGS)/ksvc-host.log 2>&1; \
 	 else grep -E 'error' $(LOGS)/ksvc-build.log | head -n 20; \
 		echo "not ok 1 ksvc host tests build (see $(LOGS)/ksvc-build.log)" > $(LOGS)/ksvc-host.log; fi; \
