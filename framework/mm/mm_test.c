@@ -10,6 +10,7 @@
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/ktest.h>
+#include <fw/time.h>
 
 #include "arch/x86_64/layout.h"
 #include "internal/ctx.h"
@@ -28,6 +29,8 @@
 #define MMT_ASSERT_EQ(kt, call, want) MMT_CMP_(kt, KT_ASSERT_EQ, call, want)
 #define MMT_EXPECT_GE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_GE, call, want)
 #define MMT_EXPECT_NE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_NE, call, want)
+
+#define RW (MM_PROT_READ | MM_PROT_WRITE)
 
 /* SAFETY: volatile so the compiler keeps the deliberate faulting accesses and their results. */
 static volatile u64 target;
@@ -234,7 +237,7 @@ KTEST(mm, kspace_map_query_unmap_flush)
 	MMT_ASSERT_EQ(kt, frame_alloc(&f), 0);
 	u64 va = MM_TEST_BASE, pa = 0;
 	unsigned prot = 0;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	MMT_EXPECT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ), -EEXIST);
 	MMT_EXPECT_EQ(kt, kspace_query(va + 8, &pa, &prot), 0);
 	KT_EXPECT_EQ(kt, pa, frame_paddr(&f) + 8);
@@ -263,7 +266,7 @@ KTEST(mm, kspace_protect_read_only_faults_on_write)
 	struct frame f = FRAME_EMPTY;
 	MMT_ASSERT_EQ(kt, frame_alloc(&f), 0);
 	u64 va = MM_TEST_BASE + 0x10000;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	target = va;
 	struct ktest_trap t;
 	ktest_expect_trap(kt, write_target, &t);
@@ -295,7 +298,7 @@ KTEST(mm, kspace_data_is_not_executable)
 	u8 ret[1] = { 0xc3 };
 	MMT_EXPECT_EQ(kt, frame_write(&f, 0, BYTES_OF_ARRAY(ret)), 0);
 	u64 va = MM_TEST_BASE + 0x20000;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	target = va;
 	struct ktest_trap t;
 	ktest_expect_trap(kt, call_target, &t);
@@ -446,7 +449,7 @@ KTEST(mm, kstack_free_unmaps_and_slots_are_reused)
 	kstack_free(&b);
 }
 
-/* --- the typed heap ---------------------------------------------------------------------------- */
+/* --- the typed heap ------------------------------------------------------------------------ */
 
 struct mmt_obj {
 	u64 a, b, c;
@@ -637,4 +640,30 @@ KTEST(mm, heap_statistics_per_cache)
 	KT_EXPECT_EQ(kt, s.obj_size, 32u); /* 28 bytes rounded to the 8-byte alignment */
 	heap_print_stats(); /* one line per cache in the log */
 	KFREE(mmt_obj, o);
+}
+
+/* Not a benchmark of record (TCG timings are noisy): prints the cost of the hot paths so a
+ * regression of an order of magnitude shows in the log. Asserts only that they work. */
+KTEST(mm, heap_and_frame_costs_logged)
+{
+	enum { N = 2000 };
+	static struct mmt_obj *objs[N];
+	u64 t0 = fw_time_ns();
+	for (int i = 0; i < N; i++) {
+		objs[i] = KNEW(mmt_obj);
+		KT_ASSERT(kt, objs[i] != NULL);
+	}
+	u64 t1 = fw_time_ns();
+	for (int i = 0; i < N; i++)
+		KFREE(mmt_obj, objs[i]);
+	u64 t2 = fw_time_ns();
+	struct frame f = FRAME_EMPTY;
+	for (int i = 0; i < 200; i++) {
+		int err = frame_alloc(&f);
+		KT_ASSERT_EQ(kt, err, 0);
+		frame_release(&f);
+	}
+	u64 t3 = fw_time_ns();
+	fw_info("mm costs (TCG): KNEW %lu ns, KFREE %lu ns, zeroed frame alloc+release %lu ns",
+		(t1 - t0) / N, (t2 - t1) / N, (t3 - t2) / 200);
 }
