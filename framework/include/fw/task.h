@@ -19,7 +19,7 @@
  *          int code = task_join(t);
  *
  * The policy (which runnable task runs next, for how long, on which CPU) lives in kernel/
- * (kernel/sched/); the framework owns the run queues, their locking and the context switch, and
+(kernel/sched/); the framework owns the run queues, their locking and the context switch, and
  * calls the policy's `static const struct sched_policy_ops` with the run queue locked.
  */
 #ifndef FW_TASK_H
@@ -103,7 +103,8 @@ struct sched_policy_ops {
 
 /*
  * kernel_sched_policy - defined by the kernel (kernel/sched/): the policy the framework uses.
- * Called once at boot, before any task but the boot one runs.
+ * Called once at boot, before any task but the boot one runs. A kernel that does not define it
+ * gets the framework's weak default (per-CPU FIFO, framework/task/default_policy.c).
  */
 const struct sched_policy_ops *kernel_sched_policy(void);
 
