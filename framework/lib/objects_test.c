@@ -261,3 +261,52 @@ KTEST(litelock, held_tracking)
 		KT_EXPECT(kt, !"trylock of a free lock failed");
 	}
 }
+
+/* Subtypes of subtypes: device -> pci_dev -> virtio_pci. */
+struct t_device {
+	uint32_t id;
+	struct type_tag tag;
+};
+struct t_pci_dev {
+	uint16_t vendor;
+	struct t_device dev;
+};
+struct t_virtio_pci {
+	uint64_t queues;
+	struct t_pci_dev pci;
+};
+DEFINE_SUBTYPE(t_pci_dev, struct t_pci_dev, dev, struct t_device, tag);
+DEFINE_SUBTYPE_OF(t_virtio_pci, struct t_virtio_pci, pci, struct t_pci_dev, t_pci_dev);
+
+static struct t_device *t_plain_pci_dev;
+static void t_bad_deep_downcast(void)
+{
+	(void)t_virtio_pci_from(t_plain_pci_dev);
+}
+static struct t_virtio_pci *t_vp;
+static void t_bad_delete_as_parent(void)
+{
+	t_pci_dev_delete(&t_vp->pci);
+}
+
+KTEST(subtype, hierarchy)
+{
+	struct t_virtio_pci *v = t_virtio_pci_new();
+	struct t_pci_dev *p = t_pci_dev_new();
+	KT_ASSERT(kt, v && p);
+	v->queues = 4;
+	v->pci.vendor = 0x1af4;
+	struct t_device *vd = t_virtio_pci_base(v), *pd = t_pci_dev_base(p);
+	KT_EXPECT(kt, vd == &v->pci.dev && pd == &p->dev);
+	KT_EXPECT(kt, t_pci_dev_is(vd) && t_virtio_pci_is(vd));      /* a virtio_pci is a pci_dev */
+	KT_EXPECT(kt, t_pci_dev_is(pd) && !t_virtio_pci_is(pd));
+	KT_EXPECT(kt, t_pci_dev_from(vd) == &v->pci && t_pci_dev_from(vd)->vendor == 0x1af4);
+	KT_EXPECT(kt, t_virtio_pci_from(vd) == v && t_virtio_pci_from(vd)->queues == 4);
+	KT_EXPECT(kt, t_virtio_pci_try_from(pd) == NULL);
+	t_plain_pci_dev = pd;
+	KT_EXPECT_FAILS(kt, t_bad_deep_downcast);
+	t_vp = v;
+	KT_EXPECT_FAILS(kt, t_bad_delete_as_parent);        /* free with the wrong (parent) type */
+	t_virtio_pci_delete(v);
+	t_pci_dev_delete(p);
+}

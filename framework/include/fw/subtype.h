@@ -18,9 +18,11 @@
  *     struct ext2_inode *ext2_inode_try_from(struct inode *b);   NULL instead of trapping
  *     bool ext2_inode_is(const struct inode *b);
  *
- * The downcast is one compare of the base's tag with this subtype's type_info (its address
- * is the identity, fw/typecache.h). Only a typed pointer to the derived struct can set the
- * tag, so a tag that matches proves the base is embedded in that struct at that member.
+ * The downcast compares the base's tag with this subtype's type_info (its address is the
+ * identity, fw/typecache.h), walking up the tag's parents for nested subtypes
+ * (DEFINE_SUBTYPE_OF below): one compare for a direct hit. Only a typed pointer to the derived
+ * struct can set the tag, so a tag that matches proves the base is embedded in that struct
+ * at that member.
  *
  * Typed callbacks: a framework object that calls back (a timer, a wait entry, an IRQ action,
  * a task entry, or the generic `struct callback` below) embeds a tag and holds a function
@@ -45,12 +47,23 @@ static inline struct str type_tag_name(const struct type_tag *t)
 	return t->type ? t->type->name : STR("");
 }
 
-#define DEFINE_SUBTYPE(name, T, member, B, tagfield)                                        \
-	DEFINE_TYPE_INFO(name, T);                                                          \
+/* __fw_type_is - `t` is `want` or derives from it (bounded walk up the parents). */
+static inline bool __fw_type_is(const struct type_info *t, const struct type_info *want)
+{
+	for (int depth = 0; t && depth < 16; depth++, t = t->parent)
+		if (t == want)
+			return true;
+	return false;
+}
+
+/* The parts every subtype shares, given name##__base_t, name##__tag(T *) and
+ * name##__base_tag(const base *). */
+#define __FW_SUBTYPE_COMMON(name, T)                                                        \
 	/* name##_init - record that `o` is a T (the object is owned by the caller). */     \
 	static inline FW_UNUSED void name##_init(T *o)                                      \
 	{                                                                                   \
-		o->member.tagfield.type = &name##__type;                                    \
+		struct type_tag *tag = name##__tag(o);                                      \
+		tag->type = &name##__type;                                                  \
 	}                                                                                   \
 	/* name##_new - a zeroed, tagged T from the heap, or NULL when out of memory. */    \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_new(void)                           \
@@ -62,35 +75,52 @@ static inline struct str type_tag_name(const struct type_tag *t)
 			name##_init(o);                                                     \
 		return o;                                                                   \
 	}                                                                                   \
-	/* name##_delete - free an object from name##_new (NULL is ignored). The tag is     \
-	 * cleared first so a stale base pointer no longer downcasts. */                    \
+	/* name##_delete - free an object from name##_new (NULL is ignored). Its concrete   \
+	 * type must be exactly T (checked); the tag is cleared first so a stale base       \
+	 * pointer no longer downcasts. */                                                  \
 	static inline FW_UNUSED void name##_delete(T *o)                                    \
 	{                                                                                   \
 		if (!o)                                                                     \
 			return;                                                             \
-		FW_CHECK(o->member.tagfield.type == &name##__type,                          \
-			 "subtype delete of a " #name " that is not tagged as one");        \
-		o->member.tagfield.type = NULL;                                             \
+		struct type_tag *tag = name##__tag(o);                                      \
+		FW_CHECK(tag->type == &name##__type,                                        \
+			 "subtype delete of a " #name " whose concrete type is another");   \
+		tag->type = NULL;                                                           \
 		__fw_lib_free(&name##__type, o);                                            \
 	}                                                                                   \
+	/* name##_is - true when `b` is the base of a T (or of a subtype of T). */          \
+	static inline FW_UNUSED bool name##_is(const name##__base_t *b)                     \
+	{                                                                                   \
+		return b && __fw_type_is(name##__base_tag(b)->type, &name##__type);         \
+	}
+
+#define DEFINE_SUBTYPE(name, T, member, B, tagfield)                                        \
+	DEFINE_TYPE_INFO(name, T);                                                          \
+	typedef B name##__base_t;                                                           \
+	static inline FW_UNUSED struct type_tag *name##__tag(T *o)                          \
+	{                                                                                   \
+		return &o->member.tagfield;                                                 \
+	}                                                                                   \
+	static inline FW_UNUSED const struct type_tag *name##__base_tag(const B *b)         \
+	{                                                                                   \
+		return &b->tagfield;                                                        \
+	}                                                                                   \
+	__FW_SUBTYPE_COMMON(name, T)                                                        \
 	/* name##_base - the embedded base (an upcast). */                                  \
 	static inline FW_UNUSED B *name##_base(T *o)                                        \
 	{                                                                                   \
 		return &o->member;                                                          \
-	}                                                                                   \
-	/* name##_is - true when `b` is the base of a T. */                                 \
-	static inline FW_UNUSED bool name##_is(const B *b)                                  \
-	{                                                                                   \
-		return b && b->tagfield.type == &name##__type;                              \
 	}                                                                                   \
 	/* name##_try_from - the T containing `b`, or NULL when `b` is not in a T. */       \
 	static inline FW_UNUSED T *name##_try_from(B *b)                                    \
 	{                                                                                   \
 		if (!name##_is(b))                                                          \
 			return NULL;                                                        \
-		/* SAFETY: the tag equals name##__type, which only name##_init stores, and  \
-		 * name##_init only takes a T *, at whose `member` the tag lives; so `b` is \
-		 * the `member` field of a live T and stepping back offsetof lands on it. */\
+		/* SAFETY: the tag is name##__type or a subtype's, which only the _init of  \
+		 * name or of a subtype stores; they only take a T * (or an object that     \
+		 * embeds a T at the place its parent chain names), at whose `member` the   \
+		 * tag lives; so `b` is the `member` field of a live T and stepping back    \
+		 * offsetof lands on it. */                                                 \
 		size_t off = __builtin_offsetof(T, member);                                 \
 		void *raw = __fw_container_raw(b, off);                                     \
 		T *derived = raw;                                                           \
@@ -98,6 +128,63 @@ static inline struct str type_tag_name(const struct type_tag *t)
 	}                                                                                   \
 	/* name##_from - the T containing `b`; stops the kernel (type confusion) otherwise. */ \
 	static inline FW_UNUSED T *name##_from(B *b)                                        \
+	{                                                                                   \
+		T *o = name##_try_from(b);                                                  \
+		FW_CHECK(o, "checked downcast to " #name " failed: wrong concrete type");   \
+		return o;                                                                   \
+	}                                                                                   \
+	_Static_assert(1, #name)
+
+/*
+ * DEFINE_SUBTYPE_OF(name, T, member, P, parent) - a subtype of subtype `parent`: T embeds a P
+ * (the parent's derived struct) at `member`. The base, its tag and the downcast come through
+ * the parent, so a base pointer downcasts to any level the object really is:
+ *
+ *     struct device { struct type_tag tag; ... };
+ *     struct pci_dev { struct device dev; ... };
+ *     struct virtio_pci { struct pci_dev pci; ... };
+ *     DEFINE_SUBTYPE(pci_dev, struct pci_dev, dev, struct device, tag);
+ *     DEFINE_SUBTYPE_OF(virtio_pci, struct virtio_pci, pci, struct pci_dev, pci_dev);
+ *
+ *     struct virtio_pci *v = virtio_pci_new();      tagged virtio_pci
+ *     pci_dev_from(&v->pci.dev) == &v->pci          a virtio_pci is a pci_dev
+ *     virtio_pci_from(&v->pci.dev) == v
+ *     virtio_pci_try_from(&plain_pci->dev) == NULL  a plain pci_dev is not a virtio_pci
+ */
+#define DEFINE_SUBTYPE_OF(name, T, member, P, parent)                                       \
+	DEFINE_TYPE_INFO_CHILD(name, T, &parent##__type);                                   \
+	typedef parent##__base_t name##__base_t;                                            \
+	static inline FW_UNUSED struct type_tag *name##__tag(T *o)                          \
+	{                                                                                   \
+		P *p = &o->member;                                                          \
+		return parent##__tag(p);                                                    \
+	}                                                                                   \
+	static inline FW_UNUSED const struct type_tag *name##__base_tag(                    \
+		const name##__base_t *b)                                                    \
+	{                                                                                   \
+		return parent##__base_tag(b);                                               \
+	}                                                                                   \
+	__FW_SUBTYPE_COMMON(name, T)                                                        \
+	/* name##_base - the embedded base, through the parent (an upcast). */              \
+	static inline FW_UNUSED name##__base_t *name##_base(T *o)                           \
+	{                                                                                   \
+		return parent##_base(&o->member);                                           \
+	}                                                                                   \
+	/* name##_try_from - the T containing `b`, or NULL when `b` is not in a T. */       \
+	static inline FW_UNUSED T *name##_try_from(name##__base_t *b)                       \
+	{                                                                                   \
+		if (!name##_is(b))                                                          \
+			return NULL;                                                        \
+		P *p = parent##_from(b);                                                    \
+		/* SAFETY: the tag derives from name##__type, so the object is a T (or a    \
+		 * subtype of T) whose P sits at `member` (name##__tag only takes a T and   \
+		 * reaches the tag through o->member); p is that P. */                      \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(p, off);                                     \
+		T *derived = raw;                                                           \
+		return derived;                                                             \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_from(name##__base_t *b)                           \
 	{                                                                                   \
 		T *o = name##_try_from(b);                                                  \
 		FW_CHECK(o, "checked downcast to " #name " failed: wrong concrete type");   \

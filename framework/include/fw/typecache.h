@@ -21,6 +21,7 @@ struct type_info {
 	struct str name;
 	size_t size;
 	size_t align;
+	const struct type_info *parent; /* the subtype this one derives from (fw/subtype.h) */
 };
 
 /*
@@ -34,9 +35,12 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count);
 void __fw_lib_free(const struct type_info *t, void *p);
 
 /* The identity of type T under `name` (a weak definition: one per program). */
-#define DEFINE_TYPE_INFO(tname, T)                                                          \
+#define DEFINE_TYPE_INFO(tname, T) DEFINE_TYPE_INFO_CHILD(tname, T, NULL)
+/* The same, for a subtype of the subtype whose type_info is `*parent_info`. */
+#define DEFINE_TYPE_INFO_CHILD(tname, T, parent_info)                                       \
 	__attribute__((weak)) const struct type_info tname##__type = {                      \
-		.name = STR(#tname), .size = sizeof(T), .align = _Alignof(T)                \
+		.name = STR(#tname), .size = sizeof(T), .align = _Alignof(T),               \
+		.parent = (parent_info)                                                     \
 	}
 
 #define DEFINE_TYPE_CACHE(name, T)                                                          \

@@ -2,7 +2,8 @@
  *
  * fd_table.c — service example: a per-process file table. Shows, together:
  *   - checked embedding instead of `void *private`: `struct ex_pipe` embeds the generic
- *     `struct ex_file` and is reached by a checked downcast (ex_pipe_file_from);
+ *     `struct ex_file` and is reached by a checked downcast (ex_pipe_file_from); a named
+ *     FIFO is a subtype of the pipe (DEFINE_SUBTYPE_OF), so pipe code accepts it too;
  *   - reference counts that cannot overflow (fw/refcount.h);
  *   - a typed growable array (fw/array.h) and an id allocator (fw/idalloc.h) for the
  *     descriptors, both guarded by the table's lock (GUARDED_BY, checked by clang);
@@ -39,6 +40,11 @@ struct ex_regular {
 };
 DEFINE_SUBTYPE(ex_pipe_file, struct ex_pipe, file, struct ex_file, tag);
 DEFINE_SUBTYPE(ex_regular_file, struct ex_regular, file, struct ex_file, tag);
+struct ex_fifo {
+	struct ex_pipe pipe;
+	uint64_t name_ino;
+};
+DEFINE_SUBTYPE_OF(ex_fifo_file, struct ex_fifo, pipe, struct ex_pipe, ex_pipe_file);
 DEFINE_RESULT(ex_file_result, struct ex_file *);
 DEFINE_ARRAY(ex_fd_array, struct ex_file *);
 DEFINE_LIST(ex_open_list, struct ex_file, open_link, litelock);
@@ -54,7 +60,9 @@ static void ex_file_put(struct ex_file *f)
 {
 	if (!refcount_put(&f->ref))
 		return;
-	if (ex_pipe_file_is(f))
+	if (ex_fifo_file_is(f))
+		ex_fifo_file_delete(ex_fifo_file_from(f));
+	else if (ex_pipe_file_is(f))
 		ex_pipe_file_delete(ex_pipe_file_from(f));
 	else
 		ex_regular_file_delete(ex_regular_file_from(f));
@@ -140,6 +148,16 @@ int fd_table_demo(void)
 	if (!f.err)
 		ex_file_put(f.value);
 	bad += ex_fd_get(&t, 7).err != -EBADF;
+
+	/* A FIFO is a pipe: pipe code takes it through the same checked downcast. */
+	struct ex_fifo *fifo = ex_fifo_file_new();
+	if (fifo) {
+		refcount_init(&fifo->pipe.file.ref, 1);
+		struct ex_file *ff = ex_fifo_file_base(fifo);
+		bad += ex_pipe_write(ff, 'y') != 0 || fifo->pipe.writers != 1;
+		bad += ex_fifo_file_from(ff) != fifo || ex_regular_file_is(ff);
+		ex_file_put(ff);
+	}
 
 	bad += ex_fd_close(&t, 0) != 0 || ex_fd_close(&t, 0) != -EBADF;
 	struct result_u32 d = ex_fd_install(&t, &r->file);      /* reuses the lowest: 0 */
