@@ -1,8 +1,12 @@
 # The memory manager (framework/mm/, framework/arch/x86_64/mm/): host tests of the allocator
-# logic and the page-table format under ASan + UBSan. (Its in-kernel tests are ktests, run by
-# the kernel's ktest boots in mk/kernel.mk.)
+# logic and the page-table format under ASan + UBSan, and the `mm` ktest suite booted with
+# memory sizes other than the runner's default 256 MiB. (All ktests, mm included, also run in
+# the kernel's ktest boots of mk/kernel.mk.)
 #
 #   make test-mmhost    build and run tests/mm/ on the host; writes $(RESULTS)/mmhost.txt
+#   make test-mmsizes   `ktest=mm` with -m 48M (little RAM) and -m 5G (RAM above 4 GiB: the
+#                       frame allocator's high ranges and a direct map past 4 GiB), 60 s each;
+#                       writes $(RESULTS)/mmsizes.txt
 
 MM_HOST_SRCS := framework/mm/buddy.c framework/mm/memmap.c framework/mm/slab.c \
 	framework/arch/x86_64/mm/pt.c
@@ -23,4 +27,15 @@ test-mmhost: $(BUILD)/host/mm-tests
 	@$(BUILD)/host/mm-tests > $(LOGS)/mmhost.log 2>&1; cat $(LOGS)/mmhost.log; \
 	 $(KTAP) --part mmhost --out $(RESULTS)/mmhost.txt $(LOGS)/mmhost.log
 
-.PHONY: test-mmhost
+TEST_PARTS += test-mmsizes
+test-mmsizes: $(KERNEL_IMAGE)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@rc=0; for mem in 48M 5G; do \
+		$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --mem $$mem --timeout 60 --quiet \
+			--append "console=ttyS0 ktest=mm" --log $(LOGS)/mmsizes-$$mem.log; \
+		r=$$?; [ $$r -eq 0 ] || rc=$$r; \
+	 done; \
+	 $(KTAP) --part mmsizes --out $(RESULTS)/mmsizes.txt --runner-rc $$rc \
+		$(LOGS)/mmsizes-48M.log $(LOGS)/mmsizes-5G.log
+
+.PHONY: test-mmhost test-mmsizes

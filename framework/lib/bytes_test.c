@@ -155,3 +155,23 @@ KTEST(result, convention)
 	KT_EXPECT(kt, u.value == 7 && u.err == 0);
 	KT_EXPECT_FAILS(kt, t_bad_result_err);              /* errors must be negative */
 }
+
+#ifndef KT_HOST
+/* Plain-data copies to and from an untyped frame (kernel only: frames are the mm's). */
+KTEST(plain, frame_copies)
+{
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT(kt, frame_alloc(&f) == 0);
+	struct t_hdr h = { .magic = 0xc0ffee, .version = 2, .count = 5, .name = { 'p', 'g' } };
+	struct t_hdr g = { 0 };
+	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, 100) == 0);
+	KT_EXPECT(kt, t_hdr_from_frame(&g, &f, 100) == 0);
+	KT_EXPECT(kt, g.magic == 0xc0ffee && g.count == 5 && g.name[1] == 'g');
+	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, FRAME_SIZE - sizeof h) == 0);   /* the last bytes */
+	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, FRAME_SIZE - sizeof h + 1) == -ERANGE);
+	g.magic = 7;
+	KT_EXPECT(kt, t_hdr_from_frame(&g, &f, FRAME_SIZE - 1) == -ERANGE && g.magic == 7);
+	frame_release(&f);
+	KT_EXPECT(kt, t_hdr_from_frame(&g, &f, 0) == -EINVAL);               /* empty handle */
+}
+#endif

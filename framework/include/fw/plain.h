@@ -14,15 +14,17 @@
  *     e = cpio_hdr_to_bytes(&h, out, off);             // 0, or -ERANGE (nothing written)
  *     cpio_hdr_read(&cursor, &h);                      // from a bytes_cursor (sticky error)
  *     struct bytes view = cpio_hdr_as_bytes(&h);       // the object's own bytes
+ *     e = cpio_hdr_from_frame(&h, &page, off);         // from an untyped frame (fw/frame.h):
+ *     e = cpio_hdr_to_frame(&h, &page, off);           //   0, -ERANGE, or -EINVAL (empty)
  *
- * Untyped frames (issue #4) and user memory (the user-mode issue) add `_from_frame` /
- * `_from_user` in the same shape, over the same __fw_plain_* core.
+ * User memory (the user-mode issue) adds `_from_user` / `_to_user` in the same shape.
  */
 #ifndef FW_PLAIN_H
 #define FW_PLAIN_H
 
 #include <fw/libbase.h>
 #include <fw/bytes.h>
+#include <fw/frame.h>
 
 /* Framework-internal byte-copy backends: copy `size` bytes between a slice at `off` and an
  * object of exactly `size` bytes. FW_PLAIN_DATA_ARG: the checker verifies, at each call (only
@@ -54,6 +56,26 @@ struct bytes __fw_plain_as_bytes(void *obj, size_t size) FW_PLAIN_DATA_ARG;
 	static inline FW_UNUSED struct bytes name##_as_bytes(T *obj)                        \
 	{                                                                                   \
 		return __fw_plain_as_bytes(obj, sizeof(T));                                 \
+	}                                                                                   \
+	/* name##_from_frame - copy a T out of untyped frame `f` at byte `off`; 0, -ERANGE  \
+	 * (past the frame's end) or -EINVAL (an empty handle); *dst untouched on error. */ \
+	static inline FW_UNUSED FW_MUST_CHECK int name##_from_frame(T *dst,                 \
+								    const struct frame *f,  \
+								    size_t off)             \
+	{                                                                                   \
+		T tmp;                                                                      \
+		int e = frame_read(f, off, __fw_plain_as_bytes(&tmp, sizeof(T)));           \
+		if (!e)                                                                     \
+			*dst = tmp;                                                         \
+		return e;                                                                   \
+	}                                                                                   \
+	/* name##_to_frame - copy *src into untyped frame `f` at byte `off`; as above. */   \
+	static inline FW_UNUSED FW_MUST_CHECK int name##_to_frame(const T *src,             \
+								  const struct frame *f,    \
+								  size_t off)               \
+	{                                                                                   \
+		T tmp = *src;                                                               \
+		return frame_write(f, off, __fw_plain_as_bytes(&tmp, sizeof(T)));           \
 	}                                                                                   \
 	_Static_assert(1, #name)
 
