@@ -4,8 +4,9 @@
 # the kernel's ktest boots of mk/kernel.mk.)
 #
 #   make test-mmhost    build and run tests/mm/ on the host; writes $(RESULTS)/mmhost.txt
-#   make test-mmsizes   `ktest=mm` with -m 48M (little RAM) and -m 5G (RAM above 4 GiB: the
-#                       frame allocator's high ranges and a direct map past 4 GiB), 60 s each;
+#   make test-mmsizes   `ktest=mm` with -m 48M (little RAM), -m 5G (RAM above 4 GiB: the
+#                       frame allocator's high ranges, a direct map past 4 GiB) and q35 with
+#                       -m 3G (another memory map: 2 GiB low, PCIe window reserved), 60 s each;
 #                       writes $(RESULTS)/mmsizes.txt
 
 MM_HOST_SRCS := framework/mm/buddy.c framework/mm/memmap.c framework/mm/slab.c \
@@ -28,14 +29,15 @@ test-mmhost: $(BUILD)/host/mm-tests
 	 $(KTAP) --part mmhost --out $(RESULTS)/mmhost.txt $(LOGS)/mmhost.log
 
 TEST_PARTS += test-mmsizes
+MM_SIZES := 48M:pc 5G:pc 3G:q35
 test-mmsizes: $(KERNEL_IMAGE)
 	@mkdir -p $(RESULTS) $(LOGS)
-	@rc=0; for mem in 48M 5G; do \
-		$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --mem $$mem --timeout 60 --quiet \
-			--append "console=ttyS0 ktest=mm" --log $(LOGS)/mmsizes-$$mem.log; \
-		r=$$?; [ $$r -eq 0 ] || rc=$$r; \
+	@rc=0; logs=; for spec in $(MM_SIZES); do \
+		mem=$${spec%%:*}; machine=$${spec##*:}; log=$(LOGS)/mmsizes-$$mem-$$machine.log; \
+		$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --mem $$mem --machine $$machine --timeout 60 \
+			--quiet --append "console=ttyS0 ktest=mm" --log $$log; \
+		r=$$?; [ $$r -eq 0 ] || rc=$$r; logs="$$logs $$log"; \
 	 done; \
-	 $(KTAP) --part mmsizes --out $(RESULTS)/mmsizes.txt --runner-rc $$rc \
-		$(LOGS)/mmsizes-48M.log $(LOGS)/mmsizes-5G.log
+	 $(KTAP) --part mmsizes --out $(RESULTS)/mmsizes.txt --runner-rc $$rc $$logs
 
 .PHONY: test-mmhost test-mmsizes

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads KTAP (and TAP 14) from serial logs and records the counts as one part's result.
 
-  ktap.py --part NAME --out FILE [--runner-rc RC] [--expect FILE] LOG...
+  ktap.py --part NAME --out FILE [--runner-rc RC] [--expect FILE] [--by-group] LOG...
 
 What counts: every leaf result (`ok N name`, `not ok N name`; subtests are indented, a line
 that closes a group of indented results is a summary, not a test). `# SKIP` counts as skipped.
@@ -13,6 +13,8 @@ timestamps (`[    1.234567] `) are stripped so Linux and Trellis consoles read t
 failing is an expected failure (xfail, listed by name, never counted as passed); such a case
 passing is an error (the list must be shrunk on purpose). A name is the case's description or
 `group.case` where the group is the enclosing `# Subtest:`/`# name:` header.
+
+--by-group prints each group's counts too (a group is a leaf's enclosing header).
 
 --runner-rc: the QEMU runner's exit status; 124 (timeout) and 125 (QEMU broke) add a failure.
 """
@@ -49,7 +51,9 @@ def parse(path):
             yield "header", len(m.group(1)), m.group(2)
 
 
-def count(paths, expect):
+def count(paths, expect, by_group=None):
+    """Count the leaves of every log; when by_group is a dict, also fill it with
+    group name -> counts (the group is a leaf's enclosing header, "" when it has none)."""
     c = {k: 0 for k in results.KEYS}
     notes = []
     seen_expect = set()
@@ -67,6 +71,8 @@ def count(paths, expect):
         for kind, ind, payload in events:
             if kind == "header":
                 headers[ind] = payload
+                for k in [k for k in headers if k > ind]:
+                    del headers[k]
                 continue
             if kind == "plan":
                 plans.append([ind, payload, 0])
@@ -83,9 +89,12 @@ def count(paths, expect):
                 del deeper_since[k]
                 deeper_failed.pop(k, None)
             # a result at this indent closes every deeper group, and with it that group's plan
+            # and header
             for p in [p for p in plans if p[0] > ind]:
                 _report_plan(p, c, notes, path)
             plans = [p for p in plans if p[0] <= ind]
+            for k in [k for k in headers if k > ind]:
+                del headers[k]
             deeper_since[ind] = True
             if not ok:
                 deeper_failed[ind] = True
@@ -94,24 +103,28 @@ def count(paths, expect):
                     c["failed"] += 1
                     notes.append("not ok %s (group failed)" % desc)
                 continue
-            group = next((headers[k] for k in sorted(headers, reverse=True) if k < ind), None)
+            # KUnit and kselftest print `# Subtest:` at the indent of the subtest's own results
+            group = next((headers[k] for k in sorted(headers, reverse=True) if k <= ind), None)
             names = {desc} | ({"%s.%s" % (group, desc)} if group else set())
             expected_fail = names & expect
             seen_expect |= expected_fail
             if directive.upper().startswith("SKIP"):
-                c["skipped"] += 1
+                key = "skipped"
             elif expected_fail:
                 if ok:
-                    c["failed"] += 1
+                    key = "failed"
                     notes.append("unexpected pass: %s (remove it from the expectations file)" % sorted(expected_fail)[0])
                 else:
-                    c["xfail"] += 1
+                    key = "xfail"
                     notes.append("xfail %s" % sorted(expected_fail)[0])
             elif ok:
-                c["passed"] += 1
+                key = "passed"
             else:
-                c["failed"] += 1
+                key = "failed"
                 notes.append("not ok %s%s" % (("%s." % group) if group else "", desc))
+            c[key] += 1
+            if by_group is not None:
+                by_group.setdefault(group or "", {k: 0 for k in results.KEYS})[key] += 1
         for p in plans:
             _report_plan(p, c, notes, path)
         if nres == 0:
@@ -133,13 +146,15 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--runner-rc", type=int, default=0)
     ap.add_argument("--expect")
+    ap.add_argument("--by-group", action="store_true", help="also print each group's counts")
     ap.add_argument("logs", nargs="+")
     a = ap.parse_args()
     expect = set()
     if a.expect:
         with open(a.expect) as f:
             expect = {l.split("#")[0].strip() for l in f} - {""}
-    c, notes = count(a.logs, expect)
+    groups = {}
+    c, notes = count(a.logs, expect, groups)
     if a.runner_rc == 124:
         c["failed"] += 1
         notes.append("guest TIMEOUT (runner killed it); log: %s" % a.logs[-1])
@@ -149,6 +164,11 @@ def main():
     results.write(a.out, c, notes)
     extra = "".join(", %d %s" % (c[k], k) for k in ("skipped", "xfail") if c[k])
     print("%s: %d passed, %d failed%s" % (a.part, c["passed"], c["failed"], extra))
+    if a.by_group:
+        for g in sorted(groups):
+            gc = groups[g]
+            gx = "".join(", %d %s" % (gc[k], k) for k in ("skipped", "xfail") if gc[k])
+            print("    %-28s %d passed, %d failed%s" % ((g or "(no group)") + ":", gc["passed"], gc["failed"], gx))
     for n in notes:
         if not n.startswith("xfail"):
             print("    " + n)

@@ -3,8 +3,8 @@
  *
  * Kernel virtual layout (48-bit, upper half; one PML4 slot = 512 GiB):
  *   0xffff800000000000  direct map: physical 0.. at DIRECT_MAP_BASE + phys (slots 256-257),
- *                       RAM write-back, the 3-4 GiB hole (APIC, HPET, PCI) uncached; never
- *                       executable
+ *                       2 MiB chunks holding RAM write-back, all others (the MMIO holes:
+ *                       APIC, HPET, PCI) uncached; never executable
  *   0xffffa00000000000  typed heap: one HEAP_CACHE_WINDOW per cache, for ever (slots 320-)
  *   0xffffb00000000000  kernel stacks: KSTACK_SLOT per stack, an unmapped guard page below
  *   0xffffc00000000000  scratch region for the memory manager's ktests

@@ -198,8 +198,10 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count)
 	size_t bytes;
 	if (count == 0)
 		count = 1;
-	if (fw_mul_overflow(t->size, count, &bytes) || bytes > SLAB_MAX_OBJ_SIZE || bytes == 0)
+	if (fw_mul_overflow(t->size, count, &bytes) || bytes > SLAB_MAX_OBJ_SIZE)
 		return NULL;
+	if (bytes == 0)
+		bytes = 1; /* an empty struct still gets a distinct address */
 	u64 va = alloc_in(t, count == 1 ? 0 : size_class(bytes));
 	/* SAFETY: va is 0 or a zeroed, exclusively owned object of at least `bytes` bytes,
 	 * aligned for t, in t's own cache window (slab_alloc's contract). */

@@ -3,8 +3,8 @@
  * replace the boot tables, and the locked map/unmap/protect operations on them.
  *
  * Built once by kspace_init() (see internal/mm.h for the layout):
- *   - the direct map of physical [0, max(4 GiB, top of the memory map)) in 2 MiB pages,
- *     read/write, never executable; the 3-4 GiB hole (APIC, HPET, PCI windows) uncached;
+ *   - the direct map of physical [0, max(4 GiB, top of RAM)) in 2 MiB pages, read/write,
+ *     never executable; chunks that hold RAM write-back, the others (MMIO holes) uncached;
  *   - the kernel image at KERNEL_VIRT_BASE + physical in 4 KiB pages with W^X: text read and
  *     execute, rodata and the symbol table read-only, data and bss read/write, no page both
  *     writable and executable; the guard page of every registered boot stack left unmapped;
@@ -87,6 +87,29 @@ static void must(int err, const char *what)
 	}
 }
 
+static bool is_ram(const struct fw_mem_region *r)
+{
+	return r->type == FW_MEM_USABLE || r->type == FW_MEM_ACPI_RECLAIMABLE ||
+	       r->type == FW_MEM_ACPI_NVS;
+}
+
+/*
+ * Whether the 2 MiB chunk at physical c is mapped write-back: when it overlaps RAM (usable or
+ * ACPI ranges of the memory map). Everything else — the PCI/MMIO holes wherever the machine
+ * puts them (3-4 GiB on pc, from 2.75 GiB on q35 with more RAM), the APIC, the HPET, ROMs
+ * past the last RAM chunk — is uncached, so a device window is never cached by accident.
+ */
+static bool chunk_is_ram(u64 c)
+{
+	for (size_t i = 0; i < boot_info.mem_count; i++) {
+		/* SAFETY: i < mem_count <= BOOTINFO_MEM_MAX (the parser bounds it). */
+		const struct fw_mem_region *r = &boot_info.mem[i];
+		if (is_ram(r) && r->base < c + MM_HUGE_SIZE && r->base + r->len_bytes > c)
+			return true;
+	}
+	return false;
+}
+
 /* Give PML4 slot `slot` an empty PDPT now, so the entry never changes later. */
 static void premake_slot(u64 va)
 {
@@ -105,26 +128,28 @@ void kspace_init(void)
 	pt_nx_bit = paging_nx ? PTE_NX : 0;
 	must(pt_table_alloc(&kroot), "the PML4");
 
-	/* Direct map: the low 4 GiB (RAM and the MMIO hole) and all RAM above (usable and ACPI
-	 * ranges; reserved ranges up high, such as QEMU's HyperTransport hole, are left out). */
+	/* Direct map: the low 4 GiB and all RAM above. */
 	u64 top = 4ull << 30;
-	/* SAFETY: slot = pte_index() < PT_ENTRIES, an index into the PML4 page. */
 	for (size_t i = 0; i < boot_info.mem_count; i++) {
+		/* SAFETY: i < mem_count <= BOOTINFO_MEM_MAX (the parser bounds it). */
 		const struct fw_mem_region *r = &boot_info.mem[i];
 		u64 end = r->base + r->len_bytes;
-		bool ram = r->type == FW_MEM_USABLE || r->type == FW_MEM_ACPI_RECLAIMABLE ||
-			   r->type == FW_MEM_ACPI_NVS;
-		if (ram && end > top && end <= DIRECT_MAP_MAX)
+		if (is_ram(r) && end > top && end <= DIRECT_MAP_MAX)
 			top = end;
 	}
 	top = mm_align_up(top, MM_HUGE_SIZE);
-	u64 hole = 3ull << 30;
-	must(pt_map(kroot, DIRECT_MAP_BASE, 0, hole, MM_PROT_WRITE, PT_MAP_HUGE), "direct map");
-	must(pt_map(kroot, DIRECT_MAP_BASE + hole, hole, (4ull << 30) - hole,
-		    MM_PROT_WRITE | MM_PROT_UNCACHED, PT_MAP_HUGE), "direct map (MMIO hole)");
-	if (top > (4ull << 30))
-		must(pt_map(kroot, DIRECT_MAP_BASE + (4ull << 30), 4ull << 30, top - (4ull << 30),
-			    MM_PROT_WRITE, PT_MAP_HUGE), "direct map (high)");
+	/* Runs of 2 MiB chunks with the same cacheability, each mapped with one call. */
+	u64 run = 0;
+	bool run_wb = chunk_is_ram(0);
+	for (u64 c = MM_HUGE_SIZE; c <= top; c += MM_HUGE_SIZE) {
+		bool wb = c < top && chunk_is_ram(c);
+		if (c < top && wb == run_wb)
+			continue;
+		must(pt_map(kroot, DIRECT_MAP_BASE + run, run, c - run,
+			    MM_PROT_WRITE | (run_wb ? 0 : MM_PROT_UNCACHED), PT_MAP_HUGE), "direct map");
+		run = c;
+		run_wb = wb;
+	}
 
 	/* The image, page by page with its section's rights; boot stack guards stay unmapped. */
 	u64 text = 0, ro = 0, rw = 0;

@@ -350,6 +350,7 @@ KTEST(mm, kspace_direct_map_without_identity_map)
 		MMT_EXPECT_EQ(kt, kspace_query(DIRECT_MAP_BASE + r[i].end - 8, &pa, NULL), 0);
 		KT_EXPECT_EQ(kt, pa, r[i].end - 8);
 		KT_EXPECT(kt, !paging_nx || !(prot & MM_PROT_EXEC));
+		KT_EXPECT(kt, !(prot & MM_PROT_UNCACHED)); /* RAM is write-back */
 	}
 	/* The APIC page is mapped uncached. */
 	unsigned prot = 0;

@@ -87,6 +87,21 @@ def ktap_expectations_xfail_and_unexpected_pass():
 
 
 @case
+def ktap_group_names_nested_cases_by_their_subtest_header():
+    # KUnit style: `# Subtest:` at the indent of the subtest's own results
+    log = tmpfile("KTAP version 1\n1..2\n    KTAP version 1\n    # Subtest: musl.files\n    1..2\n"
+                  "    not ok 1 open\n    ok 2 stat\nnot ok 1 musl.files\n"
+                  "    KTAP version 1\n    # Subtest: glibc.files\n    1..1\n    not ok 1 open\n"
+                  "not ok 2 glibc.files\n")
+    groups = {}
+    c, notes = ktap.count([log], {"musl.files.open"}, groups)
+    assert (c["passed"], c["failed"], c["xfail"]) == (1, 1, 1), c
+    assert any("not ok glibc.files.open" in n for n in notes), notes
+    assert groups["musl.files"]["xfail"] == 1 and groups["musl.files"]["passed"] == 1, groups
+    assert groups["glibc.files"]["failed"] == 1, groups
+
+
+@case
 def results_summary_missing_part_fails():
     d = tempfile.mkdtemp()
     results.write(os.path.join(d, "a.txt"), {"passed": 3})

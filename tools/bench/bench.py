@@ -184,7 +184,7 @@ class Driver:
         con = run["console"]
         if not con["boot"]:
             self.trellis_status = "cannot run the benchmark init yet: %s; see %s" % (
-                run["reason"] or "no BENCH-BOOT line", run["log"])
+                run["reason"] or "no BENCH-BOOT line", os.path.join(self.a.out, run["log"]))
             return
         if con["done"]:
             return
@@ -194,7 +194,7 @@ class Driver:
             log("Trellis stopped inside %s; later Trellis boots leave it out" % last)
         else:
             self.trellis_status = "its boots end before the benchmark finishes (%s; see %s)" % (
-                run["reason"] or "guest stopped", run["log"])
+                run["reason"] or "guest stopped", os.path.join(self.a.out, run["log"]))
 
     def items_for(self, cfg):
         """The bench_items= value for a boot of `cfg` (None: all items, the guest's default)."""

@@ -289,6 +289,7 @@ def bench_program_lists_its_items():
 def trellis_stopping_inside_an_item_leaves_it_out_then_gives_up():
     class Args:
         trellis = sys.executable  # any existing file: the image is "there"
+        out = "build/bench"
         items = None
     d = bench.Driver.__new__(bench.Driver)
     d.a, d.items, d.trellis_skip, d.trellis_status = Args(), ITEMS, [], None

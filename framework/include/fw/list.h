@@ -169,10 +169,12 @@ static inline bool list_link_is_linked(const struct list_link *n)
 	}                                                                                   \
 	static inline FW_UNUSED T *name##_pop_front(struct name *h)                         \
 	{                                                                                   \
-		T *e = name##_first(h);                                                     \
-		if (e)                                                                      \
-			name##_remove(h, e);                                                \
-		return e;                                                                   \
+		name##__held(h);                                                            \
+		struct list_link *n = __fw_list_step(&h->core, &h->core.head, true);        \
+		if (!n)                                                                     \
+			return NULL;                                                        \
+		__fw_list_remove(&h->core, n);                                              \
+		return name##__elem(n);                                                     \
 	}                                                                                   \
 	static inline FW_UNUSED bool name##_is_empty(struct name *h)                        \
 	{                                                                                   \

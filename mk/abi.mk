@@ -1,0 +1,107 @@
+# The Linux-ABI test suites (issue #8): C regression programs built with musl and glibc, and
+# busybox shell scripts, packed into one initramfs that boots on Debian's Linux and, once it can,
+# on Trellis. See docs/testing-abi.md.
+#
+#   make test-linux        the whole image on Debian's Linux; must pass (all green)
+#   make test              part `abi-linux`: the same image on Linux (a proof the suites stay
+#                          correct); part `abi`: the image on Trellis when ABI_ON_TRELLIS=1, else
+#                          recorded as "not yet runnable on Trellis" (0 passed, 0 failed)
+#   make abi-expect-all    rewrite the Trellis expectations file to list every case (from a
+#                          Linux run): the starting point the feature issues shrink
+
+.PHONY: abi test-linux test-abi test-abi-linux abi-expect-all
+
+ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs
+ABI_LIBCS   := glibc musl
+ABI_BB      := ash text files archive proc
+ABI_DIR     := $(BUILD)/abi
+ABI_CPIO    := $(BUILD)/initramfs/abi.cpio
+ABI_EXPECT  := user/tests/trellis-expect.txt
+ABI_APPEND  := console=ttyS0 quiet panic=-1
+ABI_TIMEOUT ?= 540
+# 1: `make test` boots Trellis with the suites and checks them against $(ABI_EXPECT).
+ABI_ON_TRELLIS ?= 0
+
+# Deliberately bad arguments (NULL, 0x10, negative counts) are the point of many cases.
+ABI_CFLAGS := -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -Wno-stringop-overflow \
+	-Wno-stringop-overread -Wno-nonnull -Wno-unused-result -Wno-array-bounds
+ABI_SRC_DEPS := user/tests/c/kt.c user/tests/c/kt.h mk/abi.mk
+
+ABI_SUITES := $(foreach l,$(ABI_LIBCS),$(addprefix $(l).,$(ABI_PROGS))) $(addprefix busybox.,$(ABI_BB))
+ABI_BINS   := $(foreach l,$(ABI_LIBCS),$(addprefix $(ABI_DIR)/$(l)/,$(ABI_PROGS)))
+ABI_BB_SRC := $(shell find user/tests/busybox -type f 2>/dev/null)
+
+ALL_TARGETS += $(ABI_CPIO)
+TEST_PARTS  += test-abi test-abi-linux
+
+abi: $(ABI_CPIO)
+
+$(ABI_DIR)/glibc/%: user/tests/c/%.c $(ABI_SRC_DEPS)
+	@mkdir -p $(dir $@)
+	$(GLIBCC) $(ABI_CFLAGS) -DKT_LIBC='"glibc"' -o $@ $< user/tests/c/kt.c -lpthread
+
+$(ABI_DIR)/musl/%: user/tests/c/%.c $(ABI_SRC_DEPS)
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(ABI_CFLAGS) -DKT_LIBC='"musl"' -o $@ $< user/tests/c/kt.c -lpthread
+
+# The suite list is rewritten only when it changes (e.g. `make ABI_BB= ...`), so the image is
+# rebuilt exactly then.
+$(ABI_DIR)/suites: abi-suites-check
+	@true
+.PHONY: abi-suites-check
+abi-suites-check:
+	@mkdir -p $(ABI_DIR)
+	@printf '%s\n' $(ABI_SUITES) > $(ABI_DIR)/suites.tmp
+	@cmp -s $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites || mv $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites
+
+$(ABI_CPIO): $(ABI_BINS) $(ABI_DIR)/suites $(ABI_BB_SRC) user/tests/init user/tests/etc/passwd \
+		user/tests/etc/group tools/mkinitramfs.py | deps
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=user/tests/init:0755 \
+		dir:/proc dir:/sys dir:/dev dir:/tmp:1777 dir:/root:0700 dev:/dev/console=c:5:1:0600 \
+		file:/etc/passwd=user/tests/etc/passwd:0644 file:/etc/group=user/tests/etc/group:0644 \
+		file:/abi/suites=$(ABI_DIR)/suites tree:/abi/glibc=$(ABI_DIR)/glibc \
+		tree:/abi/musl=$(ABI_DIR)/musl tree:/abi/busybox=user/tests/busybox
+
+# One boot of Debian's Linux with the whole image. $(1): part name, $(2): log.
+define abi_boot_linux
+	$(QEMU_RUN) --kernel $(LINUX_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TIMEOUT) \
+		--append '$(ABI_APPEND)' --log $(2) --quiet; \
+	 qrc=$$?; \
+	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$qrc --by-group $(2)
+endef
+
+# The full run on Linux, on its own: fails (exit 1) unless every case passed.
+test-linux: deps $(ABI_CPIO) $(LINUX_IMAGE)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@start=$$(date +%s); $(call abi_boot_linux,abi-linux,$(LOGS)/abi-linux.log); \
+	 echo "test-linux: $$(( $$(date +%s) - start )) s; log: $(LOGS)/abi-linux.log"
+	@$(PYTHON) tools/results.py summary $(RESULTS) abi-linux
+
+# Part of `make test`: the same image on Linux proves the suites stay correct.
+test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(call abi_boot_linux,abi-linux,$(LOGS)/abi-linux.log)
+
+# Part of `make test`: the image on Trellis, against the expectations file.
+ifeq ($(ABI_ON_TRELLIS),1)
+test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TIMEOUT) \
+		--append '$(ABI_APPEND)' --log $(LOGS)/abi-trellis.log --quiet; \
+	 qrc=$$?; \
+	 $(KTAP) --part abi --out $(RESULTS)/abi.txt --runner-rc $$qrc --expect $(ABI_EXPECT) \
+		--by-group $(LOGS)/abi-trellis.log
+else
+test-abi: $(ABI_CPIO)
+	@mkdir -p $(RESULTS)
+	@$(RECORD) --part abi --out $(RESULTS)/abi.txt \
+		--note "not yet runnable on Trellis: suites built ($(words $(ABI_SUITES)) suites), not run; make ABI_ON_TRELLIS=1 test runs them" \
+		>/dev/null
+	@echo "abi: not yet runnable on Trellis ($(words $(ABI_SUITES)) suites built, nothing counted; ABI_ON_TRELLIS=1 runs them)"
+endif
+
+# Rewrites the expectations file from a Linux run's log: every case, by name.
+abi-expect-all: $(LOGS)/abi-linux.log
+	$(PYTHON) user/tests/list-cases.py $(LOGS)/abi-linux.log > $(ABI_EXPECT).tmp
+	mv $(ABI_EXPECT).tmp $(ABI_EXPECT)

@@ -1,0 +1,22 @@
+# busybox.proc — processes and system: ps kill sleep date env id uname timeout nice. Sourced
+# by run.sh.
+CASES="ps_lists_process kill_signals sleep_duration date_formats env_manipulation
+shell_pid_is_proc_self id_and_uname timeout_kills"
+
+t_ps_lists_process() {
+	sleep 5 & p=$!
+	# until the forked shell has exec'd sleep
+	for i in $(seq 50); do ps -o pid,comm | grep -q "^ *$p sleep" && break; sleep 0.1; done
+	ps -o pid,comm | awk -v p=$p '$1 == p { print $2 }'; ps | grep -c '[s]leep 5'; kill $p
+}
+t_kill_signals() {
+	sleep 10 & p=$!; kill -USR1 $p; wait $p; echo "usr1 $?"
+	sleep 10 & p=$!; kill -9 $p; wait $p; echo "kill $?"
+	kill -l 9; kill -l 15; kill -0 $$ && echo alive; kill -0 999999 2> /dev/null; echo "gone $?"
+}
+t_sleep_duration() { s=$(date +%s); sleep 1; e=$(date +%s); [ $((e - s)) -ge 1 ] && [ $((e - s)) -le 30 ] && echo slept; sleep 0.1 && echo fraction; }
+t_date_formats() { date -u -d @86400 '+%Y-%m-%d %H:%M:%S %a'; date -u -d '2020-02-29 12:00' '+%j %A'; date -u -d @0 +%s; [ "$(date +%Y)" -ge 2020 ] && echo recent; }
+t_env_manipulation() { env -i A=1 B=2 env | sort; FOO=bar sh -c 'echo $FOO'; export X=1; env -u X sh -c 'echo "[$X]"'; env -i sh -c 'echo "[$HOME]"'; }
+t_shell_pid_is_proc_self() { sh -c 'echo $$ > p; exec cat /proc/self/stat' | awk '{ print $1 }' > q; cmp -s p q && echo same; echo $$ > me; [ "$(cat me)" = "$$" ] && echo stable; }
+t_id_and_uname() { id -u; id -un; id -g; uname -s; [ -n "$(uname -r)" ] && echo release; uname -m; }
+t_timeout_kills() { timeout 1 sleep 5; echo "timed out $?"; timeout 5 true; echo "fine $?"; }

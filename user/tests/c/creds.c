@@ -1,0 +1,247 @@
+/*
+ * creds.c — group `creds`: user and group ids (setuid/seteuid/setresuid, setgid, setgroups),
+ * file permissions as an unprivileged user (EACCES on read, search, write, exec; EPERM on
+ * chmod/chown/kill of others and the sticky bit), root's overrides, umask, access() with the
+ * real uid, new-file ownership, setgid directories and setuid-bit clearing.
+ * The init runs as root; every unprivileged check runs in a forked child that drops to nobody.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+/* Runs fn in a child that dropped to nobody:nogroup; fails the case if fn failed. */
+static void as_nobody(void (*fn)(void))
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		fn();
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void make_file(const char *path, int mode)
+{
+	int fd = CHECK_OK(open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600));
+	CHECK_EQ(write(fd, "data", 4), 4);
+	close(fd);
+	CHECK_OK(chmod(path, mode));
+}
+
+static void starts_as_root(void)
+{
+	uid_t r, e, s;
+	CHECK_OK(getresuid(&r, &e, &s));
+	CHECK(r == 0 && e == 0 && s == 0);
+	CHECK_EQ(getgid(), 0);
+}
+
+static void nobody_setuid_root_eperm(void)
+{
+	uid_t r, e, s;
+	CHECK_OK(getresuid(&r, &e, &s));
+	CHECK(r == KT_NOBODY && e == KT_NOBODY && s == KT_NOBODY);
+	CHECK_ERR(setuid(0), EPERM);
+	CHECK_ERR(setresuid(0, 0, 0), EPERM);
+	CHECK_ERR(setgid(0), EPERM);
+	gid_t g = 0;
+	CHECK_ERR(setgroups(1, &g), EPERM);
+	CHECK_OK(setuid(KT_NOBODY)); /* to its own id is fine */
+}
+
+static void setuid_as_root_drops_all_ids(void)
+{
+	as_nobody(nobody_setuid_root_eperm);
+}
+
+static void seteuid_is_reversible(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_OK(seteuid(KT_NOBODY));
+		CHECK_EQ(geteuid(), KT_NOBODY);
+		CHECK_EQ(getuid(), 0);
+		CHECK_OK(seteuid(0)); /* the saved uid is still root */
+		CHECK_EQ(geteuid(), 0);
+		CHECK_OK(setresuid(-1, KT_NOBODY, -1));
+		uid_t r, e, s;
+		CHECK_OK(getresuid(&r, &e, &s));
+		CHECK(r == 0 && e == KT_NOBODY && s == 0);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static void groups_set_and_get(void)
+{
+	gid_t set[3] = { 10, 20, 30 }, got[8];
+	CHECK_OK(setgroups(3, set));
+	CHECK_EQ(getgroups(0, NULL), 3);
+	CHECK_EQ(getgroups(8, got), 3);
+	CHECK(got[0] == 10 && got[1] == 20 && got[2] == 30);
+	CHECK_ERR(getgroups(1, got), EINVAL);
+}
+
+static void nobody_file_access(void)
+{
+	CHECK_ERR(open("secret", O_RDONLY), EACCES);
+	CHECK_ERR(open("readonly", O_WRONLY), EACCES);
+	int fd = CHECK_OK(open("readonly", O_RDONLY));
+	close(fd);
+	CHECK_ERR(open("closed/f", O_RDONLY), EACCES);   /* no search permission */
+	CHECK_ERR(mkdir("rootdir/new", 0755), EACCES);   /* no write permission */
+	CHECK_ERR(unlink("rootdir/f"), EACCES);
+	char *argv[] = { "x", NULL };
+	CHECK_ERR(execve("noexec", argv, NULL), EACCES);
+}
+
+static void unprivileged_eacces(void)
+{
+	kt_tmpdir();
+	make_file("secret", 0600);
+	make_file("readonly", 0644);
+	make_file("noexec", 0644);
+	CHECK_OK(mkdir("closed", 0700));
+	make_file("closed/f", 0644);
+	CHECK_OK(mkdir("rootdir", 0755));
+	make_file("rootdir/f", 0644);
+	as_nobody(nobody_file_access);
+}
+
+static void nobody_not_owner(void)
+{
+	CHECK_ERR(chmod("rootfile", 0777), EPERM);
+	CHECK_ERR(chown("rootfile", KT_NOBODY, KT_NOBODY), EPERM);
+	CHECK_ERR(unlink("rootfile"), EPERM); /* sticky directory, someone else's file */
+	int fd = CHECK_OK(open("mine", O_CREAT | O_WRONLY, 0644));
+	close(fd);
+	CHECK_ERR(chown("mine", 0, 0), EPERM);
+	CHECK_OK(chmod("mine", 0600));
+	CHECK_ERR(kill(1, 0), EPERM);
+	CHECK_ERR(kill(getppid(), 0), EPERM);
+}
+
+static void unprivileged_eperm(void)
+{
+	kt_tmpdir();
+	CHECK_OK(chmod(".", 01777));
+	make_file("rootfile", 0666);
+	as_nobody(nobody_not_owner);
+	CHECK_OK(unlink("rootfile"));
+}
+
+static void root_overrides_permissions(void)
+{
+	kt_tmpdir();
+	make_file("f", 0000);
+	int fd = CHECK_OK(open("f", O_RDWR));
+	close(fd);
+	CHECK_OK(access("f", R_OK | W_OK));
+	CHECK_ERR(access("f", X_OK), EACCES); /* root needs one x bit to execute */
+	CHECK_OK(chmod("f", 0100));
+	CHECK_OK(access("f", X_OK));
+}
+
+static void umask_applies_to_new_files(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	umask(027);
+	CHECK_EQ(umask(077), 027);
+	int fd = CHECK_OK(open("f", O_CREAT | O_WRONLY, 0666));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_mode & 0777, 0600);
+	CHECK_OK(mkdir("d", 0777));
+	CHECK_OK(stat("d", &st));
+	CHECK_EQ(st.st_mode & 0777, 0700);
+}
+
+static void access_uses_real_ids(void)
+{
+	kt_tmpdir();
+	make_file("f", 0600);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_OK(seteuid(KT_NOBODY));
+		CHECK_ERR(open("f", O_RDONLY), EACCES);       /* open uses the effective uid */
+		CHECK_OK(access("f", R_OK));                  /* access the real one (root) */
+		CHECK_ERR(faccessat(AT_FDCWD, "f", R_OK, AT_EACCESS), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static void nobody_creates(void)
+{
+	struct stat st;
+	int fd = CHECK_OK(open("new", O_CREAT | O_WRONLY, 0644));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_uid, KT_NOBODY);
+	CHECK_EQ(st.st_gid, KT_NOBODY);
+	close(fd);
+	fd = CHECK_OK(open("sgid/new", O_CREAT | O_WRONLY, 0644));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_gid, 123); /* inherited from the setgid directory */
+	close(fd);
+}
+
+static void new_file_owner_and_setgid_dir(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("sgid", 0777));
+	CHECK_OK(chown("sgid", 0, 123));
+	CHECK_OK(chmod("sgid", 02777));
+	as_nobody(nobody_creates);
+}
+
+static void nobody_writes_setuid_file(void)
+{
+	int fd = CHECK_OK(open("suid", O_WRONLY));
+	CHECK_EQ(write(fd, "x", 1), 1);
+	close(fd);
+}
+
+static void write_and_chown_clear_setuid(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	make_file("suid", 04777);
+	CHECK_OK(stat("suid", &st));
+	CHECK_EQ(st.st_mode & 07777, 04777);
+	as_nobody(nobody_writes_setuid_file);
+	CHECK_OK(stat("suid", &st));
+	CHECK_EQ(st.st_mode & 07777, 0777);
+	CHECK_OK(chmod("suid", 04755));
+	CHECK_OK(chown("suid", KT_NOBODY, -1));
+	CHECK_OK(stat("suid", &st));
+	CHECK_EQ(st.st_mode & 07777, 0755);
+	CHECK_EQ(st.st_uid, KT_NOBODY);
+}
+
+static const struct kt_case cases[] = {
+	{ "starts_as_root", starts_as_root },
+	{ "setuid_as_root_drops_all_ids", setuid_as_root_drops_all_ids },
+	{ "seteuid_is_reversible", seteuid_is_reversible },
+	{ "groups_set_and_get", groups_set_and_get },
+	{ "unprivileged_eacces", unprivileged_eacces },
+	{ "unprivileged_eperm", unprivileged_eperm },
+	{ "root_overrides_permissions", root_overrides_permissions },
+	{ "umask_applies_to_new_files", umask_applies_to_new_files },
+	{ "access_uses_real_ids", access_uses_real_ids },
+	{ "new_file_owner_and_setgid_dir", new_file_owner_and_setgid_dir },
+	{ "write_and_chown_clear_setuid", write_and_chown_clear_setuid },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("creds", cases);
+}

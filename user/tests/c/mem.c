@@ -1,0 +1,314 @@
+/*
+ * mem.c — group `mem`: the address space (brk, mmap anonymous and file-backed, munmap,
+ * mprotect, mremap, madvise, msync) and the faults Linux delivers: SIGSEGV with the right
+ * si_code and si_addr, SIGBUS past the end of a file.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#define PAGE 4096
+
+static sigjmp_buf fault_jmp;
+static volatile siginfo_t fault_info;
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	fault_info = *si;
+	siglongjmp(fault_jmp, 1);
+}
+
+static void catch_faults(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO;
+	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
+	CHECK_OK(sigaction(SIGBUS, &sa, NULL));
+}
+
+/* Touches p (read, or write when write is set); returns the signal it raised, 0 if none. */
+static int touch(volatile char *p, int write)
+{
+	memset((void *)&fault_info, 0, sizeof(fault_info));
+	if (sigsetjmp(fault_jmp, 1))
+		return fault_info.si_signo;
+	if (write)
+		*p = 1;
+	else
+		(void)*p;
+	return 0;
+}
+
+static void brk_grows_and_shrinks(void)
+{
+	char *cur = (char *)syscall(SYS_brk, 0);
+	CHECK(cur != NULL);
+	char *want = cur + 8 * PAGE;
+	CHECK_EQ(syscall(SYS_brk, want), (long)want);
+	memset(cur, 0x5a, 8 * PAGE);
+	CHECK(cur[8 * PAGE - 1] == 0x5a);
+	CHECK_EQ(syscall(SYS_brk, cur + PAGE), (long)(cur + PAGE));
+	catch_faults();
+	CHECK_EQ(touch(cur + 4 * PAGE, 0), SIGSEGV);
+	/* an impossible request leaves the break where it was */
+	CHECK_EQ(syscall(SYS_brk, (char *)0x10), (long)(cur + PAGE));
+}
+
+static void mmap_anonymous_is_zeroed(void)
+{
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_EQ((uintptr_t)m % PAGE, 0);
+	for (int i = 0; i < 3 * PAGE; i++)
+		CHECK(m[i] == 0);
+	memset(m, 1, 3 * PAGE);
+	CHECK_OK(munmap(m, 3 * PAGE));
+}
+
+static void mmap_argument_errors(void)
+{
+	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EINVAL);
+	CHECK(mmap((void *)0x10001, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EINVAL);
+	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EBADF);
+	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED); /* neither shared nor private */
+	CHECK_EQ(errno, EINVAL);
+	int fd = CHECK_OK(open("/dev/zero", O_RDONLY));
+	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 123) == MAP_FAILED); /* unaligned offset */
+	CHECK_EQ(errno, EINVAL);
+}
+
+static void mmap_shared_write_on_rdonly_fd_eacces(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	close(fd);
+	fd = CHECK_OK(open("f", O_RDONLY));
+	CHECK(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EACCES);
+	/* a private writable mapping of a read-only file is fine */
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 1;
+}
+
+static void mmap_file_private_is_copy_on_write(void)
+{
+	char buf[4];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(write(fd, "orig", 4), 4);
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(memcmp(m, "orig", 4) == 0);
+	memcpy(m, "priv", 4);
+	CHECK_EQ(pread(fd, buf, 4, 0), 4);
+	CHECK(memcmp(buf, "orig", 4) == 0);
+}
+
+static void mmap_file_shared_writes_through(void)
+{
+	char buf[4];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	memcpy(m + 100, "shrd", 4);
+	CHECK_OK(msync(m, PAGE, MS_SYNC));
+	CHECK_EQ(pread(fd, buf, 4, 100), 4);
+	CHECK(memcmp(buf, "shrd", 4) == 0);
+	CHECK_EQ(pwrite(fd, "back", 4, 200), 4);
+	CHECK(memcmp(m + 200, "back", 4) == 0);
+	CHECK_ERR(msync(m + 1, PAGE, MS_SYNC), EINVAL);
+}
+
+static void mmap_shared_anonymous_across_fork(void)
+{
+	volatile int *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		*m = 1234;
+		_exit(0);
+	}
+	kt_wait(pid);
+	CHECK_EQ(*m, 1234);
+}
+
+static void munmap_then_access_segv_maperr(void)
+{
+	catch_faults();
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(munmap(m + PAGE, PAGE));
+	CHECK_EQ(touch(m, 1), 0);
+	CHECK_EQ(touch(m + PAGE + 8, 0), SIGSEGV);
+	CHECK_EQ(fault_info.si_code, SEGV_MAPERR);
+	CHECK(fault_info.si_addr == m + PAGE + 8);
+	CHECK_ERR(munmap(m + 1, PAGE), EINVAL);
+	CHECK_ERR(munmap(m, 0), EINVAL);
+	CHECK_OK(munmap(m + PAGE, PAGE)); /* unmapping a hole is not an error */
+}
+
+static void mprotect_readonly_segv_accerr(void)
+{
+	catch_faults();
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[5] = 'x';
+	CHECK_OK(mprotect(m, PAGE, PROT_READ));
+	CHECK_EQ(touch(m + 5, 0), 0);
+	CHECK(m[5] == 'x');
+	CHECK_EQ(touch(m + 5, 1), SIGSEGV);
+	CHECK_EQ(fault_info.si_code, SEGV_ACCERR);
+	CHECK(fault_info.si_addr == m + 5);
+	CHECK_OK(mprotect(m, PAGE, PROT_NONE));
+	CHECK_EQ(touch(m, 0), SIGSEGV);
+	CHECK_OK(mprotect(m, PAGE, PROT_READ | PROT_WRITE));
+	CHECK_EQ(touch(m, 1), 0);
+}
+
+static void mprotect_errors(void)
+{
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(munmap(m + PAGE, PAGE));
+	CHECK_ERR(mprotect(m, 2 * PAGE, PROT_READ), ENOMEM);
+	CHECK_ERR(syscall(SYS_mprotect, m + 1, PAGE, PROT_READ), EINVAL); /* musl's wrapper would align it */
+	CHECK_ERR(mprotect(m, PAGE, 0x1000), EINVAL);
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	close(fd);
+	fd = CHECK_OK(open("f", O_RDONLY));
+	char *s = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(s != MAP_FAILED);
+	CHECK_ERR(mprotect(s, PAGE, PROT_READ | PROT_WRITE), EACCES);
+}
+
+static void mremap_grows_and_keeps_data(void)
+{
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memcpy(m, "keep", 4);
+	char *n = mremap(m, PAGE, 16 * PAGE, MREMAP_MAYMOVE);
+	CHECK(n != MAP_FAILED);
+	CHECK(memcmp(n, "keep", 4) == 0);
+	n[16 * PAGE - 1] = 1;
+	CHECK(n[15 * PAGE] == 0);
+	char *s = mremap(n, 16 * PAGE, PAGE, 0);
+	CHECK(s == n);
+	CHECK(mremap(n, PAGE, 2 * PAGE, 0x80) == MAP_FAILED);
+	CHECK_EQ(errno, EINVAL);
+	CHECK(mremap(n + 1, PAGE, 2 * PAGE, MREMAP_MAYMOVE) == MAP_FAILED);
+	CHECK_EQ(errno, EINVAL);
+}
+
+static void mmap_fixed_replaces_mapping(void)
+{
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 7, 3 * PAGE);
+	char *f = mmap(m + PAGE, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(f == m + PAGE);
+	CHECK(m[PAGE - 1] == 7 && m[PAGE] == 0 && m[2 * PAGE] == 7);
+	char *nr = mmap(m, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(nr == MAP_FAILED);
+	CHECK_EQ(errno, EEXIST);
+}
+
+static void access_past_file_end_sigbus(void)
+{
+	catch_faults();
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(write(fd, "x", 1), 1);
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_EQ(touch(m + 10, 0), 0); /* the rest of the last page reads as zero */
+	CHECK(m[10] == 0 && m[0] == 'x');
+	CHECK_EQ(touch(m + PAGE, 0), SIGBUS);
+	CHECK(fault_info.si_addr == m + PAGE);
+}
+
+static void madvise_dontneed_zeroes_private_anon(void)
+{
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 9, 2 * PAGE);
+	CHECK_OK(madvise(m, PAGE, MADV_DONTNEED));
+	CHECK(m[0] == 0 && m[PAGE - 1] == 0 && m[PAGE] == 9);
+	CHECK_ERR(madvise(m + 1, PAGE, MADV_DONTNEED), EINVAL);
+}
+
+static void null_page_is_unmapped(void)
+{
+	catch_faults();
+	CHECK_EQ(touch((volatile char *)0, 0), SIGSEGV);
+	CHECK_EQ(fault_info.si_code, SEGV_MAPERR);
+	CHECK(fault_info.si_addr == NULL);
+}
+
+static void unhandled_segv_kills_with_sigsegv(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		*(volatile int *)KT_BAD_PTR = 1;
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGSEGV);
+}
+
+static void large_anonymous_mapping_lazily_backed(void)
+{
+	size_t len = 256u << 20; /* more than the guest's free memory once touched: lazy */
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	CHECK(m != MAP_FAILED);
+	for (size_t off = 0; off < len; off += 16u << 20)
+		m[off] = 1;
+	CHECK(m[len - 1] == 0);
+	CHECK_OK(munmap(m, len));
+}
+
+static const struct kt_case cases[] = {
+	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
+	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
+	{ "mmap_argument_errors", mmap_argument_errors },
+	{ "mmap_shared_write_on_rdonly_fd_eacces", mmap_shared_write_on_rdonly_fd_eacces },
+	{ "mmap_file_private_is_copy_on_write", mmap_file_private_is_copy_on_write },
+	{ "mmap_file_shared_writes_through", mmap_file_shared_writes_through },
+	{ "mmap_shared_anonymous_across_fork", mmap_shared_anonymous_across_fork },
+	{ "munmap_then_access_segv_maperr", munmap_then_access_segv_maperr },
+	{ "mprotect_readonly_segv_accerr", mprotect_readonly_segv_accerr },
+	{ "mprotect_errors", mprotect_errors },
+	{ "mremap_grows_and_keeps_data", mremap_grows_and_keeps_data },
+	{ "mmap_fixed_replaces_mapping", mmap_fixed_replaces_mapping },
+	{ "access_past_file_end_sigbus", access_past_file_end_sigbus },
+	{ "madvise_dontneed_zeroes_private_anon", madvise_dontneed_zeroes_private_anon },
+	{ "null_page_is_unmapped", null_page_is_unmapped },
+	{ "unhandled_segv_kills_with_sigsegv", unhandled_segv_kills_with_sigsegv },
+	{ "large_anonymous_mapping_lazily_backed", large_anonymous_mapping_lazily_backed },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("mem", cases);
+}

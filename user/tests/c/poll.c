@@ -1,0 +1,288 @@
+/*
+ * poll.c — group `poll`: readiness (poll, ppoll, select, epoll, eventfd, timerfd) on pipes,
+ * with timeouts, POLLHUP/POLLNVAL, edge/level/one-shot epoll, EINTR, and the EBADF, EFAULT,
+ * EINVAL, EEXIST, ENOENT and EPERM error paths.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <time.h>
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void poll_pipe_readiness(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	struct pollfd f[2] = { { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 } };
+	CHECK_EQ(poll(f, 2, 0), 1);
+	CHECK_EQ(f[0].revents, 0);
+	CHECK_EQ(f[1].revents, POLLOUT);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	CHECK_EQ(poll(f, 1, 0), 1);
+	CHECK_EQ(f[0].revents, POLLIN);
+}
+
+static void poll_timeout_waits(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	struct pollfd f = { p[0], POLLIN, 0 };
+	long long a = now_ms();
+	CHECK_EQ(poll(&f, 1, 60), 0);
+	CHECK(now_ms() - a >= 60);
+}
+
+static void poll_hup_nval_and_negative_fd(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_OK(close(p[1]));
+	struct pollfd f[3] = { { p[0], POLLIN, 0 }, { 999, POLLIN, 0 }, { -1, POLLIN, 0x7 } };
+	CHECK_EQ(poll(f, 3, 0), 2);
+	CHECK(f[0].revents & POLLHUP);
+	CHECK_EQ(f[1].revents, POLLNVAL);
+	CHECK_EQ(f[2].revents, 0);
+}
+
+static void poll_errors(void)
+{
+	struct pollfd f = { 0, POLLIN, 0 };
+	CHECK_ERR(syscall(SYS_poll, KT_BAD_PTR, 1, 0), EFAULT);
+	CHECK_ERR(poll(&f, 1u << 30, 0), EINVAL);
+}
+
+static volatile sig_atomic_t hits;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	hits++;
+}
+
+static void poll_interrupted_eintr(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	signal(SIGALRM, on_signal);
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	struct pollfd f = { p[0], POLLIN, 0 };
+	CHECK_ERR(poll(&f, 1, 5000), EINTR);
+	CHECK_EQ(hits, 1);
+}
+
+static void ppoll_unblocks_mask(void)
+{
+	int p[2];
+	sigset_t block, during;
+	CHECK_OK(pipe(p));
+	signal(SIGUSR1, on_signal);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(hits, 0);
+	sigemptyset(&during);
+	struct pollfd f = { p[0], POLLIN, 0 };
+	struct timespec ts = { 2, 0 };
+	CHECK_ERR(ppoll(&f, 1, &ts, &during), EINTR);
+	CHECK_EQ(hits, 1);
+}
+
+static void select_readiness_and_timeout(void)
+{
+	int p[2];
+	fd_set r, w;
+	CHECK_OK(pipe(p));
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	struct timeval tv = { 0, 50000 };
+	long long a = now_ms();
+	/* the raw call: musl's wrapper does not copy the time left back */
+	CHECK_EQ(syscall(SYS_select, p[0] + 1, &r, NULL, NULL, &tv), 0);
+	CHECK(now_ms() - a >= 50);
+	CHECK(tv.tv_sec == 0 && tv.tv_usec == 0); /* Linux writes back the time left */
+	CHECK(!FD_ISSET(p[0], &r));
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &w);
+	CHECK_EQ(select(p[1] + 1, &r, &w, NULL, NULL), 2);
+	CHECK(FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
+}
+
+static void select_errors(void)
+{
+	fd_set r;
+	int closed = CHECK_OK(dup(0 <= fcntl(0, F_GETFD) ? 0 : 1));
+	CHECK_OK(close(closed));
+	FD_ZERO(&r);
+	FD_SET(closed, &r);
+	struct timeval tv = { 0, 0 };
+	CHECK_ERR(select(closed + 1, &r, NULL, NULL, &tv), EBADF);
+	CHECK_ERR(select(-1, NULL, NULL, NULL, &tv), EINVAL);
+	struct timeval bad = { -1, 0 };
+	CHECK_ERR(select(0, NULL, NULL, NULL, &bad), EINVAL);
+	CHECK_ERR(syscall(SYS_select, 1, KT_BAD_PTR, NULL, NULL, &tv), EFAULT);
+}
+
+static void epoll_reports_events_with_data(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x1122334455667788ULL }, out[4];
+	CHECK_OK(pipe(p));
+	int ep = CHECK_OK(epoll_create1(EPOLL_CLOEXEC));
+	CHECK_EQ(fcntl(ep, F_GETFD), FD_CLOEXEC);
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	CHECK_EQ(epoll_wait(ep, out, 4, 0), 0);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	CHECK_EQ(epoll_wait(ep, out, 4, 1000), 1);
+	CHECK_EQ(out[0].events, EPOLLIN);
+	CHECK(out[0].data.u64 == 0x1122334455667788ULL);
+	long long a = now_ms();
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(epoll_wait(ep, out, 4, 40), 0);
+	CHECK(now_ms() - a >= 40);
+}
+
+static void epoll_ctl_errors(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	CHECK_OK(pipe(p));
+	int ep = CHECK_OK(epoll_create1(0));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), EEXIST);
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_MOD, p[1], &ev), ENOENT);
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_DEL, p[1], &ev), ENOENT);
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev), EINVAL);
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, 999, &ev), EBADF);
+	CHECK_ERR(epoll_ctl(p[0], EPOLL_CTL_ADD, p[1], &ev), EINVAL);
+	CHECK_ERR(epoll_ctl(ep, 99, p[1], &ev), EINVAL);
+	CHECK_ERR(epoll_wait(ep, &out, 0, 0), EINVAL);
+	CHECK_ERR(epoll_create1(0x1234), EINVAL);
+	kt_tmpdir();
+	int f = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev), EPERM);
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
+}
+
+static void epoll_edge_level_oneshot(void)
+{
+	int a[2], b[2], c[2];
+	struct epoll_event out[4];
+	CHECK_OK(pipe(a));
+	CHECK_OK(pipe(b));
+	CHECK_OK(pipe(c));
+	int ep = CHECK_OK(epoll_create1(0));
+	struct epoll_event lt = { .events = EPOLLIN, .data.u32 = 1 };
+	struct epoll_event et = { .events = EPOLLIN | EPOLLET, .data.u32 = 2 };
+	struct epoll_event os = { .events = EPOLLIN | EPOLLONESHOT, .data.u32 = 3 };
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, a[0], &lt));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, b[0], &et));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, c[0], &os));
+	CHECK_EQ(write(a[1], "x", 1), 1);
+	CHECK_EQ(write(b[1], "x", 1), 1);
+	CHECK_EQ(write(c[1], "x", 1), 1);
+	CHECK_EQ(epoll_wait(ep, out, 4, 0), 3);
+	/* unread data: level-triggered reports again, edge-triggered and one-shot do not */
+	CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
+	CHECK_EQ(out[0].data.u32, 1);
+	CHECK_EQ(write(b[1], "y", 1), 1); /* a new edge */
+	CHECK_EQ(write(c[1], "y", 1), 1); /* one-shot stays disarmed */
+	CHECK_EQ(epoll_wait(ep, out, 4, 0), 2);
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, c[0], &os)); /* re-arm */
+	CHECK_EQ(epoll_wait(ep, out, 4, 0), 2);
+}
+
+static void epoll_reports_hup(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	CHECK_OK(pipe(p));
+	int ep = CHECK_OK(epoll_create1(0));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	CHECK_OK(close(p[1]));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK(out.events & EPOLLHUP); /* reported even though not requested */
+}
+
+static void eventfd_counter_and_semaphore(void)
+{
+	uint64_t v;
+	int e = CHECK_OK(eventfd(0, EFD_NONBLOCK));
+	CHECK_ERR(read(e, &v, 8), EAGAIN);
+	v = 3;
+	CHECK_EQ(write(e, &v, 8), 8);
+	v = 4;
+	CHECK_EQ(write(e, &v, 8), 8);
+	struct pollfd f = { e, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 0), 1);
+	CHECK_EQ(read(e, &v, 8), 8);
+	CHECK_EQ(v, 7);
+	CHECK_ERR(read(e, &v, 4), EINVAL);
+	v = UINT64_MAX;
+	CHECK_ERR(write(e, &v, 8), EINVAL);
+	int s = CHECK_OK(eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK));
+	CHECK_EQ(read(s, &v, 8), 8);
+	CHECK_EQ(v, 1);
+	CHECK_EQ(read(s, &v, 8), 8);
+	CHECK_ERR(read(s, &v, 8), EAGAIN);
+}
+
+static void timerfd_counts_expirations(void)
+{
+	uint64_t n;
+	int t = CHECK_OK(timerfd_create(CLOCK_MONOTONIC, 0));
+	struct itimerspec its = { { 0, 10000000 }, { 0, 10000000 } };
+	CHECK_OK(timerfd_settime(t, 0, &its, NULL));
+	usleep(55000);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK(n >= 4);
+	struct pollfd f = { t, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 1000), 1);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK(n >= 1);
+	CHECK_ERR(read(t, &n, 4), EINVAL);
+	CHECK_ERR(timerfd_create(12345, 0), EINVAL);
+}
+
+static const struct kt_case cases[] = {
+	{ "poll_pipe_readiness", poll_pipe_readiness },
+	{ "poll_timeout_waits", poll_timeout_waits },
+	{ "poll_hup_nval_and_negative_fd", poll_hup_nval_and_negative_fd },
+	{ "poll_errors", poll_errors },
+	{ "poll_interrupted_eintr", poll_interrupted_eintr },
+	{ "ppoll_unblocks_mask", ppoll_unblocks_mask },
+	{ "select_readiness_and_timeout", select_readiness_and_timeout },
+	{ "select_errors", select_errors },
+	{ "epoll_reports_events_with_data", epoll_reports_events_with_data },
+	{ "epoll_ctl_errors", epoll_ctl_errors },
+	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
+	{ "epoll_reports_hup", epoll_reports_hup },
+	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
+	{ "timerfd_counts_expirations", timerfd_counts_expirations },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("poll", cases);
+}

@@ -1,0 +1,392 @@
+/*
+ * proc.c — group `proc`: processes (fork, vfork, execve, exit, wait family, sessions and
+ * process groups, reparenting, zombies). The program re-executes itself (argv[0], an absolute
+ * path given by the init script) with a helper word in argv[1] to test what execve keeps and
+ * what it resets.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static const char *self;
+
+static int run_helper(char *const argv[], char *const envp[])
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execve(self, argv, envp);
+		_exit(127);
+	}
+	return kt_wait(pid);
+}
+
+static void fork_returns_child_pid(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(42);
+	CHECK(pid > 0 && pid != getpid());
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 42);
+}
+
+static void fork_copies_memory(void)
+{
+	static volatile int shared_var = 1;
+	int *heap = malloc(sizeof(int));
+	*heap = 7;
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		shared_var = 2;
+		*heap = 8;
+		_exit(shared_var == 2 && *heap == 8 ? 0 : 1);
+	}
+	int st = kt_wait(pid);
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	CHECK_EQ(shared_var, 1);
+	CHECK_EQ(*heap, 7);
+}
+
+static void vfork_shares_memory(void)
+{
+	static volatile int flag;
+	flag = 0;
+	int pid = vfork();
+	if (pid == 0) {
+		flag = getpid();
+		_exit(3);
+	}
+	CHECK(pid > 0);
+	/* the parent resumed only after the child exited, and sees its store */
+	CHECK_EQ(flag, pid);
+	int st = kt_wait(pid);
+	CHECK_EQ(WEXITSTATUS(st), 3);
+}
+
+static void exit_status_truncated_to_8_bits(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(300);
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 300 & 0xff);
+}
+
+static void wait_reports_signal_death(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		raise(SIGKILL);
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGKILL);
+	CHECK(!WIFEXITED(st));
+}
+
+static void waitpid_wnohang_and_echild(void)
+{
+	int p[2];
+	char c;
+	CHECK_ERR(wait(NULL), ECHILD);
+	CHECK_ERR(waitpid(-1, NULL, WNOHANG), ECHILD);
+	CHECK_OK(pipe(p));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(0);
+	}
+	CHECK_EQ(waitpid(pid, NULL, WNOHANG), 0);
+	CHECK_ERR(waitpid(pid, NULL, 0x100), EINVAL);
+	close(p[1]);
+	kt_wait(pid);
+	CHECK_ERR(waitpid(pid, NULL, 0), ECHILD);
+}
+
+static void waitpid_specific_child(void)
+{
+	int p[2];
+	char c;
+	CHECK_OK(pipe(p));
+	int slow = CHECK_OK(fork());
+	if (slow == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(1);
+	}
+	int fast = CHECK_OK(fork());
+	if (fast == 0)
+		_exit(2);
+	int st = kt_wait(fast);
+	CHECK_EQ(WEXITSTATUS(st), 2);
+	close(p[1]);
+	int st2;
+	CHECK_EQ(wait(&st2), slow);
+	CHECK_EQ(WEXITSTATUS(st2), 1);
+}
+
+static void waitid_fills_siginfo(void)
+{
+	siginfo_t si;
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(9);
+	memset(&si, 0, sizeof(si));
+	CHECK_OK(waitid(P_PID, pid, &si, WEXITED));
+	CHECK_EQ(si.si_pid, pid);
+	CHECK_EQ(si.si_signo, SIGCHLD);
+	CHECK_EQ(si.si_code, CLD_EXITED);
+	CHECK_EQ(si.si_status, 9);
+	CHECK_ERR(waitid(P_PID, pid, &si, 0), EINVAL);
+}
+
+static void execve_runs_with_argv_and_env(void)
+{
+	char *argv[] = { (char *)self, "check-args", "hello world", NULL };
+	char *envp[] = { "KT_X=42", NULL };
+	int st = run_helper(argv, envp);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void execve_errors(void)
+{
+	char *argv[] = { "x", NULL };
+	kt_tmpdir();
+	CHECK_ERR(execve("/nonexistent/prog", argv, NULL), ENOENT);
+	CHECK_ERR(execve("/tmp", argv, NULL), EACCES);
+	CHECK_ERR(syscall(SYS_execve, KT_BAD_PTR, argv, NULL), EFAULT);
+	int fd = CHECK_OK(open("noexec", O_CREAT | O_WRONLY, 0644));
+	CHECK_EQ(write(fd, "#!/bin/sh\n", 10), 10);
+	close(fd);
+	CHECK_ERR(execve("noexec", argv, NULL), EACCES);
+	fd = CHECK_OK(open("garbage", O_CREAT | O_WRONLY, 0755));
+	CHECK_EQ(write(fd, "\x01\x02garbage-not-elf", 18), 18);
+	close(fd);
+	CHECK_ERR(execve("garbage", argv, NULL), ENOEXEC);
+}
+
+static void execve_shebang_script(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("s", O_CREAT | O_WRONLY, 0755));
+	const char *script = "#!/bin/sh\nexit $(( $# + 40 ))\n";
+	CHECK_EQ(write(fd, script, strlen(script)), strlen(script));
+	close(fd);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char *argv[] = { "s", "a", "b", NULL };
+		execve("./s", argv, NULL);
+		_exit(127);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 42);
+}
+
+static void exec_closes_cloexec_keeps_others(void)
+{
+	int keep = CHECK_OK(open("/dev/null", O_RDONLY));
+	int drop = CHECK_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
+	char k[16], d[16];
+	snprintf(k, sizeof(k), "%d", keep);
+	snprintf(d, sizeof(d), "%d", drop);
+	char *argv[] = { (char *)self, "check-fds", k, d, NULL };
+	int st = run_helper(argv, NULL);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void handler(int sig)
+{
+	(void)sig;
+}
+
+static void exec_resets_handlers_keeps_ignored(void)
+{
+	sigset_t set;
+	signal(SIGUSR1, handler);
+	signal(SIGUSR2, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	char *argv[] = { (char *)self, "check-signals", NULL };
+	int st = run_helper(argv, NULL);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void getppid_in_child(void)
+{
+	int me = getpid();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(getppid() == me ? 0 : 1);
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static void orphan_is_reparented(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	int mid = CHECK_OK(fork());
+	if (mid == 0) {
+		int g = fork();
+		if (g == 0) {
+			close(p[0]);
+			int old = getppid();
+			for (int i = 0; i < 2000 && getppid() == old; i++)
+				usleep(1000);
+			int now = getppid();
+			write(p[1], &now, sizeof(now));
+			_exit(0);
+		}
+		_exit(g > 0 ? 0 : 1);
+	}
+	close(p[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(mid)), 0);
+	int now = 0;
+	CHECK_EQ(read(p[0], &now, sizeof(now)), sizeof(now));
+	CHECK(now != mid);
+	CHECK(now == 1 || now == getpid() || now > 0);
+}
+
+static void zombie_until_reaped(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(0);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	/* WNOWAIT peeks at the zombie without reaping it */
+	CHECK_OK(waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	CHECK_EQ(si.si_pid, pid);
+	CHECK_OK(kill(pid, 0));
+	kt_wait(pid);
+	CHECK_ERR(kill(pid, 0), ESRCH);
+}
+
+static void setsid_and_process_groups(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		int me = getpid();
+		if (setsid() != me)
+			_exit(1);
+		if (getsid(0) != me || getpgrp() != me)
+			_exit(2);
+		if (setsid() != -1 || errno != EPERM) /* already a group leader */
+			_exit(3);
+		int c = fork();
+		if (c == 0) {
+			if (setpgid(0, 0) != 0 || getpgrp() != getpid())
+				_exit(1);
+			_exit(0);
+		}
+		int st;
+		waitpid(c, &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			_exit(4);
+		if (setpgid(c, 0) != -1 || errno != ESRCH) /* reaped: no such child */
+			_exit(5);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	CHECK_ERR(setpgid(-1, 0), EINVAL);
+	CHECK_ERR(getsid(0x7ffffff0), ESRCH);
+}
+
+static void kill_errors(void)
+{
+	CHECK_ERR(kill(0x7ffffff0, SIGTERM), ESRCH);
+	CHECK_ERR(kill(getpid(), 1000), EINVAL);
+	CHECK_OK(kill(getpid(), 0));
+}
+
+static void wait_for_process_group(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		setpgid(0, 0);
+		int c = fork();
+		if (c == 0)
+			_exit(5);
+		int st;
+		/* waitpid(0) waits for a child in the caller's own group */
+		if (waitpid(0, &st, 0) != c || WEXITSTATUS(st) != 5)
+			_exit(1);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static const struct kt_case cases[] = {
+	{ "fork_returns_child_pid", fork_returns_child_pid },
+	{ "fork_copies_memory", fork_copies_memory },
+	{ "vfork_shares_memory", vfork_shares_memory },
+	{ "exit_status_truncated_to_8_bits", exit_status_truncated_to_8_bits },
+	{ "wait_reports_signal_death", wait_reports_signal_death },
+	{ "waitpid_wnohang_and_echild", waitpid_wnohang_and_echild },
+	{ "waitpid_specific_child", waitpid_specific_child },
+	{ "waitid_fills_siginfo", waitid_fills_siginfo },
+	{ "execve_runs_with_argv_and_env", execve_runs_with_argv_and_env },
+	{ "execve_errors", execve_errors },
+	{ "execve_shebang_script", execve_shebang_script },
+	{ "exec_closes_cloexec_keeps_others", exec_closes_cloexec_keeps_others },
+	{ "exec_resets_handlers_keeps_ignored", exec_resets_handlers_keeps_ignored },
+	{ "getppid_in_child", getppid_in_child },
+	{ "orphan_is_reparented", orphan_is_reparented },
+	{ "zombie_until_reaped", zombie_until_reaped },
+	{ "setsid_and_process_groups", setsid_and_process_groups },
+	{ "kill_errors", kill_errors },
+	{ "wait_for_process_group", wait_for_process_group },
+	KT_CASES_END
+};
+
+/* The helpers run after execve: they report through their exit status (0 = as expected). */
+static int helper(int argc, char **argv)
+{
+	if (!strcmp(argv[1], "check-args")) {
+		const char *x = getenv("KT_X");
+		return argc == 3 && !strcmp(argv[2], "hello world") && x && !strcmp(x, "42") ? 0 : 1;
+	}
+	if (!strcmp(argv[1], "check-fds") && argc == 4) {
+		int keep = atoi(argv[2]), drop = atoi(argv[3]);
+		if (fcntl(keep, F_GETFD) != 0)
+			return 1;
+		return fcntl(drop, F_GETFD) == -1 && errno == EBADF ? 0 : 2;
+	}
+	if (!strcmp(argv[1], "check-signals")) {
+		struct sigaction sa;
+		sigset_t set;
+		sigaction(SIGUSR1, NULL, &sa);
+		if (sa.sa_handler != SIG_DFL)
+			return 1;
+		sigaction(SIGUSR2, NULL, &sa);
+		if (sa.sa_handler != SIG_IGN)
+			return 2;
+		sigprocmask(SIG_BLOCK, NULL, &set);
+		return sigismember(&set, SIGTERM) ? 0 : 3; /* the mask survives execve */
+	}
+	return 99;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return helper(argc, argv);
+	self = argv[0];
+	return kt_main("proc", cases);
+}

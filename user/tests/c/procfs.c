@@ -1,0 +1,254 @@
+/*
+ * procfs.c — group `procfs`: the /proc files programs read (self, stat, status, cmdline,
+ * environ, exe, cwd, fd, maps, task, meminfo, cpuinfo, uptime, mounts, filesystems) checked
+ * against what the process knows about itself, plus /proc/<pid> of a zombie and a reaped child.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const char *self;
+
+/* Reads a whole /proc file (they report size 0, so read until EOF). */
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = CHECK_OK(open(path, O_RDONLY));
+	size_t len = 0;
+	ssize_t n = 0;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	CHECK(n >= 0);
+	buf[len] = 0;
+	close(fd);
+	return len;
+}
+
+static void self_link_is_pid(void)
+{
+	char buf[32], want[32];
+	ssize_t n = CHECK_OK(readlink("/proc/self", buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	CHECK_STR(buf, want);
+	struct stat a, b;
+	CHECK_OK(stat("/proc/self", &a));
+	snprintf(want, sizeof(want), "/proc/%d", (int)getpid());
+	CHECK_OK(stat(want, &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+}
+
+static void self_stat_fields(void)
+{
+	static char buf[4096];
+	slurp("/proc/self/stat", buf, sizeof(buf));
+	int pid, ppid;
+	char comm[64], state;
+	CHECK_EQ(sscanf(buf, "%d (%63[^)]) %c %d", &pid, comm, &state, &ppid), 4);
+	CHECK_EQ(pid, getpid());
+	CHECK_EQ(ppid, getppid());
+	CHECK_EQ(state, 'R');
+	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
+	CHECK(strncmp(comm, base, 15) == 0);
+}
+
+static void self_status_ids(void)
+{
+	static char buf[8192];
+	char want[64];
+	slurp("/proc/self/status", buf, sizeof(buf));
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", (int)getpid());
+	CHECK(strstr(buf, want) != NULL);
+	snprintf(want, sizeof(want), "\nPPid:\t%d\n", (int)getppid());
+	CHECK(strstr(buf, want) != NULL);
+	CHECK(strstr(buf, "\nUid:\t0\t0\t0\t0\n") != NULL);
+	CHECK(strncmp(buf, "Name:\t", 6) == 0);
+	CHECK(strstr(buf, "\nThreads:\t1\n") != NULL);
+}
+
+static void self_cmdline_and_environ(void)
+{
+	char buf[4096];
+	size_t n = slurp("/proc/self/cmdline", buf, sizeof(buf));
+	CHECK_EQ(n, strlen(self) + 1); /* argv[0] and its NUL, nothing else */
+	CHECK_STR(buf, self);
+	setenv("KT_UNUSED", "1", 1); /* environ shows the initial block, not later changes */
+	n = slurp("/proc/self/environ", buf, sizeof(buf));
+	int found_path = 0;
+	for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+		CHECK(strncmp(buf + i, "KT_UNUSED=", 10) != 0);
+		if (!strncmp(buf + i, "PATH=", 5))
+			found_path = 1;
+	}
+	CHECK(found_path || n == 0);
+}
+
+static void self_exe_and_cwd(void)
+{
+	char buf[PATH_MAX], cwd[PATH_MAX];
+	ssize_t n = CHECK_OK(readlink("/proc/self/exe", buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK_STR(buf, self);
+	kt_tmpdir();
+	n = CHECK_OK(readlink("/proc/self/cwd", buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK_STR(buf, cwd);
+}
+
+static void self_fd_links_and_fdinfo(void)
+{
+	char path[64], buf[PATH_MAX], want[PATH_MAX];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("file", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(write(fd, "12345", 5), 5);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = CHECK_OK(readlink(path, buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK(getcwd(want, sizeof(want) - 8) != NULL);
+	strcat(want, "/file");
+	CHECK_STR(buf, want);
+	/* opening the link opens the same file */
+	int again = CHECK_OK(open(path, O_RDONLY));
+	char c[5];
+	CHECK_EQ(read(again, c, 5), 5);
+	CHECK(memcmp(c, "12345", 5) == 0);
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	slurp(path, buf, sizeof(buf));
+	CHECK(strncmp(buf, "pos:\t5\n", 7) == 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", 900);
+	CHECK_ERR(readlink(path, buf, sizeof(buf)), ENOENT);
+}
+
+static void self_maps_shows_mappings(void)
+{
+	static char buf[65536];
+	char *m = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	slurp("/proc/self/maps", buf, sizeof(buf));
+	char want[64];
+	snprintf(want, sizeof(want), "%lx-%lx r--p ", (unsigned long)m, (unsigned long)m + 8192);
+	CHECK(strstr(buf, want) != NULL);
+	CHECK(strstr(buf, "[stack]") != NULL);
+	CHECK(strstr(buf, self) != NULL);
+	CHECK(strstr(buf, " r-xp ") != NULL);
+}
+
+static void *idle_thread(void *arg)
+{
+	pause();
+	return arg;
+}
+
+static void self_task_lists_threads(void)
+{
+	pthread_t t;
+	char path[64];
+	struct stat st;
+	CHECK_EQ(pthread_create(&t, NULL, idle_thread, NULL), 0);
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)getpid());
+	CHECK_OK(stat(path, &st));
+	CHECK(S_ISDIR(st.st_mode));
+	static char buf[8192];
+	slurp("/proc/self/status", buf, sizeof(buf));
+	CHECK(strstr(buf, "\nThreads:\t2\n") != NULL);
+}
+
+static void system_files(void)
+{
+	static char buf[65536];
+	unsigned long kb;
+	slurp("/proc/meminfo", buf, sizeof(buf));
+	CHECK_EQ(sscanf(buf, "MemTotal: %lu kB", &kb), 1);
+	CHECK(kb > 16 * 1024);
+	CHECK(strstr(buf, "\nMemFree:") != NULL);
+	slurp("/proc/cpuinfo", buf, sizeof(buf));
+	CHECK(strncmp(buf, "processor\t: 0\n", 14) == 0);
+	CHECK(strstr(buf, "\nflags\t\t:") != NULL);
+	double up1, up2, idle;
+	slurp("/proc/uptime", buf, sizeof(buf));
+	CHECK_EQ(sscanf(buf, "%lf %lf", &up1, &idle), 2);
+	usleep(20000);
+	slurp("/proc/uptime", buf, sizeof(buf));
+	CHECK_EQ(sscanf(buf, "%lf", &up2), 1);
+	CHECK(up2 >= up1 && up1 > 0);
+	slurp("/proc/filesystems", buf, sizeof(buf));
+	CHECK(strstr(buf, "\tproc\n") != NULL);
+	slurp("/proc/mounts", buf, sizeof(buf));
+	CHECK(strstr(buf, "proc /proc proc ") != NULL);
+	CHECK_STR(slurp("/proc/self/mounts", buf, sizeof(buf)) ? "ok" : "empty", "ok");
+}
+
+static void child_pid_dir_lifecycle(void)
+{
+	char path[64], buf[512];
+	int p[2];
+	CHECK_OK(pipe(p));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	char state = 0;
+	for (int i = 0; i < 2000 && state != 'S'; i++) { /* until it blocks in read() */
+		slurp(path, buf, sizeof(buf));
+		CHECK_EQ(sscanf(strrchr(buf, ')'), ") %c", &state), 1);
+		if (state != 'S')
+			usleep(1000);
+	}
+	CHECK_EQ(state, 'S');
+	close(p[1]);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	slurp(path, buf, sizeof(buf));
+	CHECK_EQ(sscanf(strrchr(buf, ')'), ") %c", &state), 1);
+	CHECK_EQ(state, 'Z');
+	kt_wait(pid);
+	CHECK_ERR(open(path, O_RDONLY), ENOENT);
+	CHECK_ERR(open("/proc/2147483000/stat", O_RDONLY), ENOENT);
+}
+
+static void proc_files_reject_writes(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		CHECK_ERR(open("/proc/self/stat", O_WRONLY), EACCES);
+		CHECK_ERR(open("/proc/meminfo", O_WRONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static const struct kt_case cases[] = {
+	{ "self_link_is_pid", self_link_is_pid },
+	{ "self_stat_fields", self_stat_fields },
+	{ "self_status_ids", self_status_ids },
+	{ "self_cmdline_and_environ", self_cmdline_and_environ },
+	{ "self_exe_and_cwd", self_exe_and_cwd },
+	{ "self_fd_links_and_fdinfo", self_fd_links_and_fdinfo },
+	{ "self_maps_shows_mappings", self_maps_shows_mappings },
+	{ "self_task_lists_threads", self_task_lists_threads },
+	{ "system_files", system_files },
+	{ "child_pid_dir_lifecycle", child_pid_dir_lifecycle },
+	{ "proc_files_reject_writes", proc_files_reject_writes },
+	KT_CASES_END
+};
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	self = argv[0];
+	return kt_main("procfs", cases);
+}

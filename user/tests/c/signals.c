@@ -1,0 +1,400 @@
+/*
+ * signals.c — group `signals`: sigaction and its flags, masks and pending sets, siginfo
+ * contents, EINTR and SA_RESTART, sigsuspend/sigtimedwait, the alternate stack, default
+ * actions, job-control stop/continue, SIGCHLD, and that a handler preserves the interrupted
+ * code's registers (integer and floating point).
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static volatile sig_atomic_t hits;
+static volatile int last_sig, last_code, last_pid, last_value;
+static volatile uintptr_t handler_stack_addr;
+
+static void count_handler(int sig)
+{
+	hits++;
+	last_sig = sig;
+}
+
+static void info_handler(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	hits++;
+	last_sig = sig;
+	last_code = si->si_code;
+	last_pid = si->si_pid;
+	last_value = si->si_value.sival_int;
+	int local;
+	handler_stack_addr = (uintptr_t)&local;
+}
+
+static void install(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+static void install_info(int sig, int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = info_handler;
+	sa.sa_flags = SA_SIGINFO | flags;
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+static void raise_runs_handler(void)
+{
+	install(SIGUSR1, count_handler, 0);
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(last_sig, SIGUSR1);
+}
+
+static void sigaction_returns_old_and_rejects_kill(void)
+{
+	struct sigaction sa, old;
+	install(SIGUSR1, count_handler, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	CHECK_OK(sigaction(SIGUSR1, &sa, &old));
+	CHECK(old.sa_handler == count_handler);
+	CHECK_ERR(sigaction(SIGKILL, &sa, NULL), EINVAL);
+	CHECK_ERR(sigaction(SIGSTOP, &sa, NULL), EINVAL);
+	CHECK_ERR(sigaction(0, &sa, NULL), EINVAL);
+	CHECK_ERR(sigaction(65, &sa, NULL), EINVAL);
+	CHECK_OK(sigaction(SIGKILL, NULL, &old)); /* querying is allowed */
+	CHECK_ERR(syscall(SYS_rt_sigaction, SIGUSR1, KT_BAD_PTR, NULL, 8), EFAULT);
+	CHECK_ERR(syscall(SYS_rt_sigaction, SIGUSR1, NULL, NULL, 4), EINVAL); /* sigsetsize */
+}
+
+static void blocked_signal_stays_pending(void)
+{
+	sigset_t set, pend;
+	install(SIGUSR1, count_handler, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_OK(raise(SIGUSR1)); /* standard signals do not queue */
+	CHECK_EQ(hits, 0);
+	CHECK_OK(sigpending(&pend));
+	CHECK(sigismember(&pend, SIGUSR1));
+	CHECK_OK(sigprocmask(SIG_UNBLOCK, &set, NULL));
+	CHECK_EQ(hits, 1);
+	CHECK_OK(sigpending(&pend));
+	CHECK(!sigismember(&pend, SIGUSR1));
+}
+
+static void realtime_signals_queue(void)
+{
+	sigset_t set;
+	install(SIGRTMIN + 1, count_handler, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + 1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	for (int i = 0; i < 3; i++)
+		CHECK_OK(raise(SIGRTMIN + 1));
+	CHECK_OK(sigprocmask(SIG_UNBLOCK, &set, NULL));
+	CHECK_EQ(hits, 3);
+}
+
+static void sigkill_cannot_be_blocked(void)
+{
+	sigset_t set, cur;
+	sigfillset(&set);
+	CHECK_OK(sigprocmask(SIG_SETMASK, &set, NULL));
+	CHECK_OK(sigprocmask(SIG_SETMASK, NULL, &cur));
+	CHECK(!sigismember(&cur, SIGKILL));
+	CHECK(!sigismember(&cur, SIGSTOP));
+	CHECK(sigismember(&cur, SIGTERM));
+	CHECK_ERR(sigprocmask(99, &set, NULL), EINVAL);
+}
+
+static void siginfo_from_kill_and_sigqueue(void)
+{
+	install_info(SIGUSR2, 0);
+	CHECK_OK(kill(getpid(), SIGUSR2));
+	CHECK_EQ(last_code, SI_USER);
+	CHECK_EQ(last_pid, getpid());
+	union sigval v = { .sival_int = 4242 };
+	CHECK_OK(sigqueue(getpid(), SIGUSR2, v));
+	CHECK_EQ(last_code, SI_QUEUE);
+	CHECK_EQ(last_value, 4242);
+	CHECK_EQ(hits, 2);
+}
+
+static void interrupted_read_eintr(void)
+{
+	int p[2];
+	char c;
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	CHECK_OK(pipe(p));
+	install(SIGALRM, count_handler, 0);
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	CHECK_ERR(read(p[0], &c, 1), EINTR);
+	CHECK_EQ(hits, 1);
+}
+
+static void sa_restart_restarts_read(void)
+{
+	int p[2];
+	char c = 0;
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	CHECK_OK(pipe(p));
+	install(SIGALRM, count_handler, SA_RESTART);
+	/* armed before the fork (children do not inherit it), so it fires well before the write */
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		usleep(500000);
+		write(p[1], "r", 1);
+		_exit(0);
+	}
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(c, 'r');
+	CHECK_EQ(hits, 1);
+	kt_wait(pid);
+}
+
+static void sigsuspend_waits_for_signal(void)
+{
+	sigset_t block, wait_mask;
+	install(SIGUSR1, count_handler, 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+	int parent = getpid();
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		usleep(50000);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	sigemptyset(&wait_mask);
+	CHECK_ERR(sigsuspend(&wait_mask), EINTR);
+	CHECK_EQ(hits, 1);
+	sigset_t cur;
+	CHECK_OK(sigprocmask(SIG_SETMASK, NULL, &cur));
+	CHECK(sigismember(&cur, SIGUSR1)); /* the old mask is back */
+	kt_wait(pid);
+}
+
+static void sigtimedwait_takes_pending_or_times_out(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 0, 20000000 };
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	CHECK_ERR(sigtimedwait(&set, &si, &ts), EAGAIN);
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(sigtimedwait(&set, &si, &ts), SIGUSR1);
+	CHECK_EQ(si.si_signo, SIGUSR1);
+	CHECK_ERR(sigtimedwait(&set, &si, &ts), EAGAIN); /* consumed */
+	struct timespec bad = { 0, 1000000000 };
+	CHECK_ERR(sigtimedwait(&set, &si, &bad), EINVAL);
+}
+
+static void handler_runs_on_alternate_stack(void)
+{
+	static char alt[65536];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 0 }, old;
+	CHECK_OK(sigaltstack(&ss, NULL));
+	install_info(SIGUSR1, SA_ONSTACK);
+	CHECK_OK(raise(SIGUSR1));
+	CHECK(handler_stack_addr >= (uintptr_t)alt && handler_stack_addr < (uintptr_t)alt + sizeof(alt));
+	CHECK_OK(sigaltstack(NULL, &old));
+	CHECK(old.ss_sp == alt && old.ss_flags == 0);
+	stack_t small = { .ss_sp = alt, .ss_size = 100, .ss_flags = 0 };
+	CHECK_ERR(sigaltstack(&small, NULL), ENOMEM);
+}
+
+static volatile int nested_blocked;
+
+static void mask_handler(int sig)
+{
+	sigset_t cur;
+	(void)sig;
+	sigprocmask(SIG_SETMASK, NULL, &cur);
+	nested_blocked = sigismember(&cur, SIGUSR1) * 1 + sigismember(&cur, SIGUSR2) * 2;
+	hits++;
+}
+
+static void handler_mask_and_resethand(void)
+{
+	struct sigaction sa, now;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mask_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGUSR2);
+	sa.sa_flags = SA_RESETHAND;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(nested_blocked, 3); /* the signal itself and sa_mask were blocked in the handler */
+	CHECK_OK(sigaction(SIGUSR1, NULL, &now));
+	CHECK(now.sa_handler == SIG_DFL);
+}
+
+static void default_actions(void)
+{
+	static const int sigs[] = { SIGTERM, SIGUSR1, SIGABRT, SIGALRM };
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int pid = CHECK_OK(fork());
+		if (pid == 0) {
+			signal(sigs[i], SIG_DFL);
+			raise(sigs[i]);
+			_exit(0);
+		}
+		int st = kt_wait(pid);
+		CHECK(WIFSIGNALED(st));
+		CHECK_EQ(WTERMSIG(st), sigs[i]);
+	}
+	/* SIGCHLD and SIGWINCH are ignored by default */
+	CHECK_OK(raise(SIGWINCH));
+	signal(SIGTERM, SIG_IGN);
+	CHECK_OK(raise(SIGTERM));
+	sigset_t pend;
+	CHECK_OK(sigpending(&pend));
+	CHECK(!sigismember(&pend, SIGTERM));
+}
+
+static void stop_and_continue_child(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	int st;
+	CHECK_OK(kill(pid, SIGSTOP));
+	CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+	CHECK(WIFSTOPPED(st));
+	CHECK_EQ(WSTOPSIG(st), SIGSTOP);
+	CHECK_OK(kill(pid, SIGCONT));
+	CHECK_EQ(waitpid(pid, &st, WCONTINUED), pid);
+	CHECK(WIFCONTINUED(st));
+	CHECK_OK(kill(pid, SIGKILL));
+	st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+static void sigchld_delivered_and_ignoring_reaps(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(6);
+	CHECK_EQ(sigwaitinfo(&set, &si), SIGCHLD);
+	CHECK_EQ(si.si_pid, pid);
+	CHECK_EQ(si.si_code, CLD_EXITED);
+	CHECK_EQ(si.si_status, 6);
+	kt_wait(pid);
+	/* with SIGCHLD ignored, children are reaped by the kernel */
+	signal(SIGCHLD, SIG_IGN);
+	pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(0);
+	CHECK_ERR(waitpid(pid, NULL, 0), ECHILD);
+}
+
+static void kill_process_group(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		setpgid(0, 0);
+		int c = fork();
+		if (c == 0) {
+			for (;;)
+				pause();
+		}
+		signal(SIGUSR1, SIG_IGN);
+		usleep(20000);
+		kill(0, SIGUSR1); /* the whole group: the pausing child dies, we ignore it */
+		int st;
+		waitpid(c, &st, 0);
+		_exit(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1 ? 0 : 1);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	CHECK_ERR(kill(-0x7ffffff0, SIGUSR1), ESRCH);
+}
+
+static volatile double fpu_handler_result;
+
+static void fpu_handler(int sig)
+{
+	volatile double x = sig;
+	for (int i = 0; i < 100; i++)
+		x = x * 1.5 + 0.25;
+	fpu_handler_result = x;
+	hits++;
+}
+
+static void handler_preserves_registers(void)
+{
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+	install(SIGALRM, fpu_handler, SA_RESTART);
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	double acc = 0;
+	long iacc = 0;
+	for (long i = 0; i < 20000000 && hits < 20; i++) {
+		acc += (double)(i & 7) * 0.5;
+		iacc += i & 7;
+	}
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(setitimer(ITIMER_REAL, &off, NULL));
+	CHECK(hits > 0);
+	CHECK(acc == (double)iacc * 0.5);
+}
+
+static void pause_returns_eintr(void)
+{
+	install(SIGALRM, count_handler, 0);
+	alarm(1);
+	CHECK_ERR(pause(), EINTR);
+	CHECK_EQ(hits, 1);
+}
+
+static const struct kt_case cases[] = {
+	{ "raise_runs_handler", raise_runs_handler },
+	{ "sigaction_returns_old_and_rejects_kill", sigaction_returns_old_and_rejects_kill },
+	{ "blocked_signal_stays_pending", blocked_signal_stays_pending },
+	{ "realtime_signals_queue", realtime_signals_queue },
+	{ "sigkill_cannot_be_blocked", sigkill_cannot_be_blocked },
+	{ "siginfo_from_kill_and_sigqueue", siginfo_from_kill_and_sigqueue },
+	{ "interrupted_read_eintr", interrupted_read_eintr },
+	{ "sa_restart_restarts_read", sa_restart_restarts_read },
+	{ "sigsuspend_waits_for_signal", sigsuspend_waits_for_signal },
+	{ "sigtimedwait_takes_pending_or_times_out", sigtimedwait_takes_pending_or_times_out },
+	{ "handler_runs_on_alternate_stack", handler_runs_on_alternate_stack },
+	{ "handler_mask_and_resethand", handler_mask_and_resethand },
+	{ "default_actions", default_actions },
+	{ "stop_and_continue_child", stop_and_continue_child },
+	{ "sigchld_delivered_and_ignoring_reaps", sigchld_delivered_and_ignoring_reaps },
+	{ "kill_process_group", kill_process_group },
+	{ "handler_preserves_registers", handler_preserves_registers },
+	{ "pause_returns_eintr", pause_returns_eintr },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("signals", cases);
+}

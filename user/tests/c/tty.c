@@ -1,0 +1,283 @@
+/*
+ * tty.c — group `tty`: terminals as a serial-console system has them: a pseudo-terminal pair
+ * from /dev/ptmx (devpts), the line discipline in canonical mode (line buffering, erase, kill,
+ * EOF, echo, output CR-LF mapping), raw mode with VMIN/VTIME, ISIG turning ^C into SIGINT for
+ * the foreground group, window size, controlling-terminal rules, hangup, and ENOTTY on
+ * non-terminals.
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+
+struct pty {
+	int master, slave;
+	char name[64];
+};
+
+static struct pty open_pty(void)
+{
+	struct pty p;
+	p.master = CHECK_OK(posix_openpt(O_RDWR | O_NOCTTY));
+	CHECK_OK(grantpt(p.master));
+	CHECK_OK(unlockpt(p.master));
+	CHECK_EQ(ptsname_r(p.master, p.name, sizeof(p.name)), 0);
+	p.slave = CHECK_OK(open(p.name, O_RDWR | O_NOCTTY));
+	return p;
+}
+
+/* Reads what the master has within timeout_ms (the echo / output side). */
+static ssize_t read_master(int fd, char *buf, size_t size, int timeout_ms)
+{
+	struct pollfd f = { fd, POLLIN, 0 };
+	size_t len = 0;
+	while (len < size && poll(&f, 1, timeout_ms) == 1) {
+		ssize_t n = read(fd, buf + len, size - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		timeout_ms = 50;
+	}
+	return (ssize_t)len;
+}
+
+/* Waits until fd is readable (a complete line, in canonical mode): the pty delivers input
+ * to the line discipline asynchronously. */
+static void wait_readable(int fd)
+{
+	struct pollfd f = { fd, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 5000), 1);
+}
+
+static void set_echo(int fd, int on)
+{
+	struct termios t;
+	CHECK_OK(tcgetattr(fd, &t));
+	if (on)
+		t.c_lflag |= ECHO;
+	else
+		t.c_lflag &= ~(tcflag_t)ECHO;
+	CHECK_OK(tcsetattr(fd, TCSANOW, &t));
+}
+
+static void ptmx_gives_numbered_slave(void)
+{
+	struct pty p = open_pty();
+	struct stat st;
+	CHECK(strncmp(p.name, "/dev/pts/", 9) == 0);
+	CHECK_OK(fstat(p.slave, &st));
+	CHECK(S_ISCHR(st.st_mode));
+	unsigned int n;
+	CHECK_OK(ioctl(p.master, TIOCGPTN, &n));
+	char want[64];
+	snprintf(want, sizeof(want), "/dev/pts/%u", n);
+	CHECK_STR(p.name, want);
+	CHECK_EQ(isatty(p.slave), 1);
+	CHECK_EQ(isatty(p.master), 1);
+	CHECK(ttyname(p.slave) != NULL);
+	CHECK_STR(ttyname(p.slave), p.name);
+}
+
+static void canonical_mode_buffers_lines(void)
+{
+	struct pty p = open_pty();
+	char buf[64];
+	set_echo(p.slave, 0);
+	CHECK_OK(fcntl(p.slave, F_SETFL, O_NONBLOCK));
+	CHECK_EQ(write(p.master, "abc", 3), 3);
+	usleep(20000);
+	CHECK_ERR(read(p.slave, buf, sizeof(buf)), EAGAIN); /* no newline yet */
+	int avail = -1;
+	CHECK_EQ(write(p.master, "\n", 1), 1);
+	wait_readable(p.slave);
+	CHECK_OK(ioctl(p.slave, FIONREAD, &avail));
+	CHECK_EQ(avail, 4);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 4);
+	CHECK(memcmp(buf, "abc\n", 4) == 0);
+	/* one read returns at most one line */
+	CHECK_EQ(write(p.master, "l1\nl2\n", 6), 6);
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+}
+
+static void erase_kill_and_eof(void)
+{
+	struct pty p = open_pty();
+	char buf[64];
+	set_echo(p.slave, 0);
+	CHECK_EQ(write(p.master, "ab\x7f" "c\n", 5), 5);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK(memcmp(buf, "ac\n", 3) == 0);
+	CHECK_EQ(write(p.master, "xyz\x15" "ok\n", 7), 7);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK(memcmp(buf, "ok\n", 3) == 0);
+	CHECK_EQ(write(p.master, "\x04", 1), 1); /* ^D on an empty line: end of file */
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 0);
+	CHECK_EQ(write(p.master, "part\x04", 5), 5); /* ^D after text: hands the text over */
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 4);
+}
+
+static void echo_and_output_crlf(void)
+{
+	struct pty p = open_pty();
+	char buf[64];
+	CHECK_EQ(write(p.master, "hi\n", 3), 3);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 1000), 4);
+	CHECK(memcmp(buf, "hi\r\n", 4) == 0);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK_EQ(write(p.slave, "out\n", 4), 4);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 1000), 5);
+	CHECK(memcmp(buf, "out\r\n", 5) == 0);
+	/* input CR becomes NL (ICRNL) */
+	CHECK_EQ(write(p.master, "cr\r", 3), 3);
+	read_master(p.master, buf, sizeof(buf), 200);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK(memcmp(buf, "cr\n", 3) == 0);
+}
+
+static void raw_mode_vmin_vtime(void)
+{
+	struct pty p = open_pty();
+	struct termios t;
+	char buf[64];
+	CHECK_OK(tcgetattr(p.slave, &t));
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	CHECK_OK(tcsetattr(p.slave, TCSANOW, &t));
+	CHECK_EQ(write(p.master, "r\x7f", 2), 2);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 2); /* no line editing */
+	CHECK(buf[0] == 'r' && buf[1] == 0x7f);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 50), 0); /* no echo */
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 1; /* 0.1 s */
+	CHECK_OK(tcsetattr(p.slave, TCSANOW, &t));
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	CHECK(ms >= 80);
+	CHECK_EQ(write(p.slave, "\n", 1), 1);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 1000), 1); /* OPOST off: no CR */
+}
+
+static void ctrl_c_signals_foreground_group(void)
+{
+	struct pty p = open_pty();
+	int sync[2];
+	CHECK_OK(pipe(sync));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(sync[0]);
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(1);
+		if (tcgetpgrp(p.slave) != getpid())
+			_exit(2);
+		if (tcgetsid(p.slave) != getpid())
+			_exit(3);
+		write(sync[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	char c;
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	CHECK_EQ(write(p.master, "\x03", 1), 1);
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGINT);
+}
+
+static void window_size_set_and_get(void)
+{
+	struct pty p = open_pty();
+	struct winsize ws = { .ws_row = 33, .ws_col = 101 }, got;
+	CHECK_OK(ioctl(p.master, TIOCSWINSZ, &ws));
+	CHECK_OK(ioctl(p.slave, TIOCGWINSZ, &got));
+	CHECK_EQ(got.ws_row, 33);
+	CHECK_EQ(got.ws_col, 101);
+	CHECK_ERR(ioctl(p.slave, TIOCGWINSZ, KT_BAD_PTR), EFAULT);
+}
+
+static void not_a_terminal_enotty(void)
+{
+	int fds[2];
+	struct termios t;
+	CHECK_OK(pipe(fds));
+	CHECK_ERR(tcgetattr(fds[0], &t), ENOTTY);
+	errno = 0;
+	CHECK_EQ(isatty(fds[0]), 0);
+	CHECK_EQ(errno, ENOTTY);
+	int n = CHECK_OK(open("/dev/null", O_RDWR));
+	CHECK_ERR(ioctl(n, TIOCGWINSZ, &t), ENOTTY);
+	CHECK_ERR(tcgetattr(999, &t), EBADF);
+}
+
+static void no_controlling_tty_enxio(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		setsid();
+		CHECK_ERR(open("/dev/tty", O_RDWR), ENXIO);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static void hangup_when_master_closes(void)
+{
+	struct pty p = open_pty();
+	char buf[8];
+	CHECK_OK(close(p.master));
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 0);
+	CHECK_ERR(write(p.slave, "x", 1), EIO);
+	struct pty q = open_pty();
+	CHECK_OK(close(q.slave));
+	CHECK_ERR(read(q.master, buf, sizeof(buf)), EIO);
+}
+
+static void tcflush_discards_input(void)
+{
+	struct pty p = open_pty();
+	char buf[16];
+	set_echo(p.slave, 0);
+	CHECK_EQ(write(p.master, "junk\n", 5), 5);
+	wait_readable(p.slave);
+	CHECK_OK(tcflush(p.slave, TCIFLUSH));
+	CHECK_OK(fcntl(p.slave, F_SETFL, O_NONBLOCK));
+	CHECK_ERR(read(p.slave, buf, sizeof(buf)), EAGAIN);
+	CHECK_ERR(tcflush(p.slave, 42), EINVAL);
+}
+
+static const struct kt_case cases[] = {
+	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
+	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
+	{ "erase_kill_and_eof", erase_kill_and_eof },
+	{ "echo_and_output_crlf", echo_and_output_crlf },
+	{ "raw_mode_vmin_vtime", raw_mode_vmin_vtime },
+	{ "ctrl_c_signals_foreground_group", ctrl_c_signals_foreground_group },
+	{ "window_size_set_and_get", window_size_set_and_get },
+	{ "not_a_terminal_enotty", not_a_terminal_enotty },
+	{ "no_controlling_tty_enxio", no_controlling_tty_enxio },
+	{ "hangup_when_master_closes", hangup_when_master_closes },
+	{ "tcflush_discards_input", tcflush_discards_input },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("tty", cases);
+}
