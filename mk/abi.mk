@@ -19,6 +19,7 @@ ABI_CPIO    := $(BUILD)/initramfs/abi.cpio
 ABI_EXPECT  := user/tests/trellis-expect.txt
 ABI_APPEND  := console=ttyS0 quiet panic=-1
 ABI_TIMEOUT ?= 540
+ABI_TRELLIS_TIMEOUT ?= 300
 # 1: `make test` boots Trellis with the suites and checks them against $(ABI_EXPECT).
 ABI_ON_TRELLIS ?= 0
 
@@ -87,7 +88,7 @@ test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
 ifeq ($(ABI_ON_TRELLIS),1)
 test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	@mkdir -p $(RESULTS) $(LOGS)
-	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TIMEOUT) \
+	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TRELLIS_TIMEOUT) \
 		--append '$(ABI_APPEND)' --log $(LOGS)/abi-trellis.log --quiet; \
 	 qrc=$$?; \
 	 $(KTAP) --part abi --out $(RESULTS)/abi.txt --runner-rc $$qrc --expect $(ABI_EXPECT) \

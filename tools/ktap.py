@@ -130,6 +130,11 @@ def count(paths, expect, by_group=None):
         if nres == 0:
             c["failed"] += 1
             notes.append("%s: no KTAP results (guest never ran its tests?)" % path)
+    unseen = sorted(expect - seen_expect)
+    if unseen:
+        # a note, not a failure: a crashed run leaves them unseen too, and is failed already
+        notes.append("expectations never reported (renamed or removed cases? delete them): %d, e.g. %s"
+                     % (len(unseen), ", ".join(unseen[:3])))
     return c, notes
 
 

@@ -10,6 +10,7 @@
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/ktest.h>
+#include <fw/time.h>
 
 #include "arch/x86_64/layout.h"
 #include "internal/ctx.h"
@@ -637,4 +638,30 @@ KTEST(mm, heap_statistics_per_cache)
 	KT_EXPECT_EQ(kt, s.obj_size, 32u); /* 28 bytes rounded to the 8-byte alignment */
 	heap_print_stats(); /* one line per cache in the log */
 	KFREE(mmt_obj, o);
+}
+
+/* Not a benchmark of record (TCG timings are noisy): prints the cost of the hot paths so a
+ * regression of an order of magnitude shows in the log. Asserts only that they work. */
+KTEST(mm, heap_and_frame_costs_logged)
+{
+	enum { N = 2000 };
+	static struct mmt_obj *objs[N];
+	u64 t0 = fw_time_ns();
+	for (int i = 0; i < N; i++) {
+		objs[i] = KNEW(mmt_obj);
+		KT_ASSERT(kt, objs[i] != NULL);
+	}
+	u64 t1 = fw_time_ns();
+	for (int i = 0; i < N; i++)
+		KFREE(mmt_obj, objs[i]);
+	u64 t2 = fw_time_ns();
+	struct frame f = FRAME_EMPTY;
+	for (int i = 0; i < 200; i++) {
+		int err = frame_alloc(&f);
+		KT_ASSERT_EQ(kt, err, 0);
+		frame_release(&f);
+	}
+	u64 t3 = fw_time_ns();
+	fw_info("mm costs (TCG): KNEW %lu ns, KFREE %lu ns, frame_alloc+release (4 KiB zeroed) %lu ns",
+		(t1 - t0) / N, (t2 - t1) / N, (t3 - t2) / 200);
 }

@@ -99,6 +99,8 @@ def ktap_group_names_nested_cases_by_their_subtest_header():
     assert any("not ok glibc.files.open" in n for n in notes), notes
     assert groups["musl.files"]["xfail"] == 1 and groups["musl.files"]["passed"] == 1, groups
     assert groups["glibc.files"]["failed"] == 1, groups
+    c, notes = ktap.count([log], {"musl.files.open", "musl.files.gone"})
+    assert c["failed"] == 1 and any("never reported" in n and "musl.files.gone" in n for n in notes), notes
 
 
 @case

@@ -3,11 +3,13 @@
  * parsers written on them. One input drives, by its first byte, one of: the bytes cursor
  * (a little interpreter of reads, skips, takes and aligns), str splitting/trimming/number
  * parsing, fmt_write with a fuzzed format, the cpio and ELF example parsers, and path
- * normalisation, or a differential run of the radix tree against the AVL tree (the same
- * operations on both must give the same answers). Any out-of-bounds access, UB, failed
+ * normalisation, a differential run of the radix tree against the AVL tree (the same
+ * operations on both must give the same answers), or fmt_write against libc snprintf on
+ * integer conversions (same flags, width and value must print the same text). Any out-of-bounds access, UB, failed
  * FW_CHECK or disagreement is a crash.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +147,33 @@ static void fuzz_maps(struct bytes prog)
 	litelock_unlock(&lock);
 }
 
+/* fmt_write vs snprintf: one integer conversion with random flags and width. */
+static void fuzz_fmt_vs_libc(struct bytes in)
+{
+	struct bytes_cursor c = bytes_cursor(in);
+	uint8_t sel = cursor_u8(&c);
+	uint8_t w = cursor_u8(&c) % 24;
+	uint64_t v = cursor_le64(&c);
+	const char conv = "diuxXo"[sel % 6];
+	const char *flag = (sel / 6) % 3 == 0 ? "" : (sel / 6) % 3 == 1 ? "-" : "0";
+	char f[16], want[64];
+	snprintf(f, sizeof f, "%%%s%u%s%c", flag, w, conv == 'd' || conv == 'i' ? "ll" : "ll", conv);
+	int n = (conv == 'd' || conv == 'i') ? snprintf(want, sizeof want, f, (long long)v)
+					     : snprintf(want, sizeof want, f, (unsigned long long)v);
+	uint8_t out[64];
+	struct bytes ob = BYTES_OF_ARRAY(out);
+	/* The same format as a str over f (framework-side test code may build one). */
+	struct str fs = str_from_bytes(__fw_bytes_raw((uint8_t *)f, strlen(f)));
+	struct result_size r = (conv == 'd' || conv == 'i')
+				       ? fmt_write(ob, fs, FMT_ARGS((long long)v))
+				       : fmt_write(ob, fs, FMT_ARGS((unsigned long long)v));
+	if (r.err || (int)r.value != n || memcmp(out, want, (size_t)n) != 0) {
+		fprintf(stderr, "fmt mismatch: format %s value %llu: want '%s' got '%.*s'\n", f,
+			(unsigned long long)v, want, (int)r.value, (const char *)out);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -157,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bytes all = __fw_bytes_raw(copy, size);
 	struct bytes rest = bytes_skip(all, 1).value;
 	struct str text = str_from_bytes(rest);
-	switch (copy[0] % 7) {
+	switch (copy[0] % 8) {
 	case 0: {
 		size_t split = bytes_len(rest) ? bytes_u8(rest, 0).value % (bytes_len(rest) + 1) : 0;
 		fuzz_cursor(bytes_head(rest, split), bytes_skip(rest, split).value);
@@ -186,6 +215,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 6:
 		fuzz_maps(rest);
+		break;
+	case 7:
+		fuzz_fmt_vs_libc(rest);
 		break;
 	}
 	free(copy);
