@@ -233,7 +233,8 @@ int buddy_check(const struct buddy *b, uint64_t *where)
 			const struct frame_meta *m = m_at(b, i);
 			uint64_t pfn = b->base_pfn + i;
 			*where = pfn;
-			if (i >= b->nframes || m->kind != FRAME_FREE || !(m->flags & FRAME_F_HEAD) ||
+			if (i >= b->nframes || m->kind != FRAME_FREE ||
+			    !(m->flags & FRAME_F_HEAD) ||
 			    m->order != o || m->prev != prev || !mm_is_aligned(pfn, 1ull << o) ||
 			    i + (1ull << o) > b->nframes || blocks > b->nframes)
 				return -EFAULT;
@@ -241,9 +242,11 @@ int buddy_check(const struct buddy *b, uint64_t *where)
 				if (m_at(b, i + k)->kind != FRAME_FREE || m_at(b, i + k)->flags)
 					return -EFAULT;
 			uint64_t bud = pfn ^ (1ull << o);
-			if (o < BUDDY_MAX_ORDER && bud >= b->base_pfn && bud - b->base_pfn < b->nframes) {
+			if (o < BUDDY_MAX_ORDER && bud >= b->base_pfn &&
+			    bud - b->base_pfn < b->nframes) {
 				const struct frame_meta *bm = m_at(b, bud - b->base_pfn);
-				if (bm->kind == FRAME_FREE && (bm->flags & FRAME_F_HEAD) && bm->order == o)
+				if (bm->kind == FRAME_FREE && (bm->flags & FRAME_F_HEAD) &&
+				    bm->order == o)
 					return -EFAULT; /* two free buddies left unmerged */
 			}
 			blocks++;

@@ -65,7 +65,8 @@ void frames_init(void)
 		if (r->type == FW_MEM_USABLE)
 			usable[nu++] = (struct mm_range){ r->base, end };
 		else
-			resv[nr++] = (struct mm_range){ r->base, end }; /* reserved wins on overlap */
+			/* reserved wins on overlap */
+			resv[nr++] = (struct mm_range){ r->base, end };
 	}
 	resv[nr++] = (struct mm_range){ 0, 1ull << 20 }; /* real-mode area, BIOS data, ROMs */
 	resv[nr++] = (struct mm_range){ boot_info.kernel_phys_start, boot_info.kernel_phys_end };
@@ -177,7 +178,8 @@ int frame_alloc_typed(enum frame_kind kind, unsigned order, bool zero, u64 *pa)
 		return (int)pfn;
 	*pa = (u64)pfn << MM_PAGE_SHIFT;
 	if (zero)
-		/* SAFETY: the block was just allocated to us: 2^order frames of RAM, direct-mapped. */
+		/* SAFETY: the block was just allocated to us: 2^order frames of RAM, in the
+		 * direct map. */
 		__builtin_memset(phys_to_virt(*pa), 0, MM_PAGE_SIZE << order);
 	return 0;
 }

@@ -239,7 +239,7 @@ int kbuf_free(struct bytes b)
 	return free_in(&kbuf_type, (u64)(uintptr_t)b.ptr);
 }
 
-/* --- statistics --------------------------------------------------------------------------------- */
+/* --- statistics ---------------------------------------------------------------------------- */
 
 int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 {
@@ -273,9 +273,9 @@ void heap_print_stats(void)
 		printk(FW_LOG_INFO,
 		       "heap:   %-28s obj %5u B, live %lu (peak %lu), allocs %lu, frees %lu, "
 		       "failed %lu, bad frees %lu, slabs %lu mapped, %lu released",
-		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak, sc->stats.allocs,
-		       sc->stats.frees, sc->stats.alloc_failures, sc->stats.bad_frees,
-		       sc->stats.slabs_mapped, sc->stats.slabs_released);
+		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak,
+		       sc->stats.allocs, sc->stats.frees, sc->stats.alloc_failures,
+		       sc->stats.bad_frees, sc->stats.slabs_mapped, sc->stats.slabs_released);
 	}
 }
 

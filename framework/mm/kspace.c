@@ -145,8 +145,9 @@ void kspace_init(void)
 		bool wb = c < top && chunk_is_ram(c);
 		if (c < top && wb == run_wb)
 			continue;
-		must(pt_map(kroot, DIRECT_MAP_BASE + run, run, c - run,
-			    MM_PROT_WRITE | (run_wb ? 0 : MM_PROT_UNCACHED), PT_MAP_HUGE), "direct map");
+		unsigned prot = MM_PROT_WRITE | (run_wb ? 0 : MM_PROT_UNCACHED);
+		must(pt_map(kroot, DIRECT_MAP_BASE + run, run, c - run, prot, PT_MAP_HUGE),
+		     "direct map");
 		run = c;
 		run_wb = wb;
 	}

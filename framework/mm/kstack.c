@@ -58,7 +58,7 @@ int kstack_alloc(struct kstack *out)
 		}
 		if (err) {
 			unmap_pages(base, i);
-			/* SAFETY: slot < KSTACK_MAX (found by the scan); atomic for the trap-side reader. */
+			/* SAFETY: slot < KSTACK_MAX (the scan found it); atomic for the traps. */
 			__atomic_store_n(&slot_used[slot], 0, __ATOMIC_RELEASE);
 			return err;
 		}

@@ -11,8 +11,9 @@
 /* Insert [s, e) into the sorted disjoint list out[0..*n), merging overlaps and neighbours. */
 static int insert_merged(struct mm_range *out, size_t *n, size_t max, uint64_t s, uint64_t e)
 {
-	/* SAFETY: (every out[] access in this function) out has room for max entries and *n <= max
-	 * on entry; reads stay below *n, and the list grows by one only after the *n < max check. */
+	/* SAFETY: (every out[] access in this function) out has room for max entries and
+	 * *n <= max on entry; reads stay below *n, and the list grows by one only after the
+	 * *n < max check. */
 	size_t i = 0;
 	while (i < *n && out[i].end < s)
 		i++;
@@ -57,7 +58,7 @@ static int cut(struct mm_range *out, size_t *n, size_t max, uint64_t s, uint64_t
 			/* The cut is strictly inside: split into two. */
 			if (*n >= max)
 				return -ENOSPC;
-			/* SAFETY: k <= *n < max, and i + 1 <= *n: every slot is inside the capacity. */
+			/* SAFETY: k <= *n < max and i + 1 <= *n: every slot is inside capacity. */
 			for (size_t k = *n; k > i + 1; k--)
 				out[k] = out[k - 1];
 			(*n)++;

@@ -21,6 +21,7 @@ void mm_init(void)
 	frames_add_high();
 	heap_init();
 	u64 free = frame_free_count(), total = frame_managed_count();
-	printk(FW_LOG_INFO, "mm: free memory after boot: %lu KiB of %lu KiB managed (%lu frames free)",
+	printk(FW_LOG_INFO,
+	       "mm: free memory after boot: %lu KiB of %lu KiB managed (%lu frames free)",
 	       free * 4, total * 4, free);
 }

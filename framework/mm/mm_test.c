@@ -30,6 +30,8 @@
 #define MMT_EXPECT_GE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_GE, call, want)
 #define MMT_EXPECT_NE(kt, call, want) MMT_CMP_(kt, KT_EXPECT_NE, call, want)
 
+#define RW (MM_PROT_READ | MM_PROT_WRITE)
+
 /* SAFETY: volatile so the compiler keeps the deliberate faulting accesses and their results. */
 static volatile u64 target;
 static volatile u64 sink;
@@ -235,7 +237,7 @@ KTEST(mm, kspace_map_query_unmap_flush)
 	MMT_ASSERT_EQ(kt, frame_alloc(&f), 0);
 	u64 va = MM_TEST_BASE, pa = 0;
 	unsigned prot = 0;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	MMT_EXPECT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ), -EEXIST);
 	MMT_EXPECT_EQ(kt, kspace_query(va + 8, &pa, &prot), 0);
 	KT_EXPECT_EQ(kt, pa, frame_paddr(&f) + 8);
@@ -264,7 +266,7 @@ KTEST(mm, kspace_protect_read_only_faults_on_write)
 	struct frame f = FRAME_EMPTY;
 	MMT_ASSERT_EQ(kt, frame_alloc(&f), 0);
 	u64 va = MM_TEST_BASE + 0x10000;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	target = va;
 	struct ktest_trap t;
 	ktest_expect_trap(kt, write_target, &t);
@@ -296,7 +298,7 @@ KTEST(mm, kspace_data_is_not_executable)
 	u8 ret[1] = { 0xc3 };
 	MMT_EXPECT_EQ(kt, frame_write(&f, 0, BYTES_OF_ARRAY(ret)), 0);
 	u64 va = MM_TEST_BASE + 0x20000;
-	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE), 0);
+	MMT_ASSERT_EQ(kt, kspace_map(va, frame_paddr(&f), MM_PAGE_SIZE, RW), 0);
 	target = va;
 	struct ktest_trap t;
 	ktest_expect_trap(kt, call_target, &t);
@@ -447,7 +449,7 @@ KTEST(mm, kstack_free_unmaps_and_slots_are_reused)
 	kstack_free(&b);
 }
 
-/* --- the typed heap ---------------------------------------------------------------------------- */
+/* --- the typed heap ------------------------------------------------------------------------ */
 
 struct mmt_obj {
 	u64 a, b, c;
@@ -662,6 +664,6 @@ KTEST(mm, heap_and_frame_costs_logged)
 		frame_release(&f);
 	}
 	u64 t3 = fw_time_ns();
-	fw_info("mm costs (TCG): KNEW %lu ns, KFREE %lu ns, frame_alloc+release (4 KiB zeroed) %lu ns",
+	fw_info("mm costs (TCG): KNEW %lu ns, KFREE %lu ns, zeroed frame alloc+release %lu ns",
 		(t1 - t0) / N, (t2 - t1) / N, (t3 - t2) / 200);
 }

@@ -269,7 +269,8 @@ int slab_check(const struct slab_cache *c)
 		} else if (n != d->nused) {
 			return -EFAULT;
 		}
-		if ((d->state == SLAB_FULL) != (d->nused == c->objs_per_slab) && d->state != SLAB_VACANT)
+		if ((d->state == SLAB_FULL) != (d->nused == c->objs_per_slab) &&
+		    d->state != SLAB_VACANT)
 			return -EFAULT;
 		uint8_t want = d->state == SLAB_FULL ? NO_LIST : d->state;
 		if (d->on_list != want)

@@ -66,7 +66,7 @@ struct slab_stats {
 
 struct slab_cache {
 	const char *name;         /* the type's name, for statistics */
-	uint32_t obj_size;        /* bytes per object (>= the type's size, a multiple of its align) */
+	uint32_t obj_size;        /* bytes per object: >= the type's size, a multiple of align */
 	uint32_t objs_per_slab;
 	uint32_t slab_pages;
 	uint32_t keep_empty;      /* empty slabs kept mapped before unmapping more */

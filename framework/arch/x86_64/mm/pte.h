@@ -41,7 +41,7 @@ enum mm_prot {
 	MM_PROT_WRITE = 1u << 1,
 	MM_PROT_EXEC = 1u << 2,
 	MM_PROT_USER = 1u << 3,
-	MM_PROT_UNCACHED = 1u << 4, /* device memory: PCD|PWT (strong uncacheable with the default PAT) */
+	MM_PROT_UNCACHED = 1u << 4, /* device memory: PCD|PWT (UC with the default PAT) */
 	MM_PROT_GLOBAL = 1u << 5,   /* survives address-space switches (kernel mappings only) */
 };
 #define MM_PROT_ALL 0x3fu
