@@ -11,7 +11,7 @@ SAFEC_LIB_SRCS := $(sort $(filter-out %_test.c,$(wildcard framework/lib/*.c)))
 # tests here (with -DKT_HOST, see framework/lib/ktest_compat.h).
 SAFEC_KTESTS   := $(sort $(wildcard framework/lib/*_test.c))
 SAFEC_HDRS     := $(sort $(wildcard framework/include/fw/*.h))
-SAFEC_LIB_HDRS := bytes.h str.h result.h fmt.h plain.h list.h hash.h tree.h radix.h subtype.h \
+SAFEC_LIB_HDRS := bytes.h str.h strbuf.h result.h fmt.h plain.h list.h hash.h tree.h radix.h subtype.h \
 	typecache.h refcount.h atomic.h array.h idalloc.h litelock.h libbase.h errno.h
 SAFEC_TESTS    := $(SAFEC_KTESTS) $(sort $(wildcard tests/lib/t_*.c))
 SAFEC_EXAMPLES := $(sort $(wildcard tests/lib/service-examples/*.c))

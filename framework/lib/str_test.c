@@ -4,6 +4,7 @@
  */
 #include <fw/fmt.h>
 #include <fw/str.h>
+#include <fw/strbuf.h>
 
 #include "ktest_compat.h"
 
@@ -124,4 +125,30 @@ KTEST(fmt, errors_and_truncation)
 	KT_EXPECT(kt, r.err == -EINVAL);
 	r = FMT(bytes_empty(), "x");
 	KT_EXPECT(kt, r.err == -ENOSPC && r.value == 0);
+}
+
+KTEST(strbuf, build_and_overflow)
+{
+	char buf[16];
+	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(buf));
+	strbuf_add(&sb, STR("/proc/"));
+	STRBUF_FMT(&sb, "%u/st", 42u);
+	KT_EXPECT(kt, strbuf_err(&sb) == 0 && str_eq(strbuf_str(&sb), STR("/proc/42/st")));
+	strbuf_add(&sb, STR("atus!"));                      /* 11 + 5 = 16: fits exactly */
+	KT_EXPECT(kt, strbuf_err(&sb) == 0 && strbuf_len(&sb) == 16);
+	strbuf_add_char(&sb, 'x');                           /* full: fails, text kept */
+	KT_EXPECT(kt, strbuf_err(&sb) == -ENOSPC && str_eq(strbuf_str(&sb), STR("/proc/42/status!")));
+	strbuf_add(&sb, STR(""));                            /* sticky */
+	KT_EXPECT(kt, strbuf_err(&sb) == -ENOSPC);
+	sb = strbuf_over(BYTES_OF_ARRAY(buf));
+	strbuf_add(&sb, STR("0123456789"));
+	STRBUF_FMT(&sb, "%d%d", 123456, 7);                   /* 7 more do not fit: all or nothing */
+	KT_EXPECT(kt, strbuf_err(&sb) == -ENOSPC && str_eq(strbuf_str(&sb), STR("0123456789")));
+	sb = strbuf_over(BYTES_OF_ARRAY(buf));
+	strbuf_add(&sb, STR("abc/def"));
+	strbuf_truncate(&sb, 3);
+	strbuf_add_char(&sb, '!');
+	KT_EXPECT(kt, str_eq(strbuf_str(&sb), STR("abc!")));
+	STRBUF_FMT(&sb, "%s", 5);                            /* a bad conversion fails it */
+	KT_EXPECT(kt, strbuf_err(&sb) == -EINVAL && str_eq(strbuf_str(&sb), STR("abc!")));
 }

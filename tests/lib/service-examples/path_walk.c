@@ -1,8 +1,8 @@
 /* safecheck-expect: accept
  *
  * path_walk.c — service example: normalise an absolute path with fw/str.h — split on '/',
- * drop "." and empty components, pop on "..", and write the result into a caller's byte
- * buffer. Components live on a fixed-size stack of `struct str` (indexing a fixed array is
+ * drop "." and empty components, pop on "..", and build the result in a caller's byte
+ * buffer with a strbuf (fw/strbuf.h). Components live on a fixed-size stack of `struct str` (indexing a fixed array is
  * bounds-checked by the compiler); no NUL-terminated strings, no pointer walking.
  *
  * Classic unsafe alternative (rejected: bad/path_charp.c): `char *p = path; while (*p) ...`
@@ -10,6 +10,7 @@
  */
 #include <fw/bytes.h>
 #include <fw/str.h>
+#include <fw/strbuf.h>
 
 #include "examples.h"
 
@@ -37,17 +38,14 @@ struct result_size path_normalise(struct str path, struct bytes out)
 			return result_size_err(-ENAMETOOLONG);
 		stack[depth++] = comp;
 	}
-	size_t pos = 0;
+	struct strbuf sb = strbuf_over(out);
 	if (depth == 0)
-		return bytes_put_u8(out, 0, '/') ? result_size_err(-ENOSPC) : result_size_ok(1);
+		strbuf_add_char(&sb, '/');
 	for (size_t i = 0; i < depth; i++) {
-		struct bytes_result tail = bytes_skip(out, pos);
-		if (tail.err || bytes_put_u8(tail.value, 0, '/'))
-			return result_size_err(-ENOSPC);
-		struct result_size n = str_copy_to(bytes_skip(tail.value, 1).value, stack[i]);
-		if (n.err)
-			return result_size_err(-ENOSPC);
-		pos += 1 + n.value;
+		strbuf_add_char(&sb, '/');
+		strbuf_add(&sb, stack[i]);
 	}
-	return result_size_ok(pos);
+	if (strbuf_err(&sb))
+		return result_size_err(-ENOSPC);
+	return result_size_ok(strbuf_len(&sb));
 }

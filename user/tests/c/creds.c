@@ -11,7 +11,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 /* Runs fn in a child that dropped to nobody:nogroup; fails the case if fn failed. */
@@ -226,6 +229,25 @@ static void write_and_chown_clear_setuid(void)
 	CHECK_EQ(st.st_uid, KT_NOBODY);
 }
 
+static void nobody_privileged_calls(void)
+{
+	CHECK_ERR(chroot("/tmp"), EPERM);
+	CHECK_ERR(mount("none", "/tmp", "tmpfs", 0, NULL), EPERM);
+	CHECK_ERR(sethostname("x", 1), EPERM);
+	CHECK_ERR(setpriority(PRIO_PROCESS, 0, -5), EACCES);
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, 5)); /* being nicer is allowed */
+	CHECK_ERR(mknod("/tmp/kt-node", S_IFCHR | 0600, makedev(1, 3)), EPERM);
+	struct rlimit rl;
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &rl));
+	rl.rlim_max += 1;
+	CHECK_ERR(setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+}
+
+static void privileged_calls_eperm_as_nobody(void)
+{
+	as_nobody(nobody_privileged_calls);
+}
+
 static const struct kt_case cases[] = {
 	{ "starts_as_root", starts_as_root },
 	{ "setuid_as_root_drops_all_ids", setuid_as_root_drops_all_ids },
@@ -238,6 +260,7 @@ static const struct kt_case cases[] = {
 	{ "access_uses_real_ids", access_uses_real_ids },
 	{ "new_file_owner_and_setgid_dir", new_file_owner_and_setgid_dir },
 	{ "write_and_chown_clear_setuid", write_and_chown_clear_setuid },
+	{ "privileged_calls_eperm_as_nobody", privileged_calls_eperm_as_nobody },
 	KT_CASES_END
 };
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -472,6 +473,46 @@ static void o_path_and_fstatat(void)
 	CHECK_ERR(fstatat(AT_FDCWD, "l", &st, 0x4000000), EINVAL);
 }
 
+static void fsync_and_statfs(void)
+{
+	struct statfs sf;
+	kt_tmpdir();
+	int fd = make_file("f", "sync me");
+	CHECK_OK(fsync(fd));
+	CHECK_OK(fdatasync(fd));
+	CHECK_OK(fstatfs(fd, &sf));
+	CHECK_EQ(sf.f_type, 0x01021994); /* TMPFS_MAGIC: the init mounts a tmpfs on /tmp */
+	CHECK(sf.f_bsize > 0);
+	CHECK_OK(statfs("/proc", &sf));
+	CHECK_EQ(sf.f_type, 0x9fa0); /* PROC_SUPER_MAGIC */
+	CHECK_ERR(statfs("nope", &sf), ENOENT);
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_ERR(fsync(p[0]), EINVAL);
+	close(fd);
+}
+
+static void chown_variants(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	int fd = make_file("f", "x");
+	CHECK_OK(symlink("f", "l"));
+	CHECK_OK(chown("f", 1, 2));
+	CHECK_OK(stat("f", &st));
+	CHECK(st.st_uid == 1 && st.st_gid == 2);
+	CHECK_OK(fchown(fd, 3, -1)); /* -1 leaves the group */
+	CHECK_OK(fstat(fd, &st));
+	CHECK(st.st_uid == 3 && st.st_gid == 2);
+	CHECK_OK(lchown("l", 4, 5)); /* the link itself */
+	CHECK_OK(lstat("l", &st));
+	CHECK(st.st_uid == 4 && st.st_gid == 5);
+	CHECK_OK(stat("l", &st));
+	CHECK(st.st_uid == 3);
+	CHECK_ERR(chown("nope", 0, 0), ENOENT);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -504,6 +545,8 @@ static const struct kt_case cases[] = {
 	{ "chmod_sets_mode", chmod_sets_mode },
 	{ "write_to_rdonly_ebadf", write_to_rdonly_ebadf },
 	{ "fstatat_nofollow_and_flags", o_path_and_fstatat },
+	{ "fsync_and_statfs", fsync_and_statfs },
+	{ "chown_variants", chown_variants },
 	KT_CASES_END
 };
 

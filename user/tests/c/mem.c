@@ -287,6 +287,53 @@ static void large_anonymous_mapping_lazily_backed(void)
 	CHECK_OK(munmap(m, len));
 }
 
+/* Each level keeps 1 KiB live across the call, so no level can be optimised away. */
+static int recurse(int depth)
+{
+	volatile char frame[1024];
+	frame[0] = 1;
+	frame[1023] = 1;
+	if (depth == 0)
+		return 1;
+	return recurse(depth - 1) + frame[0] * frame[1023];
+}
+
+static void stack_grows_on_demand(void)
+{
+	/* 4 MiB of frames: far below the stack pages present at exec */
+	CHECK_EQ(recurse(4096), 4097);
+}
+
+static volatile int overflow_depth;
+
+static int overflow(int n)
+{
+	volatile char frame[4096];
+	frame[0] = (char)n;
+	overflow_depth = n;
+	if (n > (1 << 24)) /* 64 GiB of stack: never reached */
+		return 0;
+	return overflow(n + 1) + frame[0];
+}
+
+static void stack_overflow_caught_on_altstack(void)
+{
+	static char alt[65536];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 0 };
+	CHECK_OK(sigaltstack(&ss, NULL));
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
+	if (sigsetjmp(fault_jmp, 1) == 0) {
+		overflow(0);
+		kt_fail(__FILE__, __LINE__, "the stack never overflowed");
+	}
+	CHECK_EQ(fault_info.si_signo, SIGSEGV);
+	CHECK(overflow_depth > 1000); /* the default 8 MiB limit, in 4 KiB frames */
+}
+
 static const struct kt_case cases[] = {
 	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
 	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
@@ -305,6 +352,8 @@ static const struct kt_case cases[] = {
 	{ "null_page_is_unmapped", null_page_is_unmapped },
 	{ "unhandled_segv_kills_with_sigsegv", unhandled_segv_kills_with_sigsegv },
 	{ "large_anonymous_mapping_lazily_backed", large_anonymous_mapping_lazily_backed },
+	{ "stack_grows_on_demand", stack_grows_on_demand },
+	{ "stack_overflow_caught_on_altstack", stack_overflow_caught_on_altstack },
 	KT_CASES_END
 };
 

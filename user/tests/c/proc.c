@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -332,6 +333,49 @@ static void wait_for_process_group(void)
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
 }
 
+static void auxv_has_linux_entries(void)
+{
+	CHECK_EQ(getauxval(AT_PAGESZ), 4096);
+	CHECK(getauxval(AT_PHDR) != 0);
+	CHECK(getauxval(AT_PHNUM) > 0);
+	CHECK_EQ(getauxval(AT_PHENT), 56); /* sizeof(Elf64_Phdr) */
+	CHECK(getauxval(AT_ENTRY) != 0);
+	CHECK_EQ(getauxval(AT_UID), getuid());
+	CHECK_EQ(getauxval(AT_EUID), geteuid());
+	CHECK_EQ(getauxval(AT_GID), getgid());
+	CHECK_EQ(getauxval(AT_SECURE), 0);
+	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
+	CHECK(rnd != NULL);
+	int nonzero = 0;
+	for (int i = 0; i < 16; i++)
+		nonzero |= rnd[i];
+	CHECK(nonzero);
+	const char *execfn = (const char *)getauxval(AT_EXECFN);
+	CHECK(execfn != NULL);
+	CHECK_STR(execfn, self);
+}
+
+static void initial_stack_holds_argv_and_env(void)
+{
+	char *argv[] = { (char *)self, "check-stack", "a", "", "b c", NULL };
+	char *envp[] = { "E1=x", "E2=", NULL };
+	int st = run_helper(argv, envp);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void prctl_name_shows_in_comm(void)
+{
+	char buf[32] = { 0 };
+	CHECK_OK(prctl(PR_SET_NAME, "kt-renamed-process-long"));
+	CHECK_OK(prctl(PR_GET_NAME, buf));
+	CHECK_STR(buf, "kt-renamed-proc"); /* 15 bytes and a NUL */
+	int fd = CHECK_OK(open("/proc/self/comm", O_RDONLY));
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 16);
+	CHECK_STR(buf, "kt-renamed-proc\n");
+}
+
 static const struct kt_case cases[] = {
 	{ "fork_returns_child_pid", fork_returns_child_pid },
 	{ "fork_copies_memory", fork_copies_memory },
@@ -352,6 +396,9 @@ static const struct kt_case cases[] = {
 	{ "setsid_and_process_groups", setsid_and_process_groups },
 	{ "kill_errors", kill_errors },
 	{ "wait_for_process_group", wait_for_process_group },
+	{ "auxv_has_linux_entries", auxv_has_linux_entries },
+	{ "initial_stack_holds_argv_and_env", initial_stack_holds_argv_and_env },
+	{ "prctl_name_shows_in_comm", prctl_name_shows_in_comm },
 	KT_CASES_END
 };
 
@@ -379,6 +426,19 @@ static int helper(int argc, char **argv)
 			return 2;
 		sigprocmask(SIG_BLOCK, NULL, &set);
 		return sigismember(&set, SIGTERM) ? 0 : 3; /* the mask survives execve */
+	}
+	if (!strcmp(argv[1], "check-stack")) {
+		extern char **environ;
+		/* what execve passed, in order, empty strings included, nothing else */
+		if (argc != 5 || strcmp(argv[2], "a") || strcmp(argv[3], "") || strcmp(argv[4], "b c") || argv[5])
+			return 1;
+		if (!environ[0] || strcmp(environ[0], "E1=x") || !environ[1] || strcmp(environ[1], "E2=") || environ[2])
+			return 2;
+		/* the strings sit above the pointer arrays, on the initial stack */
+		int here;
+		if ((uintptr_t)argv[2] < (uintptr_t)&here)
+			return 3;
+		return 0;
 	}
 	return 99;
 }

@@ -262,6 +262,50 @@ static void tcflush_discards_input(void)
 	CHECK_ERR(tcflush(p.slave, 42), EINVAL);
 }
 
+/* In a new session with the pty as controlling terminal: a background process group that
+ * reads the terminal is stopped by SIGTTIN, or gets EIO when it ignores SIGTTIN. */
+static int background_read_in_session(int slave)
+{
+	setsid();
+	if (ioctl(slave, TIOCSCTTY, 0) != 0)
+		return 1;
+	int b = fork();
+	if (b == 0) {
+		char c;
+		setpgid(0, 0);
+		read(slave, &c, 1);
+		_exit(9);
+	}
+	setpgid(b, b);
+	int st;
+	if (waitpid(b, &st, WUNTRACED) != b || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTIN)
+		return 2;
+	kill(b, SIGKILL);
+	waitpid(b, &st, 0);
+	b = fork();
+	if (b == 0) {
+		char c;
+		setpgid(0, 0);
+		signal(SIGTTIN, SIG_IGN);
+		_exit(read(slave, &c, 1) == -1 && errno == EIO ? 0 : 1);
+	}
+	setpgid(b, b);
+	if (waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 3;
+	return 0;
+}
+
+static void background_read_sigttin(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(background_read_in_session(p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
 	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
@@ -274,6 +318,7 @@ static const struct kt_case cases[] = {
 	{ "no_controlling_tty_enxio", no_controlling_tty_enxio },
 	{ "hangup_when_master_closes", hangup_when_master_closes },
 	{ "tcflush_discards_input", tcflush_discards_input },
+	{ "background_read_sigttin", background_read_sigttin },
 	KT_CASES_END
 };
 
