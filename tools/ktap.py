@@ -12,7 +12,9 @@ timestamps (`[    1.234567] `) are stripped so Linux and Trellis consoles read t
 --expect FILE names cases not expected to pass yet (one per line, `#` comments): such a case
 failing is an expected failure (xfail, listed by name, never counted as passed); such a case
 passing is an error (the list must be shrunk on purpose). A name is the case's description or
-`group.case` where the group is the enclosing `# Subtest:`/`# name:` header.
+`group.case` where the group is the enclosing `# Subtest:`/`# name:` header. A group's own name
+may be listed too: a group that fails to start (no nested results) is then one xfail, and the
+group passing as a whole is an error.
 
 --by-group prints each group's counts too (a group is a leaf's enclosing header).
 
@@ -99,7 +101,15 @@ def count(paths, expect, by_group=None):
             if not ok:
                 deeper_failed[ind] = True
             if is_parent:
-                if not ok and not child_failed:
+                # A group named in the expectations file is not expected to pass as a whole
+                # (when it cannot even start, its summary line is a leaf and counts as xfail
+                # below); the group passing is an unexpected pass like any other.
+                group_expected = {desc} & expect
+                seen_expect |= group_expected
+                if group_expected and ok:
+                    c["failed"] += 1
+                    notes.append("unexpected pass: %s (the whole group passed: remove it from the expectations file)" % desc)
+                elif not ok and not child_failed and not group_expected:
                     c["failed"] += 1
                     notes.append("not ok %s (group failed)" % desc)
                 continue

@@ -1,6 +1,6 @@
 /*
- * tests/lib/t_bytes.c — tests of fw/bytes.h (slices, endian reads and writes, the cursor),
- * fw/plain.h (plain-data copies) and fw/result.h.
+ * lib/bytes_test.c — tests of fw/bytes.h (slices, endian reads and writes, the cursor),
+ * fw/plain.h (plain-data copies, to and from frames in the kernel) and fw/result.h.
  */
 #include <fw/bytes.h>
 #include <fw/plain.h>

@@ -1,5 +1,5 @@
 /*
- * tests/lib/t_containers.c — tests of the typed intrusive containers tied to their lock:
+ * lib/containers_test.c — tests of the typed intrusive containers tied to their lock:
  * fw/list.h, fw/hash.h, fw/tree.h, with fw/litelock.h as the lock kind.
  */
 #include <fw/hash.h>

@@ -1,5 +1,5 @@
 /*
- * tests/lib/t_objects.c — tests of checked embedding and typed callbacks (fw/subtype.h),
+ * lib/objects_test.c — tests of checked embedding and typed callbacks (fw/subtype.h),
  * type caches (fw/typecache.h), reference counts (fw/refcount.h), atomics (fw/atomic.h),
  * growable arrays (fw/array.h), id allocators (fw/idalloc.h) and fw/litelock.h.
  */

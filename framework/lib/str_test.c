@@ -1,6 +1,6 @@
 /*
- * tests/lib/t_str.c — tests of fw/str.h (comparison, search, splitting, number parsing) and
- * fw/fmt.h (checked formatting into a buffer).
+ * lib/str_test.c — tests of fw/str.h (comparison, search, splitting, number parsing),
+ * fw/strbuf.h (text building) and fw/fmt.h (checked formatting into a buffer).
  */
 #include <fw/fmt.h>
 #include <fw/str.h>

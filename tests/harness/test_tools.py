@@ -104,6 +104,15 @@ def ktap_group_names_nested_cases_by_their_subtest_header():
 
 
 @case
+def ktap_expected_group_that_cannot_start_is_xfail_and_passing_group_is_error():
+    log = tmpfile("KTAP version 1\n1..2\nnot ok 1 glibc.files # exit status 127\n"
+                  "    KTAP version 1\n    # Subtest: musl.files\n    1..1\n    ok 1 open\nok 2 musl.files\n")
+    c, notes = ktap.count([log], {"glibc.files", "musl.files"})
+    assert (c["passed"], c["failed"], c["xfail"]) == (1, 1, 1), c
+    assert any("unexpected pass: musl.files" in n for n in notes), notes
+
+
+@case
 def results_summary_missing_part_fails():
     d = tempfile.mkdtemp()
     results.write(os.path.join(d, "a.txt"), {"passed": 3})

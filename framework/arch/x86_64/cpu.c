@@ -46,7 +46,8 @@ struct desc_ptr {
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 
 static u64 gdt[7] __attribute__((aligned(16)));
-static struct tss boot_tss __attribute__((aligned(16)));
+/* Not static: user/entry.S writes rsp0 (the stack a trap from user mode lands on). */
+struct tss boot_tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 struct guarded_stack ist_df_stack STACK_SECTION;

@@ -21,6 +21,7 @@
 #include "internal/stacks.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
+#include "internal/user.h"
 #include "internal/x86.h"
 
 #define PVH_MARK 0x336ec578u
@@ -112,6 +113,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	print_boot_info();
 	mm_init(); /* frames, kernel page tables (identity map gone), heap */
 	cpu_protections_init();
+	user_init(); /* syscall MSRs, FPU/SSE, SMAP for user copies */
 	apic_timer_init();
 	irq_enable();
 

@@ -20,6 +20,7 @@
 #include "internal/printk.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
+#include "internal/user.h"
 #include "internal/x86.h"
 
 static irq_handler_fn irq_handlers[256];
@@ -244,13 +245,22 @@ static void handle_exception(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
 	u64 vec = f->vector;
+	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
+	if (from_user)
+		user_trap_entry(f);
 	if (vec >= 32) {
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
+		if (from_user)
+			user_irq_exit(f);
 		return;
 	}
+	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)
+		user_exception(f); /* back to the kernel caller of user_enter(), never returns */
+	if (!from_user && (vec == VEC_PF || vec == VEC_GP) && uaccess_fixup(f))
+		return; /* a user copy or FPU restore that faulted: resumes at its fixup */
 	if (vec == VEC_NMI) {
 		nmi_count = nmi_count + 1;
 		/* SAFETY: the frame's address, recorded for tests (which stack the NMI used). */

@@ -3,14 +3,16 @@
  *
  * A `struct type_info` names one C type (name, size, alignment). Each is defined once per
  * program (a weak definition emitted by the macro that declares it, merged by the linker), so
- * its address is the type's identity: subtype tags compare it, and the typed heap (issue #4)
- * keys its per-type caches on it.
+ * its address is the type's identity: subtype tags compare it, and the typed heap
+ * (fw/heap.h) keys its per-type caches on it.
  *
  * DEFINE_TYPE_CACHE(name, T) declares the one place objects of type T are allocated:
  *     T *name_alloc(void)      a zeroed T, or NULL when memory is short
  *     void name_free(T *obj)   release one from name_alloc (NULL is ignored)
- * Today both go through __fw_lib_alloc/__fw_lib_free (host port: calloc/free; kernel: the
- * framework heap); the typed heap replaces those two functions without touching callers.
+ * (KNEW(name) / KFREE(name, obj) in fw/heap.h spell the same calls.) Both go through
+ * __fw_lib_alloc/__fw_lib_free: in the kernel the typed heap (framework/mm/heap.c: a
+ * type-stable cache per type_info, frees of anything but a live object of that type refused),
+ * on the host the host port (calloc/free, with failure injection for tests).
  */
 #ifndef FW_TYPECACHE_H
 #define FW_TYPECACHE_H

@@ -1,0 +1,117 @@
+/*
+ * fw/user.h — running user code: the saved user CPU state (`struct user_context`) and the
+ * call that runs it until it needs the kernel.
+ *
+ *     struct user_context *uc = ...;         // embedded in the kernel's task/process object
+ *     user_context_init(uc);
+ *     user_ctx_set_ip(uc, entry); user_ctx_set_sp(uc, stack_top);
+ *     vmspace_activate(vs);
+ *     for (;;) {
+ *             switch (user_enter(uc)) {
+ *             case USER_RET_SYSCALL:   user_ctx_set_retval(uc, serve(uc)); break;
+ *             case USER_RET_EXCEPTION: ... user_ctx_exception(uc) ...; break;
+ *             case USER_RET_INTERRUPT: ... the deadline passed: schedule ...; break;
+ *             }
+ *     }
+ *
+ * What the framework guarantees: user code never runs with kernel privileges or sees kernel
+ * state. RFLAGS are sanitised on every entry (IF on; IOPL, NT, RF, VM off; only the
+ * arithmetic flags, TF, DF, AC and ID come from the context); the instruction and stack
+ * pointers and the FS base accept canonical user addresses only; the FPU/SSE state is saved
+ * per context (XSAVE where present, FXSAVE otherwise) and sanitised before it is loaded (MXCSR
+ * masked, the XSAVE header's reserved bits cleared), and a state the CPU still refuses is
+ * replaced by the initial state — a corrupt FPU image never faults the kernel. Anything user
+ * code does (a privileged instruction, a fault, a jump into the kernel half, a bad syscall
+ * number) comes back here as a reason, never as a kernel fault.
+ *
+ * Context: user_enter runs in task context with interrupts enabled, on the CPU whose address
+ * space (vmspace_activate) the user code should see. The other calls are pure accessors.
+ */
+#ifndef FW_USER_H
+#define FW_USER_H
+
+#include <fw/bytes.h>
+#include <fw/libbase.h>
+#include <fw/vmspace.h>
+
+/* The general registers (x86-64). */
+enum user_reg {
+	UREG_RAX, UREG_RBX, UREG_RCX, UREG_RDX, UREG_RSI, UREG_RDI, UREG_RBP, UREG_RSP,
+	UREG_R8, UREG_R9, UREG_R10, UREG_R11, UREG_R12, UREG_R13, UREG_R14, UREG_R15,
+	UREG_RIP, UREG_RFLAGS,
+	UREG_COUNT,
+};
+
+/* The register file as the entry code saves it (layout fixed: framework/user/entry.S). */
+struct user_regs {
+	uint64_t r[UREG_COUNT] FW_PRIVATE;
+	uint64_t fs_base FW_PRIVATE;
+};
+
+/* Bytes of FPU/SSE/AVX state a context keeps (x87 + SSE + AVX with XSAVE: 832). */
+#define USER_FPU_AREA 1024u
+
+enum user_return {
+	USER_RET_SYSCALL = 1,   /* a `syscall` instruction: number and arguments in the context */
+	USER_RET_EXCEPTION = 2, /* a CPU exception: user_ctx_exception() says which */
+	USER_RET_INTERRUPT = 3, /* an interrupt arrived after the context's deadline */
+};
+
+/* What an exception was. */
+struct user_exception {
+	uint32_t vector;     /* SDM vol. 3 table 6-1: 0 #DE, 1 #DB, 6 #UD, 13 #GP, 14 #PF, ... */
+	uint32_t error_code; /* as the CPU pushed it (0 when it pushes none) */
+	uint64_t fault_addr; /* #PF: the faulting address (CR2); else 0 */
+};
+
+struct FW_NOCOPY user_context {
+	struct user_regs regs FW_PRIVATE;
+	struct user_exception exc FW_PRIVATE;
+	uint64_t deadline_ns FW_PRIVATE; /* 0: no deadline */
+	uint8_t fpu[USER_FPU_AREA] FW_PRIVATE __attribute__((aligned(64)));
+};
+
+/* user_context_init - all registers zero, RFLAGS with IF only, the initial FPU state. */
+void user_context_init(struct user_context *uc);
+
+/*
+ * user_enter - run the user code of `uc` until it makes a system call, takes an exception, or
+ * an interrupt arrives after its deadline; save its state back into `uc`.
+ * Returns: why it stopped. Context: task, interrupts enabled.
+ */
+enum user_return user_enter(struct user_context *uc);
+
+/* General registers. An out-of-range register reads 0 and ignores writes. */
+uint64_t user_ctx_reg(const struct user_context *uc, enum user_reg r);
+void user_ctx_set_reg(struct user_context *uc, enum user_reg r, uint64_t v);
+
+/* The instruction and stack pointers. The setters refuse a non-canonical address or one in
+ * the kernel half with -EINVAL (nothing changes). */
+uint64_t user_ctx_ip(const struct user_context *uc);
+FW_MUST_CHECK int user_ctx_set_ip(struct user_context *uc, struct uaddr ip);
+uint64_t user_ctx_sp(const struct user_context *uc);
+FW_MUST_CHECK int user_ctx_set_sp(struct user_context *uc, struct uaddr sp);
+
+/* The FS base (TLS). Same rule as the pointers above. */
+uint64_t user_ctx_fs_base(const struct user_context *uc);
+FW_MUST_CHECK int user_ctx_set_fs_base(struct user_context *uc, struct uaddr base);
+
+/* The system call, Linux x86-64 convention: number in RAX; arguments RDI, RSI, RDX, R10, R8,
+ * R9 (index 0..5; other indices read 0); the return value goes to RAX. */
+uint64_t user_ctx_syscall_nr(const struct user_context *uc);
+uint64_t user_ctx_syscall_arg(const struct user_context *uc, unsigned i);
+void user_ctx_set_retval(struct user_context *uc, int64_t v);
+
+/* The last exception (valid after user_enter returned USER_RET_EXCEPTION). */
+struct user_exception user_ctx_exception(const struct user_context *uc);
+
+/* The deadline, in fw_time_ns() nanoseconds, after which an interrupt arriving in user mode
+ * ends user_enter with USER_RET_INTERRUPT (0: none). */
+void user_ctx_set_deadline(struct user_context *uc, uint64_t deadline_ns);
+
+/* The FPU image (the XSAVE/FXSAVE layout, user_fpu_size() bytes), for signal frames and
+ * ptrace. Anything may be written into it; it is sanitised before it is loaded. */
+struct bytes user_ctx_fpu_bytes(struct user_context *uc);
+size_t user_fpu_size(void);
+
+#endif /* FW_USER_H */

@@ -1,0 +1,146 @@
+/*
+ * fw/vmspace.h — user address spaces and user addresses.
+ *
+ * A `struct uaddr` is an address in some user address space. It is a distinct single-field
+ * type, never a C pointer: a service cannot dereference it, only hand it to the framework's
+ * fault-tolerant readers and writers (fw/uaccess.h) or to the mapping calls below.
+ *
+ * A `struct vmspace` is one user address space: a page-table tree whose lower half holds the
+ * user mappings made through this API and whose upper half is the kernel's, shared by every
+ * address space and never mappable from here (an address at or above VM_USER_END is refused
+ * with -EINVAL). Only untyped frames (fw/frame.h) can be mapped, and each mapping owns one
+ * reference to its frame, dropped when the page is unmapped (after the TLB flush), so a
+ * service releasing its own handle early cannot free a page user space still sees.
+ *
+ * Page faults that the kernel's own user-memory copies take (fw/uaccess.h) are first offered to
+ * the handler the kernel registered with vmspace_set_fault_handler() (demand paging, copy on
+ * write); a fault the handler does not resolve makes the copy return -EFAULT. Faults taken by
+ * user code itself come back from user_enter() as an exception (fw/user.h), and the kernel may
+ * pass them to the same handler with vmspace_handle_fault().
+ *
+ * Locking: each address space has its own lock (interrupts off while held); the calls below
+ * take it. TLB: unmap and protect flush the range on every CPU (the SMP shootdown hook).
+ * Context: any, except vmspace_destroy (not while the space is active on any CPU).
+ */
+#ifndef FW_VMSPACE_H
+#define FW_VMSPACE_H
+
+#include <fw/frame.h>
+#include <fw/libbase.h>
+
+struct uaddr {
+	uint64_t v;
+};
+
+/* uaddr - a user address from its numeric value (no check: checks happen where it is used). */
+static inline struct uaddr uaddr(uint64_t v)
+{
+	return (struct uaddr){ .v = v };
+}
+/* uaddr_add - the address `n` bytes further (wrapping is caught where it is used). */
+static inline struct uaddr uaddr_add(struct uaddr a, uint64_t n)
+{
+	return (struct uaddr){ .v = a.v + n };
+}
+
+#define VM_PAGE_SIZE 4096u
+/* The end of the user half: the highest user page ends here (Linux's TASK_SIZE_MAX). */
+#define VM_USER_END 0x00007ffffffff000ull
+
+/* uaddr_range_ok - [a, a + len) lies inside the user half (and does not wrap). */
+static inline bool uaddr_range_ok(struct uaddr a, uint64_t len)
+{
+	return a.v <= VM_USER_END && len <= VM_USER_END - a.v;
+}
+
+/* Rights of a user page. Read is implied by any mapping. */
+enum vm_prot {
+	VM_READ = 1u << 0,
+	VM_WRITE = 1u << 1,
+	VM_EXEC = 1u << 2,
+};
+
+/* What a faulting access was (a bit set, as the CPU reports it). */
+enum vm_fault_access {
+	VM_FAULT_WRITE = 1u << 0,
+	VM_FAULT_EXEC = 1u << 1,
+	VM_FAULT_PRESENT = 1u << 2, /* the page was mapped: a protection fault */
+};
+
+struct vmspace;
+
+/*
+ * A page-fault handler: make `addr` accessible for `access` in `vs` (vmspace_map), or refuse.
+ * Returns 0 when the access may be retried, -EFAULT (or another -errno) when it may not.
+ * Context: called with interrupts off from the fault path of a user copy, or from
+ * vmspace_handle_fault(); it must not sleep.
+ */
+typedef int (*vmspace_fault_fn)(struct vmspace *vs, struct uaddr addr, unsigned access);
+
+/*
+ * vmspace_create - a new, empty user address space (the kernel half shared).
+ * Returns: the space, or NULL when memory is short.
+ */
+struct vmspace *vmspace_create(void);
+
+/*
+ * vmspace_destroy - unmap every user page (dropping each mapping's frame reference) and free
+ * the tables and the space. Needs: vs is not active on any CPU. NULL is ignored.
+ */
+void vmspace_destroy(struct vmspace *vs);
+
+/*
+ * vmspace_map - map frame `f` at user page `va` with `prot` (enum vm_prot bits).
+ * Needs: f holds a frame; va page-aligned and inside the user half.
+ * Returns: 0 (the mapping took its own reference to the frame); -EINVAL for a bad address,
+ *          an empty handle or unknown prot bits; -EEXIST if va is mapped; -ENOMEM.
+ */
+FW_MUST_CHECK int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f,
+			      unsigned prot);
+
+/*
+ * vmspace_unmap - unmap every page in [va, va + len) (page-aligned), flush the range from
+ * every CPU's TLB, then drop the mappings' frame references. Holes are skipped.
+ * Returns: the number of pages unmapped, or -EINVAL for a bad range.
+ */
+int64_t vmspace_unmap(struct vmspace *vs, struct uaddr va, uint64_t len);
+
+/*
+ * vmspace_protect - set the rights of every page in [va, va + len) and flush the range.
+ * Returns: 0; -ENOENT if a page of the range is not mapped (nothing changed); -EINVAL.
+ */
+FW_MUST_CHECK int vmspace_protect(struct vmspace *vs, struct uaddr va, uint64_t len,
+				  unsigned prot);
+
+/*
+ * vmspace_query - whether user page `va` is mapped: 0 with its rights in *prot, -ENOENT, or
+ * -EINVAL for an address outside the user half.
+ */
+int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot);
+
+/*
+ * vmspace_frame_at - a new handle (one more reference) to the frame mapped at page `va`.
+ * Needs: *out empty. Returns: 0, -ENOENT, -EINVAL, -EBUSY (out not empty).
+ */
+FW_MUST_CHECK int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out);
+
+/* vmspace_activate - make vs the address space of this CPU (user half). Context: any. */
+void vmspace_activate(struct vmspace *vs);
+
+/* vmspace_deactivate - switch this CPU back to the kernel-only tables. */
+void vmspace_deactivate(void);
+
+/* vmspace_current - the address space active on this CPU, or NULL. */
+struct vmspace *vmspace_current(void);
+
+/* vmspace_set_fault_handler - the handler for faults on vs's user pages (NULL: none). */
+void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn);
+
+/*
+ * vmspace_handle_fault - offer a fault at `addr` to vs's handler.
+ * Returns: the handler's answer, or -EFAULT when there is no handler or addr is not a user
+ *          address.
+ */
+int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+
+#endif /* FW_VMSPACE_H */

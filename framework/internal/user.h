@@ -1,0 +1,56 @@
+/*
+ * internal/user.h — what the rest of the framework calls into the user-mode code with:
+ * initialisation (setup.c) and the trap hooks (traps.c), plus the FPU primitives the context
+ * switch of the task code saves and restores a context's FPU state with.
+ */
+#ifndef FW_INTERNAL_USER_H
+#define FW_INTERNAL_USER_H
+
+#include <fw/types.h>
+
+struct trap_frame;
+
+/*
+ * user_init - enable syscall/sysret (EFER.SCE, STAR, LSTAR, FMASK), the FPU/SSE (and XSAVE
+ * when present) and note SMAP for the user-copy routines.
+ * Context: boot CPU, after cpu_tables_init and cpu_protections_init, interrupts off.
+ */
+void user_init(void);
+
+/* user_trap_entry - first thing on every trap from user mode (clears AC: SMAP stays in force
+ * in the kernel even if user code set AC). Context: trap handler. */
+void user_trap_entry(struct trap_frame *f);
+
+/* user_irq_exit - after an interrupt from user mode was handled: return to the kernel caller
+ * of user_enter() if the context's deadline passed, else return (iretq goes back to user). */
+void user_irq_exit(struct trap_frame *f);
+
+/* user_exception - an exception from user mode: save the state, return to the kernel caller
+ * of user_enter() with USER_RET_EXCEPTION. Never returns. */
+__attribute__((noreturn)) void user_exception(struct trap_frame *f);
+
+/*
+ * uaccess_fixup - a kernel-mode #PF/#GP: if it happened at an instruction of the exception
+ * table, either let the active address space's fault handler resolve it (retry) or move RIP to
+ * the fixup. Returns true when handled (the trap returns), false for a real kernel fault.
+ */
+bool uaccess_fixup(struct trap_frame *f);
+
+/* --- FPU (arch/x86_64/fpu.c) --- */
+void fpu_init(void);
+/* fpu_init_image - write the initial FPU state (FCW 0x37f, MXCSR 0x1f80) into an area. */
+void fpu_init_image(u8 *area);
+/* fpu_save - store this CPU's FPU state into area (64-byte aligned, fpu_size() bytes). */
+void fpu_save(u8 *area);
+/* fpu_restore - sanitise area and load it; a refused image is replaced by the initial one.
+ * Returns 0, or 1 when the image had to be replaced. */
+int fpu_restore(u8 *area);
+u32 fpu_size(void);
+bool fpu_uses_xsave(void);
+
+/* Counters for tests: interrupts taken in user mode, images the CPU refused. */
+extern u64 user_irqs_from_user;
+extern u64 fpu_images_refused;
+extern u8 uaccess_smap;
+
+#endif /* FW_INTERNAL_USER_H */

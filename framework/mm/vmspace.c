@@ -1,0 +1,230 @@
+/*
+ * mm/vmspace.c — user address spaces (fw/vmspace.h) on the page-table walker of
+ * arch/x86_64/mm/pt.c.
+ *
+ * A vmspace is a PML4 whose slots 256-511 are copies of the kernel's (kspace.c creates every
+ * kernel PML4 slot at boot and never changes a slot afterwards, so the copies stay right) and
+ * whose slots 0-255 hold the user mappings. Only pages below VM_USER_END, only untyped frames
+ * (the handle API cannot name another kind) and always with the user bit: the kernel half can
+ * neither be mapped nor unmapped from here.
+ *
+ * Each mapped page owns one reference to its frame (taken with frame_clone, kept "inside" the
+ * page-table entry); unmapping drops it only after the TLB flush, so no CPU still reaches the
+ * frame when it may be reused. Lock: vs->lock (interrupts off) serialises the tree.
+ */
+#include <fw/heap.h>
+#include <fw/typecache.h>
+#include <fw/vmspace.h>
+
+#include "arch/x86_64/mm/pt.h"
+#include "internal/mm.h"
+#include "internal/x86.h"
+#include "mm/mmlock.h"
+
+struct vmspace {
+	u64 root;                /* physical address of the PML4 */
+	struct mm_lock lock;
+	vmspace_fault_fn fault;  /* written once by the owner; read by the fault path */
+};
+
+DEFINE_TYPE_CACHE(vmspace, struct vmspace);
+
+/* The space active on this CPU (one CPU until SMP gives each its own). */
+static struct vmspace *active;
+
+static unsigned to_mm_prot(unsigned prot)
+{
+	unsigned p = MM_PROT_READ | MM_PROT_USER;
+	if (prot & VM_WRITE)
+		p |= MM_PROT_WRITE;
+	if (prot & VM_EXEC)
+		p |= MM_PROT_EXEC;
+	return p;
+}
+
+static bool page_ok(struct uaddr va)
+{
+	return (va.v & (VM_PAGE_SIZE - 1)) == 0 && va.v < VM_USER_END;
+}
+
+static bool range_ok(struct uaddr va, u64 len)
+{
+	return (va.v & (VM_PAGE_SIZE - 1)) == 0 && (len & (VM_PAGE_SIZE - 1)) == 0 &&
+	       uaddr_range_ok(va, len);
+}
+
+struct vmspace *vmspace_create(void)
+{
+	struct vmspace *vs = KNEW(vmspace);
+	if (!vs)
+		return NULL;
+	if (pt_table_alloc(&vs->root)) {
+		KFREE(vmspace, vs);
+		return NULL;
+	}
+	u64 *pml4 = pt_table_of(vs->root);
+	const u64 *kpml4 = pt_table_of(kspace_root());
+	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
+		pml4[i] = kpml4[i];
+	return vs;
+}
+
+/* Drop the reference a page-table entry held on the frame at pa. */
+static void release_mapped_frame(u64 pa)
+{
+	struct frame h = { .pfn = pa >> MM_PAGE_SHIFT };
+	frame_release(&h);
+}
+
+/* Unmap one page with the lock held; flush it everywhere; 1 if it was mapped, else 0. */
+static int unmap_page_locked(struct vmspace *vs, u64 va)
+{
+	u64 pa;
+	if (pt_unmap_page(vs->root, va, &pa))
+		return 0;
+	tlb_flush_kernel(va, MM_PAGE_SIZE);
+	release_mapped_frame(pa);
+	return 1;
+}
+
+void vmspace_destroy(struct vmspace *vs)
+{
+	if (!vs)
+		return;
+	if (vs == active)
+		vmspace_deactivate();
+	/* Walk the mapped pages through pt_query, 2 MiB / 1 GiB holes skipped by level. */
+	u64 flags = mm_lock_acquire(&vs->lock);
+	for (u64 va = 0; va < VM_USER_END;) {
+		unsigned level;
+		if (pt_query(vs->root, va, NULL, NULL, &level) == 0) {
+			unmap_page_locked(vs, va);
+			va += MM_PAGE_SIZE;
+			continue;
+		}
+		/* not mapped: skip to the next entry of the lowest level that exists */
+		u64 step = MM_PAGE_SIZE;
+		const u64 *t = pt_table_of(vs->root);
+		for (unsigned l = 4; l >= 1; l--) {
+			u64 e = t[pte_index(va, l)];
+			if (!pte_present(e)) {
+				step = pte_level_size(l);
+				break;
+			}
+			if (l == 1)
+				break;
+			t = pt_table_of(pte_addr(e, l));
+		}
+		va = mm_align_down(va, step) + step;
+	}
+	pt_free_tree(vs->root, 0, PT_ENTRIES / 2 - 1);
+	mm_lock_release(&vs->lock, flags);
+	pt_table_free(vs->root);
+	KFREE(vmspace, vs);
+}
+
+int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
+{
+	if (!page_ok(va) || frame_is_empty(f) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
+		return -EINVAL;
+	struct frame ref = FRAME_EMPTY;
+	int err = frame_clone(&ref, f);
+	if (err)
+		return err;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	err = pt_map(vs->root, va.v, frame_paddr(&ref), MM_PAGE_SIZE, to_mm_prot(prot), PT_MAP_4K);
+	mm_lock_release(&vs->lock, flags);
+	if (err)
+		frame_release(&ref);
+	/* on success the reference now belongs to the page-table entry (released at unmap) */
+	return err;
+}
+
+i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
+{
+	if (!range_ok(va, len))
+		return -EINVAL;
+	i64 n = 0;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	for (u64 off = 0; off < len; off += MM_PAGE_SIZE)
+		n += unmap_page_locked(vs, va.v + off);
+	mm_lock_release(&vs->lock, flags);
+	return n;
+}
+
+int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot)
+{
+	if (!range_ok(va, len) || len == 0 || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
+		return -EINVAL;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	int err = pt_protect(vs->root, va.v, len, to_mm_prot(prot));
+	mm_lock_release(&vs->lock, flags);
+	if (!err)
+		tlb_flush_kernel(va.v, len);
+	return err;
+}
+
+int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
+{
+	if (va.v >= VM_USER_END)
+		return -EINVAL;
+	unsigned p;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	int err = pt_query(vs->root, va.v, NULL, &p, NULL);
+	mm_lock_release(&vs->lock, flags);
+	if (err)
+		return err;
+	if (prot)
+		*prot = VM_READ | ((p & MM_PROT_WRITE) ? VM_WRITE : 0) |
+			((p & MM_PROT_EXEC) ? VM_EXEC : 0);
+	return 0;
+}
+
+int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
+{
+	if (va.v >= VM_USER_END)
+		return -EINVAL;
+	u64 pa;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	int err = pt_query(vs->root, mm_align_down(va.v, MM_PAGE_SIZE), &pa, NULL, NULL);
+	if (!err)
+		err = frame_handle_from_paddr(pa, out);
+	mm_lock_release(&vs->lock, flags);
+	return err;
+}
+
+void vmspace_activate(struct vmspace *vs)
+{
+	if (active == vs)
+		return;
+	active = vs;
+	/* SAFETY: vs->root is a valid PML4 whose kernel half equals the kernel's. */
+	write_cr3(vs->root);
+}
+
+void vmspace_deactivate(void)
+{
+	if (!active)
+		return;
+	active = NULL;
+	/* SAFETY: the kernel's own tables. */
+	write_cr3(kspace_root());
+}
+
+struct vmspace *vmspace_current(void)
+{
+	return active;
+}
+
+void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
+{
+	__atomic_store_n(&vs->fault, fn, __ATOMIC_RELEASE);
+}
+
+int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
+{
+	vmspace_fault_fn fn = __atomic_load_n(&vs->fault, __ATOMIC_ACQUIRE);
+	if (!fn || addr.v >= VM_USER_END)
+		return -EFAULT;
+	return fn(vs, addr, access);
+}

@@ -1,0 +1,270 @@
+/*
+ * user/user.c — UserContext and user_enter(): the C half of the user/kernel boundary (the
+ * assembly half is entry.S), the syscall MSRs, and the trap hooks for traps from user mode.
+ *
+ * user_enter() sanitises the context (RFLAGS), loads its FPU image and FS base, and calls
+ * user_enter_asm(), which returns when user code makes a system call (entry.S saved the
+ * registers) or when a trap hook below saved them and jumped back (user_exit_to_kernel):
+ *   - an exception from user mode (any vector below 32 but NMI, #DF and #MC) ends user_enter
+ *     with USER_RET_EXCEPTION and the vector, error code and CR2;
+ *   - an interrupt from user mode is handled and returns to user mode by iretq, unless the
+ *     context's deadline has passed: then it ends user_enter with USER_RET_INTERRUPT.
+ * "Canonical user address" in this file: below VM_USER_END (fw/vmspace.h).
+ */
+#include <fw/time.h>
+#include <fw/user.h>
+
+#include "internal/printk.h"
+#include "internal/trap.h"
+#include "internal/user.h"
+#include "internal/x86.h"
+#include "user/regs.h"
+
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_FMASK 0xc0000084u
+#define EFER_SCE (1u << 0)
+
+/* RFLAGS bits (SDM vol. 1 §3.4.3). */
+#define FL_CF 0x1ull
+#define FL_FIXED 0x2ull
+#define FL_PF 0x4ull
+#define FL_AF 0x10ull
+#define FL_ZF 0x40ull
+#define FL_SF 0x80ull
+#define FL_TF 0x100ull
+#define FL_IF 0x200ull
+#define FL_DF 0x400ull
+#define FL_OF 0x800ull
+#define FL_NT 0x4000ull
+#define FL_AC 0x40000ull
+#define FL_ID 0x200000ull
+/* What user code may choose; IOPL, NT, RF, VM, VIF, VIP never reach user mode. */
+#define USER_FLAGS_ALLOWED (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF | FL_OF | FL_AC | FL_ID)
+/* Cleared by `syscall` (IA32_FMASK): no interrupts until the entry has a stack, no single
+ * step, no user-chosen string direction, SMAP in force, no nested task. */
+#define SYSCALL_FMASK (FL_IF | FL_TF | FL_DF | FL_AC | FL_NT)
+
+_Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RAX]) == UR_RAX, "regs.h");
+_Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RSP]) == UR_RSP, "regs.h");
+_Static_assert(__builtin_offsetof(struct user_regs, r[UREG_R15]) == UR_R15, "regs.h");
+_Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RIP]) == UR_RIP, "regs.h");
+_Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RFLAGS]) == UR_RFLAGS, "regs.h");
+_Static_assert(__builtin_offsetof(struct user_context, regs) == 0, "entry.S saves into regs");
+_Static_assert(USER_RET_SYSCALL == USER_RET_SYSCALL_ASM, "regs.h");
+
+u32 user_enter_asm(struct user_regs *regs, u64 use_iret);      /* entry.S */
+__attribute__((noreturn)) void user_exit_to_kernel(u32 reason); /* entry.S */
+void user_syscall_entry(void);                                  /* entry.S */
+
+/* The context running in user mode on this CPU (one CPU: see entry.S), or NULL. */
+static struct user_context *running;
+static u64 loaded_fs_base;
+u64 user_irqs_from_user;
+u8 uaccess_smap;
+
+void user_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* STAR[47:32]: syscall CS = 0x08 (SS 0x10); STAR[63:48]: sysret base 0x10 (CS 0x23,
+	 * SS 0x1b). SDM vol. 2 SYSCALL/SYSRET; cpu.c's GDT orders the user segments for it. */
+	wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
+	/* SAFETY: the address of the entry code, for the CPU. */
+	wrmsr(MSR_LSTAR, (u64)(uintptr_t)user_syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	wrmsr(MSR_FS_BASE, 0);
+	uaccess_smap = (read_cr4() & CR4_SMAP) ? 1 : 0;
+	fpu_init();
+}
+
+static bool user_canonical(u64 a)
+{
+	return a < VM_USER_END;
+}
+
+void user_context_init(struct user_context *uc)
+{
+	for (unsigned i = 0; i < UREG_COUNT; i++)
+		uc->regs.r[i] = 0;
+	uc->regs.r[UREG_RFLAGS] = FL_IF | FL_FIXED;
+	uc->regs.fs_base = 0;
+	uc->exc = (struct user_exception){ 0, 0, 0 };
+	uc->deadline_ns = 0;
+	fpu_init_image(uc->fpu);
+}
+
+enum user_return user_enter(struct user_context *uc)
+{
+	u64 *r = uc->regs.r;
+	r[UREG_RFLAGS] = (r[UREG_RFLAGS] & USER_FLAGS_ALLOWED) | FL_IF | FL_FIXED;
+	/* sysret only to a canonical user RIP; the setters keep RIP canonical, and RIP values
+	 * from the CPU (a trap frame, RCX at syscall) are canonical, so iretq is the fallback
+	 * for the page just below VM_USER_END's end and anything unexpected. */
+	u64 use_iret = !user_canonical(r[UREG_RIP]) || (r[UREG_RFLAGS] & FL_TF);
+	u64 flags = read_rflags();
+	irq_disable();
+	fpu_restore(uc->fpu);
+	if (uc->regs.fs_base != loaded_fs_base) {
+		wrmsr(MSR_FS_BASE, uc->regs.fs_base);
+		loaded_fs_base = uc->regs.fs_base;
+	}
+	running = uc;
+	u32 reason = user_enter_asm(&uc->regs, use_iret);
+	running = NULL;
+	fpu_save(uc->fpu);
+	if (flags & RFLAGS_IF)
+		irq_enable();
+	return (enum user_return)reason;
+}
+
+/* Copy the registers of a trap from user mode into the running context. */
+static void save_frame(struct user_context *uc, const struct trap_frame *f)
+{
+	u64 *r = uc->regs.r;
+	r[UREG_RAX] = f->rax;
+	r[UREG_RBX] = f->rbx;
+	r[UREG_RCX] = f->rcx;
+	r[UREG_RDX] = f->rdx;
+	r[UREG_RSI] = f->rsi;
+	r[UREG_RDI] = f->rdi;
+	r[UREG_RBP] = f->rbp;
+	r[UREG_RSP] = f->rsp;
+	r[UREG_R8] = f->r8;
+	r[UREG_R9] = f->r9;
+	r[UREG_R10] = f->r10;
+	r[UREG_R11] = f->r11;
+	r[UREG_R12] = f->r12;
+	r[UREG_R13] = f->r13;
+	r[UREG_R14] = f->r14;
+	r[UREG_R15] = f->r15;
+	r[UREG_RIP] = f->rip;
+	r[UREG_RFLAGS] = f->rflags;
+}
+
+void user_trap_entry(struct trap_frame *f)
+{
+	(void)f;
+	if (uaccess_smap)
+		/* SAFETY: clears AC only; the trap frame keeps the user's RFLAGS for iretq. */
+		__asm__ volatile("clac" ::: "memory");
+}
+
+void user_irq_exit(struct trap_frame *f)
+{
+	user_irqs_from_user++;
+	struct user_context *uc = running;
+	if (!uc || !uc->deadline_ns || fw_time_ns() < uc->deadline_ns)
+		return;
+	save_frame(uc, f);
+	user_exit_to_kernel(USER_RET_INTERRUPT);
+}
+
+void user_exception(struct trap_frame *f)
+{
+	struct user_context *uc = running;
+	if (!uc) {
+		printk(FW_LOG_ERR, "user: exception %lu from user mode with no context", f->vector);
+		for (;;)
+			irq_enable_and_halt();
+	}
+	save_frame(uc, f);
+	uc->exc.vector = (u32)f->vector;
+	uc->exc.error_code = (u32)f->error;
+	uc->exc.fault_addr = f->vector == VEC_PF ? read_cr2() : 0;
+	user_exit_to_kernel(USER_RET_EXCEPTION);
+}
+
+/* --- accessors ------------------------------------------------------------------------------ */
+u64 user_ctx_reg(const struct user_context *uc, enum user_reg reg)
+{
+	if ((unsigned)reg >= UREG_COUNT)
+		return 0;
+	return uc->regs.r[reg];
+}
+
+void user_ctx_set_reg(struct user_context *uc, enum user_reg reg, u64 v)
+{
+	if ((unsigned)reg >= UREG_COUNT)
+		return;
+	if (reg == UREG_RIP || reg == UREG_RSP) {
+		if (!user_canonical(v))
+			return;
+	}
+	uc->regs.r[reg] = v; /* RFLAGS are sanitised at the next user_enter */
+}
+
+u64 user_ctx_ip(const struct user_context *uc)
+{
+	return uc->regs.r[UREG_RIP];
+}
+
+int user_ctx_set_ip(struct user_context *uc, struct uaddr ip)
+{
+	if (!user_canonical(ip.v))
+		return -EINVAL;
+	uc->regs.r[UREG_RIP] = ip.v;
+	return 0;
+}
+
+u64 user_ctx_sp(const struct user_context *uc)
+{
+	return uc->regs.r[UREG_RSP];
+}
+
+int user_ctx_set_sp(struct user_context *uc, struct uaddr sp)
+{
+	if (sp.v > VM_USER_END)
+		return -EINVAL;
+	uc->regs.r[UREG_RSP] = sp.v;
+	return 0;
+}
+
+u64 user_ctx_fs_base(const struct user_context *uc)
+{
+	return uc->regs.fs_base;
+}
+
+int user_ctx_set_fs_base(struct user_context *uc, struct uaddr base)
+{
+	if (!user_canonical(base.v))
+		return -EINVAL;
+	uc->regs.fs_base = base.v;
+	return 0;
+}
+
+u64 user_ctx_syscall_nr(const struct user_context *uc)
+{
+	return uc->regs.r[UREG_RAX];
+}
+
+u64 user_ctx_syscall_arg(const struct user_context *uc, unsigned i)
+{
+	static const enum user_reg args[6] = { UREG_RDI, UREG_RSI, UREG_RDX,
+					       UREG_R10, UREG_R8, UREG_R9 };
+	return i < 6 ? uc->regs.r[args[i]] : 0;
+}
+
+void user_ctx_set_retval(struct user_context *uc, i64 v)
+{
+	uc->regs.r[UREG_RAX] = (u64)v;
+}
+
+struct user_exception user_ctx_exception(const struct user_context *uc)
+{
+	return uc->exc;
+}
+
+void user_ctx_set_deadline(struct user_context *uc, u64 deadline_ns)
+{
+	uc->deadline_ns = deadline_ns;
+}
+
+struct bytes user_ctx_fpu_bytes(struct user_context *uc)
+{
+	return __fw_bytes_raw(uc->fpu, fpu_size());
+}
+
+size_t user_fpu_size(void)
+{
+	return fpu_size();
+}

@@ -1,0 +1,475 @@
+/*
+ * user/user_test.c — ktests of user mode: the boundary (syscall/sysret, iretq fallback,
+ * exceptions and interrupts from user mode, flags, FPU state), VmSpace and the fallible user
+ * copies. Each test runs the program tests/user/utest.S (blob "utest") in a fresh address
+ * space:
+ *   0x400000        the program, read + execute
+ *   0x600000        one data page, read + write (UT_DATA); 0x601000 is never mapped
+ *   VM_USER_END-4K  the stack
+ * and serves its system calls here: 1 write (copied through a VmReader into `out`), 39 null,
+ * 60 exit, 500 "record the kernel's RFLAGS"; anything else -ENOSYS.
+ */
+#include <fw/blob.h>
+#include <fw/frame.h>
+#include <fw/heap.h>
+#include <fw/ktest.h>
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <fw/user.h>
+
+#include "internal/user.h"
+#include "internal/x86.h"
+
+#define UT_CODE 0x400000ull
+#define UT_DATA 0x600000ull
+#define UT_HOLE 0x601000ull
+#define UT_STACK (VM_USER_END - VM_PAGE_SIZE)
+#define KERNEL_ADDR 0xffffffff80100000ull
+
+/* KT_EXPECT_EQ evaluates its arguments twice (once to compare, once to print): these
+ * evaluate each once, which the calls with side effects below need. */
+#define UT_EQ(kt, a, b)                                                                     \
+	do {                                                                                \
+		__typeof__((a) + (b)) a_ = (a), b_ = (b); /* the common type: no sign mismatch */ \
+		KT_EXPECT_EQ(kt, a_, b_);                                                   \
+	} while (0)
+#define UT_ASSERT_EQ(kt, a, b)                                                              \
+	do {                                                                                \
+		__typeof__((a) + (b)) a_ = (a), b_ = (b); /* the common type: no sign mismatch */ \
+		KT_ASSERT_EQ(kt, a_, b_);                                                   \
+	} while (0)
+
+enum ut_case {
+	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
+	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL,
+};
+
+struct ut {
+	struct vmspace *vs;
+	struct user_context uc;
+	u8 out[512];       /* what the program wrote */
+	u64 out_len;
+	bool exited;
+	i64 exit_code;
+	u64 kernel_rflags; /* RFLAGS seen by the kernel at call 500 */
+	u64 syscalls;
+};
+
+static struct ut ut_a, ut_b; /* two programs at once for the FPU test */
+
+static int map_new(struct vmspace *vs, u64 va, unsigned prot, struct bytes content)
+{
+	struct frame f = FRAME_EMPTY;
+	int err = frame_alloc(&f);
+	if (err)
+		return err;
+	if (bytes_len(content))
+		err = frame_write(&f, 0, content);
+	if (!err)
+		err = vmspace_map(vs, uaddr(va), &f, prot);
+	frame_release(&f); /* the mapping holds its own reference */
+	return err;
+}
+
+/* A fresh address space with the program, the data page (bytes 0..255 = 0..255) and a stack. */
+static int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
+{
+	*t = (struct ut){ 0 };
+	struct bytes_result prog = fw_blob_copy(STR("utest"));
+	if (prog.err)
+		return prog.err;
+	t->vs = vmspace_create();
+	int err = t->vs ? 0 : -ENOMEM;
+	for (u64 off = 0; !err && off < bytes_len(prog.value); off += VM_PAGE_SIZE) {
+		struct bytes page = bytes_head(bytes_skip(prog.value, off).value, VM_PAGE_SIZE);
+		err = map_new(t->vs, UT_CODE + off, VM_READ | VM_EXEC, page);
+	}
+	kbuf_free(prog.value);
+	u8 pattern[256];
+	for (unsigned i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (u8)i;
+	if (!err)
+		err = map_new(t->vs, UT_DATA, VM_READ | VM_WRITE, BYTES_OF_ARRAY(pattern));
+	if (!err)
+		err = map_new(t->vs, UT_STACK, VM_READ | VM_WRITE, bytes_empty());
+	user_context_init(&t->uc);
+	if (!err)
+		err = user_ctx_set_ip(&t->uc, uaddr(UT_CODE));
+	if (!err)
+		err = user_ctx_set_sp(&t->uc, uaddr(VM_USER_END - 64));
+	user_ctx_set_reg(&t->uc, UREG_RDI, which);
+	user_ctx_set_reg(&t->uc, UREG_RSI, arg1);
+	user_ctx_set_reg(&t->uc, UREG_RDX, arg2);
+	return err;
+}
+
+static void ut_teardown(struct ut *t)
+{
+	vmspace_deactivate();
+	vmspace_destroy(t->vs);
+	t->vs = NULL;
+}
+
+static i64 ut_write(struct ut *t, u64 buf, u64 len)
+{
+	struct vm_reader r = vm_reader_user(uaddr(buf), len);
+	u64 room = sizeof(t->out) - t->out_len;
+	struct bytes dst = bytes_head(bytes_skip(BYTES_OF_ARRAY(t->out), t->out_len).value, room);
+	struct result_size n = vm_read(&r, dst);
+	if (n.err)
+		return n.err;
+	t->out_len += n.value;
+	return (i64)n.value;
+}
+
+static void ut_serve(struct ut *t)
+{
+	struct user_context *uc = &t->uc;
+	i64 ret = -ENOSYS;
+	t->syscalls++;
+	switch (user_ctx_syscall_nr(uc)) {
+	case 1:
+		ret = ut_write(t, user_ctx_syscall_arg(uc, 1), user_ctx_syscall_arg(uc, 2));
+		break;
+	case 39:
+		ret = 0;
+		break;
+	case 60:
+		t->exited = true;
+		t->exit_code = (i64)user_ctx_syscall_arg(uc, 0);
+		return;
+	case 500:
+		t->kernel_rflags = read_rflags();
+		ret = 0;
+		break;
+	}
+	user_ctx_set_retval(uc, ret);
+}
+
+/* Run until exit or an exception (or max_syscalls calls); returns the last reason. */
+static enum user_return ut_run(struct ut *t, u64 max_syscalls)
+{
+	vmspace_activate(t->vs);
+	for (;;) {
+		enum user_return why = user_enter(&t->uc);
+		if (why != USER_RET_SYSCALL)
+			return why;
+		ut_serve(t);
+		if (t->exited || t->syscalls >= max_syscalls)
+			return why;
+	}
+}
+
+/* Run one case to its end; the exit code, or -1000 - vector for an exception. */
+static i64 ut_case(struct ktest_ctx *kt, struct ut *t, u64 which, u64 a1, u64 a2)
+{
+	UT_ASSERT_EQ(kt, ut_setup(t, which, a1, a2), 0);
+	enum user_return why = ut_run(t, 100000);
+	i64 r = why == USER_RET_EXCEPTION ? -1000 - (i64)user_ctx_exception(&t->uc).vector
+					  : t->exited ? t->exit_code : -2000;
+	ut_teardown(t);
+	return r;
+}
+
+KTEST(user, write_ok_copies_the_bytes)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, UT_DATA + 10, 20), 20);
+	UT_EQ(kt, ut_a.out_len, 20u);
+	UT_EQ(kt, ut_a.out[0], 10);
+	UT_EQ(kt, ut_a.out[19], 29);
+}
+
+KTEST(user, write_kernel_address_is_efault)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, KERNEL_ADDR, 16), -EFAULT);
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, VM_USER_END - 8, 16), -EFAULT);
+	UT_EQ(kt, ut_a.out_len, 0u);
+}
+
+KTEST(user, write_unmapped_is_efault)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, UT_HOLE + 100, 16), -EFAULT);
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, 0, 1), -EFAULT);
+}
+
+KTEST(user, write_straddling_returns_partial_count)
+{
+	/* 24 bytes mapped before the hole at UT_HOLE: Linux returns what it wrote. */
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_WRITE, UT_HOLE - 24, 100), 24);
+	UT_EQ(kt, ut_a.out_len, 24u);
+}
+
+KTEST(user, null_dereference_is_contained)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL_DEREF, 0, 0), 0);
+	UT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	struct user_exception e = user_ctx_exception(&ut_a.uc);
+	UT_EQ(kt, e.vector, 14u);
+	UT_EQ(kt, e.fault_addr, 0u);
+	KT_EXPECT(kt, e.error_code & 4); /* from user mode */
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, privileged_instruction_is_gp)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_HLT, 0, 0), -1000 - 13);
+}
+
+KTEST(user, jump_to_kernel_is_contained)
+{
+	/* SAFETY (test): only the address of kernel text, as a jump target for user code. */
+	u64 ktext = (u64)(uintptr_t)user_context_init;
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_JUMP, ktext, 0), 0);
+	UT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	struct user_exception e = user_ctx_exception(&ut_a.uc);
+	UT_EQ(kt, e.vector, 14u);
+	UT_EQ(kt, e.fault_addr, ktext);
+	UT_EQ(kt, e.error_code & 5u, 5u); /* protection violation, from user mode */
+	ut_teardown(&ut_a);
+	/* a non-canonical target faults in the jump itself (#GP) */
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_JUMP, 0x0000900000000000ull, 0), -1000 - 13);
+}
+
+KTEST(user, iretq_fallback_for_kernel_half_rip)
+{
+	/* The setters refuse what sysret must not see... */
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, 0, 0), 0);
+	UT_EQ(kt, user_ctx_set_ip(&ut_a.uc, uaddr(KERNEL_ADDR)), -EINVAL);
+	UT_EQ(kt, user_ctx_set_ip(&ut_a.uc, uaddr(0x0000800000000000ull)), -EINVAL);
+	UT_EQ(kt, user_ctx_set_fs_base(&ut_a.uc, uaddr(0xffff800000000000ull)), -EINVAL);
+	UT_EQ(kt, user_ctx_ip(&ut_a.uc), UT_CODE);
+	/* ...and the last user page, where sysret would be unsafe, is entered with iretq. */
+	UT_EQ(kt, user_ctx_set_ip(&ut_a.uc, uaddr(VM_USER_END - 1)), 0);
+	UT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 14u);
+	UT_EQ(kt, user_ctx_exception(&ut_a.uc).fault_addr, VM_USER_END - 1);
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, trap_flag_is_contained)
+{
+	/* TF set by the program: #DB in user mode after the next instruction */
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_TF, 0, 0), 0);
+	UT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 1u);
+	ut_teardown(&ut_a);
+	/* TF set, then a system call: single-stepping stops before the syscall (#DB after the
+	 * instruction that follows popf); stepping the syscall itself must enter the kernel with
+	 * TF clear (FMASK), not deliver #DB in kernel mode; the next #DB is in user mode again */
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_TF_SYSCALL, 0, 0), 0);
+	vmspace_activate(ut_a.vs);
+	UT_EQ(kt, user_enter(&ut_a.uc), USER_RET_EXCEPTION);
+	UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 1u);
+	UT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);
+	UT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 39u);
+	UT_EQ(kt, user_ctx_reg(&ut_a.uc, UREG_RFLAGS) & 0x100u, 0x100u); /* the user's TF kept */
+	user_ctx_set_retval(&ut_a.uc, 0);
+	UT_EQ(kt, user_enter(&ut_a.uc), USER_RET_EXCEPTION);
+	UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 1u);
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, direction_flag_does_not_reach_the_kernel)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_DF, UT_DATA + 100, 8), 8);
+	UT_EQ(kt, ut_a.out[0], 100);
+	UT_EQ(kt, ut_a.out[7], 107);
+}
+
+KTEST(user, alignment_check_flag_does_not_reach_the_kernel)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_AC, UT_DATA, 4), 4);
+	UT_EQ(kt, ut_a.kernel_rflags & 0x40000u, 0u); /* SMAP stays in force */
+	UT_EQ(kt, ut_a.out[3], 3);
+}
+
+KTEST(user, fpu_state_is_per_context)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_FPU, 0x1122334455667788ull, 0), 0);
+	UT_ASSERT_EQ(kt, ut_setup(&ut_b, UT_FPU, 0x99aabbccddeeff00ull, 0), 0);
+	/* both stop at their null call with their own value in xmm0/xmm15 */
+	UT_EQ(kt, ut_run(&ut_a, 1), USER_RET_SYSCALL);
+	UT_EQ(kt, ut_run(&ut_b, 1), USER_RET_SYSCALL);
+	ut_run(&ut_a, 100);
+	ut_run(&ut_b, 100);
+	KT_EXPECT(kt, ut_a.exited && ut_b.exited);
+	UT_EQ(kt, ut_a.exit_code, 0);
+	UT_EQ(kt, ut_b.exit_code, 0);
+	ut_teardown(&ut_a);
+	ut_teardown(&ut_b);
+}
+
+KTEST(user, corrupt_fpu_image_is_contained)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_MXCSR, 0, 0), 0);
+	bytes_fill(user_ctx_fpu_bytes(&ut_a.uc), 0xff); /* every byte, header included */
+	ut_run(&ut_a, 10);
+	KT_EXPECT(kt, ut_a.exited);
+	/* MXCSR was masked with MXCSR_MASK: no reserved bit reached the CPU */
+	UT_EQ(kt, (u64)ut_a.exit_code & ~0xffffull, 0u);
+	ut_teardown(&ut_a);
+	/* an x87 state with a pending exception: the program's next x87 op faults (#MF), the
+	 * kernel does not */
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_X87, 0, 0), 0);
+	bytes_fill(user_ctx_fpu_bytes(&ut_a.uc), 0xff);
+	(void)bytes_put_le16(user_ctx_fpu_bytes(&ut_a.uc), 0, 0x0000); /* FCW: unmask all */
+	enum user_return why = ut_run(&ut_a, 10);
+	KT_EXPECT(kt, why == USER_RET_EXCEPTION || ut_a.exited);
+	if (why == USER_RET_EXCEPTION)
+		UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 16u);
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, bad_syscall_numbers_are_enosys)
+{
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_BADSYS, 0xdeadbeefull, 0), -ENOSYS);
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_BADSYS, ~0ull, 0), -ENOSYS);
+}
+
+KTEST(user, interrupts_from_user_mode_return_to_it)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_SPIN, 0, 0), 0);
+	u64 irqs = user_irqs_from_user;
+	user_ctx_set_deadline(&ut_a.uc, fw_time_ns() + 40 * FW_NSEC_PER_MSEC);
+	UT_EQ(kt, ut_run(&ut_a, 1), USER_RET_INTERRUPT);
+	/* several ticks came and went while the program checked its registers */
+	KT_EXPECT_GE(kt, user_irqs_from_user - irqs, 2u);
+	UT_EQ(kt, user_ctx_reg(&ut_a.uc, UREG_R15), 0x0123456789abcdefull);
+	UT_EQ(kt, user_ctx_reg(&ut_a.uc, UREG_R12), 0xccccccccccccccccull);
+	UT_EQ(kt, user_ctx_reg(&ut_a.uc, UREG_RAX), 0x1111111111111111ull);
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, null_syscall_round_trip)
+{
+	enum { CALLS = 2000 };
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, CALLS, 0), 0);
+	u64 t0 = fw_time_ns();
+	ut_run(&ut_a, CALLS + 10);
+	u64 dt = fw_time_ns() - t0;
+	KT_EXPECT(kt, ut_a.exited);
+	UT_EQ(kt, ut_a.syscalls, (u64)CALLS + 1);
+	fw_info("user: null syscall round trip: %u ns each (%u calls, %s)",
+		dt / CALLS, CALLS, fpu_uses_xsave() ? STR("XSAVE") : STR("FXSAVE"));
+	ut_teardown(&ut_a);
+}
+
+/* --- VmSpace and the copies, from the kernel side ----------------------------------------- */
+KTEST(user, vmspace_refuses_the_kernel_half)
+{
+	struct vmspace *vs = vmspace_create();
+	KT_ASSERT(kt, vs != NULL);
+	struct frame f = FRAME_EMPTY;
+	UT_ASSERT_EQ(kt, frame_alloc(&f), 0);
+	UT_EQ(kt, vmspace_map(vs, uaddr(KERNEL_ADDR), &f, VM_READ), -EINVAL);
+	UT_EQ(kt, vmspace_map(vs, uaddr(VM_USER_END), &f, VM_READ), -EINVAL);
+	UT_EQ(kt, vmspace_map(vs, uaddr(0x1001), &f, VM_READ), -EINVAL);
+	UT_EQ(kt, vmspace_unmap(vs, uaddr(0xffff800000000000ull), VM_PAGE_SIZE), -EINVAL);
+	UT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ), -EINVAL);
+	/* a mapping holds its own reference, dropped at unmap */
+	UT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ | VM_WRITE), 0);
+	UT_EQ(kt, frame_refcount(&f), 2u);
+	UT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ), -EEXIST);
+	unsigned prot = 0;
+	UT_EQ(kt, vmspace_query(vs, uaddr(0x10000), &prot), 0);
+	UT_EQ(kt, prot, (unsigned)(VM_READ | VM_WRITE));
+	UT_EQ(kt, vmspace_unmap(vs, uaddr(0x10000), VM_PAGE_SIZE), 1);
+	UT_EQ(kt, frame_refcount(&f), 1u);
+	UT_EQ(kt, vmspace_query(vs, uaddr(0x10000), &prot), -ENOENT);
+	UT_EQ(kt, vmspace_map(vs, uaddr(0x20000), &f, VM_READ), 0);
+	vmspace_destroy(vs); /* drops the mapping's reference */
+	UT_EQ(kt, frame_refcount(&f), 1u);
+	frame_release(&f);
+}
+
+KTEST(user, protect_makes_user_writes_fault)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_DATA, 8), 0);
+	UT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	vmspace_activate(ut_a.vs);
+	u8 v[4] = { 1, 2, 3, 4 };
+	struct vm_writer w = vm_writer_user(uaddr(UT_DATA), 4);
+	UT_EQ(kt, vm_write(&w, BYTES_OF_ARRAY(v)).err, -EFAULT);
+	struct vm_reader r = vm_reader_user(uaddr(UT_DATA + 1), 4);
+	UT_EQ(kt, vm_read(&r, BYTES_OF_ARRAY(v)).value, 4u);
+	UT_EQ(kt, v[0], 1);
+	ut_teardown(&ut_a);
+}
+
+static int ut_demand_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
+{
+	(void)access;
+	if (addr.v < UT_HOLE || addr.v >= UT_HOLE + VM_PAGE_SIZE)
+		return -EFAULT;
+	struct frame f = FRAME_EMPTY;
+	int err = frame_alloc(&f);
+	if (!err)
+		err = frame_fill(&f, 0, VM_PAGE_SIZE, 0x5a);
+	if (!err)
+		err = vmspace_map(vs, uaddr(UT_HOLE), &f, VM_READ | VM_WRITE);
+	frame_release(&f);
+	return err;
+}
+
+KTEST(user, fault_handler_resolves_kernel_copies)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_HOLE - 4, 8), 0);
+	vmspace_set_fault_handler(ut_a.vs, ut_demand_fault);
+	ut_run(&ut_a, 10);
+	KT_EXPECT(kt, ut_a.exited);
+	UT_EQ(kt, ut_a.exit_code, 8); /* the hole was filled on demand */
+	UT_EQ(kt, ut_a.out[3], 0);    /* the data page's last bytes */
+	UT_EQ(kt, ut_a.out[4], 0x5a); /* the page the handler mapped */
+	ut_teardown(&ut_a);
+}
+
+struct ut_pair {
+	u32 a;
+	u32 b;
+};
+DEFINE_UCOPY(ut_pair, struct ut_pair);
+
+KTEST(user, plain_copies_and_user_strings)
+{
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, 0, 0), 0);
+	vmspace_activate(ut_a.vs);
+	struct ut_pair p = { 0x01020304, 0xa0b0c0d0 }, q;
+	UT_EQ(kt, ut_pair_to_user(&p, uaddr(UT_DATA + 512)), 0);
+	UT_EQ(kt, ut_pair_from_user(&q, uaddr(UT_DATA + 512)), 0);
+	UT_EQ(kt, q.b, 0xa0b0c0d0u);
+	UT_EQ(kt, ut_pair_from_user(&q, uaddr(UT_HOLE - 4)), -EFAULT);
+	UT_EQ(kt, q.a, 0u); /* zeroed on failure */
+	UT_EQ(kt, ut_pair_from_user(&q, uaddr(KERNEL_ADDR)), -EFAULT);
+	/* "/bin/sh\0" at UT_DATA + 1024 */
+	u8 path[8] = { '/', 'b', 'i', 'n', '/', 's', 'h', 0 };
+	struct vm_writer w = vm_writer_user(uaddr(UT_DATA + 1024), sizeof(path));
+	UT_EQ(kt, vm_write(&w, BYTES_OF_ARRAY(path)).value, 8u);
+	u8 buf[16];
+	struct str_result s = ustr_copy(uaddr(UT_DATA + 1024), BYTES_OF_ARRAY(buf));
+	UT_EQ(kt, s.err, 0);
+	KT_EXPECT(kt, str_eq(s.value, STR("/bin/sh")));
+	u8 small[7]; /* room for 6 characters + NUL: too short */
+	UT_EQ(kt, ustr_copy(uaddr(UT_DATA + 1024), BYTES_OF_ARRAY(small)).err, -ENAMETOOLONG);
+	/* bytes 1..255 then 0 at offset 256: a 255-byte string from UT_DATA + 1 */
+	UT_EQ(kt, ustr_copy(uaddr(UT_DATA + 1), BYTES_OF_ARRAY(buf)).err, -ENAMETOOLONG);
+	/* no NUL before the unmapped page */
+	u8 ff[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	w = vm_writer_user(uaddr(UT_HOLE - 8), 8);
+	UT_EQ(kt, vm_write(&w, BYTES_OF_ARRAY(ff)).value, 8u);
+	u8 big[64];
+	UT_EQ(kt, ustr_copy(uaddr(UT_HOLE - 8), BYTES_OF_ARRAY(big)).err, -EFAULT);
+	UT_EQ(kt, ustr_copy(uaddr(KERNEL_ADDR), BYTES_OF_ARRAY(big)).err, -EFAULT);
+	UT_EQ(kt, ustr_copy(uaddr(UT_HOLE + 8), BYTES_OF_ARRAY(big)).err, -EFAULT);
+	ut_teardown(&ut_a);
+}
+
+KTEST(user, kernel_byte_cursors)
+{
+	u8 src[10] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 }, dst[4];
+	struct vm_reader r = vm_reader_bytes(BYTES_OF_ARRAY(src));
+	struct vm_writer w = vm_writer_bytes(BYTES_OF_ARRAY(dst));
+	UT_EQ(kt, vm_copy(&w, &r, 100).value, 4u);
+	UT_EQ(kt, dst[3], 6);
+	UT_EQ(kt, vm_reader_remaining(&r), 6u);
+	UT_EQ(kt, vm_writer_remaining(&w), 0u);
+}
