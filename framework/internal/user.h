@@ -17,8 +17,9 @@ struct trap_frame;
  */
 void user_init(void);
 
-/* user_trap_entry - first thing on every trap from user mode (clears AC: SMAP stays in force
- * in the kernel even if user code set AC). Context: trap handler. */
+/* user_trap_entry - first thing on every trap (clears AC: SMAP stays in force in a handler
+ * even if user code set AC, or the trap interrupted a user copy inside stac/clac; the trap
+ * frame keeps the interrupted RFLAGS for iretq). Context: trap handler. */
 void user_trap_entry(struct trap_frame *f);
 
 /* user_irq_exit - after an interrupt from user mode was handled: return to the kernel caller

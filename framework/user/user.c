@@ -59,7 +59,6 @@ void user_syscall_entry(void);                                  /* entry.S */
 
 /* The context running in user mode on this CPU (one CPU: see entry.S), or NULL. */
 static struct user_context *running;
-static u64 loaded_fs_base;
 u64 user_irqs_from_user;
 u8 uaccess_smap;
 
@@ -104,10 +103,9 @@ enum user_return user_enter(struct user_context *uc)
 	u64 flags = read_rflags();
 	irq_disable();
 	fpu_restore(uc->fpu);
-	if (uc->regs.fs_base != loaded_fs_base) {
-		wrmsr(MSR_FS_BASE, uc->regs.fs_base);
-		loaded_fs_base = uc->regs.fs_base;
-	}
+	/* Always written: user code can zero FS base behind our back by loading a selector into
+	 * %fs (64-bit mode takes the base from the descriptor), so no cached value is trusted. */
+	wrmsr(MSR_FS_BASE, uc->regs.fs_base);
 	running = uc;
 	u32 reason = user_enter_asm(&uc->regs, use_iret);
 	running = NULL;
@@ -144,7 +142,7 @@ static void save_frame(struct user_context *uc, const struct trap_frame *f)
 void user_trap_entry(struct trap_frame *f)
 {
 	(void)f;
-	if (uaccess_smap)
+	if (uaccess_smap && (read_rflags() & FL_AC))
 		/* SAFETY: clears AC only; the trap frame keeps the user's RFLAGS for iretq. */
 		__asm__ volatile("clac" ::: "memory");
 }
@@ -186,10 +184,8 @@ void user_ctx_set_reg(struct user_context *uc, enum user_reg reg, u64 v)
 {
 	if ((unsigned)reg >= UREG_COUNT)
 		return;
-	if (reg == UREG_RIP || reg == UREG_RSP) {
-		if (!user_canonical(v))
-			return;
-	}
+	if ((reg == UREG_RIP && !user_canonical(v)) || (reg == UREG_RSP && v > VM_USER_END))
+		return; /* the rule of user_ctx_set_ip / user_ctx_set_sp */
 	uc->regs.r[reg] = v; /* RFLAGS are sanitised at the next user_enter */
 }
 

@@ -41,7 +41,7 @@
 
 enum ut_case {
 	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
-	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL,
+	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
 };
 
 struct ut {
@@ -318,6 +318,20 @@ KTEST(user, corrupt_fpu_image_is_contained)
 	if (why == USER_RET_EXCEPTION)
 		UT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 16u);
 	ut_teardown(&ut_a);
+}
+
+KTEST(user, fs_base_is_per_context)
+{
+	/* data bytes 8..15 are 8..15: %fs:0 with FS base UT_DATA + 8 reads 0x0f0e0d0c0b0a0908 */
+	for (u64 which = UT_FS; which <= UT_FS_CLOBBER; which++) {
+		UT_ASSERT_EQ(kt, ut_setup(&ut_a, which, 0, 0), 0);
+		UT_EQ(kt, user_ctx_set_fs_base(&ut_a.uc, uaddr(UT_DATA + 8)), 0);
+		ut_run(&ut_a, 10);
+		KT_EXPECT(kt, ut_a.exited);
+		UT_EQ(kt, (u64)ut_a.exit_code, 0x0f0e0d0c0b0a0908ull);
+		UT_EQ(kt, user_ctx_fs_base(&ut_a.uc), UT_DATA + 8);
+		ut_teardown(&ut_a);
+	}
 }
 
 KTEST(user, bad_syscall_numbers_are_enosys)

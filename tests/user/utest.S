@@ -16,7 +16,7 @@ _start:
 	.balign 8
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
-	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall
+	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
 table_end:
 
 bad_case:
@@ -178,4 +178,19 @@ t_tf_syscall:
 	movl $39, %eax
 	syscall
 	xorl %edi, %edi
+	jmp exit
+
+/* 14: exit(the quadword at %fs:0) */
+t_fs:
+	movq %fs:0, %rdi
+	jmp exit
+
+/* 15: load a null selector into %fs (which zeroes the FS base), make a null call, then
+ * exit(%fs:0): the kernel must give the FS base back on the way in */
+t_fs_clobber:
+	xorl %eax, %eax
+	movw %ax, %fs
+	movl $39, %eax
+	syscall
+	movq %fs:0, %rdi
 	jmp exit

@@ -156,6 +156,7 @@ class Driver:
         if first_timeout is None:
             first_timeout = self.a.trellis_first_timeout if cfg == "trellis" else self.a.linux_first_timeout
         t0 = time.monotonic()
+        load = os.getloadavg()[0]
         b = Boot(argv, log_path).run(first_timeout, self.a.idle_timeout, stop_on)
         con = report.parse_console(b.text)
         run = {"config": cfg, "mode": mode, "round": tag, "append": append,
@@ -163,6 +164,7 @@ class Driver:
                "elapsed_s": round(time.monotonic() - t0, 2), "host_to_init_s":
                None if b.host_to_init_s is None else round(b.host_to_init_s, 3),
                "status": "ok" if con["done"] else "incomplete", "reason": b.reason,
+               "host_load": round(max(load, os.getloadavg()[0]), 2),
                "console": con}
         ok = sum(1 for v in con["items"].values() if "error" not in v)
         what = ("shell ok" if con["shell"] else "no shell") if mode == "mem" else \
@@ -278,13 +280,15 @@ def item_list(bench_bin):
 def meta(a, doc):
     rel = next((r["console"]["env"].get("release") for r in doc["runs"]
                 if r["config"] == "linux" and r["console"]["env"].get("release")), "?")
+    loads = [r["host_load"] for r in doc["runs"] if r.get("host_load") is not None]
     qv = subprocess.run(["qemu-system-x86_64", "--version"], capture_output=True,
                         text=True).stdout.splitlines()
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "linux_release": rel,
             "qemu_version": qv[0].split("version")[-1].strip().split()[0] if qv else "?",
             "qemu_flags": runner_flags(a.mem), "host_cpus": os.cpu_count(),
-            "append": BASE_APPEND, "batches": a.batches, "icount_batches": a.icount_batches}
+            "append": BASE_APPEND, "batches": a.batches, "icount_batches": a.icount_batches,
+            "host_load": [min(loads), max(loads)] if loads else None}
 
 
 def write_outputs(a, doc):

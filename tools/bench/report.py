@@ -429,6 +429,10 @@ def _header_lines(doc, code="%s"):
                                                     code % meta.get("qemu_flags", "?")),
              "%s round(s), kernels interleaved; %s. ratio > 1: faster than Linux's defaults." % (
                  doc.get("rounds", "?"), meta.get("date", "?"))]
+    if meta.get("host_load"):
+        lines.append("Host load average during the boots: %.1f-%.1f on %s CPUs (other guests share"
+                     " them: wall times are noisy, instruction counts are not)." % (
+                         meta["host_load"][0], meta["host_load"][1], meta.get("host_cpus", "?")))
     tr = doc.get("trellis_status")
     if tr and tr != "ran":
         lines.append("Trellis: missing (%s)" % tr)

@@ -246,8 +246,7 @@ void trap_dispatch(struct trap_frame *f)
 {
 	u64 vec = f->vector;
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
-	if (from_user)
-		user_trap_entry(f);
+	user_trap_entry(f);
 	if (vec >= 32) {
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
