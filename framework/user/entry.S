@@ -11,9 +11,17 @@
  * struct (user_cur_regs), resets %rsp to user_kernel_rsp, pops the callee-saved registers and
  * returns the reason from user_enter_asm(), so to the C caller user mode is one function call.
  *
- * One CPU: user_kernel_rsp / user_cur_regs / user_scratch_rsp are plain globals until the SMP
- * code gives each CPU its own area (then they become %gs-relative after swapgs; user code
- * cannot change the kernel's GS base: FSGSBASE is off and MSR writes are privileged).
+ * GS: the kernel's GS base is live in the kernel, the user's in user mode (IA32_KERNEL_GS_BASE
+ * holds the other one): `swapgs` is the last instruction before sysretq/iretq and the first of
+ * the syscall entry; trap_common (arch/x86_64/entry.S) swaps when the saved CS has CPL 3. User
+ * code cannot reach the kernel's GS base (FSGSBASE is off, MSR writes are privileged); loading
+ * a selector into %gs only changes the user's. Caveat for NMI/#MC (IST, paranoid): one taken in
+ * the two-instruction windows (after swapgs before sysretq/iretq, at the syscall entry before
+ * swapgs) runs in ring 0 with the user's GS base; once the kernel relies on %gs, their entry
+ * must check IA32_GS_BASE instead of the saved CS.
+ *
+ * One CPU: user_kernel_rsp / user_cur_regs / user_scratch_rsp are plain globals and rsp0 is
+ * the boot TSS's, until the per-CPU areas make them %gs-relative (after the swapgs).
  *
  * SAFETY: the syscall entry runs with IF, TF, DF, AC and NT cleared by IA32_FMASK (user.c), on
  * the user's stack pointer; it never touches that stack: it uses the register save area as its
@@ -61,6 +69,7 @@ user_enter_asm:
 	movq UR_R15(%rdi), %r15
 	movq UR_RSP(%rdi), %rsp
 	movq UR_RDI(%rdi), %rdi
+	swapgs
 	sysretq
 1:	/* iretq frame: SS, RSP, RFLAGS, CS, RIP (user selectors: cpu.c's GDT, RPL 3) */
 	pushq $USER_SS
@@ -83,6 +92,7 @@ user_enter_asm:
 	movq UR_R14(%rdi), %r14
 	movq UR_R15(%rdi), %r15
 	movq UR_RDI(%rdi), %rdi
+	swapgs
 	iretq
 	.size user_enter_asm, . - user_enter_asm
 
@@ -90,6 +100,7 @@ user_enter_asm:
 	.globl user_syscall_entry
 	.type user_syscall_entry, @function
 user_syscall_entry:
+	swapgs
 	movq %rsp, user_scratch_rsp(%rip)
 	movq user_cur_regs(%rip), %rsp
 	movq %rax, UR_RAX(%rsp)

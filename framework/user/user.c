@@ -72,6 +72,7 @@ void user_init(void)
 	wrmsr(MSR_LSTAR, (u64)(uintptr_t)user_syscall_entry);
 	wrmsr(MSR_FMASK, SYSCALL_FMASK);
 	wrmsr(MSR_FS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0); /* the user's GS base while the kernel runs (entry.S) */
 	uaccess_smap = (read_cr4() & CR4_SMAP) ? 1 : 0;
 	fpu_init();
 }

@@ -42,6 +42,7 @@
 enum ut_case {
 	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
 	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
+	UT_GS_CLOBBER,
 };
 
 struct ut {
@@ -52,6 +53,8 @@ struct ut {
 	bool exited;
 	i64 exit_code;
 	u64 kernel_rflags; /* RFLAGS seen by the kernel at call 500 */
+	u64 kernel_gs[2];  /* the kernel's GS base at the first two calls 500 */
+	u32 calls_500;
 	u64 syscalls;
 };
 
@@ -140,6 +143,8 @@ static void ut_serve(struct ut *t)
 		return;
 	case 500:
 		t->kernel_rflags = read_rflags();
+		if (t->calls_500 < 2)
+			t->kernel_gs[t->calls_500++] = rdmsr(MSR_GS_BASE);
 		ret = 0;
 		break;
 	}
@@ -332,6 +337,30 @@ KTEST(user, fs_base_is_per_context)
 		UT_EQ(kt, user_ctx_fs_base(&ut_a.uc), UT_DATA + 8);
 		ut_teardown(&ut_a);
 	}
+}
+
+KTEST(user, gs_base_is_swapped_at_the_boundary)
+{
+	/* Until per-CPU areas use it the kernel's GS base is 0, like the user's: give it a
+	 * recognisable value for the test, and the user a different one. */
+	u64 kgs = rdmsr(MSR_GS_BASE);
+	bool borrowed = kgs == 0;
+	if (borrowed) {
+		kgs = 0xffff9000cafe0000ull;
+		wrmsr(MSR_GS_BASE, kgs);
+	}
+	wrmsr(MSR_KERNEL_GS_BASE, 0x7000);
+	UT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_GS_CLOBBER, 0, 0), 0);
+	ut_run(&ut_a, 10);
+	KT_EXPECT(kt, ut_a.exited);
+	UT_EQ(kt, ut_a.kernel_gs[0], kgs); /* swapped in at the syscall entry */
+	UT_EQ(kt, ut_a.kernel_gs[1], kgs); /* the user's selector load changed only its own */
+	UT_EQ(kt, rdmsr(MSR_GS_BASE), kgs);
+	KT_EXPECT(kt, rdmsr(MSR_KERNEL_GS_BASE) != kgs);
+	ut_teardown(&ut_a);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	if (borrowed)
+		wrmsr(MSR_GS_BASE, 0);
 }
 
 KTEST(user, bad_syscall_numbers_are_enosys)

@@ -17,6 +17,7 @@ _start:
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
 	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
+	.quad t_gs_clobber
 table_end:
 
 bad_case:
@@ -193,4 +194,16 @@ t_fs_clobber:
 	movl $39, %eax
 	syscall
 	movq %fs:0, %rdi
+	jmp exit
+
+/* 16: call 500, load a null selector into %gs (the user's GS base becomes 0), call 500 again,
+ * exit(0): the kernel checks its own GS base at both calls */
+t_gs_clobber:
+	movl $500, %eax
+	syscall
+	xorl %eax, %eax
+	movw %ax, %gs
+	movl $500, %eax
+	syscall
+	xorl %edi, %edi
 	jmp exit

@@ -5,8 +5,8 @@
  * Each stub is 16 bytes (trap_stubs[vector]): it pushes a zero error code when the CPU does not
  * push one (SDM vol. 3 table 6-1: vectors 8, 10-14, 17, 21, 29, 30 push one), pushes the vector
  * and jumps to trap_common, which saves the general registers as struct trap_frame
- * (internal/trap.h), calls trap_dispatch(frame) and returns with iretq. No user mode yet, so no
- * swapgs: the user-mode entry adds it.
+ * (internal/trap.h), calls trap_dispatch(frame) and returns with iretq. A trap from user mode
+ * (CPL 3 in the saved CS) swaps GS bases on entry and again before iretq back to user mode.
  *
  * SAFETY: the stubs run with the CPU-pushed frame on a valid stack (the interrupted one, or an
  * IST stack for #DF/NMI/#MC); trap_common saves and restores every general register, so the
@@ -32,7 +32,12 @@ trap_stubs:
 	.endr
 
 trap_common:
-	pushq %rax
+	/* From user mode (CPL 3 in the saved CS): swap in the kernel's GS base (user/entry.S
+	 * swaps it out on every way into user mode). */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -71,7 +76,10 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp          /* vector and error code */
-	iretq
+	testb $3, 8(%rsp)       /* back to user mode: the user's GS base again */
+	jz 2f
+	swapgs
+2:	iretq
 
 /*
  * int ctx_save(struct saved_ctx *c)  — returns 0; returns 1 again when ctx_resume(c) runs.

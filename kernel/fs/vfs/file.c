@@ -1,0 +1,180 @@
+/*
+ * file.c — open files (fs/vfs.h): open(2) flag handling and permission checks, read/write
+ * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
+ * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
+ */
+#include <fs/vfs.h>
+#include <fw/heap.h>
+#include <fw/typecache.h>
+
+DEFINE_TYPE_CACHE(file_cache, struct file);
+
+static bool is_dir(const struct inode *ip)
+{
+	return (ip->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+}
+
+struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)
+{
+	u32 acc = flags & VFS_O_ACCMODE;
+	if (acc == VFS_O_ACCMODE)
+		return file_result_err(-EINVAL);
+	struct file *f = KNEW(file_cache);
+	if (!f)
+		return file_result_err(-ENOMEM);
+	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
+	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
+	bool created = false;
+	litelock_lock(&vfs_lock);
+	struct dentry_result d = vfs_walk_locked(c, path, follow);
+	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
+		d = vfs_create_locked(c, path, VFS_S_IFREG | (mode & 07777));
+		created = !d.err;
+	} else if (!d.err && excl) {
+		d = dentry_result_err(-EEXIST);
+	}
+	int e = d.err;
+	struct inode *ip = e ? NULL : d.value->inode;
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK)
+		e = -ELOOP; /* O_NOFOLLOW on a symlink */
+	if (!e && (flags & VFS_O_DIRECTORY) && !is_dir(ip))
+		e = -ENOTDIR;
+	if (!e && is_dir(ip) && (acc != VFS_O_RDONLY || (flags & VFS_O_CREAT)))
+		e = -EISDIR;
+	if (!e && !created) {
+		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
+			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
+		e = vfs_permission(ip, &c->cred, mask);
+	}
+	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
+	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
+		e = ip->ops->truncate(ip, 0);
+	if (!e) {
+		refcount_init(&f->refs, 1);
+		refcount_get(&ip->refs);
+		f->dentry = d.value;
+		f->inode = ip;
+		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
+		f->pos = 0;
+	}
+	litelock_unlock(&vfs_lock);
+	if (e) {
+		KFREE(file_cache, f);
+		return file_result_err(e);
+	}
+	return file_result_ok(f);
+}
+
+void vfs_file_get(struct file *f)
+{
+	refcount_get(&f->refs);
+}
+
+void vfs_close(struct file *f)
+{
+	if (!refcount_put(&f->refs))
+		return;
+	litelock_lock(&vfs_lock);
+	vfs_inode_put(f->inode);
+	litelock_unlock(&vfs_lock);
+	KFREE(file_cache, f);
+}
+
+struct result_size vfs_read(struct file *f, struct bytes dst)
+{
+	if ((f->flags & VFS_O_ACCMODE) == VFS_O_WRONLY)
+		return result_size_err(-EBADF);
+	if (is_dir(f->inode))
+		return result_size_err(-EISDIR);
+	if (!f->inode->ops->read)
+		return result_size_err(-EINVAL);
+	litelock_lock(&vfs_lock);
+	struct result_size r = f->inode->ops->read(f->inode, dst, f->pos);
+	if (!r.err)
+		f->pos += r.value;
+	litelock_unlock(&vfs_lock);
+	return r;
+}
+
+struct result_size vfs_write(struct file *f, struct bytes src)
+{
+	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return result_size_err(-EBADF);
+	if (!f->inode->ops->write)
+		return result_size_err(-EINVAL);
+	litelock_lock(&vfs_lock);
+	if (f->flags & VFS_O_APPEND)
+		f->pos = f->inode->size;
+	struct result_size r = f->inode->ops->write(f->inode, src, f->pos);
+	if (!r.err)
+		f->pos += r.value;
+	litelock_unlock(&vfs_lock);
+	return r;
+}
+
+struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
+{
+	litelock_lock(&vfs_lock);
+	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)f->inode->size;
+	i64 pos;
+	struct result_i64 r;
+	if (whence < 0 || whence > 2 || fw_add_overflow(base, off, &pos) || pos < 0)
+		r = result_i64_err(-EINVAL);
+	else {
+		f->pos = (u64)pos;
+		r = result_i64_ok(pos);
+	}
+	litelock_unlock(&vfs_lock);
+	return r;
+}
+
+/* put_dirent - one linux_dirent64 at `at` in dst; its length, or 0 when it does not fit. */
+static size_t put_dirent(struct bytes dst, size_t at, u64 ino, i64 next, u8 type, struct str name)
+{
+	size_t reclen = (19 + str_len(name) + 1 + 7) & ~(size_t)7;
+	struct bytes_result rec = bytes_sub(dst, at, reclen);
+	if (rec.err)
+		return 0;
+	bytes_fill(rec.value, 0);
+	if (bytes_put_le64(rec.value, 0, ino) || bytes_put_le64(rec.value, 8, (u64)next) ||
+	    bytes_put_le16(rec.value, 16, (u16)reclen) || bytes_put_u8(rec.value, 18, type) ||
+	    str_copy_to(bytes_skip(rec.value, 19).value, name).err)
+		return 0;
+	return reclen;
+}
+
+struct result_size vfs_getdents64(struct file *f, struct bytes dst)
+{
+	if (!is_dir(f->inode))
+		return result_size_err(-ENOTDIR);
+	size_t used = 0;
+	bool end = false;
+	litelock_lock(&vfs_lock);
+	for (;;) {
+		struct dentry_result e = vfs_child_at_locked(f->dentry, f->pos);
+		u64 ino;
+		u8 type;
+		struct str name;
+		if (f->pos == 0) {
+			ino = f->inode->ino, type = 4, name = STR(".");
+		} else if (f->pos == 1) {
+			ino = f->dentry->parent->inode->ino, type = 4, name = STR("..");
+		} else if (!e.err) {
+			ino = e.value->inode->ino;
+			type = (u8)((e.value->inode->mode & VFS_S_IFMT) >> 12);
+			name = vfs_dentry_name(e.value);
+		} else {
+			end = true;
+			break;
+		}
+		size_t n = put_dirent(dst, used, ino, (i64)f->pos + 1, type, name);
+		if (!n)
+			break;
+		used += n;
+		f->pos++;
+	}
+	litelock_unlock(&vfs_lock);
+	if (used == 0 && !end)
+		return result_size_err(-EINVAL);
+	return result_size_ok(used);
+}

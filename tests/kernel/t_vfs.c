@@ -1,0 +1,356 @@
+/*
+ * tests/kernel/t_vfs.c — host tests of the VFS core and ramfs (kernel/fs/vfs/): lookup with
+ * `.`, `..`, symlinks and mounts, every errno the namespace calls give (ENOENT, ENOTDIR,
+ * EEXIST, EISDIR, ENAMETOOLONG, ELOOP, EACCES, ENOTEMPTY, EBUSY, EINVAL), permission bits
+ * with root's bypass, files (holes, truncation, append, unlink while open), getdents64
+ * records, getcwd paths, and Debian's busybox initramfs unpacked into the tree.
+ */
+#include <fs/vfs.h>
+
+#include "khost.h"
+
+static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
+{
+	static struct dentry *root;
+	if (!root) {
+		struct dentry_result r = vfs_init();
+		if (r.err)
+			abort();
+		root = r.value;
+	}
+	return (struct vfs_ctx){ .root = root, .cwd = root,
+				 .cred = { .uid = uid, .gid = gid, .euid = uid, .egid = gid } };
+}
+
+#define S(x) kh_str(x)
+
+static int lk(struct vfs_ctx *c, const char *p)
+{
+	return vfs_lookup(c, S(p), true).err;
+}
+
+static int put_file(struct vfs_ctx *c, const char *p, const char *text, uint32_t mode)
+{
+	struct file_result f = vfs_open(c, S(p), VFS_O_WRONLY | VFS_O_CREAT | VFS_O_TRUNC, mode);
+	if (f.err)
+		return f.err;
+	struct result_size n = vfs_write(f.value, kh_bytes((void *)(uintptr_t)text, strlen(text)));
+	vfs_close(f.value);
+	return n.err;
+}
+
+static int get_file(struct vfs_ctx *c, const char *p, char *out, size_t cap)
+{
+	struct file_result f = vfs_open(c, S(p), VFS_O_RDONLY, 0);
+	if (f.err)
+		return f.err;
+	struct result_size n = vfs_read(f.value, kh_bytes(out, cap - 1));
+	vfs_close(f.value);
+	if (n.err)
+		return n.err;
+	out[n.value] = 0;
+	return 0;
+}
+
+KTEST(vfs, lookup_and_errors)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1"), 0755) == 0);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1/b"), 0755) == 0);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1/b"), 0755) == -EEXIST);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1/b/"), 0755) == -EEXIST);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1/."), 0755) == -EEXIST);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/nope/x"), 0755) == -ENOENT);
+	KT_EXPECT(kt, vfs_mkdir(&c, S(""), 0755) == -ENOENT);
+	KT_EXPECT(kt, lk(&c, "/t1/b") == 0);
+	KT_EXPECT(kt, lk(&c, "//t1///./b/../b/") == 0);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/.."), true).value == c.root);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/t1/b/../.."), true).value == c.root);
+	KT_EXPECT(kt, lk(&c, "/t1/missing") == -ENOENT);
+	KT_EXPECT(kt, lk(&c, "") == -ENOENT);
+	KT_EXPECT(kt, put_file(&c, "/t1/f", "hello", 0644) == 0);
+	KT_EXPECT(kt, lk(&c, "/t1/f/") == -ENOTDIR);
+	KT_EXPECT(kt, lk(&c, "/t1/f/x") == -ENOTDIR);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t1/f/x"), 0755) == -ENOTDIR);
+	KT_EXPECT(kt, vfs_open(&c, S("/t1/b"), VFS_O_WRONLY, 0).err == -EISDIR);
+	KT_EXPECT(kt, vfs_open(&c, S("/t1/f"), VFS_O_RDONLY | VFS_O_DIRECTORY, 0).err == -ENOTDIR);
+	KT_EXPECT(kt, vfs_open(&c, S("/t1/f"), VFS_O_RDONLY | VFS_O_CREAT | VFS_O_EXCL, 0).err == -EEXIST);
+	KT_EXPECT(kt, vfs_open(&c, S("/t1/f"), 3, 0).err == -EINVAL);
+	struct file_result d = vfs_open(&c, S("/t1/b"), VFS_O_RDONLY, 0);
+	char buf[300];
+	KT_EXPECT(kt, !d.err && vfs_read(d.value, kh_bytes(buf, 10)).err == -EISDIR);
+	vfs_close(d.value);
+	memset(buf, 'n', sizeof buf);
+	memcpy(buf, "/t1/", 4);
+	buf[4 + 256] = 0;
+	KT_EXPECT(kt, lk(&c, buf) == -ENAMETOOLONG);
+	KT_EXPECT(kt, vfs_mkdir(&c, S(buf), 0755) == -ENAMETOOLONG);
+	buf[4 + 255] = 0;
+	KT_EXPECT(kt, vfs_mkdir(&c, S(buf), 0755) == 0); /* exactly NAME_MAX */
+	static char longpath[5000];
+	memset(longpath, '/', sizeof longpath - 1);
+	KT_EXPECT(kt, lk(&c, longpath) == -ENAMETOOLONG);
+}
+
+KTEST(vfs, symlinks)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t2"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t2/dir"), 0755) == 0);
+	KT_EXPECT(kt, put_file(&c, "/t2/dir/file", "data", 0644) == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("dir"), S("/t2/rel")) == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("/t2/dir/file"), S("/t2/abs")) == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("dir"), S("/t2/rel")) == -EEXIST);
+	KT_EXPECT(kt, vfs_symlink(&c, S(""), S("/t2/empty")) == -ENOENT);
+	char out[64];
+	KT_EXPECT(kt, get_file(&c, "/t2/rel/file", out, sizeof out) == 0 && !strcmp(out, "data"));
+	KT_EXPECT(kt, get_file(&c, "/t2/abs", out, sizeof out) == 0 && !strcmp(out, "data"));
+	KT_EXPECT(kt, vfs_lookup(&c, S("/t2/rel/.."), true).value == vfs_lookup(&c, S("/t2"), true).value);
+	struct vfs_stat st;
+	KT_EXPECT(kt, vfs_stat(&c, S("/t2/abs"), false, &st) == 0 && (st.mode & VFS_S_IFMT) == VFS_S_IFLNK);
+	KT_EXPECT(kt, st.size == 12);
+	KT_EXPECT(kt, vfs_stat(&c, S("/t2/abs"), true, &st) == 0 && st.size == 4);
+	struct result_size n = vfs_readlink(&c, S("/t2/rel"), kh_bytes(out, sizeof out));
+	KT_EXPECT(kt, n.value == 3 && !memcmp(out, "dir", 3));
+	KT_EXPECT(kt, vfs_readlink(&c, S("/t2/dir"), kh_bytes(out, sizeof out)).err == -EINVAL);
+	KT_EXPECT(kt, vfs_open(&c, S("/t2/abs"), VFS_O_RDONLY | VFS_O_NOFOLLOW, 0).err == -ELOOP);
+	/* loops */
+	KT_EXPECT(kt, vfs_symlink(&c, S("loop2"), S("/t2/loop1")) == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("loop1"), S("/t2/loop2")) == 0);
+	KT_EXPECT(kt, lk(&c, "/t2/loop1") == -ELOOP);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/t2/loop1"), false).err == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("self/x"), S("/t2/self")) == 0);
+	KT_EXPECT(kt, lk(&c, "/t2/self") == -ELOOP);
+	/* a chain of 40 links resolves, 41 do not (tail links do not nest) */
+	char name[32], target[32];
+	for (int i = 1; i <= 41; i++) {
+		snprintf(name, sizeof name, "/t2/c%d", i);
+		snprintf(target, sizeof target, i == 41 ? "dir" : "c%d", i + 1);
+		KT_ASSERT(kt, vfs_symlink(&c, S(target), S(name)) == 0);
+	}
+	KT_EXPECT(kt, lk(&c, "/t2/c2/file") == 0);
+	KT_EXPECT(kt, lk(&c, "/t2/c1/file") == -ELOOP);
+	/* nesting: links inside link bodies, 9 deep */
+	for (int i = 1; i <= 9; i++) {
+		snprintf(name, sizeof name, "/t2/n%d", i);
+		snprintf(target, sizeof target, i == 9 ? "dir" : "n%d/.", i + 1);
+		KT_ASSERT(kt, vfs_symlink(&c, S(target), S(name)) == 0);
+	}
+	KT_EXPECT(kt, lk(&c, "/t2/n2") == 0);
+	KT_EXPECT(kt, lk(&c, "/t2/n1") == -ELOOP);
+}
+
+KTEST(vfs, remove)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t3"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t3/d"), 0755) == 0);
+	KT_ASSERT(kt, put_file(&c, "/t3/d/f", "x", 0644) == 0);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t3/d")) == -ENOTEMPTY);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t3/d")) == -EISDIR);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t3/d/f")) == -ENOTDIR);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t3/d/.")) == -EINVAL);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t3/d/missing")) == -ENOENT);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t3/d/f/")) == -ENOTDIR);
+	struct file_result f = vfs_open(&c, S("/t3/d/f"), VFS_O_RDWR, 0);
+	KT_ASSERT(kt, !f.err);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t3/d/f")) == 0);
+	KT_EXPECT(kt, lk(&c, "/t3/d/f") == -ENOENT);
+	char b[8] = { 0 };
+	KT_EXPECT(kt, vfs_read(f.value, kh_bytes(b, 8)).value == 1 && b[0] == 'x'); /* still open */
+	vfs_close(f.value);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t3/d")) == 0);
+	KT_EXPECT(kt, lk(&c, "/t3/d") == -ENOENT);
+	struct vfs_stat st;
+	KT_EXPECT(kt, vfs_stat(&c, S("/t3"), true, &st) == 0 && st.nlink == 2);
+}
+
+KTEST(vfs, permissions)
+{
+	struct vfs_ctx root = ctx(0, 0), user = ctx(1000, 100), grp = ctx(1001, 100);
+	KT_ASSERT(kt, vfs_mkdir(&root, S("/t4"), 0755) == 0);
+	KT_ASSERT(kt, put_file(&root, "/t4/secret", "s", 0600) == 0);
+	KT_ASSERT(kt, put_file(&root, "/t4/none", "n", 0000) == 0);
+	KT_EXPECT(kt, vfs_mkdir(&user, S("/t4/u"), 0755) == -EACCES);
+	KT_EXPECT(kt, vfs_open(&user, S("/t4/secret"), VFS_O_RDONLY, 0).err == -EACCES);
+	KT_EXPECT(kt, put_file(&user, "/t4/new", "x", 0644) == -EACCES);
+	char out[8];
+	KT_EXPECT(kt, get_file(&root, "/t4/none", out, sizeof out) == 0); /* root bypass */
+	struct dentry_result d = vfs_lookup(&root, S("/t4/none"), true);
+	KT_EXPECT(kt, vfs_permission(d.value->inode, &root.cred, VFS_MAY_EXEC) == -EACCES);
+	KT_EXPECT(kt, vfs_unlink(&user, S("/t4/secret")) == -EACCES);
+	/* a directory owned by the user, group-readable only */
+	KT_ASSERT(kt, vfs_mkdir(&root, S("/t4/home"), 0777) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&user, S("/t4/home/u"), 0750) == 0);
+	KT_ASSERT(kt, put_file(&user, "/t4/home/u/f", "mine", 0640) == 0);
+	KT_EXPECT(kt, get_file(&user, "/t4/home/u/f", out, sizeof out) == 0 && !strcmp(out, "mine"));
+	KT_EXPECT(kt, get_file(&grp, "/t4/home/u/f", out, sizeof out) == 0);       /* group r, x */
+	KT_EXPECT(kt, put_file(&grp, "/t4/home/u/f", "theirs", 0640) == -EACCES); /* group no w */
+	struct vfs_ctx other = ctx(2000, 200);
+	KT_EXPECT(kt, lk(&other, "/t4/home/u/f") == -EACCES);                    /* no search */
+	KT_EXPECT(kt, vfs_mknod(&user, S("/t4/home/dev"), VFS_S_IFCHR | 0600, 1, 3) == -EPERM);
+	KT_EXPECT(kt, vfs_mount_ramfs(&user, S("/t4/home")) == -EPERM);
+}
+
+KTEST(vfs, files)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t5"), 0755) == 0);
+	struct file_result f = vfs_open(&c, S("/t5/big"), VFS_O_RDWR | VFS_O_CREAT, 0644);
+	KT_ASSERT(kt, !f.err);
+	static uint8_t data[3 * 4096 + 17], back[sizeof data + 100];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 7);
+	KT_EXPECT(kt, vfs_lseek(f.value, 5000, 0).value == 5000); /* a hole first */
+	KT_EXPECT(kt, vfs_write(f.value, kh_bytes(data, sizeof data)).value == sizeof data);
+	KT_EXPECT(kt, vfs_lseek(f.value, 0, 0).value == 0);
+	struct result_size n = vfs_read(f.value, kh_bytes(back, sizeof back));
+	KT_EXPECT(kt, n.value == sizeof back); /* the file is longer than the buffer */
+	KT_EXPECT(kt, back[0] == 0 && back[4999] == 0 && !memcmp(back + 5000, data, sizeof back - 5000));
+	KT_EXPECT(kt, vfs_lseek(f.value, 0, 2).value == (int64_t)(5000 + sizeof data));
+	KT_EXPECT(kt, vfs_lseek(f.value, -1, 0).err == -EINVAL);
+	KT_EXPECT(kt, vfs_lseek(f.value, 0, 7).err == -EINVAL);
+	KT_EXPECT(kt, vfs_read(f.value, kh_bytes(back, 10)).value == 0); /* at the end */
+	vfs_close(f.value);
+	KT_EXPECT(kt, put_file(&c, "/t5/big", "short", 0644) == 0); /* O_TRUNC */
+	char out[64];
+	KT_EXPECT(kt, get_file(&c, "/t5/big", out, sizeof out) == 0 && !strcmp(out, "short"));
+	f = vfs_open(&c, S("/t5/big"), VFS_O_WRONLY | VFS_O_APPEND, 0);
+	KT_EXPECT(kt, vfs_write(f.value, kh_bytes("+more", 5)).value == 5);
+	KT_EXPECT(kt, vfs_read(f.value, kh_bytes(out, 4)).err == -EBADF);
+	vfs_close(f.value);
+	KT_EXPECT(kt, get_file(&c, "/t5/big", out, sizeof out) == 0 && !strcmp(out, "short+more"));
+	f = vfs_open(&c, S("/t5/big"), VFS_O_RDONLY, 0);
+	KT_EXPECT(kt, vfs_write(f.value, kh_bytes("x", 1)).err == -EBADF);
+	vfs_close(f.value);
+}
+
+/* names - the names getdents64 returns for `path`, "|"-joined, reading with `bufsz`. */
+static int names(struct vfs_ctx *c, const char *path, size_t bufsz, char *out, size_t cap)
+{
+	struct file_result f = vfs_open(c, S(path), VFS_O_RDONLY | VFS_O_DIRECTORY, 0);
+	if (f.err)
+		return f.err;
+	static uint8_t buf[4096];
+	out[0] = 0;
+	int count = 0;
+	for (;;) {
+		struct result_size n = vfs_getdents64(f.value, kh_bytes(buf, bufsz));
+		if (n.err) {
+			vfs_close(f.value);
+			return n.err;
+		}
+		if (n.value == 0)
+			break;
+		for (size_t off = 0; off < n.value;) {
+			uint16_t reclen;
+			memcpy(&reclen, buf + off + 16, 2);
+			if (reclen % 8 || reclen < 24)
+				abort();
+			strncat(out, (char *)buf + off + 19, cap - strlen(out) - 2);
+			strcat(out, "|");
+			off += reclen;
+			count++;
+		}
+	}
+	vfs_close(f.value);
+	return count;
+}
+
+KTEST(vfs, getdents64)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t6"), 0755) == 0);
+	KT_ASSERT(kt, put_file(&c, "/t6/x", "", 0644) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t6/y"), 0755) == 0);
+	KT_ASSERT(kt, vfs_symlink(&c, S("x"), S("/t6/z")) == 0);
+	char out[256];
+	KT_EXPECT(kt, names(&c, "/t6", 4096, out, sizeof out) == 5 && !strcmp(out, ".|..|x|y|z|"));
+	KT_EXPECT(kt, names(&c, "/t6", 24, out, sizeof out) == 5 && !strcmp(out, ".|..|x|y|z|"));
+	KT_EXPECT(kt, names(&c, "/t6", 10, out, sizeof out) == -EINVAL);
+	/* the record layout: d_ino, d_off, d_reclen, d_type */
+	struct file_result f = vfs_open(&c, S("/t6"), VFS_O_RDONLY, 0);
+	static uint8_t buf[256];
+	struct result_size n = vfs_getdents64(f.value, kh_bytes(buf, sizeof buf));
+	KT_EXPECT(kt, n.value == 5 * 24);
+	uint64_t ino, off;
+	memcpy(&ino, buf + 48, 8);
+	memcpy(&off, buf + 56, 8);
+	KT_EXPECT(kt, off == 3 && buf[48 + 18] == 8 /* DT_REG */ && buf[72 + 18] == 4 /* DT_DIR */ &&
+			      buf[96 + 18] == 10 /* DT_LNK */);
+	struct vfs_stat st;
+	KT_EXPECT(kt, vfs_stat(&c, S("/t6/x"), true, &st) == 0 && st.ino == ino);
+	KT_EXPECT(kt, vfs_getdents64(f.value, kh_bytes(buf, sizeof buf)).value == 0);
+	KT_EXPECT(kt, vfs_lseek(f.value, 0, 0).value == 0);
+	KT_EXPECT(kt, vfs_getdents64(f.value, kh_bytes(buf, sizeof buf)).value == 5 * 24);
+	vfs_close(f.value);
+	f = vfs_open(&c, S("/t6/x"), VFS_O_RDONLY, 0);
+	KT_EXPECT(kt, vfs_getdents64(f.value, kh_bytes(buf, sizeof buf)).err == -ENOTDIR);
+	vfs_close(f.value);
+}
+
+KTEST(vfs, mounts_and_paths)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t7"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t7/mnt"), 0755) == 0);
+	KT_ASSERT(kt, put_file(&c, "/t7/mnt/hidden", "h", 0644) == 0);
+	KT_EXPECT(kt, vfs_mount_ramfs(&c, S("/t7/mnt")) == 0);
+	KT_EXPECT(kt, lk(&c, "/t7/mnt/hidden") == -ENOENT);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t7/mnt/sub"), 0755) == 0);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/t7/mnt/sub/../.."), true).value == vfs_lookup(&c, S("/t7"), true).value);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t7/mnt")) == -EBUSY);
+	KT_EXPECT(kt, vfs_mount_ramfs(&c, S("/t7/mnt/none")) == -ENOENT);
+	char out[64];
+	struct dentry *d = vfs_lookup(&c, S("/t7/mnt/sub"), true).value;
+	struct result_size n = vfs_path_of(c.root, d, kh_bytes(out, sizeof out));
+	KT_EXPECT(kt, !n.err && !strcmp(out, "/t7/mnt/sub") && n.value == 12);
+	n = vfs_path_of(c.root, c.root, kh_bytes(out, sizeof out));
+	KT_EXPECT(kt, !n.err && !strcmp(out, "/") && n.value == 2);
+	KT_EXPECT(kt, vfs_path_of(c.root, d, kh_bytes(out, 8)).err == -ERANGE);
+	/* relative lookups from a cwd */
+	struct vfs_ctx in = c;
+	in.cwd = d;
+	KT_EXPECT(kt, vfs_mkdir(&in, S("here"), 0755) == 0);
+	KT_EXPECT(kt, lk(&c, "/t7/mnt/sub/here") == 0);
+	KT_EXPECT(kt, vfs_lookup(&in, S(".."), true).value == vfs_lookup(&c, S("/t7/mnt"), true).value);
+}
+
+KTEST(vfs, initramfs_busybox)
+{
+	const char *path = getenv("KHOST_BUSYBOX_CPIO");
+	size_t len = 0, bblen = 0;
+	uint8_t *a = path ? kh_load(path, &len) : NULL;
+	uint8_t *bb = kh_load("/bin/busybox", &bblen);
+	KT_ASSERT(kt, a && bb);
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t8"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mount_ramfs(&c, S("/t8")) == 0);
+	struct vfs_ctx r = c;
+	r.root = r.cwd = vfs_lookup(&c, S("/t8"), true).value;
+	KT_ASSERT(kt, initramfs_unpack(&r, kh_bytes(a, len)) == 0);
+	struct vfs_stat st;
+	KT_EXPECT(kt, vfs_stat(&r, S("/bin/busybox"), true, &st) == 0 && st.size == bblen &&
+			      (st.mode & 0777) == 0755);
+	KT_EXPECT(kt, vfs_stat(&r, S("/bin/sh"), false, &st) == 0 && (st.mode & VFS_S_IFMT) == VFS_S_IFLNK);
+	KT_EXPECT(kt, vfs_stat(&r, S("/bin/sh"), true, &st) == 0 && st.size == bblen);
+	char out[64];
+	KT_EXPECT(kt, get_file(&r, "/etc/issue", out, sizeof out) == 0 && !strcmp(out, "Trellis\n"));
+	static char listing[65536];
+	KT_EXPECT(kt, names(&r, "/usr/bin", 512, listing, sizeof listing) > 100);
+	KT_EXPECT(kt, strstr(listing, "|env|") != NULL);
+	/* the whole binary reads back */
+	struct file_result f = vfs_open(&r, S("/bin/busybox"), VFS_O_RDONLY, 0);
+	uint8_t *back = malloc(bblen + 1);
+	KT_EXPECT(kt, vfs_read(f.value, kh_bytes(back, bblen + 1)).value == bblen && !memcmp(back, bb, bblen));
+	vfs_close(f.value);
+	/* a broken archive stops with -EINVAL */
+	a[len / 2] ^= 0xff;
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t8b"), 0755) == 0);
+	r.root = r.cwd = vfs_lookup(&c, S("/t8b"), true).value;
+	int e = initramfs_unpack(&r, kh_bytes(a, len));
+	KT_EXPECT(kt, e == -EINVAL || e == 0); /* the flipped byte may sit in file data */
+	free(back);
+	free(a);
+	free(bb);
+}
