@@ -363,6 +363,31 @@ KTEST(user, gs_base_is_swapped_at_the_boundary)
 		wrmsr(MSR_GS_BASE, 0);
 }
 
+KTEST(user, refused_fpu_image_is_caught)
+{
+	/* Images the CPU refuses with #GP in the kernel: XRSTOR with an XSTATE_BV bit outside
+	 * XCR0 (SDM vol. 1 13.8.1), FXRSTOR from a misaligned address. The exception table turns
+	 * the fault into an error return. */
+	static u8 img[USER_FPU_AREA + 16] __attribute__((aligned(64)));
+	fpu_init_image(img);
+	int refused;
+	if (fpu_uses_xsave()) {
+		img[512 + 7] = 0x80; /* XSTATE_BV bit 63 */
+		refused = fpu_xrstor_raw(img, 3);
+	} else {
+		/* SAFETY (test): 8 bytes into a static array of USER_FPU_AREA + 16 bytes. */
+		refused = fpu_fxrstor_raw(&img[8]);
+	}
+	UT_EQ(kt, refused, 1);
+	/* fpu_restore sanitises the image, so the CPU takes it; reserved MXCSR bits are cleared */
+	img[24 + 3] = 0xff;
+	u64 before = fpu_images_refused;
+	UT_EQ(kt, fpu_restore(img), 0);
+	UT_EQ(kt, fpu_images_refused, before);
+	UT_EQ(kt, img[24 + 3], 0);
+	UT_EQ(kt, img[512 + 7], 0);
+}
+
 KTEST(user, bad_syscall_numbers_are_enosys)
 {
 	UT_EQ(kt, ut_case(kt, &ut_a, UT_BADSYS, 0xdeadbeefull, 0), -ENOSYS);
