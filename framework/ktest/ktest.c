@@ -114,6 +114,7 @@ void trap_recover_hook(const struct trap_record *rec)
 	struct ktest_ctx *kt = current;
 	if (!kt)
 		return;
+	console_recover();
 	if (!task_on_boot_flow()) {
 		/* a task spawned by the test trapped: the test fails, the task ends (when it
 		 * holds no lock; otherwise the machine stops below) */
@@ -144,6 +145,7 @@ void ktest_watchdog_tick(void)
 			    kt->test->suite, kt->test->name, KTEST_TRAP_TIMEOUT_MS);
 		kt->caught = rec;
 		kt->expecting_trap = false;
+		console_recover();
 		ctx_resume(&kt->trap_point);
 	}
 	if (!kt->deadline_ns || now < kt->deadline_ns)
@@ -151,6 +153,7 @@ void ktest_watchdog_tick(void)
 	kt->deadline_ns = 0;
 	kt->failed = true;
 	kt->expecting_trap = false;
+	console_recover();
 	kprintf_raw("    # %s.%s: timed out after %lu s; test failed\n", kt->test->suite,
 		    kt->test->name, (unsigned long)(KTEST_TIMEOUT_NS / FW_NSEC_PER_SEC));
 	ctx_resume(&kt->recover);
