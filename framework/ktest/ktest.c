@@ -40,6 +40,7 @@ struct ktest_ctx {
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
 	struct trap_record caught;
+	u32 cpu;              /* APIC id of the CPU running the test */
 	u64 deadline_ns;      /* the whole test */
 	u64 trap_deadline_ns; /* the function under ktest_expect_trap */
 };
@@ -114,14 +115,17 @@ void trap_recover_hook(const struct trap_record *rec)
 	struct ktest_ctx *kt = current;
 	if (!kt)
 		return;
-	console_recover();
 	if (!task_on_boot_flow()) {
-		/* a task spawned by the test trapped: the test fails, the task ends (when it
-		 * holds no lock; otherwise the machine stops below) */
+		/* a task spawned by the test trapped (on any CPU): the test fails, the task ends
+		 * when it holds no lock (otherwise this returns and the machine stops) */
+		console_recover();
 		kt->failed = true;
 		task_trap_exit();
 		return;
 	}
+	if (kt->cpu != cpu_apic_id())
+		return; /* a trap on another CPU: not the test's to recover */
+	console_recover();
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
 		kt->expecting_trap = false;
@@ -136,7 +140,7 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || !task_on_boot_flow()) /* only the runner's own task can be resumed */
+	if (!kt || kt->cpu != cpu_apic_id() || !task_on_boot_flow()) /* only the runner's task */
 		return;
 	u64 now = fw_time_ns();
 	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
@@ -234,6 +238,7 @@ static bool run_one(const struct ktest *t, const char **skip)
 	kt.test = t;
 	kt.failed = false;
 	kt.skip_reason = NULL;
+	kt.cpu = cpu_apic_id();
 	kt.expecting_trap = false;
 	u64 start = fw_time_ns();
 	kt.deadline_ns = start + KTEST_TIMEOUT_NS;
