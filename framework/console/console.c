@@ -21,7 +21,7 @@ static u32 console_depth;
 /* This CPU's token: APIC id + 1 (CPUID leaf 1; the per-CPU area can replace this). */
 static u32 cpu_token(void)
 {
-	return (cpuid(1, 0).ebx >> 24) + 1;
+	return cpu_apic_id() + 1;
 }
 
 static void console_lock(void)
