@@ -113,6 +113,7 @@ void trap_recover_hook(const struct trap_record *rec)
 	struct ktest_ctx *kt = current;
 	if (!kt)
 		return;
+	console_recover();
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
 		kt->expecting_trap = false;
@@ -136,6 +137,7 @@ void ktest_watchdog_tick(void)
 			    kt->test->suite, kt->test->name, KTEST_TRAP_TIMEOUT_MS);
 		kt->caught = rec;
 		kt->expecting_trap = false;
+		console_recover();
 		ctx_resume(&kt->trap_point);
 	}
 	if (!kt->deadline_ns || now < kt->deadline_ns)
@@ -143,6 +145,7 @@ void ktest_watchdog_tick(void)
 	kt->deadline_ns = 0;
 	kt->failed = true;
 	kt->expecting_trap = false;
+	console_recover();
 	kprintf_raw("    # %s.%s: timed out after %lu s; test failed\n", kt->test->suite,
 		    kt->test->name, (unsigned long)(KTEST_TIMEOUT_NS / FW_NSEC_PER_SEC));
 	ctx_resume(&kt->recover);

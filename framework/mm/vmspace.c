@@ -64,6 +64,7 @@ struct vmspace *vmspace_create(void)
 	}
 	u64 *pml4 = pt_table_of(vs->root);
 	const u64 *kpml4 = pt_table_of(kspace_root());
+	/* SAFETY: both are tables of PT_ENTRIES entries (pt_table_of); the upper half only. */
 	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		pml4[i] = kpml4[i];
 	return vs;
@@ -106,6 +107,7 @@ void vmspace_destroy(struct vmspace *vs)
 		u64 step = MM_PAGE_SIZE;
 		const u64 *t = pt_table_of(vs->root);
 		for (unsigned l = 4; l >= 1; l--) {
+			/* SAFETY: pte_index() < PT_ENTRIES, the table's length. */
 			u64 e = t[pte_index(va, l)];
 			if (!pte_present(e)) {
 				step = pte_level_size(l);
@@ -218,11 +220,13 @@ struct vmspace *vmspace_current(void)
 
 void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
 {
+	/* SAFETY: an atomic store to a field of a live vmspace. */
 	__atomic_store_n(&vs->fault, fn, __ATOMIC_RELEASE);
 }
 
 int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 {
+	/* SAFETY: an atomic load from a field of a live vmspace. */
 	vmspace_fault_fn fn = __atomic_load_n(&vs->fault, __ATOMIC_ACQUIRE);
 	if (!fn || addr.v >= VM_USER_END)
 		return -EFAULT;

@@ -82,11 +82,24 @@ static bool user_canonical(u64 a)
 	return a < VM_USER_END;
 }
 
+/* The saved register `reg` of uc. Needs: reg < UREG_COUNT (a constant, or checked). */
+static u64 *reg_ref(struct user_context *uc, unsigned reg)
+{
+	/* SAFETY: reg < UREG_COUNT, the length of regs.r (the contract above). */
+	return &uc->regs.r[reg];
+}
+
+static u64 reg_get(const struct user_context *uc, unsigned reg)
+{
+	/* SAFETY: as reg_ref. */
+	return uc->regs.r[reg];
+}
+
 void user_context_init(struct user_context *uc)
 {
 	for (unsigned i = 0; i < UREG_COUNT; i++)
-		uc->regs.r[i] = 0;
-	uc->regs.r[UREG_RFLAGS] = FL_IF | FL_FIXED;
+		*reg_ref(uc, i) = 0;
+	*reg_ref(uc, UREG_RFLAGS) = FL_IF | FL_FIXED;
 	uc->regs.fs_base = 0;
 	uc->exc = (struct user_exception){ 0, 0, 0 };
 	uc->deadline_ns = 0;
@@ -95,12 +108,12 @@ void user_context_init(struct user_context *uc)
 
 enum user_return user_enter(struct user_context *uc)
 {
-	u64 *r = uc->regs.r;
-	r[UREG_RFLAGS] = (r[UREG_RFLAGS] & USER_FLAGS_ALLOWED) | FL_IF | FL_FIXED;
+	u64 *rflags = reg_ref(uc, UREG_RFLAGS);
+	*rflags = (*rflags & USER_FLAGS_ALLOWED) | FL_IF | FL_FIXED;
 	/* sysret only to a canonical user RIP; the setters keep RIP canonical, and RIP values
 	 * from the CPU (a trap frame, RCX at syscall) are canonical, so iretq is the fallback
 	 * for the page just below VM_USER_END's end and anything unexpected. */
-	u64 use_iret = !user_canonical(r[UREG_RIP]) || (r[UREG_RFLAGS] & FL_TF);
+	u64 use_iret = !user_canonical(reg_get(uc, UREG_RIP)) || (*rflags & FL_TF);
 	u64 flags = read_rflags();
 	irq_disable();
 	fpu_restore(uc->fpu);
@@ -119,25 +132,24 @@ enum user_return user_enter(struct user_context *uc)
 /* Copy the registers of a trap from user mode into the running context. */
 static void save_frame(struct user_context *uc, const struct trap_frame *f)
 {
-	u64 *r = uc->regs.r;
-	r[UREG_RAX] = f->rax;
-	r[UREG_RBX] = f->rbx;
-	r[UREG_RCX] = f->rcx;
-	r[UREG_RDX] = f->rdx;
-	r[UREG_RSI] = f->rsi;
-	r[UREG_RDI] = f->rdi;
-	r[UREG_RBP] = f->rbp;
-	r[UREG_RSP] = f->rsp;
-	r[UREG_R8] = f->r8;
-	r[UREG_R9] = f->r9;
-	r[UREG_R10] = f->r10;
-	r[UREG_R11] = f->r11;
-	r[UREG_R12] = f->r12;
-	r[UREG_R13] = f->r13;
-	r[UREG_R14] = f->r14;
-	r[UREG_R15] = f->r15;
-	r[UREG_RIP] = f->rip;
-	r[UREG_RFLAGS] = f->rflags;
+	*reg_ref(uc, UREG_RAX) = f->rax;
+	*reg_ref(uc, UREG_RBX) = f->rbx;
+	*reg_ref(uc, UREG_RCX) = f->rcx;
+	*reg_ref(uc, UREG_RDX) = f->rdx;
+	*reg_ref(uc, UREG_RSI) = f->rsi;
+	*reg_ref(uc, UREG_RDI) = f->rdi;
+	*reg_ref(uc, UREG_RBP) = f->rbp;
+	*reg_ref(uc, UREG_RSP) = f->rsp;
+	*reg_ref(uc, UREG_R8) = f->r8;
+	*reg_ref(uc, UREG_R9) = f->r9;
+	*reg_ref(uc, UREG_R10) = f->r10;
+	*reg_ref(uc, UREG_R11) = f->r11;
+	*reg_ref(uc, UREG_R12) = f->r12;
+	*reg_ref(uc, UREG_R13) = f->r13;
+	*reg_ref(uc, UREG_R14) = f->r14;
+	*reg_ref(uc, UREG_R15) = f->r15;
+	*reg_ref(uc, UREG_RIP) = f->rip;
+	*reg_ref(uc, UREG_RFLAGS) = f->rflags;
 }
 
 void user_trap_entry(struct trap_frame *f)
@@ -178,7 +190,7 @@ u64 user_ctx_reg(const struct user_context *uc, enum user_reg reg)
 {
 	if ((unsigned)reg >= UREG_COUNT)
 		return 0;
-	return uc->regs.r[reg];
+	return reg_get(uc, reg);
 }
 
 void user_ctx_set_reg(struct user_context *uc, enum user_reg reg, u64 v)
@@ -187,32 +199,32 @@ void user_ctx_set_reg(struct user_context *uc, enum user_reg reg, u64 v)
 		return;
 	if ((reg == UREG_RIP && !user_canonical(v)) || (reg == UREG_RSP && v > VM_USER_END))
 		return; /* the rule of user_ctx_set_ip / user_ctx_set_sp */
-	uc->regs.r[reg] = v; /* RFLAGS are sanitised at the next user_enter */
+	*reg_ref(uc, reg) = v; /* RFLAGS are sanitised at the next user_enter */
 }
 
 u64 user_ctx_ip(const struct user_context *uc)
 {
-	return uc->regs.r[UREG_RIP];
+	return reg_get(uc, UREG_RIP);
 }
 
 int user_ctx_set_ip(struct user_context *uc, struct uaddr ip)
 {
 	if (!user_canonical(ip.v))
 		return -EINVAL;
-	uc->regs.r[UREG_RIP] = ip.v;
+	*reg_ref(uc, UREG_RIP) = ip.v;
 	return 0;
 }
 
 u64 user_ctx_sp(const struct user_context *uc)
 {
-	return uc->regs.r[UREG_RSP];
+	return reg_get(uc, UREG_RSP);
 }
 
 int user_ctx_set_sp(struct user_context *uc, struct uaddr sp)
 {
 	if (sp.v > VM_USER_END)
 		return -EINVAL;
-	uc->regs.r[UREG_RSP] = sp.v;
+	*reg_ref(uc, UREG_RSP) = sp.v;
 	return 0;
 }
 
@@ -231,19 +243,20 @@ int user_ctx_set_fs_base(struct user_context *uc, struct uaddr base)
 
 u64 user_ctx_syscall_nr(const struct user_context *uc)
 {
-	return uc->regs.r[UREG_RAX];
+	return reg_get(uc, UREG_RAX);
 }
 
 u64 user_ctx_syscall_arg(const struct user_context *uc, unsigned i)
 {
 	static const enum user_reg args[6] = { UREG_RDI, UREG_RSI, UREG_RDX,
 					       UREG_R10, UREG_R8, UREG_R9 };
-	return i < 6 ? uc->regs.r[args[i]] : 0;
+	/* SAFETY: i < 6, the length of args; every entry is a register below UREG_COUNT. */
+	return i < 6 ? reg_get(uc, args[i]) : 0;
 }
 
 void user_ctx_set_retval(struct user_context *uc, i64 v)
 {
-	uc->regs.r[UREG_RAX] = (u64)v;
+	*reg_ref(uc, UREG_RAX) = (u64)v;
 }
 
 struct user_exception user_ctx_exception(const struct user_context *uc)

@@ -42,7 +42,7 @@
 enum ut_case {
 	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
 	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
-	UT_GS_CLOBBER,
+	UT_GS_CLOBBER, UT_INT3, UT_INT80,
 };
 
 struct ut {
@@ -218,6 +218,8 @@ KTEST(user, null_dereference_is_contained)
 KTEST(user, privileged_instruction_is_gp)
 {
 	UT_EQ(kt, ut_case(kt, &ut_a, UT_HLT, 0, 0), -1000 - 13);
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_INT80, 0, 0), -1000 - 13); /* no 32-bit syscall gate */
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_INT3, 0, 0), -1000 - 3);   /* int3 is #BP, as on Linux */
 }
 
 KTEST(user, jump_to_kernel_is_contained)
@@ -361,6 +363,31 @@ KTEST(user, gs_base_is_swapped_at_the_boundary)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	if (borrowed)
 		wrmsr(MSR_GS_BASE, 0);
+}
+
+KTEST(user, refused_fpu_image_is_caught)
+{
+	/* Images the CPU refuses with #GP in the kernel: XRSTOR with an XSTATE_BV bit outside
+	 * XCR0 (SDM vol. 1 13.8.1), FXRSTOR from a misaligned address. The exception table turns
+	 * the fault into an error return. */
+	static u8 img[USER_FPU_AREA + 16] __attribute__((aligned(64)));
+	fpu_init_image(img);
+	int refused;
+	if (fpu_uses_xsave()) {
+		img[512 + 7] = 0x80; /* XSTATE_BV bit 63 */
+		refused = fpu_xrstor_raw(img, 3);
+	} else {
+		/* SAFETY (test): 8 bytes into a static array of USER_FPU_AREA + 16 bytes. */
+		refused = fpu_fxrstor_raw(&img[8]);
+	}
+	UT_EQ(kt, refused, 1);
+	/* fpu_restore sanitises the image, so the CPU takes it; reserved MXCSR bits are cleared */
+	img[24 + 3] = 0xff;
+	u64 before = fpu_images_refused;
+	UT_EQ(kt, fpu_restore(img), 0);
+	UT_EQ(kt, fpu_images_refused, before);
+	UT_EQ(kt, img[24 + 3], 0);
+	UT_EQ(kt, img[512 + 7], 0);
 }
 
 KTEST(user, bad_syscall_numbers_are_enosys)

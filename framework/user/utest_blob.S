@@ -2,6 +2,9 @@
  * user/utest_blob.S — embeds the user-mode ktests' program (tests/user/utest.S, built by
  * mk/user.mk into build/user/utest.bin) as blob "utest" (fw/blob.h). The path is relative to
  * the top of the tree, where make runs.
+ *
+ * SAFETY: data only (no code); the descriptor's lengths are computed by the assembler from the
+ * labels around the bytes it describes.
  */
 	.section .rodata.fwblob_utest, "a"
 utest_data:

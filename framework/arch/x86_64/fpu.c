@@ -44,8 +44,6 @@ u64 fpu_images_refused;
 
 static u8 init_image[FPU_AREA_MAX] __attribute__((aligned(64)));
 
-int fpu_xrstor_raw(const void *area, u64 mask); /* user/copy.S */
-int fpu_fxrstor_raw(const void *area);
 
 static void write_cr0(u64 v)
 {
@@ -59,14 +57,18 @@ static void xsetbv0(u64 v)
 	__asm__ volatile("xsetbv" : : "c"(0), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
+/* Little-endian fields of an FPU area. Needs: off + 4 <= FPU_AREA_MAX (callers pass the fixed
+ * offsets above, all below 576). */
 static u32 get32(const u8 *p, u32 off)
 {
+	/* SAFETY: p is an FPU area of FPU_AREA_MAX bytes and off + 4 <= FPU_AREA_MAX. */
 	return (u32)p[off] | ((u32)p[off + 1] << 8) | ((u32)p[off + 2] << 16) |
 	       ((u32)p[off + 3] << 24);
 }
 
 static void put32(u8 *p, u32 off, u32 v)
 {
+	/* SAFETY: as get32. */
 	for (u32 i = 0; i < 4; i++)
 		p[off + i] = (u8)(v >> (8 * i));
 }
@@ -99,8 +101,10 @@ void fpu_init(void)
 	__asm__ volatile("fninit\n\tfxsave64 %0" : "=m"(init_image));
 	u32 m = get32(init_image, FX_MXCSR_MASK);
 	mxcsr_mask = m ? m : 0xffbf;
+	/* SAFETY: i < FPU_AREA_MAX, the array's length. */
 	for (u32 i = 0; i < FPU_AREA_MAX; i++)
 		init_image[i] = 0;
+	/* SAFETY: constant offsets inside the array. */
 	init_image[FX_FCW] = 0x7f;
 	init_image[FX_FCW + 1] = 0x03;
 	put32(init_image, FX_MXCSR, 0x1f80);
@@ -113,6 +117,7 @@ void fpu_init(void)
 
 void fpu_init_image(u8 *area)
 {
+	/* SAFETY: area is a context's FPU area of FPU_AREA_MAX bytes (USER_FPU_AREA). */
 	for (u32 i = 0; i < FPU_AREA_MAX; i++)
 		area[i] = init_image[i];
 }
@@ -150,7 +155,8 @@ static void sanitise(u8 *area)
 	bv &= xcr0;
 	put32(area, XS_HEADER, (u32)bv);
 	put32(area, XS_HEADER + 4, (u32)(bv >> 32));
-	for (u32 i = 8; i < XS_HEADER_LEN; i++) /* XCOMP_BV (standard form) and reserved */
+	/* SAFETY: the header ends at 576 < FPU_AREA_MAX. XCOMP_BV (standard form), reserved. */
+	for (u32 i = 8; i < XS_HEADER_LEN; i++)
 		area[XS_HEADER + i] = 0;
 }
 

@@ -54,6 +54,8 @@
 		size_t ncap = a->cap ? a->cap : 4;                                          \
 		while (ncap < n)                                                            \
 			ncap = ncap > a->max / 2 ? a->max : ncap * 2;                       \
+		FW_CHECK(__FW_TYPE_INFO_MATCHES(name##__elem, T),                           \
+			 #name ": two element types share this name");                      \
 		void *raw = __fw_lib_alloc(&name##__elem__type, ncap);                      \
 		/* SAFETY: raw is NULL or a zeroed block of ncap Ts (the typed hook). */    \
 		T *nitems = raw;                                                            \

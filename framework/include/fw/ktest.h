@@ -68,9 +68,16 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 
 #define KT_EXPECT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_CONTINUE)
 #define KT_ASSERT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_STOP)
+/*
+ * The value under test `a` is evaluated exactly once (it may be a call with side effects);
+ * the expected value `b` is written as is, so it keeps its constant-ness for -Wsign-compare.
+ */
 #define KT_CMP_(kt, a, op, b, stop)                                                        \
-	ktest_check_cmp((kt), (a)op(b), FMT_ARG(a), FMT_ARG(b), #a " " #op " " #b,           \
-			__FILE__, __LINE__, (stop))
+	({                                                                                 \
+		__auto_type kt_a_ = (a);                                                   \
+		ktest_check_cmp((kt), kt_a_ op(b), FMT_ARG(kt_a_), FMT_ARG(b),             \
+				#a " " #op " " #b, __FILE__, __LINE__, (stop));            \
+	})
 #define KT_EXPECT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_CONTINUE)
 #define KT_EXPECT_NE(kt, a, b) KT_CMP_(kt, a, !=, b, KTEST_CONTINUE)
 #define KT_EXPECT_LE(kt, a, b) KT_CMP_(kt, a, <=, b, KTEST_CONTINUE)

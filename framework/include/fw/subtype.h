@@ -68,6 +68,7 @@ static inline bool __fw_type_is(const struct type_info *t, const struct type_inf
 	/* name##_new - a zeroed, tagged T from the heap, or NULL when out of memory. */    \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_new(void)                           \
 	{                                                                                   \
+		FW_CHECK(__FW_TYPE_INFO_MATCHES(name, T), #name ": two types share this name"); \
 		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
 		/* SAFETY: raw is NULL or a zeroed T from the typed hook. */                \
 		T *o = raw;                                                                 \

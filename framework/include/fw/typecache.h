@@ -36,6 +36,15 @@ struct type_info {
 void *__fw_lib_alloc(const struct type_info *t, size_t count);
 void __fw_lib_free(const struct type_info *t, void *p);
 
+/*
+ * __FW_TYPE_INFO_MATCHES(tname, T) - the program's tname##__type describes T. The definitions
+ * are weak, so two different types declared under one name would be merged into one
+ * type_info: every generated allocator checks this first, so such a clash stops at the first
+ * allocation instead of handing out an object of the wrong size.
+ */
+#define __FW_TYPE_INFO_MATCHES(tname, T)                                                    \
+	(tname##__type.size == sizeof(T) && tname##__type.align == _Alignof(T))
+
 /* The identity of type T under `name` (a weak definition: one per program). */
 #define DEFINE_TYPE_INFO(tname, T) DEFINE_TYPE_INFO_CHILD(tname, T, NULL)
 /* The same, for a subtype of the subtype whose type_info is `*parent_info`. */
@@ -50,6 +59,7 @@ void __fw_lib_free(const struct type_info *t, void *p);
 	/* name##_alloc - a zeroed T, or NULL when out of memory. */                        \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_alloc(void)                         \
 	{                                                                                   \
+		FW_CHECK(__FW_TYPE_INFO_MATCHES(name, T), #name ": two types share this name"); \
 		void *raw = __fw_lib_alloc(&name##__type, 1);                               \
 		/* SAFETY: raw is NULL or a zeroed T from the typed hook. */                \
 		T *obj = raw;                                                               \
