@@ -45,13 +45,11 @@ static int put_file(const struct vfs_ctx *c, struct str path, struct bytes data,
 	return n.err ? n.err : (n.value == bytes_len(data) ? 0 : -EIO);
 }
 
-/* put_utest - /bin/utest: an ELF with one R+X segment holding the utest blob. `cut` > 0
- * writes only that many bytes (a truncated file). */
-static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
+/* put_prog - an ELF with one R+X segment at 0x400000 holding `code`. `cut` > 0 writes only
+ * that many bytes of the file (a truncated file). */
+static int put_prog(const struct vfs_ctx *c, struct str path, struct bytes code_bytes, size_t cut)
 {
-	struct bytes_result blob = fw_blob_copy(STR("utest"));
-	if (blob.err)
-		return blob.err;
+	struct bytes_result blob = bytes_result_ok(code_bytes);
 	size_t len = UTEST_FILE_OFF + bytes_len(blob.value);
 	struct bytes_result img = kbuf_alloc(len);
 	int e = img.err;
@@ -75,6 +73,16 @@ static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
 			e = put_file(c, path, cut ? bytes_head(img.value, cut) : img.value, 0755);
 		(void)kbuf_free(img.value);
 	}
+	return e;
+}
+
+/* put_utest - the utest blob as an ELF program. */
+static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
+{
+	struct bytes_result blob = fw_blob_copy(STR("utest"));
+	if (blob.err)
+		return blob.err;
+	int e = put_prog(c, path, blob.value, cut);
 	(void)kbuf_free(blob.value);
 	return e;
 }
@@ -99,6 +107,48 @@ static int run_utest(const struct vfs_ctx *c, struct str path, u64 rdi, u64 rsi,
 	int status = proc_run(p);
 	proc_reap(p);
 	return status;
+}
+
+/* A hand-assembled program (the source is in the comment; bytes from clang + llvm-objcopy)
+ * for 0x400000: fork; the parent waits for the child with wait4 and exits 100 + the child's
+ * code; the child grows the heap with brk, touches the new page, maps 8 KiB of anonymous
+ * memory, touches it, and exits with the sum of the two values it stored (42 + 5).
+ *
+ *	movl $57,%eax; syscall; test %rax,%rax; js fail; jz child
+ *	movq %rax,%r12; subq $16,%rsp; movq $-1,%rdi; movq %rsp,%rsi; xor %edx,%edx
+ *	xor %r10d,%r10d; movl $61,%eax; syscall; cmpq %rax,%r12; jne fail
+ *	movl (%rsp),%edi; shrl $8,%edi; addl $100,%edi; movl $60,%eax; syscall
+ * child: xor %edi,%edi; movl $12,%eax; syscall; movq %rax,%rbx; leaq 8192(%rax),%rdi
+ *	movl $12,%eax; syscall; movq $42,4096(%rbx)
+ *	mmap(0, 8192, 3, 0x22, -1, 0); movq $5,4096(%rax); movq 4096(%rax),%rdi
+ *	addq 4096(%rbx),%rdi; movl $231,%eax; syscall
+ * fail: movl $1,%edi; movl $60,%eax; syscall
+ */
+static u8 fork_prog[184] = {
+	0xb8, 0x39, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x48, 0x85, 0xc0, 0x0f, 0x88,
+	0x9c, 0x00, 0x00, 0x00, 0x74, 0x32, 0x49, 0x89, 0xc4, 0x48, 0x83, 0xec,
+	0x10, 0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff, 0x48, 0x89, 0xe6, 0x31,
+	0xd2, 0x45, 0x31, 0xd2, 0xb8, 0x3d, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x49,
+	0x39, 0xc4, 0x75, 0x78, 0x8b, 0x3c, 0x24, 0xc1, 0xef, 0x08, 0x83, 0xc7,
+	0x64, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x31, 0xff, 0xb8, 0x0c,
+	0x00, 0x00, 0x00, 0x0f, 0x05, 0x48, 0x89, 0xc3, 0x48, 0x8d, 0xb8, 0x00,
+	0x20, 0x00, 0x00, 0xb8, 0x0c, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x48, 0xc7,
+	0x83, 0x00, 0x10, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x31, 0xff, 0xbe,
+	0x00, 0x20, 0x00, 0x00, 0xba, 0x03, 0x00, 0x00, 0x00, 0x41, 0xba, 0x22,
+	0x00, 0x00, 0x00, 0x49, 0xc7, 0xc0, 0xff, 0xff, 0xff, 0xff, 0x45, 0x31,
+	0xc9, 0xb8, 0x09, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x48, 0xc7, 0x80, 0x00,
+	0x10, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x48, 0x8b, 0xb8, 0x00, 0x10,
+	0x00, 0x00, 0x48, 0x03, 0xbb, 0x00, 0x10, 0x00, 0x00, 0xb8, 0xe7, 0x00,
+	0x00, 0x00, 0x0f, 0x05, 0xbf, 0x01, 0x00, 0x00, 0x00, 0xb8, 0x3c, 0x00,
+	0x00, 0x00, 0x0f, 0x05
+};
+
+KTEST(proc, fork_wait_brk_mmap)
+{
+	struct vfs_ctx c = test_ctx();
+	(void)vfs_mkdir(&c, STR("/bin"), 0755);
+	KT_ASSERT(kt, put_prog(&c, STR("/bin/forker"), BYTES_OF_ARRAY(fork_prog), 0) == 0);
+	KT_EXPECT_EQ(kt, run_utest(&c, STR("/bin/forker"), 0, 0, 0, false), (100 + 47) << 8);
 }
 
 KTEST(proc, exec_and_write)
