@@ -39,6 +39,7 @@ struct ktest_ctx {
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
 	struct trap_record caught;
+	u32 cpu;              /* APIC id of the CPU running the test */
 	u64 deadline_ns;      /* the whole test */
 	u64 trap_deadline_ns; /* the function under ktest_expect_trap */
 };
@@ -111,8 +112,8 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 void trap_recover_hook(const struct trap_record *rec)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt)
-		return;
+	if (!kt || kt->cpu != cpu_apic_id())
+		return; /* no test, or a trap on another CPU: not the test's to recover */
 	console_recover();
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
@@ -128,7 +129,7 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt)
+	if (!kt || kt->cpu != cpu_apic_id())
 		return;
 	u64 now = fw_time_ns();
 	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
@@ -190,6 +191,7 @@ bool ktest_report_has(struct ktest_ctx *kt, const char *text, size_t len)
 static bool name_eq(const char *a, const char *b, size_t blen)
 {
 	for (size_t i = 0; i < blen; i++)
+		/* SAFETY: i < blen, the length of b; a is NUL-terminated and differs at its NUL at the latest. */
 		if (a[i] != b[i])
 			return false;
 	/* SAFETY: a[0..blen) matched (NUL-free) above, so a[blen] is in the string or its NUL. */
@@ -202,6 +204,7 @@ static bool selected(const struct ktest *t, bool all, const char *filter, size_t
 {
 	if (all) {
 		const char *p = "selftest_";
+		/* SAFETY: p and suite are NUL-terminated; suite differs at its NUL if shorter. */
 		for (size_t i = 0; p[i]; i++)
 			if (t->suite[i] != p[i])
 				return true;
@@ -213,6 +216,7 @@ static bool selected(const struct ktest *t, bool all, const char *filter, size_t
 static bool same_suite(const struct ktest *a, const struct ktest *b)
 {
 	size_t i = 0;
+	/* SAFETY: both suite names are NUL-terminated; the loop stops at a's NUL or a mismatch. */
 	while (a->suite[i] && a->suite[i] == b->suite[i])
 		i++;
 	return a->suite[i] == b->suite[i];
@@ -226,6 +230,7 @@ static bool run_one(const struct ktest *t, const char **skip)
 	kt.test = t;
 	kt.failed = false;
 	kt.skip_reason = NULL;
+	kt.cpu = cpu_apic_id();
 	kt.expecting_trap = false;
 	u64 start = fw_time_ns();
 	kt.deadline_ns = start + KTEST_TIMEOUT_NS;
@@ -248,10 +253,13 @@ void ktest_main(void)
 	const char *filter = boot_cmdline_option("ktest", &flen);
 	if (!filter)
 		return;
+	/* SAFETY: flen == 3 is checked before reading filter[0..2] (the value has flen bytes). */
 	bool all = flen == 0 || (flen == 3 && filter[0] == 'a' && filter[1] == 'l' &&
 				  filter[2] == 'l');
 
 	size_t nsuites = 0;
+	/* SAFETY: t walks [__ktest_start, __ktest_end) (linker-bounded); t - 1 only when t is not the
+	 * first element. */
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
 		if ((t == __ktest_start || !same_suite(t, t - 1)) && selected(t, all, filter, flen))
 			nsuites++;
