@@ -3,31 +3,67 @@
  *
  * Writes whole lines to the serial port under a lock so that lines of different CPUs do not
  * interleave; '\n' becomes "\r\n" for terminals in raw mode. The lock is bounded: a CPU that
- * waits too long (the holder trapped or hung mid-line) writes anyway, because a report that
- * interleaves beats a report that never appears. While a capture is active (ktests that check
+ * waits too long (the holder trapped or hung mid-line) takes it over, because a report that
+ * interleaves beats a report that never appears; a trap that prints while its own CPU holds the
+ * lock goes straight through (nested); and console_recover() drops the lock of a writer that
+ * the ktest runner abandoned. While a capture is active (ktests that check
  * the text of a trap report), output is also copied into a fixed buffer.
  */
 #include "internal/printk.h"
 #include "internal/serial.h"
 #include "internal/x86.h"
 
-static int console_lock_word;
+/* The lock: 0 when free, else the holder's CPU token. depth counts nested acquisitions by the
+ * holder (a trap or NMI that prints while its CPU was mid-line) and is touched only by it. */
+static u32 console_owner;
+static u32 console_depth;
+
+/* This CPU's token: APIC id + 1 (CPUID leaf 1; the per-CPU area can replace this). */
+static u32 cpu_token(void)
+{
+	return cpu_apic_id() + 1;
+}
 
 static void console_lock(void)
 {
+	u32 me = cpu_token();
+	/* SAFETY: atomic read of the lock word; only this CPU can have stored `me` in it. */
+	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) == me) {
+		console_depth++;
+		return;
+	}
 	for (unsigned spins = 0; spins < 20000000u; spins++) {
-		/* SAFETY: atomic exchange on the console lock word (acquire pairs with the release below). */
-		if (!__atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE))
+		u32 expected = 0;
+		/* SAFETY: compare-exchange on the lock word (acquire pairs with the release in
+		 * console_unlock). */
+		if (__atomic_compare_exchange_n(&console_owner, &expected, me, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			console_depth = 1;
 			return;
+		}
 		cpu_pause();
 	}
-	/* the holder is stuck: proceed unlocked (see above) */
+	/* the holder is stuck (see above): take the lock over.
+	 * SAFETY: release store of our token; the stuck holder never unlocks. */
+	__atomic_store_n(&console_owner, me, __ATOMIC_RELEASE);
+	console_depth = 1;
 }
 
 static void console_unlock(void)
 {
-	/* SAFETY: release store: the holder's writes are visible to the next owner. */
-	__atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
+	if (--console_depth == 0)
+		/* SAFETY: release store: the holder's writes are visible to the next owner. */
+		__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+}
+
+void console_recover(void)
+{
+	/* SAFETY: atomic read; only this CPU can have stored its own token. */
+	if (__atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) == cpu_token()) {
+		console_depth = 0;
+		/* SAFETY: release store; the abandoned writer will never unlock. */
+		__atomic_store_n(&console_owner, 0, __ATOMIC_RELEASE);
+	}
 }
 
 #define CAPTURE_CAP 8192u

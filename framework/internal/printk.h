@@ -32,6 +32,10 @@ extern enum fw_log_level console_loglevel;
 /* The raw console sink (serial). Context: any. */
 void console_write(const char *s, size_t len);
 
+/* console_recover - release the console lock if this CPU holds it: for code that abandons a
+ * writer (the ktest runner resuming after a trap or timeout). Context: any. */
+void console_recover(void);
+
 /*
  * Capture: while enabled, console output is also copied into a buffer (used by ktests that
  * check the text of a trap report).

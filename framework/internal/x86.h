@@ -87,6 +87,13 @@ static inline struct cpuid_regs cpuid(u32 leaf, u32 subleaf)
 	return r;
 }
 
+/* The initial APIC id of the running CPU (CPUID leaf 1, EBX[31:24]): a CPU number usable before
+ * (and independently of) the per-CPU area. Context: any. */
+static inline u32 cpu_apic_id(void)
+{
+	return cpuid(1, 0).ebx >> 24;
+}
+
 static inline u64 read_cr0(void)
 {
 	u64 v;

@@ -39,6 +39,7 @@ struct ktest_ctx {
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
 	struct trap_record caught;
+	u32 cpu;              /* APIC id of the CPU running the test */
 	u64 deadline_ns;      /* the whole test */
 	u64 trap_deadline_ns; /* the function under ktest_expect_trap */
 };
@@ -111,8 +112,9 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 void trap_recover_hook(const struct trap_record *rec)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt)
-		return;
+	if (!kt || kt->cpu != cpu_apic_id())
+		return; /* no test, or a trap on another CPU: not the test's to recover */
+	console_recover();
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
 		kt->expecting_trap = false;
@@ -127,7 +129,7 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt)
+	if (!kt || kt->cpu != cpu_apic_id())
 		return;
 	u64 now = fw_time_ns();
 	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
@@ -136,6 +138,7 @@ void ktest_watchdog_tick(void)
 			    kt->test->suite, kt->test->name, KTEST_TRAP_TIMEOUT_MS);
 		kt->caught = rec;
 		kt->expecting_trap = false;
+		console_recover();
 		ctx_resume(&kt->trap_point);
 	}
 	if (!kt->deadline_ns || now < kt->deadline_ns)
@@ -143,6 +146,7 @@ void ktest_watchdog_tick(void)
 	kt->deadline_ns = 0;
 	kt->failed = true;
 	kt->expecting_trap = false;
+	console_recover();
 	kprintf_raw("    # %s.%s: timed out after %lu s; test failed\n", kt->test->suite,
 		    kt->test->name, (unsigned long)(KTEST_TIMEOUT_NS / FW_NSEC_PER_SEC));
 	ctx_resume(&kt->recover);
@@ -223,6 +227,7 @@ static bool run_one(const struct ktest *t, const char **skip)
 	kt.test = t;
 	kt.failed = false;
 	kt.skip_reason = NULL;
+	kt.cpu = cpu_apic_id();
 	kt.expecting_trap = false;
 	u64 start = fw_time_ns();
 	kt.deadline_ns = start + KTEST_TIMEOUT_NS;

@@ -42,7 +42,7 @@
 enum ut_case {
 	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
 	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
-	UT_GS_CLOBBER,
+	UT_GS_CLOBBER, UT_INT3, UT_INT80,
 };
 
 struct ut {
@@ -218,6 +218,8 @@ KTEST(user, null_dereference_is_contained)
 KTEST(user, privileged_instruction_is_gp)
 {
 	UT_EQ(kt, ut_case(kt, &ut_a, UT_HLT, 0, 0), -1000 - 13);
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_INT80, 0, 0), -1000 - 13); /* no 32-bit syscall gate */
+	UT_EQ(kt, ut_case(kt, &ut_a, UT_INT3, 0, 0), -1000 - 3);   /* int3 is #BP, as on Linux */
 }
 
 KTEST(user, jump_to_kernel_is_contained)

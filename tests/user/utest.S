@@ -17,7 +17,7 @@ _start:
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
 	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
-	.quad t_gs_clobber
+	.quad t_gs_clobber, t_int3, t_int80
 table_end:
 
 bad_case:
@@ -207,3 +207,13 @@ t_gs_clobber:
 	syscall
 	xorl %edi, %edi
 	jmp exit
+
+/* 17: a breakpoint: #BP in user mode */
+t_int3:
+	int3
+	ud2
+
+/* 18: the 32-bit system call gate does not exist: #GP */
+t_int80:
+	int $0x80
+	ud2

@@ -97,6 +97,9 @@ void cpu_tables_init(void)
 	set_gate(VEC_DF, IST_DF);
 	set_gate(VEC_NMI, IST_NMI);
 	set_gate(VEC_MC, IST_MC);
+	/* int3 may be used from user mode (DPL 3): it raises #BP (a debugger's breakpoint, SIGTRAP)
+	 * instead of the #GP every other software interrupt from ring 3 gets. */
+	idt[VEC_BP].type_attr = GATE_INTERRUPT | (3u << 5);
 
 	struct desc_ptr gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
 	struct desc_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };

@@ -129,15 +129,15 @@ static size_t read_text(u64 addr, u8 *out, size_t n)
 	return i;
 }
 
-/* Traps being reported on this CPU: a trap inside the reporter must not recurse forever. */
-static int trap_nesting;
+/* Traps being reported, per CPU: a trap inside the reporter must not recurse forever. */
+static u8 trap_nesting[256]; /* per CPU, indexed by APIC id */
 
 static void report_end(const struct trap_frame *f, struct trap_record *rec)
 {
 	print_regs(f);
 	backtrace_print(f->rip, f->rbp);
 	kprintf_raw("--- end of trap report ---\n");
-	trap_nesting = 0;
+	trap_nesting[cpu_apic_id() & 0xff] = 0;
 	trap_recover_hook(rec);
 	printk(FW_LOG_ERR, "trap: unrecoverable; stopping (isa-debug-exit %u)", POWER_EXIT_TRAP);
 	power_exit(POWER_EXIT_TRAP);
@@ -214,7 +214,7 @@ static void handle_exception(struct trap_frame *f)
 {
 	u32 vec = (u32)f->vector;
 	u64 cr2 = read_cr2();
-	if (++trap_nesting > 1) {
+	if (++trap_nesting[cpu_apic_id() & 0xff] > 1) {
 		kprintf_raw("\nnested trap: vector %u at %016lx while reporting a trap; stopping\n",
 			    vec, f->rip);
 		power_exit(POWER_EXIT_TRAP);
