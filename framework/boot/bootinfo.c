@@ -17,6 +17,7 @@ u64 boot_entry_tsc;
 static size_t cstr_len(const char *s)
 {
 	size_t n = 0;
+	/* SAFETY: callers pass NUL-terminated literals; stops at the NUL. */
 	while (s[n])
 		n++;
 	return n;
@@ -29,6 +30,9 @@ const char *boot_cmdline_option(const char *name, size_t *len)
 	size_t n = boot_info.cmdline_len, name_len = cstr_len(name);
 	size_t i = 0;
 	while (i < n) {
+		/* SAFETY: indices into c stay below n = cmdline_len < BOOTINFO_CMDLINE_MAX
+		 * (each loop checks i < n; start + k < start + word_len <= n); indices into
+		 * name stay below name_len (its NUL). */
 		while (i < n && c[i] == ' ')
 			i++;
 		size_t start = i;
@@ -42,11 +46,14 @@ const char *boot_cmdline_option(const char *name, size_t *len)
 			k++;
 		if (k != name_len)
 			continue;
+		/* SAFETY: in the else branch word_len > name_len, so start + name_len <
+		 * start + word_len <= n, and start + name_len + 1 <= n (one past the word at most). */
 		if (word_len == name_len) {
 			*len = 0;
 			found = "";
 		} else if (c[start + name_len] == '=') {
 			*len = word_len - name_len - 1;
+			/* SAFETY: as above. */
 			found = &c[start + name_len + 1];
 		}
 	}
@@ -60,6 +67,8 @@ bool boot_cmdline_is(const char *name, const char *value)
 	if (!v || len != cstr_len(value))
 		return false;
 	for (size_t i = 0; i < len; i++)
+		/* SAFETY: i < len, the option value's length inside the command line, and value has len bytes
+		 * (its length was compared first). */
 		if (v[i] != value[i])
 			return false;
 	return true;
@@ -73,6 +82,7 @@ u64 boot_cmdline_u64(const char *name, u64 fallback)
 		return fallback;
 	u64 x = 0;
 	for (size_t i = 0; i < len; i++) {
+		/* SAFETY: i < len, the option value's length inside the command line. */
 		if (v[i] < '0' || v[i] > '9')
 			return fallback;
 		x = x * 10 + (u64)(v[i] - '0');

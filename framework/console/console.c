@@ -75,6 +75,8 @@ void console_write(const char *s, size_t len)
 {
 	console_lock();
 	for (size_t i = 0; i < len; i++) {
+		/* SAFETY: i < len, the caller's string length (contract of console_write); capture_len is
+		 * checked against CAPTURE_CAP before each store. */
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
@@ -102,6 +104,7 @@ bool console_capture_has(const char *text, size_t len)
 		return true;
 	for (size_t i = 0; i + len <= capture_len; i++) {
 		size_t j = 0;
+		/* SAFETY: i + len <= capture_len <= CAPTURE_CAP and j < len (text has len bytes). */
 		while (j < len && capture_buf[i + j] == text[j])
 			j++;
 		if (j == len)

@@ -35,6 +35,7 @@ static void put_padded(struct outbuf *o, const char *s, size_t n, const struct s
 		while (pad--)
 			put(o, sp->zero ? '0' : ' ');
 	for (size_t i = 0; i < n; i++)
+		/* SAFETY: i < n, the caller's count of bytes at s. */
 		put(o, s[i]);
 	if (sp->left)
 		while (pad--)
@@ -50,6 +51,7 @@ static void put_int(struct outbuf *o, u64 v, bool is_signed, unsigned base, bool
 	u64 mag = neg ? (u64)0 - v : v;
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	do {
+		/* SAFETY: n < sizeof(tmp) - 1 (loop condition), so every index is inside tmp. */
 		tmp[sizeof(tmp) - 1 - n] = digits[mag % base];
 		mag /= base;
 		n++;
@@ -60,12 +62,14 @@ static void put_int(struct outbuf *o, u64 v, bool is_signed, unsigned base, bool
 			struct spec rest = *sp;
 			put(o, '-');
 			rest.width--;
+			/* SAFETY: n <= sizeof(tmp) - 1, so &tmp[sizeof(tmp) - n] points at the n digits inside tmp. */
 			put_padded(o, &tmp[sizeof(tmp) - n], n, &rest);
 			return;
 		}
 		tmp[sizeof(tmp) - 1 - n] = '-';
 		n++;
 	}
+	/* SAFETY: as above (n <= sizeof(tmp)). */
 	put_padded(o, &tmp[sizeof(tmp) - n], n, sp);
 }
 

@@ -10,6 +10,7 @@
 static bool str_eq(const char *a, const char *b)
 {
 	size_t i = 0;
+	/* SAFETY: both are NUL-terminated literals; the loop stops at the first NUL. */
 	while (a[i] && a[i] == b[i])
 		i++;
 	return a[i] == b[i];

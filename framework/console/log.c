@@ -44,6 +44,7 @@ void printk(enum fw_log_level level, const char *fmt, ...)
 	size_t n = prefix(buf, sizeof(buf), level);
 	va_list ap;
 	va_start(ap, fmt);
+	/* SAFETY: n < sizeof(buf) (the prefix is short), so buf + n and the remaining size are valid. */
 	n += kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
 	finish_line(buf, n);
@@ -79,6 +80,7 @@ size_t fmt_to_cstr(char *buf, size_t cap, struct str fmt, struct fmt_args args)
 	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
 	size_t n = 0;
 	for (; n < r.value && n + 1 < cap; n++)
+		/* SAFETY: n < r.value <= sizeof(msg) and n + 1 < cap (the caller's buffer size). */
 		buf[n] = (char)msg[n];
 	if (cap)
 		buf[n] = '\0';

@@ -20,6 +20,7 @@ static void copy_str(char *buf, size_t cap, struct str s)
 {
 	size_t n = s.len < cap - 1 ? s.len : cap - 1;
 	for (size_t i = 0; i < n; i++)
+		/* SAFETY: n <= cap - 1 and n <= s.len (a str's bytes are readable up to its length). */
 		buf[i] = s.ptr[i];
 	buf[n] = '\0';
 }

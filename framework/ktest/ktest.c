@@ -191,6 +191,7 @@ bool ktest_report_has(struct ktest_ctx *kt, const char *text, size_t len)
 static bool name_eq(const char *a, const char *b, size_t blen)
 {
 	for (size_t i = 0; i < blen; i++)
+		/* SAFETY: i < blen, the length of b; a is NUL-terminated and differs at its NUL at the latest. */
 		if (a[i] != b[i])
 			return false;
 	/* SAFETY: a[0..blen) matched (NUL-free) above, so a[blen] is in the string or its NUL. */
@@ -203,6 +204,7 @@ static bool selected(const struct ktest *t, bool all, const char *filter, size_t
 {
 	if (all) {
 		const char *p = "selftest_";
+		/* SAFETY: p and suite are NUL-terminated; suite differs at its NUL if shorter. */
 		for (size_t i = 0; p[i]; i++)
 			if (t->suite[i] != p[i])
 				return true;
@@ -214,6 +216,7 @@ static bool selected(const struct ktest *t, bool all, const char *filter, size_t
 static bool same_suite(const struct ktest *a, const struct ktest *b)
 {
 	size_t i = 0;
+	/* SAFETY: both suite names are NUL-terminated; the loop stops at a's NUL or a mismatch. */
 	while (a->suite[i] && a->suite[i] == b->suite[i])
 		i++;
 	return a->suite[i] == b->suite[i];
@@ -250,10 +253,13 @@ void ktest_main(void)
 	const char *filter = boot_cmdline_option("ktest", &flen);
 	if (!filter)
 		return;
+	/* SAFETY: flen == 3 is checked before reading filter[0..2] (the value has flen bytes). */
 	bool all = flen == 0 || (flen == 3 && filter[0] == 'a' && filter[1] == 'l' &&
 				  filter[2] == 'l');
 
 	size_t nsuites = 0;
+	/* SAFETY: t walks [__ktest_start, __ktest_end) (linker-bounded); t - 1 only when t is not the
+	 * first element. */
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++)
 		if ((t == __ktest_start || !same_suite(t, t - 1)) && selected(t, all, filter, flen))
 			nsuites++;

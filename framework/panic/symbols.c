@@ -77,11 +77,13 @@ const char *sym_lookup(u64 addr, u64 *offset)
 	size_t lo = 0, hi = hdr->nsyms; /* find the last row with row.addr <= a */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
+		/* SAFETY: lo < mid < hi <= nsyms; the array lies in the section (symbols_init). */
 		if (syms[mid].addr <= a)
 			lo = mid;
 		else
 			hi = mid;
 	}
+	/* SAFETY: lo < nsyms (nsyms > 0 checked above). */
 	const struct sym_row *s = &syms[lo];
 	if (s->addr > a || (s->size && a - s->addr >= s->size))
 		return NULL;
@@ -113,11 +115,13 @@ const char *sym_line(u64 addr, u32 *line)
 	size_t lo = 0, hi = hdr->nlines;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
+		/* SAFETY: lo < mid < hi <= nlines; the array lies in the section (symbols_init). */
 		if (lines[mid].addr <= a)
 			lo = mid;
 		else
 			hi = mid;
 	}
+	/* SAFETY: lo < nlines (nlines > 0 checked above). */
 	const struct line_row *r = &lines[lo];
 	u32 file = r->file_line >> 20;
 	if (r->addr > a || file == FWSYMS_NO_FILE || file >= hdr->nfiles)
@@ -139,6 +143,7 @@ size_t sym_describe(char *buf, size_t cap, u64 addr)
 	else
 		n = ksnprintf(buf, cap, "?");
 	if (file && n < cap)
+		/* SAFETY: n < cap is checked on this line's condition. */
 		n += ksnprintf(buf + n, cap - n, " (%s:%u)", file, line);
 	return n;
 }

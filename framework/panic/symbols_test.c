@@ -9,6 +9,7 @@
 static bool str_eq(const char *a, const char *b)
 {
 	size_t i = 0;
+	/* SAFETY: both are NUL-terminated; the loop stops at the first NUL. */
 	while (a[i] && a[i] == b[i])
 		i++;
 	return a[i] == b[i];
@@ -17,6 +18,7 @@ static bool str_eq(const char *a, const char *b)
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = 0, m = 0;
+	/* SAFETY: NUL-terminated strings; n >= m is checked before s + n - m. */
 	while (s[n])
 		n++;
 	while (suffix[m])

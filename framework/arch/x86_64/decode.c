@@ -44,6 +44,7 @@ const char *check_kind_name(u32 kind)
 bool ud1_decode(const u8 *code, size_t avail, u32 *kind, u32 *insn_len)
 {
 	size_t i = 0;
+	/* SAFETY: every index below is checked against avail (the contract: code[0..avail) readable). */
 	if (avail > 0 && code[0] == 0x67) /* address-size prefix */
 		i = 1;
 	if (avail < i + 3 || code[i] != 0x0f || code[i + 1] != 0xb9)
@@ -75,6 +76,7 @@ bool ud1_decode(const u8 *code, size_t avail, u32 *kind, u32 *insn_len)
 bool kcfi_decode(const u8 pre[12], u32 *expected_hash, u32 *target_reg)
 {
 	/* movl $imm32, %r10d = 41 ba imm32 */
+	/* SAFETY: the contract gives 12 readable bytes at pre; indices 0..11 only. */
 	if (pre[0] != 0x41 || pre[1] != 0xba)
 		return false;
 	/* addl -4(R), %r10d = REX(W=0,R=1,B=?) 03 ModRM(mod=01, reg=010, rm=R) fc */

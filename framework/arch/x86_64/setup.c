@@ -55,6 +55,7 @@ static void print_boot_info(void)
 	printk(FW_LOG_INFO, "boot: memory map (%zu entries, %lu MiB usable):", boot_info.mem_count,
 	       fw_boot_usable_bytes() >> 20);
 	for (size_t i = 0; i < boot_info.mem_count; i++) {
+		/* SAFETY: i < mem_count <= BOOTINFO_MEM_MAX (the array's size). */
 		const struct fw_mem_region *r = &boot_info.mem[i];
 		printk(FW_LOG_INFO, "boot:   [%016lx-%016lx] %s", r->base,
 		       r->base + r->len_bytes - 1, mem_type_name(r->type));
