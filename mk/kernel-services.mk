@@ -4,7 +4,8 @@
 # parsers that read hostile input (cpio archives, ELF images, #! lines, the initial stack).
 #
 #   make ksvc-host     build the host test binary and the fuzzer
-#   make test-ksvc     run them; writes $(RESULTS)/ksvc.txt
+#   make test-ksvc     run them, and check docs/linux-compat.md is current; writes
+#                      $(RESULTS)/ksvc.txt
 
 KSVC_DIR := $(BUILD)/ksvc
 # Service sources with no framework dependency beyond the safe-C library (host-buildable).
@@ -37,6 +38,12 @@ $(KSVC_DIR)/static-pie: tests/kernel/hello.c
 	@mkdir -p $(dir $@)
 	@$(GLIBCC) -O1 -static-pie -o $@ $<
 
+# The Linux compatibility table, generated from the system call table (checked in; the build
+# regenerates it, make test fails when the checked-in copy is stale).
+docs/linux-compat.md: kernel/syscall/table.c tools/gen-compat.py
+	@$(PYTHON) tools/gen-compat.py kernel/syscall/table.c $@
+ALL_TARGETS += docs/linux-compat.md
+
 ksvc-host: $(KSVC_DIR)/host-tests $(KSVC_DIR)/fuzz
 .PHONY: ksvc-host test-ksvc
 
@@ -57,4 +64,9 @@ test-ksvc: | deps
 		  "$$(grep -o 'Done [0-9]* runs' $(LOGS)/ksvc-fuzz-run.log | tail -n 1)" > $(LOGS)/ksvc-fuzz.log; \
 	 else tail -n 40 $(LOGS)/ksvc-fuzz-run.log; \
 		printf "KTAP version 1\n1..1\nnot ok 1 ksvc_fuzz (see $(LOGS)/ksvc-fuzz-run.log)\n" > $(LOGS)/ksvc-fuzz.log; fi; \
-	 $(KTAP) --part ksvc --out $(RESULTS)/ksvc.txt $(LOGS)/ksvc-host.log $(LOGS)/ksvc-fuzz.log
+	 if $(PYTHON) tools/gen-compat.py --check > $(LOGS)/ksvc-compat-run.log 2>&1; then \
+		printf "KTAP version 1\n1..1\nok 1 ksvc_compat_doc_current\n" > $(LOGS)/ksvc-compat.log; \
+	 else cat $(LOGS)/ksvc-compat-run.log; \
+		printf "KTAP version 1\n1..1\nnot ok 1 ksvc_compat_doc_current\n" > $(LOGS)/ksvc-compat.log; fi; \
+	 $(KTAP) --part ksvc --out $(RESULTS)/ksvc.txt $(LOGS)/ksvc-host.log $(LOGS)/ksvc-fuzz.log \
+		$(LOGS)/ksvc-compat.log

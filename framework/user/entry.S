@@ -142,6 +142,14 @@ user_back_to_kernel:
 	ret
 	.size user_exit_to_kernel, . - user_exit_to_kernel
 
+/* void user_set_rsp0(u64 rsp) — TSS.rsp0 after an interrupt put a context back (user.c). */
+	.globl user_set_rsp0
+	.type user_set_rsp0, @function
+user_set_rsp0:
+	movq %rdi, boot_tss+4(%rip)
+	ret
+	.size user_set_rsp0, . - user_set_rsp0
+
 	.section .bss
 	.balign 8
 	.globl user_kernel_rsp, user_cur_regs

@@ -45,7 +45,7 @@ static int check_header(const struct elf64_ehdr *eh, size_t file_len)
 }
 
 /* check_load - one PT_LOAD on its own (before the bias): sizes, file range, alignment. */
-static int check_load(const struct elf64_phdr *ph, size_t file_len)
+static int check_load(const struct elf64_phdr *ph, u64 file_len)
 {
 	u64 file_end, mem_end;
 	if (ph->p_filesz > ph->p_memsz)
@@ -62,7 +62,7 @@ static int check_load(const struct elf64_phdr *ph, size_t file_len)
 }
 
 /* collect - pass one: every program header, PT_LOADs into the plan (unbiased). */
-static int collect(const struct elf64_ehdr *eh, struct bytes image, struct elf_plan *plan,
+static int collect(const struct elf64_ehdr *eh, struct bytes image, u64 file_size, struct elf_plan *plan,
 		   struct elf64_phdr *pt_phdr, bool *has_pt_phdr)
 {
 	plan->exec_stack = true; /* x86-64 without PT_GNU_STACK: executable, as Linux */
@@ -81,7 +81,7 @@ static int collect(const struct elf64_ehdr *eh, struct bytes image, struct elf_p
 			*has_pt_phdr = true;
 			break;
 		case ELF_PT_LOAD: {
-			int e = check_load(&ph, bytes_len(image));
+			int e = check_load(&ph, file_size);
 			if (e)
 				return e;
 			if (ph.p_memsz == 0)
@@ -170,7 +170,7 @@ static u64 find_phdr(const struct elf_plan *plan, const struct elf64_ehdr *eh,
 	return 0;
 }
 
-int elf_plan_load(struct bytes image, u64 dyn_base, struct elf_plan *plan)
+int elf_plan_load(struct bytes image, u64 file_size, u64 dyn_base, struct elf_plan *plan)
 {
 	struct elf64_ehdr eh;
 	struct elf64_phdr pt_phdr = { 0 };
@@ -180,9 +180,11 @@ int elf_plan_load(struct bytes image, u64 dyn_base, struct elf_plan *plan)
 	*plan = (struct elf_plan){ 0 };
 	if (!elf_is_elf(image) || elf_ehdr_from_bytes(&eh, image, 0))
 		return -ENOEXEC;
+	if (file_size < bytes_len(image))
+		return -EINVAL;
 	e = check_header(&eh, bytes_len(image));
 	if (!e)
-		e = collect(&eh, image, plan, &pt_phdr, &has_pt_phdr);
+		e = collect(&eh, image, file_size, plan, &pt_phdr, &has_pt_phdr);
 	if (e)
 		goto fail;
 

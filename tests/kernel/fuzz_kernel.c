@@ -40,7 +40,7 @@ static void fuzz_cpio(struct bytes in)
 static void fuzz_elf(struct bytes in)
 {
 	struct elf_plan p;
-	if (elf_plan_load(in, 0x555555554000ull, &p))
+	if (elf_plan_load(in, bytes_len(in), 0x555555554000ull, &p))
 		return;
 	uint64_t prev_end = 0;
 	if (p.nsegs == 0 || p.nsegs > ELF_MAX_LOADS)

@@ -15,7 +15,7 @@ KTEST(elf, busybox_static)
 	uint8_t *img = kh_load("/bin/busybox", &len);
 	KT_ASSERT(kt, img);
 	struct elf_plan p;
-	KT_ASSERT(kt, elf_plan_load(kh_bytes(img, len), 0x555555554000ull, &p) == 0);
+	KT_ASSERT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554000ull, &p) == 0);
 	KT_EXPECT(kt, p.type == ELF_ET_EXEC && p.load_bias == 0);
 	KT_EXPECT(kt, p.nsegs == 4);
 	KT_EXPECT(kt, p.segs[0].vaddr == 0x400000 && p.segs[0].prot == ELF_PF_R);
@@ -28,7 +28,23 @@ KTEST(elf, busybox_static)
 	/* every truncation that cuts into a segment is refused (section headers may go) */
 	size_t need = p.segs[3].offset + p.segs[3].filesz;
 	for (size_t cut = 0; cut < need; cut += cut < 4096 ? 1 : 4093)
-		KT_EXPECT(kt, elf_plan_load(kh_bytes(img, cut), 0x555555554000ull, &p) == -ENOEXEC);
+		KT_EXPECT(kt, elf_plan_load(kh_bytes(img, cut), cut, 0x555555554000ull, &p) == -ENOEXEC);
+	free(img);
+}
+
+KTEST(elf, head_and_file_size)
+{
+	size_t len;
+	uint8_t *img = kh_load("/bin/busybox", &len);
+	KT_ASSERT(kt, img);
+	struct elf_plan p;
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, 4096), len, 0x555555554000ull, &p) == 0);
+	KT_EXPECT(kt, p.nsegs == 4 && p.phnum == 10);
+	size_t need = p.segs[3].offset + p.segs[3].filesz; /* the file bytes segments use */
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, 4096), need, 0x555555554000ull, &p) == 0);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, 4096), need - 1, 0x555555554000ull, &p) == -ENOEXEC);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, 100), len, 0x555555554000ull, &p) == -ENOEXEC);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, 4096), 100, 0x555555554000ull, &p) == -EINVAL);
 	free(img);
 }
 
@@ -39,20 +55,20 @@ KTEST(elf, static_pie_and_dynamic)
 	uint8_t *img = spie ? kh_load(spie, &len) : NULL;
 	KT_ASSERT(kt, img);
 	struct elf_plan p;
-	KT_ASSERT(kt, elf_plan_load(kh_bytes(img, len), 0x555555554000ull, &p) == 0);
+	KT_ASSERT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554000ull, &p) == 0);
 	KT_EXPECT(kt, p.type == ELF_ET_DYN);
 	KT_EXPECT(kt, p.lowest == 0x555555554000ull && p.load_bias == 0x555555554000ull);
 	KT_EXPECT(kt, p.phdr_vaddr == 0x555555554040ull);
 	KT_EXPECT(kt, p.entry > 0x555555554000ull);
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), 0x555555554001ull, &p) == -EINVAL);
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), 0, &p) == -EINVAL);
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), 0xffff800000000000ull, &p) == -EINVAL);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554001ull, &p) == -EINVAL);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0, &p) == -EINVAL);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0xffff800000000000ull, &p) == -EINVAL);
 	/* a base so high the image runs into the kernel half */
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), 0x7fffffffe000ull, &p) == -ENOEXEC);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x7fffffffe000ull, &p) == -ENOEXEC);
 	free(img);
 	img = kh_load("/bin/ls", &len); /* dynamic: PT_INTERP */
 	KT_ASSERT(kt, img);
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), 0x555555554000ull, &p) == -ENOEXEC);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554000ull, &p) == -ENOEXEC);
 	free(img);
 }
 
@@ -92,7 +108,7 @@ static void mini_init(struct mini *m)
 static int plan(struct mini *m)
 {
 	struct elf_plan p;
-	return elf_plan_load(kh_bytes(m->b, sizeof m->b), 0x10000000, &p);
+	return elf_plan_load(kh_bytes(m->b, sizeof m->b), sizeof m->b, 0x10000000, &p);
 }
 
 KTEST(elf, mini_accepted)
@@ -100,19 +116,19 @@ KTEST(elf, mini_accepted)
 	static struct mini m;
 	struct elf_plan p;
 	mini_init(&m);
-	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), 0, &p) == 0);
+	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), sizeof m.b, 0, &p) == 0);
 	KT_EXPECT(kt, p.nsegs == 2 && p.entry == 0x401000 && p.phdr_vaddr == 0x400040);
 	KT_EXPECT(kt, p.brk_start == 0x409000 && p.lowest == 0x400000 && !p.exec_stack);
 	/* as ET_DYN at 0x10000000 */
 	eh(&m)->e_type = ELF_ET_DYN;
-	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), 0x10000000, &p) == 0);
+	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), sizeof m.b, 0x10000000, &p) == 0);
 	KT_EXPECT(kt, p.segs[0].vaddr == 0x10000000 && p.segs[1].vaddr == 0x10003010);
 	KT_EXPECT(kt, p.entry == 0x10001000 && p.phdr_vaddr == 0x10000040);
 	KT_EXPECT(kt, p.brk_start == 0x10009000);
 	/* PT_PHDR is used when present */
 	*ph(&m, 2) = (struct elf64_phdr){ .p_type = ELF_PT_PHDR, .p_vaddr = 0x400040, .p_offset = 64,
 					  .p_filesz = 168, .p_memsz = 168 };
-	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), 0x10000000, &p) == 0);
+	KT_ASSERT(kt, elf_plan_load(kh_bytes(m.b, sizeof m.b), sizeof m.b, 0x10000000, &p) == 0);
 	KT_EXPECT(kt, p.phdr_vaddr == 0x10000040 && p.exec_stack);
 }
 

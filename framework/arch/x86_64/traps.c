@@ -248,12 +248,15 @@ void trap_dispatch(struct trap_frame *f)
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
 	user_trap_entry(f);
 	if (vec >= 32) {
+		struct user_irq_state us;
+		if (from_user)
+			user_irq_save(&us); /* a task switch below may run another user context */
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
 		if (from_user)
-			user_irq_exit(f);
+			user_irq_exit(f, &us); /* restores; may go back to the caller of user_enter() */
 		return;
 	}
 	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)

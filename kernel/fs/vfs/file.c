@@ -9,6 +9,39 @@
 
 DEFINE_TYPE_CACHE(file_cache, struct file);
 
+struct chrdev {
+	u32 major, minor;
+	const struct inode_ops *ops;
+	bool tty;
+};
+static struct chrdev chrdevs[VFS_MAX_DEVICES];
+static u32 nchrdevs;
+
+int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty)
+{
+	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
+		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
+			return -EEXIST;
+	if (nchrdevs >= VFS_MAX_DEVICES)
+		return -ENOSPC;
+	chrdevs[nchrdevs++] = (struct chrdev){ .major = major, .minor = minor, .ops = ops, .tty = tty };
+	return 0;
+}
+
+bool vfs_file_is_tty(const struct file *f)
+{
+	return f->tty;
+}
+
+/* chrdev_find - the registered device of a character node, or -1. */
+static int chrdev_find(const struct inode *ip)
+{
+	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
+		if (chrdevs[i].major == ip->rdev_major && chrdevs[i].minor == ip->rdev_minor)
+			return (int)i;
+	return -1;
+}
+
 static bool is_dir(const struct inode *ip)
 {
 	return (ip->mode & VFS_S_IFMT) == VFS_S_IFDIR;
@@ -49,7 +82,18 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
 		e = ip->ops->truncate(ip, 0);
+	int dev = -1;
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR) {
+		dev = chrdev_find(ip);
+		if (dev < 0)
+			e = -ENXIO;
+	}
 	if (!e) {
+		f->ops = ip->ops;
+		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES) {
+			f->ops = chrdevs[dev].ops;
+			f->tty = chrdevs[dev].tty;
+		}
 		refcount_init(&f->refs, 1);
 		refcount_get(&ip->refs);
 		f->dentry = d.value;
@@ -86,10 +130,10 @@ struct result_size vfs_read(struct file *f, struct bytes dst)
 		return result_size_err(-EBADF);
 	if (is_dir(f->inode))
 		return result_size_err(-EISDIR);
-	if (!f->inode->ops->read)
+	if (!f->ops->read)
 		return result_size_err(-EINVAL);
 	litelock_lock(&vfs_lock);
-	struct result_size r = f->inode->ops->read(f->inode, dst, f->pos);
+	struct result_size r = f->ops->read(f->inode, dst, f->pos);
 	if (!r.err)
 		f->pos += r.value;
 	litelock_unlock(&vfs_lock);
@@ -100,12 +144,12 @@ struct result_size vfs_write(struct file *f, struct bytes src)
 {
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
 		return result_size_err(-EBADF);
-	if (!f->inode->ops->write)
+	if (!f->ops->write)
 		return result_size_err(-EINVAL);
 	litelock_lock(&vfs_lock);
 	if (f->flags & VFS_O_APPEND)
 		f->pos = f->inode->size;
-	struct result_size r = f->inode->ops->write(f->inode, src, f->pos);
+	struct result_size r = f->ops->write(f->inode, src, f->pos);
 	if (!r.err)
 		f->pos += r.value;
 	litelock_unlock(&vfs_lock);

@@ -102,14 +102,16 @@ struct elf_plan {
 };
 
 /*
- * elf_plan_load - validate `image` and describe how to load it.
- * Needs: `image` is the whole file; `dyn_base` is the page-aligned address at which an ET_DYN
- *        image's lowest segment should go (ignored for ET_EXEC).
+ * elf_plan_load - validate an executable and describe how to load it.
+ * Needs: `head` is the start of the file (at least the ELF header and the program header
+ *        table: a table outside it is -ENOEXEC); `file_size` is the whole file's size, which
+ *        every segment's file range must fit; `dyn_base` is the page-aligned address at which
+ *        an ET_DYN image's lowest segment should go (ignored for ET_EXEC).
  * Returns: 0 and *plan filled; -ENOEXEC for a file that is not a loadable x86-64 ELF64 program
  *          or is malformed (see the list above); -EINVAL for a bad dyn_base. *plan is zeroed
  *          on error.
  */
-int elf_plan_load(struct bytes image, u64 dyn_base, struct elf_plan *plan);
+int elf_plan_load(struct bytes head, u64 file_size, u64 dyn_base, struct elf_plan *plan);
 
 /* elf_is_elf - the image starts with the ELF magic (to tell ELF from #! and junk). */
 bool elf_is_elf(struct bytes image);

@@ -112,6 +112,8 @@ struct file {
 	struct refcount refs;
 	struct dentry *dentry;
 	struct inode *inode;
+	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
+	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	u32 flags;
 	u64 pos; /* for directories: the index of the next entry */
 };
@@ -181,6 +183,12 @@ struct dentry_result vfs_create_locked(const struct vfs_ctx *c, struct str path,
 struct dentry_result vfs_child_at_locked(struct dentry *dir, u64 pos) REQUIRES(vfs_lock);
 struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
+
+/* Character devices: opening a node with this (major, minor) gives a file with `ops`
+ * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
+#define VFS_MAX_DEVICES 16u
+int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
+bool vfs_file_is_tty(const struct file *f);
 
 /* ramfs (fs/vfs/ramfs.c): new inodes; NULL when memory is short. */
 struct inode *ramfs_new_inode(u32 mode);

@@ -1,0 +1,11 @@
+/*
+ * fs/devices.h — the character devices every system has: the console (5:1, also /dev/tty
+ * 5:0 and ttyS0 4:64) and /dev/null (1:3) and /dev/zero (1:5).
+ */
+#ifndef KERNEL_FS_DEVICES_H
+#define KERNEL_FS_DEVICES_H
+
+/* devices_init - register them with the VFS (vfs_register_chrdev); idempotent. */
+void devices_init(void);
+
+#endif /* KERNEL_FS_DEVICES_H */

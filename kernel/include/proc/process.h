@@ -1,0 +1,130 @@
+/*
+ * proc/process.h — processes, minimal: an address space with its regions (for demand paging,
+ * brk and mmap), a file-descriptor table, credentials and a working directory, recorded
+ * signal dispositions and mask, and the parent/child links wait4 needs.
+ *
+ * Until kernel threads exist (the tasks issue), every process runs on the one kernel thread
+ * that calls proc_run(): it enters a process's user context, serves what comes back (a system
+ * call, a fault, a timer deadline), and switches to another runnable process when the current
+ * one blocks (wait4 with no child to reap), exits, or has used its time slice. A blocked
+ * system call is re-executed when the process runs again (its registers still hold it).
+ *
+ * Locking: proc_lock guards the process list and every process's fields that other processes
+ * touch (state, parent, exit status); a process's regions are guarded by its own lock.
+ */
+#ifndef KERNEL_PROC_PROCESS_H
+#define KERNEL_PROC_PROCESS_H
+
+#include <exec/stack.h>
+#include <fs/vfs.h>
+#include <fw/array.h>
+#include <fw/list.h>
+#include <fw/litelock.h>
+#include <fw/user.h>
+#include <fw/vmspace.h>
+
+#define PROC_MAX_FDS 1024u
+#define PROC_NSIG 64u
+#define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
+#define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
+#define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
+#define PROC_MMAP_BASE 0x7f0000000000ull /* mmap hands out addresses downwards from here */
+#define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
+
+struct fd_slot {
+	struct file *file; /* NULL: free */
+	bool cloexec;
+};
+DEFINE_ARRAY(fd_array, struct fd_slot);
+
+/* A range of the address space with the rights its pages get; anonymous pages (bss tail,
+ * heap, stack, mmap) are created on the first touch. */
+struct vm_region {
+	struct list_link link;
+	u64 start, end; /* page-aligned, [start, end) */
+	u32 prot;       /* enum vm_prot bits */
+};
+DEFINE_LIST(region_list, struct vm_region, link, litelock);
+
+/* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
+struct proc_sigaction {
+	u64 handler; /* SIG_DFL 0, SIG_IGN 1, or a user address */
+	u64 flags;
+	u64 restorer;
+	u64 mask;
+};
+
+enum proc_state {
+	PROC_RUNNABLE,
+	PROC_BLOCKED, /* in wait4: the call is re-run when a child changes state */
+	PROC_ZOMBIE,  /* exited, waiting to be reaped */
+};
+
+struct process {
+	struct list_link all_link; /* on the process list (proc_lock) */
+	struct user_context uc;
+	struct vmspace *vs;
+	struct litelock lock;
+	struct region_list regions GUARDED_BY(&lock);
+	struct vfs_ctx fs;
+	struct fd_array fds;
+	u32 umask;
+	u32 pid, pgid;
+	struct process *parent;
+	enum proc_state state;
+	int wait_status; /* the wait4 status word once a zombie */
+	u64 brk_start, brk, mmap_next;
+	u64 tid_address;
+	u64 sigmask;
+	struct proc_sigaction sigactions[PROC_NSIG];
+};
+
+/* The process list and its lock. */
+extern struct litelock proc_lock;
+
+/* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
+struct process *proc_create(struct process *parent);
+/* proc_next_runnable - the next runnable process after `cur` (round robin), or NULL. */
+struct process *proc_next_runnable(struct process *cur);
+/* proc_by_vmspace - the process owning `vs` (for the fault handler), or NULL. */
+struct process *proc_by_vmspace(struct vmspace *vs);
+/* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child
+ * says whether p has any matching child at all. */
+struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
+/* proc_exit - p becomes a zombie with `status` (a wait status word); its files, memory and
+ * regions go; its children go to `reaper`; its parent is woken. */
+void proc_exit(struct process *p, int status, struct process *reaper);
+/* proc_reap - free a zombie. */
+void proc_reap(struct process *z);
+
+/* Files */
+struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
+struct file *proc_fd_get(struct process *p, i64 fd);
+int proc_fd_close(struct process *p, i64 fd);
+
+/* Memory: regions, demand paging, brk/mmap helpers (proc/mm.c) */
+int proc_add_region(struct process *p, u64 start, u64 end, u32 prot);
+int proc_remove_range(struct process *p, u64 start, u64 end);
+int proc_protect_range(struct process *p, u64 start, u64 end, u32 prot);
+int proc_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+int proc_copy_memory(struct process *dst, struct process *src);
+void proc_drop_memory(struct process *p);
+
+/* exec (proc/exec.c): replace p's program; 0 or -errno (p unchanged on error before the
+ * point of no return, killed after it). */
+int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
+		const struct exec_strv *envp);
+
+/* proc_run - run `init` (and everything it forks) until init exits; its wait status. */
+int proc_run(struct process *init);
+
+/* proc_spawn_init - a first process (no parent) in `c`, fds 0-2 on /dev/console, running
+ * `init_path` (or, when empty, the first of /init, /sbin/init, /bin/sh that can run): the
+ * process, or NULL and *err. It has not run yet (proc_run). */
+struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err);
+
+/* proc_init_from_archive - unpack `archive` into a fresh root, start the first program
+ * (rdinit=/init=, else /init, /sbin/init, /bin/sh) and run it: init's wait status, or -errno. */
+int proc_start_init(struct bytes archive, struct str init_path);
+
+#endif /* KERNEL_PROC_PROCESS_H */

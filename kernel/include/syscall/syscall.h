@@ -1,0 +1,119 @@
+/*
+ * syscall/syscall.h — the x86-64 Linux system call layer: one table indexed by the Linux
+ * number (kernel/syscall/table.c), one file per family of handlers. Each handler decodes and
+ * validates its arguments (copying user memory in through fw/uaccess.h) before it acts, and
+ * returns a value or a negative errno exactly as Linux's system call would. A number with no
+ * handler returns -ENOSYS and is logged once. docs/linux-compat.md is generated from the
+ * table by tools/gen-compat.py.
+ */
+#ifndef KERNEL_SYSCALL_SYSCALL_H
+#define KERNEL_SYSCALL_SYSCALL_H
+
+#include <fw/str.h>
+#include <proc/process.h>
+
+#define SYSCALL_MAX 512u
+
+struct sc_args {
+	u64 a[6];
+};
+
+/* A handler: the process that called, its arguments; the return value or -errno. */
+typedef i64 sc_fn(struct process *p, const struct sc_args *a);
+
+/* Internal results (never seen by user space): */
+#define SC_BLOCK (-100000) /* the caller waits: re-run the call when it is woken */
+#define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
+
+/* syscall_dispatch - serve the system call p's context holds; SC_BLOCK/SC_GONE or the value
+ * that goes to RAX. */
+i64 syscall_dispatch(struct process *p);
+/* syscall_name - the Linux name of `nr` ("" when the number is not assigned). */
+struct str syscall_name(u64 nr);
+
+/* User memory helpers (syscall/uarg.c). */
+struct upath {
+	struct bytes buf;
+	struct str s;
+};
+/* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
+int upath_get(struct upath *u, u64 addr);
+void upath_put(struct upath *u);
+/* A NULL-terminated user array of strings (argv, envp), copied into one kernel buffer. */
+struct uargv {
+	struct bytes buf;
+	size_t used;
+	struct exec_strv v;
+};
+#define UARGV_MAX_BYTES (512u << 10) /* all strings of one array, NULs included */
+/* uargv_get - copy the array at `addr` (0: an empty array): 0, -EFAULT, -E2BIG, -ENOMEM. */
+int uargv_get(struct uargv *u, u64 addr);
+void uargv_put(struct uargv *u);
+
+/* at_ctx - the lookup context of a *at call (dirfd's directory for a relative path). */
+int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out);
+
+/* The handlers, by family. */
+/* fs: syscall/fs.c, syscall/fs_path.c */
+i64 sys_read(struct process *p, const struct sc_args *a);
+i64 sys_write(struct process *p, const struct sc_args *a);
+i64 sys_readv(struct process *p, const struct sc_args *a);
+i64 sys_writev(struct process *p, const struct sc_args *a);
+i64 sys_open(struct process *p, const struct sc_args *a);
+i64 sys_openat(struct process *p, const struct sc_args *a);
+i64 sys_close(struct process *p, const struct sc_args *a);
+i64 sys_lseek(struct process *p, const struct sc_args *a);
+i64 sys_fstat(struct process *p, const struct sc_args *a);
+i64 sys_stat(struct process *p, const struct sc_args *a);
+i64 sys_lstat(struct process *p, const struct sc_args *a);
+i64 sys_newfstatat(struct process *p, const struct sc_args *a);
+i64 sys_getdents64(struct process *p, const struct sc_args *a);
+i64 sys_ioctl(struct process *p, const struct sc_args *a);
+i64 sys_dup(struct process *p, const struct sc_args *a);
+i64 sys_dup2(struct process *p, const struct sc_args *a);
+i64 sys_dup3(struct process *p, const struct sc_args *a);
+i64 sys_fcntl(struct process *p, const struct sc_args *a);
+i64 sys_getcwd(struct process *p, const struct sc_args *a);
+i64 sys_chdir(struct process *p, const struct sc_args *a);
+i64 sys_mkdir(struct process *p, const struct sc_args *a);
+i64 sys_mkdirat(struct process *p, const struct sc_args *a);
+i64 sys_unlink(struct process *p, const struct sc_args *a);
+i64 sys_unlinkat(struct process *p, const struct sc_args *a);
+i64 sys_rmdir(struct process *p, const struct sc_args *a);
+i64 sys_readlink(struct process *p, const struct sc_args *a);
+i64 sys_access(struct process *p, const struct sc_args *a);
+i64 sys_faccessat(struct process *p, const struct sc_args *a);
+i64 sys_umask(struct process *p, const struct sc_args *a);
+/* processes: syscall/proc.c */
+i64 sys_exit(struct process *p, const struct sc_args *a);
+i64 sys_exit_group(struct process *p, const struct sc_args *a);
+i64 sys_getpid(struct process *p, const struct sc_args *a);
+i64 sys_getppid(struct process *p, const struct sc_args *a);
+i64 sys_gettid(struct process *p, const struct sc_args *a);
+i64 sys_getuid(struct process *p, const struct sc_args *a);
+i64 sys_geteuid(struct process *p, const struct sc_args *a);
+i64 sys_getgid(struct process *p, const struct sc_args *a);
+i64 sys_getegid(struct process *p, const struct sc_args *a);
+i64 sys_getpgid(struct process *p, const struct sc_args *a);
+i64 sys_setpgid(struct process *p, const struct sc_args *a);
+i64 sys_getpgrp(struct process *p, const struct sc_args *a);
+i64 sys_fork(struct process *p, const struct sc_args *a);
+i64 sys_clone(struct process *p, const struct sc_args *a);
+i64 sys_wait4(struct process *p, const struct sc_args *a);
+i64 sys_execve(struct process *p, const struct sc_args *a);
+i64 sys_set_tid_address(struct process *p, const struct sc_args *a);
+i64 sys_arch_prctl(struct process *p, const struct sc_args *a);
+/* memory: syscall/mm.c */
+i64 sys_brk(struct process *p, const struct sc_args *a);
+i64 sys_mmap(struct process *p, const struct sc_args *a);
+i64 sys_munmap(struct process *p, const struct sc_args *a);
+i64 sys_mprotect(struct process *p, const struct sc_args *a);
+/* signals: syscall/signal.c */
+i64 sys_rt_sigaction(struct process *p, const struct sc_args *a);
+i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
+/* misc: syscall/misc.c */
+i64 sys_uname(struct process *p, const struct sc_args *a);
+i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
+i64 sys_reboot(struct process *p, const struct sc_args *a);
+
+#endif /* KERNEL_SYSCALL_SYSCALL_H */

@@ -1,0 +1,265 @@
+/*
+ * exec.c — execve (proc/process.h): open the file, follow `#!` lines (up to 4 interpreters,
+ * as Linux), plan the ELF (exec/elf.h), build the new address space beside the old one, lay
+ * out the initial stack (exec/stack.h), and only then — the point of no return — switch the
+ * process over: close O_CLOEXEC files, reset caught signals, drop the old memory.
+ * Segment pages that hold file bytes are filled at exec; the rest (bss, heap, stack below
+ * the part built here) is demand-paged through the process's regions.
+ */
+#include <exec/elf.h>
+#include <exec/shebang.h>
+#include <fw/frame.h>
+#include <fw/heap.h>
+#include <fw/time.h>
+#include <proc/process.h>
+
+#define EXEC_HEAD_MAX (64u << 10) /* the ELF headers must lie in the file's first 64 KiB */
+#define EXEC_MAX_INTERP 4u
+
+static u8 page_buf[VM_PAGE_SIZE];
+
+/* open_exec - the file at `path` if it is a regular file p may execute. */
+static struct file_result open_exec(struct process *p, struct str path)
+{
+	struct file_result f = vfs_open(&p->fs, path, VFS_O_RDONLY, 0);
+	if (f.err)
+		return f;
+	struct vfs_stat st;
+	vfs_stat_inode(f.value->inode, &st);
+	int e = 0;
+	if ((st.mode & VFS_S_IFMT) != VFS_S_IFREG)
+		e = -EACCES;
+	else
+		e = vfs_permission(f.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (e) {
+		vfs_close(f.value);
+		return file_result_err(e);
+	}
+	return f;
+}
+
+static int read_at(struct file *f, u64 pos, struct bytes dst)
+{
+	if (vfs_lseek(f, (i64)pos, 0).err)
+		return -EIO;
+	struct result_size n = vfs_read(f, dst);
+	return n.err ? n.err : (n.value == bytes_len(dst) ? 0 : -EIO);
+}
+
+/* map_segment - the pages of `s` that hold file bytes, filled from `f`, into vs. */
+static int map_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+{
+	unsigned prot = VM_READ | ((s->prot & ELF_PF_W) ? VM_WRITE : 0) |
+			((s->prot & ELF_PF_X) ? VM_EXEC : 0);
+	u64 file_end = s->vaddr + s->filesz;
+	for (u64 page = s->vaddr & ~(u64)(VM_PAGE_SIZE - 1); page < file_end; page += VM_PAGE_SIZE) {
+		u64 lo = page > s->vaddr ? page : s->vaddr;
+		u64 hi = page + VM_PAGE_SIZE < file_end ? page + VM_PAGE_SIZE : file_end;
+		struct frame fr = FRAME_EMPTY;
+		unsigned old = 0;
+		bool shared = vmspace_query(vs, uaddr(page), &old) == 0;
+		int e = shared ? vmspace_frame_at(vs, uaddr(page), &fr) : frame_alloc(&fr);
+		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(page_buf), hi - lo);
+		if (!e)
+			e = read_at(f, s->offset + (lo - s->vaddr), chunk);
+		if (!e)
+			e = frame_write(&fr, lo - page, chunk);
+		if (!e)
+			e = shared ? vmspace_protect(vs, uaddr(page), VM_PAGE_SIZE, old | prot)
+				   : vmspace_map(vs, uaddr(page), &fr, prot);
+		frame_release(&fr);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* map_stack - the built top of the stack (`img`, ending at PROC_STACK_TOP) into vs. */
+static int map_stack(struct vmspace *vs, struct bytes img)
+{
+	u64 low = PROC_STACK_TOP - bytes_len(img);
+	for (u64 page = low; page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
+		struct frame fr = FRAME_EMPTY;
+		struct bytes_result part = bytes_sub(img, page - low, VM_PAGE_SIZE);
+		int e = part.err ? part.err : frame_alloc(&fr);
+		if (!e)
+			e = frame_write(&fr, 0, part.value);
+		if (!e)
+			e = vmspace_map(vs, uaddr(page), &fr, VM_READ | VM_WRITE);
+		frame_release(&fr);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+struct exec_image {
+	struct file *file;
+	struct bytes heads[EXEC_MAX_INTERP + 1]; /* the #! lines' buffers, alive until the end */
+	u32 nheads;
+	struct exec_strv argv_a, argv_b; /* the argv, rewritten by #! lines (alternating) */
+	bool in_b;                       /* the current argv is argv_b */
+	struct elf_plan plan;
+};
+DEFINE_TYPE_CACHE(exec_image_cache, struct exec_image);
+
+static void image_free(struct exec_image *im)
+{
+	for (u32 i = 0; i < im->nheads && i <= EXEC_MAX_INTERP; i++)
+		(void)kbuf_free(im->heads[i]);
+	exec_strv_destroy(&im->argv_a);
+	exec_strv_destroy(&im->argv_b);
+	if (im->file)
+		vfs_close(im->file);
+	KFREE(exec_image_cache, im);
+}
+
+/* resolve - follow #! lines to an ELF and plan it. */
+static int resolve(struct process *p, struct str path, const struct exec_strv *argv,
+		   struct exec_image *im)
+{
+	exec_strv_init(&im->argv_a, EXEC_MAX_STRINGS);
+	exec_strv_init(&im->argv_b, EXEC_MAX_STRINGS);
+	for (size_t i = 0; i < exec_strv_len(argv); i++)
+		if (exec_strv_push(&im->argv_a, exec_strv_get(argv, i).value))
+			return -E2BIG;
+	for (u32 depth = 0;; depth++) {
+		struct file_result f = open_exec(p, path);
+		if (f.err)
+			return f.err;
+		im->file = f.value;
+		u64 size = f.value->inode->size;
+		if (size == 0)
+			return -ENOEXEC;
+		struct bytes_result head = kbuf_alloc(size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX);
+		if (head.err)
+			return -ENOMEM;
+		if (im->nheads > EXEC_MAX_INTERP) {
+			(void)kbuf_free(head.value);
+			return -ELOOP;
+		}
+		im->heads[im->nheads++] = head.value;
+		int e = read_at(f.value, 0, head.value);
+		if (e)
+			return e;
+		struct shebang sb;
+		int s = shebang_parse(head.value, &sb);
+		if (s < 0)
+			return s;
+		if (s == 0)
+			return elf_plan_load(head.value, size, PROC_PIE_BASE, &im->plan);
+		if (depth >= EXEC_MAX_INTERP)
+			return -ELOOP;
+		struct exec_strv *cur = im->in_b ? &im->argv_b : &im->argv_a;
+		struct exec_strv *next = im->in_b ? &im->argv_a : &im->argv_b;
+		exec_strv_destroy(next);
+		exec_strv_init(next, EXEC_MAX_STRINGS);
+		e = shebang_argv(&sb, path, cur, next);
+		im->in_b = !im->in_b;
+		if (e)
+			return e;
+		path = sb.interp;
+		vfs_close(im->file);
+		im->file = NULL;
+	}
+}
+
+struct exec_random {
+	u8 b[16];
+};
+
+/* random16 - AT_RANDOM's bytes. Not cryptographic: the clock, mixed (no entropy source yet). */
+static void random16(struct exec_random *r)
+{
+	u64 x = fw_time_ns() * 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 16; i++) {
+		x ^= x >> 29;
+		x *= 0xbf58476d1ce4e5b9ull;
+		r->b[i] = (u8)(x >> 56);
+	}
+}
+
+int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
+		const struct exec_strv *envp)
+{
+	struct exec_image *im = KNEW(exec_image_cache);
+	if (!im)
+		return -ENOMEM;
+	struct vmspace *nvs = NULL;
+	struct bytes stack = bytes_empty();
+	int e = resolve(p, path, argv, im);
+	if (!e) {
+		nvs = vmspace_create();
+		e = nvs ? 0 : -ENOMEM;
+	}
+	for (u32 i = 0; !e && i < im->plan.nsegs && i < ELF_MAX_LOADS; i++) {
+		struct elf_segment seg = im->plan.segs[i];
+		e = map_segment(nvs, im->file, &seg);
+	}
+	struct exec_stack_out so = { 0 };
+	if (!e) {
+		struct bytes_result sb = kbuf_alloc(PROC_STACK_EAGER);
+		e = sb.err;
+		stack = sb.err ? bytes_empty() : sb.value;
+	}
+	if (!e) {
+		struct exec_random rnd;
+		random16(&rnd);
+		struct exec_stack_in si = {
+			.stack_top = PROC_STACK_TOP, .envp = envp,
+			.argv = im->in_b ? &im->argv_b : &im->argv_a,
+			.execfn = path, .random = BYTES_OF_ARRAY(rnd.b),
+			.phdr = im->plan.phdr_vaddr, .phent = im->plan.phent, .phnum = im->plan.phnum,
+			.entry = im->plan.entry, .base = 0,
+			.uid = p->fs.cred.uid, .euid = p->fs.cred.euid,
+			.gid = p->fs.cred.gid, .egid = p->fs.cred.egid,
+			.minsigstksz = 2048,
+		};
+		e = exec_stack_build(stack, &si, &so);
+	}
+	if (!e)
+		e = map_stack(nvs, stack);
+	if (e) {
+		if (nvs)
+			vmspace_destroy(nvs);
+		if (bytes_len(stack))
+			(void)kbuf_free(stack);
+		image_free(im);
+		return e;
+	}
+
+	/* The point of no return: the process now runs the new program. */
+	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
+		if (fd_array_get(&p->fds, fd).value.cloexec)
+			(void)proc_fd_close(p, (i64)fd);
+	for (u32 s = 0; s < PROC_NSIG; s++)
+		if (p->sigactions[s].handler > 1)
+			p->sigactions[s] = (struct proc_sigaction){ 0 };
+	proc_drop_memory(p);
+	struct vmspace *old = p->vs;
+	vmspace_set_fault_handler(nvs, proc_fault);
+	p->vs = nvs;
+	vmspace_activate(nvs);
+	vmspace_destroy(old);
+	int r = 0;
+	for (u32 i = 0; i < im->plan.nsegs && i < ELF_MAX_LOADS && !r; i++) {
+		struct elf_segment s = im->plan.segs[i];
+		u64 start = s.vaddr & ~(u64)(VM_PAGE_SIZE - 1);
+		u64 end = (s.vaddr + s.memsz + VM_PAGE_SIZE - 1) & ~(u64)(VM_PAGE_SIZE - 1);
+		r = proc_add_region(p, start, end, VM_READ | ((s.prot & ELF_PF_W) ? VM_WRITE : 0) |
+							   ((s.prot & ELF_PF_X) ? VM_EXEC : 0));
+	}
+	if (!r)
+		r = proc_add_region(p, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP,
+				    VM_READ | VM_WRITE);
+	p->brk_start = p->brk = im->plan.brk_start;
+	p->mmap_next = PROC_MMAP_BASE;
+	user_context_init(&p->uc);
+	if (!r)
+		r = user_ctx_set_ip(&p->uc, uaddr(im->plan.entry));
+	if (!r)
+		r = user_ctx_set_sp(&p->uc, uaddr(so.sp));
+	(void)kbuf_free(stack);
+	image_free(im);
+	return r ? -EFAULT : 0; /* after the point of no return the caller kills on error */
+}

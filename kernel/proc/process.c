@@ -1,0 +1,156 @@
+/*
+ * process.c — process objects (proc/process.h): creation, the process list, the file
+ * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping.
+ */
+#include <fw/heap.h>
+#include <fw/typecache.h>
+#include <proc/process.h>
+
+DEFINE_TYPE_CACHE(process_cache, struct process);
+DEFINE_LIST(proc_list, struct process, all_link, litelock);
+
+struct litelock proc_lock;
+static struct proc_list all_procs GUARDED_BY(&proc_lock);
+static bool procs_ready;
+static u32 next_pid = 1;
+
+struct process *proc_create(struct process *parent)
+{
+	struct process *p = KNEW(process_cache);
+	if (!p)
+		return NULL;
+	p->vs = vmspace_create();
+	if (!p->vs) {
+		KFREE(process_cache, p);
+		return NULL;
+	}
+	vmspace_set_fault_handler(p->vs, proc_fault);
+	user_context_init(&p->uc);
+	litelock_init(&p->lock);
+	litelock_lock(&p->lock);
+	region_list_init(&p->regions, &p->lock);
+	litelock_unlock(&p->lock);
+	fd_array_init(&p->fds, PROC_MAX_FDS);
+	p->umask = 022;
+	p->mmap_next = PROC_MMAP_BASE;
+	if (!procs_ready) {
+		litelock_init(&proc_lock);
+		procs_ready = true;
+		litelock_lock(&proc_lock);
+		proc_list_init(&all_procs, &proc_lock);
+		litelock_unlock(&proc_lock);
+	}
+	litelock_lock(&proc_lock);
+	p->pid = next_pid++;
+	p->pgid = parent ? parent->pgid : p->pid;
+	p->parent = parent;
+	p->state = PROC_RUNNABLE;
+	proc_list_push_back(&all_procs, p);
+	litelock_unlock(&proc_lock);
+	return p;
+}
+
+struct process *proc_by_vmspace(struct vmspace *vs)
+{
+	struct process *found = NULL;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, p)
+		if (p->vs == vs)
+			found = p;
+	litelock_unlock(&proc_lock);
+	return found;
+}
+
+/* proc_next_runnable - the runnable process after `cur` in list order (round robin). */
+struct process *proc_next_runnable(struct process *cur)
+{
+	struct process *pick = NULL;
+	litelock_lock(&proc_lock);
+	struct process *p = cur ? proc_list_next(&all_procs, cur) : NULL;
+	for (size_t n = 0; n <= proc_list_len(&all_procs) && !pick; n++) {
+		if (!p)
+			p = proc_list_first(&all_procs);
+		if (p && p->state == PROC_RUNNABLE)
+			pick = p;
+		else if (p)
+			p = proc_list_next(&all_procs, p);
+	}
+	litelock_unlock(&proc_lock);
+	return pick;
+}
+
+struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
+{
+	struct process *found = NULL;
+	*has_child = false;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->parent != p || (pid > 0 && c->pid != (u64)pid))
+			continue;
+		*has_child = true;
+		if (c->state == PROC_ZOMBIE && !found)
+			found = c;
+	}
+	litelock_unlock(&proc_lock);
+	return found;
+}
+
+struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
+{
+	size_t n = fd_array_len(&p->fds);
+	for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
+		if (fd >= n) {
+			if (fd_array_resize(&p->fds, fd + 1))
+				return result_i64_err(-EMFILE);
+			n = fd + 1;
+		}
+		if (!fd_array_get(&p->fds, fd).value.file) {
+			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = cloexec });
+			return result_i64_ok((i64)fd);
+		}
+	}
+	return result_i64_err(-EMFILE);
+}
+
+struct file *proc_fd_get(struct process *p, i64 fd)
+{
+	if (fd < 0)
+		return NULL;
+	return fd_array_get(&p->fds, (size_t)fd).value.file;
+}
+
+int proc_fd_close(struct process *p, i64 fd)
+{
+	struct file *f = proc_fd_get(p, fd);
+	if (!f)
+		return -EBADF;
+	(void)fd_array_set(&p->fds, (size_t)fd, (struct fd_slot){ 0 });
+	vfs_close(f);
+	return 0;
+}
+
+void proc_exit(struct process *p, int status, struct process *reaper)
+{
+	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
+		(void)proc_fd_close(p, (i64)fd);
+	fd_array_destroy(&p->fds);
+	proc_drop_memory(p);
+	litelock_lock(&proc_lock);
+	p->state = PROC_ZOMBIE;
+	p->wait_status = status;
+	LIST_FOR_EACH(proc_list, &all_procs, c)
+		if (c->parent == p)
+			c->parent = reaper != p ? reaper : NULL;
+	if (p->parent && p->parent->state == PROC_BLOCKED)
+		p->parent->state = PROC_RUNNABLE;
+	litelock_unlock(&proc_lock);
+}
+
+void proc_reap(struct process *z)
+{
+	litelock_lock(&proc_lock);
+	proc_list_remove(&all_procs, z);
+	litelock_unlock(&proc_lock);
+	vmspace_destroy(z->vs);
+	KFREE(process_cache, z);
+}

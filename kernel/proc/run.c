@@ -1,0 +1,167 @@
+/*
+ * run.c — running processes on the one kernel thread (proc/process.h): enter the current
+ * process's user context, serve what comes back, switch on a block, an exit or the end of a
+ * 10 ms slice; and starting the first program from an initramfs archive.
+ */
+#include <fw/log.h>
+#include <fw/time.h>
+#include <proc/process.h>
+#include <syscall/syscall.h>
+#include <fs/devices.h>
+
+#define SLICE_NS 10000000ull
+#define SIGILL 4
+#define SIGFPE 8
+#define SIGSEGV 11
+
+
+/* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
+static int fault_signal(u32 vector)
+{
+	switch (vector) {
+	case 0:  /* #DE */
+	case 16: /* #MF */
+	case 19: /* #XM */
+		return SIGFPE;
+	case 6: /* #UD */
+		return SIGILL;
+	default:
+		return SIGSEGV;
+	}
+}
+
+static struct process *reaper(struct process *p)
+{
+	while (p->parent)
+		p = p->parent;
+	return p;
+}
+
+/* serve - handle one return from user mode; false when p no longer runs (exited/blocked). */
+static bool serve(struct process *p, enum user_return why)
+{
+	if (why == USER_RET_INTERRUPT)
+		return false; /* the slice is over: let another process run */
+	if (why == USER_RET_EXCEPTION) {
+		struct user_exception ex = user_ctx_exception(&p->uc);
+		if (ex.vector == 14) {
+			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
+					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
+					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
+			if (vmspace_handle_fault(p->vs, uaddr(ex.fault_addr), access) == 0)
+				return true;
+		}
+		int sig = fault_signal(ex.vector);
+		fw_info("pid %u: exception %u at %x (address %x): killed by signal %u", p->pid,
+			ex.vector, user_ctx_ip(&p->uc), ex.fault_addr, sig);
+		vmspace_deactivate();
+		proc_exit(p, sig, reaper(p));
+		return false;
+	}
+	bool exiting = false;
+	u64 nr = user_ctx_syscall_nr(&p->uc);
+	if (nr == 60 || nr == 231) {
+		vmspace_deactivate();
+		exiting = true;
+	}
+	i64 r = syscall_dispatch(p);
+	if (r == SC_GONE || exiting)
+		return false;
+	if (r == SC_BLOCK) {
+		/* Re-run the call when woken, as Linux restarts one: back over the 2-byte
+		 * `syscall`; RAX still holds the number (no return value was stored). */
+		(void)user_ctx_set_ip(&p->uc, uaddr(user_ctx_ip(&p->uc) - 2));
+		return false;
+	}
+	user_ctx_set_retval(&p->uc, r);
+	return true;
+}
+
+int proc_run(struct process *init)
+{
+	struct process *p = init;
+	while (init->state != PROC_ZOMBIE) {
+		if (!p || p->state != PROC_RUNNABLE)
+			p = proc_next_runnable(p);
+		if (!p) {
+			fw_err("proc: every process is blocked: deadlock");
+			return -EDEADLK;
+		}
+		vmspace_activate(p->vs);
+		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
+		while (p->state == PROC_RUNNABLE && serve(p, user_enter(&p->uc)))
+			;
+		p = proc_next_runnable(p);
+	}
+	vmspace_deactivate();
+	int status = init->wait_status;
+	return status;
+}
+
+struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err)
+{
+	struct process *init = proc_create(NULL);
+	if (!init) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	init->fs = *c;
+	/* fds 0, 1, 2 on the console, as Linux opens /dev/console for init */
+	struct file_result con = vfs_open(c, STR("/dev/console"), VFS_O_RDWR, 0);
+	for (u32 fd = 0; fd < 3 && !con.err; fd++) {
+		if (fd)
+			vfs_file_get(con.value);
+		if (proc_fd_install(init, con.value, fd, false).err)
+			vfs_close(con.value);
+	}
+	if (con.err)
+		fw_warn("init: no /dev/console (%d): fds 0-2 are closed", con.err);
+	/* rdinit=/init= named one program; otherwise /init, /sbin/init, /bin/sh in turn. */
+	const struct str fallbacks[3] = { STR("/init"), STR("/sbin/init"), STR("/bin/sh") };
+	int e = -ENOENT;
+	for (int i = 0; i < 3 && (e == -ENOENT || e == -EACCES); i++) {
+		struct str path = str_len(init_path) ? init_path : fallbacks[i];
+		struct exec_strv argv, envp;
+		exec_strv_init(&argv, 4);
+		exec_strv_init(&envp, 4);
+		e = exec_strv_push(&argv, path);
+		if (!e)
+			e = exec_strv_push(&envp, STR("HOME=/"));
+		if (!e)
+			e = exec_strv_push(&envp, STR("TERM=linux"));
+		if (!e)
+			e = proc_execve(init, path, &argv, &envp);
+		exec_strv_destroy(&argv);
+		exec_strv_destroy(&envp);
+		if (str_len(init_path))
+			break;
+	}
+	if (e) {
+		proc_exit(init, 0, init);
+		proc_reap(init);
+		*err = e;
+		return NULL;
+	}
+	*err = 0;
+	return init;
+}
+
+int proc_start_init(struct bytes archive, struct str init_path)
+{
+	struct dentry_result root = vfs_init();
+	if (root.err)
+		return root.err;
+	devices_init();
+	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
+	int e = initramfs_unpack(&c, archive);
+	if (e) {
+		fw_err("initramfs: unpacking failed: %d", e);
+		return e;
+	}
+	struct process *init = proc_spawn_init(&c, init_path, &e);
+	if (!init) {
+		fw_err("init: cannot run the first program: %d", e);
+		return e;
+	}
+	return proc_run(init);
+}

@@ -1,0 +1,395 @@
+/*
+ * fs.c — file system calls on open files: read, write, readv, writev, open(at), close,
+ * lseek, the stat family, getdents64, ioctl (the console: TCGETS, the TCSETS family, TIOCGWINSZ,
+ * TIOCGPGRP, TIOCSPGRP), dup, dup2, dup3 and fcntl basics. Data moves between user memory and
+ * files through one page-sized kernel bounce buffer (one kernel thread serves all calls).
+ */
+#include <fw/heap.h>
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <uapi/misc.h>
+#include <uapi/stat.h>
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+#define MAX_RW_COUNT 0x7ffff000ull
+
+DEFINE_UCOPY(ustat, struct uapi_stat);
+DEFINE_UCOPY(uiovec, struct uapi_iovec);
+DEFINE_UCOPY(utermios, struct uapi_termios);
+DEFINE_UCOPY(uwinsize, struct uapi_winsize);
+DEFINE_UCOPY(uint32, u32);
+
+static u8 io_buf[VM_PAGE_SIZE];
+
+static struct file *fd_file(struct process *p, u64 fd)
+{
+	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
+}
+
+/* read_into_user - up to `count` bytes from f to user `buf`: bytes done or -errno. */
+static i64 read_into_user(struct file *f, u64 buf, u64 count)
+{
+	struct vm_writer w = vm_writer_user(uaddr(buf), count);
+	u64 done = 0;
+	while (done < count) {
+		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
+		struct result_size n = vfs_read(f, bytes_head(BYTES_OF_ARRAY(io_buf), want));
+		if (n.err)
+			return done ? (i64)done : n.err;
+		if (n.value == 0)
+			break;
+		struct result_size c = vm_write(&w, bytes_head(BYTES_OF_ARRAY(io_buf), n.value));
+		if (c.err)
+			return done ? (i64)done : c.err;
+		done += c.value;
+		if (c.value < n.value || n.value < want)
+			break;
+	}
+	return (i64)done;
+}
+
+static i64 write_from_user(struct file *f, u64 buf, u64 count)
+{
+	struct vm_reader r = vm_reader_user(uaddr(buf), count);
+	u64 done = 0;
+	while (done < count) {
+		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
+		struct result_size c = vm_read(&r, bytes_head(BYTES_OF_ARRAY(io_buf), want));
+		if (c.err)
+			return done ? (i64)done : c.err;
+		struct result_size n = vfs_write(f, bytes_head(BYTES_OF_ARRAY(io_buf), c.value));
+		if (n.err)
+			return done ? (i64)done : n.err;
+		done += n.value;
+		if (n.value < c.value || c.value < want)
+			break;
+	}
+	return (i64)done;
+}
+
+i64 sys_read(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2]);
+}
+
+i64 sys_write(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return write_from_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2]);
+}
+
+/* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
+static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	u64 cnt = a->a[2];
+	if (cnt > UAPI_IOV_MAX)
+		return -EINVAL;
+	i64 total = 0;
+	for (u64 i = 0; i < cnt; i++) {
+		struct uapi_iovec iov;
+		if (uiovec_from_user(&iov, uaddr(a->a[1] + i * sizeof iov)))
+			return total ? total : -EFAULT;
+		if ((i64)iov.iov_len < 0)
+			return total ? total : -EINVAL;
+		if (iov.iov_len == 0)
+			continue;
+		i64 n = write ? write_from_user(f, iov.iov_base, iov.iov_len)
+			      : read_into_user(f, iov.iov_base, iov.iov_len);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((u64)n < iov.iov_len)
+			break;
+	}
+	return total;
+}
+
+i64 sys_readv(struct process *p, const struct sc_args *a)
+{
+	return rw_vector(p, a, false);
+}
+
+i64 sys_writev(struct process *p, const struct sc_args *a)
+{
+	return rw_vector(p, a, true);
+}
+
+/* at_ctx - the lookup context for a *at call: cwd replaced by dirfd's directory when the
+ * path is relative. */
+int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
+{
+	*out = p->fs;
+	if (dirfd == AT_FDCWD || str_starts_with(path, STR("/")))
+		return 0;
+	struct file *d = proc_fd_get(p, dirfd);
+	if (!d)
+		return -EBADF;
+	if ((d->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		return -ENOTDIR;
+	out->cwd = d->dentry;
+	return 0;
+}
+
+static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+{
+	struct upath path;
+	struct vfs_ctx c;
+	int e = upath_get(&path, upath);
+	if (!e)
+		e = at_ctx(p, dirfd, path.s, &c);
+	if (e) {
+		upath_put(&path);
+		return e;
+	}
+	struct file_result f = vfs_open(&c, path.s, (u32)flags, (u32)mode & ~p->umask & 07777);
+	upath_put(&path);
+	if (f.err)
+		return f.err;
+	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & VFS_O_CLOEXEC) != 0);
+	if (fd.err)
+		vfs_close(f.value);
+	return fd.err ? fd.err : fd.value;
+}
+
+i64 sys_open(struct process *p, const struct sc_args *a)
+{
+	return do_open(p, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+}
+
+i64 sys_openat(struct process *p, const struct sc_args *a)
+{
+	return do_open(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+i64 sys_close(struct process *p, const struct sc_args *a)
+{
+	return a->a[0] > 0x7fffffff ? -EBADF : proc_fd_close(p, (i64)a->a[0]);
+}
+
+i64 sys_lseek(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (vfs_file_is_tty(f))
+		return -ESPIPE;
+	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
+	return r.err ? r.err : r.value;
+}
+
+static int put_stat(struct inode *ip, u64 ubuf)
+{
+	struct vfs_stat st;
+	vfs_stat_inode(ip, &st);
+	struct uapi_stat us = {
+		.st_dev = 1, .st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
+		.st_uid = st.uid, .st_gid = st.gid,
+		.st_rdev = uapi_makedev(st.rdev_major, st.rdev_minor),
+		.st_size = (i64)st.size, .st_blksize = 4096, .st_blocks = (i64)((st.size + 511) / 512),
+	};
+	return ustat_to_user(&us, uaddr(ubuf));
+}
+
+i64 sys_fstat(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	return f ? put_stat(f->inode, a->a[1]) : -EBADF;
+}
+
+static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
+{
+	if (flags & ~(u64)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct upath path;
+	int e = upath_get(&path, upath);
+	if (e == -ENOENT && (flags & AT_EMPTY_PATH)) {
+		upath_put(&path);
+		struct file *f = dirfd == AT_FDCWD ? NULL : proc_fd_get(p, dirfd);
+		if (dirfd == AT_FDCWD)
+			return put_stat(p->fs.cwd->inode, ubuf);
+		return f ? put_stat(f->inode, ubuf) : -EBADF;
+	}
+	struct vfs_ctx c;
+	if (!e)
+		e = at_ctx(p, dirfd, path.s, &c);
+	struct dentry_result d = e ? dentry_result_err(e)
+				   : vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
+	upath_put(&path);
+	return d.err ? d.err : put_stat(d.value->inode, ubuf);
+}
+
+i64 sys_stat(struct process *p, const struct sc_args *a)
+{
+	return do_stat(p, AT_FDCWD, a->a[0], a->a[1], 0);
+}
+
+i64 sys_lstat(struct process *p, const struct sc_args *a)
+{
+	return do_stat(p, AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW);
+}
+
+i64 sys_newfstatat(struct process *p, const struct sc_args *a)
+{
+	return do_stat(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+i64 sys_getdents64(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	u64 count = a->a[2] < (64u << 10) ? a->a[2] : (64u << 10);
+	if (count == 0)
+		return -EINVAL;
+	struct bytes_result b = kbuf_alloc(count);
+	if (b.err)
+		return -ENOMEM;
+	struct result_size n = vfs_getdents64(f, b.value);
+	i64 r = n.err;
+	if (!n.err) {
+		struct vm_writer w = vm_writer_user(uaddr(a->a[1]), n.value);
+		struct result_size c = vm_write(&w, bytes_head(b.value, n.value));
+		r = c.err ? c.err : (i64)c.value;
+	}
+	(void)kbuf_free(b.value);
+	return r;
+}
+
+i64 sys_ioctl(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (!vfs_file_is_tty(f))
+		return -ENOTTY;
+	u64 arg = a->a[2];
+	switch (a->a[1]) {
+	case UAPI_TCGETS: {
+		struct uapi_termios t = { .c_iflag = 0x500 /* ICRNL IXON */,
+					  .c_oflag = 0x5 /* OPOST ONLCR */,
+					  .c_cflag = 0xbf /* B38400 CS8 CREAD */,
+					  .c_lflag = 0x8a3b /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */,
+					  .c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22 } };
+		return utermios_to_user(&t, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TCSETS:
+	case UAPI_TCSETSW:
+	case UAPI_TCSETSF: {
+		struct uapi_termios t; /* accepted and not applied: no line discipline yet */
+		return utermios_from_user(&t, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TIOCGWINSZ: {
+		struct uapi_winsize ws = { .ws_row = 24, .ws_col = 80 };
+		return uwinsize_to_user(&ws, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TIOCGPGRP: {
+		u32 pgrp = p->pgid;
+		return uint32_to_user(&pgrp, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TIOCSPGRP: {
+		u32 pgrp;
+		return uint32_from_user(&pgrp, uaddr(arg)) ? -EFAULT : 0;
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* fd_replace - make `newfd` refer to `f` (closing what it held). */
+static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec)
+{
+	if (newfd >= PROC_MAX_FDS)
+		return -EBADF;
+	if (newfd >= fd_array_len(&p->fds) && fd_array_resize(&p->fds, newfd + 1))
+		return -EMFILE;
+	struct file *old = proc_fd_get(p, (i64)newfd);
+	vfs_file_get(f);
+	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
+	if (old)
+		vfs_close(old);
+	return (i64)newfd;
+}
+
+i64 sys_dup(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	vfs_file_get(f);
+	struct result_i64 fd = proc_fd_install(p, f, 0, false);
+	if (fd.err)
+		vfs_close(f);
+	return fd.err ? fd.err : fd.value;
+}
+
+i64 sys_dup2(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (a->a[0] == a->a[1])
+		return (i64)a->a[1];
+	return fd_replace(p, a->a[1], f, false);
+}
+
+i64 sys_dup3(struct process *p, const struct sc_args *a)
+{
+	if (a->a[2] & ~(u64)VFS_O_CLOEXEC)
+		return -EINVAL;
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (a->a[0] == a->a[1])
+		return -EINVAL;
+	return fd_replace(p, a->a[1], f, a->a[2] != 0);
+}
+
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+
+i64 sys_fcntl(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	u64 fd = a->a[0], arg = a->a[2];
+	switch (a->a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC: {
+		if (arg >= PROC_MAX_FDS)
+			return -EINVAL;
+		vfs_file_get(f);
+		struct result_i64 nfd = proc_fd_install(p, f, (u32)arg, a->a[1] == F_DUPFD_CLOEXEC);
+		if (nfd.err)
+			vfs_close(f);
+		return nfd.err ? nfd.err : nfd.value;
+	}
+	case F_GETFD:
+		return fd_array_get(&p->fds, fd).value.cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = arg & FD_CLOEXEC });
+		return 0;
+	case F_GETFL:
+		return f->flags & ~(u32)VFS_O_CLOEXEC;
+	case F_SETFL: /* only O_APPEND (and O_NONBLOCK, which nothing here blocks on) change */
+		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}

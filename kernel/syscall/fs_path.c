@@ -1,0 +1,179 @@
+/*
+ * fs_path.c — file system calls on names: getcwd, chdir, mkdir(at), unlink(at), rmdir,
+ * readlink(at), access/faccessat and umask.
+ */
+#include <fw/heap.h>
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+
+#define AT_REMOVEDIR 0x200
+#define AT_EACCESS 0x200
+#define AT_SYMLINK_NOFOLLOW 0x100
+
+/* with_path - copy the path, build the *at context; 0 or -errno (path released on error). */
+static int with_path(struct process *p, i64 dirfd, u64 upath, struct upath *path, struct vfs_ctx *c)
+{
+	int e = upath_get(path, upath);
+	if (!e)
+		e = at_ctx(p, dirfd, path->s, c);
+	if (e)
+		upath_put(path);
+	return e;
+}
+
+i64 sys_getcwd(struct process *p, const struct sc_args *a)
+{
+	struct bytes_result b = kbuf_alloc(VFS_PATH_MAX);
+	if (b.err)
+		return -ENOMEM;
+	struct result_size n = vfs_path_of(p->fs.root, p->fs.cwd, b.value);
+	i64 r = n.err ? -ERANGE : (i64)n.value;
+	if (!n.err && n.value > a->a[1])
+		r = -ERANGE;
+	if (r > 0) {
+		struct vm_writer w = vm_writer_user(uaddr(a->a[0]), n.value);
+		struct result_size c = vm_write(&w, bytes_head(b.value, n.value));
+		if (c.err || c.value != n.value)
+			r = -EFAULT;
+	}
+	(void)kbuf_free(b.value);
+	return r;
+}
+
+i64 sys_chdir(struct process *p, const struct sc_args *a)
+{
+	struct upath path;
+	int e = upath_get(&path, a->a[0]);
+	if (e) {
+		upath_put(&path);
+		return e;
+	}
+	struct dentry_result d = vfs_lookup(&p->fs, path.s, true);
+	upath_put(&path);
+	if (d.err)
+		return d.err;
+	if ((d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		return -ENOTDIR;
+	e = vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (!e)
+		p->fs.cwd = d.value;
+	return e;
+}
+
+static i64 do_mkdir(struct process *p, i64 dirfd, u64 upath, u64 mode)
+{
+	struct upath path;
+	struct vfs_ctx c;
+	int e = with_path(p, dirfd, upath, &path, &c);
+	if (e)
+		return e;
+	e = vfs_mkdir(&c, path.s, (u32)mode & ~p->umask & 07777);
+	upath_put(&path);
+	return e;
+}
+
+i64 sys_mkdir(struct process *p, const struct sc_args *a)
+{
+	return do_mkdir(p, -100, a->a[0], a->a[1]);
+}
+
+i64 sys_mkdirat(struct process *p, const struct sc_args *a)
+{
+	return do_mkdir(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+}
+
+static i64 do_unlink(struct process *p, i64 dirfd, u64 upath, u64 flags)
+{
+	if (flags & ~(u64)AT_REMOVEDIR)
+		return -EINVAL;
+	struct upath path;
+	struct vfs_ctx c;
+	int e = with_path(p, dirfd, upath, &path, &c);
+	if (e)
+		return e;
+	e = (flags & AT_REMOVEDIR) ? vfs_rmdir(&c, path.s) : vfs_unlink(&c, path.s);
+	upath_put(&path);
+	return e;
+}
+
+i64 sys_unlink(struct process *p, const struct sc_args *a)
+{
+	return do_unlink(p, -100, a->a[0], 0);
+}
+
+i64 sys_unlinkat(struct process *p, const struct sc_args *a)
+{
+	return do_unlink(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+}
+
+i64 sys_rmdir(struct process *p, const struct sc_args *a)
+{
+	return do_unlink(p, -100, a->a[0], AT_REMOVEDIR);
+}
+
+static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 size)
+{
+	if ((i64)size <= 0)
+		return -EINVAL;
+	struct upath path;
+	struct vfs_ctx c;
+	int e = with_path(p, dirfd, upath, &path, &c);
+	if (e)
+		return e;
+	struct bytes_result b = kbuf_alloc(VFS_PATH_MAX);
+	i64 r = b.err ? -ENOMEM : 0;
+	if (!r) {
+		struct result_size n = vfs_readlink(&c, path.s, bytes_head(b.value, size));
+		r = n.err;
+		if (!n.err) {
+			struct vm_writer w = vm_writer_user(uaddr(ubuf), n.value);
+			struct result_size cpy = vm_write(&w, bytes_head(b.value, n.value));
+			r = cpy.err ? cpy.err : (i64)cpy.value;
+		}
+		(void)kbuf_free(b.value);
+	}
+	upath_put(&path);
+	return r;
+}
+
+i64 sys_readlink(struct process *p, const struct sc_args *a)
+{
+	return do_readlink(p, -100, a->a[0], a->a[1], a->a[2]);
+}
+
+static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
+{
+	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	struct upath path;
+	struct vfs_ctx c;
+	int e = with_path(p, dirfd, upath, &path, &c);
+	if (e)
+		return e;
+	if (!(flags & AT_EACCESS)) { /* access(2) checks with the real ids */
+		c.cred.euid = c.cred.uid;
+		c.cred.egid = c.cred.gid;
+	}
+	struct dentry_result d = vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
+	upath_put(&path);
+	if (d.err)
+		return d.err;
+	return mode ? vfs_permission(d.value->inode, &c.cred, (u32)mode) : 0;
+}
+
+i64 sys_access(struct process *p, const struct sc_args *a)
+{
+	return do_access(p, -100, a->a[0], a->a[1], 0);
+}
+
+i64 sys_faccessat(struct process *p, const struct sc_args *a)
+{
+	return do_access(p, (i64)(int)a->a[0], a->a[1], a->a[2], 0);
+}
+
+i64 sys_umask(struct process *p, const struct sc_args *a)
+{
+	u32 old = p->umask;
+	p->umask = (u32)a->a[0] & 0777;
+	return old;
+}

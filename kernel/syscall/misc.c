@@ -1,0 +1,66 @@
+/*
+ * misc.c — uname (sysname "Linux", as programs test for it), clock_gettime on the
+ * framework's monotonic clock, and reboot (power off; restart also powers off for now).
+ */
+#include <fw/blob.h>
+#include <fw/log.h>
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <uapi/misc.h>
+
+DEFINE_UCOPY(uutsname, struct uapi_utsname);
+DEFINE_UCOPY(utimespec, struct uapi_timespec);
+
+
+i64 sys_uname(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	struct uapi_utsname u = { 0 };
+	(void)str_copy_to(BYTES_OF_ARRAY(u.sysname), STR("Linux"));
+	(void)str_copy_to(BYTES_OF_ARRAY(u.nodename), STR("trellis"));
+	(void)str_copy_to(BYTES_OF_ARRAY(u.release), STR("6.1.0-trellis"));
+	(void)str_copy_to(BYTES_OF_ARRAY(u.version), STR("#1 Trellis"));
+	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
+	(void)str_copy_to(BYTES_OF_ARRAY(u.domainname), STR("(none)"));
+	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
+}
+
+i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	if (a->a[0] > 11)
+		return -EINVAL;
+	u64 ns = fw_time_ns();
+	struct uapi_timespec ts = { .tv_sec = (i64)(ns / 1000000000u), .tv_nsec = (i64)(ns % 1000000000u) };
+	return utimespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+#define REBOOT_MAGIC1 0xfee1deadull
+#define REBOOT_CMD_CAD_OFF 0ull
+#define REBOOT_CMD_CAD_ON 0x89abcdefull
+#define REBOOT_CMD_HALT 0xcdef0123ull
+#define REBOOT_CMD_POWER_OFF 0x4321fedcull
+#define REBOOT_CMD_RESTART 0x01234567ull
+
+i64 sys_reboot(struct process *p, const struct sc_args *a)
+{
+	u64 m2 = a->a[1];
+	if (a->a[0] != REBOOT_MAGIC1 ||
+	    (m2 != 672274793 && m2 != 85072278 && m2 != 369367448 && m2 != 537993216))
+		return -EINVAL;
+	if (p->fs.cred.euid != 0)
+		return -EPERM;
+	switch (a->a[2]) {
+	case REBOOT_CMD_CAD_OFF:
+	case REBOOT_CMD_CAD_ON:
+		return 0;
+	case REBOOT_CMD_HALT:
+	case REBOOT_CMD_POWER_OFF:
+	case REBOOT_CMD_RESTART:
+		fw_info("reboot: power off requested by pid %u", p->pid);
+		fw_power_off();
+	default:
+		return -EINVAL;
+	}
+}

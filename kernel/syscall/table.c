@@ -1,0 +1,105 @@
+/*
+ * table.c — the system call table, indexed by the x86-64 Linux number, and the dispatcher.
+ *
+ * Each entry names the handler and how complete it is: FULL (the Linux semantics, all flags
+ * a program can pass), or PARTIAL with a note saying what is missing. tools/gen-compat.py
+ * reads the SC()/SCF() lines below to write docs/linux-compat.md (and checks every number
+ * against the name in the UAPI header), so keep one entry per line.
+ */
+#include <fw/log.h>
+#include <syscall/syscall.h>
+
+enum sc_status {
+	SC_MISSING = 0,
+	SC_FULL,
+	SC_PARTIAL,
+};
+
+struct sc_entry {
+	sc_fn *fn;
+	enum sc_status status;
+};
+
+#define SCF(nr, name, fn_, st, note) [nr] = { .fn = fn_, .status = SC_##st }
+#define SC(nr, name, st, note) SCF(nr, name, sys_##name, st, note)
+
+static const struct sc_entry sc_table[SYSCALL_MAX] = {
+	SC(0, read, FULL, ""),
+	SC(1, write, FULL, ""),
+	SC(2, open, PARTIAL, "O_PATH, O_TMPFILE, O_NOCTTY semantics and O_NONBLOCK are not implemented"),
+	SC(3, close, FULL, ""),
+	SC(4, stat, PARTIAL, "times are zero; st_dev is 1"),
+	SC(5, fstat, PARTIAL, "times are zero; st_dev is 1"),
+	SC(6, lstat, PARTIAL, "times are zero; st_dev is 1"),
+	SC(8, lseek, PARTIAL, "SEEK_DATA/SEEK_HOLE missing"),
+	SC(9, mmap, PARTIAL, "anonymous private mappings only (file: ENODEV, MAP_SHARED: EINVAL)"),
+	SC(10, mprotect, PARTIAL, "PROT_NONE pages stay readable once present"),
+	SC(11, munmap, FULL, ""),
+	SC(12, brk, FULL, ""),
+	SC(13, rt_sigaction, PARTIAL, "recorded only: no delivery yet"),
+	SC(14, rt_sigprocmask, PARTIAL, "recorded only: no delivery yet"),
+	SC(16, ioctl, PARTIAL, "console only: TCGETS, TCSETS*, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP (not applied)"),
+	SC(19, readv, FULL, ""),
+	SC(20, writev, FULL, ""),
+	SC(21, access, FULL, ""),
+	SC(32, dup, FULL, ""),
+	SC(33, dup2, FULL, ""),
+	SC(39, getpid, FULL, ""),
+	SC(56, clone, PARTIAL, "fork-like only: SIGCHLD with CLONE_VM|CLONE_VFORK, *_SETTID, CHILD_CLEARTID; no threads"),
+	SC(57, fork, FULL, ""),
+	SCF(58, vfork, sys_fork, PARTIAL, "a fork (the parent does not wait for exec)"),
+	SC(59, execve, PARTIAL, "static and static-PIE ELF, #! scripts; no PT_INTERP"),
+	SC(60, exit, FULL, ""),
+	SC(61, wait4, PARTIAL, "no rusage; pid 0 and < -1 wait for any child"),
+	SC(63, uname, FULL, ""),
+	SC(72, fcntl, PARTIAL, "F_DUPFD(_CLOEXEC), F_GETFD/SETFD, F_GETFL/SETFL only; no locks"),
+	SC(79, getcwd, FULL, ""),
+	SC(80, chdir, FULL, ""),
+	SC(83, mkdir, FULL, ""),
+	SC(84, rmdir, FULL, ""),
+	SC(87, unlink, FULL, ""),
+	SC(89, readlink, FULL, ""),
+	SC(95, umask, FULL, ""),
+	SC(102, getuid, FULL, ""),
+	SC(104, getgid, FULL, ""),
+	SC(107, geteuid, FULL, ""),
+	SC(108, getegid, FULL, ""),
+	SC(109, setpgid, PARTIAL, "own process only"),
+	SC(110, getppid, FULL, ""),
+	SC(111, getpgrp, FULL, ""),
+	SC(121, getpgid, PARTIAL, "own process only"),
+	SC(158, arch_prctl, PARTIAL, "ARCH_SET_FS/ARCH_GET_FS only"),
+	SC(169, reboot, PARTIAL, "power off, halt; restart powers off"),
+	SC(186, gettid, FULL, ""),
+	SC(217, getdents64, FULL, ""),
+	SC(218, set_tid_address, PARTIAL, "recorded; not cleared at exit yet"),
+	SC(228, clock_gettime, PARTIAL, "every clock is the monotonic clock since boot"),
+	SCF(231, exit_group, sys_exit_group, FULL, ""),
+	SC(257, openat, PARTIAL, "as open"),
+	SC(258, mkdirat, FULL, ""),
+	SC(262, newfstatat, PARTIAL, "times are zero; st_dev is 1"),
+	SC(263, unlinkat, FULL, ""),
+	SC(269, faccessat, FULL, ""),
+	SC(292, dup3, FULL, ""),
+};
+
+/* Numbers already reported as missing (logged once each). */
+static u64 sc_logged[SYSCALL_MAX / 64];
+
+i64 syscall_dispatch(struct process *p)
+{
+	u64 nr = user_ctx_syscall_nr(&p->uc);
+	struct sc_args a;
+	for (unsigned i = 0; i < 6; i++)
+		a.a[i] = user_ctx_syscall_arg(&p->uc, i);
+	if (nr >= SYSCALL_MAX || !sc_table[nr].fn) {
+		if (nr < SYSCALL_MAX && !(sc_logged[nr / 64] & (1ull << (nr % 64)))) {
+			sc_logged[nr / 64] |= 1ull << (nr % 64);
+			struct str name = syscall_name(nr);
+			fw_info("syscall: %s (%u) is not implemented: -ENOSYS (pid %u)",
+				str_len(name) ? name : STR("unassigned"), nr, p->pid);
+		}
+		return -ENOSYS;
+	}
+	return sc_table[nr].fn(p, &a);
+}

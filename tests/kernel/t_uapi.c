@@ -1,0 +1,90 @@
+/*
+ * tests/kernel/t_uapi.c — the union-free UAPI copies in kernel/include/uapi/ against the real
+ * headers: every size and every field offset of struct stat (asm/stat.h), new_utsname
+ * (linux/utsname.h), termios and winsize (asm/termbits.h, asm/termios.h), iovec
+ * (linux/uio.h), timespec (linux/time_types.h) and linux_dirent64 (glibc's dirent64, which
+ * has the same layout: the kernel's own header is not exported), plus the ioctl numbers.
+ */
+#include <stddef.h>
+
+#include <asm/ioctls.h>
+#include <asm/stat.h>
+#include <asm/termbits.h>
+#include <linux/time_types.h>
+#include <linux/uio.h>
+#include <linux/utsname.h>
+#include <asm/termios.h>
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <sys/sysmacros.h>
+
+#include <uapi/misc.h>
+#include <uapi/stat.h>
+
+#include "khost.h"
+
+#define SAME(ours, theirs, f1, f2)                                                          \
+	KT_EXPECT(kt, offsetof(ours, f1) == offsetof(theirs, f2) &&                         \
+			      sizeof(((ours *)0)->f1) == sizeof(((theirs *)0)->f2))
+
+KTEST(uapi, stat)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_stat) == sizeof(struct stat));
+	SAME(struct uapi_stat, struct stat, st_dev, st_dev);
+	SAME(struct uapi_stat, struct stat, st_ino, st_ino);
+	SAME(struct uapi_stat, struct stat, st_nlink, st_nlink);
+	SAME(struct uapi_stat, struct stat, st_mode, st_mode);
+	SAME(struct uapi_stat, struct stat, st_uid, st_uid);
+	SAME(struct uapi_stat, struct stat, st_gid, st_gid);
+	SAME(struct uapi_stat, struct stat, pad0, __pad0);
+	SAME(struct uapi_stat, struct stat, st_rdev, st_rdev);
+	SAME(struct uapi_stat, struct stat, st_size, st_size);
+	SAME(struct uapi_stat, struct stat, st_blksize, st_blksize);
+	SAME(struct uapi_stat, struct stat, st_blocks, st_blocks);
+	SAME(struct uapi_stat, struct stat, st_atime_sec, st_atime);
+	SAME(struct uapi_stat, struct stat, st_atime_nsec, st_atime_nsec);
+	SAME(struct uapi_stat, struct stat, st_mtime_sec, st_mtime);
+	SAME(struct uapi_stat, struct stat, st_mtime_nsec, st_mtime_nsec);
+	SAME(struct uapi_stat, struct stat, st_ctime_sec, st_ctime);
+	SAME(struct uapi_stat, struct stat, st_ctime_nsec, st_ctime_nsec);
+	SAME(struct uapi_stat, struct stat, unused, __unused);
+	KT_EXPECT(kt, uapi_makedev(5, 1) == makedev(5, 1) && uapi_makedev(0x1234, 0x56789) == makedev(0x1234, 0x56789));
+}
+
+KTEST(uapi, small_structs)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_utsname) == sizeof(struct new_utsname));
+	SAME(struct uapi_utsname, struct new_utsname, sysname, sysname);
+	SAME(struct uapi_utsname, struct new_utsname, nodename, nodename);
+	SAME(struct uapi_utsname, struct new_utsname, release, release);
+	SAME(struct uapi_utsname, struct new_utsname, version, version);
+	SAME(struct uapi_utsname, struct new_utsname, machine, machine);
+	SAME(struct uapi_utsname, struct new_utsname, domainname, domainname);
+	KT_EXPECT(kt, sizeof(struct uapi_iovec) == sizeof(struct iovec));
+	SAME(struct uapi_iovec, struct iovec, iov_base, iov_base);
+	SAME(struct uapi_iovec, struct iovec, iov_len, iov_len);
+	KT_EXPECT(kt, UAPI_IOV_MAX == UIO_MAXIOV);
+	KT_EXPECT(kt, sizeof(struct uapi_timespec) == sizeof(struct __kernel_timespec));
+	SAME(struct uapi_timespec, struct __kernel_timespec, tv_sec, tv_sec);
+	SAME(struct uapi_timespec, struct __kernel_timespec, tv_nsec, tv_nsec);
+	KT_EXPECT(kt, sizeof(struct uapi_termios) == sizeof(struct termios));
+	SAME(struct uapi_termios, struct termios, c_iflag, c_iflag);
+	SAME(struct uapi_termios, struct termios, c_oflag, c_oflag);
+	SAME(struct uapi_termios, struct termios, c_cflag, c_cflag);
+	SAME(struct uapi_termios, struct termios, c_lflag, c_lflag);
+	SAME(struct uapi_termios, struct termios, c_line, c_line);
+	SAME(struct uapi_termios, struct termios, c_cc, c_cc);
+	KT_EXPECT(kt, sizeof(struct uapi_winsize) == sizeof(struct winsize));
+	SAME(struct uapi_winsize, struct winsize, ws_row, ws_row);
+	SAME(struct uapi_winsize, struct winsize, ws_col, ws_col);
+	SAME(struct uapi_winsize, struct winsize, ws_xpixel, ws_xpixel);
+	SAME(struct uapi_winsize, struct winsize, ws_ypixel, ws_ypixel);
+	KT_EXPECT(kt, UAPI_DIRENT64_INO == offsetof(struct dirent64, d_ino));
+	KT_EXPECT(kt, UAPI_DIRENT64_OFF == offsetof(struct dirent64, d_off));
+	KT_EXPECT(kt, UAPI_DIRENT64_RECLEN == offsetof(struct dirent64, d_reclen));
+	KT_EXPECT(kt, UAPI_DIRENT64_TYPE == offsetof(struct dirent64, d_type));
+	KT_EXPECT(kt, UAPI_DIRENT64_NAME == offsetof(struct dirent64, d_name));
+	KT_EXPECT(kt, UAPI_TCGETS == TCGETS && UAPI_TCSETS == TCSETS && UAPI_TIOCGWINSZ == TIOCGWINSZ &&
+			      UAPI_TIOCGPGRP == TIOCGPGRP && UAPI_TCSETSW == TCSETSW &&
+			      UAPI_TCSETSF == TCSETSF && UAPI_TIOCSPGRP == TIOCSPGRP);
+}
