@@ -12,7 +12,8 @@
 #
 # Tests: test-ktest boots the image with `ktest=all` under QEMU's default CPU, test-ktest-max
 # under `-cpu max` (SMEP/SMAP/PCID...) with 2 CPUs, test-ktest-hpet runs the time suite with the
-# HPET as clock source (the TSC fallback), each with a 60 s timeout; test-fwhost runs host tests of
+# HPET as clock source (the TSC fallback), test-ktest-grub boots through GRUB and Multiboot2,
+# each with a 60 s timeout; test-fwhost runs host tests of
 # the trap decoders and the symbol table generator, and boots the runner's deliberately failing
 # selftest_* suites to check that crashes, short plans and hangs are counted as failures.
 
@@ -113,7 +114,23 @@ define KTEST_BOOT
 	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$rc $(LOGS)/$(1).log
 endef
 
-TEST_PARTS += test-ktest test-ktest-max test-ktest-hpet test-fwhost
+# The Multiboot2 path: GRUB (grub-mkrescue, BIOS) loads build/trellis and the cpio as a module
+# from a CD image; the boot suite then checks the command line, initrd and memory map GRUB gave.
+GRUB_ISO := $(BUILD)/grub/trellis.iso
+$(GRUB_ISO): $(KERNEL_IMAGE) $(KTEST_CPIO) mk/kernel.mk
+	@rm -rf $(BUILD)/grub/iso && mkdir -p $(BUILD)/grub/iso/boot/grub
+	@cp $(KERNEL_IMAGE) $(BUILD)/grub/iso/boot/trellis
+	@cp $(KTEST_CPIO) $(BUILD)/grub/iso/boot/initrd.cpio
+	@size=$$(stat -c %s $(KTEST_CPIO)); \
+	 printf '%s\n' 'set timeout=0' 'serial --unit=0 --speed=115200' 'terminal_output serial' \
+		'menuentry "Trellis" {' \
+		"  multiboot2 /boot/trellis console=ttyS0 ktest=all ktest.initrd_size=$$size" \
+		'  module2 /boot/initrd.cpio initrd' '}' > $(BUILD)/grub/iso/boot/grub/grub.cfg
+	@echo "  GRUB    $@"
+	@grub-mkrescue -o $@ $(BUILD)/grub/iso >$(BUILD)/grub/mkrescue.log 2>&1 || \
+		{ cat $(BUILD)/grub/mkrescue.log; exit 1; }
+
+TEST_PARTS += test-ktest test-ktest-max test-ktest-hpet test-ktest-grub test-fwhost
 test-ktest: $(KERNEL_IMAGE) $(KTEST_CPIO)
 	$(call KTEST_BOOT,ktest,,)
 test-ktest-max: $(KERNEL_IMAGE) $(KTEST_CPIO)
@@ -128,6 +145,14 @@ $(BUILD)/host/test_decode: tests/framework/test_decode.c framework/arch/x86_64/d
 		framework/internal/decode.h
 	@mkdir -p $(dir $@)
 	@$(HOSTCC) $(FWHOST_CFLAGS) -o $@ tests/framework/test_decode.c framework/arch/x86_64/decode.c
+
+test-ktest-grub: $(GRUB_ISO)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(QEMU_RUN) --cdrom $(GRUB_ISO) --timeout 60 --quiet --log $(LOGS)/ktest-grub.log; \
+	 rc=$$?; \
+	 grep -q 'boot: protocol Multiboot2' $(LOGS)/ktest-grub.log || \
+		echo 'not ok 1 booted_through_multiboot2' >> $(LOGS)/ktest-grub.log; \
+	 $(KTAP) --part ktest-grub --out $(RESULTS)/ktest-grub.txt --runner-rc $$rc $(LOGS)/ktest-grub.log
 
 test-fwhost: $(BUILD)/host/test_decode tests/framework/test_fwsyms.py tests/framework/test_runner.py \
 		$(BUILD)/trellis.pass1 $(KERNEL_IMAGE)

@@ -12,6 +12,7 @@ PKGS=(
   e2fsprogs
   linux-image-amd64
   gnuplot-nox
+  grub-pc-bin grub-common xorriso mtools
 )
 
 missing=()

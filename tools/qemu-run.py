@@ -10,6 +10,8 @@ Exit status of this script:
   124      the timeout expired; QEMU was killed
   125      QEMU failed to start or died abnormally
 
+--cdrom PATH boots a CD image (GRUB and Trellis through Multiboot2) instead of --kernel.
+
 Serial modes: default streams the console to stdout (and --log); --interactive connects this
 terminal (Ctrl-A X quits); --serial-socket PATH exposes the console as a UNIX socket so a test
 can type into it (see the `Guest` class below, importable as a module).
@@ -24,14 +26,18 @@ import sys
 import threading
 import time
 
+QEMU_ERROR = b"\nqemu-system-x86_64:"
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
 def qemu_argv(kernel, initrd=None, append=None, smp=1, mem="256M", cpu=None, icount=False,
-              machine="pc", extra=()):
+              machine="pc", extra=(), cdrom=None):
     argv = ["qemu-system-x86_64", "-machine", machine, "-m", str(mem), "-smp", str(smp),
-            "-no-reboot", "-display", "none", "-monitor", "none", "-nodefaults",
-            "-kernel", kernel] + DEBUG_EXIT
+            "-no-reboot", "-display", "none", "-monitor", "none", "-nodefaults"] + DEBUG_EXIT
+    if kernel:
+        argv += ["-kernel", kernel]
+    if cdrom:  # a bootable CD image (GRUB); the firmware boots it when there is no -kernel
+        argv += ["-cdrom", cdrom]
     if initrd:
         argv += ["-initrd", initrd]
     if append is not None:
@@ -44,10 +50,17 @@ def qemu_argv(kernel, initrd=None, append=None, smp=1, mem="256M", cpu=None, ico
     return argv
 
 
-def decode_rc(rc):
-    """Map QEMU's exit status to this runner's (see the module docstring)."""
+def decode_rc(rc, qemu_complained=False):
+    """Map QEMU's exit status to this runner's (see the module docstring).
+
+    QEMU exits 1 both when the guest writes 0 to isa-debug-exit and when QEMU itself fails to
+    start (bad option, missing file); only the second prints a `qemu-system-x86_64:` error line,
+    so a caller that saw one passes qemu_complained and gets 125.
+    """
     if rc == 0:
         return 0
+    if rc == 1 and qemu_complained:
+        return 125
     if rc > 0 and rc & 1:
         return rc >> 1  # isa-debug-exit: (v << 1) | 1
     return 125
@@ -121,11 +134,17 @@ def run_streaming(argv, timeout, log_path, quiet):
         timed_out.set()
         proc.kill()
 
+    complained = False
+    tail = b"\n"
     timer = threading.Timer(timeout, killer) if timeout > 0 else None
     if timer:
         timer.start()
     try:
         for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+            # QEMU writes its error line in pieces: look across chunk boundaries.
+            tail = (tail + chunk)[-256:]
+            if QEMU_ERROR in tail:
+                complained = True
             if logf:
                 logf.write(chunk)
                 logf.flush()
@@ -143,7 +162,7 @@ def run_streaming(argv, timeout, log_path, quiet):
         sys.stderr.buffer.write(msg)
         rc = 124
     else:
-        rc = decode_rc(rc)
+        rc = decode_rc(rc, complained)
     if logf:
         logf.close()
     return rc
@@ -151,7 +170,8 @@ def run_streaming(argv, timeout, log_path, quiet):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kernel", required=True, help="ELF image (build/trellis or build/linux/vmlinux)")
+    ap.add_argument("--kernel", help="ELF image (build/trellis or build/linux/vmlinux)")
+    ap.add_argument("--cdrom", help="boot this CD image (e.g. GRUB + Trellis) instead of --kernel")
     ap.add_argument("--initrd")
     ap.add_argument("--append", default="")
     ap.add_argument("--smp", type=int, default=1)
@@ -168,13 +188,17 @@ def main():
     ap.add_argument("--print-cmd", action="store_true")
     a = ap.parse_args()
 
-    if not os.path.exists(a.kernel):
-        print("qemu-run: no kernel image at %s" % a.kernel, file=sys.stderr)
+    image = a.kernel or a.cdrom
+    if not image or (a.kernel and a.cdrom):
+        print("qemu-run: give exactly one of --kernel and --cdrom", file=sys.stderr)
+        return 125
+    if not os.path.exists(image):
+        print("qemu-run: no image at %s" % image, file=sys.stderr)
         return 125
     if a.log:
         os.makedirs(os.path.dirname(os.path.abspath(a.log)), exist_ok=True)
-    kw = dict(kernel=a.kernel, initrd=a.initrd, append=a.append, smp=a.smp, mem=a.mem,
-              cpu=a.cpu, icount=a.icount, machine=a.machine)
+    kw = dict(kernel=a.kernel, initrd=a.initrd, append=a.append if a.kernel else None, smp=a.smp,
+              mem=a.mem, cpu=a.cpu, icount=a.icount, machine=a.machine, cdrom=a.cdrom)
     if a.interactive:
         serial = ["-serial", "mon:stdio"]
         if a.log:

@@ -22,13 +22,30 @@ void user_init(void);
  * frame keeps the interrupted RFLAGS for iretq). Context: trap handler. */
 void user_trap_entry(struct trap_frame *f);
 
-/* user_irq_exit - after an interrupt from user mode was handled: return to the kernel caller
- * of user_enter() if the context's deadline passed, else return (iretq goes back to user). */
-void user_irq_exit(struct trap_frame *f);
+/*
+ * The boundary state of the user context an interrupt from user mode interrupted: the running
+ * context, the kernel stack pointer user_enter() left (also TSS.rsp0), and its FPU registers
+ * (saved into the context). An interrupt handler may switch tasks, and the other task may
+ * enter user mode itself; user_irq_exit() puts all of it back before iretq returns to this
+ * context's user code.
+ */
+struct user_irq_state {
+	struct user_context *running;
+	u64 kernel_rsp;
+	u64 cur_regs;
+};
+/* user_irq_save - before handling an interrupt from user mode. Context: trap handler. */
+void user_irq_save(struct user_irq_state *s);
+
+/* user_irq_exit - after an interrupt from user mode was handled: restore `s`, then return to
+ * the kernel caller of user_enter() if the context's deadline passed, else return (iretq goes
+ * back to user mode). */
+void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s);
 
 /* user_exception - an exception from user mode: save the state, return to the kernel caller
- * of user_enter() with USER_RET_EXCEPTION. Never returns. */
-__attribute__((noreturn)) void user_exception(struct trap_frame *f);
+ * of user_enter() with USER_RET_EXCEPTION. Returns only if no context is running (a framework
+ * bug: the caller reports the trap as a kernel one). */
+void user_exception(struct trap_frame *f);
 
 /*
  * uaccess_fixup - a kernel-mode #PF/#GP: if it happened at an instruction of the exception
@@ -54,6 +71,7 @@ bool fpu_uses_xsave(void);
 
 /* Counters for tests: interrupts taken in user mode, images the CPU refused. */
 extern u64 user_irqs_from_user;
+extern u64 user_irq_switches; /* interrupts after which another context had run user code */
 extern u64 fpu_images_refused;
 extern u8 uaccess_smap;
 

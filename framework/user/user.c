@@ -60,6 +60,7 @@ void user_syscall_entry(void);                                  /* entry.S */
 /* The context running in user mode on this CPU (one CPU: see entry.S), or NULL. */
 static struct user_context *running;
 u64 user_irqs_from_user;
+u64 user_irq_switches;
 u8 uaccess_smap;
 
 void user_init(void)
@@ -160,9 +161,31 @@ void user_trap_entry(struct trap_frame *f)
 		__asm__ volatile("clac" ::: "memory");
 }
 
-void user_irq_exit(struct trap_frame *f)
+extern u64 user_kernel_rsp, user_cur_regs; /* entry.S */
+void user_set_rsp0(u64 rsp);                 /* entry.S */
+
+void user_irq_save(struct user_irq_state *s)
+{
+	s->running = running;
+	s->kernel_rsp = user_kernel_rsp;
+	s->cur_regs = user_cur_regs;
+	if (running)
+		fpu_save(running->fpu);
+}
+
+void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s)
 {
 	user_irqs_from_user++;
+	if (running != s->running || user_kernel_rsp != s->kernel_rsp) {
+		/* another context entered user mode meanwhile (a task switch in the handler) */
+		running = s->running;
+		user_kernel_rsp = s->kernel_rsp;
+		user_cur_regs = s->cur_regs;
+		user_set_rsp0(s->kernel_rsp);
+		user_irq_switches++;
+	}
+	if (running)
+		fpu_restore(running->fpu);
 	struct user_context *uc = running;
 	if (!uc || !uc->deadline_ns || fw_time_ns() < uc->deadline_ns)
 		return;
@@ -174,9 +197,9 @@ void user_exception(struct trap_frame *f)
 {
 	struct user_context *uc = running;
 	if (!uc) {
+		/* user mode without user_enter(): a framework bug; the caller reports it */
 		printk(FW_LOG_ERR, "user: exception %lu from user mode with no context", f->vector);
-		for (;;)
-			irq_enable_and_halt();
+		return;
 	}
 	save_frame(uc, f);
 	uc->exc.vector = (u32)f->vector;

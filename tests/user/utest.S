@@ -118,7 +118,7 @@ t_mxcsr:
 	movl (%rsp), %edi
 	jmp exit
 
-/* 10: fill registers with patterns and check them forever (ud2 if one changes) */
+/* 10: fill registers (and xmm0) with patterns and check them forever (ud2 if one changes) */
 t_spin:
 	movabsq $0x1111111111111111, %rax
 	movabsq $0x2222222222222222, %rbx
@@ -135,7 +135,11 @@ t_spin:
 	movabsq $0xdddddddddddddddd, %r13
 	movabsq $0xeeeeeeeeeeeeeeee, %r14
 	movabsq $0x0123456789abcdef, %r15
-1:	movabsq $0x1111111111111111, %rsp
+	movq %r15, %xmm0                   /* the FPU state must survive the interrupts too */
+1:	movq %xmm0, %rsp
+	cmpq %rsp, %r15
+	jne 9f
+	movabsq $0x1111111111111111, %rsp
 	cmpq %rsp, %rax
 	jne 9f
 	movabsq $0x2222222222222222, %rsp

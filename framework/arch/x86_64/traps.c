@@ -248,16 +248,19 @@ void trap_dispatch(struct trap_frame *f)
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
 	user_trap_entry(f);
 	if (vec >= 32) {
+		struct user_irq_state us;
+		if (from_user)
+			user_irq_save(&us); /* a task switch below may run another user context */
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
 		if (from_user)
-			user_irq_exit(f);
+			user_irq_exit(f, &us); /* restores; may go back to the caller of user_enter() */
 		return;
 	}
 	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)
-		user_exception(f); /* back to the kernel caller of user_enter(), never returns */
+		user_exception(f); /* back to the kernel caller of user_enter(); returns only on a bug */
 	if (!from_user && (vec == VEC_PF || vec == VEC_GP) && uaccess_fixup(f))
 		return; /* a user copy or FPU restore that faulted: resumes at its fixup */
 	if (vec == VEC_NMI) {
