@@ -28,7 +28,7 @@ SERVICE_CFLAGS = -target x86_64-unknown-none-elf -ffreestanding -nostdinc \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fwrapv \
 	-Wall -Wextra -Werror \
-	-Wthread-safety -Werror=thread-safety \
+	-Wthread-safety -Werror=thread-safety -Wthread-safety-pointer -Werror=thread-safety-pointer \
 	-Wframe-larger-than=2048 -Werror=frame-larger-than \
 	-Werror=incompatible-pointer-types -Werror=incompatible-function-pointer-types \
 	-Werror=incompatible-pointer-types-discards-qualifiers \

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 
+QEMU_ERROR = b"\nqemu-system-x86_64:"
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
@@ -49,10 +50,17 @@ def qemu_argv(kernel, initrd=None, append=None, smp=1, mem="256M", cpu=None, ico
     return argv
 
 
-def decode_rc(rc):
-    """Map QEMU's exit status to this runner's (see the module docstring)."""
+def decode_rc(rc, qemu_complained=False):
+    """Map QEMU's exit status to this runner's (see the module docstring).
+
+    QEMU exits 1 both when the guest writes 0 to isa-debug-exit and when QEMU itself fails to
+    start (bad option, missing file); only the second prints a `qemu-system-x86_64:` error line,
+    so a caller that saw one passes qemu_complained and gets 125.
+    """
     if rc == 0:
         return 0
+    if rc == 1 and qemu_complained:
+        return 125
     if rc > 0 and rc & 1:
         return rc >> 1  # isa-debug-exit: (v << 1) | 1
     return 125
@@ -126,11 +134,17 @@ def run_streaming(argv, timeout, log_path, quiet):
         timed_out.set()
         proc.kill()
 
+    complained = False
+    tail = b"\n"
     timer = threading.Timer(timeout, killer) if timeout > 0 else None
     if timer:
         timer.start()
     try:
         for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+            # QEMU writes its error line in pieces: look across chunk boundaries.
+            tail = (tail + chunk)[-256:]
+            if QEMU_ERROR in tail:
+                complained = True
             if logf:
                 logf.write(chunk)
                 logf.flush()
@@ -148,7 +162,7 @@ def run_streaming(argv, timeout, log_path, quiet):
         sys.stderr.buffer.write(msg)
         rc = 124
     else:
-        rc = decode_rc(rc)
+        rc = decode_rc(rc, complained)
     if logf:
         logf.close()
     return rc

@@ -43,8 +43,9 @@ void user_irq_save(struct user_irq_state *s);
 void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s);
 
 /* user_exception - an exception from user mode: save the state, return to the kernel caller
- * of user_enter() with USER_RET_EXCEPTION. Never returns. */
-__attribute__((noreturn)) void user_exception(struct trap_frame *f);
+ * of user_enter() with USER_RET_EXCEPTION. Returns only if no context is running (a framework
+ * bug: the caller reports the trap as a kernel one). */
+void user_exception(struct trap_frame *f);
 
 /*
  * uaccess_fixup - a kernel-mode #PF/#GP: if it happened at an instruction of the exception

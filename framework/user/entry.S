@@ -15,10 +15,9 @@
  * holds the other one): `swapgs` is the last instruction before sysretq/iretq and the first of
  * the syscall entry; trap_common (arch/x86_64/entry.S) swaps when the saved CS has CPL 3. User
  * code cannot reach the kernel's GS base (FSGSBASE is off, MSR writes are privileged); loading
- * a selector into %gs only changes the user's. Caveat for NMI/#MC (IST, paranoid): one taken in
- * the two-instruction windows (after swapgs before sysretq/iretq, at the syscall entry before
- * swapgs) runs in ring 0 with the user's GS base; once the kernel relies on %gs, their entry
- * must check IA32_GS_BASE instead of the saved CS.
+ * a selector into %gs only changes the user's. An NMI, #DF or #MC taken in the one-instruction
+ * windows (after swapgs before sysretq/iretq, at the syscall entry before swapgs) sees a kernel
+ * CS with the user's GS base: their entry (trap_paranoid) decides by IA32_GS_BASE instead.
  *
  * One CPU: user_kernel_rsp / user_cur_regs / user_scratch_rsp are plain globals and rsp0 is
  * the boot TSS's, until the per-CPU areas make them %gs-relative (after the swapgs).

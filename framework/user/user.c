@@ -197,9 +197,9 @@ void user_exception(struct trap_frame *f)
 {
 	struct user_context *uc = running;
 	if (!uc) {
+		/* user mode without user_enter(): a framework bug; the caller reports it */
 		printk(FW_LOG_ERR, "user: exception %lu from user mode with no context", f->vector);
-		for (;;)
-			irq_enable_and_halt();
+		return;
 	}
 	save_frame(uc, f);
 	uc->exc.vector = (u32)f->vector;

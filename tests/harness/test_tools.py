@@ -121,6 +121,16 @@ def results_summary_missing_part_fails():
     assert r.returncode == 1 and r.stdout.splitlines()[-1] == "3 passed, 1 failed", r.stdout
 
 
+@case
+def runner_reports_qemu_startup_failure_not_poweroff():
+    # Regression: QEMU's own startup failure (exit 1) was mapped to 0, "guest powered off".
+    kernel = tmpfile("not a kernel")
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "qemu-run.py"), "--kernel", kernel,
+                        "--timeout", "30", "--quiet", "--qemu-arg=-no-such-option"],
+                       capture_output=True, text=True)
+    assert r.returncode == 125, (r.returncode, r.stdout, r.stderr)
+
+
 def main():
     print("KTAP version 1")
     print("1..%d" % len(cases))

@@ -6,6 +6,10 @@
  *      invariants (segments ordered, inside the file and the user half, filesz <= memsz)
  *   2  the #! line parser (kernel/exec/shebang.c)
  *   3  the initial stack builder (kernel/exec/stack.c) with fuzzed argv/envp strings
+ *   4  the VFS (kernel/fs/vfs/): a little program of mkdir/create/symlink/unlink/rmdir/
+ *      lookup/open-write-read/getdents/mount on paths over a tiny alphabet (".", "..", "a",
+ *      "b", links), as root or as a user, inside a fresh directory per input; every call
+ *      must return 0 or an errno, and a successful lookup must give a live inode
  * Any out-of-bounds access, UB, failed FW_CHECK or broken invariant is a crash.
  */
 #include <stdint.h>
@@ -16,6 +20,7 @@
 #include <exec/shebang.h>
 #include <exec/stack.h>
 #include <fs/cpio.h>
+#include <fs/vfs.h>
 
 #include "khost.h"
 
@@ -100,6 +105,99 @@ static void fuzz_stack(struct bytes in)
 	exec_strv_destroy(&envp);
 }
 
+/* make_path - a path from the bits of `seed` over a tiny alphabet (absolute or relative). */
+static void make_path(char *out, size_t cap, uint32_t seed)
+{
+	static const char *const parts[8] = { "a", "b", ".", "..", "l", "c", "", "a/b" };
+	size_t n = 0;
+	out[0] = 0;
+	if (seed & 1)
+		n += (size_t)snprintf(out + n, cap - n, "/");
+	seed >>= 1;
+	for (int i = 0; i < 4 && n + 8 < cap; i++, seed >>= 3)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "/" : "", parts[seed & 7]);
+}
+
+static void fuzz_vfs(struct bytes in)
+{
+	static struct dentry *root;
+	static unsigned round;
+	if (!root) {
+		struct dentry_result r = vfs_init();
+		if (r.err)
+			abort();
+		root = r.value;
+	}
+	struct vfs_ctx c = { .root = root, .cwd = root };
+	char name[32], p1[64], p2[64];
+	snprintf(name, sizeof name, "/r%u", round++);
+	if (vfs_mkdir(&c, kh_str(name), 0777))
+		abort();
+	c.cwd = vfs_lookup(&c, kh_str(name), true).value;
+	if (!c.cwd)
+		abort();
+	c.root = c.cwd; /* ".." cannot leave the input's directory */
+	for (size_t i = 0; i + 3 <= bytes_len(in) && i < 3 * 200; i += 3) {
+		uint8_t op = bytes_u8(in, i).value;
+		uint32_t s1 = bytes_u8(in, i + 1).value, s2 = bytes_u8(in, i + 2).value;
+		make_path(p1, sizeof p1, s1 | (s2 << 8));
+		make_path(p2, sizeof p2, s2 * 2654435761u);
+		struct vfs_ctx u = c;
+		if (op & 0x80)
+			u.cred = (struct cred){ .uid = 1000, .gid = 1000, .euid = 1000, .egid = 1000 };
+		int e = 0;
+		switch (op % 10) {
+		case 0: e = vfs_mkdir(&u, kh_str(p1), s2 & 0777); break;
+		case 1: {
+			struct file_result f = vfs_open(&u, kh_str(p1), VFS_O_RDWR | VFS_O_CREAT, s2 & 0777);
+			e = f.err;
+			if (!e) {
+				uint8_t b[64] = { 1, 2, 3 };
+				(void)vfs_lseek(f.value, s1 * 1000, 0);
+				(void)vfs_write(f.value, kh_bytes(b, s2 % sizeof b));
+				(void)vfs_lseek(f.value, 0, 0);
+				(void)vfs_read(f.value, kh_bytes(b, sizeof b));
+				vfs_close(f.value);
+			}
+			break;
+		}
+		case 2: e = vfs_symlink(&u, kh_str(p2), kh_str(p1)); break;
+		case 3: e = vfs_unlink(&u, kh_str(p1)); break;
+		case 4: e = vfs_rmdir(&u, kh_str(p1)); break;
+		case 5:
+		case 6: {
+			struct dentry_result d = vfs_lookup(&u, kh_str(p1), op % 10 == 5);
+			e = d.err;
+			if (!e && (!d.value->inode || d.value->inode->nlink == 0 ||
+				   refcount_read(&d.value->inode->refs) == 0))
+				abort();
+			break;
+		}
+		case 7: {
+			struct file_result f = vfs_open(&u, kh_str(p1), VFS_O_RDONLY | VFS_O_DIRECTORY, 0);
+			e = f.err;
+			if (!e) {
+				uint8_t b[96];
+				for (int k = 0; k < 50 && vfs_getdents64(f.value, kh_bytes(b, sizeof b)).value; k++)
+					;
+				vfs_close(f.value);
+			}
+			break;
+		}
+		case 8: e = vfs_mount_ramfs(&u, kh_str(p1)); break;
+		default: {
+			char out[256];
+			struct dentry_result d = vfs_lookup(&u, kh_str(p1), true);
+			if (!d.err)
+				(void)vfs_path_of(u.root, d.value, kh_bytes(out, s2 % sizeof out));
+			break;
+		}
+		}
+		if (e > 0 || e < -200)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size);
 	memcpy(copy, data, size);
 	struct bytes in = kh_bytes(copy + 1, size - 1);
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		fuzz_cpio(in);
 		break;
@@ -118,8 +216,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		fuzz_shebang(in);
 		break;
-	default:
+	case 3:
 		fuzz_stack(in);
+		break;
+	default:
+		fuzz_vfs(in);
 		break;
 	}
 	free(copy);

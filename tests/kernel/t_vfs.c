@@ -354,3 +354,19 @@ KTEST(vfs, initramfs_busybox)
 	free(a);
 	free(bb);
 }
+
+/* Found by the fuzzer: a second mount on a lookup's start (".") replaced the first one and
+ * leaked it; mounts there now stack. */
+KTEST(vfs, mount_on_start_stacks)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t9"), 0755) == 0);
+	struct vfs_ctx in = c;
+	in.root = in.cwd = vfs_lookup(&c, S("/t9"), true).value;
+	KT_EXPECT(kt, vfs_mount_ramfs(&in, S(".")) == 0);
+	KT_EXPECT(kt, vfs_mount_ramfs(&in, S(".")) == 0);
+	struct dentry *top = vfs_lookup(&c, S("/t9"), true).value;
+	KT_EXPECT(kt, top && top != in.root && top->mountpoint && top->mountpoint->mountpoint == in.root);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t9/x"), 0755) == 0);
+	KT_EXPECT(kt, lk(&c, "/t9/x") == 0);
+}

@@ -6,7 +6,8 @@
  * push one (SDM vol. 3 table 6-1: vectors 8, 10-14, 17, 21, 29, 30 push one), pushes the vector
  * and jumps to trap_common, which saves the general registers as struct trap_frame
  * (internal/trap.h), calls trap_dispatch(frame) and returns with iretq. A trap from user mode
- * (CPL 3 in the saved CS) swaps GS bases on entry and again before iretq back to user mode.
+ * (CPL 3 in the saved CS) swaps GS bases on entry and again before iretq back to user mode;
+ * NMI, #DF and #MC decide by the GS base instead (trap_paranoid).
  *
  * SAFETY: the stubs run with the CPU-pushed frame on a valid stack (the interrupted one, or an
  * IST stack for #DF/NMI/#MC); trap_common saves and restores every general register, so the
@@ -31,13 +32,9 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
-trap_common:
-	/* From user mode (CPL 3 in the saved CS): swap in the kernel's GS base (user/entry.S
-	 * swaps it out on every way into user mode). */
-	testb $3, 24(%rsp)
-	jz 1f
-	swapgs
-1:	pushq %rax
+/* Save the general registers as struct trap_frame (the vector and error code are below). */
+.macro SAVE_REGS
+	pushq %rax
 	pushq %rbx
 	pushq %rcx
 	pushq %rdx
@@ -53,13 +50,20 @@ trap_common:
 	pushq %r14
 	pushq %r15
 	cld
+.endm
+
+/* trap_dispatch(frame), with a frame record so that a backtrace from the handler walks into
+ * the trapped code. */
+.macro CALL_DISPATCH
 	movq %rsp, %rdi
-	/* a frame record so that a backtrace from the handler walks into the trapped code */
 	pushq 17*8(%rsp)        /* the trapped %rip */
 	pushq %rbp
 	movq %rsp, %rbp
 	call trap_dispatch
 	addq $16, %rsp
+.endm
+
+.macro RESTORE_REGS
 	popq %r15
 	popq %r14
 	popq %r13
@@ -76,10 +80,50 @@ trap_common:
 	popq %rbx
 	popq %rax
 	addq $16, %rsp          /* vector and error code */
+.endm
+
+trap_common:
+	cmpq $2, (%rsp)         /* NMI, #DF, #MC: on IST stacks, possibly inside a swapgs window */
+	je trap_paranoid
+	cmpq $8, (%rsp)
+	je trap_paranoid
+	cmpq $18, (%rsp)
+	je trap_paranoid
+	/* From user mode (CPL 3 in the saved CS): swap in the kernel's GS base (user/entry.S
+	 * swaps it out on every way into user mode). */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	SAVE_REGS
+	CALL_DISPATCH
+	RESTORE_REGS
 	testb $3, 8(%rsp)       /* back to user mode: the user's GS base again */
 	jz 2f
 	swapgs
 2:	iretq
+
+/*
+ * NMI, #DF and #MC can arrive between a swapgs and the instruction that changes privilege
+ * (user/entry.S), where the saved CS says kernel but the user's GS base is live. So they decide
+ * by the GS base itself, as Linux's paranoid entry does: a kernel GS base is a kernel (negative)
+ * address; anything else is the user's and is swapped for the handler and back after it (%rbx,
+ * callee-saved, remembers). Until per-CPU areas exist both bases are 0 and the swap is a no-op.
+ */
+trap_paranoid:
+	SAVE_REGS
+	movl $0xc0000101, %ecx  /* IA32_GS_BASE */
+	rdmsr
+	xorl %ebx, %ebx
+	testl %edx, %edx
+	js 3f
+	swapgs
+	movl $1, %ebx
+3:	CALL_DISPATCH
+	testl %ebx, %ebx
+	jz 4f
+	swapgs
+4:	RESTORE_REGS
+	iretq
 
 /*
  * int ctx_save(struct saved_ctx *c)  — returns 0; returns 1 again when ctx_resume(c) runs.

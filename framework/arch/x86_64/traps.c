@@ -263,7 +263,7 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)
-		user_exception(f); /* back to the kernel caller of user_enter(), never returns */
+		user_exception(f); /* back to the kernel caller of user_enter(); returns only on a bug */
 	if (!from_user && (vec == VEC_PF || vec == VEC_GP) && uaccess_fixup(f))
 		return; /* a user copy or FPU restore that faulted: resumes at its fixup */
 	if (vec == VEC_NMI) {

@@ -405,6 +405,10 @@ int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path)
 		return -ENOMEM;
 	litelock_lock(&vfs_lock);
 	struct dentry_result at = walk_locked(c, path, WALK_FINAL_FOLLOW, NULL);
+	/* A lookup that ends on its start (".", the root) has not crossed the mounts on it:
+	 * stack the new one on top, never replace one. */
+	while (!at.err && at.value->mounted)
+		at.value = at.value->mounted;
 	int e = at.err;
 	if (!e && !is_dir(at.value->inode))
 		e = -ENOTDIR;
