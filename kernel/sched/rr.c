@@ -16,9 +16,13 @@
 
 DEFINE_LIST(rr_queue, struct sched_entity, link, sched_rq);
 
+/* The queue is guarded by its CPU's run queue. Statically that cannot be spelled here (the
+ * guard would be an array element's field, which the analysis does not follow), so every list
+ * operation checks at run time that `rq` is held (the list's lock kind is sched_rq), and
+ * sched_rq_assert_held() documents it at each entry point. */
 struct rr_cpu {
 	struct sched_rq *rq;
-	struct rr_queue queue GUARDED_BY(rq);
+	struct rr_queue queue;
 };
 
 static struct rr_cpu rr_cpus[FW_MAX_CPUS];
