@@ -9,6 +9,7 @@
 #include <exec/elf.h>
 #include <fs/devices.h>
 #include <fw/blob.h>
+#include <fw/fmt.h>
 #include <fw/heap.h>
 #include <fw/ktest.h>
 #include <fw/plain.h>
@@ -221,4 +222,64 @@ KTEST(proc, scripts_and_exec_errors)
 	/* truncated: the header is there, the segment's bytes are not */
 	KT_ASSERT(kt, put_utest(&c, STR("/bin/short"), 200) == 0);
 	KT_EXPECT_EQ(kt, run_utest(&c, STR("/bin/short"), 0, 0, 0, false), -ENOEXEC);
+}
+
+/* cpio_put - one newc entry at `off` of `out` (fs/cpio.h's format); the offset after it, or
+ * 0 when it does not fit. */
+static size_t cpio_put(struct bytes out, size_t off, struct str name, u32 mode, struct bytes data,
+		       u32 major, u32 minor)
+{
+	u8 hdr[112];
+	struct bytes tail = bytes_skip(BYTES_OF_ARRAY(hdr), 62).value;
+	if (FMT(BYTES_OF_ARRAY(hdr), "070701%08X%08X%08X%08X%08X%08X%08X", 1, mode, 0, 0, 1, 0,
+		(u32)bytes_len(data)).err ||
+	    FMT(tail, "%08X%08X%08X%08X%08X%08X", 0, 0, major, minor, (u32)str_len(name) + 1, 0).err)
+		return 0;
+	struct bytes_result h = bytes_sub(out, off, 110);
+	if (h.err || bytes_copy(h.value, bytes_head(BYTES_OF_ARRAY(hdr), 110)))
+		return 0;
+	off += 110;
+	struct bytes_result n = bytes_sub(out, off, str_len(name) + 1);
+	if (n.err || str_copy_to(n.value, name).err || bytes_put_u8(n.value, str_len(name), 0))
+		return 0;
+	off = (off + str_len(name) + 1 + 3) & ~(size_t)3;
+	struct bytes_result d = bytes_sub(out, off, bytes_len(data));
+	if (d.err || bytes_copy(d.value, data))
+		return 0;
+	return (off + bytes_len(data) + 3) & ~(size_t)3;
+}
+
+/* The whole boot path short of the framework's initrd: an archive built here is unpacked
+ * into a fresh root and the first program found as Linux finds it. */
+KTEST(proc, boot_from_archive)
+{
+	struct vfs_ctx c = test_ctx();
+	(void)vfs_mkdir(&c, STR("/bin"), 0755);
+	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
+	struct bytes_result elf = kbuf_alloc(64u << 10), ar = kbuf_alloc(128u << 10);
+	KT_ASSERT(kt, !elf.err && !ar.err);
+	struct file_result f = vfs_open(&c, STR("/bin/utest"), VFS_O_RDONLY, 0);
+	KT_ASSERT(kt, !f.err);
+	struct result_size elf_len = vfs_read(f.value, elf.value);
+	vfs_close(f.value);
+	char script[] = "#!/bin/utest\n";
+	struct bytes none = bytes_empty();
+	size_t off = cpio_put(ar.value, 0, STR("dev"), 0040755, none, 0, 0);
+	off = off ? cpio_put(ar.value, off, STR("dev/console"), 0020600, none, 5, 1) : 0;
+	off = off ? cpio_put(ar.value, off, STR("bin"), 0040755, none, 0, 0) : 0;
+	off = off ? cpio_put(ar.value, off, STR("bin/utest"), 0100755,
+			     bytes_head(elf.value, elf_len.value), 0, 0) : 0;
+	off = off ? cpio_put(ar.value, off, STR("init"), 0100755,
+			     bytes_head(BYTES_OF_ARRAY(script), sizeof(script) - 1), 0, 0) : 0;
+	off = off ? cpio_put(ar.value, off, STR("TRAILER!!!"), 0, none, 0, 0) : 0;
+	KT_ASSERT(kt, off > 0);
+	struct bytes archive = bytes_head(ar.value, off);
+	KT_EXPECT_EQ(kt, proc_start_init(archive, STR("")), 0);          /* /init, a #! script */
+	KT_EXPECT_EQ(kt, proc_start_init(archive, STR("/bin/utest")), 0); /* rdinit= */
+	KT_EXPECT_EQ(kt, proc_start_init(archive, STR("/nope")), -ENOENT);
+	/* a broken archive stops the boot with -EINVAL */
+	(void)bytes_put_u8(ar.value, 0, '1');
+	KT_EXPECT_EQ(kt, proc_start_init(archive, STR("")), -EINVAL);
+	(void)kbuf_free(elf.value);
+	(void)kbuf_free(ar.value);
 }

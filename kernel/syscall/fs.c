@@ -28,18 +28,22 @@ static struct file *fd_file(struct process *p, u64 fd)
 	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 }
 
-/* read_into_user - up to `count` bytes from f to user `buf`: bytes done or -errno. */
-static i64 read_into_user(struct file *f, u64 buf, u64 count)
+/* read_into_user - up to `count` bytes from f to user `buf` (at *pos when pos is not NULL,
+ * advancing it; else at the file offset): bytes done or -errno. */
+static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
-		struct result_size n = vfs_read(f, bytes_head(BYTES_OF_ARRAY(io_buf), want));
+		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), want);
+		struct result_size n = pos ? vfs_pread(f, chunk, *pos) : vfs_read(f, chunk);
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (n.value == 0)
 			break;
+		if (pos)
+			*pos += n.value;
 		struct result_size c = vm_write(&w, bytes_head(BYTES_OF_ARRAY(io_buf), n.value));
 		if (c.err)
 			return done ? (i64)done : c.err;
@@ -50,7 +54,7 @@ static i64 read_into_user(struct file *f, u64 buf, u64 count)
 	return (i64)done;
 }
 
-static i64 write_from_user(struct file *f, u64 buf, u64 count)
+static i64 write_from_user(struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_reader r = vm_reader_user(uaddr(buf), count);
 	u64 done = 0;
@@ -59,9 +63,12 @@ static i64 write_from_user(struct file *f, u64 buf, u64 count)
 		struct result_size c = vm_read(&r, bytes_head(BYTES_OF_ARRAY(io_buf), want));
 		if (c.err)
 			return done ? (i64)done : c.err;
-		struct result_size n = vfs_write(f, bytes_head(BYTES_OF_ARRAY(io_buf), c.value));
+		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), c.value);
+		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
 		if (n.err)
 			return done ? (i64)done : n.err;
+		if (pos)
+			*pos += n.value;
 		done += n.value;
 		if (n.value < c.value || c.value < want)
 			break;
@@ -74,7 +81,7 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	return read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2]);
+	return read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
 }
 
 i64 sys_write(struct process *p, const struct sc_args *a)
@@ -82,7 +89,7 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	return write_from_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2]);
+	return write_from_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
 }
 
 /* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
@@ -103,8 +110,8 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 			return total ? total : -EINVAL;
 		if (iov.iov_len == 0)
 			continue;
-		i64 n = write ? write_from_user(f, iov.iov_base, iov.iov_len)
-			      : read_into_user(f, iov.iov_base, iov.iov_len);
+		i64 n = write ? write_from_user(f, iov.iov_base, iov.iov_len, NULL)
+			      : read_into_user(f, iov.iov_base, iov.iov_len, NULL);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -112,6 +119,68 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 			break;
 	}
 	return total;
+}
+
+/* pread64/pwrite64: at an offset, the file offset untouched; not on a terminal. */
+static i64 prw(struct process *p, const struct sc_args *a, bool write)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if (vfs_file_is_tty(f))
+		return -ESPIPE;
+	if ((i64)a->a[3] < 0)
+		return -EINVAL;
+	u64 pos = a->a[3], count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	return write ? write_from_user(f, a->a[1], count, &pos) : read_into_user(f, a->a[1], count, &pos);
+}
+
+i64 sys_pread64(struct process *p, const struct sc_args *a)
+{
+	return prw(p, a, false);
+}
+
+i64 sys_pwrite64(struct process *p, const struct sc_args *a)
+{
+	return prw(p, a, true);
+}
+
+DEFINE_UCOPY(uoff, u64);
+
+/* sendfile(out_fd, in_fd, offset, count): through the bounce buffer; with `offset`, reads
+ * at *offset (updated) and leaves in_fd's offset alone. */
+i64 sys_sendfile(struct process *p, const struct sc_args *a)
+{
+	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
+	if (!out || !in)
+		return -EBADF;
+	u64 pos = 0, count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
+	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
+		return -EFAULT;
+	if ((i64)pos < 0)
+		return -EINVAL;
+	i64 err = 0;
+	while (done < count) {
+		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
+		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), want);
+		struct result_size n = a->a[2] ? vfs_pread(in, chunk, pos) : vfs_read(in, chunk);
+		if (n.err || n.value == 0) {
+			err = n.err;
+			break;
+		}
+		struct result_size w = vfs_write(out, bytes_head(chunk, n.value));
+		if (w.err) {
+			err = w.err;
+			break;
+		}
+		pos += w.value;
+		done += w.value;
+		if (w.value < n.value || n.value < want)
+			break;
+	}
+	if (a->a[2] && uoff_to_user(&pos, uaddr(a->a[2])))
+		return -EFAULT;
+	return done ? (i64)done : err;
 }
 
 i64 sys_readv(struct process *p, const struct sc_args *a)

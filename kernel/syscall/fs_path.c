@@ -141,6 +141,24 @@ i64 sys_readlink(struct process *p, const struct sc_args *a)
 	return do_readlink(p, -100, a->a[0], a->a[1], a->a[2]);
 }
 
+i64 sys_readlinkat(struct process *p, const struct sc_args *a)
+{
+	return do_readlink(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+i64 sys_fchdir(struct process *p, const struct sc_args *a)
+{
+	struct file *f = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
+	if (!f)
+		return -EBADF;
+	if ((f->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		return -ENOTDIR;
+	int e = vfs_permission(f->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (!e)
+		p->fs.cwd = f->dentry;
+	return e;
+}
+
 static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
 {
 	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW))

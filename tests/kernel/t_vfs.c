@@ -223,6 +223,13 @@ KTEST(vfs, files)
 	f = vfs_open(&c, S("/t5/big"), VFS_O_RDONLY, 0);
 	KT_EXPECT(kt, vfs_write(f.value, kh_bytes("x", 1)).err == -EBADF);
 	vfs_close(f.value);
+	/* positional reads and writes leave the offset alone */
+	f = vfs_open(&c, S("/t5/big"), VFS_O_RDWR, 0);
+	KT_EXPECT(kt, vfs_pwrite(f.value, kh_bytes("XY", 2), 5).value == 2);
+	KT_EXPECT(kt, vfs_pread(f.value, kh_bytes(out, 4), 4).value == 4 && !memcmp(out, "tXYo", 4));
+	KT_EXPECT(kt, vfs_lseek(f.value, 0, 1).value == 0);
+	KT_EXPECT(kt, vfs_pread(f.value, kh_bytes(out, 4), 1000).value == 0);
+	vfs_close(f.value);
 }
 
 /* names - the names getdents64 returns for `path`, "|"-joined, reading with `bufsz`. */

@@ -124,36 +124,45 @@ void vfs_close(struct file *f)
 	KFREE(file_cache, f);
 }
 
-struct result_size vfs_read(struct file *f, struct bytes dst)
+/* rw - a read or write at *pos (the file's offset, or a pread/pwrite position). */
+static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
 {
-	if ((f->flags & VFS_O_ACCMODE) == VFS_O_WRONLY)
+	u32 acc = f->flags & VFS_O_ACCMODE;
+	if (write ? acc == VFS_O_RDONLY : acc == VFS_O_WRONLY)
 		return result_size_err(-EBADF);
-	if (is_dir(f->inode))
+	if (!write && is_dir(f->inode))
 		return result_size_err(-EISDIR);
-	if (!f->ops->read)
+	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
 	litelock_lock(&vfs_lock);
-	struct result_size r = f->ops->read(f->inode, dst, f->pos);
+	if (append)
+		*pos = f->inode->size;
+	struct result_size r = write ? f->ops->write(f->inode, buf, *pos)
+				     : f->ops->read(f->inode, buf, *pos);
 	if (!r.err)
-		f->pos += r.value;
+		*pos += r.value;
 	litelock_unlock(&vfs_lock);
 	return r;
 }
 
+struct result_size vfs_read(struct file *f, struct bytes dst)
+{
+	return rw(f, dst, &f->pos, false, false);
+}
+
 struct result_size vfs_write(struct file *f, struct bytes src)
 {
-	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
-		return result_size_err(-EBADF);
-	if (!f->ops->write)
-		return result_size_err(-EINVAL);
-	litelock_lock(&vfs_lock);
-	if (f->flags & VFS_O_APPEND)
-		f->pos = f->inode->size;
-	struct result_size r = f->ops->write(f->inode, src, f->pos);
-	if (!r.err)
-		f->pos += r.value;
-	litelock_unlock(&vfs_lock);
-	return r;
+	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
+}
+
+struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
+{
+	return rw(f, dst, &pos, false, false);
+}
+
+struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
+{
+	return rw(f, src, &pos, true, false);
 }
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
