@@ -14,6 +14,7 @@
 
 #include "internal/panic_internal.h"
 #include "internal/printk.h"
+#include "internal/task.h"
 #include "internal/x86.h"
 
 static void copy_str(char *buf, size_t cap, struct str s)
@@ -56,5 +57,7 @@ uint64_t fw_lib_warn_count(void)
 
 uintptr_t __fw_lock_owner(void)
 {
-	return (uintptr_t)(cpuid(1, 0).ebx >> 24) + 1;
+	/* SAFETY: the task's address is only compared, never dereferenced. */
+	struct task *t = task_current();
+	return t ? (uintptr_t)t : (uintptr_t)(cpuid(1, 0).ebx >> 24) + 1;
 }

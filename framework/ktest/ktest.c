@@ -24,6 +24,7 @@
 #include "internal/power.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
 
@@ -112,8 +113,18 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 void trap_recover_hook(const struct trap_record *rec)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || kt->cpu != cpu_apic_id())
-		return; /* no test, or a trap on another CPU: not the test's to recover */
+	if (!kt)
+		return;
+	if (!task_on_boot_flow()) {
+		/* a task spawned by the test trapped (on any CPU): the test fails, the task ends
+		 * when it holds no lock (otherwise this returns and the machine stops) */
+		console_recover();
+		kt->failed = true;
+		task_trap_exit();
+		return;
+	}
+	if (kt->cpu != cpu_apic_id())
+		return; /* a trap on another CPU: not the test's to recover */
 	console_recover();
 	kt->caught = *rec;
 	if (kt->expecting_trap) {
@@ -129,7 +140,7 @@ void trap_recover_hook(const struct trap_record *rec)
 void ktest_watchdog_tick(void)
 {
 	struct ktest_ctx *kt = current;
-	if (!kt || kt->cpu != cpu_apic_id())
+	if (!kt || kt->cpu != cpu_apic_id() || !task_on_boot_flow()) /* only the runner's task */
 		return;
 	u64 now = fw_time_ns();
 	if (kt->expecting_trap && now >= kt->trap_deadline_ns) {
@@ -240,6 +251,7 @@ static bool run_one(const struct ktest *t, const char **skip)
 		t->fn(&kt);
 	}
 	current = NULL;
+	task_ktest_cleanup(); /* a trapped test may have left preemption off or locks recorded */
 	irq_enable();
 	u64 us = (fw_time_ns() - start) / 1000;
 	kprintf_raw("    # %s.%s: %lu us\n", t->suite, t->name, (unsigned long)us);

@@ -18,6 +18,7 @@
 #include "internal/power.h"
 #include "internal/printk.h"
 #include "internal/serial.h"
+#include "internal/smp.h"
 #include "internal/stacks.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
@@ -106,6 +107,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	cpu_tables_init();
 	clock_init(); /* first, so that every following line has a real timestamp */
 	big_stack_register_guarded(&boot_stack, "boot");
+	smp_early_init(); /* %gs, task 0 (lock tracking), run queues */
 	ktest_early_init();
 	paging_init(nxe != 0);
 	symbols_init();
@@ -116,6 +118,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	cpu_protections_init();
 	user_init(); /* syscall MSRs, FPU/SSE, SMAP for user copies */
 	apic_timer_init();
+	smp_late_init(); /* IPIs, TLB shootdown, the other processors */
 	irq_enable();
 
 	u64 now = fw_time_ns();

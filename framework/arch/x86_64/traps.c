@@ -18,6 +18,7 @@
 #include "internal/decode.h"
 #include "internal/power.h"
 #include "internal/printk.h"
+#include "internal/smp.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/user.h"
@@ -248,6 +249,7 @@ void trap_dispatch(struct trap_frame *f)
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
 	user_trap_entry(f);
 	if (vec >= 32) {
+		sched_irq_enter();
 		struct user_irq_state us;
 		if (from_user)
 			user_irq_save(&us); /* a task switch below may run another user context */
@@ -255,6 +257,7 @@ void trap_dispatch(struct trap_frame *f)
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
+		sched_irq_exit(f->rflags); /* may switch tasks (tick preemption) */
 		if (from_user)
 			user_irq_exit(f, &us); /* restores; may go back to the caller of user_enter() */
 		return;

@@ -1,0 +1,115 @@
+/*
+ * tlb.c — TLB shootdown: after a kernel mapping is removed or narrowed, every other online CPU
+ * drops its cached translation of that range before the caller goes on (and before the frame
+ * behind it can be reused).
+ *
+ * One shootdown at a time (a global raw lock). The initiator publishes the range, marks every
+ * other online CPU pending, sends VEC_IPI_TLB and waits until all have flushed. It never waits
+ * on a CPU that cannot answer: a CPU spinning with interrupts off (on any raw/tracked spinlock,
+ * or waiting for this very lock) serves its pending flush from the spin loop (cpu_poll_work),
+ * and the initiator serves its own pending work while waiting, so two CPUs shooting down at
+ * once cannot deadlock either. So a shootdown may be started with interrupts disabled (the
+ * memory manager flushes under an IRQ-disabling lock).
+ */
+#include "internal/lapic.h"
+#include "internal/mm.h"
+#include "internal/percpu.h"
+#include "internal/printk.h"
+#include "internal/rawlock.h"
+#include "internal/trap.h"
+#include "internal/x86.h"
+
+#define FLUSH_ALL_PAGES 64u
+#define PAGE_SIZE_TLB 4096ull
+
+static struct fw_rawlock shoot_lock;
+static u64 shoot_va, shoot_len;
+static u32 shoot_waiting; /* CPUs that still have to flush */
+static u64 shootdowns;
+
+static void flush_local(u64 va, u64 len)
+{
+	u64 pages = (len + PAGE_SIZE_TLB - 1) / PAGE_SIZE_TLB;
+	if (pages > FLUSH_ALL_PAGES || len == ~0ull) {
+		/* SAFETY: reloading CR3 with its own value drops all non-global translations. */
+		write_cr3(read_cr3());
+		return;
+	}
+	for (u64 i = 0; i < pages; i++)
+		invlpg((va & ~(PAGE_SIZE_TLB - 1)) + i * PAGE_SIZE_TLB);
+}
+
+/* Serve this CPU's pending flush, if any. Context: any (interrupts may be off). */
+void cpu_poll_work(void)
+{
+	if (!percpu_ready)
+		return;
+	struct cpu_local *c = this_cpu();
+	if (!__atomic_load_n(&c->tlb_pending, __ATOMIC_ACQUIRE))
+		return;
+	if (!__atomic_exchange_n(&c->tlb_pending, 0, __ATOMIC_ACQ_REL))
+		return;
+	flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
+		    __atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
+	c->tlb_flushes++;
+	__atomic_fetch_sub(&shoot_waiting, 1, __ATOMIC_RELEASE);
+}
+
+static void tlb_ipi_handler(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+	cpu_poll_work();
+}
+
+/*
+ * tlb_shootdown - flush [va, va+len) here and on every other online CPU, and return once all
+ * have done it (len ~0: everything). Context: any but NMI; interrupts may be off.
+ */
+/* The others-only half: the memory manager's tlb_flush_kernel() flushes locally itself and
+ * calls this through its hook. */
+static void shootdown_others(u64 va, u64 len)
+{
+	if (__atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE) <= 1)
+		return;
+	u64 f = raw_spin_lock_irqsave(&shoot_lock);
+	u32 self = this_cpu()->id;
+	__atomic_store_n(&shoot_va, va, __ATOMIC_RELAXED);
+	__atomic_store_n(&shoot_len, len, __ATOMIC_RELAXED);
+	u32 n = 0;
+	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++)
+		if (i != self && __atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
+			n++;
+	__atomic_store_n(&shoot_waiting, n, __ATOMIC_RELEASE);
+	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
+		if (i == self || !__atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
+			continue;
+		__atomic_store_n(&cpu_locals[i].tlb_pending, 1, __ATOMIC_RELEASE);
+		lapic_send_ipi(cpu_locals[i].apic_id, VEC_IPI_TLB);
+	}
+	while (__atomic_load_n(&shoot_waiting, __ATOMIC_ACQUIRE) != 0) {
+		cpu_pause();
+		cpu_poll_work();
+	}
+	shootdowns++;
+	raw_spin_unlock_irqrestore(&shoot_lock, f);
+}
+
+void tlb_shootdown(u64 va, u64 len)
+{
+	flush_local(va, len);
+	shootdown_others(va, len);
+}
+
+u64 tlb_shootdown_count(void);
+u64 tlb_shootdown_count(void)
+{
+	return shootdowns;
+}
+
+void tlb_init(void);
+void tlb_init(void)
+{
+	trap_set_irq_handler(VEC_IPI_TLB, tlb_ipi_handler);
+	tlb_set_shootdown(shootdown_others);
+}

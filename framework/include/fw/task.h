@@ -1,0 +1,111 @@
+/*
+ * fw/task.h — kernel threads, and the hook through which kernel/ supplies the scheduling policy.
+ *
+ * A task runs a typed callback (fw/subtype.h `struct callback`) on its own kernel stack, which
+ * has an unmapped guard page below it. It is preemptible (fw/preempt.h), may sleep (fw/sync.h),
+ * and ends by returning from its callback or calling task_exit(). Whoever spawned it owns the
+ * returned handle and must either task_join() it (wait for the end, get the exit code, free it)
+ * or task_detach() it (freed when it ends). A task never runs on two CPUs at once; it changes
+ * CPU only when it wakes (the policy's select_cpu chooses) unless it is pinned.
+ *
+ *     struct worker { struct callback cb; int n; };
+ *     DEFINE_SUBTYPE(worker_cb, struct worker, cb, struct callback, tag);
+ *     static void worker_run(struct worker *w) { ... }
+ *     DEFINE_SUBTYPE_CALLBACK(worker_cb, struct callback, worker_run);
+ *     ...  struct worker *w = worker_cb_new();
+ *          callback_set(&w->cb, SUBTYPE_CALLBACK(worker_cb, worker_run));
+ *          struct task *t = task_spawn(&w->cb, STR("worker"), TASK_ANY_CPU);
+ *          if (!t) return -ENOMEM;
+ *          int code = task_join(t);
+ *
+ * The policy (which runnable task runs next, for how long, on which CPU) lives in kernel/
+(kernel/sched/); the framework owns the run queues, their locking and the context switch, and
+ * calls the policy's `static const struct sched_policy_ops` with the run queue locked.
+ */
+#ifndef FW_TASK_H
+#define FW_TASK_H
+
+#include <fw/libbase.h>
+#include <fw/list.h>
+#include <fw/preempt.h>
+#include <fw/subtype.h>
+
+struct task;
+
+#define TASK_ANY_CPU 0xffffffffu
+
+/*
+ * task_spawn - create a task that runs callback_invoke(entry), and make it runnable.
+ * Needs: `entry` tagged and set (callback_set); it must outlive the task's start (it may not
+ *        live on a stack: checked). `cpu` pins the task to that CPU, or TASK_ANY_CPU.
+ * Returns: the handle (join or detach it), or NULL when out of tasks or stacks.
+ * Context: any task; not in an interrupt.
+ */
+FW_MUST_CHECK struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu);
+
+/* task_join - wait until t has ended, free it, return its exit code. Context: task. */
+int task_join(struct task *t);
+/* task_detach - give up the handle; the task is freed when it ends. Context: any task. */
+void task_detach(struct task *t);
+/* task_exit - end the calling task with `code`. Context: task, no lock held (checked). */
+FW_NORETURN void task_exit(int code);
+
+/* task_yield - let other runnable tasks of this CPU run first. Context: task. */
+void task_yield(void);
+/* task_sleep_ms - sleep at least `ms` milliseconds (tick resolution). Context: task. */
+void task_sleep_ms(uint64_t ms);
+/* task_id - a small number naming the calling task (unique among live tasks). */
+uint64_t task_id(void);
+/* task_locks_held - how many tracked locks the calling task holds. */
+uint32_t task_locks_held(void);
+
+/* tasks_live - tasks currently allocated (for leak tests). */
+uint32_t tasks_live(void);
+
+/* ---- the scheduling policy hook ---------------------------------------------------------- */
+
+/* The per-task part the policy owns: its queue link and two words of bookkeeping. */
+struct sched_entity {
+	struct list_link link;    /* on the policy's queue while queued */
+	uint64_t slice_ticks;     /* ticks left in the current time slice */
+	uint64_t runs;            /* times picked */
+};
+
+/* A CPU's run queue; a lock kind (fw/litelock.h protocol) for the policy's containers. */
+struct CAPABILITY("run queue") sched_rq;
+bool sched_rq_held(const struct sched_rq *rq);
+void sched_rq_assert_held(const struct sched_rq *rq) ASSERT_CAPABILITY(*rq);
+/* sched_rq_of - CPU cpu's run queue (cpu < FW_MAX_CPUS). Context: any. */
+struct sched_rq *sched_rq_of(uint32_t cpu);
+/* sched_rq_cpu - the CPU a run queue belongs to. */
+uint32_t sched_rq_cpu(const struct sched_rq *rq);
+/* sched_cpu_load - tasks queued or running on cpu (a racy snapshot). */
+uint32_t sched_cpu_load(uint32_t cpu);
+
+/*
+ * The policy's operations. All but select_cpu run with the run queue locked, interrupts off,
+ * and must not sleep or take other locks. The running task is not on the queue: the framework
+ * enqueues it again when it is preempted or yields.
+ */
+struct sched_policy_ops {
+	const char *name;
+	/* once per CPU at boot */
+	void (*init_rq)(struct sched_rq *rq);
+	/* make se runnable on rq */
+	void (*enqueue)(struct sched_rq *rq, struct sched_entity *se);
+	/* take the next entity to run off rq's queue; NULL when empty (the CPU idles) */
+	struct sched_entity *(*pick_next)(struct sched_rq *rq);
+	/* a timer tick hit `curr` running on rq; true asks for a reschedule */
+	bool (*tick)(struct sched_rq *rq, struct sched_entity *curr);
+	/* where a waking (or new) task should run; no lock held; any online CPU < cpu_count() */
+	uint32_t (*select_cpu)(struct sched_entity *se, uint32_t prev_cpu);
+};
+
+/*
+ * kernel_sched_policy - defined by the kernel (kernel/sched/): the policy the framework uses.
+ * Called once at boot, before any task but the boot one runs. A kernel that does not define it
+ * gets the framework's weak default (per-CPU FIFO, framework/task/default_policy.c).
+ */
+const struct sched_policy_ops *kernel_sched_policy(void);
+
+#endif /* FW_TASK_H */

@@ -1,0 +1,46 @@
+/*
+ * internal/ktest_task.h — a helper for the framework's own ktests that need tasks: a worker
+ * object (a typed callback plus scratch fields) and tw_spawn() to run a function on a new task.
+ * Workers live in static arrays of the test files (task_spawn refuses stack-resident entries).
+ */
+#ifndef FW_INTERNAL_KTEST_TASK_H
+#define FW_INTERNAL_KTEST_TASK_H
+
+#include <fw/subtype.h>
+#include <fw/task.h>
+
+struct tworker {
+	struct callback cb;
+	void (*body)(struct tworker *w);
+	u32 idx;
+	u64 a, b, c;
+	int result;
+};
+
+DEFINE_SUBTYPE(tworker_cb, struct tworker, cb, struct callback, tag);
+
+static inline void tworker_run(struct tworker *w)
+{
+	w->body(w);
+}
+DEFINE_SUBTYPE_CALLBACK(tworker_cb, struct callback, tworker_run);
+
+static inline struct task *tw_spawn(struct tworker *w, void (*body)(struct tworker *), u32 idx,
+				    u32 cpu)
+{
+	tworker_cb_init(w);
+	callback_set(&w->cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	w->body = body;
+	w->idx = idx;
+	w->a = w->b = w->c = 0;
+	w->result = 0;
+	return task_spawn(&w->cb, STR("ktest worker"), cpu);
+}
+
+/* The CPU tests pin their second party to: CPU 1 when there is one. */
+static inline u32 tw_other_cpu(void)
+{
+	return cpu_count() > 1 ? 1u : 0u;
+}
+
+#endif /* FW_INTERNAL_KTEST_TASK_H */

@@ -1,0 +1,118 @@
+/*
+ * internal/task.h — the task structure and the scheduler core's internal interface
+ * (task/task.c, task/sched.c, sync/, cpu/).
+ *
+ * Locking key for struct task:
+ *   (r)  the run queue lock of t->cpu: state transitions to/from running, on_rq, cpu
+ *   (w)  the lock of the wait queue / mutex t is queued on: wait_link
+ *   (o)  only the task itself: held[], nheld, entry
+ *   (a)  atomics
+ */
+#ifndef FW_INTERNAL_TASK_H
+#define FW_INTERNAL_TASK_H
+
+#include <fw/sync.h>
+#include <fw/task.h>
+#include <fw/types.h>
+
+#include "internal/percpu.h"
+#include "internal/rawlock.h"
+
+#define TASK_STACK_SIZE (16 * 1024)
+#define TASK_MAX_HELD 16u
+#define TASK_NAME_MAX 24u
+
+enum task_state {
+	TASK_RUNNING = 0,  /* running or runnable */
+	TASK_SLEEPING = 1, /* blocked: waits for task_wake() */
+	TASK_DEAD = 2,     /* ended; its stack is still in use until the next switch completes */
+};
+
+struct held_lock {
+	const void *lock;
+	struct lock_class *cls;
+	u64 ip; /* where it was taken */
+};
+
+struct task {
+	u64 rsp;                      /* (r) saved stack pointer while switched out */
+	u32 state;                    /* (a) enum task_state */
+	u32 cpu;                      /* (r) run queue it belongs to */
+	u32 pinned_cpu;               /* TASK_ANY_CPU or a CPU */
+	bool on_rq;                   /* (r) queued or running (not deactivated) */
+	bool is_idle;
+	bool is_boot;                 /* the boot CPU's initial flow (runs the ktests) */
+	u64 id;
+	char name[TASK_NAME_MAX];
+	struct sched_entity se;       /* (r) the policy's part */
+	struct fw_qlink wait_link;    /* (w) on a mutex's or wait queue's task list */
+	u64 wake_deadline_ns;         /* (r) timed sleep: wake after this, 0 = none */
+	struct fw_qlink timer_link;   /* (r) on its CPU's sleeper list */
+	struct callback *entry;       /* (o) */
+	int exit_code;
+	u32 refs;                     /* (a) the running reference + the handle */
+	struct waitq exited;          /* join waits here */
+	u32 nheld;                    /* (o) */
+	struct held_lock held[TASK_MAX_HELD];
+	u32 stack_slot;               /* index into the stack pool */
+	u64 stack_lo, stack_hi;
+	u64 switches;                 /* times switched in */
+};
+
+/* The current task (never NULL once tasks_init has run). */
+static inline struct task *task_current(void)
+{
+	return percpu_ready ? current_task() : NULL;
+}
+
+/* tasks_init_bsp - make the boot flow task 0 of CPU 0 and set up run queues. Context: boot. */
+void tasks_init_bsp(void);
+/* tasks_start - CPU 0's idle task exists, schedule() switches from here on (after mm_init). */
+void tasks_start(void);
+/* task_create_idle - the idle task of cpu c, whose stack the AP entry runs on. */
+struct task *task_create_idle(u32 cpu);
+/* sched_ap_start - an AP's idle task enters the scheduler; never returns. */
+__attribute__((noreturn)) void sched_idle_loop(void);
+
+/* schedule - switch to the next runnable task (prev stays runnable unless it set itself
+ * SLEEPING or DEAD). Context: task; preempt count 0 except the switch's own. */
+void schedule(void);
+/* task_wake - make a sleeping task runnable (no-op when it is not sleeping). Context: any. */
+bool task_wake(struct task *t);
+/* sched_tick - the timer tick on this CPU. Context: interrupt. */
+void sched_tick(void);
+/* sched_irq_exit - on return from an interrupt: preempt if asked and allowed. */
+void sched_irq_exit(u64 interrupted_rflags);
+
+/* Low-level switch (task/switch.S): save callee-saved regs on this stack, store %rsp in
+ * *prev_rsp, load next_rsp, restore, return into the next task. */
+void task_switch_stacks(u64 *prev_rsp, u64 next_rsp);
+void task_start_trampoline(void);
+
+/* Drop the running reference of a task that has switched out for the last time. */
+void task_put_dead(struct task *t);
+
+/* The class a lock is checked under: its init site's, or its own. */
+#define lock_class_of(l) ((l)->cls ? (l)->cls : &(l)->own_cls)
+
+/* lockdep hooks (sync/lockdep.c) */
+void lockdep_acquire(const void *lock, struct lock_class *cls, u64 ip, bool trylock);
+void lockdep_release(const void *lock);
+bool lockdep_holds(const void *lock);
+void lockdep_print_held(struct task *t);
+u64 lockdep_inversions(void);
+
+/* Print a backtrace starting at the caller of the function that calls this (a report site). */
+#define report_caller_backtrace()                                                           \
+	backtrace_print((u64)(uintptr_t)__builtin_return_address(0),                        \
+			/* SAFETY: frame pointers are kept everywhere; [rbp] is the caller's */ \
+			*(const u64 *)__builtin_frame_address(0))
+
+/* The task trapped in a ktest boot: end it if it holds no lock (returns otherwise). */
+void task_trap_exit(void);
+/* Whether the caller is the boot flow (the ktest runner); true before tasks exist. */
+bool task_on_boot_flow(void);
+/* After each ktest: report and repair leaked preemption/locks of the runner. */
+void task_ktest_cleanup(void);
+
+#endif /* FW_INTERNAL_TASK_H */

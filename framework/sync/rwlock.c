@@ -1,0 +1,89 @@
+/*
+ * rwlock.c — spinning reader-writer locks (fw/sync.h).
+ *
+ * `state` > 0 counts readers, -1 means a writer holds it. A writer that has to wait raises
+ * `writers_waiting`, which stops new readers from entering, so a stream of readers cannot
+ * starve writers. Preemption is off while held (readers and writers alike). Readers are
+ * tracked for the lock order like any lock (a read-then-write inversion deadlocks as well).
+ */
+#include <fw/sync.h>
+
+#include "internal/panic_internal.h"
+#include "internal/rawlock.h"
+#include "internal/task.h"
+
+void __fw_rwlock_init(struct rwlock *l, struct lock_class *cls)
+{
+	l->state = 0;
+	l->writers_waiting = 0;
+	l->writer = NULL;
+	l->cls = cls;
+}
+
+void read_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	preempt_disable();
+	lockdep_acquire(l, lock_class_of(l),
+			(u64)(uintptr_t)__builtin_return_address(0), false);
+	for (;;) {
+		i32 s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
+		if (s >= 0 && !__atomic_load_n(&l->writers_waiting, __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&l->state, &s, s + 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		cpu_pause();
+		cpu_poll_work();
+	}
+}
+
+void read_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (__atomic_load_n(&l->state, __ATOMIC_RELAXED) <= 0)
+		panic_message("read_unlock: not read-locked");
+	lockdep_release(l);
+	__atomic_fetch_sub(&l->state, 1, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+void write_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	preempt_disable();
+	struct task *me = task_current();
+	if (me && __atomic_load_n(&l->writer, __ATOMIC_RELAXED) == me)
+		panic_message("write_lock: recursive acquisition (self-deadlock)");
+	lockdep_acquire(l, lock_class_of(l),
+			(u64)(uintptr_t)__builtin_return_address(0), false);
+	bool waiting = false;
+	for (;;) {
+		i32 zero = 0;
+		if (__atomic_compare_exchange_n(&l->state, &zero, -1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			break;
+		if (!waiting) {
+			__atomic_fetch_add(&l->writers_waiting, 1, __ATOMIC_RELAXED);
+			waiting = true;
+		}
+		cpu_pause();
+		cpu_poll_work();
+	}
+	if (waiting)
+		__atomic_fetch_sub(&l->writers_waiting, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->writer, me, __ATOMIC_RELAXED);
+}
+
+void write_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (__atomic_load_n(&l->writer, __ATOMIC_RELAXED) != task_current() ||
+	    __atomic_load_n(&l->state, __ATOMIC_RELAXED) != -1)
+		panic_message("write_unlock: not write-locked by the caller");
+	__atomic_store_n(&l->writer, NULL, __ATOMIC_RELAXED);
+	lockdep_release(l);
+	__atomic_store_n(&l->state, 0, __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+bool rwlock_held(const struct rwlock *l)
+{
+	struct task *me = task_current();
+	return me && __atomic_load_n(&l->writer, __ATOMIC_RELAXED) == me;
+}

@@ -1,0 +1,110 @@
+/*
+ * spinlock.c — tracked spinlocks (fw/sync.h): a ticket lock (fair: CPUs are served in arrival
+ * order, so a contended lock cannot starve one CPU), preemption off while held, the holder
+ * recorded, every acquisition checked by the lock-order validator (sync/lockdep.c) *before*
+ * spinning, so an inversion is reported even when this very acquisition would deadlock.
+ * While spinning, pending TLB shootdowns are served (cpu_poll_work): with interrupts off a
+ * spinning CPU still answers them.
+ */
+#include <fw/sync.h>
+
+#include "internal/panic_internal.h"
+#include "internal/rawlock.h"
+#include "internal/task.h"
+
+void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
+{
+	l->next = 0;
+	l->serve = 0;
+	l->owner = NULL;
+	l->cls = cls;
+}
+
+static void take(struct spinlock *l, u64 ip)
+{
+	struct task *me = task_current();
+	if (me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
+		panic_message("spin_lock: recursive acquisition (self-deadlock)");
+	lockdep_acquire(l, lock_class_of(l), ip, false);
+	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
+		cpu_pause();
+		cpu_poll_work();
+	}
+	__atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
+}
+
+static void give(struct spinlock *l)
+{
+	struct task *me = task_current();
+	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != me)
+		panic_message("spin_unlock: lock not held by the caller");
+	__atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
+	lockdep_release(l);
+	__atomic_store_n(&l->serve, l->serve + 1, __ATOMIC_RELEASE);
+}
+
+void spin_lock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	preempt_disable();
+	take(l, (u64)(uintptr_t)__builtin_return_address(0));
+}
+
+bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	preempt_disable();
+	u32 s = __atomic_load_n(&l->serve, __ATOMIC_RELAXED);
+	u32 expect = s;
+	if (__atomic_load_n(&l->next, __ATOMIC_RELAXED) != s ||
+	    !__atomic_compare_exchange_n(&l->next, &expect, s + 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED)) {
+		preempt_enable();
+		return false;
+	}
+	lockdep_acquire(l, lock_class_of(l),
+			(u64)(uintptr_t)__builtin_return_address(0), true);
+	__atomic_store_n(&l->owner, task_current(), __ATOMIC_RELAXED);
+	return true;
+}
+
+void spin_unlock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	give(l);
+	preempt_enable();
+}
+
+struct irq_state spin_lock_irqsave(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	struct irq_state s = { irq_save() };
+	preempt_disable();
+	take(l, (u64)(uintptr_t)__builtin_return_address(0));
+	return s;
+}
+
+void spin_unlock_irqrestore(struct spinlock *l, struct irq_state s) NO_THREAD_SAFETY_ANALYSIS
+{
+	give(l);
+	if (!percpu_ready) {
+		irq_restore(s.flags);
+		return;
+	}
+	/* interrupts stay off until the count is down, so the resched check sees them off and
+	 * the switch (if any) happens at the next preemption point instead */
+	preempt_count_sub(1);
+	irq_restore(s.flags);
+	if (preempt_count_raw() == 0 && irqs_enabled() && this_cpu()->need_resched) {
+		preempt_count_add(1);
+		preempt_enable();
+	}
+}
+
+bool spinlock_held(const struct spinlock *l)
+{
+	struct task *me = task_current();
+	return me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me;
+}
+
+void spin_assert_held(const struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	FW_CHECK(spinlock_held(l), "spin_assert_held: lock not held by the caller");
+}

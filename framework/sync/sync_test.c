@@ -1,0 +1,437 @@
+/*
+ * sync_test.c — ktests of the locks (suite `sync`): spinlocks, IRQ-disabling spinlocks,
+ * mutexes, rwlocks and wait queues under contention from tasks on every CPU; held-lock
+ * tracking; the lock-order check (direct and transitive inversions, reported once); the
+ * sleeping-while-atomic report; the per-CPU guard.
+ */
+#include <fw/ktest.h>
+#include <fw/preempt.h>
+#include <fw/sync.h>
+#include <fw/task.h>
+#include <fw/time.h>
+
+#include "internal/ktest_task.h"
+#include "internal/printk.h"
+#include "internal/rawlock.h"
+#include "internal/task.h"
+
+static struct tworker workers[16];
+
+KTEST(sync, spin_basic_and_tracking)
+{
+	static struct spinlock a = SPINLOCK_INIT(test_a);
+	struct spinlock *pa = &a;
+	u32 before = preempt_count();
+	KT_EXPECT_EQ(kt, task_locks_held(), 0u);
+	spin_lock(pa);
+	KT_EXPECT(kt, spinlock_held(pa));
+	KT_EXPECT_EQ(kt, preempt_count(), before + 1);
+	KT_EXPECT_EQ(kt, task_locks_held(), 1u);
+	KT_EXPECT(kt, !spin_trylock(pa));
+	spin_unlock(pa);
+	KT_EXPECT(kt, !spinlock_held(pa));
+	KT_EXPECT_EQ(kt, preempt_count(), before);
+	KT_EXPECT(kt, spin_trylock(pa));
+	KT_EXPECT(kt, spinlock_held(pa));
+	spin_unlock(pa);
+	KT_EXPECT_EQ(kt, task_locks_held(), 0u);
+}
+
+KTEST(sync, spin_irqsave_disables_interrupts)
+{
+	static struct spinlock l = SPINLOCK_INIT(test_irq);
+	KT_ASSERT(kt, irqs_enabled());
+	struct irq_state s = spin_lock_irqsave(&l);
+	KT_EXPECT(kt, !irqs_enabled());
+	KT_EXPECT(kt, in_atomic());
+	spin_unlock_irqrestore(&l, s);
+	KT_EXPECT(kt, irqs_enabled());
+	KT_EXPECT(kt, !in_atomic());
+}
+
+KTEST(sync, held_locks_released_out_of_order)
+{
+	static struct spinlock a = SPINLOCK_INIT(ooo_a), b = SPINLOCK_INIT(ooo_b);
+	static struct mutex m;
+	mutex_init(&m);
+	mutex_lock(&m);
+	spin_lock(&a);
+	spin_lock(&b);
+	KT_EXPECT_EQ(kt, task_locks_held(), 3u);
+	KT_EXPECT(kt, mutex_held(&m));
+	spin_unlock(&a); /* not the innermost: allowed, tracked */
+	KT_EXPECT_EQ(kt, task_locks_held(), 2u);
+	KT_EXPECT(kt, spinlock_held(&b) && !spinlock_held(&a));
+	spin_unlock(&b);
+	mutex_unlock(&m);
+	KT_EXPECT_EQ(kt, task_locks_held(), 0u);
+	KT_EXPECT(kt, !mutex_held(&m));
+}
+
+/* ---- contention ------------------------------------------------------------------------- */
+
+static struct spinlock cnt_lock = SPINLOCK_INIT(cnt_lock);
+static u64 cnt_value;
+static u32 cnt_cpu_seen[FW_MAX_CPUS];
+
+static void spin_adder(struct tworker *w)
+{
+	for (u32 i = 0; i < 4000; i++) {
+		struct irq_state s = spin_lock_irqsave(&cnt_lock);
+		u64 v = cnt_value;
+		cpu_pause();
+		cnt_value = v + 1;
+		spin_unlock_irqrestore(&cnt_lock, s);
+	}
+	preempt_disable();
+	__atomic_fetch_add(&cnt_cpu_seen[cpu_this_id()], 1, __ATOMIC_RELAXED);
+	preempt_enable();
+	(void)w;
+}
+
+KTEST(sync, spinlock_contention_across_cpus)
+{
+	cnt_value = 0;
+	for (u32 i = 0; i < FW_MAX_CPUS; i++)
+		cnt_cpu_seen[i] = 0;
+	struct task *t[4];
+	for (u32 i = 0; i < 4; i++) {
+		t[i] = tw_spawn(&workers[i], spin_adder, i, i % cpu_count());
+		KT_ASSERT(kt, t[i] != NULL);
+	}
+	for (u32 i = 0; i < 4; i++)
+		task_join(t[i]);
+	KT_EXPECT_EQ(kt, cnt_value, 16000ull);
+	if (cpu_count() > 1)
+		KT_EXPECT(kt, cnt_cpu_seen[0] > 0 && cnt_cpu_seen[1] > 0);
+}
+
+static struct mutex mtx;
+static u64 mtx_value;
+static u32 mtx_inside;
+static u32 mtx_overlap;
+
+static void mutex_adder(struct tworker *w)
+{
+	for (u32 i = 0; i < 300; i++) {
+		mutex_lock(&mtx);
+		if (__atomic_add_fetch(&mtx_inside, 1, __ATOMIC_SEQ_CST) != 1)
+			__atomic_fetch_add(&mtx_overlap, 1, __ATOMIC_RELAXED);
+		u64 v = mtx_value;
+		if (i % 16 == 0)
+			task_yield(); /* sleeping-capable section: others queue up meanwhile */
+		mtx_value = v + 1;
+		__atomic_sub_fetch(&mtx_inside, 1, __ATOMIC_SEQ_CST);
+		mutex_unlock(&mtx);
+	}
+	(void)w;
+}
+
+KTEST(sync, mutex_contention_with_sleeping_holders)
+{
+	mutex_init(&mtx);
+	mtx_value = 0;
+	mtx_overlap = 0;
+	struct task *t[8];
+	for (u32 i = 0; i < 8; i++) {
+		t[i] = tw_spawn(&workers[i], mutex_adder, i, TASK_ANY_CPU);
+		KT_ASSERT(kt, t[i] != NULL);
+	}
+	for (u32 i = 0; i < 8; i++)
+		task_join(t[i]);
+	KT_EXPECT_EQ(kt, mtx_value, 2400ull);
+	KT_EXPECT_EQ(kt, mtx_overlap, 0u);
+	KT_EXPECT(kt, !mutex_held(&mtx));
+}
+
+static struct rwlock rw;
+static u64 rw_x, rw_y;
+static u32 rw_torn;
+
+static void rw_reader(struct tworker *w)
+{
+	for (u32 i = 0; i < 3000; i++) {
+		read_lock(&rw);
+		if (rw_x != rw_y)
+			__atomic_fetch_add(&rw_torn, 1, __ATOMIC_RELAXED);
+		read_unlock(&rw);
+	}
+	(void)w;
+}
+
+static void rw_writer(struct tworker *w)
+{
+	for (u32 i = 0; i < 1500; i++) {
+		write_lock(&rw);
+		rw_x++;
+		cpu_pause();
+		rw_y++;
+		write_unlock(&rw);
+	}
+	(void)w;
+}
+
+KTEST(sync, rwlock_readers_never_see_a_torn_write)
+{
+	rwlock_init(&rw);
+	rw_x = rw_y = 0;
+	rw_torn = 0;
+	struct task *t[4];
+	t[0] = tw_spawn(&workers[0], rw_writer, 0, 0);
+	t[1] = tw_spawn(&workers[1], rw_reader, 1, tw_other_cpu());
+	t[2] = tw_spawn(&workers[2], rw_reader, 2, 0);
+	t[3] = tw_spawn(&workers[3], rw_writer, 3, tw_other_cpu());
+	for (u32 i = 0; i < 4; i++)
+		KT_ASSERT(kt, t[i] != NULL);
+	for (u32 i = 0; i < 4; i++)
+		task_join(t[i]);
+	KT_EXPECT_EQ(kt, rw_torn, 0u);
+	KT_EXPECT_EQ(kt, rw_x, 3000ull);
+	KT_EXPECT_EQ(kt, rw_y, 3000ull);
+}
+
+/* ---- wait queues ------------------------------------------------------------------------ */
+
+static struct waitq ping_q, pong_q;
+static u32 ball; /* even: ping's turn, odd: pong's */
+
+/* ping waits on ping_q for an even ball, then hands over through pong_q; pong the reverse */
+static void pinger(struct tworker *w)
+{
+	for (u32 i = 0; i < 150; i++) {
+		WAITQ_WAIT(&ping_q, __atomic_load_n(&ball, __ATOMIC_ACQUIRE) % 2 == 0);
+		__atomic_fetch_add(&ball, 1, __ATOMIC_RELEASE);
+		waitq_wake_all(&pong_q);
+	}
+	(void)w;
+}
+
+static void ponger(struct tworker *w)
+{
+	for (u32 i = 0; i < 150; i++) {
+		WAITQ_WAIT(&pong_q, __atomic_load_n(&ball, __ATOMIC_ACQUIRE) % 2 == 1);
+		__atomic_fetch_add(&ball, 1, __ATOMIC_RELEASE);
+		waitq_wake_all(&ping_q);
+	}
+	(void)w;
+}
+
+KTEST(sync, waitq_ping_pong_across_cpus_loses_no_wakeup)
+{
+	waitq_init(&ping_q);
+	waitq_init(&pong_q);
+	ball = 0;
+	struct task *a = tw_spawn(&workers[0], pinger, 0, 0);
+	KT_ASSERT(kt, a != NULL);
+	struct task *b = tw_spawn(&workers[1], ponger, 1, tw_other_cpu());
+	KT_ASSERT(kt, b != NULL);
+	task_join(a);
+	task_join(b);
+	KT_EXPECT_EQ(kt, ball, 300u);
+}
+
+
+static struct waitq tok_q;
+static struct spinlock tok_lock = SPINLOCK_INIT(tok_lock);
+static u32 tokens, consumed;
+
+static void consumer(struct tworker *w)
+{
+	for (;;) {
+		WAITQ_WAIT(&tok_q, __atomic_load_n(&tokens, __ATOMIC_ACQUIRE) > 0 ||
+					   __atomic_load_n(&consumed, __ATOMIC_ACQUIRE) >= 3000);
+		spin_lock(&tok_lock);
+		if (tokens > 0) {
+			tokens--;
+			consumed++;
+			w->a++;
+		}
+		bool done = consumed >= 3000;
+		spin_unlock(&tok_lock);
+		if (done)
+			break;
+	}
+	waitq_wake_all(&tok_q); /* let the other consumers see the end */
+}
+
+static void producer(struct tworker *w)
+{
+	for (u32 i = 0; i < 1500; i++) {
+		spin_lock(&tok_lock);
+		tokens++;
+		spin_unlock(&tok_lock);
+		waitq_wake_one(&tok_q);
+		if (i % 64 == 0)
+			task_yield();
+	}
+	(void)w;
+}
+
+KTEST(sync, waitq_producers_consumers_wake_races)
+{
+	waitq_init(&tok_q);
+	tokens = consumed = 0;
+	struct task *t[6];
+	for (u32 i = 0; i < 4; i++)
+		t[i] = tw_spawn(&workers[i], consumer, i, i % cpu_count());
+	t[4] = tw_spawn(&workers[4], producer, 4, 0);
+	t[5] = tw_spawn(&workers[5], producer, 5, tw_other_cpu());
+	for (u32 i = 0; i < 6; i++)
+		KT_ASSERT(kt, t[i] != NULL);
+	for (u32 i = 0; i < 6; i++)
+		task_join(t[i]);
+	KT_EXPECT_EQ(kt, consumed, 3000u);
+	KT_EXPECT_EQ(kt, tokens, 0u);
+	KT_EXPECT_EQ(kt, workers[0].a + workers[1].a + workers[2].a + workers[3].a, 3000ull);
+}
+
+struct wake_probe {
+	struct wait_entry entry;
+	u32 calls;
+};
+DEFINE_SUBTYPE(wake_probe_e, struct wake_probe, entry, struct wait_entry, tag);
+static void wake_probe_fn(struct wait_entry *e)
+{
+	wake_probe_e_from(e)->calls++;
+}
+
+KTEST(sync, waitq_callback_entries_run_on_wake)
+{
+	static struct waitq q;
+	static struct wake_probe p;
+	waitq_init(&q);
+	wake_probe_e_init(&p);
+	p.calls = 0;
+	waitq_add_entry(&q, &p.entry, wake_probe_fn);
+	u32 woken_all = waitq_wake_all(&q), woken_one = waitq_wake_one(&q);
+	KT_EXPECT_EQ(kt, woken_all, 0u); /* no tasks queued, only the entry */
+	KT_EXPECT_EQ(kt, woken_one, 0u);
+	KT_EXPECT_EQ(kt, p.calls, 2u);
+	waitq_remove_entry(&q, &p.entry);
+	waitq_wake_all(&q);
+	KT_EXPECT_EQ(kt, p.calls, 2u);
+}
+
+/* ---- misuse detection ------------------------------------------------------------------- */
+
+KTEST(sync, sleeping_while_atomic_is_reported_with_backtrace)
+{
+	static struct spinlock l = SPINLOCK_INIT(atomic_sleep_spin);
+	static struct mutex m;
+	mutex_init(&m);
+	u64 before = might_sleep_reports();
+	console_capture_start();
+	spin_lock(&l);
+	mutex_lock(&m); /* uncontended: reported, and does not really sleep */
+	mutex_unlock(&m);
+	spin_unlock(&l);
+	console_capture_stop();
+	KT_EXPECT_EQ(kt, might_sleep_reports(), before + 1);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "sleeping while atomic"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "atomic_sleep_spin"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "sync_test.c"));
+	/* with interrupts off */
+	irq_disable();
+	might_sleep();
+	irq_enable();
+	KT_EXPECT_EQ(kt, might_sleep_reports(), before + 2);
+	/* and not when sleeping is fine */
+	might_sleep();
+	KT_EXPECT_EQ(kt, might_sleep_reports(), before + 2);
+}
+
+KTEST(sync, lock_order_inversion_reported_once)
+{
+	static struct spinlock a = SPINLOCK_INIT(inv_a), b = SPINLOCK_INIT(inv_b);
+	u64 before = lockdep_inversions();
+	spin_lock(&a);
+	spin_lock(&b); /* a -> b */
+	spin_unlock(&b);
+	spin_unlock(&a);
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before);
+	console_capture_start();
+	spin_lock(&b);
+	spin_lock(&a); /* b -> a: inversion */
+	spin_unlock(&a);
+	spin_unlock(&b);
+	console_capture_stop();
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before + 1);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "lock-order inversion"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "inv_a"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "first seen of the opposite order"));
+	/* the same inversion again: not reported twice */
+	spin_lock(&b);
+	spin_lock(&a);
+	spin_unlock(&a);
+	spin_unlock(&b);
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before + 1);
+}
+
+KTEST(sync, lock_order_transitive_cycle_and_mixed_kinds)
+{
+	static struct spinlock a = SPINLOCK_INIT(cyc_a), c = SPINLOCK_INIT(cyc_c), d = SPINLOCK_INIT(cyc_d);
+	static struct mutex m;
+	mutex_init(&m);
+	u64 before = lockdep_inversions();
+	mutex_lock(&m); /* m -> a */
+	spin_lock(&a);
+	spin_unlock(&a);
+	mutex_unlock(&m);
+	spin_lock(&a); /* a -> c */
+	spin_lock(&c);
+	spin_unlock(&c);
+	spin_unlock(&a);
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before);
+	spin_lock(&c); /* c -> d */
+	spin_lock(&d);
+	spin_unlock(&d);
+	spin_unlock(&c);
+	spin_lock(&d); /* d -> a closes a -> c -> d -> a */
+	spin_lock(&a);
+	spin_unlock(&a);
+	spin_unlock(&d);
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before + 1);
+	/* trylock takes no order: no report */
+	spin_lock(&c);
+	KT_EXPECT(kt, spin_trylock(&a));
+	spin_unlock(&a);
+	spin_unlock(&c);
+	KT_EXPECT_EQ(kt, lockdep_inversions(), before + 1);
+}
+
+static void unlock_not_held(void)
+{
+	static struct spinlock l = SPINLOCK_INIT(never_locked);
+	spin_unlock(&l);
+}
+
+KTEST(sync, unlock_of_a_lock_not_held_stops)
+{
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, unlock_not_held, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "not held by the caller"));
+}
+
+DEFINE_PER_CPU(test_hits, u64);
+
+static void percpu_unguarded(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	(*test_hits_this_cpu())++;
+}
+
+KTEST(sync, per_cpu_data_needs_a_guard)
+{
+	preempt_disable();
+	u64 *p = test_hits_this_cpu();
+	(*p)++;
+	KT_EXPECT_EQ(kt, preempt_count() & 0xffffu, 1u);
+	KT_EXPECT_EQ(kt, cpu_this_id(), 0u); /* the runner is the boot task, on CPU 0 */
+	preempt_enable();
+	KT_EXPECT_EQ(kt, *test_hits_of_cpu(0), 1ull);
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, percpu_unguarded, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "without a preemption guard"));
+	KT_EXPECT_EQ(kt, *test_hits_of_cpu(0), 1ull);
+}

@@ -1,0 +1,111 @@
+/*
+ * waitq.c — wait queues (fw/sync.h).
+ *
+ * WAITQ_WAIT(wq, cond) expands to: prepare (queue the task and mark it SLEEPING, under the
+ * queue's raw lock), test cond, sleep (schedule()) if false, repeat; finish (RUNNING, unqueue).
+ * A waker changes the state cond reads *before* calling waitq_wake_*(), which dequeues and
+ * wakes under the same raw lock. Either the waker runs before prepare — then cond is already
+ * true when tested — or after — then it finds the task queued and wakes it (if the task has
+ * not reached schedule() yet, the wake turns it RUNNING and schedule() returns at once). So
+ * no wake-up is lost.
+ */
+#include <fw/sync.h>
+
+#include "internal/rawlock.h"
+#include "internal/task.h"
+
+void waitq_init(struct waitq *wq)
+{
+	wq->lock.next = wq->lock.serve = wq->lock.owner = 0;
+	qlist_init(&wq->tasks);
+	qlist_init(&wq->entries);
+	wq->wakeups = 0;
+}
+
+static void lazy_init(struct waitq *wq)
+{
+	if (!wq->tasks.next) {
+		qlist_init(&wq->tasks);
+		qlist_init(&wq->entries);
+	}
+}
+
+void __fw_waitq_prepare(struct waitq *wq)
+{
+	struct task *me = task_current();
+	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	lazy_init(wq);
+	if (!qlink_linked(&me->wait_link))
+		qlist_push_back(&wq->tasks, &me->wait_link);
+	__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+	raw_spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void __fw_waitq_sleep(struct waitq *wq)
+{
+	(void)wq;
+	might_sleep();
+	schedule();
+}
+
+void __fw_waitq_finish(struct waitq *wq)
+{
+	struct task *me = task_current();
+	__atomic_store_n(&me->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	if (qlink_linked(&me->wait_link))
+		qlist_remove(&me->wait_link);
+	raw_spin_unlock_irqrestore(&wq->lock, f);
+}
+
+static u32 wake(struct waitq *wq, u32 max)
+{
+	u32 n = 0;
+	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	lazy_init(wq);
+	while (n < max && !qlist_empty(&wq->tasks)) {
+		struct fw_qlink *l = wq->tasks.next;
+		qlist_remove(l);
+		task_wake(QLIST_ENTRY(l, struct task, wait_link));
+		n++;
+	}
+	for (struct fw_qlink *l = wq->entries.next; l != &wq->entries;) {
+		struct fw_qlink *nx = l->next;
+		struct wait_entry *e = QLIST_ENTRY(l, struct wait_entry, link);
+		if (e->fn)
+			e->fn(e);
+		l = nx;
+	}
+	wq->wakeups++;
+	raw_spin_unlock_irqrestore(&wq->lock, f);
+	return n;
+}
+
+uint32_t waitq_wake_one(struct waitq *wq)
+{
+	return wake(wq, 1);
+}
+
+uint32_t waitq_wake_all(struct waitq *wq)
+{
+	return wake(wq, ~0u);
+}
+
+void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+{
+	FW_CHECK(e->tag.type, "waitq_add_entry: untagged wait entry (use its subtype's _new/_init)");
+	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	lazy_init(wq);
+	e->fn = fn;
+	if (!qlink_linked(&e->link))
+		qlist_push_back(&wq->entries, &e->link);
+	raw_spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)
+{
+	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	if (qlink_linked(&e->link))
+		qlist_remove(&e->link);
+	raw_spin_unlock_irqrestore(&wq->lock, f);
+}

@@ -1,0 +1,347 @@
+/*
+ * sched.c — the scheduler core: per-CPU run queues, the context switch, sleep and wake-up,
+ * the timer tick, idle. Which task runs next is the policy's decision (kernel/sched/, through
+ * struct sched_policy_ops); everything here is mechanism and locking.
+ *
+ * Invariants (rq = a CPU's run queue, guarded by rq->lock, a raw lock):
+ *  - a task is on at most one rq; `on_rq` is true while it is queued *or running*; the
+ *    running task is not in the policy's queue (the framework re-enqueues it when it is
+ *    preempted or yields);
+ *  - t->cpu changes only while t is deactivated (asleep, !on_rq), under the old rq's lock,
+ *    by the one waker that moved its state SLEEPING -> RUNNING;
+ *  - rq->lock is held across the stack switch and released by the *next* task
+ *    (finish_switch), so nobody can wake and run a task whose registers are still being saved;
+ *  - involuntary preemption (tick, wake-up, preempt_enable) never deactivates a task, even
+ *    one that has marked itself SLEEPING on its way to sleep: that task stays runnable and
+ *    sleeps at its own schedule() call. Only a voluntary schedule() sleeps.
+ * Lock order: waitq/mutex raw locks -> rq->lock -> task pool lock.
+ */
+#include <fw/time.h>
+
+#include "internal/panic_internal.h"
+#include "internal/percpu.h"
+#include "internal/printk.h"
+#include "internal/task.h"
+
+struct CAPABILITY("run queue") sched_rq {
+	struct fw_rawlock lock;
+	u32 cpu;
+	u32 nr_queued;            /* entities in the policy's queue */
+	struct task *curr;
+	struct task *prev;        /* handed to finish_switch */
+	struct fw_qlink sleepers; /* timed sleepers of this CPU (task.timer_link) */
+	u64 switches;
+};
+
+static struct sched_rq rqs[FW_MAX_CPUS_INTERNAL];
+static const struct sched_policy_ops *policy;
+extern bool sched_running;
+void ipi_send_resched(u32 cpu);
+
+bool sched_rq_held(const struct sched_rq *rq)
+{
+	return raw_spin_held(&rq->lock);
+}
+
+void sched_rq_assert_held(const struct sched_rq *rq) NO_THREAD_SAFETY_ANALYSIS
+{
+	FW_CHECK(sched_rq_held(rq), "run queue not locked");
+}
+
+struct sched_rq *sched_rq_of(uint32_t cpu)
+{
+	FW_CHECK(cpu < FW_MAX_CPUS_INTERNAL, "sched_rq_of: CPU out of range");
+	return &rqs[cpu];
+}
+
+uint32_t sched_rq_cpu(const struct sched_rq *rq)
+{
+	return rq->cpu;
+}
+
+uint32_t sched_cpu_load(uint32_t cpu)
+{
+	if (cpu >= FW_MAX_CPUS_INTERNAL)
+		return ~0u;
+	struct sched_rq *rq = &rqs[cpu];
+	struct task *c = __atomic_load_n(&rq->curr, __ATOMIC_RELAXED);
+	return __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED) + (c && !c->is_idle);
+}
+
+static struct task *task_of_se(struct sched_entity *se)
+{
+	return QLIST_ENTRY(se, struct task, se);
+}
+
+static void enqueue_locked(struct sched_rq *rq, struct task *t)
+{
+	policy->enqueue(rq, &t->se);
+	rq->nr_queued++;
+}
+
+/* Ask `rq`'s CPU to reschedule soon (its idle task, or a tick-less wake-up). */
+static void kick(struct sched_rq *rq)
+{
+	if (!rq->curr || !rq->curr->is_idle)
+		return; /* a busy CPU picks the task up at its next tick or sleep */
+	if (rq->cpu == this_cpu()->id)
+		this_cpu()->need_resched = 1;
+	else
+		ipi_send_resched(rq->cpu);
+}
+
+void sched_init(void);
+void sched_init(void)
+{
+	policy = kernel_sched_policy();
+	FW_CHECK(policy && policy->enqueue && policy->pick_next && policy->select_cpu,
+		 "the kernel's scheduling policy is incomplete");
+	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
+		rqs[i].cpu = i;
+		qlist_init(&rqs[i].sleepers);
+		cpu_locals[i].rq = &rqs[i];
+		if (policy->init_rq) {
+			u64 f = raw_spin_lock_irqsave(&rqs[i].lock);
+			policy->init_rq(&rqs[i]);
+			raw_spin_unlock_irqrestore(&rqs[i].lock, f);
+		}
+	}
+	printk(FW_LOG_INFO, "sched: policy \"%s\"", policy->name ? policy->name : "?");
+}
+
+/* Called on the new task's stack right after the switch: release what __schedule held. */
+static void finish_switch(void)
+{
+	struct cpu_local *c = this_cpu();
+	struct sched_rq *rq = c->rq;
+	struct task *prev = rq->prev;
+	rq->prev = NULL;
+	bool reap = prev && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == TASK_DEAD &&
+		    !prev->on_rq;
+	raw_spin_unlock_keep(&rq->lock);
+	preempt_count_sub(1);
+	if (reap)
+		task_put_dead(prev);
+}
+
+static void __schedule(bool preempt)
+{
+	struct cpu_local *c = this_cpu();
+	struct task *prev = c->current;
+	u64 f = irq_save();
+	preempt_count_add(1);
+	struct sched_rq *rq = c->rq;
+	raw_spin_lock_keep(&rq->lock);
+	c->need_resched = 0;
+	if (!prev->is_idle) {
+		if (preempt || __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == TASK_RUNNING)
+			enqueue_locked(rq, prev);
+		else
+			prev->on_rq = false; /* sleeping or dead: deactivated */
+	}
+	struct sched_entity *se = policy->pick_next(rq);
+	struct task *next = se ? task_of_se(se) : c->idle;
+	if (se)
+		rq->nr_queued--;
+	if (next == prev) {
+		raw_spin_unlock_keep(&rq->lock);
+		preempt_count_sub(1);
+		irq_restore(f);
+		return;
+	}
+	next->switches++;
+	rq->switches++;
+	rq->curr = next;
+	rq->prev = prev;
+	c->current = next;
+	task_switch_stacks(&prev->rsp, next->rsp);
+	/* back on prev's stack: some task switched to us (maybe on another CPU) */
+	finish_switch();
+	irq_restore(f);
+}
+
+void schedule(void)
+{
+	if (!sched_running)
+		return;
+	if (preempt_count_raw() != 0)
+		panic_message("schedule: called with preemption disabled (sleeping while atomic)");
+	__schedule(false);
+}
+
+/* Involuntary: from interrupt exit or preempt_enable (count 0, the caller checked). */
+void schedule_preempt(void);
+void schedule_preempt(void)
+{
+	__schedule(true);
+}
+
+/* The first C code of every new task: finish the switch, then run the entry. */
+__attribute__((noreturn)) void task_first_run(void);
+void task_first_run(void)
+{
+	finish_switch();
+	irq_enable();
+	struct task *me = current_task();
+	if (me->is_idle)
+		sched_idle_loop();
+	callback_invoke(me->entry);
+	task_exit(0);
+}
+
+bool task_wake(struct task *t)
+{
+	for (;;) {
+		u32 cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+		struct sched_rq *rq = &rqs[cpu];
+		u64 f = raw_spin_lock_irqsave(&rq->lock);
+		if (t->cpu != cpu) {
+			raw_spin_unlock_irqrestore(&rq->lock, f);
+			continue;
+		}
+		if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != TASK_SLEEPING) {
+			raw_spin_unlock_irqrestore(&rq->lock, f);
+			return false;
+		}
+		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+		if (qlink_linked(&t->timer_link))
+			qlist_remove(&t->timer_link);
+		if (t->on_rq) { /* has not switched out yet: it will see RUNNING */
+			raw_spin_unlock_irqrestore(&rq->lock, f);
+			return true;
+		}
+		u32 dest = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu : policy->select_cpu(&t->se, cpu);
+		if (dest >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[dest].online, __ATOMIC_ACQUIRE))
+			dest = cpu;
+		if (dest != cpu) {
+			/* only we may enqueue t now (we moved it out of SLEEPING), so it can
+			 * change run queue between the two locks */
+			__atomic_store_n(&t->cpu, dest, __ATOMIC_RELEASE);
+			raw_spin_unlock_keep(&rq->lock);
+			rq = &rqs[dest];
+			raw_spin_lock_keep(&rq->lock);
+		}
+		t->on_rq = true;
+		enqueue_locked(rq, t);
+		kick(rq);
+		raw_spin_unlock_irqrestore(&rq->lock, f);
+		return true;
+	}
+}
+
+/* Make a new (never run) task runnable. */
+void sched_start_task(struct task *t);
+void sched_start_task(struct task *t)
+{
+	u32 cpu = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu
+						: policy->select_cpu(&t->se, this_cpu()->id);
+	if (cpu >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
+		cpu = this_cpu()->id;
+	t->cpu = cpu;
+	struct sched_rq *rq = &rqs[cpu];
+	u64 f = raw_spin_lock_irqsave(&rq->lock);
+	t->on_rq = true;
+	enqueue_locked(rq, t);
+	kick(rq);
+	raw_spin_unlock_irqrestore(&rq->lock, f);
+}
+
+void sched_tick(void)
+{
+	if (!sched_running)
+		return;
+	struct cpu_local *c = this_cpu();
+	struct sched_rq *rq = c->rq;
+	struct task *expired[8];
+	u32 nexp = 0;
+	u64 now = fw_time_ns();
+	u64 f = raw_spin_lock_irqsave(&rq->lock);
+	struct task *curr = rq->curr;
+	if (curr && !curr->is_idle && policy->tick && policy->tick(rq, &curr->se))
+		c->need_resched = 1;
+	if (curr && curr->is_idle && rq->nr_queued)
+		c->need_resched = 1;
+	for (struct fw_qlink *l = rq->sleepers.next; l != &rq->sleepers && nexp < 8;) {
+		struct fw_qlink *nx = l->next;
+		struct task *t = QLIST_ENTRY(l, struct task, timer_link);
+		if (t->wake_deadline_ns <= now) {
+			qlist_remove(l);
+			expired[nexp++] = t;
+		}
+		l = nx;
+	}
+	raw_spin_unlock_irqrestore(&rq->lock, f);
+	for (u32 i = 0; i < nexp; i++)
+		task_wake(expired[i]);
+}
+
+void task_sleep_ms(uint64_t ms)
+{
+	might_sleep();
+	struct task *me = current_task();
+	u64 deadline = fw_time_ns() + ms * FW_NSEC_PER_MSEC;
+	while (fw_time_ns() < deadline) {
+		struct sched_rq *rq = this_cpu()->rq;
+		u64 f = raw_spin_lock_irqsave(&rq->lock);
+		me->wake_deadline_ns = deadline;
+		if (!qlink_linked(&me->timer_link))
+			qlist_push_back(&rq->sleepers, &me->timer_link);
+		__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		raw_spin_unlock_irqrestore(&rq->lock, f);
+		schedule();
+	}
+}
+
+void task_yield(void)
+{
+	might_sleep();
+	schedule();
+}
+
+void sched_idle_loop(void)
+{
+	for (;;) {
+		irq_disable();
+		struct cpu_local *c = this_cpu();
+		if (c->need_resched || __atomic_load_n(&c->rq->nr_queued, __ATOMIC_RELAXED)) {
+			irq_enable();
+			schedule();
+			continue;
+		}
+		irq_enable_and_halt();
+	}
+}
+
+/* An AP's idle task is running: its run queue can take tasks. Context: the AP, IF=0. */
+void sched_cpu_online(struct cpu_local *c);
+void sched_cpu_online(struct cpu_local *c)
+{
+	c->rq->curr = c->idle;
+	c->idle->on_rq = true;
+}
+
+/* The boot flow becomes CPU 0's first task; schedule() works from here on. */
+void sched_start(struct task *boot, struct task *idle0);
+void sched_start(struct task *boot, struct task *idle0)
+{
+	struct cpu_local *c = &cpu_locals[0];
+	c->idle = idle0;
+	c->current = boot;
+	rqs[0].curr = boot;
+	boot->on_rq = true;
+	__atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
+}
+
+u64 sched_switches(u32 cpu);
+u64 sched_switches(u32 cpu)
+{
+	return cpu < FW_MAX_CPUS_INTERNAL ? rqs[cpu].switches : 0;
+}
+
+/* The last switch of an exiting task (task_exit): IRQs off, count 0, state DEAD. */
+__attribute__((noreturn)) void schedule_dead(void);
+void schedule_dead(void)
+{
+	__schedule(false);
+	panic_message("schedule_dead: a dead task ran again");
+}

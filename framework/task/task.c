@@ -1,0 +1,270 @@
+/*
+ * task.c — task lifetime: the task and stack pools, spawn, exit, join/detach (reaping), the
+ * boot task and the idle tasks, and the ktest runner's hooks.
+ *
+ * Storage: a static pool of TASK_POOL task structures; each slot gets a kernel stack from the
+ * memory manager (kstack_alloc: an unmapped guard page below, registered for backtraces and
+ * overflow reports) the first time it is used and keeps it, so spawning a task never maps or
+ * unmaps memory. task_alloc()/task_free() are the only functions that know this.
+ *
+ * Lifetime: a task holds two references: the running one (dropped by the task that runs
+ * after its last switch, when its stack is no longer in use — sched.c finish_switch) and the
+ * handle (dropped by task_join or task_detach). The last drop frees task and stack.
+ */
+#include <fw/task.h>
+#include <fw/time.h>
+
+#include "arch/x86_64/layout.h"
+#include "internal/panic_internal.h"
+#include "internal/mm.h"
+#include "internal/printk.h"
+#include "internal/stacks.h"
+#include "internal/task.h"
+#include "internal/trap.h"
+
+#define TASK_POOL 96u
+
+/* Task structures, each with the kernel stack it got on first use (kept for reuse: freeing a
+ * stack unmaps it, which costs a TLB shootdown per page). */
+static struct task task_pool[TASK_POOL];
+static struct kstack pool_stack[TASK_POOL];
+static u8 task_used[TASK_POOL];
+static struct fw_rawlock pool_lock;
+static u32 live_tasks;
+static u64 next_id = 1;
+static u64 spawned_total;
+
+void sched_init(void);
+void sched_start(struct task *boot, struct task *idle0);
+void sched_start_task(struct task *t);
+
+static struct task *task_alloc(u32 *slot_out)
+{
+	u64 f = raw_spin_lock_irqsave(&pool_lock);
+	u32 ts = TASK_POOL;
+	for (u32 i = 0; i < TASK_POOL && ts == TASK_POOL; i++)
+		if (!task_used[i])
+			ts = i;
+	if (ts == TASK_POOL) {
+		raw_spin_unlock_irqrestore(&pool_lock, f);
+		return NULL;
+	}
+	task_used[ts] = 1;
+	u64 id = next_id++;
+	raw_spin_unlock_irqrestore(&pool_lock, f);
+	if (!pool_stack[ts].top && kstack_alloc(&pool_stack[ts]) != 0) {
+		pool_stack[ts].top = 0;
+		f = raw_spin_lock_irqsave(&pool_lock);
+		task_used[ts] = 0;
+		raw_spin_unlock_irqrestore(&pool_lock, f);
+		return NULL;
+	}
+	struct task *t = &task_pool[ts];
+	u8 *raw = (u8 *)(void *)t;
+	for (size_t i = 0; i < sizeof(*t); i++)
+		raw[i] = 0;
+	t->id = id;
+	__atomic_fetch_add(&live_tasks, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&spawned_total, 1, __ATOMIC_RELAXED);
+	*slot_out = ts;
+	return t;
+}
+
+static void task_free(struct task *t)
+{
+	u64 f = raw_spin_lock_irqsave(&pool_lock);
+	/* SAFETY: t points into task_pool (task_alloc is its only source). */
+	u32 ts = (u32)(t - task_pool);
+	task_used[ts] = 0;
+	__atomic_fetch_sub(&live_tasks, 1, __ATOMIC_RELAXED);
+	raw_spin_unlock_irqrestore(&pool_lock, f);
+}
+
+uint32_t tasks_live(void)
+{
+	return __atomic_load_n(&live_tasks, __ATOMIC_RELAXED);
+}
+
+static void copy_name(struct task *t, const char *s, size_t n)
+{
+	if (n >= TASK_NAME_MAX)
+		n = TASK_NAME_MAX - 1;
+	for (size_t i = 0; i < n; i++)
+		t->name[i] = s[i];
+	t->name[n] = '\0';
+}
+
+/* Prepare t's stack so that switching to it enters task_start_trampoline. */
+static void stack_setup(struct task *t, u32 slot)
+{
+	t->stack_slot = slot;
+	/* SAFETY: the stack is mapped read/write for the kernel (kstack_alloc) and not in use:
+	 * the task slot is free, so no task runs on it. */
+	t->stack_lo = pool_stack[slot].base;
+	t->stack_hi = pool_stack[slot].top;
+	u64 *top = (u64 *)(uintptr_t)t->stack_hi;
+	/* [top-1] 0 (fake return address of the trampoline's frame), [top-2] trampoline,
+	 * [top-8..top-3] rbp rbx r12 r13 r14 r15 = 0, in the order switch.S pops them. */
+	top[-1] = 0;
+	top[-2] = (u64)(uintptr_t)task_start_trampoline;
+	for (int i = 3; i <= 8; i++)
+		top[-i] = 0;
+	t->rsp = (u64)(uintptr_t)&top[-8];
+}
+
+struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu)
+{
+	FW_CHECK(entry && entry->tag.type, "task_spawn: untagged entry callback");
+	/* SAFETY: the address is only compared with the registered stacks' bounds. */
+	if (stack_contains((u64)(uintptr_t)entry, sizeof(*entry))) {
+		printk(FW_LOG_WARN, "task_spawn: the entry callback lives on a stack; refused");
+		return NULL;
+	}
+	if (cpu != TASK_ANY_CPU && (cpu >= FW_MAX_CPUS_INTERNAL ||
+				    !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE)))
+		return NULL;
+	u32 slot;
+	struct task *t = task_alloc(&slot);
+	if (!t)
+		return NULL;
+	copy_name(t, name.ptr, name.len);
+	t->entry = entry;
+	t->pinned_cpu = cpu;
+	t->state = TASK_RUNNING;
+	t->refs = 2;
+	waitq_init(&t->exited);
+	stack_setup(t, slot);
+	sched_start_task(t);
+	return t;
+}
+
+static void task_put(struct task *t)
+{
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		task_free(t);
+}
+
+void task_put_dead(struct task *t)
+{
+	task_put(t);
+}
+
+void task_exit(int code)
+{
+	struct task *me = current_task();
+	if (me->nheld) {
+		lockdep_print_held(me);
+		panic_message("task_exit: task still holds locks");
+	}
+	if (me->is_boot || me->is_idle)
+		panic_message("task_exit: the boot and idle tasks cannot exit");
+	me->exit_code = code;
+	preempt_disable();
+	__atomic_store_n(&me->state, TASK_DEAD, __ATOMIC_SEQ_CST);
+	waitq_wake_all(&me->exited);
+	irq_disable();        /* no tick may preempt a dead task... */
+	preempt_count_sub(1); /* ...and the switch wants the count at 0 */
+	extern void schedule_dead(void);
+	schedule_dead();
+	__builtin_unreachable();
+}
+
+int task_join(struct task *t)
+{
+	WAITQ_WAIT(&t->exited, __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_DEAD);
+	int code = t->exit_code;
+	task_put(t);
+	return code;
+}
+
+void task_detach(struct task *t)
+{
+	task_put(t);
+}
+
+uint64_t task_id(void)
+{
+	struct task *t = task_current();
+	return t ? t->id : 0;
+}
+
+struct task *task_create_idle(u32 cpu)
+{
+	u32 slot;
+	struct task *t = task_alloc(&slot);
+	if (!t)
+		return NULL;
+	copy_name(t, "idle", 4);
+	t->name[4] = (char)('0' + cpu % 10);
+	t->name[5] = '\0';
+	t->is_idle = true;
+	t->pinned_cpu = cpu;
+	t->cpu = cpu;
+	t->refs = 1;
+	waitq_init(&t->exited);
+	stack_setup(t, slot);
+	return t;
+}
+
+static struct task boot_task;
+
+void tasks_init_bsp(void)
+{
+	struct task *b = &boot_task;
+	copy_name(b, "boot", 4);
+	b->id = 0;
+	b->is_boot = true;
+	b->pinned_cpu = 0;
+	b->refs = 1;
+	b->stack_slot = ~0u;
+	/* SAFETY: address arithmetic on the boot stack's bounds. */
+	b->stack_lo = (u64)(uintptr_t)boot_stack.stack;
+	b->stack_hi = b->stack_lo + sizeof(boot_stack.stack);
+	waitq_init(&b->exited);
+	cpu_locals[0].current = b; /* lock tracking works from here on */
+	sched_init();
+}
+
+void tasks_start(void)
+{
+	struct task *idle0 = task_create_idle(0);
+	FW_CHECK(idle0, "no idle task for CPU 0");
+	sched_start(&boot_task, idle0);
+}
+
+/* ---- ktest runner hooks ------------------------------------------------------------------ */
+
+bool task_on_boot_flow(void)
+{
+	struct task *t = task_current();
+	return !t || t->is_boot;
+}
+
+void task_trap_exit(void)
+{
+	struct task *t = task_current();
+	if (!t || t->is_boot || t->is_idle || t->nheld)
+		return;
+	printk(FW_LOG_ERR, "task %s (id %lu) ended by the trap above", t->name, (unsigned long)t->id);
+	/* the trap frame is abandoned: interrupts off, no hard-IRQ count from it */
+	this_cpu()->preempt_count = 0;
+	irq_enable();
+	task_exit(-14); /* -EFAULT */
+}
+
+void task_ktest_cleanup(void)
+{
+	struct task *t = task_current();
+	if (!t)
+		return;
+	if (t->nheld) {
+		printk(FW_LOG_WARN, "ktest: the test left %u lock(s) recorded as held; forgotten", t->nheld);
+		lockdep_print_held(t);
+		t->nheld = 0;
+	}
+	if (preempt_count_raw()) {
+		printk(FW_LOG_WARN, "ktest: the test left preemption count 0x%x; reset",
+		       preempt_count_raw());
+		this_cpu()->preempt_count = 0;
+	}
+}

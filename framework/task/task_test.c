@@ -1,0 +1,313 @@
+/*
+ * task_test.c — ktests of tasks (suite `task`): spawn/exit/join, context switches, preemption
+ * on the timer tick (and none while preemption is off), timed sleep, reaping of detached tasks,
+ * spreading over CPUs; and the stress test (suite `task_stress`): thousands of short tasks
+ * contending on a mutex, an IRQ-disabling spinlock and a wait queue on every CPU.
+ */
+#include <fw/ktest.h>
+#include <fw/sync.h>
+#include <fw/task.h>
+#include <fw/time.h>
+
+#include "internal/ktest_task.h"
+#include "internal/printk.h"
+#include "internal/rawlock.h"
+#include "internal/task.h"
+
+static struct tworker tw[64];
+
+static void exit_with_idx(struct tworker *w)
+{
+	if (w->idx == 7)
+		task_exit(42);
+	w->a = task_id();
+}
+
+KTEST(task, spawn_join_exit_codes)
+{
+	struct task *a = tw_spawn(&tw[0], exit_with_idx, 7, TASK_ANY_CPU);
+	struct task *b = tw_spawn(&tw[1], exit_with_idx, 1, TASK_ANY_CPU);
+	KT_ASSERT(kt, a && b);
+	int ca = task_join(a), cb = task_join(b);
+	KT_EXPECT_EQ(kt, ca, 42);
+	KT_EXPECT_EQ(kt, cb, 0);
+	KT_EXPECT_NE(kt, tw[1].a, 0ull);
+	KT_EXPECT_NE(kt, tw[1].a, task_id());
+}
+
+static u32 turn_log[16];
+static u32 turn_n;
+
+static void yielder(struct tworker *w)
+{
+	for (u32 i = 0; i < 6; i++) {
+		u32 n = __atomic_fetch_add(&turn_n, 1, __ATOMIC_SEQ_CST);
+		if (n < 16)
+			turn_log[n] = w->idx;
+		task_yield();
+	}
+}
+
+KTEST(task, context_switch_round_robin_on_one_cpu)
+{
+	turn_n = 0;
+	u32 cpu = tw_other_cpu();
+	/* start both before either runs: spawn with preemption off */
+	preempt_disable();
+	struct task *a = tw_spawn(&tw[0], yielder, 0, cpu);
+	struct task *b = tw_spawn(&tw[1], yielder, 1, cpu);
+	preempt_enable();
+	KT_ASSERT(kt, a && b);
+	task_join(a);
+	task_join(b);
+	KT_EXPECT_EQ(kt, turn_n, 12u);
+	u32 alternations = 0;
+	for (u32 i = 1; i < 12; i++)
+		alternations += turn_log[i] != turn_log[i - 1];
+	KT_EXPECT_GE(kt, alternations, 10u); /* yield hands the CPU over every time */
+}
+
+static u32 spin_started, spin_stop;
+
+static void busy_spinner(struct tworker *w)
+{
+	__atomic_store_n(&spin_started, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&spin_stop, __ATOMIC_ACQUIRE))
+		w->a++;
+}
+
+KTEST(task, timer_tick_preempts_a_busy_task)
+{
+	spin_started = spin_stop = 0;
+	/* pinned to the runner's CPU: it can only run if the tick preempts the runner, and the
+	 * runner only gets back if the tick preempts it */
+	struct task *t = tw_spawn(&tw[0], busy_spinner, 0, 0);
+	KT_ASSERT(kt, t != NULL);
+	u64 t0 = fw_time_ns();
+	while (!__atomic_load_n(&spin_started, __ATOMIC_ACQUIRE) &&
+	       fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
+		cpu_pause();
+	KT_EXPECT(kt, __atomic_load_n(&spin_started, __ATOMIC_ACQUIRE));
+	u64 seen = __atomic_load_n(&tw[0].a, __ATOMIC_RELAXED);
+	t0 = fw_time_ns();
+	while (__atomic_load_n(&tw[0].a, __ATOMIC_RELAXED) == seen &&
+	       fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
+		cpu_pause();
+	KT_EXPECT_NE(kt, __atomic_load_n(&tw[0].a, __ATOMIC_RELAXED), seen);
+	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
+	task_join(t);
+}
+
+KTEST(task, no_preemption_while_preempt_disabled)
+{
+	spin_started = spin_stop = 0;
+	preempt_disable();
+	struct task *t = tw_spawn(&tw[0], busy_spinner, 0, 0);
+	KT_ASSERT(kt, t != NULL);
+	u64 t0 = fw_time_ns();
+	while (fw_time_ns() - t0 < 40 * FW_NSEC_PER_MSEC) /* ten ticks */
+		cpu_pause();
+	KT_EXPECT_EQ(kt, __atomic_load_n(&spin_started, __ATOMIC_ACQUIRE), 0u);
+	preempt_enable(); /* the pending reschedule happens here */
+	t0 = fw_time_ns();
+	while (!__atomic_load_n(&spin_started, __ATOMIC_ACQUIRE) &&
+	       fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
+		cpu_pause();
+	KT_EXPECT_EQ(kt, __atomic_load_n(&spin_started, __ATOMIC_ACQUIRE), 1u);
+	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
+	task_join(t);
+}
+
+static void sleeper(struct tworker *w)
+{
+	u64 t0 = fw_time_ns();
+	task_sleep_ms(30);
+	w->a = fw_time_ns() - t0;
+}
+
+KTEST(task, sleep_ms_sleeps_and_lets_others_run)
+{
+	struct task *t = tw_spawn(&tw[0], sleeper, 0, TASK_ANY_CPU);
+	KT_ASSERT(kt, t != NULL);
+	u64 t0 = fw_time_ns();
+	task_sleep_ms(5);
+	KT_EXPECT_GE(kt, fw_time_ns() - t0, 5 * FW_NSEC_PER_MSEC);
+	task_join(t);
+	KT_EXPECT_GE(kt, tw[0].a, 30 * FW_NSEC_PER_MSEC);
+	KT_EXPECT_LT(kt, tw[0].a, 500 * FW_NSEC_PER_MSEC);
+}
+
+static void quick(struct tworker *w)
+{
+	w->a = 1;
+}
+
+KTEST(task, detached_tasks_are_reaped)
+{
+	u32 base = tasks_live();
+	for (u32 i = 0; i < 40; i++) {
+		struct task *t = tw_spawn(&tw[i], quick, i, TASK_ANY_CPU);
+		KT_ASSERT(kt, t != NULL);
+		task_detach(t);
+	}
+	u64 t0 = fw_time_ns();
+	while (tasks_live() != base && fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
+		task_sleep_ms(1);
+	KT_EXPECT_EQ(kt, tasks_live(), base);
+	u32 ran = 0;
+	for (u32 i = 0; i < 40; i++)
+		ran += (u32)tw[i].a;
+	KT_EXPECT_EQ(kt, ran, 40u);
+}
+
+static void where_am_i(struct tworker *w)
+{
+	u64 t0 = fw_time_ns();
+	while (fw_time_ns() - t0 < 20 * FW_NSEC_PER_MSEC)
+		cpu_pause();
+	preempt_disable();
+	w->a = cpu_this_id();
+	preempt_enable();
+}
+
+KTEST(task, new_tasks_spread_over_cpus)
+{
+	struct task *t[8];
+	for (u32 i = 0; i < 8; i++) {
+		t[i] = tw_spawn(&tw[i], where_am_i, i, TASK_ANY_CPU);
+		KT_ASSERT(kt, t[i] != NULL);
+	}
+	u32 on_cpu[FW_MAX_CPUS] = { 0 };
+	for (u32 i = 0; i < 8; i++) {
+		task_join(t[i]);
+		if (tw[i].a < FW_MAX_CPUS)
+			on_cpu[tw[i].a]++;
+	}
+	for (u32 c = 0; c < cpu_count(); c++)
+		KT_EXPECT_GT(kt, on_cpu[c], 0u);
+}
+
+KTEST(task, spawn_refuses_an_entry_on_the_stack)
+{
+	struct tworker local;
+	tworker_cb_init(&local);
+	callback_set(&local.cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	local.body = quick;
+	struct task *t = task_spawn(&local.cb, STR("bad"), TASK_ANY_CPU);
+	KT_EXPECT(kt, t == NULL);
+}
+
+static void nothing(struct tworker *w)
+{
+	(void)w;
+}
+
+KTEST(task, pool_exhaustion_returns_null_and_recovers)
+{
+	static struct tworker many[128];
+	struct task *t[128];
+	u32 n = 0;
+	preempt_disable(); /* none of them may finish while we fill the pool */
+	for (; n < 128; n++) {
+		t[n] = tw_spawn(&many[n], nothing, n, TASK_ANY_CPU);
+		if (!t[n])
+			break;
+	}
+	preempt_enable();
+	KT_EXPECT_LT(kt, n, 128u);
+	KT_EXPECT_GT(kt, n, 32u);
+	for (u32 i = 0; i < n; i++)
+		task_join(t[i]);
+	struct task *again = tw_spawn(&many[0], nothing, 0, TASK_ANY_CPU);
+	KT_EXPECT(kt, again != NULL);
+	if (again)
+		task_join(again);
+}
+
+/* ---- stress ----------------------------------------------------------------------------- */
+
+#define STRESS_TASKS 2000u
+#define STRESS_LIVE 48u
+
+static struct mutex st_mutex = MUTEX_INIT(st_mutex);
+static struct spinlock st_spin = SPINLOCK_INIT(st_spin);
+static struct waitq st_q;
+static u64 st_mutex_count, st_spin_count;
+static u32 st_tokens;
+static u32 st_done;
+
+static void stress_body(struct tworker *w)
+{
+	for (u32 k = 0; k < 3; k++) {
+		mutex_lock(&st_mutex);
+		st_mutex_count++;
+		if ((w->idx + k) % 7 == 0)
+			task_yield();
+		mutex_unlock(&st_mutex);
+	}
+	struct irq_state s = spin_lock_irqsave(&st_spin);
+	st_spin_count++;
+	st_tokens++; /* give one token... */
+	spin_unlock_irqrestore(&st_spin, s);
+	waitq_wake_one(&st_q);
+	for (;;) { /* ...then take one (maybe another task's): a lost wake-up would hang here */
+		WAITQ_WAIT(&st_q, __atomic_load_n(&st_tokens, __ATOMIC_ACQUIRE) > 0);
+		s = spin_lock_irqsave(&st_spin);
+		bool got = st_tokens > 0;
+		if (got)
+			st_tokens--;
+		spin_unlock_irqrestore(&st_spin, s);
+		if (got)
+			break;
+	}
+	__atomic_fetch_add(&st_done, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->c, 1, __ATOMIC_RELEASE);
+}
+
+KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
+{
+	static struct tworker sw[STRESS_LIVE];
+	static struct task *st[STRESS_LIVE];
+	waitq_init(&st_q);
+	st_mutex_count = st_spin_count = 0;
+	st_tokens = st_done = 0;
+	u32 base = tasks_live();
+	u64 t0 = fw_time_ns(), deadline = t0 + 8 * FW_NSEC_PER_SEC;
+	u32 spawned = 0;
+	for (u32 i = 0; i < STRESS_LIVE; i++)
+		st[i] = NULL;
+	bool stuck = false;
+	while (spawned < STRESS_TASKS || tasks_live() != base) {
+		if (fw_time_ns() > deadline) {
+			stuck = true;
+			break;
+		}
+		bool progress = false;
+		for (u32 i = 0; i < STRESS_LIVE; i++) {
+			if (st[i] && __atomic_load_n(&sw[i].c, __ATOMIC_ACQUIRE)) {
+				task_join(st[i]);
+				st[i] = NULL;
+				progress = true;
+			}
+			if (!st[i] && spawned < STRESS_TASKS) {
+				st[i] = tw_spawn(&sw[i], stress_body, spawned, TASK_ANY_CPU);
+				if (st[i]) {
+					spawned++;
+					progress = true;
+				}
+			}
+		}
+		if (!progress)
+			task_sleep_ms(1);
+	}
+	u64 ms = (fw_time_ns() - t0) / FW_NSEC_PER_MSEC;
+	kprintf_raw("    # stress: %u tasks on %u CPU(s) in %lu ms; %u done\n", spawned, cpu_count(),
+		    (unsigned long)ms, __atomic_load_n(&st_done, __ATOMIC_ACQUIRE));
+	KT_EXPECT(kt, !stuck);
+	KT_EXPECT_EQ(kt, spawned, STRESS_TASKS);
+	KT_EXPECT_EQ(kt, st_done, STRESS_TASKS);
+	KT_EXPECT_EQ(kt, st_mutex_count, 3ull * STRESS_TASKS);
+	KT_EXPECT_EQ(kt, st_spin_count, (u64)STRESS_TASKS);
+	KT_EXPECT_EQ(kt, st_tokens, 0u);
+	KT_EXPECT_EQ(kt, tasks_live(), base);
+}

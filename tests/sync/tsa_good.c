@@ -1,0 +1,51 @@
+/*
+ * tsa_good.c — service-style code the thread-safety analysis must accept (tests/sync/run.sh
+ * compiles it with the service flags): guarded fields under their locks, REQUIRES functions
+ * called with the lock held, shared reads under a read lock, per-CPU data under the guard.
+ */
+#include <fw/preempt.h>
+#include <fw/sync.h>
+
+struct account {
+	struct spinlock lock;
+	uint64_t balance GUARDED_BY(&lock);
+	struct mutex mlock;
+	uint64_t history GUARDED_BY(&mlock);
+	struct rwlock rw;
+	uint64_t limit GUARDED_BY(&rw);
+};
+
+DEFINE_PER_CPU(tsa_hits, uint64_t);
+
+static void deposit_locked(struct account *a, uint64_t n) REQUIRES(&a->lock)
+{
+	a->balance += n;
+}
+
+uint64_t tsa_good(struct account *a);
+uint64_t tsa_good(struct account *a)
+{
+	spin_lock(&a->lock);
+	deposit_locked(a, 5);
+	spin_unlock(&a->lock);
+
+	struct irq_state s = spin_lock_irqsave(&a->lock);
+	a->balance--;
+	spin_unlock_irqrestore(&a->lock, s);
+
+	mutex_lock(&a->mlock);
+	a->history++;
+	mutex_unlock(&a->mlock);
+
+	read_lock(&a->rw);
+	uint64_t l = a->limit;
+	read_unlock(&a->rw);
+	write_lock(&a->rw);
+	a->limit = l + 1;
+	write_unlock(&a->rw);
+
+	preempt_disable();
+	(*tsa_hits_this_cpu())++;
+	preempt_enable();
+	return l;
+}
