@@ -12,7 +12,7 @@ KSVC_DIR := $(BUILD)/ksvc
 KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/exec/*.c kernel/fs/vfs/*.c kernel/proc/cmdline.c))
 KSVC_HDRS := $(sort $(shell find kernel/include -name '*.h' 2>/dev/null))
 KSVC_TESTS := $(sort $(wildcard tests/kernel/t_*.c))
-KSVC_FUZZ_SECS ?= 4
+KSVC_FUZZ_SECS ?= 6
 KSVC_CFLAGS = $(SAFEC_HOST_CFLAGS) -Ikernel/include
 
 $(KSVC_DIR)/host-tests: $(KSVC_SRCS) $(KSVC_HDRS) $(KSVC_TESTS) tests/kernel/host_main.c \

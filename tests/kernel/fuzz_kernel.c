@@ -8,7 +8,7 @@
  *   3  the initial stack builder (kernel/exec/stack.c) with fuzzed argv/envp strings
  *   4  the VFS (kernel/fs/vfs/): a little program of mkdir/create/symlink/unlink/rmdir/
  *      lookup/open-write-read/getdents/mount on paths over a tiny alphabet (".", "..", "a",
- *      "b", links), as root or as a user, inside a fresh directory per input; every call
+ *      "b", links), as root or as a user, in a fresh tree per input, freed after it; every call
  *      must return 0 or an errno, and a successful lookup must give a live inode
  * Any out-of-bounds access, UB, failed FW_CHECK or broken invariant is a crash.
  */
@@ -120,23 +120,11 @@ static void make_path(char *out, size_t cap, uint32_t seed)
 
 static void fuzz_vfs(struct bytes in)
 {
-	static struct dentry *root;
-	static unsigned round;
-	if (!root) {
-		struct dentry_result r = vfs_init();
-		if (r.err)
-			abort();
-		root = r.value;
-	}
-	struct vfs_ctx c = { .root = root, .cwd = root };
-	char name[32], p1[64], p2[64];
-	snprintf(name, sizeof name, "/r%u", round++);
-	if (vfs_mkdir(&c, kh_str(name), 0777))
+	struct dentry_result r = vfs_init(); /* a fresh tree per input, freed at the end */
+	if (r.err)
 		abort();
-	c.cwd = vfs_lookup(&c, kh_str(name), true).value;
-	if (!c.cwd)
-		abort();
-	c.root = c.cwd; /* ".." cannot leave the input's directory */
+	struct vfs_ctx c = { .root = r.value, .cwd = r.value };
+	char p1[64], p2[64];
 	for (size_t i = 0; i + 3 <= bytes_len(in) && i < 3 * 200; i += 3) {
 		uint8_t op = bytes_u8(in, i).value;
 		uint32_t s1 = bytes_u8(in, i + 1).value, s2 = bytes_u8(in, i + 2).value;
@@ -196,6 +184,7 @@ static void fuzz_vfs(struct bytes in)
 		if (e > 0 || e < -200)
 			abort();
 	}
+	vfs_free_tree(r.value); /* LeakSanitizer reports anything the VFS loses */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

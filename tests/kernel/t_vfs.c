@@ -377,3 +377,19 @@ KTEST(vfs, mount_on_start_stacks)
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/t9/x"), 0755) == 0);
 	KT_EXPECT(kt, lk(&c, "/t9/x") == 0);
 }
+
+KTEST(vfs, free_tree)
+{
+	long before = host_live_allocs();
+	struct dentry_result r = vfs_init();
+	KT_ASSERT(kt, !r.err);
+	struct vfs_ctx c = { .root = r.value, .cwd = r.value };
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/a"), 0755) == 0 && vfs_mkdir(&c, S("/a/b"), 0755) == 0);
+	KT_EXPECT(kt, put_file(&c, "/a/b/f", "data", 0644) == 0);
+	KT_EXPECT(kt, vfs_symlink(&c, S("/a/b/f"), S("/a/l")) == 0);
+	KT_EXPECT(kt, vfs_mount_ramfs(&c, S("/a/b")) == 0);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/a/b/m"), 0755) == 0 && put_file(&c, "/a/b/m/g", "x", 0600) == 0);
+	KT_EXPECT(kt, vfs_mount_ramfs(&c, S(".")) == 0);
+	vfs_free_tree(r.value);
+	KT_EXPECT(kt, host_live_allocs() == before);
+}

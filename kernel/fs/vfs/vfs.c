@@ -533,3 +533,36 @@ int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 
 	litelock_unlock(&vfs_lock);
 	return d.err;
 }
+
+void vfs_free_tree(struct dentry *top)
+{
+	litelock_lock(&vfs_lock);
+	struct dentry *cur = top;
+	for (u64 guard = 0; cur && guard < (1ull << 40); guard++) {
+		if (cur->mounted) { /* a mounted tree first; its root leads back here */
+			struct dentry *m = cur->mounted;
+			cur->mounted = NULL;
+			cur = m;
+			continue;
+		}
+		struct dentry *child = cur->dir ? dentry_children_first(&cur->dir->kids) : NULL;
+		if (child) {
+			cur = child;
+			continue;
+		}
+		/* a leaf: unlink it from its parent (or its mount point) and free it */
+		bool is_root = cur->parent == cur;
+		struct dentry *up = is_root ? cur->mountpoint : cur->parent;
+		if (!is_root)
+			dentry_children_remove(&up->dir->kids, cur);
+		vfs_inode_put(cur->inode);
+		if (cur->dir)
+			KFREE(dentry_dir_cache, cur->dir);
+		bool last = cur == top;
+		KFREE(dentry_cache, cur);
+		if (last)
+			break;
+		cur = up;
+	}
+	litelock_unlock(&vfs_lock);
+}

@@ -132,6 +132,11 @@ struct vfs_stat {
 /* vfs_init - a ramfs root (mode 0755, root-owned); its dentry, or -ENOMEM. Once. */
 struct dentry_result vfs_init(void);
 
+/* vfs_free_tree - free a whole tree from its root `top` (from vfs_init, not mounted anywhere),
+ * the file systems mounted in it included. Needs: no file in it is open and no process uses
+ * it. Iterative: any depth. */
+void vfs_free_tree(struct dentry *top);
+
 /* Lookup: the dentry `path` names (following a final symlink when `follow`). */
 struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow);
 
