@@ -6,8 +6,11 @@
  * when an option appears twice, the last one counts.
  */
 #include <fw/boot.h>
+#include <fw/bytes.h>
+#include <fw/str.h>
 
 #include "internal/bootinfo.h"
+#include "internal/paging.h"
 
 struct boot_info boot_info;
 u32 boot_magic;
@@ -120,4 +123,21 @@ u64 fw_boot_initrd_size(void)
 size_t fw_boot_cmdline_len(void)
 {
 	return boot_info.cmdline_len;
+}
+
+struct bytes fw_boot_initrd(void)
+{
+	if (!boot_info.initrd_size)
+		return bytes_empty();
+	/* SAFETY: [initrd_phys, +initrd_size) is RAM the frame allocator reserved at boot and never
+	 * hands out (mm/frame.c), so no other object lives there; the direct map covers all RAM
+	 * for as long as the kernel runs. A write through the slice can only change the archive. */
+	return __fw_bytes_raw(early_phys_ptr_rw(boot_info.initrd_phys), boot_info.initrd_size);
+}
+
+struct str fw_boot_cmdline(void)
+{
+	/* SAFETY: boot_info.cmdline is a static array, cmdline_len < its size, and boot info is
+	 * read-only after boot, so the text stays valid and unchanged. */
+	return (struct str){ .ptr = boot_info.cmdline, .len = boot_info.cmdline_len };
 }

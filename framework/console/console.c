@@ -9,6 +9,8 @@
  * the ktest runner abandoned. While a capture is active (ktests that check
  * the text of a trap report), output is also copied into a fixed buffer.
  */
+#include <fw/console.h>
+
 #include "internal/printk.h"
 #include "internal/serial.h"
 #include "internal/x86.h"
@@ -111,4 +113,22 @@ bool console_capture_has(const char *text, size_t len)
 			return true;
 	}
 	return false;
+}
+
+void fw_console_write(struct str text)
+{
+	/* SAFETY: a str's ptr..ptr+len is readable (str constructors guarantee it, fw/str.h). */
+	console_write(text.ptr, text.len);
+}
+
+size_t fw_console_read(struct bytes dst)
+{
+	size_t n = 0;
+	while (n < bytes_len(dst)) {
+		int c = serial_getc();
+		if (c < 0)
+			break;
+		(void)bytes_put_u8(dst, n++, (u8)c);
+	}
+	return n;
 }

@@ -111,10 +111,15 @@ enum user_return user_enter(struct user_context *uc)
 {
 	u64 *rflags = reg_ref(uc, UREG_RFLAGS);
 	*rflags = (*rflags & USER_FLAGS_ALLOWED) | FL_IF | FL_FIXED;
-	/* sysret only to a canonical user RIP; the setters keep RIP canonical, and RIP values
-	 * from the CPU (a trap frame, RCX at syscall) are canonical, so iretq is the fallback
-	 * for the page just below VM_USER_END's end and anything unexpected. */
-	u64 use_iret = !user_canonical(reg_get(uc, UREG_RIP)) || (*rflags & FL_TF);
+	/* sysret loads RIP from RCX and RFLAGS from R11, so it restores the user's state only
+	 * when RCX == RIP and R11 == RFLAGS: true on return from a system call (the `syscall`
+	 * instruction set them so and the entry saved them), false after an exception or an
+	 * interrupt, or when the kernel moved RIP; then iretq restores every register. sysret
+	 * also only to a canonical user RIP (the setters keep RIP canonical; iretq covers the
+	 * page just below VM_USER_END's end and anything unexpected) and never with TF set. */
+	u64 rip = reg_get(uc, UREG_RIP);
+	u64 use_iret = !user_canonical(rip) || (*rflags & FL_TF) || reg_get(uc, UREG_RCX) != rip ||
+		       reg_get(uc, UREG_R11) != *rflags;
 	u64 flags = read_rflags();
 	irq_disable();
 	fpu_restore(uc->fpu);

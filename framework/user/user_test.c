@@ -29,7 +29,7 @@
 enum ut_case {
 	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
 	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
-	UT_GS_CLOBBER, UT_INT3, UT_INT80,
+	UT_GS_CLOBBER, UT_INT3, UT_INT80, UT_REGS_INT3,
 };
 
 struct ut {
@@ -529,4 +529,20 @@ KTEST(user, kernel_byte_cursors)
 	KT_EXPECT_EQ(kt, dst[3], 6);
 	KT_EXPECT_EQ(kt, vm_reader_remaining(&r), 6u);
 	KT_EXPECT_EQ(kt, vm_writer_remaining(&w), 0u);
+}
+
+/*
+ * Regression: after an exception (here #BP) user_enter resumed with sysret, which loads RCX
+ * with RIP and R11 with RFLAGS, so the program lost both registers. Debian's busybox died of
+ * it after its first demand-paged heap fault (malloc returned the faulting RIP).
+ */
+KTEST(user, exception_return_keeps_rcx_and_r11)
+{
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_REGS_INT3, 0x1111, 0x2222), 0);
+	KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	KT_EXPECT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 3u);
+	KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_SYSCALL);
+	KT_EXPECT(kt, ut_a.exited);
+	KT_EXPECT_EQ(kt, ut_a.exit_code, 0);
+	ut_teardown(&ut_a);
 }

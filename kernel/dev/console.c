@@ -1,47 +1,27 @@
 /*
- * console.c — the console and the memory devices (fs/devices.h). Console output goes to the
- * kernel log one line at a time (the framework has no raw console writer for services yet,
- * so each line carries the log's timestamp prefix); a line longer than the buffer is cut
- * into pieces. Console input is not wired up yet: a read returns end of file.
+ * console.c — the console and the memory devices (fs/devices.h). The console passes a
+ * program's bytes to the framework's console stream unchanged (fw/console.h) and reads what
+ * the console has received; with nothing received a read returns 0 for now (end of file),
+ * until the terminal layer (line discipline, blocking reads) arrives.
  */
 #include <fs/devices.h>
 #include <fs/vfs.h>
+#include <fw/console.h>
 #include <fw/log.h>
-
-#define CONSOLE_LINE 200u
-
-static u8 line[CONSOLE_LINE];
-static size_t line_len;
-
-static void flush_line(void)
-{
-	fw_info("%s", str_from_bytes(bytes_head(BYTES_OF_ARRAY(line), line_len)));
-	line_len = 0;
-}
 
 static struct result_size console_write(struct inode *ip, struct bytes src, u64 pos)
 {
 	(void)ip;
 	(void)pos;
-	for (size_t i = 0; i < bytes_len(src); i++) {
-		u8 c = bytes_u8(src, i).value;
-		if (c == '\n') {
-			flush_line();
-			continue;
-		}
-		if (line_len == CONSOLE_LINE)
-			flush_line();
-		(void)bytes_put_u8(BYTES_OF_ARRAY(line), line_len++, c);
-	}
+	fw_console_write(str_from_bytes(src));
 	return result_size_ok(bytes_len(src));
 }
 
 static struct result_size console_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	(void)ip;
-	(void)dst;
 	(void)pos;
-	return result_size_ok(0);
+	return result_size_ok(fw_console_read(dst));
 }
 
 static struct result_size null_write(struct inode *ip, struct bytes src, u64 pos)
@@ -64,8 +44,16 @@ static const struct inode_ops console_ops = {
 	.write = console_write,
 };
 
+static struct result_size null_read(struct inode *ip, struct bytes dst, u64 pos)
+{
+	(void)ip;
+	(void)dst;
+	(void)pos;
+	return result_size_ok(0);
+}
+
 static const struct inode_ops null_ops = {
-	.read = console_read, /* end of file at once */
+	.read = null_read, /* end of file at once */
 	.write = null_write,
 };
 
@@ -81,4 +69,30 @@ void devices_init(void)
 	(void)vfs_register_chrdev(4, 64, &console_ops, true);
 	(void)vfs_register_chrdev(1, 3, &null_ops, false);
 	(void)vfs_register_chrdev(1, 5, &zero_ops, false);
+}
+
+/* One node devices_populate creates: /dev/NAME, a character device. */
+struct dev_node {
+	struct str path;
+	u32 mode;
+	u32 major, minor;
+};
+
+int devices_populate(const struct vfs_ctx *c)
+{
+	static const u32 chr = 0020000; /* S_IFCHR */
+	const struct dev_node nodes[5] = {
+		{ STR("/dev/console"), chr | 0600, 5, 1 }, { STR("/dev/tty"), chr | 0666, 5, 0 },
+		{ STR("/dev/ttyS0"), chr | 0660, 4, 64 },  { STR("/dev/null"), chr | 0666, 1, 3 },
+		{ STR("/dev/zero"), chr | 0666, 1, 5 },
+	};
+	int e = vfs_mkdir(c, STR("/dev"), 0755);
+	if (e && e != -EEXIST)
+		return e;
+	for (size_t i = 0; i < 5; i++) {
+		e = vfs_mknod(c, nodes[i].path, nodes[i].mode, nodes[i].major, nodes[i].minor);
+		if (e && e != -EEXIST)
+			return e;
+	}
+	return 0;
 }

@@ -52,8 +52,8 @@ static bool serve(struct process *p, enum user_return why)
 				return true;
 		}
 		int sig = fault_signal(ex.vector);
-		fw_info("pid %u: exception %u at %x (address %x): killed by signal %u", p->pid,
-			ex.vector, user_ctx_ip(&p->uc), ex.fault_addr, sig);
+		fw_info("pid %u: exception %u (error %x) at %x (address %x): killed by signal %u",
+			p->pid, ex.vector, ex.error_code, user_ctx_ip(&p->uc), ex.fault_addr, sig);
 		vmspace_deactivate();
 		proc_exit(p, sig, reaper(p));
 		return false;
@@ -158,10 +158,17 @@ int proc_start_init(struct bytes archive, struct str init_path)
 		fw_err("initramfs: unpacking failed: %d", e);
 		return e;
 	}
+	e = devices_populate(&c);
+	if (e)
+		fw_warn("initramfs: cannot create /dev nodes: %d", e);
 	struct process *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);
 		return e;
 	}
+	/* The figure make bench reads (docs/benchmarks.md): kernel entry to init's first
+	 * instruction, by the kernel's clock. */
+	fw_info("trellis: boot-to-init %u us",
+		(fw_time_ns() - fw_time_boot_entry_ns()) / FW_NSEC_PER_USEC);
 	return proc_run(init);
 }

@@ -17,7 +17,7 @@ _start:
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
 	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
-	.quad t_gs_clobber, t_int3, t_int80
+	.quad t_gs_clobber, t_int3, t_int80, t_regs_int3
 table_end:
 
 bad_case:
@@ -221,3 +221,18 @@ t_int3:
 t_int80:
 	int $0x80
 	ud2
+
+/* 19: RCX = RSI, R11 = RDX, int3, then exit(0) if both survived the #BP return, else exit(1)
+ * (regression: sysret after an exception loaded RCX with RIP and R11 with RFLAGS) */
+t_regs_int3:
+	movq %rsi, %rcx
+	movq %rdx, %r11
+	int3
+	xorl %edi, %edi
+	cmpq %rsi, %rcx
+	setne %dil
+	cmpq %rdx, %r11
+	jne 1f
+	jmp exit
+1:	movl $1, %edi
+	jmp exit

@@ -1,8 +1,8 @@
 /*
  * serial.c — the 16550 UART at COM1 (I/O port 0x3f8), polled: the early and panic console.
  *
- * 115200 baud, 8N1, FIFOs on, no interrupts. Output only for now; input comes with the TTY
- * driver. Register layout: PC16550D data sheet (THR/RBR +0, IER +1, FCR +2, LCR +3, MCR +4,
+ * 115200 baud, 8N1, FIFOs on, no interrupts. Input is polled too (serial_getc), for the
+ * console device. Register layout: PC16550D data sheet (THR/RBR +0, IER +1, FCR +2, LCR +3, MCR +4,
  * LSR +5; DLAB in LCR bit 7 exposes the divisor at +0/+1).
  */
 #include "internal/serial.h"
@@ -10,6 +10,7 @@
 #include "internal/x86.h"
 
 #define COM1 0x3f8
+#define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
 /* SAFETY (whole file): the framework owns COM1; no service is given these ports. */
@@ -34,4 +35,11 @@ void serial_putc(char c)
 		cpu_pause();
 	}
 	outb(COM1, (u8)c);
+}
+
+int serial_getc(void)
+{
+	if (!(inb(COM1 + 5) & LSR_DATA_READY))
+		return -1;
+	return inb(COM1);
 }

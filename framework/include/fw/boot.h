@@ -9,6 +9,8 @@
 #ifndef FW_BOOT_H
 #define FW_BOOT_H
 
+#include <fw/bytes.h>
+#include <fw/libbase.h>
 #include <fw/types.h>
 
 /* E820-style memory types, as the boot protocol reports them. */
@@ -67,5 +69,19 @@ u64 fw_boot_initrd_size(void);
  * Context: any, after boot.
  */
 size_t fw_boot_cmdline_len(void);
+
+/*
+ * fw_boot_initrd - the initramfs module's bytes (empty when none was given), in place: the
+ * memory is reserved for it for the life of the kernel, so the slice never dangles.
+ * Context: any, after boot.
+ */
+struct bytes fw_boot_initrd(void);
+
+/*
+ * fw_boot_cmdline - the kernel command line as text (without its NUL; truncated to the
+ * framework's limit if the boot loader passed more).
+ * Context: any, after boot.
+ */
+struct str fw_boot_cmdline(void);
 
 #endif /* FW_BOOT_H */

@@ -8,4 +8,13 @@
 /* devices_init - register them with the VFS (vfs_register_chrdev); idempotent. */
 void devices_init(void);
 
+struct vfs_ctx;
+
+/*
+ * devices_populate - create /dev and the nodes of the devices above in the tree `c` where the
+ * initramfs did not (as the kernel's own default initramfs would provide them), so init finds
+ * /dev/console. Existing entries are left alone. Returns 0 or -errno from the VFS.
+ */
+int devices_populate(const struct vfs_ctx *c);
+
 #endif /* KERNEL_FS_DEVICES_H */
