@@ -1,11 +1,11 @@
 # The Linux-ABI test suites (issue #8): C regression programs built with musl and glibc, and
-# busybox shell scripts, packed into one initramfs that boots on Debian's Linux and, once it can,
-# on Trellis. See docs/testing-abi.md.
+# busybox shell scripts, packed into one initramfs that boots on Debian's Linux (once, all
+# suites) and on Trellis (once per suite). See docs/testing-abi.md.
 #
 #   make test-linux        the whole image on Debian's Linux; must pass (all green)
 #   make test              part `abi-linux`: the same image on Linux (a proof the suites stay
-#                          correct); part `abi`: the image on Trellis when ABI_ON_TRELLIS=1, else
-#                          recorded as "not yet runnable on Trellis" (0 passed, 0 failed)
+#                          correct); part `abi`: the image on Trellis, one boot per suite, checked
+#                          against $(ABI_EXPECT) (ABI_ON_TRELLIS=0 leaves it out)
 #   make abi-expect-all    rewrite the Trellis expectations file to list every case (from a
 #                          Linux run): the starting point the feature issues shrink
 
@@ -19,9 +19,8 @@ ABI_CPIO    := $(BUILD)/initramfs/abi.cpio
 ABI_EXPECT  := user/tests/trellis-expect.txt
 ABI_APPEND  := console=ttyS0 quiet panic=-1
 ABI_TIMEOUT ?= 540
-ABI_TRELLIS_TIMEOUT ?= 300
-# 1: `make test` boots Trellis with the suites and checks them against $(ABI_EXPECT).
-ABI_ON_TRELLIS ?= 0
+# 1: `make test` boots Trellis with the suites and checks them against $(ABI_EXPECT) (about 50 s).
+ABI_ON_TRELLIS ?= 1
 
 # Deliberately bad arguments (NULL, 0x10, negative counts) are the point of many cases.
 ABI_CFLAGS := -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -Wno-stringop-overflow \
@@ -52,8 +51,11 @@ $(ABI_DIR)/suites: abi-suites-check
 .PHONY: abi-suites-check
 abi-suites-check:
 	@mkdir -p $(ABI_DIR)
-	@printf '%s\n' $(ABI_SUITES) > $(ABI_DIR)/suites.tmp
-	@cmp -s $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites || mv $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites
+	@echo "suites='$(ABI_SUITES)'" > $(ABI_DIR)/suites.tmp
+	@cmp -s $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites || { mv $(ABI_DIR)/suites.tmp $(ABI_DIR)/suites; \
+	 rm -rf $(ABI_DIR)/one; mkdir -p $(ABI_DIR)/one; \
+	 for s in $(ABI_SUITES); do printf '#!/bin/sh\nexec /init %s\n' $$s > $(ABI_DIR)/one/$$s; \
+	  chmod 755 $(ABI_DIR)/one/$$s; done; }
 
 $(ABI_CPIO): $(ABI_BINS) $(ABI_DIR)/suites $(ABI_BB_SRC) user/tests/init user/tests/etc/passwd \
 		user/tests/etc/group tools/mkinitramfs.py | deps
@@ -62,7 +64,8 @@ $(ABI_CPIO): $(ABI_BINS) $(ABI_DIR)/suites $(ABI_BB_SRC) user/tests/init user/te
 		dir:/proc dir:/sys dir:/dev dir:/tmp:1777 dir:/root:0700 dev:/dev/console=c:5:1:0600 \
 		file:/etc/passwd=user/tests/etc/passwd:0644 file:/etc/group=user/tests/etc/group:0644 \
 		file:/abi/suites=$(ABI_DIR)/suites tree:/abi/glibc=$(ABI_DIR)/glibc \
-		tree:/abi/musl=$(ABI_DIR)/musl tree:/abi/busybox=user/tests/busybox
+		tree:/abi/musl=$(ABI_DIR)/musl tree:/abi/busybox=user/tests/busybox \
+		tree:/abi/one=$(ABI_DIR)/one
 
 # One boot of Debian's Linux with the whole image. $(1): part name, $(2): log.
 define abi_boot_linux
@@ -84,22 +87,33 @@ test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@$(call abi_boot_linux,abi-linux,$(LOGS)/abi-linux.log)
 
-# Part of `make test`: the image on Trellis, against the expectations file.
+# Part of `make test`: the image on Trellis, against the expectations file. One boot per suite
+# (rdinit=/abi/one/SUITE), each bounded by ABI_TRELLIS_BOOT_TIMEOUT, so one hang or crash costs
+# one suite, not the rest. ABI_TRELLIS_SKIP: suites that hang Trellis today (a blocking call
+# with no watchdog: alarm and kill are missing) and are not booted; their names stay in the
+# expectations file (reported as "never reported").
+ABI_TRELLIS_SKIP ?= glibc.signals glibc.threads musl.signals musl.threads
+ABI_TRELLIS_SUITES := $(filter-out $(ABI_TRELLIS_SKIP),$(ABI_SUITES))
+ABI_TRELLIS_BOOT_TIMEOUT ?= 30
+ABI_TRELLIS_LOGS := $(addprefix $(LOGS)/abi-trellis/,$(addsuffix .log,$(ABI_TRELLIS_SUITES)))
 ifeq ($(ABI_ON_TRELLIS),1)
 test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
-	@mkdir -p $(RESULTS) $(LOGS)
-	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TRELLIS_TIMEOUT) \
-		--append '$(ABI_APPEND)' --log $(LOGS)/abi-trellis.log --quiet; \
-	 qrc=$$?; \
-	 $(KTAP) --part abi --out $(RESULTS)/abi.txt --runner-rc $$qrc --expect $(ABI_EXPECT) \
-		--by-group $(LOGS)/abi-trellis.log
+	@rm -rf $(LOGS)/abi-trellis; mkdir -p $(RESULTS) $(LOGS)/abi-trellis
+	@rc=0; for s in $(ABI_TRELLIS_SUITES); do \
+	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
+		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) --append '$(ABI_APPEND) rdinit=/abi/one/'$$s \
+		--log $(LOGS)/abi-trellis/$$s.log --quiet >/dev/null 2>&1; \
+	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi: $$s: runner exit status $$qrc"; fi; \
+	 done; \
+	 $(KTAP) --part abi --out $(RESULTS)/abi.txt --runner-rc $$rc --expect $(ABI_EXPECT) \
+		--by-group $(ABI_TRELLIS_LOGS)
 else
 test-abi: $(ABI_CPIO)
 	@mkdir -p $(RESULTS)
 	@$(RECORD) --part abi --out $(RESULTS)/abi.txt \
-		--note "not yet runnable on Trellis: suites built ($(words $(ABI_SUITES)) suites), not run; make ABI_ON_TRELLIS=1 test runs them" \
+		--note "not run on Trellis (ABI_ON_TRELLIS=0): suites built ($(words $(ABI_SUITES)) suites); make ABI_ON_TRELLIS=1 test runs them" \
 		>/dev/null
-	@echo "abi: not yet runnable on Trellis ($(words $(ABI_SUITES)) suites built, nothing counted; ABI_ON_TRELLIS=1 runs them)"
+	@echo "abi: not run on Trellis ($(words $(ABI_SUITES)) suites built, nothing counted; ABI_ON_TRELLIS=1 runs them)"
 endif
 
 # Rewrites the expectations file from a Linux run's log: every case, by name.
