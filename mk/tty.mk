@@ -9,11 +9,11 @@
 TTY_DIR := $(BUILD)/tty
 
 $(TTY_DIR)/host-tests: kernel/dev/tty.c tests/tty/t_tty.c kernel/include/fs/tty.h \
-		kernel/include/uapi/misc.h tests/kernel/host_main.c tests/kernel/khost.h \
+		kernel/include/uapi/misc.h tests/lib/host_main.c tests/kernel/khost.h \
 		$(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
-	@$(HOSTCC) $(SAFEC_HOST_CFLAGS) -Ikernel/include $(SAFEC_SAN) -o $@ kernel/dev/tty.c \
-		tests/tty/t_tty.c tests/kernel/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c \
+	@$(HOSTCC) $(SAFEC_HOST_CFLAGS) -Ikernel/include $(SAFEC_SAN) '-DKT_HOST_SUITE_PREFIX="kernel_"' -o $@ kernel/dev/tty.c \
+		tests/tty/t_tty.c tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c \
 		-lpthread
 
 TEST_PARTS += test-tty-shell
