@@ -546,7 +546,7 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return 0;
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
-	case F_SETFL: /* only O_APPEND (and O_NONBLOCK, which nothing here blocks on) change */
+	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;
 	default:
