@@ -69,7 +69,7 @@ $(BUILD)/framework.o: $(FW_OBJS)
 
 $(BUILD)/kernel.o: $(BUILD)/framework.o $(SVC_OBJS)
 	@echo "  FW_LINK $@"
-	@$(FW_LINK) $@ $(BUILD)/framework.o $(SVC_OBJS)
+	+@$(FW_LINK) $@ $(BUILD)/framework.o $(SVC_OBJS)
 
 $(BUILD)/trellis.pass1: $(BUILD)/kernel.o $(KERNEL_LDS)
 	@echo "  LD      $@"

@@ -52,7 +52,7 @@ $(HELLO_DIR)/blob.o: $(HELLO_DIR)/hello-user.elf
 
 $(HELLO_DIR)/hello.o: $(BUILD)/framework.o $(HELLO_OBJS)
 	@echo "  FW_LINK $@"
-	@$(FW_LINK) $@ $(BUILD)/framework.o $(HELLO_OBJS)
+	+@$(FW_LINK) $@ $(BUILD)/framework.o $(HELLO_OBJS)
 
 $(HELLO_DIR)/hello.pass1: $(HELLO_DIR)/hello.o $(HELLO_DIR)/blob.o $(KERNEL_LDS)
 	@$(LD) $(KERNEL_LDFLAGS) -o $@ $(HELLO_DIR)/hello.o $(HELLO_DIR)/blob.o

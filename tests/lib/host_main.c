@@ -1,7 +1,8 @@
 /*
- * tests/lib/host_main.c — runs every KTEST case linked into the host test binary (the safe-C
- * library's framework/lib/NAME_test.c and tests/lib/t_*.c) and prints KTAP: one subtest per
- * suite, one result per case, failing expressions as diagnostics. A failed KT_ASSERT ends its
+ * tests/lib/host_main.c — runs every KTEST case linked into a host test binary (the safe-C
+ * library's framework/lib/NAME_test.c and tests/lib/t_*.c; the kernel services' tests/kernel/
+ * t_*.c) and prints KTAP: one subtest per suite, named KT_HOST_SUITE_PREFIX + the suite
+ * ("safec_" unless the build defines it), one result per case, failing expressions as diagnostics. A failed KT_ASSERT ends its
  * case through the recovery point set here. KT_ONLY=SUITE in the environment runs one suite
  * (the ThreadSanitizer build runs only `threads`). Exit status 0 when all passed (make test
  * reads the KTAP, not the status).
@@ -12,6 +13,10 @@
 #include <string.h>
 
 #include "../../framework/lib/ktest_compat.h"
+
+#ifndef KT_HOST_SUITE_PREFIX
+#define KT_HOST_SUITE_PREFIX "safec_"
+#endif
 
 extern const struct ktest __start_kt_cases[], __stop_kt_cases[];
 
@@ -54,7 +59,7 @@ int main(void)
 		int bad = 0;
 		for (size_t i = 0; i < n; i++)
 			count += !strcmp(__start_kt_cases[i].suite, suites[s]);
-		printf("    KTAP version 1\n    # Subtest: safec_%s\n    1..%zu\n", suites[s], count);
+		printf("    KTAP version 1\n    # Subtest: " KT_HOST_SUITE_PREFIX "%s\n    1..%zu\n", suites[s], count);
 		for (size_t i = 0; i < n; i++) {
 			const struct ktest *c = &__start_kt_cases[i];
 			if (strcmp(c->suite, suites[s]))
@@ -67,7 +72,7 @@ int main(void)
 			printf("    %sok %zu %s\n", kt.failures ? "not " : "", ++k, c->name);
 			bad |= kt.failures != 0;
 		}
-		printf("%sok %zu safec_%s\n", bad ? "not " : "", s + 1, suites[s]);
+		printf("%sok %zu " KT_HOST_SUITE_PREFIX "%s\n", bad ? "not " : "", s + 1, suites[s]);
 		bad_suites += bad;
 	}
 	return bad_suites ? 1 : 0;
