@@ -1,13 +1,15 @@
 /*
  * console.c — the console and the memory devices (fs/devices.h). The console passes a
  * program's bytes to the framework's console stream unchanged (fw/console.h) and reads what
- * the console has received; with nothing received a read returns 0 for now (end of file),
- * until the terminal layer (line discipline, blocking reads) arrives.
+ * the console has received through the line discipline (fs/tty.h). With nothing readable a
+ * read returns -EAGAIN; the read system call turns that into waiting (or gives it to an
+ * O_NONBLOCK caller), and the process runner calls console_poll to know when to wake it.
  */
 #include <fs/devices.h>
 #include <fs/vfs.h>
 #include <fw/console.h>
 #include <fw/log.h>
+#include <fs/tty.h>
 
 static struct result_size console_write(struct inode *ip, struct bytes src, u64 pos)
 {
@@ -17,11 +19,39 @@ static struct result_size console_write(struct inode *ip, struct bytes src, u64 
 	return result_size_ok(bytes_len(src));
 }
 
+static struct tty the_console;
+static bool the_console_ready;
+
+struct tty *console_tty(void)
+{
+	if (!the_console_ready) {
+		tty_init(&the_console);
+		the_console_ready = true;
+	}
+	return &the_console;
+}
+
+bool console_poll(void)
+{
+	struct tty *t = console_tty();
+	u8 in[64];
+	size_t n = fw_console_read(BYTES_OF_ARRAY(in));
+	for (size_t i = 0; i < n; i++) {
+		struct tty_echo e;
+		tty_input(t, in[i], &e);
+		if (e.len)
+			fw_console_write(str_from_bytes(bytes_head(BYTES_OF_ARRAY(e.b), e.len)));
+	}
+	return tty_readable(t);
+}
+
 static struct result_size console_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	(void)ip;
 	(void)pos;
-	return result_size_ok(fw_console_read(dst));
+	if (!console_poll())
+		return result_size_err(-EAGAIN);
+	return result_size_ok(tty_read(console_tty(), dst));
 }
 
 static struct result_size null_write(struct inode *ip, struct bytes src, u64 pos)

@@ -146,6 +146,24 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	litelock_unlock(&proc_lock);
 }
 
+u32 proc_wake_console_waiters(bool readable, u64 now_ns)
+{
+	u32 waiting = 0;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->state != PROC_BLOCKED || !c->wait_console)
+			continue;
+		if (readable || (c->wait_deadline_ns && c->wait_deadline_ns <= now_ns)) {
+			c->wait_console = false;
+			c->state = PROC_RUNNABLE;
+		} else {
+			waiting++;
+		}
+	}
+	litelock_unlock(&proc_lock);
+	return waiting;
+}
+
 void proc_reap(struct process *z)
 {
 	litelock_lock(&proc_lock);

@@ -1,9 +1,10 @@
 /*
  * run.c — running processes on the one kernel thread (proc/process.h): enter the current
  * process's user context, serve what comes back, switch on a block, an exit or the end of a
- * 10 ms slice; and starting the first program from an initramfs archive.
+ * 10 ms slice; idling while every process waits for console input; and starting the first program from an initramfs archive.
  */
 #include <fw/log.h>
+#include <fw/task.h>
 #include <fw/time.h>
 #include <proc/process.h>
 #include <syscall/syscall.h>
@@ -81,8 +82,17 @@ int proc_run(struct process *init)
 {
 	struct process *p = init;
 	while (init->state != PROC_ZOMBIE) {
+		/* Between slices: take the console's input (echoing it) and wake its readers. */
+		u32 console_waiters = proc_wake_console_waiters(console_poll(), fw_time_ns());
 		if (!p || p->state != PROC_RUNNABLE)
 			p = proc_next_runnable(p);
+		if (!p && console_waiters) {
+			/* Everyone waits, some for the console: idle until the next interrupt
+			 * (the UART is polled; the tick comes every 4 ms), then look again. */
+			vmspace_deactivate();
+			task_sleep_ms(1);
+			continue;
+		}
 		if (!p) {
 			fw_err("proc: every process is blocked: deadlock");
 			return -EDEADLK;

@@ -1,7 +1,9 @@
 /*
  * fs.c — file system calls on open files: read, write, readv, writev, open(at), close,
- * lseek, the stat family, getdents64, ioctl (the console: TCGETS, the TCSETS family, TIOCGWINSZ,
- * TIOCGPGRP, TIOCSPGRP), dup, dup2, dup3 and fcntl basics. Data moves between user memory and
+ * lseek, the stat family, getdents64, ioctl (the console: TCGETS, the TCSETS family,
+ * TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP), poll/ppoll, dup, dup2, dup3 and fcntl basics.
+ * A read of the console with nothing readable (-EAGAIN from the device) blocks the process
+ * (SC_BLOCK, wait_console) unless the file is O_NONBLOCK; the runner wakes it (proc/run.c). Data moves between user memory and
  * files through one page-sized kernel bounce buffer (one kernel thread serves all calls).
  */
 #include <fw/heap.h>
@@ -9,17 +11,23 @@
 #include <syscall/syscall.h>
 #include <uapi/misc.h>
 #include <uapi/stat.h>
+#include <fs/devices.h>
+#include <fs/tty.h>
+#include <fw/time.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_EMPTY_PATH 0x1000
 #define MAX_RW_COUNT 0x7ffff000ull
+#define O_NONBLOCK 04000u
 
 DEFINE_UCOPY(ustat, struct uapi_stat);
 DEFINE_UCOPY(uiovec, struct uapi_iovec);
 DEFINE_UCOPY(utermios, struct uapi_termios);
 DEFINE_UCOPY(uwinsize, struct uapi_winsize);
 DEFINE_UCOPY(uint32, u32);
+DEFINE_UCOPY(upollfd, struct uapi_pollfd);
+DEFINE_UCOPY(utimespec, struct uapi_timespec);
 
 static u8 io_buf[VM_PAGE_SIZE];
 
@@ -76,12 +84,25 @@ static i64 write_from_user(struct file *f, u64 buf, u64 count, u64 *pos)
 	return (i64)done;
 }
 
+/* block_if_waiting - a read's result r: a terminal with nothing to read (-EAGAIN) makes a
+ * blocking caller wait for console input (SC_BLOCK); anything else passes through. */
+static i64 block_if_waiting(struct process *p, struct file *f, i64 r)
+{
+	if (r != -EAGAIN || !vfs_file_is_tty(f) || (f->flags & O_NONBLOCK))
+		return r;
+	p->wait_console = true;
+	p->wait_deadline_ns = 0;
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK;
+}
+
 i64 sys_read(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	return read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
+	i64 r = read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
+	return block_if_waiting(p, f, r);
 }
 
 i64 sys_write(struct process *p, const struct sc_args *a)
@@ -113,7 +134,7 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 		i64 n = write ? write_from_user(f, iov.iov_base, iov.iov_len, NULL)
 			      : read_into_user(f, iov.iov_base, iov.iov_len, NULL);
 		if (n < 0)
-			return total ? total : n;
+			return total ? total : block_if_waiting(p, f, n);
 		total += n;
 		if ((u64)n < iov.iov_len)
 			break;
@@ -343,23 +364,25 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 		return -ENOTTY;
 	u64 arg = a->a[2];
 	switch (a->a[1]) {
-	case UAPI_TCGETS: {
-		struct uapi_termios t = { .c_iflag = 0x500 /* ICRNL IXON */,
-					  .c_oflag = 0x5 /* OPOST ONLCR */,
-					  .c_cflag = 0xbf /* B38400 CS8 CREAD */,
-					  .c_lflag = 0x8a3b /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */,
-					  .c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22 } };
-		return utermios_to_user(&t, uaddr(arg)) ? -EFAULT : 0;
-	}
+	case UAPI_TCGETS:
+		return utermios_to_user(&console_tty()->termios, uaddr(arg)) ? -EFAULT : 0;
 	case UAPI_TCSETS:
 	case UAPI_TCSETSW:
-	case UAPI_TCSETSF: {
-		struct uapi_termios t; /* accepted and not applied: no line discipline yet */
-		return utermios_from_user(&t, uaddr(arg)) ? -EFAULT : 0;
+	case UAPI_TCSETSF: { /* output is written at once, so there is nothing to drain */
+		struct uapi_termios t;
+		if (utermios_from_user(&t, uaddr(arg)))
+			return -EFAULT;
+		tty_set_termios(console_tty(), &t);
+		return 0;
 	}
-	case UAPI_TIOCGWINSZ: {
-		struct uapi_winsize ws = { .ws_row = 24, .ws_col = 80 };
-		return uwinsize_to_user(&ws, uaddr(arg)) ? -EFAULT : 0;
+	case UAPI_TIOCGWINSZ:
+		return uwinsize_to_user(&console_tty()->winsize, uaddr(arg)) ? -EFAULT : 0;
+	case UAPI_TIOCSWINSZ: {
+		struct uapi_winsize ws;
+		if (uwinsize_from_user(&ws, uaddr(arg)))
+			return -EFAULT;
+		console_tty()->winsize = ws;
+		return 0;
 	}
 	case UAPI_TIOCGPGRP: {
 		u32 pgrp = p->pgid;
@@ -372,6 +395,74 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* poll_timeout_ns - a poll timeout in milliseconds (-1: none) as a deadline (0: none). */
+static u64 poll_deadline(struct process *p, i64 timeout_ms)
+{
+	if (timeout_ms < 0)
+		return 0;
+	if (!p->wait_deadline_ns) /* the first run of the call: later re-runs keep it */
+		p->wait_deadline_ns = fw_time_ns() + (u64)timeout_ms * FW_NSEC_PER_MSEC + 1;
+	return p->wait_deadline_ns;
+}
+
+/* do_poll - poll(2) over n pollfds at ufds: a terminal is readable when its line discipline
+ * has something, every other file always is; all are writable. Waits (SC_BLOCK) for the
+ * console when nothing is ready and the timeout (-1: none) has not passed. */
+static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
+{
+	if (n > UAPI_POLL_MAX)
+		return -EINVAL;
+	bool readable = console_poll();
+	i64 ready = 0;
+	for (u64 i = 0; i < n; i++) {
+		struct uapi_pollfd pfd;
+		struct uaddr at = uaddr(ufds + i * sizeof pfd);
+		if (upollfd_from_user(&pfd, at))
+			return -EFAULT;
+		pfd.revents = 0;
+		if (pfd.fd >= 0) {
+			struct file *f = proc_fd_get(p, pfd.fd);
+			if (!f)
+				pfd.revents = UAPI_POLLNVAL;
+			else
+				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |
+					((!vfs_file_is_tty(f) || readable) ? UAPI_POLLIN : 0)));
+		}
+		if (pfd.revents)
+			ready++;
+		if (upollfd_to_user(&pfd, at))
+			return -EFAULT;
+	}
+	u64 deadline = poll_deadline(p, timeout_ms);
+	if (ready || timeout_ms == 0 || (deadline && fw_time_ns() >= deadline)) {
+		p->wait_deadline_ns = 0;
+		return ready;
+	}
+	p->wait_console = true;
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK;
+}
+
+i64 sys_poll(struct process *p, const struct sc_args *a)
+{
+	return do_poll(p, a->a[0], a->a[1], (i64)(int)a->a[2]);
+}
+
+i64 sys_ppoll(struct process *p, const struct sc_args *a)
+{
+	i64 timeout_ms = -1;
+	if (a->a[2]) {
+		struct uapi_timespec ts;
+		if (utimespec_from_user(&ts, uaddr(a->a[2])))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		timeout_ms = ts.tv_sec > 1000000000 ? 1000000000000
+						     : ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000;
+	}
+	return do_poll(p, a->a[0], a->a[1], timeout_ms); /* the signal mask: nothing is delivered */
 }
 
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */
@@ -455,7 +546,7 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return 0;
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
-	case F_SETFL: /* only O_APPEND (and O_NONBLOCK, which nothing here blocks on) change */
+	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;
 	default:

@@ -31,6 +31,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(4, stat, PARTIAL, "times are zero; st_dev is 1"),
 	SC(5, fstat, PARTIAL, "times are zero; st_dev is 1"),
 	SC(6, lstat, PARTIAL, "times are zero; st_dev is 1"),
+	SC(7, poll, PARTIAL, "the console waits for input; other files are always ready"),
 	SC(8, lseek, PARTIAL, "SEEK_DATA/SEEK_HOLE missing"),
 	SC(9, mmap, PARTIAL, "anonymous private mappings only (file: ENODEV, MAP_SHARED: EINVAL)"),
 	SC(10, mprotect, PARTIAL, "PROT_NONE pages stay readable once present"),
@@ -38,7 +39,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(12, brk, FULL, ""),
 	SC(13, rt_sigaction, PARTIAL, "recorded only: no delivery yet"),
 	SC(14, rt_sigprocmask, PARTIAL, "recorded only: no delivery yet"),
-	SC(16, ioctl, PARTIAL, "console only: TCGETS, TCSETS*, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP (not applied)"),
+	SC(16, ioctl, PARTIAL, "console only: TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP (not applied)"),
 	SC(17, pread64, FULL, ""),
 	SC(18, pwrite64, FULL, ""),
 	SC(19, readv, FULL, ""),
@@ -85,6 +86,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(263, unlinkat, FULL, ""),
 	SC(267, readlinkat, FULL, ""),
 	SC(269, faccessat, FULL, ""),
+	SC(271, ppoll, PARTIAL, "as poll; the signal mask is ignored (no signal is delivered)"),
 	SC(292, dup3, FULL, ""),
 };
 

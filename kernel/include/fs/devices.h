@@ -5,6 +5,8 @@
 #ifndef KERNEL_FS_DEVICES_H
 #define KERNEL_FS_DEVICES_H
 
+#include <fw/libbase.h>
+
 /* devices_init - register them with the VFS (vfs_register_chrdev); idempotent. */
 void devices_init(void);
 
@@ -16,5 +18,20 @@ struct vfs_ctx;
  * /dev/console. Existing entries are left alone. Returns 0 or -errno from the VFS.
  */
 int devices_populate(const struct vfs_ctx *c);
+
+struct tty;
+
+/*
+ * console_tty - the console's line discipline state (termios, window size), for ioctl.
+ * The first call sets it to Linux's defaults.
+ */
+struct tty *console_tty(void);
+
+/*
+ * console_poll - move what the console has received through the line discipline (echoing
+ * it). Returns: true when a read of the console would now return without waiting.
+ * Context: the process runner's thread (the one that serves system calls).
+ */
+bool console_poll(void);
 
 #endif /* KERNEL_FS_DEVICES_H */

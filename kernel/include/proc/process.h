@@ -56,7 +56,8 @@ struct proc_sigaction {
 
 enum proc_state {
 	PROC_RUNNABLE,
-	PROC_BLOCKED, /* in wait4: the call is re-run when a child changes state */
+	PROC_BLOCKED, /* in wait4 (re-run when a child changes state) or waiting for the
+		       * console (wait_console: re-run when input arrives or at wait_deadline_ns) */
 	PROC_ZOMBIE,  /* exited, waiting to be reaped */
 };
 
@@ -73,6 +74,8 @@ struct process {
 	struct process *parent;
 	enum proc_state state;
 	int wait_status; /* the wait4 status word once a zombie */
+	bool wait_console;   /* blocked in a read/poll of the console */
+	u64 wait_deadline_ns; /* poll's timeout while blocked (0: none); kept across re-runs */
 	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	u64 sigmask;
@@ -86,6 +89,10 @@ extern struct litelock proc_lock;
 struct process *proc_create(struct process *parent);
 /* proc_next_runnable - the next runnable process after `cur` (round robin), or NULL. */
 struct process *proc_next_runnable(struct process *cur);
+/* proc_wake_console_waiters - make runnable every process blocked on the console, when
+ * `readable`, and those whose wait_deadline_ns is <= now_ns. Returns: how many processes
+ * still wait for the console. */
+u32 proc_wake_console_waiters(bool readable, u64 now_ns);
 /* proc_by_vmspace - the process owning `vs` (for the fault handler), or NULL. */
 struct process *proc_by_vmspace(struct vmspace *vs);
 /* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child

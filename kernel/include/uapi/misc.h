@@ -65,5 +65,18 @@ struct uapi_winsize {
 #define UAPI_TIOCGPGRP 0x540fu
 #define UAPI_TIOCSPGRP 0x5410u
 #define UAPI_TIOCGWINSZ 0x5413u
+#define UAPI_TIOCSWINSZ 0x5414u
+
+/* struct pollfd and its event bits (asm-generic/poll.h) */
+struct uapi_pollfd {
+	i32 fd;
+	i16 events;
+	i16 revents;
+};
+_Static_assert(sizeof(struct uapi_pollfd) == 8, "struct pollfd");
+#define UAPI_POLLIN 0x1
+#define UAPI_POLLOUT 0x4
+#define UAPI_POLLNVAL 0x20
+#define UAPI_POLL_MAX 64 /* fds one poll may watch here */
 
 #endif /* KERNEL_UAPI_MISC_H */
