@@ -293,7 +293,8 @@ def meta(a, doc):
 
 def write_outputs(a, doc):
     report.summarize(doc)
-    doc["meta"] = meta(a, doc)
+    if not (a.report_only and doc.get("meta")):
+        doc["meta"] = meta(a, doc)
     prev_path = os.path.join(a.out, "results.json")
     if os.path.exists(prev_path):
         try:
@@ -382,12 +383,24 @@ def main():
     ap.add_argument("--mem-floor", type=int, default=8, help="smallest -m tried (MiB)")
     ap.add_argument("--mem-boot-timeout", type=float, default=30)
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="no boots: re-read OUT/results.json, re-parse its boots' logs, rewrite"
+                         " the outputs (and the docs with --update-docs)")
     a = ap.parse_args()
     if a.icount_runs is None:
         a.icount_runs = 1 if a.quick or a.rounds <= 1 else 2
     os.makedirs(a.out, exist_ok=True)
     if a.smoke:
         return smoke(a)
+    if a.report_only:
+        with open(os.path.join(a.out, "results.json")) as f:
+            doc = json.load(f)
+        for r in doc["runs"]:
+            with open(os.path.join(a.out, r["log"]), errors="replace") as f:
+                r["console"] = report.parse_console(f.read())
+        os.replace(os.path.join(a.out, "results.json"), os.path.join(a.out, "results.json.prev"))
+        write_outputs(a, doc)
+        return 0
     t0 = time.monotonic()
     bench_bin = a.bench_bin or os.path.join(os.path.dirname(a.initrd), "..", "bench", "bin", "bench")
     doc = {"schema": 1, "rounds": a.rounds, "quick": a.quick, "items": item_list(bench_bin),

@@ -44,6 +44,10 @@ STAT = "best"
 TRELLIS_BOOT = re.compile(r"trellis: boot-to-init (\d+) us")
 STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 KV = re.compile(r"(\w+)=(\S+)")
+# Trellis's kernel logs each system call it lacks, once per boot (kernel/syscall/table.c).
+ENOSYS = re.compile(r"syscall: (\w+) \(\d+\) is not implemented")
+# An item's error text runs to the end of its line (strerror's text has spaces).
+ERROR_TEXT = re.compile(r"\berror=(.*)$")
 
 
 def _num(s):
@@ -59,22 +63,30 @@ def parse_console(text):
 
     Returns a dict: items {name: {unit, better, best, median, batches, iters} or {error}},
     started [names in order], boot {monotonic_ns, boottime_ns} or {}, trellis_boot_us (int or
-    None), env {...}, shell (bool: the shell probe printed its line), done (bool).
+    None), env {...}, shell (bool: the shell probe printed its line), done (bool), enosys
+    {item or "init": [system calls Trellis logged as not implemented while it ran]}.
     """
     out = {"items": {}, "started": [], "boot": {}, "trellis_boot_us": None, "env": {},
-           "shell": False, "done": False}
+           "shell": False, "done": False, "enosys": {}}
     for raw in text.splitlines():
         line = STAMP.sub("", raw.replace("\r", "")).strip()
         m = TRELLIS_BOOT.search(line)
         if m:
             out["trellis_boot_us"] = int(m.group(1))
             continue
+        m = ENOSYS.search(line)
+        if m:
+            cur = out["started"][-1] if out["started"] else "init"
+            if cur != "init" and cur in out["items"]:
+                cur = "init"  # between items: the init's own work
+            out["enosys"].setdefault(cur, []).append(m.group(1))
+            continue
         word, _, rest = line.partition(" ")
         kv = dict(KV.findall(rest))
         if word == "BENCH" and "name" in kv:
             name = kv["name"]
             if "error" in kv:
-                out["items"][name] = {"error": kv["error"]}
+                out["items"][name] = {"error": ERROR_TEXT.search(rest).group(1).strip()}
                 continue
             best, median = _num(kv.get("best", "")), _num(kv.get("median", ""))
             if kv.get("unit") not in ("ns", "MB/s") or best is None or median is None \
@@ -205,8 +217,23 @@ def summarize(doc):
                        if present else None}
         summary[mode] = {"items": per_item, "geomean": gm}
     summary["boot_to_init"] = boot_summary(doc)
+    summary["enosys"] = enosys_summary(doc)
     doc["summary"] = summary
     return summary
+
+
+def enosys_summary(doc):
+    """The system calls Trellis logged as not implemented, over all its runs: {where: [names]},
+    where = the item running when the kernel first logged it in a boot, or "init" (the benchmark
+    init's own setup and the shell probe). The kernel logs each once per boot, so an item that
+    fails on a call an earlier item already hit is not listed again."""
+    out = {}
+    for r in doc["runs"]:
+        if r["config"] != "trellis":
+            continue
+        for where, names in r["console"].get("enosys", {}).items():
+            out.setdefault(where, set()).update(names)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def boot_figure_us(run):
@@ -447,6 +474,11 @@ def _header_lines(doc, code="%s"):
             errs.append("%s (%s)" % (it["name"], ", ".join(e)))
     if errs:
         lines.append("Trellis reported errors: %s" % "; ".join(errs))
+    enosys = doc.get("summary", {}).get("enosys") or {}
+    if enosys:
+        order = ["init"] + [it["name"] for it in doc.get("items", [])]
+        lines.append("System calls Trellis lacks (ENOSYS; where the kernel first logged each): %s" %
+                     "; ".join("%s (%s)" % (", ".join(enosys[w]), w) for w in order if w in enosys))
     return lines
 
 

@@ -78,6 +78,27 @@ def parse_console_reads_trellis_boot_line_with_timestamp():
 
 
 @case
+def parse_console_keeps_whole_error_text_and_attributes_enosys():
+    c = report.parse_console(
+        "[    0.08] syscall: mount (165) is not implemented: -ENOSYS (pid 1)\n"
+        "BENCH-START name=getppid\n"
+        "BENCH name=getppid unit=ns better=lower best=5 median=6 batches=1 iters=1\n"
+        "[    0.09] syscall: sync (162) is not implemented: -ENOSYS (pid 1)\n"
+        "BENCH-START name=pipe_lat\n"
+        "[    2.68] syscall: pipe (22) is not implemented: -ENOSYS (pid 1)\n"
+        "BENCH name=pipe_lat error=setup:Function not implemented\n")
+    assert c["items"]["pipe_lat"] == {"error": "setup:Function not implemented"}
+    assert c["enosys"] == {"init": ["mount", "sync"], "pipe_lat": ["pipe"]}
+    doc = {"items": [{"name": "getppid", "unit": "ns"}, {"name": "pipe_lat", "unit": "ns"}],
+           "runs": [{"config": "trellis", "mode": "wall", "round": 1, "console": c}]}
+    report.summarize(doc)
+    assert doc["summary"]["enosys"] == {"init": ["mount", "sync"], "pipe_lat": ["pipe"]}
+    head = "\n".join(report._header_lines(doc))
+    assert "pipe_lat (setup:Function not implemented)" in head
+    assert "mount, sync (init); pipe (pipe_lat)" in head
+
+
+@case
 def parse_console_of_nothing_is_empty():
     c = report.parse_console("SeaBIOS\ngarbage BENCH name\n")
     assert c["items"] == {} and c["boot"] == {} and not c["shell"] and not c["done"]
