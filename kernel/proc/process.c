@@ -141,9 +141,17 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	LIST_FOR_EACH(proc_list, &all_procs, c)
 		if (c->parent == p)
 			c->parent = reaper != p ? reaper : NULL;
-	if (p->parent && p->parent->state == PROC_BLOCKED)
-		p->parent->state = PROC_RUNNABLE;
+	struct process *parent = p->parent;
+	if (parent && parent->state == PROC_BLOCKED)
+		parent->state = PROC_RUNNABLE;
 	litelock_unlock(&proc_lock);
+	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2 */
+	if (parent && parent != p && parent->state != PROC_ZOMBIE) {
+		bool killed = (status & 0x7f) != 0;
+		proc_signal_send(parent, 17, (struct proc_siginfo){
+			.code = killed ? 2 : 1, .pid = p->pid,
+			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
+	}
 }
 
 u32 proc_wake_console_waiters(bool readable, u64 now_ns)
@@ -171,4 +179,65 @@ void proc_reap(struct process *z)
 	litelock_unlock(&proc_lock);
 	vmspace_destroy(z->vs);
 	KFREE(process_cache, z);
+}
+
+struct process *proc_by_pid(i64 pid)
+{
+	struct process *found = NULL;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if ((i64)q->pid == pid)
+			found = q;
+	litelock_unlock(&proc_lock);
+	return found;
+}
+
+/* may_signal - Linux's rule: root, or the sender's real or effective uid is the target's
+ * real uid (saved uids are not tracked). */
+static bool may_signal(const struct process *from, const struct process *to)
+{
+	const struct cred *a = &from->fs.cred, *b = &to->fs.cred;
+	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid;
+}
+
+int proc_kill(struct process *from, i64 pid, u32 sig)
+{
+	struct proc_siginfo info = { .code = 0 /* SI_USER */, .pid = from->pid };
+	if (pid > 0) {
+		struct process *q = proc_by_pid(pid);
+		if (!q)
+			return -ESRCH;
+		if (!may_signal(from, q))
+			return -EPERM;
+		if (sig && q->state != PROC_ZOMBIE)
+			proc_signal_send(q, sig, info);
+		return 0;
+	}
+	/* Several targets: collect them under the lock, signal them after it (sending takes
+	 * the lock to wake a blocked process). */
+	struct process *hit[64];
+	u32 n = 0, found = 0, denied = 0;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q) {
+		if (q->state == PROC_ZOMBIE)
+			continue;
+		bool match = pid == -1 ? (q->pid != 1 && q != from)
+			   : (i64)q->pgid == (pid == 0 ? (i64)from->pgid : -pid);
+		if (!match)
+			continue;
+		found++;
+		if (!may_signal(from, q))
+			denied++;
+		else if (n < 64)
+			hit[n++] = q;
+	}
+	litelock_unlock(&proc_lock);
+	if (!found)
+		return -ESRCH;
+	if (!n)
+		return -EPERM;
+	(void)denied;
+	for (u32 i = 0; i < n && sig; i++)
+		proc_signal_send(hit[i], sig, info);
+	return 0;
 }

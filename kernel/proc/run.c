@@ -31,13 +31,6 @@ static int fault_signal(u32 vector)
 	}
 }
 
-static struct process *reaper(struct process *p)
-{
-	while (p->parent)
-		p = p->parent;
-	return p;
-}
-
 /* serve - handle one return from user mode; false when p no longer runs (exited/blocked). */
 static bool serve(struct process *p, enum user_return why)
 {
@@ -52,12 +45,7 @@ static bool serve(struct process *p, enum user_return why)
 			if (vmspace_handle_fault(p->vs, uaddr(ex.fault_addr), access) == 0)
 				return true;
 		}
-		int sig = fault_signal(ex.vector);
-		fw_info("pid %u: exception %u (error %x) at %x (address %x): killed by signal %u",
-			p->pid, ex.vector, ex.error_code, user_ctx_ip(&p->uc), ex.fault_addr, sig);
-		vmspace_deactivate();
-		proc_exit(p, sig, reaper(p));
-		return false;
+		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
 	}
 	bool exiting = false;
 	u64 nr = user_ctx_syscall_nr(&p->uc);
@@ -65,10 +53,14 @@ static bool serve(struct process *p, enum user_return why)
 		vmspace_deactivate();
 		exiting = true;
 	}
+	p->in_block = false;
 	i64 r = syscall_dispatch(p);
 	if (r == SC_GONE || exiting)
 		return false;
+	if (r == SC_KEEP)
+		return true; /* rt_sigreturn: the context holds the restored registers */
 	if (r == SC_BLOCK) {
+		p->in_block = true;
 		/* Re-run the call when woken, as Linux restarts one: back over the 2-byte
 		 * `syscall`; RAX still holds the number (no return value was stored). */
 		(void)user_ctx_set_ip(&p->uc, uaddr(user_ctx_ip(&p->uc) - 2));
@@ -99,7 +91,9 @@ int proc_run(struct process *init)
 		}
 		vmspace_activate(p->vs);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
-		while (p->state == PROC_RUNNABLE && serve(p, user_enter(&p->uc)))
+		/* Pending signals are acted on at every return to user mode. */
+		while (p->state == PROC_RUNNABLE && proc_signal_deliver(p) &&
+		       p->state == PROC_RUNNABLE && serve(p, user_enter(&p->uc)))
 			;
 		p = proc_next_runnable(p);
 	}

@@ -1,7 +1,7 @@
 /*
- * signal.c — rt_sigaction and rt_sigprocmask: dispositions and the mask are recorded and
- * reported back (SIGKILL and SIGSTOP can be neither caught nor blocked); delivery comes with
- * the signals issue. SIGCHLD's default action (ignore) is what wait4 relies on.
+ * signal.c — the signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
+ * rt_sigsuspend, pause, kill, tkill, tgkill and rt_sigreturn (SIGKILL and SIGSTOP can be
+ * neither caught nor blocked). Sending and delivery live in proc/signal.c.
  */
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
@@ -33,8 +33,90 @@ i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
 		p->sigactions[sig - 1] = act;
+		/* Setting SIG_IGN, or SIG_DFL for a signal it ignores, discards a pending one. */
+		bool dfl_ignores = sig == 17 || sig == 23 || sig == 28;
+		if (act.handler == 1 || (act.handler == 0 && dfl_ignores))
+			p->sigpending &= ~(1ull << (sig - 1));
 	}
 	return 0;
+}
+
+i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
+{
+	if (a->a[1] > 8)
+		return -EINVAL;
+	u64 set = p->sigpending & p->sigmask;
+	return usigset_to_user(&set, uaddr(a->a[0])) ? -EFAULT : 0;
+}
+
+i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
+{
+	if (a->a[1] != 8)
+		return -EINVAL;
+	u64 set;
+	if (usigset_from_user(&set, uaddr(a->a[0])))
+		return -EFAULT;
+	if (!p->sigsuspended) {
+		p->sigsaved = p->sigmask;
+		p->sigsuspended = true;
+	}
+	p->sigmask = set & ~UNBLOCKABLE;
+	if (p->sigpending & ~p->sigmask)
+		return -EINTR; /* delivery runs next, with the saved mask in the frame */
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK; /* woken by a signal: the handler's delivery makes it -EINTR */
+}
+
+i64 sys_pause(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	if (p->sigpending & ~p->sigmask)
+		return -EINTR;
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK;
+}
+
+i64 sys_kill(struct process *p, const struct sc_args *a)
+{
+	i64 pid = (i64)(int)a->a[0];
+	u64 sig = a->a[1];
+	if (sig > PROC_NSIG)
+		return -EINVAL;
+	if (pid == (i64)(int)0x80000000)
+		return -ESRCH; /* INT_MIN: no group -INT_MIN */
+	return proc_kill(p, pid, (u32)sig);
+}
+
+/* tkill/tgkill - one thread: every process has exactly one, whose tid is the pid. */
+static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
+{
+	if (sig > PROC_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
+		return -EINVAL;
+	struct process *q = proc_by_pid(tid);
+	if (!q || q->state == PROC_ZOMBIE || (tgid != -1 && tgid != tid))
+		return -ESRCH;
+	if (q->fs.cred.uid != p->fs.cred.uid && p->fs.cred.euid && q->fs.cred.uid != p->fs.cred.euid)
+		return -EPERM;
+	if (sig)
+		proc_signal_send(q, (u32)sig, (struct proc_siginfo){ .code = -6 /* SI_TKILL */,
+								   .pid = p->pid });
+	return 0;
+}
+
+i64 sys_tkill(struct process *p, const struct sc_args *a)
+{
+	return thread_kill(p, -1, (i64)(int)a->a[0], a->a[1]);
+}
+
+i64 sys_tgkill(struct process *p, const struct sc_args *a)
+{
+	return thread_kill(p, (i64)(int)a->a[0], (i64)(int)a->a[1], a->a[2]);
+}
+
+i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	return proc_sigreturn(p) ? SC_KEEP : SC_GONE;
 }
 
 i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)

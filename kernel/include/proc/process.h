@@ -54,6 +54,15 @@ struct proc_sigaction {
 	u64 mask;
 };
 
+/* What a pending signal's siginfo says (one per signal: standard signals do not queue). */
+struct proc_siginfo {
+	i32 code; /* si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, CLD_* for SIGCHLD */
+	u32 pid;  /* the sender (SIGCHLD: the child) */
+	i32 status; /* SIGCHLD: the exit code or signal */
+	u32 trapno, err; /* a fault: the vector and error code */
+	u64 addr;        /* a fault: the address (si_addr) */
+};
+
 enum proc_state {
 	PROC_RUNNABLE,
 	PROC_BLOCKED, /* in wait4 (re-run when a child changes state) or waiting for the
@@ -79,7 +88,12 @@ struct process {
 	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	u64 sigmask;
+	u64 sigpending;      /* bit sig-1: sent, not yet delivered (proc/signal.c) */
+	u64 sigsaved;        /* rt_sigsuspend: the mask to restore after the handler */
+	bool sigsuspended;   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
+	bool in_block;       /* the last system call returned SC_BLOCK (rewound for a re-run) */
 	struct proc_sigaction sigactions[PROC_NSIG];
+	struct proc_siginfo siginfo[PROC_NSIG];
 };
 
 /* The process list and its lock. */
@@ -121,6 +135,26 @@ void proc_drop_memory(struct process *p);
  * point of no return, killed after it). */
 int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
 		const struct exec_strv *envp);
+
+/* Signals (proc/signal.c). */
+/* proc_signal_send - make `sig` (1..64) pending in p and wake p if it is blocked and the
+ * signal is not blocked; a signal whose action is to ignore it is dropped. */
+void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
+/* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
+ * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
+int proc_kill(struct process *from, i64 pid, u32 sig);
+/* proc_by_pid - the process (zombies included) with `pid`, or NULL. */
+struct process *proc_by_pid(i64 pid);
+/* proc_signal_deliver - act on p's pending unblocked signals before it returns to user mode:
+ * terminate, ignore, or build a handler's frame on the user stack. p's address space must be
+ * active. Returns: false when p was terminated. */
+bool proc_signal_deliver(struct process *p);
+/* proc_signal_fault - an exception that kills with `sig` unless p has a handler for it (then
+ * it is delivered, the signal unblocked as Linux forces it). Returns: false when p died. */
+bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex);
+/* proc_sigreturn - restore the registers and mask saved by the handler's frame; false when
+ * the frame is unreadable (p was killed with SIGSEGV). */
+bool proc_sigreturn(struct process *p);
 
 /* proc_run - run `init` (and everything it forks) until init exits; its wait status. */
 int proc_run(struct process *init);

@@ -24,6 +24,7 @@ typedef i64 sc_fn(struct process *p, const struct sc_args *a);
 /* Internal results (never seen by user space): */
 #define SC_BLOCK (-100000) /* the caller waits: re-run the call when it is woken */
 #define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
+#define SC_KEEP (-100002)  /* the context already holds the result (rt_sigreturn) */
 
 /* syscall_dispatch - serve the system call p's context holds; SC_BLOCK/SC_GONE or the value
  * that goes to RAX. */
@@ -116,6 +117,13 @@ i64 sys_mmap(struct process *p, const struct sc_args *a);
 i64 sys_munmap(struct process *p, const struct sc_args *a);
 i64 sys_mprotect(struct process *p, const struct sc_args *a);
 /* signals: syscall/signal.c */
+i64 sys_kill(struct process *p, const struct sc_args *a);
+i64 sys_tkill(struct process *p, const struct sc_args *a);
+i64 sys_tgkill(struct process *p, const struct sc_args *a);
+i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a);
+i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a);
+i64 sys_rt_sigpending(struct process *p, const struct sc_args *a);
+i64 sys_pause(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigaction(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* misc: syscall/misc.c */
