@@ -89,10 +89,10 @@ test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
 
 # Part of `make test`: the image on Trellis, against the expectations file. One boot per suite
 # (rdinit=/abi/one/SUITE), each bounded by ABI_TRELLIS_BOOT_TIMEOUT, so one hang or crash costs
-# one suite, not the rest. ABI_TRELLIS_SKIP: suites that hang Trellis today (a blocking call
-# with no watchdog: alarm and kill are missing) and are not booted; their names stay in the
-# expectations file (reported as "never reported").
-ABI_TRELLIS_SKIP ?= glibc.signals glibc.threads musl.signals musl.threads
+# one suite, not the rest. ABI_TRELLIS_SKIP: suites not booted on Trellis; their names stay in
+# the expectations file (reported as "never reported"). The threads suites no longer hang (kill
+# and alarm exist) but one case waits for the 20 s watchdog: ~26 s a boot, over the budget.
+ABI_TRELLIS_SKIP ?= glibc.threads musl.threads
 ABI_TRELLIS_SUITES := $(filter-out $(ABI_TRELLIS_SKIP),$(ABI_SUITES))
 ABI_TRELLIS_BOOT_TIMEOUT ?= 30
 ABI_TRELLIS_LOGS := $(addprefix $(LOGS)/abi-trellis/,$(addsuffix .log,$(ABI_TRELLIS_SUITES)))

@@ -85,7 +85,7 @@ struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 	*has_child = false;
 	litelock_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent != p || (pid > 0 && c->pid != (u64)pid))
+		if (c->parent != p || (pid > 0 && c->pid != (u64)pid) || c->autoreap)
 			continue;
 		*has_child = true;
 		if (c->state == PROC_ZOMBIE && !found)
@@ -145,8 +145,12 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	if (parent && parent->state == PROC_BLOCKED)
 		parent->state = PROC_RUNNABLE;
 	litelock_unlock(&proc_lock);
-	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2 */
+	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
+	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the runner reaps it. */
 	if (parent && parent != p && parent->state != PROC_ZOMBIE) {
+		struct proc_sigaction chld = parent->sigactions[17 - 1];
+		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */))
+			p->autoreap = true;
 		bool killed = (status & 0x7f) != 0;
 		proc_signal_send(parent, 17, (struct proc_siginfo){
 			.code = killed ? 2 : 1, .pid = p->pid,
@@ -240,4 +244,64 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	for (u32 i = 0; i < n && sig; i++)
 		proc_signal_send(hit[i], sig, info);
 	return 0;
+}
+
+struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
+				     u32 *status)
+{
+	struct process *found = NULL;
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (found || c->parent != p || (pid > 0 && c->pid != (u64)pid))
+			continue;
+		if (stops && c->stop_sig && c->state == PROC_STOPPED) {
+			*status = (c->stop_sig << 8) | 0x7f;
+			c->stop_sig = 0;
+			found = c;
+		} else if (conts && c->cont_report) {
+			*status = 0xffff;
+			c->cont_report = false;
+			found = c;
+		}
+	}
+	litelock_unlock(&proc_lock);
+	return found;
+}
+
+void proc_reap_detached(struct process *keep)
+{
+	for (;;) {
+		struct process *z = NULL;
+		litelock_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c)
+			if (c != keep && c->state == PROC_ZOMBIE && c->autoreap)
+				z = c;
+		litelock_unlock(&proc_lock);
+		if (!z)
+			return;
+		proc_reap(z);
+	}
+}
+
+u32 proc_fire_alarms(u64 now_ns)
+{
+	u32 armed = 0;
+	for (;;) {
+		struct process *due = NULL;
+		armed = 0;
+		litelock_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (!c->alarm_ns || c->state == PROC_ZOMBIE)
+				continue;
+			if (c->alarm_ns <= now_ns && !due)
+				due = c;
+			else
+				armed++;
+		}
+		litelock_unlock(&proc_lock);
+		if (!due)
+			return armed;
+		due->alarm_ns = due->alarm_interval_ns ? now_ns + due->alarm_interval_ns : 0;
+		proc_signal_send(due, 14 /* SIGALRM */, (struct proc_siginfo){ .code = 0x80 });
+	}
 }

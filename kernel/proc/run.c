@@ -75,9 +75,12 @@ int proc_run(struct process *init)
 	struct process *p = init;
 	while (init->state != PROC_ZOMBIE) {
 		/* Between slices: take the console's input (echoing it) and wake its readers. */
-		u32 console_waiters = proc_wake_console_waiters(console_poll(), fw_time_ns());
+		u64 now = fw_time_ns();
+		u32 console_waiters = proc_wake_console_waiters(console_poll(), now);
+		console_waiters += proc_fire_alarms(now); /* armed timers: idle, not deadlock */
 		if (!p || p->state != PROC_RUNNABLE)
 			p = proc_next_runnable(p);
+		proc_reap_detached(p);
 		if (!p && console_waiters) {
 			/* Everyone waits, some for the console: idle until the next interrupt
 			 * (the UART is polled; the tick comes every 4 ms), then look again. */

@@ -8,8 +8,8 @@
  * was blocked in a system call (SC_BLOCK rewound it to its `syscall` instruction) gets -EINTR
  * when a handler runs, or re-runs the call after the handler with SA_RESTART for the calls
  * Linux restarts. Standard signals do not queue: one pending bit and one siginfo per signal.
- * SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU (stop) and SIGCONT are not implemented: their default action
- * is treated as ignore. The FPU image is written raw (the XSAVE/FXSAVE bytes) without the
+ * Stop signals stop the process (PROC_STOPPED) until SIGCONT or SIGKILL; wait4 reports both
+ * with WUNTRACED/WCONTINUED. The FPU image is written raw (the XSAVE/FXSAVE bytes) without the
  * FP_XSTATE magic words, so user space sees it as a legacy FXSAVE area.
  */
 #include <fw/log.h>
@@ -62,6 +62,14 @@ _Static_assert(__builtin_offsetof(struct sig_frame, si_signo) == 312, "info");
 
 DEFINE_UCOPY(usigframe, struct sig_frame);
 
+/* siginfo_t alone (rt_sigtimedwait). */
+struct usiginfo {
+	i32 si_signo, si_errno, si_code, si_pad;
+	u64 si_fields[14];
+};
+_Static_assert(sizeof(struct usiginfo) == 128, "siginfo_t");
+DEFINE_UCOPY(usiginfo_p, struct usiginfo);
+
 /* The sigcontext order of the first 18 general registers. */
 static const enum user_reg greg_order[18] = {
 	UREG_R8, UREG_R9, UREG_R10, UREG_R11, UREG_R12, UREG_R13, UREG_R14, UREG_R15,
@@ -74,22 +82,37 @@ static u64 sigbit(u32 sig)
 	return 1ull << (sig - 1);
 }
 
-/* default_ignores - SIGCHLD, SIGURG, SIGWINCH; and (not implemented) SIGCONT and the stops. */
+#define SIGCHLD 17
+#define SIGCONT 18
+#define STOP_SIGS (sigbit(19) | sigbit(20) | sigbit(21) | sigbit(22))
+
+/* default_ignores - SIGCHLD, SIGCONT (its continuing happens when it is sent), SIGURG,
+ * SIGWINCH. */
 static bool default_ignores(u32 sig)
 {
-	switch (sig) {
-	case 17: /* SIGCHLD */
-	case 18: /* SIGCONT */
-	case 19: /* SIGSTOP */
-	case 20: /* SIGTSTP */
-	case 21: /* SIGTTIN */
-	case 22: /* SIGTTOU */
-	case 23: /* SIGURG */
-	case 28: /* SIGWINCH */
-		return true;
-	default:
-		return false;
-	}
+	return sig == SIGCHLD || sig == SIGCONT || sig == 23 /* SIGURG */ ||
+	       sig == 28 /* SIGWINCH */;
+}
+
+static bool is_stop(u32 sig)
+{
+	return sig >= 19 && sig <= 22;
+}
+
+/* notify_parent - a stop (CLD_STOPPED 5) or continue (CLD_CONTINUED 6) of p: wake a parent
+ * waiting in wait4 and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
+static void notify_parent(struct process *p, i32 code, u32 sig)
+{
+	struct process *parent = p->parent;
+	if (!parent || parent->state == PROC_ZOMBIE)
+		return;
+	litelock_lock(&proc_lock);
+	if (parent->state == PROC_BLOCKED && !parent->wait_console)
+		parent->state = PROC_RUNNABLE;
+	litelock_unlock(&proc_lock);
+	if (!(parent->sigactions[SIGCHLD - 1].flags & 1 /* SA_NOCLDSTOP */))
+		proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
+			.code = code, .pid = p->pid, .status = (i32)sig });
 }
 
 static bool ignored(const struct process *p, u32 sig)
@@ -102,15 +125,35 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 {
 	if (sig < 1 || sig > PROC_NSIG || p->state == PROC_ZOMBIE)
 		return;
+	/* Stop and continue act when sent (as Linux): each cancels the other's pending. */
+	if (is_stop(sig))
+		p->sigpending &= ~sigbit(SIGCONT);
+	if (sig == SIGCONT) {
+		p->sigpending &= ~STOP_SIGS;
+		if (p->state == PROC_STOPPED) {
+			litelock_lock(&proc_lock);
+			p->state = PROC_RUNNABLE;
+			p->stop_sig = 0;
+			p->cont_report = true;
+			litelock_unlock(&proc_lock);
+			notify_parent(p, 6, SIGCONT);
+		}
+	}
+	if (sig == SIGKILL && p->state == PROC_STOPPED) {
+		litelock_lock(&proc_lock);
+		p->state = PROC_RUNNABLE;
+		litelock_unlock(&proc_lock);
+	}
 	bool blocked = (p->sigmask & sigbit(sig)) != 0;
 	if (!blocked && ignored(p, sig))
 		return;
+	blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes for it */
 	if (p->pid == 1 && p->sigactions[sig - 1].handler == 0)
 		return; /* init only gets the signals it has handlers for (as Linux) */
 	if (!(p->sigpending & sigbit(sig)))
 		p->siginfo[sig - 1] = info;
 	p->sigpending |= sigbit(sig);
-	if (blocked)
+	if (blocked || p->state == PROC_STOPPED)
 		return;
 	litelock_lock(&proc_lock);
 	if (p->state == PROC_BLOCKED) {
@@ -134,12 +177,12 @@ static void terminate(struct process *p, u32 sig)
 }
 
 /* never_restarted - the calls Linux ends with EINTR even under SA_RESTART when a handler runs
- * (poll, select, pselect6, ppoll, pause, nanosleep, rt_sigsuspend, clock_nanosleep,
+ * (poll, select, pselect6, ppoll, pause, nanosleep, rt_sigtimedwait, rt_sigsuspend, clock_nanosleep,
  * epoll_wait, epoll_pwait). */
 static bool never_restarted(u64 nr)
 {
 	switch (nr) {
-	case 7: case 23: case 34: case 35: case 130: case 230: case 232: case 270: case 271:
+	case 7: case 23: case 34: case 35: case 128: case 130: case 230: case 232: case 270: case 271:
 	case 281:
 		return true;
 	default:
@@ -200,6 +243,24 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 	return true;
 }
 
+int proc_signal_take(struct process *p, u64 set, struct uaddr info)
+{
+	u64 ready = p->sigpending & set;
+	if (!ready)
+		return 0;
+	u32 sig = (u32)__builtin_ctzll(ready) + 1;
+	p->sigpending &= ~sigbit(sig);
+	if (info.v) {
+		struct proc_siginfo si = p->siginfo[sig - 1];
+		struct usiginfo u = { .si_signo = (i32)sig, .si_code = si.code };
+		u.si_fields[0] = si.pid;
+		u.si_fields[1] = (u32)si.status;
+		if (usiginfo_p_to_user(&u, info))
+			return -EFAULT;
+	}
+	return (int)sig;
+}
+
 bool proc_signal_deliver(struct process *p)
 {
 	for (;;) {
@@ -214,6 +275,15 @@ bool proc_signal_deliver(struct process *p)
 		if (sig == SIGKILL || act.handler == 0) {
 			if (sig != SIGKILL && default_ignores(sig))
 				continue;
+			if (is_stop(sig)) {
+				litelock_lock(&proc_lock);
+				p->state = PROC_STOPPED;
+				p->stop_sig = sig;
+				p->cont_report = false;
+				litelock_unlock(&proc_lock);
+				notify_parent(p, 5, sig);
+				return true; /* the runner moves on; SIGCONT makes p runnable */
+			}
 			terminate(p, sig);
 			return false;
 		}
@@ -224,6 +294,9 @@ bool proc_signal_deliver(struct process *p)
 		if (p->in_block) {
 			p->in_block = false;
 			u64 nr = user_ctx_syscall_nr(uc);
+			p->wait_deadline_ns = 0;
+			p->wait_console = false;
+			p->sigwaiting = 0;
 			if (!(act.flags & SA_RESTART) || never_restarted(nr)) {
 				(void)user_ctx_set_ip(uc, uaddr(user_ctx_ip(uc) + 2));
 				user_ctx_set_retval(uc, -EINTR);

@@ -147,6 +147,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	for (u32 s = 0; s < PROC_NSIG; s++)
 		c->sigactions[s] = p->sigactions[s];
 	c->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	c->alarm_ns = c->alarm_interval_ns = 0; /* timers are not inherited */
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
 		struct fd_slot s = fd_array_get(&p->fds, fd).value;
 		if (!s.file)
@@ -188,6 +189,15 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 	struct process *z = proc_find_child(p, pid > 0 ? pid : -1, &has_child);
 	if (!has_child)
 		return -ECHILD;
+	u32 ev_status;
+	struct process *ev = z ? NULL : proc_find_stop_event(p, pid > 0 ? pid : -1,
+							     options & 2 /* WUNTRACED */,
+							     options & 8 /* WCONTINUED */, &ev_status);
+	if (ev) {
+		if (a->a[1] && uint_p_to_user(&ev_status, uaddr(a->a[1])))
+			return -EFAULT;
+		return ev->pid;
+	}
 	if (!z) {
 		if (options & WNOHANG)
 			return 0;

@@ -3,6 +3,7 @@
  * rt_sigsuspend, pause, kill, tkill, tgkill and rt_sigreturn (SIGKILL and SIGSTOP can be
  * neither caught nor blocked). Sending and delivery live in proc/signal.c.
  */
+#include <fw/time.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 
@@ -65,6 +66,49 @@ i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
 		return -EINTR; /* delivery runs next, with the saved mask in the frame */
 	p->state = PROC_BLOCKED;
 	return SC_BLOCK; /* woken by a signal: the handler's delivery makes it -EINTR */
+}
+
+/* struct timespec as rt_sigtimedwait takes it */
+struct usig_timespec {
+	i64 sec, nsec;
+};
+DEFINE_UCOPY(usig_timespec, struct usig_timespec);
+
+i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
+{
+	if (a->a[3] != 8)
+		return -EINVAL;
+	u64 set;
+	if (usigset_from_user(&set, uaddr(a->a[0])))
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	struct usig_timespec ts = { -1, 0 };
+	if (a->a[2]) {
+		if (usig_timespec_from_user(&ts, uaddr(a->a[2])))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+	}
+	int sig = proc_signal_take(p, set, uaddr(a->a[1]));
+	if (sig) {
+		p->sigwaiting = 0;
+		p->wait_deadline_ns = 0;
+		return sig;
+	}
+	u64 now = fw_time_ns();
+	if (ts.sec >= 0) {
+		if (!p->wait_deadline_ns) /* the first run: re-runs keep the deadline */
+			p->wait_deadline_ns = now + (u64)ts.sec * 1000000000ull + (u64)ts.nsec + 1;
+		if (now >= p->wait_deadline_ns) {
+			p->sigwaiting = 0;
+			p->wait_deadline_ns = 0;
+			return -EAGAIN;
+		}
+		p->wait_console = true; /* the runner's deadline wake-up (console input re-runs it) */
+	}
+	p->sigwaiting = set;
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK;
 }
 
 i64 sys_pause(struct process *p, const struct sc_args *a)
@@ -142,4 +186,68 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 		p->sigmask &= ~UNBLOCKABLE;
 	}
 	return 0;
+}
+
+/* struct itimerval: interval, then value; each a struct timeval (sec, usec). */
+struct uitimerval {
+	i64 isec, iusec, vsec, vusec;
+};
+DEFINE_UCOPY(uitimerval, struct uitimerval);
+
+static u64 tv_ns(i64 sec, i64 usec)
+{
+	return (u64)sec * 1000000000ull + (u64)usec * 1000ull;
+}
+
+/* itimer_now - the current ITIMER_REAL as struct itimerval. */
+static struct uitimerval itimer_now(const struct process *p)
+{
+	struct uitimerval v = { 0 };
+	u64 now = fw_time_ns();
+	u64 left = p->alarm_ns ? (p->alarm_ns > now ? p->alarm_ns - now : 1000) : 0;
+	v.isec = (i64)(p->alarm_interval_ns / 1000000000ull);
+	v.iusec = (i64)(p->alarm_interval_ns % 1000000000ull / 1000);
+	v.vsec = (i64)(left / 1000000000ull);
+	v.vusec = (i64)(left % 1000000000ull / 1000);
+	if (p->alarm_ns && !v.vsec && !v.vusec)
+		v.vusec = 1;
+	return v;
+}
+
+i64 sys_getitimer(struct process *p, const struct sc_args *a)
+{
+	if (a->a[0] != 0)
+		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
+	struct uitimerval v = itimer_now(p);
+	return uitimerval_to_user(&v, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+i64 sys_setitimer(struct process *p, const struct sc_args *a)
+{
+	if (a->a[0] != 0)
+		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
+	struct uitimerval v = { 0 };
+	if (a->a[1] && uitimerval_from_user(&v, uaddr(a->a[1])))
+		return -EFAULT;
+	if (v.isec < 0 || v.iusec < 0 || v.iusec >= 1000000 || v.vsec < 0 || v.vusec < 0 ||
+	    v.vusec >= 1000000)
+		return -EINVAL;
+	struct uitimerval old = itimer_now(p);
+	if (a->a[2] && uitimerval_to_user(&old, uaddr(a->a[2])))
+		return -EFAULT;
+	u64 val = tv_ns(v.vsec, v.vusec);
+	p->alarm_ns = val ? fw_time_ns() + val : 0;
+	p->alarm_interval_ns = tv_ns(v.isec, v.iusec);
+	return 0;
+}
+
+i64 sys_alarm(struct process *p, const struct sc_args *a)
+{
+	struct uitimerval old = itimer_now(p);
+	u32 secs = (u32)a->a[0];
+	p->alarm_ns = secs ? fw_time_ns() + (u64)secs * 1000000000ull : 0;
+	p->alarm_interval_ns = 0;
+	/* the seconds left, rounded to nearest; a pending alarm never reports 0 */
+	i64 left = old.vsec + (old.vusec >= 500000);
+	return (!left && (old.vsec || old.vusec)) ? 1 : left;
 }

@@ -68,6 +68,7 @@ enum proc_state {
 	PROC_BLOCKED, /* in wait4 (re-run when a child changes state) or waiting for the
 		       * console (wait_console: re-run when input arrives or at wait_deadline_ns) */
 	PROC_ZOMBIE,  /* exited, waiting to be reaped */
+	PROC_STOPPED, /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL */
 };
 
 struct process {
@@ -92,6 +93,12 @@ struct process {
 	u64 sigsaved;        /* rt_sigsuspend: the mask to restore after the handler */
 	bool sigsuspended;   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
 	bool in_block;       /* the last system call returned SC_BLOCK (rewound for a re-run) */
+	u64 sigwaiting;      /* rt_sigtimedwait: these signals wake p even though blocked */
+	u32 stop_sig;        /* the signal that stopped p, while wait4 has not reported it */
+	bool cont_report;    /* continued, while wait4 (WCONTINUED) has not reported it */
+	u64 alarm_ns;        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
+	u64 alarm_interval_ns; /* and its reload (0: one shot) */
+	bool autoreap;       /* a zombie nobody waits for (SIGCHLD ignored): reaped by the runner */
 	struct proc_sigaction sigactions[PROC_NSIG];
 	struct proc_siginfo siginfo[PROC_NSIG];
 };
@@ -115,6 +122,15 @@ struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
 /* proc_exit - p becomes a zombie with `status` (a wait status word); its files, memory and
  * regions go; its children go to `reaper`; its parent is woken. */
 void proc_exit(struct process *p, int status, struct process *reaper);
+/* proc_find_stop_event - a child of p matching `pid` (-1: any) with a stop (when `stops`) or
+ * a continue (when `conts`) wait4 has not reported: its wait status in *status, or NULL. */
+struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
+				     u32 *status);
+/* proc_fire_alarms - send SIGALRM to every process whose ITIMER_REAL is due at `now_ns`.
+ * Returns: how many alarms stay armed. */
+u32 proc_fire_alarms(u64 now_ns);
+/* proc_reap_detached - free the zombies nobody waits for, except `keep`. */
+void proc_reap_detached(struct process *keep);
 /* proc_reap - free a zombie. */
 void proc_reap(struct process *z);
 
@@ -145,6 +161,9 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 int proc_kill(struct process *from, i64 pid, u32 sig);
 /* proc_by_pid - the process (zombies included) with `pid`, or NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_signal_take - dequeue the lowest pending signal in `set` (rt_sigtimedwait), writing its
+ * siginfo_t to `info` (0: not): the signal, 0 when none is pending, or -EFAULT. */
+int proc_signal_take(struct process *p, u64 set, struct uaddr info);
 /* proc_signal_deliver - act on p's pending unblocked signals before it returns to user mode:
  * terminate, ignore, or build a handler's frame on the user stack. p's address space must be
  * active. Returns: false when p was terminated. */
