@@ -1,7 +1,8 @@
 /*
  * proc/process.h — processes, minimal: an address space with its regions (for demand paging,
- * brk and mmap), a file-descriptor table, credentials and a working directory, recorded
- * signal dispositions and mask, and the parent/child links wait4 needs.
+ * brk and mmap), a file-descriptor table, credentials and a working directory, signal
+ * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
+ * the parent/child links wait4 needs.
  *
  * Until kernel threads exist (the tasks issue), every process runs on the one kernel thread
  * that calls proc_run(): it enters a process's user context, serves what comes back (a system
