@@ -92,7 +92,9 @@ test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
 # one suite, not the rest. ABI_TRELLIS_SKIP: suites that hang Trellis today (a blocking call
 # with no watchdog: alarm and kill are missing) and are not booted; their names stay in the
 # expectations file (reported as "never reported").
-ABI_TRELLIS_SKIP ?= glibc.signals glibc.threads musl.signals musl.threads
+# The busybox groups hang since pipe landed: `$(...)` now works, so run.sh reaches ash's `wait`,
+# which loops on rt_sigsuspend (ENOSYS) waiting for a SIGCHLD that never comes.
+ABI_TRELLIS_SKIP ?= glibc.signals glibc.threads musl.signals musl.threads $(addprefix busybox.,$(ABI_BB))
 ABI_TRELLIS_SUITES := $(filter-out $(ABI_TRELLIS_SKIP),$(ABI_SUITES))
 ABI_TRELLIS_BOOT_TIMEOUT ?= 30
 ABI_TRELLIS_LOGS := $(addprefix $(LOGS)/abi-trellis/,$(addsuffix .log,$(ABI_TRELLIS_SUITES)))

@@ -45,6 +45,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(19, readv, FULL, ""),
 	SC(20, writev, FULL, ""),
 	SC(21, access, FULL, ""),
+	SC(22, pipe, PARTIAL, "64 KiB buffer; no SIGPIPE (a write with no reader is only -EPIPE); a blocking write returns short when the pipe fills"),
 	SC(32, dup, FULL, ""),
 	SC(33, dup2, FULL, ""),
 	SC(39, getpid, FULL, ""),
@@ -88,6 +89,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(269, faccessat, FULL, ""),
 	SC(271, ppoll, PARTIAL, "as poll; the signal mask is ignored (no signal is delivered)"),
 	SC(292, dup3, FULL, ""),
+	SC(293, pipe2, PARTIAL, "O_CLOEXEC, O_NONBLOCK (no O_DIRECT packet mode); as pipe"),
 };
 
 /* Numbers already reported as missing (logged once each). */
