@@ -32,6 +32,9 @@ static void ipi_call_handler(struct trap_frame *f)
 	(void)f;
 	lapic_eoi();
 	struct cpu_local *c = this_cpu();
+	/* SAFETY: c->id < FW_MAX_CPUS_INTERNAL (it indexes cpu_locals), so boxes[c->id] is in
+	 * bounds; the box is this CPU's mailbox: cb/done are the acquire/release handshake with
+	 * the caller that posted cb. */
 	struct call_box *b = &boxes[c->id];
 	struct callback *cb = __atomic_load_n(&b->cb, __ATOMIC_ACQUIRE);
 	if (cb && !__atomic_load_n(&b->done, __ATOMIC_ACQUIRE)) {
@@ -50,6 +53,9 @@ static void ipi_resched_handler(struct trap_frame *f)
 
 int cpu_call(uint32_t cpu, struct callback *cb)
 {
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] and boxes[cpu] are touched (|| short-
+	 * circuits); busy is a CAS-taken ownership flag, so one caller at a time posts cb and
+	 * waits on done; refused_calls is a relaxed statistics counter. */
 	if (cpu >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
 		return -EINVAL;
 	if (!irqs_enabled() || (preempt_count_raw() & HARDIRQ_MASK)) {
@@ -60,6 +66,9 @@ int cpu_call(uint32_t cpu, struct callback *cb)
 		return -EDEADLK;
 	}
 	preempt_disable();
+	/* SAFETY: cpu < FW_MAX_CPUS_INTERNAL (checked at the top), the length of boxes; the CAS on
+	 * busy makes this caller the box's only poster until it releases busy, so it alone writes
+	 * done and cb. */
 	struct call_box *b = &boxes[cpu];
 	u32 expect = 0;
 	while (!__atomic_compare_exchange_n(&b->busy, &expect, 1, false, __ATOMIC_ACQUIRE,
@@ -67,6 +76,8 @@ int cpu_call(uint32_t cpu, struct callback *cb)
 		expect = 0;
 		cpu_pause();
 	}
+	/* SAFETY: we own the box (the CAS above); the release store of cb publishes done = 0 and
+	 * the callback. */
 	b->done = 0;
 	__atomic_store_n(&b->cb, cb, __ATOMIC_RELEASE);
 	if (cpu == this_cpu()->id) {
@@ -76,9 +87,13 @@ int cpu_call(uint32_t cpu, struct callback *cb)
 		irq_restore(f);
 	} else {
 		lapic_send_ipi(cpu_locals[cpu].apic_id, VEC_IPI_CALL);
+		/* SAFETY: we own the box (busy == 1): waiting for the target's release of done,
+		 * then clearing cb and releasing busy, hands the box to the next caller. */
 		while (!__atomic_load_n(&b->done, __ATOMIC_ACQUIRE))
 			cpu_pause();
 	}
+	/* SAFETY: the box is still ours (busy == 1) and the target is done with cb; release busy
+	 * last. */
 	__atomic_store_n(&b->cb, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&b->busy, 0, __ATOMIC_RELEASE);
 	preempt_enable();
@@ -87,18 +102,21 @@ int cpu_call(uint32_t cpu, struct callback *cb)
 
 uint64_t cpu_ipi_calls(uint32_t cpu)
 {
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] is read; a relaxed snapshot of a counter. */
 	return cpu < FW_MAX_CPUS_INTERNAL ? __atomic_load_n(&cpu_locals[cpu].ipi_calls, __ATOMIC_RELAXED) : 0;
 }
 
 u64 cpu_call_refusals(void);
 u64 cpu_call_refusals(void)
 {
+	/* SAFETY: a relaxed atomic read of a static statistics counter. */
 	return __atomic_load_n(&refused_calls, __ATOMIC_RELAXED);
 }
 
 void ipi_send_resched(u32 cpu);
 void ipi_send_resched(u32 cpu)
 {
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] is read (&& short-circuits). */
 	if (cpu < FW_MAX_CPUS_INTERNAL && __atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
 		lapic_send_ipi(cpu_locals[cpu].apic_id, VEC_IPI_RESCHED);
 }

@@ -13,6 +13,8 @@
 #include "internal/trap.h"
 #include "internal/x86.h"
 
+/* SAFETY: volatile because the local APIC registers are MMIO: every access must reach the device.
+ * The pointer is set once by lapic_init_access to the mapped APIC page. */
 static volatile u32 *lapic_base;
 
 void lapic_init_access(void)

@@ -47,6 +47,8 @@ static struct desc_ptr_smp bsp_idtr;
 
 static bool mem_eq(const u8 *a, const char *b, size_t n)
 {
+	/* SAFETY: callers pass a mapped for at least n bytes (phys_bytes of 8, 36 or 8) and a
+	 * literal b of n characters, so i < n stays inside both. */
 	for (size_t i = 0; i < n; i++)
 		if (a[i] != (u8)b[i])
 			return false;
@@ -55,11 +57,14 @@ static bool mem_eq(const u8 *a, const char *b, size_t n)
 
 static u32 rd32(const u8 *p)
 {
+	/* SAFETY: callers pass p with at least 4 readable bytes at p: every call below is on a
+	 * table phys_bytes() mapped for a length the offset + 4 (or + 8) is checked against. */
 	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
 
 static u64 rd64(const u8 *p)
 {
+	/* SAFETY: p has 8 readable bytes (the callers' bounds, as for rd32). */
 	return rd32(p) | ((u64)rd32(p + 4) << 32);
 }
 
@@ -90,11 +95,15 @@ static u64 find_madt(void)
 	const u8 *r = rsdp ? phys_bytes(rsdp, 36) : NULL;
 	if (!r || !mem_eq(r, "RSD PTR ", 8))
 		return 0;
+	/* SAFETY: r maps 36 bytes (phys_bytes checked it): offsets 15, 16 + 4 and 24 + 8 are
+	 * inside. */
 	bool x = r[15] >= 2 && rd64(r + 24);
 	u64 root = x ? rd64(r + 24) : rd32(r + 16);
 	const u8 *h = phys_bytes(root, 36);
 	if (!h)
 		return 0;
+	/* SAFETY: h maps 36 bytes (phys_bytes checked it), so the length field at h + 4 is inside;
+	 * t maps len bytes and every entry read satisfies off + esz <= len. */
 	u32 len = rd32(h + 4);
 	const u8 *t = phys_bytes(root, len);
 	if (!t || len < 36)
@@ -116,6 +125,10 @@ static u32 madt_apic_ids(u32 *ids, u32 max)
 	const u8 *h = madt ? phys_bytes(madt, 44) : NULL;
 	if (!h)
 		return 0;
+	/* SAFETY: h maps 44 bytes, so h + 4 is inside; m maps len bytes. The loop reads m[off + 1]
+	 * only once off + 2 <= len, walks an entry only when off + elen <= len, and reads at most
+	 * off + 8 (elen >= 8) or off + 12 (elen >= 16) inside it; ids[n] is written only while n <
+	 * max, the caller's array size. */
 	u32 len = rd32(h + 4);
 	const u8 *m = phys_bytes(madt, len);
 	if (!m)
@@ -126,15 +139,20 @@ static u32 madt_apic_ids(u32 *ids, u32 max)
 		u8 type = m[off], elen = m[off + 1];
 		u32 id, flags;
 		if (type == 0 && elen >= 8) {
+			/* SAFETY: elen >= 8 and off + elen <= len (the loop test), so bytes off +
+			 * 3 .. off + 7 are inside m. */
 			id = m[off + 3];
 			flags = rd32(m + off + 4);
 		} else if (type == 9 && elen >= 16) {
+			/* SAFETY: elen >= 16 and off + elen <= len, so bytes off + 4 .. off + 11
+			 * are inside m. */
 			id = rd32(m + off + 4);
 			flags = rd32(m + off + 8);
 		} else {
 			continue;
 		}
 		if ((flags & 3) && n < max)
+			/* SAFETY: n < max, the length of the caller's ids array, is tested first. */
 			ids[n++] = id;
 	}
 	return n;
@@ -196,6 +214,10 @@ static u8 *tramp_slot(const u8 *sym)
 
 static void tramp_prepare(void)
 {
+	/* SAFETY: the trampoline is the linked span [ap_trampoline_start, ap_trampoline_end),
+	 * under 4 KiB, copied to TRAMP_BASE (0x8000-0x8FFF, owned by smp.c); the three page tables
+	 * are the 4 KiB pages TRAMP_PML4/PDPT/PD, so i < 512 stays inside each; the live PML4 is
+	 * the CR3 page, identity-mapped. */
 	u64 size = (u64)(ap_trampoline_end - ap_trampoline_start);
 	u8 *dst = tramp_ptr(TRAMP_BASE);
 	for (u64 i = 0; i < size; i++)
@@ -206,6 +228,8 @@ static void tramp_prepare(void)
 	(*pd)[0] = 0x0 | 0x83;          /* 0..2 MiB: present, writable, 2 MiB page, executable */
 	(*pdpt)[0] = TRAMP_PD | 0x3;
 	(*pml4)[0] = TRAMP_PDPT | 0x3;
+	/* SAFETY: CR3 holds the physical address of the live PML4, a page-table page the boot
+	 * identity map covers; it is only read here. */
 	const ptable *live = early_phys_ptr(read_cr3() & ~0xfffull);
 	for (u32 i = 256; i < 512; i++)
 		(*pml4)[i] = (*live)[i]; /* the kernel's upper half (image, stacks, direct map) */
@@ -218,6 +242,8 @@ static void tramp_prepare(void)
 
 static bool start_ap(u32 idx, u32 apic_id)
 {
+	/* SAFETY: idx < FW_MAX_CPUS_INTERNAL: the only caller, smp_init, checks next against it
+	 * before calling. */
 	struct cpu_local *c = &cpu_locals[idx];
 	c->id = idx;
 	c->apic_id = apic_id;
@@ -256,6 +282,7 @@ void smp_init(void)
 {
 	lapic_init_access();
 	cpu_locals[0].apic_id = lapic_id();
+	/* SAFETY: a release store to the boot CPU's own cpu_locals entry, publishing its setup. */
 	__atomic_store_n(&cpu_locals[0].online, 1, __ATOMIC_RELEASE);
 	cpu_online_count = 1;
 	u32 ids[FW_MAX_CPUS_INTERNAL * 4];
@@ -282,6 +309,7 @@ void smp_init(void)
 			printk(FW_LOG_ERR, "smp: CPU with APIC id %u did not start", ids[i]);
 	}
 	printk(FW_LOG_INFO, "smp: %u of %u processors online (bring-up %lu us)",
+	       /* SAFETY: an acquire load of the online count, a snapshot for the log line. */
 	       __atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE), n,
 	       (unsigned long)((fw_time_ns() - t0) / 1000));
 }

@@ -24,12 +24,18 @@ KTEST(smp, all_processors_online_and_ticking)
 {
 	KT_EXPECT_EQ(kt, cpu_count(), cpu_possible_count);
 	KT_EXPECT_GE(kt, cpu_count(), 1u);
+	/* SAFETY: c < cpu_count() <= FW_MAX_CPUS_INTERNAL, the length of cpu_locals; cpu_locals[1]
+	 * is read only when cpu_count() > 1; online and ticks are read atomically (their CPU
+	 * writes them). */
 	for (u32 c = 0; c < cpu_count(); c++) {
 		KT_EXPECT(kt, __atomic_load_n(&cpu_locals[c].online, __ATOMIC_ACQUIRE));
 		KT_EXPECT_EQ(kt, cpu_locals[c].id, c);
 		KT_EXPECT(kt, cpu_locals[c].self == &cpu_locals[c]);
 	}
 	if (cpu_count() > 1) {
+		/* SAFETY: cpu_count() > 1, so CPU 1 exists and cpu_locals[1] (of
+		 * FW_MAX_CPUS_INTERNAL) is in bounds; its tick count is read atomically (CPU 1
+		 * increments it). */
 		u64 t0 = __atomic_load_n(&cpu_locals[1].ticks, __ATOMIC_RELAXED);
 		task_sleep_ms(30);
 		KT_EXPECT_GT(kt, __atomic_load_n(&cpu_locals[1].ticks, __ATOMIC_RELAXED), t0);
@@ -64,6 +70,7 @@ static void probe_init(struct probe_call *p)
 
 KTEST(smp, ipi_call_runs_on_each_target_cpu)
 {
+	/* SAFETY: c < cpu_count() <= FW_MAX_CPUS, the length of probes. */
 	for (u32 c = 0; c < cpu_count(); c++) {
 		probe_init(&probes[c]);
 		u64 before = cpu_ipi_calls(c);
@@ -142,6 +149,8 @@ static u32 tlb_step;
 
 static void tlb_reader(struct tworker *wk)
 {
+	/* SAFETY: tlb_step is a static handshake word shared with the test body, touched only with
+	 * atomics. */
 	wk->a = read_marker(TLB_VA); /* caches the translation on this CPU */
 	__atomic_store_n(&tlb_step, 1, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&tlb_step, __ATOMIC_ACQUIRE) != 2)
@@ -162,6 +171,8 @@ KTEST(smp, tlb_shootdown_makes_other_cpu_see_new_mapping)
 	u64 count0 = tlb_shootdown_count();
 	struct task *t = tw_spawn(&w[0], tlb_reader, 0, tw_other_cpu());
 	KT_ASSERT(kt, t != NULL);
+	/* SAFETY: tlb_step is the static handshake word shared with tlb_reader, touched only with
+	 * atomics. */
 	while (__atomic_load_n(&tlb_step, __ATOMIC_ACQUIRE) != 1)
 		task_yield();
 	/* unmap (the memory manager flushes every CPU through our hook), map the other frame */
@@ -171,6 +182,7 @@ KTEST(smp, tlb_shootdown_makes_other_cpu_see_new_mapping)
 	r = kspace_map(TLB_VA, pa2, 4096, MM_PROT_READ);
 	KT_EXPECT_EQ(kt, r, 0);
 	KT_EXPECT_EQ(kt, read_marker(TLB_VA), 0x2222bbbbull);
+	/* SAFETY: the release store of the static handshake word lets tlb_reader go on. */
 	__atomic_store_n(&tlb_step, 2, __ATOMIC_RELEASE);
 	task_join(t);
 	kspace_unmap_page(TLB_VA, &old);
@@ -187,6 +199,8 @@ static u32 tlb_spinning;
 
 static void irqoff_spinner(struct tworker *wk)
 {
+	/* SAFETY: tlb_spinning is a static flag shared with the test body, touched only with
+	 * atomics. */
 	__atomic_store_n(&tlb_spinning, 1, __ATOMIC_RELEASE);
 	struct irq_state s = spin_lock_irqsave(&tlb_lock); /* spins with interrupts off */
 	wk->a = 1;
@@ -201,6 +215,7 @@ KTEST(smp, tlb_shootdown_completes_while_other_cpu_spins_with_irqs_off)
 	struct task *t = tw_spawn(&w[1], irqoff_spinner, 0, tw_other_cpu());
 	KT_ASSERT(kt, t != NULL);
 	if (cpu_count() > 1) {
+		/* SAFETY: tlb_spinning is the static flag set by irqoff_spinner, read atomically. */
 		while (!__atomic_load_n(&tlb_spinning, __ATOMIC_ACQUIRE))
 			cpu_pause();
 		u64 t0 = fw_time_ns();
@@ -226,6 +241,9 @@ static u32 clk_rounds;
 
 static void clock_player(struct tworker *wk)
 {
+	/* SAFETY: clk_turn, clk_last and clk_backwards are static words shared by the two players,
+	 * touched only with atomics; clk_turn's acquire/release passes the turn, so one player at
+	 * a time updates clk_last. */
 	for (u32 i = 0; i < clk_rounds; i++) {
 		while (__atomic_load_n(&clk_turn, __ATOMIC_ACQUIRE) != wk->idx)
 			cpu_pause();

@@ -44,6 +44,10 @@ void cpu_poll_work(void)
 {
 	if (!percpu_ready)
 		return;
+	/* SAFETY: c is this CPU's cpu_local; tlb_pending is set by the shooter with release and
+	 * taken here with an exchange, so each request is flushed once; shoot_va/len are stable
+	 * while shoot_lock is held by the shooter, which waits for shoot_waiting to drop to 0
+	 * before releasing it. */
 	struct cpu_local *c = this_cpu();
 	if (!__atomic_load_n(&c->tlb_pending, __ATOMIC_ACQUIRE))
 		return;
@@ -70,6 +74,9 @@ static void tlb_ipi_handler(struct trap_frame *f)
  * calls this through its hook. */
 static void shootdown_others(u64 va, u64 len)
 {
+	/* SAFETY: shoot_lock (held from here to the end) makes this the only writer of
+	 * shoot_va/len/waiting; every loop index i < FW_MAX_CPUS_INTERNAL, the length of
+	 * cpu_locals. */
 	if (__atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE) <= 1)
 		return;
 	u64 f = raw_spin_lock_irqsave(&shoot_lock);
@@ -80,13 +87,18 @@ static void shootdown_others(u64 va, u64 len)
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++)
 		if (i != self && __atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
 			n++;
+	/* SAFETY: shoot_lock is held; shoot_waiting is set before any CPU is asked to flush. */
 	__atomic_store_n(&shoot_waiting, n, __ATOMIC_RELEASE);
+	/* SAFETY: i < FW_MAX_CPUS_INTERNAL bounds cpu_locals[i]; the release store of tlb_pending
+	 * publishes shoot_va/len to that CPU, whose handler drops shoot_waiting with release. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
 		if (i == self || !__atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
 			continue;
 		__atomic_store_n(&cpu_locals[i].tlb_pending, 1, __ATOMIC_RELEASE);
 		lapic_send_ipi(cpu_locals[i].apic_id, VEC_IPI_TLB);
 	}
+	/* SAFETY: an acquire read of the counter the flushing CPUs drop with release; shoot_lock
+	 * is still held. */
 	while (__atomic_load_n(&shoot_waiting, __ATOMIC_ACQUIRE) != 0) {
 		cpu_pause();
 		cpu_poll_work();

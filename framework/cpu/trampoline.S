@@ -8,6 +8,10 @@
  * the kernel's higher half), then jumps to ap_entry64(cpu_local) in the kernel on the idle
  * task's stack. Everything is addressed absolutely (TRAMP_BASE + offset), with DS = 0.
  */
+/* SAFETY: this code runs only on an AP started by smp.c's STARTUP IPI, after smp.c copied it to
+ * TRAMP_BASE (physical 0x8000-0xBFFF, owned by smp.c for bring-up) and filled its data slots; it
+ * touches only that copy, the page tables smp.c built there, and the cpu_local and idle stack
+ * named in its slots. */
 #define TRAMP_BASE 0x8000
 #define OFF(sym) (TRAMP_BASE + ((sym) - ap_trampoline_start))
 

@@ -46,6 +46,10 @@ static inline u64 raw_spin_lock_irqsave(struct fw_rawlock *l)
 	u64 f = irq_save();
 	if (percpu_ready)
 		preempt_count_add(1);
+	/* SAFETY: l is a live fw_rawlock (a static or a field of a live object); next and serve
+	 * are touched only through these __atomic builtins, the ticket protocol: next hands out
+	 * tickets and serve admits one holder at a time. IRQs are off, so this CPU cannot re-enter
+	 * the lock it spins on. */
 	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
 		cpu_pause();
@@ -58,6 +62,8 @@ static inline u64 raw_spin_lock_irqsave(struct fw_rawlock *l)
 /* raw_spin_unlock_irqrestore - release, then restore preemption and the IRQ flag. */
 static inline void raw_spin_unlock_irqrestore(struct fw_rawlock *l, u64 flags)
 {
+	/* SAFETY: the caller holds l (its ticket is the one served), so it is the only writer of
+	 * serve; the release store publishes the critical section to the next ticket holder. */
 	l->owner = 0;
 	__atomic_store_n(&l->serve, l->serve + 1, __ATOMIC_RELEASE);
 	if (percpu_ready)
@@ -69,6 +75,8 @@ static inline void raw_spin_unlock_irqrestore(struct fw_rawlock *l, u64 flags)
  * releases the run-queue lock this way and adjusts the count itself). */
 static inline void raw_spin_unlock_keep(struct fw_rawlock *l)
 {
+	/* SAFETY: as in raw_spin_unlock_irqrestore: only the holder writes serve, with release
+	 * ordering. */
 	l->owner = 0;
 	__atomic_store_n(&l->serve, l->serve + 1, __ATOMIC_RELEASE);
 }
@@ -76,6 +84,8 @@ static inline void raw_spin_unlock_keep(struct fw_rawlock *l)
 /* raw_spin_lock_keep - take the lock when IRQs are already off and the count already raised. */
 static inline void raw_spin_lock_keep(struct fw_rawlock *l)
 {
+	/* SAFETY: the ticket protocol of raw_spin_lock_irqsave on a live lock; the caller already
+	 * has IRQs off. */
 	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
 		cpu_pause();
@@ -86,6 +96,8 @@ static inline void raw_spin_lock_keep(struct fw_rawlock *l)
 
 static inline bool raw_spin_held(const struct fw_rawlock *l)
 {
+	/* SAFETY: a relaxed atomic read of owner; only this CPU ever stores its own id there, so a
+	 * stale value can never equal it by accident. */
 	return percpu_ready && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == this_cpu()->id + 1;
 }
 
@@ -98,6 +110,8 @@ static inline void qlist_init(struct fw_qlink *h)
 
 static inline bool qlist_empty(const struct fw_qlink *h)
 {
+	/* SAFETY: a pointer comparison only (const-qualified on one side); nothing is
+	 * dereferenced. */
 	return h->next == h;
 }
 
@@ -123,6 +137,9 @@ static inline void qlist_remove(struct fw_qlink *n)
 	n->next = n->prev = NULL;
 }
 
+/* SAFETY: every qlist links fw_qlinks embedded as member m of one struct type T (stated where each
+ * list is declared), so a linked link lies offsetof(T, m) bytes into a live T and stepping back
+ * reaches it. */
 /* The element that contains `link` as member `m`. */
 #define QLIST_ENTRY(link, T, m) ((T *)(void *)((char *)(link) - __builtin_offsetof(T, m)))
 

@@ -102,6 +102,7 @@ bool lockdep_holds(const void *lock);
 void lockdep_print_held(struct task *t);
 u64 lockdep_inversions(void);
 
+/* SAFETY: __builtin_return_address(0) reads the calling frame's return address, to print it. */
 /* Print a backtrace starting at the caller of the function that calls this (a report site). */
 #define report_caller_backtrace()                                                           \
 	backtrace_print((u64)(uintptr_t)__builtin_return_address(0),                        \

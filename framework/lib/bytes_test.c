@@ -112,6 +112,7 @@ KTEST(plain, copies)
 	img[10] = 'x';
 	struct t_hdr h = { 0 };
 	KT_EXPECT(kt, t_hdr_from_bytes(&h, b, 2) == 0);
+	/* SAFETY: name is struct t_hdr's uint8_t name[8]; index 0 is in bounds. */
 	KT_EXPECT(kt, h.magic == 0xfeedf00d && h.version == 3 && h.count == 7 && h.name[0] == 'x');
 	struct t_hdr g = { .magic = 1 };
 	KT_EXPECT(kt, t_hdr_from_bytes(&g, b, 5) == -ERANGE);   /* 5 + 16 > 20 */
@@ -166,6 +167,7 @@ KTEST(plain, frame_copies)
 	struct t_hdr g = { 0 };
 	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, 100) == 0);
 	KT_EXPECT(kt, t_hdr_from_frame(&g, &f, 100) == 0);
+	/* SAFETY: name is struct t_hdr's uint8_t name[8]; index 1 is in bounds. */
 	KT_EXPECT(kt, g.magic == 0xc0ffee && g.count == 5 && g.name[1] == 'g');
 	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, FRAME_SIZE - sizeof h) == 0);   /* the last bytes */
 	KT_EXPECT(kt, t_hdr_to_frame(&h, &f, FRAME_SIZE - sizeof h + 1) == -ERANGE);

@@ -58,6 +58,7 @@ static int grow(struct idalloc *ida, size_t bit)
 
 static bool test_bit(const struct idalloc *ida, size_t bit)
 {
+	/* SAFETY: bit / 64 < nwords, the length of bits, is tested first (&& short-circuits). */
 	return bit / 64 < ida->nwords && (ida->bits[bit / 64] >> (bit % 64)) & 1;
 }
 

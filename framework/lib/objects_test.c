@@ -41,10 +41,12 @@ KTEST(subtype, checked_downcast)
 	struct t_ext2_inode *e = t_ext2_inode_new();
 	struct t_tmpfs_inode *t = t_tmpfs_inode_new();
 	KT_ASSERT(kt, e && t);
+	/* SAFETY: blocks is the test inode's uint32_t blocks[4]; index 3 is in bounds. */
 	e->blocks[3] = 99;
 	struct t_inode *be = t_ext2_inode_base(e), *bt = t_tmpfs_inode_base(t);
 	KT_EXPECT(kt, be == &e->vfs);
 	KT_EXPECT(kt, t_ext2_inode_is(be) && !t_ext2_inode_is(bt) && !t_ext2_inode_is(NULL));
+	/* SAFETY: index 3 of the same blocks[4] array. */
 	KT_EXPECT(kt, t_ext2_inode_from(be) == e && t_ext2_inode_from(be)->blocks[3] == 99);
 	KT_EXPECT(kt, t_tmpfs_inode_from(bt) == t);
 	KT_EXPECT(kt, t_ext2_inode_try_from(bt) == NULL);       /* wrong concrete type */

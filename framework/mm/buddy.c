@@ -29,6 +29,9 @@ static bool covers(const struct buddy *b, uint64_t pfn)
 
 static void list_push(struct buddy *b, unsigned order, uint32_t i)
 {
+	/* SAFETY: order < BUDDY_ORDERS, the length of free_head and free_blocks: callers pass an
+	 * order checked against BUDDY_MAX_ORDER (buddy_alloc, buddy_free) or below it (the merge
+	 * and split loops). */
 	struct frame_meta *m = m_at(b, i);
 	m->prev = BUDDY_NONE;
 	m->next = b->free_head[order];
@@ -41,6 +44,7 @@ static void list_push(struct buddy *b, unsigned order, uint32_t i)
 
 static void list_remove(struct buddy *b, unsigned order, uint32_t i)
 {
+	/* SAFETY: order < BUDDY_ORDERS, as for list_push. */
 	struct frame_meta *m = m_at(b, i);
 	if (m->prev != BUDDY_NONE)
 		m_at(b, m->prev)->next = m->next;
@@ -73,6 +77,7 @@ void buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nframes, struct fra
 	b->base_pfn = base_pfn;
 	b->nframes = nframes;
 	b->meta = meta;
+	/* SAFETY: o < BUDDY_ORDERS bounds free_head and free_blocks. */
 	for (unsigned o = 0; o < BUDDY_ORDERS; o++) {
 		b->free_head[o] = BUDDY_NONE;
 		b->free_blocks[o] = 0;

@@ -268,6 +268,7 @@ int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 void heap_print_stats(void)
 {
 	printk(FW_LOG_INFO, "heap: %u caches", ncaches);
+	/* SAFETY: i < ncaches <= HEAP_MAX_CACHES, the length of caches. */
 	for (u32 i = 0; i < ncaches; i++) {
 		const struct slab_cache *sc = &caches[i].sc;
 		printk(FW_LOG_INFO,
@@ -289,6 +290,7 @@ u32 heap_shrink_all(void)
 {
 	u64 flags = mm_lock_acquire(&heap_lock);
 	u32 n = 0;
+	/* SAFETY: i < ncaches <= HEAP_MAX_CACHES, the length of caches. */
 	for (u32 i = 0; i < ncaches; i++)
 		n += slab_shrink(&caches[i].sc);
 	mm_lock_release(&heap_lock, flags);

@@ -25,6 +25,7 @@ static struct slab_desc *desc(const struct slab_cache *c, uint32_t i)
 
 static void list_add(struct slab_cache *c, uint32_t i, enum slab_state which)
 {
+	/* SAFETY: which is a slab_state (VACANT, EMPTY or PARTIAL), < 4, the length of head. */
 	struct slab_desc *d = desc(c, i);
 	d->prev = SLAB_NONE;
 	d->next = c->head[which];
@@ -37,6 +38,8 @@ static void list_add(struct slab_cache *c, uint32_t i, enum slab_state which)
 static void list_del(struct slab_cache *c, uint32_t i)
 {
 	struct slab_desc *d = desc(c, i);
+	/* SAFETY: on_list is not NO_LIST (returned above), so it is the slab_state list d was
+	 * added to, < 4. */
 	if (d->on_list == NO_LIST)
 		return;
 	if (d->prev != SLAB_NONE)
@@ -127,6 +130,7 @@ static uint32_t get_slab(struct slab_cache *c, int *err)
 	}
 	list_del(c, i);
 	struct slab_desc *d = desc(c, i);
+	/* SAFETY: w < SLAB_BITMAP_WORDS, the length of used. */
 	for (unsigned w = 0; w < SLAB_BITMAP_WORDS; w++)
 		d->used[w] = 0;
 	d->nused = 0;

@@ -55,6 +55,9 @@ static const char *cls_name(const struct lock_class *c)
 
 static u32 class_id(struct lock_class *cls)
 {
+	/* SAFETY: cls is a live lock class (static, named by the lock); its id is published with
+	 * release under graph_lock once; nclasses < MAX_CLASSES is checked before classes[id] is
+	 * written. */
 	u32 id = __atomic_load_n(&cls->id, __ATOMIC_ACQUIRE);
 	if (id)
 		return id;
@@ -72,6 +75,9 @@ static u32 class_id(struct lock_class *cls)
 /* Return addresses of the current call chain, only through registered stacks. */
 static void capture_trace(u64 *out, u64 first_ip)
 {
+	/* SAFETY: out has TRACE_DEPTH entries (callers' arrays) and n < TRACE_DEPTH before every
+	 * write; the frame address is this function's own frame, walked only inside registered
+	 * stacks below. */
 	u32 n = 0;
 	out[n++] = first_ip;
 	u64 rbp = (u64)(uintptr_t)__builtin_frame_address(0);
@@ -86,12 +92,14 @@ static void capture_trace(u64 *out, u64 first_ip)
 			break;
 		rbp = next;
 	}
+	/* SAFETY: n < TRACE_DEPTH, the length of out, bounds the padding writes. */
 	while (n < TRACE_DEPTH)
 		out[n++] = 0;
 }
 
 static void print_trace(const u64 *trace)
 {
+	/* SAFETY: trace has TRACE_DEPTH entries and i < TRACE_DEPTH is tested first. */
 	char desc[160];
 	for (u32 i = 0; i < TRACE_DEPTH && trace[i]; i++) {
 		sym_describe(desc, sizeof(desc), trace[i]);
@@ -132,6 +140,8 @@ static bool reaches(u32 start, u32 goal, u32 *via)
 
 static void report_inversion(u32 held, u32 want, u32 via, const u64 *trace)
 {
+	/* SAFETY: via < nedges: reaches() returns an edge index it read from edge_at (index + 1,
+	 * minus 1). */
 	struct task *t = task_current();
 	const struct edge *e = &edges[via];
 	printk(FW_LOG_ERR, "WARNING: lock-order inversion: task %s takes %s while holding %s, but "
@@ -148,6 +158,9 @@ static void report_inversion(u32 held, u32 want, u32 via, const u64 *trace)
 
 static void add_edge(u32 from, u32 to, u64 ip)
 {
+	/* SAFETY: from and to are class ids from class_id(), < nclasses <= MAX_CLASSES, the
+	 * dimensions of edge_at; a non-zero entry is published with release after the edge it
+	 * names is filled in, so the unlocked acquire read sees either 0 or a complete edge. */
 	if (__atomic_load_n(&edge_at[from][to], __ATOMIC_ACQUIRE))
 		return;
 	u64 trace[TRACE_DEPTH];
@@ -162,6 +175,8 @@ static void add_edge(u32 from, u32 to, u64 ip)
 		goto out_unlock;
 	}
 	u32 via;
+	/* SAFETY: nedges < MAX_EDGES is checked above (under graph_lock), so edges[nedges] is in
+	 * bounds. */
 	bool cycle = reaches(to, from, &via);
 	struct edge *e = &edges[nedges];
 	e->from = (u16)from;
@@ -170,6 +185,8 @@ static void add_edge(u32 from, u32 to, u64 ip)
 		e->trace[i] = trace[i];
 	struct task *t = task_current();
 	e->task = t ? t->name : NULL;
+	/* SAFETY: from/to < MAX_CLASSES (class ids); the release store publishes the edge filled
+	 * in above. */
 	nedges++;
 	__atomic_store_n(&edge_at[from][to], (u16)nedges, __ATOMIC_RELEASE);
 	if (cycle) {
@@ -187,6 +204,9 @@ void lockdep_acquire(const void *lock, struct lock_class *cls, u64 ip, bool tryl
 		return;
 	u32 id = class_id(cls);
 	if (!trylock && id) {
+		/* SAFETY: i < t->nheld <= TASK_MAX_HELD, the length of held (the push below
+		 * refuses beyond it); the class is a live static lock class; a relaxed read of its
+		 * published id. */
 		for (u32 i = 0; i < t->nheld; i++) {
 			u32 h = t->held[i].cls ? __atomic_load_n(&t->held[i].cls->id, __ATOMIC_RELAXED) : 0;
 			if (h && h != id)
@@ -244,6 +264,7 @@ void lockdep_print_held(struct task *t)
 
 u64 lockdep_inversions(void)
 {
+	/* SAFETY: a relaxed atomic read of a static statistics counter. */
 	return __atomic_load_n(&inversions, __ATOMIC_RELAXED);
 }
 

@@ -32,6 +32,8 @@ static void mutex_lazy_init(struct mutex *m)
 void mutex_lock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	might_sleep();
+	/* SAFETY: m is a live mutex; owner is read atomically (written under wait_lock); the
+	 * return address is this frame's, lockdep's acquire site. */
 	struct task *me = task_current();
 	if (me && __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == me)
 		panic_message("mutex_lock: recursive acquisition (self-deadlock)");
@@ -49,6 +51,8 @@ void mutex_lock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 		}
 		if (!qlink_linked(&me->wait_link))
 			qlist_push_back(&m->waiters, &me->wait_link);
+		/* SAFETY: me is the running task (live); the seq_cst state store pairs with the
+		 * waker's load. */
 		__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		raw_spin_unlock_irqrestore(&m->wait_lock, f);
 		schedule();
@@ -65,6 +69,8 @@ bool mutex_trylock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 		m->owner = me;
 	raw_spin_unlock_irqrestore(&m->wait_lock, f);
 	if (ok)
+		/* SAFETY: __builtin_return_address(0) reads this frame's return address only;
+		 * lockdep records it. */
 		lockdep_acquire(m, lock_class_of(m),
 				(u64)(uintptr_t)__builtin_return_address(0), true);
 	return ok;
@@ -72,6 +78,8 @@ bool mutex_trylock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 
 void mutex_unlock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* SAFETY: a relaxed atomic read of owner of a live mutex; the check panics unless the
+	 * caller holds it. */
 	struct task *me = task_current();
 	if (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) != me)
 		panic_message("mutex_unlock: mutex not held by the caller");
@@ -92,6 +100,7 @@ void mutex_unlock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 
 bool mutex_held(const struct mutex *m)
 {
+	/* SAFETY: a relaxed atomic read of owner; it equals me only if this task holds m. */
 	struct task *me = task_current();
 	return me && __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == me;
 }

@@ -48,6 +48,7 @@ bool in_atomic(void)
 
 uint64_t might_sleep_reports(void)
 {
+	/* SAFETY: a relaxed atomic read of a static counter (a snapshot). */
 	return __atomic_load_n(&atomic_sleep_reports, __ATOMIC_RELAXED);
 }
 
@@ -55,6 +56,7 @@ void might_sleep(void)
 {
 	if (!in_atomic())
 		return;
+	/* SAFETY: a relaxed atomic increment of a static statistics counter. */
 	__atomic_fetch_add(&atomic_sleep_reports, 1, __ATOMIC_RELAXED);
 	struct task *t = task_current();
 	printk(FW_LOG_ERR, "BUG: sleeping while atomic: task %s (id %lu) on CPU %u, preempt count "
@@ -80,6 +82,7 @@ uint32_t __fw_percpu_index(void)
 
 uint32_t cpu_count(void)
 {
+	/* SAFETY: an acquire load of the online count the CPUs raise as they come up. */
 	u32 n = __atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE);
 	return n ? n : 1;
 }

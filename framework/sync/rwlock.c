@@ -22,6 +22,9 @@ void __fw_rwlock_init(struct rwlock *l, struct lock_class *cls)
 
 void read_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* SAFETY: l is a live rwlock; state (readers > 0, writer -1) and writers_waiting change
+	 * only through these __atomic builtins; the CAS admits a reader only while no writer holds
+	 * or waits. The return address (this frame's) is lockdep's acquire site. */
 	preempt_disable();
 	lockdep_acquire(l, lock_class_of(l),
 			(u64)(uintptr_t)__builtin_return_address(0), false);
@@ -38,6 +41,8 @@ void read_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 
 void read_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* SAFETY: state > 0 is checked first (panic otherwise), so the decrement drops this
+	 * reader's own count. */
 	if (__atomic_load_n(&l->state, __ATOMIC_RELAXED) <= 0)
 		panic_message("read_unlock: not read-locked");
 	lockdep_release(l);
@@ -47,6 +52,9 @@ void read_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 
 void write_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* SAFETY: atomics on the fields of a live rwlock; the CAS 0 -> -1 admits one writer only
+	 * when no reader or writer holds it; writers_waiting is a count each writer raises once
+	 * and drops once. */
 	preempt_disable();
 	struct task *me = task_current();
 	if (me && __atomic_load_n(&l->writer, __ATOMIC_RELAXED) == me)
@@ -59,6 +67,8 @@ void write_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 		if (__atomic_compare_exchange_n(&l->state, &zero, -1, false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED))
 			break;
+		/* SAFETY: writers_waiting is raised once per waiting writer and dropped by that
+		 * same writer below. */
 		if (!waiting) {
 			__atomic_fetch_add(&l->writers_waiting, 1, __ATOMIC_RELAXED);
 			waiting = true;
@@ -66,6 +76,8 @@ void write_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 		cpu_pause();
 		cpu_poll_work();
 	}
+	/* SAFETY: drops the count this writer raised; writer is stored only by the holder (state
+	 * == -1). */
 	if (waiting)
 		__atomic_fetch_sub(&l->writers_waiting, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->writer, me, __ATOMIC_RELAXED);
@@ -73,6 +85,8 @@ void write_lock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 
 void write_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* SAFETY: the checks panic unless the caller holds the write lock, so it alone clears
+	 * writer and releases state with a release store. */
 	if (__atomic_load_n(&l->writer, __ATOMIC_RELAXED) != task_current() ||
 	    __atomic_load_n(&l->state, __ATOMIC_RELAXED) != -1)
 		panic_message("write_unlock: not write-locked by the caller");
@@ -84,6 +98,8 @@ void write_unlock(struct rwlock *l) NO_THREAD_SAFETY_ANALYSIS
 
 bool rwlock_held(const struct rwlock *l)
 {
+	/* SAFETY: a relaxed atomic read of writer; it equals me only if this task holds the write
+	 * lock. */
 	struct task *me = task_current();
 	return me && __atomic_load_n(&l->writer, __ATOMIC_RELAXED) == me;
 }

@@ -22,6 +22,9 @@ void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
 
 static void take(struct spinlock *l, u64 ip)
 {
+	/* SAFETY: l is a live spinlock; owner, next and serve are touched only through __atomic
+	 * builtins: next hands out tickets and serve admits one holder at a time (the ticket
+	 * protocol of rawlock.h). */
 	struct task *me = task_current();
 	if (me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
 		panic_message("spin_lock: recursive acquisition (self-deadlock)");
@@ -31,11 +34,14 @@ static void take(struct spinlock *l, u64 ip)
 		cpu_pause();
 		cpu_poll_work();
 	}
+	/* SAFETY: our ticket is served, so we hold l and are the only writer of owner. */
 	__atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
 }
 
 static void give(struct spinlock *l)
 {
+	/* SAFETY: the owner check panics unless the caller holds l, so only the holder clears
+	 * owner and advances serve; the release store publishes its writes to the next ticket. */
 	struct task *me = task_current();
 	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != me)
 		panic_message("spin_unlock: lock not held by the caller");
@@ -47,12 +53,17 @@ static void give(struct spinlock *l)
 void spin_lock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
 	preempt_disable();
+	/* SAFETY: __builtin_return_address(0) reads this frame's return address only; lockdep
+	 * records it as the site. */
 	take(l, (u64)(uintptr_t)__builtin_return_address(0));
 }
 
 bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
 	preempt_disable();
+	/* SAFETY: atomic reads of the ticket words of a live lock; the CAS takes a ticket only
+	 * when it is the one being served, so a failed try leaves the lock unchanged. The return
+	 * address is lockdep's site. */
 	u32 s = __atomic_load_n(&l->serve, __ATOMIC_RELAXED);
 	u32 expect = s;
 	if (__atomic_load_n(&l->next, __ATOMIC_RELAXED) != s ||
@@ -61,6 +72,8 @@ bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 		preempt_enable();
 		return false;
 	}
+	/* SAFETY: the CAS won the lock, so this task is the only writer of owner; the return
+	 * address is this frame's, lockdep's acquire site. */
 	lockdep_acquire(l, lock_class_of(l),
 			(u64)(uintptr_t)__builtin_return_address(0), true);
 	__atomic_store_n(&l->owner, task_current(), __ATOMIC_RELAXED);
@@ -77,6 +90,8 @@ struct irq_state spin_lock_irqsave(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
 	struct irq_state s = { irq_save() };
 	preempt_disable();
+	/* SAFETY: __builtin_return_address(0) reads this frame's return address only; lockdep
+	 * records it as the site. */
 	take(l, (u64)(uintptr_t)__builtin_return_address(0));
 	return s;
 }
@@ -100,6 +115,8 @@ void spin_unlock_irqrestore(struct spinlock *l, struct irq_state s) NO_THREAD_SA
 
 bool spinlock_held(const struct spinlock *l)
 {
+	/* SAFETY: a relaxed atomic read of owner; it equals me only if this task stored it and
+	 * still holds l. */
 	struct task *me = task_current();
 	return me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me;
 }

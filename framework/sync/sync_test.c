@@ -83,6 +83,9 @@ static void spin_adder(struct tworker *w)
 		cnt_value = v + 1;
 		spin_unlock_irqrestore(&cnt_lock, s);
 	}
+	/* SAFETY: cpu_this_id() < FW_MAX_CPUS, the length of cnt_cpu_seen, read with preemption
+	 * disabled (the guard it requires); the increment is atomic since workers on other CPUs
+	 * add too. */
 	preempt_disable();
 	__atomic_fetch_add(&cnt_cpu_seen[cpu_this_id()], 1, __ATOMIC_RELAXED);
 	preempt_enable();
@@ -95,6 +98,7 @@ KTEST(sync, spinlock_contention_across_cpus)
 	for (u32 i = 0; i < FW_MAX_CPUS; i++)
 		cnt_cpu_seen[i] = 0;
 	struct task *t[4];
+	/* SAFETY: i < 4 <= 16, the length of workers. */
 	for (u32 i = 0; i < 4; i++) {
 		t[i] = tw_spawn(&workers[i], spin_adder, i, i % cpu_count());
 		KT_ASSERT(kt, t[i] != NULL);
@@ -114,6 +118,8 @@ static u32 mtx_overlap;
 static void mutex_adder(struct tworker *w)
 {
 	for (u32 i = 0; i < 300; i++) {
+		/* SAFETY: mtx_inside and mtx_overlap are static test counters; the atomics are
+		 * their only accesses. */
 		mutex_lock(&mtx);
 		if (__atomic_add_fetch(&mtx_inside, 1, __ATOMIC_SEQ_CST) != 1)
 			__atomic_fetch_add(&mtx_overlap, 1, __ATOMIC_RELAXED);
@@ -133,6 +139,7 @@ KTEST(sync, mutex_contention_with_sleeping_holders)
 	mtx_value = 0;
 	mtx_overlap = 0;
 	struct task *t[8];
+	/* SAFETY: i < 8 <= 16, the length of workers. */
 	for (u32 i = 0; i < 8; i++) {
 		t[i] = tw_spawn(&workers[i], mutex_adder, i, TASK_ANY_CPU);
 		KT_ASSERT(kt, t[i] != NULL);
@@ -152,6 +159,7 @@ static void rw_reader(struct tworker *w)
 {
 	for (u32 i = 0; i < 3000; i++) {
 		read_lock(&rw);
+		/* SAFETY: rw_torn is a static test counter, only incremented atomically. */
 		if (rw_x != rw_y)
 			__atomic_fetch_add(&rw_torn, 1, __ATOMIC_RELAXED);
 		read_unlock(&rw);
@@ -198,6 +206,7 @@ static u32 ball; /* even: ping's turn, odd: pong's */
 /* ping waits on ping_q for an even ball, then hands over through pong_q; pong the reverse */
 static void pinger(struct tworker *w)
 {
+	/* SAFETY: ball is a static word shared by pinger and ponger, touched only with atomics. */
 	for (u32 i = 0; i < 150; i++) {
 		WAITQ_WAIT(&ping_q, __atomic_load_n(&ball, __ATOMIC_ACQUIRE) % 2 == 0);
 		__atomic_fetch_add(&ball, 1, __ATOMIC_RELEASE);
@@ -208,6 +217,7 @@ static void pinger(struct tworker *w)
 
 static void ponger(struct tworker *w)
 {
+	/* SAFETY: ball is a static word shared by pinger and ponger, touched only with atomics. */
 	for (u32 i = 0; i < 150; i++) {
 		WAITQ_WAIT(&pong_q, __atomic_load_n(&ball, __ATOMIC_ACQUIRE) % 2 == 1);
 		__atomic_fetch_add(&ball, 1, __ATOMIC_RELEASE);
@@ -237,6 +247,8 @@ static u32 tokens, consumed;
 
 static void consumer(struct tworker *w)
 {
+	/* SAFETY: tokens and consumed are static test counters, read atomically (updated under
+	 * tok_lock). */
 	for (;;) {
 		WAITQ_WAIT(&tok_q, __atomic_load_n(&tokens, __ATOMIC_ACQUIRE) > 0 ||
 					   __atomic_load_n(&consumed, __ATOMIC_ACQUIRE) >= 3000);
@@ -272,6 +284,7 @@ KTEST(sync, waitq_producers_consumers_wake_races)
 	waitq_init(&tok_q);
 	tokens = consumed = 0;
 	struct task *t[6];
+	/* SAFETY: i < 4 <= 16, the length of workers. */
 	for (u32 i = 0; i < 4; i++)
 		t[i] = tw_spawn(&workers[i], consumer, i, i % cpu_count());
 	t[4] = tw_spawn(&workers[4], producer, 4, 0);

@@ -37,6 +37,8 @@ void __fw_waitq_prepare(struct waitq *wq)
 	lazy_init(wq);
 	if (!qlink_linked(&me->wait_link))
 		qlist_push_back(&wq->tasks, &me->wait_link);
+	/* SAFETY: me is the running task (live); the seq_cst state store pairs with the waker's
+	 * load under wq->lock. */
 	__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 	raw_spin_unlock_irqrestore(&wq->lock, f);
 }
@@ -51,6 +53,7 @@ void __fw_waitq_sleep(struct waitq *wq)
 void __fw_waitq_finish(struct waitq *wq)
 {
 	struct task *me = task_current();
+	/* SAFETY: me is the running task; only it and its waker write its state, both atomically. */
 	__atomic_store_n(&me->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
 	if (qlink_linked(&me->wait_link))

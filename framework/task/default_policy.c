@@ -15,17 +15,21 @@ static struct fifo_queue fifo_queues[FW_MAX_CPUS_INTERNAL];
 
 static void fifo_init_rq(struct sched_rq *rq)
 {
+	/* SAFETY: sched_rq_cpu(rq) is rq->cpu, set by sched_init to the rq's own index <
+	 * FW_MAX_CPUS_INTERNAL, the length of fifo_queues. */
 	fifo_queue_init(&fifo_queues[sched_rq_cpu(rq)], rq);
 }
 
 static void fifo_enqueue(struct sched_rq *rq, struct sched_entity *se)
 {
 	se->slice_ticks = 5;
+	/* SAFETY: sched_rq_cpu(rq) < FW_MAX_CPUS_INTERNAL (see fifo_init_rq). */
 	fifo_queue_push_back(&fifo_queues[sched_rq_cpu(rq)], se);
 }
 
 static struct sched_entity *fifo_pick_next(struct sched_rq *rq)
 {
+	/* SAFETY: sched_rq_cpu(rq) < FW_MAX_CPUS_INTERNAL (see fifo_init_rq). */
 	return fifo_queue_pop_front(&fifo_queues[sched_rq_cpu(rq)]);
 }
 

@@ -50,6 +50,8 @@ void sched_rq_assert_held(const struct sched_rq *rq) NO_THREAD_SAFETY_ANALYSIS
 
 struct sched_rq *sched_rq_of(uint32_t cpu)
 {
+	/* SAFETY: cpu < FW_MAX_CPUS_INTERNAL is checked on the next line (panic otherwise), so
+	 * &rqs[cpu] is in the array. */
 	FW_CHECK(cpu < FW_MAX_CPUS_INTERNAL, "sched_rq_of: CPU out of range");
 	return &rqs[cpu];
 }
@@ -61,6 +63,9 @@ uint32_t sched_rq_cpu(const struct sched_rq *rq)
 
 uint32_t sched_cpu_load(uint32_t cpu)
 {
+	/* SAFETY: cpu is bounded just below before &rqs[cpu]; curr and nr_queued are relaxed
+	 * atomic reads of a snapshot (writers hold rq->lock); curr is a task_pool entry, and pool
+	 * entries are never freed, so reading c->is_idle is sound even if c has since exited. */
 	if (cpu >= FW_MAX_CPUS_INTERNAL)
 		return ~0u;
 	struct sched_rq *rq = &rqs[cpu];
@@ -96,6 +101,8 @@ void sched_init(void)
 	policy = kernel_sched_policy();
 	FW_CHECK(policy && policy->enqueue && policy->pick_next && policy->select_cpu,
 		 "the kernel's scheduling policy is incomplete");
+	/* SAFETY: i < FW_MAX_CPUS_INTERNAL, the length of both rqs and cpu_locals, bounds every
+	 * index below. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
 		rqs[i].cpu = i;
 		qlist_init(&rqs[i].sleepers);
@@ -114,6 +121,8 @@ static void finish_switch(void)
 {
 	struct cpu_local *c = this_cpu();
 	struct sched_rq *rq = c->rq;
+	/* SAFETY: an acquire load of a live task's state (prev is a task_pool entry, never freed;
+	 * it is reaped here only after this load sees it DEAD and off the run queue). */
 	struct task *prev = rq->prev;
 	rq->prev = NULL;
 	bool reap = prev && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == TASK_DEAD &&
@@ -133,6 +142,8 @@ static void __schedule(bool preempt)
 	struct sched_rq *rq = c->rq;
 	raw_spin_lock_keep(&rq->lock);
 	c->need_resched = 0;
+	/* SAFETY: prev is this CPU's current task, live while it runs; its state is written with
+	 * atomics by wakers. */
 	if (!prev->is_idle) {
 		if (preempt || __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == TASK_RUNNING)
 			enqueue_locked(rq, prev);
@@ -191,6 +202,10 @@ void task_first_run(void)
 
 bool task_wake(struct task *t)
 {
+	/* SAFETY: t->cpu only ever holds an index checked < FW_MAX_CPUS_INTERNAL (task_spawn,
+	 * sched_start_task and the dest check below), so &rqs[cpu] is in bounds; the rq lock re-
+	 * check catches a concurrent move. The state loads/stores are the sleep/wake handshake,
+	 * seq_cst against the sleeper's store. */
 	for (;;) {
 		u32 cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
 		struct sched_rq *rq = &rqs[cpu];
@@ -199,10 +214,15 @@ bool task_wake(struct task *t)
 			raw_spin_unlock_irqrestore(&rq->lock, f);
 			continue;
 		}
+		/* SAFETY: rq->lock is held and t->cpu == cpu, so t's run queue is this one: state
+		 * is read and moved out of SLEEPING under the lock the sleeper used, seq_cst
+		 * against its store. */
 		if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != TASK_SLEEPING) {
 			raw_spin_unlock_irqrestore(&rq->lock, f);
 			return false;
 		}
+		/* SAFETY: still under rq->lock; the seq_cst store pairs with the sleeper's store
+		 * of SLEEPING. */
 		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
 		if (qlink_linked(&t->timer_link))
 			qlist_remove(&t->timer_link);
@@ -210,6 +230,9 @@ bool task_wake(struct task *t)
 			raw_spin_unlock_irqrestore(&rq->lock, f);
 			return true;
 		}
+		/* SAFETY: dest is bounded before cpu_locals[dest] is read (|| short-circuits) and
+		 * before &rqs[dest]; t->cpu is republished with release so task_wake's acquire
+		 * load on another CPU sees it. */
 		u32 dest = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu : policy->select_cpu(&t->se, cpu);
 		if (dest >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[dest].online, __ATOMIC_ACQUIRE))
 			dest = cpu;
@@ -233,6 +256,8 @@ bool task_wake(struct task *t)
 void sched_start_task(struct task *t);
 void sched_start_task(struct task *t)
 {
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] (|| short-circuits) and replaced by this
+	 * CPU's id otherwise, so &rqs[cpu] is in bounds. */
 	u32 cpu = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu
 						: policy->select_cpu(&t->se, this_cpu()->id);
 	if (cpu >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
@@ -286,6 +311,8 @@ void task_sleep_ms(uint64_t ms)
 		me->wake_deadline_ns = deadline;
 		if (!qlink_linked(&me->timer_link))
 			qlist_push_back(&rq->sleepers, &me->timer_link);
+		/* SAFETY: me is the running task (live); the seq_cst store pairs with task_wake's
+		 * load under the same rq lock. */
 		__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
 		raw_spin_unlock_irqrestore(&rq->lock, f);
 		schedule();
@@ -303,6 +330,8 @@ void sched_idle_loop(void)
 	for (;;) {
 		irq_disable();
 		struct cpu_local *c = this_cpu();
+		/* SAFETY: c->rq points into rqs (set by sched_init); nr_queued is a relaxed
+		 * snapshot, re-checked in schedule(). */
 		if (c->need_resched || __atomic_load_n(&c->rq->nr_queued, __ATOMIC_RELAXED)) {
 			irq_enable();
 			schedule();
@@ -329,6 +358,7 @@ void sched_start(struct task *boot, struct task *idle0)
 	c->current = boot;
 	rqs[0].curr = boot;
 	boot->on_rq = true;
+	/* SAFETY: a release store of a static flag, publishing the run queue set up above. */
 	__atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }
 

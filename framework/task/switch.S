@@ -7,6 +7,11 @@
  * run-queue lock) is handled by the C caller, sched.c:__schedule(). A new task's stack is
  * prepared (task.c) so that this `ret` lands in task_start_trampoline with zeroed registers.
  */
+	/* SAFETY: task_switch_stacks runs only from sched.c:__schedule with IRQs off and the run-
+	 * queue lock held, so no other CPU runs either stack; next_rsp is a stack this code saved
+	 * when its task switched out or one task.c prepared with the same frame layout, so the
+	 * pops and `ret` restore a frame of the right shape. The stack is never reused while its
+	 * task is alive (task_pool entries are never freed). */
 	.section .text
 	.code64
 

@@ -52,6 +52,10 @@ static struct task *task_alloc(u32 *slot_out)
 	task_used[ts] = 1;
 	u64 id = next_id++;
 	raw_spin_unlock_irqrestore(&pool_lock, f);
+	/* SAFETY: ts < TASK_POOL (the search loop above found a free slot or returned), so
+	 * pool_stack[ts] and task_pool[ts] are in bounds; the slot is ours (task_used[ts] set
+	 * under pool_lock), so zeroing the task's bytes through a u8 view races with nobody. The
+	 * counters are relaxed statistics. */
 	if (!pool_stack[ts].top && kstack_alloc(&pool_stack[ts]) != 0) {
 		pool_stack[ts].top = 0;
 		f = raw_spin_lock_irqsave(&pool_lock);
@@ -59,6 +63,9 @@ static struct task *task_alloc(u32 *slot_out)
 		raw_spin_unlock_irqrestore(&pool_lock, f);
 		return NULL;
 	}
+	/* SAFETY: ts < TASK_POOL (found by the search above), and the slot is ours (task_used[ts]
+	 * set under pool_lock), so the byte-wise zeroing through a u8 view of the task races with
+	 * nobody; the two counters are relaxed statistics. */
 	struct task *t = &task_pool[ts];
 	u8 *raw = (u8 *)(void *)t;
 	for (size_t i = 0; i < sizeof(*t); i++)
@@ -82,11 +89,15 @@ static void task_free(struct task *t)
 
 uint32_t tasks_live(void)
 {
+	/* SAFETY: a relaxed atomic read of a static counter (a snapshot). */
 	return __atomic_load_n(&live_tasks, __ATOMIC_RELAXED);
 }
 
 static void copy_name(struct task *t, const char *s, size_t n)
 {
+	/* SAFETY: n is clamped to TASK_NAME_MAX - 1, so name[i] and name[n] fit
+	 * name[TASK_NAME_MAX]; s is a str view (ptr, len) or a literal of exactly n bytes, so s[i]
+	 * with i < n is inside it. */
 	if (n >= TASK_NAME_MAX)
 		n = TASK_NAME_MAX - 1;
 	for (size_t i = 0; i < n; i++)
@@ -120,6 +131,7 @@ struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu)
 		printk(FW_LOG_WARN, "task_spawn: the entry callback lives on a stack; refused");
 		return NULL;
 	}
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] is read (|| short-circuits). */
 	if (cpu != TASK_ANY_CPU && (cpu >= FW_MAX_CPUS_INTERNAL ||
 				    !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE)))
 		return NULL;
@@ -140,6 +152,8 @@ struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu)
 
 static void task_put(struct task *t)
 {
+	/* SAFETY: t is a live task the caller holds a reference to; the acq_rel decrement orders
+	 * the last put. */
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		task_free(t);
 }
@@ -160,6 +174,8 @@ void task_exit(int code)
 		panic_message("task_exit: the boot and idle tasks cannot exit");
 	me->exit_code = code;
 	preempt_disable();
+	/* SAFETY: me is the running task; the seq_cst store of DEAD pairs with task_join's acquire
+	 * load. */
 	__atomic_store_n(&me->state, TASK_DEAD, __ATOMIC_SEQ_CST);
 	waitq_wake_all(&me->exited);
 	irq_disable();        /* no tick may preempt a dead task... */
@@ -171,6 +187,8 @@ void task_exit(int code)
 
 int task_join(struct task *t)
 {
+	/* SAFETY: t is a task_pool entry (never freed) the caller holds a reference to; an acquire
+	 * load of its state. */
 	WAITQ_WAIT(&t->exited, __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_DEAD);
 	int code = t->exit_code;
 	task_put(t);

@@ -40,6 +40,8 @@ static u32 turn_n;
 
 static void yielder(struct tworker *w)
 {
+	/* SAFETY: turn_n is a static test counter shared by the workers; the atomics are its only
+	 * accesses. */
 	for (u32 i = 0; i < 6; i++) {
 		u32 n = __atomic_fetch_add(&turn_n, 1, __ATOMIC_SEQ_CST);
 		if (n < 16)
@@ -71,6 +73,8 @@ static u32 spin_started, spin_stop;
 
 static void busy_spinner(struct tworker *w)
 {
+	/* SAFETY: spin_started/spin_stop and tw[0].a are static test words shared with the spinner
+	 * task, accessed only through atomics (a flag handshake); tw has 64 entries. */
 	__atomic_store_n(&spin_started, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&spin_stop, __ATOMIC_ACQUIRE))
 		w->a++;
@@ -84,9 +88,11 @@ KTEST(task, timer_tick_preempts_a_busy_task)
 	struct task *t = tw_spawn(&tw[0], busy_spinner, 0, 0);
 	KT_ASSERT(kt, t != NULL);
 	u64 t0 = fw_time_ns();
+	/* SAFETY: spin_started is the static flag busy_spinner sets, read atomically. */
 	while (!__atomic_load_n(&spin_started, __ATOMIC_ACQUIRE) &&
 	       fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
 		cpu_pause();
+	/* SAFETY: the same static handshake words, read and written only with atomics. */
 	KT_EXPECT(kt, __atomic_load_n(&spin_started, __ATOMIC_ACQUIRE));
 	u64 seen = __atomic_load_n(&tw[0].a, __ATOMIC_RELAXED);
 	t0 = fw_time_ns();
@@ -104,6 +110,8 @@ KTEST(task, no_preemption_while_preempt_disabled)
 	preempt_disable();
 	struct task *t = tw_spawn(&tw[0], busy_spinner, 0, 0);
 	KT_ASSERT(kt, t != NULL);
+	/* SAFETY: spin_started/spin_stop are static test flags shared with the spinner, touched
+	 * only atomically. */
 	u64 t0 = fw_time_ns();
 	while (fw_time_ns() - t0 < 40 * FW_NSEC_PER_MSEC) /* ten ticks */
 		cpu_pause();
@@ -145,6 +153,7 @@ static void quick(struct tworker *w)
 KTEST(task, detached_tasks_are_reaped)
 {
 	u32 base = tasks_live();
+	/* SAFETY: i < 40 <= 64, the length of tw. */
 	for (u32 i = 0; i < 40; i++) {
 		struct task *t = tw_spawn(&tw[i], quick, i, TASK_ANY_CPU);
 		KT_ASSERT(kt, t != NULL);
@@ -173,6 +182,7 @@ static void where_am_i(struct tworker *w)
 KTEST(task, new_tasks_spread_over_cpus)
 {
 	struct task *t[8];
+	/* SAFETY: i < 8 <= 64, the length of tw. */
 	for (u32 i = 0; i < 8; i++) {
 		t[i] = tw_spawn(&tw[i], where_am_i, i, TASK_ANY_CPU);
 		KT_ASSERT(kt, t[i] != NULL);
@@ -208,6 +218,7 @@ KTEST(task, pool_exhaustion_returns_null_and_recovers)
 	struct task *t[128];
 	u32 n = 0;
 	preempt_disable(); /* none of them may finish while we fill the pool */
+	/* SAFETY: n < 128, the length of many. */
 	for (; n < 128; n++) {
 		t[n] = tw_spawn(&many[n], nothing, n, TASK_ANY_CPU);
 		if (!t[n])
@@ -250,6 +261,8 @@ static void stress_body(struct tworker *w)
 	st_tokens++; /* give one token... */
 	spin_unlock_irqrestore(&st_spin, s);
 	waitq_wake_one(&st_q);
+	/* SAFETY: st_tokens and st_done and w->c are static test words shared by the stress tasks,
+	 * touched only with atomics (or under st_spin); w is this worker's own live tworker. */
 	for (;;) { /* ...then take one (maybe another task's): a lost wake-up would hang here */
 		WAITQ_WAIT(&st_q, __atomic_load_n(&st_tokens, __ATOMIC_ACQUIRE) > 0);
 		s = spin_lock_irqsave(&st_spin);
@@ -260,6 +273,8 @@ static void stress_body(struct tworker *w)
 		if (got)
 			break;
 	}
+	/* SAFETY: st_done is a static counter, w->c this worker's own live tworker word: both
+	 * written atomically. */
 	__atomic_fetch_add(&st_done, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&w->c, 1, __ATOMIC_RELEASE);
 }
@@ -283,6 +298,8 @@ KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
 			break;
 		}
 		bool progress = false;
+		/* SAFETY: i < STRESS_LIVE, the length of st and sw; sw[i].c is read atomically
+		 * (its worker stores it). */
 		for (u32 i = 0; i < STRESS_LIVE; i++) {
 			if (st[i] && __atomic_load_n(&sw[i].c, __ATOMIC_ACQUIRE)) {
 				task_join(st[i]);
@@ -290,6 +307,7 @@ KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
 				progress = true;
 			}
 			if (!st[i] && spawned < STRESS_TASKS) {
+				/* SAFETY: i < STRESS_LIVE, the length of sw. */
 				st[i] = tw_spawn(&sw[i], stress_body, spawned, TASK_ANY_CPU);
 				if (st[i]) {
 					spawned++;
@@ -301,6 +319,7 @@ KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
 			task_sleep_ms(1);
 	}
 	u64 ms = (fw_time_ns() - t0) / FW_NSEC_PER_MSEC;
+	/* SAFETY: st_done is a static counter; an acquire read for the summary line. */
 	kprintf_raw("    # stress: %u tasks on %u CPU(s) in %lu ms; %u done\n", spawned, cpu_count(),
 		    (unsigned long)ms, __atomic_load_n(&st_done, __ATOMIC_ACQUIRE));
 	KT_EXPECT(kt, !stuck);

@@ -37,22 +37,46 @@ user_extable_start:
 92:
 .endm
 
-/* u64 uaccess_copy_raw(void *dst, const void *src, u64 n): bytes NOT copied (0 = all). */
+/* u64 uaccess_copy_raw(void *dst, const void *src, u64 n): bytes NOT copied (0 = all).
+ *
+ * The bulk goes 8 bytes per iteration (rep movsq: QEMU without fast strings pays per
+ * iteration), then the n % 8 tail byte-wise. The result must be exact, to the byte (a write()
+ * straddling into an unmapped page returns the bytes before the hole):
+ *  - a fault in the tail stops rep movsb with RCX = bytes still to copy: that is the answer;
+ *  - a fault in the qword phase stops rep movsq with RCX = qwords still to copy and RSI/RDI on
+ *    the faulting qword (whose bytes before the hole may or may not have been stored). The
+ *    remainder, RCX*8 + tail bytes, is retried byte-wise from there: that copies the bytes up
+ *    to the hole again and stops exactly at the first bad byte with RCX = bytes not copied.
+ * AC (SMAP) stays set across the retry; every exit path runs CLAC. */
 	.globl uaccess_copy_raw
 	.type uaccess_copy_raw, @function
 uaccess_copy_raw:
 	movq %rdx, %rcx
+	shrq $3, %rcx            /* qwords */
+	andl $7, %edx            /* tail bytes (RDX survives the copy) */
 	STAC
-.Lcopy:
+.Lcopy_q:
+	rep movsq
+	movq %rdx, %rcx
+.Lcopy_b:
 	rep movsb
 	CLAC
 	xorl %eax, %eax
 	ret
-.Lcopy_fault:        /* rep movsb stops with RCX = bytes still to copy */
+.Lcopy_q_fault:          /* RCX = qwords left, RSI/RDI at the faulting qword */
+	leaq (%rdx,%rcx,8), %rcx
+.Lcopy_retry:
+	rep movsb                /* stops at the exact faulting byte (the fault lands below) */
+	CLAC
+	movq %rcx, %rax          /* 0 if the retry got through after all */
+	ret
+.Lcopy_b_fault:          /* rep movsb stops with RCX = bytes still to copy */
 	CLAC
 	movq %rcx, %rax
 	ret
-	EXTABLE(.Lcopy, .Lcopy_fault)
+	EXTABLE(.Lcopy_q, .Lcopy_q_fault)
+	EXTABLE(.Lcopy_b, .Lcopy_b_fault)
+	EXTABLE(.Lcopy_retry, .Lcopy_b_fault)
 	.size uaccess_copy_raw, . - uaccess_copy_raw
 
 /* i64 uaccess_strncpy_raw(char *dst, const char *usrc, u64 n): the length before the first

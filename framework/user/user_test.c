@@ -191,6 +191,49 @@ KTEST(user, write_straddling_returns_partial_count)
 	KT_EXPECT_EQ(kt, ut_a.out_len, 24u);
 }
 
+/* The user copy (copy.S) moves qwords, then a byte tail; a fault must still report exactly the
+ * bytes before the hole, whichever qword or tail byte hits it. Start m bytes and 24 + m bytes
+ * below UT_HOLE (m = 0..15), in both directions, with the kernel buffer misaligned too. */
+KTEST(user, copy_across_hole_counts_exactly_at_every_misalignment)
+{
+	static u8 src[128], dst[136];
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (u8)(0x80 + i * 5);
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, 0, 0), 0);
+	vmspace_activate(ut_a.vs);
+	unsigned bad = 0;
+	for (u64 base = 0; base <= 24; base += 24)
+		for (u64 m = 0; m < 16; m++) {
+			u64 before = base + m, at = UT_HOLE - before, len = 100 - m;
+			struct bytes kdst = bytes_skip(BYTES_OF_ARRAY(dst), m % 8).value;
+			/* kernel -> user: the bytes before the hole land, the count says so. */
+			struct vm_writer w = vm_writer_user(uaddr(at), len);
+			struct result_size put = vm_write(&w, bytes_head(BYTES_OF_ARRAY(src), len));
+			if (before == 0 ? put.err != -EFAULT : (put.err || put.value != before))
+				bad++;
+			/* user -> kernel: the same bytes come back, and no more. */
+			bytes_fill(BYTES_OF_ARRAY(dst), 0xee);
+			struct vm_reader r = vm_reader_user(uaddr(at), len);
+			struct result_size got = vm_read(&r, bytes_head(kdst, len));
+			if (before == 0 ? got.err != -EFAULT : (got.err || got.value != before))
+				bad++;
+			for (u64 i = 0; i < before && !got.err; i++)
+				if (bytes_u8(kdst, i).value != src[i])
+					bad++;
+			if (before && bytes_u8(kdst, before).value != 0xee)
+				bad++;
+		}
+	KT_EXPECT_EQ(kt, bad, 0u);
+	/* Whole copies with no hole still go through (qwords and tail). */
+	struct vm_writer w = vm_writer_user(uaddr(UT_DATA + 3), 125);
+	KT_EXPECT_EQ(kt, vm_write(&w, bytes_head(BYTES_OF_ARRAY(src), 125)).value, 125u);
+	struct vm_reader r = vm_reader_user(uaddr(UT_DATA + 3), 125);
+	KT_EXPECT_EQ(kt, vm_read(&r, bytes_head(BYTES_OF_ARRAY(dst), 125)).value, 125u);
+	KT_EXPECT(kt, bytes_eq(bytes_head(BYTES_OF_ARRAY(dst), 125),
+			       bytes_head(BYTES_OF_ARRAY(src), 125)));
+	ut_teardown(&ut_a);
+}
+
 KTEST(user, null_dereference_is_contained)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL_DEREF, 0, 0), 0);

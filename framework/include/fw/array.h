@@ -84,6 +84,7 @@
 	static inline FW_UNUSED struct name##_get_result name##_get(const struct name *a,   \
 								     size_t i)              \
 	{                                                                                   \
+		/* SAFETY: i < a->len <= the capacity of items (checked on the line below). */ \
 		if (i >= a->len)                                                            \
 			return name##_get_result_err(-ERANGE);                              \
 		return name##_get_result_ok(a->items[i]);                                   \
@@ -91,6 +92,7 @@
 	/* name##_set - store `v` at `i` < len; 0 or -ERANGE. */                            \
 	static inline FW_UNUSED int name##_set(struct name *a, size_t i, T v)               \
 	{                                                                                   \
+		/* SAFETY: i < a->len <= the capacity of items (checked on the line below). */ \
 		if (i >= a->len)                                                            \
 			return -ERANGE;                                                     \
 		a->items[i] = v;                                                            \
@@ -99,6 +101,8 @@
 	/* name##_push - append `v`, growing; 0, -ENOSPC or -ENOMEM. */                     \
 	static inline FW_UNUSED FW_MUST_CHECK int name##_push(struct name *a, T v)          \
 	{                                                                                   \
+		/* SAFETY: reserve makes the capacity at least len + 1 (or returns its error), so \
+		 * items[len] is in bounds. */ \
 		int e = name##_reserve(a, a->len + 1);                                      \
 		if (e)                                                                      \
 			return e;                                                           \

@@ -78,11 +78,14 @@ uint32_t __fw_percpu_index(void) REQUIRES(fw_preempt);
 	static T name##__percpu[FW_MAX_CPUS];                                               \
 	static inline FW_UNUSED T *name##_this_cpu(void) REQUIRES(fw_preempt)                \
 	{                                                                                   \
+		/* SAFETY: __fw_percpu_index() is this_cpu()->id < FW_MAX_CPUS (or 0 before per-CPU \
+		 * setup). */ \
 		return &name##__percpu[__fw_percpu_index()];                                \
 	}                                                                                   \
 	static inline FW_UNUSED T *name##_of_cpu(uint32_t cpu)                              \
 	{                                                                                   \
 		FW_CHECK(cpu < FW_MAX_CPUS, #name ": CPU index out of range");              \
+		/* SAFETY: cpu < FW_MAX_CPUS is checked on the line above (panic otherwise). */ \
 		return &name##__percpu[cpu];                                                \
 	}                                                                                   \
 	_Static_assert(1, #name)
