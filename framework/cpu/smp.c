@@ -215,10 +215,11 @@ static u8 *tramp_slot(const u8 *sym)
 static void tramp_prepare(void)
 {
 	/* SAFETY: the trampoline is the linked span [ap_trampoline_start, ap_trampoline_end),
-	 * under 4 KiB, copied to TRAMP_BASE (0x8000-0x8FFF, owned by smp.c); the three page tables
-	 * are the 4 KiB pages TRAMP_PML4/PDPT/PD, so i < 512 stays inside each; the live PML4 is
-	 * the CR3 page, identity-mapped. */
+	 * at most 4 KiB (checked below), copied to TRAMP_BASE (0x8000-0x8FFF, owned by smp.c);
+	 * the three page tables are the 4 KiB pages TRAMP_PML4/PDPT/PD, so i < 512 stays inside
+	 * each; the live PML4 is the CR3 page, identity-mapped. */
 	u64 size = (u64)(ap_trampoline_end - ap_trampoline_start);
+	FW_CHECK(size <= TRAMP_PML4 - TRAMP_BASE, "smp: the AP trampoline overflows its 4 KiB page");
 	u8 *dst = tramp_ptr(TRAMP_BASE);
 	for (u64 i = 0; i < size; i++)
 		dst[i] = ap_trampoline_start[i];
