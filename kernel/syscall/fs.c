@@ -111,12 +111,35 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	return block_if_waiting(p, f, r);
 }
 
+/* pipe_write_all - a blocking write to a pipe: as Linux, it returns once every byte went in
+ * (or the reader is gone, or a fault): between re-runs of the call, p->pipe_written keeps
+ * what is already written and the call resumes after it. */
+static i64 pipe_write_all(struct process *p, struct file *f, u64 buf, u64 count)
+{
+	u64 done = p->pipe_written < count ? p->pipe_written : 0;
+	i64 r = write_from_user(f, buf + done, count - done, NULL);
+	if (r == -EAGAIN || (r >= 0 && done + (u64)r < count)) {
+		p->pipe_written = done + (r > 0 ? (u64)r : 0);
+		p->wait_pipe = true;
+		p->wait_deadline_ns = 0;
+		p->state = PROC_BLOCKED;
+		return SC_BLOCK;
+	}
+	p->pipe_written = 0;
+	if (r < 0)
+		return done ? (i64)done : r;
+	return (i64)(done + (u64)r);
+}
+
 i64 sys_write(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	i64 r = write_from_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
+	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	if (vfs_file_is_pipe(f) && !(f->flags & O_NONBLOCK) && count)
+		return pipe_write_all(p, f, a->a[1], count);
+	i64 r = write_from_user(f, a->a[1], count, NULL);
 	return block_if_waiting(p, f, r);
 }
 
@@ -531,6 +554,7 @@ i64 sys_dup3(struct process *p, const struct sc_args *a)
 #define F_GETFL 3
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
 i64 sys_fcntl(struct process *p, const struct sc_args *a)
@@ -557,6 +581,8 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return 0;
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
+	case F_GETPIPE_SZ:
+		return vfs_file_is_pipe(f) ? VFS_PIPE_SIZE : -EBADF;
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;

@@ -45,7 +45,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(19, readv, FULL, ""),
 	SC(20, writev, FULL, ""),
 	SC(21, access, FULL, ""),
-	SC(22, pipe, PARTIAL, "64 KiB buffer; no SIGPIPE (a write with no reader is only -EPIPE); a blocking write returns short when the pipe fills"),
+	SC(22, pipe, PARTIAL, "64 KiB buffer; no SIGPIPE (a write with no reader is only -EPIPE); writev to a pipe returns short when it fills"),
 	SC(32, dup, FULL, ""),
 	SC(33, dup2, FULL, ""),
 	SC(39, getpid, FULL, ""),

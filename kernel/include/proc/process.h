@@ -77,6 +77,7 @@ struct process {
 	bool wait_console;   /* blocked in a read/poll of the console */
 	bool wait_pipe;      /* blocked in a read/write/poll of a pipe: re-run on any pipe change */
 	u64 wait_deadline_ns; /* poll's timeout while blocked (0: none); kept across re-runs */
+	u64 pipe_written;     /* a blocking pipe write: bytes already written, kept across re-runs */
 	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	u64 sigmask;
