@@ -167,6 +167,7 @@ u32 proc_wake_console_waiters(bool readable, u64 now_ns)
 			continue;
 		if (readable || (c->wait_deadline_ns && c->wait_deadline_ns <= now_ns)) {
 			c->wait_console = false;
+			c->wait_pipe = false;
 			c->state = PROC_RUNNABLE;
 		} else {
 			waiting++;
@@ -174,6 +175,19 @@ u32 proc_wake_console_waiters(bool readable, u64 now_ns)
 	}
 	litelock_unlock(&proc_lock);
 	return waiting;
+}
+
+void proc_wake_pipe_waiters(void)
+{
+	litelock_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->state != PROC_BLOCKED || !c->wait_pipe)
+			continue;
+		c->wait_pipe = false;
+		c->wait_console = false;
+		c->state = PROC_RUNNABLE;
+	}
+	litelock_unlock(&proc_lock);
 }
 
 void proc_reap(struct process *z)

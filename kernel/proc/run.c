@@ -74,7 +74,11 @@ int proc_run(struct process *init)
 {
 	struct process *p = init;
 	while (init->state != PROC_ZOMBIE) {
-		/* Between slices: take the console's input (echoing it) and wake its readers. */
+		/* Between slices: wake the processes waiting on pipes when any pipe changed
+		 * (bytes moved, an end closed: they re-run their call), then take the
+		 * console's input (echoing it) and wake its readers, and fire due alarms. */
+		if (vfs_pipe_take_events())
+			proc_wake_pipe_waiters();
 		u64 now = fw_time_ns();
 		u32 console_waiters = proc_wake_console_waiters(console_poll(), now);
 		console_waiters += proc_fire_alarms(now); /* armed timers: idle, not deadlock */

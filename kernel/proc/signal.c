@@ -159,6 +159,7 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 	if (p->state == PROC_BLOCKED) {
 		p->state = PROC_RUNNABLE;
 		p->wait_console = false;
+		p->wait_pipe = false;
 	}
 	litelock_unlock(&proc_lock);
 }
@@ -297,9 +298,13 @@ bool proc_signal_deliver(struct process *p)
 			p->wait_deadline_ns = 0;
 			p->wait_console = false;
 			p->sigwaiting = 0;
+			p->wait_pipe = false;
 			if (!(act.flags & SA_RESTART) || never_restarted(nr)) {
+				/* a pipe write that moved bytes returns their count, as Linux */
+				i64 done = p->pipe_written ? (i64)p->pipe_written : -EINTR;
+				p->pipe_written = 0;
 				(void)user_ctx_set_ip(uc, uaddr(user_ctx_ip(uc) + 2));
-				user_ctx_set_retval(uc, -EINTR);
+				user_ctx_set_retval(uc, done);
 			}
 		}
 		u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;

@@ -84,13 +84,19 @@ static i64 write_from_user(struct file *f, u64 buf, u64 count, u64 *pos)
 	return (i64)done;
 }
 
-/* block_if_waiting - a read's result r: a terminal with nothing to read (-EAGAIN) makes a
- * blocking caller wait for console input (SC_BLOCK); anything else passes through. */
+/* block_if_waiting - a read's or write's result r: -EAGAIN from a terminal with nothing to
+ * read or a pipe that is empty (full) makes a blocking caller wait (SC_BLOCK) for console
+ * input or a change of any pipe; anything else passes through. */
 static i64 block_if_waiting(struct process *p, struct file *f, i64 r)
 {
-	if (r != -EAGAIN || !vfs_file_is_tty(f) || (f->flags & O_NONBLOCK))
+	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
 		return r;
-	p->wait_console = true;
+	if (vfs_file_is_pipe(f))
+		p->wait_pipe = true;
+	else if (vfs_file_is_tty(f))
+		p->wait_console = true;
+	else
+		return r;
 	p->wait_deadline_ns = 0;
 	p->state = PROC_BLOCKED;
 	return SC_BLOCK;
@@ -105,12 +111,36 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	return block_if_waiting(p, f, r);
 }
 
+/* pipe_write_all - a blocking write to a pipe: as Linux, it returns once every byte went in
+ * (or the reader is gone, or a fault): between re-runs of the call, p->pipe_written keeps
+ * what is already written and the call resumes after it. */
+static i64 pipe_write_all(struct process *p, struct file *f, u64 buf, u64 count)
+{
+	u64 done = p->pipe_written < count ? p->pipe_written : 0;
+	i64 r = write_from_user(f, buf + done, count - done, NULL);
+	if (r == -EAGAIN || (r >= 0 && done + (u64)r < count)) {
+		p->pipe_written = done + (r > 0 ? (u64)r : 0);
+		p->wait_pipe = true;
+		p->wait_deadline_ns = 0;
+		p->state = PROC_BLOCKED;
+		return SC_BLOCK;
+	}
+	p->pipe_written = 0;
+	if (r < 0)
+		return done ? (i64)done : r;
+	return (i64)(done + (u64)r);
+}
+
 i64 sys_write(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	return write_from_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
+	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	if (vfs_file_is_pipe(f) && !(f->flags & O_NONBLOCK) && count)
+		return pipe_write_all(p, f, a->a[1], count);
+	i64 r = write_from_user(f, a->a[1], count, NULL);
+	return block_if_waiting(p, f, r);
 }
 
 /* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
@@ -148,7 +178,7 @@ static i64 prw(struct process *p, const struct sc_args *a, bool write)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	if (vfs_file_is_tty(f))
+	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f))
 		return -ESPIPE;
 	if ((i64)a->a[3] < 0)
 		return -EINVAL;
@@ -271,7 +301,7 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	if (vfs_file_is_tty(f))
+	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f))
 		return -ESPIPE;
 	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
 	return r.err ? r.err : r.value;
@@ -407,8 +437,8 @@ static u64 poll_deadline(struct process *p, i64 timeout_ms)
 	return p->wait_deadline_ns;
 }
 
-/* do_poll - poll(2) over n pollfds at ufds: a terminal is readable when its line discipline
- * has something, every other file always is; all are writable. Waits (SC_BLOCK) for the
+/* do_poll - poll(2) over n pollfds at ufds: a pipe as vfs_pipe_poll says; a terminal is
+ * readable when its line discipline has something, every other file always is; all are writable. Waits (SC_BLOCK) for the
  * console when nothing is ready and the timeout (-1: none) has not passed. */
 static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
 {
@@ -426,6 +456,9 @@ static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
 			struct file *f = proc_fd_get(p, pfd.fd);
 			if (!f)
 				pfd.revents = UAPI_POLLNVAL;
+			else if (vfs_file_is_pipe(f)) /* HUP and ERR whatever was asked */
+				pfd.revents = (i16)(vfs_pipe_poll(f) &
+					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
 			else
 				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |
 					((!vfs_file_is_tty(f) || readable) ? UAPI_POLLIN : 0)));
@@ -440,7 +473,8 @@ static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
 		p->wait_deadline_ns = 0;
 		return ready;
 	}
-	p->wait_console = true;
+	p->wait_console = true; /* woken by console input, its deadline, or a pipe change */
+	p->wait_pipe = true;
 	p->state = PROC_BLOCKED;
 	return SC_BLOCK;
 }
@@ -520,6 +554,7 @@ i64 sys_dup3(struct process *p, const struct sc_args *a)
 #define F_GETFL 3
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 
 i64 sys_fcntl(struct process *p, const struct sc_args *a)
@@ -546,10 +581,56 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return 0;
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
+	case F_GETPIPE_SZ:
+		return vfs_file_is_pipe(f) ? VFS_PIPE_SIZE : -EBADF;
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+DEFINE_UCOPY(ufdpair, struct uapi_fdpair);
+
+/* pipe2(fds, flags): O_CLOEXEC and O_NONBLOCK; the pair is written with the user-memory
+ * writer, and on a fault both fds are closed again (-EFAULT). */
+static i64 do_pipe(struct process *p, u64 ufds, u64 flags)
+{
+	if (flags & ~(u64)(VFS_O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *rd = NULL, *wr = NULL;
+	int e = vfs_pipe((u32)flags & O_NONBLOCK, p->fs.cred.euid, p->fs.cred.egid, &rd, &wr);
+	if (e)
+		return e;
+	bool cloexec = (flags & VFS_O_CLOEXEC) != 0;
+	struct result_i64 r = proc_fd_install(p, rd, 0, cloexec);
+	if (r.err) {
+		vfs_close(rd);
+		vfs_close(wr);
+		return r.err;
+	}
+	struct result_i64 w = proc_fd_install(p, wr, 0, cloexec);
+	if (w.err) {
+		(void)proc_fd_close(p, r.value);
+		vfs_close(wr);
+		return w.err;
+	}
+	struct uapi_fdpair pair = { .fd = { (i32)r.value, (i32)w.value } };
+	if (ufdpair_to_user(&pair, uaddr(ufds))) {
+		(void)proc_fd_close(p, r.value);
+		(void)proc_fd_close(p, w.value);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+i64 sys_pipe(struct process *p, const struct sc_args *a)
+{
+	return do_pipe(p, a->a[0], 0);
+}
+
+i64 sys_pipe2(struct process *p, const struct sc_args *a)
+{
+	return do_pipe(p, a->a[0], a->a[1]);
 }

@@ -46,6 +46,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(19, readv, FULL, ""),
 	SC(20, writev, FULL, ""),
 	SC(21, access, FULL, ""),
+	SC(22, pipe, PARTIAL, "64 KiB buffer; no SIGPIPE (a write with no reader is only -EPIPE); writev to a pipe returns short when it fills"),
 	SC(32, dup, FULL, ""),
 	SC(33, dup2, FULL, ""),
 	SC(34, pause, FULL, ""),
@@ -99,6 +100,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(269, faccessat, FULL, ""),
 	SC(271, ppoll, PARTIAL, "as poll; the temporary signal mask is ignored"),
 	SC(292, dup3, FULL, ""),
+	SC(293, pipe2, PARTIAL, "O_CLOEXEC, O_NONBLOCK (no O_DIRECT packet mode); as pipe"),
 };
 
 /* Numbers already reported as missing (logged once each). */

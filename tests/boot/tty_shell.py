@@ -42,6 +42,10 @@ def main():
         ("cat_starts", "cat\r", "\n", 10),
         ("cat_canonical_line", ("meoX\x7fw\r", 1.0), "\x08 \x08w\r\nmeow\r\n", 10),
         ("cat_ctrl_d_eof", "\x04", "# ", 10),
+        # pipes: a pipeline and a command substitution
+        ("pipeline_wc", "echo a b c | wc -w\r", "\n3\r\n", 10),
+        ("cmd_subst", "echo x$(echo y)z\r", "xyz", 10),
+        ("prompt_after_pipes", None, "# ", 10),
         ("exit", "exit\r", "init exited with status 0", 10),
     ]
     failed = False

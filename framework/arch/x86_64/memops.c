@@ -50,6 +50,8 @@ void *memmove(void *dst, const void *src, size_t n)
 	 * below it overwrites it. First the t = n % 8 topmost bytes one at a time (RSI/RDI on the
 	 * last byte), then q qwords (RSI/RDI on the last qword: the byte pointers minus 7). */
 	size_t q = n >> 3, t = n & 7;
+	/* SAFETY: n > d - s > 0 here, so src + n - 1 and dst + n - 1 are the last bytes of the two
+	 * caller-owned ranges (memmove's contract): in bounds, not past them. */
 	const u8 *sp = (const u8 *)src + n - 1;
 	u8 *dp = (u8 *)dst + n - 1;
 	/* SAFETY: every address touched lies in [src, src+n) / [dst, dst+n) (contract); with DF

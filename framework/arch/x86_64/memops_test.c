@@ -18,6 +18,7 @@ static u8 mt_src[MT_BUF], mt_dst[MT_BUF], mt_ref[MT_BUF];
 
 static void mt_pattern(u8 *b, size_t n, u8 seed)
 {
+	/* SAFETY: every caller passes one of the MT_BUF-byte buffers with n == MT_BUF. */
 	for (size_t i = 0; i < n; i++)
 		b[i] = (u8)(seed + i * 7u);
 }
@@ -27,6 +28,8 @@ static void mt_pattern(u8 *b, size_t n, u8 seed)
 static void mt_ref_move(u8 *buf, size_t dst, size_t src, size_t n)
 {
 	u8 tmp[MT_BUF];
+	/* SAFETY: volatile only to stop the compiler from calling memmove; v points at tmp, and
+	 * callers keep src + n and dst + n within MT_BUF, so every index below is in bounds. */
 	volatile u8 *v = tmp;
 	for (size_t i = 0; i < n; i++)
 		v[i] = buf[src + i];
@@ -36,6 +39,7 @@ static void mt_ref_move(u8 *buf, size_t dst, size_t src, size_t n)
 
 static bool mt_same(const u8 *a, const u8 *b, size_t n)
 {
+	/* SAFETY: callers compare two MT_BUF-byte buffers with n == MT_BUF. */
 	for (size_t i = 0; i < n; i++)
 		if (a[i] != b[i])
 			return false;
@@ -51,6 +55,8 @@ KTEST(memops, memcpy_every_length_and_alignment)
 				mt_pattern(mt_src, MT_BUF, (u8)(n + so));
 				mt_pattern(mt_dst, MT_BUF, 0xa5);
 				mt_pattern(mt_ref, MT_BUF, 0xa5);
+				/* SAFETY: dof, so < 8 and n <= 70, so every offset stays below
+				 * 78 < MT_BUF in the static buffers. */
 				for (size_t i = 0; i < n; i++)
 					mt_ref[dof + i] = mt_src[so + i];
 				void *r = memcpy(mt_dst + dof, mt_src + so, n);
@@ -68,6 +74,7 @@ KTEST(memops, memset_every_length_and_alignment)
 			int c = (int)(0x1c3 + n); /* only the low byte counts */
 			mt_pattern(mt_dst, MT_BUF, 3);
 			mt_pattern(mt_ref, MT_BUF, 3);
+			/* SAFETY: off < 8 and n <= 70: offsets stay below 78 < MT_BUF. */
 			for (size_t i = 0; i < n; i++)
 				mt_ref[off + i] = (u8)c;
 			void *r = memset(mt_dst + off, c, n);
@@ -90,6 +97,7 @@ KTEST(memops, memmove_overlap_both_directions_odd_sizes)
 				mt_pattern(mt_dst, MT_BUF, (u8)(n * 3 + src));
 				mt_pattern(mt_ref, MT_BUF, (u8)(n * 3 + src));
 				mt_ref_move(mt_ref, dst, src, n);
+				/* SAFETY: dst + n and src + n <= MT_BUF (checked above). */
 				void *r = memmove(mt_dst + dst, mt_dst + src, n);
 				if (r != mt_dst + dst || !mt_same(mt_dst, mt_ref, MT_BUF))
 					bad++;

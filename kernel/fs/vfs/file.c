@@ -109,6 +109,21 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	return file_result_ok(f);
 }
 
+struct file *vfs_file_new(struct inode *ip, u32 flags)
+{
+	struct file *f = KNEW(file_cache);
+	if (!f)
+		return NULL;
+	refcount_init(&f->refs, 1);
+	litelock_lock(&vfs_lock);
+	refcount_get(&ip->refs);
+	litelock_unlock(&vfs_lock);
+	f->inode = ip;
+	f->ops = ip->ops;
+	f->flags = flags;
+	return f;
+}
+
 void vfs_file_get(struct file *f)
 {
 	refcount_get(&f->refs);
@@ -119,6 +134,8 @@ void vfs_close(struct file *f)
 	if (!refcount_put(&f->refs))
 		return;
 	litelock_lock(&vfs_lock);
+	if (f->ops->release)
+		f->ops->release(f->inode, f->flags);
 	vfs_inode_put(f->inode);
 	litelock_unlock(&vfs_lock);
 	KFREE(file_cache, f);

@@ -71,6 +71,8 @@ struct inode_ops {
 	struct str (*readlink)(struct inode *ip);
 	/* set the size (zero-filling growth); 0 or -errno */
 	int (*truncate)(struct inode *ip, u64 size);
+	/* an open file on it (open(2) `flags`) is closed: its last reference is gone */
+	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);
 };
@@ -197,6 +199,31 @@ void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
 #define VFS_MAX_DEVICES 16u
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
 bool vfs_file_is_tty(const struct file *f);
+
+/* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
+ * inode reference; NULL when memory is short. */
+struct file *vfs_file_new(struct inode *ip, u32 flags);
+
+/* Pipes (fs/vfs/pipe.c): a VFS_PIPE_SIZE ring buffer; writes of up to VFS_PIPE_BUF bytes are
+ * atomic. vfs_pipe makes the read end (O_RDONLY | flags) and the write end (O_WRONLY | flags):
+ * 0 or -ENOMEM. Reads of an empty pipe with a writer and writes that do not fit are -EAGAIN
+ * (the caller waits); a write with no reader is -EPIPE. */
+#define VFS_PIPE_SIZE 65536u
+#define VFS_PIPE_BUF 4096u
+#define VFS_POLLIN 0x1u
+#define VFS_POLLOUT 0x4u
+#define VFS_POLLERR 0x8u
+#define VFS_POLLHUP 0x10u
+int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
+bool vfs_file_is_pipe(const struct file *f);
+/* vfs_pipe_poll - the VFS_POLL* bits a pipe file `f` is ready for (HUP/ERR: the other end is closed). */
+u32 vfs_pipe_poll(struct file *f);
+/* vfs_pipe_take_events - whether any pipe changed (bytes, an end closed) since the last call:
+ * the runner then wakes the processes waiting on pipes. */
+bool vfs_pipe_take_events(void);
+/* the ring buffer (exposed for the host tests): copy out of / into `ring` holding *len bytes from *head. */
+size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst);
+size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes src);
 
 /* ramfs (fs/vfs/ramfs.c): new inodes; NULL when memory is short. */
 struct inode *ramfs_new_inode(u32 mode);

@@ -86,7 +86,9 @@ struct process {
 	enum proc_state state;
 	int wait_status; /* the wait4 status word once a zombie */
 	bool wait_console;   /* blocked in a read/poll of the console */
+	bool wait_pipe;      /* blocked in a read/write/poll of a pipe: re-run on any pipe change */
 	u64 wait_deadline_ns; /* poll's timeout while blocked (0: none); kept across re-runs */
+	u64 pipe_written;     /* a blocking pipe write: bytes already written, kept across re-runs */
 	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	u64 sigmask;
@@ -115,6 +117,8 @@ struct process *proc_next_runnable(struct process *cur);
  * `readable`, and those whose wait_deadline_ns is <= now_ns. Returns: how many processes
  * still wait for the console. */
 u32 proc_wake_console_waiters(bool readable, u64 now_ns);
+/* proc_wake_pipe_waiters - make runnable every process blocked on a pipe (some pipe changed). */
+void proc_wake_pipe_waiters(void);
 /* proc_by_vmspace - the process owning `vs` (for the fault handler), or NULL. */
 struct process *proc_by_vmspace(struct vmspace *vs);
 /* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child

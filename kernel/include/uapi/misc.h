@@ -79,4 +79,10 @@ _Static_assert(sizeof(struct uapi_pollfd) == 8, "struct pollfd");
 #define UAPI_POLLNVAL 0x20
 #define UAPI_POLL_MAX 64 /* fds one poll may watch here */
 
+/* the int[2] pipe(2) and pipe2(2) fill: read end, write end */
+struct uapi_fdpair {
+	i32 fd[2];
+};
+_Static_assert(sizeof(struct uapi_fdpair) == 8, "int[2]");
+
 #endif /* KERNEL_UAPI_MISC_H */
