@@ -251,3 +251,37 @@ i64 sys_alarm(struct process *p, const struct sc_args *a)
 	i64 left = old.vsec + (old.vusec >= 500000);
 	return (!left && (old.vsec || old.vusec)) ? 1 : left;
 }
+
+/* do_sleep - sleep until `deadline` (first run: now + the request; re-runs keep it) by the
+ * runner's deadline wake-up; a signal with a handler ends it with -EINTR (rem is not written). */
+static i64 do_sleep(struct process *p, u64 ureq, bool absolute)
+{
+	struct usig_timespec ts;
+	if (usig_timespec_from_user(&ts, uaddr(ureq)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	u64 now = fw_time_ns();
+	u64 req = (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
+	if (!p->wait_deadline_ns)
+		p->wait_deadline_ns = (absolute ? req : now + req) + 1;
+	if (now >= p->wait_deadline_ns) {
+		p->wait_deadline_ns = 0;
+		return 0;
+	}
+	p->wait_console = true; /* the runner's deadline wake-up (console input re-runs it) */
+	p->state = PROC_BLOCKED;
+	return SC_BLOCK;
+}
+
+i64 sys_nanosleep(struct process *p, const struct sc_args *a)
+{
+	return do_sleep(p, a->a[0], false);
+}
+
+i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a)
+{
+	if (a->a[0] > 11 || (a->a[1] & ~1ull))
+		return -EINVAL;
+	return do_sleep(p, a->a[2], a->a[1] & 1 /* TIMER_ABSTIME */);
+}

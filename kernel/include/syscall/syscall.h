@@ -129,6 +129,8 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a);
 i64 sys_alarm(struct process *p, const struct sc_args *a);
 i64 sys_getitimer(struct process *p, const struct sc_args *a);
 i64 sys_setitimer(struct process *p, const struct sc_args *a);
+i64 sys_nanosleep(struct process *p, const struct sc_args *a);
+i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a);
 i64 sys_pause(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigaction(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
