@@ -54,22 +54,7 @@ struct hash_link *__fw_hash_walk(struct hash_core *c, struct hash_link *n);
 		struct hash_core core FW_PRIVATE;                                           \
 		struct hash_link *slots__[1u << (bits)] FW_PRIVATE;                         \
 	};                                                                                  \
-	static inline FW_UNUSED void name##__held(const struct name *h)                     \
-	{                                                                                   \
-		FW_CHECK(h->lock, #name ": table used before " #name "_init");              \
-		FW_CHECK(K##_held(h->lock), #name ": lock not held");                       \
-	}                                                                                   \
-	static inline FW_UNUSED T *name##__elem(struct hash_link *n)                        \
-	{                                                                                   \
-		if (!n)                                                                     \
-			return NULL;                                                        \
-		/* SAFETY: only name##_insert links nodes into this table and it only takes \
-		 * a T *, linking its `member`: every link here is the `member` of a T. */  \
-		size_t off = __builtin_offsetof(T, member);                                 \
-		void *raw = __fw_container_raw(n, off);                                     \
-		T *elem = raw;                                                              \
-		return elem;                                                                \
-	}                                                                                   \
+	__FW_CONTAINER_HELPERS(name, T, member, K, hash_link, "table")                         \
 	/* name##_init - an empty table guarded by `lock`. */                               \
 	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \
 	{                                                                                   \

@@ -116,6 +116,32 @@ static inline void *__fw_container_raw(void *member_addr, size_t off)
 	return (char *)member_addr - off;
 }
 
+/*
+ * __FW_CONTAINER_HELPERS - the two helpers each typed container (fw/list.h, fw/hash.h,
+ * fw/tree.h) generates for its declaration `struct name` (which holds `struct K *lock`):
+ *   name##__held(c)  checks that the container was initialised and that its lock is held;
+ *   name##__elem(n)  turns one of its links (or NULL) back into the T whose `member` it is.
+ * `what` names the container in the failure message ("list", "table", "tree").
+ */
+#define __FW_CONTAINER_HELPERS(name, T, member, K, link_t, what)                            \
+	static inline FW_UNUSED void name##__held(const struct name *c)                     \
+	{                                                                                   \
+		FW_CHECK(c->lock, #name ": " what " used before " #name "_init");           \
+		FW_CHECK(K##_held(c->lock), #name ": lock not held");                       \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##__elem(struct link_t *n)                           \
+	{                                                                                   \
+		if (!n)                                                                     \
+			return NULL;                                                        \
+		/* SAFETY: each container's only insert functions take a T * and link its   \
+		 * `member`, so every non-sentinel link in it is the `member` of a T and    \
+		 * stepping back offsetof(T, member) lands on that T. */                    \
+		size_t off = __builtin_offsetof(T, member);                                 \
+		void *raw = __fw_container_raw(n, off);                                     \
+		T *elem = raw;                                                              \
+		return elem;                                                                \
+	}
+
 /* --- overflow-checked arithmetic (true on overflow, like the builtins) -------------------- */
 #define fw_add_overflow(a, b, out) __builtin_add_overflow((a), (b), (out))
 #define fw_mul_overflow(a, b, out) __builtin_mul_overflow((a), (b), (out))

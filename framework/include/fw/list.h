@@ -99,23 +99,7 @@ static inline bool list_link_is_linked(const struct list_link *n)
 		struct list_core core FW_PRIVATE;                                           \
 		struct K *lock FW_PRIVATE;                                                  \
 	};                                                                                  \
-	static inline FW_UNUSED void name##__held(const struct name *h)                     \
-	{                                                                                   \
-		FW_CHECK(h->lock, #name ": list used before " #name "_init");               \
-		FW_CHECK(K##_held(h->lock), #name ": lock not held");                       \
-	}                                                                                   \
-	static inline FW_UNUSED T *name##__elem(struct list_link *n)                        \
-	{                                                                                   \
-		if (!n)                                                                     \
-			return NULL;                                                        \
-		/* SAFETY: only name##_push_* link nodes into this list, and they only take \
-		 * a T * and link its `member`; so every non-sentinel link here is the      \
-		 * `member` of a T and stepping back offsetof lands on that T. */           \
-		size_t off = __builtin_offsetof(T, member);                                 \
-		void *raw = __fw_container_raw(n, off);                                     \
-		T *elem = raw;                                                              \
-		return elem;                                                                \
-	}                                                                                   \
+	__FW_CONTAINER_HELPERS(name, T, member, K, list_link, "list")                          \
 	/* name##_init - an empty list guarded by `lock`. Call before any other use. */     \
 	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \
 	{                                                                                   \

@@ -54,22 +54,7 @@ int __fw_tree_check(struct tree_core *c);
 		struct tree_core core FW_PRIVATE;                                           \
 		struct K *lock FW_PRIVATE;                                                  \
 	};                                                                                  \
-	static inline FW_UNUSED void name##__held(const struct name *t)                     \
-	{                                                                                   \
-		FW_CHECK(t->lock, #name ": tree used before " #name "_init");               \
-		FW_CHECK(K##_held(t->lock), #name ": lock not held");                       \
-	}                                                                                   \
-	static inline FW_UNUSED T *name##__elem(struct tree_link *n)                        \
-	{                                                                                   \
-		if (!n)                                                                     \
-			return NULL;                                                        \
-		/* SAFETY: only name##_insert links nodes into this tree and it only takes  \
-		 * a T *, linking its `member`: every link here is the `member` of a T. */  \
-		size_t off = __builtin_offsetof(T, member);                                 \
-		void *raw = __fw_container_raw(n, off);                                     \
-		T *elem = raw;                                                              \
-		return elem;                                                                \
-	}                                                                                   \
+	__FW_CONTAINER_HELPERS(name, T, member, K, tree_link, "tree")                          \
 	static inline FW_UNUSED void name##_init(struct name *t, struct K *lock)            \
 	{                                                                                   \
 		t->core.root = NULL;                                                        \
