@@ -142,6 +142,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		return -ENOMEM;
 	}
 	c->fs = p->fs;
+	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
 	c->sigmask = p->sigmask;
 	for (u32 s = 0; s < PROC_NSIG; s++)
