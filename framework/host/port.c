@@ -9,16 +9,13 @@
  *   __fw_lib_alloc   calloc (zeroed, like the kernel's typed heap), with an injectable
  *                    failure countdown so tests can exercise -ENOMEM paths
  *   __fw_lock_owner  the address of a thread-local, unique per thread
- *   fw_time_ns       CLOCK_MONOTONIC (service code stamps file times with it)
  */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <fw/libbase.h>
-#include <fw/time.h>
 #include <fw/typecache.h>
 
 #include "port.h"
@@ -104,11 +101,4 @@ static _Thread_local char owner_token;
 uintptr_t __fw_lock_owner(void)
 {
 	return (uintptr_t)&owner_token;
-}
-
-u64 fw_time_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * FW_NSEC_PER_SEC + (u64)ts.tv_nsec;
 }

@@ -10,6 +10,7 @@
 #include <syscall/syscall.h>
 #include <uapi/fs.h>
 #include <uapi/misc.h>
+#include <uapi/time.h>
 
 /* utimensat's and utimes' arguments: two times, atime then mtime */
 struct fs_timespec_pair {

@@ -7,6 +7,8 @@
  */
 #include <fs/vfs.h>
 
+#include <time.h>
+
 #include "khost.h"
 
 static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
@@ -468,4 +470,12 @@ KTEST(vfs, dentry_lifetime_cookies_rename)
 	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10/c")) == 0);
 	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10")) == 0);
 	KT_EXPECT(kt, vfs_dentry_count() == start);
+}
+
+/* The kernel stamps files with the wall clock (kernel/fs/clock.c); here, the host's. */
+struct vfs_time vfs_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (struct vfs_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
 }

@@ -6,7 +6,6 @@
  */
 #include <fs/vfs_internal.h>
 #include <fw/heap.h>
-#include <fw/time.h>
 #include <fw/typecache.h>
 
 struct litelock vfs_lock;
@@ -20,13 +19,6 @@ DEFINE_TYPE_CACHE(dentry_cache, struct dentry);
 DEFINE_TYPE_CACHE(dentry_dir_cache, struct dentry_dir);
 
 static u64 dentries_live; /* guarded by vfs_lock */
-
-struct vfs_time vfs_now(void)
-{
-	u64 ns = fw_time_ns();
-	return (struct vfs_time){ .sec = (i64)(ns / FW_NSEC_PER_SEC),
-				  .nsec = (i64)(ns % FW_NSEC_PER_SEC) };
-}
 
 void vfs_touch_locked(struct inode *ip, u32 which)
 {

@@ -1,8 +1,8 @@
 /*
  * uapi/fs.h — file system call constants and structures of x86-64 Linux: the *at() flags
  * (include/uapi/linux/fcntl.h), renameat2 flags, utimensat's UTIME_NOW/UTIME_OMIT, struct
- * statfs (asm-generic/statfs.h, 64-bit), struct statx (include/uapi/linux/stat.h), timeval
- * and utimbuf, as union-free plain data. tests/kernel/t_uapi.c compares them with /usr/include.
+ * statfs (asm-generic/statfs.h, 64-bit), struct statx (include/uapi/linux/stat.h) and
+ * utimbuf, as union-free plain data (timeval: uapi/time.h). tests/kernel/t_uapi.c compares them with /usr/include.
  */
 #ifndef KERNEL_UAPI_FS_H
 #define KERNEL_UAPI_FS_H
@@ -85,11 +85,6 @@ struct uapi_statx {
 	u64 spare3[12];
 };
 _Static_assert(sizeof(struct uapi_statx) == 256, "struct statx");
-
-struct uapi_timeval {
-	i64 tv_sec;
-	i64 tv_usec;
-};
 
 struct uapi_utimbuf {
 	i64 actime;
