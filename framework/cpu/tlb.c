@@ -61,6 +61,7 @@ void cpu_poll_work(void)
 		return;
 	flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
 		    __atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
+	/* SAFETY: published with shoot_va/len by the same release store of tlb_pending. */
 	struct vmspace *let_go = __atomic_load_n(&shoot_let_go, __ATOMIC_RELAXED);
 	if (let_go)
 		vmspace_cpu_let_go(let_go);
@@ -94,6 +95,7 @@ static void shootdown_mask(u64 mask, u64 va, u64 len, struct vmspace *let_go)
 	__atomic_store_n(&shoot_len, len, __ATOMIC_RELAXED);
 	__atomic_store_n(&shoot_let_go, let_go, __ATOMIC_RELAXED);
 	u32 n = 0;
+	/* SAFETY: i < FW_MAX_CPUS_INTERNAL bounds cpu_locals[i]; online is an acquire load. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++)
 		if ((mask & (1ull << i)) && __atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
 			n++;

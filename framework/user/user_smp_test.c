@@ -29,6 +29,8 @@ static bool us_rendezvous; /* set by the test before it spawns */
  * mid-run). w->a: how many calls the other program had made when this one ended. */
 static void us_body(struct tworker *w)
 {
+	/* SAFETY: the tests give idx 0 or 1, inside us_prog[3]; atomics below touch static
+	 * test flags and counters shared by the two runs. */
 	struct ut *t = &us_prog[w->idx];
 	struct ut *peer = &us_prog[w->idx ^ 1];
 	enum user_return why = USER_RET_SYSCALL;
@@ -37,12 +39,13 @@ static void us_body(struct tworker *w)
 		/* SAFETY (test): a static counter shared by the two runs, only touched atomically. */
 		__atomic_fetch_add(&us_started, 1, __ATOMIC_SEQ_CST);
 		u64 until = fw_time_ns() + 5 * FW_NSEC_PER_SEC;
+		/* SAFETY (test): an atomic read of the counter above. */
 		while (__atomic_load_n(&us_started, __ATOMIC_SEQ_CST) < 2 && fw_time_ns() < until)
 			task_yield();
 	}
 	if (why == USER_RET_SYSCALL && !t->exited)
 		why = ut_run(t, ~0ull);
-	/* SAFETY (test): a racy read of the other run's counter, a snapshot. */
+	/* SAFETY: a racy atomic read of the other run's counter, a snapshot. */
 	w->a = __atomic_load_n(&peer->syscalls, __ATOMIC_RELAXED);
 	w->result = why == USER_RET_EXCEPTION ? -1000 - (int)user_ctx_exception(&t->uc).vector
 		    : t->exited			 ? (int)t->exit_code
@@ -92,6 +95,7 @@ KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 	u64 switches = user_irq_switches;
 	u64 saves = user_fpu_saves;
 	for (u32 i = 0; i < 2; i++) {
+		/* SAFETY: i < 2, inside us_prog[3]. */
 		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_SPIN, 0, 0), 0);
 		user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
 	}
@@ -164,6 +168,7 @@ KTEST(user_smp, address_space_follows_the_task)
 {
 	u32 cpu = tw_other_cpu();
 	for (u32 i = 0; i < 2; i++) {
+		/* SAFETY: i < 2, inside us_prog[3]. */
 		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_NULL, 0, 0), 0);
 		KT_ASSERT_EQ(kt, us_set_first_byte(&us_prog[i], (u8)(i + 1)), 0);
 	}
@@ -185,8 +190,9 @@ KTEST(user_smp, address_space_follows_the_task)
 static void us_holder(struct tworker *w)
 {
 	vmspace_activate(us_prog[w->idx].vs);
-	/* SAFETY (test): w->b/w->c are flags shared with the test, only touched atomically. */
+	/* SAFETY: w->b/w->c are flags shared with the test, only touched atomically. */
 	__atomic_store_n(&w->b, 1, __ATOMIC_SEQ_CST);
+	/* SAFETY: as above. */
 	while (!__atomic_load_n(&w->c, __ATOMIC_SEQ_CST))
 		task_yield();
 	/* ends with its space still active: CPU 1 keeps it loaded lazily (the idle task) */
@@ -205,7 +211,7 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	us_w[0].b = us_w[0].c = 0;
 	preempt_enable();
 	KT_ASSERT(kt, h != NULL);
-	/* SAFETY (test): the flags of us_holder. */
+	/* SAFETY: the flags of us_holder, only touched atomically. */
 	while (!__atomic_load_n(&us_w[0].b, __ATOMIC_SEQ_CST))
 		task_yield();
 	u64 before = cpu_locals[1].tlb_flushes;
@@ -213,11 +219,14 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before); /* CPU 1 never had it */
 	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before + 1); /* CPU 1 holds it */
+	/* SAFETY: as above. */
 	__atomic_store_n(&us_w[0].c, 1, __ATOMIC_SEQ_CST);
 	task_join(h);
 	/* CPU 1 idles with the space still loaded; destroying it makes CPU 1 let go first */
+	/* SAFETY: an atomic snapshot of CPU 1's active space (cpu_count() >= 2 checked). */
 	KT_EXPECT(kt, __atomic_load_n(&cpu_locals[1].active_vs, __ATOMIC_SEQ_CST) == us_prog[0].vs);
 	ut_teardown(&us_prog[0]);
+	/* SAFETY: as above. */
 	KT_EXPECT(kt, __atomic_load_n(&cpu_locals[1].active_vs, __ATOMIC_SEQ_CST) == NULL);
 	ut_teardown(&us_prog[1]);
 }
