@@ -190,6 +190,7 @@ void proc_put(struct process *p)
 		return;
 	(void)kbuf_free(p->io_buf);
 	vmspace_destroy(p->vs);
+	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, p);
 }
 
