@@ -150,6 +150,7 @@ static void proc_thread_main(struct process *p)
 	}
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
 	vmspace_deactivate();
+	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
 	slot_give(p);
 	proc_task_done(p);
 }
