@@ -572,6 +572,48 @@ static void check_call(CXCursor c)
 
 /* ---- declarations ----------------------------------------------------------------------------- */
 
+/* Names the framework exports for the compiler (the block copies it emits, the stack
+ * protector's), every name a C library or the compiler's runtime defines, and the prefixes of
+ * compiler builtins and framework internals: a service declaring one binds to what the
+ * framework defines for the compiler, with a type of its choosing (the link step checks
+ * names, not types). */
+static const char *const RESERVED_PREFIX[] = {
+	"__builtin", "__sync_", "__atomic", "__c11_", "__scoped_atomic", "__fw", "__FW",
+	"__stack_chk", "__kcfi", "__cfi", "__ubsan", "__asan", "__tsan", "__msan", "__sanitizer",
+	"__llvm", "__clang", "__x86", "__cxa", "__memcpy", "__memset", "__memmove", "__str",
+	"__mem", NULL,
+};
+static const char *const LIBC_NAMES[] = {
+	"memcpy", "memmove", "memset", "memcmp", "memchr", "memrchr", "mempcpy", "memccpy",
+	"bcmp", "bcopy", "bzero", "explicit_bzero", "strlen", "strnlen", "strcpy", "strncpy",
+	"stpcpy", "stpncpy", "strlcpy", "strlcat", "strcat", "strncat", "strcmp", "strncmp",
+	"strcasecmp", "strncasecmp", "strchr", "strrchr", "strchrnul", "strstr", "strdup",
+	"strndup", "strspn", "strcspn", "strpbrk", "strtok", "strtok_r", "strerror", "strsep",
+	"strtol", "strtoul", "strtoll", "strtoull", "strtod", "strtof", "atoi", "atol", "atoll",
+	"index", "rindex", "malloc", "calloc", "realloc", "reallocarray", "free", "aligned_alloc",
+	"posix_memalign", "memalign", "valloc", "alloca", "abort", "exit", "_Exit", "_exit",
+	"atexit", "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "vsprintf",
+	"vsnprintf", "dprintf", "asprintf", "scanf", "sscanf", "fscanf", "puts", "putchar",
+	"fputs", "fputc", "putc", "getchar", "fgets", "gets", "fopen", "fclose", "fread",
+	"fwrite", "fflush", "setjmp", "longjmp", "_setjmp", "_longjmp", "sigsetjmp", "siglongjmp",
+	"savectx", "abs", "labs", "llabs", "div", "ldiv", "qsort", "bsearch", "rand", "srand",
+	"isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower", "isprint", "isxdigit",
+	"toupper", "tolower", "wmemcpy", "wmemmove", "wmemset", "wcslen", "wcscpy", "sqrt",
+	"fabs", "floor", "ceil", "pow", "exp", "log", "sin", "cos", "fmod", "signal", "raise",
+	"getenv", "system", "environ", "errno", "stdin", "stdout", "stderr", NULL,
+};
+
+bool is_reserved_name(const char *n)
+{
+	for (int i = 0; RESERVED_PREFIX[i]; i++)
+		if (starts_with(n, RESERVED_PREFIX[i]))
+			return true;
+	for (int i = 0; LIBC_NAMES[i]; i++)
+		if (!strcmp(n, LIBC_NAMES[i]))
+			return true;
+	return false;
+}
+
 static bool in_header(CXCursor c)
 {
 	CXFile f;
@@ -588,9 +630,22 @@ static bool same_file_definition(CXCursor decl)
 
 static void check_redeclaration(CXCursor c, bool file_scope)
 {
-	if (!file_scope || !is_checked(c))
+	if (!file_scope || location_class(c) != FC_SERVICE)
 		return;
 	char *n = spelling(c);
+	if (n[0] && is_reserved_name(n) && !strset_has(&g_fw_names, n)) {
+		report_at(clang_getCursorLocation(c), "redeclaration",
+			  "'%s' is reserved: a name the compiler, a C library or the framework "
+			  "defines (declaring it binds to the framework's definition with a type of "
+			  "the service's choosing)",
+			  n);
+		free(n);
+		return;
+	}
+	if (!is_checked(c)) {
+		free(n);
+		return;
+	}
 	if (n[0] && strset_has(&g_fw_names, n)) {
 		enum CXCursorKind k = clang_getCursorKind(c);
 		/* Defining a function the framework declares (an entry point such as kernel_main)
@@ -688,6 +743,66 @@ static void check_var_decl(CXCursor c, bool file_scope)
 	check_redeclaration(c, file_scope);
 }
 
+/* ---- what the compiler parsed, however it was spelled ------------------------------------------ */
+
+/* The token rules read what the author typed; these read the declarations the compiler built,
+ * so a construct assembled by a macro is judged too. */
+static bool type_is_volatile(CXType t, int depth)
+{
+	if (depth > 8)
+		return false;
+	if (clang_isVolatileQualifiedType(t))
+		return true;
+	CXType c = clang_getCanonicalType(t);
+	if (clang_isVolatileQualifiedType(c))
+		return true;
+	switch (c.kind) {
+	case CXType_Pointer:
+		return type_is_volatile(clang_getPointeeType(c), depth + 1);
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+		return type_is_volatile(clang_getArrayElementType(c), depth + 1);
+	case CXType_FunctionProto: {
+		if (type_is_volatile(clang_getResultType(c), depth + 1))
+			return true;
+		int na = clang_getNumArgTypes(c);
+		for (int i = 0; i < na; i++)
+			if (type_is_volatile(clang_getArgType(c, (unsigned)i), depth + 1))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+static void check_declared_type(CXCursor c, CXType t)
+{
+	if (type_is_volatile(t, 0))
+		report_at(clang_getCursorLocation(c), "volatile",
+			  "a volatile-qualified type: volatile is for device and shared-memory access, "
+			  "which only the framework performs");
+	char *sp = type_name(t);
+	if (clang_getCursorKind(c) == CXCursor_FieldDecl &&
+	    (strstr(sp, "counted_by(") || strstr(sp, "sized_by(") || strstr(sp, "counted_by_or_null(") ||
+	     strstr(sp, "sized_by_or_null(")))
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "a service field with counted_by/sized_by: a count the service sets is not "
+			  "a bound (use a framework slice or buffer)");
+	free(sp);
+}
+
+static void check_storage(CXCursor c)
+{
+	if (clang_Cursor_getStorageClass(c) == CX_SC_Register)
+		report_at(clang_getCursorLocation(c), "register",
+			  "register variables can pin machine registers; framework-only");
+	if (clang_getCursorKind(c) == CXCursor_VarDecl && clang_getCursorTLSKind(c) != CXTLS_None)
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "thread-local storage is not available in the kernel");
+}
+
 /* ---- the walk --------------------------------------------------------------------------------- */
 
 static void walk_children(CXCursor c)
@@ -713,7 +828,20 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 				  "computed goto (&&label, goto *p) jumps to a code address: a jump "
 				  "escapes kCFI and the stack discipline");
 		break;
+	case CXCursor_AsmLabelAttr:
+		if (is_checked(c) && location_class(c) == FC_SERVICE)
+			report_at(clang_getCursorLocation(c), "asm",
+				  "an asm label binds a declaration to a symbol of its choosing");
+		break;
+	case CXCursor_BuiltinBitCastExpr:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "builtin",
+				  "__builtin_bit_cast reinterprets memory as another type");
+		break;
 	case CXCursor_CStyleCastExpr: {
+		if (is_checked(c) && type_is_volatile(clang_getCursorType(c), 0))
+			report_at(clang_getCursorLocation(c), "volatile",
+				  "a cast to a volatile-qualified type");
 		struct kids kk = kids_of(c);
 		if (kk.n >= 1)
 			check_conversion(c, clang_getCursorType(c), kk.c[kk.n - 1], true);
@@ -754,6 +882,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
+		if (is_checked(c))
+			check_declared_type(c, clang_getCursorType(c));
 		bool was_in = g_in_function;
 		CXCursor was = g_function;
 		g_in_function = true;
@@ -765,15 +895,24 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 	}
 	case CXCursor_VarDecl:
 		check_var_decl(c, file_scope);
+		if (is_checked(c)) {
+			check_declared_type(c, clang_getCursorType(c));
+			check_storage(c);
+		}
 		break;
 	case CXCursor_ParmDecl:
 	case CXCursor_FieldDecl:
-		if (is_checked(c))
+		if (is_checked(c)) {
 			check_type_shape(clang_getCursorType(c), c, 0);
+			check_declared_type(c, clang_getCursorType(c));
+			check_storage(c);
+		}
 		break;
 	case CXCursor_TypedefDecl:
-		if (is_checked(c))
+		if (is_checked(c)) {
 			check_type_shape(clang_getTypedefDeclUnderlyingType(c), c, 0);
+			check_declared_type(c, clang_getTypedefDeclUnderlyingType(c));
+		}
 		check_redeclaration(c, file_scope);
 		break;
 	case CXCursor_UnionDecl:

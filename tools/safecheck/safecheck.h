@@ -98,9 +98,12 @@ bool is_null_constant(CXCursor c);
 void raw_op(CXCursor site, const CXCursor *ops, unsigned nops, const char *rule, const char *msg);
 bool builtin_allowed(const char *name);
 bool is_builtin_prefix(const char *s);
+bool is_reserved_name(const char *n);
 enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
 
 /* tokens.c */
 void scan_tokens(CXFile file);
+bool attr_allowed(const char *name);
+bool is_keyword_or_attr_name(const char *name);
 
 #endif

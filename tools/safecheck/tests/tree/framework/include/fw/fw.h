@@ -85,4 +85,16 @@ size_t fw_unchecked_index(size_t i, size_t n);
 #define FW_ADVANCE(p, n) ((p) + (n))
 #define FW_INDEX(p, i) ((p)[(i)])
 
+/* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
+#define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
+#define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
+#define FW_UNUSED __attribute__((unused))
+#define __FW_ELEM(T, p) ((T *)(void *)(p))
+#define __FW_RAW_PTR(b) ((b).ptr)
+/* A generic paster, as the framework's own formatting macros once had. */
+#define __FW_CAT(a, b) a##b
+/* Name-generating trusted macro: pastes a fixed suffix to the service's name. */
+#define FW_DEFINE_COUNTER(name) static int name##_count; \
+	static inline FW_UNUSED int name##_next(void) { return ++name##_count; }
+
 #endif
