@@ -125,21 +125,44 @@ static void check_conversion(CXCursor site, CXType to, CXCursor operand, bool ex
 	free(b);
 }
 
-static CXCursor referenced_field(CXCursor lhs)
+/* The private field an lvalue lives in, following the path the lvalue names without reading a
+ * pointer: `x.priv`, `x.priv.f`, `x.priv[i]`, `p->priv.a[2].f` all live in a private field; a
+ * null cursor when no field on the path is private. */
+static CXCursor private_on_path(CXCursor lhs)
 {
-	lhs = strip(lhs);
-	if (clang_getCursorKind(lhs) == CXCursor_MemberRefExpr) {
-		CXCursor f = clang_getCursorReferenced(lhs);
-		if (clang_getCursorKind(f) == CXCursor_FieldDecl)
-			return f;
+	CXCursor e = lhs;
+	for (int depth = 0; depth < 32; depth++) {
+		e = strip(e);
+		enum CXCursorKind k = clang_getCursorKind(e);
+		struct kids kk = kids_of(e);
+		if (k == CXCursor_MemberRefExpr) {
+			CXCursor f = clang_getCursorReferenced(e);
+			if (clang_getCursorKind(f) == CXCursor_FieldDecl && is_private_field(f))
+				return f;
+			if (kk.n < 1 ||
+			    clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Pointer)
+				return clang_getNullCursor(); /* p->f: the path starts at *p */
+			e = kk.c[0];
+		} else if (k == CXCursor_ArraySubscriptExpr && kk.n == 2) {
+			CXCursor b = kk.c[0];
+			if (!is_pointerish(clang_getCursorType(b)) && is_pointerish(clang_getCursorType(kk.c[1])))
+				b = kk.c[1];
+			CXCursor sb = strip(b);
+			enum CXTypeKind bk = clang_getCanonicalType(clang_getCursorType(sb)).kind;
+			if (bk != CXType_ConstantArray && bk != CXType_IncompleteArray)
+				return clang_getNullCursor();
+			e = sb;
+		} else {
+			return clang_getNullCursor();
+		}
 	}
 	return clang_getNullCursor();
 }
 
 static void check_private_write(CXCursor site, CXCursor lhs, const char *what)
 {
-	CXCursor f = referenced_field(lhs);
-	if (clang_Cursor_isNull(f) || !is_private_field(f) || !is_checked(site))
+	CXCursor f = private_on_path(lhs);
+	if (clang_Cursor_isNull(f) || !is_checked(site))
 		return;
 	char *n = spelling(f);
 	report_at(clang_getCursorLocation(lhs), "private",
@@ -340,6 +363,19 @@ static void check_binary(CXCursor c)
 	}
 	if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign)
 		check_private_write(c, k.c[0], "assignment to");
+	if (op == CXBinaryOperator_Assign && is_checked(c) &&
+	    is_nocopy(clang_getCursorType(k.c[0]), 0))
+		report_at(clang_getCursorLocation(c), "nocopy",
+			  "assigns a whole no-copy object (a handle, lock or link)");
+	else if (op == CXBinaryOperator_Assign && is_checked(c) &&
+	    is_copy_restricted(clang_getCursorType(k.c[0]), 0)) {
+		char *tn = type_name(clang_getCursorType(k.c[0]));
+		report_at(clang_getCursorLocation(c), "private",
+			  "assigns a whole '%s', which holds private fields: that writes them (only "
+			  "framework value types such as slices may be assigned whole)",
+			  tn);
+		free(tn);
+	}
 	if (op == CXBinaryOperator_Assign)
 		check_stack_escape(c, k.c[0], k.c[1]);
 }
@@ -397,57 +433,120 @@ static void check_init_copy(CXCursor value)
 	if (is_nocopy(clang_getCursorType(v), 0) && is_checked(v))
 		report_at(clang_getCursorLocation(v), "nocopy",
 			  "initializer copies a no-copy object: keep a pointer instead");
+	else if (is_copy_restricted(clang_getCursorType(v), 0) &&
+		 is_checked(v))
+		report_at(clang_getCursorLocation(v), "private",
+			  "initializer copies an object with private fields (only framework value "
+			  "types such as slices may be copied)");
 }
 
-/* Initializers: copies of no-copy objects, and positional or designated initializers that set
- * private fields. */
+/* A designated element of an initializer list: designators (field references, index
+ * expressions) and the value last. */
+static bool is_designated(CXCursor e, struct kids *ek)
+{
+	*ek = kids_of(e);
+	return clang_getCursorKind(e) == CXCursor_UnexposedExpr && ek->n >= 2 &&
+	       clang_getCanonicalType(clang_getCursorType(e)).kind == CXType_Void;
+}
+
+/* A struct or array holding a private field anywhere inside (value types included: a brace-
+ * elided initializer of a slice forges it). */
+static bool has_private_inside(CXType t, int depth)
+{
+	t = clang_getCanonicalType(t);
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Record || depth > 8)
+		return false;
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++)
+		if (is_private_field(l.f[i]) || has_private_inside(clang_getCursorType(l.f[i]), depth + 1))
+			return true;
+	return false;
+}
+
+/* `value` initializes a subobject of type `target`: when the target holds private fields and
+ * the value is neither a braced list nor a whole object of that type, C's brace elision makes
+ * it (and the values after it) set the target's fields one by one, private ones included. */
+static void check_elision(CXCursor value, CXType target)
+{
+	CXCursor v = strip(value);
+	if (clang_getCursorKind(v) == CXCursor_InitListExpr || !has_private_inside(target, 0) ||
+	    is_null_constant(v))
+		return; /* `{ 0 }` zeroes the whole object: zero is every field's safe value */
+	CXType vt = clang_getCanonicalType(clang_getCursorType(v));
+	CXType tt = clang_getCanonicalType(target);
+	if (clang_equalTypes(clang_getUnqualifiedType(vt), clang_getUnqualifiedType(tt)))
+		return;
+	char *tn = type_name(target);
+	report_at(clang_getCursorLocation(value), "private",
+		  "initializer without braces for a '%s', which holds private fields: brace "
+		  "elision sets them one by one",
+		  tn);
+	free(tn);
+}
+
+/* Initializers: copies of no-copy objects, and positional, designated (also nested: `.b.ptr`,
+ * `[0].len`) or brace-elided initializers that set private fields. */
 static void check_init_list(CXCursor c)
 {
-	struct kids k0 = kids_of(c);
-	for (unsigned i = 0; i < k0.n; i++) {
-		struct kids ek = kids_of(k0.c[i]);
-		if (clang_getCursorKind(k0.c[i]) == CXCursor_UnexposedExpr && ek.n >= 2 &&
-		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef)
-			check_init_copy(ek.c[ek.n - 1]);
-		else
-			check_init_copy(k0.c[i]);
+	struct kids k = kids_of(c);
+	for (unsigned i = 0; i < k.n; i++) {
+		struct kids ek;
+		check_init_copy(is_designated(k.c[i], &ek) ? ek.c[ek.n - 1] : k.c[i]);
 	}
+	if (!is_checked(c))
+		return;
 	CXType t = clang_getCanonicalType(clang_getCursorType(c));
-	if (t.kind != CXType_Record || !is_checked(c))
+	if (!has_private_inside(t, 0))
 		return;
 	struct field_list fl;
-	fields_of(t, &fl);
-	bool any_private = false;
-	for (unsigned i = 0; i < fl.n; i++)
-		any_private |= is_private_field(fl.f[i]);
-	if (!any_private)
-		return;
-	struct kids k = kids_of(c);
+	fl.n = 0;
+	if (t.kind == CXType_Record)
+		fields_of(t, &fl);
 	unsigned next = 0;
 	for (unsigned i = 0; i < k.n; i++) {
 		CXCursor e = k.c[i];
-		struct kids ek = kids_of(e);
-		if (clang_getCursorKind(e) == CXCursor_UnexposedExpr && ek.n >= 1 &&
-		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef) {
-			/* .field = value */
-			CXCursor f = clang_getCursorReferenced(ek.c[0]);
-			for (unsigned j = 0; j < fl.n; j++)
-				if (clang_equalCursors(fl.f[j], f))
-					next = j;
-			if (is_private_field(f)) {
-				char *n = spelling(f);
-				report_at(clang_getCursorLocation(ek.c[0]), "private",
-					  "designated initializer sets private field '%s'", n);
-				free(n);
+		struct kids ek;
+		if (is_designated(e, &ek)) {
+			CXType cur = t;
+			for (unsigned d = 0; d + 1 < ek.n; d++) {
+				CXCursor des = ek.c[d];
+				if (clang_getCursorKind(des) == CXCursor_MemberRef) {
+					CXCursor f = clang_getCursorReferenced(des);
+					if (d == 0 && t.kind == CXType_Record)
+						for (unsigned j = 0; j < fl.n; j++)
+							if (clang_equalCursors(fl.f[j], f))
+								next = j;
+					cur = clang_getCursorType(f);
+					if (is_private_field(f)) {
+						char *n = spelling(f);
+						report_at(clang_getCursorLocation(des), "private",
+							  "designated initializer sets private field '%s'", n);
+						free(n);
+					}
+				} else {
+					CXType ct = clang_getCanonicalType(cur);
+					if (ct.kind == CXType_ConstantArray || ct.kind == CXType_IncompleteArray)
+						cur = clang_getArrayElementType(ct);
+				}
 			}
+			check_elision(ek.c[ek.n - 1], cur);
 			next++;
 			continue;
 		}
-		if (next < fl.n && is_private_field(fl.f[next])) {
-			char *n = spelling(fl.f[next]);
-			report_at(clang_getCursorLocation(e), "private",
-				  "positional initializer sets private field '%s'", n);
-			free(n);
+		if (t.kind == CXType_Record) {
+			if (next < fl.n && is_private_field(fl.f[next])) {
+				char *n = spelling(fl.f[next]);
+				report_at(clang_getCursorLocation(e), "private",
+					  "positional initializer sets private field '%s'", n);
+				free(n);
+			} else if (next < fl.n) {
+				check_elision(e, clang_getCursorType(fl.f[next]));
+			}
+		} else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+			check_elision(e, clang_getArrayElementType(t));
 		}
 		next++;
 	}
@@ -858,6 +957,19 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 				report_at(clang_getCursorLocation(c), "nocopy",
 					  "copies a no-copy object (a reference-owning handle, lock or "
 					  "container link): pass or keep a pointer instead");
+			else if (clang_getCanonicalType(to).kind == CXType_Record &&
+				 !is_void_cast(parent) && is_copy_restricted(to, 0) && is_checked(c)) {
+				char *tn = type_name(to);
+				report_at(clang_getCursorLocation(c), "private",
+					  "copies a '%s', which holds private fields (a type tag, a queue "
+					  "link): the copy would claim what only the framework may set",
+					  tn);
+				free(tn);
+			}
+			if (clang_getCanonicalType(to).kind == CXType_Pointer && is_pointerish(from) &&
+			    clang_getCanonicalType(from).kind != CXType_Pointer &&
+			    clang_getCursorKind(parent) != CXCursor_ArraySubscriptExpr)
+				check_private_write(c, kk.c[0], "an array decaying to a pointer into");
 		}
 		break;
 	}

@@ -90,6 +90,7 @@ bool is_pointerish(CXType t);
 bool refers_to_parameter(CXCursor e);
 struct field_list *fields_of(CXType t, struct field_list *l);
 bool is_nocopy(CXType t, int depth);
+bool is_copy_restricted(CXType t, int depth);
 bool is_plain(CXType t, const char **why, int depth);
 void check_type_shape(CXType t, CXCursor where, int depth);
 bool is_null_constant(CXCursor c);

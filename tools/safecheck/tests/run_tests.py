@@ -35,7 +35,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RULES = ["asm", "register", "volatile", "int-to-pointer", "pointer-cast", "pointer-arith",
          "subscript", "addr-of-element", "private", "union", "variadic", "vla", "recursion",
          "api", "redeclaration", "extern", "builtin", "attribute", "nocopy", "struct-tag",
-         "plain-data", "trusted-macro", "include", "pragma", "computed-goto", "stack-escape"]
+         "plain-data", "trusted-macro", "include", "pragma", "computed-goto", "stack-escape", "paste", "type-identity"]
 VIOLATION = re.compile(r"^(.*?):(\d+):(\d+): \[([\w-]+)\] (.*)$")
 EXPECT = re.compile(r"//\s*expect:\s*([\w\- ]+)")
 

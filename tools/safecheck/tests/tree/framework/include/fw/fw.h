@@ -9,7 +9,7 @@
 
 typedef uint8_t u8;
 
-struct bytes {
+struct FW_VALUE bytes {
 	size_t len FW_PRIVATE;
 	const u8 *ptr FW_PRIVATE __attribute__((counted_by(len)));
 };
@@ -84,6 +84,17 @@ size_t fw_unchecked_index(size_t i, size_t n);
 #define FW_AS_LONG_PTR(p) ((long *)(p))
 #define FW_ADVANCE(p, n) ((p) + (n))
 #define FW_INDEX(p, i) ((p)[(i)])
+
+/* Location-bound private state (issue #13 hole 5): a type tag, a callback, queue links, a
+ * table of slots, saved registers. */
+struct type_tag { const struct type_tag *type FW_PRIVATE; };
+struct callback { struct type_tag tag; void (*fn)(struct callback *self) FW_PRIVATE; };
+struct fw_qlink { struct fw_qlink *next FW_PRIVATE; struct fw_qlink *prev FW_PRIVATE; };
+struct mutex { struct fw_qlink waiters FW_PRIVATE; int owner FW_PRIVATE; };
+struct slot_table { struct fw_qlink *slots__[4] FW_PRIVATE; unsigned n; };
+struct regs { uint64_t r[16]; };
+struct user_ctx { struct regs regs FW_PRIVATE; uint64_t scratch; };
+struct frame_view { struct bytes b; };
 
 /* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
 #define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
