@@ -827,9 +827,96 @@ static void check_function_decl(CXCursor c, bool file_scope)
 	check_redeclaration(c, file_scope);
 }
 
+/* A declaration a trusted macro wrote (its first token is spelled in framework/include/fw/),
+ * even when its name was pasted together from the service's argument. */
+static bool from_trusted_macro(CXCursor c)
+{
+	CXFile f;
+	unsigned line, col, off;
+	clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col, &off);
+	return file_class(f) == FC_API && spelling_class(c) != FC_SERVICE;
+}
+
+static bool is_type_info(CXType t)
+{
+	CXType ct = clang_getCanonicalType(t);
+	if (ct.kind != CXType_Record)
+		return false;
+	char *n = type_name(clang_getUnqualifiedType(ct));
+	bool yes = !strcmp(n, "struct type_info");
+	free(n);
+	return yes;
+}
+
+/* Type identities (`NAME__type`, fw/typecache.h): defined only by the framework's macros, and
+ * each name once in the whole service (two definitions would be one identity for two types). */
+static void check_type_identity(CXCursor c)
+{
+	if (!is_type_info(clang_getCursorType(c)) || location_class(c) != FC_SERVICE)
+		return;
+	if (!from_trusted_macro(c)) {
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "a type identity (struct type_info) made by hand: only DEFINE_TYPE_CACHE / "
+			  "DEFINE_SUBTYPE define one, so its parent and size are the real ones");
+		return;
+	}
+	if (!clang_isCursorDefinition(c))
+		return;
+	char *n = spelling(c);
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	char key[PATH_MAX + 128], where[PATH_MAX + 32];
+	snprintf(key, sizeof key, "type|%s|%s", g_service, n);
+	snprintf(where, sizeof where, "%s:%u", file_path(f), line);
+	bool added;
+	char **v = strset_put(&g_tags, key, &added);
+	if (added) {
+		*v = xstrdup(where);
+	} else if (strcmp(*v, where) != 0) {
+		const char *first = *v;
+		if (starts_with(first, g_root))
+			first += strlen(g_root);
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "type identity '%s' is already defined at %s: two types under one name "
+			  "would pass each other's checked downcasts",
+			  n, first);
+	}
+	free(n);
+}
+
+/* The functions DEFINE_SUBTYPE / DECLARE_SUBTYPE generate (`NAME__tag` among them): one
+ * site per name, or two types would downcast through one identity. */
+static void check_subtype_site(CXCursor c)
+{
+	if (!clang_isCursorDefinition(c) || location_class(c) != FC_SERVICE || !from_trusted_macro(c))
+		return;
+	char *n = spelling(c);
+	if (!ends_with(n, "__tag")) {
+		free(n);
+		return;
+	}
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	char key[PATH_MAX + 128], where[PATH_MAX + 32];
+	snprintf(key, sizeof key, "subtype|%s|%s", g_service, n);
+	snprintf(where, sizeof where, "%s:%u", file_path(f), line);
+	bool added;
+	char **v = strset_put(&g_tags, key, &added);
+	if (added)
+		*v = xstrdup(where);
+	else if (strcmp(*v, where) != 0)
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "subtype '%.*s' is already declared at %s: two types under one identity",
+			  (int)(strlen(n) - 5), n, *v + (starts_with(*v, g_root) ? strlen(g_root) : 0));
+	free(n);
+}
+
 static void check_var_decl(CXCursor c, bool file_scope)
 {
-	if (!is_checked(c))
+	check_type_identity(c);
+	if (!is_checked(c) || from_trusted_macro(c))
 		return;
 	enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
 	check_type_shape(clang_getCursorType(c), c, 0);
@@ -994,6 +1081,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
+		check_subtype_site(c);
 		if (is_checked(c))
 			check_declared_type(c, clang_getCursorType(c));
 		bool was_in = g_in_function;

@@ -96,6 +96,22 @@ struct regs { uint64_t r[16]; };
 struct user_ctx { struct regs regs FW_PRIVATE; uint64_t scratch; };
 struct frame_view { struct bytes b; };
 
+/* Type identities (fw/typecache.h's shape, issue #13 hole 6). */
+struct type_info {
+	const char *name FW_PRIVATE;
+	size_t size FW_PRIVATE;
+	const struct type_info *parent FW_PRIVATE;
+};
+#define __FW_TYPE_INFO_CHILD(tname, T, p) \
+	extern const struct type_info tname##__type; \
+	const struct type_info tname##__type = { .name = #tname, .size = sizeof(T), .parent = (p) }
+#define DEFINE_TYPE_INFO(tname, T) __FW_TYPE_INFO_CHILD(tname, T, NULL)
+#define DEFINE_SUBTYPE(name, T) DEFINE_TYPE_INFO(name, T); __FW_SUBTYPE_BODY(name, T)
+#define DECLARE_SUBTYPE(name, T) extern const struct type_info name##__type; __FW_SUBTYPE_BODY(name, T)
+#define __FW_SUBTYPE_BODY(name, T) \
+	static inline FW_UNUSED int *name##__tag(T *o) { (void)o; return NULL; } \
+	static inline FW_UNUSED T *name##_try_from(struct base *b) { (void)b; return NULL; }
+
 /* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
 #define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
 #define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
