@@ -101,7 +101,7 @@ def main():
         for s in sorted(symbols(a.nm, o, "-g", "--defined-only")):
             if s.startswith(("__kcfi_typeid_", "__cfi_")):
                 continue
-            if s in fw_defined and (s in extra or not exported(s)):
+            if s in extra:
                 problems.append("fwlink: %s defines '%s', which the framework defines (a "
                                 "compiler export or framework name cannot be replaced)" % (o, s))
         for s in sorted(svc_undefined[o]):
