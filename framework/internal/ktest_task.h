@@ -17,7 +17,8 @@ struct tworker {
 	int result;
 };
 
-DEFINE_SUBTYPE(tworker_cb, struct tworker, cb, struct callback, tag);
+/* Its identity is defined once, in framework/task/task_test.c. */
+DECLARE_SUBTYPE(tworker_cb, struct tworker, cb, struct callback, tag);
 
 static inline void tworker_run(struct tworker *w)
 {
