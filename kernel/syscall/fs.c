@@ -288,7 +288,7 @@ int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 		return -EBADF;
 	if ((d->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		return -ENOTDIR;
-	out->cwd = d->dentry;
+	out->cwd = (struct vfs_path){ .mnt = d->mnt, .dentry = d->dentry };
 	return 0;
 }
 
@@ -372,7 +372,7 @@ static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 		upath_put(&path);
 		struct file *f = dirfd == AT_FDCWD ? NULL : proc_fd_get(p, dirfd);
 		if (dirfd == AT_FDCWD)
-			return put_stat(p->fs.cwd->inode, ubuf);
+			return put_stat(p->fs.cwd.dentry->inode, ubuf);
 		return f ? put_stat(f->inode, ubuf) : -EBADF;
 	}
 	struct vfs_ctx c;

@@ -127,6 +127,9 @@ i64 sys_syncfs(struct process *p, const struct sc_args *a);
 i64 sys_statfs(struct process *p, const struct sc_args *a);
 i64 sys_fstatfs(struct process *p, const struct sc_args *a);
 i64 sys_statx(struct process *p, const struct sc_args *a);
+/* fs: syscall/fs_mount.c */
+i64 sys_mount(struct process *p, const struct sc_args *a);
+i64 sys_umount2(struct process *p, const struct sc_args *a);
 /* processes: syscall/proc.c */
 i64 sys_exit(struct process *p, const struct sc_args *a);
 i64 sys_exit_group(struct process *p, const struct sc_args *a);

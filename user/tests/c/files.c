@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -753,6 +755,216 @@ static void at_flags_variants(void)
 	close(fd);
 }
 
+/* mount -t tmpfs with size= and mode=: its own file system (magic, st_dev, blocks), full at
+ * its size, busy while a file in it is open, gone after umount (what it covered is back). */
+static void mount_tmpfs_size_mode_umount(void)
+{
+	struct stat st, top;
+	struct statfs sf;
+	char buf[4096];
+	kt_tmpdir();
+	CHECK_OK(mkdir("m", 0755));
+	close(make_file("m/covered", "c"));
+	CHECK_OK(stat(".", &top));
+	CHECK_OK(mount("none", "m", "tmpfs", 0, "size=64k,mode=0700"));
+	CHECK_OK(stat("m", &st));
+	CHECK_EQ(st.st_mode & 07777, 0700);
+	CHECK(st.st_dev != top.st_dev);
+	CHECK_ERR(access("m/covered", F_OK), ENOENT);
+	CHECK_OK(statfs("m", &sf));
+	CHECK_EQ(sf.f_type, 0x01021994);
+	CHECK_EQ(sf.f_blocks * sf.f_bsize, 65536);
+	int fd = CHECK_OK(open("m/big", O_CREAT | O_WRONLY, 0644));
+	memset(buf, 'x', sizeof(buf));
+	long total = 0;
+	ssize_t n;
+	while ((n = write(fd, buf, sizeof(buf))) > 0 && total < (1 << 20))
+		total += n;
+	CHECK_EQ(n, -1);
+	CHECK_EQ(errno, ENOSPC);
+	CHECK(total > 0 && total <= 65536);
+	CHECK_ERR(umount2("m", 0), EBUSY);
+	close(fd);
+	CHECK_ERR(umount2("m/big", 0), EINVAL);
+	CHECK_ERR(rmdir("m"), EBUSY);
+	CHECK_OK(umount2("m", 0));
+	CHECK_OK(access("m/covered", F_OK));
+	CHECK_ERR(mount("none", "m", "nosuchfs", 0, NULL), ENODEV);
+	CHECK_ERR(umount2("m", 0), EINVAL);
+	CHECK_ERR(umount2("m", 0x100), EINVAL);
+}
+
+/* A bind mount shows the same files; remounted read-only (MS_REMOUNT|MS_BIND) it refuses
+ * writes while the original stays writable; MNT_DETACH unmounts while a file is open. */
+static void mount_bind_remount_ro_detach(void)
+{
+	char buf[8] = { 0 };
+	kt_tmpdir();
+	CHECK_OK(mkdir("src", 0755));
+	CHECK_OK(mkdir("dst", 0755));
+	close(make_file("src/f", "bound"));
+	CHECK_OK(mount("src", "dst", NULL, MS_BIND, NULL));
+	int fd = CHECK_OK(open("dst/f", O_RDONLY));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 5);
+	CHECK_STR(buf, "bound");
+	close(fd);
+	CHECK_OK(mount(NULL, "dst", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+	CHECK_ERR(open("dst/f", O_WRONLY), EROFS);
+	CHECK_ERR(mkdir("dst/d", 0755), EROFS);
+	CHECK_ERR(unlink("dst/f"), EROFS);
+	CHECK_ERR(mkdir("dst", 0755), EEXIST);
+	struct statfs sf;
+	CHECK_OK(statfs("dst", &sf));
+	CHECK(sf.f_flags & 1 /* ST_RDONLY */);
+	fd = CHECK_OK(open("src/f", O_WRONLY | O_APPEND));
+	CHECK_EQ(write(fd, "!", 1), 1);
+	close(fd);
+	CHECK_ERR(rename("src/f", "dst/g"), EXDEV);
+	fd = CHECK_OK(open("dst/f", O_RDONLY));
+	CHECK_ERR(umount2("dst", 0), EBUSY);
+	CHECK_OK(umount2("dst", MNT_DETACH));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 6);
+	close(fd);
+	CHECK_ERR(access("dst/f", F_OK), ENOENT);
+}
+
+/* chroot: "/" and ".." stop at the new root; root only. */
+static void chroot_confines_lookups(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("jail", 0755));
+	close(make_file("jail/inside", "i"));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		if (chroot("jail") || chdir("/"))
+			_exit(10);
+		if (access("/inside", F_OK) || access("/../inside", F_OK))
+			_exit(11);
+		if (access("/tmp", F_OK) == 0)
+			_exit(12);
+		char cwd[64];
+		if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/"))
+			_exit(13);
+		_exit(0);
+	}
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_ERR(chroot("nope"), ENOENT);
+	CHECK_ERR(chroot("jail/inside"), ENOTDIR);
+}
+
+/* Four processes create, rename, list and delete in the same two directories for two
+ * seconds; afterwards the directories hold exactly what the survivors' counts say, and the
+ * file system's inode count (statfs f_files - f_ffree) is back where it started. */
+static void stress_create_rename_list_delete(void)
+{
+	struct statfs before, after;
+	kt_tmpdir();
+	CHECK_OK(mkdir("a", 0755));
+	CHECK_OK(mkdir("b", 0755));
+	CHECK_OK(statfs(".", &before));
+	pid_t kids[4];
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] == 0) {
+			char n1[64], n2[64];
+			struct timespec t0, t;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (int i = 0;; i++) {
+				clock_gettime(CLOCK_MONOTONIC, &t);
+				if (t.tv_sec - t0.tv_sec >= 2)
+					break;
+				snprintf(n1, sizeof(n1), "a/p%d.%d", k, i);
+				snprintf(n2, sizeof(n2), "b/p%d.%d", k, i);
+				int fd = open(n1, O_CREAT | O_EXCL | O_WRONLY, 0644);
+				if (fd < 0 || write(fd, n1, 8) != 8 || close(fd))
+					_exit(10);
+				if (rename(n1, n2))
+					_exit(11);
+				if (i % 8 == 0) {
+					DIR *d = opendir("b");
+					if (!d)
+						_exit(12);
+					while (readdir(d))
+						;
+					closedir(d);
+				}
+				if (i % 2 == 0 && unlink(n2)) /* keep the odd ones */
+					_exit(13);
+				if (i % 2 && mkdir(n1, 0755)) /* and a directory per kept file */
+					_exit(14);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		int status;
+		CHECK_EQ(waitpid(kids[k], &status, 0), kids[k]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	/* every entry left in b has a twin directory in a; remove both */
+	long files = 0, dirs = 0;
+	DIR *d = opendir("b");
+	CHECK(d != NULL);
+	struct dirent *e;
+	char path[300];
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "a/%s", e->d_name);
+		CHECK_OK(rmdir(path));
+		snprintf(path, sizeof(path), "b/%s", e->d_name);
+		CHECK_OK(unlink(path));
+		files++;
+	}
+	closedir(d);
+	d = opendir("a");
+	CHECK(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			dirs++;
+	closedir(d);
+	CHECK(files > 0);
+	CHECK_EQ(dirs, 0);
+	CHECK_OK(rmdir("a"));
+	CHECK_OK(rmdir("b"));
+	CHECK_OK(mkdir("a", 0755));
+	CHECK_OK(mkdir("b", 0755));
+	CHECK_OK(statfs(".", &after));
+	CHECK_EQ(before.f_files - before.f_ffree, after.f_files - after.f_ffree);
+}
+
+/* /dev is a devtmpfs (a tmpfs: TMPFS_MAGIC) with the memory devices: /dev/full is full,
+ * /dev/urandom never repeats itself. */
+static void dev_full_and_urandom(void)
+{
+	struct statfs sf;
+	struct stat st;
+	unsigned char a[16], b[16], z[8];
+	CHECK_OK(statfs("/dev", &sf));
+	CHECK_EQ(sf.f_type, 0x01021994);
+	CHECK_OK(stat("/dev/full", &st));
+	CHECK(S_ISCHR(st.st_mode));
+	CHECK_EQ(st.st_rdev, makedev(1, 7));
+	int fd = CHECK_OK(open("/dev/full", O_RDWR));
+	CHECK_ERR(write(fd, "x", 1), ENOSPC);
+	memset(z, 1, sizeof(z));
+	CHECK_EQ(read(fd, z, sizeof(z)), 8);
+	CHECK(z[0] == 0 && z[7] == 0);
+	close(fd);
+	fd = CHECK_OK(open("/dev/urandom", O_RDONLY));
+	CHECK_EQ(read(fd, a, sizeof(a)), 16);
+	CHECK_EQ(read(fd, b, sizeof(b)), 16);
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	close(fd);
+	CHECK_OK(access("/dev/random", R_OK));
+	CHECK_OK(access("/dev/console", F_OK));
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -795,6 +1007,11 @@ static const struct kt_case cases[] = {
 	{ "timestamps_follow_the_clock", timestamps_follow_the_clock },
 	{ "open_flags_nofollow_excl_directory", open_flags_nofollow_excl_directory },
 	{ "at_flags_variants", at_flags_variants },
+	{ "mount_tmpfs_size_mode_umount", mount_tmpfs_size_mode_umount },
+	{ "mount_bind_remount_ro_detach", mount_bind_remount_ro_detach },
+	{ "chroot_confines_lookups", chroot_confines_lookups },
+	{ "stress_create_rename_list_delete", stress_create_rename_list_delete },
+	{ "dev_full_and_urandom", dev_full_and_urandom },
 	KT_CASES_END
 };
 
