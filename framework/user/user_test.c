@@ -38,16 +38,18 @@ static int map_new(struct vmspace *vs, u64 va, unsigned prot, struct bytes conte
 int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
 {
 	*t = (struct ut){ 0 };
-	struct bytes_result prog = fw_blob_copy(STR("utest"));
-	if (prog.err)
-		return prog.err;
+	struct kbuf prog_buf = KBUF_EMPTY;
+	int err = fw_blob_copy(&prog_buf, STR("utest"));
+	if (err)
+		return err;
+	struct bytes prog = kbuf_bytes(&prog_buf);
 	t->vs = vmspace_create();
-	int err = t->vs ? 0 : -ENOMEM;
-	for (u64 off = 0; !err && off < bytes_len(prog.value); off += VM_PAGE_SIZE) {
-		struct bytes page = bytes_head(bytes_skip(prog.value, off).value, VM_PAGE_SIZE);
+	err = t->vs ? 0 : -ENOMEM;
+	for (u64 off = 0; !err && off < bytes_len(prog); off += VM_PAGE_SIZE) {
+		struct bytes page = bytes_head(bytes_skip(prog, off).value, VM_PAGE_SIZE);
 		err = map_new(t->vs, UT_CODE + off, VM_READ | VM_EXEC, page);
 	}
-	kbuf_free(prog.value);
+	kbuf_free(&prog_buf);
 	u8 pattern[256];
 	for (unsigned i = 0; i < sizeof(pattern); i++)
 		pattern[i] = (u8)i;

@@ -44,8 +44,9 @@ FW_MUST_CHECK int frame_alloc(struct frame *out);
 FW_MUST_CHECK int frame_clone(struct frame *dst, const struct frame *src);
 
 /*
- * frame_release - drop the reference *f holds and empty *f; frees the frame when it was the
- * last. An empty handle is ignored.
+ * frame_release - drop the reference *f holds and empty *f (atomically: of two racing
+ * releases of one handle, one drops the reference and the other sees an empty handle); frees
+ * the frame when it was the last. An empty handle is ignored.
  */
 void frame_release(struct frame *f);
 
@@ -64,7 +65,7 @@ bool frame_same(const struct frame *a, const struct frame *b);
 /*
  * frame_read - copy bytes [off, off + bytes_len(dst)) of the frame into dst.
  * Returns: 0; -ERANGE when the range leaves the frame (nothing copied); -EINVAL for an empty
- *          handle.
+ *          handle, or one whose frame is not a live untyped frame (checked on every call).
  */
 FW_MUST_CHECK int frame_read(const struct frame *f, size_t off, struct bytes dst);
 
