@@ -40,6 +40,22 @@ static inline struct task *tw_spawn(struct tworker *w, void (*body)(struct twork
 	return task_spawn_raw(&w->cb, STR("ktest worker"), cpu);
 }
 
+/* tw_spawn_args - tw_spawn with w->b and w->c set before the task can start (on another CPU
+ * it may run at once: set its inputs here, not after the spawn). */
+static inline struct task *tw_spawn_args(struct tworker *w, void (*body)(struct tworker *), u32 idx,
+					 u32 cpu, u64 b, u64 c)
+{
+	tworker_cb_init(w);
+	callback_set(&w->cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	w->body = body;
+	w->idx = idx;
+	w->a = 0;
+	w->b = b;
+	w->c = c;
+	w->result = 0;
+	return task_spawn_raw(&w->cb, STR("ktest worker"), cpu);
+}
+
 /* The CPU tests pin their second party to: CPU 1 when there is one. */
 static inline u32 tw_other_cpu(void)
 {
