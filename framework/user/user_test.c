@@ -568,3 +568,27 @@ KTEST(user, exception_return_keeps_rcx_and_r11)
 	KT_EXPECT_EQ(kt, ut_a.exit_code, 0);
 	ut_teardown(&ut_a);
 }
+
+/* Issue #13 class 8: an address space is shared by reference (threads); the last put tears it
+ * down, and a put or a use after that (a double destroy through a stale pointer) is refused
+ * instead of freeing the page tables twice. */
+KTEST(user, vmspace_refcount_and_double_destroy_refused)
+{
+	struct vmspace *vs = vmspace_create();
+	KT_ASSERT(kt, vs != NULL);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
+	KT_ASSERT(kt, vmspace_get(vs) == vs);                  /* a second sharer */
+	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ), 0);
+	vmspace_put(vs);                                       /* one sharer left */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);              /* still mapped */
+	KT_EXPECT_EQ(kt, vmspace_query(vs, uaddr(0x10000), NULL), 0);
+	vmspace_put(vs);                                       /* the last: torn down */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	uint64_t warns = fw_lib_warn_count();
+	vmspace_destroy(vs);                                   /* stale: refused */
+	KT_EXPECT_EQ(kt, fw_lib_warn_count(), warns + 1);
+	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x20000), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	frame_release(&f);
+}

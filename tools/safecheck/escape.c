@@ -52,31 +52,32 @@ struct pending {
 };
 static struct strset g_kept;     /* "usr#j": the function keeps its parameter j */
 static struct strset g_kept_into; /* "usr#j>i": it stores parameter j into param i's target */
+#define EDGE_ARGS 8
 static char **g_edge_from, **g_edge_to;
-static unsigned *g_edge_nonlocal;
+static unsigned (*g_edge_labels)[EDGE_ARGS]; /* the labels of the call's arguments */
 static size_t g_nedges, g_capedges;
 static struct pending *g_pending;
 static size_t g_npending, g_cappending;
 
-static void add_edge(const char *from, const char *to, unsigned nonlocal)
+static void add_edge(const char *from, const char *to, const unsigned *labels)
 {
 	if (g_nedges == g_capedges) {
 		g_capedges = g_capedges ? g_capedges * 2 : 256;
 		char **f = xmalloc(g_capedges * sizeof(char *)), **t = xmalloc(g_capedges * sizeof(char *));
-		unsigned *nl = xmalloc(g_capedges * sizeof(unsigned));
+		unsigned (*nl)[EDGE_ARGS] = xmalloc(g_capedges * sizeof(*nl));
 		if (g_nedges) {
 			memcpy(f, g_edge_from, g_nedges * sizeof(char *));
 			memcpy(t, g_edge_to, g_nedges * sizeof(char *));
-			memcpy(nl, g_edge_nonlocal, g_nedges * sizeof(unsigned));
+			memcpy(nl, g_edge_labels, g_nedges * sizeof(*nl));
 		}
 		free(g_edge_from);
 		free(g_edge_to);
-		free(g_edge_nonlocal);
+		free(g_edge_labels);
 		g_edge_from = f;
 		g_edge_to = t;
-		g_edge_nonlocal = nl;
+		g_edge_labels = nl;
 	}
-	g_edge_nonlocal[g_nedges] = nonlocal;
+	memcpy(g_edge_labels[g_nedges], labels, sizeof(*g_edge_labels));
 	g_edge_from[g_nedges] = xstrdup(from);
 	g_edge_to[g_nedges++] = xstrdup(to);
 }
@@ -133,12 +134,40 @@ void escape_finish(void)
 {
 	for (bool changed = true; changed;) {
 		changed = false;
-		for (size_t i = 0; i < g_nedges; i++)
-			if (!strset_has(&g_kept, g_edge_from[i]) &&
-			    escapes_at(g_edge_to[i], g_edge_nonlocal[i])) {
-				mark_kept(g_edge_from[i]);
+		for (size_t e = 0; e < g_nedges; e++) {
+			if (strset_has(&g_kept, g_edge_from[e]))
+				continue;
+			if (strset_has(&g_kept, g_edge_to[e])) {
+				mark_kept(g_edge_from[e]);
 				changed = true;
+				continue;
 			}
+			/* the callee stores the parameter into the target of its argument i: that
+			 * is the caller's own frame (nothing), the target of the caller's own
+			 * parameters (kept into them), or anything else (kept) */
+			for (unsigned i = 0; i < EDGE_ARGS; i++) {
+				char k2[700];
+				snprintf(k2, sizeof k2, "%s>%u", g_edge_to[e], i);
+				unsigned l = g_edge_labels[e][i];
+				if (!strset_has(&g_kept_into, k2) || l == L_STACK)
+					continue;
+				if (l && !(l & ~L_PARAMS)) {
+					for (unsigned k = 0; k < 30; k++) {
+						if (!(l & L_PARAM(k)))
+							continue;
+						char k3[700];
+						snprintf(k3, sizeof k3, "%s>%u", g_edge_from[e], k);
+						bool added;
+						strset_put(&g_kept_into, k3, &added);
+						changed |= added;
+					}
+				} else {
+					mark_kept(g_edge_from[e]);
+					changed = true;
+					break;
+				}
+			}
+		}
 	}
 	for (size_t i = 0; i < g_npending; i++)
 		if (escapes_at(g_pending[i].callee, g_pending[i].nonlocal))
@@ -499,9 +528,12 @@ static void call(struct esc *st, CXCursor c)
 	char *gu = usr_of(g);
 	char *gn = spelling(g);
 	unsigned nonlocal = 0; /* arguments that are not (only) the address of a local */
+	unsigned labels[EDGE_ARGS] = { 0 };
 	for (int j = 0; j < na && j < 30; j++) {
 		CXCursor a = clang_Cursor_getArgument(c, (unsigned)j);
 		unsigned l = label_of(st, a, 0);
+		if (j < EDGE_ARGS)
+			labels[j] = l;
 		if (l != L_STACK)
 			nonlocal |= 1u << j;
 	}
@@ -528,7 +560,7 @@ static void call(struct esc *st, CXCursor c)
 				char from[600];
 				snprintf(from, sizeof from, "%s#%d", st->usr, i);
 				if (st->final)
-					add_edge(from, key, nonlocal);
+					add_edge(from, key, labels);
 			}
 		if ((l & L_STACK) && st->final && location_class(a) == FC_SERVICE)
 			add_pending(key, clang_getCursorLocation(a), gn, (unsigned)j, nonlocal);

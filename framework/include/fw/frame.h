@@ -50,6 +50,26 @@ FW_MUST_CHECK int frame_clone(struct frame *dst, const struct frame *src);
  */
 void frame_release(struct frame *f);
 
+/*
+ * frame_move - hand src's reference to dst and empty src (no-copy values cannot be assigned;
+ * this is how an owner passes one on). Returns 0, or -EBUSY when dst holds a frame (nothing
+ * changes). frame_swap - exchange the frames two handles hold.
+ */
+static inline int frame_move(struct frame *dst, struct frame *src)
+{
+	if (dst->pfn)
+		return -EBUSY;
+	dst->pfn = src->pfn;
+	src->pfn = 0;
+	return 0;
+}
+static inline void frame_swap(struct frame *a, struct frame *b)
+{
+	uint64_t t = a->pfn;
+	a->pfn = b->pfn;
+	b->pfn = t;
+}
+
 /* frame_is_empty - whether f holds no frame. */
 static inline bool frame_is_empty(const struct frame *f)
 {

@@ -64,6 +64,24 @@ static inline struct bytes kbuf_bytes(const struct kbuf *k)
 	return k->b;
 }
 
+/* kbuf_move - hand src's buffer to dst and empty src: 0, or -EBUSY when dst holds one.
+ * kbuf_swap - exchange the buffers two handles hold. (Handles own; moving them is sound.
+ * Containers' links and locks are bound to where they are and have no move.) */
+static inline int kbuf_move(struct kbuf *dst, struct kbuf *src)
+{
+	if (dst->b.ptr)
+		return -EBUSY;
+	dst->b = src->b;
+	src->b = bytes_empty();
+	return 0;
+}
+static inline void kbuf_swap(struct kbuf *a, struct kbuf *b)
+{
+	struct bytes t = a->b;
+	a->b = b->b;
+	b->b = t;
+}
+
 /* kbuf_free - give the buffer back and empty *k (atomically: racing frees free it once). An
  * empty handle is ignored. */
 void kbuf_free(struct kbuf *k);

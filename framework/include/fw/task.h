@@ -65,6 +65,23 @@ int task_join(struct task_handle *h);
 /* task_detach - give up the handle (emptied); the task is freed when it ends. An empty handle
  * is ignored. Context: any task. */
 void task_detach(struct task_handle *h);
+/* task_handle_move - hand src's task to dst and empty src: 0, or -EBUSY when dst holds one.
+ * task_handle_swap - exchange the tasks two handles hold. */
+static inline int task_handle_move(struct task_handle *dst, struct task_handle *src)
+{
+	if (dst->t)
+		return -EBUSY;
+	dst->t = src->t;
+	src->t = NULL;
+	return 0;
+}
+static inline void task_handle_swap(struct task_handle *a, struct task_handle *b)
+{
+	struct task *t = a->t;
+	a->t = b->t;
+	b->t = t;
+}
+
 /* task_handle_is_empty - whether h holds no task. */
 static inline bool task_handle_is_empty(const struct task_handle *h)
 {

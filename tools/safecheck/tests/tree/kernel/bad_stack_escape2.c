@@ -39,3 +39,17 @@ struct bytes leak_slice(struct holder2 **out, struct waitq *wq)
 	(void)part;
 	return FW_BYTES_OF(buf); // expect: stack-escape
 }
+/* A function binding an object's parts to each other keeps nothing (a self-reference); one
+ * that stores its parameter in a global does, through any caller. */
+struct selfref { int lock; int *bound; };
+static void selfref_bind(struct selfref *o, int *lock) { o->bound = lock; }
+static void selfref_init(struct selfref *o) { selfref_bind(o, &o->lock); }
+static struct selfref *g_self;
+static void selfref_publish(struct selfref *o) { selfref_init(o); g_self = o; }
+void selfref_users(void)
+{
+	struct selfref mine = { 0 };
+	selfref_init(&mine);
+	struct selfref shown = { 0 };
+	selfref_publish(&shown); // expect: stack-escape
+}
