@@ -15,7 +15,7 @@ static int ustring(struct upath *u, u64 addr, bool *absent)
 {
 	*absent = addr == 0;
 	if (!addr) {
-		*u = (struct upath){ 0 };
+		upath_put(u); /* an empty string */
 		return 0;
 	}
 	int e = upath_get(u, addr);
