@@ -1,8 +1,10 @@
 /*
  * misc.c — uname (sysname "Linux", as programs test for it), clock_gettime on the
- * framework's monotonic clock, and reboot (power off; restart also powers off for now).
+ * framework's monotonic clock, sysinfo (memory from the frame allocator, uptime; no process
+ * count or load averages yet: both 0), and reboot (power off; restart also powers off for now).
  */
 #include <fw/blob.h>
+#include <fw/frame.h>
 #include <fw/log.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
@@ -11,6 +13,7 @@
 
 DEFINE_UCOPY(uutsname, struct uapi_utsname);
 DEFINE_UCOPY(utimespec, struct uapi_timespec);
+DEFINE_UCOPY(usysinfo, struct uapi_sysinfo);
 
 
 i64 sys_uname(struct process *p, const struct sc_args *a)
@@ -34,6 +37,18 @@ i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
 	u64 ns = fw_time_ns();
 	struct uapi_timespec ts = { .tv_sec = (i64)(ns / 1000000000u), .tv_nsec = (i64)(ns % 1000000000u) };
 	return utimespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+i64 sys_sysinfo(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	struct uapi_sysinfo si = {
+		.uptime = (i64)(fw_time_ns() / 1000000000u),
+		.totalram = frame_stat_total() * FRAME_SIZE,
+		.freeram = frame_stat_free() * FRAME_SIZE,
+		.mem_unit = 1,
+	};
+	return usysinfo_to_user(&si, uaddr(a->a[0])) ? -EFAULT : 0;
 }
 
 #define REBOOT_MAGIC1 0xfee1deadull

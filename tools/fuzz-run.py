@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Boots a kernel with the guest system-call fuzzer as init, and judges the run.
+
+  fuzz-run.py --kernel build/trellis --fuzz build/fuzz/fuzz --seconds 30 [--seed N]
+              [--workers 4] [--threads 4] [--smp 2] [--ktap OUT] [--log LOG] [--append ...]
+
+Builds a per-run initramfs (busybox, /fuzz/fuzz, /fuzz/init, the symlink tree of hostile
+paths, /fuzz/args with the options), boots it under tools/qemu-run.py with a timeout of the
+run's length plus a margin, and writes KTAP: the guest's own checks (read from between
+"fuzz: results begin" and "fuzz: results end": the run happened, no hung workers, no lost
+processes, a fresh process runs, files work, free memory returned) plus the host's: the
+guest finished in time and the console shows no panic, trap, lock-order inversion,
+sleep-in-atomic or refused free. It prints a summary (calls per second, distinct results per
+call with errno names, crashes, hangs) unless --quiet.
+
+--engine trinity: runs Debian's trinity instead of this fuzzer (same liveness checks). It
+needs dynamically linked programs on Trellis (issue #15); until then it refuses with a clear
+message rather than pretending (see docs/fuzzing.md).
+
+Exit status: 0 when every check passed, 1 otherwise.
+"""
+import argparse
+import errno
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Console lines that mean the kernel misbehaved even if the guest's checks passed.
+KERNEL_BAD = [
+    (re.compile(r"PANIC:|nested panic"), "panic"),
+    (re.compile(r"TRAP:"), "trap"),
+    (re.compile(r"ended by the trap"), "task ended by a trap"),
+    (re.compile(r"WARNING: lock-order inversion"), "lock-order inversion"),
+    (re.compile(r"BUG: sleeping while atomic"), "sleep in atomic"),
+    (re.compile(r"refused to free"), "refused free"),
+    (re.compile(r"every process is blocked: deadlock"), "all processes blocked"),
+]
+
+
+def symlink_tree():
+    """The hostile symlinks of the path pool (the kernel has no symlink(2) to make them)."""
+    e = ["sym:/fuzz/tree/dangling=/nonexistent/target", "sym:/fuzz/tree/loop1=loop2",
+         "sym:/fuzz/tree/loop2=loop1", "sym:/fuzz/tree/self=self", "sym:/fuzz/tree/up=.",
+         "sym:/fuzz/tree/todir=/tmp/fz/dir", "sym:/fuzz/tree/abs=/fuzz/tree/todir"]
+    # chain0 -> chain1 -> ... -> chain41 -> /tmp/fz/file: more links than ELOOP's 40.
+    for i in range(41):
+        e.append("sym:/fuzz/tree/chain%d=chain%d" % (i, i + 1))
+    e.append("sym:/fuzz/tree/chain41=/tmp/fz/file")
+    return e
+
+
+def build_initramfs(out, fuzz_bin, fuzz_args, busybox):
+    entries = ["file:/init=%s:0755" % os.path.join(ROOT, "user/fuzz/init"),
+               "file:/fuzz/fuzz=%s:0755" % fuzz_bin,
+               "text:/fuzz/args=FUZZ_ARGS=%s" % shlex.quote(fuzz_args),
+               "dir:/proc", "dir:/sys", "dir:/dev", "dir:/tmp:1777", "dir:/root:0700",
+               "dev:/dev/console=c:5:1:0600"] + symlink_tree()
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools/mkinitramfs.py"), "-o", out,
+                    "--busybox", busybox] + entries, check=True, stdout=subprocess.DEVNULL)
+
+
+def errname(e):
+    return errno.errorcode.get(e, "E%d" % e)
+
+
+def summarize(lines, out):
+    """Human summary from the guest's `fuzz:` lines."""
+    for ln in lines:
+        if ln.startswith("fuzz: summary:") or ln.startswith("fuzz: worker ends:") or \
+           ln.startswith("fuzz: threads:") or "HANG" in ln:
+            print(ln, file=out)
+    calls = []
+    for ln in lines:
+        m = re.match(r"fuzz: call (\d+) (\S+) n=(\d+) res=(\S*)", ln)
+        if m:
+            res = [int(x) for x in m.group(4).split(",") if x]
+            names = ["ok" if r == 0 else errname(r) for r in res]
+            calls.append((int(m.group(3)), m.group(2), int(m.group(1)), names))
+    if calls:
+        print("fuzz: %d distinct calls made; distinct results per call:" % len(calls), file=out)
+        for n, name, nr, names in sorted(calls, key=lambda c: c[2]):
+            print("  %-22s %4d  n=%-7d %s" % (name, nr, n, " ".join(names)), file=out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--fuzz", help="the static fuzzer binary (build/fuzz/fuzz)")
+    ap.add_argument("--engine", choices=["fuzz", "trinity"], default="fuzz")
+    ap.add_argument("--busybox", default="/bin/busybox")
+    ap.add_argument("--seed", type=int, help="default: random (printed)")
+    ap.add_argument("--seconds", type=float, default=10.0, help="guest seconds of fuzzing")
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--slice-ms", type=int, default=2000)
+    ap.add_argument("--mem-slack-kib", type=int, default=4096)
+    ap.add_argument("--verbose", action="store_true", help="the guest prints every call")
+    ap.add_argument("--log-forks", action="store_true",
+                    help="the guest prints only the processes fuzzed forks create")
+    ap.add_argument("--no-avoid-known", action="store_true",
+                    help="do not steer around the known open bugs (user/fuzz/worker.c lists them)")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--mem", default="512M")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--timeout", type=float, help="default: seconds * 2 + 60")
+    ap.add_argument("--log", help="serial console log (default: a temporary file)")
+    ap.add_argument("--initrd", help="where to write the initramfs (default: next to the log)")
+    ap.add_argument("--ktap", help="write the KTAP verdict here")
+    ap.add_argument("--name", default="fuzz", help="KTAP suite name")
+    ap.add_argument("--quiet", action="store_true")
+    a = ap.parse_args()
+
+    if a.engine == "trinity":
+        print("fuzz-run: trinity needs dynamically linked programs (Debian's trinity is "
+              "linked against glibc's ld.so), which Trellis does not run yet (issue #15). "
+              "Not run.", file=sys.stderr)
+        return 2
+    if not a.fuzz:
+        ap.error("--fuzz is required for --engine fuzz")
+
+    seed = a.seed if a.seed is not None else random.getrandbits(63)
+    log = a.log or tempfile.mktemp(prefix="fuzz-", suffix=".log")
+    initrd = a.initrd or (os.path.splitext(log)[0] + ".cpio")
+    fuzz_args = "-s %d -t %g -w %d -T %d -S %d -m %d%s%s" % (
+        seed, a.seconds, a.workers, a.threads, a.slice_ms, a.mem_slack_kib,
+        " -v" if a.verbose else (" -V" if a.log_forks else ""), "" if a.no_avoid_known else " -k")
+    os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
+    build_initramfs(initrd, os.path.abspath(a.fuzz), fuzz_args, a.busybox)
+    timeout = a.timeout or a.seconds * 2 + 60
+    if not a.quiet:
+        print("fuzz-run: seed %d, %g s, %d workers x %d threads, -smp %d; log %s" %
+              (seed, a.seconds, a.workers, a.threads, a.smp, log))
+    argv = [sys.executable, os.path.join(ROOT, "tools/qemu-run.py"), "--kernel", a.kernel,
+            "--initrd", initrd, "--mem", a.mem, "--smp", str(a.smp), "--timeout", str(timeout),
+            "--append", ("console=ttyS0 quiet panic=-1 rdinit=/init " + a.append).strip(),
+            "--log", log, "--quiet"]
+    rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+
+    with open(log, "rb") as f:
+        text = f.read().decode("utf-8", errors="replace")
+    lines = [re.sub(r"^\[\s*\d+\.\d+\]\s?", "", ln.replace("\r", "")) for ln in text.splitlines()]
+    block, inside = [], False
+    for ln in lines:
+        if ln.startswith("fuzz: results begin"):
+            inside, block = True, []
+        elif ln.startswith("fuzz: results end"):
+            inside = False
+        elif inside:
+            block.append(ln)
+    guest = [ln for ln in block if re.match(r"^(not ok|ok) \d+ ", ln)]
+
+    host = []
+    finished = any(ln.startswith("fuzz: results end") for ln in lines)
+    host.append((finished and rc == 0, "guest_finished",
+                 "runner exit status %d%s" % (rc, "" if finished else
+                                             ", no results (crash, hang or timeout)")))
+    for pat, what in KERNEL_BAD:
+        hits = [ln for ln in lines if pat.search(ln)]
+        if hits:
+            host.append((False, "kernel_no_" + what.replace(" ", "_").replace("-", "_"),
+                         "%d line(s), first: %s" % (len(hits), hits[0].strip()[:160])))
+    if all(ok for ok, _, _ in host):
+        host.append((True, "kernel_console_clean", "no panic, trap, lock or atomic report"))
+
+    out = ["KTAP version 1", "# name: %s" % a.name, "1..%d" % (len(guest) + len(host))]
+    n = 0
+    for ln in guest:
+        m = re.match(r"^(not ok|ok) \d+ (.*)$", ln)
+        n += 1
+        out.append("%s %d %s" % (m.group(1), n, m.group(2)))
+    for ok, name, note in host:
+        n += 1
+        out.append("%s %d %s # %s" % ("ok" if ok else "not ok", n, name, note))
+    verdict = "\n".join(out) + "\n"
+    if a.ktap:
+        with open(a.ktap, "w") as f:
+            f.write(verdict)
+    if not a.quiet:
+        summarize(block, sys.stdout)
+        sys.stdout.write(verdict)
+        print("fuzz-run: seed %d; replay: --seed %d --seconds %g --workers %d --threads %d"
+              " --smp %d%s" % (seed, seed, a.seconds, a.workers, a.threads, a.smp,
+                               (" --append %s" % shlex.quote(a.append)) if a.append else ""))
+    return 0 if all(ln.startswith("ok") for ln in out if re.match(r"^(not )?ok ", ln)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
