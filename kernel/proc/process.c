@@ -196,6 +196,7 @@ void proc_reap(struct process *z)
 	proc_list_remove(&all_procs, z);
 	litelock_unlock(&proc_lock);
 	vmspace_destroy(z->vs);
+	user_context_fini(&z->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, z);
 }
 

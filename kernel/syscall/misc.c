@@ -1,7 +1,7 @@
 /*
- * misc.c — uname (sysname "Linux", as programs test for it), clock_gettime on the
- * framework's monotonic clock, sysinfo (memory from the frame allocator, uptime; no process
- * count or load averages yet: both 0), and reboot (power off; restart also powers off for now).
+ * misc.c — uname (sysname "Linux", as programs test for it), sysinfo (memory from the frame
+ * allocator, uptime; no process count or load averages yet: both 0) and reboot (power off;
+ * restart also powers off for now). The clock calls are in time.c.
  */
 #include <fw/blob.h>
 #include <fw/frame.h>
@@ -12,7 +12,6 @@
 #include <uapi/misc.h>
 
 DEFINE_UCOPY(uutsname, struct uapi_utsname);
-DEFINE_UCOPY(utimespec, struct uapi_timespec);
 DEFINE_UCOPY(usysinfo, struct uapi_sysinfo);
 
 
@@ -27,16 +26,6 @@ i64 sys_uname(struct process *p, const struct sc_args *a)
 	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.domainname), STR("(none)"));
 	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
-}
-
-i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
-{
-	(void)p;
-	if (a->a[0] > 11)
-		return -EINVAL;
-	u64 ns = fw_time_ns();
-	struct uapi_timespec ts = { .tv_sec = (i64)(ns / 1000000000u), .tv_nsec = (i64)(ns % 1000000000u) };
-	return utimespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
 }
 
 i64 sys_sysinfo(struct process *p, const struct sc_args *a)
