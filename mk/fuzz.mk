@@ -7,10 +7,14 @@
 #   make soak            the same, DURATION=30m under -smp 2 (the issue's acceptance run)
 #   make test-fuzz       part of make test: a short fixed-seed run (FUZZ_TEST_SECONDS guest
 #                        seconds) on the default CPU, writes $(RESULTS)/fuzz.txt
+#   make test-fault      part of make test: the same with fault injection (1 in 100 heap and
+#                        frame allocations and user copies fail, seeded): the kernel stays up,
+#                        ENOMEM reaches user space, memory and processes come back
+#   make fuzz FAULT=100  a long run with fault injection
 #   make fuzz-trinity    Debian's trinity in place of our fuzzer: refused until Trellis runs
 #                        dynamically linked programs (issue #15)
 
-.PHONY: fuzz soak fuzz-trinity test-fuzz
+.PHONY: fuzz soak fuzz-trinity test-fuzz test-fault
 
 FUZZ_DIR  := $(BUILD)/fuzz
 FUZZ_BIN  := $(FUZZ_DIR)/fuzz
@@ -36,7 +40,8 @@ fuzz: $(KERNEL_IMAGE) $(FUZZ_BIN) | deps
 	@mkdir -p $(LOGS)
 	$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seconds $(call fuzz_secs,$(DURATION)) \
 		--workers $(WORKERS) --threads $(THREADS) --smp $(SMP) $(if $(SEED),--seed $(SEED)) \
-		$(if $(FUZZ_APPEND),--append '$(FUZZ_APPEND)') --log $(LOGS)/fuzz-long.log
+		$(if $(FUZZ_APPEND),--append '$(FUZZ_APPEND)') $(if $(FAULT),--fault $(FAULT)) \
+		--log $(LOGS)/fuzz-long.log
 
 soak:
 	@$(MAKE) --no-print-directory fuzz DURATION=$(if $(filter command line,$(origin DURATION)),$(DURATION),30m) SMP=2
@@ -54,6 +59,14 @@ test-fuzz: $(KERNEL_IMAGE) $(FUZZ_BIN)
 		--seconds $(FUZZ_TEST_SECONDS) --workers 4 --threads 2 --timeout 90 --quiet \
 		--log $(LOGS)/fuzz.log --ktap $(LOGS)/fuzz.ktap; \
 	 $(KTAP) --part fuzz --out $(RESULTS)/fuzz.txt $(LOGS)/fuzz.ktap
+
+TEST_PARTS += test-fault
+test-fault: $(KERNEL_IMAGE) $(FUZZ_BIN)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seed $(FUZZ_TEST_SEED) --fault 100 \
+		--seconds 6 --workers 4 --threads 2 --timeout 90 --quiet --name fault \
+		--log $(LOGS)/fault.log --ktap $(LOGS)/fault.ktap; \
+	 $(KTAP) --part fault --out $(RESULTS)/fault.txt $(LOGS)/fault.ktap
 
 # Reproducers of the bugs the fuzzer found (user/fuzz/repro/), one boot each with a timeout.
 # Not in make test while a bug is open in code another issue is rewriting; see docs/fuzzing.md.

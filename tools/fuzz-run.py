@@ -4,8 +4,8 @@
   fuzz-run.py --kernel build/trellis --fuzz build/fuzz/fuzz --seconds 30 [--seed N]
               [--workers 4] [--threads 4] [--smp 2] [--ktap OUT] [--log LOG] [--append ...]
 
-Builds a per-run initramfs (busybox, /fuzz/fuzz, /fuzz/init, the symlink tree of hostile
-paths, /fuzz/args with the options), boots it under tools/qemu-run.py with a timeout of the
+Builds a per-run initramfs (busybox, /fuzz/fuzz as init, the symlink tree of hostile paths,
+/fuzz/args with the options), boots it under tools/qemu-run.py with a timeout of the
 run's length plus a margin, and writes KTAP: the guest's own checks (read from between
 "fuzz: results begin" and "fuzz: results end": the run happened, no hung workers, no lost
 processes, a fresh process runs, files work, free memory returned) plus the host's: the
@@ -56,8 +56,7 @@ def symlink_tree():
 
 
 def build_initramfs(out, fuzz_bin, fuzz_args, busybox):
-    entries = ["file:/init=%s:0755" % os.path.join(ROOT, "user/fuzz/init"),
-               "file:/fuzz/fuzz=%s:0755" % fuzz_bin,
+    entries = [               "file:/fuzz/fuzz=%s:0755" % fuzz_bin,
                "text:/fuzz/args=FUZZ_ARGS=%s" % shlex.quote(fuzz_args),
                "dir:/proc", "dir:/sys", "dir:/dev", "dir:/tmp:1777", "dir:/root:0700",
                "dev:/dev/console=c:5:1:0600"] + symlink_tree()
@@ -108,6 +107,10 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M")
     ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--fault", metavar="N",
+                    help="inject failures in 1 in N heap and frame allocations and user copies, "
+                         "at random (fault.* boot options, seeded by --seed) while the fuzzer "
+                         "runs; the checks run after the window")
     ap.add_argument("--timeout", type=float, help="default: seconds * 2 + 60")
     ap.add_argument("--log", help="serial console log (default: a temporary file)")
     ap.add_argument("--initrd", help="where to write the initramfs (default: next to the log)")
@@ -127,9 +130,18 @@ def main():
     seed = a.seed if a.seed is not None else random.getrandbits(63)
     log = a.log or tempfile.mktemp(prefix="fuzz-", suffix=".log")
     initrd = a.initrd or (os.path.splitext(log)[0] + ".cpio")
+    if a.fault:
+        # Guest time: init starts well before 1 s; the window closes 1 s after the run's
+        # nominal end, and the fuzzer waits for it before its checks.
+        stop_ms = int(1000 + a.seconds * 1000 + 1000)
+        a.append = ("fault.heap=%s fault.frame=%s fault.ucopy=%s fault.seed=%d "
+                    "fault.start_ms=1000 fault.stop_ms=%d %s" % (a.fault, a.fault, a.fault, seed,
+                                                                 stop_ms, a.append)).strip()
     fuzz_args = "-s %d -t %g -w %d -T %d -S %d -m %d%s%s" % (
         seed, a.seconds, a.workers, a.threads, a.slice_ms, a.mem_slack_kib,
         " -v" if a.verbose else (" -V" if a.log_forks else ""), "" if a.no_avoid_known else " -k")
+    if a.fault:
+        fuzz_args += " -F %d" % stop_ms
     os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
     build_initramfs(initrd, os.path.abspath(a.fuzz), fuzz_args, a.busybox)
     timeout = a.timeout or a.seconds * 2 + 60
@@ -138,7 +150,7 @@ def main():
               (seed, a.seconds, a.workers, a.threads, a.smp, log))
     argv = [sys.executable, os.path.join(ROOT, "tools/qemu-run.py"), "--kernel", a.kernel,
             "--initrd", initrd, "--mem", a.mem, "--smp", str(a.smp), "--timeout", str(timeout),
-            "--append", ("console=ttyS0 quiet panic=-1 rdinit=/init " + a.append).strip(),
+            "--append", ("console=ttyS0 quiet panic=-1 rdinit=/fuzz/fuzz " + a.append).strip(),
             "--log", log, "--quiet"]
     rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 
@@ -165,6 +177,12 @@ def main():
         if hits:
             host.append((False, "kernel_no_" + what.replace(" ", "_").replace("-", "_"),
                          "%d line(s), first: %s" % (len(hits), hits[0].strip()[:160])))
+    if "fault." in a.append:
+        # Injected allocation failures must reach user space as ENOMEM (not only be survived).
+        enomem = [ln.split()[3] for ln in block
+                  if re.match(r"fuzz: call \d+ \S+ n=\d+ res=(\S*,)?12(,|$)", ln)]
+        host.append((bool(enomem), "enomem_reaches_user_space",
+                     "%d calls returned ENOMEM: %s" % (len(enomem), " ".join(enomem[:12]))))
     if all(ok for ok, _, _ in host):
         host.append((True, "kernel_console_clean", "no panic, trap, lock or atomic report"))
 

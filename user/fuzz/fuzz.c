@@ -1,9 +1,10 @@
 /*
- * fuzz.c — the supervisor: runs as the guest's init (so every orphan comes back to it),
+ * fuzz.c — the supervisor: runs as the guest's init (rdinit=/fuzz/fuzz; so every orphan
+ * comes back to it),
  * keeps W workers alive until the deadline, then checks the kernel is alive and consistent.
  *
  *   /fuzz/fuzz run [-s SEED] [-t SECONDS] [-w WORKERS] [-T THREADS] [-S SLICE_MS]
- *                  [-m MEM_SLACK_KIB] [-k] [-v]
+ *                  [-m MEM_SLACK_KIB] [-F MS] [-k] [-v|-V]
  *
  * A worker lives for one slice (default 2 s), then reports and exits; a worker that died early
  * (a fuzzed exit, a signal, an exec) is replaced at once with the next seed of its slot. A
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +35,9 @@
 #include "fuzz.h"
 
 #define MAX_WORKERS 16
+/* Attempts of a setup step or check: under 1-in-100 frame failures a fork (hundreds of frames)
+ * succeeds only about one time in twenty. */
+#define CHECK_TRIES 400
 /* The workers run as root and the pool names /bin/busybox: a private copy, under a name no
  * generator produces, is what the fresh-process check runs. */
 #define KEEP_BUSYBOX "/.fzkeep-busybox"
@@ -54,6 +59,7 @@ static struct {
 	int workers, threads, verbose, avoid_known;
 	uint64_t slice_ns;
 	long mem_slack_kib;
+	uint64_t checks_after_ns; /* -F MS: the checks wait for this CLOCK_MONOTONIC time */
 } opt = { .seconds = 10, .workers = 4, .threads = 4, .slice_ns = 2000000000ull,
 	  .mem_slack_kib = 4096 };
 
@@ -280,7 +286,10 @@ static void reap_all(void)
 	}
 }
 
-static int fresh_process(void)
+/* Under fault injection (fault.*= boot options) any of the checks below may meet an injected
+ * ENOMEM or EFAULT: each is retried, so a check fails only on a kernel that stays broken. */
+
+static int fresh_process_once(void)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -312,7 +321,16 @@ static int copy_file(const char *from, const char *to)
 	return err;
 }
 
-static int files_work(void)
+static int fresh_process(void)
+{
+	int err = 0;
+	for (int i = 0; i < CHECK_TRIES; i++)
+		if ((err = fresh_process_once()) == 0)
+			break;
+	return err;
+}
+
+static int files_work_once(void)
 {
 	static char out[8192], in[8192];
 	for (size_t i = 0; i < sizeof out; i++)
@@ -325,6 +343,15 @@ static int files_work(void)
 	close(fd);
 	unlink("/tmp/fz-check");
 	return ok ? 0 : -EIO;
+}
+
+static int files_work(void)
+{
+	int err = 0;
+	for (int i = 0; i < CHECK_TRIES; i++)
+		if ((err = files_work_once()) == 0)
+			break;
+	return err;
 }
 
 static const char *signame(int sig)
@@ -385,8 +412,41 @@ static void finish(int code)
 	exit(code);
 }
 
+/* As init (rdinit=/fuzz/fuzz) there are no arguments: they come from /fuzz/args, one line
+ * `FUZZ_ARGS=-s 1 -t 10 ...` written by the runner. No shell runs before the fuzzer, so a boot
+ * with fault injection cannot lose init to an injected ENOMEM in a shell's fork. */
+static int args_from_file(char **argv, int max)
+{
+	static char buf[512];
+	int fd = -1, n = 0;
+	for (int i = 0; i < CHECK_TRIES && fd < 0; i++)
+		fd = open("/fuzz/args", O_RDONLY);
+	ssize_t len = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	char *p = strchr(buf, '=');
+	p = p ? p + 1 : buf;
+	argv[n++] = "fuzz";
+	argv[n++] = "run";
+	for (char *tok = strtok(p, " \t\n'"); tok && n < max - 1; tok = strtok(NULL, " \t\n'"))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
+	static char *file_argv[64];
+	if (getpid() == 1 && argc < 2) {
+		mount("proc", "/proc", "proc", 0, NULL);
+		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+		mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+		argc = args_from_file(file_argv, 64);
+		argv = file_argv;
+	}
 	if (argc < 2 || strcmp(argv[1], "run"))
 		return 0; /* a fuzzed execve of this program */
 	opt.seed = fz_mix((uint64_t)time(NULL), (uint64_t)fz_now_ns(), (uint64_t)getpid());
@@ -415,6 +475,8 @@ int main(int argc, char **argv)
 			opt.threads = atoi(v);
 		else if (!strcmp(a, "-S"))
 			opt.slice_ns = strtoull(v, NULL, 0) * 1000000ull;
+		else if (!strcmp(a, "-F"))
+			opt.checks_after_ns = strtoull(v, NULL, 0) * 1000000ull;
 		else if (!strcmp(a, "-m"))
 			opt.mem_slack_kib = atol(v);
 		else
@@ -435,7 +497,11 @@ int main(int argc, char **argv)
 	if (terr)
 		printf("fuzz: making /tmp/fz failed: %d (paths under it fail instead)\n", terr);
 	fz_pools_paths(&pools);
-	if (copy_file("/bin/busybox", KEEP_BUSYBOX))
+	int cerr = 0;
+	for (int i = 0; i < CHECK_TRIES; i++)
+		if ((cerr = copy_file("/bin/busybox", KEEP_BUSYBOX)) == 0)
+			break;
+	if (cerr)
 		printf("fuzz: could not copy /bin/busybox to %s\n", KEEP_BUSYBOX);
 	long mem_start = free_kib();
 
@@ -443,10 +509,21 @@ int main(int argc, char **argv)
 	run(t0 + (uint64_t)(opt.seconds * 1e9));
 	double secs = (double)(fz_now_ns() - t0) / 1e9;
 
+	/* A boot with fault injection ends its window at fault.stop_ms: the checks come after. */
+	if (opt.checks_after_ns) {
+		printf("fuzz: the checks wait for the end of fault injection (%llu ms)\n",
+		       (unsigned long long)(opt.checks_after_ns / 1000000));
+		while (fz_now_ns() < opt.checks_after_ns) {
+			reap();
+			sleep_ms(50);
+		}
+	}
 	/* The checks: everything the run started is gone, a new process runs, files work, and
 	 * the memory came back. */
 	reap_all();
-	pid_t probe = fork();
+	pid_t probe = -1;
+	for (int i = 0; i < CHECK_TRIES && probe < 0; i++)
+		probe = fork();
 	if (probe == 0)
 		_exit(0);
 	if (probe > 0)
