@@ -11,8 +11,6 @@
 
 DEFINE_TYPE_CACHE(vm_region_cache, struct vm_region);
 
-static u8 bounce[VM_PAGE_SIZE]; /* one page in flight (fork's copy; one kernel thread) */
-
 int proc_add_region(struct process *p, u64 start, u64 end, u32 prot)
 {
 	if (start >= end || (start | end) % VM_PAGE_SIZE)
@@ -23,14 +21,14 @@ int proc_add_region(struct process *p, u64 start, u64 end, u32 prot)
 	r->start = start;
 	r->end = end;
 	r->prot = prot;
-	litelock_lock(&p->lock);
+	spin_lock(&p->mm_lock);
 	region_list_push_back(&p->regions, r);
-	litelock_unlock(&p->lock);
+	spin_unlock(&p->mm_lock);
 	return 0;
 }
 
 /* find_region - the region containing addr, or NULL. */
-static struct vm_region *find_region(struct process *p, u64 addr) REQUIRES(p->lock)
+static struct vm_region *find_region(struct process *p, u64 addr) REQUIRES(p->mm_lock)
 {
 	LIST_FOR_EACH(region_list, &p->regions, r)
 		if (addr >= r->start && addr < r->end)
@@ -44,10 +42,10 @@ int proc_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 	if (!p || (access & VM_FAULT_PRESENT))
 		return -EFAULT;
 	u64 page = addr.v / VM_PAGE_SIZE * VM_PAGE_SIZE;
-	litelock_lock(&p->lock);
+	spin_lock(&p->mm_lock);
 	struct vm_region *r = find_region(p, addr.v);
 	u32 prot = r ? r->prot : 0;
-	litelock_unlock(&p->lock);
+	spin_unlock(&p->mm_lock);
 	if (!r || ((access & VM_FAULT_WRITE) && !(prot & VM_WRITE)) ||
 	    ((access & VM_FAULT_EXEC) && !(prot & VM_EXEC)))
 		return -EFAULT;
@@ -61,7 +59,7 @@ int proc_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 
 /* piece - a new region [start, end) with `prot` after `r`; false when memory is short. */
 static bool piece(struct process *p, struct vm_region *r, u64 start, u64 end, u32 prot)
-	REQUIRES(p->lock)
+	REQUIRES(p->mm_lock)
 {
 	struct vm_region *n = KNEW(vm_region_cache);
 	if (!n)
@@ -79,7 +77,7 @@ static bool piece(struct process *p, struct vm_region *r, u64 start, u64 end, u3
 static int edit_range(struct process *p, u64 start, u64 end, int prot)
 {
 	int e = 0;
-	litelock_lock(&p->lock);
+	spin_lock(&p->mm_lock);
 	LIST_FOR_EACH_SAFE(region_list, &p->regions, r) {
 		if (r->end <= start || r->start >= end)
 			continue;
@@ -108,7 +106,7 @@ static int edit_range(struct process *p, u64 start, u64 end, int prot)
 			KFREE(vm_region_cache, r);
 		}
 	}
-	litelock_unlock(&p->lock);
+	spin_unlock(&p->mm_lock);
 	return e;
 }
 
@@ -133,8 +131,9 @@ int proc_protect_range(struct process *p, u64 start, u64 end, u32 prot)
 	return e;
 }
 
-/* copy_page - a private copy of src's page at `a` mapped into dst with the same rights. */
-static int copy_page(struct process *dst, struct process *src, u64 a)
+/* copy_page - a private copy of src's page at `a` mapped into dst with the same rights
+ * (through `bounce`, a page). */
+static int copy_page(struct process *dst, struct process *src, u64 a, struct bytes bounce)
 {
 	unsigned prot;
 	if (vmspace_query(src->vs, uaddr(a), &prot))
@@ -144,9 +143,9 @@ static int copy_page(struct process *dst, struct process *src, u64 a)
 	if (!e)
 		e = frame_alloc(&to);
 	if (!e)
-		e = frame_read(&from, 0, BYTES_OF_ARRAY(bounce));
+		e = frame_read(&from, 0, bounce);
 	if (!e)
-		e = frame_write(&to, 0, BYTES_OF_ARRAY(bounce));
+		e = frame_write(&to, 0, bounce);
 	if (!e)
 		e = vmspace_map(dst->vs, uaddr(a), &to, prot);
 	frame_release(&from);
@@ -157,16 +156,16 @@ static int copy_page(struct process *dst, struct process *src, u64 a)
 int proc_copy_memory(struct process *dst, struct process *src)
 {
 	int e = 0;
-	litelock_lock(&src->lock);
+	spin_lock(&src->mm_lock);
 	struct vm_region *r = region_list_first(&src->regions);
-	litelock_unlock(&src->lock);
+	spin_unlock(&src->mm_lock);
 	while (r && !e) {
 		e = proc_add_region(dst, r->start, r->end, r->prot);
 		for (u64 a = r->start; !e && a < r->end; a += VM_PAGE_SIZE)
-			e = copy_page(dst, src, a);
-		litelock_lock(&src->lock);
+			e = copy_page(dst, src, a, src->io_buf);
+		spin_lock(&src->mm_lock);
 		r = region_list_next(&src->regions, r);
-		litelock_unlock(&src->lock);
+		spin_unlock(&src->mm_lock);
 	}
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
@@ -176,13 +175,13 @@ int proc_copy_memory(struct process *dst, struct process *src)
 
 void proc_drop_memory(struct process *p)
 {
-	litelock_lock(&p->lock);
+	spin_lock(&p->mm_lock);
 	for (struct vm_region *r = region_list_pop_front(&p->regions); r;
 	     r = region_list_pop_front(&p->regions)) {
-		litelock_unlock(&p->lock);
+		spin_unlock(&p->mm_lock);
 		(void)vmspace_unmap(p->vs, uaddr(r->start), r->end - r->start);
 		KFREE(vm_region_cache, r);
-		litelock_lock(&p->lock);
+		spin_lock(&p->mm_lock);
 	}
-	litelock_unlock(&p->lock);
+	spin_unlock(&p->mm_lock);
 }
