@@ -2,6 +2,7 @@
 # boot. See docs/fuzzing.md.
 #
 #   make fuzz [DURATION=30m] [SEED=N] [WORKERS=4] [THREADS=4] [SMP=2] [FUZZ_APPEND=...]
+#             [FAULT=N] [FUZZ_KERNEL=...] [GUEST_ARGS='-W SEED -N K -X LO-HI']
 #                        a long run (not in make test): random seed unless SEED is given;
 #                        prints calls/s, the distinct results per call, crashes and hangs
 #   make soak            the same, DURATION=30m under -smp 2 (the issue's acceptance run)
@@ -11,8 +12,10 @@
 #                        frame allocations and user copies fail, seeded): the kernel stays up,
 #                        ENOMEM reaches user space, memory and processes come back
 #   make fuzz FAULT=100  a long run with fault injection
-#   make fuzz-trinity    Debian's trinity in place of our fuzzer: refused until Trellis runs
-#                        dynamically linked programs (issue #15)
+#   make fuzz-trinity    Debian's trinity as the worker under the same supervisor and checks;
+#                        it cannot start on Trellis until dynamically linked programs and
+#                        MAP_SHARED exist (the run says so); FUZZ_KERNEL=build/linux/vmlinux
+#                        (also for make fuzz) runs the same image on Debian's Linux
 
 .PHONY: fuzz soak fuzz-trinity test-fuzz test-fault
 
@@ -33,21 +36,26 @@ ALL_TARGETS += $(FUZZ_BIN)
 DURATION ?= 60s
 fuzz_secs = $(shell echo '$(1)' | awk '/h$$/{print $$0*3600; next} /m$$/{print $$0*60; next} {print $$0+0}')
 WORKERS ?= 4
+FUZZ_KERNEL ?= $(KERNEL_IMAGE)
 THREADS ?= 4
 SMP ?= 1
 
-fuzz: $(KERNEL_IMAGE) $(FUZZ_BIN) | deps
+fuzz: $(FUZZ_KERNEL) $(FUZZ_BIN) | deps
 	@mkdir -p $(LOGS)
-	$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seconds $(call fuzz_secs,$(DURATION)) \
+	$(FUZZ_RUN) --kernel $(FUZZ_KERNEL) --fuzz $(FUZZ_BIN) --seconds $(call fuzz_secs,$(DURATION)) \
 		--workers $(WORKERS) --threads $(THREADS) --smp $(SMP) $(if $(SEED),--seed $(SEED)) \
 		$(if $(FUZZ_APPEND),--append '$(FUZZ_APPEND)') $(if $(FAULT),--fault $(FAULT)) \
+		$(if $(GUEST_ARGS),--guest-args '$(GUEST_ARGS)') \
 		--log $(LOGS)/fuzz-long.log
 
 soak:
 	@$(MAKE) --no-print-directory fuzz DURATION=$(if $(filter command line,$(origin DURATION)),$(DURATION),30m) SMP=2
 
-fuzz-trinity: $(KERNEL_IMAGE) | deps
-	$(FUZZ_RUN) --engine trinity --kernel $(KERNEL_IMAGE)
+fuzz-trinity: $(FUZZ_KERNEL) $(FUZZ_BIN) | deps
+	@mkdir -p $(LOGS)
+	$(FUZZ_RUN) --engine trinity --kernel $(FUZZ_KERNEL) --fuzz $(FUZZ_BIN) \
+		--seconds $(call fuzz_secs,$(DURATION)) --workers $(WORKERS) --smp $(SMP) \
+		$(if $(SEED),--seed $(SEED)) --log $(LOGS)/fuzz-trinity.log
 
 # Part of make test: a fixed seed, so a failure here is a regression and replays exactly.
 FUZZ_TEST_SEED ?= 22

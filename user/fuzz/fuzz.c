@@ -41,14 +41,18 @@
 /* The workers run as root and the pool names /bin/busybox: a private copy, under a name no
  * generator produces, is what the fresh-process check runs. */
 #define KEEP_BUSYBOX "/.fzkeep-busybox"
+/* Likewise the directory of the files check (the pool names /tmp, which a worker may rename). */
+#define KEEP_DIR "/.fzkeep"
 #define GRACE_NS 1000000000ull
 #define HANG_NS 10000000000ull
+#define EXT_GRACE_NS 10000000000ull /* an external fuzzer's time to stop after SIGINT */
 
 struct slot {
 	pid_t pid;         /* 0: empty */
 	int stats_fd;      /* read end of the worker's statistics pipe */
 	uint32_t respawns; /* how many workers this slot has started */
 	uint64_t deadline_ns, killed_ns;
+	int interrupted;          /* an external worker was sent SIGINT at its deadline */
 	unsigned char partial[4]; /* the start of an event a read split */
 	uint32_t npartial;
 };
@@ -60,6 +64,9 @@ static struct {
 	uint64_t slice_ns;
 	long mem_slack_kib;
 	uint64_t checks_after_ns; /* -F MS: the checks wait for this CLOCK_MONOTONIC time */
+	uint64_t one_seed;        /* -W SEED: run one worker with this seed, once */
+	uint64_t stop_after, skip_lo, skip_hi;
+	char **ext_argv; /* -E PROGRAM [-- ARGS...]: run PROGRAM as each worker instead (trinity) */
 } opt = { .seconds = 10, .workers = 4, .threads = 4, .slice_ns = 2000000000ull,
 	  .mem_slack_kib = 4096 };
 
@@ -68,6 +75,7 @@ static struct slot slots[MAX_WORKERS];
 static struct fz_stats total;
 static uint64_t spawned, reports, deaths_by_signal[65], fuzzed_exits, deadline_kills, hangs;
 static uint32_t max_threads;
+static uint64_t ext_failed; /* external workers that could not be started (exit 127) */
 static int thread_err;
 static pid_t first_pid;
 static pid_t worker_pids[4096]; /* every worker started, to tell a lost worker from an orphan */
@@ -88,9 +96,6 @@ static void event(uint32_t ev)
 		bit = FZ_ERRNO_MAX;
 	total.calls++;
 	total.count[nr]++;
-	/* Workers are forked from here: they start with what every earlier worker learnt about
-	 * which numbers the kernel lacks (gen.c makes those rarer). */
-	fz_nr_result((int)nr, bit == ENOSYS ? -ENOSYS : 0);
 	total.res[nr][bit / 64] |= 1ull << (bit % 64);
 }
 
@@ -129,7 +134,7 @@ static int spawn(int i, uint64_t now, uint64_t end)
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC))
 		return -errno;
-	uint64_t seed = fz_mix(opt.seed, (uint64_t)i, sl->respawns);
+	uint64_t seed = opt.one_seed ? opt.one_seed : fz_mix(opt.seed, (uint64_t)i, sl->respawns);
 	uint64_t deadline = now + opt.slice_ns < end ? now + opt.slice_ns : end;
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -150,10 +155,19 @@ static int spawn(int i, uint64_t now, uint64_t end)
 		close(pfd[1]);
 		fcntl(FZ_STATS_FD, F_SETFD, FD_CLOEXEC);
 		fcntl(FZ_LOG_FD, F_SETFD, FD_CLOEXEC);
+		if (opt.ext_argv) {
+			setpgid(0, 0);
+			close(FZ_STATS_FD);
+			execv(opt.ext_argv[0], opt.ext_argv);
+			printf("fuzz: cannot run %s: %s\n", opt.ext_argv[0], strerror(errno));
+			_exit(127);
+		}
 		static struct fz_worker_cfg cfg;
 		cfg = (struct fz_worker_cfg){ .seed = seed, .slot = i, .threads = opt.threads,
 					      .verbose = opt.verbose,
-					      .avoid_known = opt.avoid_known, .deadline_ns = deadline };
+					      .avoid_known = opt.avoid_known, .deadline_ns = deadline,
+					      .stop_after = opt.stop_after, .skip_lo = opt.skip_lo,
+					      .skip_hi = opt.skip_hi };
 		fz_worker_main(&cfg, &pools);
 	}
 	close(pfd[1]);
@@ -169,6 +183,7 @@ static int spawn(int i, uint64_t now, uint64_t end)
 	sl->stats_fd = pfd[0];
 	sl->deadline_ns = deadline;
 	sl->killed_ns = 0;
+	sl->interrupted = 0;
 	sl->respawns++;
 	spawned++;
 	return 0;
@@ -191,6 +206,8 @@ static void reap(void)
 					deaths_by_signal[WTERMSIG(st)]++;
 			} else if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
 				fuzzed_exits++;
+				if (opt.ext_argv && WEXITSTATUS(st) == 127)
+					ext_failed++;
 			}
 			collect(sl, 1);
 			sl->pid = 0;
@@ -204,6 +221,49 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Which numbers the kernel lacks, asked once before the run so that every worker starts with
+ * the same knowledge (a worker's calls then replay from its seed alone): a child makes each
+ * call once with every argument -1 (almost always EBADF, EFAULT or EINVAL where the call
+ * exists) and reports the numbers that answered ENOSYS. Calls that would end or stall the
+ * child are not asked (gen.c keeps them rare anyway).
+ */
+static int probe_missing(void)
+{
+	int pfd[2];
+	if (pipe(pfd))
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(pfd[0]);
+		for (int nr = 0; nr < FZ_NR_MAX; nr++) {
+			if (!fz_calls[nr].name || nr == SYS_reboot || nr == SYS_exit ||
+			    nr == SYS_exit_group || nr == SYS_rt_sigreturn || nr == SYS_pause ||
+			    nr == SYS_rt_sigsuspend || nr == SYS_vfork || nr == SYS_kill ||
+			    nr == SYS_tkill || nr == SYS_tgkill)
+				continue;
+			if (fz_raw_syscall(nr, -1, -1, -1, -1, -1, -1) == -ENOSYS) {
+				uint16_t v = (uint16_t)nr;
+				if (write(pfd[1], &v, sizeof v) != sizeof v)
+					break;
+			}
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	uint16_t v;
+	int n = 0;
+	while (read(pfd[0], &v, sizeof v) == sizeof v) {
+		fz_nr_missing(v);
+		n++;
+	}
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	return n;
+}
+
 /* Runs the workers until `end`; returns how many workers SIGKILL could not remove. */
 static void run(uint64_t end)
 {
@@ -212,7 +272,8 @@ static void run(uint64_t end)
 		int live = 0;
 		for (int i = 0; i < opt.workers; i++) {
 			struct slot *sl = &slots[i];
-			if (!sl->pid && now + 50000000ull < end && !hangs) {
+			if (!sl->pid && now + 50000000ull < end && !hangs && !(opt.one_seed && spawned) &&
+			    !(opt.ext_argv && ext_failed >= 3)) {
 				int err = spawn(i, now, end);
 				if (err) {
 					printf("fuzz: fork failed: %d (retrying)\n", err);
@@ -223,7 +284,13 @@ static void run(uint64_t end)
 				continue;
 			live++;
 			collect(sl, 0);
-			if (!sl->killed_ns && now > sl->deadline_ns + GRACE_NS) {
+			if (opt.ext_argv && !sl->interrupted && now > sl->deadline_ns) {
+				/* An external fuzzer gets SIGINT first: trinity prints its statistics
+				 * and ends its children; SIGKILL follows after the grace period. */
+				kill(sl->pid, SIGINT);
+				sl->interrupted = 1;
+			}
+			if (!sl->killed_ns && now > sl->deadline_ns + (opt.ext_argv ? EXT_GRACE_NS : GRACE_NS)) {
 				kill(-sl->pid, SIGKILL);
 				kill(sl->pid, SIGKILL);
 				if (opt.verbose)
@@ -335,13 +402,13 @@ static int files_work_once(void)
 	static char out[8192], in[8192];
 	for (size_t i = 0; i < sizeof out; i++)
 		out[i] = (char)(i * 7 + 1);
-	int fd = open("/tmp/fz-check", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	int fd = open(KEEP_DIR "/check", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	if (fd < 0)
 		return -errno;
 	int ok = write(fd, out, sizeof out) == (ssize_t)sizeof out &&
 		 pread(fd, in, sizeof in, 0) == (ssize_t)sizeof in && !memcmp(in, out, sizeof in);
 	close(fd);
-	unlink("/tmp/fz-check");
+	unlink(KEEP_DIR "/check");
 	return ok ? 0 : -EIO;
 }
 
@@ -452,6 +519,18 @@ int main(int argc, char **argv)
 	opt.seed = fz_mix((uint64_t)time(NULL), (uint64_t)fz_now_ns(), (uint64_t)getpid());
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
+		if (!strcmp(a, "-E") && i + 1 < argc) {
+			/* The program, then everything after "--" as its arguments. */
+			static char *ext[32];
+			int n = 0;
+			ext[n++] = argv[++i];
+			if (i + 1 < argc && !strcmp(argv[i + 1], "--"))
+				for (i += 2; i < argc && n < 31; i++)
+					ext[n++] = argv[i];
+			ext[n] = NULL;
+			opt.ext_argv = ext;
+			continue;
+		}
 		if (!strcmp(a, "-v")) {
 			opt.verbose = 1;
 			continue;
@@ -475,6 +554,12 @@ int main(int argc, char **argv)
 			opt.threads = atoi(v);
 		else if (!strcmp(a, "-S"))
 			opt.slice_ns = strtoull(v, NULL, 0) * 1000000ull;
+		else if (!strcmp(a, "-N"))
+			opt.stop_after = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "-X"))
+			sscanf(v, "%llu-%llu", (unsigned long long *)&opt.skip_lo, (unsigned long long *)&opt.skip_hi);
+		else if (!strcmp(a, "-W"))
+			opt.one_seed = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "-F"))
 			opt.checks_after_ns = strtoull(v, NULL, 0) * 1000000ull;
 		else if (!strcmp(a, "-m"))
@@ -497,6 +582,7 @@ int main(int argc, char **argv)
 	if (terr)
 		printf("fuzz: making /tmp/fz failed: %d (paths under it fail instead)\n", terr);
 	fz_pools_paths(&pools);
+	mkdir(KEEP_DIR, 0700);
 	int cerr = 0;
 	for (int i = 0; i < CHECK_TRIES; i++)
 		if ((cerr = copy_file("/bin/busybox", KEEP_BUSYBOX)) == 0)
@@ -505,6 +591,8 @@ int main(int argc, char **argv)
 		printf("fuzz: could not copy /bin/busybox to %s\n", KEEP_BUSYBOX);
 	long mem_start = free_kib();
 
+	int missing = probe_missing();
+	printf("fuzz: %d system call numbers answer ENOSYS (tried 8x less often)\n", missing);
 	uint64_t t0 = fz_now_ns();
 	run(t0 + (uint64_t)(opt.seconds * 1e9));
 	double secs = (double)(fz_now_ns() - t0) / 1e9;
@@ -567,9 +655,13 @@ int main(int argc, char **argv)
 	printf("fuzz: results begin\n");
 	printf("KTAP version 1\n1..6\n");
 	print_summary(secs);
-	result(total.calls > 0 && reports > 0, "fuzz_ran", "%llu calls in %.1f s (%.0f/s), seed %llu",
-	       (unsigned long long)total.calls, secs, secs > 0 ? (double)total.calls / secs : 0.0,
-	       (unsigned long long)opt.seed);
+	if (opt.ext_argv)
+		result(spawned > ext_failed, "fuzz_ran", "%s: %llu started, %llu could not run",
+		       opt.ext_argv[0], (unsigned long long)spawned, (unsigned long long)ext_failed);
+	else
+		result(total.calls > 0 && reports > 0, "fuzz_ran",
+		       "%llu calls in %.1f s (%.0f/s), seed %llu", (unsigned long long)total.calls, secs,
+		       secs > 0 ? (double)total.calls / secs : 0.0, (unsigned long long)opt.seed);
 	result(!hangs, "no_hung_workers", "%llu survived SIGKILL", (unsigned long long)hangs);
 	result(!lost, "no_lost_processes", "%d of pids %d..%d still exist%s", lost, first_pid,
 	       probe - 1, lost_list);

@@ -108,6 +108,7 @@ int fz_pools_worker(struct fz_pools *p, int slot); /* fds and buffers of one wor
 uint64_t fz_arg(struct fz_thread *t, char kind, int nr);
 int fz_pick_nr(struct fz_thread *t);
 void fz_nr_result(int nr, long ret); /* adapts the weights (ENOSYS calls get rarer) */
+void fz_nr_missing(int nr);          /* the kernel lacks nr: 8x rarer from the start */
 
 /* --- worker.c ------------------------------------------------------------------------------- */
 struct fz_worker_cfg {
@@ -117,6 +118,7 @@ struct fz_worker_cfg {
 	int verbose;
 	int avoid_known; /* -k: steer around the known open bugs (worker.c lists them) */
 	uint64_t deadline_ns; /* CLOCK_MONOTONIC */
+	uint64_t stop_after, skip_lo, skip_hi; /* -N, -X LO-HI: replay a part of a worker */
 };
 void fz_worker_main(const struct fz_worker_cfg *cfg, struct fz_pools *pools)
 	__attribute__((noreturn));

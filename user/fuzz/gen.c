@@ -546,10 +546,16 @@ static int rare(int nr)
 }
 
 /* ENOSYS answers per number: a call the kernel does not have becomes 8x rarer after eight
- * ENOSYS answers and no other (it is still tried). The supervisor keeps these tables from
- * every worker's events, and each new worker inherits them at fork. */
+ * ENOSYS answers and no other (it is still tried). The supervisor's probe (fuzz.c) marks the
+ * missing numbers before the first worker starts, and each worker inherits that at fork. */
 static unsigned char enosys_seen[FZ_NR_MAX];
 static unsigned char other_seen[FZ_NR_MAX];
+
+void fz_nr_missing(int nr)
+{
+	if (nr >= 0 && nr < FZ_NR_MAX)
+		enosys_seen[nr] = 8;
+}
 
 void fz_nr_result(int nr, long ret)
 {

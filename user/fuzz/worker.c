@@ -165,6 +165,13 @@ static void fuzz_loop(struct fz_thread *t, int tid)
 				 nr, (unsigned long long)a[0], (unsigned long long)a[1],
 				 (unsigned long long)a[2], (unsigned long long)a[3],
 				 (unsigned long long)a[4], (unsigned long long)a[5]);
+		if (wcfg->stop_after && n > wcfg->stop_after) {
+			flush(&buf);
+			fz_raw_syscall(SYS_pause, 0, 0, 0, 0, 0, 0);
+			continue;
+		}
+		if (n >= wcfg->skip_lo && n <= wcfg->skip_hi)
+			continue;
 		long ret = fz_raw_syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3],
 					  (long)a[4], (long)a[5]);
 		if (wcfg->verbose == 1)
