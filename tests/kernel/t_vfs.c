@@ -503,3 +503,50 @@ struct vfs_time vfs_now(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (struct vfs_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
 }
+
+/* File locks: POSIX ranges split on unlock, owners conflict, F_GETLK finds the holder,
+ * flock is a class of its own, dropping an owner's locks frees them. */
+KTEST(vfs, file_locks)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, put_file(&c, "/t11", "0123456789", 0644) == 0);
+	struct file_result f = vfs_open(&c, S("/t11"), VFS_O_RDWR, 0);
+	KT_ASSERT(kt, !f.err);
+	struct inode *ip = f.value->inode;
+	struct vfs_lock_req a = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 1, .pid = 1,
+				  .start = 0, .end = 99 };
+	struct vfs_lock_req cf, out;
+	u64 gen;
+	KT_EXPECT(kt, vfs_lock_set(ip, &a, false, &cf, &gen) == 0);
+	/* owner 1 unlocks the middle: [0,9] and [20,99] stay */
+	struct vfs_lock_req un = a;
+	un.type = VFS_F_UNLCK, un.start = 10, un.end = 19;
+	KT_EXPECT(kt, vfs_lock_set(ip, &un, false, &cf, &gen) == 0);
+	struct vfs_lock_req b = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 2, .pid = 2,
+				  .start = 12, .end = 15 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == 0);
+	b.start = 5, b.end = 25;
+	vfs_lock_test(ip, &b, &out);
+	KT_EXPECT(kt, out.type == VFS_F_WRLCK && out.pid == 1 && out.start == 0 && out.end == 9);
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == -EAGAIN && cf.owner == 1);
+	/* owner 2 would wait for 1 while 1 waits for 2: a deadlock */
+	struct vfs_lock_req w1 = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 1, .pid = 1,
+				   .start = 12, .end = 12 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &w1, true, &cf, &gen) == -EAGAIN); /* 1 now waits for 2 */
+	struct vfs_lock_req w2 = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 2, .pid = 2,
+				   .start = 0, .end = 0 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &w2, true, &cf, &gen) == -EDEADLK);
+	vfs_lock_wait_done(1);
+	/* flock is its own class: no conflict with the POSIX locks */
+	struct vfs_lock_req fl = { .kind = VFS_LOCK_FLOCK, .type = VFS_F_WRLCK, .owner = 77,
+				   .start = 0, .end = VFS_LOCK_EOF };
+	KT_EXPECT(kt, vfs_lock_set(ip, &fl, false, &cf, &gen) == 0);
+	fl.owner = 78;
+	KT_EXPECT(kt, vfs_lock_set(ip, &fl, false, &cf, &gen) == -EAGAIN);
+	u64 g0 = vfs_lock_generation();
+	vfs_locks_drop_posix(f.value, 1);
+	KT_EXPECT(kt, vfs_lock_generation() != g0);
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == 0);
+	vfs_close(f.value); /* the flock of owner 77 is not this file's: freed with the inode */
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t11")) == 0);
+}

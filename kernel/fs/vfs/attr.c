@@ -67,6 +67,7 @@ void vfs_inode_put(struct inode *ip)
 		return;
 	struct vfs_sb *sb = ip->sb;
 	vfs_sb_resized_locked(ip, ip->size, 0);
+	vfs_locks_free_locked(ip);
 	ip->ops->destroy(ip);
 	if (sb) {
 		sb->inodes--;
@@ -74,27 +75,34 @@ void vfs_inode_put(struct inode *ip)
 	}
 }
 
-void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
+static void stat_locked(struct inode *ip, struct vfs_stat *st) REQUIRES(vfs_lock)
 {
-	mutex_lock(&vfs_lock);
 	u64 blocks = 0;
 	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
 		blocks = (ip->size + 4095) / 4096 * 8; /* ramfs: whole pages (holes counted) */
 	*st = (struct vfs_stat){ .ino = ip->ino, .mode = ip->mode, .nlink = ip->nlink,
 				 .uid = ip->uid, .gid = ip->gid, .size = ip->size, .blocks = blocks,
 				 .rdev_major = ip->rdev_major, .rdev_minor = ip->rdev_minor,
-				 .atime = ip->atime, .mtime = ip->mtime, .ctime = ip->ctime };
+				 .atime = ip->atime, .mtime = ip->mtime, .ctime = ip->ctime,
+				 .dev_major = ip->sb ? ip->sb->dev_major : 0,
+				 .dev_minor = ip->sb ? ip->sb->dev_minor : 0 };
+}
+
+void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
+{
+	mutex_lock(&vfs_lock);
+	stat_locked(ip, st);
 	mutex_unlock(&vfs_lock);
 }
 
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
 {
-	struct dentry_result d = vfs_lookup(c, path, follow);
-	if (d.err)
-		return d.err;
-	vfs_stat_inode(d.value->inode, st);
-	vfs_dentry_put(d.value);
-	return 0;
+	mutex_lock(&vfs_lock); /* walk and read under one hold: no reference to take */
+	struct dentry_result d = vfs_walk_locked(c, path, follow);
+	if (!d.err)
+		stat_locked(d.value->inode, st);
+	mutex_unlock(&vfs_lock);
+	return d.err;
 }
 
 void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs *sf)

@@ -4,10 +4,12 @@
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
  */
 #include <fs/vfs_internal.h>
+#include <fw/atomic.h>
 #include <fw/heap.h>
 #include <fw/typecache.h>
 
 DEFINE_TYPE_CACHE(file_cache, struct file);
+static struct atomic_u64 file_ids; /* the last struct file's id */
 
 struct chrdev {
 	u32 major, minor;
@@ -118,6 +120,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 			f->tty = chrdevs[dev].tty;
 		}
 		refcount_init(&f->refs, 1);
+		f->id = atomic_u64_add_return(&file_ids, 1);
 		refcount_get(&ip->refs);
 		vfs_path_get(d.value);
 		f->dentry = d.value.dentry;
@@ -140,6 +143,7 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	if (!f)
 		return NULL;
 	refcount_init(&f->refs, 1);
+	f->id = atomic_u64_add_return(&file_ids, 1);
 	mutex_lock(&vfs_lock);
 	refcount_get(&ip->refs);
 	mutex_unlock(&vfs_lock);
@@ -168,6 +172,7 @@ void vfs_close(struct file *f)
 	mutex_lock(&vfs_lock);
 	if (f->ops->release)
 		f->ops->release(f->inode, f->flags);
+	vfs_locks_drop_file_locked(f->inode, f->id);
 	vfs_inode_put(f->inode);
 	vfs_path_put_locked((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
 	mutex_unlock(&vfs_lock);

@@ -135,6 +135,27 @@ struct vfs_sb {
 struct vfs_sb *vfs_sb_new(u64 magic);
 void vfs_sb_put(struct vfs_sb *sb);
 
+/* A file lock (fs/vfs/flock.c): a POSIX record lock (owned by a process), an OFD lock (owned
+ * by an open file) or a flock (owned by an open file; a class of its own). */
+enum vfs_lock_kind {
+	VFS_LOCK_POSIX,
+	VFS_LOCK_OFD,
+	VFS_LOCK_FLOCK,
+};
+#define VFS_F_RDLCK 0u
+#define VFS_F_WRLCK 1u
+#define VFS_F_UNLCK 2u
+#define VFS_LOCK_EOF 0xffffffffffffffffull /* an `end` reaching every byte to come */
+struct vfs_file_lock {
+	struct list_link link;
+	enum vfs_lock_kind kind;
+	u32 type;       /* VFS_F_RDLCK or VFS_F_WRLCK */
+	u64 owner;      /* POSIX: the pid; OFD and flock: the open file's id */
+	i32 pid;        /* what F_GETLK reports (-1 for an OFD lock) */
+	u64 start, end; /* bytes [start, end], end included */
+};
+DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, mutex);
+
 struct inode {
 	struct type_tag tag;
 	const struct inode_ops *ops;
@@ -147,6 +168,8 @@ struct inode {
 	u64 size;
 	u32 rdev_major, rdev_minor;
 	struct vfs_time atime, mtime, ctime;
+	struct vfs_lock_list locks GUARDED_BY(&vfs_lock); /* file locks (once locks_ready) */
+	bool locks_ready GUARDED_BY(&vfs_lock);
 };
 
 struct dentry_dir; /* the children of a directory dentry (dentry.c) */
@@ -214,6 +237,7 @@ struct file {
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	u32 flags;
 	u64 pos; /* for directories: the cookie of the next entry (0 ".", 1 "..") */
+	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
 };
 
 DEFINE_RESULT(dentry_result, struct dentry *);
@@ -226,6 +250,7 @@ struct vfs_stat {
 	u64 size;
 	u64 blocks; /* 512-byte units allocated */
 	u32 rdev_major, rdev_minor;
+	u32 dev_major, dev_minor; /* the file system's (st_dev) */
 	struct vfs_time atime, mtime, ctime;
 };
 
@@ -392,6 +417,34 @@ void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
 #define VFS_TOUCH_C 4u
 void vfs_touch_locked(struct inode *ip, u32 which) REQUIRES(vfs_lock);
 
+/* File locks (fs/vfs/flock.c). A request names its kind, owner (vfs_lock_owner for POSIX:
+ * the pid), type (VFS_F_*: UNLCK removes) and bytes [start, end].
+ * vfs_lock_set - take or change it: 0, -EAGAIN when another owner's lock conflicts (its
+ *                description in *conflict), -EDEADLK when `will_wait` and waiting would close a
+ *                cycle of POSIX owners each waiting for the next, -ENOLCK when memory is short.
+ *                A waiter (F_SETLKW, flock without LOCK_NB) sleeps until vfs_lock_generation()
+ *                moves on from *gen (read with the conflict), on vfs_lock_waitq(), then asks
+ *                again, and calls vfs_lock_wait_done when it stops waiting.
+ * vfs_lock_test - F_GETLK: the first lock that conflicts with the request (*out), or
+ *                 out->type = VFS_F_UNLCK.
+ * vfs_locks_drop_posix - a process closed a descriptor of the file: its POSIX locks on it go.
+ * vfs_locks_drop_file (in vfs_close) - an open file's last reference went: its OFD locks and
+ *                       flocks go. */
+struct vfs_lock_req {
+	enum vfs_lock_kind kind;
+	u32 type;
+	u64 owner;
+	i32 pid;
+	u64 start, end;
+};
+int vfs_lock_set(struct inode *ip, const struct vfs_lock_req *r, bool will_wait,
+		 struct vfs_lock_req *conflict, u64 *gen);
+void vfs_lock_test(struct inode *ip, const struct vfs_lock_req *r, struct vfs_lock_req *out);
+void vfs_lock_wait_done(u64 owner);
+void vfs_locks_drop_posix(struct file *f, u64 pid);
+u64 vfs_lock_generation(void);
+struct waitq *vfs_lock_waitq(void);
+
 /* Character devices: opening a node with this (major, minor) gives a file with `ops`
  * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
 #define VFS_MAX_DEVICES 16u
@@ -399,6 +452,10 @@ int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool 
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
 bool vfs_file_is_tty(const struct file *f);
+
+/* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
+ * -ENOMEM. */
+struct file_result vfs_memfd(u32 uid, u32 gid);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */

@@ -60,4 +60,9 @@ int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struc
 u64 vfs_sb_room_locked(struct inode *ip, u64 pos, u64 len) REQUIRES(vfs_lock);
 void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size) REQUIRES(vfs_lock);
 
+/* vfs_locks_drop_file_locked - the OFD locks and flocks owned by open file `id` on ip go;
+ * vfs_locks_free_locked - every lock of an inode that is being freed goes. */
+void vfs_locks_drop_file_locked(struct inode *ip, u64 id) REQUIRES(vfs_lock);
+void vfs_locks_free_locked(struct inode *ip) REQUIRES(vfs_lock);
+
 #endif /* KERNEL_FS_VFS_INTERNAL_H */

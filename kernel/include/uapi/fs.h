@@ -57,6 +57,32 @@
 #define UAPI_MNT_EXPIRE 4u
 #define UAPI_UMOUNT_NOFOLLOW 8u
 
+/* file locks: fcntl commands, struct flock (asm-generic/fcntl.h, 64-bit), flock(2) ops */
+#define UAPI_F_GETLK 5
+#define UAPI_F_SETLK 6
+#define UAPI_F_SETLKW 7
+#define UAPI_F_OFD_GETLK 36
+#define UAPI_F_OFD_SETLK 37
+#define UAPI_F_OFD_SETLKW 38
+#define UAPI_F_RDLCK 0
+#define UAPI_F_WRLCK 1
+#define UAPI_F_UNLCK 2
+#define UAPI_LOCK_SH 1u
+#define UAPI_LOCK_EX 2u
+#define UAPI_LOCK_NB 4u
+#define UAPI_LOCK_UN 8u
+
+struct uapi_flock {
+	i16 l_type;
+	i16 l_whence;
+	u32 pad0;
+	i64 l_start;
+	i64 l_len;
+	i32 l_pid;
+	u32 pad1;
+};
+_Static_assert(sizeof(struct uapi_flock) == 32, "struct flock (x86-64)");
+
 struct uapi_statfs {
 	i64 f_type;
 	i64 f_bsize;
