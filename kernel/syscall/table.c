@@ -26,7 +26,7 @@ struct sc_entry {
 static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(0, read, FULL, ""),
 	SC(1, write, FULL, ""),
-	SC(2, open, PARTIAL, "O_PATH, O_TMPFILE, O_NOCTTY semantics and O_NONBLOCK are not implemented"),
+	SC(2, open, PARTIAL, "O_PATH and O_NOCTTY semantics and O_NONBLOCK are not implemented; an O_TMPFILE file cannot be linked in (linkat AT_EMPTY_PATH)"),
 	SC(3, close, FULL, ""),
 	SC(4, stat, FULL, ""),
 	SC(5, fstat, FULL, ""),

@@ -57,11 +57,54 @@ static bool is_dir(const struct inode *ip)
 	return (ip->mode & VFS_S_IFMT) == VFS_S_IFDIR;
 }
 
+/* open_tmpfile - O_TMPFILE: a nameless regular file in the file system of the directory
+ * `path` names (write and search permission on it, a writable mount). */
+static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path, u32 flags,
+				       u32 mode)
+{
+	u32 acc = flags & VFS_O_ACCMODE;
+	if (acc == VFS_O_RDONLY || (flags & VFS_O_CREAT))
+		return file_result_err(-EINVAL);
+	mutex_lock(&vfs_lock);
+	struct path_result d = vfs_walk_path_locked(c, path, WALK_FINAL_FOLLOW, NULL);
+	int e = d.err;
+	struct inode *dir = e ? NULL : d.value.dentry->inode;
+	if (!e && (dir->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		e = -ENOTDIR;
+	if (!e)
+		e = vfs_permission(dir, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
+	if (!e && d.value.dentry->dead)
+		e = -ENOENT;
+	if (!e && (d.value.mnt->flags & VFS_MNT_RDONLY))
+		e = -EROFS;
+	struct inode *ip = e ? NULL : ramfs_new_inode(dir->sb, VFS_S_IFREG | (mode & 07777));
+	if (!e && !ip)
+		e = -ENOMEM;
+	if (ip) {
+		ip->uid = c->cred.euid;
+		ip->gid = c->cred.egid;
+		ip->nlink = 0;
+	}
+	mutex_unlock(&vfs_lock);
+	if (e)
+		return file_result_err(e);
+	struct file *f = vfs_file_new(ip, flags & ~(VFS_O_TMPFILE | VFS_O_CREAT | VFS_O_EXCL |
+						    VFS_O_TRUNC | VFS_O_NOFOLLOW));
+	mutex_lock(&vfs_lock);
+	vfs_inode_put(ip); /* the file holds it (or nothing does) */
+	mutex_unlock(&vfs_lock);
+	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
+}
+
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)
 {
 	u32 acc = flags & VFS_O_ACCMODE;
 	if (acc == VFS_O_ACCMODE)
 		return file_result_err(-EINVAL);
+	if ((flags & VFS_O_TMPFILE) == VFS_O_TMPFILE)
+		return open_tmpfile(c, path, flags, mode);
+	if (flags & VFS_O_TMPFILE & ~VFS_O_DIRECTORY)
+		return file_result_err(-EINVAL); /* __O_TMPFILE without O_DIRECTORY */
 	struct file *f = KNEW(file_cache);
 	if (!f)
 		return file_result_err(-ENOMEM);

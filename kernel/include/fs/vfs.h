@@ -71,6 +71,7 @@
 #define VFS_O_CLOEXEC 02000000u
 #define VFS_O_NOATIME 01000000u
 #define VFS_O_PATH 010000000u
+#define VFS_O_TMPFILE (020000000u | VFS_O_DIRECTORY)
 
 /* The setuid, setgid and sticky bits. */
 #define VFS_S_ISUID 04000u

@@ -1241,6 +1241,34 @@ static void fallocate_sync_and_at_variants(void)
 	close(fd);
 }
 
+/* O_TMPFILE: a nameless file in the directory's file system, gone with its last close. */
+static void o_tmpfile_is_nameless(void)
+{
+	struct stat st;
+	char buf[8] = { 0 };
+	kt_tmpdir();
+	int fd = CHECK_OK(open(".", O_TMPFILE | O_RDWR, 0600));
+	CHECK_EQ(write(fd, "tmp", 3), 3);
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 3);
+	CHECK_STR(buf, "tmp");
+	CHECK_OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_EQ(st.st_nlink, 0);
+	CHECK_EQ(st.st_mode & 0777, 0600);
+	DIR *d = opendir(".");
+	CHECK(d != NULL);
+	int n = 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	CHECK_EQ(n, 2); /* "." and ".." only */
+	close(fd);
+	CHECK_ERR(open(".", O_TMPFILE | O_RDONLY, 0600), EINVAL);
+	close(make_file("f", "x"));
+	CHECK_ERR(open("f", O_TMPFILE | O_RDWR, 0600), ENOTDIR);
+	CHECK_ERR(open("nope", O_TMPFILE | O_RDWR, 0600), ENOENT);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1297,6 +1325,7 @@ static const struct kt_case cases[] = {
 	{ "memfd_create_is_a_file", memfd_create_is_a_file },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
+	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
 	KT_CASES_END
 };
 
