@@ -5,12 +5,14 @@
 #include <drivers/drivers.h>
 #include <drivers/hwrng.h>
 #include <drivers/virtio_blk.h>
+#include <drivers/virtio_net.h>
 #include <fw/log.h>
 
 void drivers_init(void)
 {
 	int nblk = virtio_blk_probe();
+	int nnet = virtio_net_probe();
 	bool rng = hwrng_present();
-	fw_info("drivers: %u block device(s), entropy source %s", nblk,
+	fw_info("drivers: %u block device(s), %u network device(s), entropy source %s", nblk, nnet,
 		rng ? STR("virtio-rng") : STR("none"));
 }
