@@ -66,8 +66,8 @@ uint32_t sched_rq_cpu(const struct sched_rq *rq)
 uint32_t sched_cpu_load(uint32_t cpu)
 {
 	/* SAFETY: cpu is bounded just below before &rqs[cpu]; curr and nr_queued are relaxed
-	 * atomic reads of a snapshot (writers hold rq->lock); curr is a task_pool entry, and pool
-	 * entries are never freed, so reading c->is_idle is sound even if c has since exited. */
+	 * atomic reads of a snapshot (writers hold rq->lock); curr is a task slot, and task slots
+	 * are never freed, so reading c->is_idle is sound even if c has since exited. */
 	if (cpu >= FW_MAX_CPUS_INTERNAL)
 		return ~0u;
 	struct sched_rq *rq = &rqs[cpu];
@@ -122,7 +122,7 @@ static void finish_switch(void)
 {
 	struct cpu_local *c = this_cpu();
 	struct sched_rq *rq = c->rq;
-	/* SAFETY: an acquire load of a live task's state (prev is a task_pool entry, never freed;
+	/* SAFETY: an acquire load of a live task's state (prev is a task slot, never freed;
 	 * it is reaped here only after this load sees it DEAD and off the run queue). */
 	struct task *prev = rq->prev;
 	rq->prev = NULL;
