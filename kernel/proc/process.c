@@ -29,13 +29,12 @@ struct process *proc_create(struct process *parent)
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	struct bytes_result buf = kbuf_alloc(VM_PAGE_SIZE);
-	if (buf.err) {
+	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
 		vmspace_destroy(p->vs);
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	p->io_buf = buf.value;
+	p->io_buf = kbuf_bytes(&p->io_kbuf);
 	vmspace_set_fault_handler(p->vs, proc_fault);
 	user_context_init(&p->uc);
 	spin_lock_init(&p->mm_lock);
@@ -135,6 +134,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		(void)proc_fd_close(p, (i64)fd);
 	fd_array_destroy(&p->fds);
+	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
 	proc_drop_memory(p);
 	spin_lock(&p->sig_lock);
 	p->alarm_ns = 0;
@@ -188,7 +188,8 @@ void proc_put(struct process *p)
 {
 	if (!refcount_put(&p->refs))
 		return;
-	(void)kbuf_free(p->io_buf);
+	p->io_buf = bytes_empty();
+	kbuf_free(&p->io_kbuf);
 	vmspace_destroy(p->vs);
 	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, p);

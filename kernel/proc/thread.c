@@ -165,15 +165,15 @@ int proc_start(struct process *p)
 	spin_lock(&proc_lock);
 	p->exited = false;
 	spin_unlock(&proc_lock);
-	struct task *t = task_spawn(&p->entry, STR("process"), USER_CPU);
-	if (!t) {
+	struct task_handle t = TASK_HANDLE_EMPTY;
+	if (task_spawn(&t, &p->entry, STR("process"), USER_CPU)) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
 		proc_put(p);
 		return -EAGAIN;
 	}
-	task_detach(t);
+	task_detach(&t);
 	return 0;
 }
 
@@ -204,6 +204,7 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 		return NULL;
 	}
 	init->fs = *c;
+	vfs_ctx_get(&init->fs);
 	/* fds 0, 1, 2 on the console, as Linux opens /dev/console for init */
 	struct file_result con = vfs_open(c, STR("/dev/console"), VFS_O_RDWR, 0);
 	for (u32 fd = 0; fd < 3 && !con.err; fd++) {

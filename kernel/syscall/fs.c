@@ -344,10 +344,14 @@ static int put_stat(struct inode *ip, u64 ubuf)
 	struct vfs_stat st;
 	vfs_stat_inode(ip, &st);
 	struct uapi_stat us = {
-		.st_dev = 1, .st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
+		.st_dev = uapi_makedev(ip->sb ? ip->sb->dev_major : 0, ip->sb ? ip->sb->dev_minor : 0),
+		.st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
 		.st_uid = st.uid, .st_gid = st.gid,
 		.st_rdev = uapi_makedev(st.rdev_major, st.rdev_minor),
-		.st_size = (i64)st.size, .st_blksize = 4096, .st_blocks = (i64)((st.size + 511) / 512),
+		.st_size = (i64)st.size, .st_blksize = 4096, .st_blocks = (i64)st.blocks,
+		.st_atime_sec = (u64)st.atime.sec, .st_atime_nsec = (u64)st.atime.nsec,
+		.st_mtime_sec = (u64)st.mtime.sec, .st_mtime_nsec = (u64)st.mtime.nsec,
+		.st_ctime_sec = (u64)st.ctime.sec, .st_ctime_nsec = (u64)st.ctime.nsec,
 	};
 	return ustat_to_user(&us, uaddr(ubuf));
 }
@@ -377,7 +381,11 @@ static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 	struct dentry_result d = e ? dentry_result_err(e)
 				   : vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
 	upath_put(&path);
-	return d.err ? d.err : put_stat(d.value->inode, ubuf);
+	if (d.err)
+		return d.err;
+	int r = put_stat(d.value->inode, ubuf);
+	vfs_dentry_put(d.value);
+	return r;
 }
 
 i64 sys_stat(struct process *p, const struct sc_args *a)
@@ -403,17 +411,18 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] < (64u << 10) ? a->a[2] : (64u << 10);
 	if (count == 0)
 		return -EINVAL;
-	struct bytes_result b = kbuf_alloc(count);
-	if (b.err)
+	struct kbuf kb = KBUF_EMPTY;
+	if (kbuf_alloc(&kb, count))
 		return -ENOMEM;
-	struct result_size n = vfs_getdents64(f, b.value);
+	struct bytes b = kbuf_bytes(&kb);
+	struct result_size n = vfs_getdents64(f, b);
 	i64 r = n.err;
 	if (!n.err) {
 		struct vm_writer w = vm_writer_user(uaddr(a->a[1]), n.value);
-		struct result_size c = vm_write(&w, bytes_head(b.value, n.value));
+		struct result_size c = vm_write(&w, bytes_head(b, n.value));
 		r = c.err ? c.err : (i64)c.value;
 	}
-	(void)kbuf_free(b.value);
+	kbuf_free(&kb);
 	return r;
 }
 

@@ -108,6 +108,7 @@ char g_api[PATH_MAX];      /* <root>/framework/include/fw/ */
 char g_framework[PATH_MAX]; /* <root>/framework/ */
 char g_service[PATH_MAX];  /* the service tree of the file being checked, with a '/' */
 struct strset g_fw_names;  /* every name framework/include/fw/ declares or defines */
+struct strset g_fw_macro_idents; /* every identifier a fw/ macro body spells */
 struct strset g_reported;  /* violations already printed (headers are seen many times) */
 struct strset g_tags;      /* struct/enum tag -> where it was first defined */
 struct strset g_scanned;   /* service files whose tokens were already scanned */
@@ -237,6 +238,26 @@ void report_at(CXSourceLocation loc, const char *rule, const char *fmt, ...)
 	g_violations++;
 	print_path(stdout, file_path(f));
 	printf(":%u:%u: [%s] ", line, col, rule);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* A report whose place was saved as text (`file:line:col`), for the checks that conclude after
+ * every file has been parsed. */
+void report_text(const char *where, const char *rule, const char *fmt, ...)
+{
+	char key[PATH_MAX + 96];
+	snprintf(key, sizeof key, "%s:%s", where, rule);
+	bool added;
+	strset_put(&g_reported, key, &added);
+	if (!added)
+		return;
+	g_violations++;
+	print_path(stdout, where);
+	printf(": [%s] ", rule);
 	va_list ap;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

@@ -36,8 +36,6 @@ struct ramfs_node {
 };
 DEFINE_SUBTYPE(ramfs_node, struct ramfs_node, vfs, struct inode, tag);
 
-static u64 ramfs_next_ino = 1;
-
 static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
@@ -66,7 +64,27 @@ static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos
 	return result_size_ok(done);
 }
 
+/* sb_charge - account one more data page in ip's file system: false when it is full
+ * (tmpfs size=). */
+static bool sb_charge(struct inode *ip) REQUIRES(vfs_lock)
+{
+	struct vfs_sb *sb = ip->sb;
+	if (!sb)
+		return true;
+	if (sb->max_bytes && sb->bytes_used + RAMFS_PAGE > sb->max_bytes)
+		return false;
+	sb->bytes_used += RAMFS_PAGE;
+	return true;
+}
+
+static void sb_uncharge(struct inode *ip) REQUIRES(vfs_lock)
+{
+	if (ip->sb && ip->sb->bytes_used >= RAMFS_PAGE)
+		ip->sb->bytes_used -= RAMFS_PAGE;
+}
+
 static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 pos)
+	REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	size_t done = 0;
@@ -84,9 +102,12 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 			n = bytes_len(src) - done;
 		struct ramfs_page *pg = ramfs_pages_get(&f->pages, idx).value;
 		if (!pg) {
+			if (!sb_charge(ip))
+				break; /* the file system is full: a short write, or -ENOSPC */
 			pg = ramfs_page_cache_alloc();
 			if (!pg || ramfs_pages_set(&f->pages, idx, pg)) {
 				ramfs_page_cache_free(pg);
+				sb_uncharge(ip);
 				break; /* a short write, or -ENOSPC below */
 			}
 		}
@@ -104,14 +125,17 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 	return result_size_ok(done);
 }
 
-static int ramfs_truncate(struct inode *ip, u64 size)
+static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	if (size > (u64)RAMFS_MAX_PAGES * RAMFS_PAGE)
 		return -EFBIG;
 	u64 keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
 	for (size_t i = keep; i < ramfs_pages_len(&f->pages); i++) {
-		ramfs_page_cache_free(ramfs_pages_get(&f->pages, i).value);
+		struct ramfs_page *pg = ramfs_pages_get(&f->pages, i).value;
+		if (pg)
+			sb_uncharge(ip);
+		ramfs_page_cache_free(pg);
 		(void)ramfs_pages_set(&f->pages, i, NULL);
 	}
 	if (keep < ramfs_pages_len(&f->pages) && ramfs_pages_resize(&f->pages, keep))
@@ -128,7 +152,7 @@ static int ramfs_truncate(struct inode *ip, u64 size)
 	return 0;
 }
 
-static void ramfs_file_destroy(struct inode *ip)
+static void ramfs_file_destroy(struct inode *ip) REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	(void)ramfs_truncate(ip, 0);
@@ -168,7 +192,7 @@ static const struct inode_ops ramfs_node_ops = {
 	.destroy = ramfs_node_destroy,
 };
 
-struct inode *ramfs_new_inode(u32 mode)
+struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 {
 	struct inode *ip = NULL;
 	switch (mode & VFS_S_IFMT) {
@@ -199,7 +223,11 @@ struct inode *ramfs_new_inode(u32 mode)
 	}
 	}
 	ip->mode = mode;
-	ip->ino = ramfs_next_ino++;
+	ip->sb = sb;
+	refcount_get(&sb->refs);
+	ip->ino = sb->next_ino++;
+	sb->inodes++;
+	vfs_touch_locked(ip, VFS_TOUCH_A | VFS_TOUCH_M | VFS_TOUCH_C);
 	ip->nlink = (mode & VFS_S_IFMT) == VFS_S_IFDIR ? 2 : 1;
 	refcount_init(&ip->refs, 1);
 	return ip;

@@ -9,6 +9,7 @@
 #ifndef KERNEL_SYSCALL_SYSCALL_H
 #define KERNEL_SYSCALL_SYSCALL_H
 
+#include <fw/heap.h>
 #include <fw/str.h>
 #include <proc/process.h>
 
@@ -34,7 +35,7 @@ struct str syscall_name(u64 nr);
 
 /* User memory helpers (syscall/uarg.c). */
 struct upath {
-	struct bytes buf;
+	struct kbuf buf; /* owns the copy; s points into it */
 	struct str s;
 };
 /* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
@@ -42,7 +43,7 @@ int upath_get(struct upath *u, u64 addr);
 void upath_put(struct upath *u);
 /* A NULL-terminated user array of strings (argv, envp), copied into one kernel buffer. */
 struct uargv {
-	struct bytes buf;
+	struct kbuf buf;
 	size_t used;
 	struct exec_strv v;
 };
@@ -94,6 +95,39 @@ i64 sys_readlink(struct process *p, const struct sc_args *a);
 i64 sys_access(struct process *p, const struct sc_args *a);
 i64 sys_faccessat(struct process *p, const struct sc_args *a);
 i64 sys_umask(struct process *p, const struct sc_args *a);
+/* fs: syscall/fs_path.c (names) and syscall/fs_attr.c (attributes) */
+i64 sys_rename(struct process *p, const struct sc_args *a);
+i64 sys_renameat(struct process *p, const struct sc_args *a);
+i64 sys_renameat2(struct process *p, const struct sc_args *a);
+i64 sys_link(struct process *p, const struct sc_args *a);
+i64 sys_linkat(struct process *p, const struct sc_args *a);
+i64 sys_symlink(struct process *p, const struct sc_args *a);
+i64 sys_symlinkat(struct process *p, const struct sc_args *a);
+i64 sys_mknod(struct process *p, const struct sc_args *a);
+i64 sys_mknodat(struct process *p, const struct sc_args *a);
+i64 sys_faccessat2(struct process *p, const struct sc_args *a);
+i64 sys_chroot(struct process *p, const struct sc_args *a);
+i64 sys_chmod(struct process *p, const struct sc_args *a);
+i64 sys_fchmod(struct process *p, const struct sc_args *a);
+i64 sys_fchmodat(struct process *p, const struct sc_args *a);
+i64 sys_chown(struct process *p, const struct sc_args *a);
+i64 sys_fchown(struct process *p, const struct sc_args *a);
+i64 sys_lchown(struct process *p, const struct sc_args *a);
+i64 sys_fchownat(struct process *p, const struct sc_args *a);
+i64 sys_utime(struct process *p, const struct sc_args *a);
+i64 sys_utimes(struct process *p, const struct sc_args *a);
+i64 sys_futimesat(struct process *p, const struct sc_args *a);
+i64 sys_utimensat(struct process *p, const struct sc_args *a);
+i64 sys_truncate(struct process *p, const struct sc_args *a);
+i64 sys_ftruncate(struct process *p, const struct sc_args *a);
+i64 sys_fallocate(struct process *p, const struct sc_args *a);
+i64 sys_fsync(struct process *p, const struct sc_args *a);
+i64 sys_fdatasync(struct process *p, const struct sc_args *a);
+i64 sys_sync(struct process *p, const struct sc_args *a);
+i64 sys_syncfs(struct process *p, const struct sc_args *a);
+i64 sys_statfs(struct process *p, const struct sc_args *a);
+i64 sys_fstatfs(struct process *p, const struct sc_args *a);
+i64 sys_statx(struct process *p, const struct sc_args *a);
 /* processes: syscall/proc.c */
 i64 sys_exit(struct process *p, const struct sc_args *a);
 i64 sys_exit_group(struct process *p, const struct sc_args *a);
@@ -146,6 +180,7 @@ i64 sys_clock_settime(struct process *p, const struct sc_args *a);
 i64 sys_gettimeofday(struct process *p, const struct sc_args *a);
 i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
+i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */
