@@ -41,7 +41,7 @@ _Static_assert(TASK_MAX + 64u <= KSTACK_MAX, "a stack for every task, and some t
 static struct task_slot *chunks[TASK_MAX / TASK_CHUNK]; /* (atomic) installed once */
 static u8 task_used[TASK_MAX];
 static u32 task_limit = TASK_MAX; /* lowered by the exhaustion ktest */
-static u32 alloc_hint;
+static u32 alloc_hint; /* no free slot below it (pool_lock) */
 static struct fw_rawlock pool_lock;
 static u32 live_tasks;
 static u64 next_id = 1;
@@ -82,12 +82,12 @@ static struct task *task_alloc(u32 *slot_out)
 {
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
 	u32 ts = TASK_MAX;
-	/* SAFETY: every index is reduced modulo task_limit <= TASK_MAX, inside task_used. */
-	for (u32 k = 0; k < task_limit && ts == TASK_MAX; k++) {
-		u32 i = (alloc_hint + k) % task_limit;
+	/* First fit from the lowest slot that may be free (alloc_hint): reused slots keep their
+	 * stacks, so the stacks held stay what the peak of live tasks needed.
+	 * SAFETY: i < task_limit <= TASK_MAX, inside task_used. */
+	for (u32 i = alloc_hint; i < task_limit && ts == TASK_MAX; i++)
 		if (!task_used[i])
 			ts = i;
-	}
 	if (ts == TASK_MAX) {
 		raw_spin_unlock_irqrestore(&pool_lock, f);
 		return NULL;
@@ -106,6 +106,8 @@ static struct task *task_alloc(u32 *slot_out)
 		f = raw_spin_lock_irqsave(&pool_lock);
 		/* SAFETY: ts < TASK_MAX, as above. */
 		task_used[ts] = 0;
+		if (ts < alloc_hint)
+			alloc_hint = ts;
 		raw_spin_unlock_irqrestore(&pool_lock, f);
 		return NULL;
 	}
@@ -130,6 +132,8 @@ static void task_free(struct task *t)
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
 	/* SAFETY: stack_slot < TASK_MAX: task_alloc, the only source of freed tasks, set it. */
 	task_used[t->stack_slot] = 0;
+	if (t->stack_slot < alloc_hint)
+		alloc_hint = t->stack_slot;
 	__atomic_fetch_sub(&live_tasks, 1, __ATOMIC_RELAXED);
 	raw_spin_unlock_irqrestore(&pool_lock, f);
 }
