@@ -42,12 +42,14 @@
 #define ERANGE 34
 #define EDEADLK 35
 #define ENAMETOOLONG 36
+#define ENOLCK 37
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define ENETDOWN 100
 #define ETIMEDOUT 110
 #endif
 

@@ -64,27 +64,7 @@ static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos
 	return result_size_ok(done);
 }
 
-/* sb_charge - account one more data page in ip's file system: false when it is full
- * (tmpfs size=). */
-static bool sb_charge(struct inode *ip) REQUIRES(vfs_lock)
-{
-	struct vfs_sb *sb = ip->sb;
-	if (!sb)
-		return true;
-	if (sb->max_bytes && sb->bytes_used + RAMFS_PAGE > sb->max_bytes)
-		return false;
-	sb->bytes_used += RAMFS_PAGE;
-	return true;
-}
-
-static void sb_uncharge(struct inode *ip) REQUIRES(vfs_lock)
-{
-	if (ip->sb && ip->sb->bytes_used >= RAMFS_PAGE)
-		ip->sb->bytes_used -= RAMFS_PAGE;
-}
-
 static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 pos)
-	REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	size_t done = 0;
@@ -102,12 +82,9 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 			n = bytes_len(src) - done;
 		struct ramfs_page *pg = ramfs_pages_get(&f->pages, idx).value;
 		if (!pg) {
-			if (!sb_charge(ip))
-				break; /* the file system is full: a short write, or -ENOSPC */
 			pg = ramfs_page_cache_alloc();
 			if (!pg || ramfs_pages_set(&f->pages, idx, pg)) {
 				ramfs_page_cache_free(pg);
-				sb_uncharge(ip);
 				break; /* a short write, or -ENOSPC below */
 			}
 		}
@@ -125,17 +102,14 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 	return result_size_ok(done);
 }
 
-static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
+static int ramfs_truncate(struct inode *ip, u64 size)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	if (size > (u64)RAMFS_MAX_PAGES * RAMFS_PAGE)
 		return -EFBIG;
 	u64 keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
 	for (size_t i = keep; i < ramfs_pages_len(&f->pages); i++) {
-		struct ramfs_page *pg = ramfs_pages_get(&f->pages, i).value;
-		if (pg)
-			sb_uncharge(ip);
-		ramfs_page_cache_free(pg);
+		ramfs_page_cache_free(ramfs_pages_get(&f->pages, i).value);
 		(void)ramfs_pages_set(&f->pages, i, NULL);
 	}
 	if (keep < ramfs_pages_len(&f->pages) && ramfs_pages_resize(&f->pages, keep))
@@ -152,7 +126,7 @@ static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 	return 0;
 }
 
-static void ramfs_file_destroy(struct inode *ip) REQUIRES(vfs_lock)
+static void ramfs_file_destroy(struct inode *ip)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
 	(void)ramfs_truncate(ip, 0);
