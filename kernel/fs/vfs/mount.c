@@ -352,6 +352,8 @@ int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, s
 	int e = at.err;
 	if (!e && !is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
+	if (!e && at.value.dentry->dead)
+		e = -ENOENT; /* a removed directory cannot become a mount point */
 	struct inode *ip = NULL;
 	if (!e)
 		e = t->fill(sb, options, &ip);
@@ -409,7 +411,7 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 	int e = at.err;
 	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
-	if (!e && src.value.dentry->dead)
+	if (!e && (src.value.dentry->dead || at.value.dentry->dead))
 		e = -ENOENT;
 	if (!e) {
 		struct vfs_mount *m = mount_alloc(src.value.dentry, src.value.mnt->sb, flags,
@@ -480,6 +482,8 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 		e = -ELOOP; /* into itself */
 	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
+	if (!e && at.value.dentry->dead)
+		e = -ENOENT;
 	if (!e) {
 		struct vfs_mount *m = src.value.mnt;
 		struct dentry *old_mp = m->mountpoint;
@@ -536,6 +540,15 @@ int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nof
 void vfs_free_tree(struct vfs_path top)
 {
 	mutex_lock(&vfs_lock);
+	/* First the roots of bind mounts whose directory was removed: dead, so no tree walk
+	 * below reaches them; each mount drops its reference (the last one frees it) while
+	 * their parents are still alive. */
+	if (mount_table_ready)
+		LIST_FOR_EACH(mount_list, &mount_table, x)
+			if (under_locked(x, top.mnt) && x->root && x->root->dead) {
+				vfs_dentry_put_locked(x->root);
+				x->root = NULL;
+			}
 	for (u64 guard = 0; mount_table_ready && guard < (1ull << 32); guard++) {
 		struct vfs_mount *m = NULL;
 		LIST_FOR_EACH(mount_list, &mount_table, x)
