@@ -3,8 +3,9 @@
  * as Linux), plan the ELF (exec/elf.h), build the new address space beside the old one, lay
  * out the initial stack (exec/stack.h), and only then — the point of no return — switch the
  * process over: close O_CLOEXEC files, reset caught signals, drop the old memory.
- * Segment pages that hold file bytes are filled at exec; the rest (bss, heap, stack below
- * the part built here) is demand-paged through the process's regions.
+ * Segments are regions of the new memory map backed by the file's page cache (vm/vm.h): their
+ * pages are mapped from the cache on the first touch and copied only when written; the bss,
+ * heap and the stack below the part built here are anonymous, demand-paged memory.
  */
 #include <exec/elf.h>
 #include <exec/shebang.h>
@@ -46,27 +47,30 @@ static int read_at(struct file *f, u64 pos, struct bytes dst)
 	return n.err ? n.err : (n.value == bytes_len(dst) ? 0 : -EIO);
 }
 
-/* map_segment - the pages of `s` that hold file bytes, filled from `f`, into vs. */
-static int map_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+static unsigned seg_prot(const struct elf_segment *s)
 {
-	unsigned prot = VM_READ | ((s->prot & ELF_PF_W) ? VM_WRITE : 0) |
-			((s->prot & ELF_PF_X) ? VM_EXEC : 0);
+	return VM_READ | ((s->prot & ELF_PF_W) ? VM_WRITE : 0) | ((s->prot & ELF_PF_X) ? VM_EXEC : 0);
+}
+
+/* copy_segment - the file bytes of `s` copied into fresh pages of vs (a file without a page
+ * cache: every page that holds file bytes is filled now). */
+static int copy_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+{
+	unsigned prot = seg_prot(s);
 	u64 file_end = s->vaddr + s->filesz;
 	for (u64 page = s->vaddr & ~(u64)(VM_PAGE_SIZE - 1); page < file_end; page += VM_PAGE_SIZE) {
 		u64 lo = page > s->vaddr ? page : s->vaddr;
 		u64 hi = page + VM_PAGE_SIZE < file_end ? page + VM_PAGE_SIZE : file_end;
 		struct frame fr = FRAME_EMPTY;
-		unsigned old = 0;
-		bool shared = vmspace_query(vs, uaddr(page), &old) == 0;
-		int e = shared ? vmspace_frame_at(vs, uaddr(page), &fr) : frame_alloc(&fr);
+		bool shared = vmspace_frame_at(vs, uaddr(page), &fr) == 0;
+		int e = shared ? 0 : frame_alloc(&fr);
 		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(page_buf), hi - lo);
 		if (!e)
 			e = read_at(f, s->offset + (lo - s->vaddr), chunk);
 		if (!e)
 			e = frame_write(&fr, lo - page, chunk);
 		if (!e)
-			e = shared ? vmspace_protect(vs, uaddr(page), VM_PAGE_SIZE, old | prot)
-				   : vmspace_map(vs, uaddr(page), &fr, prot);
+			e = vmspace_replace(vs, uaddr(page), &fr, prot);
 		frame_release(&fr);
 		if (e)
 			return e;
@@ -74,23 +78,72 @@ static int map_segment(struct vmspace *vs, struct file *f, const struct elf_segm
 	return 0;
 }
 
-/* map_stack - the built top of the stack (`img`, ending at PROC_STACK_TOP) into vs. */
-static int map_stack(struct vmspace *vs, struct bytes img)
+/* bss_page - the page where the file bytes of `s` end and its bss begins, made private now
+ * with the bss part zeroed (the file's bytes past p_filesz must not show). */
+static int bss_page(struct vm_map *m, struct vm_object *obj, const struct elf_segment *s)
 {
+	u64 file_end = s->vaddr + s->filesz, page = file_end & ~(u64)(VM_PAGE_SIZE - 1);
+	u64 in = file_end - page;
+	struct frame cached = FRAME_EMPTY, own = FRAME_EMPTY;
+	int e = vm_object_page(obj, (s->offset + s->filesz) / VM_PAGE_SIZE, true, &cached);
+	if (!e)
+		e = frame_alloc(&own);
+	if (!e)
+		e = frame_copy(&own, &cached);
+	if (!e)
+		e = frame_fill(&own, in, VM_PAGE_SIZE - in, 0);
+	if (!e)
+		e = vmspace_replace(m->vs, uaddr(page), &own, seg_prot(s));
+	frame_release(&cached);
+	frame_release(&own);
+	return e;
+}
+
+/*
+ * map_segment - the regions of one PT_LOAD in m: its file pages from the page cache (private,
+ * so copied on the first write; nothing is read now), the page where the bss begins made
+ * private and zeroed past the file bytes, and the rest of the bss anonymous. A file without a
+ * page cache has its bytes copied instead. A later segment replaces what an earlier one mapped
+ * on a page they share, as Linux's MAP_FIXED mappings of the segments do.
+ */
+static int map_segment(struct vm_map *m, struct file *f, const struct elf_segment *s)
+{
+	const u64 mask = VM_PAGE_SIZE - 1;
+	u64 start = s->vaddr & ~mask, file_end = s->vaddr + s->filesz;
+	u64 file_top = (file_end + mask) & ~mask, mem_top = (s->vaddr + s->memsz + mask) & ~mask;
+	unsigned prot = seg_prot(s);
+	struct vm_object *obj = f->inode->cache;
+	int e = 0;
+	if (file_top > start)
+		e = vm_map_add(m, start, file_top, prot, 0, obj,
+			       obj ? (s->offset & ~mask) / VM_PAGE_SIZE : 0);
+	if (!e && !obj)
+		e = copy_segment(m->vs, f, s);
+	else if (!e && s->memsz > s->filesz && (file_end & mask))
+		e = bss_page(m, obj, s);
+	if (!e && mem_top > file_top)
+		e = vm_map_add(m, file_top, mem_top, prot, 0, NULL, 0);
+	return e;
+}
+
+/* map_stack - the stack region, and the built top of the stack (`img`, ending at
+ * PROC_STACK_TOP) in it. */
+static int map_stack(struct vm_map *m, struct bytes img)
+{
+	int e = vm_map_add(m, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP, VM_READ | VM_WRITE,
+			   VMA_STACK, NULL, 0);
 	u64 low = PROC_STACK_TOP - bytes_len(img);
-	for (u64 page = low; page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
+	for (u64 page = low; !e && page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
 		struct frame fr = FRAME_EMPTY;
 		struct bytes_result part = bytes_sub(img, page - low, VM_PAGE_SIZE);
-		int e = part.err ? part.err : frame_alloc(&fr);
+		e = part.err ? part.err : frame_alloc(&fr);
 		if (!e)
 			e = frame_write(&fr, 0, part.value);
 		if (!e)
-			e = vmspace_map(vs, uaddr(page), &fr, VM_READ | VM_WRITE);
+			e = vmspace_map(m->vs, uaddr(page), &fr, VM_READ | VM_WRITE);
 		frame_release(&fr);
-		if (e)
-			return e;
 	}
-	return 0;
+	return e;
 }
 
 struct exec_image {
@@ -185,16 +238,16 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	struct exec_image *im = KNEW(exec_image_cache);
 	if (!im)
 		return -ENOMEM;
-	struct vmspace *nvs = NULL;
+	struct vm_map *nm = NULL;
 	struct bytes stack = bytes_empty();
 	int e = resolve(p, path, argv, im);
 	if (!e) {
-		nvs = vmspace_create();
-		e = nvs ? 0 : -ENOMEM;
+		nm = vm_map_create();
+		e = nm ? 0 : -ENOMEM;
 	}
 	for (u32 i = 0; !e && i < im->plan.nsegs && i < ELF_MAX_LOADS; i++) {
 		struct elf_segment seg = im->plan.segs[i];
-		e = map_segment(nvs, im->file, &seg);
+		e = map_segment(nm, im->file, &seg);
 	}
 	struct exec_stack_out so = { 0 };
 	if (!e) {
@@ -218,10 +271,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = exec_stack_build(stack, &si, &so);
 	}
 	if (!e)
-		e = map_stack(nvs, stack);
+		e = map_stack(nm, stack);
 	if (e) {
-		if (nvs)
-			vmspace_destroy(nvs);
+		vm_map_put(nm);
 		if (bytes_len(stack))
 			(void)kbuf_free(stack);
 		image_free(im);
@@ -235,25 +287,13 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (u32 s = 0; s < PROC_NSIG; s++)
 		if (p->sigactions[s].handler > 1)
 			p->sigactions[s] = (struct proc_sigaction){ 0 };
-	proc_drop_memory(p);
-	struct vmspace *old = p->vs;
-	vmspace_set_fault_handler(nvs, proc_fault);
-	p->vs = nvs;
-	vmspace_activate(nvs);
-	vmspace_destroy(old);
+	litelock_lock(&nm->lock);
+	nm->brk_start = nm->brk = im->plan.brk_start;
+	litelock_unlock(&nm->lock);
+	vmspace_activate(nm->vs);
+	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
+	p->mm = nm;
 	int r = 0;
-	for (u32 i = 0; i < im->plan.nsegs && i < ELF_MAX_LOADS && !r; i++) {
-		struct elf_segment s = im->plan.segs[i];
-		u64 start = s.vaddr & ~(u64)(VM_PAGE_SIZE - 1);
-		u64 end = (s.vaddr + s.memsz + VM_PAGE_SIZE - 1) & ~(u64)(VM_PAGE_SIZE - 1);
-		r = proc_add_region(p, start, end, VM_READ | ((s.prot & ELF_PF_W) ? VM_WRITE : 0) |
-							   ((s.prot & ELF_PF_X) ? VM_EXEC : 0));
-	}
-	if (!r)
-		r = proc_add_region(p, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP,
-				    VM_READ | VM_WRITE);
-	p->brk_start = p->brk = im->plan.brk_start;
-	p->mmap_next = PROC_MMAP_BASE;
 	user_context_init(&p->uc);
 	if (!r)
 		r = user_ctx_set_ip(&p->uc, uaddr(im->plan.entry));

@@ -19,20 +19,14 @@ struct process *proc_create(struct process *parent)
 	struct process *p = KNEW(process_cache);
 	if (!p)
 		return NULL;
-	p->vs = vmspace_create();
-	if (!p->vs) {
+	p->mm = vm_map_create();
+	if (!p->mm) {
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	vmspace_set_fault_handler(p->vs, proc_fault);
 	user_context_init(&p->uc);
-	litelock_init(&p->lock);
-	litelock_lock(&p->lock);
-	region_list_init(&p->regions, &p->lock);
-	litelock_unlock(&p->lock);
 	fd_array_init(&p->fds, PROC_MAX_FDS);
 	p->umask = 022;
-	p->mmap_next = PROC_MMAP_BASE;
 	if (!procs_ready) {
 		litelock_init(&proc_lock);
 		procs_ready = true;
@@ -48,17 +42,6 @@ struct process *proc_create(struct process *parent)
 	proc_list_push_back(&all_procs, p);
 	litelock_unlock(&proc_lock);
 	return p;
-}
-
-struct process *proc_by_vmspace(struct vmspace *vs)
-{
-	struct process *found = NULL;
-	litelock_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, p)
-		if (p->vs == vs)
-			found = p;
-	litelock_unlock(&proc_lock);
-	return found;
 }
 
 /* proc_next_runnable - the runnable process after `cur` in list order (round robin). */
@@ -195,7 +178,7 @@ void proc_reap(struct process *z)
 	litelock_lock(&proc_lock);
 	proc_list_remove(&all_procs, z);
 	litelock_unlock(&proc_lock);
-	vmspace_destroy(z->vs);
+	proc_drop_memory(z); /* gone at exit already, unless the process never ran */
 	KFREE(process_cache, z);
 }
 

@@ -12,6 +12,7 @@
 
 #define SLICE_NS 10000000ull
 #define SIGILL 4
+#define SIGBUS 7
 #define SIGFPE 8
 #define SIGSEGV 11
 
@@ -42,8 +43,11 @@ static bool serve(struct process *p, enum user_return why)
 			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
 					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
-			if (vmspace_handle_fault(p->vs, uaddr(ex.fault_addr), access) == 0)
+			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			if (r == 0)
 				return true;
+			if (r == -ENXIO) /* a file mapping past the end of its file */
+				return proc_signal_fault(p, SIGBUS, ex);
 		}
 		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
 	}
@@ -96,7 +100,7 @@ int proc_run(struct process *init)
 			fw_err("proc: every process is blocked: deadlock");
 			return -EDEADLK;
 		}
-		vmspace_activate(p->vs);
+		vmspace_activate(p->mm->vs);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
 		/* Pending signals are acted on at every return to user mode. */
 		while (p->state == PROC_RUNNABLE && proc_signal_deliver(p) &&

@@ -42,6 +42,16 @@ static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
 	u64 done = 0;
+	if (pos && f->inode && f->inode->cache && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		/* pread of a file in the page cache: straight from its frames (one copy). */
+		u64 size = f->inode->size;
+		u64 n = *pos >= size ? 0 : (size - *pos < count ? size - *pos : count);
+		struct result_size r = vm_object_read_user(f->inode->cache, *pos, n, &w);
+		if (r.err)
+			return r.err;
+		*pos += r.value;
+		return (i64)r.value;
+	}
 	while (done < count) {
 		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
 		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), want);

@@ -23,6 +23,7 @@
 #define FW_UACCESS_H
 
 #include <fw/bytes.h>
+#include <fw/frame.h>
 #include <fw/libbase.h>
 #include <fw/result.h>
 #include <fw/str.h>
@@ -71,6 +72,19 @@ struct result_size vm_write(struct vm_writer *w, struct bytes src);
 /* vm_copy - from a reader to a writer, up to `max` bytes, through a bounce buffer; as vm_read
  * (a fault on either side ends it). */
 struct result_size vm_copy(struct vm_writer *w, struct vm_reader *r, size_t max);
+
+/*
+ * frame_to_user - copy `len` bytes of frame f from `off` into the writer, with no bounce
+ * buffer (a page-cache read). frame_from_user - `len` bytes from the reader into f at `off`.
+ * frame_zero_to_user - `len` zero bytes into the writer (a hole in a file).
+ * Returns: as vm_write / vm_read; -ERANGE (nothing copied) when [off, off + len) leaves the
+ *          frame (len <= FRAME_SIZE for the zero writer); -EINVAL for an empty handle.
+ */
+struct result_size frame_to_user(struct vm_writer *w, const struct frame *f, size_t off,
+				 size_t len);
+struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, size_t off,
+				   size_t len);
+struct result_size frame_zero_to_user(struct vm_writer *w, size_t len);
 
 /*
  * ustr_copy - copy the NUL-terminated string at user `addr` into `buf`.

@@ -77,9 +77,13 @@ struct inode_ops {
 	void (*destroy)(struct inode *ip);
 };
 
+struct vm_object;
+
 struct inode {
 	struct type_tag tag;
 	const struct inode_ops *ops;
+	struct vm_object *cache; /* the page cache of a regular file's data (vm/vm.h), or NULL:
+				  * mmap and exec map its frames */
 	struct refcount refs; /* one per dentry naming it, one per open file */
 	u64 ino;
 	u32 mode;

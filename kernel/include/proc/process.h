@@ -1,6 +1,6 @@
 /*
- * proc/process.h — processes, minimal: an address space with its regions (for demand paging,
- * brk and mmap), a file-descriptor table, credentials and a working directory, signal
+ * proc/process.h — processes, minimal: a memory map (vm/vm.h: the address space and its
+ * regions, shared under CLONE_VM), a file-descriptor table, credentials and a working directory, signal
  * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
  * the parent/child links wait4 needs.
  *
@@ -11,7 +11,7 @@
  * system call is re-executed when the process runs again (its registers still hold it).
  *
  * Locking: proc_lock guards the process list and every process's fields that other processes
- * touch (state, parent, exit status); a process's regions are guarded by its own lock.
+ * touch (state, parent, exit status); the memory map has its own lock (vm/vm.h).
  */
 #ifndef KERNEL_PROC_PROCESS_H
 #define KERNEL_PROC_PROCESS_H
@@ -23,13 +23,13 @@
 #include <fw/litelock.h>
 #include <fw/user.h>
 #include <fw/vmspace.h>
+#include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
 #define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
-#define PROC_MMAP_BASE 0x7f0000000000ull /* mmap hands out addresses downwards from here */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 
 struct fd_slot {
@@ -37,15 +37,6 @@ struct fd_slot {
 	bool cloexec;
 };
 DEFINE_ARRAY(fd_array, struct fd_slot);
-
-/* A range of the address space with the rights its pages get; anonymous pages (bss tail,
- * heap, stack, mmap) are created on the first touch. */
-struct vm_region {
-	struct list_link link;
-	u64 start, end; /* page-aligned, [start, end) */
-	u32 prot;       /* enum vm_prot bits */
-};
-DEFINE_LIST(region_list, struct vm_region, link, litelock);
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
 struct proc_sigaction {
@@ -75,9 +66,7 @@ enum proc_state {
 struct process {
 	struct list_link all_link; /* on the process list (proc_lock) */
 	struct user_context uc;
-	struct vmspace *vs;
-	struct litelock lock;
-	struct region_list regions GUARDED_BY(&lock);
+	struct vm_map *mm; /* a reference (NULL once exited); mm->vs is the address space */
 	struct vfs_ctx fs;
 	struct fd_array fds;
 	u32 umask;
@@ -89,7 +78,6 @@ struct process {
 	bool wait_pipe;      /* blocked in a read/write/poll of a pipe: re-run on any pipe change */
 	u64 wait_deadline_ns; /* poll's timeout while blocked (0: none); kept across re-runs */
 	u64 pipe_written;     /* a blocking pipe write: bytes already written, kept across re-runs */
-	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	u64 sigmask;
 	u64 sigpending;      /* bit sig-1: sent, not yet delivered (proc/signal.c) */
@@ -119,8 +107,6 @@ struct process *proc_next_runnable(struct process *cur);
 u32 proc_wake_console_waiters(bool readable, u64 now_ns);
 /* proc_wake_pipe_waiters - make runnable every process blocked on a pipe (some pipe changed). */
 void proc_wake_pipe_waiters(void);
-/* proc_by_vmspace - the process owning `vs` (for the fault handler), or NULL. */
-struct process *proc_by_vmspace(struct vmspace *vs);
 /* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child
  * says whether p has any matching child at all. */
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
@@ -144,12 +130,11 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 struct file *proc_fd_get(struct process *p, i64 fd);
 int proc_fd_close(struct process *p, i64 fd);
 
-/* Memory: regions, demand paging, brk/mmap helpers (proc/mm.c) */
-int proc_add_region(struct process *p, u64 start, u64 end, u32 prot);
-int proc_remove_range(struct process *p, u64 start, u64 end);
-int proc_protect_range(struct process *p, u64 start, u64 end, u32 prot);
-int proc_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+/* Memory (proc/mm.c). proc_copy_memory - dst's memory becomes a copy-on-write copy of src's
+ * (fork); proc_share_memory - dst uses src's map itself (CLONE_VM); proc_drop_memory - p
+ * lets go of its map (exit: the address space is deactivated first when active here). */
 int proc_copy_memory(struct process *dst, struct process *src);
+void proc_share_memory(struct process *dst, struct process *src);
 void proc_drop_memory(struct process *p);
 
 /* exec (proc/exec.c): replace p's program; 0 or -errno (p unchanged on error before the
