@@ -63,6 +63,10 @@ static bool serve(struct process *p, enum user_return why)
 		return false;
 	if (r == SC_KEEP)
 		return true; /* rt_sigreturn: the context holds the restored registers */
+	if (r == SC_YIELD) {
+		user_ctx_set_retval(&p->uc, 0);
+		return false; /* sched_yield: the next runnable process runs */
+	}
 	if (r == SC_BLOCK) {
 		p->in_block = true;
 		/* Re-run the call when woken, as Linux restarts one: back over the 2-byte

@@ -1,6 +1,7 @@
 /*
  * misc.c — uname (sysname "Linux", as programs test for it), clock_gettime on the
- * framework's monotonic clock, and reboot (power off; restart also powers off for now).
+ * framework's monotonic clock, reboot (power off; restart also powers off for now), and
+ * sched_yield (the runner switches to the next runnable process).
  */
 #include <fw/blob.h>
 #include <fw/log.h>
@@ -63,4 +64,11 @@ i64 sys_reboot(struct process *p, const struct sc_args *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+i64 sys_sched_yield(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	(void)a;
+	return SC_YIELD;
 }

@@ -25,6 +25,7 @@ typedef i64 sc_fn(struct process *p, const struct sc_args *a);
 #define SC_BLOCK (-100000) /* the caller waits: re-run the call when it is woken */
 #define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
 #define SC_KEEP (-100002)  /* the context already holds the result (rt_sigreturn) */
+#define SC_YIELD (-100003) /* return 0 and let the next runnable process run (sched_yield) */
 
 /* syscall_dispatch - serve the system call p's context holds; SC_BLOCK/SC_GONE or the value
  * that goes to RAX. */
@@ -118,6 +119,7 @@ i64 sys_brk(struct process *p, const struct sc_args *a);
 i64 sys_mmap(struct process *p, const struct sc_args *a);
 i64 sys_munmap(struct process *p, const struct sc_args *a);
 i64 sys_mprotect(struct process *p, const struct sc_args *a);
+i64 sys_sched_yield(struct process *p, const struct sc_args *a);
 i64 sys_mremap(struct process *p, const struct sc_args *a);
 i64 sys_madvise(struct process *p, const struct sc_args *a);
 i64 sys_mincore(struct process *p, const struct sc_args *a);
