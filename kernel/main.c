@@ -12,6 +12,7 @@
 #include <fw/log.h>
 #include <fw/time.h>
 #include <proc/boot.h>
+#include <time/clock.h>
 #include <proc/process.h>
 
 /* report_init_end - say how the first program ended (`status` is a wait(2) status). */
@@ -41,6 +42,7 @@ void kernel_main(void)
 		fw_err("main: no initramfs (-initrd): there is no program to run");
 		fw_power_off();
 	}
+	clock_init();
 	struct boot_init bi = boot_init_from_cmdline(fw_boot_cmdline());
 	report_init_end(proc_start_init(fw_boot_initrd(), str_len(bi.rdinit) ? bi.rdinit : bi.init));
 	fw_power_off();

@@ -32,6 +32,7 @@ void percpu_init_bsp(void)
 	c->id = 0;
 	c->apic_id = cpuid(1, 0).ebx >> 24;
 	c->stack_guard = __stack_chk_guard;
+	c->tss_rsp0 = boot_tss_rsp0();
 	set_gs_base(c);
 	percpu_ready = true;
 }
@@ -54,6 +55,9 @@ void percpu_load(struct cpu_local *c)
 	c->tss.ist[IST_NMI - 1] = c->ist_top[1];
 	c->tss.ist[IST_MC - 1] = c->ist_top[2];
 	c->tss.iomap_base = sizeof(struct tss64);
+	/* SAFETY: the address of this CPU's own TSS.rsp0 (offset 4, SDM vol. 3 figure 8-11), for
+	 * user/entry.S (%gs:32); x86 stores 8 bytes at any alignment. */
+	c->tss_rsp0 = (u64 *)((uintptr_t)&c->tss + 4);
 	/* SAFETY: the TSS is part of the static per-CPU area; its address goes into the system
 	 * descriptor (SDM vol. 3 §7.2.3, 16-byte TSS descriptor, type 9 available). */
 	u64 tss_addr = (u64)(uintptr_t)&c->tss;

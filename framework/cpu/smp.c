@@ -25,6 +25,7 @@
 #include "internal/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
+#include "internal/user.h"
 #include "internal/x86.h"
 
 #define TRAMP_BASE 0x8000u
@@ -179,6 +180,8 @@ void ap_entry64(struct cpu_local *c)
 	percpu_load(c);
 	/* SAFETY: the IDT the boot CPU loaded; it is shared and never changes after boot. */
 	__asm__ volatile("lidt %0" : : "m"(bsp_idtr));
+	user_cpu_init(); /* syscall MSRs */
+	fpu_cpu_init();  /* CR0/CR4 FPU bits and XCR0, as on the boot CPU */
 	c->current = c->idle;
 	c->preempt_count = 0;
 	lapic_ap_setup(apic_timer_count_per_tick);

@@ -10,6 +10,11 @@
  * and the initiator serves its own pending work while waiting, so two CPUs shooting down at
  * once cannot deadlock either. So a shootdown may be started with interrupts disabled (the
  * memory manager flushes under an IRQ-disabling lock).
+ *
+ * Kernel ranges go to every other online CPU; user ranges only to the CPUs whose CR3 may hold
+ * that address space (tlb_shootdown_cpus with the space's CPU mask, mm/vmspace.c). A request
+ * may also carry a space the targets must stop using (vmspace_destroy): each target that still
+ * has it loaded switches to the kernel's tables before it acknowledges.
  */
 #include "internal/lapic.h"
 #include "internal/mm.h"
@@ -24,6 +29,7 @@
 
 static struct fw_rawlock shoot_lock;
 static u64 shoot_va, shoot_len;
+static struct vmspace *shoot_let_go;
 static u32 shoot_waiting; /* CPUs that still have to flush */
 static u64 shootdowns;
 
@@ -55,6 +61,10 @@ void cpu_poll_work(void)
 		return;
 	flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
 		    __atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
+	/* SAFETY: published with shoot_va/len by the same release store of tlb_pending. */
+	struct vmspace *let_go = __atomic_load_n(&shoot_let_go, __ATOMIC_RELAXED);
+	if (let_go)
+		vmspace_cpu_let_go(let_go);
 	c->tlb_flushes++;
 	__atomic_fetch_sub(&shoot_waiting, 1, __ATOMIC_RELEASE);
 }
@@ -70,29 +80,36 @@ static void tlb_ipi_handler(struct trap_frame *f)
  * tlb_shootdown - flush [va, va+len) here and on every other online CPU, and return once all
  * have done it (len ~0: everything). Context: any but NMI; interrupts may be off.
  */
-/* The others-only half: the memory manager's tlb_flush_kernel() flushes locally itself and
- * calls this through its hook. */
-static void shootdown_others(u64 va, u64 len)
+/* Flush on the online CPUs of `mask` other than this one and wait for them. */
+static void shootdown_mask(u64 mask, u64 va, u64 len, struct vmspace *let_go)
 {
 	/* SAFETY: shoot_lock (held from here to the end) makes this the only writer of
-	 * shoot_va/len/waiting; every loop index i < FW_MAX_CPUS_INTERNAL, the length of
+	 * shoot_va/len/let_go/waiting; every loop index i < FW_MAX_CPUS_INTERNAL, the length of
 	 * cpu_locals. */
 	if (__atomic_load_n(&cpu_online_count, __ATOMIC_ACQUIRE) <= 1)
 		return;
 	u64 f = raw_spin_lock_irqsave(&shoot_lock);
 	u32 self = this_cpu()->id;
+	mask &= ~(1ull << self);
 	__atomic_store_n(&shoot_va, va, __ATOMIC_RELAXED);
 	__atomic_store_n(&shoot_len, len, __ATOMIC_RELAXED);
+	__atomic_store_n(&shoot_let_go, let_go, __ATOMIC_RELAXED);
 	u32 n = 0;
+	/* SAFETY: i < FW_MAX_CPUS_INTERNAL bounds cpu_locals[i]; online is an acquire load. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++)
-		if (i != self && __atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
+		if ((mask & (1ull << i)) && __atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
 			n++;
+	if (n == 0) {
+		raw_spin_unlock_irqrestore(&shoot_lock, f);
+		return;
+	}
 	/* SAFETY: shoot_lock is held; shoot_waiting is set before any CPU is asked to flush. */
 	__atomic_store_n(&shoot_waiting, n, __ATOMIC_RELEASE);
 	/* SAFETY: i < FW_MAX_CPUS_INTERNAL bounds cpu_locals[i]; the release store of tlb_pending
-	 * publishes shoot_va/len to that CPU, whose handler drops shoot_waiting with release. */
+	 * publishes shoot_va/len/let_go to that CPU, whose handler drops shoot_waiting with
+	 * release. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
-		if (i == self || !__atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
+		if (!(mask & (1ull << i)) || !__atomic_load_n(&cpu_locals[i].online, __ATOMIC_ACQUIRE))
 			continue;
 		__atomic_store_n(&cpu_locals[i].tlb_pending, 1, __ATOMIC_RELEASE);
 		lapic_send_ipi(cpu_locals[i].apic_id, VEC_IPI_TLB);
@@ -107,16 +124,28 @@ static void shootdown_others(u64 va, u64 len)
 	raw_spin_unlock_irqrestore(&shoot_lock, f);
 }
 
-void tlb_shootdown(u64 va, u64 len)
+/* The others-only half for kernel ranges: the memory manager's tlb_flush_kernel() flushes
+ * locally itself and calls this through its hook. */
+static void shootdown_others(u64 va, u64 len)
 {
-	flush_local(va, len);
-	shootdown_others(va, len);
+	shootdown_mask(~0ull, va, len, NULL);
+}
+
+void tlb_shootdown_cpus(u64 mask, u64 va, u64 len, struct vmspace *let_go)
+{
+	shootdown_mask(mask, va, len, let_go);
 }
 
 u64 tlb_shootdown_count(void);
 u64 tlb_shootdown_count(void)
 {
 	return shootdowns;
+}
+
+void tlb_shootdown(u64 va, u64 len)
+{
+	flush_local(va, len);
+	shootdown_others(va, len);
 }
 
 void tlb_init(void);

@@ -143,6 +143,23 @@ void tlb_set_shootdown(tlb_shootdown_fn fn);
 /* tlb_flush_kernel - flush [va, va + len) on this CPU and, through the hook, on all others. */
 void tlb_flush_kernel(u64 va, u64 len);
 
+/* --- user address spaces: activation (mm/vmspace.c) ------------------------------------ */
+struct vmspace;
+struct task;
+/* vmspace_flush - flush [va, va + len) of vs from the TLB of every CPU whose CR3 may hold vs
+ * (and only those). Every change that removes or narrows a user mapping calls it before the
+ * frame behind it is reused. Context: any; interrupts may be off. */
+void vmspace_flush(struct vmspace *vs, u64 va, u64 len);
+/* vmspace_switch_to - the context switch (IRQs off): load next's space if it has one and it is
+ * not loaded (a kernel-only task keeps the current one). */
+void vmspace_switch_to(struct task *next);
+/* vmspace_cpu_let_go - load the kernel's tables here if vs is loaded (a destroy shootdown). */
+void vmspace_cpu_let_go(struct vmspace *vs);
+/* tlb_shootdown_cpus - flush [va, va + len) (len ~0: all) on the CPUs of `mask` (never the
+ * caller's) and wait for them; with let_go non-NULL, each of them also stops using that space
+ * (vmspace_cpu_let_go). Context: any but NMI; interrupts may be off. (cpu/tlb.c) */
+void tlb_shootdown_cpus(u64 mask, u64 va, u64 len, struct vmspace *let_go);
+
 /* --- kernel stacks ------------------------------------------------------------------------ */
 struct kstack {
 	u64 base;  /* lowest mapped address (the guard page is the page below) */

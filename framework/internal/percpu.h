@@ -29,6 +29,7 @@
 
 struct task;
 struct sched_rq;
+struct vmspace;
 
 struct tss64 {
 	u32 reserved0;
@@ -42,7 +43,12 @@ struct tss64 {
 
 struct cpu_local {
 	struct cpu_local *self;  /* %gs:0 */
-	u64 reserved_[4];        /* %gs:8..39, free */
+	/* The user/kernel boundary of the task running here (user/entry.S reads them after the
+	 * syscall entry's swapgs; the context switch loads the next task's, user/user.c). */
+	u64 user_kernel_rsp;     /* %gs:8: where user_enter_asm left its stack (also TSS.rsp0) */
+	u64 user_cur_regs;       /* %gs:16: the register save area of the context in user mode */
+	u64 user_scratch_rsp;    /* %gs:24: the user %rsp while the syscall entry saves it */
+	u64 *tss_rsp0;           /* %gs:32: this CPU's TSS.rsp0 (boot TSS or its own) */
 	u64 stack_guard;         /* %gs:40: the stack protector's slot */
 	u32 preempt_count;       /* %gs:48 */
 	u32 need_resched;        /* %gs:52: set by tick/wake, consumed by schedule() */
@@ -56,11 +62,16 @@ struct cpu_local {
 	u64 ticks;               /* timer ticks taken on this CPU */
 	u64 ipi_calls;           /* inter-processor calls run on this CPU */
 	u64 tlb_flushes;         /* shootdown requests served on this CPU */
+	struct vmspace *active_vs; /* the user space in CR3 (NULL: kernel tables); mm/vmspace.c */
 	u64 ist_top[3];          /* the other CPUs' #DF, NMI, #MC stacks (TSS IST 1-3) */
 	u64 gdt[7] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 } __attribute__((aligned(64)));
 
+_Static_assert(__builtin_offsetof(struct cpu_local, user_kernel_rsp) == 8, "%gs:8 entry.S");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_cur_regs) == 16, "%gs:16 entry.S");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_scratch_rsp) == 24, "%gs:24 entry.S");
+_Static_assert(__builtin_offsetof(struct cpu_local, tss_rsp0) == 32, "%gs:32 entry.S");
 _Static_assert(__builtin_offsetof(struct cpu_local, stack_guard) == 40, "%gs:40 guard");
 _Static_assert(__builtin_offsetof(struct cpu_local, preempt_count) == 48, "%gs:48 count");
 _Static_assert(__builtin_offsetof(struct cpu_local, need_resched) == 52, "%gs:52 flag");

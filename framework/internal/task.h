@@ -57,6 +57,18 @@ struct task {
 	u32 stack_slot;               /* index into the stack pool */
 	u64 stack_lo, stack_hi;
 	u64 switches;                 /* times switched in */
+	/* (o) the user/kernel boundary (user/user.c), read by the switch with IRQs off:
+	 * user_ctx: the context inside user_enter() (NULL outside it); user_kernel_rsp: the
+	 * kernel stack pointer its user_enter_asm left, stored at switch-out; fpu_ctx: the
+	 * context whose user FPU state is in the CPU's registers while this task runs (lazy:
+	 * saved into it at switch-out, or when another context is entered). */
+	struct user_context *user_ctx;
+	u64 user_kernel_rsp;
+	struct user_context *fpu_ctx;
+	struct vmspace *vs;           /* (o) the space its user code sees (vmspace_activate) */
+	/* (o) the retry guard of user-copy faults (user/uaccess.c): the last faulting copy */
+	u64 fault_rip, fault_addr;
+	u32 fault_retries;
 };
 
 /* The current task (never NULL once tasks_init has run). */

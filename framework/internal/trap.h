@@ -37,6 +37,9 @@ enum { IST_DF = 1, IST_NMI = 2, IST_MC = 3 };
  */
 void cpu_tables_init(void);
 
+/* boot_tss_rsp0 - the boot CPU's TSS.rsp0 field (the per-CPU area points at it). */
+u64 *boot_tss_rsp0(void);
+
 /* Called by entry.S for every vector with the saved frame. */
 void trap_dispatch(struct trap_frame *f);
 

@@ -1,7 +1,7 @@
 /*
  * internal/user.h — what the rest of the framework calls into the user-mode code with:
- * initialisation (setup.c) and the trap hooks (traps.c), plus the FPU primitives the context
- * switch of the task code saves and restores a context's FPU state with.
+ * initialisation (setup.c, smp.c), the trap hooks (traps.c), the context switch's hook
+ * (sched.c), plus the FPU primitives.
  */
 #ifndef FW_INTERNAL_USER_H
 #define FW_INTERNAL_USER_H
@@ -22,25 +22,25 @@ void user_init(void);
  * frame keeps the interrupted RFLAGS for iretq). Context: trap handler. */
 void user_trap_entry(struct trap_frame *f);
 
-/*
- * The boundary state of the user context an interrupt from user mode interrupted: the running
- * context, the kernel stack pointer user_enter() left (also TSS.rsp0), and its FPU registers
- * (saved into the context). An interrupt handler may switch tasks, and the other task may
- * enter user mode itself; user_irq_exit() puts all of it back before iretq returns to this
- * context's user code.
- */
-struct user_irq_state {
-	struct user_context *running;
-	u64 kernel_rsp;
-	u64 cur_regs;
-};
-/* user_irq_save - before handling an interrupt from user mode. Context: trap handler. */
-void user_irq_save(struct user_irq_state *s);
+/* user_cpu_init - the per-CPU part of user_init (syscall MSRs); fpu_cpu_init its FPU part.
+ * Context: each AP during bring-up, interrupts off. */
+void user_cpu_init(void);
+void fpu_cpu_init(void);
 
-/* user_irq_exit - after an interrupt from user mode was handled: restore `s`, then return to
- * the kernel caller of user_enter() if the context's deadline passed, else return (iretq goes
- * back to user mode). */
-void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s);
+/*
+ * user_switch - the user boundary follows the task: called by the context switch (sched.c,
+ * IRQs off, run queue locked) before the stacks change. Saves prev's live user FPU state into
+ * its context (lazy FPU: the only place a task's state leaves the registers when it does not
+ * enter another context), stores prev's kernel stack pointer of user_enter, and loads next's
+ * boundary words and TSS.rsp0 when next is inside user_enter (preempted in user mode).
+ */
+struct task;
+void user_switch(struct task *prev, struct task *next);
+
+/* user_irq_exit - after an interrupt from user mode was handled (and maybe a task switch):
+ * reload the context's FPU state if a switch saved it, then return to the kernel caller of
+ * user_enter() if the context's deadline passed, else return (iretq goes back to user mode). */
+void user_irq_exit(struct trap_frame *f);
 
 /* user_exception - an exception from user mode: save the state, return to the kernel caller
  * of user_enter() with USER_RET_EXCEPTION. Returns only if no context is running (a framework
@@ -71,7 +71,8 @@ bool fpu_uses_xsave(void);
 
 /* Counters for tests: interrupts taken in user mode, images the CPU refused. */
 extern u64 user_irqs_from_user;
-extern u64 user_irq_switches; /* interrupts after which another context had run user code */
+extern u64 user_irq_switches; /* switches from a task in user mode to another in user mode */
+extern u64 user_fpu_loads, user_fpu_saves; /* FPU images loaded / stored (lazy FPU) */
 extern u64 fpu_images_refused;
 extern u8 uaccess_smap;
 

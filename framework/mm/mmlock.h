@@ -12,6 +12,8 @@
 
 #include "internal/x86.h"
 
+void cpu_poll_work(void); /* cpu/tlb.c: serve this CPU's pending TLB flush */
+
 struct mm_lock {
 	u8 held;
 };
@@ -22,8 +24,10 @@ static inline u64 mm_lock_acquire(struct mm_lock *l)
 	u64 flags = read_rflags();
 	irq_disable();
 	/* SAFETY: an atomic exchange on the lock byte; acquire orders the critical section. */
-	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE)) {
 		cpu_pause();
+		cpu_poll_work(); /* the holder may be waiting for our TLB shootdown (cpu/tlb.c) */
+	}
 	return flags;
 }
 

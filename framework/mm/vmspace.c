@@ -11,6 +11,13 @@
  * Each mapped page owns one reference to its frame (taken with frame_clone, kept "inside" the
  * page-table entry); unmapping drops it only after the TLB flush, so no CPU still reaches the
  * frame when it may be reused. Lock: vs->lock (interrupts off) serialises the tree.
+ *
+ * Activation (issue #14): each CPU has its active space (cpu_local.active_vs, its CR3) and each
+ * task the space its user code sees (task.vs); the context switch loads the next task's space
+ * when it differs (vmspace_switch_to), and a kernel-only task keeps whatever is loaded (no CR3
+ * write, as Linux's lazy TLB). vs->cpus has a bit for every CPU whose CR3 may hold vs: set
+ * before the CR3 write, cleared after the CR3 moves away; so a flush of a user range
+ * (vmspace_flush) reaches only those CPUs, and destroy asks only them to let go.
  */
 #include <fw/heap.h>
 #include <fw/typecache.h>
@@ -18,6 +25,8 @@
 
 #include "arch/x86_64/mm/pt.h"
 #include "internal/mm.h"
+#include "internal/percpu.h"
+#include "internal/task.h"
 #include "internal/x86.h"
 #include "mm/mmlock.h"
 
@@ -25,12 +34,10 @@ struct vmspace {
 	u64 root;                /* physical address of the PML4 */
 	struct mm_lock lock;
 	vmspace_fault_fn fault;  /* written once by the owner; read by the fault path */
+	u64 cpus;                /* (atomic) CPUs whose CR3 may hold root: bit n = CPU n */
 };
 
 DEFINE_TYPE_CACHE(vmspace, struct vmspace);
-
-/* The space active on this CPU (one CPU until SMP gives each its own). */
-static struct vmspace *active;
 
 /*
  * A user leaf is one level-1 entry. A present leaf maps its frame with the rights of
@@ -130,6 +137,8 @@ static u64 *next_leaf(struct vmspace *vs, u64 *va, u64 end)
 	return NULL;
 }
 
+static void vmspace_let_go(struct vmspace *vs);
+
 struct vmspace *vmspace_create(void)
 {
 	struct vmspace *vs = KNEW(vmspace);
@@ -158,10 +167,9 @@ void vmspace_destroy(struct vmspace *vs)
 {
 	if (!vs)
 		return;
-	if (vs == active)
-		vmspace_deactivate();
-	/* No CPU runs on these tables (the contract), and without PCID a CR3 switch dropped
-	 * every translation they gave, so the frames go back without a flush. */
+	vmspace_let_go(vs);
+	/* No CPU holds these tables any more (vmspace_let_go), so the frames go back without a
+	 * flush. */
 	u64 flags = mm_lock_acquire(&vs->lock);
 	u64 va = 0;
 	for (u64 *e; (e = next_leaf(vs, &va, VM_USER_END)); va += MM_PAGE_SIZE) {
@@ -213,7 +221,7 @@ int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, 
 		*e = leaf_encode(frame_paddr(&ref), prot);
 		ref.pfn = 0;
 		if (pte_present(old))
-			tlb_flush_kernel(va.v, MM_PAGE_SIZE);
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
 	}
 	mm_lock_release(&vs->lock, flags);
 	frame_release(&ref);
@@ -245,7 +253,7 @@ i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 			*e = 0;
 		}
 		if (flush)
-			tlb_flush_kernel(first, last - first + MM_PAGE_SIZE);
+			vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 		for (unsigned i = 0; i < nb; i++)
 			release_mapped_frame(batch[i]); /* SAFETY: i < nb <= UNMAP_BATCH. */
 		n += nb;
@@ -282,7 +290,7 @@ int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 		*e = ne;
 	}
 	if (flush)
-		tlb_flush_kernel(first, last - first + MM_PAGE_SIZE);
+		vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 	mm_lock_release(&vs->lock, flags);
 	return 0;
 }
@@ -321,7 +329,7 @@ i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64
 	}
 	mm_lock_release(&dst->lock, dflags);
 	if (flush)
-		tlb_flush_kernel(first, last - first + MM_PAGE_SIZE);
+		vmspace_flush(src, first, last - first + MM_PAGE_SIZE);
 	mm_lock_release(&src->lock, flags);
 	return err ? err : n;
 }
@@ -346,7 +354,7 @@ int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 		if (leaf_refs(*e) == 1) {
 			/* This leaf alone holds the frame: nobody else can see a write. */
 			*e = leaf_encode(leaf_pa(*e), prot);
-			tlb_flush_kernel(va.v, MM_PAGE_SIZE);
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
 			mm_lock_release(&vs->lock, flags);
 			break;
 		}
@@ -357,7 +365,7 @@ int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 			src.pfn = 0; /* a view: the leaf keeps its reference until below */
 			*e = leaf_encode(frame_paddr(&copy), prot);
 			copy.pfn = 0; /* now the leaf's */
-			tlb_flush_kernel(va.v, MM_PAGE_SIZE);
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
 			mm_lock_release(&vs->lock, flags);
 			release_mapped_frame(old_pa);
 			break;
@@ -400,7 +408,7 @@ i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len
 		n++;
 	}
 	if (flush)
-		tlb_flush_kernel(first, last - first + MM_PAGE_SIZE);
+		vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 	mm_lock_release(&vs->lock, flags);
 	return err ? err : n;
 }
@@ -437,27 +445,94 @@ int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
 	return err == -EINVAL ? -ENOENT : err;
 }
 
+/* ---- activation ------------------------------------------------------------------------ */
+
+/* Load vs (NULL: the kernel's tables) into this CPU's CR3 and keep vs->cpus right. IRQs off. */
+static void load_on_this_cpu(struct vmspace *vs)
+{
+	struct cpu_local *c = this_cpu();
+	struct vmspace *old = c->active_vs;
+	if (old == vs)
+		return;
+	u64 bit = 1ull << c->id;
+	if (vs) {
+		/* SAFETY: atomic OR on a live space's mask, before the CR3 write: a flush that
+		 * reads the mask after this sees the bit; one that read it before wrote its PTEs
+		 * before, so the CR3 load below already walks the new entries. */
+		__atomic_fetch_or(&vs->cpus, bit, __ATOMIC_SEQ_CST);
+		/* SAFETY: vs->root is a valid PML4 whose kernel half equals the kernel's. */
+		write_cr3(vs->root);
+	} else {
+		/* SAFETY: the kernel's own tables. */
+		write_cr3(kspace_root());
+	}
+	c->active_vs = vs;
+	if (old)
+		/* SAFETY: old is alive until this CPU's bit is gone (vmspace_destroy waits for
+		 * it): this clear is the last access. */
+		__atomic_fetch_and(&old->cpus, ~bit, __ATOMIC_SEQ_CST);
+}
+
 void vmspace_activate(struct vmspace *vs)
 {
-	if (active == vs)
-		return;
-	active = vs;
-	/* SAFETY: vs->root is a valid PML4 whose kernel half equals the kernel's. */
-	write_cr3(vs->root);
+	u64 f = irq_save();
+	struct task *me = task_current();
+	if (me)
+		me->vs = vs;
+	load_on_this_cpu(vs);
+	irq_restore(f);
 }
 
 void vmspace_deactivate(void)
 {
-	if (!active)
-		return;
-	active = NULL;
-	/* SAFETY: the kernel's own tables. */
-	write_cr3(kspace_root());
+	vmspace_activate(NULL);
 }
 
 struct vmspace *vmspace_current(void)
 {
-	return active;
+	struct task *me = task_current();
+	return me ? me->vs : NULL;
+}
+
+void vmspace_switch_to(struct task *next)
+{
+	if (next->vs)
+		load_on_this_cpu(next->vs);
+}
+
+void vmspace_cpu_let_go(struct vmspace *vs)
+{
+	if (this_cpu()->active_vs == vs)
+		load_on_this_cpu(NULL);
+}
+
+void vmspace_flush(struct vmspace *vs, u64 va, u64 len)
+{
+	u64 f = irq_save();
+	/* SAFETY: an atomic read of the mask after the PTE writes (seq_cst, see load_on_this_cpu). */
+	u64 mask = __atomic_load_n(&vs->cpus, __ATOMIC_SEQ_CST);
+	u64 self = 1ull << this_cpu()->id;
+	if (mask & self)
+		tlb_flush_local(va, len);
+	if (mask & ~self)
+		tlb_shootdown_cpus(mask & ~self, va, len, NULL);
+	irq_restore(f);
+}
+
+/* Make sure no CPU and not the calling task still uses vs (destroy). */
+static void vmspace_let_go(struct vmspace *vs)
+{
+	u64 f = irq_save();
+	struct task *me = task_current();
+	if (me && me->vs == vs)
+		me->vs = NULL;
+	vmspace_cpu_let_go(vs);
+	/* SAFETY: an atomic read of the mask; the CPUs left in it hold vs lazily (a kernel task
+	 * runs there after a task of vs): the shootdown makes them load the kernel's tables. */
+	u64 others = __atomic_load_n(&vs->cpus, __ATOMIC_SEQ_CST) & ~(1ull << this_cpu()->id);
+	if (others)
+		tlb_shootdown_cpus(others, 0, ~0ull, vs);
+	irq_restore(f);
 }
 
 void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)

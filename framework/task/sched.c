@@ -19,9 +19,11 @@
 #include <fw/time.h>
 
 #include "internal/panic_internal.h"
+#include "internal/mm.h"
 #include "internal/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
+#include "internal/user.h"
 
 struct CAPABILITY("run queue") sched_rq {
 	struct fw_rawlock lock;
@@ -165,6 +167,8 @@ static void __schedule(bool preempt)
 	rq->curr = next;
 	rq->prev = prev;
 	c->current = next;
+	user_switch(prev, next); /* lazy FPU save, the user boundary of next */
+	vmspace_switch_to(next); /* its address space, when it has one and it differs */
 	task_switch_stacks(&prev->rsp, next->rsp);
 	/* back on prev's stack: some task switched to us (maybe on another CPU) */
 	finish_switch();

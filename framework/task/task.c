@@ -173,6 +173,10 @@ void task_exit(int code)
 	if (me->is_boot || me->is_idle)
 		panic_message("task_exit: the boot and idle tasks cannot exit");
 	me->exit_code = code;
+	/* its user state dies with it: the last switch must not store FPU registers into a
+	 * context the kernel may already have freed */
+	me->fpu_ctx = NULL;
+	me->user_ctx = NULL;
 	preempt_disable();
 	/* SAFETY: me is the running task; the seq_cst store of DEAD pairs with task_join's acquire
 	 * load. */

@@ -4,12 +4,19 @@
  * user_enter() after a system call, a user exception or an interrupt past the deadline.
  *
  * Model: user_enter_asm() is called by user_enter() (user.c) on a kernel stack. It pushes the
- * callee-saved registers, records that stack pointer in user_kernel_rsp (also TSS.rsp0, so an
- * interrupt or exception from user mode lands just below it), loads the user registers from
- * the `struct user_regs` it was given and leaves. Everything below user_kernel_rsp is free
- * while user code runs. Any way back to the kernel stores the user registers into that same
- * struct (user_cur_regs), resets %rsp to user_kernel_rsp, pops the callee-saved registers and
- * returns the reason from user_enter_asm(), so to the C caller user mode is one function call.
+ * callee-saved registers, records that stack pointer in this CPU's user_kernel_rsp (%gs:8) and
+ * TSS.rsp0 (through %gs:32), so an interrupt or exception from user mode lands just below it,
+ * records the `struct user_regs` it was given in user_cur_regs (%gs:16), loads the user
+ * registers from it and leaves. Everything below user_kernel_rsp is free while user code runs.
+ * Any way back to the kernel stores the user registers into that same struct, resets %rsp to
+ * user_kernel_rsp, pops the callee-saved registers and returns the reason from
+ * user_enter_asm(), so to the C caller user mode is one function call.
+ *
+ * Per CPU, per task: the three words live in the CPU's area (internal/percpu.h), reached
+ * through %gs after the entry's swapgs, so every CPU runs user code at once. They belong to
+ * the task running on that CPU: the context switch (user_switch in user.c) stores the
+ * outgoing task's kernel stack pointer in its task and loads the incoming task's words and
+ * TSS.rsp0, so a task preempted in user mode finds its own boundary when it runs again.
  *
  * GS: the kernel's GS base is live in the kernel, the user's in user mode (IA32_KERNEL_GS_BASE
  * holds the other one): `swapgs` is the last instruction before sysretq/iretq and the first of
@@ -18,9 +25,6 @@
  * a selector into %gs only changes the user's. An NMI, #DF or #MC taken in the one-instruction
  * windows (after swapgs before sysretq/iretq, at the syscall entry before swapgs) sees a kernel
  * CS with the user's GS base: their entry (trap_paranoid) decides by IA32_GS_BASE instead.
- *
- * One CPU: user_kernel_rsp / user_cur_regs / user_scratch_rsp are plain globals and rsp0 is
- * the boot TSS's, until the per-CPU areas make them %gs-relative (after the swapgs).
  *
  * SAFETY: the syscall entry runs with IF, TF, DF, AC and NT cleared by IA32_FMASK (user.c), on
  * the user's stack pointer; it never touches that stack: it uses the register save area as its
@@ -47,9 +51,10 @@ user_enter_asm:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	movq %rsp, user_kernel_rsp(%rip)
-	movq %rsp, boot_tss+4(%rip)      /* TSS.rsp0 (SDM vol. 3 figure 8-11: offset 4) */
-	movq %rdi, user_cur_regs(%rip)
+	movq %rsp, %gs:PCPU_USER_KERNEL_RSP
+	movq %gs:PCPU_TSS_RSP0, %rax     /* &TSS.rsp0 (SDM vol. 3 figure 8-11: offset 4) */
+	movq %rsp, (%rax)
+	movq %rdi, %gs:PCPU_USER_CUR_REGS
 	testq %rsi, %rsi
 	jnz 1f
 	movq UR_RIP(%rdi), %rcx
@@ -100,8 +105,8 @@ user_enter_asm:
 	.type user_syscall_entry, @function
 user_syscall_entry:
 	swapgs
-	movq %rsp, user_scratch_rsp(%rip)
-	movq user_cur_regs(%rip), %rsp
+	movq %rsp, %gs:PCPU_USER_SCRATCH_RSP
+	movq %gs:PCPU_USER_CUR_REGS, %rsp
 	movq %rax, UR_RAX(%rsp)
 	movq %rbx, UR_RBX(%rsp)
 	movq %rcx, UR_RCX(%rsp)
@@ -119,7 +124,7 @@ user_syscall_entry:
 	movq %r15, UR_R15(%rsp)
 	movq %rcx, UR_RIP(%rsp)
 	movq %r11, UR_RFLAGS(%rsp)
-	movq user_scratch_rsp(%rip), %rax
+	movq %gs:PCPU_USER_SCRATCH_RSP, %rax
 	movq %rax, UR_RSP(%rsp)
 	movl $USER_RET_SYSCALL_ASM, %eax
 	jmp user_back_to_kernel
@@ -131,7 +136,7 @@ user_syscall_entry:
 user_exit_to_kernel:
 	movl %edi, %eax
 user_back_to_kernel:
-	movq user_kernel_rsp(%rip), %rsp
+	movq %gs:PCPU_USER_KERNEL_RSP, %rsp
 	popq %r15
 	popq %r14
 	popq %r13
@@ -140,18 +145,3 @@ user_back_to_kernel:
 	popq %rbp
 	ret
 	.size user_exit_to_kernel, . - user_exit_to_kernel
-
-/* void user_set_rsp0(u64 rsp) — TSS.rsp0 after an interrupt put a context back (user.c). */
-	.globl user_set_rsp0
-	.type user_set_rsp0, @function
-user_set_rsp0:
-	movq %rdi, boot_tss+4(%rip)
-	ret
-	.size user_set_rsp0, . - user_set_rsp0
-
-	.section .bss
-	.balign 8
-	.globl user_kernel_rsp, user_cur_regs
-user_kernel_rsp:  .quad 0
-user_cur_regs:    .quad 0
-user_scratch_rsp: .quad 0

@@ -30,4 +30,10 @@
 #define USER_CS 0x23
 #define USER_RET_SYSCALL_ASM 1
 
+/* The boundary words of the CPU's area (internal/percpu.h asserts the offsets). */
+#define PCPU_USER_KERNEL_RSP 8
+#define PCPU_USER_CUR_REGS 16
+#define PCPU_USER_SCRATCH_RSP 24
+#define PCPU_TSS_RSP0 32
+
 #endif /* FW_USER_REGS_H */

@@ -11,6 +11,7 @@
  */
 #include <fw/uaccess.h>
 
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
@@ -24,10 +25,9 @@ struct extable_entry {
 extern const struct extable_entry user_extable_start[], user_extable_end[];
 
 /* How often one faulting instruction is retried after the handler said it fixed the fault:
- * a handler that claims success without mapping the page must not hang the kernel. */
+ * a handler that claims success without mapping the page must not hang the kernel. Counted per
+ * task (CPUs fault at once; a task may be preempted between two retries). */
 #define FIXUP_RETRIES 4
-static u64 last_fault_rip, last_fault_addr;
-static u32 fault_retries;
 
 bool uaccess_fixup(struct trap_frame *f)
 {
@@ -35,22 +35,24 @@ bool uaccess_fixup(struct trap_frame *f)
 	for (const struct extable_entry *e = user_extable_start; e < user_extable_end; e++) {
 		if (e->insn != f->rip)
 			continue;
-		if (f->vector == VEC_PF) {
+		struct task *me = task_current();
+		if (f->vector == VEC_PF && me) {
 			u64 addr = read_cr2();
 			struct vmspace *vs = vmspace_current();
-			if (addr == last_fault_addr && f->rip == last_fault_rip)
-				fault_retries++;
+			if (addr == me->fault_addr && f->rip == me->fault_rip)
+				me->fault_retries++;
 			else
-				fault_retries = 0;
-			last_fault_addr = addr;
-			last_fault_rip = f->rip;
+				me->fault_retries = 0;
+			me->fault_addr = addr;
+			me->fault_rip = f->rip;
 			unsigned access = ((f->error & 2) ? VM_FAULT_WRITE : 0) |
 					  ((f->error & 1) ? VM_FAULT_PRESENT : 0);
-			if (vs && fault_retries < FIXUP_RETRIES &&
+			if (vs && me->fault_retries < FIXUP_RETRIES &&
 			    vmspace_handle_fault(vs, uaddr(addr), access) == 0)
 				return true; /* retry the instruction */
 		}
-		last_fault_addr = 0;
+		if (me)
+			me->fault_addr = 0;
 		f->rip = e->fixup;
 		return true;
 	}

@@ -14,7 +14,9 @@
 #include <fw/time.h>
 #include <fw/user.h>
 
+#include "internal/percpu.h"
 #include "internal/printk.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
@@ -52,18 +54,28 @@ _Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RIP]) == UR_RIP, "reg
 _Static_assert(__builtin_offsetof(struct user_regs, r[UREG_RFLAGS]) == UR_RFLAGS, "regs.h");
 _Static_assert(__builtin_offsetof(struct user_context, regs) == 0, "entry.S saves into regs");
 _Static_assert(USER_RET_SYSCALL == USER_RET_SYSCALL_ASM, "regs.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_kernel_rsp) == PCPU_USER_KERNEL_RSP, "regs.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_cur_regs) == PCPU_USER_CUR_REGS, "regs.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, user_scratch_rsp) == PCPU_USER_SCRATCH_RSP, "regs.h");
+_Static_assert(__builtin_offsetof(struct cpu_local, tss_rsp0) == PCPU_TSS_RSP0, "regs.h");
 
 u32 user_enter_asm(struct user_regs *regs, u64 use_iret);      /* entry.S */
 __attribute__((noreturn)) void user_exit_to_kernel(u32 reason); /* entry.S */
 void user_syscall_entry(void);                                  /* entry.S */
 
-/* The context running in user mode on this CPU (one CPU: see entry.S), or NULL. */
-static struct user_context *running;
 u64 user_irqs_from_user;
 u64 user_irq_switches;
+u64 user_fpu_loads, user_fpu_saves;
 u8 uaccess_smap;
 
-void user_init(void)
+/* The context the task running here has in user mode (NULL in the kernel part of its life). */
+static struct user_context *running(void)
+{
+	struct task *t = task_current();
+	return t ? t->user_ctx : NULL;
+}
+
+void user_cpu_init(void)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* STAR[47:32]: syscall CS = 0x08 (SS 0x10); STAR[63:48]: sysret base 0x10 (CS 0x23,
@@ -74,6 +86,11 @@ void user_init(void)
 	wrmsr(MSR_FMASK, SYSCALL_FMASK);
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0); /* the user's GS base while the kernel runs (entry.S) */
+}
+
+void user_init(void)
+{
+	user_cpu_init();
 	uaccess_smap = (read_cr4() & CR4_SMAP) ? 1 : 0;
 	fpu_init();
 }
@@ -104,8 +121,32 @@ void user_context_init(struct user_context *uc)
 	uc->regs.fs_base = 0;
 	uc->exc = (struct user_exception){ 0, 0, 0 };
 	uc->deadline_ns = 0;
+	user_context_fini(uc);
 	fpu_init_image(uc->fpu);
 }
+
+/* If the calling task's live FPU state is uc's, store it into uc (save) or forget it, so the
+ * image in memory is the context's state and the next user_enter() loads it again. */
+static void fpu_unlive(struct user_context *uc, bool save)
+{
+	u64 f = irq_save(); /* a switch in between would save it a second time */
+	struct task *me = task_current();
+	if (me && me->fpu_ctx == uc) {
+		if (save) {
+			fpu_save(uc->fpu);
+			user_fpu_saves++;
+		}
+		me->fpu_ctx = NULL;
+	}
+	irq_restore(f);
+}
+
+void user_context_fini(struct user_context *uc)
+{
+	fpu_unlive(uc, false);
+}
+
+static void user_fpu_make_live(struct task *me, struct user_context *uc);
 
 enum user_return user_enter(struct user_context *uc)
 {
@@ -122,17 +163,56 @@ enum user_return user_enter(struct user_context *uc)
 		       reg_get(uc, UREG_R11) != *rflags;
 	u64 flags = read_rflags();
 	irq_disable();
-	fpu_restore(uc->fpu);
+	struct task *me = task_current();
+	FW_CHECK(me, "user_enter: no task yet");
+	user_fpu_make_live(me, uc);
 	/* Always written: user code can zero FS base behind our back by loading a selector into
 	 * %fs (64-bit mode takes the base from the descriptor), so no cached value is trusted. */
 	wrmsr(MSR_FS_BASE, uc->regs.fs_base);
-	running = uc;
+	me->user_ctx = uc;
 	u32 reason = user_enter_asm(&uc->regs, use_iret);
-	running = NULL;
-	fpu_save(uc->fpu);
+	me->user_ctx = NULL;
+	/* the FPU state stays in the registers (me->fpu_ctx): saved at switch-out, not here */
 	if (flags & RFLAGS_IF)
 		irq_enable();
 	return (enum user_return)reason;
+}
+
+/* Load uc's FPU image unless it is already live for `me` (storing the one that was). IRQs off. */
+static void user_fpu_make_live(struct task *me, struct user_context *uc)
+{
+	if (me->fpu_ctx == uc)
+		return;
+	if (me->fpu_ctx) {
+		fpu_save(me->fpu_ctx->fpu);
+		user_fpu_saves++;
+	}
+	fpu_restore(uc->fpu);
+	user_fpu_loads++;
+	me->fpu_ctx = uc;
+}
+
+void user_switch(struct task *prev, struct task *next)
+{
+	struct cpu_local *c = this_cpu();
+	if (prev->fpu_ctx) {
+		fpu_save(prev->fpu_ctx->fpu);
+		user_fpu_saves++;
+		prev->fpu_ctx = NULL;
+	}
+	if (prev->user_ctx)
+		prev->user_kernel_rsp = c->user_kernel_rsp;
+	if (next->user_ctx) {
+		/* next was preempted in user mode: its way back is iretq through its own stack */
+		c->user_kernel_rsp = next->user_kernel_rsp;
+		/* SAFETY: the address of next's live context (it stays in user_enter until next
+		 * runs again), for the syscall entry's save area. */
+		c->user_cur_regs = (u64)(uintptr_t)&next->user_ctx->regs;
+		/* SAFETY: tss_rsp0 points at this CPU's TSS (percpu_init_bsp / percpu_load). */
+		*c->tss_rsp0 = next->user_kernel_rsp;
+		if (prev->user_ctx)
+			user_irq_switches++;
+	}
 }
 
 /* Copy the registers of a trap from user mode into the running context. */
@@ -166,33 +246,16 @@ void user_trap_entry(struct trap_frame *f)
 		__asm__ volatile("clac" ::: "memory");
 }
 
-extern u64 user_kernel_rsp, user_cur_regs; /* entry.S */
-void user_set_rsp0(u64 rsp);                 /* entry.S */
-
-void user_irq_save(struct user_irq_state *s)
-{
-	s->running = running;
-	s->kernel_rsp = user_kernel_rsp;
-	s->cur_regs = user_cur_regs;
-	if (running)
-		fpu_save(running->fpu);
-}
-
-void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s)
+void user_irq_exit(struct trap_frame *f)
 {
 	user_irqs_from_user++;
-	if (running != s->running || user_kernel_rsp != s->kernel_rsp) {
-		/* another context entered user mode meanwhile (a task switch in the handler) */
-		running = s->running;
-		user_kernel_rsp = s->kernel_rsp;
-		user_cur_regs = s->cur_regs;
-		user_set_rsp0(s->kernel_rsp);
-		user_irq_switches++;
-	}
-	if (running)
-		fpu_restore(running->fpu);
-	struct user_context *uc = running;
-	if (!uc || !uc->deadline_ns || fw_time_ns() < uc->deadline_ns)
+	struct task *me = task_current();
+	struct user_context *uc = me ? me->user_ctx : NULL;
+	if (!uc)
+		return;
+	/* a switch in the handler saved our FPU state: it goes back before iretq */
+	user_fpu_make_live(me, uc);
+	if (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns)
 		return;
 	save_frame(uc, f);
 	user_exit_to_kernel(USER_RET_INTERRUPT);
@@ -200,7 +263,7 @@ void user_irq_exit(struct trap_frame *f, const struct user_irq_state *s)
 
 void user_exception(struct trap_frame *f)
 {
-	struct user_context *uc = running;
+	struct user_context *uc = running();
 	if (!uc) {
 		/* user mode without user_enter(): a framework bug; the caller reports it */
 		printk(FW_LOG_ERR, "user: exception %lu from user mode with no context", f->vector);
@@ -299,6 +362,7 @@ void user_ctx_set_deadline(struct user_context *uc, u64 deadline_ns)
 
 struct bytes user_ctx_fpu_bytes(struct user_context *uc)
 {
+	fpu_unlive(uc, true);
 	return __fw_bytes_raw(uc->fpu, fpu_size());
 }
 

@@ -2,48 +2,21 @@
  * user/user_test.c — ktests of user mode: the boundary (syscall/sysret, iretq fallback,
  * exceptions and interrupts from user mode, flags, FPU state), VmSpace and the fallible user
  * copies. Each test runs the program tests/user/utest.S (blob "utest") in a fresh address
- * space:
- *   0x400000        the program, read + execute
- *   0x600000        one data page, read + write (UT_DATA); 0x601000 is never mapped
- *   VM_USER_END-4K  the stack
- * and serves its system calls here: 1 write (copied through a VmReader into `out`), 39 null,
- * 60 exit, 500 "record the kernel's RFLAGS"; anything else -ENOSYS.
+ * space, through the harness of user/utest.h (defined here). Tests of user code on several
+ * CPUs and tasks at once: user_smp_test.c.
  */
 #include <fw/blob.h>
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/ktest.h>
+#include <fw/preempt.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <fw/user.h>
 
 #include "internal/user.h"
 #include "internal/x86.h"
-
-#define UT_CODE 0x400000ull
-#define UT_DATA 0x600000ull
-#define UT_HOLE 0x601000ull
-#define UT_STACK (VM_USER_END - VM_PAGE_SIZE)
-#define KERNEL_ADDR 0xffffffff80100000ull
-
-enum ut_case {
-	UT_NULL, UT_WRITE, UT_NULL_DEREF, UT_HLT, UT_JUMP, UT_TF, UT_DF, UT_AC,
-	UT_FPU, UT_MXCSR, UT_SPIN, UT_BADSYS, UT_X87, UT_TF_SYSCALL, UT_FS, UT_FS_CLOBBER,
-	UT_GS_CLOBBER, UT_INT3, UT_INT80, UT_REGS_INT3,
-};
-
-struct ut {
-	struct vmspace *vs;
-	struct user_context uc;
-	u8 out[512];       /* what the program wrote */
-	u64 out_len;
-	bool exited;
-	i64 exit_code;
-	u64 kernel_rflags; /* RFLAGS seen by the kernel at call 500 */
-	u64 kernel_gs[2];  /* the kernel's GS base at the first two calls 500 */
-	u32 calls_500;
-	u64 syscalls;
-};
+#include "user/utest.h"
 
 static struct ut ut_a, ut_b; /* two programs at once for the FPU test */
 
@@ -62,7 +35,7 @@ static int map_new(struct vmspace *vs, u64 va, unsigned prot, struct bytes conte
 }
 
 /* A fresh address space with the program, the data page (bytes 0..255 = 0..255) and a stack. */
-static int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
+int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
 {
 	*t = (struct ut){ 0 };
 	struct bytes_result prog = fw_blob_copy(STR("utest"));
@@ -93,8 +66,9 @@ static int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
 	return err;
 }
 
-static void ut_teardown(struct ut *t)
+void ut_teardown(struct ut *t)
 {
+	user_context_fini(&t->uc);
 	vmspace_deactivate();
 	vmspace_destroy(t->vs);
 	t->vs = NULL;
@@ -112,11 +86,14 @@ static i64 ut_write(struct ut *t, u64 buf, u64 len)
 	return (i64)n.value;
 }
 
-static void ut_serve(struct ut *t)
+void ut_serve(struct ut *t)
 {
 	struct user_context *uc = &t->uc;
 	i64 ret = -ENOSYS;
 	t->syscalls++;
+	preempt_disable();
+	t->cpus_seen |= 1u << (cpu_this_id() & 31);
+	preempt_enable();
 	switch (user_ctx_syscall_nr(uc)) {
 	case 1:
 		ret = ut_write(t, user_ctx_syscall_arg(uc, 1), user_ctx_syscall_arg(uc, 2));
@@ -139,7 +116,7 @@ static void ut_serve(struct ut *t)
 }
 
 /* Run until exit or an exception (or max_syscalls calls); returns the last reason. */
-static enum user_return ut_run(struct ut *t, u64 max_syscalls)
+enum user_return ut_run(struct ut *t, u64 max_syscalls)
 {
 	vmspace_activate(t->vs);
 	for (;;) {

@@ -179,6 +179,7 @@ void proc_reap(struct process *z)
 	proc_list_remove(&all_procs, z);
 	litelock_unlock(&proc_lock);
 	proc_drop_memory(z); /* gone at exit already, unless the process never ran */
+	user_context_fini(&z->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, z);
 }
 

@@ -1,17 +1,15 @@
 /*
- * misc.c — uname (sysname "Linux", as programs test for it), clock_gettime on the
- * framework's monotonic clock, reboot (power off; restart also powers off for now), and
- * sched_yield (the runner switches to the next runnable process).
+ * misc.c — uname (sysname "Linux", as programs test for it), reboot (power off; restart
+ * also powers off for now), and sched_yield (the runner switches to the next runnable
+ * process). The clock calls are in time.c.
  */
 #include <fw/blob.h>
 #include <fw/log.h>
-#include <fw/time.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 #include <uapi/misc.h>
 
 DEFINE_UCOPY(uutsname, struct uapi_utsname);
-DEFINE_UCOPY(utimespec, struct uapi_timespec);
 
 
 i64 sys_uname(struct process *p, const struct sc_args *a)
@@ -25,16 +23,6 @@ i64 sys_uname(struct process *p, const struct sc_args *a)
 	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.domainname), STR("(none)"));
 	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
-}
-
-i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
-{
-	(void)p;
-	if (a->a[0] > 11)
-		return -EINVAL;
-	u64 ns = fw_time_ns();
-	struct uapi_timespec ts = { .tv_sec = (i64)(ns / 1000000000u), .tv_nsec = (i64)(ns % 1000000000u) };
-	return utimespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
 }
 
 #define REBOOT_MAGIC1 0xfee1deadull

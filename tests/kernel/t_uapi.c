@@ -17,9 +17,12 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include <uapi/misc.h>
 #include <uapi/stat.h>
+#include <uapi/time.h>
 
 #include "khost.h"
 
@@ -67,6 +70,21 @@ KTEST(uapi, small_structs)
 	KT_EXPECT(kt, sizeof(struct uapi_timespec) == sizeof(struct __kernel_timespec));
 	SAME(struct uapi_timespec, struct __kernel_timespec, tv_sec, tv_sec);
 	SAME(struct uapi_timespec, struct __kernel_timespec, tv_nsec, tv_nsec);
+	KT_EXPECT(kt, sizeof(struct uapi_timeval) == sizeof(struct timeval));
+	SAME(struct uapi_timeval, struct timeval, tv_sec, tv_sec);
+	SAME(struct uapi_timeval, struct timeval, tv_usec, tv_usec);
+	KT_EXPECT(kt, sizeof(struct uapi_timezone) == sizeof(struct timezone));
+	SAME(struct uapi_timezone, struct timezone, tz_minuteswest, tz_minuteswest);
+	SAME(struct uapi_timezone, struct timezone, tz_dsttime, tz_dsttime);
+	KT_EXPECT(kt, UAPI_CLOCK_REALTIME == CLOCK_REALTIME && UAPI_CLOCK_MONOTONIC == CLOCK_MONOTONIC);
+	KT_EXPECT(kt, UAPI_CLOCK_PROCESS_CPUTIME_ID == CLOCK_PROCESS_CPUTIME_ID);
+	KT_EXPECT(kt, UAPI_CLOCK_THREAD_CPUTIME_ID == CLOCK_THREAD_CPUTIME_ID);
+	KT_EXPECT(kt, UAPI_CLOCK_MONOTONIC_RAW == CLOCK_MONOTONIC_RAW);
+	KT_EXPECT(kt, UAPI_CLOCK_REALTIME_COARSE == CLOCK_REALTIME_COARSE);
+	KT_EXPECT(kt, UAPI_CLOCK_MONOTONIC_COARSE == CLOCK_MONOTONIC_COARSE);
+	KT_EXPECT(kt, UAPI_CLOCK_BOOTTIME == CLOCK_BOOTTIME && UAPI_CLOCK_TAI == CLOCK_TAI);
+	KT_EXPECT(kt, UAPI_CLOCK_REALTIME_ALARM == CLOCK_REALTIME_ALARM);
+	KT_EXPECT(kt, UAPI_CLOCK_BOOTTIME_ALARM == CLOCK_BOOTTIME_ALARM);
 	KT_EXPECT(kt, sizeof(struct uapi_termios) == sizeof(struct termios));
 	SAME(struct uapi_termios, struct termios, c_iflag, c_iflag);
 	SAME(struct uapi_termios, struct termios, c_oflag, c_oflag);

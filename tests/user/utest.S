@@ -17,7 +17,7 @@ _start:
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
 	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
-	.quad t_gs_clobber, t_int3, t_int80, t_regs_int3
+	.quad t_gs_clobber, t_int3, t_int80, t_regs_int3, t_fpu_loop
 table_end:
 
 bad_case:
@@ -235,4 +235,30 @@ t_regs_int3:
 	jne 1f
 	jmp exit
 1:	movl $1, %edi
+	jmp exit
+
+/* 20: RSI null calls with RDX in xmm0, xmm15 and r12; exit(0) if all three still hold it after
+ * every call, else exit(1) (the FPU state of several tasks and CPUs at once) */
+t_fpu_loop:
+	movq %rdx, %xmm0
+	movq %rdx, %xmm15
+	movq %rdx, %r12
+	movq %rsi, %rbx
+1:	testq %rbx, %rbx
+	jz 2f
+	movl $39, %eax
+	syscall
+	movq %xmm0, %rax
+	cmpq %r12, %rax
+	jne 3f
+	movq %xmm15, %rax
+	cmpq %r12, %rax
+	jne 3f
+	cmpq %rdx, %r12
+	jne 3f
+	decq %rbx
+	jmp 1b
+2:	xorl %edi, %edi
+	jmp exit
+3:	movl $1, %edi
 	jmp exit

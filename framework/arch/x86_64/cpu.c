@@ -46,8 +46,8 @@ struct desc_ptr {
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 
 static u64 gdt[7] __attribute__((aligned(16)));
-/* Not static: user/entry.S writes rsp0 (the stack a trap from user mode lands on). */
-struct tss boot_tss __attribute__((aligned(16)));
+/* rsp0 (the stack a trap from user mode lands on) is written through the per-CPU area. */
+static struct tss boot_tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 struct guarded_stack ist_df_stack STACK_SECTION;
@@ -55,6 +55,13 @@ struct guarded_stack ist_nmi_stack STACK_SECTION;
 struct guarded_stack ist_mc_stack STACK_SECTION;
 
 extern const u8 trap_stubs[256][16]; /* entry.S */
+
+u64 *boot_tss_rsp0(void)
+{
+	/* SAFETY: rsp0 of a static TSS (offset 4, SDM vol. 3 figure 8-11); x86 stores 8 bytes at
+	 * any alignment. */
+	return (u64 *)((uintptr_t)&boot_tss + 4);
+}
 
 static void set_gate(unsigned vec, u8 ist)
 {

@@ -115,6 +115,19 @@ void fpu_init(void)
 	       use_xsave ? "XSAVE" : "FXSAVE", xcr0, area_size, mxcsr_mask);
 }
 
+void fpu_cpu_init(void)
+{
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	if (use_xsave)
+		cr4 |= CR4_OSXSAVE;
+	write_cr4(cr4);
+	if (use_xsave)
+		xsetbv0(xcr0);
+	if (fpu_restore(init_image))
+		printk(FW_LOG_ERR, "fpu: the initial image was refused on an AP");
+}
+
 void fpu_init_image(u8 *area)
 {
 	/* SAFETY: area is a context's FPU area of FPU_AREA_MAX bytes (USER_FPU_AREA). */

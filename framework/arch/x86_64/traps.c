@@ -250,16 +250,13 @@ void trap_dispatch(struct trap_frame *f)
 	user_trap_entry(f);
 	if (vec >= 32) {
 		sched_irq_enter();
-		struct user_irq_state us;
-		if (from_user)
-			user_irq_save(&us); /* a task switch below may run another user context */
 		if (irq_handlers[vec])
 			irq_handlers[vec](f);
 		else if (vec < VEC_PIC_FIRST || vec > VEC_PIC_LAST)
 			printk(FW_LOG_WARN, "trap: unexpected interrupt vector %lu", vec);
 		sched_irq_exit(f->rflags); /* may switch tasks (tick preemption) */
 		if (from_user)
-			user_irq_exit(f, &us); /* restores; may go back to the caller of user_enter() */
+			user_irq_exit(f); /* FPU back; may go back to the caller of user_enter() */
 		return;
 	}
 	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)

@@ -1,5 +1,5 @@
 /*
- * fw/time.h — the monotonic clock and the periodic tick.
+ * fw/time.h — the monotonic clock, the periodic tick and the boot-time wall clock (RTC).
  *
  * fw_time_ns() counts nanoseconds since the machine was reset (the CPU's time-stamp counter
  * starts at 0 with the virtual machine, so the first log line's stamp is the time the firmware
@@ -43,5 +43,15 @@ u64 fw_time_boot_entry_ns(void);
  * Context: any, after boot.
  */
 bool fw_time_source_is_tsc(void);
+
+/*
+ * fw_rtc_unix_seconds - the wall-clock time read from the CMOS real-time clock, in seconds
+ * since 1970-01-01 00:00:00 UTC (the RTC is assumed to keep UTC, as QEMU's does by default).
+ * Read from the hardware at the first call and cached: every later call returns the same
+ * value, so pair it with fw_time_ns() taken at the first call to keep a running wall clock.
+ * Returns 0 when the RTC holds no valid date.
+ * Context: any (takes an IRQ-disabling raw lock the first time; spins at most ~2 ms).
+ */
+i64 fw_rtc_unix_seconds(void);
 
 #endif /* FW_TIME_H */

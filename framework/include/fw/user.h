@@ -18,14 +18,17 @@
  * state. RFLAGS are sanitised on every entry (IF on; IOPL, NT, RF, VM off; only the
  * arithmetic flags, TF, DF, AC and ID come from the context); the instruction and stack
  * pointers and the FS base accept canonical user addresses only; the FPU/SSE state is saved
- * per context (XSAVE where present, FXSAVE otherwise) and sanitised before it is loaded (MXCSR
+ * per context (XSAVE where present, FXSAVE otherwise; lazily: it stays in the CPU between
+ * system calls and is stored when the task is switched out) and sanitised before it is loaded (MXCSR
  * masked, the XSAVE header's reserved bits cleared), and a state the CPU still refuses is
  * replaced by the initial state — a corrupt FPU image never faults the kernel. Anything user
  * code does (a privileged instruction, a fault, a jump into the kernel half, a bad syscall
  * number) comes back here as a reason, never as a kernel fault.
  *
- * Context: user_enter runs in task context with interrupts enabled, on the CPU whose address
- * space (vmspace_activate) the user code should see. The other calls are pure accessors.
+ * Context: user_enter runs in task context with interrupts enabled, in the address space
+ * (vmspace_activate) the user code should see; any task on any CPU may run user code at the
+ * same time (the boundary state is per CPU and follows the task through context switches).
+ * A context is entered by one task at a time. The other calls are accessors.
  */
 #ifndef FW_USER_H
 #define FW_USER_H
@@ -71,8 +74,20 @@ struct FW_NOCOPY user_context {
 	uint8_t fpu[USER_FPU_AREA] FW_PRIVATE __attribute__((aligned(64)));
 };
 
-/* user_context_init - all registers zero, RFLAGS with IF only, the initial FPU state. */
+/* user_context_init - all registers zero, RFLAGS with IF only, the initial FPU state.
+ * May be called again on a used context (execve). */
 void user_context_init(struct user_context *uc);
+
+/*
+ * user_context_fini - forget uc's FPU state if it is live in the CPU for the calling task.
+ * Needs: called by the task that last entered uc (or any task once that one has ended, which
+ * forgets on its own), before uc's memory is freed or reused. Lazy FPU: after user_enter()
+ * returns, the user's FPU registers stay in the CPU; they are stored into their context only
+ * when the task is switched out, enters another context, or asks for the image
+ * (user_ctx_fpu_bytes) — a context freed while live would be written after its end.
+ * Context: task.
+ */
+void user_context_fini(struct user_context *uc);
 
 /*
  * user_enter - run the user code of `uc` until it makes a system call, takes an exception, or
@@ -110,7 +125,11 @@ struct user_exception user_ctx_exception(const struct user_context *uc);
 void user_ctx_set_deadline(struct user_context *uc, uint64_t deadline_ns);
 
 /* The FPU image (the XSAVE/FXSAVE layout, user_fpu_size() bytes), for signal frames and
- * ptrace. Anything may be written into it; it is sanitised before it is loaded. */
+ * ptrace. Anything may be written into it; it is sanitised before it is loaded. The call
+ * first stores the live registers into it when uc is live for the calling task (lazy FPU), so
+ * the bytes are uc's current state; the next user_enter loads them. Call it again after any
+ * user_enter of uc (the registers are live again). For another task's context, the image is
+ * current only while that task is not running. */
 struct bytes user_ctx_fpu_bytes(struct user_context *uc);
 size_t user_fpu_size(void);
 

@@ -19,9 +19,10 @@
  * pass them to the same handler with vmspace_handle_fault().
  *
  * Locking: each address space has its own lock (interrupts off while held); the calls below
- * take it. TLB: unmap, protect, share and cow flush what they changed on every CPU (the SMP
- * shootdown hook), once per call or batch, never once per page.
- * Context: any, except vmspace_destroy (not while the space is active on any CPU).
+ * take it. TLB: unmap, protect, share, move and cow flush what they changed on every CPU that
+ * may hold the space (its CPU mask), once per call or batch, never once per page.
+ * Context: any, except vmspace_destroy (not while another task has the space as its own; CPUs
+ * that still hold it lazily are made to let go).
  */
 #ifndef FW_VMSPACE_H
 #define FW_VMSPACE_H
@@ -86,7 +87,8 @@ struct vmspace *vmspace_create(void);
 
 /*
  * vmspace_destroy - unmap every user page (dropping each mapping's frame reference) and free
- * the tables and the space. Needs: vs is not active on any CPU. NULL is ignored.
+ * the tables and the space. If it is the calling task's space, the task has none afterwards.
+ * Needs: no other task has vs as its space. NULL is ignored. Context: task.
  */
 void vmspace_destroy(struct vmspace *vs);
 
@@ -184,13 +186,20 @@ int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot);
  */
 FW_MUST_CHECK int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out);
 
-/* vmspace_activate - make vs the address space of this CPU (user half). Context: any. */
+/*
+ * vmspace_activate - make vs the address space of the calling task (its user code and its user
+ * copies see it) and load it on this CPU. The context switch loads it again wherever the task
+ * runs next; a task without one (NULL) runs on whatever the CPU has loaded (kernel tasks).
+ * Needs: vs stays alive while the task has it (vmspace_destroy of another task's space is a
+ * bug). Context: task (or boot), any preemption state.
+ */
 void vmspace_activate(struct vmspace *vs);
 
-/* vmspace_deactivate - switch this CPU back to the kernel-only tables. */
+/* vmspace_deactivate - the calling task has no address space any more; this CPU loads the
+ * kernel-only tables. */
 void vmspace_deactivate(void);
 
-/* vmspace_current - the address space active on this CPU, or NULL. */
+/* vmspace_current - the calling task's address space, or NULL. */
 struct vmspace *vmspace_current(void);
 
 /* vmspace_set_fault_handler - the handler for faults on vs's user pages (NULL: none). */

@@ -148,6 +148,11 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
+i64 sys_clock_getres(struct process *p, const struct sc_args *a);
+i64 sys_clock_settime(struct process *p, const struct sc_args *a);
+i64 sys_gettimeofday(struct process *p, const struct sc_args *a);
+i64 sys_settimeofday(struct process *p, const struct sc_args *a);
+i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */
