@@ -16,18 +16,19 @@ KSVC_TESTS := $(sort $(wildcard tests/kernel/t_*.c))
 KSVC_FUZZ_SECS ?= 6
 KSVC_CFLAGS = $(SAFEC_HOST_CFLAGS) -Ikernel/include
 
-$(KSVC_DIR)/host-tests: $(KSVC_SRCS) $(KSVC_HDRS) $(KSVC_TESTS) tests/lib/host_main.c \
+$(KSVC_DIR)/host-tests: $(KSVC_SRCS) $(KSVC_HDRS) $(KSVC_TESTS) tests/lib/host_main.c tests/kernel/host_sync.c \
 		tests/kernel/khost.h $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(KSVC_CFLAGS) $(SAFEC_SAN) '-DKT_HOST_SUITE_PREFIX="kernel_"' -o $@ $(KSVC_SRCS) \
-		$(KSVC_TESTS) tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c -lpthread
+		$(KSVC_TESTS) tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c \
+		tests/kernel/host_sync.c -lpthread
 
 $(KSVC_DIR)/fuzz: tests/kernel/fuzz_kernel.c $(KSVC_SRCS) $(KSVC_HDRS) tests/kernel/khost.h \
 		$(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(filter-out -DKT_HOST,$(KSVC_CFLAGS)) -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ tests/kernel/fuzz_kernel.c $(KSVC_SRCS) \
-		$(SAFEC_LIB_SRCS) framework/host/port.c
+		$(SAFEC_LIB_SRCS) framework/host/port.c tests/kernel/host_sync.c
 
 # Debian's busybox as an initramfs, read back by the cpio tests.
 $(KSVC_DIR)/busybox.cpio: tools/mkinitramfs.py

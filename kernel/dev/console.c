@@ -9,6 +9,7 @@
 #include <fs/vfs.h>
 #include <fw/console.h>
 #include <fw/log.h>
+#include <fw/sync.h>
 #include <fs/tty.h>
 
 static struct result_size console_write(struct inode *ip, struct bytes src, u64 pos)
@@ -19,10 +20,12 @@ static struct result_size console_write(struct inode *ip, struct bytes src, u64 
 	return result_size_ok(bytes_len(src));
 }
 
-static struct tty the_console;
-static bool the_console_ready;
+static struct spinlock console_lock = SPINLOCK_INIT(console_lock);
+static struct tty the_console GUARDED_BY(&console_lock);
+static bool the_console_ready GUARDED_BY(&console_lock);
+static struct waitq console_wq; /* readers of the console sleep here */
 
-struct tty *console_tty(void)
+static struct tty *tty_locked(void) REQUIRES(console_lock)
 {
 	if (!the_console_ready) {
 		tty_init(&the_console);
@@ -31,10 +34,24 @@ struct tty *console_tty(void)
 	return &the_console;
 }
 
+struct tty *console_tty(void)
+{
+	spin_lock(&console_lock);
+	struct tty *t = tty_locked();
+	spin_unlock(&console_lock);
+	return t;
+}
+
+struct waitq *console_waitq(void)
+{
+	return &console_wq;
+}
+
 bool console_poll(void)
 {
-	struct tty *t = console_tty();
 	u8 in[64];
+	spin_lock(&console_lock);
+	struct tty *t = tty_locked();
 	size_t n = fw_console_read(BYTES_OF_ARRAY(in));
 	for (size_t i = 0; i < n; i++) {
 		struct tty_echo e;
@@ -42,16 +59,24 @@ bool console_poll(void)
 		if (e.len)
 			fw_console_write(str_from_bytes(bytes_head(BYTES_OF_ARRAY(e.b), e.len)));
 	}
-	return tty_readable(t);
+	bool readable = tty_readable(t);
+	spin_unlock(&console_lock);
+	if (n && readable)
+		(void)waitq_wake_all(&console_wq);
+	return readable;
 }
 
 static struct result_size console_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	(void)ip;
 	(void)pos;
-	if (!console_poll())
-		return result_size_err(-EAGAIN);
-	return result_size_ok(tty_read(console_tty(), dst));
+	(void)console_poll();
+	spin_lock(&console_lock);
+	struct tty *t = tty_locked();
+	struct result_size r = tty_readable(t) ? result_size_ok(tty_read(t, dst))
+					       : result_size_err(-EAGAIN);
+	spin_unlock(&console_lock);
+	return r;
 }
 
 static struct result_size null_write(struct inode *ip, struct bytes src, u64 pos)

@@ -284,13 +284,19 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);
+	spin_lock(&p->sig_lock);
 	for (u32 s = 0; s < PROC_NSIG; s++)
 		if (p->sigactions[s].handler > 1)
 			p->sigactions[s] = (struct proc_sigaction){ 0 };
-	litelock_lock(&nm->lock);
+	spin_unlock(&p->sig_lock);
+	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;
-	litelock_unlock(&nm->lock);
-	vmspace_activate(nm->vs);
+	spin_unlock(&nm->lock);
+	/* The new space replaces the old one where the old one was loaded: in p's own task (an
+	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
+	 * the space as its own: p's task loads it when it starts. */
+	if (p->mm && vmspace_current() == p->mm->vs)
+		vmspace_activate(nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
 	p->mm = nm;
 	int r = 0;

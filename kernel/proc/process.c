@@ -1,18 +1,23 @@
 /*
  * process.c — process objects (proc/process.h): creation, the process list, the file
- * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping.
+ * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping, and the
+ * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
 #include <fw/typecache.h>
 #include <proc/process.h>
+#include <proc/wait.h>
+
+#define SIGKILL 9
+#define SIGCHLD 17
 
 DEFINE_TYPE_CACHE(process_cache, struct process);
-DEFINE_LIST(proc_list, struct process, all_link, litelock);
+DEFINE_LIST(proc_list, struct process, all_link, spinlock);
 
-struct litelock proc_lock;
+struct spinlock proc_lock = SPINLOCK_INIT(proc_lock);
 static struct proc_list all_procs GUARDED_BY(&proc_lock);
-static bool procs_ready;
-static u32 next_pid = 1;
+static bool procs_ready GUARDED_BY(&proc_lock);
+static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 
 struct process *proc_create(struct process *parent)
 {
@@ -24,49 +29,43 @@ struct process *proc_create(struct process *parent)
 		KFREE(process_cache, p);
 		return NULL;
 	}
+	struct bytes_result buf = kbuf_alloc(VM_PAGE_SIZE);
+	if (buf.err) {
+		vm_map_put(p->mm);
+		KFREE(process_cache, p);
+		return NULL;
+	}
+	p->io_buf = buf.value;
 	user_context_init(&p->uc);
+	spin_lock_init(&p->sig_lock);
+	waitq_init(&p->child_wq);
+	waitq_init(&p->sig_wq);
+	waitq_init(&p->exit_wq);
+	waitq_init(&p->poll_wq);
 	fd_array_init(&p->fds, PROC_MAX_FDS);
 	p->umask = 022;
+	spin_lock(&proc_lock);
 	if (!procs_ready) {
-		litelock_init(&proc_lock);
 		procs_ready = true;
-		litelock_lock(&proc_lock);
 		proc_list_init(&all_procs, &proc_lock);
-		litelock_unlock(&proc_lock);
 	}
-	litelock_lock(&proc_lock);
 	p->pid = next_pid++;
 	p->pgid = parent ? parent->pgid : p->pid;
 	p->parent = parent;
 	p->state = PROC_RUNNABLE;
+	p->exited = true; /* until proc_start gives it a task */
+	p->listed = true;
 	proc_list_push_back(&all_procs, p);
-	litelock_unlock(&proc_lock);
+	spin_unlock(&proc_lock);
+	refcount_init(&p->refs, 1); /* the list's */
 	return p;
-}
-
-/* proc_next_runnable - the runnable process after `cur` in list order (round robin). */
-struct process *proc_next_runnable(struct process *cur)
-{
-	struct process *pick = NULL;
-	litelock_lock(&proc_lock);
-	struct process *p = cur ? proc_list_next(&all_procs, cur) : NULL;
-	for (size_t n = 0; n <= proc_list_len(&all_procs) && !pick; n++) {
-		if (!p)
-			p = proc_list_first(&all_procs);
-		if (p && p->state == PROC_RUNNABLE)
-			pick = p;
-		else if (p)
-			p = proc_list_next(&all_procs, p);
-	}
-	litelock_unlock(&proc_lock);
-	return pick;
 }
 
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 {
 	struct process *found = NULL;
 	*has_child = false;
-	litelock_lock(&proc_lock);
+	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent != p || (pid > 0 && c->pid != (u64)pid) || c->autoreap)
 			continue;
@@ -74,7 +73,9 @@ struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 		if (c->state == PROC_ZOMBIE && !found)
 			found = c;
 	}
-	litelock_unlock(&proc_lock);
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
 	return found;
 }
 
@@ -118,79 +119,128 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 		(void)proc_fd_close(p, (i64)fd);
 	fd_array_destroy(&p->fds);
 	proc_drop_memory(p);
-	litelock_lock(&proc_lock);
+	spin_lock(&p->sig_lock);
+	p->alarm_ns = 0;
+	spin_unlock(&p->sig_lock);
+	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
 	LIST_FOR_EACH(proc_list, &all_procs, c)
 		if (c->parent == p)
 			c->parent = reaper != p ? reaper : NULL;
 	struct process *parent = p->parent;
-	if (parent && parent->state == PROC_BLOCKED)
-		parent->state = PROC_RUNNABLE;
-	litelock_unlock(&proc_lock);
+	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
 	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
-	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the runner reaps it. */
-	if (parent && parent != p && parent->state != PROC_ZOMBIE) {
-		struct proc_sigaction chld = parent->sigactions[17 - 1];
-		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */))
+	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the zombie is freed at once. */
+	if (notify) {
+		spin_lock(&parent->sig_lock);
+		struct proc_sigaction chld = parent->sigactions[SIGCHLD - 1];
+		spin_unlock(&parent->sig_lock);
+		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */)) {
+			spin_lock(&proc_lock);
 			p->autoreap = true;
+			spin_unlock(&proc_lock);
+		}
 		bool killed = (status & 0x7f) != 0;
-		proc_signal_send(parent, 17, (struct proc_siginfo){
+		proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
 			.code = killed ? 2 : 1, .pid = p->pid,
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
+		(void)waitq_wake_all(&parent->child_wq);
 	}
 }
 
-u32 proc_wake_console_waiters(bool readable, u64 now_ns)
+void proc_discard(struct process *p)
 {
-	u32 waiting = 0;
-	litelock_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->state != PROC_BLOCKED || !c->wait_console)
-			continue;
-		if (readable || (c->wait_deadline_ns && c->wait_deadline_ns <= now_ns)) {
-			c->wait_console = false;
-			c->wait_pipe = false;
-			c->state = PROC_RUNNABLE;
-		} else {
-			waiting++;
-		}
-	}
-	litelock_unlock(&proc_lock);
-	return waiting;
+	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
+		(void)proc_fd_close(p, (i64)fd);
+	fd_array_destroy(&p->fds);
+	proc_drop_memory(p);
+	spin_lock(&proc_lock);
+	p->state = PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	proc_reap(p);
 }
 
-void proc_wake_pipe_waiters(void)
+void proc_get(struct process *p)
 {
-	litelock_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->state != PROC_BLOCKED || !c->wait_pipe)
-			continue;
-		c->wait_pipe = false;
-		c->wait_console = false;
-		c->state = PROC_RUNNABLE;
-	}
-	litelock_unlock(&proc_lock);
+	refcount_get(&p->refs);
+}
+
+void proc_put(struct process *p)
+{
+	if (!refcount_put(&p->refs))
+		return;
+	(void)kbuf_free(p->io_buf);
+	proc_drop_memory(p); /* gone at exit already, unless the process never ran */
+	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
+	KFREE(process_cache, p);
+}
+
+void proc_task_done(struct process *p)
+{
+	spin_lock(&proc_lock);
+	p->exited = true;
+	bool autoreap = p->autoreap && p->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	(void)waitq_wake_all(&p->exit_wq);
+	if (autoreap)
+		proc_reap(p); /* nobody waits for it: its task frees its zombie */
+	proc_put(p); /* the task's reference */
+}
+
+bool proc_has_exited(struct process *p)
+{
+	spin_lock(&proc_lock);
+	bool done = p->exited;
+	spin_unlock(&proc_lock);
+	return done;
 }
 
 void proc_reap(struct process *z)
 {
-	litelock_lock(&proc_lock);
-	proc_list_remove(&all_procs, z);
-	litelock_unlock(&proc_lock);
-	proc_drop_memory(z); /* gone at exit already, unless the process never ran */
-	user_context_fini(&z->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
-	KFREE(process_cache, z);
+	spin_lock(&proc_lock);
+	bool listed = z->listed;
+	z->listed = false;
+	if (listed)
+		proc_list_remove(&all_procs, z);
+	spin_unlock(&proc_lock);
+	if (listed)
+		proc_put(z); /* the list's reference */
+}
+
+void proc_end_all(struct process *keep)
+{
+	for (;;) {
+		struct process *victim = NULL;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (c == keep || victim)
+				continue;
+			victim = c;
+			c->autoreap = false; /* freed here, not by its task */
+			proc_get(c);
+		}
+		spin_unlock(&proc_lock);
+		if (!victim)
+			return;
+		proc_signal_send(victim, SIGKILL, (struct proc_siginfo){ .code = 0x80 });
+		WAITQ_WAIT(&victim->exit_wq, proc_has_exited(victim));
+		proc_reap(victim);
+		proc_put(victim);
+	}
 }
 
 struct process *proc_by_pid(i64 pid)
 {
 	struct process *found = NULL;
-	litelock_lock(&proc_lock);
+	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if ((i64)q->pid == pid)
 			found = q;
-	litelock_unlock(&proc_lock);
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
 	return found;
 }
 
@@ -209,46 +259,52 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 		struct process *q = proc_by_pid(pid);
 		if (!q)
 			return -ESRCH;
-		if (!may_signal(from, q))
-			return -EPERM;
-		if (sig && q->state != PROC_ZOMBIE)
-			proc_signal_send(q, sig, info);
-		return 0;
+		int e = may_signal(from, q) ? 0 : -EPERM;
+		if (!e && sig)
+			proc_signal_send(q, sig, info); /* a zombie ignores it */
+		proc_put(q);
+		return e;
 	}
-	/* Several targets: collect them under the lock, signal them after it (sending takes
-	 * the lock to wake a blocked process). */
-	struct process *hit[64];
-	u32 n = 0, found = 0, denied = 0;
-	litelock_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, q) {
-		if (q->state == PROC_ZOMBIE)
-			continue;
-		bool match = pid == -1 ? (q->pid != 1 && q != from)
-			   : (i64)q->pgid == (pid == 0 ? (i64)from->pgid : -pid);
-		if (!match)
-			continue;
+	/* Several targets (any number): walk the list by pid, signalling one process at a
+	 * time outside the lock (sending takes the target's signal lock). A process created
+	 * meanwhile gets a larger pid and may be reached or not, as with Linux. */
+	u32 found = 0, sent = 0;
+	u32 after = 0;
+	for (;;) {
+		struct process *q = NULL;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (c->pid <= after || c->state == PROC_ZOMBIE || (q && c->pid >= q->pid))
+				continue;
+			bool match = pid == -1 ? (c->pid != 1 && c != from)
+				   : (i64)c->pgid == (pid == 0 ? (i64)from->pgid : -pid);
+			if (match)
+				q = c;
+		}
+		if (q)
+			proc_get(q);
+		spin_unlock(&proc_lock);
+		if (!q)
+			break;
+		after = q->pid;
 		found++;
-		if (!may_signal(from, q))
-			denied++;
-		else if (n < 64)
-			hit[n++] = q;
+		if (may_signal(from, q)) {
+			sent++;
+			if (sig)
+				proc_signal_send(q, sig, info);
+		}
+		proc_put(q);
 	}
-	litelock_unlock(&proc_lock);
 	if (!found)
 		return -ESRCH;
-	if (!n)
-		return -EPERM;
-	(void)denied;
-	for (u32 i = 0; i < n && sig; i++)
-		proc_signal_send(hit[i], sig, info);
-	return 0;
+	return sent ? 0 : -EPERM;
 }
 
 struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
 				     u32 *status)
 {
 	struct process *found = NULL;
-	litelock_lock(&proc_lock);
+	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (found || c->parent != p || (pid > 0 && c->pid != (u64)pid))
 			continue;
@@ -262,44 +318,48 @@ struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, boo
 			found = c;
 		}
 	}
-	litelock_unlock(&proc_lock);
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
 	return found;
 }
 
-void proc_reap_detached(struct process *keep)
+void proc_fire_alarms(u64 now_ns)
 {
+	u32 after = 0;
 	for (;;) {
-		struct process *z = NULL;
-		litelock_lock(&proc_lock);
-		LIST_FOR_EACH(proc_list, &all_procs, c)
-			if (c != keep && c->state == PROC_ZOMBIE && c->autoreap)
-				z = c;
-		litelock_unlock(&proc_lock);
-		if (!z)
+		struct process *due = NULL;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (due || c->pid <= after || c->state == PROC_ZOMBIE)
+				continue;
+			spin_lock(&c->sig_lock);
+			if (c->alarm_ns && c->alarm_ns <= now_ns) {
+				c->alarm_ns = c->alarm_interval_ns ? now_ns + c->alarm_interval_ns : 0;
+				due = c;
+			}
+			spin_unlock(&c->sig_lock);
+		}
+		if (due) {
+			after = due->pid;
+			proc_get(due);
+		}
+		spin_unlock(&proc_lock);
+		if (!due)
 			return;
-		proc_reap(z);
+		proc_signal_send(due, 14 /* SIGALRM */, (struct proc_siginfo){ .code = 0x80 });
+		proc_put(due);
 	}
 }
 
-u32 proc_fire_alarms(u64 now_ns)
+void proc_wake_sleepers(u64 now_ns)
 {
-	u32 armed = 0;
-	for (;;) {
-		struct process *due = NULL;
-		armed = 0;
-		litelock_lock(&proc_lock);
-		LIST_FOR_EACH(proc_list, &all_procs, c) {
-			if (!c->alarm_ns || c->state == PROC_ZOMBIE)
-				continue;
-			if (c->alarm_ns <= now_ns && !due)
-				due = c;
-			else
-				armed++;
-		}
-		litelock_unlock(&proc_lock);
-		if (!due)
-			return armed;
-		due->alarm_ns = due->alarm_interval_ns ? now_ns + due->alarm_interval_ns : 0;
-		proc_signal_send(due, 14 /* SIGALRM */, (struct proc_siginfo){ .code = 0x80 });
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		spin_lock(&c->sig_lock);
+		if (c->waiting_on && c->sleep_deadline_ns && c->sleep_deadline_ns <= now_ns)
+			(void)waitq_wake_all(c->waiting_on);
+		spin_unlock(&c->sig_lock);
 	}
+	spin_unlock(&proc_lock);
 }

@@ -4,17 +4,22 @@
  * rt_sigframe: the return address = sa_restorer, a ucontext with the general registers and
  * the signal mask, a siginfo, and the FPU image below them), restored by rt_sigreturn.
  *
- * Delivery happens in the runner just before a process returns to user mode. A process that
- * was blocked in a system call (SC_BLOCK rewound it to its `syscall` instruction) gets -EINTR
- * when a handler runs, or re-runs the call after the handler with SA_RESTART for the calls
- * Linux restarts. Standard signals do not queue: one pending bit and one siginfo per signal.
- * Stop signals stop the process (PROC_STOPPED) until SIGCONT or SIGKILL; wait4 reports both
- * with WUNTRACED/WCONTINUED. The FPU image is written raw (the XSAVE/FXSAVE bytes) without the
+ * Sending makes a signal pending under the target's sig_lock and wakes the queue the target
+ * sleeps on (p->waiting_on, proc/wait.h); the sleeping call sees the signal and returns
+ * -ERESTART*. Delivery happens in the process's task just before it returns to user mode: a
+ * -ERESTART* result becomes -EINTR when a handler runs (or a restart of the call for
+ * -ERESTARTSYS under SA_RESTART, and -ERESTARTNOINTR always), and a restart when none runs
+ * (-ERESTART_RESTARTBLOCK through restart_syscall). Standard signals do not queue: one
+ * pending bit and one siginfo per signal. Stop signals stop the process (PROC_STOPPED: its
+ * task sleeps on p->sig_wq) until SIGCONT or SIGKILL; wait4 reports both with
+ * WUNTRACED/WCONTINUED. The FPU image is written raw (the XSAVE/FXSAVE bytes) without the
  * FP_XSTATE magic words, so user space sees it as a legacy FXSAVE area.
  */
 #include <fw/log.h>
+#include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
+#include <proc/wait.h>
 
 #define SIGILL 4
 #define SIGKILL 9
@@ -103,71 +108,97 @@ static bool is_stop(u32 sig)
  * waiting in wait4 and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
 static void notify_parent(struct process *p, i32 code, u32 sig)
 {
+	spin_lock(&proc_lock);
 	struct process *parent = p->parent;
-	if (!parent || parent->state == PROC_ZOMBIE)
+	bool live = parent && parent->state != PROC_ZOMBIE;
+	if (live)
+		proc_get(parent);
+	spin_unlock(&proc_lock);
+	if (!live)
 		return;
-	litelock_lock(&proc_lock);
-	if (parent->state == PROC_BLOCKED && !parent->wait_console)
-		parent->state = PROC_RUNNABLE;
-	litelock_unlock(&proc_lock);
-	if (!(parent->sigactions[SIGCHLD - 1].flags & 1 /* SA_NOCLDSTOP */))
+	(void)waitq_wake_all(&parent->child_wq);
+	spin_lock(&parent->sig_lock);
+	bool nocldstop = (parent->sigactions[SIGCHLD - 1].flags & 1 /* SA_NOCLDSTOP */) != 0;
+	spin_unlock(&parent->sig_lock);
+	if (!nocldstop)
 		proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
 			.code = code, .pid = p->pid, .status = (i32)sig });
+	proc_put(parent);
 }
 
-static bool ignored(const struct process *p, u32 sig)
+static bool ignored(const struct process *p, u32 sig) REQUIRES(p->sig_lock)
 {
 	u64 h = p->sigactions[sig - 1].handler;
 	return sig != SIGKILL && (h == SIG_IGN || (h == 0 && default_ignores(sig)));
 }
 
+/* wake_locked - wake the queue p sleeps on, if any. */
+static void wake_locked(struct process *p) REQUIRES(p->sig_lock)
+{
+	if (p->waiting_on)
+		(void)waitq_wake_all(p->waiting_on);
+}
+
 void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 {
-	if (sig < 1 || sig > PROC_NSIG || p->state == PROC_ZOMBIE)
+	if (sig < 1 || sig > PROC_NSIG)
 		return;
-	/* Stop and continue act when sent (as Linux): each cancels the other's pending. */
-	if (is_stop(sig))
-		p->sigpending &= ~sigbit(SIGCONT);
-	if (sig == SIGCONT) {
-		p->sigpending &= ~STOP_SIGS;
-		if (p->state == PROC_STOPPED) {
-			litelock_lock(&proc_lock);
-			p->state = PROC_RUNNABLE;
-			p->stop_sig = 0;
+	/* Stop, continue and kill change the run state when sent (as Linux). */
+	bool continued = false;
+	spin_lock(&proc_lock);
+	bool zombie = p->state == PROC_ZOMBIE;
+	if (!zombie && (sig == SIGCONT || sig == SIGKILL) && p->state == PROC_STOPPED) {
+		p->state = PROC_RUNNABLE;
+		p->stop_sig = 0;
+		if (sig == SIGCONT) {
 			p->cont_report = true;
-			litelock_unlock(&proc_lock);
-			notify_parent(p, 6, SIGCONT);
+			continued = true;
 		}
 	}
-	if (sig == SIGKILL && p->state == PROC_STOPPED) {
-		litelock_lock(&proc_lock);
-		p->state = PROC_RUNNABLE;
-		litelock_unlock(&proc_lock);
-	}
+	spin_unlock(&proc_lock);
+	if (zombie)
+		return;
+	spin_lock(&p->sig_lock);
+	if (is_stop(sig))
+		p->sigpending &= ~sigbit(SIGCONT);
+	if (sig == SIGCONT)
+		p->sigpending &= ~STOP_SIGS;
+	if (continued || sig == SIGKILL)
+		wake_locked(p); /* a stopped task sleeps until it sees the change */
 	bool blocked = (p->sigmask & sigbit(sig)) != 0;
-	if (!blocked && ignored(p, sig))
-		return;
-	blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes for it */
-	if (p->pid == 1 && p->sigactions[sig - 1].handler == 0)
-		return; /* init only gets the signals it has handlers for (as Linux) */
-	if (!(p->sigpending & sigbit(sig)))
-		p->siginfo[sig - 1] = info;
-	p->sigpending |= sigbit(sig);
-	if (blocked || p->state == PROC_STOPPED)
-		return;
-	litelock_lock(&proc_lock);
-	if (p->state == PROC_BLOCKED) {
-		p->state = PROC_RUNNABLE;
-		p->wait_console = false;
-		p->wait_pipe = false;
+	bool drop = (!blocked && ignored(p, sig)) ||
+		    (p->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
+	if (!drop) {
+		blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes */
+		if (!(p->sigpending & sigbit(sig)))
+			p->siginfo[sig - 1] = info;
+		p->sigpending |= sigbit(sig);
+		if (!blocked)
+			wake_locked(p);
 	}
-	litelock_unlock(&proc_lock);
+	spin_unlock(&p->sig_lock);
+	if (continued)
+		notify_parent(p, 6, SIGCONT);
+}
+
+int proc_wait_interrupted(struct process *p)
+{
+	int r = 0;
+	spin_lock(&p->sig_lock);
+	if ((p->sigpending & ~(p->sigmask & ~p->sigwaiting)) || (p->sigpending & sigbit(SIGKILL)))
+		r = -ERESTARTSYS;
+	else if (p->sleep_deadline_ns && fw_time_ns() >= p->sleep_deadline_ns)
+		r = -ETIMEDOUT;
+	spin_unlock(&p->sig_lock);
+	return r;
 }
 
 static struct process *reaper_of(struct process *p)
 {
+	spin_lock(&proc_lock);
 	while (p->parent)
 		p = p->parent;
+	spin_unlock(&proc_lock);
 	return p;
 }
 
@@ -177,24 +208,32 @@ static void terminate(struct process *p, u32 sig)
 	proc_exit(p, (int)sig, reaper_of(p));
 }
 
-/* never_restarted - the calls Linux ends with EINTR even under SA_RESTART when a handler runs
- * (poll, select, pselect6, ppoll, pause, nanosleep, rt_sigtimedwait, rt_sigsuspend, clock_nanosleep,
- * epoll_wait, epoll_pwait). */
-static bool never_restarted(u64 nr)
+static bool is_stopped(struct process *p)
 {
-	switch (nr) {
-	case 7: case 23: case 34: case 35: case 128: case 130: case 230: case 232: case 270: case 271:
-	case 281:
-		return true;
-	default:
-		return false;
-	}
+	spin_lock(&proc_lock);
+	bool stopped = p->state == PROC_STOPPED;
+	spin_unlock(&proc_lock);
+	return stopped;
 }
 
-/* setup_frame - build sig's frame on p's stack and point p at the handler; false on a bad
- * stack or handler. */
+/* stop - p stops for `sig`: report it to the parent, sleep until SIGCONT or SIGKILL. */
+static void stop(struct process *p, u32 sig)
+{
+	spin_lock(&proc_lock);
+	p->state = PROC_STOPPED;
+	p->stop_sig = sig;
+	p->cont_report = false;
+	spin_unlock(&proc_lock);
+	notify_parent(p, 5, sig);
+	proc_wait_begin(p, &p->sig_wq, 0);
+	WAITQ_WAIT(&p->sig_wq, !is_stopped(p));
+	proc_wait_end(p);
+}
+
+/* setup_frame - build sig's frame (with its siginfo `si`) on p's stack and point p at the
+ * handler; false on a bad stack or handler. */
 static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction *act,
-			u64 oldmask)
+			u64 oldmask, struct proc_siginfo si)
 {
 	struct user_context *uc = &p->uc;
 	if (!(act->flags & SA_RESTORER))
@@ -211,7 +250,6 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 	for (u32 i = 0; i < 18; i++)
 		f.gregs[i] = user_ctx_reg(uc, greg_order[i]);
 	f.gregs[GREG_CSGSFS] = 0x33 | (0x2bull << 48);
-	struct proc_siginfo si = p->siginfo[sig - 1];
 	f.gregs[GREG_ERR] = si.err;
 	f.gregs[GREG_TRAPNO] = si.trapno;
 	f.gregs[GREG_OLDMASK] = oldmask;
@@ -246,13 +284,16 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 
 int proc_signal_take(struct process *p, u64 set, struct uaddr info)
 {
+	spin_lock(&p->sig_lock);
 	u64 ready = p->sigpending & set;
-	if (!ready)
-		return 0;
-	u32 sig = (u32)__builtin_ctzll(ready) + 1;
-	p->sigpending &= ~sigbit(sig);
-	if (info.v) {
-		struct proc_siginfo si = p->siginfo[sig - 1];
+	u32 sig = ready ? (u32)__builtin_ctzll(ready) + 1 : 0;
+	struct proc_siginfo si = { 0 };
+	if (sig) {
+		p->sigpending &= ~sigbit(sig);
+		si = p->siginfo[sig - 1];
+	}
+	spin_unlock(&p->sig_lock);
+	if (sig && info.v) {
 		struct usiginfo u = { .si_signo = (i32)sig, .si_code = si.code };
 		u.si_fields[0] = si.pid;
 		u.si_fields[1] = (u32)si.status;
@@ -262,77 +303,97 @@ int proc_signal_take(struct process *p, u64 set, struct uaddr info)
 	return (int)sig;
 }
 
-bool proc_signal_deliver(struct process *p)
+/* settle_restart - a handler is about to run (or none ran: `handler` false) after the call
+ * `nr` returned the -ERESTART* value `ret`: turn it into -EINTR or rewind to the `syscall`
+ * instruction (2 bytes) with the number back in RAX. */
+static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64 act_flags)
 {
+	struct user_context *uc = &p->uc;
+	bool again = !handler || ret == -ERESTARTNOINTR ||
+		     (ret == -ERESTARTSYS && (act_flags & SA_RESTART));
+	if (!again) {
+		user_ctx_set_retval(uc, -EINTR);
+		return;
+	}
+	u64 redo = nr;
+	if (ret == -ERESTART_RESTARTBLOCK)
+		redo = 219; /* restart_syscall continues the sleep (p->restart) */
+	(void)user_ctx_set_ip(uc, uaddr(user_ctx_ip(uc) - 2));
+	user_ctx_set_reg(uc, UREG_RAX, redo);
+}
+
+bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
+{
+	bool restart = proc_is_restart(ret);
 	for (;;) {
+		spin_lock(&p->sig_lock);
 		u64 ready = p->sigpending & ~p->sigmask;
-		if (!ready)
-			break;
-		u32 sig = (u32)__builtin_ctzll(ready) + 1;
+		u32 sig = ready ? (u32)__builtin_ctzll(ready) + 1 : 0;
 		if (ready & sigbit(SIGKILL))
 			sig = SIGKILL;
-		p->sigpending &= ~sigbit(sig);
-		struct proc_sigaction act = p->sigactions[sig - 1];
+		struct proc_sigaction act = { 0 };
+		struct proc_siginfo si = { 0 };
+		u64 oldmask = 0;
+		if (sig) {
+			p->sigpending &= ~sigbit(sig);
+			act = p->sigactions[sig - 1];
+			si = p->siginfo[sig - 1];
+			oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
+		}
+		spin_unlock(&p->sig_lock);
+		if (!sig)
+			break;
 		if (sig == SIGKILL || act.handler == 0) {
 			if (sig != SIGKILL && default_ignores(sig))
 				continue;
 			if (is_stop(sig)) {
-				litelock_lock(&proc_lock);
-				p->state = PROC_STOPPED;
-				p->stop_sig = sig;
-				p->cont_report = false;
-				litelock_unlock(&proc_lock);
-				notify_parent(p, 5, sig);
-				return true; /* the runner moves on; SIGCONT makes p runnable */
+				stop(p, sig);
+				continue;
 			}
 			terminate(p, sig);
 			return false;
 		}
 		if (act.handler == SIG_IGN)
 			continue;
-		/* A handler runs: first settle an interrupted blocking call. */
-		struct user_context *uc = &p->uc;
-		if (p->in_block) {
-			p->in_block = false;
-			u64 nr = user_ctx_syscall_nr(uc);
-			p->wait_deadline_ns = 0;
-			p->wait_console = false;
-			p->sigwaiting = 0;
-			p->wait_pipe = false;
-			if (!(act.flags & SA_RESTART) || never_restarted(nr)) {
-				/* a pipe write that moved bytes returns their count, as Linux */
-				i64 done = p->pipe_written ? (i64)p->pipe_written : -EINTR;
-				p->pipe_written = 0;
-				(void)user_ctx_set_ip(uc, uaddr(user_ctx_ip(uc) + 2));
-				user_ctx_set_retval(uc, done);
-			}
-		}
-		u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
-		p->sigsuspended = false;
-		if (!setup_frame(p, sig, &act, oldmask)) {
+		/* A handler runs: first settle an interrupted call. */
+		if (restart)
+			settle_restart(p, nr, ret, true, act.flags);
+		if (!setup_frame(p, sig, &act, oldmask, si)) {
 			fw_info("pid %u: cannot build the frame of signal %u: killed by SIGSEGV",
 				p->pid, sig);
 			terminate(p, SIGSEGV);
 			return false;
 		}
+		spin_lock(&p->sig_lock);
+		if (p->sigsuspended)
+			p->sigmask = p->sigsaved;
+		p->sigsuspended = false;
 		p->sigmask |= act.mask | ((act.flags & SA_NODEFER) ? 0 : sigbit(sig));
 		p->sigmask &= ~UNBLOCKABLE;
 		if (act.flags & SA_RESETHAND)
 			p->sigactions[sig - 1] = (struct proc_sigaction){ 0 };
+		spin_unlock(&p->sig_lock);
 		return true;
 	}
-	if (p->sigsuspended && !p->in_block) {
-		/* rt_sigsuspend returned without a handler running: its mask goes */
+	if (restart)
+		settle_restart(p, nr, ret, false, 0);
+	spin_lock(&p->sig_lock);
+	if (p->sigsuspended) {
+		/* rt_sigsuspend ends without a handler (it restarts): its mask goes */
 		p->sigmask = p->sigsaved;
 		p->sigsuspended = false;
 	}
+	spin_unlock(&p->sig_lock);
 	return true;
 }
 
 bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 {
+	spin_lock(&p->sig_lock);
 	u64 h = p->sigactions[sig - 1].handler;
-	if (h > SIG_IGN && !(p->sigmask & sigbit(sig))) {
+	bool caught = h > SIG_IGN && !(p->sigmask & sigbit(sig));
+	u64 others = 0;
+	if (caught) {
 		i32 code = 0x80; /* SI_KERNEL */
 		if (ex.vector == 14 && sig == 7)
 			code = 2; /* BUS_ADRERR: a file mapping past the end of its file */
@@ -344,13 +405,16 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 			code = 1; /* FPE_INTDIV */
 		p->siginfo[sig - 1] = (struct proc_siginfo){
 			.code = code, .trapno = ex.vector, .err = ex.error_code, .addr = ex.fault_addr };
-		p->sigpending |= sigbit(sig);
-		p->in_block = false;
 		/* deliver this one first: hold back the others for a moment */
-		u64 others = p->sigpending & ~sigbit(sig);
+		others = p->sigpending & ~sigbit(sig);
 		p->sigpending = sigbit(sig);
-		bool alive = proc_signal_deliver(p);
+	}
+	spin_unlock(&p->sig_lock);
+	if (caught) {
+		bool alive = proc_signal_deliver(p, 0, 0);
+		spin_lock(&p->sig_lock);
 		p->sigpending |= others;
+		spin_unlock(&p->sig_lock);
 		return alive;
 	}
 	fw_info("pid %u: exception %u (error %x) at %x (address %x): killed by signal %u",
@@ -381,7 +445,8 @@ bool proc_sigreturn(struct process *p)
 	for (u32 i = 0; i < 18; i++)
 		if (greg_order[i] != UREG_RIP && greg_order[i] != UREG_RSP)
 			user_ctx_set_reg(uc, greg_order[i], f.gregs[i]); /* RFLAGS: sanitised at entry */
+	spin_lock(&p->sig_lock);
 	p->sigmask = f.sigmask & ~UNBLOCKABLE;
-	p->in_block = false;
+	spin_unlock(&p->sig_lock);
 	return true;
 }

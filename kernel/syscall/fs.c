@@ -2,9 +2,10 @@
  * fs.c — file system calls on open files: read, write, readv, writev, open(at), close,
  * lseek, the stat family, getdents64, ioctl (the console: TCGETS, the TCSETS family,
  * TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP), poll/ppoll, dup, dup2, dup3 and fcntl basics.
- * A read of the console with nothing readable (-EAGAIN from the device) blocks the process
- * (SC_BLOCK, wait_console) unless the file is O_NONBLOCK; the runner wakes it (proc/run.c). Data moves between user memory and
- * files through one page-sized kernel bounce buffer (one kernel thread serves all calls).
+ * A read of the console or a pipe with nothing readable (-EAGAIN from the file), or a write
+ * to a full pipe, sleeps on the file's wait queue (proc/wait.h) unless the file is
+ * O_NONBLOCK; a signal ends the sleep with the bytes already moved, or -ERESTARTSYS. Data
+ * moves between user memory and files through the calling process's page-sized buffer.
  */
 #include <fw/heap.h>
 #include <fw/uaccess.h>
@@ -14,6 +15,7 @@
 #include <fs/devices.h>
 #include <fs/tty.h>
 #include <fw/time.h>
+#include <proc/wait.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -29,8 +31,6 @@ DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(upollfd, struct uapi_pollfd);
 DEFINE_UCOPY(utimespec, struct uapi_timespec);
 
-static u8 io_buf[VM_PAGE_SIZE];
-
 static struct file *fd_file(struct process *p, u64 fd)
 {
 	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
@@ -38,9 +38,10 @@ static struct file *fd_file(struct process *p, u64 fd)
 
 /* read_into_user - up to `count` bytes from f to user `buf` (at *pos when pos is not NULL,
  * advancing it; else at the file offset): bytes done or -errno. */
-static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
+static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
+	struct bytes io_buf = p->io_buf;
 	u64 done = 0;
 	if (pos && f->inode && f->inode->cache && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		/* pread of a file in the page cache: straight from its frames (one copy). */
@@ -53,8 +54,8 @@ static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
 		return (i64)r.value;
 	}
 	while (done < count) {
-		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
-		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), want);
+		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
+		struct bytes chunk = bytes_head(io_buf, want);
 		struct result_size n = pos ? vfs_pread(f, chunk, *pos) : vfs_read(f, chunk);
 		if (n.err)
 			return done ? (i64)done : n.err;
@@ -62,7 +63,7 @@ static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
 			break;
 		if (pos)
 			*pos += n.value;
-		struct result_size c = vm_write(&w, bytes_head(BYTES_OF_ARRAY(io_buf), n.value));
+		struct result_size c = vm_write(&w, bytes_head(io_buf, n.value));
 		if (c.err)
 			return done ? (i64)done : c.err;
 		done += c.value;
@@ -72,16 +73,17 @@ static i64 read_into_user(struct file *f, u64 buf, u64 count, u64 *pos)
 	return (i64)done;
 }
 
-static i64 write_from_user(struct file *f, u64 buf, u64 count, u64 *pos)
+static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_reader r = vm_reader_user(uaddr(buf), count);
+	struct bytes io_buf = p->io_buf;
 	u64 done = 0;
 	while (done < count) {
-		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
-		struct result_size c = vm_read(&r, bytes_head(BYTES_OF_ARRAY(io_buf), want));
+		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
+		struct result_size c = vm_read(&r, bytes_head(io_buf, want));
 		if (c.err)
 			return done ? (i64)done : c.err;
-		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), c.value);
+		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
 		if (n.err)
 			return done ? (i64)done : n.err;
@@ -94,22 +96,51 @@ static i64 write_from_user(struct file *f, u64 buf, u64 count, u64 *pos)
 	return (i64)done;
 }
 
-/* block_if_waiting - a read's or write's result r: -EAGAIN from a terminal with nothing to
- * read or a pipe that is empty (full) makes a blocking caller wait (SC_BLOCK) for console
- * input or a change of any pipe; anything else passes through. */
-static i64 block_if_waiting(struct process *p, struct file *f, i64 r)
+/* file_waitq - where a caller blocked on f sleeps: a pipe's queue or the console's; NULL
+ * for files that never block. */
+static struct waitq *file_waitq(struct file *f)
 {
-	if (r != -EAGAIN || (f->flags & O_NONBLOCK))
-		return r;
 	if (vfs_file_is_pipe(f))
-		p->wait_pipe = true;
-	else if (vfs_file_is_tty(f))
-		p->wait_console = true;
-	else
-		return r;
-	p->wait_deadline_ns = 0;
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK;
+		return vfs_pipe_waitq(f);
+	if (vfs_file_is_tty(f))
+		return console_waitq();
+	return NULL;
+}
+
+/* file_ready - f would not block for `ev` (VFS_POLLIN or VFS_POLLOUT) now. */
+static bool file_ready(struct file *f, u32 ev)
+{
+	if (vfs_file_is_pipe(f))
+		return (vfs_pipe_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
+	if (vfs_file_is_tty(f) && ev == VFS_POLLIN)
+		return console_poll();
+	return true;
+}
+
+/* rw_blocking - a read or write of a pipe or terminal that sleeps while the file is not ready
+ * (unless O_NONBLOCK). A write goes on until every byte went in, as Linux does for pipes; a
+ * signal ends the sleep with the bytes already moved, else -ERESTARTSYS. */
+static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bool write)
+{
+	struct waitq *wq = file_waitq(f);
+	u64 done = 0;
+	for (;;) {
+		i64 r = write ? write_from_user(p, f, buf + done, count - done, NULL)
+			      : read_into_user(p, f, buf + done, count - done, NULL);
+		if (r > 0)
+			done += (u64)r;
+		if (r > 0 && (!write || done == count))
+			return (i64)done;
+		if (r < 0 && r != -EAGAIN)
+			return done ? (i64)done : r;
+		if (r == 0 && !write)
+			return 0; /* end of file */
+		if (!wq || (f->flags & O_NONBLOCK))
+			return done ? (i64)done : (r < 0 ? r : -EAGAIN);
+		int e = PROC_WAIT(p, wq, file_ready(f, write ? VFS_POLLOUT : VFS_POLLIN), 0);
+		if (e)
+			return done ? (i64)done : e;
+	}
 }
 
 i64 sys_read(struct process *p, const struct sc_args *a)
@@ -117,28 +148,10 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	i64 r = read_into_user(f, a->a[1], a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2], NULL);
-	return block_if_waiting(p, f, r);
-}
-
-/* pipe_write_all - a blocking write to a pipe: as Linux, it returns once every byte went in
- * (or the reader is gone, or a fault): between re-runs of the call, p->pipe_written keeps
- * what is already written and the call resumes after it. */
-static i64 pipe_write_all(struct process *p, struct file *f, u64 buf, u64 count)
-{
-	u64 done = p->pipe_written < count ? p->pipe_written : 0;
-	i64 r = write_from_user(f, buf + done, count - done, NULL);
-	if (r == -EAGAIN || (r >= 0 && done + (u64)r < count)) {
-		p->pipe_written = done + (r > 0 ? (u64)r : 0);
-		p->wait_pipe = true;
-		p->wait_deadline_ns = 0;
-		p->state = PROC_BLOCKED;
-		return SC_BLOCK;
-	}
-	p->pipe_written = 0;
-	if (r < 0)
-		return done ? (i64)done : r;
-	return (i64)(done + (u64)r);
+	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	if (!count)
+		return read_into_user(p, f, a->a[1], 0, NULL);
+	return rw_blocking(p, f, a->a[1], count, false);
 }
 
 i64 sys_write(struct process *p, const struct sc_args *a)
@@ -147,10 +160,9 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	if (!f)
 		return -EBADF;
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
-	if (vfs_file_is_pipe(f) && !(f->flags & O_NONBLOCK) && count)
-		return pipe_write_all(p, f, a->a[1], count);
-	i64 r = write_from_user(f, a->a[1], count, NULL);
-	return block_if_waiting(p, f, r);
+	if (!count)
+		return write_from_user(p, f, a->a[1], 0, NULL);
+	return rw_blocking(p, f, a->a[1], count, true);
 }
 
 /* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
@@ -171,10 +183,12 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 			return total ? total : -EINVAL;
 		if (iov.iov_len == 0)
 			continue;
-		i64 n = write ? write_from_user(f, iov.iov_base, iov.iov_len, NULL)
-			      : read_into_user(f, iov.iov_base, iov.iov_len, NULL);
+		/* the first segment may sleep; later ones take what is there */
+		i64 n = !total ? rw_blocking(p, f, iov.iov_base, iov.iov_len, write)
+			       : write ? write_from_user(p, f, iov.iov_base, iov.iov_len, NULL)
+				       : read_into_user(p, f, iov.iov_base, iov.iov_len, NULL);
 		if (n < 0)
-			return total ? total : block_if_waiting(p, f, n);
+			return total ? total : n;
 		total += n;
 		if ((u64)n < iov.iov_len)
 			break;
@@ -193,7 +207,8 @@ static i64 prw(struct process *p, const struct sc_args *a, bool write)
 	if ((i64)a->a[3] < 0)
 		return -EINVAL;
 	u64 pos = a->a[3], count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
-	return write ? write_from_user(f, a->a[1], count, &pos) : read_into_user(f, a->a[1], count, &pos);
+	return write ? write_from_user(p, f, a->a[1], count, &pos)
+		     : read_into_user(p, f, a->a[1], count, &pos);
 }
 
 i64 sys_pread64(struct process *p, const struct sc_args *a)
@@ -208,39 +223,56 @@ i64 sys_pwrite64(struct process *p, const struct sc_args *a)
 
 DEFINE_UCOPY(uoff, u64);
 
-/* sendfile(out_fd, in_fd, offset, count): through the bounce buffer; with `offset`, reads
- * at *offset (updated) and leaves in_fd's offset alone. */
+/* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
+ * else its file offset, moved only by what was written), and each chunk goes out whole,
+ * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. A long
+ * transfer lets other processes run when its time slice is used up. */
 i64 sys_sendfile(struct process *p, const struct sc_args *a)
 {
 	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
 	if (!out || !in)
 		return -EBADF;
-	u64 pos = 0, count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
+	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
+		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
+	u64 pos = in->pos, count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
 	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
 		return -EFAULT;
 	if ((i64)pos < 0)
 		return -EINVAL;
+	struct bytes io_buf = p->io_buf;
+	struct waitq *wq = file_waitq(out);
 	i64 err = 0;
-	while (done < count) {
-		u64 want = count - done < sizeof io_buf ? count - done : sizeof io_buf;
-		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(io_buf), want);
-		struct result_size n = a->a[2] ? vfs_pread(in, chunk, pos) : vfs_read(in, chunk);
+	while (done < count && !err) {
+		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
+		struct result_size n = vfs_pread(in, bytes_head(io_buf, want), pos);
 		if (n.err || n.value == 0) {
 			err = n.err;
 			break;
 		}
-		struct result_size w = vfs_write(out, bytes_head(chunk, n.value));
-		if (w.err) {
-			err = w.err;
-			break;
+		u64 sent = 0;
+		while (sent < n.value && !err) {
+			struct bytes_result part = bytes_sub(io_buf, sent, n.value - sent);
+			struct result_size w = part.err ? result_size_err(-EIO)
+							: vfs_write(out, part.value);
+			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK))
+				err = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+			else if (w.err)
+				err = w.err;
+			else
+				sent += w.value;
 		}
-		pos += w.value;
-		done += w.value;
-		if (w.value < n.value || n.value < want)
+		pos += sent;
+		done += sent;
+		if (n.value < want)
 			break;
+		proc_yield_if_due(p);
 	}
-	if (a->a[2] && uoff_to_user(&pos, uaddr(a->a[2])))
-		return -EFAULT;
+	if (a->a[2]) {
+		if (uoff_to_user(&pos, uaddr(a->a[2])))
+			return -EFAULT;
+	} else {
+		in->pos = pos;
+	}
 	return done ? (i64)done : err;
 }
 
@@ -437,23 +469,71 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	}
 }
 
-/* poll_timeout_ns - a poll timeout in milliseconds (-1: none) as a deadline (0: none). */
-static u64 poll_deadline(struct process *p, i64 timeout_ms)
+/* A poll registration: while poll sleeps, a wake-up of a polled file's queue wakes the
+ * poller's own queue (p->poll_wq) through this entry. */
+struct poll_entry {
+	struct wait_entry we;
+	struct process *p;
+	struct waitq *wq; /* the file's queue it is on */
+};
+DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
+#define POLL_ENTRIES 16u /* distinct queues watched; beyond them poll re-scans each tick */
+
+static void poll_entry_fire(struct wait_entry *we)
 {
-	if (timeout_ms < 0)
-		return 0;
-	if (!p->wait_deadline_ns) /* the first run of the call: later re-runs keep it */
-		p->wait_deadline_ns = fw_time_ns() + (u64)timeout_ms * FW_NSEC_PER_MSEC + 1;
-	return p->wait_deadline_ns;
+	struct poll_entry *e = poll_entry_sub_from(we);
+	spin_lock(&e->p->sig_lock);
+	e->p->poll_seq++;
+	spin_unlock(&e->p->sig_lock);
+	(void)waitq_wake_all(&e->p->poll_wq);
 }
 
-/* do_poll - poll(2) over n pollfds at ufds: a pipe as vfs_pipe_poll says; a terminal is
- * readable when its line discipline has something, every other file always is; all are writable. Waits (SC_BLOCK) for the
- * console when nothing is ready and the timeout (-1: none) has not passed. */
-static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
+/* A poll's registrations. */
+struct poll_set {
+	struct poll_entry *e[POLL_ENTRIES];
+	u32 n;
+	bool overflow; /* a queue did not fit: re-scan at every tick */
+};
+
+static void poll_watch(struct process *p, struct poll_set *ps, struct waitq *wq)
 {
-	if (n > UAPI_POLL_MAX)
-		return -EINVAL;
+	for (u32 i = 0; i < ps->n; i++)
+		if (ps->e[i]->wq == wq)
+			return;
+	struct poll_entry *e = ps->n < POLL_ENTRIES ? poll_entry_sub_new() : NULL;
+	if (!e) {
+		ps->overflow = true;
+		return;
+	}
+	e->p = p;
+	e->wq = wq;
+	waitq_add_entry(wq, &e->we, poll_entry_fire);
+	ps->e[ps->n++] = e;
+}
+
+static void poll_unwatch(struct poll_set *ps)
+{
+	for (u32 i = 0; i < ps->n; i++) {
+		waitq_remove_entry(ps->e[i]->wq, &ps->e[i]->we);
+		poll_entry_sub_delete(ps->e[i]);
+	}
+	ps->n = 0;
+}
+
+static u64 poll_seq(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	u64 seq = p->poll_seq;
+	spin_unlock(&p->sig_lock);
+	return seq;
+}
+
+/* poll_scan - fill in the revents of the n pollfds at ufds (watching their queues when `ps`
+ * is not NULL): how many are ready, or -EFAULT. A pipe is as vfs_pipe_poll says; a terminal
+ * is readable when its line discipline has something; every other file always is; all but
+ * full pipes are writable. */
+static i64 poll_scan(struct process *p, u64 ufds, u64 n, struct poll_set *ps)
+{
 	bool readable = console_poll();
 	i64 ready = 0;
 	for (u64 i = 0; i < n; i++) {
@@ -472,21 +552,52 @@ static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
 			else
 				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |
 					((!vfs_file_is_tty(f) || readable) ? UAPI_POLLIN : 0)));
+			struct waitq *wq = f ? file_waitq(f) : NULL;
+			if (ps && wq)
+				poll_watch(p, ps, wq);
 		}
 		if (pfd.revents)
 			ready++;
 		if (upollfd_to_user(&pfd, at))
 			return -EFAULT;
 	}
-	u64 deadline = poll_deadline(p, timeout_ms);
-	if (ready || timeout_ms == 0 || (deadline && fw_time_ns() >= deadline)) {
-		p->wait_deadline_ns = 0;
+	return ready;
+}
+
+/* do_poll - poll(2) over n pollfds at ufds with a timeout in ms (-1: none): sleeps on
+ * p->poll_wq, which the polled files' queues wake, until one is ready, the timeout passes
+ * (0) or a signal comes (-ERESTARTNOHAND: -EINTR when a handler runs). */
+static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
+{
+	if (n > UAPI_POLL_MAX)
+		return -EINVAL;
+	u64 deadline = timeout_ms > 0 ? fw_time_ns() + (u64)timeout_ms * FW_NSEC_PER_MSEC : 0;
+	i64 ready = poll_scan(p, ufds, n, NULL);
+	if (ready || timeout_ms == 0)
 		return ready;
+	struct poll_set ps = { 0 };
+	for (;;) {
+		u64 seq = poll_seq(p);
+		ready = poll_scan(p, ufds, n, &ps); /* watch first, then look: no lost wake-up */
+		if (ready)
+			break;
+		u64 until = deadline;
+		if (ps.overflow) {
+			u64 tick = fw_time_ns() + 4 * FW_NSEC_PER_MSEC;
+			until = deadline && deadline < tick ? deadline : tick;
+		}
+		int e = PROC_WAIT(p, &p->poll_wq, poll_seq(p) != seq, until);
+		if (e == -ERESTARTSYS) {
+			ready = -ERESTARTNOHAND;
+			break;
+		}
+		if (e == -ETIMEDOUT && deadline && fw_time_ns() >= deadline) {
+			ready = poll_scan(p, ufds, n, NULL);
+			break;
+		}
 	}
-	p->wait_console = true; /* woken by console input, its deadline, or a pipe change */
-	p->wait_pipe = true;
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK;
+	poll_unwatch(&ps);
+	return ready;
 }
 
 i64 sys_poll(struct process *p, const struct sc_args *a)

@@ -1,11 +1,13 @@
 /*
  * misc.c — uname (sysname "Linux", as programs test for it), reboot (power off; restart
- * also powers off for now), and sched_yield (the runner switches to the next runnable
- * process). The clock calls are in time.c.
+ * also powers off for now), and sched_yield (the other runnable processes take the user
+ * slot first). The clock calls are in time.c.
  */
 #include <fw/blob.h>
 #include <fw/log.h>
 #include <fw/uaccess.h>
+#include <fw/task.h>
+#include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <uapi/misc.h>
 
@@ -56,7 +58,10 @@ i64 sys_reboot(struct process *p, const struct sc_args *a)
 
 i64 sys_sched_yield(struct process *p, const struct sc_args *a)
 {
-	(void)p;
 	(void)a;
-	return SC_YIELD;
+	/* Give up the user slot for one turn: the other runnable processes go first. */
+	proc_wait_begin(p, NULL, 0);
+	task_yield();
+	proc_wait_end(p);
+	return 0;
 }

@@ -31,9 +31,9 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 {
 	u64 want = a->a[0];
 	struct vm_map *m = p->mm;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	u64 start = m->brk_start, cur = m->brk;
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	u64 old_end, new_end;
 	if (want < start || !page_up(cur, &old_end) || !page_up(want, &new_end) ||
 	    new_end >= VM_USER_END)
@@ -46,9 +46,9 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 	} else if (new_end < old_end && vm_map_unmap(m, new_end, old_end)) {
 		return (i64)cur;
 	}
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	m->brk = want;
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return (i64)want;
 }
 

@@ -5,6 +5,7 @@
  * set_tid_address and arch_prctl.
  */
 #include <fw/uaccess.h>
+#include <proc/wait.h>
 #include <syscall/syscall.h>
 
 #define SIGCHLD 17
@@ -23,9 +24,11 @@ DEFINE_UCOPY(uint_p, u32);
 /* The process that inherits orphans (pid 1). */
 static struct process *reaper_of(struct process *p)
 {
+	spin_lock(&proc_lock);
 	struct process *r = p;
 	while (r->parent)
 		r = r->parent;
+	spin_unlock(&proc_lock);
 	return r;
 }
 
@@ -55,7 +58,10 @@ i64 sys_gettid(struct process *p, const struct sc_args *a)
 i64 sys_getppid(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return p->parent ? p->parent->pid : 0;
+	spin_lock(&proc_lock);
+	i64 ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock(&proc_lock);
+	return ppid;
 }
 
 i64 sys_getuid(struct process *p, const struct sc_args *a)
@@ -137,17 +143,22 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	if (settid)
 		(void)uword_p_to_user(&saved, uaddr(ctid));
 	if (e) {
-		proc_exit(c, 0, p);
-		proc_reap(c);
+		proc_discard(c); /* it never existed for the parent: no SIGCHLD */
 		return -ENOMEM;
 	}
 	c->fs = p->fs;
 	c->umask = p->umask;
-	c->sigmask = p->sigmask;
-	for (u32 s = 0; s < PROC_NSIG; s++)
-		c->sigactions[s] = p->sigactions[s];
+	for (u32 s = 0; s < PROC_NSIG; s++) {
+		spin_lock(&p->sig_lock);
+		u64 mask = p->sigmask;
+		struct proc_sigaction act = p->sigactions[s];
+		spin_unlock(&p->sig_lock);
+		spin_lock(&c->sig_lock);
+		c->sigmask = mask;
+		c->sigactions[s] = act;
+		spin_unlock(&c->sig_lock);
+	}
 	c->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	c->alarm_ns = c->alarm_interval_ns = 0; /* timers are not inherited */
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
 		struct fd_slot s = fd_array_get(&p->fds, fd).value;
 		if (!s.file)
@@ -162,9 +173,13 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
+	if (proc_start(c)) {
+		proc_discard(c);
+		return -EAGAIN;
+	}
 	if (flags & CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
-	return c->pid;
+	return tid;
 }
 
 i64 sys_fork(struct process *p, const struct sc_args *a)
@@ -179,37 +194,67 @@ i64 sys_clone(struct process *p, const struct sc_args *a)
 	return do_fork(p, a->a[0], a->a[1], a->a[2], a->a[3]);
 }
 
+/* A child event wait4 can report. */
+struct wait_event {
+	struct process *child; /* with a reference; NULL: nothing to report */
+	u32 status;
+	bool reap;             /* a zombie: reaped once reported */
+	bool has_child;        /* p has a child matching the pid at all */
+};
+
+/* wait_find - a zombie child of p matching `pid` (-1: any), else a stop/continue event the
+ * options ask for. */
+static struct wait_event wait_find(struct process *p, i64 pid, u64 options)
+{
+	struct wait_event ev = { 0 };
+	struct process *z = proc_find_child(p, pid, &ev.has_child);
+	if (z) {
+		spin_lock(&proc_lock);
+		ev.status = (u32)z->wait_status;
+		spin_unlock(&proc_lock);
+		ev.child = z;
+		ev.reap = true;
+		return ev;
+	}
+	ev.child = proc_find_stop_event(p, pid, options & 2 /* WUNTRACED */,
+					options & 8 /* WCONTINUED */, &ev.status);
+	return ev;
+}
+
+/* wait_ready - the condition wait4 sleeps for (something to report, or no child at all). */
+static bool wait_ready(struct process *p, i64 pid, u64 options, struct wait_event *ev)
+{
+	if (ev->child)
+		return true;
+	*ev = wait_find(p, pid, options);
+	return ev->child || !ev->has_child;
+}
+
 i64 sys_wait4(struct process *p, const struct sc_args *a)
 {
 	i64 pid = (i64)(int)a->a[0];
 	u64 options = a->a[2];
 	if (options & ~(u64)(WNOHANG | 0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */ | 2 | 8))
 		return -EINVAL;
-	bool has_child;
-	struct process *z = proc_find_child(p, pid > 0 ? pid : -1, &has_child);
-	if (!has_child)
+	pid = pid > 0 ? pid : -1;
+	struct wait_event ev = wait_find(p, pid, options);
+	if (!ev.child && !ev.has_child)
 		return -ECHILD;
-	u32 ev_status;
-	struct process *ev = z ? NULL : proc_find_stop_event(p, pid > 0 ? pid : -1,
-							     options & 2 /* WUNTRACED */,
-							     options & 8 /* WCONTINUED */, &ev_status);
-	if (ev) {
-		if (a->a[1] && uint_p_to_user(&ev_status, uaddr(a->a[1])))
-			return -EFAULT;
-		return ev->pid;
-	}
-	if (!z) {
+	if (!ev.child) {
 		if (options & WNOHANG)
 			return 0;
-		p->state = PROC_BLOCKED;
-		return SC_BLOCK;
+		int e = PROC_WAIT(p, &p->child_wq, wait_ready(p, pid, options, &ev), 0);
+		if (!ev.child)
+			return ev.has_child ? e : -ECHILD;
 	}
-	u32 status = (u32)z->wait_status;
-	if (a->a[1] && uint_p_to_user(&status, uaddr(a->a[1])))
-		return -EFAULT;
-	i64 zpid = z->pid;
-	proc_reap(z);
-	return zpid;
+	i64 cpid = ev.child->pid;
+	int e = 0;
+	if (a->a[1] && uint_p_to_user(&ev.status, uaddr(a->a[1])))
+		e = -EFAULT;
+	if (ev.reap && !e)
+		proc_reap(ev.child);
+	proc_put(ev.child);
+	return e ? e : cpid;
 }
 
 i64 sys_execve(struct process *p, const struct sc_args *a)
@@ -227,6 +272,12 @@ i64 sys_execve(struct process *p, const struct sc_args *a)
 	uargv_put(&argv);
 	upath_put(&path);
 	return e;
+}
+
+i64 sys_restart_syscall(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	return proc_restart_sleep(p);
 }
 
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a)

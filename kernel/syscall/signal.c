@@ -5,6 +5,7 @@
  */
 #include <fw/time.h>
 #include <fw/uaccess.h>
+#include <proc/wait.h>
 #include <syscall/syscall.h>
 
 #define SIGKILL 9
@@ -28,16 +29,20 @@ i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
 		return -EFAULT;
 	if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
+	spin_lock(&p->sig_lock);
 	struct proc_sigaction old = p->sigactions[sig - 1];
+	spin_unlock(&p->sig_lock);
 	if (a->a[2] && usigaction_to_user(&old, uaddr(a->a[2])))
 		return -EFAULT;
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
+		spin_lock(&p->sig_lock);
 		p->sigactions[sig - 1] = act;
 		/* Setting SIG_IGN, or SIG_DFL for a signal it ignores, discards a pending one. */
 		bool dfl_ignores = sig == 17 || sig == 23 || sig == 28;
 		if (act.handler == 1 || (act.handler == 0 && dfl_ignores))
 			p->sigpending &= ~(1ull << (sig - 1));
+		spin_unlock(&p->sig_lock);
 	}
 	return 0;
 }
@@ -46,8 +51,19 @@ i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
 {
 	if (a->a[1] > 8)
 		return -EINVAL;
+	spin_lock(&p->sig_lock);
 	u64 set = p->sigpending & p->sigmask;
+	spin_unlock(&p->sig_lock);
 	return usigset_to_user(&set, uaddr(a->a[0])) ? -EFAULT : 0;
+}
+
+/* signal_ready - an unblocked signal is pending (what pause and rt_sigsuspend wait for). */
+static bool signal_ready(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	bool ready = (p->sigpending & ~p->sigmask) != 0;
+	spin_unlock(&p->sig_lock);
+	return ready;
 }
 
 i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
@@ -57,15 +73,16 @@ i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
 	u64 set;
 	if (usigset_from_user(&set, uaddr(a->a[0])))
 		return -EFAULT;
+	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
 		p->sigsaved = p->sigmask;
 		p->sigsuspended = true;
 	}
 	p->sigmask = set & ~UNBLOCKABLE;
-	if (p->sigpending & ~p->sigmask)
-		return -EINTR; /* delivery runs next, with the saved mask in the frame */
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK; /* woken by a signal: the handler's delivery makes it -EINTR */
+	spin_unlock(&p->sig_lock);
+	/* Only a signal ends it; delivery restores the saved mask (in the handler's frame). */
+	(void)PROC_WAIT(p, &p->sig_wq, signal_ready(p), 0);
+	return -ERESTARTNOHAND;
 }
 
 /* struct timespec as rt_sigtimedwait takes it */
@@ -73,6 +90,15 @@ struct usig_timespec {
 	i64 sec, nsec;
 };
 DEFINE_UCOPY(usig_timespec, struct usig_timespec);
+
+/* sig_in_set - a signal of `set` is pending (what rt_sigtimedwait waits for). */
+static bool sig_in_set(struct process *p, u64 set)
+{
+	spin_lock(&p->sig_lock);
+	bool ready = (p->sigpending & set) != 0;
+	spin_unlock(&p->sig_lock);
+	return ready;
+}
 
 i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 {
@@ -90,34 +116,30 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 			return -EINVAL;
 	}
 	int sig = proc_signal_take(p, set, uaddr(a->a[1]));
-	if (sig) {
-		p->sigwaiting = 0;
-		p->wait_deadline_ns = 0;
+	if (sig)
 		return sig;
-	}
-	u64 now = fw_time_ns();
-	if (ts.sec >= 0) {
-		if (!p->wait_deadline_ns) /* the first run: re-runs keep the deadline */
-			p->wait_deadline_ns = now + (u64)ts.sec * 1000000000ull + (u64)ts.nsec + 1;
-		if (now >= p->wait_deadline_ns) {
-			p->sigwaiting = 0;
-			p->wait_deadline_ns = 0;
-			return -EAGAIN;
-		}
-		p->wait_console = true; /* the runner's deadline wake-up (console input re-runs it) */
-	}
-	p->sigwaiting = set;
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK;
+	if (ts.sec == 0 && ts.nsec == 0)
+		return -EAGAIN;
+	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32);
+	u64 deadline = ts.sec >= 0 ? fw_time_ns() + sec * 1000000000ull + (u64)ts.nsec : 0;
+	spin_lock(&p->sig_lock);
+	p->sigwaiting = set; /* these wake p although blocked */
+	spin_unlock(&p->sig_lock);
+	int e = PROC_WAIT(p, &p->sig_wq, sig_in_set(p, set), deadline);
+	spin_lock(&p->sig_lock);
+	p->sigwaiting = 0;
+	spin_unlock(&p->sig_lock);
+	sig = proc_signal_take(p, set, uaddr(a->a[1]));
+	if (sig)
+		return sig;
+	return e == -ETIMEDOUT ? -EAGAIN : -EINTR;
 }
 
 i64 sys_pause(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	if (p->sigpending & ~p->sigmask)
-		return -EINTR;
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK;
+	(void)PROC_WAIT(p, &p->sig_wq, signal_ready(p), 0);
+	return -ERESTARTNOHAND;
 }
 
 i64 sys_kill(struct process *p, const struct sc_args *a)
@@ -137,14 +159,22 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 	if (sig > PROC_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
 		return -EINVAL;
 	struct process *q = proc_by_pid(tid);
-	if (!q || q->state == PROC_ZOMBIE || (tgid != -1 && tgid != tid))
+	if (!q)
 		return -ESRCH;
-	if (q->fs.cred.uid != p->fs.cred.uid && p->fs.cred.euid && q->fs.cred.uid != p->fs.cred.euid)
-		return -EPERM;
-	if (sig)
+	spin_lock(&proc_lock);
+	bool zombie = q->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	int e = 0;
+	if (zombie || (tgid != -1 && tgid != tid))
+		e = -ESRCH;
+	else if (q->fs.cred.uid != p->fs.cred.uid && p->fs.cred.euid &&
+		 q->fs.cred.uid != p->fs.cred.euid)
+		e = -EPERM;
+	else if (sig)
 		proc_signal_send(q, (u32)sig, (struct proc_siginfo){ .code = -6 /* SI_TKILL */,
 								   .pid = p->pid });
-	return 0;
+	proc_put(q);
+	return e;
 }
 
 i64 sys_tkill(struct process *p, const struct sc_args *a)
@@ -167,7 +197,10 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 {
 	if (a->a[3] != 8)
 		return -EINVAL;
-	u64 set = 0, old = p->sigmask;
+	u64 set = 0;
+	spin_lock(&p->sig_lock);
+	u64 old = p->sigmask;
+	spin_unlock(&p->sig_lock);
 	if (a->a[1]) {
 		if (a->a[0] > SIG_SETMASK)
 			return -EINVAL;
@@ -177,6 +210,7 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 	if (a->a[2] && usigset_to_user(&old, uaddr(a->a[2])))
 		return -EFAULT;
 	if (a->a[1]) {
+		spin_lock(&p->sig_lock);
 		if (a->a[0] == SIG_BLOCK)
 			p->sigmask |= set;
 		else if (a->a[0] == SIG_UNBLOCK)
@@ -184,6 +218,7 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 		else
 			p->sigmask = set;
 		p->sigmask &= ~UNBLOCKABLE;
+		spin_unlock(&p->sig_lock);
 	}
 	return 0;
 }
@@ -200,7 +235,7 @@ static u64 tv_ns(i64 sec, i64 usec)
 }
 
 /* itimer_now - the current ITIMER_REAL as struct itimerval. */
-static struct uitimerval itimer_now(const struct process *p)
+static struct uitimerval itimer_now(struct process *p) REQUIRES(p->sig_lock)
 {
 	struct uitimerval v = { 0 };
 	u64 now = fw_time_ns();
@@ -218,7 +253,9 @@ i64 sys_getitimer(struct process *p, const struct sc_args *a)
 {
 	if (a->a[0] != 0)
 		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
+	spin_lock(&p->sig_lock);
 	struct uitimerval v = itimer_now(p);
+	spin_unlock(&p->sig_lock);
 	return uitimerval_to_user(&v, uaddr(a->a[1])) ? -EFAULT : 0;
 }
 
@@ -232,56 +269,81 @@ i64 sys_setitimer(struct process *p, const struct sc_args *a)
 	if (v.isec < 0 || v.iusec < 0 || v.iusec >= 1000000 || v.vsec < 0 || v.vusec < 0 ||
 	    v.vusec >= 1000000)
 		return -EINVAL;
-	struct uitimerval old = itimer_now(p);
-	if (a->a[2] && uitimerval_to_user(&old, uaddr(a->a[2])))
-		return -EFAULT;
 	u64 val = tv_ns(v.vsec, v.vusec);
+	spin_lock(&p->sig_lock);
+	struct uitimerval old = itimer_now(p);
 	p->alarm_ns = val ? fw_time_ns() + val : 0;
 	p->alarm_interval_ns = tv_ns(v.isec, v.iusec);
+	spin_unlock(&p->sig_lock);
+	if (a->a[2] && uitimerval_to_user(&old, uaddr(a->a[2])))
+		return -EFAULT;
 	return 0;
 }
 
 i64 sys_alarm(struct process *p, const struct sc_args *a)
 {
-	struct uitimerval old = itimer_now(p);
 	u32 secs = (u32)a->a[0];
+	spin_lock(&p->sig_lock);
+	struct uitimerval old = itimer_now(p);
 	p->alarm_ns = secs ? fw_time_ns() + (u64)secs * 1000000000ull : 0;
 	p->alarm_interval_ns = 0;
+	spin_unlock(&p->sig_lock);
 	/* the seconds left, rounded to nearest; a pending alarm never reports 0 */
 	i64 left = old.vsec + (old.vusec >= 500000);
 	return (!left && (old.vsec || old.vusec)) ? 1 : left;
 }
 
-/* do_sleep - sleep until `deadline` (first run: now + the request; re-runs keep it) by the
- * runner's deadline wake-up; a signal with a handler ends it with -EINTR (rem is not written). */
-static i64 do_sleep(struct process *p, u64 ureq, bool absolute)
+/* sleep_until - sleep until `deadline` (fw_time_ns); a signal ends it early: then `rem`
+ * (0: none) gets the time left and the call returns -ERESTART_RESTARTBLOCK, which becomes
+ * -EINTR when a handler runs and a restart_syscall that sleeps on when none does. */
+static i64 sleep_until(struct process *p, u64 deadline, u64 rem)
+{
+	struct waitq *wq = &p->sig_wq; /* nothing but a signal or the deadline wakes it */
+	int e = PROC_WAIT(p, wq, fw_time_ns() >= deadline, deadline);
+	if (e != -ERESTARTSYS)
+		return 0;
+	p->restart = PROC_RESTART_SLEEP;
+	p->restart_deadline_ns = deadline;
+	if (rem) {
+		u64 now = fw_time_ns(), left = deadline > now ? deadline - now : 0;
+		struct usig_timespec r = { (i64)(left / 1000000000ull), (i64)(left % 1000000000ull) };
+		if (usig_timespec_to_user(&r, uaddr(rem)))
+			return -EFAULT;
+	}
+	return -ERESTART_RESTARTBLOCK;
+}
+
+i64 proc_restart_sleep(struct process *p)
+{
+	if (p->restart != PROC_RESTART_SLEEP)
+		return -EINTR;
+	p->restart = PROC_RESTART_NONE;
+	return sleep_until(p, p->restart_deadline_ns, 0);
+}
+
+/* do_sleep - nanosleep and clock_nanosleep: the request at `ureq`, relative or absolute (on
+ * the monotonic clock: every clock is). */
+static i64 do_sleep(struct process *p, u64 ureq, bool absolute, u64 rem)
 {
 	struct usig_timespec ts;
 	if (usig_timespec_from_user(&ts, uaddr(ureq)))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	u64 now = fw_time_ns();
-	u64 req = (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
-	if (!p->wait_deadline_ns)
-		p->wait_deadline_ns = (absolute ? req : now + req) + 1;
-	if (now >= p->wait_deadline_ns) {
-		p->wait_deadline_ns = 0;
-		return 0;
-	}
-	p->wait_console = true; /* the runner's deadline wake-up (console input re-runs it) */
-	p->state = PROC_BLOCKED;
-	return SC_BLOCK;
+	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32); /* ~136 years */
+	u64 req = sec * 1000000000ull + (u64)ts.nsec;
+	u64 deadline = absolute ? req : fw_time_ns() + req;
+	return sleep_until(p, deadline, absolute ? 0 : rem);
 }
 
 i64 sys_nanosleep(struct process *p, const struct sc_args *a)
 {
-	return do_sleep(p, a->a[0], false);
+	return do_sleep(p, a->a[0], false, a->a[1]);
 }
 
 i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a)
 {
 	if (a->a[0] > 11 || (a->a[1] & ~1ull))
 		return -EINVAL;
-	return do_sleep(p, a->a[2], a->a[1] & 1 /* TIMER_ABSTIME */);
+	return do_sleep(p, a->a[2], a->a[1] & 1 /* TIMER_ABSTIME */, a->a[3]);
 }

@@ -87,17 +87,17 @@ int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 	struct vm_map *m = vm_map_of(vs);
 	if (!m || addr.v >= VM_USER_END)
 		return -EFAULT;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	struct vma *v = vma_tree_floor(&m->vmas, addr.v);
 	int e = v && addr.v < v->end ? fault_locked(m, v, addr.v, access) : -EFAULT;
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return e == 0 || e == -ENXIO ? e : -EFAULT;
 }
 
 int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write)
 {
 	int e = 0;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	for (u64 a = start; !e && a < end; a += PAGE) {
 		struct vma *v = vma_tree_floor(&m->vmas, a);
 		if (!v || a >= v->end) {
@@ -111,6 +111,6 @@ int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write)
 		e = fault_locked(m, v, a, (write ? VM_FAULT_WRITE : 0) |
 					       (present ? VM_FAULT_PRESENT : 0));
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return e;
 }

@@ -20,29 +20,26 @@ struct vm_map_entry {
 	struct vm_map *map;
 };
 DEFINE_TYPE_CACHE(vm_map_entry_cache, struct vm_map_entry);
-DEFINE_LIST(vm_map_list, struct vm_map_entry, link, litelock);
-static struct litelock maps_lock;
+DEFINE_LIST(vm_map_list, struct vm_map_entry, link, spinlock);
+static struct spinlock maps_lock = SPINLOCK_INIT(vm_maps_lock);
 static struct vm_map_list maps GUARDED_BY(&maps_lock);
-static bool maps_ready;
+static bool maps_ready GUARDED_BY(&maps_lock);
 static struct vm_map *last_found GUARDED_BY(&maps_lock); /* the last vm_map_of answer */
 
 #define PAGE VM_PAGE_SIZE
 #define VM_MMAP_BASE 0x7f0000000000ull /* mmap hands out addresses downwards from here */
 
-static void maps_init_once(void)
+/* maps_ready_locked - the list, initialised on first use. */
+static void maps_ready_locked(void) REQUIRES(maps_lock)
 {
 	if (maps_ready)
 		return;
 	maps_ready = true;
-	litelock_init(&maps_lock);
-	litelock_lock(&maps_lock);
 	vm_map_list_init(&maps, &maps_lock);
-	litelock_unlock(&maps_lock);
 }
 
 struct vm_map *vm_map_create(void)
 {
-	maps_init_once();
 	struct vm_map *m = KNEW(vm_map_cache);
 	struct vm_map_entry *ent = KNEW(vm_map_entry_cache);
 	if (!m || !ent)
@@ -52,15 +49,16 @@ struct vm_map *vm_map_create(void)
 		goto err_free;
 	vmspace_set_fault_handler(m->vs, vm_fault);
 	refcount_init(&m->refs, 1);
-	litelock_init(&m->lock);
-	litelock_lock(&m->lock);
+	spin_lock_init(&m->lock);
+	spin_lock(&m->lock);
 	vma_tree_init(&m->vmas, &m->lock);
 	m->mmap_base = VM_MMAP_BASE;
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	ent->map = m;
-	litelock_lock(&maps_lock);
+	spin_lock(&maps_lock);
+	maps_ready_locked();
 	vm_map_list_push_back(&maps, ent);
-	litelock_unlock(&maps_lock);
+	spin_unlock(&maps_lock);
 	return m;
 err_free:
 	if (ent)
@@ -78,9 +76,8 @@ void vm_map_get(struct vm_map *m)
 struct vm_map *vm_map_of(struct vmspace *vs)
 {
 	struct vm_map *found = NULL;
-	if (!maps_ready)
-		return NULL;
-	litelock_lock(&maps_lock);
+	spin_lock(&maps_lock);
+	maps_ready_locked();
 	if (last_found && last_found->vs == vs) {
 		found = last_found;
 	} else {
@@ -89,7 +86,7 @@ struct vm_map *vm_map_of(struct vmspace *vs)
 				found = ent->map;
 		last_found = found;
 	}
-	litelock_unlock(&maps_lock);
+	spin_unlock(&maps_lock);
 	return found;
 }
 
@@ -104,7 +101,8 @@ void vm_map_put(struct vm_map *m)
 {
 	if (!m || !refcount_put(&m->refs))
 		return;
-	litelock_lock(&maps_lock);
+	spin_lock(&maps_lock);
+	maps_ready_locked();
 	LIST_FOR_EACH_SAFE(vm_map_list, &maps, ent) {
 		if (ent->map == m) {
 			vm_map_list_remove(&maps, ent);
@@ -113,14 +111,14 @@ void vm_map_put(struct vm_map *m)
 	}
 	if (last_found == m)
 		last_found = NULL;
-	litelock_unlock(&maps_lock);
+	spin_unlock(&maps_lock);
 	vmspace_destroy(m->vs);
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	for (struct vma *v = vma_tree_first(&m->vmas); v; v = vma_tree_first(&m->vmas)) {
 		vma_tree_remove(&m->vmas, v);
 		vma_free(v);
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	KFREE(vm_map_cache, m);
 }
 
@@ -193,9 +191,9 @@ int vm_map_unmap(struct vm_map *m, u64 start, u64 end)
 {
 	if (start >= end || (start | end) % PAGE)
 		return -EINVAL;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	int e = remove_locked(m, start, end);
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
 		e = -EINVAL;
 	return e;
@@ -223,11 +221,11 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff);
 	if (!v)
 		return -ENOMEM;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	bool had = !free_locked(m, start, end);
 	int e = had ? remove_locked(m, start, end) : 0;
 	if (e) {
-		litelock_unlock(&m->lock);
+		spin_unlock(&m->lock);
 		vma_free(v);
 		return e;
 	}
@@ -240,7 +238,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 		vma_free(v);
 		v = prev;
 	} else if (vma_tree_insert(&m->vmas, v, start)) {
-		litelock_unlock(&m->lock);
+		spin_unlock(&m->lock);
 		vma_free(v);
 		return -EEXIST; /* cannot happen: the range was emptied */
 	}
@@ -250,7 +248,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 		vma_tree_remove(&m->vmas, next);
 		vma_free(next);
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	if (had)
 		(void)vmspace_unmap(m->vs, uaddr(start), end - start);
 	return 0;
@@ -258,9 +256,9 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 
 bool vm_map_free_range(struct vm_map *m, u64 start, u64 end)
 {
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	bool free = free_locked(m, start, end);
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return free;
 }
 
@@ -268,13 +266,13 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 {
 	if (start >= end || (start | end) % PAGE)
 		return -EINVAL;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	/* The whole range must be mapped (Linux: -ENOMEM, nothing changed). */
 	u64 at = start;
 	for (struct vma *v = find_locked(m, start); v && v->start <= at && at < end;
 	     v = vma_tree_next(&m->vmas, v)) {
 		if ((prot & VM_WRITE) && (v->flags & VMA_SHARED) && (v->flags & VMA_NOWRITE)) {
-			litelock_unlock(&m->lock);
+			spin_unlock(&m->lock);
 			return -EACCES; /* a shared mapping of a file opened read-only */
 		}
 		at = v->end;
@@ -293,7 +291,7 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 		if (e)
 			break;
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return e;
 }
 
@@ -301,7 +299,7 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor)
 {
 	if (len == 0 || len % PAGE)
 		return 0;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	u64 top = m->mmap_base, found = 0;
 	/* Walk down from the base: each gap lies between a region's end and `top`. */
 	struct vma *v = vma_tree_floor(&m->vmas, top - 1);
@@ -323,7 +321,7 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor)
 		top = v->start;
 		v = vma_tree_prev(&m->vmas, v);
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return found;
 }
 
@@ -335,23 +333,23 @@ static void info_of(const struct vma *v, struct vm_region_info *out)
 
 int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
 {
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, addr);
 	if (v)
 		info_of(v, out);
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return v ? 0 : -ENOENT;
 }
 
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 {
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, addr);
 	if (!v)
 		v = vma_tree_ceil(&m->vmas, addr);
 	if (v)
 		info_of(v, out);
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return v ? 0 : -ENOENT;
 }
 
@@ -361,8 +359,8 @@ struct vm_map *vm_map_fork(struct vm_map *src)
 	if (!dst)
 		return NULL;
 	int e = 0;
-	litelock_lock(&src->lock);
-	litelock_lock(&dst->lock);
+	spin_lock(&src->lock);
+	spin_lock(&dst->lock);
 	TREE_FOR_EACH(vma_tree, &src->vmas, v) {
 		if (v->flags & VMA_DONTFORK)
 			continue;
@@ -386,8 +384,8 @@ struct vm_map *vm_map_fork(struct vm_map *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
-	litelock_unlock(&dst->lock);
-	litelock_unlock(&src->lock);
+	spin_unlock(&dst->lock);
+	spin_unlock(&src->lock);
 	if (e) {
 		vm_map_put(dst);
 		return NULL;
@@ -409,7 +407,7 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 {
 	if (start >= end || (start | end) % PAGE)
 		return -EINVAL;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	int e = whole && !covered_locked(m, start, end) ? -ENOMEM : 0;
 	if (!e)
 		e = split_locked(m, start);
@@ -426,7 +424,7 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 			m->locked_bytes -= v->end - v->start;
 		v->flags = nf;
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	return e;
 }
 
@@ -434,14 +432,14 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
 {
 	if (start >= end || (start | end) % PAGE)
 		return -EINVAL;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	int e = covered_locked(m, start, end) ? 0 : -ENOMEM;
 	for (struct vma *v = e ? NULL : find_locked(m, start); v && v->start < end;
 	     v = vma_tree_next(&m->vmas, v)) {
 		if (anon_only && (v->obj || (v->flags & VMA_LOCKED)))
 			e = -EINVAL;
 	}
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	/* Private pages go (the next touch gets zeros, or the file's bytes again); a shared
 	 * mapping's pages stay in its object and are mapped again on the next touch. */
 	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
@@ -456,7 +454,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 	    !uaddr_range_ok(uaddr(old), old_len) || (fixed_to % PAGE))
 		return -EINVAL;
 	struct vm_region_info r;
-	litelock_lock(&m->lock);
+	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, old);
 	bool ok = v && (old_len ? old + old_len <= v->end : true);
 	if (ok)
@@ -464,7 +462,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 	struct vm_object *obj = ok ? v->obj : NULL;
 	if (obj)
 		vm_object_get(obj);
-	litelock_unlock(&m->lock);
+	spin_unlock(&m->lock);
 	if (!ok)
 		return -EFAULT;
 	if (old_len == 0 && !(r.flags & VMA_SHARED)) {

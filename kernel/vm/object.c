@@ -20,11 +20,11 @@ struct vm_object *vm_object_new(void)
 	if (!o)
 		return NULL;
 	refcount_init(&o->refs, 1);
-	litelock_init(&o->lock);
-	litelock_lock(&o->lock);
+	spin_lock_init(&o->lock);
+	spin_lock(&o->lock);
 	vm_page_map_init(&o->pages, &o->lock);
 	o->size = ~0ull;
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return o;
 }
 
@@ -38,9 +38,9 @@ void vm_object_put(struct vm_object *o)
 	if (!o || !refcount_put(&o->refs))
 		return;
 	vm_object_truncate(o, 0);
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	vm_page_map_destroy(&o->pages);
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	KFREE(vm_object_cache, o);
 }
 
@@ -73,11 +73,11 @@ static struct vm_page *page_locked(struct vm_object *o, u64 index, bool create, 
 int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out)
 {
 	int e;
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	struct vm_page *pg = page_locked(o, index, create, &e);
 	if (pg)
 		e = frame_clone(out, &pg->frame);
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return e;
 }
 
@@ -85,7 +85,7 @@ int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst)
 {
 	size_t done = 0;
 	int e = 0;
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	while (!e && done < bytes_len(dst)) {
 		u64 in = pos % PAGE, n = PAGE - in;
 		if (n > bytes_len(dst) - done)
@@ -100,7 +100,7 @@ int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst)
 		done += n;
 		pos += n;
 	}
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return e;
 }
 
@@ -108,7 +108,7 @@ int vm_object_write(struct vm_object *o, u64 pos, struct bytes src)
 {
 	size_t done = 0;
 	int e = 0;
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	while (!e && done < bytes_len(src)) {
 		u64 in = pos % PAGE, n = PAGE - in;
 		if (n > bytes_len(src) - done)
@@ -122,14 +122,14 @@ int vm_object_write(struct vm_object *o, u64 pos, struct bytes src)
 		done += n;
 		pos += n;
 	}
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return e;
 }
 
 void vm_object_truncate(struct vm_object *o, u64 size)
 {
 	u64 keep = (size + PAGE - 1) / PAGE, index = 0;
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	for (struct vm_page *pg = vm_page_map_next(&o->pages, keep, &index); pg;
 	     pg = vm_page_map_next(&o->pages, index + 1, &index)) {
 		(void)vm_page_map_remove(&o->pages, index);
@@ -141,28 +141,28 @@ void vm_object_truncate(struct vm_object *o, u64 size)
 		if (pg)
 			(void)frame_fill(&pg->frame, size % PAGE, PAGE - size % PAGE, 0);
 	}
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 }
 
 u64 vm_object_pages(struct vm_object *o)
 {
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	u64 n = vm_page_map_count(&o->pages);
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return n;
 }
 
 void vm_object_set_size(struct vm_object *o, u64 size)
 {
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	o->size = size;
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 }
 
 bool vm_object_page_in_size(struct vm_object *o, u64 index)
 {
-	litelock_lock(&o->lock);
+	spin_lock(&o->lock);
 	bool in = o->size == ~0ull || index < (o->size + PAGE - 1) / PAGE;
-	litelock_unlock(&o->lock);
+	spin_unlock(&o->lock);
 	return in;
 }

@@ -11,29 +11,30 @@
  * with the read end closed is -EPIPE (SIGPIPE is not delivered: signals do not exist yet);
  * a chunk of at most PIPE_BUF bytes goes in whole or not at all (-EAGAIN); a larger one goes
  * in as far as it fits. Every change a waiter could care about (bytes in, bytes out, an end
- * closing) bumps a counter that the process runner takes to wake the processes waiting on
- * pipes (vfs_pipe_take_events), so no wake-up is lost.
+ * closing) wakes the pipe's wait queue (vfs_pipe_waitq), where blocked readers and writers
+ * sleep; the ring and the ends are guarded by the pipe's spinlock.
  */
 #include <fs/vfs.h>
+#include <fw/sync.h>
 #include <fw/typecache.h>
 
 struct pipe {
 	struct inode vfs;
-	u8 ring[VFS_PIPE_SIZE];
-	size_t head;      /* index of the oldest buffered byte */
-	size_t len;       /* bytes buffered */
-	bool reader, writer; /* the ends still open */
+	struct spinlock lock;
+	struct waitq wq;  /* readers and writers waiting for a change */
+	u8 ring[VFS_PIPE_SIZE] GUARDED_BY(&lock);
+	size_t head GUARDED_BY(&lock); /* index of the oldest buffered byte */
+	size_t len GUARDED_BY(&lock);  /* bytes buffered */
+	bool reader GUARDED_BY(&lock), writer GUARDED_BY(&lock); /* the ends still open */
 };
 DEFINE_SUBTYPE(pipe, struct pipe, vfs, struct inode, tag);
 
-static u64 pipe_events;
-static u64 pipe_next_ino = 1;
+static struct spinlock pipe_ino_lock = SPINLOCK_INIT(pipe_ino_lock);
+static u64 pipe_next_ino GUARDED_BY(&pipe_ino_lock) = 1;
 
-bool vfs_pipe_take_events(void)
+struct waitq *vfs_pipe_waitq(struct file *f)
 {
-	bool any = pipe_events != 0;
-	pipe_events = 0;
-	return any;
+	return &pipe_from(f->inode)->wq;
 }
 
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst)
@@ -82,39 +83,53 @@ static struct result_size pipe_read(struct inode *ip, struct bytes dst, u64 pos)
 	struct pipe *pp = pipe_from(ip);
 	if (bytes_len(dst) == 0)
 		return result_size_ok(0);
-	if (pp->len == 0)
-		return pp->writer ? result_size_err(-EAGAIN) : result_size_ok(0);
-	size_t n = pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &pp->head, &pp->len, dst);
-	if (pp->len == 0)
-		pp->head = 0;
-	pipe_events++;
-	return result_size_ok(n);
+	spin_lock(&pp->lock);
+	struct result_size r = result_size_ok(0);
+	if (pp->len == 0) {
+		if (pp->writer)
+			r = result_size_err(-EAGAIN);
+	} else {
+		r = result_size_ok(pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &pp->head, &pp->len, dst));
+		if (pp->len == 0)
+			pp->head = 0;
+	}
+	spin_unlock(&pp->lock);
+	if (!r.err && r.value)
+		(void)waitq_wake_all(&pp->wq);
+	return r;
 }
 
 static struct result_size pipe_write(struct inode *ip, struct bytes src, u64 pos)
 {
 	(void)pos;
 	struct pipe *pp = pipe_from(ip);
-	if (!pp->reader)
-		return result_size_err(-EPIPE);
-	if (bytes_len(src) == 0)
-		return result_size_ok(0);
+	spin_lock(&pp->lock);
 	size_t room = VFS_PIPE_SIZE - pp->len;
-	if (room == 0 || (bytes_len(src) <= VFS_PIPE_BUF && room < bytes_len(src)))
-		return result_size_err(-EAGAIN);
-	size_t n = pipe_ring_write(BYTES_OF_ARRAY(pp->ring), pp->head, &pp->len, src);
-	pipe_events++;
-	return result_size_ok(n);
+	struct result_size r;
+	if (!pp->reader)
+		r = result_size_err(-EPIPE);
+	else if (bytes_len(src) == 0)
+		r = result_size_ok(0);
+	else if (room == 0 || (bytes_len(src) <= VFS_PIPE_BUF && room < bytes_len(src)))
+		r = result_size_err(-EAGAIN);
+	else
+		r = result_size_ok(pipe_ring_write(BYTES_OF_ARRAY(pp->ring), pp->head, &pp->len, src));
+	spin_unlock(&pp->lock);
+	if (!r.err && r.value)
+		(void)waitq_wake_all(&pp->wq);
+	return r;
 }
 
 static void pipe_release(struct inode *ip, u32 flags)
 {
 	struct pipe *pp = pipe_from(ip);
+	spin_lock(&pp->lock);
 	if ((flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
 		pp->reader = false;
 	else
 		pp->writer = false;
-	pipe_events++;
+	spin_unlock(&pp->lock);
+	(void)waitq_wake_all(&pp->wq);
 }
 
 static void pipe_destroy(struct inode *ip)
@@ -139,6 +154,7 @@ u32 vfs_pipe_poll(struct file *f)
 {
 	struct pipe *pp = pipe_from(f->inode);
 	u32 ev = 0;
+	spin_lock(&pp->lock);
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY) {
 		if (pp->len)
 			ev |= VFS_POLLIN;
@@ -150,6 +166,7 @@ u32 vfs_pipe_poll(struct file *f)
 		if (!pp->reader)
 			ev |= VFS_POLLERR;
 	}
+	spin_unlock(&pp->lock);
 	return ev;
 }
 
@@ -158,14 +175,20 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	struct pipe *pp = pipe_new();
 	if (!pp)
 		return -ENOMEM;
+	spin_lock_init(&pp->lock);
+	waitq_init(&pp->wq);
+	spin_lock(&pp->lock);
 	pp->reader = pp->writer = true;
+	spin_unlock(&pp->lock);
 	struct inode *ip = pipe_base(pp);
 	ip->ops = &pipe_ops;
 	ip->mode = VFS_S_IFIFO | 0600;
 	ip->uid = uid;
 	ip->gid = gid;
 	ip->nlink = 1;
+	spin_lock(&pipe_ino_lock);
 	ip->ino = pipe_next_ino++;
+	spin_unlock(&pipe_ino_lock);
 	refcount_init(&ip->refs, 1); /* dropped below: the files hold the inode */
 	struct file *r = vfs_file_new(ip, VFS_O_RDONLY | flags);
 	struct file *w = r ? vfs_file_new(ip, VFS_O_WRONLY | flags) : NULL;

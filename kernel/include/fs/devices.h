@@ -6,6 +6,7 @@
 #define KERNEL_FS_DEVICES_H
 
 #include <fw/libbase.h>
+#include <fw/sync.h>
 
 /* devices_init - register them with the VFS (vfs_register_chrdev); idempotent. */
 void devices_init(void);
@@ -29,9 +30,11 @@ struct tty *console_tty(void);
 
 /*
  * console_poll - move what the console has received through the line discipline (echoing
- * it). Returns: true when a read of the console would now return without waiting.
- * Context: the process runner's thread (the one that serves system calls).
+ * it), waking the readers when something came. Returns: true when a read of the console
+ * would now return without waiting. Context: task.
  */
 bool console_poll(void);
+/* console_waitq - where readers of the console sleep (woken by console_poll). */
+struct waitq *console_waitq(void);
 
 #endif /* KERNEL_FS_DEVICES_H */

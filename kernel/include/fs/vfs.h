@@ -19,6 +19,7 @@
 #include <fw/result.h>
 #include <fw/str.h>
 #include <fw/subtype.h>
+#include <fw/sync.h>
 #include <fw/types.h>
 
 #define VFS_NAME_MAX 255u
@@ -211,7 +212,7 @@ struct file *vfs_file_new(struct inode *ip, u32 flags);
 /* Pipes (fs/vfs/pipe.c): a VFS_PIPE_SIZE ring buffer; writes of up to VFS_PIPE_BUF bytes are
  * atomic. vfs_pipe makes the read end (O_RDONLY | flags) and the write end (O_WRONLY | flags):
  * 0 or -ENOMEM. Reads of an empty pipe with a writer and writes that do not fit are -EAGAIN
- * (the caller waits); a write with no reader is -EPIPE. */
+ * (the caller sleeps on vfs_pipe_waitq); a write with no reader is -EPIPE. */
 #define VFS_PIPE_SIZE 65536u
 #define VFS_PIPE_BUF 4096u
 #define VFS_POLLIN 0x1u
@@ -222,9 +223,9 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
 bool vfs_file_is_pipe(const struct file *f);
 /* vfs_pipe_poll - the VFS_POLL* bits a pipe file `f` is ready for (HUP/ERR: the other end is closed). */
 u32 vfs_pipe_poll(struct file *f);
-/* vfs_pipe_take_events - whether any pipe changed (bytes, an end closed) since the last call:
- * the runner then wakes the processes waiting on pipes. */
-bool vfs_pipe_take_events(void);
+/* vfs_pipe_waitq - where callers blocked on pipe file `f` sleep; woken by every change of
+ * the pipe (bytes in or out, an end closed). */
+struct waitq *vfs_pipe_waitq(struct file *f);
 /* the ring buffer (exposed for the host tests): copy out of / into `ring` holding *len bytes from *head. */
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst);
 size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes src);

@@ -4,14 +4,20 @@
  * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
  * the parent/child links wait4 needs.
  *
- * Until kernel threads exist (the tasks issue), every process runs on the one kernel thread
- * that calls proc_run(): it enters a process's user context, serves what comes back (a system
- * call, a fault, a timer deadline), and switches to another runnable process when the current
- * one blocks (wait4 with no child to reap), exits, or has used its time slice. A blocked
- * system call is re-executed when the process runs again (its registers still hold it).
+ * Every process runs on its own framework task (proc/thread.c): enter user mode, serve the
+ * system call or exception that comes back, act on pending signals, repeat. A call that must
+ * wait sleeps on the wait queue of the object it waits for (proc/wait.h: a pipe, the console,
+ * p->child_wq for wait4, p->sig_wq for pause/sigsuspend), with a deadline and interruptible by
+ * signals; an interrupted call returns -ERESTART* and signal delivery turns that into -EINTR
+ * or a restart.
  *
- * Locking: proc_lock guards the process list and every process's fields that other processes
- * touch (state, parent, exit status); the memory map has its own lock (vm/vm.h).
+ * Locking (lock order: proc_lock -> p->sig_lock):
+ *  - proc_lock (a spinlock) guards the process list and the fields other processes touch:
+ *    state, parent, wait_status, stop/continue reports, autoreap;
+ *  - p->sig_lock (a spinlock) guards the signal state and the current wait (senders and the
+ *    clock task reach it from other tasks);
+ *  - the memory map (p->mm) has its own lock (vm/vm.h);
+ *  - the rest (fds, brk, context, credentials) is touched only by p's own task.
  */
 #ifndef KERNEL_PROC_PROCESS_H
 #define KERNEL_PROC_PROCESS_H
@@ -20,7 +26,9 @@
 #include <fs/vfs.h>
 #include <fw/array.h>
 #include <fw/list.h>
-#include <fw/litelock.h>
+#include <fw/subtype.h>
+#include <fw/sync.h>
+#include <fw/task.h>
 #include <fw/user.h>
 #include <fw/vmspace.h>
 #include <vm/vm.h>
@@ -37,6 +45,9 @@ struct fd_slot {
 	bool cloexec;
 };
 DEFINE_ARRAY(fd_array, struct fd_slot);
+
+/* The process list's lock (see the locking note above). */
+extern struct spinlock proc_lock;
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
 struct proc_sigaction {
@@ -56,57 +67,70 @@ struct proc_siginfo {
 };
 
 enum proc_state {
-	PROC_RUNNABLE,
-	PROC_BLOCKED, /* in wait4 (re-run when a child changes state) or waiting for the
-		       * console (wait_console: re-run when input arrives or at wait_deadline_ns) */
-	PROC_ZOMBIE,  /* exited, waiting to be reaped */
-	PROC_STOPPED, /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL */
+	PROC_RUNNABLE, /* running, or sleeping in a system call */
+	PROC_ZOMBIE,   /* exited, waiting to be reaped */
+	PROC_STOPPED,  /* stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU until SIGCONT or SIGKILL */
+};
+
+/* What a call interrupted by a signal wants (restart_syscall continues a sleep). */
+enum proc_restart {
+	PROC_RESTART_NONE,
+	PROC_RESTART_SLEEP, /* nanosleep/clock_nanosleep: sleep until restart_deadline_ns */
 };
 
 struct process {
-	struct list_link all_link; /* on the process list (proc_lock) */
+	/* Set at creation, then fixed: */
+	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
+	u32 pid;
+	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
+	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
+	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init) */
+	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
+	struct bytes io_buf;       /* a page for moving data between user memory and files */
+	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+
+	/* Guarded by proc_lock: */
+	struct list_link all_link;
+	struct process *parent GUARDED_BY(&proc_lock);
+	enum proc_state state GUARDED_BY(&proc_lock);
+	int wait_status GUARDED_BY(&proc_lock);     /* the wait4 status word once a zombie */
+	u32 stop_sig GUARDED_BY(&proc_lock);        /* the signal that stopped p, while wait4 has not reported it */
+	bool cont_report GUARDED_BY(&proc_lock);    /* continued, while wait4 (WCONTINUED) has not reported it */
+	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
+	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
+	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
+
+	/* Guarded by sig_lock: */
+	struct spinlock sig_lock;
+	u64 sigmask GUARDED_BY(&sig_lock);
+	u64 sigpending GUARDED_BY(&sig_lock);      /* bit sig-1: sent, not yet delivered (proc/signal.c) */
+	u64 sigsaved GUARDED_BY(&sig_lock);        /* rt_sigsuspend: the mask to restore after the handler */
+	bool sigsuspended GUARDED_BY(&sig_lock);   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
+	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
+	struct proc_sigaction sigactions[PROC_NSIG] GUARDED_BY(&sig_lock);
+	struct proc_siginfo siginfo[PROC_NSIG] GUARDED_BY(&sig_lock);
+	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
+	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
+	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
+	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
+	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
+
+	/* p's own task only: */
+	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space */
 	struct user_context uc;
-	struct vm_map *mm; /* a reference (NULL once exited); mm->vs is the address space */
 	struct vfs_ctx fs;
 	struct fd_array fds;
 	u32 umask;
-	u32 pid, pgid;
-	struct process *parent;
-	enum proc_state state;
-	int wait_status; /* the wait4 status word once a zombie */
-	bool wait_console;   /* blocked in a read/poll of the console */
-	bool wait_pipe;      /* blocked in a read/write/poll of a pipe: re-run on any pipe change */
-	u64 wait_deadline_ns; /* poll's timeout while blocked (0: none); kept across re-runs */
-	u64 pipe_written;     /* a blocking pipe write: bytes already written, kept across re-runs */
+	u32 pgid;
 	u64 tid_address;
-	u64 sigmask;
-	u64 sigpending;      /* bit sig-1: sent, not yet delivered (proc/signal.c) */
-	u64 sigsaved;        /* rt_sigsuspend: the mask to restore after the handler */
-	bool sigsuspended;   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
-	bool in_block;       /* the last system call returned SC_BLOCK (rewound for a re-run) */
-	u64 sigwaiting;      /* rt_sigtimedwait: these signals wake p even though blocked */
-	u32 stop_sig;        /* the signal that stopped p, while wait4 has not reported it */
-	bool cont_report;    /* continued, while wait4 (WCONTINUED) has not reported it */
-	u64 alarm_ns;        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
-	u64 alarm_interval_ns; /* and its reload (0: one shot) */
-	bool autoreap;       /* a zombie nobody waits for (SIGCHLD ignored): reaped by the runner */
-	struct proc_sigaction sigactions[PROC_NSIG];
-	struct proc_siginfo siginfo[PROC_NSIG];
+	enum proc_restart restart;   /* what restart_syscall continues */
+	u64 restart_deadline_ns;
 };
-
-/* The process list and its lock. */
-extern struct litelock proc_lock;
-
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);
-/* proc_next_runnable - the next runnable process after `cur` (round robin), or NULL. */
-struct process *proc_next_runnable(struct process *cur);
-/* proc_wake_console_waiters - make runnable every process blocked on the console, when
- * `readable`, and those whose wait_deadline_ns is <= now_ns. Returns: how many processes
- * still wait for the console. */
-u32 proc_wake_console_waiters(bool readable, u64 now_ns);
-/* proc_wake_pipe_waiters - make runnable every process blocked on a pipe (some pipe changed). */
-void proc_wake_pipe_waiters(void);
+/* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
+ * proc/clock.c). */
+void proc_wake_sleepers(u64 now_ns);
 /* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child
  * says whether p has any matching child at all. */
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
@@ -117,13 +141,27 @@ void proc_exit(struct process *p, int status, struct process *reaper);
  * a continue (when `conts`) wait4 has not reported: its wait status in *status, or NULL. */
 struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
 				     u32 *status);
-/* proc_fire_alarms - send SIGALRM to every process whose ITIMER_REAL is due at `now_ns`.
- * Returns: how many alarms stay armed. */
-u32 proc_fire_alarms(u64 now_ns);
-/* proc_reap_detached - free the zombies nobody waits for, except `keep`. */
-void proc_reap_detached(struct process *keep);
-/* proc_reap - free a zombie. */
+/* proc_fire_alarms - send SIGALRM to every process whose ITIMER_REAL is due at `now_ns`. */
+void proc_fire_alarms(u64 now_ns);
+/* proc_reap - take a zombie off the list (wait4 reported it); freed with its last reference. */
 void proc_reap(struct process *z);
+/* proc_discard - free a process that never ran (a failed fork or exec of init): its files
+ * and memory go, nobody is notified. */
+void proc_discard(struct process *p);
+/* proc_clock_start - start the clock task (proc/clock.c) once: 0, -ENOMEM or -EAGAIN. */
+int proc_clock_start(void);
+/* proc_get / proc_put - take / drop a reference; the last put frees p. */
+void proc_get(struct process *p);
+void proc_put(struct process *p);
+/* proc_task_done - p's task leaves p for good (its last touch of p): a reaper may free it. */
+void proc_task_done(struct process *p);
+/* proc_has_exited - p's task has left it (proc_task_done). */
+bool proc_has_exited(struct process *p);
+/* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
+void proc_end_all(struct process *keep);
+/* proc_start - spawn p's task (pinned to the CPU that runs user code, proc/thread.c): 0 or
+ * -EAGAIN when out of tasks. */
+int proc_start(struct process *p);
 
 /* Files */
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
@@ -149,15 +187,18 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
-/* proc_by_pid - the process (zombies included) with `pid`, or NULL. */
+/* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
+ * NULL. */
 struct process *proc_by_pid(i64 pid);
 /* proc_signal_take - dequeue the lowest pending signal in `set` (rt_sigtimedwait), writing its
  * siginfo_t to `info` (0: not): the signal, 0 when none is pending, or -EFAULT. */
 int proc_signal_take(struct process *p, u64 set, struct uaddr info);
 /* proc_signal_deliver - act on p's pending unblocked signals before it returns to user mode:
- * terminate, ignore, or build a handler's frame on the user stack. p's address space must be
- * active. Returns: false when p was terminated. */
-bool proc_signal_deliver(struct process *p);
+ * terminate, stop (sleeping until SIGCONT or SIGKILL), ignore, or build a handler's frame on
+ * the user stack. When p returns from system call `nr` with `ret`, a -ERESTART* result
+ * becomes -EINTR or a restart of the call (proc/wait.h); nr 0 and ret 0 otherwise. p's address
+ * space must be active. Returns: false when p was terminated. */
+bool proc_signal_deliver(struct process *p, u64 nr, i64 ret);
 /* proc_signal_fault - an exception that kills with `sig` unless p has a handler for it (then
  * it is delivered, the signal unblocked as Linux forces it). Returns: false when p died. */
 bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex);
@@ -165,12 +206,13 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex);
  * the frame is unreadable (p was killed with SIGSEGV). */
 bool proc_sigreturn(struct process *p);
 
-/* proc_run - run `init` (and everything it forks) until init exits; its wait status. */
+/* proc_run - start `init`'s task and wait until init exits; then end every other process
+ * and free the zombies nobody reaped. init's wait status. */
 int proc_run(struct process *init);
 
 /* proc_spawn_init - a first process (no parent) in `c`, fds 0-2 on /dev/console, running
  * `init_path` (or, when empty, the first of /init, /sbin/init, /bin/sh that can run): the
- * process, or NULL and *err. It has not run yet (proc_run). */
+ * process, or NULL and *err. Its task has not started yet (proc_run). */
 struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err);
 
 /* proc_init_from_archive - unpack `archive` into a fresh root, start the first program

@@ -21,13 +21,12 @@ struct sc_args {
 /* A handler: the process that called, its arguments; the return value or -errno. */
 typedef i64 sc_fn(struct process *p, const struct sc_args *a);
 
-/* Internal results (never seen by user space): */
-#define SC_BLOCK (-100000) /* the caller waits: re-run the call when it is woken */
+/* Internal results (never seen by user space); a call interrupted by a signal returns one of
+ * the -ERESTART* values of proc/wait.h, settled at signal delivery. */
 #define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
 #define SC_KEEP (-100002)  /* the context already holds the result (rt_sigreturn) */
-#define SC_YIELD (-100003) /* return 0 and let the next runnable process run (sched_yield) */
 
-/* syscall_dispatch - serve the system call p's context holds; SC_BLOCK/SC_GONE or the value
+/* syscall_dispatch - serve the system call p's context holds; SC_GONE/SC_KEEP or the value
  * that goes to RAX. */
 i64 syscall_dispatch(struct process *p);
 /* syscall_name - the Linux name of `nr` ("" when the number is not assigned). */
@@ -113,6 +112,7 @@ i64 sys_clone(struct process *p, const struct sc_args *a);
 i64 sys_wait4(struct process *p, const struct sc_args *a);
 i64 sys_execve(struct process *p, const struct sc_args *a);
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a);
+i64 sys_restart_syscall(struct process *p, const struct sc_args *a);
 i64 sys_arch_prctl(struct process *p, const struct sc_args *a);
 /* memory: syscall/mm.c */
 i64 sys_brk(struct process *p, const struct sc_args *a);
@@ -145,6 +145,9 @@ i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a);
 i64 sys_pause(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigaction(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
+/* proc_restart_sleep - restart_syscall after an interrupted nanosleep: sleep on to its
+ * deadline (-EINTR when nothing is to be restarted). */
+i64 proc_restart_sleep(struct process *p);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);

@@ -15,8 +15,9 @@
  * decides). Shared regions map the object's frames themselves, so stores through any mapping
  * and read()/write() of the file see the same bytes.
  *
- * Locking: map->lock guards the region tree and the brk/mmap fields (a litelock: nothing
- * sleeps under it and no user memory is touched while it is held). An object's lock guards
+ * Locking: map->lock guards the region tree and the brk/mmap fields (a spinlock: the fault
+ * handler takes it, so nothing sleeps under it and no user memory is touched while it is
+ * held). An object's lock guards
  * its page tree. Order: map->lock, then an object's lock, then the VmSpace's own lock (taken
  * inside the framework calls). Maps and objects are reference-counted.
  */
@@ -24,7 +25,7 @@
 #define KERNEL_VM_VM_H
 
 #include <fw/frame.h>
-#include <fw/litelock.h>
+#include <fw/sync.h>
 #include <fw/radix.h>
 #include <fw/refcount.h>
 #include <fw/result.h>
@@ -38,7 +39,7 @@
 struct vm_page {
 	struct frame frame;
 };
-DEFINE_RADIX(vm_page_map, struct vm_page, litelock);
+DEFINE_RADIX(vm_page_map, struct vm_page, spinlock);
 
 /*
  * A page cache: frames by page index. The pages of a ramfs file are its only copy of the
@@ -47,7 +48,7 @@ DEFINE_RADIX(vm_page_map, struct vm_page, litelock);
  */
 struct vm_object {
 	struct refcount refs;
-	struct litelock lock;
+	struct spinlock lock;
 	struct vm_page_map pages GUARDED_BY(&lock);
 	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
 				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
@@ -103,12 +104,12 @@ struct vma {
 	struct vm_object *obj; /* a reference; NULL for private anonymous memory */
 	u64 pgoff;             /* obj's page index at `start` */
 };
-DEFINE_TREE(vma_tree, struct vma, node, litelock);
+DEFINE_TREE(vma_tree, struct vma, node, spinlock);
 
 struct vm_map {
 	struct refcount refs;     /* processes (threads) using it */
 	struct vmspace *vs;       /* immutable: the address space */
-	struct litelock lock;
+	struct spinlock lock;
 	struct vma_tree vmas GUARDED_BY(&lock);
 	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);
 	u64 mmap_base GUARDED_BY(&lock); /* mmap hands out addresses below this */

@@ -1,0 +1,70 @@
+/*
+ * proc/wait.h — how a system call sleeps, and the internal "restart" results.
+ *
+ * A call that cannot finish sleeps on the wait queue of the object it waits for (a pipe, the
+ * console, p->child_wq, p->sig_wq) with PROC_WAIT. While it sleeps, p->waiting_on names that
+ * queue, so a signal sent to p (proc/signal.c) and the clock task (proc/clock.c, at
+ * p->sleep_deadline_ns) can wake it; it never spins and is never woken by anything else.
+ *
+ *     int e = PROC_WAIT(p, &pipe->wq, pipe_has_data(pipe), 0);
+ *     if (e)             // -ERESTARTSYS: a signal is pending; -ETIMEDOUT: the deadline passed
+ *             return done ? done : e;
+ *
+ * The condition is tested first, so a wake-up that makes it true wins over a signal that
+ * arrives at the same time (wait4 returns the zombie's pid even when SIGCHLD's handler is
+ * about to run, as Linux). The condition is evaluated with p sleeping-marked: it may take
+ * spinlocks, never a mutex, and must not sleep.
+ *
+ * While p sleeps it gives up the user-mode slot (proc/thread.c) and takes it back before
+ * PROC_WAIT returns, so another process runs meanwhile.
+ *
+ * The -ERESTART* values never reach user space: proc_signal_deliver turns them into -EINTR
+ * when a handler runs (or a restart with SA_RESTART for ERESTARTSYS), and into a restart of
+ * the call when no handler runs (linux/errno.h, kernel-internal values).
+ */
+#ifndef KERNEL_PROC_WAIT_H
+#define KERNEL_PROC_WAIT_H
+
+#include <fw/types.h>
+#include <fw/sync.h>
+
+struct process;
+
+#define ERESTARTSYS 512           /* restart with SA_RESTART, else EINTR */
+#define ERESTARTNOINTR 513        /* always restart */
+#define ERESTARTNOHAND 514        /* restart only if no handler ran */
+#define ERESTART_RESTARTBLOCK 516 /* restart through restart_syscall if no handler ran */
+
+/* proc_is_restart - r is one of the -ERESTART* results. */
+static inline bool proc_is_restart(i64 r)
+{
+	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
+	       r == -ERESTART_RESTARTBLOCK;
+}
+
+/* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none): record it, and
+ * give up the user-mode slot. Context: p's task. */
+void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns);
+/* proc_wait_interrupted - what stops the sleep besides its condition: -ERESTARTSYS when an
+ * unblocked signal is pending (or p is being killed), -ETIMEDOUT when the deadline passed, 0
+ * otherwise. Takes p->sig_lock (a spinlock). */
+int proc_wait_interrupted(struct process *p);
+/* proc_wait_end - the sleep is over: forget the queue, take the slot back. */
+void proc_wait_end(struct process *p);
+
+/* PROC_WAIT(p, wq, cond, deadline_ns) - sleep on wq until cond: 0, -ERESTARTSYS or
+ * -ETIMEDOUT (see above). Context: p's own task, no lock held. */
+#define PROC_WAIT(p, wq, cond, deadline_ns)                                                 \
+	({                                                                                  \
+		int __pw_r = 0;                                                             \
+		proc_wait_begin((p), (wq), (deadline_ns));                                  \
+		WAITQ_WAIT((wq), (cond) || (__pw_r = proc_wait_interrupted(p)) != 0);       \
+		proc_wait_end(p);                                                           \
+		__pw_r;                                                                     \
+	})
+
+/* proc_yield_if_due - a long call (sendfile of a gigabyte) lets other processes run once its
+ * time slice is used up, at a point where it holds no lock. Context: p's task. */
+void proc_yield_if_due(struct process *p);
+
+#endif /* KERNEL_PROC_WAIT_H */

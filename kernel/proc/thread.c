@@ -1,0 +1,275 @@
+/*
+ * thread.c — every process runs on its own framework task (proc/process.h): the task's loop
+ * enters user mode, serves what comes back (a system call, an exception, the end of a time
+ * slice), acts on pending signals, and repeats until the process exits. A call that must wait
+ * sleeps on its object's wait queue (proc/wait.h); nothing here re-runs a call.
+ *
+ * The user-mode slot. Until the framework switches the address space with the task and keeps
+ * the user-boundary state per CPU (issue #14's framework half), user code can run from one
+ * task at a time only, on the boot CPU: a process's task holds the slot while it runs user
+ * code or serves a call, gives it up when it sleeps (PROC_WAIT) or its 10 ms slice ends, and
+ * activates its own address space when it takes the slot back. All process tasks are pinned
+ * to CPU 0. The slot is a scheduling device, not a data lock: shared state is guarded by the
+ * locks proc/process.h names.
+ *
+ * Also here: starting the first program from an initramfs archive, and proc_run.
+ */
+#include <fw/log.h>
+#include <fw/task.h>
+#include <fw/time.h>
+#include <proc/process.h>
+#include <proc/wait.h>
+#include <syscall/syscall.h>
+#include <fs/devices.h>
+
+#define SLICE_NS 10000000ull
+#define SIGILL 4
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGSEGV 11
+#define USER_CPU 0u /* the CPU user code runs on while the slot exists */
+
+/* The slot: which process's task may run user code now. */
+static struct spinlock slot_lock = SPINLOCK_INIT(slot_lock);
+static struct process *slot_owner GUARDED_BY(&slot_lock);
+static u64 slot_since_ns GUARDED_BY(&slot_lock); /* when the owner took it */
+static struct waitq slot_wq; /* tasks waiting for the slot */
+
+static bool slot_try(struct process *p)
+{
+	spin_lock(&slot_lock);
+	bool got = !slot_owner || slot_owner == p;
+	if (got && slot_owner != p) {
+		slot_owner = p;
+		slot_since_ns = fw_time_ns();
+	}
+	spin_unlock(&slot_lock);
+	return got;
+}
+
+/* slot_take - wait for the slot, then run with p's address space. */
+static void slot_take(struct process *p)
+{
+	WAITQ_WAIT(&slot_wq, slot_try(p));
+	vmspace_activate(p->mm->vs);
+}
+
+static void slot_give(struct process *p)
+{
+	spin_lock(&slot_lock);
+	if (slot_owner == p)
+		slot_owner = NULL;
+	spin_unlock(&slot_lock);
+	(void)waitq_wake_one(&slot_wq);
+}
+
+void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
+{
+	spin_lock(&p->sig_lock);
+	p->waiting_on = wq;
+	p->sleep_deadline_ns = deadline_ns;
+	spin_unlock(&p->sig_lock);
+	slot_give(p);
+}
+
+void proc_wait_end(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	p->waiting_on = NULL;
+	p->sleep_deadline_ns = 0;
+	spin_unlock(&p->sig_lock);
+	slot_take(p);
+}
+
+void proc_yield_if_due(struct process *p)
+{
+	spin_lock(&slot_lock);
+	bool due = slot_owner == p && fw_time_ns() - slot_since_ns >= SLICE_NS;
+	spin_unlock(&slot_lock);
+	if (!due)
+		return;
+	slot_give(p);
+	task_yield();
+	slot_take(p);
+}
+
+/* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
+static int fault_signal(u32 vector)
+{
+	switch (vector) {
+	case 0:  /* #DE */
+	case 16: /* #MF */
+	case 19: /* #XM */
+		return SIGFPE;
+	case 6: /* #UD */
+		return SIGILL;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* serve - handle one return from user mode; false when p has exited. */
+static bool serve(struct process *p, enum user_return why)
+{
+	if (why == USER_RET_INTERRUPT) {
+		/* the slice is over: let the others run */
+		slot_give(p);
+		task_yield();
+		slot_take(p);
+		return true;
+	}
+	if (why == USER_RET_EXCEPTION) {
+		struct user_exception ex = user_ctx_exception(&p->uc);
+		if (ex.vector == 14) {
+			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
+					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
+					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
+			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			if (r == 0)
+				return true;
+			if (r == -ENXIO) /* a file mapping past the end of its file */
+				return proc_signal_fault(p, SIGBUS, ex);
+		}
+		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
+	}
+	u64 nr = user_ctx_syscall_nr(&p->uc);
+	i64 r = syscall_dispatch(p);
+	if (r == SC_GONE)
+		return false;
+	if (r == SC_KEEP)
+		return proc_signal_deliver(p, 0, 0); /* rt_sigreturn: the context is restored */
+	user_ctx_set_retval(&p->uc, r);
+	return proc_signal_deliver(p, nr, r);
+}
+
+/* proc_thread_main - the task of a process: run it until it exits. */
+static void proc_thread_main(struct process *p)
+{
+	slot_take(p);
+	/* Pending signals are acted on before every return to user mode. */
+	bool alive = proc_signal_deliver(p, 0, 0);
+	while (alive) {
+		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
+		alive = serve(p, user_enter(&p->uc));
+	}
+	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
+	vmspace_deactivate();
+	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
+	slot_give(p);
+	proc_task_done(p);
+}
+DEFINE_SUBTYPE(proc_entry, struct process, entry, struct callback, tag);
+DEFINE_SUBTYPE_CALLBACK(proc_entry, struct callback, proc_thread_main);
+
+int proc_start(struct process *p)
+{
+	proc_entry_init(p);
+	callback_set(&p->entry, SUBTYPE_CALLBACK(proc_entry, proc_thread_main));
+	proc_get(p); /* the task's reference, dropped by proc_task_done */
+	spin_lock(&proc_lock);
+	p->exited = false;
+	spin_unlock(&proc_lock);
+	struct task *t = task_spawn(&p->entry, STR("process"), USER_CPU);
+	if (!t) {
+		spin_lock(&proc_lock);
+		p->exited = true;
+		spin_unlock(&proc_lock);
+		proc_put(p);
+		return -EAGAIN;
+	}
+	task_detach(t);
+	return 0;
+}
+
+int proc_run(struct process *init)
+{
+	int e = proc_clock_start();
+	if (!e)
+		e = proc_start(init);
+	if (e) {
+		proc_discard(init);
+		return e;
+	}
+	WAITQ_WAIT(&init->exit_wq, proc_has_exited(init));
+	spin_lock(&proc_lock);
+	int status = init->wait_status;
+	spin_unlock(&proc_lock);
+	/* Like Linux, nothing runs without init: end whatever is left, free every zombie. */
+	proc_end_all(init);
+	proc_reap(init);
+	return status;
+}
+
+struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err)
+{
+	struct process *init = proc_create(NULL);
+	if (!init) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	init->fs = *c;
+	/* fds 0, 1, 2 on the console, as Linux opens /dev/console for init */
+	struct file_result con = vfs_open(c, STR("/dev/console"), VFS_O_RDWR, 0);
+	for (u32 fd = 0; fd < 3 && !con.err; fd++) {
+		if (fd)
+			vfs_file_get(con.value);
+		if (proc_fd_install(init, con.value, fd, false).err)
+			vfs_close(con.value);
+	}
+	if (con.err)
+		fw_warn("init: no /dev/console (%d): fds 0-2 are closed", con.err);
+	/* rdinit=/init= named one program; otherwise /init, /sbin/init, /bin/sh in turn. */
+	const struct str fallbacks[3] = { STR("/init"), STR("/sbin/init"), STR("/bin/sh") };
+	int e = -ENOENT;
+	for (int i = 0; i < 3 && (e == -ENOENT || e == -EACCES); i++) {
+		struct str path = str_len(init_path) ? init_path : fallbacks[i];
+		struct exec_strv argv, envp;
+		exec_strv_init(&argv, 4);
+		exec_strv_init(&envp, 4);
+		e = exec_strv_push(&argv, path);
+		if (!e)
+			e = exec_strv_push(&envp, STR("HOME=/"));
+		if (!e)
+			e = exec_strv_push(&envp, STR("TERM=linux"));
+		if (!e)
+			e = proc_execve(init, path, &argv, &envp);
+		exec_strv_destroy(&argv);
+		exec_strv_destroy(&envp);
+		if (str_len(init_path))
+			break;
+	}
+	if (e) {
+		proc_discard(init);
+		*err = e;
+		return NULL;
+	}
+	*err = 0;
+	return init;
+}
+
+int proc_start_init(struct bytes archive, struct str init_path)
+{
+	struct dentry_result root = vfs_init();
+	if (root.err)
+		return root.err;
+	devices_init();
+	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
+	int e = initramfs_unpack(&c, archive);
+	if (e) {
+		fw_err("initramfs: unpacking failed: %d", e);
+		return e;
+	}
+	e = devices_populate(&c);
+	if (e)
+		fw_warn("initramfs: cannot create /dev nodes: %d", e);
+	struct process *init = proc_spawn_init(&c, init_path, &e);
+	if (!init) {
+		fw_err("init: cannot run the first program: %d", e);
+		return e;
+	}
+	/* The figure make bench reads (docs/benchmarks.md): kernel entry to init's first
+	 * instruction, by the kernel's clock. */
+	fw_info("trellis: boot-to-init %u us",
+		(fw_time_ns() - fw_time_boot_entry_ns()) / FW_NSEC_PER_USEC);
+	return proc_run(init);
+}
