@@ -14,7 +14,8 @@
    object; otherwise the link fails, naming the object and the symbol. A symbol the framework
    needs from the services (an entry point such as kernel_main) must be declared in
    framework/include/fw/ too, so its type is checked where the service defines it.
-4. OUT.o = ld.lld -r of the localized framework and the service objects.
+4. Every type identity (`NAME__type`, fw/typecache.h) is defined by one object only.
+5. OUT.o = ld.lld -r of the localized framework and the service objects.
 Exit status 1 on a refused link, with one `fwlink: ...` line per problem.
 """
 import argparse
@@ -36,6 +37,18 @@ def symbols(nm, obj, *flags):
     return syms
 
 
+def type_definitions(objdump, obj):
+    """(NAME__type, section) for every type identity an object defines."""
+    out = subprocess.run([objdump, "-t", obj], check=True, capture_output=True, text=True).stdout
+    defs = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[-1].endswith("__type") and parts[-3] != "*UND*":
+            sect = next((p for p in parts if p.startswith(".rodata.fw_type.")), None)
+            defs.append((parts[-1], sect or "<%s>" % obj))
+    return defs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exports-cmd", required=True)
@@ -43,6 +56,7 @@ def main():
     ap.add_argument("--ld", default="ld.lld-22")
     ap.add_argument("--objcopy", default="llvm-objcopy-22")
     ap.add_argument("--nm", default="llvm-nm-22")
+    ap.add_argument("--objdump", default="llvm-objdump-22")
     ap.add_argument("objs", nargs="+")
     a = ap.parse_args()
     if len(a.objs) < 2:
@@ -54,7 +68,8 @@ def main():
         sys.stderr.write(r.stdout + r.stderr)
         print("fwlink: could not derive the export list (%s)" % a.exports_cmd, file=sys.stderr)
         return 1
-    exports = set(r.stdout.split()) | set(a.extra_exports.split())
+    extra = set(a.extra_exports.split())
+    exports = set(r.stdout.split()) | extra
 
     def exported(s):
         return s in exports or s.startswith("__kcfi_typeid_")
@@ -68,7 +83,27 @@ def main():
         svc_undefined[o] = symbols(a.nm, o, "-u")
 
     problems = []
+    # Type identities (fw/typecache.h): a `NAME__type` object defined by two objects would be
+    # one identity for two types (a checked downcast passing on the wrong type).
+    # Each definition sits in `.rodata.fw_type.NAME@FILE:LINE` (fw/typecache.h): the copies a
+    # header gives several objects share one site; a second site is a second type.
+    type_sites = {}
+    for o in [fw] + services:
+        for name, sect in type_definitions(a.objdump, o):
+            type_sites.setdefault(name, {}).setdefault(sect, o)
+    for name, sites in sorted(type_sites.items()):
+        if len(sites) > 1:
+            problems.append("fwlink: type identity '%s' is defined at %s: one name, two types "
+                            "(a checked downcast would pass on the wrong one)"
+                            % (name, " and ".join("%s (%s)" % (st.split("@", 1)[-1], o)
+                                                  for st, o in sorted(sites.items()))))
     for o in services:
+        for s in sorted(symbols(a.nm, o, "-g", "--defined-only")):
+            if s.startswith(("__kcfi_typeid_", "__cfi_")):
+                continue
+            if s in extra:
+                problems.append("fwlink: %s defines '%s', which the framework defines (a "
+                                "compiler export or framework name cannot be replaced)" % (o, s))
         for s in sorted(svc_undefined[o]):
             if exported(s) or s in svc_defined:
                 continue

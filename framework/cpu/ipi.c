@@ -51,6 +51,14 @@ static void ipi_resched_handler(struct trap_frame *f)
 	this_cpu()->need_resched = 1; /* sched_irq_exit() switches on the way out */
 }
 
+/* task_kick's interrupt: nothing to do here; the way back to user mode (user_irq_exit) looks
+ * at the current task's kicked flag. */
+static void ipi_kick_handler(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+}
+
 int cpu_call(uint32_t cpu, struct callback *cb)
 {
 	/* SAFETY: cpu is bounded before cpu_locals[cpu] and boxes[cpu] are touched (|| short-
@@ -121,6 +129,14 @@ void ipi_send_resched(u32 cpu)
 		lapic_send_ipi(cpu_locals[cpu].apic_id, VEC_IPI_RESCHED);
 }
 
+void ipi_send_kick(u32 cpu);
+void ipi_send_kick(u32 cpu)
+{
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] is read (&& short-circuits). */
+	if (cpu < FW_MAX_CPUS_INTERNAL && __atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
+		lapic_send_ipi(cpu_locals[cpu].apic_id, VEC_IPI_KICK);
+}
+
 static void ap_timer_handler(struct trap_frame *f)
 {
 	(void)f;
@@ -134,5 +150,6 @@ void ipi_init(void)
 {
 	trap_set_irq_handler(VEC_IPI_CALL, ipi_call_handler);
 	trap_set_irq_handler(VEC_IPI_RESCHED, ipi_resched_handler);
+	trap_set_irq_handler(VEC_IPI_KICK, ipi_kick_handler);
 	trap_set_irq_handler(VEC_AP_TIMER, ap_timer_handler);
 }

@@ -17,7 +17,8 @@ struct tworker {
 	int result;
 };
 
-DEFINE_SUBTYPE(tworker_cb, struct tworker, cb, struct callback, tag);
+/* Its identity is defined once, in framework/task/task_test.c. */
+DECLARE_SUBTYPE(tworker_cb, struct tworker, cb, struct callback, tag);
 
 static inline void tworker_run(struct tworker *w)
 {
@@ -33,6 +34,22 @@ static inline struct task *tw_spawn(struct tworker *w, void (*body)(struct twork
 	w->body = body;
 	w->idx = idx;
 	w->a = w->b = w->c = 0;
+	w->result = 0;
+	return task_spawn(&w->cb, STR("ktest worker"), cpu);
+}
+
+/* tw_spawn_args - tw_spawn with w->b and w->c set before the task can start (on another CPU
+ * it may run at once: set its inputs here, not after the spawn). */
+static inline struct task *tw_spawn_args(struct tworker *w, void (*body)(struct tworker *), u32 idx,
+					 u32 cpu, u64 b, u64 c)
+{
+	tworker_cb_init(w);
+	callback_set(&w->cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	w->body = body;
+	w->idx = idx;
+	w->a = 0;
+	w->b = b;
+	w->c = c;
 	w->result = 0;
 	return task_spawn(&w->cb, STR("ktest worker"), cpu);
 }

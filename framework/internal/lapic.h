@@ -14,6 +14,7 @@ enum {
 	VEC_IPI_CALL = 0xf0,   /* run queued inter-processor calls */
 	VEC_IPI_RESCHED = 0xf1, /* reschedule: a task was queued here */
 	VEC_IPI_TLB = 0xf2,    /* TLB shootdown */
+	VEC_IPI_KICK = 0xf3,   /* task_kick: look at the kicked flag on the way out */
 };
 
 void lapic_init_access(void);

@@ -13,6 +13,7 @@
 
 #include <fw/sync.h>
 #include <fw/task.h>
+#include <fw/timer.h>
 #include <fw/types.h>
 
 #include "internal/percpu.h"
@@ -46,8 +47,9 @@ struct task {
 	char name[TASK_NAME_MAX];
 	struct sched_entity se;       /* (r) the policy's part */
 	struct fw_qlink wait_link;    /* (w) on a mutex's or wait queue's task list */
-	u64 wake_deadline_ns;         /* (r) timed sleep: wake after this, 0 = none */
-	struct fw_qlink timer_link;   /* (r) on its CPU's sleeper list */
+	struct fw_timer sleep_timer;  /* (o) wakes it from a timed wait (time/timer.c) */
+	u32 kicked;                   /* (a) task_kick() happened; cleared by the task itself */
+	u32 wait_interruptible;       /* (a) its current sleep ends on a kick */
 	struct callback *entry;       /* (o) */
 	int exit_code;
 	u32 refs;                     /* (a) the running reference + the handle */
@@ -100,6 +102,21 @@ void sched_irq_exit(u64 interrupted_rflags);
  * *prev_rsp, load next_rsp, restore, return into the next task. */
 void task_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 void task_start_trampoline(void);
+
+/* Timers (time/timer.c): set up the per-CPU bases (boot), make t a timer that wakes `task`,
+ * run this CPU's expired timers (the tick, IRQs off), expiries run on a CPU (tests). */
+void timers_init(void);
+void fw_timer_init_wake(struct fw_timer *t, struct task *task);
+void timers_run_this_cpu(u64 now);
+u64 timers_fired(u32 cpu);
+
+/* sched_sleep_prepared - the calling task has set itself SLEEPING (a wait queue's prepare or
+ * task_sleep_until): sleep until woken, `deadline_ns` (0: none) or, with WAIT_INTERRUPTIBLE, a
+ * kick. Returns 0 (woken), -ETIMEDOUT or -EINTR; the state is the caller's to finish
+ * (RUNNING, wait_interruptible cleared). Context: task, preemptible. */
+int sched_sleep_prepared(u64 deadline_ns, unsigned flags);
+/* sched_sleep_done - the caller's half of that: RUNNING again, no longer interruptible. */
+void sched_sleep_done(struct task *me);
 
 /* Drop the running reference of a task that has switched out for the last time. */
 void task_put_dead(struct task *t);

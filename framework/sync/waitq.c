@@ -8,6 +8,11 @@
  * true when tested — or after — then it finds the task queued and wakes it (if the task has
  * not reached schedule() yet, the wake turns it RUNNING and schedule() returns at once). So
  * no wake-up is lost.
+ *
+ * WAITQ_WAIT_EVENT adds a deadline (the task's own timer, time/timer.c, wakes it) and kicks
+ * (task_kick sets the task's flag, then wakes it if its wait is interruptible); both are
+ * checked after the task is queued and marked SLEEPING, with the same seq_cst handshake, so
+ * neither a timeout nor a kick can be lost either (sched.c sched_sleep_prepared).
  */
 #include <fw/sync.h>
 
@@ -50,11 +55,16 @@ void __fw_waitq_sleep(struct waitq *wq)
 	schedule();
 }
 
+int __fw_waitq_sleep_until(struct waitq *wq, uint64_t deadline_ns, unsigned flags)
+{
+	(void)wq;
+	return sched_sleep_prepared(deadline_ns, flags);
+}
+
 void __fw_waitq_finish(struct waitq *wq)
 {
 	struct task *me = task_current();
-	/* SAFETY: me is the running task; only it and its waker write its state, both atomically. */
-	__atomic_store_n(&me->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	sched_sleep_done(me);
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
 	if (qlink_linked(&me->wait_link))
 		qlist_remove(&me->wait_link);

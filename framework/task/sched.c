@@ -31,7 +31,6 @@ struct CAPABILITY("run queue") sched_rq {
 	u32 nr_queued;            /* entities in the policy's queue */
 	struct task *curr;
 	struct task *prev;        /* handed to finish_switch */
-	struct fw_qlink sleepers; /* timed sleepers of this CPU (task.timer_link) */
 	u64 switches;
 };
 
@@ -39,6 +38,7 @@ static struct sched_rq rqs[FW_MAX_CPUS_INTERNAL];
 static const struct sched_policy_ops *policy;
 extern bool sched_running;
 void ipi_send_resched(u32 cpu);
+void ipi_send_kick(u32 cpu);
 
 bool sched_rq_held(const struct sched_rq *rq)
 {
@@ -107,7 +107,6 @@ void sched_init(void)
 	 * index below. */
 	for (u32 i = 0; i < FW_MAX_CPUS_INTERNAL; i++) {
 		rqs[i].cpu = i;
-		qlist_init(&rqs[i].sleepers);
 		cpu_locals[i].rq = &rqs[i];
 		if (policy->init_rq) {
 			u64 f = raw_spin_lock_irqsave(&rqs[i].lock);
@@ -164,7 +163,8 @@ static void __schedule(bool preempt)
 	}
 	next->switches++;
 	rq->switches++;
-	rq->curr = next;
+	/* SAFETY: published for task_kick's lock-free read (seq_cst, see there). */
+	__atomic_store_n(&rq->curr, next, __ATOMIC_SEQ_CST);
 	rq->prev = prev;
 	c->current = next;
 	user_switch(prev, next); /* lazy FPU save, the user boundary of next */
@@ -228,8 +228,6 @@ bool task_wake(struct task *t)
 		/* SAFETY: still under rq->lock; the seq_cst store pairs with the sleeper's store
 		 * of SLEEPING. */
 		__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
-		if (qlink_linked(&t->timer_link))
-			qlist_remove(&t->timer_link);
 		if (t->on_rq) { /* has not switched out yet: it will see RUNNING */
 			raw_spin_unlock_irqrestore(&rq->lock, f);
 			return true;
@@ -279,48 +277,116 @@ void sched_tick(void)
 {
 	if (!sched_running)
 		return;
+	timers_run_this_cpu(fw_time_ns()); /* timed sleeps and service timers of this CPU */
 	struct cpu_local *c = this_cpu();
 	struct sched_rq *rq = c->rq;
-	struct task *expired[8];
-	u32 nexp = 0;
-	u64 now = fw_time_ns();
 	u64 f = raw_spin_lock_irqsave(&rq->lock);
 	struct task *curr = rq->curr;
 	if (curr && !curr->is_idle && policy->tick && policy->tick(rq, &curr->se))
 		c->need_resched = 1;
 	if (curr && curr->is_idle && rq->nr_queued)
 		c->need_resched = 1;
-	for (struct fw_qlink *l = rq->sleepers.next; l != &rq->sleepers && nexp < 8;) {
-		struct fw_qlink *nx = l->next;
-		struct task *t = QLIST_ENTRY(l, struct task, timer_link);
-		if (t->wake_deadline_ns <= now) {
-			qlist_remove(l);
-			expired[nexp++] = t;
-		}
-		l = nx;
-	}
 	raw_spin_unlock_irqrestore(&rq->lock, f);
-	for (u32 i = 0; i < nexp; i++)
-		task_wake(expired[i]);
+}
+
+int sched_sleep_prepared(u64 deadline_ns, unsigned flags)
+{
+	might_sleep();
+	struct task *me = current_task();
+	bool intr = (flags & WAIT_INTERRUPTIBLE) != 0;
+	/* SAFETY: me is the running task; the seq_cst store/load pair with task_kick's store of
+	 * kicked and load of wait_interruptible (one of the two sides sees the other). */
+	if (intr) {
+		__atomic_store_n(&me->wait_interruptible, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST))
+			return -EINTR;
+	}
+	if (deadline_ns) {
+		if (fw_time_ns() >= deadline_ns)
+			return -ETIMEDOUT;
+		fw_timer_arm(&me->sleep_timer, deadline_ns);
+	}
+	schedule();
+	if (deadline_ns)
+		fw_timer_cancel(&me->sleep_timer); /* after this, its expiry cannot wake us later */
+	/* SAFETY: as above. */
+	if (intr && __atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST))
+		return -EINTR;
+	if (deadline_ns && fw_time_ns() >= deadline_ns)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+void sched_sleep_done(struct task *me)
+{
+	/* SAFETY: me is the running task; only it and its wakers write its state, atomically. */
+	__atomic_store_n(&me->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&me->wait_interruptible, 0, __ATOMIC_SEQ_CST);
+}
+
+int task_sleep_until(uint64_t deadline_ns, unsigned flags)
+{
+	struct task *me = current_task();
+	for (;;) {
+		/* SAFETY: me is the running task; the seq_cst store pairs with task_wake's load. */
+		__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		int r = sched_sleep_prepared(deadline_ns, flags);
+		sched_sleep_done(me);
+		if (r == -ETIMEDOUT)
+			return 0;
+		if (r)
+			return r;
+		/* woken early (a stray wake-up): sleep again */
+	}
 }
 
 void task_sleep_ms(uint64_t ms)
 {
-	might_sleep();
-	struct task *me = current_task();
-	u64 deadline = fw_time_ns() + ms * FW_NSEC_PER_MSEC;
-	while (fw_time_ns() < deadline) {
-		struct sched_rq *rq = this_cpu()->rq;
-		u64 f = raw_spin_lock_irqsave(&rq->lock);
-		me->wake_deadline_ns = deadline;
-		if (!qlink_linked(&me->timer_link))
-			qlist_push_back(&rq->sleepers, &me->timer_link);
-		/* SAFETY: me is the running task (live); the seq_cst store pairs with task_wake's
-		 * load under the same rq lock. */
-		__atomic_store_n(&me->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
-		raw_spin_unlock_irqrestore(&rq->lock, f);
-		schedule();
+	(void)task_sleep_until(fw_time_ns() + ms * FW_NSEC_PER_MSEC, WAIT_UNINTERRUPTIBLE);
+}
+
+void task_kick(struct task *t)
+{
+	/* SAFETY: t is a live task the caller holds a handle to; the seq_cst accesses pair with
+	 * sched_sleep_prepared (see there) and with user_enter's check of kicked. */
+	__atomic_store_n(&t->kicked, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == TASK_SLEEPING &&
+	    __atomic_load_n(&t->wait_interruptible, __ATOMIC_SEQ_CST)) {
+		task_wake(t);
+		return;
 	}
+	/* Running on another CPU, maybe in user mode: an interrupt makes it look at the flag on
+	 * its way back to user mode (user_irq_exit); in the kernel it sees the flag at its next
+	 * interruptible wait or user_enter. */
+	preempt_disable();
+	/* SAFETY: an atomic read of t's CPU (a snapshot; task_wake republishes it on moves). */
+	u32 cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+	/* SAFETY: cpu < FW_MAX_CPUS_INTERNAL (task_spawn/task_wake store only such values), so
+	 * rqs[cpu] is in bounds; curr is a relaxed snapshot: a task that became curr after it
+	 * sees the flag set above before it enters user mode. */
+	if (cpu != this_cpu()->id && __atomic_load_n(&rqs[cpu].curr, __ATOMIC_SEQ_CST) == t)
+		ipi_send_kick(cpu);
+	preempt_enable();
+}
+
+bool task_kicked(void)
+{
+	struct task *me = task_current();
+	/* SAFETY: an atomic read of the caller's own flag. */
+	return me && __atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST);
+}
+
+void task_kick_clear(void)
+{
+	struct task *me = task_current();
+	/* SAFETY: the caller's own flag. */
+	if (me)
+		__atomic_store_n(&me->kicked, 0, __ATOMIC_SEQ_CST);
+}
+
+struct task *task_self(void)
+{
+	return task_current();
 }
 
 void task_yield(void)

@@ -71,6 +71,7 @@ static struct task *task_alloc(u32 *slot_out)
 	for (size_t i = 0; i < sizeof(*t); i++)
 		raw[i] = 0;
 	t->id = id;
+	fw_timer_init_wake(&t->sleep_timer, t);
 	__atomic_fetch_add(&live_tasks, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&spawned_total, 1, __ATOMIC_RELAXED);
 	*slot_out = ts;
@@ -243,7 +244,9 @@ void tasks_init_bsp(void)
 	b->stack_lo = (u64)(uintptr_t)boot_stack.stack;
 	b->stack_hi = b->stack_lo + sizeof(boot_stack.stack);
 	waitq_init(&b->exited);
+	fw_timer_init_wake(&b->sleep_timer, b);
 	cpu_locals[0].current = b; /* lock tracking works from here on */
+	timers_init();
 	sched_init();
 }
 

@@ -10,6 +10,9 @@
 #include <fw/time.h>
 
 #include "internal/ktest_task.h"
+
+/* The worker subtype's identity (declared in internal/ktest_task.h). */
+DEFINE_TYPE_INFO(tworker_cb, struct tworker);
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/task.h"

@@ -8,7 +8,8 @@
  *   - an exception from user mode (any vector below 32 but NMI, #DF and #MC) ends user_enter
  *     with USER_RET_EXCEPTION and the vector, error code and CR2;
  *   - an interrupt from user mode is handled and returns to user mode by iretq, unless the
- *     context's deadline has passed: then it ends user_enter with USER_RET_INTERRUPT.
+ *     context's deadline has passed or the task was kicked (task_kick): then it ends
+ *     user_enter with USER_RET_INTERRUPT (a kicked task does not even enter).
  * "Canonical user address" in this file: below VM_USER_END (fw/vmspace.h).
  */
 #include <fw/time.h>
@@ -165,6 +166,13 @@ enum user_return user_enter(struct user_context *uc)
 	irq_disable();
 	struct task *me = task_current();
 	FW_CHECK(me, "user_enter: no task yet");
+	/* SAFETY: the caller's own flag, seq_cst against task_kick (which reads rq->curr after
+	 * setting it: a kick that comes later finds us running and interrupts user mode). */
+	if (__atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST)) {
+		if (flags & RFLAGS_IF)
+			irq_enable();
+		return USER_RET_INTERRUPT;
+	}
 	user_fpu_make_live(me, uc);
 	/* Always written: user code can zero FS base behind our back by loading a selector into
 	 * %fs (64-bit mode takes the base from the descriptor), so no cached value is trusted. */
@@ -255,7 +263,9 @@ void user_irq_exit(struct trap_frame *f)
 		return;
 	/* a switch in the handler saved our FPU state: it goes back before iretq */
 	user_fpu_make_live(me, uc);
-	if (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns)
+	/* SAFETY: the task's own flag (task_kick's IPI brought us here). */
+	bool kicked = __atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST) != 0;
+	if (!kicked && (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns))
 		return;
 	save_frame(uc, f);
 	user_exit_to_kernel(USER_RET_INTERRUPT);

@@ -172,11 +172,8 @@ KTEST(user_smp, address_space_follows_the_task)
 		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_NULL, 0, 0), 0);
 		KT_ASSERT_EQ(kt, us_set_first_byte(&us_prog[i], (u8)(i + 1)), 0);
 	}
-	preempt_disable(); /* both queued before either runs */
-	struct task *a = tw_spawn(&us_w[0], us_reader, 0, cpu);
-	struct task *b = tw_spawn(&us_w[1], us_reader, 1, cpu);
-	us_w[0].b = us_w[1].b = 200;
-	preempt_enable();
+	struct task *a = tw_spawn_args(&us_w[0], us_reader, 0, cpu, 200, 0);
+	struct task *b = tw_spawn_args(&us_w[1], us_reader, 1, cpu, 200, 0);
 	KT_ASSERT(kt, a && b);
 	task_join(a);
 	task_join(b);
@@ -206,10 +203,7 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 		KT_SKIP(kt, "needs two CPUs");
 	KT_ASSERT_EQ(kt, ut_setup(&us_prog[0], UT_NULL, 0, 0), 0); /* held by CPU 1 */
 	KT_ASSERT_EQ(kt, ut_setup(&us_prog[1], UT_NULL, 0, 0), 0); /* never loaded anywhere */
-	preempt_disable();
-	struct task *h = tw_spawn(&us_w[0], us_holder, 0, 1);
-	us_w[0].b = us_w[0].c = 0;
-	preempt_enable();
+	struct task *h = tw_spawn_args(&us_w[0], us_holder, 0, 1, 0, 0);
 	KT_ASSERT(kt, h != NULL);
 	/* SAFETY: the flags of us_holder, only touched atomically. */
 	while (!__atomic_load_n(&us_w[0].b, __ATOMIC_SEQ_CST))
@@ -229,4 +223,41 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	/* SAFETY: as above. */
 	KT_EXPECT(kt, __atomic_load_n(&cpu_locals[1].active_vs, __ATOMIC_SEQ_CST) == NULL);
 	ut_teardown(&us_prog[1]);
+}
+
+/* ---- kicks ------------------------------------------------------------------------------- */
+
+/* Run program w->idx (UT_SPIN: user code that never calls the kernel); w->result: the reason
+ * user_enter gave, w->b: whether the task was kicked, w->c: set once it is in its loop. */
+static void us_spinner(struct tworker *w)
+{
+	struct ut *t = &us_prog[0];
+	vmspace_activate(t->vs);
+	/* SAFETY: a flag shared with the test, only touched atomically. */
+	__atomic_store_n(&w->c, 1, __ATOMIC_SEQ_CST);
+	w->result = (int)user_enter(&t->uc);
+	w->b = task_kicked() ? 1 : 0;
+	task_kick_clear();
+	user_context_fini(&t->uc);
+	vmspace_deactivate();
+}
+
+/* task_kick pulls a task out of user mode on another CPU (an IPI; under -smp 1 the way back
+ * after a tick). No deadline is set: only the kick can end the run. */
+KTEST(user_smp, kick_pulls_a_task_out_of_user_mode)
+{
+	KT_ASSERT_EQ(kt, ut_setup(&us_prog[0], UT_SPIN, 0, 0), 0);
+	struct task *t = tw_spawn_args(&us_w[0], us_spinner, 0, tw_other_cpu(), 0, 0);
+	KT_ASSERT(kt, t != NULL);
+	/* SAFETY: the flag of us_spinner, only touched atomically. */
+	while (!__atomic_load_n(&us_w[0].c, __ATOMIC_SEQ_CST))
+		task_yield();
+	task_sleep_ms(10); /* well inside its loop by now */
+	task_kick(t);
+	task_join(t);
+	KT_EXPECT_EQ(kt, us_w[0].result, (int)USER_RET_INTERRUPT);
+	KT_EXPECT_EQ(kt, us_w[0].b, 1u);
+	/* its registers were saved on the way out, mid-loop */
+	KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[0].uc, UREG_R15), 0x0123456789abcdefull);
+	ut_teardown(&us_prog[0]);
 }

@@ -118,6 +118,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		(void)proc_fd_close(p, (i64)fd);
 	fd_array_destroy(&p->fds);
+	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
 	proc_drop_memory(p);
 	spin_lock(&p->sig_lock);
 	p->alarm_ns = 0;

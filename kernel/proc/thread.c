@@ -208,6 +208,7 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 		return NULL;
 	}
 	init->fs = *c;
+	vfs_ctx_get(&init->fs);
 	/* fds 0, 1, 2 on the console, as Linux opens /dev/console for init */
 	struct file_result con = vfs_open(c, STR("/dev/console"), VFS_O_RDWR, 0);
 	for (u32 fd = 0; fd < 3 && !con.err; fd++) {

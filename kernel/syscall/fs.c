@@ -44,7 +44,12 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 	struct bytes io_buf = p->io_buf;
 	u64 done = 0;
 	if (pos && f->inode && f->inode->cache && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
-		/* pread of a file in the page cache: straight from its frames (one copy). */
+		/* pread of a file in the page cache: straight from its frames (one copy). The
+		 * empty pread first does what the VFS does for every read: the open mode and
+		 * directory checks, and the access time. */
+		struct result_size chk = vfs_pread(f, bytes_empty(), *pos);
+		if (chk.err)
+			return chk.err;
 		u64 size = f->inode->size;
 		u64 n = *pos >= size ? 0 : (size - *pos < count ? size - *pos : count);
 		struct result_size r = vm_object_read_user(f->inode->cache, *pos, n, &w);
@@ -354,10 +359,14 @@ static int put_stat(struct inode *ip, u64 ubuf)
 	struct vfs_stat st;
 	vfs_stat_inode(ip, &st);
 	struct uapi_stat us = {
-		.st_dev = 1, .st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
+		.st_dev = uapi_makedev(ip->sb ? ip->sb->dev_major : 0, ip->sb ? ip->sb->dev_minor : 0),
+		.st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
 		.st_uid = st.uid, .st_gid = st.gid,
 		.st_rdev = uapi_makedev(st.rdev_major, st.rdev_minor),
-		.st_size = (i64)st.size, .st_blksize = 4096, .st_blocks = (i64)((st.size + 511) / 512),
+		.st_size = (i64)st.size, .st_blksize = 4096, .st_blocks = (i64)st.blocks,
+		.st_atime_sec = (u64)st.atime.sec, .st_atime_nsec = (u64)st.atime.nsec,
+		.st_mtime_sec = (u64)st.mtime.sec, .st_mtime_nsec = (u64)st.mtime.nsec,
+		.st_ctime_sec = (u64)st.ctime.sec, .st_ctime_nsec = (u64)st.ctime.nsec,
 	};
 	return ustat_to_user(&us, uaddr(ubuf));
 }
@@ -387,7 +396,11 @@ static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 	struct dentry_result d = e ? dentry_result_err(e)
 				   : vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
 	upath_put(&path);
-	return d.err ? d.err : put_stat(d.value->inode, ubuf);
+	if (d.err)
+		return d.err;
+	int r = put_stat(d.value->inode, ubuf);
+	vfs_dentry_put(d.value);
+	return r;
 }
 
 i64 sys_stat(struct process *p, const struct sc_args *a)

@@ -1,14 +1,16 @@
 /*
- * fs_path.c — file system calls on names: getcwd, chdir, mkdir(at), unlink(at), rmdir,
- * readlink(at), access/faccessat and umask.
+ * fs_path.c — file system calls on names: getcwd, chdir/fchdir, chroot, mkdir(at),
+ * unlink(at), rmdir, rename/renameat/renameat2, link(at), symlink(at), mknod(at),
+ * readlink(at), access/faccessat/faccessat2 and umask.
  */
 #include <fw/heap.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
+#include <uapi/fs.h>
 
-#define AT_REMOVEDIR 0x200
-#define AT_EACCESS 0x200
-#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR UAPI_AT_REMOVEDIR
+#define AT_EACCESS UAPI_AT_EACCESS
+#define AT_SYMLINK_NOFOLLOW UAPI_AT_SYMLINK_NOFOLLOW
 
 /* with_path - copy the path, build the *at context; 0 or -errno (path released on error). */
 static int with_path(struct process *p, i64 dirfd, u64 upath, struct upath *path, struct vfs_ctx *c)
@@ -27,7 +29,7 @@ i64 sys_getcwd(struct process *p, const struct sc_args *a)
 	if (b.err)
 		return -ENOMEM;
 	struct result_size n = vfs_path_of(p->fs.root, p->fs.cwd, b.value);
-	i64 r = n.err ? -ERANGE : (i64)n.value;
+	i64 r = n.err ? n.err : (i64)n.value;
 	if (!n.err && n.value > a->a[1])
 		r = -ERANGE;
 	if (r > 0) {
@@ -52,11 +54,12 @@ i64 sys_chdir(struct process *p, const struct sc_args *a)
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	if ((d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
-		return -ENOTDIR;
-	e = vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
-	if (!e)
-		p->fs.cwd = d.value;
+	e = (d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR ? -ENOTDIR
+		: vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (e)
+		vfs_dentry_put(d.value);
+	else
+		vfs_ctx_set_cwd(&p->fs, d.value);
 	return e;
 }
 
@@ -74,7 +77,7 @@ static i64 do_mkdir(struct process *p, i64 dirfd, u64 upath, u64 mode)
 
 i64 sys_mkdir(struct process *p, const struct sc_args *a)
 {
-	return do_mkdir(p, -100, a->a[0], a->a[1]);
+	return do_mkdir(p, UAPI_AT_FDCWD, a->a[0], a->a[1]);
 }
 
 i64 sys_mkdirat(struct process *p, const struct sc_args *a)
@@ -98,7 +101,7 @@ static i64 do_unlink(struct process *p, i64 dirfd, u64 upath, u64 flags)
 
 i64 sys_unlink(struct process *p, const struct sc_args *a)
 {
-	return do_unlink(p, -100, a->a[0], 0);
+	return do_unlink(p, UAPI_AT_FDCWD, a->a[0], 0);
 }
 
 i64 sys_unlinkat(struct process *p, const struct sc_args *a)
@@ -108,7 +111,7 @@ i64 sys_unlinkat(struct process *p, const struct sc_args *a)
 
 i64 sys_rmdir(struct process *p, const struct sc_args *a)
 {
-	return do_unlink(p, -100, a->a[0], AT_REMOVEDIR);
+	return do_unlink(p, UAPI_AT_FDCWD, a->a[0], AT_REMOVEDIR);
 }
 
 static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 size)
@@ -138,7 +141,7 @@ static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 si
 
 i64 sys_readlink(struct process *p, const struct sc_args *a)
 {
-	return do_readlink(p, -100, a->a[0], a->a[1], a->a[2]);
+	return do_readlink(p, UAPI_AT_FDCWD, a->a[0], a->a[1], a->a[2]);
 }
 
 i64 sys_readlinkat(struct process *p, const struct sc_args *a)
@@ -154,8 +157,10 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 	if ((f->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		return -ENOTDIR;
 	int e = vfs_permission(f->inode, &p->fs.cred, VFS_MAY_EXEC);
-	if (!e)
-		p->fs.cwd = f->dentry;
+	if (!e) {
+		vfs_dentry_get(f->dentry);
+		vfs_ctx_set_cwd(&p->fs, f->dentry);
+	}
 	return e;
 }
 
@@ -176,12 +181,14 @@ static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flag
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	return mode ? vfs_permission(d.value->inode, &c.cred, (u32)mode) : 0;
+	e = mode ? vfs_permission(d.value->inode, &c.cred, (u32)mode) : 0;
+	vfs_dentry_put(d.value);
+	return e;
 }
 
 i64 sys_access(struct process *p, const struct sc_args *a)
 {
-	return do_access(p, -100, a->a[0], a->a[1], 0);
+	return do_access(p, UAPI_AT_FDCWD, a->a[0], a->a[1], 0);
 }
 
 i64 sys_faccessat(struct process *p, const struct sc_args *a)
@@ -194,4 +201,162 @@ i64 sys_umask(struct process *p, const struct sc_args *a)
 	u32 old = p->umask;
 	p->umask = (u32)a->a[0] & 0777;
 	return old;
+}
+
+/* --- rename, link, symlink, mknod, chroot ------------------------------------------------ */
+
+/* two_paths - both paths of a two-path *at call copied in, with their contexts. */
+static int two_paths(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew,
+		     struct upath *op, struct vfs_ctx *oc, struct upath *np, struct vfs_ctx *nc)
+{
+	int e = with_path(p, olddirfd, uold, op, oc);
+	if (e)
+		return e;
+	e = with_path(p, newdirfd, unew, np, nc);
+	if (e)
+		upath_put(op);
+	return e;
+}
+
+static i64 do_rename(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
+{
+	if (flags & ~(u64)(UAPI_RENAME_NOREPLACE | UAPI_RENAME_EXCHANGE | UAPI_RENAME_WHITEOUT))
+		return -EINVAL;
+	struct upath op, np;
+	struct vfs_ctx oc, nc;
+	int e = two_paths(p, olddirfd, uold, newdirfd, unew, &op, &oc, &np, &nc);
+	if (e)
+		return e;
+	e = vfs_rename(&oc, op.s, &nc, np.s, (u32)flags);
+	upath_put(&np);
+	upath_put(&op);
+	return e;
+}
+
+i64 sys_rename(struct process *p, const struct sc_args *a)
+{
+	return do_rename(p, UAPI_AT_FDCWD, a->a[0], UAPI_AT_FDCWD, a->a[1], 0);
+}
+
+i64 sys_renameat(struct process *p, const struct sc_args *a)
+{
+	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], 0);
+}
+
+i64 sys_renameat2(struct process *p, const struct sc_args *a)
+{
+	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
+}
+
+static i64 do_link(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
+{
+	if (flags & ~(u64)(UAPI_AT_SYMLINK_FOLLOW | UAPI_AT_EMPTY_PATH))
+		return -EINVAL;
+	if (flags & UAPI_AT_EMPTY_PATH)
+		return -ENOENT; /* linking an open file by its fd: not supported yet */
+	struct upath op, np;
+	struct vfs_ctx oc, nc;
+	int e = two_paths(p, olddirfd, uold, newdirfd, unew, &op, &oc, &np, &nc);
+	if (e)
+		return e;
+	e = vfs_link(&oc, op.s, &nc, np.s, (flags & UAPI_AT_SYMLINK_FOLLOW) != 0);
+	upath_put(&np);
+	upath_put(&op);
+	return e;
+}
+
+i64 sys_link(struct process *p, const struct sc_args *a)
+{
+	return do_link(p, UAPI_AT_FDCWD, a->a[0], UAPI_AT_FDCWD, a->a[1], 0);
+}
+
+i64 sys_linkat(struct process *p, const struct sc_args *a)
+{
+	return do_link(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
+}
+
+static i64 do_symlink(struct process *p, u64 utarget, i64 dirfd, u64 upath)
+{
+	struct upath target;
+	int e = upath_get(&target, utarget);
+	if (e) {
+		upath_put(&target);
+		return e;
+	}
+	struct upath path;
+	struct vfs_ctx c;
+	e = with_path(p, dirfd, upath, &path, &c);
+	if (!e) {
+		e = vfs_symlink(&c, target.s, path.s);
+		upath_put(&path);
+	}
+	upath_put(&target);
+	return e;
+}
+
+i64 sys_symlink(struct process *p, const struct sc_args *a)
+{
+	return do_symlink(p, a->a[0], UAPI_AT_FDCWD, a->a[1]);
+}
+
+i64 sys_symlinkat(struct process *p, const struct sc_args *a)
+{
+	return do_symlink(p, a->a[0], (i64)(int)a->a[1], a->a[2]);
+}
+
+/* new_decode_dev: the 32-bit dev_t mknod(2) takes */
+static i64 do_mknod(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 dev)
+{
+	u32 major = (u32)((dev & 0xfff00) >> 8), minor = (u32)((dev & 0xff) | ((dev >> 12) & 0xfff00));
+	struct upath path;
+	struct vfs_ctx c;
+	int e = with_path(p, dirfd, upath, &path, &c);
+	if (e)
+		return e;
+	u32 m = ((u32)mode & VFS_S_IFMT) | ((u32)mode & 07777 & ~p->umask);
+	e = vfs_mknod(&c, path.s, m, major, minor);
+	upath_put(&path);
+	return e;
+}
+
+i64 sys_mknod(struct process *p, const struct sc_args *a)
+{
+	return do_mknod(p, UAPI_AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+}
+
+i64 sys_mknodat(struct process *p, const struct sc_args *a)
+{
+	return do_mknod(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+i64 sys_faccessat2(struct process *p, const struct sc_args *a)
+{
+	return do_access(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+/* chroot: root only; the new root must be a searchable directory. The working directory
+ * stays (as Linux: it may now lie outside the root). */
+i64 sys_chroot(struct process *p, const struct sc_args *a)
+{
+	struct upath path;
+	int e = upath_get(&path, a->a[0]);
+	if (e) {
+		upath_put(&path);
+		return e;
+	}
+	struct dentry_result d = vfs_lookup(&p->fs, path.s, true);
+	upath_put(&path);
+	if (d.err)
+		return d.err;
+	if ((d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+		e = -ENOTDIR;
+	else
+		e = vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (!e && p->fs.cred.euid != 0)
+		e = -EPERM;
+	if (e)
+		vfs_dentry_put(d.value);
+	else
+		vfs_ctx_set_root(&p->fs, d.value);
+	return e;
 }

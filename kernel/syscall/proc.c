@@ -147,6 +147,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		return -ENOMEM;
 	}
 	c->fs = p->fs;
+	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
 	for (u32 s = 0; s < PROC_NSIG; s++) {
 		spin_lock(&p->sig_lock);

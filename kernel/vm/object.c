@@ -37,7 +37,7 @@ void vm_object_put(struct vm_object *o)
 {
 	if (!o || !refcount_put(&o->refs))
 		return;
-	vm_object_truncate(o, 0);
+	(void)vm_object_truncate(o, 0);
 	spin_lock(&o->lock);
 	vm_page_map_destroy(&o->pages);
 	spin_unlock(&o->lock);
@@ -104,37 +104,49 @@ int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst)
 	return e;
 }
 
-int vm_object_write(struct vm_object *o, u64 pos, struct bytes src)
+struct result_size vm_object_write(struct vm_object *o, u64 pos, struct bytes src,
+				   u64 max_new, u64 *added)
 {
 	size_t done = 0;
 	int e = 0;
+	*added = 0;
 	spin_lock(&o->lock);
 	while (!e && done < bytes_len(src)) {
 		u64 in = pos % PAGE, n = PAGE - in;
 		if (n > bytes_len(src) - done)
 			n = bytes_len(src) - done;
+		bool exists = vm_page_map_lookup(&o->pages, pos / PAGE) != NULL;
+		if (!exists && *added >= max_new) {
+			e = -ENOSPC;
+			break;
+		}
 		struct vm_page *pg = page_locked(o, pos / PAGE, true, &e);
 		struct bytes_result from = bytes_sub(src, done, n);
+		if (!e && !exists)
+			(*added)++;
 		if (!e)
 			e = from.err;
 		if (!e && pg)
 			e = frame_write(&pg->frame, in, from.value);
-		done += n;
-		pos += n;
+		if (!e) {
+			done += n;
+			pos += n;
+		}
 	}
 	spin_unlock(&o->lock);
-	return e;
+	return done || !e ? result_size_ok(done) : result_size_err(e);
 }
 
-void vm_object_truncate(struct vm_object *o, u64 size)
+u64 vm_object_truncate(struct vm_object *o, u64 size)
 {
-	u64 keep = (size + PAGE - 1) / PAGE, index = 0;
+	u64 keep = (size + PAGE - 1) / PAGE, index = 0, dropped = 0;
 	spin_lock(&o->lock);
 	for (struct vm_page *pg = vm_page_map_next(&o->pages, keep, &index); pg;
 	     pg = vm_page_map_next(&o->pages, index + 1, &index)) {
 		(void)vm_page_map_remove(&o->pages, index);
 		frame_release(&pg->frame);
 		KFREE(vm_page_cache, pg);
+		dropped++;
 	}
 	if (size % PAGE) {
 		struct vm_page *pg = vm_page_map_lookup(&o->pages, size / PAGE);
@@ -142,6 +154,7 @@ void vm_object_truncate(struct vm_object *o, u64 size)
 			(void)frame_fill(&pg->frame, size % PAGE, PAGE - size % PAGE, 0);
 	}
 	spin_unlock(&o->lock);
+	return dropped;
 }
 
 u64 vm_object_pages(struct vm_object *o)

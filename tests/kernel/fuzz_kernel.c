@@ -118,6 +118,12 @@ static void make_path(char *out, size_t cap, uint32_t seed)
 		n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "/" : "", parts[seed & 7]);
 }
 
+/* file times: the kernel's wall clock is not here (kernel/fs/clock.c) */
+struct vfs_time vfs_now(void)
+{
+	return (struct vfs_time){ .sec = 1, .nsec = 0 };
+}
+
 static void fuzz_vfs(struct bytes in)
 {
 	struct dentry_result r = vfs_init(); /* a fresh tree per input, freed at the end */
@@ -134,7 +140,7 @@ static void fuzz_vfs(struct bytes in)
 		if (op & 0x80)
 			u.cred = (struct cred){ .uid = 1000, .gid = 1000, .euid = 1000, .egid = 1000 };
 		int e = 0;
-		switch (op % 10) {
+		switch (op % 12) {
 		case 0: e = vfs_mkdir(&u, kh_str(p1), s2 & 0777); break;
 		case 1: {
 			struct file_result f = vfs_open(&u, kh_str(p1), VFS_O_RDWR | VFS_O_CREAT, s2 & 0777);
@@ -157,8 +163,10 @@ static void fuzz_vfs(struct bytes in)
 			struct dentry_result d = vfs_lookup(&u, kh_str(p1), op % 10 == 5);
 			e = d.err;
 			if (!e && (!d.value->inode || d.value->inode->nlink == 0 ||
-				   refcount_read(&d.value->inode->refs) == 0))
+				   refcount_read(&d.value->inode->refs) == 0 || d.value->dead))
 				abort();
+			if (!e)
+				vfs_dentry_put(d.value);
 			break;
 		}
 		case 7: {
@@ -173,11 +181,15 @@ static void fuzz_vfs(struct bytes in)
 			break;
 		}
 		case 8: e = vfs_mount_ramfs(&u, kh_str(p1)); break;
+		case 10: e = vfs_rename(&u, kh_str(p1), &u, kh_str(p2), s1 % 4); break;
+		case 11: e = vfs_link(&u, kh_str(p1), &u, kh_str(p2), s1 & 1); break;
 		default: {
 			char out[256];
 			struct dentry_result d = vfs_lookup(&u, kh_str(p1), true);
-			if (!d.err)
+			if (!d.err) {
 				(void)vfs_path_of(u.root, d.value, kh_bytes(out, s2 % sizeof out));
+				vfs_dentry_put(d.value);
+			}
 			break;
 		}
 		}

@@ -10,6 +10,9 @@
 #include <asm/ioctls.h>
 #include <asm/stat.h>
 #include <asm/termbits.h>
+#include <asm/statfs.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
 #include <linux/time_types.h>
 #include <linux/uio.h>
 #include <linux/utsname.h>
@@ -20,6 +23,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include <uapi/fs.h>
 #include <uapi/misc.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
@@ -105,4 +109,42 @@ KTEST(uapi, small_structs)
 	KT_EXPECT(kt, UAPI_TCGETS == TCGETS && UAPI_TCSETS == TCSETS && UAPI_TIOCGWINSZ == TIOCGWINSZ &&
 			      UAPI_TIOCGPGRP == TIOCGPGRP && UAPI_TCSETSW == TCSETSW &&
 			      UAPI_TCSETSF == TCSETSF && UAPI_TIOCSPGRP == TIOCSPGRP);
+}
+
+/* uapi/fs.h: struct statfs, struct statx, the *at() and renameat2 flags, UTIME_* */
+KTEST(uapi, fs)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_statfs) == sizeof(struct statfs64));
+	SAME(struct uapi_statfs, struct statfs64, f_type, f_type);
+	SAME(struct uapi_statfs, struct statfs64, f_bsize, f_bsize);
+	SAME(struct uapi_statfs, struct statfs64, f_blocks, f_blocks);
+	SAME(struct uapi_statfs, struct statfs64, f_bfree, f_bfree);
+	SAME(struct uapi_statfs, struct statfs64, f_bavail, f_bavail);
+	SAME(struct uapi_statfs, struct statfs64, f_files, f_files);
+	SAME(struct uapi_statfs, struct statfs64, f_ffree, f_ffree);
+	SAME(struct uapi_statfs, struct statfs64, f_fsid, f_fsid);
+	SAME(struct uapi_statfs, struct statfs64, f_namelen, f_namelen);
+	SAME(struct uapi_statfs, struct statfs64, f_frsize, f_frsize);
+	SAME(struct uapi_statfs, struct statfs64, f_flags, f_flags);
+	KT_EXPECT(kt, sizeof(struct uapi_statx) == sizeof(struct statx));
+	SAME(struct uapi_statx, struct statx, stx_mask, stx_mask);
+	SAME(struct uapi_statx, struct statx, stx_blksize, stx_blksize);
+	SAME(struct uapi_statx, struct statx, stx_nlink, stx_nlink);
+	SAME(struct uapi_statx, struct statx, stx_mode, stx_mode);
+	SAME(struct uapi_statx, struct statx, stx_ino, stx_ino);
+	SAME(struct uapi_statx, struct statx, stx_size, stx_size);
+	SAME(struct uapi_statx, struct statx, stx_blocks, stx_blocks);
+	SAME(struct uapi_statx, struct statx, stx_atime, stx_atime);
+	SAME(struct uapi_statx, struct statx, stx_btime, stx_btime);
+	SAME(struct uapi_statx, struct statx, stx_ctime, stx_ctime);
+	SAME(struct uapi_statx, struct statx, stx_mtime, stx_mtime);
+	SAME(struct uapi_statx, struct statx, stx_rdev_major, stx_rdev_major);
+	SAME(struct uapi_statx, struct statx, stx_dev_minor, stx_dev_minor);
+	SAME(struct uapi_statx, struct statx, stx_mnt_id, stx_mnt_id);
+	SAME(struct uapi_statx_timestamp, struct statx_timestamp, tv_nsec, tv_nsec);
+	KT_EXPECT(kt, UAPI_AT_FDCWD == AT_FDCWD && UAPI_AT_SYMLINK_NOFOLLOW == AT_SYMLINK_NOFOLLOW &&
+			      UAPI_AT_REMOVEDIR == AT_REMOVEDIR && UAPI_AT_SYMLINK_FOLLOW == AT_SYMLINK_FOLLOW &&
+			      UAPI_AT_EMPTY_PATH == AT_EMPTY_PATH && UAPI_AT_NO_AUTOMOUNT == AT_NO_AUTOMOUNT &&
+			      UAPI_AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE);
+	KT_EXPECT(kt, UAPI_STATX_BASIC_STATS == STATX_BASIC_STATS);
 }

@@ -7,6 +7,8 @@
  */
 #include <fs/vfs.h>
 
+#include <time.h>
+
 #include "khost.h"
 
 static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
@@ -26,7 +28,10 @@ static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
 
 static int lk(struct vfs_ctx *c, const char *p)
 {
-	return vfs_lookup(c, S(p), true).err;
+	struct dentry_result r = vfs_lookup(c, S(p), true);
+	if (!r.err)
+		vfs_dentry_put(r.value);
+	return r.err;
 }
 
 static int put_file(struct vfs_ctx *c, const char *p, const char *text, uint32_t mode)
@@ -392,4 +397,85 @@ KTEST(vfs, free_tree)
 	KT_EXPECT(kt, vfs_mount_ramfs(&c, S(".")) == 0);
 	vfs_free_tree(r.value);
 	KT_EXPECT(kt, host_live_allocs() == before);
+}
+
+/* Issue #16: dentries are counted; a removed directory held as a cwd stays valid but dead;
+ * getdents positions are cookies, so unlinking while listing skips nothing; rename and link
+ * keep link counts; everything made and removed here leaves the dentry count where it was. */
+KTEST(vfs, dentry_lifetime_cookies_rename)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	u64 start = vfs_dentry_count();
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t10"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t10/x"), 0755) == 0);
+	struct dentry_result x = vfs_lookup(&c, S("/t10/x"), true);
+	KT_ASSERT(kt, !x.err);
+	struct vfs_ctx in = c;
+	in.cwd = x.value;
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10/x")) == 0);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t10/y0"), 0755) == 0);
+	char buf[256];
+	KT_EXPECT(kt, vfs_path_of(c.root, x.value, kh_bytes(buf, sizeof buf)).err == -ENOENT);
+	KT_EXPECT(kt, vfs_mkdir(&in, S("sub"), 0755) == -ENOENT);
+	KT_EXPECT(kt, lk(&in, ".") == 0 && lk(&in, "..") == 0);
+	KT_EXPECT(kt, lk(&c, "/t10/y0/sub") == -ENOENT);
+	vfs_dentry_put(x.value);
+
+	/* unlink every entry while listing: none is skipped */
+	char name[64];
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "/t10/y0/f%d", i);
+		KT_ASSERT(kt, put_file(&c, name, "", 0644) == 0);
+	}
+	struct file_result d = vfs_open(&c, S("/t10/y0"), VFS_O_RDONLY | VFS_O_DIRECTORY, 0);
+	KT_ASSERT(kt, !d.err);
+	static uint8_t dbuf[512];
+	int removed = 0;
+	for (;;) {
+		struct result_size n = vfs_getdents64(d.value, kh_bytes(dbuf, sizeof dbuf));
+		KT_ASSERT(kt, !n.err);
+		if (n.value == 0)
+			break;
+		for (size_t off = 0; off < n.value;) {
+			uint16_t reclen;
+			memcpy(&reclen, dbuf + off + 16, 2);
+			const char *nm = (char *)dbuf + off + 19;
+			if (strcmp(nm, ".") && strcmp(nm, "..")) {
+				snprintf(name, sizeof name, "/t10/y0/%s", nm);
+				KT_EXPECT(kt, vfs_unlink(&c, S(name)) == 0);
+				removed++;
+			}
+			off += reclen;
+		}
+	}
+	vfs_close(d.value);
+	KT_EXPECT(kt, removed == 300);
+
+	/* rename: over a file, across directories, a directory's link counts, the errors */
+	KT_ASSERT(kt, put_file(&c, "/t10/a", "A", 0644) == 0);
+	KT_ASSERT(kt, put_file(&c, "/t10/b", "B", 0644) == 0);
+	KT_EXPECT(kt, vfs_rename(&c, S("/t10/a"), &c, S("/t10/b"), 0) == 0);
+	KT_EXPECT(kt, get_file(&c, "/t10/b", buf, sizeof buf) == 0 && !strcmp(buf, "A"));
+	KT_EXPECT(kt, vfs_rename(&c, S("/t10/b"), &c, S("/t10/y0/b"), 0) == 0);
+	KT_EXPECT(kt, vfs_rename(&c, S("/t10/y0"), &c, S("/t10/y0/z"), 0) == -EINVAL);
+	KT_EXPECT(kt, vfs_rename(&c, S("/t10/y0"), &c, S("/t10/y1"), VFS_RENAME_NOREPLACE) == 0);
+	KT_EXPECT(kt, vfs_link(&c, S("/t10/y1/b"), &c, S("/t10/c"), false) == 0);
+	struct vfs_stat st;
+	KT_EXPECT(kt, vfs_stat(&c, S("/t10/c"), false, &st) == 0 && st.nlink == 2);
+	KT_EXPECT(kt, vfs_link(&c, S("/t10/y1"), &c, S("/t10/d"), false) == -EPERM);
+	KT_EXPECT(kt, vfs_rename(&c, S("/t10/c"), &c, S("/t10/y1"), VFS_RENAME_EXCHANGE) == 0);
+	KT_EXPECT(kt, vfs_stat(&c, S("/t10/y1"), false, &st) == 0 && (st.mode & VFS_S_IFMT) == VFS_S_IFREG);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t10/y1")) == 0);
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t10/c/b")) == 0);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10/c")) == 0);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10")) == 0);
+	KT_EXPECT(kt, vfs_dentry_count() == start);
+}
+
+/* The kernel stamps files with the wall clock (kernel/fs/clock.c); here, the host's. */
+struct vfs_time vfs_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (struct vfs_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
 }

@@ -125,21 +125,44 @@ static void check_conversion(CXCursor site, CXType to, CXCursor operand, bool ex
 	free(b);
 }
 
-static CXCursor referenced_field(CXCursor lhs)
+/* The private field an lvalue lives in, following the path the lvalue names without reading a
+ * pointer: `x.priv`, `x.priv.f`, `x.priv[i]`, `p->priv.a[2].f` all live in a private field; a
+ * null cursor when no field on the path is private. */
+static CXCursor private_on_path(CXCursor lhs)
 {
-	lhs = strip(lhs);
-	if (clang_getCursorKind(lhs) == CXCursor_MemberRefExpr) {
-		CXCursor f = clang_getCursorReferenced(lhs);
-		if (clang_getCursorKind(f) == CXCursor_FieldDecl)
-			return f;
+	CXCursor e = lhs;
+	for (int depth = 0; depth < 32; depth++) {
+		e = strip(e);
+		enum CXCursorKind k = clang_getCursorKind(e);
+		struct kids kk = kids_of(e);
+		if (k == CXCursor_MemberRefExpr) {
+			CXCursor f = clang_getCursorReferenced(e);
+			if (clang_getCursorKind(f) == CXCursor_FieldDecl && is_private_field(f))
+				return f;
+			if (kk.n < 1 ||
+			    clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Pointer)
+				return clang_getNullCursor(); /* p->f: the path starts at *p */
+			e = kk.c[0];
+		} else if (k == CXCursor_ArraySubscriptExpr && kk.n == 2) {
+			CXCursor b = kk.c[0];
+			if (!is_pointerish(clang_getCursorType(b)) && is_pointerish(clang_getCursorType(kk.c[1])))
+				b = kk.c[1];
+			CXCursor sb = strip(b);
+			enum CXTypeKind bk = clang_getCanonicalType(clang_getCursorType(sb)).kind;
+			if (bk != CXType_ConstantArray && bk != CXType_IncompleteArray)
+				return clang_getNullCursor();
+			e = sb;
+		} else {
+			return clang_getNullCursor();
+		}
 	}
 	return clang_getNullCursor();
 }
 
 static void check_private_write(CXCursor site, CXCursor lhs, const char *what)
 {
-	CXCursor f = referenced_field(lhs);
-	if (clang_Cursor_isNull(f) || !is_private_field(f) || !is_checked(site))
+	CXCursor f = private_on_path(lhs);
+	if (clang_Cursor_isNull(f) || !is_checked(site))
 		return;
 	char *n = spelling(f);
 	report_at(clang_getCursorLocation(lhs), "private",
@@ -340,6 +363,19 @@ static void check_binary(CXCursor c)
 	}
 	if (op >= CXBinaryOperator_Assign && op <= CXBinaryOperator_OrAssign)
 		check_private_write(c, k.c[0], "assignment to");
+	if (op == CXBinaryOperator_Assign && is_checked(c) &&
+	    is_nocopy(clang_getCursorType(k.c[0]), 0))
+		report_at(clang_getCursorLocation(c), "nocopy",
+			  "assigns a whole no-copy object (a handle, lock or link)");
+	else if (op == CXBinaryOperator_Assign && is_checked(c) &&
+	    is_copy_restricted(clang_getCursorType(k.c[0]), 0)) {
+		char *tn = type_name(clang_getCursorType(k.c[0]));
+		report_at(clang_getCursorLocation(c), "private",
+			  "assigns a whole '%s', which holds private fields: that writes them (only "
+			  "framework value types such as slices may be assigned whole)",
+			  tn);
+		free(tn);
+	}
 	if (op == CXBinaryOperator_Assign)
 		check_stack_escape(c, k.c[0], k.c[1]);
 }
@@ -397,57 +433,120 @@ static void check_init_copy(CXCursor value)
 	if (is_nocopy(clang_getCursorType(v), 0) && is_checked(v))
 		report_at(clang_getCursorLocation(v), "nocopy",
 			  "initializer copies a no-copy object: keep a pointer instead");
+	else if (is_copy_restricted(clang_getCursorType(v), 0) &&
+		 is_checked(v))
+		report_at(clang_getCursorLocation(v), "private",
+			  "initializer copies an object with private fields (only framework value "
+			  "types such as slices may be copied)");
 }
 
-/* Initializers: copies of no-copy objects, and positional or designated initializers that set
- * private fields. */
+/* A designated element of an initializer list: designators (field references, index
+ * expressions) and the value last. */
+static bool is_designated(CXCursor e, struct kids *ek)
+{
+	*ek = kids_of(e);
+	return clang_getCursorKind(e) == CXCursor_UnexposedExpr && ek->n >= 2 &&
+	       clang_getCanonicalType(clang_getCursorType(e)).kind == CXType_Void;
+}
+
+/* A struct or array holding a private field anywhere inside (value types included: a brace-
+ * elided initializer of a slice forges it). */
+static bool has_private_inside(CXType t, int depth)
+{
+	t = clang_getCanonicalType(t);
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Record || depth > 8)
+		return false;
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++)
+		if (is_private_field(l.f[i]) || has_private_inside(clang_getCursorType(l.f[i]), depth + 1))
+			return true;
+	return false;
+}
+
+/* `value` initializes a subobject of type `target`: when the target holds private fields and
+ * the value is neither a braced list nor a whole object of that type, C's brace elision makes
+ * it (and the values after it) set the target's fields one by one, private ones included. */
+static void check_elision(CXCursor value, CXType target)
+{
+	CXCursor v = strip(value);
+	if (clang_getCursorKind(v) == CXCursor_InitListExpr || !has_private_inside(target, 0) ||
+	    is_null_constant(v))
+		return; /* `{ 0 }` zeroes the whole object: zero is every field's safe value */
+	CXType vt = clang_getCanonicalType(clang_getCursorType(v));
+	CXType tt = clang_getCanonicalType(target);
+	if (clang_equalTypes(clang_getUnqualifiedType(vt), clang_getUnqualifiedType(tt)))
+		return;
+	char *tn = type_name(target);
+	report_at(clang_getCursorLocation(value), "private",
+		  "initializer without braces for a '%s', which holds private fields: brace "
+		  "elision sets them one by one",
+		  tn);
+	free(tn);
+}
+
+/* Initializers: copies of no-copy objects, and positional, designated (also nested: `.b.ptr`,
+ * `[0].len`) or brace-elided initializers that set private fields. */
 static void check_init_list(CXCursor c)
 {
-	struct kids k0 = kids_of(c);
-	for (unsigned i = 0; i < k0.n; i++) {
-		struct kids ek = kids_of(k0.c[i]);
-		if (clang_getCursorKind(k0.c[i]) == CXCursor_UnexposedExpr && ek.n >= 2 &&
-		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef)
-			check_init_copy(ek.c[ek.n - 1]);
-		else
-			check_init_copy(k0.c[i]);
+	struct kids k = kids_of(c);
+	for (unsigned i = 0; i < k.n; i++) {
+		struct kids ek;
+		check_init_copy(is_designated(k.c[i], &ek) ? ek.c[ek.n - 1] : k.c[i]);
 	}
+	if (!is_checked(c))
+		return;
 	CXType t = clang_getCanonicalType(clang_getCursorType(c));
-	if (t.kind != CXType_Record || !is_checked(c))
+	if (!has_private_inside(t, 0))
 		return;
 	struct field_list fl;
-	fields_of(t, &fl);
-	bool any_private = false;
-	for (unsigned i = 0; i < fl.n; i++)
-		any_private |= is_private_field(fl.f[i]);
-	if (!any_private)
-		return;
-	struct kids k = kids_of(c);
+	fl.n = 0;
+	if (t.kind == CXType_Record)
+		fields_of(t, &fl);
 	unsigned next = 0;
 	for (unsigned i = 0; i < k.n; i++) {
 		CXCursor e = k.c[i];
-		struct kids ek = kids_of(e);
-		if (clang_getCursorKind(e) == CXCursor_UnexposedExpr && ek.n >= 1 &&
-		    clang_getCursorKind(ek.c[0]) == CXCursor_MemberRef) {
-			/* .field = value */
-			CXCursor f = clang_getCursorReferenced(ek.c[0]);
-			for (unsigned j = 0; j < fl.n; j++)
-				if (clang_equalCursors(fl.f[j], f))
-					next = j;
-			if (is_private_field(f)) {
-				char *n = spelling(f);
-				report_at(clang_getCursorLocation(ek.c[0]), "private",
-					  "designated initializer sets private field '%s'", n);
-				free(n);
+		struct kids ek;
+		if (is_designated(e, &ek)) {
+			CXType cur = t;
+			for (unsigned d = 0; d + 1 < ek.n; d++) {
+				CXCursor des = ek.c[d];
+				if (clang_getCursorKind(des) == CXCursor_MemberRef) {
+					CXCursor f = clang_getCursorReferenced(des);
+					if (d == 0 && t.kind == CXType_Record)
+						for (unsigned j = 0; j < fl.n; j++)
+							if (clang_equalCursors(fl.f[j], f))
+								next = j;
+					cur = clang_getCursorType(f);
+					if (is_private_field(f)) {
+						char *n = spelling(f);
+						report_at(clang_getCursorLocation(des), "private",
+							  "designated initializer sets private field '%s'", n);
+						free(n);
+					}
+				} else {
+					CXType ct = clang_getCanonicalType(cur);
+					if (ct.kind == CXType_ConstantArray || ct.kind == CXType_IncompleteArray)
+						cur = clang_getArrayElementType(ct);
+				}
 			}
+			check_elision(ek.c[ek.n - 1], cur);
 			next++;
 			continue;
 		}
-		if (next < fl.n && is_private_field(fl.f[next])) {
-			char *n = spelling(fl.f[next]);
-			report_at(clang_getCursorLocation(e), "private",
-				  "positional initializer sets private field '%s'", n);
-			free(n);
+		if (t.kind == CXType_Record) {
+			if (next < fl.n && is_private_field(fl.f[next])) {
+				char *n = spelling(fl.f[next]);
+				report_at(clang_getCursorLocation(e), "private",
+					  "positional initializer sets private field '%s'", n);
+				free(n);
+			} else if (next < fl.n) {
+				check_elision(e, clang_getCursorType(fl.f[next]));
+			}
+		} else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+			check_elision(e, clang_getArrayElementType(t));
 		}
 		next++;
 	}
@@ -572,6 +671,48 @@ static void check_call(CXCursor c)
 
 /* ---- declarations ----------------------------------------------------------------------------- */
 
+/* Names the framework exports for the compiler (the block copies it emits, the stack
+ * protector's), every name a C library or the compiler's runtime defines, and the prefixes of
+ * compiler builtins and framework internals: a service declaring one binds to what the
+ * framework defines for the compiler, with a type of its choosing (the link step checks
+ * names, not types). */
+static const char *const RESERVED_PREFIX[] = {
+	"__builtin", "__sync_", "__atomic", "__c11_", "__scoped_atomic", "__fw", "__FW",
+	"__stack_chk", "__kcfi", "__cfi", "__ubsan", "__asan", "__tsan", "__msan", "__sanitizer",
+	"__llvm", "__clang", "__x86", "__cxa", "__memcpy", "__memset", "__memmove", "__str",
+	"__mem", NULL,
+};
+static const char *const LIBC_NAMES[] = {
+	"memcpy", "memmove", "memset", "memcmp", "memchr", "memrchr", "mempcpy", "memccpy",
+	"bcmp", "bcopy", "bzero", "explicit_bzero", "strlen", "strnlen", "strcpy", "strncpy",
+	"stpcpy", "stpncpy", "strlcpy", "strlcat", "strcat", "strncat", "strcmp", "strncmp",
+	"strcasecmp", "strncasecmp", "strchr", "strrchr", "strchrnul", "strstr", "strdup",
+	"strndup", "strspn", "strcspn", "strpbrk", "strtok", "strtok_r", "strerror", "strsep",
+	"strtol", "strtoul", "strtoll", "strtoull", "strtod", "strtof", "atoi", "atol", "atoll",
+	"index", "rindex", "malloc", "calloc", "realloc", "reallocarray", "free", "aligned_alloc",
+	"posix_memalign", "memalign", "valloc", "alloca", "abort", "exit", "_Exit", "_exit",
+	"atexit", "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "vsprintf",
+	"vsnprintf", "dprintf", "asprintf", "scanf", "sscanf", "fscanf", "puts", "putchar",
+	"fputs", "fputc", "putc", "getchar", "fgets", "gets", "fopen", "fclose", "fread",
+	"fwrite", "fflush", "setjmp", "longjmp", "_setjmp", "_longjmp", "sigsetjmp", "siglongjmp",
+	"savectx", "abs", "labs", "llabs", "div", "ldiv", "qsort", "bsearch", "rand", "srand",
+	"isalpha", "isdigit", "isalnum", "isspace", "isupper", "islower", "isprint", "isxdigit",
+	"toupper", "tolower", "wmemcpy", "wmemmove", "wmemset", "wcslen", "wcscpy", "sqrt",
+	"fabs", "floor", "ceil", "pow", "exp", "log", "sin", "cos", "fmod", "signal", "raise",
+	"getenv", "system", "environ", "errno", "stdin", "stdout", "stderr", NULL,
+};
+
+bool is_reserved_name(const char *n)
+{
+	for (int i = 0; RESERVED_PREFIX[i]; i++)
+		if (starts_with(n, RESERVED_PREFIX[i]))
+			return true;
+	for (int i = 0; LIBC_NAMES[i]; i++)
+		if (!strcmp(n, LIBC_NAMES[i]))
+			return true;
+	return false;
+}
+
 static bool in_header(CXCursor c)
 {
 	CXFile f;
@@ -588,9 +729,22 @@ static bool same_file_definition(CXCursor decl)
 
 static void check_redeclaration(CXCursor c, bool file_scope)
 {
-	if (!file_scope || !is_checked(c))
+	if (!file_scope || location_class(c) != FC_SERVICE)
 		return;
 	char *n = spelling(c);
+	if (n[0] && is_reserved_name(n) && !strset_has(&g_fw_names, n)) {
+		report_at(clang_getCursorLocation(c), "redeclaration",
+			  "'%s' is reserved: a name the compiler, a C library or the framework "
+			  "defines (declaring it binds to the framework's definition with a type of "
+			  "the service's choosing)",
+			  n);
+		free(n);
+		return;
+	}
+	if (!is_checked(c)) {
+		free(n);
+		return;
+	}
 	if (n[0] && strset_has(&g_fw_names, n)) {
 		enum CXCursorKind k = clang_getCursorKind(c);
 		/* Defining a function the framework declares (an entry point such as kernel_main)
@@ -673,9 +827,96 @@ static void check_function_decl(CXCursor c, bool file_scope)
 	check_redeclaration(c, file_scope);
 }
 
+/* A declaration a trusted macro wrote (its first token is spelled in framework/include/fw/),
+ * even when its name was pasted together from the service's argument. */
+static bool from_trusted_macro(CXCursor c)
+{
+	CXFile f;
+	unsigned line, col, off;
+	clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col, &off);
+	return file_class(f) == FC_API && spelling_class(c) != FC_SERVICE;
+}
+
+static bool is_type_info(CXType t)
+{
+	CXType ct = clang_getCanonicalType(t);
+	if (ct.kind != CXType_Record)
+		return false;
+	char *n = type_name(clang_getUnqualifiedType(ct));
+	bool yes = !strcmp(n, "struct type_info");
+	free(n);
+	return yes;
+}
+
+/* Type identities (`NAME__type`, fw/typecache.h): defined only by the framework's macros, and
+ * each name once in the whole service (two definitions would be one identity for two types). */
+static void check_type_identity(CXCursor c)
+{
+	if (!is_type_info(clang_getCursorType(c)) || location_class(c) != FC_SERVICE)
+		return;
+	if (!from_trusted_macro(c)) {
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "a type identity (struct type_info) made by hand: only DEFINE_TYPE_CACHE / "
+			  "DEFINE_SUBTYPE define one, so its parent and size are the real ones");
+		return;
+	}
+	if (!clang_isCursorDefinition(c))
+		return;
+	char *n = spelling(c);
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	char key[PATH_MAX + 128], where[PATH_MAX + 32];
+	snprintf(key, sizeof key, "type|%s|%s", g_service, n);
+	snprintf(where, sizeof where, "%s:%u", file_path(f), line);
+	bool added;
+	char **v = strset_put(&g_tags, key, &added);
+	if (added) {
+		*v = xstrdup(where);
+	} else if (strcmp(*v, where) != 0) {
+		const char *first = *v;
+		if (starts_with(first, g_root))
+			first += strlen(g_root);
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "type identity '%s' is already defined at %s: two types under one name "
+			  "would pass each other's checked downcasts",
+			  n, first);
+	}
+	free(n);
+}
+
+/* The functions DEFINE_SUBTYPE / DECLARE_SUBTYPE generate (`NAME__tag` among them): one
+ * site per name, or two types would downcast through one identity. */
+static void check_subtype_site(CXCursor c)
+{
+	if (!clang_isCursorDefinition(c) || location_class(c) != FC_SERVICE || !from_trusted_macro(c))
+		return;
+	char *n = spelling(c);
+	if (!ends_with(n, "__tag")) {
+		free(n);
+		return;
+	}
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	char key[PATH_MAX + 128], where[PATH_MAX + 32];
+	snprintf(key, sizeof key, "subtype|%s|%s", g_service, n);
+	snprintf(where, sizeof where, "%s:%u", file_path(f), line);
+	bool added;
+	char **v = strset_put(&g_tags, key, &added);
+	if (added)
+		*v = xstrdup(where);
+	else if (strcmp(*v, where) != 0)
+		report_at(clang_getCursorLocation(c), "type-identity",
+			  "subtype '%.*s' is already declared at %s: two types under one identity",
+			  (int)(strlen(n) - 5), n, *v + (starts_with(*v, g_root) ? strlen(g_root) : 0));
+	free(n);
+}
+
 static void check_var_decl(CXCursor c, bool file_scope)
 {
-	if (!is_checked(c))
+	check_type_identity(c);
+	if (!is_checked(c) || from_trusted_macro(c))
 		return;
 	enum CX_StorageClass sc = clang_Cursor_getStorageClass(c);
 	check_type_shape(clang_getCursorType(c), c, 0);
@@ -686,6 +927,66 @@ static void check_var_decl(CXCursor c, bool file_scope)
 		free(n);
 	}
 	check_redeclaration(c, file_scope);
+}
+
+/* ---- what the compiler parsed, however it was spelled ------------------------------------------ */
+
+/* The token rules read what the author typed; these read the declarations the compiler built,
+ * so a construct assembled by a macro is judged too. */
+static bool type_is_volatile(CXType t, int depth)
+{
+	if (depth > 8)
+		return false;
+	if (clang_isVolatileQualifiedType(t))
+		return true;
+	CXType c = clang_getCanonicalType(t);
+	if (clang_isVolatileQualifiedType(c))
+		return true;
+	switch (c.kind) {
+	case CXType_Pointer:
+		return type_is_volatile(clang_getPointeeType(c), depth + 1);
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+		return type_is_volatile(clang_getArrayElementType(c), depth + 1);
+	case CXType_FunctionProto: {
+		if (type_is_volatile(clang_getResultType(c), depth + 1))
+			return true;
+		int na = clang_getNumArgTypes(c);
+		for (int i = 0; i < na; i++)
+			if (type_is_volatile(clang_getArgType(c, (unsigned)i), depth + 1))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+static void check_declared_type(CXCursor c, CXType t)
+{
+	if (type_is_volatile(t, 0))
+		report_at(clang_getCursorLocation(c), "volatile",
+			  "a volatile-qualified type: volatile is for device and shared-memory access, "
+			  "which only the framework performs");
+	char *sp = type_name(t);
+	if (clang_getCursorKind(c) == CXCursor_FieldDecl &&
+	    (strstr(sp, "counted_by(") || strstr(sp, "sized_by(") || strstr(sp, "counted_by_or_null(") ||
+	     strstr(sp, "sized_by_or_null(")))
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "a service field with counted_by/sized_by: a count the service sets is not "
+			  "a bound (use a framework slice or buffer)");
+	free(sp);
+}
+
+static void check_storage(CXCursor c)
+{
+	if (clang_Cursor_getStorageClass(c) == CX_SC_Register)
+		report_at(clang_getCursorLocation(c), "register",
+			  "register variables can pin machine registers; framework-only");
+	if (clang_getCursorKind(c) == CXCursor_VarDecl && clang_getCursorTLSKind(c) != CXTLS_None)
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "thread-local storage is not available in the kernel");
 }
 
 /* ---- the walk --------------------------------------------------------------------------------- */
@@ -713,7 +1014,20 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 				  "computed goto (&&label, goto *p) jumps to a code address: a jump "
 				  "escapes kCFI and the stack discipline");
 		break;
+	case CXCursor_AsmLabelAttr:
+		if (is_checked(c) && location_class(c) == FC_SERVICE)
+			report_at(clang_getCursorLocation(c), "asm",
+				  "an asm label binds a declaration to a symbol of its choosing");
+		break;
+	case CXCursor_BuiltinBitCastExpr:
+		if (is_checked(c))
+			report_at(clang_getCursorLocation(c), "builtin",
+				  "__builtin_bit_cast reinterprets memory as another type");
+		break;
 	case CXCursor_CStyleCastExpr: {
+		if (is_checked(c) && type_is_volatile(clang_getCursorType(c), 0))
+			report_at(clang_getCursorLocation(c), "volatile",
+				  "a cast to a volatile-qualified type");
 		struct kids kk = kids_of(c);
 		if (kk.n >= 1)
 			check_conversion(c, clang_getCursorType(c), kk.c[kk.n - 1], true);
@@ -730,6 +1044,19 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 				report_at(clang_getCursorLocation(c), "nocopy",
 					  "copies a no-copy object (a reference-owning handle, lock or "
 					  "container link): pass or keep a pointer instead");
+			else if (clang_getCanonicalType(to).kind == CXType_Record &&
+				 !is_void_cast(parent) && is_copy_restricted(to, 0) && is_checked(c)) {
+				char *tn = type_name(to);
+				report_at(clang_getCursorLocation(c), "private",
+					  "copies a '%s', which holds private fields (a type tag, a queue "
+					  "link): the copy would claim what only the framework may set",
+					  tn);
+				free(tn);
+			}
+			if (clang_getCanonicalType(to).kind == CXType_Pointer && is_pointerish(from) &&
+			    clang_getCanonicalType(from).kind != CXType_Pointer &&
+			    clang_getCursorKind(parent) != CXCursor_ArraySubscriptExpr)
+				check_private_write(c, kk.c[0], "an array decaying to a pointer into");
 		}
 		break;
 	}
@@ -754,6 +1081,9 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
+		check_subtype_site(c);
+		if (is_checked(c))
+			check_declared_type(c, clang_getCursorType(c));
 		bool was_in = g_in_function;
 		CXCursor was = g_function;
 		g_in_function = true;
@@ -765,15 +1095,24 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 	}
 	case CXCursor_VarDecl:
 		check_var_decl(c, file_scope);
+		if (is_checked(c)) {
+			check_declared_type(c, clang_getCursorType(c));
+			check_storage(c);
+		}
 		break;
 	case CXCursor_ParmDecl:
 	case CXCursor_FieldDecl:
-		if (is_checked(c))
+		if (is_checked(c)) {
 			check_type_shape(clang_getCursorType(c), c, 0);
+			check_declared_type(c, clang_getCursorType(c));
+			check_storage(c);
+		}
 		break;
 	case CXCursor_TypedefDecl:
-		if (is_checked(c))
+		if (is_checked(c)) {
 			check_type_shape(clang_getTypedefDeclUnderlyingType(c), c, 0);
+			check_declared_type(c, clang_getTypedefDeclUnderlyingType(c));
+		}
 		check_redeclaration(c, file_scope);
 		break;
 	case CXCursor_UnionDecl:

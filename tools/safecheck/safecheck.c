@@ -85,9 +85,14 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
 	enum CXCursorKind k = clang_getCursorKind(c);
 	if (k == CXCursor_MacroDefinition) {
 		char *n = spelling(c);
-		if (strset_has(&g_fw_names, n))
+		if (strset_has(&g_fw_names, n) || is_reserved_name(n))
 			report_at(clang_getCursorLocation(c), "redeclaration",
-				  "macro '%s' redefines a framework name", n);
+				  "macro '%s' redefines a framework or compiler-reserved name", n);
+		else if (is_keyword_or_attr_name(n))
+			report_at(clang_getCursorLocation(c), "attribute",
+				  "macro '%s' redefines a keyword or an allowed attribute's name (it "
+				  "would turn an allowed attribute into another)",
+				  n);
 		free(n);
 		return CXChildVisit_Continue;
 	}
@@ -98,15 +103,24 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
 		CXToken *t = NULL;
 		unsigned n = 0;
 		clang_tokenize(g_tu, clang_getCursorExtent(c), &t, &n);
+		bool is_asm = false;
 		if (n > 0) {
 			CXString s = clang_getTokenSpelling(g_tu, t[0]);
 			const char *ts = clang_getCString(s);
-			if (!strcmp(ts, "asm") || !strcmp(ts, "__asm__") || !strcmp(ts, "__asm"))
-				report_at(clang_getCursorLocation(c), "asm",
-					  "file-scope assembly is framework-only");
+			is_asm = !strcmp(ts, "asm") || !strcmp(ts, "__asm__") || !strcmp(ts, "__asm");
 			clang_disposeString(s);
 		}
 		clang_disposeTokens(g_tu, t, n);
+		if (!is_asm && is_checked(c)) {
+			/* Built by a macro (pasting): judge what the compiler parsed. */
+			CXString pp = clang_getCursorPrettyPrinted(c, NULL);
+			const char *ps = clang_getCString(pp);
+			is_asm = ps && (starts_with(ps, "__asm") || starts_with(ps, "asm"));
+			clang_disposeString(pp);
+		}
+		if (is_asm && is_checked(c))
+			report_at(clang_getCursorLocation(c), "asm",
+				  "file-scope assembly is framework-only");
 	}
 	return walk(c, parent, NULL);
 }

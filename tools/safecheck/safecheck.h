@@ -90,6 +90,7 @@ bool is_pointerish(CXType t);
 bool refers_to_parameter(CXCursor e);
 struct field_list *fields_of(CXType t, struct field_list *l);
 bool is_nocopy(CXType t, int depth);
+bool is_copy_restricted(CXType t, int depth);
 bool is_plain(CXType t, const char **why, int depth);
 void check_type_shape(CXType t, CXCursor where, int depth);
 bool is_null_constant(CXCursor c);
@@ -98,9 +99,12 @@ bool is_null_constant(CXCursor c);
 void raw_op(CXCursor site, const CXCursor *ops, unsigned nops, const char *rule, const char *msg);
 bool builtin_allowed(const char *name);
 bool is_builtin_prefix(const char *s);
+bool is_reserved_name(const char *n);
 enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
 
 /* tokens.c */
 void scan_tokens(CXFile file);
+bool attr_allowed(const char *name);
+bool is_keyword_or_attr_name(const char *name);
 
 #endif

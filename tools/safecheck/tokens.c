@@ -31,7 +31,53 @@ static const char *const ATTR_ALLOW[] = {
 	NULL,
 };
 
-static bool attr_allowed(const char *name)
+/* Names a service may not spell at all: trusted attribute macros whose soundness rests on
+ * framework-set state (a counted_by count only the framework's constructor sets; thread-safety
+ * analysis switched off). */
+static const char *const BANNED_MACROS[] = {
+	"FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", NULL,
+};
+
+/* What a service macro's `##` must not be able to spell: keywords, the names only the token
+ * rules judge, and the banned macros. The left operand of every `##` is a literal identifier
+ * that is no prefix of any of these (and does not start with `_`), so a paste can only make an
+ * ordinary identifier. */
+static const char *const PASTE_DANGER[] = {
+	"asm", "volatile", "register", "union", "alloca", "thread_local", "typeof", "goto",
+	"static", "extern", "inline", "auto", "restrict", "struct", "enum", "sizeof", "alignas",
+	"alignof", "static_assert", "signed", "unsigned", "const", "constexpr", "int", "char",
+	"long", "short", "void", "float", "double", "bool", "true", "false", "nullptr", "if",
+	"else", "for", "while", "do", "switch", "case", "default", "break", "continue", "return",
+	"typedef", "FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", "defined", NULL,
+};
+
+bool is_keyword_or_attr_name(const char *n)
+{
+	for (int i = 0; PASTE_DANGER[i]; i++)
+		if (!strcmp(n, PASTE_DANGER[i]))
+			return true;
+	return attr_allowed(n);
+}
+
+static bool is_banned_macro(const char *n)
+{
+	for (int i = 0; BANNED_MACROS[i]; i++)
+		if (!strcmp(n, BANNED_MACROS[i]))
+			return true;
+	return false;
+}
+
+static bool paste_prefix_ok(const char *p)
+{
+	if (!p[0] || p[0] == '_' || (p[0] >= '0' && p[0] <= '9'))
+		return false;
+	for (int i = 0; PASTE_DANGER[i]; i++)
+		if (starts_with(PASTE_DANGER[i], p))
+			return false;
+	return true;
+}
+
+bool attr_allowed(const char *name)
 {
 	char n[128];
 	snprintf(n, sizeof n, "%s", name);
@@ -68,6 +114,9 @@ void scan_tokens(CXFile file)
 		clang_disposeString(s);
 	}
 	unsigned prev_line = 0;
+	/* The parameters of the macro being defined (for the `##` rule). */
+	char *params[64];
+	unsigned nparams = 0, define_line = 0;
 	for (unsigned i = 0; i < n; i++) {
 		CXTokenKind kind = clang_getTokenKind(toks[i]);
 		CXSourceLocation loc = clang_getTokenLocation(g_tu, toks[i]);
@@ -79,6 +128,35 @@ void scan_tokens(CXFile file)
 		if (kind == CXToken_Comment || kind == CXToken_Literal)
 			continue;
 		if (kind == CXToken_Punctuation) {
+			if (strcmp(s, "#") == 0 && line_start && i + 2 < n &&
+			    !strcmp(sp[i + 1], "define")) {
+				/* Record a function-like macro's parameters. */
+				nparams = 0;
+				define_line = line;
+				if (i + 3 < n && !strcmp(sp[i + 3], "(")) {
+					for (unsigned j = i + 4; j < n && strcmp(sp[j], ")"); j++)
+						if (strcmp(sp[j], ",") && nparams < 64)
+							params[nparams++] = sp[j];
+				}
+			}
+			if (strcmp(s, "##") == 0) {
+				const char *left = i > 0 ? sp[i - 1] : "";
+				bool is_param = false;
+				for (unsigned j = 0; j < nparams; j++)
+					is_param |= !strcmp(params[j], left) || !strcmp(left, "__VA_ARGS__");
+				if (define_line == 0 || is_param || !paste_prefix_ok(left) ||
+				    (i > 0 && clang_getTokenKind(toks[i - 1]) != CXToken_Identifier))
+					report_at(loc, "paste",
+						  "token pasting in a service macro must start with a literal "
+						  "identifier prefix (like `sys_##name`) that no keyword, "
+						  "builtin or framework-only name begins with: a paste must not "
+						  "be able to spell `_Pragma`, `asm`, `volatile`, `__builtin_*`...");
+			}
+			if (strcmp(s, "::") == 0 && i + 1 < n && !attr_allowed(sp[i + 1]))
+				report_at(clang_getTokenLocation(g_tu, toks[i + 1]), "attribute",
+					  "attribute '%s' changes linkage, sections or code generation (not "
+					  "on the allow-list)",
+					  sp[i + 1]);
 			if (strcmp(s, "#") == 0 && line_start && i + 1 < n) {
 				if (strcmp(sp[i + 1], "pragma") == 0 &&
 				    !(i + 2 < n && strcmp(sp[i + 2], "once") == 0))
@@ -91,6 +169,15 @@ void scan_tokens(CXFile file)
 				int depth = 0;
 				bool expect_name = true;
 				for (unsigned j = i + 2; j < n; j++) {
+					unsigned jl;
+					clang_getSpellingLocation(clang_getTokenLocation(g_tu, toks[j]),
+								  NULL, &jl, NULL, NULL);
+					if (jl != line) {
+						report_at(loc, "attribute",
+							  "an attribute list split across a macro cannot be "
+							  "judged");
+						break;
+					}
 					if (strcmp(sp[j], "(") == 0)
 						depth++;
 					else if (strcmp(sp[j], ")") == 0)
@@ -143,6 +230,21 @@ void scan_tokens(CXFile file)
 			report_at(loc, "attribute", "__declspec changes linkage or code generation");
 		else if (is_builtin_prefix(s) && !builtin_allowed(s))
 			report_at(loc, "builtin", "'%s' is a compiler builtin outside the allow-list", s);
+		else if ((!strcmp(s, "__attribute__") || !strcmp(s, "__attribute")) &&
+			 !(i + 2 < n && !strcmp(sp[i + 1], "(") && !strcmp(sp[i + 2], "(")))
+			report_at(loc, "attribute",
+				  "'%s' without its attribute list: an attribute built by a macro "
+				  "cannot be judged",
+				  s);
+		else if (starts_with(s, "__fw") || starts_with(s, "__FW") || starts_with(s, "__Fw") ||
+			 starts_with(s, "__fW"))
+			report_at(loc, "api",
+				  "'%s' is reserved to the framework (a backend of its trusted macros)", s);
+		else if (is_banned_macro(s))
+			report_at(loc, "attribute",
+				  "'%s' is a framework-only attribute macro: sound only where the "
+				  "framework sets the state it describes",
+				  s);
 		else if ((!strcmp(s, "__attribute__") || !strcmp(s, "__attribute")) && i + 2 < n &&
 			 !strcmp(sp[i + 1], "(") && !strcmp(sp[i + 2], "(")) {
 			int depth = 2;

@@ -75,6 +75,28 @@ bool is_nocopy(CXType t, int depth)
 	return false;
 }
 
+/* Copy-restricted: a struct that holds a private field (directly or in a member struct) and is
+ * not a framework value type (FW_VALUE: slices, strings, results — their private fields are
+ * consistent by construction wherever the value is copied). Copying one (a type tag, a queue
+ * link, a callback) writes private fields as surely as naming them. */
+bool is_copy_restricted(CXType t, int depth)
+{
+	t = clang_getCanonicalType(t);
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Record || depth > 8)
+		return false;
+	CXCursor decl = clang_getTypeDeclaration(t);
+	if (has_annotation(decl, "trellis_value"))
+		return false;
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++)
+		if (is_private_field(l.f[i]) || is_copy_restricted(clang_getCursorType(l.f[i]), depth + 1))
+			return true;
+	return false;
+}
+
 /* Plain data: integers, enums, arrays of them and padding-free structs of them — the only
  * types arbitrary bytes may be copied into or out of. On failure *why names the reason. */
 bool is_plain(CXType t, const char **why, int depth)

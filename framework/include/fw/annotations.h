@@ -12,6 +12,11 @@
  *   FW_NOCOPY            on a struct type: objects of it (and of any struct that contains one)
  *                        are never assigned, passed or returned by value in a service — for
  *                        handles that own a reference, locks and container links.
+ *   FW_VALUE             on a struct type with private fields that is a self-consistent value
+ *                        (a slice, a string, a result): services may copy it whole. Any other
+ *                        struct holding a private field (a type tag, a queue link, a callback)
+ *                        is never copied or assigned whole by a service — a copy writes the
+ *                        private fields as surely as naming them.
  *   FW_PLAIN_DATA_ARG    on a function: a byte-copy backend (it takes `void *` and a size). At
  *                        every call, each argument bound to a `void *` parameter must, before
  *                        its implicit conversion, point to plain data (integers, enums, arrays and
@@ -40,6 +45,7 @@
 
 #define FW_PRIVATE __attribute__((annotate("trellis_private")))
 #define FW_NOCOPY __attribute__((annotate("trellis_nocopy")))
+#define FW_VALUE __attribute__((annotate("trellis_value")))
 #define FW_PLAIN_DATA_ARG __attribute__((annotate("trellis_plain_data_arg")))
 #define FW_INDEX_CHECK __attribute__((annotate("trellis_index_check")))
 

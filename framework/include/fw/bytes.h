@@ -19,7 +19,7 @@
 #include <fw/libbase.h>
 #include <fw/result.h>
 
-struct bytes {
+struct FW_VALUE bytes {
 	uint8_t *ptr FW_PRIVATE;
 	size_t len FW_PRIVATE;
 };
@@ -178,7 +178,7 @@ static inline FW_PLAIN_DATA_ARG struct bytes __fw_bytes_raw(uint8_t *p, size_t l
  *     if (cursor_err(&c))
  *             return -EINVAL;
  */
-struct bytes_cursor {
+struct FW_VALUE bytes_cursor {
 	struct bytes buf FW_PRIVATE;
 	size_t pos FW_PRIVATE;
 	bool failed FW_PRIVATE;

@@ -70,32 +70,32 @@ static inline struct fmt_arg fmt_arg_str(struct str v)
 		struct str: fmt_arg_str)(x)
 
 /* Apply FMT_ARG to up to 12 arguments. */
-#define FMT__N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, ...) N
-#define FMT__COUNT(...) FMT__N(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
-#define FMT__CAT(a, b) FMT__CAT2(a, b)
-#define FMT__CAT2(a, b) a##b
-#define FMT__M1(a) FMT_ARG(a)
-#define FMT__M2(a, ...) FMT_ARG(a), FMT__M1(__VA_ARGS__)
-#define FMT__M3(a, ...) FMT_ARG(a), FMT__M2(__VA_ARGS__)
-#define FMT__M4(a, ...) FMT_ARG(a), FMT__M3(__VA_ARGS__)
-#define FMT__M5(a, ...) FMT_ARG(a), FMT__M4(__VA_ARGS__)
-#define FMT__M6(a, ...) FMT_ARG(a), FMT__M5(__VA_ARGS__)
-#define FMT__M7(a, ...) FMT_ARG(a), FMT__M6(__VA_ARGS__)
-#define FMT__M8(a, ...) FMT_ARG(a), FMT__M7(__VA_ARGS__)
-#define FMT__M9(a, ...) FMT_ARG(a), FMT__M8(__VA_ARGS__)
-#define FMT__M10(a, ...) FMT_ARG(a), FMT__M9(__VA_ARGS__)
-#define FMT__M11(a, ...) FMT_ARG(a), FMT__M10(__VA_ARGS__)
-#define FMT__M12(a, ...) FMT_ARG(a), FMT__M11(__VA_ARGS__)
-#define FMT__MAP(...) FMT__CAT(FMT__M, FMT__COUNT(__VA_ARGS__))(__VA_ARGS__)
+#define __FW_FMT_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, ...) N
+#define __FW_FMT_COUNT(...) __FW_FMT_N(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define __FW_FMT_CAT(a, b) __FW_FMT_CAT2(a, b)
+#define __FW_FMT_CAT2(a, b) a##b
+#define __FW_FMT_M1(a) FMT_ARG(a)
+#define __FW_FMT_M2(a, ...) FMT_ARG(a), __FW_FMT_M1(__VA_ARGS__)
+#define __FW_FMT_M3(a, ...) FMT_ARG(a), __FW_FMT_M2(__VA_ARGS__)
+#define __FW_FMT_M4(a, ...) FMT_ARG(a), __FW_FMT_M3(__VA_ARGS__)
+#define __FW_FMT_M5(a, ...) FMT_ARG(a), __FW_FMT_M4(__VA_ARGS__)
+#define __FW_FMT_M6(a, ...) FMT_ARG(a), __FW_FMT_M5(__VA_ARGS__)
+#define __FW_FMT_M7(a, ...) FMT_ARG(a), __FW_FMT_M6(__VA_ARGS__)
+#define __FW_FMT_M8(a, ...) FMT_ARG(a), __FW_FMT_M7(__VA_ARGS__)
+#define __FW_FMT_M9(a, ...) FMT_ARG(a), __FW_FMT_M8(__VA_ARGS__)
+#define __FW_FMT_M10(a, ...) FMT_ARG(a), __FW_FMT_M9(__VA_ARGS__)
+#define __FW_FMT_M11(a, ...) FMT_ARG(a), __FW_FMT_M10(__VA_ARGS__)
+#define __FW_FMT_M12(a, ...) FMT_ARG(a), __FW_FMT_M11(__VA_ARGS__)
+#define __FW_FMT_MAP(...) __FW_FMT_CAT(__FW_FMT_M, __FW_FMT_COUNT(__VA_ARGS__))(__VA_ARGS__)
 
 /* FMT_ARGS(...) - a `struct fmt_args` over the (possibly empty) argument list. The trailing
  * FMT_END element keeps the array non-empty; it is not counted. The private pointer and count
  * are set together here, in the macro body, so they always describe the same array. */
 #define FMT_ARGS(...)                                                                       \
 	((struct fmt_args){                                                                 \
-		.v = (const struct fmt_arg[]){ __VA_OPT__(FMT__MAP(__VA_ARGS__), ){         \
+		.v = (const struct fmt_arg[]){ __VA_OPT__(__FW_FMT_MAP(__VA_ARGS__), ){         \
 			.kind = FMT_END } },                                                \
-		.n = 0 __VA_OPT__(+FMT__COUNT(__VA_ARGS__)) })
+		.n = 0 __VA_OPT__(+__FW_FMT_COUNT(__VA_ARGS__)) })
 
 /*
  * fmt_write - format `fmt` with `args` into the start of `out`.

@@ -31,6 +31,10 @@
  * Spelled between `struct` and the tag: `struct FW_NOCOPY list_link { ... };` */
 #define FW_NOCOPY
 #endif
+#ifndef FW_VALUE
+/* A struct with private fields that services may still copy whole (slices, strings). */
+#define FW_VALUE
+#endif
 #ifndef FW_PLAIN_DATA_ARG
 /* On a byte-copy backend: every pointer argument must point to plain data (checker). */
 #define FW_PLAIN_DATA_ARG
@@ -68,7 +72,7 @@
 /* --- text literals ------------------------------------------------------------------------
  * `struct str` is defined here (not in fw/str.h) because the failure hooks take one. Its
  * fields are private: only framework code and the STR() literal macro construct one. */
-struct str {
+struct FW_VALUE str {
 	const char *ptr FW_PRIVATE;
 	size_t len FW_PRIVATE;
 };

@@ -97,6 +97,18 @@ static inline bool __fw_type_is(const struct type_info *t, const struct type_inf
 
 #define DEFINE_SUBTYPE(name, T, member, B, tagfield)                                        \
 	DEFINE_TYPE_INFO(name, T);                                                          \
+	__FW_SUBTYPE_BODY(name, T, member, B, tagfield)
+
+/*
+ * DECLARE_SUBTYPE(name, T, member, B, tagfield) - the same functions, for a header that
+ * several files include; exactly one .c file then defines the identity with
+ * DEFINE_TYPE_INFO(name, T) (a type identity is one strong symbol: fw/typecache.h).
+ */
+#define DECLARE_SUBTYPE(name, T, member, B, tagfield)                                       \
+	extern const struct type_info name##__type;                                         \
+	__FW_SUBTYPE_BODY(name, T, member, B, tagfield)
+
+#define __FW_SUBTYPE_BODY(name, T, member, B, tagfield)                                     \
 	typedef B name##__base_t;                                                           \
 	static inline FW_UNUSED struct type_tag *name##__tag(T *o)                          \
 	{                                                                                   \
@@ -153,7 +165,7 @@ static inline bool __fw_type_is(const struct type_info *t, const struct type_inf
  *     virtio_pci_try_from(&plain_pci->dev) == NULL  a plain pci_dev is not a virtio_pci
  */
 #define DEFINE_SUBTYPE_OF(name, T, member, P, parent)                                       \
-	DEFINE_TYPE_INFO_CHILD(name, T, &parent##__type);                                   \
+	__FW_TYPE_INFO_CHILD(name, T, &parent##__type);                                   \
 	typedef parent##__base_t name##__base_t;                                            \
 	static inline FW_UNUSED struct type_tag *name##__tag(T *o)                          \
 	{                                                                                   \

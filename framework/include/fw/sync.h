@@ -196,6 +196,25 @@ void __fw_waitq_prepare(struct waitq *wq);
 void __fw_waitq_sleep(struct waitq *wq);
 void __fw_waitq_finish(struct waitq *wq);
 
+/* How a wait may end besides its condition. */
+enum wait_flags {
+	WAIT_UNINTERRUPTIBLE = 0,
+	WAIT_INTERRUPTIBLE = 1u << 0, /* a task_kick() (fw/task.h) ends it with -EINTR */
+};
+
+/*
+ * WAITQ_WAIT_EVENT - sleep until cond is true, the deadline passes (deadline_ns on the
+ * fw_time_ns() clock; 0: none) or, with WAIT_INTERRUPTIBLE, the task is kicked.
+ * Evaluates to 0 when cond held (a true cond wins over a timeout or kick that comes at the
+ * same time), -ETIMEDOUT, or -EINTR (the kick flag stays set: the caller returns ERESTART*
+ * and lets signal delivery decide). Resolution of deadlines: the tick. Context: task.
+ *
+ *     int err = WAITQ_WAIT_EVENT(&pipe->readers, pipe_readable(pipe), 0, WAIT_INTERRUPTIBLE);
+ *     if (err) return -ERESTARTSYS;
+ */
+#define WAITQ_WAIT_EVENT(wq, cond, deadline_ns, flags)                                      	({                                                                                  		int __fw_wait_err = 0;                                                      		for (;;) {                                                                  			__fw_waitq_prepare(wq);                                             			if (cond)                                                           				break;                                                      			__fw_wait_err = __fw_waitq_sleep_until(wq, (deadline_ns), (flags)); 			if (__fw_wait_err) {                                                				if (cond)                                                   					__fw_wait_err = 0;                                  				break;                                                      			}                                                                   		}                                                                           		__fw_waitq_finish(wq);                                                      		__fw_wait_err;                                                              	})
+int __fw_waitq_sleep_until(struct waitq *wq, uint64_t deadline_ns, unsigned flags);
+
 /* waitq_wake_one / waitq_wake_all - wake the oldest sleeper / all of them, and run every
  * callback entry. Return the number of tasks woken. Context: any. */
 uint32_t waitq_wake_one(struct waitq *wq);

@@ -2,9 +2,15 @@
  * fw/typecache.h — type identities and the library's allocation hook.
  *
  * A `struct type_info` names one C type (name, size, alignment). Each is defined once per
- * program (a weak definition emitted by the macro that declares it, merged by the linker), so
- * its address is the type's identity: subtype tags compare it, and the typed heap
- * (fw/heap.h) keys its per-type caches on it.
+ * program, as the symbol `NAME__type` emitted by the macro that declares it, so its address is
+ * the type's identity: subtype tags compare it, and the typed heap (fw/heap.h) keys its
+ * per-type caches on it. A definition in a header that several files include is one identity
+ * (a weak symbol, merged by the linker); two definition *sites* for one name are refused three
+ * times over: by the checker (rule `type-identity`, real file and line of the expansion), by
+ * the link step (tools/fwlink.py: each definition sits in a section named after its name and
+ * site, `.rodata.fw_type.NAME@FILE:LINE`, and one name with two sites fails the link), and at
+ * run time by the size check below. Its fields are private and only these macros define one,
+ * so a service cannot make up an identity with a parent of its choosing.
  *
  * DEFINE_TYPE_CACHE(name, T) declares the one place objects of type T are allocated:
  *     T *name_alloc(void)      a zeroed T, or NULL when memory is short
@@ -20,10 +26,10 @@
 #include <fw/libbase.h>
 
 struct type_info {
-	struct str name;
-	size_t size;
-	size_t align;
-	const struct type_info *parent; /* the subtype this one derives from (fw/subtype.h) */
+	struct str name FW_PRIVATE;
+	size_t size FW_PRIVATE;
+	size_t align FW_PRIVATE;
+	const struct type_info *parent FW_PRIVATE; /* the subtype this one derives from */
 };
 
 /*
@@ -37,19 +43,24 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count);
 void __fw_lib_free(const struct type_info *t, void *p);
 
 /*
- * __FW_TYPE_INFO_MATCHES(tname, T) - the program's tname##__type describes T. The definitions
- * are weak, so two different types declared under one name would be merged into one
- * type_info: every generated allocator checks this first, so such a clash stops at the first
- * allocation instead of handing out an object of the wrong size.
+ * __FW_TYPE_INFO_MATCHES(tname, T) - the program's tname##__type describes T: a last line of
+ * defence (one definition site per name, see above) that every generated allocator checks
+ * before handing out an object.
  */
 #define __FW_TYPE_INFO_MATCHES(tname, T)                                                    \
 	(tname##__type.size == sizeof(T) && tname##__type.align == _Alignof(T))
 
-/* The identity of type T under `name` (a weak definition: one per program). */
-#define DEFINE_TYPE_INFO(tname, T) DEFINE_TYPE_INFO_CHILD(tname, T, NULL)
-/* The same, for a subtype of the subtype whose type_info is `*parent_info`. */
-#define DEFINE_TYPE_INFO_CHILD(tname, T, parent_info)                                       \
-	__attribute__((weak)) const struct type_info tname##__type = {                      \
+/* The identity of type T under `name` (one definition site per program). */
+#define DEFINE_TYPE_INFO(tname, T) __FW_TYPE_INFO_CHILD(tname, T, NULL)
+#define __FW_XSTR(x) __FW_STR(x)
+#define __FW_STR(x) #x
+/* The same, for a subtype of the subtype whose type_info is `*parent_info`: reserved to
+ * DEFINE_SUBTYPE_OF (fw/subtype.h), which proves that T embeds the parent's type. */
+#define __FW_TYPE_INFO_CHILD(tname, T, parent_info)                                         \
+	extern const struct type_info tname##__type;                                        \
+	__attribute__((weak, section(".rodata.fw_type." #tname "@" __FILE__ ":"             \
+				     __FW_XSTR(__LINE__))))                                 \
+	const struct type_info tname##__type = {                                            \
 		.name = STR(#tname), .size = sizeof(T), .align = _Alignof(T),               \
 		.parent = (parent_info)                                                     \
 	}

@@ -57,7 +57,8 @@ struct user_regs {
 enum user_return {
 	USER_RET_SYSCALL = 1,   /* a `syscall` instruction: number and arguments in the context */
 	USER_RET_EXCEPTION = 2, /* a CPU exception: user_ctx_exception() says which */
-	USER_RET_INTERRUPT = 3, /* an interrupt arrived after the context's deadline */
+	USER_RET_INTERRUPT = 3, /* an interrupt arrived after the context's deadline, or the task
+				 * was kicked (task_kick, fw/task.h: task_kicked() says so) */
 };
 
 /* What an exception was. */
@@ -91,7 +92,9 @@ void user_context_fini(struct user_context *uc);
 
 /*
  * user_enter - run the user code of `uc` until it makes a system call, takes an exception, or
- * an interrupt arrives after its deadline; save its state back into `uc`.
+ * an interrupt arrives after its deadline or a kick; save its state back into `uc`. A task
+ * whose kick flag is set returns USER_RET_INTERRUPT at once, without entering (clear it with
+ * task_kick_clear() when no signal is left to deliver, or this never enters again).
  * Returns: why it stopped. Context: task, interrupts enabled.
  */
 enum user_return user_enter(struct user_context *uc);

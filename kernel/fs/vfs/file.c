@@ -80,8 +80,11 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		e = vfs_permission(ip, &c->cred, mask);
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
-	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
+	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		e = ip->ops->truncate(ip, 0);
+		if (!e && !created)
+			vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+	}
 	int dev = -1;
 	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR) {
 		dev = chrdev_find(ip);
@@ -96,6 +99,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		}
 		refcount_init(&f->refs, 1);
 		refcount_get(&ip->refs);
+		vfs_dentry_get(d.value);
 		f->dentry = d.value;
 		f->inode = ip;
 		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
@@ -137,8 +141,21 @@ void vfs_close(struct file *f)
 	if (f->ops->release)
 		f->ops->release(f->inode, f->flags);
 	vfs_inode_put(f->inode);
+	vfs_dentry_put_locked(f->dentry);
 	litelock_unlock(&vfs_lock);
 	KFREE(file_cache, f);
+}
+
+/* touch_atime_locked - Linux's relatime: a read updates atime only when it is not newer than
+ * mtime or ctime, or is a day old (so most reads write nothing). */
+static void touch_atime_locked(struct inode *ip) REQUIRES(vfs_lock)
+{
+	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
+		return;
+	struct vfs_time now = vfs_now();
+	if (ip->atime.sec <= ip->mtime.sec || ip->atime.sec <= ip->ctime.sec ||
+	    now.sec - ip->atime.sec >= 86400)
+		ip->atime = now;
 }
 
 /* rw - a read or write at *pos (the file's offset, or a pread/pwrite position). */
@@ -158,6 +175,10 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 				     : f->ops->read(f->inode, buf, *pos);
 	if (!r.err)
 		*pos += r.value;
+	if (!r.err && write && r.value)
+		vfs_touch_locked(f->inode, VFS_TOUCH_M | VFS_TOUCH_C);
+	else if (!r.err && !write && !(f->flags & VFS_O_NOATIME))
+		touch_atime_locked(f->inode);
 	litelock_unlock(&vfs_lock);
 	return r;
 }
@@ -220,29 +241,37 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	size_t used = 0;
 	bool end = false;
 	litelock_lock(&vfs_lock);
+	if (!f->dentry || f->dentry->dead) {
+		litelock_unlock(&vfs_lock);
+		return result_size_err(-ENOENT);
+	}
 	for (;;) {
-		struct dentry_result e = vfs_child_at_locked(f->dentry, f->pos);
-		u64 ino;
+		u64 ino, next;
 		u8 type;
 		struct str name;
 		if (f->pos == 0) {
-			ino = f->inode->ino, type = 4, name = STR(".");
+			ino = f->inode->ino, type = 4, name = STR("."), next = 1;
 		} else if (f->pos == 1) {
-			ino = f->dentry->parent->inode->ino, type = 4, name = STR("..");
-		} else if (!e.err) {
-			ino = e.value->inode->ino;
-			type = (u8)((e.value->inode->mode & VFS_S_IFMT) >> 12);
-			name = vfs_dentry_name(e.value);
+			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
 		} else {
-			end = true;
-			break;
+			struct dentry *e = vfs_child_from_locked(f->dentry, f->pos);
+			if (!e) {
+				end = true;
+				break;
+			}
+			ino = e->inode->ino;
+			type = (u8)((e->inode->mode & VFS_S_IFMT) >> 12);
+			name = vfs_dentry_name(e);
+			next = e->cookie + 1;
 		}
-		size_t n = put_dirent(dst, used, ino, (i64)f->pos + 1, type, name);
+		size_t n = put_dirent(dst, used, ino, (i64)next, type, name);
 		if (!n)
 			break;
 		used += n;
-		f->pos++;
+		f->pos = next;
 	}
+	if (used)
+		touch_atime_locked(f->inode);
 	litelock_unlock(&vfs_lock);
 	if (used == 0 && !end)
 		return result_size_err(-EINVAL);

@@ -9,6 +9,7 @@
 #include <fw/typecache.h>
 #include <vm/vm.h>
 
+#define RAMFS_PAGE 4096u
 #define RAMFS_MAX_BYTES (1ull << 30) /* 1 GiB per file */
 
 struct ramfs_file {
@@ -28,8 +29,6 @@ struct ramfs_node {
 };
 DEFINE_SUBTYPE(ramfs_node, struct ramfs_node, vfs, struct inode, tag);
 
-static u64 ramfs_next_ino = 1;
-
 static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	if (pos >= ip->size)
@@ -39,35 +38,63 @@ static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos
 	return e ? result_size_err(-EIO) : result_size_ok(n);
 }
 
+/* sb_room - how many more data pages ip's file system takes (tmpfs size=). */
+static u64 sb_room(struct inode *ip) REQUIRES(vfs_lock)
+{
+	struct vfs_sb *sb = ip->sb;
+	if (!sb || !sb->max_bytes)
+		return ~0ull;
+	return sb->bytes_used >= sb->max_bytes ? 0 : (sb->max_bytes - sb->bytes_used) / RAMFS_PAGE;
+}
+
+/* sb_charge - account `pages` more (or, negative, fewer) data pages in ip's file system. */
+static void sb_charge(struct inode *ip, i64 pages) REQUIRES(vfs_lock)
+{
+	struct vfs_sb *sb = ip->sb;
+	if (!sb)
+		return;
+	u64 bytes = (u64)(pages < 0 ? -pages : pages) * RAMFS_PAGE;
+	if (pages >= 0)
+		sb->bytes_used += bytes;
+	else
+		sb->bytes_used = sb->bytes_used >= bytes ? sb->bytes_used - bytes : 0;
+}
+
 static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 pos)
+	REQUIRES(vfs_lock)
 {
 	u64 end;
 	if (fw_add_overflow(pos, (u64)bytes_len(src), &end) || end > RAMFS_MAX_BYTES)
 		return result_size_err(-EFBIG);
-	if (vm_object_write(ip->cache, pos, src))
+	u64 added = 0;
+	/* A full file system (or memory) makes a short write, or -ENOSPC when nothing fit. */
+	struct result_size n = vm_object_write(ip->cache, pos, src, sb_room(ip), &added);
+	sb_charge(ip, (i64)added);
+	if (n.err || (n.value == 0 && bytes_len(src)))
 		return result_size_err(-ENOSPC);
-	if (end > ip->size) {
-		ip->size = end;
-		vm_object_set_size(ip->cache, end);
+	if (pos + n.value > ip->size) {
+		ip->size = pos + n.value;
+		vm_object_set_size(ip->cache, ip->size);
 	}
-	return result_size_ok(bytes_len(src));
+	return n;
 }
 
-static int ramfs_truncate(struct inode *ip, u64 size)
+static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 {
 	if (size > RAMFS_MAX_BYTES)
 		return -EFBIG;
 	/* Shrinking drops the pages past the end and zeroes the last page's tail, so growing
 	 * again reads zeros. */
-	vm_object_truncate(ip->cache, size);
+	sb_charge(ip, -(i64)vm_object_truncate(ip->cache, size));
 	vm_object_set_size(ip->cache, size);
 	ip->size = size;
 	return 0;
 }
 
-static void ramfs_file_destroy(struct inode *ip)
+static void ramfs_file_destroy(struct inode *ip) REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
+	(void)ramfs_truncate(ip, 0);
 	vm_object_put(ip->cache);
 	ip->cache = NULL;
 	ramfs_file_delete(f);
@@ -105,7 +132,7 @@ static const struct inode_ops ramfs_node_ops = {
 	.destroy = ramfs_node_destroy,
 };
 
-struct inode *ramfs_new_inode(u32 mode)
+struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 {
 	struct inode *ip = NULL;
 	switch (mode & VFS_S_IFMT) {
@@ -141,7 +168,11 @@ struct inode *ramfs_new_inode(u32 mode)
 	}
 	}
 	ip->mode = mode;
-	ip->ino = ramfs_next_ino++;
+	ip->sb = sb;
+	refcount_get(&sb->refs);
+	ip->ino = sb->next_ino++;
+	sb->inodes++;
+	vfs_touch_locked(ip, VFS_TOUCH_A | VFS_TOUCH_M | VFS_TOUCH_C);
 	ip->nlink = (mode & VFS_S_IFMT) == VFS_S_IFDIR ? 2 : 1;
 	refcount_init(&ip->refs, 1);
 	return ip;

@@ -1,13 +1,25 @@
 /*
  * fs/vfs.h — the VFS core: inodes (one subtype per file system, reached by checked
- * downcasts, behaviour in a static const ops table), a dentry tree that is also the name
- * cache, path lookup with `.`, `..`, symlinks (ELOOP after 40, or 8 deep) and mount points,
- * Linux's permission checks (owner/group/other, root bypass), open files with offsets and
- * getdents64 records. ramfs (fs/vfs/ramfs.c) is the first file system: like Linux's ramfs its
- * directories live entirely in the dentry tree.
+ * downcasts, behaviour in a static const ops table), reference-counted dentries forming a tree
+ * that is also the name cache, path lookup with `.`, `..`, symlinks (ELOOP after 40, or 8
+ * deep) and mount points, Linux's permission checks (owner/group/other, root bypass, sticky
+ * directories), open files with offsets, and getdents64 records. ramfs (fs/vfs/ramfs.c) is the
+ * first file system: like Linux's ramfs its directories live entirely in the dentry tree.
+ *
+ * Dentry lifetime. A dentry is counted: one reference from its parent's child list while it
+ * is linked in the tree, one held by each of its children (a child pins its parent), and one
+ * per holder (a process's root and working directory, an open file, a mount). unlink, rmdir
+ * and rename-over take a dentry out of the tree and mark it dead: lookups never find it again,
+ * yet those holding it keep a valid object (a removed working directory stays one: getcwd
+ * says ENOENT and nothing can be created in it). The last reference frees it.
+ *
+ * Directory positions. Each child gets a cookie from its directory's counter when it is
+ * linked; the child list stays in cookie order, and getdents resumes at the first cookie at or
+ * after the file position, so entries removed or added while a directory is read never make
+ * it skip a surviving one.
  *
  * Locking: one namespace lock, `vfs_lock`, guards the tree, every inode's fields and every
- * open file's offset (the sync layer will split it). Public functions take it themselves.
+ * open file's offset (per-inode locks are the next step). Public functions take it themselves.
  */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
@@ -53,14 +65,31 @@
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
 #define VFS_O_CLOEXEC 02000000u
+#define VFS_O_NOATIME 01000000u
+#define VFS_O_PATH 010000000u
+
+/* The setuid, setgid and sticky bits. */
+#define VFS_S_ISUID 04000u
+#define VFS_S_ISGID 02000u
+#define VFS_S_ISVTX 01000u
 
 struct inode;
 struct dentry;
+extern struct litelock vfs_lock;
 
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 struct cred {
 	u32 uid, gid, euid, egid;
 };
+
+/* A timestamp (seconds and nanoseconds of the kernel's clock, CLOCK_REALTIME). */
+struct vfs_time {
+	i64 sec;
+	i64 nsec;
+};
+
+/* vfs_now - the current time for timestamps. */
+struct vfs_time vfs_now(void);
 
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
@@ -78,11 +107,32 @@ struct inode_ops {
 	void (*destroy)(struct inode *ip);
 };
 
+/* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
+ * reference; the last one frees it. */
+#define VFS_RAMFS_MAGIC 0x858458f6ull
+#define VFS_TMPFS_MAGIC 0x01021994ull
+#define VFS_PIPEFS_MAGIC 0x50495045ull
+struct vfs_sb {
+	struct refcount refs;
+	u64 magic;
+	u32 dev_major, dev_minor;
+	u64 next_ino GUARDED_BY(&vfs_lock);
+	u64 inodes GUARDED_BY(&vfs_lock);     /* live inodes */
+	u64 max_bytes;                        /* size= limit (0: none) */
+	u64 bytes_used GUARDED_BY(&vfs_lock); /* data pages of regular files, in bytes */
+};
+
+/* vfs_sb_new - a file system instance with `magic` and a fresh anonymous device number
+ * (major 0); one reference, the caller's. NULL when memory is short. */
+struct vfs_sb *vfs_sb_new(u64 magic);
+void vfs_sb_put(struct vfs_sb *sb);
+
 struct vm_object;
 
 struct inode {
 	struct type_tag tag;
 	const struct inode_ops *ops;
+	struct vfs_sb *sb; /* holds a reference (NULL: none, e.g. a pipe) */
 	struct vm_object *cache; /* the page cache of a regular file's data (vm/vm.h), or NULL:
 				  * mmap and exec map its frames */
 	struct refcount refs; /* one per dentry naming it, one per open file */
@@ -92,23 +142,27 @@ struct inode {
 	u32 nlink;
 	u64 size;
 	u32 rdev_major, rdev_minor;
+	struct vfs_time atime, mtime, ctime;
 };
 
-struct dentry_dir; /* the children of a directory dentry (vfs.c) */
+struct dentry_dir; /* the children of a directory dentry (dentry.c) */
 
 struct dentry {
-	struct list_link sibling;   /* on the parent's children list */
-	struct dentry *parent;      /* itself for a file system's root */
-	struct inode *inode;
+	struct refcount refs;       /* see "Dentry lifetime" above */
+	struct list_link sibling;   /* on the parent's children list, while linked */
+	struct dentry *parent;      /* itself for a file system's root; else holds a reference */
+	struct inode *inode;        /* holds a reference */
 	struct dentry_dir *dir;     /* children, for directories */
 	struct dentry *mounted;     /* root of the file system mounted here, or NULL */
 	struct dentry *mountpoint;  /* for a mounted root: where it is mounted */
-	u64 generation;             /* bumps on every change of the children (getdents) */
+	u64 cookie;                 /* its getdents position in the parent (>= 2) */
+	bool dead;                  /* removed from the tree: never found by a lookup again */
 	size_t name_len;
 	u8 name[VFS_NAME_MAX + 1];
 };
 
-/* Where a lookup starts and who asks. */
+/* Where a lookup starts and who asks. A process's context holds a reference on root and cwd
+ * (vfs_ctx_get / vfs_ctx_put); a context built for one call borrows them. */
 struct vfs_ctx {
 	struct dentry *root;
 	struct dentry *cwd;
@@ -117,26 +171,34 @@ struct vfs_ctx {
 
 struct file {
 	struct refcount refs;
-	struct dentry *dentry;
+	struct dentry *dentry;       /* holds a reference (NULL for a pipe) */
 	struct inode *inode;
 	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	u32 flags;
-	u64 pos; /* for directories: the index of the next entry */
+	u64 pos; /* for directories: the cookie of the next entry (0 ".", 1 "..") */
 };
 
 DEFINE_RESULT(dentry_result, struct dentry *);
 DEFINE_RESULT(file_result, struct file *);
 
-/* stat fields the syscall layer copies into struct stat. */
+/* stat fields the syscall layer copies into struct stat / struct statx. */
 struct vfs_stat {
 	u64 ino;
 	u32 mode, nlink, uid, gid;
 	u64 size;
+	u64 blocks; /* 512-byte units allocated */
 	u32 rdev_major, rdev_minor;
+	struct vfs_time atime, mtime, ctime;
 };
 
-/* vfs_init - a ramfs root (mode 0755, root-owned); its dentry, or -ENOMEM. Once. */
+/* statfs fields (struct statfs without the padding). */
+struct vfs_statfs {
+	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize, flags;
+};
+
+/* vfs_init - a ramfs root (mode 0755, root-owned); its dentry (one reference, the
+ * caller's), or -ENOMEM. Once. */
 struct dentry_result vfs_init(void);
 
 /* vfs_free_tree - free a whole tree from its root `top` (from vfs_init, not mounted anywhere),
@@ -144,15 +206,39 @@ struct dentry_result vfs_init(void);
  * it. Iterative: any depth. */
 void vfs_free_tree(struct dentry *top);
 
-/* Lookup: the dentry `path` names (following a final symlink when `follow`). */
+/* Dentry references. vfs_dentry_put frees it (and the parents it pinned) with the last one. */
+void vfs_dentry_get(struct dentry *d);
+void vfs_dentry_put(struct dentry *d);
+/* vfs_ctx_get / vfs_ctx_put - take / drop the references of a process's context. */
+void vfs_ctx_get(struct vfs_ctx *c);
+void vfs_ctx_put(struct vfs_ctx *c);
+/* vfs_ctx_set_cwd / vfs_ctx_set_root - replace cwd or root with `d` (a reference the
+ * context takes over), dropping the old one. */
+void vfs_ctx_set_cwd(struct vfs_ctx *c, struct dentry *d);
+void vfs_ctx_set_root(struct vfs_ctx *c, struct dentry *d);
+/* vfs_dentry_count - live dentries (for leak checks). */
+u64 vfs_dentry_count(void);
+
+/* Lookup: the dentry `path` names (following a final symlink when `follow`), with a
+ * reference the caller drops (vfs_dentry_put). */
 struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow);
 
-/* Namespace changes: 0 or -errno, as mkdir(2), mknod(2), symlink(2), unlink(2), rmdir(2). */
+/* Namespace changes: 0 or -errno, as mkdir(2), mknod(2), symlink(2), unlink(2), rmdir(2),
+ * link(2) and renameat2(2) (flags VFS_RENAME_*). */
 int vfs_mkdir(const struct vfs_ctx *c, struct str path, u32 mode);
 int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32 minor);
 int vfs_symlink(const struct vfs_ctx *c, struct str target, struct str path);
 int vfs_unlink(const struct vfs_ctx *c, struct str path);
 int vfs_rmdir(const struct vfs_ctx *c, struct str path);
+/* vfs_link - a new name `newpath` (in new_c) for what `oldpath` (in old_c) names;
+ * `follow`: follow a final symlink of oldpath (AT_SYMLINK_FOLLOW). */
+int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
+	     struct str newpath, bool follow);
+#define VFS_RENAME_NOREPLACE 1u
+#define VFS_RENAME_EXCHANGE 2u
+#define VFS_RENAME_WHITEOUT 4u
+int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
+	       struct str newpath, u32 flags);
 /* vfs_mount_ramfs - mount a fresh, empty ramfs on the directory `path`. */
 int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path);
 
@@ -167,19 +253,37 @@ struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos);
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos);
 /* vfs_lseek - SEEK_SET 0, SEEK_CUR 1, SEEK_END 2; the new offset or -EINVAL. */
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
-/* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children); bytes
- * written, 0 at the end, -EINVAL when dst cannot hold the next record, -ENOTDIR. */
+/* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children in cookie
+ * order); bytes written, 0 at the end, -EINVAL when dst cannot hold the next record,
+ * -ENOTDIR, -ENOENT for a removed directory. */
 struct result_size vfs_getdents64(struct file *f, struct bytes dst);
 void vfs_stat_inode(struct inode *ip, struct vfs_stat *st);
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st);
+/* vfs_statfs_inode - what statfs(2) reports for the file system holding ip. */
+void vfs_statfs_inode(struct inode *ip, struct vfs_statfs *sf);
 /* vfs_readlink - copy the target of the symlink at `path` into dst: bytes, -EINVAL if not a link. */
 struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct bytes dst);
-/* vfs_getcwd - the absolute path of `d` relative to `root`, NUL-terminated, into dst:
- * its length with the NUL, or -ERANGE. */
+/* vfs_path_of - the absolute path of `d` relative to `root`, NUL-terminated, into dst:
+ * its length with the NUL, -ERANGE, or -ENOENT when d was removed from the tree. */
 struct result_size vfs_path_of(struct dentry *root, struct dentry *d, struct bytes dst);
 /* vfs_permission - may `cred` access `ip` for `mask` (VFS_MAY_*): 0 or -EACCES. */
 int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask);
 
+/* Attribute changes on an inode, with chmod(2)/chown(2)/utimensat(2)/truncate(2)'s
+ * permission checks for `cred`: 0 or -errno. */
+int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode);
+/* vfs_chown - uid/gid (u32)-1: unchanged. */
+int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid);
+/* vfs_utimes - set atime/mtime; `now_*`: to the current time (UTIME_NOW), `omit_*`: keep
+ * (UTIME_OMIT). An explicit time needs ownership; "now" needs ownership or write access. */
+struct vfs_utimes {
+	struct vfs_time atime, mtime;
+	bool now_a, now_m, omit_a, omit_m;
+};
+int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t);
+/* vfs_truncate - set the size of a regular file (no permission check: the caller checked
+ * write access, by path or by an open file's mode). */
+int vfs_truncate(struct inode *ip, u64 size);
 /* initramfs_unpack - every entry of the newc archive into the tree at c->root: 0, or the
  * first error (a malformed archive is -EINVAL; entries before it stay). */
 int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive);
@@ -189,15 +293,20 @@ int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive);
 int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 perm);
 
 /* Inside fs/vfs only (need vfs_lock held). */
-extern struct litelock vfs_lock;
 struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, bool follow)
 	REQUIRES(vfs_lock);
 struct dentry_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
 	REQUIRES(vfs_lock);
-/* the child at getdents position `pos` (>= 2), or -ENOENT past the end */
-struct dentry_result vfs_child_at_locked(struct dentry *dir, u64 pos) REQUIRES(vfs_lock);
+/* the first child of dir whose cookie is >= `cookie`, or NULL */
+struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES(vfs_lock);
 struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
+void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
+/* vfs_touch_locked - set the times named by VFS_TOUCH_* bits to now. */
+#define VFS_TOUCH_A 1u
+#define VFS_TOUCH_M 2u
+#define VFS_TOUCH_C 4u
+void vfs_touch_locked(struct inode *ip, u32 which) REQUIRES(vfs_lock);
 
 /* Character devices: opening a node with this (major, minor) gives a file with `ops`
  * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
@@ -230,8 +339,9 @@ struct waitq *vfs_pipe_waitq(struct file *f);
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst);
 size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes src);
 
-/* ramfs (fs/vfs/ramfs.c): new inodes; NULL when memory is short. */
-struct inode *ramfs_new_inode(u32 mode);
+/* ramfs (fs/vfs/ramfs.c): a new inode in `sb` (taking a reference on it); NULL when memory
+ * is short. */
+struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode) REQUIRES(vfs_lock);
 int ramfs_set_symlink(struct inode *ip, struct str target);
 
 #endif /* KERNEL_FS_VFS_H */

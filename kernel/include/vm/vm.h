@@ -67,15 +67,18 @@ void vm_object_put(struct vm_object *o);
 int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
-/* vm_object_write - `src` at byte `pos`, creating pages. 0, or -ENOMEM (a prefix written). */
-int vm_object_write(struct vm_object *o, u64 pos, struct bytes src);
+/* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
+ * the bytes written, short when the allowance or memory ran out; -ENOSPC or -ENOMEM when
+ * nothing could be written. */
+struct result_size vm_object_write(struct vm_object *o, u64 pos, struct bytes src,
+				   u64 max_new, u64 *added);
 /* vm_object_read_user - `count` bytes from `pos` straight into the user writer (one copy):
  * the bytes copied, or -EFAULT when none could be. */
 struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
 				       struct vm_writer *w);
 /* vm_object_truncate - drop the pages from byte `size` on and zero the tail of the page
- * `size` falls in (mappings keep the frames they hold). */
-void vm_object_truncate(struct vm_object *o, u64 size);
+ * `size` falls in (mappings keep the frames they hold): how many pages were dropped. */
+u64 vm_object_truncate(struct vm_object *o, u64 size);
 /* vm_object_set_size - the file's size now (faults on pages wholly past it are refused). */
 void vm_object_set_size(struct vm_object *o, u64 size);
 /* vm_object_page_in_size - whether page `index` has bytes below the object's size. */

@@ -35,7 +35,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 RULES = ["asm", "register", "volatile", "int-to-pointer", "pointer-cast", "pointer-arith",
          "subscript", "addr-of-element", "private", "union", "variadic", "vla", "recursion",
          "api", "redeclaration", "extern", "builtin", "attribute", "nocopy", "struct-tag",
-         "plain-data", "trusted-macro", "include", "pragma", "computed-goto", "stack-escape"]
+         "plain-data", "trusted-macro", "include", "pragma", "computed-goto", "stack-escape", "paste", "type-identity"]
 VIOLATION = re.compile(r"^(.*?):(\d+):(\d+): \[([\w-]+)\] (.*)$")
 EXPECT = re.compile(r"//\s*expect:\s*([\w\- ]+)")
 
@@ -270,6 +270,8 @@ def test_link(k, a, tmp):
     bad = cc_obj(a, d, "svc_bad", "int fw_secret(int x);\nint sneak(void) { return fw_secret(2); }\n", inc)
     hook = cc_obj(a, d, "svc_hook", "int fw_hidden_hook(void) { return 1; }\n", inc)
     fw2 = cc_obj(a, d, "framework2", "int fw_hidden_hook(void);\nint fw_use(void) { return fw_hidden_hook(); }\n", inc)
+    clash1 = cc_obj(a, d, "svc_clash1", "const struct { long s; } clash__type = { 8 };\n", inc)
+    clash2 = cc_obj(a, d, "svc_clash2", "const struct { long s; } clash__type = { 8 };\n", inc)
     exports_cmd = "printf 'fw_public\\nfw_counter\\nkernel_main\\n'"
     base = [sys.executable, os.path.join(REPO, "tools", "fwlink.py"), "--exports-cmd", exports_cmd,
             "--ld", a.ld, "--objcopy", a.objcopy, "--nm", a.nm, "--"]
@@ -287,6 +289,9 @@ def test_link(k, a, tmp):
     r = run(base + [os.path.join(d, "out3.o"), fw, user])
     k.result(r.returncode != 0 and "svc_user.o needs symbol 'svc_shared'" in r.stderr,
              "link.refuses-undefined", r.stderr.splitlines()[:4])
+    r = run(base + [os.path.join(d, "out5.o"), fw, good, clash1, clash2])
+    k.result(r.returncode != 0 and "type identity 'clash__type'" in r.stderr,
+             "link.refuses-duplicate-type-identity", r.stderr.splitlines()[:4])
     r = run(base + [os.path.join(d, "out4.o"), fw2, hook])
     k.result(r.returncode != 0 and "'fw_hidden_hook'" in r.stderr,
              "link.refuses-undeclared-hook", r.stderr.splitlines()[:4])

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static int make_file(const char *path, const char *content)
@@ -513,6 +514,245 @@ static void chown_variants(void)
 	close(fd);
 }
 
+/* Regression (issue #16): a child whose working directory its parent removed kept a dangling
+ * dentry: its getcwd named whatever the parent created next, and its mkdir created there. */
+static void removed_cwd_getcwd_mkdir_enoent(void)
+{
+	char buf[PATH_MAX];
+	int go[2], done[2];
+	struct stat st;
+	kt_tmpdir();
+	CHECK_OK(mkdir("x", 0755));
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(done));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char c;
+		if (chdir("x") || write(done[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(10);
+		if (getcwd(buf, sizeof(buf)) != NULL || errno != ENOENT)
+			_exit(11);
+		if (mkdir("sub", 0755) == 0 || errno != ENOENT)
+			_exit(12);
+		if (open("f", O_CREAT | O_RDWR, 0644) >= 0 || errno != ENOENT)
+			_exit(13);
+		if (stat(".", &st) || st.st_nlink != 0)
+			_exit(14);
+		_exit(0);
+	}
+	char c;
+	CHECK_EQ(read(done[0], &c, 1), 1);
+	CHECK_OK(rmdir("x"));
+	CHECK_OK(mkdir("y0", 0755));
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_ERR(access("y0/sub", F_OK), ENOENT);
+}
+
+/* Regression (issue #16): directory positions were list indices, so a readdir + unlink loop
+ * over 500 files removed only about half of them and the rmdir then failed. */
+static void readdir_unlink_loop_removes_all(void)
+{
+	char name[32];
+	kt_tmpdir();
+	CHECK_OK(mkdir("d", 0755));
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "d/file%03d", i);
+		close(make_file(name, ""));
+	}
+	int dfd = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
+	DIR *d = fdopendir(dfd);
+	CHECK(d != NULL);
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		CHECK_OK(unlinkat(dfd, e->d_name, 0));
+		removed++;
+	}
+	closedir(d);
+	CHECK_EQ(removed, 500);
+	CHECK_OK(rmdir("d"));
+}
+
+static void rename_over_open_file_keeps_it(void)
+{
+	char buf[8] = { 0 };
+	struct stat st;
+	kt_tmpdir();
+	close(make_file("a", "new"));
+	int fd = make_file("b", "old");
+	CHECK_OK(rename("a", "b"));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_nlink, 0);
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 3);
+	CHECK_STR(buf, "old");
+	close(fd);
+	fd = CHECK_OK(open("b", O_RDONLY));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 3);
+	CHECK_STR(buf, "new");
+	close(fd);
+}
+
+static void rename_across_dirs_and_flags(void)
+{
+	struct stat st;
+	char buf[8] = { 0 };
+	kt_tmpdir();
+	CHECK_OK(mkdir("d1", 0755));
+	CHECK_OK(mkdir("d2", 0755));
+	CHECK_OK(mkdir("d1/sub", 0755));
+	close(make_file("d1/f", "F"));
+	close(make_file("d2/g", "G"));
+	CHECK_OK(rename("d1/f", "d2/h"));
+	CHECK_ERR(access("d1/f", F_OK), ENOENT);
+	CHECK_OK(rename("d1/sub", "d2/sub"));
+	CHECK_OK(stat("d1", &st));
+	CHECK_EQ(st.st_nlink, 2);
+	CHECK_OK(stat("d2", &st));
+	CHECK_EQ(st.st_nlink, 3);
+	CHECK_ERR(rename("d2", "d2/sub/x"), EINVAL);
+	CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, "d2/h", AT_FDCWD, "d2/g", 1 /* NOREPLACE */), EEXIST);
+	CHECK_OK(syscall(SYS_renameat2, AT_FDCWD, "d2/h", AT_FDCWD, "d2/g", 2 /* EXCHANGE */));
+	int fd = CHECK_OK(open("d2/g", O_RDONLY));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 1);
+	CHECK_STR(buf, "F");
+	close(fd);
+	CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, "d2/h", AT_FDCWD, "d2/none", 2), ENOENT);
+	CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, "d2/h", AT_FDCWD, "d2/g", 3), EINVAL);
+	int dfd = CHECK_OK(open("d2", O_RDONLY | O_DIRECTORY));
+	CHECK_OK(renameat(dfd, "h", AT_FDCWD, "d1/back"));
+	CHECK_OK(access("d1/back", F_OK));
+	close(dfd);
+}
+
+/* struct statx as include/uapi/linux/stat.h lays it out (musl's headers lack it) */
+struct kt_statx_ts {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+struct kt_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct kt_statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+#define KT_STATX_BASIC_STATS 0x7ffu
+
+static void mknod_fifo_and_statx(void)
+{
+	struct stat st;
+	struct kt_statx sx;
+	kt_tmpdir();
+	CHECK_OK(mknod("fifo", S_IFIFO | 0600, 0));
+	CHECK_OK(stat("fifo", &st));
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK_ERR(mknod("fifo", S_IFIFO | 0600, 0), EEXIST);
+	CHECK_ERR(mknod("bad", S_IFDIR | 0600, 0), EPERM);
+	CHECK_ERR(mknod("bad", S_IFLNK | 0600, 0), EINVAL);
+	close(make_file("f", "12345"));
+	CHECK_OK(stat("f", &st));
+	CHECK_OK(syscall(SYS_statx, AT_FDCWD, "f", 0, KT_STATX_BASIC_STATS, &sx));
+	CHECK((sx.stx_mask & KT_STATX_BASIC_STATS) == KT_STATX_BASIC_STATS);
+	CHECK_EQ(sx.stx_size, 5);
+	CHECK_EQ(sx.stx_ino, st.st_ino);
+	CHECK_EQ(sx.stx_mode, st.st_mode);
+	CHECK_EQ(sx.stx_mtime.tv_sec, st.st_mtim.tv_sec);
+	CHECK_EQ(sx.stx_mtime.tv_nsec, st.st_mtim.tv_nsec);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "f", 0, 0x80000000u, &sx), EINVAL);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "f", 0x1, KT_STATX_BASIC_STATS, &sx), EINVAL);
+	int fd = CHECK_OK(open("f", O_RDONLY));
+	CHECK_OK(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, KT_STATX_BASIC_STATS, &sx));
+	CHECK_EQ(sx.stx_size, 5);
+	close(fd);
+}
+
+/* Times come from the real-time clock: a new file's mtime is not before the clock read before
+ * it was made, a write moves mtime, and UTIME_NOW sets the clock's time. */
+static void timestamps_follow_the_clock(void)
+{
+	struct timespec t0, t1;
+	struct stat st, st2;
+	kt_tmpdir();
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &t0));
+	int fd = make_file("f", "x");
+	CHECK_OK(fstat(fd, &st));
+	CHECK(st.st_mtim.tv_sec >= t0.tv_sec);
+	CHECK(st.st_ctim.tv_sec >= t0.tv_sec);
+	struct timespec old[2] = { { 1000, 0 }, { 2000, 0 } };
+	CHECK_OK(futimens(fd, old));
+	CHECK_EQ(write(fd, "y", 1), 1);
+	CHECK_OK(fstat(fd, &st2));
+	CHECK(st2.st_mtim.tv_sec >= t0.tv_sec);
+	CHECK_EQ(st2.st_atim.tv_sec, 1000);
+	struct timespec now[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
+	CHECK_OK(utimensat(AT_FDCWD, "f", old, 0));
+	CHECK_OK(utimensat(AT_FDCWD, "f", now, 0));
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &t1));
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_atim.tv_sec, 1000);
+	CHECK(st.st_mtim.tv_sec >= t0.tv_sec && st.st_mtim.tv_sec <= t1.tv_sec);
+	CHECK_OK(mkdir("d", 0755));
+	CHECK_OK(stat("d", &st));
+	CHECK(st.st_mtim.tv_sec >= t0.tv_sec);
+	close(fd);
+}
+
+static void open_flags_nofollow_excl_directory(void)
+{
+	kt_tmpdir();
+	close(make_file("f", "x"));
+	CHECK_OK(symlink("f", "l"));
+	CHECK_OK(symlink("missing", "dangling"));
+	CHECK_ERR(open("l", O_RDONLY | O_NOFOLLOW), ELOOP);
+	CHECK_ERR(open("l", O_CREAT | O_EXCL | O_RDWR, 0644), EEXIST);
+	CHECK_ERR(open("dangling", O_CREAT | O_EXCL | O_RDWR, 0644), EEXIST);
+	CHECK_ERR(open("f", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	CHECK_ERR(open("l", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	int fd = CHECK_OK(open("l", O_RDONLY));
+	close(fd);
+	CHECK_ERR(open("f/", O_RDONLY), ENOTDIR);
+}
+
+static void at_flags_variants(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	int fd = make_file("f", "abc");
+	CHECK_OK(symlink("f", "l"));
+	CHECK_OK(fstatat(fd, "", &st, AT_EMPTY_PATH));
+	CHECK_EQ(st.st_size, 3);
+	CHECK_OK(fchownat(fd, "", 7, 8, AT_EMPTY_PATH));
+	CHECK_OK(fstat(fd, &st));
+	CHECK(st.st_uid == 7 && st.st_gid == 8);
+	CHECK_OK(fchownat(AT_FDCWD, "l", 9, 9, AT_SYMLINK_NOFOLLOW));
+	CHECK_OK(lstat("l", &st));
+	CHECK_EQ(st.st_uid, 9);
+	CHECK_ERR(fchownat(AT_FDCWD, "l", 9, 9, 0x4000000), EINVAL);
+	CHECK_ERR(unlinkat(AT_FDCWD, "f", 0x4000000), EINVAL);
+	CHECK_OK(linkat(AT_FDCWD, "l", AT_FDCWD, "hard", AT_SYMLINK_FOLLOW));
+	CHECK_OK(lstat("hard", &st));
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_EQ(st.st_nlink, 2);
+	CHECK_OK(linkat(AT_FDCWD, "l", AT_FDCWD, "hardlink", 0));
+	CHECK_OK(lstat("hardlink", &st));
+	CHECK(S_ISLNK(st.st_mode));
+	CHECK_OK(fchmodat(AT_FDCWD, "l", 0600, 0)); /* follows: the file */
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_mode & 07777, 0600);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -547,6 +787,14 @@ static const struct kt_case cases[] = {
 	{ "fstatat_nofollow_and_flags", o_path_and_fstatat },
 	{ "fsync_and_statfs", fsync_and_statfs },
 	{ "chown_variants", chown_variants },
+	{ "removed_cwd_getcwd_mkdir_enoent", removed_cwd_getcwd_mkdir_enoent },
+	{ "readdir_unlink_loop_removes_all", readdir_unlink_loop_removes_all },
+	{ "rename_over_open_file_keeps_it", rename_over_open_file_keeps_it },
+	{ "rename_across_dirs_and_flags", rename_across_dirs_and_flags },
+	{ "mknod_fifo_and_statx", mknod_fifo_and_statx },
+	{ "timestamps_follow_the_clock", timestamps_follow_the_clock },
+	{ "open_flags_nofollow_excl_directory", open_flags_nofollow_excl_directory },
+	{ "at_flags_variants", at_flags_variants },
 	KT_CASES_END
 };
 

@@ -1,6 +1,6 @@
 /* VLAs and alloca: locals, typedefs, parameters, sizeof of a VLA type, alloca and its builtin. */
 #include "svc.h"
-void *alloca(unsigned long n); // expect: vla extern
+void *alloca(unsigned long n); // expect: vla extern redeclaration
 int f(int n)
 {
 	int buf[n]; // expect: vla

@@ -4,7 +4,7 @@
 static volatile int flag; // expect: volatile
 int f(int *p)
 {
-	MMIO_T *reg = NULL;
+	MMIO_T *reg = NULL; // expect: volatile
 	int v = *(volatile int *)p; // expect: volatile
 	__volatile__ int w = 1; // expect: volatile
 	return v + flag + w + (reg != NULL);

@@ -9,7 +9,7 @@
 
 typedef uint8_t u8;
 
-struct bytes {
+struct FW_VALUE bytes {
 	size_t len FW_PRIVATE;
 	const u8 *ptr FW_PRIVATE __attribute__((counted_by(len)));
 };
@@ -84,5 +84,44 @@ size_t fw_unchecked_index(size_t i, size_t n);
 #define FW_AS_LONG_PTR(p) ((long *)(p))
 #define FW_ADVANCE(p, n) ((p) + (n))
 #define FW_INDEX(p, i) ((p)[(i)])
+
+/* Location-bound private state (issue #13 hole 5): a type tag, a callback, queue links, a
+ * table of slots, saved registers. */
+struct type_tag { const struct type_tag *type FW_PRIVATE; };
+struct callback { struct type_tag tag; void (*fn)(struct callback *self) FW_PRIVATE; };
+struct fw_qlink { struct fw_qlink *next FW_PRIVATE; struct fw_qlink *prev FW_PRIVATE; };
+struct mutex { struct fw_qlink waiters FW_PRIVATE; int owner FW_PRIVATE; };
+struct slot_table { struct fw_qlink *slots__[4] FW_PRIVATE; unsigned n; };
+struct regs { uint64_t r[16]; };
+struct user_ctx { struct regs regs FW_PRIVATE; uint64_t scratch; };
+struct frame_view { struct bytes b; };
+
+/* Type identities (fw/typecache.h's shape, issue #13 hole 6). */
+struct type_info {
+	const char *name FW_PRIVATE;
+	size_t size FW_PRIVATE;
+	const struct type_info *parent FW_PRIVATE;
+};
+#define __FW_TYPE_INFO_CHILD(tname, T, p) \
+	extern const struct type_info tname##__type; \
+	const struct type_info tname##__type = { .name = #tname, .size = sizeof(T), .parent = (p) }
+#define DEFINE_TYPE_INFO(tname, T) __FW_TYPE_INFO_CHILD(tname, T, NULL)
+#define DEFINE_SUBTYPE(name, T) DEFINE_TYPE_INFO(name, T); __FW_SUBTYPE_BODY(name, T)
+#define DECLARE_SUBTYPE(name, T) extern const struct type_info name##__type; __FW_SUBTYPE_BODY(name, T)
+#define __FW_SUBTYPE_BODY(name, T) \
+	static inline FW_UNUSED int *name##__tag(T *o) { (void)o; return NULL; } \
+	static inline FW_UNUSED T *name##_try_from(struct base *b) { (void)b; return NULL; }
+
+/* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
+#define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
+#define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
+#define FW_UNUSED __attribute__((unused))
+#define __FW_ELEM(T, p) ((T *)(void *)(p))
+#define __FW_RAW_PTR(b) ((b).ptr)
+/* A generic paster, as the framework's own formatting macros once had. */
+#define __FW_CAT(a, b) a##b
+/* Name-generating trusted macro: pastes a fixed suffix to the service's name. */
+#define FW_DEFINE_COUNTER(name) static int name##_count; \
+	static inline FW_UNUSED int name##_next(void) { return ++name##_count; }
 
 #endif

@@ -1,0 +1,244 @@
+/*
+ * attr.c — what an inode says about itself and how it changes (fs/vfs.h): file system
+ * instances (struct vfs_sb: statfs, st_dev), stat, statfs, chmod/chown/utimes/truncate with
+ * Linux's permission rules, readlink, and the path of a dentry (getcwd).
+ */
+#include <fs/vfs_internal.h>
+#include <fw/typecache.h>
+
+DEFINE_TYPE_CACHE(vfs_sb_cache, struct vfs_sb);
+
+static u32 sb_next_minor = 1; /* anonymous device numbers (Linux: major 0) */
+
+struct vfs_sb *vfs_sb_new(u64 magic)
+{
+	struct vfs_sb *sb = vfs_sb_cache_alloc();
+	if (!sb)
+		return NULL;
+	refcount_init(&sb->refs, 1);
+	sb->magic = magic;
+	litelock_lock(&vfs_lock);
+	sb->dev_minor = sb_next_minor++;
+	sb->next_ino = 1;
+	litelock_unlock(&vfs_lock);
+	return sb;
+}
+
+void vfs_sb_put(struct vfs_sb *sb)
+{
+	if (sb && refcount_put(&sb->refs))
+		vfs_sb_cache_free(sb);
+}
+
+void vfs_inode_put(struct inode *ip)
+{
+	if (!ip || !refcount_put(&ip->refs))
+		return;
+	struct vfs_sb *sb = ip->sb;
+	ip->ops->destroy(ip);
+	if (sb) {
+		sb->inodes--;
+		vfs_sb_put(sb);
+	}
+}
+
+void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
+{
+	litelock_lock(&vfs_lock);
+	u64 blocks = 0;
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
+		blocks = (ip->size + 4095) / 4096 * 8; /* ramfs: whole pages (holes counted) */
+	*st = (struct vfs_stat){ .ino = ip->ino, .mode = ip->mode, .nlink = ip->nlink,
+				 .uid = ip->uid, .gid = ip->gid, .size = ip->size, .blocks = blocks,
+				 .rdev_major = ip->rdev_major, .rdev_minor = ip->rdev_minor,
+				 .atime = ip->atime, .mtime = ip->mtime, .ctime = ip->ctime };
+	litelock_unlock(&vfs_lock);
+}
+
+int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
+{
+	struct dentry_result d = vfs_lookup(c, path, follow);
+	if (d.err)
+		return d.err;
+	vfs_stat_inode(d.value->inode, st);
+	vfs_dentry_put(d.value);
+	return 0;
+}
+
+void vfs_statfs_inode(struct inode *ip, struct vfs_statfs *sf)
+{
+	litelock_lock(&vfs_lock);
+	struct vfs_sb *sb = ip->sb;
+	*sf = (struct vfs_statfs){ .type = sb ? sb->magic : VFS_PIPEFS_MAGIC, .bsize = 4096,
+				   .frsize = 4096, .namelen = VFS_NAME_MAX };
+	if (sb && sb->max_bytes) {
+		sf->blocks = sb->max_bytes / 4096;
+		u64 used = sb->bytes_used / 4096;
+		sf->bfree = sf->bavail = sf->blocks > used ? sf->blocks - used : 0;
+	}
+	if (sb) {
+		sf->files = sb->inodes + 1000000;
+		sf->ffree = 1000000;
+	}
+	litelock_unlock(&vfs_lock);
+}
+
+/* owner_or_root - chmod's and utimes' rule: the caller owns ip or is root. */
+static bool owner_or_root(const struct inode *ip, const struct cred *cred)
+{
+	return cred->euid == 0 || cred->euid == ip->uid;
+}
+
+int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
+{
+	litelock_lock(&vfs_lock);
+	int e = owner_or_root(ip, cred) ? 0 : -EPERM;
+	if (!e) {
+		mode &= 07777;
+		/* not in the file's group: the setgid bit cannot be set (silently dropped) */
+		if (cred->euid != 0 && cred->egid != ip->gid)
+			mode &= ~VFS_S_ISGID;
+		ip->mode = (ip->mode & VFS_S_IFMT) | mode;
+		vfs_touch_locked(ip, VFS_TOUCH_C);
+	}
+	litelock_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
+{
+	litelock_lock(&vfs_lock);
+	int e = 0;
+	if (cred->euid != 0) {
+		/* the owner may give the file to its own group; only root changes owners */
+		if (uid != (u32)-1 && uid != ip->uid)
+			e = -EPERM;
+		else if (cred->euid != ip->uid && (uid != (u32)-1 || gid != (u32)-1))
+			e = -EPERM;
+		else if (gid != (u32)-1 && gid != ip->gid && gid != cred->egid)
+			e = -EPERM;
+	}
+	if (!e) {
+		if (uid != (u32)-1)
+			ip->uid = uid;
+		if (gid != (u32)-1)
+			ip->gid = gid;
+		/* a change of owner or group drops setuid, and setgid of a group-executable
+		 * file, on non-directories (Linux's ATTR_KILL_SUID/SGID) */
+		if ((ip->mode & VFS_S_IFMT) != VFS_S_IFDIR && (uid != (u32)-1 || gid != (u32)-1)) {
+			ip->mode &= ~VFS_S_ISUID;
+			if (ip->mode & 0010)
+				ip->mode &= ~VFS_S_ISGID;
+		}
+		vfs_touch_locked(ip, VFS_TOUCH_C);
+	}
+	litelock_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)
+{
+	litelock_lock(&vfs_lock);
+	int e = 0;
+	bool explicit_time = (!t->now_a && !t->omit_a) || (!t->now_m && !t->omit_m);
+	if (!owner_or_root(ip, cred)) {
+		if (explicit_time)
+			e = -EPERM;
+		else if (vfs_permission(ip, cred, VFS_MAY_WRITE))
+			e = -EACCES;
+	}
+	if (!e) {
+		struct vfs_time now = vfs_now();
+		if (!t->omit_a)
+			ip->atime = t->now_a ? now : t->atime;
+		if (!t->omit_m)
+			ip->mtime = t->now_m ? now : t->mtime;
+		ip->ctime = now;
+	}
+	litelock_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_truncate(struct inode *ip, u64 size)
+{
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFDIR)
+		return -EISDIR;
+	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG || !ip->ops->truncate)
+		return -EINVAL;
+	litelock_lock(&vfs_lock);
+	int e = ip->ops->truncate(ip, size);
+	if (!e)
+		vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+	litelock_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 perm)
+{
+	litelock_lock(&vfs_lock);
+	struct dentry_result d = vfs_walk_locked(c, path, false);
+	if (!d.err) {
+		struct inode *ip = d.value->inode;
+		ip->uid = uid;
+		ip->gid = gid;
+		ip->mode = (ip->mode & VFS_S_IFMT) | (perm & 07777);
+	}
+	litelock_unlock(&vfs_lock);
+	return d.err;
+}
+
+struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct bytes dst)
+{
+	litelock_lock(&vfs_lock);
+	struct dentry_result d = vfs_walk_locked(c, path, false);
+	struct result_size r;
+	if (d.err)
+		r = result_size_err(d.err);
+	else if ((d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFLNK)
+		r = result_size_err(-EINVAL);
+	else {
+		struct str t = d.value->inode->ops->readlink(d.value->inode);
+		r = str_copy_to(bytes_head(dst, str_len(t)), str_head(t, bytes_len(dst)));
+		vfs_touch_locked(d.value->inode, VFS_TOUCH_A);
+	}
+	litelock_unlock(&vfs_lock);
+	return r;
+}
+
+struct result_size vfs_path_of(struct dentry *root, struct dentry *d, struct bytes dst)
+{
+	/* Built from the end of dst backwards, then moved to the front. */
+	size_t end = bytes_len(dst), pos = end;
+	litelock_lock(&vfs_lock);
+	if (pos == 0 || bytes_put_u8(dst, --pos, 0))
+		goto range;
+	for (u32 guard = 0; d != root && guard < 100000; guard++) {
+		while (d->parent == d && d->mountpoint && d != root)
+			d = d->mountpoint;
+		if (d == root || d->parent == d)
+			break;
+		if (d->dead) {
+			litelock_unlock(&vfs_lock);
+			return result_size_err(-ENOENT);
+		}
+		struct str name = vfs_dentry_name(d);
+		if (pos < str_len(name) + 1)
+			goto range;
+		pos -= str_len(name);
+		if (str_copy_to(bytes_skip(dst, pos).value, name).err || bytes_put_u8(dst, --pos, '/'))
+			goto range;
+		d = d->parent;
+	}
+	if (pos == end - 1) { /* the root itself */
+		if (pos == 0 || bytes_put_u8(dst, --pos, '/'))
+			goto range;
+	}
+	litelock_unlock(&vfs_lock);
+	struct bytes_result tail = bytes_sub(dst, pos, end - pos);
+	if (tail.err || bytes_copy(dst, tail.value))
+		return result_size_err(-ERANGE);
+	return result_size_ok(end - pos);
+range:
+	litelock_unlock(&vfs_lock);
+	return result_size_err(-ERANGE);
+}

@@ -1,0 +1,243 @@
+/*
+ * dentry.c — dentry objects (fs/vfs.h, "Dentry lifetime"): creation under a parent with the
+ * next cookie of its directory, the child lists, references and the iterative release that
+ * frees a dentry and the parents it was the last to pin, process contexts' references, and
+ * freeing a whole tree.
+ */
+#include <fs/vfs_internal.h>
+#include <fw/heap.h>
+#include <fw/typecache.h>
+
+struct litelock vfs_lock;
+
+DEFINE_LIST(dentry_children, struct dentry, sibling, litelock);
+struct dentry_dir {
+	struct dentry_children kids GUARDED_BY(&vfs_lock); /* in increasing cookie order */
+	u64 next_cookie GUARDED_BY(&vfs_lock);             /* for the next child linked */
+};
+DEFINE_TYPE_CACHE(dentry_cache, struct dentry);
+DEFINE_TYPE_CACHE(dentry_dir_cache, struct dentry_dir);
+
+static u64 dentries_live; /* guarded by vfs_lock */
+
+void vfs_touch_locked(struct inode *ip, u32 which)
+{
+	struct vfs_time now = vfs_now();
+	if (which & VFS_TOUCH_A)
+		ip->atime = now;
+	if (which & VFS_TOUCH_M)
+		ip->mtime = now;
+	if (which & VFS_TOUCH_C)
+		ip->ctime = now;
+}
+
+struct str vfs_dentry_name(struct dentry *d)
+{
+	return str_from_bytes(bytes_head(BYTES_OF_ARRAY(d->name), d->name_len));
+}
+
+/* dentry_free_locked - free d (its last reference is gone, it is off every list); returns
+ * the parent whose reference it held, or NULL for a root. */
+static struct dentry *dentry_free_locked(struct dentry *d) REQUIRES(vfs_lock)
+{
+	struct dentry *up = d->parent != d ? d->parent : NULL;
+	vfs_inode_put(d->inode);
+	if (d->dir)
+		KFREE(dentry_dir_cache, d->dir);
+	KFREE(dentry_cache, d);
+	dentries_live--;
+	return up;
+}
+
+void vfs_dentry_put_locked(struct dentry *d)
+{
+	/* Iterative: a chain of dead directories, each pinned only by its child, is freed
+	 * without recursion. */
+	while (d && refcount_put(&d->refs))
+		d = dentry_free_locked(d);
+}
+
+void vfs_dentry_get(struct dentry *d)
+{
+	refcount_get(&d->refs);
+}
+
+void vfs_dentry_put(struct dentry *d)
+{
+	if (!d)
+		return;
+	litelock_lock(&vfs_lock);
+	vfs_dentry_put_locked(d);
+	litelock_unlock(&vfs_lock);
+}
+
+void vfs_ctx_get(struct vfs_ctx *c)
+{
+	vfs_dentry_get(c->root);
+	vfs_dentry_get(c->cwd);
+}
+
+void vfs_ctx_put(struct vfs_ctx *c)
+{
+	vfs_dentry_put(c->cwd);
+	vfs_dentry_put(c->root);
+	c->cwd = c->root = NULL;
+}
+
+void vfs_ctx_set_cwd(struct vfs_ctx *c, struct dentry *d)
+{
+	struct dentry *old = c->cwd;
+	c->cwd = d;
+	vfs_dentry_put(old);
+}
+
+void vfs_ctx_set_root(struct vfs_ctx *c, struct dentry *d)
+{
+	struct dentry *old = c->root;
+	c->root = d;
+	vfs_dentry_put(old);
+}
+
+u64 vfs_dentry_count(void)
+{
+	litelock_lock(&vfs_lock);
+	u64 n = dentries_live;
+	litelock_unlock(&vfs_lock);
+	return n;
+}
+
+/* vfs_dentry_link_locked - put d (unlinked, with a name) under `parent` with the directory's
+ * next cookie; the tree's reference is d's own initial one, d pins parent. */
+void vfs_dentry_link_locked(struct dentry *parent, struct dentry *d)
+{
+	d->parent = parent;
+	vfs_dentry_get(parent);
+	d->cookie = parent->dir->next_cookie++;
+	d->dead = false;
+	dentry_children_push_back(&parent->dir->kids, d);
+}
+
+/* vfs_dentry_unlink_locked - take d out of its parent's list (it keeps its parent pointer
+ * and the reference on it); the tree's reference becomes the caller's. */
+void vfs_dentry_unlink_locked(struct dentry *d)
+{
+	dentry_children_remove(&d->parent->dir->kids, d);
+}
+
+/* vfs_dentry_new_locked - a dentry for `ip` (taking over the caller's inode reference on
+ * success) named `name`, linked under `parent` (NULL: a root, its reference the caller's). */
+struct dentry_result vfs_dentry_new_locked(struct dentry *parent, struct str name,
+					   struct inode *ip)
+{
+	struct dentry *d = KNEW(dentry_cache);
+	if (!d)
+		return dentry_result_err(-ENOMEM);
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(d->name), name);
+	if (n.err || n.value > VFS_NAME_MAX) {
+		KFREE(dentry_cache, d);
+		return dentry_result_err(-ENAMETOOLONG);
+	}
+	d->name_len = n.value;
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFDIR) {
+		d->dir = KNEW(dentry_dir_cache);
+		if (!d->dir) {
+			KFREE(dentry_cache, d);
+			return dentry_result_err(-ENOMEM);
+		}
+		dentry_children_init(&d->dir->kids, &vfs_lock);
+		d->dir->next_cookie = 2; /* 0 and 1 are "." and ".." */
+	}
+	refcount_init(&d->refs, 1);
+	d->inode = ip;
+	dentries_live++;
+	if (parent)
+		vfs_dentry_link_locked(parent, d);
+	else
+		d->parent = d;
+	return dentry_result_ok(d);
+}
+
+/* vfs_dentry_set_name_locked - rename d in place (it is unlinked). */
+int vfs_dentry_set_name_locked(struct dentry *d, struct str name)
+{
+	if (str_len(name) > VFS_NAME_MAX)
+		return -ENAMETOOLONG;
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(d->name), name);
+	if (n.err)
+		return -ENAMETOOLONG;
+	d->name_len = n.value;
+	return 0;
+}
+
+struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name)
+{
+	if (!dir->dir)
+		return NULL;
+	LIST_FOR_EACH(dentry_children, &dir->dir->kids, d)
+		if (str_eq(vfs_dentry_name(d), name))
+			return d;
+	return NULL;
+}
+
+bool vfs_dir_is_empty_locked(struct dentry *dir)
+{
+	return !dir->dir || dentry_children_is_empty(&dir->dir->kids);
+}
+
+struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie)
+{
+	if (!dir->dir)
+		return NULL;
+	LIST_FOR_EACH(dentry_children, &dir->dir->kids, d)
+		if (d->cookie >= cookie)
+			return d;
+	return NULL;
+}
+
+struct dentry_result vfs_init(void)
+{
+	litelock_init(&vfs_lock);
+	struct vfs_sb *sb = vfs_sb_new(VFS_RAMFS_MAGIC);
+	if (!sb)
+		return dentry_result_err(-ENOMEM);
+	litelock_lock(&vfs_lock);
+	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 0755);
+	struct dentry_result r = ip ? vfs_dentry_new_locked(NULL, STR("/"), ip)
+				    : dentry_result_err(-ENOMEM);
+	if (r.err)
+		vfs_inode_put(ip);
+	litelock_unlock(&vfs_lock);
+	vfs_sb_put(sb); /* the root inode holds it */
+	return r;
+}
+
+void vfs_free_tree(struct dentry *top)
+{
+	litelock_lock(&vfs_lock);
+	struct dentry *cur = top;
+	for (u64 guard = 0; cur && guard < (1ull << 40); guard++) {
+		if (cur->mounted) { /* a mounted tree first; its root leads back here */
+			struct dentry *m = cur->mounted;
+			cur->mounted = NULL;
+			cur = m;
+			continue;
+		}
+		struct dentry *child = cur->dir ? dentry_children_first(&cur->dir->kids) : NULL;
+		if (child) {
+			cur = child;
+			continue;
+		}
+		/* a leaf: unlink it from its parent (or its mount point) and free it, whatever
+		 * references remain (the caller guarantees nobody uses the tree) */
+		bool is_root = cur->parent == cur;
+		struct dentry *up = is_root ? cur->mountpoint : cur->parent;
+		if (!is_root)
+			dentry_children_remove(&up->dir->kids, cur);
+		bool last = cur == top;
+		(void)dentry_free_locked(cur);
+		if (last)
+			break;
+		cur = up;
+	}
+	litelock_unlock(&vfs_lock);
+}

@@ -1,0 +1,186 @@
+/*
+ * namei.c — path lookup (fs/vfs.h): permission checks and the walker. Lookup is iterative
+ * (the checker forbids recursion, and a symlink chain must not grow the kernel stack): a
+ * small stack of "text still to walk" slices, one per symlink being expanded, VFS_MAX_NEST
+ * deep. A removed directory has no children to find: looking a name up in it is -ENOENT.
+ */
+#include <fs/vfs_internal.h>
+
+static bool is_dir(const struct inode *ip)
+{
+	return (ip->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+}
+
+static bool is_link(const struct inode *ip)
+{
+	return (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK;
+}
+
+int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask)
+{
+	mask &= VFS_MAY_READ | VFS_MAY_WRITE | VFS_MAY_EXEC;
+	if (cred->euid == 0) {
+		/* root: everything, except executing a non-directory with no x bit at all */
+		if ((mask & VFS_MAY_EXEC) && !is_dir(ip) && !(ip->mode & 0111))
+			return -EACCES;
+		return 0;
+	}
+	u32 bits = ip->mode;
+	if (cred->euid == ip->uid)
+		bits >>= 6;
+	else if (cred->egid == ip->gid)
+		bits >>= 3;
+	return (mask & ~bits & 7) ? -EACCES : 0;
+}
+
+int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struct cred *cred)
+{
+	if (!(dir->inode->mode & VFS_S_ISVTX) || cred->euid == 0)
+		return 0;
+	if (cred->euid == victim->inode->uid || cred->euid == dir->inode->uid)
+		return 0;
+	return -EPERM;
+}
+
+struct walk {
+	struct str rest[VFS_MAX_NEST + 1]; /* [0]: the path; [i>0]: symlink targets */
+	u32 depth;
+	u32 links;
+};
+
+/* next_comp - the next non-empty component at the current depth; false when that level is
+ * used up (the caller pops it). */
+static bool next_comp(struct str *rest, struct str *comp)
+{
+	while (str_split_next(rest, '/', comp))
+		if (str_len(*comp))
+			return true;
+	return false;
+}
+
+static bool level_has_more(struct str s)
+{
+	struct str c;
+	return next_comp(&s, &c);
+}
+
+static bool is_last(const struct walk *w)
+{
+	for (u32 i = 0; i <= w->depth && i <= VFS_MAX_NEST; i++)
+		if (level_has_more(w->rest[i]))
+			return false;
+	return true;
+}
+
+struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str path,
+					  enum walk_mode mode, struct str *last)
+{
+	struct walk w = { .depth = 0, .links = 0 };
+	if (str_len(path) == 0)
+		return dentry_result_err(-ENOENT);
+	if (str_len(path) >= VFS_PATH_MAX)
+		return dentry_result_err(-ENAMETOOLONG);
+	bool must_dir = str_ends_with(path, STR("/"));
+	struct dentry *cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
+	w.rest[0] = path;
+	if (last)
+		*last = STR(".");
+	for (;;) {
+		struct str comp;
+		u32 lvl = w.depth < VFS_MAX_NEST ? w.depth : VFS_MAX_NEST;
+		struct str level = w.rest[lvl];
+		bool got = next_comp(&level, &comp);
+		w.rest[lvl] = level;
+		if (!got) {
+			if (w.depth == 0)
+				break;
+			w.depth--;
+			continue;
+		}
+		if (!is_dir(cur->inode))
+			return dentry_result_err(-ENOTDIR);
+		int e = vfs_permission(cur->inode, &c->cred, VFS_MAY_EXEC);
+		if (e)
+			return dentry_result_err(e);
+		if (str_len(comp) > VFS_NAME_MAX)
+			return dentry_result_err(-ENAMETOOLONG);
+		bool final = is_last(&w);
+		if (final && mode == WALK_PARENT) {
+			if (last)
+				*last = comp;
+			return dentry_result_ok(cur);
+		}
+		if (str_eq(comp, STR(".")))
+			continue;
+		if (str_eq(comp, STR(".."))) {
+			/* never above the process root; across a mount to the covered directory */
+			while (cur != c->root && cur->parent == cur && cur->mountpoint)
+				cur = cur->mountpoint;
+			if (cur != c->root)
+				cur = cur->parent;
+			continue;
+		}
+		struct dentry *child = vfs_find_child_locked(cur, comp);
+		if (!child)
+			return dentry_result_err(-ENOENT);
+		while (child->mounted)
+			child = child->mounted;
+		if (is_link(child->inode) && (!final || mode == WALK_FINAL_FOLLOW)) {
+			if (++w.links > VFS_MAXSYMLINKS)
+				return dentry_result_err(-ELOOP);
+			/* A link that ends a level replaces it (a tail call, as Linux): only
+			 * links in the middle of a path nest. */
+			while (w.depth > 0 && w.depth <= VFS_MAX_NEST &&
+			       !level_has_more(w.rest[w.depth]))
+				w.depth--;
+			if (w.depth >= VFS_MAX_NEST)
+				return dentry_result_err(-ELOOP);
+			struct str target = child->inode->ops->readlink(child->inode);
+			w.depth++;
+			w.rest[w.depth] = target;
+			if (str_starts_with(target, STR("/")))
+				cur = c->root;
+			continue;
+		}
+		cur = child;
+	}
+	if (mode == WALK_PARENT) {
+		/* "/" or "." or "a/..": no last name to create or remove */
+		return dentry_result_ok(cur);
+	}
+	if (must_dir && !is_dir(cur->inode))
+		return dentry_result_err(-ENOTDIR);
+	return dentry_result_ok(cur);
+}
+
+struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, bool follow)
+{
+	return vfs_walk_mode_locked(c, path, follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW,
+				    NULL);
+}
+
+struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow)
+{
+	litelock_lock(&vfs_lock);
+	struct dentry_result r = vfs_walk_locked(c, path, follow);
+	if (!r.err)
+		vfs_dentry_get(r.value);
+	litelock_unlock(&vfs_lock);
+	return r;
+}
+
+struct dentry_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
+						  struct str *last)
+{
+	struct dentry_result p = vfs_walk_mode_locked(c, path, WALK_PARENT, last);
+	if (p.err)
+		return p;
+	if (!is_dir(p.value->inode))
+		return dentry_result_err(-ENOTDIR);
+	int e = vfs_permission(p.value->inode, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
+	if (e)
+		return dentry_result_err(e);
+	if (p.value->dead)
+		return dentry_result_err(-ENOENT);
+	return p;
+}

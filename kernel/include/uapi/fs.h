@@ -1,0 +1,94 @@
+/*
+ * uapi/fs.h — file system call constants and structures of x86-64 Linux: the *at() flags
+ * (include/uapi/linux/fcntl.h), renameat2 flags, utimensat's UTIME_NOW/UTIME_OMIT, struct
+ * statfs (asm-generic/statfs.h, 64-bit), struct statx (include/uapi/linux/stat.h) and
+ * utimbuf, as union-free plain data (timeval: uapi/time.h). tests/kernel/t_uapi.c compares them with /usr/include.
+ */
+#ifndef KERNEL_UAPI_FS_H
+#define KERNEL_UAPI_FS_H
+
+#include <fw/types.h>
+
+#define UAPI_AT_FDCWD (-100)
+#define UAPI_AT_SYMLINK_NOFOLLOW 0x100u
+#define UAPI_AT_REMOVEDIR 0x200u
+#define UAPI_AT_EACCESS 0x200u
+#define UAPI_AT_SYMLINK_FOLLOW 0x400u
+#define UAPI_AT_NO_AUTOMOUNT 0x800u
+#define UAPI_AT_EMPTY_PATH 0x1000u
+#define UAPI_AT_STATX_SYNC_TYPE 0x6000u
+
+#define UAPI_RENAME_NOREPLACE 1u
+#define UAPI_RENAME_EXCHANGE 2u
+#define UAPI_RENAME_WHITEOUT 4u
+
+#define UAPI_UTIME_NOW ((1l << 30) - 1l)
+#define UAPI_UTIME_OMIT ((1l << 30) - 2l)
+
+#define UAPI_FALLOC_FL_KEEP_SIZE 1u
+
+#define UAPI_ST_RDONLY 0x1u
+#define UAPI_ST_NOSUID 0x2u
+#define UAPI_ST_NODEV 0x4u
+#define UAPI_ST_NOEXEC 0x8u
+#define UAPI_ST_VALID 0x20u
+
+struct uapi_statfs {
+	i64 f_type;
+	i64 f_bsize;
+	u64 f_blocks;
+	u64 f_bfree;
+	u64 f_bavail;
+	u64 f_files;
+	u64 f_ffree;
+	i32 f_fsid[2];
+	i64 f_namelen;
+	i64 f_frsize;
+	i64 f_flags;
+	i64 f_spare[4];
+};
+_Static_assert(sizeof(struct uapi_statfs) == 120, "struct statfs (x86-64)");
+
+struct uapi_statx_timestamp {
+	i64 tv_sec;
+	u32 tv_nsec;
+	i32 reserved;
+};
+
+#define UAPI_STATX_BASIC_STATS 0x7ffu
+#define UAPI_STATX_RESERVED 0x80000000u
+
+struct uapi_statx {
+	u32 stx_mask;
+	u32 stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink;
+	u32 stx_uid;
+	u32 stx_gid;
+	u16 stx_mode;
+	u16 spare0;
+	u64 stx_ino;
+	u64 stx_size;
+	u64 stx_blocks;
+	u64 stx_attributes_mask;
+	struct uapi_statx_timestamp stx_atime;
+	struct uapi_statx_timestamp stx_btime;
+	struct uapi_statx_timestamp stx_ctime;
+	struct uapi_statx_timestamp stx_mtime;
+	u32 stx_rdev_major;
+	u32 stx_rdev_minor;
+	u32 stx_dev_major;
+	u32 stx_dev_minor;
+	u64 stx_mnt_id;
+	u32 stx_dio_mem_align;
+	u32 stx_dio_offset_align;
+	u64 spare3[12];
+};
+_Static_assert(sizeof(struct uapi_statx) == 256, "struct statx");
+
+struct uapi_utimbuf {
+	i64 actime;
+	i64 modtime;
+};
+
+#endif /* KERNEL_UAPI_FS_H */

@@ -1,0 +1,438 @@
+/*
+ * fs_attr.c — file system calls on attributes: chmod/fchmod/fchmodat, chown/fchown/lchown/
+ * fchownat, utime/utimes/futimesat/utimensat, truncate/ftruncate/fallocate, fsync/fdatasync/
+ * sync/syncfs, statfs/fstatfs and statx. Each names its file by a path (relative to a dirfd),
+ * by an fd, or by both with AT_EMPTY_PATH; `struct target` is the one way in.
+ * Memory file systems have nothing to write back: the sync calls check their argument and
+ * succeed.
+ */
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <uapi/fs.h>
+#include <uapi/misc.h>
+#include <uapi/time.h>
+
+/* utimensat's and utimes' arguments: two times, atime then mtime */
+struct fs_timespec_pair {
+	struct uapi_timespec t[2];
+};
+struct fs_timeval_pair {
+	struct uapi_timeval t[2];
+};
+DEFINE_UCOPY(ufs_timespec2, struct fs_timespec_pair);
+DEFINE_UCOPY(ufs_timeval2, struct fs_timeval_pair);
+DEFINE_UCOPY(ufs_utimbuf, struct uapi_utimbuf);
+DEFINE_UCOPY(ufs_statfs, struct uapi_statfs);
+DEFINE_UCOPY(ufs_statx, struct uapi_statx);
+
+/* What a call acts on: an inode, kept alive by a dentry reference or an open file. */
+struct target {
+	struct inode *ip;
+	struct dentry *dentry; /* a reference, or NULL */
+	struct file *file;     /* borrowed from the fd table, or NULL */
+};
+
+static void target_put(struct target *t)
+{
+	vfs_dentry_put(t->dentry);
+	*t = (struct target){ 0 };
+}
+
+static struct file *fd_file(struct process *p, u64 fd)
+{
+	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
+}
+
+/* target_fd - the file of `fd`: 0 or -EBADF. */
+static int target_fd(struct process *p, u64 fd, struct target *t)
+{
+	*t = (struct target){ 0 };
+	t->file = fd_file(p, fd);
+	if (!t->file)
+		return -EBADF;
+	t->ip = t->file->inode;
+	return 0;
+}
+
+/* target_at - what (dirfd, upath) names; AT_EMPTY_PATH in `flags` with "" names dirfd's
+ * file itself (AT_FDCWD: the working directory). 0 or -errno. */
+static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 flags,
+		     struct target *t)
+{
+	*t = (struct target){ 0 };
+	struct upath path;
+	int e = upath_get(&path, upath);
+	if (e == -ENOENT && (flags & UAPI_AT_EMPTY_PATH)) {
+		upath_put(&path);
+		if (dirfd == UAPI_AT_FDCWD) {
+			vfs_dentry_get(p->fs.cwd);
+			t->dentry = p->fs.cwd;
+			t->ip = p->fs.cwd->inode;
+			return 0;
+		}
+		return dirfd < 0 ? -EBADF : target_fd(p, (u64)dirfd, t);
+	}
+	struct vfs_ctx c;
+	if (!e)
+		e = at_ctx(p, dirfd, path.s, &c);
+	if (!e) {
+		struct dentry_result d = vfs_lookup(&c, path.s, follow);
+		e = d.err;
+		if (!e) {
+			t->dentry = d.value;
+			t->ip = d.value->inode;
+		}
+	}
+	upath_put(&path);
+	return e;
+}
+
+/* --- chmod ------------------------------------------------------------------------------ */
+
+static i64 do_chmod(struct process *p, struct target *t, int e, u64 mode)
+{
+	if (!e)
+		e = vfs_chmod(t->ip, &p->fs.cred, (u32)mode);
+	target_put(t);
+	return e;
+}
+
+i64 sys_chmod(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	return do_chmod(p, &t, e, a->a[1]);
+}
+
+i64 sys_fchmod(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_fd(p, a->a[0], &t);
+	return do_chmod(p, &t, e, a->a[1]);
+}
+
+i64 sys_fchmodat(struct process *p, const struct sc_args *a)
+{
+	/* fchmodat(2) has no flags argument (glibc emulates AT_SYMLINK_NOFOLLOW) */
+	struct target t;
+	int e = target_at(p, (i64)(int)a->a[0], a->a[1], true, 0, &t);
+	return do_chmod(p, &t, e, a->a[2]);
+}
+
+/* --- chown ------------------------------------------------------------------------------ */
+
+static i64 do_chown(struct process *p, struct target *t, int e, u64 uid, u64 gid)
+{
+	if (!e)
+		e = vfs_chown(t->ip, &p->fs.cred, (u32)uid, (u32)gid);
+	target_put(t);
+	return e;
+}
+
+i64 sys_chown(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	return do_chown(p, &t, e, a->a[1], a->a[2]);
+}
+
+i64 sys_lchown(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], false, 0, &t);
+	return do_chown(p, &t, e, a->a[1], a->a[2]);
+}
+
+i64 sys_fchown(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_fd(p, a->a[0], &t);
+	return do_chown(p, &t, e, a->a[1], a->a[2]);
+}
+
+i64 sys_fchownat(struct process *p, const struct sc_args *a)
+{
+	u64 flags = a->a[4];
+	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
+		return -EINVAL;
+	struct target t;
+	int e = target_at(p, (i64)(int)a->a[0], a->a[1], !(flags & UAPI_AT_SYMLINK_NOFOLLOW),
+			  (u32)flags, &t);
+	return do_chown(p, &t, e, a->a[2], a->a[3]);
+}
+
+/* --- times ------------------------------------------------------------------------------ */
+
+/* set_one - one utimensat timespec into the request: -EINVAL for a bad tv_nsec. */
+static int set_one(struct uapi_timespec ts, struct vfs_time *out, bool *now, bool *omit)
+{
+	if (ts.tv_nsec == UAPI_UTIME_NOW) {
+		*now = true;
+		return 0;
+	}
+	if (ts.tv_nsec == UAPI_UTIME_OMIT) {
+		*omit = true;
+		return 0;
+	}
+	if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	*out = (struct vfs_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
+	return 0;
+}
+
+/* do_utimes - apply `ts` (NULL: both now) to the target. */
+static i64 do_utimes(struct process *p, struct target *t, int e, const struct fs_timespec_pair *ts)
+{
+	struct vfs_utimes u = { .now_a = true, .now_m = true };
+	if (!e && ts) {
+		u.now_a = u.now_m = false;
+		e = set_one(ts->t[0], &u.atime, &u.now_a, &u.omit_a);
+		if (!e)
+			e = set_one(ts->t[1], &u.mtime, &u.now_m, &u.omit_m);
+	}
+	if (!e && !(u.omit_a && u.omit_m))
+		e = vfs_utimes(t->ip, &p->fs.cred, &u);
+	target_put(t);
+	return e;
+}
+
+i64 sys_utimensat(struct process *p, const struct sc_args *a)
+{
+	i64 dirfd = (i64)(int)a->a[0];
+	u64 upath = a->a[1], uts = a->a[2], flags = a->a[3];
+	struct fs_timespec_pair tp;
+	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
+		return -EINVAL;
+	if (uts && ufs_timespec2_from_user(&tp, uaddr(uts)))
+		return -EFAULT;
+	for (u32 i = 0; uts && i < 2; i++)
+		if (tp.t[i].tv_nsec != UAPI_UTIME_NOW && tp.t[i].tv_nsec != UAPI_UTIME_OMIT &&
+		    (tp.t[i].tv_nsec < 0 || tp.t[i].tv_nsec >= 1000000000))
+			return -EINVAL;
+	struct target t;
+	int e;
+	if (!upath) /* futimens: the file of dirfd */
+		e = dirfd == UAPI_AT_FDCWD ? -EFAULT : target_fd(p, (u64)dirfd, &t);
+	else
+		e = target_at(p, dirfd, upath, !(flags & UAPI_AT_SYMLINK_NOFOLLOW), (u32)flags, &t);
+	if (e)
+		t = (struct target){ 0 };
+	return do_utimes(p, &t, e, uts ? &tp : NULL);
+}
+
+/* timeval_pair - utimes'/futimesat's argument as timespecs: 0, -EFAULT, -EINVAL. */
+static int timeval_pair(u64 utv, struct fs_timespec_pair *ts)
+{
+	struct fs_timeval_pair tv;
+	if (ufs_timeval2_from_user(&tv, uaddr(utv)))
+		return -EFAULT;
+	for (u32 i = 0; i < 2; i++) {
+		if (tv.t[i].tv_usec < 0 || tv.t[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts->t[i] = (struct uapi_timespec){ .tv_sec = tv.t[i].tv_sec,
+						   .tv_nsec = tv.t[i].tv_usec * 1000 };
+	}
+	return 0;
+}
+
+static i64 do_futimesat(struct process *p, i64 dirfd, u64 upath, u64 utv)
+{
+	struct fs_timespec_pair ts;
+	if (utv) {
+		int e = timeval_pair(utv, &ts);
+		if (e)
+			return e;
+	}
+	struct target t;
+	int e = target_at(p, dirfd, upath, true, 0, &t);
+	return do_utimes(p, &t, e, utv ? &ts : NULL);
+}
+
+i64 sys_utimes(struct process *p, const struct sc_args *a)
+{
+	return do_futimesat(p, UAPI_AT_FDCWD, a->a[0], a->a[1]);
+}
+
+i64 sys_futimesat(struct process *p, const struct sc_args *a)
+{
+	return do_futimesat(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+}
+
+i64 sys_utime(struct process *p, const struct sc_args *a)
+{
+	struct fs_timespec_pair ts;
+	if (a->a[1]) {
+		struct uapi_utimbuf ub;
+		if (ufs_utimbuf_from_user(&ub, uaddr(a->a[1])))
+			return -EFAULT;
+		ts.t[0] = (struct uapi_timespec){ .tv_sec = ub.actime };
+		ts.t[1] = (struct uapi_timespec){ .tv_sec = ub.modtime };
+	}
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	return do_utimes(p, &t, e, a->a[1] ? &ts : NULL);
+}
+
+/* --- size ------------------------------------------------------------------------------- */
+
+i64 sys_truncate(struct process *p, const struct sc_args *a)
+{
+	if ((i64)a->a[1] < 0)
+		return -EINVAL;
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	if (!e && (t.ip->mode & VFS_S_IFMT) == VFS_S_IFDIR)
+		e = -EISDIR;
+	if (!e)
+		e = vfs_permission(t.ip, &p->fs.cred, VFS_MAY_WRITE);
+	if (!e)
+		e = vfs_truncate(t.ip, a->a[1]);
+	target_put(&t);
+	return e;
+}
+
+i64 sys_ftruncate(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	if ((i64)a->a[1] < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
+	    (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
+		return -EINVAL;
+	return vfs_truncate(f->inode, a->a[1]);
+}
+
+/* fallocate: mode 0 makes [offset, offset+len) part of the file (a memory file system has
+ * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing; hole
+ * punching, zeroing, collapsing and inserting ranges are -EOPNOTSUPP. */
+i64 sys_fallocate(struct process *p, const struct sc_args *a)
+{
+	struct file *f = fd_file(p, a->a[0]);
+	u64 mode = a->a[1];
+	i64 off = (i64)a->a[2], len = (i64)a->a[3];
+	if (!f)
+		return -EBADF;
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(u64)UAPI_FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EBADF;
+	u32 type = f->inode->mode & VFS_S_IFMT;
+	if (type == VFS_S_IFDIR)
+		return -EISDIR;
+	if (type == VFS_S_IFIFO)
+		return -ESPIPE;
+	if (type != VFS_S_IFREG)
+		return -ENODEV;
+	u64 end;
+	if (fw_add_overflow((u64)off, (u64)len, &end) || end > 0x7fffffffffffffffull)
+		return -EFBIG;
+	if (mode & UAPI_FALLOC_FL_KEEP_SIZE)
+		return 0;
+	struct vfs_stat st;
+	vfs_stat_inode(f->inode, &st);
+	return end > st.size ? vfs_truncate(f->inode, end) : 0;
+}
+
+/* --- sync ------------------------------------------------------------------------------- */
+
+static i64 do_fsync(struct process *p, u64 fd)
+{
+	struct file *f = fd_file(p, fd);
+	if (!f)
+		return -EBADF;
+	u32 type = f->inode->mode & VFS_S_IFMT;
+	if (type == VFS_S_IFIFO || type == VFS_S_IFSOCK || vfs_file_is_tty(f))
+		return -EINVAL;
+	return 0; /* memory file systems: nothing to write back */
+}
+
+i64 sys_fsync(struct process *p, const struct sc_args *a)
+{
+	return do_fsync(p, a->a[0]);
+}
+
+i64 sys_fdatasync(struct process *p, const struct sc_args *a)
+{
+	return do_fsync(p, a->a[0]);
+}
+
+i64 sys_sync(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	(void)a;
+	return 0;
+}
+
+i64 sys_syncfs(struct process *p, const struct sc_args *a)
+{
+	return fd_file(p, a->a[0]) ? 0 : -EBADF;
+}
+
+/* --- statfs, statx ---------------------------------------------------------------------- */
+
+static i64 put_statfs(struct inode *ip, u64 ubuf)
+{
+	struct vfs_statfs sf;
+	vfs_statfs_inode(ip, &sf);
+	struct uapi_statfs us = {
+		.f_type = (i64)sf.type, .f_bsize = (i64)sf.bsize, .f_blocks = sf.blocks,
+		.f_bfree = sf.bfree, .f_bavail = sf.bavail, .f_files = sf.files,
+		.f_ffree = sf.ffree, .f_namelen = (i64)sf.namelen, .f_frsize = (i64)sf.frsize,
+		.f_flags = (i64)(sf.flags | UAPI_ST_VALID),
+	};
+	return ufs_statfs_to_user(&us, uaddr(ubuf)) ? -EFAULT : 0;
+}
+
+i64 sys_statfs(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	i64 r = e ? e : put_statfs(t.ip, a->a[1]);
+	target_put(&t);
+	return r;
+}
+
+i64 sys_fstatfs(struct process *p, const struct sc_args *a)
+{
+	struct target t;
+	int e = target_fd(p, a->a[0], &t);
+	return e ? e : put_statfs(t.ip, a->a[1]);
+}
+
+static struct uapi_statx_timestamp stx_time(struct vfs_time t)
+{
+	return (struct uapi_statx_timestamp){ .tv_sec = t.sec, .tv_nsec = (u32)t.nsec };
+}
+
+i64 sys_statx(struct process *p, const struct sc_args *a)
+{
+	i64 dirfd = (i64)(int)a->a[0];
+	u64 upath = a->a[1], flags = a->a[2], mask = a->a[3], ubuf = a->a[4];
+	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH | UAPI_AT_NO_AUTOMOUNT |
+			   UAPI_AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & UAPI_AT_STATX_SYNC_TYPE) == UAPI_AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (mask & UAPI_STATX_RESERVED)
+		return -EINVAL;
+	struct target t;
+	int e = target_at(p, dirfd, upath, !(flags & UAPI_AT_SYMLINK_NOFOLLOW), (u32)flags, &t);
+	if (e)
+		return e;
+	struct vfs_stat st;
+	vfs_stat_inode(t.ip, &st);
+	struct uapi_statx sx = {
+		.stx_mask = UAPI_STATX_BASIC_STATS, .stx_blksize = 4096, .stx_nlink = st.nlink,
+		.stx_uid = st.uid, .stx_gid = st.gid, .stx_mode = (u16)st.mode, .stx_ino = st.ino,
+		.stx_size = st.size, .stx_blocks = st.blocks,
+		.stx_atime = stx_time(st.atime), .stx_ctime = stx_time(st.ctime),
+		.stx_mtime = stx_time(st.mtime),
+		.stx_rdev_major = st.rdev_major, .stx_rdev_minor = st.rdev_minor,
+		.stx_dev_major = t.ip->sb ? t.ip->sb->dev_major : 0,
+		.stx_dev_minor = t.ip->sb ? t.ip->sb->dev_minor : 0,
+	};
+	target_put(&t);
+	return ufs_statx_to_user(&sx, uaddr(ubuf)) ? -EFAULT : 0;
+}
