@@ -112,10 +112,11 @@ void kernel_main(void)
 {
 	struct frame stack = FRAME_EMPTY;
 	struct vmspace *vs = vmspace_create();
-	struct bytes_result elf = fw_blob_copy(STR("hello"));
+	struct kbuf elf = KBUF_EMPTY;
 	u64 entry = 0;
 	user_context_init(&uc);
-	if (!vs || elf.err || load_elf(vs, elf.value, &entry) || frame_alloc(&stack) ||
+	if (!vs || fw_blob_copy(&elf, STR("hello")) || load_elf(vs, kbuf_bytes(&elf), &entry) ||
+	    frame_alloc(&stack) ||
 	    vmspace_map(vs, uaddr(VM_USER_END - VM_PAGE_SIZE), &stack, VM_READ | VM_WRITE) ||
 	    user_ctx_set_ip(&uc, uaddr(entry)) || user_ctx_set_sp(&uc, uaddr(VM_USER_END))) {
 		fw_err("hello: cannot load the user program");

@@ -115,8 +115,8 @@ KTEST(smp, ipi_calls_in_both_directions_at_once)
 	struct task *a = tw_spawn(&w[0], caller, 0, 0);
 	struct task *b = tw_spawn(&w[1], caller, 1, tw_other_cpu());
 	KT_ASSERT(kt, a && b);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	KT_EXPECT_EQ(kt, w[0].result, 0);
 	KT_EXPECT_EQ(kt, w[1].result, 0);
 	KT_EXPECT_EQ(kt, cross[0].runs, 100u);
@@ -184,7 +184,7 @@ KTEST(smp, tlb_shootdown_makes_other_cpu_see_new_mapping)
 	KT_EXPECT_EQ(kt, read_marker(TLB_VA), 0x2222bbbbull);
 	/* SAFETY: the release store of the static handshake word lets tlb_reader go on. */
 	__atomic_store_n(&tlb_step, 2, __ATOMIC_RELEASE);
-	task_join(t);
+	task_join_raw(t);
 	kspace_unmap_page(TLB_VA, &old);
 	frame_free_typed(pa1, 0);
 	frame_free_typed(pa2, 0);
@@ -228,7 +228,7 @@ KTEST(smp, tlb_shootdown_completes_while_other_cpu_spins_with_irqs_off)
 	}
 	irq_disable();
 	spin_unlock_irqrestore(&tlb_lock, s);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, w[1].a, 1ull);
 }
 
@@ -264,8 +264,8 @@ KTEST(smp, clock_monotonic_across_cpus)
 	struct task *a = tw_spawn(&w[0], clock_player, 0, 0);
 	struct task *b = tw_spawn(&w[1], clock_player, 1, tw_other_cpu());
 	KT_ASSERT(kt, a && b);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	KT_EXPECT_EQ(kt, clk_backwards, 0u);
 	KT_EXPECT_GT(kt, clk_last, 0ull);
 }

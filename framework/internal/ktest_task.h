@@ -9,6 +9,8 @@
 #include <fw/subtype.h>
 #include <fw/task.h>
 
+#include "internal/task.h"
+
 struct tworker {
 	struct callback cb;
 	void (*body)(struct tworker *w);
@@ -35,7 +37,7 @@ static inline struct task *tw_spawn(struct tworker *w, void (*body)(struct twork
 	w->idx = idx;
 	w->a = w->b = w->c = 0;
 	w->result = 0;
-	return task_spawn(&w->cb, STR("ktest worker"), cpu);
+	return task_spawn_raw(&w->cb, STR("ktest worker"), cpu);
 }
 
 /* tw_spawn_args - tw_spawn with w->b and w->c set before the task can start (on another CPU
@@ -51,7 +53,7 @@ static inline struct task *tw_spawn_args(struct tworker *w, void (*body)(struct 
 	w->b = b;
 	w->c = c;
 	w->result = 0;
-	return task_spawn(&w->cb, STR("ktest worker"), cpu);
+	return task_spawn_raw(&w->cb, STR("ktest worker"), cpu);
 }
 
 /* The CPU tests pin their second party to: CPU 1 when there is one. */

@@ -19,6 +19,7 @@
 #ifndef FW_INTERNAL_MM_H
 #define FW_INTERNAL_MM_H
 
+#include <fw/bytes.h>
 #include <fw/types.h>
 
 #include "arch/x86_64/mm/pte.h"
@@ -173,6 +174,12 @@ struct kstack {
  *          reports. Context: any; sleeps never.
  */
 int kstack_alloc(struct kstack *out);
+
+/* Byte buffers on raw slices, for the framework's own use (services hold a struct kbuf,
+ * fw/heap.h): kbuf_alloc_raw - a zeroed buffer of len bytes; kbuf_free_raw - 0, or -EINVAL
+ * when b does not start a live buffer. */
+struct bytes_result kbuf_alloc_raw(size_t len);
+int kbuf_free_raw(struct bytes b);
 
 /* kstack_free - unmap and free a stack (not the one running). */
 void kstack_free(struct kstack *ks);

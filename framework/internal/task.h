@@ -85,6 +85,14 @@ void tasks_init_bsp(void);
 void tasks_start(void);
 /* task_create_idle - the idle task of cpu c, whose stack the AP entry runs on. */
 struct task *task_create_idle(u32 cpu);
+/* The framework's own spawn/join/detach on raw task pointers (services use the handles of
+ * fw/task.h, which wrap these). Same contracts; task_spawn_raw returns NULL on failure. */
+struct task *task_spawn_raw(struct callback *entry, struct str name, u32 cpu);
+int task_join_raw(struct task *t);
+void task_detach_raw(struct task *t);
+/* task_of_entity - the pool task whose `se` is `se`, or NULL when `se` is not one (a
+ * scheduling policy returning a pointer of its own making). */
+struct task *task_of_entity(struct sched_entity *se);
 /* sched_ap_start - an AP's idle task enters the scheduler; never returns. */
 __attribute__((noreturn)) void sched_idle_loop(void);
 

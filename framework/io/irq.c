@@ -21,6 +21,7 @@
 #include "internal/lapic.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 
 #define IRQ_VEC_FIRST 0x50u
@@ -96,12 +97,12 @@ static int irqd_start(void)
 	waitq_init(&irqd_wq);
 	irqd_entry_init(&irqd_obj);
 	callback_set(&irqd_obj.cb, SUBTYPE_CALLBACK(irqd_entry, irqd_run));
-	struct task *t = task_spawn(&irqd_obj.cb, STR("irqd"), TASK_ANY_CPU);
+	struct task *t = task_spawn_raw(&irqd_obj.cb, STR("irqd"), TASK_ANY_CPU);
 	if (!t) {
 		printk(FW_LOG_ERR, "irq: cannot start the interrupt task");
 		return -ENOMEM;
 	}
-	task_detach(t);
+	task_detach_raw(t);
 	return 0;
 }
 

@@ -35,7 +35,8 @@ extern const struct ktest __ktest_start[], __ktest_end[];
 struct ktest_ctx {
 	const struct ktest *test;
 	bool failed;
-	const char *skip_reason; /* non-NULL: the test ended itself as skipped */
+	bool skipped;            /* the test ended itself as skipped, for skip_reason */
+	struct str skip_reason;
 	struct saved_ctx recover;   /* resumed when the test traps unexpectedly */
 	bool expecting_trap;
 	struct saved_ctx trap_point; /* resumed when a ktest_expect_trap() function traps */
@@ -56,26 +57,38 @@ void ktest_early_init(void)
 	big_stack_register_guarded(&ktest_trap_stack, "ktest trap");
 }
 
-static void diag_location(const char *file, u32 line)
+/* Prints a str (bounded by its length, never by a NUL it may lack). */
+static void print_str(struct str s)
 {
-	kprintf_raw("    # %s:%u: ", file, line);
+	char buf[256];
+	fmt_to_cstr(buf, sizeof(buf), STR("%s"), FMT_ARGS(s));
+	kprintf_raw("%s", buf);
 }
 
-void ktest_skip(struct ktest_ctx *kt, const char *reason)
+static void diag_location(struct str file, u32 line)
 {
+	kprintf_raw("    # ");
+	print_str(file);
+	kprintf_raw(":%u: ", line);
+}
+
+void ktest_skip(struct ktest_ctx *kt, struct str reason)
+{
+	kt->skipped = true;
 	kt->skip_reason = reason;
 	ctx_resume(&kt->recover);
 }
 
-void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *file, u32 line,
+void ktest_check(struct ktest_ctx *kt, bool ok, struct str what, struct str file, u32 line,
 		 enum ktest_on_fail on_fail)
 {
 	if (ok)
 		return;
 	kt->failed = true;
 	diag_location(file, line);
-	kprintf_raw("%s: %s\n", on_fail == KTEST_STOP ? "assertion failed" : "expectation failed",
-		    what);
+	kprintf_raw("%s: ", on_fail == KTEST_STOP ? "assertion failed" : "expectation failed");
+	print_str(what);
+	kprintf_raw("\n");
 	if (on_fail == KTEST_STOP)
 		ctx_resume(&kt->recover);
 }
@@ -94,14 +107,15 @@ static void print_arg(struct fmt_arg a)
 }
 
 void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
-		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail)
+		     struct str what, struct str file, u32 line, enum ktest_on_fail on_fail)
 {
 	if (ok)
 		return;
 	kt->failed = true;
 	diag_location(file, line);
-	kprintf_raw("%s failed: %s: left = ",
-		    on_fail == KTEST_STOP ? "assertion" : "expectation", what);
+	kprintf_raw("%s failed: ", on_fail == KTEST_STOP ? "assertion" : "expectation");
+	print_str(what);
+	kprintf_raw(": left = ");
 	print_arg(a);
 	kprintf_raw(", right = ");
 	print_arg(b);
@@ -193,10 +207,10 @@ void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap
 	*out = result;
 }
 
-bool ktest_report_has(struct ktest_ctx *kt, const char *text, size_t len)
+bool ktest_report_has(struct ktest_ctx *kt, struct str text)
 {
 	(void)kt;
-	return console_capture_has(text, len);
+	return console_capture_has(text.ptr, text.len);
 }
 
 static bool name_eq(const char *a, const char *b, size_t blen)
@@ -235,12 +249,13 @@ static bool same_suite(const struct ktest *a, const struct ktest *b)
 
 /* Run one test; returns whether it passed (a skipped test passes), with *skip set when it was
  * skipped. */
-static bool run_one(const struct ktest *t, const char **skip)
+static bool run_one(const struct ktest *t, bool *skipped, struct str *skip)
 {
 	static struct ktest_ctx kt;
 	kt.test = t;
 	kt.failed = false;
-	kt.skip_reason = NULL;
+	kt.skipped = false;
+	kt.skip_reason = STR("");
 	kt.cpu = cpu_apic_id();
 	kt.expecting_trap = false;
 	u64 start = fw_time_ns();
@@ -255,7 +270,8 @@ static bool run_one(const struct ktest *t, const char **skip)
 	irq_enable();
 	u64 us = (fw_time_ns() - start) / 1000;
 	kprintf_raw("    # %s.%s: %lu us\n", t->suite, t->name, (unsigned long)us);
-	*skip = kt.failed ? NULL : kt.skip_reason;
+	*skipped = !kt.failed && kt.skipped;
+	*skip = kt.skip_reason;
 	return !kt.failed;
 }
 
@@ -291,14 +307,18 @@ void ktest_main(void)
 			bool suite_ok = true;
 			/* SAFETY: [s, e) is inside [__ktest_start, __ktest_end). */
 			for (const struct ktest *t = s; t < e; t++) {
-				const char *skip = NULL;
-				bool ok = run_one(t, &skip);
-				if (skip)
-					kprintf_raw("    ok %zu %s # SKIP %s\n", (size_t)(t - s + 1),
-						    t->name, skip);
-				else
-					kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok",
-						    (size_t)(t - s + 1), t->name);
+				struct str skip;
+				bool skipped;
+				bool ok = run_one(t, &skipped, &skip);
+				/* SAFETY: t and s point into the same descriptor array (t >= s). */
+				size_t no = (size_t)(t - s + 1);
+				if (skipped) {
+					kprintf_raw("    ok %zu %s # SKIP ", no, t->name);
+					print_str(skip);
+					kprintf_raw("\n");
+				} else {
+					kprintf_raw("    %s %zu %s\n", ok ? "ok" : "not ok", no, t->name);
+				}
 				suite_ok = suite_ok && ok;
 				if (ok)
 					passed++;

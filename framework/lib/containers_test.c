@@ -116,6 +116,54 @@ KTEST(list, misuse_is_caught)
 	KT_EXPECT_FAILS(kt, t_bad_push_unlocked);       /* lock not held */
 }
 
+/* Per-object lock kinds (DEFINE_LIST_IN): each t_dir's children are guarded by that t_dir's
+ * own lock; a directory's children are directories (a self-referencing declaration). */
+DEFINE_LIST_HEAD(t_dir_kids);
+struct t_dir {
+	struct litelock lock;
+	struct t_dir_kids kids;
+	struct list_link sibling;
+	int id;
+};
+DEFINE_LIST_IN(t_dir_kids, struct t_dir, sibling, struct t_dir, kids, litelock, lock);
+
+static struct t_dir t_dirs[3];
+static void t_bad_dir_wrong_lock(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	/* holds t_dirs[1].lock, not t_dirs[0].lock: refused at run time too */
+	t_dir_kids_push_back(&t_dirs[0], &t_dirs[2]);
+}
+static void t_bad_dir_uninit(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	t_dir_kids_push_back(&t_dirs[2], &t_dirs[1]);
+}
+
+KTEST(list, per_object_lock)
+{
+	for (int i = 0; i < 3; i++)
+		t_dirs[i] = (struct t_dir){ .id = i };
+	t_dir_kids_init(&t_dirs[0]);
+	t_dir_kids_init(&t_dirs[1]);
+	litelock_lock(&t_dirs[0].lock);
+	t_dir_kids_push_back(&t_dirs[0], &t_dirs[1]);
+	KT_EXPECT(kt, t_dir_kids_len(&t_dirs[0]) == 1 && t_dir_kids_first(&t_dirs[0]) == &t_dirs[1]);
+	int n = 0;
+	LIST_FOR_EACH(t_dir_kids, &t_dirs[0], d)
+		n += d->id;
+	KT_EXPECT(kt, n == 1);
+	litelock_unlock(&t_dirs[0].lock);
+	litelock_lock(&t_dirs[1].lock);
+	KT_EXPECT(kt, t_dir_kids_is_empty(&t_dirs[1]));
+	KT_EXPECT_FAILS(kt, t_bad_dir_wrong_lock);
+	litelock_unlock(&t_dirs[1].lock);
+	litelock_lock(&t_dirs[2].lock);
+	KT_EXPECT_FAILS(kt, t_bad_dir_uninit);
+	litelock_unlock(&t_dirs[2].lock);
+	litelock_lock(&t_dirs[0].lock);
+	KT_EXPECT(kt, t_dir_kids_pop_front(&t_dirs[0]) == &t_dirs[1] && t_dir_kids_is_empty(&t_dirs[0]));
+	litelock_unlock(&t_dirs[0].lock);
+}
+
 struct t_cache {
 	struct litelock lock;
 	struct t_task_hash h GUARDED_BY(&lock);

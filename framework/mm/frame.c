@@ -298,10 +298,11 @@ int frame_clone(struct frame *dst, const struct frame *src)
 
 void frame_release(struct frame *f)
 {
-	if (frame_is_empty(f))
+	/* SAFETY: an atomic exchange empties the handle, so of two racing releases of one
+	 * handle exactly one sees the frame number and drops the reference. */
+	u64 pfn = __atomic_exchange_n(&f->pfn, 0, __ATOMIC_ACQ_REL);
+	if (pfn == 0)
 		return;
-	u64 pfn = f->pfn;
-	f->pfn = 0;
 	u64 flags = mm_lock_acquire(&frame_lock);
 	struct frame_meta *m = buddy_meta(&buddy, pfn);
 	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0 && --m->refcount == 0)
@@ -328,10 +329,22 @@ u64 frame_paddr(const struct frame *f)
 }
 
 /* The frame's bytes [off, off + len) through the direct map, or NULL when out of range. */
+/* The framework defends itself against a stale handle (released by a racing caller) or one
+ * naming anything but an allocated untyped frame: frame_read/write/fill refuse it. */
+static bool frame_live(const struct frame *f)
+{
+	/* SAFETY: an atomic load of the handle and a snapshot load of the metadata, which exists
+	 * for every pfn the allocator covers (buddy_meta returns NULL otherwise). */
+	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
+	const struct frame_meta *m = pfn ? buddy_meta(&buddy, pfn) : NULL;
+	return m && m->kind == FRAME_UNTYPED && __atomic_load_n(&m->refcount, __ATOMIC_ACQUIRE) > 0;
+}
+
 static u8 *frame_span(const struct frame *f, size_t off, size_t len)
 {
 	if (frame_is_empty(f) || off > FRAME_SIZE || len > FRAME_SIZE - off)
 		return NULL;
+
 	/* SAFETY: the handle holds a reference, so the frame is allocated, untyped and ours to
 	 * access; [off, off + len) lies inside its FRAME_SIZE bytes (checked above). */
 	return (u8 *)phys_to_virt(f->pfn << MM_PAGE_SHIFT) + off;
@@ -339,7 +352,7 @@ static u8 *frame_span(const struct frame *f, size_t off, size_t len)
 
 int frame_read(const struct frame *f, size_t off, struct bytes dst)
 {
-	if (frame_is_empty(f))
+	if (!frame_live(f))
 		return -EINVAL;
 	u8 *p = frame_span(f, off, dst.len);
 	if (!p)
@@ -351,7 +364,7 @@ int frame_read(const struct frame *f, size_t off, struct bytes dst)
 
 int frame_write(const struct frame *f, size_t off, struct bytes src)
 {
-	if (frame_is_empty(f))
+	if (!frame_live(f))
 		return -EINVAL;
 	u8 *p = frame_span(f, off, src.len);
 	if (!p)
@@ -363,7 +376,7 @@ int frame_write(const struct frame *f, size_t off, struct bytes src)
 
 int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v)
 {
-	if (frame_is_empty(f))
+	if (!frame_live(f))
 		return -EINVAL;
 	u8 *p = frame_span(f, off, len);
 	if (!p)

@@ -219,7 +219,7 @@ void __fw_lib_free(const struct type_info *t, void *p)
 
 /* --- byte buffers ----------------------------------------------------------------------------- */
 
-struct bytes_result kbuf_alloc(size_t len)
+struct bytes_result kbuf_alloc_raw(size_t len)
 {
 	if (len == 0 || len > KBUF_MAX)
 		return bytes_result_err(-EINVAL);
@@ -231,12 +231,34 @@ struct bytes_result kbuf_alloc(size_t len)
 	return bytes_result_ok(__fw_bytes_raw((u8 *)(uintptr_t)va, len));
 }
 
-int kbuf_free(struct bytes b)
+int kbuf_free_raw(struct bytes b)
 {
 	if (b.len == 0 || !b.ptr)
 		return -EINVAL;
 	/* SAFETY: the pointer's value is only compared with the heap's windows. */
 	return free_in(&kbuf_type, (u64)(uintptr_t)b.ptr);
+}
+
+int kbuf_alloc(struct kbuf *out, size_t len)
+{
+	if (out->b.ptr)
+		return -EBUSY;
+	struct bytes_result r = kbuf_alloc_raw(len);
+	if (r.err)
+		return r.err;
+	out->b = r.value;
+	return 0;
+}
+
+void kbuf_free(struct kbuf *k)
+{
+	/* SAFETY: an atomic exchange takes the buffer out of the handle, so of two racing frees
+	 * of one handle exactly one sees it; the length is cleared after. */
+	u8 *p = __atomic_exchange_n(&k->b.ptr, NULL, __ATOMIC_ACQ_REL);
+	size_t len = k->b.len;
+	k->b.len = 0;
+	if (p)
+		(void)kbuf_free_raw(__fw_bytes_raw(p, len));
 }
 
 /* --- statistics ---------------------------------------------------------------------------- */

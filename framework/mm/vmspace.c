@@ -35,7 +35,16 @@ struct vmspace {
 	struct mm_lock lock;
 	vmspace_fault_fn fault;  /* written once by the owner; read by the fault path */
 	u64 cpus;                /* (atomic) CPUs whose CR3 may hold root: bit n = CPU n */
+	u32 refs;                /* (atomic) references: 0 once torn down (the memory stays a
+				  * vmspace: type-stable cache), so a late use is refused */
 };
+
+/* A reference the caller claims to hold: the space must not have been torn down. */
+static bool vs_live(struct vmspace *vs)
+{
+	/* SAFETY: vs points into the vmspace cache (type-stable memory); an atomic load. */
+	return vs && __atomic_load_n(&vs->refs, __ATOMIC_ACQUIRE) > 0;
+}
 
 DEFINE_TYPE_CACHE(vmspace, struct vmspace);
 
@@ -153,6 +162,16 @@ struct vmspace *vmspace_create(void)
 	/* SAFETY: both are tables of PT_ENTRIES entries (pt_table_of); the upper half only. */
 	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		pml4[i] = kpml4[i];
+	/* SAFETY: an atomic store to the new space's counter (not yet shared). */
+	__atomic_store_n(&vs->refs, 1, __ATOMIC_RELEASE);
+	return vs;
+}
+
+struct vmspace *vmspace_get(struct vmspace *vs)
+{
+	FW_CHECK(vs_live(vs), "vmspace_get of an address space that was torn down");
+	/* SAFETY: an atomic increment of a live space's counter (the caller holds a reference). */
+	__atomic_add_fetch(&vs->refs, 1, __ATOMIC_ACQ_REL);
 	return vs;
 }
 
@@ -163,9 +182,23 @@ static void release_mapped_frame(u64 pa)
 	frame_release(&h);
 }
 
-void vmspace_destroy(struct vmspace *vs)
+void vmspace_put(struct vmspace *vs)
 {
 	if (!vs)
+		return;
+	/* SAFETY: vs points into the type-stable vmspace cache; the CAS loop decrements only a
+	 * non-zero counter, so a put on a space already torn down (a double destroy through a
+	 * stale pointer) is refused instead of tearing it down twice. */
+	u32 r = __atomic_load_n(&vs->refs, __ATOMIC_ACQUIRE);
+	do {
+		if (r == 0) {
+			FW_WARN("vmspace_put of an address space that was already torn down");
+			return;
+		}
+		/* SAFETY: the CAS of the counter (see above). */
+	} while (!__atomic_compare_exchange_n(&vs->refs, &r, r - 1, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	if (r != 1)
 		return;
 	vmspace_let_go(vs);
 	/* No CPU holds these tables any more (vmspace_let_go), so the frames go back without a
@@ -183,8 +216,15 @@ void vmspace_destroy(struct vmspace *vs)
 	KFREE(vmspace, vs);
 }
 
+void vmspace_destroy(struct vmspace *vs)
+{
+	vmspace_put(vs);
+}
+
 int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame ref = FRAME_EMPTY;
@@ -207,6 +247,8 @@ int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsi
 
 int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame ref = FRAME_EMPTY;
@@ -232,6 +274,8 @@ int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, 
 
 i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!range_ok(va, len))
 		return -EINVAL;
 	i64 n = 0;
@@ -267,6 +311,8 @@ i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 		    enum vm_protect_mode mode)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!range_ok(va, len) || len == 0 || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	u64 end = va.v + len, a = va.v, first = 0, last = 0;
@@ -298,6 +344,8 @@ int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64 len,
 		  enum vm_share_mode mode)
 {
+	if (!vs_live(dst) || !vs_live(src))
+		return -EINVAL;
 	if (!range_ok(va, len) || dst == src)
 		return -EINVAL;
 	i64 n = 0;
@@ -336,6 +384,8 @@ i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64
 
 int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!page_ok(va) || !(prot & VM_WRITE) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame copy = FRAME_EMPTY;
@@ -382,6 +432,8 @@ int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 
 i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (!range_ok(from, len) || !range_ok(to, len))
 		return -EINVAL;
 	i64 n = 0;
@@ -415,6 +467,8 @@ i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len
 
 int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (va.v >= VM_USER_END)
 		return -EINVAL;
 	u64 flags = mm_lock_acquire(&vs->lock);
@@ -430,6 +484,8 @@ int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
 
 int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
 {
+	if (!vs_live(vs))
+		return -EINVAL;
 	if (va.v >= VM_USER_END)
 		return -EINVAL;
 	if (!frame_is_empty(out))
@@ -475,6 +531,7 @@ static void load_on_this_cpu(struct vmspace *vs)
 
 void vmspace_activate(struct vmspace *vs)
 {
+	FW_CHECK(!vs || vs_live(vs), "vmspace_activate of an address space that was torn down");
 	u64 f = irq_save();
 	struct task *me = task_current();
 	if (me)
@@ -537,12 +594,16 @@ static void vmspace_let_go(struct vmspace *vs)
 
 void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
 {
+	if (!vs_live(vs))
+		return;
 	/* SAFETY: an atomic store to a field of a live vmspace. */
 	__atomic_store_n(&vs->fault, fn, __ATOMIC_RELEASE);
 }
 
 int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 {
+	if (!vs_live(vs))
+		return -EFAULT;
 	/* SAFETY: an atomic load from a field of a live vmspace. */
 	vmspace_fault_fn fn = __atomic_load_n(&vs->fault, __ATOMIC_ACQUIRE);
 	if (!fn || addr.v >= VM_USER_END)

@@ -17,6 +17,12 @@
 
 void __fw_mutex_init(struct mutex *m, struct lock_class *cls)
 {
+	/* Re-initialising a mutex that is held or has sleepers would strand them (and let a
+	 * second holder in): refused. */
+	/* SAFETY: atomic loads of the lock's own words, which only its functions write. */
+	FW_CHECK(__atomic_load_n(&m->owner, __ATOMIC_ACQUIRE) == NULL &&
+			 (!m->waiters.next || qlist_empty(&m->waiters)),
+		 "mutex_init of a mutex that is held or has waiters");
 	m->wait_lock.next = m->wait_lock.serve = m->wait_lock.owner = 0;
 	m->owner = NULL;
 	qlist_init(&m->waiters);

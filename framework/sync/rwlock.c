@@ -14,6 +14,10 @@
 
 void __fw_rwlock_init(struct rwlock *l, struct lock_class *cls)
 {
+	/* SAFETY: atomic loads of the lock's own words, which only its functions write. */
+	FW_CHECK(__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) == 0 &&
+			 __atomic_load_n(&l->writers_waiting, __ATOMIC_ACQUIRE) == 0,
+		 "rwlock_init of a rwlock that is held or waited for");
 	l->state = 0;
 	l->writers_waiting = 0;
 	l->writer = NULL;

@@ -14,6 +14,13 @@
 
 void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
 {
+	/* A held spinlock (or one with a ticket taken) re-initialised would admit a second
+	 * holder: refused. */
+	/* SAFETY: atomic loads of the lock's own words, which only its functions write. */
+	FW_CHECK(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == NULL &&
+			 __atomic_load_n(&l->next, __ATOMIC_ACQUIRE) ==
+				 __atomic_load_n(&l->serve, __ATOMIC_ACQUIRE),
+		 "spin_lock_init of a spinlock that is held or waited for");
 	l->next = 0;
 	l->serve = 0;
 	l->owner = NULL;

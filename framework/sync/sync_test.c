@@ -104,7 +104,7 @@ KTEST(sync, spinlock_contention_across_cpus)
 		KT_ASSERT(kt, t[i] != NULL);
 	}
 	for (u32 i = 0; i < 4; i++)
-		task_join(t[i]);
+		task_join_raw(t[i]);
 	KT_EXPECT_EQ(kt, cnt_value, 16000ull);
 	if (cpu_count() > 1)
 		KT_EXPECT(kt, cnt_cpu_seen[0] > 0 && cnt_cpu_seen[1] > 0);
@@ -145,7 +145,7 @@ KTEST(sync, mutex_contention_with_sleeping_holders)
 		KT_ASSERT(kt, t[i] != NULL);
 	}
 	for (u32 i = 0; i < 8; i++)
-		task_join(t[i]);
+		task_join_raw(t[i]);
 	KT_EXPECT_EQ(kt, mtx_value, 2400ull);
 	KT_EXPECT_EQ(kt, mtx_overlap, 0u);
 	KT_EXPECT(kt, !mutex_held(&mtx));
@@ -192,7 +192,7 @@ KTEST(sync, rwlock_readers_never_see_a_torn_write)
 	for (u32 i = 0; i < 4; i++)
 		KT_ASSERT(kt, t[i] != NULL);
 	for (u32 i = 0; i < 4; i++)
-		task_join(t[i]);
+		task_join_raw(t[i]);
 	KT_EXPECT_EQ(kt, rw_torn, 0u);
 	KT_EXPECT_EQ(kt, rw_x, 3000ull);
 	KT_EXPECT_EQ(kt, rw_y, 3000ull);
@@ -235,8 +235,8 @@ KTEST(sync, waitq_ping_pong_across_cpus_loses_no_wakeup)
 	KT_ASSERT(kt, a != NULL);
 	struct task *b = tw_spawn(&workers[1], ponger, 1, tw_other_cpu());
 	KT_ASSERT(kt, b != NULL);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	KT_EXPECT_EQ(kt, ball, 300u);
 }
 
@@ -292,7 +292,7 @@ KTEST(sync, waitq_producers_consumers_wake_races)
 	for (u32 i = 0; i < 6; i++)
 		KT_ASSERT(kt, t[i] != NULL);
 	for (u32 i = 0; i < 6; i++)
-		task_join(t[i]);
+		task_join_raw(t[i]);
 	KT_EXPECT_EQ(kt, consumed, 3000u);
 	KT_EXPECT_EQ(kt, tokens, 0u);
 	KT_EXPECT_EQ(kt, workers[0].a + workers[1].a + workers[2].a + workers[3].a, 3000ull);
@@ -447,4 +447,74 @@ KTEST(sync, per_cpu_data_needs_a_guard)
 	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
 	KT_EXPECT(kt, KT_REPORT_HAS(kt, "without a preemption guard"));
 	KT_EXPECT_EQ(kt, *test_hits_of_cpu(0), 1ull);
+}
+
+/* Issue #13 class 9: the framework refuses to re-initialise a lock or queue in use, and to
+ * queue a wait entry that lives on a stack (the queue would outlive the frame). */
+static struct mutex reinit_m;
+static void reinit_held_mutex(void)
+{
+	mutex_init(&reinit_m);
+}
+
+KTEST(sync, reinit_of_a_held_mutex_stops)
+{
+	mutex_init(&reinit_m);
+	mutex_lock(&reinit_m);
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, reinit_held_mutex, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "mutex_init of a mutex that is held"));
+	mutex_unlock(&reinit_m);
+	mutex_init(&reinit_m); /* free again: allowed */
+}
+
+static struct spinlock reinit_s;
+static void reinit_held_spinlock(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	spin_lock_init(&reinit_s);
+}
+
+KTEST(sync, reinit_of_a_held_spinlock_stops)
+{
+	spin_lock_init(&reinit_s);
+	/* taken by "another owner": a ticket handed out and not served. SAFETY: a test forging
+	 * a waiter on a lock no task uses. */
+	__atomic_store_n(&reinit_s.next, 1, __ATOMIC_RELEASE);
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, reinit_held_spinlock, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "spin_lock_init of a spinlock that is held"));
+	/* SAFETY: the forged ticket taken back (the lock is unused). */
+	__atomic_store_n(&reinit_s.next, 0, __ATOMIC_RELEASE);
+}
+
+static struct waitq reinit_q;
+static void reinit_busy_waitq(void)
+{
+	waitq_init(&reinit_q);
+}
+
+static void stack_entry_queued(void)
+{
+	struct wake_probe on_stack;
+	wake_probe_e_init(&on_stack);
+	waitq_add_entry(&reinit_q, &on_stack.entry, wake_probe_fn);
+}
+
+KTEST(sync, reinit_of_a_busy_waitq_and_stack_entries_stop)
+{
+	static struct wake_probe p;
+	waitq_init(&reinit_q);
+	wake_probe_e_init(&p);
+	waitq_add_entry(&reinit_q, &p.entry, wake_probe_fn);
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, reinit_busy_waitq, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "waitq_init of a wait queue that has sleepers or entries"));
+	waitq_remove_entry(&reinit_q, &p.entry);
+	ktest_expect_trap(kt, stack_entry_queued, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "a wait entry on a stack"));
+	waitq_init(&reinit_q); /* empty again: allowed */
 }

@@ -49,7 +49,7 @@ KTEST(wait, timed_wait_returns_when_the_condition_comes_true)
 	int r = WAITQ_WAIT_EVENT(&wt_q, __atomic_load_n(&wt_flag, __ATOMIC_SEQ_CST),
 				 fw_time_ns() + 10 * FW_NSEC_PER_SEC, WAIT_INTERRUPTIBLE);
 	KT_EXPECT_EQ(kt, r, 0);
-	task_join(t);
+	task_join_raw(t);
 }
 
 /* Wait on wt_q, interruptibly (w->b: flags) with deadline w->c ms from now; w->result. */
@@ -83,7 +83,7 @@ KTEST(wait, kick_ends_an_interruptible_wait_on_another_cpu)
 	KT_ASSERT(kt, t != NULL);
 	wait_started(&ww[0]);
 	task_kick(t);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, ww[0].result, -EINTR);
 	KT_EXPECT_EQ(kt, ww[0].idx, 1u);             /* the flag stayed set */
 	KT_EXPECT_EQ(kt, ww[0].a, 0x103ull);         /* -EINTR again at once; timed out once cleared */
@@ -96,7 +96,7 @@ KTEST(wait, kick_leaves_an_uninterruptible_wait_alone)
 	KT_ASSERT(kt, t != NULL);
 	wait_started(&ww[0]);
 	task_kick(t);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, ww[0].result, -ETIMEDOUT);
 	KT_EXPECT_EQ(kt, ww[0].idx, 1u); /* kicked, but the wait did not care */
 	KT_EXPECT_EQ(kt, ww[0].a, 0x102ull);
@@ -134,7 +134,7 @@ KTEST(wait, no_kick_is_lost_against_a_sleeping_waiter)
 		task_kick(t);
 		__atomic_store_n(&ww[1].c, r, __ATOMIC_SEQ_CST);
 	}
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, ww[1].b, 0u);
 }
 
@@ -156,7 +156,7 @@ KTEST(wait, sleep_until_ends_at_the_deadline_or_a_kick)
 	KT_ASSERT(kt, t != NULL);
 	task_sleep_ms(10);
 	task_kick(t);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, ww[2].result, -EINTR);
 }
 

@@ -18,9 +18,15 @@
 
 #include "internal/rawlock.h"
 #include "internal/task.h"
+#include "internal/trap.h"
 
 void waitq_init(struct waitq *wq)
 {
+	/* Sleepers or entries on a queue being re-initialised would never be woken and their
+	 * links would dangle: refused. */
+	FW_CHECK((!wq->tasks.next || qlist_empty(&wq->tasks)) &&
+			 (!wq->entries.next || qlist_empty(&wq->entries)),
+		 "waitq_init of a wait queue that has sleepers or entries");
 	wq->lock.next = wq->lock.serve = wq->lock.owner = 0;
 	qlist_init(&wq->tasks);
 	qlist_init(&wq->entries);
@@ -107,6 +113,8 @@ uint32_t waitq_wake_all(struct waitq *wq)
 void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
 {
 	FW_CHECK(e->tag.type, "waitq_add_entry: untagged wait entry (use its subtype's _new/_init)");
+	FW_CHECK(!stack_contains((u64)(uintptr_t)e, sizeof(*e)),
+		 "waitq_add_entry: a wait entry on a stack would stay queued after its frame is gone");
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
 	lazy_init(wq);
 	e->fn = fn;

@@ -48,7 +48,7 @@ static uint32_t fifo_select_cpu(struct sched_entity *se, uint32_t prev_cpu)
 }
 
 static const struct sched_policy_ops fifo_ops = {
-	.name = "fifo (framework default)",
+	.name = STR("fifo (framework default)"),
 	.init_rq = fifo_init_rq,
 	.enqueue = fifo_enqueue,
 	.pick_next = fifo_pick_next,

@@ -18,6 +18,7 @@
  */
 #include <fw/time.h>
 
+#include "internal/format.h"
 #include "internal/panic_internal.h"
 #include "internal/mm.h"
 #include "internal/percpu.h"
@@ -75,13 +76,9 @@ uint32_t sched_cpu_load(uint32_t cpu)
 	return __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED) + (c && !c->is_idle);
 }
 
-static struct task *task_of_se(struct sched_entity *se)
-{
-	return QLIST_ENTRY(se, struct task, se);
-}
-
 static void enqueue_locked(struct sched_rq *rq, struct task *t)
 {
+	t->se.queued_on = rq->cpu + 1;
 	policy->enqueue(rq, &t->se);
 	rq->nr_queued++;
 }
@@ -114,7 +111,9 @@ void sched_init(void)
 			raw_spin_unlock_irqrestore(&rqs[i].lock, f);
 		}
 	}
-	printk(FW_LOG_INFO, "sched: policy \"%s\"", policy->name ? policy->name : "?");
+	char name[64];
+	fmt_to_cstr(name, sizeof(name), STR("%s"), FMT_ARGS(policy->name));
+	printk(FW_LOG_INFO, "sched: policy \"%s\"", name);
 }
 
 /* Called on the new task's stack right after the switch: release what __schedule held. */
@@ -152,7 +151,13 @@ static void __schedule(bool preempt)
 			prev->on_rq = false; /* sleeping or dead: deactivated */
 	}
 	struct sched_entity *se = policy->pick_next(rq);
-	struct task *next = se ? task_of_se(se) : c->idle;
+	struct task *next = se ? task_of_entity(se) : c->idle;
+	/* The policy is service code: what it returns must be a task entity the framework
+	 * handed to this run queue and that is still queued there. */
+	FW_CHECK(!se || (next && se->queued_on == rq->cpu + 1),
+		 "sched: the policy's pick_next returned an entity that is not queued on this CPU");
+	if (se)
+		se->queued_on = 0;
 	if (se)
 		rq->nr_queued--;
 	if (next == prev) {

@@ -124,7 +124,7 @@ static void stack_setup(struct task *t, u32 slot)
 	t->rsp = (u64)(uintptr_t)&top[-8];
 }
 
-struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu)
+struct task *task_spawn_raw(struct callback *entry, struct str name, uint32_t cpu)
 {
 	FW_CHECK(entry && entry->tag.type, "task_spawn: untagged entry callback");
 	/* SAFETY: the address is only compared with the registered stacks' bounds. */
@@ -190,7 +190,7 @@ void task_exit(int code)
 	__builtin_unreachable();
 }
 
-int task_join(struct task *t)
+int task_join_raw(struct task *t)
 {
 	/* SAFETY: t is a task_pool entry (never freed) the caller holds a reference to; an acquire
 	 * load of its state. */
@@ -200,9 +200,45 @@ int task_join(struct task *t)
 	return code;
 }
 
-void task_detach(struct task *t)
+void task_detach_raw(struct task *t)
 {
 	task_put(t);
+}
+
+int task_spawn(struct task_handle *out, struct callback *entry, struct str name, uint32_t cpu)
+{
+	if (out->t)
+		return -EBUSY;
+	/* SAFETY: the address is only compared with the registered stacks' bounds. */
+	if (entry && stack_contains((u64)(uintptr_t)entry, sizeof(*entry)))
+		return -EINVAL;
+	/* SAFETY: cpu is bounded before cpu_locals[cpu] is read (|| short-circuits). */
+	if (cpu != TASK_ANY_CPU && (cpu >= FW_MAX_CPUS_INTERNAL ||
+				    !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE)))
+		return -EINVAL;
+	struct task *t = task_spawn_raw(entry, name, cpu);
+	if (!t)
+		return -EAGAIN;
+	out->t = t;
+	return 0;
+}
+
+int task_join(struct task_handle *h)
+{
+	/* SAFETY: an atomic exchange empties the handle, so two racing joins of one handle
+	 * cannot both drop its reference. */
+	struct task *t = __atomic_exchange_n(&h->t, NULL, __ATOMIC_ACQ_REL);
+	if (!t)
+		return -EINVAL;
+	return task_join_raw(t);
+}
+
+void task_detach(struct task_handle *h)
+{
+	/* SAFETY: as task_join: the exchange empties the handle exactly once. */
+	struct task *t = __atomic_exchange_n(&h->t, NULL, __ATOMIC_ACQ_REL);
+	if (t)
+		task_detach_raw(t);
 }
 
 uint64_t task_id(void)
@@ -258,6 +294,20 @@ void tasks_start(void)
 }
 
 /* ---- ktest runner hooks ------------------------------------------------------------------ */
+
+struct task *task_of_entity(struct sched_entity *se)
+{
+	/* SAFETY: only addresses are compared and divided: se names a pool task's entity when
+	 * it lies inside task_pool at the offset of `se` in one of its slots; then the slot's
+	 * address (computed from the index, never from se) is that task; or it is the boot
+	 * task's entity. */
+	uintptr_t base = (uintptr_t)&task_pool[0].se, a = (uintptr_t)se;
+	if (a == (uintptr_t)&boot_task.se)
+		return &boot_task;
+	if (a < base || (a - base) % sizeof(struct task) != 0 || (a - base) / sizeof(struct task) >= TASK_POOL)
+		return NULL;
+	return &task_pool[(a - base) / sizeof(struct task)];
+}
 
 bool task_on_boot_flow(void)
 {

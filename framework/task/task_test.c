@@ -31,7 +31,7 @@ KTEST(task, spawn_join_exit_codes)
 	struct task *a = tw_spawn(&tw[0], exit_with_idx, 7, TASK_ANY_CPU);
 	struct task *b = tw_spawn(&tw[1], exit_with_idx, 1, TASK_ANY_CPU);
 	KT_ASSERT(kt, a && b);
-	int ca = task_join(a), cb = task_join(b);
+	int ca = task_join_raw(a), cb = task_join_raw(b);
 	KT_EXPECT_EQ(kt, ca, 42);
 	KT_EXPECT_EQ(kt, cb, 0);
 	KT_EXPECT_NE(kt, tw[1].a, 0ull);
@@ -63,8 +63,8 @@ KTEST(task, context_switch_round_robin_on_one_cpu)
 	struct task *b = tw_spawn(&tw[1], yielder, 1, cpu);
 	preempt_enable();
 	KT_ASSERT(kt, a && b);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	KT_EXPECT_EQ(kt, turn_n, 12u);
 	u32 alternations = 0;
 	for (u32 i = 1; i < 12; i++)
@@ -104,7 +104,7 @@ KTEST(task, timer_tick_preempts_a_busy_task)
 		cpu_pause();
 	KT_EXPECT_NE(kt, __atomic_load_n(&tw[0].a, __ATOMIC_RELAXED), seen);
 	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
-	task_join(t);
+	task_join_raw(t);
 }
 
 KTEST(task, no_preemption_while_preempt_disabled)
@@ -126,7 +126,7 @@ KTEST(task, no_preemption_while_preempt_disabled)
 		cpu_pause();
 	KT_EXPECT_EQ(kt, __atomic_load_n(&spin_started, __ATOMIC_ACQUIRE), 1u);
 	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
-	task_join(t);
+	task_join_raw(t);
 }
 
 static void sleeper(struct tworker *w)
@@ -143,7 +143,7 @@ KTEST(task, sleep_ms_sleeps_and_lets_others_run)
 	u64 t0 = fw_time_ns();
 	task_sleep_ms(5);
 	KT_EXPECT_GE(kt, fw_time_ns() - t0, 5 * FW_NSEC_PER_MSEC);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_GE(kt, tw[0].a, 30 * FW_NSEC_PER_MSEC);
 	KT_EXPECT_LT(kt, tw[0].a, 500 * FW_NSEC_PER_MSEC);
 }
@@ -160,7 +160,7 @@ KTEST(task, detached_tasks_are_reaped)
 	for (u32 i = 0; i < 40; i++) {
 		struct task *t = tw_spawn(&tw[i], quick, i, TASK_ANY_CPU);
 		KT_ASSERT(kt, t != NULL);
-		task_detach(t);
+		task_detach_raw(t);
 	}
 	u64 t0 = fw_time_ns();
 	while (tasks_live() != base && fw_time_ns() - t0 < 2 * FW_NSEC_PER_SEC)
@@ -192,7 +192,7 @@ KTEST(task, new_tasks_spread_over_cpus)
 	}
 	u32 on_cpu[FW_MAX_CPUS] = { 0 };
 	for (u32 i = 0; i < 8; i++) {
-		task_join(t[i]);
+		task_join_raw(t[i]);
 		if (tw[i].a < FW_MAX_CPUS)
 			on_cpu[tw[i].a]++;
 	}
@@ -206,7 +206,7 @@ KTEST(task, spawn_refuses_an_entry_on_the_stack)
 	tworker_cb_init(&local);
 	callback_set(&local.cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
 	local.body = quick;
-	struct task *t = task_spawn(&local.cb, STR("bad"), TASK_ANY_CPU);
+	struct task *t = task_spawn_raw(&local.cb, STR("bad"), TASK_ANY_CPU);
 	KT_EXPECT(kt, t == NULL);
 }
 
@@ -231,11 +231,11 @@ KTEST(task, pool_exhaustion_returns_null_and_recovers)
 	KT_EXPECT_LT(kt, n, 128u);
 	KT_EXPECT_GT(kt, n, 32u);
 	for (u32 i = 0; i < n; i++)
-		task_join(t[i]);
+		task_join_raw(t[i]);
 	struct task *again = tw_spawn(&many[0], nothing, 0, TASK_ANY_CPU);
 	KT_EXPECT(kt, again != NULL);
 	if (again)
-		task_join(again);
+		task_join_raw(again);
 }
 
 /* ---- stress ----------------------------------------------------------------------------- */
@@ -312,7 +312,7 @@ KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
 		 * (its worker stores it). */
 		for (u32 i = 0; i < STRESS_LIVE; i++) {
 			if (st[i] && __atomic_load_n(&sw[i].c, __ATOMIC_ACQUIRE)) {
-				task_join(st[i]);
+				task_join_raw(st[i]);
 				st[i] = NULL;
 				progress = true;
 			}
@@ -339,4 +339,40 @@ KTEST(task_stress, thousands_of_tasks_contend_without_deadlock)
 	KT_EXPECT_EQ(kt, st_spin_count, (u64)spawned);
 	KT_EXPECT_EQ(kt, st_tokens, 0u);
 	KT_EXPECT_EQ(kt, tasks_live(), base);
+}
+
+/* Issue #13 class 8: a task handle is consumed once — join and detach empty it, so a second
+ * join or a join after detach cannot drop someone else's reference. */
+static struct tworker handle_w;
+static void handle_body(struct tworker *w)
+{
+	w->result = 7;
+}
+
+static void stack_entry_spawn(struct ktest_ctx *kt)
+{
+	struct tworker on_stack;
+	tworker_cb_init(&on_stack);
+	callback_set(&on_stack.cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	struct task_handle h = TASK_HANDLE_EMPTY;
+	KT_EXPECT_EQ(kt, task_spawn(&h, &on_stack.cb, STR("on stack"), TASK_ANY_CPU), -EINVAL);
+	KT_EXPECT(kt, task_handle_is_empty(&h));
+}
+
+KTEST(task, handle_is_consumed_once)
+{
+	struct task_handle h = TASK_HANDLE_EMPTY;
+	tworker_cb_init(&handle_w);
+	callback_set(&handle_w.cb, SUBTYPE_CALLBACK(tworker_cb, tworker_run));
+	handle_w.body = handle_body;
+	handle_w.result = 0;
+	KT_ASSERT_EQ(kt, task_spawn(&h, &handle_w.cb, STR("handle"), TASK_ANY_CPU), 0);
+	KT_EXPECT(kt, !task_handle_is_empty(&h));
+	KT_EXPECT_EQ(kt, task_spawn(&h, &handle_w.cb, STR("again"), TASK_ANY_CPU), -EBUSY);
+	(void)task_join(&h);
+	KT_EXPECT(kt, task_handle_is_empty(&h));
+	KT_EXPECT_EQ(kt, handle_w.result, 7);
+	KT_EXPECT_EQ(kt, task_join(&h), -EINVAL);
+	task_detach(&h); /* empty: ignored */
+	stack_entry_spawn(kt);
 }

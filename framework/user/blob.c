@@ -19,7 +19,7 @@ struct fwblob {
 
 extern const struct fwblob __fwblob_start[], __fwblob_end[];
 
-struct bytes_result fw_blob_copy(struct str name)
+int fw_blob_copy(struct kbuf *out, struct str name)
 {
 	/* SAFETY: walks the linker-bounded descriptor array; each descriptor's name and data
 	 * point into the image's read-only data with the lengths mkblob.sh recorded. */
@@ -27,19 +27,17 @@ struct bytes_result fw_blob_copy(struct str name)
 		struct str bn = { .ptr = b->name, .len = b->name_len };
 		if (!str_eq(bn, name))
 			continue;
-		struct bytes_result buf = kbuf_alloc(b->len);
-		if (buf.err)
-			return buf;
+		int err = kbuf_alloc(out, b->len);
+		if (err)
+			return err;
 		/* SAFETY: the source is the blob's len bytes (see above); the cast drops const
 		 * only to build a source slice that is only read. */
-		int err = bytes_copy(buf.value, __fw_bytes_raw((u8 *)(uintptr_t)b->data, b->len));
-		if (err) {
-			kbuf_free(buf.value);
-			return bytes_result_err(err);
-		}
-		return buf;
+		err = bytes_copy(kbuf_bytes(out), __fw_bytes_raw((u8 *)(uintptr_t)b->data, b->len));
+		if (err)
+			kbuf_free(out);
+		return err;
 	}
-	return bytes_result_err(-ENOENT);
+	return -ENOENT;
 }
 
 void fw_power_off(void)

@@ -71,7 +71,7 @@ KTEST(user_smp, user_code_on_two_cpus_at_once)
 	us_w[1].idx = 1;
 	us_body(&us_w[1]);
 	us_rendezvous = false;
-	KT_EXPECT_EQ(kt, task_join(t), 0);
+	KT_EXPECT_EQ(kt, task_join_raw(t), 0);
 	KT_EXPECT_EQ(kt, us_w[0].result, 0);
 	KT_EXPECT_EQ(kt, us_w[1].result, 0);
 	KT_EXPECT_EQ(kt, us_prog[0].syscalls, (u64)CALLS + 1);
@@ -102,8 +102,8 @@ KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 	struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
 	struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
 	KT_ASSERT(kt, a && b);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	/* -2000: stopped by the deadline (USER_RET_INTERRUPT), not by a fault */
 	KT_EXPECT_EQ(kt, us_w[0].result, -2000);
 	KT_EXPECT_EQ(kt, us_w[1].result, -2000);
@@ -175,8 +175,8 @@ KTEST(user_smp, address_space_follows_the_task)
 	struct task *a = tw_spawn_args(&us_w[0], us_reader, 0, cpu, 200, 0);
 	struct task *b = tw_spawn_args(&us_w[1], us_reader, 1, cpu, 200, 0);
 	KT_ASSERT(kt, a && b);
-	task_join(a);
-	task_join(b);
+	task_join_raw(a);
+	task_join_raw(b);
 	KT_EXPECT_EQ(kt, us_w[0].a, 0u);
 	KT_EXPECT_EQ(kt, us_w[1].a, 0u);
 	ut_teardown(&us_prog[0]);
@@ -215,7 +215,7 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before + 1); /* CPU 1 holds it */
 	/* SAFETY: as above. */
 	__atomic_store_n(&us_w[0].c, 1, __ATOMIC_SEQ_CST);
-	task_join(h);
+	task_join_raw(h);
 	/* CPU 1 idles with the space still loaded; destroying it makes CPU 1 let go first */
 	/* SAFETY: an atomic snapshot of CPU 1's active space (cpu_count() >= 2 checked). */
 	KT_EXPECT(kt, __atomic_load_n(&cpu_locals[1].active_vs, __ATOMIC_SEQ_CST) == us_prog[0].vs);
@@ -254,7 +254,7 @@ KTEST(user_smp, kick_pulls_a_task_out_of_user_mode)
 		task_yield();
 	task_sleep_ms(10); /* well inside its loop by now */
 	task_kick(t);
-	task_join(t);
+	task_join_raw(t);
 	KT_EXPECT_EQ(kt, us_w[0].result, (int)USER_RET_INTERRUPT);
 	KT_EXPECT_EQ(kt, us_w[0].b, 1u);
 	/* its registers were saved on the way out, mid-loop */

@@ -38,16 +38,18 @@ static int map_new(struct vmspace *vs, u64 va, unsigned prot, struct bytes conte
 int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
 {
 	*t = (struct ut){ 0 };
-	struct bytes_result prog = fw_blob_copy(STR("utest"));
-	if (prog.err)
-		return prog.err;
+	struct kbuf prog_buf = KBUF_EMPTY;
+	int err = fw_blob_copy(&prog_buf, STR("utest"));
+	if (err)
+		return err;
+	struct bytes prog = kbuf_bytes(&prog_buf);
 	t->vs = vmspace_create();
-	int err = t->vs ? 0 : -ENOMEM;
-	for (u64 off = 0; !err && off < bytes_len(prog.value); off += VM_PAGE_SIZE) {
-		struct bytes page = bytes_head(bytes_skip(prog.value, off).value, VM_PAGE_SIZE);
+	err = t->vs ? 0 : -ENOMEM;
+	for (u64 off = 0; !err && off < bytes_len(prog); off += VM_PAGE_SIZE) {
+		struct bytes page = bytes_head(bytes_skip(prog, off).value, VM_PAGE_SIZE);
 		err = map_new(t->vs, UT_CODE + off, VM_READ | VM_EXEC, page);
 	}
-	kbuf_free(prog.value);
+	kbuf_free(&prog_buf);
 	u8 pattern[256];
 	for (unsigned i = 0; i < sizeof(pattern); i++)
 		pattern[i] = (u8)i;
@@ -565,4 +567,28 @@ KTEST(user, exception_return_keeps_rcx_and_r11)
 	KT_EXPECT(kt, ut_a.exited);
 	KT_EXPECT_EQ(kt, ut_a.exit_code, 0);
 	ut_teardown(&ut_a);
+}
+
+/* Issue #13 class 8: an address space is shared by reference (threads); the last put tears it
+ * down, and a put or a use after that (a double destroy through a stale pointer) is refused
+ * instead of freeing the page tables twice. */
+KTEST(user, vmspace_refcount_and_double_destroy_refused)
+{
+	struct vmspace *vs = vmspace_create();
+	KT_ASSERT(kt, vs != NULL);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
+	KT_ASSERT(kt, vmspace_get(vs) == vs);                  /* a second sharer */
+	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ), 0);
+	vmspace_put(vs);                                       /* one sharer left */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);              /* still mapped */
+	KT_EXPECT_EQ(kt, vmspace_query(vs, uaddr(0x10000), NULL), 0);
+	vmspace_put(vs);                                       /* the last: torn down */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	uint64_t warns = fw_lib_warn_count();
+	vmspace_destroy(vs);                                   /* stale: refused */
+	KT_EXPECT_EQ(kt, fw_lib_warn_count(), warns + 1);
+	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x20000), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	frame_release(&f);
 }

@@ -35,12 +35,13 @@ KTEST(devices, rng_large_and_empty_reads)
 {
 	if (!hwrng_present())
 		KT_SKIP(kt, "no virtio-rng device");
-	struct bytes_result big = kbuf_alloc(8192);
-	KT_ASSERT(kt, big.err == 0);
+	struct kbuf big_buf = KBUF_EMPTY;
+	KT_ASSERT(kt, kbuf_alloc(&big_buf, 8192) == 0);
+	struct bytes_result big = bytes_result_ok(kbuf_bytes(&big_buf));
 	struct result_size r = hwrng_read(big.value);
 	KT_EXPECT_EQ(kt, r.err, 0);
 	KT_EXPECT_LE(kt, r.value, 4096u); /* one page per request */
 	KT_EXPECT_GT(kt, r.value, 0u);
 	KT_EXPECT_EQ(kt, hwrng_read(bytes_head(big.value, 0)).err, -EINVAL);
-	(void)kbuf_free(big.value);
+	kbuf_free(&big_buf);
 }

@@ -45,14 +45,14 @@ int proc_clock_start(void)
 	if (!c)
 		return -ENOMEM;
 	callback_set(&c->cb, SUBTYPE_CALLBACK(proc_clock_cb, proc_clock_main));
-	struct task *t = task_spawn(&c->cb, STR("proc-clock"), TASK_ANY_CPU);
-	if (!t) {
+	struct task_handle t = TASK_HANDLE_EMPTY;
+	if (task_spawn(&t, &c->cb, STR("proc-clock"), TASK_ANY_CPU)) {
 		proc_clock_cb_delete(c);
 		spin_lock(&clock_lock);
 		clock_started = false;
 		spin_unlock(&clock_lock);
 		return -EAGAIN;
 	}
-	task_detach(t);
+	task_detach(&t);
 	return 0;
 }

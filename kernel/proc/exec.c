@@ -148,7 +148,7 @@ static int map_stack(struct vm_map *m, struct bytes img)
 
 struct exec_image {
 	struct file *file;
-	struct bytes heads[EXEC_MAX_INTERP + 1]; /* the #! lines' buffers, alive until the end */
+	struct kbuf heads[EXEC_MAX_INTERP + 1]; /* the #! lines' buffers, alive until the end */
 	u32 nheads;
 	struct exec_strv argv_a, argv_b; /* the argv, rewritten by #! lines (alternating) */
 	bool in_b;                       /* the current argv is argv_b */
@@ -159,7 +159,7 @@ DEFINE_TYPE_CACHE(exec_image_cache, struct exec_image);
 static void image_free(struct exec_image *im)
 {
 	for (u32 i = 0; i < im->nheads && i <= EXEC_MAX_INTERP; i++)
-		(void)kbuf_free(im->heads[i]);
+		kbuf_free(ELEM_PTR(im->heads, i));
 	exec_strv_destroy(&im->argv_a);
 	exec_strv_destroy(&im->argv_b);
 	if (im->file)
@@ -184,23 +184,22 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 		u64 size = f.value->inode->size;
 		if (size == 0)
 			return -ENOEXEC;
-		struct bytes_result head = kbuf_alloc(size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX);
-		if (head.err)
-			return -ENOMEM;
-		if (im->nheads > EXEC_MAX_INTERP) {
-			(void)kbuf_free(head.value);
+		if (im->nheads > EXEC_MAX_INTERP)
 			return -ELOOP;
-		}
-		im->heads[im->nheads++] = head.value;
-		int e = read_at(f.value, 0, head.value);
+		struct kbuf *slot = ELEM_PTR(im->heads, im->nheads);
+		if (kbuf_alloc(slot, size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX))
+			return -ENOMEM;
+		im->nheads++;
+		struct bytes head = kbuf_bytes(slot);
+		int e = read_at(f.value, 0, head);
 		if (e)
 			return e;
 		struct shebang sb;
-		int s = shebang_parse(head.value, &sb);
+		int s = shebang_parse(head, &sb);
 		if (s < 0)
 			return s;
 		if (s == 0)
-			return elf_plan_load(head.value, size, PROC_PIE_BASE, &im->plan);
+			return elf_plan_load(head, size, PROC_PIE_BASE, &im->plan);
 		if (depth >= EXEC_MAX_INTERP)
 			return -ELOOP;
 		struct exec_strv *cur = im->in_b ? &im->argv_b : &im->argv_a;
@@ -239,6 +238,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	if (!im)
 		return -ENOMEM;
 	struct vm_map *nm = NULL;
+	struct kbuf stack_buf = KBUF_EMPTY;
 	struct bytes stack = bytes_empty();
 	int e = resolve(p, path, argv, im);
 	if (!e) {
@@ -251,9 +251,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	}
 	struct exec_stack_out so = { 0 };
 	if (!e) {
-		struct bytes_result sb = kbuf_alloc(PROC_STACK_EAGER);
-		e = sb.err;
-		stack = sb.err ? bytes_empty() : sb.value;
+		e = kbuf_alloc(&stack_buf, PROC_STACK_EAGER);
+		stack = kbuf_bytes(&stack_buf);
 	}
 	if (!e) {
 		struct exec_random rnd;
@@ -274,8 +273,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = map_stack(nm, stack);
 	if (e) {
 		vm_map_put(nm);
-		if (bytes_len(stack))
-			(void)kbuf_free(stack);
+		kbuf_free(&stack_buf);
 		image_free(im);
 		return e;
 	}
@@ -305,7 +303,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		r = user_ctx_set_ip(&p->uc, uaddr(im->plan.entry));
 	if (!r)
 		r = user_ctx_set_sp(&p->uc, uaddr(so.sp));
-	(void)kbuf_free(stack);
+	kbuf_free(&stack_buf);
 	image_free(im);
 	return r ? -EFAULT : 0; /* after the point of no return the caller kills on error */
 }

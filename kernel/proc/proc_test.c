@@ -52,8 +52,9 @@ static int put_prog(const struct vfs_ctx *c, struct str path, struct bytes code_
 {
 	struct bytes_result blob = bytes_result_ok(code_bytes);
 	size_t len = UTEST_FILE_OFF + bytes_len(blob.value);
-	struct bytes_result img = kbuf_alloc(len);
-	int e = img.err;
+	struct kbuf img_buf = KBUF_EMPTY;
+	int e = kbuf_alloc(&img_buf, len);
+	struct bytes_result img = bytes_result_ok(kbuf_bytes(&img_buf));
 	if (!e) {
 		struct elf64_ehdr eh = {
 			.e_ident = { 0x7f, 'E', 'L', 'F', 2, 1, 1 },
@@ -72,7 +73,7 @@ static int put_prog(const struct vfs_ctx *c, struct str path, struct bytes code_
 		    code.err || bytes_copy(code.value, blob.value) ? -EIO : 0;
 		if (!e)
 			e = put_file(c, path, cut ? bytes_head(img.value, cut) : img.value, 0755);
-		(void)kbuf_free(img.value);
+		kbuf_free(&img_buf);
 	}
 	return e;
 }
@@ -80,11 +81,12 @@ static int put_prog(const struct vfs_ctx *c, struct str path, struct bytes code_
 /* put_utest - the utest blob as an ELF program. */
 static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
 {
-	struct bytes_result blob = fw_blob_copy(STR("utest"));
-	if (blob.err)
-		return blob.err;
-	int e = put_prog(c, path, blob.value, cut);
-	(void)kbuf_free(blob.value);
+	struct kbuf blob = KBUF_EMPTY;
+	int e = fw_blob_copy(&blob, STR("utest"));
+	if (e)
+		return e;
+	e = put_prog(c, path, kbuf_bytes(&blob), cut);
+	kbuf_free(&blob);
 	return e;
 }
 
@@ -166,10 +168,10 @@ KTEST(proc, exec_and_write)
 	KT_ASSERT(kt, f.err == 0);
 	KT_EXPECT_EQ(kt, vfs_read(f.value, BYTES_OF_ARRAY(got)).value, 8u);
 	vfs_close(f.value);
-	struct bytes_result blob = fw_blob_copy(STR("utest"));
-	KT_ASSERT(kt, blob.err == 0);
-	KT_EXPECT(kt, bytes_eq(BYTES_OF_ARRAY(got), bytes_head(blob.value, 8)));
-	(void)kbuf_free(blob.value);
+	struct kbuf blob = KBUF_EMPTY;
+	KT_ASSERT(kt, fw_blob_copy(&blob, STR("utest")) == 0);
+	KT_EXPECT(kt, bytes_eq(BYTES_OF_ARRAY(got), bytes_head(kbuf_bytes(&blob), 8)));
+	kbuf_free(&blob);
 }
 
 KTEST(proc, syscalls_and_faults)
@@ -256,8 +258,10 @@ KTEST(proc, boot_from_archive)
 	struct vfs_ctx c = test_ctx();
 	(void)vfs_mkdir(&c, STR("/bin"), 0755);
 	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
-	struct bytes_result elf = kbuf_alloc(64u << 10), ar = kbuf_alloc(128u << 10);
-	KT_ASSERT(kt, !elf.err && !ar.err);
+	struct kbuf elf_buf = KBUF_EMPTY, ar_buf = KBUF_EMPTY;
+	KT_ASSERT(kt, !kbuf_alloc(&elf_buf, 64u << 10) && !kbuf_alloc(&ar_buf, 128u << 10));
+	struct bytes_result elf = bytes_result_ok(kbuf_bytes(&elf_buf));
+	struct bytes_result ar = bytes_result_ok(kbuf_bytes(&ar_buf));
 	struct file_result f = vfs_open(&c, STR("/bin/utest"), VFS_O_RDONLY, 0);
 	KT_ASSERT(kt, !f.err);
 	struct result_size elf_len = vfs_read(f.value, elf.value);
@@ -280,6 +284,6 @@ KTEST(proc, boot_from_archive)
 	/* a broken archive stops the boot with -EINVAL */
 	(void)bytes_put_u8(ar.value, 0, '1');
 	KT_EXPECT_EQ(kt, proc_start_init(archive, STR("")), -EINVAL);
-	(void)kbuf_free(elf.value);
-	(void)kbuf_free(ar.value);
+	kbuf_free(&elf_buf);
+	kbuf_free(&ar_buf);
 }

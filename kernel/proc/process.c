@@ -29,13 +29,12 @@ struct process *proc_create(struct process *parent)
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	struct bytes_result buf = kbuf_alloc(VM_PAGE_SIZE);
-	if (buf.err) {
+	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
 		vm_map_put(p->mm);
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	p->io_buf = buf.value;
+	p->io_buf = kbuf_bytes(&p->io_kbuf);
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
 	waitq_init(&p->child_wq);
@@ -172,7 +171,8 @@ void proc_put(struct process *p)
 {
 	if (!refcount_put(&p->refs))
 		return;
-	(void)kbuf_free(p->io_buf);
+	p->io_buf = bytes_empty();
+	kbuf_free(&p->io_kbuf);
 	proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, p);

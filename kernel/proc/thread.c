@@ -169,15 +169,15 @@ int proc_start(struct process *p)
 	spin_lock(&proc_lock);
 	p->exited = false;
 	spin_unlock(&proc_lock);
-	struct task *t = task_spawn(&p->entry, STR("process"), USER_CPU);
-	if (!t) {
+	struct task_handle t = TASK_HANDLE_EMPTY;
+	if (task_spawn(&t, &p->entry, STR("process"), USER_CPU)) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
 		proc_put(p);
 		return -EAGAIN;
 	}
-	task_detach(t);
+	task_detach(&t);
 	return 0;
 }
 

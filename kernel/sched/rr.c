@@ -86,7 +86,7 @@ static uint32_t rr_select_cpu(struct sched_entity *se, uint32_t prev_cpu)
 }
 
 static const struct sched_policy_ops rr_ops = {
-	.name = "round-robin",
+	.name = STR("round-robin"),
 	.init_rq = rr_init_rq,
 	.enqueue = rr_enqueue,
 	.pick_next = rr_pick_next,

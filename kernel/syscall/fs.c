@@ -426,17 +426,18 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] < (64u << 10) ? a->a[2] : (64u << 10);
 	if (count == 0)
 		return -EINVAL;
-	struct bytes_result b = kbuf_alloc(count);
-	if (b.err)
+	struct kbuf kb = KBUF_EMPTY;
+	if (kbuf_alloc(&kb, count))
 		return -ENOMEM;
-	struct result_size n = vfs_getdents64(f, b.value);
+	struct bytes b = kbuf_bytes(&kb);
+	struct result_size n = vfs_getdents64(f, b);
 	i64 r = n.err;
 	if (!n.err) {
 		struct vm_writer w = vm_writer_user(uaddr(a->a[1]), n.value);
-		struct result_size c = vm_write(&w, bytes_head(b.value, n.value));
+		struct result_size c = vm_write(&w, bytes_head(b, n.value));
 		r = c.err ? c.err : (i64)c.value;
 	}
-	(void)kbuf_free(b.value);
+	kbuf_free(&kb);
 	return r;
 }
 

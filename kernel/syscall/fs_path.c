@@ -25,20 +25,21 @@ static int with_path(struct process *p, i64 dirfd, u64 upath, struct upath *path
 
 i64 sys_getcwd(struct process *p, const struct sc_args *a)
 {
-	struct bytes_result b = kbuf_alloc(VFS_PATH_MAX);
-	if (b.err)
+	struct kbuf kb = KBUF_EMPTY;
+	if (kbuf_alloc(&kb, VFS_PATH_MAX))
 		return -ENOMEM;
-	struct result_size n = vfs_path_of(p->fs.root, p->fs.cwd, b.value);
+	struct bytes b = kbuf_bytes(&kb);
+	struct result_size n = vfs_path_of(p->fs.root, p->fs.cwd, b);
 	i64 r = n.err ? n.err : (i64)n.value;
 	if (!n.err && n.value > a->a[1])
 		r = -ERANGE;
 	if (r > 0) {
 		struct vm_writer w = vm_writer_user(uaddr(a->a[0]), n.value);
-		struct result_size c = vm_write(&w, bytes_head(b.value, n.value));
+		struct result_size c = vm_write(&w, bytes_head(b, n.value));
 		if (c.err || c.value != n.value)
 			r = -EFAULT;
 	}
-	(void)kbuf_free(b.value);
+	kbuf_free(&kb);
 	return r;
 }
 
@@ -123,17 +124,18 @@ static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 si
 	int e = with_path(p, dirfd, upath, &path, &c);
 	if (e)
 		return e;
-	struct bytes_result b = kbuf_alloc(VFS_PATH_MAX);
-	i64 r = b.err ? -ENOMEM : 0;
+	struct kbuf kb = KBUF_EMPTY;
+	i64 r = kbuf_alloc(&kb, VFS_PATH_MAX) ? -ENOMEM : 0;
 	if (!r) {
-		struct result_size n = vfs_readlink(&c, path.s, bytes_head(b.value, size));
+		struct bytes b = kbuf_bytes(&kb);
+		struct result_size n = vfs_readlink(&c, path.s, bytes_head(b, size));
 		r = n.err;
 		if (!n.err) {
 			struct vm_writer w = vm_writer_user(uaddr(ubuf), n.value);
-			struct result_size cpy = vm_write(&w, bytes_head(b.value, n.value));
+			struct result_size cpy = vm_write(&w, bytes_head(b, n.value));
 			r = cpy.err ? cpy.err : (i64)cpy.value;
 		}
-		(void)kbuf_free(b.value);
+		kbuf_free(&kb);
 	}
 	upath_put(&path);
 	return r;

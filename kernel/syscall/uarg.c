@@ -11,12 +11,11 @@ DEFINE_UCOPY(uword, u64);
 
 int upath_get(struct upath *u, u64 addr)
 {
-	*u = (struct upath){ 0 };
-	struct bytes_result b = kbuf_alloc(VFS_PATH_MAX);
-	if (b.err)
+	kbuf_free(&u->buf);
+	u->s = STR("");
+	if (kbuf_alloc(&u->buf, VFS_PATH_MAX))
 		return -ENOMEM;
-	u->buf = b.value;
-	struct str_result s = ustr_copy(uaddr(addr), u->buf);
+	struct str_result s = ustr_copy(uaddr(addr), kbuf_bytes(&u->buf));
 	if (s.err)
 		return s.err;
 	if (str_len(s.value) == 0)
@@ -27,29 +26,26 @@ int upath_get(struct upath *u, u64 addr)
 
 void upath_put(struct upath *u)
 {
-	if (bytes_len(u->buf))
-		(void)kbuf_free(u->buf);
-	*u = (struct upath){ 0 };
+	kbuf_free(&u->buf);
+	u->s = STR("");
 }
 
 int uargv_get(struct uargv *u, u64 addr)
 {
-	u->buf = bytes_empty();
+	kbuf_free(&u->buf);
 	u->used = 0;
 	exec_strv_init(&u->v, 1u << 20);
 	if (!addr)
 		return 0;
-	struct bytes_result b = kbuf_alloc(UARGV_MAX_BYTES);
-	if (b.err)
+	if (kbuf_alloc(&u->buf, UARGV_MAX_BYTES))
 		return -ENOMEM;
-	u->buf = b.value;
 	for (u64 i = 0;; i++) {
 		u64 ptr;
 		if (uword_from_user(&ptr, uaddr(addr + 8 * i)))
 			return -EFAULT;
 		if (!ptr)
 			return 0;
-		struct bytes_result rest = bytes_skip(u->buf, u->used);
+		struct bytes_result rest = bytes_skip(kbuf_bytes(&u->buf), u->used);
 		if (rest.err)
 			return -E2BIG;
 		struct str_result s = ustr_copy(uaddr(ptr), rest.value);
@@ -64,7 +60,5 @@ int uargv_get(struct uargv *u, u64 addr)
 void uargv_put(struct uargv *u)
 {
 	exec_strv_destroy(&u->v);
-	if (bytes_len(u->buf))
-		(void)kbuf_free(u->buf);
-	u->buf = bytes_empty();
+	kbuf_free(&u->buf);
 }

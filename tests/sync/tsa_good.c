@@ -49,3 +49,26 @@ uint64_t tsa_good(struct account *a)
 	preempt_enable();
 	return l;
 }
+
+/* A per-object lock kind (fw/list.h DEFINE_LIST_IN): each directory's entries are guarded by
+ * that directory's own mutex; a directory's subdirectories are entries of the same type. */
+#include <fw/list.h>
+DEFINE_LIST_HEAD(tsa_dir_kids);
+struct tsa_dir {
+	struct mutex lock;
+	struct tsa_dir_kids kids;
+	struct list_link sibling;
+};
+DEFINE_LIST_IN(tsa_dir_kids, struct tsa_dir, sibling, struct tsa_dir, kids, mutex, lock);
+
+size_t tsa_dir_adopt(struct tsa_dir *parent, struct tsa_dir *child);
+size_t tsa_dir_adopt(struct tsa_dir *parent, struct tsa_dir *child)
+{
+	size_t n = 0;
+	mutex_lock(&parent->lock);
+	tsa_dir_kids_push_back(parent, child);
+	LIST_FOR_EACH(tsa_dir_kids, parent, k)
+		n++;
+	mutex_unlock(&parent->lock);
+	return n;
+}

@@ -266,82 +266,6 @@ static void check_subscript(CXCursor c)
 	raw_op(c, k.c, 2, "subscript", msg);
 }
 
-/* The variable an lvalue lives in, when that is known without following a pointer: `x`,
- * `x.f`, `x.a[i]`; a null cursor for anything reached through a pointer (`p->f`, `*p`, `p[i]`). */
-static CXCursor lvalue_root(CXCursor e)
-{
-	for (int depth = 0; depth < 32; depth++) {
-		e = strip(e);
-		enum CXCursorKind k = clang_getCursorKind(e);
-		if (k == CXCursor_DeclRefExpr) {
-			CXCursor d = clang_getCursorReferenced(e);
-			enum CXCursorKind dk = clang_getCursorKind(d);
-			return dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl ? d : clang_getNullCursor();
-		}
-		struct kids kk = kids_of(e);
-		if (k == CXCursor_MemberRefExpr && kk.n >= 1) {
-			if (clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Pointer)
-				return clang_getNullCursor(); /* p->f */
-			e = kk.c[0];
-		} else if (k == CXCursor_ArraySubscriptExpr && kk.n == 2) {
-			CXCursor b = strip(kk.c[0]);
-			enum CXTypeKind bk = clang_getCanonicalType(clang_getCursorType(b)).kind;
-			if (bk != CXType_ConstantArray || refers_to_parameter(b))
-				return clang_getNullCursor();
-			e = b;
-		} else {
-			return clang_getNullCursor();
-		}
-	}
-	return clang_getNullCursor();
-}
-
-static bool is_stack_variable(CXCursor d)
-{
-	if (clang_Cursor_isNull(d))
-		return false;
-	if (clang_getCursorKind(d) == CXCursor_ParmDecl)
-		return true;
-	return clang_getCursorKind(d) == CXCursor_VarDecl && !clang_Cursor_hasVarDeclGlobalStorage(d);
-}
-
-/* The address of a stack object (`&local`, `&local.f`, a local array decaying to a pointer). */
-static CXCursor stack_address(CXCursor rhs)
-{
-	CXCursor e = strip(rhs);
-	if (clang_getCursorKind(e) == CXCursor_UnaryOperator &&
-	    clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf) {
-		struct kids kk = kids_of(e);
-		if (kk.n == 1 && is_stack_variable(lvalue_root(kk.c[0])))
-			return e;
-		return clang_getNullCursor();
-	}
-	/* array decay: the conversion is implicit, so look at what it converts */
-	CXType t = clang_getCanonicalType(clang_getCursorType(e));
-	if ((t.kind == CXType_ConstantArray) && !refers_to_parameter(e) &&
-	    is_stack_variable(lvalue_root(e)))
-		return e;
-	return clang_getNullCursor();
-}
-
-/* `g = &local`, `p->f = &local`: a pointer to the stack stored where it outlives the frame.
- * Stores into the function's own locals are allowed; a copy laundered through a local pointer
- * is not followed (docs/safety.md says so). */
-static void check_stack_escape(CXCursor c, CXCursor lhs, CXCursor rhs)
-{
-	if (clang_getCanonicalType(clang_getCursorType(lhs)).kind != CXType_Pointer || !is_checked(c))
-		return;
-	CXCursor addr = stack_address(rhs);
-	if (clang_Cursor_isNull(addr))
-		return;
-	CXCursor root = lvalue_root(lhs);
-	if (is_stack_variable(root) && clang_getCursorKind(root) == CXCursor_VarDecl)
-		return;
-	report_at(clang_getCursorLocation(c), "stack-escape",
-		  "stores the address of a stack object where it outlives the function (a global, "
-		  "a parameter's target or an object reached through a pointer)");
-}
-
 static void check_binary(CXCursor c)
 {
 	struct kids k = kids_of(c);
@@ -376,8 +300,6 @@ static void check_binary(CXCursor c)
 			  tn);
 		free(tn);
 	}
-	if (op == CXBinaryOperator_Assign)
-		check_stack_escape(c, k.c[0], k.c[1]);
 }
 
 static void check_unary(CXCursor c)
@@ -1076,12 +998,29 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 	case CXCursor_DeclRefExpr:
 		check_decl_ref(c);
 		break;
+	case CXCursor_MemberRefExpr: {
+		/* A pointer kept in a private field (a lock's owner, a queue's links, a handle's
+		 * target) is not the service's to read: passing it on (task_detach(lock->owner))
+		 * or following it would reach objects the service holds no reference to. */
+		CXCursor f = clang_getCursorReferenced(c);
+		if (clang_getCursorKind(f) == CXCursor_FieldDecl && is_private_field(f) &&
+		    is_pointer_bearing(clang_getCursorType(f), 0) && is_checked(c)) {
+			char *n = spelling(f);
+			report_at(clang_getCursorLocation(c), "private",
+				  "reads private field '%s', which holds a pointer: only the framework "
+				  "follows or passes on the pointers in its objects (use the accessor)",
+				  n);
+			free(n);
+		}
+		break;
+	}
 	case CXCursor_CallExpr:
 		check_call(c);
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
 		check_subtype_site(c);
+		escape_function(c);
 		if (is_checked(c))
 			check_declared_type(c, clang_getCursorType(c));
 		bool was_in = g_in_function;

@@ -552,6 +552,7 @@ int main(int argc, char **argv)
 		checked++;
 		clang_CompileCommands_dispose(cmds);
 	}
+	escape_finish();
 	if (timing && checked)
 		fprintf(stderr, "safecheck: %u files in %.3f s (%.3f s per file, framework names "
 				"included)\n",

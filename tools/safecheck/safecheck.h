@@ -5,6 +5,7 @@
  *   util.c     strings and sets, file classification, reporting, cursor helpers
  *   types.c    type predicates: no-copy, plain data, VLA/union shapes, null constants
  *   rules.c    the AST rules and the walk over a translation unit
+ *   escape.c   the stack-escape rule (labels through locals, calls and files)
  *   tokens.c   the token-level rules (asm, volatile, attributes, builtins, pragmas...)
  *   safecheck.c  parsing with the compilation database, framework names, exports, main
  */
@@ -76,6 +77,8 @@ bool is_checked(CXCursor c);
 void print_path(FILE *out, const char *real);
 void report_at(CXSourceLocation loc, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void report_text(const char *where, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 struct kids kids_of(CXCursor c);
 bool is_expr_kind(enum CXCursorKind k);
 CXCursor strip(CXCursor c);
@@ -90,6 +93,7 @@ bool is_pointerish(CXType t);
 bool refers_to_parameter(CXCursor e);
 struct field_list *fields_of(CXType t, struct field_list *l);
 bool is_nocopy(CXType t, int depth);
+bool is_pointer_bearing(CXType t, int depth);
 bool is_copy_restricted(CXType t, int depth);
 bool is_plain(CXType t, const char **why, int depth);
 void check_type_shape(CXType t, CXCursor where, int depth);
@@ -101,6 +105,10 @@ bool builtin_allowed(const char *name);
 bool is_builtin_prefix(const char *s);
 bool is_reserved_name(const char *n);
 enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
+
+/* escape.c */
+void escape_function(CXCursor fn);
+void escape_finish(void);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

@@ -75,6 +75,32 @@ bool is_nocopy(CXType t, int depth)
 	return false;
 }
 
+/* A value that can hold an address: a pointer, or an array or struct holding one. */
+bool is_pointer_bearing(CXType t, int depth)
+{
+	t = clang_getCanonicalType(t);
+	if (depth > 6)
+		return false;
+	switch (t.kind) {
+	case CXType_Pointer:
+	case CXType_BlockPointer:
+		return true;
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+		return is_pointer_bearing(clang_getArrayElementType(t), depth + 1);
+	case CXType_Record: {
+		struct field_list l;
+		fields_of(t, &l);
+		for (unsigned i = 0; i < l.n; i++)
+			if (is_pointer_bearing(clang_getCursorType(l.f[i]), depth + 1))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
 /* Copy-restricted: a struct that holds a private field (directly or in a member struct) and is
  * not a framework value type (FW_VALUE: slices, strings, results — their private fields are
  * consistent by construction wherever the value is copied). Copying one (a type tag, a queue

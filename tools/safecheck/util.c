@@ -244,6 +244,26 @@ void report_at(CXSourceLocation loc, const char *rule, const char *fmt, ...)
 	putchar('\n');
 }
 
+/* A report whose place was saved as text (`file:line:col`), for the checks that conclude after
+ * every file has been parsed. */
+void report_text(const char *where, const char *rule, const char *fmt, ...)
+{
+	char key[PATH_MAX + 96];
+	snprintf(key, sizeof key, "%s:%s", where, rule);
+	bool added;
+	strset_put(&g_reported, key, &added);
+	if (!added)
+		return;
+	g_violations++;
+	print_path(stdout, where);
+	printf(": [%s] ", rule);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
 /* ---- cursor helpers --------------------------------------------------------------------------- */
 
 

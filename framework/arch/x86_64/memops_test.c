@@ -8,6 +8,8 @@
 #include <fw/ktest.h>
 #include <fw/time.h>
 
+#include "internal/mm.h"
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -112,7 +114,7 @@ KTEST(memops, memmove_overlap_both_directions_odd_sizes)
 
 KTEST(memops, copy_1mib_cost_is_logged)
 {
-	struct bytes_result a = kbuf_alloc(MT_MIB), b = kbuf_alloc(MT_MIB);
+	struct bytes_result a = kbuf_alloc_raw(MT_MIB), b = kbuf_alloc_raw(MT_MIB);
 	KT_ASSERT_EQ(kt, a.err, 0);
 	KT_ASSERT_EQ(kt, b.err, 0);
 	struct bytes A = a.value, B = b.value;
@@ -133,6 +135,6 @@ KTEST(memops, copy_1mib_cost_is_logged)
 	KT_EXPECT_EQ(kt, bytes_u8(A, 0).value, 0x11);
 	KT_EXPECT_EQ(kt, bytes_u8(A, 1).value, 0x11);
 	KT_EXPECT_EQ(kt, bytes_u8(A, MT_MIB - 1).value, 0x5a);
-	kbuf_free(A);
-	kbuf_free(B);
+	kbuf_free_raw(A);
+	kbuf_free_raw(B);
 }

@@ -17,6 +17,10 @@
  *                        struct holding a private field (a type tag, a queue link, a callback)
  *                        is never copied or assigned whole by a service — a copy writes the
  *                        private fields as surely as naming them.
+ *   FW_KEPT              on a pointer parameter of a framework function that stores the pointer
+ *                        beyond the call (a wait entry queued, a list element linked): the
+ *                        checker rejects passing it the address of a stack object (rule
+ *                        stack-escape), and the function checks at run time where it can.
  *   FW_PLAIN_DATA_ARG    on a function: a byte-copy backend (it takes `void *` and a size). At
  *                        every call, each argument bound to a `void *` parameter must, before
  *                        its implicit conversion, point to plain data (integers, enums, arrays and
@@ -46,6 +50,7 @@
 #define FW_PRIVATE __attribute__((annotate("trellis_private")))
 #define FW_NOCOPY __attribute__((annotate("trellis_nocopy")))
 #define FW_VALUE __attribute__((annotate("trellis_value")))
+#define FW_KEPT __attribute__((annotate("trellis_kept")))
 #define FW_PLAIN_DATA_ARG __attribute__((annotate("trellis_plain_data_arg")))
 #define FW_INDEX_CHECK __attribute__((annotate("trellis_index_check")))
 

@@ -10,14 +10,15 @@
 #define FW_BLOB_H
 
 #include <fw/bytes.h>
+#include <fw/heap.h>
 #include <fw/libbase.h>
 
 /*
- * fw_blob_copy - a new byte buffer (fw/heap.h: give it back with kbuf_free) holding the blob
- * called `name`. Returns: the slice; -ENOENT if the image has no such blob; -ENOMEM; -EINVAL
- * for an empty blob. Context: task.
+ * fw_blob_copy - a new byte buffer held by *out (fw/heap.h: give it back with kbuf_free)
+ * holding the blob called `name`. Returns: 0; -ENOENT if the image has no such blob; -ENOMEM;
+ * -EINVAL for an empty blob; -EBUSY when *out already holds a buffer. Context: task.
  */
-struct bytes_result fw_blob_copy(struct str name);
+FW_MUST_CHECK int fw_blob_copy(struct kbuf *out, struct str name);
 
 /* fw_power_off - end the machine with a clean status (QEMU exits; the runner sees 0). */
 FW_NORETURN void fw_power_off(void);

@@ -44,10 +44,31 @@ FW_MUST_CHECK int frame_alloc(struct frame *out);
 FW_MUST_CHECK int frame_clone(struct frame *dst, const struct frame *src);
 
 /*
- * frame_release - drop the reference *f holds and empty *f; frees the frame when it was the
- * last. An empty handle is ignored.
+ * frame_release - drop the reference *f holds and empty *f (atomically: of two racing
+ * releases of one handle, one drops the reference and the other sees an empty handle); frees
+ * the frame when it was the last. An empty handle is ignored.
  */
 void frame_release(struct frame *f);
+
+/*
+ * frame_move - hand src's reference to dst and empty src (no-copy values cannot be assigned;
+ * this is how an owner passes one on). Returns 0, or -EBUSY when dst holds a frame (nothing
+ * changes). frame_swap - exchange the frames two handles hold.
+ */
+static inline int frame_move(struct frame *dst, struct frame *src)
+{
+	if (dst->pfn)
+		return -EBUSY;
+	dst->pfn = src->pfn;
+	src->pfn = 0;
+	return 0;
+}
+static inline void frame_swap(struct frame *a, struct frame *b)
+{
+	uint64_t t = a->pfn;
+	a->pfn = b->pfn;
+	b->pfn = t;
+}
 
 /* frame_is_empty - whether f holds no frame. */
 static inline bool frame_is_empty(const struct frame *f)
@@ -64,7 +85,7 @@ bool frame_same(const struct frame *a, const struct frame *b);
 /*
  * frame_read - copy bytes [off, off + bytes_len(dst)) of the frame into dst.
  * Returns: 0; -ERANGE when the range leaves the frame (nothing copied); -EINVAL for an empty
- *          handle.
+ *          handle, or one whose frame is not a live untyped frame (checked on every call).
  */
 FW_MUST_CHECK int frame_read(const struct frame *f, size_t off, struct bytes dst);
 

@@ -42,7 +42,7 @@ uint64_t hash_str(struct str s);
 
 /* Framework-internal chain operations (lib/hash.c). */
 void __fw_hash_init(struct hash_core *c, struct hash_link **slots, size_t nbuckets);
-void __fw_hash_insert(struct hash_core *c, struct hash_link *n, uint64_t key);
+void __fw_hash_insert(struct hash_core *c, struct hash_link *n FW_KEPT, uint64_t key);
 void __fw_hash_remove(struct hash_core *c, struct hash_link *n);
 struct hash_link *__fw_hash_find(struct hash_core *c, uint64_t key);
 struct hash_link *__fw_hash_find_next(struct hash_core *c, struct hash_link *n);

@@ -38,18 +38,53 @@
 #define KFREE(name, obj) name##_free(obj)
 
 /*
- * kbuf_alloc - a zeroed byte buffer of exactly `len` bytes, as a slice.
- * Returns: the slice; -EINVAL for len 0 or above KBUF_MAX; -ENOMEM when memory is short.
+ * struct kbuf - the owning handle of a heap byte buffer. It is never copied (FW_NOCOPY) and
+ * kbuf_free empties it, so a buffer is freed exactly once: a stale slice can no longer free
+ * the next owner's buffer (slices are views, never owners). An empty handle is all zero
+ * (`struct kbuf k = KBUF_EMPTY`, or zeroed memory).
  */
+struct FW_NOCOPY kbuf {
+	struct bytes b FW_PRIVATE;
+};
+#define KBUF_EMPTY { .b = { .ptr = NULL, .len = 0 } }
 #define KBUF_MAX (1u << 20)
-struct bytes_result kbuf_alloc(size_t len);
 
 /*
- * kbuf_free - give back a buffer from kbuf_alloc (the slice it returned, or one that starts
- * where it starts). The slice must not be used afterwards.
- * Returns: 0, or -EINVAL when b does not start a live byte buffer (refused, nothing changes).
+ * kbuf_alloc - a zeroed byte buffer of exactly `len` bytes, held by *out.
+ * Returns: 0; -EBUSY when *out already holds a buffer; -EINVAL for len 0 or above KBUF_MAX;
+ *          -ENOMEM when memory is short (*out stays empty).
  */
-int kbuf_free(struct bytes b);
+FW_MUST_CHECK int kbuf_alloc(struct kbuf *out, size_t len);
+
+/* kbuf_bytes - the buffer as a slice (empty for an empty handle). The slice is a view: do not
+ * use it after kbuf_free (it would see whichever buffer reuses the memory: bytes, never
+ * another type). */
+static inline struct bytes kbuf_bytes(const struct kbuf *k)
+{
+	return k->b;
+}
+
+/* kbuf_move - hand src's buffer to dst and empty src: 0, or -EBUSY when dst holds one.
+ * kbuf_swap - exchange the buffers two handles hold. (Handles own; moving them is sound.
+ * Containers' links and locks are bound to where they are and have no move.) */
+static inline int kbuf_move(struct kbuf *dst, struct kbuf *src)
+{
+	if (dst->b.ptr)
+		return -EBUSY;
+	dst->b = src->b;
+	src->b = bytes_empty();
+	return 0;
+}
+static inline void kbuf_swap(struct kbuf *a, struct kbuf *b)
+{
+	struct bytes t = a->b;
+	a->b = b->b;
+	b->b = t;
+}
+
+/* kbuf_free - give the buffer back and empty *k (atomically: racing frees free it once). An
+ * empty handle is ignored. */
+void kbuf_free(struct kbuf *k);
 
 /* Statistics of one cache. */
 struct heap_cache_stats {

@@ -32,12 +32,14 @@
 
 struct ktest_ctx; /* the running test's state; owned by the runner */
 
+/* A test's descriptor: made only by KTEST() (its fields are private, so no service can hand
+ * the runner a string that is not a literal). */
 struct ktest {
-	const char *suite;
-	const char *name;
-	void (*fn)(struct ktest_ctx *kt);
-	const char *file;
-	u32 line;
+	const char *suite FW_PRIVATE;
+	const char *name FW_PRIVATE;
+	void (*fn)(struct ktest_ctx *kt) FW_PRIVATE;
+	const char *file FW_PRIVATE;
+	u32 line FW_PRIVATE;
 };
 
 #define KTEST(suite, name)                                                                 \
@@ -59,15 +61,17 @@ enum ktest_on_fail {
  *             failure does not return (the test ends).
  * Context: inside a running ktest.
  */
-void ktest_check(struct ktest_ctx *kt, bool ok, const char *what, const char *file, u32 line,
+void ktest_check(struct ktest_ctx *kt, bool ok, struct str what, struct str file, u32 line,
 		 enum ktest_on_fail on_fail);
 
 /* As ktest_check, for `a OP b` comparisons: prints both values on failure. */
 void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt_arg b,
-		     const char *what, const char *file, u32 line, enum ktest_on_fail on_fail);
+		     struct str what, struct str file, u32 line, enum ktest_on_fail on_fail);
 
-#define KT_EXPECT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_CONTINUE)
-#define KT_ASSERT(kt, cond) ktest_check((kt), (cond), #cond, __FILE__, __LINE__, KTEST_STOP)
+#define KT_EXPECT(kt, cond)                                                                \
+	ktest_check((kt), (cond), STR(#cond), STR(__FILE__), __LINE__, KTEST_CONTINUE)
+#define KT_ASSERT(kt, cond)                                                                \
+	ktest_check((kt), (cond), STR(#cond), STR(__FILE__), __LINE__, KTEST_STOP)
 /*
  * The value under test `a` is evaluated exactly once (it may be a call with side effects);
  * the expected value `b` is written as is, so it keeps its constant-ness for -Wsign-compare.
@@ -76,7 +80,7 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
 	({                                                                                 \
 		__auto_type kt_a_ = (a);                                                   \
 		ktest_check_cmp((kt), kt_a_ op(b), FMT_ARG(kt_a_), FMT_ARG(b),             \
-				#a " " #op " " #b, __FILE__, __LINE__, (stop));            \
+				STR(#a " " #op " " #b), STR(__FILE__), __LINE__, (stop));  \
 	})
 #define KT_EXPECT_EQ(kt, a, b) KT_CMP_(kt, a, ==, b, KTEST_CONTINUE)
 #define KT_EXPECT_NE(kt, a, b) KT_CMP_(kt, a, !=, b, KTEST_CONTINUE)
@@ -91,8 +95,8 @@ void ktest_check_cmp(struct ktest_ctx *kt, bool ok, struct fmt_arg a, struct fmt
  * whose precondition does not hold on this machine or boot. Use KT_SKIP(kt, "reason").
  * Never returns. Context: inside a running ktest.
  */
-__attribute__((noreturn)) void ktest_skip(struct ktest_ctx *kt, const char *reason);
-#define KT_SKIP(kt, reason) ktest_skip((kt), "" reason "")
+__attribute__((noreturn)) void ktest_skip(struct ktest_ctx *kt, struct str reason);
+#define KT_SKIP(kt, reason) ktest_skip((kt), STR(reason))
 
 /* What ktest_expect_trap() caught. */
 enum ktest_trap_kind {
@@ -130,7 +134,7 @@ void ktest_expect_trap(struct ktest_ctx *kt, void (*fn)(void), struct ktest_trap
  * Use KT_REPORT_HAS(kt, "text"), which supplies a literal and its length.
  * Context: inside a running ktest.
  */
-bool ktest_report_has(struct ktest_ctx *kt, const char *text, size_t len);
-#define KT_REPORT_HAS(kt, text) ktest_report_has((kt), "" text "", sizeof(text) - 1)
+bool ktest_report_has(struct ktest_ctx *kt, struct str text);
+#define KT_REPORT_HAS(kt, text) ktest_report_has((kt), STR(text))
 
 #endif /* FW_KTEST_H */

@@ -35,6 +35,14 @@
 /* A struct with private fields that services may still copy whole (slices, strings). */
 #define FW_VALUE
 #endif
+#ifndef FW_INDEX_CHECK
+/* On `size_t f(size_t i, size_t n)` that stops unless i < n (lets ELEM_PTR pass the checker). */
+#define FW_INDEX_CHECK
+#endif
+#ifndef FW_KEPT
+/* On a pointer parameter the function stores beyond the call (checker: stack-escape). */
+#define FW_KEPT
+#endif
 #ifndef FW_PLAIN_DATA_ARG
 /* On a byte-copy backend: every pointer argument must point to plain data (checker). */
 #define FW_PLAIN_DATA_ARG
@@ -133,6 +141,10 @@ static inline void *__fw_container_raw(void *member_addr, size_t off)
 		FW_CHECK(c->lock, #name ": " what " used before " #name "_init");           \
 		FW_CHECK(K##_held(c->lock), #name ": lock not held");                       \
 	}                                                                                   \
+	__FW_CONTAINER_ELEM(name, T, member, link_t)
+
+/* __FW_CONTAINER_ELEM - name##__elem alone (containers whose lock is their owner's). */
+#define __FW_CONTAINER_ELEM(name, T, member, link_t)                                        \
 	static inline FW_UNUSED T *name##__elem(struct link_t *n)                           \
 	{                                                                                   \
 		if (!n)                                                                     \
@@ -145,6 +157,23 @@ static inline void *__fw_container_raw(void *member_addr, size_t off)
 		T *elem = raw;                                                              \
 		return elem;                                                                \
 	}
+
+/* --- pointers to array elements ------------------------------------------------------------
+ * `&a[i]` with a variable i is refused by the checker (the compiler's bounds check lets the
+ * one-past-the-end pointer through); ELEM_PTR checks i < ARRAY_LEN(a) first and stops the
+ * kernel otherwise, so the pointer it gives is always to an element:
+ *
+ *     struct kbuf *slot = ELEM_PTR(im->heads, im->nheads);
+ *
+ * `a` must be a fixed-size array object (not a pointer or an array parameter: the checker
+ * reports the subscript inside ARRAY_LEN on one). */
+static inline FW_INDEX_CHECK size_t fw_index_check(size_t i, size_t n)
+{
+	FW_CHECK(i < n, "array index out of bounds (ELEM_PTR)");
+	return i;
+}
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define ELEM_PTR(a, i) (&(a)[fw_index_check((i), ARRAY_LEN(a))])
 
 /* --- overflow-checked arithmetic (true on overflow, like the builtins) -------------------- */
 #define fw_add_overflow(a, b, out) __builtin_add_overflow((a), (b), (out))

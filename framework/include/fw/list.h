@@ -54,7 +54,7 @@ static inline void __fw_list_init(struct list_core *l)
 }
 
 static inline void __fw_list_insert_after(struct list_core *l, struct list_link *pos,
-					  struct list_link *n)
+					  struct list_link *n FW_KEPT)
 {
 	FW_CHECK(n->owner == NULL, "list: element is already on a list");
 	FW_CHECK(pos->owner == l, "list: insert position is not on this list");
@@ -174,6 +174,119 @@ static inline bool list_link_is_linked(const struct list_link *n)
 	{                                                                                   \
 		name##__held(h);                                                            \
 		return e->member.owner == &h->core;                                         \
+	}                                                                                   \
+	_Static_assert(1, #name)
+
+/*
+ * Per-object lock kinds: a list embedded in an owner object and guarded by that same object's
+ * lock — one lock per inode, per process, per socket — with nothing to bind at init and the
+ * static analysis checking the right object's lock at every call:
+ *
+ *     DEFINE_LIST_HEAD(dirent_list);                       before the owner (it embeds one)
+ *     struct dir {
+ *             struct mutex lock;
+ *             struct dirent_list entries;                  guarded by this dir's `lock`
+ *     };
+ *     struct dirent { struct list_link link; ... };
+ *     DEFINE_LIST_IN(dirent_list, struct dirent, link, struct dir, entries, mutex, lock);
+ *
+ * generates, for `struct dir *d` and `struct dirent *e` only (d names the list *and* its lock):
+ *     dirent_list_init(d)                        once, before use (no lock needed)
+ *     dirent_list_push_back(d, e) / _push_front / _insert_after(d, pos, e) / _remove(d, e)
+ *     dirent_list_first(d) / _last / _next(d, e) / _prev / _pop_front(d)
+ *     dirent_list_is_empty(d), _len(d), _contains(d, e)
+ *     LIST_FOR_EACH(dirent_list, d, e) { ... }   (and LIST_FOR_EACH_SAFE)
+ * Every function but _init is REQUIRES(&d->lock): clang rejects a call without holding *that*
+ * directory's lock (-Werror=thread-safety), and each also checks K##_held(&d->lock) at run
+ * time. The lock kind K follows the protocol of fw/litelock.h (litelock, spinlock, mutex,
+ * rwlock held for writing...). A self-referencing list — elements of the owner's own type, a
+ * directory's subdirectories — is declared the same way: `struct dir` can be both O and T.
+ */
+#define DEFINE_LIST_HEAD(name)                                                              \
+	struct FW_NOCOPY name {                                                         \
+		struct list_core core FW_PRIVATE;                                           \
+	}
+
+#define DEFINE_LIST_IN(name, T, member, O, field, K, lockfield)                             \
+	__FW_CONTAINER_ELEM(name, T, member, list_link)                                     \
+	static inline FW_UNUSED void name##__held(const O *o)                               \
+	{                                                                                   \
+		/* SAFETY: a pointer comparison (the const side converted); nothing is      \
+		 * dereferenced. */                                                         \
+		FW_CHECK(o->field.core.head.owner == &o->field.core,                        \
+			 #name ": list used before " #name "_init");                        \
+		FW_CHECK(K##_held(&o->lockfield), #name ": lock not held");                 \
+	}                                                                                   \
+	/* name##_init - an empty list in `o` (before any other use; no lock needed). */    \
+	static inline FW_UNUSED void name##_init(O *o)                                      \
+	{                                                                                   \
+		__fw_list_init(&o->field.core);                                             \
+	}                                                                                   \
+	static inline FW_UNUSED void name##_push_back(O *o, T *e) REQUIRES(&o->lockfield)   \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		__fw_list_insert_after(&o->field.core, o->field.core.head.prev, &e->member); \
+	}                                                                                   \
+	static inline FW_UNUSED void name##_push_front(O *o, T *e) REQUIRES(&o->lockfield)  \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		__fw_list_insert_after(&o->field.core, &o->field.core.head, &e->member);    \
+	}                                                                                   \
+	static inline FW_UNUSED void name##_insert_after(O *o, T *pos, T *e)                \
+		REQUIRES(&o->lockfield)                                                     \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		FW_CHECK(pos->member.owner == &o->field.core, #name ": insert after a foreign node"); \
+		__fw_list_insert_after(&o->field.core, &pos->member, &e->member);           \
+	}                                                                                   \
+	static inline FW_UNUSED void name##_remove(O *o, T *e) REQUIRES(&o->lockfield)      \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		__fw_list_remove(&o->field.core, &e->member);                               \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_first(O *o) REQUIRES(&o->lockfield)               \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return name##__elem(__fw_list_step(&o->field.core, &o->field.core.head, true)); \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_last(O *o) REQUIRES(&o->lockfield)                \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return name##__elem(__fw_list_step(&o->field.core, &o->field.core.head, false)); \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_next(O *o, T *e) REQUIRES(&o->lockfield)          \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return name##__elem(__fw_list_step(&o->field.core, &e->member, true));      \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_prev(O *o, T *e) REQUIRES(&o->lockfield)          \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return name##__elem(__fw_list_step(&o->field.core, &e->member, false));     \
+	}                                                                                   \
+	static inline FW_UNUSED T *name##_pop_front(O *o) REQUIRES(&o->lockfield)           \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		struct list_link *n = __fw_list_step(&o->field.core, &o->field.core.head, true); \
+		if (!n)                                                                     \
+			return NULL;                                                        \
+		__fw_list_remove(&o->field.core, n);                                        \
+		return name##__elem(n);                                                     \
+	}                                                                                   \
+	static inline FW_UNUSED bool name##_is_empty(O *o) REQUIRES(&o->lockfield)          \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return o->field.core.len == 0;                                              \
+	}                                                                                   \
+	static inline FW_UNUSED size_t name##_len(O *o) REQUIRES(&o->lockfield)             \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return o->field.core.len;                                                   \
+	}                                                                                   \
+	static inline FW_UNUSED bool name##_contains(O *o, const T *e) REQUIRES(&o->lockfield) \
+	{                                                                                   \
+		name##__held(o);                                                            \
+		return e->member.owner == &o->field.core;                                   \
 	}                                                                                   \
 	_Static_assert(1, #name)
 

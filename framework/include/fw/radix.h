@@ -36,7 +36,7 @@ struct FW_NOCOPY radix_core {
 
 /* Framework-internal (lib/radix.c). Values are stored as `void *`; the generated functions
  * are the only writers, and they only store a `T *`, so every value read back is a T. */
-int __fw_radix_insert(struct radix_core *r, uint64_t index, void *value);
+int __fw_radix_insert(struct radix_core *r, uint64_t index, void *value FW_KEPT);
 void *__fw_radix_lookup(const struct radix_core *r, uint64_t index);
 void *__fw_radix_remove(struct radix_core *r, uint64_t index);
 void *__fw_radix_next(const struct radix_core *r, uint64_t from, uint64_t *index);

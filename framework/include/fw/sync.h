@@ -222,10 +222,12 @@ uint32_t waitq_wake_all(struct waitq *wq);
 
 /*
  * waitq_add_entry - queue a callback entry; `fn` takes the entry (use SUBTYPE_CALLBACK-style
- * trampolines to reach the embedding object). Needs: e tagged by its subtype (checked).
+ * trampolines to reach the embedding object). Needs: e tagged by its subtype, and not on a
+ * stack (both checked: the queue keeps the pointer after the caller's frame is gone).
  * waitq_remove_entry - unqueue it (no-op when not queued). Context: any.
  */
-void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *));
+void waitq_add_entry(struct waitq *wq, struct wait_entry *e FW_KEPT,
+		     void (*fn)(struct wait_entry *));
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e);
 
 #endif /* FW_SYNC_H */

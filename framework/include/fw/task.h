@@ -35,18 +35,58 @@ struct task;
 #define TASK_ANY_CPU 0xffffffffu
 
 /*
- * task_spawn - create a task that runs callback_invoke(entry), and make it runnable.
- * Needs: `entry` tagged and set (callback_set); it must outlive the task's start (it may not
- *        live on a stack: checked). `cpu` pins the task to that CPU, or TASK_ANY_CPU.
- * Returns: the handle (join or detach it), or NULL when out of tasks or stacks.
+ * struct task_handle - the owning reference to a spawned task. It is never copied (FW_NOCOPY)
+ * and the call that consumes it empties it, so a task is joined or detached exactly once: a
+ * stale copy, a second join or a detach of a pointer read out of a lock cannot free the
+ * next owner's task. An empty handle is all zero (`struct task_handle h = TASK_HANDLE_EMPTY`,
+ * or zeroed memory).
+ */
+struct FW_NOCOPY task_handle {
+	struct task *t FW_PRIVATE;
+};
+#define TASK_HANDLE_EMPTY { .t = NULL }
+
+/*
+ * task_spawn - create a task that runs callback_invoke(entry), make it runnable, and put its
+ * handle in *out.
+ * Needs: *out empty; `entry` tagged and set (callback_set); it must outlive the task's start
+ *        (it may not live on a stack: checked). `cpu` pins the task to that CPU, or
+ *        TASK_ANY_CPU.
+ * Returns: 0; -EBUSY when *out holds a task; -EINVAL when the entry lives on a stack or `cpu`
+ *          is not an online CPU; -EAGAIN when out of tasks or stacks (*out stays empty).
  * Context: any task; not in an interrupt.
  */
-FW_MUST_CHECK struct task *task_spawn(struct callback *entry, struct str name, uint32_t cpu);
+FW_MUST_CHECK int task_spawn(struct task_handle *out, struct callback *entry FW_KEPT,
+			     struct str name, uint32_t cpu);
 
-/* task_join - wait until t has ended, free it, return its exit code. Context: task. */
-int task_join(struct task *t);
-/* task_detach - give up the handle; the task is freed when it ends. Context: any task. */
-void task_detach(struct task *t);
+/* task_join - wait until h's task has ended, free it, empty *h and return its exit code.
+ * An empty handle returns -EINVAL at once. Context: task. */
+int task_join(struct task_handle *h);
+/* task_detach - give up the handle (emptied); the task is freed when it ends. An empty handle
+ * is ignored. Context: any task. */
+void task_detach(struct task_handle *h);
+/* task_handle_move - hand src's task to dst and empty src: 0, or -EBUSY when dst holds one.
+ * task_handle_swap - exchange the tasks two handles hold. */
+static inline int task_handle_move(struct task_handle *dst, struct task_handle *src)
+{
+	if (dst->t)
+		return -EBUSY;
+	dst->t = src->t;
+	src->t = NULL;
+	return 0;
+}
+static inline void task_handle_swap(struct task_handle *a, struct task_handle *b)
+{
+	struct task *t = a->t;
+	a->t = b->t;
+	b->t = t;
+}
+
+/* task_handle_is_empty - whether h holds no task. */
+static inline bool task_handle_is_empty(const struct task_handle *h)
+{
+	return h->t == NULL;
+}
 /* task_exit - end the calling task with `code`. Context: task, no lock held (checked). */
 FW_NORETURN void task_exit(int code);
 
@@ -95,6 +135,8 @@ struct sched_entity {
 	struct list_link link;    /* on the policy's queue while queued */
 	uint64_t slice_ticks;     /* ticks left in the current time slice */
 	uint64_t runs;            /* times picked */
+	uint32_t queued_on FW_PRIVATE; /* the framework's record: 1 + the CPU whose run queue it
+					* was handed to by enqueue, 0 when not queued */
 };
 
 /* A CPU's run queue; a lock kind (fw/litelock.h protocol) for the policy's containers. */
@@ -114,12 +156,14 @@ uint32_t sched_cpu_load(uint32_t cpu);
  * enqueues it again when it is preempted or yields.
  */
 struct sched_policy_ops {
-	const char *name;
+	struct str name; /* STR("...") */
 	/* once per CPU at boot */
 	void (*init_rq)(struct sched_rq *rq);
 	/* make se runnable on rq */
 	void (*enqueue)(struct sched_rq *rq, struct sched_entity *se);
-	/* take the next entity to run off rq's queue; NULL when empty (the CPU idles) */
+	/* take the next entity to run off rq's queue; NULL when empty (the CPU idles). The
+	 * framework checks that it is a task's entity that it enqueued on this rq and that was
+	 * not picked since (anything else stops the kernel: it would switch to a forged stack). */
 	struct sched_entity *(*pick_next)(struct sched_rq *rq);
 	/* a timer tick hit `curr` running on rq; true asks for a reschedule */
 	bool (*tick)(struct sched_rq *rq, struct sched_entity *curr);

@@ -41,7 +41,7 @@ struct FW_NOCOPY tree_core {
 
 /* Framework-internal AVL operations (lib/tree.c). */
 enum tree_bound { TREE_EXACT, TREE_FLOOR, TREE_CEIL };
-int __fw_tree_insert(struct tree_core *c, struct tree_link *n, uint64_t key);
+int __fw_tree_insert(struct tree_core *c, struct tree_link *n FW_KEPT, uint64_t key);
 void __fw_tree_remove(struct tree_core *c, struct tree_link *n);
 struct tree_link *__fw_tree_search(struct tree_core *c, uint64_t key, enum tree_bound how);
 struct tree_link *__fw_tree_edge(struct tree_core *c, bool last);

@@ -80,16 +80,30 @@ struct vmspace;
 typedef int (*vmspace_fault_fn)(struct vmspace *vs, struct uaddr addr, unsigned access);
 
 /*
- * vmspace_create - a new, empty user address space (the kernel half shared).
- * Returns: the space, or NULL when memory is short.
+ * Address spaces are reference-counted: threads share one. vmspace_create returns the first
+ * reference; vmspace_get takes another for a new sharer (a thread, a CLONE_VM child);
+ * vmspace_put drops one, and the last put unmaps every user page (dropping each mapping's
+ * frame reference) and frees the tables. A space whose last reference is gone is refused by
+ * every call (the memory stays an address space: the cache is type-stable): a put on it is
+ * a warning and nothing else, never a second teardown; map/unmap/protect/query return
+ * -EINVAL, activate stops the kernel. What this does not catch: a stale pointer kept past
+ * the last put and used after the memory was reused for another address space (docs/safety.md).
+ *
+ * vmspace_create - a new, empty user address space (the kernel half shared), with one
+ * reference. Returns: the space, or NULL when memory is short.
  */
 struct vmspace *vmspace_create(void);
 
+/* vmspace_get - another reference to a live space `vs` (checked); returns vs. Context: any. */
+struct vmspace *vmspace_get(struct vmspace *vs);
+
 /*
- * vmspace_destroy - unmap every user page (dropping each mapping's frame reference) and free
- * the tables and the space. If it is the calling task's space, the task has none afterwards.
- * Needs: no other task has vs as its space. NULL is ignored. Context: task.
+ * vmspace_put - drop a reference; the last one tears the space down. If it is the calling
+ * task's space, the task has none afterwards. NULL is ignored. Context: task.
  */
+void vmspace_put(struct vmspace *vs);
+
+/* vmspace_destroy - the same as vmspace_put (the name from before spaces were shared). */
 void vmspace_destroy(struct vmspace *vs);
 
 /*

@@ -25,6 +25,7 @@
 #include <exec/stack.h>
 #include <fs/vfs.h>
 #include <fw/array.h>
+#include <fw/heap.h>
 #include <fw/list.h>
 #include <fw/subtype.h>
 #include <fw/sync.h>
@@ -86,6 +87,7 @@ struct process {
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
 	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
+	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
 

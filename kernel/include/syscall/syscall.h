@@ -9,6 +9,7 @@
 #ifndef KERNEL_SYSCALL_SYSCALL_H
 #define KERNEL_SYSCALL_SYSCALL_H
 
+#include <fw/heap.h>
 #include <fw/str.h>
 #include <proc/process.h>
 
@@ -34,7 +35,7 @@ struct str syscall_name(u64 nr);
 
 /* User memory helpers (syscall/uarg.c). */
 struct upath {
-	struct bytes buf;
+	struct kbuf buf; /* owns the copy; s points into it */
 	struct str s;
 };
 /* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
@@ -42,7 +43,7 @@ int upath_get(struct upath *u, u64 addr);
 void upath_put(struct upath *u);
 /* A NULL-terminated user array of strings (argv, envp), copied into one kernel buffer. */
 struct uargv {
-	struct bytes buf;
+	struct kbuf buf;
 	size_t used;
 	struct exec_strv v;
 };

@@ -20,6 +20,6 @@ void f(struct escape_holder *h, int **out, int param)
 	h->p = &local; // expect: stack-escape
 	*out = &param; // expect: stack-escape
 	keep.many[0] = arr; // expect: stack-escape
-	keep.p = &mine.many[0] != NULL ? &local : NULL; /* a conditional is not followed */
+	keep.p = &mine.many[0] != NULL ? &local : NULL; // expect: stack-escape
 	(void)alias;
 }

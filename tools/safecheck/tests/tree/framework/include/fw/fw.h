@@ -112,6 +112,28 @@ struct type_info {
 	static inline FW_UNUSED int *name##__tag(T *o) { (void)o; return NULL; } \
 	static inline FW_UNUSED T *name##_try_from(struct base *b) { (void)b; return NULL; }
 
+/* Pointers the framework keeps, and views of service arrays (issue #13 hole 7). */
+struct FW_NOCOPY waitq { int n FW_PRIVATE; };
+struct wait_entry { struct fw_qlink link FW_PRIVATE; int id; };
+void fw_waitq_add(struct waitq *wq, struct wait_entry *e FW_KEPT);
+struct bytes fw_bytes_of_array_(uint8_t *p, size_t n);
+#define FW_BYTES_OF(arr) fw_bytes_of_array_((arr), sizeof(arr))
+struct FW_VALUE fmt_args { const int *v FW_PRIVATE; size_t n FW_PRIVATE; };
+#define FW_FMT_ARGS(...) ((struct fmt_args){ .v = (const int[]){ __VA_ARGS__ }, .n = 1 })
+struct bytes fw_cursor_take(struct bytes *from, size_t n);
+
+/* Owning handles (issue #13 class 8): emptied by the call that consumes them. */
+struct task;
+struct FW_NOCOPY kbuf { struct bytes b FW_PRIVATE; };
+struct FW_NOCOPY task_handle { struct task *t FW_PRIVATE; };
+struct FW_NOCOPY vmspace_ref { struct vmspace *vs FW_PRIVATE; };
+struct FW_NOCOPY tlock { struct task *owner FW_PRIVATE; unsigned depth FW_PRIVATE; };
+int kbuf_alloc(struct kbuf *out, size_t len);
+void kbuf_free(struct kbuf *k);
+void task_detach(struct task_handle *h);
+void fw_task_poke(struct task *t);
+void fw_vmspace_poke(struct vmspace *vs);
+
 /* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
 #define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
 #define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
