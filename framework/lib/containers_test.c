@@ -128,6 +128,33 @@ struct t_dir {
 DEFINE_LIST_IN(t_dir_kids, struct t_dir, sibling, struct t_dir, kids, litelock, lock);
 
 static struct t_dir t_dirs[3];
+
+/* A self-referencing declaration with a bound lock: nodes holding lists of nodes. */
+DECLARE_LIST_TYPE(t_node_list, litelock);
+struct t_node {
+	struct list_link sibling;
+	struct t_node_list children;
+	int id;
+};
+DEFINE_LIST_FUNCS(t_node_list, struct t_node, sibling, litelock);
+
+KTEST(list, self_referencing_declaration)
+{
+	static struct litelock tree_lock = LITELOCK_INIT;
+	static struct t_node n[3];
+	for (int i = 0; i < 3; i++)
+		n[i].id = i;
+	litelock_lock(&tree_lock);
+	for (int i = 0; i < 3; i++)
+		t_node_list_init(&n[i].children, &tree_lock);
+	t_node_list_push_back(&n[0].children, &n[1]);
+	t_node_list_push_back(&n[1].children, &n[2]);
+	KT_EXPECT(kt, t_node_list_first(&n[0].children) == &n[1]);
+	KT_EXPECT(kt, t_node_list_first(&t_node_list_first(&n[0].children)->children) == &n[2]);
+	KT_EXPECT(kt, t_node_list_pop_front(&n[1].children) == &n[2]);
+	KT_EXPECT(kt, t_node_list_pop_front(&n[0].children) == &n[1]);
+	litelock_unlock(&tree_lock);
+}
 static void t_bad_dir_wrong_lock(void) NO_THREAD_SAFETY_ANALYSIS
 {
 	/* holds t_dirs[1].lock, not t_dirs[0].lock: refused at run time too */

@@ -16,6 +16,7 @@
 #include <fw/uaccess.h>
 
 #include "internal/bootinfo.h"
+#include "internal/fault_inject.h"
 #include "internal/mm.h"
 #include "internal/paging.h"
 #include "internal/printk.h"
@@ -172,6 +173,8 @@ int frame_alloc_typed(enum frame_kind kind, unsigned order, bool zero, u64 *pa)
 {
 	if (!frame_kind_is_typed(kind))
 		return -EINVAL;
+	if (fault_should_fail(FAULT_FRAME))
+		return -ENOMEM;
 	u64 flags = mm_lock_acquire(&frame_lock);
 	int64_t pfn = buddy_alloc(&buddy, order, kind);
 	mm_lock_release(&frame_lock, flags);
@@ -246,6 +249,8 @@ int frame_alloc(struct frame *out)
 {
 	if (!frame_is_empty(out))
 		return -EBUSY;
+	if (fault_should_fail(FAULT_FRAME))
+		return -ENOMEM;
 	u64 flags = mm_lock_acquire(&frame_lock);
 	int64_t pfn = buddy_alloc(&buddy, 0, FRAME_UNTYPED);
 	mm_lock_release(&frame_lock, flags);

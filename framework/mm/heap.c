@@ -16,6 +16,7 @@
  */
 #include <fw/heap.h>
 
+#include "internal/fault_inject.h"
 #include "internal/mm.h"
 #include "internal/printk.h"
 #include "mm/mmlock.h"
@@ -166,7 +167,7 @@ static u32 size_class(size_t bytes)
 /* Allocate from (t, class_bytes): the address, or 0. */
 static u64 alloc_in(const struct type_info *t, u32 class_bytes)
 {
-	if (!heap_ready)
+	if (!heap_ready || fault_should_fail(FAULT_HEAP))
 		return 0;
 	u64 flags = mm_lock_acquire(&heap_lock);
 	struct heap_cache *c = cache_for(t, class_bytes);

@@ -8,8 +8,10 @@
  *   frames_rebase    the metadata through the direct map
  *   frames_add_high  RAM above 4 GiB joins the allocator
  *   heap_init        typed caches usable (the safe-C library's allocation hooks work)
+ *   fault_inject_init  the fault.* boot options (allocation failure injection), if any
  * Then it prints what it did: the usable ranges (frames_init) and the free memory.
  */
+#include "internal/fault_inject.h"
 #include "internal/mm.h"
 #include "internal/printk.h"
 
@@ -20,6 +22,7 @@ void mm_init(void)
 	frames_rebase();
 	frames_add_high();
 	heap_init();
+	fault_inject_init();
 	u64 free = frame_free_count(), total = frame_managed_count();
 	printk(FW_LOG_INFO,
 	       "mm: free memory after boot: %lu KiB of %lu KiB managed (%lu frames free)",

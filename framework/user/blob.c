@@ -8,6 +8,7 @@
 #include <fw/heap.h>
 #include <fw/str.h>
 
+#include "internal/fault_inject.h"
 #include "internal/power.h"
 
 struct fwblob {
@@ -42,5 +43,6 @@ int fw_blob_copy(struct kbuf *out, struct str name)
 
 void fw_power_off(void)
 {
+	fault_inject_report();
 	power_exit(POWER_EXIT_OK);
 }

@@ -12,6 +12,7 @@
 #include <fw/uaccess.h>
 
 #include "internal/task.h"
+#include "internal/fault_inject.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
@@ -57,6 +58,16 @@ bool uaccess_fixup(struct trap_frame *f)
 		return true;
 	}
 	return false;
+}
+
+/* uaccess_copy_raw, unless fault injection (fault.ucopy=N) makes this copy stop at a chosen
+ * offset: then only the bytes before it are copied and the rest is reported not copied, as a
+ * real fault there would. Needs: uaccess_copy_raw's contract for n bytes. */
+static u64 copy_user(void *dst, const void *src, u64 n)
+{
+	u64 allowed = fault_ucopy_limit(n);
+	/* SAFETY: the caller's contract holds for n bytes, so for the first allowed <= n. */
+	return uaccess_copy_raw(dst, src, allowed) + (n - allowed);
 }
 
 /* --- cursors ------------------------------------------------------------------------------- */
@@ -117,7 +128,7 @@ struct result_size vm_read(struct vm_reader *r, struct bytes dst)
 		n = r->end - r->cur;
 	/* SAFETY: dst is a valid slice of at least n bytes; [cur, cur + n) is in the user half
 	 * (checked when the cursor was made); faults on it are caught (copy.S). */
-	u64 left = uaccess_copy_raw(dst.ptr, (const void *)(uintptr_t)r->cur, n);
+	u64 left = copy_user(dst.ptr, (const void *)(uintptr_t)r->cur, n);
 	r->cur += n - left;
 	return done(n - left, left != 0);
 }
@@ -138,7 +149,7 @@ struct result_size vm_write(struct vm_writer *w, struct bytes src)
 	if (n > w->end - w->cur)
 		n = w->end - w->cur;
 	/* SAFETY: as vm_read, in the other direction. */
-	u64 left = uaccess_copy_raw((void *)(uintptr_t)w->cur, src.ptr, n);
+	u64 left = copy_user((void *)(uintptr_t)w->cur, src.ptr, n);
 	w->cur += n - left;
 	return done(n - left, left != 0);
 }
@@ -177,9 +188,12 @@ struct str_result ustr_copy(struct uaddr addr, struct bytes buf)
 	if (addr.v >= VM_USER_END)
 		return str_result_err(-EFAULT);
 	size_t room = VM_USER_END - addr.v < cap ? VM_USER_END - addr.v : cap;
-	/* SAFETY: buf is valid for cap >= room bytes; [addr, addr + room) is in the user half. */
-	i64 n = uaccess_strncpy_raw((char *)buf.ptr, addr.v, room);
-	if (n < 0)
+	/* An injected fault (fault.ucopy=N) stops the copy at `lim`: no NUL before it is -EFAULT. */
+	size_t lim = fault_ucopy_limit(room);
+	/* SAFETY: buf is valid for cap >= room >= lim bytes; [addr, addr + room) is in the user
+	 * half. */
+	i64 n = uaccess_strncpy_raw((char *)buf.ptr, addr.v, lim);
+	if (n < 0 || (lim < room && (size_t)n == lim))
 		return str_result_err(-EFAULT);
 	if ((size_t)n == room)
 		return str_result_err(room < cap ? -EFAULT : -ENAMETOOLONG);
@@ -192,7 +206,7 @@ int __fw_ucopy_from(void *dst, size_t size, struct uaddr src)
 		goto err_zero;
 	/* SAFETY: dst is an object of `size` bytes (the macro passes sizeof(T)); the source is
 	 * in the user half and faults are caught. */
-	if (uaccess_copy_raw(dst, (const void *)(uintptr_t)src.v, size) == 0)
+	if (copy_user(dst, (const void *)(uintptr_t)src.v, size) == 0)
 		return 0;
 err_zero:
 	for (size_t i = 0; i < size; i++)
@@ -206,5 +220,5 @@ int __fw_ucopy_to(const void *src, size_t size, struct uaddr dst)
 	if (!uaddr_range_ok(dst, size))
 		return -EFAULT;
 	/* SAFETY: as __fw_ucopy_from, in the other direction. */
-	return uaccess_copy_raw((void *)(uintptr_t)dst.v, src, size) == 0 ? 0 : -EFAULT;
+	return copy_user((void *)(uintptr_t)dst.v, src, size) == 0 ? 0 : -EFAULT;
 }

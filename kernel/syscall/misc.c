@@ -1,10 +1,13 @@
 /*
- * misc.c — uname (sysname "Linux", as programs test for it), reboot (power off; restart
- * also powers off for now), and sched_yield (the other runnable processes take the user
- * slot first). The clock calls are in time.c.
+ * misc.c — uname (sysname "Linux", as programs test for it), sysinfo (memory from the frame
+ * allocator, uptime; no process count or load averages yet: both 0), reboot (power off;
+ * restart also powers off for now) and sched_yield (the other runnable processes take the
+ * user slot first). The clock calls are in time.c.
  */
 #include <fw/blob.h>
+#include <fw/frame.h>
 #include <fw/log.h>
+#include <fw/time.h>
 #include <fw/uaccess.h>
 #include <fw/task.h>
 #include <proc/wait.h>
@@ -12,6 +15,7 @@
 #include <uapi/misc.h>
 
 DEFINE_UCOPY(uutsname, struct uapi_utsname);
+DEFINE_UCOPY(usysinfo, struct uapi_sysinfo);
 
 
 i64 sys_uname(struct process *p, const struct sc_args *a)
@@ -25,6 +29,18 @@ i64 sys_uname(struct process *p, const struct sc_args *a)
 	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.domainname), STR("(none)"));
 	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
+}
+
+i64 sys_sysinfo(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	struct uapi_sysinfo si = {
+		.uptime = (i64)(fw_time_ns() / 1000000000u),
+		.totalram = frame_stat_total() * FRAME_SIZE,
+		.freeram = frame_stat_free() * FRAME_SIZE,
+		.mem_unit = 1,
+	};
+	return usysinfo_to_user(&si, uaddr(a->a[0])) ? -EFAULT : 0;
 }
 
 #define REBOOT_MAGIC1 0xfee1deadull

@@ -91,6 +91,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(94, lchown, PARTIAL, "as chown"),
 	SC(95, umask, FULL, ""),
 	SC(96, gettimeofday, FULL, ""),
+	SC(99, sysinfo, PARTIAL, "memory and uptime; procs and load averages are 0"),
 	SC(102, getuid, FULL, ""),
 	SC(104, getgid, FULL, ""),
 	SC(107, geteuid, FULL, ""),

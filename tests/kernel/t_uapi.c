@@ -15,6 +15,7 @@
 #include <linux/stat.h>
 #include <linux/time_types.h>
 #include <linux/uio.h>
+#include <linux/sysinfo.h>
 #include <linux/utsname.h>
 #include <asm/termios.h>
 #define _GNU_SOURCE
@@ -67,6 +68,14 @@ KTEST(uapi, small_structs)
 	SAME(struct uapi_utsname, struct new_utsname, version, version);
 	SAME(struct uapi_utsname, struct new_utsname, machine, machine);
 	SAME(struct uapi_utsname, struct new_utsname, domainname, domainname);
+	KT_EXPECT(kt, sizeof(struct uapi_sysinfo) == sizeof(struct sysinfo));
+	SAME(struct uapi_sysinfo, struct sysinfo, uptime, uptime);
+	SAME(struct uapi_sysinfo, struct sysinfo, totalram, totalram);
+	SAME(struct uapi_sysinfo, struct sysinfo, freeram, freeram);
+	SAME(struct uapi_sysinfo, struct sysinfo, freeswap, freeswap);
+	SAME(struct uapi_sysinfo, struct sysinfo, procs, procs);
+	SAME(struct uapi_sysinfo, struct sysinfo, totalhigh, totalhigh);
+	SAME(struct uapi_sysinfo, struct sysinfo, mem_unit, mem_unit);
 	KT_EXPECT(kt, sizeof(struct uapi_iovec) == sizeof(struct iovec));
 	SAME(struct uapi_iovec, struct iovec, iov_base, iov_base);
 	SAME(struct uapi_iovec, struct iovec, iov_len, iov_len);

@@ -93,6 +93,11 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
 				  "macro '%s' redefines a keyword or an allowed attribute's name (it "
 				  "would turn an allowed attribute into another)",
 				  n);
+		else if (strset_has(&g_fw_macro_idents, n))
+			report_at(clang_getCursorLocation(c), "redeclaration",
+				  "macro '%s' is named like an identifier a trusted framework macro "
+				  "spells: it would be expanded inside the trusted body and change it",
+				  n);
 		free(n);
 		return CXChildVisit_Continue;
 	}
@@ -283,7 +288,28 @@ static int check_file(CXIndex idx, struct argv *a, const char *file, bool timing
 struct name_walk {
 	bool exports_only;
 	struct strset *out;
+	CXTranslationUnit tu;
 };
+
+/* Every identifier a trusted macro body spells (`size_t`, `uint8_t`, `NULL`...): a service
+ * macro of that name would be expanded inside the trusted body and change what it means
+ * (`#define size_t uint8_t` before DEFINE_LIST truncates the offset its link-to-element step
+ * uses), so services may not define one. */
+static void collect_body_idents(CXTranslationUnit tu, CXCursor macro)
+{
+	CXToken *t = NULL;
+	unsigned n = 0;
+	clang_tokenize(tu, clang_getCursorExtent(macro), &t, &n);
+	for (unsigned i = 1; i < n; i++) { /* token 0 is the macro's own name */
+		if (clang_getTokenKind(t[i]) != CXToken_Identifier)
+			continue;
+		CXString s = clang_getTokenSpelling(tu, t[i]);
+		bool added;
+		strset_put(&g_fw_macro_idents, clang_getCString(s), &added);
+		clang_disposeString(s);
+	}
+	clang_disposeTokens(tu, t, n);
+}
 
 static enum CXChildVisitResult fw_name_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
@@ -310,6 +336,8 @@ static enum CXChildVisitResult fw_name_visit(CXCursor c, CXCursor parent, CXClie
 		bool added;
 		strset_put(w->out, n, &added);
 	}
+	if (!w->exports_only && k == CXCursor_MacroDefinition)
+		collect_body_idents(w->tu, c);
 	free(n);
 	return k == CXCursor_EnumDecl ? CXChildVisit_Recurse : CXChildVisit_Continue;
 }
@@ -407,7 +435,7 @@ static int framework_names(CXIndex idx, struct argv *a, bool exports_only, struc
 		fprintf(stderr, "safecheck: could not parse framework/include/fw/\n");
 		return 2;
 	}
-	struct name_walk w = { exports_only, out };
+	struct name_walk w = { exports_only, out, tu };
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), fw_name_visit, &w);
 	clang_disposeTranslationUnit(tu);
 	for (int i = 0; i < nh; i++)

@@ -52,6 +52,7 @@ extern char g_api[PATH_MAX];      /* <root>/framework/include/fw/ */
 extern char g_framework[PATH_MAX]; /* <root>/framework/ */
 extern char g_service[PATH_MAX];  /* the service tree of the file being checked, with a '/' */
 extern struct strset g_fw_names;  /* every name framework/include/fw/ declares or defines */
+extern struct strset g_fw_macro_idents; /* every identifier a fw/ macro body spells */
 extern struct strset g_reported;  /* violations already printed (headers are seen many times) */
 extern struct strset g_tags;      /* struct/enum tag -> where it was first defined */
 extern struct strset g_scanned;   /* service files whose tokens were already scanned */

@@ -108,6 +108,7 @@ char g_api[PATH_MAX];      /* <root>/framework/include/fw/ */
 char g_framework[PATH_MAX]; /* <root>/framework/ */
 char g_service[PATH_MAX];  /* the service tree of the file being checked, with a '/' */
 struct strset g_fw_names;  /* every name framework/include/fw/ declares or defines */
+struct strset g_fw_macro_idents; /* every identifier a fw/ macro body spells */
 struct strset g_reported;  /* violations already printed (headers are seen many times) */
 struct strset g_tags;      /* struct/enum tag -> where it was first defined */
 struct strset g_scanned;   /* service files whose tokens were already scanned */

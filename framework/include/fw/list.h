@@ -95,10 +95,26 @@ static inline bool list_link_is_linked(const struct list_link *n)
 }
 
 #define DEFINE_LIST(name, T, member, K)                                                     \
-	struct FW_NOCOPY name {                                                         \
+	DECLARE_LIST_TYPE(name, K);                                                         \
+	DEFINE_LIST_FUNCS(name, T, member, K)
+
+/*
+ * A self-referencing declaration — an element that holds a list of its own type (a tree of
+ * nodes, a directory of directories) — needs the head type before the element is complete:
+ *
+ *     DECLARE_LIST_TYPE(node_list, litelock);
+ *     struct node { struct list_link sibling; struct node_list children; ... };
+ *     DEFINE_LIST_FUNCS(node_list, struct node, sibling, litelock);
+ *
+ * (DEFINE_LIST is the two together.) Per-object locks: DEFINE_LIST_HEAD/DEFINE_LIST_IN below.
+ */
+#define DECLARE_LIST_TYPE(name, K)                                                          \
+	struct FW_NOCOPY name {                                                             \
 		struct list_core core FW_PRIVATE;                                           \
 		struct K *lock FW_PRIVATE;                                                  \
-	};                                                                                  \
+	}
+
+#define DEFINE_LIST_FUNCS(name, T, member, K)                                               \
 	__FW_CONTAINER_HELPERS(name, T, member, K, list_link, "list")                          \
 	/* name##_init - an empty list guarded by `lock`. Call before any other use. */     \
 	static inline FW_UNUSED void name##_init(struct name *h, struct K *lock)            \

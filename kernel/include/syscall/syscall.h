@@ -190,6 +190,7 @@ i64 sys_clock_settime(struct process *p, const struct sc_args *a);
 i64 sys_gettimeofday(struct process *p, const struct sc_args *a);
 i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
+i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */

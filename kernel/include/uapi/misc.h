@@ -85,4 +85,24 @@ struct uapi_fdpair {
 };
 _Static_assert(sizeof(struct uapi_fdpair) == 8, "int[2]");
 
+/* struct sysinfo (linux/sysinfo.h) on x86-64, with its padding written out (plain data). */
+struct uapi_sysinfo {
+	i64 uptime;    /* seconds since boot */
+	u64 loads[3];  /* 1, 5, 15 minute load averages, << 16 */
+	u64 totalram;  /* in mem_unit bytes */
+	u64 freeram;
+	u64 sharedram;
+	u64 bufferram;
+	u64 totalswap;
+	u64 freeswap;
+	u16 procs;
+	u16 pad;
+	u32 pad2;      /* the compiler's padding before totalhigh */
+	u64 totalhigh;
+	u64 freehigh;
+	u32 mem_unit;
+	u32 pad3;      /* char _f[0], then tail padding */
+};
+_Static_assert(sizeof(struct uapi_sysinfo) == 112, "struct sysinfo");
+
 #endif /* KERNEL_UAPI_MISC_H */

@@ -26,3 +26,6 @@ __attribute__((unused(".evil"))) int in_section2;
 #define OPEN [[ // expect: attribute
 #define CLOSE ]]
 OPEN gnu::section(".evil2") CLOSE int in_section3; // expect: attribute
+/* A service macro named like an identifier a trusted body spells changes that body. */
+#define size_t unsigned char // expect: redeclaration
+#define uint8_t char // expect: redeclaration

@@ -134,6 +134,10 @@ void task_detach(struct task_handle *h);
 void fw_task_poke(struct task *t);
 void fw_vmspace_poke(struct vmspace *vs);
 
+/* Trusted bodies spelling compiler-header type names. */
+#define FW_OFF(T, m) ((size_t)__builtin_offsetof(T, m))
+#define FW_BYTE(x) ((uint8_t)(x))
+
 /* Framework-only attribute macros and reserved helper macros (holes 3 and 4 of issue #13). */
 #define FW_COUNTED_BY(f) __attribute__((counted_by(f)))
 #define NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
