@@ -537,6 +537,16 @@ static void check_decl_ref(CXCursor c)
 			  "'%s' is declared in %s, neither in framework/include/fw/ nor in this "
 			  "service's own tree",
 			  name, file_path(f));
+	} else if (fc != FC_API && spelling_class(c) == FC_NONE && ends_with(name, "_held") &&
+		   spelling_class(d) == FC_SERVICE &&
+		   dk == CXCursor_FunctionDecl) {
+		/* `K##_held` pasted in a container's trusted body: the lock kind's check is what
+		 * keeps the container's framework-managed links consistent, so the kind must be
+		 * a framework lock (a service's own `_held` could answer true unlocked). */
+		report_at(clang_getCursorLocation(c), "api",
+			  "'%s' is not a framework lock kind's check: a container's lock kind must be "
+			  "one of the framework's (litelock, spinlock, mutex, rwlock, sched_rq...)",
+			  name);
 	} else if (fc == FC_API && name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z'))) {
 		report_at(clang_getCursorLocation(c), "api",
 			  "'%s' is a reserved name: a framework backend for its trusted macros, not "
@@ -959,14 +969,31 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		struct kids kk = kids_of(c);
 		if (kk.n == 1 && is_expr_kind(clang_getCursorKind(kk.c[0]))) {
 			CXType to = clang_getCursorType(c), from = clang_getCursorType(kk.c[0]);
-			if (!clang_equalTypes(clang_getCanonicalType(to), clang_getCanonicalType(from)))
+			/* a copy out of a const object drops the qualifier: same record type */
+			bool same_record =
+				clang_getCanonicalType(to).kind == CXType_Record &&
+				clang_equalTypes(clang_getUnqualifiedType(clang_getCanonicalType(to)),
+						 clang_getUnqualifiedType(clang_getCanonicalType(from)));
+			if (!same_record &&
+			    !clang_equalTypes(clang_getCanonicalType(to), clang_getCanonicalType(from)))
 				check_conversion(c, to, kk.c[0], false);
 			else if (clang_getCanonicalType(to).kind == CXType_Record &&
 				 !is_void_cast(parent) && is_nocopy(to, 0) && is_checked(c))
 				report_at(clang_getCursorLocation(c), "nocopy",
 					  "copies a no-copy object (a reference-owning handle, lock or "
 					  "container link): pass or keep a pointer instead");
-			else if (clang_getCanonicalType(to).kind == CXType_Record &&
+			else if (clang_getCanonicalType(to).kind == CXType_Record && !is_checked(c) &&
+				 location_class(c) == FC_SERVICE && !is_void_cast(parent) &&
+				 (is_nocopy(to, 0) || is_copy_restricted(to, 0))) {
+				/* a generic trusted macro (an array's get, a getter) instantiated
+				 * with a type that must not be copied */
+				char *tn = type_name(to);
+				report_at(clang_getCursorLocation(c), "trusted-macro",
+					  "a trusted framework macro copies a '%s' the service gave it, a "
+					  "type that is no-copy or holds private fields",
+					  tn);
+				free(tn);
+			} else if (clang_getCanonicalType(to).kind == CXType_Record &&
 				 !is_void_cast(parent) && is_copy_restricted(to, 0) && is_checked(c)) {
 				char *tn = type_name(to);
 				report_at(clang_getCursorLocation(c), "private",

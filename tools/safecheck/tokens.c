@@ -110,7 +110,17 @@ void scan_tokens(CXFile file)
 	char **sp = xmalloc((n + 1) * sizeof(char *));
 	for (unsigned i = 0; i < n; i++) {
 		CXString s = clang_getTokenSpelling(g_tu, toks[i]);
-		sp[i] = xstrdup(clang_getCString(s));
+		const char *t = clang_getCString(s);
+		/* Digraphs are the same tokens: `%:%:` pastes, `%:` starts a directive. */
+		if (!strcmp(t, "%:%:"))
+			t = "##";
+		else if (!strcmp(t, "%:"))
+			t = "#";
+		else if (!strcmp(t, "<:"))
+			t = "[";
+		else if (!strcmp(t, ":>"))
+			t = "]";
+		sp[i] = xstrdup(t);
 		clang_disposeString(s);
 	}
 	unsigned prev_line = 0;
@@ -157,6 +167,12 @@ void scan_tokens(CXFile file)
 					  "attribute '%s' changes linkage, sections or code generation (not "
 					  "on the allow-list)",
 					  sp[i + 1]);
+			if (strcmp(s, "#") == 0 && line_start && i + 1 < n &&
+			    (!strcmp(sp[i + 1], "line") ||
+			     clang_getTokenKind(toks[i + 1]) == CXToken_Literal))
+				report_at(loc, "pragma",
+					  "#line (or a line marker) changes the file and line the compiler, "
+					  "the type identities and every report see");
 			if (strcmp(s, "#") == 0 && line_start && i + 1 < n) {
 				if (strcmp(sp[i + 1], "pragma") == 0 &&
 				    !(i + 2 < n && strcmp(sp[i + 2], "once") == 0))

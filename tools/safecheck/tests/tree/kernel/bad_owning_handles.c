@@ -21,3 +21,10 @@ void misuse(struct kbuf *k, struct task_handle *h, struct tlock *l, struct vmspa
 	take_buf(*k); // expect: nocopy
 	(void)give_handle; (void)next; (void)depth;
 }
+/* A copy out of a const object is a copy too. */
+void const_copies(const struct kbuf *k, const struct callback *c)
+{
+	struct kbuf dup = *k; // expect: nocopy
+	struct callback cb = *c; // expect: private
+	(void)dup; (void)cb;
+}

@@ -29,3 +29,6 @@ OPEN gnu::section(".evil2") CLOSE int in_section3; // expect: attribute
 /* A service macro named like an identifier a trusted body spells changes that body. */
 #define size_t unsigned char // expect: redeclaration
 #define uint8_t char // expect: redeclaration
+/* Digraphs spell the same tokens. */
+#define DCAT(a, b) a %:%: b // expect: paste
+%:pragma clang diagnostic ignored "-Wthread-safety" // expect: pragma

@@ -35,3 +35,5 @@ void arrays(struct slot_table *t, struct fw_qlink *l, struct user_ctx *uc)
 	t->n = 3;
 	(void)r; (void)s; (void)ok;
 }
+/* A generic trusted getter instantiated with a type that holds private fields copies them. */
+FW_DEFINE_GETTER(tag_copy, struct type_tag) // expect: trusted-macro

@@ -22,3 +22,8 @@ long confuse2(struct svc_a *a)
 }
 int __fw_list_backend(int x); // expect: redeclaration api extern
 FW_DEFINE_COUNTER(__fw_evil) // expect: redeclaration api
+/* A container's lock kind must be a framework lock: a service's own `_held` could say yes. */
+struct svclock { int x; };
+static inline int svclock_held(const struct svclock *l) { (void)l; return 1; }
+FW_DEFINE_BOX(fake_box, svclock) // expect: api
+FW_DEFINE_BOX(real_box, lock)

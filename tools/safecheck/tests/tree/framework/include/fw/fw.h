@@ -134,6 +134,11 @@ void task_detach(struct task_handle *h);
 void fw_task_poke(struct task *t);
 void fw_vmspace_poke(struct vmspace *vs);
 
+/* A container's lock-kind check, pasted from the kind's name (fw/list.h's shape). */
+int lock_held(const struct lock *l);
+#define FW_DEFINE_BOX(name, K) \
+	static inline FW_UNUSED int name##_check(const struct K *l) { return K##_held(l); }
+
 /* Trusted bodies spelling compiler-header type names. */
 #define FW_OFF(T, m) ((size_t)__builtin_offsetof(T, m))
 #define FW_BYTE(x) ((uint8_t)(x))
