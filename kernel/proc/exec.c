@@ -290,6 +290,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;
 	spin_unlock(&nm->lock);
+	vm_map_set_exe(nm, im->file->inode->cache); /* its writes denied (ETXTBSY) */
 	/* The new space replaces the old one where the old one was loaded: in p's own task (an
 	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
 	 * the space as its own: p's task loads it when it starts. */

@@ -26,6 +26,7 @@
 #define SIGILL 4
 #define SIGBUS 7
 #define SIGFPE 8
+#define SIGKILL 9
 #define SIGSEGV 11
 #define USER_CPU 0u /* the CPU user code runs on while the slot exists */
 
@@ -125,6 +126,14 @@ static bool serve(struct process *p, enum user_return why)
 					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
 			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			/* Out of frames (a copy on write, a new page): try again a few times,
+			 * then end the process rather than loop (the out-of-memory policy). */
+			for (int i = 0; r == -ENOMEM && i < 16; i++)
+				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			if (r == -ENOMEM) {
+				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
+				return proc_signal_fault(p, SIGKILL, ex);
+			}
 			if (r == 0)
 				return true;
 			if (r == -ENXIO) /* a file mapping past the end of its file */

@@ -91,7 +91,7 @@ int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 	struct vma *v = vma_tree_floor(&m->vmas, addr.v);
 	int e = v && addr.v < v->end ? fault_locked(m, v, addr.v, access) : -EFAULT;
 	spin_unlock(&m->lock);
-	return e == 0 || e == -ENXIO ? e : -EFAULT;
+	return e == 0 || e == -ENXIO || e == -ENOMEM ? e : -EFAULT;
 }
 
 int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write)

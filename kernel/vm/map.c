@@ -114,11 +114,17 @@ void vm_map_put(struct vm_map *m)
 	spin_unlock(&maps_lock);
 	vmspace_destroy(m->vs);
 	spin_lock(&m->lock);
+	struct vm_object *exe = m->exe;
+	m->exe = NULL;
 	for (struct vma *v = vma_tree_first(&m->vmas); v; v = vma_tree_first(&m->vmas)) {
 		vma_tree_remove(&m->vmas, v);
 		vma_free(v);
 	}
 	spin_unlock(&m->lock);
+	if (exe) {
+		vm_object_allow_write(exe);
+		vm_object_put(exe);
+	}
 	KFREE(vm_map_cache, m);
 }
 
@@ -384,6 +390,11 @@ struct vm_map *vm_map_fork(struct vm_map *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
+	if (src->exe && !dst->exe) {
+		vm_object_get(src->exe);
+		vm_object_deny_write(src->exe);
+		dst->exe = src->exe;
+	}
 	spin_unlock(&dst->lock);
 	spin_unlock(&src->lock);
 	if (e) {
@@ -504,4 +515,20 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 	if (obj)
 		vm_object_put(obj);
 	return ret;
+}
+
+void vm_map_set_exe(struct vm_map *m, struct vm_object *obj)
+{
+	if (obj) {
+		vm_object_get(obj);
+		vm_object_deny_write(obj);
+	}
+	spin_lock(&m->lock);
+	struct vm_object *old = m->exe;
+	m->exe = obj;
+	spin_unlock(&m->lock);
+	if (old) {
+		vm_object_allow_write(old);
+		vm_object_put(old);
+	}
 }

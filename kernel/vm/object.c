@@ -179,3 +179,26 @@ bool vm_object_page_in_size(struct vm_object *o, u64 index)
 	spin_unlock(&o->lock);
 	return in;
 }
+
+void vm_object_deny_write(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	o->exec_users++;
+	spin_unlock(&o->lock);
+}
+
+void vm_object_allow_write(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	if (o->exec_users)
+		o->exec_users--;
+	spin_unlock(&o->lock);
+}
+
+bool vm_object_write_denied(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	bool denied = o->exec_users != 0;
+	spin_unlock(&o->lock);
+	return denied;
+}

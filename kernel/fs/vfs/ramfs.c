@@ -66,6 +66,8 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 	u64 end;
 	if (fw_add_overflow(pos, (u64)bytes_len(src), &end) || end > RAMFS_MAX_BYTES)
 		return result_size_err(-EFBIG);
+	if (vm_object_write_denied(ip->cache))
+		return result_size_err(-ETXTBSY); /* a running program's file */
 	u64 added = 0;
 	/* A full file system (or memory) makes a short write, or -ENOSPC when nothing fit. */
 	struct result_size n = vm_object_write(ip->cache, pos, src, sb_room(ip), &added);
@@ -83,6 +85,8 @@ static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 {
 	if (size > RAMFS_MAX_BYTES)
 		return -EFBIG;
+	if (size < ip->size && vm_object_write_denied(ip->cache))
+		return -ETXTBSY; /* a running program's file: its pages must stay */
 	/* Shrinking drops the pages past the end and zeroes the last page's tail, so growing
 	 * again reads zeros. */
 	sb_charge(ip, -(i64)vm_object_truncate(ip->cache, size));
@@ -94,7 +98,9 @@ static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 static void ramfs_file_destroy(struct inode *ip) REQUIRES(vfs_lock)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
-	(void)ramfs_truncate(ip, 0);
+	/* Its pages leave the file system's accounting; a program still running from the file
+	 * keeps the object (and the pages) until it ends. */
+	sb_charge(ip, -(i64)vm_object_pages(ip->cache));
 	vm_object_put(ip->cache);
 	ip->cache = NULL;
 	ramfs_file_delete(f);

@@ -50,6 +50,8 @@ struct vm_object {
 	struct refcount refs;
 	struct spinlock lock;
 	struct vm_page_map pages GUARDED_BY(&lock);
+	u32 exec_users GUARDED_BY(&lock); /* memory maps running this file as their program:
+					   * writes and truncation are refused (ETXTBSY) */
 	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
 				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
 				     * shared anonymous memory */
@@ -83,6 +85,12 @@ u64 vm_object_truncate(struct vm_object *o, u64 size);
 void vm_object_set_size(struct vm_object *o, u64 size);
 /* vm_object_page_in_size - whether page `index` has bytes below the object's size. */
 bool vm_object_page_in_size(struct vm_object *o, u64 index);
+/* vm_object_deny_write / vm_object_allow_write - a memory map starts / stops running the file
+ * as its program (exec, fork, the map's end). vm_object_write_denied - whether one does:
+ * the file's owner refuses writes and truncation then, with -ETXTBSY, as Linux. */
+void vm_object_deny_write(struct vm_object *o);
+void vm_object_allow_write(struct vm_object *o);
+bool vm_object_write_denied(struct vm_object *o);
 /* vm_object_pages - how many pages the object holds (tests, accounting). */
 u64 vm_object_pages(struct vm_object *o);
 
@@ -117,6 +125,8 @@ struct vm_map {
 	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);
 	u64 mmap_base GUARDED_BY(&lock); /* mmap hands out addresses below this */
 	u64 locked_bytes GUARDED_BY(&lock); /* mlock accounting */
+	struct vm_object *exe GUARDED_BY(&lock); /* the program's file (a reference, with its
+						   * writes denied), or NULL */
 };
 
 /* A region description, as /proc/PID/maps prints one. */
@@ -169,8 +179,13 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only);
 i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
 		 u64 fixed_to);
 
+/* vm_map_set_exe - the file this map runs as its program (exec): a reference, writes to it
+ * denied while the map (or a fork of it) lives. */
+void vm_map_set_exe(struct vm_map *m, struct vm_object *obj);
+
 /* vm_fault - the page-fault handler of every map's address space (fw/vmspace.h): 0, -EFAULT
- * (SIGSEGV), or -ENXIO for a page of a file mapping past the end of the file (SIGBUS). */
+ * (SIGSEGV), -ENXIO for a page of a file mapping past the end of the file (SIGBUS), or
+ * -ENOMEM when no frame could be had (the caller retries, then gives up: OOM). */
 int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
 /* vm_map_populate - fault in [start, end) now (MAP_POPULATE, mlock, madvise WILLNEED). */
 int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write);
