@@ -21,6 +21,7 @@
  */
 #include <fw/heap.h>
 #include <fw/typecache.h>
+#include <fw/uaccess.h>
 #include <fw/vmspace.h>
 
 #include "arch/x86_64/mm/pt.h"
@@ -128,7 +129,8 @@ static bool range_ok(struct uaddr va, u64 len)
 
 /*
  * next_leaf - the first leaf at or after *va (below end) that holds a frame; *va moves to it.
- * Absent tables are skipped whole. NULL when there is none before end.
+ * Absent tables are skipped whole, and a present page table is scanned entry by entry (one
+ * walk per table, not per page). NULL when there is none before end.
  */
 static u64 *next_leaf(struct vmspace *vs, u64 *va, u64 end)
 {
@@ -139,9 +141,18 @@ static u64 *next_leaf(struct vmspace *vs, u64 *va, u64 end)
 			*va = err == -ENOENT ? hole_end : *va + MM_PAGE_SIZE;
 			continue;
 		}
-		if (leaf_holds(*e))
-			return e;
-		*va += MM_PAGE_SIZE;
+		unsigned idx = pte_index(*va, 1);
+		/* SAFETY: e is entry idx of a page table of PT_ENTRIES entries (pt_leaf_entry), so
+		 * e - idx is the table's first entry and idx stays below PT_ENTRIES in the scan. */
+		u64 *table = e - idx;
+		for (;;) {
+			/* SAFETY: idx < PT_ENTRIES (the loop's exit below). */
+			if (leaf_holds(table[idx]))
+				return &table[idx]; /* SAFETY: as above. */
+			*va += MM_PAGE_SIZE;
+			if (++idx == PT_ENTRIES || *va >= end)
+				break;
+		}
 	}
 	return NULL;
 }
@@ -499,6 +510,63 @@ int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
 		err = frame_handle_from_paddr(leaf_pa(*e), out);
 	mm_lock_release(&vs->lock, flags);
 	return err == -EINVAL ? -ENOENT : err;
+}
+
+/* ---- access to a space that need not be the active one ---------------------------------- */
+
+/* remote_page - a new reference to the frame at `page` of vs in *out, usable for `access`
+ * (VM_FAULT_WRITE: the page is writable, so a copy-on-write page was copied): a missing page
+ * is offered to vs's fault handler (a few times, in case it races with an unmap). */
+static int remote_page(struct vmspace *vs, u64 page, unsigned access, struct frame *out)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		u64 flags = mm_lock_acquire(&vs->lock);
+		u64 *e = NULL;
+		int err = pt_leaf_entry(vs->root, page, false, &e, NULL);
+		bool present = !err && pte_present(*e);
+		bool ok = present && (!(access & VM_FAULT_WRITE) || (*e & PTE_W));
+		if (ok)
+			err = frame_handle_from_paddr(leaf_pa(*e), out);
+		mm_lock_release(&vs->lock, flags);
+		if (ok)
+			return err;
+		if (vmspace_handle_fault(vs, uaddr(page), access | (present ? VM_FAULT_PRESENT : 0)))
+			return -EFAULT;
+	}
+	return -EFAULT;
+}
+
+/* remote_copy - the body of vmspace_read_remote / vmspace_write_remote. */
+static struct result_size remote_copy(struct vmspace *vs, struct uaddr addr, struct bytes buf,
+				      bool write)
+{
+	size_t done = 0, len = bytes_len(buf);
+	if (!uaddr_range_ok(addr, len))
+		return result_size_err(-EFAULT);
+	while (done < len) {
+		u64 va = addr.v + done, page = mm_align_down(va, MM_PAGE_SIZE), in = va - page;
+		size_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
+		struct bytes_result part = bytes_sub(buf, done, n);
+		struct frame f = FRAME_EMPTY;
+		if (part.err || remote_page(vs, page, write ? VM_FAULT_WRITE : 0, &f))
+			break;
+		int e = write ? frame_write(&f, in, part.value) : frame_read(&f, in, part.value);
+		frame_release(&f);
+		if (e)
+			break;
+		done += n;
+	}
+	return done || len == 0 ? result_size_ok(done) : result_size_err(-EFAULT);
+}
+
+struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst)
+{
+	return remote_copy(vs, addr, dst, false);
+}
+
+struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src)
+{
+	return remote_copy(vs, addr, src, true);
 }
 
 /* ---- activation ------------------------------------------------------------------------ */

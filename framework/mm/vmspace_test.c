@@ -133,6 +133,45 @@ KTEST(vmspace, protnone_keeps_frame_and_faults)
 	vmspace_destroy(vs);
 }
 
+KTEST(vmspace, remote_access_and_cmpxchg)
+{
+	struct vmspace *vs = vmspace_create();
+	KT_ASSERT(kt, vs != NULL);
+	KT_ASSERT_EQ(kt, vt_page(vs, VT_A, 0x11, VM_READ | VM_WRITE), 0);
+	KT_ASSERT_EQ(kt, vt_page(vs, VT_A + VM_PAGE_SIZE, 0x22, VM_READ), 0);
+	/* vs is not active: the copies go through the frames, across the page boundary */
+	u8 buf[8] = { 0 };
+	struct result_size r = vmspace_read_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 4),
+						   BYTES_OF_ARRAY(buf));
+	KT_EXPECT_EQ(kt, r.value, 8u);
+	KT_EXPECT_EQ(kt, buf[4], 0x22);
+	u8 w[4] = { 1, 2, 3, 4 };
+	r = vmspace_write_remote(vs, uaddr(VT_A), BYTES_OF_ARRAY(w));
+	KT_EXPECT_EQ(kt, r.value, 4u);
+	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A), 1);
+	/* a read-only page with no fault handler to make it writable: nothing written */
+	r = vmspace_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE), BYTES_OF_ARRAY(w));
+	KT_EXPECT_EQ(kt, r.err, -EFAULT);
+	/* a write straddling into it stops at the boundary */
+	r = vmspace_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 2), BYTES_OF_ARRAY(w));
+	KT_EXPECT_EQ(kt, r.value, 2u);
+	r = vmspace_read_remote(vs, uaddr(VT_A + 2 * VM_PAGE_SIZE), BYTES_OF_ARRAY(buf));
+	KT_EXPECT_EQ(kt, r.err, -EFAULT);
+	/* compare-and-exchange on the active space */
+	vmspace_activate(vs);
+	u32 cur = 0;
+	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VT_A), 0x04030201u, 7, &cur), 0);
+	KT_EXPECT_EQ(kt, cur, 0x04030201u);
+	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VT_A), 0x04030201u, 9, &cur), 0);
+	KT_EXPECT_EQ(kt, cur, 7u); /* no store: the word was 7 */
+	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VT_A + 2), 0, 0, &cur), -EINVAL);
+	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VT_A + VM_PAGE_SIZE), 0, 1, &cur), -EFAULT);
+	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VM_USER_END), 0, 1, &cur), -EFAULT);
+	vmspace_deactivate();
+	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A), 7);
+	vmspace_destroy(vs);
+}
+
 KTEST(vmspace, unmap_batches_over_holes)
 {
 	u64 before = frame_stat_free();

@@ -153,6 +153,9 @@ struct exec_image {
 	struct exec_strv argv_a, argv_b; /* the argv, rewritten by #! lines (alternating) */
 	bool in_b;                       /* the current argv is argv_b */
 	struct elf_plan plan;
+	struct file *interp;  /* the dynamic linker (PT_INTERP), or NULL */
+	struct kbuf ihead;    /* its head */
+	struct elf_plan iplan; /* its plan, at PROC_INTERP_BASE */
 };
 DEFINE_TYPE_CACHE(exec_image_cache, struct exec_image);
 
@@ -164,6 +167,9 @@ static void image_free(struct exec_image *im)
 	exec_strv_destroy(&im->argv_b);
 	if (im->file)
 		vfs_close(im->file);
+	kbuf_free(&im->ihead);
+	if (im->interp)
+		vfs_close(im->interp);
 	KFREE(exec_image_cache, im);
 }
 
@@ -216,6 +222,37 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 	}
 }
 
+/*
+ * load_interp - open the dynamic linker a program names (PT_INTERP) and plan it at
+ * PROC_INTERP_BASE. The linker must be an ELF program itself, without a PT_INTERP of its own
+ * (Linux: ELIBBAD; -ENOEXEC here). As Linux, it must be a regular file p may execute.
+ */
+static int load_interp(struct process *p, struct exec_image *im)
+{
+	if (im->nheads == 0 || im->nheads > EXEC_MAX_INTERP + 1)
+		return -ENOEXEC;
+	struct bytes_result name = bytes_sub(kbuf_bytes(ELEM_PTR(im->heads, im->nheads - 1)),
+					     im->plan.interp_off, im->plan.interp_len - 1); /* no NUL */
+	if (name.err)
+		return -ENOEXEC;
+	struct file_result f = open_exec(p, str_from_bytes(name.value));
+	if (f.err)
+		return f.err;
+	im->interp = f.value;
+	u64 size = f.value->inode->size;
+	if (size == 0)
+		return -ENOEXEC;
+	if (kbuf_alloc(&im->ihead, size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX))
+		return -ENOMEM;
+	struct bytes head = kbuf_bytes(&im->ihead);
+	int e = read_at(f.value, 0, head);
+	if (!e)
+		e = elf_plan_load(head, size, PROC_INTERP_BASE, &im->iplan);
+	if (!e && im->iplan.interp_len)
+		e = -ENOEXEC; /* a linker that wants a linker */
+	return e;
+}
+
 struct exec_random {
 	u8 b[16];
 };
@@ -241,6 +278,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	struct kbuf stack_buf = KBUF_EMPTY;
 	struct bytes stack = bytes_empty();
 	int e = resolve(p, path, argv, im);
+	if (!e && im->plan.interp_len)
+		e = load_interp(p, im);
 	if (!e) {
 		nm = vm_map_create();
 		e = nm ? 0 : -ENOMEM;
@@ -248,6 +287,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (u32 i = 0; !e && i < im->plan.nsegs && i < ELF_MAX_LOADS; i++) {
 		struct elf_segment seg = im->plan.segs[i];
 		e = map_segment(nm, im->file, &seg);
+	}
+	for (u32 i = 0; !e && im->interp && i < im->iplan.nsegs && i < ELF_MAX_LOADS; i++) {
+		struct elf_segment seg = im->iplan.segs[i];
+		e = map_segment(nm, im->interp, &seg);
 	}
 	struct exec_stack_out so = { 0 };
 	if (!e) {
@@ -262,7 +305,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 			.argv = im->in_b ? &im->argv_b : &im->argv_a,
 			.execfn = path, .random = BYTES_OF_ARRAY(rnd.b),
 			.phdr = im->plan.phdr_vaddr, .phent = im->plan.phent, .phnum = im->plan.phnum,
-			.entry = im->plan.entry, .base = 0,
+			.entry = im->plan.entry, .base = im->interp ? im->iplan.lowest : 0,
 			.uid = p->fs.cred.uid, .euid = p->fs.cred.euid,
 			.gid = p->fs.cred.gid, .egid = p->fs.cred.egid,
 			.minsigstksz = 2048,
@@ -301,7 +344,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	int r = 0;
 	user_context_init(&p->uc);
 	if (!r)
-		r = user_ctx_set_ip(&p->uc, uaddr(im->plan.entry));
+		r = user_ctx_set_ip(&p->uc, uaddr(im->interp ? im->iplan.entry : im->plan.entry));
 	if (!r)
 		r = user_ctx_set_sp(&p->uc, uaddr(so.sp));
 	kbuf_free(&stack_buf);

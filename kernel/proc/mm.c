@@ -7,13 +7,8 @@
 
 int proc_copy_memory(struct process *dst, struct process *src)
 {
-	struct vm_map *m = vm_map_fork(src->mm);
-	if (!m)
-		return -ENOMEM;
-	struct vm_map *old = dst->mm;
-	dst->mm = m;
-	vm_map_put(old);
-	return 0;
+	/* dst's map is the empty one proc_create made: fill it (no second address space). */
+	return vm_map_fork_into(dst->mm, src->mm) ? -ENOMEM : 0;
 }
 
 void proc_share_memory(struct process *dst, struct process *src)

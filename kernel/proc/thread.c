@@ -138,6 +138,8 @@ static bool serve(struct process *p, enum user_return why)
 				return true;
 			if (r == -ENXIO) /* a file mapping past the end of its file */
 				return proc_signal_fault(p, SIGBUS, ex);
+			if (r == -EACCES) /* mapped without the right (PROT_NONE: not present) */
+				ex.error_code |= 1; /* reported as a protection fault: SEGV_ACCERR */
 		}
 		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
 	}

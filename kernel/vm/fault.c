@@ -3,6 +3,8 @@
  *
  * A fault is resolved from the region containing the address:
  *   - no region, or the access needs a right the region lacks: refused (-EFAULT: SIGSEGV);
+ *     an address just below a MAP_GROWSDOWN region extends it first (up to VM_STACK_MAX,
+ *     keeping VM_STACK_GUARD_GAP above the region below);
  *   - a page of a file mapping wholly past the end of the file: refused (-ENXIO: SIGBUS);
  *   - an absent page of private anonymous memory: a zeroed frame;
  *   - an absent page of an object (a file's page cache, shared anonymous memory): the
@@ -67,7 +69,7 @@ static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigne
 	u64 page = addr / PAGE * PAGE;
 	if (v->prot == 0 || ((access & VM_FAULT_WRITE) && !(v->prot & VM_WRITE)) ||
 	    ((access & VM_FAULT_EXEC) && !(v->prot & VM_EXEC)))
-		return -EFAULT;
+		return -EACCES; /* mapped, without the right: SEGV_ACCERR */
 	if (!(access & VM_FAULT_PRESENT))
 		return absent_locked(m, v, page, access);
 	if ((access & VM_FAULT_WRITE) && !(v->flags & VMA_SHARED))
@@ -77,9 +79,34 @@ static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigne
 	if (vmspace_query(m->vs, uaddr(page), &now))
 		return absent_locked(m, v, page, access);
 	if ((now & v->prot) == v->prot)
-		return -EFAULT; /* nothing to grant: a real protection fault */
+		return -EACCES; /* nothing to grant: a real protection fault */
 	enum vm_protect_mode mode = (v->flags & VMA_SHARED) ? VM_PROTECT_SHARED : VM_PROTECT_PRIVATE;
 	return vmspace_protect(m->vs, uaddr(page), PAGE, v->prot, mode);
+}
+
+/*
+ * grow_locked - the MAP_GROWSDOWN region just above addr, extended down to addr's page, or
+ * NULL. As Linux: the region may grow to VM_STACK_MAX bytes, and never to within
+ * VM_STACK_GUARD_GAP of the region below it (the stack guard gap).
+ */
+static struct vma *grow_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
+{
+	struct vma *v = vma_tree_ceil(&m->vmas, addr);
+	u64 page = addr / PAGE * PAGE;
+	if (!v || !(v->flags & VMA_GROWSDOWN) || v->obj || v->end - page > VM_STACK_MAX)
+		return NULL;
+	struct vma *below = vma_tree_prev(&m->vmas, v);
+	if (below && (page < below->end || page - below->end < VM_STACK_GUARD_GAP))
+		return NULL;
+	vma_tree_remove(&m->vmas, v);
+	u64 old = v->start;
+	v->start = page;
+	if (vma_tree_insert(&m->vmas, v, page)) { /* cannot happen: nothing maps page */
+		v->start = old;
+		(void)vma_tree_insert(&m->vmas, v, old);
+		return NULL;
+	}
+	return v;
 }
 
 int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
@@ -89,9 +116,11 @@ int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 		return -EFAULT;
 	spin_lock(&m->lock);
 	struct vma *v = vma_tree_floor(&m->vmas, addr.v);
-	int e = v && addr.v < v->end ? fault_locked(m, v, addr.v, access) : -EFAULT;
+	if (!v || addr.v >= v->end)
+		v = grow_locked(m, addr.v);
+	int e = v ? fault_locked(m, v, addr.v, access) : -EFAULT;
 	spin_unlock(&m->lock);
-	return e == 0 || e == -ENXIO || e == -ENOMEM ? e : -EFAULT;
+	return e == 0 || e == -ENXIO || e == -ENOMEM || e == -EACCES ? e : -EFAULT;
 }
 
 int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write)

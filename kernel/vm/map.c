@@ -362,11 +362,25 @@ int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 struct vm_map *vm_map_fork(struct vm_map *src)
 {
 	struct vm_map *dst = vm_map_create();
-	if (!dst)
+	if (dst && vm_map_fork_into(dst, src)) {
+		vm_map_put(dst);
 		return NULL;
+	}
+	return dst;
+}
+
+int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
+{
+	if (dst == src)
+		return -EINVAL;
 	int e = 0;
 	spin_lock(&src->lock);
 	spin_lock(&dst->lock);
+	if (vma_tree_count(&dst->vmas)) {
+		spin_unlock(&dst->lock);
+		spin_unlock(&src->lock);
+		return -EEXIST;
+	}
 	TREE_FOR_EACH(vma_tree, &src->vmas, v) {
 		if (v->flags & VMA_DONTFORK)
 			continue;
@@ -397,11 +411,7 @@ struct vm_map *vm_map_fork(struct vm_map *src)
 	}
 	spin_unlock(&dst->lock);
 	spin_unlock(&src->lock);
-	if (e) {
-		vm_map_put(dst);
-		return NULL;
-	}
-	return dst;
+	return e;
 }
 
 /* covered_locked - whether regions cover [start, end) without a hole. */

@@ -87,6 +87,27 @@ struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, s
 struct result_size frame_zero_to_user(struct vm_writer *w, size_t len);
 
 /*
+ * user_cmpxchg_u32 - atomically compare the 32-bit word at user `addr` with `old` and, when
+ * equal, store `new` (futex's compare-and-exchange on user memory); *cur gets the value that
+ * was there (== old when the store happened).
+ * Returns: 0; -EINVAL for an address that is not 4-byte aligned; -EFAULT for a fault or an
+ *          address outside the user half (after the fault handler had its chance).
+ * Context: task context, the user side being the active address space.
+ */
+int user_cmpxchg_u32(struct uaddr addr, uint32_t old, uint32_t new_val, uint32_t *cur);
+
+/*
+ * vmspace_read_remote / vmspace_write_remote - copy between kernel bytes and user memory of
+ * `vs`, which need not be the active space (process_vm_readv, /proc/PID/mem, core dumps):
+ * page by page through the frames, a missing page offered to vs's fault handler first (a
+ * read fault for reading, a write fault for writing: copy-on-write is honoured).
+ * Returns: the bytes copied (short at the first page that stays inaccessible), or -EFAULT
+ *          when none could be.
+ */
+struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst);
+struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src);
+
+/*
  * ustr_copy - copy the NUL-terminated string at user `addr` into `buf`.
  * Returns: the text (without its NUL, inside buf); -ENAMETOOLONG if no NUL within
  *          bytes_len(buf) bytes (so the longest string is bytes_len(buf) - 1, as Linux's

@@ -40,6 +40,8 @@
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
 #define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
+#define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
+					     * mmap's range, below the stack */
 
 struct fd_slot {
 	struct file *file; /* NULL: free */

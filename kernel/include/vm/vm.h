@@ -96,6 +96,9 @@ u64 vm_object_pages(struct vm_object *o);
 
 /* --- memory maps (vm/map.c) ---------------------------------------------------------------- */
 
+#define VM_STACK_MAX (8ull << 20)       /* how far a MAP_GROWSDOWN region grows (RLIMIT_STACK) */
+#define VM_STACK_GUARD_GAP (256ull << 12) /* kept free below it (Linux's stack_guard_gap) */
+
 enum vma_flags {
 	VMA_SHARED = 1u << 0,    /* MAP_SHARED: stores reach the object */
 	VMA_GROWSDOWN = 1u << 1, /* a stack: a fault just below it extends it */
@@ -145,6 +148,9 @@ void vm_map_put(struct vm_map *m);
 /* vm_map_fork - a copy of m for fork(): private regions copy-on-write (no byte copied),
  * shared ones shared, VMA_DONTFORK ones left out. NULL when memory is short. */
 struct vm_map *vm_map_fork(struct vm_map *m);
+/* vm_map_fork_into - the same copy into `dst`, an empty map (proc_create's): 0, -EEXIST
+ * (dst has regions), -ENOMEM (dst holds part of the copy: put it). */
+int vm_map_fork_into(struct vm_map *dst, struct vm_map *src);
 /* vm_map_of - the map whose address space is vs (for the fault handler), or NULL. */
 struct vm_map *vm_map_of(struct vmspace *vs);
 
@@ -184,7 +190,8 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 void vm_map_set_exe(struct vm_map *m, struct vm_object *obj);
 
 /* vm_fault - the page-fault handler of every map's address space (fw/vmspace.h): 0, -EFAULT
- * (SIGSEGV), -ENXIO for a page of a file mapping past the end of the file (SIGBUS), or
+ * (no region: SIGSEGV, SEGV_MAPERR), -EACCES (a region without the right: SEGV_ACCERR, also
+ * for a PROT_NONE page, whose entry is not present), -ENXIO for a page of a file mapping past the end of the file (SIGBUS), or
  * -ENOMEM when no frame could be had (the caller retries, then gives up: OOM). */
 int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
 /* vm_map_populate - fault in [start, end) now (MAP_POPULATE, mlock, madvise WILLNEED). */
