@@ -58,4 +58,12 @@ void fault_inject_init(void);
 /* Print what was injected, when anything was configured. Context: any. */
 void fault_inject_report(void);
 
+/*
+ * For ktests (fault_inject_test.c): set one site's rate (0: off), the seed and the ucopy
+ * offset (UINT64_MAX: anywhere), with that site's counters from zero; fault_inject_test_restore
+ * puts back what the boot configured. Context: a ktest, nothing else injecting meanwhile.
+ */
+void fault_inject_test_set(enum fault_site site, u64 rate, u64 seed, u64 ucopy_off);
+void fault_inject_test_restore(void);
+
 #endif /* FW_INTERNAL_FAULT_INJECT_H */

@@ -18,12 +18,14 @@ bool fault_inject_on;
 
 static const char *const site_names[FAULT_SITES] = { "heap", "frame", "ucopy" };
 
-static struct {
+struct fault_cfg {
 	u64 rate[FAULT_SITES]; /* 1 in rate; 0: off */
 	u64 seed;              /* 0: every Nth */
 	u64 start_ns, stop_ns; /* the window; stop 0: no end */
 	u64 ucopy_off;         /* UINT64_MAX: anywhere */
-} cfg;
+};
+static struct fault_cfg cfg, boot_cfg; /* boot_cfg: what a ktest restores */
+static bool boot_on, saved;
 
 static u64 calls[FAULT_SITES], injected[FAULT_SITES];
 
@@ -105,4 +107,32 @@ void fault_inject_report(void)
 		printk(FW_LOG_INFO, "fault: %s: %lu failures injected in %lu calls", site_names[s],
 		       __atomic_load_n(&injected[s], __ATOMIC_RELAXED),
 		       __atomic_load_n(&calls[s], __ATOMIC_RELAXED));
+}
+
+void fault_inject_test_set(enum fault_site s, u64 rate, u64 seed, u64 ucopy_off)
+{
+	if (!saved) {
+		boot_cfg = cfg;
+		boot_on = fault_inject_on;
+		saved = true;
+	}
+	/* SAFETY: s < FAULT_SITES (the enum); atomic stores of the counters. */
+	cfg.rate[s] = rate;
+	__atomic_store_n(&calls[s], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&injected[s], 0, __ATOMIC_RELAXED);
+	cfg.seed = seed;
+	cfg.start_ns = cfg.stop_ns = 0;
+	cfg.ucopy_off = ucopy_off;
+	/* SAFETY: an atomic store of the flag the hooks test. */
+	__atomic_store_n(&fault_inject_on, true, __ATOMIC_RELEASE);
+}
+
+void fault_inject_test_restore(void)
+{
+	if (!saved)
+		return;
+	cfg = boot_cfg;
+	saved = false;
+	/* SAFETY: as above. */
+	__atomic_store_n(&fault_inject_on, boot_on, __ATOMIC_RELEASE);
 }

@@ -32,6 +32,8 @@ static struct file_result open_exec(struct process *p, struct str path)
 		e = -EACCES;
 	else
 		e = vfs_permission(f.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	if (!e && (vfs_mnt_flags(f.value->mnt) & VFS_MNT_NOEXEC))
+		e = -EACCES; /* a noexec mount */
 	if (e) {
 		vfs_close(f.value);
 		return file_result_err(e);

@@ -21,13 +21,14 @@ DEFINE_PLAIN(pt_phdr, struct elf64_phdr);
 #define UTEST_BASE 0x400000ull
 #define UTEST_FILE_OFF 0x1000u
 
-static struct dentry *test_root;
+static struct vfs_path test_root;
 
 static struct vfs_ctx test_ctx(void)
 {
-	if (!test_root) {
-		struct dentry_result r = vfs_init();
-		test_root = r.err ? NULL : r.value;
+	if (!test_root.dentry) {
+		struct path_result r = vfs_init();
+		if (!r.err)
+			test_root = r.value;
 		devices_init();
 		struct vfs_ctx c = { .root = test_root, .cwd = test_root };
 		(void)vfs_mkdir(&c, STR("/dev"), 0755);
@@ -157,7 +158,7 @@ KTEST(proc, fork_wait_brk_mmap)
 KTEST(proc, exec_and_write)
 {
 	struct vfs_ctx c = test_ctx();
-	KT_ASSERT(kt, c.root != NULL);
+	KT_ASSERT(kt, c.root.dentry != NULL);
 	(void)vfs_mkdir(&c, STR("/bin"), 0755);
 	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
 	/* case 1: write(1, 0x400000, 8) then exit(result): the first 8 bytes of its own code */

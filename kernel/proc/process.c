@@ -108,6 +108,7 @@ int proc_fd_close(struct process *p, i64 fd)
 	if (!f)
 		return -EBADF;
 	(void)fd_array_set(&p->fds, (size_t)fd, (struct fd_slot){ 0 });
+	vfs_locks_drop_posix(f, p->pid); /* closing any descriptor drops p's POSIX locks on it */
 	vfs_close(f);
 	return 0;
 }

@@ -261,10 +261,11 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 
 int proc_start_init(struct bytes archive, struct str init_path)
 {
-	struct dentry_result root = vfs_init();
+	struct path_result root = vfs_init();
 	if (root.err)
 		return root.err;
 	devices_init();
+	devtmpfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);
 	if (e) {

@@ -10,6 +10,7 @@
 #include <fw/heap.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
+#include <uapi/fs.h>
 #include <uapi/misc.h>
 #include <uapi/stat.h>
 #include <fs/devices.h>
@@ -303,7 +304,7 @@ int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 		return -EBADF;
 	if ((d->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		return -ENOTDIR;
-	out->cwd = d->dentry;
+	out->cwd = (struct vfs_path){ .mnt = d->mnt, .dentry = d->dentry };
 	return 0;
 }
 
@@ -354,12 +355,11 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 	return r.err ? r.err : r.value;
 }
 
-static int put_stat(struct inode *ip, u64 ubuf)
+static int put_vfs_stat(const struct vfs_stat *stp, u64 ubuf)
 {
-	struct vfs_stat st;
-	vfs_stat_inode(ip, &st);
+	struct vfs_stat st = *stp;
 	struct uapi_stat us = {
-		.st_dev = uapi_makedev(ip->sb ? ip->sb->dev_major : 0, ip->sb ? ip->sb->dev_minor : 0),
+		.st_dev = uapi_makedev(st.dev_major, st.dev_minor),
 		.st_ino = st.ino, .st_nlink = st.nlink, .st_mode = st.mode,
 		.st_uid = st.uid, .st_gid = st.gid,
 		.st_rdev = uapi_makedev(st.rdev_major, st.rdev_minor),
@@ -369,6 +369,13 @@ static int put_stat(struct inode *ip, u64 ubuf)
 		.st_ctime_sec = (u64)st.ctime.sec, .st_ctime_nsec = (u64)st.ctime.nsec,
 	};
 	return ustat_to_user(&us, uaddr(ubuf));
+}
+
+static int put_stat(struct inode *ip, u64 ubuf)
+{
+	struct vfs_stat st;
+	vfs_stat_inode(ip, &st);
+	return put_vfs_stat(&st, ubuf);
 }
 
 i64 sys_fstat(struct process *p, const struct sc_args *a)
@@ -387,20 +394,17 @@ static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 		upath_put(&path);
 		struct file *f = dirfd == AT_FDCWD ? NULL : proc_fd_get(p, dirfd);
 		if (dirfd == AT_FDCWD)
-			return put_stat(p->fs.cwd->inode, ubuf);
+			return put_stat(p->fs.cwd.dentry->inode, ubuf);
 		return f ? put_stat(f->inode, ubuf) : -EBADF;
 	}
 	struct vfs_ctx c;
 	if (!e)
 		e = at_ctx(p, dirfd, path.s, &c);
-	struct dentry_result d = e ? dentry_result_err(e)
-				   : vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
+	struct vfs_stat st;
+	if (!e) /* one locked walk, no references taken */
+		e = vfs_stat(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW), &st);
 	upath_put(&path);
-	if (d.err)
-		return d.err;
-	int r = put_stat(d.value->inode, ubuf);
-	vfs_dentry_put(d.value);
-	return r;
+	return e ? e : put_vfs_stat(&st, ubuf);
 }
 
 i64 sys_stat(struct process *p, const struct sc_args *a)
@@ -644,8 +648,10 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 	struct file *old = proc_fd_get(p, (i64)newfd);
 	vfs_file_get(f);
 	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
-	if (old)
+	if (old) {
+		vfs_locks_drop_posix(old, p->pid); /* closing any descriptor drops POSIX locks */
 		vfs_close(old);
+	}
 	return (i64)newfd;
 }
 
@@ -718,6 +724,13 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
 	case F_GETPIPE_SZ:
 		return vfs_file_is_pipe(f) ? VFS_PIPE_SIZE : -EBADF;
+	case UAPI_F_GETLK:
+	case UAPI_F_SETLK:
+	case UAPI_F_SETLKW:
+	case UAPI_F_OFD_GETLK:
+	case UAPI_F_OFD_SETLK:
+	case UAPI_F_OFD_SETLKW:
+		return fs_fcntl_lock(p, f, a->a[1], arg);
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;

@@ -25,17 +25,25 @@ DEFINE_UCOPY(ufs_utimbuf, struct uapi_utimbuf);
 DEFINE_UCOPY(ufs_statfs, struct uapi_statfs);
 DEFINE_UCOPY(ufs_statx, struct uapi_statx);
 
-/* What a call acts on: an inode, kept alive by a dentry reference or an open file. */
+/* What a call acts on: an inode, kept alive by a path reference or an open file, and the
+ * mount it was reached through (its flags: read-only). */
 struct target {
 	struct inode *ip;
-	struct dentry *dentry; /* a reference, or NULL */
+	struct vfs_path path;  /* references, or empty */
 	struct file *file;     /* borrowed from the fd table, or NULL */
+	struct vfs_mount *mnt; /* path.mnt or file->mnt (NULL for a pipe) */
 };
 
 static void target_put(struct target *t)
 {
-	vfs_dentry_put(t->dentry);
+	vfs_path_put(t->path);
 	*t = (struct target){ 0 };
+}
+
+/* target_writable - 0, or -EROFS when the target's mount is read-only. */
+static int target_writable(const struct target *t)
+{
+	return (vfs_mnt_flags(t->mnt) & VFS_MNT_RDONLY) ? -EROFS : 0;
 }
 
 static struct file *fd_file(struct process *p, u64 fd)
@@ -51,6 +59,7 @@ static int target_fd(struct process *p, u64 fd, struct target *t)
 	if (!t->file)
 		return -EBADF;
 	t->ip = t->file->inode;
+	t->mnt = t->file->mnt;
 	return 0;
 }
 
@@ -65,9 +74,10 @@ static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 f
 	if (e == -ENOENT && (flags & UAPI_AT_EMPTY_PATH)) {
 		upath_put(&path);
 		if (dirfd == UAPI_AT_FDCWD) {
-			vfs_dentry_get(p->fs.cwd);
-			t->dentry = p->fs.cwd;
-			t->ip = p->fs.cwd->inode;
+			vfs_path_get(p->fs.cwd);
+			t->path = p->fs.cwd;
+			t->mnt = t->path.mnt;
+			t->ip = t->path.dentry->inode;
 			return 0;
 		}
 		return dirfd < 0 ? -EBADF : target_fd(p, (u64)dirfd, t);
@@ -76,11 +86,12 @@ static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 f
 	if (!e)
 		e = at_ctx(p, dirfd, path.s, &c);
 	if (!e) {
-		struct dentry_result d = vfs_lookup(&c, path.s, follow);
+		struct path_result d = vfs_lookup_path(&c, path.s, follow);
 		e = d.err;
 		if (!e) {
-			t->dentry = d.value;
-			t->ip = d.value->inode;
+			t->path = d.value;
+			t->mnt = d.value.mnt;
+			t->ip = d.value.dentry->inode;
 		}
 	}
 	upath_put(&path);
@@ -91,6 +102,8 @@ static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 f
 
 static i64 do_chmod(struct process *p, struct target *t, int e, u64 mode)
 {
+	if (!e)
+		e = target_writable(t);
 	if (!e)
 		e = vfs_chmod(t->ip, &p->fs.cred, (u32)mode);
 	target_put(t);
@@ -123,6 +136,8 @@ i64 sys_fchmodat(struct process *p, const struct sc_args *a)
 
 static i64 do_chown(struct process *p, struct target *t, int e, u64 uid, u64 gid)
 {
+	if (!e)
+		e = target_writable(t);
 	if (!e)
 		e = vfs_chown(t->ip, &p->fs.cred, (u32)uid, (u32)gid);
 	target_put(t);
@@ -190,6 +205,8 @@ static i64 do_utimes(struct process *p, struct target *t, int e, const struct fs
 		if (!e)
 			e = set_one(ts->t[1], &u.mtime, &u.now_m, &u.omit_m);
 	}
+	if (!e)
+		e = target_writable(t);
 	if (!e && !(u.omit_a && u.omit_m))
 		e = vfs_utimes(t->ip, &p->fs.cred, &u);
 	target_put(t);
@@ -286,6 +303,8 @@ i64 sys_truncate(struct process *p, const struct sc_args *a)
 	if (!e)
 		e = vfs_permission(t.ip, &p->fs.cred, VFS_MAY_WRITE);
 	if (!e)
+		e = target_writable(&t);
+	if (!e)
 		e = vfs_truncate(t.ip, a->a[1]);
 	target_put(&t);
 	return e;
@@ -372,10 +391,10 @@ i64 sys_syncfs(struct process *p, const struct sc_args *a)
 
 /* --- statfs, statx ---------------------------------------------------------------------- */
 
-static i64 put_statfs(struct inode *ip, u64 ubuf)
+static i64 put_statfs(const struct target *t, u64 ubuf)
 {
 	struct vfs_statfs sf;
-	vfs_statfs_inode(ip, &sf);
+	vfs_statfs_inode(t->ip, t->mnt, &sf);
 	struct uapi_statfs us = {
 		.f_type = (i64)sf.type, .f_bsize = (i64)sf.bsize, .f_blocks = sf.blocks,
 		.f_bfree = sf.bfree, .f_bavail = sf.bavail, .f_files = sf.files,
@@ -389,7 +408,7 @@ i64 sys_statfs(struct process *p, const struct sc_args *a)
 {
 	struct target t;
 	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
-	i64 r = e ? e : put_statfs(t.ip, a->a[1]);
+	i64 r = e ? e : put_statfs(&t, a->a[1]);
 	target_put(&t);
 	return r;
 }
@@ -398,7 +417,7 @@ i64 sys_fstatfs(struct process *p, const struct sc_args *a)
 {
 	struct target t;
 	int e = target_fd(p, a->a[0], &t);
-	return e ? e : put_statfs(t.ip, a->a[1]);
+	return e ? e : put_statfs(&t, a->a[1]);
 }
 
 static struct uapi_statx_timestamp stx_time(struct vfs_time t)

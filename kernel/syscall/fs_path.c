@@ -51,14 +51,15 @@ i64 sys_chdir(struct process *p, const struct sc_args *a)
 		upath_put(&path);
 		return e;
 	}
-	struct dentry_result d = vfs_lookup(&p->fs, path.s, true);
+	struct path_result d = vfs_lookup_path(&p->fs, path.s, true);
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	e = (d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR ? -ENOTDIR
-		: vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+	struct inode *ip = d.value.dentry->inode;
+	e = (ip->mode & VFS_S_IFMT) != VFS_S_IFDIR ? -ENOTDIR
+		: vfs_permission(ip, &p->fs.cred, VFS_MAY_EXEC);
 	if (e)
-		vfs_dentry_put(d.value);
+		vfs_path_put(d.value);
 	else
 		vfs_ctx_set_cwd(&p->fs, d.value);
 	return e;
@@ -159,10 +160,8 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 	if ((f->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		return -ENOTDIR;
 	int e = vfs_permission(f->inode, &p->fs.cred, VFS_MAY_EXEC);
-	if (!e) {
-		vfs_dentry_get(f->dentry);
-		vfs_ctx_set_cwd(&p->fs, f->dentry);
-	}
+	if (!e)
+		vfs_ctx_set_cwd(&p->fs, vfs_file_path(f));
 	return e;
 }
 
@@ -346,18 +345,19 @@ i64 sys_chroot(struct process *p, const struct sc_args *a)
 		upath_put(&path);
 		return e;
 	}
-	struct dentry_result d = vfs_lookup(&p->fs, path.s, true);
+	struct path_result d = vfs_lookup_path(&p->fs, path.s, true);
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	if ((d.value->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
+	struct inode *ip = d.value.dentry->inode;
+	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		e = -ENOTDIR;
 	else
-		e = vfs_permission(d.value->inode, &p->fs.cred, VFS_MAY_EXEC);
+		e = vfs_permission(ip, &p->fs.cred, VFS_MAY_EXEC);
 	if (!e && p->fs.cred.euid != 0)
 		e = -EPERM;
 	if (e)
-		vfs_dentry_put(d.value);
+		vfs_path_put(d.value);
 	else
 		vfs_ctx_set_root(&p->fs, d.value);
 	return e;

@@ -13,9 +13,14 @@ int upath_get(struct upath *u, u64 addr)
 {
 	kbuf_free(&u->buf);
 	u->s = STR("");
-	if (kbuf_alloc(&u->buf, VFS_PATH_MAX))
-		return -ENOMEM;
-	struct str_result s = ustr_copy(uaddr(addr), kbuf_bytes(&u->buf));
+	/* most paths are short: copy into the inline buffer, and allocate PATH_MAX only for
+	 * one that does not fit (zeroing 4 KiB per call is most of a stat's cost) */
+	struct str_result s = ustr_copy(uaddr(addr), BYTES_OF_ARRAY(u->small));
+	if (s.err == -ENAMETOOLONG) {
+		if (kbuf_alloc(&u->buf, VFS_PATH_MAX))
+			return -ENOMEM;
+		s = ustr_copy(uaddr(addr), kbuf_bytes(&u->buf));
+	}
 	if (s.err)
 		return s.err;
 	if (str_len(s.value) == 0)

@@ -126,7 +126,7 @@ struct vfs_time vfs_now(void)
 
 static void fuzz_vfs(struct bytes in)
 {
-	struct dentry_result r = vfs_init(); /* a fresh tree per input, freed at the end */
+	struct path_result r = vfs_init(); /* a fresh tree per input, freed at the end */
 	if (r.err)
 		abort();
 	struct vfs_ctx c = { .root = r.value, .cwd = r.value };
@@ -180,15 +180,22 @@ static void fuzz_vfs(struct bytes in)
 			}
 			break;
 		}
-		case 8: e = vfs_mount_ramfs(&u, kh_str(p1)); break;
+		case 8:
+			if (s1 & 1)
+				e = vfs_umount(&u, kh_str(p1), s1 & 2, false);
+			else if (s1 & 2)
+				e = vfs_mount_bind(&u, kh_str(p2), kh_str(p1), 0, false);
+			else
+				e = vfs_mount_ramfs(&u, kh_str(p1));
+			break;
 		case 10: e = vfs_rename(&u, kh_str(p1), &u, kh_str(p2), s1 % 4); break;
 		case 11: e = vfs_link(&u, kh_str(p1), &u, kh_str(p2), s1 & 1); break;
 		default: {
 			char out[256];
-			struct dentry_result d = vfs_lookup(&u, kh_str(p1), true);
+			struct path_result d = vfs_lookup_path(&u, kh_str(p1), true);
 			if (!d.err) {
 				(void)vfs_path_of(u.root, d.value, kh_bytes(out, s2 % sizeof out));
-				vfs_dentry_put(d.value);
+				vfs_path_put(d.value);
 			}
 			break;
 		}

@@ -56,3 +56,50 @@ uint32_t waitq_wake_all(struct waitq *wq)
 	wq->wakeups++;
 	return 0;
 }
+
+/* Mutexes (the VFS's lock): held or not, as the spinlocks above; nobody ever waits. */
+void __fw_mutex_init(struct mutex *m, struct lock_class *cls)
+{
+	m->owner = NULL;
+	m->cls = cls;
+	m->wait_lock.next = m->wait_lock.serve = 0;
+}
+
+static struct task *host_mutex_owner(void)
+{
+	static char token;
+	return (struct task *)(void *)&token; /* any non-NULL marker: one thread on the host */
+}
+
+void mutex_lock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (m->owner)
+		abort(); /* taken twice: the kernel would deadlock */
+	m->owner = host_mutex_owner();
+}
+
+bool mutex_trylock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (m->owner)
+		return false;
+	m->owner = host_mutex_owner();
+	return true;
+}
+
+void mutex_unlock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (!m->owner)
+		abort(); /* not held */
+	m->owner = NULL;
+}
+
+bool mutex_held(const struct mutex *m)
+{
+	return m->owner != NULL;
+}
+
+void mutex_assert_held(const struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (!mutex_held(m))
+		abort();
+}

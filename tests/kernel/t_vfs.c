@@ -13,9 +13,9 @@
 
 static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
 {
-	static struct dentry *root;
-	if (!root) {
-		struct dentry_result r = vfs_init();
+	static struct vfs_path root;
+	if (!root.dentry) {
+		struct path_result r = vfs_init();
 		if (r.err)
 			abort();
 		root = r.value;
@@ -32,6 +32,18 @@ static int lk(struct vfs_ctx *c, const char *p)
 	if (!r.err)
 		vfs_dentry_put(r.value);
 	return r.err;
+}
+
+/* same - the two lookups find the same dentry (references dropped again) */
+static bool same(struct vfs_ctx *c1, const char *p1, struct vfs_ctx *c2, const char *p2)
+{
+	struct dentry_result a = vfs_lookup(c1, S(p1), true), b = vfs_lookup(c2, S(p2), true);
+	bool eq = !a.err && !b.err && a.value == b.value;
+	if (!a.err)
+		vfs_dentry_put(a.value);
+	if (!b.err)
+		vfs_dentry_put(b.value);
+	return eq;
 }
 
 static int put_file(struct vfs_ctx *c, const char *p, const char *text, uint32_t mode)
@@ -69,8 +81,8 @@ KTEST(vfs, lookup_and_errors)
 	KT_EXPECT(kt, vfs_mkdir(&c, S(""), 0755) == -ENOENT);
 	KT_EXPECT(kt, lk(&c, "/t1/b") == 0);
 	KT_EXPECT(kt, lk(&c, "//t1///./b/../b/") == 0);
-	KT_EXPECT(kt, vfs_lookup(&c, S("/.."), true).value == c.root);
-	KT_EXPECT(kt, vfs_lookup(&c, S("/t1/b/../.."), true).value == c.root);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/.."), true).value == c.root.dentry);
+	KT_EXPECT(kt, vfs_lookup(&c, S("/t1/b/../.."), true).value == c.root.dentry);
 	KT_EXPECT(kt, lk(&c, "/t1/missing") == -ENOENT);
 	KT_EXPECT(kt, lk(&c, "") == -ENOENT);
 	KT_EXPECT(kt, put_file(&c, "/t1/f", "hello", 0644) == 0);
@@ -310,11 +322,11 @@ KTEST(vfs, mounts_and_paths)
 	KT_EXPECT(kt, vfs_mount_ramfs(&c, S("/t7/mnt")) == 0);
 	KT_EXPECT(kt, lk(&c, "/t7/mnt/hidden") == -ENOENT);
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/t7/mnt/sub"), 0755) == 0);
-	KT_EXPECT(kt, vfs_lookup(&c, S("/t7/mnt/sub/../.."), true).value == vfs_lookup(&c, S("/t7"), true).value);
+	KT_EXPECT(kt, same(&c, "/t7/mnt/sub/../..", &c, "/t7"));
 	KT_EXPECT(kt, vfs_rmdir(&c, S("/t7/mnt")) == -EBUSY);
 	KT_EXPECT(kt, vfs_mount_ramfs(&c, S("/t7/mnt/none")) == -ENOENT);
 	char out[64];
-	struct dentry *d = vfs_lookup(&c, S("/t7/mnt/sub"), true).value;
+	struct vfs_path d = vfs_lookup_path(&c, S("/t7/mnt/sub"), true).value;
 	struct result_size n = vfs_path_of(c.root, d, kh_bytes(out, sizeof out));
 	KT_EXPECT(kt, !n.err && !strcmp(out, "/t7/mnt/sub") && n.value == 12);
 	n = vfs_path_of(c.root, c.root, kh_bytes(out, sizeof out));
@@ -325,7 +337,17 @@ KTEST(vfs, mounts_and_paths)
 	in.cwd = d;
 	KT_EXPECT(kt, vfs_mkdir(&in, S("here"), 0755) == 0);
 	KT_EXPECT(kt, lk(&c, "/t7/mnt/sub/here") == 0);
-	KT_EXPECT(kt, vfs_lookup(&in, S(".."), true).value == vfs_lookup(&c, S("/t7/mnt"), true).value);
+	KT_EXPECT(kt, same(&in, "..", &c, "/t7/mnt"));
+	struct vfs_path mp = vfs_lookup_path(&c, S("/t7/mnt"), true).value;
+	KT_EXPECT(kt, mp.dentry == mp.mnt->root && mp.mnt->parent == c.root.mnt);
+	/* the mount is busy while a path in it is held; a lazy unmount goes at once */
+	KT_EXPECT(kt, vfs_umount(&c, S("/t7/mnt"), false, false) == -EBUSY);
+	KT_EXPECT(kt, vfs_umount(&c, S("/t7/mnt/sub"), false, false) == -EINVAL);
+	KT_EXPECT(kt, vfs_umount(&c, S("/t7/mnt"), true, false) == 0);
+	KT_EXPECT(kt, lk(&c, "/t7/mnt/hidden") == 0);
+	KT_EXPECT(kt, vfs_mkdir(&in, S("still"), 0755) == 0); /* detached, yet usable */
+	vfs_path_put(d);
+	vfs_path_put(mp);
 }
 
 KTEST(vfs, initramfs_busybox)
@@ -339,7 +361,7 @@ KTEST(vfs, initramfs_busybox)
 	KT_ASSERT(kt, vfs_mkdir(&c, S("/t8"), 0755) == 0);
 	KT_ASSERT(kt, vfs_mount_ramfs(&c, S("/t8")) == 0);
 	struct vfs_ctx r = c;
-	r.root = r.cwd = vfs_lookup(&c, S("/t8"), true).value;
+	r.root = r.cwd = vfs_lookup_path(&c, S("/t8"), true).value;
 	KT_ASSERT(kt, initramfs_unpack(&r, kh_bytes(a, len)) == 0);
 	struct vfs_stat st;
 	KT_EXPECT(kt, vfs_stat(&r, S("/bin/busybox"), true, &st) == 0 && st.size == bblen &&
@@ -359,7 +381,7 @@ KTEST(vfs, initramfs_busybox)
 	/* a broken archive stops with -EINVAL */
 	a[len / 2] ^= 0xff;
 	KT_ASSERT(kt, vfs_mkdir(&c, S("/t8b"), 0755) == 0);
-	r.root = r.cwd = vfs_lookup(&c, S("/t8b"), true).value;
+	r.root = r.cwd = vfs_lookup_path(&c, S("/t8b"), true).value;
 	int e = initramfs_unpack(&r, kh_bytes(a, len));
 	KT_EXPECT(kt, e == -EINVAL || e == 0); /* the flipped byte may sit in file data */
 	free(back);
@@ -374,11 +396,13 @@ KTEST(vfs, mount_on_start_stacks)
 	struct vfs_ctx c = ctx(0, 0);
 	KT_ASSERT(kt, vfs_mkdir(&c, S("/t9"), 0755) == 0);
 	struct vfs_ctx in = c;
-	in.root = in.cwd = vfs_lookup(&c, S("/t9"), true).value;
+	in.root = in.cwd = vfs_lookup_path(&c, S("/t9"), true).value;
 	KT_EXPECT(kt, vfs_mount_ramfs(&in, S(".")) == 0);
 	KT_EXPECT(kt, vfs_mount_ramfs(&in, S(".")) == 0);
-	struct dentry *top = vfs_lookup(&c, S("/t9"), true).value;
-	KT_EXPECT(kt, top && top != in.root && top->mountpoint && top->mountpoint->mountpoint == in.root);
+	struct vfs_path top = vfs_lookup_path(&c, S("/t9"), true).value;
+	KT_EXPECT(kt, top.dentry != in.root.dentry && top.mnt->parent &&
+			      top.mnt->parent->mountpoint == in.root.dentry &&
+			      top.mnt->parent->parent == in.root.mnt);
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/t9/x"), 0755) == 0);
 	KT_EXPECT(kt, lk(&c, "/t9/x") == 0);
 }
@@ -386,7 +410,7 @@ KTEST(vfs, mount_on_start_stacks)
 KTEST(vfs, free_tree)
 {
 	long before = host_live_allocs();
-	struct dentry_result r = vfs_init();
+	struct path_result r = vfs_init();
 	KT_ASSERT(kt, !r.err);
 	struct vfs_ctx c = { .root = r.value, .cwd = r.value };
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/a"), 0755) == 0 && vfs_mkdir(&c, S("/a/b"), 0755) == 0);
@@ -411,11 +435,11 @@ KTEST(vfs, dentry_lifetime_cookies_rename)
 	struct dentry_result x = vfs_lookup(&c, S("/t10/x"), true);
 	KT_ASSERT(kt, !x.err);
 	struct vfs_ctx in = c;
-	in.cwd = x.value;
+	in.cwd = (struct vfs_path){ .mnt = c.root.mnt, .dentry = x.value };
 	KT_EXPECT(kt, vfs_rmdir(&c, S("/t10/x")) == 0);
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/t10/y0"), 0755) == 0);
 	char buf[256];
-	KT_EXPECT(kt, vfs_path_of(c.root, x.value, kh_bytes(buf, sizeof buf)).err == -ENOENT);
+	KT_EXPECT(kt, vfs_path_of(c.root, in.cwd, kh_bytes(buf, sizeof buf)).err == -ENOENT);
 	KT_EXPECT(kt, vfs_mkdir(&in, S("sub"), 0755) == -ENOENT);
 	KT_EXPECT(kt, lk(&in, ".") == 0 && lk(&in, "..") == 0);
 	KT_EXPECT(kt, lk(&c, "/t10/y0/sub") == -ENOENT);
@@ -478,4 +502,51 @@ struct vfs_time vfs_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (struct vfs_time){ .sec = ts.tv_sec, .nsec = ts.tv_nsec };
+}
+
+/* File locks: POSIX ranges split on unlock, owners conflict, F_GETLK finds the holder,
+ * flock is a class of its own, dropping an owner's locks frees them. */
+KTEST(vfs, file_locks)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, put_file(&c, "/t11", "0123456789", 0644) == 0);
+	struct file_result f = vfs_open(&c, S("/t11"), VFS_O_RDWR, 0);
+	KT_ASSERT(kt, !f.err);
+	struct inode *ip = f.value->inode;
+	struct vfs_lock_req a = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 1, .pid = 1,
+				  .start = 0, .end = 99 };
+	struct vfs_lock_req cf, out;
+	u64 gen;
+	KT_EXPECT(kt, vfs_lock_set(ip, &a, false, &cf, &gen) == 0);
+	/* owner 1 unlocks the middle: [0,9] and [20,99] stay */
+	struct vfs_lock_req un = a;
+	un.type = VFS_F_UNLCK, un.start = 10, un.end = 19;
+	KT_EXPECT(kt, vfs_lock_set(ip, &un, false, &cf, &gen) == 0);
+	struct vfs_lock_req b = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 2, .pid = 2,
+				  .start = 12, .end = 15 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == 0);
+	b.start = 5, b.end = 25;
+	vfs_lock_test(ip, &b, &out);
+	KT_EXPECT(kt, out.type == VFS_F_WRLCK && out.pid == 1 && out.start == 0 && out.end == 9);
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == -EAGAIN && cf.owner == 1);
+	/* owner 2 would wait for 1 while 1 waits for 2: a deadlock */
+	struct vfs_lock_req w1 = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 1, .pid = 1,
+				   .start = 12, .end = 12 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &w1, true, &cf, &gen) == -EAGAIN); /* 1 now waits for 2 */
+	struct vfs_lock_req w2 = { .kind = VFS_LOCK_POSIX, .type = VFS_F_WRLCK, .owner = 2, .pid = 2,
+				   .start = 0, .end = 0 };
+	KT_EXPECT(kt, vfs_lock_set(ip, &w2, true, &cf, &gen) == -EDEADLK);
+	vfs_lock_wait_done(1);
+	/* flock is its own class: no conflict with the POSIX locks */
+	struct vfs_lock_req fl = { .kind = VFS_LOCK_FLOCK, .type = VFS_F_WRLCK, .owner = 77,
+				   .start = 0, .end = VFS_LOCK_EOF };
+	KT_EXPECT(kt, vfs_lock_set(ip, &fl, false, &cf, &gen) == 0);
+	fl.owner = 78;
+	KT_EXPECT(kt, vfs_lock_set(ip, &fl, false, &cf, &gen) == -EAGAIN);
+	u64 g0 = vfs_lock_generation();
+	vfs_locks_drop_posix(f.value, 1);
+	KT_EXPECT(kt, vfs_lock_generation() != g0);
+	KT_EXPECT(kt, vfs_lock_set(ip, &b, false, &cf, &gen) == 0);
+	vfs_close(f.value); /* the flock of owner 77 is not this file's: freed with the inode */
+	KT_EXPECT(kt, vfs_unlink(&c, S("/t11")) == 0);
 }

@@ -28,6 +28,15 @@ int64_t run_page_fault(long n);
 int sys_setup_read_file(void);
 int64_t run_file_read_bw(long n);
 
+/* fs.c */
+int fs_setup(void);
+int fs_setup_rename(void);
+void fs_teardown(void);
+int64_t run_create_delete_0k(long n);
+int64_t run_create_delete_4k(long n);
+int64_t run_rename(long n);
+int64_t run_stat_deep(long n);
+
 /* proc.c */
 int64_t run_fork_exit(long n);
 int64_t run_fork_exec(long n);

@@ -1,7 +1,8 @@
 /*
  * attr.c — what an inode says about itself and how it changes (fs/vfs.h): file system
  * instances (struct vfs_sb: statfs, st_dev), stat, statfs, chmod/chown/utimes/truncate with
- * Linux's permission rules, readlink, and the path of a dentry (getcwd).
+ * Linux's permission rules, readlink, and the space accounting of size-limited instances
+ * (tmpfs size=): a regular file uses the pages its size spans (holes included).
  */
 #include <fs/vfs_internal.h>
 #include <fw/typecache.h>
@@ -17,10 +18,10 @@ struct vfs_sb *vfs_sb_new(u64 magic)
 		return NULL;
 	refcount_init(&sb->refs, 1);
 	sb->magic = magic;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	sb->dev_minor = sb_next_minor++;
 	sb->next_ino = 1;
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return sb;
 }
 
@@ -30,11 +31,43 @@ void vfs_sb_put(struct vfs_sb *sb)
 		vfs_sb_cache_free(sb);
 }
 
+static u64 pages_of(u64 size)
+{
+	return size / 4096 + (size % 4096 != 0);
+}
+
+void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size)
+{
+	struct vfs_sb *sb = ip->sb;
+	if (!sb || (ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
+		return;
+	u64 before = pages_of(old_size) * 4096, after = pages_of(new_size) * 4096;
+	if (after >= before)
+		sb->bytes_used += after - before;
+	else
+		sb->bytes_used -= sb->bytes_used >= before - after ? before - after : sb->bytes_used;
+}
+
+u64 vfs_sb_room_locked(struct inode *ip, u64 pos, u64 len)
+{
+	struct vfs_sb *sb = ip->sb;
+	if (!sb || !sb->max_bytes || (ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
+		return len;
+	u64 have = pages_of(ip->size) * 4096; /* already charged */
+	u64 free = sb->max_bytes > sb->bytes_used ? sb->max_bytes - sb->bytes_used : 0;
+	u64 limit = have + free / 4096 * 4096; /* the file may reach this offset */
+	if (pos >= limit)
+		return 0;
+	return limit - pos < len ? limit - pos : len;
+}
+
 void vfs_inode_put(struct inode *ip)
 {
 	if (!ip || !refcount_put(&ip->refs))
 		return;
 	struct vfs_sb *sb = ip->sb;
+	vfs_sb_resized_locked(ip, ip->size, 0);
+	vfs_locks_free_locked(ip);
 	ip->ops->destroy(ip);
 	if (sb) {
 		sb->inodes--;
@@ -42,35 +75,45 @@ void vfs_inode_put(struct inode *ip)
 	}
 }
 
-void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
+static void stat_locked(struct inode *ip, struct vfs_stat *st) REQUIRES(vfs_lock)
 {
-	litelock_lock(&vfs_lock);
 	u64 blocks = 0;
 	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
 		blocks = (ip->size + 4095) / 4096 * 8; /* ramfs: whole pages (holes counted) */
 	*st = (struct vfs_stat){ .ino = ip->ino, .mode = ip->mode, .nlink = ip->nlink,
 				 .uid = ip->uid, .gid = ip->gid, .size = ip->size, .blocks = blocks,
 				 .rdev_major = ip->rdev_major, .rdev_minor = ip->rdev_minor,
-				 .atime = ip->atime, .mtime = ip->mtime, .ctime = ip->ctime };
-	litelock_unlock(&vfs_lock);
+				 .atime = ip->atime, .mtime = ip->mtime, .ctime = ip->ctime,
+				 .dev_major = ip->sb ? ip->sb->dev_major : 0,
+				 .dev_minor = ip->sb ? ip->sb->dev_minor : 0 };
+}
+
+void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
+{
+	mutex_lock(&vfs_lock);
+	stat_locked(ip, st);
+	mutex_unlock(&vfs_lock);
 }
 
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
 {
-	struct dentry_result d = vfs_lookup(c, path, follow);
-	if (d.err)
-		return d.err;
-	vfs_stat_inode(d.value->inode, st);
-	vfs_dentry_put(d.value);
-	return 0;
+	mutex_lock(&vfs_lock); /* walk and read under one hold: no reference to take */
+	struct dentry_result d = vfs_walk_locked(c, path, follow);
+	if (!d.err)
+		stat_locked(d.value->inode, st);
+	mutex_unlock(&vfs_lock);
+	return d.err;
 }
 
-void vfs_statfs_inode(struct inode *ip, struct vfs_statfs *sf)
+void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs *sf)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	struct vfs_sb *sb = ip->sb;
 	*sf = (struct vfs_statfs){ .type = sb ? sb->magic : VFS_PIPEFS_MAGIC, .bsize = 4096,
-				   .frsize = 4096, .namelen = VFS_NAME_MAX };
+				   .frsize = 4096, .namelen = VFS_NAME_MAX,
+				   .flags = mnt ? (mnt->flags & (VFS_MNT_RDONLY | VFS_MNT_NOSUID |
+							      VFS_MNT_NODEV | VFS_MNT_NOEXEC |
+							      VFS_MNT_NOSYMFOLLOW)) : 0 };
 	if (sb && sb->max_bytes) {
 		sf->blocks = sb->max_bytes / 4096;
 		u64 used = sb->bytes_used / 4096;
@@ -80,7 +123,7 @@ void vfs_statfs_inode(struct inode *ip, struct vfs_statfs *sf)
 		sf->files = sb->inodes + 1000000;
 		sf->ffree = 1000000;
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 }
 
 /* owner_or_root - chmod's and utimes' rule: the caller owns ip or is root. */
@@ -91,7 +134,7 @@ static bool owner_or_root(const struct inode *ip, const struct cred *cred)
 
 int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = owner_or_root(ip, cred) ? 0 : -EPERM;
 	if (!e) {
 		mode &= 07777;
@@ -101,13 +144,13 @@ int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
 		ip->mode = (ip->mode & VFS_S_IFMT) | mode;
 		vfs_touch_locked(ip, VFS_TOUCH_C);
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
 int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = 0;
 	if (cred->euid != 0) {
 		/* the owner may give the file to its own group; only root changes owners */
@@ -132,13 +175,13 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 		}
 		vfs_touch_locked(ip, VFS_TOUCH_C);
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = 0;
 	bool explicit_time = (!t->now_a && !t->omit_a) || (!t->now_m && !t->omit_m);
 	if (!owner_or_root(ip, cred)) {
@@ -155,7 +198,7 @@ int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utime
 			ip->mtime = t->now_m ? now : t->mtime;
 		ip->ctime = now;
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
@@ -165,17 +208,20 @@ int vfs_truncate(struct inode *ip, u64 size)
 		return -EISDIR;
 	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG || !ip->ops->truncate)
 		return -EINVAL;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
+	u64 old = ip->size;
 	int e = ip->ops->truncate(ip, size);
-	if (!e)
+	if (!e) {
+		vfs_sb_resized_locked(ip, old, size);
 		vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
-	litelock_unlock(&vfs_lock);
+	}
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
 int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 perm)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	struct dentry_result d = vfs_walk_locked(c, path, false);
 	if (!d.err) {
 		struct inode *ip = d.value->inode;
@@ -183,13 +229,13 @@ int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 
 		ip->gid = gid;
 		ip->mode = (ip->mode & VFS_S_IFMT) | (perm & 07777);
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return d.err;
 }
 
 struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct bytes dst)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	struct dentry_result d = vfs_walk_locked(c, path, false);
 	struct result_size r;
 	if (d.err)
@@ -201,44 +247,6 @@ struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct
 		r = str_copy_to(bytes_head(dst, str_len(t)), str_head(t, bytes_len(dst)));
 		vfs_touch_locked(d.value->inode, VFS_TOUCH_A);
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return r;
-}
-
-struct result_size vfs_path_of(struct dentry *root, struct dentry *d, struct bytes dst)
-{
-	/* Built from the end of dst backwards, then moved to the front. */
-	size_t end = bytes_len(dst), pos = end;
-	litelock_lock(&vfs_lock);
-	if (pos == 0 || bytes_put_u8(dst, --pos, 0))
-		goto range;
-	for (u32 guard = 0; d != root && guard < 100000; guard++) {
-		while (d->parent == d && d->mountpoint && d != root)
-			d = d->mountpoint;
-		if (d == root || d->parent == d)
-			break;
-		if (d->dead) {
-			litelock_unlock(&vfs_lock);
-			return result_size_err(-ENOENT);
-		}
-		struct str name = vfs_dentry_name(d);
-		if (pos < str_len(name) + 1)
-			goto range;
-		pos -= str_len(name);
-		if (str_copy_to(bytes_skip(dst, pos).value, name).err || bytes_put_u8(dst, --pos, '/'))
-			goto range;
-		d = d->parent;
-	}
-	if (pos == end - 1) { /* the root itself */
-		if (pos == 0 || bytes_put_u8(dst, --pos, '/'))
-			goto range;
-	}
-	litelock_unlock(&vfs_lock);
-	struct bytes_result tail = bytes_sub(dst, pos, end - pos);
-	if (tail.err || bytes_copy(dst, tail.value))
-		return result_size_err(-ERANGE);
-	return result_size_ok(end - pos);
-range:
-	litelock_unlock(&vfs_lock);
-	return result_size_err(-ERANGE);
 }

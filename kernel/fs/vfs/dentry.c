@@ -1,16 +1,15 @@
 /*
  * dentry.c — dentry objects (fs/vfs.h, "Dentry lifetime"): creation under a parent with the
  * next cookie of its directory, the child lists, references and the iterative release that
- * frees a dentry and the parents it was the last to pin, process contexts' references, and
- * freeing a whole tree.
+ * frees a dentry and the parents it was the last to pin, and freeing a whole tree.
  */
 #include <fs/vfs_internal.h>
 #include <fw/heap.h>
 #include <fw/typecache.h>
 
-struct litelock vfs_lock;
+struct mutex vfs_lock = MUTEX_INIT(vfs_lock);
 
-DEFINE_LIST(dentry_children, struct dentry, sibling, litelock);
+DEFINE_LIST(dentry_children, struct dentry, sibling, mutex);
 struct dentry_dir {
 	struct dentry_children kids GUARDED_BY(&vfs_lock); /* in increasing cookie order */
 	u64 next_cookie GUARDED_BY(&vfs_lock);             /* for the next child linked */
@@ -66,43 +65,16 @@ void vfs_dentry_put(struct dentry *d)
 {
 	if (!d)
 		return;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	vfs_dentry_put_locked(d);
-	litelock_unlock(&vfs_lock);
-}
-
-void vfs_ctx_get(struct vfs_ctx *c)
-{
-	vfs_dentry_get(c->root);
-	vfs_dentry_get(c->cwd);
-}
-
-void vfs_ctx_put(struct vfs_ctx *c)
-{
-	vfs_dentry_put(c->cwd);
-	vfs_dentry_put(c->root);
-	c->cwd = c->root = NULL;
-}
-
-void vfs_ctx_set_cwd(struct vfs_ctx *c, struct dentry *d)
-{
-	struct dentry *old = c->cwd;
-	c->cwd = d;
-	vfs_dentry_put(old);
-}
-
-void vfs_ctx_set_root(struct vfs_ctx *c, struct dentry *d)
-{
-	struct dentry *old = c->root;
-	c->root = d;
-	vfs_dentry_put(old);
+	mutex_unlock(&vfs_lock);
 }
 
 u64 vfs_dentry_count(void)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	u64 n = dentries_live;
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return n;
 }
 
@@ -194,44 +166,19 @@ struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie)
 	return NULL;
 }
 
-struct dentry_result vfs_init(void)
+void vfs_free_tree_locked(struct dentry *top)
 {
-	litelock_init(&vfs_lock);
-	struct vfs_sb *sb = vfs_sb_new(VFS_RAMFS_MAGIC);
-	if (!sb)
-		return dentry_result_err(-ENOMEM);
-	litelock_lock(&vfs_lock);
-	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 0755);
-	struct dentry_result r = ip ? vfs_dentry_new_locked(NULL, STR("/"), ip)
-				    : dentry_result_err(-ENOMEM);
-	if (r.err)
-		vfs_inode_put(ip);
-	litelock_unlock(&vfs_lock);
-	vfs_sb_put(sb); /* the root inode holds it */
-	return r;
-}
-
-void vfs_free_tree(struct dentry *top)
-{
-	litelock_lock(&vfs_lock);
 	struct dentry *cur = top;
 	for (u64 guard = 0; cur && guard < (1ull << 40); guard++) {
-		if (cur->mounted) { /* a mounted tree first; its root leads back here */
-			struct dentry *m = cur->mounted;
-			cur->mounted = NULL;
-			cur = m;
-			continue;
-		}
 		struct dentry *child = cur->dir ? dentry_children_first(&cur->dir->kids) : NULL;
 		if (child) {
 			cur = child;
 			continue;
 		}
-		/* a leaf: unlink it from its parent (or its mount point) and free it, whatever
-		 * references remain (the caller guarantees nobody uses the tree) */
-		bool is_root = cur->parent == cur;
-		struct dentry *up = is_root ? cur->mountpoint : cur->parent;
-		if (!is_root)
+		/* a leaf: unlink it from its parent and free it, whatever references remain
+		 * (the caller guarantees nobody uses the tree) */
+		struct dentry *up = cur->parent;
+		if (cur != top)
 			dentry_children_remove(&up->dir->kids, cur);
 		bool last = cur == top;
 		(void)dentry_free_locked(cur);
@@ -239,5 +186,23 @@ void vfs_free_tree(struct dentry *top)
 			break;
 		cur = up;
 	}
-	litelock_unlock(&vfs_lock);
+}
+
+void vfs_tree_kill_locked(struct dentry *top)
+{
+	struct dentry *cur = top;
+	for (u64 guard = 0; cur && guard < (1ull << 40); guard++) {
+		struct dentry *child = cur->dir ? dentry_children_first(&cur->dir->kids) : NULL;
+		if (child) {
+			cur = child;
+			continue;
+		}
+		if (cur == top)
+			break;
+		struct dentry *up = cur->parent;
+		dentry_children_remove(&up->dir->kids, cur);
+		cur->dead = true;
+		vfs_dentry_put_locked(cur); /* up keeps its own tree reference */
+		cur = up;
+	}
 }

@@ -3,11 +3,13 @@
  * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
  */
-#include <fs/vfs.h>
+#include <fs/vfs_internal.h>
+#include <fw/atomic.h>
 #include <fw/heap.h>
 #include <fw/typecache.h>
 
 DEFINE_TYPE_CACHE(file_cache, struct file);
+static struct atomic_u64 file_ids; /* the last struct file's id */
 
 struct chrdev {
 	u32 major, minor;
@@ -31,6 +33,14 @@ int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool 
 bool vfs_file_is_tty(const struct file *f)
 {
 	return f->tty;
+}
+
+bool vfs_chrdev_registered(u32 major, u32 minor)
+{
+	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
+		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
+			return true;
+	return false;
 }
 
 /* chrdev_find - the registered device of a character node, or -1. */
@@ -58,16 +68,18 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
 	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
 	bool created = false;
-	litelock_lock(&vfs_lock);
-	struct dentry_result d = vfs_walk_locked(c, path, follow);
+	mutex_lock(&vfs_lock);
+	struct path_result d = vfs_walk_path_locked(c, path,
+		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
 	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
 		d = vfs_create_locked(c, path, VFS_S_IFREG | (mode & 07777));
 		created = !d.err;
 	} else if (!d.err && excl) {
-		d = dentry_result_err(-EEXIST);
+		d = path_result_err(-EEXIST);
 	}
 	int e = d.err;
-	struct inode *ip = e ? NULL : d.value->inode;
+	struct inode *ip = e ? NULL : d.value.dentry->inode;
+	u32 type = e ? 0 : ip->mode & VFS_S_IFMT;
 	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK)
 		e = -ELOOP; /* O_NOFOLLOW on a symlink */
 	if (!e && (flags & VFS_O_DIRECTORY) && !is_dir(ip))
@@ -78,10 +90,20 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
 			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
 		e = vfs_permission(ip, &c->cred, mask);
+		/* a read-only mount: no writing its files (devices and FIFOs are not its data) */
+		if (!e && (mask & VFS_MAY_WRITE) && (d.value.mnt->flags & VFS_MNT_RDONLY) &&
+		    (type == VFS_S_IFREG || type == VFS_S_IFDIR || type == VFS_S_IFLNK))
+			e = -EROFS;
+		if (!e && (type == VFS_S_IFCHR || type == VFS_S_IFBLK) &&
+		    (d.value.mnt->flags & VFS_MNT_NODEV))
+			e = -EACCES;
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		u64 old = ip->size;
 		e = ip->ops->truncate(ip, 0);
+		if (!e)
+			vfs_sb_resized_locked(ip, old, 0);
 		if (!e && !created)
 			vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
 	}
@@ -98,14 +120,16 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 			f->tty = chrdevs[dev].tty;
 		}
 		refcount_init(&f->refs, 1);
+		f->id = atomic_u64_add_return(&file_ids, 1);
 		refcount_get(&ip->refs);
-		vfs_dentry_get(d.value);
-		f->dentry = d.value;
+		vfs_path_get(d.value);
+		f->dentry = d.value.dentry;
+		f->mnt = d.value.mnt;
 		f->inode = ip;
 		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
 		f->pos = 0;
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	if (e) {
 		KFREE(file_cache, f);
 		return file_result_err(e);
@@ -119,13 +143,21 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	if (!f)
 		return NULL;
 	refcount_init(&f->refs, 1);
-	litelock_lock(&vfs_lock);
+	f->id = atomic_u64_add_return(&file_ids, 1);
+	mutex_lock(&vfs_lock);
 	refcount_get(&ip->refs);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	f->inode = ip;
 	f->ops = ip->ops;
 	f->flags = flags;
 	return f;
+}
+
+struct vfs_path vfs_file_path(struct file *f)
+{
+	struct vfs_path p = { .mnt = f->mnt, .dentry = f->dentry };
+	vfs_path_get(p);
+	return p;
 }
 
 void vfs_file_get(struct file *f)
@@ -137,12 +169,13 @@ void vfs_close(struct file *f)
 {
 	if (!refcount_put(&f->refs))
 		return;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	if (f->ops->release)
 		f->ops->release(f->inode, f->flags);
+	vfs_locks_drop_file_locked(f->inode, f->id);
 	vfs_inode_put(f->inode);
-	vfs_dentry_put_locked(f->dentry);
-	litelock_unlock(&vfs_lock);
+	vfs_path_put_locked((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
+	mutex_unlock(&vfs_lock);
 	KFREE(file_cache, f);
 }
 
@@ -168,18 +201,29 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EISDIR);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	if (append)
 		*pos = f->inode->size;
+	u64 old_size = f->inode->size;
+	if (write) {
+		u64 room = vfs_sb_room_locked(f->inode, *pos, bytes_len(buf));
+		if (room == 0 && bytes_len(buf)) {
+			mutex_unlock(&vfs_lock);
+			return result_size_err(-ENOSPC);
+		}
+		buf = bytes_head(buf, room);
+	}
 	struct result_size r = write ? f->ops->write(f->inode, buf, *pos)
 				     : f->ops->read(f->inode, buf, *pos);
+	if (write && f->inode->size != old_size)
+		vfs_sb_resized_locked(f->inode, old_size, f->inode->size);
 	if (!r.err)
 		*pos += r.value;
 	if (!r.err && write && r.value)
 		vfs_touch_locked(f->inode, VFS_TOUCH_M | VFS_TOUCH_C);
 	else if (!r.err && !write && !(f->flags & VFS_O_NOATIME))
 		touch_atime_locked(f->inode);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return r;
 }
 
@@ -205,7 +249,7 @@ struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)f->inode->size;
 	i64 pos;
 	struct result_i64 r;
@@ -215,7 +259,7 @@ struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 		f->pos = (u64)pos;
 		r = result_i64_ok(pos);
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return r;
 }
 
@@ -240,9 +284,9 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;
 	bool end = false;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	if (!f->dentry || f->dentry->dead) {
-		litelock_unlock(&vfs_lock);
+		mutex_unlock(&vfs_lock);
 		return result_size_err(-ENOENT);
 	}
 	for (;;) {
@@ -272,7 +316,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	}
 	if (used)
 		touch_atime_locked(f->inode);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	if (used == 0 && !end)
 		return result_size_err(-EINVAL);
 	return result_size_ok(used);

@@ -72,16 +72,16 @@ static bool is_last(const struct walk *w)
 	return true;
 }
 
-struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str path,
-					  enum walk_mode mode, struct str *last)
+struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path,
+					enum walk_mode mode, struct str *last)
 {
 	struct walk w = { .depth = 0, .links = 0 };
 	if (str_len(path) == 0)
-		return dentry_result_err(-ENOENT);
+		return path_result_err(-ENOENT);
 	if (str_len(path) >= VFS_PATH_MAX)
-		return dentry_result_err(-ENAMETOOLONG);
+		return path_result_err(-ENAMETOOLONG);
 	bool must_dir = str_ends_with(path, STR("/"));
-	struct dentry *cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
+	struct vfs_path cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
 	w.rest[0] = path;
 	if (last)
 		*last = STR(".");
@@ -97,60 +97,86 @@ struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str pa
 			w.depth--;
 			continue;
 		}
-		if (!is_dir(cur->inode))
-			return dentry_result_err(-ENOTDIR);
-		int e = vfs_permission(cur->inode, &c->cred, VFS_MAY_EXEC);
+		struct inode *dip = cur.dentry->inode;
+		if (!is_dir(dip))
+			return path_result_err(-ENOTDIR);
+		int e = vfs_permission(dip, &c->cred, VFS_MAY_EXEC);
 		if (e)
-			return dentry_result_err(e);
+			return path_result_err(e);
 		if (str_len(comp) > VFS_NAME_MAX)
-			return dentry_result_err(-ENAMETOOLONG);
+			return path_result_err(-ENAMETOOLONG);
 		bool final = is_last(&w);
 		if (final && mode == WALK_PARENT) {
 			if (last)
 				*last = comp;
-			return dentry_result_ok(cur);
+			return path_result_ok(cur);
 		}
 		if (str_eq(comp, STR(".")))
 			continue;
 		if (str_eq(comp, STR(".."))) {
-			/* never above the process root; across a mount to the covered directory */
-			while (cur != c->root && cur->parent == cur && cur->mountpoint)
-				cur = cur->mountpoint;
-			if (cur != c->root)
-				cur = cur->parent;
+			/* never above the process root; from a mount's root to its mount point in
+			 * the parent mount, and from there up */
+			for (u32 guard = 0; guard < 1000; guard++) {
+				if (cur.mnt == c->root.mnt && cur.dentry == c->root.dentry)
+					break;
+				if (cur.dentry == cur.mnt->root) {
+					if (!cur.mnt->parent)
+						break;
+					cur = (struct vfs_path){ .mnt = cur.mnt->parent,
+								 .dentry = cur.mnt->mountpoint };
+					continue;
+				}
+				cur.dentry = cur.dentry->parent;
+				break;
+			}
 			continue;
 		}
-		struct dentry *child = vfs_find_child_locked(cur, comp);
+		struct dentry *child = vfs_find_child_locked(cur.dentry, comp);
 		if (!child)
-			return dentry_result_err(-ENOENT);
-		while (child->mounted)
-			child = child->mounted;
-		if (is_link(child->inode) && (!final || mode == WALK_FINAL_FOLLOW)) {
+			return path_result_err(-ENOENT);
+		struct vfs_path next = { .mnt = cur.mnt, .dentry = child };
+		for (u32 guard = 0; child->mounts && guard < 1000; guard++) {
+			struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
+			if (!m)
+				break;
+			next = (struct vfs_path){ .mnt = m, .dentry = m->root };
+		}
+		struct inode *ip = next.dentry->inode;
+		if (is_link(ip) && (!final || mode == WALK_FINAL_FOLLOW)) {
 			if (++w.links > VFS_MAXSYMLINKS)
-				return dentry_result_err(-ELOOP);
+				return path_result_err(-ELOOP);
+			if (cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
+				return path_result_err(-ELOOP);
 			/* A link that ends a level replaces it (a tail call, as Linux): only
 			 * links in the middle of a path nest. */
 			while (w.depth > 0 && w.depth <= VFS_MAX_NEST &&
 			       !level_has_more(w.rest[w.depth]))
 				w.depth--;
 			if (w.depth >= VFS_MAX_NEST)
-				return dentry_result_err(-ELOOP);
-			struct str target = child->inode->ops->readlink(child->inode);
+				return path_result_err(-ELOOP);
+			struct str target = ip->ops->readlink(ip);
 			w.depth++;
 			w.rest[w.depth] = target;
 			if (str_starts_with(target, STR("/")))
 				cur = c->root;
 			continue;
 		}
-		cur = child;
+		cur = next;
 	}
 	if (mode == WALK_PARENT) {
 		/* "/" or "." or "a/..": no last name to create or remove */
-		return dentry_result_ok(cur);
+		return path_result_ok(cur);
 	}
-	if (must_dir && !is_dir(cur->inode))
-		return dentry_result_err(-ENOTDIR);
-	return dentry_result_ok(cur);
+	if (must_dir && !is_dir(cur.dentry->inode))
+		return path_result_err(-ENOTDIR);
+	return path_result_ok(cur);
+}
+
+struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str path,
+					  enum walk_mode mode, struct str *last)
+{
+	struct path_result r = vfs_walk_path_locked(c, path, mode, last);
+	return r.err ? dentry_result_err(r.err) : dentry_result_ok(r.value.dentry);
 }
 
 struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, bool follow)
@@ -161,26 +187,38 @@ struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, b
 
 struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	struct dentry_result r = vfs_walk_locked(c, path, follow);
 	if (!r.err)
 		vfs_dentry_get(r.value);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return r;
 }
 
-struct dentry_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
-						  struct str *last)
+struct path_result vfs_lookup_path(const struct vfs_ctx *c, struct str path, bool follow)
 {
-	struct dentry_result p = vfs_walk_mode_locked(c, path, WALK_PARENT, last);
+	mutex_lock(&vfs_lock);
+	struct path_result r = vfs_walk_path_locked(c, path,
+		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
+	if (!r.err)
+		vfs_path_get(r.value);
+	mutex_unlock(&vfs_lock);
+	return r;
+}
+
+struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
+						struct str *last)
+{
+	struct path_result p = vfs_walk_path_locked(c, path, WALK_PARENT, last);
 	if (p.err)
 		return p;
-	if (!is_dir(p.value->inode))
-		return dentry_result_err(-ENOTDIR);
-	int e = vfs_permission(p.value->inode, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
+	struct inode *ip = p.value.dentry->inode;
+	if (!is_dir(ip))
+		return path_result_err(-ENOTDIR);
+	int e = vfs_permission(ip, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
 	if (e)
-		return dentry_result_err(e);
-	if (p.value->dead)
-		return dentry_result_err(-ENOENT);
+		return path_result_err(e);
+	if (p.value.dentry->dead)
+		return path_result_err(-ENOENT);
 	return p;
 }

@@ -1,6 +1,6 @@
 /*
  * namespace.c — changes to the tree (fs/vfs.h): mkdir, mknod, symlink, unlink, rmdir, link,
- * rename (with RENAME_NOREPLACE and RENAME_EXCHANGE) and mounting a fresh ramfs. Each call
+ * rename (with RENAME_NOREPLACE and RENAME_EXCHANGE). Each call
  * resolves its parent directories, checks everything (Linux's errno order where tests see it),
  * then changes the tree; the directory times and link counts follow.
  */
@@ -16,12 +16,9 @@ static bool is_dot_or_dotdot(struct str name)
 	return str_eq(name, STR(".")) || str_eq(name, STR(".."));
 }
 
-/* fs_root - the root of the file system d is in (its dentry that is its own parent). */
-static struct dentry *fs_root(struct dentry *d) REQUIRES(vfs_lock)
+static bool mnt_rdonly(struct vfs_path p) REQUIRES(vfs_lock)
 {
-	for (u32 guard = 0; d->parent != d && guard < 100000; guard++)
-		d = d->parent;
-	return d;
+	return (p.mnt->flags & VFS_MNT_RDONLY) != 0;
 }
 
 /* dir_changed - an entry of dir was added or removed: its mtime and ctime are now. */
@@ -32,15 +29,20 @@ static void dir_changed(struct dentry *dir) REQUIRES(vfs_lock)
 
 /* create_locked - a new inode of `mode` named by `path`; the dentry (borrowed), or -errno. */
 static struct dentry_result create_locked(const struct vfs_ctx *c, struct str path, u32 mode,
-					  struct str link_target)
+					  struct str link_target, struct vfs_mount **mnt_out)
 	REQUIRES(vfs_lock)
 {
 	struct str last;
-	struct dentry_result p = vfs_parent_for_change_locked(c, path, &last);
-	if (p.err)
-		return p;
+	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
+	if (pp.err)
+		return dentry_result_err(pp.err);
+	struct dentry_result p = dentry_result_ok(pp.value.dentry);
 	if (is_dot_or_dotdot(last) || vfs_find_child_locked(p.value, last))
 		return dentry_result_err(-EEXIST);
+	if (mnt_rdonly(pp.value))
+		return dentry_result_err(-EROFS);
+	if (mnt_out)
+		*mnt_out = pp.value.mnt;
 	if (str_ends_with(path, STR("/")) && (mode & VFS_S_IFMT) != VFS_S_IFDIR)
 		return dentry_result_err(-ENOENT);
 	struct inode *ip = ramfs_new_inode(p.value->inode->sb, mode);
@@ -73,16 +75,20 @@ static struct dentry_result create_locked(const struct vfs_ctx *c, struct str pa
 	return d;
 }
 
-struct dentry_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
+struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
 {
-	return create_locked(c, path, mode, STR(""));
+	struct vfs_mount *m = NULL;
+	struct dentry_result d = create_locked(c, path, mode, STR(""), &m);
+	if (d.err)
+		return path_result_err(d.err);
+	return path_result_ok((struct vfs_path){ .mnt = m, .dentry = d.value });
 }
 
 int vfs_mkdir(const struct vfs_ctx *c, struct str path, u32 mode)
 {
-	litelock_lock(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, VFS_S_IFDIR | (mode & 07777), STR(""));
-	litelock_unlock(&vfs_lock);
+	mutex_lock(&vfs_lock);
+	struct dentry_result d = create_locked(c, path, VFS_S_IFDIR | (mode & 07777), STR(""), NULL);
+	mutex_unlock(&vfs_lock);
 	return d.err;
 }
 
@@ -98,13 +104,13 @@ int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32
 		return -EINVAL;
 	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.euid != 0)
 		return -EPERM;
-	litelock_lock(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""));
+	mutex_lock(&vfs_lock);
+	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""), NULL);
 	if (!d.err) {
 		d.value->inode->rdev_major = major;
 		d.value->inode->rdev_minor = minor;
 	}
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return d.err;
 }
 
@@ -114,9 +120,9 @@ int vfs_symlink(const struct vfs_ctx *c, struct str target, struct str path)
 		return -ENOENT;
 	if (str_len(target) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	litelock_lock(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, VFS_S_IFLNK | 0777, target);
-	litelock_unlock(&vfs_lock);
+	mutex_lock(&vfs_lock);
+	struct dentry_result d = create_locked(c, path, VFS_S_IFLNK | 0777, target, NULL);
+	mutex_unlock(&vfs_lock);
 	return d.err;
 }
 
@@ -141,9 +147,12 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 	REQUIRES(vfs_lock)
 {
 	struct str last;
-	struct dentry_result p = vfs_parent_for_change_locked(c, path, &last);
-	if (p.err)
-		return p.err;
+	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
+	if (pp.err)
+		return pp.err;
+	if (mnt_rdonly(pp.value))
+		return -EROFS;
+	struct dentry_result p = dentry_result_ok(pp.value.dentry);
 	if (str_eq(last, STR(".")))
 		return dir ? -EINVAL : -EISDIR;
 	if (str_eq(last, STR("..")))
@@ -154,7 +163,7 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 	if (dir) {
 		if (!is_dir(d->inode))
 			return -ENOTDIR;
-		if (d->mounted || d == c->root)
+		if (d->mounts || d == c->root.dentry)
 			return -EBUSY;
 		if (!vfs_dir_is_empty_locked(d))
 			return -ENOTEMPTY;
@@ -162,6 +171,8 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 		return -EISDIR;
 	} else if (str_ends_with(path, STR("/"))) {
 		return -ENOTDIR;
+	} else if (d->mounts) {
+		return -EBUSY;
 	}
 	int e = vfs_may_delete_locked(p.value, d, &c->cred);
 	if (e)
@@ -173,17 +184,17 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 
 int vfs_unlink(const struct vfs_ctx *c, struct str path)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = remove_locked(c, path, false);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
 int vfs_rmdir(const struct vfs_ctx *c, struct str path)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = remove_locked(c, path, true);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
@@ -191,20 +202,25 @@ static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
 		       const struct vfs_ctx *new_c, struct str newpath, bool follow)
 	REQUIRES(vfs_lock)
 {
-	struct dentry_result src = vfs_walk_locked(old_c, oldpath, follow);
-	if (src.err)
-		return src.err;
+	struct path_result srcp = vfs_walk_path_locked(old_c, oldpath,
+		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
+	if (srcp.err)
+		return srcp.err;
+	struct dentry_result src = dentry_result_ok(srcp.value.dentry);
 	struct str last;
-	struct dentry_result np = vfs_parent_for_change_locked(new_c, newpath, &last);
-	if (np.err)
-		return np.err;
+	struct path_result npp = vfs_parent_for_change_locked(new_c, newpath, &last);
+	if (npp.err)
+		return npp.err;
+	struct dentry_result np = dentry_result_ok(npp.value.dentry);
 	if (is_dot_or_dotdot(last) || vfs_find_child_locked(np.value, last))
 		return -EEXIST;
+	if (srcp.value.mnt != npp.value.mnt)
+		return -EXDEV;
+	if (mnt_rdonly(npp.value))
+		return -EROFS;
 	struct inode *ip = src.value->inode;
 	if (is_dir(ip))
 		return -EPERM;
-	if (fs_root(src.value) != fs_root(np.value))
-		return -EXDEV;
 	if (ip->nlink == 0)
 		return -ENOENT;
 	if (str_ends_with(newpath, STR("/")))
@@ -224,9 +240,9 @@ static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	     struct str newpath, bool follow)
 {
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = link_locked(old_c, oldpath, new_c, newpath, follow);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }
 
@@ -279,7 +295,7 @@ static int rename_checks(struct dentry *op, struct dentry *src, struct dentry *n
 	} else if (dst && !exchange && is_dir(dst->inode)) {
 		return -EISDIR;
 	}
-	if (src->mounted || (dst && dst->mounted) || src == c->root)
+	if (src->mounts || (dst && dst->mounts) || src == c->root.dentry)
 		return -EBUSY;
 	return vfs_may_delete_locked(op, src, &c->cred);
 }
@@ -290,20 +306,24 @@ static int rename_locked(const struct vfs_ctx *old_c, struct str oldpath,
 {
 	bool exchange = flags & VFS_RENAME_EXCHANGE;
 	struct str olast, nlast;
-	struct dentry_result op = vfs_parent_for_change_locked(old_c, oldpath, &olast);
-	if (op.err)
-		return op.err;
-	struct dentry_result np = vfs_parent_for_change_locked(new_c, newpath, &nlast);
-	if (np.err)
-		return np.err;
+	struct path_result opp = vfs_parent_for_change_locked(old_c, oldpath, &olast);
+	if (opp.err)
+		return opp.err;
+	struct path_result npp = vfs_parent_for_change_locked(new_c, newpath, &nlast);
+	if (npp.err)
+		return npp.err;
+	struct dentry_result op = dentry_result_ok(opp.value.dentry);
+	struct dentry_result np = dentry_result_ok(npp.value.dentry);
 	if (is_dot_or_dotdot(olast) || is_dot_or_dotdot(nlast))
 		return -EBUSY;
 	struct dentry *src = vfs_find_child_locked(op.value, olast);
 	if (!src)
 		return -ENOENT;
 	struct dentry *dst = vfs_find_child_locked(np.value, nlast);
-	if (fs_root(op.value) != fs_root(np.value))
+	if (opp.value.mnt != npp.value.mnt)
 		return -EXDEV;
+	if (mnt_rdonly(opp.value))
+		return -EROFS;
 	if (exchange && !dst)
 		return -ENOENT;
 	if ((flags & VFS_RENAME_NOREPLACE) && dst)
@@ -340,44 +360,8 @@ int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs
 		return -EINVAL; /* RENAME_WHITEOUT: overlay file systems only, not here */
 	if ((flags & VFS_RENAME_NOREPLACE) && (flags & VFS_RENAME_EXCHANGE))
 		return -EINVAL;
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	int e = rename_locked(old_c, oldpath, new_c, newpath, flags);
-	litelock_unlock(&vfs_lock);
-	return e;
-}
-
-int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path)
-{
-	if (c->cred.euid != 0)
-		return -EPERM;
-	struct vfs_sb *sb = vfs_sb_new(VFS_TMPFS_MAGIC);
-	if (!sb)
-		return -ENOMEM;
-	litelock_lock(&vfs_lock);
-	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 01777);
-	vfs_sb_put(sb);
-	if (!ip) {
-		litelock_unlock(&vfs_lock);
-		return -ENOMEM;
-	}
-	struct dentry_result at = vfs_walk_locked(c, path, true);
-	/* A lookup that ends on its start (".", the root) has not crossed the mounts on it:
-	 * stack the new one on top, never replace one. */
-	while (!at.err && at.value->mounted)
-		at.value = at.value->mounted;
-	int e = at.err;
-	if (!e && !is_dir(at.value->inode))
-		e = -ENOTDIR;
-	if (!e) {
-		struct dentry_result r = vfs_dentry_new_locked(NULL, vfs_dentry_name(at.value), ip);
-		e = r.err;
-		if (!e) {
-			r.value->mountpoint = at.value;
-			at.value->mounted = r.value;
-			ip = NULL;
-		}
-	}
-	vfs_inode_put(ip);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	return e;
 }

@@ -195,14 +195,14 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	if (!w) {
 		if (r)
 			vfs_close(r);
-		litelock_lock(&vfs_lock);
+		mutex_lock(&vfs_lock);
 		vfs_inode_put(ip);
-		litelock_unlock(&vfs_lock);
+		mutex_unlock(&vfs_lock);
 		return -ENOMEM;
 	}
-	litelock_lock(&vfs_lock);
+	mutex_lock(&vfs_lock);
 	vfs_inode_put(ip);
-	litelock_unlock(&vfs_lock);
+	mutex_unlock(&vfs_lock);
 	*rd = r;
 	*wr = w;
 	return 0;

@@ -9,7 +9,6 @@
 #include <fw/typecache.h>
 #include <vm/vm.h>
 
-#define RAMFS_PAGE 4096u
 #define RAMFS_MAX_BYTES (1ull << 30) /* 1 GiB per file */
 
 struct ramfs_file {
@@ -38,30 +37,7 @@ static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos
 	return e ? result_size_err(-EIO) : result_size_ok(n);
 }
 
-/* sb_room - how many more data pages ip's file system takes (tmpfs size=). */
-static u64 sb_room(struct inode *ip) REQUIRES(vfs_lock)
-{
-	struct vfs_sb *sb = ip->sb;
-	if (!sb || !sb->max_bytes)
-		return ~0ull;
-	return sb->bytes_used >= sb->max_bytes ? 0 : (sb->max_bytes - sb->bytes_used) / RAMFS_PAGE;
-}
-
-/* sb_charge - account `pages` more (or, negative, fewer) data pages in ip's file system. */
-static void sb_charge(struct inode *ip, i64 pages) REQUIRES(vfs_lock)
-{
-	struct vfs_sb *sb = ip->sb;
-	if (!sb)
-		return;
-	u64 bytes = (u64)(pages < 0 ? -pages : pages) * RAMFS_PAGE;
-	if (pages >= 0)
-		sb->bytes_used += bytes;
-	else
-		sb->bytes_used = sb->bytes_used >= bytes ? sb->bytes_used - bytes : 0;
-}
-
 static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 pos)
-	REQUIRES(vfs_lock)
 {
 	u64 end;
 	if (fw_add_overflow(pos, (u64)bytes_len(src), &end) || end > RAMFS_MAX_BYTES)
@@ -69,9 +45,8 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 	if (vm_object_write_denied(ip->cache))
 		return result_size_err(-ETXTBSY); /* a running program's file */
 	u64 added = 0;
-	/* A full file system (or memory) makes a short write, or -ENOSPC when nothing fit. */
-	struct result_size n = vm_object_write(ip->cache, pos, src, sb_room(ip), &added);
-	sb_charge(ip, (i64)added);
+	/* Memory running out makes a short write, or -ENOSPC when nothing fit. */
+	struct result_size n = vm_object_write(ip->cache, pos, src, ~0ull, &added);
 	if (n.err || (n.value == 0 && bytes_len(src)))
 		return result_size_err(-ENOSPC);
 	if (pos + n.value > ip->size) {
@@ -81,7 +56,7 @@ static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 po
 	return n;
 }
 
-static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
+static int ramfs_truncate(struct inode *ip, u64 size)
 {
 	if (size > RAMFS_MAX_BYTES)
 		return -EFBIG;
@@ -89,18 +64,17 @@ static int ramfs_truncate(struct inode *ip, u64 size) REQUIRES(vfs_lock)
 		return -ETXTBSY; /* a running program's file: its pages must stay */
 	/* Shrinking drops the pages past the end and zeroes the last page's tail, so growing
 	 * again reads zeros. */
-	sb_charge(ip, -(i64)vm_object_truncate(ip->cache, size));
+	(void)vm_object_truncate(ip->cache, size);
 	vm_object_set_size(ip->cache, size);
 	ip->size = size;
 	return 0;
 }
 
-static void ramfs_file_destroy(struct inode *ip) REQUIRES(vfs_lock)
+static void ramfs_file_destroy(struct inode *ip)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
-	/* Its pages leave the file system's accounting; a program still running from the file
-	 * keeps the object (and the pages) until it ends. */
-	sb_charge(ip, -(i64)vm_object_pages(ip->cache));
+	/* A program still running from the file keeps the object (and its pages) until it
+	 * ends; the last reference frees them. */
 	vm_object_put(ip->cache);
 	ip->cache = NULL;
 	ramfs_file_delete(f);

@@ -20,6 +20,10 @@ struct vfs_ctx;
  */
 int devices_populate(const struct vfs_ctx *c);
 
+/* devtmpfs_init - register the devtmpfs file system type and the memory devices /dev/full,
+ * /dev/random and /dev/urandom (fs/devtmpfs.c). Context: boot, task, once. */
+void devtmpfs_init(void);
+
 struct tty;
 
 /*

@@ -18,8 +18,11 @@
  * after the file position, so entries removed or added while a directory is read never make
  * it skip a surviving one.
  *
- * Locking: one namespace lock, `vfs_lock`, guards the tree, every inode's fields and every
- * open file's offset (per-inode locks are the next step). Public functions take it themselves.
+ * Locking: one namespace mutex, `vfs_lock` (sleepable: a task that waits for it sleeps, and
+ * a holder may be preempted), guards the tree, the mount table, every inode's fields and every
+ * open file's offset; per-inode locks are the next step. Public functions take it themselves
+ * and never sleep for anything else while holding it (blocking reads wait in the system call
+ * layer, outside it).
  */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
@@ -27,6 +30,7 @@
 #include <fw/bytes.h>
 #include <fw/list.h>
 #include <fw/litelock.h>
+#include <fw/sync.h>
 #include <fw/refcount.h>
 #include <fw/result.h>
 #include <fw/str.h>
@@ -75,7 +79,7 @@
 
 struct inode;
 struct dentry;
-extern struct litelock vfs_lock;
+extern struct mutex vfs_lock;
 
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 struct cred {
@@ -112,12 +116,16 @@ struct inode_ops {
 #define VFS_RAMFS_MAGIC 0x858458f6ull
 #define VFS_TMPFS_MAGIC 0x01021994ull
 #define VFS_PIPEFS_MAGIC 0x50495045ull
+struct vfs_fstype;
 struct vfs_sb {
 	struct refcount refs;
+	const struct vfs_fstype *type; /* NULL: an internal one (pipes) */
 	u64 magic;
 	u32 dev_major, dev_minor;
 	u64 next_ino GUARDED_BY(&vfs_lock);
 	u64 inodes GUARDED_BY(&vfs_lock);     /* live inodes */
+	struct dentry *root;                  /* its root dentry, while mounted somewhere */
+	u32 mounts GUARDED_BY(&vfs_lock);     /* mounts of it (bind mounts included) */
 	u64 max_bytes;                        /* size= limit (0: none) */
 	u64 bytes_used GUARDED_BY(&vfs_lock); /* data pages of regular files, in bytes */
 };
@@ -128,6 +136,26 @@ struct vfs_sb *vfs_sb_new(u64 magic);
 void vfs_sb_put(struct vfs_sb *sb);
 
 struct vm_object;
+/* A file lock (fs/vfs/flock.c): a POSIX record lock (owned by a process), an OFD lock (owned
+ * by an open file) or a flock (owned by an open file; a class of its own). */
+enum vfs_lock_kind {
+	VFS_LOCK_POSIX,
+	VFS_LOCK_OFD,
+	VFS_LOCK_FLOCK,
+};
+#define VFS_F_RDLCK 0u
+#define VFS_F_WRLCK 1u
+#define VFS_F_UNLCK 2u
+#define VFS_LOCK_EOF 0xffffffffffffffffull /* an `end` reaching every byte to come */
+struct vfs_file_lock {
+	struct list_link link;
+	enum vfs_lock_kind kind;
+	u32 type;       /* VFS_F_RDLCK or VFS_F_WRLCK */
+	u64 owner;      /* POSIX: the pid; OFD and flock: the open file's id */
+	i32 pid;        /* what F_GETLK reports (-1 for an OFD lock) */
+	u64 start, end; /* bytes [start, end], end included */
+};
+DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, mutex);
 
 struct inode {
 	struct type_tag tag;
@@ -143,6 +171,8 @@ struct inode {
 	u64 size;
 	u32 rdev_major, rdev_minor;
 	struct vfs_time atime, mtime, ctime;
+	struct vfs_lock_list locks GUARDED_BY(&vfs_lock); /* file locks (once locks_ready) */
+	bool locks_ready GUARDED_BY(&vfs_lock);
 };
 
 struct dentry_dir; /* the children of a directory dentry (dentry.c) */
@@ -153,30 +183,64 @@ struct dentry {
 	struct dentry *parent;      /* itself for a file system's root; else holds a reference */
 	struct inode *inode;        /* holds a reference */
 	struct dentry_dir *dir;     /* children, for directories */
-	struct dentry *mounted;     /* root of the file system mounted here, or NULL */
-	struct dentry *mountpoint;  /* for a mounted root: where it is mounted */
+	u32 mounts;                 /* mounts whose mount point it is (vfs_lock) */
 	u64 cookie;                 /* its getdents position in the parent (>= 2) */
 	bool dead;                  /* removed from the tree: never found by a lookup again */
 	size_t name_len;
 	u8 name[VFS_NAME_MAX + 1];
 };
 
-/* Where a lookup starts and who asks. A process's context holds a reference on root and cwd
+/* Mount flags (per mount; the MS_* values of mount(2)). */
+#define VFS_MNT_RDONLY 0x1u
+#define VFS_MNT_NOSUID 0x2u
+#define VFS_MNT_NODEV 0x4u
+#define VFS_MNT_NOEXEC 0x8u
+#define VFS_MNT_NOSYMFOLLOW 0x100u
+#define VFS_MNT_NOATIME 0x400u
+#define VFS_MNT_NODIRATIME 0x800u
+#define VFS_MNT_FLAGS 0xd0fu
+#define VFS_MNT_SOURCE_MAX 64u
+
+/* A mount: a file system (or, for a bind mount, a subtree of one) attached at a directory of
+ * its parent mount. The mount table (fs/vfs/mount.c, one namespace) holds one reference while
+ * it is attached; every path held (a process's root or cwd, an open file) holds one more. */
+struct vfs_mount {
+	struct refcount refs;
+	struct list_link link;       /* on the mount table, while attached (vfs_lock) */
+	struct vfs_mount *parent;    /* NULL: the namespace's root mount, or detached */
+	struct dentry *mountpoint;   /* in parent; a reference (NULL for the root mount) */
+	struct dentry *root;         /* a reference */
+	struct vfs_sb *sb;           /* a reference */
+	u32 flags;                   /* VFS_MNT_* (vfs_lock) */
+	size_t source_len;
+	u8 source[VFS_MNT_SOURCE_MAX]; /* the "device" mount(2) named, for /proc/mounts */
+};
+
+/* A place in the namespace: a dentry as reached through a mount. */
+struct vfs_path {
+	struct vfs_mount *mnt;
+	struct dentry *dentry;
+};
+DEFINE_RESULT(path_result, struct vfs_path);
+
+/* Where a lookup starts and who asks. A process's context holds references on root and cwd
  * (vfs_ctx_get / vfs_ctx_put); a context built for one call borrows them. */
 struct vfs_ctx {
-	struct dentry *root;
-	struct dentry *cwd;
+	struct vfs_path root;
+	struct vfs_path cwd;
 	struct cred cred;
 };
 
 struct file {
 	struct refcount refs;
 	struct dentry *dentry;       /* holds a reference (NULL for a pipe) */
+	struct vfs_mount *mnt;       /* holds a reference (NULL for a pipe) */
 	struct inode *inode;
 	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	u32 flags;
 	u64 pos; /* for directories: the cookie of the next entry (0 ".", 1 "..") */
+	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
 };
 
 DEFINE_RESULT(dentry_result, struct dentry *);
@@ -189,6 +253,7 @@ struct vfs_stat {
 	u64 size;
 	u64 blocks; /* 512-byte units allocated */
 	u32 rdev_major, rdev_minor;
+	u32 dev_major, dev_minor; /* the file system's (st_dev) */
 	struct vfs_time atime, mtime, ctime;
 };
 
@@ -197,31 +262,39 @@ struct vfs_statfs {
 	u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize, flags;
 };
 
-/* vfs_init - a ramfs root (mode 0755, root-owned); its dentry (one reference, the
- * caller's), or -ENOMEM. Once. */
-struct dentry_result vfs_init(void);
+/* vfs_init - the namespace: a root mount of a fresh ramfs (mode 0755, root-owned); its root
+ * path (references for the caller), or -ENOMEM. Each call makes a separate namespace. */
+struct path_result vfs_init(void);
 
-/* vfs_free_tree - free a whole tree from its root `top` (from vfs_init, not mounted anywhere),
- * the file systems mounted in it included. Needs: no file in it is open and no process uses
- * it. Iterative: any depth. */
-void vfs_free_tree(struct dentry *top);
+/* vfs_free_tree - unmount and free the namespace whose root `top` is (from vfs_init): every
+ * mount below it and their file systems (host tests, fuzzing). Needs: no file in it is open
+ * and nothing else holds a path or dentry in it. Iterative: any depth. */
+void vfs_free_tree(struct vfs_path top);
 
 /* Dentry references. vfs_dentry_put frees it (and the parents it pinned) with the last one. */
 void vfs_dentry_get(struct dentry *d);
 void vfs_dentry_put(struct dentry *d);
+/* Path references: a mount reference and a dentry reference. */
+void vfs_path_get(struct vfs_path p);
+void vfs_path_put(struct vfs_path p);
 /* vfs_ctx_get / vfs_ctx_put - take / drop the references of a process's context. */
 void vfs_ctx_get(struct vfs_ctx *c);
 void vfs_ctx_put(struct vfs_ctx *c);
-/* vfs_ctx_set_cwd / vfs_ctx_set_root - replace cwd or root with `d` (a reference the
- * context takes over), dropping the old one. */
-void vfs_ctx_set_cwd(struct vfs_ctx *c, struct dentry *d);
-void vfs_ctx_set_root(struct vfs_ctx *c, struct dentry *d);
+/* vfs_ctx_set_cwd / vfs_ctx_set_root - replace cwd or root with `p` (references the context
+ * takes over), dropping the old one. */
+void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p);
+void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p);
+/* vfs_file_path - where an open file was opened (references for the caller); -ENOTDIR-free:
+ * for a pipe, mnt and dentry are NULL. */
+struct vfs_path vfs_file_path(struct file *f);
 /* vfs_dentry_count - live dentries (for leak checks). */
 u64 vfs_dentry_count(void);
 
 /* Lookup: the dentry `path` names (following a final symlink when `follow`), with a
  * reference the caller drops (vfs_dentry_put). */
 struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow);
+/* vfs_lookup_path - the same, as a path with references on both its mount and dentry. */
+struct path_result vfs_lookup_path(const struct vfs_ctx *c, struct str path, bool follow);
 
 /* Namespace changes: 0 or -errno, as mkdir(2), mknod(2), symlink(2), unlink(2), rmdir(2),
  * link(2) and renameat2(2) (flags VFS_RENAME_*). */
@@ -239,8 +312,46 @@ int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_c
 #define VFS_RENAME_WHITEOUT 4u
 int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	       struct str newpath, u32 flags);
-/* vfs_mount_ramfs - mount a fresh, empty ramfs on the directory `path`. */
+/* vfs_memfs_fill - tmpfs's fill (options size=, mode=, uid=, gid=), for types built on it. */
+int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root) REQUIRES(vfs_lock);
+/* vfs_mount_ramfs - mount a fresh, empty tmpfs on the directory `path` (root only). */
 int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path);
+
+/* File system types: mount(2) finds them by name. `fill` makes the root inode of a new
+ * instance `sb` from the mount options (the text after -o, parsed by the type): 0 or -errno
+ * (-EINVAL for an option it does not know). tmpfs and ramfs are built in. */
+struct vfs_fstype {
+	struct str name;
+	u64 magic;
+	int (*fill)(struct vfs_sb *sb, struct str options, struct inode **root); /* vfs_lock held */
+	/* optional: fill the new mount's tree (c: rooted at it, as root); an error unmounts */
+	int (*populate)(const struct vfs_ctx *c);
+};
+/* vfs_register_fstype - add a type (static storage); 0, -EEXIST or -ENOSPC. */
+int vfs_register_fstype(const struct vfs_fstype *t);
+
+/* mount(2) as the VFS sees it (decoded by the system call): 0 or -errno.
+ * vfs_mount_new - mount a new instance of `type` on `target` with VFS_MNT_* `flags`.
+ * vfs_mount_bind - mount the subtree at `source` on `target` (MS_BIND; `recursive`: with the
+ *                  mounts below it too).
+ * vfs_mount_remount - change the flags of the mount whose root `target` is (MS_REMOUNT).
+ * vfs_mount_move - move the mount whose root `source` is to `target` (MS_MOVE).
+ * vfs_umount - unmount the mount whose root `target` is: -EBUSY while it is in use or has
+ *              mounts below it, unless `detach` (MNT_DETACH: it goes at once and is freed when
+ *              the last user lets go). */
+int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, struct str target,
+		  u32 flags, struct str options);
+int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target, u32 flags,
+		   bool recursive);
+int vfs_mount_remount(const struct vfs_ctx *c, struct str target, u32 flags, bool bind_only,
+		      struct str options);
+int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target);
+int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow);
+/* vfs_mounts_show - /proc/mounts text of the namespace as seen from `root`: bytes, or -ERANGE
+ * when dst is too small. */
+struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst);
+/* vfs_mnt_flags - a mount's VFS_MNT_* flags (0 for NULL). */
+u32 vfs_mnt_flags(struct vfs_mount *m);
 
 /* Files: open(2) flags and mode; the file holds a reference until vfs_close. */
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode);
@@ -259,13 +370,14 @@ struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
 struct result_size vfs_getdents64(struct file *f, struct bytes dst);
 void vfs_stat_inode(struct inode *ip, struct vfs_stat *st);
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st);
-/* vfs_statfs_inode - what statfs(2) reports for the file system holding ip. */
-void vfs_statfs_inode(struct inode *ip, struct vfs_statfs *sf);
+/* vfs_statfs_inode - what statfs(2) reports for the file system holding ip, seen through
+ * mount `mnt` (its flags; NULL: none). */
+void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs *sf);
 /* vfs_readlink - copy the target of the symlink at `path` into dst: bytes, -EINVAL if not a link. */
 struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct bytes dst);
 /* vfs_path_of - the absolute path of `d` relative to `root`, NUL-terminated, into dst:
  * its length with the NUL, -ERANGE, or -ENOENT when d was removed from the tree. */
-struct result_size vfs_path_of(struct dentry *root, struct dentry *d, struct bytes dst);
+struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst);
 /* vfs_permission - may `cred` access `ip` for `mask` (VFS_MAY_*): 0 or -EACCES. */
 int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask);
 
@@ -295,7 +407,7 @@ int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 
 /* Inside fs/vfs only (need vfs_lock held). */
 struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, bool follow)
 	REQUIRES(vfs_lock);
-struct dentry_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
+struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
 	REQUIRES(vfs_lock);
 /* the first child of dir whose cookie is >= `cookie`, or NULL */
 struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES(vfs_lock);
@@ -308,11 +420,45 @@ void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
 #define VFS_TOUCH_C 4u
 void vfs_touch_locked(struct inode *ip, u32 which) REQUIRES(vfs_lock);
 
+/* File locks (fs/vfs/flock.c). A request names its kind, owner (vfs_lock_owner for POSIX:
+ * the pid), type (VFS_F_*: UNLCK removes) and bytes [start, end].
+ * vfs_lock_set - take or change it: 0, -EAGAIN when another owner's lock conflicts (its
+ *                description in *conflict), -EDEADLK when `will_wait` and waiting would close a
+ *                cycle of POSIX owners each waiting for the next, -ENOLCK when memory is short.
+ *                A waiter (F_SETLKW, flock without LOCK_NB) sleeps until vfs_lock_generation()
+ *                moves on from *gen (read with the conflict), on vfs_lock_waitq(), then asks
+ *                again, and calls vfs_lock_wait_done when it stops waiting.
+ * vfs_lock_test - F_GETLK: the first lock that conflicts with the request (*out), or
+ *                 out->type = VFS_F_UNLCK.
+ * vfs_locks_drop_posix - a process closed a descriptor of the file: its POSIX locks on it go.
+ * vfs_locks_drop_file (in vfs_close) - an open file's last reference went: its OFD locks and
+ *                       flocks go. */
+struct vfs_lock_req {
+	enum vfs_lock_kind kind;
+	u32 type;
+	u64 owner;
+	i32 pid;
+	u64 start, end;
+};
+int vfs_lock_set(struct inode *ip, const struct vfs_lock_req *r, bool will_wait,
+		 struct vfs_lock_req *conflict, u64 *gen);
+void vfs_lock_test(struct inode *ip, const struct vfs_lock_req *r, struct vfs_lock_req *out);
+void vfs_lock_wait_done(u64 owner);
+void vfs_locks_drop_posix(struct file *f, u64 pid);
+u64 vfs_lock_generation(void);
+struct waitq *vfs_lock_waitq(void);
+
 /* Character devices: opening a node with this (major, minor) gives a file with `ops`
  * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
 #define VFS_MAX_DEVICES 16u
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
+/* vfs_chrdev_registered - whether (major, minor) has a driver. */
+bool vfs_chrdev_registered(u32 major, u32 minor);
 bool vfs_file_is_tty(const struct file *f);
+
+/* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
+ * -ENOMEM. */
+struct file_result vfs_memfd(u32 uid, u32 gid);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */

@@ -32,13 +32,37 @@ enum walk_mode {
  * none: "/", ".", "a/.."). A path ending in '/' must name a directory. */
 struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str path,
 					  enum walk_mode mode, struct str *last) REQUIRES(vfs_lock);
+/* vfs_walk_path_locked - the same as a path (borrowed); WALK_PARENT: the parent's path. */
+struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path,
+					enum walk_mode mode, struct str *last) REQUIRES(vfs_lock);
+/* vfs_mount_on_locked - the topmost mount attached at d in `parent`, or NULL. */
+struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
+	REQUIRES(vfs_lock);
+void vfs_path_put_locked(struct vfs_path p) REQUIRES(vfs_lock);
+/* vfs_free_tree_locked - free the dentry tree below and including `top` whatever the
+ * references (vfs_free_tree). Iterative. */
+void vfs_free_tree_locked(struct dentry *top) REQUIRES(vfs_lock);
+/* vfs_tree_kill_locked - take every dentry below `top` out of the tree (dead, the tree's
+ * references dropped: those nobody holds are freed). Iterative. */
+void vfs_tree_kill_locked(struct dentry *top) REQUIRES(vfs_lock);
 /* vfs_parent_for_change_locked - the directory to add or remove `*last` in, checked for
- * write+exec permission and for being alive (-ENOENT). */
-struct dentry_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
-						  struct str *last) REQUIRES(vfs_lock);
+ * write+exec permission and for being alive (-ENOENT); the caller checks the mount is
+ * writable (EEXIST goes before EROFS, as Linux). */
+struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
+						struct str *last) REQUIRES(vfs_lock);
 /* vfs_may_delete_locked - the sticky-directory rule: in a directory with S_ISVTX only the
  * owner of the entry, of the directory, or root may remove or rename it. */
 int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struct cred *cred)
 	REQUIRES(vfs_lock);
+
+/* Space of size-limited instances (tmpfs size=): vfs_sb_room_locked - how many of `len`
+ * bytes written at `pos` fit; vfs_sb_resized_locked - account a regular file's size change. */
+u64 vfs_sb_room_locked(struct inode *ip, u64 pos, u64 len) REQUIRES(vfs_lock);
+void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size) REQUIRES(vfs_lock);
+
+/* vfs_locks_drop_file_locked - the OFD locks and flocks owned by open file `id` on ip go;
+ * vfs_locks_free_locked - every lock of an inode that is being freed goes. */
+void vfs_locks_drop_file_locked(struct inode *ip, u64 id) REQUIRES(vfs_lock);
+void vfs_locks_free_locked(struct inode *ip) REQUIRES(vfs_lock);
 
 #endif /* KERNEL_FS_VFS_INTERNAL_H */

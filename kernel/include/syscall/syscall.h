@@ -34,9 +34,11 @@ i64 syscall_dispatch(struct process *p);
 struct str syscall_name(u64 nr);
 
 /* User memory helpers (syscall/uarg.c). */
+#define UPATH_SHORT 256u
 struct upath {
-	struct kbuf buf; /* owns the copy; s points into it */
-	struct str s;
+	u8 small[UPATH_SHORT]; /* a path that fits is copied here (no allocation) */
+	struct kbuf buf;       /* else a PATH_MAX buffer owns the copy */
+	struct str s;          /* the path, in small or buf */
 };
 /* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
 int upath_get(struct upath *u, u64 addr);
@@ -128,6 +130,28 @@ i64 sys_syncfs(struct process *p, const struct sc_args *a);
 i64 sys_statfs(struct process *p, const struct sc_args *a);
 i64 sys_fstatfs(struct process *p, const struct sc_args *a);
 i64 sys_statx(struct process *p, const struct sc_args *a);
+/* fs: syscall/fs_lock.c (fcntl's lock commands come through fs_fcntl_lock) */
+i64 sys_flock(struct process *p, const struct sc_args *a);
+i64 fs_fcntl_lock(struct process *p, struct file *f, u64 cmd, u64 arg);
+/* fs: syscall/fs_fd.c and syscall/fs_xattr.c */
+i64 sys_close_range(struct process *p, const struct sc_args *a);
+i64 sys_copy_file_range(struct process *p, const struct sc_args *a);
+i64 sys_memfd_create(struct process *p, const struct sc_args *a);
+i64 sys_setxattr(struct process *p, const struct sc_args *a);
+i64 sys_lsetxattr(struct process *p, const struct sc_args *a);
+i64 sys_fsetxattr(struct process *p, const struct sc_args *a);
+i64 sys_getxattr(struct process *p, const struct sc_args *a);
+i64 sys_lgetxattr(struct process *p, const struct sc_args *a);
+i64 sys_fgetxattr(struct process *p, const struct sc_args *a);
+i64 sys_listxattr(struct process *p, const struct sc_args *a);
+i64 sys_llistxattr(struct process *p, const struct sc_args *a);
+i64 sys_flistxattr(struct process *p, const struct sc_args *a);
+i64 sys_removexattr(struct process *p, const struct sc_args *a);
+i64 sys_lremovexattr(struct process *p, const struct sc_args *a);
+i64 sys_fremovexattr(struct process *p, const struct sc_args *a);
+/* fs: syscall/fs_mount.c */
+i64 sys_mount(struct process *p, const struct sc_args *a);
+i64 sys_umount2(struct process *p, const struct sc_args *a);
 /* processes: syscall/proc.c */
 i64 sys_exit(struct process *p, const struct sc_args *a);
 i64 sys_exit_group(struct process *p, const struct sc_args *a);

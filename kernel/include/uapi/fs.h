@@ -33,6 +33,56 @@
 #define UAPI_ST_NOEXEC 0x8u
 #define UAPI_ST_VALID 0x20u
 
+/* mount(2) flags (include/uapi/linux/mount.h) */
+#define UAPI_MS_RDONLY 0x1u
+#define UAPI_MS_NOSUID 0x2u
+#define UAPI_MS_NODEV 0x4u
+#define UAPI_MS_NOEXEC 0x8u
+#define UAPI_MS_REMOUNT 0x20u
+#define UAPI_MS_NOSYMFOLLOW 0x100u
+#define UAPI_MS_NOATIME 0x400u
+#define UAPI_MS_NODIRATIME 0x800u
+#define UAPI_MS_BIND 0x1000u
+#define UAPI_MS_MOVE 0x2000u
+#define UAPI_MS_REC 0x4000u
+#define UAPI_MS_UNBINDABLE (1u << 17)
+#define UAPI_MS_PRIVATE (1u << 18)
+#define UAPI_MS_SLAVE (1u << 19)
+#define UAPI_MS_SHARED (1u << 20)
+#define UAPI_MS_MGC_MSK 0xffff0000u
+#define UAPI_MS_MGC_VAL 0xc0ed0000u
+/* umount2(2) flags */
+#define UAPI_MNT_FORCE 1u
+#define UAPI_MNT_DETACH 2u
+#define UAPI_MNT_EXPIRE 4u
+#define UAPI_UMOUNT_NOFOLLOW 8u
+
+/* file locks: fcntl commands, struct flock (asm-generic/fcntl.h, 64-bit), flock(2) ops */
+#define UAPI_F_GETLK 5
+#define UAPI_F_SETLK 6
+#define UAPI_F_SETLKW 7
+#define UAPI_F_OFD_GETLK 36
+#define UAPI_F_OFD_SETLK 37
+#define UAPI_F_OFD_SETLKW 38
+#define UAPI_F_RDLCK 0
+#define UAPI_F_WRLCK 1
+#define UAPI_F_UNLCK 2
+#define UAPI_LOCK_SH 1u
+#define UAPI_LOCK_EX 2u
+#define UAPI_LOCK_NB 4u
+#define UAPI_LOCK_UN 8u
+
+struct uapi_flock {
+	i16 l_type;
+	i16 l_whence;
+	u32 pad0;
+	i64 l_start;
+	i64 l_len;
+	i32 l_pid;
+	u32 pad1;
+};
+_Static_assert(sizeof(struct uapi_flock) == 32, "struct flock (x86-64)");
+
 struct uapi_statfs {
 	i64 f_type;
 	i64 f_bsize;

@@ -12,9 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 static int make_file(const char *path, const char *content)
@@ -753,6 +758,489 @@ static void at_flags_variants(void)
 	close(fd);
 }
 
+/* mount -t tmpfs with size= and mode=: its own file system (magic, st_dev, blocks), full at
+ * its size, busy while a file in it is open, gone after umount (what it covered is back). */
+static void mount_tmpfs_size_mode_umount(void)
+{
+	struct stat st, top;
+	struct statfs sf;
+	char buf[4096];
+	kt_tmpdir();
+	CHECK_OK(mkdir("m", 0755));
+	close(make_file("m/covered", "c"));
+	CHECK_OK(stat(".", &top));
+	CHECK_OK(mount("none", "m", "tmpfs", 0, "size=64k,mode=0700"));
+	CHECK_OK(stat("m", &st));
+	CHECK_EQ(st.st_mode & 07777, 0700);
+	CHECK(st.st_dev != top.st_dev);
+	CHECK_ERR(access("m/covered", F_OK), ENOENT);
+	CHECK_OK(statfs("m", &sf));
+	CHECK_EQ(sf.f_type, 0x01021994);
+	CHECK_EQ(sf.f_blocks * sf.f_bsize, 65536);
+	int fd = CHECK_OK(open("m/big", O_CREAT | O_WRONLY, 0644));
+	memset(buf, 'x', sizeof(buf));
+	long total = 0;
+	ssize_t n;
+	while ((n = write(fd, buf, sizeof(buf))) > 0 && total < (1 << 20))
+		total += n;
+	CHECK_EQ(n, -1);
+	CHECK_EQ(errno, ENOSPC);
+	CHECK(total > 0 && total <= 65536);
+	CHECK_ERR(umount2("m", 0), EBUSY);
+	close(fd);
+	CHECK_ERR(umount2("m/big", 0), EINVAL);
+	CHECK_ERR(rmdir("m"), EBUSY);
+	CHECK_OK(umount2("m", 0));
+	CHECK_OK(access("m/covered", F_OK));
+	CHECK_ERR(mount("none", "m", "nosuchfs", 0, NULL), ENODEV);
+	CHECK_ERR(umount2("m", 0), EINVAL);
+	CHECK_ERR(umount2("m", 0x100), EINVAL);
+}
+
+/* A bind mount shows the same files; remounted read-only (MS_REMOUNT|MS_BIND) it refuses
+ * writes while the original stays writable; MNT_DETACH unmounts while a file is open. */
+static void mount_bind_remount_ro_detach(void)
+{
+	char buf[8] = { 0 };
+	kt_tmpdir();
+	CHECK_OK(mkdir("src", 0755));
+	CHECK_OK(mkdir("dst", 0755));
+	close(make_file("src/f", "bound"));
+	CHECK_OK(mount("src", "dst", NULL, MS_BIND, NULL));
+	int fd = CHECK_OK(open("dst/f", O_RDONLY));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 5);
+	CHECK_STR(buf, "bound");
+	close(fd);
+	CHECK_OK(mount(NULL, "dst", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+	CHECK_ERR(open("dst/f", O_WRONLY), EROFS);
+	CHECK_ERR(mkdir("dst/d", 0755), EROFS);
+	CHECK_ERR(unlink("dst/f"), EROFS);
+	CHECK_ERR(mkdir("dst", 0755), EEXIST);
+	struct statfs sf;
+	CHECK_OK(statfs("dst", &sf));
+	CHECK(sf.f_flags & 1 /* ST_RDONLY */);
+	fd = CHECK_OK(open("src/f", O_WRONLY | O_APPEND));
+	CHECK_EQ(write(fd, "!", 1), 1);
+	close(fd);
+	CHECK_ERR(rename("src/f", "dst/g"), EXDEV);
+	fd = CHECK_OK(open("dst/f", O_RDONLY));
+	CHECK_ERR(umount2("dst", 0), EBUSY);
+	CHECK_OK(umount2("dst", MNT_DETACH));
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 6);
+	close(fd);
+	CHECK_ERR(access("dst/f", F_OK), ENOENT);
+}
+
+/* chroot: "/" and ".." stop at the new root; root only. */
+static void chroot_confines_lookups(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("jail", 0755));
+	close(make_file("jail/inside", "i"));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		if (chroot("jail") || chdir("/"))
+			_exit(10);
+		if (access("/inside", F_OK) || access("/../inside", F_OK))
+			_exit(11);
+		if (access("/tmp", F_OK) == 0)
+			_exit(12);
+		char cwd[64];
+		if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/"))
+			_exit(13);
+		_exit(0);
+	}
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_ERR(chroot("nope"), ENOENT);
+	CHECK_ERR(chroot("jail/inside"), ENOTDIR);
+}
+
+/* Four processes create, rename, list and delete in the same two directories for two
+ * seconds; afterwards the directories hold exactly what the survivors' counts say, and the
+ * file system's inode count (statfs f_files - f_ffree) is back where it started. */
+static void stress_create_rename_list_delete(void)
+{
+	struct statfs before, after;
+	kt_tmpdir();
+	CHECK_OK(mkdir("a", 0755));
+	CHECK_OK(mkdir("b", 0755));
+	CHECK_OK(statfs(".", &before));
+	pid_t kids[4];
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] == 0) {
+			char n1[64], n2[64];
+			struct timespec t0, t;
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (int i = 0;; i++) {
+				clock_gettime(CLOCK_MONOTONIC, &t);
+				if (t.tv_sec - t0.tv_sec >= 2)
+					break;
+				snprintf(n1, sizeof(n1), "a/p%d.%d", k, i);
+				snprintf(n2, sizeof(n2), "b/p%d.%d", k, i);
+				int fd = open(n1, O_CREAT | O_EXCL | O_WRONLY, 0644);
+				if (fd < 0 || write(fd, n1, 8) != 8 || close(fd))
+					_exit(10);
+				if (rename(n1, n2))
+					_exit(11);
+				if (i % 8 == 0) {
+					DIR *d = opendir("b");
+					if (!d)
+						_exit(12);
+					while (readdir(d))
+						;
+					closedir(d);
+				}
+				if (i % 2 == 0 && unlink(n2)) /* keep the odd ones */
+					_exit(13);
+				if (i % 2 && mkdir(n1, 0755)) /* and a directory per kept file */
+					_exit(14);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 4; k++) {
+		int status;
+		CHECK_EQ(waitpid(kids[k], &status, 0), kids[k]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	/* every entry left in b has a twin directory in a; remove both */
+	long files = 0, dirs = 0;
+	DIR *d = opendir("b");
+	CHECK(d != NULL);
+	struct dirent *e;
+	char path[300];
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "a/%s", e->d_name);
+		CHECK_OK(rmdir(path));
+		snprintf(path, sizeof(path), "b/%s", e->d_name);
+		CHECK_OK(unlink(path));
+		files++;
+	}
+	closedir(d);
+	d = opendir("a");
+	CHECK(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			dirs++;
+	closedir(d);
+	CHECK(files > 0);
+	CHECK_EQ(dirs, 0);
+	CHECK_OK(rmdir("a"));
+	CHECK_OK(rmdir("b"));
+	CHECK_OK(mkdir("a", 0755));
+	CHECK_OK(mkdir("b", 0755));
+	CHECK_OK(statfs(".", &after));
+	CHECK_EQ(before.f_files - before.f_ffree, after.f_files - after.f_ffree);
+}
+
+/* /dev is a devtmpfs (a tmpfs: TMPFS_MAGIC) with the memory devices: /dev/full is full,
+ * /dev/urandom never repeats itself. */
+static void dev_full_and_urandom(void)
+{
+	struct statfs sf;
+	struct stat st;
+	unsigned char a[16], b[16], z[8];
+	CHECK_OK(statfs("/dev", &sf));
+	CHECK_EQ(sf.f_type, 0x01021994);
+	CHECK_OK(stat("/dev/full", &st));
+	CHECK(S_ISCHR(st.st_mode));
+	CHECK_EQ(st.st_rdev, makedev(1, 7));
+	int fd = CHECK_OK(open("/dev/full", O_RDWR));
+	CHECK_ERR(write(fd, "x", 1), ENOSPC);
+	memset(z, 1, sizeof(z));
+	CHECK_EQ(read(fd, z, sizeof(z)), 8);
+	CHECK(z[0] == 0 && z[7] == 0);
+	close(fd);
+	fd = CHECK_OK(open("/dev/urandom", O_RDONLY));
+	CHECK_EQ(read(fd, a, sizeof(a)), 16);
+	CHECK_EQ(read(fd, b, sizeof(b)), 16);
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	close(fd);
+	CHECK_OK(access("/dev/random", R_OK));
+	CHECK_OK(access("/dev/console", F_OK));
+}
+
+/* Runs fn(arg) in a child and returns its exit status (fn's return value). */
+static int in_child(int (*fn)(int), int arg)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int flock_try(int how)
+{
+	int fd = open("f", O_RDWR);
+	if (fd < 0)
+		return 90;
+	if (flock(fd, how | LOCK_NB) == 0)
+		return 0;
+	return errno == EWOULDBLOCK ? 1 : 91;
+}
+
+static int flock_inherited(int fd)
+{
+	return flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : 1; /* the same open file: its own lock */
+}
+
+/* flock: owned by the open file; another open of the file conflicts, a shared lock admits
+ * shared ones; a descriptor inherited through fork is the same owner. */
+static void flock_conflicts_between_processes(void)
+{
+	kt_tmpdir();
+	int fd = make_file("f", "x");
+	CHECK_OK(flock(fd, LOCK_EX));
+	CHECK_EQ(in_child(flock_try, LOCK_EX), 1);
+	CHECK_EQ(in_child(flock_try, LOCK_SH), 1);
+	CHECK_EQ(in_child(flock_inherited, fd), 0);
+	CHECK_OK(flock(fd, LOCK_SH)); /* convert */
+	CHECK_EQ(in_child(flock_try, LOCK_SH), 0);
+	CHECK_EQ(in_child(flock_try, LOCK_EX), 1);
+	CHECK_OK(flock(fd, LOCK_UN));
+	CHECK_EQ(in_child(flock_try, LOCK_EX), 0);
+	CHECK_ERR(flock(fd, 0), EINVAL);
+	CHECK_ERR(flock(999, LOCK_SH), EBADF);
+	close(fd);
+}
+
+static int posix_probe(int expect_pid)
+{
+	int fd = open("f", O_RDWR);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1 };
+	if (fd < 0 || fcntl(fd, F_GETLK, &fl))
+		return 90;
+	if (fl.l_type != F_WRLCK || fl.l_start != 0 || fl.l_len != 10 || fl.l_pid != expect_pid)
+		return 91;
+	struct flock rd = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 20, .l_len = 5 };
+	if (fcntl(fd, F_SETLK, &rd))
+		return 92; /* outside the held range */
+	if (fcntl(fd, F_SETLK, &fl) == 0 || (errno != EAGAIN && errno != EACCES))
+		return 93;
+	return 0;
+}
+
+static int posix_take(int unused)
+{
+	(void)unused;
+	int fd = open("f", O_RDWR);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1 };
+	return fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0 ? 0 : 1;
+}
+
+/* POSIX record locks: owned by the process; F_GETLK describes the holder; closing any
+ * descriptor of the file drops the process's locks on it. */
+static void posix_locks_getlk_and_close(void)
+{
+	kt_tmpdir();
+	int fd = make_file("f", "0123456789abcdef");
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	CHECK_OK(fcntl(fd, F_SETLK, &fl));
+	CHECK_EQ(in_child(posix_probe, getpid()), 0);
+	struct flock mine = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	CHECK_OK(fcntl(fd, F_GETLK, &mine));
+	CHECK_EQ(mine.l_type, F_UNLCK); /* its own locks never conflict */
+	int other = CHECK_OK(open("f", O_RDONLY));
+	close(other); /* drops every POSIX lock of this process on f */
+	CHECK_EQ(in_child(posix_take, 0), 0);
+	struct flock bad = { .l_type = 7, .l_whence = SEEK_SET };
+	CHECK_ERR(fcntl(fd, F_SETLK, &bad), EINVAL);
+	int ro = CHECK_OK(open("f", O_RDONLY));
+	CHECK_ERR(fcntl(ro, F_SETLK, &fl), EBADF);
+	close(ro);
+	close(fd);
+}
+
+/* F_SETLKW: two processes each holding one byte and waiting for the other's: the one that
+ * would close the cycle gets EDEADLK instead of sleeping; the other then gets its lock. */
+static void setlkw_waits_and_detects_deadlock(void)
+{
+	int ready[2], go[2];
+	kt_tmpdir();
+	int fd = make_file("f", "ab");
+	CHECK_OK(pipe(ready));
+	CHECK_OK(pipe(go));
+	struct flock b0 = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1 };
+	struct flock b1 = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1 };
+	CHECK_OK(fcntl(fd, F_SETLK, &b0));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		char c;
+		int cfd = open("f", O_RDWR);
+		if (cfd < 0 || fcntl(cfd, F_SETLK, &b1) || write(ready[1], "r", 1) != 1 ||
+		    read(go[0], &c, 1) != 1)
+			_exit(10);
+		if (fcntl(cfd, F_SETLKW, &b0) == 0)
+			_exit(0); /* the parent backed off */
+		_exit(errno == EDEADLK ? 1 : 11); /* exiting drops b1 */
+	}
+	char c;
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	usleep(200000); /* let the child block on byte 0 (either order is checked below) */
+	int r = fcntl(fd, F_SETLKW, &b1);
+	int err = errno;
+	if (r != 0) {
+		CHECK_EQ(err, EDEADLK);
+		struct flock un = { .l_type = F_UNLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1 };
+		CHECK_OK(fcntl(fd, F_SETLK, &un)); /* back off: the child gets byte 0 */
+	}
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	/* exactly one side saw EDEADLK */
+	CHECK_EQ(WEXITSTATUS(status), r == 0 ? 1 : 0);
+	close(fd);
+}
+
+/* OFD locks belong to the open file: two opens in one process conflict, and with the
+ * process's POSIX locks; F_OFD_GETLK reports l_pid -1; l_pid must be 0 on input. */
+static void ofd_locks_per_open_file(void)
+{
+	kt_tmpdir();
+	int a = make_file("f", "0123456789");
+	int b = CHECK_OK(open("f", O_RDWR));
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 4 };
+	CHECK_OK(fcntl(a, F_OFD_SETLK, &fl));
+	CHECK_ERR(fcntl(b, F_OFD_SETLK, &fl), EAGAIN);
+	CHECK_ERR(fcntl(b, F_SETLK, &fl), EAGAIN);
+	struct flock q = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 2, .l_len = 1 };
+	CHECK_OK(fcntl(b, F_OFD_GETLK, &q));
+	CHECK_EQ(q.l_type, F_WRLCK);
+	CHECK_EQ(q.l_pid, -1);
+	struct flock withpid = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_pid = 1 };
+	CHECK_ERR(fcntl(b, F_OFD_SETLK, &withpid), EINVAL);
+	close(a); /* the last reference of the open file: its OFD locks go */
+	CHECK_OK(fcntl(b, F_OFD_SETLK, &fl));
+	close(b);
+}
+
+static void close_range_closes_and_cloexec(void)
+{
+	kt_tmpdir();
+	int fds[6];
+	for (int i = 0; i < 6; i++)
+		fds[i] = CHECK_OK(open(".", O_RDONLY));
+	CHECK_OK(syscall(SYS_close_range, fds[1], fds[2], 0));
+	CHECK_ERR(fcntl(fds[1], F_GETFD), EBADF);
+	CHECK_ERR(fcntl(fds[2], F_GETFD), EBADF);
+	CHECK_OK(fcntl(fds[3], F_GETFD));
+	CHECK_OK(syscall(SYS_close_range, fds[3], fds[5], 4 /* CLOSE_RANGE_CLOEXEC */));
+	CHECK_EQ(fcntl(fds[4], F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(syscall(SYS_close_range, 5, 4, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_close_range, 0, 1, 0x100), EINVAL);
+	CHECK_OK(syscall(SYS_close_range, fds[3], ~0u, 0));
+	CHECK_ERR(fcntl(fds[5], F_GETFD), EBADF);
+	CHECK_OK(fcntl(fds[0], F_GETFD));
+	close(fds[0]);
+}
+
+static void copy_file_range_copies(void)
+{
+	char buf[16] = { 0 };
+	kt_tmpdir();
+	int in = make_file("in", "0123456789");
+	int out = CHECK_OK(open("out", O_CREAT | O_RDWR, 0644));
+	loff_t off_in = 2, off_out = 0;
+	CHECK_EQ(syscall(SYS_copy_file_range, in, &off_in, out, &off_out, 5, 0), 5);
+	CHECK_EQ(off_in, 7);
+	CHECK_EQ(off_out, 5);
+	CHECK_EQ(pread(out, buf, sizeof(buf), 0), 5);
+	CHECK_STR(buf, "23456");
+	CHECK_OK(lseek(in, 8, SEEK_SET));
+	CHECK_EQ(syscall(SYS_copy_file_range, in, NULL, out, NULL, 100, 0), 2); /* to EOF */
+	CHECK_EQ(lseek(in, 0, SEEK_CUR), 10);
+	CHECK_EQ(syscall(SYS_copy_file_range, in, NULL, out, NULL, 100, 0), 0);
+	CHECK_ERR(syscall(SYS_copy_file_range, in, NULL, out, NULL, 1, 1), EINVAL);
+	int ro = CHECK_OK(open("out", O_RDONLY));
+	CHECK_ERR(syscall(SYS_copy_file_range, in, NULL, ro, NULL, 1, 0), EBADF);
+	close(ro);
+	close(in);
+	close(out);
+}
+
+static void memfd_create_is_a_file(void)
+{
+	struct stat st;
+	char buf[8] = { 0 };
+	int fd = CHECK_OK(syscall(SYS_memfd_create, "kt", 1 /* MFD_CLOEXEC */));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	CHECK_EQ(write(fd, "memfd", 5), 5);
+	CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 5);
+	CHECK_STR(buf, "memfd");
+	CHECK_OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_EQ(st.st_nlink, 0);
+	CHECK_EQ(st.st_size, 5);
+	CHECK_OK(ftruncate(fd, 4096));
+	close(fd);
+	CHECK_ERR(syscall(SYS_memfd_create, "kt", 0x100), EINVAL);
+}
+
+static void xattrs_not_kept(void)
+{
+	char buf[64];
+	kt_tmpdir();
+	close(make_file("f", "x"));
+	CHECK_ERR(setxattr("f", "user.kt", "v", 1, 0), EOPNOTSUPP);
+	CHECK_ERR(getxattr("f", "user.kt", buf, sizeof(buf)), EOPNOTSUPP);
+	CHECK_EQ(listxattr("f", buf, sizeof(buf)), 0);
+	CHECK_ERR(getxattr("nope", "user.kt", buf, sizeof(buf)), ENOENT);
+	CHECK_ERR(fgetxattr(999, "user.kt", buf, sizeof(buf)), EBADF);
+}
+
+/* The remaining variants: fallocate grows (KEEP_SIZE does not), sync/syncfs, utimes and
+ * futimesat, symlinkat/mknodat/linkat relative to a dirfd, faccessat2. */
+static void fallocate_sync_and_at_variants(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	int fd = make_file("f", "x");
+	CHECK_OK(fallocate(fd, 0, 0, 8192));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 8192);
+	CHECK_OK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 65536));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 8192);
+	CHECK_ERR(fallocate(fd, 0, -1, 10), EINVAL);
+	CHECK_ERR(fallocate(fd, 0, 0, 0), EINVAL);
+	sync();
+	CHECK_OK(syncfs(fd));
+	CHECK_ERR(syncfs(999), EBADF);
+	struct timeval tv[2] = { { 111, 0 }, { 222, 500000 } };
+	CHECK_OK(utimes("f", tv));
+	CHECK_OK(stat("f", &st));
+	CHECK_EQ(st.st_mtim.tv_sec, 222);
+	CHECK_EQ(st.st_mtim.tv_nsec, 500000000);
+	CHECK_OK(mkdir("d", 0755));
+	int dfd = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
+	CHECK_OK(symlinkat("../f", dfd, "l"));
+	CHECK_OK(mknodat(dfd, "p", S_IFIFO | 0600, 0));
+	CHECK_OK(linkat(AT_FDCWD, "f", dfd, "h", 0));
+	CHECK_OK(renameat(dfd, "h", dfd, "h2"));
+	CHECK_OK(futimesat(dfd, "h2", tv));
+	CHECK_OK(fstatat(dfd, "l", &st, 0));
+	CHECK_EQ(st.st_size, 8192);
+	CHECK_OK(fstatat(dfd, "p", &st, 0));
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK_OK(syscall(SYS_faccessat2, dfd, "h2", R_OK | W_OK, 0));
+	CHECK_ERR(syscall(SYS_faccessat2, dfd, "h2", R_OK, 0x4000000), EINVAL);
+	close(dfd);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -795,6 +1283,20 @@ static const struct kt_case cases[] = {
 	{ "timestamps_follow_the_clock", timestamps_follow_the_clock },
 	{ "open_flags_nofollow_excl_directory", open_flags_nofollow_excl_directory },
 	{ "at_flags_variants", at_flags_variants },
+	{ "mount_tmpfs_size_mode_umount", mount_tmpfs_size_mode_umount },
+	{ "mount_bind_remount_ro_detach", mount_bind_remount_ro_detach },
+	{ "chroot_confines_lookups", chroot_confines_lookups },
+	{ "stress_create_rename_list_delete", stress_create_rename_list_delete },
+	{ "dev_full_and_urandom", dev_full_and_urandom },
+	{ "flock_conflicts_between_processes", flock_conflicts_between_processes },
+	{ "posix_locks_getlk_and_close", posix_locks_getlk_and_close },
+	{ "setlkw_waits_and_detects_deadlock", setlkw_waits_and_detects_deadlock },
+	{ "ofd_locks_per_open_file", ofd_locks_per_open_file },
+	{ "close_range_closes_and_cloexec", close_range_closes_and_cloexec },
+	{ "copy_file_range_copies", copy_file_range_copies },
+	{ "memfd_create_is_a_file", memfd_create_is_a_file },
+	{ "xattrs_not_kept", xattrs_not_kept },
+	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	KT_CASES_END
 };
 

@@ -1,0 +1,653 @@
+/*
+ * mount.c — the mount tree of the one namespace (fs/vfs.h): the mount table, the file system
+ * type registry (tmpfs and ramfs built in), mounting a new instance, bind mounts, remounts,
+ * moves and unmounts (lazy ones too), the namespace's root, the path of a place in it
+ * (getcwd) and the /proc/mounts text.
+ *
+ * A mount is attached at (parent mount, mount point dentry); the walker crosses into the
+ * topmost mount attached at a dentry whose `mounts` count is non-zero (mount_on_locked), and
+ * ".." at a mount's root leaves to the parent's mount point. Mounts are few: a list is the
+ * table.
+ */
+#include <fs/vfs_internal.h>
+#include <fw/strbuf.h>
+#include <fw/typecache.h>
+
+DEFINE_LIST(mount_list, struct vfs_mount, link, mutex);
+DEFINE_TYPE_CACHE(vfs_mount_cache, struct vfs_mount);
+struct mount_pathbuf {
+	u8 b[VFS_PATH_MAX];
+};
+DEFINE_TYPE_CACHE(mount_pathbuf_cache, struct mount_pathbuf);
+
+static struct mount_list mount_table GUARDED_BY(&vfs_lock);
+static bool mount_table_ready;
+
+#define VFS_MAX_FSTYPES 16u
+static const struct vfs_fstype *fstypes[VFS_MAX_FSTYPES];
+static u32 nfstypes;
+
+/* --- file system types --------------------------------------------------------------------- */
+
+int vfs_register_fstype(const struct vfs_fstype *t)
+{
+	for (u32 i = 0; i < nfstypes && i < VFS_MAX_FSTYPES; i++)
+		if (str_eq(fstypes[i]->name, t->name))
+			return fstypes[i] == t ? 0 : -EEXIST;
+	if (nfstypes >= VFS_MAX_FSTYPES)
+		return -ENOSPC;
+	fstypes[nfstypes++] = t;
+	return 0;
+}
+
+static const struct vfs_fstype *fstype_find(struct str name)
+{
+	for (u32 i = 0; i < nfstypes && i < VFS_MAX_FSTYPES; i++)
+		if (str_eq(fstypes[i]->name, name))
+			return fstypes[i];
+	return NULL;
+}
+
+/* parse_size - tmpfs's size=: bytes with an optional k/m/g suffix. */
+static struct result_u64 parse_size(struct str v)
+{
+	u64 mult = 1;
+	if (str_ends_with(v, STR("k")) || str_ends_with(v, STR("K")))
+		mult = 1ull << 10;
+	else if (str_ends_with(v, STR("m")) || str_ends_with(v, STR("M")))
+		mult = 1ull << 20;
+	else if (str_ends_with(v, STR("g")) || str_ends_with(v, STR("G")))
+		mult = 1ull << 30;
+	if (mult > 1)
+		v = str_head(v, str_len(v) - 1);
+	struct result_u64 n = str_parse_u64(v, 10);
+	u64 bytes;
+	if (n.err || fw_mul_overflow(n.value, mult, &bytes))
+		return result_u64_err(-EINVAL);
+	return result_u64_ok(bytes);
+}
+
+/* memfs_fill - tmpfs and ramfs: a root directory; options size= (tmpfs), mode=, uid=, gid=
+ * (nr_inodes= and nr_blocks= are accepted; ramfs ignores what it does not know, as Linux). */
+static int memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root, bool tmpfs)
+	REQUIRES(vfs_lock)
+{
+	u32 mode = tmpfs ? 01777 : 0755, uid = 0, gid = 0;
+	struct str opt;
+	while (str_split_next(&options, ',', &opt)) {
+		if (!str_len(opt))
+			continue;
+		struct str key = opt, val = STR("");
+		struct result_size eq = str_find_char(opt, 0, '=');
+		if (!eq.err) {
+			key = str_head(opt, eq.value);
+			val = str_skip(opt, eq.value + 1);
+		}
+		struct result_u64 n = result_u64_err(-EINVAL);
+		if (str_eq(key, STR("size")) && tmpfs) {
+			n = parse_size(val);
+			if (!n.err)
+				sb->max_bytes = (n.value + 4095) / 4096 * 4096;
+		} else if (str_eq(key, STR("mode"))) {
+			n = str_parse_u64(val, 8);
+			if (!n.err)
+				mode = (u32)n.value & 07777;
+		} else if (str_eq(key, STR("uid")) || str_eq(key, STR("gid"))) {
+			n = str_parse_u64(val, 10);
+			if (!n.err && n.value <= 0xffffffffull) {
+				if (str_eq(key, STR("uid")))
+					uid = (u32)n.value;
+				else
+					gid = (u32)n.value;
+			}
+		} else if (tmpfs && (str_eq(key, STR("nr_inodes")) || str_eq(key, STR("nr_blocks")))) {
+			n = parse_size(val);
+		} else if (!tmpfs) {
+			continue; /* ramfs ignores unknown options */
+		}
+		if (n.err)
+			return -EINVAL;
+	}
+	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | mode);
+	if (!ip)
+		return -ENOMEM;
+	ip->uid = uid;
+	ip->gid = gid;
+	*root = ip;
+	return 0;
+}
+
+int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root)
+{
+	return memfs_fill(sb, options, root, true);
+}
+
+static int ramfs_fill(struct vfs_sb *sb, struct str options, struct inode **root)
+	REQUIRES(vfs_lock)
+{
+	return memfs_fill(sb, options, root, false);
+}
+
+static const struct vfs_fstype tmpfs_type = {
+	.name = STR("tmpfs"), .magic = VFS_TMPFS_MAGIC, .fill = vfs_memfs_fill,
+};
+static const struct vfs_fstype ramfs_type = {
+	.name = STR("ramfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
+};
+
+/* --- mounts and paths ---------------------------------------------------------------------- */
+
+u32 vfs_mnt_flags(struct vfs_mount *m)
+{
+	if (!m)
+		return 0;
+	mutex_lock(&vfs_lock);
+	u32 f = m->flags;
+	mutex_unlock(&vfs_lock);
+	return f;
+}
+
+static void mnt_put_locked(struct vfs_mount *m) REQUIRES(vfs_lock)
+{
+	if (!m || !refcount_put(&m->refs))
+		return;
+	vfs_dentry_put_locked(m->mountpoint);
+	/* the file system's last mount: its tree goes (dentries someone still holds stay,
+	 * dead, until they are let go) */
+	if (--m->sb->mounts == 0 && m->sb->root) {
+		vfs_tree_kill_locked(m->sb->root);
+		m->sb->root = NULL;
+	}
+	vfs_dentry_put_locked(m->root);
+	vfs_sb_put(m->sb);
+	vfs_mount_cache_free(m);
+}
+
+void vfs_path_get(struct vfs_path p)
+{
+	if (p.mnt)
+		refcount_get(&p.mnt->refs);
+	if (p.dentry)
+		vfs_dentry_get(p.dentry);
+}
+
+void vfs_path_put_locked(struct vfs_path p)
+{
+	vfs_dentry_put_locked(p.dentry);
+	mnt_put_locked(p.mnt);
+}
+
+void vfs_path_put(struct vfs_path p)
+{
+	mutex_lock(&vfs_lock);
+	vfs_path_put_locked(p);
+	mutex_unlock(&vfs_lock);
+}
+
+void vfs_ctx_get(struct vfs_ctx *c)
+{
+	vfs_path_get(c->root);
+	vfs_path_get(c->cwd);
+}
+
+void vfs_ctx_put(struct vfs_ctx *c)
+{
+	vfs_path_put(c->cwd);
+	vfs_path_put(c->root);
+	c->cwd = c->root = (struct vfs_path){ 0 };
+}
+
+void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p)
+{
+	struct vfs_path old = c->cwd;
+	c->cwd = p;
+	vfs_path_put(old);
+}
+
+void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p)
+{
+	struct vfs_path old = c->root;
+	c->root = p;
+	vfs_path_put(old);
+}
+
+struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
+{
+	if (!d->mounts)
+		return NULL;
+	for (struct vfs_mount *m = mount_list_last(&mount_table); m;
+	     m = mount_list_prev(&mount_table, m))
+		if (m->parent == parent && m->mountpoint == d)
+			return m;
+	return NULL;
+}
+
+/* top_locked - the topmost mount stacked at p, as a path (p itself when none). */
+static struct vfs_path top_locked(struct vfs_path p) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; guard < 1000; guard++) {
+		struct vfs_mount *m = vfs_mount_on_locked(p.mnt, p.dentry);
+		if (!m)
+			break;
+		p = (struct vfs_path){ .mnt = m, .dentry = m->root };
+	}
+	return p;
+}
+
+/* mount_alloc - a detached mount of `root` (a reference taken) in `sb` (one taken). */
+static struct vfs_mount *mount_alloc(struct dentry *root, struct vfs_sb *sb, u32 flags,
+				     struct str source) REQUIRES(vfs_lock)
+{
+	struct vfs_mount *m = vfs_mount_cache_alloc();
+	if (!m)
+		return NULL;
+	refcount_init(&m->refs, 1); /* the table's, once attached */
+	vfs_dentry_get(root);
+	m->root = root;
+	refcount_get(&sb->refs);
+	m->sb = sb;
+	sb->mounts++;
+	m->flags = flags & VFS_MNT_FLAGS;
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(m->source), str_head(source, VFS_MNT_SOURCE_MAX));
+	m->source_len = n.err ? 0 : n.value;
+	return m;
+}
+
+/* attach_locked - m goes on the table at `at` (its mount point takes a reference). */
+static void attach_locked(struct vfs_mount *m, struct vfs_path at) REQUIRES(vfs_lock)
+{
+	m->parent = at.mnt;
+	m->mountpoint = at.dentry;
+	if (at.dentry) {
+		vfs_dentry_get(at.dentry);
+		at.dentry->mounts++;
+	}
+	mount_list_push_back(&mount_table, m);
+}
+
+/* detach_locked - m leaves the table; its mount point reference stays until it is freed. */
+static void detach_locked(struct vfs_mount *m) REQUIRES(vfs_lock)
+{
+	mount_list_remove(&mount_table, m);
+	if (m->mountpoint)
+		m->mountpoint->mounts--;
+	m->parent = NULL;
+}
+
+static bool has_children_locked(struct vfs_mount *m) REQUIRES(vfs_lock)
+{
+	LIST_FOR_EACH(mount_list, &mount_table, c)
+		if (c->parent == m)
+			return true;
+	return false;
+}
+
+struct path_result vfs_init(void)
+{
+	(void)vfs_register_fstype(&tmpfs_type);
+	(void)vfs_register_fstype(&ramfs_type);
+	struct vfs_sb *sb = vfs_sb_new(VFS_RAMFS_MAGIC);
+	if (!sb)
+		return path_result_err(-ENOMEM);
+	sb->type = &ramfs_type;
+	mutex_lock(&vfs_lock);
+	if (!mount_table_ready) {
+		mount_list_init(&mount_table, &vfs_lock);
+		mount_table_ready = true;
+	}
+	struct path_result r = path_result_err(-ENOMEM);
+	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 0755);
+	struct dentry_result d = ip ? vfs_dentry_new_locked(NULL, STR("/"), ip)
+				    : dentry_result_err(-ENOMEM);
+	if (d.err) {
+		vfs_inode_put(ip);
+	} else {
+		sb->root = d.value;
+		struct vfs_mount *m = mount_alloc(d.value, sb, 0, STR("rootfs"));
+		if (m) {
+			attach_locked(m, (struct vfs_path){ 0 });
+			struct vfs_path p = { .mnt = m, .dentry = d.value };
+			vfs_path_get(p);
+			r = path_result_ok(p);
+		}
+		vfs_dentry_put_locked(d.value); /* the mount (and sb->root) hold it */
+	}
+	mutex_unlock(&vfs_lock);
+	vfs_sb_put(sb);
+	return r;
+}
+
+/* resolve_locked - the path `path` names, with a reference; the mount stacked on top of it
+ * when the walk ended on a mount point it did not cross (".", "/"). */
+static struct path_result resolve_locked(const struct vfs_ctx *c, struct str path, bool follow)
+	REQUIRES(vfs_lock)
+{
+	struct path_result r = vfs_walk_path_locked(c, path, follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
+	if (r.err)
+		return r;
+	r.value = top_locked(r.value);
+	vfs_path_get(r.value);
+	return r;
+}
+
+static bool is_dir(const struct inode *ip)
+{
+	return (ip->mode & VFS_S_IFMT) == VFS_S_IFDIR;
+}
+
+int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, struct str target,
+		  u32 flags, struct str options)
+{
+	if (c->cred.euid != 0)
+		return -EPERM;
+	const struct vfs_fstype *t = fstype_find(type);
+	if (!t)
+		return -ENODEV;
+	struct vfs_sb *sb = vfs_sb_new(t->magic);
+	if (!sb)
+		return -ENOMEM;
+	sb->type = t;
+	mutex_lock(&vfs_lock);
+	struct path_result at = resolve_locked(c, target, true);
+	int e = at.err;
+	if (!e && !is_dir(at.value.dentry->inode))
+		e = -ENOTDIR;
+	struct inode *ip = NULL;
+	if (!e)
+		e = t->fill(sb, options, &ip);
+	struct dentry_result d = e ? dentry_result_err(e) : vfs_dentry_new_locked(NULL, STR("/"), ip);
+	if (d.err && ip)
+		vfs_inode_put(ip);
+	e = d.err;
+	struct vfs_path fresh = { 0 };
+	if (!e) {
+		sb->root = d.value;
+		struct vfs_mount *m = mount_alloc(d.value, sb, flags, source);
+		if (m) {
+			attach_locked(m, at.value);
+			fresh = (struct vfs_path){ .mnt = m, .dentry = d.value };
+			vfs_path_get(fresh);
+		} else {
+			e = -ENOMEM;
+		}
+		vfs_dentry_put_locked(d.value);
+	}
+	if (!at.err)
+		vfs_path_put_locked(at.value);
+	mutex_unlock(&vfs_lock);
+	vfs_sb_put(sb);
+	if (!e && t->populate) {
+		struct vfs_ctx in = { .root = fresh, .cwd = fresh, .cred = c->cred };
+		e = t->populate(&in);
+		if (e) { /* take the half-made mount away again */
+			mutex_lock(&vfs_lock);
+			if (fresh.mnt->parent) {
+				detach_locked(fresh.mnt);
+				mnt_put_locked(fresh.mnt);
+			}
+			mutex_unlock(&vfs_lock);
+		}
+	}
+	vfs_path_put(fresh);
+	return e;
+}
+
+int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path)
+{
+	return vfs_mount_new(c, STR("tmpfs"), STR("tmpfs"), path, 0, STR(""));
+}
+
+int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target, u32 flags,
+		   bool recursive)
+{
+	(void)recursive; /* the mounts below source are not copied (see the syscall table) */
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result src = resolve_locked(c, source, true);
+	struct path_result at = src.err ? src : resolve_locked(c, target, true);
+	int e = at.err;
+	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
+		e = -ENOTDIR;
+	if (!e && src.value.dentry->dead)
+		e = -ENOENT;
+	if (!e) {
+		struct vfs_mount *m = mount_alloc(src.value.dentry, src.value.mnt->sb, flags,
+						  str_from_bytes(bytes_head(BYTES_OF_ARRAY(src.value.mnt->source),
+									    src.value.mnt->source_len)));
+		if (m)
+			attach_locked(m, at.value);
+		else
+			e = -ENOMEM;
+	}
+	if (!src.err)
+		vfs_path_put_locked(src.value);
+	if (!src.err && !at.err)
+		vfs_path_put_locked(at.value);
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
+/* mount_root_locked - the mount whose root `target` names (-EINVAL when it names none). */
+static struct path_result mount_root_locked(const struct vfs_ctx *c, struct str target, bool follow)
+	REQUIRES(vfs_lock)
+{
+	struct path_result p = resolve_locked(c, target, follow);
+	if (!p.err && p.value.dentry != p.value.mnt->root) {
+		vfs_path_put_locked(p.value);
+		return path_result_err(-EINVAL);
+	}
+	return p;
+}
+
+int vfs_mount_remount(const struct vfs_ctx *c, struct str target, u32 flags, bool bind_only,
+		      struct str options)
+{
+	(void)bind_only; /* per-mount flags only: the memory file systems' options stay */
+	(void)options;
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result p = mount_root_locked(c, target, true);
+	if (!p.err) {
+		p.value.mnt->flags = flags & VFS_MNT_FLAGS;
+		vfs_path_put_locked(p.value);
+	}
+	mutex_unlock(&vfs_lock);
+	return p.err;
+}
+
+/* under_locked - m is `top` or mounted (at any depth) below it. */
+static bool under_locked(struct vfs_mount *m, struct vfs_mount *top) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; m && guard < 10000; guard++, m = m->parent)
+		if (m == top)
+			return true;
+	return false;
+}
+
+int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target)
+{
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result src = mount_root_locked(c, source, true);
+	struct path_result at = src.err ? src : resolve_locked(c, target, true);
+	int e = at.err;
+	if (!e && !src.value.mnt->parent)
+		e = -EINVAL; /* the namespace's root */
+	if (!e && under_locked(at.value.mnt, src.value.mnt))
+		e = -ELOOP; /* into itself */
+	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
+		e = -ENOTDIR;
+	if (!e) {
+		struct vfs_mount *m = src.value.mnt;
+		struct dentry *old_mp = m->mountpoint;
+		detach_locked(m);
+		m->mountpoint = NULL;
+		attach_locked(m, at.value);
+		vfs_dentry_put_locked(old_mp);
+	}
+	if (!src.err)
+		vfs_path_put_locked(src.value);
+	if (!src.err && !at.err)
+		vfs_path_put_locked(at.value);
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow)
+{
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result p = mount_root_locked(c, target, !nofollow);
+	int e = p.err;
+	struct vfs_mount *m = e ? NULL : p.value.mnt;
+	if (!e && !m->parent)
+		e = -EINVAL; /* the namespace's root (or already detached) */
+	/* in use: the table's reference and the one just taken are all there may be */
+	if (!e && !detach && (has_children_locked(m) || refcount_read(&m->refs) > 2))
+		e = -EBUSY;
+	if (!e) {
+		/* a lazy unmount takes every mount below along (children first is not needed:
+		 * each is detached, then its table reference dropped) */
+		for (u32 guard = 0; guard < 10000; guard++) {
+			struct vfs_mount *child = NULL;
+			LIST_FOR_EACH(mount_list, &mount_table, x)
+				if (x != m && under_locked(x, m))
+					child = x;
+			if (!child)
+				break;
+			detach_locked(child);
+			mnt_put_locked(child);
+		}
+		detach_locked(m);
+		mnt_put_locked(m); /* the table's reference */
+	}
+	if (!p.err)
+		vfs_path_put_locked(p.value);
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
+/* --- the whole namespace ------------------------------------------------------------------- */
+
+void vfs_free_tree(struct vfs_path top)
+{
+	mutex_lock(&vfs_lock);
+	for (u64 guard = 0; mount_table_ready && guard < (1ull << 32); guard++) {
+		struct vfs_mount *m = NULL;
+		LIST_FOR_EACH(mount_list, &mount_table, x)
+			if (under_locked(x, top.mnt))
+				m = x;
+		if (!m)
+			break;
+		mount_list_remove(&mount_table, m);
+		if (m->sb->root) {
+			vfs_free_tree_locked(m->sb->root);
+			m->sb->root = NULL;
+		}
+		vfs_sb_put(m->sb);
+		vfs_mount_cache_free(m);
+	}
+	mutex_unlock(&vfs_lock);
+}
+
+/* --- paths as text ------------------------------------------------------------------------- */
+
+struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst)
+{
+	/* Built from the end of dst backwards, then moved to the front. */
+	size_t end = bytes_len(dst), pos = end;
+	mutex_lock(&vfs_lock);
+	if (pos == 0 || bytes_put_u8(dst, --pos, 0))
+		goto range;
+	for (u32 guard = 0; guard < 100000; guard++) {
+		if (d.mnt == root.mnt && d.dentry == root.dentry)
+			break;
+		if (d.dentry == d.mnt->root || d.dentry->parent == d.dentry) {
+			if (!d.mnt->parent)
+				break; /* outside the root: shown from the namespace's root */
+			d = (struct vfs_path){ .mnt = d.mnt->parent, .dentry = d.mnt->mountpoint };
+			continue;
+		}
+		if (d.dentry->dead) {
+			mutex_unlock(&vfs_lock);
+			return result_size_err(-ENOENT);
+		}
+		struct str name = vfs_dentry_name(d.dentry);
+		if (pos < str_len(name) + 1)
+			goto range;
+		pos -= str_len(name);
+		if (str_copy_to(bytes_skip(dst, pos).value, name).err || bytes_put_u8(dst, --pos, '/'))
+			goto range;
+		d.dentry = d.dentry->parent;
+	}
+	if (pos == end - 1) { /* the root itself */
+		if (pos == 0 || bytes_put_u8(dst, --pos, '/'))
+			goto range;
+	}
+	mutex_unlock(&vfs_lock);
+	struct bytes_result tail = bytes_sub(dst, pos, end - pos);
+	if (tail.err || bytes_copy(dst, tail.value))
+		return result_size_err(-ERANGE);
+	return result_size_ok(end - pos);
+range:
+	mutex_unlock(&vfs_lock);
+	return result_size_err(-ERANGE);
+}
+
+struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst)
+{
+	struct strbuf out = strbuf_over(dst);
+	struct mount_pathbuf *pb = mount_pathbuf_cache_alloc();
+	if (!pb)
+		return result_size_err(-ENOMEM);
+	for (u32 i = 0; i < 100000; i++) {
+		/* the i-th mount, looked up afresh each time (vfs_path_of takes the lock) */
+		struct vfs_path at = { 0 };
+		u32 flags = 0;
+		struct str type = STR("none"), source = STR("none");
+		u8 srcbuf[VFS_MNT_SOURCE_MAX];
+		mutex_lock(&vfs_lock);
+		u32 k = 0;
+		LIST_FOR_EACH(mount_list, &mount_table, m) {
+			if (k++ != i)
+				continue;
+			at = (struct vfs_path){ .mnt = m, .dentry = m->root };
+			vfs_path_get(at);
+			flags = m->flags;
+			if (m->sb->type)
+				type = m->sb->type->name;
+			struct bytes_result sb = bytes_sub(BYTES_OF_ARRAY(srcbuf), 0, m->source_len);
+			if (!sb.err && !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
+				source = str_from_bytes(sb.value);
+		}
+		mutex_unlock(&vfs_lock);
+		if (!at.mnt)
+			break;
+		struct result_size p = vfs_path_of(root, at, BYTES_OF_ARRAY(pb->b));
+		vfs_path_put(at);
+		if (p.err || p.value == 0)
+			continue;
+		strbuf_add(&out, str_len(source) ? source : STR("none"));
+		strbuf_add_char(&out, ' ');
+		strbuf_add(&out, str_from_bytes(bytes_head(BYTES_OF_ARRAY(pb->b), p.value - 1)));
+		strbuf_add_char(&out, ' ');
+		strbuf_add(&out, type);
+		strbuf_add(&out, (flags & VFS_MNT_RDONLY) ? STR(" ro") : STR(" rw"));
+		if (flags & VFS_MNT_NOSUID)
+			strbuf_add(&out, STR(",nosuid"));
+		if (flags & VFS_MNT_NODEV)
+			strbuf_add(&out, STR(",nodev"));
+		if (flags & VFS_MNT_NOEXEC)
+			strbuf_add(&out, STR(",noexec"));
+		strbuf_add(&out, (flags & VFS_MNT_NOATIME) ? STR(",noatime") : STR(",relatime"));
+		strbuf_add(&out, STR(" 0 0\n"));
+	}
+	mount_pathbuf_cache_free(pb);
+	if (strbuf_err(&out))
+		return result_size_err(-ERANGE);
+	return result_size_ok(strbuf_len(&out));
+}

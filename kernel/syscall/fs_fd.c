@@ -1,0 +1,132 @@
+/*
+ * fs_fd.c — calls on descriptors as a set or on file contents as a whole: close_range(2),
+ * copy_file_range(2) (through the process's bounce buffer, a page at a time) and
+ * memfd_create(2) (fs/vfs/memfd.c).
+ */
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <uapi/fs.h>
+
+#define CLOSE_RANGE_UNSHARE (1u << 1)
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+#define MFD_CLOEXEC 1u
+#define MFD_ALLOW_SEALING 2u
+#define MFD_HUGETLB 4u
+#define MFD_NAME_MAX 249u /* NAME_MAX minus strlen("memfd:") */
+#define MAX_RW_COUNT 0x7ffff000ull
+
+DEFINE_UCOPY(ufd_off, i64);
+
+i64 sys_close_range(struct process *p, const struct sc_args *a)
+{
+	u64 first = (u32)a->a[0], last = (u32)a->a[1], flags = a->a[2];
+	if (flags & ~(u64)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+		return -EINVAL;
+	/* CLOSE_RANGE_UNSHARE: the fd table is never shared (no CLONE_FILES), so it is p's own */
+	u64 n = fd_array_len(&p->fds);
+	for (u64 fd = first; fd <= last && fd < n; fd++) {
+		struct file *f = proc_fd_get(p, (i64)fd);
+		if (!f)
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = true });
+		else
+			(void)proc_fd_close(p, (i64)fd);
+	}
+	return 0;
+}
+
+/* copy_file_range(fd_in, off_in, fd_out, off_out, len, flags): regular files only; with an
+ * offset pointer the file's own offset stays and *off advances. */
+i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
+{
+	struct file *in = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
+	struct file *out = a->a[2] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[2]);
+	u64 uoff_in = a->a[1], uoff_out = a->a[3], len = a->a[4], flags = a->a[5];
+	if (flags)
+		return -EINVAL;
+	if (!in || !out)
+		return -EBADF;
+	if ((in->flags & VFS_O_ACCMODE) == VFS_O_WRONLY ||
+	    (out->flags & VFS_O_ACCMODE) == VFS_O_RDONLY || (out->flags & VFS_O_APPEND))
+		return -EBADF;
+	u32 tin = in->inode->mode & VFS_S_IFMT, tout = out->inode->mode & VFS_S_IFMT;
+	if (tin == VFS_S_IFDIR || tout == VFS_S_IFDIR)
+		return -EISDIR;
+	if (tin != VFS_S_IFREG || tout != VFS_S_IFREG)
+		return -EINVAL;
+	i64 off_in = 0, off_out = 0;
+	if ((uoff_in && ufd_off_from_user(&off_in, uaddr(uoff_in))) ||
+	    (uoff_out && ufd_off_from_user(&off_out, uaddr(uoff_out))))
+		return -EFAULT;
+	if (off_in < 0 || off_out < 0)
+		return -EINVAL;
+	if (!uoff_in)
+		off_in = (i64)in->pos;
+	if (!uoff_out)
+		off_out = (i64)out->pos;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	/* the same file: the ranges must not overlap */
+	if (in->inode == out->inode && (u64)off_in < (u64)off_out + len &&
+	    (u64)off_out < (u64)off_in + len)
+		return -EINVAL;
+	struct bytes buf = p->io_buf;
+	u64 done = 0;
+	i64 err = 0;
+	while (done < len) {
+		u64 want = len - done < bytes_len(buf) ? len - done : bytes_len(buf);
+		struct result_size n = vfs_pread(in, bytes_head(buf, want), (u64)off_in + done);
+		if (n.err || n.value == 0) {
+			err = n.err;
+			break;
+		}
+		struct result_size w = vfs_pwrite(out, bytes_head(buf, n.value), (u64)off_out + done);
+		if (w.err) {
+			err = w.err;
+			break;
+		}
+		done += w.value;
+		if (w.value < n.value)
+			break;
+	}
+	if (done) {
+		i64 ni = off_in + (i64)done, no = off_out + (i64)done;
+		if (!uoff_in)
+			in->pos = (u64)ni;
+		else if (ufd_off_to_user(&ni, uaddr(uoff_in)))
+			return -EFAULT;
+		if (!uoff_out)
+			out->pos = (u64)no;
+		else if (ufd_off_to_user(&no, uaddr(uoff_out)))
+			return -EFAULT;
+	}
+	return done ? (i64)done : err;
+}
+
+i64 sys_memfd_create(struct process *p, const struct sc_args *a)
+{
+	u64 flags = a->a[1];
+	if (flags & ~(u64)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+		return -EINVAL;
+	if (flags & MFD_HUGETLB)
+		return -EINVAL; /* no huge pages */
+	struct upath name;
+	int e = upath_get(&name, a->a[0]);
+	if (!e && str_len(name.s) > MFD_NAME_MAX)
+		e = -EINVAL;
+	if (e == -ENOENT)
+		e = 0; /* an empty name is allowed */
+	if (e == -ENAMETOOLONG)
+		e = -EINVAL;
+	upath_put(&name);
+	if (e)
+		return e;
+	struct file_result f = vfs_memfd(p->fs.cred.euid, p->fs.cred.egid);
+	if (f.err)
+		return f.err;
+	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & MFD_CLOEXEC) != 0);
+	if (fd.err)
+		vfs_close(f.value);
+	return fd.err ? fd.err : fd.value;
+}
