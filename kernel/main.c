@@ -7,6 +7,7 @@
  * that program ends. Like Linux, Trellis has nothing to do once init is gone: it reports init's
  * exit status on the console and powers the machine off.
  */
+#include <drivers/drivers.h>
 #include <fw/blob.h>
 #include <fw/boot.h>
 #include <fw/log.h>
@@ -43,6 +44,7 @@ void kernel_main(void)
 		fw_power_off();
 	}
 	clock_init();
+	drivers_init();
 	struct boot_init bi = boot_init_from_cmdline(fw_boot_cmdline());
 	report_init_end(proc_start_init(fw_boot_initrd(), str_len(bi.rdinit) ? bi.rdinit : bi.init));
 	fw_power_off();

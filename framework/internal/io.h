@@ -64,6 +64,11 @@ const struct frame *dma_frame(const struct dma_buf *b);
 /* dma_bytes - the buffer's memory as a slice (framework only: the rings live in one). */
 struct bytes dma_bytes(const struct dma_buf *b);
 
+/* virtq_add_stray_for_test - ktests only: offer the device a writable buffer at an arbitrary
+ * device address (the IOMMU test's stray DMA). Never called outside framework/io/ ktests. */
+struct virtq;
+int virtq_add_stray_for_test(struct virtq *q, u64 dev_addr, u32 len);
+
 /* ---- ACPI (acpi.c) ------------------------------------------------------------------------ */
 /* acpi_find_table - the physical address and length of the first table with signature `sig`
  * (4 characters), or 0. */
@@ -80,6 +85,8 @@ bool iommu_active(void);
 int iommu_map(struct pci_dev *d, u64 pa, bool write, u64 *iova);
 /* iommu_unmap - remove the mapping of iova for d (and flush the IOTLB). */
 void iommu_unmap(struct pci_dev *d, u64 iova);
+/* iommu_poll_faults - read, log and clear the unit's fault records: how many were new. */
+u64 iommu_poll_faults(void);
 /* iommu_reg_range - the remapping unit's register page (withheld from windows), 0 when none. */
 void iommu_reg_range(u64 *base, u64 *len);
 

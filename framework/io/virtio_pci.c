@@ -201,7 +201,18 @@ int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
 		set_status(v, ST_FAILED);
 		return -EIO;
 	}
-	u64 acc = (wanted & v->dev_features) | VIRTIO_F_VERSION_1;
+	/* VIRTIO_F_ACCESS_PLATFORM (§6): the device's DMA goes through the platform's IOMMU.
+	 * Without it a device bypasses the IOMMU and takes physical addresses, so under an
+	 * active IOMMU such a device is refused rather than given I/O virtual addresses. */
+	u64 acc = (wanted & v->dev_features) | VIRTIO_F_VERSION_1 |
+		  (v->dev_features & VIRTIO_F_ACCESS_PLATFORM);
+	if (iommu_active() && !(acc & VIRTIO_F_ACCESS_PLATFORM)) {
+		printk(FW_LOG_WARN, "virtio: %02x:%02x.%u would bypass the IOMMU (no "
+				    "VIRTIO_F_ACCESS_PLATFORM; QEMU: iommu_platform=on): refused",
+		       v->pci->bus, v->pci->dev, v->pci->fn);
+		set_status(v, ST_FAILED);
+		return -EIO;
+	}
 	cc_write32(v, CC_GFSELECT, 0);
 	cc_write32(v, CC_GF, (u32)acc);
 	cc_write32(v, CC_GFSELECT, 1);
@@ -391,4 +402,14 @@ bool virtq_is_broken(struct virtq *q)
 	bool b = q->ring.broken;
 	spin_unlock_irqrestore(&q->lock, st);
 	return b;
+}
+
+int virtq_add_stray_for_test(struct virtq *q, u64 dev_addr, u32 len)
+{
+	struct vring_chain rc = { .n = 1 };
+	rc.buf[0] = (struct vring_buf){ .addr = dev_addr, .len = len, .write = true };
+	struct irq_state st = spin_lock_irqsave(&q->lock);
+	int err = vring_add(&q->ring, &rc, 0);
+	spin_unlock_irqrestore(&q->lock, st);
+	return err;
 }

@@ -253,7 +253,7 @@ KTEST(user_smp, kick_pulls_a_task_out_of_user_mode)
 	while (!__atomic_load_n(&us_w[0].c, __ATOMIC_SEQ_CST))
 		task_yield();
 	task_sleep_ms(10); /* well inside its loop by now */
-	task_kick(t);
+	task_kick_task(t);
 	task_join_raw(t);
 	KT_EXPECT_EQ(kt, us_w[0].result, (int)USER_RET_INTERRUPT);
 	KT_EXPECT_EQ(kt, us_w[0].b, 1u);

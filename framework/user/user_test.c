@@ -569,6 +569,71 @@ KTEST(user, exception_return_keeps_rcx_and_r11)
 	ut_teardown(&ut_a);
 }
 
+/* Exceptions as typed values: a page fault is address + access kind, the others by meaning. */
+KTEST(user, exceptions_come_back_as_typed_faults)
+{
+	struct { u64 which, a1; enum user_fault_kind kind; } cases[] = {
+		{ UT_NULL_DEREF, 0, USER_FAULT_PAGE },
+		{ UT_HLT, 0, USER_FAULT_PROTECTION },
+		{ UT_INT3, 0, USER_FAULT_BREAKPOINT },
+		{ UT_TF, 0, USER_FAULT_DEBUG },
+		{ 999, 0, USER_FAULT_ILLEGAL }, /* an unknown case number runs ud2 */
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* SAFETY: i < the length of cases (the loop bound). */
+		KT_ASSERT_EQ(kt, ut_setup(&ut_a, cases[i].which, cases[i].a1, 0), 0);
+		KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+		KT_EXPECT_EQ(kt, user_ctx_fault(&ut_a.uc).kind, cases[i].kind);
+		ut_teardown(&ut_a);
+	}
+	/* the null read: address 0, a read of a page that is not present */
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL_DEREF, 0, 0), 0);
+	ut_run(&ut_a, 10);
+	struct user_fault f = user_ctx_fault(&ut_a.uc);
+	KT_EXPECT_EQ(kt, f.addr.v, 0u);
+	KT_EXPECT_EQ(kt, f.access, 0u);
+	ut_teardown(&ut_a);
+	/* a jump into kernel text: an instruction fetch of a present (supervisor) page */
+	/* SAFETY: only the address of kernel text, as a jump target for user code. */
+	u64 ktext = (u64)(uintptr_t)user_context_init;
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_JUMP, ktext, 0), 0);
+	ut_run(&ut_a, 10);
+	f = user_ctx_fault(&ut_a.uc);
+	KT_EXPECT_EQ(kt, f.kind, USER_FAULT_PAGE);
+	KT_EXPECT_EQ(kt, f.addr.v, ktext);
+	KT_EXPECT_EQ(kt, f.access & VM_FAULT_PRESENT, (unsigned)VM_FAULT_PRESENT);
+	KT_EXPECT_EQ(kt, f.access & VM_FAULT_WRITE, 0u);
+	ut_teardown(&ut_a);
+}
+
+/* The syscall restart: the same call again, at the same place, with its number back. */
+KTEST(user, syscall_restart_backs_up_over_the_instruction)
+{
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_BADSYS, 0x1234, 0), 0);
+	vmspace_activate(ut_a.vs);
+	KT_ASSERT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);
+	u64 ip = user_ctx_ip(&ut_a.uc);
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	user_ctx_set_retval(&ut_a.uc, -EINTR); /* what the call returned; the nr stays readable */
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), 0);
+	KT_EXPECT_EQ(kt, user_ctx_ip(&ut_a.uc), ip - 2);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), -EINVAL); /* once only */
+	KT_ASSERT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);     /* the same call again */
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	KT_EXPECT_EQ(kt, user_ctx_ip(&ut_a.uc), ip);
+	ut_serve(&ut_a); /* -ENOSYS this time */
+	ut_run(&ut_a, 10);
+	KT_EXPECT(kt, ut_a.exited);
+	KT_EXPECT_EQ(kt, ut_a.exit_code, -ENOSYS);
+	ut_teardown(&ut_a);
+	/* not after an exception */
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_INT3, 0, 0), 0);
+	KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), -EINVAL);
+	ut_teardown(&ut_a);
+}
+
 /* Issue #13 class 8: an address space is shared by reference (threads); the last put tears it
  * down, and a put or a use after that (a double destroy through a stale pointer) is refused
  * instead of freeing the page tables twice. */

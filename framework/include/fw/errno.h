@@ -50,6 +50,7 @@
 #define EOVERFLOW 75
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define ENETDOWN 100
 #define ETIMEDOUT 110
 #endif
 

@@ -40,6 +40,7 @@ enum {
 
 /* Feature bits the transport itself knows (§6). */
 #define VIRTIO_F_VERSION_1 (1ull << 32)
+#define VIRTIO_F_ACCESS_PLATFORM (1ull << 33) /* DMA through the IOMMU (asked when offered) */
 
 struct virtio_dev; /* framework-owned */
 struct virtq;      /* framework-owned */

@@ -1,0 +1,255 @@
+/*
+ * virtio_blk.c — the virtio block device (virtio 1.1 §5.2) as a block-layer device.
+ *
+ * A request is one chain: a device-readable header (type le32, reserved le32, sector le64),
+ * then the data (the block layer's frame, mapped for this request in the direction of the
+ * transfer) or, for a discard, one range (sector le64, num_sectors le32, flags le32), then one
+ * device-writable status byte (0 OK, 1 IOERR, 2 UNSUPP). Headers, ranges and status bytes live
+ * in one coherent DMA page per request slot. Up to VBLK_SLOTS requests are in flight; a caller
+ * that finds every slot busy sleeps until one frees.
+ *
+ * Hostile device: the status byte is preset to 0xff and anything but 0 is an error; a used
+ * length beyond the chain (-EOVERFLOW from the framework) or a broken ring fails the request
+ * with -EIO (and, for a broken ring, every request in flight). Capacity is read once.
+ *
+ * Locking: lock guards the slots' state; a slot's buffers belong to the task that took it.
+ */
+#include <block/block.h>
+#include <drivers/virtio_blk.h>
+#include <fw/errno.h>
+#include <fw/log.h>
+#include <fw/sync.h>
+#include <fw/virtio.h>
+
+#define VBLK_SLOTS 8u
+#define VBLK_MAX_DEVS 4u
+
+/* Feature bits (§5.2.3). */
+#define VIRTIO_BLK_F_RO (1ull << 5)
+#define VIRTIO_BLK_F_FLUSH (1ull << 9)
+#define VIRTIO_BLK_F_DISCARD (1ull << 13)
+/* Request types (§5.2.6). */
+#define VIRTIO_BLK_T_IN 0u
+#define VIRTIO_BLK_T_OUT 1u
+#define VIRTIO_BLK_T_FLUSH 4u
+#define VIRTIO_BLK_T_DISCARD 11u
+
+/* Offsets in a slot's control page. */
+#define HDR_OFF 0u
+#define RANGE_OFF 64u
+#define STATUS_OFF 128u
+
+struct vblk_slot {
+	struct dma_buf ctl;  /* header, discard range, status */
+	struct dma_buf data; /* the request's frame while it is in flight */
+};
+
+struct vblk {
+	struct blockdev bd;
+	struct callback irq;
+	/* Set at probe, then read-only. */
+	struct virtio_dev *v;
+	struct virtq *q;
+	struct waitq wq; /* slot freed or request done */
+	struct vblk_slot slot[VBLK_SLOTS];
+	struct spinlock lock;
+	bool busy[VBLK_SLOTS] GUARDED_BY(&lock);
+	bool done[VBLK_SLOTS] GUARDED_BY(&lock);
+	int result[VBLK_SLOTS] GUARDED_BY(&lock);
+};
+DEFINE_SUBTYPE(vblk_dev, struct vblk, bd, struct blockdev, tag);
+DEFINE_SUBTYPE(vblk_irq, struct vblk, irq, struct callback, tag);
+
+static void vblk_on_used(struct vblk *b)
+{
+	for (;;) {
+		u64 cookie = 0;
+		u32 len = 0;
+		int rc = virtq_get_used(b->q, &cookie, &len);
+		if (rc == 0)
+			return;
+		spin_lock(&b->lock);
+		if (rc == -EIO) { /* ring broken: nothing in flight will come back */
+			for (u32 i = 0; i < VBLK_SLOTS; i++) {
+				if (b->busy[i] && !b->done[i]) {
+					b->done[i] = true;
+					b->result[i] = -EIO;
+				}
+			}
+		} else if (cookie < VBLK_SLOTS && b->busy[cookie]) {
+			b->done[cookie] = true;
+			b->result[cookie] = rc == 1 ? 0 : -EIO;
+		}
+		spin_unlock(&b->lock);
+		waitq_wake_all(&b->wq);
+		if (rc == -EIO)
+			return;
+	}
+}
+DEFINE_SUBTYPE_CALLBACK(vblk_irq, struct callback, vblk_on_used);
+
+static int slot_take(struct vblk *b)
+{
+	int got = -1;
+	spin_lock(&b->lock);
+	for (u32 i = 0; i < VBLK_SLOTS; i++) {
+		if (!b->busy[i]) {
+			b->busy[i] = true;
+			b->done[i] = false;
+			b->result[i] = 0;
+			got = (int)i;
+			break;
+		}
+	}
+	spin_unlock(&b->lock);
+	return got;
+}
+
+static bool slot_done(struct vblk *b, u32 i)
+{
+	spin_lock(&b->lock);
+	bool d = b->done[i % VBLK_SLOTS];
+	spin_unlock(&b->lock);
+	return d;
+}
+
+static int slot_finish(struct vblk *b, u32 i)
+{
+	spin_lock(&b->lock);
+	int r = b->result[i % VBLK_SLOTS];
+	b->busy[i % VBLK_SLOTS] = false;
+	spin_unlock(&b->lock);
+	waitq_wake_all(&b->wq);
+	return r;
+}
+
+static int vblk_submit(struct blockdev *bd, const struct blk_request *rq)
+{
+	struct vblk *b = vblk_dev_from(bd);
+	int si;
+	WAITQ_WAIT(&b->wq, (si = slot_take(b)) >= 0);
+	u32 i = (u32)si % VBLK_SLOTS;
+	struct vblk_slot *s = ELEM_PTR(b->slot, i);
+
+	u32 type = rq->op == BLK_READ ? VIRTIO_BLK_T_IN : rq->op == BLK_WRITE ? VIRTIO_BLK_T_OUT :
+		   rq->op == BLK_FLUSH ? VIRTIO_BLK_T_FLUSH : VIRTIO_BLK_T_DISCARD;
+	u8 hdr[16] = { 0 };
+	u8 range[16] = { 0 };
+	u8 status[1] = { 0xff };
+	int err = bytes_put_le32(BYTES_OF_ARRAY(hdr), 0, type);
+	err |= bytes_put_le64(BYTES_OF_ARRAY(hdr), 8, rq->op == BLK_FLUSH ? 0 : rq->sector);
+	err |= bytes_put_le64(BYTES_OF_ARRAY(range), 0, rq->sector);
+	err |= bytes_put_le32(BYTES_OF_ARRAY(range), 8, rq->count);
+	err |= dma_write(&s->ctl, HDR_OFF, BYTES_OF_ARRAY(hdr));
+	err |= dma_write(&s->ctl, RANGE_OFF, BYTES_OF_ARRAY(range));
+	err |= dma_write(&s->ctl, STATUS_OFF, BYTES_OF_ARRAY(status));
+	if (err) {
+		err = -EIO;
+		goto out_slot;
+	}
+
+	struct virtq_chain c = { .n = 0 };
+	c.segs[c.n++] = (struct virtq_seg){ &s->ctl, HDR_OFF, 16, false };
+	if (rq->op == BLK_READ || rq->op == BLK_WRITE) {
+		enum dma_dir dir = rq->op == BLK_READ ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
+		err = dma_map_frame(virtio_pci(b->v), rq->frame, dir, &s->data);
+		if (err)
+			goto out_slot;
+		c.segs[c.n++] = (struct virtq_seg){ &s->data, 0, rq->count * BLK_SECTOR_SIZE,
+						    rq->op == BLK_READ };
+	} else if (rq->op == BLK_DISCARD) {
+		c.segs[c.n++] = (struct virtq_seg){ &s->ctl, RANGE_OFF, 16, false };
+	}
+	c.segs[c.n++] = (struct virtq_seg){ &s->ctl, STATUS_OFF, 1, true };
+	err = virtq_add(b->q, &c, i);
+	if (err) {
+		err = -EIO;
+		goto out_data;
+	}
+	virtq_kick(b->q);
+	WAITQ_WAIT(&b->wq, slot_done(b, i));
+	err = 0;
+	if (dma_read(&s->ctl, STATUS_OFF, BYTES_OF_ARRAY(status)) || status[0] != 0) {
+		if (status[0] > 2)
+			fw_warn("virtio-blk: device wrote status %u (not a status): request failed",
+				status[0]);
+		err = -EIO;
+	}
+out_data:
+	dma_free(&s->data);
+out_slot:;
+	int r = slot_finish(b, i);
+	return err ? err : r;
+}
+
+static const struct blockdev_ops vblk_ops = {
+	.submit = vblk_submit,
+};
+
+static struct vblk *vblk_probe_one(u32 nth)
+{
+	static const struct str names[VBLK_MAX_DEVS] = { STR("vda"), STR("vdb"), STR("vdc"), STR("vdd") };
+	struct virtio_dev *v = virtio_claim(VIRTIO_ID_BLOCK, nth);
+	if (!v)
+		return NULL;
+	struct vblk *b = vblk_dev_new();
+	if (!b)
+		return NULL;
+	vblk_irq_init(b);
+	b->v = v;
+	waitq_init(&b->wq);
+	spin_lock_init(&b->lock);
+	callback_set(&b->irq, SUBTYPE_CALLBACK(vblk_irq, vblk_on_used));
+	if (virtio_negotiate(v, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_DISCARD))
+		goto err_free;
+	struct result_u64 cap = virtio_cfg_read64(v, 0);
+	if (cap.err)
+		goto err_free;
+	for (u32 i = 0; i < VBLK_SLOTS; i++)
+		if (dma_alloc_coherent(virtio_pci(v), &b->slot[i].ctl))
+			goto err_free;
+	b->q = virtio_queue_setup(v, 0, 64, &b->irq);
+	if (!b->q || virtq_size(b->q) < 3 || virtio_ready(v))
+		goto err_free;
+	u64 f = virtio_features(v);
+	b->bd.ops = &vblk_ops;
+	b->bd.name = names[nth % VBLK_MAX_DEVS];
+	b->bd.sectors = cap.value;
+	b->bd.read_only = (f & VIRTIO_BLK_F_RO) != 0;
+	b->bd.can_flush = (f & VIRTIO_BLK_F_FLUSH) != 0;
+	b->bd.can_discard = (f & VIRTIO_BLK_F_DISCARD) != 0;
+	if (blk_register(&b->bd))
+		goto err_free;
+	fw_info("virtio-blk: %s ready: queue of %u, flush %s, discard %s", b->bd.name,
+		virtq_size(b->q), b->bd.can_flush ? STR("yes") : STR("no"),
+		b->bd.can_discard ? STR("yes") : STR("no"));
+	return b;
+err_free:
+	/* The device stays claimed and unused; the slots' pages go back. A queue that was set
+	 * up keeps its rings (the framework has no queue teardown yet). */
+	fw_warn("virtio-blk: device %u: setup failed", nth);
+	for (u32 i = 0; i < VBLK_SLOTS; i++)
+		dma_free(&b->slot[i].ctl);
+	vblk_dev_delete(b);
+	return NULL;
+}
+
+static struct mutex probe_lock = MUTEX_INIT(probe_lock);
+static bool probed GUARDED_BY(&probe_lock);
+static int probed_count GUARDED_BY(&probe_lock);
+
+int virtio_blk_probe(void)
+{
+	mutex_lock(&probe_lock);
+	if (!probed) {
+		probed = true;
+		for (u32 n = 0; n < VBLK_MAX_DEVS; n++) {
+			if (!vblk_probe_one(n))
+				break;
+			probed_count++;
+		}
+	}
+	int n = probed_count;
+	mutex_unlock(&probe_lock);
+	return n;
+}
