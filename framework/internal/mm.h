@@ -32,7 +32,7 @@
 #define HEAP_MAX_CACHES 256u
 #define KSTACK_BASE 0xffffb00000000000ul
 #define KSTACK_SLOT (64ul << 10)        /* guard page + stack, rest unmapped */
-#define KSTACK_MAX 1024u
+#define KSTACK_MAX 8192u          /* 512 MiB of addresses; stacks are mapped on use */
 #define KSTACK_PAGES 4u                  /* 16 KiB stacks */
 #define MM_TEST_BASE 0xffffc00000000000ul
 

@@ -126,6 +126,13 @@ int sched_sleep_prepared(u64 deadline_ns, unsigned flags);
 /* sched_sleep_done - the caller's half of that: RUNNING again, no longer interruptible. */
 void sched_sleep_done(struct task *me);
 
+/* task_kick_task - task_kick on a task pointer (the framework's own callers and tests). */
+void task_kick_task(struct task *t);
+
+/* task_set_limit - at most `limit` task slots (0: the maximum); returns the old limit.
+ * For the pool-exhaustion ktest. */
+u32 task_set_limit(u32 limit);
+
 /* Drop the running reference of a task that has switched out for the last time. */
 void task_put_dead(struct task *t);
 

@@ -67,8 +67,8 @@ uint32_t sched_rq_cpu(const struct sched_rq *rq)
 uint32_t sched_cpu_load(uint32_t cpu)
 {
 	/* SAFETY: cpu is bounded just below before &rqs[cpu]; curr and nr_queued are relaxed
-	 * atomic reads of a snapshot (writers hold rq->lock); curr is a task_pool entry, and pool
-	 * entries are never freed, so reading c->is_idle is sound even if c has since exited. */
+	 * atomic reads of a snapshot (writers hold rq->lock); curr is a task slot, and task slots
+	 * are never freed, so reading c->is_idle is sound even if c has since exited. */
 	if (cpu >= FW_MAX_CPUS_INTERNAL)
 		return ~0u;
 	struct sched_rq *rq = &rqs[cpu];
@@ -121,7 +121,7 @@ static void finish_switch(void)
 {
 	struct cpu_local *c = this_cpu();
 	struct sched_rq *rq = c->rq;
-	/* SAFETY: an acquire load of a live task's state (prev is a task_pool entry, never freed;
+	/* SAFETY: an acquire load of a live task's state (prev is a task slot, never freed;
 	 * it is reaped here only after this load sees it DEAD and off the run queue). */
 	struct task *prev = rq->prev;
 	rq->prev = NULL;
@@ -350,7 +350,7 @@ void task_sleep_ms(uint64_t ms)
 	(void)task_sleep_until(fw_time_ns() + ms * FW_NSEC_PER_MSEC, WAIT_UNINTERRUPTIBLE);
 }
 
-void task_kick(struct task *t)
+void task_kick_task(struct task *t)
 {
 	/* SAFETY: t is a live task the caller holds a handle to; the seq_cst accesses pair with
 	 * sched_sleep_prepared (see there) and with user_enter's check of kicked. */
@@ -389,9 +389,10 @@ void task_kick_clear(void)
 		__atomic_store_n(&me->kicked, 0, __ATOMIC_SEQ_CST);
 }
 
-struct task *task_self(void)
+void task_kick(const struct task_handle *h)
 {
-	return task_current();
+	if (h->t)
+		task_kick_task(h->t);
 }
 
 void task_yield(void)

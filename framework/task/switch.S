@@ -11,7 +11,7 @@
 	 * queue lock held, so no other CPU runs either stack; next_rsp is a stack this code saved
 	 * when its task switched out or one task.c prepared with the same frame layout, so the
 	 * pops and `ret` restore a frame of the right shape. The stack is never reused while its
-	 * task is alive (task_pool entries are never freed). */
+	 * task is alive (task slots are never freed). */
 	.section .text
 	.code64
 

@@ -2,9 +2,12 @@
  * task.c — task lifetime: the task and stack pools, spawn, exit, join/detach (reaping), the
  * boot task and the idle tasks, and the ktest runner's hooks.
  *
- * Storage: a static pool of TASK_POOL task structures; each slot gets a kernel stack from the
- * memory manager (kstack_alloc: an unmapped guard page below, registered for backtraces and
- * overflow reports) the first time it is used and keeps it, so spawning a task never maps or
+ * Storage: up to TASK_MAX task slots (issue #14: thousands of threads), in chunks of
+ * TASK_CHUNK allocated on first need and never freed (typed FRAME_META frames through the
+ * direct map), so a task pointer always points at a task slot — the scheduler reads stale
+ * ones racily (sched_cpu_load, finish_switch). Each slot gets a kernel stack from the memory
+ * manager (kstack_alloc: an unmapped guard page below, registered for backtraces and overflow
+ * reports) the first time it is used and keeps it, so spawning a reused slot never maps or
  * unmaps memory. task_alloc()/task_free() are the only functions that know this.
  *
  * Lifetime: a task holds two references: the running one (dropped by the task that runs
@@ -22,13 +25,23 @@
 #include "internal/task.h"
 #include "internal/trap.h"
 
-#define TASK_POOL 96u
+#define TASK_MAX 4096u  /* KSTACK_MAX (internal/mm.h) leaves room for the other stacks */
+#define TASK_CHUNK 32u
+#define TASK_CHUNK_ORDER 4u /* 64 KiB of frames per chunk */
 
-/* Task structures, each with the kernel stack it got on first use (kept for reuse: freeing a
- * stack unmaps it, which costs a TLB shootdown per page). */
-static struct task task_pool[TASK_POOL];
-static struct kstack pool_stack[TASK_POOL];
-static u8 task_used[TASK_POOL];
+/* A task slot: the task and the kernel stack the slot keeps for reuse. */
+struct task_slot {
+	struct task t;
+	struct kstack ks;
+};
+_Static_assert(sizeof(struct task_slot) * TASK_CHUNK <= (4096u << TASK_CHUNK_ORDER),
+	       "a chunk of task slots fits its frames");
+_Static_assert(TASK_MAX + 64u <= KSTACK_MAX, "a stack for every task, and some to spare");
+
+static struct task_slot *chunks[TASK_MAX / TASK_CHUNK]; /* (atomic) installed once */
+static u8 task_used[TASK_MAX];
+static u32 task_limit = TASK_MAX; /* lowered by the exhaustion ktest */
+static u32 alloc_hint; /* no free slot below it (pool_lock) */
 static struct fw_rawlock pool_lock;
 static u32 live_tasks;
 static u64 next_id = 1;
@@ -38,39 +51,75 @@ void sched_init(void);
 void sched_start(struct task *boot, struct task *idle0);
 void sched_start_task(struct task *t);
 
+/* The slot `ts`, allocating its chunk if needed; NULL when memory is short. */
+static struct task_slot *slot_get(u32 ts)
+{
+	/* SAFETY: ts < TASK_MAX (callers), so ts / TASK_CHUNK indexes chunks; an acquire load of a
+	 * pointer installed once with a CAS below. */
+	struct task_slot **cp = &chunks[ts / TASK_CHUNK];
+	struct task_slot *c = __atomic_load_n(cp, __ATOMIC_ACQUIRE);
+	if (!c) {
+		u64 pa;
+		if (frame_alloc_typed(FRAME_META, TASK_CHUNK_ORDER, true, &pa))
+			return NULL;
+		/* SAFETY: a zeroed block of 2^TASK_CHUNK_ORDER frames, ours, reached through the
+		 * direct map; it holds TASK_CHUNK slots (static assert) and is never freed. */
+		struct task_slot *fresh = phys_to_virt(pa);
+		struct task_slot *expect = NULL;
+		if (__atomic_compare_exchange_n(cp, &expect, fresh, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			c = fresh;
+		} else {
+			frame_free_typed(pa, TASK_CHUNK_ORDER); /* another CPU installed one first */
+			c = expect;
+		}
+	}
+	/* SAFETY: ts % TASK_CHUNK < TASK_CHUNK, the chunk's length. */
+	return &c[ts % TASK_CHUNK];
+}
+
 static struct task *task_alloc(u32 *slot_out)
 {
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
-	u32 ts = TASK_POOL;
-	for (u32 i = 0; i < TASK_POOL && ts == TASK_POOL; i++)
+	u32 ts = TASK_MAX;
+	/* First fit from the lowest slot that may be free (alloc_hint): reused slots keep their
+	 * stacks, so the stacks held stay what the peak of live tasks needed.
+	 * SAFETY: i < task_limit <= TASK_MAX, inside task_used. */
+	for (u32 i = alloc_hint; i < task_limit && ts == TASK_MAX; i++)
 		if (!task_used[i])
 			ts = i;
-	if (ts == TASK_POOL) {
+	if (ts == TASK_MAX) {
 		raw_spin_unlock_irqrestore(&pool_lock, f);
 		return NULL;
 	}
+	/* SAFETY: ts < task_limit <= TASK_MAX (found above). */
 	task_used[ts] = 1;
+	alloc_hint = ts + 1;
 	u64 id = next_id++;
 	raw_spin_unlock_irqrestore(&pool_lock, f);
-	/* SAFETY: ts < TASK_POOL (the search loop above found a free slot or returned), so
-	 * pool_stack[ts] and task_pool[ts] are in bounds; the slot is ours (task_used[ts] set
-	 * under pool_lock), so zeroing the task's bytes through a u8 view races with nobody. The
-	 * counters are relaxed statistics. */
-	if (!pool_stack[ts].top && kstack_alloc(&pool_stack[ts]) != 0) {
-		pool_stack[ts].top = 0;
+	struct task_slot *sl = slot_get(ts);
+	if (sl && !sl->ks.top && kstack_alloc(&sl->ks) != 0) {
+		sl->ks.top = 0;
+		sl = NULL;
+	}
+	if (!sl) {
 		f = raw_spin_lock_irqsave(&pool_lock);
+		/* SAFETY: ts < TASK_MAX, as above. */
 		task_used[ts] = 0;
+		if (ts < alloc_hint)
+			alloc_hint = ts;
 		raw_spin_unlock_irqrestore(&pool_lock, f);
 		return NULL;
 	}
-	/* SAFETY: ts < TASK_POOL (found by the search above), and the slot is ours (task_used[ts]
-	 * set under pool_lock), so the byte-wise zeroing through a u8 view of the task races with
-	 * nobody; the two counters are relaxed statistics. */
-	struct task *t = &task_pool[ts];
+	/* SAFETY: the slot is ours (task_used[ts] set under pool_lock), so the byte-wise zeroing
+	 * through a u8 view of its task races with nobody; the two counters are relaxed
+	 * statistics. */
+	struct task *t = &sl->t;
 	u8 *raw = (u8 *)(void *)t;
 	for (size_t i = 0; i < sizeof(*t); i++)
 		raw[i] = 0;
 	t->id = id;
+	t->stack_slot = ts;
 	fw_timer_init_wake(&t->sleep_timer, t);
 	__atomic_fetch_add(&live_tasks, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&spawned_total, 1, __ATOMIC_RELAXED);
@@ -81,11 +130,19 @@ static struct task *task_alloc(u32 *slot_out)
 static void task_free(struct task *t)
 {
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
-	/* SAFETY: t points into task_pool (task_alloc is its only source). */
-	u32 ts = (u32)(t - task_pool);
-	task_used[ts] = 0;
+	/* SAFETY: stack_slot < TASK_MAX: task_alloc, the only source of freed tasks, set it. */
+	task_used[t->stack_slot] = 0;
+	if (t->stack_slot < alloc_hint)
+		alloc_hint = t->stack_slot;
 	__atomic_fetch_sub(&live_tasks, 1, __ATOMIC_RELAXED);
 	raw_spin_unlock_irqrestore(&pool_lock, f);
+}
+
+u32 task_set_limit(u32 limit)
+{
+	u32 old = task_limit;
+	task_limit = limit == 0 || limit > TASK_MAX ? TASK_MAX : limit;
+	return old;
 }
 
 uint32_t tasks_live(void)
@@ -111,9 +168,11 @@ static void stack_setup(struct task *t, u32 slot)
 {
 	t->stack_slot = slot;
 	/* SAFETY: the stack is mapped read/write for the kernel (kstack_alloc) and not in use:
-	 * the task slot is free, so no task runs on it. */
-	t->stack_lo = pool_stack[slot].base;
-	t->stack_hi = pool_stack[slot].top;
+	 * the task slot is free, so no task runs on it. slot_get finds the slot's chunk, which
+	 * task_alloc allocated. */
+	struct task_slot *sl = slot_get(slot);
+	t->stack_lo = sl->ks.base;
+	t->stack_hi = sl->ks.top;
 	u64 *top = (u64 *)(uintptr_t)t->stack_hi;
 	/* [top-1] 0 (fake return address of the trampoline's frame), [top-2] trampoline,
 	 * [top-8..top-3] rbp rbx r12 r13 r14 r15 = 0, in the order switch.S pops them. */
@@ -121,6 +180,7 @@ static void stack_setup(struct task *t, u32 slot)
 	top[-2] = (u64)(uintptr_t)task_start_trampoline;
 	for (int i = 3; i <= 8; i++)
 		top[-i] = 0;
+	/* SAFETY: 8 words below the top of the slot's 16 KiB stack (written just above). */
 	t->rsp = (u64)(uintptr_t)&top[-8];
 }
 
@@ -192,7 +252,7 @@ void task_exit(int code)
 
 int task_join_raw(struct task *t)
 {
-	/* SAFETY: t is a task_pool entry (never freed) the caller holds a reference to; an acquire
+	/* SAFETY: t is a task slot (never freed) the caller holds a reference to; an acquire
 	 * load of its state. */
 	WAITQ_WAIT(&t->exited, __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_DEAD);
 	int code = t->exit_code;
@@ -297,16 +357,25 @@ void tasks_start(void)
 
 struct task *task_of_entity(struct sched_entity *se)
 {
-	/* SAFETY: only addresses are compared and divided: se names a pool task's entity when
-	 * it lies inside task_pool at the offset of `se` in one of its slots; then the slot's
-	 * address (computed from the index, never from se) is that task; or it is the boot
-	 * task's entity. */
-	uintptr_t base = (uintptr_t)&task_pool[0].se, a = (uintptr_t)se;
+	/* SAFETY: only addresses are compared and divided: se names a slot task's entity when it
+	 * lies inside an installed chunk at the offset of `se` in one of its slots; then the
+	 * slot's address (computed from the chunk and the index, never from se) is that task; or
+	 * it is the boot task's entity. k < TASK_MAX / TASK_CHUNK bounds chunks[k]. */
+	uintptr_t a = (uintptr_t)se;
 	if (a == (uintptr_t)&boot_task.se)
 		return &boot_task;
-	if (a < base || (a - base) % sizeof(struct task) != 0 || (a - base) / sizeof(struct task) >= TASK_POOL)
-		return NULL;
-	return &task_pool[(a - base) / sizeof(struct task)];
+	for (u32 k = 0; k < TASK_MAX / TASK_CHUNK; k++) {
+		struct task_slot *c = __atomic_load_n(&chunks[k], __ATOMIC_ACQUIRE);
+		if (!c)
+			continue;
+		uintptr_t base = (uintptr_t)&c[0].t.se;
+		if (a < base || (a - base) % sizeof(struct task_slot) != 0 ||
+		    (a - base) / sizeof(struct task_slot) >= TASK_CHUNK)
+			continue;
+		/* SAFETY: the index is below TASK_CHUNK (checked just above). */
+		return &c[(a - base) / sizeof(struct task_slot)].t;
+	}
+	return NULL;
 }
 
 bool task_on_boot_flow(void)

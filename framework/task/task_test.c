@@ -220,6 +220,7 @@ KTEST(task, pool_exhaustion_returns_null_and_recovers)
 	static struct tworker many[128];
 	struct task *t[128];
 	u32 n = 0;
+	u32 old_limit = task_set_limit(96); /* the real limit is thousands: see task.many_tasks */
 	preempt_disable(); /* none of them may finish while we fill the pool */
 	/* SAFETY: n < 128, the length of many. */
 	for (; n < 128; n++) {
@@ -232,10 +233,55 @@ KTEST(task, pool_exhaustion_returns_null_and_recovers)
 	KT_EXPECT_GT(kt, n, 32u);
 	for (u32 i = 0; i < n; i++)
 		task_join_raw(t[i]);
+	task_set_limit(old_limit);
 	struct task *again = tw_spawn(&many[0], nothing, 0, TASK_ANY_CPU);
 	KT_EXPECT(kt, again != NULL);
 	if (again)
 		task_join_raw(again);
+}
+
+/* Thousands of threads: 1500 tasks alive at once, all asleep on one wait queue, then woken
+ * together and joined (their slots, chunks and stacks come from the grown pool). */
+#define MANY_TASKS 1500u
+static struct tworker many_w[MANY_TASKS];
+static struct task *many_t[MANY_TASKS];
+static struct waitq many_q;
+static u32 many_go, many_asleep;
+
+static void many_body(struct tworker *w)
+{
+	/* SAFETY: static test counters, only touched atomically. */
+	__atomic_fetch_add(&many_asleep, 1, __ATOMIC_SEQ_CST);
+	WAITQ_WAIT(&many_q, __atomic_load_n(&many_go, __ATOMIC_SEQ_CST) != 0);
+	w->a = 1;
+}
+
+KTEST(task, many_tasks_alive_at_once)
+{
+	waitq_init(&many_q);
+	many_go = many_asleep = 0;
+	u32 live0 = tasks_live(), n = 0;
+	/* SAFETY: n < MANY_TASKS, the length of both arrays. */
+	for (; n < MANY_TASKS; n++) {
+		many_t[n] = tw_spawn(&many_w[n], many_body, n, TASK_ANY_CPU);
+		if (!many_t[n])
+			break;
+	}
+	KT_EXPECT_EQ(kt, n, MANY_TASKS);
+	KT_EXPECT_GE(kt, tasks_live(), live0 + n);
+	/* SAFETY: as many_body. */
+	while (__atomic_load_n(&many_asleep, __ATOMIC_SEQ_CST) < n)
+		task_sleep_ms(1);
+	__atomic_store_n(&many_go, 1, __ATOMIC_SEQ_CST);
+	waitq_wake_all(&many_q);
+	u32 ran = 0;
+	/* SAFETY: i < n <= MANY_TASKS. */
+	for (u32 i = 0; i < n; i++) {
+		task_join_raw(many_t[i]);
+		ran += (u32)many_w[i].a;
+	}
+	KT_EXPECT_EQ(kt, ran, n);
+	KT_EXPECT_EQ(kt, tasks_live(), live0);
 }
 
 /* ---- stress ----------------------------------------------------------------------------- */

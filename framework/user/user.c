@@ -122,6 +122,8 @@ void user_context_init(struct user_context *uc)
 	uc->regs.fs_base = 0;
 	uc->exc = (struct user_exception){ 0, 0, 0 };
 	uc->deadline_ns = 0;
+	uc->syscall_nr = 0;
+	uc->last_ret = 0;
 	user_context_fini(uc);
 	fpu_init_image(uc->fpu);
 }
@@ -169,6 +171,7 @@ enum user_return user_enter(struct user_context *uc)
 	/* SAFETY: the caller's own flag, seq_cst against task_kick (which reads rq->curr after
 	 * setting it: a kick that comes later finds us running and interrupts user mode). */
 	if (__atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST)) {
+		uc->last_ret = USER_RET_INTERRUPT;
 		if (flags & RFLAGS_IF)
 			irq_enable();
 		return USER_RET_INTERRUPT;
@@ -180,6 +183,9 @@ enum user_return user_enter(struct user_context *uc)
 	me->user_ctx = uc;
 	u32 reason = user_enter_asm(&uc->regs, use_iret);
 	me->user_ctx = NULL;
+	uc->last_ret = reason;
+	if (reason == USER_RET_SYSCALL)
+		uc->syscall_nr = reg_get(uc, UREG_RAX);
 	/* the FPU state stays in the registers (me->fpu_ctx): saved at switch-out, not here */
 	if (flags & RFLAGS_IF)
 		irq_enable();
@@ -344,7 +350,48 @@ int user_ctx_set_fs_base(struct user_context *uc, struct uaddr base)
 
 u64 user_ctx_syscall_nr(const struct user_context *uc)
 {
-	return reg_get(uc, UREG_RAX);
+	return uc->last_ret == USER_RET_SYSCALL ? uc->syscall_nr : reg_get(uc, UREG_RAX);
+}
+
+/* The `syscall` instruction: 0f 05 (SDM vol. 2 SYSCALL); RCX held the address after it. */
+#define SYSCALL_INSN_LEN 2u
+
+int user_ctx_restart_syscall(struct user_context *uc)
+{
+	u64 rip = reg_get(uc, UREG_RIP);
+	if (uc->last_ret != USER_RET_SYSCALL || rip < SYSCALL_INSN_LEN)
+		return -EINVAL;
+	*reg_ref(uc, UREG_RIP) = rip - SYSCALL_INSN_LEN;
+	*reg_ref(uc, UREG_RAX) = uc->syscall_nr;
+	uc->last_ret = 0; /* once: a second call would back up over another instruction */
+	return 0;
+}
+
+struct user_fault user_ctx_fault(const struct user_context *uc)
+{
+	struct user_fault f = { USER_FAULT_OTHER, uaddr(reg_get(uc, UREG_RIP)), 0,
+				uc->exc.vector, uc->exc.error_code };
+	switch (uc->exc.vector) {
+	case VEC_PF:
+		f.kind = USER_FAULT_PAGE;
+		f.addr = uaddr(uc->exc.fault_addr);
+		/* #PF error code (SDM vol. 3 §4.7): bit 0 present, 1 write, 4 instruction fetch */
+		f.access = ((uc->exc.error_code & 1) ? VM_FAULT_PRESENT : 0) |
+			   ((uc->exc.error_code & 2) ? VM_FAULT_WRITE : 0) |
+			   ((uc->exc.error_code & 16) ? VM_FAULT_EXEC : 0);
+		break;
+	case VEC_GP: case VEC_SS: case VEC_NP: case VEC_TS:
+		f.kind = USER_FAULT_PROTECTION;
+		break;
+	case VEC_UD: f.kind = USER_FAULT_ILLEGAL; break;
+	case VEC_DE: f.kind = USER_FAULT_DIVIDE; break;
+	case VEC_MF: case VEC_XM: f.kind = USER_FAULT_FPU; break;
+	case VEC_BP: f.kind = USER_FAULT_BREAKPOINT; break;
+	case VEC_DB: f.kind = USER_FAULT_DEBUG; break;
+	case VEC_AC: f.kind = USER_FAULT_ALIGNMENT; break;
+	default: break;
+	}
+	return f;
 }
 
 u64 user_ctx_syscall_arg(const struct user_context *uc, unsigned i)

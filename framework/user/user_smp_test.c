@@ -209,9 +209,9 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	while (!__atomic_load_n(&us_w[0].b, __ATOMIC_SEQ_CST))
 		task_yield();
 	u64 before = cpu_locals[1].tlb_flushes;
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before); /* CPU 1 never had it */
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before + 1); /* CPU 1 holds it */
 	/* SAFETY: as above. */
 	__atomic_store_n(&us_w[0].c, 1, __ATOMIC_SEQ_CST);
@@ -253,7 +253,7 @@ KTEST(user_smp, kick_pulls_a_task_out_of_user_mode)
 	while (!__atomic_load_n(&us_w[0].c, __ATOMIC_SEQ_CST))
 		task_yield();
 	task_sleep_ms(10); /* well inside its loop by now */
-	task_kick(t);
+	task_kick_task(t);
 	task_join_raw(t);
 	KT_EXPECT_EQ(kt, us_w[0].result, (int)USER_RET_INTERRUPT);
 	KT_EXPECT_EQ(kt, us_w[0].b, 1u);

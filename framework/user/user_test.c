@@ -444,7 +444,7 @@ KTEST(user, vmspace_refuses_the_kernel_half)
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(VM_USER_END), &f, VM_READ), -EINVAL);
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x1001), &f, VM_READ), -EINVAL);
 	KT_EXPECT_EQ(kt, vmspace_unmap(vs, uaddr(0xffff800000000000ull), VM_PAGE_SIZE), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), -EINVAL);
 	/* a mapping holds its own reference, dropped at unmap */
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ | VM_WRITE), 0);
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);
@@ -464,7 +464,7 @@ KTEST(user, vmspace_refuses_the_kernel_half)
 KTEST(user, protect_makes_user_writes_fault)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_DATA, 8), 0);
-	KT_EXPECT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	vmspace_activate(ut_a.vs);
 	u8 v[4] = { 1, 2, 3, 4 };
 	struct vm_writer w = vm_writer_user(uaddr(UT_DATA), 4);
@@ -566,6 +566,71 @@ KTEST(user, exception_return_keeps_rcx_and_r11)
 	KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_SYSCALL);
 	KT_EXPECT(kt, ut_a.exited);
 	KT_EXPECT_EQ(kt, ut_a.exit_code, 0);
+	ut_teardown(&ut_a);
+}
+
+/* Exceptions as typed values: a page fault is address + access kind, the others by meaning. */
+KTEST(user, exceptions_come_back_as_typed_faults)
+{
+	struct { u64 which, a1; enum user_fault_kind kind; } cases[] = {
+		{ UT_NULL_DEREF, 0, USER_FAULT_PAGE },
+		{ UT_HLT, 0, USER_FAULT_PROTECTION },
+		{ UT_INT3, 0, USER_FAULT_BREAKPOINT },
+		{ UT_TF, 0, USER_FAULT_DEBUG },
+		{ 999, 0, USER_FAULT_ILLEGAL }, /* an unknown case number runs ud2 */
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* SAFETY: i < the length of cases (the loop bound). */
+		KT_ASSERT_EQ(kt, ut_setup(&ut_a, cases[i].which, cases[i].a1, 0), 0);
+		KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+		KT_EXPECT_EQ(kt, user_ctx_fault(&ut_a.uc).kind, cases[i].kind);
+		ut_teardown(&ut_a);
+	}
+	/* the null read: address 0, a read of a page that is not present */
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL_DEREF, 0, 0), 0);
+	ut_run(&ut_a, 10);
+	struct user_fault f = user_ctx_fault(&ut_a.uc);
+	KT_EXPECT_EQ(kt, f.addr.v, 0u);
+	KT_EXPECT_EQ(kt, f.access, 0u);
+	ut_teardown(&ut_a);
+	/* a jump into kernel text: an instruction fetch of a present (supervisor) page */
+	/* SAFETY: only the address of kernel text, as a jump target for user code. */
+	u64 ktext = (u64)(uintptr_t)user_context_init;
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_JUMP, ktext, 0), 0);
+	ut_run(&ut_a, 10);
+	f = user_ctx_fault(&ut_a.uc);
+	KT_EXPECT_EQ(kt, f.kind, USER_FAULT_PAGE);
+	KT_EXPECT_EQ(kt, f.addr.v, ktext);
+	KT_EXPECT_EQ(kt, f.access & VM_FAULT_PRESENT, (unsigned)VM_FAULT_PRESENT);
+	KT_EXPECT_EQ(kt, f.access & VM_FAULT_WRITE, 0u);
+	ut_teardown(&ut_a);
+}
+
+/* The syscall restart: the same call again, at the same place, with its number back. */
+KTEST(user, syscall_restart_backs_up_over_the_instruction)
+{
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_BADSYS, 0x1234, 0), 0);
+	vmspace_activate(ut_a.vs);
+	KT_ASSERT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);
+	u64 ip = user_ctx_ip(&ut_a.uc);
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	user_ctx_set_retval(&ut_a.uc, -EINTR); /* what the call returned; the nr stays readable */
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), 0);
+	KT_EXPECT_EQ(kt, user_ctx_ip(&ut_a.uc), ip - 2);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), -EINVAL); /* once only */
+	KT_ASSERT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);     /* the same call again */
+	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
+	KT_EXPECT_EQ(kt, user_ctx_ip(&ut_a.uc), ip);
+	ut_serve(&ut_a); /* -ENOSYS this time */
+	ut_run(&ut_a, 10);
+	KT_EXPECT(kt, ut_a.exited);
+	KT_EXPECT_EQ(kt, ut_a.exit_code, -ENOSYS);
+	ut_teardown(&ut_a);
+	/* not after an exception */
+	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_INT3, 0, 0), 0);
+	KT_EXPECT_EQ(kt, ut_run(&ut_a, 10), USER_RET_EXCEPTION);
+	KT_EXPECT_EQ(kt, user_ctx_restart_syscall(&ut_a.uc), -EINVAL);
 	ut_teardown(&ut_a);
 }
 

@@ -105,21 +105,18 @@ int task_sleep_until(uint64_t deadline_ns, unsigned flags);
 
 /*
  * Kicks: how the kernel interrupts a task for a signal (Linux's TIF_SIGPENDING + kick).
- * task_kick(t) sets t's kicked flag, then: if t sleeps in an interruptible wait it is woken
- * (the wait returns -EINTR); if t runs on another CPU an inter-processor interrupt is sent,
- * so user code there returns from user_enter() with USER_RET_INTERRUPT at once. The flag is
- * sticky: every interruptible wait returns -EINTR at once and user_enter() returns
+ * task_kick(h) sets the kicked flag of h's task, then: if it sleeps in an interruptible wait it
+ * is woken (the wait returns -EINTR); if it runs on another CPU an inter-processor interrupt is
+ * sent, so user code there returns from user_enter() with USER_RET_INTERRUPT at once. The
+ * flag is sticky: every interruptible wait returns -EINTR at once and user_enter() returns
  * USER_RET_INTERRUPT without entering user mode while it is set; the task clears it with
  * task_kick_clear() once it has nothing left to deliver (no unblocked signal pending).
- * Context: task_kick from any context but NMI (t: a live handle); the others act on the
- * calling task.
+ * Context: task_kick from any context but NMI; h is borrowed (not consumed), an empty handle
+ * is ignored. task_kicked / task_kick_clear act on the calling task.
  */
-void task_kick(struct task *t);
+void task_kick(const struct task_handle *h);
 bool task_kicked(void);
 void task_kick_clear(void);
-
-/* task_self - the calling task's handle (for a kicker to find it). Context: task. */
-struct task *task_self(void);
 /* task_id - a small number naming the calling task (unique among live tasks). */
 uint64_t task_id(void);
 /* task_locks_held - how many tracked locks the calling task holds. */

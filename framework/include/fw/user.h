@@ -68,9 +68,32 @@ struct user_exception {
 	uint64_t fault_addr; /* #PF: the faulting address (CR2); else 0 */
 };
 
+/* What an exception from user mode means (user_ctx_fault): the kernel maps it to a signal. */
+enum user_fault_kind {
+	USER_FAULT_PAGE,       /* #PF: `addr` and `access` say where and what (SIGSEGV/SIGBUS) */
+	USER_FAULT_PROTECTION, /* #GP, #SS, #NP, #TS: privileged or non-canonical (SIGSEGV) */
+	USER_FAULT_ILLEGAL,    /* #UD: invalid opcode (SIGILL) */
+	USER_FAULT_DIVIDE,     /* #DE: divide error (SIGFPE) */
+	USER_FAULT_FPU,        /* #MF x87, #XM SIMD floating point (SIGFPE) */
+	USER_FAULT_BREAKPOINT, /* #BP: int3 (SIGTRAP) */
+	USER_FAULT_DEBUG,      /* #DB: single step / debug trap (SIGTRAP) */
+	USER_FAULT_ALIGNMENT,  /* #AC with RFLAGS.AC set (SIGBUS) */
+	USER_FAULT_OTHER,      /* anything else (#OF, #BR, #NM, ...: SIGSEGV) */
+};
+
+struct user_fault {
+	enum user_fault_kind kind;
+	struct uaddr addr;     /* PAGE: the faulting address (CR2); others: the instruction */
+	unsigned access;       /* PAGE: enum vm_fault_access bits (fw/vmspace.h); else 0 */
+	uint32_t vector;       /* the raw exception, for reports */
+	uint32_t error_code;
+};
+
 struct FW_NOCOPY user_context {
 	struct user_regs regs FW_PRIVATE;
 	struct user_exception exc FW_PRIVATE;
+	uint64_t syscall_nr FW_PRIVATE; /* RAX at the last system call (Linux's orig_ax) */
+	uint32_t last_ret FW_PRIVATE;   /* why the last user_enter returned (0: never entered) */
 	uint64_t deadline_ns FW_PRIVATE; /* 0: no deadline */
 	uint8_t fpu[USER_FPU_AREA] FW_PRIVATE __attribute__((aligned(64)));
 };
@@ -114,14 +137,31 @@ FW_MUST_CHECK int user_ctx_set_sp(struct user_context *uc, struct uaddr sp);
 uint64_t user_ctx_fs_base(const struct user_context *uc);
 FW_MUST_CHECK int user_ctx_set_fs_base(struct user_context *uc, struct uaddr base);
 
-/* The system call, Linux x86-64 convention: number in RAX; arguments RDI, RSI, RDX, R10, R8,
- * R9 (index 0..5; other indices read 0); the return value goes to RAX. */
+/* The system call, Linux x86-64 convention: number in RAX (kept aside at entry, so it stays
+ * readable after the return value is set); arguments RDI, RSI, RDX, R10, R8, R9 (index 0..5;
+ * other indices read 0); the return value goes to RAX. */
 uint64_t user_ctx_syscall_nr(const struct user_context *uc);
 uint64_t user_ctx_syscall_arg(const struct user_context *uc, unsigned i);
 void user_ctx_set_retval(struct user_context *uc, int64_t v);
 
 /* The last exception (valid after user_enter returned USER_RET_EXCEPTION). */
 struct user_exception user_ctx_exception(const struct user_context *uc);
+
+/*
+ * user_ctx_fault - the last exception as a typed value: a page fault as address + access kind
+ * (ready for vmspace_handle_fault), the others by meaning. Valid after user_enter returned
+ * USER_RET_EXCEPTION.
+ */
+struct user_fault user_ctx_fault(const struct user_context *uc);
+
+/*
+ * user_ctx_restart_syscall - make the context execute again the system call it stopped at
+ * (Linux's ERESTART* handling at signal delivery): the instruction pointer goes back over the
+ * `syscall` instruction and RAX gets the call's number back (set RAX afterwards for
+ * restart_syscall). Needs: the last user_enter returned USER_RET_SYSCALL and no restart
+ * happened since. Returns 0, or -EINVAL (nothing changed).
+ */
+FW_MUST_CHECK int user_ctx_restart_syscall(struct user_context *uc);
 
 /* The deadline, in fw_time_ns() nanoseconds, after which an interrupt arriving in user mode
  * ends user_enter with USER_RET_INTERRUPT (0: none). */
