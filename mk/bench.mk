@@ -30,9 +30,18 @@ $(BENCH_BIN)/nop: user/bench/nop.c | deps
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(BENCH_CFLAGS) -o $@ $<
 
-$(BENCH_CPIO): $(BENCH_BIN)/bench $(BENCH_BIN)/nop tools/mkinitramfs.py
+# nop-dyn: the same program linked dynamically (fork_exec_dyn), with ld.so and libc (the
+# spec from tests/vm/dyn_spec.py, as the dyn test group).
+$(BENCH_BIN)/nop-dyn: user/bench/nop.c | deps
 	@mkdir -p $(dir $@)
-	$(MKINITRAMFS) -o $@ --busybox /bin/busybox \
+	$(GLIBCC) -O2 -Wall -Werror -o $@ $<
+
+$(BENCH_BIN)/nop-dyn.spec: $(BENCH_BIN)/nop-dyn tests/vm/dyn_spec.py
+	@$(PYTHON) tests/vm/dyn_spec.py /bench/nop-dyn=$(BENCH_BIN)/nop-dyn > $@.tmp && mv $@.tmp $@
+
+$(BENCH_CPIO): $(BENCH_BIN)/bench $(BENCH_BIN)/nop $(BENCH_BIN)/nop-dyn.spec tools/mkinitramfs.py
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox --spec $(BENCH_BIN)/nop-dyn.spec \
 		file:/init=$(BENCH_BIN)/bench:0755 file:/bench/bench=$(BENCH_BIN)/bench:0755 \
 		file:/bench/nop=$(BENCH_BIN)/nop:0755 \
 		dev:/dev/console=c:5:1:0600 dev:/dev/null=c:1:3 dev:/dev/zero=c:1:5 \

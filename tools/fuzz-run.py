@@ -92,6 +92,7 @@ def summarize(lines, out):
     """Human summary from the guest's `fuzz:` lines."""
     for ln in lines:
         if ln.startswith("fuzz: summary:") or ln.startswith("fuzz: worker ends:") or \
+           ln.startswith("fuzz: file systems:") or \
            ln.startswith("fuzz: threads:") or "HANG" in ln:
             print(ln, file=out)
     calls = []

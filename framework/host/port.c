@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <fw/libbase.h>
 #include <fw/typecache.h>
@@ -101,4 +102,153 @@ static _Thread_local char owner_token;
 uintptr_t __fw_lock_owner(void)
 {
 	return (uintptr_t)&owner_token;
+}
+
+/* --- untyped frames (fw/frame.h) on the host: calloc'd pages in a table indexed by pfn ---- */
+#include <fw/frame.h>
+
+struct host_frame {
+	uint32_t refs;
+	uint8_t b[FRAME_SIZE];
+};
+static struct host_frame **host_frames; /* [pfn]; slot 0 unused (the empty handle) */
+static size_t host_nframes;
+static pthread_mutex_t host_frame_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct host_frame *host_frame_of(const struct frame *f)
+{
+	return f->pfn && f->pfn < host_nframes ? host_frames[f->pfn] : NULL;
+}
+
+int frame_alloc(struct frame *out)
+{
+	if (!frame_is_empty(out))
+		return -EBUSY;
+	if (__atomic_load_n(&alloc_fail_after, __ATOMIC_RELAXED) >= 0 &&
+	    __atomic_fetch_sub(&alloc_fail_after, 1, __ATOMIC_RELAXED) == 0)
+		return -ENOMEM;
+	struct host_frame *hf = calloc(1, sizeof *hf);
+	if (!hf)
+		return -ENOMEM;
+	hf->refs = 1;
+	pthread_mutex_lock(&host_frame_lock);
+	size_t pfn = 0;
+	for (size_t i = 1; i < host_nframes && !pfn; i++)
+		if (!host_frames[i])
+			pfn = i;
+	if (!pfn) {
+		size_t n = host_nframes ? host_nframes * 2 : 64;
+		struct host_frame **t = realloc(host_frames, n * sizeof *t);
+		if (!t) {
+			pthread_mutex_unlock(&host_frame_lock);
+			free(hf);
+			return -ENOMEM;
+		}
+		for (size_t i = host_nframes; i < n; i++)
+			t[i] = NULL;
+		pfn = host_nframes ? host_nframes : 1;
+		host_frames = t;
+		host_nframes = n;
+	}
+	host_frames[pfn] = hf;
+	pthread_mutex_unlock(&host_frame_lock);
+	__atomic_fetch_add(&live_allocs, 1, __ATOMIC_RELAXED);
+	out->pfn = pfn;
+	return 0;
+}
+
+int frame_clone(struct frame *dst, const struct frame *src)
+{
+	if (frame_is_empty(src))
+		return -EINVAL;
+	if (!frame_is_empty(dst))
+		return -EBUSY;
+	pthread_mutex_lock(&host_frame_lock);
+	host_frame_of(src)->refs++;
+	pthread_mutex_unlock(&host_frame_lock);
+	dst->pfn = src->pfn;
+	return 0;
+}
+
+void frame_release(struct frame *f)
+{
+	if (frame_is_empty(f))
+		return;
+	pthread_mutex_lock(&host_frame_lock);
+	struct host_frame *hf = host_frame_of(f);
+	bool last = hf && --hf->refs == 0;
+	if (last)
+		host_frames[f->pfn] = NULL;
+	pthread_mutex_unlock(&host_frame_lock);
+	f->pfn = 0;
+	if (last) {
+		free(hf);
+		__atomic_fetch_sub(&live_allocs, 1, __ATOMIC_RELAXED);
+	}
+}
+
+uint32_t frame_refcount(const struct frame *f)
+{
+	pthread_mutex_lock(&host_frame_lock);
+	struct host_frame *hf = host_frame_of(f);
+	uint32_t n = hf ? hf->refs : 0;
+	pthread_mutex_unlock(&host_frame_lock);
+	return n;
+}
+
+bool frame_same(const struct frame *a, const struct frame *b)
+{
+	return !frame_is_empty(a) && a->pfn == b->pfn;
+}
+
+static uint8_t *host_frame_span(const struct frame *f, size_t off, size_t len)
+{
+	pthread_mutex_lock(&host_frame_lock);
+	struct host_frame *hf = host_frame_of(f);
+	pthread_mutex_unlock(&host_frame_lock);
+	if (!hf || off > FRAME_SIZE || len > FRAME_SIZE - off)
+		return NULL;
+	return hf->b + off;
+}
+
+int frame_read(const struct frame *f, size_t off, struct bytes dst)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	uint8_t *p = host_frame_span(f, off, dst.len);
+	if (!p)
+		return -ERANGE;
+	memcpy(dst.ptr, p, dst.len);
+	return 0;
+}
+
+int frame_write(const struct frame *f, size_t off, struct bytes src)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	uint8_t *p = host_frame_span(f, off, src.len);
+	if (!p)
+		return -ERANGE;
+	memcpy(p, src.ptr, src.len);
+	return 0;
+}
+
+int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v)
+{
+	if (frame_is_empty(f))
+		return -EINVAL;
+	uint8_t *p = host_frame_span(f, off, len);
+	if (!p)
+		return -ERANGE;
+	memset(p, v, len);
+	return 0;
+}
+
+int frame_copy(const struct frame *dst, const struct frame *src)
+{
+	uint8_t *to = host_frame_span(dst, 0, FRAME_SIZE), *from = host_frame_span(src, 0, FRAME_SIZE);
+	if (!to || !from)
+		return -EINVAL;
+	memcpy(to, from, FRAME_SIZE);
+	return 0;
 }

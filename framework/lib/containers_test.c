@@ -99,6 +99,11 @@ static void t_bad_push_unlocked(void) NO_THREAD_SAFETY_ANALYSIS
 	t_run_list_push_back(&t_bad_rq.tasks, &t_bad_b);
 }
 
+static void t_bad_reinit_nonempty(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	t_run_list_init(&t_bad_rq.tasks, &t_bad_rq.lock);
+}
+
 KTEST(list, misuse_is_caught)
 {
 	litelock_lock(&t_bad_rq.lock);
@@ -110,6 +115,7 @@ KTEST(list, misuse_is_caught)
 	KT_EXPECT_FAILS(kt, t_bad_remove_wrong_list);
 	KT_EXPECT_FAILS(kt, t_bad_remove_unlinked);
 	KT_EXPECT_FAILS(kt, t_bad_next_unlinked);
+	KT_EXPECT_FAILS(kt, t_bad_reinit_nonempty);     /* re-init with an element on it */
 	KT_EXPECT(kt, t_run_list_len(&t_bad_rq.tasks) == 1);
 	KT_EXPECT(kt, t_run_list_first(&t_bad_rq.tasks) == &t_bad_a);
 	litelock_unlock(&t_bad_rq.lock);

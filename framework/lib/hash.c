@@ -26,6 +26,7 @@ uint64_t hash_str(struct str s)
 void __fw_hash_init(struct hash_core *c, struct hash_link **slots, size_t nbuckets)
 {
 	FW_CHECK(nbuckets && !(nbuckets & (nbuckets - 1)), "hash: bucket count not a power of 2");
+	FW_CHECK(c->count == 0, "hash: re-initialising a table that holds elements");
 	/* SAFETY: the generated init passes the head's own slot array and its element count. */
 	c->buckets = slots;
 	c->nbuckets = nbuckets;

@@ -13,6 +13,7 @@
  * Locking: frame_lock (an mm_lock, interrupts off) covers the buddy and every refcount.
  */
 #include <fw/frame.h>
+#include <fw/uaccess.h>
 
 #include "internal/bootinfo.h"
 #include "internal/fault_inject.h"
@@ -388,4 +389,51 @@ int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v)
 	/* SAFETY: p spans len bytes of the frame (frame_span). */
 	__builtin_memset(p, v, len);
 	return 0;
+}
+
+int frame_copy(const struct frame *dst, const struct frame *src)
+{
+	u8 *to = frame_span(dst, 0, FRAME_SIZE);
+	const u8 *from = frame_span(src, 0, FRAME_SIZE);
+	if (!to || !from)
+		return -EINVAL;
+	/* SAFETY: both handles hold a reference, so both frames are allocated untyped frames
+	 * reached through the direct map, FRAME_SIZE bytes each (frame_span). */
+	__builtin_memcpy(to, from, FRAME_SIZE);
+	return 0;
+}
+
+struct result_size frame_to_user(struct vm_writer *w, const struct frame *f, size_t off,
+				 size_t len)
+{
+	if (frame_is_empty(f))
+		return result_size_err(-EINVAL);
+	u8 *p = frame_span(f, off, len);
+	if (!p)
+		return result_size_err(-ERANGE);
+	/* SAFETY: p spans len bytes of a frame the handle keeps alive (frame_span); vm_write only
+	 * reads the slice. */
+	return vm_write(w, __fw_bytes_raw(p, len));
+}
+
+struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, size_t off,
+				   size_t len)
+{
+	if (frame_is_empty(f))
+		return result_size_err(-EINVAL);
+	u8 *p = frame_span(f, off, len);
+	if (!p)
+		return result_size_err(-ERANGE);
+	/* SAFETY: as frame_to_user; vm_read writes at most len bytes into the slice. */
+	return vm_read(r, __fw_bytes_raw(p, len));
+}
+
+/* Zeros for frame_zero_to_user (never written: vm_write only reads its source). */
+static u8 zero_page[FRAME_SIZE];
+
+struct result_size frame_zero_to_user(struct vm_writer *w, size_t len)
+{
+	if (len > FRAME_SIZE)
+		return result_size_err(-ERANGE);
+	return vm_write(w, bytes_head(BYTES_OF_ARRAY(zero_page), len));
 }

@@ -21,6 +21,7 @@
  */
 #include <fw/heap.h>
 #include <fw/typecache.h>
+#include <fw/uaccess.h>
 #include <fw/vmspace.h>
 
 #include "arch/x86_64/mm/pt.h"
@@ -48,6 +49,18 @@ static bool vs_live(struct vmspace *vs)
 
 DEFINE_TYPE_CACHE(vmspace, struct vmspace);
 
+/*
+ * A user leaf is one level-1 entry. A present leaf maps its frame with the rights of
+ * to_mm_prot(); a PROT_NONE page (prot 0) is a non-present entry that keeps the frame's
+ * address and PTE_SW_NONE, so the page still holds its frame (and its contents) while every
+ * user access faults. Both kinds own one frame reference; an entry of 0 is unmapped.
+ * Bit 9 is ignored by the MMU in every entry (SDM vol. 3A §4.5, tables 4-19 and 4-20).
+ */
+#define PTE_SW_NONE (1ull << 9)
+#define VM_PROT_BITS (VM_READ | VM_WRITE | VM_EXEC)
+/* How many frames an unmap collects before one flush releases them. */
+#define UNMAP_BATCH 64u
+
 static unsigned to_mm_prot(unsigned prot)
 {
 	unsigned p = MM_PROT_READ | MM_PROT_USER;
@@ -56,6 +69,51 @@ static unsigned to_mm_prot(unsigned prot)
 	if (prot & VM_EXEC)
 		p |= MM_PROT_EXEC;
 	return p;
+}
+
+static u64 leaf_encode(u64 pa, unsigned prot)
+{
+	if (!(prot & VM_PROT_BITS))
+		return (pa & PTE_ADDR_MASK) | PTE_SW_NONE;
+	return pte_encode_leaf(pa, to_mm_prot(prot), 1, pt_nx_bit);
+}
+
+/* Whether leaf e holds a frame (a present page or a PROT_NONE one). */
+static bool leaf_holds(u64 e)
+{
+	return pte_present(e) || (e & PTE_SW_NONE);
+}
+
+static u64 leaf_pa(u64 e)
+{
+	return e & PTE_ADDR_MASK;
+}
+
+/* The vm_prot rights of a leaf that holds a frame (0 for PROT_NONE). */
+static unsigned leaf_prot(u64 e)
+{
+	if (!pte_present(e))
+		return 0;
+	unsigned p = pte_decode_prot(e, pt_nx_bit);
+	return VM_READ | ((p & MM_PROT_WRITE) ? VM_WRITE : 0) | ((p & MM_PROT_EXEC) ? VM_EXEC : 0);
+}
+
+/* The references a leaf's frame has (the leaf's own included). */
+static u32 leaf_refs(u64 e)
+{
+	struct frame h = { .pfn = leaf_pa(e) >> MM_PAGE_SHIFT };
+	u32 n = frame_refcount(&h);
+	h.pfn = 0; /* a view, not a reference: nothing to drop */
+	return n;
+}
+
+/* Take one more reference to the frame of leaf e, for a second leaf. 0 or -errno. */
+static int leaf_ref(u64 e)
+{
+	struct frame h = FRAME_EMPTY;
+	int err = frame_handle_from_paddr(leaf_pa(e), &h);
+	h.pfn = 0; /* the reference now belongs to the new leaf */
+	return err;
 }
 
 static bool page_ok(struct uaddr va)
@@ -68,6 +126,38 @@ static bool range_ok(struct uaddr va, u64 len)
 	return (va.v & (VM_PAGE_SIZE - 1)) == 0 && (len & (VM_PAGE_SIZE - 1)) == 0 &&
 	       uaddr_range_ok(va, len);
 }
+
+/*
+ * next_leaf - the first leaf at or after *va (below end) that holds a frame; *va moves to it.
+ * Absent tables are skipped whole, and a present page table is scanned entry by entry (one
+ * walk per table, not per page). NULL when there is none before end.
+ */
+static u64 *next_leaf(struct vmspace *vs, u64 *va, u64 end)
+{
+	while (*va < end) {
+		u64 *e = NULL, hole_end = 0;
+		int err = pt_leaf_entry(vs->root, *va, false, &e, &hole_end);
+		if (err) {
+			*va = err == -ENOENT ? hole_end : *va + MM_PAGE_SIZE;
+			continue;
+		}
+		unsigned idx = pte_index(*va, 1);
+		/* SAFETY: e is entry idx of a page table of PT_ENTRIES entries (pt_leaf_entry), so
+		 * e - idx is the table's first entry and idx stays below PT_ENTRIES in the scan. */
+		u64 *table = e - idx;
+		for (;;) {
+			/* SAFETY: idx < PT_ENTRIES (the loop's exit below). */
+			if (leaf_holds(table[idx]))
+				return &table[idx]; /* SAFETY: as above. */
+			*va += MM_PAGE_SIZE;
+			if (++idx == PT_ENTRIES || *va >= end)
+				break;
+		}
+	}
+	return NULL;
+}
+
+static void vmspace_let_go(struct vmspace *vs);
 
 struct vmspace *vmspace_create(void)
 {
@@ -96,24 +186,11 @@ struct vmspace *vmspace_get(struct vmspace *vs)
 	return vs;
 }
 
-static void vmspace_let_go(struct vmspace *vs);
-
 /* Drop the reference a page-table entry held on the frame at pa. */
 static void release_mapped_frame(u64 pa)
 {
 	struct frame h = { .pfn = pa >> MM_PAGE_SHIFT };
 	frame_release(&h);
-}
-
-/* Unmap one page with the lock held; flush it everywhere; 1 if it was mapped, else 0. */
-static int unmap_page_locked(struct vmspace *vs, u64 va)
-{
-	u64 pa;
-	if (pt_unmap_page(vs->root, va, &pa))
-		return 0;
-	vmspace_flush(vs, va, MM_PAGE_SIZE);
-	release_mapped_frame(pa);
-	return 1;
 }
 
 void vmspace_put(struct vmspace *vs)
@@ -135,30 +212,14 @@ void vmspace_put(struct vmspace *vs)
 	if (r != 1)
 		return;
 	vmspace_let_go(vs);
-	/* Walk the mapped pages through pt_query, 2 MiB / 1 GiB holes skipped by level. */
+	/* No CPU holds these tables any more (vmspace_let_go), so the frames go back without a
+	 * flush. */
 	u64 flags = mm_lock_acquire(&vs->lock);
-	for (u64 va = 0; va < VM_USER_END;) {
-		unsigned level;
-		if (pt_query(vs->root, va, NULL, NULL, &level) == 0) {
-			unmap_page_locked(vs, va);
-			va += MM_PAGE_SIZE;
-			continue;
-		}
-		/* not mapped: skip to the next entry of the lowest level that exists */
-		u64 step = MM_PAGE_SIZE;
-		const u64 *t = pt_table_of(vs->root);
-		for (unsigned l = 4; l >= 1; l--) {
-			/* SAFETY: pte_index() < PT_ENTRIES, the table's length. */
-			u64 e = t[pte_index(va, l)];
-			if (!pte_present(e)) {
-				step = pte_level_size(l);
-				break;
-			}
-			if (l == 1)
-				break;
-			t = pt_table_of(pte_addr(e, l));
-		}
-		va = mm_align_down(va, step) + step;
+	u64 va = 0;
+	for (u64 *e; (e = next_leaf(vs, &va, VM_USER_END)); va += MM_PAGE_SIZE) {
+		u64 pa = leaf_pa(*e);
+		*e = 0;
+		release_mapped_frame(pa);
 	}
 	pt_free_tree(vs->root, 0, PT_ENTRIES / 2 - 1);
 	mm_lock_release(&vs->lock, flags);
@@ -175,18 +236,50 @@ int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsi
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (!page_ok(va) || frame_is_empty(f) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
+	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame ref = FRAME_EMPTY;
 	int err = frame_clone(&ref, f);
 	if (err)
 		return err;
 	u64 flags = mm_lock_acquire(&vs->lock);
-	err = pt_map(vs->root, va.v, frame_paddr(&ref), MM_PAGE_SIZE, to_mm_prot(prot), PT_MAP_4K);
+	u64 *e = NULL;
+	err = pt_leaf_entry(vs->root, va.v, true, &e, NULL);
+	if (!err && *e)
+		err = -EEXIST;
+	if (!err) {
+		*e = leaf_encode(frame_paddr(&ref), prot);
+		ref.pfn = 0; /* the reference now belongs to the entry (released at unmap) */
+	}
 	mm_lock_release(&vs->lock, flags);
+	frame_release(&ref);
+	return err;
+}
+
+int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
+		return -EINVAL;
+	struct frame ref = FRAME_EMPTY;
+	int err = frame_clone(&ref, f);
 	if (err)
-		frame_release(&ref);
-	/* on success the reference now belongs to the page-table entry (released at unmap) */
+		return err;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	u64 *e = NULL, old = 0;
+	err = pt_leaf_entry(vs->root, va.v, true, &e, NULL);
+	if (!err) {
+		old = *e;
+		*e = leaf_encode(frame_paddr(&ref), prot);
+		ref.pfn = 0;
+		if (pte_present(old))
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
+	}
+	mm_lock_release(&vs->lock, flags);
+	frame_release(&ref);
+	if (leaf_holds(old))
+		release_mapped_frame(leaf_pa(old));
 	return err;
 }
 
@@ -197,25 +290,190 @@ i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 	if (!range_ok(va, len))
 		return -EINVAL;
 	i64 n = 0;
+	u64 end = va.v + len, a = va.v;
 	u64 flags = mm_lock_acquire(&vs->lock);
-	for (u64 off = 0; off < len; off += MM_PAGE_SIZE)
-		n += unmap_page_locked(vs, va.v + off);
+	while (a < end) {
+		/* Clear up to UNMAP_BATCH leaves, flush their span once, then free the frames. */
+		u64 batch[UNMAP_BATCH];
+		unsigned nb = 0;
+		u64 first = 0, last = 0;
+		bool flush = false;
+		for (u64 *e; nb < UNMAP_BATCH && (e = next_leaf(vs, &a, end)); a += MM_PAGE_SIZE) {
+			if (nb == 0)
+				first = a;
+			last = a;
+			flush |= pte_present(*e);
+			/* SAFETY: nb < UNMAP_BATCH, the array's length. */
+			batch[nb++] = leaf_pa(*e);
+			*e = 0;
+		}
+		if (flush)
+			vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
+		for (unsigned i = 0; i < nb; i++)
+			release_mapped_frame(batch[i]); /* SAFETY: i < nb <= UNMAP_BATCH. */
+		n += nb;
+		if (nb < UNMAP_BATCH)
+			break;
+	}
 	mm_lock_release(&vs->lock, flags);
 	return n;
 }
 
-int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot)
+int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
+		    enum vm_protect_mode mode)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (!range_ok(va, len) || len == 0 || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
+	if (!range_ok(va, len) || len == 0 || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
+	u64 end = va.v + len, a = va.v, first = 0, last = 0;
+	bool flush = false;
 	u64 flags = mm_lock_acquire(&vs->lock);
-	int err = pt_protect(vs->root, va.v, len, to_mm_prot(prot));
+	for (u64 *e; (e = next_leaf(vs, &a, end)); a += MM_PAGE_SIZE) {
+		unsigned p = prot;
+		/* A private page whose frame others hold too stays read-only: the write fault
+		 * copies it (vmspace_cow). */
+		if (mode == VM_PROTECT_PRIVATE && (p & VM_WRITE) && leaf_refs(*e) > 1)
+			p &= ~(unsigned)VM_WRITE;
+		u64 ne = leaf_encode(leaf_pa(*e), p);
+		if (ne == *e)
+			continue;
+		if (pte_present(*e)) {
+			if (!flush)
+				first = a;
+			last = a;
+			flush = true;
+		}
+		*e = ne;
+	}
+	if (flush)
+		vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 	mm_lock_release(&vs->lock, flags);
-	if (!err)
-		vmspace_flush(vs, va.v, len);
+	return 0;
+}
+
+i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64 len,
+		  enum vm_share_mode mode)
+{
+	if (!vs_live(dst) || !vs_live(src))
+		return -EINVAL;
+	if (!range_ok(va, len) || dst == src)
+		return -EINVAL;
+	i64 n = 0;
+	int err = 0;
+	u64 end = va.v + len, a = va.v, first = 0, last = 0;
+	bool flush = false;
+	/* Lock order: the source, then the destination (a space being built, which nobody
+	 * else reaches yet). */
+	u64 flags = mm_lock_acquire(&src->lock);
+	u64 dflags = mm_lock_acquire(&dst->lock);
+	for (u64 *e; !err && (e = next_leaf(src, &a, end)); a += MM_PAGE_SIZE) {
+		u64 *d = NULL;
+		err = pt_leaf_entry(dst->root, a, true, &d, NULL);
+		if (!err && *d)
+			err = -EEXIST;
+		if (!err)
+			err = leaf_ref(*e);
+		if (err)
+			break;
+		if (mode == VM_SHARE_COPY_ON_WRITE && pte_present(*e) && (*e & PTE_W)) {
+			*e &= ~PTE_W;
+			if (!flush)
+				first = a;
+			last = a;
+			flush = true;
+		}
+		*d = *e;
+		n++;
+	}
+	mm_lock_release(&dst->lock, dflags);
+	if (flush)
+		vmspace_flush(src, first, last - first + MM_PAGE_SIZE);
+	mm_lock_release(&src->lock, flags);
+	return err ? err : n;
+}
+
+int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (!page_ok(va) || !(prot & VM_WRITE) || (prot & ~VM_PROT_BITS))
+		return -EINVAL;
+	struct frame copy = FRAME_EMPTY;
+	u64 old_pa = 0;
+	int err = 0;
+	for (;;) {
+		u64 flags = mm_lock_acquire(&vs->lock);
+		u64 *e = NULL;
+		err = pt_leaf_entry(vs->root, va.v, false, &e, NULL);
+		if (!err && !leaf_holds(*e))
+			err = -ENOENT;
+		if (err) {
+			mm_lock_release(&vs->lock, flags);
+			break;
+		}
+		if (leaf_refs(*e) == 1) {
+			/* This leaf alone holds the frame: nobody else can see a write. */
+			*e = leaf_encode(leaf_pa(*e), prot);
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
+			mm_lock_release(&vs->lock, flags);
+			break;
+		}
+		if (!frame_is_empty(&copy)) {
+			old_pa = leaf_pa(*e);
+			struct frame src = { .pfn = old_pa >> MM_PAGE_SHIFT };
+			(void)frame_copy(&copy, &src); /* both non-empty */
+			src.pfn = 0; /* a view: the leaf keeps its reference until below */
+			*e = leaf_encode(frame_paddr(&copy), prot);
+			copy.pfn = 0; /* now the leaf's */
+			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
+			mm_lock_release(&vs->lock, flags);
+			release_mapped_frame(old_pa);
+			break;
+		}
+		mm_lock_release(&vs->lock, flags);
+		/* Allocate outside the lock, then look again (the frame may have become ours). */
+		err = frame_alloc(&copy);
+		if (err)
+			break;
+	}
+	frame_release(&copy);
 	return err;
+}
+
+i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len)
+{
+	if (!vs_live(vs))
+		return -EINVAL;
+	if (!range_ok(from, len) || !range_ok(to, len))
+		return -EINVAL;
+	i64 n = 0;
+	int err = 0;
+	u64 a = from.v, end = from.v + len, first = 0, last = 0;
+	bool flush = false;
+	u64 flags = mm_lock_acquire(&vs->lock);
+	for (u64 *e; (e = next_leaf(vs, &a, end)); a += MM_PAGE_SIZE) {
+		u64 *d = NULL;
+		err = pt_leaf_entry(vs->root, to.v + (a - from.v), true, &d, NULL);
+		if (!err && *d)
+			err = -EEXIST;
+		if (err)
+			break;
+		/* Creating the target's tables never frees a table, so e is still the entry. */
+		*d = *e;
+		if (pte_present(*e)) {
+			if (!flush)
+				first = a;
+			last = a;
+			flush = true;
+		}
+		*e = 0;
+		n++;
+	}
+	if (flush)
+		vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
+	mm_lock_release(&vs->lock, flags);
+	return err ? err : n;
 }
 
 int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
@@ -224,16 +482,15 @@ int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
 		return -EINVAL;
 	if (va.v >= VM_USER_END)
 		return -EINVAL;
-	unsigned p;
 	u64 flags = mm_lock_acquire(&vs->lock);
-	int err = pt_query(vs->root, va.v, NULL, &p, NULL);
+	u64 *e = NULL;
+	int err = pt_leaf_entry(vs->root, mm_align_down(va.v, MM_PAGE_SIZE), false, &e, NULL);
+	if (!err && !leaf_holds(*e))
+		err = -ENOENT;
+	if (!err && prot)
+		*prot = leaf_prot(*e);
 	mm_lock_release(&vs->lock, flags);
-	if (err)
-		return err;
-	if (prot)
-		*prot = VM_READ | ((p & MM_PROT_WRITE) ? VM_WRITE : 0) |
-			((p & MM_PROT_EXEC) ? VM_EXEC : 0);
-	return 0;
+	return err == -EINVAL ? -ENOENT : err;
 }
 
 int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
@@ -242,13 +499,74 @@ int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
 		return -EINVAL;
 	if (va.v >= VM_USER_END)
 		return -EINVAL;
-	u64 pa;
+	if (!frame_is_empty(out))
+		return -EBUSY;
 	u64 flags = mm_lock_acquire(&vs->lock);
-	int err = pt_query(vs->root, mm_align_down(va.v, MM_PAGE_SIZE), &pa, NULL, NULL);
+	u64 *e = NULL;
+	int err = pt_leaf_entry(vs->root, mm_align_down(va.v, MM_PAGE_SIZE), false, &e, NULL);
+	if (!err && !leaf_holds(*e))
+		err = -ENOENT;
 	if (!err)
-		err = frame_handle_from_paddr(pa, out);
+		err = frame_handle_from_paddr(leaf_pa(*e), out);
 	mm_lock_release(&vs->lock, flags);
-	return err;
+	return err == -EINVAL ? -ENOENT : err;
+}
+
+/* ---- access to a space that need not be the active one ---------------------------------- */
+
+/* remote_page - a new reference to the frame at `page` of vs in *out, usable for `access`
+ * (VM_FAULT_WRITE: the page is writable, so a copy-on-write page was copied): a missing page
+ * is offered to vs's fault handler (a few times, in case it races with an unmap). */
+static int remote_page(struct vmspace *vs, u64 page, unsigned access, struct frame *out)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		u64 flags = mm_lock_acquire(&vs->lock);
+		u64 *e = NULL;
+		int err = pt_leaf_entry(vs->root, page, false, &e, NULL);
+		bool present = !err && pte_present(*e);
+		bool ok = present && (!(access & VM_FAULT_WRITE) || (*e & PTE_W));
+		if (ok)
+			err = frame_handle_from_paddr(leaf_pa(*e), out);
+		mm_lock_release(&vs->lock, flags);
+		if (ok)
+			return err;
+		if (vmspace_handle_fault(vs, uaddr(page), access | (present ? VM_FAULT_PRESENT : 0)))
+			return -EFAULT;
+	}
+	return -EFAULT;
+}
+
+/* remote_copy - the body of vmspace_read_remote / vmspace_write_remote. */
+static struct result_size remote_copy(struct vmspace *vs, struct uaddr addr, struct bytes buf,
+				      bool write)
+{
+	size_t done = 0, len = bytes_len(buf);
+	if (!uaddr_range_ok(addr, len))
+		return result_size_err(-EFAULT);
+	while (done < len) {
+		u64 va = addr.v + done, page = mm_align_down(va, MM_PAGE_SIZE), in = va - page;
+		size_t n = MM_PAGE_SIZE - in < len - done ? MM_PAGE_SIZE - in : len - done;
+		struct bytes_result part = bytes_sub(buf, done, n);
+		struct frame f = FRAME_EMPTY;
+		if (part.err || remote_page(vs, page, write ? VM_FAULT_WRITE : 0, &f))
+			break;
+		int e = write ? frame_write(&f, in, part.value) : frame_read(&f, in, part.value);
+		frame_release(&f);
+		if (e)
+			break;
+		done += n;
+	}
+	return done || len == 0 ? result_size_ok(done) : result_size_err(-EFAULT);
+}
+
+struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst)
+{
+	return remote_copy(vs, addr, dst, false);
+}
+
+struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src)
+{
+	return remote_copy(vs, addr, src, true);
 }
 
 /* ---- activation ------------------------------------------------------------------------ */

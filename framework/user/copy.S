@@ -104,6 +104,28 @@ uaccess_strncpy_raw:
 	EXTABLE(.Lstr, .Lstr_fault)
 	.size uaccess_strncpy_raw, . - uaccess_strncpy_raw
 
+/* int uaccess_cmpxchg32_raw(u32 *uaddr, u32 old, u32 new, u32 *cur): 0 with the value found
+ * at uaddr in *cur (a kernel pointer; equal to old when the exchange happened), or -1 on a
+ * fault. `lock cmpxchg` faults as a write, so a copy-on-write page is copied first (the
+ * fault handler) and the instruction retried. */
+	.globl uaccess_cmpxchg32_raw
+	.type uaccess_cmpxchg32_raw, @function
+uaccess_cmpxchg32_raw:
+	movl %esi, %eax
+	STAC
+.Lcx:
+	lock cmpxchgl %edx, (%rdi)
+	CLAC
+	movl %eax, (%rcx)
+	xorl %eax, %eax
+	ret
+.Lcx_fault:
+	CLAC
+	movl $-1, %eax
+	ret
+	EXTABLE(.Lcx, .Lcx_fault)
+	.size uaccess_cmpxchg32_raw, . - uaccess_cmpxchg32_raw
+
 /* int fpu_xrstor_raw(const void *area, u64 mask): 0, or 1 if the CPU refused the image. */
 	.globl fpu_xrstor_raw
 	.type fpu_xrstor_raw, @function

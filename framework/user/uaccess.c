@@ -200,6 +200,23 @@ struct str_result ustr_copy(struct uaddr addr, struct bytes buf)
 	return str_result_ok(str_from_bytes(bytes_head(buf, (size_t)n)));
 }
 
+int uaccess_cmpxchg32_raw(u32 *uaddr, u32 old, u32 new_val, u32 *cur); /* copy.S */
+
+int user_cmpxchg_u32(struct uaddr addr, u32 old, u32 new_val, u32 *cur)
+{
+	if (addr.v & 3)
+		return -EINVAL;
+	if (!uaddr_range_ok(addr, sizeof(u32)))
+		return -EFAULT;
+	u32 found = 0;
+	/* SAFETY: addr is an aligned word in the user half (checked); a fault is caught (copy.S)
+	 * and the handler may resolve it first; `found` is a kernel word. */
+	if (uaccess_cmpxchg32_raw((u32 *)(uintptr_t)addr.v, old, new_val, &found))
+		return -EFAULT;
+	*cur = found;
+	return 0;
+}
+
 int __fw_ucopy_from(void *dst, size_t size, struct uaddr src)
 {
 	if (!uaddr_range_ok(src, size))

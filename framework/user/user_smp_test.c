@@ -209,9 +209,9 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	while (!__atomic_load_n(&us_w[0].b, __ATOMIC_SEQ_CST))
 		task_yield();
 	u64 before = cpu_locals[1].tlb_flushes;
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before); /* CPU 1 never had it */
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before + 1); /* CPU 1 holds it */
 	/* SAFETY: as above. */
 	__atomic_store_n(&us_w[0].c, 1, __ATOMIC_SEQ_CST);

@@ -444,7 +444,7 @@ KTEST(user, vmspace_refuses_the_kernel_half)
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(VM_USER_END), &f, VM_READ), -EINVAL);
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x1001), &f, VM_READ), -EINVAL);
 	KT_EXPECT_EQ(kt, vmspace_unmap(vs, uaddr(0xffff800000000000ull), VM_PAGE_SIZE), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), -EINVAL);
 	/* a mapping holds its own reference, dropped at unmap */
 	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ | VM_WRITE), 0);
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);
@@ -464,7 +464,7 @@ KTEST(user, vmspace_refuses_the_kernel_half)
 KTEST(user, protect_makes_user_writes_fault)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_DATA, 8), 0);
-	KT_EXPECT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	vmspace_activate(ut_a.vs);
 	u8 v[4] = { 1, 2, 3, 4 };
 	struct vm_writer w = vm_writer_user(uaddr(UT_DATA), 4);

@@ -4,6 +4,7 @@
  * and describe the segments to map. Two passes over the program headers: the first checks
  * each entry on its own and collects PT_LOAD segments in file order, the second (over the
  * collected plan) applies the load bias and checks the whole (order, overlap, entry, phdr).
+ * A dynamic program's PT_INTERP is checked and recorded; exec loads the linker it names.
  */
 #include <exec/elf.h>
 #include <fw/plain.h>
@@ -71,8 +72,17 @@ static int collect(const struct elf64_ehdr *eh, struct bytes image, u64 file_siz
 		if (elf_phdr_from_bytes(&ph, image, eh->e_phoff + (u64)i * sizeof ph))
 			return -ENOEXEC;
 		switch (ph.p_type) {
-		case ELF_PT_INTERP:
-			return -ENOEXEC; /* dynamic programs: not yet */
+		case ELF_PT_INTERP: {
+			struct bytes_result name = bytes_sub(image, ph.p_offset, ph.p_filesz);
+			struct result_size nul = name.err ? (struct result_size){ .err = -ERANGE }
+							 : bytes_find(name.value, 0, 0);
+			if (plan->interp_len || ph.p_filesz < 2 || ph.p_filesz > ELF_INTERP_MAX ||
+			    nul.err || nul.value != ph.p_filesz - 1)
+				return -ENOEXEC; /* two, empty, too long, outside the head, no NUL */
+			plan->interp_off = ph.p_offset;
+			plan->interp_len = ph.p_filesz;
+			break;
+		}
 		case ELF_PT_GNU_STACK:
 			plan->exec_stack = (ph.p_flags & ELF_PF_X) != 0;
 			break;

@@ -3,8 +3,9 @@
  * as Linux), plan the ELF (exec/elf.h), build the new address space beside the old one, lay
  * out the initial stack (exec/stack.h), and only then — the point of no return — switch the
  * process over: close O_CLOEXEC files, reset caught signals, drop the old memory.
- * Segment pages that hold file bytes are filled at exec; the rest (bss, heap, stack below
- * the part built here) is demand-paged through the process's regions.
+ * Segments are regions of the new memory map backed by the file's page cache (vm/vm.h): their
+ * pages are mapped from the cache on the first touch and copied only when written; the bss,
+ * heap and the stack below the part built here are anonymous, demand-paged memory.
  */
 #include <exec/elf.h>
 #include <exec/shebang.h>
@@ -48,27 +49,30 @@ static int read_at(struct file *f, u64 pos, struct bytes dst)
 	return n.err ? n.err : (n.value == bytes_len(dst) ? 0 : -EIO);
 }
 
-/* map_segment - the pages of `s` that hold file bytes, filled from `f`, into vs. */
-static int map_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+static unsigned seg_prot(const struct elf_segment *s)
 {
-	unsigned prot = VM_READ | ((s->prot & ELF_PF_W) ? VM_WRITE : 0) |
-			((s->prot & ELF_PF_X) ? VM_EXEC : 0);
+	return VM_READ | ((s->prot & ELF_PF_W) ? VM_WRITE : 0) | ((s->prot & ELF_PF_X) ? VM_EXEC : 0);
+}
+
+/* copy_segment - the file bytes of `s` copied into fresh pages of vs (a file without a page
+ * cache: every page that holds file bytes is filled now). */
+static int copy_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+{
+	unsigned prot = seg_prot(s);
 	u64 file_end = s->vaddr + s->filesz;
 	for (u64 page = s->vaddr & ~(u64)(VM_PAGE_SIZE - 1); page < file_end; page += VM_PAGE_SIZE) {
 		u64 lo = page > s->vaddr ? page : s->vaddr;
 		u64 hi = page + VM_PAGE_SIZE < file_end ? page + VM_PAGE_SIZE : file_end;
 		struct frame fr = FRAME_EMPTY;
-		unsigned old = 0;
-		bool shared = vmspace_query(vs, uaddr(page), &old) == 0;
-		int e = shared ? vmspace_frame_at(vs, uaddr(page), &fr) : frame_alloc(&fr);
+		bool shared = vmspace_frame_at(vs, uaddr(page), &fr) == 0;
+		int e = shared ? 0 : frame_alloc(&fr);
 		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(page_buf), hi - lo);
 		if (!e)
 			e = read_at(f, s->offset + (lo - s->vaddr), chunk);
 		if (!e)
 			e = frame_write(&fr, lo - page, chunk);
 		if (!e)
-			e = shared ? vmspace_protect(vs, uaddr(page), VM_PAGE_SIZE, old | prot)
-				   : vmspace_map(vs, uaddr(page), &fr, prot);
+			e = vmspace_replace(vs, uaddr(page), &fr, prot);
 		frame_release(&fr);
 		if (e)
 			return e;
@@ -76,23 +80,72 @@ static int map_segment(struct vmspace *vs, struct file *f, const struct elf_segm
 	return 0;
 }
 
-/* map_stack - the built top of the stack (`img`, ending at PROC_STACK_TOP) into vs. */
-static int map_stack(struct vmspace *vs, struct bytes img)
+/* bss_page - the page where the file bytes of `s` end and its bss begins, made private now
+ * with the bss part zeroed (the file's bytes past p_filesz must not show). */
+static int bss_page(struct vm_map *m, struct vm_object *obj, const struct elf_segment *s)
 {
+	u64 file_end = s->vaddr + s->filesz, page = file_end & ~(u64)(VM_PAGE_SIZE - 1);
+	u64 in = file_end - page;
+	struct frame cached = FRAME_EMPTY, own = FRAME_EMPTY;
+	int e = vm_object_page(obj, (s->offset + s->filesz) / VM_PAGE_SIZE, true, &cached);
+	if (!e)
+		e = frame_alloc(&own);
+	if (!e)
+		e = frame_copy(&own, &cached);
+	if (!e)
+		e = frame_fill(&own, in, VM_PAGE_SIZE - in, 0);
+	if (!e)
+		e = vmspace_replace(m->vs, uaddr(page), &own, seg_prot(s));
+	frame_release(&cached);
+	frame_release(&own);
+	return e;
+}
+
+/*
+ * map_segment - the regions of one PT_LOAD in m: its file pages from the page cache (private,
+ * so copied on the first write; nothing is read now), the page where the bss begins made
+ * private and zeroed past the file bytes, and the rest of the bss anonymous. A file without a
+ * page cache has its bytes copied instead. A later segment replaces what an earlier one mapped
+ * on a page they share, as Linux's MAP_FIXED mappings of the segments do.
+ */
+static int map_segment(struct vm_map *m, struct file *f, const struct elf_segment *s)
+{
+	const u64 mask = VM_PAGE_SIZE - 1;
+	u64 start = s->vaddr & ~mask, file_end = s->vaddr + s->filesz;
+	u64 file_top = (file_end + mask) & ~mask, mem_top = (s->vaddr + s->memsz + mask) & ~mask;
+	unsigned prot = seg_prot(s);
+	struct vm_object *obj = f->inode->cache;
+	int e = 0;
+	if (file_top > start)
+		e = vm_map_add(m, start, file_top, prot, 0, obj,
+			       obj ? (s->offset & ~mask) / VM_PAGE_SIZE : 0);
+	if (!e && !obj)
+		e = copy_segment(m->vs, f, s);
+	else if (!e && s->memsz > s->filesz && (file_end & mask))
+		e = bss_page(m, obj, s);
+	if (!e && mem_top > file_top)
+		e = vm_map_add(m, file_top, mem_top, prot, 0, NULL, 0);
+	return e;
+}
+
+/* map_stack - the stack region, and the built top of the stack (`img`, ending at
+ * PROC_STACK_TOP) in it. */
+static int map_stack(struct vm_map *m, struct bytes img)
+{
+	int e = vm_map_add(m, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP, VM_READ | VM_WRITE,
+			   VMA_STACK, NULL, 0);
 	u64 low = PROC_STACK_TOP - bytes_len(img);
-	for (u64 page = low; page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
+	for (u64 page = low; !e && page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
 		struct frame fr = FRAME_EMPTY;
 		struct bytes_result part = bytes_sub(img, page - low, VM_PAGE_SIZE);
-		int e = part.err ? part.err : frame_alloc(&fr);
+		e = part.err ? part.err : frame_alloc(&fr);
 		if (!e)
 			e = frame_write(&fr, 0, part.value);
 		if (!e)
-			e = vmspace_map(vs, uaddr(page), &fr, VM_READ | VM_WRITE);
+			e = vmspace_map(m->vs, uaddr(page), &fr, VM_READ | VM_WRITE);
 		frame_release(&fr);
-		if (e)
-			return e;
 	}
-	return 0;
+	return e;
 }
 
 struct exec_image {
@@ -102,6 +155,9 @@ struct exec_image {
 	struct exec_strv argv_a, argv_b; /* the argv, rewritten by #! lines (alternating) */
 	bool in_b;                       /* the current argv is argv_b */
 	struct elf_plan plan;
+	struct file *interp;  /* the dynamic linker (PT_INTERP), or NULL */
+	struct kbuf ihead;    /* its head */
+	struct elf_plan iplan; /* its plan, at PROC_INTERP_BASE */
 };
 DEFINE_TYPE_CACHE(exec_image_cache, struct exec_image);
 
@@ -113,6 +169,9 @@ static void image_free(struct exec_image *im)
 	exec_strv_destroy(&im->argv_b);
 	if (im->file)
 		vfs_close(im->file);
+	kbuf_free(&im->ihead);
+	if (im->interp)
+		vfs_close(im->interp);
 	KFREE(exec_image_cache, im);
 }
 
@@ -165,6 +224,37 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 	}
 }
 
+/*
+ * load_interp - open the dynamic linker a program names (PT_INTERP) and plan it at
+ * PROC_INTERP_BASE. The linker must be an ELF program itself, without a PT_INTERP of its own
+ * (Linux: ELIBBAD; -ENOEXEC here). As Linux, it must be a regular file p may execute.
+ */
+static int load_interp(struct process *p, struct exec_image *im)
+{
+	if (im->nheads == 0 || im->nheads > EXEC_MAX_INTERP + 1)
+		return -ENOEXEC;
+	struct bytes_result name = bytes_sub(kbuf_bytes(ELEM_PTR(im->heads, im->nheads - 1)),
+					     im->plan.interp_off, im->plan.interp_len - 1); /* no NUL */
+	if (name.err)
+		return -ENOEXEC;
+	struct file_result f = open_exec(p, str_from_bytes(name.value));
+	if (f.err)
+		return f.err;
+	im->interp = f.value;
+	u64 size = f.value->inode->size;
+	if (size == 0)
+		return -ENOEXEC;
+	if (kbuf_alloc(&im->ihead, size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX))
+		return -ENOMEM;
+	struct bytes head = kbuf_bytes(&im->ihead);
+	int e = read_at(f.value, 0, head);
+	if (!e)
+		e = elf_plan_load(head, size, PROC_INTERP_BASE, &im->iplan);
+	if (!e && im->iplan.interp_len)
+		e = -ENOEXEC; /* a linker that wants a linker */
+	return e;
+}
+
 struct exec_random {
 	u8 b[16];
 };
@@ -186,17 +276,23 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	struct exec_image *im = KNEW(exec_image_cache);
 	if (!im)
 		return -ENOMEM;
-	struct vmspace *nvs = NULL;
+	struct vm_map *nm = NULL;
 	struct kbuf stack_buf = KBUF_EMPTY;
 	struct bytes stack = bytes_empty();
 	int e = resolve(p, path, argv, im);
+	if (!e && im->plan.interp_len)
+		e = load_interp(p, im);
 	if (!e) {
-		nvs = vmspace_create();
-		e = nvs ? 0 : -ENOMEM;
+		nm = vm_map_create();
+		e = nm ? 0 : -ENOMEM;
 	}
 	for (u32 i = 0; !e && i < im->plan.nsegs && i < ELF_MAX_LOADS; i++) {
 		struct elf_segment seg = im->plan.segs[i];
-		e = map_segment(nvs, im->file, &seg);
+		e = map_segment(nm, im->file, &seg);
+	}
+	for (u32 i = 0; !e && im->interp && i < im->iplan.nsegs && i < ELF_MAX_LOADS; i++) {
+		struct elf_segment seg = im->iplan.segs[i];
+		e = map_segment(nm, im->interp, &seg);
 	}
 	struct exec_stack_out so = { 0 };
 	if (!e) {
@@ -211,7 +307,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 			.argv = im->in_b ? &im->argv_b : &im->argv_a,
 			.execfn = path, .random = BYTES_OF_ARRAY(rnd.b),
 			.phdr = im->plan.phdr_vaddr, .phent = im->plan.phent, .phnum = im->plan.phnum,
-			.entry = im->plan.entry, .base = 0,
+			.entry = im->plan.entry, .base = im->interp ? im->iplan.lowest : 0,
 			.uid = p->fs.cred.uid, .euid = p->fs.cred.euid,
 			.gid = p->fs.cred.gid, .egid = p->fs.cred.egid,
 			.minsigstksz = 2048,
@@ -219,10 +315,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = exec_stack_build(stack, &si, &so);
 	}
 	if (!e)
-		e = map_stack(nvs, stack);
+		e = map_stack(nm, stack);
 	if (e) {
-		if (nvs)
-			vmspace_destroy(nvs);
+		vm_map_put(nm);
 		kbuf_free(&stack_buf);
 		image_free(im);
 		return e;
@@ -237,28 +332,21 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		if (p->sigactions[s].handler > 1)
 			p->sigactions[s] = (struct proc_sigaction){ 0 };
 	spin_unlock(&p->sig_lock);
-	proc_drop_memory(p);
-	struct vmspace *old = p->vs;
-	vmspace_set_fault_handler(nvs, proc_fault);
-	p->vs = nvs;
-	vmspace_activate(nvs);
-	vmspace_destroy(old);
+	spin_lock(&nm->lock);
+	nm->brk_start = nm->brk = im->plan.brk_start;
+	spin_unlock(&nm->lock);
+	vm_map_set_exe(nm, im->file->inode->cache); /* its writes denied (ETXTBSY) */
+	/* The new space replaces the old one where the old one was loaded: in p's own task (an
+	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
+	 * the space as its own: p's task loads it when it starts. */
+	if (p->mm && vmspace_current() == p->mm->vs)
+		vmspace_activate(nm->vs);
+	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
+	p->mm = nm;
 	int r = 0;
-	for (u32 i = 0; i < im->plan.nsegs && i < ELF_MAX_LOADS && !r; i++) {
-		struct elf_segment s = im->plan.segs[i];
-		u64 start = s.vaddr & ~(u64)(VM_PAGE_SIZE - 1);
-		u64 end = (s.vaddr + s.memsz + VM_PAGE_SIZE - 1) & ~(u64)(VM_PAGE_SIZE - 1);
-		r = proc_add_region(p, start, end, VM_READ | ((s.prot & ELF_PF_W) ? VM_WRITE : 0) |
-							   ((s.prot & ELF_PF_X) ? VM_EXEC : 0));
-	}
-	if (!r)
-		r = proc_add_region(p, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP,
-				    VM_READ | VM_WRITE);
-	p->brk_start = p->brk = im->plan.brk_start;
-	p->mmap_next = PROC_MMAP_BASE;
 	user_context_init(&p->uc);
 	if (!r)
-		r = user_ctx_set_ip(&p->uc, uaddr(im->plan.entry));
+		r = user_ctx_set_ip(&p->uc, uaddr(im->interp ? im->iplan.entry : im->plan.entry));
 	if (!r)
 		r = user_ctx_set_sp(&p->uc, uaddr(so.sp));
 	kbuf_free(&stack_buf);

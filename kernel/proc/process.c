@@ -24,23 +24,18 @@ struct process *proc_create(struct process *parent)
 	struct process *p = KNEW(process_cache);
 	if (!p)
 		return NULL;
-	p->vs = vmspace_create();
-	if (!p->vs) {
+	p->mm = vm_map_create();
+	if (!p->mm) {
 		KFREE(process_cache, p);
 		return NULL;
 	}
 	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
-		vmspace_destroy(p->vs);
+		vm_map_put(p->mm);
 		KFREE(process_cache, p);
 		return NULL;
 	}
 	p->io_buf = kbuf_bytes(&p->io_kbuf);
-	vmspace_set_fault_handler(p->vs, proc_fault);
 	user_context_init(&p->uc);
-	spin_lock_init(&p->mm_lock);
-	spin_lock(&p->mm_lock);
-	region_list_init(&p->regions, &p->mm_lock);
-	spin_unlock(&p->mm_lock);
 	spin_lock_init(&p->sig_lock);
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
@@ -48,7 +43,6 @@ struct process *proc_create(struct process *parent)
 	waitq_init(&p->poll_wq);
 	fd_array_init(&p->fds, PROC_MAX_FDS);
 	p->umask = 022;
-	p->mmap_next = PROC_MMAP_BASE;
 	spin_lock(&proc_lock);
 	if (!procs_ready) {
 		procs_ready = true;
@@ -64,17 +58,6 @@ struct process *proc_create(struct process *parent)
 	spin_unlock(&proc_lock);
 	refcount_init(&p->refs, 1); /* the list's */
 	return p;
-}
-
-struct process *proc_by_vmspace(struct vmspace *vs)
-{
-	struct process *found = NULL;
-	spin_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, p)
-		if (p->vs == vs)
-			found = p;
-	spin_unlock(&proc_lock);
-	return found;
 }
 
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
@@ -191,7 +174,7 @@ void proc_put(struct process *p)
 		return;
 	p->io_buf = bytes_empty();
 	kbuf_free(&p->io_kbuf);
-	vmspace_destroy(p->vs);
+	proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 	KFREE(process_cache, p);
 }

@@ -395,7 +395,9 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 	u64 others = 0;
 	if (caught) {
 		i32 code = 0x80; /* SI_KERNEL */
-		if (ex.vector == 14)
+		if (ex.vector == 14 && sig == 7)
+			code = 2; /* BUS_ADRERR: a file mapping past the end of its file */
+		else if (ex.vector == 14)
 			code = (ex.error_code & 1) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
 		else if (ex.vector == 6)
 			code = 2; /* ILL_ILLOPN */

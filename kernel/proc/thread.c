@@ -24,7 +24,9 @@
 
 #define SLICE_NS 10000000ull
 #define SIGILL 4
+#define SIGBUS 7
 #define SIGFPE 8
+#define SIGKILL 9
 #define SIGSEGV 11
 #define USER_CPU 0u /* the CPU user code runs on while the slot exists */
 
@@ -50,7 +52,7 @@ static bool slot_try(struct process *p)
 static void slot_take(struct process *p)
 {
 	WAITQ_WAIT(&slot_wq, slot_try(p));
-	vmspace_activate(p->vs);
+	vmspace_activate(p->mm->vs);
 }
 
 static void slot_give(struct process *p)
@@ -123,8 +125,21 @@ static bool serve(struct process *p, enum user_return why)
 			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
 					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
-			if (vmspace_handle_fault(p->vs, uaddr(ex.fault_addr), access) == 0)
+			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			/* Out of frames (a copy on write, a new page): try again a few times,
+			 * then end the process rather than loop (the out-of-memory policy). */
+			for (int i = 0; r == -ENOMEM && i < 16; i++)
+				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			if (r == -ENOMEM) {
+				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
+				return proc_signal_fault(p, SIGKILL, ex);
+			}
+			if (r == 0)
 				return true;
+			if (r == -ENXIO) /* a file mapping past the end of its file */
+				return proc_signal_fault(p, SIGBUS, ex);
+			if (r == -EACCES) /* mapped without the right (PROT_NONE: not present) */
+				ex.error_code |= 1; /* reported as a protection fault: SEGV_ACCERR */
 		}
 		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
 	}

@@ -1,73 +1,318 @@
 /*
- * mm.c — memory system calls: brk, anonymous private mmap (file mappings are refused with
- * -ENODEV until the page cache exists), munmap and mprotect. Pages come on the first touch
- * (proc/mm.c's fault handler).
+ * mm.c — memory system calls: brk, mmap (anonymous and file, private and shared), munmap,
+ * mprotect, mremap, madvise, mincore, msync and the mlock family (accounting only). Each
+ * decodes and checks its arguments as the man page says, then makes one call into the
+ * process's memory map (vm/vm.h); pages come on the first touch (vm/fault.c).
  */
+#include <fw/uaccess.h>
 #include <syscall/syscall.h>
+#include <uapi/mman.h>
 
-#define PROT_MASK 7ull
-#define MAP_SHARED 0x01ull
-#define MAP_PRIVATE 0x02ull
-#define MAP_FIXED 0x10ull
-#define MAP_ANONYMOUS 0x20ull
-#define MAP_FIXED_NOREPLACE 0x100000ull
 #define PAGE_MASK ((u64)VM_PAGE_SIZE - 1)
+#define PROT_BITS (UAPI_PROT_READ | UAPI_PROT_WRITE | UAPI_PROT_EXEC)
+#define MMAP_MIN_ADDR 0x10000ull /* Linux's vm.mmap_min_addr default */
+/* Flags mmap accepts (MAP_SHARED_VALIDATE refuses any other with -EOPNOTSUPP). */
+#define MAP_KNOWN                                                                           \
+	(UAPI_MAP_TYPE | UAPI_MAP_FIXED | UAPI_MAP_ANONYMOUS | UAPI_MAP_32BIT |             \
+	 UAPI_MAP_GROWSDOWN | UAPI_MAP_DENYWRITE | UAPI_MAP_EXECUTABLE | UAPI_MAP_LOCKED |   \
+	 UAPI_MAP_NORESERVE | UAPI_MAP_POPULATE | UAPI_MAP_NONBLOCK | UAPI_MAP_STACK |       \
+	 UAPI_MAP_FIXED_NOREPLACE)
 
-static u64 page_up(u64 v)
+/* page_up - v rounded up to a page; false when that overflows. */
+static bool page_up(u64 v, u64 *out)
 {
-	return (v + PAGE_MASK) & ~PAGE_MASK;
+	if (v > ~0ull - PAGE_MASK)
+		return false;
+	*out = (v + PAGE_MASK) & ~PAGE_MASK;
+	return true;
 }
 
 i64 sys_brk(struct process *p, const struct sc_args *a)
 {
 	u64 want = a->a[0];
-	if (want < p->brk_start || want >= PROC_MMAP_BASE - PROC_STACK_MAX)
-		return (i64)p->brk; /* Linux: the current break on any refusal */
-	u64 old_end = page_up(p->brk), new_end = page_up(want);
-	if (new_end > old_end && proc_add_region(p, old_end, new_end, VM_READ | VM_WRITE))
-		return (i64)p->brk;
-	if (new_end < old_end && proc_remove_range(p, new_end, old_end))
-		return (i64)p->brk;
-	p->brk = want;
+	struct vm_map *m = p->mm;
+	spin_lock(&m->lock);
+	u64 start = m->brk_start, cur = m->brk;
+	spin_unlock(&m->lock);
+	u64 old_end, new_end;
+	if (want < start || !page_up(cur, &old_end) || !page_up(want, &new_end) ||
+	    new_end >= VM_USER_END)
+		return (i64)cur; /* Linux: the current break on any refusal */
+	if (new_end > old_end) {
+		/* The heap may not grow into another mapping. */
+		if (!vm_map_free_range(m, old_end, new_end) ||
+		    vm_map_add(m, old_end, new_end, VM_READ | VM_WRITE, VMA_HEAP, NULL, 0))
+			return (i64)cur;
+	} else if (new_end < old_end && vm_map_unmap(m, new_end, old_end)) {
+		return (i64)cur;
+	}
+	spin_lock(&m->lock);
+	m->brk = want;
+	spin_unlock(&m->lock);
 	return (i64)want;
+}
+
+/* map_file - the page cache of fd for a mapping with `prot` and `shared`, checking the open
+ * mode as mmap(2) does; *nowrite tells a shared mapping that may never become writable. */
+static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shared,
+				  bool *nowrite, i64 *err)
+{
+	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
+	*err = -EBADF;
+	if (!f)
+		return NULL;
+	*err = -ENODEV;
+	if (!f->inode || !f->inode->cache || f->dentry == NULL)
+		return NULL; /* pipes, devices, directories: no page cache to map */
+	u32 acc = f->flags & VFS_O_ACCMODE;
+	*err = -EACCES;
+	if (acc == VFS_O_WRONLY)
+		return NULL;
+	*nowrite = acc != VFS_O_RDWR || (f->flags & VFS_O_APPEND);
+	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
+		return NULL;
+	*err = 0;
+	return f->inode->cache;
 }
 
 i64 sys_mmap(struct process *p, const struct sc_args *a)
 {
-	u64 addr = a->a[0], len = a->a[1], prot = a->a[2], flags = a->a[3];
-	if (len == 0 || (prot & ~PROT_MASK) || len > VM_USER_END)
+	u64 addr = a->a[0], len = a->a[1], prot = a->a[2], flags = a->a[3], fd = a->a[4],
+	    off = a->a[5];
+	u64 type = flags & UAPI_MAP_TYPE;
+	if (type == UAPI_MAP_SHARED_VALIDATE && (flags & ~(u64)MAP_KNOWN))
+		return -EOPNOTSUPP;
+	if (type != UAPI_MAP_SHARED && type != UAPI_MAP_PRIVATE &&
+	    type != UAPI_MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* file mappings: with the page cache */
-	if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
-		return -EINVAL; /* shared anonymous memory: not yet */
-	len = page_up(len);
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if ((addr & PAGE_MASK) || !uaddr_range_ok(uaddr(addr), len) || addr < 0x10000)
+	bool shared = type != UAPI_MAP_PRIVATE, anon = flags & UAPI_MAP_ANONYMOUS;
+	if (len == 0 || (prot & ~(u64)PROT_BITS) || (off & PAGE_MASK))
+		return -EINVAL;
+	if (!page_up(len, &len) || len > VM_USER_END)
+		return -ENOMEM;
+	u64 end_off;
+	if (!anon && fw_add_overflow(off, len, &end_off))
+		return -EOVERFLOW;
+	struct vm_map *m = p->mm;
+	bool fixed = flags & (UAPI_MAP_FIXED | UAPI_MAP_FIXED_NOREPLACE);
+	if (fixed) {
+		if (addr & PAGE_MASK)
 			return -EINVAL;
-		if (proc_remove_range(p, addr, addr + len))
+		if (!uaddr_range_ok(uaddr(addr), len))
 			return -ENOMEM;
-	} else {
-		if (p->mmap_next < len || p->mmap_next - len < p->brk_start + PROC_STACK_MAX)
-			return -ENOMEM;
-		addr = p->mmap_next - len;
-		p->mmap_next = addr;
+		if (addr < MMAP_MIN_ADDR)
+			return -EPERM;
+		if ((flags & UAPI_MAP_FIXED_NOREPLACE) && !(flags & UAPI_MAP_FIXED) &&
+		    !vm_map_free_range(m, addr, addr + len))
+			return -EEXIST;
 	}
-	return proc_add_region(p, addr, addr + len, (u32)prot) ? -ENOMEM : (i64)addr;
+	bool nowrite = false;
+	i64 err = 0;
+	struct vm_object *obj = NULL;
+	if (!anon) {
+		obj = map_file(p, fd, prot, shared, &nowrite, &err);
+		if (!obj)
+			return err;
+		vm_object_get(obj);
+	} else if (shared) {
+		obj = vm_object_new(); /* shared anonymous memory: an object of its own */
+		if (!obj)
+			return -ENOMEM;
+		off = 0;
+	}
+	if (!fixed) {
+		/* A hint is taken when the range there is free; otherwise the highest gap. */
+		if (addr && !(addr & PAGE_MASK) && addr >= MMAP_MIN_ADDR &&
+		    uaddr_range_ok(uaddr(addr), len) && vm_map_free_range(m, addr, addr + len))
+			;
+		else
+			addr = vm_map_find_gap(m, len, MMAP_MIN_ADDR);
+		if (!addr) {
+			vm_object_put(obj);
+			return -ENOMEM;
+		}
+	}
+	u32 vflags = (shared ? VMA_SHARED : 0) | (nowrite ? VMA_NOWRITE : 0) |
+		     ((flags & UAPI_MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0) |
+		     ((flags & UAPI_MAP_LOCKED) ? VMA_LOCKED : 0);
+	int e = vm_map_add(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE);
+	vm_object_put(obj); /* the region holds its own reference */
+	if (e)
+		return e;
+	if (flags & (UAPI_MAP_POPULATE | UAPI_MAP_LOCKED))
+		(void)vm_map_populate(m, addr, addr + len, false); /* best effort, as Linux */
+	return (i64)addr;
 }
 
 i64 sys_munmap(struct process *p, const struct sc_args *a)
 {
-	u64 addr = a->a[0], len = page_up(a->a[1]);
-	if ((addr & PAGE_MASK) || len == 0 || !uaddr_range_ok(uaddr(addr), len))
+	u64 addr = a->a[0], len;
+	if ((addr & PAGE_MASK) || a->a[1] == 0 || !page_up(a->a[1], &len) ||
+	    !uaddr_range_ok(uaddr(addr), len))
 		return -EINVAL;
-	return proc_remove_range(p, addr, addr + len);
+	return vm_map_unmap(p->mm, addr, addr + len);
 }
 
 i64 sys_mprotect(struct process *p, const struct sc_args *a)
 {
-	u64 addr = a->a[0], len = page_up(a->a[1]), prot = a->a[2];
-	if ((addr & PAGE_MASK) || (prot & ~PROT_MASK) || !uaddr_range_ok(uaddr(addr), len))
+	u64 addr = a->a[0], len, prot = a->a[2];
+	if ((addr & PAGE_MASK) || (prot & ~(u64)(PROT_BITS | UAPI_PROT_GROWSDOWN)) ||
+	    !page_up(a->a[1], &len))
 		return -EINVAL;
-	return len ? proc_protect_range(p, addr, addr + len, (u32)prot) : 0;
+	if (len == 0)
+		return 0;
+	if (!uaddr_range_ok(uaddr(addr), len))
+		return -ENOMEM;
+	return vm_map_protect(p->mm, addr, addr + len, (u32)(prot & PROT_BITS));
+}
+
+i64 sys_mremap(struct process *p, const struct sc_args *a)
+{
+	u64 old = a->a[0], old_len, new_len, flags = a->a[3], new_addr = a->a[4];
+	u64 known = UAPI_MREMAP_MAYMOVE | UAPI_MREMAP_FIXED;
+	if ((flags & ~known) || ((flags & UAPI_MREMAP_FIXED) && !(flags & UAPI_MREMAP_MAYMOVE)))
+		return -EINVAL; /* MREMAP_DONTUNMAP: not supported */
+	if ((old & PAGE_MASK) || !page_up(a->a[1], &old_len) || !page_up(a->a[2], &new_len) ||
+	    new_len == 0)
+		return -EINVAL;
+	if (flags & UAPI_MREMAP_FIXED) {
+		if ((new_addr & PAGE_MASK) || new_addr < MMAP_MIN_ADDR)
+			return -EINVAL;
+		if (!uaddr_range_ok(uaddr(new_addr), new_len))
+			return -EINVAL;
+	}
+	return vm_map_remap(p->mm, old, old_len, new_len, flags & UAPI_MREMAP_MAYMOVE,
+			    (flags & UAPI_MREMAP_FIXED) ? new_addr : 0);
+}
+
+i64 sys_madvise(struct process *p, const struct sc_args *a)
+{
+	u64 addr = a->a[0], len, advice = a->a[2];
+	if ((addr & PAGE_MASK) || !page_up(a->a[1], &len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!uaddr_range_ok(uaddr(addr), len))
+		return -EINVAL;
+	u64 end = addr + len;
+	switch (advice) {
+	case UAPI_MADV_NORMAL:
+	case UAPI_MADV_RANDOM:
+	case UAPI_MADV_SEQUENTIAL:
+	case UAPI_MADV_MERGEABLE:
+	case UAPI_MADV_UNMERGEABLE:
+	case UAPI_MADV_HUGEPAGE:
+	case UAPI_MADV_NOHUGEPAGE:
+	case UAPI_MADV_DONTDUMP:
+	case UAPI_MADV_DODUMP:
+		return vm_map_set_flags(p->mm, addr, end, 0, 0, true); /* hints: only checked */
+	case UAPI_MADV_WILLNEED:
+		if (vm_map_set_flags(p->mm, addr, end, 0, 0, true))
+			return -ENOMEM;
+		(void)vm_map_populate(p->mm, addr, end, false); /* a hint: best effort */
+		return 0;
+	case UAPI_MADV_DONTNEED:
+		return vm_map_discard(p->mm, addr, end, false);
+	case UAPI_MADV_FREE:
+		return vm_map_discard(p->mm, addr, end, true);
+	case UAPI_MADV_DONTFORK:
+		return vm_map_set_flags(p->mm, addr, end, VMA_DONTFORK, 0, true);
+	case UAPI_MADV_DOFORK:
+		return vm_map_set_flags(p->mm, addr, end, 0, VMA_DONTFORK, true);
+	default:
+		return -EINVAL;
+	}
+}
+
+i64 sys_mincore(struct process *p, const struct sc_args *a)
+{
+	u64 addr = a->a[0], len;
+	if ((addr & PAGE_MASK))
+		return -EINVAL;
+	if (!page_up(a->a[1], &len) || !uaddr_range_ok(uaddr(addr), len))
+		return -ENOMEM;
+	if (vm_map_set_flags(p->mm, addr, addr + len, 0, 0, true) && len)
+		return -ENOMEM;
+	struct vm_writer w = vm_writer_user(uaddr(a->a[2]), len / VM_PAGE_SIZE);
+	u8 chunk[64];
+	u64 n = 0;
+	for (u64 pg = addr; pg < addr + len; pg += VM_PAGE_SIZE) {
+		unsigned prot;
+		chunk[n % sizeof chunk] = vmspace_query(p->mm->vs, uaddr(pg), &prot) == 0;
+		n++;
+		if (n % sizeof chunk == 0 || pg + VM_PAGE_SIZE >= addr + len) {
+			u64 k = n % sizeof chunk ? n % sizeof chunk : sizeof chunk;
+			struct result_size c = vm_write(&w, bytes_head(BYTES_OF_ARRAY(chunk), k));
+			if (c.err || c.value < k)
+				return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+i64 sys_msync(struct process *p, const struct sc_args *a)
+{
+	u64 addr = a->a[0], len, flags = a->a[2];
+	u64 known = UAPI_MS_ASYNC | UAPI_MS_INVALIDATE | UAPI_MS_SYNC;
+	if ((addr & PAGE_MASK) || (flags & ~known) ||
+	    ((flags & UAPI_MS_ASYNC) && (flags & UAPI_MS_SYNC)) || !page_up(a->a[1], &len))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!uaddr_range_ok(uaddr(addr), len))
+		return -ENOMEM;
+	/* Mappings share the page cache's frames, and ramfs has nowhere else to write them. */
+	return vm_map_set_flags(p->mm, addr, addr + len, 0, 0, true);
+}
+
+/* lock_range - mlock/munlock's range check and flag change. */
+static i64 lock_range(struct process *p, u64 addr, u64 len_in, bool lock)
+{
+	u64 start = addr & ~PAGE_MASK, end;
+	if (fw_add_overflow(addr, len_in, &end) || !page_up(end, &end))
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	if (!uaddr_range_ok(uaddr(start), end - start))
+		return -ENOMEM;
+	i64 e = vm_map_set_flags(p->mm, start, end, lock ? VMA_LOCKED : 0, lock ? 0 : VMA_LOCKED,
+				 true);
+	if (!e && lock)
+		(void)vm_map_populate(p->mm, start, end, false);
+	return e;
+}
+
+i64 sys_mlock(struct process *p, const struct sc_args *a)
+{
+	return lock_range(p, a->a[0], a->a[1], true);
+}
+
+i64 sys_mlock2(struct process *p, const struct sc_args *a)
+{
+	if (a->a[2] & ~(u64)UAPI_MLOCK_ONFAULT)
+		return -EINVAL;
+	return lock_range(p, a->a[0], a->a[1], true);
+}
+
+i64 sys_munlock(struct process *p, const struct sc_args *a)
+{
+	return lock_range(p, a->a[0], a->a[1], false);
+}
+
+i64 sys_mlockall(struct process *p, const struct sc_args *a)
+{
+	u64 flags = a->a[0];
+	u64 known = UAPI_MCL_CURRENT | UAPI_MCL_FUTURE | UAPI_MCL_ONFAULT;
+	if (!flags || (flags & ~known) || flags == UAPI_MCL_ONFAULT)
+		return -EINVAL;
+	if (flags & UAPI_MCL_CURRENT)
+		(void)vm_map_set_flags(p->mm, VM_PAGE_SIZE, VM_USER_END, VMA_LOCKED, 0, false);
+	return 0;
+}
+
+i64 sys_munlockall(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	(void)vm_map_set_flags(p->mm, VM_PAGE_SIZE, VM_USER_END, 0, VMA_LOCKED, false);
+	return 0;
 }

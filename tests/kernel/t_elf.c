@@ -66,9 +66,12 @@ KTEST(elf, static_pie_and_dynamic)
 	/* a base so high the image runs into the kernel half */
 	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x7fffffffe000ull, &p) == -ENOEXEC);
 	free(img);
-	img = kh_load("/bin/ls", &len); /* dynamic: PT_INTERP */
+	img = kh_load("/bin/ls", &len); /* dynamic: PT_INTERP recorded, for exec to follow */
 	KT_ASSERT(kt, img);
-	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554000ull, &p) == -ENOEXEC);
+	KT_EXPECT(kt, elf_plan_load(kh_bytes(img, len), len, 0x555555554000ull, &p) == 0);
+	KT_EXPECT(kt, p.interp_len == sizeof "/lib64/ld-linux-x86-64.so.2");
+	KT_EXPECT(kt, p.interp_off + p.interp_len <= len &&
+			      memcmp(img + p.interp_off, "/lib64/ld-linux-x86-64.so.2", p.interp_len) == 0);
 	free(img);
 }
 
@@ -166,7 +169,11 @@ KTEST(elf, mini_rejected)
 	BAD(ph(&m, 1)->p_memsz = ~0ull, -ENOEXEC);               /* vaddr + memsz overflows */
 	BAD(ph(&m, 1)->p_vaddr = 0xffff800000003010ull, -ENOEXEC); /* kernel half */
 	BAD((ph(&m, 0)->p_vaddr = 0x0, eh(&m)->e_entry = 0x1000), -ENOEXEC); /* below mmap_min_addr */
-	BAD(ph(&m, 2)->p_type = ELF_PT_INTERP, -ENOEXEC);        /* dynamic */
+	BAD(ph(&m, 2)->p_type = ELF_PT_INTERP, -ENOEXEC);        /* an empty PT_INTERP */
+	BAD((ph(&m, 2)->p_type = ELF_PT_INTERP, ph(&m, 2)->p_offset = 0x100,
+	     ph(&m, 2)->p_filesz = 3, memcpy(m.b + 0x100, "/ld", 3)), -ENOEXEC); /* no NUL */
+	BAD((ph(&m, 2)->p_type = ELF_PT_INTERP, ph(&m, 2)->p_offset = 0x2ffe,
+	     ph(&m, 2)->p_filesz = 4), -ENOEXEC);                 /* past the head */
 	BAD((ph(&m, 0)->p_type = 0, ph(&m, 1)->p_type = 0), -ENOEXEC); /* nothing to load */
 	BAD((eh(&m)->e_type = ELF_ET_DYN, ph(&m, 1)->p_vaddr = 0x3fe010), -ENOEXEC); /* below base */
 #undef BAD

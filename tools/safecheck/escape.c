@@ -318,31 +318,42 @@ static bool is_bytelike(CXType t)
 	       k == CXType_SChar;
 }
 
-/* Can a value of type `ret` carry a pointer to what `arg` (a pointer or array) points to? */
-static bool result_can_carry(CXType ret, CXType arg)
+/* The types a value of type t points to: a pointer's pointee, an array's element, the
+ * pointees of a struct's pointer fields (one level: a slice's bytes). */
+static unsigned pointees(CXType t, CXType *out, unsigned max, int depth)
 {
-	CXType a = clang_getCanonicalType(arg);
-	CXType ap = a.kind == CXType_Pointer ? clang_getPointeeType(a) : clang_getArrayElementType(a);
-	ap = clang_getUnqualifiedType(clang_getCanonicalType(ap));
-	CXType r = clang_getCanonicalType(ret);
-	CXType ptrs[64];
+	CXType c = clang_getCanonicalType(t);
 	unsigned n = 0;
-	if (r.kind == CXType_Pointer)
-		ptrs[n++] = r;
-	else if (r.kind == CXType_Record) {
+	if (c.kind == CXType_Pointer && n < max)
+		out[n++] = clang_getPointeeType(c);
+	else if ((c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray) && n < max)
+		out[n++] = clang_getArrayElementType(c);
+	else if (c.kind == CXType_Record) {
 		struct field_list fl;
-		fields_of(r, &fl);
-		for (unsigned i = 0; i < fl.n && n < 64; i++) {
+		fields_of(c, &fl);
+		for (unsigned i = 0; i < fl.n && n < max; i++) {
 			CXType ft = clang_getCanonicalType(clang_getCursorType(fl.f[i]));
 			if (ft.kind == CXType_Pointer)
-				ptrs[n++] = ft;
+				out[n++] = clang_getPointeeType(ft);
+			else if (ft.kind == CXType_Record && depth < 2) /* a result holding a slice */
+				n += pointees(ft, out + n, max - n, depth + 1);
 		}
 	}
-	for (unsigned i = 0; i < n; i++) {
-		CXType rp = clang_getUnqualifiedType(clang_getCanonicalType(clang_getPointeeType(ptrs[i])));
-		if (clang_equalTypes(rp, ap) || (is_bytelike(rp) && is_bytelike(ap)))
-			return true;
-	}
+	for (unsigned i = 0; i < n; i++)
+		out[i] = clang_getUnqualifiedType(clang_getCanonicalType(out[i]));
+	return n;
+}
+
+/* Can a value of type `ret` carry what an argument of type `arg` points to (the same pointee
+ * type, or bytes both ways: a slice of a slice, a str over a byte array)? */
+static bool result_can_carry(CXType ret, CXType arg)
+{
+	CXType r[64], a[64];
+	unsigned nr = pointees(ret, r, 64, 0), na = pointees(arg, a, 64, 0);
+	for (unsigned i = 0; i < nr; i++)
+		for (unsigned j = 0; j < na; j++)
+			if (clang_equalTypes(r[i], a[j]) || (is_bytelike(r[i]) && is_bytelike(a[j])))
+				return true;
 	return false;
 }
 
@@ -387,6 +398,9 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 			return address_label(st, e);
 		if (!is_pointer_bearing(t, 0))
 			return 0;
+		if (k == CXCursor_MemberRefExpr && kk.n >= 1 &&
+		    clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Record)
+			return label_of(st, kk.c[0], depth + 1); /* `v.f`: what the value holds */
 		unsigned through;
 		CXCursor base = lvalue_base(st, e, &through);
 		if (!clang_Cursor_isNull(base))
@@ -434,10 +448,17 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 			CXCursor a = clang_Cursor_getArgument(e, (unsigned)i);
 			CXCursor pa = peel(a);
 			CXType at = clang_getCursorType(pa);
-			if (!is_pointerish(at))
+			if (!is_pointerish(at) && !is_pointer_bearing(at, 0))
 				continue;
+			unsigned al = label_of(st, a, depth + 1);
 			if (result_can_carry(t, at))
-				l |= label_of(st, a, depth + 1);
+				l |= al;
+			/* a pointer to a local object: the result may carry what that object holds
+			 * (a cursor over a stack array gives stack slices) */
+			CXType ct = clang_getCanonicalType(at);
+			if ((al & L_STACK) && ct.kind == CXType_Pointer &&
+			    result_can_carry(t, clang_getPointeeType(ct)))
+				l |= st->addr_taken;
 		}
 		return l;
 	}

@@ -55,6 +55,7 @@ const struct bench_item *bench_find(const char *name);
 #define BENCH_READ_FILE "/tmp/bench-read" /* file read bandwidth source */
 #define BENCH_READ_FILE_BYTES (1L << 20)
 #define BENCH_NOP "/bench/nop"            /* the smallest static program, for execve */
+#define BENCH_NOP_DYN "/bench/nop-dyn"    /* the same, linked dynamically (glibc, ld.so) */
 
 /* Helpers for items that talk to a partner process (ipc.c). */
 int bench_write_all(int fd, const void *buf, long len);

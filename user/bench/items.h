@@ -25,6 +25,7 @@ void sys_teardown_sig(void);
 int64_t run_sig_deliver(long n);
 int64_t run_mmap_1m(long n);
 int64_t run_page_fault(long n);
+int64_t run_file_fault(long n);
 int sys_setup_read_file(void);
 int64_t run_file_read_bw(long n);
 
@@ -41,6 +42,7 @@ int64_t run_stat_deep(long n);
 int64_t run_fork_exit(long n);
 int64_t run_fork_exec(long n);
 int64_t run_fork_sh(long n);
+int64_t run_fork_exec_dyn(long n);
 int proc_setup_ctxsw(void);
 void proc_teardown_ctxsw(void);
 int64_t run_ctxsw(long n);

@@ -15,6 +15,7 @@
 
 static char *const nop_argv[] = { BENCH_NOP, NULL };
 static char *const sh_argv[] = { "/bin/sh", "-c", "exit", NULL };
+static char *const nop_dyn_argv[] = { BENCH_NOP_DYN, NULL };
 static char *const empty_envp[] = { NULL };
 
 /* Forks a child that runs `argv` (or exits at once when argv is NULL) and reaps it. */
@@ -61,6 +62,11 @@ int64_t run_fork_exec(long n)
 int64_t run_fork_sh(long n)
 {
 	return run_spawns(n, sh_argv);
+}
+
+int64_t run_fork_exec_dyn(long n)
+{
+	return run_spawns(n, nop_dyn_argv);
 }
 
 /*

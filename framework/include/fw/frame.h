@@ -95,6 +95,10 @@ FW_MUST_CHECK int frame_write(const struct frame *f, size_t off, struct bytes sr
 /* frame_fill - set len bytes at off to v. Same returns as frame_read. */
 FW_MUST_CHECK int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v);
 
+/* frame_copy - copy all FRAME_SIZE bytes of src's frame into dst's. -EINVAL for an empty
+ * handle (nothing copied). */
+FW_MUST_CHECK int frame_copy(const struct frame *dst, const struct frame *src);
+
 /* Memory statistics, in frames: free now, and managed in total. */
 uint64_t frame_stat_free(void);
 uint64_t frame_stat_total(void);

@@ -47,6 +47,9 @@ struct FW_NOCOPY list_core {
  * following a pointer, so a node on another list (or on none) is refused. */
 static inline void __fw_list_init(struct list_core *l)
 {
+	/* Re-initialising a list that holds elements would leave them linked to nothing that
+	 * knows them (their owner still says this list): refused. */
+	FW_CHECK(l->head.owner != l || l->len == 0, "list: re-initialising a list that holds elements");
 	l->head.next = &l->head;
 	l->head.prev = &l->head;
 	l->head.owner = l;

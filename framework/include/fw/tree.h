@@ -57,6 +57,7 @@ int __fw_tree_check(struct tree_core *c);
 	__FW_CONTAINER_HELPERS(name, T, member, K, tree_link, "tree")                          \
 	static inline FW_UNUSED void name##_init(struct name *t, struct K *lock)            \
 	{                                                                                   \
+		FW_CHECK(t->core.count == 0, #name ": re-initialising a tree that holds elements"); \
 		t->core.root = NULL;                                                        \
 		t->core.count = 0;                                                          \
 		t->lock = lock;                                                             \

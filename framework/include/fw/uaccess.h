@@ -23,6 +23,7 @@
 #define FW_UACCESS_H
 
 #include <fw/bytes.h>
+#include <fw/frame.h>
 #include <fw/libbase.h>
 #include <fw/result.h>
 #include <fw/str.h>
@@ -71,6 +72,40 @@ struct result_size vm_write(struct vm_writer *w, struct bytes src);
 /* vm_copy - from a reader to a writer, up to `max` bytes, through a bounce buffer; as vm_read
  * (a fault on either side ends it). */
 struct result_size vm_copy(struct vm_writer *w, struct vm_reader *r, size_t max);
+
+/*
+ * frame_to_user - copy `len` bytes of frame f from `off` into the writer, with no bounce
+ * buffer (a page-cache read). frame_from_user - `len` bytes from the reader into f at `off`.
+ * frame_zero_to_user - `len` zero bytes into the writer (a hole in a file).
+ * Returns: as vm_write / vm_read; -ERANGE (nothing copied) when [off, off + len) leaves the
+ *          frame (len <= FRAME_SIZE for the zero writer); -EINVAL for an empty handle.
+ */
+struct result_size frame_to_user(struct vm_writer *w, const struct frame *f, size_t off,
+				 size_t len);
+struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, size_t off,
+				   size_t len);
+struct result_size frame_zero_to_user(struct vm_writer *w, size_t len);
+
+/*
+ * user_cmpxchg_u32 - atomically compare the 32-bit word at user `addr` with `old` and, when
+ * equal, store `new` (futex's compare-and-exchange on user memory); *cur gets the value that
+ * was there (== old when the store happened).
+ * Returns: 0; -EINVAL for an address that is not 4-byte aligned; -EFAULT for a fault or an
+ *          address outside the user half (after the fault handler had its chance).
+ * Context: task context, the user side being the active address space.
+ */
+int user_cmpxchg_u32(struct uaddr addr, uint32_t old, uint32_t new_val, uint32_t *cur);
+
+/*
+ * vmspace_read_remote / vmspace_write_remote - copy between kernel bytes and user memory of
+ * `vs`, which need not be the active space (process_vm_readv, /proc/PID/mem, core dumps):
+ * page by page through the frames, a missing page offered to vs's fault handler first (a
+ * read fault for reading, a write fault for writing: copy-on-write is honoured).
+ * Returns: the bytes copied (short at the first page that stays inaccessible), or -EFAULT
+ *          when none could be.
+ */
+struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst);
+struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src);
 
 /*
  * ustr_copy - copy the NUL-terminated string at user `addr` into `buf`.

@@ -19,9 +19,10 @@
  * pass them to the same handler with vmspace_handle_fault().
  *
  * Locking: each address space has its own lock (interrupts off while held); the calls below
- * take it. TLB: unmap and protect flush the range on every CPU that may hold the space (its CPU
- * mask). Context: any, except vmspace_destroy (not while another task has the space as its
- * own; CPUs that still hold it lazily are made to let go).
+ * take it. TLB: unmap, protect, share, move and cow flush what they changed on every CPU that
+ * may hold the space (its CPU mask), once per call or batch, never once per page.
+ * Context: any, except vmspace_destroy (not while another task has the space as its own; CPUs
+ * that still hold it lazily are made to let go).
  */
 #ifndef FW_VMSPACE_H
 #define FW_VMSPACE_H
@@ -106,7 +107,8 @@ void vmspace_put(struct vmspace *vs);
 void vmspace_destroy(struct vmspace *vs);
 
 /*
- * vmspace_map - map frame `f` at user page `va` with `prot` (enum vm_prot bits).
+ * vmspace_map - map frame `f` at user page `va` with `prot` (enum vm_prot bits; 0 is
+ * PROT_NONE: the page holds the frame but every user access faults).
  * Needs: f holds a frame; va page-aligned and inside the user half.
  * Returns: 0 (the mapping took its own reference to the frame); -EINVAL for a bad address,
  *          an empty handle or unknown prot bits; -EEXIST if va is mapped; -ENOMEM.
@@ -115,22 +117,80 @@ FW_MUST_CHECK int vmspace_map(struct vmspace *vs, struct uaddr va, const struct 
 			      unsigned prot);
 
 /*
- * vmspace_unmap - unmap every page in [va, va + len) (page-aligned), flush the range from
- * every CPU's TLB, then drop the mappings' frame references. Holes are skipped.
+ * vmspace_replace - map `f` at `va` with `prot` whether or not a page is mapped there; the
+ * old page (if any) is flushed and its frame reference dropped. Returns as vmspace_map,
+ * without -EEXIST.
+ */
+FW_MUST_CHECK int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f,
+				  unsigned prot);
+
+/*
+ * vmspace_unmap - unmap every page in [va, va + len) (page-aligned), flush the unmapped span
+ * from every CPU's TLB once per batch of up to 64 pages (not once per page), then drop the
+ * mappings' frame references. Holes are skipped (absent tables whole).
  * Returns: the number of pages unmapped, or -EINVAL for a bad range.
  */
 int64_t vmspace_unmap(struct vmspace *vs, struct uaddr va, uint64_t len);
 
-/*
- * vmspace_protect - set the rights of every page in [va, va + len) and flush the range.
- * Returns: 0; -ENOENT if a page of the range is not mapped (nothing changed); -EINVAL.
- */
-FW_MUST_CHECK int vmspace_protect(struct vmspace *vs, struct uaddr va, uint64_t len,
-				  unsigned prot);
+/* How vmspace_protect treats write permission. */
+enum vm_protect_mode {
+	VM_PROTECT_SHARED,  /* every page gets exactly `prot` */
+	VM_PROTECT_PRIVATE, /* write only where this mapping alone holds the frame; pages whose
+			     * frame others hold too stay read-only (the write fault copies them,
+			     * vmspace_cow) */
+};
 
 /*
- * vmspace_query - whether user page `va` is mapped: 0 with its rights in *prot, -ENOENT, or
- * -EINVAL for an address outside the user half.
+ * vmspace_protect - set the rights of every mapped page in [va, va + len) (holes skipped;
+ * prot 0 is PROT_NONE) and flush the changed span once.
+ * Returns: 0, or -EINVAL for a bad range or prot.
+ */
+FW_MUST_CHECK int vmspace_protect(struct vmspace *vs, struct uaddr va, uint64_t len,
+				  unsigned prot, enum vm_protect_mode mode);
+
+/* How vmspace_share maps the pages. */
+enum vm_share_mode {
+	VM_SHARE_SAME,          /* the same rights on both sides (shared memory, read-only) */
+	VM_SHARE_COPY_ON_WRITE, /* write is taken away on both sides: the first write on either
+				 * side faults and copies (or reuses, when the other side is gone) */
+};
+
+/*
+ * vmspace_share - map into `dst`, at the same addresses, every page `src` has in
+ * [va, va + len): the same frames, each new mapping with its own reference (fork's copy of
+ * an address space without copying a byte). Under VM_SHARE_COPY_ON_WRITE the source's
+ * writable pages become read-only (one flush for the range).
+ * Needs: dst != src; dst has nothing mapped in the range (-EEXIST otherwise).
+ * Returns: the number of pages shared; -EINVAL; -EEXIST; -ENOMEM (a table for dst: the
+ *          pages shared so far stay, the caller destroys dst).
+ * Context: takes src's lock, then dst's (dst must not be reachable by anyone else).
+ */
+int64_t vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, uint64_t len,
+		      enum vm_share_mode mode);
+
+/*
+ * vmspace_cow - resolve a write to the mapped, write-protected page `va` of a private
+ * mapping: when this mapping alone holds the frame (reference count 1), the page just gets
+ * `prot`; otherwise a copy of the frame replaces it with `prot` and the shared frame loses
+ * this mapping's reference. The reference count is read under the space's lock, and only a
+ * mapping can add a reference to a frame no one else holds, so a count of 1 is final.
+ * Needs: prot includes VM_WRITE.
+ * Returns: 0; -ENOENT when va is not mapped; -EINVAL; -ENOMEM (nothing changed).
+ */
+FW_MUST_CHECK int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot);
+
+/*
+ * vmspace_move - move every page mapped in [from, from + len) to the same offset from `to`
+ * (mremap): the frames, rights and references go with them; the old span is flushed once.
+ * Needs: both ranges page-aligned in the user half; nothing mapped in the target range.
+ * Returns: the pages moved; -EINVAL; -EEXIST (a target page is mapped: the pages before it
+ *          are moved); -ENOMEM (a table for the target; likewise).
+ */
+int64_t vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, uint64_t len);
+
+/*
+ * vmspace_query - whether user page `va` is mapped: 0 with its rights in *prot (0 for a
+ * PROT_NONE page), -ENOENT, or -EINVAL for an address outside the user half.
  */
 int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot);
 

@@ -1,26 +1,18 @@
 /*
  * ramfs.c — the memory file system: inodes that keep their data in memory. Regular files
- * hold their bytes in 4 KiB pages (a typed array of page pointers, NULL for a hole, so a file
- * may be larger than the heap's 1 MiB object limit); symlinks hold their target inline;
+ * hold their bytes in their page cache (inode->cache, vm/vm.h) and nowhere else, so read(),
+ * write(), mmap and exec all see the same frames; symlinks hold their target inline;
  * directories and device nodes are bare inodes (their names live in the dentry tree). Each
  * kind is a subtype of struct inode with its own static const ops table.
  */
 #include <fs/vfs.h>
-#include <fw/array.h>
 #include <fw/typecache.h>
+#include <vm/vm.h>
 
-#define RAMFS_PAGE 4096u
-#define RAMFS_MAX_PAGES (1u << 18) /* 1 GiB per file */
-
-struct ramfs_page {
-	u8 b[RAMFS_PAGE];
-};
-DEFINE_TYPE_CACHE(ramfs_page_cache, struct ramfs_page);
-DEFINE_ARRAY(ramfs_pages, struct ramfs_page *);
+#define RAMFS_MAX_BYTES (1ull << 30) /* 1 GiB per file */
 
 struct ramfs_file {
-	struct inode vfs;
-	struct ramfs_pages pages;
+	struct inode vfs; /* its bytes: vfs.cache */
 };
 DEFINE_SUBTYPE(ramfs_file, struct ramfs_file, vfs, struct inode, tag);
 
@@ -38,90 +30,42 @@ DEFINE_SUBTYPE(ramfs_node, struct ramfs_node, vfs, struct inode, tag);
 
 static struct result_size ramfs_read(struct inode *ip, struct bytes dst, u64 pos)
 {
-	struct ramfs_file *f = ramfs_file_from(ip);
-	size_t done = 0;
-	while (done < bytes_len(dst) && pos < ip->size) {
-		u64 in_page = pos % RAMFS_PAGE;
-		u64 n = RAMFS_PAGE - in_page;
-		if (n > ip->size - pos)
-			n = ip->size - pos;
-		if (n > bytes_len(dst) - done)
-			n = bytes_len(dst) - done;
-		struct bytes_result to = bytes_sub(dst, done, n);
-		struct ramfs_page *pg = ramfs_pages_get(&f->pages, pos / RAMFS_PAGE).value;
-		if (to.err)
-			return result_size_err(-EFAULT);
-		if (pg) {
-			struct bytes_result from = bytes_sub(BYTES_OF_ARRAY(pg->b), in_page, n);
-			if (from.err || bytes_copy(to.value, from.value))
-				return result_size_err(-EIO);
-		} else {
-			bytes_fill(to.value, 0);
-		}
-		done += n;
-		pos += n;
-	}
-	return result_size_ok(done);
+	if (pos >= ip->size)
+		return result_size_ok(0);
+	u64 n = ip->size - pos < bytes_len(dst) ? ip->size - pos : bytes_len(dst);
+	int e = vm_object_read(ip->cache, pos, bytes_head(dst, n));
+	return e ? result_size_err(-EIO) : result_size_ok(n);
 }
 
 static struct result_size ramfs_write(struct inode *ip, struct bytes src, u64 pos)
 {
-	struct ramfs_file *f = ramfs_file_from(ip);
-	size_t done = 0;
 	u64 end;
-	if (fw_add_overflow(pos, (u64)bytes_len(src), &end) ||
-	    end > (u64)RAMFS_MAX_PAGES * RAMFS_PAGE)
+	if (fw_add_overflow(pos, (u64)bytes_len(src), &end) || end > RAMFS_MAX_BYTES)
 		return result_size_err(-EFBIG);
-	u64 need = (end + RAMFS_PAGE - 1) / RAMFS_PAGE;
-	if (need > ramfs_pages_len(&f->pages) && ramfs_pages_resize(&f->pages, need))
+	if (vm_object_write_denied(ip->cache))
+		return result_size_err(-ETXTBSY); /* a running program's file */
+	u64 added = 0;
+	/* Memory running out makes a short write, or -ENOSPC when nothing fit. */
+	struct result_size n = vm_object_write(ip->cache, pos, src, ~0ull, &added);
+	if (n.err || (n.value == 0 && bytes_len(src)))
 		return result_size_err(-ENOSPC);
-	while (done < bytes_len(src)) {
-		u64 idx = pos / RAMFS_PAGE, in_page = pos % RAMFS_PAGE;
-		u64 n = RAMFS_PAGE - in_page;
-		if (n > bytes_len(src) - done)
-			n = bytes_len(src) - done;
-		struct ramfs_page *pg = ramfs_pages_get(&f->pages, idx).value;
-		if (!pg) {
-			pg = ramfs_page_cache_alloc();
-			if (!pg || ramfs_pages_set(&f->pages, idx, pg)) {
-				ramfs_page_cache_free(pg);
-				break; /* a short write, or -ENOSPC below */
-			}
-		}
-		struct bytes_result to = bytes_sub(BYTES_OF_ARRAY(pg->b), in_page, n);
-		struct bytes_result from = bytes_sub(src, done, n);
-		if (to.err || from.err || bytes_copy(to.value, from.value))
-			return result_size_err(-EIO);
-		done += n;
-		pos += n;
+	if (pos + n.value > ip->size) {
+		ip->size = pos + n.value;
+		vm_object_set_size(ip->cache, ip->size);
 	}
-	if (done == 0 && bytes_len(src))
-		return result_size_err(-ENOSPC);
-	if (pos > ip->size)
-		ip->size = pos;
-	return result_size_ok(done);
+	return n;
 }
 
 static int ramfs_truncate(struct inode *ip, u64 size)
 {
-	struct ramfs_file *f = ramfs_file_from(ip);
-	if (size > (u64)RAMFS_MAX_PAGES * RAMFS_PAGE)
+	if (size > RAMFS_MAX_BYTES)
 		return -EFBIG;
-	u64 keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
-	for (size_t i = keep; i < ramfs_pages_len(&f->pages); i++) {
-		ramfs_page_cache_free(ramfs_pages_get(&f->pages, i).value);
-		(void)ramfs_pages_set(&f->pages, i, NULL);
-	}
-	if (keep < ramfs_pages_len(&f->pages) && ramfs_pages_resize(&f->pages, keep))
-		return -ENOMEM;
-	/* zero the tail of the last page kept, so growing again reads zeros */
-	if (size % RAMFS_PAGE && keep > 0) {
-		struct ramfs_page *pg = ramfs_pages_get(&f->pages, keep - 1).value;
-		if (pg) {
-			struct bytes tail = bytes_skip(BYTES_OF_ARRAY(pg->b), size % RAMFS_PAGE).value;
-			bytes_fill(tail, 0);
-		}
-	}
+	if (size < ip->size && vm_object_write_denied(ip->cache))
+		return -ETXTBSY; /* a running program's file: its pages must stay */
+	/* Shrinking drops the pages past the end and zeroes the last page's tail, so growing
+	 * again reads zeros. */
+	(void)vm_object_truncate(ip->cache, size);
+	vm_object_set_size(ip->cache, size);
 	ip->size = size;
 	return 0;
 }
@@ -129,8 +73,10 @@ static int ramfs_truncate(struct inode *ip, u64 size)
 static void ramfs_file_destroy(struct inode *ip)
 {
 	struct ramfs_file *f = ramfs_file_from(ip);
-	(void)ramfs_truncate(ip, 0);
-	ramfs_pages_destroy(&f->pages);
+	/* A program still running from the file keeps the object (and its pages) until it
+	 * ends; the last reference frees them. */
+	vm_object_put(ip->cache);
+	ip->cache = NULL;
 	ramfs_file_delete(f);
 }
 
@@ -174,8 +120,13 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 		struct ramfs_file *f = ramfs_file_new();
 		if (!f)
 			return NULL;
-		ramfs_pages_init(&f->pages, RAMFS_MAX_PAGES);
 		ip = ramfs_file_base(f);
+		ip->cache = vm_object_new();
+		if (!ip->cache) {
+			ramfs_file_delete(f);
+			return NULL;
+		}
+		vm_object_set_size(ip->cache, 0);
 		ip->ops = &ramfs_file_ops;
 		break;
 	}

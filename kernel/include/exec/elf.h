@@ -77,6 +77,8 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "Elf64_Phdr");
  * 2-6 loadable segments. */
 #define ELF_MAX_PHDRS 1024u
 #define ELF_MAX_LOADS 16u
+/* The longest PT_INTERP path, NUL included (Linux: PATH_MAX). */
+#define ELF_INTERP_MAX 4096u
 
 /* What to map for one PT_LOAD segment (addresses already include the load bias). */
 struct elf_segment {
@@ -97,6 +99,8 @@ struct elf_plan {
 	u64 brk_start;   /* the page after the highest segment: where the heap (brk) begins */
 	u64 lowest;      /* page-aligned start of the lowest segment */
 	bool exec_stack; /* PT_GNU_STACK asks for an executable stack (or is absent) */
+	u64 interp_off;  /* PT_INTERP: where the dynamic linker's NUL-terminated path is in the */
+	u64 interp_len;  /* file's head, and its length with the NUL (0: a static program) */
 	u32 nsegs;
 	struct elf_segment segs[ELF_MAX_LOADS];
 };
@@ -107,6 +111,8 @@ struct elf_plan {
  *        table: a table outside it is -ENOEXEC); `file_size` is the whole file's size, which
  *        every segment's file range must fit; `dyn_base` is the page-aligned address at which
  *        an ET_DYN image's lowest segment should go (ignored for ET_EXEC).
+ * A PT_INTERP (a dynamic program) is recorded, not followed: its path must lie inside `head`,
+ * end with its only NUL and be at most ELF_INTERP_MAX bytes; there is at most one.
  * Returns: 0 and *plan filled; -ENOEXEC for a file that is not a loadable x86-64 ELF64 program
  *          or is malformed (see the list above); -EINVAL for a bad dyn_base. *plan is zeroed
  *          on error.

@@ -135,6 +135,7 @@ struct vfs_sb {
 struct vfs_sb *vfs_sb_new(u64 magic);
 void vfs_sb_put(struct vfs_sb *sb);
 
+struct vm_object;
 /* A file lock (fs/vfs/flock.c): a POSIX record lock (owned by a process), an OFD lock (owned
  * by an open file) or a flock (owned by an open file; a class of its own). */
 enum vfs_lock_kind {
@@ -160,6 +161,8 @@ struct inode {
 	struct type_tag tag;
 	const struct inode_ops *ops;
 	struct vfs_sb *sb; /* holds a reference (NULL: none, e.g. a pipe) */
+	struct vm_object *cache; /* the page cache of a regular file's data (vm/vm.h), or NULL:
+				  * mmap and exec map its frames */
 	struct refcount refs; /* one per dentry naming it, one per open file */
 	u64 ino;
 	u32 mode;

@@ -1,6 +1,6 @@
 /*
- * proc/process.h — processes, minimal: an address space with its regions (for demand paging,
- * brk and mmap), a file-descriptor table, credentials and a working directory, signal
+ * proc/process.h — processes, minimal: a memory map (vm/vm.h: the address space and its
+ * regions, shared under CLONE_VM), a file-descriptor table, credentials and a working directory, signal
  * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
  * the parent/child links wait4 needs.
  *
@@ -16,7 +16,7 @@
  *    state, parent, wait_status, stop/continue reports, autoreap;
  *  - p->sig_lock (a spinlock) guards the signal state and the current wait (senders and the
  *    clock task reach it from other tasks);
- *  - p->mm_lock (a spinlock: the page-fault handler takes it) guards the regions;
+ *  - the memory map (p->mm) has its own lock (vm/vm.h);
  *  - the rest (fds, brk, context, credentials) is touched only by p's own task.
  */
 #ifndef KERNEL_PROC_PROCESS_H
@@ -32,29 +32,22 @@
 #include <fw/task.h>
 #include <fw/user.h>
 #include <fw/vmspace.h>
+#include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
 #define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
-#define PROC_MMAP_BASE 0x7f0000000000ull /* mmap hands out addresses downwards from here */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
+#define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
+					     * mmap's range, below the stack */
 
 struct fd_slot {
 	struct file *file; /* NULL: free */
 	bool cloexec;
 };
 DEFINE_ARRAY(fd_array, struct fd_slot);
-
-/* A range of the address space with the rights its pages get; anonymous pages (bss tail,
- * heap, stack, mmap) are created on the first touch. */
-struct vm_region {
-	struct list_link link;
-	u64 start, end; /* page-aligned, [start, end) */
-	u32 prot;       /* enum vm_prot bits */
-};
-DEFINE_LIST(region_list, struct vm_region, link, spinlock);
 
 /* The process list's lock (see the locking note above). */
 extern struct spinlock proc_lock;
@@ -92,7 +85,6 @@ struct process {
 	/* Set at creation, then fixed: */
 	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
 	u32 pid;
-	struct vmspace *vs;
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
 	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init) */
@@ -127,17 +119,13 @@ struct process {
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 
-	/* Guarded by mm_lock: */
-	struct spinlock mm_lock;
-	struct region_list regions GUARDED_BY(&mm_lock);
-
 	/* p's own task only: */
+	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space */
 	struct user_context uc;
 	struct vfs_ctx fs;
 	struct fd_array fds;
 	u32 umask;
 	u32 pgid;
-	u64 brk_start, brk, mmap_next;
 	u64 tid_address;
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
@@ -147,8 +135,6 @@ struct process *proc_create(struct process *parent);
 /* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
  * proc/clock.c). */
 void proc_wake_sleepers(u64 now_ns);
-/* proc_by_vmspace - the process owning `vs` (for the fault handler), or NULL. */
-struct process *proc_by_vmspace(struct vmspace *vs);
 /* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child
  * says whether p has any matching child at all. */
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
@@ -186,12 +172,11 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 struct file *proc_fd_get(struct process *p, i64 fd);
 int proc_fd_close(struct process *p, i64 fd);
 
-/* Memory: regions, demand paging, brk/mmap helpers (proc/mm.c) */
-int proc_add_region(struct process *p, u64 start, u64 end, u32 prot);
-int proc_remove_range(struct process *p, u64 start, u64 end);
-int proc_protect_range(struct process *p, u64 start, u64 end, u32 prot);
-int proc_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+/* Memory (proc/mm.c). proc_copy_memory - dst's memory becomes a copy-on-write copy of src's
+ * (fork); proc_share_memory - dst uses src's map itself (CLONE_VM); proc_drop_memory - p
+ * lets go of its map (exit: the address space is deactivated first when active here). */
 int proc_copy_memory(struct process *dst, struct process *src);
+void proc_share_memory(struct process *dst, struct process *src);
 void proc_drop_memory(struct process *p);
 
 /* exec (proc/exec.c): replace p's program; 0 or -errno (p unchanged on error before the

@@ -177,6 +177,16 @@ i64 sys_brk(struct process *p, const struct sc_args *a);
 i64 sys_mmap(struct process *p, const struct sc_args *a);
 i64 sys_munmap(struct process *p, const struct sc_args *a);
 i64 sys_mprotect(struct process *p, const struct sc_args *a);
+i64 sys_sched_yield(struct process *p, const struct sc_args *a);
+i64 sys_mremap(struct process *p, const struct sc_args *a);
+i64 sys_madvise(struct process *p, const struct sc_args *a);
+i64 sys_mincore(struct process *p, const struct sc_args *a);
+i64 sys_msync(struct process *p, const struct sc_args *a);
+i64 sys_mlock(struct process *p, const struct sc_args *a);
+i64 sys_mlock2(struct process *p, const struct sc_args *a);
+i64 sys_munlock(struct process *p, const struct sc_args *a);
+i64 sys_mlockall(struct process *p, const struct sc_args *a);
+i64 sys_munlockall(struct process *p, const struct sc_args *a);
 /* signals: syscall/signal.c */
 i64 sys_kill(struct process *p, const struct sc_args *a);
 i64 sys_tkill(struct process *p, const struct sc_args *a);

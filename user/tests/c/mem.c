@@ -334,6 +334,180 @@ static void stack_overflow_caught_on_altstack(void)
 	CHECK(overflow_depth > 1000); /* the default 8 MiB limit, in 4 KiB frames */
 }
 
+static void cow_isolation_after_fork(void)
+{
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 1;
+	m[PAGE] = 1;
+	int go[2], done[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(done));
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char c;
+		int ok = m[0] == 1;  /* the parent's value at fork */
+		m[0] = 2;            /* the child's own copy */
+		if (write(done[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(3);
+		ok = ok && m[0] == 2 && m[PAGE] == 1; /* the parent's later writes stay away */
+		_exit(ok ? 0 : 1);
+	}
+	char c;
+	CHECK_EQ(read(done[0], &c, 1), 1);
+	CHECK(m[0] == 1); /* the child's write stays in the child */
+	m[PAGE] = 3;
+	CHECK_EQ(write(go[1], "x", 1), 1);
+	int st;
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(m[0] == 1 && m[PAGE] == 3);
+	m[0] = 4; /* the page is the parent's alone now */
+	CHECK(m[0] == 4);
+}
+
+static void mmap_shared_file_across_fork(void)
+{
+	static char zeros[PAGE];
+	char buf[4];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(write(fd, zeros, PAGE), PAGE);
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED && p != MAP_FAILED);
+	memcpy(p, "mine", 4); /* MAP_PRIVATE: invisible to the file and to m */
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		memcpy(m + 10, "kid", 3);
+		_exit(memcmp(p, "mine", 4) == 0 ? 0 : 1);
+	}
+	int st;
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(memcmp(m + 10, "kid", 3) == 0);
+	CHECK_EQ(pread(fd, buf, 3, 10), 3);
+	CHECK(memcmp(buf, "kid", 3) == 0);
+	CHECK_EQ(pread(fd, buf, 4, 0), 4);
+	CHECK(buf[0] == 0 && m[0] == 0);
+}
+
+static void mremap_moves_when_blocked(void)
+{
+	catch_faults();
+	char *m = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(munmap(m + 2 * PAGE, 2 * PAGE));
+	memset(m, 'a', 2 * PAGE);
+	/* something right after it: growing in place is impossible */
+	char *b = mmap(m + 2 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(b == m + 2 * PAGE);
+	CHECK(mremap(m, 2 * PAGE, 4 * PAGE, 0) == MAP_FAILED);
+	CHECK_EQ(errno, ENOMEM);
+	char *n = mremap(m, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE);
+	CHECK(n != MAP_FAILED && n != m);
+	CHECK(n[0] == 'a' && n[2 * PAGE - 1] == 'a' && n[2 * PAGE] == 0 && n[4 * PAGE - 1] == 0);
+	CHECK_EQ(touch(m, 0), SIGSEGV); /* the old range is gone */
+	CHECK(mremap(n, 4 * PAGE, PAGE, 0) == n); /* shrinking stays */
+	CHECK_EQ(touch(n + PAGE, 0), SIGSEGV);
+}
+
+static void prot_none_faults_and_keeps_data(void)
+{
+	catch_faults();
+	int p[2];
+	CHECK_OK(pipe(p));
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 5;
+	CHECK_OK(mprotect(m, PAGE, PROT_NONE));
+	CHECK_EQ(touch(m, 0), SIGSEGV);
+	CHECK_EQ(fault_info.si_code, SEGV_ACCERR);
+	CHECK(fault_info.si_addr == m);
+	CHECK_EQ(write(p[1], m, 1), -1); /* the kernel cannot read it either */
+	CHECK_EQ(errno, EFAULT);
+	CHECK_OK(mprotect(m, PAGE, PROT_READ));
+	CHECK(m[0] == 5);
+	CHECK_EQ(touch(m, 1), SIGSEGV);
+	/* a fresh PROT_NONE mapping faults too */
+	char *n = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(n != MAP_FAILED);
+	CHECK_EQ(touch(n, 0), SIGSEGV);
+}
+
+static void map_growsdown_grows_below(void)
+{
+	catch_faults();
+	/* a reserved, inaccessible 4 MiB, with a growsdown page at its top and a hole below */
+	size_t span = 4 << 20;
+	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	CHECK(r != MAP_FAILED);
+	char *top = r + span - PAGE;
+	char *g = mmap(top, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0);
+	CHECK(g == top);
+	CHECK_OK(munmap(r + PAGE, span - 2 * PAGE));
+	CHECK_EQ(touch(top - PAGE, 1), 0);      /* the region grows down a page */
+	CHECK_EQ(touch(top - 16 * PAGE, 1), 0); /* and further */
+	CHECK(top[-16 * PAGE] == 1);
+	CHECK_EQ(touch(r, 0), SIGSEGV);         /* the reserved page below stays inaccessible */
+}
+
+static void madvise_dontfork_hides_from_child(void)
+{
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 1;
+	CHECK_OK(madvise(m, PAGE, MADV_DONTFORK));
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		(void)*(volatile char *)m;
+		_exit(0);
+	}
+	int st;
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	CHECK(m[0] == 1);
+	CHECK_OK(madvise(m, PAGE, MADV_DOFORK));
+}
+
+static void mincore_reports_touched_pages(void)
+{
+	unsigned char vec[3] = { 9, 9, 9 };
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[PAGE] = 1;
+	CHECK_OK(mincore(m, 3 * PAGE, vec));
+	CHECK(vec[0] == 0 && (vec[1] & 1) && vec[2] == 0);
+	CHECK_ERR(mincore(m + 1, PAGE, vec), EINVAL);
+	CHECK_OK(munmap(m + 2 * PAGE, PAGE));
+	CHECK_ERR(mincore(m, 3 * PAGE, vec), ENOMEM);
+	CHECK_OK(msync(m, PAGE, MS_ASYNC));
+	CHECK_ERR(msync(m, PAGE, MS_ASYNC | MS_SYNC), EINVAL);
+	CHECK_OK(mlock(m, PAGE));
+	CHECK_OK(munlock(m, PAGE));
+}
+
+/* Regression (the fuzzer truncated its own running binary, whose pages exec maps from the
+ * page cache): a running program's file cannot be written or truncated, ETXTBSY. Linux says
+ * so at open(); Trellis may say it at the write. */
+static void running_program_file_is_busy(void)
+{
+	int fd = open("/abi/" KT_LIBC "/mem", O_WRONLY);
+	if (fd >= 0) {
+		CHECK_EQ(write(fd, "x", 1), -1);
+		CHECK_EQ(errno, ETXTBSY);
+		CHECK_EQ(ftruncate(fd, 0), -1);
+		CHECK_EQ(errno, ETXTBSY);
+		close(fd);
+	} else {
+		CHECK_EQ(errno, ETXTBSY);
+	}
+	CHECK_EQ(truncate("/abi/" KT_LIBC "/mem", 0), -1);
+	CHECK_EQ(errno, ETXTBSY);
+}
+
 static const struct kt_case cases[] = {
 	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
 	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
@@ -354,6 +528,14 @@ static const struct kt_case cases[] = {
 	{ "large_anonymous_mapping_lazily_backed", large_anonymous_mapping_lazily_backed },
 	{ "stack_grows_on_demand", stack_grows_on_demand },
 	{ "stack_overflow_caught_on_altstack", stack_overflow_caught_on_altstack },
+	{ "cow_isolation_after_fork", cow_isolation_after_fork },
+	{ "mmap_shared_file_across_fork", mmap_shared_file_across_fork },
+	{ "mremap_moves_when_blocked", mremap_moves_when_blocked },
+	{ "prot_none_faults_and_keeps_data", prot_none_faults_and_keeps_data },
+	{ "map_growsdown_grows_below", map_growsdown_grows_below },
+	{ "madvise_dontfork_hides_from_child", madvise_dontfork_hides_from_child },
+	{ "mincore_reports_touched_pages", mincore_reports_touched_pages },
+	{ "running_program_file_is_busy", running_program_file_is_busy },
 	KT_CASES_END
 };
 

@@ -219,6 +219,24 @@ int pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot, unsigned 
 	return 0;
 }
 
+int pt_leaf_entry(uint64_t root, uint64_t va, bool create, uint64_t **entry, uint64_t *hole_end)
+{
+	struct walk w;
+	int err = walk(root, va, 1, create, &w);
+	if (err)
+		return err;
+	if (w.level != 1) {
+		if (pte_present(*w.entry))
+			return -EINVAL; /* a huge leaf */
+		uint64_t size = pte_level_size(w.level);
+		if (hole_end)
+			*hole_end = mm_align_down(va, size) + size;
+		return -ENOENT;
+	}
+	*entry = w.entry;
+	return 0;
+}
+
 /* Free the tables below the non-leaf entry e at `level` (bounded recursion: depth <= 3). */
 static void free_below(uint64_t e, unsigned level)
 {

@@ -76,6 +76,16 @@ int pt_protect(uint64_t root, uint64_t va, uint64_t len, unsigned prot);
 int pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot, unsigned *level);
 
 /*
+ * pt_leaf_entry - the level-1 entry for the 4 KiB page va (for trees of 4 KiB leaves only, as
+ * user address spaces are), creating the tables on the way when `create`.
+ * Returns: 0 with the entry in *entry; -ENOENT (without `create`) when a table on the way is
+ *          absent, with *hole_end the end of the unmapped stretch that starts there (a walk may
+ *          skip to it); -EINVAL when a huge leaf covers va; -ENOMEM when a table could not be
+ *          allocated. The entry stays valid while the tree's lock is held and the tables live.
+ */
+int pt_leaf_entry(uint64_t root, uint64_t va, bool create, uint64_t **entry, uint64_t *hole_end);
+
+/*
  * pt_free_tree - free every table of the tree below root for PML4 slots [first, last], and
  * clear those slots. Leaves are not freed (their owner does that). Used to destroy a user
  * address space and by tests.

@@ -1,0 +1,200 @@
+/*
+ * vm/vm.h — virtual memory of processes: memory maps (an address space and its regions),
+ * page-cache objects, the page-fault handler and the operations behind brk, mmap, munmap,
+ * mprotect, mremap, madvise, mincore, msync and fork.
+ *
+ * A `struct vm_map` is one process's (or, shared by CLONE_VM, one thread group's) memory: the
+ * framework address space (fw/vmspace.h) and the regions (`struct vma`) in an AVL tree keyed
+ * by start address. Each region is anonymous (obj NULL: private zero-filled pages made on the
+ * first touch) or backed by a page-cache object (`struct vm_object`) from page `pgoff` on:
+ * a file's cache (inode->cache), or the object of a MAP_SHARED|MAP_ANONYMOUS mapping.
+ *
+ * Private regions (no VMA_SHARED) are copy-on-write: their pages may be frames shared with
+ * the page cache or with a forked process, mapped read-only; the write fault copies them
+ * unless this mapping alone holds the frame (vmspace_cow, where the frame's reference count
+ * decides). Shared regions map the object's frames themselves, so stores through any mapping
+ * and read()/write() of the file see the same bytes.
+ *
+ * Locking: map->lock guards the region tree and the brk/mmap fields (a spinlock: the fault
+ * handler takes it, so nothing sleeps under it and no user memory is touched while it is
+ * held). An object's lock guards
+ * its page tree. Order: map->lock, then an object's lock, then the VmSpace's own lock (taken
+ * inside the framework calls). Maps and objects are reference-counted.
+ */
+#ifndef KERNEL_VM_VM_H
+#define KERNEL_VM_VM_H
+
+#include <fw/frame.h>
+#include <fw/sync.h>
+#include <fw/radix.h>
+#include <fw/refcount.h>
+#include <fw/result.h>
+#include <fw/tree.h>
+#include <fw/types.h>
+#include <fw/uaccess.h>
+#include <fw/vmspace.h>
+
+/* --- page-cache objects (vm/object.c) ------------------------------------------------------ */
+
+struct vm_page {
+	struct frame frame;
+};
+DEFINE_RADIX(vm_page_map, struct vm_page, spinlock);
+
+/*
+ * A page cache: frames by page index. The pages of a ramfs file are its only copy of the
+ * data (no second copy); a shared anonymous mapping's object holds its memory. Pages are
+ * created zero-filled on first use.
+ */
+struct vm_object {
+	struct refcount refs;
+	struct spinlock lock;
+	struct vm_page_map pages GUARDED_BY(&lock);
+	u32 exec_users GUARDED_BY(&lock); /* memory maps running this file as their program:
+					   * writes and truncation are refused (ETXTBSY) */
+	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
+				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
+				     * shared anonymous memory */
+};
+
+/* vm_object_new - an empty object with one reference; NULL when memory is short. */
+struct vm_object *vm_object_new(void);
+void vm_object_get(struct vm_object *o);
+/* vm_object_put - drop a reference; the last one frees every page the object holds. */
+void vm_object_put(struct vm_object *o);
+/*
+ * vm_object_page - a new reference to page `index` in *out (*out empty), creating a zeroed
+ * page when there is none and `create`. Returns 0, -ENOENT (absent, !create), -ENOMEM.
+ */
+int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out);
+/* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
+int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
+/* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
+ * the bytes written, short when the allowance or memory ran out; -ENOSPC or -ENOMEM when
+ * nothing could be written. */
+struct result_size vm_object_write(struct vm_object *o, u64 pos, struct bytes src,
+				   u64 max_new, u64 *added);
+/* vm_object_read_user - `count` bytes from `pos` straight into the user writer (one copy):
+ * the bytes copied, or -EFAULT when none could be. */
+struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
+				       struct vm_writer *w);
+/* vm_object_truncate - drop the pages from byte `size` on and zero the tail of the page
+ * `size` falls in (mappings keep the frames they hold): how many pages were dropped. */
+u64 vm_object_truncate(struct vm_object *o, u64 size);
+/* vm_object_set_size - the file's size now (faults on pages wholly past it are refused). */
+void vm_object_set_size(struct vm_object *o, u64 size);
+/* vm_object_page_in_size - whether page `index` has bytes below the object's size. */
+bool vm_object_page_in_size(struct vm_object *o, u64 index);
+/* vm_object_deny_write / vm_object_allow_write - a memory map starts / stops running the file
+ * as its program (exec, fork, the map's end). vm_object_write_denied - whether one does:
+ * the file's owner refuses writes and truncation then, with -ETXTBSY, as Linux. */
+void vm_object_deny_write(struct vm_object *o);
+void vm_object_allow_write(struct vm_object *o);
+bool vm_object_write_denied(struct vm_object *o);
+/* vm_object_pages - how many pages the object holds (tests, accounting). */
+u64 vm_object_pages(struct vm_object *o);
+
+/* --- memory maps (vm/map.c) ---------------------------------------------------------------- */
+
+#define VM_STACK_MAX (8ull << 20)       /* how far a MAP_GROWSDOWN region grows (RLIMIT_STACK) */
+#define VM_STACK_GUARD_GAP (256ull << 12) /* kept free below it (Linux's stack_guard_gap) */
+
+enum vma_flags {
+	VMA_SHARED = 1u << 0,    /* MAP_SHARED: stores reach the object */
+	VMA_GROWSDOWN = 1u << 1, /* a stack: a fault just below it extends it */
+	VMA_DONTFORK = 1u << 2,  /* madvise(MADV_DONTFORK): not in a fork's child */
+	VMA_LOCKED = 1u << 3,    /* mlock: accounting only */
+	VMA_STACK = 1u << 4,     /* the main thread's stack ([stack] in /proc/PID/maps) */
+	VMA_HEAP = 1u << 5,      /* brk's region ([heap]) */
+	VMA_NOWRITE = 1u << 6,   /* shared file mapping of a file opened read-only: mprotect may
+				  * not add PROT_WRITE */
+};
+
+struct vma {
+	struct tree_link node; /* key: start */
+	u64 start, end;        /* page-aligned, [start, end) */
+	u32 prot;              /* enum vm_prot bits; 0 is PROT_NONE */
+	u32 flags;             /* enum vma_flags */
+	struct vm_object *obj; /* a reference; NULL for private anonymous memory */
+	u64 pgoff;             /* obj's page index at `start` */
+};
+DEFINE_TREE(vma_tree, struct vma, node, spinlock);
+
+struct vm_map {
+	struct refcount refs;     /* processes (threads) using it */
+	struct vmspace *vs;       /* immutable: the address space */
+	struct spinlock lock;
+	struct vma_tree vmas GUARDED_BY(&lock);
+	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);
+	u64 mmap_base GUARDED_BY(&lock); /* mmap hands out addresses below this */
+	u64 locked_bytes GUARDED_BY(&lock); /* mlock accounting */
+	struct vm_object *exe GUARDED_BY(&lock); /* the program's file (a reference, with its
+						   * writes denied), or NULL */
+};
+
+/* A region description, as /proc/PID/maps prints one. */
+struct vm_region_info {
+	u64 start, end, pgoff;
+	u32 prot, flags;
+	bool file; /* backed by an object (a file or shared anonymous memory) */
+};
+
+/* vm_map_create - an empty map with a fresh address space (fault handler vm_fault). */
+struct vm_map *vm_map_create(void);
+void vm_map_get(struct vm_map *m);
+/* vm_map_put - drop a reference; the last one unmaps everything and frees the space.
+ * Needs: the space is not active on any CPU when the last reference goes. */
+void vm_map_put(struct vm_map *m);
+/* vm_map_fork - a copy of m for fork(): private regions copy-on-write (no byte copied),
+ * shared ones shared, VMA_DONTFORK ones left out. NULL when memory is short. */
+struct vm_map *vm_map_fork(struct vm_map *m);
+/* vm_map_fork_into - the same copy into `dst`, an empty map (proc_create's): 0, -EEXIST
+ * (dst has regions), -ENOMEM (dst holds part of the copy: put it). */
+int vm_map_fork_into(struct vm_map *dst, struct vm_map *src);
+/* vm_map_of - the map whose address space is vs (for the fault handler), or NULL. */
+struct vm_map *vm_map_of(struct vmspace *vs);
+
+/* vm_map_add - a region [start, end) with prot/flags, backed by `obj` (a new reference is
+ * taken; NULL: anonymous) from page pgoff. Whatever was mapped there is unmapped first. */
+int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
+	       struct vm_object *obj, u64 pgoff);
+/* vm_map_unmap - remove [start, end) from every region (splitting them) and its pages. */
+int vm_map_unmap(struct vm_map *m, u64 start, u64 end);
+/* vm_map_protect - mprotect: -ENOMEM when part of the range is not mapped (nothing changed). */
+int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot);
+/* vm_map_free_range - whether nothing is mapped in [start, end). */
+bool vm_map_free_range(struct vm_map *m, u64 start, u64 end);
+/* vm_map_find_gap - the highest free, page-aligned range of `len` bytes below the mmap base
+ * and above `floor`: its start, or 0 when there is none. */
+u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor);
+/* vm_map_region_at - the description of the region containing addr: 0, or -ENOENT. */
+int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out);
+/* vm_map_region_next - the first region starting at or after addr: 0, or -ENOENT. */
+int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out);
+
+/* vm_map_set_flags - set and clear enum vma_flags bits on [start, end) (madvise DONTFORK,
+ * mlock); with `whole`, -ENOMEM when part of the range is not mapped (nothing changed). */
+int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, bool whole);
+/* vm_map_discard - drop the pages of [start, end) (madvise DONTNEED/FREE): private memory reads
+ * zeros (or the file) again, shared memory keeps its bytes. -ENOMEM for a hole; with
+ * `anon_only`, -EINVAL when a region is not private anonymous memory or is locked. */
+int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only);
+/* vm_map_remap - mremap: shrink, grow in place, or (may_move) move to a free range or to
+ * `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates a
+ * shared mapping. The new address, or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
+		 u64 fixed_to);
+
+/* vm_map_set_exe - the file this map runs as its program (exec): a reference, writes to it
+ * denied while the map (or a fork of it) lives. */
+void vm_map_set_exe(struct vm_map *m, struct vm_object *obj);
+
+/* vm_fault - the page-fault handler of every map's address space (fw/vmspace.h): 0, -EFAULT
+ * (no region: SIGSEGV, SEGV_MAPERR), -EACCES (a region without the right: SEGV_ACCERR, also
+ * for a PROT_NONE page, whose entry is not present), -ENXIO for a page of a file mapping past the end of the file (SIGBUS), or
+ * -ENOMEM when no frame could be had (the caller retries, then gives up: OOM). */
+int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+/* vm_map_populate - fault in [start, end) now (MAP_POPULATE, mlock, madvise WILLNEED). */
+int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write);
+
+#endif /* KERNEL_VM_VM_H */

@@ -1,0 +1,544 @@
+/*
+ * map.c — memory maps (vm/vm.h): the region tree and the range operations on it (add, unmap,
+ * protect, all splitting regions at the range's ends), the free-range search mmap uses, and
+ * the copy-on-write copy fork makes.
+ *
+ * Every range operation first edits the tree under map->lock, then the address space through
+ * one framework call for the whole range (one TLB flush per batch, never per page).
+ */
+#include <fw/heap.h>
+#include <fw/list.h>
+#include <fw/typecache.h>
+#include <vm/vm.h>
+
+DEFINE_TYPE_CACHE(vm_map_cache, struct vm_map);
+DEFINE_TYPE_CACHE(vma_cache, struct vma);
+
+/* Every live map, for vm_map_of (the fault handler is given an address space). */
+struct vm_map_entry {
+	struct list_link link;
+	struct vm_map *map;
+};
+DEFINE_TYPE_CACHE(vm_map_entry_cache, struct vm_map_entry);
+DEFINE_LIST(vm_map_list, struct vm_map_entry, link, spinlock);
+static struct spinlock maps_lock = SPINLOCK_INIT(vm_maps_lock);
+static struct vm_map_list maps GUARDED_BY(&maps_lock);
+static bool maps_ready GUARDED_BY(&maps_lock);
+static struct vm_map *last_found GUARDED_BY(&maps_lock); /* the last vm_map_of answer */
+
+#define PAGE VM_PAGE_SIZE
+#define VM_MMAP_BASE 0x7f0000000000ull /* mmap hands out addresses downwards from here */
+
+/* maps_ready_locked - the list, initialised on first use. */
+static void maps_ready_locked(void) REQUIRES(maps_lock)
+{
+	if (maps_ready)
+		return;
+	maps_ready = true;
+	vm_map_list_init(&maps, &maps_lock);
+}
+
+struct vm_map *vm_map_create(void)
+{
+	struct vm_map *m = KNEW(vm_map_cache);
+	struct vm_map_entry *ent = KNEW(vm_map_entry_cache);
+	if (!m || !ent)
+		goto err_free;
+	m->vs = vmspace_create();
+	if (!m->vs)
+		goto err_free;
+	vmspace_set_fault_handler(m->vs, vm_fault);
+	refcount_init(&m->refs, 1);
+	spin_lock_init(&m->lock);
+	spin_lock(&m->lock);
+	vma_tree_init(&m->vmas, &m->lock);
+	m->mmap_base = VM_MMAP_BASE;
+	spin_unlock(&m->lock);
+	ent->map = m;
+	spin_lock(&maps_lock);
+	maps_ready_locked();
+	vm_map_list_push_back(&maps, ent);
+	spin_unlock(&maps_lock);
+	return m;
+err_free:
+	if (ent)
+		KFREE(vm_map_entry_cache, ent);
+	if (m)
+		KFREE(vm_map_cache, m);
+	return NULL;
+}
+
+void vm_map_get(struct vm_map *m)
+{
+	refcount_get(&m->refs);
+}
+
+struct vm_map *vm_map_of(struct vmspace *vs)
+{
+	struct vm_map *found = NULL;
+	spin_lock(&maps_lock);
+	maps_ready_locked();
+	if (last_found && last_found->vs == vs) {
+		found = last_found;
+	} else {
+		LIST_FOR_EACH(vm_map_list, &maps, ent)
+			if (ent->map->vs == vs)
+				found = ent->map;
+		last_found = found;
+	}
+	spin_unlock(&maps_lock);
+	return found;
+}
+
+static void vma_free(struct vma *v)
+{
+	if (v->obj)
+		vm_object_put(v->obj);
+	KFREE(vma_cache, v);
+}
+
+void vm_map_put(struct vm_map *m)
+{
+	if (!m || !refcount_put(&m->refs))
+		return;
+	spin_lock(&maps_lock);
+	maps_ready_locked();
+	LIST_FOR_EACH_SAFE(vm_map_list, &maps, ent) {
+		if (ent->map == m) {
+			vm_map_list_remove(&maps, ent);
+			KFREE(vm_map_entry_cache, ent);
+		}
+	}
+	if (last_found == m)
+		last_found = NULL;
+	spin_unlock(&maps_lock);
+	vmspace_destroy(m->vs);
+	spin_lock(&m->lock);
+	struct vm_object *exe = m->exe;
+	m->exe = NULL;
+	for (struct vma *v = vma_tree_first(&m->vmas); v; v = vma_tree_first(&m->vmas)) {
+		vma_tree_remove(&m->vmas, v);
+		vma_free(v);
+	}
+	spin_unlock(&m->lock);
+	if (exe) {
+		vm_object_allow_write(exe);
+		vm_object_put(exe);
+	}
+	KFREE(vm_map_cache, m);
+}
+
+/* vma_new - a region with the given fields (a new reference to obj); NULL when short. */
+static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags, struct vm_object *obj,
+			   u64 pgoff)
+{
+	struct vma *v = KNEW(vma_cache);
+	if (!v)
+		return NULL;
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	v->flags = flags;
+	v->obj = obj;
+	v->pgoff = pgoff;
+	if (obj)
+		vm_object_get(obj);
+	return v;
+}
+
+/* find_locked - the region containing addr, or NULL. */
+static struct vma *find_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
+{
+	struct vma *v = vma_tree_floor(&m->vmas, addr);
+	return v && addr < v->end ? v : NULL;
+}
+
+/* split_locked - make addr a region boundary (if a region straddles it). 0 or -ENOMEM. */
+static int split_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
+{
+	struct vma *v = find_locked(m, addr);
+	if (!v || v->start == addr)
+		return 0;
+	u64 pages = (addr - v->start) / PAGE;
+	struct vma *hi = vma_new(addr, v->end, v->prot, v->flags, v->obj,
+				 v->obj ? v->pgoff + pages : 0);
+	if (!hi)
+		return -ENOMEM;
+	v->end = addr;
+	if (vma_tree_insert(&m->vmas, hi, addr)) { /* cannot happen: addr was inside v */
+		v->end = hi->end;
+		vma_free(hi);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* remove_locked - take every region inside [start, end) out of the tree (after splitting at
+ * both ends). 0 or -ENOMEM (nothing removed). */
+static int remove_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
+{
+	int e = split_locked(m, start);
+	if (!e)
+		e = split_locked(m, end);
+	if (e)
+		return e;
+	for (struct vma *v = vma_tree_ceil(&m->vmas, start); v && v->start < end;) {
+		struct vma *next = vma_tree_next(&m->vmas, v);
+		if (v->flags & VMA_LOCKED)
+			m->locked_bytes -= v->end - v->start;
+		vma_tree_remove(&m->vmas, v);
+		vma_free(v);
+		v = next;
+	}
+	return 0;
+}
+
+int vm_map_unmap(struct vm_map *m, u64 start, u64 end)
+{
+	if (start >= end || (start | end) % PAGE)
+		return -EINVAL;
+	spin_lock(&m->lock);
+	int e = remove_locked(m, start, end);
+	spin_unlock(&m->lock);
+	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
+		e = -EINVAL;
+	return e;
+}
+
+/* free_locked - nothing is mapped in [start, end). */
+static bool free_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
+{
+	struct vma *v = vma_tree_floor(&m->vmas, end - 1);
+	return !v || v->end <= start;
+}
+
+/* mergeable - whether b can continue a (adjacent, same rights and flags, anonymous). */
+static bool mergeable(const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->obj &&
+	       !b->obj;
+}
+
+int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
+	       struct vm_object *obj, u64 pgoff)
+{
+	if (start >= end || (start | end) % PAGE || !uaddr_range_ok(uaddr(start), end - start))
+		return -EINVAL;
+	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff);
+	if (!v)
+		return -ENOMEM;
+	spin_lock(&m->lock);
+	bool had = !free_locked(m, start, end);
+	int e = had ? remove_locked(m, start, end) : 0;
+	if (e) {
+		spin_unlock(&m->lock);
+		vma_free(v);
+		return e;
+	}
+	if (flags & VMA_LOCKED)
+		m->locked_bytes += end - start;
+	/* An anonymous region continuing its neighbour extends it (brk, adjacent mmaps). */
+	struct vma *prev = vma_tree_floor(&m->vmas, start);
+	if (prev && mergeable(prev, v)) {
+		prev->end = end;
+		vma_free(v);
+		v = prev;
+	} else if (vma_tree_insert(&m->vmas, v, start)) {
+		spin_unlock(&m->lock);
+		vma_free(v);
+		return -EEXIST; /* cannot happen: the range was emptied */
+	}
+	struct vma *next = vma_tree_next(&m->vmas, v);
+	if (next && mergeable(v, next)) {
+		v->end = next->end;
+		vma_tree_remove(&m->vmas, next);
+		vma_free(next);
+	}
+	spin_unlock(&m->lock);
+	if (had)
+		(void)vmspace_unmap(m->vs, uaddr(start), end - start);
+	return 0;
+}
+
+bool vm_map_free_range(struct vm_map *m, u64 start, u64 end)
+{
+	spin_lock(&m->lock);
+	bool free = free_locked(m, start, end);
+	spin_unlock(&m->lock);
+	return free;
+}
+
+int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
+{
+	if (start >= end || (start | end) % PAGE)
+		return -EINVAL;
+	spin_lock(&m->lock);
+	/* The whole range must be mapped (Linux: -ENOMEM, nothing changed). */
+	u64 at = start;
+	for (struct vma *v = find_locked(m, start); v && v->start <= at && at < end;
+	     v = vma_tree_next(&m->vmas, v)) {
+		if ((prot & VM_WRITE) && (v->flags & VMA_SHARED) && (v->flags & VMA_NOWRITE)) {
+			spin_unlock(&m->lock);
+			return -EACCES; /* a shared mapping of a file opened read-only */
+		}
+		at = v->end;
+	}
+	int e = at >= end ? 0 : -ENOMEM;
+	if (!e)
+		e = split_locked(m, start);
+	if (!e)
+		e = split_locked(m, end);
+	for (struct vma *v = e ? NULL : vma_tree_ceil(&m->vmas, start); v && v->start < end;
+	     v = vma_tree_next(&m->vmas, v)) {
+		v->prot = prot;
+		enum vm_protect_mode mode = (v->flags & VMA_SHARED) ? VM_PROTECT_SHARED
+								    : VM_PROTECT_PRIVATE;
+		e = vmspace_protect(m->vs, uaddr(v->start), v->end - v->start, prot, mode);
+		if (e)
+			break;
+	}
+	spin_unlock(&m->lock);
+	return e;
+}
+
+u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor)
+{
+	if (len == 0 || len % PAGE)
+		return 0;
+	spin_lock(&m->lock);
+	u64 top = m->mmap_base, found = 0;
+	/* Walk down from the base: each gap lies between a region's end and `top`. */
+	struct vma *v = vma_tree_floor(&m->vmas, top - 1);
+	for (;;) {
+		if (v && v->end > top) { /* a region straddles top: continue below it */
+			top = v->start;
+			v = vma_tree_prev(&m->vmas, v);
+			continue;
+		}
+		u64 bottom = v ? v->end : 0;
+		if (bottom < floor)
+			bottom = floor;
+		if (top >= bottom && top - bottom >= len) {
+			found = top - len;
+			break;
+		}
+		if (!v || v->start <= floor)
+			break;
+		top = v->start;
+		v = vma_tree_prev(&m->vmas, v);
+	}
+	spin_unlock(&m->lock);
+	return found;
+}
+
+static void info_of(const struct vma *v, struct vm_region_info *out)
+{
+	*out = (struct vm_region_info){ .start = v->start, .end = v->end, .pgoff = v->pgoff,
+					.prot = v->prot, .flags = v->flags, .file = v->obj != NULL };
+}
+
+int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
+{
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v)
+		info_of(v, out);
+	spin_unlock(&m->lock);
+	return v ? 0 : -ENOENT;
+}
+
+int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
+{
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (!v)
+		v = vma_tree_ceil(&m->vmas, addr);
+	if (v)
+		info_of(v, out);
+	spin_unlock(&m->lock);
+	return v ? 0 : -ENOENT;
+}
+
+struct vm_map *vm_map_fork(struct vm_map *src)
+{
+	struct vm_map *dst = vm_map_create();
+	if (dst && vm_map_fork_into(dst, src)) {
+		vm_map_put(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
+{
+	if (dst == src)
+		return -EINVAL;
+	int e = 0;
+	spin_lock(&src->lock);
+	spin_lock(&dst->lock);
+	if (vma_tree_count(&dst->vmas)) {
+		spin_unlock(&dst->lock);
+		spin_unlock(&src->lock);
+		return -EEXIST;
+	}
+	TREE_FOR_EACH(vma_tree, &src->vmas, v) {
+		if (v->flags & VMA_DONTFORK)
+			continue;
+		struct vma *c = vma_new(v->start, v->end, v->prot, v->flags & ~(u32)VMA_LOCKED,
+					v->obj, v->pgoff);
+		e = c ? vma_tree_insert(&dst->vmas, c, c->start) : -ENOMEM;
+		if (e) {
+			if (c)
+				vma_free(c);
+			break;
+		}
+		/* Private pages become copy-on-write on both sides; shared ones stay shared. */
+		enum vm_share_mode mode = (v->flags & VMA_SHARED) ? VM_SHARE_SAME
+								 : VM_SHARE_COPY_ON_WRITE;
+		i64 n = vmspace_share(dst->vs, src->vs, uaddr(v->start), v->end - v->start, mode);
+		if (n < 0) {
+			e = (int)n;
+			break;
+		}
+	}
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	dst->mmap_base = src->mmap_base;
+	if (src->exe && !dst->exe) {
+		vm_object_get(src->exe);
+		vm_object_deny_write(src->exe);
+		dst->exe = src->exe;
+	}
+	spin_unlock(&dst->lock);
+	spin_unlock(&src->lock);
+	return e;
+}
+
+/* covered_locked - whether regions cover [start, end) without a hole. */
+static bool covered_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
+{
+	u64 at = start;
+	for (struct vma *v = find_locked(m, start); v && v->start <= at && at < end;
+	     v = vma_tree_next(&m->vmas, v))
+		at = v->end;
+	return at >= end;
+}
+
+int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, bool whole)
+{
+	if (start >= end || (start | end) % PAGE)
+		return -EINVAL;
+	spin_lock(&m->lock);
+	int e = whole && !covered_locked(m, start, end) ? -ENOMEM : 0;
+	if (!e)
+		e = split_locked(m, start);
+	if (!e)
+		e = split_locked(m, end);
+	struct vma *v = e ? NULL : vma_tree_floor(&m->vmas, start);
+	if (v && v->end <= start)
+		v = vma_tree_next(&m->vmas, v);
+	for (; v && v->start < end; v = vma_tree_next(&m->vmas, v)) {
+		u32 nf = (v->flags | set) & ~clear;
+		if ((nf & VMA_LOCKED) && !(v->flags & VMA_LOCKED))
+			m->locked_bytes += v->end - v->start;
+		else if (!(nf & VMA_LOCKED) && (v->flags & VMA_LOCKED))
+			m->locked_bytes -= v->end - v->start;
+		v->flags = nf;
+	}
+	spin_unlock(&m->lock);
+	return e;
+}
+
+int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
+{
+	if (start >= end || (start | end) % PAGE)
+		return -EINVAL;
+	spin_lock(&m->lock);
+	int e = covered_locked(m, start, end) ? 0 : -ENOMEM;
+	for (struct vma *v = e ? NULL : find_locked(m, start); v && v->start < end;
+	     v = vma_tree_next(&m->vmas, v)) {
+		if (anon_only && (v->obj || (v->flags & VMA_LOCKED)))
+			e = -EINVAL;
+	}
+	spin_unlock(&m->lock);
+	/* Private pages go (the next touch gets zeros, or the file's bytes again); a shared
+	 * mapping's pages stay in its object and are mapped again on the next touch. */
+	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
+		e = -EINVAL;
+	return e;
+}
+
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
+		 u64 fixed_to)
+{
+	if (old % PAGE || old_len % PAGE || new_len % PAGE || new_len == 0 ||
+	    !uaddr_range_ok(uaddr(old), old_len) || (fixed_to % PAGE))
+		return -EINVAL;
+	struct vm_region_info r;
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, old);
+	bool ok = v && (old_len ? old + old_len <= v->end : true);
+	if (ok)
+		info_of(v, &r);
+	struct vm_object *obj = ok ? v->obj : NULL;
+	if (obj)
+		vm_object_get(obj);
+	spin_unlock(&m->lock);
+	if (!ok)
+		return -EFAULT;
+	if (old_len == 0 && !(r.flags & VMA_SHARED)) {
+		if (obj)
+			vm_object_put(obj);
+		return -EINVAL; /* duplicating a private mapping: Linux refuses too */
+	}
+	u64 pgoff = obj ? r.pgoff + (old - r.start) / PAGE : 0;
+	i64 ret;
+	if (!fixed_to && new_len <= old_len) {
+		/* shrinking (or the same): the tail goes */
+		ret = new_len < old_len ? vm_map_unmap(m, old + new_len, old + old_len) : 0;
+		ret = ret ? ret : (i64)old;
+	} else if (!fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
+		   vm_map_free_range(m, old + old_len, old + new_len)) {
+		/* growing in place: the region continues (anonymous ones merge) */
+		ret = vm_map_add(m, old + old_len, old + new_len, r.prot, r.flags, obj,
+				 pgoff + old_len / PAGE);
+		ret = ret ? ret : (i64)old;
+	} else if (!may_move) {
+		ret = -ENOMEM;
+	} else {
+		u64 to = fixed_to ? fixed_to : vm_map_find_gap(m, new_len, 0x10000);
+		if (!to || !uaddr_range_ok(uaddr(to), new_len) ||
+		    (to < old + old_len && old < to + new_len)) {
+			ret = fixed_to ? -EINVAL : -ENOMEM;
+		} else {
+			ret = vm_map_add(m, to, to + new_len, r.prot, r.flags, obj, pgoff);
+			u64 moved = old_len < new_len ? old_len : new_len;
+			if (!ret && moved) {
+				i64 n = vmspace_move(m->vs, uaddr(old), uaddr(to), moved);
+				ret = n < 0 ? n : 0;
+			}
+			if (!ret && old_len)
+				ret = vm_map_unmap(m, old, old + old_len);
+			ret = ret ? ret : (i64)to;
+		}
+	}
+	if (obj)
+		vm_object_put(obj);
+	return ret;
+}
+
+void vm_map_set_exe(struct vm_map *m, struct vm_object *obj)
+{
+	if (obj) {
+		vm_object_get(obj);
+		vm_object_deny_write(obj);
+	}
+	spin_lock(&m->lock);
+	struct vm_object *old = m->exe;
+	m->exe = obj;
+	spin_unlock(&m->lock);
+	if (old) {
+		vm_object_allow_write(old);
+		vm_object_put(old);
+	}
+}

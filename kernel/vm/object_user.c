@@ -1,0 +1,33 @@
+/*
+ * object_user.c — page-cache reads straight into user memory (vm/vm.h): each page's frame
+ * is copied to the user writer in one copy, with no kernel bounce buffer (read(2) and
+ * pread(2) of a regular file). Kept apart from object.c, which the host tests build.
+ */
+#include <vm/vm.h>
+
+#define PAGE VM_PAGE_SIZE
+
+struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
+				       struct vm_writer *w)
+{
+	u64 done = 0;
+	while (done < count) {
+		u64 in = pos % PAGE, n = PAGE - in;
+		if (n > count - done)
+			n = count - done;
+		struct frame f = FRAME_EMPTY;
+		/* A reference, so the copy (which may fault and run the fault handler, which
+		 * takes object locks) happens without the object's lock held. */
+		int e = vm_object_page(o, pos / PAGE, false, &f);
+		struct result_size c = e ? frame_zero_to_user(w, n) : frame_to_user(w, &f, in, n);
+		frame_release(&f);
+		if (c.err)
+			return done ? result_size_ok(done) : c;
+		done += c.value;
+		pos += c.value;
+		if (c.value < n)
+			break;
+	}
+	return result_size_ok(done);
+}
+

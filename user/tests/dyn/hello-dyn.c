@@ -1,0 +1,8 @@
+/* hello-dyn.c — the smallest dynamically linked glibc program (the dyn group, mk/vm.mk). */
+#include <stdio.h>
+
+int main(void)
+{
+	puts("hello from a dynamically linked program");
+	return 0;
+}
