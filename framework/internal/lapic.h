@@ -10,6 +10,7 @@
 
 /* The framework's own interrupt vectors for SMP (above the legacy/timer ones). */
 enum {
+	VEC_UART_RX = 0x40,    /* COM1's receive interrupt, through the I/O APIC */
 	VEC_AP_TIMER = 0xee,   /* the other CPUs' local APIC timers */
 	VEC_IPI_CALL = 0xf0,   /* run queued inter-processor calls */
 	VEC_IPI_RESCHED = 0xf1, /* reschedule: a task was queued here */

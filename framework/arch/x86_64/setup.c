@@ -118,6 +118,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	cpu_protections_init();
 	user_init(); /* syscall MSRs, FPU/SSE, SMAP for user copies */
 	apic_timer_init();
+	console_rx_init(); /* console input by interrupt (I/O APIC) */
 	smp_late_init(); /* IPIs, TLB shootdown, the other processors */
 	irq_enable();
 

@@ -27,4 +27,19 @@ void fw_console_write(struct str text);
  */
 size_t fw_console_read(struct bytes dst);
 
+/*
+ * Console input by interrupt: the UART's receive interrupt puts the bytes in a ring and wakes
+ * fw_console_rx_waitq(), so a reader sleeps until input comes (no polling):
+ *     int err = fw_console_wait_readable(0, WAIT_INTERRUPTIBLE);  // 0, -ETIMEDOUT, -EINTR
+ * fw_console_readable - whether a byte is waiting (never blocks). Context: any.
+ * fw_console_wait_readable - sleep until one is, the deadline (fw_time_ns; 0: none) or a kick
+ *   (WAIT_INTERRUPTIBLE); WAITQ_WAIT_EVENT's results. Context: task.
+ * fw_console_rx_waitq - the queue the interrupt wakes (for poll/select entries, fw/sync.h
+ *   waitq_add_entry). Without an I/O APIC input is polled and waits poll once per tick.
+ */
+bool fw_console_readable(void);
+int fw_console_wait_readable(uint64_t deadline_ns, unsigned flags);
+struct waitq;
+struct waitq *fw_console_rx_waitq(void);
+
 #endif /* FW_CONSOLE_H */

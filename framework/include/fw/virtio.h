@@ -57,8 +57,9 @@ struct pci_dev *virtio_pci(struct virtio_dev *v);
 /* virtio_device_features - the 64 feature bits the device offers. */
 uint64_t virtio_device_features(struct virtio_dev *v);
 
-/* virtio_negotiate - accept `wanted` & offered (plus VERSION_1, required) and set FEATURES_OK.
- * Returns 0, or -EIO when the device has no VERSION_1 or refuses (status FAILED is set). */
+/* virtio_negotiate - accept `wanted` & offered (plus VERSION_1, required, and ACCESS_PLATFORM
+ * when offered) and set FEATURES_OK. Returns 0, or -EIO when the device has no VERSION_1, would
+ * bypass an active IOMMU (no ACCESS_PLATFORM), or refuses (status FAILED is set). */
 FW_MUST_CHECK int virtio_negotiate(struct virtio_dev *v, uint64_t wanted);
 
 /* virtio_features - the negotiated set. */
@@ -77,7 +78,9 @@ FW_MUST_CHECK int virtio_cfg_write8(struct virtio_dev *v, uint32_t off, uint8_t 
  * virtio_queue_setup - set up queue `idx` with at most `max_size` entries (a power of two is
  * chosen at or below both the device's maximum and 256), its rings in coherent DMA memory, and
  * its MSI-X vector: each interrupt runs `on_used` (tagged, caller-owned, outliving the device)
- * on the framework's interrupt task. NULL on failure (logged).
+ * on the framework's interrupt task. With on_used NULL the queue has no interrupt and is
+ * polled with virtq_get_used. NULL on failure (logged), including an MSI-X entry that cannot
+ * be routed when on_used is given.
  * Needs: after virtio_negotiate, before virtio_ready.
  */
 struct virtq *virtio_queue_setup(struct virtio_dev *v, uint16_t idx, uint16_t max_size,
