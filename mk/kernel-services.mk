@@ -60,7 +60,7 @@ test-ksvc: | deps
 		echo "not ok 1 ksvc host tests build (see $(LOGS)/ksvc-build.log)" > $(LOGS)/ksvc-host.log; fi; \
 	 if $(MAKE) --no-print-directory $(KSVC_DIR)/fuzz >> $(LOGS)/ksvc-build.log 2>&1 && \
 	    FW_HOST_QUIET_WARN=1 $(KSVC_DIR)/fuzz -max_total_time=$(KSVC_FUZZ_SECS) -seed=1 \
-		-rss_limit_mb=1024 -max_len=8192 $(KSVC_DIR)/corpus tests/kernel/fuzz-seeds \
+		-rss_limit_mb=1024 -max_len=8192 -artifact_prefix=$(KSVC_DIR)/ $(KSVC_DIR)/corpus tests/kernel/fuzz-seeds \
 		> $(LOGS)/ksvc-fuzz-run.log 2>&1; then \
 		printf "KTAP version 1\n1..1\nok 1 ksvc_fuzz %ss: %s\n" $(KSVC_FUZZ_SECS) \
 		  "$$(grep -o 'Done [0-9]* runs' $(LOGS)/ksvc-fuzz-run.log | tail -n 1)" > $(LOGS)/ksvc-fuzz.log; \

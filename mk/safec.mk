@@ -102,7 +102,7 @@ test-safec: | deps $(SAFECHECK_BIN)
 	 else echo "not ok 1 safec tsan tests build (see $(LOGS)/safec-build.log)" > $(LOGS)/safec-tsan.log; fi; \
 	 if $(MAKE) --no-print-directory $(SAFEC_DIR)/fuzz-parse >>$(LOGS)/safec-build.log 2>&1 && \
 	    FW_HOST_QUIET_WARN=1 $(SAFEC_DIR)/fuzz-parse -max_total_time=$(SAFEC_FUZZ_SECS) \
-		-seed=1 -rss_limit_mb=1024 $(SAFEC_DIR)/corpus tests/lib/fuzz-seeds \
+		-seed=1 -rss_limit_mb=1024 -artifact_prefix=$(SAFEC_DIR)/ $(SAFEC_DIR)/corpus tests/lib/fuzz-seeds \
 		> $(LOGS)/safec-fuzz-run.log 2>&1; then \
 		printf "KTAP version 1\n1..1\nok 1 safec_fuzz_parse %ss: %s\n" $(SAFEC_FUZZ_SECS) \
 		  "$$(grep -o 'Done [0-9]* runs' $(LOGS)/safec-fuzz-run.log | tail -n 1)" > $(LOGS)/safec-fuzz.log; \
