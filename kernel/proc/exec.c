@@ -348,7 +348,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	if (p->mm && vmspace_current() == p->mm->vs)
 		vmspace_activate(nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
-	p->mm = nm;
+	(void)proc_swap_mm(p, nm); /* NULL: dropped above */
 	int r = 0;
 	user_context_init(&p->uc);
 	if (!r)

@@ -74,10 +74,17 @@ static bool serve(struct process *p, enum user_return why)
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
 			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
 			/* Out of frames (a copy on write, a new page): try again a few times,
-			 * then end the process rather than loop (the out-of-memory policy). */
+			 * then the out-of-memory policy ends the process holding the most
+			 * memory and p faults again a little later (proc/oom.c); p ends itself
+			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
 				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
+				slot_give(p);
+				bool other = proc_oom_kill(p);
+				slot_take(p);
+				if (other)
+					return true; /* the instruction faults again */
 				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}

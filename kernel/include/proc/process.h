@@ -122,7 +122,9 @@ struct process {
 	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 
 	/* p's own task only: */
-	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space */
+	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space.
+				    * Changed only by p's task, through proc_swap_mm (under
+				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
 	struct vfs_ctx fs;
 	struct fd_array fds;
@@ -196,6 +198,18 @@ int proc_kill(struct process *from, i64 pid, u32 sig);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
+ * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
+struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);
+/* proc_oom_victim - the process whose address space holds the most pages (*pages), with a
+ * reference: the out-of-memory policy's choice (Linux's RSS-based oom_badness, without
+ * adjustments); never init (pid 1) or a process without memory; NULL when none is left. */
+struct process *proc_oom_victim(u64 *pages);
+/* proc_oom_kill - a page fault of p found no memory: SIGKILL the process proc_oom_victim
+ * names (once: a victim already dying is waited for, not doubled) and return true, so that p
+ * waits a little and faults again; false when p itself is the victim or none is left (the
+ * caller ends p). Context: p's task, may sleep. */
+bool proc_oom_kill(struct process *p);
 /* proc_signal_take - dequeue the lowest pending signal in `set` (rt_sigtimedwait), writing its
  * siginfo_t to `info` (0: not): the signal, 0 when none is pending, or -EFAULT. */
 int proc_signal_take(struct process *p, u64 set, struct uaddr info);
