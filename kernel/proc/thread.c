@@ -80,9 +80,7 @@ static bool serve(struct process *p, enum user_return why)
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
 				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
-				slot_give(p);
 				bool other = proc_oom_kill(p);
-				slot_take(p);
 				if (other)
 					return true; /* the instruction faults again */
 				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
