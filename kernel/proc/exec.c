@@ -17,8 +17,6 @@
 #define EXEC_HEAD_MAX (64u << 10) /* the ELF headers must lie in the file's first 64 KiB */
 #define EXEC_MAX_INTERP 4u
 
-static u8 page_buf[VM_PAGE_SIZE];
-
 /* open_exec - the file at `path` if it is a regular file p may execute. */
 static struct file_result open_exec(struct process *p, struct str path)
 {
@@ -60,13 +58,20 @@ static int copy_segment(struct vmspace *vs, struct file *f, const struct elf_seg
 {
 	unsigned prot = seg_prot(s);
 	u64 file_end = s->vaddr + s->filesz;
+	/* A bounce page of this call's own, never shared static scratch: processes exec on
+	 * several CPUs at once. */
+	struct kbuf page_kbuf = KBUF_EMPTY;
+	if (kbuf_alloc(&page_kbuf, VM_PAGE_SIZE))
+		return -ENOMEM;
+	struct bytes page_buf = kbuf_bytes(&page_kbuf);
+	int e = 0;
 	for (u64 page = s->vaddr & ~(u64)(VM_PAGE_SIZE - 1); page < file_end; page += VM_PAGE_SIZE) {
 		u64 lo = page > s->vaddr ? page : s->vaddr;
 		u64 hi = page + VM_PAGE_SIZE < file_end ? page + VM_PAGE_SIZE : file_end;
 		struct frame fr = FRAME_EMPTY;
 		bool shared = vmspace_frame_at(vs, uaddr(page), &fr) == 0;
-		int e = shared ? 0 : frame_alloc(&fr);
-		struct bytes chunk = bytes_head(BYTES_OF_ARRAY(page_buf), hi - lo);
+		e = shared ? 0 : frame_alloc(&fr);
+		struct bytes chunk = bytes_head(page_buf, hi - lo);
 		if (!e)
 			e = read_at(f, s->offset + (lo - s->vaddr), chunk);
 		if (!e)
@@ -75,9 +80,10 @@ static int copy_segment(struct vmspace *vs, struct file *f, const struct elf_seg
 			e = vmspace_replace(vs, uaddr(page), &fr, prot);
 		frame_release(&fr);
 		if (e)
-			return e;
+			break;
 	}
-	return 0;
+	kbuf_free(&page_kbuf);
+	return e;
 }
 
 /* bss_page - the page where the file bytes of `s` end and its bss begins, made private now

@@ -271,7 +271,6 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		done += sent;
 		if (n.value < want)
 			break;
-		proc_yield_if_due(p);
 	}
 	if (a->a[2]) {
 		if (uoff_to_user(&pos, uaddr(a->a[2])))

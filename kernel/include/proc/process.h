@@ -118,6 +118,8 @@ struct process {
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
+	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
+	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 
 	/* p's own task only: */
 	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space.
@@ -165,7 +167,7 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (pinned to the CPU that runs user code, proc/thread.c): 0 or
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
  * -EAGAIN when out of tasks. */
 int proc_start(struct process *p);
 

@@ -177,7 +177,6 @@ i64 sys_brk(struct process *p, const struct sc_args *a);
 i64 sys_mmap(struct process *p, const struct sc_args *a);
 i64 sys_munmap(struct process *p, const struct sc_args *a);
 i64 sys_mprotect(struct process *p, const struct sc_args *a);
-i64 sys_sched_yield(struct process *p, const struct sc_args *a);
 i64 sys_mremap(struct process *p, const struct sc_args *a);
 i64 sys_madvise(struct process *p, const struct sc_args *a);
 i64 sys_mincore(struct process *p, const struct sc_args *a);
@@ -206,6 +205,16 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* proc_restart_sleep - restart_syscall after an interrupted nanosleep: sleep on to its
  * deadline (-EINTR when nothing is to be restarted). */
 i64 proc_restart_sleep(struct process *p);
+/* scheduling: syscall/sched.c */
+i64 sys_sched_yield(struct process *p, const struct sc_args *a);
+i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a);
+i64 sys_sched_getaffinity(struct process *p, const struct sc_args *a);
+i64 sys_sched_getscheduler(struct process *p, const struct sc_args *a);
+i64 sys_sched_getparam(struct process *p, const struct sc_args *a);
+i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a);
+i64 sys_sched_get_priority_min(struct process *p, const struct sc_args *a);
+i64 sys_sched_rr_get_interval(struct process *p, const struct sc_args *a);
+i64 sys_getcpu(struct process *p, const struct sc_args *a);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
