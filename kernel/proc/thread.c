@@ -12,9 +12,11 @@
  *
  * Also here: starting the first program from an initramfs archive, and proc_run.
  */
+#include <fw/boot.h>
 #include <fw/log.h>
 #include <fw/task.h>
 #include <fw/time.h>
+#include <proc/boot.h>
 #include <proc/process.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
@@ -206,6 +208,8 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 			e = exec_strv_push(&envp, STR("HOME=/"));
 		if (!e)
 			e = exec_strv_push(&envp, STR("TERM=linux"));
+		if (!e)
+			e = boot_init_args(fw_boot_cmdline(), &argv, &envp);
 		if (!e)
 			e = proc_execve(init, path, &argv, &envp);
 		exec_strv_destroy(&argv);
