@@ -1,12 +1,14 @@
 /*
  * tests/kernel/t_uapi_socket.c — uapi/socket.h against glibc's <sys/socket.h> and <sys/un.h>
  * (which cannot share a file with linux/uio.h): every size and field offset of sockaddr_un,
- * msghdr, mmsghdr, cmsghdr, ucred and linger, and the constants the socket layer uses.
+ * msghdr, mmsghdr, cmsghdr, ucred, linger and ifreq, and the constants the socket layer uses.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
 
 #include <asm/ioctls.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -61,4 +63,9 @@ KTEST(uapi, socket)
 	KT_EXPECT(kt, UAPI_SCM_RIGHTS == SCM_RIGHTS && UAPI_SCM_CREDENTIALS == SCM_CREDENTIALS &&
 			      UAPI_SHUT_RDWR == SHUT_RDWR && UAPI_SO_RCVTIMEO == SO_RCVTIMEO_OLD);
 	KT_EXPECT(kt, UAPI_FIONREAD == FIONREAD && UAPI_TIOCOUTQ == TIOCOUTQ && UAPI_FIONBIO == FIONBIO);
+	KT_EXPECT(kt, sizeof(struct uapi_ifreq) == sizeof(struct ifreq));
+	SAME(struct uapi_ifreq, struct ifreq, if_name, ifr_name);
+	SAME(struct uapi_ifreq, struct ifreq, if_int, ifr_ifindex);
+	KT_EXPECT(kt, UAPI_SIOCGIFINDEX == SIOCGIFINDEX && UAPI_SIOCGIFNAME == SIOCGIFNAME &&
+			      UAPI_SIOCGIFFLAGS == SIOCGIFFLAGS && UAPI_SIOCGIFMTU == SIOCGIFMTU);
 }
