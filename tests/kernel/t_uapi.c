@@ -4,7 +4,7 @@
  * (linux/utsname.h), termios and winsize (asm/termbits.h, asm/termios.h), iovec
  * (linux/uio.h), timespec (linux/time_types.h) and linux_dirent64 (glibc's dirent64, which
  * has the same layout: the kernel's own header is not exported), plus the ioctl numbers and
- * the scheduling policies (linux/sched.h).
+ * the scheduling policies (linux/sched.h). The socket structures: t_uapi_socket.c.
  */
 #include <stddef.h>
 
