@@ -193,19 +193,11 @@ int proc_wait_interrupted(struct process *p)
 	return r;
 }
 
-static struct process *reaper_of(struct process *p)
-{
-	spin_lock(&proc_lock);
-	while (p->parent)
-		p = p->parent;
-	spin_unlock(&proc_lock);
-	return p;
-}
-
+/* terminate - a fatal signal ends p's whole thread group (Linux's do_group_exit). */
 static void terminate(struct process *p, u32 sig)
 {
+	proc_group_exit(p, (int)sig);
 	vmspace_deactivate();
-	proc_exit(p, (int)sig, reaper_of(p));
 }
 
 static bool is_stopped(struct process *p)
