@@ -501,6 +501,26 @@ static void fatal_signal_in_a_thread_ends_the_process(void)
 	CHECK_EQ(WTERMSIG(st), SIGTERM);
 }
 
+/* Regression sigkill_reaches_threads_after_leader_exit (found by the fuzzer): the main thread
+ * ends with the raw exit system call while another thread runs; kill(pid, SIGKILL) must still
+ * end the process (it went to the exited leader only, and the process survived). */
+static void sigkill_reaches_threads_after_leader_exit(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, spin_forever, NULL))
+			_exit(1);
+		syscall(SYS_exit, 0); /* this thread only */
+		_exit(2);
+	}
+	usleep(50000);
+	CHECK_OK(kill(pid, SIGKILL));
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGKILL);
+}
+
 /* ---- robust mutexes ------------------------------------------------------------------------ */
 
 static pthread_mutex_t robust;
@@ -759,6 +779,7 @@ static const struct kt_case cases[] = {
 	{ "leader_exit_leaves_the_process_running", leader_exit_leaves_the_process_running },
 	{ "exit_group_ends_spinning_and_blocked_threads", exit_group_ends_spinning_and_blocked_threads },
 	{ "fatal_signal_in_a_thread_ends_the_process", fatal_signal_in_a_thread_ends_the_process },
+	{ "sigkill_reaches_threads_after_leader_exit", sigkill_reaches_threads_after_leader_exit },
 	{ "robust_mutex_owner_death_is_eownerdead", robust_mutex_owner_death_is_eownerdead },
 	{ "futex_cmp_requeue_moves_waiters", futex_cmp_requeue_moves_waiters },
 	{ "futex_bitset_wakes_only_matching_waiters", futex_bitset_wakes_only_matching_waiters },
