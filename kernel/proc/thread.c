@@ -143,6 +143,7 @@ void proc_thread_exit(struct process *p, int status)
 	bool last = --g->nthreads == 0;
 	int group_status = g->group_exiting ? g->group_status : status;
 	spin_unlock(&proc_lock);
+	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	if (p != g) {
 		/* this thread's own copies go now; nobody waits for a thread */
 		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
@@ -181,7 +182,9 @@ void proc_group_exit(struct process *p, int status)
 {
 	struct process *g = p->leader;
 	spin_lock(&proc_lock);
-	bool first = !g->group_exiting;
+	/* killed by another thread's execve: only this thread ends, the group goes on */
+	bool exec_kill = g->exec_thread && g->exec_thread != p && !g->group_exiting;
+	bool first = !exec_kill && !g->group_exiting;
 	if (first) {
 		g->group_exiting = true;
 		g->group_status = status;
@@ -191,6 +194,29 @@ void proc_group_exit(struct process *p, int status)
 	if (first && !alone)
 		kill_others(p);
 	proc_thread_exit(p, status);
+}
+
+void proc_exec_single(struct process *p)
+{
+	struct process *g = p->leader;
+	if (p->mm && vmspace_current() == p->mm->vs) {
+		/* as at exit: the old program's futexes are released (Linux's mm_release) */
+		robust_walk(p);
+		clear_child_tid(p);
+	}
+	spin_lock(&proc_lock);
+	bool others = g->nthreads > 1;
+	bool mine = !g->exec_thread && !g->group_exiting;
+	if (others && mine)
+		g->exec_thread = p;
+	spin_unlock(&proc_lock);
+	if (!others || !mine)
+		return; /* alone; or another thread's execve or exit_group kills this one */
+	kill_others(p);
+	WAITQ_WAIT(&g->exit_wq, proc_group_threads(p) == 1);
+	spin_lock(&proc_lock);
+	g->exec_thread = NULL;
+	spin_unlock(&proc_lock);
 }
 
 u32 proc_group_threads(struct process *p)

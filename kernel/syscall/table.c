@@ -64,7 +64,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(56, clone, PARTIAL, "processes (SIGCHLD; CLONE_VM|CLONE_VFORK copies the memory) and threads (CLONE_THREAD with CLONE_VM|CLONE_SIGHAND, SETTLS, *_SETTID, CHILD_CLEARTID); a thread gets copies of the file table and fs context (CLONE_FILES/CLONE_FS do not share yet); no CLONE_NEW*, CLONE_PARENT, CLONE_PIDFD"),
 	SC(57, fork, FULL, ""),
 	SCF(58, vfork, sys_fork, PARTIAL, "a fork (the parent does not wait for exec)"),
-	SC(59, execve, PARTIAL, "static and static-PIE ELF, #! scripts; no PT_INTERP"),
+	SC(59, execve, PARTIAL, "ELF (static, static-PIE, PT_INTERP) and #! scripts; from a thread other than the leader the caller keeps its own tid (Linux gives it the leader's)"),
 	SC(60, exit, FULL, ""),
 	SC(61, wait4, PARTIAL, "no rusage; pid 0 and < -1 wait for any child"),
 	SC(62, kill, PARTIAL, "no saved uids in the permission check; SIGSTOP/SIGCONT do not stop"),

@@ -8,7 +8,8 @@
  * CLONE_THREAD share their leader's memory map and are counted in leader->nthreads. getpid is
  * the leader's pid, gettid the thread's own. The thread group exits when its last thread does
  * (with the status exit_group or a fatal signal gave, else the last thread's); wait4 and the
- * parent/child links see leaders only. Each thread keeps its own copy of the file table, the
+ * parent/child links see leaders only. execve from a thread ends the other threads first (the
+ * caller keeps its own tid; Linux gives it the leader's). Each thread keeps its own copy of the file table, the
  * fs context and the signal dispositions (rt_sigaction writes every thread's copy).
  *
  * Every thread runs on its own framework task (proc/thread.c): enter user mode, serve the
@@ -100,7 +101,8 @@ struct process {
 	struct waitq futex_wq;     /* futex waits sleep here (proc/futex.c) */
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
-	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init) */
+	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init), and for a
+				    * leader when a thread of its group exits (execve waits) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
@@ -120,6 +122,7 @@ struct process {
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
 	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
+	struct process *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -267,6 +270,10 @@ void proc_thread_exit(struct process *p, int status);
 /* proc_group_exit - exit_group or a fatal signal: every other thread of p's group is killed,
  * the group ends with `status`, p exits. Context: p's task. */
 void proc_group_exit(struct process *p, int status);
+/* proc_exec_single - execve's point of no return in a thread group: every other thread is
+ * killed and gone before this returns (Linux's de_thread; the caller keeps its own tid), and
+ * p's clear-child-tid word and robust list are released as at exit. Context: p's task. */
+void proc_exec_single(struct process *p);
 /* proc_group_signal - a process-directed signal to the group of `g` (a leader): to the first
  * live thread that does not block it (SIGKILL, stops and SIGCONT: to every thread). */
 void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info);

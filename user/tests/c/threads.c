@@ -521,6 +521,37 @@ static void sigkill_reaches_threads_after_leader_exit(void)
 	CHECK_EQ(WTERMSIG(st), SIGKILL);
 }
 
+static void *exec_sh_exit_9(void *arg)
+{
+	(void)arg;
+	execl("/bin/sh", "sh", "-c", "exit 9", (char *)NULL);
+	_exit(1);
+}
+
+/* execve from the main thread and from another thread while two threads spin: the other
+ * threads end, the new program runs alone, its exit status is the process's. */
+static void execve_from_a_thread_ends_the_other_threads(void)
+{
+	for (int who = 0; who < 2; who++) {
+		int pid = CHECK_OK(fork());
+		if (pid == 0) {
+			pthread_t t;
+			for (int i = 0; i < 2; i++)
+				if (pthread_create(&t, NULL, spin_forever, NULL))
+					_exit(1);
+			if (who == 0)
+				exec_sh_exit_9(NULL);
+			if (pthread_create(&t, NULL, exec_sh_exit_9, NULL))
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		int st = kt_wait(pid);
+		CHECK(WIFEXITED(st));
+		CHECK_EQ(WEXITSTATUS(st), 9);
+	}
+}
+
 /* ---- robust mutexes ------------------------------------------------------------------------ */
 
 static pthread_mutex_t robust;
@@ -780,6 +811,7 @@ static const struct kt_case cases[] = {
 	{ "exit_group_ends_spinning_and_blocked_threads", exit_group_ends_spinning_and_blocked_threads },
 	{ "fatal_signal_in_a_thread_ends_the_process", fatal_signal_in_a_thread_ends_the_process },
 	{ "sigkill_reaches_threads_after_leader_exit", sigkill_reaches_threads_after_leader_exit },
+	{ "execve_from_a_thread_ends_the_other_threads", execve_from_a_thread_ends_the_other_threads },
 	{ "robust_mutex_owner_death_is_eownerdead", robust_mutex_owner_death_is_eownerdead },
 	{ "futex_cmp_requeue_moves_waiters", futex_cmp_requeue_moves_waiters },
 	{ "futex_bitset_wakes_only_matching_waiters", futex_bitset_wakes_only_matching_waiters },
