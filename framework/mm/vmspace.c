@@ -203,6 +203,13 @@ static void release_mapped_frame(u64 pa)
 	frame_release(&h);
 }
 
+/* The reference a leaf entry holds, dropped as its table goes (vmspace_put). */
+static void release_leaf(u64 e)
+{
+	if (leaf_holds(e))
+		release_mapped_frame(leaf_pa(e));
+}
+
 void vmspace_put(struct vmspace *vs)
 {
 	if (!vs)
@@ -225,13 +232,7 @@ void vmspace_put(struct vmspace *vs)
 	/* No CPU holds these tables any more (vmspace_let_go), so the frames go back without a
 	 * flush. */
 	u64 flags = mm_lock_acquire(&vs->lock);
-	u64 va = 0;
-	for (u64 *e; (e = next_leaf(vs, &va, VM_USER_END)); va += MM_PAGE_SIZE) {
-		u64 pa = leaf_pa(*e);
-		*e = 0;
-		release_mapped_frame(pa);
-	}
-	pt_free_tree(vs->root, 0, PT_ENTRIES / 2 - 1);
+	pt_free_tree_leaves(vs->root, 0, PT_ENTRIES / 2 - 1, release_leaf);
 	mm_lock_release(&vs->lock, flags);
 	pt_table_free(vs->root);
 	KFREE(vmspace, vs);

@@ -180,7 +180,7 @@ int proc_fd_close(struct process *p, i64 fd)
 	if (!f)
 		return -EBADF;
 	(void)fd_array_set(&p->fds, (size_t)fd, (struct fd_slot){ 0 });
-	vfs_locks_drop_posix(f, p->pid); /* closing any descriptor drops p's POSIX locks on it */
+	vfs_locks_drop_posix(f, p->leader->pid); /* closing any descriptor drops p's POSIX locks on it */
 	vfs_close(f);
 	return 0;
 }
@@ -338,7 +338,7 @@ struct process *proc_oom_victim(u64 *pages)
 	u64 most = 0;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q) {
-		if (q->pid == 1 || q->exited || !q->mm)
+		if (q->leader->pid == 1 || q->exited || !q->mm)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
 		u64 n = vmspace_resident_pages(q->mm->vs);

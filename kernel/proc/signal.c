@@ -167,7 +167,7 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 		wake_locked(p); /* a stopped task sleeps until it sees the change */
 	bool blocked = (p->sigmask & sigbit(sig)) != 0;
 	bool drop = (!blocked && ignored(p, sig)) ||
-		    (p->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
+		    (p->leader->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
 	if (!drop) {
 		blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes */
 		if (!(p->sigpending & sigbit(sig)))

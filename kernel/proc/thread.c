@@ -18,9 +18,11 @@
  *
  * Also here: starting the first program from an initramfs archive, and proc_run.
  */
+#include <fw/boot.h>
 #include <fw/log.h>
 #include <fw/task.h>
 #include <fw/time.h>
+#include <proc/boot.h>
 #include <proc/process.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
@@ -145,9 +147,15 @@ void proc_thread_exit(struct process *p, int status)
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	if (p != g) {
-		/* this thread's own copies go now; nobody waits for a thread */
-		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
-			(void)proc_fd_close(p, (i64)fd);
+		/* this thread's own copies go now; nobody waits for a thread. Not a close(2): the
+		 * group's POSIX locks stay (its other threads still have the files) */
+		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
+			struct file *f = fd_array_get(&p->fds, fd).value.file;
+			if (!f)
+				continue;
+			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ 0 });
+			vfs_close(f);
+		}
 		fd_array_destroy(&p->fds);
 		vfs_ctx_put(&p->fs);
 		proc_drop_memory(p);
@@ -444,6 +452,8 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 			e = exec_strv_push(&envp, STR("HOME=/"));
 		if (!e)
 			e = exec_strv_push(&envp, STR("TERM=linux"));
+		if (!e)
+			e = boot_init_args(fw_boot_cmdline(), &argv, &envp);
 		if (!e)
 			e = proc_execve(init, path, &argv, &envp);
 		exec_strv_destroy(&argv);

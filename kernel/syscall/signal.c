@@ -187,7 +187,7 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 		e = -EPERM;
 	else if (sig)
 		proc_signal_send(q, (u32)sig, (struct proc_siginfo){ .code = -6 /* SI_TKILL */,
-								   .pid = p->pid });
+								   .pid = p->leader->pid });
 	proc_put(q);
 	return e;
 }

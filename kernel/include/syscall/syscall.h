@@ -219,6 +219,30 @@ i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a);
 i64 sys_sched_get_priority_min(struct process *p, const struct sc_args *a);
 i64 sys_sched_rr_get_interval(struct process *p, const struct sc_args *a);
 i64 sys_getcpu(struct process *p, const struct sc_args *a);
+/* sockets: syscall/net.c */
+i64 sys_socket(struct process *p, const struct sc_args *a);
+i64 sys_socketpair(struct process *p, const struct sc_args *a);
+i64 sys_bind(struct process *p, const struct sc_args *a);
+i64 sys_connect(struct process *p, const struct sc_args *a);
+i64 sys_listen(struct process *p, const struct sc_args *a);
+i64 sys_accept(struct process *p, const struct sc_args *a);
+i64 sys_accept4(struct process *p, const struct sc_args *a);
+i64 sys_shutdown(struct process *p, const struct sc_args *a);
+i64 sys_getsockname(struct process *p, const struct sc_args *a);
+i64 sys_getpeername(struct process *p, const struct sc_args *a);
+i64 sys_sendto(struct process *p, const struct sc_args *a);
+i64 sys_recvfrom(struct process *p, const struct sc_args *a);
+i64 sys_sendmsg(struct process *p, const struct sc_args *a);
+i64 sys_recvmsg(struct process *p, const struct sc_args *a);
+i64 sys_sendmmsg(struct process *p, const struct sc_args *a);
+i64 sys_recvmmsg(struct process *p, const struct sc_args *a);
+i64 sys_setsockopt(struct process *p, const struct sc_args *a);
+i64 sys_getsockopt(struct process *p, const struct sc_args *a);
+/* net_file_rw - read/write (one buffer at uiov of n bytes) or readv/writev (`vector`: n
+ * iovecs at uiov) on socket file f (descriptor fd): bytes or -errno. net_file_ioctl - the
+ * socket ioctls (FIONREAD, TIOCOUTQ, FIONBIO; others -ENOTTY). */
+i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write);
+i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
