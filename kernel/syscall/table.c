@@ -61,7 +61,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(38, setitimer, PARTIAL, "ITIMER_REAL only; fires at the 4 ms tick's granularity"),
 	SC(39, getpid, FULL, ""),
 	SC(40, sendfile, FULL, ""),
-	SC(41, socket, PARTIAL, "AF_UNIX only (other families EAFNOSUPPORT)"),
+	SC(41, socket, PARTIAL, "AF_UNIX; AF_NETLINK NETLINK_ROUTE answering for the loopback device only; other families EAFNOSUPPORT"),
 	SC(42, connect, FULL, ""),
 	SC(43, accept, FULL, ""),
 	SC(44, sendto, FULL, ""),

@@ -5,7 +5,7 @@
  * (linux/uio.h), timespec (linux/time_types.h) and linux_dirent64 (glibc's dirent64, which
  * has the same layout: the kernel's own header is not exported), plus the ioctl numbers and
  * the scheduling policies (linux/sched.h) and the futex operations and robust list
- * (linux/futex.h).
+ * (linux/futex.h). The socket structures: t_uapi_socket.c.
  */
 #include <stddef.h>
 

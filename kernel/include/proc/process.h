@@ -47,7 +47,6 @@
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
-#define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
