@@ -375,8 +375,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		return e;
 	}
 
-	/* The point of no return: the process now runs the new program. As on Linux, the saved
-	 * ids become the effective ids (execve(2)). */
+	/* The point of no return: the process now runs the new program, alone. */
+	proc_exec_single(p);
+	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
@@ -398,6 +399,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		vmspace_activate(nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
 	(void)proc_swap_mm(p, nm); /* NULL: dropped above */
+	if (p->leader != p)
+		proc_share_memory(p->leader, p); /* a thread's exec: new threads share the new map */
 	int r = 0;
 	user_context_init(&p->uc);
 	if (!r)
