@@ -35,8 +35,8 @@ int sock_register_family(const struct sock_family *fam)
 
 void net_init(void)
 {
-	if (sock_register_family(&unix_family))
-		fw_warn("net: AF_UNIX could not be registered");
+	if (sock_register_family(&unix_family) || sock_register_family(&netlink_family))
+		fw_warn("net: a built-in family could not be registered");
 }
 
 static const struct sock_family *family_find(int family)

@@ -509,7 +509,7 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 	vfs_file_get(f);
 	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
 	if (old) {
-		vfs_locks_drop_posix(old, p->pid); /* closing any descriptor drops POSIX locks */
+		vfs_locks_drop_posix(old, p->leader->pid); /* closing any descriptor drops POSIX locks */
 		vfs_close(old);
 	}
 	return (i64)newfd;
