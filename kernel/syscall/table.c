@@ -46,7 +46,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(19, readv, FULL, ""),
 	SC(20, writev, FULL, ""),
 	SC(21, access, FULL, ""),
-	SC(22, pipe, PARTIAL, "64 KiB buffer; no SIGPIPE (a write with no reader is only -EPIPE); writev to a pipe returns short when it fills"),
+	SC(22, pipe, PARTIAL, "64 KiB buffer; writev to a pipe returns short when it fills"),
 	SC(23, select, FULL, ""),
 	SC(24, sched_yield, FULL, ""),
 	SC(25, mremap, PARTIAL, "MREMAP_DONTUNMAP is refused (EINVAL)"),
