@@ -116,10 +116,6 @@ static void record(struct evbuf *b, int nr, long ret)
  * so that a short run still tests everything else. Remove an entry when its bug is fixed.
  *   munmap_huge_range_hang, fork_huge_region_hang: a memory range of TiBs is walked page by
  *   page (munmap; fork and mprotect after a huge mmap or brk): lengths are capped at 1 GiB.
- *   orphaned_pgrp_stop_signals: a worker's group is orphaned (its parent is init), where Linux
- *   discards SIGTSTP/SIGTTIN/SIGTTOU and hangs up stopped members when their parent exits;
- *   Trellis does neither, so stopped children outlive the run: the kill family sends no stop
- *   signal (SIGSTOP included), the null signal instead.
  */
 static void avoid_known(int nr, uint64_t a[6])
 {
@@ -139,14 +135,6 @@ static void avoid_known(int nr, uint64_t a[6])
 	case SYS_brk:
 		if (a[0] > 0x100000000ull)
 			a[0] = 0;
-		break;
-	case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo: case SYS_pidfd_send_signal:
-		if (a[1] >= SIGSTOP && a[1] <= SIGTTOU && a[1] != SIGCONT)
-			a[1] = 0;
-		break;
-	case SYS_tgkill: case SYS_rt_tgsigqueueinfo:
-		if (a[2] >= SIGSTOP && a[2] <= SIGTTOU && a[2] != SIGCONT)
-			a[2] = 0;
 		break;
 	}
 }
