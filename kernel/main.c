@@ -12,6 +12,7 @@
 #include <fw/boot.h>
 #include <fw/log.h>
 #include <fw/time.h>
+#include <net/socket.h>
 #include <proc/boot.h>
 #include <time/clock.h>
 #include <proc/process.h>
@@ -45,6 +46,7 @@ void kernel_main(void)
 	}
 	clock_init();
 	drivers_init();
+	net_init();
 	struct boot_init bi = boot_init_from_cmdline(fw_boot_cmdline());
 	report_init_end(proc_start_init(fw_boot_initrd(), str_len(bi.rdinit) ? bi.rdinit : bi.init));
 	fw_power_off();

@@ -72,3 +72,16 @@ test-bench: $(BENCH_CPIO) $(LINUX_IMAGE)
 		--bench-bin $(BENCH_BIN)/bench --out $(BENCH_DIR)/smoke > $(LOGS)/bench-smoke.log 2>&1; \
 	 cat $(LOGS)/bench-smoke.log; \
 	 $(KTAP) --part bench --out $(RESULTS)/bench.txt $(LOGS)/bench-host.log $(LOGS)/bench-smoke.log
+
+# make profile ITEM=fork_exit [BATCHES=20]: one benchmark item on Trellis under -icount with
+# the kernel's sampling profiler on (`profile`, framework/panic/profile.c): the functions where
+# the kernel spent its instructions, printed at power off (log: build/bench/profile.log).
+ITEM ?= fork_exit
+BATCHES ?= 20
+.PHONY: profile
+profile: $(KERNEL_IMAGE) $(BENCH_CPIO) | deps
+	@mkdir -p $(BENCH_DIR)
+	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(BENCH_CPIO) --mem 256M --smp 1 --icount \
+		--timeout 600 --append 'console=ttyS0 quiet panic=-1 profile bench_items=$(ITEM) bench_batches=$(BATCHES)' \
+		--log $(BENCH_DIR)/profile.log --quiet; \
+	 grep -a -E 'profile:|^bench' $(BENCH_DIR)/profile.log | sed 's/^\[ *[0-9.]*\] //'

@@ -12,10 +12,9 @@
 #                        frame allocations and user copies fail, seeded): the kernel stays up,
 #                        ENOMEM reaches user space, memory and processes come back
 #   make fuzz FAULT=100  a long run with fault injection
-#   make fuzz-trinity    Debian's trinity as the worker under the same supervisor and checks;
-#                        it cannot start on Trellis until dynamically linked programs and
-#                        MAP_SHARED exist (the run says so); FUZZ_KERNEL=build/linux/vmlinux
-#                        (also for make fuzz) runs the same image on Debian's Linux
+#   make fuzz-trinity    Debian's trinity (installed if missing) as the worker under the same
+#                        supervisor and checks; FUZZ_KERNEL=build/linux/vmlinux (also for
+#                        make fuzz) runs the same image on Debian's Linux
 
 .PHONY: fuzz soak fuzz-trinity test-fuzz test-fault
 
@@ -53,6 +52,7 @@ soak:
 
 fuzz-trinity: $(FUZZ_KERNEL) $(FUZZ_BIN) | deps
 	@mkdir -p $(LOGS)
+	@[ -x /usr/bin/trinity ] || { apt-get update -qq && apt-get install -y -qq trinity; }
 	$(FUZZ_RUN) --engine trinity --kernel $(FUZZ_KERNEL) --fuzz $(FUZZ_BIN) \
 		--seconds $(call fuzz_secs,$(DURATION)) --workers $(WORKERS) --smp $(SMP) \
 		$(if $(SEED),--seed $(SEED)) --log $(LOGS)/fuzz-trinity.log
@@ -76,20 +76,38 @@ test-fault: $(KERNEL_IMAGE) $(FUZZ_BIN)
 		--log $(LOGS)/fault.log --ktap $(LOGS)/fault.ktap; \
 	 $(KTAP) --part fault --out $(RESULTS)/fault.txt $(LOGS)/fault.ktap
 
-# Reproducers of the bugs the fuzzer found (user/fuzz/repro/), one boot each with a timeout.
-# Not in make test while a bug is open in code another issue is rewriting; see docs/fuzzing.md.
+# Reproducers of the bugs the fuzzer found (user/fuzz/repro/), one boot each with a timeout: a
+# hang or a crash is the failure. They are regression tests in make test (test-fuzz-repro); a
+# bug still open is listed in tests/fuzz-repro-expect.txt (an expected failure; when it is
+# fixed the case passes, and the list must lose its line, or the part fails).
 FUZZ_REPROS := $(patsubst user/fuzz/repro/%.c,%,$(sort $(wildcard user/fuzz/repro/*.c)))
+FUZZ_REPRO_EXPECT := tests/fuzz-repro-expect.txt
 $(FUZZ_DIR)/repro/%: user/fuzz/repro/%.c user/fuzz/repro/repro.h
 	@mkdir -p $(dir $@)
 	@$(MUSLCC) $(FUZZ_CFLAGS) -o $@ $<
 
-.PHONY: fuzz-repro
-fuzz-repro: $(KERNEL_IMAGE) $(addprefix $(FUZZ_DIR)/repro/,$(FUZZ_REPROS)) | deps
-	@mkdir -p $(LOGS)/fuzz-repro
-	@for r in $(FUZZ_REPROS); do \
-	  $(MKINITRAMFS) -o $(FUZZ_DIR)/repro/$$r.cpio file:/init=$(FUZZ_DIR)/repro/$$r:0755 \
-		dev:/dev/console=c:5:1:0600 >/dev/null; \
-	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(FUZZ_DIR)/repro/$$r.cpio --mem 512M \
-		--timeout 20 --append 'console=ttyS0 quiet' --quiet --log $(LOGS)/fuzz-repro/$$r.log; \
-	  grep -h -E '^(not )?ok 1 ' $(LOGS)/fuzz-repro/$$r.log || echo "not ok 1 $$r # no result (hang or crash; runner status $$?)"; \
-	done
+.PHONY: fuzz-repro test-fuzz-repro
+FUZZ_REPRO_BINS := $(addprefix $(FUZZ_DIR)/repro/,$(FUZZ_REPROS))
+define fuzz_repro_run
+mkdir -p $(LOGS)/fuzz-repro; \
+ printf "KTAP version 1\n1..$(words $(FUZZ_REPROS))\n" > $(LOGS)/fuzz-repro.ktap; i=0; \
+ for r in $(FUZZ_REPROS); do i=$$((i+1)); \
+  $(MKINITRAMFS) -o $(FUZZ_DIR)/repro/$$r.cpio file:/init=$(FUZZ_DIR)/repro/$$r:0755 \
+	dev:/dev/console=c:5:1:0600 >/dev/null; \
+  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(FUZZ_DIR)/repro/$$r.cpio --mem 512M \
+	--timeout 30 --append 'console=ttyS0 quiet' --quiet --log $(LOGS)/fuzz-repro/$$r.log; \
+  rc=$$?; line=$$(grep -h -E '^(not )?ok 1 ' $(LOGS)/fuzz-repro/$$r.log | head -n 1); \
+  [ -n "$$line" ] || line="not ok 1 $$r # no result (hang or crash; runner status $$rc)"; \
+  echo "$$line"; echo "$$line" | sed "s/ok 1 /ok $$i /" >> $(LOGS)/fuzz-repro.ktap; \
+ done
+endef
+
+fuzz-repro: $(KERNEL_IMAGE) $(FUZZ_REPRO_BINS) | deps
+	@$(fuzz_repro_run)
+
+TEST_PARTS += test-fuzz-repro
+test-fuzz-repro: $(KERNEL_IMAGE) $(FUZZ_REPRO_BINS)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@($(fuzz_repro_run)) > $(LOGS)/fuzz-repro-run.log 2>&1; \
+	 $(KTAP) --part fuzz-repro --out $(RESULTS)/fuzz-repro.txt --expect $(FUZZ_REPRO_EXPECT) \
+		$(LOGS)/fuzz-repro.ktap

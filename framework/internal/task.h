@@ -40,6 +40,7 @@ struct task {
 	u32 state;                    /* (a) enum task_state */
 	u32 cpu;                      /* (r) run queue it belongs to */
 	u32 pinned_cpu;               /* TASK_ANY_CPU or a CPU */
+	u64 cpu_mask;                 /* (a) task_set_cpu_mask: allowed CPUs (0: any) */
 	bool on_rq;                   /* (r) queued or running (not deactivated) */
 	bool is_idle;
 	bool is_boot;                 /* the boot CPU's initial flow (runs the ktests) */

@@ -38,7 +38,16 @@ struct vmspace {
 	u64 cpus;                /* (atomic) CPUs whose CR3 may hold root: bit n = CPU n */
 	u32 refs;                /* (atomic) references: 0 once torn down (the memory stays a
 				  * vmspace: type-stable cache), so a late use is refused */
+	u64 pages;               /* leaves holding a frame, PROT_NONE ones too (written under
+				  * lock; read atomically by vmspace_resident_pages) */
 };
+
+/* Count leaves gained or lost. Context: vs->lock held. */
+static void count_pages(struct vmspace *vs, i64 delta)
+{
+	/* SAFETY: an atomic add to a live space's counter (the caller holds its lock). */
+	__atomic_add_fetch(&vs->pages, (u64)delta, __ATOMIC_RELAXED);
+}
 
 /* A reference the caller claims to hold: the space must not have been torn down. */
 static bool vs_live(struct vmspace *vs)
@@ -173,6 +182,7 @@ struct vmspace *vmspace_create(void)
 	/* SAFETY: both are tables of PT_ENTRIES entries (pt_table_of); the upper half only. */
 	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		pml4[i] = kpml4[i];
+	vs->pages = 0; /* the cache is type-stable: a reused space starts empty */
 	/* SAFETY: an atomic store to the new space's counter (not yet shared). */
 	__atomic_store_n(&vs->refs, 1, __ATOMIC_RELEASE);
 	return vs;
@@ -191,6 +201,13 @@ static void release_mapped_frame(u64 pa)
 {
 	struct frame h = { .pfn = pa >> MM_PAGE_SHIFT };
 	frame_release(&h);
+}
+
+/* The reference a leaf entry holds, dropped as its table goes (vmspace_put). */
+static void release_leaf(u64 e)
+{
+	if (leaf_holds(e))
+		release_mapped_frame(leaf_pa(e));
 }
 
 void vmspace_put(struct vmspace *vs)
@@ -215,13 +232,7 @@ void vmspace_put(struct vmspace *vs)
 	/* No CPU holds these tables any more (vmspace_let_go), so the frames go back without a
 	 * flush. */
 	u64 flags = mm_lock_acquire(&vs->lock);
-	u64 va = 0;
-	for (u64 *e; (e = next_leaf(vs, &va, VM_USER_END)); va += MM_PAGE_SIZE) {
-		u64 pa = leaf_pa(*e);
-		*e = 0;
-		release_mapped_frame(pa);
-	}
-	pt_free_tree(vs->root, 0, PT_ENTRIES / 2 - 1);
+	pt_free_tree_leaves(vs->root, 0, PT_ENTRIES / 2 - 1, release_leaf);
 	mm_lock_release(&vs->lock, flags);
 	pt_table_free(vs->root);
 	KFREE(vmspace, vs);
@@ -250,6 +261,7 @@ int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsi
 	if (!err) {
 		*e = leaf_encode(frame_paddr(&ref), prot);
 		ref.pfn = 0; /* the reference now belongs to the entry (released at unmap) */
+		count_pages(vs, 1);
 	}
 	mm_lock_release(&vs->lock, flags);
 	frame_release(&ref);
@@ -273,6 +285,8 @@ int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, 
 		old = *e;
 		*e = leaf_encode(frame_paddr(&ref), prot);
 		ref.pfn = 0;
+		if (!leaf_holds(old))
+			count_pages(vs, 1);
 		if (pte_present(old))
 			vmspace_flush(vs, va.v, MM_PAGE_SIZE);
 	}
@@ -307,6 +321,7 @@ i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 			batch[nb++] = leaf_pa(*e);
 			*e = 0;
 		}
+		count_pages(vs, -(i64)nb);
 		if (flush)
 			vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 		for (unsigned i = 0; i < nb; i++)
@@ -386,6 +401,7 @@ i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64
 		*d = *e;
 		n++;
 	}
+	count_pages(dst, n);
 	mm_lock_release(&dst->lock, dflags);
 	if (flush)
 		vmspace_flush(src, first, last - first + MM_PAGE_SIZE);
@@ -474,6 +490,12 @@ i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len
 		vmspace_flush(vs, first, last - first + MM_PAGE_SIZE);
 	mm_lock_release(&vs->lock, flags);
 	return err ? err : n;
+}
+
+u64 vmspace_resident_pages(struct vmspace *vs)
+{
+	/* SAFETY: an atomic load from the type-stable vmspace cache. */
+	return vs_live(vs) ? __atomic_load_n(&vs->pages, __ATOMIC_RELAXED) : 0;
 }
 
 int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)

@@ -187,3 +187,34 @@ KTEST(vmspace, unmap_batches_over_holes)
 	vmspace_destroy(vs);
 	KT_EXPECT_EQ(kt, frame_stat_free(), before);
 }
+
+/* The resident count (/proc's RSS, the out-of-memory policy's measure) follows every way a
+ * leaf gains or loses a frame: map, replace of an empty slot, share, move, unmap, PROT_NONE. */
+KTEST(vmspace, resident_pages_follow_the_leaves)
+{
+	struct vmspace *a = vmspace_create(), *b = vmspace_create();
+	KT_ASSERT(kt, a && b);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 0ull);
+	KT_ASSERT_EQ(kt, vt_page(a, VT_A, 1, VM_READ | VM_WRITE), 0);
+	KT_ASSERT_EQ(kt, vt_page(a, VT_A + VM_PAGE_SIZE, 2, VM_READ), 0);
+	KT_ASSERT_EQ(kt, vt_page(a, VT_A + 5 * VM_PAGE_SIZE, 3, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull);
+	KT_EXPECT_EQ(kt, vmspace_share(b, a, uaddr(VT_A), 8 * VM_PAGE_SIZE, VM_SHARE_SAME), 3);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(b), 3ull);
+	KT_EXPECT_EQ(kt, vmspace_protect(a, uaddr(VT_A), VM_PAGE_SIZE, 0, VM_PROTECT_PRIVATE), 0);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull); /* PROT_NONE keeps its frame */
+	KT_EXPECT_EQ(kt, vmspace_move(a, uaddr(VT_A + 5 * VM_PAGE_SIZE), uaddr(VT_A + 9 * VM_PAGE_SIZE),
+				      VM_PAGE_SIZE), 1);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull);
+	KT_EXPECT_EQ(kt, vmspace_unmap(a, uaddr(VT_A), 2 * VM_PAGE_SIZE), 2);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 1ull);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, vmspace_frame_at(b, uaddr(VT_A), &f), 0);
+	KT_EXPECT_EQ(kt, vmspace_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* an empty slot */
+	KT_EXPECT_EQ(kt, vmspace_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* a full one */
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 2ull);
+	frame_release(&f);
+	vmspace_destroy(a);
+	KT_EXPECT_EQ(kt, vmspace_resident_pages(b), 3ull);
+	vmspace_destroy(b);
+}

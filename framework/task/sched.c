@@ -209,6 +209,65 @@ void task_first_run(void)
 	task_exit(0);
 }
 
+/* The online CPUs' bits (bit n: CPU n). */
+static u64 online_mask(void)
+{
+	u64 m = 0;
+	/* SAFETY: c < FW_MAX_CPUS_INTERNAL, inside cpu_locals. */
+	for (u32 c = 0; c < FW_MAX_CPUS_INTERNAL && c < 64; c++)
+		if (__atomic_load_n(&cpu_locals[c].online, __ATOMIC_ACQUIRE))
+			m |= 1ull << c;
+	return m;
+}
+
+/* dest, or the lowest online CPU t's mask allows when dest is not one (task_set_cpu_mask). */
+static u32 allowed_cpu(struct task *t, u32 dest)
+{
+	/* SAFETY: the mask is an atomic word the task itself stores. */
+	u64 mask = __atomic_load_n(&t->cpu_mask, __ATOMIC_ACQUIRE) & online_mask();
+	if (!mask || (dest < 64 && (mask & (1ull << dest))))
+		return dest;
+	return (u32)__builtin_ctzll(mask);
+}
+
+int task_set_cpu_mask(uint64_t mask)
+{
+	might_sleep();
+	struct task *me = current_task();
+	u64 allowed = mask & online_mask();
+	if (!allowed)
+		return -EINVAL;
+	/* SAFETY: the caller's own word, read atomically by task_wake on other CPUs. */
+	__atomic_store_n(&me->cpu_mask, allowed, __ATOMIC_RELEASE);
+	/* A task changes CPU only when it wakes: sleep for a millisecond until an allowed CPU
+	 * runs us (a pinned task stays where it was pinned). */
+	for (int tries = 0; tries < 8 && me->pinned_cpu == TASK_ANY_CPU; tries++) {
+		u32 here = task_cpu();
+		if (here < 64 && (allowed & (1ull << here)))
+			break;
+		/* a real sleep (a deadline already passed would not switch out): the timer's
+		 * wake-up goes through task_wake, which places the task on an allowed CPU */
+		(void)task_sleep_until(fw_time_ns() + FW_NSEC_PER_MSEC, WAIT_UNINTERRUPTIBLE);
+	}
+	return 0;
+}
+
+uint64_t task_cpu_mask(void)
+{
+	struct task *me = current_task();
+	/* SAFETY: the caller's own word. */
+	u64 m = __atomic_load_n(&me->cpu_mask, __ATOMIC_ACQUIRE) & online_mask();
+	if (me->pinned_cpu != TASK_ANY_CPU && me->pinned_cpu < 64)
+		return 1ull << me->pinned_cpu;
+	return m ? m : online_mask();
+}
+
+uint32_t task_cpu(void)
+{
+	/* SAFETY: the running task's own run queue index, a snapshot. */
+	return __atomic_load_n(&current_task()->cpu, __ATOMIC_ACQUIRE);
+}
+
 bool task_wake(struct task *t)
 {
 	/* SAFETY: t->cpu only ever holds an index checked < FW_MAX_CPUS_INTERNAL (task_spawn,
@@ -240,7 +299,8 @@ bool task_wake(struct task *t)
 		/* SAFETY: dest is bounded before cpu_locals[dest] is read (|| short-circuits) and
 		 * before &rqs[dest]; t->cpu is republished with release so task_wake's acquire
 		 * load on another CPU sees it. */
-		u32 dest = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu : policy->select_cpu(&t->se, cpu);
+		u32 dest = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu
+							 : allowed_cpu(t, policy->select_cpu(&t->se, cpu));
 		if (dest >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[dest].online, __ATOMIC_ACQUIRE))
 			dest = cpu;
 		if (dest != cpu) {
@@ -266,7 +326,7 @@ void sched_start_task(struct task *t)
 	/* SAFETY: cpu is bounded before cpu_locals[cpu] (|| short-circuits) and replaced by this
 	 * CPU's id otherwise, so &rqs[cpu] is in bounds. */
 	u32 cpu = t->pinned_cpu != TASK_ANY_CPU ? t->pinned_cpu
-						: policy->select_cpu(&t->se, this_cpu()->id);
+						: allowed_cpu(t, policy->select_cpu(&t->se, this_cpu()->id));
 	if (cpu >= FW_MAX_CPUS_INTERNAL || !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE))
 		cpu = this_cpu()->id;
 	t->cpu = cpu;

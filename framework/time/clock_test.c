@@ -2,6 +2,7 @@
  * clock_test.c — ktests of the monotonic clock, the HPET fallback and the APIC tick.
  */
 #include <fw/ktest.h>
+#include <fw/log.h>
 #include <fw/time.h>
 
 #include "internal/bootinfo.h"
@@ -96,12 +97,20 @@ KTEST(time, tick_rate_matches_clock)
 	/* Over 100 ms of clock time: never more ticks than FW_TICK_HZ allows (+20%). Fewer is
 	 * possible on a loaded host: QEMU's emulated APIC skips the periods it delivered late
 	 * instead of bunching them, which is why time comes from the TSC, not from the tick
-	 * count; a quarter of the expected ticks must still arrive. */
-	u64 t0 = fw_time_ns(), k0 = fw_time_ticks();
-	while (fw_time_ns() - t0 < 100 * FW_NSEC_PER_MSEC)
-		irq_enable_and_halt();
-	u64 ticks = fw_time_ticks() - k0;
-	u64 want = FW_TICK_HZ / 10;
+	 * count; a quarter of the expected ticks must still arrive. A host that stalls the
+	 * emulator can also deliver a burst (45 ticks in one window was seen under -smp 2 on a
+	 * loaded 2-core host), so the window is tried up to five times: a wrong tick rate fails
+	 * every one of them, a burst does not come back five times. */
+	u64 want = FW_TICK_HZ / 10, ticks = 0;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		u64 t0 = fw_time_ns(), k0 = fw_time_ticks();
+		while (fw_time_ns() - t0 < 100 * FW_NSEC_PER_MSEC)
+			irq_enable_and_halt();
+		ticks = fw_time_ticks() - k0;
+		if (ticks >= want / 4 && ticks <= want * 12 / 10 + 1)
+			break;
+		fw_info("    # attempt %d: %llu ticks in 100 ms (want %llu)", attempt, ticks, want);
+	}
 	KT_EXPECT_GE(kt, ticks, want / 4);
 	KT_EXPECT_LE(kt, ticks, want * 12 / 10 + 1);
 }

@@ -10,6 +10,7 @@
 
 #include "internal/fault_inject.h"
 #include "internal/power.h"
+#include "internal/profile.h"
 
 struct fwblob {
 	const char *name;
@@ -44,5 +45,6 @@ int fw_blob_copy(struct kbuf *out, struct str name)
 void fw_power_off(void)
 {
 	fault_inject_report();
+	profile_report();
 	power_exit(POWER_EXIT_OK);
 }

@@ -267,8 +267,12 @@ void user_irq_exit(struct trap_frame *f)
 	struct user_context *uc = me ? me->user_ctx : NULL;
 	if (!uc)
 		return;
-	/* a switch in the handler saved our FPU state: it goes back before iretq */
+	/* A switch in the handler saved our FPU state and may have run another task's user code
+	 * here with its own FS base (MSR_FS_BASE is per CPU, not per task): both go back before
+	 * iretq. The FS base is written on every return (like user_enter: user code may have
+	 * changed the live base by loading a selector, and a cached value is never trusted). */
 	user_fpu_make_live(me, uc);
+	wrmsr(MSR_FS_BASE, uc->regs.fs_base);
 	/* SAFETY: the task's own flag (task_kick's IPI brought us here). */
 	bool kicked = __atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST) != 0;
 	if (!kicked && (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns))

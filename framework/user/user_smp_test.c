@@ -115,6 +115,37 @@ KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 	ut_teardown(&us_prog[1]);
 }
 
+/* Regression fs_base_restored_after_switch_in_user_mode: two tasks on one CPU in user mode,
+ * each reading %fs:0 through its own FS base in a loop (UT_FS_SPIN faults on a wrong value),
+ * until a 120 ms deadline. The tick switches between them in user mode and each returns by
+ * iretq from the interrupt; the FS base (MSR_FS_BASE, one per CPU) must be the incoming
+ * task's, not the one of the task that ran in between (busybox crashed on its TLS once user
+ * code ran on several tasks). */
+KTEST(user_smp, fs_base_restored_after_switch_in_user_mode)
+{
+	u32 cpu = tw_other_cpu();
+	u64 switches = user_irq_switches;
+	/* the data page holds bytes 0..255: %fs:0 at UT_DATA + 8 * (i + 1) reads these words */
+	static const u64 want[2] = { 0x0f0e0d0c0b0a0908ull, 0x1716151413121110ull };
+	for (u32 i = 0; i < 2; i++) {
+		/* SAFETY: i < 2, inside us_prog[3] and want[2]. */
+		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_FS_SPIN, want[i], 0), 0);
+		KT_ASSERT_EQ(kt, user_ctx_set_fs_base(&us_prog[i].uc, uaddr(UT_DATA + 8 * (i + 1))), 0);
+		user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
+	}
+	struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
+	struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
+	KT_ASSERT(kt, a && b);
+	task_join_raw(a);
+	task_join_raw(b);
+	/* -2000: stopped by the deadline; -1006 would be the ud2 of a wrong FS base */
+	KT_EXPECT_EQ(kt, us_w[0].result, -2000);
+	KT_EXPECT_EQ(kt, us_w[1].result, -2000);
+	KT_EXPECT_GE(kt, user_irq_switches - switches, 2u);
+	ut_teardown(&us_prog[0]);
+	ut_teardown(&us_prog[1]);
+}
+
 /* Lazy FPU: a run of system calls loads the context's image once, not once per call, and
  * user_ctx_fpu_bytes gives the live state back (stored on demand). */
 KTEST(user_smp, fpu_state_is_loaded_once_per_run)

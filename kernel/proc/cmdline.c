@@ -3,6 +3,8 @@
  * `rdinit=` names the program in the initramfs (Linux's default is /init), `init=` is the
  * fallback Linux uses when that fails; a later option overrides an earlier one; the value
  * ends at the next space. Quotes are not interpreted (neither does Linux for these two).
+ * The words the kernel does not take for itself go to that program, as on Linux
+ * (boot_init_args).
  */
 #include <fw/str.h>
 #include <proc/boot.h>
@@ -21,4 +23,48 @@ struct boot_init boot_init_from_cmdline(struct str cmdline)
 {
 	return (struct boot_init){ .rdinit = option(cmdline, STR("rdinit=")),
 				   .init = option(cmdline, STR("init=")) };
+}
+
+/* The kernel's own options (framework and services): not passed to init. */
+static const struct str kernel_options[] = {
+	STR("console"), STR("quiet"), STR("loglevel"), STR("panic"), STR("rdinit"), STR("init"),
+	STR("ktest"), STR("clock"), STR("profile"), STR("mitigations"), STR("debug"),
+	STR("earlyprintk"), STR("nokaslr"), STR("root"), STR("ro"), STR("rw"),
+};
+
+static bool is_kernel_option(struct str name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(kernel_options); i++)
+		if (str_eq(name, kernel_options[i]))
+			return true;
+	return false;
+}
+
+int boot_init_args(struct str cmdline, struct exec_strv *argv, struct exec_strv *envp)
+{
+	struct str rest = cmdline, word;
+	bool after_dashes = false;
+	u32 nargs = 0, nenvs = 0;
+	int e = 0;
+	while (!e && str_split_next(&rest, ' ', &word)) {
+		if (str_len(word) == 0)
+			continue;
+		if (!after_dashes && str_eq(word, STR("--"))) {
+			after_dashes = true;
+			continue;
+		}
+		struct result_size eq = str_find_char(word, 0, '=');
+		struct str name = eq.err ? word : str_head(word, eq.value);
+		if (!after_dashes && (is_kernel_option(name) || !str_find_char(name, 0, '.').err))
+			continue; /* the kernel's, or a module's (Linux: "name.option") */
+		bool env = !after_dashes && !eq.err;
+		if ((env ? nenvs : nargs) >= BOOT_INIT_MAX_WORDS)
+			return -E2BIG; /* Linux refuses to boot ("Too many boot ... vars") */
+		e = exec_strv_push(env ? envp : argv, word);
+		if (env)
+			nenvs++;
+		else
+			nargs++;
+	}
+	return e;
 }

@@ -14,9 +14,7 @@ int proc_copy_memory(struct process *dst, struct process *src)
 void proc_share_memory(struct process *dst, struct process *src)
 {
 	vm_map_get(src->mm);
-	struct vm_map *old = dst->mm;
-	dst->mm = src->mm;
-	vm_map_put(old);
+	vm_map_put(proc_swap_mm(dst, src->mm));
 }
 
 void proc_drop_memory(struct process *p)
@@ -26,6 +24,5 @@ void proc_drop_memory(struct process *p)
 		return;
 	if (vmspace_current() == m->vs)
 		vmspace_deactivate();
-	p->mm = NULL;
-	vm_map_put(m);
+	vm_map_put(proc_swap_mm(p, NULL));
 }

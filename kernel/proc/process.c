@@ -421,6 +421,37 @@ struct process *proc_by_pid(i64 pid)
 	return found;
 }
 
+struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
+{
+	spin_lock(&proc_lock);
+	struct vm_map *old = p->mm;
+	p->mm = m;
+	spin_unlock(&proc_lock);
+	return old;
+}
+
+struct process *proc_oom_victim(u64 *pages)
+{
+	struct process *best = NULL;
+	u64 most = 0;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q) {
+		if (q->pid == 1 || q->exited || !q->mm)
+			continue;
+		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
+		u64 n = vmspace_resident_pages(q->mm->vs);
+		if (n > most) {
+			most = n;
+			best = q;
+		}
+	}
+	if (best)
+		proc_get(best);
+	spin_unlock(&proc_lock);
+	*pages = most;
+	return best;
+}
+
 /* may_signal - Linux's rule: root, or the sender's real or effective uid is the target's
  * real uid (saved uids are not tracked). */
 static bool may_signal(const struct process *from, const struct process *to)

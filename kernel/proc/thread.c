@@ -4,19 +4,19 @@
  * slice), acts on pending signals, and repeats until the process exits. A call that must wait
  * sleeps on its object's wait queue (proc/wait.h); nothing here re-runs a call.
  *
- * The user-mode slot. Until the framework switches the address space with the task and keeps
- * the user-boundary state per CPU (issue #14's framework half), user code can run from one
- * task at a time only, on the boot CPU: a process's task holds the slot while it runs user
- * code or serves a call, gives it up when it sleeps (PROC_WAIT) or its 10 ms slice ends, and
- * activates its own address space when it takes the slot back. All process tasks are pinned
- * to CPU 0. The slot is a scheduling device, not a data lock: shared state is guarded by the
- * locks proc/process.h names.
+ * User code runs on every CPU: each process's task is an ordinary framework task (no pinning
+ * unless sched_setaffinity asks), its address space follows it through context switches, and
+ * the tick preempts it in user mode or in the kernel. A run of user code also ends every
+ * SLICE_NS (the context's deadline) so pending signals are acted on without a system call.
+ * Shared state is guarded by the locks proc/process.h names.
  *
  * Also here: starting the first program from an initramfs archive, and proc_run.
  */
+#include <fw/boot.h>
 #include <fw/log.h>
 #include <fw/task.h>
 #include <fw/time.h>
+#include <proc/boot.h>
 #include <proc/process.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
@@ -28,41 +28,6 @@
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11
-#define USER_CPU 0u /* the CPU user code runs on while the slot exists */
-
-/* The slot: which process's task may run user code now. */
-static struct spinlock slot_lock = SPINLOCK_INIT(slot_lock);
-static struct process *slot_owner GUARDED_BY(&slot_lock);
-static u64 slot_since_ns GUARDED_BY(&slot_lock); /* when the owner took it */
-static struct waitq slot_wq; /* tasks waiting for the slot */
-
-static bool slot_try(struct process *p)
-{
-	spin_lock(&slot_lock);
-	bool got = !slot_owner || slot_owner == p;
-	if (got && slot_owner != p) {
-		slot_owner = p;
-		slot_since_ns = fw_time_ns();
-	}
-	spin_unlock(&slot_lock);
-	return got;
-}
-
-/* slot_take - wait for the slot, then run with p's address space. */
-static void slot_take(struct process *p)
-{
-	WAITQ_WAIT(&slot_wq, slot_try(p));
-	vmspace_activate(p->mm->vs);
-}
-
-static void slot_give(struct process *p)
-{
-	spin_lock(&slot_lock);
-	if (slot_owner == p)
-		slot_owner = NULL;
-	spin_unlock(&slot_lock);
-	(void)waitq_wake_one(&slot_wq);
-}
 
 void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
 {
@@ -70,7 +35,6 @@ void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
 	p->waiting_on = wq;
 	p->sleep_deadline_ns = deadline_ns;
 	spin_unlock(&p->sig_lock);
-	slot_give(p);
 }
 
 void proc_wait_end(struct process *p)
@@ -79,19 +43,6 @@ void proc_wait_end(struct process *p)
 	p->waiting_on = NULL;
 	p->sleep_deadline_ns = 0;
 	spin_unlock(&p->sig_lock);
-	slot_take(p);
-}
-
-void proc_yield_if_due(struct process *p)
-{
-	spin_lock(&slot_lock);
-	bool due = slot_owner == p && fw_time_ns() - slot_since_ns >= SLICE_NS;
-	spin_unlock(&slot_lock);
-	if (!due)
-		return;
-	slot_give(p);
-	task_yield();
-	slot_take(p);
 }
 
 /* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
@@ -113,11 +64,9 @@ static int fault_signal(u32 vector)
 static bool serve(struct process *p, enum user_return why)
 {
 	if (why == USER_RET_INTERRUPT) {
-		/* the slice is over: let the others run */
-		slot_give(p);
+		/* the slice is over: let the others run, then act on pending signals */
 		task_yield();
-		slot_take(p);
-		return true;
+		return proc_signal_deliver(p, 0, 0);
 	}
 	if (why == USER_RET_EXCEPTION) {
 		struct user_exception ex = user_ctx_exception(&p->uc);
@@ -127,10 +76,15 @@ static bool serve(struct process *p, enum user_return why)
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
 			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
 			/* Out of frames (a copy on write, a new page): try again a few times,
-			 * then end the process rather than loop (the out-of-memory policy). */
+			 * then the out-of-memory policy ends the process holding the most
+			 * memory and p faults again a little later (proc/oom.c); p ends itself
+			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
 				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
+				bool other = proc_oom_kill(p);
+				if (other)
+					return true; /* the instruction faults again */
 				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}
@@ -153,20 +107,31 @@ static bool serve(struct process *p, enum user_return why)
 	return proc_signal_deliver(p, nr, r);
 }
 
+/* apply_cpu_mask - move to the CPUs sched_setaffinity (or the parent, at fork) asked for. */
+static void apply_cpu_mask(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	u64 m = p->cpu_mask_pending;
+	p->cpu_mask_pending = 0;
+	spin_unlock(&p->sig_lock);
+	if (m)
+		(void)task_set_cpu_mask(m); /* -EINVAL (no online CPU) was refused when it was set */
+}
+
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
-	slot_take(p);
+	vmspace_activate(p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
+		apply_cpu_mask(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
 		alive = serve(p, user_enter(&p->uc));
 	}
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
 	vmspace_deactivate();
 	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
-	slot_give(p);
 	proc_task_done(p);
 }
 DEFINE_SUBTYPE(proc_entry, struct process, entry, struct callback, tag);
@@ -181,7 +146,7 @@ int proc_start(struct process *p)
 	p->exited = false;
 	spin_unlock(&proc_lock);
 	struct task_handle t = TASK_HANDLE_EMPTY;
-	if (task_spawn(&t, &p->entry, STR("process"), USER_CPU)) {
+	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
@@ -243,6 +208,8 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 			e = exec_strv_push(&envp, STR("HOME=/"));
 		if (!e)
 			e = exec_strv_push(&envp, STR("TERM=linux"));
+		if (!e)
+			e = boot_init_args(fw_boot_cmdline(), &argv, &envp);
 		if (!e)
 			e = proc_execve(init, path, &argv, &envp);
 		exec_strv_destroy(&argv);

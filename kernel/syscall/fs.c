@@ -17,6 +17,7 @@
 #include <fs/tty.h>
 #include <fw/time.h>
 #include <proc/wait.h>
+#include <net/socket.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -108,6 +109,8 @@ static struct waitq *file_waitq(struct file *f)
 {
 	if (vfs_file_is_pipe(f))
 		return vfs_pipe_waitq(f);
+	if (vfs_file_is_socket(f))
+		return sock_waitq(f);
 	if (vfs_file_is_tty(f))
 		return console_waitq();
 	return NULL;
@@ -118,6 +121,8 @@ static bool file_ready(struct file *f, u32 ev)
 {
 	if (vfs_file_is_pipe(f))
 		return (vfs_pipe_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
+	if (vfs_file_is_socket(f))
+		return (sock_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
 	if (vfs_file_is_tty(f) && ev == VFS_POLLIN)
 		return console_poll();
 	return true;
@@ -155,6 +160,8 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	if (!f)
 		return -EBADF;
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	if (vfs_file_is_socket(f))
+		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
 	if (!count)
 		return read_into_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, false);
@@ -166,6 +173,8 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	if (!f)
 		return -EBADF;
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	if (vfs_file_is_socket(f))
+		return net_file_rw(p, f, a->a[0], a->a[1], count, false, true);
 	if (!count)
 		return write_from_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, true);
@@ -180,6 +189,8 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 	u64 cnt = a->a[2];
 	if (cnt > UAPI_IOV_MAX)
 		return -EINVAL;
+	if (vfs_file_is_socket(f))
+		return net_file_rw(p, f, a->a[0], a->a[1], cnt, true, write);
 	i64 total = 0;
 	for (u64 i = 0; i < cnt; i++) {
 		struct uapi_iovec iov;
@@ -208,7 +219,7 @@ static i64 prw(struct process *p, const struct sc_args *a, bool write)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f))
+	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
 	if ((i64)a->a[3] < 0)
 		return -EINVAL;
@@ -271,7 +282,6 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		done += sent;
 		if (n.value < want)
 			break;
-		proc_yield_if_due(p);
 	}
 	if (a->a[2]) {
 		if (uoff_to_user(&pos, uaddr(a->a[2])))
@@ -349,7 +359,7 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f))
+	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
 	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
 	return r.err ? r.err : r.value;
@@ -450,6 +460,8 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
+	if (vfs_file_is_socket(f))
+		return net_file_ioctl(p, f, a->a[1], a->a[2]);
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
 	u64 arg = a->a[2];
@@ -566,6 +578,9 @@ static i64 poll_scan(struct process *p, u64 ufds, u64 n, struct poll_set *ps)
 				pfd.revents = UAPI_POLLNVAL;
 			else if (vfs_file_is_pipe(f)) /* HUP and ERR whatever was asked */
 				pfd.revents = (i16)(vfs_pipe_poll(f) &
+					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
+			else if (vfs_file_is_socket(f))
+				pfd.revents = (i16)(sock_poll(f) &
 					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
 			else
 				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |

@@ -1,8 +1,8 @@
 /*
  * misc.c — uname (sysname "Linux", as programs test for it), sysinfo (memory from the frame
  * allocator, uptime; no process count or load averages yet: both 0), reboot (power off;
- * restart also powers off for now) and sched_yield (the other runnable processes take the
- * user slot first). The clock calls are in time.c.
+ * restart also powers off for now). The clock calls are in time.c; sched_yield is in
+ * sched.c.
  */
 #include <fw/blob.h>
 #include <fw/frame.h>
@@ -70,14 +70,4 @@ i64 sys_reboot(struct process *p, const struct sc_args *a)
 	default:
 		return -EINVAL;
 	}
-}
-
-i64 sys_sched_yield(struct process *p, const struct sc_args *a)
-{
-	(void)a;
-	/* Give up the user slot for one turn: the other runnable processes go first. */
-	proc_wait_begin(p, NULL, 0);
-	task_yield();
-	proc_wait_end(p);
-	return 0;
 }

@@ -183,6 +183,13 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		c->sigactions[s] = act;
 		spin_unlock(&c->sig_lock);
 	}
+	spin_lock(&p->sig_lock);
+	u64 cpus = p->cpu_mask;
+	spin_unlock(&p->sig_lock);
+	spin_lock(&c->sig_lock);
+	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
+	c->cpu_mask_pending = cpus;
+	spin_unlock(&c->sig_lock);
 	c->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
 		struct fd_slot s = fd_array_get(&p->fds, fd).value;

@@ -13,6 +13,8 @@
  *   - a write to a present read-only page of a writable private region: copy on write
  *     (vmspace_cow copies unless this mapping alone holds the frame);
  *   - a present page whose rights lag behind the region (after mprotect): brought up to it.
+ * A read fault in an object's region also maps the neighbours the object already holds
+ * (fault_around_locked), as Linux does.
  * The map's lock is held throughout, so the region cannot change under the handler.
  */
 #include <vm/vm.h>
@@ -62,6 +64,38 @@ static int absent_locked(struct vm_map *m, const struct vma *v, u64 page, unsign
 	return e;
 }
 
+/*
+ * fault_around_locked - after a read fault at `page` of object-backed region v, map the pages
+ * of the same aligned VM_FAULT_AROUND window that the object already holds and that are not
+ * mapped yet, read-only in a private region (copied on write like any), as Linux's
+ * fault-around: a program reading a file mapping (its own text, a library, a data file) takes
+ * one fault per window instead of one per page. Pages the object lacks (holes, not yet read)
+ * are left to their own faults; nothing here allocates or fails the fault.
+ */
+static void fault_around_locked(struct vm_map *m, const struct vma *v, u64 page) REQUIRES(m->lock)
+{
+	const u64 window = VM_FAULT_AROUND * PAGE;
+	u64 lo = page / window * window, hi = lo + window;
+	if (lo < v->start)
+		lo = v->start;
+	if (hi > v->end)
+		hi = v->end;
+	unsigned prot = v->prot;
+	if (!(v->flags & VMA_SHARED))
+		prot &= ~(unsigned)VM_WRITE;
+	for (u64 a = lo; a < hi; a += PAGE) {
+		if (a == page)
+			continue;
+		struct frame f = FRAME_EMPTY;
+		int e = vm_object_page_cached(v->obj, v->pgoff + (a - v->start) / PAGE, &f);
+		if (e == -ENXIO)
+			break; /* past the end of the file: so is the rest */
+		if (!e)
+			(void)vmspace_map(m->vs, uaddr(a), &f, prot); /* -EEXIST: mapped already */
+		frame_release(&f);
+	}
+}
+
 /* fault_locked - resolve one fault in region v (which contains addr). */
 static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigned access)
 	REQUIRES(m->lock)
@@ -70,8 +104,12 @@ static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigne
 	if (v->prot == 0 || ((access & VM_FAULT_WRITE) && !(v->prot & VM_WRITE)) ||
 	    ((access & VM_FAULT_EXEC) && !(v->prot & VM_EXEC)))
 		return -EACCES; /* mapped, without the right: SEGV_ACCERR */
-	if (!(access & VM_FAULT_PRESENT))
-		return absent_locked(m, v, page, access);
+	if (!(access & VM_FAULT_PRESENT)) {
+		int e = absent_locked(m, v, page, access);
+		if (!e && v->obj && !(access & VM_FAULT_WRITE))
+			fault_around_locked(m, v, page);
+		return e;
+	}
 	if ((access & VM_FAULT_WRITE) && !(v->flags & VMA_SHARED))
 		return vmspace_cow(m->vs, uaddr(page), v->prot);
 	/* Rights behind the region's (a shared page, or an exec after mprotect). */

@@ -3,7 +3,8 @@
  * headers: every size and every field offset of struct stat (asm/stat.h), new_utsname
  * (linux/utsname.h), termios and winsize (asm/termbits.h, asm/termios.h), iovec
  * (linux/uio.h), timespec (linux/time_types.h) and linux_dirent64 (glibc's dirent64, which
- * has the same layout: the kernel's own header is not exported), plus the ioctl numbers.
+ * has the same layout: the kernel's own header is not exported), plus the ioctl numbers and
+ * the scheduling policies (linux/sched.h). The socket structures: t_uapi_socket.c.
  */
 #include <stddef.h>
 
@@ -12,6 +13,7 @@
 #include <asm/termbits.h>
 #include <asm/statfs.h>
 #include <linux/fcntl.h>
+#include <linux/sched.h>
 #include <linux/stat.h>
 #include <linux/time_types.h>
 #include <linux/uio.h>
@@ -26,6 +28,7 @@
 
 #include <uapi/fs.h>
 #include <uapi/misc.h>
+#include <uapi/sched.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
 
@@ -156,4 +159,11 @@ KTEST(uapi, fs)
 			      UAPI_AT_EMPTY_PATH == AT_EMPTY_PATH && UAPI_AT_NO_AUTOMOUNT == AT_NO_AUTOMOUNT &&
 			      UAPI_AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE);
 	KT_EXPECT(kt, UAPI_STATX_BASIC_STATS == STATX_BASIC_STATS);
+}
+
+KTEST(uapi, sched)
+{
+	KT_EXPECT(kt, UAPI_SCHED_OTHER == SCHED_NORMAL && UAPI_SCHED_FIFO == SCHED_FIFO &&
+			      UAPI_SCHED_RR == SCHED_RR && UAPI_SCHED_BATCH == SCHED_BATCH &&
+			      UAPI_SCHED_IDLE == SCHED_IDLE && UAPI_SCHED_DEADLINE == SCHED_DEADLINE);
 }

@@ -407,6 +407,28 @@ KTEST(vfs, mount_on_start_stacks)
 	KT_EXPECT(kt, lk(&c, "/t9/x") == 0);
 }
 
+/* Found by the fuzzer (seed vfs-rename-over-bind-source-root): renaming a directory over the
+ * source of a bind mount is allowed, as on Linux; the mount then shows the removed directory
+ * (nlink 0, nothing can be created in it) and a lookup through it is not a VFS bug. */
+KTEST(vfs, rename_over_bind_source_root)
+{
+	struct vfs_ctx c = ctx(0, 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t12"), 0755) == 0 && vfs_mkdir(&c, S("/t12/src"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mkdir(&c, S("/t12/at"), 0755) == 0 && vfs_mkdir(&c, S("/t12/new"), 0755) == 0);
+	KT_ASSERT(kt, vfs_mount_bind(&c, S("/t12/src"), S("/t12/at"), 0, false) == 0);
+	KT_EXPECT(kt, vfs_rename(&c, S("/t12/new"), &c, S("/t12/src"), 0) == 0);
+	struct path_result p = vfs_lookup_path(&c, S("/t12/at"), true);
+	KT_ASSERT(kt, !p.err);
+	KT_EXPECT(kt, p.value.dentry == p.value.mnt->root && p.value.dentry->dead &&
+			      p.value.dentry->inode->nlink == 0);
+	vfs_path_put(p.value);
+	KT_EXPECT(kt, vfs_mkdir(&c, S("/t12/at/x"), 0755) == -ENOENT);
+	KT_EXPECT(kt, !same(&c, "/t12/at", &c, "/t12/src"));
+	KT_EXPECT(kt, vfs_umount(&c, S("/t12/at"), false, false) == 0);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t12/src")) == 0 && vfs_rmdir(&c, S("/t12/at")) == 0);
+	KT_EXPECT(kt, vfs_rmdir(&c, S("/t12")) == 0);
+}
+
 KTEST(vfs, free_tree)
 {
 	long before = host_live_allocs();

@@ -17,7 +17,7 @@ _start:
 table:
 	.quad t_null, t_write, t_null_deref, t_hlt, t_jump, t_tf, t_df, t_ac
 	.quad t_fpu, t_mxcsr, t_spin, t_badsys, t_x87, t_tf_syscall, t_fs, t_fs_clobber
-	.quad t_gs_clobber, t_int3, t_int80, t_regs_int3, t_fpu_loop
+	.quad t_gs_clobber, t_int3, t_int80, t_regs_int3, t_fpu_loop, t_fs_spin
 table_end:
 
 bad_case:
@@ -262,3 +262,12 @@ t_fpu_loop:
 	jmp exit
 3:	movl $1, %edi
 	jmp exit
+
+/* 21: read %fs:0 forever, ud2 when it is not RSI (regression: a task switched in user mode came
+ * back by iretq with the FS base of the task that ran in between) */
+t_fs_spin:
+1:	movq %fs:0, %rax
+	cmpq %rsi, %rax
+	jne 2f
+	jmp 1b
+2:	ud2

@@ -39,11 +39,13 @@
 /* Attempts of a setup step or check: under 1-in-100 frame failures a fork (hundreds of frames)
  * succeeds only about one time in twenty. */
 #define CHECK_TRIES 400
-/* The workers run as root and the pool names /bin/busybox: a private copy, under a name no
- * generator produces, is what the fresh-process check runs. */
-#define KEEP_BUSYBOX "/.fzkeep-busybox"
-/* Likewise the directory of the files check (the pool names /tmp, which a worker may rename). */
+/* The workers run as root and the pool names /bin/busybox, /tmp and "/": the checks use a
+ * directory of their own, under a name no generator produces, on a file system of its own
+ * (mounted at the start), so that a fuzzed `mount -o remount,ro /`, a mount stacked on /tmp or
+ * a rename of /bin (all legitimate for root, on Linux too) does not fail the checks after the
+ * run. The fresh-process check runs a private copy of busybox from there. */
 #define KEEP_DIR "/.fzkeep"
+#define KEEP_BUSYBOX KEEP_DIR "/busybox"
 #define GRACE_NS 1000000000ull
 #define HANG_NS 10000000000ull
 #define EXT_GRACE_NS 10000000000ull /* an external fuzzer's time to stop after SIGINT */
@@ -211,6 +213,11 @@ static void reap(void)
 					ext_failed++;
 			}
 			collect(sl, 1);
+			/* An external fuzzer that died (trinity's main process crashing on a
+			 * fuzzed call) leaves its children behind in its group: end them, as its
+			 * own shutdown would, so they are not counted as lost processes. */
+			if (opt.ext_argv)
+				kill(-pid, SIGKILL);
 			sl->pid = 0;
 		}
 	}
@@ -614,6 +621,10 @@ int main(int argc, char **argv)
 		printf("fuzz: making /tmp/fz failed: %d (paths under it fail instead)\n", terr);
 	fz_pools_paths(&pools);
 	mkdir(KEEP_DIR, 0700);
+	if (mount("fzkeep", KEEP_DIR, "tmpfs", 0, "mode=0700") &&
+	    mount("fzkeep", KEEP_DIR, "ramfs", 0, NULL))
+		printf("fuzz: could not mount a file system on %s: %s (the checks share /)\n", KEEP_DIR,
+		       strerror(errno));
 	int cerr = 0;
 	for (int i = 0; i < CHECK_TRIES; i++)
 		if ((cerr = copy_file("/bin/busybox", KEEP_BUSYBOX)) == 0)

@@ -14,6 +14,7 @@
 #include "internal/ktest_run.h"
 #include "internal/paging.h"
 #include "internal/printk.h"
+#include "internal/profile.h"
 #include "internal/smp.h"
 #include "internal/trap.h"
 #include "internal/x86.h"
@@ -81,7 +82,7 @@ static void pic_disable(void)
 
 static void timer_interrupt(struct trap_frame *f)
 {
-	(void)f;
+	profile_tick(f);
 	clock_ticks = clock_ticks + 1;
 	apic_write(APIC_EOI, 0);
 	ktest_watchdog_tick();

@@ -16,6 +16,7 @@
 #include "internal/mm.h"
 #include "internal/paging.h"
 #include "internal/power.h"
+#include "internal/profile.h"
 #include "internal/printk.h"
 #include "internal/serial.h"
 #include "internal/smp.h"
@@ -111,6 +112,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	ktest_early_init();
 	paging_init(nxe != 0);
 	symbols_init();
+	profile_init();
 	printk(FW_LOG_INFO, "Trellis framework: booting (symbols %s)",
 	       symbols_present() ? "embedded" : "absent");
 	print_boot_info();

@@ -119,6 +119,22 @@ bool task_kicked(void);
 void task_kick_clear(void);
 /* task_id - a small number naming the calling task (unique among live tasks). */
 uint64_t task_id(void);
+
+/*
+ * task_set_cpu_mask - restrict the calling task to the CPUs whose bits are set in `mask` (bit
+ * n: CPU n), as sched_setaffinity does; bits of CPUs that are not online are ignored. A task
+ * pinned at spawn keeps its pin. When the caller runs on a CPU outside the mask it moves before
+ * this returns (it sleeps for a millisecond and wakes on an allowed CPU); otherwise it moves at its
+ * next wake-up at the latest.
+ * Returns: 0, or -EINVAL when the mask holds no online CPU (nothing changes).
+ * Context: task, may sleep.
+ */
+int task_set_cpu_mask(uint64_t mask);
+/* task_cpu_mask - the calling task's allowed CPUs (online ones only). Context: task. */
+uint64_t task_cpu_mask(void);
+/* task_cpu - the CPU running the caller: a snapshot (it may move right after; getcpu(2)).
+ * Context: task. */
+uint32_t task_cpu(void);
 /* task_locks_held - how many tracked locks the calling task holds. */
 uint32_t task_locks_held(void);
 

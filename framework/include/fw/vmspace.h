@@ -189,6 +189,13 @@ FW_MUST_CHECK int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot
 int64_t vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, uint64_t len);
 
 /*
+ * vmspace_resident_pages - how many user pages of vs hold a frame (PROT_NONE pages included;
+ * a frame shared with another space counts in each): Linux's RSS in pages, for /proc and the
+ * out-of-memory policy. A snapshot, 0 for a space torn down. Context: any.
+ */
+uint64_t vmspace_resident_pages(struct vmspace *vs);
+
+/*
  * vmspace_query - whether user page `va` is mapped: 0 with its rights in *prot (0 for a
  * PROT_NONE page), -ENOENT, or -EINVAL for an address outside the user half.
  */

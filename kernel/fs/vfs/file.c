@@ -212,9 +212,9 @@ void vfs_close(struct file *f)
 {
 	if (!refcount_put(&f->refs))
 		return;
-	mutex_lock(&vfs_lock);
-	if (f->ops->release)
+	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
 		f->ops->release(f->inode, f->flags);
+	mutex_lock(&vfs_lock);
 	vfs_locks_drop_file_locked(f->inode, f->id);
 	vfs_inode_put(f->inode);
 	vfs_path_put_locked((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });

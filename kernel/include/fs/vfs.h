@@ -106,7 +106,8 @@ struct inode_ops {
 	struct str (*readlink)(struct inode *ip);
 	/* set the size (zero-filling growth); 0 or -errno */
 	int (*truncate)(struct inode *ip, u64 size);
-	/* an open file on it (open(2) `flags`) is closed: its last reference is gone */
+	/* an open file on it (open(2) `flags`) is closed: its last reference is gone. Called
+	 * without vfs_lock (it may close other files: a socket's files in flight). */
 	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);

@@ -38,7 +38,6 @@
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
-#define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
@@ -121,9 +120,13 @@ struct process {
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
+	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
+	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 
 	/* p's own task only: */
-	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space */
+	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space.
+				    * Changed only by p's task, through proc_swap_mm (under
+				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
 	struct vfs_ctx fs;
 	struct fd_array fds;
@@ -165,7 +168,7 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (pinned to the CPU that runs user code, proc/thread.c): 0 or
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
  * -EAGAIN when out of tasks. */
 int proc_start(struct process *p);
 
@@ -209,6 +212,18 @@ bool proc_pgrp_orphaned(struct process *p);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
+ * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
+struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);
+/* proc_oom_victim - the process whose address space holds the most pages (*pages), with a
+ * reference: the out-of-memory policy's choice (Linux's RSS-based oom_badness, without
+ * adjustments); never init (pid 1) or a process without memory; NULL when none is left. */
+struct process *proc_oom_victim(u64 *pages);
+/* proc_oom_kill - a page fault of p found no memory: SIGKILL the process proc_oom_victim
+ * names (once: a victim already dying is waited for, not doubled) and return true, so that p
+ * waits a little and faults again; false when p itself is the victim or none is left (the
+ * caller ends p). Context: p's task, may sleep. */
+bool proc_oom_kill(struct process *p);
 /* proc_signal_take - dequeue the lowest pending signal in `set` (rt_sigtimedwait), writing its
  * siginfo_t to `info` (0: not): the signal, 0 when none is pending, or -EFAULT. */
 int proc_signal_take(struct process *p, u64 set, struct uaddr info);

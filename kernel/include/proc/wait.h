@@ -15,9 +15,6 @@
  * about to run, as Linux). The condition is evaluated with p sleeping-marked: it may take
  * spinlocks, never a mutex, and must not sleep.
  *
- * While p sleeps it gives up the user-mode slot (proc/thread.c) and takes it back before
- * PROC_WAIT returns, so another process runs meanwhile.
- *
  * The -ERESTART* values never reach user space: proc_signal_deliver turns them into -EINTR
  * when a handler runs (or a restart with SA_RESTART for ERESTARTSYS), and into a restart of
  * the call when no handler runs (linux/errno.h, kernel-internal values).
@@ -42,14 +39,14 @@ static inline bool proc_is_restart(i64 r)
 	       r == -ERESTART_RESTARTBLOCK;
 }
 
-/* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none): record it, and
- * give up the user-mode slot. Context: p's task. */
+/* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none): record it.
+ * Context: p's task. */
 void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns);
 /* proc_wait_interrupted - what stops the sleep besides its condition: -ERESTARTSYS when an
  * unblocked signal is pending (or p is being killed), -ETIMEDOUT when the deadline passed, 0
  * otherwise. Takes p->sig_lock (a spinlock). */
 int proc_wait_interrupted(struct process *p);
-/* proc_wait_end - the sleep is over: forget the queue, take the slot back. */
+/* proc_wait_end - the sleep is over: forget the queue. */
 void proc_wait_end(struct process *p);
 
 /* PROC_WAIT(p, wq, cond, deadline_ns) - sleep on wq until cond: 0, -ERESTARTSYS or
@@ -62,9 +59,5 @@ void proc_wait_end(struct process *p);
 		proc_wait_end(p);                                                           \
 		__pw_r;                                                                     \
 	})
-
-/* proc_yield_if_due - a long call (sendfile of a gigabyte) lets other processes run once its
- * time slice is used up, at a point where it holds no lock. Context: p's task. */
-void proc_yield_if_due(struct process *p);
 
 #endif /* KERNEL_PROC_WAIT_H */

@@ -43,13 +43,19 @@ struct upath {
 /* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
 int upath_get(struct upath *u, u64 addr);
 void upath_put(struct upath *u);
-/* A NULL-terminated user array of strings (argv, envp), copied into one kernel buffer. */
+/* A NULL-terminated user array of strings (argv, envp), copied into kernel buffers that grow
+ * as the strings come (4 KiB, then 16, 64, 256 KiB...): a buffer of the largest size, zeroed
+ * for every exec, cost more than the rest of fork+exec. */
+#define UARGV_CHUNKS 6
 struct uargv {
-	struct kbuf buf;
-	size_t used;
+	struct kbuf bufs[UARGV_CHUNKS];
+	u32 nbufs;
+	size_t used;           /* bytes used in the last buffer */
+	size_t total;          /* in all of them */
 	struct exec_strv v;
 };
 #define UARGV_MAX_BYTES (512u << 10) /* all strings of one array, NULs included */
+#define UARGV_FIRST_CHUNK 4096u
 /* uargv_get - copy the array at `addr` (0: an empty array): 0, -EFAULT, -E2BIG, -ENOMEM. */
 int uargv_get(struct uargv *u, u64 addr);
 void uargv_put(struct uargv *u);
@@ -179,7 +185,6 @@ i64 sys_brk(struct process *p, const struct sc_args *a);
 i64 sys_mmap(struct process *p, const struct sc_args *a);
 i64 sys_munmap(struct process *p, const struct sc_args *a);
 i64 sys_mprotect(struct process *p, const struct sc_args *a);
-i64 sys_sched_yield(struct process *p, const struct sc_args *a);
 i64 sys_mremap(struct process *p, const struct sc_args *a);
 i64 sys_madvise(struct process *p, const struct sc_args *a);
 i64 sys_mincore(struct process *p, const struct sc_args *a);
@@ -208,6 +213,40 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* proc_restart_sleep - restart_syscall after an interrupted nanosleep: sleep on to its
  * deadline (-EINTR when nothing is to be restarted). */
 i64 proc_restart_sleep(struct process *p);
+/* scheduling: syscall/sched.c */
+i64 sys_sched_yield(struct process *p, const struct sc_args *a);
+i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a);
+i64 sys_sched_getaffinity(struct process *p, const struct sc_args *a);
+i64 sys_sched_getscheduler(struct process *p, const struct sc_args *a);
+i64 sys_sched_getparam(struct process *p, const struct sc_args *a);
+i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a);
+i64 sys_sched_get_priority_min(struct process *p, const struct sc_args *a);
+i64 sys_sched_rr_get_interval(struct process *p, const struct sc_args *a);
+i64 sys_getcpu(struct process *p, const struct sc_args *a);
+/* sockets: syscall/net.c */
+i64 sys_socket(struct process *p, const struct sc_args *a);
+i64 sys_socketpair(struct process *p, const struct sc_args *a);
+i64 sys_bind(struct process *p, const struct sc_args *a);
+i64 sys_connect(struct process *p, const struct sc_args *a);
+i64 sys_listen(struct process *p, const struct sc_args *a);
+i64 sys_accept(struct process *p, const struct sc_args *a);
+i64 sys_accept4(struct process *p, const struct sc_args *a);
+i64 sys_shutdown(struct process *p, const struct sc_args *a);
+i64 sys_getsockname(struct process *p, const struct sc_args *a);
+i64 sys_getpeername(struct process *p, const struct sc_args *a);
+i64 sys_sendto(struct process *p, const struct sc_args *a);
+i64 sys_recvfrom(struct process *p, const struct sc_args *a);
+i64 sys_sendmsg(struct process *p, const struct sc_args *a);
+i64 sys_recvmsg(struct process *p, const struct sc_args *a);
+i64 sys_sendmmsg(struct process *p, const struct sc_args *a);
+i64 sys_recvmmsg(struct process *p, const struct sc_args *a);
+i64 sys_setsockopt(struct process *p, const struct sc_args *a);
+i64 sys_getsockopt(struct process *p, const struct sc_args *a);
+/* net_file_rw - read/write (one buffer at uiov of n bytes) or readv/writev (`vector`: n
+ * iovecs at uiov) on socket file f (descriptor fd): bytes or -errno. net_file_ioctl - the
+ * socket ioctls (FIONREAD, TIOCOUTQ, FIONBIO; others -ENOTTY). */
+i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write);
+i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);

@@ -67,6 +67,12 @@ void vm_object_put(struct vm_object *o);
  * page when there is none and `create`. Returns 0, -ENOENT (absent, !create), -ENOMEM.
  */
 int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out);
+/*
+ * vm_object_page_cached - a new reference to page `index` in *out (*out empty) only if the
+ * object holds it: 0, -ENOENT (absent: nothing created), -ENXIO (wholly past the end).
+ * One lock for what fault-around asks of each neighbour.
+ */
+int vm_object_page_cached(struct vm_object *o, u64 index, struct frame *out);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
 /* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
@@ -97,6 +103,7 @@ u64 vm_object_pages(struct vm_object *o);
 /* --- memory maps (vm/map.c) ---------------------------------------------------------------- */
 
 #define VM_STACK_MAX (8ull << 20)       /* how far a MAP_GROWSDOWN region grows (RLIMIT_STACK) */
+#define VM_FAULT_AROUND 16              /* pages one read fault of a file mapping maps */
 #define VM_STACK_GUARD_GAP (256ull << 12) /* kept free below it (Linux's stack_guard_gap) */
 
 enum vma_flags {

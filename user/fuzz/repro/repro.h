@@ -1,8 +1,8 @@
 /*
  * repro.h — the frame of a fuzzer reproducer: one program per bug found by user/fuzz, run as
  * init by `make fuzz-repro` (one boot each, with a timeout: a hang is the failure). It prints
- * one KTAP result and powers off. Bugs in code another issue is rewriting stay here until that
- * code lands; then the case moves into the ABI suites (user/tests/c/) as its regression test.
+ * one KTAP result and powers off. Each is a regression test in make test (part fuzz-repro); a
+ * bug still open is an expected failure listed in tests/fuzz-repro-expect.txt.
  */
 #ifndef REPRO_H
 #define REPRO_H

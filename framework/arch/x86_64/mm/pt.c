@@ -237,27 +237,37 @@ int pt_leaf_entry(uint64_t root, uint64_t va, bool create, uint64_t **entry, uin
 	return 0;
 }
 
-/* Free the tables below the non-leaf entry e at `level` (bounded recursion: depth <= 3). */
-static void free_below(uint64_t e, unsigned level)
+/* Free the tables below the non-leaf entry e at `level` (bounded recursion: depth <= 3),
+ * first handing every non-zero 4 KiB leaf entry to `leaf` when there is one. */
+static void free_below(uint64_t e, unsigned level, void (*leaf)(uint64_t entry))
 {
 	uint64_t table = pte_addr(e, level);
+	/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
+	uint64_t *t = pt_table_of(table);
 	if (level > 2) {
-		/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
-		uint64_t *t = pt_table_of(table);
 		for (unsigned i = 0; i < PT_ENTRIES; i++)
 			if (pte_present(t[i]) && !pte_is_leaf(t[i], level - 1))
-				free_below(t[i], level - 1);
+				free_below(t[i], level - 1, leaf);
+	} else if (leaf) {
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			if (t[i])
+				leaf(t[i]);
 	}
 	pt_table_free(table);
 }
 
-void pt_free_tree(uint64_t root, unsigned first, unsigned last)
+void pt_free_tree_leaves(uint64_t root, unsigned first, unsigned last, void (*leaf)(uint64_t entry))
 {
 	uint64_t *pml4 = pt_table_of(root);
 	/* SAFETY: tables have PT_ENTRIES entries; pte_index()/the loop bound stay below. */
 	for (unsigned i = first; i <= last && i < PT_ENTRIES; i++) {
 		if (pte_present(pml4[i]))
-			free_below(pml4[i], PT_LEVELS);
+			free_below(pml4[i], PT_LEVELS, leaf);
 		pml4[i] = 0;
 	}
+}
+
+void pt_free_tree(uint64_t root, unsigned first, unsigned last)
+{
+	pt_free_tree_leaves(root, first, last, NULL);
 }

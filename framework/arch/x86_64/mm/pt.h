@@ -92,4 +92,12 @@ int pt_leaf_entry(uint64_t root, uint64_t va, bool create, uint64_t **entry, uin
  */
 void pt_free_tree(uint64_t root, unsigned first, unsigned last);
 
+/*
+ * pt_free_tree_leaves - pt_free_tree, first calling `leaf` with every non-zero 4 KiB leaf
+ * entry (once each, before its table is freed): one pass over the tables that exist, where a
+ * lookup per leaf would walk the holes between them too. Context: the tree's lock held, no
+ * CPU using the tree.
+ */
+void pt_free_tree_leaves(uint64_t root, unsigned first, unsigned last, void (*leaf)(uint64_t entry));
+
 #endif /* FW_ARCH_X86_64_MM_PT_H */

@@ -1,0 +1,97 @@
+/*
+ * net/unix.h — AF_UNIX inside net/ (net/unix.c: sockets, names, connections; net/unix_io.c:
+ * sending and receiving). Not for other subsystems: they use net/socket.h.
+ *
+ * A Unix socket's receive queue holds messages (`struct unix_msg`): one per datagram or
+ * seqpacket record, one per chunk of a stream write. A message holds a reference to its
+ * sender and counts in the sender's `wmem` until it is consumed, so a sender blocks (or gets
+ * -EAGAIN) while the bytes it has in flight reach its SO_SNDBUF, and is woken when the reader
+ * frees them — Linux's accounting. A message may carry files (SCM_RIGHTS) and always carries
+ * the sender's credentials (given to readers with SO_PASSCRED).
+ *
+ * Locking (order: unix_conn_lock -> a socket's sk.lock; never two sockets' sk.lock at once):
+ *  - unix_conn_lock (a mutex) serialises the slow paths: bind and the name table, connect,
+ *    listen, and release's disconnection;
+ *  - a socket's sk.lock (a spinlock) guards its queue, byte counts, state and peer; data
+ *    moves to and from user memory outside it (a message's bytes are fixed once queued);
+ *  - iolock (a mutex) serialises a socket's readers, so the message at the head of the queue
+ *    stays while one reader copies it out.
+ */
+#ifndef KERNEL_NET_UNIX_H
+#define KERNEL_NET_UNIX_H
+
+#include <fw/list.h>
+#include <net/socket.h>
+#include <proc/process.h>
+
+struct unix_msg {
+	struct list_link link;
+	struct kbuf data;         /* the bytes (empty for a zero-length record) */
+	size_t len;               /* bytes in data */
+	size_t off;               /* bytes of a stream chunk already read */
+	struct unix_sock *from;   /* the sender (a reference) */
+	struct sock_cred cred;    /* the sender's credentials, or SCM_CREDENTIALS' */
+	struct sock_files *files; /* SCM_RIGHTS, or NULL */
+};
+DEFINE_LIST(unix_msg_list, struct unix_msg, link, spinlock);
+struct unix_sock;
+DECLARE_LIST_TYPE(unix_acc_list, spinlock);
+
+enum unix_state {
+	UNIX_UNCONNECTED,
+	UNIX_LISTENING,
+	UNIX_CONNECTED,
+};
+
+struct unix_sock {
+	struct socket sk;
+	struct mutex iolock;             /* one reader at a time */
+	struct list_link name_link;      /* on the name table while bound (unix_conn_lock) */
+	struct list_link acc_link;       /* on a listener's accept queue (its sk.lock) */
+	struct file *acc_file;           /* while on an accept queue: its open file */
+	struct dentry *dentry;           /* a path name's socket node (a reference), or NULL */
+	/* Guarded by sk.lock: */
+	struct unix_msg_list rq;         /* received messages, oldest first (bound to sk.lock) */
+	u64 rq_bytes;                    /* unread bytes in rq */
+	u32 rq_len;                      /* messages in rq */
+	u64 wmem;                        /* bytes sent by this socket, not yet consumed */
+	bool dead;                       /* released: nothing is queued to it any more */
+	bool bound;
+	struct sock_addr addr;           /* its name (valid when bound) */
+	enum unix_state state;
+	struct unix_sock *peer;          /* connected to (a reference), or NULL */
+	struct unix_acc_list acq;        /* connections not yet accepted (bound to sk.lock) */
+	u32 acq_len;
+	u32 backlog;
+};
+DEFINE_SUBTYPE_OF(unix_sock, struct unix_sock, sk, struct socket, socket);
+DEFINE_LIST_FUNCS(unix_acc_list, struct unix_sock, acc_link, spinlock);
+
+#define UNIX_MAX_DGRAM_QLEN 10u /* net.unix.max_dgram_qlen */
+
+extern struct mutex unix_conn_lock;
+
+/* unix_of - the unix socket a socket is. */
+static inline struct unix_sock *unix_of(struct socket *s)
+{
+	return unix_sock_from(socket_base(s));
+}
+
+/* unix_find - the socket bound to the name in `a` (a reference; sock_put), for connect and
+ * sendto: -EINVAL (a malformed address), -ENOENT/-EACCES/... (the path), -ECONNREFUSED (no
+ * socket there), -EPROTOTYPE (a socket of another type). */
+int unix_find(struct process *p, struct sock_addr *a, u16 type, struct unix_sock **out);
+/* unix_autobind - give an unbound socket an abstract name of five hex digits (0 or -errno). */
+int unix_autobind(struct unix_sock *u);
+/* unix_msg_free - drop a consumed (or purged) message: its sender's count, files, bytes. */
+void unix_msg_free(struct unix_msg *m);
+/* unix_copy_addr - the name of u (len 2 and the family when unbound). */
+void unix_copy_addr(struct unix_sock *u, struct sock_addr *out);
+/* unix_caller_cred - the credentials a message from p carries by default (pid, real ids). */
+struct sock_cred unix_caller_cred(struct process *p);
+
+/* net/unix_io.c */
+struct result_size unix_send(struct socket *s, struct process *p, struct sock_send *m);
+struct result_size unix_recv(struct socket *s, struct process *p, struct sock_recv *m);
+
+#endif /* KERNEL_NET_UNIX_H */

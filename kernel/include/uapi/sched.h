@@ -1,0 +1,26 @@
+/*
+ * uapi/sched.h — the Linux scheduling constants and structures (linux/sched.h,
+ * linux/sched/types.h): policies, the sched_param of sched_getparam, and the CPU mask size
+ * sched_{get,set}affinity use (one unsigned long per 64 CPUs: Trellis has at most 64).
+ * tests/kernel/t_uapi.c compares the policies against /usr/include/linux/sched.h.
+ */
+#ifndef KERNEL_UAPI_SCHED_H
+#define KERNEL_UAPI_SCHED_H
+
+#include <fw/types.h>
+
+#define UAPI_SCHED_OTHER 0
+#define UAPI_SCHED_FIFO 1
+#define UAPI_SCHED_RR 2
+#define UAPI_SCHED_BATCH 3
+#define UAPI_SCHED_IDLE 5
+#define UAPI_SCHED_DEADLINE 6
+
+/* The bytes of the kernel's cpumask (cpumask_size(): BITS_TO_LONGS(nr_cpu_ids) longs). */
+#define UAPI_CPUMASK_BYTES 8u
+
+struct uapi_sched_param {
+	i32 sched_priority;
+};
+
+#endif /* KERNEL_UAPI_SCHED_H */

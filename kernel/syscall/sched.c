@@ -1,0 +1,182 @@
+/*
+ * sched.c — the scheduling system calls: sched_yield, the CPU affinity calls, the policy and
+ * parameter getters, getcpu. Every process is SCHED_OTHER with priority 0 (kernel/sched/ is
+ * round robin); the affinity mask is real: a process's task runs only on the CPUs it allows
+ * (fw/task.h task_set_cpu_mask), applied by its own task before it next enters user mode, and
+ * inherited across fork.
+ */
+#include <fw/preempt.h>
+#include <fw/task.h>
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <uapi/misc.h>
+#include <uapi/sched.h>
+
+DEFINE_UCOPY(umask_word, u64);
+DEFINE_UCOPY(usched_param, struct uapi_sched_param);
+DEFINE_UCOPY(uts_sched, struct uapi_timespec);
+DEFINE_UCOPY(ucpu_u32, u32);
+
+#define SCHED_RR_INTERVAL_NS 10000000ull /* the policy's slice (kernel/sched/rr.c) */
+
+/* The online CPUs (bit n: CPU n). */
+static u64 online_cpus(void)
+{
+	u32 n = cpu_count();
+	return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+/* target - the process `pid` names (0: the caller), with a reference; NULL: -ESRCH. A
+ * negative pid is the caller's -EINVAL to return. */
+static struct process *target(struct process *p, i64 pid)
+{
+	if (pid == 0 || pid == (i64)p->pid) {
+		proc_get(p);
+		return p;
+	}
+	return proc_by_pid(pid);
+}
+
+i64 sys_sched_yield(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	(void)a;
+	task_yield();
+	return 0;
+}
+
+i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a)
+{
+	i64 pid = (i64)(int)a->a[0];
+	u64 len = a->a[1];
+	if (pid < 0)
+		return -ESRCH; /* Linux: find_process_by_pid finds no negative pid */
+	/* Linux copies min(len, cpumask size) bytes; the rest of the mask is 0 */
+	u64 mask = 0;
+	if (len >= UAPI_CPUMASK_BYTES) {
+		if (umask_word_from_user(&mask, uaddr(a->a[2])))
+			return -EFAULT;
+	} else {
+		u8 b[UAPI_CPUMASK_BYTES] = { 0 };
+		struct vm_reader r = vm_reader_user(uaddr(a->a[2]), len);
+		if (vm_read(&r, bytes_head(BYTES_OF_ARRAY(b), len)).value != len)
+			return -EFAULT;
+		for (u64 i = 0; i < len; i++)
+			mask |= (u64)b[i] << (8 * i);
+	}
+	struct process *q = target(p, pid);
+	if (!q)
+		return -ESRCH;
+	i64 r = 0;
+	if (q != p && p->fs.cred.euid != 0 && p->fs.cred.euid != q->fs.cred.uid &&
+	    p->fs.cred.euid != q->fs.cred.euid)
+		r = -EPERM;
+	else if (!(mask & online_cpus()))
+		r = -EINVAL;
+	if (!r) {
+		spin_lock(&q->sig_lock);
+		q->cpu_mask = mask & online_cpus();
+		q->cpu_mask_pending = q->cpu_mask;
+		spin_unlock(&q->sig_lock);
+		if (q == p) /* the caller moves now: the call returns on an allowed CPU */
+			r = task_set_cpu_mask(mask);
+	}
+	if (q == p) {
+		spin_lock(&p->sig_lock);
+		p->cpu_mask_pending = 0;
+		spin_unlock(&p->sig_lock);
+	}
+	proc_put(q);
+	return r;
+}
+
+i64 sys_sched_getaffinity(struct process *p, const struct sc_args *a)
+{
+	i64 pid = (i64)(int)a->a[0];
+	u64 len = a->a[1];
+	/* Linux: len must hold nr_cpu_ids bits and be a multiple of sizeof(long) */
+	if (len * 8 < cpu_count() || (len & 7))
+		return -EINVAL;
+	if (pid < 0)
+		return -ESRCH;
+	struct process *q = target(p, pid);
+	if (!q)
+		return -ESRCH;
+	spin_lock(&q->sig_lock);
+	u64 mask = q->cpu_mask ? q->cpu_mask : online_cpus();
+	spin_unlock(&q->sig_lock);
+	proc_put(q);
+	return umask_word_to_user(&mask, uaddr(a->a[2])) ? -EFAULT : (i64)UAPI_CPUMASK_BYTES;
+}
+
+/* The policy and parameter getters: pid < 0 is -EINVAL, an unknown pid -ESRCH. */
+static i64 check_pid(struct process *p, i64 pid)
+{
+	if (pid < 0)
+		return -EINVAL;
+	struct process *q = target(p, pid);
+	if (!q)
+		return -ESRCH;
+	proc_put(q);
+	return 0;
+}
+
+i64 sys_sched_getscheduler(struct process *p, const struct sc_args *a)
+{
+	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	return e ? e : UAPI_SCHED_OTHER;
+}
+
+i64 sys_sched_getparam(struct process *p, const struct sc_args *a)
+{
+	if (!a->a[1])
+		return -EINVAL;
+	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	if (e)
+		return e;
+	struct uapi_sched_param sp = { .sched_priority = 0 };
+	return usched_param_to_user(&sp, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	switch ((i64)(int)a->a[0]) {
+	case UAPI_SCHED_FIFO:
+	case UAPI_SCHED_RR:
+		return 99;
+	case UAPI_SCHED_OTHER:
+	case UAPI_SCHED_BATCH:
+	case UAPI_SCHED_IDLE:
+	case UAPI_SCHED_DEADLINE:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+i64 sys_sched_get_priority_min(struct process *p, const struct sc_args *a)
+{
+	i64 max = sys_sched_get_priority_max(p, a);
+	return max < 0 ? max : (max ? 1 : 0);
+}
+
+i64 sys_sched_rr_get_interval(struct process *p, const struct sc_args *a)
+{
+	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	if (e)
+		return e;
+	struct uapi_timespec ts = { 0, (i64)SCHED_RR_INTERVAL_NS };
+	return uts_sched_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+i64 sys_getcpu(struct process *p, const struct sc_args *a)
+{
+	(void)p;
+	u32 cpu = task_cpu(), node = 0;
+	if (a->a[0] && ucpu_u32_to_user(&cpu, uaddr(a->a[0])))
+		return -EFAULT;
+	if (a->a[1] && ucpu_u32_to_user(&node, uaddr(a->a[1])))
+		return -EFAULT;
+	return 0;
+}
