@@ -375,7 +375,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		return e;
 	}
 
-	/* The point of no return: the process now runs the new program. */
+	/* The point of no return: the process now runs the new program, alone. */
+	proc_exec_single(p);
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);
@@ -385,7 +386,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 			p->sigactions[s] = (struct proc_sigaction){ 0 };
 	spin_unlock(&p->sig_lock);
 	spin_lock(&proc_lock);
-	p->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
+	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);
 	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;
@@ -398,6 +399,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		vmspace_activate(nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
 	(void)proc_swap_mm(p, nm); /* NULL: dropped above */
+	if (p->leader != p)
+		proc_share_memory(p->leader, p); /* a thread's exec: new threads share the new map */
 	int r = 0;
 	user_context_init(&p->uc);
 	if (!r)

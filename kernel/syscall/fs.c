@@ -92,6 +92,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 			return done ? (i64)done : c.err;
 		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
+		if (n.err == -EPIPE && vfs_file_is_pipe(f)) /* no reader left: SIGPIPE, as Linux */
+			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (pos)
@@ -664,7 +666,7 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 	vfs_file_get(f);
 	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
 	if (old) {
-		vfs_locks_drop_posix(old, p->pid); /* closing any descriptor drops POSIX locks */
+		vfs_locks_drop_posix(old, p->leader->pid); /* closing any descriptor drops POSIX locks */
 		vfs_close(old);
 	}
 	return (i64)newfd;

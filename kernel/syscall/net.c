@@ -297,7 +297,7 @@ i64 sys_getpeername(struct process *p, const struct sc_args *a)
 static void sigpipe(struct process *p, struct socket *s, i64 r, u32 flags)
 {
 	if (r == -EPIPE && s->type == UAPI_SOCK_STREAM && !(flags & UAPI_MSG_NOSIGNAL))
-		proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+		proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->leader->pid });
 }
 
 /* parse_control - sendmsg's control messages at user `uc` (`len` bytes) into m: SCM_RIGHTS
@@ -349,7 +349,7 @@ static int parse_control(struct process *p, u64 uc, u64 len, struct sock_send *m
 				return -EFAULT;
 			const struct cred *me = &p->fs.cred;
 			bool root = me->euid == 0;
-			if (!root && (u32)c.pid != p->pid)
+			if (!root && (u32)c.pid != p->leader->pid)
 				return -EPERM;
 			if (!root && c.uid != me->uid && c.uid != me->euid)
 				return -EPERM;

@@ -8,7 +8,7 @@
  * Linux semantics: a read takes what is buffered (up to the count), returns 0 (end of file)
  * when the buffer is empty and the write end is closed, and -EAGAIN when it is empty and a
  * writer exists (the read system call turns that into waiting unless O_NONBLOCK). A write
- * with the read end closed is -EPIPE (SIGPIPE is not delivered: signals do not exist yet);
+ * with the read end closed is -EPIPE (the write system calls then send SIGPIPE, syscall/fs.c);
  * a chunk of at most PIPE_BUF bytes goes in whole or not at all (-EAGAIN); a larger one goes
  * in as far as it fits. Every change a waiter could care about (bytes in, bytes out, an end
  * closing) wakes the pipe's wait queue (vfs_pipe_waitq), where blocked readers and writers

@@ -213,6 +213,10 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* proc_restart_sleep - restart_syscall after an interrupted nanosleep: sleep on to its
  * deadline (-EINTR when nothing is to be restarted). */
 i64 proc_restart_sleep(struct process *p);
+/* futexes: syscall/futex.c */
+i64 sys_futex(struct process *p, const struct sc_args *a);
+i64 sys_set_robust_list(struct process *p, const struct sc_args *a);
+i64 sys_get_robust_list(struct process *p, const struct sc_args *a);
 /* scheduling: syscall/sched.c */
 i64 sys_sched_yield(struct process *p, const struct sc_args *a);
 i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a);
