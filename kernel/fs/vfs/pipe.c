@@ -138,11 +138,14 @@ static void pipe_destroy(struct inode *ip)
 	pipe_delete(pp);
 }
 
+static u32 pipe_poll(struct file *f, struct poll_table *pt);
+
 static const struct inode_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.release = pipe_release,
 	.destroy = pipe_destroy,
+	.poll = pipe_poll,
 };
 
 bool vfs_file_is_pipe(const struct file *f)
@@ -167,6 +170,18 @@ u32 vfs_pipe_poll(struct file *f)
 			ev |= VFS_POLLERR;
 	}
 	spin_unlock(&pp->lock);
+	return ev;
+}
+
+/* pipe_poll - vfs_pipe_poll, watching the pipe's queue (every change wakes it). */
+static u32 pipe_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, &pipe_from(f->inode)->wq);
+	u32 ev = vfs_pipe_poll(f);
+	if (ev & VFS_POLLIN)
+		ev |= VFS_POLLRDNORM;
+	if (ev & VFS_POLLOUT)
+		ev |= VFS_POLLWRNORM;
 	return ev;
 }
 
