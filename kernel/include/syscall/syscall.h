@@ -86,6 +86,8 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a);
 i64 sys_ioctl(struct process *p, const struct sc_args *a);
 i64 sys_poll(struct process *p, const struct sc_args *a);
 i64 sys_ppoll(struct process *p, const struct sc_args *a);
+i64 sys_select(struct process *p, const struct sc_args *a);
+i64 sys_pselect6(struct process *p, const struct sc_args *a);
 i64 sys_dup(struct process *p, const struct sc_args *a);
 i64 sys_dup2(struct process *p, const struct sc_args *a);
 i64 sys_dup3(struct process *p, const struct sc_args *a);
