@@ -9,7 +9,7 @@
  */
 #include <fw/task.h>
 #include <fw/time.h>
-#include <fs/devices.h>
+#include <fs/terminal.h>
 #include <proc/process.h>
 
 struct proc_clock {
@@ -24,7 +24,7 @@ static void proc_clock_main(struct proc_clock *c)
 		u64 now = fw_time_ns();
 		proc_wake_sleepers(now);
 		proc_fire_alarms(now);
-		(void)console_poll();
+		(void)term_console_input();
 		task_sleep_ms(1);
 	}
 }

@@ -5,6 +5,7 @@
  */
 #include <fw/heap.h>
 #include <fw/typecache.h>
+#include <fs/terminal.h>
 #include <proc/process.h>
 #include <proc/wait.h>
 
@@ -199,6 +200,11 @@ static void signal_pgrp(u32 pgid, u32 sig);
 
 void proc_exit(struct process *p, int status, struct process *reaper)
 {
+	spin_lock(&proc_lock);
+	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
+	spin_unlock(&proc_lock);
+	if (led_sid) /* a session leader: its controlling terminal lets the session go */
+		tty_session_exit(led_sid);
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		(void)proc_fd_close(p, (i64)fd);
 	fd_array_destroy(&p->fds);
@@ -402,6 +408,27 @@ static void signal_pgrp(u32 pgid, u32 sig)
 		proc_group_signal(q, sig, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
 		proc_put(q);
 	}
+}
+
+void proc_signal_pgrp(u32 pgid, u32 sig)
+{
+	signal_pgrp(pgid, sig);
+}
+
+int proc_pgrp_session(u32 pgid, u32 sid)
+{
+	int e = -ESRCH;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->leader != c || c->pgid != pgid || c->state == PROC_ZOMBIE)
+			continue;
+		if (c->sid == sid)
+			e = 0;
+		else if (e)
+			e = -EPERM;
+	}
+	spin_unlock(&proc_lock);
+	return e;
 }
 
 u32 proc_pgid(struct process *p)

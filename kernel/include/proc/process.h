@@ -228,6 +228,11 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
+/* proc_signal_pgrp - a kernel signal (no permission check) to every member of group pgid. */
+void proc_signal_pgrp(u32 pgid, u32 sig);
+/* proc_pgrp_session - whether group pgid has a live member in session sid: 0, -EPERM when its
+ * members are in another session, -ESRCH when it has none (tcsetpgrp's checks). */
+int proc_pgrp_session(u32 pgid, u32 sid);
 /* proc_pgid, proc_sid - p's process group and session. */
 u32 proc_pgid(struct process *p);
 u32 proc_sid(struct process *p);

@@ -2,8 +2,8 @@
  * tty.c — group `tty`: terminals as a serial-console system has them: a pseudo-terminal pair
  * from /dev/ptmx (devpts), the line discipline in canonical mode (line buffering, erase, kill,
  * EOF, echo, output CR-LF mapping), raw mode with VMIN/VTIME, ISIG turning ^C into SIGINT for
- * the foreground group, window size, controlling-terminal rules, hangup, and ENOTTY on
- * non-terminals.
+ * the foreground group, window size, controlling-terminal rules, tcsetpgrp's errors, hangup,
+ * full buffers in both directions, and ENOTTY on non-terminals.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -306,6 +307,157 @@ static void background_read_sigttin(void)
 	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
+/* Regression (TIOCSPGRP returned success and changed nothing): tcsetpgrp moves the
+ * foreground group of the caller's controlling terminal, with tcsetpgrp(3)'s errors. */
+static int tcsetpgrp_in_session(int slave)
+{
+	setsid();
+	if (ioctl(slave, TIOCSCTTY, 0) != 0)
+		return 1;
+	int c = fork();
+	if (c == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(c, c);
+	if (tcsetpgrp(slave, c) != 0 || tcgetpgrp(slave) != c)
+		return 2;
+	signal(SIGTTOU, SIG_IGN); /* now in the background: SIGTTOU ignored lets us take it back */
+	if (tcsetpgrp(slave, getpid()) != 0 || tcgetpgrp(slave) != getpid())
+		return 3;
+	pid_t bad = -5;
+	if (ioctl(slave, TIOCSPGRP, &bad) != -1 || errno != EINVAL)
+		return 4;
+	if (ioctl(slave, TIOCSPGRP, KT_BAD_PTR) != -1 || errno != EFAULT)
+		return 5;
+	int gone = fork();
+	if (gone == 0)
+		_exit(0);
+	waitpid(gone, NULL, 0);
+	if (tcsetpgrp(slave, gone) != -1 || errno != ESRCH)
+		return 6;
+	if (tcsetpgrp(slave, getpgid(getppid())) != -1 || errno != EPERM) /* another session */
+		return 7;
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	return 0;
+}
+
+static void tcsetpgrp_moves_foreground_group(void)
+{
+	struct pty p = open_pty();
+	CHECK_ERR(tcsetpgrp(p.slave, getpgrp()), ENOTTY); /* not our controlling terminal */
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(tcsetpgrp_in_session(p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* Regression (musl passes ioctl's request as an int, sign-extended to 64 bits): the kernel
+ * takes it as the unsigned int Linux declares. */
+static void ioctl_request_sign_extended(void)
+{
+	struct pty p = open_pty();
+	unsigned int a = 1000, b = 2000;
+	CHECK_OK(ioctl(p.master, TIOCGPTN, &a));
+	long req = (long)(int)TIOCGPTN;
+	CHECK_OK(syscall(SYS_ioctl, p.master, req, &b));
+	CHECK_EQ(a, b);
+}
+
+static void make_raw(int fd)
+{
+	struct termios t;
+	CHECK_OK(tcgetattr(fd, &t));
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	CHECK_OK(tcsetattr(fd, TCSANOW, &t));
+}
+
+/* Reads exactly `total` bytes of the pattern i % 251 from fd (blocking). */
+static void read_pattern(int fd, long total)
+{
+	static char buf[4096];
+	long got = 0;
+	while (got < total) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		CHECK(n > 0);
+		for (ssize_t i = 0; i < n; i++)
+			CHECK_EQ((unsigned char)buf[i], (unsigned char)((got + i) % 251));
+		got += n;
+	}
+}
+
+/* Writes the pattern to a non-blocking fd until it is full: the bytes written. */
+static long fill_pattern(int fd)
+{
+	static char buf[1000];
+	long total = 0;
+	CHECK_OK(fcntl(fd, F_SETFL, O_NONBLOCK));
+	for (;;) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)((total + (long)i) % 251);
+		ssize_t n = write(fd, buf, sizeof(buf));
+		if (n < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+		total += n;
+		CHECK(total < (8L << 20));
+	}
+	CHECK_OK(fcntl(fd, F_SETFL, 0));
+	return total;
+}
+
+/* A full pty refuses more (EAGAIN) and every byte a write reported arrives, either way. */
+static void full_buffers_lose_nothing(void)
+{
+	struct pty p = open_pty();
+	make_raw(p.slave);
+	long in = fill_pattern(p.master);
+	CHECK(in > 0);
+	read_pattern(p.slave, in);
+	long out = fill_pattern(p.slave);
+	CHECK(out > 0);
+	read_pattern(p.master, out);
+}
+
+/* Closing the master while a child blocks reading the slave ends its read (0, or EIO); closing
+ * the slave while the master blocks reading ends that with EIO. */
+static void close_while_other_side_blocked(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char c;
+		close(p.master);
+		ssize_t n = read(p.slave, &c, 1);
+		_exit(n == 0 || (n < 0 && errno == EIO) ? 0 : 1);
+	}
+	usleep(100000);
+	CHECK_OK(close(p.master));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	struct pty q = open_pty();
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char c;
+		close(q.slave);
+		ssize_t n = read(q.master, &c, 1);
+		_exit(n < 0 && errno == EIO ? 0 : 1);
+	}
+	usleep(100000);
+	CHECK_OK(close(q.slave));
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
 	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
@@ -319,6 +471,10 @@ static const struct kt_case cases[] = {
 	{ "hangup_when_master_closes", hangup_when_master_closes },
 	{ "tcflush_discards_input", tcflush_discards_input },
 	{ "background_read_sigttin", background_read_sigttin },
+	{ "tcsetpgrp_moves_foreground_group", tcsetpgrp_moves_foreground_group },
+	{ "ioctl_request_sign_extended", ioctl_request_sign_extended },
+	{ "full_buffers_lose_nothing", full_buffers_lose_nothing },
+	{ "close_while_other_side_blocked", close_while_other_side_blocked },
 	KT_CASES_END
 };
 

@@ -1,0 +1,338 @@
+/*
+ * ioctl.c — ioctl(2) on terminal files (fs/terminal.h, ioctl_tty(2)): termios (TCGETS, the
+ * TCSETS family), window size (SIGWINCH to the foreground group on a change), queues (TCFLSH,
+ * FIONREAD, TIOCOUTQ, TCXONC, TCSBRK), job control (TIOCGPGRP, TIOCSPGRP, TIOCGSID,
+ * TIOCSCTTY, TIOCNOTTY) and the pty master's (TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK). Arguments
+ * are copied in and checked first, with the errno order Linux's tty_ioctl gives; a change by a
+ * background process group goes through job control first (SIGTTOU).
+ */
+#include <fs/terminal.h>
+#include <fw/uaccess.h>
+#include <proc/process.h>
+#include <proc/wait.h>
+#include <uapi/socket.h>
+#include <uapi/tty.h>
+
+DEFINE_UCOPY(utermios, struct uapi_termios);
+DEFINE_UCOPY(uwinsize, struct uapi_winsize);
+DEFINE_UCOPY(uint32, u32);
+DEFINE_UCOPY(uint32s, i32);
+
+static u32 ids_pgid(struct process *p)
+{
+	spin_lock(&proc_lock);
+	u32 g = p->leader->pgid;
+	spin_unlock(&proc_lock);
+	return g;
+}
+
+static u32 ids_sid(struct process *p)
+{
+	spin_lock(&proc_lock);
+	u32 s = p->leader->sid;
+	spin_unlock(&proc_lock);
+	return s;
+}
+
+static bool is_session_leader(struct process *p)
+{
+	spin_lock(&proc_lock);
+	bool l = p->leader->sid == p->leader->pid;
+	spin_unlock(&proc_lock);
+	return l;
+}
+
+/* change_check - a change of t's settings by p (not through a master): SIGTTOU rules. */
+static int change_check(struct process *p, struct file *f, struct terminal *t)
+{
+	return f->term_master ? 0 : term_job_check(p, t, UAPI_SIGTTOU);
+}
+
+/* ctty_of - whether t is the controlling terminal of p's session. */
+static bool ctty_of(struct process *p, struct terminal *t)
+{
+	u32 sid = ids_sid(p);
+	spin_lock(&t->lock);
+	bool c = t->sid != 0 && t->sid == sid;
+	spin_unlock(&t->lock);
+	return c;
+}
+
+static i64 set_termios(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
+{
+	int e = change_check(p, f, t);
+	if (e)
+		return e;
+	struct uapi_termios tio;
+	if (utermios_from_user(&tio, uaddr(arg)))
+		return -EFAULT;
+	/* TCSETSW / TCSETSF: wait until the output is written. The console writes through; a
+	 * pty's output waits in its queue for the master, which Linux does not wait for either
+	 * (a pty has no transmitter to drain). */
+	spin_lock(&t->lock);
+	if (cmd == UAPI_TCSETSF)
+		tty_flush(&t->ld, true, false);
+	tty_set_termios(&t->ld, &tio);
+	spin_unlock(&t->lock);
+	(void)waitq_wake_all(&t->wq); /* a reader may have a line (or raw bytes) now */
+	return 0;
+}
+
+static i64 set_winsize(struct terminal *t, u64 arg)
+{
+	struct uapi_winsize ws;
+	if (uwinsize_from_user(&ws, uaddr(arg)))
+		return -EFAULT;
+	spin_lock(&t->lock);
+	const struct uapi_winsize *old = &t->ld.winsize;
+	bool changed = old->ws_row != ws.ws_row || old->ws_col != ws.ws_col ||
+		       old->ws_xpixel != ws.ws_xpixel || old->ws_ypixel != ws.ws_ypixel;
+	t->ld.winsize = ws;
+	u32 pgrp = t->pgrp;
+	spin_unlock(&t->lock);
+	if (changed && pgrp)
+		proc_signal_pgrp(pgrp, UAPI_SIGWINCH);
+	return 0;
+}
+
+static i64 flush(struct process *p, struct file *f, struct terminal *t, u64 arg)
+{
+	int e = change_check(p, f, t);
+	if (e)
+		return e;
+	if (arg > UAPI_TCIOFLUSH)
+		return -EINVAL;
+	bool in = arg != UAPI_TCOFLUSH, out = arg != UAPI_TCIFLUSH;
+	if (f->term_master) { /* the master's input is the slave's output, and back */
+		bool t_in = in;
+		in = out;
+		out = t_in;
+	}
+	spin_lock(&t->lock);
+	tty_flush(&t->ld, in, out);
+	spin_unlock(&t->lock);
+	(void)waitq_wake_all(&t->wq);
+	return 0;
+}
+
+static i64 xonc(struct process *p, struct file *f, struct terminal *t, u64 arg)
+{
+	int e = change_check(p, f, t);
+	if (e)
+		return e;
+	if (arg > UAPI_TCION)
+		return -EINVAL;
+	spin_lock(&t->lock);
+	if (arg == UAPI_TCOOFF || arg == UAPI_TCOON) {
+		t->stopped = arg == UAPI_TCOOFF;
+	} else {
+		/* TCIOFF / TCION send the STOP / START character to the device */
+		u8 c = t->ld.termios.c_cc[arg == UAPI_TCIOFF ? 9 : 8];
+		if (c && t->ld.out_len < TTY_OBUF)
+			t->ld.out[t->ld.out_len++] = c;
+	}
+	spin_unlock(&t->lock);
+	if (!t->is_pty)
+		(void)term_console_input(); /* (flushes nothing; the next write carries it out) */
+	(void)waitq_wake_all(&t->wq);
+	return 0;
+}
+
+/* set_pgrp - TIOCSPGRP (tcsetpgrp(3)). */
+static i64 set_pgrp(struct process *p, struct file *f, struct terminal *t, u64 arg)
+{
+	int e = change_check(p, f, t);
+	if (e == -EIO)
+		return -ENOTTY;
+	if (e)
+		return e;
+	u32 sid = ids_sid(p);
+	if (!ctty_of(p, t))
+		return -ENOTTY;
+	i32 pgrp;
+	if (uint32s_from_user(&pgrp, uaddr(arg)))
+		return -EFAULT;
+	if (pgrp < 0)
+		return -EINVAL;
+	e = proc_pgrp_session((u32)pgrp, sid);
+	if (e)
+		return e;
+	spin_lock(&t->lock);
+	if (t->sid == sid)
+		t->pgrp = (u32)pgrp;
+	spin_unlock(&t->lock);
+	return 0;
+}
+
+/* set_ctty - TIOCSCTTY: p, a session leader without a controlling terminal, takes t; a
+ * terminal another session controls is taken over only by root with arg 1. */
+static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 arg)
+{
+	u32 sid = ids_sid(p);
+	if (f->term_master)
+		return -EINVAL; /* a master is nobody's controlling terminal here */
+	if (is_session_leader(p) && ctty_of(p, t))
+		return 0;
+	if (!is_session_leader(p))
+		return -EPERM;
+	struct terminal *cur = term_of_session(sid);
+	if (cur) {
+		term_put(cur);
+		return -EPERM;
+	}
+	bool root = p->fs.cred.euid == 0;
+	if ((f->flags & VFS_O_ACCMODE) == VFS_O_WRONLY && !root)
+		return -EPERM;
+	spin_lock(&t->lock);
+	u32 old_sid = t->sid;
+	if (!old_sid || (arg == 1 && root)) {
+		t->sid = sid;
+		t->pgrp = ids_pgid(p);
+	}
+	spin_unlock(&t->lock);
+	return old_sid && !(arg == 1 && root) ? -EPERM : 0;
+}
+
+/* no_ctty - TIOCNOTTY: the session leader gives its controlling terminal up (SIGHUP and
+ * SIGCONT to the foreground group). A member that is not the leader cannot drop it for
+ * itself alone here (the terminal belongs to the session): -EINVAL, never a silent success. */
+static i64 no_ctty(struct process *p, struct terminal *t)
+{
+	if (!ctty_of(p, t))
+		return -ENOTTY;
+	if (!is_session_leader(p))
+		return -EINVAL;
+	spin_lock(&t->lock);
+	u32 pgrp = t->pgrp;
+	t->sid = 0;
+	t->pgrp = 0;
+	spin_unlock(&t->lock);
+	if (pgrp) {
+		proc_signal_pgrp(pgrp, UAPI_SIGHUP);
+		proc_signal_pgrp(pgrp, UAPI_SIGCONT);
+	}
+	return 0;
+}
+
+static i64 put_u32(u32 v, u64 arg)
+{
+	return uint32_to_user(&v, uaddr(arg)) ? -EFAULT : 0;
+}
+
+/* pty_ioctl - the master's own ioctls: 1 when cmd is not one of them. */
+static i64 master_ioctl(struct file *f, struct terminal *t, u64 cmd, u64 arg)
+{
+	if (!f->term_master)
+		return 1;
+	switch (cmd) {
+	case UAPI_TIOCGPTN:
+		return put_u32(t->index, arg);
+	case UAPI_TIOCSPTLCK: {
+		u32 v;
+		if (uint32_from_user(&v, uaddr(arg)))
+			return -EFAULT;
+		spin_lock(&t->lock);
+		t->locked = v != 0;
+		spin_unlock(&t->lock);
+		return 0;
+	}
+	case UAPI_TIOCGPTLCK: {
+		spin_lock(&t->lock);
+		u32 v = t->locked;
+		spin_unlock(&t->lock);
+		return put_u32(v, arg);
+	}
+	default:
+		return 1;
+	}
+}
+
+i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+{
+	struct terminal *t = f->term ? f->term : term_console();
+	i64 r = master_ioctl(f, t, cmd, arg);
+	if (r != 1)
+		return r;
+	switch (cmd) {
+	case UAPI_TCGETS: {
+		spin_lock(&t->lock);
+		struct uapi_termios tio = t->ld.termios;
+		spin_unlock(&t->lock);
+		return utermios_to_user(&tio, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TCSETS:
+	case UAPI_TCSETSW:
+	case UAPI_TCSETSF:
+		return set_termios(p, f, t, cmd, arg);
+	case UAPI_TIOCGWINSZ: {
+		spin_lock(&t->lock);
+		struct uapi_winsize ws = t->ld.winsize;
+		spin_unlock(&t->lock);
+		return uwinsize_to_user(&ws, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TIOCSWINSZ:
+		return set_winsize(t, arg);
+	case UAPI_TCFLSH:
+		return flush(p, f, t, arg);
+	case UAPI_TCXONC:
+		return xonc(p, f, t, arg);
+	case UAPI_TCSBRK:
+	case UAPI_TCSBRKP:
+		/* tcdrain / tcsendbreak: output is never held back (the console writes through; a
+		 * pty has no transmitter), so there is nothing to wait for */
+		return 0;
+	case UAPI_TIOCINQ: {
+		spin_lock(&t->lock);
+		u32 n = (u32)(f->term_master ? t->ld.out_len : tty_inq(&t->ld));
+		spin_unlock(&t->lock);
+		return put_u32(n, arg);
+	}
+	case UAPI_TIOCOUTQ: {
+		spin_lock(&t->lock);
+		u32 n = (u32)(f->term_master ? tty_inq(&t->ld) : t->is_pty ? t->ld.out_len : 0);
+		spin_unlock(&t->lock);
+		return put_u32(n, arg);
+	}
+	case UAPI_TIOCGPGRP: {
+		if (!f->term_master && !ctty_of(p, t))
+			return -ENOTTY;
+		spin_lock(&t->lock);
+		u32 pgrp = t->pgrp;
+		spin_unlock(&t->lock);
+		return put_u32(pgrp, arg);
+	}
+	case UAPI_TIOCSPGRP:
+		return set_pgrp(p, f, t, arg);
+	case UAPI_TIOCGSID: {
+		if (!f->term_master && !ctty_of(p, t))
+			return -ENOTTY;
+		spin_lock(&t->lock);
+		u32 sid = t->sid;
+		spin_unlock(&t->lock);
+		return sid ? put_u32(sid, arg) : -ENOTTY;
+	}
+	case UAPI_TIOCSCTTY:
+		return set_ctty(p, f, t, arg);
+	case UAPI_TIOCNOTTY:
+		return f->term_master ? -ENOTTY : no_ctty(p, t);
+	case UAPI_TIOCGETD:
+		return put_u32(0, arg); /* N_TTY, the only discipline */
+	case UAPI_TIOCSETD: {
+		u32 d;
+		if (uint32_from_user(&d, uaddr(arg)))
+			return -EFAULT;
+		return d == 0 ? 0 : -EINVAL;
+	}
+	case UAPI_FIONBIO: {
+		i32 on;
+		if (uint32s_from_user(&on, uaddr(arg)))
+			return -EFAULT;
+		f->flags = on ? f->flags | UAPI_O_NONBLOCK : f->flags & ~UAPI_O_NONBLOCK;
+		return 0;
+	}
+	case UAPI_TIOCSTI:
+		return -EIO; /* refused, as Linux without legacy_tiocsti */
+	default:
+		return -ENOTTY;
+	}
+}
