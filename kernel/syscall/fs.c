@@ -113,6 +113,8 @@ static struct waitq *file_waitq(struct file *f)
 		return sock_waitq(f);
 	if (vfs_file_is_tty(f))
 		return console_waitq();
+	if (vfs_file_is_eventfd(f))
+		return vfs_eventfd_waitq(f);
 	return NULL;
 }
 
@@ -125,6 +127,8 @@ static bool file_ready(struct file *f, u32 ev)
 		return (sock_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
 	if (vfs_file_is_tty(f) && ev == VFS_POLLIN)
 		return console_poll();
+	if (vfs_file_is_eventfd(f))
+		return (vfs_eventfd_poll(f) & ev) != 0;
 	return true;
 }
 
@@ -162,6 +166,11 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
+	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
+		if (count < 8)
+			return -EINVAL;
+		return rw_blocking(p, f, a->a[1], 8, false);
+	}
 	if (!count)
 		return read_into_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, false);
@@ -175,6 +184,11 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, true);
+	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
+		if (count < 8)
+			return -EINVAL;
+		return rw_blocking(p, f, a->a[1], 8, true);
+	}
 	if (!count)
 		return write_from_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, true);
@@ -582,6 +596,9 @@ static i64 poll_scan(struct process *p, u64 ufds, u64 n, struct poll_set *ps)
 			else if (vfs_file_is_socket(f))
 				pfd.revents = (i16)(sock_poll(f) &
 					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
+			else if (vfs_file_is_eventfd(f))
+				pfd.revents = (i16)(vfs_eventfd_poll(f) &
+					((u32)(u16)pfd.events | VFS_POLLERR));
 			else
 				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |
 					((!vfs_file_is_tty(f) || readable) ? UAPI_POLLIN : 0)));
@@ -796,4 +813,33 @@ i64 sys_pipe(struct process *p, const struct sc_args *a)
 i64 sys_pipe2(struct process *p, const struct sc_args *a)
 {
 	return do_pipe(p, a->a[0], a->a[1]);
+}
+
+/* eventfd2(initval, flags): EFD_SEMAPHORE (1), EFD_NONBLOCK (O_NONBLOCK), EFD_CLOEXEC
+ * (O_CLOEXEC); any other flag is -EINVAL. eventfd(initval) is eventfd2 with no flags. */
+static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
+{
+	if (flags & ~(u64)(1 | VFS_O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *f = NULL;
+	int e = vfs_eventfd((u32)initval, (flags & 1) != 0, (u32)flags & O_NONBLOCK,
+			    p->fs.cred.euid, p->fs.cred.egid, &f);
+	if (e)
+		return e;
+	struct result_i64 r = proc_fd_install(p, f, 0, (flags & VFS_O_CLOEXEC) != 0);
+	if (r.err) {
+		vfs_close(f);
+		return r.err;
+	}
+	return r.value;
+}
+
+i64 sys_eventfd(struct process *p, const struct sc_args *a)
+{
+	return do_eventfd(p, a->a[0], 0);
+}
+
+i64 sys_eventfd2(struct process *p, const struct sc_args *a)
+{
+	return do_eventfd(p, a->a[0], a->a[1]);
 }
