@@ -15,7 +15,7 @@ BENCH_DIR    := $(BUILD)/bench
 BENCH_BIN    := $(BENCH_DIR)/bin
 BENCH_CPIO   := $(BUILD)/initramfs/bench.cpio
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror
-BENCH_SRCS   := $(addprefix user/bench/,main.c harness.c items.c sys.c proc.c ipc.c fs.c)
+BENCH_SRCS   := $(addprefix user/bench/,main.c harness.c items.c sys.c proc.c thread.c ipc.c fs.c)
 BENCH_HDRS   := $(wildcard user/bench/*.h)
 BENCH_DRIVER := $(PYTHON) tools/bench/bench.py
 ROUNDS       ?= 5

@@ -12,10 +12,9 @@
 #                        frame allocations and user copies fail, seeded): the kernel stays up,
 #                        ENOMEM reaches user space, memory and processes come back
 #   make fuzz FAULT=100  a long run with fault injection
-#   make fuzz-trinity    Debian's trinity as the worker under the same supervisor and checks;
-#                        it cannot start on Trellis until dynamically linked programs and
-#                        MAP_SHARED exist (the run says so); FUZZ_KERNEL=build/linux/vmlinux
-#                        (also for make fuzz) runs the same image on Debian's Linux
+#   make fuzz-trinity    Debian's trinity (installed if missing) as the worker under the same
+#                        supervisor and checks; FUZZ_KERNEL=build/linux/vmlinux (also for
+#                        make fuzz) runs the same image on Debian's Linux
 
 .PHONY: fuzz soak fuzz-trinity test-fuzz test-fault
 
@@ -53,6 +52,7 @@ soak:
 
 fuzz-trinity: $(FUZZ_KERNEL) $(FUZZ_BIN) | deps
 	@mkdir -p $(LOGS)
+	@[ -x /usr/bin/trinity ] || { apt-get update -qq && apt-get install -y -qq trinity; }
 	$(FUZZ_RUN) --engine trinity --kernel $(FUZZ_KERNEL) --fuzz $(FUZZ_BIN) \
 		--seconds $(call fuzz_secs,$(DURATION)) --workers $(WORKERS) --smp $(SMP) \
 		$(if $(SEED),--seed $(SEED)) --log $(LOGS)/fuzz-trinity.log

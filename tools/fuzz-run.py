@@ -16,10 +16,10 @@ call with errno names, crashes, hangs) unless --quiet.
 --engine trinity: Debian's trinity (`apt-get install trinity`) is the worker instead of ours,
 under the same supervisor and checks: the image gets /usr/bin/trinity with its libraries and
 dynamic loader, and the fuzzer runs it with `-E` (SIGINT at the deadline, its statistics on the
-console). Trinity is dynamically linked and keeps its state in MAP_SHARED memory, so on Trellis
-it cannot start until both exist (issues #15 and the VM issue): the run then fails at
-`fuzz_ran` ("could not run"), which is the honest result. --kernel build/linux/vmlinux runs
-the same image on Linux, which shows the runner itself works.
+console). Trinity is dynamically linked and keeps its state in MAP_SHARED memory; both exist
+on Trellis now, and trinity starts, sets up and begins its main loop (see docs/fuzzing.md for
+where it stops). When its main process dies its children are killed with its process group.
+--kernel build/linux/vmlinux runs the same image on Linux, which shows the runner itself works.
 
 Exit status: 0 when every check passed, 1 otherwise.
 """

@@ -92,27 +92,35 @@ KTEST(user_smp, user_code_on_two_cpus_at_once)
 KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 {
 	u32 cpu = tw_other_cpu();
-	u64 switches = user_irq_switches;
-	u64 saves = user_fpu_saves;
-	for (u32 i = 0; i < 2; i++) {
-		/* SAFETY: i < 2, inside us_prog[3]. */
-		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_SPIN, 0, 0), 0);
-		user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
+	/* A loaded host may stall the guest past most of the window (the deadline is wall time):
+	 * a round with fewer than 2 switches is run again, up to 5 rounds; each round's
+	 * registers are checked. */
+	u64 switched = 0, saved = 0;
+	for (int round = 0; round < 5 && switched < 2; round++) {
+		u64 switches = user_irq_switches;
+		u64 saves = user_fpu_saves;
+		for (u32 i = 0; i < 2; i++) {
+			/* SAFETY: i < 2, inside us_prog[3]. */
+			KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_SPIN, 0, 0), 0);
+			user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
+		}
+		struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
+		struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
+		KT_ASSERT(kt, a && b);
+		task_join_raw(a);
+		task_join_raw(b);
+		/* -2000: stopped by the deadline (USER_RET_INTERRUPT), not by a fault */
+		KT_EXPECT_EQ(kt, us_w[0].result, -2000);
+		KT_EXPECT_EQ(kt, us_w[1].result, -2000);
+		KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[0].uc, UREG_R15), 0x0123456789abcdefull);
+		KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[1].uc, UREG_R13), 0xddddddddddddddddull);
+		switched = user_irq_switches - switches;
+		saved = user_fpu_saves - saves;
+		ut_teardown(&us_prog[0]);
+		ut_teardown(&us_prog[1]);
 	}
-	struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
-	struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
-	KT_ASSERT(kt, a && b);
-	task_join_raw(a);
-	task_join_raw(b);
-	/* -2000: stopped by the deadline (USER_RET_INTERRUPT), not by a fault */
-	KT_EXPECT_EQ(kt, us_w[0].result, -2000);
-	KT_EXPECT_EQ(kt, us_w[1].result, -2000);
-	KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[0].uc, UREG_R15), 0x0123456789abcdefull);
-	KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[1].uc, UREG_R13), 0xddddddddddddddddull);
-	KT_EXPECT_GE(kt, user_irq_switches - switches, 2u);
-	KT_EXPECT_GE(kt, user_fpu_saves - saves, 2u);
-	ut_teardown(&us_prog[0]);
-	ut_teardown(&us_prog[1]);
+	KT_EXPECT_GE(kt, switched, 2u);
+	KT_EXPECT_GE(kt, saved, 2u);
 }
 
 /* Regression fs_base_restored_after_switch_in_user_mode: two tasks on one CPU in user mode,
@@ -124,26 +132,31 @@ KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 KTEST(user_smp, fs_base_restored_after_switch_in_user_mode)
 {
 	u32 cpu = tw_other_cpu();
-	u64 switches = user_irq_switches;
 	/* the data page holds bytes 0..255: %fs:0 at UT_DATA + 8 * (i + 1) reads these words */
 	static const u64 want[2] = { 0x0f0e0d0c0b0a0908ull, 0x1716151413121110ull };
-	for (u32 i = 0; i < 2; i++) {
-		/* SAFETY: i < 2, inside us_prog[3] and want[2]. */
-		KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_FS_SPIN, want[i], 0), 0);
-		KT_ASSERT_EQ(kt, user_ctx_set_fs_base(&us_prog[i].uc, uaddr(UT_DATA + 8 * (i + 1))), 0);
-		user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
+	/* rounds with fewer than 2 switches (a host stall ate the window) are run again */
+	u64 switched = 0;
+	for (int round = 0; round < 5 && switched < 2; round++) {
+		u64 switches = user_irq_switches;
+		for (u32 i = 0; i < 2; i++) {
+			/* SAFETY: i < 2, inside us_prog[3] and want[2]. */
+			KT_ASSERT_EQ(kt, ut_setup(&us_prog[i], UT_FS_SPIN, want[i], 0), 0);
+			KT_ASSERT_EQ(kt, user_ctx_set_fs_base(&us_prog[i].uc, uaddr(UT_DATA + 8 * (i + 1))), 0);
+			user_ctx_set_deadline(&us_prog[i].uc, fw_time_ns() + 120 * FW_NSEC_PER_MSEC);
+		}
+		struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
+		struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
+		KT_ASSERT(kt, a && b);
+		task_join_raw(a);
+		task_join_raw(b);
+		/* -2000: stopped by the deadline; -1006 would be the ud2 of a wrong FS base */
+		KT_EXPECT_EQ(kt, us_w[0].result, -2000);
+		KT_EXPECT_EQ(kt, us_w[1].result, -2000);
+		switched = user_irq_switches - switches;
+		ut_teardown(&us_prog[0]);
+		ut_teardown(&us_prog[1]);
 	}
-	struct task *a = tw_spawn(&us_w[0], us_body, 0, cpu);
-	struct task *b = tw_spawn(&us_w[1], us_body, 1, cpu);
-	KT_ASSERT(kt, a && b);
-	task_join_raw(a);
-	task_join_raw(b);
-	/* -2000: stopped by the deadline; -1006 would be the ud2 of a wrong FS base */
-	KT_EXPECT_EQ(kt, us_w[0].result, -2000);
-	KT_EXPECT_EQ(kt, us_w[1].result, -2000);
-	KT_EXPECT_GE(kt, user_irq_switches - switches, 2u);
-	ut_teardown(&us_prog[0]);
-	ut_teardown(&us_prog[1]);
+	KT_EXPECT_GE(kt, switched, 2u);
 }
 
 /* Lazy FPU: a run of system calls loads the context's image once, not once per call, and

@@ -94,9 +94,18 @@ static struct result_size zero_read(struct inode *ip, struct bytes dst, u64 pos)
 	return result_size_ok(bytes_len(dst));
 }
 
+/* console_file_poll - readable when the line discipline has input; always writable. */
+static u32 console_file_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f;
+	poll_wait(pt, console_waitq());
+	return (console_poll() ? VFS_POLLIN | VFS_POLLRDNORM : 0) | VFS_POLLOUT | VFS_POLLWRNORM;
+}
+
 static const struct inode_ops console_ops = {
 	.read = console_read,
 	.write = console_write,
+	.poll = console_file_poll,
 };
 
 static struct result_size null_read(struct inode *ip, struct bytes dst, u64 pos)

@@ -35,8 +35,8 @@ int sock_register_family(const struct sock_family *fam)
 
 void net_init(void)
 {
-	if (sock_register_family(&unix_family))
-		fw_warn("net: AF_UNIX could not be registered");
+	if (sock_register_family(&unix_family) || sock_register_family(&netlink_family))
+		fw_warn("net: a built-in family could not be registered");
 }
 
 static const struct sock_family *family_find(int family)
@@ -93,9 +93,12 @@ static void sock_inode_destroy(struct inode *ip)
 	sock_put(socket_from(ip)); /* the inode's reference */
 }
 
+static u32 sock_inode_poll(struct file *f, struct poll_table *pt);
+
 static const struct inode_ops sock_inode_ops = {
 	.release = sock_inode_release,
 	.destroy = sock_inode_destroy,
+	.poll = sock_inode_poll,
 };
 
 bool vfs_file_is_socket(const struct file *f)
@@ -181,6 +184,18 @@ u32 sock_poll(struct file *f)
 {
 	struct socket *s = sock_of_file(f);
 	return s ? s->ops->poll(s) : 0;
+}
+
+/* sock_inode_poll - the socket's readiness, watching its queue (every change wakes it). */
+static u32 sock_inode_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, sock_waitq(f));
+	u32 ev = sock_poll(f);
+	if (ev & VFS_POLLIN)
+		ev |= VFS_POLLRDNORM;
+	if (ev & VFS_POLLOUT)
+		ev |= VFS_POLLWRNORM;
+	return ev;
 }
 
 struct waitq *sock_waitq(struct file *f)

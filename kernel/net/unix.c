@@ -90,12 +90,12 @@ void unix_copy_addr(struct unix_sock *u, struct sock_addr *out)
 
 struct sock_cred unix_caller_cred(struct process *p)
 {
-	return (struct sock_cred){ .pid = (i32)p->pid, .uid = p->fs.cred.uid, .gid = p->fs.cred.gid };
+	return (struct sock_cred){ .pid = (i32)p->leader->pid, .uid = p->fs.cred.uid, .gid = p->fs.cred.gid };
 }
 
 static struct sock_cred peer_cred_of(struct process *p)
 {
-	return (struct sock_cred){ .pid = (i32)p->pid, .uid = p->fs.cred.euid, .gid = p->fs.cred.egid };
+	return (struct sock_cred){ .pid = (i32)p->leader->pid, .uid = p->fs.cred.euid, .gid = p->fs.cred.egid };
 }
 
 static void names_init_locked(void) REQUIRES(unix_conn_lock)

@@ -15,6 +15,7 @@
 #include <proc/process.h>
 
 #define EXEC_HEAD_MAX (64u << 10) /* the ELF headers must lie in the file's first 64 KiB */
+#define EXEC_HEAD_FIRST 4096u     /* read first: where the headers almost always are */
 #define EXEC_MAX_INTERP 4u
 
 /* open_exec - the file at `path` if it is a regular file p may execute. */
@@ -45,6 +46,33 @@ static int read_at(struct file *f, u64 pos, struct bytes dst)
 		return -EIO;
 	struct result_size n = vfs_read(f, dst);
 	return n.err ? n.err : (n.value == bytes_len(dst) ? 0 : -EIO);
+}
+
+/*
+ * read_head - the start of file f (of `size` bytes) into *slot, freed first: EXEC_HEAD_FIRST
+ * bytes, or with `full` up to EXEC_HEAD_MAX. Reading (and zeroing) 64 KiB for every exec when
+ * the headers sit in the first 4 KiB was a large part of fork+exec.
+ */
+static int read_head(struct file *f, u64 size, bool full, struct kbuf *slot)
+{
+	u64 want = full ? EXEC_HEAD_MAX : EXEC_HEAD_FIRST;
+	kbuf_free(slot);
+	if (kbuf_alloc(slot, size < want ? size : want))
+		return -ENOMEM;
+	return read_at(f, 0, kbuf_bytes(slot));
+}
+
+/* plan_elf - elf_plan_load on the head in *slot, read again in full when the headers lie
+ * beyond its first part (elf_plan_load calls a table outside its head malformed). */
+static int plan_elf(struct file *f, u64 size, u64 base, struct kbuf *slot, struct elf_plan *plan)
+{
+	int e = elf_plan_load(kbuf_bytes(slot), size, base, plan);
+	if (e == -ENOEXEC && size > bytes_len(kbuf_bytes(slot)) && elf_is_elf(kbuf_bytes(slot))) {
+		e = read_head(f, size, true, slot);
+		if (!e)
+			e = elf_plan_load(kbuf_bytes(slot), size, base, plan);
+	}
+	return e;
 }
 
 static unsigned seg_prot(const struct elf_segment *s)
@@ -154,6 +182,28 @@ static int map_stack(struct vm_map *m, struct bytes img)
 	return e;
 }
 
+/* strv_bytes - the bytes of v's strings with their NULs, or ~0 past the limit. */
+static u64 strv_bytes(const struct exec_strv *v)
+{
+	u64 n = 0;
+	for (size_t i = 0; i < exec_strv_len(v); i++)
+		n += str_len(exec_strv_get(v, i).value) + 1;
+	return n;
+}
+
+/*
+ * stack_bytes - the size of the initial stack's image: the strings, the pointer arrays, the
+ * auxiliary vector, AT_RANDOM's bytes and room for alignment, in whole pages. A buffer of
+ * fixed 64 KiB for every exec cost more than the exec itself and refused argument lists
+ * larger than it; the rest of the stack region is filled on demand, as on Linux.
+ */
+static u64 stack_bytes(const struct exec_strv *argv, const struct exec_strv *envp, struct str path)
+{
+	u64 n = strv_bytes(argv) + strv_bytes(envp) + str_len(path) + 1 +
+		8 * (exec_strv_len(argv) + exec_strv_len(envp) + 3) + 16 * EXEC_AUXV_PAIRS + 1024;
+	return (n + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE * VM_PAGE_SIZE;
+}
+
 struct exec_image {
 	struct file *file;
 	struct kbuf heads[EXEC_MAX_INTERP + 1]; /* the #! lines' buffers, alive until the end */
@@ -201,19 +251,17 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 		if (im->nheads > EXEC_MAX_INTERP)
 			return -ELOOP;
 		struct kbuf *slot = ELEM_PTR(im->heads, im->nheads);
-		if (kbuf_alloc(slot, size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX))
-			return -ENOMEM;
 		im->nheads++;
-		struct bytes head = kbuf_bytes(slot);
-		int e = read_at(f.value, 0, head);
+		int e = read_head(f.value, size, false, slot);
 		if (e)
 			return e;
+		struct bytes head = kbuf_bytes(slot);
 		struct shebang sb;
 		int s = shebang_parse(head, &sb);
 		if (s < 0)
 			return s;
 		if (s == 0)
-			return elf_plan_load(head, size, PROC_PIE_BASE, &im->plan);
+			return plan_elf(f.value, size, PROC_PIE_BASE, slot, &im->plan);
 		if (depth >= EXEC_MAX_INTERP)
 			return -ELOOP;
 		struct exec_strv *cur = im->in_b ? &im->argv_b : &im->argv_a;
@@ -250,12 +298,9 @@ static int load_interp(struct process *p, struct exec_image *im)
 	u64 size = f.value->inode->size;
 	if (size == 0)
 		return -ENOEXEC;
-	if (kbuf_alloc(&im->ihead, size < EXEC_HEAD_MAX ? size : EXEC_HEAD_MAX))
-		return -ENOMEM;
-	struct bytes head = kbuf_bytes(&im->ihead);
-	int e = read_at(f.value, 0, head);
+	int e = read_head(f.value, size, false, &im->ihead);
 	if (!e)
-		e = elf_plan_load(head, size, PROC_INTERP_BASE, &im->iplan);
+		e = plan_elf(f.value, size, PROC_INTERP_BASE, &im->ihead, &im->iplan);
 	if (!e && im->iplan.interp_len)
 		e = -ENOEXEC; /* a linker that wants a linker */
 	return e;
@@ -302,7 +347,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	}
 	struct exec_stack_out so = { 0 };
 	if (!e) {
-		e = kbuf_alloc(&stack_buf, PROC_STACK_EAGER);
+		u64 size = stack_bytes(im->in_b ? &im->argv_b : &im->argv_a, envp, path);
+		e = size > KBUF_MAX ? -E2BIG : kbuf_alloc(&stack_buf, size) ? -ENOMEM : 0;
 		stack = kbuf_bytes(&stack_buf);
 	}
 	if (!e) {
@@ -329,7 +375,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		return e;
 	}
 
-	/* The point of no return: the process now runs the new program. */
+	/* The point of no return: the process now runs the new program, alone. */
+	proc_exec_single(p);
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);
@@ -349,6 +396,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		vmspace_activate(nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
 	(void)proc_swap_mm(p, nm); /* NULL: dropped above */
+	if (p->leader != p)
+		proc_share_memory(p->leader, p); /* a thread's exec: new threads share the new map */
 	int r = 0;
 	user_context_init(&p->uc);
 	if (!r)

@@ -19,12 +19,16 @@ static struct proc_list all_procs GUARDED_BY(&proc_lock);
 static bool procs_ready GUARDED_BY(&proc_lock);
 static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 
-struct process *proc_create(struct process *parent)
+/* proc_alloc - a new process (leader NULL) or a thread of `leader`'s group sharing `leader`'s
+ * memory map (the thread holds a reference to its leader). */
+static struct process *proc_alloc(struct process *parent, struct process *leader)
 {
 	struct process *p = KNEW(process_cache);
 	if (!p)
 		return NULL;
-	p->mm = vm_map_create();
+	if (leader)
+		vm_map_get(leader->mm);
+	p->mm = leader ? leader->mm : vm_map_create();
 	if (!p->mm) {
 		KFREE(process_cache, p);
 		return NULL;
@@ -41,23 +45,91 @@ struct process *proc_create(struct process *parent)
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->poll_wq);
+	waitq_init(&p->futex_wq);
 	fd_array_init(&p->fds, PROC_MAX_FDS);
 	p->umask = 022;
+	refcount_init(&p->refs, 1); /* the list's */
 	spin_lock(&proc_lock);
 	if (!procs_ready) {
 		procs_ready = true;
 		proc_list_init(&all_procs, &proc_lock);
 	}
+	if (leader && leader->group_exiting) {
+		/* the group is ending (exit_group, a fatal signal): no new thread */
+		spin_unlock(&proc_lock);
+		fd_array_destroy(&p->fds);
+		proc_drop_memory(p);
+		p->io_buf = bytes_empty();
+		kbuf_free(&p->io_kbuf);
+		user_context_fini(&p->uc);
+		KFREE(process_cache, p);
+		return NULL;
+	}
 	p->pid = next_pid++;
-	p->pgid = parent ? parent->pgid : p->pid;
+	p->leader = leader ? leader : p;
+	p->nthreads = 1;
+	if (leader) {
+		leader->nthreads++;
+		proc_get(leader);
+	}
+	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->parent = parent;
 	p->state = PROC_RUNNABLE;
 	p->exited = true; /* until proc_start gives it a task */
 	p->listed = true;
 	proc_list_push_back(&all_procs, p);
 	spin_unlock(&proc_lock);
-	refcount_init(&p->refs, 1); /* the list's */
 	return p;
+}
+
+struct process *proc_create(struct process *parent)
+{
+	return proc_alloc(parent ? parent->leader : NULL, NULL);
+}
+
+struct process *proc_create_thread(struct process *p)
+{
+	struct process *t = proc_alloc(NULL, p->leader);
+	if (!t)
+		return NULL;
+	if (proc_copy_files(t, p)) {
+		proc_discard(t);
+		return NULL;
+	}
+	t->fs = p->fs;
+	vfs_ctx_get(&t->fs);
+	t->umask = p->umask;
+	spin_lock(&p->sig_lock);
+	u64 mask = p->sigmask, cpus = p->cpu_mask;
+	spin_unlock(&p->sig_lock);
+	for (u32 s = 0; s < PROC_NSIG; s++) {
+		spin_lock(&p->sig_lock);
+		struct proc_sigaction act = p->sigactions[s];
+		spin_unlock(&p->sig_lock);
+		spin_lock(&t->sig_lock);
+		t->sigactions[s] = act;
+		spin_unlock(&t->sig_lock);
+	}
+	spin_lock(&t->sig_lock);
+	t->sigmask = mask;
+	t->cpu_mask = cpus;
+	t->cpu_mask_pending = cpus;
+	spin_unlock(&t->sig_lock);
+	return t;
+}
+
+int proc_copy_files(struct process *dst, struct process *src)
+{
+	for (size_t fd = 0; fd < fd_array_len(&src->fds); fd++) {
+		struct fd_slot s = fd_array_get(&src->fds, fd).value;
+		if (!s.file)
+			continue;
+		if (fd_array_len(&dst->fds) <= fd && fd_array_resize(&dst->fds, fd + 1))
+			return -ENOMEM;
+		vfs_file_get(s.file);
+		(void)fd_array_set(&dst->fds, fd, s);
+	}
+	return 0;
 }
 
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
@@ -108,7 +180,7 @@ int proc_fd_close(struct process *p, i64 fd)
 	if (!f)
 		return -EBADF;
 	(void)fd_array_set(&p->fds, (size_t)fd, (struct fd_slot){ 0 });
-	vfs_locks_drop_posix(f, p->pid); /* closing any descriptor drops p's POSIX locks on it */
+	vfs_locks_drop_posix(f, p->leader->pid); /* closing any descriptor drops p's POSIX locks on it */
 	vfs_close(f);
 	return 0;
 }
@@ -159,6 +231,8 @@ void proc_discard(struct process *p)
 	proc_drop_memory(p);
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
+	if (p->leader != p)
+		p->leader->nthreads--; /* a thread that never ran */
 	spin_unlock(&proc_lock);
 	proc_reap(p);
 }
@@ -170,13 +244,16 @@ void proc_get(struct process *p)
 
 void proc_put(struct process *p)
 {
-	if (!refcount_put(&p->refs))
-		return;
-	p->io_buf = bytes_empty();
-	kbuf_free(&p->io_kbuf);
-	proc_drop_memory(p); /* gone at exit already, unless the process never ran */
-	user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
-	KFREE(process_cache, p);
+	/* A loop, not recursion: a thread's last put drops its reference to its leader. */
+	while (p && refcount_put(&p->refs)) {
+		p->io_buf = bytes_empty();
+		kbuf_free(&p->io_kbuf);
+		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
+		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
+		struct process *leader = p->leader != p ? p->leader : NULL;
+		KFREE(process_cache, p);
+		p = leader;
+	}
 }
 
 void proc_task_done(struct process *p)
@@ -261,7 +338,7 @@ struct process *proc_oom_victim(u64 *pages)
 	u64 most = 0;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q) {
-		if (q->pid == 1 || q->exited || !q->mm)
+		if (q->leader->pid == 1 || q->exited || !q->mm)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
 		u64 n = vmspace_resident_pages(q->mm->vs);
@@ -287,14 +364,14 @@ static bool may_signal(const struct process *from, const struct process *to)
 
 int proc_kill(struct process *from, i64 pid, u32 sig)
 {
-	struct proc_siginfo info = { .code = 0 /* SI_USER */, .pid = from->pid };
+	struct proc_siginfo info = { .code = 0 /* SI_USER */, .pid = from->leader->pid };
 	if (pid > 0) {
 		struct process *q = proc_by_pid(pid);
 		if (!q)
 			return -ESRCH;
 		int e = may_signal(from, q) ? 0 : -EPERM;
 		if (!e && sig)
-			proc_signal_send(q, sig, info); /* a zombie ignores it */
+			proc_group_signal(q->leader, sig, info); /* a zombie ignores it */
 		proc_put(q);
 		return e;
 	}
@@ -307,9 +384,10 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 		struct process *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
-			if (c->pid <= after || c->state == PROC_ZOMBIE || (q && c->pid >= q->pid))
+			if (c->pid <= after || c->state == PROC_ZOMBIE || (q && c->pid >= q->pid) ||
+			    c->leader != c) /* a thread group is one target, reached by its leader */
 				continue;
-			bool match = pid == -1 ? (c->pid != 1 && c != from)
+			bool match = pid == -1 ? (c->pid != 1 && c != from->leader)
 				   : (i64)c->pgid == (pid == 0 ? (i64)from->pgid : -pid);
 			if (match)
 				q = c;
@@ -324,7 +402,7 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 		if (may_signal(from, q)) {
 			sent++;
 			if (sig)
-				proc_signal_send(q, sig, info);
+				proc_group_signal(q, sig, info);
 		}
 		proc_put(q);
 	}
@@ -395,4 +473,20 @@ void proc_wake_sleepers(u64 now_ns)
 		spin_unlock(&c->sig_lock);
 	}
 	spin_unlock(&proc_lock);
+}
+
+struct process *proc_group_next(struct process *g, u32 after)
+{
+	struct process *t = NULL;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->leader != g || c->pid <= after || c->state == PROC_ZOMBIE ||
+		    (c->exited && c != g) || (t && c->pid >= t->pid))
+			continue;
+		t = c;
+	}
+	if (t)
+		proc_get(t);
+	spin_unlock(&proc_lock);
+	return t;
 }

@@ -167,7 +167,7 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 		wake_locked(p); /* a stopped task sleeps until it sees the change */
 	bool blocked = (p->sigmask & sigbit(sig)) != 0;
 	bool drop = (!blocked && ignored(p, sig)) ||
-		    (p->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
+		    (p->leader->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
 	if (!drop) {
 		blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes */
 		if (!(p->sigpending & sigbit(sig)))
@@ -193,19 +193,11 @@ int proc_wait_interrupted(struct process *p)
 	return r;
 }
 
-static struct process *reaper_of(struct process *p)
-{
-	spin_lock(&proc_lock);
-	while (p->parent)
-		p = p->parent;
-	spin_unlock(&proc_lock);
-	return p;
-}
-
+/* terminate - a fatal signal ends p's whole thread group (Linux's do_group_exit). */
 static void terminate(struct process *p, u32 sig)
 {
+	proc_group_exit(p, (int)sig);
 	vmspace_deactivate();
-	proc_exit(p, (int)sig, reaper_of(p));
 }
 
 static bool is_stopped(struct process *p)

@@ -1,8 +1,14 @@
 /*
- * thread.c — every process runs on its own framework task (proc/process.h): the task's loop
+ * thread.c — every thread runs on its own framework task (proc/process.h): the task's loop
  * enters user mode, serves what comes back (a system call, an exception, the end of a time
- * slice), acts on pending signals, and repeats until the process exits. A call that must wait
+ * slice), acts on pending signals, and repeats until the thread exits. A call that must wait
  * sleeps on its object's wait queue (proc/wait.h); nothing here re-runs a call.
+ *
+ * Thread groups: exit of one thread (its clear-child-tid word zeroed and woken, its robust
+ * list walked: Linux's exit_robust_list and mm_release), exit_group and fatal signals (every
+ * other thread gets SIGKILL; the group ends with the first status), process-directed signals
+ * (to a thread that does not block them). The last thread to exit ends the group through its
+ * leader (proc_exit): a leader whose own thread ended first stays, not a zombie, until then.
  *
  * User code runs on every CPU: each process's task is an ordinary framework task (no pinning
  * unless sched_setaffinity asks), its address space follows it through context switches, and
@@ -21,6 +27,8 @@
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
+#include <fw/uaccess.h>
+#include <uapi/futex.h>
 
 #define SLICE_NS 10000000ull
 #define SIGILL 4
@@ -28,6 +36,11 @@
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
 
 void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
 {
@@ -43,6 +56,231 @@ void proc_wait_end(struct process *p)
 	p->waiting_on = NULL;
 	p->sleep_deadline_ns = 0;
 	spin_unlock(&p->sig_lock);
+}
+
+/* ---- thread groups ------------------------------------------------------------------------ */
+
+DEFINE_UCOPY(uexit_word, u32);
+DEFINE_UCOPY(uexit_ptr, u64);
+DEFINE_UCOPY(urobust_head, struct uapi_robust_list_head);
+
+/* robust_death - the futex word at `addr` was held by the dying thread `tid`: mark it
+ * FUTEX_OWNER_DIED (keeping FUTEX_WAITERS) and wake one waiter (Linux's handle_futex_death). */
+static void robust_death(struct process *p, u64 addr, u32 tid)
+{
+	u32 cur = 0;
+	if (addr & 3 || uexit_word_from_user(&cur, uaddr(addr)))
+		return;
+	for (int tries = 0; tries < 100 && (cur & UAPI_FUTEX_TID_MASK) == tid; tries++) {
+		u32 want = (cur & UAPI_FUTEX_WAITERS) | UAPI_FUTEX_OWNER_DIED, seen = 0;
+		if (user_cmpxchg_u32(uaddr(addr), cur, want, &seen))
+			return;
+		if (seen == cur) {
+			if (cur & UAPI_FUTEX_WAITERS)
+				(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+			return;
+		}
+		cur = seen;
+	}
+}
+
+/* robust_walk - the robust list of p (set_robust_list): every futex p still holds is marked
+ * owner-died. At most ROBUST_LIST_LIMIT entries (a cycle in user memory ends there). */
+static void robust_walk(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	u64 head_addr = p->robust_list;
+	p->robust_list = 0;
+	spin_unlock(&p->sig_lock);
+	struct uapi_robust_list_head head;
+	if (!head_addr || urobust_head_from_user(&head, uaddr(head_addr)))
+		return;
+	u64 pending = head.list_op_pending & ~1ull;
+	u64 entry = head.list_next;
+	for (u32 n = 0; n < UAPI_ROBUST_LIST_LIMIT && entry != head_addr; n++) {
+		u64 link = entry & ~1ull; /* bit 0: a PI futex (handled the same here) */
+		u64 next = 0;
+		if (!link || uexit_ptr_from_user(&next, uaddr(link)))
+			break;
+		if (link != pending)
+			robust_death(p, link + (u64)head.futex_offset, p->pid);
+		entry = next;
+	}
+	if (pending)
+		robust_death(p, pending + (u64)head.futex_offset, p->pid);
+}
+
+/* clear_child_tid - set_tid_address / CLONE_CHILD_CLEARTID: zero the word and wake one futex
+ * waiter on it (how pthread_join learns the thread ended). */
+static void clear_child_tid(struct process *p)
+{
+	u64 addr = p->clear_child_tid;
+	p->clear_child_tid = 0;
+	if (!addr)
+		return;
+	u32 zero = 0;
+	if (uexit_word_to_user(&zero, uaddr(addr)))
+		return;
+	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+}
+
+static struct process *group_reaper(struct process *g)
+{
+	spin_lock(&proc_lock);
+	struct process *r = g;
+	while (r->parent)
+		r = r->parent;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
+void proc_thread_exit(struct process *p, int status)
+{
+	struct process *g = p->leader;
+	if (p->mm) {
+		robust_walk(p);
+		clear_child_tid(p);
+	}
+	spin_lock(&proc_lock);
+	bool last = --g->nthreads == 0;
+	int group_status = g->group_exiting ? g->group_status : status;
+	spin_unlock(&proc_lock);
+	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
+	if (p != g) {
+		/* this thread's own copies go now; nobody waits for a thread. Not a close(2): the
+		 * group's POSIX locks stay (its other threads still have the files) */
+		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
+			struct file *f = fd_array_get(&p->fds, fd).value.file;
+			if (!f)
+				continue;
+			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ 0 });
+			vfs_close(f);
+		}
+		fd_array_destroy(&p->fds);
+		vfs_ctx_put(&p->fs);
+		proc_drop_memory(p);
+		spin_lock(&proc_lock);
+		p->state = PROC_ZOMBIE;
+		p->autoreap = true; /* proc_task_done frees it */
+		spin_unlock(&proc_lock);
+	}
+	if (!last)
+		return; /* a leader that is not last stays (not a zombie) until the others end */
+	proc_exit(g, group_status, group_reaper(g));
+	spin_lock(&proc_lock);
+	bool reap_now = p != g && g->autoreap && g->exited; /* g's own task ended before */
+	spin_unlock(&proc_lock);
+	if (reap_now)
+		proc_reap(g);
+}
+
+/* kill_others - SIGKILL every live thread of p's group but p. */
+static void kill_others(struct process *p)
+{
+	for (struct process *t = proc_group_next(p->leader, 0); t; ) {
+		if (t != p)
+			proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+		struct process *next = proc_group_next(p->leader, t->pid);
+		proc_put(t);
+		t = next;
+	}
+}
+
+void proc_group_exit(struct process *p, int status)
+{
+	struct process *g = p->leader;
+	spin_lock(&proc_lock);
+	/* killed by another thread's execve: only this thread ends, the group goes on */
+	bool exec_kill = g->exec_thread && g->exec_thread != p && !g->group_exiting;
+	bool first = !exec_kill && !g->group_exiting;
+	if (first) {
+		g->group_exiting = true;
+		g->group_status = status;
+	}
+	bool alone = g->nthreads == 1;
+	spin_unlock(&proc_lock);
+	if (first && !alone)
+		kill_others(p);
+	proc_thread_exit(p, status);
+}
+
+void proc_exec_single(struct process *p)
+{
+	struct process *g = p->leader;
+	if (p->mm && vmspace_current() == p->mm->vs) {
+		/* as at exit: the old program's futexes are released (Linux's mm_release) */
+		robust_walk(p);
+		clear_child_tid(p);
+	}
+	spin_lock(&proc_lock);
+	bool others = g->nthreads > 1;
+	bool mine = !g->exec_thread && !g->group_exiting;
+	if (others && mine)
+		g->exec_thread = p;
+	spin_unlock(&proc_lock);
+	if (!others || !mine)
+		return; /* alone; or another thread's execve or exit_group kills this one */
+	kill_others(p);
+	WAITQ_WAIT(&g->exit_wq, proc_group_threads(p) == 1);
+	spin_lock(&proc_lock);
+	g->exec_thread = NULL;
+	spin_unlock(&proc_lock);
+}
+
+u32 proc_group_threads(struct process *p)
+{
+	spin_lock(&proc_lock);
+	u32 n = p->leader->nthreads;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
+{
+	g = g->leader;
+	spin_lock(&proc_lock);
+	bool alone = g->nthreads <= 1 && !g->exited; /* the leader is the only thread */
+	spin_unlock(&proc_lock);
+	if (alone) {
+		proc_signal_send(g, sig, info);
+		return;
+	}
+	/* every thread: SIGKILL, stops and SIGCONT; otherwise the first live thread (by tid, the
+	 * leader first) that does not block sig, else the first live one */
+	bool all = sig == SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
+		   sig == SIGTTIN || sig == SIGTTOU;
+	struct process *fallback = NULL;
+	for (struct process *t = proc_group_next(g, 0); t; ) {
+		struct process *next = proc_group_next(g, t->pid);
+		/* a leader whose own thread has exited is listed but takes no signal */
+		bool live = !proc_has_exited(t);
+		bool sent = all;
+		if (!all && live) {
+			spin_lock(&t->sig_lock);
+			sent = (t->sigmask & (1ull << (sig - 1))) == 0;
+			spin_unlock(&t->sig_lock);
+		}
+		if (sent)
+			proc_signal_send(t, sig, info);
+		if (sent && !all) {
+			proc_put(t);
+			if (next)
+				proc_put(next);
+			if (fallback)
+				proc_put(fallback);
+			return;
+		}
+		if (!sent && live && !fallback)
+			fallback = t; /* every live thread blocks it: pending in the first one */
+		else
+			proc_put(t);
+		t = next;
+	}
+	if (!all) {
+		proc_signal_send(fallback ? fallback : g, sig, info);
+		if (fallback)
+			proc_put(fallback);
+	}
 }
 
 /* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
@@ -144,7 +382,13 @@ int proc_start(struct process *p)
 	proc_get(p); /* the task's reference, dropped by proc_task_done */
 	spin_lock(&proc_lock);
 	p->exited = false;
+	/* A thread made while its group started to end (exit_group, a fatal signal) was not
+	 * started when the others were killed: it dies at its first signal check instead. Under
+	 * proc_lock with `exited`, so either this sees the group ending or the killer sees it. */
+	bool doomed = p->leader->group_exiting;
 	spin_unlock(&proc_lock);
+	if (doomed)
+		proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
 	struct task_handle t = TASK_HANDLE_EMPTY;
 	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
 		spin_lock(&proc_lock);

@@ -30,7 +30,6 @@ DEFINE_UCOPY(uiovec, struct uapi_iovec);
 DEFINE_UCOPY(utermios, struct uapi_termios);
 DEFINE_UCOPY(uwinsize, struct uapi_winsize);
 DEFINE_UCOPY(uint32, u32);
-DEFINE_UCOPY(upollfd, struct uapi_pollfd);
 DEFINE_UCOPY(utimespec, struct uapi_timespec);
 
 static struct file *fd_file(struct process *p, u64 fd)
@@ -92,6 +91,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 			return done ? (i64)done : c.err;
 		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
+		if (n.err == -EPIPE && vfs_file_is_pipe(f)) /* no reader left: SIGPIPE, as Linux */
+			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (pos)
@@ -513,163 +514,6 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	}
 }
 
-/* A poll registration: while poll sleeps, a wake-up of a polled file's queue wakes the
- * poller's own queue (p->poll_wq) through this entry. */
-struct poll_entry {
-	struct wait_entry we;
-	struct process *p;
-	struct waitq *wq; /* the file's queue it is on */
-};
-DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
-#define POLL_ENTRIES 16u /* distinct queues watched; beyond them poll re-scans each tick */
-
-static void poll_entry_fire(struct wait_entry *we)
-{
-	struct poll_entry *e = poll_entry_sub_from(we);
-	spin_lock(&e->p->sig_lock);
-	e->p->poll_seq++;
-	spin_unlock(&e->p->sig_lock);
-	(void)waitq_wake_all(&e->p->poll_wq);
-}
-
-/* A poll's registrations. */
-struct poll_set {
-	struct poll_entry *e[POLL_ENTRIES];
-	u32 n;
-	bool overflow; /* a queue did not fit: re-scan at every tick */
-};
-
-static void poll_watch(struct process *p, struct poll_set *ps, struct waitq *wq)
-{
-	for (u32 i = 0; i < ps->n; i++)
-		if (ps->e[i]->wq == wq)
-			return;
-	struct poll_entry *e = ps->n < POLL_ENTRIES ? poll_entry_sub_new() : NULL;
-	if (!e) {
-		ps->overflow = true;
-		return;
-	}
-	e->p = p;
-	e->wq = wq;
-	waitq_add_entry(wq, &e->we, poll_entry_fire);
-	ps->e[ps->n++] = e;
-}
-
-static void poll_unwatch(struct poll_set *ps)
-{
-	for (u32 i = 0; i < ps->n; i++) {
-		waitq_remove_entry(ps->e[i]->wq, &ps->e[i]->we);
-		poll_entry_sub_delete(ps->e[i]);
-	}
-	ps->n = 0;
-}
-
-static u64 poll_seq(struct process *p)
-{
-	spin_lock(&p->sig_lock);
-	u64 seq = p->poll_seq;
-	spin_unlock(&p->sig_lock);
-	return seq;
-}
-
-/* poll_scan - fill in the revents of the n pollfds at ufds (watching their queues when `ps`
- * is not NULL): how many are ready, or -EFAULT. A pipe is as vfs_pipe_poll says; a terminal
- * is readable when its line discipline has something; every other file always is; all but
- * full pipes are writable. */
-static i64 poll_scan(struct process *p, u64 ufds, u64 n, struct poll_set *ps)
-{
-	bool readable = console_poll();
-	i64 ready = 0;
-	for (u64 i = 0; i < n; i++) {
-		struct uapi_pollfd pfd;
-		struct uaddr at = uaddr(ufds + i * sizeof pfd);
-		if (upollfd_from_user(&pfd, at))
-			return -EFAULT;
-		pfd.revents = 0;
-		if (pfd.fd >= 0) {
-			struct file *f = proc_fd_get(p, pfd.fd);
-			if (!f)
-				pfd.revents = UAPI_POLLNVAL;
-			else if (vfs_file_is_pipe(f)) /* HUP and ERR whatever was asked */
-				pfd.revents = (i16)(vfs_pipe_poll(f) &
-					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
-			else if (vfs_file_is_socket(f))
-				pfd.revents = (i16)(sock_poll(f) &
-					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
-			else if (vfs_file_is_eventfd(f))
-				pfd.revents = (i16)(vfs_eventfd_poll(f) &
-					((u32)(u16)pfd.events | VFS_POLLERR));
-			else
-				pfd.revents = (i16)(pfd.events & (UAPI_POLLOUT |
-					((!vfs_file_is_tty(f) || readable) ? UAPI_POLLIN : 0)));
-			struct waitq *wq = f ? file_waitq(f) : NULL;
-			if (ps && wq)
-				poll_watch(p, ps, wq);
-		}
-		if (pfd.revents)
-			ready++;
-		if (upollfd_to_user(&pfd, at))
-			return -EFAULT;
-	}
-	return ready;
-}
-
-/* do_poll - poll(2) over n pollfds at ufds with a timeout in ms (-1: none): sleeps on
- * p->poll_wq, which the polled files' queues wake, until one is ready, the timeout passes
- * (0) or a signal comes (-ERESTARTNOHAND: -EINTR when a handler runs). */
-static i64 do_poll(struct process *p, u64 ufds, u64 n, i64 timeout_ms)
-{
-	if (n > UAPI_POLL_MAX)
-		return -EINVAL;
-	u64 deadline = timeout_ms > 0 ? fw_time_ns() + (u64)timeout_ms * FW_NSEC_PER_MSEC : 0;
-	i64 ready = poll_scan(p, ufds, n, NULL);
-	if (ready || timeout_ms == 0)
-		return ready;
-	struct poll_set ps = { 0 };
-	for (;;) {
-		u64 seq = poll_seq(p);
-		ready = poll_scan(p, ufds, n, &ps); /* watch first, then look: no lost wake-up */
-		if (ready)
-			break;
-		u64 until = deadline;
-		if (ps.overflow) {
-			u64 tick = fw_time_ns() + 4 * FW_NSEC_PER_MSEC;
-			until = deadline && deadline < tick ? deadline : tick;
-		}
-		int e = PROC_WAIT(p, &p->poll_wq, poll_seq(p) != seq, until);
-		if (e == -ERESTARTSYS) {
-			ready = -ERESTARTNOHAND;
-			break;
-		}
-		if (e == -ETIMEDOUT && deadline && fw_time_ns() >= deadline) {
-			ready = poll_scan(p, ufds, n, NULL);
-			break;
-		}
-	}
-	poll_unwatch(&ps);
-	return ready;
-}
-
-i64 sys_poll(struct process *p, const struct sc_args *a)
-{
-	return do_poll(p, a->a[0], a->a[1], (i64)(int)a->a[2]);
-}
-
-i64 sys_ppoll(struct process *p, const struct sc_args *a)
-{
-	i64 timeout_ms = -1;
-	if (a->a[2]) {
-		struct uapi_timespec ts;
-		if (utimespec_from_user(&ts, uaddr(a->a[2])))
-			return -EFAULT;
-		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
-			return -EINVAL;
-		timeout_ms = ts.tv_sec > 1000000000 ? 1000000000000
-						     : ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000;
-	}
-	return do_poll(p, a->a[0], a->a[1], timeout_ms); /* the signal mask: nothing is delivered */
-}
-
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */
 static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec)
 {
@@ -681,7 +525,7 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 	vfs_file_get(f);
 	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
 	if (old) {
-		vfs_locks_drop_posix(old, p->pid); /* closing any descriptor drops POSIX locks */
+		vfs_locks_drop_posix(old, p->leader->pid); /* closing any descriptor drops POSIX locks */
 		vfs_close(old);
 	}
 	return (i64)newfd;

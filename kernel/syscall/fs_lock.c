@@ -47,7 +47,7 @@ i64 sys_flock(struct process *p, const struct sc_args *a)
 	if (type == 3)
 		return -EINVAL;
 	struct vfs_lock_req r = { .kind = VFS_LOCK_FLOCK, .type = type, .owner = f->id,
-				  .pid = (i32)p->pid, .start = 0, .end = VFS_LOCK_EOF };
+				  .pid = (i32)p->leader->pid, .start = 0, .end = VFS_LOCK_EOF };
 	return lock_wait(p, f->inode, &r, !(op & UAPI_LOCK_NB) && type != VFS_F_UNLCK);
 }
 
@@ -88,7 +88,7 @@ static int decode_flock(struct process *p, struct file *f, bool ofd, const struc
 		return -EINVAL;
 	*r = (struct vfs_lock_req){ .kind = ofd ? VFS_LOCK_OFD : VFS_LOCK_POSIX,
 				    .type = (u32)fl->l_type,
-				    .owner = ofd ? f->id : p->pid, .pid = ofd ? -1 : (i32)p->pid,
+				    .owner = ofd ? f->id : p->leader->pid, .pid = ofd ? -1 : (i32)p->leader->pid,
 				    .start = (u64)start, .end = end < 0 ? VFS_LOCK_EOF : (u64)end };
 	return 0;
 }

@@ -2,7 +2,7 @@
  * net.c — the socket system calls: socket, socketpair, bind, listen, accept(4), connect,
  * shutdown, getsockname, getpeername, sendto/recvfrom, sendmsg/recvmsg, sendmmsg/recvmmsg,
  * setsockopt/getsockopt; and read/write/readv/writev and the ioctls (FIONREAD, TIOCOUTQ,
- * FIONBIO) on socket files. Each decodes its arguments (addresses, msghdr, iovecs, control
+ * FIONBIO, and SIOCGIFINDEX/NAME/FLAGS/MTU about the loopback device) on socket files. Each decodes its arguments (addresses, msghdr, iovecs, control
  * messages) from user memory, calls the socket layer (net/socket.h), and writes results back
  * with Linux's value-result rules (an address is truncated to the caller's length and its real
  * length reported). Control messages: SCM_RIGHTS (files are installed as new descriptors; what
@@ -27,6 +27,37 @@ DEFINE_UCOPY(ucmsghdr, struct uapi_cmsghdr);
 DEFINE_UCOPY(uucred, struct uapi_ucred);
 DEFINE_UCOPY(ufdpair_net, struct uapi_sock_fdpair);
 DEFINE_UCOPY(utimespec_net, struct uapi_timespec);
+DEFINE_UCOPY(uifreq, struct uapi_ifreq);
+
+/* if_ioctl - the interface queries every socket answers (SIOCGIFINDEX, SIOCGIFNAME,
+ * SIOCGIFFLAGS, SIOCGIFMTU) about the one interface there is, the loopback device `lo`
+ * (index 1, up, mtu 65536; as net/netlink.c reports it): -ENODEV for any other. */
+static i64 if_ioctl(u64 cmd, u64 arg)
+{
+	struct uapi_ifreq r;
+	if (uifreq_from_user(&r, uaddr(arg)))
+		return -EFAULT;
+	bool lo;
+	if (cmd == UAPI_SIOCGIFNAME) {
+		lo = r.if_int == 1;
+		if (lo) {
+			bytes_fill(BYTES_OF_ARRAY(r.if_name), 0);
+			r.if_name[0] = 'l';
+			r.if_name[1] = 'o';
+		}
+	} else {
+		lo = r.if_name[0] == 'l' && r.if_name[1] == 'o' && r.if_name[2] == 0;
+		if (cmd == UAPI_SIOCGIFINDEX)
+			r.if_int = 1;
+		else if (cmd == UAPI_SIOCGIFFLAGS)
+			r.if_int = 0x49; /* IFF_UP | IFF_LOOPBACK | IFF_RUNNING (a short, as Linux) */
+		else
+			r.if_int = 65536;
+	}
+	if (!lo)
+		return -ENODEV;
+	return uifreq_to_user(&r, uaddr(arg)) ? -EFAULT : 0;
+}
 
 /* sock_fd - the socket behind descriptor fd: -EBADF, -ENOTSOCK. */
 static struct socket *sock_fd(struct process *p, u64 fd, int *err)
@@ -266,7 +297,7 @@ i64 sys_getpeername(struct process *p, const struct sc_args *a)
 static void sigpipe(struct process *p, struct socket *s, i64 r, u32 flags)
 {
 	if (r == -EPIPE && s->type == UAPI_SOCK_STREAM && !(flags & UAPI_MSG_NOSIGNAL))
-		proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+		proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->leader->pid });
 }
 
 /* parse_control - sendmsg's control messages at user `uc` (`len` bytes) into m: SCM_RIGHTS
@@ -318,7 +349,7 @@ static int parse_control(struct process *p, u64 uc, u64 len, struct sock_send *m
 				return -EFAULT;
 			const struct cred *me = &p->fs.cred;
 			bool root = me->euid == 0;
-			if (!root && (u32)c.pid != p->pid)
+			if (!root && (u32)c.pid != p->leader->pid)
 				return -EPERM;
 			if (!root && c.uid != me->uid && c.uid != me->euid)
 				return -EPERM;
@@ -678,6 +709,11 @@ i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 	case UAPI_TIOCOUTQ:
 		v = (u32)s->ops->outq(s);
 		return uint32_net_to_user(&v, uaddr(arg)) ? -EFAULT : 0;
+	case UAPI_SIOCGIFNAME:
+	case UAPI_SIOCGIFFLAGS:
+	case UAPI_SIOCGIFMTU:
+	case UAPI_SIOCGIFINDEX:
+		return if_ioctl(cmd, arg);
 	case UAPI_FIONBIO:
 		if (uint32_net_from_user(&v, uaddr(arg)))
 			return -EFAULT;

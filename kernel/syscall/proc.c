@@ -1,18 +1,27 @@
 /*
- * proc.c — process system calls: exit and exit_group, the id getters, fork/vfork/clone (a
- * new process with an eager copy of the address space; threads are not supported, so clone
- * accepts only the flags a fork or a vfork-style spawn passes), wait4, execve,
+ * proc.c — process system calls: exit (one thread) and exit_group, the id getters (getpid is
+ * the thread group's id, gettid the thread's), fork/vfork/clone (a new process with a
+ * copy-on-write copy of the address space, or with CLONE_THREAD a thread of the caller's group:
+ * proc/thread.c), wait4 (any thread of a group waits for the group's children), execve,
  * set_tid_address and arch_prctl.
  */
+#include <fw/log.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 
 #define SIGCHLD 17
 #define CLONE_VM 0x100ull
+#define CLONE_FS 0x200ull
+#define CLONE_FILES 0x400ull
+#define CLONE_SIGHAND 0x800ull
 #define CLONE_VFORK 0x4000ull
+#define CLONE_THREAD 0x10000ull
+#define CLONE_SYSVSEM 0x40000ull
+#define CLONE_SETTLS 0x80000ull
 #define CLONE_PARENT_SETTID 0x100000ull
 #define CLONE_CHILD_CLEARTID 0x200000ull
+#define CLONE_DETACHED 0x400000ull
 #define CLONE_CHILD_SETTID 0x1000000ull
 #define WNOHANG 1
 #define ARCH_SET_FS 0x1002
@@ -21,32 +30,23 @@
 DEFINE_UCOPY(uword_p, u64);
 DEFINE_UCOPY(uint_p, u32);
 
-/* The process that inherits orphans (pid 1). */
-static struct process *reaper_of(struct process *p)
-{
-	spin_lock(&proc_lock);
-	struct process *r = p;
-	while (r->parent)
-		r = r->parent;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
+/* exit ends the calling thread (the group with its last thread), exit_group every thread. */
 i64 sys_exit(struct process *p, const struct sc_args *a)
 {
-	proc_exit(p, (int)((a->a[0] & 0xff) << 8), reaper_of(p));
+	proc_thread_exit(p, (int)((a->a[0] & 0xff) << 8));
 	return SC_GONE;
 }
 
 i64 sys_exit_group(struct process *p, const struct sc_args *a)
 {
-	return sys_exit(p, a);
+	proc_group_exit(p, (int)((a->a[0] & 0xff) << 8));
+	return SC_GONE;
 }
 
 i64 sys_getpid(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return p->pid;
+	return p->leader->pid;
 }
 
 i64 sys_gettid(struct process *p, const struct sc_args *a)
@@ -59,7 +59,7 @@ i64 sys_getppid(struct process *p, const struct sc_args *a)
 {
 	(void)a;
 	spin_lock(&proc_lock);
-	i64 ppid = p->parent ? p->parent->pid : 0;
+	i64 ppid = p->leader->parent ? p->leader->parent->pid : 0;
 	spin_unlock(&proc_lock);
 	return ppid;
 }
@@ -90,24 +90,24 @@ i64 sys_getegid(struct process *p, const struct sc_args *a)
 
 i64 sys_getpgid(struct process *p, const struct sc_args *a)
 {
-	if (a->a[0] && a->a[0] != p->pid)
+	if (a->a[0] && a->a[0] != p->leader->pid)
 		return -ESRCH; /* other processes' groups: not tracked yet */
-	return p->pgid;
+	return p->leader->pgid;
 }
 
 i64 sys_getpgrp(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return p->pgid;
+	return p->leader->pgid;
 }
 
 i64 sys_setpgid(struct process *p, const struct sc_args *a)
 {
 	if ((i64)a->a[1] < 0)
 		return -EINVAL;
-	if (a->a[0] && a->a[0] != p->pid)
+	if (a->a[0] && a->a[0] != p->leader->pid)
 		return -ESRCH;
-	p->pgid = a->a[1] ? (u32)a->a[1] : p->pid;
+	p->leader->pgid = a->a[1] ? (u32)a->a[1] : p->leader->pid;
 	return 0;
 }
 
@@ -166,18 +166,8 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
 	c->cpu_mask_pending = cpus;
 	spin_unlock(&c->sig_lock);
-	c->tid_address = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
-		struct fd_slot s = fd_array_get(&p->fds, fd).value;
-		if (!s.file)
-			continue;
-		vfs_file_get(s.file);
-		if (fd_array_len(&c->fds) <= fd && fd_array_resize(&c->fds, fd + 1)) {
-			vfs_close(s.file);
-			continue;
-		}
-		(void)fd_array_set(&c->fds, fd, s);
-	}
+	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	(void)proc_copy_files(c, p); /* out of memory: the child misses the rest */
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
@@ -196,9 +186,50 @@ i64 sys_fork(struct process *p, const struct sc_args *a)
 	return do_fork(p, SIGCHLD, 0, 0, 0);
 }
 
+/* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
+static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+{
+	u64 allowed = 0xff | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
+		      CLONE_CHILD_CLEARTID | CLONE_DETACHED;
+	/* Linux: a thread shares the handlers, which needs the shared address space */
+	if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
+		return -EINVAL;
+	if (flags & ~allowed) {
+		fw_debug("clone: thread flags %lx not supported", flags & ~allowed);
+		return -EINVAL;
+	}
+	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
+		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
+	struct process *t = proc_create_thread(p);
+	if (!t)
+		return -EAGAIN;
+	copy_context(t, p);
+	if (stack)
+		(void)user_ctx_set_sp(&t->uc, uaddr(stack));
+	if (flags & CLONE_SETTLS)
+		(void)user_ctx_set_fs_base(&t->uc, uaddr(tls));
+	u32 tid = t->pid;
+	/* the ids are written before the thread runs (both in the shared memory) */
+	if (flags & CLONE_PARENT_SETTID)
+		(void)uint_p_to_user(&tid, uaddr(ptid));
+	if (flags & CLONE_CHILD_SETTID)
+		(void)uint_p_to_user(&tid, uaddr(ctid));
+	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	if (proc_start(t)) {
+		proc_discard(t);
+		return -EAGAIN;
+	}
+	return tid;
+}
+
 i64 sys_clone(struct process *p, const struct sc_args *a)
 {
 	/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
+	if (a->a[0] & CLONE_THREAD)
+		return do_thread(p, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	if (a->a[0] & CLONE_SIGHAND) /* handlers shared by two processes: not yet */
+		return -EINVAL;
 	return do_fork(p, a->a[0], a->a[1], a->a[2], a->a[3]);
 }
 
@@ -245,13 +276,14 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 	if (options & ~(u64)(WNOHANG | 0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */ | 2 | 8))
 		return -EINVAL;
 	pid = pid > 0 ? pid : -1;
-	struct wait_event ev = wait_find(p, pid, options);
+	struct process *g = p->leader; /* the group's children, whichever thread forked them */
+	struct wait_event ev = wait_find(g, pid, options);
 	if (!ev.child && !ev.has_child)
 		return -ECHILD;
 	if (!ev.child) {
 		if (options & WNOHANG)
 			return 0;
-		int e = PROC_WAIT(p, &p->child_wq, wait_ready(p, pid, options, &ev), 0);
+		int e = PROC_WAIT(p, &g->child_wq, wait_ready(g, pid, options, &ev), 0);
 		if (!ev.child)
 			return ev.has_child ? e : -ECHILD;
 	}
@@ -290,7 +322,7 @@ i64 sys_restart_syscall(struct process *p, const struct sc_args *a)
 
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
 {
-	p->tid_address = a->a[0];
+	p->clear_child_tid = a->a[0];
 	return p->pid;
 }
 

@@ -19,6 +19,18 @@
 DEFINE_UCOPY(usigaction, struct proc_sigaction);
 DEFINE_UCOPY(usigset, u64);
 
+/* set_action - one thread's copy of sig's disposition becomes act. */
+static void set_action(struct process *t, u32 sig, struct proc_sigaction act)
+{
+	spin_lock(&t->sig_lock);
+	t->sigactions[sig - 1] = act;
+	/* Setting SIG_IGN, or SIG_DFL for a signal it ignores, discards a pending one. */
+	bool dfl_ignores = sig == 17 || sig == 23 || sig == 28;
+	if (act.handler == 1 || (act.handler == 0 && dfl_ignores))
+		t->sigpending &= ~(1ull << (sig - 1));
+	spin_unlock(&t->sig_lock);
+}
+
 i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
 {
 	u64 sig = a->a[0];
@@ -36,13 +48,16 @@ i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
 		return -EFAULT;
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
-		spin_lock(&p->sig_lock);
-		p->sigactions[sig - 1] = act;
-		/* Setting SIG_IGN, or SIG_DFL for a signal it ignores, discards a pending one. */
-		bool dfl_ignores = sig == 17 || sig == 23 || sig == 28;
-		if (act.handler == 1 || (act.handler == 0 && dfl_ignores))
-			p->sigpending &= ~(1ull << (sig - 1));
-		spin_unlock(&p->sig_lock);
+		/* The dispositions belong to the thread group: every thread's copy changes. */
+		struct process *g = p->leader;
+		set_action(p, (u32)sig, act);
+		for (struct process *t = proc_group_next(g, 0); t; ) {
+			if (t != p)
+				set_action(t, (u32)sig, act);
+			struct process *next = proc_group_next(g, t->pid);
+			proc_put(t);
+			t = next;
+		}
 	}
 	return 0;
 }
@@ -153,7 +168,7 @@ i64 sys_kill(struct process *p, const struct sc_args *a)
 	return proc_kill(p, pid, (u32)sig);
 }
 
-/* tkill/tgkill - one thread: every process has exactly one, whose tid is the pid. */
+/* tkill/tgkill - one thread, by tid (tgkill: of the thread group tgid). */
 static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 {
 	if (sig > PROC_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
@@ -165,14 +180,14 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 	bool zombie = q->state == PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
 	int e = 0;
-	if (zombie || (tgid != -1 && tgid != tid))
+	if (zombie || (tgid != -1 && tgid != (i64)q->leader->pid))
 		e = -ESRCH;
 	else if (q->fs.cred.uid != p->fs.cred.uid && p->fs.cred.euid &&
 		 q->fs.cred.uid != p->fs.cred.euid)
 		e = -EPERM;
 	else if (sig)
 		proc_signal_send(q, (u32)sig, (struct proc_siginfo){ .code = -6 /* SI_TKILL */,
-								   .pid = p->pid });
+								   .pid = p->leader->pid });
 	proc_put(q);
 	return e;
 }

@@ -35,29 +35,61 @@ void upath_put(struct upath *u)
 	u->s = STR("");
 }
 
+/*
+ * uargv_copy - copy one string into u's buffers, adding a larger buffer when the last one has
+ * no room for it: 0 with the text in *out, -E2BIG past UARGV_MAX_BYTES, -EFAULT, -ENOMEM.
+ */
+static int uargv_copy(struct uargv *u, u64 ptr, struct str *out)
+{
+	for (;;) {
+		size_t budget = UARGV_MAX_BYTES - u->total;
+		if (u->nbufs) {
+			struct kbuf *last = ELEM_PTR(u->bufs, u->nbufs - 1);
+			struct bytes_result rest = bytes_skip(kbuf_bytes(last), u->used);
+			if (rest.err)
+				return rest.err; /* cannot happen: used <= the buffer's length */
+			struct bytes room = bytes_head(rest.value, budget);
+			struct str_result s = ustr_copy(uaddr(ptr), room);
+			if (!s.err) {
+				u->used += str_len(s.value) + 1;
+				u->total += str_len(s.value) + 1;
+				*out = s.value;
+				return 0;
+			}
+			if (s.err != -ENAMETOOLONG)
+				return s.err;
+			if (bytes_len(room) == budget)
+				return -E2BIG; /* no buffer could hold it within the limit */
+		}
+		if (u->nbufs == UARGV_CHUNKS || budget == 0)
+			return -E2BIG;
+		size_t size = (size_t)UARGV_FIRST_CHUNK << (2 * u->nbufs);
+		if (size > budget)
+			size = budget;
+		if (kbuf_alloc(ELEM_PTR(u->bufs, u->nbufs), size))
+			return -ENOMEM;
+		u->nbufs++;
+		u->used = 0;
+	}
+}
+
 int uargv_get(struct uargv *u, u64 addr)
 {
-	kbuf_free(&u->buf);
-	u->used = 0;
+	uargv_put(u);
 	exec_strv_init(&u->v, 1u << 20);
 	if (!addr)
 		return 0;
-	if (kbuf_alloc(&u->buf, UARGV_MAX_BYTES))
-		return -ENOMEM;
 	for (u64 i = 0;; i++) {
 		u64 ptr;
 		if (uword_from_user(&ptr, uaddr(addr + 8 * i)))
 			return -EFAULT;
 		if (!ptr)
 			return 0;
-		struct bytes_result rest = bytes_skip(kbuf_bytes(&u->buf), u->used);
-		if (rest.err)
-			return -E2BIG;
-		struct str_result s = ustr_copy(uaddr(ptr), rest.value);
-		if (s.err)
-			return s.err == -ENAMETOOLONG ? -E2BIG : s.err;
-		u->used += str_len(s.value) + 1;
-		if (exec_strv_push(&u->v, s.value))
+		struct str s;
+		int e = uargv_copy(u, ptr, &s);
+		if (e)
+			return e;
+		if (exec_strv_push(&u->v, s))
 			return -E2BIG;
 	}
 }
@@ -65,5 +97,9 @@ int uargv_get(struct uargv *u, u64 addr)
 void uargv_put(struct uargv *u)
 {
 	exec_strv_destroy(&u->v);
-	kbuf_free(&u->buf);
+	for (u32 i = 0; i < UARGV_CHUNKS; i++)
+		kbuf_free(ELEM_PTR(u->bufs, i));
+	u->nbufs = 0;
+	u->used = 0;
+	u->total = 0;
 }

@@ -81,3 +81,32 @@ KTEST(pipe, no_reader_is_epipe)
 	KT_EXPECT(kt, vfs_pipe_poll(wr) == (VFS_POLLOUT | VFS_POLLERR));
 	vfs_close(wr);
 }
+
+/* A poll table that records the queues a file registers (as the poller's would). */
+static struct waitq *queued[4];
+static unsigned nqueued;
+
+static void record_queue(struct poll_table *pt, struct waitq *wq)
+{
+	(void)pt;
+	if (nqueued < 4)
+		queued[nqueued++] = wq;
+}
+
+KTEST(pipe, vfs_poll_registers_the_pipe_queue)
+{
+	struct file *rd = NULL, *wr = NULL;
+	KT_ASSERT(kt, vfs_pipe(0, 0, 0, &rd, &wr) == 0);
+	struct poll_table pt = { .queue = record_queue };
+	nqueued = 0;
+	/* the one interface: no table only looks; a table gets the pipe's queue */
+	KT_EXPECT(kt, vfs_poll(rd, NULL) == 0 && nqueued == 0);
+	KT_EXPECT(kt, vfs_poll(rd, &pt) == 0 && nqueued == 1 && queued[0] == vfs_pipe_waitq(rd));
+	KT_EXPECT(kt, vfs_poll(wr, &pt) == (VFS_POLLOUT | VFS_POLLWRNORM) && nqueued == 2 &&
+			      queued[1] == vfs_pipe_waitq(wr));
+	KT_EXPECT(kt, vfs_write(wr, kh_bytes("x", 1)).value == 1);
+	KT_EXPECT(kt, vfs_poll(rd, NULL) == (VFS_POLLIN | VFS_POLLRDNORM));
+	vfs_close(wr);
+	KT_EXPECT(kt, vfs_poll(rd, NULL) == (VFS_POLLIN | VFS_POLLRDNORM | VFS_POLLHUP));
+	vfs_close(rd);
+}

@@ -4,7 +4,8 @@
  * (linux/utsname.h), termios and winsize (asm/termbits.h, asm/termios.h), iovec
  * (linux/uio.h), timespec (linux/time_types.h) and linux_dirent64 (glibc's dirent64, which
  * has the same layout: the kernel's own header is not exported), plus the ioctl numbers and
- * the scheduling policies (linux/sched.h).
+ * the scheduling policies (linux/sched.h) and the futex operations and robust list
+ * (linux/futex.h). The socket structures: t_uapi_socket.c.
  */
 #include <stddef.h>
 
@@ -13,6 +14,7 @@
 #include <asm/termbits.h>
 #include <asm/statfs.h>
 #include <linux/fcntl.h>
+#include <linux/futex.h>
 #include <linux/sched.h>
 #include <linux/stat.h>
 #include <linux/time_types.h>
@@ -27,6 +29,7 @@
 #include <time.h>
 
 #include <uapi/fs.h>
+#include <uapi/futex.h>
 #include <uapi/misc.h>
 #include <uapi/sched.h>
 #include <uapi/stat.h>
@@ -166,4 +169,28 @@ KTEST(uapi, sched)
 	KT_EXPECT(kt, UAPI_SCHED_OTHER == SCHED_NORMAL && UAPI_SCHED_FIFO == SCHED_FIFO &&
 			      UAPI_SCHED_RR == SCHED_RR && UAPI_SCHED_BATCH == SCHED_BATCH &&
 			      UAPI_SCHED_IDLE == SCHED_IDLE && UAPI_SCHED_DEADLINE == SCHED_DEADLINE);
+}
+
+KTEST(uapi, futex)
+{
+	KT_EXPECT(kt, UAPI_FUTEX_WAIT == FUTEX_WAIT && UAPI_FUTEX_WAKE == FUTEX_WAKE &&
+			      UAPI_FUTEX_FD == FUTEX_FD && UAPI_FUTEX_REQUEUE == FUTEX_REQUEUE &&
+			      UAPI_FUTEX_CMP_REQUEUE == FUTEX_CMP_REQUEUE &&
+			      UAPI_FUTEX_WAKE_OP == FUTEX_WAKE_OP && UAPI_FUTEX_LOCK_PI == FUTEX_LOCK_PI &&
+			      UAPI_FUTEX_UNLOCK_PI == FUTEX_UNLOCK_PI &&
+			      UAPI_FUTEX_TRYLOCK_PI == FUTEX_TRYLOCK_PI &&
+			      UAPI_FUTEX_WAIT_BITSET == FUTEX_WAIT_BITSET &&
+			      UAPI_FUTEX_WAKE_BITSET == FUTEX_WAKE_BITSET);
+	KT_EXPECT(kt, UAPI_FUTEX_PRIVATE_FLAG == FUTEX_PRIVATE_FLAG &&
+			      UAPI_FUTEX_CLOCK_REALTIME == FUTEX_CLOCK_REALTIME &&
+			      UAPI_FUTEX_CMD_MASK == FUTEX_CMD_MASK &&
+			      UAPI_FUTEX_BITSET_MATCH_ANY == FUTEX_BITSET_MATCH_ANY);
+	KT_EXPECT(kt, UAPI_FUTEX_WAITERS == FUTEX_WAITERS &&
+			      UAPI_FUTEX_OWNER_DIED == FUTEX_OWNER_DIED &&
+			      UAPI_FUTEX_TID_MASK == FUTEX_TID_MASK &&
+			      UAPI_ROBUST_LIST_LIMIT == ROBUST_LIST_LIMIT);
+	KT_EXPECT(kt, sizeof(struct uapi_robust_list_head) == sizeof(struct robust_list_head));
+	SAME(struct uapi_robust_list_head, struct robust_list_head, list_next, list);
+	SAME(struct uapi_robust_list_head, struct robust_list_head, futex_offset, futex_offset);
+	SAME(struct uapi_robust_list_head, struct robust_list_head, list_op_pending, list_op_pending);
 }

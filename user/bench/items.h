@@ -1,7 +1,7 @@
 /*
  * The run/setup functions of every benchmark item, grouped by the file that defines them:
- * sys.c (single system calls, files, signals, memory), proc.c (processes, context switches)
- * and ipc.c (pipes and sockets between two processes). items.c lists them in report order.
+ * sys.c (single system calls, files, signals, memory), proc.c (processes, context switches),
+ * thread.c (threads, futexes) and ipc.c (pipes and sockets between two processes). items.c lists them in report order.
  */
 #ifndef BENCH_ITEMS_H
 #define BENCH_ITEMS_H
@@ -46,6 +46,12 @@ int64_t run_fork_exec_dyn(long n);
 int proc_setup_ctxsw(void);
 void proc_teardown_ctxsw(void);
 int64_t run_ctxsw(long n);
+
+/* thread.c */
+int64_t run_thread_create(long n);
+int thread_setup_pingpong(void);
+void thread_teardown_pingpong(void);
+int64_t run_futex_pingpong(long n);
 
 /* ipc.c: each setup starts the partner process, the teardown stops it. */
 int ipc_setup_pipe_lat(void);

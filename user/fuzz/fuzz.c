@@ -213,6 +213,11 @@ static void reap(void)
 					ext_failed++;
 			}
 			collect(sl, 1);
+			/* An external fuzzer that died (trinity's main process crashing on a
+			 * fuzzed call) leaves its children behind in its group: end them, as its
+			 * own shutdown would, so they are not counted as lost processes. */
+			if (opt.ext_argv)
+				kill(-pid, SIGKILL);
 			sl->pid = 0;
 		}
 	}

@@ -5,7 +5,8 @@
  * and zeroes it, or with EFD_SEMAPHORE returns 1 and takes 1; a zero counter is -EAGAIN (the
  * read system call turns that into waiting unless O_NONBLOCK). A write adds an 8-byte value;
  * 0xffffffffffffffff is -EINVAL, and a sum above 0xfffffffffffffffe is -EAGAIN (waiting). Each
- * change wakes the file's wait queue (vfs_eventfd_waitq), where readers, writers and poll sleep.
+ * change wakes the file's wait queue (vfs_eventfd_waitq), where readers and writers sleep and
+ * which poll/select watch through inode_ops.poll (docs/poll.md).
  */
 #include <fs/vfs.h>
 #include <fw/sync.h>
@@ -80,7 +81,10 @@ static void efd_destroy(struct inode *ip)
 	efd_delete(efd_from(ip));
 }
 
+static u32 efd_poll(struct file *f, struct poll_table *pt);
+
 static const struct inode_ops efd_ops = {
+	.poll = efd_poll,
 	.read = efd_read,
 	.write = efd_write,
 	.destroy = efd_destroy,
@@ -101,6 +105,18 @@ u32 vfs_eventfd_poll(struct file *f)
 	if (e->count < EFD_MAX)
 		ev |= VFS_POLLOUT;
 	spin_unlock(&e->lock);
+	return ev;
+}
+
+/* efd_poll - vfs_eventfd_poll, watching the counter's queue (every change wakes it). */
+static u32 efd_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, &efd_from(f->inode)->wq);
+	u32 ev = vfs_eventfd_poll(f);
+	if (ev & VFS_POLLIN)
+		ev |= VFS_POLLRDNORM;
+	if (ev & VFS_POLLOUT)
+		ev |= VFS_POLLWRNORM;
 	return ev;
 }
 

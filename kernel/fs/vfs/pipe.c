@@ -8,7 +8,7 @@
  * Linux semantics: a read takes what is buffered (up to the count), returns 0 (end of file)
  * when the buffer is empty and the write end is closed, and -EAGAIN when it is empty and a
  * writer exists (the read system call turns that into waiting unless O_NONBLOCK). A write
- * with the read end closed is -EPIPE (SIGPIPE is not delivered: signals do not exist yet);
+ * with the read end closed is -EPIPE (the write system calls then send SIGPIPE, syscall/fs.c);
  * a chunk of at most PIPE_BUF bytes goes in whole or not at all (-EAGAIN); a larger one goes
  * in as far as it fits. Every change a waiter could care about (bytes in, bytes out, an end
  * closing) wakes the pipe's wait queue (vfs_pipe_waitq), where blocked readers and writers
@@ -138,11 +138,14 @@ static void pipe_destroy(struct inode *ip)
 	pipe_delete(pp);
 }
 
+static u32 pipe_poll(struct file *f, struct poll_table *pt);
+
 static const struct inode_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.release = pipe_release,
 	.destroy = pipe_destroy,
+	.poll = pipe_poll,
 };
 
 bool vfs_file_is_pipe(const struct file *f)
@@ -167,6 +170,18 @@ u32 vfs_pipe_poll(struct file *f)
 			ev |= VFS_POLLERR;
 	}
 	spin_unlock(&pp->lock);
+	return ev;
+}
+
+/* pipe_poll - vfs_pipe_poll, watching the pipe's queue (every change wakes it). */
+static u32 pipe_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, &pipe_from(f->inode)->wq);
+	u32 ev = vfs_pipe_poll(f);
+	if (ev & VFS_POLLIN)
+		ev |= VFS_POLLRDNORM;
+	if (ev & VFS_POLLOUT)
+		ev |= VFS_POLLWRNORM;
 	return ev;
 }
 

@@ -96,6 +96,34 @@ struct vfs_time {
 /* vfs_now - the current time for timestamps. */
 struct vfs_time vfs_now(void);
 
+struct file;
+struct poll_entry;
+struct process;
+
+/*
+ * Readiness (docs/poll.md). A file is pollable through inode_ops.poll: it returns the
+ * VFS_POLL* bits the file is ready for now and, when `pt` is not NULL, calls
+ * poll_wait(pt, wq) for every wait queue whose wake-up may change those bits. poll, ppoll,
+ * select and pselect6 all ask files through vfs_poll; a file without .poll is always
+ * readable and writable (regular files, /dev/null...), as on Linux.
+ */
+#define VFS_POLL_ENTRIES 64u /* distinct queues one poll table watches; beyond: re-scan per tick */
+struct poll_table {
+	/* register the poller on `wq` (set by the poller; called through poll_wait) */
+	void (*queue)(struct poll_table *pt, struct waitq *wq);
+	struct process *p;                         /* the poller */
+	struct poll_entry *e[VFS_POLL_ENTRIES];    /* its registrations */
+	u32 n;
+	bool overflow; /* a queue did not fit: the poller re-scans at every tick */
+};
+
+/* poll_wait - register pt's poller on wq (no-op when either is NULL). Context: may sleep. */
+static inline void poll_wait(struct poll_table *pt, struct waitq *wq)
+{
+	if (pt && pt->queue && wq)
+		pt->queue(pt, wq);
+}
+
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
 	/* bytes read at `pos` into dst (0 at the end), or -errno */
@@ -111,6 +139,9 @@ struct inode_ops {
 	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);
+	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
+	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
+	u32 (*poll)(struct file *f, struct poll_table *pt);
 };
 
 /* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
@@ -476,6 +507,15 @@ struct file *vfs_file_new(struct inode *ip, u32 flags);
 #define VFS_POLLOUT 0x4u
 #define VFS_POLLERR 0x8u
 #define VFS_POLLHUP 0x10u
+#define VFS_POLLPRI 0x2u
+#define VFS_POLLNVAL 0x20u
+#define VFS_POLLRDNORM 0x40u
+#define VFS_POLLWRNORM 0x100u
+#define VFS_POLLRDHUP 0x2000u
+
+/* vfs_poll - the VFS_POLL* bits f is ready for through its inode_ops.poll (registering pt's
+ * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one. */
+u32 vfs_poll(struct file *f, struct poll_table *pt);
 int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
 bool vfs_file_is_pipe(const struct file *f);
 /* vfs_pipe_poll - the VFS_POLL* bits a pipe file `f` is ready for (HUP/ERR: the other end is closed). */

@@ -216,7 +216,8 @@ struct sock_optval {
 int sock_setsockopt(struct socket *s, int name, struct sock_optval *v);
 int sock_getsockopt(struct socket *s, int name, struct sock_optval *v);
 
-/* AF_UNIX (net/unix.c). */
+/* AF_UNIX (net/unix.c) and AF_NETLINK (net/netlink.c). */
 extern const struct sock_family unix_family;
+extern const struct sock_family netlink_family;
 
 #endif /* KERNEL_NET_SOCKET_H */

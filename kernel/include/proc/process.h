@@ -4,7 +4,15 @@
  * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
  * the parent/child links wait4 needs.
  *
- * Every process runs on its own framework task (proc/thread.c): enter user mode, serve the
+ * Threads: a `struct process` is one thread (one framework task); the threads clone makes with
+ * CLONE_THREAD share their leader's memory map and are counted in leader->nthreads. getpid is
+ * the leader's pid, gettid the thread's own. The thread group exits when its last thread does
+ * (with the status exit_group or a fatal signal gave, else the last thread's); wait4 and the
+ * parent/child links see leaders only. execve from a thread ends the other threads first (the
+ * caller keeps its own tid; Linux gives it the leader's). Each thread keeps its own copy of the file table, the
+ * fs context and the signal dispositions (rt_sigaction writes every thread's copy).
+ *
+ * Every thread runs on its own framework task (proc/thread.c): enter user mode, serve the
  * system call or exception that comes back, act on pending signals, repeat. A call that must
  * wait sleeps on the wait queue of the object it waits for (proc/wait.h: a pipe, the console,
  * p->child_wq for wait4, p->sig_wq for pause/sigsuspend), with a deadline and interruptible by
@@ -25,6 +33,7 @@
 #include <exec/stack.h>
 #include <fs/vfs.h>
 #include <fw/array.h>
+#include <fw/atomic.h>
 #include <fw/heap.h>
 #include <fw/list.h>
 #include <fw/subtype.h>
@@ -38,7 +47,6 @@
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
-#define PROC_STACK_EAGER (64u << 10)     /* bytes of stack built and mapped at exec */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
@@ -51,6 +59,8 @@ DEFINE_ARRAY(fd_array, struct fd_slot);
 
 /* The process list's lock (see the locking note above). */
 extern struct spinlock proc_lock;
+/* The futex waiters' lock (proc/futex.c; a mutex: reading a futex word may fault and sleep). */
+extern struct mutex futex_lock;
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
 struct proc_sigaction {
@@ -84,10 +94,14 @@ enum proc_restart {
 struct process {
 	/* Set at creation, then fixed: */
 	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
-	u32 pid;
+	u32 pid;                   /* the thread id (tid); the process id is leader->pid */
+	struct process *leader;    /* the thread group's first thread (p itself for a process);
+				    * a thread holds a reference to it */
+	struct waitq futex_wq;     /* futex waits sleep here (proc/futex.c) */
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
-	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init) */
+	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init), and for a
+				    * leader when a thread of its group exits (execve waits) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
@@ -103,6 +117,11 @@ struct process {
 	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
 	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
+	/* The thread group (fields of the leader; proc/thread.c): */
+	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
+	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
+	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
+	struct process *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -120,6 +139,15 @@ struct process {
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
+	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
+
+	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
+	 * condition reads it): */
+	struct list_link futex_link;
+	const struct vm_map *futex_mm GUARDED_BY(&futex_lock); /* the key: memory map ... */
+	u64 futex_addr GUARDED_BY(&futex_lock);               /* ... and user address */
+	u32 futex_bitset GUARDED_BY(&futex_lock);
+	struct atomic_flag futex_woken;
 
 	/* p's own task only: */
 	struct vm_map *mm;         /* a reference (NULL once exited); mm->vs is the address space.
@@ -130,7 +158,7 @@ struct process {
 	struct fd_array fds;
 	u32 umask;
 	u32 pgid;
-	u64 tid_address;
+	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
 };
@@ -172,6 +200,9 @@ void proc_end_all(struct process *keep);
 int proc_start(struct process *p);
 
 /* Files */
+/* proc_copy_files - dst's table gets every descriptor of src's (each file referenced again):
+ * 0 or -ENOMEM (what was copied stays, closed at dst's exit). */
+int proc_copy_files(struct process *dst, struct process *src);
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
 struct file *proc_fd_get(struct process *p, i64 fd);
 int proc_fd_close(struct process *p, i64 fd);
@@ -225,6 +256,50 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex);
 /* proc_sigreturn - restore the registers and mask saved by the handler's frame; false when
  * the frame is unreadable (p was killed with SIGSEGV). */
 bool proc_sigreturn(struct process *p);
+
+/* Threads (proc/thread.c). */
+/* proc_create_thread - a new thread of p's group sharing p's memory map, with copies of p's
+ * files, fs context, signal mask and dispositions; not started (proc_start). NULL on
+ * -ENOMEM. */
+struct process *proc_create_thread(struct process *p);
+/* proc_thread_exit - p (one thread) exits with `status`: its clear-child-tid word is zeroed
+ * and woken, its robust list walked; the last thread of a group ends the group
+ * (proc_exit of the leader) with the group's status. Context: p's task, p's space active. */
+void proc_thread_exit(struct process *p, int status);
+/* proc_group_exit - exit_group or a fatal signal: every other thread of p's group is killed,
+ * the group ends with `status`, p exits. Context: p's task. */
+void proc_group_exit(struct process *p, int status);
+/* proc_exec_single - execve's point of no return in a thread group: every other thread is
+ * killed and gone before this returns (Linux's de_thread; the caller keeps its own tid), and
+ * p's clear-child-tid word and robust list are released as at exit. Context: p's task. */
+void proc_exec_single(struct process *p);
+/* proc_group_signal - a process-directed signal to the group of `g` (a leader): to the first
+ * live thread that does not block it (SIGKILL, stops and SIGCONT: to every thread). */
+void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info);
+/* proc_group_next - the live thread of g's group with the smallest tid above `after`, with
+ * a reference (proc_put), or NULL. */
+struct process *proc_group_next(struct process *g, u32 after);
+/* proc_group_threads - how many threads of p's group have not exited. */
+u32 proc_group_threads(struct process *p);
+
+/* Futexes (proc/futex.c), keyed by (memory map, address). */
+/* proc_futex_wait - sleep until woken at uaddr (FUTEX_WAIT/WAIT_BITSET) if the word there is
+ * `val`: 0 woken; -EAGAIN the word differs; -EFAULT; -ETIMEDOUT at deadline_ns (0: none);
+ * -ERESTARTSYS for a signal (untimed), -EINTR (timed). Context: p's task, no lock held. */
+int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns);
+/* proc_futex_wake - wake up to `n` (at least 1, as Linux) waiters of uaddr whose bitset
+ * meets `bitset`: the number woken. */
+int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n);
+/* proc_futex_requeue - wake up to nwake waiters of uaddr, move up to nrequeue of the rest to
+ * uaddr2; with `cmp`, only if the word at uaddr is cmpval (else -EAGAIN). The number woken
+ * plus moved, -EAGAIN or -EFAULT. */
+int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
+		       i64 nrequeue, bool cmp, u32 cmpval);
+/* proc_futex_wake_op - FUTEX_WAKE_OP: apply `op` (its encoding) to the word at uaddr2, wake up to
+ * nwake waiters of uaddr, and up to nwake2 of uaddr2 when the old value meets op's comparison:
+ * the number woken, -EFAULT, or -ENOSYS for an unknown operation or comparison. */
+int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
+		       i64 nwake2, u32 op);
 
 /* proc_run - start `init`'s task and wait until init exits; then end every other process
  * and free the zombies nobody reaped. init's wait status. */

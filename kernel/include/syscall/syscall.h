@@ -43,13 +43,19 @@ struct upath {
 /* upath_get - copy the path at user `addr`: 0, -EFAULT, -ENAMETOOLONG, -ENOMEM, -ENOENT (""). */
 int upath_get(struct upath *u, u64 addr);
 void upath_put(struct upath *u);
-/* A NULL-terminated user array of strings (argv, envp), copied into one kernel buffer. */
+/* A NULL-terminated user array of strings (argv, envp), copied into kernel buffers that grow
+ * as the strings come (4 KiB, then 16, 64, 256 KiB...): a buffer of the largest size, zeroed
+ * for every exec, cost more than the rest of fork+exec. */
+#define UARGV_CHUNKS 6
 struct uargv {
-	struct kbuf buf;
-	size_t used;
+	struct kbuf bufs[UARGV_CHUNKS];
+	u32 nbufs;
+	size_t used;           /* bytes used in the last buffer */
+	size_t total;          /* in all of them */
 	struct exec_strv v;
 };
 #define UARGV_MAX_BYTES (512u << 10) /* all strings of one array, NULs included */
+#define UARGV_FIRST_CHUNK 4096u
 /* uargv_get - copy the array at `addr` (0: an empty array): 0, -EFAULT, -E2BIG, -ENOMEM. */
 int uargv_get(struct uargv *u, u64 addr);
 void uargv_put(struct uargv *u);
@@ -80,6 +86,8 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a);
 i64 sys_ioctl(struct process *p, const struct sc_args *a);
 i64 sys_poll(struct process *p, const struct sc_args *a);
 i64 sys_ppoll(struct process *p, const struct sc_args *a);
+i64 sys_select(struct process *p, const struct sc_args *a);
+i64 sys_pselect6(struct process *p, const struct sc_args *a);
 i64 sys_dup(struct process *p, const struct sc_args *a);
 i64 sys_dup2(struct process *p, const struct sc_args *a);
 i64 sys_dup3(struct process *p, const struct sc_args *a);
@@ -207,6 +215,10 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a);
 /* proc_restart_sleep - restart_syscall after an interrupted nanosleep: sleep on to its
  * deadline (-EINTR when nothing is to be restarted). */
 i64 proc_restart_sleep(struct process *p);
+/* futexes: syscall/futex.c */
+i64 sys_futex(struct process *p, const struct sc_args *a);
+i64 sys_set_robust_list(struct process *p, const struct sc_args *a);
+i64 sys_get_robust_list(struct process *p, const struct sc_args *a);
 /* scheduling: syscall/sched.c */
 i64 sys_sched_yield(struct process *p, const struct sc_args *a);
 i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a);

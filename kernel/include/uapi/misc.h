@@ -77,7 +77,6 @@ _Static_assert(sizeof(struct uapi_pollfd) == 8, "struct pollfd");
 #define UAPI_POLLIN 0x1
 #define UAPI_POLLOUT 0x4
 #define UAPI_POLLNVAL 0x20
-#define UAPI_POLL_MAX 64 /* fds one poll may watch here */
 
 /* the int[2] pipe(2) and pipe2(2) fill: read end, write end */
 struct uapi_fdpair {

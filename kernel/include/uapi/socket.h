@@ -86,6 +86,19 @@
 #define UAPI_TIOCOUTQ 0x5411u /* SIOCOUTQ */
 #define UAPI_FIONBIO 0x5421u
 
+/* interface ioctls on any socket (linux/sockios.h), with struct ifreq (linux/if.h): the name
+ * (16 bytes) and a 24-byte union (ifr_ifindex, ifr_flags, ifr_mtu: an int at its start) */
+#define UAPI_SIOCGIFNAME 0x8910u
+#define UAPI_SIOCGIFFLAGS 0x8913u
+#define UAPI_SIOCGIFMTU 0x8921u
+#define UAPI_SIOCGIFINDEX 0x8933u
+#define UAPI_IFNAMSIZ 16u
+struct uapi_ifreq {
+	u8 if_name[UAPI_IFNAMSIZ];
+	i32 if_int;
+	u8 if_rest[20];
+};
+
 #define UAPI_SIGPIPE 13u
 
 /* struct sockaddr_un (linux/un.h): 110 bytes */

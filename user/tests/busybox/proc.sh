@@ -1,7 +1,8 @@
-# busybox.proc — processes and system: ps kill sleep date env id uname timeout nice. Sourced
+# busybox.proc — processes and system: ps kill sleep date env id uname timeout nice, and ip
+# (netlink: the loopback device). Sourced
 # by run.sh.
 CASES="ps_lists_process kill_signals sleep_duration date_formats env_manipulation
-shell_pid_is_proc_self id_and_uname timeout_kills"
+shell_pid_is_proc_self id_and_uname timeout_kills ip_lists_loopback"
 
 t_ps_lists_process() {
 	sleep 5 & p=$!
@@ -20,3 +21,8 @@ t_env_manipulation() { env -i A=1 B=2 env | sort; FOO=bar sh -c 'echo $FOO'; exp
 t_shell_pid_is_proc_self() { sh -c 'echo $$ > p; exec cat /proc/self/stat' | awk '{ print $1 }' > q; cmp -s p q && echo same; echo $$ > me; [ "$(cat me)" = "$$" ] && echo stable; }
 t_id_and_uname() { id -u; id -un; id -g; uname -s; [ -n "$(uname -r)" ] && echo release; uname -m; }
 t_timeout_kills() { timeout 1 sleep 5; echo "timed out $?"; timeout 5 true; echo "fine $?"; }
+t_ip_lists_loopback() {
+	ip link show lo | awk 'NR <= 2 { print $1, $2 }'
+	ip -o link show | grep -c 'link/loopback'
+	ip addr show lo > /dev/null && echo addr-ok
+}

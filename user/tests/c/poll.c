@@ -142,6 +142,39 @@ static void select_errors(void)
 	CHECK_ERR(syscall(SYS_select, 1, KT_BAD_PTR, NULL, NULL, &tv), EFAULT);
 }
 
+static void select_high_fd_and_pselect_mask(void)
+{
+	int p[2];
+	sigset_t block, during, after;
+	CHECK_OK(pipe(p));
+	CHECK_EQ(dup2(p[0], 999), 999);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	fd_set r;
+	FD_ZERO(&r);
+	FD_SET(999, &r);
+	struct timeval tv = { 0, 0 };
+	CHECK_EQ(select(1000, &r, NULL, NULL, &tv), 1);
+	CHECK(FD_ISSET(999, &r));
+	char c;
+	CHECK_EQ(read(999, &c, 1), 1);
+	/* pselect6's mask lets a pending blocked signal in; the old mask is back after */
+	signal(SIGUSR2, on_signal);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+	CHECK_OK(raise(SIGUSR2));
+	int before = hits;
+	sigemptyset(&during);
+	FD_ZERO(&r);
+	FD_SET(999, &r);
+	struct timespec ts = { 2, 0 };
+	CHECK_ERR(pselect(1000, &r, NULL, NULL, &ts, &during), EINTR);
+	CHECK_EQ(hits, before + 1);
+	CHECK_OK(sigprocmask(SIG_SETMASK, NULL, &after));
+	CHECK(sigismember(&after, SIGUSR2));
+	CHECK_OK(close(999));
+}
+
 static void epoll_reports_events_with_data(void)
 {
 	int p[2];
@@ -273,6 +306,7 @@ static const struct kt_case cases[] = {
 	{ "ppoll_unblocks_mask", ppoll_unblocks_mask },
 	{ "select_readiness_and_timeout", select_readiness_and_timeout },
 	{ "select_errors", select_errors },
+	{ "select_high_fd_and_pselect_mask", select_high_fd_and_pselect_mask },
 	{ "epoll_reports_events_with_data", epoll_reports_events_with_data },
 	{ "epoll_ctl_errors", epoll_ctl_errors },
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },

@@ -162,6 +162,50 @@ static void execve_runs_with_argv_and_env(void)
 	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
+/* Strings that fill several of the kernel's argument buffers (they grow as strings come:
+ * 4 KiB, 16, 64, 256 KiB) arrive intact; one string of 128 KiB (MAX_ARG_STRLEN with its NUL
+ * is one byte short) is E2BIG. */
+static void execve_large_argv_and_env(void)
+{
+	enum { NARGS = 48, ALEN = 3000, NENV = 20, ELEN = 2500 };
+	static char args[NARGS][ALEN + 1], envs[NENV][ELEN + 1];
+	char *argv[NARGS + 3], *envp[NENV + 1];
+	argv[0] = (char *)self;
+	argv[1] = "check-large";
+	for (int i = 0; i < NARGS; i++) {
+		memset(args[i], 'a' + i % 26, ALEN);
+		argv[i + 2] = args[i];
+	}
+	argv[NARGS + 2] = NULL;
+	for (int i = 0; i < NENV; i++) {
+		memset(envs[i], 'A' + i % 26, ELEN);
+		memcpy(envs[i], "KE", 2);
+		envs[i][2] = (char)('a' + i % 26);
+		envs[i][3] = '=';
+		envp[i] = envs[i];
+	}
+	envp[NENV] = NULL;
+	int st = run_helper(argv, envp);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	static char huge[128 * 1024 + 1];
+	memset(huge, 'h', sizeof(huge) - 1);
+	char *hargv[] = { (char *)self, huge, NULL };
+	int pid = CHECK_OK(fork());
+	if (pid == 0) { /* a child, in case the exec succeeds (its helper then exits 99) */
+		execve(self, hargv, NULL);
+		_exit(errno == E2BIG ? 0 : 1);
+	}
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	huge[sizeof(huge) - 2] = 0; /* 131071 bytes and the NUL: allowed */
+	char *hargv2[] = { (char *)self, "check-one-long", huge, NULL };
+	st = run_helper(hargv2, NULL);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static void execve_errors(void)
 {
 	char *argv[] = { "x", NULL };
@@ -387,6 +431,7 @@ static const struct kt_case cases[] = {
 	{ "waitid_fills_siginfo", waitid_fills_siginfo },
 	{ "execve_runs_with_argv_and_env", execve_runs_with_argv_and_env },
 	{ "execve_errors", execve_errors },
+	{ "execve_large_argv_and_env", execve_large_argv_and_env },
 	{ "execve_shebang_script", execve_shebang_script },
 	{ "exec_closes_cloexec_keeps_others", exec_closes_cloexec_keeps_others },
 	{ "exec_resets_handlers_keeps_ignored", exec_resets_handlers_keeps_ignored },
@@ -409,6 +454,23 @@ static int helper(int argc, char **argv)
 		const char *x = getenv("KT_X");
 		return argc == 3 && !strcmp(argv[2], "hello world") && x && !strcmp(x, "42") ? 0 : 1;
 	}
+	if (!strcmp(argv[1], "check-large")) {
+		extern char **environ;
+		if (argc != 48 + 2)
+			return 1;
+		for (int i = 0; i < 48; i++)
+			for (int k = 0; k < 3000; k++)
+				if (argv[i + 2][k] != 'a' + i % 26 || argv[i + 2][3000])
+					return 2;
+		int n = 0;
+		for (; environ[n]; n++)
+			if (strlen(environ[n]) != 2500 || environ[n][2] != 'a' + n % 26 ||
+			    environ[n][2499] != 'A' + n % 26)
+				return 3;
+		return n == 20 ? 0 : 4;
+	}
+	if (!strcmp(argv[1], "check-one-long"))
+		return argc == 3 && strlen(argv[2]) == 128 * 1024 - 1 ? 0 : 1;
 	if (!strcmp(argv[1], "check-fds") && argc == 4) {
 		int keep = atoi(argv[2]), drop = atoi(argv[3]);
 		if (fcntl(keep, F_GETFD) != 0)

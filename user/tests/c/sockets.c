@@ -4,7 +4,8 @@
  * and its backlog, accept4 flags, connect errors, shutdown and end of file, EPIPE/SIGPIPE,
  * MSG_PEEK/TRUNC/WAITALL/DONTWAIT, datagram and record boundaries, buffer limits, socket
  * options, SCM_RIGHTS (pipes and sockets, in flight at close, MSG_CTRUNC), SCM_CREDENTIALS,
- * poll readiness, fstat, and a multi-client round-trip stress.
+ * poll readiness, fstat, a multi-client round-trip stress, and AF_NETLINK's NETLINK_ROUTE
+ * listing the loopback device.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -21,6 +22,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <net/if.h>
 
 static socklen_t path_addr(struct sockaddr_un *a, const char *path)
 {
@@ -781,6 +783,158 @@ static void stress_clients_round_trips(void)
 	CHECK_EQ(kt_wait(srv), 0);
 }
 
+/* The netlink ABI (linux/netlink.h, linux/rtnetlink.h), spelled out: musl's build has no kernel
+ * headers. */
+#ifndef NETLINK_ROUTE
+#define NETLINK_ROUTE 0
+#endif
+struct kt_nlmsghdr {
+	uint32_t len;
+	uint16_t type, flags;
+	uint32_t seq, pid;
+};
+struct kt_sockaddr_nl {
+	sa_family_t family;
+	unsigned short pad;
+	uint32_t pid, groups;
+};
+struct kt_ifinfomsg {
+	unsigned char family, pad;
+	unsigned short type;
+	int index;
+	unsigned flags, change;
+};
+struct kt_rtattr {
+	unsigned short len, type;
+};
+#define KT_NLMSG_DONE 3
+#define KT_NLMSG_ERROR 2
+#define KT_NLM_F_REQUEST 1
+#define KT_NLM_F_ACK 4
+#define KT_NLM_F_DUMP 0x300
+#define KT_RTM_NEWLINK 16
+#define KT_RTM_GETLINK 18
+#define KT_RTM_NEWADDR 20
+#define KT_RTM_GETADDR 22
+#define KT_IFLA_IFNAME 3
+#define KT_ALIGN4(x) (((x) + 3u) & ~3u)
+
+/* nl_request - send one rtnetlink request (header + a 16-byte family message). */
+static void nl_request(int fd, int type, int flags, int seq)
+{
+	struct {
+		struct kt_nlmsghdr h;
+		struct kt_ifinfomsg i;
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.h.len = sizeof(req);
+	req.h.type = (unsigned short)type;
+	req.h.flags = (unsigned short)flags;
+	req.h.seq = (unsigned)seq;
+	struct kt_sockaddr_nl k = { .family = AF_NETLINK };
+	CHECK_EQ(sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&k, sizeof(k)), sizeof(req));
+}
+
+/* nl_walk - the messages of one datagram: calls fn on each; returns 1 after NLMSG_DONE. */
+static int nl_walk(char *buf, long n, int seq, int (*fn)(struct kt_nlmsghdr *h))
+{
+	long off = 0;
+	while (n - off >= (long)sizeof(struct kt_nlmsghdr)) {
+		struct kt_nlmsghdr h;
+		memcpy(&h, buf + off, sizeof(h));
+		CHECK(h.len >= sizeof(h) && (long)h.len <= n - off);
+		CHECK_EQ(h.seq, seq);
+		if (h.type == KT_NLMSG_DONE)
+			return 1;
+		if (fn((struct kt_nlmsghdr *)(buf + off)))
+			return 1;
+		off += KT_ALIGN4(h.len);
+	}
+	return 0;
+}
+
+static int found_lo;
+static int link_seen(struct kt_nlmsghdr *h)
+{
+	CHECK_EQ(h->type, KT_RTM_NEWLINK);
+	struct kt_ifinfomsg ifi;
+	memcpy(&ifi, (char *)h + sizeof(*h), sizeof(ifi));
+	unsigned off = sizeof(*h) + sizeof(ifi);
+	while (off + sizeof(struct kt_rtattr) <= h->len) {
+		struct kt_rtattr a;
+		memcpy(&a, (char *)h + off, sizeof(a));
+		if (a.len < sizeof(a))
+			break;
+		if (a.type == KT_IFLA_IFNAME && strcmp((char *)h + off + sizeof(a), "lo") == 0) {
+			found_lo = 1;
+			CHECK_EQ(ifi.index, 1);
+			CHECK(ifi.flags & IFF_LOOPBACK);
+		}
+		off += KT_ALIGN4(a.len);
+	}
+	return 0;
+}
+
+static int addr_seen(struct kt_nlmsghdr *h)
+{
+	CHECK_EQ(h->type, KT_RTM_NEWADDR);
+	return 0;
+}
+
+static void netlink_route_lists_loopback(void)
+{
+	int fd = CHECK_OK(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+	struct kt_sockaddr_nl me = { .family = AF_NETLINK };
+	CHECK_OK(bind(fd, (struct sockaddr *)&me, sizeof(me)));
+	socklen_t len = sizeof(me);
+	CHECK_OK(getsockname(fd, (struct sockaddr *)&me, &len));
+	CHECK_EQ(len, sizeof(me));
+	CHECK_EQ(me.family, AF_NETLINK);
+	CHECK(me.pid != 0);
+	static char buf[16384];
+	nl_request(fd, KT_RTM_GETLINK, KT_NLM_F_REQUEST | KT_NLM_F_DUMP, 7);
+	found_lo = 0;
+	for (int done = 0; !done;) {
+		struct kt_sockaddr_nl from;
+		socklen_t fl = sizeof(from);
+		long n = CHECK_OK(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
+		CHECK_EQ(fl, sizeof(from));
+		CHECK_EQ(from.pid, 0); /* from the kernel */
+		done = nl_walk(buf, n, 7, link_seen);
+	}
+	CHECK(found_lo);
+	/* the addresses: a dump that ends with NLMSG_DONE (lo may be down on Linux: none) */
+	nl_request(fd, KT_RTM_GETADDR, KT_NLM_F_REQUEST | KT_NLM_F_DUMP, 8);
+	for (int done = 0; !done;) {
+		long n = CHECK_OK(recv(fd, buf, sizeof(buf), 0));
+		done = nl_walk(buf, n, 8, addr_seen);
+	}
+	/* an unknown request with NLM_F_ACK: NLMSG_ERROR with -EOPNOTSUPP and the request */
+	nl_request(fd, 1000, KT_NLM_F_REQUEST | KT_NLM_F_ACK, 9);
+	long n = CHECK_OK(recv(fd, buf, sizeof(buf), 0));
+	CHECK(n >= (long)(sizeof(struct kt_nlmsghdr) * 2 + 4));
+	struct kt_nlmsghdr h, orig;
+	int err;
+	memcpy(&h, buf, sizeof(h));
+	memcpy(&err, buf + sizeof(h), sizeof(err));
+	memcpy(&orig, buf + sizeof(h) + 4, sizeof(orig));
+	CHECK_EQ(h.type, KT_NLMSG_ERROR);
+	CHECK_EQ(err, -EOPNOTSUPP);
+	CHECK_EQ(orig.seq, 9);
+}
+
+static void netlink_creation_errors(void)
+{
+	CHECK_ERR(socket(AF_NETLINK, SOCK_STREAM, NETLINK_ROUTE), ESOCKTNOSUPPORT);
+	CHECK_ERR(socket(AF_NETLINK, SOCK_RAW, 33), EPROTONOSUPPORT);
+	int fd = CHECK_OK(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE));
+	CHECK_ERR(listen(fd, 1), EOPNOTSUPP);
+	struct kt_sockaddr_nl bad = { .family = AF_UNIX };
+	CHECK_ERR(bind(fd, (struct sockaddr *)&bad, sizeof(bad)), EINVAL);
+	char c;
+	CHECK_ERR(recv(fd, &c, 1, MSG_DONTWAIT), EAGAIN);
+}
+
 static const struct kt_case cases[] = {
 	{ "socket_creation_errors", socket_creation_errors },
 	{ "not_a_socket_enotsock", not_a_socket_enotsock },
@@ -809,6 +963,8 @@ static const struct kt_case cases[] = {
 	{ "scm_credentials", scm_credentials },
 	{ "sendmsg_iovecs_and_mmsg", sendmsg_iovecs_and_mmsg },
 	{ "stress_clients_round_trips", stress_clients_round_trips },
+	{ "netlink_route_lists_loopback", netlink_route_lists_loopback },
+	{ "netlink_creation_errors", netlink_creation_errors },
 	KT_CASES_END
 };
 

@@ -2,7 +2,10 @@
  * threads.c — group `threads`: pthreads on top of clone (create/join, shared memory, TLS,
  * thread ids, exit_group from a thread, per-thread signal masks and pthread_kill), the raw
  * clone(CLONE_THREAD|CLONE_CHILD_CLEARTID) contract, and futex wait/wake with its
- * EAGAIN/ETIMEDOUT/EFAULT/ENOSYS paths.
+ * EAGAIN/ETIMEDOUT/EFAULT/ENOSYS paths; a futex mutex under contention (8 threads x 100,000
+ * increments), thread exit while others block, the main thread exiting first, exit_group and
+ * fatal signals ending every thread, robust mutexes (EOWNERDEAD), FUTEX_CMP_REQUEUE, bitsets,
+ * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -21,13 +24,27 @@
 /* From the Linux UAPI <linux/futex.h> (musl-gcc has no kernel headers). */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_WAIT_PRIVATE (FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
 #define FUTEX_WAKE_PRIVATE (FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_CMP_REQUEUE_PRIVATE (FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAIT_BITSET_PRIVATE (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_BITSET_PRIVATE (FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG)
 
 static long futex(void *addr, int op, int val, const struct timespec *ts)
 {
 	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
+}
+
+static long futex6(void *addr, int op, int val, long val2, void *addr2, int val3)
+{
+	return syscall(SYS_futex, addr, op, val, val2, addr2, val3);
 }
 
 static void *return_arg_plus_one(void *arg)
@@ -324,6 +341,456 @@ static void sched_yield_and_affinity(void)
 	CHECK_ERR(sched_getaffinity(0x7ffffff0, sizeof(set), &set), ESRCH);
 }
 
+
+/* ---- a futex mutex under contention: 8 threads x 100,000 increments ----------------------- */
+
+/* Drepper's three-state mutex ("Futexes are tricky"): 0 free, 1 locked, 2 locked with
+ * waiters; only the futex calls reach the kernel. */
+static atomic_int fm_word;
+static long fm_counter;
+
+static void fm_lock(void)
+{
+	int c = 0;
+	if (atomic_compare_exchange_strong(&fm_word, &c, 1))
+		return;
+	if (c != 2)
+		c = atomic_exchange(&fm_word, 2);
+	while (c != 0) {
+		futex(&fm_word, FUTEX_WAIT_PRIVATE, 2, NULL);
+		c = atomic_exchange(&fm_word, 2);
+	}
+}
+
+static void fm_unlock(void)
+{
+	if (atomic_fetch_sub(&fm_word, 1) != 1) {
+		atomic_store(&fm_word, 0);
+		futex(&fm_word, FUTEX_WAKE_PRIVATE, 1, NULL);
+	}
+}
+
+static void *fm_add(void *arg)
+{
+	long n = (long)(uintptr_t)arg;
+	for (long i = 0; i < n; i++) {
+		fm_lock();
+		fm_counter++;
+		fm_unlock();
+	}
+	return NULL;
+}
+
+static void futex_mutex_8_threads_exact_sum(void)
+{
+	pthread_t t[8];
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, fm_add, (void *)(uintptr_t)100000), 0);
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(pthread_join(t[i], NULL), 0);
+	CHECK_EQ(fm_counter, 800000);
+	CHECK_EQ(atomic_load(&fm_word), 0);
+}
+
+/* ---- thread exit while others block, leader exit, exit_group ------------------------------ */
+
+static int block_pipe[2];
+
+static void *block_in_read(void *arg)
+{
+	(void)arg;
+	char c = 0;
+	long n = read(block_pipe[0], &c, 1);
+	return (void *)(uintptr_t)(n == 1 ? c : 0);
+}
+
+static void *exit_at_once(void *arg)
+{
+	pthread_exit(arg);
+}
+
+static void thread_exits_while_others_block_in_read(void)
+{
+	pthread_t r[3], e;
+	void *v;
+	CHECK_OK(pipe(block_pipe));
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(pthread_create(&r[i], NULL, block_in_read, NULL), 0);
+	CHECK_EQ(pthread_create(&e, NULL, exit_at_once, (void *)(uintptr_t)77), 0);
+	CHECK_EQ(pthread_join(e, &v), 0);
+	CHECK_EQ((uintptr_t)v, 77);
+	usleep(20000);
+	CHECK_EQ(write(block_pipe[1], "abc", 3), 3); /* each blocked reader takes one byte */
+	int sum = 0;
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ(pthread_join(r[i], &v), 0);
+		sum += (int)(uintptr_t)v;
+	}
+	CHECK_EQ(sum, 'a' + 'b' + 'c');
+}
+
+static void *exit_7_later(void *arg)
+{
+	(void)arg;
+	usleep(50000); /* the main thread has called pthread_exit by then (or soon) */
+	exit(7);
+}
+
+/* The main thread ends first (pthread_exit): the process lives on in the other thread, whose
+ * exit(7) ends it; the parent sees 7. */
+static void leader_exit_leaves_the_process_running(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, exit_7_later, NULL))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 7);
+}
+
+static void *spin_forever(void *arg)
+{
+	(void)arg;
+	for (volatile unsigned long i = 0;; i++)
+		;
+	return NULL;
+}
+
+/* exit_group from the main thread ends threads spinning in user mode and one blocked in read. */
+static void exit_group_ends_spinning_and_blocked_threads(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if (pipe(block_pipe))
+			_exit(1);
+		for (int i = 0; i < 3; i++)
+			if (pthread_create(&t, NULL, spin_forever, NULL))
+				_exit(1);
+		if (pthread_create(&t, NULL, block_in_read, NULL))
+			_exit(1);
+		usleep(30000);
+		syscall(SYS_exit_group, 3);
+		_exit(1);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 3);
+}
+
+/* A fatal signal to one thread ends every thread; the parent sees the signal. */
+static void fatal_signal_in_a_thread_ends_the_process(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		for (int i = 0; i < 2; i++)
+			if (pthread_create(&t, NULL, spin_forever, NULL))
+				_exit(1);
+		usleep(20000);
+		pthread_kill(t, SIGTERM);
+		for (;;)
+			pause();
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGTERM);
+}
+
+/* Regression sigkill_reaches_threads_after_leader_exit (found by the fuzzer): the main thread
+ * ends with the raw exit system call while another thread runs; kill(pid, SIGKILL) must still
+ * end the process (it went to the exited leader only, and the process survived). */
+static void sigkill_reaches_threads_after_leader_exit(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, spin_forever, NULL))
+			_exit(1);
+		syscall(SYS_exit, 0); /* this thread only */
+		_exit(2);
+	}
+	usleep(50000);
+	CHECK_OK(kill(pid, SIGKILL));
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGKILL);
+}
+
+static void *exec_sh_exit_9(void *arg)
+{
+	(void)arg;
+	execl("/bin/sh", "sh", "-c", "exit 9", (char *)NULL);
+	_exit(1);
+}
+
+/* execve from the main thread and from another thread while two threads spin: the other
+ * threads end, the new program runs alone, its exit status is the process's. */
+static void execve_from_a_thread_ends_the_other_threads(void)
+{
+	for (int who = 0; who < 2; who++) {
+		int pid = CHECK_OK(fork());
+		if (pid == 0) {
+			pthread_t t;
+			for (int i = 0; i < 2; i++)
+				if (pthread_create(&t, NULL, spin_forever, NULL))
+					_exit(1);
+			if (who == 0)
+				exec_sh_exit_9(NULL);
+			if (pthread_create(&t, NULL, exec_sh_exit_9, NULL))
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		int st = kt_wait(pid);
+		CHECK(WIFEXITED(st));
+		CHECK_EQ(WEXITSTATUS(st), 9);
+	}
+}
+
+/* ---- robust mutexes ------------------------------------------------------------------------ */
+
+static pthread_mutex_t robust;
+
+static void *lock_and_die(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&robust);
+	return NULL; /* ends holding it: the kernel walks the robust list at the thread's exit */
+}
+
+static void robust_mutex_owner_death_is_eownerdead(void)
+{
+	pthread_mutexattr_t a;
+	pthread_t t;
+	CHECK_EQ(pthread_mutexattr_init(&a), 0);
+	CHECK_EQ(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), 0);
+	CHECK_EQ(pthread_mutex_init(&robust, &a), 0);
+	CHECK_EQ(pthread_create(&t, NULL, lock_and_die, NULL), 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(pthread_mutex_lock(&robust), EOWNERDEAD);
+	CHECK_EQ(pthread_mutex_consistent(&robust), 0);
+	CHECK_EQ(pthread_mutex_unlock(&robust), 0);
+	CHECK_EQ(pthread_mutex_lock(&robust), 0); /* consistent again: an ordinary lock */
+	CHECK_EQ(pthread_mutex_unlock(&robust), 0);
+	long head = 0;
+	size_t len = 0;
+	CHECK_OK(syscall(SYS_get_robust_list, 0, &head, &len));
+	CHECK_EQ(len, 24);
+	CHECK_ERR(syscall(SYS_set_robust_list, head, 23), EINVAL);
+	CHECK_ERR(syscall(SYS_get_robust_list, 0x7ffffff0, &head, &len), ESRCH);
+}
+
+/* ---- futex: requeue, bitsets, absolute timeouts, EINTR -------------------------------------- */
+
+static int rq_a, rq_b;
+static atomic_int rq_done;
+
+static void *rq_waiter(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&rq_done))
+		futex(&rq_a, FUTEX_WAIT_PRIVATE, 0, NULL);
+	return NULL;
+}
+
+static void futex_cmp_requeue_moves_waiters(void)
+{
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(pthread_create(&t[i], NULL, rq_waiter, NULL), 0);
+	CHECK_ERR(futex6(&rq_a, FUTEX_CMP_REQUEUE_PRIVATE, 0, 1, &rq_b, 1), EAGAIN); /* *a != 1 */
+	CHECK_ERR(futex6(&rq_a, FUTEX_CMP_REQUEUE_PRIVATE, -1, 1, &rq_b, 0), EINVAL);
+	/* move both to b (none woken) as they arrive: the count is what was moved */
+	long moved = 0;
+	for (int i = 0; i < 4000 && moved < 2; i++) {
+		long n = futex6(&rq_a, FUTEX_CMP_REQUEUE_PRIVATE, 0, INT_MAX, &rq_b, 0);
+		CHECK(n >= 0);
+		moved += n;
+		if (moved < 2)
+			usleep(1000);
+	}
+	CHECK_EQ(moved, 2);
+	CHECK_EQ(futex(&rq_a, FUTEX_WAKE_PRIVATE, INT_MAX, NULL), 0); /* nobody left on a */
+	atomic_store(&rq_done, 1);
+	CHECK_EQ(futex(&rq_b, FUTEX_WAKE_PRIVATE, INT_MAX, NULL), 2);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ(pthread_join(t[i], NULL), 0);
+}
+
+static int bs_word;
+static atomic_int bs_done;
+
+static void *bs_waiter(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&bs_done))
+		futex6(&bs_word, FUTEX_WAIT_BITSET_PRIVATE, 0, 0, NULL, 0x1);
+	return NULL;
+}
+
+static void futex_bitset_wakes_only_matching_waiters(void)
+{
+	pthread_t t;
+	CHECK_ERR(futex6(&bs_word, FUTEX_WAIT_BITSET_PRIVATE, 0, 0, NULL, 0), EINVAL);
+	CHECK_ERR(futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0), EINVAL);
+	CHECK_EQ(pthread_create(&t, NULL, bs_waiter, NULL), 0);
+	/* a wake with a disjoint bitset never wakes it; one with a common bit does (retried until
+	 * the waiter sleeps: woken with the word still 0, it waits again) */
+	long woken = 0;
+	for (int i = 0; i < 4000 && !woken; i++) {
+		usleep(500);
+		CHECK_EQ(futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0x2), 0);
+		woken = futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0x3);
+	}
+	CHECK_EQ(woken, 1);
+	atomic_store(&bs_done, 1);
+	futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, 0, NULL, -1);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+}
+
+static void futex_absolute_timeouts(void)
+{
+	int word = 0;
+	struct timespec now, ts;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ts = now;
+	ts.tv_nsec += 20000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	CHECK_ERR(futex6(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, (long)&ts, NULL, -1), ETIMEDOUT);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	CHECK_ERR(futex6(&word, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 0, (long)&ts,
+			 NULL, -1), ETIMEDOUT);
+	struct timespec past = { 1, 0 };
+	CHECK_ERR(futex6(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, (long)&past, NULL, -1), ETIMEDOUT);
+	CHECK_ERR(futex6(&word, FUTEX_WAIT_BITSET_PRIVATE, 1, (long)&past, NULL, -1), EAGAIN);
+	/* the realtime flag belongs to the absolute waits only */
+	CHECK_ERR(futex6(&word, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 0, (long)&past, NULL, 0), ENOSYS);
+}
+
+static int wo_a, wo_b;
+static atomic_int wo_done;
+
+static void *wo_waiter(void *arg)
+{
+	int *w = arg;
+	while (!atomic_load(&wo_done))
+		futex(w, FUTEX_WAIT_PRIVATE, 0, NULL);
+	return NULL;
+}
+
+/* FUTEX_WAKE_OP: b += 1 (old 0), wake a's waiter, and b's because old == 0. */
+static void futex_wake_op_changes_word_and_wakes_both(void)
+{
+	pthread_t ta, tb;
+	CHECK_EQ(pthread_create(&ta, NULL, wo_waiter, &wo_a), 0);
+	CHECK_EQ(pthread_create(&tb, NULL, wo_waiter, &wo_b), 0);
+	usleep(50000);
+	atomic_store(&wo_done, 1);
+	/* FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0) */
+	int op = (1 << 28) | (0 << 24) | (1 << 12) | 0;
+	long n = futex6(&wo_a, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 1, 1, &wo_b, op);
+	CHECK(n >= 0 && n <= 2);
+	CHECK_EQ(wo_b, 1);
+	futex(&wo_a, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+	futex(&wo_b, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+	CHECK_EQ(pthread_join(ta, NULL), 0);
+	CHECK_EQ(pthread_join(tb, NULL), 0);
+	CHECK_ERR(futex6(&wo_a, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 1, 1, &wo_b, 15 << 28), ENOSYS);
+}
+
+static int intr_word;
+static atomic_int intr_state; /* 1: about to wait, 2: the wait returned EINTR */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *intr_waiter(void *arg)
+{
+	(void)arg;
+	atomic_store(&intr_state, 1);
+	long r = futex(&intr_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+	atomic_store(&intr_state, r == -1 && errno == EINTR ? 2 : 3);
+	return NULL;
+}
+
+/* A handler without SA_RESTART interrupts an untimed FUTEX_WAIT: -1 EINTR. */
+static void futex_wait_interrupted_by_handler_is_eintr(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, intr_waiter, NULL), 0);
+	while (atomic_load(&intr_state) == 0)
+		usleep(1000);
+	for (int i = 0; i < 2000 && atomic_load(&intr_state) == 1; i++) {
+		usleep(2000);
+		pthread_kill(t, SIGUSR1);
+	}
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(atomic_load(&intr_state), 2);
+}
+
+/* ---- ids and process-directed signals -------------------------------------------------------- */
+
+static volatile pid_t usr2_on;
+static atomic_int usr2_ready;
+
+static void record_usr2(int sig)
+{
+	(void)sig;
+	usr2_on = (pid_t)syscall(SYS_gettid);
+}
+
+static void *unblock_and_wait(void *arg)
+{
+	(void)arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	atomic_store(&usr2_ready, (int)syscall(SYS_gettid));
+	for (int i = 0; i < 4000 && !usr2_on; i++)
+		usleep(1000);
+	return NULL;
+}
+
+/* kill(getpid()) goes to a thread that does not block the signal. */
+static void process_signal_reaches_the_thread_that_unblocks_it(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	signal(SIGUSR2, record_usr2);
+	CHECK_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, unblock_and_wait, NULL), 0);
+	while (!atomic_load(&usr2_ready))
+		usleep(1000);
+	CHECK_OK(kill(getpid(), SIGUSR2));
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(usr2_on, atomic_load(&usr2_ready));
+	CHECK_ERR(syscall(SYS_tgkill, 1, syscall(SYS_gettid), 0), ESRCH); /* not in group 1 */
+	CHECK_OK(syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0));
+	CHECK_ERR(syscall(SYS_tkill, 0x7ffffff0, 0), ESRCH);
+}
+
 static const struct kt_case cases[] = {
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
@@ -338,6 +805,20 @@ static const struct kt_case cases[] = {
 	{ "many_threads_create_and_join", many_threads_create_and_join },
 	{ "fork_from_thread", fork_from_thread },
 	{ "sched_yield_and_affinity", sched_yield_and_affinity },
+	{ "futex_mutex_8_threads_exact_sum", futex_mutex_8_threads_exact_sum },
+	{ "thread_exits_while_others_block_in_read", thread_exits_while_others_block_in_read },
+	{ "leader_exit_leaves_the_process_running", leader_exit_leaves_the_process_running },
+	{ "exit_group_ends_spinning_and_blocked_threads", exit_group_ends_spinning_and_blocked_threads },
+	{ "fatal_signal_in_a_thread_ends_the_process", fatal_signal_in_a_thread_ends_the_process },
+	{ "sigkill_reaches_threads_after_leader_exit", sigkill_reaches_threads_after_leader_exit },
+	{ "execve_from_a_thread_ends_the_other_threads", execve_from_a_thread_ends_the_other_threads },
+	{ "robust_mutex_owner_death_is_eownerdead", robust_mutex_owner_death_is_eownerdead },
+	{ "futex_cmp_requeue_moves_waiters", futex_cmp_requeue_moves_waiters },
+	{ "futex_bitset_wakes_only_matching_waiters", futex_bitset_wakes_only_matching_waiters },
+	{ "futex_absolute_timeouts", futex_absolute_timeouts },
+	{ "futex_wake_op_changes_word_and_wakes_both", futex_wake_op_changes_word_and_wakes_both },
+	{ "futex_wait_interrupted_by_handler_is_eintr", futex_wait_interrupted_by_handler_is_eintr },
+	{ "process_signal_reaches_the_thread_that_unblocks_it", process_signal_reaches_the_thread_that_unblocks_it },
 	KT_CASES_END
 };
 

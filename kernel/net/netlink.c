@@ -1,0 +1,536 @@
+/*
+ * netlink.c — AF_NETLINK, minimal: NETLINK_ROUTE sockets (SOCK_RAW or SOCK_DGRAM) that answer
+ * RTM_GETLINK and RTM_GETADDR about the one interface Trellis has, the loopback device `lo`
+ * (index 1, 127.0.0.1/8), so `ip link`, `ip addr` and ifconfig-style queries get a real
+ * answer. A request is handled when it is sent: its replies (one datagram each, the dump's
+ * messages then NLMSG_DONE) go to the sender's own receive queue. Any other request gets
+ * NLMSG_ERROR with -EOPNOTSUPP; other netlink protocols are -EPROTONOSUPPORT. Groups
+ * (multicast notifications) are accepted by bind and never deliver anything.
+ */
+#include <fw/list.h>
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <net/socket.h>
+#include <proc/process.h>
+#include <proc/wait.h>
+#include <uapi/netlink.h>
+
+#define NL_MSG_MAX 256u  /* one reply (a link or an address with its attributes) */
+#define NL_REQ_MAX 4096u /* bytes of one request that are read */
+#define NL_QUEUE_MAX 64u /* replies waiting; more are dropped (Linux: ENOBUFS) */
+
+struct nl_msg {
+	struct list_link link;
+	u32 len;
+	u8 data[NL_MSG_MAX];
+};
+DEFINE_TYPE_CACHE(nl_msg_cache, struct nl_msg);
+DEFINE_LIST(nl_msg_list, struct nl_msg, link, spinlock);
+
+struct nl_sock {
+	struct socket sk;
+	struct nl_msg_list rq; /* replies (bound to sk.lock) */
+	u32 rq_len;            /* sk.lock */
+	u32 portid;            /* sk.lock: 0 until bound */
+	u32 groups;            /* sk.lock */
+	bool dead;             /* sk.lock */
+};
+DEFINE_SUBTYPE_OF(nl_sock, struct nl_sock, sk, struct socket, socket);
+
+static const struct sock_ops nl_ops;
+
+static struct nl_sock *nl_of(struct socket *s)
+{
+	return nl_sock_from(socket_base(s));
+}
+
+static struct socket *nl_create(int type, int protocol, int *err)
+{
+	if (type != UAPI_SOCK_RAW && type != UAPI_SOCK_DGRAM) {
+		*err = -ESOCKTNOSUPPORT;
+		return NULL;
+	}
+	if (protocol != UAPI_NETLINK_ROUTE) {
+		*err = -EPROTONOSUPPORT;
+		return NULL;
+	}
+	struct nl_sock *n = nl_sock_new();
+	if (!n) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	sock_init(&n->sk, &nl_ops, UAPI_AF_NETLINK, (u16)type, protocol);
+	nl_msg_list_init(&n->rq, &n->sk.lock);
+	return &n->sk;
+}
+
+const struct sock_family netlink_family = {
+	.family = UAPI_AF_NETLINK,
+	.create = nl_create,
+	.pair = NULL,
+};
+
+/* ---- replies ----------------------------------------------------------------------------- */
+
+/* A reply being built: bytes at `len` of m->data. */
+struct nl_build {
+	struct nl_msg *m;
+	bool bad;
+};
+
+static void put8(struct nl_build *b, u8 v)
+{
+	if (bytes_put_u8(BYTES_OF_ARRAY(b->m->data), b->m->len, v))
+		b->bad = true;
+	b->m->len += 1;
+}
+
+static void put16(struct nl_build *b, u16 v)
+{
+	if (bytes_put_le16(BYTES_OF_ARRAY(b->m->data), b->m->len, v))
+		b->bad = true;
+	b->m->len += 2;
+}
+
+static void put32(struct nl_build *b, u32 v)
+{
+	if (bytes_put_le32(BYTES_OF_ARRAY(b->m->data), b->m->len, v))
+		b->bad = true;
+	b->m->len += 4;
+}
+
+static void pad4(struct nl_build *b)
+{
+	while (b->m->len % 4 && !b->bad)
+		put8(b, 0);
+}
+
+/* attr - an rtattr of `type` with `n` bytes of `v` (a string's NUL included by the caller). */
+static void attr_bytes(struct nl_build *b, u16 type, struct bytes v)
+{
+	put16(b, (u16)(4 + bytes_len(v)));
+	put16(b, type);
+	for (size_t i = 0; i < bytes_len(v); i++)
+		put8(b, bytes_u8(v, i).value);
+	pad4(b);
+}
+
+static void attr_u32(struct nl_build *b, u16 type, u32 v)
+{
+	put16(b, 8);
+	put16(b, type);
+	put32(b, v);
+}
+
+static void attr_u8(struct nl_build *b, u16 type, u8 v)
+{
+	put16(b, 5);
+	put16(b, type);
+	put8(b, v);
+	pad4(b);
+}
+
+static void attr_str(struct nl_build *b, u16 type, struct str s)
+{
+	put16(b, (u16)(4 + str_len(s) + 1));
+	put16(b, type);
+	for (size_t i = 0; i < str_len(s); i++)
+		put8(b, str_at(s, i).value);
+	put8(b, 0);
+	pad4(b);
+}
+
+/* begin - an nlmsghdr (its length set by end). */
+static void begin(struct nl_build *b, u16 type, u16 flags, u32 seq, u32 portid)
+{
+	b->m->len = 0;
+	put32(b, 0);
+	put16(b, type);
+	put16(b, flags);
+	put32(b, seq);
+	put32(b, portid);
+}
+
+static void end(struct nl_build *b)
+{
+	(void)bytes_put_le32(BYTES_OF_ARRAY(b->m->data), 0, b->m->len);
+}
+
+static void queue_reply(struct nl_sock *n, struct nl_msg *m)
+{
+	spin_lock(&n->sk.lock);
+	bool ok = !n->dead && n->rq_len < NL_QUEUE_MAX;
+	if (ok) {
+		nl_msg_list_push_back(&n->rq, m);
+		n->rq_len++;
+	}
+	spin_unlock(&n->sk.lock);
+	if (!ok)
+		KFREE(nl_msg_cache, m);
+	sock_wake(&n->sk);
+}
+
+/* reply - build one reply with `fill` and queue it; false when memory is short. */
+static struct nl_msg *reply_new(void)
+{
+	return KNEW(nl_msg_cache);
+}
+
+static void link_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
+{
+	static u8 zero_mac[6];
+	begin(b, UAPI_RTM_NEWLINK, flags, seq, portid);
+	put8(b, 0); /* ifinfomsg: AF_UNSPEC */
+	put8(b, 0);
+	put16(b, UAPI_ARPHRD_LOOPBACK);
+	put32(b, 1);
+	put32(b, UAPI_IFF_UP | UAPI_IFF_LOOPBACK | UAPI_IFF_RUNNING | UAPI_IFF_LOWER_UP);
+	put32(b, 0);
+	attr_str(b, UAPI_IFLA_IFNAME, STR("lo"));
+	attr_u32(b, UAPI_IFLA_TXQLEN, 1000);
+	attr_u8(b, UAPI_IFLA_OPERSTATE, UAPI_IF_OPER_UNKNOWN);
+	attr_u8(b, UAPI_IFLA_LINKMODE, 0);
+	attr_u32(b, UAPI_IFLA_MTU, 65536);
+	attr_str(b, UAPI_IFLA_QDISC, STR("noqueue"));
+	attr_bytes(b, UAPI_IFLA_ADDRESS, BYTES_OF_ARRAY(zero_mac));
+	attr_bytes(b, UAPI_IFLA_BROADCAST, BYTES_OF_ARRAY(zero_mac));
+	end(b);
+}
+
+static void addr_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
+{
+	static u8 ip[4] = { 127, 0, 0, 1 };
+	begin(b, UAPI_RTM_NEWADDR, flags, seq, portid);
+	put8(b, UAPI_AF_INET);
+	put8(b, 8);
+	put8(b, UAPI_IFA_F_PERMANENT);
+	put8(b, UAPI_RT_SCOPE_HOST);
+	put32(b, 1);
+	attr_bytes(b, UAPI_IFA_ADDRESS, BYTES_OF_ARRAY(ip));
+	attr_bytes(b, UAPI_IFA_LOCAL, BYTES_OF_ARRAY(ip));
+	attr_str(b, UAPI_IFA_LABEL, STR("lo"));
+	attr_u32(b, UAPI_IFA_FLAGS, UAPI_IFA_F_PERMANENT);
+	end(b);
+}
+
+static void done_msg(struct nl_build *b, u32 seq, u32 portid)
+{
+	begin(b, UAPI_NLMSG_DONE, UAPI_NLM_F_MULTI, seq, portid);
+	put32(b, 0);
+	end(b);
+}
+
+/* error_msg - NLMSG_ERROR with `err` (0: an ack) and the request's header. */
+static void error_msg(struct nl_build *b, int err, struct bytes req_hdr, u32 seq, u32 portid)
+{
+	begin(b, UAPI_NLMSG_ERROR, 0, seq, portid);
+	put32(b, (u32)err);
+	for (size_t i = 0; i < 16; i++)
+		put8(b, bytes_u8(req_hdr, i).value);
+	end(b);
+}
+
+enum nl_what { NL_LINK, NL_ADDR, NL_DONE, NL_ERROR };
+
+static int emit(struct nl_sock *n, enum nl_what w, u32 seq, u32 portid, u16 flags, int err,
+		struct bytes hdr)
+{
+	struct nl_msg *m = reply_new();
+	if (!m)
+		return -ENOMEM;
+	struct nl_build b = { .m = m };
+	if (w == NL_LINK)
+		link_lo(&b, seq, portid, flags);
+	else if (w == NL_ADDR)
+		addr_lo(&b, seq, portid, flags);
+	else if (w == NL_DONE)
+		done_msg(&b, seq, portid);
+	else
+		error_msg(&b, err, hdr, seq, portid);
+	if (b.bad) {
+		KFREE(nl_msg_cache, m);
+		return -EIO;
+	}
+	queue_reply(n, m);
+	return 0;
+}
+
+/* handle - one request message (header and payload in `msg`). */
+static void handle(struct nl_sock *n, struct bytes msg, u32 portid)
+{
+	u16 type = bytes_le16(msg, 4).value, flags = bytes_le16(msg, 6).value;
+	u32 seq = bytes_le32(msg, 8).value;
+	struct bytes hdr = bytes_head(msg, 16);
+	bool dump = (flags & UAPI_NLM_F_DUMP) == UAPI_NLM_F_DUMP;
+	u8 family = bytes_u8(msg, 16).value; /* ifinfomsg/ifaddrmsg family (0 when absent) */
+	if (!(flags & UAPI_NLM_F_REQUEST) || type < 16) {
+		return; /* control messages and replies are ignored, as Linux */
+	}
+	if (type == UAPI_RTM_GETLINK && dump) {
+		(void)emit(n, NL_LINK, seq, portid, UAPI_NLM_F_MULTI, 0, hdr);
+		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr);
+	} else if (type == UAPI_RTM_GETLINK) {
+		i32 index = (i32)bytes_le32(msg, 20).value;
+		if (index == 1 || index == 0)
+			(void)emit(n, NL_LINK, seq, portid, 0, 0, hdr);
+		else
+			(void)emit(n, NL_ERROR, seq, portid, 0, -ENODEV, hdr);
+	} else if (type == UAPI_RTM_GETADDR && dump) {
+		if (family == UAPI_AF_UNSPEC || family == UAPI_AF_INET)
+			(void)emit(n, NL_ADDR, seq, portid, UAPI_NLM_F_MULTI, 0, hdr);
+		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr);
+	} else {
+		(void)emit(n, NL_ERROR, seq, portid, 0, -EOPNOTSUPP, hdr);
+		return;
+	}
+	if ((flags & UAPI_NLM_F_ACK) && !dump)
+		(void)emit(n, NL_ERROR, seq, portid, 0, 0, hdr);
+}
+
+/* ---- socket operations -------------------------------------------------------------------- */
+
+static u32 nl_autoport(struct nl_sock *n, struct process *p)
+{
+	spin_lock(&n->sk.lock);
+	if (!n->portid)
+		n->portid = p->pid;
+	u32 id = n->portid;
+	spin_unlock(&n->sk.lock);
+	return id;
+}
+
+static int nl_bind(struct socket *s, struct process *p, struct sock_addr *a)
+{
+	struct nl_sock *n = nl_of(s);
+	if (a->len < sizeof(struct uapi_sockaddr_nl))
+		return -EINVAL;
+	if (bytes_le16(BYTES_OF_ARRAY(a->bytes), 0).value != UAPI_AF_NETLINK)
+		return -EINVAL;
+	u32 pid = bytes_le32(BYTES_OF_ARRAY(a->bytes), 4).value;
+	u32 groups = bytes_le32(BYTES_OF_ARRAY(a->bytes), 8).value;
+	spin_lock(&n->sk.lock);
+	int e = 0;
+	if (n->portid && pid && pid != n->portid)
+		e = -EINVAL;
+	else if (pid)
+		n->portid = pid;
+	n->groups = groups;
+	spin_unlock(&n->sk.lock);
+	if (!e)
+		(void)nl_autoport(n, p);
+	return e;
+}
+
+static int nl_connect(struct socket *s, struct process *p, struct sock_addr *a, bool nonblock)
+{
+	(void)nonblock;
+	if (a->len < sizeof(struct uapi_sockaddr_nl))
+		return -EINVAL;
+	if (bytes_le16(BYTES_OF_ARRAY(a->bytes), 0).value != UAPI_AF_NETLINK)
+		return -EINVAL;
+	(void)nl_autoport(nl_of(s), p);
+	return 0;
+}
+
+static int nl_listen(struct socket *s, struct process *p, int backlog)
+{
+	(void)s, (void)p, (void)backlog;
+	return -EOPNOTSUPP;
+}
+
+static struct file_result nl_accept(struct socket *s, struct process *p, bool nonblock, u32 flags)
+{
+	(void)s, (void)p, (void)nonblock, (void)flags;
+	return file_result_err(-EOPNOTSUPP);
+}
+
+static int nl_shutdown(struct socket *s, int how)
+{
+	if (how < UAPI_SHUT_RD || how > UAPI_SHUT_RDWR)
+		return -EINVAL;
+	spin_lock(&s->lock);
+	s->shutdown |= (u32)how + 1;
+	spin_unlock(&s->lock);
+	sock_wake(s);
+	return 0;
+}
+
+static void nl_addr(struct sock_addr *out, u32 pid, u32 groups)
+{
+	*out = (struct sock_addr){ .len = sizeof(struct uapi_sockaddr_nl) };
+	(void)bytes_put_le16(BYTES_OF_ARRAY(out->bytes), 0, UAPI_AF_NETLINK);
+	(void)bytes_put_le32(BYTES_OF_ARRAY(out->bytes), 4, pid);
+	(void)bytes_put_le32(BYTES_OF_ARRAY(out->bytes), 8, groups);
+}
+
+static int nl_getname(struct socket *s, bool peer, struct sock_addr *out)
+{
+	struct nl_sock *n = nl_of(s);
+	if (peer) {
+		nl_addr(out, 0, 0);
+		return 0;
+	}
+	spin_lock(&n->sk.lock);
+	u32 pid = n->portid, groups = n->groups;
+	spin_unlock(&n->sk.lock);
+	nl_addr(out, pid, groups);
+	return 0;
+}
+
+static struct result_size nl_send(struct socket *s, struct process *p, struct sock_send *m)
+{
+	struct nl_sock *n = nl_of(s);
+	u64 total = sock_iter_left(m->data);
+	if (total > NL_REQ_MAX)
+		return result_size_err(-EMSGSIZE);
+	if (m->has_addr && (m->addr.len < sizeof(struct uapi_sockaddr_nl) ||
+			    bytes_le16(BYTES_OF_ARRAY(m->addr.bytes), 0).value != UAPI_AF_NETLINK))
+		return result_size_err(-EINVAL);
+	if (m->has_addr && bytes_le32(BYTES_OF_ARRAY(m->addr.bytes), 4).value != 0)
+		return result_size_err(-ECONNREFUSED); /* only the kernel (port 0) answers */
+	u32 portid = nl_autoport(n, p);
+	struct kbuf kb = KBUF_EMPTY;
+	if (total && kbuf_alloc(&kb, (size_t)total))
+		return result_size_err(-ENOMEM);
+	struct bytes req = kbuf_bytes(&kb);
+	struct result_size c = total ? sock_iter_read(m->data, req) : result_size_ok(0);
+	if (c.err || c.value != total) {
+		kbuf_free(&kb);
+		return result_size_err(-EFAULT);
+	}
+	size_t off = 0;
+	while (bytes_len(req) - off >= 16) {
+		u32 len = bytes_le32(req, off).value;
+		if (len < 16 || len > bytes_len(req) - off)
+			break;
+		struct bytes_result one = bytes_sub(req, off, len);
+		if (one.err)
+			break;
+		handle(n, one.value, portid);
+		off += UAPI_NLMSG_ALIGN(len);
+	}
+	kbuf_free(&kb);
+	return result_size_ok(total);
+}
+
+static bool nl_ready(struct nl_sock *n)
+{
+	spin_lock(&n->sk.lock);
+	bool r = n->rq_len || (n->sk.shutdown & SOCK_RCV_SHUTDOWN);
+	spin_unlock(&n->sk.lock);
+	return r;
+}
+
+static struct result_size nl_recv(struct socket *s, struct process *p, struct sock_recv *m)
+{
+	struct nl_sock *n = nl_of(s);
+	bool peek = (m->flags & UAPI_MSG_PEEK) != 0;
+	spin_lock(&n->sk.lock);
+	u64 deadline = n->sk.rcvtimeo_ns ? fw_time_ns() + n->sk.rcvtimeo_ns : 0;
+	spin_unlock(&n->sk.lock);
+	u8 copy[NL_MSG_MAX];
+	for (;;) {
+		/* the reply is copied out of the queue under the lock (another process sharing the
+		 * socket may take it right after), then to user memory without it */
+		spin_lock(&n->sk.lock);
+		struct nl_msg *msg = nl_msg_list_first(&n->rq);
+		bool shut = (n->sk.shutdown & SOCK_RCV_SHUTDOWN) != 0;
+		u32 full = msg ? msg->len : 0;
+		if (msg) {
+			(void)bytes_copy(BYTES_OF_ARRAY(copy), BYTES_OF_ARRAY(msg->data));
+			if (!peek) {
+				nl_msg_list_remove(&n->rq, msg);
+				n->rq_len--;
+			}
+		}
+		spin_unlock(&n->sk.lock);
+		if (msg && !peek)
+			KFREE(nl_msg_cache, msg);
+		if (!msg) {
+			if (shut)
+				return result_size_ok(0);
+			if (m->nonblock)
+				return result_size_err(-EAGAIN);
+			int e = PROC_WAIT(p, &s->wq, nl_ready(n), deadline);
+			if (e == -ETIMEDOUT)
+				return result_size_err(-EAGAIN);
+			if (e)
+				return result_size_err(e);
+			continue;
+		}
+		u64 total = sock_iter_left(m->data);
+		size_t k = full < total ? full : (size_t)total;
+		struct result_size c = sock_iter_write(m->data, bytes_head(BYTES_OF_ARRAY(copy), k));
+		if (c.err)
+			return c;
+		if (full > total)
+			m->msg_flags |= UAPI_MSG_TRUNC;
+		m->full_len = full;
+		if (m->want_addr)
+			nl_addr(&m->from, 0, 0);
+		return result_size_ok((m->flags & UAPI_MSG_TRUNC) ? full : c.value);
+	}
+}
+
+static u32 nl_poll(struct socket *s)
+{
+	struct nl_sock *n = nl_of(s);
+	spin_lock(&n->sk.lock);
+	u32 ev = VFS_POLLOUT | (n->rq_len ? VFS_POLLIN : 0);
+	spin_unlock(&n->sk.lock);
+	return ev;
+}
+
+static u64 nl_inq(struct socket *s)
+{
+	struct nl_sock *n = nl_of(s);
+	spin_lock(&n->sk.lock);
+	struct nl_msg *m = nl_msg_list_first(&n->rq);
+	u64 len = m ? m->len : 0;
+	spin_unlock(&n->sk.lock);
+	return len;
+}
+
+static u64 nl_outq(struct socket *s)
+{
+	(void)s;
+	return 0;
+}
+
+static void nl_release(struct socket *s)
+{
+	struct nl_sock *n = nl_of(s);
+	for (;;) {
+		spin_lock(&n->sk.lock);
+		n->dead = true;
+		struct nl_msg *m = nl_msg_list_pop_front(&n->rq);
+		if (m)
+			n->rq_len--;
+		spin_unlock(&n->sk.lock);
+		if (!m)
+			break;
+		KFREE(nl_msg_cache, m);
+	}
+	sock_wake(s);
+}
+
+static void nl_destroy(struct socket *s)
+{
+	nl_sock_delete(nl_of(s));
+}
+
+static const struct sock_ops nl_ops = {
+	.bind = nl_bind,
+	.connect = nl_connect,
+	.listen = nl_listen,
+	.accept = nl_accept,
+	.shutdown = nl_shutdown,
+	.getname = nl_getname,
+	.send = nl_send,
+	.recv = nl_recv,
+	.poll = nl_poll,
+	.inq = nl_inq,
+	.outq = nl_outq,
+	.release = nl_release,
+	.destroy = nl_destroy,
+};

@@ -1,0 +1,138 @@
+/*
+ * futex.c — futex(2) and the robust-list calls. The handler decodes the operation and its
+ * timeout and hands the work to proc/futex.c. Timeouts: FUTEX_WAIT's is relative (the
+ * monotonic clock), FUTEX_WAIT_BITSET's absolute, on the monotonic clock or, with
+ * FUTEX_CLOCK_REALTIME, the wall clock. FUTEX_PRIVATE_FLAG changes nothing here (every futex is
+ * keyed by the memory map). The PI operations and FUTEX_FD are -ENOSYS.
+ */
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <proc/wait.h>
+#include <syscall/syscall.h>
+#include <time/clock.h>
+#include <uapi/futex.h>
+#include <uapi/misc.h>
+
+DEFINE_UCOPY(ufutex_ts, struct uapi_timespec);
+DEFINE_UCOPY(urobust_ptr, u64);
+DEFINE_UCOPY(urobust_len, u64);
+
+#define NSEC_PER_SEC 1000000000ll
+
+/* deadline_of - the fw_time_ns deadline of the wait's timeout at `ts` (0: none): 0 or -EFAULT,
+ * -EINVAL. */
+static int deadline_of(u64 ts, bool absolute, bool realtime, u64 *deadline)
+{
+	*deadline = 0;
+	if (!ts)
+		return 0;
+	struct uapi_timespec t;
+	if (ufutex_ts_from_user(&t, uaddr(ts)))
+		return -EFAULT;
+	if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	u64 now = fw_time_ns();
+	i64 ns = t.tv_sec > (i64)(0x7fffffffffffffffll / NSEC_PER_SEC) - 1
+			 ? 0x7fffffffffffffffll
+			 : t.tv_sec * NSEC_PER_SEC + t.tv_nsec;
+	i64 rel = ns;
+	if (absolute)
+		rel = ns - (realtime ? clock_realtime_ns() : (i64)now);
+	if (rel <= 0) {
+		*deadline = now ? now : 1; /* already due: the wait times out at once */
+		return 0;
+	}
+	u64 d = now + (u64)rel;
+	*deadline = d < now ? ~0ull : d; /* far future: effectively none */
+	return 0;
+}
+
+i64 sys_futex(struct process *p, const struct sc_args *a)
+{
+	struct uaddr addr = uaddr(a->a[0]);
+	int op = (int)a->a[1];
+	u32 val = (u32)a->a[2];
+	u64 timeout = a->a[3];
+	struct uaddr addr2 = uaddr(a->a[4]);
+	u32 val3 = (u32)a->a[5];
+	int cmd = op & UAPI_FUTEX_CMD_MASK;
+	bool realtime = (op & UAPI_FUTEX_CLOCK_REALTIME) != 0;
+	if (realtime && cmd != UAPI_FUTEX_WAIT_BITSET)
+		return -ENOSYS; /* Linux: the flag is for the absolute waits only */
+	if (addr.v & 3)
+		return -EINVAL;
+	u64 deadline = 0;
+	int e;
+	switch (cmd) {
+	case UAPI_FUTEX_WAIT:
+	case UAPI_FUTEX_WAIT_BITSET:
+		if (cmd == UAPI_FUTEX_WAIT)
+			val3 = UAPI_FUTEX_BITSET_MATCH_ANY;
+		if (!val3)
+			return -EINVAL;
+		e = deadline_of(timeout, cmd == UAPI_FUTEX_WAIT_BITSET, realtime, &deadline);
+		if (e)
+			return e;
+		return proc_futex_wait(p, addr, val, val3, deadline);
+	case UAPI_FUTEX_WAKE:
+	case UAPI_FUTEX_WAKE_BITSET:
+		if (cmd == UAPI_FUTEX_WAKE)
+			val3 = UAPI_FUTEX_BITSET_MATCH_ANY;
+		if (!val3)
+			return -EINVAL;
+		return proc_futex_wake(p, addr, val3, (i64)(int)val);
+	case UAPI_FUTEX_REQUEUE:
+	case UAPI_FUTEX_CMP_REQUEUE: {
+		/* the timeout argument carries nr_requeue (val2) */
+		i64 nwake = (i64)(int)val, nreq = (i64)(int)(u32)timeout;
+		if (nwake < 0 || nreq < 0)
+			return -EINVAL;
+		if (addr2.v & 3)
+			return -EINVAL;
+		return proc_futex_requeue(p, addr, addr2, nwake, nreq,
+					  cmd == UAPI_FUTEX_CMP_REQUEUE, val3);
+	}
+	case UAPI_FUTEX_WAKE_OP:
+		if (addr2.v & 3)
+			return -EINVAL;
+		return proc_futex_wake_op(p, addr, addr2, (i64)(int)val, (i64)(int)(u32)timeout,
+					  val3);
+	default:
+		return -ENOSYS; /* FUTEX_FD (gone from Linux), the PI operations */
+	}
+}
+
+i64 sys_set_robust_list(struct process *p, const struct sc_args *a)
+{
+	if (a->a[1] != sizeof(struct uapi_robust_list_head))
+		return -EINVAL;
+	spin_lock(&p->sig_lock);
+	p->robust_list = a->a[0];
+	spin_unlock(&p->sig_lock);
+	return 0;
+}
+
+i64 sys_get_robust_list(struct process *p, const struct sc_args *a)
+{
+	i64 tid = (i64)(int)a->a[0];
+	spin_lock(&p->sig_lock);
+	u64 head = p->robust_list;
+	spin_unlock(&p->sig_lock);
+	if (tid) {
+		struct process *q = proc_by_pid(tid);
+		if (!q)
+			return -ESRCH;
+		/* Linux: the caller must be allowed to ptrace the target (same uid, or root) */
+		bool ok = p->fs.cred.euid == 0 || p->fs.cred.euid == q->fs.cred.uid;
+		spin_lock(&q->sig_lock);
+		head = q->robust_list;
+		spin_unlock(&q->sig_lock);
+		proc_put(q);
+		if (!ok)
+			return -EPERM;
+	}
+	u64 len = sizeof(struct uapi_robust_list_head);
+	if (urobust_ptr_to_user(&head, uaddr(a->a[1])) || urobust_len_to_user(&len, uaddr(a->a[2])))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,401 @@
+/*
+ * syscall/poll.c — poll, ppoll, select and pselect6 over the one readiness interface
+ * (vfs_poll, docs/poll.md). A poller asks every file with a poll table that registers it on
+ * the file's wait queues (an entry per distinct queue that wakes p->poll_wq and bumps
+ * p->poll_seq), then sleeps until one of them changes, the timeout passes or a signal comes.
+ * Wake-ups are targeted: only the queues of the polled files lead to the poller.
+ */
+#include <fw/heap.h>
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <proc/wait.h>
+#include <syscall/syscall.h>
+#include <uapi/misc.h>
+
+#define UNBLOCKABLE ((1ull << (9 - 1)) | (1ull << (19 - 1))) /* SIGKILL, SIGSTOP */
+#define SELECT_WORDS (PROC_MAX_FDS / 64u)
+
+DEFINE_UCOPY(upollfd, struct uapi_pollfd);
+struct poll_req;
+DEFINE_UCOPY(upoll_timespec, struct uapi_timespec);
+DEFINE_UCOPY(upoll_sigset, u64);
+DEFINE_UCOPY(ufdword, u64);
+
+/* struct timeval (select) */
+struct upoll_timeval {
+	i64 sec, usec;
+};
+DEFINE_UCOPY(upoll_timeval, struct upoll_timeval);
+
+/* pselect6's sixth argument: the signal mask and its size */
+struct upselect_sig {
+	u64 ss, ss_len;
+};
+DEFINE_UCOPY(upselect_sig, struct upselect_sig);
+
+/* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. */
+struct poll_entry {
+	struct wait_entry we;
+	struct process *p;
+	struct waitq *wq; /* the file's queue it is on */
+};
+DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
+
+static void poll_entry_fire(struct wait_entry *we)
+{
+	struct poll_entry *e = poll_entry_sub_from(we);
+	spin_lock(&e->p->sig_lock);
+	e->p->poll_seq++;
+	spin_unlock(&e->p->sig_lock);
+	(void)waitq_wake_all(&e->p->poll_wq);
+}
+
+/* poll_queue - the poll table's queue callback (poll_wait): one entry per distinct queue. */
+static void poll_queue(struct poll_table *pt, struct waitq *wq)
+{
+	for (u32 i = 0; i < pt->n; i++)
+		if (pt->e[i]->wq == wq)
+			return;
+	struct poll_entry *e = pt->n < VFS_POLL_ENTRIES ? poll_entry_sub_new() : NULL;
+	if (!e) {
+		pt->overflow = true;
+		return;
+	}
+	e->p = pt->p;
+	e->wq = wq;
+	waitq_add_entry(wq, &e->we, poll_entry_fire);
+	pt->e[pt->n++] = e;
+}
+
+static void poll_table_free(struct poll_table *pt)
+{
+	for (u32 i = 0; i < pt->n; i++) {
+		waitq_remove_entry(pt->e[i]->wq, &pt->e[i]->we);
+		poll_entry_sub_delete(pt->e[i]);
+	}
+	pt->n = 0;
+}
+
+static u64 poll_seq(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	u64 seq = p->poll_seq;
+	spin_unlock(&p->sig_lock);
+	return seq;
+}
+
+/* One poll or select request: what to ask and (select) where the answers go. */
+struct poll_req {
+	bool select;
+	u64 ufds, n;                   /* poll: the pollfd array; select: nfds */
+	u64 in[SELECT_WORDS], out[SELECT_WORDS], ex[SELECT_WORDS];    /* select: asked */
+	u64 rin[SELECT_WORDS], rout[SELECT_WORDS], rex[SELECT_WORDS]; /* select: ready */
+};
+
+DEFINE_TYPE_CACHE(poll_req_cache, struct poll_req);
+
+/* poll_scan_fds - fill in the revents of the pollfds: how many are ready, or -EFAULT. */
+static i64 poll_scan_fds(struct process *p, struct poll_req *r, struct poll_table *pt)
+{
+	i64 ready = 0;
+	for (u64 i = 0; i < r->n; i++) {
+		struct uapi_pollfd pfd;
+		struct uaddr at = uaddr(r->ufds + i * sizeof pfd);
+		if (upollfd_from_user(&pfd, at))
+			return -EFAULT;
+		pfd.revents = 0;
+		if (pfd.fd >= 0) {
+			struct file *f = proc_fd_get(p, pfd.fd);
+			if (!f)
+				pfd.revents = UAPI_POLLNVAL;
+			else /* HUP and ERR whatever was asked */
+				pfd.revents = (i16)(vfs_poll(f, pt) &
+					((u32)(u16)pfd.events | VFS_POLLHUP | VFS_POLLERR));
+		}
+		if (pfd.revents)
+			ready++;
+		if (upollfd_to_user(&pfd, at))
+			return -EFAULT;
+	}
+	return ready;
+}
+
+#define POLLIN_SET (VFS_POLLIN | VFS_POLLRDNORM | VFS_POLLHUP | VFS_POLLERR)
+#define POLLOUT_SET (VFS_POLLOUT | VFS_POLLWRNORM | VFS_POLLERR)
+#define POLLEX_SET VFS_POLLPRI
+
+/* select_scan - the ready bits of the asked sets (as Linux: a set bit of a closed fd is
+ * -EBADF): how many bits are set. */
+static i64 select_scan(struct process *p, struct poll_req *r, struct poll_table *pt)
+{
+	i64 ready = 0;
+	for (u64 w = 0; w * 64 < r->n; w++) {
+		r->rin[w] = r->rout[w] = r->rex[w] = 0;
+		u64 any = r->in[w] | r->out[w] | r->ex[w];
+		for (u32 b = 0; b < 64 && any; b++) {
+			u64 bit = 1ull << b;
+			if (!(any & bit) || w * 64 + b >= r->n)
+				continue;
+			struct file *f = proc_fd_get(p, (i64)(w * 64 + b));
+			if (!f)
+				return -EBADF;
+			u32 m = vfs_poll(f, pt);
+			if ((r->in[w] & bit) && (m & POLLIN_SET)) {
+				r->rin[w] |= bit;
+				ready++;
+			}
+			if ((r->out[w] & bit) && (m & POLLOUT_SET)) {
+				r->rout[w] |= bit;
+				ready++;
+			}
+			if ((r->ex[w] & bit) && (m & POLLEX_SET)) {
+				r->rex[w] |= bit;
+				ready++;
+			}
+		}
+	}
+	return ready;
+}
+
+static i64 req_scan(struct process *p, struct poll_req *r, struct poll_table *pt)
+{
+	return r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
+}
+
+/* do_wait - scan, then (unless something is ready or the deadline is `now`) watch the
+ * files' queues and sleep on p->poll_wq until one is ready, the deadline (absolute ns; 0:
+ * none) passes (0 ready) or a signal comes (-ERESTARTNOHAND: -EINTR when a handler runs). */
+static i64 do_wait(struct process *p, struct poll_req *r, bool nowait, u64 deadline)
+{
+	i64 ready = req_scan(p, r, NULL);
+	if (ready || nowait)
+		return ready;
+	struct poll_table pt = { .queue = poll_queue, .p = p };
+	for (;;) {
+		u64 seq = poll_seq(p);
+		pt.overflow = false;
+		ready = req_scan(p, r, &pt); /* watch first, then look: no lost wake-up */
+		if (ready)
+			break;
+		u64 until = deadline;
+		if (pt.overflow) {
+			u64 tick = fw_time_ns() + 4 * FW_NSEC_PER_MSEC;
+			until = deadline && deadline < tick ? deadline : tick;
+		}
+		int e = PROC_WAIT(p, &p->poll_wq, poll_seq(p) != seq, until);
+		if (e == -ERESTARTSYS) {
+			ready = -ERESTARTNOHAND;
+			break;
+		}
+		if (e == -ETIMEDOUT && deadline && fw_time_ns() >= deadline) {
+			ready = req_scan(p, r, NULL);
+			break;
+		}
+	}
+	poll_table_free(&pt);
+	return ready;
+}
+
+/* A temporary signal mask (ppoll, pselect6): installed as rt_sigsuspend does, so a handler
+ * run for the interrupting signal returns to the old mask; put back at once otherwise. */
+static void mask_set(struct process *p, u64 set)
+{
+	spin_lock(&p->sig_lock);
+	if (!p->sigsuspended) {
+		p->sigsaved = p->sigmask;
+		p->sigsuspended = true;
+	}
+	p->sigmask = set & ~UNBLOCKABLE;
+	spin_unlock(&p->sig_lock);
+}
+
+static void mask_restore(struct process *p, i64 ret)
+{
+	if (ret == -ERESTARTNOHAND)
+		return; /* signal delivery puts the old mask back */
+	spin_lock(&p->sig_lock);
+	if (p->sigsuspended) {
+		p->sigmask = p->sigsaved;
+		p->sigsuspended = false;
+	}
+	spin_unlock(&p->sig_lock);
+}
+
+#define NSEC 1000000000ull
+#define MAX_WAIT_SEC 100000000ll /* longer timeouts wait forever (over three years) */
+
+/* deadline_of - the absolute deadline of a relative wait (0: none); *now set if zero. */
+static u64 deadline_of(i64 sec, i64 nsec, bool *nowait)
+{
+	*nowait = sec == 0 && nsec == 0;
+	if (sec >= MAX_WAIT_SEC)
+		return 0;
+	return fw_time_ns() + (u64)sec * NSEC + (u64)nsec;
+}
+
+/* remaining - what is left until `deadline` (0 when passed), as seconds and nanoseconds. */
+static void remaining(u64 deadline, i64 *sec, i64 *nsec)
+{
+	u64 now = fw_time_ns();
+	u64 left = deadline > now ? deadline - now : 0;
+	*sec = (i64)(left / NSEC);
+	*nsec = (i64)(left % NSEC);
+}
+
+/* ppoll_common - poll/ppoll: n pollfds at ufds, an optional temporary mask. */
+static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 deadline,
+		       bool masked, u64 mask)
+{
+	if (n > PROC_MAX_FDS) /* RLIMIT_NOFILE: the descriptor table's size here */
+		return -EINVAL;
+	struct poll_req *r = KNEW(poll_req_cache);
+	if (!r)
+		return -ENOMEM;
+	r->ufds = ufds;
+	r->n = n;
+	if (masked)
+		mask_set(p, mask);
+	i64 ret = do_wait(p, r, nowait, deadline);
+	if (masked)
+		mask_restore(p, ret);
+	KFREE(poll_req_cache, r);
+	return ret;
+}
+
+i64 sys_poll(struct process *p, const struct sc_args *a)
+{
+	int ms = (int)a->a[2];
+	bool nowait = ms == 0;
+	u64 deadline = ms > 0 ? fw_time_ns() + (u64)ms * FW_NSEC_PER_MSEC : 0;
+	return poll_common(p, a->a[0], a->a[1], nowait, deadline, false, 0);
+}
+
+i64 sys_ppoll(struct process *p, const struct sc_args *a)
+{
+	bool nowait = false, masked = false;
+	u64 deadline = 0, mask = 0;
+	struct uapi_timespec ts = { 0 };
+	if (a->a[2]) {
+		if (upoll_timespec_from_user(&ts, uaddr(a->a[2])))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC)
+			return -EINVAL;
+		deadline = deadline_of(ts.tv_sec, ts.tv_nsec, &nowait);
+	}
+	if (a->a[3]) {
+		if (a->a[4] != 8)
+			return -EINVAL;
+		if (upoll_sigset_from_user(&mask, uaddr(a->a[3])))
+			return -EFAULT;
+		masked = true;
+	}
+	i64 ret = poll_common(p, a->a[0], a->a[1], nowait, deadline, masked, mask);
+	if (a->a[2] && deadline && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+		remaining(deadline, &ts.tv_sec, &ts.tv_nsec); /* as Linux: what is left */
+		(void)upoll_timespec_to_user(&ts, uaddr(a->a[2]));
+	}
+	return ret;
+}
+
+/* select_common - select/pselect6 over nfds with the three sets at inp, outp, exp. */
+static i64 select_common(struct process *p, i64 nfds, u64 inp, u64 outp, u64 exp, bool nowait,
+			 u64 deadline, bool masked, u64 mask)
+{
+	if (nfds < 0 || (int)nfds < 0)
+		return -EINVAL;
+	u64 n = (u64)(u32)nfds > PROC_MAX_FDS ? PROC_MAX_FDS : (u64)(u32)nfds;
+	struct poll_req *r = KNEW(poll_req_cache);
+	if (!r)
+		return -ENOMEM;
+	r->select = true;
+	r->n = n;
+	u64 words = (n + 63) / 64;
+	i64 ret = 0;
+	for (u64 w = 0; w < words && !ret; w++) {
+		u64 keep = (w + 1) * 64 <= n ? ~0ull : (1ull << (n % 64)) - 1;
+		u64 in = 0, out = 0, ex = 0;
+		if ((inp && ufdword_from_user(&in, uaddr(inp + w * 8))) ||
+		    (outp && ufdword_from_user(&out, uaddr(outp + w * 8))) ||
+		    (exp && ufdword_from_user(&ex, uaddr(exp + w * 8))))
+			ret = -EFAULT;
+		r->in[w] = in & keep;
+		r->out[w] = out & keep;
+		r->ex[w] = ex & keep;
+	}
+	if (!ret) {
+		if (masked)
+			mask_set(p, mask);
+		ret = do_wait(p, r, nowait, deadline);
+		if (masked)
+			mask_restore(p, ret);
+	}
+	for (u64 w = 0; w < words && ret >= 0; w++) {
+		u64 in = r->rin[w], out = r->rout[w], ex = r->rex[w];
+		if ((inp && ufdword_to_user(&in, uaddr(inp + w * 8))) ||
+		    (outp && ufdword_to_user(&out, uaddr(outp + w * 8))) ||
+		    (exp && ufdword_to_user(&ex, uaddr(exp + w * 8))))
+			ret = -EFAULT;
+	}
+	KFREE(poll_req_cache, r);
+	return ret;
+}
+
+i64 sys_select(struct process *p, const struct sc_args *a)
+{
+	bool nowait = false;
+	u64 deadline = 0;
+	struct upoll_timeval tv = { 0 };
+	if (a->a[4]) {
+		if (upoll_timeval_from_user(&tv, uaddr(a->a[4])))
+			return -EFAULT;
+		if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
+			return -EINVAL;
+		deadline = deadline_of(tv.sec, tv.usec * 1000, &nowait);
+	}
+	i64 ret = select_common(p, (i64)a->a[0], a->a[1], a->a[2], a->a[3], nowait, deadline,
+				false, 0);
+	if (a->a[4] && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+		i64 ns = 0; /* Linux writes back the time left */
+		if (deadline)
+			remaining(deadline, &tv.sec, &ns);
+		tv.usec = ns / 1000;
+		(void)upoll_timeval_to_user(&tv, uaddr(a->a[4]));
+	}
+	return ret;
+}
+
+i64 sys_pselect6(struct process *p, const struct sc_args *a)
+{
+	bool nowait = false, masked = false;
+	u64 deadline = 0, mask = 0;
+	struct uapi_timespec ts = { 0 };
+	if (a->a[4]) {
+		if (upoll_timespec_from_user(&ts, uaddr(a->a[4])))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC)
+			return -EINVAL;
+		deadline = deadline_of(ts.tv_sec, ts.tv_nsec, &nowait);
+	}
+	if (a->a[5]) {
+		struct upselect_sig sig;
+		if (upselect_sig_from_user(&sig, uaddr(a->a[5])))
+			return -EFAULT;
+		if (sig.ss) {
+			if (sig.ss_len != 8)
+				return -EINVAL;
+			if (upoll_sigset_from_user(&mask, uaddr(sig.ss)))
+				return -EFAULT;
+			masked = true;
+		}
+	}
+	i64 ret = select_common(p, (i64)a->a[0], a->a[1], a->a[2], a->a[3], nowait, deadline,
+				masked, mask);
+	if (a->a[4] && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+		if (deadline)
+			remaining(deadline, &ts.tv_sec, &ts.tv_nsec);
+		else if (nowait)
+			ts.tv_sec = ts.tv_nsec = 0;
+		(void)upoll_timespec_to_user(&ts, uaddr(a->a[4]));
+	}
+	return ret;
+}
