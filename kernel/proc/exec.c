@@ -385,6 +385,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		if (p->sigactions[s].handler > 1)
 			p->sigactions[s] = (struct proc_sigaction){ 0 };
 	spin_unlock(&p->sig_lock);
+	spin_lock(&proc_lock);
+	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
+	spin_unlock(&proc_lock);
 	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;
 	spin_unlock(&nm->lock);

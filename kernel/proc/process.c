@@ -8,8 +8,12 @@
 #include <proc/process.h>
 #include <proc/wait.h>
 
+#define SIGHUP 1
 #define SIGKILL 9
 #define SIGCHLD 17
+#define SIGCONT 18
+/* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
+#define ORPHAN_MAX 32
 
 DEFINE_TYPE_CACHE(process_cache, struct process);
 DEFINE_LIST(proc_list, struct process, all_link, spinlock);
@@ -73,6 +77,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		proc_get(leader);
 	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
+	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
 	p->parent = parent;
 	p->state = PROC_RUNNABLE;
 	p->exited = true; /* until proc_start gives it a task */
@@ -185,6 +190,13 @@ int proc_fd_close(struct process *p, i64 fd)
 	return 0;
 }
 
+struct pgid_set {
+	u32 ids[ORPHAN_MAX];
+	size_t n;
+};
+static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock);
+static void signal_pgrp(u32 pgid, u32 sig);
+
 void proc_exit(struct process *p, int status, struct process *reaper)
 {
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
@@ -198,12 +210,20 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
+	struct pgid_set orphaned = { .n = 0 };
+	orphaned_by_exit(p, &orphaned);
 	LIST_FOR_EACH(proc_list, &all_procs, c)
 		if (c->parent == p)
 			c->parent = reaper != p ? reaper : NULL;
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
+	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
+	 * (nobody is left to continue it by job control). */
+	for (size_t i = 0; i < orphaned.n; i++) {
+		signal_pgrp(orphaned.ids[i], SIGHUP);
+		signal_pgrp(orphaned.ids[i], SIGCONT);
+	}
 	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
 	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the zombie is freed at once. */
 	if (notify) {
@@ -309,6 +329,161 @@ void proc_end_all(struct process *keep)
 		proc_put(victim);
 	}
 }
+
+/* orphaned_locked - whether group pgid is orphaned once `gone` (exiting, or NULL) no longer
+ * counts, either as a member or as a parent: no live member has a parent outside the group in
+ * the same session. A parent that is init (pid 1) does not count (as Linux). */
+static bool orphaned_locked(u32 pgid, struct process *gone) REQUIRES(&proc_lock)
+{
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->leader != c || c->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
+			continue;
+		const struct process *par = c->parent;
+		if (!par || par == gone || par->pid == 1)
+			continue;
+		if (par->pgid != pgid && par->sid == c->sid)
+			return false;
+	}
+	return true;
+}
+
+static bool has_stopped_locked(u32 pgid) REQUIRES(&proc_lock)
+{
+	LIST_FOR_EACH(proc_list, &all_procs, c)
+		if (c->leader == c && c->pgid == pgid && c->state == PROC_STOPPED)
+			return true;
+	return false;
+}
+
+static void add_pgid(struct pgid_set *set, u32 pgid)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->ids[i] == pgid)
+			return;
+	if (set->n < ORPHAN_MAX)
+		set->ids[set->n++] = pgid;
+}
+
+/* orphaned_by_exit - the groups p's exit orphans that have stopped members (Linux's
+ * kill_orphaned_pgrp): p's own group when p was its link to the session (its parent is in
+ * another group of the same session), and the groups of p's children that p linked. */
+static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock)
+{
+	const struct process *par = p->parent;
+	if (par && par != p && par->pgid != p->pgid && par->sid == p->sid &&
+	    orphaned_locked(p->pgid, p) && has_stopped_locked(p->pgid))
+		add_pgid(set, p->pgid);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->leader != c || c->parent != p || c->pgid == p->pgid || c->sid != p->sid)
+			continue;
+		if (orphaned_locked(c->pgid, p) && has_stopped_locked(c->pgid))
+			add_pgid(set, c->pgid);
+	}
+}
+
+/* signal_pgrp - sig to every live member of group pgid (a kernel signal: no permission check),
+ * one at a time in pid order outside proc_lock. */
+static void signal_pgrp(u32 pgid, u32 sig)
+{
+	u32 after = 0;
+	for (;;) {
+		struct process *q = NULL;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c)
+			if (c->leader == c && c->pid > after && c->pgid == pgid && c->state != PROC_ZOMBIE &&
+			    (!q || c->pid < q->pid))
+				q = c;
+		if (q)
+			proc_get(q);
+		spin_unlock(&proc_lock);
+		if (!q)
+			return;
+		after = q->pid;
+		proc_group_signal(q, sig, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+		proc_put(q);
+	}
+}
+
+u32 proc_pgid(struct process *p)
+{
+	spin_lock(&proc_lock);
+	u32 g = p->pgid;
+	spin_unlock(&proc_lock);
+	return g;
+}
+
+u32 proc_sid(struct process *p)
+{
+	spin_lock(&proc_lock);
+	u32 s = p->sid;
+	spin_unlock(&proc_lock);
+	return s;
+}
+
+bool proc_pgrp_orphaned(struct process *p)
+{
+	spin_lock(&proc_lock);
+	bool o = orphaned_locked(p->leader->pgid, NULL);
+	spin_unlock(&proc_lock);
+	return o;
+}
+
+static struct process *find_locked(i64 pid) REQUIRES(&proc_lock)
+{
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if ((i64)q->pid == pid)
+			return q->leader;
+	return NULL;
+}
+
+int proc_setpgid(struct process *p, i64 pid, i64 pgid)
+{
+	if (!pid)
+		pid = p->pid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
+		return -EINVAL;
+	int e = 0;
+	spin_lock(&proc_lock);
+	struct process *t = find_locked(pid);
+	if (!t || (t != p && t->parent != p)) {
+		e = -ESRCH;
+	} else if (t != p && t->sid != p->sid) {
+		e = -EPERM;
+	} else if (t != p && t->execed) {
+		e = -EACCES;
+	} else if (t->sid == t->pid) {
+		e = -EPERM; /* a session leader stays in its group */
+	} else if ((u64)pgid != t->pid) {
+		bool found = false;
+		LIST_FOR_EACH(proc_list, &all_procs, g)
+			if (g->leader == g && (i64)g->pgid == pgid && g->sid == p->sid)
+				found = true;
+		if (!found)
+			e = -EPERM; /* no such group in the caller's session */
+	}
+	if (!e)
+		t->pgid = (u32)pgid;
+	spin_unlock(&proc_lock);
+	return e;
+}
+
+i64 proc_setsid(struct process *p)
+{
+	i64 r = p->pid;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, g)
+		if (g->leader == g && g->pgid == p->pid)
+			r = -EPERM; /* p's pid names a group already (p leads it, or it did) */
+	if (r > 0) {
+		p->sid = p->pid;
+		p->pgid = p->pid;
+	}
+	spin_unlock(&proc_lock);
+	return r;
+}
+
 
 struct process *proc_by_pid(i64 pid)
 {

@@ -339,6 +339,10 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 			if (sig != SIGKILL && default_ignores(sig))
 				continue;
 			if (is_stop(sig)) {
+				/* SIGTSTP, SIGTTIN, SIGTTOU would stop a job nobody can continue: an
+				 * orphaned group discards them (POSIX; SIGSTOP still stops). */
+				if (sig != SIGSTOP && proc_pgrp_orphaned(p))
+					continue;
 				stop(p, sig);
 				continue;
 			}

@@ -502,7 +502,7 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 		return 0;
 	}
 	case UAPI_TIOCGPGRP: {
-		u32 pgrp = p->pgid;
+		u32 pgrp = proc_pgid(p);
 		return uint32_to_user(&pgrp, uaddr(arg)) ? -EFAULT : 0;
 	}
 	case UAPI_TIOCSPGRP: {

@@ -88,27 +88,51 @@ i64 sys_getegid(struct process *p, const struct sc_args *a)
 	return p->fs.cred.egid;
 }
 
+/* who - the process `pid` names for getpgid/getsid (0: p), with a reference; NULL: ESRCH. */
+static struct process *who(struct process *p, i64 pid)
+{
+	if (!pid) {
+		proc_get(p);
+		return p;
+	}
+	return pid > 0 ? proc_by_pid(pid) : NULL;
+}
+
 i64 sys_getpgid(struct process *p, const struct sc_args *a)
 {
-	if (a->a[0] && a->a[0] != p->leader->pid)
-		return -ESRCH; /* other processes' groups: not tracked yet */
-	return p->leader->pgid;
+	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	if (!t)
+		return -ESRCH;
+	i64 r = proc_pgid(t);
+	proc_put(t);
+	return r;
+}
+
+i64 sys_getsid(struct process *p, const struct sc_args *a)
+{
+	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	if (!t)
+		return -ESRCH;
+	i64 r = proc_sid(t);
+	proc_put(t);
+	return r;
 }
 
 i64 sys_getpgrp(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return p->leader->pgid;
+	return proc_pgid(p->leader);
 }
 
 i64 sys_setpgid(struct process *p, const struct sc_args *a)
 {
-	if ((i64)a->a[1] < 0)
-		return -EINVAL;
-	if (a->a[0] && a->a[0] != p->leader->pid)
-		return -ESRCH;
-	p->leader->pgid = a->a[1] ? (u32)a->a[1] : p->leader->pid;
-	return 0;
+	return proc_setpgid(p->leader, (i64)(i32)a->a[0], (i64)(i32)a->a[1]);
+}
+
+i64 sys_setsid(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	return proc_setsid(p->leader);
 }
 
 /* copy_context - the child's registers, TLS base and FPU state from the parent's. */

@@ -117,6 +117,9 @@ struct process {
 	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
 	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
+	u32 pgid GUARDED_BY(&proc_lock);            /* process group (setpgid, setsid) */
+	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
+	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
@@ -157,7 +160,6 @@ struct process {
 	struct vfs_ctx fs;
 	struct fd_array fds;
 	u32 umask;
-	u32 pgid;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
@@ -226,6 +228,19 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
+/* proc_pgid, proc_sid - p's process group and session. */
+u32 proc_pgid(struct process *p);
+u32 proc_sid(struct process *p);
+/* proc_setpgid - setpgid(2) by p: move `pid` (0: p) into group `pgid` (0: its own pid), with
+ * Linux's rules and errnos (ESRCH, EPERM, EACCES, EINVAL). */
+int proc_setpgid(struct process *p, i64 pid, i64 pgid);
+/* proc_setsid - setsid(2): p leads a new session and group; the new sid, or -EPERM when p's pid
+ * is already some group's id. */
+i64 proc_setsid(struct process *p);
+/* proc_pgrp_orphaned - whether p's process group is orphaned (POSIX: no member has a parent
+ * outside the group but inside the session; init does not count). Terminal stop signals
+ * (SIGTSTP, SIGTTIN, SIGTTOU) with the default action are discarded in such a group. */
+bool proc_pgrp_orphaned(struct process *p);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);

@@ -174,6 +174,8 @@ i64 sys_getgid(struct process *p, const struct sc_args *a);
 i64 sys_getegid(struct process *p, const struct sc_args *a);
 i64 sys_getpgid(struct process *p, const struct sc_args *a);
 i64 sys_setpgid(struct process *p, const struct sc_args *a);
+i64 sys_setsid(struct process *p, const struct sc_args *a);
+i64 sys_getsid(struct process *p, const struct sc_args *a);
 i64 sys_getpgrp(struct process *p, const struct sc_args *a);
 i64 sys_fork(struct process *p, const struct sc_args *a);
 i64 sys_clone(struct process *p, const struct sc_args *a);

@@ -353,6 +353,105 @@ static void setsid_and_process_groups(void)
 	CHECK_ERR(getsid(0x7ffffff0), ESRCH);
 }
 
+/*
+ * orphaned_pgrp_stop_signals (found by user/fuzz: stopped processes outlived every long run).
+ * A group is orphaned when no member has a parent in another group of the same session:
+ * SIGTSTP, SIGTTIN and SIGTTOU (default action) are discarded in it, and an exit that orphans
+ * a group with a stopped member sends the group SIGHUP, then SIGCONT.
+ */
+static void orphaned_pgrp_discards_tty_stops(void)
+{
+	int w = CHECK_OK(fork());
+	if (w == 0) {
+		if (setsid() != getpid()) /* a new session: its only group is orphaned */
+			_exit(1);
+		int c = fork();
+		if (c == 0) {
+			raise(SIGTTIN);
+			raise(SIGTSTP);
+			raise(SIGTTOU);
+			_exit(7); /* reached only when none of them stopped it */
+		}
+		int st = 0;
+		if (waitpid(c, &st, WUNTRACED) != c)
+			_exit(2);
+		if (WIFSTOPPED(st)) {
+			kill(c, SIGKILL);
+			waitpid(c, NULL, 0);
+			_exit(3);
+		}
+		_exit(WIFEXITED(st) && WEXITSTATUS(st) == 7 ? 0 : 4);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(w)), 0);
+}
+
+static void hup_handler(int sig)
+{
+	(void)sig;
+}
+
+static void orphaned_by_exit_stopped_member_hupped(void)
+{
+	int fds[2];
+	CHECK_OK(pipe(fds));
+	int w = CHECK_OK(fork());
+	if (w == 0) {
+		/* A new group in the caller's session: the caller (another group) links it. */
+		if (setpgid(0, 0) != 0)
+			_exit(1);
+		int c = fork();
+		if (c == 0) {
+			close(fds[0]);
+			signal(SIGHUP, hup_handler);
+			raise(SIGSTOP);
+			/* continued: the SIGHUP handler ran first (SIGHUP came before SIGCONT) */
+			char b = 'h';
+			write(fds[1], &b, 1);
+			_exit(0);
+		}
+		int st;
+		if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st))
+			_exit(2);
+		_exit(0); /* c's group loses its link: SIGHUP + SIGCONT */
+	}
+	close(fds[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(w)), 0);
+	char b = 0;
+	CHECK_EQ(read(fds[0], &b, 1), 1); /* a stopped c would hang here (the watchdog fails it) */
+	CHECK_EQ(b, 'h');
+	close(fds[0]);
+}
+
+static void setpgid_rules(void)
+{
+	int fds[2];
+	CHECK_OK(pipe(fds));
+	int c = CHECK_OK(fork());
+	if (c == 0) {
+		char b;
+		close(fds[1]);
+		read(fds[0], &b, 1);
+		_exit(0);
+	}
+	close(fds[0]);
+	CHECK_OK(setpgid(c, c)); /* a child into its own new group */
+	CHECK_EQ(getpgid(c), c);
+	CHECK_OK(setpgid(c, getpgrp())); /* and back into the caller's */
+	CHECK_EQ(getpgid(c), getpgrp());
+	CHECK_ERR(setpgid(c, 0x7ffffff0), EPERM); /* no such group in the session */
+	CHECK_ERR(setpgid(1, 1), ESRCH);           /* not the caller nor its child */
+	CHECK_EQ(getsid(c), getsid(0));
+	CHECK_ERR(getpgid(0x7ffffff0), ESRCH);
+	close(fds[1]);
+	kt_wait(c);
+	int l = CHECK_OK(fork());
+	if (l == 0) {
+		setsid();
+		_exit(setpgid(0, 0) == -1 && errno == EPERM ? 0 : 1); /* a session leader stays */
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(l)), 0);
+}
+
 static void kill_errors(void)
 {
 	CHECK_ERR(kill(0x7ffffff0, SIGTERM), ESRCH);
@@ -439,6 +538,9 @@ static const struct kt_case cases[] = {
 	{ "orphan_is_reparented", orphan_is_reparented },
 	{ "zombie_until_reaped", zombie_until_reaped },
 	{ "setsid_and_process_groups", setsid_and_process_groups },
+	{ "orphaned_pgrp_discards_tty_stops", orphaned_pgrp_discards_tty_stops },
+	{ "orphaned_by_exit_stopped_member_hupped", orphaned_by_exit_stopped_member_hupped },
+	{ "setpgid_rules", setpgid_rules },
 	{ "kill_errors", kill_errors },
 	{ "wait_for_process_group", wait_for_process_group },
 	{ "auxv_has_linux_entries", auxv_has_linux_entries },
