@@ -7,6 +7,11 @@
  * 0xffffffffffffffff is -EINVAL, and a sum above 0xfffffffffffffffe is -EAGAIN (waiting). Each
  * change wakes the file's wait queue (vfs_eventfd_waitq), where readers and writers sleep and
  * which poll/select watch through inode_ops.poll (docs/poll.md).
+ *
+ * A blocked write waits until *its* value fits (vfs_eventfd_fits), not for POLLOUT: POLLOUT
+ * only says that 1 fits, so a large value under a nonzero counter is not writable although
+ * the file polls writable (as on Linux). write(2) adds through vfs_eventfd_add with the value
+ * copied in once (syscall/fs.c).
  */
 #include <fs/vfs.h>
 #include <fw/sync.h>
@@ -52,28 +57,47 @@ static struct result_size efd_read(struct inode *ip, struct bytes dst, u64 pos)
 	return result_size_ok(8);
 }
 
-static struct result_size efd_write(struct inode *ip, struct bytes src, u64 pos)
+/* efd_add - add v to the counter when it fits: 0, -EINVAL (v is 2^64-1) or -EAGAIN. */
+static int efd_add(struct efd *e, u64 v)
 {
-	(void)pos;
-	struct efd *e = efd_from(ip);
-	if (bytes_len(src) < 8)
-		return result_size_err(-EINVAL);
-	struct result_u64 rv = bytes_le64(src, 0);
-	if (rv.err)
-		return result_size_err(-EFAULT);
-	u64 v = rv.value;
 	if (v == ~0ULL)
-		return result_size_err(-EINVAL);
+		return -EINVAL;
 	spin_lock(&e->lock);
 	bool fits = EFD_MAX - e->count >= v;
 	if (fits)
 		e->count += v;
 	spin_unlock(&e->lock);
 	if (!fits)
-		return result_size_err(-EAGAIN);
+		return -EAGAIN;
 	if (v)
 		(void)waitq_wake_all(&e->wq);
-	return result_size_ok(8);
+	return 0;
+}
+
+int vfs_eventfd_add(struct file *f, u64 v)
+{
+	return efd_add(efd_from(f->inode), v);
+}
+
+bool vfs_eventfd_fits(struct file *f, u64 v)
+{
+	struct efd *e = efd_from(f->inode);
+	spin_lock(&e->lock);
+	bool fits = EFD_MAX - e->count >= v;
+	spin_unlock(&e->lock);
+	return fits;
+}
+
+static struct result_size efd_write(struct inode *ip, struct bytes src, u64 pos)
+{
+	(void)pos;
+	if (bytes_len(src) < 8)
+		return result_size_err(-EINVAL);
+	struct result_u64 rv = bytes_le64(src, 0);
+	if (rv.err)
+		return result_size_err(-EFAULT);
+	int err = efd_add(efd_from(ip), rv.value);
+	return err ? result_size_err(err) : result_size_ok(8);
 }
 
 static void efd_destroy(struct inode *ip)
