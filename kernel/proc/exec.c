@@ -377,6 +377,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 
 	/* The point of no return: the process now runs the new program, alone. */
 	proc_exec_single(p);
+	/* As on Linux, the saved ids become the effective ids (execve(2)). */
+	p->fs.cred.suid = p->fs.cred.euid;
+	p->fs.cred.sgid = p->fs.cred.egid;
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);

@@ -530,11 +530,12 @@ struct process *proc_oom_victim(u64 *pages)
 }
 
 /* may_signal - Linux's rule: root, or the sender's real or effective uid is the target's
- * real uid (saved uids are not tracked). */
+ * real or saved uid. */
 static bool may_signal(const struct process *from, const struct process *to)
 {
 	const struct cred *a = &from->fs.cred, *b = &to->fs.cred;
-	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid;
+	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid || a->uid == b->suid ||
+	       a->euid == b->suid;
 }
 
 int proc_kill(struct process *from, i64 pid, u32 sig)

@@ -28,7 +28,7 @@ int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask)
 	u32 bits = ip->mode;
 	if (cred->euid == ip->uid)
 		bits >>= 6;
-	else if (cred->egid == ip->gid)
+	else if (cred_in_group(cred, ip->gid))
 		bits >>= 3;
 	return (mask & ~bits & 7) ? -EACCES : 0;
 }
