@@ -14,10 +14,14 @@
 /* ---- token-level rules (service files only) --------------------------------------------------- */
 
 static const char *const ATTR_ALLOW[] = {
+	/* Not here: promises the optimiser trusts and no check verifies (`const`/`pure` on a
+	 * function that writes lets a bounds check use a stale count, `nonnull` and `noescape`
+	 * delete null checks and stack-slot lifetimes), and `annotate`, which would claim the
+	 * framework's own markers (FW_VALUE). */
 	"unused", "maybe_unused", "noreturn", "_Noreturn", "always_inline", "noinline", "cold",
-	"hot", "const", "pure", "warn_unused_result", "nodiscard", "fallthrough", "deprecated",
-	"aligned", "nonnull", "returns_nonnull", "designated_init", "flag_enum",
-	"enum_extensibility", "warn_unused", "noescape", "nonstring", "unavailable", "error",
+	"hot", "warn_unused_result", "nodiscard", "fallthrough", "deprecated",
+	"aligned", "designated_init", "flag_enum",
+	"enum_extensibility", "warn_unused", "nonstring", "unavailable", "error",
 	"warning", "diagnose_if", "format_arg",
 	/* thread-safety analysis */
 	"capability", "lockable", "shared_capability", "scoped_lockable", "guarded_by",

@@ -6,6 +6,9 @@
 #include "svc.h"
 #include "../../framework/mm/internal.h" // expect: include
 __attribute__((naked)) void bare(void) {} // expect: attribute
+__attribute__((const)) int claims_const(int *p); // expect: attribute extern
+int deref_nonnull(int *p) __attribute__((nonnull)); // expect: attribute extern
+void keeps_noescape(int *p __attribute__((noescape))); // expect: attribute extern
 typedef long (*long_fn)(long);
 static int int_fn(int x) { return x; }
 long call_as_long(long v)
