@@ -448,7 +448,11 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 		if (op == CXUnaryOperator_AddrOf)
 			return address_label(st, kk.c[0]);
 		if (op == CXUnaryOperator_Deref) {
+			/* the value loaded is what the object holds, not the object's address:
+			 * its block does not bound the value */
+			unsigned acc = st->acc_end;
 			unsigned p = label_of(st, kk.c[0], depth + 1);
+			st->acc_end = acc;
 			/* a value loaded from the frame is whatever the frame's objects hold */
 			return (p & L_STACK) && is_pointer_bearing(t, 0) ? st->addr_taken : 0;
 		}
@@ -463,8 +467,9 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 		if (k == CXCursor_MemberRefExpr && kk.n >= 1 &&
 		    clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Record)
 			return label_of(st, kk.c[0], depth + 1); /* `v.f`: what the value holds */
-		unsigned through;
+		unsigned through, acc = st->acc_end;
 		CXCursor base = lvalue_base(st, e, &through);
+		st->acc_end = acc; /* a value read through a pointer: not bounded by its block */
 		if (!clang_Cursor_isNull(base))
 			return is_local_var(base) ? var_label(st, base) : 0;
 		return (through & L_STACK) ? st->addr_taken : 0;
@@ -512,9 +517,15 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 			CXType at = clang_getCursorType(pa);
 			if (!is_pointerish(at) && !is_pointer_bearing(at, 0))
 				continue;
+			unsigned acc = st->acc_end;
 			unsigned al = label_of(st, a, depth + 1);
-			if (result_can_carry(t, at))
+			unsigned arg_end = st->acc_end;
+			st->acc_end = acc; /* the argument's block bounds the result only if it flows */
+			if (result_can_carry(t, at)) {
 				l |= al;
+				if (arg_end < st->acc_end)
+					st->acc_end = arg_end;
+			}
 			/* a pointer to a local object: the result may carry what that object holds
 			 * (a cursor over a stack array gives stack slices) */
 			CXType ct = clang_getCanonicalType(at);

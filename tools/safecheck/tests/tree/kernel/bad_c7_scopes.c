@@ -62,3 +62,19 @@ int same_block_is_fine(int c)
 	}
 	return *p;
 }
+struct c7_holder { int *p; };
+static int *holder_get(struct c7_holder *h)
+{
+	return h->p;
+}
+int result_not_from_the_block(struct c7_holder *outer_h)
+{
+	int *r = 0;
+	{
+		struct c7_holder h = { outer_h->p };
+		int err = 0;
+		r = holder_get(&h); /* what h holds, not h: fine */
+		r = svc_helper(err) ? r : *(&r);
+	}
+	return r != 0;
+}
