@@ -2,11 +2,13 @@
  * ioctl.c — ioctl(2) on terminal files (fs/terminal.h, ioctl_tty(2)): termios (TCGETS, the
  * TCSETS family), window size (SIGWINCH to the foreground group on a change), queues (TCFLSH,
  * FIONREAD, TIOCOUTQ, TCXONC, TCSBRK), job control (TIOCGPGRP, TIOCSPGRP, TIOCGSID,
- * TIOCSCTTY, TIOCNOTTY) and the pty master's (TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK). Arguments
+ * TIOCSCTTY, TIOCNOTTY) and the pty master's (TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER,
+ * TIOCPKT, TIOCGPKT). Arguments
  * are copied in and checked first, with the errno order Linux's tty_ioctl gives; a change by a
  * background process group goes through job control first (SIGTTOU).
  */
 #include <fs/terminal.h>
+#include <fw/fmt.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
 #include <proc/wait.h>
@@ -72,6 +74,9 @@ static i64 set_termios(struct process *p, struct file *f, struct terminal *t, u6
 	spin_lock(&t->lock);
 	if (cmd == UAPI_TCSETSF)
 		tty_flush(&t->ld, true, false);
+	bool ixon = (t->ld.termios.c_iflag & TTY_IXON) != 0;
+	if (ixon != ((tio.c_iflag & TTY_IXON) != 0))
+		term_pkt_event_locked(t, ixon ? UAPI_TIOCPKT_NOSTOP : UAPI_TIOCPKT_DOSTOP);
 	tty_set_termios(&t->ld, &tio);
 	spin_unlock(&t->lock);
 	(void)waitq_wake_all(&t->wq); /* a reader may have a line (or raw bytes) now */
@@ -110,6 +115,9 @@ static i64 flush(struct process *p, struct file *f, struct terminal *t, u64 arg)
 	}
 	spin_lock(&t->lock);
 	tty_flush(&t->ld, in, out);
+	if (!f->term_master) /* the master hears of the slave's flushes in packet mode */
+		term_pkt_event_locked(t, (u8)((in ? UAPI_TIOCPKT_FLUSHREAD : 0) |
+					      (out ? UAPI_TIOCPKT_FLUSHWRITE : 0)));
 	spin_unlock(&t->lock);
 	(void)waitq_wake_all(&t->wq);
 	return 0;
@@ -125,15 +133,15 @@ static i64 xonc(struct process *p, struct file *f, struct terminal *t, u64 arg)
 	spin_lock(&t->lock);
 	if (arg == UAPI_TCOOFF || arg == UAPI_TCOON) {
 		t->stopped = arg == UAPI_TCOOFF;
+		term_pkt_event_locked(t, arg == UAPI_TCOOFF ? UAPI_TIOCPKT_STOP : UAPI_TIOCPKT_START);
 	} else {
 		/* TCIOFF / TCION send the STOP / START character to the device */
 		u8 c = t->ld.termios.c_cc[arg == UAPI_TCIOFF ? 9 : 8];
 		if (c && t->ld.out_len < TTY_OBUF)
 			t->ld.out[t->ld.out_len++] = c;
 	}
+	term_output_locked(t);
 	spin_unlock(&t->lock);
-	if (!t->is_pty)
-		(void)term_console_input(); /* (flushes nothing; the next write carries it out) */
 	(void)waitq_wake_all(&t->wq);
 	return 0;
 }
@@ -219,12 +227,75 @@ static i64 put_u32(u32 v, u64 arg)
 	return uint32_to_user(&v, uaddr(arg)) ? -EFAULT : 0;
 }
 
-/* pty_ioctl - the master's own ioctls: 1 when cmd is not one of them. */
-static i64 master_ioctl(struct file *f, struct terminal *t, u64 cmd, u64 arg)
+/* open_peer - TIOCGPTPEER: a new descriptor of master t's slave (/dev/pts/N), opened by p
+ * with open(2) `flags` (as Linux, unchecked: the access mode, O_NOCTTY, O_NONBLOCK, O_APPEND
+ * and O_CLOEXEC count, the rest is ignored). */
+static i64 open_peer(struct process *p, struct terminal *t, u64 flags)
 {
-	if (!f->term_master)
+	flags &= VFS_O_ACCMODE | UAPI_O_NOCTTY | UAPI_O_NONBLOCK | VFS_O_APPEND | UAPI_O_CLOEXEC;
+	if ((flags & VFS_O_ACCMODE) == VFS_O_ACCMODE)
+		flags &= ~(u64)VFS_O_ACCMODE; /* (an invalid mode; Linux's dentry_open would refuse it) */
+	u8 path[32];
+	struct result_size n = FMT(BYTES_OF_ARRAY(path), "/dev/pts/%u", t->index);
+	if (n.err)
+		return -EIO;
+	struct file_result f = vfs_open(&p->fs, str_from_bytes(bytes_head(BYTES_OF_ARRAY(path), n.value)),
+					(u32)flags & ~UAPI_O_CLOEXEC, 0);
+	if (f.err)
+		return f.err == -ENOENT ? -EIO : f.err; /* no devpts at /dev/pts */
+	struct inode *ip = f.value->inode;
+	int e = vfs_file_is_tty(f.value) && ip->rdev_major == TERM_PTS_MAJOR &&
+			ip->rdev_minor == t->index
+		? tty_open(p, f.value, (u32)flags)
+		: -EIO;
+	if (e) {
+		vfs_close(f.value);
+		return e;
+	}
+	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & UAPI_O_CLOEXEC) != 0);
+	if (fd.err)
+		vfs_close(f.value);
+	return fd.err ? fd.err : fd.value;
+}
+
+/* pty_ioctl - a pty's own ioctls (Linux's pty_unix98_ioctl: on either side, though only the
+ * master's matter; TIOCGPTPEER and TIOCSIG on the master only): 1 when cmd is not one. */
+static i64 pty_ioctl(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
+{
+	if (!t->is_pty)
 		return 1;
 	switch (cmd) {
+	case UAPI_TIOCGPTPEER:
+		return f->term_master ? open_peer(p, t, arg) : -EIO;
+	case UAPI_TIOCSIG: {
+		if (!f->term_master)
+			return -ENOTTY;
+		if (arg == 0 || arg > PROC_NSIG)
+			return -EINVAL;
+		spin_lock(&t->lock);
+		u32 pgrp = t->pgrp;
+		spin_unlock(&t->lock);
+		if (pgrp)
+			proc_signal_pgrp(pgrp, (u32)arg);
+		return 0;
+	}
+	case UAPI_TIOCPKT: {
+		i32 on;
+		if (uint32s_from_user(&on, uaddr(arg)))
+			return -EFAULT;
+		spin_lock(&t->lock);
+		if (on && !t->packet)
+			t->pkt_status = 0;
+		t->packet = on != 0;
+		spin_unlock(&t->lock);
+		return 0;
+	}
+	case UAPI_TIOCGPKT: {
+		spin_lock(&t->lock);
+		u32 v = t->packet;
+		spin_unlock(&t->lock);
+		return put_u32(v, arg);
+	}
 	case UAPI_TIOCGPTN:
 		return put_u32(t->index, arg);
 	case UAPI_TIOCSPTLCK: {
@@ -250,7 +321,7 @@ static i64 master_ioctl(struct file *f, struct terminal *t, u64 cmd, u64 arg)
 i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 {
 	struct terminal *t = f->term ? f->term : term_console();
-	i64 r = master_ioctl(f, t, cmd, arg);
+	i64 r = pty_ioctl(p, f, t, cmd, arg);
 	if (r != 1)
 		return r;
 	switch (cmd) {

@@ -60,9 +60,7 @@ static void console_flush_locked(struct terminal *t) REQUIRES(t->lock)
 	}
 }
 
-/* flush_output_locked - a terminal's output queue went to its device when it has no reader
- * side of its own (the console). */
-static void flush_output_locked(struct terminal *t) REQUIRES(t->lock)
+void term_output_locked(struct terminal *t)
 {
 	if (!t->is_pty)
 		console_flush_locked(t);
@@ -191,15 +189,36 @@ static void ctty_acquire(struct process *p, struct terminal *t)
 	spin_unlock(&t->lock);
 }
 
+/* slave_attach - one more open file of pty t's slave side: 0, or -EIO (still locked when
+ * `check_lock`, or its master is gone); the caller's reference is dropped on -EIO. */
+static int slave_attach(struct terminal *t, bool check_lock)
+{
+	if (!t->is_pty)
+		return 0;
+	spin_lock(&t->lock);
+	int e = (check_lock && t->locked) || !t->master_open ? -EIO : 0;
+	if (!e) {
+		t->slave_files++;
+		t->slave_opened = true;
+	}
+	spin_unlock(&t->lock);
+	if (e)
+		term_put(t);
+	return e;
+}
+
 int tty_open(struct process *p, struct file *f, u32 flags)
 {
 	u32 major = f->inode->rdev_major, minor = f->inode->rdev_minor;
 	bool noctty = (flags & UAPI_O_NOCTTY) != 0;
 	struct terminal *t = NULL;
-	if (major == 5 && minor == 0) { /* /dev/tty */
+	if (major == 5 && minor == 0) { /* /dev/tty: a pty's is one more file of its slave */
 		t = term_of_session(job_ids(p).sid);
 		if (!t)
 			return -ENXIO;
+		int e = slave_attach(t, false);
+		if (e)
+			return e;
 		noctty = true;
 	} else if (major == 5 && minor == 2) { /* /dev/ptmx */
 		int e = 0;
@@ -212,17 +231,9 @@ int tty_open(struct process *p, struct file *f, u32 flags)
 		t = pty_find(minor);
 		if (!t)
 			return -EIO;
-		spin_lock(&t->lock);
-		int e = t->locked || !t->master_open ? -EIO : 0;
-		if (!e) {
-			t->slave_files++;
-			t->slave_opened = true;
-		}
-		spin_unlock(&t->lock);
-		if (e) {
-			term_put(t);
+		int e = slave_attach(t, true);
+		if (e)
 			return e;
-		}
 	} else { /* the console: /dev/console never becomes a controlling terminal on open */
 		t = term_console();
 		noctty = noctty || minor == 1;
@@ -363,7 +374,7 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 		spin_lock(&t->lock);
 		bool hup = hung_up_locked(t);
 		size_t n = hup || t->stopped ? 0 : tty_write(&t->ld, bytes_head(io, c.value));
-		flush_output_locked(t);
+		term_output_locked(t);
 		spin_unlock(&t->lock);
 		if (hup)
 			return done ? (i64)done : -EIO;
@@ -386,9 +397,39 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 static bool master_read_ready(struct terminal *t)
 {
 	spin_lock(&t->lock);
-	bool r = t->ld.out_len > 0 || (t->slave_opened && !t->slave_files);
+	bool r = t->ld.out_len > 0 || (t->packet && t->pkt_status) ||
+		 (t->slave_opened && !t->slave_files);
 	spin_unlock(&t->lock);
 	return r;
+}
+
+void term_pkt_event_locked(struct terminal *t, u8 ev)
+{
+	if (!t->packet)
+		return;
+	if (ev & (UAPI_TIOCPKT_STOP | UAPI_TIOCPKT_START))
+		t->pkt_status &= (u8)~(UAPI_TIOCPKT_STOP | UAPI_TIOCPKT_START);
+	if (ev & (UAPI_TIOCPKT_DOSTOP | UAPI_TIOCPKT_NOSTOP))
+		t->pkt_status &= (u8)~(UAPI_TIOCPKT_DOSTOP | UAPI_TIOCPKT_NOSTOP);
+	t->pkt_status |= ev;
+}
+
+/* master_take_locked - what one master read takes into io (up to `want` bytes): the output
+ * queue, after a 0 status byte in packet mode, or a pending packet status byte alone. */
+static size_t master_take_locked(struct terminal *t, struct bytes io, u64 want) REQUIRES(t->lock)
+{
+	if (!t->packet)
+		return tty_out_take(&t->ld, bytes_head(io, want));
+	if (t->pkt_status) {
+		(void)bytes_put_u8(io, 0, t->pkt_status);
+		t->pkt_status = 0;
+		return 1;
+	}
+	if (!t->ld.out_len)
+		return 0;
+	(void)bytes_put_u8(io, 0, UAPI_TIOCPKT_DATA);
+	struct bytes_result rest = bytes_sub(io, 1, want - 1);
+	return 1 + (rest.err ? 0 : tty_out_take(&t->ld, rest.value));
 }
 
 /* read_master - the master reads what the slave's side wrote and echoed; EIO once every slave
@@ -400,7 +441,7 @@ static i64 read_master(struct process *p, struct file *f, struct terminal *t, u6
 	for (;;) {
 		u64 want = count < bytes_len(io) ? count : bytes_len(io);
 		spin_lock(&t->lock);
-		size_t n = tty_out_take(&t->ld, bytes_head(io, want));
+		size_t n = master_take_locked(t, io, want);
 		bool gone = t->slave_opened && !t->slave_files;
 		spin_unlock(&t->lock);
 		if (n) {
@@ -499,6 +540,8 @@ u32 term_file_poll(struct file *f, struct poll_table *pt)
 	if (f->term_master) {
 		if (t->ld.out_len)
 			ev |= VFS_POLLIN | VFS_POLLRDNORM;
+		if (t->packet && t->pkt_status)
+			ev |= VFS_POLLPRI | VFS_POLLIN | VFS_POLLRDNORM;
 		if (tty_input_room(&t->ld))
 			ev |= VFS_POLLOUT | VFS_POLLWRNORM;
 		if (t->slave_opened && !t->slave_files)

@@ -17,6 +17,9 @@
  *
  * Open terminal files carry their terminal in file->term (a reference) and, for a master,
  * file->term_master. The system calls reach terminals only through the functions below.
+ * In packet mode (TIOCPKT) every master read starts with a status byte: 0 before data, or
+ * alone the TIOCPKT_* events since the last read (flushes, output stopped or started, IXON
+ * switched).
  *
  * Locking: a terminal's spinlock guards its line discipline and its job-control and pty
  * state; it is never held while taking proc_lock or a process's sig_lock (signals are sent
@@ -51,6 +54,8 @@ struct terminal {
 	bool master_open GUARDED_BY(&lock);  /* false once the master is closed: hung up */
 	u32 slave_files GUARDED_BY(&lock);   /* open files of the slave */
 	bool slave_opened GUARDED_BY(&lock); /* it had one: master reads say EIO once none is left */
+	bool packet GUARDED_BY(&lock);       /* TIOCPKT: master reads carry a status byte */
+	u8 pkt_status GUARDED_BY(&lock);     /* TIOCPKT_* events not read by the master yet */
 };
 
 struct process;
@@ -104,6 +109,11 @@ struct terminal *term_of_session(u32 sid);
 /* term_hangup_session - a hangup: SIGHUP and SIGCONT to the leader of session `sid` and to
  * the foreground group `pgrp` (0: none) of the terminal that controlled it. */
 void term_hangup_session(u32 sid, u32 pgrp);
+/* term_output_locked - the output queue goes to the device when it has no master to read it
+ * (the console: written out now). */
+void term_output_locked(struct terminal *t) REQUIRES(t->lock);
+/* term_pkt_event_locked - a packet-mode event (TIOCPKT_*) for the master to read. */
+void term_pkt_event_locked(struct terminal *t, u8 ev) REQUIRES(t->lock);
 /* term_job_check - may p read (sig SIGTTIN) or write/change (SIGTTOU) t from its process group:
  * 0, -EIO, or -ERESTARTSYS after stopping p's group (Linux's __tty_check_change). */
 int term_job_check(struct process *p, struct terminal *t, u32 sig);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -458,6 +459,211 @@ static void close_while_other_side_blocked(void)
 	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
+
+/* A child that waits in a process group of its own (made by both sides, so no race). */
+static int spawn_group(void)
+{
+	int c = fork();
+	if (c == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(c, c);
+	return c;
+}
+
+/* As a session leader with the pty as controlling terminal: ^\ and ^Z reach the foreground
+ * group only. */
+static int isig_in_session(int master, int slave)
+{
+	int st;
+	setsid();
+	if (ioctl(slave, TIOCSCTTY, 0) != 0)
+		return 1;
+	signal(SIGTTOU, SIG_IGN); /* tcsetpgrp from the background */
+	int bg = spawn_group(), fg = spawn_group();
+	if (tcsetpgrp(slave, fg) != 0)
+		return 2;
+	if (write(master, "\x1c", 1) != 1) /* ^\ */
+		return 3;
+	if (waitpid(fg, &st, 0) != fg || !WIFSIGNALED(st) || WTERMSIG(st) != SIGQUIT)
+		return 4;
+	int fg2 = spawn_group();
+	if (tcsetpgrp(slave, fg2) != 0)
+		return 5;
+	if (write(master, "\x1a", 1) != 1) /* ^Z */
+		return 6;
+	if (waitpid(fg2, &st, WUNTRACED) != fg2 || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTSTP)
+		return 7;
+	if (waitpid(bg, &st, WNOHANG) != 0) /* the background group saw neither */
+		return 8;
+	kill(fg2, SIGKILL);
+	kill(bg, SIGKILL);
+	waitpid(fg2, &st, 0);
+	waitpid(bg, &st, 0);
+	return 0;
+}
+
+static void quit_and_suspend_reach_foreground_only(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(isig_in_session(p.master, p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* With TOSTOP a background group that writes is stopped by SIGTTOU; ignoring SIGTTOU lets the
+ * write through; without TOSTOP it goes through anyway. */
+static int tostop_in_session(int master, int slave)
+{
+	int st;
+	setsid();
+	if (ioctl(slave, TIOCSCTTY, 0) != 0)
+		return 1;
+	struct termios t;
+	tcgetattr(slave, &t);
+	t.c_lflag |= TOSTOP;
+	tcsetattr(slave, TCSANOW, &t);
+	int b = fork();
+	if (b == 0) {
+		setpgid(0, 0);
+		_exit(write(slave, "bg\n", 3) == 3 ? 0 : 9);
+	}
+	setpgid(b, b);
+	if (waitpid(b, &st, WUNTRACED) != b || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTTOU)
+		return 2;
+	kill(b, SIGKILL);
+	waitpid(b, &st, 0);
+	b = fork();
+	if (b == 0) {
+		setpgid(0, 0);
+		signal(SIGTTOU, SIG_IGN);
+		_exit(write(slave, "ig\n", 3) == 3 ? 0 : 9);
+	}
+	setpgid(b, b);
+	if (waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 3;
+	t.c_lflag &= ~(tcflag_t)TOSTOP;
+	tcsetattr(slave, TCSANOW, &t);
+	b = fork();
+	if (b == 0) {
+		setpgid(0, 0);
+		_exit(write(slave, "ok\n", 3) == 3 ? 0 : 9);
+	}
+	setpgid(b, b);
+	if (waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 4;
+	(void)master;
+	return 0;
+}
+
+static void background_write_sigttou_with_tostop(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(tostop_in_session(p.master, p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* Closing the master hangs the slave up: the session leader gets SIGHUP. */
+static void master_close_sighup_to_session(void)
+{
+	struct pty p = open_pty();
+	int sync[2];
+	CHECK_OK(pipe(sync));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(sync[0]);
+		close(p.master);
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(1);
+		write(sync[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	char c;
+	CHECK_EQ(read(sync[0], &c, 1), 1);
+	CHECK_OK(close(p.master));
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGHUP);
+}
+
+static volatile sig_atomic_t winched;
+static void on_winch(int sig)
+{
+	(void)sig;
+	winched = 1;
+}
+
+/* A window-size change sends SIGWINCH to the foreground group. */
+static void window_change_sends_sigwinch(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(1);
+		signal(SIGWINCH, on_winch);
+		struct winsize ws = { .ws_row = 50, .ws_col = 132 };
+		if (ioctl(p.master, TIOCSWINSZ, &ws) != 0)
+			_exit(2);
+		_exit(winched ? 0 : 3); /* a signal to oneself arrives before the call returns */
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* Packet mode: data comes after a 0 byte; a flush by the slave is reported alone. */
+static void packet_mode_status_bytes(void)
+{
+	struct pty p = open_pty();
+	int on = 1, got = 0;
+	unsigned char buf[16];
+	CHECK_OK(ioctl(p.master, TIOCPKT, &on));
+	CHECK_OK(ioctl(p.master, TIOCGPKT, &got));
+	CHECK_EQ(got, 1);
+	CHECK_EQ(write(p.slave, "x", 1), 1);
+	CHECK_EQ(read(p.master, buf, sizeof(buf)), 2);
+	CHECK(buf[0] == TIOCPKT_DATA && buf[1] == 'x');
+	CHECK_OK(tcflush(p.slave, TCIFLUSH));
+	CHECK_EQ(read(p.master, buf, sizeof(buf)), 1);
+	CHECK(buf[0] & TIOCPKT_FLUSHREAD);
+}
+
+/* TIOCGPTPEER opens the master's slave without a path. */
+static void tiocgptpeer_opens_the_slave(void)
+{
+	int m = CHECK_OK(posix_openpt(O_RDWR | O_NOCTTY));
+	CHECK_ERR(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY), EIO); /* still locked */
+	CHECK_OK(unlockpt(m));
+	int s = CHECK_OK(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY));
+	unsigned int n;
+	struct stat st;
+	CHECK_OK(ioctl(m, TIOCGPTN, &n));
+	CHECK_OK(fstat(s, &st));
+	CHECK(S_ISCHR(st.st_mode));
+	CHECK_EQ(minor(st.st_rdev), n);
+	set_echo(s, 0);
+	char buf[8];
+	CHECK_EQ(write(m, "hi\n", 3), 3);
+	CHECK_EQ(read(s, buf, sizeof(buf)), 3);
+}
+
 static const struct kt_case cases[] = {
 	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
 	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
@@ -475,6 +681,12 @@ static const struct kt_case cases[] = {
 	{ "ioctl_request_sign_extended", ioctl_request_sign_extended },
 	{ "full_buffers_lose_nothing", full_buffers_lose_nothing },
 	{ "close_while_other_side_blocked", close_while_other_side_blocked },
+	{ "quit_and_suspend_reach_foreground_only", quit_and_suspend_reach_foreground_only },
+	{ "background_write_sigttou_with_tostop", background_write_sigttou_with_tostop },
+	{ "master_close_sighup_to_session", master_close_sighup_to_session },
+	{ "window_change_sends_sigwinch", window_change_sends_sigwinch },
+	{ "packet_mode_status_bytes", packet_mode_status_bytes },
+	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },
 	KT_CASES_END
 };
 
