@@ -79,6 +79,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
+	p->tty_detached = leader ? leader->tty_detached : parent ? parent->tty_detached : false;
 	p->parent = parent;
 	p->state = PROC_RUNNABLE;
 	p->exited = true; /* until proc_start gives it a task */
@@ -506,6 +507,7 @@ i64 proc_setsid(struct process *p)
 	if (r > 0) {
 		p->sid = p->pid;
 		p->pgid = p->pid;
+		p->tty_detached = false;
 	}
 	spin_unlock(&proc_lock);
 	return r;

@@ -20,40 +20,16 @@ DEFINE_UCOPY(uwinsize, struct uapi_winsize);
 DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(uint32s, i32);
 
-static u32 ids_pgid(struct process *p)
-{
-	spin_lock(&proc_lock);
-	u32 g = p->leader->pgid;
-	spin_unlock(&proc_lock);
-	return g;
-}
-
-static u32 ids_sid(struct process *p)
-{
-	spin_lock(&proc_lock);
-	u32 s = p->leader->sid;
-	spin_unlock(&proc_lock);
-	return s;
-}
-
-static bool is_session_leader(struct process *p)
-{
-	spin_lock(&proc_lock);
-	bool l = p->leader->sid == p->leader->pid;
-	spin_unlock(&proc_lock);
-	return l;
-}
-
 /* change_check - a change of t's settings by p (not through a master): SIGTTOU rules. */
 static int change_check(struct process *p, struct file *f, struct terminal *t)
 {
 	return f->term_master ? 0 : term_job_check(p, t, UAPI_SIGTTOU);
 }
 
-/* ctty_of - whether t is the controlling terminal of p's session. */
+/* ctty_of - whether t is p's controlling terminal. */
 static bool ctty_of(struct process *p, struct terminal *t)
 {
-	u32 sid = ids_sid(p);
+	u32 sid = term_job_ids(p).ctty_sid;
 	spin_lock(&t->lock);
 	bool c = t->sid != 0 && t->sid == sid;
 	spin_unlock(&t->lock);
@@ -154,7 +130,7 @@ static i64 set_pgrp(struct process *p, struct file *f, struct terminal *t, u64 a
 		return -ENOTTY;
 	if (e)
 		return e;
-	u32 sid = ids_sid(p);
+	u32 sid = term_job_ids(p).sid;
 	if (!ctty_of(p, t))
 		return -ENOTTY;
 	i32 pgrp;
@@ -176,12 +152,13 @@ static i64 set_pgrp(struct process *p, struct file *f, struct terminal *t, u64 a
  * terminal another session controls is taken over only by root with arg 1. */
 static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 arg)
 {
-	u32 sid = ids_sid(p);
+	struct job_ids j = term_job_ids(p);
+	u32 sid = j.sid;
 	if (f->term_master)
 		return -EINVAL; /* a master is nobody's controlling terminal here */
-	if (is_session_leader(p) && ctty_of(p, t))
+	if (j.leader && ctty_of(p, t))
 		return 0;
-	if (!is_session_leader(p))
+	if (!j.leader)
 		return -EPERM;
 	struct terminal *cur = term_of_session(sid);
 	if (cur) {
@@ -195,21 +172,25 @@ static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 a
 	u32 old_sid = t->sid;
 	if (!old_sid || (arg == 1 && root)) {
 		t->sid = sid;
-		t->pgrp = ids_pgid(p);
+		t->pgrp = j.pgid;
 	}
 	spin_unlock(&t->lock);
 	return old_sid && !(arg == 1 && root) ? -EPERM : 0;
 }
 
-/* no_ctty - TIOCNOTTY: the session leader gives its controlling terminal up (SIGHUP and
- * SIGCONT to the foreground group). A member that is not the leader cannot drop it for
- * itself alone here (the terminal belongs to the session): -EINVAL, never a silent success. */
+/* no_ctty - TIOCNOTTY: p gives its controlling terminal up. The session leader takes it from
+ * the whole session (SIGHUP and SIGCONT to the foreground group); another member only from
+ * itself and the children it forks from now on (until a setsid). */
 static i64 no_ctty(struct process *p, struct terminal *t)
 {
 	if (!ctty_of(p, t))
 		return -ENOTTY;
-	if (!is_session_leader(p))
-		return -EINVAL;
+	if (!term_job_ids(p).leader) {
+		spin_lock(&proc_lock);
+		p->leader->tty_detached = true;
+		spin_unlock(&proc_lock);
+		return 0;
+	}
 	spin_lock(&t->lock);
 	u32 pgrp = t->pgrp;
 	t->sid = 0;

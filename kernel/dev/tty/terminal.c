@@ -120,16 +120,12 @@ static struct terminal *file_term(struct file *f)
 
 /* ---- job control ---------------------------------------------------------------------------- */
 
-struct job_ids {
-	u32 pgid, sid;
-	bool leader; /* p leads its session */
-};
-
-static struct job_ids job_ids(struct process *p)
+struct job_ids term_job_ids(struct process *p)
 {
 	struct process *g = p->leader;
 	spin_lock(&proc_lock);
-	struct job_ids j = { .pgid = g->pgid, .sid = g->sid, .leader = g->sid == g->pid };
+	struct job_ids j = { .pgid = g->pgid, .sid = g->sid, .ctty_sid = g->tty_detached ? 0 : g->sid,
+			     .leader = g->sid == g->pid };
 	spin_unlock(&proc_lock);
 	return j;
 }
@@ -153,9 +149,9 @@ static bool sig_ignored(struct process *p, u32 sig)
  */
 int term_job_check(struct process *p, struct terminal *t, u32 sig)
 {
-	struct job_ids j = job_ids(p);
+	struct job_ids j = term_job_ids(p);
 	spin_lock(&t->lock);
-	bool bg = t->sid != 0 && t->sid == j.sid && t->pgrp != 0 && t->pgrp != j.pgid;
+	bool bg = t->sid != 0 && t->sid == j.ctty_sid && t->pgrp != 0 && t->pgrp != j.pgid;
 	spin_unlock(&t->lock);
 	if (!bg)
 		return 0;
@@ -173,7 +169,7 @@ int term_job_check(struct process *p, struct terminal *t, u32 sig)
  * controls no session: Linux's tty_open_proc_set_tty. */
 static void ctty_acquire(struct process *p, struct terminal *t)
 {
-	struct job_ids j = job_ids(p);
+	struct job_ids j = term_job_ids(p);
 	if (!j.leader)
 		return;
 	struct terminal *cur = term_of_session(j.sid);
@@ -213,7 +209,7 @@ int tty_open(struct process *p, struct file *f, u32 flags)
 	bool noctty = (flags & UAPI_O_NOCTTY) != 0;
 	struct terminal *t = NULL;
 	if (major == 5 && minor == 0) { /* /dev/tty: a pty's is one more file of its slave */
-		t = term_of_session(job_ids(p).sid);
+		t = term_of_session(term_job_ids(p).ctty_sid);
 		if (!t)
 			return -ENXIO;
 		int e = slave_attach(t, false);

@@ -114,6 +114,14 @@ void term_hangup_session(u32 sid, u32 pgrp);
 void term_output_locked(struct terminal *t) REQUIRES(t->lock);
 /* term_pkt_event_locked - a packet-mode event (TIOCPKT_*) for the master to read. */
 void term_pkt_event_locked(struct terminal *t, u8 ev) REQUIRES(t->lock);
+/* term_job_ids - p's process group and session, and the session whose controlling terminal it
+ * has (its own, or 0 once it gave it up by TIOCNOTTY). */
+struct job_ids {
+	u32 pgid, sid;
+	u32 ctty_sid; /* the session whose controlling terminal p has: sid, or 0 after TIOCNOTTY */
+	bool leader;  /* p leads its session */
+};
+struct job_ids term_job_ids(struct process *p);
 /* term_job_check - may p read (sig SIGTTIN) or write/change (SIGTTOU) t from its process group:
  * 0, -EIO, or -ERESTARTSYS after stopping p's group (Linux's __tty_check_change). */
 int term_job_check(struct process *p, struct terminal *t, u32 sig);

@@ -119,6 +119,8 @@ struct process {
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
 	u32 pgid GUARDED_BY(&proc_lock);            /* process group (setpgid, setsid) */
 	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
+	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
+						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */

@@ -664,6 +664,54 @@ static void tiocgptpeer_opens_the_slave(void)
 	CHECK_EQ(read(s, buf, sizeof(buf)), 3);
 }
 
+/* TIOCNOTTY: a member that is not the leader gives the controlling terminal up for itself
+ * (and its later children); the leader for the whole session. */
+static int notty_in_session(int slave)
+{
+	setsid();
+	if (ioctl(slave, TIOCSCTTY, 0) != 0)
+		return 1;
+	int c = fork();
+	if (c == 0) {
+		if (ioctl(slave, TIOCNOTTY) != 0)
+			_exit(1);
+		if (open("/dev/tty", O_RDWR) != -1 || errno != ENXIO)
+			_exit(2);
+		if (tcgetpgrp(slave) != -1 || errno != ENOTTY)
+			_exit(3);
+		int g = fork();
+		if (g == 0)
+			_exit(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO ? 0 : 4);
+		int st;
+		waitpid(g, &st, 0);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 5);
+	}
+	int st;
+	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+	int fd = open("/dev/tty", O_RDWR); /* the leader still has it */
+	if (fd < 0)
+		return 20;
+	close(fd);
+	signal(SIGHUP, SIG_IGN); /* the leader's TIOCNOTTY hangs its foreground group (itself) up */
+	if (ioctl(slave, TIOCNOTTY) != 0)
+		return 21;
+	if (open("/dev/tty", O_RDWR) != -1 || errno != ENXIO)
+		return 22;
+	return 0;
+}
+
+static void tiocnotty_gives_the_terminal_up(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(notty_in_session(p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
 	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
@@ -687,6 +735,7 @@ static const struct kt_case cases[] = {
 	{ "window_change_sends_sigwinch", window_change_sends_sigwinch },
 	{ "packet_mode_status_bytes", packet_mode_status_bytes },
 	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },
+	{ "tiocnotty_gives_the_terminal_up", tiocnotty_gives_the_terminal_up },
 	KT_CASES_END
 };
 
