@@ -85,8 +85,12 @@ static void ptmx_gives_numbered_slave(void)
 	CHECK_STR(p.name, want);
 	CHECK_EQ(isatty(p.slave), 1);
 	CHECK_EQ(isatty(p.master), 1);
-	CHECK(ttyname(p.slave) != NULL);
-	CHECK_STR(ttyname(p.slave), p.name);
+	/* musl's ttyname reads the /proc/self/fd link (glibc falls back to searching /dev/pts):
+	 * checked wherever /proc is there, which Linux always has */
+	if (strcmp(KT_LIBC, "musl") != 0 || access("/proc/self/fd", F_OK) == 0) {
+		CHECK(ttyname(p.slave) != NULL);
+		CHECK_STR(ttyname(p.slave), p.name);
+	}
 }
 
 static void canonical_mode_buffers_lines(void)
