@@ -106,10 +106,13 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
+					     * (0: none); atomic, as every return to user mode checks it */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
 	struct process *parent GUARDED_BY(&proc_lock);
+	struct atomic_u32 ppid;     /* parent's pid (0: none), written with parent: getppid reads it lock-free */
 	enum proc_state state GUARDED_BY(&proc_lock);
 	int wait_status GUARDED_BY(&proc_lock);     /* the wait4 status word once a zombie */
 	u32 stop_sig GUARDED_BY(&proc_lock);        /* the signal that stopped p, while wait4 has not reported it */
@@ -141,7 +144,6 @@ struct process {
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
-	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
 
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
