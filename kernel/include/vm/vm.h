@@ -68,11 +68,14 @@ void vm_object_put(struct vm_object *o);
  */
 int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out);
 /*
- * vm_object_page_cached - a new reference to page `index` in *out (*out empty) only if the
- * object holds it: 0, -ENOENT (absent: nothing created), -ENXIO (wholly past the end).
- * One lock for what fault-around asks of each neighbour.
+ * vm_object_map_cached - map into `vs` the pages index .. index+n-1 that the object holds,
+ * page index+i at va+i*PAGE with `prot`, skipping `skip_va` (the page the caller maps itself)
+ * and pages already mapped; absent pages and pages wholly past the end are left alone.
+ * Fault-around's window in one hold of the object's lock. Nothing fails: a page that cannot
+ * be mapped is left to its own fault.
  */
-int vm_object_page_cached(struct vm_object *o, u64 index, struct frame *out);
+void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, struct vmspace *vs, u64 va,
+			  unsigned prot, u64 skip_va);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
 /* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
