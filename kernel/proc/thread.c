@@ -77,7 +77,7 @@ static void robust_death(struct process *p, u64 addr, u32 tid)
 			return;
 		if (seen == cur) {
 			if (cur & UAPI_FUTEX_WAITERS)
-				(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+				(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 			return;
 		}
 		cur = seen;
@@ -121,7 +121,7 @@ static void clear_child_tid(struct process *p)
 	u32 zero = 0;
 	if (uexit_word_to_user(&zero, uaddr(addr)))
 		return;
-	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 }
 
 static struct process *group_reaper(struct process *g)
