@@ -233,6 +233,7 @@ void task_exit(int code)
 	}
 	if (me->is_boot || me->is_idle)
 		panic_message("task_exit: the boot and idle tasks cannot exit");
+	vmspace_task_exit(me); /* its reference to its address space (maybe the last) */
 	me->exit_code = code;
 	/* its user state dies with it: the last switch must not store FPU registers into a
 	 * context the kernel may already have freed */

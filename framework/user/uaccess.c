@@ -16,6 +16,7 @@
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
+#include "internal/vmspace.h"
 
 u64 uaccess_copy_raw(void *dst, const void *src, u64 n); /* copy.S */
 i64 uaccess_strncpy_raw(char *dst, u64 usrc, u64 n);
@@ -49,7 +50,7 @@ bool uaccess_fixup(struct trap_frame *f)
 			unsigned access = ((f->error & 2) ? VM_FAULT_WRITE : 0) |
 					  ((f->error & 1) ? VM_FAULT_PRESENT : 0);
 			if (vs && me->fault_retries < FIXUP_RETRIES &&
-			    vmspace_handle_fault(vs, uaddr(addr), access) == 0)
+			    vs_handle_fault(vs, uaddr(addr), access) == 0)
 				return true; /* retry the instruction */
 		}
 		if (me)

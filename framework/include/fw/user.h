@@ -5,7 +5,7 @@
  *     struct user_context *uc = ...;         // embedded in the kernel's task/process object
  *     user_context_init(uc);
  *     user_ctx_set_ip(uc, entry); user_ctx_set_sp(uc, stack_top);
- *     vmspace_activate(vs);
+ *     vmspace_activate(&vs);                 // a struct vmspace_ref the kernel holds
  *     for (;;) {
  *             switch (user_enter(uc)) {
  *             case USER_RET_SYSCALL:   user_ctx_set_retval(uc, serve(uc)); break;

@@ -129,7 +129,7 @@ DEFINE_TREE(vma_tree, struct vma, node, spinlock);
 
 struct vm_map {
 	struct refcount refs;     /* processes (threads) using it */
-	struct vmspace *vs;       /* immutable: the address space */
+	struct vmspace_ref vs;    /* immutable: the address space (the map's one reference) */
 	struct spinlock lock;
 	struct vma_tree vmas GUARDED_BY(&lock);
 	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);
