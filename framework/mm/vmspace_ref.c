@@ -57,7 +57,7 @@ void vmspace_put(struct vmspace_ref *r)
 		vs_put(vs);
 }
 
-bool vmspace_ref_is(const struct vmspace_ref *r, const struct vmspace *vs)
+bool vmspace_ref_is(const struct vmspace_ref *r, struct vmspace *vs)
 {
 	return vs && ref_load(r) == vs;
 }

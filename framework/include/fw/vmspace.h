@@ -120,7 +120,7 @@ FW_MUST_CHECK int vmspace_get(struct vmspace_ref *out, const struct vmspace_ref 
 void vmspace_put(struct vmspace_ref *r);
 
 /* vmspace_ref_is - whether r holds the space named vs (NULL: never). Context: any. */
-bool vmspace_ref_is(const struct vmspace_ref *r, const struct vmspace *vs);
+bool vmspace_ref_is(const struct vmspace_ref *r, struct vmspace *vs);
 
 /*
  * vmspace_map - map frame `f` at user page `va` with `prot` (enum vm_prot bits; 0 is
