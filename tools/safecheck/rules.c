@@ -1131,6 +1131,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 			if (clang_getCanonicalType(to).kind == CXType_Pointer && is_checked(c) &&
 			    clang_getCursorKind(strip(kk.c[0])) == CXCursor_StringLiteral && !to_const &&
 			    pk != CXCursor_ArraySubscriptExpr && pk != CXCursor_ParenExpr &&
+			    pk != CXCursor_ConditionalOperator && !g_audit &&
 			    !clang_isConstQualifiedType(clang_getPointeeType(clang_getCanonicalType(to))))
 				report_at(clang_getCursorLocation(c), "pointer-cast",
 					  "a string literal as a pointer to non-const: the literal is "
