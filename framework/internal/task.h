@@ -111,7 +111,7 @@ void sched_tick(void);
 /* sched_irq_exit - on return from an interrupt: preempt if asked and allowed. */
 void sched_irq_exit(u64 interrupted_rflags);
 
-/* Low-level switch (task/switch.S): save callee-saved regs on this stack, store %rsp in
+/* Low-level switch (arch/x86_64/switch.S): save callee-saved regs on this stack, store %rsp in
  * *prev_rsp, load next_rsp, restore, return into the next task. */
 void task_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 void task_start_trampoline(void);

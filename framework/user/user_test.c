@@ -171,7 +171,7 @@ KTEST(user, write_straddling_returns_partial_count)
 	KT_EXPECT_EQ(kt, ut_a.out_len, 24u);
 }
 
-/* The user copy (copy.S) moves qwords, then a byte tail; a fault must still report exactly the
+/* The user copy (user_copy.S) moves qwords, then a byte tail; a fault must still report exactly the
  * bytes before the hole, whichever qword or tail byte hits it. Start m bytes and 24 + m bytes
  * below UT_HOLE (m = 0..15), in both directions, with the kernel buffer misaligned too. */
 KTEST(user, copy_across_hole_counts_exactly_at_every_misalignment)

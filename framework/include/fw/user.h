@@ -45,7 +45,7 @@ enum user_reg {
 	UREG_COUNT,
 };
 
-/* The register file as the entry code saves it (layout fixed: framework/user/entry.S). */
+/* The register file as the entry code saves it (layout fixed: framework/arch/x86_64/user_entry.S). */
 struct user_regs {
 	uint64_t r[UREG_COUNT] FW_PRIVATE;
 	uint64_t fs_base FW_PRIVATE;
