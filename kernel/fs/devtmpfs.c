@@ -13,12 +13,12 @@
 #include <drivers/hwrng.h>
 #include <fs/devices.h>
 #include <fs/vfs.h>
-#include <fw/sync.h>
+#include <fw/litelock.h>
 #include <fw/time.h>
 
 /* --- the memory devices ---------------------------------------------------------------------- */
 
-static struct spinlock rng_lock;
+static struct litelock rng_lock;
 static u64 rng_state[4] GUARDED_BY(&rng_lock);
 
 static u64 rotl(u64 x, u32 k)
@@ -58,13 +58,13 @@ static struct result_size random_read(struct inode *ip, struct bytes dst, u64 po
 {
 	(void)ip;
 	(void)pos;
-	spin_lock(&rng_lock);
+	litelock_lock(&rng_lock);
 	for (size_t i = 0; i < bytes_len(dst); i += 8) {
 		u64 r = rng_next();
 		for (size_t k = 0; k < 8 && i + k < bytes_len(dst); k++)
 			(void)bytes_put_u8(dst, i + k, (u8)(r >> (8 * k)));
 	}
-	spin_unlock(&rng_lock);
+	litelock_unlock(&rng_lock);
 	return result_size_ok(bytes_len(dst));
 }
 
@@ -72,14 +72,14 @@ static struct result_size random_write(struct inode *ip, struct bytes src, u64 p
 {
 	(void)ip;
 	(void)pos;
-	spin_lock(&rng_lock);
+	litelock_lock(&rng_lock);
 	for (size_t i = 0; i < bytes_len(src); i += 8) {
 		u64 v = 0;
 		for (size_t k = 0; k < 8 && i + k < bytes_len(src); k++)
 			v |= (u64)bytes_u8(src, i + k).value << (8 * k);
 		rng_mix(v);
 	}
-	spin_unlock(&rng_lock);
+	litelock_unlock(&rng_lock);
 	return result_size_ok(bytes_len(src));
 }
 
@@ -160,15 +160,15 @@ static const struct vfs_fstype devtmpfs_type = {
 
 void devtmpfs_init(void)
 {
-	spin_lock_init(&rng_lock);
+	litelock_init(&rng_lock);
 	u8 seed[32] = { 0 };
 	if (hwrng_present())
 		(void)hwrng_read(BYTES_OF_ARRAY(seed));
-	spin_lock(&rng_lock);
+	litelock_lock(&rng_lock);
 	rng_mix(fw_time_ns());
 	for (u32 i = 0; i < 4; i++)
 		rng_mix(bytes_le64(BYTES_OF_ARRAY(seed), 8 * i).value);
-	spin_unlock(&rng_lock);
+	litelock_unlock(&rng_lock);
 	(void)vfs_register_chrdev(1, 7, &full_ops, false);
 	(void)vfs_register_chrdev(1, 8, &random_ops, false);
 	(void)vfs_register_chrdev(1, 9, &random_ops, false);
