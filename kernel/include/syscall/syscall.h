@@ -27,9 +27,9 @@ typedef i64 sc_fn(struct process *p, const struct sc_args *a);
 #define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
 #define SC_KEEP (-100002)  /* the context already holds the result (rt_sigreturn) */
 
-/* syscall_dispatch - serve the system call p's context holds; SC_GONE/SC_KEEP or the value
- * that goes to RAX. */
-i64 syscall_dispatch(struct process *p);
+/* syscall_dispatch - serve the system call `sc` read from p's context (user_ctx_syscall);
+ * SC_GONE/SC_KEEP or the value that goes to RAX. */
+i64 syscall_dispatch(struct process *p, const struct user_syscall *sc);
 /* syscall_name - the Linux name of `nr` ("" when the number is not assigned). */
 struct str syscall_name(u64 nr);
 
@@ -88,6 +88,18 @@ i64 sys_poll(struct process *p, const struct sc_args *a);
 i64 sys_ppoll(struct process *p, const struct sc_args *a);
 i64 sys_select(struct process *p, const struct sc_args *a);
 i64 sys_pselect6(struct process *p, const struct sc_args *a);
+/* poll_mask_install / poll_mask_restore (syscall/poll.c) - a temporary signal mask for the
+ * length of a wait (ppoll, pselect6, epoll_pwait), installed as rt_sigsuspend does; restore
+ * puts the old one back at once unless the call was interrupted (`interrupted`: then signal
+ * delivery does, after running the handler with the temporary mask's effect). */
+void poll_mask_install(struct process *p, u64 set);
+void poll_mask_restore(struct process *p, bool interrupted);
+i64 sys_epoll_create(struct process *p, const struct sc_args *a);
+i64 sys_epoll_create1(struct process *p, const struct sc_args *a);
+i64 sys_epoll_ctl(struct process *p, const struct sc_args *a);
+i64 sys_epoll_wait(struct process *p, const struct sc_args *a);
+i64 sys_epoll_pwait(struct process *p, const struct sc_args *a);
+i64 sys_epoll_pwait2(struct process *p, const struct sc_args *a);
 i64 sys_dup(struct process *p, const struct sc_args *a);
 i64 sys_dup2(struct process *p, const struct sc_args *a);
 i64 sys_dup3(struct process *p, const struct sc_args *a);
