@@ -462,6 +462,52 @@ static void timerfd_counts_expirations(void)
 	CHECK_ERR(timerfd_create(12345, 0), EINVAL);
 }
 
+static void timerfd_settime_gettime_abs_and_epoll(void)
+{
+	uint64_t n;
+	int t = CHECK_OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+	CHECK_EQ(fcntl(t, F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(read(t, &n, 8), EAGAIN); /* disarmed */
+	struct itimerspec its = { { 0, 0 }, { 100, 0 } }, old, cur;
+	CHECK_OK(timerfd_settime(t, 0, &its, NULL));
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec > 90 && cur.it_value.tv_sec <= 100);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_nsec == 0);
+	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(timerfd_settime(t, 0, &off, &old)); /* disarm, the old setting back */
+	CHECK(old.it_value.tv_sec > 90);
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+	/* an absolute time already past expires at once */
+	struct timespec now;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
+	struct itimerspec past = { { 0, 0 }, { now.tv_sec, now.tv_nsec } };
+	CHECK_OK(timerfd_settime(t, TFD_TIMER_ABSTIME, &past, NULL));
+	struct pollfd f = { t, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 1000), 1);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK_EQ(n, 1);
+	/* watched by epoll: a blocking wait ends at the expiry */
+	int ep = CHECK_OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 77 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev));
+	struct itimerspec soon = { { 0, 0 }, { 0, 20000000 } };
+	CHECK_OK(timerfd_settime(t, 0, &soon, NULL));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK_EQ(out.data.u32, 77);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK_EQ(n, 1);
+	/* errors */
+	struct itimerspec bad = { { 0, 0 }, { 0, 1000000000 } };
+	CHECK_ERR(timerfd_settime(t, 0, &bad, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(t, 0x100, &its, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(ep, 0, &its, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(999, 0, &its, NULL), EBADF);
+	CHECK_ERR(timerfd_gettime(t, KT_BAD_PTR), EFAULT);
+	CHECK_ERR(timerfd_create(CLOCK_MONOTONIC, 0x1234), EINVAL);
+	CHECK_ERR(write(t, &n, 8), EINVAL);
+}
+
 static const struct kt_case cases[] = {
 	{ "poll_pipe_readiness", poll_pipe_readiness },
 	{ "poll_timeout_waits", poll_timeout_waits },
@@ -482,6 +528,7 @@ static const struct kt_case cases[] = {
 	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
 	{ "eventfd_write_overflow_blocks_killably", eventfd_write_overflow_blocks_killably },
 	{ "timerfd_counts_expirations", timerfd_counts_expirations },
+	{ "timerfd_settime_gettime_abs_and_epoll", timerfd_settime_gettime_abs_and_epoll },
 	KT_CASES_END
 };
 
