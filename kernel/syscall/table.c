@@ -174,7 +174,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(217, getdents64, FULL, ""),
 	SC(218, set_tid_address, FULL, ""),
 	SC(219, restart_syscall, FULL, ""),
-	SC(222, timer_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME; SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE; the signal carries SI_TIMER but not si_value/si_timerid/si_overrun; timers survive execve"),
+	SC(222, timer_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME; SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE; the signal carries SI_TIMER but not si_value/si_timerid/si_overrun; no CPU-time clocks"),
 	SC(223, timer_settime, FULL, ""),
 	SC(224, timer_gettime, FULL, ""),
 	SC(225, timer_getoverrun, PARTIAL, "the periods skipped at the last expiry"),

@@ -10,8 +10,8 @@
  * one moves on by whole intervals, and the periods it skipped are its overrun
  * (timer_getoverrun). Timers of a group that has exited are deleted by the same pass.
  *
- * Not yet: si_value/si_timerid/si_overrun in the delivered siginfo (the signal carries
- * SI_TIMER only), deletion at execve (timers survive it), the CPU-time clocks.
+ * execve deletes the group's timers (posix_timer_delete_group). Not yet: si_value/si_timerid/
+ * si_overrun in the delivered siginfo (the signal carries SI_TIMER only), the CPU-time clocks.
  *
  * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
  * group's state); signals are sent with neither held.
@@ -198,6 +198,27 @@ i64 posix_timer_overrun(struct process *p, i64 id)
 	i64 r = t ? (i64)t->overrun : -EINVAL;
 	spin_unlock(&ptimer_lock);
 	return r;
+}
+
+void posix_timer_delete_group(struct process *p)
+{
+	for (;;) {
+		struct ptimer *found = NULL;
+		spin_lock(&ptimer_lock);
+		ptimers_init_locked();
+		LIST_FOR_EACH(ptimer_list, &ptimers, t) {
+			if (t->owner == p->leader) {
+				found = t;
+				break;
+			}
+		}
+		if (found)
+			ptimer_list_remove(&ptimers, found);
+		spin_unlock(&ptimer_lock);
+		if (!found)
+			return;
+		ptimer_free(found);
+	}
 }
 
 /* next_due_locked - a timer due at `now`, or of a group that is gone; NULL if none. A handled

@@ -29,5 +29,7 @@ int posix_timer_get(struct process *p, i64 id, u64 *value_ns, u64 *interval_ns);
 /* posix_timer_overrun - the periods skipped at the timer's last expiry, or -EINVAL. */
 i64 posix_timer_overrun(struct process *p, i64 id);
 void posix_timer_fire_due(u64 now_ns);
+/* posix_timer_delete_group - delete every timer of p's group (execve, as Linux). */
+void posix_timer_delete_group(struct process *p);
 
 #endif /* KERNEL_TIME_POSIX_TIMER_H */
