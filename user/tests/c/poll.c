@@ -8,6 +8,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -318,6 +320,57 @@ static void epoll_closed_file_leaves_interest_list(void)
 	CHECK_EQ(epoll_wait(ep, out, 2, 0), 0);
 }
 
+/* A thread waits on an instance while another adds, modifies, removes and closes the files it
+ * watches: every wait returns events of pipes that were added (data 1000 + round), never an
+ * error, and the instance is empty once every pipe is closed. */
+static int race_ep;
+static atomic_int race_stop, race_bad, race_events;
+
+static void *race_waiter(void *arg)
+{
+	(void)arg;
+	struct epoll_event out[8];
+	while (!atomic_load(&race_stop)) {
+		int n = epoll_wait(race_ep, out, 8, 5);
+		if (n < 0 && errno != EINTR)
+			atomic_fetch_add(&race_bad, 1);
+		for (int i = 0; i < n; i++)
+			if (out[i].data.u32 < 1000 || out[i].data.u32 >= 1300)
+				atomic_fetch_add(&race_bad, 1);
+		if (n > 0)
+			atomic_fetch_add(&race_events, n);
+	}
+	return NULL;
+}
+
+static void epoll_survives_concurrent_ctl_and_close(void)
+{
+	race_ep = CHECK_OK(epoll_create1(0));
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, race_waiter, NULL), 0);
+	for (int round = 0; round < 300; round++) {
+		int p[2];
+		CHECK_OK(pipe(p));
+		struct epoll_event ev = { .events = EPOLLIN | (round % 3 == 1 ? EPOLLET : 0),
+					  .data.u32 = 1000 + (uint32_t)round };
+		CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_ADD, p[0], &ev));
+		CHECK_EQ(write(p[1], "x", 1), 1);
+		if (round % 4 == 0) {
+			ev.events = EPOLLIN | EPOLLONESHOT;
+			CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_MOD, p[0], &ev));
+		}
+		if (round % 5 == 0)
+			CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_DEL, p[0], NULL));
+		CHECK_OK(close(p[1]));
+		CHECK_OK(close(p[0])); /* the last close takes the item away */
+	}
+	atomic_store(&race_stop, 1);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(atomic_load(&race_bad), 0);
+	struct epoll_event out;
+	CHECK_EQ(epoll_wait(race_ep, &out, 1, 0), 0);
+}
+
 #ifndef SYS_epoll_pwait2
 #define SYS_epoll_pwait2 441
 #endif
@@ -525,6 +578,7 @@ static const struct kt_case cases[] = {
 	{ "epoll_nested_and_eloop", epoll_nested_and_eloop },
 	{ "epoll_closed_file_leaves_interest_list", epoll_closed_file_leaves_interest_list },
 	{ "epoll_waits_wakes_and_eintr", epoll_waits_wakes_and_eintr },
+	{ "epoll_survives_concurrent_ctl_and_close", epoll_survives_concurrent_ctl_and_close },
 	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
 	{ "eventfd_write_overflow_blocks_killably", eventfd_write_overflow_blocks_killably },
 	{ "timerfd_counts_expirations", timerfd_counts_expirations },
