@@ -13,6 +13,7 @@
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <proc/process.h>
+#include <time/posix_timer.h>
 
 #define EXEC_HEAD_MAX (64u << 10) /* the ELF headers must lie in the file's first 64 KiB */
 #define EXEC_HEAD_FIRST 4096u     /* read first: where the headers almost always are */
@@ -383,6 +384,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);
+	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
 	spin_lock(&p->sig_lock);
 	for (u32 s = 0; s < PROC_NSIG; s++)
 		if (p->sigactions[s].handler > 1)
