@@ -142,6 +142,9 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 			e = -EACCES;
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
+	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG && !ip->ops->truncate)
+		e = -EINVAL; /* generated files (procfs) have no size to cut */
+	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		u64 old = ip->size;
 		e = ip->ops->truncate(ip, 0);
@@ -234,6 +237,22 @@ static void touch_atime_locked(struct inode *ip) REQUIRES(vfs_lock)
 		ip->atime = now;
 }
 
+/* read_generated - a read of a generated file (inode_ops.read_file): made outside vfs_lock,
+ * which guards only the offset. */
+static struct result_size read_generated(struct file *f, struct bytes buf, u64 *pos)
+{
+	mutex_lock(&vfs_lock);
+	u64 at = *pos;
+	mutex_unlock(&vfs_lock);
+	struct result_size r = f->ops->read_file(f, buf, at);
+	if (!r.err) {
+		mutex_lock(&vfs_lock);
+		*pos = at + r.value;
+		mutex_unlock(&vfs_lock);
+	}
+	return r;
+}
+
 /* rw - a read or write at *pos (the file's offset, or a pread/pwrite position). */
 static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
 {
@@ -242,6 +261,8 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EBADF);
 	if (!write && is_dir(f->inode))
 		return result_size_err(-EISDIR);
+	if (!write && f->ops->read_file)
+		return read_generated(f, buf, pos);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
 	mutex_lock(&vfs_lock);
@@ -327,6 +348,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;
 	bool end = false;
+	struct vfs_dirent gen;
 	mutex_lock(&vfs_lock);
 	if (!f->dentry || f->dentry->dead) {
 		mutex_unlock(&vfs_lock);
@@ -340,6 +362,13 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 			ino = f->inode->ino, type = 4, name = STR("."), next = 1;
 		} else if (f->pos == 1) {
 			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
+		} else if (f->inode->ops->readdir) {
+			if (f->inode->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
+				end = true;
+				break;
+			}
+			ino = gen.ino, type = gen.type, next = gen.next;
+			name = str_from_bytes(bytes_head(BYTES_OF_ARRAY(gen.name), gen.name_len));
 		} else {
 			struct dentry *e = vfs_child_from_locked(f->dentry, f->pos);
 			if (!e) {
