@@ -13,7 +13,7 @@
 
 ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs sched sockets
 ABI_LIBCS   := glibc musl
-ABI_BB      := ash text files archive proc
+ABI_BB      := ash text files archive proc admin
 ABI_DIR     := $(BUILD)/abi
 ABI_CPIO    := $(BUILD)/initramfs/abi.cpio
 ABI_EXPECT  := user/tests/trellis-expect.txt
