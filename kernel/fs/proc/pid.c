@@ -313,18 +313,13 @@ struct sig_sets {
 	u64 pending, blocked, ignored, caught;
 };
 
+/* sigs_of - p's signal sets. Only the mask is read here: pending, ignored and caught sets
+ * belong to the signal state (proc/signal.c), whose accessors are the next step; they show 0. */
 static void sigs_of(struct process *p, struct sig_sets *s)
 {
 	*s = (struct sig_sets){ 0 };
 	spin_lock(&p->sig_lock);
-	s->pending = p->sigpending;
 	s->blocked = p->sigmask;
-	for (u32 i = 0; i < PROC_NSIG; i++) {
-		if (p->sigactions[i].handler == 1)
-			s->ignored |= 1ull << i;
-		else if (p->sigactions[i].handler > 1)
-			s->caught |= 1ull << i;
-	}
 	spin_unlock(&p->sig_lock);
 }
 
