@@ -100,13 +100,43 @@ static int path_target(struct vfs_path root, struct vfs_path at, struct procfs_i
 	return e;
 }
 
+/* deleted_target - an open file whose name was removed: "DIR/NAME (deleted)", as Linux. */
+static int deleted_target(const struct vfs_ctx *c, struct file *f, struct procfs_inode *pi)
+	REQUIRES(vfs_lock)
+{
+	struct kbuf buf = KBUF_EMPTY;
+	if (kbuf_alloc(&buf, VFS_PATH_MAX + VFS_NAME_MAX + 16))
+		return -ENOMEM;
+	struct vfs_path dir = { .mnt = f->mnt, .dentry = f->dentry->parent };
+	struct result_size n = vfs_path_of_locked(c->root, dir, bytes_head(kbuf_bytes(&buf),
+									   VFS_PATH_MAX));
+	int e = -ENOENT;
+	if (!n.err && n.value > 0) {
+		struct str d = str_from_bytes(bytes_head(kbuf_bytes(&buf), n.value - 1));
+		/* the rest is built in place after the directory's text */
+		struct bytes_result rest = bytes_skip(kbuf_bytes(&buf), n.value - 1);
+		struct strbuf sb = strbuf_over(rest.err ? bytes_empty() : rest.value);
+		if (!str_eq(d, STR("/")))
+			strbuf_add_char(&sb, '/');
+		strbuf_add(&sb, vfs_dentry_name(f->dentry));
+		strbuf_add(&sb, STR(" (deleted)"));
+		if (!strbuf_err(&sb))
+			e = procfs_set_target(pi, str_from_bytes(bytes_head(kbuf_bytes(&buf),
+								n.value - 1 + strbuf_len(&sb))));
+	}
+	kbuf_free(&buf);
+	return e;
+}
+
 /* fd_target - the text of fd/N: the file's path, or pipe:[ino], socket:[ino]. */
 static int fd_target(const struct vfs_ctx *c, struct file *f, struct procfs_inode *pi)
 	REQUIRES(vfs_lock)
 {
-	if (f->dentry && f->mnt &&
+	if (f->dentry && f->mnt && !f->dentry->dead &&
 	    !path_target(c->root, (struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry }, pi))
 		return 0;
+	if (f->dentry && f->mnt && f->dentry->dead && f->dentry->parent != f->dentry)
+		return deleted_target(c, f, pi);
 	u8 text[64];
 	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(text));
 	u32 type = f->inode->mode & VFS_S_IFMT;
@@ -152,6 +182,26 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 	if (put && at.mnt)
 		vfs_path_put_locked(at);
 	return e;
+}
+
+struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
+{
+	struct procfs_inode *pi = procfs_inode_from(ip);
+	struct process *me = caller_in(pi->pid);
+	if (!me)
+		return path_result_err(-EACCES);
+	struct path_result r = path_result_err(-ENOENT);
+	if (pi->kind == PK_CWD)
+		r = path_result_ok(c->cwd);
+	else if (pi->kind == PK_ROOTLINK)
+		r = path_result_ok(c->root);
+	else if (pi->kind == PK_FD_LINK) {
+		struct file *f = proc_fd_get(me, pi->fd);
+		if (f && f->mnt && f->dentry) /* a pipe or socket has no path: its text is used */
+			r = path_result_ok((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
+	}
+	proc_put(me);
+	return r;
 }
 
 static struct inode_result make(struct procfs_inode *dir, enum procfs_kind kind, u32 mode,

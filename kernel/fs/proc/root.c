@@ -285,6 +285,12 @@ static const struct inode_ops procfs_link_ops = {
 	.revalidate = procfs_link_revalidate,
 	.destroy = procfs_destroy,
 };
+static const struct inode_ops procfs_magic_link_ops = {
+	.readlink = procfs_readlink,
+	.revalidate = procfs_link_revalidate,
+	.follow = procfs_pid_follow,
+	.destroy = procfs_destroy,
+};
 static const struct inode_ops procfs_file_ops = {
 	.read_file = procfs_read_file,
 	.write = procfs_write,
@@ -303,8 +309,10 @@ struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u
 	pi->tid = tid;
 	pi->fd = fd;
 	u32 type = mode & VFS_S_IFMT;
+	bool magic = kind == PK_FD_LINK || kind == PK_CWD || kind == PK_ROOTLINK;
 	ip->ops = type == VFS_S_IFDIR ? &procfs_dir_ops
-		: type == VFS_S_IFLNK ? &procfs_link_ops : &procfs_file_ops;
+		: type == VFS_S_IFLNK ? (magic ? &procfs_magic_link_ops : &procfs_link_ops)
+		: &procfs_file_ops;
 	ip->mode = mode;
 	ip->sb = sb;
 	refcount_get(&sb->refs);

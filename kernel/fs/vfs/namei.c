@@ -170,6 +170,13 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 				w.depth--;
 			if (w.depth >= VFS_MAX_NEST)
 				return path_result_err(-ELOOP);
+			if (ip->ops->follow) { /* a magic link: straight to where it leads */
+				struct path_result to = ip->ops->follow(c, ip);
+				if (!to.err) {
+					cur = to.value;
+					continue;
+				}
+			}
 			struct str target = ip->ops->readlink(ip);
 			w.depth++;
 			w.rest[w.depth] = target;

@@ -102,6 +102,10 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out)
 	REQUIRES(vfs_lock);
 bool procfs_pid_alive(struct procfs_inode *pi);
+/* procfs_pid_follow - where fd/N, cwd and root lead (the caller's own: a borrowed path, valid
+ * while vfs_lock is held: only the caller's task could let go of them). */
+struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
+	REQUIRES(vfs_lock);
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);

@@ -145,6 +145,7 @@ static inline void poll_wait(struct poll_table *pt, struct waitq *wq)
 }
 
 struct vfs_ctx;
+struct path_result;
 DEFINE_RESULT(inode_result, struct inode *);
 
 /* One directory entry as a generated directory's readdir reports it. */
@@ -188,6 +189,10 @@ struct inode_ops {
 	/* getdents: the first entry of directory `dir` at or after position `pos` (>= 2) into
 	 * *out (out->next: the position after it): 0, or -ENOENT past the last. vfs_lock held. */
 	int (*readdir)(struct inode *dir, u64 pos, struct vfs_dirent *out);
+	/* a "magic" link (procfs fd/N, cwd, root): where following it leads for `c`, a path
+	 * borrowed while vfs_lock is held, used instead of its target text (reopens a deleted
+	 * file, crosses to what an fd names); an error falls back to the text. vfs_lock held. */
+	struct path_result (*follow)(const struct vfs_ctx *c, struct inode *ip);
 	/* a read at `pos` called WITHOUT vfs_lock (it may take other locks and sleep), used
 	 * instead of .read */
 	struct result_size (*read_file)(struct file *f, struct bytes dst, u64 pos);

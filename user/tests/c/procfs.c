@@ -130,6 +130,34 @@ static void self_fd_links_and_fdinfo(void)
 	CHECK_ERR(readlink(path, buf, sizeof(buf)), ENOENT);
 }
 
+/* fd/N is a magic link: it reopens the file itself, even once its name is gone; cwd too. */
+static void fd_link_reopens_deleted_file(void)
+{
+	char path[64], buf[PATH_MAX], want[PATH_MAX];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("gone", O_CREAT | O_RDWR, 0600));
+	CHECK_EQ(write(fd, "abc", 3), 3);
+	CHECK_OK(unlink("gone"));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = CHECK_OK(readlink(path, buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK(getcwd(want, sizeof(want) - 32) != NULL);
+	strcat(want, "/gone (deleted)");
+	CHECK_STR(buf, want);
+	int again = CHECK_OK(open(path, O_RDONLY));
+	char c[3];
+	CHECK_EQ(read(again, c, 3), 3);
+	CHECK(memcmp(c, "abc", 3) == 0);
+	struct stat a, b;
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(stat(path, &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	close(again);
+	CHECK_OK(stat(".", &a));
+	CHECK_OK(stat("/proc/self/cwd/.", &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+}
+
 static void self_maps_shows_mappings(void)
 {
 	static char buf[65536];
@@ -320,6 +348,7 @@ static const struct kt_case cases[] = {
 	{ "self_cmdline_and_environ", self_cmdline_and_environ },
 	{ "self_exe_and_cwd", self_exe_and_cwd },
 	{ "self_fd_links_and_fdinfo", self_fd_links_and_fdinfo },
+	{ "fd_link_reopens_deleted_file", fd_link_reopens_deleted_file },
 	{ "self_maps_shows_mappings", self_maps_shows_mappings },
 	{ "self_task_lists_threads", self_task_lists_threads },
 	{ "system_files", system_files },
