@@ -196,3 +196,32 @@ KTEST(procfs, pid_directory_lives_until_reaped)
 	kbuf_free(&buf);
 	vfs_free_tree(top);
 }
+
+KTEST(procfs, pid_directory_read_while_the_process_goes)
+{
+	struct vfs_path top;
+	KT_ASSERT_EQ(kt, proc_ns(&top), 0);
+	struct vfs_ctx c = { .root = top, .cwd = top };
+	struct process *p = proc_create(NULL);
+	KT_ASSERT(kt, p != NULL);
+	u8 path[64];
+	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(path));
+	STRBUF_FMT(&sb, "/proc/%u", p->pid);
+	struct file_result d = vfs_open(&c, strbuf_str(&sb), VFS_O_RDONLY | VFS_O_DIRECTORY, 0);
+	KT_ASSERT_EQ(kt, d.err, 0);
+	struct kbuf buf = KBUF_EMPTY;
+	KT_ASSERT_EQ(kt, kbuf_alloc(&buf, 4096), 0);
+	/* a first piece, then the process is reaped, then the rest: never a crash; entries or
+	 * ENOENT once the directory is found stale */
+	KT_EXPECT_GT(kt, vfs_getdents64(d.value, bytes_head(kbuf_bytes(&buf), 64)).value, 0);
+	proc_discard(p);
+	struct result_size n = vfs_getdents64(d.value, kbuf_bytes(&buf));
+	KT_EXPECT(kt, !n.err || n.err == -ENOENT);
+	struct vfs_stat st;
+	KT_EXPECT_EQ(kt, vfs_stat(&c, strbuf_str(&sb), true, &st), -ENOENT);
+	n = vfs_getdents64(d.value, kbuf_bytes(&buf));
+	KT_EXPECT(kt, n.err == -ENOENT); /* now it is: the lookup above took it out of the tree */
+	vfs_close(d.value);
+	kbuf_free(&buf);
+	vfs_free_tree(top);
+}
