@@ -61,8 +61,10 @@ bool procfs_pid_alive(struct procfs_inode *pi)
 	struct proc_info info;
 	proc_info_of(p, &info);
 	proc_put(p);
+	mutex_lock(&pi->vfs.lock);
 	pi->vfs.uid = info.cred.euid; /* as Linux: a process's entries belong to its owner */
 	pi->vfs.gid = info.cred.egid;
+	mutex_unlock(&pi->vfs.lock);
 	return true;
 }
 
@@ -612,12 +614,12 @@ static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
 	struct file *f = proc_fd_get(me, pi->fd);
 	if (f) {
 		bool cloexec = fd_array_get(&me->fds, pi->fd).value.cloexec;
-		mutex_lock(&vfs_lock);
+		mutex_lock(&f->inode->lock); /* f->pos */
 		u64 pos = f->pos;
 		u32 flags = f->flags | 0100000u /* O_LARGEFILE, as on 64-bit Linux */ |
 			    (cloexec ? VFS_O_CLOEXEC : 0);
 		u64 ino = f->inode->ino;
-		mutex_unlock(&vfs_lock);
+		mutex_unlock(&f->inode->lock);
 		STRBUF_FMT(sb, "pos:\t%u\nflags:\t0%o\nmnt_id:\t0\nino:\t%u\n", pos, flags, ino);
 		e = 0;
 	}

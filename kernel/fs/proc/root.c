@@ -313,12 +313,13 @@ struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u
 	ip->ops = type == VFS_S_IFDIR ? &procfs_dir_ops
 		: type == VFS_S_IFLNK ? (magic ? &procfs_magic_link_ops : &procfs_link_ops)
 		: &procfs_file_ops;
+	vfs_inode_init(ip);
 	ip->mode = mode;
 	ip->sb = sb;
 	refcount_get(&sb->refs);
 	ip->ino = procfs_ino(kind, pid, tid, fd);
 	sb->inodes++;
-	vfs_touch_locked(ip, VFS_TOUCH_A | VFS_TOUCH_M | VFS_TOUCH_C);
+	ip->atime = ip->mtime = ip->ctime = vfs_now(); /* not shared yet: no lock */
 	ip->nlink = type == VFS_S_IFDIR ? 2 : 1;
 	refcount_init(&ip->refs, 1);
 	return inode_result_ok(ip);
