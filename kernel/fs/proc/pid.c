@@ -350,7 +350,7 @@ static void mem_of(struct vm_map *m, struct mem_figures *mf)
 		} else if ((r.prot & VM_WRITE) && !(r.flags & VMA_SHARED))
 			mf->data += len;
 	}
-	mf->rss_pages = vmspace_resident_pages(m->vs);
+	mf->rss_pages = vmspace_resident_pages(&m->vs);
 	spin_lock(&m->lock);
 	mf->start_brk = m->brk_start;
 	mf->brk = m->brk;
@@ -532,7 +532,7 @@ static int gen_strings(struct strbuf *sb, struct vm_map *m, u64 from, u64 to)
 	struct kbuf buf = KBUF_EMPTY;
 	if (kbuf_alloc(&buf, len))
 		return -ENOMEM;
-	struct result_size n = vmspace_read_remote(m->vs, uaddr(from), kbuf_bytes(&buf));
+	struct result_size n = vmspace_read_remote(&m->vs, uaddr(from), kbuf_bytes(&buf));
 	if (!n.err)
 		strbuf_add(sb, str_from_bytes(bytes_head(kbuf_bytes(&buf), n.value)));
 	kbuf_free(&buf);
