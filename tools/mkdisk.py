@@ -13,6 +13,10 @@
   mkdisk.py mbr IMAGE [MIB]     a DOS-labelled disk (default 8 MiB): vda1 at 2048+2048, an
                                  extended vda2 from 4096 to the end holding vda5 (2048
                                  sectors) and vda6 (the rest), each after its EBR
+  mkdisk.py pattern FILE        64 KiB of test data (the guest's dd tests write it)
+  mkdisk.py check-blk IMAGE PATTERN
+                                 KTAP: after boot 1 of test-devices-blk, the GPT image holds
+                                 PATTERN at vda1's start and at sector 7 of vda2
   mkdisk.py fuzz-seeds DIR      seeds for the partition parser's fuzz target (selector 5 of
                                  tests/kernel/fuzz_kernel.c): small real-layout tables
 (sfdisk/sgdisk are not among the project's packages; these writers follow the UEFI 2.10
@@ -125,6 +129,32 @@ def mbr(path, mib=8):
     return 0
 
 
+def pattern(path):
+    with open(path, "wb") as f:
+        f.write(bytes((i * 131 + (i >> 9) * 7 + 1) & 0xFF for i in range(64 << 10)))
+    return 0
+
+
+def check_blk(path, pattern_path):
+    with open(path, "rb") as f:
+        img = f.read()
+    with open(pattern_path, "rb") as f:
+        pat = f.read()
+    vda1, vda2 = 2048 * SECTOR, 4096 * SECTOR
+    checks = [("image_holds_the_fsynced_vda1_write", img[vda1:vda1 + len(pat)] == pat),
+              ("image_holds_the_synced_vda2_write",
+               img[vda2 + 7 * SECTOR:vda2 + 7 * SECTOR + len(pat)] == pat),
+              ("image_gpt_untouched", img[SECTOR:SECTOR + 8] == b"EFI PART"),
+              # what boot 1 wrote without fsync/sync stayed in its cache: the test above is
+              # not passing only because everything reaches the disk anyway
+              ("image_lacks_the_unsynced_write",
+               img[vda2 + 8000 * SECTOR:vda2 + 8000 * SECTOR + 16384] == bytes(16384))]
+    print("KTAP version 1\n1..%d" % len(checks))
+    for i, (name, ok) in enumerate(checks, 1):
+        print("%s %d %s" % ("ok" if ok else "not ok", i, name))
+    return 0
+
+
 def fuzz_seed(img, disk_sectors, tail, fail=0xFFFFFFFFFFFFFFFF):
     """Selector 5: u64 disk sectors, u8 tail, u64 failing sector, then the sectors (the last
     `tail` of them are the end of the disk, the others its start)."""
@@ -155,9 +185,10 @@ def fuzz_seeds(out):
 
 
 if __name__ == "__main__":
-    cmds = {"make": make, "check": check, "gpt": gpt, "mbr": mbr, "fuzz-seeds": fuzz_seeds}
+    cmds = {"make": make, "check": check, "gpt": gpt, "mbr": mbr, "fuzz-seeds": fuzz_seeds,
+            "pattern": pattern, "check-blk": check_blk}
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    args = [sys.argv[2]] + [int(a) for a in sys.argv[3:]]
+    args = [sys.argv[2]] + [a if sys.argv[1] == "check-blk" else int(a) for a in sys.argv[3:]]
     sys.exit(cmds[sys.argv[1]](*args))

@@ -19,6 +19,7 @@
 #include <fw/time.h>
 #include <proc/wait.h>
 #include <net/socket.h>
+#include <block/bdev.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -416,7 +417,17 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
-	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
+	i64 off = (i64)a->a[1];
+	int whence = (int)a->a[2];
+	if (bdev_is_file(f) && whence == 2) { /* SEEK_END: the device's end, not the node's size */
+		struct result_u64 size = bdev_size(f);
+		if (size.err)
+			return size.err;
+		if (fw_add_overflow((i64)size.value, off, &off))
+			return -EINVAL;
+		whence = 0;
+	}
+	struct result_i64 r = vfs_lseek(f, off, whence);
 	return r.err ? r.err : r.value;
 }
 
@@ -517,6 +528,8 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_socket(f))
 		return net_file_ioctl(p, f, a->a[1], a->a[2]);
+	if (bdev_is_file(f))
+		return bdev_ioctl(f, a->a[1], a->a[2], p->fs.cred.euid == 0);
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
 	u64 arg = a->a[2];

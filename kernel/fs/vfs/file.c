@@ -18,6 +18,12 @@ struct chrdev {
 };
 static struct chrdev chrdevs[VFS_MAX_DEVICES];
 static u32 nchrdevs;
+static const struct inode_ops *blkdev_ops; /* set once at boot (vfs_register_blkdev_ops) */
+
+void vfs_register_blkdev_ops(const struct inode_ops *ops)
+{
+	blkdev_ops = ops;
+}
 
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty)
 {
@@ -156,12 +162,19 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		if (dev < 0)
 			e = -ENXIO;
 	}
+	if (!e && type == VFS_S_IFBLK && !blkdev_ops)
+		e = -ENXIO;
+	const struct inode_ops *ops = ip ? ip->ops : NULL;
+	if (!e && type == VFS_S_IFBLK)
+		ops = blkdev_ops;
+	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
+		ops = chrdevs[dev].ops;
+	if (!e && (type == VFS_S_IFBLK || type == VFS_S_IFCHR) && ops->open)
+		e = ops->open(ip, flags);
 	if (!e) {
-		f->ops = ip->ops;
-		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES) {
-			f->ops = chrdevs[dev].ops;
+		f->ops = ops;
+		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 			f->tty = chrdevs[dev].tty;
-		}
 		refcount_init(&f->refs, 1);
 		f->id = atomic_u64_add_return(&file_ids, 1);
 		refcount_get(&ip->refs);
@@ -234,6 +247,24 @@ static void touch_atime_locked(struct inode *ip) REQUIRES(vfs_lock)
 		ip->atime = now;
 }
 
+/* rw_unlocked - rw for a device whose I/O sleeps (inode_ops.io_unlocked): the position is
+ * taken and advanced under vfs_lock, the transfer runs without it. Two racing reads of one
+ * open file may read the same bytes (Linux serialises them with f_pos_lock). */
+static struct result_size rw_unlocked(struct file *f, struct bytes buf, u64 *pos, bool write)
+{
+	mutex_lock(&vfs_lock);
+	u64 at = *pos;
+	mutex_unlock(&vfs_lock);
+	struct result_size r = write ? f->ops->write(f->inode, buf, at)
+				     : f->ops->read(f->inode, buf, at);
+	if (!r.err) {
+		mutex_lock(&vfs_lock);
+		*pos = at + r.value;
+		mutex_unlock(&vfs_lock);
+	}
+	return r;
+}
+
 /* rw - a read or write at *pos (the file's offset, or a pread/pwrite position). */
 static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
 {
@@ -244,6 +275,8 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EISDIR);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
+	if (f->ops->io_unlocked)
+		return rw_unlocked(f, buf, pos, write);
 	mutex_lock(&vfs_lock);
 	if (append)
 		*pos = f->inode->size;

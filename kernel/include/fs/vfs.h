@@ -160,6 +160,12 @@ struct inode_ops {
 	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
 	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
+	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
+	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	int (*open)(struct inode *ip, u32 flags);
+	/* read and write are called without vfs_lock (a block device: they sleep on the disk);
+	 * the file offset is read before and advanced after, under the lock */
+	bool io_unlocked;
 };
 
 /* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
@@ -505,6 +511,10 @@ struct waitq *vfs_lock_waitq(void);
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
+/* Block devices: every block node opens with these ops (the block layer finds the device
+ * from the node's rdev in ops->open, -ENXIO when there is none); before they are set, block
+ * nodes cannot be opened (-ENXIO). */
+void vfs_register_blkdev_ops(const struct inode_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
 /* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
