@@ -29,6 +29,13 @@ int64_t run_file_fault(long n);
 int sys_setup_read_file(void);
 int64_t run_file_read_bw(long n);
 
+/* blk.c */
+int blk_setup_read(void);
+int blk_setup_write(void);
+void blk_teardown(void);
+int64_t run_blk_read_bw(long n);
+int64_t run_blk_write_bw(long n);
+
 /* fs.c */
 int fs_setup(void);
 int fs_setup_rename(void);
