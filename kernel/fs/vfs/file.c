@@ -163,14 +163,16 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		if (dev < 0)
 			e = -ENXIO;
 	}
-	if (!e && type == VFS_S_IFBLK && !blkdev_ops)
+	/* O_PATH names the node without opening the device (Linux's do_dentry_open) */
+	bool blkdev = !e && type == VFS_S_IFBLK && !(flags & VFS_O_PATH);
+	if (blkdev && !blkdev_ops)
 		e = -ENXIO;
 	const struct inode_ops *ops = ip ? ip->ops : NULL;
-	if (!e && type == VFS_S_IFBLK)
+	if (!e && blkdev)
 		ops = blkdev_ops;
 	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 		ops = chrdevs[dev].ops;
-	if (!e && (type == VFS_S_IFBLK || type == VFS_S_IFCHR) && ops->open)
+	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
 		e = ops->open(ip, flags);
 	if (!e) {
 		f->ops = ops;
