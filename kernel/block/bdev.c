@@ -79,6 +79,20 @@ void bdev_init(void)
 	vfs_register_blkdev_ops(&bdev_ops);
 }
 
+int bdev_make_nodes(const struct vfs_ctx *c)
+{
+	for (u32 i = 0; i < BLK_MAX_DEVS; i++) {
+		struct blk_info bi;
+		if (!blk_info_at(i, &bi))
+			continue;
+		struct str name = str_from_bytes(bytes_head(BYTES_OF_ARRAY(bi.name), bi.name_len));
+		int e = vfs_mknod(c, name, VFS_S_IFBLK | 0660, bi.major, bi.minor);
+		if (e && e != -EEXIST)
+			return e;
+	}
+	return 0;
+}
+
 bool bdev_is_file(const struct file *f)
 {
 	return f->ops == &bdev_ops;

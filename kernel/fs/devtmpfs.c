@@ -1,7 +1,7 @@
 /*
  * devtmpfs.c — the /dev file system (fs/devices.h): a tmpfs that is born holding a node for
  * every character device with a driver (console, tty, ttyS0, null, zero, full, random,
- * urandom) and every block device (vda, vda1, ... with Linux's numbers), the directories shm (1777, for POSIX shared memory) and pts, and the fd/stdin/
+ * urandom), the directories shm (1777, for POSIX shared memory) and pts, and the fd/stdin/
  * stdout/stderr links into /proc/self; plus the memory devices /dev/full, /dev/random and
  * /dev/urandom.
  *
@@ -10,7 +10,6 @@
  * not block, and it is not a cryptographic generator — getrandom(2) and a ChaCha20 pool are
  * the follow-up.
  */
-#include <block/block.h>
 #include <drivers/hwrng.h>
 #include <fs/devices.h>
 #include <fs/vfs.h>
@@ -144,16 +143,9 @@ static int devtmpfs_populate(const struct vfs_ctx *c)
 		if (e)
 			return e;
 	}
-	for (u32 i = 0; i < BLK_MAX_DEVS; i++) { /* the disks and partitions (0660, as udev) */
-		struct blk_info bi;
-		if (!blk_info_at(i, &bi))
-			continue;
-		struct str name = str_from_bytes(bytes_head(BYTES_OF_ARRAY(bi.name), bi.name_len));
-		int e = vfs_mknod(c, name, VFS_S_IFBLK | 0660, bi.major, bi.minor);
-		if (e && e != -EEXIST)
-			return e;
-	}
-	int e = vfs_mkdir(c, STR("shm"), 01777);
+	int e = bdev_make_nodes(c); /* the disks and partitions: vda, vda1, ... */
+	if (!e)
+		e = vfs_mkdir(c, STR("shm"), 01777);
 	if (!e)
 		e = vfs_mkdir(c, STR("pts"), 0755);
 	for (size_t i = 0; !e && i < sizeof links / sizeof links[0]; i++)

@@ -8,6 +8,7 @@
  * eventfd write sleeps until its value fits. Data moves between user memory and files
  * through the calling process's page-sized buffer.
  */
+#include <block/bdev.h>
 #include <fw/heap.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
@@ -19,7 +20,6 @@
 #include <fw/time.h>
 #include <proc/wait.h>
 #include <net/socket.h>
-#include <block/bdev.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -523,13 +523,14 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
+	struct file *bf = fd_file(p, a->a[0]);
+	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
+		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
 	if (vfs_file_is_socket(f))
 		return net_file_ioctl(p, f, a->a[1], a->a[2]);
-	if (bdev_is_file(f))
-		return bdev_ioctl(f, a->a[1], a->a[2], p->fs.cred.euid == 0);
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
 	u64 arg = a->a[2];

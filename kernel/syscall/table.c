@@ -40,7 +40,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(13, rt_sigaction, PARTIAL, "SA_ONSTACK (sigaltstack) is ignored; stop/continue default actions are ignore"),
 	SC(14, rt_sigprocmask, FULL, ""),
 	SC(15, rt_sigreturn, PARTIAL, "the FPU image is restored as written (no FP_XSTATE magic check)"),
-	SC(16, ioctl, PARTIAL, "console: TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP (not applied); block devices: BLKGETSIZE64, BLKGETSIZE, BLKSSZGET, BLKPBSZGET, BLKBSZGET, BLKROGET, BLKFLSBUF, BLKRRPART"),
+	SC(16, ioctl, PARTIAL, "console only: TCGETS, TCSETS*, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP (not applied)"),
 	SC(17, pread64, FULL, ""),
 	SC(18, pwrite64, FULL, ""),
 	SC(19, readv, FULL, ""),

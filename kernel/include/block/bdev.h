@@ -10,6 +10,12 @@
 #include <fw/types.h>
 
 struct file;
+struct vfs_ctx;
+
+/* bdev_make_nodes - a block node (0660, Linux's numbers) for every registered disk and
+ * partition in the directory c's cwd names (devtmpfs's populate); existing names are left
+ * alone. 0 or -errno from the VFS. */
+int bdev_make_nodes(const struct vfs_ctx *c);
 
 /* bdev_init - give the VFS the ops of block device nodes. Context: boot, once. */
 void bdev_init(void);

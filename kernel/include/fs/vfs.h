@@ -157,6 +157,12 @@ static inline void poll_wait(struct poll_table *pt, struct waitq *wq)
 
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
+	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
+	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	int (*open)(struct inode *ip, u32 flags);
+	/* read and write are called with no VFS lock held (a block device: they sleep on the
+	 * disk); the file offset is read before and advanced after, under the inode's lock */
+	bool io_unlocked;
 	/* bytes read at `pos` into dst (0 at the end), or -errno */
 	struct result_size (*read)(struct inode *ip, struct bytes dst, u64 pos);
 	/* bytes written from src at `pos`, or -errno */
@@ -173,12 +179,6 @@ struct inode_ops {
 	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
 	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
-	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
-	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
-	int (*open)(struct inode *ip, u32 flags);
-	/* read and write are called with no VFS lock held (a block device: they sleep on the
-	 * disk); the file offset is read before and advanced after, under the inode's lock */
-	bool io_unlocked;
 };
 
 /* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
