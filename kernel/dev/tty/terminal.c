@@ -526,11 +526,13 @@ i64 tty_rw(struct process *p, struct file *f, u64 buf, u64 count, bool write, bo
 u32 term_file_poll(struct file *f, struct poll_table *pt)
 {
 	struct terminal *t = file_term(f);
+	/* Only the terminal's own queue: the console's input reaches it through the clock task
+	 * (term_console_input). Never fw_console_rx_waitq(): the UART interrupt wakes that one, and
+	 * a poll entry's callback takes the poller's sig_lock, which the interrupted task may hold
+	 * (a recursive-lock panic seen in make test's tty-shell part). */
 	poll_wait(pt, &t->wq);
-	if (!t->is_pty) {
-		poll_wait(pt, fw_console_rx_waitq());
+	if (!t->is_pty)
 		(void)term_console_input();
-	}
 	u32 ev = 0;
 	spin_lock(&t->lock);
 	if (f->term_master) {
