@@ -2,12 +2,8 @@
  * files.c — the descriptor table of a process: one `struct fd_table` per process, shared by
  * the threads (or processes) made with CLONE_FILES, copied by fork and by clone without it.
  *
- * Locking: a table shared by several tasks (refs > 1) is only touched under its spinlock. A
- * table with one reference is touched only by its one task (the only holder; a second one
- * appears only through that task's own clone), so that task uses it without the lock: the
- * common single-threaded case pays no lock per descriptor lookup. A task that sees refs == 1
- * after another dropped its reference is ordered after that task's last access by the
- * reference count's release/acquire. TABLE_OP below is the one place that decides.
+ * Locking: the table is touched only under its spinlock (other processes read it too:
+ * /proc/<pid>/fd). TABLE_OP below is the one place that takes it.
  *
  * Lifetime of a looked-up file (proc_fd_get): in a shared table another thread may close the
  * descriptor while this one uses the file, so the lookup takes a reference of its own and
@@ -31,16 +27,12 @@ static bool shared(const struct fd_table *t)
 	return refcount_read(&t->refs) > 1;
 }
 
-/* Run `stmt` on table t: under its lock when shared, as is otherwise. */
+/* Run `stmt` on table t under its lock. */
 #define TABLE_OP(t, stmt)                                                                   \
 	do {                                                                                \
-		if (shared(t)) {                                                            \
-			spin_lock(&(t)->lock);                                              \
-			stmt;                                                               \
-			spin_unlock(&(t)->lock);                                            \
-		} else {                                                                    \
-			stmt;                                                               \
-		}                                                                           \
+		spin_lock(&(t)->lock);                                                      \
+		stmt;                                                                       \
+		spin_unlock(&(t)->lock);                                                    \
 	} while (0)
 
 static struct fd_slot slot_of(const struct fd_table *t, i64 fd)
@@ -213,19 +205,30 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 struct file *proc_fd_get(struct process *p, i64 fd)
 {
 	struct fd_table *t = p->files;
-	if (!shared(t))
-		return slot_of(t, fd).file;
-	spin_lock(&t->lock);
-	struct file *f = slot_of(t, fd).file;
-	if (f)
-		vfs_file_get(f);
-	spin_unlock(&t->lock);
+	struct file *f = NULL;
+	bool borrow = shared(t);
+	TABLE_OP(t, {
+		f = slot_of(t, fd).file;
+		if (f && borrow)
+			vfs_file_get(f);
+	});
+	if (!borrow)
+		return f;
 	if (f && file_refs_push(&p->fd_borrowed, f)) {
 		/* no room to record it (out of memory): the reference is dropped now and the
 		 * descriptor answers EBADF rather than risk a file freed under the call */
 		vfs_close(f);
 		return NULL;
 	}
+	return f;
+}
+
+struct file *proc_fd_peek(struct process *p, i64 fd)
+{
+	struct fd_table *t = p->files;
+	struct file *f = NULL;
+	if (t)
+		TABLE_OP(t, f = slot_of(t, fd).file);
 	return f;
 }
 
@@ -242,7 +245,8 @@ int proc_fd_cloexec(struct process *p, i64 fd)
 {
 	struct fd_table *t = p->files;
 	struct fd_slot s = { 0 };
-	TABLE_OP(t, s = slot_of(t, fd));
+	if (t)
+		TABLE_OP(t, s = slot_of(t, fd));
 	return !s.file ? -EBADF : s.cloexec ? 1 : 0;
 }
 
@@ -281,6 +285,8 @@ i64 proc_fd_next(struct process *p, i64 from)
 {
 	struct fd_table *t = p->files;
 	i64 found = -1;
+	if (!t)
+		return -1;
 	TABLE_OP(t, {
 		for (size_t fd = from < 0 ? 0 : (size_t)from; fd < fd_array_len(&t->fds); fd++) {
 			if (fd_array_get(&t->fds, fd).value.file) {

@@ -27,6 +27,7 @@
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
+#include <fs/procfs.h>
 #include <fw/uaccess.h>
 #include <uapi/futex.h>
 
@@ -200,7 +201,7 @@ void proc_group_exit(struct process *p, int status)
 void proc_exec_single(struct process *p)
 {
 	struct process *g = p->leader;
-	if (p->mm && vmspace_current() == p->mm->vs) {
+	if (p->mm && vmspace_is_current(&p->mm->vs)) {
 		/* as at exit: the old program's futexes are released (Linux's mm_release) */
 		robust_walk(p);
 		clear_child_tid(p);
@@ -305,13 +306,13 @@ static bool serve(struct process *p, enum user_return why)
 			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
 					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
-			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			int r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
 			/* Out of frames (a copy on write, a new page): try again a few times,
 			 * then the out-of-memory policy ends the process holding the most
 			 * memory and p faults again a little later (proc/oom.c); p ends itself
 			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
-				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+				r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
 				bool other = proc_oom_kill(p);
 				if (other)
@@ -353,7 +354,10 @@ static void apply_cpu_mask(struct process *p)
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
-	vmspace_activate(p->mm->vs);
+	spin_lock(&proc_lock);
+	p->task_id = task_id(); /* proc_current finds p by it */
+	spin_unlock(&proc_lock);
+	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
@@ -471,6 +475,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 		return root.err;
 	devices_init();
 	devtmpfs_init();
+	procfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);
 	if (e) {
@@ -480,6 +485,14 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	e = devices_populate(&c);
 	if (e)
 		fw_warn("initramfs: cannot create /dev nodes: %d", e);
+	/* /proc is there from the first instruction of init (programs and the fuzzer's workers
+	 * read /proc/self before anything could mount it); init may mount it again. */
+	e = vfs_mkdir(&c, STR("/proc"), 0555);
+	if (!e || e == -EEXIST)
+		e = vfs_mount_new(&c, STR("proc"), STR("proc"), STR("/proc"),
+				  VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC, STR(""));
+	if (e)
+		fw_warn("init: cannot mount /proc: %d", e);
 	struct process *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);

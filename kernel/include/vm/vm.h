@@ -74,8 +74,8 @@ int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *ou
  * Fault-around's window in one hold of the object's lock. Nothing fails: a page that cannot
  * be mapped is left to its own fault.
  */
-void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, struct vmspace *vs, u64 va,
-			  unsigned prot, u64 skip_va);
+void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, const struct vmspace_ref *vs,
+			  u64 va, unsigned prot, u64 skip_va);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
 /* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
@@ -132,7 +132,7 @@ DEFINE_TREE(vma_tree, struct vma, node, spinlock);
 
 struct vm_map {
 	struct refcount refs;     /* processes (threads) using it */
-	struct vmspace *vs;       /* immutable: the address space */
+	struct vmspace_ref vs;    /* immutable: the address space (the map's one reference) */
 	struct spinlock lock;
 	struct vma_tree vmas GUARDED_BY(&lock);
 	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);
@@ -140,6 +140,9 @@ struct vm_map {
 	u64 locked_bytes GUARDED_BY(&lock); /* mlock accounting */
 	struct vm_object *exe GUARDED_BY(&lock); /* the program's file (a reference, with its
 						   * writes denied), or NULL */
+	/* Set by exec before the map is in use, then fixed: where the initial stack holds the
+	 * argument and environment strings (/proc/PID/cmdline, environ). */
+	u64 arg_start, arg_end, env_start, env_end;
 };
 
 /* A region description, as /proc/PID/maps prints one. */
@@ -147,6 +150,7 @@ struct vm_region_info {
 	u64 start, end, pgoff;
 	u32 prot, flags;
 	bool file; /* backed by an object (a file or shared anonymous memory) */
+	bool exe;  /* backed by the program's file (the map's exe) */
 };
 
 /* vm_map_create - an empty map with a fresh address space (fault handler vm_fault). */
