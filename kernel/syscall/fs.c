@@ -560,14 +560,11 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 {
 	if (newfd >= PROC_MAX_FDS)
 		return -EBADF;
-	if (newfd >= fd_array_len(&p->fds) && fd_array_resize(&p->fds, newfd + 1))
-		return -EMFILE;
-	struct file *old = proc_fd_get(p, (i64)newfd);
 	vfs_file_get(f);
-	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
-	if (old) {
-		vfs_locks_drop_posix(old, p->leader->pid); /* closing any descriptor drops POSIX locks */
-		vfs_close(old);
+	int e = proc_fd_install_at(p, (i64)newfd, f, cloexec);
+	if (e) {
+		vfs_close(f);
+		return e;
 	}
 	return (i64)newfd;
 }
@@ -632,11 +629,12 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 			vfs_close(f);
 		return nfd.err ? nfd.err : nfd.value;
 	}
-	case F_GETFD:
-		return fd_array_get(&p->fds, fd).value.cloexec ? FD_CLOEXEC : 0;
+	case F_GETFD: {
+		int c = proc_fd_cloexec(p, (i64)fd);
+		return c < 0 ? c : c ? FD_CLOEXEC : 0;
+	}
 	case F_SETFD:
-		(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = arg & FD_CLOEXEC });
-		return 0;
+		return proc_fd_set_cloexec(p, (i64)fd, (arg & FD_CLOEXEC) != 0);
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
 	case F_GETPIPE_SZ:
