@@ -169,6 +169,12 @@ struct vfs_dirent {
 
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
+	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
+	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	int (*open)(struct inode *ip, u32 flags);
+	/* read and write are called with no VFS lock held (a block device: they sleep on the
+	 * disk); the file offset is read before and advanced after, under the inode's lock */
+	bool io_unlocked;
 	/* bytes read at `pos` into dst (0 at the end), or -errno */
 	struct result_size (*read)(struct inode *ip, struct bytes dst, u64 pos);
 	/* bytes written from src at `pos`, or -errno */
@@ -584,6 +590,10 @@ struct waitq *vfs_lock_waitq(void);
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
+/* Block devices: every block node opens with these ops (the block layer finds the device
+ * from the node's rdev in ops->open, -ENXIO when there is none); before they are set, block
+ * nodes cannot be opened (-ENXIO). */
+void vfs_register_blkdev_ops(const struct inode_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
 /* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
