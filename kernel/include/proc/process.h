@@ -24,8 +24,9 @@
  *    state, parent, wait_status, stop/continue reports, autoreap;
  *  - p->sig_lock (a spinlock) guards the signal state and the current wait (senders and the
  *    clock task reach it from other tasks);
- *  - the memory map (p->mm) has its own lock (vm/vm.h);
- *  - the rest (fds, brk, context, credentials) is touched only by p's own task.
+ *  - the memory map (p->mm) has its own lock (vm/vm.h), the descriptor table (p->files) its
+ *    own (proc/files.c);
+ *  - the rest (brk, context, credentials) is touched only by p's own task.
  */
 #ifndef KERNEL_PROC_PROCESS_H
 #define KERNEL_PROC_PROCESS_H
