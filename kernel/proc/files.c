@@ -18,7 +18,7 @@
 struct fd_table {
 	struct refcount refs;
 	struct spinlock lock;
-	struct fd_array fds; /* under `lock` while shared; see the note above */
+	struct fd_array fds; /* under `lock` (unlocked only by the last reference's close_all) */
 };
 DEFINE_TYPE_CACHE(fd_table_cache, struct fd_table);
 
@@ -149,11 +149,6 @@ int proc_files_unshare(struct process *p)
 	if (refcount_put(&t->refs)) /* the others let go meanwhile */
 		close_all(t, 0);
 	return 0;
-}
-
-bool proc_files_shared(struct process *p)
-{
-	return shared(p->files);
 }
 
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
@@ -296,14 +291,6 @@ i64 proc_fd_next(struct process *p, i64 from)
 		}
 	});
 	return found;
-}
-
-u32 proc_fd_count(struct process *p)
-{
-	u32 n = 0;
-	for (i64 fd = proc_fd_next(p, 0); fd >= 0; fd = proc_fd_next(p, fd + 1))
-		n++;
-	return n;
 }
 
 void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_only)

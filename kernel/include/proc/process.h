@@ -219,21 +219,18 @@ void proc_end_all(struct process *keep);
  * -EAGAIN when out of tasks. */
 int proc_start(struct process *p);
 
-/* Files */
 /* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.
  * proc_files_new - p gets a new empty table (proc_alloc does this): 0 or -ENOMEM.
  * proc_copy_files - dst gets a copy of src's table (each file referenced again): 0, or
  * -ENOMEM (dst keeps its own empty table). proc_share_files - dst uses src's table itself
  * (CLONE_FILES). proc_files_put - p lets go of its table; the last user closes every file,
  * dropping the process's POSIX locks when `process_exit`. proc_files_unshare - p gets a
- * private copy of a shared table (execve, close_range(CLOSE_RANGE_UNSHARE)): 0 or -ENOMEM.
- * proc_files_shared - whether another task uses p's table. */
+ * private copy of a shared table (execve, close_range(CLOSE_RANGE_UNSHARE)): 0 or -ENOMEM. */
 int proc_files_new(struct process *p);
 int proc_copy_files(struct process *dst, struct process *src);
 void proc_share_files(struct process *dst, struct process *src);
 void proc_files_put(struct process *p, bool process_exit);
 int proc_files_unshare(struct process *p);
-bool proc_files_shared(struct process *p);
 /* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor or -EMFILE
  * (the table keeps the caller's reference to f on success). proc_fd_install_at - f at `fd`
  * (dup2/dup3), closing the file that was there: 0, -EBADF or -EMFILE. */
@@ -254,9 +251,8 @@ int proc_fd_cloexec(struct process *p, i64 fd);
 int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec);
 /* proc_fd_close - close(2) of fd: 0 or -EBADF. */
 int proc_fd_close(struct process *p, i64 fd);
-/* proc_fd_next - the lowest open descriptor >= from, or -1; proc_fd_count - how many are open. */
+/* proc_fd_next - the lowest open descriptor >= from, or -1. */
 i64 proc_fd_next(struct process *p, i64 from);
-u32 proc_fd_count(struct process *p);
 /* proc_fd_close_range - close (or only mark close-on-exec) the open descriptors in
  * [first, last]; proc_fd_close_on_exec - close those marked close-on-exec (execve). */
 void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_only);
