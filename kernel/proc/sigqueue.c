@@ -159,9 +159,9 @@ u32 proc_sigpending_limit(struct process *p)
 	return PROC_SIGPENDING_DEFAULT;
 }
 
-/* charge - count one queued instance for uid: false when uid is at `limit` (and may not pass
- * it) or no slot is free. */
-static bool charge(u32 uid, u32 limit, bool override)
+/* charge - count one queued instance for uid: false when uid is at `limit` or no slot is
+ * free. */
+static bool charge(u32 uid, u32 limit)
 {
 	bool ok = false;
 	spin_lock(&sigq_lock);
@@ -174,7 +174,7 @@ static bool charge(u32 uid, u32 limit, bool override)
 		if (!sigq_users[i].count && slot == SIGQ_USERS)
 			slot = i;
 	}
-	if (slot < SIGQ_USERS && (override || sigq_users[slot].count < limit)) {
+	if (slot < SIGQ_USERS && sigq_users[slot].count < limit) {
 		if (!sigq_users[slot].count)
 			sigq_users[slot].uid = uid;
 		sigq_users[slot].count++;
@@ -198,8 +198,7 @@ static void uncharge(u32 uid)
 
 static void free_queued(struct proc_sigqueued *q)
 {
-	if (q->charged)
-		uncharge(q->uid);
+	uncharge(q->uid);
 	KFREE(sigqueued_cache, q);
 }
 
@@ -212,20 +211,18 @@ int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *
 		}
 		return 0;
 	}
-	/* Linux's __send_signal: kill-style and kernel sends (si_code >= 0) may pass the
-	 * limit; when memory is short they still set the bit, without their siginfo. */
-	bool override = info->code >= 0;
+	/* Linux's __send_signal_locked: an instance over the limit (or without memory) is
+	 * refused to a sigqueue-style send (EAGAIN); a kill-style one (SI_USER) sets the bit
+	 * only: it merges with the instances pending, or is taken without its siginfo. */
 	struct proc_sigqueued *q = KNEW(sigqueued_cache);
 	u32 uid = p->fs.cred.uid;
-	bool charged = q && charge(uid, proc_sigpending_limit(p), override);
-	if (!q || (!charged && !override)) {
+	if (!q || !charge(uid, proc_sigpending_limit(p))) {
 		KFREE(sigqueued_cache, q);
-		if (!override)
+		if (info->code != UAPI_SI_USER)
 			return -EAGAIN;
 		p->pending.set |= sigbit(sig);
 		return 0;
 	}
-	q->charged = charged; /* an overriding send with no free slot: queued uncounted */
 	q->sig = sig;
 	q->uid = uid;
 	q->info = *info;

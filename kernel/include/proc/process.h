@@ -152,7 +152,7 @@ struct process {
 /* The pending-signal primitives behind proc/signal.h (proc/sigqueue.c), under p->sig_lock. */
 /* proc_sigqueue_locked - make sig pending in p with `info` (p->sig_lock held): a standard
  * signal already pending is left as it is; a real-time one queues another instance. 0, or
- * -EAGAIN when a real-time send with si_code < 0 is over the limit or out of memory. */
+ * -EAGAIN when a real-time send other than SI_USER is over the limit or out of memory. */
 int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *info)
 	REQUIRES(p->sig_lock);
 /* proc_sigdequeue_locked - take the lowest pending signal of `set` (SIGKILL first) with its
@@ -237,7 +237,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 /* proc_signal_send - a thread-directed signal: make `sig` (1..64) pending in thread p with
  * `info` (proc/signal.h: standard signals coalesce, real-time ones queue) and wake p if the
  * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
- * a real-time signal with si_code < 0 finds the queue full (RLIMIT_SIGPENDING). */
+ * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
 int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 /* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
 bool proc_signal_fatal(struct process *p);

@@ -13,9 +13,9 @@
  * nothing. A real-time signal (32..64) queues: every instance keeps its own siginfo and is
  * delivered, lowest number first and in sending order within a number. Queued instances are
  * counted per real uid of the receiver against RLIMIT_SIGPENDING (proc_sigpending_limit):
- * sigqueue-style sends (si_code < 0) over the limit fail with -EAGAIN; kill-style and kernel
- * sends (si_code >= 0) are queued over the limit, and when even memory is short only the bit
- * is set (the instance's siginfo is lost: it reads as SI_USER from pid 0, as Linux).
+ * over the limit (or out of memory) a send fails with -EAGAIN, except a kill-style one
+ * (SI_USER), which only sets the bit: it merges with the instances already pending, or is
+ * taken alone with its siginfo lost (SI_USER from pid 0), as Linux.
  *
  * Posting a signal from a new source (signalfd, POSIX timers, SIGIO): fill a struct
  * proc_siginfo with the si_code and the fields its layout uses (proc_siginfo_layout) and call
@@ -91,7 +91,6 @@ struct proc_sigqueued {
 	struct list_link link;
 	u32 sig;
 	u32 uid;      /* whose RLIMIT_SIGPENDING count it holds */
-	bool charged; /* counted (a send over the limit that may exceed it is not) */
 	struct proc_siginfo info;
 };
 DEFINE_LIST(proc_sigq_list, struct proc_sigqueued, link, spinlock);
