@@ -56,9 +56,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
 	proc_sigpending_init(p);
-	spin_lock(&p->sig_lock);
 	p->sighand = sh;
-	spin_unlock(&p->sig_lock);
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -77,9 +75,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		spin_unlock(&proc_lock);
 		fd_array_destroy(&p->fds);
 		proc_drop_memory(p);
-		spin_lock(&p->sig_lock);
 		p->sighand = NULL;
-		spin_unlock(&p->sig_lock);
 		proc_sighand_put(sh);
 		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
@@ -112,10 +108,8 @@ struct process *proc_create(struct process *parent)
 
 struct process *proc_create_thread(struct process *p)
 {
-	spin_lock(&p->sig_lock);
 	struct proc_sighand *sh = p->sighand;
 	refcount_get(&sh->refs);
-	spin_unlock(&p->sig_lock);
 	struct process *t = proc_alloc(NULL, p->leader, sh);
 	if (!t)
 		return NULL;
@@ -302,10 +296,8 @@ void proc_put(struct process *p)
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 		proc_sigpending_flush(p); /* a signal queued after its exit */
-		spin_lock(&p->sig_lock);
 		struct proc_sighand *sh = p->sighand;
 		p->sighand = NULL;
-		spin_unlock(&p->sig_lock);
 		proc_sighand_put(sh);
 		struct process *leader = p->leader != p ? p->leader : NULL;
 		KFREE(process_cache, p);

@@ -362,15 +362,12 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 	return true;
 }
 
-/* run_handler - build the frame of a caught signal and block what the handler blocks
- * (Linux's handle_signal + signal_delivered); false when the frame could not be built and p
- * was killed with SIGSEGV. */
+/* run_handler - build the frame of a caught signal (`oldmask`: the mask the handler's return
+ * restores) and block what the handler blocks (Linux's handle_signal + signal_delivered);
+ * false when the frame could not be built and p was killed with SIGSEGV. */
 static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction *act,
-			const struct proc_siginfo *si)
+			const struct proc_siginfo *si, u64 oldmask)
 {
-	spin_lock(&p->sig_lock);
-	u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
-	spin_unlock(&p->sig_lock);
 	if (!setup_frame(p, sig, act, oldmask, si)) {
 		fw_info("pid %u: cannot build the frame of signal %u: killed by SIGSEGV", p->pid,
 			sig);
@@ -418,6 +415,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 		u32 sig = proc_sigdequeue_locked(p, ~p->sigmask | sigbit(SIGKILL), &si);
 		if (sig)
 			act = action_locked(p, sig, true);
+		u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
 		spin_unlock(&p->sig_lock);
 		if (!sig)
 			break;
@@ -440,7 +438,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 		/* A handler runs: first settle an interrupted call. */
 		if (restart)
 			settle_restart(p, nr, ret, true, act.flags);
-		return run_handler(p, sig, &act, &si);
+		return run_handler(p, sig, &act, &si, oldmask);
 	}
 	if (restart)
 		settle_restart(p, nr, ret, false, 0);
@@ -476,6 +474,7 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 	bool caught = sig != SIGKILL && act.handler > UAPI_SIG_IGN && !(p->sigmask & sigbit(sig));
 	if (caught)
 		act = action_locked(p, sig, true);
+	u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
 	spin_unlock(&p->sig_lock);
 	if (caught) {
 		i32 code = fault_code(sig, ex);
@@ -484,7 +483,7 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 		si.addr = ex.vector == PF_VECTOR ? ex.fault_addr : user_ctx_ip(&p->uc);
 		if (code == UAPI_SI_KERNEL)
 			si.addr = 0;
-		return run_handler(p, sig, &act, &si);
+		return run_handler(p, sig, &act, &si, oldmask);
 	}
 	fw_info("pid %u: exception %u (error %x) at %x (address %x): killed by signal %u",
 		p->pid, ex.vector, ex.error_code, user_ctx_ip(&p->uc), ex.fault_addr, sig);

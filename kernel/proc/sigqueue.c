@@ -56,12 +56,10 @@ void proc_sighand_put(struct proc_sighand *h)
 
 struct proc_sigaction proc_sigaction_get(struct process *p, u32 sig)
 {
-	spin_lock(&p->sig_lock);
 	struct proc_sighand *h = p->sighand;
 	spin_lock(&h->lock);
 	struct proc_sigaction a = h->act[sig - 1];
 	spin_unlock(&h->lock);
-	spin_unlock(&p->sig_lock);
 	return a;
 }
 
@@ -77,14 +75,12 @@ static bool ignores(const struct proc_sigaction *a, u32 sig)
 void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
 			struct proc_sigaction *old)
 {
-	spin_lock(&p->sig_lock);
 	struct proc_sighand *h = p->sighand;
 	spin_lock(&h->lock);
 	if (old)
 		*old = h->act[sig - 1];
 	h->act[sig - 1] = act;
 	spin_unlock(&h->lock);
-	spin_unlock(&p->sig_lock);
 	if (!ignores(&act, sig))
 		return;
 	/* POSIX: setting a disposition that ignores a pending signal discards it, in every
@@ -109,7 +105,6 @@ void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
 
 void proc_sighand_exec(struct process *p)
 {
-	spin_lock(&p->sig_lock);
 	struct proc_sighand *h = p->sighand;
 	spin_lock(&h->lock);
 	for (u32 s = 0; s < PROC_NSIG; s++) {
@@ -117,7 +112,6 @@ void proc_sighand_exec(struct process *p)
 		h->act[s] = (struct proc_sigaction){ .handler = keep };
 	}
 	spin_unlock(&h->lock);
-	spin_unlock(&p->sig_lock);
 }
 
 #define INHERIT_CHUNK 16u
@@ -126,21 +120,16 @@ void proc_sighand_inherit(struct process *dst, struct process *src)
 {
 	/* a chunk at a time through the stack: the two tables' locks are never held together */
 	struct proc_sigaction chunk[INHERIT_CHUNK];
+	struct proc_sighand *from = src->sighand, *to = dst->sighand;
 	for (u32 base = 0; base < PROC_NSIG; base += INHERIT_CHUNK) {
-		spin_lock(&src->sig_lock);
-		struct proc_sighand *h = src->sighand;
-		spin_lock(&h->lock);
+		spin_lock(&from->lock);
 		for (u32 i = 0; i < INHERIT_CHUNK; i++)
-			chunk[i] = h->act[base + i];
-		spin_unlock(&h->lock);
-		spin_unlock(&src->sig_lock);
-		spin_lock(&dst->sig_lock);
-		h = dst->sighand;
-		spin_lock(&h->lock);
+			chunk[i] = from->act[base + i];
+		spin_unlock(&from->lock);
+		spin_lock(&to->lock);
 		for (u32 i = 0; i < INHERIT_CHUNK; i++)
-			h->act[base + i] = chunk[i];
-		spin_unlock(&h->lock);
-		spin_unlock(&dst->sig_lock);
+			to->act[base + i] = chunk[i];
+		spin_unlock(&to->lock);
 	}
 }
 

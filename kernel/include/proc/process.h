@@ -89,6 +89,7 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	struct proc_sighand *sighand; /* the group's handler table (a reference; proc/signal.h) */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
@@ -114,8 +115,6 @@ struct process {
 	struct spinlock sig_lock;
 	u64 sigmask GUARDED_BY(&sig_lock);
 	struct proc_sigpending pending GUARDED_BY(&sig_lock); /* sent, not yet delivered (proc/signal.h) */
-	struct proc_sighand *sighand GUARDED_BY(&sig_lock);  /* the group's handlers (a reference;
-							     * replaced only by p's own execve) */
 	u64 sigsaved GUARDED_BY(&sig_lock);        /* rt_sigsuspend: the mask to restore after the handler */
 	bool sigsuspended GUARDED_BY(&sig_lock);   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */

@@ -25,7 +25,7 @@
  * (p->waiting_on) when the signal is not blocked or p waits for it (rt_sigtimedwait).
  *
  * Locking: proc_lock -> p->sig_lock -> sighand->lock (innermost; never held across a
- * user copy).
+ * user copy). p->sighand itself is fixed from p's creation to its freeing.
  */
 #ifndef KERNEL_PROC_SIGNAL_H
 #define KERNEL_PROC_SIGNAL_H
