@@ -413,8 +413,18 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 		struct proc_sigaction act = { 0 };
 		spin_lock(&p->sig_lock);
 		u32 sig = proc_sigdequeue_locked(p, ~p->sigmask | sigbit(SIGKILL), &si);
-		if (sig)
+		if (sig) {
 			act = action_locked(p, sig, true);
+		} else if (!restart) {
+			/* nothing to deliver and no call to settle (the common return): the end
+			 * below under this same hold of the lock */
+			if (p->sigsuspended) {
+				p->sigmask = p->sigsaved;
+				p->sigsuspended = false;
+			}
+			spin_unlock(&p->sig_lock);
+			return true;
+		}
 		u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
 		spin_unlock(&p->sig_lock);
 		if (!sig)
