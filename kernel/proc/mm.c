@@ -23,7 +23,7 @@ void proc_drop_memory(struct process *p)
 	if (!m)
 		return;
 	proc_vfork_release(p); /* a vfork parent waits for this (Linux's mm_release) */
-	if (vmspace_current() == m->vs)
+	if (vmspace_is_current(&m->vs))
 		vmspace_deactivate();
 	vm_map_put(proc_swap_mm(p, NULL));
 }
