@@ -1,6 +1,6 @@
 /*
  * process.c — process objects (proc/process.h): creation, the process list, the file
- * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping, and the
+ * descriptor table (lowest free slot below RLIMIT_NOFILE, O_CLOEXEC bit per slot), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
@@ -45,6 +45,9 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	p->io_buf = kbuf_bytes(&p->io_kbuf);
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
+	spin_lock_init(&p->rlim_lock);
+	if (!leader)
+		proc_rlimit_init(p, parent); /* a thread uses its leader's */
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -155,10 +158,17 @@ struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 	return found;
 }
 
+u32 proc_fd_limit(struct process *p)
+{
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_NOFILE);
+	return lim < PROC_MAX_FDS ? (u32)lim : PROC_MAX_FDS;
+}
+
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
 {
 	size_t n = fd_array_len(&p->fds);
-	for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
+	u32 limit = proc_fd_limit(p);
+	for (size_t fd = min_fd; fd < limit; fd++) {
 		if (fd >= n) {
 			if (fd_array_resize(&p->fds, fd + 1))
 				return result_i64_err(-EMFILE);
@@ -491,6 +501,31 @@ struct process *proc_by_pid(i64 pid)
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if ((i64)q->pid == pid)
+			found = q;
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+u32 proc_count_tasks(u32 uid)
+{
+	u32 n = 0;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->state != PROC_ZOMBIE && !q->exited &&
+		    (uid == PROC_ANY_UID || q->fs.cred.uid == uid))
+			n++;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+struct process *proc_next_leader(u32 after)
+{
+	struct process *found = NULL;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->leader == q && q->pid > after && (!found || q->pid < found->pid))
 			found = q;
 	if (found)
 		proc_get(found);

@@ -41,6 +41,7 @@
 #include <fw/task.h>
 #include <fw/user.h>
 #include <fw/vmspace.h>
+#include <proc/rlimit.h>
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
@@ -144,6 +145,11 @@ struct process {
 	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
 
+	/* Resource limits (proc/rlimit.h): a leader's are its process's, guarded by rlim_lock: */
+	struct spinlock rlim_lock;
+	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
+	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
+
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
 	 * condition reads it): */
 	struct list_link futex_link;
@@ -205,7 +211,12 @@ int proc_start(struct process *p);
 /* proc_copy_files - dst's table gets every descriptor of src's (each file referenced again):
  * 0 or -ENOMEM (what was copied stays, closed at dst's exit). */
 int proc_copy_files(struct process *dst, struct process *src);
+/* proc_fd_install - put f in p's lowest free slot >= min_fd: the descriptor, or -EMFILE when
+ * none is free below proc_fd_limit(p) (f is then still the caller's). */
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
+/* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
+ * limit, at most the table's PROC_MAX_FDS. */
+u32 proc_fd_limit(struct process *p);
 struct file *proc_fd_get(struct process *p, i64 fd);
 int proc_fd_close(struct process *p, i64 fd);
 
@@ -244,6 +255,13 @@ bool proc_pgrp_orphaned(struct process *p);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_count_tasks - the threads not yet exited (zombies left out), of every user
+ * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
+#define PROC_ANY_UID 0xffffffffu
+u32 proc_count_tasks(u32 uid);
+/* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
+ * above `after`, with a reference (proc_put), or NULL: walks every process. */
+struct process *proc_next_leader(u32 after);
 /* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
  * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
 struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);

@@ -265,6 +265,8 @@ i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool
 i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
+i64 sys_sethostname(struct process *p, const struct sc_args *a);
+i64 sys_setdomainname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
 i64 sys_clock_getres(struct process *p, const struct sc_args *a);
 i64 sys_clock_settime(struct process *p, const struct sc_args *a);
@@ -273,5 +275,11 @@ i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
+/* resource: syscall/resource.c */
+i64 sys_getrlimit(struct process *p, const struct sc_args *a);
+i64 sys_setrlimit(struct process *p, const struct sc_args *a);
+i64 sys_prlimit64(struct process *p, const struct sc_args *a);
+i64 sys_getpriority(struct process *p, const struct sc_args *a);
+i64 sys_setpriority(struct process *p, const struct sc_args *a);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */
