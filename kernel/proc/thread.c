@@ -24,6 +24,7 @@
 #include <fw/time.h>
 #include <proc/boot.h>
 #include <proc/process.h>
+#include <random/random.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
@@ -476,6 +477,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	if (root.err)
 		return root.err;
 	devices_init();
+	random_init(); /* seeded before any program can ask (the entropy device is probed now) */
 	devtmpfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);

@@ -145,6 +145,16 @@ static void copy_context(struct process *child, struct process *p)
 	user_ctx_set_retval(&child->uc, 0);
 }
 
+/* nproc_exceeded - RLIMIT_NPROC: the caller's real user already runs as many tasks as its limit
+ * allows (root, by real or effective uid, is exempt: Linux's INIT_USER and CAP_SYS_RESOURCE). */
+static bool nproc_exceeded(struct process *p)
+{
+	const struct cred *c = &p->fs.cred;
+	if (c->uid == 0 || c->euid == 0)
+		return false;
+	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
+}
+
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
 	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
@@ -153,6 +163,8 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		return -EINVAL; /* threads and other exit signals: not yet */
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* a shared address space without vfork is a thread */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	struct process *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
@@ -225,6 +237,8 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	}
 	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	struct process *t = proc_create_thread(p);
 	if (!t)
 		return -EAGAIN;

@@ -215,6 +215,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(307, sendmmsg, FULL, ""),
 	SC(309, getcpu, PARTIAL, "node is always 0 (no NUMA)"),
 	SC(316, renameat2, PARTIAL, "RENAME_WHITEOUT is -EINVAL"),
+	SC(318, getrandom, FULL, ""),
 	SC(319, memfd_create, PARTIAL, "no sealing (MFD_ALLOW_SEALING is accepted; F_ADD_SEALS is EINVAL); MFD_HUGETLB is EINVAL"),
 	SC(326, copy_file_range, FULL, ""),
 	SC(332, statx, PARTIAL, "no btime, mount id or attributes; AT_STATX_* sync modes are accepted and ignored"),

@@ -275,6 +275,8 @@ i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
+/* random: syscall/random.c */
+i64 sys_getrandom(struct process *p, const struct sc_args *a);
 /* resource: syscall/resource.c */
 i64 sys_getrlimit(struct process *p, const struct sc_args *a);
 i64 sys_setrlimit(struct process *p, const struct sc_args *a);

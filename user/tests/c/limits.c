@@ -1,0 +1,261 @@
+/*
+ * limits.c — group `limits`: resource limits (getrlimit/setrlimit/prlimit: the defaults a
+ * process starts with, EINVAL/EPERM, inheritance across fork and exec, RLIMIT_NOFILE,
+ * RLIMIT_FSIZE's SIGXFSZ and EFBIG, RLIMIT_NPROC's EAGAIN for an unprivileged user), nice
+ * values, and getrandom(2) with /dev/urandom (flags, EINVAL, EFAULT, long requests).
+ */
+#define _GNU_SOURCE
+#include "kt.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static void defaults_at_boot(void)
+{
+	struct rlimit rl;
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &rl));
+	CHECK_EQ(rl.rlim_cur, 1024);
+	CHECK_EQ(rl.rlim_max, 4096);
+	CHECK_OK(getrlimit(RLIMIT_STACK, &rl));
+	CHECK_EQ(rl.rlim_cur, 8 << 20);
+	CHECK(rl.rlim_max == RLIM_INFINITY);
+	CHECK_OK(getrlimit(RLIMIT_CORE, &rl));
+	CHECK_EQ(rl.rlim_cur, 0);
+	CHECK_OK(getrlimit(RLIMIT_FSIZE, &rl));
+	CHECK(rl.rlim_cur == RLIM_INFINITY && rl.rlim_max == RLIM_INFINITY);
+	CHECK_OK(getrlimit(RLIMIT_AS, &rl));
+	CHECK(rl.rlim_cur == RLIM_INFINITY);
+	CHECK_OK(getrlimit(RLIMIT_NPROC, &rl));
+	CHECK(rl.rlim_cur > 0 && rl.rlim_cur == rl.rlim_max && rl.rlim_cur != RLIM_INFINITY);
+	struct rlimit sp;
+	CHECK_OK(getrlimit(RLIMIT_SIGPENDING, &sp));
+	CHECK(sp.rlim_cur == rl.rlim_cur); /* both max_threads / 2 */
+}
+
+static void setrlimit_einval_and_eperm(void)
+{
+	struct rlimit rl = { 20, 10 };
+	CHECK_ERR(setrlimit(RLIMIT_NOFILE, &rl), EINVAL);
+	CHECK_ERR(syscall(SYS_getrlimit, 16, &rl), EINVAL);
+	CHECK_ERR(syscall(SYS_setrlimit, 99, &rl), EINVAL);
+	CHECK_ERR(syscall(SYS_getrlimit, RLIMIT_NOFILE, KT_BAD_PTR), EFAULT);
+	CHECK_ERR(syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, KT_BAD_PTR, NULL), EFAULT);
+	rl = (struct rlimit){ 100, 2 << 20 }; /* above fs.nr_open (1 MiB): EPERM even for root */
+	CHECK_ERR(setrlimit(RLIMIT_NOFILE, &rl), EPERM);
+	/* root lowers and raises a hard limit again */
+	rl = (struct rlimit){ 64, 128 };
+	CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
+	rl = (struct rlimit){ 64, 4096 };
+	CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
+	/* prlimit: the old value comes back with the new one set */
+	struct rlimit nw = { 32, 4096 }, old;
+	CHECK_OK(prlimit(0, RLIMIT_NOFILE, &nw, &old));
+	CHECK(old.rlim_cur == 64 && old.rlim_max == 4096);
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &old));
+	CHECK_EQ(old.rlim_cur, 32);
+	CHECK_ERR(prlimit(999999, RLIMIT_NOFILE, NULL, &old), ESRCH);
+}
+
+static void nobody_cannot_raise(void)
+{
+	struct rlimit rl;
+	CHECK_OK(getrlimit(RLIMIT_CORE, &rl));
+	rl.rlim_max = 1000;
+	CHECK_OK(setrlimit(RLIMIT_CORE, &rl)); /* lowering is fine */
+	rl.rlim_max = 1001;
+	CHECK_ERR(setrlimit(RLIMIT_CORE, &rl), EPERM);
+	rl.rlim_cur = 1000;
+	rl.rlim_max = 1000;
+	CHECK_OK(setrlimit(RLIMIT_CORE, &rl)); /* the soft limit up to the hard one */
+	CHECK_ERR(prlimit(1, RLIMIT_CORE, NULL, &rl), EPERM); /* init is root's */
+	CHECK_ERR(setpriority(PRIO_PROCESS, 0, -1), EACCES);
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, 3));
+	errno = 0;
+	CHECK_EQ(getpriority(PRIO_PROCESS, 0), 3);
+	CHECK_ERR(setpriority(PRIO_PROCESS, 0, 2), EACCES); /* back down needs privilege */
+}
+
+static void unprivileged_raise_eperm(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		nobody_cannot_raise();
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void limits_inherited_by_fork_and_exec(void)
+{
+	struct rlimit rl = { 77, 300 };
+	CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
+	CHECK_OK(setpriority(PRIO_PROCESS, 0, 4));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		struct rlimit c;
+		if (getrlimit(RLIMIT_NOFILE, &c) || c.rlim_cur != 77 || c.rlim_max != 300)
+			_exit(2);
+		errno = 0;
+		if (getpriority(PRIO_PROCESS, 0) != 4)
+			_exit(3);
+		execl("/bin/sh", "sh", "-c", "test \"$(ulimit -n)\" = 77 && test \"$(ulimit -Hn)\" = 300",
+		      (char *)NULL);
+		_exit(4);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static void nofile_limits_every_new_descriptor(void)
+{
+	struct rlimit rl = { 8, 8 };
+	CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
+	int fd;
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		CHECK(fd < 8);
+	CHECK_EQ(errno, EMFILE);
+	CHECK_ERR(fcntl(0, F_DUPFD, 8), EINVAL);
+	CHECK_ERR(dup3(0, 8, 0), EBADF);
+	CHECK_OK(close(7));
+	int s[2];
+	CHECK_OK(close(6));
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	CHECK_ERR(socketpair(AF_UNIX, SOCK_STREAM, 0, s), EMFILE);
+	/* lowering the limit below open descriptors keeps them open */
+	rl.rlim_cur = rl.rlim_max = 4;
+	CHECK_OK(setrlimit(RLIMIT_NOFILE, &rl));
+	CHECK_OK(fcntl(7, F_GETFD));
+	CHECK_ERR(dup(0), EMFILE);
+}
+
+static volatile sig_atomic_t xfsz_seen;
+static void on_xfsz(int sig)
+{
+	(void)sig;
+	xfsz_seen++;
+}
+
+static void fsize_sigxfsz_and_efbig(void)
+{
+	kt_tmpdir();
+	signal(SIGXFSZ, on_xfsz);
+	struct rlimit rl = { 100, RLIM_INFINITY };
+	CHECK_OK(setrlimit(RLIMIT_FSIZE, &rl));
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	char buf[150];
+	memset(buf, 'x', sizeof buf);
+	CHECK_EQ(write(fd, buf, 150), 100); /* cut at the limit */
+	CHECK_EQ(xfsz_seen, 0);
+	CHECK_ERR(write(fd, buf, 1), EFBIG);
+	CHECK_EQ(xfsz_seen, 1);
+	CHECK_EQ(write(fd, buf, 0), 0); /* nothing to write: no signal */
+	CHECK_EQ(pwrite(fd, buf, 10, 50), 10); /* inside the limit */
+	CHECK_ERR(pwrite(fd, buf, 10, 100), EFBIG);
+	CHECK_ERR(ftruncate(fd, 101), EFBIG);
+	CHECK_EQ(xfsz_seen, 3);
+	CHECK_OK(ftruncate(fd, 100));
+	close(fd);
+	/* the default action ends the process */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		signal(SIGXFSZ, SIG_DFL);
+		int f = open("f", O_WRONLY | O_APPEND);
+		(void)write(f, "y", 1);
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGXFSZ);
+	struct stat sb;
+	CHECK_OK(stat("f", &sb));
+	CHECK_EQ(sb.st_size, 100);
+}
+
+static void nobody_forks(void)
+{
+	struct rlimit rl = { 1, 1 };
+	CHECK_OK(setrlimit(RLIMIT_NPROC, &rl)); /* nobody runs this process only */
+	CHECK_ERR(fork(), EAGAIN);
+}
+
+static void nproc_eagain_unprivileged(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		nobody_forks();
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* root is not bound by it */
+	struct rlimit rl = { 1, 1 };
+	CHECK_OK(setrlimit(RLIMIT_NPROC, &rl));
+	pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(0);
+	kt_wait(pid);
+}
+
+static void getrandom_flags_and_errors(void)
+{
+	unsigned char a[64], b[64];
+	CHECK_EQ(getrandom(a, sizeof a, 0), 64);
+	CHECK_EQ(getrandom(b, sizeof b, GRND_NONBLOCK), 64);
+	CHECK(memcmp(a, b, sizeof a) != 0);
+	CHECK_EQ(getrandom(b, sizeof b, GRND_RANDOM), 64);
+	CHECK_EQ(syscall(SYS_getrandom, b, sizeof b, 0x0004 /* GRND_INSECURE */), 64);
+	CHECK_ERR(syscall(SYS_getrandom, b, sizeof b, 0x0006), EINVAL); /* RANDOM|INSECURE */
+	CHECK_ERR(syscall(SYS_getrandom, b, sizeof b, 0x0008), EINVAL);
+	CHECK_ERR(syscall(SYS_getrandom, KT_BAD_PTR, 16, 0), EFAULT);
+	CHECK_EQ(syscall(SYS_getrandom, KT_BAD_PTR, 0, 0), 0);
+}
+
+static void getrandom_long_request_and_urandom(void)
+{
+	static unsigned char big[100000];
+	CHECK_EQ(getrandom(big, sizeof big, 0), (long)sizeof big);
+	int counts[256] = { 0 };
+	for (size_t i = 0; i < sizeof big; i++)
+		counts[big[i]]++;
+	for (int v = 0; v < 256; v++) /* ~390 each; far outside this would be broken */
+		CHECK(counts[v] > 200 && counts[v] < 600);
+	unsigned char a[32], b[32];
+	int fd = CHECK_OK(open("/dev/urandom", O_RDONLY));
+	CHECK_EQ(read(fd, a, sizeof a), 32);
+	CHECK_EQ(read(fd, b, sizeof b), 32);
+	CHECK(memcmp(a, b, sizeof a) != 0);
+	close(fd);
+	fd = CHECK_OK(open("/dev/random", O_RDWR));
+	CHECK_EQ(write(fd, "mix", 3), 3);
+	CHECK_EQ(read(fd, a, sizeof a), 32);
+	close(fd);
+}
+
+static const struct kt_case cases[] = {
+	{ "defaults_at_boot", defaults_at_boot },
+	{ "setrlimit_einval_and_eperm", setrlimit_einval_and_eperm },
+	{ "unprivileged_raise_eperm", unprivileged_raise_eperm },
+	{ "limits_inherited_by_fork_and_exec", limits_inherited_by_fork_and_exec },
+	{ "nofile_limits_every_new_descriptor", nofile_limits_every_new_descriptor },
+	{ "fsize_sigxfsz_and_efbig", fsize_sigxfsz_and_efbig },
+	{ "nproc_eagain_unprivileged", nproc_eagain_unprivileged },
+	{ "getrandom_flags_and_errors", getrandom_flags_and_errors },
+	{ "getrandom_long_request_and_urandom", getrandom_long_request_and_urandom },
+	KT_CASES_END
+};
+
+int main(void)
+{
+	return kt_main("limits", cases);
+}
