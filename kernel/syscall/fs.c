@@ -4,8 +4,9 @@
  * TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP), poll/ppoll, dup, dup2, dup3 and fcntl basics.
  * A read of the console or a pipe with nothing readable (-EAGAIN from the file), or a write
  * to a full pipe, sleeps on the file's wait queue (proc/wait.h) unless the file is
- * O_NONBLOCK; a signal ends the sleep with the bytes already moved, or -ERESTARTSYS. Data
- * moves between user memory and files through the calling process's page-sized buffer.
+ * O_NONBLOCK; a signal ends the sleep with the bytes already moved, or -ERESTARTSYS. An
+ * eventfd write sleeps until its value fits. Data moves between user memory and files
+ * through the calling process's page-sized buffer.
  */
 #include <fw/heap.h>
 #include <fw/uaccess.h>
@@ -31,6 +32,7 @@ DEFINE_UCOPY(utermios, struct uapi_termios);
 DEFINE_UCOPY(uwinsize, struct uapi_winsize);
 DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(utimespec, struct uapi_timespec);
+DEFINE_UCOPY(uefd_value, u64);
 
 static struct file *fd_file(struct process *p, u64 fd)
 {
@@ -136,6 +138,8 @@ static struct waitq *file_waitq(struct file *f)
 		return sock_waitq(f);
 	if (vfs_file_is_tty(f))
 		return console_waitq();
+	if (vfs_file_is_eventfd(f))
+		return vfs_eventfd_waitq(f);
 	return NULL;
 }
 
@@ -148,16 +152,27 @@ static bool file_ready(struct file *f, u32 ev)
 		return (sock_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
 	if (vfs_file_is_tty(f) && ev == VFS_POLLIN)
 		return console_poll();
+	if (vfs_file_is_eventfd(f))
+		return (vfs_eventfd_poll(f) & ev) != 0;
 	return true;
 }
 
+/* How long rw_blocking sleeps at most when the file says ready but the retry still fails. */
+#define RW_RETRY_NS (4 * FW_NSEC_PER_MSEC)
+
 /* rw_blocking - a read or write of a pipe or terminal that sleeps while the file is not ready
  * (unless O_NONBLOCK). A write goes on until every byte went in, as Linux does for pipes; a
- * signal ends the sleep with the bytes already moved, else -ERESTARTSYS. */
+ * signal ends the sleep with the bytes already moved, else -ERESTARTSYS.
+ *
+ * file_ready is a hint: when a wait ended (the file looked ready) and the retry still moved
+ * nothing (another task took the data, or the file's readiness is coarser than this request),
+ * the next wait does not trust it: it sleeps until the queue's next wake-up, a signal or
+ * RW_RETRY_NS. The loop never spins in the kernel, and a signal (SIGKILL) always gets in. */
 static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bool write)
 {
 	struct waitq *wq = file_waitq(f);
 	u64 done = 0;
+	bool waited = false;
 	for (;;) {
 		i64 r = write ? write_from_user(p, f, buf + done, count - done, NULL)
 			      : read_into_user(p, f, buf + done, count - done, NULL);
@@ -171,9 +186,38 @@ static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bo
 			return 0; /* end of file */
 		if (!wq || (f->flags & O_NONBLOCK))
 			return done ? (i64)done : (r < 0 ? r : -EAGAIN);
-		int e = PROC_WAIT(p, wq, file_ready(f, write ? VFS_POLLOUT : VFS_POLLIN), 0);
+		int e;
+		if (waited && r <= 0) { /* ready, yet nothing moved: wait for the next wake-up */
+			u32 looks = 0;
+			e = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
+			if (e == -ETIMEDOUT)
+				e = 0;
+		} else {
+			e = PROC_WAIT(p, wq, file_ready(f, write ? VFS_POLLOUT : VFS_POLLIN), 0);
+		}
 		if (e)
 			return done ? (i64)done : e;
+		waited = true;
+	}
+}
+
+/* eventfd_write - write(2) of an eventfd: the 8-byte value at buf, copied in once, is added
+ * when it fits; else (unless O_NONBLOCK) sleep until this value fits — not until POLLOUT,
+ * which only promises room for 1 (fuzz seed 22: a write spun in the kernel, unkillable). */
+static i64 eventfd_write(struct process *p, struct file *f, u64 buf)
+{
+	u64 v;
+	if (uefd_value_from_user(&v, uaddr(buf)))
+		return -EFAULT;
+	for (;;) {
+		int e = vfs_eventfd_add(f, v);
+		if (e != -EAGAIN)
+			return e ? e : 8;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		e = PROC_WAIT(p, vfs_eventfd_waitq(f), vfs_eventfd_fits(f, v), 0);
+		if (e)
+			return e;
 	}
 }
 
@@ -185,6 +229,11 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
+	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
+		if (count < 8)
+			return -EINVAL;
+		return rw_blocking(p, f, a->a[1], 8, false);
+	}
 	if (!count)
 		return read_into_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, false);
@@ -198,6 +247,11 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, true);
+	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
+		if (count < 8)
+			return -EINVAL;
+		return eventfd_write(p, f, a->a[1]);
+	}
 	if (!count)
 		return write_from_user(p, f, a->a[1], 0, NULL);
 	return rw_blocking(p, f, a->a[1], count, true);
@@ -665,4 +719,33 @@ i64 sys_pipe(struct process *p, const struct sc_args *a)
 i64 sys_pipe2(struct process *p, const struct sc_args *a)
 {
 	return do_pipe(p, a->a[0], a->a[1]);
+}
+
+/* eventfd2(initval, flags): EFD_SEMAPHORE (1), EFD_NONBLOCK (O_NONBLOCK), EFD_CLOEXEC
+ * (O_CLOEXEC); any other flag is -EINVAL. eventfd(initval) is eventfd2 with no flags. */
+static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
+{
+	if (flags & ~(u64)(1 | VFS_O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *f = NULL;
+	int e = vfs_eventfd((u32)initval, (flags & 1) != 0, (u32)flags & O_NONBLOCK,
+			    p->fs.cred.euid, p->fs.cred.egid, &f);
+	if (e)
+		return e;
+	struct result_i64 r = proc_fd_install(p, f, 0, (flags & VFS_O_CLOEXEC) != 0);
+	if (r.err) {
+		vfs_close(f);
+		return r.err;
+	}
+	return r.value;
+}
+
+i64 sys_eventfd(struct process *p, const struct sc_args *a)
+{
+	return do_eventfd(p, a->a[0], 0);
+}
+
+i64 sys_eventfd2(struct process *p, const struct sc_args *a)
+{
+	return do_eventfd(p, a->a[0], a->a[1]);
 }

@@ -545,6 +545,20 @@ u32 vfs_pipe_poll(struct file *f);
 /* vfs_pipe_waitq - where callers blocked on pipe file `f` sleep; woken by every change of
  * the pipe (bytes in or out, an end closed). */
 struct waitq *vfs_pipe_waitq(struct file *f);
+
+/* eventfd files (fs/vfs/eventfd.c): a 64-bit counter (EFD_SEMAPHORE: reads take 1). vfs_eventfd
+ * makes one O_RDWR | flags file with the counter at initval; reads and writes of fewer than 8
+ * bytes are -EINVAL, an empty read or an overflowing write -EAGAIN (callers sleep on
+ * vfs_eventfd_waitq). vfs_eventfd_poll: VFS_POLLIN when nonzero, VFS_POLLOUT below the max. */
+int vfs_eventfd(u64 initval, bool semaphore, u32 flags, u32 uid, u32 gid, struct file **out);
+bool vfs_file_is_eventfd(const struct file *f);
+u32 vfs_eventfd_poll(struct file *f);
+struct waitq *vfs_eventfd_waitq(struct file *f);
+/* vfs_eventfd_add - add v to the counter of eventfd file f: 0, -EINVAL (v is 2^64-1) or
+ * -EAGAIN (it does not fit now; sleep on vfs_eventfd_waitq until vfs_eventfd_fits(f, v) —
+ * POLLOUT only promises that 1 fits). */
+int vfs_eventfd_add(struct file *f, u64 v);
+bool vfs_eventfd_fits(struct file *f, u64 v);
 /* the ring buffer (exposed for the host tests): copy out of / into `ring` holding *len bytes from *head. */
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst);
 size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes src);

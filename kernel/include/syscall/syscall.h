@@ -94,6 +94,8 @@ i64 sys_dup3(struct process *p, const struct sc_args *a);
 i64 sys_fcntl(struct process *p, const struct sc_args *a);
 i64 sys_pipe(struct process *p, const struct sc_args *a);
 i64 sys_pipe2(struct process *p, const struct sc_args *a);
+i64 sys_eventfd(struct process *p, const struct sc_args *a);
+i64 sys_eventfd2(struct process *p, const struct sc_args *a);
 i64 sys_getcwd(struct process *p, const struct sc_args *a);
 i64 sys_chdir(struct process *p, const struct sc_args *a);
 i64 sys_mkdir(struct process *p, const struct sc_args *a);

@@ -15,6 +15,8 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static long long now_ms(void)
@@ -280,6 +282,52 @@ static void eventfd_counter_and_semaphore(void)
 	CHECK_ERR(read(s, &v, 8), EAGAIN);
 }
 
+/* Fuzz seed 22: a write whose value does not fit under the counter polls writable (POLLOUT
+ * only promises room for 1), and the blocking write spun in the kernel instead of sleeping,
+ * so SIGKILL never got through. It must sleep until the value fits, and die when killed. */
+static void eventfd_write_overflow_blocks_killably(void)
+{
+	uint64_t v = 5;
+	int e = CHECK_OK(eventfd(0, 0));
+	CHECK_EQ(write(e, &v, 8), 8);
+	struct pollfd f = { e, POLLOUT, 0 };
+	CHECK_EQ(poll(&f, 1, 0), 1); /* writable: 1 would fit */
+	int nb = CHECK_OK(eventfd(5, EFD_NONBLOCK));
+	v = 0xfffffffffffffffeULL - 4;
+	CHECK_ERR(write(nb, &v, 8), EAGAIN);
+	/* a blocked writer finishes once a read makes room */
+	pid_t w = CHECK_OK(fork());
+	if (w == 0) {
+		uint64_t big = 0xfffffffffffffffeULL - 4;
+		_exit(write(e, &big, 8) == 8 ? 0 : 1);
+	}
+	usleep(20000);
+	CHECK_EQ(read(e, &v, 8), 8);
+	CHECK_EQ(v, 5);
+	int st = kt_wait(w);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK_EQ(read(e, &v, 8), 8);
+	CHECK(v == 0xfffffffffffffffeULL - 4);
+	/* a blocked writer (write, then writev) dies by SIGKILL */
+	for (int vec = 0; vec < 2; vec++) {
+		v = 5;
+		CHECK_EQ(write(e, &v, 8), 8);
+		pid_t k = CHECK_OK(fork());
+		if (k == 0) {
+			uint64_t big = 0xfffffffffffffffeULL - 4;
+			struct iovec iov = { &big, 8 };
+			(void)(vec ? writev(e, &iov, 1) : write(e, &big, 8));
+			_exit(3);
+		}
+		usleep(20000);
+		CHECK_OK(kill(k, SIGKILL));
+		st = kt_wait(k);
+		CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		CHECK_EQ(read(e, &v, 8), 8);
+		CHECK_EQ(v, 5);
+	}
+}
+
 static void timerfd_counts_expirations(void)
 {
 	uint64_t n;
@@ -312,6 +360,7 @@ static const struct kt_case cases[] = {
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
 	{ "epoll_reports_hup", epoll_reports_hup },
 	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
+	{ "eventfd_write_overflow_blocks_killably", eventfd_write_overflow_blocks_killably },
 	{ "timerfd_counts_expirations", timerfd_counts_expirations },
 	KT_CASES_END
 };
