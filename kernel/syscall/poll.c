@@ -196,9 +196,9 @@ static i64 do_wait(struct process *p, struct poll_req *r, bool nowait, u64 deadl
 	return ready;
 }
 
-/* A temporary signal mask (ppoll, pselect6): installed as rt_sigsuspend does, so a handler
- * run for the interrupting signal returns to the old mask; put back at once otherwise. */
-static void mask_set(struct process *p, u64 set)
+/* A temporary signal mask (ppoll, pselect6, epoll_pwait): installed as rt_sigsuspend does, so
+ * a handler run for the interrupting signal returns to the old mask; put back at once otherwise. */
+void poll_mask_install(struct process *p, u64 set)
 {
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
@@ -209,9 +209,9 @@ static void mask_set(struct process *p, u64 set)
 	spin_unlock(&p->sig_lock);
 }
 
-static void mask_restore(struct process *p, i64 ret)
+void poll_mask_restore(struct process *p, bool interrupted)
 {
-	if (ret == -ERESTARTNOHAND)
+	if (interrupted)
 		return; /* signal delivery puts the old mask back */
 	spin_lock(&p->sig_lock);
 	if (p->sigsuspended) {
@@ -254,10 +254,10 @@ static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 dead
 	r->ufds = ufds;
 	r->n = n;
 	if (masked)
-		mask_set(p, mask);
+		poll_mask_install(p, mask);
 	i64 ret = do_wait(p, r, nowait, deadline);
 	if (masked)
-		mask_restore(p, ret);
+		poll_mask_restore(p, ret == -ERESTARTNOHAND);
 	KFREE(poll_req_cache, r);
 	return ret;
 }
@@ -324,10 +324,10 @@ static i64 select_common(struct process *p, i64 nfds, u64 inp, u64 outp, u64 exp
 	}
 	if (!ret) {
 		if (masked)
-			mask_set(p, mask);
+			poll_mask_install(p, mask);
 		ret = do_wait(p, r, nowait, deadline);
 		if (masked)
-			mask_restore(p, ret);
+			poll_mask_restore(p, ret == -ERESTARTNOHAND);
 	}
 	for (u64 w = 0; w < words && ret >= 0; w++) {
 		u64 in = r->rin[w], out = r->rout[w], ex = r->rex[w];

@@ -176,6 +176,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(202, futex, PARTIAL, "keyed by memory map: a futex in memory shared between processes is not matched across them; no PI operations (ENOSYS)"),
 	SC(203, sched_setaffinity, FULL, ""),
 	SC(204, sched_getaffinity, FULL, ""),
+	SC(213, epoll_create, FULL, ""),
 	SC(217, getdents64, FULL, ""),
 	SC(218, set_tid_address, FULL, ""),
 	SC(219, restart_syscall, FULL, ""),
@@ -184,6 +185,8 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(229, clock_getres, FULL, ""),
 	SC(230, clock_nanosleep, PARTIAL, "every clock is the monotonic clock"),
 	SCF(231, exit_group, sys_exit_group, FULL, ""),
+	SC(232, epoll_wait, FULL, ""),
+	SC(233, epoll_ctl, PARTIAL, "EPOLLEXCLUSIVE is validated but every instance watching a queue is woken; EPOLLWAKEUP is dropped"),
 	SC(234, tgkill, FULL, ""),
 	SC(235, utimes, FULL, ""),
 	SC(257, openat, PARTIAL, "as open"),
@@ -204,10 +207,12 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(273, set_robust_list, FULL, ""),
 	SC(274, get_robust_list, FULL, ""),
 	SC(280, utimensat, FULL, ""),
+	SC(281, epoll_pwait, FULL, ""),
 	SC(284, eventfd, FULL, "as eventfd2 with no flags"),
 	SC(285, fallocate, PARTIAL, "modes other than 0 and FALLOC_FL_KEEP_SIZE are -EOPNOTSUPP"),
 	SC(288, accept4, FULL, ""),
-	SC(290, eventfd2, FULL, "EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC; poll readiness (not yet epoll)"),
+	SC(290, eventfd2, FULL, "EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC; poll and epoll readiness"),
+	SC(291, epoll_create1, FULL, ""),
 	SC(292, dup3, FULL, ""),
 	SC(293, pipe2, PARTIAL, "O_CLOEXEC, O_NONBLOCK (no O_DIRECT packet mode); as pipe"),
 	SC(325, mlock2, PARTIAL, "accounting only, as mlock"),
@@ -223,6 +228,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(332, statx, PARTIAL, "no btime, mount id or attributes; AT_STATX_* sync modes are accepted and ignored"),
 	SC(436, close_range, FULL, ""),
 	SC(439, faccessat2, PARTIAL, "AT_EMPTY_PATH is -EINVAL"),
+	SC(441, epoll_pwait2, FULL, ""),
 };
 
 /* Numbers already reported as missing (logged once each). */

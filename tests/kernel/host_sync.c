@@ -1,11 +1,12 @@
 /*
  * tests/kernel/host_sync.c — the fw/sync.h calls the host-built services use (spinlocks and
  * wait queues), for the single-threaded host tests and the fuzzer: a spinlock records that it
- * is held (so spinlock_held answers and a double lock stops the test), and a wait queue only
- * counts its wake-ups (no task ever sleeps on the host). Not the kernel's implementation
- * (framework/sync/), which the in-kernel tests cover.
+ * is held (so spinlock_held answers and a double lock stops the test), and a wait queue
+ * counts its wake-ups and runs its callback entries (no task ever sleeps on the host). Not the
+ * kernel's implementation (framework/sync/), which the in-kernel tests cover.
  */
 #include <fw/sync.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
@@ -45,16 +46,64 @@ void waitq_init(struct waitq *wq)
 	wq->wakeups = 0;
 }
 
+/* The callback entries (epoll's hooks) on a circular list through wq->entries. */
+static void entries_init(struct waitq *wq)
+{
+	if (!wq->entries.next)
+		wq->entries.next = wq->entries.prev = &wq->entries;
+}
+
+static struct wait_entry *entry_of(struct fw_qlink *l)
+{
+	return (struct wait_entry *)(void *)((char *)l - offsetof(struct wait_entry, link));
+}
+
+static void run_entries(struct waitq *wq)
+{
+	entries_init(wq);
+	for (struct fw_qlink *l = wq->entries.next; l != &wq->entries;) {
+		struct fw_qlink *nx = l->next;
+		struct wait_entry *e = entry_of(l);
+		if (e->fn)
+			e->fn(e);
+		l = nx;
+	}
+}
+
 uint32_t waitq_wake_one(struct waitq *wq)
 {
 	wq->wakeups++;
+	run_entries(wq);
 	return 0;
 }
 
 uint32_t waitq_wake_all(struct waitq *wq)
 {
 	wq->wakeups++;
+	run_entries(wq);
 	return 0;
+}
+
+void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+{
+	entries_init(wq);
+	e->fn = fn;
+	if (e->link.next)
+		return;
+	e->link.prev = wq->entries.prev;
+	e->link.next = &wq->entries;
+	wq->entries.prev->next = &e->link;
+	wq->entries.prev = &e->link;
+}
+
+void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)
+{
+	(void)wq;
+	if (!e->link.next)
+		return;
+	e->link.prev->next = e->link.next;
+	e->link.next->prev = e->link.prev;
+	e->link.next = e->link.prev = NULL;
 }
 
 /* Mutexes (the VFS's lock): held or not, as the spinlocks above; nobody ever waits. */
@@ -103,3 +152,4 @@ void mutex_assert_held(const struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 	if (!mutex_held(m))
 		abort();
 }
+

@@ -21,6 +21,7 @@
  */
 #include "safecheck.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,13 @@ struct esc {
 	unsigned labels[MAXLOCALS];
 	unsigned nlocals;
 	unsigned addr_taken; /* union of the labels of locals whose address is taken */
+	/* Block scopes: a local's address kept in a variable that outlives the local's block
+	 * is a dangling pointer into the frame (its slot is reused for other locals). */
+	CXCursor sdecl[MAXLOCALS];
+	unsigned send[MAXLOCALS]; /* end offset of each local's scope */
+	unsigned nsdecl;
+	unsigned carry[MAXLOCALS]; /* per local slot: the earliest scope end it may point into */
+	unsigned acc_end;        /* of the value being labelled: the same */
 	bool changed;
 	bool final;          /* last pass: report sinks */
 };
@@ -205,15 +213,29 @@ static unsigned *local_slot(struct esc *st, CXCursor d)
 		return NULL;
 	st->locals[st->nlocals] = d;
 	st->labels[st->nlocals] = 0;
+	st->carry[st->nlocals] = UINT_MAX;
 	return &st->labels[st->nlocals++];
+}
+
+/* The end offset of a local's scope (UINT_MAX for parameters and unknown locals). */
+static unsigned scope_end(struct esc *st, CXCursor d)
+{
+	for (unsigned i = 0; i < st->nsdecl; i++)
+		if (clang_equalCursors(st->sdecl[i], d))
+			return st->send[i];
+	return UINT_MAX;
 }
 
 static unsigned var_label(struct esc *st, CXCursor d)
 {
 	unsigned l = 0;
 	unsigned *s = local_slot(st, d);
-	if (s)
+	if (s) {
 		l = *s;
+		unsigned c = st->carry[s - st->labels];
+		if (c < st->acc_end)
+			st->acc_end = c;
+	}
 	if (clang_getCursorKind(d) == CXCursor_ParmDecl) {
 		int i = param_index(st, d);
 		if (i >= 0 && is_pointer_bearing(clang_getCursorType(d), 0))
@@ -229,6 +251,26 @@ static void add_label(struct esc *st, CXCursor d, unsigned l)
 		*s |= l;
 		st->changed = true;
 	}
+	if (s && st->acc_end < st->carry[s - st->labels]) {
+		st->carry[s - st->labels] = st->acc_end;
+		st->changed = true;
+	}
+}
+
+/* A store of the value just labelled (st->acc_end) into the local d: d outliving the block
+ * of a local whose address the value may hold is a dangling pointer once that block ends. */
+static void check_scope(struct esc *st, CXCursor site, CXCursor d)
+{
+	if (!st->final || st->acc_end == UINT_MAX || location_class(site) != FC_SERVICE)
+		return;
+	if (scope_end(st, d) <= st->acc_end)
+		return;
+	char *n = spelling(d);
+	report_at(clang_getCursorLocation(site), "stack-escape",
+		  "keeps the address of a local of an inner block in '%s', which outlives that "
+		  "block: the slot is reused for other locals once the block ends",
+		  n);
+	free(n);
 }
 
 static CXCursor peel(CXCursor c)
@@ -289,6 +331,20 @@ static CXCursor lvalue_base(struct esc *st, CXCursor e, unsigned *through)
 		} else if (k == CXCursor_CompoundLiteralExpr) {
 			*through = L_STACK; /* a block-scope compound literal lives in the frame */
 			return clang_getNullCursor();
+		} else if (k == CXCursor_GenericSelectionExpr) {
+			/* `&_Generic(0, int: x)`: any association that names a local is the base */
+			unsigned th = 0;
+			for (unsigned i = 1; i < kk.n; i++) {
+				if (!is_expr_kind(clang_getCursorKind(kk.c[i])))
+					continue;
+				unsigned t1;
+				CXCursor b = lvalue_base(st, kk.c[i], &t1);
+				th |= t1;
+				if (!clang_Cursor_isNull(b) && is_local_var(b))
+					return b;
+			}
+			*through = th;
+			return clang_getNullCursor();
 		} else {
 			return clang_getNullCursor();
 		}
@@ -306,6 +362,9 @@ static unsigned address_label(struct esc *st, CXCursor lv)
 		return through;
 	if (is_local_var(base)) {
 		st->addr_taken |= var_label(st, base);
+		unsigned e = scope_end(st, base);
+		if (e < st->acc_end)
+			st->acc_end = e;
 		return L_STACK;
 	}
 	return 0;
@@ -375,6 +434,9 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 			return 0;
 		if (t.kind == CXType_ConstantArray && clang_getCursorKind(d) == CXCursor_VarDecl) {
 			st->addr_taken |= var_label(st, d);
+			unsigned e = scope_end(st, d);
+			if (e < st->acc_end)
+				st->acc_end = e;
 			return L_STACK | var_label(st, d); /* a local array decays to its address */
 		}
 		return var_label(st, d);
@@ -386,7 +448,11 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 		if (op == CXUnaryOperator_AddrOf)
 			return address_label(st, kk.c[0]);
 		if (op == CXUnaryOperator_Deref) {
+			/* the value loaded is what the object holds, not the object's address:
+			 * its block does not bound the value */
+			unsigned acc = st->acc_end;
 			unsigned p = label_of(st, kk.c[0], depth + 1);
+			st->acc_end = acc;
 			/* a value loaded from the frame is whatever the frame's objects hold */
 			return (p & L_STACK) && is_pointer_bearing(t, 0) ? st->addr_taken : 0;
 		}
@@ -401,8 +467,9 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 		if (k == CXCursor_MemberRefExpr && kk.n >= 1 &&
 		    clang_getCanonicalType(clang_getCursorType(kk.c[0])).kind == CXType_Record)
 			return label_of(st, kk.c[0], depth + 1); /* `v.f`: what the value holds */
-		unsigned through;
+		unsigned through, acc = st->acc_end;
 		CXCursor base = lvalue_base(st, e, &through);
+		st->acc_end = acc; /* a value read through a pointer: not bounded by its block */
 		if (!clang_Cursor_isNull(base))
 			return is_local_var(base) ? var_label(st, base) : 0;
 		return (through & L_STACK) ? st->addr_taken : 0;
@@ -450,9 +517,15 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 			CXType at = clang_getCursorType(pa);
 			if (!is_pointerish(at) && !is_pointer_bearing(at, 0))
 				continue;
+			unsigned acc = st->acc_end;
 			unsigned al = label_of(st, a, depth + 1);
-			if (result_can_carry(t, at))
+			unsigned arg_end = st->acc_end;
+			st->acc_end = acc; /* the argument's block bounds the result only if it flows */
+			if (result_can_carry(t, at)) {
 				l |= al;
+				if (arg_end < st->acc_end)
+					st->acc_end = arg_end;
+			}
 			/* a pointer to a local object: the result may carry what that object holds
 			 * (a cursor over a stack array gives stack slices) */
 			CXType ct = clang_getCanonicalType(at);
@@ -462,9 +535,26 @@ static unsigned label_of(struct esc *st, CXCursor e0, int depth)
 		}
 		return l;
 	}
+	case CXCursor_GenericSelectionExpr: {
+		/* whichever association is chosen (all of them: the choice is the compiler's) */
+		unsigned l = 0;
+		for (unsigned i = 1; i < kk.n; i++)
+			if (is_expr_kind(clang_getCursorKind(kk.c[i])))
+				l |= label_of(st, kk.c[i], depth + 1);
+		return l;
+	}
+	case CXCursor_StmtExpr: {
+		/* `({ ...; v; })` is the value of its last statement */
+		if (kk.n != 1 || clang_getCursorKind(kk.c[0]) != CXCursor_CompoundStmt)
+			return 0;
+		struct kids body = kids_of(kk.c[0]);
+		if (body.n == 0 || !is_expr_kind(clang_getCursorKind(body.c[body.n - 1])))
+			return 0;
+		return label_of(st, body.c[body.n - 1], depth + 1);
+	}
 	default:
 		if (kk.n == 1 && is_expr_kind(clang_getCursorKind(kk.c[0])))
-			return label_of(st, kk.c[0], depth + 1); /* _Generic, statement wrappers */
+			return label_of(st, kk.c[0], depth + 1); /* statement wrappers */
 		return 0;
 	}
 }
@@ -510,10 +600,12 @@ static void sink(struct esc *st, CXCursor site, unsigned l, const char *what)
 
 static void store(struct esc *st, CXCursor site, CXCursor lhs, unsigned l)
 {
-	unsigned through;
+	unsigned through, acc = st->acc_end;
 	CXCursor base = lvalue_base(st, lhs, &through);
+	st->acc_end = acc;
 	if (!clang_Cursor_isNull(base) && is_local_var(base)) {
 		add_label(st, base, l);
+		check_scope(st, site, base);
 		return;
 	}
 	if (!is_pointer_bearing(clang_getCursorType(lhs), 0))
@@ -601,8 +693,10 @@ static enum CXChildVisitResult esc_visit(CXCursor c, CXCursor parent, CXClientDa
 		enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
 		struct kids kk = kids_of(c);
 		if (kk.n == 2 && (op == CXBinaryOperator_Assign || op == CXBinaryOperator_AddAssign ||
-				  op == CXBinaryOperator_SubAssign))
+				  op == CXBinaryOperator_SubAssign)) {
+			st->acc_end = UINT_MAX;
 			store(st, c, kk.c[0], label_of(st, kk.c[1], 0));
+		}
 		break;
 	}
 	case CXCursor_VarDecl: {
@@ -613,10 +707,12 @@ static enum CXChildVisitResult esc_visit(CXCursor c, CXCursor parent, CXClientDa
 				init = kk.c[i];
 		if (clang_Cursor_isNull(init))
 			break;
+		st->acc_end = UINT_MAX;
 		unsigned l = label_of(st, init, 0);
-		if (!clang_Cursor_hasVarDeclGlobalStorage(c))
+		if (!clang_Cursor_hasVarDeclGlobalStorage(c)) {
 			add_label(st, c, l);
-		else if (is_pointer_bearing(clang_getCursorType(c), 0))
+			check_scope(st, c, c);
+		} else if (is_pointer_bearing(clang_getCursorType(c), 0))
 			sink(st, c, l, "initializes a static object with the address of a stack object");
 		break;
 	}
@@ -639,6 +735,43 @@ static enum CXChildVisitResult esc_visit(CXCursor c, CXCursor parent, CXClientDa
 	return CXChildVisit_Recurse;
 }
 
+/* ---- block scopes -------------------------------------------------------------------------- */
+
+struct scope_walk {
+	struct esc *st;
+	unsigned end[64];
+	unsigned depth;
+};
+
+static unsigned offset_at(CXSourceLocation loc)
+{
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(loc, &f, &line, &col, &off);
+	return off;
+}
+
+/* Records each block-scope local with the end of its innermost enclosing block. */
+static enum CXChildVisitResult scope_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	struct scope_walk *w = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	if ((k == CXCursor_CompoundStmt || k == CXCursor_ForStmt) && w->depth < 64) {
+		w->end[w->depth++] = offset_at(clang_getRangeEnd(clang_getCursorExtent(c)));
+		clang_visitChildren(c, scope_visit, w);
+		w->depth--;
+		return CXChildVisit_Continue;
+	}
+	if (k == CXCursor_VarDecl && w->depth > 1 && !clang_Cursor_hasVarDeclGlobalStorage(c) &&
+	    w->st->nsdecl < MAXLOCALS) {
+		/* depth 1 is the function's body: its locals live as long as any other */
+		w->st->sdecl[w->st->nsdecl] = c;
+		w->st->send[w->st->nsdecl++] = w->end[w->depth - 1];
+	}
+	return CXChildVisit_Recurse;
+}
+
 /* Runs the rule over one function definition. */
 void escape_function(CXCursor fn)
 {
@@ -649,6 +782,9 @@ void escape_function(CXCursor fn)
 	char *u = usr_of(fn);
 	snprintf(st->usr, sizeof st->usr, "%s", u);
 	free(u);
+	st->nsdecl = 0;
+	struct scope_walk sw = { st, { 0 }, 0 };
+	clang_visitChildren(fn, scope_visit, &sw);
 	for (int pass = 0; pass < 6; pass++) {
 		st->changed = false;
 		clang_visitChildren(fn, esc_visit, st);

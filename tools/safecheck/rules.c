@@ -94,6 +94,8 @@ static void check_conversion(CXCursor site, CXType to, CXCursor operand, bool ex
 {
 	CXType ct = clang_getCanonicalType(to);
 	CXType from = clang_getCanonicalType(clang_getCursorType(operand));
+	if (from.kind == CXType_Atomic) /* an _Atomic value reads as its value type */
+		from = clang_getCanonicalType(clang_Type_getValueType(from));
 	if (ct.kind != CXType_Pointer)
 		return;
 	const char *how = explicit_cast ? "cast" : "implicit conversion";
@@ -106,8 +108,25 @@ static void check_conversion(CXCursor site, CXType to, CXCursor operand, bool ex
 		raw_op(site, &operand, 1, "int-to-pointer", msg);
 		return;
 	}
-	if (from.kind != CXType_Pointer)
+	if (from.kind == CXType_ConstantArray || from.kind == CXType_IncompleteArray ||
+	    from.kind == CXType_VariableArray || from.kind == CXType_FunctionProto ||
+	    from.kind == CXType_FunctionNoProto || from.kind == CXType_NullPtr)
 		return; /* array and function decay keep the element type */
+	if (from.kind != CXType_Pointer) {
+		/* any other scalar: `_BitInt(64)`, an `_Atomic` or vector value... */
+		if (is_null_constant(operand))
+			return;
+		CXCursor ref = clang_getCursorReferenced(strip(operand));
+		if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+			return; /* a builtin function's name decays to its address */
+		char *a = type_name(clang_getCursorType(operand));
+		char msg[400];
+		snprintf(msg, sizeof msg,
+			 "%s from '%s' to a pointer: services cannot conjure pointers", how, a);
+		free(a);
+		raw_op(site, &operand, 1, "int-to-pointer", msg);
+		return;
+	}
 	if (same_pointee_adding_qualifiers(ct, from))
 		return;
 	if (is_null_constant(operand))
@@ -501,7 +520,8 @@ bool is_builtin_prefix(const char *s)
 {
 	return starts_with(s, "__builtin_") || starts_with(s, "__sync_") ||
 	       starts_with(s, "__atomic_") || starts_with(s, "__c11_atomic_") ||
-	       starts_with(s, "__scoped_atomic_") || starts_with(s, "__arithmetic_fence");
+	       starts_with(s, "__scoped_atomic_") || starts_with(s, "__hip_atomic_") ||
+	       starts_with(s, "__opencl_atomic_") || starts_with(s, "__arithmetic_fence");
 }
 
 /* A reference to a function or global: it must be declared in framework/include/fw/ or in the
@@ -521,7 +541,16 @@ static void check_decl_ref(CXCursor c)
 	unsigned line, col, off;
 	clang_getFileLocation(clang_getCursorLocation(d), &f, &line, &col, &off);
 	enum fclass fc = file_class(f);
-	if (fc == FC_NONE) {
+	if (dk == CXCursor_FunctionDecl &&
+	    clang_equalLocations(clang_getCursorLocation(d), clang_getCursorLocation(c))) {
+		/* declared by its own call: a builtin, or an implicit declaration (`memcpy`,
+		 * `setjmp`: a C-library builtin, whatever its spelling, `va_start` included) */
+		if (!builtin_allowed(name))
+			report_at(clang_getCursorLocation(c), "builtin",
+				  "'%s' is called without a declaration: a compiler builtin or an "
+				  "implicitly declared function outside the allow-list",
+				  name);
+	} else if (fc == FC_NONE) {
 		if (!builtin_allowed(name))
 			report_at(clang_getCursorLocation(c), "builtin",
 				  "'%s' is a compiler builtin or an implicitly declared function "
@@ -609,7 +638,8 @@ static void check_call(CXCursor c)
  * framework defines for the compiler, with a type of its choosing (the link step checks
  * names, not types). */
 static const char *const RESERVED_PREFIX[] = {
-	"__builtin", "__sync_", "__atomic", "__c11_", "__scoped_atomic", "__fw", "__FW",
+	"__builtin", "__sync_", "__atomic", "__c11_", "__scoped_atomic", "__hip_atomic",
+	"__opencl_atomic", "__fw", "__FW",
 	"__stack_chk", "__kcfi", "__cfi", "__ubsan", "__asan", "__tsan", "__msan", "__sanitizer",
 	"__llvm", "__clang", "__x86", "__cxa", "__memcpy", "__memset", "__memmove", "__str",
 	"__mem", NULL,
@@ -895,8 +925,90 @@ static bool type_is_volatile(CXType t, int depth)
 	}
 }
 
+/* A type with an _Atomic part or a pointer into another address space (`__seg_gs`), at any
+ * level: *why names which. */
+static bool type_is_foreign_shape(CXType t, const char **why, int depth)
+{
+	if (depth > 8)
+		return false;
+	if (clang_getAddressSpace(t) != 0) {
+		*why = "address-space";
+		return true;
+	}
+	CXType c = clang_getCanonicalType(t);
+	if (clang_getAddressSpace(c) != 0) {
+		*why = "address-space";
+		return true;
+	}
+	switch (c.kind) {
+	case CXType_Atomic:
+		*why = "atomic";
+		return true;
+	case CXType_Pointer:
+		return type_is_foreign_shape(clang_getPointeeType(c), why, depth + 1);
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+		return type_is_foreign_shape(clang_getArrayElementType(c), why, depth + 1);
+	case CXType_FunctionProto: {
+		if (type_is_foreign_shape(clang_getResultType(c), why, depth + 1))
+			return true;
+		int na = clang_getNumArgTypes(c);
+		for (int i = 0; i < na; i++)
+			if (type_is_foreign_shape(clang_getArgType(c, (unsigned)i), why, depth + 1))
+				return true;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+static void check_foreign_shape(CXCursor c, CXType t)
+{
+	const char *why = NULL;
+	if (!type_is_foreign_shape(t, &why, 0))
+		return;
+	if (!strcmp(why, "atomic"))
+		report_at(clang_getCursorLocation(c), "builtin",
+			  "an _Atomic type: atomics are the framework's (fw/atomic.h), and conversions "
+			  "to and from _Atomic copy handles and move pointers out of every rule's sight");
+	else
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "a pointer into another address space (`__seg_gs`, `__seg_fs`): even a null "
+			  "one reaches the per-CPU area");
+}
+
+/* Stack frames stay bounded: an automatic object aligned beyond the ABI's 16 bytes makes the
+ * prologue realign the stack pointer down by up to the alignment, past the guard page. */
+static enum CXChildVisitResult find_aligned(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_AlignedAttr) {
+		*(bool *)d = true;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Continue;
+}
+
+static void check_stack_alignment(CXCursor c, CXType t)
+{
+	if (g_audit)
+		return; /* the framework's own over-aligned state (XSAVE areas) is sized for it */
+	bool attr = false;
+	if (clang_getCursorKind(c) != CXCursor_CompoundLiteralExpr)
+		clang_visitChildren(c, find_aligned, &attr);
+	long long align = clang_Type_getAlignOf(t);
+	if (attr || align > 16)
+		report_at(clang_getCursorLocation(c), "vla",
+			  "an over-aligned object on the stack (aligned/_Alignas, or a type aligned "
+			  "beyond 16 bytes): the prologue realigns the stack pointer by up to the "
+			  "alignment, past the guard page");
+}
+
 static void check_declared_type(CXCursor c, CXType t)
 {
+	check_foreign_shape(c, t);
 	if (type_is_volatile(t, 0))
 		report_at(clang_getCursorLocation(c), "volatile",
 			  "a volatile-qualified type: volatile is for device and shared-memory access, "
@@ -960,6 +1072,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		if (is_checked(c) && type_is_volatile(clang_getCursorType(c), 0))
 			report_at(clang_getCursorLocation(c), "volatile",
 				  "a cast to a volatile-qualified type");
+		if (is_checked(c))
+			check_foreign_shape(c, clang_getCursorType(c));
 		struct kids kk = kids_of(c);
 		if (kk.n >= 1)
 			check_conversion(c, clang_getCursorType(c), kk.c[kk.n - 1], true);
@@ -969,6 +1083,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		struct kids kk = kids_of(c);
 		if (kk.n == 1 && is_expr_kind(clang_getCursorKind(kk.c[0]))) {
 			CXType to = clang_getCursorType(c), from = clang_getCursorType(kk.c[0]);
+			if (clang_getCanonicalType(from).kind == CXType_Atomic)
+				from = clang_Type_getValueType(clang_getCanonicalType(from));
 			/* a copy out of a const object drops the qualifier: same record type */
 			bool same_record =
 				clang_getCanonicalType(to).kind == CXType_Record &&
@@ -1048,6 +1164,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		check_function_decl(c, file_scope);
 		check_subtype_site(c);
 		escape_function(c);
+		jumps_function(c);
 		if (is_checked(c))
 			check_declared_type(c, clang_getCursorType(c));
 		bool was_in = g_in_function;
@@ -1064,6 +1181,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		if (is_checked(c)) {
 			check_declared_type(c, clang_getCursorType(c));
 			check_storage(c);
+			if (g_in_function && !clang_Cursor_hasVarDeclGlobalStorage(c))
+				check_stack_alignment(c, clang_getCursorType(c));
 		}
 		break;
 	case CXCursor_ParmDecl:
@@ -1072,7 +1191,13 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 			check_type_shape(clang_getCursorType(c), c, 0);
 			check_declared_type(c, clang_getCursorType(c));
 			check_storage(c);
+			if (k == CXCursor_ParmDecl && g_in_function)
+				check_stack_alignment(c, clang_getCursorType(c));
 		}
+		break;
+	case CXCursor_CompoundLiteralExpr:
+		if (is_checked(c) && g_in_function)
+			check_stack_alignment(c, clang_getCursorType(c));
 		break;
 	case CXCursor_TypedefDecl:
 		if (is_checked(c)) {

@@ -76,6 +76,55 @@ static void inclusion_visitor(CXFile included, CXSourceLocation *stack, unsigned
 			  file_path(included));
 }
 
+/* A service macro whose body leaves a parenthesis or bracket open (or closes one it did not
+ * open) splices its tokens into whatever surrounds its use: `#define A 8), section("x"` turns
+ * `__attribute__((aligned(A)))` into a section attribute that no token rule saw as one. */
+static void check_macro_balance(CXCursor c)
+{
+	CXToken *t = NULL;
+	unsigned n = 0;
+	clang_tokenize(g_tu, clang_getCursorExtent(c), &t, &n);
+	unsigned i = 1; /* token 0 is the macro's name */
+	if (clang_Cursor_isMacroFunctionLike(c)) {
+		for (; i < n; i++) {
+			CXString s = clang_getTokenSpelling(g_tu, t[i]);
+			bool close = !strcmp(clang_getCString(s), ")");
+			clang_disposeString(s);
+			if (close) {
+				i++;
+				break;
+			}
+		}
+	}
+	int paren = 0, bracket = 0;
+	bool bad = false;
+	for (; i < n && !bad; i++) {
+		if (clang_getTokenKind(t[i]) != CXToken_Punctuation)
+			continue;
+		CXString s = clang_getTokenSpelling(g_tu, t[i]);
+		const char *p = clang_getCString(s);
+		if (!strcmp(p, "("))
+			paren++;
+		else if (!strcmp(p, ")"))
+			bad = --paren < 0;
+		else if (!strcmp(p, "[") || !strcmp(p, "<:"))
+			bracket++;
+		else if (!strcmp(p, "]") || !strcmp(p, ":>"))
+			bad = --bracket < 0;
+		clang_disposeString(s);
+	}
+	clang_disposeTokens(g_tu, t, n);
+	if (bad || paren || bracket) {
+		char *name = spelling(c);
+		report_at(clang_getCursorLocation(c), "attribute",
+			  "macro '%s' has unbalanced parentheses or brackets: its expansion could "
+			  "splice an attribute (or any construct) into a list the token rules "
+			  "judged without it",
+			  name);
+		free(name);
+	}
+}
+
 static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientData d)
 {
 	(void)parent;
@@ -99,6 +148,7 @@ static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientDa
 				  "spells: it would be expanded inside the trusted body and change it",
 				  n);
 		free(n);
+		check_macro_balance(c);
 		return CXChildVisit_Continue;
 	}
 	if (k == CXCursor_MacroExpansion || k == CXCursor_InclusionDirective)

@@ -6,6 +6,7 @@
  *   types.c    type predicates: no-copy, plain data, VLA/union shapes, null constants
  *   rules.c    the AST rules and the walk over a translation unit
  *   escape.c   the stack-escape rule (labels through locals, calls and files)
+ *   jumps.c    the uninit rule (a goto or case past a local's declaration)
  *   tokens.c   the token-level rules (asm, volatile, attributes, builtins, pragmas...)
  *   safecheck.c  parsing with the compilation database, framework names, exports, main
  */
@@ -84,6 +85,7 @@ struct kids kids_of(CXCursor c);
 bool is_expr_kind(enum CXCursorKind k);
 CXCursor strip(CXCursor c);
 bool has_annotation(CXCursor decl, const char *what);
+bool has_fw_annotation(CXCursor decl, const char *what);
 bool is_private_field(CXCursor field);
 char *spelling(CXCursor c);
 char *type_name(CXType t);
@@ -110,6 +112,9 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
 /* escape.c */
 void escape_function(CXCursor fn);
 void escape_finish(void);
+
+/* jumps.c */
+void jumps_function(CXCursor fn);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

@@ -14,11 +14,15 @@
 /* ---- token-level rules (service files only) --------------------------------------------------- */
 
 static const char *const ATTR_ALLOW[] = {
+	/* Not here: promises the optimiser trusts and no check verifies (`const`/`pure` on a
+	 * function that writes lets a bounds check use a stale count, `nonnull` and `noescape`
+	 * delete null checks and stack-slot lifetimes), and `annotate`, which would claim the
+	 * framework's own markers (FW_VALUE). */
 	"unused", "maybe_unused", "noreturn", "_Noreturn", "always_inline", "noinline", "cold",
-	"hot", "const", "pure", "warn_unused_result", "nodiscard", "fallthrough", "deprecated",
-	"aligned", "nonnull", "returns_nonnull", "designated_init", "flag_enum",
-	"enum_extensibility", "warn_unused", "noescape", "nonstring", "unavailable", "error",
-	"warning", "diagnose_if", "annotate", "format_arg",
+	"hot", "warn_unused_result", "nodiscard", "fallthrough", "deprecated",
+	"aligned", "designated_init", "flag_enum",
+	"enum_extensibility", "warn_unused", "nonstring", "unavailable", "error",
+	"warning", "diagnose_if", "format_arg",
 	/* thread-safety analysis */
 	"capability", "lockable", "shared_capability", "scoped_lockable", "guarded_by",
 	"pt_guarded_by", "acquired_before", "acquired_after", "requires_capability",
@@ -132,10 +136,13 @@ void scan_tokens(CXFile file)
 		CXSourceLocation loc = clang_getTokenLocation(g_tu, toks[i]);
 		unsigned line, col, off;
 		clang_getSpellingLocation(loc, NULL, &line, &col, &off);
+		/* A comment is white space to the preprocessor: a comment then `#pragma` is a directive. */
+		if (kind == CXToken_Comment)
+			continue;
 		bool line_start = line != prev_line;
 		prev_line = line;
 		const char *s = sp[i];
-		if (kind == CXToken_Comment || kind == CXToken_Literal)
+		if (kind == CXToken_Literal)
 			continue;
 		if (kind == CXToken_Punctuation) {
 			if (strcmp(s, "#") == 0 && line_start && i + 2 < n &&
@@ -242,6 +249,16 @@ void scan_tokens(CXFile file)
 		else if (!strcmp(s, "_Thread_local") || !strcmp(s, "__thread") ||
 			 !strcmp(s, "thread_local"))
 			report_at(loc, "attribute", "thread-local storage is not available in the kernel");
+		else if (!strcmp(s, "_Atomic"))
+			report_at(loc, "builtin",
+				  "_Atomic: atomics are the framework's (fw/atomic.h); an _Atomic object is "
+				  "also copied and moved by conversions no rule sees");
+		else if (!strcmp(s, "__seg_gs") || !strcmp(s, "__seg_fs") || !strcmp(s, "__ptr32") ||
+			 !strcmp(s, "__ptr64") || !strcmp(s, "__sptr") || !strcmp(s, "__uptr"))
+			report_at(loc, "attribute",
+				  "'%s' qualifies a pointer with another address space: a %%gs/%%fs-relative "
+				  "pointer (even a null one) reaches the per-CPU area",
+				  s);
 		else if (!strcmp(s, "__declspec"))
 			report_at(loc, "attribute", "__declspec changes linkage or code generation");
 		else if (is_builtin_prefix(s) && !builtin_allowed(s))

@@ -113,7 +113,7 @@ bool is_copy_restricted(CXType t, int depth)
 	if (t.kind != CXType_Record || depth > 8)
 		return false;
 	CXCursor decl = clang_getTypeDeclaration(t);
-	if (has_annotation(decl, "trellis_value"))
+	if (has_fw_annotation(decl, "trellis_value"))
 		return false;
 	struct field_list l;
 	fields_of(t, &l);

@@ -341,6 +341,23 @@ bool has_annotation(CXCursor decl, const char *what)
 	return q.found;
 }
 
+/* An annotation that loosens a rule (FW_VALUE: copyable whole) counts only on a declaration
+ * made in framework/include/fw/: a service's own `annotate("trellis_value")`, or a redeclaration
+ * of a framework tag carrying one, must not make a private-holding type copyable. */
+bool has_fw_annotation(CXCursor decl, const char *what)
+{
+	CXCursor cs[3] = { decl, clang_getCursorDefinition(decl), clang_getCanonicalCursor(decl) };
+	for (int i = 0; i < 3; i++) {
+		if (clang_Cursor_isNull(cs[i]) || location_class(cs[i]) != FC_API)
+			continue;
+		struct annot_query q = { what, false };
+		clang_visitChildren(cs[i], annot_visit, &q);
+		if (q.found)
+			return true;
+	}
+	return false;
+}
+
 bool is_private_field(CXCursor field)
 {
 	return clang_getCursorKind(field) == CXCursor_FieldDecl &&

@@ -108,6 +108,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	struct file *f = KNEW(file_cache);
 	if (!f)
 		return file_result_err(-ENOMEM);
+	vfs_epoll_file_init(f);
 	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
 	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
 	bool created = false;
@@ -185,6 +186,7 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	struct file *f = KNEW(file_cache);
 	if (!f)
 		return NULL;
+	vfs_epoll_file_init(f);
 	refcount_init(&f->refs, 1);
 	f->id = atomic_u64_add_return(&file_ids, 1);
 	mutex_lock(&vfs_lock);
@@ -212,6 +214,8 @@ void vfs_close(struct file *f)
 {
 	if (!refcount_put(&f->refs))
 		return;
+	if (atomic_u32_load(&f->ep_watched)) /* epoll items watch it: they go with it */
+		vfs_epoll_file_closed(f);
 	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
 		f->ops->release(f->inode, f->flags);
 	mutex_lock(&vfs_lock);

@@ -27,6 +27,7 @@
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
 
+#include <fw/atomic.h>
 #include <fw/bytes.h>
 #include <fw/list.h>
 #include <fw/litelock.h>
@@ -133,6 +134,7 @@ struct poll_table {
 	struct poll_entry *e[VFS_POLL_ENTRIES];    /* its registrations */
 	u32 n;
 	bool overflow; /* a queue did not fit: the poller re-scans at every tick */
+	struct epitem *ep_item; /* epoll's registration: the item being hooked (fs/vfs/epoll.c) */
 };
 
 /* poll_wait - register pt's poller on wq (no-op when either is NULL). Context: may sleep. */
@@ -282,6 +284,11 @@ struct vfs_ctx {
 	struct cred cred;
 };
 
+/* The epoll items watching a file (fs/vfs/epoll.c), guarded by vfs_epoll_lock. */
+struct epitem;
+DECLARE_LIST_TYPE(vfs_ep_watchers, mutex);
+extern struct mutex vfs_epoll_lock;
+
 struct file {
 	struct refcount refs;
 	struct dentry *dentry;       /* holds a reference (NULL for a pipe) */
@@ -292,6 +299,10 @@ struct file {
 	u32 flags;
 	u64 pos; /* for directories: the cookie of the next entry (0 ".", 1 "..") */
 	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
+	/* epoll (fs/vfs/epoll.c): the items watching this file, removed at its last close;
+	 * ep_watched counts them so that vfs_close asks epoll only when there are some */
+	struct atomic_u32 ep_watched;
+	struct vfs_ep_watchers ep_watchers; /* vfs_epoll_lock */
 };
 
 DEFINE_RESULT(dentry_result, struct dentry *);
@@ -559,6 +570,36 @@ struct waitq *vfs_eventfd_waitq(struct file *f);
  * POLLOUT only promises that 1 fits). */
 int vfs_eventfd_add(struct file *f, u64 v);
 bool vfs_eventfd_fits(struct file *f, u64 v);
+/*
+ * epoll instances (fs/vfs/epoll.c, docs/poll.md): an O_RDWR file holding an interest list of
+ * (file, fd) items and a ready list fed by wait-queue hooks. vfs_epoll_create: 0 or -ENOMEM.
+ * vfs_epoll_ctl: EPOLL_CTL_ADD/MOD/DEL of (tf, fd) with Linux's checks and errnos (EPERM for a
+ * file without poll, EINVAL for epf not an epoll or epf itself, EEXIST, ENOENT, ELOOP for a
+ * cycle or nesting deeper than 5 instances); `ev` is ignored for DEL. vfs_epoll_collect: up to
+ * `max` (at most VFS_EPOLL_BATCH) ready events into b (level-triggered items stay ready,
+ * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed); the sleeper waits on
+ * vfs_epoll_waitq until vfs_epoll_has_ready. vfs_epoll_file_closed: the last close of a
+ * watched file removes its items (vfs_close calls it); vfs_epoll_file_init: file creation.
+ */
+#define VFS_EPOLL_BATCH 32u
+struct vfs_epoll_event {
+	u32 events;
+	u64 data;
+};
+struct vfs_epoll_batch {
+	u32 n;
+	struct vfs_epoll_event ev[VFS_EPOLL_BATCH];
+};
+int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out);
+bool vfs_file_is_epoll(const struct file *f);
+int vfs_epoll_ctl(struct file *epf, int op, struct file *tf, i32 fd,
+		  const struct vfs_epoll_event *ev);
+u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max);
+bool vfs_epoll_has_ready(struct file *epf);
+struct waitq *vfs_epoll_waitq(struct file *epf);
+void vfs_epoll_file_closed(struct file *f);
+void vfs_epoll_file_init(struct file *f);
+
 /* the ring buffer (exposed for the host tests): copy out of / into `ring` holding *len bytes from *head. */
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst);
 size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes src);

@@ -88,6 +88,18 @@ i64 sys_poll(struct process *p, const struct sc_args *a);
 i64 sys_ppoll(struct process *p, const struct sc_args *a);
 i64 sys_select(struct process *p, const struct sc_args *a);
 i64 sys_pselect6(struct process *p, const struct sc_args *a);
+/* poll_mask_install / poll_mask_restore (syscall/poll.c) - a temporary signal mask for the
+ * length of a wait (ppoll, pselect6, epoll_pwait), installed as rt_sigsuspend does; restore
+ * puts the old one back at once unless the call was interrupted (`interrupted`: then signal
+ * delivery does, after running the handler with the temporary mask's effect). */
+void poll_mask_install(struct process *p, u64 set);
+void poll_mask_restore(struct process *p, bool interrupted);
+i64 sys_epoll_create(struct process *p, const struct sc_args *a);
+i64 sys_epoll_create1(struct process *p, const struct sc_args *a);
+i64 sys_epoll_ctl(struct process *p, const struct sc_args *a);
+i64 sys_epoll_wait(struct process *p, const struct sc_args *a);
+i64 sys_epoll_pwait(struct process *p, const struct sc_args *a);
+i64 sys_epoll_pwait2(struct process *p, const struct sc_args *a);
 i64 sys_dup(struct process *p, const struct sc_args *a);
 i64 sys_dup2(struct process *p, const struct sc_args *a);
 i64 sys_dup3(struct process *p, const struct sc_args *a);

@@ -259,6 +259,123 @@ static void epoll_reports_hup(void)
 	CHECK(out.events & EPOLLHUP); /* reported even though not requested */
 }
 
+static void epoll_nested_and_eloop(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 7 }, out;
+	CHECK_OK(pipe(p));
+	int inner = CHECK_OK(epoll_create1(0));
+	int outer = CHECK_OK(epoll_create(1));
+	CHECK_ERR(syscall(SYS_epoll_create, 0), EINVAL); /* musl's wrapper does not check */
+	CHECK_OK(epoll_ctl(inner, EPOLL_CTL_ADD, p[0], &ev));
+	ev.data.u32 = 8;
+	CHECK_OK(epoll_ctl(outer, EPOLL_CTL_ADD, inner, &ev));
+	CHECK_ERR(epoll_ctl(inner, EPOLL_CTL_ADD, outer, &ev), ELOOP); /* a cycle */
+	struct pollfd f = { inner, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 0), 0);
+	CHECK_EQ(epoll_wait(outer, &out, 1, 0), 0);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	CHECK_EQ(poll(&f, 1, 0), 1); /* an instance is readable when an item is ready */
+	CHECK_EQ(epoll_wait(outer, &out, 1, 1000), 1);
+	CHECK_EQ(out.data.u32, 8);
+	CHECK_EQ(epoll_wait(inner, &out, 1, 0), 1);
+	CHECK_EQ(out.data.u32, 7);
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(epoll_wait(outer, &out, 1, 0), 0);
+	/* an eventfd is watched the same way: writable, then readable with data */
+	int e = CHECK_OK(eventfd(0, EFD_NONBLOCK));
+	ev.events = EPOLLIN | EPOLLOUT;
+	ev.data.u32 = 9;
+	CHECK_OK(epoll_ctl(inner, EPOLL_CTL_ADD, e, &ev));
+	CHECK_EQ(epoll_wait(inner, &out, 1, 0), 1);
+	CHECK_EQ(out.events, EPOLLOUT);
+	uint64_t v = 1;
+	CHECK_EQ(write(e, &v, 8), 8);
+	CHECK_EQ(epoll_wait(inner, &out, 1, 0), 1);
+	CHECK_EQ(out.events, EPOLLIN | EPOLLOUT);
+}
+
+/* The last close of a watched file removes its item; a dup keeps it (the key is the file). */
+static void epoll_closed_file_leaves_interest_list(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 1 }, out[2];
+	CHECK_OK(pipe(p));
+	int ep = CHECK_OK(epoll_create1(0));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	int d = CHECK_OK(dup(p[0]));
+	CHECK_OK(close(p[0])); /* the file stays open through d: still watched */
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	CHECK_EQ(epoll_wait(ep, out, 2, 0), 1);
+	CHECK_EQ(out[0].data.u32, 1);
+	CHECK_ERR(epoll_ctl(ep, EPOLL_CTL_DEL, d, NULL), ENOENT); /* (file, fd) keyed */
+	CHECK_OK(close(d)); /* the last close: the item goes */
+	CHECK_EQ(epoll_wait(ep, out, 2, 0), 0);
+	int q[2];
+	CHECK_OK(pipe(q)); /* reuses the closed numbers */
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, q[0], &ev)); /* no EEXIST */
+	CHECK_EQ(epoll_wait(ep, out, 2, 0), 0);
+}
+
+#ifndef SYS_epoll_pwait2
+#define SYS_epoll_pwait2 441
+#endif
+
+static void epoll_waits_wakes_and_eintr(void)
+{
+	int p[2];
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 5 }, out;
+	CHECK_OK(pipe(p));
+	int ep = CHECK_OK(epoll_create1(0));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	pid_t w = CHECK_OK(fork());
+	if (w == 0) {
+		usleep(30000);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	CHECK_EQ(epoll_wait(ep, &out, 1, -1), 1); /* sleeps until the child writes */
+	CHECK_EQ(out.data.u32, 5);
+	int st = kt_wait(w);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	char c;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	/* a handled signal ends the wait with EINTR */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = { { 0, 0 }, { 0, 30000 } };
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	int before = hits;
+	CHECK_ERR(epoll_wait(ep, &out, 1, 5000), EINTR); /* even with SA_RESTART */
+	CHECK_EQ(hits, before + 1);
+	/* epoll_pwait's mask lets a pending blocked signal in; the old mask is back after */
+	sigset_t block, during, after;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+	CHECK_OK(raise(SIGUSR1));
+	sigemptyset(&during);
+	before = hits;
+	CHECK_ERR(epoll_pwait(ep, &out, 1, 5000, &during), EINTR);
+	CHECK_EQ(hits, before + 1);
+	CHECK_OK(sigprocmask(SIG_SETMASK, NULL, &after));
+	CHECK(sigismember(&after, SIGUSR1));
+	/* epoll_pwait2: a timespec; zero does not wait, a bad one is EINVAL */
+	struct timespec zero = { 0, 0 }, bad = { 0, 1000000000 }, short_ts = { 0, 20000000 };
+	CHECK_EQ(syscall(SYS_epoll_pwait2, ep, &out, 1, &zero, NULL, 8), 0);
+	CHECK_ERR(syscall(SYS_epoll_pwait2, ep, &out, 1, &bad, NULL, 8), EINVAL);
+	long long a = now_ms();
+	CHECK_EQ(syscall(SYS_epoll_pwait2, ep, &out, 1, &short_ts, NULL, 8), 0);
+	CHECK(now_ms() - a >= 20);
+	CHECK_EQ(write(p[1], "y", 1), 1);
+	CHECK_EQ(syscall(SYS_epoll_pwait2, ep, &out, 1, NULL, NULL, 8), 1);
+	CHECK_ERR(epoll_wait(p[0], &out, 1, 0), EINVAL);
+	CHECK_ERR(epoll_wait(ep, &out, 0, 0), EINVAL);
+	CHECK_ERR(epoll_wait(999, &out, 1, 0), EBADF);
+	CHECK_ERR(epoll_wait(ep, KT_BAD_PTR, 1, 0), EFAULT);
+}
+
 static void eventfd_counter_and_semaphore(void)
 {
 	uint64_t v;
@@ -359,6 +476,9 @@ static const struct kt_case cases[] = {
 	{ "epoll_ctl_errors", epoll_ctl_errors },
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
 	{ "epoll_reports_hup", epoll_reports_hup },
+	{ "epoll_nested_and_eloop", epoll_nested_and_eloop },
+	{ "epoll_closed_file_leaves_interest_list", epoll_closed_file_leaves_interest_list },
+	{ "epoll_waits_wakes_and_eintr", epoll_waits_wakes_and_eintr },
 	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
 	{ "eventfd_write_overflow_blocks_killably", eventfd_write_overflow_blocks_killably },
 	{ "timerfd_counts_expirations", timerfd_counts_expirations },

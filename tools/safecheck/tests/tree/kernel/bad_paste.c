@@ -24,7 +24,7 @@ B(((section(".evil")))) int in_section;
 #define unused section // expect: attribute
 __attribute__((unused(".evil"))) int in_section2;
 #define OPEN [[ // expect: attribute
-#define CLOSE ]]
+#define CLOSE ]] // expect: attribute
 OPEN gnu::section(".evil2") CLOSE int in_section3; // expect: attribute
 /* A service macro named like an identifier a trusted body spells changes that body. */
 #define size_t unsigned char // expect: redeclaration

@@ -4,9 +4,9 @@
 int sum(int n, ...) // expect: variadic
 {
 	va_list ap;
-	va_start(ap, n);
+	va_start(ap, n); // expect: builtin
 	int s = va_arg(ap, int);
-	va_end(ap);
+	va_end(ap); // expect: builtin
 	return s;
 }
 static void logf2(const char *fmt, ...) { (void)fmt; } // expect: variadic

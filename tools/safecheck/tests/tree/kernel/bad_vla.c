@@ -7,7 +7,7 @@ int f(int n)
 	typedef char row[n]; // expect: vla
 	row r; // expect: vla
 	char *a = alloca(16); // expect: vla pointer-cast
-	char *b = __builtin_alloca(16); // expect: vla pointer-cast
+	char *b = __builtin_alloca(16); // expect: vla pointer-cast builtin
 	buf[0] = r[0] = 0; // expect: subscript
 	return buf[1] + (a != b); // expect: subscript
 }

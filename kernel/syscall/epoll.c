@@ -1,0 +1,210 @@
+/*
+ * syscall/epoll.c — epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait and
+ * epoll_pwait2 over the epoll instances of fs/vfs/epoll.c (docs/poll.md). A wait collects the
+ * ready events; when there are none it sleeps on the instance's queue until one is ready, the
+ * timeout passes (0 events) or a signal comes (-EINTR: epoll waits are never restarted, as
+ * Linux). epoll_pwait/epoll_pwait2 install their signal mask as ppoll does.
+ */
+#include <fw/time.h>
+#include <fw/uaccess.h>
+#include <proc/wait.h>
+#include <syscall/syscall.h>
+#include <uapi/epoll.h>
+#include <uapi/misc.h>
+
+#define EP_NSEC 1000000000ull
+#define EP_MAX_WAIT_SEC 100000000ll /* longer timeouts wait forever (over three years) */
+
+DEFINE_UCOPY(uepoll_event, struct uapi_epoll_event);
+DEFINE_UCOPY(uep_timespec, struct uapi_timespec);
+DEFINE_UCOPY(uep_sigset, u64);
+
+/* ep_create - a new instance on the lowest free descriptor. */
+static i64 ep_create(struct process *p, bool cloexec)
+{
+	struct file *f = NULL;
+	int e = vfs_epoll_create(0, p->fs.cred.euid, p->fs.cred.egid, &f);
+	if (e)
+		return e;
+	struct result_i64 r = proc_fd_install(p, f, 0, cloexec);
+	if (r.err) {
+		vfs_close(f);
+		return r.err;
+	}
+	return r.value;
+}
+
+/* epoll_create(size): size is a hint, but must be positive. */
+i64 sys_epoll_create(struct process *p, const struct sc_args *a)
+{
+	if ((int)a->a[0] <= 0)
+		return -EINVAL;
+	return ep_create(p, false);
+}
+
+/* epoll_create1(flags): EPOLL_CLOEXEC or nothing. */
+i64 sys_epoll_create1(struct process *p, const struct sc_args *a)
+{
+	if ((int)a->a[0] & ~(int)UAPI_EPOLL_CLOEXEC)
+		return -EINVAL;
+	return ep_create(p, ((u32)a->a[0] & UAPI_EPOLL_CLOEXEC) != 0);
+}
+
+/* epoll_ctl(epfd, op, fd, event): the event is read for ADD and MOD (DEL may pass NULL). */
+i64 sys_epoll_ctl(struct process *p, const struct sc_args *a)
+{
+	int op = (int)a->a[1];
+	struct vfs_epoll_event ev = { 0 };
+	if (op != UAPI_EPOLL_CTL_DEL) {
+		struct uapi_epoll_event u;
+		if (uepoll_event_from_user(&u, uaddr(a->a[3])))
+			return -EFAULT;
+		ev.events = u.events;
+		ev.data = (u64)u.data_hi << 32 | u.data_lo;
+	}
+	i64 epfd = (i64)(int)a->a[0], fd = (i64)(int)a->a[2];
+	struct file *epf = proc_fd_get(p, epfd);
+	struct file *tf = proc_fd_get(p, fd);
+	if (!epf || !tf)
+		return -EBADF;
+	vfs_file_get(epf); /* both stay open while we work, whatever another thread closes */
+	vfs_file_get(tf);
+	int e = vfs_epoll_ctl(epf, op, tf, (i32)fd, &ev);
+	vfs_close(tf);
+	vfs_close(epf);
+	return e;
+}
+
+/* ep_copy_out - the collected events to the user array at `at`: how many went (-EFAULT when
+ * none did; events of a batch past a fault are lost, where Linux requeues them). */
+static i64 ep_copy_out(const struct vfs_epoll_batch *b, u64 at)
+{
+	for (u32 i = 0; i < b->n && i < VFS_EPOLL_BATCH; i++) {
+		struct uapi_epoll_event u = {
+			.events = b->ev[i].events,
+			.data_lo = (u32)b->ev[i].data,
+			.data_hi = (u32)(b->ev[i].data >> 32),
+		};
+		if (uepoll_event_to_user(&u, uaddr(at + (u64)i * sizeof u)))
+			return i ? (i64)i : -EFAULT;
+	}
+	return b->n;
+}
+
+/* ep_collect_into - up to `max` ready events of epf into the user array: how many, or
+ * -EFAULT. */
+static i64 ep_collect_into(struct file *epf, u64 uevents, u64 max)
+{
+	struct vfs_epoll_batch b;
+	u64 total = 0;
+	while (total < max) {
+		u64 want = max - total < VFS_EPOLL_BATCH ? max - total : VFS_EPOLL_BATCH;
+		u32 n = vfs_epoll_collect(epf, &b, (u32)want);
+		if (!n)
+			break;
+		i64 c = ep_copy_out(&b, uevents + total * sizeof(struct uapi_epoll_event));
+		if (c < 0)
+			return total ? (i64)total : c;
+		total += (u64)c;
+		if ((u64)c < n || n < want)
+			break;
+	}
+	return (i64)total;
+}
+
+/* ep_wait - the common wait: deadline absolute (fw_time_ns; 0: none), nowait for a zero
+ * timeout; an optional temporary signal mask. */
+static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool nowait,
+		   u64 deadline, bool masked, u64 mask)
+{
+	if (maxevents <= 0 || maxevents > (i64)UAPI_EP_MAX_EVENTS)
+		return -EINVAL;
+	struct file *epf = proc_fd_get(p, epfd);
+	if (!epf)
+		return -EBADF;
+	if (!vfs_file_is_epoll(epf))
+		return -EINVAL;
+	vfs_file_get(epf);
+	if (masked)
+		poll_mask_install(p, mask);
+	i64 ret;
+	for (;;) {
+		ret = ep_collect_into(epf, uevents, (u64)maxevents);
+		if (ret || nowait)
+			break;
+		int e = PROC_WAIT(p, vfs_epoll_waitq(epf), vfs_epoll_has_ready(epf), deadline);
+		if (e == -ERESTARTSYS) {
+			ret = -EINTR; /* never restarted (signal(7)) */
+			break;
+		}
+		if (e == -ETIMEDOUT)
+			break; /* ret is 0 */
+	}
+	if (masked)
+		poll_mask_restore(p, ret == -EINTR);
+	vfs_close(epf);
+	return ret;
+}
+
+/* ep_ms_deadline - epoll_wait's timeout in ms: negative waits forever, 0 does not wait. */
+static u64 ep_ms_deadline(int ms, bool *nowait)
+{
+	*nowait = ms == 0;
+	return ms > 0 ? fw_time_ns() + (u64)ms * FW_NSEC_PER_MSEC : 0;
+}
+
+/* ep_sigmask - epoll_pwait's mask argument: 0, -EINVAL (size) or -EFAULT; *masked when set. */
+static int ep_sigmask(u64 uset, u64 size, bool *masked, u64 *mask)
+{
+	*masked = false;
+	if (!uset)
+		return 0;
+	if (size != 8)
+		return -EINVAL;
+	if (uep_sigset_from_user(mask, uaddr(uset)))
+		return -EFAULT;
+	*masked = true;
+	return 0;
+}
+
+i64 sys_epoll_wait(struct process *p, const struct sc_args *a)
+{
+	bool nowait;
+	u64 deadline = ep_ms_deadline((int)a->a[3], &nowait);
+	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, false,
+		       0);
+}
+
+i64 sys_epoll_pwait(struct process *p, const struct sc_args *a)
+{
+	bool masked, nowait;
+	u64 mask = 0;
+	int e = ep_sigmask(a->a[4], a->a[5], &masked, &mask);
+	if (e)
+		return e;
+	u64 deadline = ep_ms_deadline((int)a->a[3], &nowait);
+	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, masked,
+		       mask);
+}
+
+/* epoll_pwait2: the timeout is a struct timespec (NULL: forever). */
+i64 sys_epoll_pwait2(struct process *p, const struct sc_args *a)
+{
+	bool masked, nowait = false;
+	u64 mask = 0, deadline = 0;
+	if (a->a[3]) {
+		struct uapi_timespec ts;
+		if (uep_timespec_from_user(&ts, uaddr(a->a[3])))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)EP_NSEC)
+			return -EINVAL;
+		nowait = ts.tv_sec == 0 && ts.tv_nsec == 0;
+		if (ts.tv_sec < EP_MAX_WAIT_SEC)
+			deadline = fw_time_ns() + (u64)ts.tv_sec * EP_NSEC + (u64)ts.tv_nsec;
+	}
+	int e = ep_sigmask(a->a[4], a->a[5], &masked, &mask);
+	if (e)
+		return e;
+	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, masked,
+		       mask);
+}
