@@ -1,7 +1,7 @@
 /*
  * misc.c — uname (sysname "Linux", as programs test for it; the host and domain names of
  * proc/uts.h, set by sethostname/setdomainname), sysinfo (memory from the frame
- * allocator, uptime; no process count or load averages yet: both 0), reboot (power off;
+ * allocator, uptime, the number of threads; no load averages yet: 0), reboot (power off;
  * restart also powers off for now). The clock calls are in time.c; sched_yield is in
  * sched.c.
  */
@@ -67,6 +67,7 @@ i64 sys_sysinfo(struct process *p, const struct sc_args *a)
 		.uptime = (i64)(fw_time_ns() / 1000000000u),
 		.totalram = frame_stat_total() * FRAME_SIZE,
 		.freeram = frame_stat_free() * FRAME_SIZE,
+		.procs = (u16)proc_count_tasks(PROC_ANY_UID), /* Linux: nr_threads */
 		.mem_unit = 1,
 	};
 	return usysinfo_to_user(&si, uaddr(a->a[0])) ? -EFAULT : 0;

@@ -329,6 +329,10 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 	int e = 0;
 	if (a->a[1] && uint_p_to_user(&ev.status, uaddr(a->a[1])))
 		e = -EFAULT;
+	if (ev.reap) /* before the rusage: a reaped child's usage is the children's now */
+		proc_acct_reaped(g, ev.child);
+	if (a->a[3] && !e)
+		e = rusage_to_user(proc_usage_total(ev.child), a->a[3]);
 	if (ev.reap && !e)
 		proc_reap(ev.child);
 	proc_put(ev.child);

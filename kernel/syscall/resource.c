@@ -2,14 +2,18 @@
  * resource.c — resource limits and priorities: getrlimit, setrlimit and prlimit64 over
  * proc/rlimit.h (prlimit on another process needs the caller's real ids to match all of the
  * target's, or root: check_prlimit_permission), and getpriority/setpriority (the nice value is
- * recorded per process and inherited; the scheduling policy does not weigh it yet).
+ * recorded per process and inherited; the scheduling policy does not weigh it yet), getrusage
+ * and times over proc/usage.h.
  */
+#include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/rlimit.h>
 #include <syscall/syscall.h>
 #include <uapi/resource.h>
 
 DEFINE_UCOPY(urlimit, struct uapi_rlimit);
+DEFINE_UCOPY(urusage, struct uapi_rusage);
+DEFINE_UCOPY(utms, struct uapi_tms);
 
 /* prlimit_target - the process pid names (0: p), with a reference; -ESRCH or -EPERM. */
 static int prlimit_target(struct process *p, i64 pid, struct process **out)
@@ -174,4 +178,65 @@ i64 sys_setpriority(struct process *p, const struct sc_args *a)
 		g = proc_next_leader(at);
 	}
 	return e;
+}
+
+/* --- usage ----------------------------------------------------------------------------------- */
+
+static struct uapi_timeval tv_of(u64 ns)
+{
+	return (struct uapi_timeval){ (i64)(ns / 1000000000u), (i64)(ns % 1000000000u / 1000u) };
+}
+
+int rusage_to_user(struct proc_usage u, u64 addr)
+{
+	struct uapi_rusage ru = {
+		.ru_utime = tv_of(u.utime_ns),
+		.ru_stime = tv_of(u.stime_ns),
+		.ru_maxrss = (i64)u.maxrss_kb,
+		.ru_minflt = (i64)u.minflt,
+		.ru_majflt = (i64)u.majflt,
+		.ru_nvcsw = (i64)u.nvcsw,
+		.ru_nivcsw = (i64)u.nivcsw,
+	};
+	return urusage_to_user(&ru, uaddr(addr)) ? -EFAULT : 0;
+}
+
+i64 sys_getrusage(struct process *p, const struct sc_args *a)
+{
+	struct proc_usage u;
+	switch ((i64)(i32)a->a[0]) {
+	case UAPI_RUSAGE_SELF:
+		u = proc_usage_self(p);
+		break;
+	case UAPI_RUSAGE_CHILDREN:
+		u = proc_usage_children(p);
+		break;
+	case UAPI_RUSAGE_THREAD:
+		u = proc_usage_thread(p);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return rusage_to_user(u, a->a[1]);
+}
+
+static i64 ticks_of(u64 ns)
+{
+	return (i64)(ns / (1000000000u / UAPI_USER_HZ));
+}
+
+i64 sys_times(struct process *p, const struct sc_args *a)
+{
+	struct proc_usage s = proc_usage_self(p), c = proc_usage_children(p);
+	struct uapi_tms t = {
+		.tms_utime = ticks_of(s.utime_ns),
+		.tms_stime = ticks_of(s.stime_ns),
+		.tms_cutime = ticks_of(c.utime_ns),
+		.tms_cstime = ticks_of(c.stime_ns),
+	};
+	if (a->a[0] && utms_to_user(&t, uaddr(a->a[0])))
+		return -EFAULT;
+	/* clock ticks since boot (Linux starts its count 300 s before zero; programs only take
+	 * differences) */
+	return ticks_of(fw_time_ns());
 }

@@ -42,6 +42,7 @@
 #include <fw/user.h>
 #include <fw/vmspace.h>
 #include <proc/rlimit.h>
+#include <proc/usage.h>
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
@@ -149,6 +150,10 @@ struct process {
 	struct spinlock rlim_lock;
 	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
 	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
+	struct proc_usage dead_usage GUARDED_BY(&rlim_lock);  /* a leader's: its ended threads' */
+	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* a leader's: its reaped children's */
+	/* Usage counters (proc/usage.h): written by p's task, read by anyone */
+	struct proc_acct acct;
 
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
 	 * condition reads it): */

@@ -297,5 +297,9 @@ i64 sys_setrlimit(struct process *p, const struct sc_args *a);
 i64 sys_prlimit64(struct process *p, const struct sc_args *a);
 i64 sys_getpriority(struct process *p, const struct sc_args *a);
 i64 sys_setpriority(struct process *p, const struct sc_args *a);
+i64 sys_getrusage(struct process *p, const struct sc_args *a);
+i64 sys_times(struct process *p, const struct sc_args *a);
+/* rusage_to_user - write u as a struct rusage at user address `addr`: 0 or -EFAULT. */
+int rusage_to_user(struct proc_usage u, u64 addr);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */

@@ -2,7 +2,8 @@
  * limits.c — group `limits`: resource limits (getrlimit/setrlimit/prlimit: the defaults a
  * process starts with, EINVAL/EPERM, inheritance across fork and exec, RLIMIT_NOFILE,
  * RLIMIT_FSIZE's SIGXFSZ and EFBIG, RLIMIT_NPROC's EAGAIN for an unprivileged user), nice
- * values, and getrandom(2) with /dev/urandom (flags, EINVAL, EFAULT, long requests).
+ * values, getrandom(2) with /dev/urandom (flags, EINVAL, EFAULT, long requests), and the
+ * system information calls: getrusage, times, wait4's rusage, sysinfo, uname/sethostname.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -15,6 +16,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 static void defaults_at_boot(void)
@@ -242,6 +246,138 @@ static void getrandom_long_request_and_urandom(void)
 	close(fd);
 }
 
+
+/* burn - spend CPU time in user mode (a fixed amount of work, not a fixed time). */
+static unsigned long burn(unsigned long n)
+{
+	volatile unsigned long x = 0;
+	for (unsigned long i = 0; i < n; i++)
+		x += i ^ (x >> 3);
+	return x;
+}
+
+static long tv_us(struct timeval tv)
+{
+	return tv.tv_sec * 1000000L + tv.tv_usec;
+}
+
+static void getrusage_self_children_thread(void)
+{
+	struct rusage a, b, c;
+	CHECK_OK(getrusage(RUSAGE_SELF, &a));
+	burn(20000000);
+	CHECK_OK(getrusage(RUSAGE_SELF, &b));
+	CHECK(tv_us(b.ru_utime) > tv_us(a.ru_utime)); /* the work was charged as user time */
+	CHECK(tv_us(b.ru_stime) >= tv_us(a.ru_stime));
+	CHECK(b.ru_utime.tv_usec < 1000000 && b.ru_stime.tv_usec < 1000000);
+	CHECK(b.ru_maxrss > 0);
+	CHECK(b.ru_minflt > 0);
+	CHECK_OK(getrusage(RUSAGE_THREAD, &c));
+	CHECK(tv_us(c.ru_utime) >= tv_us(b.ru_utime)); /* one thread: the same time */
+	CHECK_ERR(getrusage(5, &c), EINVAL);
+	CHECK_ERR(syscall(SYS_getrusage, RUSAGE_SELF, KT_BAD_PTR), EFAULT);
+	/* children: nothing until one is reaped; then its time, also through wait4 */
+	CHECK_OK(getrusage(RUSAGE_CHILDREN, &a));
+	CHECK_EQ(tv_us(a.ru_utime), 0);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		burn(20000000);
+		_exit(0);
+	}
+	int st;
+	struct rusage w;
+	CHECK_EQ(wait4(pid, &st, 0, &w), pid);
+	CHECK(tv_us(w.ru_utime) > 0);
+	CHECK(w.ru_maxrss > 0);
+	CHECK_OK(getrusage(RUSAGE_CHILDREN, &b));
+	CHECK(tv_us(b.ru_utime) >= tv_us(w.ru_utime));
+	CHECK(b.ru_maxrss > 0);
+}
+
+static void nvcsw_counts_sleeps(void)
+{
+	struct rusage a, b;
+	CHECK_OK(getrusage(RUSAGE_SELF, &a));
+	for (int i = 0; i < 3; i++)
+		usleep(1000);
+	CHECK_OK(getrusage(RUSAGE_SELF, &b));
+	CHECK(b.ru_nvcsw >= a.ru_nvcsw + 3);
+}
+
+static void times_counts_ticks(void)
+{
+	struct tms t0, t1;
+	clock_t c0 = times(&t0);
+	CHECK(c0 != (clock_t)-1);
+	burn(30000000);
+	clock_t c1 = times(&t1);
+	CHECK(c1 >= c0);
+	CHECK(t1.tms_utime + t1.tms_stime >= t0.tms_utime + t0.tms_stime);
+	CHECK(t1.tms_utime > 0);
+	CHECK(times(NULL) >= c1);
+	CHECK_ERR(syscall(SYS_times, KT_BAD_PTR), EFAULT);
+}
+
+static void sysinfo_reports_memory_and_procs(void)
+{
+	struct sysinfo si;
+	CHECK_OK(sysinfo(&si));
+	CHECK(si.totalram > 0 && si.freeram > 0 && si.freeram <= si.totalram);
+	CHECK(si.mem_unit >= 1);
+	CHECK(si.procs >= 2); /* init and this case at least */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	struct sysinfo s2;
+	CHECK_OK(sysinfo(&s2));
+	CHECK(s2.procs >= 3);
+	kill(pid, SIGKILL);
+	kt_wait(pid);
+	CHECK_ERR(sysinfo(KT_BAD_PTR), EFAULT);
+}
+
+static void nobody_sethostname(void)
+{
+	CHECK_ERR(sethostname("x", 1), EPERM);
+	CHECK_ERR(setdomainname("x", 1), EPERM);
+}
+
+static void uname_and_sethostname(void)
+{
+	struct utsname u, v;
+	CHECK_OK(uname(&u));
+	CHECK(strcmp(u.sysname, "Linux") == 0);
+	CHECK(strcmp(u.machine, "x86_64") == 0);
+	CHECK_OK(sethostname("kt-host", 7));
+	CHECK_OK(uname(&v));
+	CHECK(strcmp(v.nodename, "kt-host") == 0);
+	char name[65];
+	CHECK_OK(gethostname(name, sizeof name));
+	CHECK(strcmp(name, "kt-host") == 0);
+	CHECK_OK(setdomainname("kt.dom", 6));
+	CHECK_OK(uname(&v));
+	CHECK(strcmp(v.domainname, "kt.dom") == 0);
+	char big[80];
+	memset(big, 'a', sizeof big);
+	CHECK_ERR(sethostname(big, 65), EINVAL);
+	CHECK_ERR(sethostname(KT_BAD_PTR, 4), EFAULT);
+	CHECK_OK(sethostname(big, 64)); /* the longest name */
+	CHECK_OK(uname(&v));
+	CHECK_EQ(strlen(v.nodename), 64);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		nobody_sethostname();
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK_OK(sethostname(u.nodename, strlen(u.nodename)));
+	CHECK_OK(setdomainname(u.domainname, strlen(u.domainname)));
+}
+
 static const struct kt_case cases[] = {
 	{ "defaults_at_boot", defaults_at_boot },
 	{ "setrlimit_einval_and_eperm", setrlimit_einval_and_eperm },
@@ -252,6 +388,11 @@ static const struct kt_case cases[] = {
 	{ "nproc_eagain_unprivileged", nproc_eagain_unprivileged },
 	{ "getrandom_flags_and_errors", getrandom_flags_and_errors },
 	{ "getrandom_long_request_and_urandom", getrandom_long_request_and_urandom },
+	{ "getrusage_self_children_thread", getrusage_self_children_thread },
+	{ "nvcsw_counts_sleeps", nvcsw_counts_sleeps },
+	{ "times_counts_ticks", times_counts_ticks },
+	{ "sysinfo_reports_memory_and_procs", sysinfo_reports_memory_and_procs },
+	{ "uname_and_sethostname", uname_and_sethostname },
 	KT_CASES_END
 };
 
