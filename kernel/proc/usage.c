@@ -155,3 +155,11 @@ void proc_acct_reaped(struct process *parent, struct process *z)
 	add(&g->child_usage, &u);
 	spin_unlock(&g->rlim_lock);
 }
+
+u64 proc_cpu_ns(struct process *p, bool thread)
+{
+	/* the stretch since the last charge is the caller's own system time */
+	u64 pending = task_usage_self().run_ns - p->acct.mark_ns;
+	struct proc_usage u = thread ? own(p) : group_sum(p->leader);
+	return u.utime_ns + u.stime_ns + pending;
+}

@@ -183,7 +183,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(218, set_tid_address, FULL, ""),
 	SC(219, restart_syscall, FULL, ""),
 	SC(227, clock_settime, FULL, ""),
-	SC(228, clock_gettime, PARTIAL, "the CPU-time clocks read the monotonic clock (no per-thread CPU accounting yet); clock ids for other processes (negative) are EINVAL"),
+	SC(228, clock_gettime, PARTIAL, "clock ids for other processes and threads (negative) are EINVAL"),
 	SC(229, clock_getres, FULL, ""),
 	SC(230, clock_nanosleep, PARTIAL, "every clock is the monotonic clock"),
 	SCF(231, exit_group, sys_exit_group, FULL, ""),

@@ -20,6 +20,7 @@
 #include <sys/times.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static void defaults_at_boot(void)
 {
@@ -378,6 +379,25 @@ static void uname_and_sethostname(void)
 	CHECK_OK(setdomainname(u.domainname, strlen(u.domainname)));
 }
 
+static long long cpu_ns(clockid_t id)
+{
+	struct timespec ts;
+	CHECK_OK(clock_gettime(id, &ts));
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The CPU-time clocks read the monotonic clock on Trellis before the accounting existed. */
+static void cpu_clock_does_not_count_sleep(void)
+{
+	long long p0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), t0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+	struct timespec d = { 0, 200000000 };
+	CHECK_OK(nanosleep(&d, NULL));
+	long long p1 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID), t1 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+	CHECK(p1 >= p0 && t1 >= t0);
+	CHECK(p1 - p0 < 100000000); /* a sleep of 200 ms costs far less than 100 ms of CPU */
+	CHECK(t1 - t0 < 100000000);
+}
+
 static const struct kt_case cases[] = {
 	{ "defaults_at_boot", defaults_at_boot },
 	{ "setrlimit_einval_and_eperm", setrlimit_einval_and_eperm },
@@ -391,6 +411,7 @@ static const struct kt_case cases[] = {
 	{ "getrusage_self_children_thread", getrusage_self_children_thread },
 	{ "nvcsw_counts_sleeps", nvcsw_counts_sleeps },
 	{ "times_counts_ticks", times_counts_ticks },
+	{ "cpu_clock_does_not_count_sleep", cpu_clock_does_not_count_sleep },
 	{ "sysinfo_reports_memory_and_procs", sysinfo_reports_memory_and_procs },
 	{ "uname_and_sethostname", uname_and_sethostname },
 	KT_CASES_END
