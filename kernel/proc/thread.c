@@ -485,6 +485,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 		return root.err;
 	devices_init();
 	random_init(); /* seeded before any program can ask (the entropy device is probed now) */
+	kmsg_init();
 	devtmpfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);

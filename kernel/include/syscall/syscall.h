@@ -289,6 +289,10 @@ i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
+/* the kernel log: syscall/syslog.c */
+i64 sys_syslog(struct process *p, const struct sc_args *a);
+/* kmsg_init - register the /dev/kmsg device (1, 11). Context: boot, before /dev is mounted. */
+void kmsg_init(void);
 /* random: syscall/random.c */
 i64 sys_getrandom(struct process *p, const struct sc_args *a);
 /* resource: syscall/resource.c */
