@@ -481,3 +481,20 @@ KTEST(task, cpu_mask_without_an_online_cpu_is_einval)
 		KT_EXPECT_EQ(kt, task_set_cpu_mask(1ull << 63), -EINVAL);
 	KT_EXPECT_EQ(kt, task_cpu_mask(), before);
 }
+
+/* The CPU accounting getrusage and the CPU-time clocks stand on (task_usage_self). */
+KTEST(task, usage_counts_run_time_and_sleeps)
+{
+	struct task_usage a = task_usage_self();
+	u64 start = fw_time_ns();
+	volatile u64 x = 0;
+	while (fw_time_ns() - start < 5000000) /* busy for 5 ms of wall time */
+		x++;
+	struct task_usage b = task_usage_self();
+	KT_EXPECT_GE(kt, b.run_ns - a.run_ns, 1000000u); /* most of it on this CPU */
+	task_sleep_ms(2);
+	struct task_usage c = task_usage_self();
+	KT_EXPECT_GE(kt, c.nvcsw + c.nivcsw, b.nvcsw + b.nivcsw + 1);
+	/* the sleep itself is not run time: far less than the 2 ms slept plus the busy loop */
+	KT_EXPECT(kt, c.run_ns >= b.run_ns);
+}
