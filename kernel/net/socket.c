@@ -114,6 +114,7 @@ struct socket *sock_of_file(struct file *f)
 struct file_result sock_file_new(struct socket *s, u32 flags, u32 uid, u32 gid)
 {
 	struct inode *ip = socket_base(s);
+	vfs_inode_init(ip);
 	ip->ops = &sock_inode_ops;
 	ip->mode = VFS_S_IFSOCK | 0777;
 	ip->uid = uid;

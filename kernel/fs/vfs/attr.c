@@ -17,6 +17,7 @@ struct vfs_sb *vfs_sb_new(u64 magic)
 	if (!sb)
 		return NULL;
 	refcount_init(&sb->refs, 1);
+	spin_lock_init(&sb->space_lock);
 	sb->magic = magic;
 	mutex_lock(&vfs_lock);
 	sb->dev_minor = sb_next_minor++;
@@ -36,11 +37,9 @@ static u64 pages_of(u64 size)
 	return size / 4096 + (size % 4096 != 0);
 }
 
-void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size)
+static void resized_slocked(struct vfs_sb *sb, u64 old_size, u64 new_size)
+	REQUIRES(&sb->space_lock)
 {
-	struct vfs_sb *sb = ip->sb;
-	if (!sb || (ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
-		return;
 	u64 before = pages_of(old_size) * 4096, after = pages_of(new_size) * 4096;
 	if (after >= before)
 		sb->bytes_used += after - before;
@@ -48,17 +47,58 @@ void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size)
 		sb->bytes_used -= sb->bytes_used >= before - after ? before - after : sb->bytes_used;
 }
 
-u64 vfs_sb_room_locked(struct inode *ip, u64 pos, u64 len)
+void vfs_sb_resized(struct inode *ip, u64 old_size, u64 new_size)
 {
 	struct vfs_sb *sb = ip->sb;
+	if (!sb || (ip->mode & VFS_S_IFMT) != VFS_S_IFREG || old_size == new_size)
+		return;
+	spin_lock(&sb->space_lock);
+	resized_slocked(sb, old_size, new_size);
+	spin_unlock(&sb->space_lock);
+}
+
+u64 vfs_sb_charge(struct inode *ip, u64 pos, u64 len, u64 *charged_size)
+{
+	struct vfs_sb *sb = ip->sb;
+	*charged_size = ip->size;
 	if (!sb || !sb->max_bytes || (ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
 		return len;
+	spin_lock(&sb->space_lock);
 	u64 have = pages_of(ip->size) * 4096; /* already charged */
 	u64 free = sb->max_bytes > sb->bytes_used ? sb->max_bytes - sb->bytes_used : 0;
 	u64 limit = have + free / 4096 * 4096; /* the file may reach this offset */
-	if (pos >= limit)
-		return 0;
-	return limit - pos < len ? limit - pos : len;
+	u64 room = pos >= limit ? 0 : (limit - pos < len ? limit - pos : len);
+	if (room && pos + room > ip->size) {
+		resized_slocked(sb, ip->size, pos + room);
+		*charged_size = pos + room;
+	}
+	spin_unlock(&sb->space_lock);
+	return room;
+}
+
+/* vfs_inode_init - one init site: every inode's lock is of one class for the lock-order
+ * check (a zeroed mutex would be a class of its own per inode). */
+void vfs_inode_init(struct inode *ip)
+{
+	mutex_init(&ip->lock);
+}
+
+void vfs_inode_touch_ilocked(struct inode *ip, u32 which)
+{
+	struct vfs_time now = vfs_now();
+	if (which & VFS_TOUCH_A)
+		ip->atime = now;
+	if (which & VFS_TOUCH_M)
+		ip->mtime = now;
+	if (which & VFS_TOUCH_C)
+		ip->ctime = now;
+}
+
+void vfs_inode_touch(struct inode *ip, u32 which)
+{
+	mutex_lock(&ip->lock);
+	vfs_inode_touch_ilocked(ip, which);
+	mutex_unlock(&ip->lock);
 }
 
 void vfs_inode_put(struct inode *ip)
@@ -66,7 +106,7 @@ void vfs_inode_put(struct inode *ip)
 	if (!ip || !refcount_put(&ip->refs))
 		return;
 	struct vfs_sb *sb = ip->sb;
-	vfs_sb_resized_locked(ip, ip->size, 0);
+	vfs_sb_resized(ip, ip->size, 0); /* the last reference: nobody else can change size */
 	vfs_locks_free_locked(ip);
 	ip->ops->destroy(ip);
 	if (sb) {
@@ -75,7 +115,7 @@ void vfs_inode_put(struct inode *ip)
 	}
 }
 
-static void stat_locked(struct inode *ip, struct vfs_stat *st) REQUIRES(vfs_lock)
+static void stat_ilocked(struct inode *ip, struct vfs_stat *st) REQUIRES(&ip->lock)
 {
 	u64 blocks = 0;
 	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG)
@@ -90,9 +130,9 @@ static void stat_locked(struct inode *ip, struct vfs_stat *st) REQUIRES(vfs_lock
 
 void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
 {
-	mutex_lock(&vfs_lock);
-	stat_locked(ip, st);
-	mutex_unlock(&vfs_lock);
+	mutex_lock(&ip->lock);
+	stat_ilocked(ip, st);
+	mutex_unlock(&ip->lock);
 }
 
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
@@ -100,7 +140,7 @@ int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_s
 	mutex_lock(&vfs_lock); /* walk and read under one hold: no reference to take */
 	struct dentry_result d = vfs_walk_locked(c, path, follow);
 	if (!d.err)
-		stat_locked(d.value->inode, st);
+		vfs_stat_inode(d.value->inode, st);
 	mutex_unlock(&vfs_lock);
 	return d.err;
 }
@@ -116,7 +156,9 @@ void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs
 							      VFS_MNT_NOSYMFOLLOW)) : 0 };
 	if (sb && sb->max_bytes) {
 		sf->blocks = sb->max_bytes / 4096;
+		spin_lock(&sb->space_lock);
 		u64 used = sb->bytes_used / 4096;
+		spin_unlock(&sb->space_lock);
 		sf->bfree = sf->bavail = sf->blocks > used ? sf->blocks - used : 0;
 	}
 	if (sb) {
@@ -134,7 +176,7 @@ static bool owner_or_root(const struct inode *ip, const struct cred *cred)
 
 int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
 {
-	mutex_lock(&vfs_lock);
+	mutex_lock(&ip->lock);
 	int e = owner_or_root(ip, cred) ? 0 : -EPERM;
 	if (!e) {
 		mode &= 07777;
@@ -142,15 +184,15 @@ int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
 		if (cred->euid != 0 && cred->egid != ip->gid)
 			mode &= ~VFS_S_ISGID;
 		ip->mode = (ip->mode & VFS_S_IFMT) | mode;
-		vfs_touch_locked(ip, VFS_TOUCH_C);
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 	return e;
 }
 
 int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 {
-	mutex_lock(&vfs_lock);
+	mutex_lock(&ip->lock);
 	int e = 0;
 	if (cred->euid != 0) {
 		/* the owner may give the file to its own group; only root changes owners */
@@ -173,9 +215,9 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 			if (ip->mode & 0010)
 				ip->mode &= ~VFS_S_ISGID;
 		}
-		vfs_touch_locked(ip, VFS_TOUCH_C);
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 	return e;
 }
 
@@ -200,7 +242,7 @@ void vfs_kill_suid(struct inode *ip, const struct cred *cred)
 
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)
 {
-	mutex_lock(&vfs_lock);
+	mutex_lock(&ip->lock);
 	int e = 0;
 	bool explicit_time = (!t->now_a && !t->omit_a) || (!t->now_m && !t->omit_m);
 	if (!owner_or_root(ip, cred)) {
@@ -217,7 +259,7 @@ int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utime
 			ip->mtime = t->now_m ? now : t->mtime;
 		ip->ctime = now;
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 	return e;
 }
 
@@ -227,14 +269,14 @@ int vfs_truncate(struct inode *ip, u64 size)
 		return -EISDIR;
 	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG || !ip->ops->truncate)
 		return -EINVAL;
-	mutex_lock(&vfs_lock);
+	mutex_lock(&ip->lock);
 	u64 old = ip->size;
 	int e = ip->ops->truncate(ip, size);
 	if (!e) {
-		vfs_sb_resized_locked(ip, old, size);
-		vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+		vfs_sb_resized(ip, old, size);
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 	return e;
 }
 
@@ -244,9 +286,11 @@ int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 
 	struct dentry_result d = vfs_walk_locked(c, path, false);
 	if (!d.err) {
 		struct inode *ip = d.value->inode;
+		mutex_lock(&ip->lock);
 		ip->uid = uid;
 		ip->gid = gid;
 		ip->mode = (ip->mode & VFS_S_IFMT) | (perm & 07777);
+		mutex_unlock(&ip->lock);
 	}
 	mutex_unlock(&vfs_lock);
 	return d.err;
@@ -264,7 +308,7 @@ struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct
 	else {
 		struct str t = d.value->inode->ops->readlink(d.value->inode);
 		r = str_copy_to(bytes_head(dst, str_len(t)), str_head(t, bytes_len(dst)));
-		vfs_touch_locked(d.value->inode, VFS_TOUCH_A);
+		vfs_inode_touch(d.value->inode, VFS_TOUCH_A);
 	}
 	mutex_unlock(&vfs_lock);
 	return r;

@@ -19,17 +19,6 @@ DEFINE_TYPE_CACHE(dentry_dir_cache, struct dentry_dir);
 
 static u64 dentries_live; /* guarded by vfs_lock */
 
-void vfs_touch_locked(struct inode *ip, u32 which)
-{
-	struct vfs_time now = vfs_now();
-	if (which & VFS_TOUCH_A)
-		ip->atime = now;
-	if (which & VFS_TOUCH_M)
-		ip->mtime = now;
-	if (which & VFS_TOUCH_C)
-		ip->ctime = now;
-}
-
 struct str vfs_dentry_name(struct dentry *d)
 {
 	return str_from_bytes(bytes_head(BYTES_OF_ARRAY(d->name), d->name_len));

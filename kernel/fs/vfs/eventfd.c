@@ -156,6 +156,7 @@ int vfs_eventfd(u64 initval, bool semaphore, u32 flags, u32 uid, u32 gid, struct
 	spin_unlock(&e->lock);
 	e->semaphore = semaphore;
 	struct inode *ip = efd_base(e);
+	vfs_inode_init(ip);
 	ip->ops = &efd_ops;
 	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
 	ip->uid = uid;

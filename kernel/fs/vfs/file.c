@@ -2,6 +2,12 @@
  * file.c — open files (fs/vfs.h): open(2) flag handling and permission checks, read/write
  * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
+ *
+ * Data I/O takes no namespace lock. A regular file (and a block device node) is read and
+ * written under its inode's lock, which also guards the file offset, the size, the space
+ * account and the times. Character devices, pipes and sockets run their ops with no VFS lock
+ * at all (each guards itself) and have no offset; as on Linux, writing to a character device
+ * leaves its node's times alone, and a pipe's write sets its mtime and ctime.
  */
 #include <fs/vfs_internal.h>
 #include <fw/atomic.h>
@@ -144,12 +150,14 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		mutex_lock(&ip->lock);
 		u64 old = ip->size;
 		e = ip->ops->truncate(ip, 0);
 		if (!e)
-			vfs_sb_resized_locked(ip, old, 0);
+			vfs_sb_resized(ip, old, 0);
 		if (!e && !created)
-			vfs_touch_locked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+			vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+		mutex_unlock(&ip->lock);
 	}
 	int dev = -1;
 	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR) {
@@ -189,9 +197,7 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	vfs_epoll_file_init(f);
 	refcount_init(&f->refs, 1);
 	f->id = atomic_u64_add_return(&file_ids, 1);
-	mutex_lock(&vfs_lock);
-	refcount_get(&ip->refs);
-	mutex_unlock(&vfs_lock);
+	refcount_get(&ip->refs); /* the caller holds one: no lock needed */
 	f->inode = ip;
 	f->ops = ip->ops;
 	f->flags = flags;
@@ -226,9 +232,9 @@ void vfs_close(struct file *f)
 	KFREE(file_cache, f);
 }
 
-/* touch_atime_locked - Linux's relatime: a read updates atime only when it is not newer than
- * mtime or ctime, or is a day old (so most reads write nothing). */
-static void touch_atime_locked(struct inode *ip) REQUIRES(vfs_lock)
+/* touch_atime_ilocked - Linux's relatime: a read updates atime only when it is not newer
+ * than mtime or ctime, or is a day old (so most reads write nothing). */
+static void touch_atime_ilocked(struct inode *ip) REQUIRES(&ip->lock)
 {
 	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG)
 		return;
@@ -238,39 +244,71 @@ static void touch_atime_locked(struct inode *ip) REQUIRES(vfs_lock)
 		ip->atime = now;
 }
 
-/* rw - a read or write at *pos (the file's offset, or a pread/pwrite position). */
+/* has_offset - files whose data sits at offsets the file position moves through: regular
+ * files and block devices (their I/O runs under the inode's lock). */
+static bool has_offset(const struct inode *ip)
+{
+	u32 t = ip->mode & VFS_S_IFMT;
+	return t == VFS_S_IFREG || t == VFS_S_IFBLK;
+}
+
+/* rw_stream - a character device, pipe or socket: the ops guard themselves (no VFS lock, no
+ * offset). Only a pipe's (or FIFO's) write sets times, as Linux's pipe_write. */
+static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, bool write)
+{
+	struct inode *ip = f->inode;
+	struct result_size r = write ? f->ops->write(ip, buf, pos) : f->ops->read(ip, buf, pos);
+	if (!r.err && write && r.value && (ip->mode & VFS_S_IFMT) == VFS_S_IFIFO) {
+		/* Linux's file_update_time: with a coarse clock, only the first write of a tick
+		 * takes the inode's lock (two racing writers may both: harmless) */
+		struct vfs_time now = vfs_now();
+		i64 tick = now.sec * (1000000000ll / VFS_TIME_TICK_NS) + now.nsec / VFS_TIME_TICK_NS;
+		if (atomic_i64_load_relaxed(&ip->mtime_tick) != tick) {
+			atomic_i64_store(&ip->mtime_tick, tick);
+			mutex_lock(&ip->lock);
+			ip->mtime = ip->ctime = now;
+			mutex_unlock(&ip->lock);
+		}
+	}
+	return r;
+}
+
+/* rw - a read or write at *pos (the file offset, or a pread/pwrite position). A file with
+ * offsets does it all under its inode's lock, reading and moving *pos there. */
 static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
+	struct inode *ip = f->inode;
 	if (write ? acc == VFS_O_RDONLY : acc == VFS_O_WRONLY)
 		return result_size_err(-EBADF);
-	if (!write && is_dir(f->inode))
+	if (!write && is_dir(ip))
 		return result_size_err(-EISDIR);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
-	mutex_lock(&vfs_lock);
+	if (!has_offset(ip))
+		return rw_stream(f, buf, *pos, write);
+	mutex_lock(&ip->lock);
 	if (append)
-		*pos = f->inode->size;
-	u64 old_size = f->inode->size;
+		*pos = ip->size;
+	u64 charged = ip->size;
 	if (write) {
-		u64 room = vfs_sb_room_locked(f->inode, *pos, bytes_len(buf));
+		u64 room = vfs_sb_charge(ip, *pos, bytes_len(buf), &charged);
 		if (room == 0 && bytes_len(buf)) {
-			mutex_unlock(&vfs_lock);
+			mutex_unlock(&ip->lock);
 			return result_size_err(-ENOSPC);
 		}
 		buf = bytes_head(buf, room);
 	}
-	struct result_size r = write ? f->ops->write(f->inode, buf, *pos)
-				     : f->ops->read(f->inode, buf, *pos);
-	if (write && f->inode->size != old_size)
-		vfs_sb_resized_locked(f->inode, old_size, f->inode->size);
+	struct result_size r = write ? f->ops->write(ip, buf, *pos) : f->ops->read(ip, buf, *pos);
+	if (write)
+		vfs_sb_resized(ip, charged, ip->size); /* give back what was not used */
 	if (!r.err)
 		*pos += r.value;
 	if (!r.err && write && r.value)
-		vfs_touch_locked(f->inode, VFS_TOUCH_M | VFS_TOUCH_C);
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
 	else if (!r.err && !write && !(f->flags & VFS_O_NOATIME))
-		touch_atime_locked(f->inode);
-	mutex_unlock(&vfs_lock);
+		touch_atime_ilocked(ip);
+	mutex_unlock(&ip->lock);
 	return r;
 }
 
@@ -296,8 +334,9 @@ struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
-	mutex_lock(&vfs_lock);
-	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)f->inode->size;
+	struct inode *ip = f->inode;
+	mutex_lock(&ip->lock);
+	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)ip->size;
 	i64 pos;
 	struct result_i64 r;
 	if (whence < 0 || whence > 2 || fw_add_overflow(base, off, &pos) || pos < 0)
@@ -306,7 +345,7 @@ struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 		f->pos = (u64)pos;
 		r = result_i64_ok(pos);
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 	return r;
 }
 
@@ -336,6 +375,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		mutex_unlock(&vfs_lock);
 		return result_size_err(-ENOENT);
 	}
+	mutex_lock(&f->inode->lock); /* f->pos */
 	for (;;) {
 		u64 ino, next;
 		u8 type;
@@ -362,7 +402,8 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		f->pos = next;
 	}
 	if (used)
-		touch_atime_locked(f->inode);
+		touch_atime_ilocked(f->inode);
+	mutex_unlock(&f->inode->lock);
 	mutex_unlock(&vfs_lock);
 	if (used == 0 && !end)
 		return result_size_err(-EINVAL);

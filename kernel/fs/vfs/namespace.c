@@ -24,7 +24,23 @@ static bool mnt_rdonly(struct vfs_path p) REQUIRES(vfs_lock)
 /* dir_changed - an entry of dir was added or removed: its mtime and ctime are now. */
 static void dir_changed(struct dentry *dir) REQUIRES(vfs_lock)
 {
-	vfs_touch_locked(dir->inode, VFS_TOUCH_M | VFS_TOUCH_C);
+	vfs_inode_touch(dir->inode, VFS_TOUCH_M | VFS_TOUCH_C);
+}
+
+/* nlink_add - change ip's link count by `delta` (never below 0), under its lock; `touch`:
+ * its ctime is now too. */
+static void nlink_add(struct inode *ip, int delta, bool touch)
+{
+	mutex_lock(&ip->lock);
+	if (delta > 0)
+		ip->nlink += (u32)delta;
+	else if (ip->nlink >= (u32)-delta)
+		ip->nlink -= (u32)-delta;
+	else
+		ip->nlink = 0;
+	if (touch)
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
+	mutex_unlock(&ip->lock);
 }
 
 /* create_locked - a new inode of `mode` named by `path`; the dentry (borrowed), or -errno. */
@@ -70,7 +86,7 @@ static struct dentry_result create_locked(const struct vfs_ctx *c, struct str pa
 		return d;
 	}
 	if (is_dir(ip))
-		pip->nlink++;
+		nlink_add(pip, 1, false);
 	dir_changed(p.value);
 	return d;
 }
@@ -133,12 +149,11 @@ static void kill_locked(struct dentry *dir, struct dentry *d) REQUIRES(vfs_lock)
 	vfs_dentry_unlink_locked(d);
 	d->dead = true;
 	if (is_dir(d->inode)) {
-		dir->inode->nlink--; /* its ".." */
-		d->inode->nlink = 0;
-	} else if (d->inode->nlink) {
-		d->inode->nlink--;
+		nlink_add(dir->inode, -1, false); /* its ".." */
+		nlink_add(d->inode, -0x7fffffff, true); /* to 0 */
+	} else {
+		nlink_add(d->inode, -1, true);
 	}
-	vfs_touch_locked(d->inode, VFS_TOUCH_C);
 	vfs_dentry_put_locked(d);
 }
 
@@ -231,8 +246,7 @@ static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
 		vfs_inode_put(ip);
 		return d.err;
 	}
-	ip->nlink++;
-	vfs_touch_locked(ip, VFS_TOUCH_C);
+	nlink_add(ip, 1, true);
 	dir_changed(np.value);
 	return 0;
 }
@@ -268,11 +282,11 @@ static void move_locked(struct dentry *d, struct dentry *to, struct str name) RE
 	(void)vfs_dentry_set_name_locked(d, name); /* checked by the walk: <= NAME_MAX */
 	vfs_dentry_link_locked(to, d);
 	if (is_dir(d->inode) && from != to) {
-		from->inode->nlink--;
-		to->inode->nlink++;
+		nlink_add(from->inode, -1, false);
+		nlink_add(to->inode, 1, false);
 	}
 	vfs_dentry_put_locked(from); /* d's pin moved to `to`; from stays in its tree */
-	vfs_touch_locked(d->inode, VFS_TOUCH_C);
+	vfs_inode_touch(d->inode, VFS_TOUCH_C);
 }
 
 /* rename_checks - may `src` (in op) move onto the name of `dst` (in np; NULL: free)? */

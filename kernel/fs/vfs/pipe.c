@@ -10,9 +10,10 @@
  * writer exists (the read system call turns that into waiting unless O_NONBLOCK). A write
  * with the read end closed is -EPIPE (the write system calls then send SIGPIPE, syscall/fs.c);
  * a chunk of at most PIPE_BUF bytes goes in whole or not at all (-EAGAIN); a larger one goes
- * in as far as it fits. Every change a waiter could care about (bytes in, bytes out, an end
- * closing) wakes the pipe's wait queue (vfs_pipe_waitq), where blocked readers and writers
- * sleep; the ring and the ends are guarded by the pipe's spinlock.
+ * in as far as it fits. Every change a waiter could care about (bytes in, bytes out of a pipe
+ * that had less than PIPE_BUF bytes free, an end closing) wakes the pipe's wait queue
+ * (vfs_pipe_waitq), where blocked readers and writers sleep; the ring and the ends are
+ * guarded by the pipe's spinlock, and the VFS calls these ops with no other lock held.
  */
 #include <fs/vfs.h>
 #include <fw/sync.h>
@@ -84,6 +85,9 @@ static struct result_size pipe_read(struct inode *ip, struct bytes dst, u64 pos)
 	if (bytes_len(dst) == 0)
 		return result_size_ok(0);
 	spin_lock(&pp->lock);
+	/* a writer waits (and poll reports no POLLOUT) only while fewer than PIPE_BUF bytes
+	 * are free: a read that starts with more free wakes nobody (Linux wakes on was_full) */
+	bool writers_may_wait = VFS_PIPE_SIZE - pp->len < VFS_PIPE_BUF;
 	struct result_size r = result_size_ok(0);
 	if (pp->len == 0) {
 		if (pp->writer)
@@ -94,7 +98,7 @@ static struct result_size pipe_read(struct inode *ip, struct bytes dst, u64 pos)
 			pp->head = 0;
 	}
 	spin_unlock(&pp->lock);
-	if (!r.err && r.value)
+	if (!r.err && r.value && writers_may_wait)
 		(void)waitq_wake_all(&pp->wq);
 	return r;
 }
@@ -196,7 +200,9 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	pp->reader = pp->writer = true;
 	spin_unlock(&pp->lock);
 	struct inode *ip = pipe_base(pp);
+	vfs_inode_init(ip);
 	ip->ops = &pipe_ops;
+	ip->atime = ip->mtime = ip->ctime = vfs_now();
 	ip->mode = VFS_S_IFIFO | 0600;
 	ip->uid = uid;
 	ip->gid = gid;

@@ -147,12 +147,13 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 		break;
 	}
 	}
+	vfs_inode_init(ip);
 	ip->mode = mode;
 	ip->sb = sb;
 	refcount_get(&sb->refs);
 	ip->ino = sb->next_ino++;
 	sb->inodes++;
-	vfs_touch_locked(ip, VFS_TOUCH_A | VFS_TOUCH_M | VFS_TOUCH_C);
+	ip->atime = ip->mtime = ip->ctime = vfs_now(); /* not shared yet: no lock */
 	ip->nlink = (mode & VFS_S_IFMT) == VFS_S_IFDIR ? 2 : 1;
 	refcount_init(&ip->refs, 1);
 	return ip;

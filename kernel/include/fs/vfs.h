@@ -18,11 +18,19 @@
  * after the file position, so entries removed or added while a directory is read never make
  * it skip a surviving one.
  *
- * Locking: one namespace mutex, `vfs_lock` (sleepable: a task that waits for it sleeps, and
- * a holder may be preempted), guards the tree, the mount table, every inode's fields and every
- * open file's offset; per-inode locks are the next step. Public functions take it themselves
- * and never sleep for anything else while holding it (blocking reads wait in the system call
- * layer, outside it).
+ * Locking (docs/vfs.md "Locking"). Lock order, outermost first:
+ *     vfs_lock  ->  inode->lock  ->  sb->space_lock  ->  a device's or pipe's own lock
+ * - `vfs_lock` (a mutex) guards the namespace: the dentry tree, the mount table, superblock
+ *   counters, file locks. Public functions that change or walk the tree take it themselves.
+ * - `inode->lock` (a mutex, Linux's i_rwsem) guards an inode's data (a regular file's bytes),
+ *   size, times, mode, owner and link count, and the offset (f->pos) of every regular file or
+ *   directory open on it. Every change of those fields holds it (after creation: an inode
+ *   nobody else can reach yet is filled in without it); stat reads them under it.
+ * - `sb->space_lock` (a spinlock) guards a size-limited instance's space account.
+ * Data I/O on an open file (read, write, pread, pwrite, lseek) never takes vfs_lock: a
+ * regular file's under its inode's lock, a device's, pipe's or socket's under that object's
+ * own locks only (their ops are called with no VFS lock held). Nobody sleeps for anything but
+ * these locks while holding one (blocking reads wait in the system call layer, outside).
  */
 #ifndef KERNEL_FS_VFS_H
 #define KERNEL_FS_VFS_H
@@ -114,6 +122,9 @@ struct vfs_time {
 
 /* vfs_now - the current time for timestamps. */
 struct vfs_time vfs_now(void);
+/* The granularity of Linux's coarse clock (current_time) at HZ=250: times set by a stream of
+ * writes to a pipe move once per tick. */
+#define VFS_TIME_TICK_NS 4000000ll
 
 struct file;
 struct poll_entry;
@@ -180,7 +191,8 @@ struct vfs_sb {
 	struct dentry *root;                  /* its root dentry, while mounted somewhere */
 	u32 mounts GUARDED_BY(&vfs_lock);     /* mounts of it (bind mounts included) */
 	u64 max_bytes;                        /* size= limit (0: none) */
-	u64 bytes_used GUARDED_BY(&vfs_lock); /* data pages of regular files, in bytes */
+	struct spinlock space_lock;
+	u64 bytes_used GUARDED_BY(&space_lock); /* data pages of regular files, in bytes */
 };
 
 /* vfs_sb_new - a file system instance with `magic` and a fresh anonymous device number
@@ -210,20 +222,29 @@ struct vfs_file_lock {
 };
 DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, mutex);
 
+/* An inode. Every file system makes its inodes with vfs_inode_init (it sets up `lock`). */
 struct inode {
+	/* fixed once the inode is made */
 	struct type_tag tag;
 	const struct inode_ops *ops;
 	struct vfs_sb *sb; /* holds a reference (NULL: none, e.g. a pipe) */
 	struct vm_object *cache; /* the page cache of a regular file's data (vm/vm.h), or NULL:
 				  * mmap and exec map its frames */
-	struct refcount refs; /* one per dentry naming it, one per open file */
 	u64 ino;
+	u32 rdev_major, rdev_minor;
+	struct refcount refs; /* one per dentry naming it, one per open file */
+	/* `lock` (see "Locking" above): written only with it held; stat reads under it. Not
+	 * annotated GUARDED_BY: the file type bits of `mode` never change and are read freely,
+	 * and a single aligned field may be read without it where a stale value is harmless. */
+	struct mutex lock;
 	u32 mode;
 	u32 uid, gid;
 	u32 nlink;
 	u64 size;
-	u32 rdev_major, rdev_minor;
 	struct vfs_time atime, mtime, ctime;
+	/* a pipe's: the coarse-clock tick (VFS_TIME_TICK_NS) of its last mtime update, so a
+	 * stream of writes updates it once per tick, as Linux's coarse clock does */
+	struct atomic_i64 mtime_tick;
 	struct vfs_lock_list locks GUARDED_BY(&vfs_lock); /* file locks (once locks_ready) */
 	bool locks_ready GUARDED_BY(&vfs_lock);
 };
@@ -297,7 +318,10 @@ struct file {
 	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	u32 flags;
-	u64 pos; /* for directories: the cookie of the next entry (0 ".", 1 "..") */
+	/* the offset; under inode->lock for regular files and directories (Linux's f_pos_lock);
+	 * unused by devices, pipes and sockets. For directories: the cookie of the next entry
+	 * (0 ".", 1 ".."). */
+	u64 pos;
 	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
 	/* epoll (fs/vfs/epoll.c): the items watching this file, removed at its last close;
 	 * ep_watched counts them so that vfs_close asks epoll only when there are some */
@@ -480,11 +504,16 @@ struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES(vf
 struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
 void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
-/* vfs_touch_locked - set the times named by VFS_TOUCH_* bits to now. */
+/* vfs_inode_touch - set the times named by VFS_TOUCH_* bits to now (takes ip->lock);
+ * vfs_inode_touch_ilocked - the same with ip->lock held. */
 #define VFS_TOUCH_A 1u
 #define VFS_TOUCH_M 2u
 #define VFS_TOUCH_C 4u
-void vfs_touch_locked(struct inode *ip, u32 which) REQUIRES(vfs_lock);
+void vfs_inode_touch(struct inode *ip, u32 which);
+void vfs_inode_touch_ilocked(struct inode *ip, u32 which) REQUIRES(&ip->lock);
+/* vfs_inode_init - ready a new inode's lock (every inode of every file system, before it is
+ * shared; one lock class for all inodes). Context: task. */
+void vfs_inode_init(struct inode *ip);
 
 /* File locks (fs/vfs/flock.c). A request names its kind, owner (vfs_lock_owner for POSIX:
  * the pid), type (VFS_F_*: UNLCK removes) and bytes [start, end].

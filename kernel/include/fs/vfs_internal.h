@@ -55,10 +55,14 @@ struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct 
 int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struct cred *cred)
 	REQUIRES(vfs_lock);
 
-/* Space of size-limited instances (tmpfs size=): vfs_sb_room_locked - how many of `len`
- * bytes written at `pos` fit; vfs_sb_resized_locked - account a regular file's size change. */
-u64 vfs_sb_room_locked(struct inode *ip, u64 pos, u64 len) REQUIRES(vfs_lock);
-void vfs_sb_resized_locked(struct inode *ip, u64 old_size, u64 new_size) REQUIRES(vfs_lock);
+/* Space of size-limited instances (tmpfs size=), under the instance's space_lock:
+ * vfs_sb_charge - how many of `len` bytes written at `pos` fit; the pages they would add are
+ *                 charged at once (so writers of other files cannot take them meanwhile) and
+ *                 *charged_size is the size they were charged for: settle with
+ *                 vfs_sb_resized(ip, *charged_size, the size after the write).
+ * vfs_sb_resized - account a regular file's size change. */
+u64 vfs_sb_charge(struct inode *ip, u64 pos, u64 len, u64 *charged_size) REQUIRES(&ip->lock);
+void vfs_sb_resized(struct inode *ip, u64 old_size, u64 new_size);
 
 /* vfs_locks_drop_file_locked - the OFD locks and flocks owned by open file `id` on ip go;
  * vfs_locks_free_locked - every lock of an inode that is being freed goes. */

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static void dup_returns_lowest_free(void)
 {
@@ -317,6 +318,44 @@ static void dev_null_and_zero(void)
 		CHECK(buf[i] == 0);
 }
 
+/* Regression (per-inode locks): a write to a character device leaves its node's times alone
+ * (Linux's write_null; Trellis used to set mtime/ctime on every write to any file). */
+static void dev_null_write_keeps_times(void)
+{
+	int n = CHECK_OK(open("/dev/null", O_WRONLY));
+	struct timespec old[2] = { { .tv_sec = 1000, .tv_nsec = 0 }, { .tv_sec = 1000, .tv_nsec = 0 } };
+	CHECK_OK(futimens(n, old));
+	CHECK_EQ(write(n, "abc", 3), 3);
+	struct stat st;
+	CHECK_OK(fstat(n, &st));
+	CHECK_EQ(st.st_mtim.tv_sec, 1000);
+	CHECK_EQ(st.st_atim.tv_sec, 1000);
+	struct timespec now[2] = { { .tv_sec = 0, .tv_nsec = UTIME_NOW }, { .tv_sec = 0, .tv_nsec = UTIME_NOW } };
+	CHECK_OK(futimens(n, now));
+	CHECK_OK(close(n));
+}
+
+/* Regression (per-inode locks): a new pipe has its times set (they were 0), and a write sets
+ * its mtime and ctime to now (Linux's pipe_write: file_update_time). */
+static void pipe_times_set_and_written(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	struct stat st;
+	CHECK_OK(fstat(p[0], &st));
+	time_t born = time(NULL);
+	CHECK(st.st_mtim.tv_sec > 0 && st.st_mtim.tv_sec <= born);
+	CHECK(st.st_ctim.tv_sec > 0 && st.st_atim.tv_sec > 0);
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	struct stat st2;
+	CHECK_OK(fstat(p[1], &st2));
+	CHECK(st2.st_mtim.tv_sec >= st.st_mtim.tv_sec);
+	CHECK(st2.st_ctim.tv_sec >= st.st_ctim.tv_sec);
+	CHECK_EQ(st2.st_ino, st.st_ino);
+	CHECK_OK(close(p[0]));
+	CHECK_OK(close(p[1]));
+}
+
 static const struct kt_case cases[] = {
 	{ "dup_returns_lowest_free", dup_returns_lowest_free },
 	{ "dup2_and_dup3", dup2_and_dup3 },
@@ -339,6 +378,8 @@ static const struct kt_case cases[] = {
 	{ "fd_limit_emfile", fd_limit_emfile },
 	{ "socketpair_stream_roundtrip", socketpair_stream_roundtrip },
 	{ "dev_null_and_zero", dev_null_and_zero },
+	{ "dev_null_write_keeps_times", dev_null_write_keeps_times },
+	{ "pipe_times_set_and_written", pipe_times_set_and_written },
 	KT_CASES_END
 };
 
