@@ -225,7 +225,7 @@ void vfs_kill_suid(struct inode *ip, const struct cred *cred)
 {
 	if (cred->euid == 0) /* CAP_FSETID: root keeps the bits */
 		return;
-	mutex_lock(&vfs_lock);
+	mutex_lock(&ip->lock);
 	u32 kill = 0;
 	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		if (ip->mode & VFS_S_ISUID)
@@ -235,9 +235,9 @@ void vfs_kill_suid(struct inode *ip, const struct cred *cred)
 	}
 	if (kill) {
 		ip->mode &= ~kill;
-		vfs_touch_locked(ip, VFS_TOUCH_C);
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
 	}
-	mutex_unlock(&vfs_lock);
+	mutex_unlock(&ip->lock);
 }
 
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)
