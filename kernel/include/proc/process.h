@@ -48,7 +48,7 @@
 #define PROC_MAX_FDS 1024u
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
-#define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
+#define PROC_STACK_LIMIT_MAX (1ull << 30) /* the largest stack region (RLIMIT_STACK above it) */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */

@@ -10,10 +10,12 @@
 #include "kt.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
@@ -481,6 +483,43 @@ static void kmsg_write_then_read(void)
 	CHECK(strstr(buf, "] kt-marker-8d1f3\n") != NULL);
 }
 
+static void as_and_data_limit_brk_and_mmap(void)
+{
+	void *big = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(big != MAP_FAILED);
+	CHECK_OK(munmap(big, 64 << 20));
+	struct rlimit rl = { 48 << 20, RLIM_INFINITY };
+	CHECK_OK(setrlimit(RLIMIT_AS, &rl));
+	errno = 0;
+	CHECK(mmap(NULL, 64 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	CHECK_EQ(errno, ENOMEM);
+	void *small = mmap(NULL, 1 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(small != MAP_FAILED);
+	/* the heap: RLIMIT_DATA stops brk, which then returns the old break */
+	rl = (struct rlimit){ 16 << 20, RLIM_INFINITY }; /* well above what the program uses */
+	CHECK_OK(setrlimit(RLIMIT_DATA, &rl));
+	long b0 = syscall(SYS_brk, 0);
+	CHECK_EQ(syscall(SYS_brk, b0 + (64 << 20)), b0);
+	CHECK_EQ(syscall(SYS_brk, b0 + 4096), b0 + 4096); /* a little more still fits */
+}
+
+/* execve sizes the stack region from RLIMIT_STACK: programs still run with a small one and
+ * with an unlimited one. */
+static void stack_limit_small_and_unlimited_exec(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c",
+		      "ulimit -s 256 && test \"$(sh -c 'ulimit -s')\" = 256 && "
+		      "ulimit -s unlimited && test \"$(sh -c 'ulimit -s')\" = unlimited",
+		      (char *)NULL);
+		_exit(4);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "defaults_at_boot", defaults_at_boot },
 	{ "setrlimit_einval_and_eperm", setrlimit_einval_and_eperm },
@@ -489,6 +528,8 @@ static const struct kt_case cases[] = {
 	{ "nofile_limits_every_new_descriptor", nofile_limits_every_new_descriptor },
 	{ "fsize_sigxfsz_and_efbig", fsize_sigxfsz_and_efbig },
 	{ "nproc_eagain_unprivileged", nproc_eagain_unprivileged },
+	{ "as_and_data_limit_brk_and_mmap", as_and_data_limit_brk_and_mmap },
+	{ "stack_limit_small_and_unlimited_exec", stack_limit_small_and_unlimited_exec },
 	{ "getrandom_flags_and_errors", getrandom_flags_and_errors },
 	{ "getrandom_long_request_and_urandom", getrandom_long_request_and_urandom },
 	{ "getrusage_self_children_thread", getrusage_self_children_thread },
