@@ -38,7 +38,6 @@
 #include <fw/atomic.h>
 #include <fw/bytes.h>
 #include <fw/list.h>
-#include <fw/litelock.h>
 #include <fw/sync.h>
 #include <fw/refcount.h>
 #include <fw/result.h>
