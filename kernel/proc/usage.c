@@ -39,7 +39,7 @@ static void sample_rss(struct process *p)
 	struct vm_map *m = p->mm;
 	if (!m)
 		return;
-	u64 kb = vmspace_resident_pages(m->vs) * (FRAME_SIZE / 1024);
+	u64 kb = vmspace_resident_pages(&m->vs) * (FRAME_SIZE / 1024);
 	if (kb > atomic_u64_load_relaxed(&p->acct.maxrss_kb))
 		atomic_u64_store(&p->acct.maxrss_kb, kb);
 }
