@@ -335,6 +335,17 @@ static void random16(struct exec_random *r)
 	}
 }
 
+/* exec_basename - what follows the last '/' of path (comm's new value, as Linux's
+ * __set_task_comm(bprm->filename's basename)). */
+static struct str exec_basename(struct str path)
+{
+	struct str rest = path, comp, last = path;
+	while (str_split_next(&rest, '/', &comp))
+		if (str_len(comp))
+			last = comp;
+	return last;
+}
+
 int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
 		const struct exec_strv *envp)
 {
@@ -410,6 +421,12 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	nm->brk_start = nm->brk = im->plan.brk_start;
 	spin_unlock(&nm->lock);
 	vm_map_set_exe(nm, im->file->inode->cache); /* its writes denied (ETXTBSY) */
+	nm->arg_start = so.arg_start; /* /proc/PID/cmdline and environ read these */
+	nm->arg_end = so.arg_end;
+	nm->env_start = so.env_start;
+	nm->env_end = so.env_end;
+	proc_set_exe(p, vfs_file_path(im->file));
+	proc_set_comm(p, exec_basename(path));
 	/* The new space replaces the old one where the old one was loaded: in p's own task (an
 	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
 	 * the space as its own: p's task loads it when it starts. */

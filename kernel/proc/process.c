@@ -4,6 +4,7 @@
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
+#include <fw/time.h>
 #include <fw/typecache.h>
 #include <proc/process.h>
 #include <proc/wait.h>
@@ -55,6 +56,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	waitq_init(&p->futex_wq);
 	fd_array_init(&p->fds, PROC_MAX_FDS);
 	p->umask = 022;
+	p->start_ns = fw_time_ns();
 	refcount_init(&p->refs, 1); /* the list's */
 	spin_lock(&proc_lock);
 	if (!procs_ready) {
@@ -78,6 +80,11 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	if (leader) {
 		leader->nthreads++;
 		proc_get(leader);
+	}
+	p->comm = leader ? leader->comm : parent ? parent->comm : p->comm; /* fork copies it */
+	if (!leader && parent) { /* a fork runs its parent's program */
+		p->exe = parent->exe;
+		vfs_path_get(p->exe);
 	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
@@ -215,6 +222,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	fd_array_destroy(&p->fds);
 	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
 	proc_drop_memory(p);
+	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
 	spin_lock(&p->sig_lock);
 	p->alarm_ns = 0;
 	spin_unlock(&p->sig_lock);
@@ -263,6 +271,8 @@ void proc_discard(struct process *p)
 		(void)proc_fd_close(p, (i64)fd);
 	fd_array_destroy(&p->fds);
 	proc_drop_memory(p);
+	if (p->leader == p)
+		proc_set_exe(p, (struct vfs_path){ 0 });
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	if (p->leader != p)
@@ -503,9 +513,10 @@ struct process *proc_by_pid(i64 pid)
 {
 	struct process *found = NULL;
 	spin_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, q)
-		if ((i64)q->pid == pid)
-			found = q;
+	if (procs_ready) /* /proc may ask before the first process exists */
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if ((i64)q->pid == pid)
+				found = q;
 	if (found)
 		proc_get(found);
 	spin_unlock(&proc_lock);
@@ -704,4 +715,31 @@ struct process *proc_group_next(struct process *g, u32 after)
 		proc_get(t);
 	spin_unlock(&proc_lock);
 	return t;
+}
+
+struct process *proc_current(void)
+{
+	u64 me = task_id();
+	struct process *found = NULL;
+	spin_lock(&proc_lock);
+	if (procs_ready)
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if (q->task_id == me && !q->exited)
+				found = q;
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+u32 proc_next_tgid(u32 from)
+{
+	u32 best = 0;
+	spin_lock(&proc_lock);
+	if (procs_ready)
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if (q->leader == q && q->pid >= from && (!best || q->pid < best))
+				best = q->pid;
+	spin_unlock(&proc_lock);
+	return best;
 }

@@ -28,6 +28,7 @@
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
+#include <fs/procfs.h>
 #include <fw/uaccess.h>
 #include <uapi/futex.h>
 
@@ -362,6 +363,9 @@ static void apply_cpu_mask(struct process *p)
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
+	spin_lock(&proc_lock);
+	p->task_id = task_id(); /* proc_current finds p by it */
+	spin_unlock(&proc_lock);
 	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
 	proc_acct_start(p);
@@ -487,6 +491,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	random_init(); /* seeded before any program can ask (the entropy device is probed now) */
 	kmsg_init();
 	devtmpfs_init();
+	procfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);
 	if (e) {
@@ -496,6 +501,14 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	e = devices_populate(&c);
 	if (e)
 		fw_warn("initramfs: cannot create /dev nodes: %d", e);
+	/* /proc is there from the first instruction of init (programs and the fuzzer's workers
+	 * read /proc/self before anything could mount it); init may mount it again. */
+	e = vfs_mkdir(&c, STR("/proc"), 0555);
+	if (!e || e == -EEXIST)
+		e = vfs_mount_new(&c, STR("proc"), STR("proc"), STR("/proc"),
+				  VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC, STR(""));
+	if (e)
+		fw_warn("init: cannot mount /proc: %d", e);
 	struct process *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);

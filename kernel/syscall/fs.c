@@ -8,6 +8,7 @@
  * eventfd write sleeps until its value fits. Data moves between user memory and files
  * through the calling process's page-sized buffer.
  */
+#include <block/bdev.h>
 #include <fw/heap.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
@@ -443,7 +444,17 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
-	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
+	i64 off = (i64)a->a[1];
+	int whence = (int)a->a[2];
+	if (bdev_is_file(f) && whence == 2) { /* SEEK_END: the device's end, not the node's size */
+		struct result_u64 size = bdev_size(f);
+		if (size.err)
+			return size.err;
+		if (fw_add_overflow((i64)size.value, off, &off))
+			return -EINVAL;
+		whence = 0;
+	}
+	struct result_i64 r = vfs_lseek(f, off, whence);
 	return r.err ? r.err : r.value;
 }
 
@@ -539,6 +550,9 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
+	struct file *bf = fd_file(p, a->a[0]);
+	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
+		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;

@@ -151,6 +151,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(150, munlock, FULL, ""),
 	SC(151, mlockall, PARTIAL, "MCL_FUTURE is accepted but not applied to later mappings"),
 	SC(152, munlockall, FULL, ""),
+	SC(157, prctl, PARTIAL, "PR_SET_NAME/PR_GET_NAME only"),
 	SC(158, arch_prctl, PARTIAL, "ARCH_SET_FS/ARCH_GET_FS only"),
 	SC(160, setrlimit, PARTIAL, "as prlimit64"),
 	SC(161, chroot, FULL, ""),

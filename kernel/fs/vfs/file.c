@@ -3,9 +3,10 @@
  * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
  *
- * Data I/O takes no namespace lock. A regular file (and a block device node) is read and
- * written under its inode's lock, which also guards the file offset, the size, the space
- * account and the times. Character devices, pipes and sockets run their ops with no VFS lock
+ * Data I/O takes no namespace lock. A regular file is read and written under its inode's
+ * lock, which also guards the file offset, the size, the space account and the times. A
+ * block device node (inode_ops.io_unlocked) only takes that lock to read and move the offset:
+ * its transfer sleeps on the disk and the buffer cache guards itself. Character devices, pipes and sockets run their ops with no VFS lock
  * at all (each guards itself) and have no offset; as on Linux, writing to a character device
  * leaves its node's times alone, and a pipe's write sets its mtime and ctime.
  */
@@ -24,6 +25,12 @@ struct chrdev {
 };
 static struct chrdev chrdevs[VFS_MAX_DEVICES];
 static u32 nchrdevs;
+static const struct inode_ops *blkdev_ops; /* set once at boot (vfs_register_blkdev_ops) */
+
+void vfs_register_blkdev_ops(const struct inode_ops *ops)
+{
+	blkdev_ops = ops;
+}
 
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty)
 {
@@ -149,6 +156,9 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 			e = -EACCES;
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
+	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG && !ip->ops->truncate)
+		e = -EINVAL; /* generated files (procfs) have no size to cut */
+	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		mutex_lock(&ip->lock);
 		u64 old = ip->size;
@@ -165,12 +175,21 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		if (dev < 0)
 			e = -ENXIO;
 	}
+	/* O_PATH names the node without opening the device (Linux's do_dentry_open) */
+	bool blkdev = !e && type == VFS_S_IFBLK && !(flags & VFS_O_PATH);
+	if (blkdev && !blkdev_ops)
+		e = -ENXIO;
+	const struct inode_ops *ops = ip ? ip->ops : NULL;
+	if (!e && blkdev)
+		ops = blkdev_ops;
+	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
+		ops = chrdevs[dev].ops;
+	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
+		e = ops->open(ip, flags);
 	if (!e) {
-		f->ops = ip->ops;
-		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES) {
-			f->ops = chrdevs[dev].ops;
+		f->ops = ops;
+		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 			f->tty = chrdevs[dev].tty;
-		}
 		refcount_init(&f->refs, 1);
 		f->id = atomic_u64_add_return(&file_ids, 1);
 		refcount_get(&ip->refs);
@@ -244,6 +263,23 @@ static void touch_atime_ilocked(struct inode *ip) REQUIRES(&ip->lock)
 		ip->atime = now;
 }
 
+/* read_generated - a read of a generated file (inode_ops.read_file): made with no lock held;
+ * the inode's lock guards only the offset. */
+static struct result_size read_generated(struct file *f, struct bytes buf, u64 *pos)
+{
+	struct inode *ip = f->inode;
+	mutex_lock(&ip->lock);
+	u64 at = *pos;
+	mutex_unlock(&ip->lock);
+	struct result_size r = f->ops->read_file(f, buf, at);
+	if (!r.err) {
+		mutex_lock(&ip->lock);
+		*pos = at + r.value;
+		mutex_unlock(&ip->lock);
+	}
+	return r;
+}
+
 /* has_offset - files whose data sits at offsets the file position moves through: regular
  * files and block devices (their I/O runs under the inode's lock). */
 static bool has_offset(const struct inode *ip)
@@ -273,6 +309,25 @@ static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, b
 	return r;
 }
 
+/* rw_unlocked - a block device (inode_ops.io_unlocked): its I/O sleeps on the disk, so the
+ * position is taken and advanced under the inode's lock and the transfer runs without it
+ * (the buffer cache guards itself). Two racing reads of one open file may read the same
+ * bytes (Linux serialises them with f_pos_lock). */
+static struct result_size rw_unlocked(struct file *f, struct bytes buf, u64 *pos, bool write)
+{
+	struct inode *ip = f->inode;
+	mutex_lock(&ip->lock);
+	u64 at = *pos;
+	mutex_unlock(&ip->lock);
+	struct result_size r = write ? f->ops->write(ip, buf, at) : f->ops->read(ip, buf, at);
+	if (!r.err) {
+		mutex_lock(&ip->lock);
+		*pos = at + r.value;
+		mutex_unlock(&ip->lock);
+	}
+	return r;
+}
+
 /* rw - a read or write at *pos (the file offset, or a pread/pwrite position). A file with
  * offsets does it all under its inode's lock, reading and moving *pos there. */
 static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
@@ -283,8 +338,12 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EBADF);
 	if (!write && is_dir(ip))
 		return result_size_err(-EISDIR);
+	if (!write && f->ops->read_file)
+		return read_generated(f, buf, pos);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
+	if (f->ops->io_unlocked)
+		return rw_unlocked(f, buf, pos, write);
 	if (!has_offset(ip))
 		return rw_stream(f, buf, *pos, write);
 	mutex_lock(&ip->lock);
@@ -370,6 +429,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;
 	bool end = false;
+	struct vfs_dirent gen;
 	mutex_lock(&vfs_lock);
 	if (!f->dentry || f->dentry->dead) {
 		mutex_unlock(&vfs_lock);
@@ -384,6 +444,13 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 			ino = f->inode->ino, type = 4, name = STR("."), next = 1;
 		} else if (f->pos == 1) {
 			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
+		} else if (f->inode->ops->readdir) {
+			if (f->inode->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
+				end = true;
+				break;
+			}
+			ino = gen.ino, type = gen.type, next = gen.next;
+			name = str_from_bytes(bytes_head(BYTES_OF_ARRAY(gen.name), gen.name_len));
 		} else {
 			struct dentry *e = vfs_child_from_locked(f->dentry, f->pos);
 			if (!e) {

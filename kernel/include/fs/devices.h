@@ -5,6 +5,7 @@
 #ifndef KERNEL_FS_DEVICES_H
 #define KERNEL_FS_DEVICES_H
 
+#include <block/bdev.h>
 #include <fw/libbase.h>
 #include <fw/sync.h>
 

@@ -46,6 +46,12 @@
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
+#define PROC_COMM_LEN 16u /* TASK_COMM_LEN: a name of 15 bytes and its NUL */
+
+/* A process's name: NUL-padded, at most 15 bytes. */
+struct proc_comm {
+	u8 b[PROC_COMM_LEN];
+};
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_LIMIT_MAX (1ull << 30) /* the largest stack region (RLIMIT_STACK above it) */
@@ -108,6 +114,7 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
 
@@ -130,6 +137,10 @@ struct process {
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
 	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
 	struct process *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
+	u64 task_id GUARDED_BY(&proc_lock);         /* its framework task's task_id() (0: none yet) */
+	struct proc_comm comm GUARDED_BY(&proc_lock); /* its name (prctl PR_SET_NAME, exec) */
+	struct vfs_path exe GUARDED_BY(&proc_lock); /* a leader's program file (references; mnt
+						      * NULL: none): /proc/PID/exe */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -340,6 +351,36 @@ int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr
  * the number woken, -EFAULT, or -ENOSYS for an unknown operation or comparison. */
 int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
 		       i64 nwake2, u32 op, bool priv);
+
+/* Introspection (proc/info.c), for /proc and prctl. */
+/* What /proc/PID/stat and status say about a thread group (a snapshot under proc_lock). */
+struct proc_info {
+	u32 tgid, tid, ppid, pgid, sid;
+	char state;       /* R running, S sleeping, T stopped, Z zombie */
+	u32 nthreads;
+	struct proc_comm comm;
+	struct cred cred; /* written by the process's own task only: a snapshot may be torn
+			   * while another process changes its ids */
+	u64 start_ns;
+};
+/* proc_current - the process (thread) whose task calls, with a reference, or NULL (a kernel
+ * task). Context: task; takes proc_lock. */
+struct process *proc_current(void);
+/* proc_info_of - fill *out for p (its group's leader's view; tid: p's own). */
+void proc_info_of(struct process *p, struct proc_info *out);
+/* proc_next_tgid - the smallest thread-group id >= `from` of a process still listed (zombies
+ * included), or 0. */
+u32 proc_next_tgid(u32 from);
+/* proc_set_comm / proc_get_comm - p's name (prctl PR_SET_NAME, exec): the first 15 bytes of
+ * `name`; get copies the 16 NUL-padded bytes into dst. */
+void proc_set_comm(struct process *p, struct str name);
+void proc_get_comm(struct process *p, struct proc_comm *dst);
+/* proc_set_exe - p's group runs the program at `exe` (references taken over; the old ones
+ * dropped). proc_get_exe - a copy with references (mnt NULL: none). Context: may sleep. */
+void proc_set_exe(struct process *p, struct vfs_path exe);
+struct vfs_path proc_get_exe(struct process *p);
+/* proc_mm_get - p's memory map with a reference (vm_map_put), or NULL once p exited. */
+struct vm_map *proc_mm_get(struct process *p);
 
 /* proc_run - start `init`'s task and wait until init exits; then end every other process
  * and free the zombies nobody reaped. init's wait status. */
