@@ -405,9 +405,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
-	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
-		if (fd_array_get(&p->fds, fd).value.cloexec)
-			(void)proc_fd_close(p, (i64)fd);
+	/* As Linux's unshare_files: a table shared with another process (CLONE_FILES without
+	 * CLONE_THREAD) is copied first; out of memory, the shared one stays. */
+	(void)proc_files_unshare(p);
+	proc_fd_close_on_exec(p);
 	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
 	spin_lock(&p->sig_lock);
 	for (u32 s = 0; s < PROC_NSIG; s++)

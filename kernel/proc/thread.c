@@ -149,16 +149,9 @@ void proc_thread_exit(struct process *p, int status)
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	if (p != g) {
-		/* this thread's own copies go now; nobody waits for a thread. Not a close(2): the
-		 * group's POSIX locks stay (its other threads still have the files) */
-		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
-			struct file *f = fd_array_get(&p->fds, fd).value.file;
-			if (!f)
-				continue;
-			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ 0 });
-			vfs_close(f);
-		}
-		fd_array_destroy(&p->fds);
+		/* this thread lets go of its table now; nobody waits for a thread. Not a
+		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
+		proc_files_put(p, false);
 		vfs_ctx_put(&p->fs);
 		proc_drop_memory(p);
 		spin_lock(&proc_lock);
@@ -344,6 +337,7 @@ static bool serve(struct process *p, enum user_return why)
 	i64 r = syscall_dispatch(p, &sc);
 	if (r == SC_GONE)
 		return false;
+	proc_fd_end_call(p); /* the references the call's descriptor lookups held */
 	if (r == SC_KEEP)
 		return proc_signal_deliver(p, 0, 0); /* rt_sigreturn: the context is restored */
 	user_ctx_set_retval(&p->uc, r);

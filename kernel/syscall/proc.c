@@ -240,7 +240,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	struct process *t = proc_create_thread(p);
+	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
 		return -EAGAIN;
 	copy_context(t, p);

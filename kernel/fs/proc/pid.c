@@ -173,7 +173,7 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 		else if (pi->kind == PK_ROOTLINK)
 			at = c->root;
 		else {
-			struct file *f = proc_fd_get(me, pi->fd);
+			struct file *f = proc_fd_peek(me, pi->fd);
 			e = f ? fd_target(c, f, pi) : -ENOENT;
 		}
 		proc_put(me);
@@ -198,7 +198,7 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 	else if (pi->kind == PK_ROOTLINK)
 		r = path_result_ok(c->root);
 	else if (pi->kind == PK_FD_LINK) {
-		struct file *f = proc_fd_get(me, pi->fd);
+		struct file *f = proc_fd_peek(me, pi->fd);
 		if (f && f->mnt && f->dentry) /* a pipe or socket has no path: its text is used */
 			r = path_result_ok((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
 	}
@@ -238,7 +238,7 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 	} else if (dir->kind == PK_FD_DIR || dir->kind == PK_FDINFO_DIR) {
 		u32 fd = parse_fd(name);
 		struct process *me = caller_in(dir->pid);
-		struct file *f = me && fd < PROC_MAX_FDS ? proc_fd_get(me, fd) : NULL;
+		struct file *f = me && fd < PROC_MAX_FDS ? proc_fd_peek(me, fd) : NULL;
 		if (me)
 			proc_put(me);
 		if (!me)
@@ -305,16 +305,14 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 		if (!me)
 			return -ENOENT;
 		int e = -ENOENT;
-		for (u64 fd = pos - 2; fd < PROC_MAX_FDS && fd < fd_array_len(&me->fds); fd++) {
-			if (!proc_fd_get(me, (i64)fd))
-				continue;
+		i64 fd = pos - 2 < PROC_MAX_FDS ? proc_fd_next(me, (i64)(pos - 2)) : -1;
+		if (fd >= 0) {
 			bool link = dir->kind == PK_FD_DIR;
 			out->ino = procfs_ino(link ? PK_FD_LINK : PK_FDINFO, dir->pid, dir->tid, (u32)fd);
 			out->type = (u8)((link ? VFS_S_IFLNK : VFS_S_IFREG) >> 12);
 			out->next = fd + 3;
 			dirent_num(out, (u32)fd);
 			e = 0;
-			break;
 		}
 		proc_put(me);
 		return e;
@@ -611,9 +609,9 @@ static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
 	if (!me)
 		return -EACCES;
 	int e = -ENOENT;
-	struct file *f = proc_fd_get(me, pi->fd);
+	struct file *f = proc_fd_peek(me, pi->fd);
 	if (f) {
-		bool cloexec = fd_array_get(&me->fds, pi->fd).value.cloexec;
+		bool cloexec = proc_fd_cloexec(me, pi->fd) == 1;
 		mutex_lock(&f->inode->lock); /* f->pos */
 		u64 pos = f->pos;
 		u32 flags = f->flags | 0100000u /* O_LARGEFILE, as on 64-bit Linux */ |

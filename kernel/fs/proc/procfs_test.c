@@ -96,6 +96,8 @@ KTEST(procfs, system_files_read_whole_and_in_pieces)
 	KT_EXPECT(kt, text_has(kbuf_bytes(&a), n, STR("processor\t: 0\n")));
 	n = slurp(&c, STR("/proc/sys/kernel/ostype"), kbuf_bytes(&a), 4096);
 	KT_EXPECT_EQ(kt, n, 6);
+	n = slurp(&c, STR("/proc/sys/vm/overcommit_memory"), kbuf_bytes(&a), 4096);
+	KT_EXPECT_EQ(kt, n, 2);
 	kbuf_free(&a);
 	kbuf_free(&b);
 	vfs_free_tree(top);

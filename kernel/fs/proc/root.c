@@ -32,6 +32,14 @@ static const struct procfs_entry root_entries[] = {
 };
 static const struct procfs_entry sys_entries[] = {
 	{ STR("kernel"), PK_SYS_KERNEL, DIR_MODE },
+	{ STR("vm"), PK_SYS_VM, DIR_MODE },
+	{ STR("fs"), PK_SYS_FS, DIR_MODE },
+};
+static const struct procfs_entry sys_vm_entries[] = {
+	{ STR("overcommit_memory"), PK_OVERCOMMIT, VFS_S_IFREG | 0644 },
+};
+static const struct procfs_entry sys_fs_entries[] = {
+	{ STR("file-max"), PK_FILE_MAX, VFS_S_IFREG | 0644 },
 };
 static const struct procfs_entry sys_kernel_entries[] = {
 	{ STR("ostype"), PK_OSTYPE, FILE_MODE },
@@ -157,6 +165,16 @@ static bool table_entry(enum procfs_kind kind, u64 i, struct procfs_entry *out)
 		if (i >= NELEM(sys_kernel_entries))
 			return false;
 		*out = sys_kernel_entries[i];
+		return true;
+	case PK_SYS_VM:
+		if (i >= NELEM(sys_vm_entries))
+			return false;
+		*out = sys_vm_entries[i];
+		return true;
+	case PK_SYS_FS:
+		if (i >= NELEM(sys_fs_entries))
+			return false;
+		*out = sys_fs_entries[i];
 		return true;
 	default:
 		return false;

@@ -1,6 +1,7 @@
 /*
  * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
- * filesystems, version, stat, cmdline and sys/kernel/{ostype,osrelease,hostname,pid_max}, in
+ * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
+ * sys/vm/overcommit_memory and sys/fs/file-max, in
  * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
  *
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
@@ -147,6 +148,12 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 		return 0;
 	case PK_PID_MAX:
 		strbuf_add(sb, STR("4194304\n"));
+		return 0;
+	case PK_OVERCOMMIT:
+		strbuf_add(sb, STR("0\n")); /* heuristic overcommit: lazy mappings of any size */
+		return 0;
+	case PK_FILE_MAX:
+		strbuf_add(sb, STR("9223372036854775807\n")); /* no system-wide limit */
 		return 0;
 	default:
 		return -EINVAL;

@@ -51,7 +51,8 @@ bool vfs_file_is_tty(const struct file *f)
 bool vfs_chrdev_registered(u32 major, u32 minor)
 {
 	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
-		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
+		if (chrdevs[i].major == major &&
+		    (chrdevs[i].minor == minor || chrdevs[i].minor == VFS_ANY_MINOR))
 			return true;
 	return false;
 }
@@ -59,10 +60,16 @@ bool vfs_chrdev_registered(u32 major, u32 minor)
 /* chrdev_find - the registered device of a character node, or -1. */
 static int chrdev_find(const struct inode *ip)
 {
-	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
-		if (chrdevs[i].major == ip->rdev_major && chrdevs[i].minor == ip->rdev_minor)
+	int any = -1;
+	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++) {
+		if (chrdevs[i].major != ip->rdev_major)
+			continue;
+		if (chrdevs[i].minor == ip->rdev_minor)
 			return (int)i;
-	return -1;
+		if (chrdevs[i].minor == VFS_ANY_MINOR)
+			any = (int)i;
+	}
+	return any;
 }
 
 static bool is_dir(const struct inode *ip)
@@ -241,6 +248,8 @@ void vfs_close(struct file *f)
 		return;
 	if (atomic_u32_load(&f->ep_watched)) /* epoll items watch it: they go with it */
 		vfs_epoll_file_closed(f);
+	if (f->ops->close)
+		f->ops->close(f);
 	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
 		f->ops->release(f->inode, f->flags);
 	mutex_lock(&vfs_lock);

@@ -27,6 +27,8 @@ enum procfs_kind {
 	PK_ROOT,
 	PK_SYS,
 	PK_SYS_KERNEL,
+	PK_SYS_VM,
+	PK_SYS_FS,
 	PK_SELF,
 	PK_THREAD_SELF,
 	PK_MOUNTS_LINK,
@@ -43,6 +45,8 @@ enum procfs_kind {
 	PK_OSRELEASE,
 	PK_HOSTNAME,
 	PK_PID_MAX,
+	PK_OVERCOMMIT,
+	PK_FILE_MAX,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,

@@ -127,6 +127,7 @@ struct vfs_time vfs_now(void);
 
 struct file;
 struct poll_entry;
+struct terminal;
 struct process;
 
 /*
@@ -188,6 +189,9 @@ struct inode_ops {
 	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);
+	/* optional: the open file `f` (a terminal's, fs/terminal.h) lost its last reference;
+	 * called before release, without vfs_lock */
+	void (*close)(struct file *f);
 	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
 	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
@@ -356,6 +360,8 @@ struct file {
 	struct inode *inode;
 	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
+	struct terminal *term;       /* a terminal's: which one (a reference; fs/terminal.h) */
+	bool term_master;            /* ... and that this is a pty's master side */
 	u32 flags;
 	/* the offset; under inode->lock for regular files and directories (Linux's f_pos_lock);
 	 * unused by devices, pipes and sockets. For directories: the cookie of the next entry
@@ -438,6 +444,13 @@ int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_c
 #define VFS_RENAME_WHITEOUT 4u
 int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	       struct str newpath, u32 flags);
+/* vfs_sb_node_add - a node NAME (mode with its type, owner, device number) in the root
+ * directory of file system sb while it is mounted, for a file system whose entries the kernel
+ * makes (devpts): 0, -ENOENT (not mounted), -EEXIST or -ENOMEM.
+ * vfs_sb_node_remove - remove the non-directory NAME from it again: 0 or -ENOENT. */
+int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 gid, u32 major,
+		    u32 minor);
+int vfs_sb_node_remove(struct vfs_sb *sb, struct str name);
 /* vfs_memfs_fill - tmpfs's fill (options size=, mode=, uid=, gid=), for types built on it. */
 int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root) REQUIRES(vfs_lock);
 /* vfs_mount_ramfs - mount a fresh, empty tmpfs on the directory `path` (root only). */
@@ -589,8 +602,10 @@ u64 vfs_lock_generation(void);
 struct waitq *vfs_lock_waitq(void);
 
 /* Character devices: opening a node with this (major, minor) gives a file with `ops`
- * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
+ * (read/write on the device's inode); minor VFS_ANY_MINOR stands for every minor of the major
+ * not registered on its own. At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
 #define VFS_MAX_DEVICES 16u
+#define VFS_ANY_MINOR 0xffffffffu
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
