@@ -1,6 +1,6 @@
 /*
- * process.c — process objects (proc/process.h): creation, the process list, the file
- * descriptor table (lowest free slot below RLIMIT_NOFILE, O_CLOEXEC bit per slot), exit and reaping, and the
+ * process.c — process objects (proc/process.h): creation, the process list (the descriptor
+ * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>

@@ -8,7 +8,7 @@
  * (max_threads being RAM pages / 32, as fork_init computes it).
  *
  * Enforced by their owners through proc_rlimit_cur(): NOFILE (the descriptor table,
- * proc/process.c), FSIZE (the write paths, SIGXFSZ + EFBIG), STACK (the size of the stack
+ * proc/files.c), FSIZE (the write paths, SIGXFSZ + EFBIG), STACK (the size of the stack
  * region execve maps, at most 1 GiB), AS (brk and mmap), DATA (brk only), NPROC (fork and
  * clone). CORE is recorded (no core dumps are
  * written); SIGPENDING is for the signal code, the rest are recorded and reported only.
