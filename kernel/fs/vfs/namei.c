@@ -58,10 +58,28 @@ static bool next_comp(struct str *rest, struct str *comp)
 	return false;
 }
 
+/* level_has_more - whether s holds another non-empty component: any byte but '/' (so
+ * usually decided by its first byte, without splitting the component off). */
 static bool level_has_more(struct str s)
 {
-	struct str c;
-	return next_comp(&s, &c);
+	for (size_t i = 0; i < str_len(s); i++) {
+		struct result_u8 b = str_at(s, i);
+		if (!b.err && b.value != '/')
+			return true;
+	}
+	return false;
+}
+
+static bool is_dot(struct str c)
+{
+	struct result_u8 b = str_at(c, 0);
+	return str_len(c) == 1 && !b.err && b.value == '.';
+}
+
+static bool is_dotdot(struct str c)
+{
+	struct result_u8 a = str_at(c, 0), b = str_at(c, 1);
+	return str_len(c) == 2 && !a.err && !b.err && a.value == '.' && b.value == '.';
 }
 
 static bool is_last(const struct walk *w)
@@ -111,9 +129,9 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 				*last = comp;
 			return path_result_ok(cur);
 		}
-		if (str_eq(comp, STR(".")))
+		if (is_dot(comp))
 			continue;
-		if (str_eq(comp, STR(".."))) {
+		if (is_dotdot(comp)) {
 			/* never above the process root; from a mount's root to its mount point in
 			 * the parent mount, and from there up */
 			for (u32 guard = 0; guard < 1000; guard++) {

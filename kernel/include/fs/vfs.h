@@ -1,10 +1,11 @@
 /*
  * fs/vfs.h — the VFS core: inodes (one subtype per file system, reached by checked
  * downcasts, behaviour in a static const ops table), reference-counted dentries forming a tree
- * that is also the name cache, path lookup with `.`, `..`, symlinks (ELOOP after 40, or 8
- * deep) and mount points, Linux's permission checks (owner/group/other, root bypass, sticky
- * directories), open files with offsets, and getdents64 records. ramfs (fs/vfs/ramfs.c) is the
- * first file system: like Linux's ramfs its directories live entirely in the dentry tree.
+ * that is also the name cache (hashed by parent and name, fs/vfs/dentry.c), path lookup with
+ * `.`, `..`, symlinks (ELOOP after 40, or 8 deep) and mount points, Linux's permission checks
+ * (owner/group/other, root bypass, sticky directories), open files with offsets, and
+ * getdents64 records. ramfs (fs/vfs/ramfs.c) is the first file system: like Linux's ramfs its
+ * directories live entirely in the dentry tree.
  *
  * Dentry lifetime. A dentry is counted: one reference from its parent's child list while it
  * is linked in the tree, one held by each of its children (a child pins its parent), and one
@@ -37,6 +38,7 @@
 
 #include <fw/atomic.h>
 #include <fw/bytes.h>
+#include <fw/hash.h>
 #include <fw/list.h>
 #include <fw/litelock.h>
 #include <fw/sync.h>
@@ -254,6 +256,8 @@ struct dentry_dir; /* the children of a directory dentry (dentry.c) */
 struct dentry {
 	struct refcount refs;       /* see "Dentry lifetime" above */
 	struct list_link sibling;   /* on the parent's children list, while linked */
+	struct hash_link hashed;    /* in the dentry hash by (parent, name), while linked */
+	u64 id;                     /* unique: a parent's part of its children's hash key */
 	struct dentry *parent;      /* itself for a file system's root; else holds a reference */
 	struct inode *inode;        /* holds a reference */
 	struct dentry_dir *dir;     /* children, for directories */
@@ -373,8 +377,10 @@ void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p);
 /* vfs_file_path - where an open file was opened (references for the caller); -ENOTDIR-free:
  * for a pipe, mnt and dentry are NULL. */
 struct vfs_path vfs_file_path(struct file *f);
-/* vfs_dentry_count - live dentries (for leak checks). */
+/* vfs_dentry_count / vfs_inode_count - live dentries / inodes (those made by vfs_inode_init
+ * and not yet destroyed), for leak checks. */
 u64 vfs_dentry_count(void);
+u64 vfs_inode_count(void);
 
 /* Lookup: the dentry `path` names (following a final symlink when `follow`), with a
  * reference the caller drops (vfs_dentry_put). */
