@@ -406,6 +406,16 @@ u64 user_ctx_syscall_arg(const struct user_context *uc, unsigned i)
 	return i < 6 ? reg_get(uc, args[i]) : 0;
 }
 
+struct user_syscall user_ctx_syscall(const struct user_context *uc)
+{
+	/* SAFETY: constant register indices, all below UREG_COUNT. */
+	return (struct user_syscall){
+		.nr = user_ctx_syscall_nr(uc),
+		.a = { uc->regs.r[UREG_RDI], uc->regs.r[UREG_RSI], uc->regs.r[UREG_RDX],
+		       uc->regs.r[UREG_R10], uc->regs.r[UREG_R8], uc->regs.r[UREG_R9] },
+	};
+}
+
 void user_ctx_set_retval(struct user_context *uc, i64 v)
 {
 	*reg_ref(uc, UREG_RAX) = (u64)v;

@@ -1,8 +1,9 @@
 /*
  * futex.c — fast user-space mutexes (futex(2)): a thread sleeps until another wakes the same
- * word. Waiters are keyed by (memory map, user address): the threads of a group share their
- * map, so private and shared futexes of one process meet; a futex in memory shared between
- * processes (MAP_SHARED across fork) is not matched across them.
+ * word. Waiters are keyed by vm_map_futex_key: (memory map, user address) for a private
+ * futex or a word in private memory (the threads of a group share their map), (object, byte
+ * offset) for a word in a shared mapping without FUTEX_PRIVATE_FLAG, so processes sharing
+ * memory (MAP_SHARED, across fork or by mapping one file) meet on it.
  *
  * Lock: futex_lock, a mutex (reading the futex word may fault and sleep), guards the waiter
  * list and every waiter's key. A waiter reads the word and queues itself under the lock, so a
@@ -32,8 +33,15 @@ static void futex_lock_all(void) ACQUIRE(&futex_lock)
 	}
 }
 
-int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns)
+static bool key_eq(const struct vm_futex_key *a, const struct vm_futex_key *b)
 {
+	return a->map == b->map && a->obj == b->obj && a->off == b->off;
+}
+
+int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
+		    bool priv)
+{
+	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
 	futex_lock_all();
 	u32 cur = 0;
 	int e = ufutex_word_from_user(&cur, uaddr) ? -EFAULT : cur != val ? -EAGAIN : 0;
@@ -41,8 +49,7 @@ int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, 
 		mutex_unlock(&futex_lock);
 		return e;
 	}
-	p->futex_mm = p->mm;
-	p->futex_addr = uaddr.v;
+	p->futex_key = key;
 	p->futex_bitset = bitset;
 	atomic_flag_store(&p->futex_woken, false);
 	futex_list_push_back(&futex_waiters, p);
@@ -62,13 +69,13 @@ int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, 
 	return deadline_ns ? -EINTR : -ERESTARTSYS;
 }
 
-/* wake_locked - wake up to n waiters of (mm, addr) matching bitset (n <= 0 wakes one, as
- * Linux's loop does). */
-static int wake_locked(const struct vm_map *mm, u64 addr, u32 bitset, i64 n) REQUIRES(&futex_lock)
+/* wake_locked - wake up to n waiters of `key` matching bitset (n <= 0 wakes one, as Linux's
+ * loop does). */
+static int wake_locked(const struct vm_futex_key *key, u32 bitset, i64 n) REQUIRES(&futex_lock)
 {
 	int woken = 0;
 	LIST_FOR_EACH_SAFE(futex_list, &futex_waiters, w) {
-		if (w->futex_mm != mm || w->futex_addr != addr || !(w->futex_bitset & bitset))
+		if (!key_eq(&w->futex_key, key) || !(w->futex_bitset & bitset))
 			continue;
 		futex_list_remove(&futex_waiters, w);
 		atomic_flag_store(&w->futex_woken, true);
@@ -79,17 +86,20 @@ static int wake_locked(const struct vm_map *mm, u64 addr, u32 bitset, i64 n) REQ
 	return woken;
 }
 
-int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n)
+int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n, bool priv)
 {
+	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
 	futex_lock_all();
-	int woken = wake_locked(p->mm, uaddr.v, bitset, n);
+	int woken = wake_locked(&key, bitset, n);
 	mutex_unlock(&futex_lock);
 	return woken;
 }
 
 int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
-		       i64 nrequeue, bool cmp, u32 cmpval)
+		       i64 nrequeue, bool cmp, u32 cmpval, bool priv)
 {
+	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
+	struct vm_futex_key key2 = vm_map_futex_key(p->mm, uaddr2.v, priv);
 	futex_lock_all();
 	if (cmp) {
 		u32 cur = 0;
@@ -101,7 +111,7 @@ int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr
 	}
 	int woken = 0, moved = 0;
 	LIST_FOR_EACH_SAFE(futex_list, &futex_waiters, w) {
-		if (w->futex_mm != p->mm || w->futex_addr != uaddr.v)
+		if (!key_eq(&w->futex_key, &key))
 			continue;
 		if (woken < nwake) {
 			futex_list_remove(&futex_waiters, w);
@@ -109,7 +119,7 @@ int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr
 			(void)waitq_wake_all(&w->futex_wq);
 			woken++;
 		} else if (moved < nrequeue) {
-			w->futex_addr = uaddr2.v; /* it sleeps on, now as a waiter of uaddr2 */
+			w->futex_key = key2; /* it sleeps on, now as a waiter of uaddr2 */
 			moved++;
 		} else {
 			break;
@@ -132,7 +142,7 @@ static i32 sign_extend12(u32 v)
 }
 
 int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
-		       i64 nwake2, u32 op)
+		       i64 nwake2, u32 op, bool priv)
 {
 	u32 kind = (op >> 28) & 0xf, cmp = (op >> 24) & 0xf;
 	i32 oparg = sign_extend12((op >> 12) & 0xfff), cmparg = sign_extend12(op & 0xfff);
@@ -144,6 +154,8 @@ int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr
 	}
 	if (kind > FUTEX_OP_XOR || cmp > FUTEX_OP_CMP_GE)
 		return -ENOSYS;
+	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
+	struct vm_futex_key key2 = vm_map_futex_key(p->mm, uaddr2.v, priv);
 	futex_lock_all();
 	u32 old = 0, cur = 0;
 	int e = ufutex_word_from_user(&old, uaddr2) ? -EFAULT : 0;
@@ -169,7 +181,7 @@ int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr
 		mutex_unlock(&futex_lock);
 		return e == -EINVAL ? -EINVAL : -EFAULT;
 	}
-	int woken = wake_locked(p->mm, uaddr.v, ~0u, nwake);
+	int woken = wake_locked(&key, ~0u, nwake);
 	i32 o = (i32)old;
 	bool hit = false;
 	switch (cmp) {
@@ -181,7 +193,7 @@ int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr
 	default: hit = o >= cmparg; break;
 	}
 	if (hit)
-		woken += wake_locked(p->mm, uaddr2.v, ~0u, nwake2);
+		woken += wake_locked(&key2, ~0u, nwake2);
 	mutex_unlock(&futex_lock);
 	return woken;
 }

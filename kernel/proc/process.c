@@ -79,6 +79,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
 	p->parent = parent;
+	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
 	p->state = PROC_RUNNABLE;
 	p->exited = true; /* until proc_start gives it a task */
 	p->listed = true;
@@ -118,7 +119,7 @@ struct process *proc_create_thread(struct process *p)
 	spin_lock(&t->sig_lock);
 	t->sigmask = mask;
 	t->cpu_mask = cpus;
-	t->cpu_mask_pending = cpus;
+	atomic_u64_store(&t->cpu_mask_pending, cpus);
 	spin_unlock(&t->sig_lock);
 	return t;
 }
@@ -212,9 +213,12 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
-	LIST_FOR_EACH(proc_list, &all_procs, c)
-		if (c->parent == p)
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
+			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
+		}
+	}
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	spin_unlock(&proc_lock);

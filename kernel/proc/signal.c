@@ -331,6 +331,15 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 			act = p->sigactions[sig - 1];
 			si = p->siginfo[sig - 1];
 			oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
+		} else if (!restart) {
+			/* nothing to deliver and no call to settle (the common return): the end
+			 * below under this same hold of the lock */
+			if (p->sigsuspended) {
+				p->sigmask = p->sigsaved;
+				p->sigsuspended = false;
+			}
+			spin_unlock(&p->sig_lock);
+			return true;
 		}
 		spin_unlock(&p->sig_lock);
 		if (!sig)

@@ -77,7 +77,7 @@ static void robust_death(struct process *p, u64 addr, u32 tid)
 			return;
 		if (seen == cur) {
 			if (cur & UAPI_FUTEX_WAITERS)
-				(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+				(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 			return;
 		}
 		cur = seen;
@@ -121,7 +121,7 @@ static void clear_child_tid(struct process *p)
 	u32 zero = 0;
 	if (uexit_word_to_user(&zero, uaddr(addr)))
 		return;
-	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1);
+	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 }
 
 static struct process *group_reaper(struct process *g)
@@ -335,8 +335,9 @@ static bool serve(struct process *p, enum user_return why)
 		}
 		return proc_signal_fault(p, (u32)fault_signal(ex.vector), ex);
 	}
-	u64 nr = user_ctx_syscall_nr(&p->uc);
-	i64 r = syscall_dispatch(p);
+	struct user_syscall sc = user_ctx_syscall(&p->uc);
+	u64 nr = sc.nr;
+	i64 r = syscall_dispatch(p, &sc);
 	if (r == SC_GONE)
 		return false;
 	if (r == SC_KEEP)
@@ -348,10 +349,9 @@ static bool serve(struct process *p, enum user_return why)
 /* apply_cpu_mask - move to the CPUs sched_setaffinity (or the parent, at fork) asked for. */
 static void apply_cpu_mask(struct process *p)
 {
-	spin_lock(&p->sig_lock);
-	u64 m = p->cpu_mask_pending;
-	p->cpu_mask_pending = 0;
-	spin_unlock(&p->sig_lock);
+	if (!atomic_u64_load_relaxed(&p->cpu_mask_pending))
+		return; /* the common case: one load per return to user mode */
+	u64 m = atomic_u64_xchg(&p->cpu_mask_pending, 0);
 	if (m)
 		(void)task_set_cpu_mask(m); /* -EINVAL (no online CPU) was refused when it was set */
 }

@@ -2,8 +2,8 @@
  * futex.c — futex(2) and the robust-list calls. The handler decodes the operation and its
  * timeout and hands the work to proc/futex.c. Timeouts: FUTEX_WAIT's is relative (the
  * monotonic clock), FUTEX_WAIT_BITSET's absolute, on the monotonic clock or, with
- * FUTEX_CLOCK_REALTIME, the wall clock. FUTEX_PRIVATE_FLAG changes nothing here (every futex is
- * keyed by the memory map). The PI operations and FUTEX_FD are -ENOSYS.
+ * FUTEX_CLOCK_REALTIME, the wall clock. FUTEX_PRIVATE_FLAG keys the word by the memory map even
+ * in shared memory (proc/futex.c). The PI operations and FUTEX_FD are -ENOSYS.
  */
 #include <fw/time.h>
 #include <fw/uaccess.h>
@@ -56,6 +56,7 @@ i64 sys_futex(struct process *p, const struct sc_args *a)
 	struct uaddr addr2 = uaddr(a->a[4]);
 	u32 val3 = (u32)a->a[5];
 	int cmd = op & UAPI_FUTEX_CMD_MASK;
+	bool priv = (op & UAPI_FUTEX_PRIVATE_FLAG) != 0;
 	bool realtime = (op & UAPI_FUTEX_CLOCK_REALTIME) != 0;
 	if (realtime && cmd != UAPI_FUTEX_WAIT_BITSET)
 		return -ENOSYS; /* Linux: the flag is for the absolute waits only */
@@ -73,14 +74,14 @@ i64 sys_futex(struct process *p, const struct sc_args *a)
 		e = deadline_of(timeout, cmd == UAPI_FUTEX_WAIT_BITSET, realtime, &deadline);
 		if (e)
 			return e;
-		return proc_futex_wait(p, addr, val, val3, deadline);
+		return proc_futex_wait(p, addr, val, val3, deadline, priv);
 	case UAPI_FUTEX_WAKE:
 	case UAPI_FUTEX_WAKE_BITSET:
 		if (cmd == UAPI_FUTEX_WAKE)
 			val3 = UAPI_FUTEX_BITSET_MATCH_ANY;
 		if (!val3)
 			return -EINVAL;
-		return proc_futex_wake(p, addr, val3, (i64)(int)val);
+		return proc_futex_wake(p, addr, val3, (i64)(int)val, priv);
 	case UAPI_FUTEX_REQUEUE:
 	case UAPI_FUTEX_CMP_REQUEUE: {
 		/* the timeout argument carries nr_requeue (val2) */
@@ -90,13 +91,13 @@ i64 sys_futex(struct process *p, const struct sc_args *a)
 		if (addr2.v & 3)
 			return -EINVAL;
 		return proc_futex_requeue(p, addr, addr2, nwake, nreq,
-					  cmd == UAPI_FUTEX_CMP_REQUEUE, val3);
+					  cmd == UAPI_FUTEX_CMP_REQUEUE, val3, priv);
 	}
 	case UAPI_FUTEX_WAKE_OP:
 		if (addr2.v & 3)
 			return -EINVAL;
 		return proc_futex_wake_op(p, addr, addr2, (i64)(int)val, (i64)(int)(u32)timeout,
-					  val3);
+					  val3, priv);
 	default:
 		return -ENOSYS; /* FUTEX_FD (gone from Linux), the PI operations */
 	}

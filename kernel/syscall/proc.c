@@ -58,10 +58,7 @@ i64 sys_gettid(struct process *p, const struct sc_args *a)
 i64 sys_getppid(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	spin_lock(&proc_lock);
-	i64 ppid = p->leader->parent ? p->leader->parent->pid : 0;
-	spin_unlock(&proc_lock);
-	return ppid;
+	return atomic_u32_load(&p->leader->ppid);
 }
 
 i64 sys_getuid(struct process *p, const struct sc_args *a)
@@ -188,7 +185,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	spin_unlock(&p->sig_lock);
 	spin_lock(&c->sig_lock);
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
-	c->cpu_mask_pending = cpus;
+	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
 	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
 	(void)proc_copy_files(c, p); /* out of memory: the child misses the rest */

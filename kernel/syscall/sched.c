@@ -76,16 +76,13 @@ i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a)
 	if (!r) {
 		spin_lock(&q->sig_lock);
 		q->cpu_mask = mask & online_cpus();
-		q->cpu_mask_pending = q->cpu_mask;
+		atomic_u64_store(&q->cpu_mask_pending, q->cpu_mask);
 		spin_unlock(&q->sig_lock);
 		if (q == p) /* the caller moves now: the call returns on an allowed CPU */
 			r = task_set_cpu_mask(mask);
 	}
-	if (q == p) {
-		spin_lock(&p->sig_lock);
-		p->cpu_mask_pending = 0;
-		spin_unlock(&p->sig_lock);
-	}
+	if (q == p)
+		atomic_u64_store(&p->cpu_mask_pending, 0);
 	proc_put(q);
 	return r;
 }

@@ -226,12 +226,12 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 /* Numbers already reported as missing (logged once each). */
 static u64 sc_logged[SYSCALL_MAX / 64];
 
-i64 syscall_dispatch(struct process *p)
+i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
 {
-	u64 nr = user_ctx_syscall_nr(&p->uc);
+	u64 nr = sc->nr;
 	struct sc_args a;
 	for (unsigned i = 0; i < 6; i++)
-		a.a[i] = user_ctx_syscall_arg(&p->uc, i);
+		a.a[i] = sc->a[i];
 	if (nr >= SYSCALL_MAX || !sc_table[nr].fn) {
 		if (nr < SYSCALL_MAX && !(sc_logged[nr / 64] & (1ull << (nr % 64)))) {
 			sc_logged[nr / 64] |= 1ull << (nr % 64);

@@ -83,17 +83,8 @@ static void fault_around_locked(struct vm_map *m, const struct vma *v, u64 page)
 	unsigned prot = v->prot;
 	if (!(v->flags & VMA_SHARED))
 		prot &= ~(unsigned)VM_WRITE;
-	for (u64 a = lo; a < hi; a += PAGE) {
-		if (a == page)
-			continue;
-		struct frame f = FRAME_EMPTY;
-		int e = vm_object_page_cached(v->obj, v->pgoff + (a - v->start) / PAGE, &f);
-		if (e == -ENXIO)
-			break; /* past the end of the file: so is the rest */
-		if (!e)
-			(void)vmspace_map(m->vs, uaddr(a), &f, prot); /* -EEXIST: mapped already */
-		frame_release(&f);
-	}
+	vm_object_map_cached(v->obj, v->pgoff + (lo - v->start) / PAGE, (hi - lo) / PAGE, m->vs, lo,
+			     prot, page);
 }
 
 /* fault_locked - resolve one fault in region v (which contains addr). */

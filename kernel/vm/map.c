@@ -359,6 +359,20 @@ int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 	return v ? 0 : -ENOENT;
 }
 
+struct vm_futex_key vm_map_futex_key(struct vm_map *m, u64 addr, bool priv)
+{
+	struct vm_futex_key k = { .map = m, .obj = NULL, .off = addr };
+	if (priv)
+		return k;
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v && v->obj && (v->flags & VMA_SHARED))
+		k = (struct vm_futex_key){ .map = NULL, .obj = v->obj,
+					   .off = v->pgoff * VM_PAGE_SIZE + (addr - v->start) };
+	spin_unlock(&m->lock);
+	return k;
+}
+
 struct vm_map *vm_map_fork(struct vm_map *src)
 {
 	struct vm_map *dst = vm_map_create();

@@ -172,18 +172,6 @@ void vm_object_set_size(struct vm_object *o, u64 size)
 	spin_unlock(&o->lock);
 }
 
-int vm_object_page_cached(struct vm_object *o, u64 index, struct frame *out)
-{
-	int e = -ENXIO;
-	spin_lock(&o->lock);
-	if (o->size == ~0ull || index < (o->size + PAGE - 1) / PAGE) {
-		struct vm_page *pg = vm_page_map_lookup(&o->pages, index);
-		e = pg ? frame_clone(out, &pg->frame) : -ENOENT;
-	}
-	spin_unlock(&o->lock);
-	return e;
-}
-
 bool vm_object_page_in_size(struct vm_object *o, u64 index)
 {
 	spin_lock(&o->lock);

@@ -142,6 +142,13 @@ FW_MUST_CHECK int user_ctx_set_fs_base(struct user_context *uc, struct uaddr bas
  * other indices read 0); the return value goes to RAX. */
 uint64_t user_ctx_syscall_nr(const struct user_context *uc);
 uint64_t user_ctx_syscall_arg(const struct user_context *uc, unsigned i);
+/* The number and the six arguments in one call (the dispatcher's read: one call per system
+ * call instead of seven). */
+struct user_syscall {
+	uint64_t nr;
+	uint64_t a[6];
+};
+struct user_syscall user_ctx_syscall(const struct user_context *uc);
 void user_ctx_set_retval(struct user_context *uc, int64_t v);
 
 /* The last exception (valid after user_enter returned USER_RET_EXCEPTION). */

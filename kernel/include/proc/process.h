@@ -106,10 +106,13 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
+					     * (0: none); atomic, as every return to user mode checks it */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
 	struct process *parent GUARDED_BY(&proc_lock);
+	struct atomic_u32 ppid;     /* parent's pid (0: none), written with parent: getppid reads it lock-free */
 	enum proc_state state GUARDED_BY(&proc_lock);
 	int wait_status GUARDED_BY(&proc_lock);     /* the wait4 status word once a zombie */
 	u32 stop_sig GUARDED_BY(&proc_lock);        /* the signal that stopped p, while wait4 has not reported it */
@@ -141,14 +144,12 @@ struct process {
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
-	u64 cpu_mask_pending GUARDED_BY(&sig_lock); /* not yet applied by p's task (0: none) */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
 
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
 	 * condition reads it): */
 	struct list_link futex_link;
-	const struct vm_map *futex_mm GUARDED_BY(&futex_lock); /* the key: memory map ... */
-	u64 futex_addr GUARDED_BY(&futex_lock);               /* ... and user address */
+	struct vm_futex_key futex_key GUARDED_BY(&futex_lock); /* the word waited on */
 	u32 futex_bitset GUARDED_BY(&futex_lock);
 	struct atomic_flag futex_woken;
 
@@ -297,24 +298,25 @@ struct process *proc_group_next(struct process *g, u32 after);
 /* proc_group_threads - how many threads of p's group have not exited. */
 u32 proc_group_threads(struct process *p);
 
-/* Futexes (proc/futex.c), keyed by (memory map, address). */
+/* Futexes (proc/futex.c), keyed by vm_map_futex_key; `priv` is FUTEX_PRIVATE_FLAG. */
 /* proc_futex_wait - sleep until woken at uaddr (FUTEX_WAIT/WAIT_BITSET) if the word there is
  * `val`: 0 woken; -EAGAIN the word differs; -EFAULT; -ETIMEDOUT at deadline_ns (0: none);
  * -ERESTARTSYS for a signal (untimed), -EINTR (timed). Context: p's task, no lock held. */
-int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns);
+int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
+		    bool priv);
 /* proc_futex_wake - wake up to `n` (at least 1, as Linux) waiters of uaddr whose bitset
  * meets `bitset`: the number woken. */
-int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n);
+int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n, bool priv);
 /* proc_futex_requeue - wake up to nwake waiters of uaddr, move up to nrequeue of the rest to
  * uaddr2; with `cmp`, only if the word at uaddr is cmpval (else -EAGAIN). The number woken
  * plus moved, -EAGAIN or -EFAULT. */
 int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
-		       i64 nrequeue, bool cmp, u32 cmpval);
+		       i64 nrequeue, bool cmp, u32 cmpval, bool priv);
 /* proc_futex_wake_op - FUTEX_WAKE_OP: apply `op` (its encoding) to the word at uaddr2, wake up to
  * nwake waiters of uaddr, and up to nwake2 of uaddr2 when the old value meets op's comparison:
  * the number woken, -EFAULT, or -ENOSYS for an unknown operation or comparison. */
 int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
-		       i64 nwake2, u32 op);
+		       i64 nwake2, u32 op, bool priv);
 
 /* proc_run - start `init`'s task and wait until init exits; then end every other process
  * and free the zombies nobody reaped. init's wait status. */

@@ -27,9 +27,9 @@ typedef i64 sc_fn(struct process *p, const struct sc_args *a);
 #define SC_GONE (-100001)  /* the caller exited (exit, exit_group, a fatal error) */
 #define SC_KEEP (-100002)  /* the context already holds the result (rt_sigreturn) */
 
-/* syscall_dispatch - serve the system call p's context holds; SC_GONE/SC_KEEP or the value
- * that goes to RAX. */
-i64 syscall_dispatch(struct process *p);
+/* syscall_dispatch - serve the system call `sc` read from p's context (user_ctx_syscall);
+ * SC_GONE/SC_KEEP or the value that goes to RAX. */
+i64 syscall_dispatch(struct process *p, const struct user_syscall *sc);
 /* syscall_name - the Linux name of `nr` ("" when the number is not assigned). */
 struct str syscall_name(u64 nr);
 

@@ -68,11 +68,14 @@ void vm_object_put(struct vm_object *o);
  */
 int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *out);
 /*
- * vm_object_page_cached - a new reference to page `index` in *out (*out empty) only if the
- * object holds it: 0, -ENOENT (absent: nothing created), -ENXIO (wholly past the end).
- * One lock for what fault-around asks of each neighbour.
+ * vm_object_map_cached - map into `vs` the pages index .. index+n-1 that the object holds,
+ * page index+i at va+i*PAGE with `prot`, skipping `skip_va` (the page the caller maps itself)
+ * and pages already mapped; absent pages and pages wholly past the end are left alone.
+ * Fault-around's window in one hold of the object's lock. Nothing fails: a page that cannot
+ * be mapped is left to its own fault.
  */
-int vm_object_page_cached(struct vm_object *o, u64 index, struct frame *out);
+void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, struct vmspace *vs, u64 va,
+			  unsigned prot, u64 skip_va);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
 /* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
@@ -178,6 +181,21 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor);
 int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out);
 /* vm_map_region_next - the first region starting at or after addr: 0, or -ENOENT. */
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out);
+/*
+ * The key futex waiters of one word meet on (futex(2)): a word in a shared mapping of an
+ * object is (the object, its byte offset in it), so processes that map it at different
+ * addresses meet; any other word is (the map, its address). Keys are compared, never
+ * followed: an object freed while a key names it can only cause a spurious wake-up (which
+ * futex waiters must tolerate), not an access.
+ */
+struct vm_futex_key {
+	const struct vm_map *map;    /* NULL for an object key */
+	const struct vm_object *obj; /* NULL for a map key */
+	u64 off;                     /* the address, or the byte offset in obj */
+};
+/* vm_map_futex_key - the key of the word at addr; `priv` (FUTEX_PRIVATE_FLAG) always gives the
+ * map key, as Linux does. */
+struct vm_futex_key vm_map_futex_key(struct vm_map *m, u64 addr, bool priv);
 
 /* vm_map_set_flags - set and clear enum vma_flags bits on [start, end) (madvise DONTFORK,
  * mlock); with `whole`, -ENOMEM when part of the range is not mapped (nothing changed). */

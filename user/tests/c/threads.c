@@ -5,7 +5,8 @@
  * EAGAIN/ETIMEDOUT/EFAULT/ENOSYS paths; a futex mutex under contention (8 threads x 100,000
  * increments), thread exit while others block, the main thread exiting first, exit_group and
  * fatal signals ending every thread, robust mutexes (EOWNERDEAD), FUTEX_CMP_REQUEUE, bitsets,
- * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals.
+ * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals; futexes and
+ * process-shared semaphores in memory shared between processes.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -16,7 +17,9 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -791,6 +794,62 @@ static void process_signal_reaches_the_thread_that_unblocks_it(void)
 	CHECK_ERR(syscall(SYS_tkill, 0x7ffffff0, 0), ESRCH);
 }
 
+/* A futex word in shared memory is one futex for every process that maps it, wherever each
+ * maps it (Linux keys it by the page's backing, not the address). The child maps the same
+ * tmpfs file a second time at another address and waits there without FUTEX_PRIVATE_FLAG;
+ * the parent's wake through its own mapping must reach it. A private wake must not. Then a
+ * process-shared POSIX semaphore between parent and child. */
+static void futex_shared_between_processes(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("futexfile", O_RDWR | O_CREAT | O_TRUNC, 0600));
+	CHECK_OK(ftruncate(fd, 4096));
+	_Atomic int *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(w != MAP_FAILED);
+	atomic_store(&w[0], 0); /* the futex word */
+	atomic_store(&w[1], 0); /* the child is about to wait */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		/* a second mapping of the file, at an address the parent does not use */
+		char *pad = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		_Atomic int *v = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (pad == MAP_FAILED || v == MAP_FAILED || v == w)
+			_exit(2);
+		atomic_store(&v[1], 1);
+		while (atomic_load(&v[0]) == 0)
+			futex((void *)&v[0], FUTEX_WAIT, 0, NULL);
+		_exit(atomic_load(&v[0]) == 7 ? 0 : 3);
+	}
+	while (atomic_load(&w[1]) == 0)
+		sched_yield();
+	/* wake until the child is asleep on the word: a private wake never reaches it */
+	long r = 0;
+	for (int i = 0; i < 5000 && r == 0; i++) {
+		CHECK_EQ(futex((void *)&w[0], FUTEX_WAKE_PRIVATE, 1, NULL), 0);
+		usleep(1000);
+		r = futex((void *)&w[0], FUTEX_WAKE, 1, NULL);
+	}
+	CHECK_EQ(r, 1);
+	atomic_store(&w[0], 7);
+	futex((void *)&w[0], FUTEX_WAKE, 1, NULL);
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	sem_t *sem = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			  -1, 0);
+	CHECK(sem != MAP_FAILED);
+	CHECK_OK(sem_init(sem, 1, 0));
+	pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(sem_wait(sem) == 0 ? 0 : 4);
+	usleep(20000);
+	CHECK_OK(sem_post(sem));
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	munmap((void *)w, 4096);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
@@ -819,6 +878,7 @@ static const struct kt_case cases[] = {
 	{ "futex_wake_op_changes_word_and_wakes_both", futex_wake_op_changes_word_and_wakes_both },
 	{ "futex_wait_interrupted_by_handler_is_eintr", futex_wait_interrupted_by_handler_is_eintr },
 	{ "process_signal_reaches_the_thread_that_unblocks_it", process_signal_reaches_the_thread_that_unblocks_it },
+	{ "futex_shared_between_processes", futex_shared_between_processes },
 	KT_CASES_END
 };
 
