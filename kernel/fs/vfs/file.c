@@ -3,9 +3,10 @@
  * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
  *
- * Data I/O takes no namespace lock. A regular file (and a block device node) is read and
- * written under its inode's lock, which also guards the file offset, the size, the space
- * account and the times. Character devices, pipes and sockets run their ops with no VFS lock
+ * Data I/O takes no namespace lock. A regular file in a page cache is read and written under
+ * its inode's lock, which also guards the file offset, the size, the space account and the
+ * times; a file with offsets whose file system makes its bytes itself (procfs, a block device)
+ * runs its op with no VFS lock, the inode's lock guarding only the offset. Character devices, pipes and sockets run their ops with no VFS lock
  * at all (each guards itself) and have no offset; as on Linux, writing to a character device
  * leaves its node's times alone, and a pipe's write sets its mtime and ctime.
  */
@@ -245,7 +246,7 @@ static void touch_atime_ilocked(struct inode *ip) REQUIRES(&ip->lock)
 }
 
 /* has_offset - files whose data sits at offsets the file position moves through: regular
- * files and block devices (their I/O runs under the inode's lock). */
+ * files and block devices. */
 static bool has_offset(const struct inode *ip)
 {
 	u32 t = ip->mode & VFS_S_IFMT;
@@ -273,9 +274,40 @@ static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, b
 	return r;
 }
 
-/* rw - a read or write at *pos (the file offset, or a pread/pwrite position). A file with
- * offsets does it all under its inode's lock, reading and moving *pos there. */
-static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
+/* rw_generated - a file with offsets but no page cache, whose file system makes or moves
+ * its bytes itself (procfs's text, a block device): its op runs without the inode's lock (it
+ * may take vfs_lock, which comes first in the lock order; it guards its own data), and the
+ * lock guards only the file offset read before and moved after. */
+static struct result_size rw_generated(struct file *f, struct bytes buf, u64 *pos, bool write,
+				       bool file_pos)
+{
+	struct inode *ip = f->inode;
+	u64 at;
+	if (file_pos) {
+		mutex_lock(&ip->lock);
+		at = f->pos;
+		mutex_unlock(&ip->lock);
+	} else {
+		at = *pos;
+	}
+	struct result_size r = write ? f->ops->write(ip, buf, at) : f->ops->read(ip, buf, at);
+	if (r.err)
+		return r;
+	if (file_pos) {
+		mutex_lock(&ip->lock);
+		f->pos = at + r.value;
+		mutex_unlock(&ip->lock);
+	} else {
+		*pos = at + r.value;
+	}
+	return r;
+}
+
+/* rw - a read or write at *pos (the file offset when `file_pos`, or a pread/pwrite position).
+ * A file in a page cache (ramfs, tmpfs, memfd) does it all under its inode's lock, reading and
+ * moving *pos there. */
+static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append,
+			     bool file_pos)
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	struct inode *ip = f->inode;
@@ -287,6 +319,8 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EINVAL);
 	if (!has_offset(ip))
 		return rw_stream(f, buf, *pos, write);
+	if (!ip->cache)
+		return rw_generated(f, buf, pos, write, file_pos);
 	mutex_lock(&ip->lock);
 	if (append)
 		*pos = ip->size;
@@ -314,22 +348,22 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 
 struct result_size vfs_read(struct file *f, struct bytes dst)
 {
-	return rw(f, dst, &f->pos, false, false);
+	return rw(f, dst, &f->pos, false, false, true);
 }
 
 struct result_size vfs_write(struct file *f, struct bytes src)
 {
-	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
+	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0, true);
 }
 
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
 {
-	return rw(f, dst, &pos, false, false);
+	return rw(f, dst, &pos, false, false, false);
 }
 
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 {
-	return rw(f, src, &pos, true, false);
+	return rw(f, src, &pos, true, false, false);
 }
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)

@@ -29,8 +29,10 @@
  *   nobody else can reach yet is filled in without it); stat reads them under it.
  * - `sb->space_lock` (a spinlock) guards a size-limited instance's space account.
  * Data I/O on an open file (read, write, pread, pwrite, lseek) never takes vfs_lock: a
- * regular file's under its inode's lock, a device's, pipe's or socket's under that object's
- * own locks only (their ops are called with no VFS lock held). Nobody sleeps for anything but
+ * regular file in a page cache under its inode's lock; a file whose file system makes its
+ * bytes itself (no page cache: procfs, block devices), a device, pipe or socket under that
+ * object's own locks only (their ops are called with no VFS lock held, and may take
+ * vfs_lock; code holding an inode's lock never does). Nobody sleeps for anything but
  * these locks while holding one (blocking reads wait in the system call layer, outside).
  */
 #ifndef KERNEL_FS_VFS_H
