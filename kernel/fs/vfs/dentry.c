@@ -177,7 +177,8 @@ struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name)
 	struct dentry_hash *h = dcache_table();
 	for (struct dentry *d = dentry_hash_find(h, dcache_key(dir, name)); d;
 	     d = dentry_hash_find_next(h, d))
-		if (d->parent == dir && str_eq(vfs_dentry_name(d), name))
+		if (d->parent == dir && d->name_len == str_len(name) &&
+		    str_eq(vfs_dentry_name(d), name))
 			return d;
 	return NULL;
 }

@@ -72,14 +72,18 @@ static bool level_has_more(struct str s)
 
 static bool is_dot(struct str c)
 {
+	if (str_len(c) != 1)
+		return false;
 	struct result_u8 b = str_at(c, 0);
-	return str_len(c) == 1 && !b.err && b.value == '.';
+	return !b.err && b.value == '.';
 }
 
 static bool is_dotdot(struct str c)
 {
+	if (str_len(c) != 2)
+		return false;
 	struct result_u8 a = str_at(c, 0), b = str_at(c, 1);
-	return str_len(c) == 2 && !a.err && !b.err && a.value == '.' && b.value == '.';
+	return !a.err && !b.err && a.value == '.' && b.value == '.';
 }
 
 static bool is_last(const struct walk *w)
@@ -123,8 +127,8 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			return path_result_err(e);
 		if (str_len(comp) > VFS_NAME_MAX)
 			return path_result_err(-ENAMETOOLONG);
-		bool final = is_last(&w);
-		if (final && mode == WALK_PARENT) {
+		/* whether this is the last component matters only for WALK_PARENT and symlinks */
+		if (mode == WALK_PARENT && is_last(&w)) {
 			if (last)
 				*last = comp;
 			return path_result_ok(cur);
@@ -160,7 +164,7 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			next = (struct vfs_path){ .mnt = m, .dentry = m->root };
 		}
 		struct inode *ip = next.dentry->inode;
-		if (is_link(ip) && (!final || mode == WALK_FINAL_FOLLOW)) {
+		if (is_link(ip) && (mode == WALK_FINAL_FOLLOW || !is_last(&w))) {
 			if (++w.links > VFS_MAXSYMLINKS)
 				return path_result_err(-ELOOP);
 			if (cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
