@@ -456,6 +456,10 @@ struct result_size vfs_write(struct file *f, struct bytes src);
 /* vfs_pread / vfs_pwrite - the same at `pos`, leaving the file offset alone. */
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos);
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos);
+/* vfs_file_pos / vfs_file_set_pos - read / set the file offset under the inode's lock (for
+ * calls that move it themselves: sendfile, copy_file_range, fcntl locks' SEEK_CUR). */
+u64 vfs_file_pos(struct file *f);
+void vfs_file_set_pos(struct file *f, u64 pos);
 /* vfs_lseek - SEEK_SET 0, SEEK_CUR 1, SEEK_END 2; the new offset or -EINVAL. */
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
 /* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children in cookie
