@@ -1,7 +1,7 @@
 # User mode (issue #7): the user-mode ktests' program, and the hello example kernel.
 #
 #   tests/user/utest.S       -> build/user/utest.bin (flat, linked at 0x400000), embedded in
-#                               framework.o as blob "utest" (framework/user/utest_blob.S)
+#                               framework.o as blob "utest" (framework/arch/x86_64/utest_blob.S)
 #   examples/hello/*.c       -> service objects (SERVICE_CFLAGS), joined to framework.o by the
 #                               checked $(FW_LINK) step, linked twice like build/trellis (symbol
 #                               table) with the blob of examples/hello/user/hello.S (static ELF)
@@ -18,7 +18,7 @@ $(BUILD)/user/utest.bin: tests/user/utest.S mk/user.mk
 	@$(LD) -static --no-pie -e _start -Ttext=0x400000 -o $(BUILD)/user/utest.elf $(BUILD)/user/utest.o
 	@$(OBJCOPY) -O binary $(BUILD)/user/utest.elf $@
 
-$(BUILD)/obj/framework/user/utest_blob.S.o: $(BUILD)/user/utest.bin
+$(BUILD)/obj/framework/arch/x86_64/utest_blob.S.o: $(BUILD)/user/utest.bin
 
 # ---- the hello example ------------------------------------------------------------------------
 HELLO_DIR := $(BUILD)/hello

@@ -21,7 +21,7 @@ static struct user_context uc;
 static u64 null_calls, first_ns, last_ns;
 
 /* Map one PT_LOAD segment page by page: fresh zeroed frames with the file's bytes copied in. */
-static int map_segment(struct vmspace *vs, struct bytes elf, struct bytes_cursor *ph)
+static int map_segment(const struct vmspace_ref *vs, struct bytes elf, struct bytes_cursor *ph)
 {
 	u32 type = cursor_le32(ph), flags = cursor_le32(ph);
 	u64 off = cursor_le64(ph), vaddr = cursor_le64(ph);
@@ -52,7 +52,7 @@ static int map_segment(struct vmspace *vs, struct bytes elf, struct bytes_cursor
 }
 
 /* Check the ELF header (64-bit, little-endian, x86-64 executable) and map every segment. */
-static int load_elf(struct vmspace *vs, struct bytes elf, u64 *entry)
+static int load_elf(const struct vmspace_ref *vs, struct bytes elf, u64 *entry)
 {
 	struct bytes_cursor c = bytes_cursor(elf);
 	u32 magic = cursor_le32(&c);
@@ -108,21 +108,22 @@ static void serve_syscall(void)
 	}
 }
 
+static struct vmspace_ref vs = VMSPACE_REF_EMPTY; /* the program's address space */
+
 void kernel_main(void)
 {
 	struct frame stack = FRAME_EMPTY;
-	struct vmspace *vs = vmspace_create();
 	struct kbuf elf = KBUF_EMPTY;
 	u64 entry = 0;
 	user_context_init(&uc);
-	if (!vs || fw_blob_copy(&elf, STR("hello")) || load_elf(vs, kbuf_bytes(&elf), &entry) ||
-	    frame_alloc(&stack) ||
-	    vmspace_map(vs, uaddr(VM_USER_END - VM_PAGE_SIZE), &stack, VM_READ | VM_WRITE) ||
+	if (vmspace_create(&vs) || fw_blob_copy(&elf, STR("hello")) ||
+	    load_elf(&vs, kbuf_bytes(&elf), &entry) || frame_alloc(&stack) ||
+	    vmspace_map(&vs, uaddr(VM_USER_END - VM_PAGE_SIZE), &stack, VM_READ | VM_WRITE) ||
 	    user_ctx_set_ip(&uc, uaddr(entry)) || user_ctx_set_sp(&uc, uaddr(VM_USER_END))) {
 		fw_err("hello: cannot load the user program");
 		fw_power_off();
 	}
-	vmspace_activate(vs);
+	vmspace_activate(&vs);
 	for (;;) {
 		enum user_return why = user_enter(&uc);
 		if (why == USER_RET_EXCEPTION) {

@@ -56,7 +56,7 @@ void percpu_load(struct cpu_local *c)
 	c->tss.ist[IST_MC - 1] = c->ist_top[2];
 	c->tss.iomap_base = sizeof(struct tss64);
 	/* SAFETY: the address of this CPU's own TSS.rsp0 (offset 4, SDM vol. 3 figure 8-11), for
-	 * user/entry.S (%gs:32); x86 stores 8 bytes at any alignment. */
+	 * arch/x86_64/user_entry.S (%gs:32); x86 stores 8 bytes at any alignment. */
 	c->tss_rsp0 = (u64 *)((uintptr_t)&c->tss + 4);
 	/* SAFETY: the TSS is part of the static per-CPU area; its address goes into the system
 	 * descriptor (SDM vol. 3 §7.2.3, 16-byte TSS descriptor, type 9 available). */

@@ -146,6 +146,7 @@ void tlb_flush_kernel(u64 va, u64 len);
 
 /* --- user address spaces: activation (mm/vmspace.c) ------------------------------------ */
 struct vmspace;
+
 struct task;
 /* vmspace_flush - flush [va, va + len) of vs from the TLB of every CPU whose CR3 may hold vs
  * (and only those). Every change that removes or narrows a user mapping calls it before the
@@ -154,6 +155,10 @@ void vmspace_flush(struct vmspace *vs, u64 va, u64 len);
 /* vmspace_switch_to - the context switch (IRQs off): load next's space if it has one and it is
  * not loaded (a kernel-only task keeps the current one). */
 void vmspace_switch_to(struct task *next);
+/* vmspace_task_exit - an exiting task drops the reference it held on its address space (the
+ * CPU may keep the tables loaded lazily, as after any switch to a kernel task; a last put lets
+ * go of them). Context: the exiting task, no lock held. */
+void vmspace_task_exit(struct task *me);
 /* vmspace_cpu_let_go - load the kernel's tables here if vs is loaded (a destroy shootdown). */
 void vmspace_cpu_let_go(struct vmspace *vs);
 /* tlb_shootdown_cpus - flush [va, va + len) (len ~0: all) on the CPUs of `mask` (never the

@@ -43,7 +43,7 @@ struct tss64 {
 
 struct cpu_local {
 	struct cpu_local *self;  /* %gs:0 */
-	/* The user/kernel boundary of the task running here (user/entry.S reads them after the
+	/* The user/kernel boundary of the task running here (arch/x86_64/user_entry.S reads them after the
 	 * syscall entry's swapgs; the context switch loads the next task's, user/user.c). */
 	u64 user_kernel_rsp;     /* %gs:8: where user_enter_asm left its stack (also TSS.rsp0) */
 	u64 user_cur_regs;       /* %gs:16: the register save area of the context in user mode */

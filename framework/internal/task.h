@@ -94,6 +94,10 @@ void task_detach_raw(struct task *t);
 /* task_of_entity - the pool task whose `se` is `se`, or NULL when `se` is not one (a
  * scheduling policy returning a pointer of its own making). */
 struct task *task_of_entity(struct sched_entity *se);
+/* sched_check_pick - the task of what a policy's pick_next returned on `cpu`: a task entity
+ * the framework queued there and that is still queued; stops the kernel otherwise (a foreign
+ * entity, one not queued, one queued on another CPU). Context: cpu's run-queue lock held. */
+struct task *sched_check_pick(struct sched_entity *se, u32 cpu);
 /* sched_ap_start - an AP's idle task enters the scheduler; never returns. */
 __attribute__((noreturn)) void sched_idle_loop(void);
 
@@ -107,7 +111,7 @@ void sched_tick(void);
 /* sched_irq_exit - on return from an interrupt: preempt if asked and allowed. */
 void sched_irq_exit(u64 interrupted_rflags);
 
-/* Low-level switch (task/switch.S): save callee-saved regs on this stack, store %rsp in
+/* Low-level switch (arch/x86_64/switch.S): save callee-saved regs on this stack, store %rsp in
  * *prev_rsp, load next_rsp, restore, return into the next task. */
 void task_switch_stacks(u64 *prev_rsp, u64 next_rsp);
 void task_start_trampoline(void);

@@ -64,7 +64,7 @@ void fpu_save(u8 *area);
  * Returns 0, or 1 when the image had to be replaced. */
 int fpu_restore(u8 *area);
 u32 fpu_size(void);
-/* The raw loads (user/copy.S): 0, or 1 when the CPU refused the image (#GP caught). */
+/* The raw loads (arch/x86_64/user_copy.S): 0, or 1 when the CPU refused the image (#GP caught). */
 int fpu_xrstor_raw(const void *area, u64 mask);
 int fpu_fxrstor_raw(const void *area);
 bool fpu_uses_xsave(void);

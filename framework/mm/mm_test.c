@@ -15,6 +15,7 @@
 
 #include "arch/x86_64/layout.h"
 #include "internal/ctx.h"
+#include "internal/ktest_task.h"
 #include "internal/mm.h"
 #include "internal/paging.h"
 #include "mm/memmap.h"
@@ -129,6 +130,57 @@ KTEST(mm, frames_double_release_cannot_steal)
 	MMT_EXPECT_EQ(kt, frame_kind_of(pa), FRAME_UNTYPED);
 	frame_release(&b);
 	MMT_EXPECT_EQ(kt, frame_handle_from_paddr(pa, &again), -ENOENT); /* freed: no handle */
+}
+
+/* Issue #13 class 9: two tasks releasing one handle at once (a service's two threads) drop one
+ * reference between them: the atomic exchange that empties the handle gives its frame to
+ * exactly one of them, so the other reference (keep) is never freed under its holder. */
+#define RACE_ROUNDS 200u
+static struct frame race_shared = FRAME_EMPTY;
+static struct tworker race_w[2];
+static u32 race_round, race_done;
+
+static void race_releaser(struct tworker *w)
+{
+	(void)w;
+	for (u32 r = 1; r <= RACE_ROUNDS; r++) {
+		/* SAFETY: the round counter, only touched atomically. */
+		while (__atomic_load_n(&race_round, __ATOMIC_ACQUIRE) < r)
+			task_yield();
+		frame_release(&race_shared);
+		/* SAFETY: the completion counter, only touched atomically. */
+		__atomic_add_fetch(&race_done, 1, __ATOMIC_ACQ_REL);
+	}
+}
+
+KTEST(mm, frames_racing_releases_drop_one_reference)
+{
+	struct frame keep = FRAME_EMPTY;
+	MMT_ASSERT_EQ(kt, frame_alloc(&keep), 0);
+	/* SAFETY: the counters are not shared yet (no worker runs). */
+	__atomic_store_n(&race_round, 0, __ATOMIC_RELEASE);
+	/* SAFETY: as above. */
+	__atomic_store_n(&race_done, 0, __ATOMIC_RELEASE);
+	struct task *t0 = tw_spawn(&race_w[0], race_releaser, 0, 0);
+	struct task *t1 = tw_spawn(&race_w[1], race_releaser, 1, tw_other_cpu());
+	KT_ASSERT(kt, t0 && t1);
+	u32 bad = 0;
+	for (u32 r = 1; r <= RACE_ROUNDS; r++) {
+		if (frame_clone(&race_shared, &keep))
+			bad++;
+		/* SAFETY: the round counter, only touched atomically. */
+		__atomic_store_n(&race_round, r, __ATOMIC_RELEASE);
+		/* SAFETY: the completion counter, only touched atomically. */
+		while (__atomic_load_n(&race_done, __ATOMIC_ACQUIRE) < 2 * r)
+			task_yield();
+		if (frame_refcount(&keep) != 1 || !frame_is_empty(&race_shared))
+			bad++;
+	}
+	task_join_raw(t0);
+	task_join_raw(t1);
+	MMT_EXPECT_EQ(kt, bad, 0u);
+	MMT_EXPECT_EQ(kt, frame_refcount(&keep), 1u);
+	frame_release(&keep);
 }
 
 /* Issue #13 class 9: a handle whose frame was freed under it (a stale copy: only framework

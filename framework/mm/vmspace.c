@@ -30,6 +30,7 @@
 #include "internal/task.h"
 #include "internal/x86.h"
 #include "mm/mmlock.h"
+#include "internal/vmspace.h"
 
 struct vmspace {
 	u64 root;                /* physical address of the PML4 */
@@ -130,6 +131,14 @@ static bool page_ok(struct uaddr va)
 	return (va.v & (VM_PAGE_SIZE - 1)) == 0 && va.v < VM_USER_END;
 }
 
+/* A page that may hold a mapping: never below VM_USER_MIN, so a null pointer dereferenced
+ * by kernel code (plus any field offset below 64 KiB) faults instead of reading user memory
+ * as a kernel object. */
+static bool mappable(struct uaddr va)
+{
+	return page_ok(va) && va.v >= VM_USER_MIN;
+}
+
 static bool range_ok(struct uaddr va, u64 len)
 {
 	return (va.v & (VM_PAGE_SIZE - 1)) == 0 && (len & (VM_PAGE_SIZE - 1)) == 0 &&
@@ -168,7 +177,7 @@ static u64 *next_leaf(struct vmspace *vs, u64 *va, u64 end)
 
 static void vmspace_let_go(struct vmspace *vs);
 
-struct vmspace *vmspace_create(void)
+struct vmspace *vs_create(void)
 {
 	struct vmspace *vs = KNEW(vmspace);
 	if (!vs)
@@ -188,7 +197,7 @@ struct vmspace *vmspace_create(void)
 	return vs;
 }
 
-struct vmspace *vmspace_get(struct vmspace *vs)
+struct vmspace *vs_get(struct vmspace *vs)
 {
 	FW_CHECK(vs_live(vs), "vmspace_get of an address space that was torn down");
 	/* SAFETY: an atomic increment of a live space's counter (the caller holds a reference). */
@@ -210,7 +219,7 @@ static void release_leaf(u64 e)
 		release_mapped_frame(leaf_pa(e));
 }
 
-void vmspace_put(struct vmspace *vs)
+void vs_put(struct vmspace *vs)
 {
 	if (!vs)
 		return;
@@ -238,16 +247,16 @@ void vmspace_put(struct vmspace *vs)
 	KFREE(vmspace, vs);
 }
 
-void vmspace_destroy(struct vmspace *vs)
+void vs_destroy(struct vmspace *vs)
 {
-	vmspace_put(vs);
+	vs_put(vs);
 }
 
-int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
+int vs_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
+	if (!mappable(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame ref = FRAME_EMPTY;
 	int err = frame_clone(&ref, f);
@@ -268,11 +277,11 @@ int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsi
 	return err;
 }
 
-int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
+int vs_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned prot)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (!page_ok(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
+	if (!mappable(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
 	struct frame ref = FRAME_EMPTY;
 	int err = frame_clone(&ref, f);
@@ -297,7 +306,7 @@ int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, 
 	return err;
 }
 
-i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
+i64 vs_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
@@ -334,7 +343,7 @@ i64 vmspace_unmap(struct vmspace *vs, struct uaddr va, u64 len)
 	return n;
 }
 
-int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
+int vs_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 		    enum vm_protect_mode mode)
 {
 	if (!vs_live(vs))
@@ -367,12 +376,12 @@ int vmspace_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 	return 0;
 }
 
-i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64 len,
+i64 vs_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64 len,
 		  enum vm_share_mode mode)
 {
 	if (!vs_live(dst) || !vs_live(src))
 		return -EINVAL;
-	if (!range_ok(va, len) || dst == src)
+	if (!range_ok(va, len) || dst == src || va.v < VM_USER_MIN)
 		return -EINVAL;
 	i64 n = 0;
 	int err = 0;
@@ -409,7 +418,7 @@ i64 vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, u64
 	return err ? err : n;
 }
 
-int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
+int vs_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
@@ -457,11 +466,11 @@ int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 	return err;
 }
 
-i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len)
+i64 vs_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
-	if (!range_ok(from, len) || !range_ok(to, len))
+	if (!range_ok(from, len) || !range_ok(to, len) || to.v < VM_USER_MIN)
 		return -EINVAL;
 	i64 n = 0;
 	int err = 0;
@@ -492,13 +501,13 @@ i64 vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, u64 len
 	return err ? err : n;
 }
 
-u64 vmspace_resident_pages(struct vmspace *vs)
+u64 vs_resident_pages(struct vmspace *vs)
 {
 	/* SAFETY: an atomic load from the type-stable vmspace cache. */
 	return vs_live(vs) ? __atomic_load_n(&vs->pages, __ATOMIC_RELAXED) : 0;
 }
 
-int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
+int vs_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
@@ -515,7 +524,7 @@ int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot)
 	return err == -EINVAL ? -ENOENT : err;
 }
 
-int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
+int vs_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out)
 {
 	if (!vs_live(vs))
 		return -EINVAL;
@@ -552,7 +561,7 @@ static int remote_page(struct vmspace *vs, u64 page, unsigned access, struct fra
 		mm_lock_release(&vs->lock, flags);
 		if (ok)
 			return err;
-		if (vmspace_handle_fault(vs, uaddr(page), access | (present ? VM_FAULT_PRESENT : 0)))
+		if (vs_handle_fault(vs, uaddr(page), access | (present ? VM_FAULT_PRESENT : 0)))
 			return -EFAULT;
 	}
 	return -EFAULT;
@@ -581,12 +590,12 @@ static struct result_size remote_copy(struct vmspace *vs, struct uaddr addr, str
 	return done || len == 0 ? result_size_ok(done) : result_size_err(-EFAULT);
 }
 
-struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst)
+struct result_size vs_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst)
 {
 	return remote_copy(vs, addr, dst, false);
 }
 
-struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src)
+struct result_size vs_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src)
 {
 	return remote_copy(vs, addr, src, true);
 }
@@ -619,26 +628,44 @@ static void load_on_this_cpu(struct vmspace *vs)
 		__atomic_fetch_and(&old->cpus, ~bit, __ATOMIC_SEQ_CST);
 }
 
-void vmspace_activate(struct vmspace *vs)
+void vs_activate(struct vmspace *vs)
 {
 	FW_CHECK(!vs || vs_live(vs), "vmspace_activate of an address space that was torn down");
-	u64 f = irq_save();
 	struct task *me = task_current();
+	/* The task holds a reference while the space is its own: a put by the service of what
+	 * it thinks is the last reference, while another thread still runs on the space, must
+	 * not free the tables that thread's next switch loads into CR3. */
+	if (me && vs)
+		vs_get(vs);
+	u64 f = irq_save();
+	struct vmspace *old = me ? me->vs : NULL;
 	if (me)
 		me->vs = vs;
 	load_on_this_cpu(vs);
 	irq_restore(f);
+	if (old)
+		vs_put(old); /* the old space's activation reference (maybe its last) */
 }
 
 void vmspace_deactivate(void)
 {
-	vmspace_activate(NULL);
+	vs_activate(NULL);
 }
 
 struct vmspace *vmspace_current(void)
 {
 	struct task *me = task_current();
 	return me ? me->vs : NULL;
+}
+
+void vmspace_task_exit(struct task *me)
+{
+	u64 f = irq_save();
+	struct vmspace *old = me->vs;
+	me->vs = NULL;
+	irq_restore(f);
+	if (old)
+		vs_put(old);
 }
 
 void vmspace_switch_to(struct task *next)
@@ -682,7 +709,7 @@ static void vmspace_let_go(struct vmspace *vs)
 	irq_restore(f);
 }
 
-void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
+void vs_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
 {
 	if (!vs_live(vs))
 		return;
@@ -690,7 +717,7 @@ void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn)
 	__atomic_store_n(&vs->fault, fn, __ATOMIC_RELEASE);
 }
 
-int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
+int vs_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 {
 	if (!vs_live(vs))
 		return -EFAULT;

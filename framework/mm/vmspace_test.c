@@ -9,6 +9,7 @@
 #include <fw/ktest.h>
 #include <fw/uaccess.h>
 #include <fw/vmspace.h>
+#include "internal/vmspace.h"
 
 #define VT_A 0x10000ull
 
@@ -22,7 +23,7 @@ static int vt_page(struct vmspace *vs, u64 va, u8 v, unsigned prot)
 	if (!e)
 		e = frame_write(&f, 0, BYTES_OF_ARRAY(b));
 	if (!e)
-		e = vmspace_map(vs, uaddr(va), &f, prot);
+		e = vs_map(vs, uaddr(va), &f, prot);
 	frame_release(&f);
 	return e;
 }
@@ -32,7 +33,7 @@ static int vt_byte(struct vmspace *vs, u64 va)
 {
 	struct frame f = FRAME_EMPTY;
 	u8 b[1] = { 0 };
-	int e = vmspace_frame_at(vs, uaddr(va), &f);
+	int e = vs_frame_at(vs, uaddr(va), &f);
 	if (!e)
 		e = frame_read(&f, 0, BYTES_OF_ARRAY(b));
 	frame_release(&f);
@@ -42,7 +43,7 @@ static int vt_byte(struct vmspace *vs, u64 va)
 static u32 vt_refs(struct vmspace *vs, u64 va)
 {
 	struct frame f = FRAME_EMPTY;
-	u32 n = vmspace_frame_at(vs, uaddr(va), &f) ? 0 : frame_refcount(&f) - 1;
+	u32 n = vs_frame_at(vs, uaddr(va), &f) ? 0 : frame_refcount(&f) - 1;
 	frame_release(&f);
 	return n;
 }
@@ -50,7 +51,7 @@ static u32 vt_refs(struct vmspace *vs, u64 va)
 static bool vt_same(struct vmspace *a, struct vmspace *b, u64 va)
 {
 	struct frame fa = FRAME_EMPTY, fb = FRAME_EMPTY;
-	bool same = !vmspace_frame_at(a, uaddr(va), &fa) && !vmspace_frame_at(b, uaddr(va), &fb) &&
+	bool same = !vs_frame_at(a, uaddr(va), &fa) && !vs_frame_at(b, uaddr(va), &fb) &&
 		    frame_same(&fa, &fb);
 	frame_release(&fa);
 	frame_release(&fb);
@@ -60,16 +61,16 @@ static bool vt_same(struct vmspace *a, struct vmspace *b, u64 va)
 static unsigned vt_prot(struct vmspace *vs, u64 va)
 {
 	unsigned p = 99;
-	return vmspace_query(vs, uaddr(va), &p) ? 99 : p;
+	return vs_query(vs, uaddr(va), &p) ? 99 : p;
 }
 
 KTEST(vmspace, share_cow_then_copy_and_reuse)
 {
-	struct vmspace *a = vmspace_create(), *b = vmspace_create();
+	struct vmspace *a = vs_create(), *b = vs_create();
 	KT_ASSERT(kt, a && b);
 	KT_ASSERT_EQ(kt, vt_page(a, VT_A, 7, VM_READ | VM_WRITE), 0);
 	KT_ASSERT_EQ(kt, vt_page(a, VT_A + 3 * VM_PAGE_SIZE, 9, VM_READ), 0);
-	i64 n = vmspace_share(b, a, uaddr(VT_A), 8 * VM_PAGE_SIZE, VM_SHARE_COPY_ON_WRITE);
+	i64 n = vs_share(b, a, uaddr(VT_A), 8 * VM_PAGE_SIZE, VM_SHARE_COPY_ON_WRITE);
 	KT_EXPECT_EQ(kt, n, 2);
 	KT_EXPECT(kt, vt_same(a, b, VT_A));
 	KT_EXPECT_EQ(kt, vt_refs(a, VT_A), 2u);
@@ -77,15 +78,15 @@ KTEST(vmspace, share_cow_then_copy_and_reuse)
 	KT_EXPECT_EQ(kt, vt_prot(b, VT_A), (unsigned)VM_READ);
 	KT_EXPECT_EQ(kt, vt_prot(b, VT_A + 3 * VM_PAGE_SIZE), (unsigned)VM_READ);
 	/* sharing again onto mapped pages is refused */
-	n = vmspace_share(b, a, uaddr(VT_A), VM_PAGE_SIZE, VM_SHARE_SAME);
+	n = vs_share(b, a, uaddr(VT_A), VM_PAGE_SIZE, VM_SHARE_SAME);
 	KT_EXPECT_EQ(kt, n, -EEXIST);
 	/* the private protect mode leaves a shared frame read-only */
-	int e = vmspace_protect(a, uaddr(VT_A), VM_PAGE_SIZE, VM_READ | VM_WRITE,
+	int e = vs_protect(a, uaddr(VT_A), VM_PAGE_SIZE, VM_READ | VM_WRITE,
 				VM_PROTECT_PRIVATE);
 	KT_EXPECT_EQ(kt, e, 0);
 	KT_EXPECT_EQ(kt, vt_prot(a, VT_A), (unsigned)VM_READ);
 	/* a's write fault copies: a new frame with the same bytes, b keeps the old one alone */
-	e = vmspace_cow(a, uaddr(VT_A), VM_READ | VM_WRITE);
+	e = vs_cow(a, uaddr(VT_A), VM_READ | VM_WRITE);
 	KT_EXPECT_EQ(kt, e, 0);
 	KT_EXPECT(kt, !vt_same(a, b, VT_A));
 	KT_EXPECT_EQ(kt, vt_byte(a, VT_A), 7);
@@ -94,32 +95,32 @@ KTEST(vmspace, share_cow_then_copy_and_reuse)
 	KT_EXPECT_EQ(kt, vt_prot(a, VT_A), (unsigned)(VM_READ | VM_WRITE));
 	/* b's write fault reuses the frame no one else holds any more: no frame allocated */
 	u64 free_before = frame_stat_free();
-	e = vmspace_cow(b, uaddr(VT_A), VM_READ | VM_WRITE);
+	e = vs_cow(b, uaddr(VT_A), VM_READ | VM_WRITE);
 	KT_EXPECT_EQ(kt, e, 0);
 	KT_EXPECT_EQ(kt, frame_stat_free(), free_before);
 	KT_EXPECT_EQ(kt, vt_prot(b, VT_A), (unsigned)(VM_READ | VM_WRITE));
 	KT_EXPECT_EQ(kt, vt_byte(b, VT_A), 7);
-	e = vmspace_cow(b, uaddr(VT_A + VM_PAGE_SIZE), VM_READ | VM_WRITE);
+	e = vs_cow(b, uaddr(VT_A + VM_PAGE_SIZE), VM_READ | VM_WRITE);
 	KT_EXPECT_EQ(kt, e, -ENOENT);
-	vmspace_destroy(a);
+	vs_destroy(a);
 	KT_EXPECT_EQ(kt, vt_refs(b, VT_A + 3 * VM_PAGE_SIZE), 1u);
-	vmspace_destroy(b);
+	vs_destroy(b);
 }
 
 KTEST(vmspace, protnone_keeps_frame_and_faults)
 {
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vs_create();
 	KT_ASSERT(kt, vs != NULL);
 	KT_ASSERT_EQ(kt, vt_page(vs, VT_A, 5, VM_READ | VM_WRITE), 0);
-	int e = vmspace_protect(vs, uaddr(VT_A), VM_PAGE_SIZE, 0, VM_PROTECT_SHARED);
+	int e = vs_protect(vs, uaddr(VT_A), VM_PAGE_SIZE, 0, VM_PROTECT_SHARED);
 	KT_EXPECT_EQ(kt, e, 0);
 	KT_EXPECT_EQ(kt, vt_prot(vs, VT_A), 0u);
 	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A), 5);
-	vmspace_activate(vs);
+	vs_activate(vs);
 	u8 v[1] = { 0 };
 	struct vm_reader r = vm_reader_user(uaddr(VT_A), 1);
 	KT_EXPECT_EQ(kt, vm_read(&r, BYTES_OF_ARRAY(v)).err, -EFAULT);
-	e = vmspace_protect(vs, uaddr(VT_A), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED);
+	e = vs_protect(vs, uaddr(VT_A), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED);
 	KT_EXPECT_EQ(kt, e, 0);
 	r = vm_reader_user(uaddr(VT_A), 1);
 	KT_EXPECT_EQ(kt, vm_read(&r, BYTES_OF_ARRAY(v)).value, 1u);
@@ -128,37 +129,37 @@ KTEST(vmspace, protnone_keeps_frame_and_faults)
 	/* PROT_NONE straight from map, then unmapped: the reference goes */
 	KT_ASSERT_EQ(kt, vt_page(vs, VT_A + VM_PAGE_SIZE, 6, 0), 0);
 	KT_EXPECT_EQ(kt, vt_refs(vs, VT_A + VM_PAGE_SIZE), 1u);
-	i64 n = vmspace_unmap(vs, uaddr(VT_A), 2 * VM_PAGE_SIZE);
+	i64 n = vs_unmap(vs, uaddr(VT_A), 2 * VM_PAGE_SIZE);
 	KT_EXPECT_EQ(kt, n, 2);
-	vmspace_destroy(vs);
+	vs_destroy(vs);
 }
 
 KTEST(vmspace, remote_access_and_cmpxchg)
 {
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vs_create();
 	KT_ASSERT(kt, vs != NULL);
 	KT_ASSERT_EQ(kt, vt_page(vs, VT_A, 0x11, VM_READ | VM_WRITE), 0);
 	KT_ASSERT_EQ(kt, vt_page(vs, VT_A + VM_PAGE_SIZE, 0x22, VM_READ), 0);
 	/* vs is not active: the copies go through the frames, across the page boundary */
 	u8 buf[8] = { 0 };
-	struct result_size r = vmspace_read_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 4),
+	struct result_size r = vs_read_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 4),
 						   BYTES_OF_ARRAY(buf));
 	KT_EXPECT_EQ(kt, r.value, 8u);
 	KT_EXPECT_EQ(kt, buf[4], 0x22);
 	u8 w[4] = { 1, 2, 3, 4 };
-	r = vmspace_write_remote(vs, uaddr(VT_A), BYTES_OF_ARRAY(w));
+	r = vs_write_remote(vs, uaddr(VT_A), BYTES_OF_ARRAY(w));
 	KT_EXPECT_EQ(kt, r.value, 4u);
 	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A), 1);
 	/* a read-only page with no fault handler to make it writable: nothing written */
-	r = vmspace_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE), BYTES_OF_ARRAY(w));
+	r = vs_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE), BYTES_OF_ARRAY(w));
 	KT_EXPECT_EQ(kt, r.err, -EFAULT);
 	/* a write straddling into it stops at the boundary */
-	r = vmspace_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 2), BYTES_OF_ARRAY(w));
+	r = vs_write_remote(vs, uaddr(VT_A + VM_PAGE_SIZE - 2), BYTES_OF_ARRAY(w));
 	KT_EXPECT_EQ(kt, r.value, 2u);
-	r = vmspace_read_remote(vs, uaddr(VT_A + 2 * VM_PAGE_SIZE), BYTES_OF_ARRAY(buf));
+	r = vs_read_remote(vs, uaddr(VT_A + 2 * VM_PAGE_SIZE), BYTES_OF_ARRAY(buf));
 	KT_EXPECT_EQ(kt, r.err, -EFAULT);
 	/* compare-and-exchange on the active space */
-	vmspace_activate(vs);
+	vs_activate(vs);
 	u32 cur = 0;
 	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VT_A), 0x04030201u, 7, &cur), 0);
 	KT_EXPECT_EQ(kt, cur, 0x04030201u);
@@ -169,22 +170,22 @@ KTEST(vmspace, remote_access_and_cmpxchg)
 	KT_EXPECT_EQ(kt, user_cmpxchg_u32(uaddr(VM_USER_END), 0, 1, &cur), -EFAULT);
 	vmspace_deactivate();
 	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A), 7);
-	vmspace_destroy(vs);
+	vs_destroy(vs);
 }
 
 KTEST(vmspace, unmap_batches_over_holes)
 {
 	u64 before = frame_stat_free();
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vs_create();
 	KT_ASSERT(kt, vs != NULL);
 	/* 150 pages spread over 3 GiB (absent tables in between), more than one batch */
 	for (u64 i = 0; i < 150; i++)
 		KT_ASSERT_EQ(kt, vt_page(vs, VT_A + i * (20ull << 20), (u8)i, VM_READ), 0);
 	KT_EXPECT_EQ(kt, vt_byte(vs, VT_A + 149 * (20ull << 20)), 149);
-	i64 n = vmspace_unmap(vs, uaddr(0), VT_A + 150 * (20ull << 20));
+	i64 n = vs_unmap(vs, uaddr(0), VT_A + 150 * (20ull << 20));
 	KT_EXPECT_EQ(kt, n, 150);
 	KT_EXPECT_EQ(kt, vt_prot(vs, VT_A), 99u);
-	vmspace_destroy(vs);
+	vs_destroy(vs);
 	KT_EXPECT_EQ(kt, frame_stat_free(), before);
 }
 
@@ -192,29 +193,29 @@ KTEST(vmspace, unmap_batches_over_holes)
  * leaf gains or loses a frame: map, replace of an empty slot, share, move, unmap, PROT_NONE. */
 KTEST(vmspace, resident_pages_follow_the_leaves)
 {
-	struct vmspace *a = vmspace_create(), *b = vmspace_create();
+	struct vmspace *a = vs_create(), *b = vs_create();
 	KT_ASSERT(kt, a && b);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 0ull);
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 0ull);
 	KT_ASSERT_EQ(kt, vt_page(a, VT_A, 1, VM_READ | VM_WRITE), 0);
 	KT_ASSERT_EQ(kt, vt_page(a, VT_A + VM_PAGE_SIZE, 2, VM_READ), 0);
 	KT_ASSERT_EQ(kt, vt_page(a, VT_A + 5 * VM_PAGE_SIZE, 3, VM_READ), 0);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull);
-	KT_EXPECT_EQ(kt, vmspace_share(b, a, uaddr(VT_A), 8 * VM_PAGE_SIZE, VM_SHARE_SAME), 3);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(b), 3ull);
-	KT_EXPECT_EQ(kt, vmspace_protect(a, uaddr(VT_A), VM_PAGE_SIZE, 0, VM_PROTECT_PRIVATE), 0);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull); /* PROT_NONE keeps its frame */
-	KT_EXPECT_EQ(kt, vmspace_move(a, uaddr(VT_A + 5 * VM_PAGE_SIZE), uaddr(VT_A + 9 * VM_PAGE_SIZE),
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 3ull);
+	KT_EXPECT_EQ(kt, vs_share(b, a, uaddr(VT_A), 8 * VM_PAGE_SIZE, VM_SHARE_SAME), 3);
+	KT_EXPECT_EQ(kt, vs_resident_pages(b), 3ull);
+	KT_EXPECT_EQ(kt, vs_protect(a, uaddr(VT_A), VM_PAGE_SIZE, 0, VM_PROTECT_PRIVATE), 0);
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 3ull); /* PROT_NONE keeps its frame */
+	KT_EXPECT_EQ(kt, vs_move(a, uaddr(VT_A + 5 * VM_PAGE_SIZE), uaddr(VT_A + 9 * VM_PAGE_SIZE),
 				      VM_PAGE_SIZE), 1);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 3ull);
-	KT_EXPECT_EQ(kt, vmspace_unmap(a, uaddr(VT_A), 2 * VM_PAGE_SIZE), 2);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 1ull);
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 3ull);
+	KT_EXPECT_EQ(kt, vs_unmap(a, uaddr(VT_A), 2 * VM_PAGE_SIZE), 2);
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 1ull);
 	struct frame f = FRAME_EMPTY;
-	KT_ASSERT_EQ(kt, vmspace_frame_at(b, uaddr(VT_A), &f), 0);
-	KT_EXPECT_EQ(kt, vmspace_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* an empty slot */
-	KT_EXPECT_EQ(kt, vmspace_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* a full one */
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(a), 2ull);
+	KT_ASSERT_EQ(kt, vs_frame_at(b, uaddr(VT_A), &f), 0);
+	KT_EXPECT_EQ(kt, vs_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* an empty slot */
+	KT_EXPECT_EQ(kt, vs_replace(a, uaddr(VT_A), &f, VM_READ), 0); /* a full one */
+	KT_EXPECT_EQ(kt, vs_resident_pages(a), 2ull);
 	frame_release(&f);
-	vmspace_destroy(a);
-	KT_EXPECT_EQ(kt, vmspace_resident_pages(b), 3ull);
-	vmspace_destroy(b);
+	vs_destroy(a);
+	KT_EXPECT_EQ(kt, vs_resident_pages(b), 3ull);
+	vs_destroy(b);
 }

@@ -76,6 +76,16 @@ uint32_t sched_cpu_load(uint32_t cpu)
 	return __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED) + (c && !c->is_idle);
 }
 
+struct task *sched_check_pick(struct sched_entity *se, u32 cpu)
+{
+	/* The policy is service code: what it returns must be a task entity the framework
+	 * handed to this run queue and that is still queued there. */
+	struct task *t = task_of_entity(se);
+	FW_CHECK(t && se->queued_on == cpu + 1,
+		 "sched: the policy's pick_next returned an entity that is not queued on this CPU");
+	return t;
+}
+
 static void enqueue_locked(struct sched_rq *rq, struct task *t)
 {
 	t->se.queued_on = rq->cpu + 1;
@@ -151,11 +161,7 @@ static void __schedule(bool preempt)
 			prev->on_rq = false; /* sleeping or dead: deactivated */
 	}
 	struct sched_entity *se = policy->pick_next(rq);
-	struct task *next = se ? task_of_entity(se) : c->idle;
-	/* The policy is service code: what it returns must be a task entity the framework
-	 * handed to this run queue and that is still queued there. */
-	FW_CHECK(!se || (next && se->queued_on == rq->cpu + 1),
-		 "sched: the policy's pick_next returned an entity that is not queued on this CPU");
+	struct task *next = se ? sched_check_pick(se, rq->cpu) : c->idle;
 	if (se)
 		se->queued_on = 0;
 	if (se)

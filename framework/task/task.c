@@ -175,7 +175,7 @@ static void stack_setup(struct task *t, u32 slot)
 	t->stack_hi = sl->ks.top;
 	u64 *top = (u64 *)(uintptr_t)t->stack_hi;
 	/* [top-1] 0 (fake return address of the trampoline's frame), [top-2] trampoline,
-	 * [top-8..top-3] rbp rbx r12 r13 r14 r15 = 0, in the order switch.S pops them. */
+	 * [top-8..top-3] rbp rbx r12 r13 r14 r15 = 0, in the order arch/x86_64/switch.S pops them. */
 	top[-1] = 0;
 	top[-2] = (u64)(uintptr_t)task_start_trampoline;
 	for (int i = 3; i <= 8; i++)
@@ -233,6 +233,7 @@ void task_exit(int code)
 	}
 	if (me->is_boot || me->is_idle)
 		panic_message("task_exit: the boot and idle tasks cannot exit");
+	vmspace_task_exit(me); /* its reference to its address space (maybe the last) */
 	me->exit_code = code;
 	/* its user state dies with it: the last switch must not store FPU registers into a
 	 * context the kernel may already have freed */

@@ -481,3 +481,28 @@ KTEST(task, cpu_mask_without_an_online_cpu_is_einval)
 		KT_EXPECT_EQ(kt, task_set_cpu_mask(1ull << 63), -EINVAL);
 	KT_EXPECT_EQ(kt, task_cpu_mask(), before);
 }
+
+/* Issue #13 class 9: a scheduling policy is service code, so the entity its pick_next returns
+ * is checked before the framework switches to its stack: one of the policy's own making, and a
+ * real task's entity that is not queued (the running task's), both stop the kernel. */
+static struct sched_entity pick_forged_se;
+static void pick_forged(void)
+{
+	(void)sched_check_pick(&pick_forged_se, 0);
+}
+
+static void pick_running(void)
+{
+	(void)sched_check_pick(&task_current()->se, 0);
+}
+
+KTEST(task, pick_next_result_is_checked)
+{
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, pick_forged, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "pick_next returned an entity that is not queued"));
+	ktest_expect_trap(kt, pick_running, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "pick_next returned an entity that is not queued"));
+}

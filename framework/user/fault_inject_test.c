@@ -10,6 +10,7 @@
 
 #include "internal/fault_inject.h"
 #include "user/utest.h"
+#include "internal/vmspace.h"
 
 static struct ut ut_fi;
 
@@ -19,7 +20,7 @@ KTEST(fault_inject, ucopy_stops_at_the_chosen_offset)
 	for (unsigned i = 0; i < sizeof(src); i++)
 		src[i] = (u8)(i + 1);
 	KT_ASSERT_EQ(kt, ut_setup(&ut_fi, UT_NULL, 0, 0), 0);
-	vmspace_activate(ut_fi.vs);
+	vs_activate(ut_fi.vs);
 	fault_inject_test_set(FAULT_UCOPY, 1, 0, 37);
 	/* kernel -> user: 37 bytes land, the count says so. */
 	struct vm_writer w = vm_writer_user(uaddr(UT_DATA), sizeof(src));

@@ -2,7 +2,7 @@
  * user/uaccess.c — VmReader/VmWriter (fw/uaccess.h) and the exception-table fixup that makes
  * user copies fallible.
  *
- * Every byte of user memory the kernel touches goes through copy.S's uaccess_copy_raw or
+ * Every byte of user memory the kernel touches goes through user_copy.S's uaccess_copy_raw or
  * uaccess_strncpy_raw, after a check that the whole range lies in the user half (so a user
  * "address" in the kernel half is -EFAULT before any access, SMAP or not). A fault inside those
  * routines reaches uaccess_fixup() from the #PF handler: the active address space's fault
@@ -16,8 +16,9 @@
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
+#include "internal/vmspace.h"
 
-u64 uaccess_copy_raw(void *dst, const void *src, u64 n); /* copy.S */
+u64 uaccess_copy_raw(void *dst, const void *src, u64 n); /* user_copy.S */
 i64 uaccess_strncpy_raw(char *dst, u64 usrc, u64 n);
 
 struct extable_entry {
@@ -32,7 +33,7 @@ extern const struct extable_entry user_extable_start[], user_extable_end[];
 
 bool uaccess_fixup(struct trap_frame *f)
 {
-	/* SAFETY: walks the linker-bounded table [start, end) that copy.S emits. */
+	/* SAFETY: walks the linker-bounded table [start, end) that user_copy.S emits. */
 	for (const struct extable_entry *e = user_extable_start; e < user_extable_end; e++) {
 		if (e->insn != f->rip)
 			continue;
@@ -49,7 +50,7 @@ bool uaccess_fixup(struct trap_frame *f)
 			unsigned access = ((f->error & 2) ? VM_FAULT_WRITE : 0) |
 					  ((f->error & 1) ? VM_FAULT_PRESENT : 0);
 			if (vs && me->fault_retries < FIXUP_RETRIES &&
-			    vmspace_handle_fault(vs, uaddr(addr), access) == 0)
+			    vs_handle_fault(vs, uaddr(addr), access) == 0)
 				return true; /* retry the instruction */
 		}
 		if (me)
@@ -127,7 +128,7 @@ struct result_size vm_read(struct vm_reader *r, struct bytes dst)
 	if (n > r->end - r->cur)
 		n = r->end - r->cur;
 	/* SAFETY: dst is a valid slice of at least n bytes; [cur, cur + n) is in the user half
-	 * (checked when the cursor was made); faults on it are caught (copy.S). */
+	 * (checked when the cursor was made); faults on it are caught (user_copy.S). */
 	u64 left = copy_user(dst.ptr, (const void *)(uintptr_t)r->cur, n);
 	r->cur += n - left;
 	return done(n - left, left != 0);
@@ -200,7 +201,7 @@ struct str_result ustr_copy(struct uaddr addr, struct bytes buf)
 	return str_result_ok(str_from_bytes(bytes_head(buf, (size_t)n)));
 }
 
-int uaccess_cmpxchg32_raw(u32 *uaddr, u32 old, u32 new_val, u32 *cur); /* copy.S */
+int uaccess_cmpxchg32_raw(u32 *uaddr, u32 old, u32 new_val, u32 *cur); /* user_copy.S */
 
 int user_cmpxchg_u32(struct uaddr addr, u32 old, u32 new_val, u32 *cur)
 {
@@ -209,7 +210,7 @@ int user_cmpxchg_u32(struct uaddr addr, u32 old, u32 new_val, u32 *cur)
 	if (!uaddr_range_ok(addr, sizeof(u32)))
 		return -EFAULT;
 	u32 found = 0;
-	/* SAFETY: addr is an aligned word in the user half (checked); a fault is caught (copy.S)
+	/* SAFETY: addr is an aligned word in the user half (checked); a fault is caught (user_copy.S)
 	 * and the handler may resolve it first; `found` is a kernel word. */
 	if (uaccess_cmpxchg32_raw((u32 *)(uintptr_t)addr.v, old, new_val, &found))
 		return -EFAULT;

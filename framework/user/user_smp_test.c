@@ -18,6 +18,7 @@
 #include "internal/percpu.h"
 #include "internal/user.h"
 #include "user/utest.h"
+#include "internal/vmspace.h"
 
 static struct ut us_prog[3];
 static struct tworker us_w[3];
@@ -186,7 +187,7 @@ KTEST(user_smp, fpu_state_is_loaded_once_per_run)
  * between: every read must see this task's own space (its byte is w->idx + 1). */
 static void us_reader(struct tworker *w)
 {
-	vmspace_activate(us_prog[w->idx].vs);
+	vs_activate(us_prog[w->idx].vs);
 	for (u64 i = 0; i < w->b; i++) {
 		u8 v[1] = { 0 };
 		struct vm_reader r = vm_reader_user(uaddr(UT_DATA), 1);
@@ -200,7 +201,7 @@ static void us_reader(struct tworker *w)
 static int us_set_first_byte(struct ut *t, u8 v)
 {
 	struct frame f = FRAME_EMPTY;
-	int err = vmspace_frame_at(t->vs, uaddr(UT_DATA), &f);
+	int err = vs_frame_at(t->vs, uaddr(UT_DATA), &f);
 	u8 b[1] = { v };
 	if (!err)
 		err = frame_write(&f, 0, BYTES_OF_ARRAY(b));
@@ -230,7 +231,7 @@ KTEST(user_smp, address_space_follows_the_task)
 /* Sits on CPU 1 with the space of program w->idx active until told to stop (w->c). */
 static void us_holder(struct tworker *w)
 {
-	vmspace_activate(us_prog[w->idx].vs);
+	vs_activate(us_prog[w->idx].vs);
 	/* SAFETY: w->b/w->c are flags shared with the test, only touched atomically. */
 	__atomic_store_n(&w->b, 1, __ATOMIC_SEQ_CST);
 	/* SAFETY: as above. */
@@ -253,9 +254,9 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 	while (!__atomic_load_n(&us_w[0].b, __ATOMIC_SEQ_CST))
 		task_yield();
 	u64 before = cpu_locals[1].tlb_flushes;
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
+	KT_EXPECT_EQ(kt, vs_protect(us_prog[1].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before); /* CPU 1 never had it */
-	KT_EXPECT_EQ(kt, vmspace_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
+	KT_EXPECT_EQ(kt, vs_protect(us_prog[0].vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
 	KT_EXPECT_EQ(kt, cpu_locals[1].tlb_flushes, before + 1); /* CPU 1 holds it */
 	/* SAFETY: as above. */
 	__atomic_store_n(&us_w[0].c, 1, __ATOMIC_SEQ_CST);
@@ -276,7 +277,7 @@ KTEST(user_smp, shootdowns_reach_only_cpus_that_hold_the_space)
 static void us_spinner(struct tworker *w)
 {
 	struct ut *t = &us_prog[0];
-	vmspace_activate(t->vs);
+	vs_activate(t->vs);
 	/* SAFETY: a flag shared with the test, only touched atomically. */
 	__atomic_store_n(&w->c, 1, __ATOMIC_SEQ_CST);
 	w->result = (int)user_enter(&t->uc);

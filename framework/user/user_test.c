@@ -17,6 +17,7 @@
 #include "internal/user.h"
 #include "internal/x86.h"
 #include "user/utest.h"
+#include "internal/vmspace.h"
 
 static struct ut ut_a, ut_b; /* two programs at once for the FPU test */
 
@@ -29,7 +30,7 @@ static int map_new(struct vmspace *vs, u64 va, unsigned prot, struct bytes conte
 	if (bytes_len(content))
 		err = frame_write(&f, 0, content);
 	if (!err)
-		err = vmspace_map(vs, uaddr(va), &f, prot);
+		err = vs_map(vs, uaddr(va), &f, prot);
 	frame_release(&f); /* the mapping holds its own reference */
 	return err;
 }
@@ -43,7 +44,7 @@ int ut_setup(struct ut *t, u64 which, u64 arg1, u64 arg2)
 	if (err)
 		return err;
 	struct bytes prog = kbuf_bytes(&prog_buf);
-	t->vs = vmspace_create();
+	t->vs = vs_create();
 	err = t->vs ? 0 : -ENOMEM;
 	for (u64 off = 0; !err && off < bytes_len(prog); off += VM_PAGE_SIZE) {
 		struct bytes page = bytes_head(bytes_skip(prog, off).value, VM_PAGE_SIZE);
@@ -72,7 +73,7 @@ void ut_teardown(struct ut *t)
 {
 	user_context_fini(&t->uc);
 	vmspace_deactivate();
-	vmspace_destroy(t->vs);
+	vs_destroy(t->vs);
 	t->vs = NULL;
 }
 
@@ -120,7 +121,7 @@ void ut_serve(struct ut *t)
 /* Run until exit or an exception (or max_syscalls calls); returns the last reason. */
 enum user_return ut_run(struct ut *t, u64 max_syscalls)
 {
-	vmspace_activate(t->vs);
+	vs_activate(t->vs);
 	for (;;) {
 		enum user_return why = user_enter(&t->uc);
 		if (why != USER_RET_SYSCALL)
@@ -170,7 +171,7 @@ KTEST(user, write_straddling_returns_partial_count)
 	KT_EXPECT_EQ(kt, ut_a.out_len, 24u);
 }
 
-/* The user copy (copy.S) moves qwords, then a byte tail; a fault must still report exactly the
+/* The user copy (user_copy.S) moves qwords, then a byte tail; a fault must still report exactly the
  * bytes before the hole, whichever qword or tail byte hits it. Start m bytes and 24 + m bytes
  * below UT_HOLE (m = 0..15), in both directions, with the kernel buffer misaligned too. */
 KTEST(user, copy_across_hole_counts_exactly_at_every_misalignment)
@@ -179,7 +180,7 @@ KTEST(user, copy_across_hole_counts_exactly_at_every_misalignment)
 	for (unsigned i = 0; i < sizeof(src); i++)
 		src[i] = (u8)(0x80 + i * 5);
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, 0, 0), 0);
-	vmspace_activate(ut_a.vs);
+	vs_activate(ut_a.vs);
 	unsigned bad = 0;
 	for (u64 base = 0; base <= 24; base += 24)
 		for (u64 m = 0; m < 16; m++) {
@@ -273,7 +274,7 @@ KTEST(user, trap_flag_is_contained)
 	 * instruction that follows popf); stepping the syscall itself must enter the kernel with
 	 * TF clear (FMASK), not deliver #DB in kernel mode; the next #DB is in user mode again */
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_TF_SYSCALL, 0, 0), 0);
-	vmspace_activate(ut_a.vs);
+	vs_activate(ut_a.vs);
 	KT_EXPECT_EQ(kt, user_enter(&ut_a.uc), USER_RET_EXCEPTION);
 	KT_EXPECT_EQ(kt, user_ctx_exception(&ut_a.uc).vector, 1u);
 	KT_EXPECT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);
@@ -436,36 +437,80 @@ KTEST(user, null_syscall_round_trip)
 /* --- VmSpace and the copies, from the kernel side ----------------------------------------- */
 KTEST(user, vmspace_refuses_the_kernel_half)
 {
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vs_create();
 	KT_ASSERT(kt, vs != NULL);
 	struct frame f = FRAME_EMPTY;
 	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(KERNEL_ADDR), &f, VM_READ), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(VM_USER_END), &f, VM_READ), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x1001), &f, VM_READ), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_unmap(vs, uaddr(0xffff800000000000ull), VM_PAGE_SIZE), -EINVAL);
-	KT_EXPECT_EQ(kt, vmspace_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(KERNEL_ADDR), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(VM_USER_END), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x1001), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_unmap(vs, uaddr(0xffff800000000000ull), VM_PAGE_SIZE), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_protect(vs, uaddr(KERNEL_ADDR), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), -EINVAL);
 	/* a mapping holds its own reference, dropped at unmap */
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ | VM_WRITE), 0);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x10000), &f, VM_READ | VM_WRITE), 0);
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ), -EEXIST);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x10000), &f, VM_READ), -EEXIST);
 	unsigned prot = 0;
-	KT_EXPECT_EQ(kt, vmspace_query(vs, uaddr(0x10000), &prot), 0);
+	KT_EXPECT_EQ(kt, vs_query(vs, uaddr(0x10000), &prot), 0);
 	KT_EXPECT_EQ(kt, prot, (unsigned)(VM_READ | VM_WRITE));
-	KT_EXPECT_EQ(kt, vmspace_unmap(vs, uaddr(0x10000), VM_PAGE_SIZE), 1);
+	KT_EXPECT_EQ(kt, vs_unmap(vs, uaddr(0x10000), VM_PAGE_SIZE), 1);
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
-	KT_EXPECT_EQ(kt, vmspace_query(vs, uaddr(0x10000), &prot), -ENOENT);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x20000), &f, VM_READ), 0);
-	vmspace_destroy(vs); /* drops the mapping's reference */
+	KT_EXPECT_EQ(kt, vs_query(vs, uaddr(0x10000), &prot), -ENOENT);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x20000), &f, VM_READ), 0);
+	vs_destroy(vs); /* drops the mapping's reference */
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	frame_release(&f);
+}
+
+/* Issue #13: the framework never maps the lowest 64 KiB (VM_USER_MIN), so a null pointer
+ * followed by kernel code (plus a field's offset) faults instead of reading user memory. */
+KTEST(user, vmspace_refuses_the_null_page)
+{
+	struct vmspace *vs = vs_create(), *other = vs_create();
+	KT_ASSERT(kt, vs != NULL && other != NULL);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(VM_USER_MIN - VM_PAGE_SIZE), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_replace(vs, uaddr(VM_PAGE_SIZE), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(VM_USER_MIN), &f, VM_READ), 0);
+	KT_EXPECT_EQ(kt, vs_move(vs, uaddr(VM_USER_MIN), uaddr(0), VM_PAGE_SIZE), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_share(other, vs, uaddr(0), VM_USER_MIN + VM_PAGE_SIZE,
+				       VM_SHARE_SAME), -EINVAL);
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);
+	vs_destroy(vs);
+	vs_destroy(other);
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	frame_release(&f);
+}
+
+/* Issue #13 class 9: a task whose address space is vs holds a reference of its own, so the
+ * service's last put while a task still runs on the space (another thread of the process)
+ * leaves the tables in place until that task lets go: its next switch would otherwise load
+ * freed tables into CR3. */
+KTEST(user, vmspace_active_space_outlives_the_last_put)
+{
+	struct vmspace *vs = vs_create();
+	KT_ASSERT(kt, vs != NULL);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
+	KT_ASSERT_EQ(kt, vs_map(vs, uaddr(0x10000), &f, VM_READ), 0);
+	vs_activate(vs);
+	vs_put(vs);                        /* the service's only reference */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u); /* still mapped: the task holds it */
+	KT_EXPECT(kt, vmspace_current() == vs);
+	KT_EXPECT_EQ(kt, vs_query(vs, uaddr(0x10000), NULL), 0);
+	vmspace_deactivate();                   /* the task's reference was the last */
+	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
+	KT_EXPECT_EQ(kt, vs_query(vs, uaddr(0x10000), NULL), -EINVAL);
 	frame_release(&f);
 }
 
 KTEST(user, protect_makes_user_writes_fault)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_DATA, 8), 0);
-	KT_EXPECT_EQ(kt, vmspace_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
-	vmspace_activate(ut_a.vs);
+	KT_EXPECT_EQ(kt, vs_protect(ut_a.vs, uaddr(UT_DATA), VM_PAGE_SIZE, VM_READ, VM_PROTECT_SHARED), 0);
+	vs_activate(ut_a.vs);
 	u8 v[4] = { 1, 2, 3, 4 };
 	struct vm_writer w = vm_writer_user(uaddr(UT_DATA), 4);
 	KT_EXPECT_EQ(kt, vm_write(&w, BYTES_OF_ARRAY(v)).err, -EFAULT);
@@ -485,7 +530,7 @@ static int ut_demand_fault(struct vmspace *vs, struct uaddr addr, unsigned acces
 	if (!err)
 		err = frame_fill(&f, 0, VM_PAGE_SIZE, 0x5a);
 	if (!err)
-		err = vmspace_map(vs, uaddr(UT_HOLE), &f, VM_READ | VM_WRITE);
+		err = vs_map(vs, uaddr(UT_HOLE), &f, VM_READ | VM_WRITE);
 	frame_release(&f);
 	return err;
 }
@@ -493,7 +538,7 @@ static int ut_demand_fault(struct vmspace *vs, struct uaddr addr, unsigned acces
 KTEST(user, fault_handler_resolves_kernel_copies)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_WRITE, UT_HOLE - 4, 8), 0);
-	vmspace_set_fault_handler(ut_a.vs, ut_demand_fault);
+	vs_set_fault_handler(ut_a.vs, ut_demand_fault);
 	ut_run(&ut_a, 10);
 	KT_EXPECT(kt, ut_a.exited);
 	KT_EXPECT_EQ(kt, ut_a.exit_code, 8); /* the hole was filled on demand */
@@ -511,7 +556,7 @@ DEFINE_UCOPY(ut_pair, struct ut_pair);
 KTEST(user, plain_copies_and_user_strings)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_NULL, 0, 0), 0);
-	vmspace_activate(ut_a.vs);
+	vs_activate(ut_a.vs);
 	struct ut_pair p = { 0x01020304, 0xa0b0c0d0 }, q;
 	KT_EXPECT_EQ(kt, ut_pair_to_user(&p, uaddr(UT_DATA + 512)), 0);
 	KT_EXPECT_EQ(kt, ut_pair_from_user(&q, uaddr(UT_DATA + 512)), 0);
@@ -610,7 +655,7 @@ KTEST(user, exceptions_come_back_as_typed_faults)
 KTEST(user, syscall_restart_backs_up_over_the_instruction)
 {
 	KT_ASSERT_EQ(kt, ut_setup(&ut_a, UT_BADSYS, 0x1234, 0), 0);
-	vmspace_activate(ut_a.vs);
+	vs_activate(ut_a.vs);
 	KT_ASSERT_EQ(kt, user_enter(&ut_a.uc), USER_RET_SYSCALL);
 	u64 ip = user_ctx_ip(&ut_a.uc);
 	KT_EXPECT_EQ(kt, user_ctx_syscall_nr(&ut_a.uc), 0x1234u);
@@ -639,21 +684,21 @@ KTEST(user, syscall_restart_backs_up_over_the_instruction)
  * instead of freeing the page tables twice. */
 KTEST(user, vmspace_refcount_and_double_destroy_refused)
 {
-	struct vmspace *vs = vmspace_create();
+	struct vmspace *vs = vs_create();
 	KT_ASSERT(kt, vs != NULL);
 	struct frame f = FRAME_EMPTY;
 	KT_ASSERT_EQ(kt, frame_alloc(&f), 0);
-	KT_ASSERT(kt, vmspace_get(vs) == vs);                  /* a second sharer */
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x10000), &f, VM_READ), 0);
-	vmspace_put(vs);                                       /* one sharer left */
+	KT_ASSERT(kt, vs_get(vs) == vs);                  /* a second sharer */
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x10000), &f, VM_READ), 0);
+	vs_put(vs);                                       /* one sharer left */
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 2u);              /* still mapped */
-	KT_EXPECT_EQ(kt, vmspace_query(vs, uaddr(0x10000), NULL), 0);
-	vmspace_put(vs);                                       /* the last: torn down */
+	KT_EXPECT_EQ(kt, vs_query(vs, uaddr(0x10000), NULL), 0);
+	vs_put(vs);                                       /* the last: torn down */
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
 	uint64_t warns = fw_lib_warn_count();
-	vmspace_destroy(vs);                                   /* stale: refused */
+	vs_destroy(vs);                                   /* stale: refused */
 	KT_EXPECT_EQ(kt, fw_lib_warn_count(), warns + 1);
-	KT_EXPECT_EQ(kt, vmspace_map(vs, uaddr(0x20000), &f, VM_READ), -EINVAL);
+	KT_EXPECT_EQ(kt, vs_map(vs, uaddr(0x20000), &f, VM_READ), -EINVAL);
 	KT_EXPECT_EQ(kt, frame_refcount(&f), 1u);
 	frame_release(&f);
 }

@@ -1,7 +1,8 @@
 /*
  * clock.c — the clock task: once a tick it wakes the processes whose sleep deadline passed
- * (proc/wait.h), sends due ITIMER_REAL alarms (SIGALRM), and moves console input through the
- * line discipline (waking the console's readers).
+ * (proc/wait.h), sends due ITIMER_REAL alarms (SIGALRM), counts the expirations of due
+ * timerfds (time/timerfd.h), fires due POSIX timers (time/posix_timer.h), and moves console input through the line discipline (waking the
+ * console's readers).
  *
  * It stands in for what the framework half of issue #14 brings — per-CPU timers that wake a
  * sleeper at its deadline, and the UART receive interrupt — and goes when they land. Its
@@ -11,6 +12,8 @@
 #include <fw/time.h>
 #include <fs/devices.h>
 #include <proc/process.h>
+#include <time/posix_timer.h>
+#include <time/timerfd.h>
 
 struct proc_clock {
 	struct callback cb;
@@ -24,6 +27,8 @@ static void proc_clock_main(struct proc_clock *c)
 		u64 now = fw_time_ns();
 		proc_wake_sleepers(now);
 		proc_fire_alarms(now);
+		timerfd_fire_due(now);
+		posix_timer_fire_due(now);
 		(void)console_poll();
 		task_sleep_ms(1);
 	}

@@ -13,6 +13,7 @@
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <proc/process.h>
+#include <time/posix_timer.h>
 
 #define EXEC_HEAD_MAX (64u << 10) /* the ELF headers must lie in the file's first 64 KiB */
 #define EXEC_HEAD_FIRST 4096u     /* read first: where the headers almost always are */
@@ -82,7 +83,7 @@ static unsigned seg_prot(const struct elf_segment *s)
 
 /* copy_segment - the file bytes of `s` copied into fresh pages of vs (a file without a page
  * cache: every page that holds file bytes is filled now). */
-static int copy_segment(struct vmspace *vs, struct file *f, const struct elf_segment *s)
+static int copy_segment(const struct vmspace_ref *vs, struct file *f, const struct elf_segment *s)
 {
 	unsigned prot = seg_prot(s);
 	u64 file_end = s->vaddr + s->filesz;
@@ -129,7 +130,7 @@ static int bss_page(struct vm_map *m, struct vm_object *obj, const struct elf_se
 	if (!e)
 		e = frame_fill(&own, in, VM_PAGE_SIZE - in, 0);
 	if (!e)
-		e = vmspace_replace(m->vs, uaddr(page), &own, seg_prot(s));
+		e = vmspace_replace(&m->vs, uaddr(page), &own, seg_prot(s));
 	frame_release(&cached);
 	frame_release(&own);
 	return e;
@@ -154,7 +155,7 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 		e = vm_map_add(m, start, file_top, prot, 0, obj,
 			       obj ? (s->offset & ~mask) / VM_PAGE_SIZE : 0);
 	if (!e && !obj)
-		e = copy_segment(m->vs, f, s);
+		e = copy_segment(&m->vs, f, s);
 	else if (!e && s->memsz > s->filesz && (file_end & mask))
 		e = bss_page(m, obj, s);
 	if (!e && mem_top > file_top)
@@ -176,7 +177,7 @@ static int map_stack(struct vm_map *m, struct bytes img)
 		if (!e)
 			e = frame_write(&fr, 0, part.value);
 		if (!e)
-			e = vmspace_map(m->vs, uaddr(page), &fr, VM_READ | VM_WRITE);
+			e = vmspace_map(&m->vs, uaddr(page), &fr, VM_READ | VM_WRITE);
 		frame_release(&fr);
 	}
 	return e;
@@ -383,6 +384,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
 		if (fd_array_get(&p->fds, fd).value.cloexec)
 			(void)proc_fd_close(p, (i64)fd);
+	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
 	spin_lock(&p->sig_lock);
 	for (u32 s = 0; s < PROC_NSIG; s++)
 		if (p->sigactions[s].handler > 1)
@@ -398,8 +400,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* The new space replaces the old one where the old one was loaded: in p's own task (an
 	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
 	 * the space as its own: p's task loads it when it starts. */
-	if (p->mm && vmspace_current() == p->mm->vs)
-		vmspace_activate(nm->vs);
+	if (p->mm && vmspace_is_current(&p->mm->vs))
+		vmspace_activate(&nm->vs);
 	proc_drop_memory(p); /* the old map (still used by others after a CLONE_VM) */
 	(void)proc_swap_mm(p, nm); /* NULL: dropped above */
 	if (p->leader != p)

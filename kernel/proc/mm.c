@@ -22,7 +22,7 @@ void proc_drop_memory(struct process *p)
 	struct vm_map *m = p->mm;
 	if (!m)
 		return;
-	if (vmspace_current() == m->vs)
+	if (vmspace_is_current(&m->vs))
 		vmspace_deactivate();
 	vm_map_put(proc_swap_mm(p, NULL));
 }

@@ -520,7 +520,7 @@ struct process *proc_oom_victim(u64 *pages)
 		if (q->leader->pid == 1 || q->exited || !q->mm)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
-		u64 n = vmspace_resident_pages(q->mm->vs);
+		u64 n = vmspace_resident_pages(&q->mm->vs);
 		if (n > most) {
 			most = n;
 			best = q;

@@ -207,7 +207,7 @@ void proc_group_exit(struct process *p, int status)
 void proc_exec_single(struct process *p)
 {
 	struct process *g = p->leader;
-	if (p->mm && vmspace_current() == p->mm->vs) {
+	if (p->mm && vmspace_is_current(&p->mm->vs)) {
 		/* as at exit: the old program's futexes are released (Linux's mm_release) */
 		robust_walk(p);
 		clear_child_tid(p);
@@ -312,13 +312,13 @@ static bool serve(struct process *p, enum user_return why)
 			unsigned access = ((ex.error_code & 2) ? VM_FAULT_WRITE : 0) |
 					  ((ex.error_code & 16) ? VM_FAULT_EXEC : 0) |
 					  ((ex.error_code & 1) ? VM_FAULT_PRESENT : 0);
-			int r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+			int r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
 			/* Out of frames (a copy on write, a new page): try again a few times,
 			 * then the out-of-memory policy ends the process holding the most
 			 * memory and p faults again a little later (proc/oom.c); p ends itself
 			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
-				r = vmspace_handle_fault(p->mm->vs, uaddr(ex.fault_addr), access);
+				r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
 				bool other = proc_oom_kill(p);
 				if (other)
@@ -359,7 +359,7 @@ static void apply_cpu_mask(struct process *p)
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
-	vmspace_activate(p->mm->vs);
+	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {

@@ -19,6 +19,7 @@
 #include <fw/time.h>
 #include <proc/wait.h>
 #include <net/socket.h>
+#include <time/timerfd.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -118,6 +119,8 @@ static struct waitq *file_waitq(struct file *f)
 		return console_waitq();
 	if (vfs_file_is_eventfd(f))
 		return vfs_eventfd_waitq(f);
+	if (vfs_file_is_timerfd(f))
+		return timerfd_waitq(f);
 	return NULL;
 }
 
@@ -132,6 +135,8 @@ static bool file_ready(struct file *f, u32 ev)
 		return console_poll();
 	if (vfs_file_is_eventfd(f))
 		return (vfs_eventfd_poll(f) & ev) != 0;
+	if (vfs_file_is_timerfd(f))
+		return ev != VFS_POLLIN || timerfd_readable(f);
 	return true;
 }
 

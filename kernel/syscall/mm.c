@@ -238,7 +238,7 @@ i64 sys_mincore(struct process *p, const struct sc_args *a)
 	u64 n = 0;
 	for (u64 pg = addr; pg < addr + len; pg += VM_PAGE_SIZE) {
 		unsigned prot;
-		chunk[n % sizeof chunk] = vmspace_query(p->mm->vs, uaddr(pg), &prot) == 0;
+		chunk[n % sizeof chunk] = vmspace_query(&p->mm->vs, uaddr(pg), &prot) == 0;
 		n++;
 		if (n % sizeof chunk == 0 || pg + VM_PAGE_SIZE >= addr + len) {
 			u64 k = n % sizeof chunk ? n % sizeof chunk : sizeof chunk;

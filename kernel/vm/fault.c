@@ -50,16 +50,16 @@ static int absent_locked(struct vm_map *m, const struct vma *v, u64 page, unsign
 		}
 	}
 	if (!e)
-		e = vmspace_map(m->vs, uaddr(page), &f, prot);
+		e = vmspace_map(&m->vs, uaddr(page), &f, prot);
 	frame_release(&f);
 	if (e == -EEXIST) {
 		/* Mapped after all (a PROT_NONE leaf that mprotect has not reached, or a
 		 * spurious fault): bring its rights up to the region's. */
 		enum vm_protect_mode mode = (v->flags & VMA_SHARED) ? VM_PROTECT_SHARED
 								    : VM_PROTECT_PRIVATE;
-		e = vmspace_protect(m->vs, uaddr(page), PAGE, v->prot, mode);
+		e = vmspace_protect(&m->vs, uaddr(page), PAGE, v->prot, mode);
 		if (!e && (access & VM_FAULT_WRITE) && !(v->flags & VMA_SHARED))
-			e = vmspace_cow(m->vs, uaddr(page), v->prot);
+			e = vmspace_cow(&m->vs, uaddr(page), v->prot);
 	}
 	return e;
 }
@@ -83,7 +83,7 @@ static void fault_around_locked(struct vm_map *m, const struct vma *v, u64 page)
 	unsigned prot = v->prot;
 	if (!(v->flags & VMA_SHARED))
 		prot &= ~(unsigned)VM_WRITE;
-	vm_object_map_cached(v->obj, v->pgoff + (lo - v->start) / PAGE, (hi - lo) / PAGE, m->vs, lo,
+	vm_object_map_cached(v->obj, v->pgoff + (lo - v->start) / PAGE, (hi - lo) / PAGE, &m->vs, lo,
 			     prot, page);
 }
 
@@ -102,15 +102,15 @@ static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigne
 		return e;
 	}
 	if ((access & VM_FAULT_WRITE) && !(v->flags & VMA_SHARED))
-		return vmspace_cow(m->vs, uaddr(page), v->prot);
+		return vmspace_cow(&m->vs, uaddr(page), v->prot);
 	/* Rights behind the region's (a shared page, or an exec after mprotect). */
 	unsigned now = 0;
-	if (vmspace_query(m->vs, uaddr(page), &now))
+	if (vmspace_query(&m->vs, uaddr(page), &now))
 		return absent_locked(m, v, page, access);
 	if ((now & v->prot) == v->prot)
 		return -EACCES; /* nothing to grant: a real protection fault */
 	enum vm_protect_mode mode = (v->flags & VMA_SHARED) ? VM_PROTECT_SHARED : VM_PROTECT_PRIVATE;
-	return vmspace_protect(m->vs, uaddr(page), PAGE, v->prot, mode);
+	return vmspace_protect(&m->vs, uaddr(page), PAGE, v->prot, mode);
 }
 
 /*
@@ -163,7 +163,7 @@ int vm_map_populate(struct vm_map *m, u64 start, u64 end, bool write)
 			break;
 		}
 		unsigned now = 0;
-		bool present = vmspace_query(m->vs, uaddr(a), &now) == 0;
+		bool present = vmspace_query(&m->vs, uaddr(a), &now) == 0;
 		if (present && (!write || (now & VM_WRITE)))
 			continue;
 		e = fault_locked(m, v, a, (write ? VM_FAULT_WRITE : 0) |

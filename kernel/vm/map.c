@@ -44,10 +44,9 @@ struct vm_map *vm_map_create(void)
 	struct vm_map_entry *ent = KNEW(vm_map_entry_cache);
 	if (!m || !ent)
 		goto err_free;
-	m->vs = vmspace_create();
-	if (!m->vs)
+	if (vmspace_create(&m->vs))
 		goto err_free;
-	vmspace_set_fault_handler(m->vs, vm_fault);
+	vmspace_set_fault_handler(&m->vs, vm_fault);
 	refcount_init(&m->refs, 1);
 	spin_lock_init(&m->lock);
 	spin_lock(&m->lock);
@@ -78,11 +77,11 @@ struct vm_map *vm_map_of(struct vmspace *vs)
 	struct vm_map *found = NULL;
 	spin_lock(&maps_lock);
 	maps_ready_locked();
-	if (last_found && last_found->vs == vs) {
+	if (last_found && vmspace_ref_is(&last_found->vs, vs)) {
 		found = last_found;
 	} else {
 		LIST_FOR_EACH(vm_map_list, &maps, ent)
-			if (ent->map->vs == vs)
+			if (vmspace_ref_is(&ent->map->vs, vs))
 				found = ent->map;
 		last_found = found;
 	}
@@ -112,7 +111,7 @@ void vm_map_put(struct vm_map *m)
 	if (last_found == m)
 		last_found = NULL;
 	spin_unlock(&maps_lock);
-	vmspace_destroy(m->vs);
+	vmspace_put(&m->vs);
 	spin_lock(&m->lock);
 	struct vm_object *exe = m->exe;
 	m->exe = NULL;
@@ -200,7 +199,7 @@ int vm_map_unmap(struct vm_map *m, u64 start, u64 end)
 	spin_lock(&m->lock);
 	int e = remove_locked(m, start, end);
 	spin_unlock(&m->lock);
-	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
+	if (!e && vmspace_unmap(&m->vs, uaddr(start), end - start) < 0)
 		e = -EINVAL;
 	return e;
 }
@@ -256,7 +255,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	}
 	spin_unlock(&m->lock);
 	if (had)
-		(void)vmspace_unmap(m->vs, uaddr(start), end - start);
+		(void)vmspace_unmap(&m->vs, uaddr(start), end - start);
 	return 0;
 }
 
@@ -293,7 +292,7 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 		v->prot = prot;
 		enum vm_protect_mode mode = (v->flags & VMA_SHARED) ? VM_PROTECT_SHARED
 								    : VM_PROTECT_PRIVATE;
-		e = vmspace_protect(m->vs, uaddr(v->start), v->end - v->start, prot, mode);
+		e = vmspace_protect(&m->vs, uaddr(v->start), v->end - v->start, prot, mode);
 		if (e)
 			break;
 	}
@@ -409,7 +408,7 @@ int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
 		/* Private pages become copy-on-write on both sides; shared ones stay shared. */
 		enum vm_share_mode mode = (v->flags & VMA_SHARED) ? VM_SHARE_SAME
 								 : VM_SHARE_COPY_ON_WRITE;
-		i64 n = vmspace_share(dst->vs, src->vs, uaddr(v->start), v->end - v->start, mode);
+		i64 n = vmspace_share(&dst->vs, &src->vs, uaddr(v->start), v->end - v->start, mode);
 		if (n < 0) {
 			e = (int)n;
 			break;
@@ -477,7 +476,7 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
 	spin_unlock(&m->lock);
 	/* Private pages go (the next touch gets zeros, or the file's bytes again); a shared
 	 * mapping's pages stay in its object and are mapped again on the next touch. */
-	if (!e && vmspace_unmap(m->vs, uaddr(start), end - start) < 0)
+	if (!e && vmspace_unmap(&m->vs, uaddr(start), end - start) < 0)
 		e = -EINVAL;
 	return e;
 }
@@ -528,7 +527,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 			ret = vm_map_add(m, to, to + new_len, r.prot, r.flags, obj, pgoff);
 			u64 moved = old_len < new_len ? old_len : new_len;
 			if (!ret && moved) {
-				i64 n = vmspace_move(m->vs, uaddr(old), uaddr(to), moved);
+				i64 n = vmspace_move(&m->vs, uaddr(old), uaddr(to), moved);
 				ret = n < 0 ? n : 0;
 			}
 			if (!ret && old_len)

@@ -32,8 +32,8 @@ struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
 	return result_size_ok(done);
 }
 
-void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, struct vmspace *vs, u64 va,
-			  unsigned prot, u64 skip_va)
+void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, const struct vmspace_ref *vs,
+			  u64 va, unsigned prot, u64 skip_va)
 {
 	spin_lock(&o->lock);
 	u64 end = index + n;

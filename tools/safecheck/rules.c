@@ -1122,6 +1122,20 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 			    clang_getCanonicalType(from).kind != CXType_Pointer &&
 			    clang_getCursorKind(parent) != CXCursor_ArraySubscriptExpr)
 				check_private_write(c, kk.c[0], "an array decaying to a pointer into");
+			/* A literal decays to `char *` first; a conversion to `const char *` (or a
+			 * read by subscript, whose write would fault on .rodata) follows when honest. */
+			enum CXCursorKind pk = clang_getCursorKind(parent);
+			bool to_const = (pk == CXCursor_UnexposedExpr || pk == CXCursor_CStyleCastExpr) &&
+					clang_isConstQualifiedType(clang_getPointeeType(
+						clang_getCanonicalType(clang_getCursorType(parent))));
+			if (clang_getCanonicalType(to).kind == CXType_Pointer && is_checked(c) &&
+			    clang_getCursorKind(strip(kk.c[0])) == CXCursor_StringLiteral && !to_const &&
+			    pk != CXCursor_ArraySubscriptExpr && pk != CXCursor_ParenExpr &&
+			    pk != CXCursor_ConditionalOperator && !g_audit &&
+			    !clang_isConstQualifiedType(clang_getPointeeType(clang_getCanonicalType(to))))
+				report_at(clang_getCursorLocation(c), "pointer-cast",
+					  "a string literal as a pointer to non-const: the literal is "
+					  "read-only (.rodata); use `const char *` or STR(\"...\")");
 		}
 		break;
 	}

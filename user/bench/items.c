@@ -42,6 +42,8 @@ const struct bench_item bench_items[] = {
 	  "first write to a page of fresh anonymous memory (fault + zeroed page)" },
 	{ "file_fault", LAT, 2048, 0, sys_setup_read_file, sys_teardown_fd, run_file_fault,
 	  "first read of a page of a private mapping of a 1 MiB file on tmpfs (file-backed fault)" },
+	{ "epoll_wait", LAT, 10000, 0, sys_setup_epoll, sys_teardown_epoll, run_epoll_wait,
+	  "epoll_wait(0 timeout) finding the one ready pipe among 100 watched" },
 	{ "pipe_lat", LAT, 500, 0, ipc_setup_pipe_lat, ipc_teardown, run_echo_lat,
 	  "1-byte round trip between two processes over two pipes" },
 	{ "unix_lat", LAT, 500, 0, ipc_setup_unix_lat, ipc_teardown, run_echo_lat,

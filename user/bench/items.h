@@ -28,6 +28,9 @@ int64_t run_page_fault(long n);
 int64_t run_file_fault(long n);
 int sys_setup_read_file(void);
 int64_t run_file_read_bw(long n);
+int sys_setup_epoll(void);
+void sys_teardown_epoll(void);
+int64_t run_epoll_wait(long n);
 
 /* fs.c */
 int fs_setup(void);

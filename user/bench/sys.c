@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -236,5 +237,58 @@ int64_t run_file_read_bw(long n)
 			return -EIO;
 		off = (off + BW_CHUNK) % BENCH_READ_FILE_BYTES;
 	}
+	return bench_now_ns() - t0;
+}
+
+/* epoll_wait with one ready fd among EPOLL_PIPES watched pipes (level-triggered, so it stays
+ * ready): the cost of a wait that finds one event, which should not grow with the watched fds. */
+#define EPOLL_PIPES 100
+static int epoll_fd = -1;
+static int epoll_pipes[EPOLL_PIPES][2];
+
+void sys_teardown_epoll(void)
+{
+	for (int i = 0; i < EPOLL_PIPES; i++) {
+		if (epoll_pipes[i][0] > 0)
+			close(epoll_pipes[i][0]);
+		if (epoll_pipes[i][1] > 0)
+			close(epoll_pipes[i][1]);
+		epoll_pipes[i][0] = epoll_pipes[i][1] = 0;
+	}
+	if (epoll_fd >= 0)
+		close(epoll_fd);
+	epoll_fd = -1;
+}
+
+int sys_setup_epoll(void)
+{
+	epoll_fd = epoll_create1(0);
+	if (epoll_fd < 0)
+		return -errno;
+	for (int i = 0; i < EPOLL_PIPES; i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+		if (pipe(epoll_pipes[i]) < 0 ||
+		    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, epoll_pipes[i][0], &ev) < 0) {
+			int e = -errno;
+			sys_teardown_epoll();
+			return e;
+		}
+	}
+	if (write(epoll_pipes[EPOLL_PIPES / 2][1], "x", 1) != 1) {
+		int e = -errno;
+		sys_teardown_epoll();
+		return e;
+	}
+	return 0;
+}
+
+int64_t run_epoll_wait(long n)
+{
+	struct epoll_event ev[8];
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (epoll_wait(epoll_fd, ev, 8, 0) != 1)
+			return errno ? -errno : -EIO;
 	return bench_now_ns() - t0;
 }

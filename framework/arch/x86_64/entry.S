@@ -89,7 +89,7 @@ trap_common:
 	je trap_paranoid
 	cmpq $18, (%rsp)
 	je trap_paranoid
-	/* From user mode (CPL 3 in the saved CS): swap in the kernel's GS base (user/entry.S
+	/* From user mode (CPL 3 in the saved CS): swap in the kernel's GS base (arch/x86_64/user_entry.S
 	 * swaps it out on every way into user mode). */
 	testb $3, 24(%rsp)
 	jz 1f
@@ -104,7 +104,7 @@ trap_common:
 
 /*
  * NMI, #DF and #MC can arrive between a swapgs and the instruction that changes privilege
- * (user/entry.S), where the saved CS says kernel but the user's GS base is live. So they decide
+ * (arch/x86_64/user_entry.S), where the saved CS says kernel but the user's GS base is live. So they decide
  * by the GS base itself, as Linux's paranoid entry does: a kernel GS base is a kernel (negative)
  * address; anything else is the user's and is swapped for the handler and back after it (%rbx,
  * callee-saved, remembers). Until per-CPU areas exist both bases are 0 and the swap is a no-op.

@@ -104,8 +104,10 @@ int user_cmpxchg_u32(struct uaddr addr, uint32_t old, uint32_t new_val, uint32_t
  * Returns: the bytes copied (short at the first page that stays inaccessible), or -EFAULT
  *          when none could be.
  */
-struct result_size vmspace_read_remote(struct vmspace *vs, struct uaddr addr, struct bytes dst);
-struct result_size vmspace_write_remote(struct vmspace *vs, struct uaddr addr, struct bytes src);
+struct result_size vmspace_read_remote(const struct vmspace_ref *vs, struct uaddr addr,
+				      struct bytes dst);
+struct result_size vmspace_write_remote(const struct vmspace_ref *vs, struct uaddr addr,
+				       struct bytes src);
 
 /*
  * ustr_copy - copy the NUL-terminated string at user `addr` into `buf`.

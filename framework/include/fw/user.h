@@ -5,7 +5,7 @@
  *     struct user_context *uc = ...;         // embedded in the kernel's task/process object
  *     user_context_init(uc);
  *     user_ctx_set_ip(uc, entry); user_ctx_set_sp(uc, stack_top);
- *     vmspace_activate(vs);
+ *     vmspace_activate(&vs);                 // a struct vmspace_ref the kernel holds
  *     for (;;) {
  *             switch (user_enter(uc)) {
  *             case USER_RET_SYSCALL:   user_ctx_set_retval(uc, serve(uc)); break;
@@ -45,7 +45,7 @@ enum user_reg {
 	UREG_COUNT,
 };
 
-/* The register file as the entry code saves it (layout fixed: framework/user/entry.S). */
+/* The register file as the entry code saves it (layout fixed: framework/arch/x86_64/user_entry.S). */
 struct user_regs {
 	uint64_t r[UREG_COUNT] FW_PRIVATE;
 	uint64_t fs_base FW_PRIVATE;

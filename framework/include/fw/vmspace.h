@@ -21,8 +21,8 @@
  * Locking: each address space has its own lock (interrupts off while held); the calls below
  * take it. TLB: unmap, protect, share, move and cow flush what they changed on every CPU that
  * may hold the space (its CPU mask), once per call or batch, never once per page.
- * Context: any, except vmspace_destroy (not while another task has the space as its own; CPUs
- * that still hold it lazily are made to let go).
+ * Context: any, except vmspace_put and vmspace_activate (task, not atomic: a put may tear
+ * the space down; CPUs that still hold it lazily are made to let go).
  */
 #ifndef FW_VMSPACE_H
 #define FW_VMSPACE_H
@@ -46,6 +46,9 @@ static inline struct uaddr uaddr_add(struct uaddr a, uint64_t n)
 }
 
 #define VM_PAGE_SIZE 4096u
+/* The lowest user page that may be mapped (Linux's default vm.mmap_min_addr): the framework
+ * refuses to map below it, so a null pointer in kernel code always faults. */
+#define VM_USER_MIN 0x10000ull
 /* The end of the user half: the highest user page ends here (Linux's TASK_SIZE_MAX). */
 #define VM_USER_END 0x00007ffffffff000ull
 
@@ -72,7 +75,24 @@ enum vm_fault_access {
 struct vmspace;
 
 /*
- * A page-fault handler: make `addr` accessible for `access` in `vs` (vmspace_map), or refuse.
+ * An owning reference to an address space: a no-copy handle (FW_NOCOPY: never assigned or
+ * passed by value), emptied atomically by vmspace_put. Services never hold a usable
+ * `struct vmspace *`: every call takes the handle, so a stale copy of an address space cannot
+ * exist, and a call on a handle that was put is refused (-EINVAL; activate stops). A raw
+ * `struct vmspace *` (what vmspace_current() and a fault handler see) only names a space: no
+ * call accepts one; vmspace_ref_is() says whether a handle holds it.
+ * Sharing (threads, vfork) is by reference: vmspace_get makes a second handle.
+ */
+struct FW_NOCOPY vmspace_ref {
+	struct vmspace *vs FW_PRIVATE;
+};
+
+/* An empty handle (holds nothing). */
+#define VMSPACE_REF_EMPTY { .vs = NULL }
+
+/*
+ * A page-fault handler: make `addr` accessible for `access` in the space named `vs`
+ * (vmspace_map on the handle vmspace_ref_is() matches), or refuse.
  * Returns 0 when the access may be retried, -EFAULT (or another -errno) when it may not.
  * Context: called with interrupts off from the fault path of a user copy, or from
  * vmspace_handle_fault(); it must not sleep.
@@ -80,40 +100,37 @@ struct vmspace;
 typedef int (*vmspace_fault_fn)(struct vmspace *vs, struct uaddr addr, unsigned access);
 
 /*
- * Address spaces are reference-counted: threads share one. vmspace_create returns the first
- * reference; vmspace_get takes another for a new sharer (a thread, a CLONE_VM child);
- * vmspace_put drops one, and the last put unmaps every user page (dropping each mapping's
- * frame reference) and frees the tables. A space whose last reference is gone is refused by
- * every call (the memory stays an address space: the cache is type-stable): a put on it is
- * a warning and nothing else, never a second teardown; map/unmap/protect/query return
- * -EINVAL, activate stops the kernel. What this does not catch: a stale pointer kept past
- * the last put and used after the memory was reused for another address space (docs/safety.md).
- *
- * vmspace_create - a new, empty user address space (the kernel half shared), with one
- * reference. Returns: the space, or NULL when memory is short.
+ * vmspace_create - a new, empty user address space (the kernel half shared) in *out, which
+ * holds its first reference. Needs: *out empty (-EBUSY otherwise).
+ * Returns: 0, -EBUSY, or -ENOMEM (*out stays empty).
  */
-struct vmspace *vmspace_create(void);
+FW_MUST_CHECK int vmspace_create(struct vmspace_ref *out);
 
-/* vmspace_get - another reference to a live space `vs` (checked); returns vs. Context: any. */
-struct vmspace *vmspace_get(struct vmspace *vs);
+/* vmspace_get - *out becomes another reference to from's space (a new sharer).
+ * Returns: 0; -EBUSY (*out not empty); -EINVAL (from empty). Context: any. */
+FW_MUST_CHECK int vmspace_get(struct vmspace_ref *out, const struct vmspace_ref *from);
 
 /*
- * vmspace_put - drop a reference; the last one tears the space down. If it is the calling
- * task's space, the task has none afterwards. NULL is ignored. Context: task.
+ * vmspace_put - empty the handle (atomically: of two racing puts one does it) and drop its
+ * reference; the last one unmaps every user page (dropping each mapping's frame reference)
+ * and frees the tables. A task running on the space holds a reference of its own
+ * (vmspace_activate), so the tables go only once no task uses them. An empty handle (or NULL)
+ * is ignored. Context: task, not atomic.
  */
-void vmspace_put(struct vmspace *vs);
+void vmspace_put(struct vmspace_ref *r);
 
-/* vmspace_destroy - the same as vmspace_put (the name from before spaces were shared). */
-void vmspace_destroy(struct vmspace *vs);
+/* vmspace_ref_is - whether r holds the space named vs (NULL: never). Context: any. */
+bool vmspace_ref_is(const struct vmspace_ref *r, struct vmspace *vs);
 
 /*
  * vmspace_map - map frame `f` at user page `va` with `prot` (enum vm_prot bits; 0 is
  * PROT_NONE: the page holds the frame but every user access faults).
- * Needs: f holds a frame; va page-aligned and inside the user half.
- * Returns: 0 (the mapping took its own reference to the frame); -EINVAL for a bad address,
- *          an empty handle or unknown prot bits; -EEXIST if va is mapped; -ENOMEM.
+ * Needs: f holds a frame; va page-aligned, inside the user half and at or above VM_USER_MIN.
+ * Returns: 0 (the mapping took its own reference to the frame); -EINVAL for a bad address
+ *          (below VM_USER_MIN included), an empty handle or unknown prot bits; -EEXIST if va
+ *          is mapped; -ENOMEM.
  */
-FW_MUST_CHECK int vmspace_map(struct vmspace *vs, struct uaddr va, const struct frame *f,
+FW_MUST_CHECK int vmspace_map(const struct vmspace_ref *vs, struct uaddr va, const struct frame *f,
 			      unsigned prot);
 
 /*
@@ -121,16 +138,16 @@ FW_MUST_CHECK int vmspace_map(struct vmspace *vs, struct uaddr va, const struct 
  * old page (if any) is flushed and its frame reference dropped. Returns as vmspace_map,
  * without -EEXIST.
  */
-FW_MUST_CHECK int vmspace_replace(struct vmspace *vs, struct uaddr va, const struct frame *f,
-				  unsigned prot);
+FW_MUST_CHECK int vmspace_replace(const struct vmspace_ref *vs, struct uaddr va,
+				  const struct frame *f, unsigned prot);
 
 /*
  * vmspace_unmap - unmap every page in [va, va + len) (page-aligned), flush the unmapped span
  * from every CPU's TLB once per batch of up to 64 pages (not once per page), then drop the
  * mappings' frame references. Holes are skipped (absent tables whole).
- * Returns: the number of pages unmapped, or -EINVAL for a bad range.
+ * Returns: the number of pages unmapped, or -EINVAL for a bad range or an empty handle.
  */
-int64_t vmspace_unmap(struct vmspace *vs, struct uaddr va, uint64_t len);
+int64_t vmspace_unmap(const struct vmspace_ref *vs, struct uaddr va, uint64_t len);
 
 /* How vmspace_protect treats write permission. */
 enum vm_protect_mode {
@@ -143,9 +160,9 @@ enum vm_protect_mode {
 /*
  * vmspace_protect - set the rights of every mapped page in [va, va + len) (holes skipped;
  * prot 0 is PROT_NONE) and flush the changed span once.
- * Returns: 0, or -EINVAL for a bad range or prot.
+ * Returns: 0, or -EINVAL for a bad range, prot or handle.
  */
-FW_MUST_CHECK int vmspace_protect(struct vmspace *vs, struct uaddr va, uint64_t len,
+FW_MUST_CHECK int vmspace_protect(const struct vmspace_ref *vs, struct uaddr va, uint64_t len,
 				  unsigned prot, enum vm_protect_mode mode);
 
 /* How vmspace_share maps the pages. */
@@ -160,13 +177,13 @@ enum vm_share_mode {
  * [va, va + len): the same frames, each new mapping with its own reference (fork's copy of
  * an address space without copying a byte). Under VM_SHARE_COPY_ON_WRITE the source's
  * writable pages become read-only (one flush for the range).
- * Needs: dst != src; dst has nothing mapped in the range (-EEXIST otherwise).
+ * Needs: dst and src different spaces; dst has nothing mapped in the range (-EEXIST).
  * Returns: the number of pages shared; -EINVAL; -EEXIST; -ENOMEM (a table for dst: the
- *          pages shared so far stay, the caller destroys dst).
+ *          pages shared so far stay, the caller puts dst).
  * Context: takes src's lock, then dst's (dst must not be reachable by anyone else).
  */
-int64_t vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va, uint64_t len,
-		      enum vm_share_mode mode);
+int64_t vmspace_share(const struct vmspace_ref *dst, const struct vmspace_ref *src, struct uaddr va,
+		      uint64_t len, enum vm_share_mode mode);
 
 /*
  * vmspace_cow - resolve a write to the mapped, write-protected page `va` of a private
@@ -177,60 +194,69 @@ int64_t vmspace_share(struct vmspace *dst, struct vmspace *src, struct uaddr va,
  * Needs: prot includes VM_WRITE.
  * Returns: 0; -ENOENT when va is not mapped; -EINVAL; -ENOMEM (nothing changed).
  */
-FW_MUST_CHECK int vmspace_cow(struct vmspace *vs, struct uaddr va, unsigned prot);
+FW_MUST_CHECK int vmspace_cow(const struct vmspace_ref *vs, struct uaddr va, unsigned prot);
 
 /*
  * vmspace_move - move every page mapped in [from, from + len) to the same offset from `to`
  * (mremap): the frames, rights and references go with them; the old span is flushed once.
- * Needs: both ranges page-aligned in the user half; nothing mapped in the target range.
+ * Needs: both ranges page-aligned in the user half (`to` at or above VM_USER_MIN); nothing
+ * mapped in the target range.
  * Returns: the pages moved; -EINVAL; -EEXIST (a target page is mapped: the pages before it
  *          are moved); -ENOMEM (a table for the target; likewise).
  */
-int64_t vmspace_move(struct vmspace *vs, struct uaddr from, struct uaddr to, uint64_t len);
+int64_t vmspace_move(const struct vmspace_ref *vs, struct uaddr from, struct uaddr to,
+		     uint64_t len);
 
 /*
  * vmspace_resident_pages - how many user pages of vs hold a frame (PROT_NONE pages included;
  * a frame shared with another space counts in each): Linux's RSS in pages, for /proc and the
- * out-of-memory policy. A snapshot, 0 for a space torn down. Context: any.
+ * out-of-memory policy. A snapshot, 0 for an empty handle. Context: any.
  */
-uint64_t vmspace_resident_pages(struct vmspace *vs);
+uint64_t vmspace_resident_pages(const struct vmspace_ref *vs);
 
 /*
  * vmspace_query - whether user page `va` is mapped: 0 with its rights in *prot (0 for a
- * PROT_NONE page), -ENOENT, or -EINVAL for an address outside the user half.
+ * PROT_NONE page), -ENOENT, or -EINVAL for an address outside the user half or an empty handle.
  */
-int vmspace_query(struct vmspace *vs, struct uaddr va, unsigned *prot);
+int vmspace_query(const struct vmspace_ref *vs, struct uaddr va, unsigned *prot);
 
 /*
  * vmspace_frame_at - a new handle (one more reference) to the frame mapped at page `va`.
  * Needs: *out empty. Returns: 0, -ENOENT, -EINVAL, -EBUSY (out not empty).
  */
-FW_MUST_CHECK int vmspace_frame_at(struct vmspace *vs, struct uaddr va, struct frame *out);
+FW_MUST_CHECK int vmspace_frame_at(const struct vmspace_ref *vs, struct uaddr va,
+				   struct frame *out);
 
 /*
  * vmspace_activate - make vs the address space of the calling task (its user code and its user
  * copies see it) and load it on this CPU. The context switch loads it again wherever the task
- * runs next; a task without one (NULL) runs on whatever the CPU has loaded (kernel tasks).
- * Needs: vs stays alive while the task has it (vmspace_destroy of another task's space is a
- * bug). Context: task (or boot), any preemption state.
+ * runs next; a task without one runs on whatever the CPU has loaded (kernel tasks).
+ * The task holds a reference of its own while vs is its space (dropped when it activates
+ * another, deactivates or exits), so the last put of the service's handles tears the space
+ * down only once no task runs on it. Needs: vs holds a space (an empty handle stops the
+ * kernel). Context: task, not atomic (the old space's reference may be its last).
  */
-void vmspace_activate(struct vmspace *vs);
+void vmspace_activate(const struct vmspace_ref *vs);
 
-/* vmspace_deactivate - the calling task has no address space any more; this CPU loads the
- * kernel-only tables. */
+/* vmspace_deactivate - the calling task has no address space any more (its reference is
+ * dropped); this CPU loads the kernel-only tables. Context: as vmspace_activate. */
 void vmspace_deactivate(void);
 
-/* vmspace_current - the calling task's address space, or NULL. */
+/* vmspace_current - the name of the calling task's address space, or NULL (compare it with
+ * vmspace_ref_is; no call accepts it). */
 struct vmspace *vmspace_current(void);
 
+/* vmspace_is_current - whether vs holds the calling task's address space. */
+bool vmspace_is_current(const struct vmspace_ref *vs);
+
 /* vmspace_set_fault_handler - the handler for faults on vs's user pages (NULL: none). */
-void vmspace_set_fault_handler(struct vmspace *vs, vmspace_fault_fn fn);
+void vmspace_set_fault_handler(const struct vmspace_ref *vs, vmspace_fault_fn fn);
 
 /*
  * vmspace_handle_fault - offer a fault at `addr` to vs's handler.
- * Returns: the handler's answer, or -EFAULT when there is no handler or addr is not a user
- *          address.
+ * Returns: the handler's answer, or -EFAULT when there is no handler, the handle is empty or
+ *          addr is not a user address.
  */
-int vmspace_handle_fault(struct vmspace *vs, struct uaddr addr, unsigned access);
+int vmspace_handle_fault(const struct vmspace_ref *vs, struct uaddr addr, unsigned access);
 
 #endif /* FW_VMSPACE_H */

@@ -42,7 +42,6 @@
 #include <fw/bytes.h>
 #include <fw/hash.h>
 #include <fw/list.h>
-#include <fw/litelock.h>
 #include <fw/sync.h>
 #include <fw/refcount.h>
 #include <fw/result.h>

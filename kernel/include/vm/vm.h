@@ -74,8 +74,8 @@ int vm_object_page(struct vm_object *o, u64 index, bool create, struct frame *ou
  * Fault-around's window in one hold of the object's lock. Nothing fails: a page that cannot
  * be mapped is left to its own fault.
  */
-void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, struct vmspace *vs, u64 va,
-			  unsigned prot, u64 skip_va);
+void vm_object_map_cached(struct vm_object *o, u64 index, u64 n, const struct vmspace_ref *vs,
+			  u64 va, unsigned prot, u64 skip_va);
 /* vm_object_read - `dst` from byte `pos` (holes read as zeros). 0 or -errno. */
 int vm_object_read(struct vm_object *o, u64 pos, struct bytes dst);
 /* vm_object_write - `src` at byte `pos`, creating at most `max_new` pages (*added: how many):
@@ -132,7 +132,7 @@ DEFINE_TREE(vma_tree, struct vma, node, spinlock);
 
 struct vm_map {
 	struct refcount refs;     /* processes (threads) using it */
-	struct vmspace *vs;       /* immutable: the address space */
+	struct vmspace_ref vs;    /* immutable: the address space (the map's one reference) */
 	struct spinlock lock;
 	struct vma_tree vmas GUARDED_BY(&lock);
 	u64 brk_start GUARDED_BY(&lock), brk GUARDED_BY(&lock);

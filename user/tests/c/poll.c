@@ -8,6 +8,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -318,6 +320,57 @@ static void epoll_closed_file_leaves_interest_list(void)
 	CHECK_EQ(epoll_wait(ep, out, 2, 0), 0);
 }
 
+/* A thread waits on an instance while another adds, modifies, removes and closes the files it
+ * watches: every wait returns events of pipes that were added (data 1000 + round), never an
+ * error, and the instance is empty once every pipe is closed. */
+static int race_ep;
+static atomic_int race_stop, race_bad, race_events;
+
+static void *race_waiter(void *arg)
+{
+	(void)arg;
+	struct epoll_event out[8];
+	while (!atomic_load(&race_stop)) {
+		int n = epoll_wait(race_ep, out, 8, 5);
+		if (n < 0 && errno != EINTR)
+			atomic_fetch_add(&race_bad, 1);
+		for (int i = 0; i < n; i++)
+			if (out[i].data.u32 < 1000 || out[i].data.u32 >= 1300)
+				atomic_fetch_add(&race_bad, 1);
+		if (n > 0)
+			atomic_fetch_add(&race_events, n);
+	}
+	return NULL;
+}
+
+static void epoll_survives_concurrent_ctl_and_close(void)
+{
+	race_ep = CHECK_OK(epoll_create1(0));
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, race_waiter, NULL), 0);
+	for (int round = 0; round < 300; round++) {
+		int p[2];
+		CHECK_OK(pipe(p));
+		struct epoll_event ev = { .events = EPOLLIN | (round % 3 == 1 ? EPOLLET : 0),
+					  .data.u32 = 1000 + (uint32_t)round };
+		CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_ADD, p[0], &ev));
+		CHECK_EQ(write(p[1], "x", 1), 1);
+		if (round % 4 == 0) {
+			ev.events = EPOLLIN | EPOLLONESHOT;
+			CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_MOD, p[0], &ev));
+		}
+		if (round % 5 == 0)
+			CHECK_OK(epoll_ctl(race_ep, EPOLL_CTL_DEL, p[0], NULL));
+		CHECK_OK(close(p[1]));
+		CHECK_OK(close(p[0])); /* the last close takes the item away */
+	}
+	atomic_store(&race_stop, 1);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(atomic_load(&race_bad), 0);
+	struct epoll_event out;
+	CHECK_EQ(epoll_wait(race_ep, &out, 1, 0), 0);
+}
+
 #ifndef SYS_epoll_pwait2
 #define SYS_epoll_pwait2 441
 #endif
@@ -462,6 +515,52 @@ static void timerfd_counts_expirations(void)
 	CHECK_ERR(timerfd_create(12345, 0), EINVAL);
 }
 
+static void timerfd_settime_gettime_abs_and_epoll(void)
+{
+	uint64_t n;
+	int t = CHECK_OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+	CHECK_EQ(fcntl(t, F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(read(t, &n, 8), EAGAIN); /* disarmed */
+	struct itimerspec its = { { 0, 0 }, { 100, 0 } }, old, cur;
+	CHECK_OK(timerfd_settime(t, 0, &its, NULL));
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec > 90 && cur.it_value.tv_sec <= 100);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_nsec == 0);
+	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(timerfd_settime(t, 0, &off, &old)); /* disarm, the old setting back */
+	CHECK(old.it_value.tv_sec > 90);
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+	/* an absolute time already past expires at once */
+	struct timespec now;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &now));
+	struct itimerspec past = { { 0, 0 }, { now.tv_sec, now.tv_nsec } };
+	CHECK_OK(timerfd_settime(t, TFD_TIMER_ABSTIME, &past, NULL));
+	struct pollfd f = { t, POLLIN, 0 };
+	CHECK_EQ(poll(&f, 1, 1000), 1);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK_EQ(n, 1);
+	/* watched by epoll: a blocking wait ends at the expiry */
+	int ep = CHECK_OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 77 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, t, &ev));
+	struct itimerspec soon = { { 0, 0 }, { 0, 20000000 } };
+	CHECK_OK(timerfd_settime(t, 0, &soon, NULL));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK_EQ(out.data.u32, 77);
+	CHECK_EQ(read(t, &n, 8), 8);
+	CHECK_EQ(n, 1);
+	/* errors */
+	struct itimerspec bad = { { 0, 0 }, { 0, 1000000000 } };
+	CHECK_ERR(timerfd_settime(t, 0, &bad, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(t, 0x100, &its, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(ep, 0, &its, NULL), EINVAL);
+	CHECK_ERR(timerfd_settime(999, 0, &its, NULL), EBADF);
+	CHECK_ERR(timerfd_gettime(t, KT_BAD_PTR), EFAULT);
+	CHECK_ERR(timerfd_create(CLOCK_MONOTONIC, 0x1234), EINVAL);
+	CHECK_ERR(write(t, &n, 8), EINVAL);
+}
+
 static const struct kt_case cases[] = {
 	{ "poll_pipe_readiness", poll_pipe_readiness },
 	{ "poll_timeout_waits", poll_timeout_waits },
@@ -479,9 +578,11 @@ static const struct kt_case cases[] = {
 	{ "epoll_nested_and_eloop", epoll_nested_and_eloop },
 	{ "epoll_closed_file_leaves_interest_list", epoll_closed_file_leaves_interest_list },
 	{ "epoll_waits_wakes_and_eintr", epoll_waits_wakes_and_eintr },
+	{ "epoll_survives_concurrent_ctl_and_close", epoll_survives_concurrent_ctl_and_close },
 	{ "eventfd_counter_and_semaphore", eventfd_counter_and_semaphore },
 	{ "eventfd_write_overflow_blocks_killably", eventfd_write_overflow_blocks_killably },
 	{ "timerfd_counts_expirations", timerfd_counts_expirations },
+	{ "timerfd_settime_gettime_abs_and_epoll", timerfd_settime_gettime_abs_and_epoll },
 	KT_CASES_END
 };
 

@@ -170,6 +170,40 @@ static void posix_timer_fires_signal(void)
 	CHECK_ERR(timer_settime(t, 0, &bad, NULL), EINVAL);
 }
 
+static void posix_timer_periodic_none_and_errors(void)
+{
+	timer_t t;
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_NONE; /* no signal: only the clock runs */
+	CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
+	struct itimerspec its = { { 0, 10000000 }, { 100, 0 } }, cur;
+	CHECK_OK(timer_settime(t, 0, &its, NULL));
+	CHECK_OK(timer_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec > 90 && cur.it_value.tv_sec <= 100);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_nsec == 10000000);
+	CHECK_EQ(timer_getoverrun(t), 0);
+	/* a periodic timer with a signal: several expirations */
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGUSR2;
+	signal(SIGUSR2, on_signal);
+	timer_t p;
+	CHECK_OK(timer_create(CLOCK_REALTIME, &ev, &p));
+	struct itimerspec per = { { 0, 10000000 }, { 0, 10000000 } };
+	int before = hits;
+	CHECK_OK(timer_settime(p, 0, &per, NULL));
+	while (hits < before + 3)
+		pause();
+	CHECK_OK(timer_delete(p));
+	CHECK_ERR(timer_gettime(p, &cur), EINVAL); /* deleted */
+	CHECK_OK(timer_delete(t));
+	ev.sigev_signo = 0;
+	CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+	ev.sigev_signo = SIGUSR2;
+	ev.sigev_notify = 12345;
+	CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
+}
+
 static void cpu_time_clocks_advance(void)
 {
 	long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
@@ -208,6 +242,7 @@ static const struct kt_case cases[] = {
 	{ "itimer_real_fires_and_reports", itimer_real_fires_and_reports },
 	{ "alarm_returns_remaining_seconds", alarm_returns_remaining_seconds },
 	{ "posix_timer_fires_signal", posix_timer_fires_signal },
+	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },
 	KT_CASES_END

@@ -24,3 +24,11 @@ void typeof_tag(struct callback *d, struct callback *s)
 	__auto_type u = t; // expect: private
 	*d = u; // expect: private
 }
+struct two_slices { struct bytes b[2]; };
+void range_designators(void)
+{
+	struct two_slices t = { .b[0 ... 1].len = 4096 }; // expect: private
+	struct bytes arr[2] = { [0 ... 1] = { 4096, 0 } }; // expect: private
+	(void)t;
+	(void)arr;
+}

@@ -49,3 +49,8 @@ void atomic_private(struct lock *l)
 #pragma clang attribute push (__attribute__((no_sanitize("bounds"))), apply_to = function) // expect: pragma attribute
 #define STRINGIZED_PRAGMA(x) _Pragma(#x) // expect: pragma
 #pragma clang attribute pop // expect: pragma
+void literal_alias(void)
+{
+	char *p = "read-only"; // expect: pointer-cast
+	*p = 'R';
+}

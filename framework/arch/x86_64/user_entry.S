@@ -1,5 +1,5 @@
 /*
- * user/entry.S — the user/kernel boundary on x86-64: entering user mode (sysretq, or iretq
+ * user_entry.S — the user/kernel boundary on x86-64: entering user mode (sysretq, or iretq
  * when sysret cannot be used), the `syscall` entry, and the jump back to the kernel caller of
  * user_enter() after a system call, a user exception or an interrupt past the deadline.
  *

@@ -1,5 +1,5 @@
 /*
- * trampoline.S — the real-mode entry of the other processors (application processors).
+ * smp_trampoline.S — the real-mode entry of the other processors (application processors).
  *
  * A STARTUP IPI starts an AP in real mode at CS:IP = (vector << 8):0000 (SDM vol. 3 §8.4.4.1).
  * smp.c copies this blob to TRAMP_BASE (physical 0x8000, so vector 0x08) and fills its data

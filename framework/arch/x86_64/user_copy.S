@@ -1,5 +1,5 @@
 /*
- * user/copy.S — the only instructions that touch user memory or load a user-supplied FPU
+ * user_copy.S — the only instructions that touch user memory or load a user-supplied FPU
  * image, each listed in the exception table (user_extable) with the address to resume at when
  * it faults. A #PF or #GP at a listed instruction is not a kernel bug: uaccess_fixup()
  * (uaccess.c) moves RIP to the fixup and the routine returns an error instead.

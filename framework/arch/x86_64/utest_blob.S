@@ -1,5 +1,5 @@
 /*
- * user/utest_blob.S — embeds the user-mode ktests' program (tests/user/utest.S, built by
+ * utest_blob.S — embeds the user-mode ktests' program (tests/user/utest.S, built by
  * mk/user.mk into build/user/utest.bin) as blob "utest" (fw/blob.h). The path is relative to
  * the top of the tree, where make runs.
  *

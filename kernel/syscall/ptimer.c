@@ -1,0 +1,121 @@
+/*
+ * syscall/ptimer.c — timer_create, timer_settime, timer_gettime, timer_getoverrun and
+ * timer_delete over the POSIX timers of time/posix_timer.c. Arguments are copied in and
+ * checked first (EFAULT, EINVAL), then the timer is looked up (EINVAL for an unknown id).
+ */
+#include <fw/uaccess.h>
+#include <syscall/syscall.h>
+#include <time/posix_timer.h>
+#include <uapi/time.h>
+#include <uapi/timerfd.h>
+
+#define PT_MAX_SEC 100000000ll /* longer times are kept as about three years */
+#define PT_SIGALRM 14u
+#define PT_NSIG 64
+#define PT_TIMER_ABSTIME 1u
+
+/* The head of struct sigevent (64 bytes): sigev_value, sigev_signo, sigev_notify, and the
+ * union's first int (_tid for SIGEV_THREAD_ID). */
+struct uapi_sigevent_head {
+	u32 value_lo, value_hi;
+	i32 signo;
+	i32 notify;
+	i32 tid;
+	i32 pad;
+};
+_Static_assert(sizeof(struct uapi_sigevent_head) == 24, "struct sigevent's head");
+
+DEFINE_UCOPY(usigevent_head, struct uapi_sigevent_head);
+DEFINE_UCOPY(upt_itimerspec, struct uapi_itimerspec);
+DEFINE_UCOPY(upt_timer_id, i32);
+
+/* timer_create(clockid, sevp, timerid): sevp NULL is SIGEV_SIGNAL with SIGALRM. */
+i64 sys_timer_create(struct process *p, const struct sc_args *a)
+{
+	i64 clockid = (i64)(int)a->a[0];
+	struct uapi_sigevent_head ev = { .signo = (i32)PT_SIGALRM, .notify = POSIX_SIGEV_SIGNAL };
+	if (a->a[1] && usigevent_head_from_user(&ev, uaddr(a->a[1])))
+		return -EFAULT;
+	i32 notify = ev.notify;
+	if (notify == POSIX_SIGEV_THREAD) /* glibc's threads: a signal, as Linux treats it */
+		notify = POSIX_SIGEV_SIGNAL;
+	if (notify == (POSIX_SIGEV_SIGNAL | POSIX_SIGEV_THREAD_ID))
+		notify = POSIX_SIGEV_THREAD_ID;
+	if (notify != POSIX_SIGEV_SIGNAL && notify != POSIX_SIGEV_NONE &&
+	    notify != POSIX_SIGEV_THREAD_ID)
+		return -EINVAL;
+	if (notify != POSIX_SIGEV_NONE && (ev.signo <= 0 || ev.signo > PT_NSIG))
+		return -EINVAL;
+	i32 id = 0;
+	int e = posix_timer_create(p, clockid, notify, (u32)ev.signo, ev.tid, &id);
+	if (e)
+		return e;
+	if (upt_timer_id_to_user(&id, uaddr(a->a[2]))) {
+		(void)posix_timer_delete(p, id);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* pt_ns - a validated timespec in nanoseconds (clamped to PT_MAX_SEC); false if invalid. */
+static bool pt_ns(i64 sec, i64 nsec, u64 *out)
+{
+	if (sec < 0 || nsec < 0 || nsec >= UAPI_NSEC_PER_SEC)
+		return false;
+	if (sec > PT_MAX_SEC)
+		sec = PT_MAX_SEC;
+	*out = (u64)sec * (u64)UAPI_NSEC_PER_SEC + (u64)nsec;
+	return true;
+}
+
+static struct uapi_itimerspec pt_its(u64 value_ns, u64 interval_ns)
+{
+	return (struct uapi_itimerspec){
+		.interval_sec = (i64)(interval_ns / (u64)UAPI_NSEC_PER_SEC),
+		.interval_nsec = (i64)(interval_ns % (u64)UAPI_NSEC_PER_SEC),
+		.value_sec = (i64)(value_ns / (u64)UAPI_NSEC_PER_SEC),
+		.value_nsec = (i64)(value_ns % (u64)UAPI_NSEC_PER_SEC),
+	};
+}
+
+i64 sys_timer_settime(struct process *p, const struct sc_args *a)
+{
+	struct uapi_itimerspec its;
+	if (upt_itimerspec_from_user(&its, uaddr(a->a[2])))
+		return -EFAULT;
+	u64 value = 0, interval = 0;
+	if (((u32)a->a[1] & ~PT_TIMER_ABSTIME) || !pt_ns(its.value_sec, its.value_nsec, &value) ||
+	    !pt_ns(its.interval_sec, its.interval_nsec, &interval))
+		return -EINVAL;
+	u64 old_value = 0, old_interval = 0;
+	int e = posix_timer_set(p, (i64)(int)a->a[0], ((u32)a->a[1] & PT_TIMER_ABSTIME) != 0, value,
+				interval, &old_value, &old_interval);
+	if (e)
+		return e;
+	if (a->a[3]) {
+		struct uapi_itimerspec old = pt_its(old_value, old_interval);
+		if (upt_itimerspec_to_user(&old, uaddr(a->a[3])))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+i64 sys_timer_gettime(struct process *p, const struct sc_args *a)
+{
+	u64 value = 0, interval = 0;
+	int e = posix_timer_get(p, (i64)(int)a->a[0], &value, &interval);
+	if (e)
+		return e;
+	struct uapi_itimerspec cur = pt_its(value, interval);
+	return upt_itimerspec_to_user(&cur, uaddr(a->a[1])) ? -EFAULT : 0;
+}
+
+i64 sys_timer_getoverrun(struct process *p, const struct sc_args *a)
+{
+	return posix_timer_overrun(p, (i64)(int)a->a[0]);
+}
+
+i64 sys_timer_delete(struct process *p, const struct sc_args *a)
+{
+	return posix_timer_delete(p, (i64)(int)a->a[0]);
+}

@@ -1,0 +1,267 @@
+/*
+ * posix_timer.c — POSIX per-process timers (time/posix_timer.h): timer_create, timer_settime,
+ * timer_gettime, timer_getoverrun and timer_delete.
+ *
+ * A timer belongs to a thread group (its leader, whose reference it holds) and has a small id,
+ * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock
+ * (an absolute CLOCK_REALTIME time is converted when it is set). The clock task calls
+ * posix_timer_fire_due once a tick: a due timer sends its signal (si_code SI_TIMER) to the
+ * group, or with SIGEV_THREAD_ID to one thread of it, or nothing for SIGEV_NONE; a periodic
+ * one moves on by whole intervals, and the periods it skipped are its overrun
+ * (timer_getoverrun). Timers of a group that has exited are deleted by the same pass.
+ *
+ * execve deletes the group's timers (posix_timer_delete_group). Not yet: si_value/si_timerid/
+ * si_overrun in the delivered siginfo (the signal carries SI_TIMER only), the CPU-time clocks.
+ *
+ * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
+ * group's state); signals are sent with neither held.
+ */
+#include <fw/heap.h>
+#include <fw/time.h>
+#include <fw/typecache.h>
+#include <proc/process.h>
+#include <time/clock.h>
+#include <time/posix_timer.h>
+#include <uapi/time.h>
+
+#define PTIMER_MAX 256 /* timers per thread group */
+#define SI_TIMER (-2)
+
+struct ptimer {
+	struct list_link link; /* on ptimers (ptimer_lock) */
+	/* immutable after creation */
+	struct process *owner;  /* the group leader; a reference */
+	struct process *target; /* who gets the signal (owner, or a thread: a reference) */
+	i32 id;
+	i64 clockid;
+	i32 notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
+	u32 signo;
+	/* ptimer_lock */
+	u64 deadline_ns; /* fw_time_ns; 0: disarmed */
+	u64 interval_ns;
+	u32 overrun;     /* periods skipped at the last expiry */
+};
+DEFINE_TYPE_CACHE(ptimer_cache, struct ptimer);
+DEFINE_LIST(ptimer_list, struct ptimer, link, spinlock);
+
+static struct spinlock ptimer_lock = SPINLOCK_INIT(ptimer_lock);
+static struct ptimer_list ptimers GUARDED_BY(&ptimer_lock);
+static bool ptimers_ready GUARDED_BY(&ptimer_lock);
+
+static void ptimers_init_locked(void) REQUIRES(&ptimer_lock)
+{
+	if (!ptimers_ready) {
+		ptimer_list_init(&ptimers, &ptimer_lock);
+		ptimers_ready = true;
+	}
+}
+
+static void ptimer_free(struct ptimer *t)
+{
+	if (t->target != t->owner)
+		proc_put(t->target);
+	proc_put(t->owner);
+	KFREE(ptimer_cache, t);
+}
+
+/* find_locked - timer `id` of p's group, or NULL. */
+static struct ptimer *find_locked(struct process *p, i64 id) REQUIRES(&ptimer_lock)
+{
+	ptimers_init_locked();
+	LIST_FOR_EACH(ptimer_list, &ptimers, t)
+		if (t->owner == p->leader && t->id == id)
+			return t;
+	return NULL;
+}
+
+static bool group_gone(struct process *leader)
+{
+	spin_lock(&proc_lock);
+	bool gone = !leader->listed || leader->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	return gone;
+}
+
+int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i64 tid,
+		       i32 *id_out)
+{
+	if (clockid != UAPI_CLOCK_MONOTONIC && clockid != UAPI_CLOCK_REALTIME &&
+	    clockid != UAPI_CLOCK_BOOTTIME)
+		return -EINVAL;
+	struct process *target = p->leader;
+	if (notify == POSIX_SIGEV_THREAD_ID) {
+		target = proc_by_pid(tid);
+		if (!target || target->leader != p->leader) {
+			if (target)
+				proc_put(target);
+			return -EINVAL;
+		}
+	}
+	struct ptimer *t = KNEW(ptimer_cache);
+	if (!t) {
+		if (target != p->leader)
+			proc_put(target);
+		return -ENOMEM;
+	}
+	proc_get(p->leader);
+	t->owner = p->leader;
+	t->target = target;
+	t->clockid = clockid;
+	t->notify = notify;
+	t->signo = signo;
+	int err = 0;
+	spin_lock(&ptimer_lock);
+	i32 id = 0;
+	while (id < PTIMER_MAX && find_locked(p, id))
+		id++;
+	if (id == PTIMER_MAX) {
+		err = -EAGAIN;
+	} else {
+		t->id = id;
+		ptimer_list_push_back(&ptimers, t);
+	}
+	spin_unlock(&ptimer_lock);
+	if (err) {
+		ptimer_free(t);
+		return err;
+	}
+	*id_out = id;
+	return 0;
+}
+
+int posix_timer_delete(struct process *p, i64 id)
+{
+	spin_lock(&ptimer_lock);
+	struct ptimer *t = find_locked(p, id);
+	if (t) {
+		ptimer_list_remove(&ptimers, t);
+	}
+	spin_unlock(&ptimer_lock);
+	if (!t)
+		return -EINVAL;
+	ptimer_free(t);
+	return 0;
+}
+
+static u64 left_locked(struct ptimer *t, u64 now) REQUIRES(&ptimer_lock)
+{
+	if (!t->deadline_ns)
+		return 0;
+	return t->deadline_ns > now ? t->deadline_ns - now : 1;
+}
+
+int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 interval_ns,
+		    u64 *old_value_ns, u64 *old_interval_ns)
+{
+	u64 now = fw_time_ns();
+	spin_lock(&ptimer_lock);
+	struct ptimer *t = find_locked(p, id);
+	if (!t) {
+		spin_unlock(&ptimer_lock);
+		return -EINVAL;
+	}
+	*old_value_ns = left_locked(t, now);
+	*old_interval_ns = t->interval_ns;
+	u64 deadline = 0;
+	if (value_ns && !abs) {
+		deadline = now + value_ns;
+	} else if (value_ns && t->clockid == UAPI_CLOCK_REALTIME) {
+		i64 rt = clock_realtime_ns();
+		deadline = (i64)value_ns > rt ? now + (u64)((i64)value_ns - rt) : now;
+	} else if (value_ns) {
+		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock */
+	}
+	t->deadline_ns = deadline;
+	t->interval_ns = deadline ? interval_ns : 0;
+	t->overrun = 0;
+	spin_unlock(&ptimer_lock);
+	return 0;
+}
+
+int posix_timer_get(struct process *p, i64 id, u64 *value_ns, u64 *interval_ns)
+{
+	u64 now = fw_time_ns();
+	spin_lock(&ptimer_lock);
+	struct ptimer *t = find_locked(p, id);
+	if (t) {
+		*value_ns = left_locked(t, now);
+		*interval_ns = t->interval_ns;
+	}
+	spin_unlock(&ptimer_lock);
+	return t ? 0 : -EINVAL;
+}
+
+i64 posix_timer_overrun(struct process *p, i64 id)
+{
+	spin_lock(&ptimer_lock);
+	struct ptimer *t = find_locked(p, id);
+	i64 r = t ? (i64)t->overrun : -EINVAL;
+	spin_unlock(&ptimer_lock);
+	return r;
+}
+
+void posix_timer_delete_group(struct process *p)
+{
+	for (;;) {
+		struct ptimer *found = NULL;
+		spin_lock(&ptimer_lock);
+		ptimers_init_locked();
+		LIST_FOR_EACH(ptimer_list, &ptimers, t) {
+			if (t->owner == p->leader) {
+				found = t;
+				break;
+			}
+		}
+		if (found)
+			ptimer_list_remove(&ptimers, found);
+		spin_unlock(&ptimer_lock);
+		if (!found)
+			return;
+		ptimer_free(found);
+	}
+}
+
+/* next_due_locked - a timer due at `now`, or of a group that is gone; NULL if none. A handled
+ * timer is no longer due (moved past `now` or disarmed), so a scan restarted from the head
+ * after each one ends. */
+static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
+{
+	LIST_FOR_EACH(ptimer_list, &ptimers, t)
+		if ((t->deadline_ns && t->deadline_ns <= now) || group_gone(t->owner))
+			return t;
+	return NULL;
+}
+
+void posix_timer_fire_due(u64 now_ns)
+{
+	spin_lock(&ptimer_lock);
+	ptimers_init_locked();
+	struct ptimer *t;
+	while ((t = next_due_locked(now_ns))) {
+		if (group_gone(t->owner)) {
+			ptimer_list_remove(&ptimers, t);
+			spin_unlock(&ptimer_lock);
+			ptimer_free(t);
+			spin_lock(&ptimer_lock);
+			continue;
+		}
+		u64 n = 0;
+		if (t->interval_ns) {
+			n = (now_ns - t->deadline_ns) / t->interval_ns;
+			t->deadline_ns += (n + 1) * t->interval_ns;
+		} else {
+			t->deadline_ns = 0;
+		}
+		t->overrun = n > 0x7fffffff ? 0x7fffffff : (u32)n;
+		if (t->notify == POSIX_SIGEV_NONE)
+			continue;
+		struct process *to = t->target;
+		u32 sig = t->signo;
+		proc_get(to);
+		spin_unlock(&ptimer_lock);
+		proc_signal_send(to, sig, (struct proc_siginfo){ .code = SI_TIMER });
+		proc_put(to);
+		spin_lock(&ptimer_lock);
+	}
+	spin_unlock(&ptimer_lock);
+}

@@ -1,0 +1,215 @@
+/*
+ * timerfd.c — timerfd files (time/timerfd.h): an anonymous inode holding one timer.
+ *
+ * A timer's next expiry is kept on the framework's monotonic clock (fw_time_ns): a relative
+ * setting and an absolute CLOCK_MONOTONIC/BOOTTIME one are that clock already; an absolute
+ * CLOCK_REALTIME time is converted when it is set (a later settimeofday does not move it, and
+ * TFD_TIMER_CANCEL_ON_SET is refused). The clock task calls timerfd_fire_due once a tick: each
+ * armed timer whose deadline passed gains the expirations since (1, plus the periods it
+ * overran), moves to its next deadline or disarms, and wakes its queue — readers, poll/select
+ * and epoll hooks. That runs in task context, not in the timer interrupt, because those hooks
+ * take ordinary spinlocks. Resolution: the clock task's (about a tick); never early.
+ *
+ * One spinlock, tfd_lock, guards every timer's state and the list of armed timers.
+ */
+#include <fw/time.h>
+#include <fw/typecache.h>
+#include <time/clock.h>
+#include <time/timerfd.h>
+#include <uapi/time.h>
+
+struct tfd {
+	struct inode vfs;
+	/* immutable after creation */
+	i64 clockid;
+	struct waitq wq;
+	/* tfd_lock */
+	struct list_link link; /* on tfd_armed while deadline_ns != 0 */
+	u64 deadline_ns;       /* the next expiry (fw_time_ns); 0: disarmed */
+	u64 interval_ns;       /* 0: one expiry */
+	u64 ticks;             /* expirations not yet read */
+};
+DEFINE_SUBTYPE(tfd_inode, struct tfd, vfs, struct inode, tag);
+DEFINE_LIST(tfd_list, struct tfd, link, spinlock);
+
+static struct spinlock tfd_lock = SPINLOCK_INIT(tfd_lock);
+static struct tfd_list tfd_armed GUARDED_BY(&tfd_lock);
+static bool tfd_armed_ready GUARDED_BY(&tfd_lock);
+static u64 tfd_next_ino GUARDED_BY(&tfd_lock) = 1;
+
+/* expire_locked - t's deadline passed at `now`: count the expirations, move or disarm. */
+static void expire_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
+{
+	u64 n = 1;
+	if (t->interval_ns) {
+		n += (now - t->deadline_ns) / t->interval_ns;
+		t->deadline_ns += n * t->interval_ns;
+	} else {
+		t->deadline_ns = 0;
+		tfd_list_remove(&tfd_armed, t);
+	}
+	t->ticks += n;
+	(void)waitq_wake_all(&t->wq);
+}
+
+void timerfd_fire_due(u64 now_ns)
+{
+	spin_lock(&tfd_lock);
+	if (tfd_armed_ready) {
+		LIST_FOR_EACH_SAFE(tfd_list, &tfd_armed, t)
+			if (t->deadline_ns <= now_ns)
+				expire_locked(t, now_ns);
+	}
+	spin_unlock(&tfd_lock);
+}
+
+static u64 left_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
+{
+	if (!t->deadline_ns)
+		return 0;
+	return t->deadline_ns > now ? t->deadline_ns - now : 1; /* due: Linux says 1 ns too */
+}
+
+int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 interval_ns,
+		u64 *old_value_ns, u64 *old_interval_ns)
+{
+	struct tfd *t = tfd_inode_from(f->inode);
+	if (cancel_on_set && t->clockid == UAPI_CLOCK_REALTIME)
+		return -EINVAL; /* not implemented: a clock change cancels nothing yet */
+	u64 now = fw_time_ns();
+	u64 deadline = 0;
+	if (value_ns && !abs) {
+		deadline = now + value_ns;
+	} else if (value_ns && t->clockid == UAPI_CLOCK_REALTIME) {
+		i64 rt = clock_realtime_ns();
+		deadline = (i64)value_ns > rt ? now + (u64)((i64)value_ns - rt) : now;
+	} else if (value_ns) {
+		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock */
+	}
+	spin_lock(&tfd_lock);
+	*old_value_ns = left_locked(t, now);
+	*old_interval_ns = t->interval_ns;
+	bool was = t->deadline_ns != 0;
+	t->ticks = 0;
+	t->deadline_ns = deadline;
+	t->interval_ns = deadline ? interval_ns : 0;
+	if (was && !deadline)
+		tfd_list_remove(&tfd_armed, t);
+	else if (!was && deadline)
+		tfd_list_push_back(&tfd_armed, t);
+	if (deadline && deadline <= now) /* already due (an absolute time in the past) */
+		expire_locked(t, now);
+	spin_unlock(&tfd_lock);
+	return 0;
+}
+
+void timerfd_get(struct file *f, u64 *value_ns, u64 *interval_ns)
+{
+	struct tfd *t = tfd_inode_from(f->inode);
+	u64 now = fw_time_ns();
+	spin_lock(&tfd_lock);
+	*value_ns = left_locked(t, now);
+	*interval_ns = t->interval_ns;
+	spin_unlock(&tfd_lock);
+}
+
+struct waitq *timerfd_waitq(struct file *f)
+{
+	return &tfd_inode_from(f->inode)->wq;
+}
+
+bool timerfd_readable(struct file *f)
+{
+	struct tfd *t = tfd_inode_from(f->inode);
+	spin_lock(&tfd_lock);
+	bool r = t->ticks != 0;
+	spin_unlock(&tfd_lock);
+	return r;
+}
+
+/* tfd_read - the expirations since the last read (8 bytes), then 0; -EAGAIN with none. */
+static struct result_size tfd_read(struct inode *ip, struct bytes dst, u64 pos)
+{
+	(void)pos;
+	struct tfd *t = tfd_inode_from(ip);
+	if (bytes_len(dst) < 8)
+		return result_size_err(-EINVAL);
+	spin_lock(&tfd_lock);
+	u64 v = t->ticks;
+	t->ticks = 0;
+	spin_unlock(&tfd_lock);
+	if (!v)
+		return result_size_err(-EAGAIN);
+	if (bytes_put_le64(dst, 0, v))
+		return result_size_err(-EFAULT);
+	return result_size_ok(8);
+}
+
+static u32 tfd_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, timerfd_waitq(f));
+	return timerfd_readable(f) ? VFS_POLLIN | VFS_POLLRDNORM : 0;
+}
+
+/* tfd_release - the file is closed: the timer stops (off the armed list for good). */
+static void tfd_release(struct inode *ip, u32 flags)
+{
+	(void)flags;
+	struct tfd *t = tfd_inode_from(ip);
+	spin_lock(&tfd_lock);
+	if (t->deadline_ns)
+		tfd_list_remove(&tfd_armed, t);
+	t->deadline_ns = 0;
+	spin_unlock(&tfd_lock);
+}
+
+static void tfd_destroy(struct inode *ip)
+{
+	tfd_inode_delete(tfd_inode_from(ip));
+}
+
+static const struct inode_ops tfd_ops = {
+	.poll = tfd_poll,
+	.read = tfd_read,
+	.release = tfd_release,
+	.destroy = tfd_destroy,
+};
+
+bool vfs_file_is_timerfd(const struct file *f)
+{
+	return f->ops == &tfd_ops;
+}
+
+int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out)
+{
+	if (clockid != UAPI_CLOCK_MONOTONIC && clockid != UAPI_CLOCK_REALTIME &&
+	    clockid != UAPI_CLOCK_BOOTTIME)
+		return -EINVAL; /* the *_ALARM clocks need CAP_WAKE_ALARM and a wake-up source */
+	struct tfd *t = tfd_inode_new();
+	if (!t)
+		return -ENOMEM;
+	t->clockid = clockid;
+	waitq_init(&t->wq);
+	struct inode *ip = tfd_inode_base(t);
+	ip->ops = &tfd_ops;
+	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
+	ip->uid = uid;
+	ip->gid = gid;
+	ip->nlink = 1;
+	spin_lock(&tfd_lock);
+	if (!tfd_armed_ready) {
+		tfd_list_init(&tfd_armed, &tfd_lock);
+		tfd_armed_ready = true;
+	}
+	ip->ino = tfd_next_ino++;
+	spin_unlock(&tfd_lock);
+	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
+	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags); /* as Linux; a write is -EINVAL */
+	mutex_lock(&vfs_lock);
+	vfs_inode_put(ip);
+	mutex_unlock(&vfs_lock);
+	if (!f)
+		return -ENOMEM;
+	*out = f;
+	return 0;
+}
