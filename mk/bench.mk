@@ -15,7 +15,7 @@ BENCH_DIR    := $(BUILD)/bench
 BENCH_BIN    := $(BENCH_DIR)/bin
 BENCH_CPIO   := $(BUILD)/initramfs/bench.cpio
 BENCH_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror
-BENCH_SRCS   := $(addprefix user/bench/,main.c harness.c items.c sys.c proc.c thread.c ipc.c fs.c)
+BENCH_SRCS   := $(addprefix user/bench/,main.c harness.c items.c sys.c proc.c thread.c ipc.c fs.c blk.c)
 BENCH_HDRS   := $(wildcard user/bench/*.h)
 BENCH_DRIVER := $(PYTHON) tools/bench/bench.py
 ROUNDS       ?= 5
@@ -39,11 +39,20 @@ $(BENCH_BIN)/nop-dyn: user/bench/nop.c | deps
 $(BENCH_BIN)/nop-dyn.spec: $(BENCH_BIN)/nop-dyn tests/vm/dyn_spec.py
 	@$(PYTHON) tests/vm/dyn_spec.py /bench/nop-dyn=$(BENCH_BIN)/nop-dyn > $@.tmp && mv $@.tmp $@
 
+# Debian's Linux has virtio-blk as modules: the image carries them for the blk_* items, numbered
+# in load order (user/bench/blk.c loads them only when the kernel has no /dev/vda by itself).
+BENCH_LINUX_KVER := $(shell ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 | sed 's|.*/vmlinuz-||')
+BENCH_MODS := virtio/virtio_ring virtio/virtio virtio/virtio_pci_legacy_dev \
+	virtio/virtio_pci_modern_dev virtio/virtio_pci block/virtio_blk
+BENCH_MOD_ARGS := $(shell i=0; for m in $(BENCH_MODS); do i=$$((i+1)); \
+	f=/lib/modules/$(BENCH_LINUX_KVER)/kernel/drivers/$$m.ko; \
+	[ -f $$f ] && echo file:/bench/mod/$$i-$$(basename $$m).ko=$$f:0644; done)
+
 $(BENCH_CPIO): $(BENCH_BIN)/bench $(BENCH_BIN)/nop $(BENCH_BIN)/nop-dyn.spec tools/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	$(MKINITRAMFS) -o $@ --busybox /bin/busybox --spec $(BENCH_BIN)/nop-dyn.spec \
 		file:/init=$(BENCH_BIN)/bench:0755 file:/bench/bench=$(BENCH_BIN)/bench:0755 \
-		file:/bench/nop=$(BENCH_BIN)/nop:0755 \
+		file:/bench/nop=$(BENCH_BIN)/nop:0755 $(BENCH_MOD_ARGS) dir:/devtmp \
 		dev:/dev/console=c:5:1:0600 dev:/dev/null=c:1:3 dev:/dev/zero=c:1:5 \
 		dir:/proc dir:/tmp:1777 dir:/root dir:/etc
 

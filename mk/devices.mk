@@ -8,6 +8,10 @@
 #   test-devices-iommu  the same on q35 with -device intel-iommu (every virtio device behind
 #                    it), plus a second virtio-rng told to DMA into kernel memory: the IOMMU
 #                    must block and record it, the page must be unchanged
+#   test-devices-blk two boots of busybox on one 8 MiB GPT disk (tools/mkdisk.py gpt):
+#                    boot 1 checks /dev/vda* nodes, sizes and ioctls, writes a pattern with
+#                    dd (conv=fsync, and sync) and powers off without syncing; the host checks
+#                    the image file; boot 2 reads the pattern back (tests/devices/blk-init)
 #   test-vring-host  the split-ring logic on the host under ASan + UBSan, against a simulated
 #                    device that lies (tests/io/t_vring.c)
 
@@ -23,7 +27,7 @@ DEV_IOMMU_PROPS := ,iommu_platform=on,disable-legacy=on
 DEV_IOMMU_ARGS := --machine q35 --qemu-arg=-device --qemu-arg=intel-iommu,intremap=off \
 	--qemu-arg=-device --qemu-arg=virtio-rng-pci$(DEV_IOMMU_PROPS)
 
-TEST_PARTS += test-devices test-devices-iommu test-vring-host
+TEST_PARTS += test-devices test-devices-iommu test-devices-blk test-vring-host
 
 # One device boot: $(1) part name, $(2) runner arguments, $(3) disk image. The disk is made
 # fresh (seed in sector 1) before the boot and checked after it: the guest's flushed writes
@@ -53,6 +57,28 @@ test-devices-iommu: $(KERNEL_IMAGE) $(KTEST_CPIO) tools/mkdisk.py
 	$(call DEVICES_BOOT,devices-iommu,$(DEV_IOMMU_ARGS) \
 		$(call DEV_QEMU_ARGS,$(DEV_IOMMU_PROPS),$(DEV_DIR)/disk-iommu.img),$(DEV_DIR)/disk-iommu.img)
 
+# Two boots on one disk: nothing but fsync/sync gets boot 1's writes to the image.
+BLK_QEMU_ARGS = --qemu-arg=-drive --qemu-arg=file=$(DEV_DIR)/blk.img,if=none,id=vd0,format=raw \
+	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0
+$(DEV_DIR)/pattern: tools/mkdisk.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/mkdisk.py pattern $@
+$(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern tools/mkinitramfs.py
+	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=tests/devices/blk-init:0755 \
+		file:/pattern=$(DEV_DIR)/pattern:0644 text:/phase=$* dir:/dev dir:/tmp dir:/proc >/dev/null
+
+test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2.cpio tools/mkdisk.py
+	@mkdir -p $(DEV_DIR) $(RESULTS) $(LOGS)
+	@$(PYTHON) tools/mkdisk.py gpt $(DEV_DIR)/blk.img
+	@for b in 1 2; do \
+		$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(DEV_DIR)/blk-boot$$b.cpio --timeout 60 \
+			--quiet --append 'console=ttyS0' $(BLK_QEMU_ARGS) --log $(LOGS)/devices-blk-$$b.log; \
+		if [ $$b = 1 ]; then $(PYTHON) tools/mkdisk.py check-blk $(DEV_DIR)/blk.img \
+			$(DEV_DIR)/pattern > $(LOGS)/devices-blk-disk.log; fi; \
+	 done; \
+	 $(KTAP) --part devices-blk --out $(RESULTS)/devices-blk.txt $(LOGS)/devices-blk-1.log \
+		$(LOGS)/devices-blk-disk.log $(LOGS)/devices-blk-2.log
+
 $(DEV_DIR)/vring-host: framework/io/vring.c framework/internal/vring.h tests/io/t_vring.c \
 		tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
@@ -68,4 +94,4 @@ test-vring-host: | deps
 		printf "KTAP version 1\n1..1\nnot ok 1 vring host tests build (see $(LOGS)/vring-build.log)\n" \
 		> $(LOGS)/vring-host.log; fi; \
 	 $(KTAP) --part vring-host --out $(RESULTS)/vring-host.txt $(LOGS)/vring-host.log
-.PHONY: test-devices test-devices-iommu test-vring-host
+.PHONY: test-devices test-devices-iommu test-devices-blk test-vring-host

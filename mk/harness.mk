@@ -14,12 +14,22 @@ test: deps
 	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || true
 	@$(PYTHON) tools/results.py summary $(RESULTS) $(patsubst test-%,%,$(TEST_PARTS))
 
-# Boot Trellis interactively on this terminal (Ctrl-A X quits QEMU).
+# Boot Trellis interactively on this terminal (Ctrl-A X quits QEMU), with a scratch disk
+# (/dev/vda: a 64 MiB GPT image made once, kept between runs; RUN_DISK= to use another) and a
+# virtio NIC on QEMU's user-mode network.
 RUN_INITRAMFS := $(BUILD)/initramfs/run.cpio
 RUN_APPEND ?= console=ttyS0
-run: deps $(KERNEL_IMAGE) $(RUN_INITRAMFS)
+RUN_DISK ?= $(BUILD)/run-disk.img
+RUN_DEVICES = --qemu-arg=-drive --qemu-arg=file=$(RUN_DISK),if=none,id=vd0,format=raw \
+	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0 \
+	--qemu-arg=-netdev --qemu-arg=user,id=n0 --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n0
+run: deps $(KERNEL_IMAGE) $(RUN_INITRAMFS) | $(RUN_DISK)
 	$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(RUN_INITRAMFS) --append '$(RUN_APPEND)' \
-		--interactive --smp 2 --timeout 0
+		--interactive --smp 2 --timeout 0 $(RUN_DEVICES)
+
+$(RUN_DISK):
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/mkdisk.py gpt $@ 64
 
 # The interactive image: Debian's busybox-static with its applet links and a shell as init.
 $(RUN_INITRAMFS): tools/mkinitramfs.py user/run/init | deps

@@ -13,6 +13,7 @@ KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/exec/*.c kernel/fs/vfs/*.
 	kernel/vm/object.c))
 KSVC_HDRS := $(sort $(shell find kernel/include -name '*.h' 2>/dev/null))
 KSVC_TESTS := $(sort $(wildcard tests/kernel/t_*.c))
+KSVC_SRCS += kernel/block/partition.c
 KSVC_FUZZ_SECS ?= 6
 KSVC_CFLAGS = $(SAFEC_HOST_CFLAGS) -Ikernel/include
 
@@ -35,6 +36,11 @@ $(KSVC_DIR)/busybox.cpio: tools/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox text:/etc/issue=Trellis >/dev/null
 
+# The GPT image the guest's partition tests use, read back by the parser's host tests.
+$(KSVC_DIR)/gpt.img: tools/mkdisk.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/mkdisk.py gpt $@
+
 # A static-PIE program for the ELF tests (ET_DYN without PT_INTERP).
 $(KSVC_DIR)/static-pie: tests/kernel/hello.c
 	@mkdir -p $(dir $@)
@@ -53,8 +59,9 @@ TEST_PARTS += test-ksvc
 test-ksvc: | deps
 	@mkdir -p $(RESULTS) $(LOGS) $(KSVC_DIR)/corpus
 	@if $(MAKE) --no-print-directory $(KSVC_DIR)/host-tests $(KSVC_DIR)/busybox.cpio $(KSVC_DIR)/static-pie \
-		> $(LOGS)/ksvc-build.log 2>&1; then \
-		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio KHOST_STATIC_PIE=$(KSVC_DIR)/static-pie FW_HOST_QUIET_WARN=1 \
+		$(KSVC_DIR)/gpt.img > $(LOGS)/ksvc-build.log 2>&1; then \
+		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio KHOST_STATIC_PIE=$(KSVC_DIR)/static-pie \
+		KHOST_GPT_IMAGE=$(KSVC_DIR)/gpt.img FW_HOST_QUIET_WARN=1 \
 			$(KSVC_DIR)/host-tests > $(LOGS)/ksvc-host.log 2>&1; \
 	 else grep -E 'error' $(LOGS)/ksvc-build.log | head -n 20; \
 		echo "not ok 1 ksvc host tests build (see $(LOGS)/ksvc-build.log)" > $(LOGS)/ksvc-host.log; fi; \

@@ -1,4 +1,4 @@
-# The console's terminal layer (kernel/dev/tty.c, blocking console reads, poll): `make run`'s
+# The console's terminal layer (kernel/dev/tty/ldisc.c, blocking console reads, poll): `make run`'s
 # interactive shell, proved by typing at it.
 #
 #   test-tty-shell  host tests of the line discipline (ASan + UBSan), then `make run`'s image
@@ -8,11 +8,11 @@
 
 TTY_DIR := $(BUILD)/tty
 
-$(TTY_DIR)/host-tests: kernel/dev/tty.c tests/tty/t_tty.c kernel/include/fs/tty.h \
+$(TTY_DIR)/host-tests: kernel/dev/tty/ldisc.c tests/tty/t_tty.c kernel/include/fs/tty.h \
 		kernel/include/uapi/misc.h tests/lib/host_main.c tests/kernel/khost.h \
 		$(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
-	@$(HOSTCC) $(SAFEC_HOST_CFLAGS) -Ikernel/include $(SAFEC_SAN) '-DKT_HOST_SUITE_PREFIX="kernel_"' -o $@ kernel/dev/tty.c \
+	@$(HOSTCC) $(SAFEC_HOST_CFLAGS) -Ikernel/include $(SAFEC_SAN) '-DKT_HOST_SUITE_PREFIX="kernel_"' -o $@ kernel/dev/tty/ldisc.c \
 		tests/tty/t_tty.c tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c \
 		-lpthread
 

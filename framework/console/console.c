@@ -73,19 +73,25 @@ static char capture_buf[CAPTURE_CAP];
 static size_t capture_len;
 static bool capture_on;
 
-void console_write(const char *s, size_t len)
+/* console_put - len bytes of s to the serial port ('\n' as "\r\n" when `crlf`). */
+static void console_put(const char *s, size_t len, bool crlf)
 {
 	console_lock();
 	for (size_t i = 0; i < len; i++) {
 		/* SAFETY: i < len, the caller's string length (contract of console_write); capture_len is
 		 * checked against CAPTURE_CAP before each store. */
-		if (s[i] == '\n')
+		if (crlf && s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
 		if (capture_on && capture_len < CAPTURE_CAP)
 			capture_buf[capture_len++] = s[i];
 	}
 	console_unlock();
+}
+
+void console_write(const char *s, size_t len)
+{
+	console_put(s, len, true);
 }
 
 void console_capture_start(void)
@@ -119,6 +125,13 @@ void fw_console_write(struct str text)
 {
 	/* SAFETY: a str's ptr..ptr+len is readable (str constructors guarantee it, fw/str.h). */
 	console_write(text.ptr, text.len);
+}
+
+void fw_console_write_raw(struct bytes b)
+{
+	/* SAFETY: a bytes slice's ptr..ptr+len is readable (bytes constructors guarantee it,
+	 * fw/bytes.h); the bytes are only read. */
+	console_put((const char *)b.ptr, b.len, false);
 }
 
 void console_loopback_send(const u8 *s, size_t n);

@@ -6,6 +6,8 @@
  *   fw_lib_fail      print the broken invariant and abort() (ASan/UBSan print the stack);
  *                    a test may instead catch it (host_expect_fail), see host/port.h
  *   fw_lib_warn      print and count
+ *   fw_log_write     the services' log lines (fw_warn & co.): printed to stderr (unless
+ *                    FW_HOST_QUIET_WARN is set) and counted, the last one kept for tests
  *   __fw_lib_alloc   calloc (zeroed, like the kernel's typed heap), with an injectable
  *                    failure countdown so tests can exercise -ENOMEM paths
  *   __fw_lock_owner  the address of a thread-local, unique per thread
@@ -16,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fw/fmt.h>
 #include <fw/libbase.h>
+#include <fw/log.h>
 #include <fw/typecache.h>
 
 #include "port.h"
@@ -57,6 +61,30 @@ void fw_lib_warn(struct str what, struct str file, int line)
 	if (getenv("FW_HOST_QUIET_WARN") == NULL)
 		fprintf(stderr, "# warning: %.*s (%.*s:%d)\n", (int)what.len, what.ptr,
 			(int)file.len, file.ptr, line);
+}
+
+static _Thread_local char log_last[512];
+static _Thread_local unsigned long log_count;
+
+void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args)
+{
+	/* fmt_write keeps what it wrote even on error (truncation, a bad conversion) */
+	struct result_size r = fmt_write(__fw_bytes_raw((uint8_t *)log_last, sizeof log_last - 1),
+					 fmt, args);
+	log_last[r.value < sizeof log_last ? r.value : sizeof log_last - 1] = 0;
+	log_count++;
+	if (getenv("FW_HOST_QUIET_WARN") == NULL)
+		fprintf(stderr, "# log %d: %s\n", (int)level, log_last);
+}
+
+unsigned long host_log_count(void)
+{
+	return log_count;
+}
+
+const char *host_log_last(void)
+{
+	return log_last;
 }
 
 uint64_t fw_lib_warn_count(void)

@@ -17,6 +17,11 @@ void host_alloc_fail_after(long n);
 /* host_live_allocs - allocations not yet freed (leak checks in tests). */
 long host_live_allocs(void);
 
+/* host_log_count / host_log_last - log lines (fw_warn & co.) this thread wrote so far, and
+ * the text of the last one (without the level prefix). */
+unsigned long host_log_count(void);
+const char *host_log_last(void);
+
 /* HOST_FAILS(stmt) - true when running `stmt` trips an FW_CHECK (caught, not aborted).
  * Objects `stmt` was changing may be left half-updated: tests discard them. */
 #define HOST_FAILS(stmt)                                                                    \

@@ -93,11 +93,11 @@ KTEST(user_smp, user_code_on_two_cpus_at_once)
 KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 {
 	u32 cpu = tw_other_cpu();
-	/* A loaded host may stall the guest past most of the window (the deadline is wall time):
-	 * a round with fewer than 2 switches is run again, up to 5 rounds; each round's
-	 * registers are checked. */
+	/* A loaded host may stall the guest past most of the window (the deadline is wall time,
+	 * and a stalled QEMU delivers few ticks): rounds are run until 2 switches (and 2 FPU
+	 * saves) were seen in all, up to 20 rounds; each round's registers are checked. */
 	u64 switched = 0, saved = 0;
-	for (int round = 0; round < 5 && switched < 2; round++) {
+	for (int round = 0; round < 20 && (switched < 2 || saved < 2); round++) {
 		u64 switches = user_irq_switches;
 		u64 saves = user_fpu_saves;
 		for (u32 i = 0; i < 2; i++) {
@@ -115,8 +115,8 @@ KTEST(user_smp, tasks_switched_in_user_mode_keep_their_state)
 		KT_EXPECT_EQ(kt, us_w[1].result, -2000);
 		KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[0].uc, UREG_R15), 0x0123456789abcdefull);
 		KT_EXPECT_EQ(kt, user_ctx_reg(&us_prog[1].uc, UREG_R13), 0xddddddddddddddddull);
-		switched = user_irq_switches - switches;
-		saved = user_fpu_saves - saves;
+		switched += user_irq_switches - switches;
+		saved += user_fpu_saves - saves;
 		ut_teardown(&us_prog[0]);
 		ut_teardown(&us_prog[1]);
 	}
@@ -135,9 +135,10 @@ KTEST(user_smp, fs_base_restored_after_switch_in_user_mode)
 	u32 cpu = tw_other_cpu();
 	/* the data page holds bytes 0..255: %fs:0 at UT_DATA + 8 * (i + 1) reads these words */
 	static const u64 want[2] = { 0x0f0e0d0c0b0a0908ull, 0x1716151413121110ull };
-	/* rounds with fewer than 2 switches (a host stall ate the window) are run again */
+	/* rounds are run until 2 switches were seen in all (a host stall may eat most of a
+	 * window), up to 20 rounds; every round checks the FS base */
 	u64 switched = 0;
-	for (int round = 0; round < 5 && switched < 2; round++) {
+	for (int round = 0; round < 20 && switched < 2; round++) {
 		u64 switches = user_irq_switches;
 		for (u32 i = 0; i < 2; i++) {
 			/* SAFETY: i < 2, inside us_prog[3] and want[2]. */
@@ -153,7 +154,7 @@ KTEST(user_smp, fs_base_restored_after_switch_in_user_mode)
 		/* -2000: stopped by the deadline; -1006 would be the ud2 of a wrong FS base */
 		KT_EXPECT_EQ(kt, us_w[0].result, -2000);
 		KT_EXPECT_EQ(kt, us_w[1].result, -2000);
-		switched = user_irq_switches - switches;
+		switched += user_irq_switches - switches;
 		ut_teardown(&us_prog[0]);
 		ut_teardown(&us_prog[1]);
 	}

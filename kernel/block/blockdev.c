@@ -1,13 +1,11 @@
 /*
- * blockdev.c — the block layer (block/block.h): a table of named block devices, and request
- * validation and accounting around every driver call.
+ * blockdev.c — the block layer (block/block.h): a table of named, numbered block devices
+ * with open counts, and request validation and accounting around every driver call.
  */
 #include <block/block.h>
 #include <fw/errno.h>
 #include <fw/log.h>
 #include <fw/sync.h>
-
-#define BLK_MAX_DEVS 8u
 
 static struct mutex table_lock = MUTEX_INIT(table_lock);
 static struct blockdev *table[BLK_MAX_DEVS] GUARDED_BY(&table_lock);
@@ -20,16 +18,26 @@ static struct blockdev *find_locked(struct str name) REQUIRES(&table_lock)
 	return NULL;
 }
 
+static struct blockdev *find_dev_locked(u32 major, u32 minor) REQUIRES(&table_lock)
+{
+	for (u32 i = 0; i < BLK_MAX_DEVS; i++)
+		if (table[i] && table[i]->major == major && table[i]->minor == minor)
+			return table[i];
+	return NULL;
+}
+
 int blk_register(struct blockdev *bd)
 {
 	int err = -ENOSPC;
 	mutex_lock(&table_lock);
-	if (find_locked(bd->name)) {
+	if (find_locked(bd->name) || find_dev_locked(bd->major, bd->minor)) {
 		err = -EEXIST;
 	} else {
 		for (u32 i = 0; i < BLK_MAX_DEVS; i++) {
 			if (!table[i]) {
 				table[i] = bd;
+				bd->registered = true;
+				bd->opens = 0;
 				err = 0;
 				break;
 			}
@@ -37,8 +45,8 @@ int blk_register(struct blockdev *bd)
 	}
 	mutex_unlock(&table_lock);
 	if (!err)
-		fw_info("block: %s: %u sectors (%u MiB)%s", bd->name, bd->sectors,
-			bd->sectors >> 11, bd->read_only ? STR(", read-only") : STR(""));
+		fw_info("block: %s (%u:%u): %u sectors (%u MiB)%s", bd->name, bd->major, bd->minor,
+			bd->sectors, bd->sectors >> 11, bd->read_only ? STR(", read-only") : STR(""));
 	return err;
 }
 
@@ -48,6 +56,69 @@ struct blockdev *blk_find(struct str name)
 	struct blockdev *bd = find_locked(name);
 	mutex_unlock(&table_lock);
 	return bd;
+}
+
+struct blockdev *blk_find_dev(u32 major, u32 minor)
+{
+	mutex_lock(&table_lock);
+	struct blockdev *bd = find_dev_locked(major, minor);
+	mutex_unlock(&table_lock);
+	return bd;
+}
+
+int blk_open_dev(u32 major, u32 minor)
+{
+	mutex_lock(&table_lock);
+	struct blockdev *bd = find_dev_locked(major, minor);
+	if (bd)
+		bd->opens++;
+	mutex_unlock(&table_lock);
+	return bd ? 0 : -ENXIO;
+}
+
+void blk_close_dev(u32 major, u32 minor)
+{
+	mutex_lock(&table_lock);
+	struct blockdev *bd = find_dev_locked(major, minor);
+	if (bd && bd->opens)
+		bd->opens--;
+	mutex_unlock(&table_lock);
+}
+
+int blk_detach_partitions(struct blockdev *disk, struct blk_detached *out)
+{
+	out->n = 0;
+	int err = 0;
+	mutex_lock(&table_lock);
+	for (u32 i = 0; i < BLK_MAX_DEVS; i++)
+		if (table[i] && table[i]->parent == disk && table[i]->opens)
+			err = -EBUSY;
+	for (u32 i = 0; !err && i < BLK_MAX_DEVS; i++) {
+		struct blockdev *bd = table[i];
+		if (!bd || bd->parent != disk || out->n >= BLK_MINORS)
+			continue;
+		table[i] = NULL;
+		bd->registered = false;
+		out->dev[out->n++] = bd;
+	}
+	mutex_unlock(&table_lock);
+	return err;
+}
+
+bool blk_info_at(u32 i, struct blk_info *out)
+{
+	bool ok = false;
+	mutex_lock(&table_lock);
+	struct blockdev *bd = i < BLK_MAX_DEVS ? table[i] : NULL;
+	if (bd) {
+		struct result_size n = str_copy_to(BYTES_OF_ARRAY(out->name), bd->name);
+		out->name_len = n.err ? 0 : (u32)n.value;
+		out->major = bd->major;
+		out->minor = bd->minor;
+		ok = out->name_len != 0;
+	}
+	mutex_unlock(&table_lock);
+	return ok;
 }
 
 static int validate(const struct blockdev *bd, const struct blk_request *rq)
@@ -110,4 +181,22 @@ int blk_discard(struct blockdev *bd, u64 sector, u32 count)
 {
 	struct blk_request rq = { .op = BLK_DISCARD, .sector = sector, .count = count };
 	return blk_submit(bd, &rq);
+}
+
+int blk_flush_all(void)
+{
+	struct blockdev *disks[BLK_MAX_DEVS];
+	u32 n = 0;
+	mutex_lock(&table_lock);
+	for (u32 i = 0; i < BLK_MAX_DEVS; i++)
+		if (table[i] && !table[i]->parent && table[i]->can_flush)
+			disks[n++] = table[i];
+	mutex_unlock(&table_lock);
+	int err = 0;
+	for (u32 i = 0; i < n && i < BLK_MAX_DEVS; i++) { /* disks stay registered */
+		int e = blk_flush(disks[i]);
+		if (!err)
+			err = e;
+	}
+	return err;
 }

@@ -214,6 +214,8 @@ static struct vblk *vblk_probe_one(u32 nth)
 	u64 f = virtio_features(v);
 	b->bd.ops = &vblk_ops;
 	b->bd.name = names[nth % VBLK_MAX_DEVS];
+	b->bd.major = BLK_VIRTIO_MAJOR;
+	b->bd.minor = nth * BLK_MINORS;
 	b->bd.sectors = cap.value;
 	b->bd.read_only = (f & VIRTIO_BLK_F_RO) != 0;
 	b->bd.can_flush = (f & VIRTIO_BLK_F_FLUSH) != 0;
@@ -223,6 +225,9 @@ static struct vblk *vblk_probe_one(u32 nth)
 	fw_info("virtio-blk: %s ready: queue of %u, flush %s, discard %s", b->bd.name,
 		virtq_size(b->q), b->bd.can_flush ? STR("yes") : STR("no"),
 		b->bd.can_discard ? STR("yes") : STR("no"));
+	int err = blk_scan_partitions(&b->bd);
+	if (err)
+		fw_warn("virtio-blk: %s: partition table not read (%d)", b->bd.name, err);
 	return b;
 err_free:
 	/* The device stays claimed and unused; the slots' pages go back. A queue that was set

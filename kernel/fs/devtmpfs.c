@@ -143,7 +143,9 @@ static int devtmpfs_populate(const struct vfs_ctx *c)
 		if (e)
 			return e;
 	}
-	int e = vfs_mkdir(c, STR("shm"), 01777);
+	int e = bdev_make_nodes(c); /* the disks and partitions: vda, vda1, ... */
+	if (!e)
+		e = vfs_mkdir(c, STR("shm"), 01777);
 	if (!e)
 		e = vfs_mkdir(c, STR("pts"), 0755);
 	for (size_t i = 0; !e && i < sizeof links / sizeof links[0]; i++)

@@ -10,7 +10,7 @@
  */
 #include <fw/task.h>
 #include <fw/time.h>
-#include <fs/devices.h>
+#include <fs/terminal.h>
 #include <proc/process.h>
 #include <time/posix_timer.h>
 #include <time/timerfd.h>
@@ -29,7 +29,7 @@ static void proc_clock_main(struct proc_clock *c)
 		proc_fire_alarms(now);
 		timerfd_fire_due(now);
 		posix_timer_fire_due(now);
-		(void)console_poll();
+		(void)term_console_input();
 		task_sleep_ms(1);
 	}
 }

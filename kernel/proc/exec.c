@@ -322,6 +322,17 @@ static void random16(struct exec_random *r)
 	}
 }
 
+/* exec_basename - what follows the last '/' of path (comm's new value, as Linux's
+ * __set_task_comm(bprm->filename's basename)). */
+static struct str exec_basename(struct str path)
+{
+	struct str rest = path, comp, last = path;
+	while (str_split_next(&rest, '/', &comp))
+		if (str_len(comp))
+			last = comp;
+	return last;
+}
+
 int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
 		const struct exec_strv *envp)
 {
@@ -381,9 +392,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
-	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
-		if (fd_array_get(&p->fds, fd).value.cloexec)
-			(void)proc_fd_close(p, (i64)fd);
+	/* As Linux's unshare_files: a table shared with another process (CLONE_FILES without
+	 * CLONE_THREAD) is copied first; out of memory, the shared one stays. */
+	(void)proc_files_unshare(p);
+	proc_fd_close_on_exec(p);
 	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
 	spin_lock(&p->sig_lock);
 	for (u32 s = 0; s < PROC_NSIG; s++)
@@ -397,6 +409,12 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	nm->brk_start = nm->brk = im->plan.brk_start;
 	spin_unlock(&nm->lock);
 	vm_map_set_exe(nm, im->file->inode->cache); /* its writes denied (ETXTBSY) */
+	nm->arg_start = so.arg_start; /* /proc/PID/cmdline and environ read these */
+	nm->arg_end = so.arg_end;
+	nm->env_start = so.env_start;
+	nm->env_end = so.env_end;
+	proc_set_exe(p, vfs_file_path(im->file));
+	proc_set_comm(p, exec_basename(path));
 	/* The new space replaces the old one where the old one was loaded: in p's own task (an
 	 * execve). A first exec runs in another task (proc_spawn_init), which must not take
 	 * the space as its own: p's task loads it when it starts. */

@@ -4,7 +4,9 @@
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
+#include <fw/time.h>
 #include <fw/typecache.h>
+#include <fs/terminal.h>
 #include <proc/process.h>
 #include <proc/wait.h>
 
@@ -50,8 +52,16 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->poll_wq);
 	waitq_init(&p->futex_wq);
-	fd_array_init(&p->fds, PROC_MAX_FDS);
+	file_refs_init(&p->fd_borrowed, 4 * PROC_MAX_FDS); /* poll of every descriptor, four times */
+	if (proc_files_new(p)) {
+		p->io_buf = bytes_empty();
+		kbuf_free(&p->io_kbuf);
+		vm_map_put(p->mm);
+		KFREE(process_cache, p);
+		return NULL;
+	}
 	p->umask = 022;
+	p->start_ns = fw_time_ns();
 	refcount_init(&p->refs, 1); /* the list's */
 	spin_lock(&proc_lock);
 	if (!procs_ready) {
@@ -61,7 +71,8 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	if (leader && leader->group_exiting) {
 		/* the group is ending (exit_group, a fatal signal): no new thread */
 		spin_unlock(&proc_lock);
-		fd_array_destroy(&p->fds);
+		proc_files_put(p, false);
+		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p);
 		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
@@ -76,8 +87,14 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		leader->nthreads++;
 		proc_get(leader);
 	}
+	p->comm = leader ? leader->comm : parent ? parent->comm : p->comm; /* fork copies it */
+	if (!leader && parent) { /* a fork runs its parent's program */
+		p->exe = parent->exe;
+		vfs_path_get(p->exe);
+	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
+	p->tty_detached = leader ? leader->tty_detached : parent ? parent->tty_detached : false;
 	p->parent = parent;
 	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
 	p->state = PROC_RUNNABLE;
@@ -93,12 +110,14 @@ struct process *proc_create(struct process *parent)
 	return proc_alloc(parent ? parent->leader : NULL, NULL);
 }
 
-struct process *proc_create_thread(struct process *p)
+struct process *proc_create_thread(struct process *p, bool share_files)
 {
 	struct process *t = proc_alloc(NULL, p->leader);
 	if (!t)
 		return NULL;
-	if (proc_copy_files(t, p)) {
+	if (share_files) {
+		proc_share_files(t, p);
+	} else if (proc_copy_files(t, p)) {
 		proc_discard(t);
 		return NULL;
 	}
@@ -124,20 +143,6 @@ struct process *proc_create_thread(struct process *p)
 	return t;
 }
 
-int proc_copy_files(struct process *dst, struct process *src)
-{
-	for (size_t fd = 0; fd < fd_array_len(&src->fds); fd++) {
-		struct fd_slot s = fd_array_get(&src->fds, fd).value;
-		if (!s.file)
-			continue;
-		if (fd_array_len(&dst->fds) <= fd && fd_array_resize(&dst->fds, fd + 1))
-			return -ENOMEM;
-		vfs_file_get(s.file);
-		(void)fd_array_set(&dst->fds, fd, s);
-	}
-	return 0;
-}
-
 struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 {
 	struct process *found = NULL;
@@ -156,41 +161,6 @@ struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
 	return found;
 }
 
-struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
-{
-	size_t n = fd_array_len(&p->fds);
-	for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
-		if (fd >= n) {
-			if (fd_array_resize(&p->fds, fd + 1))
-				return result_i64_err(-EMFILE);
-			n = fd + 1;
-		}
-		if (!fd_array_get(&p->fds, fd).value.file) {
-			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = cloexec });
-			return result_i64_ok((i64)fd);
-		}
-	}
-	return result_i64_err(-EMFILE);
-}
-
-struct file *proc_fd_get(struct process *p, i64 fd)
-{
-	if (fd < 0)
-		return NULL;
-	return fd_array_get(&p->fds, (size_t)fd).value.file;
-}
-
-int proc_fd_close(struct process *p, i64 fd)
-{
-	struct file *f = proc_fd_get(p, fd);
-	if (!f)
-		return -EBADF;
-	(void)fd_array_set(&p->fds, (size_t)fd, (struct fd_slot){ 0 });
-	vfs_locks_drop_posix(f, p->leader->pid); /* closing any descriptor drops p's POSIX locks on it */
-	vfs_close(f);
-	return 0;
-}
-
 struct pgid_set {
 	u32 ids[ORPHAN_MAX];
 	size_t n;
@@ -200,11 +170,15 @@ static void signal_pgrp(u32 pgid, u32 sig);
 
 void proc_exit(struct process *p, int status, struct process *reaper)
 {
-	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
-		(void)proc_fd_close(p, (i64)fd);
-	fd_array_destroy(&p->fds);
+	spin_lock(&proc_lock);
+	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
+	spin_unlock(&proc_lock);
+	if (led_sid) /* a session leader: its controlling terminal lets the session go */
+		tty_session_exit(led_sid);
+	proc_files_put(p, true);
 	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
 	proc_drop_memory(p);
+	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
 	spin_lock(&p->sig_lock);
 	p->alarm_ns = 0;
 	spin_unlock(&p->sig_lock);
@@ -249,10 +223,10 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 
 void proc_discard(struct process *p)
 {
-	for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++)
-		(void)proc_fd_close(p, (i64)fd);
-	fd_array_destroy(&p->fds);
+	proc_files_put(p, true);
 	proc_drop_memory(p);
+	if (p->leader == p)
+		proc_set_exe(p, (struct vfs_path){ 0 });
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	if (p->leader != p)
@@ -272,6 +246,7 @@ void proc_put(struct process *p)
 	while (p && refcount_put(&p->refs)) {
 		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
+		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 		struct process *leader = p->leader != p ? p->leader : NULL;
@@ -408,6 +383,27 @@ static void signal_pgrp(u32 pgid, u32 sig)
 	}
 }
 
+void proc_signal_pgrp(u32 pgid, u32 sig)
+{
+	signal_pgrp(pgid, sig);
+}
+
+int proc_pgrp_session(u32 pgid, u32 sid)
+{
+	int e = -ESRCH;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->leader != c || c->pgid != pgid || c->state == PROC_ZOMBIE)
+			continue;
+		if (c->sid == sid)
+			e = 0;
+		else if (e)
+			e = -EPERM;
+	}
+	spin_unlock(&proc_lock);
+	return e;
+}
+
 u32 proc_pgid(struct process *p)
 {
 	spin_lock(&proc_lock);
@@ -483,6 +479,7 @@ i64 proc_setsid(struct process *p)
 	if (r > 0) {
 		p->sid = p->pid;
 		p->pgid = p->pid;
+		p->tty_detached = false;
 	}
 	spin_unlock(&proc_lock);
 	return r;
@@ -493,9 +490,10 @@ struct process *proc_by_pid(i64 pid)
 {
 	struct process *found = NULL;
 	spin_lock(&proc_lock);
-	LIST_FOR_EACH(proc_list, &all_procs, q)
-		if ((i64)q->pid == pid)
-			found = q;
+	if (procs_ready) /* /proc may ask before the first process exists */
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if ((i64)q->pid == pid)
+				found = q;
 	if (found)
 		proc_get(found);
 	spin_unlock(&proc_lock);
@@ -669,4 +667,31 @@ struct process *proc_group_next(struct process *g, u32 after)
 		proc_get(t);
 	spin_unlock(&proc_lock);
 	return t;
+}
+
+struct process *proc_current(void)
+{
+	u64 me = task_id();
+	struct process *found = NULL;
+	spin_lock(&proc_lock);
+	if (procs_ready)
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if (q->task_id == me && !q->exited)
+				found = q;
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+u32 proc_next_tgid(u32 from)
+{
+	u32 best = 0;
+	spin_lock(&proc_lock);
+	if (procs_ready)
+		LIST_FOR_EACH(proc_list, &all_procs, q)
+			if (q->leader == q && q->pid >= from && (!best || q->pid < best))
+				best = q->pid;
+	spin_unlock(&proc_lock);
+	return best;
 }

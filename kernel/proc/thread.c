@@ -27,6 +27,7 @@
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
+#include <fs/procfs.h>
 #include <fw/uaccess.h>
 #include <uapi/futex.h>
 
@@ -147,16 +148,9 @@ void proc_thread_exit(struct process *p, int status)
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	if (p != g) {
-		/* this thread's own copies go now; nobody waits for a thread. Not a close(2): the
-		 * group's POSIX locks stay (its other threads still have the files) */
-		for (size_t fd = 0; fd < fd_array_len(&p->fds); fd++) {
-			struct file *f = fd_array_get(&p->fds, fd).value.file;
-			if (!f)
-				continue;
-			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ 0 });
-			vfs_close(f);
-		}
-		fd_array_destroy(&p->fds);
+		/* this thread lets go of its table now; nobody waits for a thread. Not a
+		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
+		proc_files_put(p, false);
 		vfs_ctx_put(&p->fs);
 		proc_drop_memory(p);
 		spin_lock(&proc_lock);
@@ -340,6 +334,7 @@ static bool serve(struct process *p, enum user_return why)
 	i64 r = syscall_dispatch(p, &sc);
 	if (r == SC_GONE)
 		return false;
+	proc_fd_end_call(p); /* the references the call's descriptor lookups held */
 	if (r == SC_KEEP)
 		return proc_signal_deliver(p, 0, 0); /* rt_sigreturn: the context is restored */
 	user_ctx_set_retval(&p->uc, r);
@@ -359,6 +354,9 @@ static void apply_cpu_mask(struct process *p)
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
+	spin_lock(&proc_lock);
+	p->task_id = task_id(); /* proc_current finds p by it */
+	spin_unlock(&proc_lock);
 	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
 	bool alive = proc_signal_deliver(p, 0, 0);
@@ -477,6 +475,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 		return root.err;
 	devices_init();
 	devtmpfs_init();
+	procfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);
 	if (e) {
@@ -486,6 +485,14 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	e = devices_populate(&c);
 	if (e)
 		fw_warn("initramfs: cannot create /dev nodes: %d", e);
+	/* /proc is there from the first instruction of init (programs and the fuzzer's workers
+	 * read /proc/self before anything could mount it); init may mount it again. */
+	e = vfs_mkdir(&c, STR("/proc"), 0555);
+	if (!e || e == -EEXIST)
+		e = vfs_mount_new(&c, STR("proc"), STR("proc"), STR("/proc"),
+				  VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC, STR(""));
+	if (e)
+		fw_warn("init: cannot mount /proc: %d", e);
 	struct process *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);

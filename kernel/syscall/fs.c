@@ -1,21 +1,21 @@
 /*
  * fs.c — file system calls on open files: read, write, readv, writev, open(at), close,
- * lseek, the stat family, getdents64, ioctl (the console: TCGETS, the TCSETS family,
- * TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP), poll/ppoll, dup, dup2, dup3 and fcntl basics.
- * A read of the console or a pipe with nothing readable (-EAGAIN from the file), or a write
- * to a full pipe, sleeps on the file's wait queue (proc/wait.h) unless the file is
- * O_NONBLOCK; a signal ends the sleep with the bytes already moved, or -ERESTARTSYS. An
- * eventfd write sleeps until its value fits. Data moves between user memory and files
- * through the calling process's page-sized buffer.
+ * lseek, the stat family, getdents64, ioctl, poll/ppoll, dup, dup2, dup3 and fcntl basics.
+ * Terminals (fs/terminal.h) and sockets do their own reads, writes and ioctls. A read of a
+ * pipe with nothing readable (-EAGAIN from the file), or a write to a full pipe, sleeps on
+ * the file's wait queue (proc/wait.h) unless the file is O_NONBLOCK; a signal ends the sleep
+ * with the bytes already moved, or -ERESTARTSYS. An eventfd write sleeps until its value
+ * fits. Data moves between user memory and files through the calling process's page-sized
+ * buffer.
  */
+#include <block/bdev.h>
 #include <fw/heap.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 #include <uapi/fs.h>
 #include <uapi/misc.h>
 #include <uapi/stat.h>
-#include <fs/devices.h>
-#include <fs/tty.h>
+#include <fs/terminal.h>
 #include <fw/time.h>
 #include <proc/wait.h>
 #include <net/socket.h>
@@ -107,7 +107,7 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 	return (i64)done;
 }
 
-/* file_waitq - where a caller blocked on f sleeps: a pipe's queue or the console's; NULL
+/* file_waitq - where a caller blocked on f sleeps: a pipe's, socket's or terminal's; NULL
  * for files that never block. */
 static struct waitq *file_waitq(struct file *f)
 {
@@ -116,7 +116,7 @@ static struct waitq *file_waitq(struct file *f)
 	if (vfs_file_is_socket(f))
 		return sock_waitq(f);
 	if (vfs_file_is_tty(f))
-		return console_waitq();
+		return term_waitq(f);
 	if (vfs_file_is_eventfd(f))
 		return vfs_eventfd_waitq(f);
 	if (vfs_file_is_timerfd(f))
@@ -131,8 +131,8 @@ static bool file_ready(struct file *f, u32 ev)
 		return (vfs_pipe_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
 	if (vfs_file_is_socket(f))
 		return (sock_poll(f) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
-	if (vfs_file_is_tty(f) && ev == VFS_POLLIN)
-		return console_poll();
+	if (vfs_file_is_tty(f))
+		return (vfs_poll(f, NULL) & (ev | VFS_POLLHUP | VFS_POLLERR)) != 0;
 	if (vfs_file_is_eventfd(f))
 		return (vfs_eventfd_poll(f) & ev) != 0;
 	if (vfs_file_is_timerfd(f))
@@ -153,6 +153,8 @@ static bool file_ready(struct file *f, u32 ev)
  * RW_RETRY_NS. The loop never spins in the kernel, and a signal (SIGKILL) always gets in. */
 static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bool write)
 {
+	if (vfs_file_is_tty(f))
+		return tty_rw(p, f, buf, count, write, true);
 	struct waitq *wq = file_waitq(f);
 	u64 done = 0;
 	bool waited = false;
@@ -212,6 +214,8 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
+	if (vfs_file_is_tty(f))
+		return tty_rw(p, f, a->a[1], count, false, true);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
@@ -230,6 +234,8 @@ i64 sys_write(struct process *p, const struct sc_args *a)
 	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
 	if (vfs_file_is_socket(f))
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, true);
+	if (vfs_file_is_tty(f))
+		return tty_rw(p, f, a->a[1], count, true, true);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
@@ -262,8 +268,9 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 			continue;
 		/* the first segment may sleep; later ones take what is there */
 		i64 n = !total ? rw_blocking(p, f, iov.iov_base, iov.iov_len, write)
-			       : write ? write_from_user(p, f, iov.iov_base, iov.iov_len, NULL)
-				       : read_into_user(p, f, iov.iov_base, iov.iov_len, NULL);
+			: vfs_file_is_tty(f) ? tty_rw(p, f, iov.iov_base, iov.iov_len, write, false)
+			: write ? write_from_user(p, f, iov.iov_base, iov.iov_len, NULL)
+				: read_into_user(p, f, iov.iov_base, iov.iov_len, NULL);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -393,6 +400,13 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	upath_put(&path);
 	if (f.err)
 		return f.err;
+	if (vfs_file_is_tty(f.value)) { /* which terminal; a controlling terminal acquired */
+		e = tty_open(p, f.value, (u32)flags);
+		if (e) {
+			vfs_close(f.value);
+			return e;
+		}
+	}
 	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & VFS_O_CLOEXEC) != 0);
 	if (fd.err)
 		vfs_close(f.value);
@@ -421,7 +435,17 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
-	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], (int)a->a[2]);
+	i64 off = (i64)a->a[1];
+	int whence = (int)a->a[2];
+	if (bdev_is_file(f) && whence == 2) { /* SEEK_END: the device's end, not the node's size */
+		struct result_u64 size = bdev_size(f);
+		if (size.err)
+			return size.err;
+		if (fw_add_overflow((i64)size.value, off, &off))
+			return -EINVAL;
+		whence = 0;
+	}
+	struct result_i64 r = vfs_lseek(f, off, whence);
 	return r.err ? r.err : r.value;
 }
 
@@ -517,46 +541,18 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
+	struct file *bf = fd_file(p, a->a[0]);
+	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
+		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
+	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
 	if (vfs_file_is_socket(f))
-		return net_file_ioctl(p, f, a->a[1], a->a[2]);
+		return net_file_ioctl(p, f, cmd, a->a[2]);
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
-	u64 arg = a->a[2];
-	switch (a->a[1]) {
-	case UAPI_TCGETS:
-		return utermios_to_user(&console_tty()->termios, uaddr(arg)) ? -EFAULT : 0;
-	case UAPI_TCSETS:
-	case UAPI_TCSETSW:
-	case UAPI_TCSETSF: { /* output is written at once, so there is nothing to drain */
-		struct uapi_termios t;
-		if (utermios_from_user(&t, uaddr(arg)))
-			return -EFAULT;
-		tty_set_termios(console_tty(), &t);
-		return 0;
-	}
-	case UAPI_TIOCGWINSZ:
-		return uwinsize_to_user(&console_tty()->winsize, uaddr(arg)) ? -EFAULT : 0;
-	case UAPI_TIOCSWINSZ: {
-		struct uapi_winsize ws;
-		if (uwinsize_from_user(&ws, uaddr(arg)))
-			return -EFAULT;
-		console_tty()->winsize = ws;
-		return 0;
-	}
-	case UAPI_TIOCGPGRP: {
-		u32 pgrp = proc_pgid(p);
-		return uint32_to_user(&pgrp, uaddr(arg)) ? -EFAULT : 0;
-	}
-	case UAPI_TIOCSPGRP: {
-		u32 pgrp;
-		return uint32_from_user(&pgrp, uaddr(arg)) ? -EFAULT : 0;
-	}
-	default:
-		return -ENOTTY;
-	}
+	return tty_ioctl(p, f, cmd, a->a[2]);
 }
 
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */
@@ -564,14 +560,11 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 {
 	if (newfd >= PROC_MAX_FDS)
 		return -EBADF;
-	if (newfd >= fd_array_len(&p->fds) && fd_array_resize(&p->fds, newfd + 1))
-		return -EMFILE;
-	struct file *old = proc_fd_get(p, (i64)newfd);
 	vfs_file_get(f);
-	(void)fd_array_set(&p->fds, newfd, (struct fd_slot){ .file = f, .cloexec = cloexec });
-	if (old) {
-		vfs_locks_drop_posix(old, p->leader->pid); /* closing any descriptor drops POSIX locks */
-		vfs_close(old);
+	int e = proc_fd_install_at(p, (i64)newfd, f, cloexec);
+	if (e) {
+		vfs_close(f);
+		return e;
 	}
 	return (i64)newfd;
 }
@@ -636,11 +629,12 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 			vfs_close(f);
 		return nfd.err ? nfd.err : nfd.value;
 	}
-	case F_GETFD:
-		return fd_array_get(&p->fds, fd).value.cloexec ? FD_CLOEXEC : 0;
+	case F_GETFD: {
+		int c = proc_fd_cloexec(p, (i64)fd);
+		return c < 0 ? c : c ? FD_CLOEXEC : 0;
+	}
 	case F_SETFD:
-		(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = arg & FD_CLOEXEC });
-		return 0;
+		return proc_fd_set_cloexec(p, (i64)fd, (arg & FD_CLOEXEC) != 0);
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
 	case F_GETPIPE_SZ:

@@ -4,8 +4,11 @@
  * sync/syncfs, statfs/fstatfs and statx. Each names its file by a path (relative to a dirfd),
  * by an fd, or by both with AT_EMPTY_PATH; `struct target` is the one way in.
  * Memory file systems have nothing to write back: the sync calls check their argument and
- * succeed.
+ * succeed. Block devices do: fsync/fdatasync/syncfs on one write its dirty cached blocks and
+ * flush the disk (block/bdev.h), sync(2) does it for every device.
  */
+#include <block/bcache.h>
+#include <block/bdev.h>
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 #include <uapi/fs.h>
@@ -364,6 +367,8 @@ static i64 do_fsync(struct process *p, u64 fd)
 	u32 type = f->inode->mode & VFS_S_IFMT;
 	if (type == VFS_S_IFIFO || type == VFS_S_IFSOCK || vfs_file_is_tty(f))
 		return -EINVAL;
+	if (bdev_is_file(f))
+		return bdev_fsync(f); /* dirty blocks written, the disk's cache flushed */
 	return 0; /* memory file systems: nothing to write back */
 }
 
@@ -381,12 +386,16 @@ i64 sys_sync(struct process *p, const struct sc_args *a)
 {
 	(void)p;
 	(void)a;
+	(void)bcache_sync_all(); /* sync(2) reports nothing */
 	return 0;
 }
 
 i64 sys_syncfs(struct process *p, const struct sc_args *a)
 {
-	return fd_file(p, a->a[0]) ? 0 : -EBADF;
+	struct file *f = fd_file(p, a->a[0]);
+	if (!f)
+		return -EBADF;
+	return bdev_is_file(f) ? bdev_fsync(f) : 0; /* memory file systems: nothing to write */
 }
 
 /* --- statfs, statx ---------------------------------------------------------------------- */

@@ -22,17 +22,12 @@ i64 sys_close_range(struct process *p, const struct sc_args *a)
 	u64 first = (u32)a->a[0], last = (u32)a->a[1], flags = a->a[2];
 	if (flags & ~(u64)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
 		return -EINVAL;
-	/* CLOSE_RANGE_UNSHARE: the fd table is never shared (no CLONE_FILES), so it is p's own */
-	u64 n = fd_array_len(&p->fds);
-	for (u64 fd = first; fd <= last && fd < n; fd++) {
-		struct file *f = proc_fd_get(p, (i64)fd);
-		if (!f)
-			continue;
-		if (flags & CLOSE_RANGE_CLOEXEC)
-			(void)fd_array_set(&p->fds, fd, (struct fd_slot){ .file = f, .cloexec = true });
-		else
-			(void)proc_fd_close(p, (i64)fd);
-	}
+	if ((flags & CLOSE_RANGE_UNSHARE) && proc_files_unshare(p))
+		return -ENOMEM;
+	if (first >= PROC_MAX_FDS)
+		return 0;
+	proc_fd_close_range(p, (i64)first, last >= PROC_MAX_FDS ? PROC_MAX_FDS : (i64)last,
+			    (flags & CLOSE_RANGE_CLOEXEC) != 0);
 	return 0;
 }
 

@@ -24,11 +24,15 @@
 #define CLONE_DETACHED 0x400000ull
 #define CLONE_CHILD_SETTID 0x1000000ull
 #define WNOHANG 1
+#define PR_SET_NAME 15 /* prctl options (linux/prctl.h) */
+#define PR_GET_NAME 16
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
 DEFINE_UCOPY(uword_p, u64);
 DEFINE_UCOPY(uint_p, u32);
+DEFINE_UCOPY(ubyte, u8);
+DEFINE_UCOPY(ucomm, struct proc_comm);
 
 /* exit ends the calling thread (the group with its last thread), exit_group every thread. */
 i64 sys_exit(struct process *p, const struct sc_args *a)
@@ -222,7 +226,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	}
 	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
-	struct process *t = proc_create_thread(p);
+	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
 		return -EAGAIN;
 	copy_context(t, p);
@@ -345,6 +349,35 @@ i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
 {
 	p->clear_child_tid = a->a[0];
 	return p->pid;
+}
+
+/* prctl(2): the process's name (PR_SET_NAME copies at most 15 bytes, up to a NUL, as
+ * Linux's strncpy_from_user; PR_GET_NAME writes all 16). Other options: -EINVAL. */
+i64 sys_prctl(struct process *p, const struct sc_args *a)
+{
+	switch (a->a[0]) {
+	case PR_SET_NAME: {
+		struct proc_comm c = { 0 };
+		size_t n = 0;
+		for (; n < PROC_COMM_LEN - 1; n++) {
+			u8 b;
+			if (ubyte_from_user(&b, uaddr_add(uaddr(a->a[1]), n)))
+				return -EFAULT;
+			if (!b)
+				break;
+			c.b[n] = b;
+		}
+		proc_set_comm(p, str_from_bytes(bytes_head(BYTES_OF_ARRAY(c.b), n)));
+		return 0;
+	}
+	case PR_GET_NAME: {
+		struct proc_comm c;
+		proc_get_comm(p, &c);
+		return ucomm_to_user(&c, uaddr(a->a[1])) ? -EFAULT : 0;
+	}
+	default:
+		return -EINVAL;
+	}
 }
 
 i64 sys_arch_prctl(struct process *p, const struct sc_args *a)

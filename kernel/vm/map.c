@@ -330,10 +330,12 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor)
 	return found;
 }
 
-static void info_of(const struct vma *v, struct vm_region_info *out)
+static void info_of(const struct vm_map *m, const struct vma *v, struct vm_region_info *out)
+	REQUIRES(m->lock)
 {
 	*out = (struct vm_region_info){ .start = v->start, .end = v->end, .pgoff = v->pgoff,
-					.prot = v->prot, .flags = v->flags, .file = v->obj != NULL };
+					.prot = v->prot, .flags = v->flags, .file = v->obj != NULL,
+					.exe = v->obj && v->obj == m->exe };
 }
 
 int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
@@ -341,7 +343,7 @@ int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
 	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, addr);
 	if (v)
-		info_of(v, out);
+		info_of(m, v, out);
 	spin_unlock(&m->lock);
 	return v ? 0 : -ENOENT;
 }
@@ -353,7 +355,7 @@ int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 	if (!v)
 		v = vma_tree_ceil(&m->vmas, addr);
 	if (v)
-		info_of(v, out);
+		info_of(m, v, out);
 	spin_unlock(&m->lock);
 	return v ? 0 : -ENOENT;
 }
@@ -394,6 +396,10 @@ int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
 		spin_unlock(&src->lock);
 		return -EEXIST;
 	}
+	dst->arg_start = src->arg_start; /* the same strings at the same addresses */
+	dst->arg_end = src->arg_end;
+	dst->env_start = src->env_start;
+	dst->env_end = src->env_end;
 	TREE_FOR_EACH(vma_tree, &src->vmas, v) {
 		if (v->flags & VMA_DONTFORK)
 			continue;
@@ -492,7 +498,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 	struct vma *v = find_locked(m, old);
 	bool ok = v && (old_len ? old + old_len <= v->end : true);
 	if (ok)
-		info_of(v, &r);
+		info_of(m, v, &r);
 	struct vm_object *obj = ok ? v->obj : NULL;
 	if (obj)
 		vm_object_get(obj);

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """tty_shell.py — `make run`'s image driven through its console like a person at a terminal.
 
-Boots Trellis with the interactive initramfs (build/initramfs/run.cpio: busybox, /init execs
-/bin/sh) through the runner's socket console (tools/qemu-run.py Guest), waits for the shell
-prompt, types commands and checks their output: blocking console reads, the line discipline
-(echo, Enter) and busybox ash's raw-mode line editing. Prints KTAP.
+Boots Trellis with the interactive initramfs (build/initramfs/run.cpio: busybox, /init runs
+`setsid -c /bin/sh`) through the runner's socket console (tools/qemu-run.py Guest), waits for
+the shell prompt, types commands and checks their output: blocking console reads, the line
+discipline (echo, Enter), busybox ash's raw-mode line editing, and job control (Ctrl-C and
+Ctrl-Z reach the foreground job only; jobs and fg). Prints KTAP.
 
 usage: tty_shell.py KERNEL INITRD LOG
 """
@@ -46,6 +47,21 @@ def main():
         ("pipeline_wc", "echo a b c | wc -w\r", "\n3\r\n", 10),
         ("cmd_subst", "echo x$(echo y)z\r", "xyz", 10),
         ("prompt_after_pipes", None, "# ", 10),
+        # job control: the shell leads a session whose controlling terminal is the console;
+        # ^C and ^Z signal the foreground job only, jobs/fg move it back
+        ("sleep_starts", "sleep 100\r", "\n", 10),
+        ("ctrl_c_interrupts_sleep", ("\x03", 1.0), "# ", 10),
+        ("shell_survives_ctrl_c", "echo alive-$((1+1))\r", "alive-2", 10),
+        ("prompt_after_ctrl_c", None, "# ", 10),
+        ("sleep_again", "sleep 100\r", "\n", 10),
+        ("ctrl_z_stops_sleep", ("\x1a", 1.0), "Stopped", 10),
+        ("prompt_after_stop", None, "# ", 10),
+        ("jobs_lists_it", ("jobs\r", 0.5), "sleep 100", 10),
+        ("prompt_after_jobs", None, "# ", 10),
+        ("fg_resumes_it", ("fg\r", 0.5), "sleep 100", 10),
+        ("ctrl_c_after_fg", ("\x03", 1.0), "# ", 10),
+        ("shell_survives_job_control", "echo done-$((2+1))\r", "done-3", 10),
+        ("prompt_at_end", None, "# ", 10),
         ("exit", "exit\r", "init exited with status 0", 10),
     ]
     failed = False

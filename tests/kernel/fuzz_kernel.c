@@ -11,12 +11,18 @@
  *      "b", links), as root or as a user, in a fresh tree per input, freed after it; every call
  *      must return 0 or an errno, and a successful lookup must give a live inode (or the
  *      removed directory a bind mount still shows, see is_removed_mount_root)
+ *   5  the partition table parser (kernel/block/partition.c): a header (u64 disk sectors, u8
+ *      `tail`, u64 sector whose read fails) and sectors; the last `tail` sectors are the end of
+ *      the disk, the others its start, everything between reads as zeros. Every table it
+ *      accepts must stay inside the disk with no two data partitions overlapping, in at most
+ *      PART_MAX entries, and it must never ask for a sector past the end
  * Any out-of-bounds access, UB, failed FW_CHECK or broken invariant is a crash.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <block/partition.h>
 #include <exec/elf.h>
 #include <exec/shebang.h>
 #include <exec/stack.h>
@@ -224,6 +230,72 @@ static void fuzz_vfs(struct bytes in)
 	vfs_free_tree(r.value); /* LeakSanitizer reports anything the VFS loses */
 }
 
+struct fz_disk {
+	struct part_disk pd;
+	struct bytes content;
+	uint64_t head, tail, fail;
+	unsigned reads;
+};
+DEFINE_SUBTYPE(fz_disk, struct fz_disk, pd, struct part_disk, tag);
+
+static int fz_read(struct part_disk *d, u64 lba, struct bytes dst)
+{
+	struct fz_disk *z = fz_disk_from(d);
+	if (lba >= d->sectors || bytes_len(dst) != PART_SECTOR_SIZE || ++z->reads > 4096)
+		abort(); /* past the end, a wrong size, or reading without bound */
+	if (lba == z->fail)
+		return -EIO;
+	uint64_t idx = ~0ull;
+	if (lba < z->head)
+		idx = lba;
+	else if (z->tail <= d->sectors && lba >= d->sectors - z->tail)
+		idx = z->head + (lba - (d->sectors - z->tail));
+	bytes_fill(dst, 0);
+	if (idx != ~0ull) {
+		struct bytes_result src = bytes_sub(z->content, idx * PART_SECTOR_SIZE, PART_SECTOR_SIZE);
+		if (src.err) /* the partial last sector */
+			src = bytes_skip(z->content, idx * PART_SECTOR_SIZE);
+		if (!src.err)
+			(void)bytes_copy(dst, src.value);
+	}
+	return 0;
+}
+
+static const struct part_disk_ops fz_disk_ops = { .read = fz_read };
+
+static void fuzz_partition(struct bytes in)
+{
+	static struct part_table t;
+	struct fz_disk z = { 0 };
+	fz_disk_init(&z);
+	z.pd.ops = &fz_disk_ops;
+	z.pd.name = STR("fz");
+	z.pd.sectors = bytes_le64(in, 0).value;
+	uint64_t tail = bytes_u8(in, 8).value;
+	z.fail = bytes_le64(in, 9).value;
+	z.content = bytes_skip(in, 17).err ? bytes_empty() : bytes_skip(in, 17).value;
+	uint64_t nsec = (bytes_len(z.content) + PART_SECTOR_SIZE - 1) / PART_SECTOR_SIZE;
+	z.tail = tail < nsec ? tail : nsec;
+	z.head = nsec - z.tail;
+	int r = part_scan(&z.pd, &t);
+	if (r > 0 || r < -200 || t.count > PART_MAX || (r && t.count))
+		abort();
+	uint64_t disk = z.pd.sectors;
+	for (uint32_t i = 0; i < t.count; i++) {
+		struct part_entry a = t.part[i];
+		if (a.sectors == 0 || a.start == 0 || a.start >= disk || a.sectors > disk - a.start)
+			abort();
+		for (uint32_t j = 0; j < i; j++) {
+			struct part_entry b = t.part[j];
+			if (a.number == b.number)
+				abort();
+			if (!a.extended && !b.extended && a.start < b.start + b.sectors &&
+			    b.start < a.start + a.sectors)
+				abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -232,7 +304,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size);
 	memcpy(copy, data, size);
 	struct bytes in = kh_bytes(copy + 1, size - 1);
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		fuzz_cpio(in);
 		break;
@@ -245,8 +317,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		fuzz_stack(in);
 		break;
-	default:
+	case 4:
 		fuzz_vfs(in);
+		break;
+	default:
+		fuzz_partition(in);
 		break;
 	}
 	free(copy);

@@ -300,7 +300,7 @@ def bench_program_lists_its_items():
     for want in ("getppid", "read_zero", "write_null", "stat", "fstat", "open_close", "pipe_lat",
                  "unix_lat", "ctxsw", "fork_exit", "fork_exec", "fork_sh", "mmap_1m", "page_fault",
                  "sig_install", "sig_deliver", "pipe_bw", "file_read_bw", "tcp_lat", "udp_lat",
-                 "tcp_bw", "udp_bw"):
+                 "tcp_bw", "udp_bw", "blk_read_bw", "blk_write_bw"):
         assert want in names, want
     assert len(set(names)) == len(names)
     assert all(i["unit"] in ("ns", "MB/s") for i in items)

@@ -32,6 +32,13 @@ int sys_setup_epoll(void);
 void sys_teardown_epoll(void);
 int64_t run_epoll_wait(long n);
 
+/* blk.c */
+int blk_setup_read(void);
+int blk_setup_write(void);
+void blk_teardown(void);
+int64_t run_blk_read_bw(long n);
+int64_t run_blk_write_bw(long n);
+
 /* fs.c */
 int fs_setup(void);
 int fs_setup_rename(void);

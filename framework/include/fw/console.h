@@ -20,6 +20,13 @@
 void fw_console_write(struct str text);
 
 /*
+ * fw_console_write_raw - write the bytes of `b` to the console exactly ('\n' stays '\n'):
+ * for a terminal device whose line discipline does its own output processing (OPOST).
+ * Context: any (as fw_console_write).
+ */
+void fw_console_write_raw(struct bytes b);
+
+/*
  * fw_console_read - copy into `dst` the bytes the console has received and nobody has read,
  * up to bytes_len(dst). Never blocks.
  * Returns: the number of bytes copied (0 when nothing is waiting).

@@ -238,3 +238,11 @@ void vfs_tree_kill_locked(struct dentry *top)
 		cur = up;
 	}
 }
+
+void vfs_dentry_drop_locked(struct dentry *d)
+{
+	vfs_tree_kill_locked(d);
+	children_remove(d->parent, d);
+	d->dead = true;
+	vfs_dentry_put_locked(d); /* the tree's reference (its parent keeps its own) */
+}

@@ -3,10 +3,10 @@
  * through the inode's ops at the file's offset, lseek, and getdents64's linux_dirent64
  * records (d_ino u64, d_off i64, d_reclen u16, d_type u8, the name and a NUL, padded to 8).
  *
- * Data I/O takes no namespace lock. A regular file in a page cache is read and written under
- * its inode's lock, which also guards the file offset, the size, the space account and the
- * times; a file with offsets whose file system makes its bytes itself (procfs, a block device)
- * runs its op with no VFS lock, the inode's lock guarding only the offset. Character devices, pipes and sockets run their ops with no VFS lock
+ * Data I/O takes no namespace lock. A regular file is read and written under its inode's
+ * lock, which also guards the file offset, the size, the space account and the times. A
+ * block device node (inode_ops.io_unlocked) only takes that lock to read and move the offset:
+ * its transfer sleeps on the disk and the buffer cache guards itself. Character devices, pipes and sockets run their ops with no VFS lock
  * at all (each guards itself) and have no offset; as on Linux, writing to a character device
  * leaves its node's times alone, and a pipe's write sets its mtime and ctime.
  */
@@ -25,6 +25,12 @@ struct chrdev {
 };
 static struct chrdev chrdevs[VFS_MAX_DEVICES];
 static u32 nchrdevs;
+static const struct inode_ops *blkdev_ops; /* set once at boot (vfs_register_blkdev_ops) */
+
+void vfs_register_blkdev_ops(const struct inode_ops *ops)
+{
+	blkdev_ops = ops;
+}
 
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty)
 {
@@ -45,7 +51,8 @@ bool vfs_file_is_tty(const struct file *f)
 bool vfs_chrdev_registered(u32 major, u32 minor)
 {
 	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
-		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
+		if (chrdevs[i].major == major &&
+		    (chrdevs[i].minor == minor || chrdevs[i].minor == VFS_ANY_MINOR))
 			return true;
 	return false;
 }
@@ -53,10 +60,16 @@ bool vfs_chrdev_registered(u32 major, u32 minor)
 /* chrdev_find - the registered device of a character node, or -1. */
 static int chrdev_find(const struct inode *ip)
 {
-	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
-		if (chrdevs[i].major == ip->rdev_major && chrdevs[i].minor == ip->rdev_minor)
+	int any = -1;
+	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++) {
+		if (chrdevs[i].major != ip->rdev_major)
+			continue;
+		if (chrdevs[i].minor == ip->rdev_minor)
 			return (int)i;
-	return -1;
+		if (chrdevs[i].minor == VFS_ANY_MINOR)
+			any = (int)i;
+	}
+	return any;
 }
 
 static bool is_dir(const struct inode *ip)
@@ -150,6 +163,9 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 			e = -EACCES;
 	}
 	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
+	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG && !ip->ops->truncate)
+		e = -EINVAL; /* generated files (procfs) have no size to cut */
+	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
 	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		mutex_lock(&ip->lock);
 		u64 old = ip->size;
@@ -166,12 +182,21 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		if (dev < 0)
 			e = -ENXIO;
 	}
+	/* O_PATH names the node without opening the device (Linux's do_dentry_open) */
+	bool blkdev = !e && type == VFS_S_IFBLK && !(flags & VFS_O_PATH);
+	if (blkdev && !blkdev_ops)
+		e = -ENXIO;
+	const struct inode_ops *ops = ip ? ip->ops : NULL;
+	if (!e && blkdev)
+		ops = blkdev_ops;
+	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
+		ops = chrdevs[dev].ops;
+	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
+		e = ops->open(ip, flags);
 	if (!e) {
-		f->ops = ip->ops;
-		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES) {
-			f->ops = chrdevs[dev].ops;
+		f->ops = ops;
+		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 			f->tty = chrdevs[dev].tty;
-		}
 		refcount_init(&f->refs, 1);
 		f->id = atomic_u64_add_return(&file_ids, 1);
 		refcount_get(&ip->refs);
@@ -223,6 +248,8 @@ void vfs_close(struct file *f)
 		return;
 	if (atomic_u32_load(&f->ep_watched)) /* epoll items watch it: they go with it */
 		vfs_epoll_file_closed(f);
+	if (f->ops->close)
+		f->ops->close(f);
 	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
 		f->ops->release(f->inode, f->flags);
 	mutex_lock(&vfs_lock);
@@ -245,8 +272,25 @@ static void touch_atime_ilocked(struct inode *ip) REQUIRES(&ip->lock)
 		ip->atime = now;
 }
 
+/* read_generated - a read of a generated file (inode_ops.read_file): made with no lock held;
+ * the inode's lock guards only the offset. */
+static struct result_size read_generated(struct file *f, struct bytes buf, u64 *pos)
+{
+	struct inode *ip = f->inode;
+	mutex_lock(&ip->lock);
+	u64 at = *pos;
+	mutex_unlock(&ip->lock);
+	struct result_size r = f->ops->read_file(f, buf, at);
+	if (!r.err) {
+		mutex_lock(&ip->lock);
+		*pos = at + r.value;
+		mutex_unlock(&ip->lock);
+	}
+	return r;
+}
+
 /* has_offset - files whose data sits at offsets the file position moves through: regular
- * files and block devices. */
+ * files and block devices (their I/O runs under the inode's lock). */
 static bool has_offset(const struct inode *ip)
 {
 	u32 t = ip->mode & VFS_S_IFMT;
@@ -274,40 +318,28 @@ static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, b
 	return r;
 }
 
-/* rw_generated - a file with offsets but no page cache, whose file system makes or moves
- * its bytes itself (procfs's text, a block device): its op runs without the inode's lock (it
- * may take vfs_lock, which comes first in the lock order; it guards its own data), and the
- * lock guards only the file offset read before and moved after. */
-static struct result_size rw_generated(struct file *f, struct bytes buf, u64 *pos, bool write,
-				       bool file_pos)
+/* rw_unlocked - a block device (inode_ops.io_unlocked): its I/O sleeps on the disk, so the
+ * position is taken and advanced under the inode's lock and the transfer runs without it
+ * (the buffer cache guards itself). Two racing reads of one open file may read the same
+ * bytes (Linux serialises them with f_pos_lock). */
+static struct result_size rw_unlocked(struct file *f, struct bytes buf, u64 *pos, bool write)
 {
 	struct inode *ip = f->inode;
-	u64 at;
-	if (file_pos) {
-		mutex_lock(&ip->lock);
-		at = f->pos;
-		mutex_unlock(&ip->lock);
-	} else {
-		at = *pos;
-	}
+	mutex_lock(&ip->lock);
+	u64 at = *pos;
+	mutex_unlock(&ip->lock);
 	struct result_size r = write ? f->ops->write(ip, buf, at) : f->ops->read(ip, buf, at);
-	if (r.err)
-		return r;
-	if (file_pos) {
+	if (!r.err) {
 		mutex_lock(&ip->lock);
-		f->pos = at + r.value;
-		mutex_unlock(&ip->lock);
-	} else {
 		*pos = at + r.value;
+		mutex_unlock(&ip->lock);
 	}
 	return r;
 }
 
-/* rw - a read or write at *pos (the file offset when `file_pos`, or a pread/pwrite position).
- * A file in a page cache (ramfs, tmpfs, memfd) does it all under its inode's lock, reading and
- * moving *pos there. */
-static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append,
-			     bool file_pos)
+/* rw - a read or write at *pos (the file offset, or a pread/pwrite position). A file with
+ * offsets does it all under its inode's lock, reading and moving *pos there. */
+static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool write, bool append)
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	struct inode *ip = f->inode;
@@ -315,12 +347,14 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 		return result_size_err(-EBADF);
 	if (!write && is_dir(ip))
 		return result_size_err(-EISDIR);
+	if (!write && f->ops->read_file)
+		return read_generated(f, buf, pos);
 	if (write ? !f->ops->write : !f->ops->read)
 		return result_size_err(-EINVAL);
+	if (f->ops->io_unlocked)
+		return rw_unlocked(f, buf, pos, write);
 	if (!has_offset(ip))
 		return rw_stream(f, buf, *pos, write);
-	if (!ip->cache)
-		return rw_generated(f, buf, pos, write, file_pos);
 	mutex_lock(&ip->lock);
 	if (append)
 		*pos = ip->size;
@@ -348,22 +382,22 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 
 struct result_size vfs_read(struct file *f, struct bytes dst)
 {
-	return rw(f, dst, &f->pos, false, false, true);
+	return rw(f, dst, &f->pos, false, false);
 }
 
 struct result_size vfs_write(struct file *f, struct bytes src)
 {
-	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0, true);
+	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
 }
 
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
 {
-	return rw(f, dst, &pos, false, false, false);
+	return rw(f, dst, &pos, false, false);
 }
 
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 {
-	return rw(f, src, &pos, true, false, false);
+	return rw(f, src, &pos, true, false);
 }
 
 u64 vfs_file_pos(struct file *f)
@@ -419,6 +453,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;
 	bool end = false;
+	struct vfs_dirent gen;
 	mutex_lock(&vfs_lock);
 	if (!f->dentry || f->dentry->dead) {
 		mutex_unlock(&vfs_lock);
@@ -433,6 +468,13 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 			ino = f->inode->ino, type = 4, name = STR("."), next = 1;
 		} else if (f->pos == 1) {
 			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
+		} else if (f->inode->ops->readdir) {
+			if (f->inode->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
+				end = true;
+				break;
+			}
+			ino = gen.ino, type = gen.type, next = gen.next;
+			name = str_from_bytes(bytes_head(BYTES_OF_ARRAY(gen.name), gen.name_len));
 		} else {
 			struct dentry *e = vfs_child_from_locked(f->dentry, f->pos);
 			if (!e) {

@@ -569,11 +569,10 @@ void vfs_free_tree(struct vfs_path top)
 
 /* --- paths as text ------------------------------------------------------------------------- */
 
-struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst)
+struct result_size vfs_path_of_locked(struct vfs_path root, struct vfs_path d, struct bytes dst)
 {
 	/* Built from the end of dst backwards, then moved to the front. */
 	size_t end = bytes_len(dst), pos = end;
-	mutex_lock(&vfs_lock);
 	if (pos == 0 || bytes_put_u8(dst, --pos, 0))
 		goto range;
 	for (u32 guard = 0; guard < 100000; guard++) {
@@ -586,7 +585,6 @@ struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct b
 			continue;
 		}
 		if (d.dentry->dead) {
-			mutex_unlock(&vfs_lock);
 			return result_size_err(-ENOENT);
 		}
 		struct str name = vfs_dentry_name(d.dentry);
@@ -601,14 +599,31 @@ struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct b
 		if (pos == 0 || bytes_put_u8(dst, --pos, '/'))
 			goto range;
 	}
-	mutex_unlock(&vfs_lock);
 	struct bytes_result tail = bytes_sub(dst, pos, end - pos);
 	if (tail.err || bytes_copy(dst, tail.value))
 		return result_size_err(-ERANGE);
 	return result_size_ok(end - pos);
 range:
-	mutex_unlock(&vfs_lock);
 	return result_size_err(-ERANGE);
+}
+
+struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst)
+{
+	mutex_lock(&vfs_lock);
+	struct result_size r = vfs_path_of_locked(root, d, dst);
+	mutex_unlock(&vfs_lock);
+	return r;
+}
+
+struct result_size vfs_fstypes_show(struct bytes dst)
+{
+	struct strbuf out = strbuf_over(dst);
+	for (u32 i = 0; i < nfstypes && i < VFS_MAX_FSTYPES; i++) {
+		strbuf_add(&out, STR("nodev\t"));
+		strbuf_add(&out, fstypes[i]->name);
+		strbuf_add_char(&out, '\n');
+	}
+	return strbuf_err(&out) ? result_size_err(-ERANGE) : result_size_ok(strbuf_len(&out));
 }
 
 struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst)

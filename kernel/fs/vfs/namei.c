@@ -154,6 +154,22 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			continue;
 		}
 		struct dentry *child = vfs_find_child_locked(cur.dentry, comp);
+		if (child && child->inode->ops->revalidate && !child->mounts &&
+		    !child->inode->ops->revalidate(c, child->inode)) {
+			vfs_dentry_drop_locked(child); /* stale: a generated name is made anew */
+			child = NULL;
+		}
+		if (!child && dip->ops->lookup && !cur.dentry->dead) {
+			struct inode_result made = dip->ops->lookup(c, dip, comp);
+			if (made.err)
+				return path_result_err(made.err);
+			struct dentry_result nd = vfs_dentry_new_locked(cur.dentry, comp, made.value);
+			if (nd.err) {
+				vfs_inode_put(made.value);
+				return path_result_err(nd.err);
+			}
+			child = nd.value; /* its reference is the tree's */
+		}
 		if (!child)
 			return path_result_err(-ENOENT);
 		struct vfs_path next = { .mnt = cur.mnt, .dentry = child };
@@ -176,6 +192,13 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 				w.depth--;
 			if (w.depth >= VFS_MAX_NEST)
 				return path_result_err(-ELOOP);
+			if (ip->ops->follow) { /* a magic link: straight to where it leads */
+				struct path_result to = ip->ops->follow(c, ip);
+				if (!to.err) {
+					cur = to.value;
+					continue;
+				}
+			}
 			struct str target = ip->ops->readlink(ip);
 			w.depth++;
 			w.rest[w.depth] = target;
@@ -240,6 +263,8 @@ struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct 
 	int e = vfs_permission(ip, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
 	if (e)
 		return path_result_err(e);
+	if (ip->ops->lookup)
+		return path_result_err(-EACCES); /* a generated directory: nothing is made in it */
 	if (p.value.dentry->dead)
 		return path_result_err(-ENOENT);
 	return p;

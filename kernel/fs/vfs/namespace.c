@@ -379,3 +379,44 @@ int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs
 	mutex_unlock(&vfs_lock);
 	return e;
 }
+
+int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 gid, u32 major,
+		    u32 minor)
+{
+	mutex_lock(&vfs_lock);
+	struct dentry *dir = sb->root;
+	int e = dir ? 0 : -ENOENT;
+	if (!e && vfs_find_child_locked(dir, name))
+		e = -EEXIST;
+	struct inode *ip = e ? NULL : ramfs_new_inode(sb, mode);
+	if (!e && !ip)
+		e = -ENOMEM;
+	if (ip) {
+		ip->uid = uid;
+		ip->gid = gid;
+		ip->rdev_major = major;
+		ip->rdev_minor = minor;
+		struct dentry_result d = vfs_dentry_new_locked(dir, name, ip);
+		if (d.err) {
+			vfs_inode_put(ip);
+			e = d.err;
+		} else {
+			dir_changed(dir);
+		}
+	}
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
+int vfs_sb_node_remove(struct vfs_sb *sb, struct str name)
+{
+	mutex_lock(&vfs_lock);
+	struct dentry *dir = sb->root;
+	struct dentry *d = dir ? vfs_find_child_locked(dir, name) : NULL;
+	if (d && !is_dir(d->inode) && !d->mounts) {
+		kill_locked(dir, d);
+		dir_changed(dir);
+	}
+	mutex_unlock(&vfs_lock);
+	return d ? 0 : -ENOENT;
+}

@@ -1,9 +1,10 @@
 /*
  * block/block.h — the block layer: block devices a file system can sit on, and synchronous
- * requests on 512-byte sectors whose data lives in an untyped frame (a future page-cache page).
+ * requests on 512-byte sectors whose data lives in an untyped frame (a buffer cache block).
  *
- * A driver embeds a `struct blockdev` (tagged through its subtype), fills the geometry and its
- * ops, and registers it under a name ("vda"). Users find it by name and submit requests:
+ * A driver embeds a `struct blockdev` (tagged through its subtype), fills the geometry, its
+ * device number and its ops, and registers it under a name ("vda"). Users find it by name or
+ * number and submit requests:
  *
  *     struct blockdev *bd = blk_find(STR("vda"));
  *     int err = blk_read(bd, sector, 8, &frame);    // 8 sectors into the frame at offset 0
@@ -13,6 +14,17 @@
  * device supports them), counts requests and errors, and returns Linux errnos. A driver's
  * submit() sleeps until the device answers; several tasks may have requests in flight at once.
  * `blk_flush` returns once everything written before it is durable.
+ *
+ * Partitions (block/partition.h read the table, kernel/block/part_dev.c) are block devices of
+ * their own whose `parent` is the disk: their requests are validated against the partition,
+ * shifted and validated again against the disk. Byte-granular, cached access for files is
+ * block/bcache.h; the files themselves block/bdev.h.
+ *
+ * Device numbers follow Debian's kernel: virtio disks are major 254 (Linux's dynamic block
+ * major), 16 minors each (the disk, then partitions 1-15).
+ *
+ * Locking: the device table's mutex guards registration, lookup and the open counts; a device
+ * that is open (blk_open_dev) stays registered; disks are never unregistered.
  */
 #ifndef BLOCK_BLOCK_H
 #define BLOCK_BLOCK_H
@@ -25,6 +37,10 @@
 
 #define BLK_SECTOR_SIZE 512u
 #define BLK_MAX_SECTORS (FRAME_SIZE / BLK_SECTOR_SIZE)
+#define BLK_MAX_DEVS 64u    /* registered devices, partitions included */
+#define BLK_MINORS 16u      /* minors per disk: the disk and partitions 1-15 */
+#define BLK_NAME_MAX 16u    /* bytes of a device name ("vda15") */
+#define BLK_VIRTIO_MAJOR 254u
 
 enum blk_op {
 	BLK_READ,
@@ -49,19 +65,53 @@ struct blockdev_ops {
 
 struct blockdev {
 	struct type_tag tag;
+	/* Set before blk_register, then read-only. */
 	const struct blockdev_ops *ops;
-	struct str name; /* a literal, e.g. STR("vda") */
+	struct str name; /* a literal ("vda"), or text in the device's own memory ("vda1") */
+	u32 major, minor;
+	struct blockdev *parent; /* the disk of a partition; NULL for a disk */
 	u64 sectors;
 	bool read_only;
 	bool can_flush;
 	bool can_discard;
+	/* Counters. */
 	struct atomic_u64 reads, writes, flushes, discards, errors;
+	/* The buffer cache's lock (bcache.c): a write-back error not yet reported by a sync. */
+	int wb_err;
+	/* The device table's lock (blockdev.c). */
+	u32 opens;
+	bool registered;
 };
 
-/* blk_register - make bd findable by its name. 0, -EEXIST, -ENOSPC (table full). */
+/* blk_register - make bd findable by its name and number. 0, -EEXIST, -ENOSPC (table full). */
 int blk_register(struct blockdev *bd);
 /* blk_find - the registered device with this name, or NULL. */
 struct blockdev *blk_find(struct str name);
+/* blk_find_dev - the registered device with this number, or NULL. The caller must hold it
+ * open (or it must be a disk) for the pointer to stay valid. */
+struct blockdev *blk_find_dev(u32 major, u32 minor);
+/* blk_open_dev / blk_close_dev - count an open file of the device (0 or -ENXIO). */
+int blk_open_dev(u32 major, u32 minor);
+void blk_close_dev(u32 major, u32 minor);
+
+/* blk_detach_partitions - unregister every partition of `disk` and hand them to the caller
+ * (out->dev[0..out->n)), who must invalidate their cached blocks and free them. -EBUSY
+ * (nothing changes) when one is open. */
+struct blk_detached {
+	struct blockdev *dev[BLK_MINORS];
+	u32 n;
+};
+int blk_detach_partitions(struct blockdev *disk, struct blk_detached *out);
+
+/* What devtmpfs needs to make a node: a copy, valid after the device goes. */
+struct blk_info {
+	u8 name[BLK_NAME_MAX];
+	u32 name_len;
+	u32 major, minor;
+};
+/* blk_info_at - the i-th registered device (i < BLK_MAX_DEVS): true and *out, or false for an
+ * empty slot. */
+bool blk_info_at(u32 i, struct blk_info *out);
 
 /* blk_submit - validate and perform rq. 0; -EINVAL (range, size, empty frame), -EROFS,
  * -EOPNOTSUPP (flush/discard unsupported), -EIO (the device failed). Context: task. */
@@ -71,5 +121,12 @@ int blk_read(struct blockdev *bd, u64 sector, u32 count, const struct frame *f);
 int blk_write(struct blockdev *bd, u64 sector, u32 count, const struct frame *f);
 int blk_flush(struct blockdev *bd);
 int blk_discard(struct blockdev *bd, u64 sector, u32 count);
+/* blk_flush_all - flush every disk that has a write cache: the first error, or 0. */
+int blk_flush_all(void);
+
+/* blk_scan_partitions - (re)read disk's partition table and register its partitions as
+ * devices (part_dev.c). 0 (also when there is no usable table: the disk stays a disk);
+ * -EBUSY when a partition is open; -EINVAL for a partition; -EIO/-ENOMEM. */
+int blk_scan_partitions(struct blockdev *disk);
 
 #endif /* BLOCK_BLOCK_H */

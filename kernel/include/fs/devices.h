@@ -1,10 +1,12 @@
 /*
- * fs/devices.h — the character devices every system has: the console (5:1, also /dev/tty
- * 5:0 and ttyS0 4:64) and /dev/null (1:3) and /dev/zero (1:5).
+ * fs/devices.h — the character devices every system has: the console (5:1, also ttyS0
+ * 4:64), /dev/tty (5:0: the caller's controlling terminal), /dev/ptmx (5:2) and the ptys'
+ * slaves (136:N, fs/terminal.h), /dev/null (1:3) and /dev/zero (1:5).
  */
 #ifndef KERNEL_FS_DEVICES_H
 #define KERNEL_FS_DEVICES_H
 
+#include <block/bdev.h>
 #include <fw/libbase.h>
 #include <fw/sync.h>
 
@@ -24,21 +26,8 @@ int devices_populate(const struct vfs_ctx *c);
  * /dev/random and /dev/urandom (fs/devtmpfs.c). Context: boot, task, once. */
 void devtmpfs_init(void);
 
-struct tty;
-
-/*
- * console_tty - the console's line discipline state (termios, window size), for ioctl.
- * The first call sets it to Linux's defaults.
- */
-struct tty *console_tty(void);
-
-/*
- * console_poll - move what the console has received through the line discipline (echoing
- * it), waking the readers when something came. Returns: true when a read of the console
- * would now return without waiting. Context: task.
- */
-bool console_poll(void);
-/* console_waitq - where readers of the console sleep (woken by console_poll). */
-struct waitq *console_waitq(void);
+/* pty_init - register /dev/ptmx, the /dev/pts/N devices and the devpts file system
+ * (kernel/dev/tty/pty.c). */
+void pty_init(void);
 
 #endif /* KERNEL_FS_DEVICES_H */

@@ -131,6 +131,7 @@ struct vfs_time vfs_now(void);
 
 struct file;
 struct poll_entry;
+struct terminal;
 struct process;
 
 /*
@@ -158,8 +159,27 @@ static inline void poll_wait(struct poll_table *pt, struct waitq *wq)
 		pt->queue(pt, wq);
 }
 
+struct vfs_ctx;
+struct path_result;
+DEFINE_RESULT(inode_result, struct inode *);
+
+/* One directory entry as a generated directory's readdir reports it. */
+struct vfs_dirent {
+	u64 ino;
+	u8 type;  /* DT_*: the S_IFMT bits >> 12 */
+	u64 next; /* the position of the entry after it */
+	size_t name_len;
+	u8 name[VFS_NAME_MAX + 1];
+};
+
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
+	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
+	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	int (*open)(struct inode *ip, u32 flags);
+	/* read and write are called with no VFS lock held (a block device: they sleep on the
+	 * disk); the file offset is read before and advanced after, under the inode's lock */
+	bool io_unlocked;
 	/* bytes read at `pos` into dst (0 at the end), or -errno */
 	struct result_size (*read)(struct inode *ip, struct bytes dst, u64 pos);
 	/* bytes written from src at `pos`, or -errno */
@@ -173,9 +193,33 @@ struct inode_ops {
 	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);
+	/* optional: the open file `f` (a terminal's, fs/terminal.h) lost its last reference;
+	 * called before release, without vfs_lock */
+	void (*close)(struct file *f);
 	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
 	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
+
+	/* Generated trees (procfs, docs/procfs.md): directories whose names are made when they
+	 * are looked up rather than kept in the dentry tree, and files whose bytes are made when
+	 * they are read. All optional. */
+	/* the inode `name` names in directory `dir` (a new reference the tree takes over), or
+	 * -ENOENT; called with vfs_lock held when the name is not among dir's cached children */
+	struct inode_result (*lookup)(const struct vfs_ctx *c, struct inode *dir, struct str name);
+	/* whether a cached dentry of `ip` may be used again; false: the walker takes the dentry
+	 * (and everything below it) out of the tree and asks the parent's lookup anew. vfs_lock
+	 * held. */
+	bool (*revalidate)(const struct vfs_ctx *c, struct inode *ip);
+	/* getdents: the first entry of directory `dir` at or after position `pos` (>= 2) into
+	 * *out (out->next: the position after it): 0, or -ENOENT past the last. vfs_lock held. */
+	int (*readdir)(struct inode *dir, u64 pos, struct vfs_dirent *out);
+	/* a "magic" link (procfs fd/N, cwd, root): where following it leads for `c`, a path
+	 * borrowed while vfs_lock is held, used instead of its target text (reopens a deleted
+	 * file, crosses to what an fd names); an error falls back to the text. vfs_lock held. */
+	struct path_result (*follow)(const struct vfs_ctx *c, struct inode *ip);
+	/* a read at `pos` called WITHOUT vfs_lock (it may take other locks and sleep), used
+	 * instead of .read */
+	struct result_size (*read_file)(struct file *f, struct bytes dst, u64 pos);
 };
 
 /* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
@@ -322,6 +366,8 @@ struct file {
 	struct inode *inode;
 	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
+	struct terminal *term;       /* a terminal's: which one (a reference; fs/terminal.h) */
+	bool term_master;            /* ... and that this is a pty's master side */
 	u32 flags;
 	/* the offset; under inode->lock for regular files and directories (Linux's f_pos_lock);
 	 * unused by devices, pipes and sockets. For directories: the cookie of the next entry
@@ -368,6 +414,7 @@ void vfs_dentry_put(struct dentry *d);
 /* Path references: a mount reference and a dentry reference. */
 void vfs_path_get(struct vfs_path p);
 void vfs_path_put(struct vfs_path p);
+void vfs_path_put_locked(struct vfs_path p) REQUIRES(vfs_lock);
 /* vfs_ctx_get / vfs_ctx_put - take / drop the references of a process's context. */
 void vfs_ctx_get(struct vfs_ctx *c);
 void vfs_ctx_put(struct vfs_ctx *c);
@@ -405,6 +452,13 @@ int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_c
 #define VFS_RENAME_WHITEOUT 4u
 int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	       struct str newpath, u32 flags);
+/* vfs_sb_node_add - a node NAME (mode with its type, owner, device number) in the root
+ * directory of file system sb while it is mounted, for a file system whose entries the kernel
+ * makes (devpts): 0, -ENOENT (not mounted), -EEXIST or -ENOMEM.
+ * vfs_sb_node_remove - remove the non-directory NAME from it again: 0 or -ENOENT. */
+int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 gid, u32 major,
+		    u32 minor);
+int vfs_sb_node_remove(struct vfs_sb *sb, struct str name);
 /* vfs_memfs_fill - tmpfs's fill (options size=, mode=, uid=, gid=), for types built on it. */
 int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root) REQUIRES(vfs_lock);
 /* vfs_mount_ramfs - mount a fresh, empty tmpfs on the directory `path` (root only). */
@@ -475,6 +529,11 @@ struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct
 /* vfs_path_of - the absolute path of `d` relative to `root`, NUL-terminated, into dst:
  * its length with the NUL, -ERANGE, or -ENOENT when d was removed from the tree. */
 struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst);
+struct result_size vfs_path_of_locked(struct vfs_path root, struct vfs_path d, struct bytes dst)
+	REQUIRES(vfs_lock);
+/* vfs_fstypes_show - /proc/filesystems: one line per registered type ("nodev\tNAME\n": none
+ * needs a block device yet): bytes, or -ERANGE when dst is too small. */
+struct result_size vfs_fstypes_show(struct bytes dst);
 /* vfs_permission - may `cred` access `ip` for `mask` (VFS_MAY_*): 0 or -EACCES. */
 int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask);
 
@@ -551,11 +610,17 @@ u64 vfs_lock_generation(void);
 struct waitq *vfs_lock_waitq(void);
 
 /* Character devices: opening a node with this (major, minor) gives a file with `ops`
- * (read/write on the device's inode). At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
+ * (read/write on the device's inode); minor VFS_ANY_MINOR stands for every minor of the major
+ * not registered on its own. At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
 #define VFS_MAX_DEVICES 16u
+#define VFS_ANY_MINOR 0xffffffffu
 int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
+/* Block devices: every block node opens with these ops (the block layer finds the device
+ * from the node's rdev in ops->open, -ENXIO when there is none); before they are set, block
+ * nodes cannot be opened (-ENXIO). */
+void vfs_register_blkdev_ops(const struct inode_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
 /* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;

@@ -20,6 +20,9 @@ void vfs_dentry_unlink_locked(struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_dentry_set_name_locked - rename an unlinked d in place: 0 or -ENAMETOOLONG. */
 int vfs_dentry_set_name_locked(struct dentry *d, struct str name) REQUIRES(vfs_lock);
 struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name) REQUIRES(vfs_lock);
+/* vfs_dentry_drop_locked - take d (linked, not a mount point) and everything below it out of
+ * the tree (dead; the tree's references dropped): a generated entry that went stale. */
+void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
 bool vfs_dir_is_empty_locked(struct dentry *dir) REQUIRES(vfs_lock);
 
 enum walk_mode {
@@ -38,7 +41,6 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 /* vfs_mount_on_locked - the topmost mount attached at d in `parent`, or NULL. */
 struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
 	REQUIRES(vfs_lock);
-void vfs_path_put_locked(struct vfs_path p) REQUIRES(vfs_lock);
 /* vfs_free_tree_locked - free the dentry tree below and including `top` whatever the
  * references (vfs_free_tree). Iterative. */
 void vfs_free_tree_locked(struct dentry *top) REQUIRES(vfs_lock);

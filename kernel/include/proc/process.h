@@ -24,8 +24,9 @@
  *    state, parent, wait_status, stop/continue reports, autoreap;
  *  - p->sig_lock (a spinlock) guards the signal state and the current wait (senders and the
  *    clock task reach it from other tasks);
- *  - the memory map (p->mm) has its own lock (vm/vm.h);
- *  - the rest (fds, brk, context, credentials) is touched only by p's own task.
+ *  - the memory map (p->mm) has its own lock (vm/vm.h), the descriptor table (p->files) its
+ *    own (proc/files.c);
+ *  - the rest (brk, context, credentials) is touched only by p's own task.
  */
 #ifndef KERNEL_PROC_PROCESS_H
 #define KERNEL_PROC_PROCESS_H
@@ -44,6 +45,12 @@
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
+#define PROC_COMM_LEN 16u /* TASK_COMM_LEN: a name of 15 bytes and its NUL */
+
+/* A process's name: NUL-padded, at most 15 bytes. */
+struct proc_comm {
+	u8 b[PROC_COMM_LEN];
+};
 #define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
 #define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
@@ -56,6 +63,8 @@ struct fd_slot {
 	bool cloexec;
 };
 DEFINE_ARRAY(fd_array, struct fd_slot);
+DEFINE_ARRAY(file_refs, struct file *);
+struct fd_table; /* proc/files.c */
 
 /* The process list's lock (see the locking note above). */
 extern struct spinlock proc_lock;
@@ -106,6 +115,7 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
 
@@ -122,12 +132,18 @@ struct process {
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
 	u32 pgid GUARDED_BY(&proc_lock);            /* process group (setpgid, setsid) */
 	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
+	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
+						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
 	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
 	struct process *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
+	u64 task_id GUARDED_BY(&proc_lock);         /* its framework task's task_id() (0: none yet) */
+	struct proc_comm comm GUARDED_BY(&proc_lock); /* its name (prctl PR_SET_NAME, exec) */
+	struct vfs_path exe GUARDED_BY(&proc_lock); /* a leader's program file (references; mnt
+						      * NULL: none): /proc/PID/exe */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -159,7 +175,8 @@ struct process {
 				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
 	struct vfs_ctx fs;
-	struct fd_array fds;
+	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
+	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	enum proc_restart restart;   /* what restart_syscall continues */
@@ -202,13 +219,44 @@ void proc_end_all(struct process *keep);
  * -EAGAIN when out of tasks. */
 int proc_start(struct process *p);
 
-/* Files */
-/* proc_copy_files - dst's table gets every descriptor of src's (each file referenced again):
- * 0 or -ENOMEM (what was copied stays, closed at dst's exit). */
+/* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.
+ * proc_files_new - p gets a new empty table (proc_alloc does this): 0 or -ENOMEM.
+ * proc_copy_files - dst gets a copy of src's table (each file referenced again): 0, or
+ * -ENOMEM (dst keeps its own empty table). proc_share_files - dst uses src's table itself
+ * (CLONE_FILES). proc_files_put - p lets go of its table; the last user closes every file,
+ * dropping the process's POSIX locks when `process_exit`. proc_files_unshare - p gets a
+ * private copy of a shared table (execve, close_range(CLOSE_RANGE_UNSHARE)): 0 or -ENOMEM. */
+int proc_files_new(struct process *p);
 int proc_copy_files(struct process *dst, struct process *src);
+void proc_share_files(struct process *dst, struct process *src);
+void proc_files_put(struct process *p, bool process_exit);
+int proc_files_unshare(struct process *p);
+/* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor or -EMFILE
+ * (the table keeps the caller's reference to f on success). proc_fd_install_at - f at `fd`
+ * (dup2/dup3), closing the file that was there: 0, -EBADF or -EMFILE. */
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
+int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
+/* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
+ * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
+ * runs after every call). */
 struct file *proc_fd_get(struct process *p, i64 fd);
+void proc_fd_end_call(struct process *p);
+/* proc_fd_peek - the file at fd of another process (/proc/<pid>/fd), or NULL: no reference is
+ * taken, so the owner may close it meanwhile (the caller uses it at once, as before tables
+ * were shared). */
+struct file *proc_fd_peek(struct process *p, i64 fd);
+/* proc_fd_cloexec - 1 or 0 (the descriptor's FD_CLOEXEC), -EBADF; proc_fd_set_cloexec - 0 or
+ * -EBADF. */
+int proc_fd_cloexec(struct process *p, i64 fd);
+int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec);
+/* proc_fd_close - close(2) of fd: 0 or -EBADF. */
 int proc_fd_close(struct process *p, i64 fd);
+/* proc_fd_next - the lowest open descriptor >= from, or -1. */
+i64 proc_fd_next(struct process *p, i64 from);
+/* proc_fd_close_range - close (or only mark close-on-exec) the open descriptors in
+ * [first, last]; proc_fd_close_on_exec - close those marked close-on-exec (execve). */
+void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_only);
+void proc_fd_close_on_exec(struct process *p);
 
 /* Memory (proc/mm.c). proc_copy_memory - dst's memory becomes a copy-on-write copy of src's
  * (fork); proc_share_memory - dst uses src's map itself (CLONE_VM); proc_drop_memory - p
@@ -229,6 +277,11 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
+/* proc_signal_pgrp - a kernel signal (no permission check) to every member of group pgid. */
+void proc_signal_pgrp(u32 pgid, u32 sig);
+/* proc_pgrp_session - whether group pgid has a live member in session sid: 0, -EPERM when its
+ * members are in another session, -ESRCH when it has none (tcsetpgrp's checks). */
+int proc_pgrp_session(u32 pgid, u32 sid);
 /* proc_pgid, proc_sid - p's process group and session. */
 u32 proc_pgid(struct process *p);
 u32 proc_sid(struct process *p);
@@ -277,7 +330,7 @@ bool proc_sigreturn(struct process *p);
 /* proc_create_thread - a new thread of p's group sharing p's memory map, with copies of p's
  * files, fs context, signal mask and dispositions; not started (proc_start). NULL on
  * -ENOMEM. */
-struct process *proc_create_thread(struct process *p);
+struct process *proc_create_thread(struct process *p, bool share_files);
 /* proc_thread_exit - p (one thread) exits with `status`: its clear-child-tid word is zeroed
  * and woken, its robust list walked; the last thread of a group ends the group
  * (proc_exit of the leader) with the group's status. Context: p's task, p's space active. */
@@ -317,6 +370,36 @@ int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr
  * the number woken, -EFAULT, or -ENOSYS for an unknown operation or comparison. */
 int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
 		       i64 nwake2, u32 op, bool priv);
+
+/* Introspection (proc/info.c), for /proc and prctl. */
+/* What /proc/PID/stat and status say about a thread group (a snapshot under proc_lock). */
+struct proc_info {
+	u32 tgid, tid, ppid, pgid, sid;
+	char state;       /* R running, S sleeping, T stopped, Z zombie */
+	u32 nthreads;
+	struct proc_comm comm;
+	struct cred cred; /* written by the process's own task only: a snapshot may be torn
+			   * while another process changes its ids */
+	u64 start_ns;
+};
+/* proc_current - the process (thread) whose task calls, with a reference, or NULL (a kernel
+ * task). Context: task; takes proc_lock. */
+struct process *proc_current(void);
+/* proc_info_of - fill *out for p (its group's leader's view; tid: p's own). */
+void proc_info_of(struct process *p, struct proc_info *out);
+/* proc_next_tgid - the smallest thread-group id >= `from` of a process still listed (zombies
+ * included), or 0. */
+u32 proc_next_tgid(u32 from);
+/* proc_set_comm / proc_get_comm - p's name (prctl PR_SET_NAME, exec): the first 15 bytes of
+ * `name`; get copies the 16 NUL-padded bytes into dst. */
+void proc_set_comm(struct process *p, struct str name);
+void proc_get_comm(struct process *p, struct proc_comm *dst);
+/* proc_set_exe - p's group runs the program at `exe` (references taken over; the old ones
+ * dropped). proc_get_exe - a copy with references (mnt NULL: none). Context: may sleep. */
+void proc_set_exe(struct process *p, struct vfs_path exe);
+struct vfs_path proc_get_exe(struct process *p);
+/* proc_mm_get - p's memory map with a reference (vm_map_put), or NULL once p exited. */
+struct vm_map *proc_mm_get(struct process *p);
 
 /* proc_run - start `init`'s task and wait until init exits; then end every other process
  * and free the zombies nobody reaped. init's wait status. */

@@ -213,6 +213,7 @@ i64 sys_wait4(struct process *p, const struct sc_args *a);
 i64 sys_execve(struct process *p, const struct sc_args *a);
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a);
 i64 sys_restart_syscall(struct process *p, const struct sc_args *a);
+i64 sys_prctl(struct process *p, const struct sc_args *a);
 i64 sys_arch_prctl(struct process *p, const struct sc_args *a);
 /* memory: syscall/mm.c */
 i64 sys_brk(struct process *p, const struct sc_args *a);

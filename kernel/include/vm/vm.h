@@ -140,6 +140,9 @@ struct vm_map {
 	u64 locked_bytes GUARDED_BY(&lock); /* mlock accounting */
 	struct vm_object *exe GUARDED_BY(&lock); /* the program's file (a reference, with its
 						   * writes denied), or NULL */
+	/* Set by exec before the map is in use, then fixed: where the initial stack holds the
+	 * argument and environment strings (/proc/PID/cmdline, environ). */
+	u64 arg_start, arg_end, env_start, env_end;
 };
 
 /* A region description, as /proc/PID/maps prints one. */
@@ -147,6 +150,7 @@ struct vm_region_info {
 	u64 start, end, pgoff;
 	u32 prot, flags;
 	bool file; /* backed by an object (a file or shared anonymous memory) */
+	bool exe;  /* backed by the program's file (the map's exe) */
 };
 
 /* vm_map_create - an empty map with a fresh address space (fault handler vm_fault). */

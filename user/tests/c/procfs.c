@@ -1,11 +1,14 @@
 /*
  * procfs.c — group `procfs`: the /proc files programs read (self, stat, status, cmdline,
  * environ, exe, cwd, fd, maps, task, meminfo, cpuinfo, uptime, mounts, filesystems) checked
- * against what the process knows about itself, plus /proc/<pid> of a zombie and a reaped child.
+ * against what the process knows about itself, plus /proc/<pid> of a zombie and a reaped child,
+ * and hostile reads: a byte at a time, past the end, another process's files while it execs.
  */
 #define _GNU_SOURCE
 #include "kt.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -127,6 +130,34 @@ static void self_fd_links_and_fdinfo(void)
 	CHECK_ERR(readlink(path, buf, sizeof(buf)), ENOENT);
 }
 
+/* fd/N is a magic link: it reopens the file itself, even once its name is gone; cwd too. */
+static void fd_link_reopens_deleted_file(void)
+{
+	char path[64], buf[PATH_MAX], want[PATH_MAX];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("gone", O_CREAT | O_RDWR, 0600));
+	CHECK_EQ(write(fd, "abc", 3), 3);
+	CHECK_OK(unlink("gone"));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = CHECK_OK(readlink(path, buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK(getcwd(want, sizeof(want) - 32) != NULL);
+	strcat(want, "/gone (deleted)");
+	CHECK_STR(buf, want);
+	int again = CHECK_OK(open(path, O_RDONLY));
+	char c[3];
+	CHECK_EQ(read(again, c, 3), 3);
+	CHECK(memcmp(c, "abc", 3) == 0);
+	struct stat a, b;
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(stat(path, &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	close(again);
+	CHECK_OK(stat(".", &a));
+	CHECK_OK(stat("/proc/self/cwd/.", &b));
+	CHECK_EQ(a.st_ino, b.st_ino);
+}
+
 static void self_maps_shows_mappings(void)
 {
 	static char buf[65536];
@@ -231,6 +262,85 @@ static void proc_files_reject_writes(void)
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
 }
 
+/* Tiny reads and offsets: a byte at a time gives the whole text, a read past the end gives 0,
+ * and a seek back reads from there. */
+static void reads_at_offsets_and_tiny_buffers(void)
+{
+	static char whole[4096], piece[4096];
+	size_t n = slurp("/proc/self/cmdline", whole, sizeof(whole));
+	CHECK(n > 0);
+	int fd = CHECK_OK(open("/proc/self/cmdline", O_RDONLY));
+	size_t len = 0;
+	ssize_t r;
+	while (len < sizeof(piece) && (r = read(fd, piece + len, 1)) == 1)
+		len++;
+	CHECK_EQ(r, 0);
+	CHECK_EQ(len, n);
+	CHECK(memcmp(whole, piece, n) == 0);
+	CHECK_EQ(pread(fd, piece, 10, 1L << 30), 0);
+	CHECK_EQ(lseek(fd, 1, SEEK_SET), 1);
+	CHECK_EQ(read(fd, piece, sizeof(piece)), (ssize_t)n - 1);
+	CHECK(memcmp(whole + 1, piece, n - 1) == 0);
+	close(fd);
+	fd = CHECK_OK(open("/proc/meminfo", O_RDONLY));
+	CHECK_EQ(pread(fd, piece, sizeof(piece), 1L << 40), 0);
+	close(fd);
+}
+
+/* read_all - read a whole file of another process: its length, or -errno (the process may
+ * be gone, or between programs). */
+static long read_all(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	ssize_t n;
+	while ((n = read(fd, buf + len, size - len)) > 0 && len + (size_t)n < size)
+		len += (size_t)n;
+	long r = n < 0 ? -errno : (long)len;
+	close(fd);
+	return r;
+}
+
+/* Another process's files while it runs exec after exec and then exits: every open and read
+ * succeeds, or says the process is gone (ENOENT, ESRCH); nothing else, and no hang. */
+static void other_process_files_while_it_execs(void)
+{
+	static char buf[65536];
+	char path[64];
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execl(self, self, "--exec-chain", "40", (char *)NULL);
+		_exit(127);
+	}
+	static const char *const files[] = { "cmdline", "environ", "stat", "status", "maps",
+					     "comm", "statm", "task", "fd" };
+	int done = 0, status = 0;
+	for (int round = 0; !done; round++) {
+		const char *f = files[round % (sizeof(files) / sizeof(files[0]))];
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, f);
+		if (!strcmp(f, "task") || !strcmp(f, "fd")) {
+			DIR *d = opendir(path);
+			if (d) {
+				while (readdir(d))
+					;
+				closedir(d);
+			} else {
+				CHECK(errno == ENOENT || errno == ESRCH || errno == EACCES);
+			}
+		} else {
+			long n = read_all(path, buf, sizeof(buf));
+			CHECK(n >= 0 || n == -ENOENT || n == -ESRCH);
+		}
+		done = waitpid(pid, &status, WNOHANG) == pid;
+	}
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	CHECK_ERR(open(path, O_RDONLY), ENOENT);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -238,17 +348,29 @@ static const struct kt_case cases[] = {
 	{ "self_cmdline_and_environ", self_cmdline_and_environ },
 	{ "self_exe_and_cwd", self_exe_and_cwd },
 	{ "self_fd_links_and_fdinfo", self_fd_links_and_fdinfo },
+	{ "fd_link_reopens_deleted_file", fd_link_reopens_deleted_file },
 	{ "self_maps_shows_mappings", self_maps_shows_mappings },
 	{ "self_task_lists_threads", self_task_lists_threads },
 	{ "system_files", system_files },
 	{ "child_pid_dir_lifecycle", child_pid_dir_lifecycle },
 	{ "proc_files_reject_writes", proc_files_reject_writes },
+	{ "reads_at_offsets_and_tiny_buffers", reads_at_offsets_and_tiny_buffers },
+	{ "other_process_files_while_it_execs", other_process_files_while_it_execs },
 	KT_CASES_END
 };
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 3 && !strcmp(argv[1], "--exec-chain")) {
+		/* other_process_files_while_it_execs: run this program again N more times */
+		int n = atoi(argv[2]);
+		char next[16];
+		if (n <= 0)
+			return 0;
+		snprintf(next, sizeof(next), "%d", n - 1);
+		execl(argv[0], argv[0], "--exec-chain", next, (char *)NULL);
+		return 127;
+	}
 	self = argv[0];
 	return kt_main("procfs", cases);
 }

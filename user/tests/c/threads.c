@@ -6,7 +6,8 @@
  * increments), thread exit while others block, the main thread exiting first, exit_group and
  * fatal signals ending every thread, robust mutexes (EOWNERDEAD), FUTEX_CMP_REQUEUE, bitsets,
  * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals; futexes and
- * process-shared semaphores in memory shared between processes.
+ * process-shared semaphores in memory shared between processes; one descriptor table for all
+ * threads (CLONE_FILES), closes racing reads.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -850,6 +851,67 @@ static void futex_shared_between_processes(void)
 	close(fd);
 }
 
+/* pthreads share one descriptor table (CLONE_FILES): a descriptor opened by one thread is
+ * usable by another, a close by one is seen by the other. Then one thread opens, dup2s and
+ * closes descriptor 100 in a loop while another reads from it: every read returns a byte or
+ * EBADF, and the kernel survives a file closed under a read (the lookup holds its own
+ * reference while the table is shared). */
+static int shared_pipe[2];
+static atomic_int fd_stop;
+
+static void *open_pipe_in_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(long)pipe(shared_pipe);
+}
+
+static void *close_read_end(void *arg)
+{
+	(void)arg;
+	return (void *)(long)close(shared_pipe[0]);
+}
+
+static void *read_fd_100(void *arg)
+{
+	(void)arg;
+	long bad = 0;
+	char c;
+	while (!atomic_load(&fd_stop)) {
+		ssize_t r = read(100, &c, 1);
+		if (!(r == 1 || (r == -1 && errno == EBADF)))
+			bad++;
+	}
+	return (void *)bad;
+}
+
+static void clone_files_shares_descriptor_table(void)
+{
+	pthread_t t;
+	void *ret;
+	CHECK_EQ(pthread_create(&t, NULL, open_pipe_in_thread, NULL), 0);
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK_EQ((long)ret, 0);
+	CHECK_EQ(write(shared_pipe[1], "x", 1), 1); /* the thread's descriptors are ours */
+	CHECK_EQ(pthread_create(&t, NULL, close_read_end, NULL), 0);
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK_EQ((long)ret, 0);
+	char c;
+	CHECK_ERR(read(shared_pipe[0], &c, 1), EBADF); /* closed by the other thread */
+	CHECK_OK(close(shared_pipe[1]));
+
+	atomic_store(&fd_stop, 0);
+	CHECK_EQ(pthread_create(&t, NULL, read_fd_100, NULL), 0);
+	for (int i = 0; i < 2000; i++) {
+		int fd = CHECK_OK(open("/dev/zero", O_RDONLY));
+		CHECK_EQ(dup2(fd, 100), 100);
+		CHECK_OK(close(fd));
+		CHECK_OK(close(100));
+	}
+	atomic_store(&fd_stop, 1);
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK_EQ((long)ret, 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
@@ -879,6 +941,7 @@ static const struct kt_case cases[] = {
 	{ "futex_wait_interrupted_by_handler_is_eintr", futex_wait_interrupted_by_handler_is_eintr },
 	{ "process_signal_reaches_the_thread_that_unblocks_it", process_signal_reaches_the_thread_that_unblocks_it },
 	{ "futex_shared_between_processes", futex_shared_between_processes },
+	{ "clone_files_shares_descriptor_table", clone_files_shares_descriptor_table },
 	KT_CASES_END
 };
 

@@ -1,0 +1,161 @@
+/*
+ * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
+ * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
+ * sys/vm/overcommit_memory and sys/fs/file-max, in
+ * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
+ *
+ * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
+ * sizes, load averages): the lines are there so that tools find them.
+ */
+#include <fs/procfs.h>
+#include <fw/boot.h>
+#include <fw/frame.h>
+#include <fw/preempt.h>
+#include <fw/task.h>
+#include <fw/time.h>
+#include <proc/process.h>
+
+#define KB_PER_FRAME (FRAME_SIZE / 1024)
+
+static void meminfo(struct strbuf *sb)
+{
+	u64 total = frame_stat_total() * KB_PER_FRAME, free = frame_stat_free() * KB_PER_FRAME;
+	STRBUF_FMT(sb, "MemTotal:       %8u kB\nMemFree:        %8u kB\nMemAvailable:   %8u kB\n",
+		   total, free, free);
+	static const struct str zero_lines[] = {
+		STR("Buffers"), STR("Cached"), STR("SwapCached"), STR("Active"), STR("Inactive"),
+		STR("SwapTotal"), STR("SwapFree"), STR("Dirty"), STR("Writeback"), STR("AnonPages"),
+		STR("Mapped"), STR("Shmem"), STR("Slab"), STR("SReclaimable"), STR("SUnreclaim"),
+		STR("KernelStack"), STR("PageTables"), STR("CommitLimit"), STR("Committed_AS"),
+		STR("VmallocTotal"), STR("VmallocUsed"), STR("HugePages_Total"), STR("Hugepagesize"),
+	};
+	for (size_t i = 0; i < sizeof zero_lines / sizeof zero_lines[0]; i++) {
+		size_t at = strbuf_len(sb);
+		strbuf_add(sb, zero_lines[i]);
+		strbuf_add_char(sb, ':');
+		while (strbuf_len(sb) - at < 16 && !strbuf_err(sb))
+			strbuf_add_char(sb, ' ');
+		bool pages = str_eq(zero_lines[i], STR("HugePages_Total"));
+		if (pages)
+			STRBUF_FMT(sb, "%8u\n", 0);
+		else
+			STRBUF_FMT(sb, "%8u kB\n", 0);
+	}
+}
+
+static void cpuinfo(struct strbuf *sb)
+{
+	u32 n = cpu_count() ? cpu_count() : 1;
+	for (u32 cpu = 0; cpu < n; cpu++) {
+		STRBUF_FMT(sb, "processor\t: %u\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n", cpu);
+		STRBUF_FMT(sb, "model\t\t: 6\nmodel name\t: QEMU Virtual CPU\nstepping\t: 3\n");
+		STRBUF_FMT(sb, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n",
+			   n, cpu, n);
+		STRBUF_FMT(sb, "apicid\t\t: %u\nfpu\t\t: yes\nfpu_exception\t: yes\n", cpu);
+		STRBUF_FMT(sb, "cpuid level\t: 13\nwp\t\t: yes\n");
+		STRBUF_FMT(sb, "flags\t\t: fpu de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov "
+			       "pat pse36 clflush mmx fxsr sse sse2 syscall nx lm nopl pni cx16 "
+			       "x2apic hypervisor lahf_lm\n");
+		STRBUF_FMT(sb, "clflush size\t: 64\ncache_alignment\t: 64\n"
+			       "address sizes\t: 40 bits physical, 48 bits virtual\n\n");
+	}
+}
+
+/* fixed2 - `ns` as seconds with two decimals ("12.34"). */
+static void fixed2(struct strbuf *sb, u64 ns)
+{
+	u64 cs = ns / 10000000u;
+	STRBUF_FMT(sb, "%u.%02u", cs / 100, cs % 100);
+}
+
+static void uptime(struct strbuf *sb)
+{
+	u64 now = fw_time_ns();
+	fixed2(sb, now);
+	strbuf_add_char(sb, ' ');
+	fixed2(sb, now * (cpu_count() ? cpu_count() : 1) / 2); /* idle time: not measured */
+	strbuf_add_char(sb, '\n');
+}
+
+static void loadavg(struct strbuf *sb)
+{
+	u32 running = 0;
+	for (u32 cpu = 0; cpu < cpu_count(); cpu++)
+		running += sched_cpu_load(cpu);
+	u32 last = 0;
+	for (u32 pid = proc_next_tgid(1); pid; pid = proc_next_tgid(pid + 1))
+		last = pid;
+	STRBUF_FMT(sb, "0.00 0.00 0.00 %u/%u %u\n", running ? running : 1, tasks_live(), last);
+}
+
+static void stat(struct strbuf *sb)
+{
+	u64 ticks = fw_time_ns() / 10000000u; /* USER_HZ: 100 */
+	u32 n = cpu_count() ? cpu_count() : 1;
+	/* where each CPU's time went is not measured: all of it counts as idle */
+	STRBUF_FMT(sb, "cpu  0 0 0 %u 0 0 0 0 0 0\n", ticks * n);
+	for (u32 cpu = 0; cpu < n; cpu++)
+		STRBUF_FMT(sb, "cpu%u 0 0 0 %u 0 0 0 0 0 0\n", cpu, ticks);
+	u64 procs = 0;
+	for (u32 pid = proc_next_tgid(1); pid; pid = proc_next_tgid(pid + 1))
+		procs++;
+	i64 btime = vfs_now().sec - (i64)(fw_time_ns() / 1000000000u);
+	STRBUF_FMT(sb, "intr 0\nctxt 0\nbtime %d\nprocesses %u\nprocs_running 1\n"
+		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
+}
+
+int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
+{
+	switch (pi->kind) {
+	case PK_MEMINFO:
+		meminfo(sb);
+		return 0;
+	case PK_CPUINFO:
+		cpuinfo(sb);
+		return 0;
+	case PK_UPTIME:
+		uptime(sb);
+		return 0;
+	case PK_LOADAVG:
+		loadavg(sb);
+		return 0;
+	case PK_FILESYSTEMS: {
+		u8 text[1024];
+		struct result_size n = vfs_fstypes_show(BYTES_OF_ARRAY(text));
+		if (!n.err)
+			strbuf_add(sb, str_from_bytes(bytes_head(BYTES_OF_ARRAY(text), n.value)));
+		return 0;
+	}
+	case PK_VERSION:
+		/* the same strings uname(2) reports (syscall/misc.c) */
+		strbuf_add(sb, STR("Linux version 6.1.0-trellis (trellis) #1 Trellis\n"));
+		return 0;
+	case PK_STAT:
+		stat(sb);
+		return 0;
+	case PK_CMDLINE:
+		strbuf_add(sb, fw_boot_cmdline());
+		strbuf_add_char(sb, '\n');
+		return 0;
+	case PK_OSTYPE:
+		strbuf_add(sb, STR("Linux\n"));
+		return 0;
+	case PK_OSRELEASE:
+		strbuf_add(sb, STR("6.1.0-trellis\n"));
+		return 0;
+	case PK_HOSTNAME:
+		strbuf_add(sb, STR("trellis\n"));
+		return 0;
+	case PK_PID_MAX:
+		strbuf_add(sb, STR("4194304\n"));
+		return 0;
+	case PK_OVERCOMMIT:
+		strbuf_add(sb, STR("0\n")); /* heuristic overcommit: lazy mappings of any size */
+		return 0;
+	case PK_FILE_MAX:
+		strbuf_add(sb, STR("9223372036854775807\n")); /* no system-wide limit */
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}

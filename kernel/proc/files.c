@@ -1,0 +1,311 @@
+/*
+ * files.c — the descriptor table of a process: one `struct fd_table` per process, shared by
+ * the threads (or processes) made with CLONE_FILES, copied by fork and by clone without it.
+ *
+ * Locking: the table is touched only under its spinlock (other processes read it too:
+ * /proc/<pid>/fd). TABLE_OP below is the one place that takes it.
+ *
+ * Lifetime of a looked-up file (proc_fd_get): in a shared table another thread may close the
+ * descriptor while this one uses the file, so the lookup takes a reference of its own and
+ * records it in p->fd_borrowed; proc_fd_end_call drops them when the system call returns
+ * (Linux's fdget/fdput, with the put deferred to the end of the call). In an unshared table
+ * the table's own reference lasts as long: only this task could close it.
+ *
+ * Files are closed (vfs_close) outside the table's lock: a close may sleep.
+ */
+#include <proc/process.h>
+
+struct fd_table {
+	struct refcount refs;
+	struct spinlock lock;
+	struct fd_array fds; /* under `lock` (unlocked only by the last reference's close_all) */
+};
+DEFINE_TYPE_CACHE(fd_table_cache, struct fd_table);
+
+static bool shared(const struct fd_table *t)
+{
+	return refcount_read(&t->refs) > 1;
+}
+
+/* Run `stmt` on table t under its lock. */
+#define TABLE_OP(t, stmt)                                                                   \
+	do {                                                                                \
+		spin_lock(&(t)->lock);                                                      \
+		stmt;                                                                       \
+		spin_unlock(&(t)->lock);                                                    \
+	} while (0)
+
+static struct fd_slot slot_of(const struct fd_table *t, i64 fd)
+{
+	if (fd < 0 || (u64)fd >= fd_array_len(&t->fds))
+		return (struct fd_slot){ 0 };
+	return fd_array_get(&t->fds, (size_t)fd).value;
+}
+
+static void close_all(struct fd_table *t, u32 pid);
+
+static struct fd_table *table_new(void)
+{
+	struct fd_table *t = KNEW(fd_table_cache);
+	if (!t)
+		return NULL;
+	refcount_init(&t->refs, 1);
+	spin_lock_init(&t->lock);
+	fd_array_init(&t->fds, PROC_MAX_FDS);
+	return t;
+}
+
+int proc_files_new(struct process *p)
+{
+	p->files = table_new();
+	return p->files ? 0 : -ENOMEM;
+}
+
+/* table_copy - a new table holding every descriptor of t (each file referenced again). */
+static struct fd_table *table_copy(struct fd_table *t)
+{
+	struct fd_table *n = table_new();
+	if (!n)
+		return NULL;
+	int e = 0;
+	TABLE_OP(t, {
+		size_t len = fd_array_len(&t->fds);
+		e = fd_array_resize(&n->fds, len);
+		for (size_t fd = 0; !e && fd < len; fd++) {
+			struct fd_slot s = fd_array_get(&t->fds, fd).value;
+			if (!s.file)
+				continue;
+			vfs_file_get(s.file);
+			(void)fd_array_set(&n->fds, fd, s);
+		}
+	});
+	if (e) {
+		fd_array_destroy(&n->fds);
+		KFREE(fd_table_cache, n);
+		return NULL;
+	}
+	return n;
+}
+
+/* replace - p's table becomes n; the one it had (new and empty) goes. */
+static void replace(struct process *p, struct fd_table *n)
+{
+	struct fd_table *old = p->files;
+	p->files = n;
+	if (old && refcount_put(&old->refs))
+		close_all(old, 0);
+}
+
+int proc_copy_files(struct process *dst, struct process *src)
+{
+	struct fd_table *n = table_copy(src->files);
+	if (!n)
+		return -ENOMEM;
+	replace(dst, n);
+	return 0;
+}
+
+void proc_share_files(struct process *dst, struct process *src)
+{
+	refcount_get(&src->files->refs);
+	replace(dst, src->files);
+}
+
+/* close_all - close every descriptor of an unshared table (t's last reference) and free it;
+ * `pid` given (not 0): its POSIX locks go with each close, as at a process's exit. */
+static void close_all(struct fd_table *t, u32 pid)
+{
+	for (size_t fd = 0; fd < fd_array_len(&t->fds); fd++) {
+		struct file *f = fd_array_get(&t->fds, fd).value.file;
+		if (!f)
+			continue;
+		(void)fd_array_set(&t->fds, fd, (struct fd_slot){ 0 });
+		if (pid)
+			vfs_locks_drop_posix(f, pid);
+		vfs_close(f);
+	}
+	fd_array_destroy(&t->fds);
+	KFREE(fd_table_cache, t);
+}
+
+void proc_files_put(struct process *p, bool process_exit)
+{
+	proc_fd_end_call(p);
+	struct fd_table *t = p->files;
+	p->files = NULL;
+	if (t && refcount_put(&t->refs))
+		close_all(t, process_exit ? p->leader->pid : 0);
+}
+
+int proc_files_unshare(struct process *p)
+{
+	struct fd_table *t = p->files;
+	if (!shared(t))
+		return 0;
+	struct fd_table *n = table_copy(t);
+	if (!n)
+		return -ENOMEM;
+	p->files = n;
+	if (refcount_put(&t->refs)) /* the others let go meanwhile */
+		close_all(t, 0);
+	return 0;
+}
+
+struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
+{
+	struct fd_table *t = p->files;
+	i64 r = -EMFILE;
+	TABLE_OP(t, {
+		size_t n = fd_array_len(&t->fds);
+		for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
+			if (fd >= n) {
+				if (fd_array_resize(&t->fds, fd + 1))
+					break;
+				n = fd + 1;
+			}
+			if (!fd_array_get(&t->fds, fd).value.file) {
+				(void)fd_array_set(&t->fds, fd,
+						   (struct fd_slot){ .file = f, .cloexec = cloexec });
+				r = (i64)fd;
+				break;
+			}
+		}
+	});
+	return r < 0 ? result_i64_err(r) : result_i64_ok(r);
+}
+
+int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
+{
+	if (fd < 0 || fd >= (i64)PROC_MAX_FDS)
+		return -EBADF;
+	struct fd_table *t = p->files;
+	struct file *old = NULL;
+	int e = 0;
+	TABLE_OP(t, {
+		if ((size_t)fd >= fd_array_len(&t->fds) && fd_array_resize(&t->fds, (size_t)fd + 1)) {
+			e = -EMFILE;
+		} else {
+			old = fd_array_get(&t->fds, (size_t)fd).value.file;
+			(void)fd_array_set(&t->fds, (size_t)fd,
+					   (struct fd_slot){ .file = f, .cloexec = cloexec });
+		}
+	});
+	if (old) { /* closed as close(2) would: p's POSIX locks on it go */
+		vfs_locks_drop_posix(old, p->leader->pid);
+		vfs_close(old);
+	}
+	return e;
+}
+
+struct file *proc_fd_get(struct process *p, i64 fd)
+{
+	struct fd_table *t = p->files;
+	struct file *f = NULL;
+	bool borrow = shared(t);
+	TABLE_OP(t, {
+		f = slot_of(t, fd).file;
+		if (f && borrow)
+			vfs_file_get(f);
+	});
+	if (!borrow)
+		return f;
+	if (f && file_refs_push(&p->fd_borrowed, f)) {
+		/* no room to record it (out of memory): the reference is dropped now and the
+		 * descriptor answers EBADF rather than risk a file freed under the call */
+		vfs_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+struct file *proc_fd_peek(struct process *p, i64 fd)
+{
+	struct fd_table *t = p->files;
+	struct file *f = NULL;
+	if (t)
+		TABLE_OP(t, f = slot_of(t, fd).file);
+	return f;
+}
+
+void proc_fd_end_call(struct process *p)
+{
+	while (file_refs_len(&p->fd_borrowed)) {
+		struct file *f = file_refs_pop(&p->fd_borrowed).value;
+		if (f)
+			vfs_close(f);
+	}
+}
+
+int proc_fd_cloexec(struct process *p, i64 fd)
+{
+	struct fd_table *t = p->files;
+	struct fd_slot s = { 0 };
+	if (t)
+		TABLE_OP(t, s = slot_of(t, fd));
+	return !s.file ? -EBADF : s.cloexec ? 1 : 0;
+}
+
+int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec)
+{
+	struct fd_table *t = p->files;
+	int e = -EBADF;
+	TABLE_OP(t, {
+		struct fd_slot s = slot_of(t, fd);
+		if (s.file) {
+			s.cloexec = cloexec;
+			(void)fd_array_set(&t->fds, (size_t)fd, s);
+			e = 0;
+		}
+	});
+	return e;
+}
+
+int proc_fd_close(struct process *p, i64 fd)
+{
+	struct fd_table *t = p->files;
+	struct file *f = NULL;
+	TABLE_OP(t, {
+		f = slot_of(t, fd).file;
+		if (f)
+			(void)fd_array_set(&t->fds, (size_t)fd, (struct fd_slot){ 0 });
+	});
+	if (!f)
+		return -EBADF;
+	vfs_locks_drop_posix(f, p->leader->pid); /* closing any descriptor drops p's POSIX locks on it */
+	vfs_close(f);
+	return 0;
+}
+
+i64 proc_fd_next(struct process *p, i64 from)
+{
+	struct fd_table *t = p->files;
+	i64 found = -1;
+	if (!t)
+		return -1;
+	TABLE_OP(t, {
+		for (size_t fd = from < 0 ? 0 : (size_t)from; fd < fd_array_len(&t->fds); fd++) {
+			if (fd_array_get(&t->fds, fd).value.file) {
+				found = (i64)fd;
+				break;
+			}
+		}
+	});
+	return found;
+}
+
+void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_only)
+{
+	for (i64 fd = proc_fd_next(p, first); fd >= 0 && fd <= last; fd = proc_fd_next(p, fd + 1)) {
+		if (cloexec_only)
+			(void)proc_fd_set_cloexec(p, fd, true);
+		else
+			(void)proc_fd_close(p, fd);
+	}
+}
+
+void proc_fd_close_on_exec(struct process *p)
+{
+	for (i64 fd = proc_fd_next(p, 0); fd >= 0; fd = proc_fd_next(p, fd + 1))
+		if (proc_fd_cloexec(p, fd) == 1)
+			(void)proc_fd_close(p, fd);
+}
