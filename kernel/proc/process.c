@@ -1,6 +1,6 @@
 /*
- * process.c — process objects (proc/process.h): creation, the process list, the file
- * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping, and the
+ * process.c — process objects (proc/process.h): creation, the process list (the descriptor
+ * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
@@ -59,6 +59,9 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	spin_lock_init(&p->sig_lock);
 	proc_sigpending_init(p);
 	p->sighand = sh;
+	spin_lock_init(&p->rlim_lock);
+	if (!leader)
+		proc_rlimit_init(p, parent); /* a thread uses its leader's */
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -533,6 +536,31 @@ struct process *proc_by_pid(i64 pid)
 		LIST_FOR_EACH(proc_list, &all_procs, q)
 			if ((i64)q->pid == pid)
 				found = q;
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
+	return found;
+}
+
+u32 proc_count_tasks(u32 uid)
+{
+	u32 n = 0;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->state != PROC_ZOMBIE && !q->exited &&
+		    (uid == PROC_ANY_UID || q->fs.cred.uid == uid))
+			n++;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+struct process *proc_next_leader(u32 after)
+{
+	struct process *found = NULL;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->leader == q && q->pid > after && (!found || q->pid < found->pid))
+			found = q;
 	if (found)
 		proc_get(found);
 	spin_unlock(&proc_lock);

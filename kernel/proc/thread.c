@@ -24,6 +24,7 @@
 #include <fw/time.h>
 #include <proc/boot.h>
 #include <proc/process.h>
+#include <random/random.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
@@ -320,8 +321,10 @@ static bool serve(struct process *p, enum user_return why)
 				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}
-			if (r == 0)
+			if (r == 0) {
+				proc_acct_fault(p);
 				return true;
+			}
 			if (r == -ENXIO) /* a file mapping past the end of its file */
 				return proc_signal_fault(p, SIGBUS, ex);
 			if (r == -EACCES) /* mapped without the right (PROT_NONE: not present) */
@@ -359,12 +362,17 @@ static void proc_thread_main(struct process *p)
 	spin_unlock(&proc_lock);
 	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
+	proc_acct_start(p);
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
-		alive = serve(p, user_enter(&p->uc));
+		proc_acct_enter_user(p);
+		enum user_return why = user_enter(&p->uc);
+		proc_acct_leave_user(p);
+		alive = serve(p, why);
 	}
+	proc_acct_thread_done(p);
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
 	vmspace_deactivate();
 	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
@@ -474,6 +482,8 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	if (root.err)
 		return root.err;
 	devices_init();
+	random_init(); /* seeded before any program can ask (the entropy device is probed now) */
+	kmsg_init();
 	devtmpfs_init();
 	procfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };

@@ -155,6 +155,16 @@ static bool vfork_released(struct process *p, struct process *c)
 	return !waiting || proc_signal_fatal(p);
 }
 
+/* nproc_exceeded - RLIMIT_NPROC: the caller's real user already runs as many tasks as its limit
+ * allows (root, by real or effective uid, is exempt: Linux's INIT_USER and CAP_SYS_RESOURCE). */
+static bool nproc_exceeded(struct process *p)
+{
+	const struct cred *c = &p->fs.cred;
+	if (c->uid == 0 || c->euid == 0)
+		return false;
+	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
+}
+
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
 	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
@@ -163,6 +173,8 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		return -EINVAL; /* threads and other exit signals: not yet */
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* a shared address space without vfork is a thread */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	bool shared = (flags & CLONE_VM) != 0;
 	struct process *c = proc_create(p);
 	if (!c)
@@ -260,6 +272,8 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	}
 	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
 		return -EAGAIN;

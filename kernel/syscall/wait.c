@@ -6,9 +6,11 @@
  * child_wq until one comes (WNOHANG: never), the last matching child is gone (ECHILD) or a
  * signal interrupts (-ERESTARTSYS). wait4 returns the pid and a status word; waitid fills a
  * siginfo_t (SIGCHLD, CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED, si_pid, si_uid,
- * si_status). Neither writes resource usage.
+ * si_status). Both write the reported child's resource usage when asked (rusage), as
+ * getrusage counts it; a reaped child's usage joins the caller's children totals.
  */
 #include <fw/uaccess.h>
+#include <proc/usage.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 
@@ -34,6 +36,7 @@ struct wait_event {
 	u32 status;            /* the wait status word */
 	bool zombie;           /* an exit (reaped once reported, unless WNOWAIT) */
 	bool has_child;        /* the caller has a child the selector names at all */
+	struct proc_usage usage; /* the child's, with its reaped children's (do_wait fills it) */
 };
 
 /* wait_find - an exited child `sel` names (WEXITED), else a stop or continue the options
@@ -83,8 +86,11 @@ static int do_wait(struct process *p, struct proc_wait_sel sel, u32 options, str
 		if (!ev->child)
 			return ev->has_child ? e : -ECHILD;
 	}
-	if (ev->zombie && !(options & UAPI_WNOWAIT))
+	ev->usage = proc_usage_total(ev->child);
+	if (ev->zombie && !(options & UAPI_WNOWAIT)) {
+		proc_acct_reaped(g, ev->child);
 		proc_reap(ev->child);
+	}
 	return 0;
 }
 
@@ -111,6 +117,8 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 	proc_put(ev.child);
 	/* as Linux: the child is reaped even when the status cannot be written */
 	if (a->a[1] && ustatus_to_user(&ev.status, uaddr(a->a[1])))
+		return -EFAULT;
+	if (a->a[3] && rusage_to_user(ev.usage, a->a[3]))
 		return -EFAULT;
 	return cpid;
 }
@@ -169,6 +177,7 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 		return e;
 	struct uwait_head head = { 0 };
 	struct uwait_body body = { 0 };
+	bool reported = ev.child != NULL;
 	if (ev.child) {
 		head.signo = (i32)UAPI_SIGCHLD;
 		body = child_info(ev.status, &head.code);
@@ -180,6 +189,8 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 	u64 info = a->a[2];
 	if (info && (uwait_head_to_user(&head, uaddr(info)) ||
 		     uwait_body_to_user(&body, uaddr(info + 16))))
+		return -EFAULT;
+	if (reported && a->a[4] && rusage_to_user(ev.usage, a->a[4]))
 		return -EFAULT;
 	return 0;
 }

@@ -28,11 +28,15 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/time.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include <time.h>
 
 #include <uapi/fs.h>
 #include <uapi/futex.h>
 #include <uapi/misc.h>
+#include <uapi/resource.h>
 #include <uapi/sched.h>
 #include <uapi/signal.h>
 #include <uapi/stat.h>
@@ -228,4 +232,27 @@ KTEST(uapi, signal)
 			      UAPI_P_PGID == P_PGID);
 	KT_EXPECT(kt, UAPI_SIGCHLD == SIGCHLD && UAPI_SIGSYS == SIGSYS && UAPI_SIGPOLL == SIGPOLL &&
 			      UAPI_SIGWINCH == SIGWINCH && UAPI_SIGURG == SIGURG);
+}
+
+KTEST(uapi, resource)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_rlimit) == sizeof(struct rlimit));
+	SAME(struct uapi_rlimit, struct rlimit, rlim_cur, rlim_cur);
+	SAME(struct uapi_rlimit, struct rlimit, rlim_max, rlim_max);
+	KT_EXPECT(kt, sizeof(struct uapi_rusage) == sizeof(struct rusage));
+	SAME(struct uapi_rusage, struct rusage, ru_utime, ru_utime);
+	SAME(struct uapi_rusage, struct rusage, ru_stime, ru_stime);
+	SAME(struct uapi_rusage, struct rusage, ru_maxrss, ru_maxrss);
+	SAME(struct uapi_rusage, struct rusage, ru_minflt, ru_minflt);
+	SAME(struct uapi_rusage, struct rusage, ru_majflt, ru_majflt);
+	SAME(struct uapi_rusage, struct rusage, ru_nvcsw, ru_nvcsw);
+	SAME(struct uapi_rusage, struct rusage, ru_nivcsw, ru_nivcsw);
+	KT_EXPECT(kt, sizeof(struct uapi_tms) == sizeof(struct tms));
+	SAME(struct uapi_tms, struct tms, tms_cstime, tms_cstime);
+	KT_EXPECT(kt, UAPI_RLIMIT_NOFILE == RLIMIT_NOFILE && UAPI_RLIMIT_NPROC == RLIMIT_NPROC &&
+			      UAPI_RLIMIT_AS == RLIMIT_AS && UAPI_RLIM_NLIMITS == RLIM_NLIMITS &&
+			      UAPI_RLIMIT_SIGPENDING == RLIMIT_SIGPENDING);
+	KT_EXPECT(kt, UAPI_GRND_NONBLOCK == GRND_NONBLOCK && UAPI_GRND_RANDOM == GRND_RANDOM &&
+			      UAPI_GRND_INSECURE == GRND_INSECURE);
+	KT_EXPECT(kt, UAPI_RUSAGE_CHILDREN == RUSAGE_CHILDREN && UAPI_RUSAGE_THREAD == RUSAGE_THREAD);
 }

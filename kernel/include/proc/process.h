@@ -43,6 +43,8 @@
 #include <fw/user.h>
 #include <fw/vmspace.h>
 #include <proc/signal.h>
+#include <proc/rlimit.h>
+#include <proc/usage.h>
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
@@ -53,7 +55,7 @@ struct proc_comm {
 	u8 b[PROC_COMM_LEN];
 };
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
-#define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
+#define PROC_STACK_LIMIT_MAX (1ull << 30) /* the largest stack region (RLIMIT_STACK above it) */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
@@ -144,6 +146,15 @@ struct process {
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
+
+	/* Resource limits (proc/rlimit.h): a leader's are its process's, guarded by rlim_lock: */
+	struct spinlock rlim_lock;
+	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
+	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
+	struct proc_usage dead_usage GUARDED_BY(&rlim_lock);  /* a leader's: its ended threads' */
+	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* a leader's: its reaped children's */
+	/* Usage counters (proc/usage.h): written by p's task, read by anyone */
+	struct proc_acct acct;
 
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
 	 * condition reads it): */
@@ -242,11 +253,15 @@ int proc_copy_files(struct process *dst, struct process *src);
 void proc_share_files(struct process *dst, struct process *src);
 void proc_files_put(struct process *p, bool process_exit);
 int proc_files_unshare(struct process *p);
-/* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor or -EMFILE
- * (the table keeps the caller's reference to f on success). proc_fd_install_at - f at `fd`
- * (dup2/dup3), closing the file that was there: 0, -EBADF or -EMFILE. */
+/* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor, or -EMFILE
+ * when none is free below proc_fd_limit(p) (the table keeps the caller's reference to f on
+ * success; on failure f is still the caller's). proc_fd_install_at - f at `fd` (dup2/dup3),
+ * closing the file that was there: 0, or -EBADF when fd is negative or >= proc_fd_limit(p). */
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
 int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
+/* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
+ * limit, at most the table's PROC_MAX_FDS. */
+u32 proc_fd_limit(struct process *p);
 /* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
@@ -316,6 +331,13 @@ bool proc_pgrp_orphaned(struct process *p);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_count_tasks - the threads not yet exited (zombies left out), of every user
+ * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
+#define PROC_ANY_UID 0xffffffffu
+u32 proc_count_tasks(u32 uid);
+/* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
+ * above `after`, with a reference (proc_put), or NULL: walks every process. */
+struct process *proc_next_leader(u32 after);
 /* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
  * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
 struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);
