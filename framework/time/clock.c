@@ -88,6 +88,16 @@ static u64 tsc_hz_from_pit(void)
 	return best * PIT_HZ / CAL_PIT_TICKS;
 }
 
+u64 clock_stamp(void)
+{
+	return tsc_mult ? rdtsc() : fw_time_ns();
+}
+
+u64 clock_stamp_ns(u64 stamps)
+{
+	return tsc_mult ? scale(stamps, tsc_mult) : stamps;
+}
+
 u64 clock_hpet_ns(void)
 {
 	return hpet_mult ? scale(hpet_read(), hpet_mult) : 0;
