@@ -117,7 +117,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
 		if (n.err == -EPIPE && vfs_file_is_pipe(f)) /* no reader left: SIGPIPE, as Linux */
-			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+			(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
+				.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (pos)
