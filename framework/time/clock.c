@@ -130,6 +130,12 @@ u64 fw_time_ns(void)
 	return prev;
 }
 
+u64 fw_time_coarse_ns(void)
+{
+	/* SAFETY: an atomic read of the clamp above (the latest reading returned). */
+	return __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+}
+
 bool clock_select_hpet(void)
 {
 	if (!hpet_mult)

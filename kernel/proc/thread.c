@@ -367,11 +367,10 @@ static void proc_thread_main(struct process *p)
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
-		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
-		proc_acct_enter_user(p);
+		user_ctx_set_deadline(&p->uc, fw_time_coarse_ns() + SLICE_NS);
 		enum user_return why = user_enter(&p->uc);
-		proc_acct_leave_user(p);
 		alive = serve(p, why);
+		proc_acct_tick(p);
 	}
 	proc_acct_thread_done(p);
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
