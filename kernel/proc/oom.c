@@ -28,7 +28,7 @@ bool proc_oom_kill(struct process *p)
 	bool dying = v->sigpending & (1ull << (SIGKILL - 1));
 	spin_unlock(&v->sig_lock);
 	if (!dying) {
-		fw_warn("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
+		fw_err("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
 			v->pid, (unsigned long long)pages);
 		proc_signal_send(v, SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
 	}

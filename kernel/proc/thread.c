@@ -318,7 +318,7 @@ static bool serve(struct process *p, enum user_return why)
 				bool other = proc_oom_kill(p);
 				if (other)
 					return true; /* the instruction faults again */
-				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
+				fw_err("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}
 			if (r == 0) {

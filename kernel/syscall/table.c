@@ -243,7 +243,9 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(441, epoll_pwait2, FULL, ""),
 };
 
-/* Numbers already reported as missing (logged once each). */
+/* Numbers already reported as missing: each is logged once per boot, at debug level (the log
+ * ring and `dmesg` keep it; the console shows it only with `loglevel=8` or `debug`), so a
+ * program probing for calls does not fill the user's console. */
 static u64 sc_logged[SYSCALL_MAX / 64];
 
 i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
@@ -256,7 +258,7 @@ i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
 		if (nr < SYSCALL_MAX && !(sc_logged[nr / 64] & (1ull << (nr % 64)))) {
 			sc_logged[nr / 64] |= 1ull << (nr % 64);
 			struct str name = syscall_name(nr);
-			fw_info("syscall: %s (%u) is not implemented: -ENOSYS (pid %u)",
+			fw_debug("syscall: %s (%u) is not implemented: -ENOSYS (pid %u)",
 				str_len(name) ? name : STR("unassigned"), nr, p->pid);
 		}
 		return -ENOSYS;
