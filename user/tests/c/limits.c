@@ -421,10 +421,15 @@ static void syslog_reads_kernel_log(void)
 		size = sizeof buf;
 	int n = CHECK_OK(klogctl(3 /* READ_ALL */, buf, size));
 	CHECK(n > 0 && n <= size);
-	/* every line: "<level>[seconds.micros] text" */
+	/* every line: "<prio>[seconds.micros] text", prio = facility * 8 + level (Linux gives the
+	 * lines written to /dev/kmsg, e.g. by an earlier run of kmsg_write_then_read, facility
+	 * LOG_USER: "<14>") */
 	for (int i = 0; i < n;) {
-		CHECK(buf[i] == '<' && buf[i + 1] >= '0' && buf[i + 1] <= '7' && buf[i + 2] == '>' &&
-		      buf[i + 3] == '[');
+		int j = i + 1;
+		CHECK(buf[i] == '<' && buf[j] >= '0' && buf[j] <= '9');
+		while (j < n && buf[j] >= '0' && buf[j] <= '9')
+			j++;
+		CHECK(j + 1 < n && buf[j] == '>' && buf[j + 1] == '[');
 		char *nl = memchr(buf + i, '\n', n - i);
 		CHECK(nl != NULL);
 		i = (int)(nl - buf) + 1;
