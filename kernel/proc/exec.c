@@ -410,11 +410,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	(void)proc_files_unshare(p);
 	proc_fd_close_on_exec(p);
 	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
-	spin_lock(&p->sig_lock);
-	for (u32 s = 0; s < PROC_NSIG; s++)
-		if (p->sigactions[s].handler > 1)
-			p->sigactions[s] = (struct proc_sigaction){ 0 };
-	spin_unlock(&p->sig_lock);
+	proc_sighand_exec(p); /* caught signals go back to SIG_DFL; ignored ones stay ignored */
+	p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&proc_lock);
 	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);

@@ -148,6 +148,7 @@ void proc_thread_exit(struct process *p, int status)
 	int group_status = g->group_exiting ? g->group_status : status;
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
+	proc_sigpending_flush(p); /* what nobody will take any more (its queued counts back) */
 	if (p != g) {
 		/* this thread lets go of its table now; nobody waits for a thread. Not a
 		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
@@ -174,7 +175,7 @@ static void kill_others(struct process *p)
 {
 	for (struct process *t = proc_group_next(p->leader, 0); t; ) {
 		if (t != p)
-			proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+			(void)proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		struct process *next = proc_group_next(p->leader, t->pid);
 		proc_put(t);
 		t = next;
@@ -230,16 +231,14 @@ u32 proc_group_threads(struct process *p)
 	return n;
 }
 
-void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
+int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 {
 	g = g->leader;
 	spin_lock(&proc_lock);
 	bool alone = g->nthreads <= 1 && !g->exited; /* the leader is the only thread */
 	spin_unlock(&proc_lock);
-	if (alone) {
-		proc_signal_send(g, sig, info);
-		return;
-	}
+	if (alone)
+		return proc_signal_send(g, sig, info);
 	/* every thread: SIGKILL, stops and SIGCONT; otherwise the first live thread (by tid, the
 	 * leader first) that does not block sig, else the first live one */
 	bool all = sig == SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
@@ -255,15 +254,14 @@ void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 			sent = (t->sigmask & (1ull << (sig - 1))) == 0;
 			spin_unlock(&t->sig_lock);
 		}
-		if (sent)
-			proc_signal_send(t, sig, info);
+		int r = sent ? proc_signal_send(t, sig, info) : 0;
 		if (sent && !all) {
 			proc_put(t);
 			if (next)
 				proc_put(next);
 			if (fallback)
 				proc_put(fallback);
-			return;
+			return r;
 		}
 		if (!sent && live && !fallback)
 			fallback = t; /* every live thread blocks it: pending in the first one */
@@ -271,11 +269,13 @@ void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 			proc_put(t);
 		t = next;
 	}
+	int r = 0;
 	if (!all) {
-		proc_signal_send(fallback ? fallback : g, sig, info);
+		r = proc_signal_send(fallback ? fallback : g, sig, info);
 		if (fallback)
 			proc_put(fallback);
 	}
+	return r;
 }
 
 /* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
@@ -394,7 +394,7 @@ int proc_start(struct process *p)
 	bool doomed = p->leader->group_exiting;
 	spin_unlock(&proc_lock);
 	if (doomed)
-		proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+		(void)proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 	struct task_handle t = TASK_HANDLE_EMPTY;
 	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
 		spin_lock(&proc_lock);

@@ -117,7 +117,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
 		if (n.err == -EPIPE && vfs_file_is_pipe(f)) /* no reader left: SIGPIPE, as Linux */
-			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+			(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
+				.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (pos)
@@ -340,7 +341,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
 		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
-	u64 pos = in->pos, count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
+	u64 pos = vfs_file_pos(in), count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
 	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
 		return -EFAULT;
 	if ((i64)pos < 0)
@@ -376,7 +377,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		if (uoff_to_user(&pos, uaddr(a->a[2])))
 			return -EFAULT;
 	} else {
-		in->pos = pos;
+		vfs_file_set_pos(in, pos);
 	}
 	return done ? (i64)done : err;
 }

@@ -24,7 +24,9 @@
 #include <asm/termios.h>
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <signal.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -36,6 +38,7 @@
 #include <uapi/misc.h>
 #include <uapi/resource.h>
 #include <uapi/sched.h>
+#include <uapi/signal.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
 
@@ -197,6 +200,38 @@ KTEST(uapi, futex)
 	SAME(struct uapi_robust_list_head, struct robust_list_head, list_next, list);
 	SAME(struct uapi_robust_list_head, struct robust_list_head, futex_offset, futex_offset);
 	SAME(struct uapi_robust_list_head, struct robust_list_head, list_op_pending, list_op_pending);
+}
+
+KTEST(uapi, signal)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_siginfo) == sizeof(siginfo_t));
+	KT_EXPECT(kt, offsetof(siginfo_t, si_pid) == 16 && offsetof(siginfo_t, si_uid) == 20 &&
+			      offsetof(siginfo_t, si_value) == 24 &&
+			      offsetof(siginfo_t, si_status) == 24 &&
+			      offsetof(siginfo_t, si_addr) == 16 && offsetof(siginfo_t, si_band) == 16 &&
+			      offsetof(siginfo_t, si_fd) == 24);
+	KT_EXPECT(kt, sizeof(struct uapi_stack) == sizeof(stack_t));
+	SAME(struct uapi_stack, stack_t, ss_sp, ss_sp);
+	SAME(struct uapi_stack, stack_t, ss_flags, ss_flags);
+	SAME(struct uapi_stack, stack_t, ss_size, ss_size);
+	KT_EXPECT(kt, UAPI_SS_ONSTACK == SS_ONSTACK && UAPI_SS_DISABLE == SS_DISABLE &&
+			      UAPI_MINSIGSTKSZ == 2048);
+	KT_EXPECT(kt, UAPI_SA_NOCLDSTOP == SA_NOCLDSTOP && UAPI_SA_NOCLDWAIT == SA_NOCLDWAIT &&
+			      UAPI_SA_SIGINFO == SA_SIGINFO && UAPI_SA_ONSTACK == SA_ONSTACK &&
+			      UAPI_SA_RESTART == SA_RESTART && UAPI_SA_NODEFER == SA_NODEFER &&
+			      UAPI_SA_RESETHAND == (u64)(unsigned)SA_RESETHAND);
+	KT_EXPECT(kt, UAPI_SI_USER == SI_USER && UAPI_SI_KERNEL == SI_KERNEL &&
+			      UAPI_SI_QUEUE == SI_QUEUE && UAPI_SI_TIMER == SI_TIMER &&
+			      UAPI_SI_SIGIO == SI_SIGIO && UAPI_SI_TKILL == SI_TKILL);
+	KT_EXPECT(kt, UAPI_CLD_EXITED == CLD_EXITED && UAPI_CLD_KILLED == CLD_KILLED &&
+			      UAPI_CLD_DUMPED == CLD_DUMPED && UAPI_CLD_STOPPED == CLD_STOPPED &&
+			      UAPI_CLD_CONTINUED == CLD_CONTINUED);
+	KT_EXPECT(kt, UAPI_WNOHANG == WNOHANG && UAPI_WUNTRACED == WUNTRACED &&
+			      UAPI_WEXITED == WEXITED && UAPI_WCONTINUED == WCONTINUED &&
+			      UAPI_WNOWAIT == WNOWAIT && UAPI_P_ALL == P_ALL && UAPI_P_PID == P_PID &&
+			      UAPI_P_PGID == P_PGID);
+	KT_EXPECT(kt, UAPI_SIGCHLD == SIGCHLD && UAPI_SIGSYS == SIGSYS && UAPI_SIGPOLL == SIGPOLL &&
+			      UAPI_SIGWINCH == SIGWINCH && UAPI_SIGURG == SIGURG);
 }
 
 KTEST(uapi, resource)
