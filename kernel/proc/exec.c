@@ -405,6 +405,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
+	p->fs.cred.fsuid = p->fs.cred.euid;
+	p->fs.cred.fsgid = p->fs.cred.egid;
+	proc_ctl_exec(p); /* dumpable again (PR_SET_DUMPABLE) */
 	/* As Linux's unshare_files: a table shared with another process (CLONE_FILES without
 	 * CLONE_THREAD) is copied first; out of memory, the shared one stays. */
 	(void)proc_files_unshare(p);

@@ -197,7 +197,7 @@ struct pgid_set {
 static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock);
 static void signal_pgrp(u32 pgid, u32 sig);
 
-void proc_exit(struct process *p, int status, struct process *reaper)
+void proc_exit(struct process *p, int status)
 {
 	spin_lock(&proc_lock);
 	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
@@ -216,15 +216,26 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
+	bool adopted = false;
+	struct process *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
+	proc_ctl_mark_pdeath_locked(p, 0, true); /* sent once reparented (proc_ctl_send_pdeath) */
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
 			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
+			adopted = true;
 		}
 	}
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
+	adopted = adopted && reaper != p;
+	if (adopted)
+		proc_get(reaper);
 	spin_unlock(&proc_lock);
+	if (adopted) { /* a zombie among them: the new parent's wait4 may reap it */
+		(void)waitq_wake_all(&reaper->child_wq);
+		proc_put(reaper);
+	}
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
@@ -762,4 +773,38 @@ u32 proc_next_tgid(u32 from)
 				best = q->pid;
 	spin_unlock(&proc_lock);
 	return best;
+}
+
+void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
+{
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->parent != g || !(all || c->ctl.creator_tid == tid))
+			continue;
+		c->ctl.creator_tid = 0; /* it now belongs to the group (Linux: to another thread) */
+		if (c->ctl.pdeath_signal && c->state != PROC_ZOMBIE)
+			c->ctl.pdeath_due = true;
+	}
+}
+
+void proc_ctl_send_pdeath(void)
+{
+	for (;;) {
+		struct process *t = NULL;
+		u32 sig = 0;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (!t && c->ctl.pdeath_due) {
+				c->ctl.pdeath_due = false;
+				t = c;
+				sig = c->ctl.pdeath_signal;
+				proc_get(t);
+			}
+		}
+		spin_unlock(&proc_lock);
+		if (!t)
+			return;
+		if (sig) /* as Linux's SEND_SIG_NOINFO from the exiting parent: SI_USER */
+			(void)proc_group_signal(t, sig, (struct proc_siginfo){ .code = 0 });
+		proc_put(t);
+	}
 }

@@ -126,16 +126,6 @@ static void clear_child_tid(struct process *p)
 	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 }
 
-static struct process *group_reaper(struct process *g)
-{
-	spin_lock(&proc_lock);
-	struct process *r = g;
-	while (r->parent)
-		r = r->parent;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
 void proc_thread_exit(struct process *p, int status)
 {
 	struct process *g = p->leader;
@@ -146,6 +136,8 @@ void proc_thread_exit(struct process *p, int status)
 	spin_lock(&proc_lock);
 	bool last = --g->nthreads == 0;
 	int group_status = g->group_exiting ? g->group_status : status;
+	if (!last) /* PR_SET_PDEATHSIG: the children this thread made (last: proc_exit does it) */
+		proc_ctl_mark_pdeath_locked(g, p->pid, false);
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	proc_sigpending_flush(p); /* what nobody will take any more (its queued counts back) */
@@ -160,9 +152,12 @@ void proc_thread_exit(struct process *p, int status)
 		p->autoreap = true; /* proc_task_done frees it */
 		spin_unlock(&proc_lock);
 	}
-	if (!last)
+	if (!last) {
+		proc_ctl_send_pdeath();
 		return; /* a leader that is not last stays (not a zombie) until the others end */
-	proc_exit(g, group_status, group_reaper(g));
+	}
+	proc_exit(g, group_status);
+	proc_ctl_send_pdeath();
 	spin_lock(&proc_lock);
 	bool reap_now = p != g && g->autoreap && g->exited; /* g's own task ended before */
 	spin_unlock(&proc_lock);

@@ -686,7 +686,7 @@ static i64 do_pipe(struct process *p, u64 ufds, u64 flags)
 	if (flags & ~(u64)(VFS_O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	struct file *rd = NULL, *wr = NULL;
-	int e = vfs_pipe((u32)flags & O_NONBLOCK, p->fs.cred.euid, p->fs.cred.egid, &rd, &wr);
+	int e = vfs_pipe((u32)flags & O_NONBLOCK, p->fs.cred.fsuid, p->fs.cred.fsgid, &rd, &wr);
 	if (e)
 		return e;
 	bool cloexec = (flags & VFS_O_CLOEXEC) != 0;
@@ -729,7 +729,7 @@ static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
 		return -EINVAL;
 	struct file *f = NULL;
 	int e = vfs_eventfd((u32)initval, (flags & 1) != 0, (u32)flags & O_NONBLOCK,
-			    p->fs.cred.euid, p->fs.cred.egid, &f);
+			    p->fs.cred.fsuid, p->fs.cred.fsgid, &f);
 	if (e)
 		return e;
 	struct result_i64 r = proc_fd_install(p, f, 0, (flags & VFS_O_CLOEXEC) != 0);

@@ -214,6 +214,11 @@ i64 sys_execve(struct process *p, const struct sc_args *a);
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a);
 i64 sys_restart_syscall(struct process *p, const struct sc_args *a);
 i64 sys_prctl(struct process *p, const struct sc_args *a);
+i64 sys_personality(struct process *p, const struct sc_args *a);
+i64 sys_setfsuid(struct process *p, const struct sc_args *a);
+i64 sys_setfsgid(struct process *p, const struct sc_args *a);
+i64 sys_capget(struct process *p, const struct sc_args *a);
+i64 sys_capset(struct process *p, const struct sc_args *a);
 i64 sys_arch_prctl(struct process *p, const struct sc_args *a);
 /* memory: syscall/mm.c */
 i64 sys_brk(struct process *p, const struct sc_args *a);
