@@ -144,7 +144,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(132, utime, FULL, ""),
 	SC(133, mknod, PARTIAL, "FIFOs are nodes without behaviour yet; a socket node is only connectable when bind(2) made it"),
 	SC(135, personality, PARTIAL, "PER_LINUX with or without ADDR_NO_RANDOMIZE (the layout is never randomized); other personas are -EINVAL"),
-	SC(137, statfs, PARTIAL, "f_fsid is zero; ramfs/tmpfs without size= report 0 blocks"),
+	SC(137, statfs, PARTIAL, "f_fsid is zero; ramfs reports 0 blocks (tmpfs: size=, else half of RAM, as Linux)"),
 	SC(138, fstatfs, PARTIAL, "as statfs"),
 	SC(140, getpriority, PARTIAL, "the nice value is recorded and inherited; the scheduler does not weigh it"),
 	SC(141, setpriority, PARTIAL, "as getpriority"),
