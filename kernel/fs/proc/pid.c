@@ -11,6 +11,7 @@
  * EACCES, as Linux answers a process that may not ptrace the target.
  */
 #include <fs/procfs.h>
+#include <fs/terminal.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
 #include <fw/uaccess.h>
@@ -401,9 +402,14 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	const struct mem_figures *mf = &g->mf;
 	struct sig_sets s;
 	sigs_of(p, &s);
-	/* fields 4..52 of fs/proc/array.c's do_task_stat; TPGID (8) is -1, RSSLIM (25) all ones */
+	/* the controlling terminal (fs/terminal.h): tty_nr as new_encode_dev, tpgid its foreground
+	 * group (-1 without a terminal or a foreground group) */
+	u32 tmaj = 0, tmin = 0, tpgid = 0;
+	bool has_tty = tty_of_session(term_job_ids(p).ctty_sid, &tmaj, &tmin, &tpgid);
+	u64 tty_nr = has_tty ? (tmin & 0xffu) | (tmaj << 8) | ((u64)(tmin & ~0xffu) << 12) : 0;
+	/* fields 4..52 of fs/proc/array.c's do_task_stat; RSSLIM (25) all ones */
 	const u64 f[49] = {
-		in->ppid, in->pgid, in->sid, 0 /* tty_nr */, 0 /* tpgid */, 4194560 /* flags */,
+		in->ppid, in->pgid, in->sid, tty_nr, tpgid, 4194560 /* flags */,
 		0, 0, 0, 0, /* faults */ 0, 0, 0, 0, /* utime stime cutime cstime */
 		20 /* priority */, 0 /* nice */, in->nthreads, 0 /* itrealvalue */,
 		in->start_ns / (1000000000u / USER_HZ), mf->vsize, mf->rss_pages, ~0ull,
@@ -416,7 +422,7 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	};
 	STRBUF_FMT(sb, "%u (%s) %c", in->tid, comm_str(in), in->state);
 	for (size_t i = 0; i < 49; i++) {
-		if (i == 4)
+		if (i == 4 && !tpgid)
 			strbuf_add(sb, STR(" -1"));
 		else
 			STRBUF_FMT(sb, " %u", f[i]);
