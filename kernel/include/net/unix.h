@@ -37,6 +37,9 @@ DEFINE_LIST(unix_msg_list, struct unix_msg, link, spinlock);
 struct unix_sock;
 DECLARE_LIST_TYPE(unix_acc_list, spinlock);
 
+/* Garbage collection of sockets in flight (net/unix_gc.c). */
+extern struct mutex unix_gc_lock;
+
 enum unix_state {
 	UNIX_UNCONNECTED,
 	UNIX_LISTENING,
@@ -63,6 +66,15 @@ struct unix_sock {
 	struct unix_acc_list acq;        /* connections not yet accepted (bound to sk.lock) */
 	u32 acq_len;
 	u32 backlog;
+	/* In flight (SCM_RIGHTS), guarded by unix_gc_lock (net/unix_gc.c): */
+	u32 inflight GUARDED_BY(&unix_gc_lock);   /* queued messages that carry its file */
+	struct file *gc_file GUARDED_BY(&unix_gc_lock); /* that file (the messages hold it) */
+	bool gc_multi GUARDED_BY(&unix_gc_lock);  /* more than one file of it in flight: never
+						   * collected (a socket has one open file) */
+	struct list_link gc_link;                 /* on the in-flight list while inflight > 0 */
+	u32 gc_refs GUARDED_BY(&unix_gc_lock);    /* a collection's count of outside references */
+	bool gc_candidate GUARDED_BY(&unix_gc_lock), gc_reachable GUARDED_BY(&unix_gc_lock),
+		gc_garbage GUARDED_BY(&unix_gc_lock);
 };
 DEFINE_SUBTYPE_OF(unix_sock, struct unix_sock, sk, struct socket, socket);
 DEFINE_LIST_FUNCS(unix_acc_list, struct unix_sock, acc_link, spinlock);
@@ -89,6 +101,22 @@ void unix_msg_free(struct unix_msg *m);
 void unix_copy_addr(struct unix_sock *u, struct sock_addr *out);
 /* unix_caller_cred - the credentials a message from p carries by default (pid, real ids). */
 struct sock_cred unix_caller_cred(struct process *p);
+
+/* unix_purge - drop what u's queue holds (its files close, its senders get room back). */
+void unix_purge(struct unix_sock *u);
+
+/* net/unix_gc.c: a socket's open file sent with SCM_RIGHTS is "in flight" while a queued
+ * message holds it. When every reference to it is such a message, only a reader of those
+ * queues can bring it back; sockets that nothing outside such cycles can reach are garbage.
+ * unix_inflight - files of `fs` (NULL: none) join (add) or leave the in-flight count, when a
+ *   message takes them or gives them up. Context: no spinlock held.
+ * unix_files_peek - a duplicate of fs (MSG_PEEK), NULL when memory is short; under the
+ *   collector's lock, so that a collection sees references consistently.
+ * unix_gc - collect: empty the queues of unreachable in-flight sockets. Called when a unix
+ *   socket is released; returns at once when nothing is in flight or a collection runs. */
+void unix_inflight(struct sock_files *fs, bool add);
+struct sock_files *unix_files_peek(struct sock_files *fs);
+void unix_gc(void);
 
 /* net/unix_io.c */
 struct result_size unix_send(struct socket *s, struct process *p, struct sock_send *m);
