@@ -15,7 +15,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -531,6 +533,74 @@ static void socket_options(void)
 	CHECK_EQ(n, 3);
 }
 
+/* SO_RCVBUF (doubled, clamped to the minimum), SO_SNDTIMEO (a full buffer: the wait ends in
+ * EAGAIN), TIOCOUTQ (sent, unread: not 0 while queued, 0 once read), select and epoll
+ * readiness (EPOLLIN, then EPOLLRDHUP and EPOLLHUP when the peer closes). */
+static void rcvbuf_sndtimeo_outq_select_epoll(void)
+{
+	int s[2], v, n;
+	socklen_t len = sizeof(v);
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	v = 65536;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, &len));
+	CHECK_EQ(v, 131072);
+	v = 1;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, &len));
+	CHECK_EQ(v, 2304);
+	static char buf[4096];
+	CHECK_OK(fcntl(s[0], F_SETFL, O_NONBLOCK));
+	int rounds = 0;
+	while (write(s[0], buf, sizeof(buf)) > 0 && rounds < 100000)
+		rounds++;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_OK(fcntl(s[0], F_SETFL, 0));
+	struct timeval tv = { 0, 20000 }, got = { 7, 7 };
+	CHECK_OK(setsockopt(s[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	len = sizeof(got);
+	CHECK_OK(getsockopt(s[0], SOL_SOCKET, SO_SNDTIMEO, &got, &len));
+	CHECK_EQ(len, sizeof(got));
+	CHECK_EQ(got.tv_sec, 0);
+	CHECK(got.tv_usec > 0);
+	CHECK_ERR(write(s[0], buf, sizeof(buf)), EAGAIN); /* the timeout passes */
+	CHECK_OK(ioctl(s[0], TIOCOUTQ, &n));
+	CHECK(n > 0);
+	fd_set r, w;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(s[1], &r);
+	struct timeval zero = { 0, 0 };
+	CHECK_EQ(select(s[1] + 1, &r, NULL, NULL, &zero), 1);
+	CHECK(FD_ISSET(s[1], &r));
+	CHECK_OK(fcntl(s[1], F_SETFL, O_NONBLOCK));
+	while (read(s[1], buf, sizeof(buf)) > 0)
+		;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_OK(ioctl(s[0], TIOCOUTQ, &n));
+	CHECK_EQ(n, 0);
+	FD_ZERO(&r);
+	FD_SET(s[1], &r);
+	FD_SET(s[0], &w);
+	zero = (struct timeval){ 0, 0 };
+	CHECK_EQ(select((s[0] > s[1] ? s[0] : s[1]) + 1, &r, &w, NULL, &zero), 1);
+	CHECK(FD_ISSET(s[0], &w));
+	CHECK(!FD_ISSET(s[1], &r));
+	int ep = CHECK_OK(epoll_create1(EPOLL_CLOEXEC));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.u32 = 42 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s[1], &ev));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 0);
+	CHECK_EQ(write(s[0], "x", 1), 1);
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK_EQ(out.data.u32, 42);
+	CHECK_EQ(out.events, EPOLLIN);
+	CHECK_EQ(read(s[1], buf, 1), 1);
+	CHECK_OK(close(s[0]));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK(out.events & EPOLLRDHUP);
+	CHECK(out.events & EPOLLHUP);
+}
+
 static void poll_readiness(void)
 {
 	int s[2];
@@ -727,10 +797,18 @@ static void scm_rights_cycle_collected(void)
 	CHECK_OK(fcntl(p[0], F_SETFL, O_NONBLOCK));
 	CHECK_ERR(read(p[0], &c, 1), EAGAIN); /* no release since: nothing collected yet */
 	CHECK_OK(fcntl(p[0], F_SETFL, 0));
+	int qa = -1, qb = -1; /* the senders' counts of bytes in flight: the cycle's messages */
+	CHECK_OK(ioctl(a[0], TIOCOUTQ, &qa));
+	CHECK_OK(ioctl(b[0], TIOCOUTQ, &qb));
+	CHECK(qa > 0 && qb > 0);
 	CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, t)); /* any unix socket's release collects */
 	CHECK_OK(close(t[0]));
 	CHECK_OK(close(t[1]));
 	CHECK_EQ(read(p[0], &c, 1), 0);
+	CHECK_OK(ioctl(a[0], TIOCOUTQ, &qa)); /* the messages are freed: the counts return */
+	CHECK_OK(ioctl(b[0], TIOCOUTQ, &qb));
+	CHECK_EQ(qa, 0);
+	CHECK_EQ(qb, 0);
 	CHECK_ERR(send(a[0], "x", 1, MSG_NOSIGNAL), EPIPE); /* a[1] was released */
 	CHECK_ERR(send(b[0], "x", 1, MSG_NOSIGNAL), EPIPE);
 }
@@ -1094,6 +1172,7 @@ static const struct kt_case cases[] = {
 	{ "buffer_limit_eagain_then_room", buffer_limit_eagain_then_room },
 	{ "socket_options", socket_options },
 	{ "poll_readiness", poll_readiness },
+	{ "rcvbuf_sndtimeo_outq_select_epoll", rcvbuf_sndtimeo_outq_select_epoll },
 	{ "scm_rights_passes_pipe", scm_rights_passes_pipe },
 	{ "scm_rights_passes_socket_across_fork", scm_rights_passes_socket_across_fork },
 	{ "scm_rights_ctrunc_closes_rest", scm_rights_ctrunc_closes_rest },
