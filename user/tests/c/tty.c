@@ -912,6 +912,39 @@ static void pty_ioctls_are_the_masters(void)
 	CHECK_OK(ioctl(p.master, TIOCSIG, SIGINT)); /* no foreground group: nobody */
 }
 
+/* Termios and window-size calls on the master act on the slave (Linux's tty_mode_ioctl turns
+ * to the other side of a pty): what the master sets, the slave's discipline uses. */
+static void master_termios_are_the_slaves(void)
+{
+	struct pty p = open_pty();
+	struct termios m, s;
+	CHECK_OK(tcgetattr(p.master, &m));
+	CHECK_OK(tcgetattr(p.slave, &s));
+	CHECK_EQ(m.c_lflag, s.c_lflag);
+	CHECK((m.c_lflag & (ICANON | ECHO)) == (ICANON | ECHO));
+	m.c_lflag &= ~(tcflag_t)ECHO;
+	m.c_cc[VEOF] = 1;
+	CHECK_OK(tcsetattr(p.master, TCSANOW, &m));
+	CHECK_OK(tcgetattr(p.slave, &s));
+	CHECK_EQ(s.c_cc[VEOF], 1);
+	CHECK(!(s.c_lflag & ECHO));
+	CHECK_EQ(write(p.master, "ab\n", 3), 3);
+	char buf[16];
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 200), 0); /* no echo now */
+	CHECK_EQ(write(p.master, "cd\x01", 3), 3); /* the new VEOF ends the line */
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "cd", 2);
+	struct winsize w = { .ws_row = 30, .ws_col = 90 }, r;
+	CHECK_OK(ioctl(p.master, TIOCSWINSZ, &w));
+	CHECK_OK(ioctl(p.slave, TIOCGWINSZ, &r));
+	CHECK_EQ(r.ws_row, 30);
+	CHECK_OK(ioctl(p.master, TIOCGWINSZ, &r));
+	CHECK_EQ(r.ws_col, 90);
+}
+
 /* /proc/PID/stat fields 7 and 8 (tty_nr, tpgid) of pid, read by a parse after the comm. */
 static int stat_tty(const char *path, long *tty_nr, long *tpgid)
 {
@@ -994,6 +1027,7 @@ static const struct kt_case cases[] = {
 	{ "termios2_arbitrary_speeds", termios2_arbitrary_speeds },
 	{ "pty_ioctls_are_the_masters", pty_ioctls_are_the_masters },
 	{ "proc_stat_shows_controlling_tty", proc_stat_shows_controlling_tty },
+	{ "master_termios_are_the_slaves", master_termios_are_the_slaves },
 	KT_CASES_END
 };
 
