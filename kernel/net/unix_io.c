@@ -25,7 +25,7 @@ void unix_msg_free(struct unix_msg *m)
 	struct unix_sock *from = m->from;
 	if (from) {
 		spin_lock(&from->sk.lock);
-		from->wmem -= m->len;
+		from->wmem -= m->len + UNIX_MSG_OVERHEAD;
 		spin_unlock(&from->sk.lock);
 		sock_wake(&from->sk);
 		sock_put(&from->sk);
@@ -62,7 +62,7 @@ static struct unix_msg *msg_new(struct unix_sock *u, struct sock_iter *it, size_
 	sock_get(&u->sk);
 	m->from = u;
 	spin_lock(&u->sk.lock);
-	u->wmem += m->len;
+	u->wmem += m->len + UNIX_MSG_OVERHEAD;
 	spin_unlock(&u->sk.lock);
 	return m;
 }

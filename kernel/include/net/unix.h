@@ -4,9 +4,10 @@
  *
  * A Unix socket's receive queue holds messages (`struct unix_msg`): one per datagram or
  * seqpacket record, one per chunk of a stream write. A message holds a reference to its
- * sender and counts in the sender's `wmem` until it is consumed, so a sender blocks (or gets
- * -EAGAIN) while the bytes it has in flight reach its SO_SNDBUF, and is woken when the reader
- * frees them — Linux's accounting. A message may carry files (SCM_RIGHTS) and always carries
+ * sender and counts in the sender's `wmem` until it is consumed (its bytes plus
+ * UNIX_MSG_OVERHEAD), so a sender blocks (or gets -EAGAIN) while what it has in flight reaches
+ * its SO_SNDBUF, and is woken when the reader frees them — Linux's accounting (an skb's
+ * truesize). A message may carry files (SCM_RIGHTS) and always carries
  * the sender's credentials (given to readers with SO_PASSCRED).
  *
  * Locking (order: unix_conn_lock -> a socket's sk.lock; never two sockets' sk.lock at once):
@@ -80,6 +81,10 @@ DEFINE_SUBTYPE_OF(unix_sock, struct unix_sock, sk, struct socket, socket);
 DEFINE_LIST_FUNCS(unix_acc_list, struct unix_sock, acc_link, spinlock);
 
 #define UNIX_MAX_DGRAM_QLEN 10u /* net.unix.max_dgram_qlen */
+/* What a queued message costs its sender's wmem beyond its bytes (Linux charges an skb's
+ * truesize, about this much for a small one), so that empty datagrams and records, or one-byte
+ * messages carrying files, cannot pile up without bound in a receiver's queue. */
+#define UNIX_MSG_OVERHEAD 576u
 
 extern struct mutex unix_conn_lock;
 
