@@ -11,7 +11,9 @@
 #   test-devices-blk two boots of busybox on one 8 MiB GPT disk (tools/mkdisk.py gpt):
 #                    boot 1 checks /dev/vda* nodes, sizes and ioctls, writes a pattern with
 #                    dd (conv=fsync, and sync) and powers off without syncing; the host checks
-#                    the image file; boot 2 reads the pattern back (tests/devices/blk-init)
+#                    the image file; boot 2 reads the pattern back, then corrupts both GPT
+#                    headers and rescans (no partitions, and the kernel's log line, checked
+#                    here) (tests/devices/blk-init)
 #   test-vring-host  the split-ring logic on the host under ASan + UBSan, against a simulated
 #                    device that lies (tests/io/t_vring.c)
 
@@ -76,8 +78,11 @@ test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2
 		if [ $$b = 1 ]; then $(PYTHON) tools/mkdisk.py check-blk $(DEV_DIR)/blk.img \
 			$(DEV_DIR)/pattern > $(LOGS)/devices-blk-disk.log; fi; \
 	 done; \
+	 r="not ok"; grep -q 'partition: vda: protective MBR but no valid GPT' \
+		$(LOGS)/devices-blk-2.log && r=ok; \
+	 printf 'KTAP version 1\n1..1\n%s 1 corrupt_gpt_is_logged\n' "$$r" > $(LOGS)/devices-blk-klog.log; \
 	 $(KTAP) --part devices-blk --out $(RESULTS)/devices-blk.txt $(LOGS)/devices-blk-1.log \
-		$(LOGS)/devices-blk-disk.log $(LOGS)/devices-blk-2.log
+		$(LOGS)/devices-blk-disk.log $(LOGS)/devices-blk-2.log $(LOGS)/devices-blk-klog.log
 
 $(DEV_DIR)/vring-host: framework/io/vring.c framework/internal/vring.h tests/io/t_vring.c \
 		tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)

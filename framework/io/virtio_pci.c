@@ -338,6 +338,8 @@ int virtio_ready(struct virtio_dev *v)
 
 /* ---- virtqueues --------------------------------------------------------------------------- */
 
+_Static_assert(VIRTQ_MAX_CHAIN == VRING_CHAIN_MAX, "a chain the API takes fits the ring's");
+
 int virtq_add(struct virtq *q, const struct virtq_chain *c, uint64_t cookie)
 {
 	if (c->n == 0 || c->n > VIRTQ_MAX_CHAIN)

@@ -41,12 +41,14 @@ enum procfs_kind {
 	PK_VERSION,
 	PK_STAT,
 	PK_CMDLINE,
+	PK_PARTITIONS,
 	PK_OSTYPE,
 	PK_OSRELEASE,
 	PK_HOSTNAME,
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -118,6 +120,8 @@ struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 
 /* procfs_init - register the "proc" type (mount -t proc). */
 void procfs_init(void);
