@@ -1,10 +1,11 @@
 # Devices (issue #21): PCI, MSI-X, DMA, the virtio transport and rings (framework/io/), the
 # drivers (kernel/drivers/) and the block layer (kernel/block/).
 #
-#   test-devices     one boot of the ktest image with the devices attached (virtio-rng-pci,
-#                    virtio-blk-pci on a fresh 1 MiB raw image, virtio-net-pci on QEMU's user-mode
-#                    network restricted to the guest), running the `devices` suite,
-#                    then a host check of the image; the `pci` suite runs in every ktest boot
+#   test-devices     one boot of the ktest image with the devices attached (virtio-rng-pci and a
+#                    spare one for the hostile-ring test, virtio-blk-pci on a fresh 1 MiB raw
+#                    image, virtio-net-pci on QEMU's user-mode network restricted to the guest),
+#                    running the `devices` suite, then host checks of the image and of the
+#                    kernel's log lines for the hostile ring; the `pci` suite runs in every boot
 #   test-devices-iommu  the same on q35 with -device intel-iommu (every virtio device behind
 #                    it), plus a second virtio-rng told to DMA into kernel memory: the IOMMU
 #                    must block and record it, the page must be unchanged
@@ -21,6 +22,7 @@ DEV_DIR := $(BUILD)/devices
 # The devices of one boot; $(1) = extra device properties (the IOMMU boot needs
 # iommu_platform=on, else QEMU's virtio devices bypass the IOMMU), $(2) = the disk image.
 DEV_QEMU_ARGS = --qemu-arg=-device --qemu-arg=virtio-rng-pci$(1) \
+	--qemu-arg=-device --qemu-arg=virtio-rng-pci$(1) \
 	--qemu-arg=-drive --qemu-arg=file=$(2),if=none,id=vd0,format=raw \
 	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0$(1) \
 	--qemu-arg=-netdev --qemu-arg=user,id=n0,restrict=on \
@@ -46,8 +48,13 @@ define DEVICES_BOOT
 	 rc=$$?; \
 	 if [ $$rc = 125 ] && grep -q 'ktest: done:' $(LOGS)/$(1).log; then rc=0; fi; \
 	 $(PYTHON) tools/mkdisk.py check $(3) > $(LOGS)/$(1)-disk.log; \
+	 a="not ok"; b="not ok"; \
+	 grep -q 'length refused' $(LOGS)/$(1).log && a=ok; \
+	 grep -q 'entries ahead of .*ring broken' $(LOGS)/$(1).log && b=ok; \
+	 printf 'KTAP version 1\n1..2\n%s 1 oversized_used_length_is_logged\n%s 2 used_index_ahead_is_logged\n' \
+		"$$a" "$$b" > $(LOGS)/$(1)-klog.log; \
 	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$rc $(LOGS)/$(1).log \
-		$(LOGS)/$(1)-disk.log
+		$(LOGS)/$(1)-disk.log $(LOGS)/$(1)-klog.log
 endef
 
 # pc, no IOMMU: device addresses are physical.
