@@ -72,9 +72,21 @@ BLK_QEMU_ARGS = --qemu-arg=-drive --qemu-arg=file=$(DEV_DIR)/blk.img,if=none,id=
 $(DEV_DIR)/pattern: tools/mkdisk.py
 	@mkdir -p $(dir $@)
 	@$(PYTHON) tools/mkdisk.py pattern $@
-$(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern tools/mkinitramfs.py
+# lsparts: the guest's `fdisk -l`-style listing; fdisk-expected: the same listing made on the
+# host from a fresh GPT image (tools/mkdisk.py gpt, then fdisk-l).
+$(DEV_DIR)/lsparts: tests/devices/lsparts.c | deps
+	@mkdir -p $(dir $@)
+	@$(MUSLCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+$(DEV_DIR)/fdisk-expected: tools/mkdisk.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/mkdisk.py gpt $@.img && $(PYTHON) tools/mkdisk.py fdisk-l $@.img > $@.tmp && \
+		rm -f $@.img && mv $@.tmp $@
+$(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern $(DEV_DIR)/lsparts \
+		$(DEV_DIR)/fdisk-expected tools/mkinitramfs.py
 	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=tests/devices/blk-init:0755 \
-		file:/pattern=$(DEV_DIR)/pattern:0644 text:/phase=$* dir:/dev dir:/tmp dir:/proc >/dev/null
+		file:/pattern=$(DEV_DIR)/pattern:0644 file:/lsparts=$(DEV_DIR)/lsparts:0755 \
+		file:/fdisk-expected=$(DEV_DIR)/fdisk-expected:0644 text:/phase=$* dir:/dev dir:/tmp \
+		dir:/proc >/dev/null
 
 test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2.cpio tools/mkdisk.py
 	@mkdir -p $(DEV_DIR) $(RESULTS) $(LOGS)

@@ -87,6 +87,7 @@ static int add_partition(struct blockdev *whole, const struct part_entry *e)
 	p->bd.major = whole->major;
 	p->bd.minor = whole->minor + e->number;
 	p->bd.parent = whole;
+	p->bd.start_sect = e->start;
 	/* An extended partition is a container: Linux shows 2 sectors of it (room for a boot
 	 * loader), so nothing can format it over its logical partitions. */
 	p->bd.sectors = e->extended ? (e->sectors < 2 ? e->sectors : 2) : e->sectors;

@@ -78,6 +78,7 @@ struct blockdev {
 	struct str name; /* a literal ("vda"), or text in the device's own memory ("vda1") */
 	u32 major, minor;
 	struct blockdev *parent; /* the disk of a partition; NULL for a disk */
+	u64 start_sect;          /* a partition's first sector on its disk; 0 for a disk */
 	u64 sectors;
 	bool read_only;
 	bool can_flush;
