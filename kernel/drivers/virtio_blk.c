@@ -16,7 +16,8 @@
  * Hostile device: the status byte is preset to 0xff and anything but 0 is an error; a used
  * length beyond the chain (-EOVERFLOW from the framework) or a broken ring fails the request
  * with -EIO (and, for a broken ring, every request in flight). Capacity and seg_max are read
- * once; a seg_max of 0 is logged and taken as 1.
+ * once; a capacity whose bytes would not fit an off_t refuses the device, a seg_max of 0 is
+ * logged and taken as 1.
  *
  * Locking: lock guards the slots' state; a slot's buffers belong to the task that took it.
  */
@@ -29,6 +30,7 @@
 
 #define VBLK_SLOTS 8u
 #define VBLK_MAX_DEVS 4u
+#define VBLK_MAX_CAPACITY (1ull << 54) /* sectors: from here the byte size overflows an off_t */
 
 /* Feature bits (§5.2.3). */
 #define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
@@ -279,6 +281,11 @@ static struct vblk *vblk_probe_one(u32 nth)
 	struct result_u64 cap = virtio_cfg_read64(v, CFG_CAPACITY);
 	if (cap.err)
 		goto err_free;
+	if (cap.value >= VBLK_MAX_CAPACITY) { /* hostile: its byte size would not fit an off_t */
+		fw_warn("virtio-blk: device %u states a capacity of %u sectors: refused", nth,
+			cap.value);
+		goto err_free;
+	}
 	for (u32 i = 0; i < VBLK_SLOTS; i++)
 		if (dma_alloc_coherent(virtio_pci(v), &b->slot[i].ctl))
 			goto err_free;
