@@ -24,11 +24,11 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("cpuinfo"), PK_CPUINFO, FILE_MODE },
 	{ STR("uptime"), PK_UPTIME, FILE_MODE },
 	{ STR("loadavg"), PK_LOADAVG, FILE_MODE },
+	{ STR("partitions"), PK_PARTITIONS, FILE_MODE },
 	{ STR("filesystems"), PK_FILESYSTEMS, FILE_MODE },
 	{ STR("version"), PK_VERSION, FILE_MODE },
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
-	{ STR("partitions"), PK_PARTITIONS, FILE_MODE },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {
@@ -110,10 +110,10 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 {
 	(void)pos;
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	if (pi->kind == PK_PID_COMM)
-		return procfs_comm_write(pi, src);
 	if (pi->kind == PK_DIRTY_EXPIRE)
 		return procfs_sysctl_write(pi, src);
+	if (pi->kind == PK_PID_COMM)
+		return procfs_comm_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
 }
 

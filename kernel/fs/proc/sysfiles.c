@@ -1,7 +1,7 @@
 /*
  * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
- * filesystems, version, stat, cmdline, partitions, sys/kernel/{ostype,osrelease,hostname,pid_max},
- * sys/vm/{overcommit_memory,dirty_expire_centisecs} and sys/fs/file-max, in
+ * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
+ * sys/vm/overcommit_memory and sys/fs/file-max, in
  * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
  *
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
@@ -106,43 +106,6 @@ static void stat(struct strbuf *sb)
 		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
 }
 
-/* parse_int - a decimal in 0..INT_MAX, spaces/tabs/newlines around it allowed (Linux's
- * proc_dointvec_minmax with a minimum of 0); -EINVAL otherwise. */
-static i64 parse_int(struct bytes src)
-{
-	size_t n = bytes_len(src), i = 0;
-	u64 v = 0;
-	bool digits = false;
-	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
-		i++;
-	for (; i < n; i++) {
-		u8 c = bytes_u8(src, i).value;
-		if (c < '0' || c > '9')
-			break;
-		v = v * 10 + (c - '0');
-		digits = true;
-		if (v > 0x7fffffffu)
-			return -EINVAL;
-	}
-	for (; i < n; i++) {
-		u8 c = bytes_u8(src, i).value;
-		if (c != ' ' && c != '\t' && c != '\n')
-			return -EINVAL;
-	}
-	return digits ? (i64)v : -EINVAL;
-}
-
-struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src)
-{
-	if (pi->kind != PK_DIRTY_EXPIRE)
-		return result_size_err(-EIO);
-	i64 v = parse_int(src);
-	if (v < 0)
-		return result_size_err((int)v);
-	(void)bcache_set_dirty_expire_cs((u32)v);
-	return result_size_ok(bytes_len(src));
-}
-
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 {
 	switch (pi->kind) {
@@ -203,4 +166,44 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* partitions (the block layer's table) and sys/vm/dirty_expire_centisecs (the buffer cache's
+ * flusher, read and written) are here too. */
+
+/* parse_int - a decimal in 0..INT_MAX, spaces/tabs/newlines around it allowed (Linux's
+ * proc_dointvec_minmax with a minimum of 0); -EINVAL otherwise. */
+static i64 parse_int(struct bytes src)
+{
+	size_t n = bytes_len(src), i = 0;
+	u64 v = 0;
+	bool digits = false;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c < '0' || c > '9')
+			break;
+		v = v * 10 + (c - '0');
+		digits = true;
+		if (v > 0x7fffffffu)
+			return -EINVAL;
+	}
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c != ' ' && c != '\t' && c != '\n')
+			return -EINVAL;
+	}
+	return digits ? (i64)v : -EINVAL;
+}
+
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src)
+{
+	if (pi->kind != PK_DIRTY_EXPIRE)
+		return result_size_err(-EIO);
+	i64 v = parse_int(src);
+	if (v < 0)
+		return result_size_err((int)v);
+	(void)bcache_set_dirty_expire_cs((u32)v);
+	return result_size_ok(bytes_len(src));
 }
