@@ -7,6 +7,8 @@
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
  * sizes, load averages): the lines are there so that tools find them.
  */
+#include <block/bcache.h>
+#include <block/block.h>
 #include <fs/procfs.h>
 #include <fw/boot.h>
 #include <fw/frame.h>
@@ -137,6 +139,9 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 		strbuf_add(sb, fw_boot_cmdline());
 		strbuf_add_char(sb, '\n');
 		return 0;
+	case PK_PARTITIONS:
+		blk_partitions_show(sb); /* the block layer's devices (block/block.h) */
+		return 0;
 	case PK_OSTYPE:
 		strbuf_add(sb, STR("Linux\n"));
 		return 0;
@@ -155,7 +160,50 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 	case PK_FILE_MAX:
 		strbuf_add(sb, STR("9223372036854775807\n")); /* no system-wide limit */
 		return 0;
+	case PK_DIRTY_EXPIRE:
+		STRBUF_FMT(sb, "%u\n", bcache_dirty_expire_cs());
+		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/* partitions (the block layer's table) and sys/vm/dirty_expire_centisecs (the buffer cache's
+ * flusher, read and written) are here too. */
+
+/* parse_int - a decimal in 0..INT_MAX, spaces/tabs/newlines around it allowed (Linux's
+ * proc_dointvec_minmax with a minimum of 0); -EINVAL otherwise. */
+static i64 parse_int(struct bytes src)
+{
+	size_t n = bytes_len(src), i = 0;
+	u64 v = 0;
+	bool digits = false;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c < '0' || c > '9')
+			break;
+		v = v * 10 + (c - '0');
+		digits = true;
+		if (v > 0x7fffffffu)
+			return -EINVAL;
+	}
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c != ' ' && c != '\t' && c != '\n')
+			return -EINVAL;
+	}
+	return digits ? (i64)v : -EINVAL;
+}
+
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src)
+{
+	if (pi->kind != PK_DIRTY_EXPIRE)
+		return result_size_err(-EIO);
+	i64 v = parse_int(src);
+	if (v < 0)
+		return result_size_err((int)v);
+	(void)bcache_set_dirty_expire_cs((u32)v);
+	return result_size_ok(bytes_len(src));
 }

@@ -37,6 +37,7 @@ enum procfs_kind {
 	PK_LOADAVG,
 	PK_FILESYSTEMS,
 	PK_VERSION,
+	PK_PARTITIONS,
 	PK_STAT,
 	PK_CMDLINE,
 	PK_OSTYPE,
@@ -45,6 +46,7 @@ enum procfs_kind {
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -115,6 +117,8 @@ struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 
 /* procfs_init - register the "proc" type (mount -t proc). */
 void procfs_init(void);
