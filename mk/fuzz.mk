@@ -9,8 +9,11 @@
 #   make test-fuzz       part of make test: a short fixed-seed run (FUZZ_TEST_SECONDS guest
 #                        seconds) on the default CPU, writes $(RESULTS)/fuzz.txt
 #   make test-fault      part of make test: the same with fault injection (1 in 100 heap and
-#                        frame allocations and user copies fail, seeded): the kernel stays up,
-#                        ENOMEM reaches user space, memory and processes come back
+#                        frame allocations and user copies fail, seeded, in the workers only:
+#                        fault.task_filter=1): the kernel stays up, ENOMEM reaches user space,
+#                        memory and processes come back
+#                        (both keep a failed run's console log as build/logs/NAME-failed-*.log
+#                        and print its last lines)
 #   make fuzz FAULT=100  a long run with fault injection
 #   make fuzz-trinity    Debian's trinity (installed if missing) as the worker under the same
 #                        supervisor and checks; FUZZ_KERNEL=build/linux/vmlinux (also for
@@ -64,7 +67,7 @@ TEST_PARTS += test-fuzz
 test-fuzz: $(KERNEL_IMAGE) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seed $(FUZZ_TEST_SEED) \
-		--seconds $(FUZZ_TEST_SECONDS) --workers 4 --threads 2 --timeout 90 --quiet \
+		--seconds $(FUZZ_TEST_SECONDS) --workers 4 --threads 2 --timeout 90 --quiet --save-failed \
 		--log $(LOGS)/fuzz.log --ktap $(LOGS)/fuzz.ktap; \
 	 $(KTAP) --part fuzz --out $(RESULTS)/fuzz.txt $(LOGS)/fuzz.ktap
 
@@ -72,7 +75,7 @@ TEST_PARTS += test-fault
 test-fault: $(KERNEL_IMAGE) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seed $(FUZZ_TEST_SEED) --fault 100 \
-		--seconds 6 --workers 4 --threads 2 --timeout 90 --quiet --name fault \
+		--seconds 6 --workers 4 --threads 2 --timeout 90 --quiet --save-failed --name fault \
 		--log $(LOGS)/fault.log --ktap $(LOGS)/fault.ktap; \
 	 $(KTAP) --part fault --out $(RESULTS)/fault.txt $(LOGS)/fault.ktap
 

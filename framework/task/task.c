@@ -308,6 +308,19 @@ uint64_t task_id(void)
 	return t ? t->id : 0;
 }
 
+void task_set_make_it_fail(bool on)
+{
+	struct task *t = task_current();
+	if (t)
+		t->make_it_fail = on; /* the task's own word: read by its own allocations */
+}
+
+bool task_make_it_fail(void)
+{
+	struct task *t = task_current();
+	return t && t->make_it_fail;
+}
+
 struct task *task_create_idle(u32 cpu)
 {
 	u32 slot;

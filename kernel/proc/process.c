@@ -140,6 +140,7 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	t->cpu_mask = cpus;
 	atomic_u64_store(&t->cpu_mask_pending, cpus);
 	spin_unlock(&t->sig_lock);
+	atomic_u32_store(&t->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	return t;
 }
 

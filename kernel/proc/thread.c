@@ -351,6 +351,16 @@ static void apply_cpu_mask(struct process *p)
 		(void)task_set_cpu_mask(m); /* -EINVAL (no online CPU) was refused when it was set */
 }
 
+/* apply_make_it_fail - give p's task the mark /proc/PID/make-it-fail last wrote. */
+static void apply_make_it_fail(struct process *p)
+{
+	u32 v = atomic_u32_load_relaxed(&p->make_it_fail);
+	if (v == p->make_it_fail_task)
+		return; /* the common case: one load and a compare per return to user mode */
+	p->make_it_fail_task = v;
+	task_set_make_it_fail(v != 0);
+}
+
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
@@ -362,6 +372,7 @@ static void proc_thread_main(struct process *p)
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
+		apply_make_it_fail(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
 		alive = serve(p, user_enter(&p->uc));
 	}

@@ -191,6 +191,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
+	atomic_u32_store(&c->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
 	(void)proc_copy_files(c, p); /* out of memory: the child misses the rest */
 	copy_context(c, p);

@@ -4,7 +4,11 @@
  * keeps W workers alive until the deadline, then checks the kernel is alive and consistent.
  *
  *   /fuzz/fuzz run [-s SEED] [-t SECONDS] [-w WORKERS] [-T THREADS] [-S SLICE_MS]
- *                  [-m MEM_SLACK_KIB] [-F MS] [-k] [-v|-V]
+ *                  [-m MEM_SLACK_KIB] [-F MS] [-M] [-k] [-v|-V]
+ *
+ * -M marks every worker (and so what it forks) with /proc/self/make-it-fail, for a boot with
+ * failure injection limited to marked tasks (fault.task_filter=1): the supervisor, its setup
+ * and its checks never meet an injected failure.
  *
  * A worker lives for one slice (default 2 s), then reports and exits; a worker that died early
  * (a fuzzed exit, a signal, an exec) is replaced at once with the next seed of its slot. A
@@ -63,7 +67,7 @@ struct slot {
 static struct {
 	uint64_t seed;
 	double seconds;
-	int workers, threads, verbose, avoid_known;
+	int workers, threads, verbose, avoid_known, make_it_fail;
 	uint64_t slice_ns;
 	long mem_slack_kib;
 	uint64_t checks_after_ns; /* -F MS: the checks wait for this CLOCK_MONOTONIC time */
@@ -131,6 +135,18 @@ static void collect(struct slot *sl, int last)
 	}
 }
 
+/* Marks the calling process for failure injection (-M); 0 or -errno. Unmarked until here, so
+ * nothing in it can fail for an injected reason. */
+static int mark_make_it_fail(void)
+{
+	int fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int err = write(fd, "1", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return err;
+}
+
 static int spawn(int i, uint64_t now, uint64_t end)
 {
 	struct slot *sl = &slots[i];
@@ -158,6 +174,8 @@ static int spawn(int i, uint64_t now, uint64_t end)
 		close(pfd[1]);
 		fcntl(FZ_STATS_FD, F_SETFD, FD_CLOEXEC);
 		fcntl(FZ_LOG_FD, F_SETFD, FD_CLOEXEC);
+		if (opt.make_it_fail && mark_make_it_fail())
+			_exit(3);
 		if (opt.ext_argv) {
 			setpgid(0, 0);
 			close(FZ_STATS_FD);
@@ -579,6 +597,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "-k")) {
 			opt.avoid_known = 1;
+			continue;
+		}
+		if (!strcmp(a, "-M")) {
+			opt.make_it_fail = 1;
 			continue;
 		}
 		i++;

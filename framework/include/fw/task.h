@@ -138,6 +138,18 @@ uint32_t task_cpu(void);
 /* task_locks_held - how many tracked locks the calling task holds. */
 uint32_t task_locks_held(void);
 
+/*
+ * task_set_make_it_fail - mark (or unmark) the calling task as one whose allocations and user
+ * copies failure injection may fail (Linux's /proc/PID/make-it-fail). It matters only when the
+ * boot asked for injection with a task filter (fault.task_filter=1, docs/fuzzing.md): then
+ * only marked tasks, outside interrupts, meet injected failures, so boot, init and a test's
+ * harness run undisturbed. Without the filter every task may meet them and the mark is only
+ * kept. A new task starts unmarked (the kernel copies a process's mark to its children).
+ * task_make_it_fail reads the calling task's mark. Context: task.
+ */
+void task_set_make_it_fail(bool on);
+bool task_make_it_fail(void);
+
 /* tasks_live - tasks currently allocated (for leak tests). */
 uint32_t tasks_live(void);
 
