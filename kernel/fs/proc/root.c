@@ -28,6 +28,7 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("version"), PK_VERSION, FILE_MODE },
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
+	{ STR("slabinfo"), PK_SLABINFO, VFS_S_IFREG | 0400 },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {

@@ -5,10 +5,21 @@
  * duplicate). Each case runs in a forked child: the child arms alarm(KT_CASE_SECONDS), runs the
  * case and exits 0; a failed CHECK exits 1 after its diagnostic; a signal or the watchdog
  * shows up in the wait status and is reported as such. The parent prints `ok`/`not ok`.
+ *
+ * Failure-injection mode (a Trellis boot with fault.task_filter=1 on its command line: make
+ * test-abi-fault, docs/fuzzing.md): each case's child marks itself with
+ * /proc/self/make-it-fail before the case, so its allocations (and its children's) fail at
+ * the boot's rate while the harness runs undisturbed. A case passes, or is skipped when its
+ * failed check saw errno ENOMEM (the injected failure reached user space as it should);
+ * anything else fails it. The case's scratch directory is removed after it, and a last result
+ * `no_leaks` compares every typed cache's live objects (/proc/slabinfo) after the cases with
+ * before them.
  */
 #define _GNU_SOURCE
 #include "kt.h"
 
+#include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +29,9 @@
 #include <sys/wait.h>
 
 #define KT_CASE_SECONDS 20
+#define KT_EXIT_ENOMEM 75 /* a case child's status: a check failed with errno ENOMEM */
+
+static int kt_fault_mode;
 
 static void kt_write_line(const char *buf, size_t len)
 {
@@ -67,13 +81,14 @@ void kt_diag(const char *fmt, ...)
 
 void kt_fail(const char *file, int line, const char *fmt, ...)
 {
+	int err = errno; /* the errno the failed check saw (its message names it too) */
 	char msg[400];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	kt_diag("%s:%d: %s", file, line, msg);
-	_exit(1);
+	_exit(kt_fault_mode && err == ENOMEM ? KT_EXIT_ENOMEM : 1);
 }
 
 void kt_drop_privileges(void)
@@ -107,6 +122,79 @@ void kt_tmpdir(void)
 	CHECK_OK(chdir(path));
 }
 
+/* --- failure-injection mode ----------------------------------------------------------------- */
+
+/* Reads up to cap - 1 bytes of a file into buf (NUL-terminated); the length or -1. */
+static ssize_t kt_slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	ssize_t n;
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+static void kt_mark_make_it_fail(void)
+{
+	int fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		kt_fail(__FILE__, __LINE__, "cannot mark the case for failure injection: errno %d",
+			errno);
+	close(fd);
+}
+
+#define KT_MAX_CACHES 512
+struct kt_slabs {
+	int n;
+	char name[KT_MAX_CACHES][40];
+	long live[KT_MAX_CACHES];
+};
+
+/* The live objects of every typed cache, from /proc/slabinfo (Linux's version 2.1 table). */
+static void kt_slabs(struct kt_slabs *s)
+{
+	static char buf[1 << 16];
+	s->n = 0;
+	if (kt_slurp("/proc/slabinfo", buf, sizeof buf) < 0)
+		return;
+	for (char *line = strtok(buf, "\n"); line && s->n < KT_MAX_CACHES; line = strtok(NULL, "\n")) {
+		char name[40];
+		long live;
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8) ||
+		    sscanf(line, "%39s %ld", name, &live) != 2)
+			continue;
+		memcpy(s->name[s->n], name, sizeof name);
+		s->live[s->n++] = live;
+	}
+}
+
+static int kt_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* The case's scratch directory (kt_tmpdir), so that what cases leave there is not counted as
+ * a leak: both the case's own pid and pid + 1 (cases that make it in a child). */
+static void kt_remove_tmpdir(pid_t pid)
+{
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/tmp/kt.%d", (int)pid + i);
+		nftw(path, kt_rm, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 static int kt_run_case(const struct kt_case *c)
 {
 	pid_t pid = fork();
@@ -119,6 +207,8 @@ static int kt_run_case(const struct kt_case *c)
 		setpgid(0, 0);
 		signal(SIGALRM, SIG_DFL);
 		alarm(KT_CASE_SECONDS);
+		if (kt_fault_mode)
+			kt_mark_make_it_fail();
 		c->fn();
 		_exit(0);
 	}
@@ -135,6 +225,10 @@ static int kt_run_case(const struct kt_case *c)
 	kill(-pid, SIGKILL);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	if (kt_fault_mode)
+		kt_remove_tmpdir(pid);
+	if (WIFEXITED(status) && kt_fault_mode && WEXITSTATUS(status) == KT_EXIT_ENOMEM)
+		return 2; /* skipped: the injected ENOMEM reached the case */
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) == 0;
 	if (WIFSIGNALED(status)) {
@@ -153,14 +247,56 @@ int kt_main(const char *group, const struct kt_case *cases)
 		n++;
 	/* Children write to the same console: nothing may sit in a stdio buffer across fork. */
 	setvbuf(stdout, NULL, _IONBF, 0);
+	static char cmdline[4096];
+	kt_fault_mode = kt_slurp("/proc/cmdline", cmdline, sizeof cmdline) > 0 &&
+			strstr(cmdline, "fault.task_filter=1") != NULL;
+	static struct kt_slabs before, after;
+	if (kt_fault_mode) {
+		/* What the harness itself allocates once (nftw's and stdio's buffers, the
+		 * scratch-directory removal's lookups) before the first count. */
+		char warm[64];
+		snprintf(warm, sizeof(warm), "/tmp/kt.%d", (int)getpid());
+		mkdir(warm, 0700);
+		kt_remove_tmpdir(getpid());
+		kt_slabs(&before);
+		kt_slabs(&before);
+	}
 	kt_print("    KTAP version 1");
 	kt_print("    # Subtest: %s.%s", KT_LIBC, group);
-	kt_print("    1..%d", n);
+	kt_print("    1..%d", n + (kt_fault_mode ? 1 : 0));
+	int skipped = 0;
 	for (int i = 0; i < n; i++) {
 		int ok = kt_run_case(&cases[i]);
 		if (!ok)
 			failed++;
-		kt_print("    %s %d %s", ok ? "ok" : "not ok", i + 1, cases[i].name);
+		skipped += ok == 2;
+		kt_print("    %s %d %s%s", ok ? "ok" : "not ok", i + 1, cases[i].name,
+			 ok == 2 ? " # SKIP ENOMEM injected" : "");
+	}
+	if (kt_fault_mode) {
+		kt_slabs(&after);
+		int grew = 0;
+		char note[300] = "";
+		for (int i = 0; i < after.n; i++) {
+			long was = 0;
+			for (int j = 0; j < before.n; j++)
+				if (!strcmp(before.name[j], after.name[i]))
+					was = before.live[j];
+			if (after.live[i] > was) {
+				kt_diag("no_leaks: %s: %ld live objects before the cases, %ld after",
+					after.name[i], was, after.live[i]);
+				size_t len = strlen(note);
+				snprintf(note + len, sizeof(note) - len, "%s%s +%ld", grew ? ", " : "",
+					 after.name[i], after.live[i] - was);
+				grew++;
+			}
+		}
+		if (!before.n)
+			snprintf(note, sizeof note, "no /proc/slabinfo");
+		if (grew || !before.n)
+			failed++;
+		kt_print("    %s %d no_leaks # %d skipped for ENOMEM; %s", grew || !before.n ?
+			 "not ok" : "ok", n + 1, skipped, grew ? note : "every cache back to its start");
 	}
 	return failed ? 1 : 0;
 }
