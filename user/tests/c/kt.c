@@ -274,6 +274,9 @@ int kt_main(const char *group, const struct kt_case *cases)
 			 ok == 2 ? " # SKIP ENOMEM injected" : "");
 	}
 	if (kt_fault_mode) {
+		/* A lookup miss in /proc prunes the entries of processes that are gone (the
+		 * cases'), as Linux drops them when a process is reaped. */
+		access("/proc/0", F_OK);
 		kt_slabs(&after);
 		int grew = 0;
 		char note[300] = "";
