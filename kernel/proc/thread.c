@@ -399,12 +399,13 @@ int proc_start(struct process *p)
 	if (doomed)
 		proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
 	struct task_handle t = TASK_HANDLE_EMPTY;
-	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
+	int e = task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU);
+	if (e) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
 		proc_put(p);
-		return -EAGAIN;
+		return e; /* -EAGAIN out of tasks, -ENOMEM out of frames for its stack */
 	}
 	task_detach(&t);
 	return 0;

@@ -53,7 +53,8 @@ struct FW_NOCOPY task_handle {
  *        (it may not live on a stack: checked). `cpu` pins the task to that CPU, or
  *        TASK_ANY_CPU.
  * Returns: 0; -EBUSY when *out holds a task; -EINVAL when the entry lives on a stack or `cpu`
- *          is not an online CPU; -EAGAIN when out of tasks or stacks (*out stays empty).
+ *          is not an online CPU; -EAGAIN when out of tasks, -ENOMEM when out of frames for
+ *          its stack (*out stays empty).
  * Context: any task; not in an interrupt.
  */
 FW_MUST_CHECK int task_spawn(struct task_handle *out, struct callback *entry FW_KEPT,

@@ -548,7 +548,10 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	struct process *me = proc_current();
 	struct kbuf path = KBUF_EMPTY;
 	struct str exe_name = str_empty();
-	if (exe.mnt && me && !kbuf_alloc(&path, VFS_PATH_MAX)) {
+	int e = 0;
+	/* Out of memory for the path: the read fails (it succeeded with the program's mappings
+	 * unnamed: found by make test-abi-fault, procfs.self_maps_shows_mappings). */
+	if (exe.mnt && me && (e = kbuf_alloc(&path, VFS_PATH_MAX)) == 0) {
 		struct result_size n = vfs_path_of(me->fs.root, exe, kbuf_bytes(&path));
 		if (!n.err && n.value > 0)
 			exe_name = str_from_bytes(bytes_head(kbuf_bytes(&path), n.value - 1));
@@ -557,6 +560,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		proc_put(me);
 	if (exe.mnt)
 		vfs_path_put(exe);
+	if (e)
+		return e;
 	struct vm_region_info r;
 	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
 		size_t line = strbuf_len(sb);

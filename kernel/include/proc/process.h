@@ -220,8 +220,8 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
- * -EAGAIN when out of tasks. */
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0,
+ * -EAGAIN when out of tasks or -ENOMEM when out of frames for its stack. */
 int proc_start(struct process *p);
 
 /* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.

@@ -10,8 +10,8 @@
  * test-abi-fault, docs/fuzzing.md): each case's child marks itself with
  * /proc/self/make-it-fail before the case, so its allocations (and its children's) fail at
  * the boot's rate while the harness runs undisturbed. A case passes, or is skipped when its
- * failed check saw errno ENOMEM (the injected failure reached user space as it should);
- * anything else fails it. The case's scratch directory is removed after it, and a last result
+ * failed check (or one of a child it waited for with kt_wait) saw errno ENOMEM or EAGAIN (the
+ * injected failure reached user space as it should); anything else fails it. The case's scratch directory is removed after it, and a last result
  * `no_leaks` compares every typed cache's live objects (/proc/slabinfo) after the cases with
  * before them.
  */
@@ -32,6 +32,14 @@
 #define KT_EXIT_ENOMEM 75 /* a case child's status: a check failed with errno ENOMEM */
 
 static int kt_fault_mode;
+
+/* Whether a failed check's errno is how an injected allocation failure reaches user space:
+ * ENOMEM, or EAGAIN, which pthread_create returns for any failed clone (POSIX's "lacked the
+ * resources") and fork for want of a task. */
+static int kt_injected_errno(int err)
+{
+	return err == ENOMEM || err == EAGAIN;
+}
 
 static void kt_write_line(const char *buf, size_t len)
 {
@@ -88,7 +96,7 @@ void kt_fail(const char *file, int line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	kt_diag("%s:%d: %s", file, line, msg);
-	_exit(kt_fault_mode && err == ENOMEM ? KT_EXIT_ENOMEM : 1);
+	_exit(kt_fault_mode && kt_injected_errno(err) ? KT_EXIT_ENOMEM : 1);
 }
 
 void kt_drop_privileges(void)
@@ -107,6 +115,11 @@ int kt_wait(int pid)
 		r = waitpid(pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	CHECK_EQ(r, pid);
+	/* A child of the case whose check met the injected failure: so did the case. */
+	if (kt_fault_mode && WIFEXITED(status) && WEXITSTATUS(status) == KT_EXIT_ENOMEM) {
+		kt_diag("child %d: a check met an injected ENOMEM", pid);
+		_exit(KT_EXIT_ENOMEM);
+	}
 	return status;
 }
 
@@ -195,6 +208,37 @@ static void kt_remove_tmpdir(pid_t pid)
 	}
 }
 
+/* Ends what cases left running in other process groups (a failed case's helpers), waits
+ * until they are gone, and makes a lookup miss in /proc, which prunes the entries of
+ * processes that are gone (the cases'), as Linux drops them when a process is reaped. */
+static void kt_settle(void)
+{
+	kill(-1, SIGKILL); /* every process but init and this one */
+	for (int i = 0; i < 200 && (kill(-1, 0) == 0 || errno != ESRCH); i++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(10000);
+	}
+	access("/proc/0", F_OK);
+}
+
+static long kt_slabs_find(const struct kt_slabs *s, const char *name)
+{
+	for (int j = 0; j < s->n; j++)
+		if (!strcmp(s->name[j], name))
+			return s->live[j];
+	return 0;
+}
+
+static void kt_slabs_diff(const struct kt_slabs *a, const struct kt_slabs *b, const char *what)
+{
+	for (int i = 0; i < b->n; i++) {
+		long was = kt_slabs_find(a, b->name[i]);
+		if (b->live[i] > was)
+			kt_diag("no_leaks: after %s: %s %+ld", what, b->name[i], b->live[i] - was);
+	}
+}
+
 static int kt_run_case(const struct kt_case *c)
 {
 	pid_t pid = fork();
@@ -259,14 +303,25 @@ int kt_main(const char *group, const struct kt_case *cases)
 		mkdir(warm, 0700);
 		kt_remove_tmpdir(getpid());
 		kt_slabs(&before);
+		kt_settle();
 		kt_slabs(&before);
 	}
 	kt_print("    KTAP version 1");
 	kt_print("    # Subtest: %s.%s", KT_LIBC, group);
 	kt_print("    1..%d", n + (kt_fault_mode ? 1 : 0));
 	int skipped = 0;
+	static struct kt_slabs prev, now;
+	if (kt_fault_mode)
+		prev = before;
 	for (int i = 0; i < n; i++) {
 		int ok = kt_run_case(&cases[i]);
+		if (kt_fault_mode) {
+			/* Which case left objects behind: a diagnostic (the verdict is the total). */
+			kt_settle();
+			kt_slabs(&now);
+			kt_slabs_diff(&prev, &now, cases[i].name);
+			prev = now;
+		}
 		if (!ok)
 			failed++;
 		skipped += ok == 2;
@@ -274,17 +329,12 @@ int kt_main(const char *group, const struct kt_case *cases)
 			 ok == 2 ? " # SKIP ENOMEM injected" : "");
 	}
 	if (kt_fault_mode) {
-		/* A lookup miss in /proc prunes the entries of processes that are gone (the
-		 * cases'), as Linux drops them when a process is reaped. */
-		access("/proc/0", F_OK);
+		kt_settle();
 		kt_slabs(&after);
 		int grew = 0;
 		char note[300] = "";
 		for (int i = 0; i < after.n; i++) {
-			long was = 0;
-			for (int j = 0; j < before.n; j++)
-				if (!strcmp(before.name[j], after.name[i]))
-					was = before.live[j];
+			long was = kt_slabs_find(&before, after.name[i]);
 			if (after.live[i] > was) {
 				kt_diag("no_leaks: %s: %ld live objects before the cases, %ld after",
 					after.name[i], was, after.live[i]);
