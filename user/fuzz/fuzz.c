@@ -290,6 +290,33 @@ static int probe_missing(void)
 	return n;
 }
 
+static pid_t hung_pids[16]; /* workers given up on: the checks say whether they went later */
+static uint32_t nhung_pids;
+
+/* What /proc says of a process that outlives SIGKILL (its state, and its threads'). */
+static void print_proc_state(pid_t pid)
+{
+	char path[320], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/stat", pid, e->d_name);
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			printf("fuzz: HANG: thread %s: %s", e->d_name, buf);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Runs the workers until `end`; returns how many workers SIGKILL could not remove. */
 static void run(uint64_t end)
 {
@@ -327,6 +354,9 @@ static void run(uint64_t end)
 				printf("fuzz: HANG: worker pid %d (slot %d, respawn %u) survived SIGKILL "
 				       "for %llu s\n", sl->pid, i, sl->respawns - 1,
 				       (unsigned long long)(HANG_NS / 1000000000ull));
+				print_proc_state(sl->pid);
+				if (nhung_pids < sizeof hung_pids / sizeof hung_pids[0])
+					hung_pids[nhung_pids++] = sl->pid;
 				hangs++;
 				sl->pid = 0; /* given up on */
 			}
@@ -711,6 +741,9 @@ int main(int argc, char **argv)
 		       werr ? strerror(werr) : "0 (a live child)",
 		       kill(pid, 0) == 0 ? "still there" : "gone");
 	}
+	for (uint32_t k = 0; k < nhung_pids; k++)
+		printf("fuzz: HANG: worker pid %d %s at the checks\n", hung_pids[k],
+		       kill(hung_pids[k], 0) == 0 ? "still there" : "gone");
 	int fresh = fresh_process();
 	int files = files_work();
 	fz_tree_remove();
