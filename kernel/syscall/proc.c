@@ -202,10 +202,9 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
-	e = proc_start(c);
-	if (e) {
+	if (proc_start(c)) {
 		proc_discard(c);
-		return e; /* -EAGAIN out of tasks, -ENOMEM out of frames (Linux's fork) */
+		return -EAGAIN;
 	}
 	if (flags & CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
