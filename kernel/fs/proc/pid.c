@@ -648,16 +648,16 @@ static int gen_environ(struct strbuf *sb, struct gen_ctx *g)
 	return g->m ? gen_strings(sb, g->m, g->m->env_start, g->m->env_end) : 0;
 }
 
+static int gen_make_it_fail(struct strbuf *sb, struct gen_ctx *g)
+{
+	STRBUF_FMT(sb, "%u\n", atomic_u32_load(&g->p->make_it_fail));
+	return 0;
+}
+
 static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
 {
 	strbuf_add(sb, comm_str(&g->in));
 	strbuf_add_char(sb, '\n');
-	return 0;
-}
-
-static int gen_make_it_fail(struct strbuf *sb, struct gen_ctx *g)
-{
-	STRBUF_FMT(sb, "%u\n", atomic_u32_load(&g->p->make_it_fail));
 	return 0;
 }
 

@@ -115,11 +115,11 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
-/* procfs_comm_write - /proc/PID/comm written: the process's new name. */
-struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_make_it_fail_write - /proc/PID/make-it-fail written: 0 or 1 (root only, as Linux's
  * CAP_SYS_RESOURCE): whether failure injection may fail that thread (docs/fuzzing.md). */
 struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src);
+/* procfs_comm_write - /proc/PID/comm written: the process's new name. */
+struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
