@@ -664,12 +664,47 @@ static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
 /* The generators, called through this table (not inlined into one big frame). */
 typedef int (*pid_gen_fn)(struct strbuf *sb, struct gen_ctx *g);
 static const pid_gen_fn pid_gens[PK_COUNT] = {
+	[PK_PID_MAKE_IT_FAIL] = gen_make_it_fail,
 	[PK_PID_STAT] = gen_stat,       [PK_PID_STATUS] = gen_status,
 	[PK_PID_STATM] = gen_statm,     [PK_PID_CMDLINE] = gen_cmdline,
 	[PK_PID_ENVIRON] = gen_environ, [PK_PID_COMM] = gen_comm,
 	[PK_PID_MAPS] = gen_maps,       [PK_PID_MOUNTS] = gen_mounts,
-	[PK_FDINFO] = gen_fdinfo,       [PK_PID_MAKE_IT_FAIL] = gen_make_it_fail,
+	[PK_FDINFO] = gen_fdinfo,
 };
+
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src)
+{
+	struct process *me = proc_current();
+	bool root = me && me->fs.cred.euid == 0;
+	if (me)
+		proc_put(me);
+	if (!root)
+		return result_size_err(-EPERM);
+	/* Linux reads at most PROC_NUMBUF - 1 bytes, strips white space, and takes an int. */
+	size_t n = bytes_len(src) < 12 ? bytes_len(src) : 12;
+	size_t i = 0;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	u32 v = 0, digits = 0;
+	for (; i < n && bytes_u8(src, i).value >= '0' && bytes_u8(src, i).value <= '9'; i++) {
+		v = v * 10 + (u32)(bytes_u8(src, i).value - '0');
+		if (++digits > 9)
+			return result_size_err(-EINVAL); /* out of range */
+	}
+	while (i < n && (bytes_u8(src, i).value == '\n' || bytes_u8(src, i).value == ' ' ||
+			 bytes_u8(src, i).value == '\t'))
+		i++;
+	if (!digits || i < n)
+		return result_size_err(-EINVAL); /* not a number (kstrtoint) */
+	if (v > 1)
+		return result_size_err(-EINVAL);
+	struct process *p = target_of(pi);
+	if (!p)
+		return result_size_err(-ESRCH);
+	atomic_u32_store(&p->make_it_fail, v);
+	proc_put(p);
+	return result_size_ok(bytes_len(src));
+}
 
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb)
 {
@@ -718,36 +753,3 @@ struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src)
 	return p ? result_size_ok(bytes_len(src)) : result_size_err(-ESRCH);
 }
 
-struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src)
-{
-	struct process *me = proc_current();
-	bool root = me && me->fs.cred.euid == 0;
-	if (me)
-		proc_put(me);
-	if (!root)
-		return result_size_err(-EPERM);
-	/* Linux reads at most PROC_NUMBUF - 1 bytes, strips white space, and takes an int. */
-	size_t n = bytes_len(src) < 12 ? bytes_len(src) : 12;
-	size_t i = 0;
-	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
-		i++;
-	u32 v = 0, digits = 0;
-	for (; i < n && bytes_u8(src, i).value >= '0' && bytes_u8(src, i).value <= '9'; i++) {
-		v = v * 10 + (u32)(bytes_u8(src, i).value - '0');
-		if (++digits > 9)
-			return result_size_err(-EINVAL); /* out of range */
-	}
-	while (i < n && (bytes_u8(src, i).value == '\n' || bytes_u8(src, i).value == ' ' ||
-			 bytes_u8(src, i).value == '\t'))
-		i++;
-	if (!digits || i < n)
-		return result_size_err(-EINVAL); /* not a number (kstrtoint) */
-	if (v > 1)
-		return result_size_err(-EINVAL);
-	struct process *p = target_of(pi);
-	if (!p)
-		return result_size_err(-ESRCH);
-	atomic_u32_store(&p->make_it_fail, v);
-	proc_put(p);
-	return result_size_ok(bytes_len(src));
-}

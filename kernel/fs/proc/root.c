@@ -107,10 +107,10 @@ static struct result_size procfs_read_file(struct file *f, struct bytes dst, u64
 
 static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 pos)
 {
+	if (procfs_inode_from(ip)->kind == PK_PID_MAKE_IT_FAIL)
+		return procfs_make_it_fail_write(procfs_inode_from(ip), src);
 	(void)pos;
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	if (pi->kind == PK_PID_MAKE_IT_FAIL)
-		return procfs_make_it_fail_write(pi, src);
 	if (pi->kind == PK_PID_COMM)
 		return procfs_comm_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
