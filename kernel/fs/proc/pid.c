@@ -752,4 +752,3 @@ struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src)
 	proc_put(me);
 	return p ? result_size_ok(bytes_len(src)) : result_size_err(-ESRCH);
 }
-
