@@ -123,6 +123,7 @@ test-fuzz-repro: $(KERNEL_IMAGE) $(FUZZ_REPRO_BINS)
 # (/proc/slabinfo) came back to their count before the cases. Same expectations file as
 # test-abi. ABI_FAULT_SEED picks the failures (they replay per case with the same seed).
 ABI_FAULT_SEED ?= 22
+ABI_FAULT_APPEND := fault.heap=100 fault.frame=100 fault.seed=$(ABI_FAULT_SEED) fault.task_filter=1
 ABI_FAULT_SUITES := $(filter-out busybox.%,$(ABI_TRELLIS_SUITES))
 ABI_FAULT_LOGS := $(addprefix $(LOGS)/abi-fault/,$(addsuffix .log,$(ABI_FAULT_SUITES)))
 # Not in make test yet (its failures are being fixed): TEST_PARTS += test-abi-fault
@@ -130,8 +131,8 @@ test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	@rm -rf $(LOGS)/abi-fault; mkdir -p $(RESULTS) $(LOGS)/abi-fault
 	@rc=0; for s in $(ABI_FAULT_SUITES); do \
 	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
-		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) --append '$(ABI_APPEND) fault.heap=100 \
-		fault.frame=100 fault.seed=$(ABI_FAULT_SEED) fault.task_filter=1 rdinit=/abi/one/'$$s \
+		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) \
+		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s \
 		--log $(LOGS)/abi-fault/$$s.log --quiet >/dev/null 2>&1; \
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi-fault: $$s: runner exit status $$qrc"; fi; \
 	 done; \
