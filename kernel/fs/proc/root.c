@@ -28,6 +28,7 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("version"), PK_VERSION, FILE_MODE },
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
+	{ STR("slabinfo"), PK_SLABINFO, VFS_S_IFREG | 0400 },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {
@@ -88,6 +89,8 @@ static struct result_size procfs_read_file(struct file *f, struct bytes dst, u64
 
 static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 pos)
 {
+	if (procfs_inode_from(ip)->kind == PK_PID_MAKE_IT_FAIL)
+		return procfs_make_it_fail_write(procfs_inode_from(ip), src);
 	(void)pos;
 	struct procfs_inode *pi = procfs_inode_from(ip);
 	if (pi->kind == PK_DIRTY_EXPIRE)

@@ -1,7 +1,7 @@
 /*
  * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
  * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
- * sys/vm/overcommit_memory and sys/fs/file-max, in
+ * sys/vm/overcommit_memory, sys/fs/file-max and slabinfo, in
  * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
  *
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
@@ -12,6 +12,7 @@
 #include <fs/procfs.h>
 #include <fw/boot.h>
 #include <fw/frame.h>
+#include <fw/heap.h>
 #include <fw/preempt.h>
 #include <fw/task.h>
 #include <fw/time.h>
@@ -106,11 +107,34 @@ static void stat(struct strbuf *sb)
 		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
 }
 
+/* slabinfo - Linux's version 2.1 table, one line per typed cache (fw/heap.h): the leak checks of
+ * the failure-injection runs compare its active_objs before and after (docs/fuzzing.md). */
+static void slabinfo(struct strbuf *sb)
+{
+	strbuf_add(sb, STR("slabinfo - version: 2.1\n# name            <active_objs> <num_objs> "
+			   "<objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+			   "<sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"));
+	struct heap_cache_stats st;
+	struct str name;
+	for (u32 i = 0; heap_cache_info(i, &st, &name) == 0 && !strbuf_err(sb); i++) {
+		size_t at = strbuf_len(sb);
+		strbuf_add(sb, name);
+		while (strbuf_len(sb) - at < 17 && !strbuf_err(sb))
+			strbuf_add_char(sb, ' ');
+		STRBUF_FMT(sb, " %6u %6u %6u %4u %4u : tunables    0    0    0 : slabdata %6u %6u "
+			       "     0\n", st.live, st.slabs_mapped * st.objs_per_slab, st.obj_size,
+			   st.objs_per_slab, st.slab_pages, st.slabs_mapped, st.slabs_mapped);
+	}
+}
+
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 {
 	switch (pi->kind) {
 	case PK_MEMINFO:
 		meminfo(sb);
+		return 0;
+	case PK_SLABINFO:
+		slabinfo(sb);
 		return 0;
 	case PK_CPUINFO:
 		cpuinfo(sb);

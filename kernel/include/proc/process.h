@@ -118,6 +118,10 @@ struct process {
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
+	struct atomic_u32 make_it_fail; /* /proc/PID/make-it-fail: 1 lets failure injection fail
+					 * p's task (fault.task_filter, docs/fuzzing.md); p's task
+					 * applies it at its next return to user mode; fork and clone
+					 * copy it */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
@@ -178,6 +182,7 @@ struct process {
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
+	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
@@ -215,8 +220,8 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
- * -EAGAIN when out of tasks. */
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0,
+ * -EAGAIN when out of tasks or -ENOMEM when out of frames for its stack. */
 int proc_start(struct process *p);
 
 /* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.
