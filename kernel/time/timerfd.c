@@ -35,7 +35,6 @@ DEFINE_LIST(tfd_list, struct tfd, link, spinlock);
 static struct spinlock tfd_lock = SPINLOCK_INIT(tfd_lock);
 static struct tfd_list tfd_armed GUARDED_BY(&tfd_lock);
 static bool tfd_armed_ready GUARDED_BY(&tfd_lock);
-static u64 tfd_next_ino GUARDED_BY(&tfd_lock) = 1;
 
 /* expire_locked - t's deadline passed at `now`: count the expirations, move or disarm. */
 static void expire_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
@@ -190,26 +189,16 @@ int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out)
 		return -ENOMEM;
 	t->clockid = clockid;
 	waitq_init(&t->wq);
-	struct inode *ip = tfd_inode_base(t);
-	ip->ops = &tfd_ops;
-	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
-	ip->uid = uid;
-	ip->gid = gid;
-	ip->nlink = 1;
 	spin_lock(&tfd_lock);
 	if (!tfd_armed_ready) {
 		tfd_list_init(&tfd_armed, &tfd_lock);
 		tfd_armed_ready = true;
 	}
-	ip->ino = tfd_next_ino++;
 	spin_unlock(&tfd_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags); /* as Linux; a write is -EINVAL */
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
-	if (!f)
-		return -ENOMEM;
-	*out = f;
+	/* O_RDWR as Linux; a write is -EINVAL */
+	struct file_result r = vfs_anon_file(tfd_inode_base(t), &tfd_ops, flags, uid, gid);
+	if (r.err)
+		return r.err;
+	*out = r.value;
 	return 0;
 }

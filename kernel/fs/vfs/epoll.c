@@ -94,9 +94,6 @@ struct eventpoll {
 };
 DEFINE_SUBTYPE(ep_inode, struct eventpoll, vfs, struct inode, tag);
 
-static struct spinlock ep_ino_lock = SPINLOCK_INIT(ep_ino_lock);
-static u64 ep_next_ino GUARDED_BY(&ep_ino_lock) = 1;
-
 void vfs_epoll_file_init(struct file *f)
 {
 	vfs_ep_watchers_init(&f->ep_watchers, &vfs_epoll_lock);
@@ -500,24 +497,10 @@ int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
 	ep_rdlist_init(&ep->rdlist, &ep->lock);
 	ep_txlist_init(&ep->txlist, &ep->lock);
 	ep_children_init(&ep->children, &vfs_epoll_lock);
-	struct inode *ip = ep_inode_base(ep);
-	ip->ops = &ep_ops;
-	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
-	ip->uid = uid;
-	ip->gid = gid;
-	ip->nlink = 1;
-	spin_lock(&ep_ino_lock);
-	ip->ino = ep_next_ino++;
-	spin_unlock(&ep_ino_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags);
-	if (f)
-		ep->file = f;
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
-	if (!f)
-		return -ENOMEM;
-	*out = f;
+	struct file_result r = vfs_anon_file(ep_inode_base(ep), &ep_ops, flags, uid, gid);
+	if (r.err)
+		return r.err;
+	ep->file = r.value;
+	*out = r.value;
 	return 0;
 }

@@ -619,6 +619,14 @@ struct file_result vfs_memfd(u32 uid, u32 gid);
  * inode reference; NULL when memory is short. */
 struct file *vfs_file_new(struct inode *ip, u32 flags);
 
+/* vfs_anon_file - the one open file (O_RDWR | flags) of an anonymous object (fs/vfs/anon.c:
+ * epoll, eventfd, timerfd, pidfd, inotify, signalfd) whose struct inode `ip` is embedded in it
+ * and otherwise ready: the inode gets its lock, `ops`, mode 0600 without type bits, uid:gid,
+ * one link and a fresh number. The file owns the inode; -ENOMEM (ops->destroy has freed the
+ * object then). */
+struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops, u32 flags,
+				 u32 uid, u32 gid);
+
 /* Pipes (fs/vfs/pipe.c): a VFS_PIPE_SIZE ring buffer; writes of up to VFS_PIPE_BUF bytes are
  * atomic. vfs_pipe makes the read end (O_RDONLY | flags) and the write end (O_WRONLY | flags):
  * 0 or -ENOMEM. Reads of an empty pipe with a writer and writes that do not fit are -EAGAIN
