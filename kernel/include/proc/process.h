@@ -110,7 +110,8 @@ struct process {
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
 	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init), and for a
-				    * leader when a thread of its group exits (execve waits) */
+				    * leader when a thread of its group exits (execve waits) and
+				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
@@ -175,7 +176,8 @@ struct process {
 				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
 	struct vfs_ctx fs;
-	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
+	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared;
+					   * written under proc_lock too (others read it there) */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
@@ -245,6 +247,10 @@ void proc_fd_end_call(struct process *p);
  * taken, so the owner may close it meanwhile (the caller uses it at once, as before tables
  * were shared). */
 struct file *proc_fd_peek(struct process *p, i64 fd);
+/* proc_fd_get_remote - the file at fd of another process q with a reference the caller drops
+ * (vfs_close): pidfd_getfd. -EBADF: no such descriptor; -ESRCH: q is exiting (it let go of
+ * its table). */
+struct file_result proc_fd_get_remote(struct process *q, i64 fd);
 /* proc_fd_cloexec - 1 or 0 (the descriptor's FD_CLOEXEC), -EBADF; proc_fd_set_cloexec - 0 or
  * -EBADF. */
 int proc_fd_cloexec(struct process *p, i64 fd);
