@@ -14,4 +14,43 @@
 #define UAPI_CLONE_PIDFD 0x1000ull
 #define UAPI_P_PIDFD 3
 
+/* inotify: event bits (a watch's mask and an event's) */
+#define UAPI_IN_ACCESS 0x00000001u
+#define UAPI_IN_MODIFY 0x00000002u
+#define UAPI_IN_ATTRIB 0x00000004u
+#define UAPI_IN_CLOSE_WRITE 0x00000008u
+#define UAPI_IN_CLOSE_NOWRITE 0x00000010u
+#define UAPI_IN_OPEN 0x00000020u
+#define UAPI_IN_MOVED_FROM 0x00000040u
+#define UAPI_IN_MOVED_TO 0x00000080u
+#define UAPI_IN_CREATE 0x00000100u
+#define UAPI_IN_DELETE 0x00000200u
+#define UAPI_IN_DELETE_SELF 0x00000400u
+#define UAPI_IN_MOVE_SELF 0x00000800u
+#define UAPI_IN_ALL_EVENTS 0x00000fffu
+/* ... only in events */
+#define UAPI_IN_UNMOUNT 0x00002000u
+#define UAPI_IN_Q_OVERFLOW 0x00004000u
+#define UAPI_IN_IGNORED 0x00008000u
+#define UAPI_IN_ISDIR 0x40000000u
+/* ... only in a watch's mask */
+#define UAPI_IN_ONLYDIR 0x01000000u
+#define UAPI_IN_DONT_FOLLOW 0x02000000u
+#define UAPI_IN_EXCL_UNLINK 0x04000000u
+#define UAPI_IN_MASK_CREATE 0x10000000u
+#define UAPI_IN_MASK_ADD 0x20000000u
+#define UAPI_IN_ONESHOT 0x80000000u
+/* inotify_init1's flags */
+#define UAPI_IN_CLOEXEC 02000000u
+#define UAPI_IN_NONBLOCK 04000u
+
+/* struct inotify_event's fixed part (the name follows, NUL-padded to a multiple of its size) */
+struct uapi_inotify_event {
+	i32 wd;
+	u32 mask;
+	u32 cookie;
+	u32 len; /* bytes of name with its padding (0: none) */
+};
+_Static_assert(sizeof(struct uapi_inotify_event) == 16, "struct inotify_event");
+
 #endif /* KERNEL_UAPI_EVENTS_H */

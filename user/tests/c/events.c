@@ -11,8 +11,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -245,6 +248,225 @@ static void anon_files_stat_as_linux(void)
 	CHECK_EQ(st.st_mode & S_IFMT, 0);
 }
 
+/* One event as read: the fixed part and the name (NUL-padded to ev.len bytes). */
+struct got {
+	int wd;
+	uint32_t mask, cookie, len;
+	char name[64];
+};
+
+/* read_events - every event queued on the O_NONBLOCK instance `in` (at most max). */
+static int read_events(int in, struct got *out, int max)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	int n = 0;
+	for (;;) {
+		ssize_t r = read(in, buf, sizeof(buf));
+		if (r < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			return n;
+		}
+		for (ssize_t off = 0; off < r;) {
+			struct inotify_event ev;
+			memcpy(&ev, buf + off, sizeof(ev));
+			CHECK(n < max);
+			out[n] = (struct got){ .wd = ev.wd, .mask = ev.mask, .cookie = ev.cookie,
+					       .len = ev.len };
+			if (ev.len) {
+				CHECK(ev.len % sizeof(struct inotify_event) == 0);
+				CHECK(ev.len < sizeof(out[n].name));
+				memcpy(out[n].name, buf + off + sizeof(ev), ev.len);
+				/* NUL-padded */
+				size_t l = strlen(out[n].name);
+				for (size_t i = l; i < ev.len; i++)
+					CHECK_EQ(out[n].name[i], 0);
+				CHECK(ev.len >= l + 1 && ev.len < l + 1 + sizeof(struct inotify_event));
+			}
+			off += (ssize_t)(sizeof(ev) + ev.len);
+			n++;
+		}
+	}
+}
+
+#define CHECK_EVENT(g, wd_, mask_, name_)                                                    \
+	do {                                                                                 \
+		CHECK_EQ((g).wd, (wd_));                                                     \
+		CHECK_EQ((g).mask, (mask_));                                                 \
+		CHECK_STR((g).name, (name_));                                                \
+	} while (0)
+
+static void inotify_reports_create_modify_close_delete(void)
+{
+	kt_tmpdir();
+	int in = CHECK_OK(inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+	CHECK_EQ(fcntl(in, F_GETFD), FD_CLOEXEC);
+	int wd = CHECK_OK(inotify_add_watch(in, ".", IN_CREATE | IN_DELETE | IN_MODIFY |
+							     IN_CLOSE_WRITE));
+	CHECK(wd >= 1);
+	char b[64];
+	CHECK_ERR(read(in, b, sizeof(b)), EAGAIN);
+	int fd = CHECK_OK(open("a", O_CREAT | O_WRONLY, 0600));
+	CHECK_EQ(write(fd, "x", 1), 1);
+	CHECK_EQ(write(fd, "y", 1), 1); /* the same event again: merged */
+	CHECK_OK(close(fd));
+	fd = CHECK_OK(open("a", O_RDONLY)); /* no event asked for a read-only open and close */
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("a"));
+	CHECK_OK(mkdir("d", 0700));
+	CHECK_OK(rmdir("d"));
+	struct got g[16];
+	int n = read_events(in, g, 16);
+	CHECK_EQ(n, 6);
+	CHECK_EVENT(g[0], wd, IN_CREATE, "a");
+	CHECK_EQ(g[0].len, 16);
+	CHECK_EQ(g[0].cookie, 0);
+	CHECK_EVENT(g[1], wd, IN_MODIFY, "a");
+	CHECK_EVENT(g[2], wd, IN_CLOSE_WRITE, "a");
+	CHECK_EVENT(g[3], wd, IN_DELETE, "a");
+	CHECK_EVENT(g[4], wd, IN_CREATE | IN_ISDIR, "d");
+	CHECK_EVENT(g[5], wd, IN_DELETE | IN_ISDIR, "d");
+}
+
+static void inotify_move_cookies_and_self_events(void)
+{
+	kt_tmpdir();
+	int in = CHECK_OK(inotify_init1(IN_NONBLOCK));
+	int fd = CHECK_OK(open("f", O_CREAT | O_WRONLY, 0600));
+	CHECK_OK(close(fd));
+	int wd = CHECK_OK(inotify_add_watch(in, ".", IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE));
+	int wf = CHECK_OK(inotify_add_watch(in, "f", IN_MOVE_SELF | IN_DELETE_SELF | IN_MODIFY));
+	CHECK(wf != wd);
+	CHECK_OK(rename("f", "g"));
+	/* the file's own watch follows it: a write through its new name */
+	fd = CHECK_OK(open("g", O_WRONLY));
+	CHECK_EQ(write(fd, "z", 1), 1);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("g"));
+	struct got g[16];
+	int n = read_events(in, g, 16);
+	CHECK_EQ(n, 7);
+	CHECK_EVENT(g[0], wd, IN_MOVED_FROM, "f");
+	CHECK_EVENT(g[1], wd, IN_MOVED_TO, "g");
+	CHECK(g[0].cookie != 0);
+	CHECK_EQ(g[1].cookie, g[0].cookie);
+	CHECK_EVENT(g[2], wf, IN_MOVE_SELF, "");
+	CHECK_EQ(g[2].len, 0);
+	CHECK_EVENT(g[3], wf, IN_MODIFY, "");
+	/* the last link goes: the inode reports its end, then the directory the name */
+	CHECK_EVENT(g[4], wf, IN_DELETE_SELF, "");
+	CHECK_EVENT(g[5], wf, IN_IGNORED, "");
+	CHECK_EVENT(g[6], wd, IN_DELETE, "g");
+	/* its watch is gone */
+	CHECK_ERR(inotify_rm_watch(in, wf), EINVAL);
+	/* a second rename gets another cookie */
+	fd = CHECK_OK(open("h", O_CREAT | O_WRONLY, 0600));
+	CHECK_OK(close(fd));
+	CHECK_OK(rename("h", "i"));
+	struct got h[4];
+	CHECK_EQ(read_events(in, h, 4), 2);
+	CHECK(h[0].cookie != g[0].cookie);
+	CHECK_EQ(h[1].cookie, h[0].cookie);
+}
+
+static void inotify_oneshot_mask_add_and_rm_watch(void)
+{
+	kt_tmpdir();
+	int in = CHECK_OK(inotify_init1(IN_NONBLOCK));
+	int w1 = CHECK_OK(inotify_add_watch(in, ".", IN_CREATE | IN_ONESHOT));
+	CHECK_OK(close(CHECK_OK(open("a", O_CREAT | O_WRONLY, 0600))));
+	CHECK_OK(close(CHECK_OK(open("b", O_CREAT | O_WRONLY, 0600))));
+	struct got g[8];
+	CHECK_EQ(read_events(in, g, 8), 2);
+	CHECK_EVENT(g[0], w1, IN_CREATE, "a");
+	CHECK_EVENT(g[1], w1, IN_IGNORED, "");
+	CHECK_ERR(inotify_rm_watch(in, w1), EINVAL);
+	/* a new watch gets a new descriptor; asking again changes the same watch */
+	int w2 = CHECK_OK(inotify_add_watch(in, ".", IN_CREATE));
+	CHECK(w2 != w1);
+	CHECK_EQ(inotify_add_watch(in, ".", IN_DELETE | IN_MASK_ADD), w2);
+	CHECK_ERR(inotify_add_watch(in, ".", IN_CREATE | IN_MASK_CREATE), EEXIST);
+	CHECK_OK(unlink("b"));
+	CHECK_OK(close(CHECK_OK(open("c", O_CREAT | O_WRONLY, 0600))));
+	/* without IN_MASK_ADD the mask is replaced */
+	CHECK_EQ(inotify_add_watch(in, ".", IN_DELETE), w2);
+	CHECK_OK(close(CHECK_OK(open("d", O_CREAT | O_WRONLY, 0600))));
+	CHECK_OK(unlink("c"));
+	CHECK_EQ(read_events(in, g, 8), 3);
+	CHECK_EVENT(g[0], w2, IN_DELETE, "b");
+	CHECK_EVENT(g[1], w2, IN_CREATE, "c");
+	CHECK_EVENT(g[2], w2, IN_DELETE, "c");
+	CHECK_OK(inotify_rm_watch(in, w2));
+	CHECK_ERR(inotify_rm_watch(in, w2), EINVAL);
+	CHECK_OK(unlink("d"));
+	CHECK_EQ(read_events(in, g, 8), 1);
+	CHECK_EVENT(g[0], w2, IN_IGNORED, "");
+}
+
+static void inotify_read_poll_and_errors(void)
+{
+	kt_tmpdir();
+	int in = CHECK_OK(inotify_init1(0));
+	int wd = CHECK_OK(inotify_add_watch(in, ".", IN_CREATE));
+	CHECK_EQ(poll_one(in, 0), 0);
+	int ep = CHECK_OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 9 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, in, &ev));
+	/* a blocked read is woken by another process's change */
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		int fd = open("a-longer-name-of-20c", O_CREAT | O_WRONLY, 0600);
+		_exit(fd < 0 ? 1 : 0);
+	}
+	char buf[256] __attribute__((aligned(8)));
+	ssize_t r = read(in, buf, sizeof(buf));
+	CHECK_EQ(r, 16 + 32); /* 20 bytes and a NUL, padded to 32 */
+	struct inotify_event e;
+	memcpy(&e, buf, sizeof(e));
+	CHECK_EQ(e.wd, wd);
+	CHECK_EQ(e.mask, IN_CREATE);
+	CHECK_EQ(e.len, 32);
+	CHECK_STR(buf + 16, "a-longer-name-of-20c");
+	int st = kt_wait(c);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* readiness, FIONREAD, a buffer too small for the first event */
+	CHECK_OK(close(CHECK_OK(open("b", O_CREAT | O_WRONLY, 0600))));
+	CHECK_EQ(poll_one(in, 0), POLLIN);
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK_EQ(out.data.u32, 9);
+	int avail = -1;
+	CHECK_OK(ioctl(in, FIONREAD, &avail));
+	CHECK_EQ(avail, 32);
+	CHECK_ERR(read(in, buf, 20), EINVAL);
+	CHECK_EQ(read(in, buf, sizeof(buf)), 32);
+	CHECK_EQ(poll_one(in, 0), 0);
+	/* errors, in Linux's order */
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_ERR(inotify_init1(0x1), EINVAL);
+	CHECK_ERR(inotify_add_watch(in, ".", 0), EINVAL);
+	CHECK_ERR(inotify_add_watch(in, ".", IN_CREATE | IN_MASK_ADD | IN_MASK_CREATE), EINVAL);
+	CHECK_ERR(inotify_add_watch(999, ".", IN_CREATE), EBADF);
+	CHECK_ERR(inotify_add_watch(p[0], ".", IN_CREATE), EINVAL);
+	CHECK_ERR(inotify_add_watch(in, "missing", IN_CREATE), ENOENT);
+	CHECK_ERR(inotify_add_watch(in, "b", IN_CREATE | IN_ONLYDIR), ENOTDIR);
+	CHECK_ERR(inotify_add_watch(in, KT_BAD_PTR, IN_CREATE), EFAULT);
+	CHECK_ERR(inotify_rm_watch(in, 12345), EINVAL);
+	CHECK_ERR(inotify_rm_watch(p[0], wd), EINVAL);
+	CHECK_ERR(inotify_rm_watch(999, wd), EBADF);
+	/* no read permission */
+	CHECK_OK(chmod("b", 0));
+	CHECK_OK(chmod(".", 0755));
+	pid_t u = CHECK_OK(fork());
+	if (u == 0) {
+		kt_drop_privileges();
+		if (inotify_add_watch(in, "b", IN_MODIFY) != -1 || errno != EACCES)
+			_exit(2);
+		_exit(0);
+	}
+	st = kt_wait(u);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "pidfd_readable_when_process_exits", pidfd_readable_when_process_exits },
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
@@ -252,6 +474,10 @@ static const struct kt_case cases[] = {
 	  pidfd_send_signal_kills_and_checks_permission },
 	{ "pidfd_getfd_duplicates_another_process_fd", pidfd_getfd_duplicates_another_process_fd },
 	{ "anon_files_stat_as_linux", anon_files_stat_as_linux },
+	{ "inotify_reports_create_modify_close_delete", inotify_reports_create_modify_close_delete },
+	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },
+	{ "inotify_oneshot_mask_add_and_rm_watch", inotify_oneshot_mask_add_and_rm_watch },
+	{ "inotify_read_poll_and_errors", inotify_read_poll_and_errors },
 	KT_CASES_END
 };
 
