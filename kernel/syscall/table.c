@@ -214,7 +214,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(283, timerfd_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME (the *_ALARM clocks are EINVAL); expiry at the clock task's resolution"),
 	SC(284, eventfd, FULL, "as eventfd2 with no flags"),
 	SC(285, fallocate, PARTIAL, "modes other than 0 and FALLOC_FL_KEEP_SIZE are -EOPNOTSUPP"),
-	SC(286, timerfd_settime, PARTIAL, "TFD_TIMER_ABSTIME; TFD_TIMER_CANCEL_ON_SET on an absolute CLOCK_REALTIME timer is EINVAL; an absolute CLOCK_REALTIME expiry does not follow a later clock change"),
+	SC(286, timerfd_settime, PARTIAL, "TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET (ECANCELED after the wall clock is set); an absolute CLOCK_REALTIME expiry does not follow a later clock change"),
 	SC(287, timerfd_gettime, FULL, ""),
 	SC(288, accept4, FULL, ""),
 	SC(290, eventfd2, FULL, "EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC; poll and epoll readiness"),

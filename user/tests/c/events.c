@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
@@ -467,6 +468,71 @@ static void inotify_read_poll_and_errors(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* Regression: an absolute CLOCK_REALTIME expiry (a date: more than three years of seconds)
+ * was clamped like a relative time and fired at once, for timerfd and POSIX timers. */
+static void timer_abs_realtime_date_stays_armed(void)
+{
+	struct timespec now;
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &now));
+	struct itimerspec later = { { 0, 0 }, { now.tv_sec + 3600, 0 } }, cur;
+	int t = CHECK_OK(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(t, TFD_TIMER_ABSTIME, &later, NULL));
+	uint64_t n;
+	CHECK_ERR(read(t, &n, 8), EAGAIN);
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec > 3000 && cur.it_value.tv_sec <= 3600);
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	timer_t id;
+	CHECK_OK(syscall(SYS_timer_create, CLOCK_REALTIME, &sev, &id));
+	CHECK_OK(syscall(SYS_timer_settime, id, TIMER_ABSTIME, &later, NULL));
+	CHECK_OK(syscall(SYS_timer_gettime, id, &cur));
+	CHECK(cur.it_value.tv_sec > 3000 && cur.it_value.tv_sec <= 3600);
+}
+
+static void timerfd_cancel_on_set_reports_ecanceled(void)
+{
+	struct timespec now, mono;
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &now));
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &mono));
+	struct itimerspec later = { { 0, 0 }, { now.tv_sec + 3600, 0 } };
+	struct itimerspec mlater = { { 0, 0 }, { mono.tv_sec + 3600, 0 } };
+	struct itimerspec rel = { { 0, 0 }, { 3600, 0 } };
+	int t = CHECK_OK(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(t, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &later, NULL));
+	/* the flag does nothing on another clock or a relative time (no error either) */
+	int m = CHECK_OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(m, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &mlater, NULL));
+	int r = CHECK_OK(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(r, TFD_TIMER_CANCEL_ON_SET, &rel, NULL));
+	uint64_t n;
+	CHECK_ERR(read(t, &n, 8), EAGAIN);
+	CHECK_EQ(poll_one(t, 0), 0);
+	/* setting the wall clock (to what it says) cancels the absolute realtime timer */
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &now));
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &now));
+	CHECK_EQ(poll_one(t, 0), POLLIN);
+	CHECK_ERR(read(t, &n, 8), ECANCELED);
+	CHECK_ERR(read(t, &n, 8), EAGAIN);
+	CHECK_ERR(read(m, &n, 8), EAGAIN);
+	CHECK_ERR(read(r, &n, 8), EAGAIN);
+	/* it stays armed */
+	struct itimerspec cur;
+	CHECK_OK(timerfd_gettime(t, &cur));
+	CHECK(cur.it_value.tv_sec > 3000);
+	/* a blocking read ends with ECANCELED too */
+	int b = CHECK_OK(timerfd_create(CLOCK_REALTIME, 0));
+	CHECK_OK(timerfd_settime(b, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &later, NULL));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		uint64_t v;
+		_exit(read(b, &v, 8) == -1 && errno == ECANCELED ? 0 : 1);
+	}
+	CHECK_OK(clock_gettime(CLOCK_REALTIME, &now));
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &now));
+	int st = kt_wait(c);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "pidfd_readable_when_process_exits", pidfd_readable_when_process_exits },
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
@@ -478,6 +544,8 @@ static const struct kt_case cases[] = {
 	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },
 	{ "inotify_oneshot_mask_add_and_rm_watch", inotify_oneshot_mask_add_and_rm_watch },
 	{ "inotify_read_poll_and_errors", inotify_read_poll_and_errors },
+	{ "timer_abs_realtime_date_stays_armed", timer_abs_realtime_date_stays_armed },
+	{ "timerfd_cancel_on_set_reports_ecanceled", timerfd_cancel_on_set_reports_ecanceled },
 	KT_CASES_END
 };
 
