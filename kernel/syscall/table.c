@@ -186,7 +186,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(230, clock_nanosleep, PARTIAL, "every clock is the monotonic clock"),
 	SCF(231, exit_group, sys_exit_group, FULL, ""),
 	SC(232, epoll_wait, FULL, ""),
-	SC(233, epoll_ctl, PARTIAL, "EPOLLEXCLUSIVE is validated but every instance watching a queue is woken; EPOLLWAKEUP is dropped"),
+	SC(233, epoll_ctl, PARTIAL, "EPOLLWAKEUP is dropped; an EPOLLEXCLUSIVE wake-up stops at the first instance with a sleeper whatever the events it waits for (our wake-ups carry no poll key)"),
 	SC(234, tgkill, FULL, ""),
 	SC(235, utimes, FULL, ""),
 	SC(253, inotify_init, FULL, "as inotify_init1 with no flags"),

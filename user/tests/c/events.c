@@ -533,6 +533,63 @@ static void timerfd_cancel_on_set_reports_ecanceled(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* wait_sleeping - until process pid sleeps (state S in /proc/PID/stat): blocked in the call
+ * it was about to make. */
+static void wait_sleeping(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 20000; i++) {
+		char buf[512];
+		int fd = CHECK_OK(open(path, O_RDONLY));
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		CHECK(n > 0);
+		buf[n] = 0;
+		char *p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		usleep(1000);
+	}
+	kt_fail(__FILE__, __LINE__, "process %d never slept", (int)pid);
+}
+
+static void epoll_exclusive_wakes_one_instance(void)
+{
+	int efd = CHECK_OK(eventfd(0, EFD_NONBLOCK));
+	int a = CHECK_OK(epoll_create1(0)), b = CHECK_OK(epoll_create1(0));
+	int c = CHECK_OK(epoll_create1(0));
+	struct epoll_event ex = { .events = EPOLLIN | EPOLLEXCLUSIVE }, lv = { .events = EPOLLIN };
+	CHECK_OK(epoll_ctl(a, EPOLL_CTL_ADD, efd, &ex));
+	CHECK_OK(epoll_ctl(b, EPOLL_CTL_ADD, efd, &ex));
+	CHECK_OK(epoll_ctl(c, EPOLL_CTL_ADD, efd, &lv));
+	CHECK_ERR(epoll_ctl(a, EPOLL_CTL_MOD, efd, &lv), EINVAL);
+	int ready[2];
+	CHECK_OK(pipe(ready));
+	pid_t k = CHECK_OK(fork());
+	if (k == 0) {
+		struct epoll_event out;
+		(void)write(ready[1], "r", 1);
+		_exit(epoll_wait(a, &out, 1, -1) == 1 ? 0 : 1);
+	}
+	char r;
+	CHECK_EQ(read(ready[0], &r, 1), 1);
+	wait_sleeping(k);
+	uint64_t one = 1;
+	CHECK_EQ(write(efd, &one, 8), 8);
+	int st = kt_wait(k);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	struct epoll_event out;
+	/* the wake-up went to a's sleeper: b, added after a, never heard of it; c is not
+	 * exclusive and always does */
+	CHECK_EQ(epoll_wait(b, &out, 1, 0), 0);
+	CHECK_EQ(epoll_wait(c, &out, 1, 0), 1);
+	/* with no sleeper anywhere a wake-up goes on to every exclusive instance */
+	CHECK_EQ(write(efd, &one, 8), 8);
+	CHECK_EQ(epoll_wait(b, &out, 1, 0), 1);
+	CHECK_EQ(epoll_wait(a, &out, 1, 0), 1);
+}
+
 static const struct kt_case cases[] = {
 	{ "pidfd_readable_when_process_exits", pidfd_readable_when_process_exits },
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
@@ -544,6 +601,7 @@ static const struct kt_case cases[] = {
 	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },
 	{ "inotify_oneshot_mask_add_and_rm_watch", inotify_oneshot_mask_add_and_rm_watch },
 	{ "inotify_read_poll_and_errors", inotify_read_poll_and_errors },
+	{ "epoll_exclusive_wakes_one_instance", epoll_exclusive_wakes_one_instance },
 	{ "timer_abs_realtime_date_stays_armed", timer_abs_realtime_date_stays_armed },
 	{ "timerfd_cancel_on_set_reports_ecanceled", timerfd_cancel_on_set_reports_ecanceled },
 	KT_CASES_END
