@@ -53,4 +53,33 @@ struct uapi_inotify_event {
 };
 _Static_assert(sizeof(struct uapi_inotify_event) == 16, "struct inotify_event");
 
+/* signalfd */
+#define UAPI_SFD_CLOEXEC 02000000u
+#define UAPI_SFD_NONBLOCK 04000u
+struct uapi_signalfd_siginfo {
+	u32 ssi_signo;
+	i32 ssi_errno;
+	i32 ssi_code;
+	u32 ssi_pid;
+	u32 ssi_uid;
+	i32 ssi_fd;
+	u32 ssi_tid;
+	u32 ssi_band;
+	u32 ssi_overrun;
+	u32 ssi_trapno;
+	i32 ssi_status;
+	i32 ssi_int;
+	u64 ssi_ptr;
+	u64 ssi_utime;
+	u64 ssi_stime;
+	u64 ssi_addr;
+	u16 ssi_addr_lsb;
+	u16 pad2;
+	i32 ssi_syscall;
+	u64 ssi_call_addr;
+	u32 ssi_arch;
+	u8 pad[28];
+};
+_Static_assert(sizeof(struct uapi_signalfd_siginfo) == 128, "struct signalfd_siginfo");
+
 #endif /* KERNEL_UAPI_EVENTS_H */
