@@ -55,22 +55,10 @@ static struct fd_table *table_new(void)
 	return t;
 }
 
-/* set_table - p->files becomes t (under proc_lock: pidfd_getfd reads another process's
- * pointer there, proc_fd_get_remote); the old one, whose reference the caller drops. */
-static struct fd_table *set_table(struct process *p, struct fd_table *t)
-{
-	spin_lock(&proc_lock);
-	struct fd_table *old = p->files;
-	p->files = t;
-	spin_unlock(&proc_lock);
-	return old;
-}
-
 int proc_files_new(struct process *p)
 {
-	struct fd_table *t = table_new();
-	(void)set_table(p, t);
-	return t ? 0 : -ENOMEM;
+	p->files = table_new();
+	return p->files ? 0 : -ENOMEM;
 }
 
 /* table_copy - a new table holding every descriptor of t (each file referenced again). */
@@ -102,7 +90,8 @@ static struct fd_table *table_copy(struct fd_table *t)
 /* replace - p's table becomes n; the one it had (new and empty) goes. */
 static void replace(struct process *p, struct fd_table *n)
 {
-	struct fd_table *old = set_table(p, n);
+	struct fd_table *old = p->files;
+	p->files = n;
 	if (old && refcount_put(&old->refs))
 		close_all(old, 0);
 }
@@ -142,7 +131,8 @@ static void close_all(struct fd_table *t, u32 pid)
 void proc_files_put(struct process *p, bool process_exit)
 {
 	proc_fd_end_call(p);
-	struct fd_table *t = set_table(p, NULL);
+	struct fd_table *t = p->files;
+	p->files = NULL;
 	if (t && refcount_put(&t->refs))
 		close_all(t, process_exit ? p->leader->pid : 0);
 }
@@ -155,7 +145,7 @@ int proc_files_unshare(struct process *p)
 	struct fd_table *n = table_copy(t);
 	if (!n)
 		return -ENOMEM;
-	(void)set_table(p, n);
+	p->files = n;
 	if (refcount_put(&t->refs)) /* the others let go meanwhile */
 		close_all(t, 0);
 	return 0;
@@ -235,21 +225,6 @@ struct file *proc_fd_peek(struct process *p, i64 fd)
 	if (t)
 		TABLE_OP(t, f = slot_of(t, fd).file);
 	return f;
-}
-
-struct file_result proc_fd_get_remote(struct process *q, i64 fd)
-{
-	struct file *f = NULL;
-	spin_lock(&proc_lock); /* q->files stays while it is held (set_table) */
-	struct fd_table *t = q->files;
-	if (t)
-		TABLE_OP(t, {
-			f = slot_of(t, fd).file;
-			if (f)
-				vfs_file_get(f);
-		});
-	spin_unlock(&proc_lock);
-	return f ? file_result_ok(f) : file_result_err(t ? -EBADF : -ESRCH);
 }
 
 void proc_fd_end_call(struct process *p)

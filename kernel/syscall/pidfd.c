@@ -1,7 +1,7 @@
 /*
- * syscall/pidfd.c — pidfd_open, pidfd_send_signal and pidfd_getfd over the pidfd files of
- * proc/pidfd.c (poll and epoll go through the file; CLONE_PIDFD is clone's, waitid(P_PIDFD)
- * wait's). Errors in Linux 6.1's order.
+ * syscall/pidfd.c — pidfd_open and pidfd_send_signal over the pidfd files of proc/pidfd.c
+ * (poll and epoll go through the file). Errors in Linux 6.1's order. pidfd_getfd, CLONE_PIDFD
+ * and waitid(P_PIDFD) wait for branches sig and proc (branch events-after-sig).
  */
 #include <proc/pidfd.h>
 #include <syscall/syscall.h>
@@ -62,37 +62,4 @@ i64 sys_pidfd_send_signal(struct process *p, const struct sc_args *a)
 		return -EINVAL;
 	/* pids are never reused, so the pid still names g */
 	return proc_kill(p, g->pid, (u32)sig);
-}
-
-/* ptrace_may_attach - Linux's PTRACE_MODE_ATTACH_REALCREDS, without capabilities beyond
- * root's: the caller's real ids are all of the target's. */
-static bool ptrace_may_attach(struct process *p, struct process *q)
-{
-	const struct cred *a = &p->fs.cred, *b = &q->fs.cred;
-	if (p->leader == q->leader || a->euid == 0)
-		return true;
-	return a->uid == b->uid && a->uid == b->euid && a->uid == b->suid && a->gid == b->gid &&
-	       a->gid == b->egid && a->gid == b->sgid;
-}
-
-/* pidfd_getfd(pidfd, targetfd, flags): a close-on-exec duplicate of another process's fd. */
-i64 sys_pidfd_getfd(struct process *p, const struct sc_args *a)
-{
-	if (a->a[2])
-		return -EINVAL;
-	struct process *g = pidfd_of(p, a->a[0]);
-	if (!g)
-		return -EBADF;
-	if (reaped(g))
-		return -ESRCH;
-	if (!ptrace_may_attach(p, g))
-		return -EPERM;
-	/* ESRCH once g is exiting (Linux: a PF_EXITING task whose files are gone) */
-	struct file_result f = proc_fd_get_remote(g, (i64)(int)a->a[1]);
-	if (f.err)
-		return f.err;
-	struct result_i64 r = proc_fd_install(p, f.value, 0, true);
-	if (r.err)
-		vfs_close(f.value);
-	return r.err ? r.err : r.value;
 }

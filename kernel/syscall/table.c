@@ -234,7 +234,6 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(424, pidfd_send_signal, PARTIAL, "a caller's siginfo (info not NULL) is EINVAL; /proc/PID directory fds are not pidfds"),
 	SC(434, pidfd_open, FULL, "PIDFD_NONBLOCK; readable once the whole thread group has exited (as Linux 6.1: no POLLHUP)"),
 	SC(436, close_range, FULL, ""),
-	SC(438, pidfd_getfd, FULL, "permission: root, the same thread group, or all real ids equal (no dumpable check)"),
 	SC(439, faccessat2, PARTIAL, "AT_EMPTY_PATH is -EINVAL"),
 	SC(441, epoll_pwait2, FULL, ""),
 };

@@ -176,8 +176,7 @@ struct process {
 				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
 	struct vfs_ctx fs;
-	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared;
-					   * written under proc_lock too (others read it there) */
+	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
@@ -247,10 +246,6 @@ void proc_fd_end_call(struct process *p);
  * taken, so the owner may close it meanwhile (the caller uses it at once, as before tables
  * were shared). */
 struct file *proc_fd_peek(struct process *p, i64 fd);
-/* proc_fd_get_remote - the file at fd of another process q with a reference the caller drops
- * (vfs_close): pidfd_getfd. -EBADF: no such descriptor; -ESRCH: q is exiting (it let go of
- * its table). */
-struct file_result proc_fd_get_remote(struct process *q, i64 fd);
 /* proc_fd_cloexec - 1 or 0 (the descriptor's FD_CLOEXEC), -EBADF; proc_fd_set_cloexec - 0 or
  * -EBADF. */
 int proc_fd_cloexec(struct process *p, i64 fd);

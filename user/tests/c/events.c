@@ -1,7 +1,7 @@
 /*
  * events.c — group `events`: the event files beyond poll's (docs/poll.md): pidfds
- * (pidfd_open, pidfd_send_signal, pidfd_getfd, CLONE_PIDFD, readiness at exit), inotify and
- * signalfd, and what all anonymous files share (fstat). Linux 6.1 semantics; every case runs
+ * (pidfd_open, pidfd_send_signal, readiness at exit), inotify, EPOLLEXCLUSIVE, timerfd's
+ * TFD_TIMER_CANCEL_ON_SET, and what all anonymous files share (fstat). Linux 6.1 semantics; every case runs
  * on Linux and Trellis.
  */
 #define _GNU_SOURCE
@@ -28,9 +28,6 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x1000
 #endif
@@ -46,11 +43,6 @@ static int pidfd_open(pid_t pid, unsigned flags)
 static int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned flags)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
-}
-
-static int pidfd_getfd(int pidfd, int fd, unsigned flags)
-{
-	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, flags);
 }
 
 /* spawn_waiting - a child that exits with `code` once a byte arrives on the pipe whose write
@@ -107,7 +99,6 @@ static void pidfd_readable_when_process_exits(void)
 	/* reaped: still readable (no POLLHUP in Linux 6.1); its pid names nothing */
 	CHECK_EQ(poll_one(pfd, 0), POLLIN);
 	CHECK_ERR(pidfd_send_signal(pfd, 0, NULL, 0), ESRCH);
-	CHECK_ERR(pidfd_getfd(pfd, 0, 0), ESRCH);
 	CHECK_ERR(pidfd_open(c, 0), ESRCH);
 	char b[8];
 	CHECK_ERR(read(pfd, b, sizeof(b)), EINVAL);
@@ -152,9 +143,7 @@ static void pidfd_open_flags_and_errors(void)
 	/* the fd is not a file a pidfd call accepts */
 	CHECK_ERR(pidfd_send_signal(p[0], 0, NULL, 0), EBADF);
 	CHECK_ERR(pidfd_send_signal(999, 0, NULL, 0), EBADF);
-	CHECK_ERR(pidfd_getfd(p[0], 0, 0), EBADF);
 	CHECK_ERR(pidfd_send_signal(pfd, 0, NULL, 1), EINVAL);
-	CHECK_ERR(pidfd_getfd(pfd, 0, 1), EINVAL);
 	CHECK_ERR(pidfd_send_signal(pfd, 65, NULL, 0), EINVAL);
 	CHECK_OK(pidfd_send_signal(pfd, 0, NULL, 0));
 }
@@ -179,54 +168,6 @@ static void pidfd_send_signal_kills_and_checks_permission(void)
 	st = kt_wait(c);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
 	close(go);
-}
-
-static void pidfd_getfd_duplicates_another_process_fd(void)
-{
-	kt_tmpdir();
-	int ready[2], go[2];
-	CHECK_OK(pipe(ready));
-	CHECK_OK(pipe(go));
-	pid_t c = CHECK_OK(fork());
-	if (c == 0) {
-		int fd = open("f", O_RDWR | O_CREAT, 0600);
-		if (fd < 0 || dup2(fd, 100) != 100 || write(100, "hello", 5) != 5)
-			_exit(2);
-		char b;
-		(void)write(ready[1], "r", 1);
-		(void)read(go[0], &b, 1);
-		_exit(0);
-	}
-	char b;
-	CHECK_EQ(read(ready[0], &b, 1), 1);
-	int pfd = CHECK_OK(pidfd_open(c, 0));
-	int fd = CHECK_OK(pidfd_getfd(pfd, 100, 0));
-	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
-	/* the same open file: the offset is shared */
-	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5);
-	CHECK_ERR(pidfd_getfd(pfd, 555, 0), EBADF);
-	CHECK_ERR(pidfd_getfd(pfd, -1, 0), EBADF);
-	/* an unprivileged process may not take a root process's files */
-	pid_t u = CHECK_OK(fork());
-	if (u == 0) {
-		kt_drop_privileges();
-		if (pidfd_getfd(pfd, 100, 0) != -1 || errno != EPERM)
-			_exit(2);
-		_exit(0);
-	}
-	int st = kt_wait(u);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	CHECK_EQ(write(go[1], "g", 1), 1);
-	CHECK_EQ(poll_one(pfd, 10000), POLLIN);
-	/* an exited process has no files left: ESRCH (Linux: EBADF only for a live one) */
-	CHECK_ERR(pidfd_getfd(pfd, 100, 0), ESRCH);
-	st = kt_wait(c);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	/* the duplicate outlives the process */
-	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
-	char buf[5];
-	CHECK_EQ(read(fd, buf, 5), 5);
-	CHECK_MEM(buf, "hello", 5);
 }
 
 static void anon_files_stat_as_linux(void)
@@ -595,7 +536,6 @@ static const struct kt_case cases[] = {
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
 	{ "pidfd_send_signal_kills_and_checks_permission",
 	  pidfd_send_signal_kills_and_checks_permission },
-	{ "pidfd_getfd_duplicates_another_process_fd", pidfd_getfd_duplicates_another_process_fd },
 	{ "anon_files_stat_as_linux", anon_files_stat_as_linux },
 	{ "inotify_reports_create_modify_close_delete", inotify_reports_create_modify_close_delete },
 	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },
