@@ -196,7 +196,6 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
-	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
@@ -220,6 +219,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
+	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
 void proc_discard(struct process *p)
