@@ -192,7 +192,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		ops = blkdev_ops;
 	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 		ops = chrdevs[dev].ops;
-	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
+	if (!e && (blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && ops->open)
 		e = ops->open(ip, flags);
 	if (!e) {
 		f->ops = ops;

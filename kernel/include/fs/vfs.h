@@ -174,8 +174,9 @@ struct vfs_dirent {
 
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
-	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
-	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	/* a device node or a regular file is being opened with open(2) `flags`: 0 or -errno
+	 * (-ENXIO: no such device; sysfs: -EACCES for writing). Called under vfs_lock; a file it
+	 * let open gets release at its last close. */
 	int (*open)(struct inode *ip, u32 flags);
 	/* read and write are called with no VFS lock held (a block device: they sleep on the
 	 * disk); the file offset is read before and advanced after, under the inode's lock */
