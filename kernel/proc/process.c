@@ -240,6 +240,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
+	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
 void proc_discard(struct process *p)
