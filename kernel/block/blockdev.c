@@ -115,6 +115,9 @@ bool blk_info_at(u32 i, struct blk_info *out)
 		out->name_len = n.err ? 0 : (u32)n.value;
 		out->major = bd->major;
 		out->minor = bd->minor;
+		out->disk_minor = bd->parent ? bd->parent->minor : bd->minor;
+		out->sectors = bd->sectors;
+		out->read_only = bd->read_only;
 		ok = out->name_len != 0;
 	}
 	mutex_unlock(&table_lock);

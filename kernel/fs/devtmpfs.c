@@ -104,9 +104,25 @@ static const struct inode_ops full_ops = { .read = full_read, .write = full_writ
 
 /* --- the file system ------------------------------------------------------------------------- */
 
-struct devtmpfs_node {
-	struct str name;
-	u32 mode, major, minor;
+/* The character devices every system has, as /dev and /sys/class name them. */
+static const struct dev_char_node char_nodes[] = {
+	{ STR("console"), STR("tty"), 0600, 5, 1 }, { STR("tty"), STR("tty"), 0666, 5, 0 },
+	{ STR("ttyS0"), STR("tty"), 0660, 4, 64 },  { STR("ptmx"), STR("tty"), 0666, 5, 2 },
+	{ STR("null"), STR("mem"), 0666, 1, 3 },    { STR("zero"), STR("mem"), 0666, 1, 5 },
+	{ STR("full"), STR("mem"), 0666, 1, 7 },    { STR("random"), STR("mem"), 0666, 1, 8 },
+	{ STR("urandom"), STR("mem"), 0666, 1, 9 }, { STR("kmsg"), STR("mem"), 0644, 1, 11 },
+};
+
+bool devices_char_node_at(u32 i, struct dev_char_node *out)
+{
+	if (i >= sizeof char_nodes / sizeof char_nodes[0])
+		return false;
+	*out = char_nodes[i];
+	return true;
+}
+
+struct devtmpfs_link {
+	struct str name, target;
 };
 
 static int devtmpfs_fill(struct vfs_sb *sb, struct str options, struct inode **root)
@@ -120,26 +136,17 @@ static int devtmpfs_fill(struct vfs_sb *sb, struct str options, struct inode **r
 
 static int devtmpfs_populate(const struct vfs_ctx *c)
 {
-	static const struct devtmpfs_node nodes[] = {
-		{ STR("console"), 0600, 5, 1 }, { STR("tty"), 0666, 5, 0 },
-		{ STR("ttyS0"), 0660, 4, 64 },  { STR("ptmx"), 0666, 5, 2 },
-		{ STR("null"), 0666, 1, 3 },    { STR("zero"), 0666, 1, 5 },
-		{ STR("full"), 0666, 1, 7 },    { STR("random"), 0666, 1, 8 },
-		{ STR("urandom"), 0666, 1, 9 }, { STR("kmsg"), 0644, 1, 11 },
+	static const struct devtmpfs_link links[] = {
+		{ STR("fd"), STR("/proc/self/fd") },
+		{ STR("stdin"), STR("/proc/self/fd/0") },
+		{ STR("stdout"), STR("/proc/self/fd/1") },
+		{ STR("stderr"), STR("/proc/self/fd/2") },
 	};
-	static const struct devtmpfs_node links[] = {
-		{ STR("fd"), 0, 0, 0 }, { STR("stdin"), 0, 0, 0 },
-		{ STR("stdout"), 0, 0, 0 }, { STR("stderr"), 0, 0, 0 },
-	};
-	static const struct str targets[] = {
-		STR("/proc/self/fd"), STR("/proc/self/fd/0"), STR("/proc/self/fd/1"),
-		STR("/proc/self/fd/2"),
-	};
-	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-		if (!vfs_chrdev_registered(nodes[i].major, nodes[i].minor))
+	struct dev_char_node n;
+	for (u32 i = 0; devices_char_node_at(i, &n); i++) {
+		if (!vfs_chrdev_registered(n.major, n.minor))
 			continue;
-		int e = vfs_mknod(c, nodes[i].name, VFS_S_IFCHR | nodes[i].mode, nodes[i].major,
-				  nodes[i].minor);
+		int e = vfs_mknod(c, n.name, VFS_S_IFCHR | n.mode, n.major, n.minor);
 		if (e)
 			return e;
 	}
@@ -149,7 +156,7 @@ static int devtmpfs_populate(const struct vfs_ctx *c)
 	if (!e)
 		e = vfs_mkdir(c, STR("pts"), 0755);
 	for (size_t i = 0; !e && i < sizeof links / sizeof links[0]; i++)
-		e = vfs_symlink(c, targets[i], links[i].name);
+		e = vfs_symlink(c, links[i].target, links[i].name);
 	return e;
 }
 

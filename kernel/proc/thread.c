@@ -28,6 +28,7 @@
 #include <syscall/syscall.h>
 #include <fs/devices.h>
 #include <fs/procfs.h>
+#include <fs/sysfs.h>
 #include <fw/uaccess.h>
 #include <uapi/futex.h>
 
@@ -468,6 +469,18 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 	return init;
 }
 
+/* mount_pseudo - a file system of `type` (its source named the same) at `path`, made if
+ * missing, nosuid,nodev,noexec; a failure is only reported. */
+static void mount_pseudo(const struct vfs_ctx *c, struct str type, struct str path)
+{
+	int e = vfs_mkdir(c, path, 0555);
+	if (!e || e == -EEXIST)
+		e = vfs_mount_new(c, type, type, path,
+				  VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC, STR(""));
+	if (e)
+		fw_warn("init: cannot mount %s: %d", path, e);
+}
+
 int proc_start_init(struct bytes archive, struct str init_path)
 {
 	struct path_result root = vfs_init();
@@ -476,6 +489,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	devices_init();
 	devtmpfs_init();
 	procfs_init();
+	sysfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	int e = initramfs_unpack(&c, archive);
 	if (e) {
@@ -485,14 +499,11 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	e = devices_populate(&c);
 	if (e)
 		fw_warn("initramfs: cannot create /dev nodes: %d", e);
-	/* /proc is there from the first instruction of init (programs and the fuzzer's workers
-	 * read /proc/self before anything could mount it); init may mount it again. */
-	e = vfs_mkdir(&c, STR("/proc"), 0555);
-	if (!e || e == -EEXIST)
-		e = vfs_mount_new(&c, STR("proc"), STR("proc"), STR("/proc"),
-				  VFS_MNT_NOSUID | VFS_MNT_NODEV | VFS_MNT_NOEXEC, STR(""));
-	if (e)
-		fw_warn("init: cannot mount /proc: %d", e);
+	/* /proc and /sys are there from the first instruction of init (programs and the fuzzer's
+	 * workers read /proc/self, tools look in /sys, before anything could mount them); init
+	 * may mount them again. */
+	mount_pseudo(&c, STR("proc"), STR("/proc"));
+	mount_pseudo(&c, STR("sysfs"), STR("/sys"));
 	struct process *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);

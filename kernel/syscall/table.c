@@ -134,7 +134,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(130, rt_sigsuspend, FULL, ""),
 	SC(132, utime, FULL, ""),
 	SC(133, mknod, PARTIAL, "FIFOs are nodes without behaviour yet; a socket node is only connectable when bind(2) made it"),
-	SC(137, statfs, PARTIAL, "f_fsid is zero; ramfs/tmpfs without size= report 0 blocks"),
+	SC(137, statfs, PARTIAL, "f_fsid is zero; ramfs reports 0 blocks (tmpfs: size=, else half of RAM, as Linux)"),
 	SC(138, fstatfs, PARTIAL, "as statfs"),
 	SC(143, sched_getparam, FULL, ""),
 	SC(145, sched_getscheduler, FULL, ""),

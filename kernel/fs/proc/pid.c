@@ -41,6 +41,18 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("task"), PK_TASK_DIR, DIR_MODE }, /* last: not in task/TID */
 };
 
+/* pid_dir_entry - the i-th entry of /proc/PID (or task/TID, which has no `task`). */
+static bool pid_dir_entry(struct inode *dir, u64 i, struct synth_entry *out)
+{
+	struct procfs_inode *d = procfs_inode_from(dir);
+	size_t n = NELEM(pid_entries) - (d->kind == PK_TID_DIR ? 1 : 0);
+	if (i >= n || i >= NELEM(pid_entries))
+		return false;
+	struct procfs_entry e = pid_entries[i];
+	synth_entry_set(out, e.name, e.kind, e.mode, 0, procfs_ino(e.kind, d->pid, d->tid, 0));
+	return true;
+}
+
 /* the process an entry describes (its thread for task/TID entries), with a reference; NULL
  * when it is gone */
 static struct process *target_of(const struct procfs_inode *pi)
@@ -221,11 +233,10 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 				      struct str name)
 {
 	struct inode_result r = inode_result_err(-ENOENT);
+	struct synth_entry t;
 	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR) {
-		size_t n = NELEM(pid_entries) - (dir->kind == PK_TID_DIR ? 1 : 0);
-		for (size_t i = 0; i < n && i < NELEM(pid_entries); i++)
-			if (str_eq(pid_entries[i].name, name))
-				r = make(dir, pid_entries[i].kind, pid_entries[i].mode, dir->tid, 0);
+		if (synth_find(&dir->vfs, pid_dir_entry, name, &t))
+			r = make(dir, (enum procfs_kind)t.kind, t.mode, dir->tid, 0);
 	} else if (dir->kind == PK_TASK_DIR) {
 		u32 tid = procfs_parse_pid(name);
 		if (tid) {
@@ -261,29 +272,20 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 	return r;
 }
 
-static void dirent_num(struct vfs_dirent *out, u32 n)
+static void dirent_num(struct vfs_dirent *out, u32 n, u32 mode, u64 ino, u64 next)
 {
-	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(out->name));
+	u8 name[16];
+	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(name));
 	STRBUF_FMT(&sb, "%u", n);
-	out->name_len = strbuf_len(&sb);
+	synth_dirent(out, strbuf_str(&sb), mode, ino, next);
 }
 
 int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out)
 {
 	if (pos < 2)
 		pos = 2;
-	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR) {
-		size_t n = NELEM(pid_entries) - (dir->kind == PK_TID_DIR ? 1 : 0);
-		if (pos - 2 >= n || pos - 2 >= NELEM(pid_entries))
-			return -ENOENT;
-		struct procfs_entry e = pid_entries[pos - 2];
-		out->ino = procfs_ino(e.kind, dir->pid, dir->tid, 0);
-		out->type = (u8)((e.mode & VFS_S_IFMT) >> 12);
-		out->next = pos + 1;
-		struct result_size len = str_copy_to(BYTES_OF_ARRAY(out->name), e.name);
-		out->name_len = len.err ? 0 : len.value;
-		return 0;
-	}
+	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR)
+		return synth_readdir(&dir->vfs, pid_dir_entry, pos, out);
 	if (dir->kind == PK_TASK_DIR) {
 		struct process *g = proc_by_pid(dir->pid);
 		struct process *t = g && g->leader == g && pos - 2 < (1ull << 31)
@@ -293,10 +295,8 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 			proc_put(g);
 		if (!t)
 			return -ENOENT;
-		out->ino = procfs_ino(PK_TID_DIR, dir->pid, t->pid, 0);
-		out->type = (u8)(VFS_S_IFDIR >> 12);
-		out->next = 2 + (u64)t->pid + 1;
-		dirent_num(out, t->pid);
+		dirent_num(out, t->pid, DIR_MODE, procfs_ino(PK_TID_DIR, dir->pid, t->pid, 0),
+			   2 + (u64)t->pid + 1);
 		proc_put(t);
 		return 0;
 	}
@@ -308,10 +308,9 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 		i64 fd = pos - 2 < PROC_MAX_FDS ? proc_fd_next(me, (i64)(pos - 2)) : -1;
 		if (fd >= 0) {
 			bool link = dir->kind == PK_FD_DIR;
-			out->ino = procfs_ino(link ? PK_FD_LINK : PK_FDINFO, dir->pid, dir->tid, (u32)fd);
-			out->type = (u8)((link ? VFS_S_IFLNK : VFS_S_IFREG) >> 12);
-			out->next = fd + 3;
-			dirent_num(out, (u32)fd);
+			dirent_num(out, (u32)fd, link ? VFS_S_IFLNK : VFS_S_IFREG,
+				   procfs_ino(link ? PK_FD_LINK : PK_FDINFO, dir->pid, dir->tid, (u32)fd),
+				   (u64)fd + 3);
 			e = 0;
 		}
 		proc_put(me);

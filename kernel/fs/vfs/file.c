@@ -191,7 +191,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		ops = blkdev_ops;
 	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 		ops = chrdevs[dev].ops;
-	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
+	if (!e && (blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && ops->open)
 		e = ops->open(ip, flags);
 	if (!e) {
 		f->ops = ops;
@@ -398,6 +398,21 @@ struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 {
 	return rw(f, src, &pos, true, false);
+}
+
+u64 vfs_file_pos(struct file *f)
+{
+	mutex_lock(&f->inode->lock);
+	u64 pos = f->pos;
+	mutex_unlock(&f->inode->lock);
+	return pos;
+}
+
+void vfs_file_set_pos(struct file *f, u64 pos)
+{
+	mutex_lock(&f->inode->lock);
+	f->pos = pos;
+	mutex_unlock(&f->inode->lock);
 }
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)

@@ -108,6 +108,9 @@ struct blk_info {
 	u8 name[BLK_NAME_MAX];
 	u32 name_len;
 	u32 major, minor;
+	u32 disk_minor; /* the disk's minor: its own, or a partition's disk's (/sys, /proc) */
+	u64 sectors;
+	bool read_only;
 };
 /* blk_info_at - the i-th registered device (i < BLK_MAX_DEVS): true and *out, or false for an
  * empty slot. */

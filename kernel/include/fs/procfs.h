@@ -16,9 +16,7 @@
 #ifndef KERNEL_FS_PROCFS_H
 #define KERNEL_FS_PROCFS_H
 
-#include <fs/vfs.h>
-#include <fw/heap.h>
-#include <fw/strbuf.h>
+#include <fs/synth.h>
 
 #define PROCFS_MAGIC 0x9fa0ull /* PROC_SUPER_MAGIC */
 
@@ -77,8 +75,7 @@ struct procfs_inode {
 	u32 pid;  /* the thread group described (0: a system entry) */
 	u32 tid;  /* task/TID entries: that thread (0: the group as a whole) */
 	u32 fd;   /* fd/N and fdinfo/N: N */
-	struct kbuf target; /* a link's target text (target_len bytes) */
-	size_t target_len;
+	struct synth_text target; /* a link's target text */
 };
 DECLARE_SUBTYPE(procfs_inode, struct procfs_inode, vfs, struct inode, tag);
 
