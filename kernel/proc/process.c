@@ -140,6 +140,7 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	t->cpu_mask = cpus;
 	atomic_u64_store(&t->cpu_mask_pending, cpus);
 	spin_unlock(&t->sig_lock);
+	atomic_u32_store(&t->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	return t;
 }
 
@@ -187,15 +188,35 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
+	/* A child that is a zombie already tells its new parent, as its exit would have
+	 * (Linux's reparent_leader): an init asleep in wait() reaps it now, not when something
+	 * else wakes it (the zombies stayed: fuzz repro reparented_zombie_wakes_init). */
+	u32 zombie_pid = 0;
+	int zombie_status = 0;
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
 			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
+			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
+				zombie_pid = c->pid;
+				zombie_status = c->wait_status;
+			}
 		}
 	}
+	bool tell_reaper = zombie_pid && reaper && reaper != p && reaper->state != PROC_ZOMBIE;
+	if (tell_reaper)
+		proc_get(reaper);
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
+	if (tell_reaper) {
+		bool killed = (zombie_status & 0x7f) != 0;
+		proc_signal_send(reaper, SIGCHLD, (struct proc_siginfo){
+			.code = killed ? 2 : 1, .pid = zombie_pid,
+			.status = killed ? (zombie_status & 0x7f) : ((zombie_status >> 8) & 0xff) });
+		(void)waitq_wake_all(&reaper->child_wq);
+		proc_put(reaper);
+	}
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
@@ -219,6 +240,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
+	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
 void proc_discard(struct process *p)

@@ -352,6 +352,16 @@ static void apply_cpu_mask(struct process *p)
 		(void)task_set_cpu_mask(m); /* -EINVAL (no online CPU) was refused when it was set */
 }
 
+/* apply_make_it_fail - give p's task the mark /proc/PID/make-it-fail last wrote. */
+static void apply_make_it_fail(struct process *p)
+{
+	u32 v = atomic_u32_load_relaxed(&p->make_it_fail);
+	if (v == p->make_it_fail_task)
+		return; /* the common case: one load and a compare per return to user mode */
+	p->make_it_fail_task = v;
+	task_set_make_it_fail(v != 0);
+}
+
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
@@ -363,6 +373,7 @@ static void proc_thread_main(struct process *p)
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
+		apply_make_it_fail(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
 		alive = serve(p, user_enter(&p->uc));
 	}
@@ -389,12 +400,13 @@ int proc_start(struct process *p)
 	if (doomed)
 		proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
 	struct task_handle t = TASK_HANDLE_EMPTY;
-	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
+	int e = task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU);
+	if (e) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
 		proc_put(p);
-		return -EAGAIN;
+		return e; /* -EAGAIN out of tasks, -ENOMEM out of frames for its stack */
 	}
 	task_detach(&t);
 	return 0;

@@ -121,6 +121,8 @@ static struct waitq *file_waitq(struct file *f)
 		return vfs_eventfd_waitq(f);
 	if (vfs_file_is_timerfd(f))
 		return timerfd_waitq(f);
+	if (vfs_file_is_inotify(f))
+		return vfs_inotify_waitq(f);
 	return NULL;
 }
 
@@ -137,6 +139,8 @@ static bool file_ready(struct file *f, u32 ev)
 		return (vfs_eventfd_poll(f) & ev) != 0;
 	if (vfs_file_is_timerfd(f))
 		return ev != VFS_POLLIN || timerfd_readable(f);
+	if (vfs_file_is_inotify(f))
+		return ev != VFS_POLLIN || vfs_inotify_readable(f);
 	return true;
 }
 
@@ -550,6 +554,10 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
 	if (vfs_file_is_socket(f))
 		return net_file_ioctl(p, f, cmd, a->a[2]);
+	if (vfs_file_is_inotify(f) && cmd == UAPI_FIONREAD) { /* the bytes a read would return */
+		u32 n = (u32)vfs_inotify_pending_bytes(f);
+		return uint32_to_user(&n, uaddr(a->a[2])) ? -EFAULT : 0;
+	}
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
 	return tty_ioctl(p, f, cmd, a->a[2]);

@@ -191,8 +191,14 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
+	atomic_u32_store(&c->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	(void)proc_copy_files(c, p); /* out of memory: the child misses the rest */
+	/* Out of memory for the descriptor table: the fork fails (it succeeded with a child
+	 * that had no descriptors: found by make test-abi-fault). */
+	if (proc_copy_files(c, p)) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
@@ -228,7 +234,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
-		return -EAGAIN;
+		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
 	copy_context(t, p);
 	if (stack)
 		(void)user_ctx_set_sp(&t->uc, uaddr(stack));
@@ -241,9 +247,10 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	if (flags & CLONE_CHILD_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ctid));
 	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	if (proc_start(t)) {
+	int e = proc_start(t);
+	if (e) {
 		proc_discard(t);
-		return -EAGAIN;
+		return e;
 	}
 	return tid;
 }

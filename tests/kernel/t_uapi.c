@@ -34,6 +34,7 @@
 #include <uapi/sched.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
+#include <uapi/tty.h>
 
 #include "khost.h"
 
@@ -111,6 +112,14 @@ KTEST(uapi, small_structs)
 	SAME(struct uapi_termios, struct termios, c_lflag, c_lflag);
 	SAME(struct uapi_termios, struct termios, c_line, c_line);
 	SAME(struct uapi_termios, struct termios, c_cc, c_cc);
+	KT_EXPECT(kt, sizeof(struct uapi_termios2) == sizeof(struct termios2));
+	SAME(struct uapi_termios2, struct termios2, t.c_cc, c_cc);
+	SAME(struct uapi_termios2, struct termios2, c_ispeed, c_ispeed);
+	SAME(struct uapi_termios2, struct termios2, c_ospeed, c_ospeed);
+	KT_EXPECT(kt, UAPI_TCGETS2 == TCGETS2 && UAPI_TCSETS2 == TCSETS2 && UAPI_TCSETSW2 == TCSETSW2 &&
+			      UAPI_TCSETSF2 == TCSETSF2 && UAPI_TIOCGEXCL == TIOCGEXCL &&
+			      UAPI_TIOCEXCL == TIOCEXCL && UAPI_TIOCNXCL == TIOCNXCL);
+	KT_EXPECT(kt, UAPI_CBAUD == CBAUD && UAPI_BOTHER == BOTHER && UAPI_IBSHIFT == IBSHIFT);
 	KT_EXPECT(kt, sizeof(struct uapi_winsize) == sizeof(struct winsize));
 	SAME(struct uapi_winsize, struct winsize, ws_row, ws_row);
 	SAME(struct uapi_winsize, struct winsize, ws_col, ws_col);

@@ -6,6 +6,7 @@
  */
 #include <fs/vfs_internal.h>
 #include <fw/typecache.h>
+#include <uapi/events.h>
 
 DEFINE_TYPE_CACHE(vfs_sb_cache, struct vfs_sb);
 
@@ -116,6 +117,7 @@ void vfs_inode_put(struct inode *ip)
 	struct vfs_sb *sb = ip->sb;
 	vfs_sb_resized(ip, ip->size, 0); /* the last reference: nobody else can change size */
 	vfs_locks_free_locked(ip);
+	vfs_notify_inode_gone(ip); /* inotify: IN_DELETE_SELF, IN_IGNORED */
 	ip->ops->destroy(ip);
 	(void)atomic_u64_sub_return(&inodes_live, 1);
 	if (sb) {
@@ -267,6 +269,8 @@ int vfs_truncate(struct inode *ip, u64 size)
 		vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
 	}
 	mutex_unlock(&ip->lock);
+	if (!e)
+		vfs_notify_self(ip, UAPI_IN_MODIFY); /* inotify (the parent is not told: no path) */
 	return e;
 }
 

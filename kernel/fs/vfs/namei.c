@@ -160,6 +160,8 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			child = NULL;
 		}
 		if (!child && dip->ops->lookup && !cur.dentry->dead) {
+			if (dip->ops->revalidate)
+				vfs_prune_stale_locked(c, cur.dentry);
 			struct inode_result made = dip->ops->lookup(c, dip, comp);
 			if (made.err)
 				return path_result_err(made.err);

@@ -114,7 +114,8 @@ struct process {
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
 	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init), and for a
-				    * leader when a thread of its group exits (execve waits) */
+				    * leader when a thread of its group exits (execve waits) and
+				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
@@ -122,6 +123,10 @@ struct process {
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
+	struct atomic_u32 make_it_fail; /* /proc/PID/make-it-fail: 1 lets failure injection fail
+					 * p's task (fault.task_filter, docs/fuzzing.md); p's task
+					 * applies it at its next return to user mode; fork and clone
+					 * copy it */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
@@ -182,6 +187,7 @@ struct process {
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
+	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
@@ -219,8 +225,8 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
- * -EAGAIN when out of tasks. */
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0,
+ * -EAGAIN when out of tasks or -ENOMEM when out of frames for its stack. */
 int proc_start(struct process *p);
 
 /* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.
