@@ -24,6 +24,7 @@
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/user.h"
+#include "internal/vdso.h"
 #include "internal/x86.h"
 
 #define PVH_MARK 0x336ec578u
@@ -118,6 +119,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	mm_init(); /* frames, kernel page tables (identity map gone), heap */
 	cpu_protections_init();
 	user_init(); /* syscall MSRs, FPU/SSE, SMAP for user copies */
+	vdso_init(); /* the vDSO's frames and data page */
 	apic_timer_init();
 	console_rx_init(); /* console input by interrupt (I/O APIC) */
 	smp_late_init(); /* IPIs, TLB shootdown, the other processors */

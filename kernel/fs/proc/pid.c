@@ -576,6 +576,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 			   r.file ? r.pgoff * 4096 : 0);
 		struct str name = (r.flags & VMA_STACK) ? STR("[stack]")
 				: (r.flags & VMA_HEAP) ? STR("[heap]")
+				: (r.flags & VMA_VDSO) ? STR("[vdso]")
+				: (r.flags & VMA_VVAR) ? STR("[vvar]")
 				: r.exe ? exe_name : str_empty();
 		if (str_len(name)) {
 			/* Linux pads the name to column 74 (seq_pad) */

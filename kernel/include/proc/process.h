@@ -59,6 +59,10 @@ struct proc_comm {
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
+/* Where exec maps the vDSO pair (fw/vdso.h): [vvar], then [vdso] (AT_SYSINFO_EHDR) right above
+ * it. A fixed address above the stack's top, 8 KiB clear of it, below VM_USER_END (the pair
+ * takes a few pages of the 132 KiB there); nothing else is ever placed there but by MAP_FIXED. */
+#define PROC_VDSO_BASE 0x7ffffffe0000ull
 
 struct fd_slot {
 	struct file *file; /* NULL: free */
