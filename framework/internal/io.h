@@ -57,6 +57,9 @@ bool io_range_withheld(u64 pa, u64 len);
 /* The ECAM range in use (0, 0 when the legacy mechanism is used) — withheld from windows. */
 void pci_ecam_range(u64 *base, u64 *len);
 
+/* dma_dir_allows - whether b was mapped for the device to write it (device_writes) or to
+ * read it: a descriptor must not ask for more (without an IOMMU nothing else would stop it). */
+bool dma_dir_allows(const struct dma_buf *b, bool device_writes);
 /* dma_dev_addr - the device address of byte `off` of b (b non-empty, off < DMA_BUF_SIZE). */
 u64 dma_dev_addr(const struct dma_buf *b, u32 off);
 /* dma_frame - the frame a buffer holds (for the virtqueue's in-flight references). */

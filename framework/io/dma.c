@@ -46,6 +46,8 @@ int dma_map_frame(struct pci_dev *d, const struct frame *f, enum dma_dir dir, st
 		return -EINVAL;
 	if (out->dev || !frame_is_empty(&out->frame))
 		return -EBUSY;
+	if ((dir & DMA_FROM_DEVICE) && frame_is_sealed(f))
+		return -EPERM; /* the framework's bytes (the vDSO's): no device writes them */
 	int err = frame_clone(&out->frame, f);
 	if (err)
 		return err;
@@ -81,6 +83,11 @@ int dma_write(const struct dma_buf *b, size_t off, struct bytes src)
 bool dma_iommu_active(void)
 {
 	return iommu_active();
+}
+
+bool dma_dir_allows(const struct dma_buf *b, bool device_writes)
+{
+	return (b->dir & (device_writes ? DMA_FROM_DEVICE : DMA_TO_DEVICE)) != 0;
 }
 
 u64 dma_dev_addr(const struct dma_buf *b, u32 off)

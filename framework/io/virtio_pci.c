@@ -349,8 +349,10 @@ int virtq_add(struct virtq *q, const struct virtq_chain *c, uint64_t cookie)
 		/* SAFETY: k < VIRTQ_MAX_CHAIN, the size of segs[] (loop bound). */
 		const struct virtq_seg *s = &c->segs[k];
 		if (!s->buf || dma_buf_is_empty(s->buf) || s->buf->dev != q->v->pci || s->len == 0 ||
-		    s->off >= DMA_BUF_SIZE || s->len > DMA_BUF_SIZE - s->off)
-			return -EINVAL;
+		    s->off >= DMA_BUF_SIZE || s->len > DMA_BUF_SIZE - s->off ||
+		    !dma_dir_allows(s->buf, s->device_writes))
+			return -EINVAL; /* a device write into a buffer mapped only for reading (a
+					 * sealed frame's, the IOMMU would refuse it) included */
 		rc.buf[k % VRING_CHAIN_MAX] = (struct vring_buf){
 			.addr = dma_dev_addr(s->buf, s->off), .len = s->len, .write = s->device_writes
 		};
