@@ -381,6 +381,7 @@ bool frame_sealed_pa(u64 pa)
 
 bool frame_is_sealed(const struct frame *f)
 {
+	/* SAFETY: an atomic load: the handle may be emptied by a racing release. */
 	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
 	return pfn && frame_sealed_pa(pfn << MM_PAGE_SHIFT);
 }

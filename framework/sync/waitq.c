@@ -134,6 +134,7 @@ static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct 
 	e->xfn = xfn;
 	if (!on) {
 		qlist_push_back(&wq->entries, &e->link);
+		/* SAFETY: set under the lock of the queue it names (see above). */
 		__atomic_store_n(&e->wq, wq, __ATOMIC_RELAXED);
 	}
 	raw_spin_unlock_irqrestore(&wq->lock, f);

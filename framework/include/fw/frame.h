@@ -59,8 +59,8 @@ static inline int frame_move(struct frame *dst, struct frame *src)
 {
 	if (dst->pfn)
 		return -EBUSY;
-	/* Exchanges, so that two racing moves of one handle never both take its frame (two
-	 * handles to one reference: the second release would free a frame someone maps). */
+	/* SAFETY: exchanges, so that two racing moves of one handle never both take its frame
+	 * (two handles to one reference: the second release would free a frame someone maps). */
 	uint64_t pfn = __atomic_exchange_n(&src->pfn, 0, __ATOMIC_ACQ_REL);
 	struct frame raced = { .pfn = __atomic_exchange_n(&dst->pfn, pfn, __ATOMIC_ACQ_REL) };
 	frame_release(&raced); /* dst filled meanwhile by a racing move: drop, never duplicate */
@@ -68,6 +68,7 @@ static inline int frame_move(struct frame *dst, struct frame *src)
 }
 static inline void frame_swap(struct frame *a, struct frame *b)
 {
+	/* SAFETY: as frame_move: each frame number is in exactly one place at every step. */
 	uint64_t x = __atomic_exchange_n(&a->pfn, 0, __ATOMIC_ACQ_REL);
 	uint64_t y = __atomic_exchange_n(&b->pfn, x, __ATOMIC_ACQ_REL);
 	struct frame raced = { .pfn = __atomic_exchange_n(&a->pfn, y, __ATOMIC_ACQ_REL) };

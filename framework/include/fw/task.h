@@ -72,8 +72,8 @@ static inline int task_handle_move(struct task_handle *dst, struct task_handle *
 {
 	if (dst->t)
 		return -EBUSY;
-	/* Exchanges, so that racing moves never leave two handles to one task (a second join
-	 * or detach would free a task that another owner still runs or joins). */
+	/* SAFETY: exchanges, so that racing moves never leave two handles to one task (a second
+	 * join or detach would free a task that another owner still runs or joins). */
 	struct task *t = __atomic_exchange_n(&src->t, NULL, __ATOMIC_ACQ_REL);
 	struct task_handle raced = { .t = __atomic_exchange_n(&dst->t, t, __ATOMIC_ACQ_REL) };
 	task_detach(&raced); /* dst filled meanwhile by a racing move: give it up, never duplicate */
@@ -81,6 +81,7 @@ static inline int task_handle_move(struct task_handle *dst, struct task_handle *
 }
 static inline void task_handle_swap(struct task_handle *a, struct task_handle *b)
 {
+	/* SAFETY: as task_handle_move: each task pointer is in exactly one place at every step. */
 	struct task *x = __atomic_exchange_n(&a->t, NULL, __ATOMIC_ACQ_REL);
 	struct task *y = __atomic_exchange_n(&b->t, x, __ATOMIC_ACQ_REL);
 	struct task_handle raced = { .t = __atomic_exchange_n(&a->t, y, __ATOMIC_ACQ_REL) };
