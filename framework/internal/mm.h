@@ -147,15 +147,12 @@ int kspace_protect(u64 va, u64 len, unsigned prot);
 int kspace_query(u64 va, u64 *pa, unsigned *prot);
 
 /* --- TLB ------------------------------------------------------------------------------------ */
-/* tlb_flush_local - drop this CPU's cached translations for [va, va + len). Context: any. */
+/* tlb_flush_local - drop this CPU's cached translations for [va, va + len) (len ~0: all).
+ * Context: any. */
 void tlb_flush_local(u64 va, u64 len);
 
-/* The SMP shootdown hook: flush [va, va + len) on every other CPU and wait for them. Set by
- * the SMP code (issue #5); NULL while only the boot CPU runs. */
-typedef void (*tlb_shootdown_fn)(u64 va, u64 len);
-void tlb_set_shootdown(tlb_shootdown_fn fn);
-
-/* tlb_flush_kernel - flush [va, va + len) on this CPU and, through the hook, on all others. */
+/* tlb_flush_kernel - flush [va, va + len) on this CPU and on all others (cpu/tlb.c, the one
+ * TLB module; local only until tlb_init, while only the boot CPU runs). */
 void tlb_flush_kernel(u64 va, u64 len);
 
 /* --- user address spaces: activation (mm/vmspace.c) ------------------------------------ */
