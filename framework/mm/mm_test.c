@@ -222,6 +222,8 @@ KTEST(mm, handles_move_and_swap)
 	MMT_EXPECT_EQ(kt, frame_move(&b, &a), -EBUSY); /* b holds one: nothing changes */
 	frame_swap(&a, &b);
 	KT_EXPECT(kt, frame_paddr(&a) == pa);
+	frame_swap(&a, &a); /* with itself: nothing changes (the exchanges must not drop it) */
+	KT_EXPECT(kt, frame_paddr(&a) == pa && frame_refcount(&a) == 1);
 	frame_release(&a);
 	frame_release(&b);
 	struct kbuf k1 = KBUF_EMPTY, k2 = KBUF_EMPTY;

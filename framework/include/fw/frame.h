@@ -68,6 +68,8 @@ static inline int frame_move(struct frame *dst, struct frame *src)
 }
 static inline void frame_swap(struct frame *a, struct frame *b)
 {
+	if (a == b)
+		return; /* swapping a handle with itself changes nothing */
 	/* SAFETY: as frame_move: each frame number is in exactly one place at every step. */
 	uint64_t x = __atomic_exchange_n(&a->pfn, 0, __ATOMIC_ACQ_REL);
 	uint64_t y = __atomic_exchange_n(&b->pfn, x, __ATOMIC_ACQ_REL);

@@ -81,6 +81,8 @@ static inline int task_handle_move(struct task_handle *dst, struct task_handle *
 }
 static inline void task_handle_swap(struct task_handle *a, struct task_handle *b)
 {
+	if (a == b)
+		return; /* swapping a handle with itself changes nothing */
 	/* SAFETY: as task_handle_move: each task pointer is in exactly one place at every step. */
 	struct task *x = __atomic_exchange_n(&a->t, NULL, __ATOMIC_ACQ_REL);
 	struct task *y = __atomic_exchange_n(&b->t, x, __ATOMIC_ACQ_REL);
