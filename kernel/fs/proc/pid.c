@@ -5,10 +5,11 @@
  *
  * Whose state is read, and how safely: ids, state, name and program file under proc_lock;
  * signal sets under the process's sig_lock; memory through a reference to its map (the map's
- * own lock; cmdline and environ are read from its pages like process_vm_readv). A process's
- * descriptor table and fs context are touched only by its own task, so fd/, fdinfo/, cwd and
- * root show the CALLER's own (a thread of the group named): for another process they are
- * EACCES, as Linux answers a process that may not ptrace the target.
+ * own lock; cmdline and environ are read from its pages like process_vm_readv); another
+ * process's descriptors under its table's lock (proc_fd_peek, valid while vfs_lock is held,
+ * or proc_fd_peek_get with a reference), its cwd and root under vfs_lock (they change under
+ * it). fd/, fdinfo/, cwd, root, exe, environ and smaps_rollup of another process need Linux's
+ * ptrace read access (may_inspect): the same uid and gid, or root; else EACCES.
  */
 #include <fs/procfs.h>
 #include <fw/time.h>
@@ -33,6 +34,9 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("comm"), PK_PID_COMM, VFS_S_IFREG | 0644 },
 	{ STR("maps"), PK_PID_MAPS, FILE_MODE },
 	{ STR("mounts"), PK_PID_MOUNTS, FILE_MODE },
+	{ STR("smaps_rollup"), PK_PID_SMAPS_ROLLUP, FILE_MODE },
+	{ STR("oom_score_adj"), PK_PID_OOM_ADJ, VFS_S_IFREG | 0644 },
+	{ STR("oom_score"), PK_PID_OOM_SCORE, FILE_MODE },
 	{ STR("exe"), PK_EXE, LINK_MODE },
 	{ STR("cwd"), PK_CWD, LINK_MODE },
 	{ STR("root"), PK_ROOTLINK, LINK_MODE },
@@ -78,6 +82,42 @@ bool procfs_pid_alive(struct procfs_inode *pi)
 	pi->vfs.gid = info.cred.egid;
 	mutex_unlock(&pi->vfs.lock);
 	return true;
+}
+
+/* may_inspect - Linux's ptrace read access (PTRACE_MODE_READ_FSCREDS) of the caller to the
+ * process `pi` describes, simplified: a thread of the same group; root (CAP_SYS_PTRACE); or
+ * the caller's effective uid and gid equal the target's real, effective and saved ones. */
+static bool may_inspect(const struct procfs_inode *pi)
+{
+	struct process *me = proc_current();
+	if (!me)
+		return true; /* a kernel task (ktests) */
+	struct process *t = me->leader->pid == pi->pid ? NULL : target_of(pi);
+	bool ok = me->leader->pid == pi->pid || me->fs.cred.euid == 0;
+	if (!ok && t) {
+		struct proc_info in;
+		proc_info_of(t, &in);
+		const struct cred *a = &me->fs.cred, *b = &in.cred;
+		ok = a->euid == b->uid && a->euid == b->euid && a->euid == b->suid &&
+		     a->egid == b->gid && a->egid == b->egid && a->egid == b->sgid;
+	}
+	if (t)
+		proc_put(t);
+	proc_put(me);
+	return ok;
+}
+
+/* inspected - the process pi describes (a reference) when the caller may inspect it; NULL
+ * and *err (-EACCES, or -ENOENT when it is gone) otherwise. */
+static struct process *inspected(const struct procfs_inode *pi, int *err)
+{
+	if (!may_inspect(pi)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	struct process *t = target_of(pi);
+	*err = t ? 0 : -ENOENT;
+	return t;
 }
 
 /* caller_in - the calling thread when it belongs to group `pid` (a reference), else NULL. */
@@ -168,31 +208,25 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 {
 	struct vfs_path at = { 0 };
 	bool put = false;
+	int e = 0;
+	struct process *t = inspected(pi, &e);
+	if (!t)
+		return e;
 	if (pi->kind == PK_EXE) {
-		struct process *p = target_of(pi);
-		if (!p)
-			return -ENOENT;
-		at = proc_get_exe(p);
-		proc_put(p);
+		at = proc_get_exe(t);
 		put = true;
+	} else if (pi->kind == PK_CWD) {
+		at = t->fs.cwd; /* whole and referenced while vfs_lock is held (fs/vfs.h) */
+	} else if (pi->kind == PK_ROOTLINK) {
+		at = t->fs.root;
 	} else {
-		struct process *me = caller_in(pi->pid);
-		if (!me)
-			return -EACCES; /* another process's table: see the comment at the top */
-		int e = 0;
-		if (pi->kind == PK_CWD)
-			at = c->cwd;
-		else if (pi->kind == PK_ROOTLINK)
-			at = c->root;
-		else {
-			struct file *f = proc_fd_peek(me, pi->fd);
-			e = f ? fd_target(c, f, pi) : -ENOENT;
-		}
-		proc_put(me);
-		if (pi->kind == PK_FD_LINK)
-			return e;
+		struct file *f = proc_fd_peek(t, pi->fd);
+		e = f ? fd_target(c, f, pi) : -ENOENT;
+		proc_put(t);
+		return e;
 	}
-	int e = at.mnt && at.dentry ? path_target(c->root, at, pi) : -ENOENT;
+	proc_put(t);
+	e = at.mnt && at.dentry ? path_target(c->root, at, pi) : -ENOENT;
 	if (put && at.mnt)
 		vfs_path_put_locked(at);
 	return e;
@@ -200,21 +234,26 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 
 struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 {
+	(void)c;
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	struct process *me = caller_in(pi->pid);
-	if (!me)
-		return path_result_err(-EACCES);
+	int e = 0;
+	struct process *t = inspected(pi, &e);
+	if (!t)
+		return path_result_err(e);
 	struct path_result r = path_result_err(-ENOENT);
+	struct vfs_path at = { 0 };
 	if (pi->kind == PK_CWD)
-		r = path_result_ok(c->cwd);
+		at = t->fs.cwd;
 	else if (pi->kind == PK_ROOTLINK)
-		r = path_result_ok(c->root);
+		at = t->fs.root;
 	else if (pi->kind == PK_FD_LINK) {
-		struct file *f = proc_fd_peek(me, pi->fd);
+		struct file *f = proc_fd_peek(t, pi->fd);
 		if (f && f->mnt && f->dentry) /* a pipe or socket has no path: its text is used */
-			r = path_result_ok((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
+			at = (struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry };
 	}
-	proc_put(me);
+	if (at.mnt && at.dentry)
+		r = path_result_ok(at);
+	proc_put(t);
 	return r;
 }
 
@@ -248,12 +287,13 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 		}
 	} else if (dir->kind == PK_FD_DIR || dir->kind == PK_FDINFO_DIR) {
 		u32 fd = parse_fd(name);
-		struct process *me = caller_in(dir->pid);
-		struct file *f = me && fd < PROC_MAX_FDS ? proc_fd_peek(me, fd) : NULL;
-		if (me)
-			proc_put(me);
-		if (!me)
-			r = inode_result_err(-EACCES);
+		int e = 0;
+		struct process *t = inspected(dir, &e);
+		struct file *f = t && fd < PROC_MAX_FDS ? proc_fd_peek(t, fd) : NULL;
+		if (t)
+			proc_put(t);
+		if (!t)
+			r = inode_result_err(e);
 		else if (f)
 			r = make(dir, dir->kind == PK_FD_DIR ? PK_FD_LINK : PK_FDINFO,
 				 dir->kind == PK_FD_DIR ? (VFS_S_IFLNK | 0700) : FILE_MODE, dir->tid, fd);
@@ -301,11 +341,12 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 		return 0;
 	}
 	if (dir->kind == PK_FD_DIR || dir->kind == PK_FDINFO_DIR) {
-		struct process *me = caller_in(dir->pid);
-		if (!me)
+		int e = 0;
+		struct process *t = inspected(dir, &e);
+		if (!t)
 			return -ENOENT;
-		int e = -ENOENT;
-		i64 fd = pos - 2 < PROC_MAX_FDS ? proc_fd_next(me, (i64)(pos - 2)) : -1;
+		e = -ENOENT;
+		i64 fd = pos - 2 < PROC_MAX_FDS ? proc_fd_next(t, (i64)(pos - 2)) : -1;
 		if (fd >= 0) {
 			bool link = dir->kind == PK_FD_DIR;
 			dirent_num(out, (u32)fd, link ? VFS_S_IFLNK : VFS_S_IFREG,
@@ -313,7 +354,7 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 				   (u64)fd + 3);
 			e = 0;
 		}
-		proc_put(me);
+		proc_put(t);
 		return e;
 	}
 	return -ENOENT;
@@ -604,13 +645,14 @@ static int gen_mounts(struct strbuf *sb, struct gen_ctx *g)
 static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
 {
 	const struct procfs_inode *pi = g->pi;
-	struct process *me = caller_in(pi->pid);
-	if (!me)
-		return -EACCES;
-	int e = -ENOENT;
-	struct file *f = proc_fd_peek(me, pi->fd);
+	int e = 0;
+	struct process *t = inspected(pi, &e);
+	if (!t)
+		return e == -ENOENT ? -ESRCH : e;
+	e = -ENOENT;
+	bool cloexec = false;
+	struct file *f = proc_fd_peek_get(t, pi->fd, &cloexec);
 	if (f) {
-		bool cloexec = proc_fd_cloexec(me, pi->fd) == 1;
 		mutex_lock(&f->inode->lock); /* f->pos */
 		u64 pos = f->pos;
 		u32 flags = f->flags | 0100000u /* O_LARGEFILE, as on 64-bit Linux */ |
@@ -619,8 +661,9 @@ static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
 		mutex_unlock(&f->inode->lock);
 		STRBUF_FMT(sb, "pos:\t%u\nflags:\t0%o\nmnt_id:\t0\nino:\t%u\n", pos, flags, ino);
 		e = 0;
+		vfs_close(f);
 	}
-	proc_put(me);
+	proc_put(t);
 	return e;
 }
 
@@ -638,6 +681,8 @@ static int gen_cmdline(struct strbuf *sb, struct gen_ctx *g)
 
 static int gen_environ(struct strbuf *sb, struct gen_ctx *g)
 {
+	if (!may_inspect(g->pi))
+		return -EACCES;
 	return g->m ? gen_strings(sb, g->m, g->m->env_start, g->m->env_end) : 0;
 }
 
@@ -648,6 +693,65 @@ static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
 	return 0;
 }
 
+/* smaps_rollup: the map's span, then the sums of smaps. Trellis counts resident pages per
+ * address space, not per mapping or per sharer, so every resident page shows as private,
+ * dirty, anonymous and referenced (the same figures status gives: RssAnon is VmRSS). */
+static int gen_smaps_rollup(struct strbuf *sb, struct gen_ctx *g)
+{
+	if (!may_inspect(g->pi))
+		return -EACCES;
+	struct vm_map *m = g->m;
+	if (!m)
+		return 0; /* a zombie: no memory, an empty file (Linux) */
+	u64 first = 0, last = 0;
+	struct vm_region_info r;
+	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
+		if (!last)
+			first = r.start;
+		last = r.end;
+	}
+	if (!last)
+		return 0;
+	size_t line = strbuf_len(sb);
+	STRBUF_FMT(sb, "%08x-%08x ---p 00000000 00:00 0", first, last);
+	while (strbuf_len(sb) - line < 73 && !strbuf_err(sb))
+		strbuf_add_char(sb, ' ');
+	strbuf_add(sb, STR("[rollup]\n"));
+	u64 rss_kb = vmspace_resident_pages(&m->vs) * 4;
+	static const struct str keys[] = {
+		STR("Rss"), STR("Pss"), STR("Pss_Dirty"), STR("Pss_Anon"), STR("Pss_File"),
+		STR("Pss_Shmem"), STR("Shared_Clean"), STR("Shared_Dirty"), STR("Private_Clean"),
+		STR("Private_Dirty"), STR("Referenced"), STR("Anonymous"), STR("KSM"), STR("LazyFree"),
+		STR("AnonHugePages"), STR("ShmemPmdMapped"), STR("FilePmdMapped"),
+		STR("Shared_Hugetlb"), STR("Private_Hugetlb"), STR("Swap"), STR("SwapPss"),
+		STR("Locked"),
+	};
+	/* the keys that are the resident size; the rest are 0 */
+	static const bool rss[] = { true, true, true, true, false, false, false, false, false,
+				    true, true, true };
+	for (size_t i = 0; i < NELEM(keys); i++) {
+		size_t at = strbuf_len(sb);
+		strbuf_add(sb, keys[i]);
+		strbuf_add_char(sb, ':');
+		while (strbuf_len(sb) - at < 16 && !strbuf_err(sb)) /* Linux's padded labels */
+			strbuf_add_char(sb, ' ');
+		STRBUF_FMT(sb, "%8u kB\n", i < NELEM(rss) && rss[i] ? rss_kb : 0);
+	}
+	return 0;
+}
+
+static int gen_oom_adj(struct strbuf *sb, struct gen_ctx *g)
+{
+	STRBUF_FMT(sb, "%d\n", proc_oom_adj(g->p));
+	return 0;
+}
+
+static int gen_oom_score(struct strbuf *sb, struct gen_ctx *g)
+{
+	STRBUF_FMT(sb, "%u\n", proc_oom_score(g->p));
+	return 0;
+}
+
 /* The generators, called through this table (not inlined into one big frame). */
 typedef int (*pid_gen_fn)(struct strbuf *sb, struct gen_ctx *g);
 static const pid_gen_fn pid_gens[PK_COUNT] = {
@@ -655,6 +759,8 @@ static const pid_gen_fn pid_gens[PK_COUNT] = {
 	[PK_PID_STATM] = gen_statm,     [PK_PID_CMDLINE] = gen_cmdline,
 	[PK_PID_ENVIRON] = gen_environ, [PK_PID_COMM] = gen_comm,
 	[PK_PID_MAPS] = gen_maps,       [PK_PID_MOUNTS] = gen_mounts,
+	[PK_PID_SMAPS_ROLLUP] = gen_smaps_rollup, [PK_PID_OOM_ADJ] = gen_oom_adj,
+	[PK_PID_OOM_SCORE] = gen_oom_score,
 	[PK_FDINFO] = gen_fdinfo,
 };
 
@@ -703,4 +809,65 @@ struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src)
 		proc_put(p);
 	proc_put(me);
 	return p ? result_size_ok(bytes_len(src)) : result_size_err(-ESRCH);
+}
+
+/* parse_int - Linux's kstrtoint(s, 0) after strstrip: an optional sign, then decimal, 0x hex
+ * or 0 octal, with white space around; false when it is not that or does not fit an int. */
+static bool parse_int(struct str s, i32 *out)
+{
+	size_t a = 0, b = str_len(s);
+	while (a < b && (str_at(s, a).value == ' ' || str_at(s, a).value == '\n' ||
+			 str_at(s, a).value == '\t'))
+		a++;
+	while (b > a && (str_at(s, b - 1).value == ' ' || str_at(s, b - 1).value == '\n' ||
+			 str_at(s, b - 1).value == '\t'))
+		b--;
+	bool neg = a < b && str_at(s, a).value == '-';
+	if (a < b && (str_at(s, a).value == '-' || str_at(s, a).value == '+'))
+		a++;
+	u32 base = 10;
+	if (b - a > 1 && str_at(s, a).value == '0' &&
+	    (str_at(s, a + 1).value == 'x' || str_at(s, a + 1).value == 'X')) {
+		base = 16;
+		a += 2;
+	} else if (b - a > 1 && str_at(s, a).value == '0') {
+		base = 8;
+		a++;
+	}
+	if (a >= b)
+		return false;
+	u64 v = 0;
+	for (size_t i = a; i < b; i++) {
+		u8 c = str_at(s, i).value;
+		u32 d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10u
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10u : 99u;
+		if (d >= base)
+			return false;
+		v = v * base + d;
+		if (v > 0x80000000ull)
+			return false;
+	}
+	if (!neg && v > 0x7fffffffull)
+		return false;
+	*out = neg ? (i32)(0 - v) : (i32)v;
+	return true;
+}
+
+struct result_size procfs_oom_adj_write(struct procfs_inode *pi, struct bytes src)
+{
+	/* Linux reads at most 12 bytes (PROC_NUMBUF - 1) and answers for all it was given */
+	size_t n = bytes_len(src) < 12 ? bytes_len(src) : 12;
+	i32 adj = 0;
+	if (!parse_int(str_from_bytes(bytes_head(src, n)), &adj))
+		return result_size_err(-EINVAL);
+	struct process *me = proc_current();
+	bool privileged = !me || me->fs.cred.euid == 0; /* CAP_SYS_RESOURCE */
+	if (me)
+		proc_put(me);
+	struct process *p = target_of(pi);
+	if (!p)
+		return result_size_err(-ESRCH);
+	int e = proc_set_oom_adj(p, adj, privileged);
+	proc_put(p);
+	return e ? result_size_err(e) : result_size_ok(bytes_len(src));
 }

@@ -90,6 +90,8 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 	struct procfs_inode *pi = procfs_inode_from(ip);
 	if (pi->kind == PK_PID_COMM)
 		return procfs_comm_write(pi, src);
+	if (pi->kind == PK_PID_OOM_ADJ)
+		return procfs_oom_adj_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
 }
 
@@ -236,15 +238,14 @@ static int procfs_readdir(struct inode *dir, u64 pos, struct vfs_dirent *out)
 	return 0;
 }
 
-/* A process's directory (and its task/TID ones) stands while the process does: a reaped
- * process's cached entry is dropped at the next walk, which then finds ENOENT. */
-static bool procfs_dir_revalidate(const struct vfs_ctx *c, struct inode *ip)
+/* A process's entries stand while the process does: a reaped process's cached entry is
+ * dropped at the next walk, which then finds ENOENT. Each walk also gives them the process's
+ * owner again (Linux's pid_revalidate): a process that changed its euid owns its files. */
+static bool procfs_revalidate(const struct vfs_ctx *c, struct inode *ip)
 {
 	(void)c;
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	if (pi->kind != PK_PID_DIR && pi->kind != PK_TID_DIR)
-		return true;
-	return procfs_pid_alive(pi);
+	return !pi->pid || procfs_pid_alive(pi);
 }
 
 static void procfs_destroy(struct inode *ip)
@@ -257,7 +258,7 @@ static void procfs_destroy(struct inode *ip)
 static const struct inode_ops procfs_dir_ops = {
 	.lookup = procfs_lookup,
 	.readdir = procfs_readdir,
-	.revalidate = procfs_dir_revalidate,
+	.revalidate = procfs_revalidate,
 	.destroy = procfs_destroy,
 };
 static const struct inode_ops procfs_link_ops = {
@@ -272,6 +273,7 @@ static const struct inode_ops procfs_magic_link_ops = {
 	.destroy = procfs_destroy,
 };
 static const struct inode_ops procfs_file_ops = {
+	.revalidate = procfs_revalidate,
 	.read_file = procfs_read_file,
 	.write = procfs_write,
 	.destroy = procfs_destroy,

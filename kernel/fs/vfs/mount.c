@@ -194,25 +194,34 @@ void vfs_ctx_get(struct vfs_ctx *c)
 	vfs_path_get(c->cwd);
 }
 
+/* A context's paths change under vfs_lock, so another process may read them under it
+ * (/proc/PID/cwd and root): what it reads is whole, and stays referenced while it holds it. */
 void vfs_ctx_put(struct vfs_ctx *c)
 {
-	vfs_path_put(c->cwd);
-	vfs_path_put(c->root);
+	mutex_lock(&vfs_lock);
+	struct vfs_path cwd = c->cwd, root = c->root;
 	c->cwd = c->root = (struct vfs_path){ 0 };
+	vfs_path_put_locked(cwd);
+	vfs_path_put_locked(root);
+	mutex_unlock(&vfs_lock);
 }
 
 void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p)
 {
+	mutex_lock(&vfs_lock);
 	struct vfs_path old = c->cwd;
 	c->cwd = p;
-	vfs_path_put(old);
+	vfs_path_put_locked(old);
+	mutex_unlock(&vfs_lock);
 }
 
 void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p)
 {
+	mutex_lock(&vfs_lock);
 	struct vfs_path old = c->root;
 	c->root = p;
-	vfs_path_put(old);
+	vfs_path_put_locked(old);
+	mutex_unlock(&vfs_lock);
 }
 
 struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)

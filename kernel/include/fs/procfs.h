@@ -65,6 +65,9 @@ enum procfs_kind {
 	PK_PID_COMM,
 	PK_PID_MAPS,
 	PK_PID_MOUNTS,
+	PK_PID_SMAPS_ROLLUP,
+	PK_PID_OOM_ADJ,
+	PK_PID_OOM_SCORE,
 	PK_FDINFO,
 	PK_COUNT
 };
@@ -112,6 +115,10 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
 /* procfs_comm_write - /proc/PID/comm written: the process's new name. */
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
+/* procfs_oom_adj_write - /proc/PID/oom_score_adj written: a number -1000..1000 (Linux's
+ * kstrtoint, base 0, surrounding white space allowed): the bytes, or -EINVAL, -EACCES (a
+ * lowering by a non-root caller), -ESRCH. */
+struct result_size procfs_oom_adj_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);

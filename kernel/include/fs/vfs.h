@@ -414,7 +414,8 @@ void vfs_path_put_locked(struct vfs_path p) REQUIRES(vfs_lock);
 void vfs_ctx_get(struct vfs_ctx *c);
 void vfs_ctx_put(struct vfs_ctx *c);
 /* vfs_ctx_set_cwd / vfs_ctx_set_root - replace cwd or root with `p` (references the context
- * takes over), dropping the old one. */
+ * takes over), dropping the old one. These and vfs_ctx_put change the paths under vfs_lock
+ * (they take it), so another task may read a process's cwd and root under it (/proc/PID/cwd). */
 void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p);
 void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p);
 /* vfs_file_path - where an open file was opened (references for the caller); -ENOTDIR-free:

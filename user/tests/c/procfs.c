@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -466,6 +467,140 @@ static void sysfs_rejects_writes(void)
 	close(fd);
 }
 
+/* write_str - write a whole string to a file: 0, or -errno from open or write. */
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	int r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+static int read_int(const char *path)
+{
+	char buf[64];
+	slurp(path, buf, sizeof(buf));
+	return atoi(buf);
+}
+
+/* oom_score_adj: -1000..1000; root sets the floor, others may raise it and lower it only back
+ * to that floor (EACCES below); fork inherits both. */
+static void oom_score_adj_range_and_permission(void)
+{
+	const char *f = "/proc/self/oom_score_adj";
+	CHECK_EQ(read_int(f), 0);
+	CHECK_EQ(write_str(f, "1001"), -EINVAL);
+	CHECK_EQ(write_str(f, "-1001"), -EINVAL);
+	CHECK_EQ(write_str(f, "12abc"), -EINVAL);
+	CHECK_EQ(write_str(f, "-1000\n"), 0);
+	CHECK_EQ(read_int(f), -1000);
+	CHECK_EQ(write_str(f, "0x10"), 0); /* kstrtoint, base 0 */
+	CHECK_EQ(read_int(f), 16);
+	CHECK_EQ(write_str(f, "500"), 0);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(read_int(f), 500);
+		kt_drop_privileges();
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* Linux: /proc/self is root's after setuid */
+		CHECK_EQ(write_str(f, "700"), 0);
+		CHECK_EQ(write_str(f, "499"), -EACCES);
+		CHECK_EQ(write_str(f, "500"), 0);
+		CHECK_EQ(read_int(f), 500);
+		CHECK_ERR(open("/proc/1/oom_score_adj", O_WRONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	CHECK_EQ(write_str(f, "0"), 0);
+	char buf[64];
+	slurp("/proc/self/oom_score", buf, sizeof(buf));
+	int score = atoi(buf);
+	CHECK(score >= 0 && score <= 2000);
+}
+
+/* smaps_rollup: the span of the map, then Linux's padded lines; the resident size is there. */
+static void smaps_rollup_sums(void)
+{
+	static char buf[8192];
+	char *m = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 1, 65536);
+	slurp("/proc/self/smaps_rollup", buf, sizeof(buf));
+	char *nl = strchr(buf, '\n');
+	CHECK(nl != NULL);
+	CHECK(nl - buf > 8 && !strncmp(nl - 8, "[rollup]", 8));
+	unsigned long rss = 0;
+	CHECK_EQ(sscanf(nl + 1, "Rss: %lu kB", &rss), 1);
+	CHECK(rss >= 64);
+	CHECK(strstr(buf, "\nPss:") && strstr(buf, "\nAnonymous:") && strstr(buf, "\nSwap:"));
+	CHECK(!strncmp(nl + 1, "Rss:            ", 16)); /* the label padded to 16 */
+	munmap(m, 65536);
+}
+
+/* Another process's fd/, fdinfo/ and cwd: root may look (ptrace access); a process of another
+ * user may not (EACCES). */
+static void other_process_fds_need_ptrace_access(void)
+{
+	char path[64], buf[PATH_MAX], want[PATH_MAX];
+	int p[2];
+	kt_tmpdir();
+	CHECK_OK(pipe(p));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(p[1]);
+		int fd = open("seen", O_CREAT | O_RDWR, 0644);
+		if (fd < 0 || dup2(fd, 9) < 0)
+			_exit(1);
+		char c;
+		read(p[0], &c, 1); /* until the parent has looked */
+		_exit(0);
+	}
+	close(p[0]);
+	CHECK(getcwd(want, sizeof(want) - 8) != NULL);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	ssize_t n = CHECK_OK(readlink(path, buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK_STR(buf, want);
+	strcat(want, "/seen");
+	snprintf(path, sizeof(path), "/proc/%d/fd/9", pid);
+	for (int i = 0; i < 2000 && (n = readlink(path, buf, sizeof(buf) - 1)) < 0; i++)
+		usleep(1000); /* until the child has opened it */
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, want);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/9", pid);
+	slurp(path, buf, sizeof(buf));
+	CHECK(!strncmp(buf, "pos:\t0\n", 7));
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	DIR *d = opendir(path);
+	CHECK(d != NULL);
+	int nine = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		nine += !strcmp(e->d_name, "9");
+	if (d)
+		closedir(d);
+	CHECK_EQ(nine, 1);
+	int other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		char q[64], b[256];
+		snprintf(q, sizeof(q), "/proc/%d/cwd", pid);
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/fd/9", pid);
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/fd", pid);
+		CHECK_ERR(open(q, O_RDONLY | O_DIRECTORY), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/environ", pid);
+		CHECK_ERR(open(q, O_RDONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(other)), 0);
+	close(p[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -486,6 +621,9 @@ static const struct kt_case cases[] = {
 	{ "sysfs_class_net_lo", sysfs_class_net_lo },
 	{ "sysfs_char_devices", sysfs_char_devices },
 	{ "sysfs_rejects_writes", sysfs_rejects_writes },
+	{ "oom_score_adj_range_and_permission", oom_score_adj_range_and_permission },
+	{ "smaps_rollup_sums", smaps_rollup_sums },
+	{ "other_process_fds_need_ptrace_access", other_process_fds_need_ptrace_access },
 	KT_CASES_END
 };
 
