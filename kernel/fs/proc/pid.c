@@ -34,6 +34,7 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("comm"), PK_PID_COMM, VFS_S_IFREG | 0644 },
 	{ STR("maps"), PK_PID_MAPS, FILE_MODE },
 	{ STR("mounts"), PK_PID_MOUNTS, FILE_MODE },
+	{ STR("mountinfo"), PK_PID_MOUNTINFO, FILE_MODE },
 	{ STR("smaps_rollup"), PK_PID_SMAPS_ROLLUP, FILE_MODE },
 	{ STR("oom_score_adj"), PK_PID_OOM_ADJ, VFS_S_IFREG | 0644 },
 	{ STR("oom_score"), PK_PID_OOM_SCORE, FILE_MODE },
@@ -618,9 +619,10 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	return 0;
 }
 
-static int gen_mounts(struct strbuf *sb, struct gen_ctx *g)
+/* gen_mount_table - /proc/mounts' or mountinfo's text, the mounts the caller's root sees. */
+typedef struct result_size (*mount_show_fn)(struct vfs_path root, struct bytes dst);
+static int gen_mount_table(struct strbuf *sb, mount_show_fn show)
 {
-	(void)g;
 	struct process *me = proc_current();
 	if (!me)
 		return 0;
@@ -631,7 +633,7 @@ static int gen_mounts(struct strbuf *sb, struct gen_ctx *g)
 			e = -ENOMEM;
 			break;
 		}
-		struct result_size n = vfs_mounts_show(me->fs.root, kbuf_bytes(&buf));
+		struct result_size n = show(me->fs.root, kbuf_bytes(&buf));
 		if (!n.err)
 			strbuf_add(sb, str_from_bytes(bytes_head(kbuf_bytes(&buf), n.value)));
 		kbuf_free(&buf);
@@ -640,6 +642,18 @@ static int gen_mounts(struct strbuf *sb, struct gen_ctx *g)
 	}
 	proc_put(me);
 	return e;
+}
+
+static int gen_mounts(struct strbuf *sb, struct gen_ctx *g)
+{
+	(void)g;
+	return gen_mount_table(sb, vfs_mounts_show);
+}
+
+static int gen_mountinfo(struct strbuf *sb, struct gen_ctx *g)
+{
+	(void)g;
+	return gen_mount_table(sb, vfs_mountinfo_show);
 }
 
 static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
@@ -759,7 +773,7 @@ static const pid_gen_fn pid_gens[PK_COUNT] = {
 	[PK_PID_STATM] = gen_statm,     [PK_PID_CMDLINE] = gen_cmdline,
 	[PK_PID_ENVIRON] = gen_environ, [PK_PID_COMM] = gen_comm,
 	[PK_PID_MAPS] = gen_maps,       [PK_PID_MOUNTS] = gen_mounts,
-	[PK_PID_SMAPS_ROLLUP] = gen_smaps_rollup, [PK_PID_OOM_ADJ] = gen_oom_adj,
+	[PK_PID_MOUNTINFO] = gen_mountinfo, [PK_PID_SMAPS_ROLLUP] = gen_smaps_rollup, [PK_PID_OOM_ADJ] = gen_oom_adj,
 	[PK_PID_OOM_SCORE] = gen_oom_score,
 	[PK_FDINFO] = gen_fdinfo,
 };
@@ -773,7 +787,7 @@ int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb)
 		return -ENOMEM;
 	g->pi = pi;
 	int e = 0;
-	if (pi->kind != PK_FDINFO && pi->kind != PK_PID_MOUNTS) {
+	if (pi->kind != PK_FDINFO && pi->kind != PK_PID_MOUNTS && pi->kind != PK_PID_MOUNTINFO) {
 		g->p = target_of(pi);
 		if (!g->p)
 			e = -ESRCH;

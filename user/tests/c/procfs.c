@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 static const char *self;
@@ -601,6 +602,44 @@ static void other_process_fds_need_ptrace_access(void)
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
 }
 
+/* mountinfo: Linux's fields; /tmp's line names its file system's device as stat does, its
+ * root, and the root mount as its parent. */
+static void mountinfo_fields(void)
+{
+	static char buf[65536];
+	slurp("/proc/self/mountinfo", buf, sizeof(buf));
+	int ids[256], n = 0, root_id = -1, tmp_parent = -1, tmp_seen = 0;
+	struct stat st;
+	CHECK_OK(stat("/tmp", &st));
+	for (char *line = strtok(buf, "\n"); line && n < 256; line = strtok(NULL, "\n")) {
+		int id, parent;
+		unsigned maj, min;
+		char root[256], point[256], opts[256], type[64], source[256];
+		CHECK_EQ(sscanf(line, "%d %d %u:%u %255s %255s %255s", &id, &parent, &maj, &min,
+				root, point, opts), 7);
+		char *dash = strstr(line, " - ");
+		CHECK(dash != NULL);
+		CHECK_EQ(sscanf(dash, " - %63s %255s", type, source), 2);
+		for (int i = 0; i < n; i++)
+			CHECK(ids[i] != id);
+		ids[n++] = id;
+		CHECK(!strncmp(opts, "rw", 2) || !strncmp(opts, "ro", 2));
+		if (!strcmp(point, "/"))
+			root_id = id;
+		if (!strcmp(point, "/tmp")) {
+			tmp_seen = 1;
+			tmp_parent = parent;
+			CHECK_STR(type, "tmpfs");
+			CHECK_STR(root, "/");
+			CHECK_EQ(maj, major(st.st_dev));
+			CHECK_EQ(min, minor(st.st_dev));
+		}
+	}
+	CHECK(tmp_seen);
+	CHECK(root_id >= 0);
+	CHECK_EQ(tmp_parent, root_id);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -624,6 +663,7 @@ static const struct kt_case cases[] = {
 	{ "oom_score_adj_range_and_permission", oom_score_adj_range_and_permission },
 	{ "smaps_rollup_sums", smaps_rollup_sums },
 	{ "other_process_fds_need_ptrace_access", other_process_fds_need_ptrace_access },
+	{ "mountinfo_fields", mountinfo_fields },
 	KT_CASES_END
 };
 
