@@ -318,7 +318,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
 		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
-	u64 pos = in->pos, count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
+	u64 pos = vfs_file_pos(in), count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
 	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
 		return -EFAULT;
 	if ((i64)pos < 0)
@@ -354,7 +354,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		if (uoff_to_user(&pos, uaddr(a->a[2])))
 			return -EFAULT;
 	} else {
-		in->pos = pos;
+		vfs_file_set_pos(in, pos);
 	}
 	return done ? (i64)done : err;
 }

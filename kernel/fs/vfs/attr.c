@@ -78,9 +78,17 @@ u64 vfs_sb_charge(struct inode *ip, u64 pos, u64 len, u64 *charged_size)
 
 /* vfs_inode_init - one init site: every inode's lock is of one class for the lock-order
  * check (a zeroed mutex would be a class of its own per inode). */
+static struct atomic_u64 inodes_live;
+
 void vfs_inode_init(struct inode *ip)
 {
 	mutex_init(&ip->lock);
+	(void)atomic_u64_add_return(&inodes_live, 1);
+}
+
+u64 vfs_inode_count(void)
+{
+	return atomic_u64_load(&inodes_live);
 }
 
 void vfs_inode_touch_ilocked(struct inode *ip, u32 which)
@@ -109,6 +117,7 @@ void vfs_inode_put(struct inode *ip)
 	vfs_sb_resized(ip, ip->size, 0); /* the last reference: nobody else can change size */
 	vfs_locks_free_locked(ip);
 	ip->ops->destroy(ip);
+	(void)atomic_u64_sub_return(&inodes_live, 1);
 	if (sb) {
 		sb->inodes--;
 		vfs_sb_put(sb);
