@@ -37,14 +37,17 @@ enum procfs_kind {
 	PK_LOADAVG,
 	PK_FILESYSTEMS,
 	PK_VERSION,
+	PK_PARTITIONS,
 	PK_STAT,
 	PK_CMDLINE,
+	PK_SLABINFO,
 	PK_OSTYPE,
 	PK_OSRELEASE,
 	PK_HOSTNAME,
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -63,6 +66,7 @@ enum procfs_kind {
 	PK_PID_CMDLINE,
 	PK_PID_ENVIRON,
 	PK_PID_COMM,
+	PK_PID_MAKE_IT_FAIL,
 	PK_PID_MAPS,
 	PK_PID_MOUNTS,
 	PK_PID_MOUNTINFO,
@@ -114,6 +118,9 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_make_it_fail_write - /proc/PID/make-it-fail written: 0 or 1 (root only, as Linux's
+ * CAP_SYS_RESOURCE): whether failure injection may fail that thread (docs/fuzzing.md). */
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_comm_write - /proc/PID/comm written: the process's new name. */
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_oom_adj_write - /proc/PID/oom_score_adj written: a number -1000..1000 (Linux's
@@ -123,6 +130,8 @@ struct result_size procfs_oom_adj_write(struct procfs_inode *pi, struct bytes sr
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 
 /* procfs_init - register the "proc" type (mount -t proc). */
 void procfs_init(void);
