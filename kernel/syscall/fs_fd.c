@@ -57,9 +57,9 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 	if (off_in < 0 || off_out < 0)
 		return -EINVAL;
 	if (!uoff_in)
-		off_in = (i64)in->pos;
+		off_in = (i64)vfs_file_pos(in);
 	if (!uoff_out)
-		off_out = (i64)out->pos;
+		off_out = (i64)vfs_file_pos(out);
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
 	/* the same file: the ranges must not overlap */
@@ -88,11 +88,11 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 	if (done) {
 		i64 ni = off_in + (i64)done, no = off_out + (i64)done;
 		if (!uoff_in)
-			in->pos = (u64)ni;
+			vfs_file_set_pos(in, (u64)ni);
 		else if (ufd_off_to_user(&ni, uaddr(uoff_in)))
 			return -EFAULT;
 		if (!uoff_out)
-			out->pos = (u64)no;
+			vfs_file_set_pos(out, (u64)no);
 		else if (ufd_off_to_user(&no, uaddr(uoff_out)))
 			return -EFAULT;
 	}

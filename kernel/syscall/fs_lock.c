@@ -63,7 +63,7 @@ static int decode_flock(struct process *p, struct file *f, bool ofd, const struc
 	if (fl->l_whence == 0) {
 		base = 0;
 	} else if (fl->l_whence == 1) {
-		base = (i64)f->pos;
+		base = (i64)vfs_file_pos(f);
 	} else if (fl->l_whence == 2) {
 		struct vfs_stat st;
 		vfs_stat_inode(f->inode, &st);

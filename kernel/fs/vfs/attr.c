@@ -78,9 +78,17 @@ u64 vfs_sb_charge(struct inode *ip, u64 pos, u64 len, u64 *charged_size)
 
 /* vfs_inode_init - one init site: every inode's lock is of one class for the lock-order
  * check (a zeroed mutex would be a class of its own per inode). */
+static struct atomic_u64 inodes_live;
+
 void vfs_inode_init(struct inode *ip)
 {
 	mutex_init(&ip->lock);
+	(void)atomic_u64_add_return(&inodes_live, 1);
+}
+
+u64 vfs_inode_count(void)
+{
+	return atomic_u64_load(&inodes_live);
 }
 
 void vfs_inode_touch_ilocked(struct inode *ip, u32 which)
@@ -109,6 +117,7 @@ void vfs_inode_put(struct inode *ip)
 	vfs_sb_resized(ip, ip->size, 0); /* the last reference: nobody else can change size */
 	vfs_locks_free_locked(ip);
 	ip->ops->destroy(ip);
+	(void)atomic_u64_sub_return(&inodes_live, 1);
 	if (sb) {
 		sb->inodes--;
 		vfs_sb_put(sb);
@@ -219,6 +228,25 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 	}
 	mutex_unlock(&ip->lock);
 	return e;
+}
+
+void vfs_kill_suid(struct inode *ip, const struct cred *cred)
+{
+	if (cred->euid == 0) /* CAP_FSETID: root keeps the bits */
+		return;
+	mutex_lock(&ip->lock);
+	u32 kill = 0;
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		if (ip->mode & VFS_S_ISUID)
+			kill |= VFS_S_ISUID;
+		if ((ip->mode & VFS_S_ISGID) && (ip->mode & 0010))
+			kill |= VFS_S_ISGID;
+	}
+	if (kill) {
+		ip->mode &= ~kill;
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
+	}
+	mutex_unlock(&ip->lock);
 }
 
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)

@@ -2,6 +2,10 @@
  * dentry.c — dentry objects (fs/vfs.h, "Dentry lifetime"): creation under a parent with the
  * next cookie of its directory, the child lists, references and the iterative release that
  * frees a dentry and the parents it was the last to pin, and freeing a whole tree.
+ *
+ * The dentry hash: every linked dentry is also in one hash table keyed by (parent, name), so
+ * a lookup is one bucket, not a scan of the directory's list (the list stays for getdents,
+ * in cookie order). A dentry is in the table exactly while it is on its parent's list.
  */
 #include <fs/vfs_internal.h>
 #include <fw/heap.h>
@@ -15,6 +19,41 @@ struct dentry_dir {
 	u64 next_cookie GUARDED_BY(&vfs_lock);             /* for the next child linked */
 };
 DEFINE_TYPE_CACHE(dentry_cache, struct dentry);
+
+#define DCACHE_HASH_BITS 12
+DEFINE_HASH(dentry_hash, struct dentry, hashed, DCACHE_HASH_BITS, mutex);
+static struct dentry_hash dcache GUARDED_BY(&vfs_lock);
+static bool dcache_ready GUARDED_BY(&vfs_lock);
+static u64 dentry_next_id GUARDED_BY(&vfs_lock);
+
+/* dcache_key - the hash key of name `name` in the directory `parent`. */
+static u64 dcache_key(const struct dentry *parent, struct str name)
+{
+	return hash_str(name) ^ (parent->id * 0x9e3779b97f4a7c15ull);
+}
+
+static struct dentry_hash *dcache_table(void) REQUIRES(vfs_lock)
+{
+	if (!dcache_ready) {
+		dentry_hash_init(&dcache, &vfs_lock);
+		dcache_ready = true;
+	}
+	return &dcache;
+}
+
+/* children_add / children_remove - put d on parent's list and in the hash, or take it off
+ * both. */
+static void children_add(struct dentry *parent, struct dentry *d) REQUIRES(vfs_lock)
+{
+	dentry_children_push_back(&parent->dir->kids, d);
+	dentry_hash_insert(dcache_table(), d, dcache_key(parent, vfs_dentry_name(d)));
+}
+
+static void children_remove(struct dentry *parent, struct dentry *d) REQUIRES(vfs_lock)
+{
+	dentry_children_remove(&parent->dir->kids, d);
+	dentry_hash_remove(dcache_table(), d);
+}
 DEFINE_TYPE_CACHE(dentry_dir_cache, struct dentry_dir);
 
 static u64 dentries_live; /* guarded by vfs_lock */
@@ -75,14 +114,14 @@ void vfs_dentry_link_locked(struct dentry *parent, struct dentry *d)
 	vfs_dentry_get(parent);
 	d->cookie = parent->dir->next_cookie++;
 	d->dead = false;
-	dentry_children_push_back(&parent->dir->kids, d);
+	children_add(parent, d);
 }
 
 /* vfs_dentry_unlink_locked - take d out of its parent's list (it keeps its parent pointer
  * and the reference on it); the tree's reference becomes the caller's. */
 void vfs_dentry_unlink_locked(struct dentry *d)
 {
-	dentry_children_remove(&d->parent->dir->kids, d);
+	children_remove(d->parent, d);
 }
 
 /* vfs_dentry_new_locked - a dentry for `ip` (taking over the caller's inode reference on
@@ -110,6 +149,7 @@ struct dentry_result vfs_dentry_new_locked(struct dentry *parent, struct str nam
 	}
 	refcount_init(&d->refs, 1);
 	d->inode = ip;
+	d->id = ++dentry_next_id;
 	dentries_live++;
 	if (parent)
 		vfs_dentry_link_locked(parent, d);
@@ -134,8 +174,11 @@ struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name)
 {
 	if (!dir->dir)
 		return NULL;
-	LIST_FOR_EACH(dentry_children, &dir->dir->kids, d)
-		if (str_eq(vfs_dentry_name(d), name))
+	struct dentry_hash *h = dcache_table();
+	for (struct dentry *d = dentry_hash_find(h, dcache_key(dir, name)); d;
+	     d = dentry_hash_find_next(h, d))
+		if (d->parent == dir && d->name_len == str_len(name) &&
+		    str_eq(vfs_dentry_name(d), name))
 			return d;
 	return NULL;
 }
@@ -168,7 +211,7 @@ void vfs_free_tree_locked(struct dentry *top)
 		 * (the caller guarantees nobody uses the tree) */
 		struct dentry *up = cur->parent;
 		if (cur != top)
-			dentry_children_remove(&up->dir->kids, cur);
+			children_remove(up, cur);
 		bool last = cur == top;
 		(void)dentry_free_locked(cur);
 		if (last)
@@ -189,7 +232,7 @@ void vfs_tree_kill_locked(struct dentry *top)
 		if (cur == top)
 			break;
 		struct dentry *up = cur->parent;
-		dentry_children_remove(&up->dir->kids, cur);
+		children_remove(up, cur);
 		cur->dead = true;
 		vfs_dentry_put_locked(cur); /* up keeps its own tree reference */
 		cur = up;
@@ -199,7 +242,7 @@ void vfs_tree_kill_locked(struct dentry *top)
 void vfs_dentry_drop_locked(struct dentry *d)
 {
 	vfs_tree_kill_locked(d);
-	dentry_children_remove(&d->parent->dir->kids, d);
+	children_remove(d->parent, d);
 	d->dead = true;
 	vfs_dentry_put_locked(d); /* the tree's reference (its parent keeps its own) */
 }

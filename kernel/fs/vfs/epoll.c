@@ -501,6 +501,7 @@ int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
 	ep_txlist_init(&ep->txlist, &ep->lock);
 	ep_children_init(&ep->children, &vfs_epoll_lock);
 	struct inode *ip = ep_inode_base(ep);
+	vfs_inode_init(ip);
 	ip->ops = &ep_ops;
 	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
 	ip->uid = uid;

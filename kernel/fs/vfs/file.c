@@ -400,6 +400,21 @@ struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 	return rw(f, src, &pos, true, false);
 }
 
+u64 vfs_file_pos(struct file *f)
+{
+	mutex_lock(&f->inode->lock);
+	u64 pos = f->pos;
+	mutex_unlock(&f->inode->lock);
+	return pos;
+}
+
+void vfs_file_set_pos(struct file *f, u64 pos)
+{
+	mutex_lock(&f->inode->lock);
+	f->pos = pos;
+	mutex_unlock(&f->inode->lock);
+}
+
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
 	struct inode *ip = f->inode;

@@ -58,10 +58,32 @@ static bool next_comp(struct str *rest, struct str *comp)
 	return false;
 }
 
+/* level_has_more - whether s holds another non-empty component: any byte but '/' (so
+ * usually decided by its first byte, without splitting the component off). */
 static bool level_has_more(struct str s)
 {
-	struct str c;
-	return next_comp(&s, &c);
+	for (size_t i = 0; i < str_len(s); i++) {
+		struct result_u8 b = str_at(s, i);
+		if (!b.err && b.value != '/')
+			return true;
+	}
+	return false;
+}
+
+static bool is_dot(struct str c)
+{
+	if (str_len(c) != 1)
+		return false;
+	struct result_u8 b = str_at(c, 0);
+	return !b.err && b.value == '.';
+}
+
+static bool is_dotdot(struct str c)
+{
+	if (str_len(c) != 2)
+		return false;
+	struct result_u8 a = str_at(c, 0), b = str_at(c, 1);
+	return !a.err && !b.err && a.value == '.' && b.value == '.';
 }
 
 static bool is_last(const struct walk *w)
@@ -105,15 +127,15 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			return path_result_err(e);
 		if (str_len(comp) > VFS_NAME_MAX)
 			return path_result_err(-ENAMETOOLONG);
-		bool final = is_last(&w);
-		if (final && mode == WALK_PARENT) {
+		/* whether this is the last component matters only for WALK_PARENT and symlinks */
+		if (mode == WALK_PARENT && is_last(&w)) {
 			if (last)
 				*last = comp;
 			return path_result_ok(cur);
 		}
-		if (str_eq(comp, STR(".")))
+		if (is_dot(comp))
 			continue;
-		if (str_eq(comp, STR(".."))) {
+		if (is_dotdot(comp)) {
 			/* never above the process root; from a mount's root to its mount point in
 			 * the parent mount, and from there up */
 			for (u32 guard = 0; guard < 1000; guard++) {
@@ -158,7 +180,7 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			next = (struct vfs_path){ .mnt = m, .dentry = m->root };
 		}
 		struct inode *ip = next.dentry->inode;
-		if (is_link(ip) && (!final || mode == WALK_FINAL_FOLLOW)) {
+		if (is_link(ip) && (mode == WALK_FINAL_FOLLOW || !is_last(&w))) {
 			if (++w.links > VFS_MAXSYMLINKS)
 				return path_result_err(-ELOOP);
 			if (cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)

@@ -1,10 +1,11 @@
 /*
  * fs/vfs.h — the VFS core: inodes (one subtype per file system, reached by checked
  * downcasts, behaviour in a static const ops table), reference-counted dentries forming a tree
- * that is also the name cache, path lookup with `.`, `..`, symlinks (ELOOP after 40, or 8
- * deep) and mount points, Linux's permission checks (owner/group/other, root bypass, sticky
- * directories), open files with offsets, and getdents64 records. ramfs (fs/vfs/ramfs.c) is the
- * first file system: like Linux's ramfs its directories live entirely in the dentry tree.
+ * that is also the name cache (hashed by parent and name, fs/vfs/dentry.c), path lookup with
+ * `.`, `..`, symlinks (ELOOP after 40, or 8 deep) and mount points, Linux's permission checks
+ * (owner/group/other, root bypass, sticky directories), open files with offsets, and
+ * getdents64 records. ramfs (fs/vfs/ramfs.c) is the first file system: like Linux's ramfs its
+ * directories live entirely in the dentry tree.
  *
  * Dentry lifetime. A dentry is counted: one reference from its parent's child list while it
  * is linked in the tree, one held by each of its children (a child pins its parent), and one
@@ -28,8 +29,10 @@
  *   nobody else can reach yet is filled in without it); stat reads them under it.
  * - `sb->space_lock` (a spinlock) guards a size-limited instance's space account.
  * Data I/O on an open file (read, write, pread, pwrite, lseek) never takes vfs_lock: a
- * regular file's under its inode's lock, a device's, pipe's or socket's under that object's
- * own locks only (their ops are called with no VFS lock held). Nobody sleeps for anything but
+ * regular file in a page cache under its inode's lock; a file whose file system makes its
+ * bytes itself (no page cache: procfs, block devices), a device, pipe or socket under that
+ * object's own locks only (their ops are called with no VFS lock held, and may take
+ * vfs_lock; code holding an inode's lock never does). Nobody sleeps for anything but
  * these locks while holding one (blocking reads wait in the system call layer, outside).
  */
 #ifndef KERNEL_FS_VFS_H
@@ -37,6 +40,7 @@
 
 #include <fw/atomic.h>
 #include <fw/bytes.h>
+#include <fw/hash.h>
 #include <fw/list.h>
 #include <fw/sync.h>
 #include <fw/refcount.h>
@@ -298,6 +302,8 @@ struct dentry_dir; /* the children of a directory dentry (dentry.c) */
 struct dentry {
 	struct refcount refs;       /* see "Dentry lifetime" above */
 	struct list_link sibling;   /* on the parent's children list, while linked */
+	struct hash_link hashed;    /* in the dentry hash by (parent, name), while linked */
+	u64 id;                     /* unique: a parent's part of its children's hash key */
 	struct dentry *parent;      /* itself for a file system's root; else holds a reference */
 	struct inode *inode;        /* holds a reference */
 	struct dentry_dir *dir;     /* children, for directories */
@@ -422,8 +428,10 @@ void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p);
 /* vfs_file_path - where an open file was opened (references for the caller); -ENOTDIR-free:
  * for a pipe, mnt and dentry are NULL. */
 struct vfs_path vfs_file_path(struct file *f);
-/* vfs_dentry_count - live dentries (for leak checks). */
+/* vfs_dentry_count / vfs_inode_count - live dentries / inodes (those made by vfs_inode_init
+ * and not yet destroyed), for leak checks. */
 u64 vfs_dentry_count(void);
+u64 vfs_inode_count(void);
 
 /* Lookup: the dentry `path` names (following a final symlink when `follow`), with a
  * reference the caller drops (vfs_dentry_put). */
@@ -508,6 +516,10 @@ struct result_size vfs_write(struct file *f, struct bytes src);
 /* vfs_pread / vfs_pwrite - the same at `pos`, leaving the file offset alone. */
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos);
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos);
+/* vfs_file_pos / vfs_file_set_pos - read / set the file offset under the inode's lock (for
+ * calls that move it themselves: sendfile, copy_file_range, fcntl locks' SEEK_CUR). */
+u64 vfs_file_pos(struct file *f);
+void vfs_file_set_pos(struct file *f, u64 pos);
 /* vfs_lseek - SEEK_SET 0, SEEK_CUR 1, SEEK_END 2; the new offset or -EINVAL. */
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
 /* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children in cookie
@@ -544,6 +556,10 @@ struct vfs_utimes {
 	bool now_a, now_m, omit_a, omit_m;
 };
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t);
+/* vfs_kill_suid - a write or truncate by `cred`: an unprivileged caller clears the setuid bit,
+ * and the setgid bit of a group-executable file, of a regular file (Linux's
+ * file_remove_privs; root keeps them, as CAP_FSETID). */
+void vfs_kill_suid(struct inode *ip, const struct cred *cred);
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);
