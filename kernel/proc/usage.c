@@ -130,6 +130,11 @@ struct proc_usage proc_usage_self(struct process *p)
 	return group_sum(p->leader);
 }
 
+struct proc_usage proc_usage_peek(struct process *p, bool thread)
+{
+	return thread ? own(p) : group_sum(p->leader);
+}
+
 struct proc_usage proc_usage_children(struct process *p)
 {
 	struct process *g = p->leader;

@@ -60,6 +60,9 @@ struct proc_usage proc_usage_children(struct process *p);
  * for z; no resident-size sample: z's memory is not the caller's to look at). */
 struct proc_usage proc_usage_total(struct process *z);
 
+/* proc_usage_peek - p's usage (`thread`: its own, else its process's) without sampling its
+ * resident size: what another process may read (/proc/PID/stat). */
+struct proc_usage proc_usage_peek(struct process *p, bool thread);
 /* proc_cpu_ns - CPU time (user + system) of p's thread alone or of its process, up to now
  * (CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID). Context: p's task. */
 u64 proc_cpu_ns(struct process *p, bool thread);
