@@ -61,6 +61,32 @@ KTEST(log, level_filter)
 	KT_EXPECT(kt, !console_capture_has("a debug line", 12));
 }
 
+/* The console level is Linux's console_loglevel: a line prints when its priority (err 3,
+ * warning 4, info 6, debug 7) is below it; 4 is what `quiet` sets (errors only). */
+KTEST(log, console_level_is_linux_loglevel)
+{
+	u32 saved = fw_log_console_level();
+	KT_EXPECT_EQ(kt, fw_log_prio(FW_LOG_ERR), 3u);
+	KT_EXPECT_EQ(kt, fw_log_prio(FW_LOG_DEBUG), 7u);
+	fw_log_set_console_level(4);
+	console_capture_start();
+	fw_warn("ktest-quiet warning");
+	fw_err("ktest-quiet error");
+	console_capture_stop();
+	KT_EXPECT(kt, !console_capture_has("ktest-quiet warning", 19));
+	KT_EXPECT(kt, console_capture_has("ktest-quiet error", 17));
+	fw_log_set_console_level(7);
+	console_capture_start();
+	fw_info("ktest-default info");
+	fw_debug("ktest-default debug");
+	console_capture_stop();
+	KT_EXPECT(kt, console_capture_has("ktest-default info", 18));
+	KT_EXPECT(kt, !console_capture_has("ktest-default debug", 19));
+	fw_log_set_console_level(99); /* cut to 15: every level prints */
+	KT_EXPECT_EQ(kt, fw_log_console_level(), 15u);
+	fw_log_set_console_level(saved);
+}
+
 /* The log ring keeps lines the console does not print (debug) with increasing numbers. */
 KTEST(log, ring_keeps_every_level)
 {

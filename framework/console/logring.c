@@ -76,12 +76,14 @@ int fw_log_read(uint64_t seq, struct fw_log_record *rec, struct bytes text)
 	return 0;
 }
 
-void fw_log_set_console_level(enum fw_log_level level)
+void fw_log_set_console_level(u32 level)
 {
+	if (level > 15)
+		level = 15;
 	__atomic_store_n(&console_loglevel, level, __ATOMIC_RELAXED); /* SAFETY: an atomic store */
 }
 
-enum fw_log_level fw_log_console_level(void)
+u32 fw_log_console_level(void)
 {
 	return __atomic_load_n(&console_loglevel, __ATOMIC_RELAXED); /* SAFETY: an atomic load */
 }

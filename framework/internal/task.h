@@ -79,6 +79,9 @@ struct task {
 	/* (o) the retry guard of user-copy faults (user/uaccess.c): the last faulting copy */
 	u64 fault_rip, fault_addr;
 	u32 fault_retries;
+	/* (o) failure injection may fail this task's allocations and copies when the boot asked
+	 * for a task filter (fault.task_filter=1; task_set_make_it_fail, fault_inject.c) */
+	bool make_it_fail;
 };
 
 /* The current task (never NULL once tasks_init has run). */

@@ -20,6 +20,7 @@
 #include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
+#include "internal/vdso.h"
 #include "internal/x86.h"
 #include "user/regs.h"
 
@@ -87,6 +88,7 @@ void user_cpu_init(void)
 	wrmsr(MSR_FMASK, SYSCALL_FMASK);
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0); /* the user's GS base while the kernel runs (entry.S) */
+	vdso_cpu_init(); /* TSC_AUX = this CPU's number, for __vdso_getcpu */
 }
 
 void user_init(void)

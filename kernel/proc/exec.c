@@ -12,6 +12,7 @@
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/time.h>
+#include <fw/vdso.h>
 #include <proc/process.h>
 #include <time/posix_timer.h>
 
@@ -196,6 +197,29 @@ static int map_stack(struct vm_map *m, struct bytes img, u64 size)
 	return e;
 }
 
+/*
+ * map_vdso - the vDSO pair at PROC_VDSO_BASE (fw/vdso.h): the regions [vvar] (read-only) and
+ * [vdso] (read + execute), then the framework's pages in them. Returns the address of the
+ * vDSO's ELF header (AT_SYSINFO_EHDR) in *ehdr, 0 when the kernel has none (boot ran out of
+ * memory): the process runs without, its libc makes system calls.
+ */
+static int map_vdso(struct vm_map *m, u64 *ehdr)
+{
+	u64 vvar = fw_vdso_vvar_size(), text = fw_vdso_text_size();
+	*ehdr = 0;
+	if (!text)
+		return 0;
+	u64 base = PROC_VDSO_BASE;
+	int e = vm_map_add(m, base, base + vvar, VM_READ, VMA_VVAR, NULL, 0);
+	if (!e)
+		e = vm_map_add(m, base + vvar, base + vvar + text, VM_READ | VM_EXEC, VMA_VDSO, NULL, 0);
+	if (!e)
+		e = fw_vdso_map(&m->vs, uaddr(base));
+	if (!e)
+		*ehdr = base + vvar;
+	return e;
+}
+
 /* strv_bytes - the bytes of v's strings with their NULs, or ~0 past the limit. */
 static u64 strv_bytes(const struct exec_strv *v)
 {
@@ -371,6 +395,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = map_segment(nm, im->interp, &seg);
 	}
 	struct exec_stack_out so = { 0 };
+	u64 vdso_ehdr = 0;
+	if (!e)
+		e = map_vdso(nm, &vdso_ehdr);
 	if (!e) {
 		u64 size = stack_bytes(im->in_b ? &im->argv_b : &im->argv_a, envp, path);
 		e = size > KBUF_MAX ? -E2BIG : kbuf_alloc(&stack_buf, size) ? -ENOMEM : 0;
@@ -387,7 +414,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 			.entry = im->plan.entry, .base = im->interp ? im->iplan.lowest : 0,
 			.uid = p->fs.cred.uid, .euid = p->fs.cred.euid,
 			.gid = p->fs.cred.gid, .egid = p->fs.cred.egid,
-			.minsigstksz = 2048,
+			.minsigstksz = 2048, .sysinfo_ehdr = vdso_ehdr,
 		};
 		e = exec_stack_build(stack, &si, &so);
 	}
@@ -405,6 +432,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
+	p->fs.cred.fsuid = p->fs.cred.euid;
+	p->fs.cred.fsgid = p->fs.cred.egid;
+	proc_ctl_exec(p); /* dumpable again (PR_SET_DUMPABLE) */
 	/* As Linux's unshare_files: a table shared with another process (CLONE_FILES without
 	 * CLONE_THREAD) is copied first; out of memory, the shared one stays. */
 	(void)proc_files_unshare(p);

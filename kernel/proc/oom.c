@@ -81,7 +81,7 @@ bool proc_oom_kill(struct process *p)
 	}
 	bool dying = proc_signal_fatal(v);
 	if (!dying) {
-		fw_warn("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
+		fw_err("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
 			v->pid, (unsigned long long)pages);
 		(void)proc_signal_send(v, SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
 	}

@@ -155,6 +155,7 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	t->cpu_mask = cpus;
 	atomic_u64_store(&t->cpu_mask_pending, cpus);
 	spin_unlock(&t->sig_lock);
+	atomic_u32_store(&t->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	return t;
 }
 
@@ -199,7 +200,7 @@ struct pgid_set {
 static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock);
 static void signal_pgrp(u32 pgid, u32 sig);
 
-void proc_exit(struct process *p, int status, struct process *reaper)
+void proc_exit(struct process *p, int status)
 {
 	spin_lock(&proc_lock);
 	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
@@ -218,15 +219,37 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
+	struct process *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
+	proc_ctl_mark_pdeath_locked(p, 0, true); /* sent once reparented (proc_ctl_send_pdeath) */
+	/* A child that is a zombie already tells its new parent, as its exit would have
+	 * (Linux's reparent_leader): an init asleep in wait() reaps it now, not when something
+	 * else wakes it (the zombies stayed: fuzz repro reparented_zombie_wakes_init). */
+	u32 zombie_pid = 0;
+	int zombie_status = 0;
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
 			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
+			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
+				zombie_pid = c->pid;
+				zombie_status = c->wait_status;
+			}
 		}
 	}
+	bool tell_reaper = zombie_pid && reaper && reaper != p && reaper->state != PROC_ZOMBIE;
+	if (tell_reaper)
+		proc_get(reaper);
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
+	if (tell_reaper) {
+		bool killed = (zombie_status & 0x7f) != 0;
+		proc_signal_send(reaper, SIGCHLD, (struct proc_siginfo){
+			.code = killed ? 2 : 1, .pid = zombie_pid,
+			.status = killed ? (zombie_status & 0x7f) : ((zombie_status >> 8) & 0xff) });
+		(void)waitq_wake_all(&reaper->child_wq);
+		proc_put(reaper);
+	}
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
@@ -249,6 +272,7 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
+	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
 void proc_discard(struct process *p)
@@ -767,4 +791,38 @@ u32 proc_next_tgid(u32 from)
 				best = q->pid;
 	spin_unlock(&proc_lock);
 	return best;
+}
+
+void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
+{
+	LIST_FOR_EACH(proc_list, &all_procs, c) {
+		if (c->parent != g || !(all || c->ctl.creator_tid == tid))
+			continue;
+		c->ctl.creator_tid = 0; /* it now belongs to the group (Linux: to another thread) */
+		if (c->ctl.pdeath_signal && c->state != PROC_ZOMBIE)
+			c->ctl.pdeath_due = true;
+	}
+}
+
+void proc_ctl_send_pdeath(void)
+{
+	for (;;) {
+		struct process *t = NULL;
+		u32 sig = 0;
+		spin_lock(&proc_lock);
+		LIST_FOR_EACH(proc_list, &all_procs, c) {
+			if (!t && c->ctl.pdeath_due) {
+				c->ctl.pdeath_due = false;
+				t = c;
+				sig = c->ctl.pdeath_signal;
+				proc_get(t);
+			}
+		}
+		spin_unlock(&proc_lock);
+		if (!t)
+			return;
+		if (sig) /* as Linux's SEND_SIG_NOINFO from the exiting parent: SI_USER */
+			(void)proc_group_signal(t, sig, (struct proc_siginfo){ .code = 0 });
+		proc_put(t);
+	}
 }

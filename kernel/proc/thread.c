@@ -127,16 +127,6 @@ static void clear_child_tid(struct process *p)
 	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 }
 
-static struct process *group_reaper(struct process *g)
-{
-	spin_lock(&proc_lock);
-	struct process *r = g;
-	while (r->parent)
-		r = r->parent;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
 void proc_thread_exit(struct process *p, int status)
 {
 	struct process *g = p->leader;
@@ -147,6 +137,8 @@ void proc_thread_exit(struct process *p, int status)
 	spin_lock(&proc_lock);
 	bool last = --g->nthreads == 0;
 	int group_status = g->group_exiting ? g->group_status : status;
+	if (!last) /* PR_SET_PDEATHSIG: the children this thread made (last: proc_exit does it) */
+		proc_ctl_mark_pdeath_locked(g, p->pid, false);
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
 	proc_sigpending_flush(p); /* what nobody will take any more (its queued counts back) */
@@ -161,9 +153,12 @@ void proc_thread_exit(struct process *p, int status)
 		p->autoreap = true; /* proc_task_done frees it */
 		spin_unlock(&proc_lock);
 	}
-	if (!last)
+	if (!last) {
+		proc_ctl_send_pdeath();
 		return; /* a leader that is not last stays (not a zombie) until the others end */
-	proc_exit(g, group_status, group_reaper(g));
+	}
+	proc_exit(g, group_status);
+	proc_ctl_send_pdeath();
 	spin_lock(&proc_lock);
 	bool reap_now = p != g && g->autoreap && g->exited; /* g's own task ended before */
 	spin_unlock(&proc_lock);
@@ -319,7 +314,7 @@ static bool serve(struct process *p, enum user_return why)
 				bool other = proc_oom_kill(p);
 				if (other)
 					return true; /* the instruction faults again */
-				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
+				fw_err("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}
 			if (r == 0) {
@@ -355,6 +350,16 @@ static void apply_cpu_mask(struct process *p)
 		(void)task_set_cpu_mask(m); /* -EINVAL (no online CPU) was refused when it was set */
 }
 
+/* apply_make_it_fail - give p's task the mark /proc/PID/make-it-fail last wrote. */
+static void apply_make_it_fail(struct process *p)
+{
+	u32 v = atomic_u32_load_relaxed(&p->make_it_fail);
+	if (v == p->make_it_fail_task)
+		return; /* the common case: one load and a compare per return to user mode */
+	p->make_it_fail_task = v;
+	task_set_make_it_fail(v != 0);
+}
+
 /* proc_thread_main - the task of a process: run it until it exits. */
 static void proc_thread_main(struct process *p)
 {
@@ -367,6 +372,7 @@ static void proc_thread_main(struct process *p)
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
+		apply_make_it_fail(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
 		proc_acct_enter_user(p);
 		enum user_return why = user_enter(&p->uc);
@@ -397,12 +403,13 @@ int proc_start(struct process *p)
 	if (doomed)
 		(void)proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 	struct task_handle t = TASK_HANDLE_EMPTY;
-	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
+	int e = task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU);
+	if (e) {
 		spin_lock(&proc_lock);
 		p->exited = true;
 		spin_unlock(&proc_lock);
 		proc_put(p);
-		return -EAGAIN;
+		return e; /* -EAGAIN out of tasks, -ENOMEM out of frames for its stack */
 	}
 	task_detach(&t);
 	return 0;

@@ -144,6 +144,8 @@ static struct waitq *file_waitq(struct file *f)
 		return vfs_eventfd_waitq(f);
 	if (vfs_file_is_timerfd(f))
 		return timerfd_waitq(f);
+	if (vfs_file_is_inotify(f))
+		return vfs_inotify_waitq(f);
 	return NULL;
 }
 
@@ -160,6 +162,8 @@ static bool file_ready(struct file *f, u32 ev)
 		return (vfs_eventfd_poll(f) & ev) != 0;
 	if (vfs_file_is_timerfd(f))
 		return ev != VFS_POLLIN || timerfd_readable(f);
+	if (vfs_file_is_inotify(f))
+		return ev != VFS_POLLIN || vfs_inotify_readable(f);
 	return true;
 }
 
@@ -573,6 +577,10 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
 	if (vfs_file_is_socket(f))
 		return net_file_ioctl(p, f, cmd, a->a[2]);
+	if (vfs_file_is_inotify(f) && cmd == UAPI_FIONREAD) { /* the bytes a read would return */
+		u32 n = (u32)vfs_inotify_pending_bytes(f);
+		return uint32_to_user(&n, uaddr(a->a[2])) ? -EFAULT : 0;
+	}
 	if (!vfs_file_is_tty(f))
 		return -ENOTTY;
 	return tty_ioctl(p, f, cmd, a->a[2]);
@@ -686,7 +694,7 @@ static i64 do_pipe(struct process *p, u64 ufds, u64 flags)
 	if (flags & ~(u64)(VFS_O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	struct file *rd = NULL, *wr = NULL;
-	int e = vfs_pipe((u32)flags & O_NONBLOCK, p->fs.cred.euid, p->fs.cred.egid, &rd, &wr);
+	int e = vfs_pipe((u32)flags & O_NONBLOCK, p->fs.cred.fsuid, p->fs.cred.fsgid, &rd, &wr);
 	if (e)
 		return e;
 	bool cloexec = (flags & VFS_O_CLOEXEC) != 0;
@@ -729,7 +737,7 @@ static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
 		return -EINVAL;
 	struct file *f = NULL;
 	int e = vfs_eventfd((u32)initval, (flags & 1) != 0, (u32)flags & O_NONBLOCK,
-			    p->fs.cred.euid, p->fs.cred.egid, &f);
+			    p->fs.cred.fsuid, p->fs.cred.fsgid, &f);
 	if (e)
 		return e;
 	struct result_i64 r = proc_fd_install(p, f, 0, (flags & VFS_O_CLOEXEC) != 0);

@@ -10,6 +10,7 @@
 #include <fw/uaccess.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
+#include <uapi/prctl.h>
 
 #define SIGCHLD 17
 #define CLONE_VM 0x100ull
@@ -24,8 +25,6 @@
 #define CLONE_CHILD_CLEARTID 0x200000ull
 #define CLONE_DETACHED 0x400000ull
 #define CLONE_CHILD_SETTID 0x1000000ull
-#define PR_SET_NAME 15 /* prctl options (linux/prctl.h) */
-#define PR_GET_NAME 16
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
@@ -179,6 +178,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	struct process *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
+	proc_ctl_fork(c, p, false);
 	u32 tid = c->pid;
 	int e = 0;
 	if (shared) {
@@ -216,8 +216,14 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
+	atomic_u32_store(&c->make_it_fail, atomic_u32_load(&p->make_it_fail));
 	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	(void)proc_copy_files(c, p); /* out of memory: the child misses the rest */
+	/* Out of memory for the descriptor table: the fork fails (it succeeded with a child
+	 * that had no descriptors: found by make test-abi-fault). */
+	if (proc_copy_files(c, p)) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
@@ -276,8 +282,9 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 		return -EAGAIN;
 	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
-		return -EAGAIN;
+		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
 	copy_context(t, p);
+	proc_ctl_fork(t, p, true);
 	if (stack)
 		(void)user_ctx_set_sp(&t->uc, uaddr(stack));
 	if (flags & CLONE_SETTLS)
@@ -289,9 +296,10 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	if (flags & CLONE_CHILD_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ctid));
 	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
-	if (proc_start(t)) {
+	int e = proc_start(t);
+	if (e) {
 		proc_discard(t);
-		return -EAGAIN;
+		return e;
 	}
 	return tid;
 }
@@ -336,11 +344,47 @@ i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
 }
 
 /* prctl(2): the process's name (PR_SET_NAME copies at most 15 bytes, up to a NUL, as
- * Linux's strncpy_from_user; PR_GET_NAME writes all 16). Other options: -EINVAL. */
+ * Linux's strncpy_from_user; PR_GET_NAME writes all 16), the parent-death signal, the
+ * dumpable flag, no_new_privs and the child-subreaper flag (proc/ctl.c), with Linux's
+ * argument checks. Other options: -EINVAL. */
 i64 sys_prctl(struct process *p, const struct sc_args *a)
 {
+	u64 arg2 = a->a[1];
+	bool rest_zero = !a->a[2] && !a->a[3] && !a->a[4];
 	switch (a->a[0]) {
-	case PR_SET_NAME: {
+	case UAPI_PR_SET_PDEATHSIG:
+		if (arg2 > UAPI_NSIG)
+			return -EINVAL;
+		proc_ctl_set_pdeathsig(p, (u32)arg2);
+		return 0;
+	case UAPI_PR_GET_PDEATHSIG: {
+		u32 sig = proc_ctl_pdeathsig(p);
+		return uint_p_to_user(&sig, uaddr(arg2)) ? -EFAULT : 0;
+	}
+	case UAPI_PR_GET_DUMPABLE:
+		return proc_ctl_dumpable(p) ? 1 : 0;
+	case UAPI_PR_SET_DUMPABLE:
+		if (arg2 > 1) /* SUID_DUMP_DISABLE 0, SUID_DUMP_USER 1 */
+			return -EINVAL;
+		proc_ctl_set_dumpable(p, arg2 == 1);
+		return 0;
+	case UAPI_PR_SET_NO_NEW_PRIVS:
+		if (arg2 != 1 || !rest_zero)
+			return -EINVAL;
+		proc_ctl_set_no_new_privs(p);
+		return 0;
+	case UAPI_PR_GET_NO_NEW_PRIVS:
+		if (arg2 || !rest_zero)
+			return -EINVAL;
+		return proc_ctl_no_new_privs(p) ? 1 : 0;
+	case UAPI_PR_SET_CHILD_SUBREAPER:
+		proc_ctl_set_subreaper(p, arg2 != 0);
+		return 0;
+	case UAPI_PR_GET_CHILD_SUBREAPER: {
+		u32 on = proc_ctl_subreaper(p) ? 1 : 0;
+		return uint_p_to_user(&on, uaddr(arg2)) ? -EFAULT : 0;
+	}
+	case UAPI_PR_SET_NAME: {
 		struct proc_comm c = { 0 };
 		size_t n = 0;
 		for (; n < PROC_COMM_LEN - 1; n++) {
@@ -354,7 +398,7 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 		proc_set_comm(p, str_from_bytes(bytes_head(BYTES_OF_ARRAY(c.b), n)));
 		return 0;
 	}
-	case PR_GET_NAME: {
+	case UAPI_PR_GET_NAME: {
 		struct proc_comm c;
 		proc_get_comm(p, &c);
 		return ucomm_to_user(&c, uaddr(a->a[1])) ? -EFAULT : 0;
@@ -362,6 +406,21 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* personality(2): 0xffffffff asks; otherwise the new persona, the old one returned. Only
+ * PER_LINUX is offered, with ADDR_NO_RANDOMIZE (Trellis never randomizes the layout, so the
+ * flag holds as asked); any other persona or flag would not be honoured: -EINVAL. */
+i64 sys_personality(struct process *p, const struct sc_args *a)
+{
+	u32 persona = (u32)a->a[0];
+	u32 old = proc_personality(p);
+	if (persona == UAPI_PER_QUERY)
+		return old;
+	if (persona & ~UAPI_ADDR_NO_RANDOMIZE)
+		return -EINVAL;
+	proc_set_personality(p, persona);
+	return old;
 }
 
 i64 sys_arch_prctl(struct process *p, const struct sc_args *a)

@@ -26,6 +26,7 @@
 
 #define LINE_BYTES 320u
 #define READ_POLL_NS 100000000ull
+#define MINIMUM_CONSOLE_LOGLEVEL 1u /* what CONSOLE_OFF leaves: emergencies only */
 #define LOG_BUFFER_BYTES (512u * 256u) /* the ring's records at their longest, roughly */
 
 static struct litelock klog_lock = LITELOCK_INIT;
@@ -33,20 +34,6 @@ static u64 syslog_seq GUARDED_BY(&klog_lock);   /* SYSLOG_ACTION_READ's next rec
 static u64 clear_seq GUARDED_BY(&klog_lock);    /* READ_ALL starts here (CLEAR moves it) */
 static u64 kmsg_seq GUARDED_BY(&klog_lock);     /* /dev/kmsg's next record */
 static i32 saved_level GUARDED_BY(&klog_lock) = -1; /* the console level CONSOLE_OFF saved */
-
-static u32 prio_of(enum fw_log_level l)
-{
-	switch (l) {
-	case FW_LOG_ERR:
-		return 3;
-	case FW_LOG_WARN:
-		return 4;
-	case FW_LOG_INFO:
-		return 6;
-	default:
-		return 7;
-	}
-}
 
 /* render - record seq as a syslog(2) line (kmsg: a /dev/kmsg record) into line: its length,
  * with *got the record's sequence (seq, or the oldest kept); 0 when seq is not written yet. */
@@ -59,8 +46,8 @@ static size_t render(u64 seq, bool kmsg, struct bytes line, u64 *got)
 	*got = rec.seq;
 	u64 us = rec.ts_ns / 1000u;
 	struct str t = str_from_bytes(bytes_head(BYTES_OF_ARRAY(text), rec.len));
-	struct result_size r = kmsg ? FMT(line, "%u,%u,%u,-;%s\n", prio_of(rec.level), rec.seq, us, t)
-				    : FMT(line, "<%u>[%5u.%06u] %s\n", prio_of(rec.level),
+	struct result_size r = kmsg ? FMT(line, "%u,%u,%u,-;%s\n", fw_log_prio(rec.level), rec.seq, us, t)
+				    : FMT(line, "<%u>[%5u.%06u] %s\n", fw_log_prio(rec.level),
 					  us / 1000000u, us % 1000000u, t);
 	return r.value;
 }
@@ -157,12 +144,6 @@ static i64 read_new(struct process *p, u64 buf, u64 len)
 	}
 }
 
-/* console_level_of - Linux's console level l (1..8: messages with priority < l print). */
-static enum fw_log_level console_level_of(i64 l)
-{
-	return l <= 4 ? FW_LOG_ERR : l <= 6 ? FW_LOG_WARN : l == 7 ? FW_LOG_INFO : FW_LOG_DEBUG;
-}
-
 i64 sys_syslog(struct process *p, const struct sc_args *a)
 {
 	i64 type = (i64)(i32)a->a[0], len = (i64)(i32)a->a[2];
@@ -196,7 +177,7 @@ i64 sys_syslog(struct process *p, const struct sc_args *a)
 		if (saved_level < 0)
 			saved_level = (i32)fw_log_console_level();
 		litelock_unlock(&klog_lock);
-		fw_log_set_console_level(FW_LOG_ERR);
+		fw_log_set_console_level(MINIMUM_CONSOLE_LOGLEVEL);
 		return 0;
 	case UAPI_SYSLOG_ACTION_CONSOLE_ON: {
 		litelock_lock(&klog_lock);
@@ -204,7 +185,7 @@ i64 sys_syslog(struct process *p, const struct sc_args *a)
 		saved_level = -1;
 		litelock_unlock(&klog_lock);
 		if (l >= 0)
-			fw_log_set_console_level((enum fw_log_level)l);
+			fw_log_set_console_level((u32)l);
 		return 0;
 	}
 	case UAPI_SYSLOG_ACTION_CONSOLE_LEVEL:
@@ -213,7 +194,7 @@ i64 sys_syslog(struct process *p, const struct sc_args *a)
 		litelock_lock(&klog_lock);
 		saved_level = -1;
 		litelock_unlock(&klog_lock);
-		fw_log_set_console_level(console_level_of(len));
+		fw_log_set_console_level((u32)len); /* Linux's console_loglevel: 1..8 */
 		return 0;
 	case UAPI_SYSLOG_ACTION_SIZE_UNREAD: {
 		u64 first, next;

@@ -40,7 +40,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(13, rt_sigaction, FULL, ""),
 	SC(14, rt_sigprocmask, FULL, ""),
 	SC(15, rt_sigreturn, PARTIAL, "the FPU image is restored as written (no FP_XSTATE magic check)"),
-	SC(16, ioctl, PARTIAL, "terminals (console, ptys): termios, window size, queues, job control, pty master with packet mode and TIOCGPTPEER (no termio/termios2 calls); sockets: FIONREAD, TIOCOUTQ, FIONBIO; no FIONBIO/FIOCLEX/FIONCLEX on other files"),
+	SC(16, ioctl, PARTIAL, "terminals (console, ptys): termios, window size, queues, job control, termios2, TIOCEXCL, pty master with packet mode and TIOCGPTPEER (no termio calls); sockets: FIONREAD, TIOCOUTQ, FIONBIO; no FIONBIO/FIOCLEX/FIONCLEX on other files"),
 	SC(17, pread64, FULL, ""),
 	SC(18, pwrite64, FULL, ""),
 	SC(19, readv, FULL, ""),
@@ -132,13 +132,18 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(119, setresgid, FULL, ""),
 	SC(120, getresgid, FULL, ""),
 	SC(121, getpgid, FULL, ""),
+	SC(122, setfsuid, FULL, ""),
+	SC(123, setfsgid, FULL, ""),
 	SC(124, getsid, FULL, ""),
+	SC(125, capget, PARTIAL, "capabilities are not kept one by one: an effective uid of 0 holds all (CAP_LAST_CAP 40), any other none"),
+	SC(126, capset, PARTIAL, "Linux's EPERM checks; a change that passes them (dropping capabilities) is -EINVAL: capabilities are not kept one by one"),
 	SC(127, rt_sigpending, FULL, ""),
 	SC(128, rt_sigtimedwait, FULL, ""),
 	SC(130, rt_sigsuspend, FULL, ""),
 	SC(131, sigaltstack, FULL, ""),
 	SC(132, utime, FULL, ""),
 	SC(133, mknod, PARTIAL, "FIFOs are nodes without behaviour yet; a socket node is only connectable when bind(2) made it"),
+	SC(135, personality, PARTIAL, "PER_LINUX with or without ADDR_NO_RANDOMIZE (the layout is never randomized); other personas are -EINVAL"),
 	SC(137, statfs, PARTIAL, "f_fsid is zero; ramfs reports 0 blocks (tmpfs: size=, else half of RAM, as Linux)"),
 	SC(138, fstatfs, PARTIAL, "as statfs"),
 	SC(140, getpriority, PARTIAL, "the nice value is recorded and inherited; the scheduler does not weigh it"),
@@ -152,7 +157,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(150, munlock, FULL, ""),
 	SC(151, mlockall, PARTIAL, "MCL_FUTURE is accepted but not applied to later mappings"),
 	SC(152, munlockall, FULL, ""),
-	SC(157, prctl, PARTIAL, "PR_SET_NAME/PR_GET_NAME only"),
+	SC(157, prctl, PARTIAL, "PR_SET/GET_NAME, PR_SET/GET_PDEATHSIG, PR_SET/GET_DUMPABLE, PR_SET/GET_NO_NEW_PRIVS, PR_SET/GET_CHILD_SUBREAPER; other options are -EINVAL"),
 	SC(158, arch_prctl, PARTIAL, "ARCH_SET_FS/ARCH_GET_FS only"),
 	SC(160, setrlimit, PARTIAL, "as prlimit64"),
 	SC(161, chroot, FULL, ""),
@@ -196,10 +201,13 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(230, clock_nanosleep, PARTIAL, "every clock is the monotonic clock"),
 	SCF(231, exit_group, sys_exit_group, FULL, ""),
 	SC(232, epoll_wait, FULL, ""),
-	SC(233, epoll_ctl, PARTIAL, "EPOLLEXCLUSIVE is validated but every instance watching a queue is woken; EPOLLWAKEUP is dropped"),
+	SC(233, epoll_ctl, PARTIAL, "EPOLLWAKEUP is dropped; an EPOLLEXCLUSIVE wake-up stops at the first instance with a sleeper whatever the events it waits for (our wake-ups carry no poll key)"),
 	SC(234, tgkill, FULL, ""),
 	SC(235, utimes, FULL, ""),
 	SC(247, waitid, PARTIAL, "P_ALL, P_PID, P_PGID (no P_PIDFD: no pidfds yet)"),
+	SC(253, inotify_init, FULL, "as inotify_init1 with no flags"),
+	SC(254, inotify_add_watch, PARTIAL, "IN_ACCESS, IN_ATTRIB and IN_UNMOUNT are never reported; IN_EXCL_UNLINK is accepted and ignored; at most 8192 watches per instance"),
+	SC(255, inotify_rm_watch, FULL, ""),
 	SC(257, openat, PARTIAL, "as open"),
 	SC(258, mkdirat, FULL, ""),
 	SC(259, mknodat, PARTIAL, "as mknod"),
@@ -222,13 +230,14 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(283, timerfd_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME (the *_ALARM clocks are EINVAL); expiry at the clock task's resolution"),
 	SC(284, eventfd, FULL, "as eventfd2 with no flags"),
 	SC(285, fallocate, PARTIAL, "modes other than 0 and FALLOC_FL_KEEP_SIZE are -EOPNOTSUPP"),
-	SC(286, timerfd_settime, PARTIAL, "TFD_TIMER_ABSTIME; TFD_TIMER_CANCEL_ON_SET on an absolute CLOCK_REALTIME timer is EINVAL; an absolute CLOCK_REALTIME expiry does not follow a later clock change"),
+	SC(286, timerfd_settime, PARTIAL, "TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET (ECANCELED after the wall clock is set); an absolute CLOCK_REALTIME expiry does not follow a later clock change"),
 	SC(287, timerfd_gettime, FULL, ""),
 	SC(288, accept4, FULL, ""),
 	SC(290, eventfd2, FULL, "EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC; poll and epoll readiness"),
 	SC(291, epoll_create1, FULL, ""),
 	SC(292, dup3, FULL, ""),
 	SC(293, pipe2, PARTIAL, "O_CLOEXEC, O_NONBLOCK (no O_DIRECT packet mode); as pipe"),
+	SC(294, inotify_init1, FULL, "IN_NONBLOCK, IN_CLOEXEC; reads, poll, epoll, FIONREAD"),
 	SC(325, mlock2, PARTIAL, "accounting only, as mlock"),
 	SC(299, recvmmsg, PARTIAL, "the timeout is checked between messages (as Linux)"),
 	SC(302, prlimit64, PARTIAL, "enforced: NOFILE (up to the 1024-slot table), FSIZE, STACK (the stack region at execve, at most 1 GiB), AS (mmap, brk), DATA (brk only), NPROC; CPU, RSS, MEMLOCK, LOCKS, SIGPENDING, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only"),
@@ -240,12 +249,16 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(319, memfd_create, PARTIAL, "no sealing (MFD_ALLOW_SEALING is accepted; F_ADD_SEALS is EINVAL); MFD_HUGETLB is EINVAL"),
 	SC(326, copy_file_range, FULL, ""),
 	SC(332, statx, PARTIAL, "no btime, mount id or attributes; AT_STATX_* sync modes are accepted and ignored"),
+	SC(424, pidfd_send_signal, PARTIAL, "a caller's siginfo (info not NULL) is EINVAL; /proc/PID directory fds are not pidfds"),
+	SC(434, pidfd_open, FULL, "PIDFD_NONBLOCK; readable once the whole thread group has exited (as Linux 6.1: no POLLHUP)"),
 	SC(436, close_range, FULL, ""),
 	SC(439, faccessat2, PARTIAL, "AT_EMPTY_PATH is -EINVAL"),
 	SC(441, epoll_pwait2, FULL, ""),
 };
 
-/* Numbers already reported as missing (logged once each). */
+/* Numbers already reported as missing: each is logged once per boot, at debug level (the log
+ * ring and `dmesg` keep it; the console shows it only with `loglevel=8` or `debug`), so a
+ * program probing for calls does not fill the user's console. */
 static u64 sc_logged[SYSCALL_MAX / 64];
 
 i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
@@ -258,7 +271,7 @@ i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
 		if (nr < SYSCALL_MAX && !(sc_logged[nr / 64] & (1ull << (nr % 64)))) {
 			sc_logged[nr / 64] |= 1ull << (nr % 64);
 			struct str name = syscall_name(nr);
-			fw_info("syscall: %s (%u) is not implemented: -ENOSYS (pid %u)",
+			fw_debug("syscall: %s (%u) is not implemented: -ENOSYS (pid %u)",
 				str_len(name) ? name : STR("unassigned"), nr, p->pid);
 		}
 		return -ENOSYS;

@@ -9,6 +9,7 @@
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 #include <time/clock.h>
+#include <time/timerfd.h>
 #include <uapi/misc.h>
 #include <uapi/time.h>
 
@@ -98,8 +99,12 @@ static i64 set_realtime(const struct process *p, const struct uapi_timespec *ts,
 		return -EPERM;
 	if (tz)
 		sys_tz = *tz;
-	if (ts)
-		return clock_set_realtime_ns(ts->tv_sec * UAPI_NSEC_PER_SEC + ts->tv_nsec);
+	if (ts) {
+		int e = clock_set_realtime_ns(ts->tv_sec * UAPI_NSEC_PER_SEC + ts->tv_nsec);
+		if (!e)
+			timerfd_clock_was_set(); /* TFD_TIMER_CANCEL_ON_SET timers are cancelled */
+		return e;
+	}
 	return 0;
 }
 

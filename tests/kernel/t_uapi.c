@@ -19,6 +19,9 @@
 #include <linux/stat.h>
 #include <linux/time_types.h>
 #include <linux/uio.h>
+#include <linux/capability.h>
+#include <linux/personality.h>
+#include <linux/prctl.h>
 #include <linux/sysinfo.h>
 #include <linux/utsname.h>
 #include <asm/termios.h>
@@ -36,11 +39,13 @@
 #include <uapi/fs.h>
 #include <uapi/futex.h>
 #include <uapi/misc.h>
+#include <uapi/prctl.h>
 #include <uapi/resource.h>
 #include <uapi/sched.h>
 #include <uapi/signal.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
+#include <uapi/tty.h>
 
 #include "khost.h"
 
@@ -118,6 +123,14 @@ KTEST(uapi, small_structs)
 	SAME(struct uapi_termios, struct termios, c_lflag, c_lflag);
 	SAME(struct uapi_termios, struct termios, c_line, c_line);
 	SAME(struct uapi_termios, struct termios, c_cc, c_cc);
+	KT_EXPECT(kt, sizeof(struct uapi_termios2) == sizeof(struct termios2));
+	SAME(struct uapi_termios2, struct termios2, t.c_cc, c_cc);
+	SAME(struct uapi_termios2, struct termios2, c_ispeed, c_ispeed);
+	SAME(struct uapi_termios2, struct termios2, c_ospeed, c_ospeed);
+	KT_EXPECT(kt, UAPI_TCGETS2 == TCGETS2 && UAPI_TCSETS2 == TCSETS2 && UAPI_TCSETSW2 == TCSETSW2 &&
+			      UAPI_TCSETSF2 == TCSETSF2 && UAPI_TIOCGEXCL == TIOCGEXCL &&
+			      UAPI_TIOCEXCL == TIOCEXCL && UAPI_TIOCNXCL == TIOCNXCL);
+	KT_EXPECT(kt, UAPI_CBAUD == CBAUD && UAPI_BOTHER == BOTHER && UAPI_IBSHIFT == IBSHIFT);
 	KT_EXPECT(kt, sizeof(struct uapi_winsize) == sizeof(struct winsize));
 	SAME(struct uapi_winsize, struct winsize, ws_row, ws_row);
 	SAME(struct uapi_winsize, struct winsize, ws_col, ws_col);
@@ -255,4 +268,25 @@ KTEST(uapi, resource)
 	KT_EXPECT(kt, UAPI_GRND_NONBLOCK == GRND_NONBLOCK && UAPI_GRND_RANDOM == GRND_RANDOM &&
 			      UAPI_GRND_INSECURE == GRND_INSECURE);
 	KT_EXPECT(kt, UAPI_RUSAGE_CHILDREN == RUSAGE_CHILDREN && UAPI_RUSAGE_THREAD == RUSAGE_THREAD);
+}
+
+KTEST(uapi, prctl_personality_capability)
+{
+	KT_EXPECT(kt, UAPI_PR_SET_PDEATHSIG == PR_SET_PDEATHSIG && UAPI_PR_GET_PDEATHSIG == PR_GET_PDEATHSIG &&
+			      UAPI_PR_GET_DUMPABLE == PR_GET_DUMPABLE && UAPI_PR_SET_DUMPABLE == PR_SET_DUMPABLE &&
+			      UAPI_PR_SET_NAME == PR_SET_NAME && UAPI_PR_GET_NAME == PR_GET_NAME);
+	KT_EXPECT(kt, UAPI_PR_SET_CHILD_SUBREAPER == PR_SET_CHILD_SUBREAPER &&
+			      UAPI_PR_GET_CHILD_SUBREAPER == PR_GET_CHILD_SUBREAPER &&
+			      UAPI_PR_SET_NO_NEW_PRIVS == PR_SET_NO_NEW_PRIVS &&
+			      UAPI_PR_GET_NO_NEW_PRIVS == PR_GET_NO_NEW_PRIVS);
+	KT_EXPECT(kt, UAPI_PER_LINUX == PER_LINUX && UAPI_ADDR_NO_RANDOMIZE == ADDR_NO_RANDOMIZE);
+	KT_EXPECT(kt, UAPI_LINUX_CAPABILITY_VERSION_1 == _LINUX_CAPABILITY_VERSION_1 &&
+			      UAPI_LINUX_CAPABILITY_VERSION_2 == _LINUX_CAPABILITY_VERSION_2 &&
+			      UAPI_LINUX_CAPABILITY_VERSION_3 == _LINUX_CAPABILITY_VERSION_3 &&
+			      UAPI_CAP_LAST_CAP == CAP_LAST_CAP);
+	KT_EXPECT(kt, sizeof(struct uapi_cap_header) == sizeof(struct __user_cap_header_struct));
+	SAME(struct uapi_cap_header, struct __user_cap_header_struct, pid, pid);
+	KT_EXPECT(kt, sizeof(struct uapi_cap_data) == sizeof(struct __user_cap_data_struct));
+	SAME(struct uapi_cap_data, struct __user_cap_data_struct, permitted, permitted);
+	SAME(struct uapi_cap_data, struct __user_cap_data_struct, inheritable, inheritable);
 }

@@ -26,6 +26,7 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("cmdline"), PK_PID_CMDLINE, FILE_MODE },
 	{ STR("environ"), PK_PID_ENVIRON, VFS_S_IFREG | 0400 },
 	{ STR("comm"), PK_PID_COMM, VFS_S_IFREG | 0644 },
+	{ STR("make-it-fail"), PK_PID_MAKE_IT_FAIL, VFS_S_IFREG | 0644 },
 	{ STR("maps"), PK_PID_MAPS, FILE_MODE },
 	{ STR("mounts"), PK_PID_MOUNTS, FILE_MODE },
 	{ STR("mountinfo"), PK_PID_MOUNTINFO, FILE_MODE },

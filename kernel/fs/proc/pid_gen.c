@@ -11,6 +11,7 @@
  * counters (proc/usage.h).
  */
 #include <fs/procfs.h>
+#include <fs/terminal.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
 #include <fw/uaccess.h>
@@ -126,9 +127,14 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	struct proc_usage u = proc_usage_peek(p, g->pi->tid != 0);
 	struct proc_usage c = proc_usage_children(p);
 	const u64 tick_ns = 1000000000u / USER_HZ;
-	/* fields 4..52 of fs/proc/array.c's do_task_stat; TPGID (8) is -1, RSSLIM (25) all ones */
+	/* the controlling terminal (fs/terminal.h): tty_nr as new_encode_dev, tpgid its foreground
+	 * group (-1 without a terminal or a foreground group) */
+	u32 tmaj = 0, tmin = 0, tpgid = 0;
+	bool has_tty = tty_of_session(term_job_ids(p).ctty_sid, &tmaj, &tmin, &tpgid);
+	u64 tty_nr = has_tty ? (tmin & 0xffu) | (tmaj << 8) | ((u64)(tmin & ~0xffu) << 12) : 0;
+	/* fields 4..52 of fs/proc/array.c's do_task_stat; RSSLIM (25) all ones */
 	const u64 f[49] = {
-		in->ppid, in->pgid, in->sid, 0 /* tty_nr */, 0 /* tpgid */, 4194560 /* flags */,
+		in->ppid, in->pgid, in->sid, tty_nr, tpgid, 4194560 /* flags */,
 		u.minflt, c.minflt, u.majflt, c.majflt, u.utime_ns / tick_ns, u.stime_ns / tick_ns,
 		c.utime_ns / tick_ns, c.stime_ns / tick_ns,
 		20 /* priority */, 0 /* nice */, in->nthreads, 0 /* itrealvalue */,
@@ -142,7 +148,7 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	};
 	STRBUF_FMT(sb, "%u (%s) %c", in->tid, comm_str(in), in->state);
 	for (size_t i = 0; i < 49; i++) {
-		if (i == 4)
+		if (i == 4 && !tpgid)
 			strbuf_add(sb, STR(" -1"));
 		else
 			STRBUF_FMT(sb, " %u", f[i]);
@@ -273,7 +279,10 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	struct process *me = proc_current();
 	struct kbuf path = KBUF_EMPTY;
 	struct str exe_name = str_empty();
-	if (exe.mnt && me && !kbuf_alloc(&path, VFS_PATH_MAX)) {
+	int e = 0;
+	/* Out of memory for the path: the read fails (it succeeded with the program's mappings
+	 * unnamed: found by make test-abi-fault, procfs.self_maps_shows_mappings). */
+	if (exe.mnt && me && (e = kbuf_alloc(&path, VFS_PATH_MAX)) == 0) {
 		struct result_size n = vfs_path_of(me->fs.root, exe, kbuf_bytes(&path));
 		if (!n.err && n.value > 0)
 			exe_name = str_from_bytes(bytes_head(kbuf_bytes(&path), n.value - 1));
@@ -282,6 +291,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		proc_put(me);
 	if (exe.mnt)
 		vfs_path_put(exe);
+	if (e)
+		return e;
 	struct vm_region_info r;
 	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
 		size_t line = strbuf_len(sb);
@@ -291,6 +302,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 			   r.file ? r.pgoff * 4096 : 0);
 		struct str name = (r.flags & VMA_STACK) ? STR("[stack]")
 				: (r.flags & VMA_HEAP) ? STR("[heap]")
+				: (r.flags & VMA_VDSO) ? STR("[vdso]")
+				: (r.flags & VMA_VVAR) ? STR("[vvar]")
 				: r.exe ? exe_name : str_empty();
 		if (str_len(name)) {
 			/* Linux pads the name to column 74 (seq_pad) */
@@ -383,6 +396,12 @@ static int gen_environ(struct strbuf *sb, struct gen_ctx *g)
 	if (!procfs_may_inspect(g->pi))
 		return -EACCES;
 	return g->m ? gen_strings(sb, g->m, g->m->env_start, g->m->env_end) : 0;
+}
+
+static int gen_make_it_fail(struct strbuf *sb, struct gen_ctx *g)
+{
+	STRBUF_FMT(sb, "%u\n", atomic_u32_load(&g->p->make_it_fail));
+	return 0;
 }
 
 static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
@@ -516,6 +535,7 @@ static int gen_limits(struct strbuf *sb, struct gen_ctx *g)
 /* The generators, called through this table (not inlined into one big frame). */
 typedef int (*pid_gen_fn)(struct strbuf *sb, struct gen_ctx *g);
 static const pid_gen_fn pid_gens[PK_COUNT] = {
+	[PK_PID_MAKE_IT_FAIL] = gen_make_it_fail,
 	[PK_PID_STAT] = gen_stat,       [PK_PID_STATUS] = gen_status,
 	[PK_PID_STATM] = gen_statm,     [PK_PID_CMDLINE] = gen_cmdline,
 	[PK_PID_ENVIRON] = gen_environ, [PK_PID_COMM] = gen_comm,
@@ -524,6 +544,40 @@ static const pid_gen_fn pid_gens[PK_COUNT] = {
 	[PK_PID_OOM_SCORE] = gen_oom_score, [PK_PID_LIMITS] = gen_limits,
 	[PK_FDINFO] = gen_fdinfo,
 };
+
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src)
+{
+	struct process *me = proc_current();
+	bool root = me && me->fs.cred.euid == 0;
+	if (me)
+		proc_put(me);
+	if (!root)
+		return result_size_err(-EPERM);
+	/* Linux reads at most PROC_NUMBUF - 1 bytes, strips white space, and takes an int. */
+	size_t n = bytes_len(src) < 12 ? bytes_len(src) : 12;
+	size_t i = 0;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	u32 v = 0, digits = 0;
+	for (; i < n && bytes_u8(src, i).value >= '0' && bytes_u8(src, i).value <= '9'; i++) {
+		v = v * 10 + (u32)(bytes_u8(src, i).value - '0');
+		if (++digits > 9)
+			return result_size_err(-EINVAL); /* out of range */
+	}
+	while (i < n && (bytes_u8(src, i).value == '\n' || bytes_u8(src, i).value == ' ' ||
+			 bytes_u8(src, i).value == '\t'))
+		i++;
+	if (!digits || i < n)
+		return result_size_err(-EINVAL); /* not a number (kstrtoint) */
+	if (v > 1)
+		return result_size_err(-EINVAL);
+	struct process *p = procfs_target(pi);
+	if (!p)
+		return result_size_err(-ESRCH);
+	atomic_u32_store(&p->make_it_fail, v);
+	proc_put(p);
+	return result_size_ok(bytes_len(src));
+}
 
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb)
 {

@@ -23,10 +23,12 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("cpuinfo"), PK_CPUINFO, FILE_MODE },
 	{ STR("uptime"), PK_UPTIME, FILE_MODE },
 	{ STR("loadavg"), PK_LOADAVG, FILE_MODE },
+	{ STR("partitions"), PK_PARTITIONS, FILE_MODE },
 	{ STR("filesystems"), PK_FILESYSTEMS, FILE_MODE },
 	{ STR("version"), PK_VERSION, FILE_MODE },
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
+	{ STR("slabinfo"), PK_SLABINFO, VFS_S_IFREG | 0400 },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {
@@ -35,6 +37,7 @@ static const struct procfs_entry sys_entries[] = {
 	{ STR("fs"), PK_SYS_FS, DIR_MODE },
 };
 static const struct procfs_entry sys_vm_entries[] = {
+	{ STR("dirty_expire_centisecs"), PK_DIRTY_EXPIRE, VFS_S_IFREG | 0644 },
 	{ STR("overcommit_memory"), PK_OVERCOMMIT, VFS_S_IFREG | 0644 },
 };
 static const struct procfs_entry sys_fs_entries[] = {
@@ -92,8 +95,12 @@ static struct result_size procfs_read_file(struct file *f, struct bytes dst, u64
 
 static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 pos)
 {
+	if (procfs_inode_from(ip)->kind == PK_PID_MAKE_IT_FAIL)
+		return procfs_make_it_fail_write(procfs_inode_from(ip), src);
 	(void)pos;
 	struct procfs_inode *pi = procfs_inode_from(ip);
+	if (pi->kind == PK_DIRTY_EXPIRE)
+		return procfs_sysctl_write(pi, src);
 	if (pi->kind == PK_PID_COMM)
 		return procfs_comm_write(pi, src);
 	if (pi->kind == PK_PID_OOM_ADJ)
@@ -285,10 +292,20 @@ static const struct inode_ops procfs_magic_link_ops = {
 	.follow = procfs_pid_follow,
 	.destroy = procfs_destroy,
 };
+/* procfs_truncate - a size change is ignored, as Linux's proc_setattr/proc_sys_setattr do
+ * (so `echo 1 > /proc/sys/...`, which opens with O_TRUNC, works). */
+static int procfs_truncate(struct inode *ip, u64 size)
+{
+	(void)ip;
+	(void)size;
+	return 0;
+}
+
 static const struct inode_ops procfs_file_ops = {
 	.revalidate = procfs_revalidate,
 	.read_file = procfs_read_file,
 	.write = procfs_write,
+	.truncate = procfs_truncate,
 	.destroy = procfs_destroy,
 };
 

@@ -38,8 +38,10 @@ enum procfs_kind {
 	PK_LOADAVG,
 	PK_FILESYSTEMS,
 	PK_VERSION,
+	PK_PARTITIONS,
 	PK_STAT,
 	PK_CMDLINE,
+	PK_SLABINFO,
 	PK_OSTYPE,
 	PK_OSRELEASE,
 	PK_HOSTNAME,
@@ -49,6 +51,7 @@ enum procfs_kind {
 	PK_FILE_MAX,
 	PK_BOOT_ID,
 	PK_UUID,
+	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -67,6 +70,7 @@ enum procfs_kind {
 	PK_PID_CMDLINE,
 	PK_PID_ENVIRON,
 	PK_PID_COMM,
+	PK_PID_MAKE_IT_FAIL,
 	PK_PID_MAPS,
 	PK_PID_MOUNTS,
 	PK_PID_MOUNTINFO,
@@ -136,6 +140,9 @@ struct process *procfs_caller_in(u32 pid);
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_make_it_fail_write - /proc/PID/make-it-fail written: 0 or 1 (root only, as Linux's
+ * CAP_SYS_RESOURCE): whether failure injection may fail that thread (docs/fuzzing.md). */
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_comm_write - /proc/PID/comm written: the process's new name. */
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_oom_adj_write - /proc/PID/oom_score_adj written: a number -1000..1000 (Linux's
@@ -148,6 +155,8 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
 /* procfs_uts_write - sys/kernel/hostname or domainname written (root's, by the mode): the
  * text up to a newline becomes the name; the bytes, or -EINVAL (longer than 64). */
 struct result_size procfs_uts_write(struct procfs_inode *pi, struct bytes src);
+/* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 
 /* procfs_init - register the "proc" type (mount -t proc). */
 void procfs_init(void);

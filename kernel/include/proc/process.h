@@ -59,6 +59,10 @@ struct proc_comm {
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
+/* Where exec maps the vDSO pair (fw/vdso.h): [vvar], then [vdso] (AT_SYSINFO_EHDR) right above
+ * it. A fixed address above the stack's top, 8 KiB clear of it, below VM_USER_END (the pair
+ * takes a few pages of the 132 KiB there); nothing else is ever placed there but by MAP_FIXED. */
+#define PROC_VDSO_BASE 0x7ffffffe0000ull
 
 struct fd_slot {
 	struct file *file; /* NULL: free */
@@ -85,6 +89,17 @@ enum proc_restart {
 	PROC_RESTART_SLEEP, /* nanosleep/clock_nanosleep: sleep until restart_deadline_ns */
 };
 
+/* What prctl(2) and personality(2) set (proc/ctl.c), in struct process under proc_lock. */
+struct proc_ctl {
+	u32 pdeath_signal;    /* PR_SET_PDEATHSIG (0: none): sent when the creating thread exits */
+	u32 creator_tid;      /* a process: the thread that forked it (0: it has outlived it) */
+	bool pdeath_due;      /* marked by an exit, sent by proc_ctl_send_pdeath */
+	bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS: inherited by fork and clone, never cleared */
+	bool undumpable;      /* a leader's: PR_SET_DUMPABLE 0, or its ids changed (exec clears) */
+	bool child_subreaper; /* a leader's: PR_SET_CHILD_SUBREAPER (orphans of its descendants) */
+	u32 personality;      /* a leader's: personality(2), inherited by fork, kept by exec */
+};
+
 struct process {
 	/* Set at creation, then fixed: */
 	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
@@ -95,7 +110,8 @@ struct process {
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
 	struct waitq exit_wq;      /* woken when p's task ends (proc_run waits for init), and for a
-				    * leader when a thread of its group exits (execve waits) */
+				    * leader when a thread of its group exits (execve waits) and
+				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
@@ -104,6 +120,10 @@ struct process {
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
+	struct atomic_u32 make_it_fail; /* /proc/PID/make-it-fail: 1 lets failure injection fail
+					 * p's task (fault.task_filter, docs/fuzzing.md); p's task
+					 * applies it at its next return to user mode; fork and clone
+					 * copy it */
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
@@ -136,6 +156,7 @@ struct process {
 						     * fork inherits it, exec keeps it */
 	i32 oom_score_adj_min GUARDED_BY(&proc_lock); /* the lowest value an unprivileged write
 						       * may set: root's last write (Linux) */
+	struct proc_ctl ctl GUARDED_BY(&proc_lock); /* prctl and personality (proc/ctl.c) */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -177,6 +198,7 @@ struct process {
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
+	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	struct proc_altstack altstack; /* sigaltstack: per thread, inherited by fork, reset by exec */
 	enum proc_restart restart;   /* what restart_syscall continues */
@@ -214,8 +236,9 @@ struct proc_wait_sel {
  * says whether p has any matching child at all. */
 struct process *proc_find_child(struct process *p, struct proc_wait_sel sel, bool *has_child);
 /* proc_exit - p becomes a zombie with `status` (a wait status word); its files, memory and
- * regions go; its children go to `reaper`; its parent is woken. */
-void proc_exit(struct process *p, int status, struct process *reaper);
+ * regions go; its children go to its nearest living subreaper, else init
+ * (proc_new_reaper_locked); its parent is woken. */
+void proc_exit(struct process *p, int status);
 /* proc_find_stop_event - a child of p matching `sel` with a stop (when `stops`) or a
  * continue (when `conts`) no wait has reported: its wait status in *status, with a reference,
  * or NULL. The report is consumed unless `keep` (WNOWAIT). */
@@ -242,8 +265,8 @@ void proc_task_done(struct process *p);
 bool proc_has_exited(struct process *p);
 /* proc_end_all - SIGKILL every process but `keep`, wait for their tasks, free them all. */
 void proc_end_all(struct process *keep);
-/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0 or
- * -EAGAIN when out of tasks. */
+/* proc_start - spawn p's task (on any CPU its affinity mask allows, proc/thread.c): 0,
+ * -EAGAIN when out of tasks or -ENOMEM when out of frames for its stack. */
 int proc_start(struct process *p);
 
 /* Files (proc/files.c): the descriptor table, shared by the tasks made with CLONE_FILES.
@@ -426,6 +449,34 @@ int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr
  * the number woken, -EFAULT, or -ENOSYS for an unknown operation or comparison. */
 int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
 		       i64 nwake2, u32 op, bool priv);
+
+/* prctl(2) and personality(2) (proc/ctl.c; struct proc_ctl). proc_ctl_fork - c, just made by
+ * thread p (a process, or with `thread` a thread of p's group), inherits no_new_privs and (a
+ * process) the personality and dumpable flag, and remembers p as its creating thread.
+ * proc_ctl_exec - a new program is dumpable. proc_ctl_ids_changed - p's effective or fs ids
+ * changed: not dumpable (fs.suid_dumpable 0). The getters and setters: the thread's
+ * parent-death signal and no_new_privs, the group's dumpable, subreaper and personality. */
+void proc_ctl_fork(struct process *c, struct process *p, bool thread);
+void proc_ctl_exec(struct process *p);
+void proc_ctl_ids_changed(struct process *p);
+u32 proc_ctl_pdeathsig(struct process *p);
+void proc_ctl_set_pdeathsig(struct process *p, u32 sig);
+bool proc_ctl_dumpable(struct process *p);
+void proc_ctl_set_dumpable(struct process *p, bool on);
+bool proc_ctl_no_new_privs(struct process *p);
+void proc_ctl_set_no_new_privs(struct process *p);
+bool proc_ctl_subreaper(struct process *p);
+void proc_ctl_set_subreaper(struct process *p, bool on);
+u32 proc_personality(struct process *p);
+void proc_set_personality(struct process *p, u32 persona);
+/* proc_new_reaper_locked - who adopts the children of exiting group g: its nearest living
+ * ancestor with PR_SET_CHILD_SUBREAPER, else the root of the tree (init). */
+struct process *proc_new_reaper_locked(struct process *g) REQUIRES(&proc_lock);
+/* proc_ctl_mark_pdeath_locked - thread `tid` of group g exits: its children (every child of g
+ * when `all`: the group is gone) with a parent-death signal are marked for it.
+ * proc_ctl_send_pdeath - send the marked ones their signal (proc/process.c). */
+void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all) REQUIRES(&proc_lock);
+void proc_ctl_send_pdeath(void);
 
 /* Introspection (proc/info.c), for /proc and prctl. */
 /* What /proc/PID/stat and status say about a thread group (a snapshot under proc_lock). */

@@ -4,15 +4,21 @@
  * RLIMIT_FSIZE's SIGXFSZ and EFBIG, RLIMIT_NPROC's EAGAIN for an unprivileged user), nice
  * values, getrandom(2) with /dev/urandom (flags, EINVAL, EFAULT, long requests), and the
  * system information calls: getrusage, times, wait4's rusage, sysinfo, uname/sethostname,
- * and the kernel log (syslog(2) as busybox dmesg reads it, /dev/kmsg).
+ * and the kernel log (syslog(2) as busybox dmesg reads it, /dev/kmsg); prctl's parent-death
+ * signal (on the parent's exit and on the creating thread's), dumpable, no_new_privs and
+ * child-subreaper controls, and personality(2).
  */
 #define _GNU_SOURCE
 #include "kt.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
@@ -421,10 +427,15 @@ static void syslog_reads_kernel_log(void)
 		size = sizeof buf;
 	int n = CHECK_OK(klogctl(3 /* READ_ALL */, buf, size));
 	CHECK(n > 0 && n <= size);
-	/* every line: "<level>[seconds.micros] text" */
+	/* every line: "<prio>[seconds.micros] text", prio = facility * 8 + level (Linux gives the
+	 * lines written to /dev/kmsg, e.g. by an earlier run of kmsg_write_then_read, facility
+	 * LOG_USER: "<14>") */
 	for (int i = 0; i < n;) {
-		CHECK(buf[i] == '<' && buf[i + 1] >= '0' && buf[i + 1] <= '7' && buf[i + 2] == '>' &&
-		      buf[i + 3] == '[');
+		int j = i + 1;
+		CHECK(buf[i] == '<' && buf[j] >= '0' && buf[j] <= '9');
+		while (j < n && buf[j] >= '0' && buf[j] <= '9')
+			j++;
+		CHECK(j + 1 < n && buf[j] == '>' && buf[j + 1] == '[');
 		char *nl = memchr(buf + i, '\n', n - i);
 		CHECK(nl != NULL);
 		i = (int)(nl - buf) + 1;
@@ -481,6 +492,170 @@ static void kmsg_write_then_read(void)
 	int n = CHECK_OK(klogctl(3, buf, sizeof buf - 1));
 	buf[n] = 0;
 	CHECK(strstr(buf, "] kt-marker-8d1f3\n") != NULL);
+}
+
+/* pdeath_child - in a new child: block SIGUSR1, ask for it at the parent's death, tell the
+ * parent through `ready`, wait for the signal, then report "<si_signo> <getppid() changed>" on
+ * `out`. The parent (or creating thread) then ends. */
+static void pdeath_child(int ready, int out)
+{
+	pid_t parent = getppid();
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	CHECK_OK(prctl(PR_SET_PDEATHSIG, SIGUSR1));
+	int got = 0;
+	CHECK_OK(prctl(PR_GET_PDEATHSIG, &got));
+	CHECK_EQ(got, SIGUSR1);
+	CHECK_EQ(write(ready, "r", 1), 1);
+	siginfo_t si;
+	int sig = sigwaitinfo(&set, &si);
+	char msg[32];
+	int n = snprintf(msg, sizeof msg, "%d %d", sig, getppid() != parent);
+	CHECK_EQ(write(out, msg, n), n);
+	_exit(0);
+}
+
+static void pdeathsig_when_parent_exits(void)
+{
+	int ready[2], out[2];
+	CHECK_OK(pipe(ready));
+	CHECK_OK(pipe(out));
+	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1)); /* the orphan comes back here, reaped below */
+	int a = CHECK_OK(fork());
+	if (a == 0) {
+		if (CHECK_OK(fork()) == 0)
+			pdeath_child(ready[1], out[1]);
+		char c;
+		CHECK_EQ(read(ready[0], &c, 1), 1);
+		_exit(0); /* the parent dies: the child gets SIGUSR1 */
+	}
+	close(ready[1]);
+	close(out[1]);
+	CHECK_EQ(kt_wait(a), 0);
+	char msg[32] = { 0 };
+	CHECK(read(out[0], msg, sizeof msg - 1) > 0);
+	CHECK(strcmp(msg, "10 1") == 0); /* SIGUSR1, reparented when it came */
+	int st;
+	CHECK(wait(&st) > 0); /* the orphan, adopted by this subreaper */
+	int v = -1;
+	CHECK_OK(prctl(PR_GET_PDEATHSIG, &v));
+	CHECK_EQ(v, 0); /* not inherited, never set here */
+	CHECK_ERR(prctl(PR_SET_PDEATHSIG, 65), EINVAL);
+	CHECK_ERR(prctl(PR_SET_PDEATHSIG, -1), EINVAL);
+}
+
+struct forker {
+	int ready_rd, ready, out;
+	pid_t child;
+};
+
+static void *fork_from_thread(void *arg)
+{
+	struct forker *f = arg;
+	f->child = fork();
+	if (f->child == 0)
+		pdeath_child(f->ready, f->out);
+	char c;
+	CHECK_EQ(read(f->ready_rd, &c, 1), 1);
+	return NULL; /* the creating thread ends, the process goes on */
+}
+
+/* Linux sends the parent-death signal when the thread that made the child ends, even if its
+ * process lives on (prctl(2)). */
+static void pdeathsig_on_creating_thread_exit(void)
+{
+	int ready[2], out[2];
+	CHECK_OK(pipe(ready));
+	CHECK_OK(pipe(out));
+	struct forker f = { .ready_rd = ready[0], .ready = ready[1], .out = out[1] };
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, fork_from_thread, &f) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	close(out[1]);
+	char msg[32] = { 0 };
+	CHECK(read(out[0], msg, sizeof msg - 1) > 0);
+	CHECK(strcmp(msg, "10 0") == 0); /* SIGUSR1; still this process's child */
+	CHECK_EQ(kt_wait(f.child), 0);
+}
+
+static void child_subreaper_adopts_orphans(void)
+{
+	int go[2], out[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(out));
+	int v = -1;
+	CHECK_OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
+	CHECK_EQ(v, 0);
+	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	CHECK_OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
+	CHECK_EQ(v, 1);
+	int b = CHECK_OK(fork());
+	if (b == 0) {
+		int c = CHECK_OK(fork());
+		if (c == 0) {
+			char x;
+			close(go[1]);
+			CHECK_EQ(read(go[0], &x, 1), 1); /* after its parent is gone */
+			char msg[32];
+			int n = snprintf(msg, sizeof msg, "%d", (int)getppid());
+			CHECK_EQ(write(out[1], msg, n), n);
+			_exit(7);
+		}
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(b), 0);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	close(out[1]);
+	char msg[32] = { 0 };
+	CHECK(read(out[0], msg, sizeof msg - 1) > 0);
+	CHECK_EQ(atoi(msg), getpid()); /* the grandchild's parent is now this subreaper */
+	int st;
+	pid_t r = wait(&st); /* and it reaps it */
+	CHECK(r > 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+}
+
+static void prctl_dumpable_and_no_new_privs(void)
+{
+	CHECK_EQ(prctl(PR_GET_DUMPABLE), 1);
+	CHECK_OK(prctl(PR_SET_DUMPABLE, 0));
+	CHECK_EQ(prctl(PR_GET_DUMPABLE), 0);
+	CHECK_ERR(prctl(PR_SET_DUMPABLE, 2), EINVAL);
+	CHECK_OK(prctl(PR_SET_DUMPABLE, 1));
+	CHECK_EQ(prctl(PR_GET_DUMPABLE), 1);
+	CHECK_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
+	CHECK_ERR(prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0), EINVAL);
+	CHECK_ERR(prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0), EINVAL);
+	CHECK_OK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	CHECK_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+	CHECK_ERR(prctl(PR_GET_NO_NEW_PRIVS, 1, 0, 0, 0), EINVAL);
+	CHECK_ERR(prctl(0x7fff1234), EINVAL);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1); /* inherited, for good */
+		CHECK_EQ(prctl(PR_GET_DUMPABLE), 1);
+		CHECK_OK(setresuid(1000, 1000, 1000)); /* a change of ids: not dumpable */
+		CHECK_EQ(prctl(PR_GET_DUMPABLE), 0);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+}
+
+static void personality_query_and_set(void)
+{
+	CHECK_EQ(personality(0xffffffff), PER_LINUX);
+	CHECK_EQ(personality(PER_LINUX | ADDR_NO_RANDOMIZE), PER_LINUX);
+	CHECK_EQ(personality(0xffffffff), PER_LINUX | ADDR_NO_RANDOMIZE);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(personality(0xffffffff), PER_LINUX | ADDR_NO_RANDOMIZE); /* inherited */
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+	CHECK_EQ(personality(PER_LINUX), PER_LINUX | ADDR_NO_RANDOMIZE);
+	CHECK_EQ(personality(0xffffffff), PER_LINUX);
 }
 
 static void as_and_data_limit_brk_and_mmap(void)
@@ -540,6 +715,11 @@ static const struct kt_case cases[] = {
 	{ "uname_and_sethostname", uname_and_sethostname },
 	{ "syslog_reads_kernel_log", syslog_reads_kernel_log },
 	{ "kmsg_write_then_read", kmsg_write_then_read },
+	{ "pdeathsig_when_parent_exits", pdeathsig_when_parent_exits },
+	{ "pdeathsig_on_creating_thread_exit", pdeathsig_on_creating_thread_exit },
+	{ "child_subreaper_adopts_orphans", child_subreaper_adopts_orphans },
+	{ "prctl_dumpable_and_no_new_privs", prctl_dumpable_and_no_new_privs },
+	{ "personality_query_and_set", personality_query_and_set },
 	KT_CASES_END
 };
 
