@@ -6,7 +6,7 @@
  * process's descriptors under its table's lock (proc_fd_peek, valid while vfs_lock is held),
  * its cwd and root under vfs_lock (they change under it). fd/, fdinfo/, cwd, root, exe,
  * environ and smaps_rollup of another process need Linux's ptrace read access
- * (procfs_may_inspect): the same uid and gid, or root; else EACCES.
+ * (procfs_may_inspect): the same uid and gid and a dumpable target, or root; else EACCES.
  */
 #include <fs/procfs.h>
 #include <fw/time.h>
@@ -90,8 +90,11 @@ bool procfs_may_inspect(const struct procfs_inode *pi)
 		struct proc_info in;
 		proc_info_of(t, &in);
 		const struct cred *a = &me->fs.cred, *b = &in.cred;
+		/* and Linux's dumpable check: a process that changed its ids or cleared
+		 * PR_SET_DUMPABLE is root's alone to look at */
 		ok = a->euid == b->uid && a->euid == b->euid && a->euid == b->suid &&
-		     a->egid == b->gid && a->egid == b->egid && a->egid == b->sgid;
+		     a->egid == b->gid && a->egid == b->egid && a->egid == b->sgid &&
+		     proc_ctl_dumpable(t);
 	}
 	if (t)
 		proc_put(t);
@@ -211,6 +214,19 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 	} else {
 		struct file *f = proc_fd_peek(t, pi->fd);
 		e = f ? fd_target(c, f, pi) : -ENOENT;
+		if (f) {
+			/* Linux's tid_fd_update_inode: r-x for reading, -wx for writing, nothing for
+			 * O_PATH; the size ls -l shows is 64 */
+			u32 acc = f->flags & VFS_O_ACCMODE, mode = 0;
+			if (!(f->flags & VFS_O_PATH)) {
+				if (acc == VFS_O_RDONLY || acc == VFS_O_RDWR)
+					mode |= 0500;
+				if (acc == VFS_O_WRONLY || acc == VFS_O_RDWR)
+					mode |= 0300;
+			}
+			pi->vfs.mode = VFS_S_IFLNK | mode;
+			pi->vfs.size = 64;
+		}
 		proc_put(t);
 		return e;
 	}

@@ -187,6 +187,27 @@ static void ids4(struct strbuf *sb, struct str key, u32 r, u32 e, u32 saved, u32
 	STRBUF_FMT(sb, ":\t%u\t%u\t%u\t%u\n", r, e, saved, fs);
 }
 
+/* cpus_allowed - every CPU (Trellis has no affinity masks): Cpus_allowed as Linux's bitmap
+ * (hex in 32-bit groups, highest first) and Cpus_allowed_list ("0", "0-1"). */
+static void cpus_allowed(struct strbuf *sb)
+{
+	u32 n = cpu_count() ? cpu_count() : 1;
+	strbuf_add(sb, STR("Cpus_allowed:\t"));
+	for (u32 grp = (n + 31) / 32; grp-- > 0;) {
+		u32 bits = n - grp * 32 >= 32 ? 0xffffffffu : (1u << (n - grp * 32)) - 1;
+		if (grp == (n + 31) / 32 - 1)
+			STRBUF_FMT(sb, "%x", bits);
+		else
+			STRBUF_FMT(sb, "%08x", bits);
+		if (grp)
+			strbuf_add_char(sb, ',');
+	}
+	if (n == 1)
+		strbuf_add(sb, STR("\nCpus_allowed_list:\t0\n"));
+	else
+		STRBUF_FMT(sb, "\nCpus_allowed_list:\t0-%u\n", n - 1);
+}
+
 static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 {
 	struct process *p = g->p;
@@ -208,8 +229,8 @@ static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 	kv(sb, STR("FDSize"), PROC_MAX_FDS, KV_DEC);
 	strbuf_add(sb, STR("Groups:\t"));
 	for (u32 i = 0; i < c->ngroups && i < CRED_NGROUPS; i++)
-		STRBUF_FMT(sb, "%u ", c->groups[i]);
-	strbuf_add_char(sb, '\n');
+		STRBUF_FMT(sb, "%s%u", i ? STR(" ") : str_empty(), c->groups[i]);
+	strbuf_add(sb, STR(" \n")); /* Linux's trailing space, also after no group */
 	kv(sb, STR("NStgid"), in->tgid, KV_DEC);
 	kv(sb, STR("NSpid"), in->tid, KV_DEC);
 	kv(sb, STR("NSpgid"), in->pgid, KV_DEC);
@@ -231,7 +252,10 @@ static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 		kv(sb, STR("VmLib"), 0, KV_KB);
 		kv(sb, STR("VmPTE"), 0, KV_KB);
 		kv(sb, STR("VmSwap"), 0, KV_KB);
+		kv(sb, STR("HugetlbPages"), 0, KV_KB);
 	}
+	kv(sb, STR("CoreDumping"), 0, KV_DEC);
+	kv(sb, STR("THP_enabled"), 1, KV_DEC); /* /sys/kernel/mm/transparent_hugepage: always */
 	kv(sb, STR("Threads"), in->nthreads, KV_DEC);
 	STRBUF_FMT(sb, "SigQ:\t%u/%u\n", s.queued, s.limit);
 	kv(sb, STR("SigPnd"), s.pending, KV_HEX);
@@ -245,11 +269,22 @@ static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 	kv(sb, STR("CapEff"), caps, KV_HEX);
 	kv(sb, STR("CapBnd"), 0x000001ffffffffffull, KV_HEX);
 	kv(sb, STR("CapAmb"), 0, KV_HEX);
-	kv(sb, STR("NoNewPrivs"), 0, KV_DEC);
+	kv(sb, STR("NoNewPrivs"), proc_ctl_no_new_privs(p), KV_DEC);
 	kv(sb, STR("Seccomp"), 0, KV_DEC);
-	STRBUF_FMT(sb, "Cpus_allowed_list:\t0-%u\n", cpu_count() ? cpu_count() - 1 : 0);
-	kv(sb, STR("voluntary_ctxt_switches"), 0, KV_DEC);
-	kv(sb, STR("nonvoluntary_ctxt_switches"), 0, KV_DEC);
+	kv(sb, STR("Seccomp_filters"), 0, KV_DEC);
+	/* Trellis does not control these speculation features per task: Linux's words for that */
+	strbuf_add(sb, STR("Speculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunknown\n"));
+	cpus_allowed(sb);
+	/* one memory node; Linux prints MAX_NUMNODES (1024 on Debian) bits in 32-bit groups */
+	strbuf_add(sb, STR("Mems_allowed:\t"));
+	for (u32 i = 0; i < 31; i++)
+		strbuf_add(sb, STR("00000000,"));
+	strbuf_add(sb, STR("00000001\nMems_allowed_list:\t0\n"));
+	/* the thread's context switches (the leader's for PID/status, as Linux), as getrusage
+	 * counts them */
+	struct proc_usage u = proc_usage_peek(p, true);
+	kv(sb, STR("voluntary_ctxt_switches"), u.nvcsw, KV_DEC);
+	kv(sb, STR("nonvoluntary_ctxt_switches"), u.nivcsw, KV_DEC);
 	return 0;
 }
 

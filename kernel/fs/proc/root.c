@@ -119,9 +119,8 @@ static struct str procfs_readlink(struct inode *ip)
 
 int procfs_set_target(struct procfs_inode *pi, struct str target)
 {
-	int e = synth_text_set(&pi->target, target);
-	pi->vfs.size = pi->target.len;
-	return e;
+	/* ls -l shows 0 for a /proc link, as Linux (fd/N: 64, set by its lookup) */
+	return synth_text_set(&pi->target, target);
 }
 
 /* --- directories ------------------------------------------------------------------------------ */

@@ -800,6 +800,80 @@ static void random_ids_and_hostname(void)
 	CHECK_STR(a, b);
 }
 
+/* fd/N's mode shows how the file is open (Linux's tid_fd_update_inode: r-x read, -wx write,
+ * nothing for O_PATH) and ls -l's size is 64; other /proc links show 0. */
+static void fd_link_modes_and_sizes(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	int rd = CHECK_OK(open("f", O_RDONLY));
+	int wr = CHECK_OK(open("f", O_WRONLY));
+	int pa = CHECK_OK(open("f", O_PATH));
+	const int fds[4] = { fd, rd, wr, pa };
+	const unsigned modes[4] = { 0700, 0500, 0300, 0 };
+	char path[64];
+	struct stat st;
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[i]);
+		CHECK_OK(lstat(path, &st));
+		CHECK(S_ISLNK(st.st_mode));
+		CHECK_EQ(st.st_mode & 07777, modes[i]);
+		CHECK_EQ(st.st_size, 64);
+	}
+	CHECK_OK(lstat("/proc/self/exe", &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_OK(lstat("/proc/self/cwd", &st));
+	CHECK_EQ(st.st_size, 0);
+}
+
+/* Another user's process is out of reach when it is not dumpable (ptrace_may_access): here
+ * two processes of uid nobody, the target dumpable again after its setuid, then not. */
+static void undumpable_process_needs_root(void)
+{
+	int go[2], ready[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(ready));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(go[1]);
+		close(ready[0]);
+		kt_drop_privileges();
+		char c = 'a';
+		CHECK_EQ(prctl(PR_GET_DUMPABLE), 0); /* the setuid cleared it */
+		CHECK_OK(prctl(PR_SET_DUMPABLE, 1));
+		CHECK_EQ(write(ready[1], &c, 1), 1);
+		CHECK_EQ(read(go[0], &c, 1), 1);
+		CHECK_OK(prctl(PR_SET_DUMPABLE, 0));
+		CHECK_EQ(write(ready[1], &c, 1), 1);
+		CHECK_EQ(read(go[0], &c, 1), 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	char c, q[64], b[256];
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	snprintf(q, sizeof(q), "/proc/%d/cwd", pid);
+	int other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		CHECK(readlink(q, b, sizeof(b)) > 0);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(other), 0);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(other), 0);
+	CHECK(readlink(q, b, sizeof(b)) > 0); /* root may */
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	CHECK_EQ(kt_wait(pid), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -828,6 +902,8 @@ static const struct kt_case cases[] = {
 	{ "stat_cpu_times_agree_with_times", stat_cpu_times_agree_with_times },
 	{ "limits_table", limits_table },
 	{ "random_ids_and_hostname", random_ids_and_hostname },
+	{ "fd_link_modes_and_sizes", fd_link_modes_and_sizes },
+	{ "undumpable_process_needs_root", undumpable_process_needs_root },
 	KT_CASES_END
 };
 
