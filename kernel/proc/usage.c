@@ -5,6 +5,7 @@
 #include <fw/time.h>
 #include <fw/vmspace.h>
 #include <proc/process.h>
+#include <proc/rlimit.h>
 
 void proc_acct_start(struct process *p)
 {
@@ -41,6 +42,7 @@ void proc_acct_tick(struct process *p)
 		return;
 	p->acct.pub_tick = now;
 	proc_acct_publish(p);
+	proc_rlimit_cpu_check(p);
 }
 
 /* sample_rss - raise p's peak resident size to what its memory map holds now. Context: p's
