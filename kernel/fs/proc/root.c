@@ -46,8 +46,14 @@ static const struct procfs_entry sys_fs_entries[] = {
 static const struct procfs_entry sys_kernel_entries[] = {
 	{ STR("ostype"), PK_OSTYPE, FILE_MODE },
 	{ STR("osrelease"), PK_OSRELEASE, FILE_MODE },
+	{ STR("domainname"), PK_DOMAINNAME, VFS_S_IFREG | 0644 },
 	{ STR("hostname"), PK_HOSTNAME, VFS_S_IFREG | 0644 },
 	{ STR("pid_max"), PK_PID_MAX, VFS_S_IFREG | 0644 },
+	{ STR("random"), PK_SYS_RANDOM, DIR_MODE },
+};
+static const struct procfs_entry sys_random_entries[] = {
+	{ STR("boot_id"), PK_BOOT_ID, FILE_MODE },
+	{ STR("uuid"), PK_UUID, FILE_MODE },
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -99,6 +105,8 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 		return procfs_comm_write(pi, src);
 	if (pi->kind == PK_PID_OOM_ADJ)
 		return procfs_oom_adj_write(pi, src);
+	if (pi->kind == PK_HOSTNAME || pi->kind == PK_DOMAINNAME)
+		return procfs_uts_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
 }
 
@@ -111,9 +119,8 @@ static struct str procfs_readlink(struct inode *ip)
 
 int procfs_set_target(struct procfs_inode *pi, struct str target)
 {
-	int e = synth_text_set(&pi->target, target);
-	pi->vfs.size = pi->target.len;
-	return e;
+	/* ls -l shows 0 for a /proc link, as Linux (fd/N: 64, set by its lookup) */
+	return synth_text_set(&pi->target, target);
 }
 
 /* --- directories ------------------------------------------------------------------------------ */
@@ -147,6 +154,11 @@ static bool table_entry(enum procfs_kind kind, u64 i, struct procfs_entry *out)
 		if (i >= NELEM(sys_fs_entries))
 			return false;
 		*out = sys_fs_entries[i];
+		return true;
+	case PK_SYS_RANDOM:
+		if (i >= NELEM(sys_random_entries))
+			return false;
+		*out = sys_random_entries[i];
 		return true;
 	default:
 		return false;
