@@ -139,6 +139,11 @@ static const struct vfs_fstype tmpfs_type = {
 static const struct vfs_fstype ramfs_type = {
 	.name = STR("ramfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
 };
+/* The initial root's type: a ramfs that /proc/mounts names "rootfs", as Linux (not mountable by
+ * that name). */
+static const struct vfs_fstype rootfs_type = {
+	.name = STR("rootfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
+};
 
 /* --- mounts and paths ---------------------------------------------------------------------- */
 
@@ -304,7 +309,7 @@ struct path_result vfs_init(void)
 	struct vfs_sb *sb = vfs_sb_new(VFS_RAMFS_MAGIC);
 	if (!sb)
 		return path_result_err(-ENOMEM);
-	sb->type = &ramfs_type;
+	sb->type = &rootfs_type;
 	mutex_lock(&vfs_lock);
 	if (!mount_table_ready) {
 		mount_list_init(&mount_table, &vfs_lock);

@@ -5,7 +5,8 @@
 # filtered out; only the shape and the facts that hold on any machine are compared.
 CASES="free_and_uptime mount_shows_proc pidof_and_killall ps_stat_and_status top_batch
 proc_self_fd_links df_lists_tmp uptime_shape sys_class_net sys_cpu_and_mounts
-ps_pid_ppid_stat_comm pidof_and_killall_sh dmesg_head status_fields fd_ls_long"
+ps_pid_ppid_stat_comm pidof_and_killall_sh dmesg_head status_fields fd_ls_long
+mount_rootfs_and_df_skips_devpts"
 
 t_free_and_uptime() { free | awk 'NR == 2 { print $1, ($2 > 0 && $4 > 0) ? "sizes" : "zero" }'; uptime | grep -c 'load average: '; }
 t_mount_shows_proc() { mount | grep -q '^proc on /proc type proc (' && echo mount; grep -q '^proc /proc proc ' /proc/mounts && echo mounts; stat -f -c %t /proc; }
@@ -56,4 +57,10 @@ t_status_fields() {
 t_fd_ls_long() {
 	: > w
 	sh -c 'exec 3< /etc/passwd 4> w 5<> w; ls -l /proc/$$/fd; true' | awk '{ print $1, $2, $3, $4, $5, $9, $10, $11 }' | sed 's|/tmp/bb\.admin\.[a-z_]*|TMP|; s|pipe:\[[0-9]*\]|pipe:[N]|'
+}
+t_mount_rootfs_and_df_skips_devpts() {
+	mount | awk 'NR == 1 { print $1, $2, $3, $4, $5 }'
+	grep -c '^devpts /dev/pts devpts ' /proc/mounts
+	df | awk '$1 == "devpts"' | wc -l
+	stat -f -c '%t %b' /dev/pts
 }
