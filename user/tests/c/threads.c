@@ -1350,7 +1350,7 @@ static void pin_to(int cpu)
  * makes its calls and pipe round trips with a third process, the busy one's user time grows
  * and getcpu puts each where it was pinned. With one CPU all three share CPU 0 (the busy one
  * is preempted for the others). */
-static __attribute__((unused)) void busy_process_on_one_cpu_while_another_is_served(void)
+static void busy_process_on_one_cpu_while_another_is_served(void)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 	int busy_cpu = ncpu - 1;
@@ -1447,6 +1447,7 @@ static const struct kt_case cases[] = {
 	{ "long_sendfile_does_not_stop_other_processes", long_sendfile_does_not_stop_other_processes },
 	{ "barrier_holds_every_thread_each_round", barrier_holds_every_thread_each_round },
 	{ "cancellation_ends_blocked_and_spinning_threads", cancellation_ends_blocked_and_spinning_threads },
+	{ "busy_process_on_one_cpu_while_another_is_served", busy_process_on_one_cpu_while_another_is_served },
 	KT_CASES_END
 };
 
