@@ -207,6 +207,7 @@ void proc_exit(struct process *p, int status)
 		tty_session_exit(led_sid);
 	proc_files_put(p, true);
 	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
+	proc_fs_release(p);
 	proc_drop_memory(p);
 	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
 	spin_lock(&p->sig_lock);
@@ -276,6 +277,8 @@ void proc_exit(struct process *p, int status)
 void proc_discard(struct process *p)
 {
 	proc_files_put(p, true);
+	vfs_ctx_put(&p->fs); /* the root and cwd a failed fork or clone copied (none: nothing) */
+	proc_fs_release(p);
 	proc_drop_memory(p);
 	if (p->leader == p)
 		proc_set_exe(p, (struct vfs_path){ 0 });
@@ -300,6 +303,7 @@ void proc_put(struct process *p)
 		kbuf_free(&p->io_kbuf);
 		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
+		proc_fs_release(p);  /* likewise */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 		proc_sigpending_flush(p); /* a signal queued after its exit */
 		struct proc_sighand *sh = p->sighand;

@@ -147,6 +147,7 @@ void proc_thread_exit(struct process *p, int status)
 		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
 		proc_files_put(p, false);
 		vfs_ctx_put(&p->fs);
+		proc_fs_release(p);
 		proc_drop_memory(p);
 		spin_lock(&proc_lock);
 		p->state = PROC_ZOMBIE;
@@ -330,6 +331,7 @@ static bool serve(struct process *p, enum user_return why)
 	}
 	struct user_syscall sc = user_ctx_syscall(&p->uc);
 	u64 nr = sc.nr;
+	proc_fs_sync(p); /* another thread's chdir/chroot/umask under CLONE_FS */
 	i64 r = syscall_dispatch(p, &sc);
 	if (r == SC_GONE)
 		return false;

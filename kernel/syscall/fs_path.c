@@ -61,7 +61,7 @@ i64 sys_chdir(struct process *p, const struct sc_args *a)
 	if (e)
 		vfs_path_put(d.value);
 	else
-		vfs_ctx_set_cwd(&p->fs, d.value);
+		proc_fs_set_cwd(p, d.value);
 	return e;
 }
 
@@ -161,7 +161,7 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 		return -ENOTDIR;
 	int e = vfs_permission(f->inode, &p->fs.cred, VFS_MAY_EXEC);
 	if (!e)
-		vfs_ctx_set_cwd(&p->fs, vfs_file_path(f));
+		proc_fs_set_cwd(p, vfs_file_path(f));
 	return e;
 }
 
@@ -199,9 +199,7 @@ i64 sys_faccessat(struct process *p, const struct sc_args *a)
 
 i64 sys_umask(struct process *p, const struct sc_args *a)
 {
-	u32 old = p->umask;
-	p->umask = (u32)a->a[0] & 0777;
-	return old;
+	return proc_fs_set_umask(p, (u32)a->a[0] & 0777);
 }
 
 /* --- rename, link, symlink, mknod, chroot ------------------------------------------------ */
@@ -359,6 +357,6 @@ i64 sys_chroot(struct process *p, const struct sc_args *a)
 	if (e)
 		vfs_path_put(d.value);
 	else
-		vfs_ctx_set_root(&p->fs, d.value);
+		proc_fs_set_root(p, d.value);
 	return e;
 }

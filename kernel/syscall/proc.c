@@ -166,7 +166,7 @@ static bool nproc_exceeded(struct process *p)
 
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
-	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
+	u64 allowed = 0xff | CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_PARENT_SETTID |
 		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
 	if ((flags & ~allowed) || (flags & 0xff) != SIGCHLD)
 		return -EINVAL; /* threads and other exit signals: not yet */
@@ -204,6 +204,10 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->fs = p->fs;
 	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
+	if ((flags & CLONE_FS) && proc_fs_share(c, p)) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	/* the mask, the dispositions (a copy: no CLONE_SIGHAND), the alternate signal stack
 	 * and the CPU affinity are inherited */
 	proc_sighand_inherit(c, p);
@@ -283,6 +287,10 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
 		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
+	if ((flags & CLONE_FS) && proc_fs_share(t, p)) {
+		proc_discard(t);
+		return -ENOMEM;
+	}
 	copy_context(t, p);
 	proc_ctl_fork(t, p, true);
 	if (stack)

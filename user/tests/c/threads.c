@@ -8,7 +8,7 @@
  * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals; futexes and
  * process-shared semaphores in memory shared between processes; one descriptor table for all
  * threads (CLONE_FILES), closes racing reads; the four bugs of the re-run design (issue #14),
- * barriers and cancellation. mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
+ * barriers and cancellation; CLONE_FS. mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1411,6 +1412,92 @@ static void busy_process_on_one_cpu_while_another_is_served(void)
 	munmap((void *)w, 4096);
 }
 
+/* --- CLONE_FS ------------------------------------------------------------------------------ */
+
+static void *chdir_sub_umask_077(void *arg)
+{
+	(void)arg;
+	if (syscall(SYS_chdir, "sub") || syscall(SYS_umask, 077) != 022)
+		return (void *)1;
+	return NULL;
+}
+
+static void *chroot_here(void *arg)
+{
+	(void)arg;
+	return (void *)(long)syscall(SYS_chroot, ".");
+}
+
+static volatile pid_t fs_ctid = -1;
+
+static int fs_clone_fn(void *arg)
+{
+	(void)arg;
+	syscall(SYS_chdir, "sub");
+	syscall(SYS_umask, 077);
+	return 0;
+}
+
+/* CLONE_FS: a thread's chdir, umask and chroot are the process's (pthreads pass CLONE_FS);
+ * a thread cloned without CLONE_FS changes only its own; a process cloned with CLONE_FS shares
+ * them with its parent. */
+static void clone_fs_shares_cwd_root_and_umask(void)
+{
+	kt_tmpdir();
+	char base[512], cwd[600];
+	CHECK(getcwd(base, sizeof(base)) != NULL);
+	CHECK_OK(mkdir("sub", 0755));
+	umask(022);
+
+	pthread_t t;
+	void *v;
+	CHECK_EQ(pthread_create(&t, NULL, chdir_sub_umask_077, NULL), 0);
+	CHECK_EQ(pthread_join(t, &v), 0);
+	CHECK(v == NULL);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK(strncmp(cwd, base, strlen(base)) == 0 && strcmp(cwd + strlen(base), "/sub") == 0);
+	CHECK_EQ(umask(022), 077);
+	CHECK_OK(chdir(base));
+
+	/* a thread without CLONE_FS */
+	size_t size = 64 * 1024;
+	char *stack = malloc(size);
+	CHECK(stack != NULL);
+	int flags = CLONE_VM | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+		    CLONE_CHILD_CLEARTID;
+	CHECK_OK(clone(fs_clone_fn, stack + size, flags, NULL, NULL, NULL, &fs_ctid));
+	for (;;) {
+		pid_t w = fs_ctid;
+		if (w == 0)
+			break;
+		futex((void *)&fs_ctid, FUTEX_WAIT, w, NULL);
+	}
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK(strcmp(cwd, base) == 0);
+	CHECK_EQ(umask(022), 022);
+
+	/* a process with CLONE_FS */
+	long pid = syscall(SYS_clone, CLONE_FS | SIGCHLD, 0, NULL, NULL, 0);
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		syscall(SYS_chdir, "sub");
+		syscall(SYS_exit, 0);
+	}
+	CHECK_EQ(kt_wait((int)pid), 0);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	CHECK(strcmp(cwd + strlen(base), "/sub") == 0);
+	CHECK_OK(chdir(base));
+
+	/* chroot in a thread: the main thread's absolute paths start there too */
+	int fd = CHECK_OK(open("marker", O_CREAT | O_WRONLY, 0600));
+	CHECK_OK(close(fd));
+	CHECK_EQ(pthread_create(&t, NULL, chroot_here, NULL), 0);
+	CHECK_EQ(pthread_join(t, &v), 0);
+	CHECK(v == NULL);
+	CHECK_OK(access("/marker", F_OK));
+	CHECK_OK(access("/sub", F_OK));
+}
+
 static const struct kt_case cases[] = {
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
@@ -1448,6 +1535,7 @@ static const struct kt_case cases[] = {
 	{ "barrier_holds_every_thread_each_round", barrier_holds_every_thread_each_round },
 	{ "cancellation_ends_blocked_and_spinning_threads", cancellation_ends_blocked_and_spinning_threads },
 	{ "busy_process_on_one_cpu_while_another_is_served", busy_process_on_one_cpu_while_another_is_served },
+	{ "clone_fs_shares_cwd_root_and_umask", clone_fs_shares_cwd_root_and_umask },
 	KT_CASES_END
 };
 
