@@ -251,6 +251,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(332, statx, PARTIAL, "no btime, mount id or attributes; AT_STATX_* sync modes are accepted and ignored"),
 	SC(424, pidfd_send_signal, PARTIAL, "a caller's siginfo (info not NULL) is EINVAL; /proc/PID directory fds are not pidfds"),
 	SC(434, pidfd_open, FULL, "PIDFD_NONBLOCK; readable once the whole thread group has exited (as Linux 6.1: no POLLHUP)"),
+	SC(435, clone3, PARTIAL, "what clone offers, from struct clone_args (sizes 64, 80, 88; E2BIG for non-zero bytes past it); no set_tid, CLONE_INTO_CGROUP, CLONE_CLEAR_SIGHAND"),
 	SC(436, close_range, FULL, ""),
 	SC(439, faccessat2, PARTIAL, "AT_EMPTY_PATH is -EINVAL"),
 	SC(441, epoll_pwait2, FULL, ""),

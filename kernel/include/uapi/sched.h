@@ -19,6 +19,16 @@
 /* The bytes of the kernel's cpumask (cpumask_size(): BITS_TO_LONGS(nr_cpu_ids) longs). */
 #define UAPI_CPUMASK_BYTES 8u
 
+/* clone3's argument (linux/sched.h struct clone_args; the sizes of its versions). */
+struct uapi_clone_args {
+	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	u64 set_tid, set_tid_size; /* VER1 */
+	u64 cgroup;                /* VER2 */
+};
+#define UAPI_CLONE_ARGS_SIZE_VER0 64u
+#define UAPI_CLONE_ARGS_SIZE_VER1 80u
+#define UAPI_CLONE_ARGS_SIZE_VER2 88u
+
 struct uapi_sched_param {
 	i32 sched_priority;
 };
