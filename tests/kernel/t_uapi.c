@@ -189,6 +189,22 @@ KTEST(uapi, sched)
 	KT_EXPECT(kt, UAPI_SCHED_OTHER == SCHED_NORMAL && UAPI_SCHED_FIFO == SCHED_FIFO &&
 			      UAPI_SCHED_RR == SCHED_RR && UAPI_SCHED_BATCH == SCHED_BATCH &&
 			      UAPI_SCHED_IDLE == SCHED_IDLE && UAPI_SCHED_DEADLINE == SCHED_DEADLINE);
+	/* clone3's argument */
+	KT_EXPECT(kt, sizeof(struct uapi_clone_args) == sizeof(struct clone_args) &&
+			      UAPI_CLONE_ARGS_SIZE_VER0 == CLONE_ARGS_SIZE_VER0 &&
+			      UAPI_CLONE_ARGS_SIZE_VER1 == CLONE_ARGS_SIZE_VER1 &&
+			      UAPI_CLONE_ARGS_SIZE_VER2 == CLONE_ARGS_SIZE_VER2);
+	SAME(struct uapi_clone_args, struct clone_args, flags, flags);
+	SAME(struct uapi_clone_args, struct clone_args, pidfd, pidfd);
+	SAME(struct uapi_clone_args, struct clone_args, child_tid, child_tid);
+	SAME(struct uapi_clone_args, struct clone_args, parent_tid, parent_tid);
+	SAME(struct uapi_clone_args, struct clone_args, exit_signal, exit_signal);
+	SAME(struct uapi_clone_args, struct clone_args, stack, stack);
+	SAME(struct uapi_clone_args, struct clone_args, stack_size, stack_size);
+	SAME(struct uapi_clone_args, struct clone_args, tls, tls);
+	SAME(struct uapi_clone_args, struct clone_args, set_tid, set_tid);
+	SAME(struct uapi_clone_args, struct clone_args, set_tid_size, set_tid_size);
+	SAME(struct uapi_clone_args, struct clone_args, cgroup, cgroup);
 }
 
 KTEST(uapi, futex)
