@@ -10,10 +10,6 @@
 #include <proc/process.h>
 #include <proc/wait.h>
 
-#define SIGHUP 1
-#define SIGKILL 9
-#define SIGCHLD 17
-#define SIGCONT 18
 /* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
 #define ORPHAN_MAX 32
 
@@ -243,7 +239,7 @@ void proc_exit(struct process *p, int status)
 	spin_unlock(&proc_lock);
 	if (tell_reaper) {
 		bool killed = (zombie_status & 0x7f) != 0;
-		proc_signal_send(reaper, SIGCHLD, (struct proc_siginfo){
+		proc_signal_send(reaper, UAPI_SIGCHLD, (struct proc_siginfo){
 			.code = killed ? 2 : 1, .pid = zombie_pid,
 			.status = killed ? (zombie_status & 0x7f) : ((zombie_status >> 8) & 0xff) });
 		(void)waitq_wake_all(&reaper->child_wq);
@@ -252,13 +248,13 @@ void proc_exit(struct process *p, int status)
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
-		signal_pgrp(orphaned.ids[i], SIGHUP);
-		signal_pgrp(orphaned.ids[i], SIGCONT);
+		signal_pgrp(orphaned.ids[i], UAPI_SIGHUP);
+		signal_pgrp(orphaned.ids[i], UAPI_SIGCONT);
 	}
 	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
 	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the zombie is freed at once. */
 	if (notify) {
-		struct proc_sigaction chld = proc_sigaction_get(parent, SIGCHLD);
+		struct proc_sigaction chld = proc_sigaction_get(parent, UAPI_SIGCHLD);
 		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */)) {
 			spin_lock(&proc_lock);
 			p->autoreap = true;
@@ -266,7 +262,7 @@ void proc_exit(struct process *p, int status)
 		}
 		bool killed = (status & 0x7f) != 0;
 		i32 code = (status & 0x80) ? UAPI_CLD_DUMPED : killed ? UAPI_CLD_KILLED : UAPI_CLD_EXITED;
-		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
+		(void)proc_signal_send(parent, UAPI_SIGCHLD, (struct proc_siginfo){
 			.code = code, .pid = p->pid, .uid = p->fs.cred.uid,
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
@@ -372,7 +368,7 @@ void proc_end_all(struct process *keep)
 		spin_unlock(&proc_lock);
 		if (!victim)
 			return;
-		(void)proc_signal_send(victim, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+		(void)proc_signal_send(victim, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		WAITQ_WAIT(&victim->exit_wq, proc_has_exited(victim));
 		proc_reap(victim);
 		proc_put(victim);

@@ -13,20 +13,6 @@
 #include <uapi/prctl.h>
 #include <uapi/sched.h>
 
-#define SIGCHLD 17
-#define CLONE_VM 0x100ull
-#define CLONE_FS 0x200ull
-#define CLONE_FILES 0x400ull
-#define CLONE_SIGHAND 0x800ull
-#define CLONE_VFORK 0x4000ull
-#define CLONE_THREAD 0x10000ull
-#define CLONE_SYSVSEM 0x40000ull
-#define CLONE_SETTLS 0x80000ull
-#define CLONE_PARENT_SETTID 0x100000ull
-#define CLONE_CHILD_CLEARTID 0x200000ull
-#define CLONE_DETACHED 0x400000ull
-#define CLONE_CHILD_SETTID 0x1000000ull
-#define CLONE_PARENT 0x8000ull
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
@@ -168,15 +154,15 @@ static bool nproc_exceeded(struct process *p)
 
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
-	u64 allowed = 0xff | CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_PARENT_SETTID |
-		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
-	if ((flags & ~allowed) || (flags & 0xff) != SIGCHLD)
+	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_VFORK |
+		      UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_CLEARTID | UAPI_CLONE_CHILD_SETTID;
+	if ((flags & ~allowed) || (flags & 0xff) != UAPI_SIGCHLD)
 		return -EINVAL; /* threads and other exit signals: not yet */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+	if ((flags & UAPI_CLONE_VM) && !(flags & UAPI_CLONE_VFORK))
 		return -EINVAL; /* a shared address space without vfork is a thread */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	bool shared = (flags & CLONE_VM) != 0;
+	bool shared = (flags & UAPI_CLONE_VM) != 0;
 	struct process *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
@@ -186,13 +172,13 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	if (shared) {
 		/* vfork: the child runs in the parent's memory while the parent sleeps */
 		proc_share_memory(c, p);
-		if (flags & CLONE_CHILD_SETTID)
+		if (flags & UAPI_CLONE_CHILD_SETTID)
 			(void)uint_p_to_user(&tid, uaddr(ctid));
 	} else {
 		/* CLONE_CHILD_SETTID writes the child's tid into the child's memory: write it
 		 * into the parent's page before the copy and restore the parent's word after. */
 		u64 saved = 0;
-		bool settid = (flags & CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
+		bool settid = (flags & UAPI_CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
 		if (settid && uint_p_to_user(&tid, uaddr(ctid)))
 			settid = false;
 		e = proc_copy_memory(c, p);
@@ -206,7 +192,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->fs = p->fs;
 	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
-	if ((flags & CLONE_FS) && proc_fs_share(c, p)) {
+	if ((flags & UAPI_CLONE_FS) && proc_fs_share(c, p)) {
 		proc_discard(c);
 		return -ENOMEM;
 	}
@@ -223,7 +209,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
 	atomic_u32_store(&c->make_it_fail, atomic_u32_load(&p->make_it_fail));
-	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	c->clear_child_tid = (flags & UAPI_CLONE_CHILD_CLEARTID) ? ctid : 0;
 	/* Out of memory for the descriptor table: the fork fails (it succeeded with a child
 	 * that had no descriptors: found by make test-abi-fault). */
 	if (proc_copy_files(c, p)) {
@@ -233,12 +219,12 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
-	if (flags & CLONE_VFORK) {
+	if (flags & UAPI_CLONE_VFORK) {
 		spin_lock(&proc_lock);
 		c->vfork_wait = true;
 		spin_unlock(&proc_lock);
 	}
-	if (flags & CLONE_PARENT_SETTID)
+	if (flags & UAPI_CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
 	proc_get(c); /* the vfork wait below outlives a fast child's reaping */
 	if (proc_start(c)) {
@@ -246,7 +232,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		proc_discard(c);
 		return -EAGAIN;
 	}
-	if (flags & CLONE_VFORK) {
+	if (flags & UAPI_CLONE_VFORK) {
 		/* Linux's wait_for_vfork_done: until the child execs or exits; only a fatal
 		 * signal ends the wait early (others stay pending until then) */
 		proc_wait_begin(p, &c->exit_wq, 0);
@@ -260,36 +246,37 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 i64 sys_fork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0);
 }
 
 i64 sys_vfork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0);
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
 static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
-	u64 allowed = 0xff | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
-		      CLONE_CHILD_CLEARTID | CLONE_DETACHED;
+	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
+		      UAPI_CLONE_SIGHAND | UAPI_CLONE_THREAD | UAPI_CLONE_SYSVSEM | UAPI_CLONE_SETTLS |
+		      UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_SETTID | UAPI_CLONE_CHILD_CLEARTID |
+		      UAPI_CLONE_DETACHED;
 	/* Linux: a thread shares the handlers, which needs the shared address space */
-	if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
+	if (!(flags & UAPI_CLONE_SIGHAND) || !(flags & UAPI_CLONE_VM))
 		return -EINVAL;
 	if (flags & ~allowed) {
 		fw_debug("clone: thread flags %lx not supported", flags & ~allowed);
 		return -EINVAL;
 	}
-	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
+	if ((flags & UAPI_CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
+	struct process *t = proc_create_thread(p, (flags & UAPI_CLONE_FILES) != 0);
 	if (!t)
 		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
-	if ((flags & CLONE_FS) && proc_fs_share(t, p)) {
+	if ((flags & UAPI_CLONE_FS) && proc_fs_share(t, p)) {
 		proc_discard(t);
 		return -ENOMEM;
 	}
@@ -297,15 +284,15 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	proc_ctl_fork(t, p, true);
 	if (stack)
 		(void)user_ctx_set_sp(&t->uc, uaddr(stack));
-	if (flags & CLONE_SETTLS)
+	if (flags & UAPI_CLONE_SETTLS)
 		(void)user_ctx_set_fs_base(&t->uc, uaddr(tls));
 	u32 tid = t->pid;
 	/* the ids are written before the thread runs (both in the shared memory) */
-	if (flags & CLONE_PARENT_SETTID)
+	if (flags & UAPI_CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
-	if (flags & CLONE_CHILD_SETTID)
+	if (flags & UAPI_CLONE_CHILD_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ctid));
-	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	t->clear_child_tid = (flags & UAPI_CLONE_CHILD_CLEARTID) ? ctid : 0;
 	int e = proc_start(t);
 	if (e) {
 		proc_discard(t);
@@ -318,9 +305,9 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
  * the low byte, the child's stack pointer (0: the caller's). */
 static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls)
 {
-	if (flags & CLONE_THREAD)
+	if (flags & UAPI_CLONE_THREAD)
 		return do_thread(p, flags, sp, ptid, ctid, tls);
-	if (flags & CLONE_SIGHAND) /* handlers shared by two processes: not yet */
+	if (flags & UAPI_CLONE_SIGHAND) /* handlers shared by two processes: not yet */
 		return -EINVAL;
 	return do_fork(p, flags, sp, ptid, ctid);
 }
@@ -385,9 +372,9 @@ i64 sys_clone3(struct process *p, const struct sc_args *a)
 		return -EINVAL; /* choosing the pid (privileged in Linux): not offered */
 	if (args.flags & ~0xffffffffull) /* CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP: not offered */
 		return -EINVAL;
-	if (args.flags & (CLONE_DETACHED | 0x7full)) /* CSIGNAL but CLONE_NEWTIME: reused */
+	if (args.flags & (UAPI_CLONE_DETACHED | (UAPI_CSIGNAL & ~0x80ull))) /* but CLONE_NEWTIME */
 		return -EINVAL;
-	if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal)
+	if ((args.flags & (UAPI_CLONE_THREAD | UAPI_CLONE_PARENT)) && args.exit_signal)
 		return -EINVAL;
 	if (!args.stack != !args.stack_size)
 		return -EINVAL;

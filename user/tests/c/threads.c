@@ -1552,6 +1552,48 @@ static void clone3_forks_and_checks_its_arguments(void)
 	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
 }
 
+/* kill(-1) reaches every process it may signal, however many (it stopped after 64 targets):
+ * as nobody, 80 children of nobody are all ended by one kill(-1, SIGTERM) (the caller is
+ * spared; processes of other users are not the caller's to signal). */
+static void kill_minus_one_reaches_more_than_64_processes(void)
+{
+	enum { N = 80 };
+	int boss = CHECK_OK(fork());
+	if (boss == 0) {
+		kt_drop_privileges();
+		signal(SIGTERM, SIG_DFL);
+		int pids[N], ready[2];
+		if (pipe(ready))
+			_exit(2);
+		for (int i = 0; i < N; i++) {
+			pids[i] = fork();
+			if (pids[i] < 0)
+				_exit(3);
+			if (pids[i] == 0) {
+				(void)!write(ready[1], "r", 1);
+				for (;;)
+					pause();
+			}
+		}
+		for (int i = 0; i < N; i++) {
+			char c;
+			if (read(ready[0], &c, 1) != 1)
+				_exit(4);
+		}
+		signal(SIGTERM, SIG_IGN); /* the caller is not a target anyway */
+		if (kill(-1, SIGTERM))
+			_exit(5);
+		for (int i = 0; i < N; i++) {
+			int st;
+			if (waitpid(pids[i], &st, 0) != pids[i] || !WIFSIGNALED(st) ||
+			    WTERMSIG(st) != SIGTERM)
+				_exit(6);
+		}
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(boss), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
@@ -1591,6 +1633,7 @@ static const struct kt_case cases[] = {
 	{ "busy_process_on_one_cpu_while_another_is_served", busy_process_on_one_cpu_while_another_is_served },
 	{ "clone_fs_shares_cwd_root_and_umask", clone_fs_shares_cwd_root_and_umask },
 	{ "clone3_forks_and_checks_its_arguments", clone3_forks_and_checks_its_arguments },
+	{ "kill_minus_one_reaches_more_than_64_processes", kill_minus_one_reaches_more_than_64_processes },
 	KT_CASES_END
 };
 
