@@ -152,11 +152,6 @@ struct proc_usage proc_usage_children(struct process *p)
 	return u;
 }
 
-struct proc_usage proc_usage_process(struct process *z)
-{
-	return group_sum(z->leader);
-}
-
 struct proc_usage proc_usage_total(struct process *z)
 {
 	struct proc_usage u = group_sum(z->leader);

@@ -407,14 +407,10 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	u32 tmaj = 0, tmin = 0, tpgid = 0;
 	bool has_tty = tty_of_session(term_job_ids(p).ctty_sid, &tmaj, &tmin, &tpgid);
 	u64 tty_nr = has_tty ? (tmin & 0xffu) | (tmaj << 8) | ((u64)(tmin & ~0xffu) << 12) : 0;
-	/* the process's CPU times and faults (every thread's), its reaped children's, in ticks */
-	struct proc_usage u = proc_usage_process(p), c = proc_usage_children(p);
-	const u64 tick = 1000000000u / USER_HZ;
 	/* fields 4..52 of fs/proc/array.c's do_task_stat; RSSLIM (25) all ones */
 	const u64 f[49] = {
 		in->ppid, in->pgid, in->sid, tty_nr, tpgid, 4194560 /* flags */,
-		u.minflt, c.minflt, u.majflt, c.majflt,
-		u.utime_ns / tick, u.stime_ns / tick, c.utime_ns / tick, c.stime_ns / tick,
+		0, 0, 0, 0, /* faults */ 0, 0, 0, 0, /* utime stime cutime cstime */
 		20 /* priority */, 0 /* nice */, in->nthreads, 0 /* itrealvalue */,
 		in->start_ns / (1000000000u / USER_HZ), mf->vsize, mf->rss_pages, ~0ull,
 		mf->start_code, mf->end_code, mf->arg_start /* startstack */, 0, 0,

@@ -63,9 +63,6 @@ void proc_acct_reaped(struct process *parent, struct process *z);
 struct proc_usage proc_usage_thread(struct process *p);
 struct proc_usage proc_usage_self(struct process *p);
 struct proc_usage proc_usage_children(struct process *p);
-/* proc_usage_process - another process z's usage (its threads', without its children's:
- * /proc/PID/stat's utime, stime and faults; no resident-size sample). */
-struct proc_usage proc_usage_process(struct process *z);
 /* proc_usage_total - another process z's usage plus its reaped children's (what wait4 reports
  * for z; no resident-size sample: z's memory is not the caller's to look at). */
 struct proc_usage proc_usage_total(struct process *z);
