@@ -301,7 +301,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	return tid;
 }
 
-/* do_clone - clone(2) after its argument checks: flags with the exit signal in
+/* do_clone - clone(2) and clone3(2) after their argument checks: flags with the exit signal in
  * the low byte, the child's stack pointer (0: the caller's). */
 static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls)
 {
@@ -318,6 +318,75 @@ i64 sys_clone(struct process *p, const struct sc_args *a)
 	return do_clone(p, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
 }
 
+
+/* clone3(args, size): struct clone_args as Linux reads it (copy_clone_args_from_user,
+ * clone3_args_valid): size at least CLONE_ARGS_SIZE_VER0 (EINVAL) and at most a page (E2BIG);
+ * bytes past the structure this kernel knows must be zero (E2BIG); the exit signal in its own
+ * field (the flags' low byte and CLONE_DETACHED must be 0), none with CLONE_THREAD or
+ * CLONE_PARENT; stack and stack_size both or neither, the child's stack pointer at their end.
+ * Not offered (EINVAL): set_tid (choosing the child's pid), CLONE_INTO_CGROUP,
+ * CLONE_CLEAR_SIGHAND, and what clone(2) itself refuses. */
+i64 sys_clone3(struct process *p, const struct sc_args *a)
+{
+	u64 uargs = a->a[0], size = a->a[1];
+	if (size < UAPI_CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	/* the structure (a shorter, older one: the fields it lacks stay 0), then every byte past
+	 * it, which must be 0 */
+	u8 raw[UAPI_CLONE_ARGS_SIZE_VER2] = { 0 };
+	struct vm_reader r = vm_reader_user(uaddr(uargs), size);
+	struct bytes rb = BYTES_OF_ARRAY(raw);
+	u64 head = size < sizeof(raw) ? size : sizeof(raw);
+	struct result_size got = vm_read(&r, bytes_head(rb, head));
+	if (got.err || got.value < head)
+		return -EFAULT;
+	for (u64 off = head; off < size;) {
+		u8 tail[64];
+		u64 n = size - off < sizeof(tail) ? size - off : sizeof(tail);
+		got = vm_read(&r, bytes_head(BYTES_OF_ARRAY(tail), n));
+		if (got.err || got.value < n)
+			return -EFAULT;
+		for (u64 k = 0; k < n; k++)
+			if (bytes_u8(BYTES_OF_ARRAY(tail), k).value)
+				return -E2BIG;
+		off += n;
+	}
+	struct uapi_clone_args args = {
+		.flags = bytes_le64(rb, 0).value,
+		.pidfd = bytes_le64(rb, 8).value,
+		.child_tid = bytes_le64(rb, 16).value,
+		.parent_tid = bytes_le64(rb, 24).value,
+		.exit_signal = bytes_le64(rb, 32).value,
+		.stack = bytes_le64(rb, 40).value,
+		.stack_size = bytes_le64(rb, 48).value,
+		.tls = bytes_le64(rb, 56).value,
+		.set_tid = bytes_le64(rb, 64).value,
+		.set_tid_size = bytes_le64(rb, 72).value,
+		.cgroup = bytes_le64(rb, 80).value,
+	};
+	if (args.exit_signal & ~0xffull || args.exit_signal > UAPI_NSIG)
+		return -EINVAL;
+	if (args.set_tid_size || args.set_tid)
+		return -EINVAL; /* choosing the pid (privileged in Linux): not offered */
+	if (args.flags & ~0xffffffffull) /* CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP: not offered */
+		return -EINVAL;
+	if (args.flags & (UAPI_CLONE_DETACHED | (UAPI_CSIGNAL & ~0x80ull))) /* but CLONE_NEWTIME */
+		return -EINVAL;
+	if ((args.flags & (UAPI_CLONE_THREAD | UAPI_CLONE_PARENT)) && args.exit_signal)
+		return -EINVAL;
+	if (!args.stack != !args.stack_size)
+		return -EINVAL;
+	u64 sp = 0;
+	if (args.stack) {
+		if (args.stack_size > VM_USER_END || args.stack > VM_USER_END - args.stack_size)
+			return -EINVAL; /* Linux's access_ok */
+		sp = args.stack + args.stack_size;
+	}
+	return do_clone(p, args.flags | args.exit_signal, sp, args.parent_tid, args.child_tid,
+			args.tls);
+}
 
 i64 sys_execve(struct process *p, const struct sc_args *a)
 {

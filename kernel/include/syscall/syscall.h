@@ -215,6 +215,7 @@ i64 sys_getsid(struct process *p, const struct sc_args *a);
 i64 sys_getpgrp(struct process *p, const struct sc_args *a);
 i64 sys_fork(struct process *p, const struct sc_args *a);
 i64 sys_clone(struct process *p, const struct sc_args *a);
+i64 sys_clone3(struct process *p, const struct sc_args *a);
 i64 sys_wait4(struct process *p, const struct sc_args *a);
 i64 sys_execve(struct process *p, const struct sc_args *a);
 i64 sys_set_tid_address(struct process *p, const struct sc_args *a);

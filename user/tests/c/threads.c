@@ -8,7 +8,7 @@
  * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals; futexes and
  * process-shared semaphores in memory shared between processes; one descriptor table for all
  * threads (CLONE_FILES), closes racing reads; the four bugs of the re-run design (issue #14),
- * barriers and cancellation; CLONE_FS. mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
+ * barriers and cancellation; CLONE_FS; clone3. mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -1475,6 +1475,60 @@ static void clone_fs_shares_cwd_root_and_umask(void)
 	CHECK_OK(access("/sub", F_OK));
 }
 
+/* --- clone3 -------------------------------------------------------------------------------- */
+
+struct kt_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+#define KT_SYS_CLONE3 435
+
+static long clone3_call(void *args, size_t size)
+{
+	return syscall(KT_SYS_CLONE3, args, size);
+}
+
+/* clone3: a process with exit_signal SIGCHLD from the version-0 structure (64 bytes) and from
+ * a larger buffer with zeros past the structure; the argument checks (sizes, non-zero bytes
+ * past the structure, exit signal, the flags' signal byte, stack without a size, CLONE_THREAD
+ * with an exit signal, a bad pointer). */
+static void clone3_forks_and_checks_its_arguments(void)
+{
+	static unsigned char buf[256];
+	struct kt_clone_args a = { .exit_signal = SIGCHLD };
+	for (int round = 0; round < 2; round++) {
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, &a, sizeof(a));
+		long pid = clone3_call(buf, round == 0 ? 64 : sizeof(buf));
+		CHECK(pid >= 0);
+		if (pid == 0)
+			_exit(7);
+		int st = kt_wait((int)pid);
+		CHECK(WIFEXITED(st));
+		CHECK_EQ(WEXITSTATUS(st), 7);
+	}
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &a, sizeof(a));
+	CHECK_ERR(clone3_call(buf, 0), EINVAL);
+	CHECK_ERR(clone3_call(buf, 63), EINVAL);
+	CHECK_ERR(clone3_call(buf, 4097), E2BIG);
+	buf[200] = 1;
+	CHECK_ERR(clone3_call(buf, sizeof(buf)), E2BIG);
+	CHECK_ERR(clone3_call(KT_BAD_PTR, 64), EFAULT);
+	struct kt_clone_args bad = a;
+	bad.exit_signal = 65;
+	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
+	bad = a;
+	bad.flags = SIGCHLD; /* the signal belongs in exit_signal */
+	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
+	bad = a;
+	bad.stack = (uint64_t)(uintptr_t)buf; /* a stack without its size */
+	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
+	bad = a;
+	bad.flags = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD; /* a thread has no exit signal */
+	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
+}
+
 /* kill(-1) reaches every process it may signal, however many (it stopped after 64 targets):
  * as nobody, 80 children of nobody are all ended by one kill(-1, SIGTERM) (the caller is
  * spared; processes of other users are not the caller's to signal). */
@@ -1555,6 +1609,7 @@ static const struct kt_case cases[] = {
 	{ "cancellation_ends_blocked_and_spinning_threads", cancellation_ends_blocked_and_spinning_threads },
 	{ "busy_process_on_one_cpu_while_another_is_served", busy_process_on_one_cpu_while_another_is_served },
 	{ "clone_fs_shares_cwd_root_and_umask", clone_fs_shares_cwd_root_and_umask },
+	{ "clone3_forks_and_checks_its_arguments", clone3_forks_and_checks_its_arguments },
 	{ "kill_minus_one_reaches_more_than_64_processes", kill_minus_one_reaches_more_than_64_processes },
 	KT_CASES_END
 };
