@@ -400,6 +400,14 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	upath_put(&path);
 	if (f.err)
 		return f.err;
+	if (!(flags & VFS_O_NONBLOCK) && !vfs_fifo_opened(f.value)) {
+		/* a FIFO opened for one end: wait for the other (a signal: the open fails) */
+		e = PROC_WAIT(p, vfs_pipe_waitq(f.value), vfs_fifo_opened(f.value), 0);
+		if (e) {
+			vfs_close(f.value);
+			return e;
+		}
+	}
 	if (vfs_file_is_tty(f.value)) { /* which terminal; a controlling terminal acquired */
 		e = tty_open(p, f.value, (u32)flags);
 		if (e) {
@@ -421,6 +429,12 @@ i64 sys_open(struct process *p, const struct sc_args *a)
 i64 sys_openat(struct process *p, const struct sc_args *a)
 {
 	return do_open(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+/* creat(path, mode): open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
+i64 sys_creat(struct process *p, const struct sc_args *a)
+{
+	return do_open(p, AT_FDCWD, a->a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC, a->a[1]);
 }
 
 i64 sys_close(struct process *p, const struct sc_args *a)

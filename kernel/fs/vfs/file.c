@@ -193,6 +193,9 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		ops = chrdevs[dev].ops;
 	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
 		e = ops->open(ip, flags);
+	u64 fifo_peer = 0;
+	if (!e && type == VFS_S_IFIFO && !(flags & VFS_O_PATH))
+		e = vfs_fifo_open_locked(ip, flags, &fifo_peer, &ops);
 	if (!e) {
 		f->ops = ops;
 		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
@@ -206,6 +209,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		f->inode = ip;
 		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
 		f->pos = 0;
+		f->fifo_peer = fifo_peer;
 	}
 	mutex_unlock(&vfs_lock);
 	if (e) {

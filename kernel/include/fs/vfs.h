@@ -78,6 +78,7 @@
 #define VFS_O_EXCL 0200u
 #define VFS_O_TRUNC 01000u
 #define VFS_O_APPEND 02000u
+#define VFS_O_NONBLOCK 04000u
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
 #define VFS_O_CLOEXEC 02000000u
@@ -293,6 +294,9 @@ struct inode {
 	 * stream of writes updates it once per tick, as Linux's coarse clock does */
 	struct atomic_i64 mtime_tick;
 	struct vfs_lock_list locks GUARDED_BY(&vfs_lock); /* file locks (once locks_ready) */
+	/* a FIFO node's pipe while files are open on it (fs/vfs/pipe.c): set and cleared under
+	 * vfs_lock; an open file of the FIFO reads it freely (it holds the pipe open) */
+	struct inode *fifo;
 	bool locks_ready GUARDED_BY(&vfs_lock);
 };
 
@@ -374,6 +378,7 @@ struct file {
 	 * (0 ".", 1 ".."). */
 	u64 pos;
 	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
+	u64 fifo_peer; /* a FIFO's: the other end's opens so far when this one opened */
 	/* epoll (fs/vfs/epoll.c): the items watching this file, removed at its last close;
 	 * ep_watched counts them so that vfs_close asks epoll only when there are some */
 	struct atomic_u32 ep_watched;
@@ -657,6 +662,16 @@ u32 vfs_pipe_poll(struct file *f);
 /* vfs_pipe_waitq - where callers blocked on pipe file `f` sleep; woken by every change of
  * the pipe (bytes in or out, an end closed). */
 struct waitq *vfs_pipe_waitq(struct file *f);
+/* vfs_fifo_open_locked - an open(2) with `flags` of FIFO node ip: attaches its pipe (made at
+ * the first open) and counts the file as a reader, writer or both; *ops: the open file's ops,
+ * *peer_opens: for vfs_fifo_opened (the file's fifo_peer). -ENXIO: O_WRONLY | O_NONBLOCK and
+ * no reader; -ENOMEM. The caller makes the file, whose release undoes this. */
+int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
+			 const struct inode_ops **ops) REQUIRES(vfs_lock);
+/* vfs_fifo_opened - whether an open of f may return: true but for a FIFO opened for reading
+ * (writing) alone whose other end has not been opened since (Linux's wait_for_partner); the
+ * caller sleeps on vfs_pipe_waitq until it is. */
+bool vfs_fifo_opened(struct file *f);
 
 /* eventfd files (fs/vfs/eventfd.c): a 64-bit counter (EFD_SEMAPHORE: reads take 1). vfs_eventfd
  * makes one O_RDWR | flags file with the counter at initval; reads and writes of fewer than 8

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -1269,6 +1270,110 @@ static void o_tmpfile_is_nameless(void)
 	CHECK_ERR(open("nope", O_TMPFILE | O_RDWR, 0600), ENOENT);
 }
 
+/* creat(2) is open(O_CREAT | O_WRONLY | O_TRUNC): it makes a file, empties an existing one,
+ * and the descriptor is write-only. */
+static void creat_makes_and_truncates(void)
+{
+	struct stat st;
+	kt_tmpdir();
+	umask(022);
+	int fd = CHECK_OK(syscall(SYS_creat, "c", 0640));
+	CHECK_OK(fstat(fd, &st));
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_EQ(st.st_mode & 0777, 0640);
+	char b;
+	CHECK_ERR(read(fd, &b, 1), EBADF);
+	CHECK_EQ(write(fd, "abc", 3), 3);
+	close(fd);
+	fd = CHECK_OK(syscall(SYS_creat, "c", 0600));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(st.st_mode & 0777, 0640); /* an existing file keeps its mode */
+	close(fd);
+	CHECK_ERR(syscall(SYS_creat, "missing/c", 0600), ENOENT);
+	CHECK_ERR(syscall(SYS_creat, ".", 0600), EISDIR);
+}
+
+static int fifo_writer(int unused)
+{
+	(void)unused;
+	int fd = open("fifo", O_WRONLY); /* waits for the reader */
+	if (fd < 0)
+		return 90;
+	if (write(fd, "hello", 5) != 5)
+		return 91;
+	close(fd);
+	return 0;
+}
+
+static void fifo_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A FIFO (mkfifo): an open for one end waits for the other; bytes pass as through a pipe;
+ * EOF when the last writer closes; O_NONBLOCK: a reader opens at once, a writer without a
+ * reader fails with ENXIO; O_RDWR never waits; fstat shows the node; the bytes left when the
+ * last file closes are gone; a signal interrupts a waiting open. */
+static void fifo_open_read_write(void)
+{
+	struct stat st, st2;
+	char buf[16];
+	kt_tmpdir();
+	CHECK_OK(mkfifo("fifo", 0600));
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fifo_writer(0));
+	int rd = CHECK_OK(open("fifo", O_RDONLY)); /* waits for the child's open */
+	size_t got = 0;
+	for (int i = 0; i < 10 && got < 5; i++) {
+		ssize_t n = read(rd, buf + got, sizeof(buf) - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	CHECK_EQ(got, 5);
+	CHECK_MEM(buf, "hello", 5);
+	CHECK_EQ(kt_wait(pid), 0);
+	CHECK_EQ(read(rd, buf, sizeof(buf)), 0); /* the writer is gone: end of file */
+	CHECK_OK(fstat(rd, &st));
+	CHECK_OK(stat("fifo", &st2));
+	CHECK(S_ISFIFO(st.st_mode));
+	CHECK_EQ(st.st_ino, st2.st_ino);
+	CHECK_EQ(st.st_dev, st2.st_dev);
+	CHECK_ERR(lseek(rd, 0, SEEK_SET), ESPIPE);
+	close(rd);
+
+	CHECK_ERR(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+	rd = CHECK_OK(open("fifo", O_RDONLY | O_NONBLOCK));
+	CHECK_EQ(read(rd, buf, sizeof(buf)), 0); /* no writer: end of file, not EAGAIN */
+	int wr = CHECK_OK(open("fifo", O_WRONLY | O_NONBLOCK));
+	CHECK_ERR(read(rd, buf, sizeof(buf)), EAGAIN);
+	CHECK_EQ(write(wr, "xy", 2), 2);
+	CHECK_EQ(read(rd, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "xy", 2);
+	close(rd);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(write(wr, "z", 1), EPIPE); /* no reader left */
+	signal(SIGPIPE, SIG_DFL);
+	close(wr);
+
+	int rw = CHECK_OK(open("fifo", O_RDWR)); /* both ends: no wait */
+	CHECK_EQ(write(rw, "left", 4), 4);
+	close(rw);
+	rw = CHECK_OK(open("fifo", O_RDWR | O_NONBLOCK));
+	CHECK_ERR(read(rw, buf, sizeof(buf)), EAGAIN); /* the last close dropped the bytes */
+	close(rw);
+
+	struct sigaction sa = { .sa_handler = fifo_alarm }; /* no SA_RESTART */
+	CHECK_OK(sigaction(SIGALRM, &sa, NULL));
+	struct itimerval it = { .it_value = { 0, 50000 } };
+	CHECK_OK(setitimer(ITIMER_REAL, &it, NULL));
+	CHECK_ERR(open("fifo", O_RDONLY), EINTR);
+	signal(SIGALRM, SIG_DFL);
+	CHECK_ERR(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO); /* the interrupted reader left */
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1326,6 +1431,8 @@ static const struct kt_case cases[] = {
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
+	{ "creat_makes_and_truncates", creat_makes_and_truncates },
+	{ "fifo_open_read_write", fifo_open_read_write },
 	KT_CASES_END
 };
 
