@@ -359,6 +359,185 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 	return done ? (i64)done : err;
 }
 
+#define SPLICE_F_MOVE 1u
+#define SPLICE_F_NONBLOCK 2u
+#define SPLICE_F_MORE 4u
+#define SPLICE_F_GIFT 8u
+#define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
+
+/* positioned - f's data sits at offsets (a regular file, a block device): splice reads and
+ * writes it at an explicit position; anything else that is not a pipe is a stream. */
+static bool positioned(struct file *f)
+{
+	u32 t = f->inode->mode & VFS_S_IFMT;
+	return !vfs_file_is_pipe(f) && (t == VFS_S_IFREG || t == VFS_S_IFBLK);
+}
+
+/* splice_in - up to bytes_len(dst) bytes from `in` (a pipe: peeked, taken out only once they
+ * went on; positioned: at *pos), waiting for some unless `nonblock`: a count, 0 at the end,
+ * or -errno. */
+static struct result_size splice_in(struct process *p, struct file *in, struct bytes dst,
+				    u64 pos, bool nonblock)
+{
+	for (;;) {
+		struct result_size r = vfs_file_is_pipe(in) ? vfs_pipe_peek(in, dst)
+				     : positioned(in)      ? vfs_pread(in, dst, pos)
+							   : vfs_read(in, dst);
+		struct waitq *wq = file_waitq(in);
+		if (r.err != -EAGAIN || nonblock || !wq || (in->flags & O_NONBLOCK))
+			return r;
+		int e = PROC_WAIT(p, wq, file_ready(in, VFS_POLLIN), 0);
+		if (e)
+			return result_size_err(e);
+	}
+}
+
+/* splice_out - src to `out` (positioned: at pos): a pipe takes what fits, waiting for room
+ * for the first byte unless `nonblock`; other files take it all. Bytes written or -errno (a
+ * pipe without readers: -EPIPE and SIGPIPE). */
+static struct result_size splice_out(struct process *p, struct file *out, struct bytes src,
+				     u64 pos, bool nonblock)
+{
+	u64 sent = 0;
+	while (sent < bytes_len(src)) {
+		struct bytes_result part = bytes_sub(src, sent, bytes_len(src) - sent);
+		if (part.err)
+			return result_size_err(-EIO);
+		struct result_size w = positioned(out) ? vfs_pwrite(out, part.value, pos + sent)
+						       : vfs_write(out, part.value);
+		if (w.err == -EPIPE && vfs_file_is_pipe(out))
+			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+		if (w.err == -EAGAIN && sent && vfs_file_is_pipe(out))
+			break;
+		struct waitq *wq = file_waitq(out);
+		if (w.err == -EAGAIN && !nonblock && wq && !(out->flags & O_NONBLOCK)) {
+			int e = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+			if (e)
+				return sent ? result_size_ok(sent) : result_size_err(e);
+			continue;
+		}
+		if (w.err)
+			return sent ? result_size_ok(sent) : w;
+		sent += w.value;
+		if (w.value == 0)
+			break;
+	}
+	return result_size_ok(sent);
+}
+
+/* splice_off - an offset argument: *pos from user memory when `uoff` is given (-EINVAL when
+ * negative), else f's offset (a positioned file) or 0. */
+static int splice_off(struct file *f, u64 uoff, u64 *pos)
+{
+	if (!uoff) {
+		*pos = positioned(f) ? vfs_file_pos(f) : 0;
+		return 0;
+	}
+	if (uoff_from_user(pos, uaddr(uoff)))
+		return -EFAULT;
+	return (i64)*pos < 0 ? -EINVAL : 0;
+}
+
+/* splice(fd_in, off_in, fd_out, off_out, len, flags): one end at least is a pipe (an offset
+ * for a pipe is ESPIPE). Moves what it can in rounds of a page: the first round waits for
+ * bytes and for room (unless SPLICE_F_NONBLOCK or the pipe's O_NONBLOCK), later ones stop
+ * where they would wait. Bytes taken from a pipe leave it only once written; a positioned
+ * file's offset (or *off) moves by what went through. */
+i64 sys_splice(struct process *p, const struct sc_args *a)
+{
+	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[2]);
+	u64 len = a->a[4] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[4];
+	u32 flags = (u32)a->a[5];
+	if (len == 0)
+		return 0; /* before anything else, as Linux */
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (!in || !out)
+		return -EBADF;
+	if ((in->flags & VFS_O_ACCMODE) == VFS_O_WRONLY ||
+	    (out->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EBADF;
+	bool in_pipe = vfs_file_is_pipe(in), out_pipe = vfs_file_is_pipe(out);
+	if (!in_pipe && !out_pipe)
+		return -EINVAL;
+	if ((in_pipe && a->a[1]) || (out_pipe && a->a[3]))
+		return -ESPIPE;
+	if (in_pipe && out_pipe && vfs_pipe_same(in, out))
+		return -EINVAL;
+	if (!out_pipe && (out->flags & VFS_O_APPEND))
+		return -EINVAL;
+	if ((!in_pipe && !positioned(in) && a->a[1]) || (!out_pipe && !positioned(out) && a->a[3]))
+		return -ESPIPE;
+	u64 ipos, opos;
+	int e = splice_off(in, a->a[1], &ipos);
+	if (!e)
+		e = splice_off(out, a->a[3], &opos);
+	if (e)
+		return e;
+	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
+	struct bytes io_buf = p->io_buf;
+	u64 done = 0;
+	i64 err = 0;
+	while (done < len) {
+		u64 want = len - done < bytes_len(io_buf) ? len - done : bytes_len(io_buf);
+		struct result_size n = splice_in(p, in, bytes_head(io_buf, want), ipos, nonblock || done);
+		if (n.err || n.value == 0) {
+			err = n.err;
+			break;
+		}
+		struct result_size w = splice_out(p, out, bytes_head(io_buf, n.value), opos,
+						  nonblock || done);
+		if (w.err) {
+			err = w.err;
+			break;
+		}
+		if (in_pipe)
+			vfs_pipe_consume(in, w.value);
+		ipos += w.value;
+		opos += w.value;
+		done += w.value;
+		if (w.value < n.value || n.value < want)
+			break;
+	}
+	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
+		return -EFAULT;
+	if (a->a[3] && done && uoff_to_user(&opos, uaddr(a->a[3])))
+		return -EFAULT;
+	if (!a->a[1] && positioned(in) && done)
+		vfs_file_set_pos(in, ipos);
+	if (!a->a[3] && positioned(out) && done)
+		vfs_file_set_pos(out, opos);
+	return done ? (i64)done : err;
+}
+
+/* tee(fd_in, fd_out, len, flags): copies bytes of pipe fd_in into pipe fd_out, leaving them
+ * in fd_in; waits for bytes and for room unless SPLICE_F_NONBLOCK; 0 at fd_in's end. */
+i64 sys_tee(struct process *p, const struct sc_args *a)
+{
+	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[1]);
+	u64 len = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	u32 flags = (u32)a->a[3];
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!in || !out)
+		return -EBADF;
+	if ((in->flags & VFS_O_ACCMODE) == VFS_O_WRONLY ||
+	    (out->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EBADF;
+	if (!vfs_file_is_pipe(in) || !vfs_file_is_pipe(out) || vfs_pipe_same(in, out))
+		return -EINVAL;
+	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
+	struct bytes io_buf = p->io_buf;
+	u64 want = len < bytes_len(io_buf) ? len : bytes_len(io_buf);
+	struct result_size n = splice_in(p, in, bytes_head(io_buf, want), 0, nonblock);
+	if (n.err || n.value == 0)
+		return n.err;
+	struct result_size w = splice_out(p, out, bytes_head(io_buf, n.value), 0, nonblock);
+	return w.err ? w.err : (i64)w.value;
+}
+
 i64 sys_readv(struct process *p, const struct sc_args *a)
 {
 	return rw_vector(p, a, false);

@@ -207,6 +207,8 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(271, ppoll, FULL, ""),
 	SC(273, set_robust_list, FULL, ""),
 	SC(274, get_robust_list, FULL, ""),
+	SC(275, splice, PARTIAL, "copies through a page-sized buffer (SPLICE_F_MOVE and SPLICE_F_GIFT are hints); only the first page waits for bytes or room"),
+	SC(276, tee, PARTIAL, "copies at most a page per call"),
 	SC(280, utimensat, FULL, ""),
 	SC(281, epoll_pwait, FULL, ""),
 	SC(283, timerfd_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME (the *_ALARM clocks are EINVAL); expiry at the clock task's resolution"),

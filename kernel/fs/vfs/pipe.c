@@ -357,3 +357,40 @@ bool vfs_fifo_opened(struct file *f)
 	spin_unlock(&pp->lock);
 	return ok;
 }
+
+struct result_size vfs_pipe_peek(struct file *f, struct bytes dst)
+{
+	struct pipe *pp = pipe_of(f);
+	spin_lock(&pp->lock);
+	struct result_size r = result_size_ok(0);
+	if (pp->len == 0) {
+		if (pp->writers)
+			r = result_size_err(-EAGAIN);
+	} else {
+		size_t head = pp->head, len = pp->len; /* copies: nothing is taken */
+		r = result_size_ok(pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &head, &len, dst));
+	}
+	spin_unlock(&pp->lock);
+	return r;
+}
+
+void vfs_pipe_consume(struct file *f, size_t n)
+{
+	struct pipe *pp = pipe_of(f);
+	spin_lock(&pp->lock);
+	bool writers_may_wait = VFS_PIPE_SIZE - pp->len < VFS_PIPE_BUF;
+	if (n > pp->len)
+		n = pp->len;
+	pp->head = (pp->head + n) % VFS_PIPE_SIZE;
+	pp->len -= n;
+	if (pp->len == 0)
+		pp->head = 0;
+	spin_unlock(&pp->lock);
+	if (n && writers_may_wait)
+		(void)waitq_wake_all(&pp->wq);
+}
+
+bool vfs_pipe_same(const struct file *a, const struct file *b)
+{
+	return pipe_of(a) == pipe_of(b);
+}

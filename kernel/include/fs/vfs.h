@@ -662,6 +662,12 @@ u32 vfs_pipe_poll(struct file *f);
 /* vfs_pipe_waitq - where callers blocked on pipe file `f` sleep; woken by every change of
  * the pipe (bytes in or out, an end closed). */
 struct waitq *vfs_pipe_waitq(struct file *f);
+/* vfs_pipe_peek - splice and tee: a read of pipe file f that takes nothing out (0: empty,
+ * no writer; -EAGAIN: empty); vfs_pipe_consume then drops the first n bytes (those moved on).
+ * vfs_pipe_same: f and g are ends of one pipe. */
+struct result_size vfs_pipe_peek(struct file *f, struct bytes dst);
+void vfs_pipe_consume(struct file *f, size_t n);
+bool vfs_pipe_same(const struct file *f, const struct file *g);
 /* vfs_fifo_open_locked - an open(2) with `flags` of FIFO node ip: attaches its pipe (made at
  * the first open) and counts the file as a reader, writer or both; *ops: the open file's ops,
  * *peer_opens: for vfs_fifo_opened (the file's fifo_peer). -ENXIO: O_WRONLY | O_NONBLOCK and

@@ -71,6 +71,8 @@ i64 sys_readv(struct process *p, const struct sc_args *a);
 i64 sys_pread64(struct process *p, const struct sc_args *a);
 i64 sys_pwrite64(struct process *p, const struct sc_args *a);
 i64 sys_sendfile(struct process *p, const struct sc_args *a);
+i64 sys_splice(struct process *p, const struct sc_args *a);
+i64 sys_tee(struct process *p, const struct sc_args *a);
 i64 sys_readlinkat(struct process *p, const struct sc_args *a);
 i64 sys_fchdir(struct process *p, const struct sc_args *a);
 i64 sys_writev(struct process *p, const struct sc_args *a);

@@ -1374,6 +1374,95 @@ static void fifo_open_read_write(void)
 	CHECK_ERR(open("fifo", O_WRONLY | O_NONBLOCK), ENXIO); /* the interrupted reader left */
 }
 
+static int splice_waiter(int rd)
+{
+	char b[4];
+	int p2[2];
+	if (pipe(p2))
+		return 90;
+	ssize_t n = splice(rd, NULL, p2[1], NULL, 4, 0); /* waits for the parent's byte */
+	if (n != 1 || read(p2[0], b, 4) != 1 || b[0] != 'w')
+		return 91;
+	return 0;
+}
+
+/* splice moves bytes between a pipe and a file (at an explicit offset, or the file's), or
+ * between pipes; tee copies one pipe's bytes into another, leaving them; the errors. */
+static void splice_and_tee_on_pipes(void)
+{
+	char buf[32];
+	int p1[2], p2[2];
+	kt_tmpdir();
+	int fd = make_file("f", "0123456789");
+	CHECK_OK(pipe(p1));
+	CHECK_OK(pipe(p2));
+	loff_t off = 2;
+	CHECK_EQ(splice(fd, &off, p1[1], NULL, 5, 0), 5); /* file -> pipe at *off */
+	CHECK_EQ(off, 7);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 10); /* the file offset is left alone */
+	CHECK_EQ(read(p1[0], buf, sizeof(buf)), 5);
+	CHECK_MEM(buf, "23456", 5);
+	CHECK_EQ(lseek(fd, 8, SEEK_SET), 8);
+	CHECK_EQ(splice(fd, NULL, p1[1], NULL, 100, 0), 2); /* at the offset, which moves */
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 10);
+	CHECK_EQ(splice(fd, NULL, p1[1], NULL, 100, 0), 0); /* end of file */
+
+	/* pipe -> file: takes what is there, does not wait for more */
+	int g = CHECK_OK(open("g", O_RDWR | O_CREAT, 0600));
+	off = 1;
+	CHECK_EQ(splice(p1[0], NULL, g, &off, 100, 0), 2);
+	CHECK_EQ(off, 3);
+	CHECK_EQ(pread(g, buf, sizeof(buf), 0), 3);
+	CHECK_MEM(buf, "\0" "89", 3);
+
+	/* pipe -> pipe, and tee */
+	CHECK_EQ(write(p1[1], "hello", 5), 5);
+	CHECK_EQ(tee(p1[0], p2[1], 100, 0), 5);
+	CHECK_EQ(read(p2[0], buf, sizeof(buf)), 5);
+	CHECK_MEM(buf, "hello", 5);
+	CHECK_EQ(splice(p1[0], NULL, p2[1], NULL, 3, 0), 3);
+	CHECK_EQ(read(p2[0], buf, sizeof(buf)), 3);
+	CHECK_MEM(buf, "hel", 3);
+	CHECK_EQ(read(p1[0], buf, sizeof(buf)), 2); /* splice took them, tee did not */
+	CHECK_MEM(buf, "lo", 2);
+
+	/* empty pipes: SPLICE_F_NONBLOCK, then a waiting splice fed by the parent */
+	CHECK_ERR(splice(p1[0], NULL, p2[1], NULL, 10, SPLICE_F_NONBLOCK), EAGAIN);
+	CHECK_ERR(tee(p1[0], p2[1], 10, SPLICE_F_NONBLOCK), EAGAIN);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(splice_waiter(p1[0]));
+	CHECK_EQ(write(p1[1], "w", 1), 1);
+	CHECK_EQ(kt_wait(pid), 0);
+
+	/* errors */
+	CHECK_EQ(splice(-1, NULL, -1, NULL, 0, 0), 0); /* len 0 first */
+	CHECK_ERR(splice(fd, NULL, g, NULL, 10, 0), EINVAL); /* no pipe */
+	CHECK_ERR(splice(p1[0], NULL, p1[1], NULL, 10, 0), EINVAL); /* the same pipe */
+	off = 0;
+	CHECK_ERR(splice(p1[0], &off, g, NULL, 10, 0), ESPIPE);
+	CHECK_ERR(splice(fd, NULL, p1[1], &off, 10, 0), ESPIPE);
+	CHECK_ERR(splice(p1[0], NULL, g, NULL, 10, 0x100), EINVAL);
+	CHECK_ERR(splice(p1[1], NULL, g, NULL, 10, 0), EBADF); /* the write end */
+	CHECK_ERR(splice(99, NULL, p1[1], NULL, 10, 0), EBADF);
+	int ap = CHECK_OK(open("g", O_WRONLY | O_APPEND));
+	CHECK_EQ(write(p1[1], "a", 1), 1);
+	CHECK_ERR(splice(p1[0], NULL, ap, NULL, 10, 0), EINVAL);
+	CHECK_ERR(tee(fd, p2[1], 10, 0), EINVAL);
+	CHECK_ERR(tee(p1[0], p1[1], 10, 0), EINVAL);
+	CHECK_ERR(tee(p1[0], p2[1], 10, 0x100), EINVAL);
+	close(p1[1]);
+	CHECK_EQ(read(p1[0], buf, 1), 1);
+	CHECK_EQ(splice(p1[0], NULL, p2[1], NULL, 10, 0), 0); /* no writer left: end */
+	CHECK_EQ(tee(p1[0], p2[1], 10, 0), 0);
+	close(ap);
+	close(g);
+	close(fd);
+	close(p1[0]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1433,6 +1522,7 @@ static const struct kt_case cases[] = {
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
 	{ "creat_makes_and_truncates", creat_makes_and_truncates },
 	{ "fifo_open_read_write", fifo_open_read_write },
+	{ "splice_and_tee_on_pipes", splice_and_tee_on_pipes },
 	KT_CASES_END
 };
 
