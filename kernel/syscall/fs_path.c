@@ -249,13 +249,41 @@ i64 sys_renameat2(struct process *p, const struct sc_args *a)
 	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
 }
 
+/* link_fd - linkat(olddirfd, "", newdirfd, newpath, AT_EMPTY_PATH): a name for the file
+ * olddirfd is open on (AT_FDCWD: the working directory, a directory: EPERM). Linux asks for
+ * CAP_DAC_READ_SEARCH (else ENOENT): here, an effective uid of 0. */
+static i64 link_fd(struct process *p, i64 olddirfd, i64 newdirfd, u64 unew)
+{
+	if (p->fs.cred.euid != 0)
+		return -ENOENT;
+	if (olddirfd == UAPI_AT_FDCWD)
+		return -EPERM; /* the working directory: a directory */
+	struct file *f = olddirfd < 0 ? NULL : proc_fd_get(p, olddirfd);
+	if (!f)
+		return -EBADF;
+	struct upath np;
+	struct vfs_ctx nc;
+	int e = with_path(p, newdirfd, unew, &np, &nc);
+	if (e)
+		return e;
+	e = vfs_link_file(f, &nc, np.s);
+	upath_put(&np);
+	return e;
+}
+
 static i64 do_link(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
 {
 	if (flags & ~(u64)(UAPI_AT_SYMLINK_FOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
-	if (flags & UAPI_AT_EMPTY_PATH)
-		return -ENOENT; /* linking an open file by its fd: not supported yet */
 	struct upath op, np;
+	if (flags & UAPI_AT_EMPTY_PATH) { /* "" names olddirfd's file: root only, as Linux */
+		int e = upath_get(&op, uold);
+		upath_put(&op);
+		if (e == -ENOENT)
+			return link_fd(p, olddirfd, newdirfd, unew);
+		if (e)
+			return e;
+	}
 	struct vfs_ctx oc, nc;
 	int e = two_paths(p, olddirfd, uold, newdirfd, unew, &op, &oc, &np, &nc);
 	if (e)

@@ -26,7 +26,7 @@ struct sc_entry {
 static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(0, read, FULL, ""),
 	SC(1, write, FULL, ""),
-	SC(2, open, PARTIAL, "O_PATH and O_NOCTTY semantics and O_NONBLOCK are not implemented; an O_TMPFILE file cannot be linked in (linkat AT_EMPTY_PATH)"),
+	SC(2, open, PARTIAL, "O_PATH and O_NOCTTY semantics are not implemented; O_NONBLOCK matters for FIFOs, terminals, pipes and sockets only"),
 	SC(3, close, FULL, ""),
 	SC(4, stat, FULL, ""),
 	SC(5, fstat, FULL, ""),
@@ -198,7 +198,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(262, newfstatat, FULL, ""),
 	SC(263, unlinkat, FULL, ""),
 	SC(264, renameat, FULL, ""),
-	SC(265, linkat, PARTIAL, "AT_EMPTY_PATH (linking an fd) is -ENOENT"),
+	SC(265, linkat, PARTIAL, "AT_EMPTY_PATH needs an effective uid of 0 (Linux: CAP_DAC_READ_SEARCH)"),
 	SC(266, symlinkat, FULL, ""),
 	SC(267, readlinkat, FULL, ""),
 	SC(268, fchmodat, FULL, ""),

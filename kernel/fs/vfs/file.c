@@ -100,20 +100,53 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 	struct inode *ip = e ? NULL : ramfs_new_inode(dir->sb, VFS_S_IFREG | (mode & 07777));
 	if (!e && !ip)
 		e = -ENOMEM;
+	struct dentry *td = NULL;
 	if (ip) {
 		ip->uid = c->cred.euid;
 		ip->gid = c->cred.egid;
 		ip->nlink = 0;
+		ip->linkable = !(flags & VFS_O_EXCL);
+		/* a dead dentry "#ino" under the directory, as Linux's: the file's path (linkat
+		 * through /proc/self/fd/N, the mount it is on) */
+		u8 name[24] = { '#' };
+		size_t n = 1;
+		u8 digits[20];
+		size_t nd = 0;
+		for (u64 v = ip->ino; nd < sizeof(digits); v /= 10) {
+			digits[nd++] = (u8)('0' + v % 10);
+			if (v < 10)
+				break;
+		}
+		while (nd > 0 && n < sizeof(name))
+			name[n++] = digits[--nd];
+		struct dentry_result dr = vfs_dentry_new_locked(
+			NULL, str_from_bytes(bytes_head(BYTES_OF_ARRAY(name), n)), ip);
+		if (dr.err) {
+			vfs_inode_put(ip);
+			e = dr.err;
+		} else { /* the dentry took the inode's reference */
+			td = dr.value;
+			td->parent = d.value.dentry;
+			vfs_dentry_get(td->parent);
+			td->dead = true;
+		}
+	}
+	struct file *f = NULL;
+	if (td) {
+		f = vfs_file_new(ip, flags & ~(VFS_O_TMPFILE | VFS_O_CREAT | VFS_O_EXCL |
+					       VFS_O_TRUNC | VFS_O_NOFOLLOW));
+		if (f) { /* the dentry's reference is the file's */
+			vfs_path_get((struct vfs_path){ .mnt = d.value.mnt, .dentry = td });
+			vfs_dentry_put_locked(td);
+			f->dentry = td;
+			f->mnt = d.value.mnt;
+		} else {
+			vfs_dentry_put_locked(td);
+			e = -ENOMEM;
+		}
 	}
 	mutex_unlock(&vfs_lock);
-	if (e)
-		return file_result_err(e);
-	struct file *f = vfs_file_new(ip, flags & ~(VFS_O_TMPFILE | VFS_O_CREAT | VFS_O_EXCL |
-						    VFS_O_TRUNC | VFS_O_NOFOLLOW));
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip); /* the file holds it (or nothing does) */
-	mutex_unlock(&vfs_lock);
-	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
+	return e ? file_result_err(e) : file_result_ok(f);
 }
 
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)

@@ -298,6 +298,9 @@ struct inode {
 	 * vfs_lock; an open file of the FIFO reads it freely (it holds the pipe open) */
 	struct inode *fifo;
 	bool locks_ready GUARDED_BY(&vfs_lock);
+	/* an O_TMPFILE file opened without O_EXCL: linkat may give it a name though its link
+	 * count is 0 (Linux's I_LINKABLE); cleared when it is linked */
+	bool linkable GUARDED_BY(&vfs_lock);
 };
 
 struct dentry_dir; /* the children of a directory dentry (dentry.c) */
@@ -450,6 +453,9 @@ int vfs_unlink(const struct vfs_ctx *c, struct str path);
 int vfs_rmdir(const struct vfs_ctx *c, struct str path);
 /* vfs_link - a new name `newpath` (in new_c) for what `oldpath` (in old_c) names;
  * `follow`: follow a final symlink of oldpath (AT_SYMLINK_FOLLOW). */
+/* vfs_link_file - linkat(fd, "", ..., AT_EMPTY_PATH): a new name for the file f is open on
+ * (an O_TMPFILE file's first name). Errors as vfs_link. */
+int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpath);
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	     struct str newpath, bool follow);
 #define VFS_RENAME_NOREPLACE 1u

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -1463,6 +1464,52 @@ static void splice_and_tee_on_pipes(void)
 	close(p2[1]);
 }
 
+/* An O_TMPFILE file gets a name with linkat: through /proc/self/fd/N (AT_SYMLINK_FOLLOW) or
+ * by its descriptor (AT_EMPTY_PATH, root only); not when opened with O_EXCL; an unlinked
+ * ordinary file never. Its /proc link names "#ino (deleted)" in its directory. */
+static void o_tmpfile_linkat_gives_a_name(void)
+{
+	struct stat st, st2;
+	char proc[64], buf[256];
+	kt_tmpdir();
+	int fd = CHECK_OK(open(".", O_TMPFILE | O_RDWR, 0600));
+	CHECK_EQ(write(fd, "data", 4), 4);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, buf, sizeof(buf) - 1);
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK(strstr(buf, "/#") != NULL);
+	CHECK(n > 10 && strcmp(buf + n - 10, " (deleted)") == 0);
+	CHECK_OK(linkat(AT_FDCWD, proc, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
+	CHECK_OK(stat("named", &st));
+	CHECK_OK(fstat(fd, &st2));
+	CHECK_EQ(st.st_ino, st2.st_ino);
+	CHECK_EQ(st.st_nlink, 1);
+	CHECK_EQ(st.st_size, 4);
+	CHECK_ERR(linkat(AT_FDCWD, proc, AT_FDCWD, "named", AT_SYMLINK_FOLLOW), EEXIST);
+	CHECK_OK(linkat(fd, "", AT_FDCWD, "second", AT_EMPTY_PATH));
+	CHECK_OK(stat("second", &st));
+	CHECK_EQ(st.st_nlink, 2);
+	int rd = CHECK_OK(open("second", O_RDONLY));
+	CHECK_EQ(read(rd, buf, sizeof(buf)), 4);
+	CHECK_MEM(buf, "data", 4);
+	close(rd);
+	close(fd);
+
+	fd = CHECK_OK(open(".", O_TMPFILE | O_RDWR | O_EXCL, 0600));
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	CHECK_ERR(linkat(AT_FDCWD, proc, AT_FDCWD, "excl", AT_SYMLINK_FOLLOW), ENOENT);
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, "excl", AT_EMPTY_PATH), ENOENT);
+	close(fd);
+	fd = make_file("gone", "x");
+	CHECK_OK(unlink("gone"));
+	CHECK_ERR(linkat(fd, "", AT_FDCWD, "back", AT_EMPTY_PATH), ENOENT);
+	close(fd);
+	CHECK_ERR(linkat(AT_FDCWD, "", AT_FDCWD, "cwd", AT_EMPTY_PATH), EPERM);
+	CHECK_ERR(linkat(99, "", AT_FDCWD, "bad", AT_EMPTY_PATH), EBADF);
+	CHECK_ERR(access("excl", F_OK), ENOENT);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1523,6 +1570,7 @@ static const struct kt_case cases[] = {
 	{ "creat_makes_and_truncates", creat_makes_and_truncates },
 	{ "fifo_open_read_write", fifo_open_read_write },
 	{ "splice_and_tee_on_pipes", splice_and_tee_on_pipes },
+	{ "o_tmpfile_linkat_gives_a_name", o_tmpfile_linkat_gives_a_name },
 	KT_CASES_END
 };
 
