@@ -564,13 +564,17 @@ int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 	return 0;
 }
 
-static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+static i64 do_open2(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode, u32 resolve)
 {
 	struct upath path;
 	struct vfs_ctx c;
 	int e = upath_get(&path, upath);
+	/* a scoped walk starts at dirfd even for an absolute path, and takes it as its root */
 	if (!e)
-		e = at_ctx(p, dirfd, path.s, &c);
+		e = at_ctx(p, dirfd, (resolve & VFS_RESOLVE_SCOPED) ? STR(".") : path.s, &c);
+	if (!e && (resolve & VFS_RESOLVE_SCOPED))
+		c.root = c.cwd;
+	c.resolve = resolve;
 	if (e) {
 		upath_put(&path);
 		return e;
@@ -600,6 +604,11 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	return fd.err ? fd.err : fd.value;
 }
 
+static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+{
+	return do_open2(p, dirfd, upath, flags, mode, 0);
+}
+
 i64 sys_open(struct process *p, const struct sc_args *a)
 {
 	return do_open(p, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
@@ -608,6 +617,56 @@ i64 sys_open(struct process *p, const struct sc_args *a)
 i64 sys_openat(struct process *p, const struct sc_args *a)
 {
 	return do_open(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+/* struct open_how (linux/openat2.h) */
+struct uapi_open_how {
+	u64 flags;
+	u64 mode;
+	u64 resolve;
+};
+DEFINE_UCOPY(uopen_how, struct uapi_open_how);
+DEFINE_UCOPY(ubyte, u8);
+#define OPEN_HOW_SIZE_VER0 24u
+#define OPENAT2_VALID_FLAGS 037777703ull /* Linux's VALID_OPEN_FLAGS on x86-64 */
+#define O_PATH_FLAGS (VFS_O_DIRECTORY | VFS_O_NOFOLLOW | VFS_O_PATH | VFS_O_CLOEXEC)
+#define RESOLVE_ALL 0x3full
+
+/* openat2(dirfd, path, how, size): openat with strict checks (unknown flags, a mode without
+ * O_CREAT/O_TMPFILE, O_PATH with other flags: EINVAL) and the resolve flags (fs/vfs.h). A
+ * larger struct is accepted when its extra bytes are zero (else E2BIG). */
+i64 sys_openat2(struct process *p, const struct sc_args *a)
+{
+	u64 size = a->a[3];
+	if (size < OPEN_HOW_SIZE_VER0)
+		return -EINVAL;
+	if (size > 4096) /* a page, as Linux */
+		return -E2BIG;
+	struct uapi_open_how how;
+	if (uopen_how_from_user(&how, uaddr(a->a[2])))
+		return -EFAULT;
+	for (u64 off = OPEN_HOW_SIZE_VER0; off < size; off++) {
+		u8 b;
+		if (ubyte_from_user(&b, uaddr(a->a[2] + off)))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~OPENAT2_VALID_FLAGS)
+		return -EINVAL;
+	if (how.resolve & ~RESOLVE_ALL)
+		return -EINVAL;
+	if ((how.resolve & VFS_RESOLVE_SCOPED) == VFS_RESOLVE_SCOPED)
+		return -EINVAL;
+	bool creates = (how.flags & VFS_O_CREAT) || (how.flags & VFS_O_TMPFILE) == VFS_O_TMPFILE;
+	if (creates ? (how.mode & ~07777ull) != 0 : how.mode != 0)
+		return -EINVAL;
+	if ((how.flags & VFS_O_PATH) && (how.flags & ~(u64)O_PATH_FLAGS))
+		return -EINVAL;
+	if ((how.resolve & VFS_RESOLVE_CACHED) &&
+	    (how.flags & (VFS_O_TRUNC | VFS_O_CREAT | (VFS_O_TMPFILE & ~VFS_O_DIRECTORY))))
+		return -EAGAIN;
+	return do_open2(p, (i64)(int)a->a[0], a->a[1], how.flags, how.mode, (u32)how.resolve);
 }
 
 /* creat(path, mode): open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */

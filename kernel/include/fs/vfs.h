@@ -359,7 +359,18 @@ struct vfs_ctx {
 	struct vfs_path root;
 	struct vfs_path cwd;
 	struct cred cred;
+	u32 resolve; /* openat2's VFS_RESOLVE_* for this walk (0: none) */
 };
+/* openat2(2)'s resolve flags (linux/openat2.h). BENEATH and IN_ROOT walk with root = the
+ * starting directory: IN_ROOT treats it as "/", BENEATH fails with EXDEV where the walk
+ * would leave it (an absolute path or symlink, ".." at it, a magic link). */
+#define VFS_RESOLVE_NO_XDEV 0x01u       /* crossing a mount: EXDEV */
+#define VFS_RESOLVE_NO_MAGICLINKS 0x02u /* a /proc magic link: ELOOP */
+#define VFS_RESOLVE_NO_SYMLINKS 0x04u   /* any symlink followed: ELOOP */
+#define VFS_RESOLVE_BENEATH 0x08u
+#define VFS_RESOLVE_IN_ROOT 0x10u
+#define VFS_RESOLVE_CACHED 0x20u        /* every lookup is cached here: no effect */
+#define VFS_RESOLVE_SCOPED (VFS_RESOLVE_BENEATH | VFS_RESOLVE_IN_ROOT)
 
 /* The epoll items watching a file (fs/vfs/epoll.c), guarded by vfs_epoll_lock. */
 struct epitem;

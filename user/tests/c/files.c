@@ -1510,6 +1510,112 @@ static void o_tmpfile_linkat_gives_a_name(void)
 	CHECK_ERR(access("excl", F_OK), ENOENT);
 }
 
+struct kt_open_how {
+	unsigned long long flags, mode, resolve;
+	unsigned long long extra; /* for the larger-struct cases */
+};
+#define KT_SYS_openat2 437
+#define KT_RESOLVE_NO_XDEV 0x01
+#define KT_RESOLVE_NO_MAGICLINKS 0x02
+#define KT_RESOLVE_NO_SYMLINKS 0x04
+#define KT_RESOLVE_BENEATH 0x08
+#define KT_RESOLVE_IN_ROOT 0x10
+#define KT_RESOLVE_CACHED 0x20
+
+static long openat2_r(int dfd, const char *path, unsigned long long flags, unsigned long long resolve)
+{
+	struct kt_open_how how = { .flags = flags, .resolve = resolve };
+	return syscall(KT_SYS_openat2, dfd, path, &how, 24);
+}
+
+/* Returns the inode number of what fd names (or -1), closing fd. */
+static long ino_of(long fd)
+{
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	long r = fstat((int)fd, &st) ? -1 : (long)st.st_ino;
+	close((int)fd);
+	return r;
+}
+
+/* openat2: the resolve flags (BENEATH, IN_ROOT, NO_SYMLINKS, NO_MAGICLINKS, NO_XDEV) and its
+ * strict argument checks. */
+static void openat2_resolve_flags(void)
+{
+	struct stat st;
+	char proc[64];
+	kt_tmpdir();
+	CHECK_OK(mkdir("d", 0755));
+	close(make_file("d/f", "f"));
+	close(make_file("x", "x"));
+	CHECK_OK(symlink("/etc", "d/abs"));
+	CHECK_OK(symlink("f", "d/rel"));
+	CHECK_OK(symlink("../x", "d/up"));
+	CHECK_OK(mkdir("d/sub", 0755));
+	int dfd = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
+	CHECK_OK(stat("d/f", &st));
+	long f_ino = (long)st.st_ino;
+
+	CHECK_EQ(ino_of(openat2_r(dfd, "f", O_RDONLY, 0)), f_ino);
+	CHECK_EQ(ino_of(openat2_r(dfd, "up", O_RDONLY, 0)), ino_of(open("x", O_RDONLY)));
+	/* BENEATH: nothing may leave d */
+	CHECK_EQ(ino_of(openat2_r(dfd, "rel", O_RDONLY, KT_RESOLVE_BENEATH)), f_ino);
+	CHECK_EQ(ino_of(openat2_r(dfd, "sub/../f", O_RDONLY, KT_RESOLVE_BENEATH)), f_ino);
+	CHECK_ERR(openat2_r(dfd, "../x", O_RDONLY, KT_RESOLVE_BENEATH), EXDEV);
+	CHECK_ERR(openat2_r(dfd, "up", O_RDONLY, KT_RESOLVE_BENEATH), EXDEV);
+	CHECK_ERR(openat2_r(dfd, "abs", O_RDONLY, KT_RESOLVE_BENEATH), EXDEV);
+	CHECK_ERR(openat2_r(dfd, "/etc", O_RDONLY, KT_RESOLVE_BENEATH), EXDEV);
+	/* IN_ROOT: d is "/" */
+	CHECK_EQ(ino_of(openat2_r(dfd, "/f", O_RDONLY, KT_RESOLVE_IN_ROOT)), f_ino);
+	CHECK_EQ(ino_of(openat2_r(dfd, "../../f", O_RDONLY, KT_RESOLVE_IN_ROOT)), f_ino);
+	CHECK_ERR(openat2_r(dfd, "up", O_RDONLY, KT_RESOLVE_IN_ROOT), ENOENT); /* d/x */
+	CHECK_ERR(openat2_r(dfd, "abs", O_RDONLY, KT_RESOLVE_IN_ROOT), ENOENT); /* d/etc */
+	/* symlinks and magic links */
+	CHECK_ERR(openat2_r(dfd, "rel", O_RDONLY, KT_RESOLVE_NO_SYMLINKS), ELOOP);
+	CHECK_EQ(ino_of(openat2_r(dfd, "f", O_RDONLY, KT_RESOLVE_NO_SYMLINKS)), f_ino);
+	int fd = CHECK_OK(open("d/f", O_RDONLY));
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	CHECK_EQ(ino_of(openat2_r(AT_FDCWD, proc, O_RDONLY, 0)), f_ino);
+	CHECK_ERR(openat2_r(AT_FDCWD, proc, O_RDONLY, KT_RESOLVE_NO_MAGICLINKS), ELOOP);
+	CHECK_ERR(openat2_r(AT_FDCWD, proc, O_RDONLY, KT_RESOLVE_NO_SYMLINKS), ELOOP);
+	CHECK_EQ(ino_of(openat2_r(dfd, "rel", O_RDONLY, KT_RESOLVE_NO_MAGICLINKS)), f_ino);
+	close(fd);
+	/* NO_XDEV: into a mount, and out of it */
+	CHECK_OK(mount("none", "d/sub", "tmpfs", 0, NULL));
+	close(make_file("d/sub/g", "g"));
+	CHECK(ino_of(openat2_r(dfd, "sub/g", O_RDONLY, 0)) > 0);
+	CHECK_ERR(openat2_r(dfd, "sub/g", O_RDONLY, KT_RESOLVE_NO_XDEV), EXDEV);
+	CHECK_ERR(openat2_r(dfd, "sub", O_RDONLY, KT_RESOLVE_NO_XDEV), EXDEV);
+	int sfd = CHECK_OK(open("d/sub", O_RDONLY | O_DIRECTORY));
+	CHECK_EQ(ino_of(openat2_r(sfd, "g", O_RDONLY, KT_RESOLVE_NO_XDEV)), ino_of(open("d/sub/g", O_RDONLY)));
+	CHECK_ERR(openat2_r(sfd, "../f", O_RDONLY, KT_RESOLVE_NO_XDEV), EXDEV);
+	close(sfd);
+	CHECK_OK(umount("d/sub"));
+	/* O_CREAT under BENEATH */
+	struct kt_open_how how = { .flags = O_CREAT | O_WRONLY, .mode = 0600, .resolve = KT_RESOLVE_BENEATH };
+	CHECK_EQ(ino_of(syscall(KT_SYS_openat2, dfd, "new", &how, 24)) > 0, 1);
+	CHECK_OK(access("d/new", F_OK));
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "../new", &how, 24), EXDEV);
+	/* argument checks */
+	how = (struct kt_open_how){ .flags = O_RDONLY };
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "f", &how, 16), EINVAL);
+	CHECK_EQ(ino_of(syscall(KT_SYS_openat2, dfd, "f", &how, 32)), f_ino);
+	how.extra = 1;
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "f", &how, 32), E2BIG);
+	how = (struct kt_open_how){ .flags = O_RDONLY, .mode = 0644 };
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "f", &how, 24), EINVAL);
+	how = (struct kt_open_how){ .flags = O_RDONLY, .resolve = 0x40 };
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "f", &how, 24), EINVAL);
+	CHECK_ERR(openat2_r(dfd, "f", O_RDONLY, KT_RESOLVE_BENEATH | KT_RESOLVE_IN_ROOT), EINVAL);
+	CHECK_ERR(openat2_r(dfd, "f", O_RDONLY | (1ull << 40), 0), EINVAL);
+	CHECK_ERR(openat2_r(dfd, "f", O_PATH | O_RDWR, 0), EINVAL);
+	how = (struct kt_open_how){ .flags = O_CREAT | O_WRONLY, .mode = 0600, .resolve = KT_RESOLVE_CACHED };
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "c", &how, 24), EAGAIN);
+	CHECK_ERR(syscall(KT_SYS_openat2, dfd, "f", (void *)16, 24), EFAULT);
+	close(dfd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1571,6 +1677,7 @@ static const struct kt_case cases[] = {
 	{ "fifo_open_read_write", fifo_open_read_write },
 	{ "splice_and_tee_on_pipes", splice_and_tee_on_pipes },
 	{ "o_tmpfile_linkat_gives_a_name", o_tmpfile_linkat_gives_a_name },
+	{ "openat2_resolve_flags", openat2_resolve_flags },
 	KT_CASES_END
 };
 
