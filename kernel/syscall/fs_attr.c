@@ -325,8 +325,9 @@ i64 sys_ftruncate(struct process *p, const struct sc_args *a)
 }
 
 /* fallocate: mode 0 makes [offset, offset+len) part of the file (a memory file system has
- * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing; hole
- * punching, zeroing, collapsing and inserting ranges are -EOPNOTSUPP. */
+ * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing,
+ * FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE) zeroes the range; zeroing, collapsing and inserting
+ * ranges are -EOPNOTSUPP, as on Linux's tmpfs. */
 i64 sys_fallocate(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
@@ -336,7 +337,19 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
-	if (mode & ~(u64)UAPI_FALLOC_FL_KEEP_SIZE)
+	/* Linux's vfs_fallocate checks, then tmpfs's (KEEP_SIZE and PUNCH_HOLE only) */
+	const u64 keep = UAPI_FALLOC_FL_KEEP_SIZE, punch = UAPI_FALLOC_FL_PUNCH_HOLE,
+		  collapse = 0x08, zero = 0x10, insert = 0x20, unshare = 0x40;
+	if (mode & ~(keep | punch | collapse | zero | insert | unshare))
+		return -EOPNOTSUPP;
+	if ((mode & punch) && (mode & zero))
+		return -EOPNOTSUPP;
+	if ((mode & punch) && !(mode & keep))
+		return -EOPNOTSUPP;
+	if (((mode & collapse) && (mode & ~collapse)) || ((mode & insert) && (mode & ~insert)) ||
+	    ((mode & unshare) && (mode & ~(unshare | keep))))
+		return -EINVAL;
+	if (mode & ~(keep | punch))
 		return -EOPNOTSUPP;
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
 		return -EBADF;
@@ -350,6 +363,8 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 	u64 end;
 	if (fw_add_overflow((u64)off, (u64)len, &end) || end > 0x7fffffffffffffffull)
 		return -EFBIG;
+	if (mode & UAPI_FALLOC_FL_PUNCH_HOLE)
+		return vfs_punch_hole(f->inode, (u64)off, (u64)len);
 	if (mode & UAPI_FALLOC_FL_KEEP_SIZE)
 		return 0;
 	struct vfs_stat st;

@@ -213,7 +213,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(281, epoll_pwait, FULL, ""),
 	SC(283, timerfd_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME (the *_ALARM clocks are EINVAL); expiry at the clock task's resolution"),
 	SC(284, eventfd, FULL, "as eventfd2 with no flags"),
-	SC(285, fallocate, PARTIAL, "modes other than 0 and FALLOC_FL_KEEP_SIZE are -EOPNOTSUPP"),
+	SC(285, fallocate, PARTIAL, "modes 0, KEEP_SIZE and PUNCH_HOLE (zeroed in place: st_blocks does not drop); ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE and UNSHARE_RANGE are -EOPNOTSUPP, as on Linux tmpfs"),
 	SC(286, timerfd_settime, PARTIAL, "TFD_TIMER_ABSTIME; TFD_TIMER_CANCEL_ON_SET on an absolute CLOCK_REALTIME timer is EINVAL; an absolute CLOCK_REALTIME expiry does not follow a later clock change"),
 	SC(287, timerfd_gettime, FULL, ""),
 	SC(288, accept4, FULL, ""),

@@ -574,6 +574,11 @@ int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utime
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);
+/* vfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): the bytes of
+ * [off, off+len) below the size read as zeros from now on (the pages stay: zeroed in place,
+ * so st_blocks does not drop); the size is kept. -EOPNOTSUPP for files without a page cache,
+ * -ETXTBSY for a running program's. */
+int vfs_punch_hole(struct inode *ip, u64 off, u64 len);
 /* initramfs_unpack - every entry of the newc archive into the tree at c->root: 0, or the
  * first error (a malformed archive is -EINVAL; entries before it stay). */
 int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive);

@@ -1616,6 +1616,48 @@ static void openat2_resolve_flags(void)
 	close(dfd);
 }
 
+/* fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): the range reads as zeros, the size
+ * stays; the mode rules (PUNCH_HOLE needs KEEP_SIZE, COLLAPSE/INSERT alone, tmpfs has no
+ * ZERO_RANGE). */
+static void fallocate_punch_hole_zeroes(void)
+{
+	static char big[10000], back[10000];
+	struct stat st;
+	kt_tmpdir();
+	memset(big, 'a', sizeof(big));
+	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0600));
+	CHECK_EQ(write(fd, big, sizeof(big)), sizeof(big));
+	CHECK_OK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 5000));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 10000);
+	CHECK_EQ(pread(fd, back, sizeof(back), 0), 10000);
+	CHECK_EQ(back[99], 'a');
+	int zeros = 1;
+	for (int i = 100; i < 5100; i++)
+		zeros &= back[i] == 0;
+	CHECK(zeros);
+	CHECK_EQ(back[5100], 'a');
+	CHECK_EQ(back[9999], 'a');
+	/* past the end: nothing changes */
+	CHECK_OK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 9990, 100000));
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 10000);
+	CHECK_EQ(pread(fd, back, 20, 9980), 20);
+	CHECK_EQ(back[9], 'a');
+	CHECK_EQ(back[10], 0);
+	CHECK_ERR(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 10), EOPNOTSUPP);
+	CHECK_ERR(fallocate(fd, FALLOC_FL_PUNCH_HOLE | 0x10 | FALLOC_FL_KEEP_SIZE, 0, 10),
+		  EOPNOTSUPP);
+	CHECK_ERR(fallocate(fd, 0x08 | FALLOC_FL_KEEP_SIZE, 0, 4096), EINVAL);
+	CHECK_ERR(fallocate(fd, 0x20 | FALLOC_FL_KEEP_SIZE, 0, 4096), EINVAL);
+	CHECK_ERR(fallocate(fd, 0x10, 0, 10), EOPNOTSUPP); /* tmpfs */
+	CHECK_ERR(fallocate(fd, 0x1000, 0, 10), EOPNOTSUPP);
+	close(fd);
+	fd = CHECK_OK(open("f", O_RDONLY));
+	CHECK_ERR(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 10), EBADF);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1678,6 +1720,7 @@ static const struct kt_case cases[] = {
 	{ "splice_and_tee_on_pipes", splice_and_tee_on_pipes },
 	{ "o_tmpfile_linkat_gives_a_name", o_tmpfile_linkat_gives_a_name },
 	{ "openat2_resolve_flags", openat2_resolve_flags },
+	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	KT_CASES_END
 };
 
