@@ -365,6 +365,31 @@ i64 sys_faccessat2(struct process *p, const struct sc_args *a)
 
 /* chroot: root only; the new root must be a searchable directory. The working directory
  * stays (as Linux: it may now lie outside the root). */
+/* pivot_root(new_root, put_old): the caller's root (and its cwd, when that was the old root)
+ * move to the new root. Linux moves every process's root and cwd that pointed at the old root;
+ * here only the caller's (other processes keep theirs, on the old root now at put_old). */
+i64 sys_pivot_root(struct process *p, const struct sc_args *a)
+{
+	struct upath nr, po;
+	int e = upath_get(&nr, a->a[0]);
+	int e2 = upath_get(&po, a->a[1]);
+	if (!e)
+		e = e2;
+	struct vfs_path root = { 0 };
+	if (!e)
+		e = vfs_pivot_root(&p->fs, nr.s, po.s, &root);
+	upath_put(&po);
+	upath_put(&nr);
+	if (e)
+		return e;
+	if (p->fs.cwd.mnt == p->fs.root.mnt && p->fs.cwd.dentry == p->fs.root.dentry) {
+		vfs_path_get(root);
+		vfs_ctx_set_cwd(&p->fs, root);
+	}
+	vfs_ctx_set_root(&p->fs, root);
+	return 0;
+}
+
 i64 sys_chroot(struct process *p, const struct sc_args *a)
 {
 	struct upath path;

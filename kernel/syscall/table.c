@@ -146,6 +146,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(150, munlock, FULL, ""),
 	SC(151, mlockall, PARTIAL, "MCL_FUTURE is accepted but not applied to later mappings"),
 	SC(152, munlockall, FULL, ""),
+	SC(155, pivot_root, PARTIAL, "only the caller's root and working directory move to the new root (Linux: every process's that pointed at the old root)"),
 	SC(157, prctl, PARTIAL, "PR_SET_NAME/PR_GET_NAME only"),
 	SC(158, arch_prctl, PARTIAL, "ARCH_SET_FS/ARCH_GET_FS only"),
 	SC(161, chroot, FULL, ""),

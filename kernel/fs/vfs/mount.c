@@ -500,6 +500,79 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 	return e;
 }
 
+/* reachable_locked - p is `top` or below it, through dentry parents and mount points. */
+static bool reachable_locked(struct vfs_path p, struct vfs_path top) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; guard < 100000; guard++) {
+		if (p.mnt == top.mnt && p.dentry == top.dentry)
+			return true;
+		if (p.dentry == p.mnt->root) {
+			if (!p.mnt->parent)
+				return false;
+			p = (struct vfs_path){ .mnt = p.mnt->parent, .dentry = p.mnt->mountpoint };
+		} else {
+			p.dentry = p.dentry->parent;
+		}
+	}
+	return false;
+}
+
+/* pivot_checks - Linux's pivot_root(2) rules for the root `root` (the order Debian's kernel
+ * answers in: the root's own checks before EBUSY). */
+static int pivot_checks(struct vfs_path root, struct vfs_path nr, struct vfs_path po)
+	REQUIRES(vfs_lock)
+{
+	if (!is_dir(nr.dentry->inode) || !is_dir(po.dentry->inode))
+		return -ENOTDIR;
+	if (nr.dentry->dead || po.dentry->dead)
+		return -ENOENT;
+	if (root.dentry != root.mnt->root || !root.mnt->parent)
+		return -EINVAL; /* the root is not a mount's root, or is the namespace's */
+	if (nr.mnt == root.mnt || po.mnt == root.mnt)
+		return -EBUSY; /* on the root's own mount */
+	if (nr.dentry != nr.mnt->root || !nr.mnt->parent)
+		return -EINVAL; /* new_root is not a mount's root */
+	if (!reachable_locked(po, nr))
+		return -EINVAL; /* put_old not at or under new_root */
+	if (!reachable_locked(nr, root))
+		return -EINVAL; /* new_root not under the root */
+	return 0;
+}
+
+int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
+		   struct vfs_path *out)
+{
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result nr = resolve_locked(c, new_root, true);
+	struct path_result po = nr.err ? nr : resolve_locked(c, put_old, true);
+	int e = po.err;
+	if (!e)
+		e = pivot_checks(c->root, nr.value, po.value);
+	if (!e) {
+		struct vfs_mount *rm = c->root.mnt, *nm = nr.value.mnt;
+		struct vfs_mount *rparent = rm->parent;
+		struct dentry *rmp = rm->mountpoint, *nmp = nm->mountpoint; /* their references */
+		detach_locked(nm);
+		nm->mountpoint = NULL;
+		detach_locked(rm);
+		rm->mountpoint = NULL;
+		attach_locked(rm, po.value); /* the old root at put_old */
+		attach_locked(nm, (struct vfs_path){ .mnt = rparent, .dentry = rmp }); /* new in its place */
+		vfs_dentry_put_locked(rmp);
+		vfs_dentry_put_locked(nmp);
+		*out = (struct vfs_path){ .mnt = nm, .dentry = nm->root };
+		vfs_path_get(*out);
+	}
+	if (!nr.err)
+		vfs_path_put_locked(nr.value);
+	if (!po.err)
+		vfs_path_put_locked(po.value);
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
 int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow)
 {
 	if (c->cred.euid != 0)

@@ -515,6 +515,12 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 int vfs_mount_remount(const struct vfs_ctx *c, struct str target, u32 flags, bool bind_only,
 		      struct str options);
 int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target);
+/* vfs_pivot_root - pivot_root(2) for c: the mount whose root `new_root` is takes the place of
+ * c's root mount (which must be a mount's root, not the namespace's: EINVAL), and that one
+ * moves to `put_old` (at or under new_root). *out: the new root, with references; the caller
+ * makes it its root (and cwd, if that was the old root). EPERM unless root; Linux's errors. */
+int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
+		   struct vfs_path *out);
 int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow);
 /* vfs_mounts_show - /proc/mounts text of the namespace as seen from `root`: bytes, or -ERANGE
  * when dst is too small. */

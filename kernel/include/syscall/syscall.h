@@ -79,6 +79,7 @@ i64 sys_writev(struct process *p, const struct sc_args *a);
 i64 sys_open(struct process *p, const struct sc_args *a);
 i64 sys_openat(struct process *p, const struct sc_args *a);
 i64 sys_creat(struct process *p, const struct sc_args *a);
+i64 sys_pivot_root(struct process *p, const struct sc_args *a);
 i64 sys_openat2(struct process *p, const struct sc_args *a);
 i64 sys_close(struct process *p, const struct sc_args *a);
 i64 sys_lseek(struct process *p, const struct sc_args *a);

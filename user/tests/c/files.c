@@ -1658,6 +1658,54 @@ static void fallocate_punch_hole_zeroes(void)
 	close(fd);
 }
 
+static int pivot_child(int unused)
+{
+	(void)unused;
+	char cwd[64];
+	if (mkdir("a", 0755) || mount("none", "a", "tmpfs", 0, NULL))
+		return 90;
+	if (mkdir("a/new", 0755) || mount("none", "a/new", "tmpfs", 0, NULL) || mkdir("a/new/old", 0755))
+		return 91;
+	close(open("a/new/marker", O_CREAT | O_WRONLY, 0600));
+	close(open("a/amark", O_CREAT | O_WRONLY, 0600));
+	if (chroot("a") || chdir("/"))
+		return 92;
+	if (syscall(SYS_pivot_root, "/new", "/nope") != -1 || errno != ENOENT)
+		return 93;
+	if (syscall(SYS_pivot_root, "/new/old", "/new/old") != -1 || errno != EINVAL)
+		return 94; /* new_root is not a mount's root */
+	if (syscall(SYS_pivot_root, "/new", "/") != -1 || errno != EBUSY)
+		return 95; /* put_old on the root's mount */
+	if (syscall(SYS_pivot_root, "/new/marker", "/new/old") != -1 || errno != ENOTDIR)
+		return 96;
+	if (syscall(SYS_pivot_root, "/new", "/new/old"))
+		return 97;
+	if (access("/marker", F_OK) || access("/old/amark", F_OK))
+		return 98; /* the new root at /, the old one at /old */
+	if (access("/old/new/marker", F_OK) == 0)
+		return 99; /* the new root is no longer mounted in the old */
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/") != 0)
+		return 100;
+	if (access("marker", F_OK))
+		return 101; /* the working directory moved along */
+	if (umount2("/old", MNT_DETACH) || access("/old/amark", F_OK) == 0)
+		return 102;
+	return 0;
+}
+
+/* pivot_root: inside a chroot onto a tmpfs, another tmpfs becomes the root and the old one
+ * moves to put_old (then is detached); Linux's errors. (In a child: it changes the root.) */
+static void pivot_root_swaps_the_root(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(in_child(pivot_child, 0), 0);
+	/* the old root mount went with the child's lazy umount; the new one sits at a */
+	CHECK_OK(access("a/marker", F_OK));
+	CHECK_OK(umount2("a", MNT_DETACH));
+	CHECK_ERR(access("a/marker", F_OK), ENOENT);
+	CHECK_ERR(syscall(SYS_pivot_root, "/", "/"), EINVAL); /* the initramfs root: no parent */
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1721,6 +1769,7 @@ static const struct kt_case cases[] = {
 	{ "o_tmpfile_linkat_gives_a_name", o_tmpfile_linkat_gives_a_name },
 	{ "openat2_resolve_flags", openat2_resolve_flags },
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
+	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
 	KT_CASES_END
 };
 
