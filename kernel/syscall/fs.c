@@ -794,6 +794,8 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
 	struct file *bf = fd_file(p, a->a[0]);
+	if (bf && (bf->flags & VFS_O_PATH))
+		return -EBADF;
 	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
 		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);

@@ -120,8 +120,17 @@ i64 sys_chmod(struct process *p, const struct sc_args *a)
 	return do_chmod(p, &t, e, a->a[1]);
 }
 
+/* opath - an O_PATH descriptor: calls that use the open file itself say EBADF. */
+static bool opath(struct process *p, u64 fd)
+{
+	struct file *f = fd_file(p, fd);
+	return f && (f->flags & VFS_O_PATH);
+}
+
 i64 sys_fchmod(struct process *p, const struct sc_args *a)
 {
+	if (opath(p, a->a[0]))
+		return -EBADF;
 	struct target t;
 	int e = target_fd(p, a->a[0], &t);
 	return do_chmod(p, &t, e, a->a[1]);
@@ -163,6 +172,8 @@ i64 sys_lchown(struct process *p, const struct sc_args *a)
 
 i64 sys_fchown(struct process *p, const struct sc_args *a)
 {
+	if (opath(p, a->a[0]))
+		return -EBADF;
 	struct target t;
 	int e = target_fd(p, a->a[0], &t);
 	return do_chown(p, &t, e, a->a[1], a->a[2]);
@@ -316,7 +327,7 @@ i64 sys_truncate(struct process *p, const struct sc_args *a)
 i64 sys_ftruncate(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	if ((i64)a->a[1] < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
 	    (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
@@ -333,7 +344,7 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	u64 mode = a->a[1];
 	i64 off = (i64)a->a[2], len = (i64)a->a[3];
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
@@ -377,7 +388,7 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 static i64 do_fsync(struct process *p, u64 fd)
 {
 	struct file *f = fd_file(p, fd);
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	u32 type = f->inode->mode & VFS_S_IFMT;
 	if (type == VFS_S_IFIFO || type == VFS_S_IFSOCK || vfs_file_is_tty(f))

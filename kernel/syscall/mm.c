@@ -59,8 +59,8 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 {
 	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 	*err = -EBADF;
-	if (!f)
-		return NULL;
+	if (!f || (f->flags & VFS_O_PATH))
+		return NULL; /* an O_PATH descriptor opens nothing */
 	*err = -ENODEV;
 	if (!f->inode || !f->inode->cache || f->dentry == NULL)
 		return NULL; /* pipes, devices, directories: no page cache to map */

@@ -151,6 +151,11 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)
 {
+	/* O_PATH names a node without opening it: no permission on it is needed, a symlink
+	 * (O_NOFOLLOW) or device is not followed or opened, and every other flag is ignored */
+	bool opath = (flags & VFS_O_PATH) != 0;
+	if (opath)
+		flags &= VFS_O_PATH | VFS_O_DIRECTORY | VFS_O_NOFOLLOW | VFS_O_CLOEXEC;
 	u32 acc = flags & VFS_O_ACCMODE;
 	if (acc == VFS_O_ACCMODE)
 		return file_result_err(-EINVAL);
@@ -177,13 +182,13 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	int e = d.err;
 	struct inode *ip = e ? NULL : d.value.dentry->inode;
 	u32 type = e ? 0 : ip->mode & VFS_S_IFMT;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK)
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK && !opath)
 		e = -ELOOP; /* O_NOFOLLOW on a symlink */
 	if (!e && (flags & VFS_O_DIRECTORY) && !is_dir(ip))
 		e = -ENOTDIR;
 	if (!e && is_dir(ip) && (acc != VFS_O_RDONLY || (flags & VFS_O_CREAT)))
 		e = -EISDIR;
-	if (!e && !created) {
+	if (!e && !created && !opath) {
 		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
 			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
 		e = vfs_permission(ip, &c->cred, mask);
@@ -210,7 +215,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		mutex_unlock(&ip->lock);
 	}
 	int dev = -1;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR) {
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR && !opath) {
 		dev = chrdev_find(ip);
 		if (dev < 0)
 			e = -ENXIO;
@@ -380,6 +385,8 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	struct inode *ip = f->inode;
+	if (f->flags & VFS_O_PATH)
+		return result_size_err(-EBADF);
 	if (write ? acc == VFS_O_RDONLY : acc == VFS_O_WRONLY)
 		return result_size_err(-EBADF);
 	if (!write && is_dir(ip))
@@ -454,6 +461,8 @@ void vfs_file_set_pos(struct file *f, u64 pos)
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
+	if (f->flags & VFS_O_PATH)
+		return result_i64_err(-EBADF);
 	struct inode *ip = f->inode;
 	mutex_lock(&ip->lock);
 	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)ip->size;
@@ -486,6 +495,8 @@ static size_t put_dirent(struct bytes dst, size_t at, u64 ino, i64 next, u8 type
 
 struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 {
+	if (f->flags & VFS_O_PATH)
+		return result_size_err(-EBADF);
 	if (!is_dir(f->inode))
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;

@@ -1706,6 +1706,60 @@ static void pivot_root_swaps_the_root(void)
 	CHECK_ERR(syscall(SYS_pivot_root, "/", "/"), EINVAL); /* the initramfs root: no parent */
 }
 
+/* O_PATH: a descriptor naming a node without opening it: no permission on the node is needed,
+ * a symlink (O_NOFOLLOW) or FIFO is not followed or opened, other flags are ignored; fstat,
+ * fchdir, *at calls and /proc work on it, reading, writing and the calls on open files say
+ * EBADF. */
+static void o_path_names_without_opening(void)
+{
+	struct stat st, st2;
+	char buf[8];
+	kt_tmpdir();
+	close(make_file("f", "data"));
+	CHECK_OK(chmod("f", 0));
+	CHECK_OK(symlink("f", "l"));
+	CHECK_OK(mkdir("d", 0755));
+	close(make_file("d/g", "g"));
+	CHECK_OK(mkfifo("fifo", 0600));
+	kt_drop_privileges(); /* "f" has no permission bits at all now */
+	int fd = CHECK_OK(open("f", O_PATH));
+	CHECK_ERR(open("f", O_RDONLY), EACCES);
+	CHECK_OK(fstat(fd, &st));
+	CHECK_OK(stat("f", &st2));
+	CHECK_EQ(st.st_ino, st2.st_ino);
+	CHECK_ERR(read(fd, buf, 1), EBADF);
+	CHECK_ERR(write(fd, "x", 1), EBADF);
+	CHECK_ERR(pread(fd, buf, 1, 0), EBADF);
+	CHECK_ERR(lseek(fd, 0, SEEK_SET), EBADF);
+	CHECK_ERR(syscall(SYS_fchmod, fd, 0600), EBADF); /* musl retries through /proc */
+	CHECK_ERR(ftruncate(fd, 0), EBADF);
+	CHECK_ERR(flock(fd, LOCK_SH), EBADF);
+	CHECK_ERR(fsync(fd), EBADF);
+	CHECK_EQ(fcntl(fd, F_GETFL) & O_PATH, O_PATH);
+	close(fd);
+	/* other flags are ignored: no file made, nothing truncated */
+	CHECK_ERR(open("new", O_PATH | O_CREAT, 0600), ENOENT);
+	fd = CHECK_OK(open("l", O_PATH | O_NOFOLLOW)); /* the symlink itself */
+	CHECK_OK(fstat(fd, &st));
+	CHECK(S_ISLNK(st.st_mode));
+	close(fd);
+	fd = CHECK_OK(open("fifo", O_PATH)); /* no reader or writer waited for */
+	CHECK_OK(fstat(fd, &st));
+	CHECK(S_ISFIFO(st.st_mode));
+	close(fd);
+	int dfd = CHECK_OK(open("d", O_PATH | O_DIRECTORY));
+	CHECK_OK(fstatat(dfd, "g", &st, 0));
+	CHECK_EQ(st.st_size, 1);
+	int g = CHECK_OK(openat(dfd, "g", O_RDONLY));
+	CHECK_EQ(read(g, buf, sizeof(buf)), 1);
+	close(g);
+	char dents[256];
+	CHECK_ERR(syscall(SYS_getdents64, dfd, dents, sizeof(dents)), EBADF);
+	CHECK_OK(fchdir(dfd));
+	CHECK_OK(access("g", F_OK));
+	close(dfd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1770,6 +1824,7 @@ static const struct kt_case cases[] = {
 	{ "openat2_resolve_flags", openat2_resolve_flags },
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
+	{ "o_path_names_without_opening", o_path_names_without_opening },
 	KT_CASES_END
 };
 
