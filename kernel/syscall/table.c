@@ -152,7 +152,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(161, chroot, FULL, ""),
 	SC(162, sync, FULL, ""),
 	SC(164, settimeofday, FULL, ""),
-	SC(165, mount, PARTIAL, "tmpfs and ramfs (size=, mode=, uid=, gid=); MS_BIND without MS_REC's submounts; MS_REMOUNT changes per-mount flags only; propagation flags are accepted (every mount is private)"),
+	SC(165, mount, PARTIAL, "tmpfs and ramfs (size=, mode=, uid=, gid=); MS_BIND and MS_BIND | MS_REC (up to 64 submounts copied); MS_REMOUNT changes per-mount flags only; propagation flags are accepted (every mount is private)"),
 	SC(166, umount2, PARTIAL, "MNT_FORCE is ignored; MNT_EXPIRE is -EAGAIN"),
 	SC(169, reboot, PARTIAL, "power off, halt; restart powers off"),
 	SC(186, gettid, FULL, ""),

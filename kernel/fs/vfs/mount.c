@@ -399,10 +399,72 @@ int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path)
 	return vfs_mount_new(c, STR("tmpfs"), STR("tmpfs"), path, 0, STR(""));
 }
 
+/* below_locked - dentry d is `top` or below it within one mount's tree. */
+static bool below_locked(struct dentry *d, struct dentry *top) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; guard < 100000; guard++) {
+		if (d == top)
+			return true;
+		if (d->parent == d)
+			return false;
+		d = d->parent;
+	}
+	return false;
+}
+
+#define RBIND_MAX 64 /* mounts an MS_REC bind copies at most (more: ENOMEM, nothing made) */
+
+/* rbind_locked - MS_BIND | MS_REC: copies of the mounts below src (at any depth), attached
+ * in `top` (the bind of src) where the originals are in src. The list is taken before anything
+ * is attached, so a bind into its own subtree copies what was there, once. */
+static int rbind_locked(struct vfs_path src, struct vfs_mount *top) REQUIRES(vfs_lock)
+{
+	struct vfs_mount *orig[RBIND_MAX], *copy[RBIND_MAX];
+	u32 up[RBIND_MAX]; /* the index of each one's parent in orig (RBIND_MAX: src) */
+	u32 n = 0;
+	for (bool grew = true; grew;) {
+		grew = false;
+		LIST_FOR_EACH(mount_list, &mount_table, x) {
+			bool seen = false;
+			u32 parent = RBIND_MAX + 1;
+			for (u32 i = 0; i < n && i < RBIND_MAX; i++) {
+				seen = seen || orig[i] == x;
+				if (orig[i] == x->parent)
+					parent = i;
+			}
+			if (x->parent == src.mnt && x->mountpoint && below_locked(x->mountpoint, src.dentry))
+				parent = RBIND_MAX;
+			if (seen || parent > RBIND_MAX || x == top)
+				continue;
+			if (n >= RBIND_MAX)
+				return -ENOMEM;
+			orig[n] = x;
+			up[n] = parent;
+			n++;
+			grew = true;
+		}
+	}
+	for (u32 i = 0; i < n && i < RBIND_MAX; i++) {
+		struct vfs_mount *o = orig[i];
+		copy[i] = mount_alloc(o->root, o->sb, o->flags,
+				      str_from_bytes(bytes_head(BYTES_OF_ARRAY(o->source), o->source_len)));
+		if (!copy[i]) {
+			/* undo: the copies made so far are on the table below top */
+			for (u32 j = i; j > 0; j--) {
+				detach_locked(copy[j - 1]);
+				mnt_put_locked(copy[j - 1]);
+			}
+			return -ENOMEM;
+		}
+		struct vfs_mount *in = up[i] == RBIND_MAX ? top : copy[up[i] < i ? up[i] : 0];
+		attach_locked(copy[i], (struct vfs_path){ .mnt = in, .dentry = o->mountpoint });
+	}
+	return 0;
+}
+
 int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target, u32 flags,
 		   bool recursive)
 {
-	(void)recursive; /* the mounts below source are not copied (see the syscall table) */
 	if (c->cred.euid != 0)
 		return -EPERM;
 	mutex_lock(&vfs_lock);
@@ -421,6 +483,13 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 			attach_locked(m, at.value);
 		else
 			e = -ENOMEM;
+		if (m && recursive) {
+			e = rbind_locked(src.value, m);
+			if (e) {
+				detach_locked(m);
+				mnt_put_locked(m);
+			}
+		}
 	}
 	if (!src.err)
 		vfs_path_put_locked(src.value);

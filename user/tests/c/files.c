@@ -1760,6 +1760,35 @@ static void o_path_names_without_opening(void)
 	close(dfd);
 }
 
+/* MS_BIND | MS_REC copies the mounts below the source (at any depth) into the new place; a
+ * plain bind does not; a lazy umount of the copy takes its submounts along. */
+static void rbind_copies_submounts(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("a", 0755));
+	CHECK_OK(mkdir("a/sub", 0755));
+	CHECK_OK(mount("none", "a/sub", "tmpfs", 0, NULL));
+	CHECK_OK(mkdir("a/sub/deep", 0755));
+	CHECK_OK(mount("none", "a/sub/deep", "tmpfs", 0, NULL));
+	close(make_file("a/sub/x", "x"));
+	close(make_file("a/sub/deep/y", "y"));
+	CHECK_OK(mkdir("plain", 0755));
+	CHECK_OK(mkdir("rec", 0755));
+	CHECK_OK(mount("a", "plain", NULL, MS_BIND, NULL));
+	CHECK_OK(mount("a", "rec", NULL, MS_BIND | MS_REC, NULL));
+	CHECK_ERR(access("plain/sub/x", F_OK), ENOENT); /* a's own directory, empty */
+	CHECK_OK(access("rec/sub/x", F_OK));
+	CHECK_OK(access("rec/sub/deep/y", F_OK));
+	close(make_file("rec/sub/z", "z")); /* the same file system as a/sub */
+	CHECK_OK(access("a/sub/z", F_OK));
+	CHECK_OK(umount2("rec", MNT_DETACH));
+	CHECK_ERR(access("rec/sub", F_OK), ENOENT);
+	CHECK_OK(access("a/sub/deep/y", F_OK)); /* the originals stay */
+	CHECK_OK(umount("plain"));
+	CHECK_OK(umount("a/sub/deep"));
+	CHECK_OK(umount("a/sub"));
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1825,6 +1854,7 @@ static const struct kt_case cases[] = {
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
 	{ "o_path_names_without_opening", o_path_names_without_opening },
+	{ "rbind_copies_submounts", rbind_copies_submounts },
 	KT_CASES_END
 };
 
