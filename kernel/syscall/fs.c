@@ -899,8 +899,12 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 	case UAPI_F_OFD_GETLK:
 	case UAPI_F_OFD_SETLK:
 	case UAPI_F_OFD_SETLKW:
+		if (f->flags & VFS_O_PATH)
+			return -EBADF; /* an O_PATH descriptor: dup, F_GETFD/SETFD and F_GETFL only */
 		return fs_fcntl_lock(p, f, a->a[1], arg);
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
+		if (f->flags & VFS_O_PATH)
+			return -EBADF;
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;
 	default:

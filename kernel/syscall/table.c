@@ -26,7 +26,7 @@ struct sc_entry {
 static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(0, read, FULL, ""),
 	SC(1, write, FULL, ""),
-	SC(2, open, PARTIAL, "O_NOCTTY is ignored; O_NONBLOCK matters for FIFOs, terminals, pipes and sockets only; an O_PATH descriptor is refused (EBADF) by read/write/lseek/getdents, ioctl, mmap, fchmod, fchown, ftruncate, fallocate, fsync and flock, not yet by fcntl record locks or the xattr calls"),
+	SC(2, open, PARTIAL, "O_NOCTTY is ignored; O_NONBLOCK matters for FIFOs, terminals, pipes and sockets only; an O_PATH descriptor is refused (EBADF) by read/write/lseek/getdents, ioctl, mmap, fchmod, fchown, ftruncate, fallocate, fsync, flock, fcntl's locks and F_SETFL, and the f*xattr calls"),
 	SC(3, close, FULL, ""),
 	SC(4, stat, FULL, ""),
 	SC(5, fstat, FULL, ""),

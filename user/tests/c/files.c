@@ -1736,6 +1736,10 @@ static void o_path_names_without_opening(void)
 	CHECK_ERR(flock(fd, LOCK_SH), EBADF);
 	CHECK_ERR(fsync(fd), EBADF);
 	CHECK_EQ(fcntl(fd, F_GETFL) & O_PATH, O_PATH);
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+	CHECK_ERR(fcntl(fd, F_SETLK, &fl), EBADF);
+	CHECK_ERR(fcntl(fd, F_SETFL, O_NONBLOCK), EBADF);
+	CHECK_ERR(fgetxattr(fd, "user.kt", buf, sizeof(buf)), EBADF);
 	close(fd);
 	/* other flags are ignored: no file made, nothing truncated */
 	CHECK_ERR(open("new", O_PATH | O_CREAT, 0600), ENOENT);
