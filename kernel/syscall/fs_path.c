@@ -167,13 +167,30 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 
 static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
 {
-	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
 	struct upath path;
 	struct vfs_ctx c;
-	int e = with_path(p, dirfd, upath, &path, &c);
-	if (e)
+	int e = upath_get(&path, upath);
+	if (e == -ENOENT && (flags & UAPI_AT_EMPTY_PATH)) { /* "": dirfd's file itself */
+		upath_put(&path);
+		struct file *f = dirfd == UAPI_AT_FDCWD || dirfd < 0 ? NULL : proc_fd_get(p, dirfd);
+		if (dirfd != UAPI_AT_FDCWD && !f)
+			return -EBADF;
+		struct inode *ip = f ? f->inode : p->fs.cwd.dentry->inode;
+		struct cred cr = p->fs.cred;
+		if (!(flags & AT_EACCESS)) {
+			cr.euid = cr.uid;
+			cr.egid = cr.gid;
+		}
+		return mode ? vfs_permission(ip, &cr, (u32)mode) : 0;
+	}
+	if (!e)
+		e = at_ctx(p, dirfd, path.s, &c);
+	if (e) {
+		upath_put(&path);
 		return e;
+	}
 	if (!(flags & AT_EACCESS)) { /* access(2) checks with the real ids */
 		c.cred.euid = c.cred.uid;
 		c.cred.egid = c.cred.gid;

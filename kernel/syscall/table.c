@@ -233,7 +233,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(332, statx, PARTIAL, "no btime, mount id or attributes; AT_STATX_* sync modes are accepted and ignored"),
 	SC(436, close_range, FULL, ""),
 	SC(437, openat2, PARTIAL, "as open; RESOLVE_CACHED has no effect (every lookup is cached)"),
-	SC(439, faccessat2, PARTIAL, "AT_EMPTY_PATH is -EINVAL"),
+	SC(439, faccessat2, FULL, ""),
 	SC(441, epoll_pwait2, FULL, ""),
 };
 

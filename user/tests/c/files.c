@@ -1239,6 +1239,12 @@ static void fallocate_sync_and_at_variants(void)
 	CHECK(S_ISFIFO(st.st_mode));
 	CHECK_OK(syscall(SYS_faccessat2, dfd, "h2", R_OK | W_OK, 0));
 	CHECK_ERR(syscall(SYS_faccessat2, dfd, "h2", R_OK, 0x4000000), EINVAL);
+	/* AT_EMPTY_PATH: the descriptor's file (or the working directory) itself */
+	CHECK_OK(syscall(SYS_faccessat2, fd, "", R_OK | W_OK, AT_EMPTY_PATH));
+	CHECK_ERR(syscall(SYS_faccessat2, fd, "", X_OK, AT_EMPTY_PATH), EACCES); /* no x bit */
+	CHECK_OK(syscall(SYS_faccessat2, AT_FDCWD, "", X_OK, AT_EMPTY_PATH));
+	CHECK_ERR(syscall(SYS_faccessat2, 999, "", F_OK, AT_EMPTY_PATH), EBADF);
+	CHECK_ERR(syscall(SYS_faccessat2, fd, "", F_OK, 0), ENOENT);
 	close(dfd);
 	close(fd);
 }
