@@ -11,7 +11,7 @@
 
 .PHONY: abi test-linux test-abi test-abi-linux abi-expect-all
 
-ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs sched sockets
+ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs sched sockets limits events
 ABI_LIBCS   := glibc musl
 ABI_BB      := ash text files archive proc admin
 ABI_DIR     := $(BUILD)/abi
@@ -96,13 +96,26 @@ test-abi-linux: $(ABI_CPIO) $(LINUX_IMAGE)
 ABI_TRELLIS_SKIP ?=
 ABI_TRELLIS_SUITES := $(filter-out $(ABI_TRELLIS_SKIP),$(ABI_SUITES))
 ABI_TRELLIS_BOOT_TIMEOUT ?= 60
+# Suites booted under -smp 2 on Trellis (the others: -smp 1). Meant for glibc's sockets group,
+# whose stress case (8 clients x 10,000 round trips to one server, issue #20) would then run
+# on both CPUs at once: `make test-abi ABI_PROGS=sockets ABI_SMP2_SUITES=glibc.sockets`. Not
+# on by default: at -smp 2 the server's recv fails with ECONNRESET about one run in four (a
+# race in AF_UNIX on SMP, on main's kernel too, not found yet: the case prints the server's
+# error). Under -smp 2 on a loaded 2-CPU host the case took 47-109 s on Trellis and 98 s on
+# Linux against 10-27 s at -smp 1. Both sockets suites get a longer bound.
+ABI_SMP2_SUITES ?=
+ABI_SLOW_SUITES ?= glibc.sockets musl.sockets
+ABI_SLOW_BOOT_TIMEOUT ?= 420
 ABI_TRELLIS_LOGS := $(addprefix $(LOGS)/abi-trellis/,$(addsuffix .log,$(ABI_TRELLIS_SUITES)))
 ifeq ($(ABI_ON_TRELLIS),1)
 test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	@rm -rf $(LOGS)/abi-trellis; mkdir -p $(RESULTS) $(LOGS)/abi-trellis
 	@rc=0; for s in $(ABI_TRELLIS_SUITES); do \
-	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
-		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) --append '$(ABI_APPEND) rdinit=/abi/one/'$$s \
+	  smp=1; tmo=$(ABI_TRELLIS_BOOT_TIMEOUT); \
+	  case " $(ABI_SMP2_SUITES) " in *" $$s "*) smp=2;; esac; \
+	  case " $(ABI_SLOW_SUITES) " in *" $$s "*) tmo=$(ABI_SLOW_BOOT_TIMEOUT);; esac; \
+	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --smp $$smp \
+		--timeout $$tmo --append '$(ABI_APPEND) rdinit=/abi/one/'$$s \
 		--log $(LOGS)/abi-trellis/$$s.log --quiet >/dev/null 2>&1; \
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi: $$s: runner exit status $$qrc"; fi; \
 	 done; \

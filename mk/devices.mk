@@ -1,17 +1,20 @@
 # Devices (issue #21): PCI, MSI-X, DMA, the virtio transport and rings (framework/io/), the
 # drivers (kernel/drivers/) and the block layer (kernel/block/).
 #
-#   test-devices     one boot of the ktest image with the devices attached (virtio-rng-pci,
-#                    virtio-blk-pci on a fresh 1 MiB raw image, virtio-net-pci on QEMU's user-mode
-#                    network restricted to the guest), running the `devices` suite,
-#                    then a host check of the image; the `pci` suite runs in every ktest boot
+#   test-devices     one boot of the ktest image with the devices attached (virtio-rng-pci and a
+#                    spare one for the hostile-ring test, virtio-blk-pci on a fresh 1 MiB raw
+#                    image, virtio-net-pci on QEMU's user-mode network restricted to the guest),
+#                    running the `devices` suite, then host checks of the image and of the
+#                    kernel's log lines for the hostile ring; the `pci` suite runs in every boot
 #   test-devices-iommu  the same on q35 with -device intel-iommu (every virtio device behind
 #                    it), plus a second virtio-rng told to DMA into kernel memory: the IOMMU
 #                    must block and record it, the page must be unchanged
 #   test-devices-blk two boots of busybox on one 8 MiB GPT disk (tools/mkdisk.py gpt):
 #                    boot 1 checks /dev/vda* nodes, sizes and ioctls, writes a pattern with
 #                    dd (conv=fsync, and sync) and powers off without syncing; the host checks
-#                    the image file; boot 2 reads the pattern back (tests/devices/blk-init)
+#                    the image file; boot 2 reads the pattern back, then corrupts both GPT
+#                    headers and rescans (no partitions, and the kernel's log line, checked
+#                    here) (tests/devices/blk-init)
 #   test-vring-host  the split-ring logic on the host under ASan + UBSan, against a simulated
 #                    device that lies (tests/io/t_vring.c)
 
@@ -19,6 +22,7 @@ DEV_DIR := $(BUILD)/devices
 # The devices of one boot; $(1) = extra device properties (the IOMMU boot needs
 # iommu_platform=on, else QEMU's virtio devices bypass the IOMMU), $(2) = the disk image.
 DEV_QEMU_ARGS = --qemu-arg=-device --qemu-arg=virtio-rng-pci$(1) \
+	--qemu-arg=-device --qemu-arg=virtio-rng-pci$(1) \
 	--qemu-arg=-drive --qemu-arg=file=$(2),if=none,id=vd0,format=raw \
 	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0$(1) \
 	--qemu-arg=-netdev --qemu-arg=user,id=n0,restrict=on \
@@ -44,8 +48,13 @@ define DEVICES_BOOT
 	 rc=$$?; \
 	 if [ $$rc = 125 ] && grep -q 'ktest: done:' $(LOGS)/$(1).log; then rc=0; fi; \
 	 $(PYTHON) tools/mkdisk.py check $(3) > $(LOGS)/$(1)-disk.log; \
+	 a="not ok"; b="not ok"; \
+	 grep -q 'length refused' $(LOGS)/$(1).log && a=ok; \
+	 grep -q 'entries ahead of .*ring broken' $(LOGS)/$(1).log && b=ok; \
+	 printf 'KTAP version 1\n1..2\n%s 1 oversized_used_length_is_logged\n%s 2 used_index_ahead_is_logged\n' \
+		"$$a" "$$b" > $(LOGS)/$(1)-klog.log; \
 	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$rc $(LOGS)/$(1).log \
-		$(LOGS)/$(1)-disk.log
+		$(LOGS)/$(1)-disk.log $(LOGS)/$(1)-klog.log
 endef
 
 # pc, no IOMMU: device addresses are physical.
@@ -63,9 +72,21 @@ BLK_QEMU_ARGS = --qemu-arg=-drive --qemu-arg=file=$(DEV_DIR)/blk.img,if=none,id=
 $(DEV_DIR)/pattern: tools/mkdisk.py
 	@mkdir -p $(dir $@)
 	@$(PYTHON) tools/mkdisk.py pattern $@
-$(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern tools/mkinitramfs.py
+# lsparts: the guest's `fdisk -l`-style listing; fdisk-expected: the same listing made on the
+# host from a fresh GPT image (tools/mkdisk.py gpt, then fdisk-l).
+$(DEV_DIR)/lsparts: tests/devices/lsparts.c | deps
+	@mkdir -p $(dir $@)
+	@$(MUSLCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+$(DEV_DIR)/fdisk-expected: tools/mkdisk.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/mkdisk.py gpt $@.img && $(PYTHON) tools/mkdisk.py fdisk-l $@.img > $@.tmp && \
+		rm -f $@.img && mv $@.tmp $@
+$(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern $(DEV_DIR)/lsparts \
+		$(DEV_DIR)/fdisk-expected tools/mkinitramfs.py
 	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=tests/devices/blk-init:0755 \
-		file:/pattern=$(DEV_DIR)/pattern:0644 text:/phase=$* dir:/dev dir:/tmp dir:/proc >/dev/null
+		file:/pattern=$(DEV_DIR)/pattern:0644 file:/lsparts=$(DEV_DIR)/lsparts:0755 \
+		file:/fdisk-expected=$(DEV_DIR)/fdisk-expected:0644 text:/phase=$* dir:/dev dir:/tmp \
+		dir:/proc >/dev/null
 
 test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2.cpio tools/mkdisk.py
 	@mkdir -p $(DEV_DIR) $(RESULTS) $(LOGS)
@@ -76,8 +97,11 @@ test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2
 		if [ $$b = 1 ]; then $(PYTHON) tools/mkdisk.py check-blk $(DEV_DIR)/blk.img \
 			$(DEV_DIR)/pattern > $(LOGS)/devices-blk-disk.log; fi; \
 	 done; \
+	 r="not ok"; grep -q 'partition: vda: protective MBR but no valid GPT' \
+		$(LOGS)/devices-blk-2.log && r=ok; \
+	 printf 'KTAP version 1\n1..1\n%s 1 corrupt_gpt_is_logged\n' "$$r" > $(LOGS)/devices-blk-klog.log; \
 	 $(KTAP) --part devices-blk --out $(RESULTS)/devices-blk.txt $(LOGS)/devices-blk-1.log \
-		$(LOGS)/devices-blk-disk.log $(LOGS)/devices-blk-2.log
+		$(LOGS)/devices-blk-disk.log $(LOGS)/devices-blk-2.log $(LOGS)/devices-blk-klog.log
 
 $(DEV_DIR)/vring-host: framework/io/vring.c framework/internal/vring.h tests/io/t_vring.c \
 		tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)

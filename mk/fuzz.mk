@@ -9,14 +9,17 @@
 #   make test-fuzz       part of make test: a short fixed-seed run (FUZZ_TEST_SECONDS guest
 #                        seconds) on the default CPU, writes $(RESULTS)/fuzz.txt
 #   make test-fault      part of make test: the same with fault injection (1 in 100 heap and
-#                        frame allocations and user copies fail, seeded): the kernel stays up,
-#                        ENOMEM reaches user space, memory and processes come back
+#                        frame allocations and user copies fail, seeded, in the workers only:
+#                        fault.task_filter=1): the kernel stays up, ENOMEM reaches user space,
+#                        memory and processes come back
+#                        (both keep a failed run's console log as build/logs/NAME-failed-*.log
+#                        and print its last lines)
 #   make fuzz FAULT=100  a long run with fault injection
 #   make fuzz-trinity    Debian's trinity (installed if missing) as the worker under the same
 #                        supervisor and checks; FUZZ_KERNEL=build/linux/vmlinux (also for
 #                        make fuzz) runs the same image on Debian's Linux
 
-.PHONY: fuzz soak fuzz-trinity test-fuzz test-fault
+.PHONY: fuzz soak fuzz-trinity test-fuzz test-fault test-abi-fault
 
 FUZZ_DIR  := $(BUILD)/fuzz
 FUZZ_BIN  := $(FUZZ_DIR)/fuzz
@@ -64,7 +67,7 @@ TEST_PARTS += test-fuzz
 test-fuzz: $(KERNEL_IMAGE) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seed $(FUZZ_TEST_SEED) \
-		--seconds $(FUZZ_TEST_SECONDS) --workers 4 --threads 2 --timeout 90 --quiet \
+		--seconds $(FUZZ_TEST_SECONDS) --workers 4 --threads 2 --timeout 90 --quiet --save-failed \
 		--log $(LOGS)/fuzz.log --ktap $(LOGS)/fuzz.ktap; \
 	 $(KTAP) --part fuzz --out $(RESULTS)/fuzz.txt $(LOGS)/fuzz.ktap
 
@@ -72,7 +75,7 @@ TEST_PARTS += test-fault
 test-fault: $(KERNEL_IMAGE) $(FUZZ_BIN)
 	@mkdir -p $(RESULTS) $(LOGS)
 	@$(FUZZ_RUN) --kernel $(KERNEL_IMAGE) --fuzz $(FUZZ_BIN) --seed $(FUZZ_TEST_SEED) --fault 100 \
-		--seconds 6 --workers 4 --threads 2 --timeout 90 --quiet --name fault \
+		--seconds 6 --workers 4 --threads 2 --timeout 90 --quiet --save-failed --name fault \
 		--log $(LOGS)/fault.log --ktap $(LOGS)/fault.ktap; \
 	 $(KTAP) --part fault --out $(RESULTS)/fault.txt $(LOGS)/fault.ktap
 
@@ -111,3 +114,27 @@ test-fuzz-repro: $(KERNEL_IMAGE) $(FUZZ_REPRO_BINS)
 	@($(fuzz_repro_run)) > $(LOGS)/fuzz-repro-run.log 2>&1; \
 	 $(KTAP) --part fuzz-repro --out $(RESULTS)/fuzz-repro.txt --expect $(FUZZ_REPRO_EXPECT) \
 		$(LOGS)/fuzz-repro.ktap
+
+# The ABI suites under failure injection (#22's "the ABI suites pass with fault injection at
+# 1-in-100 allocations"): every C suite of both libcs boots with 1 in 100 typed-heap and frame
+# allocations failing in the cases' processes only (fault.task_filter=1; user/tests/c/kt.c
+# marks each case with /proc/self/make-it-fail). A case passes, or is skipped when a check
+# saw ENOMEM; each suite's last result no_leaks checks that every typed cache's live objects
+# (/proc/slabinfo) came back to their count before the cases. Same expectations file as
+# test-abi. ABI_FAULT_SEED picks the failures (they replay per case with the same seed).
+ABI_FAULT_SEED ?= 22
+ABI_FAULT_APPEND := fault.heap=100 fault.frame=100 fault.seed=$(ABI_FAULT_SEED) fault.task_filter=1
+ABI_FAULT_SUITES := $(filter-out busybox.%,$(ABI_TRELLIS_SUITES))
+ABI_FAULT_LOGS := $(addprefix $(LOGS)/abi-fault/,$(addsuffix .log,$(ABI_FAULT_SUITES)))
+# Not in make test yet (its failures are being fixed): TEST_PARTS += test-abi-fault
+test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
+	@rm -rf $(LOGS)/abi-fault; mkdir -p $(RESULTS) $(LOGS)/abi-fault
+	@rc=0; for s in $(ABI_FAULT_SUITES); do \
+	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
+		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) \
+		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s \
+		--log $(LOGS)/abi-fault/$$s.log --quiet >/dev/null 2>&1; \
+	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi-fault: $$s: runner exit status $$qrc"; fi; \
+	 done; \
+	 $(KTAP) --part abi-fault --out $(RESULTS)/abi-fault.txt --runner-rc $$rc --expect $(ABI_EXPECT) \
+		--by-group $(ABI_FAULT_LOGS)

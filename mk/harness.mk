@@ -31,11 +31,21 @@ $(RUN_DISK):
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/mkdisk.py gpt $@ 64
 
-# The interactive image: Debian's busybox-static with its applet links and a shell as init.
-$(RUN_INITRAMFS): tools/mkinitramfs.py user/run/init | deps
+# The interactive image: Debian's busybox-static with its applet links and a shell as init,
+# plus Debian's bash as /bin/bash (issue #19: bash's job control on the console): bash-static
+# when the host has it (one static file), else /bin/bash with its libraries and the dynamic
+# linker (tests/vm/dyn_spec.py, as the dyn group).
+RUN_BASH_STATIC := $(firstword $(wildcard /usr/bin/bash-static /bin/bash-static))
+RUN_BASH_SPEC := $(BUILD)/run/bash.spec
+$(RUN_BASH_SPEC): tests/vm/dyn_spec.py mk/harness.mk
 	@mkdir -p $(dir $@)
-	$(MKINITRAMFS) -o $@ --busybox /bin/busybox file:/init=user/run/init:0755 \
-		dir:/proc dir:/sys dir:/dev dir:/tmp dir:/root dir:/etc
+	@if [ -n "$(RUN_BASH_STATIC)" ]; then echo "file:/bin/bash=$(RUN_BASH_STATIC):0755"; \
+	 else $(PYTHON) tests/vm/dyn_spec.py /bin/bash=/bin/bash; fi > $@.tmp && mv $@.tmp $@
+
+$(RUN_INITRAMFS): tools/mkinitramfs.py user/run/init $(RUN_BASH_SPEC) | deps
+	@mkdir -p $(dir $@)
+	$(MKINITRAMFS) -o $@ --busybox /bin/busybox --spec $(RUN_BASH_SPEC) \
+		file:/init=user/run/init:0755 dir:/proc dir:/sys dir:/dev dir:/tmp dir:/root dir:/etc
 
 # Debian's own kernel, uncompressed, so QEMU can boot it through the PVH entry.
 linux-image: $(LINUX_IMAGE)

@@ -39,7 +39,7 @@ SERVICE_ARCH_CFLAGS := -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-
 KERNEL_LDFLAGS := -nostdlib -static --no-pie -z max-page-size=4096 -z noexecstack \
 	--build-id=none -T $(KERNEL_LDS)
 
-FW_SRCS := $(sort $(shell find framework -path framework/host -prune -o \( -name '*.c' -o -name '*.S' \) -print))
+FW_SRCS := $(sort $(shell find framework \( -path framework/host -o -path framework/vdso \) -prune -o \( -name '*.c' -o -name '*.S' \) -print))
 FW_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(FW_SRCS))
 SVC_SRCS := $(sort $(shell find kernel -name '*.c' 2>/dev/null))
 SVC_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SVC_SRCS))

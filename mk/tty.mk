@@ -23,7 +23,7 @@ test-tty-shell: $(KERNEL_IMAGE) $(RUN_INITRAMFS) | deps
 		FW_HOST_QUIET_WARN=1 $(TTY_DIR)/host-tests > $(LOGS)/tty-host.ktap 2>&1; \
 	 else echo "KTAP version 1" > $(LOGS)/tty-host.ktap; echo "1..1" >> $(LOGS)/tty-host.ktap; \
 		echo "not ok 1 tty host tests build (see $(LOGS)/tty-build.log)" >> $(LOGS)/tty-host.ktap; fi
-	@timeout 60 $(PYTHON) tests/boot/tty_shell.py $(KERNEL_IMAGE) $(RUN_INITRAMFS) \
+	@timeout 100 $(PYTHON) tests/boot/tty_shell.py $(KERNEL_IMAGE) $(RUN_INITRAMFS) \
 		$(LOGS)/tty-shell.log > $(LOGS)/tty-shell.ktap 2> $(LOGS)/tty-shell.err; qrc=$$?; \
 	 $(KTAP) --part tty-shell --out $(RESULTS)/tty-shell.txt --runner-rc $$qrc \
 		$(LOGS)/tty-host.ktap $(LOGS)/tty-shell.ktap

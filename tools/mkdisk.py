@@ -17,6 +17,8 @@
   mkdisk.py check-blk IMAGE PATTERN
                                  KTAP: after boot 1 of test-devices-blk, the GPT image holds
                                  PATTERN at vda1's start and at sector 7 of vda2
+  mkdisk.py fdisk-l IMAGE       an `fdisk -l`-style listing of /dev/vda from IMAGE's primary GPT
+                                 (what tests/devices/lsparts.c prints in the guest)
   mkdisk.py fuzz-seeds DIR      seeds for the partition parser's fuzz target (selector 5 of
                                  tests/kernel/fuzz_kernel.c): small real-layout tables
 (sfdisk/sgdisk are not among the project's packages; these writers follow the UEFI 2.10
@@ -155,6 +157,43 @@ def check_blk(path, pattern_path):
     return 0
 
 
+def human(n, suffix=""):
+    """1048576 -> "1M": units of 1024, one decimal unless it is 0 (tests/devices/lsparts.c)."""
+    units, u, tenths = "BKMGTP", 0, n * 10
+    while n >= 1024 and u < 5:
+        tenths, n, u = (n * 10 + 512) // 1024, n // 1024, u + 1
+    if u == 0:
+        return "%dB" % n
+    sep = " " if suffix else ""
+    if tenths % 10 == 0:
+        return "%d%s%s%s" % (tenths // 10, sep, units[u], suffix)
+    return "%d.%d%s%s%s" % (tenths // 10, tenths % 10, sep, units[u], suffix)
+
+
+def fdisk_l(path):
+    """The `fdisk -l`-style listing of /dev/vda as tests/devices/lsparts.c prints it, made from
+    the image's primary GPT on the host (sfdisk -l's view)."""
+    with open(path, "rb") as f:
+        img = f.read()
+    hdr = img[SECTOR:2 * SECTOR]
+    assert hdr[:8] == b"EFI PART"
+    entries, num, esize = struct.unpack_from("<QII", hdr, 72)
+    out = ["Disk /dev/vda: %s, %d bytes, %d sectors" % (human(len(img), "iB"), len(img),
+                                                        len(img) // SECTOR),
+           "Units: sectors of 1 * 512 = 512 bytes", "",
+           "%-12s %10s %10s %10s %6s" % ("Device", "Start", "End", "Sectors", "Size")]
+    for i in range(num):
+        e = img[entries * SECTOR + i * esize:entries * SECTOR + (i + 1) * esize]
+        if e[:16] == bytes(16):
+            continue
+        first, last = struct.unpack_from("<QQ", e, 32)
+        count = last - first + 1
+        out.append("%-12s %10d %10d %10d %6s" % ("/dev/vda%d" % (i + 1), first, last, count,
+                                                  human(count * SECTOR)))
+    print("\n".join(out))
+    return 0
+
+
 def fuzz_seed(img, disk_sectors, tail, fail=0xFFFFFFFFFFFFFFFF):
     """Selector 5: u64 disk sectors, u8 tail, u64 failing sector, then the sectors (the last
     `tail` of them are the end of the disk, the others its start)."""
@@ -186,7 +225,7 @@ def fuzz_seeds(out):
 
 if __name__ == "__main__":
     cmds = {"make": make, "check": check, "gpt": gpt, "mbr": mbr, "fuzz-seeds": fuzz_seeds,
-            "pattern": pattern, "check-blk": check_blk}
+            "pattern": pattern, "check-blk": check_blk, "fdisk-l": fdisk_l}
     if len(sys.argv) not in (3, 4) or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -13,6 +13,8 @@
  *   fault.seed=S        choose at random with probability 1/N from seed S (default: every Nth)
  *   fault.start_ms=T    inject nothing before T ms after reset (lets init start)
  *   fault.stop_ms=T     nor from T ms after reset on (lets a test check the kernel afterwards)
+ *   fault.task_filter=1 only in tasks marked with task_set_make_it_fail (/proc/PID/make-it-fail)
+ *                       and never in an interrupt (Linux's task-filter)
  *
  * The choice for the k-th call at a site depends only on (seed, site, k), with no lock: an
  * atomic counter per site. fault_inject_report() prints how many of each were injected.
@@ -65,5 +67,7 @@ void fault_inject_report(void);
  */
 void fault_inject_test_set(enum fault_site site, u64 rate, u64 seed, u64 ucopy_off);
 void fault_inject_test_restore(void);
+/* fault_inject_test_filter - turn the task filter on or off (after fault_inject_test_set). */
+void fault_inject_test_filter(bool on);
 
 #endif /* FW_INTERNAL_FAULT_INJECT_H */

@@ -68,6 +68,10 @@ struct bytes dma_bytes(const struct dma_buf *b);
  * device address (the IOMMU test's stray DMA). Never called outside framework/io/ ktests. */
 struct virtq;
 int virtq_add_stray_for_test(struct virtq *q, u64 dev_addr, u32 len);
+/* virtq_device_used_for_test - ktests only: write what a lying device would into q's used ring
+ * (in its DMA memory): entry {id, len} at the next slot the driver reads and the used index
+ * `ahead` entries past the driver's. Never called outside framework/io/ ktests. */
+int virtq_device_used_for_test(struct virtq *q, u16 ahead, u32 id, u32 len);
 
 /* ---- ACPI (acpi.c) ------------------------------------------------------------------------ */
 /* acpi_find_table - the physical address and length of the first table with signature `sig`

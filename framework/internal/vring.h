@@ -22,7 +22,7 @@
 #include <fw/types.h>
 
 #define VRING_MAX 256u  /* entries; a 256-entry descriptor table is exactly one 4 KiB page */
-#define VRING_CHAIN_MAX 8u
+#define VRING_CHAIN_MAX 34u /* VIRTQ_MAX_CHAIN */
 
 #define VRING_DESC_F_NEXT 1u
 #define VRING_DESC_F_WRITE 2u

@@ -338,6 +338,8 @@ int virtio_ready(struct virtio_dev *v)
 
 /* ---- virtqueues --------------------------------------------------------------------------- */
 
+_Static_assert(VIRTQ_MAX_CHAIN == VRING_CHAIN_MAX, "a chain the API takes fits the ring's");
+
 int virtq_add(struct virtq *q, const struct virtq_chain *c, uint64_t cookie)
 {
 	if (c->n == 0 || c->n > VIRTQ_MAX_CHAIN)
@@ -412,4 +414,17 @@ int virtq_add_stray_for_test(struct virtq *q, u64 dev_addr, u32 len)
 	int err = vring_add(&q->ring, &rc, 0);
 	spin_unlock_irqrestore(&q->lock, st);
 	return err;
+}
+
+int virtq_device_used_for_test(struct virtq *q, u16 ahead, u32 id, u32 len)
+{
+	struct irq_state st = spin_lock_irqsave(&q->lock);
+	size_t e = 4u + 8u * (q->ring.last_used % q->ring.num);
+	int err = bytes_put_le32(q->ring.used, e, id);
+	err |= bytes_put_le32(q->ring.used, e + 4, len);
+	/* SAFETY: a fence orders the entry before the index, as a device's write does. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	err |= bytes_put_le16(q->ring.used, 2, (u16)(q->ring.last_used + ahead));
+	spin_unlock_irqrestore(&q->lock, st);
+	return err ? -EINVAL : 0;
 }

@@ -279,13 +279,41 @@ int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 			.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
 			.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
 			.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
-			.obj_size = c->sc.obj_size,
+			.obj_size = c->sc.obj_size, .objs_per_slab = c->sc.objs_per_slab,
+			.slab_pages = c->sc.slab_pages,
 		};
 		err = 0;
 		break;
 	}
 	mm_lock_release(&heap_lock, flags);
 	return err;
+}
+
+int heap_cache_info(uint32_t i, struct heap_cache_stats *out, struct str *name)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	if (i >= ncaches) {
+		mm_lock_release(&heap_lock, flags);
+		return -ENOENT;
+	}
+	/* SAFETY: i < ncaches <= HEAP_MAX_CACHES, the length of caches; a cache's name is written
+	 * once when it is made (under heap_lock) and never again, and caches are never freed, so
+	 * the str stays valid. */
+	const struct heap_cache *c = &caches[i];
+	const struct slab_stats *s = &c->sc.stats;
+	*out = (struct heap_cache_stats){
+		.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
+		.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
+		.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
+		.obj_size = c->sc.obj_size, .objs_per_slab = c->sc.objs_per_slab,
+		.slab_pages = c->sc.slab_pages,
+	};
+	size_t len = 0;
+	while (len < sizeof(c->name) && c->name[len])
+		len++;
+	*name = (struct str){ .ptr = c->name, .len = len };
+	mm_lock_release(&heap_lock, flags);
+	return 0;
 }
 
 void heap_print_stats(void)

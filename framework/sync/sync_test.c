@@ -325,6 +325,52 @@ KTEST(sync, waitq_callback_entries_run_on_wake)
 	KT_EXPECT_EQ(kt, p.calls, 2u);
 }
 
+struct excl_probe {
+	struct wait_entry entry;
+	u32 calls;
+	bool accept; /* what the callback answers */
+};
+DEFINE_SUBTYPE(excl_probe_e, struct excl_probe, entry, struct wait_entry, tag);
+static bool excl_probe_fn(struct wait_entry *e)
+{
+	struct excl_probe *p = excl_probe_e_from(e);
+	p->calls++;
+	return p->accept;
+}
+
+KTEST(sync, waitq_exclusive_entries_stop_at_the_first_taker)
+{
+	static struct waitq q;
+	static struct excl_probe a, b, c;
+	static struct wake_probe plain;
+	waitq_init(&q);
+	excl_probe_e_init(&a);
+	excl_probe_e_init(&b);
+	excl_probe_e_init(&c);
+	wake_probe_e_init(&plain);
+	a.calls = b.calls = c.calls = plain.calls = 0;
+	a.accept = false; /* no waiter: the wake goes on to the next exclusive entry */
+	b.accept = true;
+	c.accept = true;
+	waitq_add_exclusive_entry(&q, &a.entry, excl_probe_fn);
+	waitq_add_exclusive_entry(&q, &b.entry, excl_probe_fn);
+	waitq_add_exclusive_entry(&q, &c.entry, excl_probe_fn);
+	waitq_add_entry(&q, &plain.entry, wake_probe_fn); /* after them, yet always called */
+	waitq_wake_all(&q);
+	KT_EXPECT_EQ(kt, a.calls, 1u);
+	KT_EXPECT_EQ(kt, b.calls, 1u);
+	KT_EXPECT_EQ(kt, c.calls, 0u);
+	KT_EXPECT_EQ(kt, plain.calls, 1u);
+	b.accept = false;
+	waitq_wake_one(&q);
+	KT_EXPECT_EQ(kt, c.calls, 1u);
+	KT_EXPECT_EQ(kt, plain.calls, 2u);
+	waitq_remove_entry(&q, &a.entry);
+	waitq_remove_entry(&q, &b.entry);
+	waitq_remove_entry(&q, &c.entry);
+	waitq_remove_entry(&q, &plain.entry);
+}
+
 /* ---- misuse detection ------------------------------------------------------------------- */
 
 KTEST(sync, sleeping_while_atomic_is_reported_with_backtrace)

@@ -88,11 +88,14 @@ static u32 wake(struct waitq *wq, u32 max)
 		task_wake(QLIST_ENTRY(l, struct task, wait_link));
 		n++;
 	}
+	bool taken = false; /* an exclusive entry woke its waiter: skip the later ones */
 	for (struct fw_qlink *l = wq->entries.next; l != &wq->entries;) {
 		struct fw_qlink *nx = l->next;
 		struct wait_entry *e = QLIST_ENTRY(l, struct wait_entry, link);
 		if (e->fn)
 			e->fn(e);
+		else if (e->xfn && !taken)
+			taken = e->xfn(e);
 		l = nx;
 	}
 	wq->wakeups++;
@@ -110,7 +113,9 @@ uint32_t waitq_wake_all(struct waitq *wq)
 	return wake(wq, ~0u);
 }
 
-void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+/* add_entry - queue e with its callback (fn or, for an exclusive entry, xfn). */
+static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *),
+		      bool (*xfn)(struct wait_entry *))
 {
 	FW_CHECK(e->tag.type, "waitq_add_entry: untagged wait entry (use its subtype's _new/_init)");
 	FW_CHECK(!stack_contains((u64)(uintptr_t)e, sizeof(*e)),
@@ -118,9 +123,21 @@ void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct w
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
 	lazy_init(wq);
 	e->fn = fn;
+	e->xfn = xfn;
 	if (!qlink_linked(&e->link))
 		qlist_push_back(&wq->entries, &e->link);
 	raw_spin_unlock_irqrestore(&wq->lock, f);
+}
+
+void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+{
+	add_entry(wq, e, fn, NULL);
+}
+
+void waitq_add_exclusive_entry(struct waitq *wq, struct wait_entry *e,
+			       bool (*fn)(struct wait_entry *))
+{
+	add_entry(wq, e, NULL, fn);
 }
 
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)

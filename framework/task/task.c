@@ -78,8 +78,18 @@ static struct task_slot *slot_get(u32 ts)
 	return &c[ts % TASK_CHUNK];
 }
 
+/* task_alloc_err - task_alloc, saying why it failed in *err: -EAGAIN (no free slot) or
+ * -ENOMEM (no frames for the slot's stack). */
+static struct task *task_alloc_err(u32 *slot_out, int *err);
 static struct task *task_alloc(u32 *slot_out)
 {
+	int err;
+	return task_alloc_err(slot_out, &err);
+}
+
+static struct task *task_alloc_err(u32 *slot_out, int *err)
+{
+	*err = -EAGAIN;
 	u64 f = raw_spin_lock_irqsave(&pool_lock);
 	u32 ts = TASK_MAX;
 	/* First fit from the lowest slot that may be free (alloc_hint): reused slots keep their
@@ -101,6 +111,7 @@ static struct task *task_alloc(u32 *slot_out)
 	if (sl && !sl->ks.top && kstack_alloc(&sl->ks) != 0) {
 		sl->ks.top = 0;
 		sl = NULL;
+		*err = -ENOMEM; /* as Linux's fork when the stack cannot be had */
 	}
 	if (!sl) {
 		f = raw_spin_lock_irqsave(&pool_lock);
@@ -184,8 +195,10 @@ static void stack_setup(struct task *t, u32 slot)
 	t->rsp = (u64)(uintptr_t)&top[-8];
 }
 
-struct task *task_spawn_raw(struct callback *entry, struct str name, uint32_t cpu)
+static struct task *task_spawn_err(struct callback *entry, struct str name, uint32_t cpu,
+				   int *err)
 {
+	*err = -EINVAL;
 	FW_CHECK(entry && entry->tag.type, "task_spawn: untagged entry callback");
 	/* SAFETY: the address is only compared with the registered stacks' bounds. */
 	if (stack_contains((u64)(uintptr_t)entry, sizeof(*entry))) {
@@ -197,7 +210,7 @@ struct task *task_spawn_raw(struct callback *entry, struct str name, uint32_t cp
 				    !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE)))
 		return NULL;
 	u32 slot;
-	struct task *t = task_alloc(&slot);
+	struct task *t = task_alloc_err(&slot, err);
 	if (!t)
 		return NULL;
 	copy_name(t, name.ptr, name.len);
@@ -209,6 +222,12 @@ struct task *task_spawn_raw(struct callback *entry, struct str name, uint32_t cp
 	stack_setup(t, slot);
 	sched_start_task(t);
 	return t;
+}
+
+struct task *task_spawn_raw(struct callback *entry, struct str name, uint32_t cpu)
+{
+	int err;
+	return task_spawn_err(entry, name, cpu, &err);
 }
 
 static void task_put(struct task *t)
@@ -277,9 +296,10 @@ int task_spawn(struct task_handle *out, struct callback *entry, struct str name,
 	if (cpu != TASK_ANY_CPU && (cpu >= FW_MAX_CPUS_INTERNAL ||
 				    !__atomic_load_n(&cpu_locals[cpu].online, __ATOMIC_ACQUIRE)))
 		return -EINVAL;
-	struct task *t = task_spawn_raw(entry, name, cpu);
+	int err;
+	struct task *t = task_spawn_err(entry, name, cpu, &err);
 	if (!t)
-		return -EAGAIN;
+		return err;
 	out->t = t;
 	return 0;
 }
@@ -306,6 +326,19 @@ uint64_t task_id(void)
 {
 	struct task *t = task_current();
 	return t ? t->id : 0;
+}
+
+void task_set_make_it_fail(bool on)
+{
+	struct task *t = task_current();
+	if (t)
+		t->make_it_fail = on; /* the task's own word: read by its own allocations */
+}
+
+bool task_make_it_fail(void)
+{
+	struct task *t = task_current();
+	return t && t->make_it_fail;
 }
 
 struct task *task_create_idle(u32 cpu)

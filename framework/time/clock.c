@@ -10,13 +10,16 @@
  * The TSC is not synchronised across emulated CPUs, so every reading is clamped to the
  * largest value returned so far (one atomic compare-exchange): time never goes backwards for
  * anyone, at the price of a shared cache line. The TSC counts from the machine's reset, so
- * TSC-based time is time since power-on.
+ * TSC-based time is time since power-on. The vDSO (user/vdso.c) computes the same
+ * scale(rdtsc(), tsc_mult) in user mode, without the clamp: QEMU's TSC is one counter for all
+ * vCPUs (docs/vdso.md), so a later reading on any CPU is never below an earlier one.
  */
 #include <fw/time.h>
 
 #include "internal/bootinfo.h"
 #include "internal/clock.h"
 #include "internal/printk.h"
+#include "internal/vdso.h"
 #include "internal/x86.h"
 
 enum clock_source clock_source = CLOCK_NONE;
@@ -88,6 +91,16 @@ static u64 tsc_hz_from_pit(void)
 	return best * PIT_HZ / CAL_PIT_TICKS;
 }
 
+u64 clock_stamp(void)
+{
+	return tsc_mult ? rdtsc() : fw_time_ns();
+}
+
+u64 clock_stamp_ns(u64 stamps)
+{
+	return tsc_mult ? scale(stamps, tsc_mult) : stamps;
+}
+
 u64 clock_hpet_ns(void)
 {
 	return hpet_mult ? scale(hpet_read(), hpet_mult) : 0;
@@ -120,6 +133,12 @@ u64 fw_time_ns(void)
 	return prev;
 }
 
+u64 fw_time_coarse_ns(void)
+{
+	/* SAFETY: an atomic read of the clamp above (the latest reading returned). */
+	return __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
+}
+
 bool clock_select_hpet(void)
 {
 	if (!hpet_mult)
@@ -127,7 +146,13 @@ bool clock_select_hpet(void)
 	u64 now = fw_time_ns();
 	hpet_offset_ns = now - scale(hpet_read(), hpet_mult);
 	clock_source = CLOCK_HPET;
+	vdso_clock_changed(); /* the vDSO stops reading the TSC */
 	return true;
+}
+
+u64 clock_tsc_mult(void)
+{
+	return tsc_mult;
 }
 
 u64 fw_time_ticks(void)

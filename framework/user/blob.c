@@ -8,7 +8,9 @@
 #include <fw/heap.h>
 #include <fw/str.h>
 
+#include "internal/bootinfo.h"
 #include "internal/fault_inject.h"
+#include "internal/mm.h"
 #include "internal/power.h"
 #include "internal/profile.h"
 
@@ -45,6 +47,10 @@ int fw_blob_copy(struct kbuf *out, struct str name)
 void fw_power_off(void)
 {
 	fault_inject_report();
+	/* heap.stats=1: every cache's live objects after init ended, for leak hunts (a fuzzer
+	 * run's counts against a short run's: docs/fuzzing.md). */
+	if (boot_cmdline_u64("heap.stats", 0))
+		heap_print_stats();
 	profile_report();
 	power_exit(POWER_EXIT_OK);
 }

@@ -1,7 +1,13 @@
 /*
  * bcache.c — the buffer cache (block/bcache.h): 4 KiB blocks of block devices in untyped
  * frames, found through a hash table on (device, block number), kept in least-recently-used
- * order, written back on sync, on BLKFLSBUF and when evicted.
+ * order, written back on sync, on BLKFLSBUF, when evicted and by the flusher task once they
+ * have been dirty for dirty_expire.
+ *
+ * I/O goes in runs: a read miss reads the missing blocks the caller asked for in one request
+ * (plus RA_BLOCKS more when the miss continues the device's last read: readahead), and a
+ * write-back takes the dirty blocks next to the one it writes along (one request for up to
+ * blk_max_segs() contiguous blocks), as Linux merges adjacent pages into one bio.
  *
  * Invariants (under bc_lock): a buffer is on the hash table and on the LRU list at once, or on
  * neither (while it is being created or destroyed); a buffer in the table always holds its
@@ -17,9 +23,13 @@
 #include <fw/list.h>
 #include <fw/log.h>
 #include <fw/sync.h>
+#include <fw/task.h>
+#include <fw/time.h>
 #include <fw/typecache.h>
 
 #define SECTORS_PER_BLOCK (BCACHE_BLOCK_SIZE / BLK_SECTOR_SIZE)
+#define RA_BLOCKS 32u /* read ahead of a sequential miss: 128 KiB, Linux's read_ahead_kb */
+#define NS_PER_CS 10000000ull
 
 struct bcache_buf {
 	struct list_link lru;    /* bc_lru: least recently used first */
@@ -30,6 +40,7 @@ struct bcache_buf {
 	u32 sectors; /* sectors of bd it covers (SECTORS_PER_BLOCK, fewer at the end) */
 	/* bc_lock */
 	bool dirty;
+	u64 dirtied_ns; /* when it last went from clean to dirty */
 	struct frame data;
 };
 DEFINE_TYPE_CACHE(bcache_buf_cache, struct bcache_buf);
@@ -45,6 +56,12 @@ static u32 nbufs GUARDED_BY(&bc_lock);
 static u32 limit GUARDED_BY(&bc_lock) = BCACHE_MAX_BLOCKS;
 static u32 ndirty GUARDED_BY(&bc_lock);
 static struct bcache_stats st GUARDED_BY(&bc_lock);
+static u32 expire_cs GUARDED_BY(&bc_lock) = BCACHE_DIRTY_EXPIRE_CS;
+static bool flusher_started GUARDED_BY(&bc_lock);
+/* The flusher sleeps on flush_wq until flush_wake is set (dirty data appeared, or the expiry
+ * changed) or its deadline passes. Both have their own synchronisation. */
+static struct waitq flush_wq;
+static struct atomic_u32 flush_wake;
 
 static void lock_cache(void) ACQUIRE(&bc_lock)
 {
@@ -52,6 +69,7 @@ static void lock_cache(void) ACQUIRE(&bc_lock)
 	if (!bc_ready) {
 		bcache_lru_init(&bc_lru, &bc_lock);
 		bcache_table_init(&bc_table, &bc_lock);
+		waitq_init(&flush_wq);
 		bc_ready = true;
 	}
 }
@@ -75,20 +93,48 @@ static struct bcache_buf *find_locked(struct blockdev *bd, u64 index) REQUIRES(&
 	return NULL;
 }
 
-/* writeback_locked - write b to its device if it is dirty. On failure the data is lost (the
- * buffer is marked clean) and the device remembers the error for its next sync. */
+/* writeback_locked - write b to its device if it is dirty, with the dirty blocks around it
+ * (one request for up to blk_max_segs() contiguous blocks). On failure their data is lost (the
+ * buffers are marked clean) and the device remembers the error for its next sync. */
 static int writeback_locked(struct bcache_buf *b) REQUIRES(&bc_lock)
 {
 	if (!b->dirty)
 		return 0;
-	int err = blk_write(b->bd, b->index * SECTORS_PER_BLOCK, b->sectors, &b->data);
-	b->dirty = false;
-	ndirty--;
-	st.writebacks++;
+	struct blockdev *bd = b->bd;
+	u32 max = blk_max_segs(bd);
+	u64 first = b->index;
+	while (first > 0 && b->index - first + 1 < max) {
+		struct bcache_buf *p = find_locked(bd, first - 1);
+		if (!p || !p->dirty)
+			break;
+		first--;
+	}
+	struct bcache_buf *run[BLK_MAX_SEGS];
+	struct blk_request rq = { .op = BLK_WRITE, .sector = first * SECTORS_PER_BLOCK };
+	u32 n = 0;
+	for (u64 i = first; n < max && n < BLK_MAX_SEGS; i++) {
+		struct bcache_buf *x = i == b->index ? b : find_locked(bd, i);
+		if (!x || !x->dirty)
+			break; /* not before b: first..b are dirty */
+		run[n] = x;
+		rq.frame[n] = &x->data;
+		rq.count += x->sectors;
+		n++;
+		if (x->sectors < SECTORS_PER_BLOCK)
+			break; /* the device's last block */
+	}
+	rq.nframes = n;
+	int err = blk_submit(bd, &rq);
+	for (u32 k = 0; k < n && k < BLK_MAX_SEGS; k++) {
+		run[k]->dirty = false;
+		ndirty--;
+	}
+	st.writebacks += n;
+	st.writeback_requests++;
 	if (err) {
-		fw_warn("bcache: %s: writing block %u back failed (%d): its data is lost", b->bd->name,
-			b->index, err);
-		b->bd->wb_err = -EIO;
+		fw_warn("bcache: %s: writing blocks %u..%u back failed (%d): their data is lost",
+			bd->name, first, first + n - 1, err);
+		bd->wb_err = -EIO;
 		return -EIO;
 	}
 	return 0;
@@ -117,10 +163,110 @@ static void evict_locked(void) REQUIRES(&bc_lock)
 	destroy_locked(b);
 }
 
-/* get_locked - the buffer of block `index` of bd, most recently used now; read from the disk
- * when it was not cached, unless `overwrite` (the caller writes the whole block). */
-static struct bcache_buf_result get_locked(struct blockdev *bd, u64 index, bool overwrite)
-	REQUIRES(&bc_lock)
+/* new_buf_locked - an empty buffer for block `index` of bd (not in the cache yet), after
+ * evicting down to the limit. */
+static struct bcache_buf *new_buf_locked(struct blockdev *bd, u64 index) REQUIRES(&bc_lock)
+{
+	while (nbufs && nbufs >= limit)
+		evict_locked();
+	struct bcache_buf *b = bcache_buf_cache_alloc();
+	if (!b)
+		return NULL;
+	if (frame_alloc(&b->data)) {
+		bcache_buf_cache_free(b);
+		return NULL;
+	}
+	u64 first = index * SECTORS_PER_BLOCK;
+	b->bd = bd;
+	b->index = index;
+	b->sectors = bd->sectors - first < SECTORS_PER_BLOCK ? (u32)(bd->sectors - first)
+							      : SECTORS_PER_BLOCK;
+	return b;
+}
+
+static void free_buf(struct bcache_buf *b)
+{
+	frame_release(&b->data);
+	bcache_buf_cache_free(b);
+}
+
+static void insert_locked(struct bcache_buf *b) REQUIRES(&bc_lock)
+{
+	bcache_table_insert(&bc_table, b, key_of(b->bd, b->index));
+	bcache_lru_push_back(&bc_lru, b);
+	nbufs++;
+}
+
+/* read_run_locked - read blocks [index, index + n) of bd, none of them cached, in one request
+ * and cache them (fewer when memory is short: at least block `index`, or -ENOMEM). The new
+ * buffers count toward nbufs only once they are in, so n is kept within the limit. */
+static int read_run_locked(struct blockdev *bd, u64 index, u32 n) REQUIRES(&bc_lock)
+{
+	struct bcache_buf *run[BLK_MAX_SEGS];
+	struct blk_request rq = { .op = BLK_READ, .sector = index * SECTORS_PER_BLOCK };
+	u32 got = 0;
+	while (got < n && got < BLK_MAX_SEGS) {
+		while (nbufs && nbufs + got >= limit)
+			evict_locked();
+		struct bcache_buf *b = new_buf_locked(bd, index + got);
+		if (!b)
+			break;
+		run[got] = b;
+		rq.frame[got] = &b->data;
+		rq.count += b->sectors;
+		got++;
+	}
+	if (!got)
+		return -ENOMEM;
+	rq.nframes = got;
+	st.reads += got;
+	st.read_requests++;
+	int err = blk_submit(bd, &rq);
+	for (u32 k = 0; k < got && k < BLK_MAX_SEGS; k++) {
+		if (err)
+			free_buf(run[k]);
+		else
+			insert_locked(run[k]);
+	}
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : -EIO;
+	return 0;
+}
+
+/* run_length - how many blocks to read for a miss at `index` when the caller wants `want`
+ * blocks from there: the wanted ones, plus RA_BLOCKS when the miss continues the last read
+ * (sequential), up to the first block already cached, the end of the device, the device's
+ * request size and half the cache. */
+static u32 run_length(struct blockdev *bd, u64 index, u64 want, bool ahead) REQUIRES(&bc_lock)
+{
+	u64 n = want;
+	if (ahead && index == bd->ra_next)
+		n += RA_BLOCKS;
+	u64 blocks = (bd->sectors + SECTORS_PER_BLOCK - 1) / SECTORS_PER_BLOCK;
+	if (n > blocks - index)
+		n = blocks - index;
+	u32 max = blk_max_segs(bd);
+	if (n > max)
+		n = max;
+	if (n > limit / 2)
+		n = limit / 2;
+	if (n < 1)
+		n = 1;
+	for (u64 k = 1; k < n; k++) {
+		if (find_locked(bd, index + k)) {
+			n = k;
+			break;
+		}
+	}
+	return (u32)n;
+}
+
+/* get_locked - the buffer of block `index` of bd, most recently used now. When it was not
+ * cached: with `overwrite` (the caller writes the whole block) a fresh buffer; else it is read
+ * from the disk together with the next want - 1 blocks and, for a reader (`ahead`), what
+ * read-ahead adds. */
+static struct bcache_buf_result get_locked(struct blockdev *bd, u64 index, bool overwrite,
+					   u64 want, bool ahead) REQUIRES(&bc_lock)
 {
 	struct bcache_buf *b = find_locked(bd, index);
 	if (b) {
@@ -130,38 +276,94 @@ static struct bcache_buf_result get_locked(struct blockdev *bd, u64 index, bool 
 		return bcache_buf_result_ok(b);
 	}
 	st.misses++;
-	while (nbufs && nbufs >= limit)
-		evict_locked();
-	b = bcache_buf_cache_alloc();
-	if (!b)
-		return bcache_buf_result_err(-ENOMEM);
-	if (frame_alloc(&b->data)) {
-		bcache_buf_cache_free(b);
-		return bcache_buf_result_err(-ENOMEM);
+	if (overwrite) {
+		b = new_buf_locked(bd, index);
+		if (!b)
+			return bcache_buf_result_err(-ENOMEM);
+		insert_locked(b);
+		return bcache_buf_result_ok(b);
 	}
-	u64 first = index * SECTORS_PER_BLOCK;
-	b->bd = bd;
-	b->index = index;
-	b->sectors = bd->sectors - first < SECTORS_PER_BLOCK ? (u32)(bd->sectors - first)
-							      : SECTORS_PER_BLOCK;
-	if (!overwrite) {
-		st.reads++;
-		int err = blk_read(bd, first, b->sectors, &b->data);
-		if (err) {
-			frame_release(&b->data);
-			bcache_buf_cache_free(b);
-			return bcache_buf_result_err(err == -ENOMEM ? -ENOMEM : -EIO);
-		}
-	}
-	bcache_table_insert(&bc_table, b, key_of(bd, index));
-	bcache_lru_push_back(&bc_lru, b);
-	nbufs++;
-	return bcache_buf_result_ok(b);
+	u32 n = run_length(bd, index, want, ahead);
+	int err = read_run_locked(bd, index, n);
+	if (err)
+		return bcache_buf_result_err(err);
+	if (ahead)
+		bd->ra_next = index + n;
+	b = find_locked(bd, index);
+	return b ? bcache_buf_result_ok(b) : bcache_buf_result_err(-EIO);
 }
 
 static u64 dev_bytes(const struct blockdev *bd)
 {
 	return bd->sectors * BLK_SECTOR_SIZE;
+}
+
+/* ---- the flusher ------------------------------------------------------------------------ */
+
+struct bcache_flusher {
+	struct callback cb;
+};
+DEFINE_SUBTYPE(bcache_flusher_cb, struct bcache_flusher, cb, struct callback, tag);
+
+/* flush_expired_locked - write back every block dirty for expire_cs or more (with its dirty
+ * neighbours); the time the oldest block still dirty expires, or 0 when none is. */
+static u64 flush_expired_locked(u64 now) REQUIRES(&bc_lock)
+{
+	u64 expire_ns = (u64)expire_cs * NS_PER_CS;
+	for (struct bcache_buf *b = bcache_lru_first(&bc_lru); b && ndirty;
+	     b = bcache_lru_next(&bc_lru, b))
+		if (b->dirty && now - b->dirtied_ns >= expire_ns)
+			(void)writeback_locked(b); /* a failure is remembered by the device */
+	u64 next = 0;
+	for (struct bcache_buf *b = bcache_lru_first(&bc_lru); b && ndirty;
+	     b = bcache_lru_next(&bc_lru, b)) {
+		u64 due = b->dirtied_ns + expire_ns;
+		if (b->dirty && (next == 0 || due < next))
+			next = due ? due : 1; /* 0 would mean no deadline */
+	}
+	st.flusher_runs++;
+	return next;
+}
+
+static void flusher_main(struct bcache_flusher *f)
+{
+	(void)f;
+	u64 deadline = 0;
+	for (;;) {
+		(void)WAITQ_WAIT_EVENT(&flush_wq, atomic_u32_load(&flush_wake) != 0, deadline, 0);
+		atomic_u32_store(&flush_wake, 0);
+		lock_cache();
+		deadline = flush_expired_locked(fw_time_ns());
+		unlock_cache();
+	}
+}
+DEFINE_SUBTYPE_CALLBACK(bcache_flusher_cb, struct callback, flusher_main);
+
+/* wake_flusher_locked - dirty data appeared (or the expiry changed): the flusher computes its
+ * next deadline. Started here the first time (lazily: a system that never writes a block
+ * device has no flusher). */
+static void wake_flusher_locked(void) REQUIRES(&bc_lock)
+{
+	if (!flusher_started) {
+		struct bcache_flusher *f = bcache_flusher_cb_new();
+		struct task_handle t = TASK_HANDLE_EMPTY;
+		if (f) {
+			callback_set(&f->cb, SUBTYPE_CALLBACK(bcache_flusher_cb, flusher_main));
+			if (task_spawn(&t, &f->cb, STR("bcache-flush"), TASK_ANY_CPU)) {
+				bcache_flusher_cb_delete(f);
+				f = NULL;
+			}
+		}
+		if (!f) {
+			fw_warn("bcache: no flusher task (out of memory or tasks): dirty blocks wait "
+				"for a sync or an eviction; retried at the next write");
+			return;
+		}
+		task_detach(&t);
+		flusher_started = true;
+	}
+	atomic_u32_store(&flush_wake, 1);
+	waitq_wake_all(&flush_wq);
 }
 
 /* rw - the copy loop of bcache_read and bcache_write (pos < the device's size). */
@@ -183,7 +385,8 @@ static struct result_size rw(struct blockdev *bd, struct bytes buf, u64 pos, boo
 			block_bytes = BCACHE_BLOCK_SIZE;
 		size_t n = block_bytes - off < len - done ? (size_t)(block_bytes - off) : len - done;
 		bool whole = write && off == 0 && n == block_bytes;
-		struct bcache_buf_result b = get_locked(bd, index, whole);
+		u64 want = write ? 1 : (pos + len - 1) / BCACHE_BLOCK_SIZE - index + 1;
+		struct bcache_buf_result b = get_locked(bd, index, whole, want, !write);
 		if (b.err) {
 			err = b.err;
 			break;
@@ -196,7 +399,9 @@ static struct result_size rw(struct blockdev *bd, struct bytes buf, u64 pos, boo
 		}
 		if (write && !b.value->dirty) {
 			b.value->dirty = true;
-			ndirty++;
+			b.value->dirtied_ns = fw_time_ns();
+			if (ndirty++ == 0)
+				wake_flusher_locked();
 		}
 		done += n;
 	}
@@ -284,6 +489,7 @@ int bcache_invalidate(struct blockdev *bd)
 			destroy_locked(b);
 		b = next;
 	}
+	bd->ra_next = 0; /* no read history either */
 	unlock_cache();
 	int f = flush(bd);
 	return err ? err : old ? old : f;
@@ -298,6 +504,25 @@ u32 bcache_set_limit(u32 blocks)
 		evict_locked();
 	unlock_cache();
 	return old;
+}
+
+u32 bcache_set_dirty_expire_cs(u32 cs)
+{
+	lock_cache();
+	u32 old = expire_cs;
+	expire_cs = cs;
+	if (ndirty)
+		wake_flusher_locked();
+	unlock_cache();
+	return old;
+}
+
+u32 bcache_dirty_expire_cs(void)
+{
+	lock_cache();
+	u32 cs = expire_cs;
+	unlock_cache();
+	return cs;
 }
 
 void bcache_stats(struct bcache_stats *out)

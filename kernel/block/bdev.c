@@ -9,7 +9,8 @@
  * (BLKRRPART answers -EBUSY while a partition is open). O_DIRECT is refused with -EINVAL (the
  * cache is the only path to the disk).
  *
- * ioctl: BLKGETSIZE64, BLKGETSIZE, BLKSSZGET, BLKPBSZGET, BLKBSZGET, BLKROGET, BLKFLSBUF and
+ * ioctl: BLKGETSIZE64, BLKGETSIZE, BLKSSZGET, BLKPBSZGET, BLKBSZGET, BLKROGET, HDIO_GETGEO
+ * (virtio-blk's made-up geometry, as Linux's, and the partition's first sector), BLKFLSBUF and
  * BLKRRPART (root only, as CAP_SYS_ADMIN), others -ENOTTY. fsync writes the device's dirty
  * blocks and flushes the disk's write cache (VIRTIO_BLK_T_FLUSH), so a returned fsync means
  * the data survives a power cut.
@@ -32,9 +33,21 @@
 #define BLKPBSZGET 0x127bu
 #define BLKBSZGET 0x80081270u
 #define BLKGETSIZE64 0x80081272u
+#define HDIO_GETGEO 0x0301u /* <linux/hdreg.h> */
+
+/* struct hd_geometry as x86-64 lays it out (the padding made a field: no kernel bytes leak). */
+struct hd_geometry {
+	u8 heads;
+	u8 sectors;
+	u16 cylinders;
+	u32 pad;
+	u64 start;
+};
+_Static_assert(sizeof(struct hd_geometry) == 16, "struct hd_geometry is 16 bytes on x86-64");
 
 DEFINE_UCOPY(bdev_u64, u64);
 DEFINE_UCOPY(bdev_int, i32);
+DEFINE_UCOPY(bdev_geo, struct hd_geometry);
 
 static struct blockdev *dev_of(const struct inode *ip)
 {
@@ -145,6 +158,17 @@ i64 bdev_ioctl(const struct file *f, u64 cmd, u64 arg, bool privileged)
 	case BLKROGET:
 		v32 = bd->read_only ? 1 : 0;
 		return bdev_int_to_user(&v32, uaddr(arg)) ? -EFAULT : 0;
+	case HDIO_GETGEO: {
+		/* Linux's virtio_blk without VIRTIO_BLK_F_GEOMETRY: 64 heads, 32 sectors a track,
+		 * cylinders of the whole disk (cut to 16 bits); start: the partition's offset */
+		const struct blockdev *disk = bd->parent ? bd->parent : bd;
+		struct hd_geometry g = { .heads = 64, .sectors = 32,
+					 .cylinders = (u16)(disk->sectors >> 11),
+					 .start = bd->start_sect };
+		if (arg == 0)
+			return -EINVAL;
+		return bdev_geo_to_user(&g, uaddr(arg)) ? -EFAULT : 0;
+	}
 	case BLKFLSBUF:
 		if (!privileged)
 			return -EACCES;

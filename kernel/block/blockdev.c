@@ -5,6 +5,7 @@
 #include <block/block.h>
 #include <fw/errno.h>
 #include <fw/log.h>
+#include <fw/strbuf.h>
 #include <fw/sync.h>
 
 static struct mutex table_lock = MUTEX_INIT(table_lock);
@@ -115,10 +116,55 @@ bool blk_info_at(u32 i, struct blk_info *out)
 		out->name_len = n.err ? 0 : (u32)n.value;
 		out->major = bd->major;
 		out->minor = bd->minor;
+		out->disk_minor = bd->parent ? bd->parent->minor : bd->minor;
+		out->sectors = bd->sectors;
+		out->read_only = bd->read_only;
 		ok = out->name_len != 0;
 	}
 	mutex_unlock(&table_lock);
 	return ok;
+}
+
+static void show_one(struct strbuf *sb, const struct blockdev *bd)
+{
+	STRBUF_FMT(sb, "%4u  %7u %10u %s\n", bd->major, bd->minor, bd->sectors >> 1, bd->name);
+}
+
+void blk_partitions_show(struct strbuf *sb)
+{
+	strbuf_add(sb, STR("major minor  #blocks  name\n\n"));
+	mutex_lock(&table_lock);
+	for (u32 i = 0; i < BLK_MAX_DEVS; i++) {
+		struct blockdev *disk = table[i];
+		if (!disk || disk->parent)
+			continue;
+		show_one(sb, disk);
+		for (u32 p = 1; p < BLK_MINORS; p++) {
+			struct blockdev *part = find_dev_locked(disk->major, disk->minor + p);
+			if (part && part->parent == disk)
+				show_one(sb, part);
+		}
+	}
+	mutex_unlock(&table_lock);
+}
+
+u32 blk_max_segs(const struct blockdev *bd)
+{
+	u32 n = bd->max_segs;
+	return n < 1 ? 1 : n > BLK_MAX_SEGS ? BLK_MAX_SEGS : n;
+}
+
+/* data_ok - rq's frames hold its sectors: 1..max frames, none empty, every one but the last
+ * full (count > 8 * (nframes - 1), count <= 8 * nframes). */
+static bool data_ok(const struct blockdev *bd, const struct blk_request *rq)
+{
+	if (rq->nframes == 0 || rq->nframes > blk_max_segs(bd))
+		return false;
+	for (u32 k = 0; k < rq->nframes && k < BLK_MAX_SEGS; k++)
+		if (!rq->frame[k] || frame_is_empty(rq->frame[k]))
+			return false;
+	return rq->count > BLK_FRAME_SECTORS * (rq->nframes - 1) &&
+	       rq->count <= BLK_FRAME_SECTORS * rq->nframes;
 }
 
 static int validate(const struct blockdev *bd, const struct blk_request *rq)
@@ -126,7 +172,7 @@ static int validate(const struct blockdev *bd, const struct blk_request *rq)
 	switch (rq->op) {
 	case BLK_READ:
 	case BLK_WRITE:
-		if (!rq->frame || frame_is_empty(rq->frame) || rq->count > BLK_MAX_SECTORS)
+		if (!data_ok(bd, rq))
 			return -EINVAL;
 		if (rq->op == BLK_WRITE && bd->read_only)
 			return -EROFS;
@@ -161,13 +207,15 @@ int blk_submit(struct blockdev *bd, const struct blk_request *rq)
 
 int blk_read(struct blockdev *bd, u64 sector, u32 count, const struct frame *f)
 {
-	struct blk_request rq = { .op = BLK_READ, .sector = sector, .count = count, .frame = f };
+	struct blk_request rq = { .op = BLK_READ, .sector = sector, .count = count, .nframes = 1,
+				  .frame = { f } };
 	return blk_submit(bd, &rq);
 }
 
 int blk_write(struct blockdev *bd, u64 sector, u32 count, const struct frame *f)
 {
-	struct blk_request rq = { .op = BLK_WRITE, .sector = sector, .count = count, .frame = f };
+	struct blk_request rq = { .op = BLK_WRITE, .sector = sector, .count = count, .nframes = 1,
+				  .frame = { f } };
 	return blk_submit(bd, &rq);
 }
 

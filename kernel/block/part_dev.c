@@ -31,8 +31,7 @@ DEFINE_SUBTYPE(blk_part_dev, struct blk_part, bd, struct blockdev, tag);
 static int part_submit(struct blockdev *bd, const struct blk_request *rq)
 {
 	struct blk_part *p = blk_part_dev_from(bd);
-	struct blk_request r = { .op = rq->op, .sector = rq->sector, .count = rq->count,
-				 .frame = rq->frame };
+	struct blk_request r = *rq;
 	if (rq->op != BLK_FLUSH)
 		r.sector += p->offset; /* inside the partition (validated), which is inside the disk */
 	return blk_submit(p->whole, &r);
@@ -88,12 +87,14 @@ static int add_partition(struct blockdev *whole, const struct part_entry *e)
 	p->bd.major = whole->major;
 	p->bd.minor = whole->minor + e->number;
 	p->bd.parent = whole;
+	p->bd.start_sect = e->start;
 	/* An extended partition is a container: Linux shows 2 sectors of it (room for a boot
 	 * loader), so nothing can format it over its logical partitions. */
 	p->bd.sectors = e->extended ? (e->sectors < 2 ? e->sectors : 2) : e->sectors;
 	p->bd.read_only = whole->read_only;
 	p->bd.can_flush = whole->can_flush;
 	p->bd.can_discard = whole->can_discard;
+	p->bd.max_segs = whole->max_segs;
 	int err = n.err ? -EINVAL : blk_register(&p->bd);
 	if (err) {
 		fw_warn("block: %s: partition %u not registered (%d)", whole->name, e->number, err);

@@ -9,6 +9,7 @@
 #include <fw/errno.h>
 #include <fw/heap.h>
 #include <fw/ktest.h>
+#include <fw/task.h>
 
 static struct blockdev *vda_or_skip(struct ktest_ctx *kt)
 {
@@ -85,7 +86,8 @@ KTEST(devices, blk_requests_are_validated)
 	KT_EXPECT_EQ(kt, blk_read(bd, 2047, 1, &f), 0);         /* the last sector */
 	if (bd->can_discard)
 		KT_EXPECT_EQ(kt, blk_discard(bd, 1000, 8), 0);
-	struct blk_request bad = { .op = (enum blk_op)7, .sector = 0, .count = 1, .frame = &f };
+	struct blk_request bad = { .op = (enum blk_op)7, .sector = 0, .count = 1, .nframes = 1,
+				   .frame = { &f } };
 	KT_EXPECT_EQ(kt, blk_submit(bd, &bad), -EINVAL);
 	frame_release(&f);
 }
@@ -108,7 +110,8 @@ KTEST(devices, bcache_write_back_on_sync_and_flush)
 	struct result_size r = bcache_read(bd, b, pos);
 	KT_EXPECT(kt, !r.err && r.value == 10000 && bytes_eq(a, b));
 	KT_EXPECT_EQ(kt, bcache_sync(bd), 0);
-	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes + 3); /* blocks 150..152 */
+	/* blocks 150..152, adjacent: merged into one request */
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes + 1);
 	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->flushes), flushes + 1);
 	/* What reached the disk, read around the cache. */
 	struct frame f = FRAME_EMPTY;
@@ -156,5 +159,199 @@ KTEST(devices, bcache_evicts_dirty_blocks_to_disk)
 	}
 	KT_EXPECT_EQ(kt, bcache_sync(bd), 0);
 	(void)bcache_set_limit(old);
+	kbuf_free(&ka);
+}
+
+/* Multi-frame requests: their frames and the requests themselves live here, off the ktests'
+ * stacks (a request holds 32 frame pointers; ktests run one at a time). */
+static struct frame tw[3], tr[3], tempty;
+static struct blk_request trq, tbad;
+
+static void set_rq(enum blk_op op, struct frame *f0, struct frame *f1, struct frame *f2)
+{
+	trq = (struct blk_request){ .op = op, .sector = 1600, .count = 20, .nframes = 3 };
+	trq.frame[0] = f0;
+	trq.frame[1] = f1;
+	trq.frame[2] = f2;
+}
+
+/* One request of several frames (one descriptor each). */
+KTEST(devices, blk_multi_frame_requests)
+{
+	struct blockdev *bd = vda_or_skip(kt);
+	KT_EXPECT_GE(kt, blk_max_segs(bd), 3u);
+	for (u32 k = 0; k < 3; k++) {
+		KT_ASSERT(kt, frame_alloc(ELEM_PTR(tw, k)) == 0 && frame_alloc(ELEM_PTR(tr, k)) == 0);
+		KT_EXPECT_EQ(kt, frame_fill(ELEM_PTR(tw, k), 0, FRAME_SIZE, (u8)(0x40 + k)), 0);
+		KT_EXPECT_EQ(kt, frame_fill(ELEM_PTR(tr, k), 0, FRAME_SIZE, 0xee), 0);
+	}
+	u64 writes = atomic_u64_load(&bd->writes), reads = atomic_u64_load(&bd->reads);
+	/* 20 sectors at sector 1600 (block 200): two full frames and half of the third */
+	set_rq(BLK_WRITE, &tw[0], &tw[1], &tw[2]);
+	KT_EXPECT_EQ(kt, blk_submit(bd, &trq), 0);
+	set_rq(BLK_READ, &tr[0], &tr[1], &tr[2]);
+	KT_EXPECT_EQ(kt, blk_submit(bd, &trq), 0);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes + 1);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->reads), reads + 1);
+	u8 got[2] = { 0 };
+	KT_EXPECT_EQ(kt, frame_read(&tr[0], 4094, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[1], 0x40u);
+	KT_EXPECT_EQ(kt, frame_read(&tr[1], 0, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[0], 0x41u);
+	/* the third frame: 4 sectors read, the rest untouched */
+	KT_EXPECT_EQ(kt, frame_read(&tr[2], 2047, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[0], 0x42u);
+	KT_EXPECT_EQ(kt, got[1], 0xeeu);
+	for (u32 k = 0; k < 3; k++) {
+		frame_release(ELEM_PTR(tw, k));
+		frame_release(ELEM_PTR(tr, k));
+	}
+}
+
+/* What the block layer refuses of a multi-frame request: no frames, more than the device
+ * takes, a count that does not fit the frames, a missing or empty frame in the middle, a run
+ * across the end. None reaches the device. */
+KTEST(devices, blk_multi_frame_requests_are_validated)
+{
+	struct blockdev *bd = vda_or_skip(kt);
+	for (u32 k = 0; k < 3; k++)
+		KT_ASSERT(kt, frame_alloc(ELEM_PTR(tr, k)) == 0);
+	set_rq(BLK_READ, &tr[0], &tr[1], &tr[2]);
+	u64 reads = atomic_u64_load(&bd->reads);
+	tbad = trq;
+	tbad.nframes = 0;
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad.nframes = BLK_MAX_SEGS + 1;
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad = trq;
+	tbad.count = 16; /* fits two frames: the third would carry nothing */
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad.count = 25; /* more than three frames hold */
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad = trq;
+	tbad.frame[1] = NULL;
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad.frame[1] = &tempty;
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	tbad = trq;
+	tbad.sector = bd->sectors - 19; /* the run would cross the end */
+	KT_EXPECT_EQ(kt, blk_submit(bd, &tbad), -EINVAL);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->reads), reads);
+	KT_EXPECT_EQ(kt, blk_submit(bd, &trq), 0); /* the request they came from is good */
+	for (u32 k = 0; k < 3; k++)
+		frame_release(ELEM_PTR(tr, k));
+}
+
+/* A read miss reads what the caller asked for in one request; a miss that continues the
+ * last read adds read-ahead (one request of up to blk_max_segs blocks); a read elsewhere
+ * reads only its block. */
+KTEST(devices, bcache_reads_in_runs_with_readahead)
+{
+	struct blockdev *bd = vda_or_skip(kt);
+	KT_ASSERT(kt, blk_max_segs(bd) == BLK_MAX_SEGS);
+	struct kbuf kb = KBUF_EMPTY;
+	KT_ASSERT(kt, kbuf_alloc(&kb, 65536) == 0);
+	struct bytes b = kbuf_bytes(&kb);
+	KT_EXPECT_EQ(kt, bcache_invalidate(bd), 0); /* nothing of vda cached, no read history */
+	struct bcache_stats s0, s1;
+	bcache_stats(&s0);
+	KT_EXPECT_EQ(kt, bcache_read(bd, b, 100 * 4096ull).value, 65536u); /* blocks 100..115 */
+	bcache_stats(&s1);
+	KT_EXPECT_EQ(kt, s1.read_requests - s0.read_requests, 1u);
+	KT_EXPECT_EQ(kt, s1.reads - s0.reads, 16u);
+	/* sequential: 116..131 wanted, read ahead to the request's limit */
+	KT_EXPECT_EQ(kt, bcache_read(bd, b, 116 * 4096ull).value, 65536u);
+	bcache_stats(&s0);
+	KT_EXPECT_EQ(kt, s0.read_requests - s1.read_requests, 1u);
+	KT_EXPECT_EQ(kt, s0.reads - s1.reads, (u64)BLK_MAX_SEGS);
+	/* 132..147 came with it */
+	KT_EXPECT_EQ(kt, bcache_read(bd, b, 132 * 4096ull).value, 65536u);
+	bcache_stats(&s1);
+	KT_EXPECT_EQ(kt, s1.read_requests, s0.read_requests);
+	KT_EXPECT_EQ(kt, s1.hits - s0.hits, 16u);
+	/* elsewhere: one block */
+	KT_EXPECT_EQ(kt, bcache_read(bd, bytes_head(b, 100), 180 * 4096ull + 7).value, 100u);
+	bcache_stats(&s0);
+	KT_EXPECT_EQ(kt, s0.read_requests - s1.read_requests, 1u);
+	KT_EXPECT_EQ(kt, s0.reads - s1.reads, 1u);
+	kbuf_free(&kb);
+}
+
+/* Write-back merges adjacent dirty blocks into one request, whatever order they were written
+ * in; a gap starts a new request. */
+KTEST(devices, bcache_writeback_merges_adjacent_blocks)
+{
+	struct blockdev *bd = vda_or_skip(kt);
+	struct kbuf ka = KBUF_EMPTY;
+	KT_ASSERT(kt, kbuf_alloc(&ka, 4096) == 0);
+	struct bytes a = kbuf_bytes(&ka);
+	KT_EXPECT_EQ(kt, bcache_invalidate(bd), 0);
+	struct bcache_stats s0, s1;
+	bcache_stats(&s0);
+	u64 writes = atomic_u64_load(&bd->writes);
+	/* blocks 174 down to 160, except 170 */
+	for (u32 i = 174; i >= 160; i--) {
+		if (i == 170)
+			continue;
+		bytes_fill(a, (u8)i);
+		KT_EXPECT_EQ(kt, bcache_write(bd, a, i * 4096ull).value, 4096u);
+	}
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes);
+	KT_EXPECT_EQ(kt, bcache_sync(bd), 0);
+	bcache_stats(&s1);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes + 2); /* 160..169, 171..174 */
+	KT_EXPECT_EQ(kt, s1.writeback_requests - s0.writeback_requests, 2u);
+	KT_EXPECT_EQ(kt, s1.writebacks - s0.writebacks, 14u);
+	KT_EXPECT_EQ(kt, s1.dirty, 0u);
+	/* on the disk, read around the cache */
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT(kt, frame_alloc(&f) == 0);
+	u8 got[1] = { 0 };
+	KT_EXPECT_EQ(kt, blk_read(bd, 165 * 8, 8, &f), 0);
+	KT_EXPECT_EQ(kt, frame_read(&f, 4095, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[0], 165u);
+	KT_EXPECT_EQ(kt, blk_read(bd, 172 * 8, 8, &f), 0);
+	KT_EXPECT_EQ(kt, frame_read(&f, 0, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[0], 172u);
+	frame_release(&f);
+	kbuf_free(&ka);
+}
+
+/* The flusher writes blocks back once they have been dirty for the expiry, without a FLUSH
+ * (only fsync/sync promise durability); before that they stay in memory. */
+KTEST(devices, bcache_flusher_writes_expired_blocks)
+{
+	struct blockdev *bd = vda_or_skip(kt);
+	struct kbuf ka = KBUF_EMPTY;
+	KT_ASSERT(kt, kbuf_alloc(&ka, 4096) == 0);
+	struct bytes a = kbuf_bytes(&ka);
+	KT_EXPECT_EQ(kt, bcache_invalidate(bd), 0);
+	u32 old = bcache_set_dirty_expire_cs(360000); /* an hour: nothing expires in this test */
+	u64 writes = atomic_u64_load(&bd->writes), flushes = atomic_u64_load(&bd->flushes);
+	bytes_fill(a, 0x5a);
+	KT_EXPECT_EQ(kt, bcache_write(bd, a, 190 * 4096ull).value, 4096u);
+	struct bcache_stats s;
+	bcache_stats(&s);
+	KT_EXPECT_EQ(kt, s.dirty, 1u);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes);
+	/* expiry 0: everything dirty is due now; the flusher is woken by the change */
+	(void)bcache_set_dirty_expire_cs(0);
+	for (u32 i = 0; i < 3000; i++) { /* a bound on a hung flusher, not a timing check */
+		bcache_stats(&s);
+		if (s.dirty == 0)
+			break;
+		task_sleep_ms(10);
+	}
+	KT_EXPECT_EQ(kt, s.dirty, 0u);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->writes), writes + 1);
+	KT_EXPECT_EQ(kt, atomic_u64_load(&bd->flushes), flushes);
+	(void)bcache_set_dirty_expire_cs(old);
+	struct frame f = FRAME_EMPTY;
+	KT_ASSERT(kt, frame_alloc(&f) == 0);
+	u8 got[1] = { 0 };
+	KT_EXPECT_EQ(kt, blk_read(bd, 190 * 8, 8, &f), 0);
+	KT_EXPECT_EQ(kt, frame_read(&f, 100, BYTES_OF_ARRAY(got)), 0);
+	KT_EXPECT_EQ(kt, got[0], 0x5au);
+	frame_release(&f);
 	kbuf_free(&ka);
 }

@@ -38,6 +38,7 @@ struct vnet {
 	struct virtq *rxq, *txq;
 	struct dma_buf rx[VNET_RX_BUFS];
 	struct dma_buf tx[VNET_TX_BUFS];
+	u8 rx_frame[NETDEV_MTU_FRAME]; /* vnet_on_rx's copy (it runs on irqd alone), off its stack */
 	struct spinlock lock;
 	bool tx_busy[VNET_TX_BUFS] GUARDED_BY(&lock);
 };
@@ -53,7 +54,6 @@ static int rx_post(struct vnet *n, u32 i)
 
 static void vnet_on_rx(struct vnet *n)
 {
-	u8 frame[NETDEV_MTU_FRAME];
 	bool posted = false;
 	for (;;) {
 		u64 cookie = 0;
@@ -64,7 +64,7 @@ static void vnet_on_rx(struct vnet *n)
 		if (cookie >= VNET_RX_BUFS)
 			continue; /* not ours: the framework only returns cookies we gave */
 		if (rc == 1 && len > VNET_HDR_LEN && len - VNET_HDR_LEN <= NETDEV_MTU_FRAME) {
-			struct bytes dst = bytes_head(BYTES_OF_ARRAY(frame), len - VNET_HDR_LEN);
+			struct bytes dst = bytes_head(BYTES_OF_ARRAY(n->rx_frame), len - VNET_HDR_LEN);
 			if (dma_read(ELEM_PTR(n->rx, cookie), VNET_HDR_LEN, dst) == 0)
 				netdev_rx_deliver(&n->nd, dst);
 		} else {

@@ -122,8 +122,9 @@ int exec_stack_build(struct bytes buf, const struct exec_stack_in *in, struct ex
 	put_ptrs(&w, in->argv, out->argv, out->arg_start);
 	put_ptrs(&w, in->envp, out->envp, out->env_start);
 
-	/* The auxiliary vector, in the order Linux writes it on x86-64 (no vDSO yet). */
+	/* The auxiliary vector, in the order Linux writes it on x86-64 (ARCH_DLINFO first). */
 	const u64 aux[EXEC_AUXV_PAIRS][2] = {
+		{ AT_SYSINFO_EHDR, in->sysinfo_ehdr },
 		{ AT_MINSIGSTKSZ, in->minsigstksz },
 		{ AT_HWCAP, in->hwcap },
 		{ AT_PAGESZ, 4096 },
@@ -145,9 +146,13 @@ int exec_stack_build(struct bytes buf, const struct exec_stack_in *in, struct ex
 		{ AT_PLATFORM, out->platform },
 		{ AT_NULL, 0 },
 	};
+	u64 at = out->auxv;
 	for (u32 i = 0; i < EXEC_AUXV_PAIRS; i++) {
-		put_u64(&w, out->auxv + 16 * i, aux[i][0]);
-		put_u64(&w, out->auxv + 16 * i + 8, aux[i][1]);
+		if (aux[i][0] == AT_SYSINFO_EHDR && !aux[i][1])
+			continue; /* no vDSO: no entry, as Linux without one */
+		put_u64(&w, at, aux[i][0]);
+		put_u64(&w, at + 8, aux[i][1]);
+		at += 16;
 	}
 	return w.err;
 }

@@ -668,6 +668,23 @@ static u64 unix_outq(struct socket *s)
 
 /* ---- release -------------------------------------------------------------------------------- */
 
+void unix_purge(struct unix_sock *u)
+{
+	for (;;) { /* its files close, its senders get their room back */
+		spin_lock(&u->sk.lock);
+		struct unix_msg *m = unix_msg_list_pop_front(&u->rq);
+		if (m) {
+			u->rq_len--;
+			u->rq_bytes -= m->len - m->off;
+		}
+		spin_unlock(&u->sk.lock);
+		if (!m)
+			break;
+		unix_msg_free(m);
+	}
+	sock_wake(&u->sk);
+}
+
 static void unix_release(struct socket *s)
 {
 	struct unix_sock *u = unix_of(s);
@@ -715,20 +732,10 @@ static void unix_release(struct socket *s)
 		sock_wake(&peer->sk);
 		sock_put(&peer->sk);
 	}
-	for (;;) { /* what nobody will read: its files close, its senders get their room back */
-		spin_lock(&u->sk.lock);
-		struct unix_msg *m = unix_msg_list_pop_front(&u->rq);
-		if (m) {
-			u->rq_len--;
-			u->rq_bytes -= m->len - m->off;
-		}
-		spin_unlock(&u->sk.lock);
-		if (!m)
-			break;
-		unix_msg_free(m);
-	}
+	unix_purge(u); /* what nobody will read */
 	if (d)
 		vfs_dentry_put(d);
+	unix_gc(); /* this socket may have held the last way to sockets in flight */
 }
 
 static const struct sock_ops unix_stream_ops = {

@@ -25,11 +25,12 @@ void unix_msg_free(struct unix_msg *m)
 	struct unix_sock *from = m->from;
 	if (from) {
 		spin_lock(&from->sk.lock);
-		from->wmem -= m->len;
+		from->wmem -= m->len + UNIX_MSG_OVERHEAD;
 		spin_unlock(&from->sk.lock);
 		sock_wake(&from->sk);
 		sock_put(&from->sk);
 	}
+	unix_inflight(m->files, false);
 	sock_files_put(m->files);
 	kbuf_free(&m->data);
 	KFREE(unix_msg_cache, m);
@@ -61,7 +62,7 @@ static struct unix_msg *msg_new(struct unix_sock *u, struct sock_iter *it, size_
 	sock_get(&u->sk);
 	m->from = u;
 	spin_lock(&u->sk.lock);
-	u->wmem += m->len;
+	u->wmem += m->len + UNIX_MSG_OVERHEAD;
 	spin_unlock(&u->sk.lock);
 	return m;
 }
@@ -115,11 +116,13 @@ static int send_wait(struct unix_sock *u, struct process *p, bool nonblock, u64 
 	}
 }
 
+/* msg_attach - msg takes what m carries besides bytes: credentials, files (now in flight). */
 static void msg_attach(struct unix_msg *msg, struct process *p, struct sock_send *m)
 {
 	msg->cred = m->has_cred ? m->cred : unix_caller_cred(p);
 	msg->files = m->files;
 	m->files = NULL;
+	unix_inflight(msg->files, true);
 }
 
 static struct result_size stream_send(struct unix_sock *u, struct process *p, struct sock_send *m)
@@ -168,6 +171,7 @@ static struct result_size stream_send(struct unix_sock *u, struct process *p, st
 		if (!ok) {
 			m->files = msg->files; /* not sent: the caller closes them */
 			msg->files = NULL;
+			unix_inflight(m->files, false);
 			unix_msg_free(msg);
 			e = -EPIPE;
 			break;
@@ -225,6 +229,8 @@ static struct result_size dgram_send(struct unix_sock *u, struct process *p, str
 		if (msg && msg->len < total)
 			e = -EFAULT;
 	}
+	if (!e) /* (not under a lock: in-flight accounting sleeps; a failed send frees them) */
+		msg_attach(msg, p, m);
 	while (!e) {
 		spin_lock(&t->sk.lock);
 		if (t->dead)
@@ -236,7 +242,6 @@ static struct result_size dgram_send(struct unix_sock *u, struct process *p, str
 		else if (t->peer != u && t != u && t->rq_len > UNIX_MAX_DGRAM_QLEN)
 			e = -EAGAIN;
 		if (!e) {
-			msg_attach(msg, p, m);
 			unix_msg_list_push_back(&t->rq, msg);
 			t->rq_len++;
 			t->rq_bytes += msg->len;
@@ -290,20 +295,6 @@ static bool recv_ready(struct unix_sock *u)
 	return r;
 }
 
-/* files_dup - more references to the files of `fs` (MSG_PEEK leaves the originals queued). */
-static struct sock_files *files_dup(struct sock_files *fs)
-{
-	struct sock_files *d = sock_files_new();
-	if (!d)
-		return NULL;
-	for (u32 i = 0; i < fs->n && i < UAPI_SCM_MAX_FD; i++) {
-		vfs_file_get(fs->f[i]);
-		d->f[i] = fs->f[i];
-	}
-	d->n = fs->n;
-	return d;
-}
-
 /* take_extras - what a message gives its reader besides bytes: the sender's name, its
  * credentials (SO_PASSCRED), its files (moved, or duplicated when peeking). */
 static void take_extras(struct unix_sock *u, struct unix_msg *msg, struct sock_recv *m, bool peek)
@@ -318,11 +309,14 @@ static void take_extras(struct unix_sock *u, struct unix_msg *msg, struct sock_r
 		m->cred = msg->cred;
 	}
 	if (msg->files && !m->files) {
-		if (peek) {
-			m->files = files_dup(msg->files);
+		if (peek) { /* more references (MSG_PEEK leaves the originals queued) */
+			m->files = unix_files_peek(msg->files);
 		} else {
+			mutex_lock(&unix_gc_lock); /* the collector reads msg->files under it */
 			m->files = msg->files;
 			msg->files = NULL;
+			mutex_unlock(&unix_gc_lock);
+			unix_inflight(m->files, false);
 		}
 	}
 }

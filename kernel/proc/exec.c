@@ -12,6 +12,7 @@
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/time.h>
+#include <fw/vdso.h>
 #include <proc/process.h>
 #include <time/posix_timer.h>
 
@@ -163,11 +164,24 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 	return e;
 }
 
-/* map_stack - the stack region, and the built top of the stack (`img`, ending at
- * PROC_STACK_TOP) in it. */
-static int map_stack(struct vm_map *m, struct bytes img)
+/* stack_size - the stack region's size: RLIMIT_STACK's soft limit, page-rounded, at least
+ * what the built top needs plus a page, at most PROC_STACK_LIMIT_MAX (unlimited too: the
+ * region must stay below the dynamic linker's place). */
+static u64 stack_size(struct process *p, struct bytes img)
 {
-	int e = vm_map_add(m, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP, VM_READ | VM_WRITE,
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_STACK);
+	u64 min = (bytes_len(img) + 2 * VM_PAGE_SIZE) & ~(u64)(VM_PAGE_SIZE - 1);
+	if (lim > PROC_STACK_LIMIT_MAX)
+		lim = PROC_STACK_LIMIT_MAX;
+	lim &= ~(u64)(VM_PAGE_SIZE - 1);
+	return lim < min ? min : lim;
+}
+
+/* map_stack - the stack region (`size` bytes below PROC_STACK_TOP), and the built top of the
+ * stack (`img`, ending at PROC_STACK_TOP) in it. */
+static int map_stack(struct vm_map *m, struct bytes img, u64 size)
+{
+	int e = vm_map_add(m, PROC_STACK_TOP - size, PROC_STACK_TOP, VM_READ | VM_WRITE,
 			   VMA_STACK, NULL, 0);
 	u64 low = PROC_STACK_TOP - bytes_len(img);
 	for (u64 page = low; !e && page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
@@ -180,6 +194,29 @@ static int map_stack(struct vm_map *m, struct bytes img)
 			e = vmspace_map(&m->vs, uaddr(page), &fr, VM_READ | VM_WRITE);
 		frame_release(&fr);
 	}
+	return e;
+}
+
+/*
+ * map_vdso - the vDSO pair at PROC_VDSO_BASE (fw/vdso.h): the regions [vvar] (read-only) and
+ * [vdso] (read + execute), then the framework's pages in them. Returns the address of the
+ * vDSO's ELF header (AT_SYSINFO_EHDR) in *ehdr, 0 when the kernel has none (boot ran out of
+ * memory): the process runs without, its libc makes system calls.
+ */
+static int map_vdso(struct vm_map *m, u64 *ehdr)
+{
+	u64 vvar = fw_vdso_vvar_size(), text = fw_vdso_text_size();
+	*ehdr = 0;
+	if (!text)
+		return 0;
+	u64 base = PROC_VDSO_BASE;
+	int e = vm_map_add(m, base, base + vvar, VM_READ, VMA_VVAR, NULL, 0);
+	if (!e)
+		e = vm_map_add(m, base + vvar, base + vvar + text, VM_READ | VM_EXEC, VMA_VDSO, NULL, 0);
+	if (!e)
+		e = fw_vdso_map(&m->vs, uaddr(base));
+	if (!e)
+		*ehdr = base + vvar;
 	return e;
 }
 
@@ -358,6 +395,9 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = map_segment(nm, im->interp, &seg);
 	}
 	struct exec_stack_out so = { 0 };
+	u64 vdso_ehdr = 0;
+	if (!e)
+		e = map_vdso(nm, &vdso_ehdr);
 	if (!e) {
 		u64 size = stack_bytes(im->in_b ? &im->argv_b : &im->argv_a, envp, path);
 		e = size > KBUF_MAX ? -E2BIG : kbuf_alloc(&stack_buf, size) ? -ENOMEM : 0;
@@ -374,12 +414,12 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 			.entry = im->plan.entry, .base = im->interp ? im->iplan.lowest : 0,
 			.uid = p->fs.cred.uid, .euid = p->fs.cred.euid,
 			.gid = p->fs.cred.gid, .egid = p->fs.cred.egid,
-			.minsigstksz = 2048,
+			.minsigstksz = 2048, .sysinfo_ehdr = vdso_ehdr,
 		};
 		e = exec_stack_build(stack, &si, &so);
 	}
 	if (!e)
-		e = map_stack(nm, stack);
+		e = map_stack(nm, stack, stack_size(p, stack));
 	if (e) {
 		vm_map_put(nm);
 		kbuf_free(&stack_buf);
@@ -392,16 +432,16 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	/* As on Linux, the saved ids become the effective ids (execve(2)). */
 	p->fs.cred.suid = p->fs.cred.euid;
 	p->fs.cred.sgid = p->fs.cred.egid;
+	p->fs.cred.fsuid = p->fs.cred.euid;
+	p->fs.cred.fsgid = p->fs.cred.egid;
+	proc_ctl_exec(p); /* dumpable again (PR_SET_DUMPABLE) */
 	/* As Linux's unshare_files: a table shared with another process (CLONE_FILES without
 	 * CLONE_THREAD) is copied first; out of memory, the shared one stays. */
 	(void)proc_files_unshare(p);
 	proc_fd_close_on_exec(p);
 	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
-	spin_lock(&p->sig_lock);
-	for (u32 s = 0; s < PROC_NSIG; s++)
-		if (p->sigactions[s].handler > 1)
-			p->sigactions[s] = (struct proc_sigaction){ 0 };
-	spin_unlock(&p->sig_lock);
+	proc_sighand_exec(p); /* caught signals go back to SIG_DFL; ignored ones stay ignored */
+	p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&proc_lock);
 	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);

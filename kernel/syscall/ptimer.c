@@ -9,7 +9,8 @@
 #include <uapi/time.h>
 #include <uapi/timerfd.h>
 
-#define PT_MAX_SEC 100000000ll /* longer times are kept as about three years */
+#define PT_MAX_SEC 100000000ll /* longer relative times are kept as about three years */
+#define PT_ABS_MAX_SEC 9223372035ll /* absolute times: the most an i64 of ns holds */
 #define PT_SIGALRM 14u
 #define PT_NSIG 64
 #define PT_TIMER_ABSTIME 1u
@@ -57,13 +58,13 @@ i64 sys_timer_create(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-/* pt_ns - a validated timespec in nanoseconds (clamped to PT_MAX_SEC); false if invalid. */
-static bool pt_ns(i64 sec, i64 nsec, u64 *out)
+/* pt_ns - a validated timespec in nanoseconds (clamped to max_sec); false if invalid. */
+static bool pt_ns(i64 sec, i64 nsec, i64 max_sec, u64 *out)
 {
 	if (sec < 0 || nsec < 0 || nsec >= UAPI_NSEC_PER_SEC)
 		return false;
-	if (sec > PT_MAX_SEC)
-		sec = PT_MAX_SEC;
+	if (sec > max_sec)
+		sec = max_sec;
 	*out = (u64)sec * (u64)UAPI_NSEC_PER_SEC + (u64)nsec;
 	return true;
 }
@@ -84,8 +85,11 @@ i64 sys_timer_settime(struct process *p, const struct sc_args *a)
 	if (upt_itimerspec_from_user(&its, uaddr(a->a[2])))
 		return -EFAULT;
 	u64 value = 0, interval = 0;
-	if (((u32)a->a[1] & ~PT_TIMER_ABSTIME) || !pt_ns(its.value_sec, its.value_nsec, &value) ||
-	    !pt_ns(its.interval_sec, its.interval_nsec, &interval))
+	/* an absolute time is not clamped like a relative one: a date is past three years */
+	bool abs = ((u32)a->a[1] & PT_TIMER_ABSTIME) != 0;
+	if (((u32)a->a[1] & ~PT_TIMER_ABSTIME) ||
+	    !pt_ns(its.value_sec, its.value_nsec, abs ? PT_ABS_MAX_SEC : PT_MAX_SEC, &value) ||
+	    !pt_ns(its.interval_sec, its.interval_nsec, PT_MAX_SEC, &interval))
 		return -EINVAL;
 	u64 old_value = 0, old_interval = 0;
 	int e = posix_timer_set(p, (i64)(int)a->a[0], ((u32)a->a[1] & PT_TIMER_ABSTIME) != 0, value,

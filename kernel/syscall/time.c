@@ -9,6 +9,7 @@
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
 #include <time/clock.h>
+#include <time/timerfd.h>
 #include <uapi/misc.h>
 #include <uapi/time.h>
 
@@ -34,9 +35,12 @@ static bool settime_allowed(const struct process *p)
 
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
 {
-	(void)p;
 	i64 ns;
-	int err = clock_read_ns((i64)a->a[0], &ns);
+	int err = 0;
+	if (a->a[0] == UAPI_CLOCK_PROCESS_CPUTIME_ID || a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID)
+		ns = (i64)proc_cpu_ns(p, a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID); /* proc/usage.h */
+	else
+		err = clock_read_ns((i64)a->a[0], &ns);
 	if (err)
 		return err;
 	struct uapi_timespec ts = ns_to_timespec(ns);
@@ -95,8 +99,12 @@ static i64 set_realtime(const struct process *p, const struct uapi_timespec *ts,
 		return -EPERM;
 	if (tz)
 		sys_tz = *tz;
-	if (ts)
-		return clock_set_realtime_ns(ts->tv_sec * UAPI_NSEC_PER_SEC + ts->tv_nsec);
+	if (ts) {
+		int e = clock_set_realtime_ns(ts->tv_sec * UAPI_NSEC_PER_SEC + ts->tv_nsec);
+		if (!e)
+			timerfd_clock_was_set(); /* TFD_TIMER_CANCEL_ON_SET timers are cancelled */
+		return e;
+	}
 	return 0;
 }
 

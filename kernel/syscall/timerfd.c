@@ -8,7 +8,8 @@
 #include <uapi/time.h>
 #include <uapi/timerfd.h>
 
-#define TFD_MAX_SEC 100000000ll /* longer times are kept as about three years */
+#define TFD_MAX_SEC 100000000ll /* longer relative times are kept as about three years */
+#define TFD_ABS_MAX_SEC 9223372035ll /* absolute times: the most an i64 of ns holds */
 
 DEFINE_UCOPY(uitimerspec, struct uapi_itimerspec);
 
@@ -30,13 +31,13 @@ i64 sys_timerfd_create(struct process *p, const struct sc_args *a)
 	return r.value;
 }
 
-/* ts_ns - a validated timespec in nanoseconds (clamped to TFD_MAX_SEC); false if invalid. */
-static bool ts_ns(i64 sec, i64 nsec, u64 *out)
+/* ts_ns - a validated timespec in nanoseconds (clamped to max_sec); false if invalid. */
+static bool ts_ns(i64 sec, i64 nsec, i64 max_sec, u64 *out)
 {
 	if (sec < 0 || nsec < 0 || nsec >= UAPI_NSEC_PER_SEC)
 		return false;
-	if (sec > TFD_MAX_SEC)
-		sec = TFD_MAX_SEC;
+	if (sec > max_sec)
+		sec = max_sec;
 	*out = (u64)sec * (u64)UAPI_NSEC_PER_SEC + (u64)nsec;
 	return true;
 }
@@ -58,8 +59,8 @@ static struct file *timer_file(struct process *p, u64 fd, int *err)
 	return *err ? NULL : f;
 }
 
-/* timerfd_settime(fd, flags, new, old): TFD_TIMER_ABSTIME; TFD_TIMER_CANCEL_ON_SET is
- * refused where it would act (an absolute CLOCK_REALTIME timer), as nothing cancels yet. */
+/* timerfd_settime(fd, flags, new, old): TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET (acts on an
+ * absolute CLOCK_REALTIME setting: setting the wall clock makes the next read ECANCELED). */
 i64 sys_timerfd_settime(struct process *p, const struct sc_args *a)
 {
 	u32 flags = (u32)a->a[1];
@@ -68,8 +69,10 @@ i64 sys_timerfd_settime(struct process *p, const struct sc_args *a)
 		return -EFAULT;
 	u64 value = 0, interval = 0;
 	if ((flags & ~(UAPI_TFD_TIMER_ABSTIME | UAPI_TFD_TIMER_CANCEL_ON_SET)) ||
-	    !ts_ns(its.value_sec, its.value_nsec, &value) ||
-	    !ts_ns(its.interval_sec, its.interval_nsec, &interval))
+	    /* an absolute time is not clamped like a relative one: a date is past three years */
+	    !ts_ns(its.value_sec, its.value_nsec,
+		   (flags & UAPI_TFD_TIMER_ABSTIME) ? TFD_ABS_MAX_SEC : TFD_MAX_SEC, &value) ||
+	    !ts_ns(its.interval_sec, its.interval_nsec, TFD_MAX_SEC, &interval))
 		return -EINVAL;
 	int e;
 	struct file *f = timer_file(p, a->a[0], &e);

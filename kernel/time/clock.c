@@ -4,7 +4,9 @@
  * MONOTONIC, MONOTONIC_RAW and BOOTTIME are the framework's clock (nanoseconds since reset;
  * Trellis never suspends, so BOOTTIME equals MONOTONIC, and there is no NTP slewing, so RAW
  * does too). REALTIME is MONOTONIC plus an offset fixed at boot from the CMOS RTC and moved
- * by settimeofday/clock_settime; TAI is REALTIME (no leap-second table, as Linux before
+ * by settimeofday/clock_settime (and copied to the vDSO's data page with
+ * fw_vdso_set_realtime_offset: the vDSO computes the same sums in user mode, docs/vdso.md);
+ * TAI is REALTIME (no leap-second table, as Linux before
  * adjtimex sets one: offset 0). The COARSE clocks read the same counters (Linux serves them
  * from the last tick; a finer value is allowed) and report the tick as their resolution.
  * The CPU-time clocks read the monotonic clock until per-thread CPU accounting exists (the
@@ -14,6 +16,7 @@
 #include <fw/errno.h>
 #include <fw/log.h>
 #include <fw/time.h>
+#include <fw/vdso.h>
 #include <time/clock.h>
 #include <uapi/time.h>
 
@@ -27,6 +30,7 @@ void clock_init(void)
 	u64 mono = fw_time_ns();
 	i64 rtc = fw_rtc_unix_seconds();
 	clock_atomic_i64_store(&realtime_offset_ns, rtc * UAPI_NSEC_PER_SEC - (i64)mono);
+	fw_vdso_set_realtime_offset(clock_atomic_i64_load(&realtime_offset_ns));
 	if (!rtc)
 		fw_warn("clock: the RTC holds no valid date; the wall clock starts at 1970");
 }
@@ -41,6 +45,7 @@ int clock_set_realtime_ns(i64 ns)
 	if (ns < 0)
 		return -EINVAL;
 	clock_atomic_i64_store(&realtime_offset_ns, ns - (i64)fw_time_ns());
+	fw_vdso_set_realtime_offset(clock_atomic_i64_load(&realtime_offset_ns));
 	return 0;
 }
 
@@ -60,6 +65,8 @@ int clock_read_ns(i64 id, i64 *out)
 	case UAPI_CLOCK_BOOTTIME_ALARM:
 	case UAPI_CLOCK_PROCESS_CPUTIME_ID:
 	case UAPI_CLOCK_THREAD_CPUTIME_ID:
+		/* no process here: clock_gettime reads them from proc/usage.h (proc_cpu_ns); a
+		 * caller without one (clock_nanosleep) gets the monotonic clock */
 		*out = (i64)fw_time_ns();
 		return 0;
 	default:

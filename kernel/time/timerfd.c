@@ -3,8 +3,11 @@
  *
  * A timer's next expiry is kept on the framework's monotonic clock (fw_time_ns): a relative
  * setting and an absolute CLOCK_MONOTONIC/BOOTTIME one are that clock already; an absolute
- * CLOCK_REALTIME time is converted when it is set (a later settimeofday does not move it, and
- * TFD_TIMER_CANCEL_ON_SET is refused). The clock task calls timerfd_fire_due once a tick: each
+ * CLOCK_REALTIME time is converted when it is set (a later settimeofday does not move it).
+ * An absolute CLOCK_REALTIME timer set with TFD_TIMER_CANCEL_ON_SET is on tfd_cancelable:
+ * setting the wall clock (timerfd_clock_was_set) marks it cancelled and counts a tick, so it
+ * polls readable and the next read fails with ECANCELED once (Linux's timerfd_canceled; the
+ * timer itself stays armed). The clock task calls timerfd_fire_due once a tick: each
  * armed timer whose deadline passed gains the expirations since (1, plus the periods it
  * overran), moves to its next deadline or disarms, and wakes its queue — readers, poll/select
  * and epoll hooks. That runs in task context, not in the timer interrupt, because those hooks
@@ -28,14 +31,18 @@ struct tfd {
 	u64 deadline_ns;       /* the next expiry (fw_time_ns); 0: disarmed */
 	u64 interval_ns;       /* 0: one expiry */
 	u64 ticks;             /* expirations not yet read */
+	struct list_link cancel_link; /* on tfd_cancelable while might_cancel */
+	bool might_cancel;     /* TFD_TIMER_CANCEL_ON_SET on an absolute CLOCK_REALTIME setting */
+	bool cancelled;        /* the wall clock was set since: the next read is ECANCELED */
 };
 DEFINE_SUBTYPE(tfd_inode, struct tfd, vfs, struct inode, tag);
 DEFINE_LIST(tfd_list, struct tfd, link, spinlock);
+DEFINE_LIST(tfd_cancel_list, struct tfd, cancel_link, spinlock);
 
 static struct spinlock tfd_lock = SPINLOCK_INIT(tfd_lock);
 static struct tfd_list tfd_armed GUARDED_BY(&tfd_lock);
+static struct tfd_cancel_list tfd_cancelable GUARDED_BY(&tfd_lock);
 static bool tfd_armed_ready GUARDED_BY(&tfd_lock);
-static u64 tfd_next_ino GUARDED_BY(&tfd_lock) = 1;
 
 /* expire_locked - t's deadline passed at `now`: count the expirations, move or disarm. */
 static void expire_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
@@ -70,12 +77,35 @@ static u64 left_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
 	return t->deadline_ns > now ? t->deadline_ns - now : 1; /* due: Linux says 1 ns too */
 }
 
+void timerfd_clock_was_set(void)
+{
+	spin_lock(&tfd_lock);
+	if (tfd_armed_ready) {
+		LIST_FOR_EACH(tfd_cancel_list, &tfd_cancelable, t) {
+			t->cancelled = true;
+			t->ticks++;
+			(void)waitq_wake_all(&t->wq);
+		}
+	}
+	spin_unlock(&tfd_lock);
+}
+
+/* set_cancel_locked - t is on tfd_cancelable exactly when `on`. */
+static void set_cancel_locked(struct tfd *t, bool on) REQUIRES(&tfd_lock)
+{
+	if (on && !t->might_cancel)
+		tfd_cancel_list_push_back(&tfd_cancelable, t);
+	else if (!on && t->might_cancel)
+		tfd_cancel_list_remove(&tfd_cancelable, t);
+	t->might_cancel = on;
+}
+
 int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 interval_ns,
 		u64 *old_value_ns, u64 *old_interval_ns)
 {
 	struct tfd *t = tfd_inode_from(f->inode);
-	if (cancel_on_set && t->clockid == UAPI_CLOCK_REALTIME)
-		return -EINVAL; /* not implemented: a clock change cancels nothing yet */
+	/* Linux ignores the flag on other clocks and relative settings */
+	bool might_cancel = cancel_on_set && abs && t->clockid == UAPI_CLOCK_REALTIME;
 	u64 now = fw_time_ns();
 	u64 deadline = 0;
 	if (value_ns && !abs) {
@@ -87,6 +117,7 @@ int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 
 		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock */
 	}
 	spin_lock(&tfd_lock);
+	set_cancel_locked(t, might_cancel); /* a pending cancellation stays until read */
 	*old_value_ns = left_locked(t, now);
 	*old_interval_ns = t->interval_ns;
 	bool was = t->deadline_ns != 0;
@@ -127,7 +158,8 @@ bool timerfd_readable(struct file *f)
 	return r;
 }
 
-/* tfd_read - the expirations since the last read (8 bytes), then 0; -EAGAIN with none. */
+/* tfd_read - the expirations since the last read (8 bytes), then 0; -EAGAIN with none;
+ * -ECANCELED once after the wall clock was set under a TFD_TIMER_CANCEL_ON_SET timer. */
 static struct result_size tfd_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	(void)pos;
@@ -135,9 +167,13 @@ static struct result_size tfd_read(struct inode *ip, struct bytes dst, u64 pos)
 	if (bytes_len(dst) < 8)
 		return result_size_err(-EINVAL);
 	spin_lock(&tfd_lock);
+	bool cancelled = t->might_cancel && t->cancelled;
+	t->cancelled = false;
 	u64 v = t->ticks;
 	t->ticks = 0;
 	spin_unlock(&tfd_lock);
+	if (cancelled)
+		return result_size_err(-ECANCELED);
 	if (!v)
 		return result_size_err(-EAGAIN);
 	if (bytes_put_le64(dst, 0, v))
@@ -160,6 +196,7 @@ static void tfd_release(struct inode *ip, u32 flags)
 	if (t->deadline_ns)
 		tfd_list_remove(&tfd_armed, t);
 	t->deadline_ns = 0;
+	set_cancel_locked(t, false);
 	spin_unlock(&tfd_lock);
 }
 
@@ -190,26 +227,17 @@ int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out)
 		return -ENOMEM;
 	t->clockid = clockid;
 	waitq_init(&t->wq);
-	struct inode *ip = tfd_inode_base(t);
-	ip->ops = &tfd_ops;
-	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
-	ip->uid = uid;
-	ip->gid = gid;
-	ip->nlink = 1;
 	spin_lock(&tfd_lock);
 	if (!tfd_armed_ready) {
 		tfd_list_init(&tfd_armed, &tfd_lock);
+		tfd_cancel_list_init(&tfd_cancelable, &tfd_lock);
 		tfd_armed_ready = true;
 	}
-	ip->ino = tfd_next_ino++;
 	spin_unlock(&tfd_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags); /* as Linux; a write is -EINVAL */
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
-	if (!f)
-		return -ENOMEM;
-	*out = f;
+	/* O_RDWR as Linux; a write is -EINVAL */
+	struct file_result r = vfs_anon_file(tfd_inode_base(t), &tfd_ops, flags, uid, gid);
+	if (r.err)
+		return r.err;
+	*out = r.value;
 	return 0;
 }

@@ -7,6 +7,7 @@
  *     keeping VM_STACK_GUARD_GAP above the region below);
  *   - a page of a file mapping wholly past the end of the file: refused (-ENXIO: SIGBUS);
  *   - an absent page of private anonymous memory: a zeroed frame;
+ *   - an absent page of [vdso] or [vvar]: the framework's page (fw_vdso_map_page);
  *   - an absent page of an object (a file's page cache, shared anonymous memory): the
  *     object's frame itself for a shared region, or for a private one the same frame
  *     read-only (a read) or a private copy of it (a write);
@@ -17,6 +18,7 @@
  * (fault_around_locked), as Linux does.
  * The map's lock is held throughout, so the region cannot change under the handler.
  */
+#include <fw/vdso.h>
 #include <vm/vm.h>
 
 #define PAGE VM_PAGE_SIZE
@@ -28,7 +30,14 @@ static int absent_locked(struct vm_map *m, const struct vma *v, u64 page, unsign
 	struct frame f = FRAME_EMPTY;
 	unsigned prot = v->prot;
 	int e;
-	if (!v->obj) {
+	if (v->flags & (VMA_VDSO | VMA_VVAR)) {
+		/* The framework's page back (after MADV_DONTNEED), read-only: a write to a
+		 * writable [vdso] faults again and copies it (vmspace_cow). */
+		enum fw_vdso_part part = (v->flags & VMA_VVAR) ? FW_VDSO_VVAR : FW_VDSO_TEXT;
+		e = fw_vdso_map_page(&m->vs, uaddr(page), part, v->pgoff + (page - v->start) / PAGE,
+				     prot & ~(unsigned)VM_WRITE);
+		return e == -EINVAL || e == -ENOENT ? -EFAULT : e;
+	} else if (!v->obj) {
 		e = frame_alloc(&f);
 	} else if (!vm_object_page_in_size(v->obj, v->pgoff + (page - v->start) / PAGE)) {
 		return -ENXIO; /* past the end of the file: SIGBUS */

@@ -152,15 +152,18 @@ static struct vma *find_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 	return v && addr < v->end ? v : NULL;
 }
 
-/* split_locked - make addr a region boundary (if a region straddles it). 0 or -ENOMEM. */
+/* split_locked - make addr a region boundary (if a region straddles it). 0, -ENOMEM, or
+ * -EINVAL inside a [vdso] or [vvar] region (never split, as Linux). */
 static int split_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 {
 	struct vma *v = find_locked(m, addr);
 	if (!v || v->start == addr)
 		return 0;
+	if (v->flags & (VMA_VDSO | VMA_VVAR))
+		return -EINVAL; /* as Linux's special mappings (special_mapping_split) */
 	u64 pages = (addr - v->start) / PAGE;
 	struct vma *hi = vma_new(addr, v->end, v->prot, v->flags, v->obj,
-				 v->obj ? v->pgoff + pages : 0);
+				 v->obj || (v->flags & VMA_VDSO) ? v->pgoff + pages : 0);
 	if (!hi)
 		return -ENOMEM;
 	v->end = addr;
@@ -211,11 +214,12 @@ static bool free_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
 	return !v || v->end <= start;
 }
 
-/* mergeable - whether b can continue a (adjacent, same rights and flags, anonymous). */
+/* mergeable - whether b can continue a (adjacent, same rights and flags, anonymous, not the
+ * vDSO's: its regions keep their page index). */
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->obj &&
-	       !b->obj;
+	       !b->obj && !(a->flags & (VMA_VDSO | VMA_VVAR));
 }
 
 int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
@@ -279,6 +283,10 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 		if ((prot & VM_WRITE) && (v->flags & VMA_SHARED) && (v->flags & VMA_NOWRITE)) {
 			spin_unlock(&m->lock);
 			return -EACCES; /* a shared mapping of a file opened read-only */
+		}
+		if ((prot & (VM_WRITE | VM_EXEC)) && (v->flags & VMA_VVAR)) {
+			spin_unlock(&m->lock);
+			return -EACCES; /* [vvar]: Linux maps it without VM_MAYWRITE/VM_MAYEXEC */
 		}
 		at = v->end;
 	}
@@ -510,7 +518,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 			vm_object_put(obj);
 		return -EINVAL; /* duplicating a private mapping: Linux refuses too */
 	}
-	u64 pgoff = obj ? r.pgoff + (old - r.start) / PAGE : 0;
+	u64 pgoff = obj || (r.flags & VMA_VDSO) ? r.pgoff + (old - r.start) / PAGE : 0;
 	i64 ret;
 	if (!fixed_to && new_len <= old_len) {
 		/* shrinking (or the same): the tail goes */

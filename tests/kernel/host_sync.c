@@ -61,11 +61,14 @@ static struct wait_entry *entry_of(struct fw_qlink *l)
 static void run_entries(struct waitq *wq)
 {
 	entries_init(wq);
+	bool taken = false;
 	for (struct fw_qlink *l = wq->entries.next; l != &wq->entries;) {
 		struct fw_qlink *nx = l->next;
 		struct wait_entry *e = entry_of(l);
 		if (e->fn)
 			e->fn(e);
+		else if (e->xfn && !taken)
+			taken = e->xfn(e);
 		l = nx;
 	}
 }
@@ -84,16 +87,29 @@ uint32_t waitq_wake_all(struct waitq *wq)
 	return 0;
 }
 
-void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *),
+		      bool (*xfn)(struct wait_entry *))
 {
 	entries_init(wq);
 	e->fn = fn;
+	e->xfn = xfn;
 	if (e->link.next)
 		return;
 	e->link.prev = wq->entries.prev;
 	e->link.next = &wq->entries;
 	wq->entries.prev->next = &e->link;
 	wq->entries.prev = &e->link;
+}
+
+void waitq_add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *))
+{
+	add_entry(wq, e, fn, NULL);
+}
+
+void waitq_add_exclusive_entry(struct waitq *wq, struct wait_entry *e,
+			       bool (*fn)(struct wait_entry *))
+{
+	add_entry(wq, e, NULL, fn);
 }
 
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)

@@ -14,6 +14,8 @@
 
 const struct bench_item bench_items[] = {
 	{ "getppid", LAT, 20000, 0, NULL, NULL, run_getppid, "getppid(): the null system call" },
+	{ "clock_gettime", LAT, 100000, 0, NULL, NULL, run_clock_gettime,
+	  "clock_gettime(CLOCK_MONOTONIC) through the libc (musl: the vDSO when the kernel has one)" },
 	{ "read_zero", LAT, 10000, 0, sys_setup_devzero, sys_teardown_fd, run_read_zero,
 	  "read 1 byte from /dev/zero" },
 	{ "write_null", LAT, 10000, 0, sys_setup_devnull, sys_teardown_fd, run_write_null,

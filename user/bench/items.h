@@ -10,6 +10,7 @@
 
 /* sys.c */
 int64_t run_getppid(long n);
+int64_t run_clock_gettime(long n);
 int sys_setup_devzero(void);
 int sys_setup_devnull(void);
 int sys_setup_file(void);

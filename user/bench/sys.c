@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -28,6 +29,18 @@ int64_t run_getppid(long n)
 
 	for (long i = 0; i < n; i++)
 		syscall(SYS_getppid);
+	return bench_now_ns() - t0;
+}
+
+/* The time as programs ask for it: the libc's clock_gettime, which calls the vDSO's
+ * __vdso_clock_gettime (a system call only where the kernel maps no vDSO). */
+int64_t run_clock_gettime(long n)
+{
+	struct timespec ts;
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 	return bench_now_ns() - t0;
 }
 

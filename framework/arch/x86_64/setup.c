@@ -24,6 +24,7 @@
 #include "internal/symbols.h"
 #include "internal/trap.h"
 #include "internal/user.h"
+#include "internal/vdso.h"
 #include "internal/x86.h"
 
 #define PVH_MARK 0x336ec578u
@@ -102,8 +103,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 		printk(FW_LOG_ERR, "boot: unknown boot protocol (magic %x); halting", magic);
 		power_halt_all();
 	}
-	u64 level = boot_cmdline_u64("loglevel", FW_LOG_INFO);
-	console_loglevel = level > FW_LOG_DEBUG ? FW_LOG_DEBUG : (enum fw_log_level)level;
+	console_loglevel = console_level_from_cmdline(); /* quiet, loglevel=N, debug (fw/log.h) */
 
 	cpu_tables_init();
 	clock_init(); /* first, so that every following line has a real timestamp */
@@ -119,6 +119,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	mm_init(); /* frames, kernel page tables (identity map gone), heap */
 	cpu_protections_init();
 	user_init(); /* syscall MSRs, FPU/SSE, SMAP for user copies */
+	vdso_init(); /* the vDSO's frames and data page */
 	apic_timer_init();
 	console_rx_init(); /* console input by interrupt (I/O APIC) */
 	smp_late_init(); /* IPIs, TLB shootdown, the other processors */

@@ -69,6 +69,7 @@
 #define ECONNREFUSED 111
 #define EALREADY 114
 #define EINPROGRESS 115
+#define ECANCELED 125
 #endif
 
 #endif /* FW_ERRNO_H */

@@ -97,6 +97,8 @@ struct heap_cache_stats {
 	uint64_t slabs_mapped;   /* slabs mapped now */
 	uint64_t slabs_released; /* slabs unmapped and their frames returned, since boot */
 	uint32_t obj_size;       /* bytes per object in the cache */
+	uint32_t objs_per_slab;  /* objects one slab holds */
+	uint32_t slab_pages;     /* 4 KiB pages per slab */
 };
 
 /*
@@ -106,5 +108,15 @@ struct heap_cache_stats {
  */
 int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out);
 #define KCACHE_STATS(name, out) heap_type_stats(&name##__type, (out))
+
+/*
+ * heap_cache_info - the statistics and name of the i-th cache, in creation order (caches are
+ * never destroyed, so i names the same cache for the kernel's lifetime): /proc/slabinfo and
+ * the leak checks of the failure-injection runs (docs/fuzzing.md).
+ * Returns: 0 with *out filled and *name set to the cache's name (the type's name, with
+ * "[size]" for the array and byte-buffer caches; valid forever), -ENOENT when i is past the
+ * last cache. Context: task.
+ */
+int heap_cache_info(uint32_t i, struct heap_cache_stats *out, struct str *name);
 
 #endif /* FW_HEAP_H */

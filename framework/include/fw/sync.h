@@ -164,6 +164,8 @@ bool rwlock_held(const struct rwlock *l);
  * Callback entries (struct wait_entry, embedded in a service object and tagged through its
  * subtype, fw/subtype.h) are called by every wake, in the waker's context (any: keep them
  * short; they may wake tasks). They stay queued until waitq_remove_entry().
+ * Exclusive callback entries (waitq_add_exclusive_entry; epoll's EPOLLEXCLUSIVE) are called in
+ * queue order only until one returns true ("I woke a waiter"): one wake reaches one consumer.
  */
 struct FW_NOCOPY waitq {
 	struct fw_rawlock lock FW_PRIVATE;
@@ -175,6 +177,7 @@ struct FW_NOCOPY waitq {
 struct wait_entry {
 	struct type_tag tag;
 	void (*fn)(struct wait_entry *self) FW_PRIVATE;
+	bool (*xfn)(struct wait_entry *self) FW_PRIVATE; /* an exclusive entry's (fn is NULL) */
 	struct fw_qlink link FW_PRIVATE;
 };
 
@@ -215,8 +218,9 @@ enum wait_flags {
 #define WAITQ_WAIT_EVENT(wq, cond, deadline_ns, flags)                                      	({                                                                                  		int __fw_wait_err = 0;                                                      		for (;;) {                                                                  			__fw_waitq_prepare(wq);                                             			if (cond)                                                           				break;                                                      			__fw_wait_err = __fw_waitq_sleep_until(wq, (deadline_ns), (flags)); 			if (__fw_wait_err) {                                                				if (cond)                                                   					__fw_wait_err = 0;                                  				break;                                                      			}                                                                   		}                                                                           		__fw_waitq_finish(wq);                                                      		__fw_wait_err;                                                              	})
 int __fw_waitq_sleep_until(struct waitq *wq, uint64_t deadline_ns, unsigned flags);
 
-/* waitq_wake_one / waitq_wake_all - wake the oldest sleeper / all of them, and run every
- * callback entry. Return the number of tasks woken. Context: any. */
+/* waitq_wake_one / waitq_wake_all - wake the oldest sleeper / all of them, run every callback
+ * entry and the exclusive entries up to the first that returns true. Return the number of
+ * tasks woken. Context: any. */
 uint32_t waitq_wake_one(struct waitq *wq);
 uint32_t waitq_wake_all(struct waitq *wq);
 
@@ -228,6 +232,10 @@ uint32_t waitq_wake_all(struct waitq *wq);
  */
 void waitq_add_entry(struct waitq *wq, struct wait_entry *e FW_KEPT,
 		     void (*fn)(struct wait_entry *));
+/* waitq_add_exclusive_entry - queue an exclusive callback entry (at the tail): a wake calls
+ * `fn` only while no exclusive entry before it returned true. Same needs as waitq_add_entry. */
+void waitq_add_exclusive_entry(struct waitq *wq, struct wait_entry *e FW_KEPT,
+			       bool (*fn)(struct wait_entry *));
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e);
 
 #endif /* FW_SYNC_H */

@@ -53,7 +53,8 @@ struct FW_NOCOPY task_handle {
  *        (it may not live on a stack: checked). `cpu` pins the task to that CPU, or
  *        TASK_ANY_CPU.
  * Returns: 0; -EBUSY when *out holds a task; -EINVAL when the entry lives on a stack or `cpu`
- *          is not an online CPU; -EAGAIN when out of tasks or stacks (*out stays empty).
+ *          is not an online CPU; -EAGAIN when out of tasks, -ENOMEM when out of frames for
+ *          its stack (*out stays empty).
  * Context: any task; not in an interrupt.
  */
 FW_MUST_CHECK int task_spawn(struct task_handle *out, struct callback *entry FW_KEPT,
@@ -135,8 +136,31 @@ uint64_t task_cpu_mask(void);
 /* task_cpu - the CPU running the caller: a snapshot (it may move right after; getcpu(2)).
  * Context: task. */
 uint32_t task_cpu(void);
+/* What a task has used: time on a CPU (switch to switch, interrupts included), and how often
+ * it was switched out while sleeping (voluntary) or while still runnable (preempted or
+ * yielding: involuntary). */
+struct task_usage {
+	uint64_t run_ns;  /* on a CPU, user mode included */
+	uint64_t user_ns; /* of that, in user mode (counted at every user-mode entry and exit) */
+	uint64_t nvcsw, nivcsw;
+};
+/* task_usage_self - the calling task's usage so far, the current stretch on the CPU included.
+ * Context: task (a few dozen cycles: a clock read with interrupts off). */
+struct task_usage task_usage_self(void);
 /* task_locks_held - how many tracked locks the calling task holds. */
 uint32_t task_locks_held(void);
+
+/*
+ * task_set_make_it_fail - mark (or unmark) the calling task as one whose allocations and user
+ * copies failure injection may fail (Linux's /proc/PID/make-it-fail). It matters only when the
+ * boot asked for injection with a task filter (fault.task_filter=1, docs/fuzzing.md): then
+ * only marked tasks, outside interrupts, meet injected failures, so boot, init and a test's
+ * harness run undisturbed. Without the filter every task may meet them and the mark is only
+ * kept. A new task starts unmarked (the kernel copies a process's mark to its children).
+ * task_make_it_fail reads the calling task's mark. Context: task.
+ */
+void task_set_make_it_fail(bool on);
+bool task_make_it_fail(void);
 
 /* tasks_live - tasks currently allocated (for leak tests). */
 uint32_t tasks_live(void);

@@ -102,7 +102,9 @@ struct virtq_seg {
 	bool device_writes;
 };
 
-#define VIRTQ_MAX_CHAIN 8u
+/* Descriptors in one chain: enough for a block request of 32 frames (128 KiB) between its
+ * header and its status byte. */
+#define VIRTQ_MAX_CHAIN 34u
 
 /* A descriptor chain: segs[0..n). (A fixed array with its count, not a pointer and a length.) */
 struct virtq_chain {

@@ -2,8 +2,9 @@
  * ioctl.c — ioctl(2) on terminal files (fs/terminal.h, ioctl_tty(2)): termios (TCGETS, the
  * TCSETS family), window size (SIGWINCH to the foreground group on a change), queues (TCFLSH,
  * FIONREAD, TIOCOUTQ, TCXONC, TCSBRK), job control (TIOCGPGRP, TIOCSPGRP, TIOCGSID,
- * TIOCSCTTY, TIOCNOTTY) and the pty master's (TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK, TIOCGPTPEER,
- * TIOCPKT, TIOCGPKT). Arguments
+ * TIOCSCTTY, TIOCNOTTY), exclusive mode (TIOCEXCL, TIOCNXCL, TIOCGEXCL), termios2 (TCGETS2,
+ * the TCSETS2 family: speeds beside c_cflag) and the pty master's (TIOCGPTN, TIOCSPTLCK,
+ * TIOCGPTLCK, TIOCGPTPEER, TIOCPKT, TIOCGPKT, TIOCSIG; ENOTTY on the slave). Arguments
  * are copied in and checked first, with the errno order Linux's tty_ioctl gives; a change by a
  * background process group goes through job control first (SIGTTOU).
  */
@@ -16,6 +17,7 @@
 #include <uapi/tty.h>
 
 DEFINE_UCOPY(utermios, struct uapi_termios);
+DEFINE_UCOPY(utermios2, struct uapi_termios2);
 DEFINE_UCOPY(uwinsize, struct uapi_winsize);
 DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(uint32s, i32);
@@ -36,19 +38,52 @@ static bool ctty_of(struct process *p, struct terminal *t)
 	return c;
 }
 
-static i64 set_termios(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
+/* The speeds c_cflag's Bnnn bits name (asm-generic/termbits.h: B0..B38400, then CBAUDEX with
+ * B57600..B4000000), as Linux's baud_table. */
+static const u32 baud_table[31] = {
+	0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200, 38400,
+	57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000,
+	2500000, 3000000, 3500000, 4000000,
+};
+
+/* baud_of - the speed the CBAUD-wide field `bits` names; `given` for BOTHER (termios2). */
+static u32 baud_of(u32 bits, u32 given)
+{
+	if (bits == UAPI_BOTHER)
+		return given;
+	u32 i = bits & ~UAPI_CBAUDEX;
+	if (bits & UAPI_CBAUDEX)
+		i += 15;
+	return i < 31 ? baud_table[i] : 0;
+}
+
+/* set_termios - TCSETS, TCSETSW, TCSETSF and their termios2 forms (`two`: the speeds come with
+ * them; else the terminal's speeds stay for BOTHER). The speeds are recomputed from c_cflag
+ * whenever it names one, as Linux's set_termios: output from CBAUD, input from CIBAUD (B0:
+ * the output speed). */
+static i64 set_termios(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg,
+		       bool two)
 {
 	int e = change_check(p, f, t);
 	if (e)
 		return e;
-	struct uapi_termios tio;
-	if (utermios_from_user(&tio, uaddr(arg)))
+	struct uapi_termios2 t2;
+	if (two ? utermios2_from_user(&t2, uaddr(arg)) : utermios_from_user(&t2.t, uaddr(arg)))
 		return -EFAULT;
+	struct uapi_termios tio = t2.t;
 	/* TCSETSW / TCSETSF: wait until the output is written. The console writes through; a
 	 * pty's output waits in its queue for the master, which Linux does not wait for either
 	 * (a pty has no transmitter to drain). */
 	spin_lock(&t->lock);
-	if (cmd == UAPI_TCSETSF)
+	if (!two) {
+		t2.c_ispeed = t->ispeed;
+		t2.c_ospeed = t->ospeed;
+	}
+	u32 ospeed = baud_of(tio.c_cflag & UAPI_CBAUD, t2.c_ospeed);
+	u32 ibits = (tio.c_cflag >> UAPI_IBSHIFT) & UAPI_CBAUD;
+	t->ispeed = ibits ? baud_of(ibits, t2.c_ispeed) : ospeed;
+	t->ospeed = ospeed;
+	if (cmd == UAPI_TCSETSF || cmd == UAPI_TCSETSF2)
 		tty_flush(&t->ld, true, false);
 	bool ixon = (t->ld.termios.c_iflag & TTY_IXON) != 0;
 	if (ixon != ((tio.c_iflag & TTY_IXON) != 0))
@@ -239,19 +274,18 @@ static i64 open_peer(struct process *p, struct terminal *t, u64 flags)
 	return fd.err ? fd.err : fd.value;
 }
 
-/* pty_ioctl - a pty's own ioctls (Linux's pty_unix98_ioctl: on either side, though only the
- * master's matter; TIOCGPTPEER and TIOCSIG on the master only): 1 when cmd is not one. */
+/* pty_ioctl - the master's own ioctls (Linux's pty_unix98_ioctl, which only the master's
+ * operations have: on the slave they are ENOTTY, TIOCGPTPEER EIO): 1 when cmd is not one. */
 static i64 pty_ioctl(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
 {
-	if (!t->is_pty)
-		return 1;
+	if (!f->term_master) /* TIOCGPTPEER is tty_ioctl's: EIO unless on a master */
+		return cmd == UAPI_TIOCGPTPEER ? -EIO : 1;
 	switch (cmd) {
 	case UAPI_TIOCGPTPEER:
-		return f->term_master ? open_peer(p, t, arg) : -EIO;
+		return open_peer(p, t, arg);
 	case UAPI_TIOCSIG: {
-		if (!f->term_master)
-			return -ENOTTY;
-		if (arg == 0 || arg > PROC_NSIG)
+		/* Linux's pty_signal: SIGINT, SIGQUIT or SIGTSTP to the slave's foreground group */
+		if (arg != UAPI_SIGINT && arg != UAPI_SIGQUIT && arg != UAPI_SIGTSTP)
 			return -EINVAL;
 		spin_lock(&t->lock);
 		u32 pgrp = t->pgrp;
@@ -280,8 +314,8 @@ static i64 pty_ioctl(struct process *p, struct file *f, struct terminal *t, u64 
 	case UAPI_TIOCGPTN:
 		return put_u32(t->index, arg);
 	case UAPI_TIOCSPTLCK: {
-		u32 v;
-		if (uint32_from_user(&v, uaddr(arg)))
+		i32 v;
+		if (uint32s_from_user(&v, uaddr(arg)))
 			return -EFAULT;
 		spin_lock(&t->lock);
 		t->locked = v != 0;
@@ -315,7 +349,32 @@ i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 	case UAPI_TCSETS:
 	case UAPI_TCSETSW:
 	case UAPI_TCSETSF:
-		return set_termios(p, f, t, cmd, arg);
+		return set_termios(p, f, t, cmd, arg, false);
+	case UAPI_TCGETS2: {
+		spin_lock(&t->lock);
+		struct uapi_termios2 t2 = { .t = t->ld.termios, .c_ispeed = t->ispeed, .c_ospeed = t->ospeed };
+		spin_unlock(&t->lock);
+		return utermios2_to_user(&t2, uaddr(arg)) ? -EFAULT : 0;
+	}
+	case UAPI_TCSETS2:
+	case UAPI_TCSETSW2:
+	case UAPI_TCSETSF2:
+		return set_termios(p, f, t, cmd, arg, true);
+	case UAPI_TIOCEXCL:
+	case UAPI_TIOCNXCL:
+		spin_lock(&t->lock);
+		if (f->term_master)
+			t->master_excl = cmd == UAPI_TIOCEXCL;
+		else
+			t->excl = cmd == UAPI_TIOCEXCL;
+		spin_unlock(&t->lock);
+		return 0;
+	case UAPI_TIOCGEXCL: {
+		spin_lock(&t->lock);
+		u32 v = f->term_master ? t->master_excl : t->excl;
+		spin_unlock(&t->lock);
+		return put_u32(v, arg);
+	}
 	case UAPI_TIOCGWINSZ: {
 		spin_lock(&t->lock);
 		struct uapi_winsize ws = t->ld.winsize;

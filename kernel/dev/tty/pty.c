@@ -78,18 +78,23 @@ static struct devpts_set instances_get(void)
 	return set;
 }
 
-/* nodes_add - /dev/pts/N for pty t in every instance (owner: its creator). */
-static void nodes_add(struct terminal *t, u32 uid, u32 gid)
+/* nodes_add - /dev/pts/N for pty t in every instance (owner: its creator): 0, or -ENOMEM
+ * when a node could not be made (the caller removes the others). */
+static int nodes_add(struct terminal *t, u32 uid, u32 gid)
 {
 	struct devpts_set in = instances_get();
 	struct pty_name nm = pty_name_of(t->index);
 	struct str name = name_str(&nm);
+	int e = 0;
 	for (size_t i = 0; i < in.n && i < DEVPTS_MAX; i++) {
 		struct devpts d = in.d[i];
-		(void)vfs_sb_node_add(d.sb, name, VFS_S_IFCHR | d.mode, d.has_uid ? d.uid : uid,
-				      d.has_gid ? d.gid : gid, TERM_PTS_MAJOR, t->index);
+		if (!e && vfs_sb_node_add(d.sb, name, VFS_S_IFCHR | d.mode, d.has_uid ? d.uid : uid,
+					  d.has_gid ? d.gid : gid, TERM_PTS_MAJOR, t->index) ==
+				  -ENOMEM)
+			e = -ENOMEM;
 		vfs_sb_put(d.sb);
 	}
+	return e;
 }
 
 static void nodes_remove(struct terminal *t)
@@ -129,7 +134,15 @@ struct terminal *pty_new(u32 uid, u32 gid, int *err)
 		*err = -ENOSPC;
 		return NULL;
 	}
-	nodes_add(t, uid, gid);
+	/* No slave node, no pty: open("/dev/ptmx") fails with ENOMEM (it succeeded and the
+	 * slave's open said ENOENT: found by make test-abi-fault, tty.erase_kill_and_eof). */
+	int e = nodes_add(t, uid, gid);
+	if (e) {
+		nodes_remove(t);
+		pty_destroy(t);
+		*err = e;
+		return NULL;
+	}
 	return t;
 }
 

@@ -10,6 +10,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
+#include <proc/signal.h>
 #include <proc/wait.h>
 #include <uapi/tty.h>
 
@@ -26,6 +27,7 @@ void term_init(struct terminal *t, bool is_pty, u32 index)
 	spin_lock_init(&t->lock);
 	spin_lock(&t->lock);
 	tty_init(&t->ld);
+	t->ispeed = t->ospeed = 38400; /* tty_init's B38400 */
 	t->sid = 0;
 	t->pgrp = 0;
 	spin_unlock(&t->lock);
@@ -134,10 +136,9 @@ struct job_ids term_job_ids(struct process *p)
 static bool sig_ignored(struct process *p, u32 sig)
 {
 	spin_lock(&p->sig_lock);
-	bool ign = (p->sigmask & (1ull << (sig - 1))) != 0 ||
-		   p->sigactions[sig - 1].handler == SIG_IGN;
+	bool blocked = (p->sigmask & (1ull << (sig - 1))) != 0;
 	spin_unlock(&p->sig_lock);
-	return ign;
+	return blocked || proc_sigaction_get(p, sig).handler == SIG_IGN;
 }
 
 /*
@@ -203,6 +204,16 @@ static int slave_attach(struct terminal *t, bool check_lock)
 	return e;
 }
 
+/* exclusive - t is in exclusive mode (TIOCEXCL) and p may not open it again: only root may
+ * (Linux: CAP_SYS_ADMIN); /dev/tty is not checked, as Linux. */
+static bool exclusive(struct process *p, struct terminal *t)
+{
+	spin_lock(&t->lock);
+	bool busy = t->excl && p->fs.cred.euid != 0;
+	spin_unlock(&t->lock);
+	return busy;
+}
+
 int tty_open(struct process *p, struct file *f, u32 flags)
 {
 	u32 major = f->inode->rdev_major, minor = f->inode->rdev_minor;
@@ -227,11 +238,17 @@ int tty_open(struct process *p, struct file *f, u32 flags)
 		t = pty_find(minor);
 		if (!t)
 			return -EIO;
+		if (exclusive(p, t)) {
+			term_put(t);
+			return -EBUSY;
+		}
 		int e = slave_attach(t, true);
 		if (e)
 			return e;
 	} else { /* the console: /dev/console never becomes a controlling terminal on open */
 		t = term_console();
+		if (exclusive(p, t))
+			return -EBUSY;
 		noctty = noctty || minor == 1;
 	}
 	f->term = t;
@@ -599,13 +616,16 @@ void tty_session_exit(u32 sid)
 	term_put(t);
 }
 
-bool tty_of_session(u32 sid, u32 *major, u32 *minor)
+bool tty_of_session(u32 sid, u32 *major, u32 *minor, u32 *pgrp)
 {
 	struct terminal *t = sid ? term_of_session(sid) : NULL;
 	if (!t)
 		return false;
 	*major = t->is_pty ? TERM_PTS_MAJOR : 5;
 	*minor = t->is_pty ? t->index : 1;
+	spin_lock(&t->lock);
+	*pgrp = t->pgrp;
+	spin_unlock(&t->lock);
 	term_put(t);
 	return true;
 }

@@ -11,6 +11,7 @@
  * EACCES, as Linux answers a process that may not ptrace the target.
  */
 #include <fs/procfs.h>
+#include <fs/terminal.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
 #include <fw/uaccess.h>
@@ -31,6 +32,7 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("cmdline"), PK_PID_CMDLINE, FILE_MODE },
 	{ STR("environ"), PK_PID_ENVIRON, VFS_S_IFREG | 0400 },
 	{ STR("comm"), PK_PID_COMM, VFS_S_IFREG | 0644 },
+	{ STR("make-it-fail"), PK_PID_MAKE_IT_FAIL, VFS_S_IFREG | 0644 },
 	{ STR("maps"), PK_PID_MAPS, FILE_MODE },
 	{ STR("mounts"), PK_PID_MOUNTS, FILE_MODE },
 	{ STR("exe"), PK_EXE, LINK_MODE },
@@ -40,6 +42,18 @@ static const struct procfs_entry pid_entries[] = {
 	{ STR("fdinfo"), PK_FDINFO_DIR, VFS_S_IFDIR | 0500 },
 	{ STR("task"), PK_TASK_DIR, DIR_MODE }, /* last: not in task/TID */
 };
+
+/* pid_dir_entry - the i-th entry of /proc/PID (or task/TID, which has no `task`). */
+static bool pid_dir_entry(struct inode *dir, u64 i, struct synth_entry *out)
+{
+	struct procfs_inode *d = procfs_inode_from(dir);
+	size_t n = NELEM(pid_entries) - (d->kind == PK_TID_DIR ? 1 : 0);
+	if (i >= n || i >= NELEM(pid_entries))
+		return false;
+	struct procfs_entry e = pid_entries[i];
+	synth_entry_set(out, e.name, e.kind, e.mode, 0, procfs_ino(e.kind, d->pid, d->tid, 0));
+	return true;
+}
 
 /* the process an entry describes (its thread for task/TID entries), with a reference; NULL
  * when it is gone */
@@ -221,11 +235,10 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 				      struct str name)
 {
 	struct inode_result r = inode_result_err(-ENOENT);
+	struct synth_entry t;
 	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR) {
-		size_t n = NELEM(pid_entries) - (dir->kind == PK_TID_DIR ? 1 : 0);
-		for (size_t i = 0; i < n && i < NELEM(pid_entries); i++)
-			if (str_eq(pid_entries[i].name, name))
-				r = make(dir, pid_entries[i].kind, pid_entries[i].mode, dir->tid, 0);
+		if (synth_find(&dir->vfs, pid_dir_entry, name, &t))
+			r = make(dir, (enum procfs_kind)t.kind, t.mode, dir->tid, 0);
 	} else if (dir->kind == PK_TASK_DIR) {
 		u32 tid = procfs_parse_pid(name);
 		if (tid) {
@@ -261,29 +274,20 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 	return r;
 }
 
-static void dirent_num(struct vfs_dirent *out, u32 n)
+static void dirent_num(struct vfs_dirent *out, u32 n, u32 mode, u64 ino, u64 next)
 {
-	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(out->name));
+	u8 name[16];
+	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(name));
 	STRBUF_FMT(&sb, "%u", n);
-	out->name_len = strbuf_len(&sb);
+	synth_dirent(out, strbuf_str(&sb), mode, ino, next);
 }
 
 int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out)
 {
 	if (pos < 2)
 		pos = 2;
-	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR) {
-		size_t n = NELEM(pid_entries) - (dir->kind == PK_TID_DIR ? 1 : 0);
-		if (pos - 2 >= n || pos - 2 >= NELEM(pid_entries))
-			return -ENOENT;
-		struct procfs_entry e = pid_entries[pos - 2];
-		out->ino = procfs_ino(e.kind, dir->pid, dir->tid, 0);
-		out->type = (u8)((e.mode & VFS_S_IFMT) >> 12);
-		out->next = pos + 1;
-		struct result_size len = str_copy_to(BYTES_OF_ARRAY(out->name), e.name);
-		out->name_len = len.err ? 0 : len.value;
-		return 0;
-	}
+	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR)
+		return synth_readdir(&dir->vfs, pid_dir_entry, pos, out);
 	if (dir->kind == PK_TASK_DIR) {
 		struct process *g = proc_by_pid(dir->pid);
 		struct process *t = g && g->leader == g && pos - 2 < (1ull << 31)
@@ -293,10 +297,8 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 			proc_put(g);
 		if (!t)
 			return -ENOENT;
-		out->ino = procfs_ino(PK_TID_DIR, dir->pid, t->pid, 0);
-		out->type = (u8)(VFS_S_IFDIR >> 12);
-		out->next = 2 + (u64)t->pid + 1;
-		dirent_num(out, t->pid);
+		dirent_num(out, t->pid, DIR_MODE, procfs_ino(PK_TID_DIR, dir->pid, t->pid, 0),
+			   2 + (u64)t->pid + 1);
 		proc_put(t);
 		return 0;
 	}
@@ -308,10 +310,9 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 		i64 fd = pos - 2 < PROC_MAX_FDS ? proc_fd_next(me, (i64)(pos - 2)) : -1;
 		if (fd >= 0) {
 			bool link = dir->kind == PK_FD_DIR;
-			out->ino = procfs_ino(link ? PK_FD_LINK : PK_FDINFO, dir->pid, dir->tid, (u32)fd);
-			out->type = (u8)((link ? VFS_S_IFLNK : VFS_S_IFREG) >> 12);
-			out->next = fd + 3;
-			dirent_num(out, (u32)fd);
+			dirent_num(out, (u32)fd, link ? VFS_S_IFLNK : VFS_S_IFREG,
+				   procfs_ino(link ? PK_FD_LINK : PK_FDINFO, dir->pid, dir->tid, (u32)fd),
+				   (u64)fd + 3);
 			e = 0;
 		}
 		proc_put(me);
@@ -401,9 +402,14 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	const struct mem_figures *mf = &g->mf;
 	struct sig_sets s;
 	sigs_of(p, &s);
-	/* fields 4..52 of fs/proc/array.c's do_task_stat; TPGID (8) is -1, RSSLIM (25) all ones */
+	/* the controlling terminal (fs/terminal.h): tty_nr as new_encode_dev, tpgid its foreground
+	 * group (-1 without a terminal or a foreground group) */
+	u32 tmaj = 0, tmin = 0, tpgid = 0;
+	bool has_tty = tty_of_session(term_job_ids(p).ctty_sid, &tmaj, &tmin, &tpgid);
+	u64 tty_nr = has_tty ? (tmin & 0xffu) | (tmaj << 8) | ((u64)(tmin & ~0xffu) << 12) : 0;
+	/* fields 4..52 of fs/proc/array.c's do_task_stat; RSSLIM (25) all ones */
 	const u64 f[49] = {
-		in->ppid, in->pgid, in->sid, 0 /* tty_nr */, 0 /* tpgid */, 4194560 /* flags */,
+		in->ppid, in->pgid, in->sid, tty_nr, tpgid, 4194560 /* flags */,
 		0, 0, 0, 0, /* faults */ 0, 0, 0, 0, /* utime stime cutime cstime */
 		20 /* priority */, 0 /* nice */, in->nthreads, 0 /* itrealvalue */,
 		in->start_ns / (1000000000u / USER_HZ), mf->vsize, mf->rss_pages, ~0ull,
@@ -416,7 +422,7 @@ static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 	};
 	STRBUF_FMT(sb, "%u (%s) %c", in->tid, comm_str(in), in->state);
 	for (size_t i = 0; i < 49; i++) {
-		if (i == 4)
+		if (i == 4 && !tpgid)
 			strbuf_add(sb, STR(" -1"));
 		else
 			STRBUF_FMT(sb, " %u", f[i]);
@@ -547,7 +553,10 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	struct process *me = proc_current();
 	struct kbuf path = KBUF_EMPTY;
 	struct str exe_name = str_empty();
-	if (exe.mnt && me && !kbuf_alloc(&path, VFS_PATH_MAX)) {
+	int e = 0;
+	/* Out of memory for the path: the read fails (it succeeded with the program's mappings
+	 * unnamed: found by make test-abi-fault, procfs.self_maps_shows_mappings). */
+	if (exe.mnt && me && (e = kbuf_alloc(&path, VFS_PATH_MAX)) == 0) {
 		struct result_size n = vfs_path_of(me->fs.root, exe, kbuf_bytes(&path));
 		if (!n.err && n.value > 0)
 			exe_name = str_from_bytes(bytes_head(kbuf_bytes(&path), n.value - 1));
@@ -556,6 +565,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		proc_put(me);
 	if (exe.mnt)
 		vfs_path_put(exe);
+	if (e)
+		return e;
 	struct vm_region_info r;
 	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
 		size_t line = strbuf_len(sb);
@@ -565,6 +576,8 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 			   r.file ? r.pgoff * 4096 : 0);
 		struct str name = (r.flags & VMA_STACK) ? STR("[stack]")
 				: (r.flags & VMA_HEAP) ? STR("[heap]")
+				: (r.flags & VMA_VDSO) ? STR("[vdso]")
+				: (r.flags & VMA_VVAR) ? STR("[vvar]")
 				: r.exe ? exe_name : str_empty();
 		if (str_len(name)) {
 			/* Linux pads the name to column 74 (seq_pad) */
@@ -642,6 +655,12 @@ static int gen_environ(struct strbuf *sb, struct gen_ctx *g)
 	return g->m ? gen_strings(sb, g->m, g->m->env_start, g->m->env_end) : 0;
 }
 
+static int gen_make_it_fail(struct strbuf *sb, struct gen_ctx *g)
+{
+	STRBUF_FMT(sb, "%u\n", atomic_u32_load(&g->p->make_it_fail));
+	return 0;
+}
+
 static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
 {
 	strbuf_add(sb, comm_str(&g->in));
@@ -652,12 +671,47 @@ static int gen_comm(struct strbuf *sb, struct gen_ctx *g)
 /* The generators, called through this table (not inlined into one big frame). */
 typedef int (*pid_gen_fn)(struct strbuf *sb, struct gen_ctx *g);
 static const pid_gen_fn pid_gens[PK_COUNT] = {
+	[PK_PID_MAKE_IT_FAIL] = gen_make_it_fail,
 	[PK_PID_STAT] = gen_stat,       [PK_PID_STATUS] = gen_status,
 	[PK_PID_STATM] = gen_statm,     [PK_PID_CMDLINE] = gen_cmdline,
 	[PK_PID_ENVIRON] = gen_environ, [PK_PID_COMM] = gen_comm,
 	[PK_PID_MAPS] = gen_maps,       [PK_PID_MOUNTS] = gen_mounts,
 	[PK_FDINFO] = gen_fdinfo,
 };
+
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src)
+{
+	struct process *me = proc_current();
+	bool root = me && me->fs.cred.euid == 0;
+	if (me)
+		proc_put(me);
+	if (!root)
+		return result_size_err(-EPERM);
+	/* Linux reads at most PROC_NUMBUF - 1 bytes, strips white space, and takes an int. */
+	size_t n = bytes_len(src) < 12 ? bytes_len(src) : 12;
+	size_t i = 0;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	u32 v = 0, digits = 0;
+	for (; i < n && bytes_u8(src, i).value >= '0' && bytes_u8(src, i).value <= '9'; i++) {
+		v = v * 10 + (u32)(bytes_u8(src, i).value - '0');
+		if (++digits > 9)
+			return result_size_err(-EINVAL); /* out of range */
+	}
+	while (i < n && (bytes_u8(src, i).value == '\n' || bytes_u8(src, i).value == ' ' ||
+			 bytes_u8(src, i).value == '\t'))
+		i++;
+	if (!digits || i < n)
+		return result_size_err(-EINVAL); /* not a number (kstrtoint) */
+	if (v > 1)
+		return result_size_err(-EINVAL);
+	struct process *p = target_of(pi);
+	if (!p)
+		return result_size_err(-ESRCH);
+	atomic_u32_store(&p->make_it_fail, v);
+	proc_put(p);
+	return result_size_ok(bytes_len(src));
+}
 
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb)
 {

@@ -1,8 +1,8 @@
 /*
  * root.c — the /proc file system's frame (fs/procfs.h): the "proc" type, its inodes and ops
  * tables, the top-level and /proc/sys directories, the self links, and reading a generated
- * file (the whole text made afresh at each read, then the window at the file offset copied
- * out: an offset past the end reads 0 bytes).
+ * file (synth_read, fs/synth.h: the whole text made afresh at each read, then the window at the
+ * file offset copied out: an offset past the end reads 0 bytes).
  */
 #include <fs/procfs.h>
 #include <fw/typecache.h>
@@ -13,7 +13,6 @@ DEFINE_TYPE_INFO(procfs_inode, struct procfs_inode);
 #define DIR_MODE (VFS_S_IFDIR | 0555)
 #define FILE_MODE (VFS_S_IFREG | 0444)
 #define LINK_MODE (VFS_S_IFLNK | 0777)
-#define GEN_MAX (1u << 20) /* the largest text a file makes (KBUF_MAX) */
 #define PID_POS_BASE 0x10000ull /* readdir positions of /proc/PID entries: this + pid */
 
 static const struct procfs_entry root_entries[] = {
@@ -24,10 +23,12 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("cpuinfo"), PK_CPUINFO, FILE_MODE },
 	{ STR("uptime"), PK_UPTIME, FILE_MODE },
 	{ STR("loadavg"), PK_LOADAVG, FILE_MODE },
+	{ STR("partitions"), PK_PARTITIONS, FILE_MODE },
 	{ STR("filesystems"), PK_FILESYSTEMS, FILE_MODE },
 	{ STR("version"), PK_VERSION, FILE_MODE },
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
+	{ STR("slabinfo"), PK_SLABINFO, VFS_S_IFREG | 0400 },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {
@@ -36,6 +37,7 @@ static const struct procfs_entry sys_entries[] = {
 	{ STR("fs"), PK_SYS_FS, DIR_MODE },
 };
 static const struct procfs_entry sys_vm_entries[] = {
+	{ STR("dirty_expire_centisecs"), PK_DIRTY_EXPIRE, VFS_S_IFREG | 0644 },
 	{ STR("overcommit_memory"), PK_OVERCOMMIT, VFS_S_IFREG | 0644 },
 };
 static const struct procfs_entry sys_fs_entries[] = {
@@ -74,40 +76,25 @@ u32 procfs_parse_pid(struct str name)
 
 /* --- reading ---------------------------------------------------------------------------------- */
 
+static int procfs_generate(struct inode *ip, struct strbuf *sb)
+{
+	struct procfs_inode *pi = procfs_inode_from(ip);
+	return pi->pid ? procfs_pid_generate(pi, sb) : procfs_sys_generate(pi, sb);
+}
+
 static struct result_size procfs_read_file(struct file *f, struct bytes dst, u64 pos)
 {
-	struct procfs_inode *pi = procfs_inode_from(f->inode);
-	if (pos >= GEN_MAX || bytes_len(dst) == 0)
-		return result_size_ok(0);
-	struct kbuf buf = KBUF_EMPTY;
-	int e = 0;
-	struct str text = str_empty();
-	for (size_t size = 4096; size <= GEN_MAX; size *= 4) {
-		if (kbuf_alloc(&buf, size))
-			return result_size_err(-ENOMEM);
-		struct strbuf sb = strbuf_over(kbuf_bytes(&buf));
-		e = pi->pid ? procfs_pid_generate(pi, &sb) : procfs_sys_generate(pi, &sb);
-		if (!e && strbuf_err(&sb) == -ENOSPC && size < GEN_MAX) {
-			kbuf_free(&buf); /* did not fit: again, bigger */
-			continue;
-		}
-		text = strbuf_str(&sb); /* a text that does not fit 1 MiB is cut there */
-		break;
-	}
-	if (e) {
-		kbuf_free(&buf);
-		return result_size_err(e);
-	}
-	struct str win = str_head(str_skip(text, pos), bytes_len(dst));
-	struct result_size r = str_copy_to(dst, win);
-	kbuf_free(&buf);
-	return r;
+	return synth_read(f->inode, procfs_generate, dst, pos);
 }
 
 static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 pos)
 {
+	if (procfs_inode_from(ip)->kind == PK_PID_MAKE_IT_FAIL)
+		return procfs_make_it_fail_write(procfs_inode_from(ip), src);
 	(void)pos;
 	struct procfs_inode *pi = procfs_inode_from(ip);
+	if (pi->kind == PK_DIRTY_EXPIRE)
+		return procfs_sysctl_write(pi, src);
 	if (pi->kind == PK_PID_COMM)
 		return procfs_comm_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
@@ -117,31 +104,14 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 
 static struct str procfs_readlink(struct inode *ip)
 {
-	struct procfs_inode *pi = procfs_inode_from(ip);
-	return str_from_bytes(bytes_head(kbuf_bytes(&pi->target), pi->target_len));
+	return synth_text_str(&procfs_inode_from(ip)->target);
 }
 
 int procfs_set_target(struct procfs_inode *pi, struct str target)
 {
-	kbuf_free(&pi->target);
-	pi->target_len = 0;
-	if (str_len(target) == 0)
-		return 0;
-	if (kbuf_alloc(&pi->target, str_len(target)))
-		return -ENOMEM;
-	if (str_copy_to(kbuf_bytes(&pi->target), target).err)
-		return -ENOMEM;
-	pi->target_len = str_len(target);
-	pi->vfs.size = pi->target_len;
-	return 0;
-}
-
-/* A link's target depends on who looks and on the moment: made anew at every lookup. */
-static bool procfs_link_revalidate(const struct vfs_ctx *c, struct inode *ip)
-{
-	(void)c;
-	(void)ip;
-	return false;
+	int e = synth_text_set(&pi->target, target);
+	pi->vfs.size = pi->target.len;
+	return e;
 }
 
 /* --- directories ------------------------------------------------------------------------------ */
@@ -181,6 +151,16 @@ static bool table_entry(enum procfs_kind kind, u64 i, struct procfs_entry *out)
 	}
 }
 
+/* sys_dir_entry - the i-th fixed entry of a system directory (synth_entry_fn). */
+static bool sys_dir_entry(struct inode *dir, u64 i, struct synth_entry *out)
+{
+	struct procfs_entry t;
+	if (!table_entry(procfs_inode_from(dir)->kind, i, &t))
+		return false;
+	synth_entry_set(out, t.name, t.kind, t.mode, 0, procfs_ino(t.kind, 0, 0, 0));
+	return true;
+}
+
 /* self_target - "/proc/self": the caller's thread group id; thread-self: "TGID/task/TID". */
 static int self_target(struct procfs_inode *pi)
 {
@@ -203,18 +183,17 @@ static struct inode_result procfs_lookup(const struct vfs_ctx *c, struct inode *
 	struct procfs_inode *d = procfs_inode_from(dir);
 	if (d->pid)
 		return procfs_pid_lookup(c, d, name);
-	struct procfs_entry t;
-	for (u64 i = 0; table_entry(d->kind, i, &t); i++) {
-		if (!str_eq(t.name, name))
-			continue;
-		struct inode_result r = procfs_new_inode(dir->sb, t.kind, t.mode, 0, 0, 0);
+	struct synth_entry t;
+	if (synth_find(dir, sys_dir_entry, name, &t)) {
+		struct inode_result r = procfs_new_inode(dir->sb, (enum procfs_kind)t.kind, t.mode,
+							 0, 0, 0);
 		if (r.err)
 			return r;
 		struct procfs_inode *pi = procfs_inode_from(r.value);
 		int e = 0;
-		if (t.kind == PK_SELF || t.kind == PK_THREAD_SELF)
+		if (pi->kind == PK_SELF || pi->kind == PK_THREAD_SELF)
 			e = self_target(pi);
-		else if (t.kind == PK_MOUNTS_LINK)
+		else if (pi->kind == PK_MOUNTS_LINK)
 			e = procfs_set_target(pi, STR("self/mounts"));
 		if (e) {
 			vfs_inode_put(r.value);
@@ -246,17 +225,8 @@ static int procfs_readdir(struct inode *dir, u64 pos, struct vfs_dirent *out)
 	struct procfs_inode *d = procfs_inode_from(dir);
 	if (d->pid)
 		return procfs_pid_readdir(d, pos, out);
-	struct procfs_entry e;
-	if (pos < 2)
-		pos = 2;
-	if (table_entry(d->kind, pos - 2, &e)) {
-		out->ino = procfs_ino(e.kind, 0, 0, 0);
-		out->type = (u8)((e.mode & VFS_S_IFMT) >> 12);
-		out->next = pos + 1;
-		struct result_size len = str_copy_to(BYTES_OF_ARRAY(out->name), e.name);
-		out->name_len = len.err ? 0 : len.value;
+	if (!synth_readdir(dir, sys_dir_entry, pos, out))
 		return 0;
-	}
 	if (d->kind != PK_ROOT)
 		return -ENOENT;
 	u64 from = pos < PID_POS_BASE ? 1 : pos - PID_POS_BASE;
@@ -265,12 +235,11 @@ static int procfs_readdir(struct inode *dir, u64 pos, struct vfs_dirent *out)
 	u32 pid = proc_next_tgid((u32)from);
 	if (!pid)
 		return -ENOENT;
-	out->ino = procfs_ino(PK_PID_DIR, pid, 0, 0);
-	out->type = (u8)(VFS_S_IFDIR >> 12);
-	out->next = PID_POS_BASE + pid + 1;
-	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(out->name));
+	u8 name[16];
+	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(name));
 	STRBUF_FMT(&sb, "%u", pid);
-	out->name_len = strbuf_len(&sb);
+	synth_dirent(out, strbuf_str(&sb), DIR_MODE, procfs_ino(PK_PID_DIR, pid, 0, 0),
+		     PID_POS_BASE + pid + 1);
 	return 0;
 }
 
@@ -288,7 +257,7 @@ static bool procfs_dir_revalidate(const struct vfs_ctx *c, struct inode *ip)
 static void procfs_destroy(struct inode *ip)
 {
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	kbuf_free(&pi->target);
+	synth_text_free(&pi->target);
 	procfs_inode_delete(pi);
 }
 
@@ -300,18 +269,28 @@ static const struct inode_ops procfs_dir_ops = {
 };
 static const struct inode_ops procfs_link_ops = {
 	.readlink = procfs_readlink,
-	.revalidate = procfs_link_revalidate,
+	.revalidate = synth_link_revalidate,
 	.destroy = procfs_destroy,
 };
 static const struct inode_ops procfs_magic_link_ops = {
 	.readlink = procfs_readlink,
-	.revalidate = procfs_link_revalidate,
+	.revalidate = synth_link_revalidate,
 	.follow = procfs_pid_follow,
 	.destroy = procfs_destroy,
 };
+/* procfs_truncate - a size change is ignored, as Linux's proc_setattr/proc_sys_setattr do
+ * (so `echo 1 > /proc/sys/...`, which opens with O_TRUNC, works). */
+static int procfs_truncate(struct inode *ip, u64 size)
+{
+	(void)ip;
+	(void)size;
+	return 0;
+}
+
 static const struct inode_ops procfs_file_ops = {
 	.read_file = procfs_read_file,
 	.write = procfs_write,
+	.truncate = procfs_truncate,
 	.destroy = procfs_destroy,
 };
 
@@ -328,18 +307,11 @@ struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u
 	pi->fd = fd;
 	u32 type = mode & VFS_S_IFMT;
 	bool magic = kind == PK_FD_LINK || kind == PK_CWD || kind == PK_ROOTLINK;
-	ip->ops = type == VFS_S_IFDIR ? &procfs_dir_ops
+	const struct inode_ops *ops = type == VFS_S_IFDIR ? &procfs_dir_ops
 		: type == VFS_S_IFLNK ? (magic ? &procfs_magic_link_ops : &procfs_link_ops)
 		: &procfs_file_ops;
-	vfs_inode_init(ip);
-	ip->mode = mode;
-	ip->sb = sb;
-	refcount_get(&sb->refs);
-	ip->ino = procfs_ino(kind, pid, tid, fd);
+	synth_inode_init(ip, sb, ops, mode, procfs_ino(kind, pid, tid, fd));
 	sb->inodes++;
-	ip->atime = ip->mtime = ip->ctime = vfs_now(); /* not shared yet: no lock */
-	ip->nlink = type == VFS_S_IFDIR ? 2 : 1;
-	refcount_init(&ip->refs, 1);
 	return inode_result_ok(ip);
 }
 

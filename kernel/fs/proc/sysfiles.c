@@ -1,15 +1,18 @@
 /*
  * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
  * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
- * sys/vm/overcommit_memory and sys/fs/file-max, in
+ * sys/vm/overcommit_memory, sys/fs/file-max and slabinfo, in
  * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
  *
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
  * sizes, load averages): the lines are there so that tools find them.
  */
+#include <block/bcache.h>
+#include <block/block.h>
 #include <fs/procfs.h>
 #include <fw/boot.h>
 #include <fw/frame.h>
+#include <fw/heap.h>
 #include <fw/preempt.h>
 #include <fw/task.h>
 #include <fw/time.h>
@@ -104,11 +107,34 @@ static void stat(struct strbuf *sb)
 		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
 }
 
+/* slabinfo - Linux's version 2.1 table, one line per typed cache (fw/heap.h): the leak checks of
+ * the failure-injection runs compare its active_objs before and after (docs/fuzzing.md). */
+static void slabinfo(struct strbuf *sb)
+{
+	strbuf_add(sb, STR("slabinfo - version: 2.1\n# name            <active_objs> <num_objs> "
+			   "<objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+			   "<sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"));
+	struct heap_cache_stats st;
+	struct str name;
+	for (u32 i = 0; heap_cache_info(i, &st, &name) == 0 && !strbuf_err(sb); i++) {
+		size_t at = strbuf_len(sb);
+		strbuf_add(sb, name);
+		while (strbuf_len(sb) - at < 17 && !strbuf_err(sb))
+			strbuf_add_char(sb, ' ');
+		STRBUF_FMT(sb, " %6u %6u %6u %4u %4u : tunables    0    0    0 : slabdata %6u %6u "
+			       "     0\n", st.live, st.slabs_mapped * st.objs_per_slab, st.obj_size,
+			   st.objs_per_slab, st.slab_pages, st.slabs_mapped, st.slabs_mapped);
+	}
+}
+
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 {
 	switch (pi->kind) {
 	case PK_MEMINFO:
 		meminfo(sb);
+		return 0;
+	case PK_SLABINFO:
+		slabinfo(sb);
 		return 0;
 	case PK_CPUINFO:
 		cpuinfo(sb);
@@ -137,6 +163,9 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 		strbuf_add(sb, fw_boot_cmdline());
 		strbuf_add_char(sb, '\n');
 		return 0;
+	case PK_PARTITIONS:
+		blk_partitions_show(sb); /* the block layer's devices (block/block.h) */
+		return 0;
 	case PK_OSTYPE:
 		strbuf_add(sb, STR("Linux\n"));
 		return 0;
@@ -155,7 +184,50 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 	case PK_FILE_MAX:
 		strbuf_add(sb, STR("9223372036854775807\n")); /* no system-wide limit */
 		return 0;
+	case PK_DIRTY_EXPIRE:
+		STRBUF_FMT(sb, "%u\n", bcache_dirty_expire_cs());
+		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/* partitions (the block layer's table) and sys/vm/dirty_expire_centisecs (the buffer cache's
+ * flusher, read and written) are here too. */
+
+/* parse_int - a decimal in 0..INT_MAX, spaces/tabs/newlines around it allowed (Linux's
+ * proc_dointvec_minmax with a minimum of 0); -EINVAL otherwise. */
+static i64 parse_int(struct bytes src)
+{
+	size_t n = bytes_len(src), i = 0;
+	u64 v = 0;
+	bool digits = false;
+	while (i < n && (bytes_u8(src, i).value == ' ' || bytes_u8(src, i).value == '\t'))
+		i++;
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c < '0' || c > '9')
+			break;
+		v = v * 10 + (c - '0');
+		digits = true;
+		if (v > 0x7fffffffu)
+			return -EINVAL;
+	}
+	for (; i < n; i++) {
+		u8 c = bytes_u8(src, i).value;
+		if (c != ' ' && c != '\t' && c != '\n')
+			return -EINVAL;
+	}
+	return digits ? (i64)v : -EINVAL;
+}
+
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src)
+{
+	if (pi->kind != PK_DIRTY_EXPIRE)
+		return result_size_err(-EIO);
+	i64 v = parse_int(src);
+	if (v < 0)
+		return result_size_err((int)v);
+	(void)bcache_set_dirty_expire_cs((u32)v);
+	return result_size_ok(bytes_len(src));
 }

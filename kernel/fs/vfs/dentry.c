@@ -246,3 +246,20 @@ void vfs_dentry_drop_locked(struct dentry *d)
 	d->dead = true;
 	vfs_dentry_put_locked(d); /* the tree's reference (its parent keeps its own) */
 }
+
+void vfs_prune_stale_locked(const struct vfs_ctx *c, struct dentry *dir)
+{
+	if (!dir->dir)
+		return;
+	struct dentry *d = dentry_children_first(&dir->dir->kids);
+	while (d) {
+		struct dentry *next = dentry_children_next(&dir->dir->kids, d);
+		/* Directories only: a link is stale at every lookup (procfs makes links anew) and
+		 * may be the one this walk is following; there are few link names, each dropped
+		 * at its next lookup, while directory names (pids) are unbounded. */
+		if (d->dir && d->inode->ops->revalidate && !d->mounts &&
+		    !d->inode->ops->revalidate(c, d->inode))
+			vfs_dentry_drop_locked(d);
+		d = next;
+	}
+}

@@ -12,9 +12,11 @@
  * Level-triggered items that were reported go back on the ready list (at its tail, so every
  * ready item gets its turn); EPOLLET items leave it until the next wake-up; EPOLLONESHOT items
  * are disarmed (their events cut to the private bits; a hook then does nothing) until
- * EPOLL_CTL_MOD. EPOLLERR and EPOLLHUP are always asked. EPOLLWAKEUP is dropped (no suspend);
- * EPOLLEXCLUSIVE is checked as Linux does, but every instance watching a queue is woken (the
- * man page allows "one or more").
+ * EPOLL_CTL_MOD. EPOLLERR and EPOLLHUP are always asked. EPOLLWAKEUP is dropped (no suspend).
+ * An EPOLLEXCLUSIVE item's hooks are exclusive wait entries (fw/sync.h): a wake-up of the file
+ * runs them in the order they were added only until one wakes an epoll_wait sleeper, so of
+ * several instances blocked on one file, one is woken (those without sleepers still get the
+ * item on their ready list, as Linux).
  *
  * Lock order: vfs_epoll_lock (global mutex: ADD and DEL, the files' watcher lists, the
  * epoll-in-epoll graph, removal at a file's last close) → ep->mtx (the interest table; held
@@ -94,9 +96,6 @@ struct eventpoll {
 };
 DEFINE_SUBTYPE(ep_inode, struct eventpoll, vfs, struct inode, tag);
 
-static struct spinlock ep_ino_lock = SPINLOCK_INIT(ep_ino_lock);
-static u64 ep_next_ino GUARDED_BY(&ep_ino_lock) = 1;
-
 void vfs_epoll_file_init(struct file *f)
 {
 	vfs_ep_watchers_init(&f->ep_watchers, &vfs_epoll_lock);
@@ -119,6 +118,26 @@ static void ep_hook_fire(struct wait_entry *we)
 	}
 }
 
+/* ep_hook_fire_exclusive - the same for an EPOLLEXCLUSIVE item, queued as an exclusive entry:
+ * true when it woke an epoll_wait sleeper of its instance, which ends this wake-up for the
+ * exclusive entries behind it (Linux's ep_poll_callback "ewake"; our wake-ups carry no poll
+ * key, so any wake-up counts, not only one for the events the item asks). */
+static bool ep_hook_fire_exclusive(struct wait_entry *we)
+{
+	struct epitem *it = ep_hook_sub_from(we)->item;
+	struct eventpoll *ep = it->ep;
+	spin_lock(&ep->lock);
+	bool armed = (it->events & ~EP_PRIVATE) != 0;
+	if (armed && !list_link_is_linked(&it->rdlink))
+		ep_rdlist_push_back(&ep->rdlist, it);
+	spin_unlock(&ep->lock);
+	if (!armed)
+		return false;
+	u32 woken = waitq_wake_all(&ep->wq);
+	(void)waitq_wake_all(&ep->poll_wq);
+	return woken != 0;
+}
+
 /* ep_ptable_queue - the poll table's queue callback at ADD: hook the item on `wq` (once). */
 static void ep_ptable_queue(struct poll_table *pt, struct waitq *wq)
 {
@@ -135,7 +154,13 @@ static void ep_ptable_queue(struct poll_table *pt, struct waitq *wq)
 	}
 	h->item = it;
 	h->wq = wq;
-	waitq_add_entry(wq, &h->we, ep_hook_fire);
+	spin_lock(&it->ep->lock);
+	bool exclusive = (it->events & UAPI_EPOLLEXCLUSIVE) != 0; /* fixed for the item's life */
+	spin_unlock(&it->ep->lock);
+	if (exclusive)
+		waitq_add_exclusive_entry(wq, &h->we, ep_hook_fire_exclusive);
+	else
+		waitq_add_entry(wq, &h->we, ep_hook_fire);
 	it->hooks[it->nhooks++] = h;
 }
 
@@ -500,25 +525,10 @@ int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
 	ep_rdlist_init(&ep->rdlist, &ep->lock);
 	ep_txlist_init(&ep->txlist, &ep->lock);
 	ep_children_init(&ep->children, &vfs_epoll_lock);
-	struct inode *ip = ep_inode_base(ep);
-	vfs_inode_init(ip);
-	ip->ops = &ep_ops;
-	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
-	ip->uid = uid;
-	ip->gid = gid;
-	ip->nlink = 1;
-	spin_lock(&ep_ino_lock);
-	ip->ino = ep_next_ino++;
-	spin_unlock(&ep_ino_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags);
-	if (f)
-		ep->file = f;
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
-	if (!f)
-		return -ENOMEM;
-	*out = f;
+	struct file_result r = vfs_anon_file(ep_inode_base(ep), &ep_ops, flags, uid, gid);
+	if (r.err)
+		return r.err;
+	ep->file = r.value;
+	*out = r.value;
 	return 0;
 }

@@ -28,9 +28,6 @@ struct efd {
 };
 DEFINE_SUBTYPE(efd, struct efd, vfs, struct inode, tag);
 
-static struct spinlock efd_ino_lock = SPINLOCK_INIT(efd_ino_lock);
-static u64 efd_next_ino GUARDED_BY(&efd_ino_lock) = 1;
-
 struct waitq *vfs_eventfd_waitq(struct file *f)
 {
 	return &efd_from(f->inode)->wq;
@@ -155,23 +152,9 @@ int vfs_eventfd(u64 initval, bool semaphore, u32 flags, u32 uid, u32 gid, struct
 	e->count = initval;
 	spin_unlock(&e->lock);
 	e->semaphore = semaphore;
-	struct inode *ip = efd_base(e);
-	vfs_inode_init(ip);
-	ip->ops = &efd_ops;
-	ip->mode = 0600; /* an anonymous inode: no file type bits, as Linux */
-	ip->uid = uid;
-	ip->gid = gid;
-	ip->nlink = 1;
-	spin_lock(&efd_ino_lock);
-	ip->ino = efd_next_ino++;
-	spin_unlock(&efd_ino_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags);
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
-	if (!f)
-		return -ENOMEM;
-	*out = f;
+	struct file_result r = vfs_anon_file(efd_base(e), &efd_ops, flags, uid, gid);
+	if (r.err)
+		return r.err;
+	*out = r.value;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <fw/atomic.h>
 #include <fw/heap.h>
 #include <fw/typecache.h>
+#include <uapi/events.h>
 
 DEFINE_TYPE_CACHE(file_cache, struct file);
 static struct atomic_u64 file_ids; /* the last struct file's id */
@@ -102,8 +103,8 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 		e = -ENOMEM;
 	struct dentry *td = NULL;
 	if (ip) {
-		ip->uid = c->cred.euid;
-		ip->gid = c->cred.egid;
+		ip->uid = c->cred.fsuid;
+		ip->gid = c->cred.fsgid;
 		ip->nlink = 0;
 		ip->linkable = !(flags & VFS_O_EXCL);
 		/* a dead dentry "#ino" under the directory, as Linux's: the file's path (linkat
@@ -229,7 +230,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		ops = blkdev_ops;
 	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
 		ops = chrdevs[dev].ops;
-	if (!e && (blkdev || type == VFS_S_IFCHR) && ops->open)
+	if (!e && (blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && ops->open)
 		e = ops->open(ip, flags);
 	u64 fifo_peer = 0;
 	if (!e && type == VFS_S_IFIFO && !(flags & VFS_O_PATH))
@@ -254,6 +255,10 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		KFREE(file_cache, f);
 		return file_result_err(e);
 	}
+	if (!created && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY && type == VFS_S_IFREG)
+		vfs_notify_file(f, UAPI_IN_MODIFY); /* inotify: the truncation, then the open */
+	if (!(flags & VFS_O_PATH))
+		vfs_notify_file(f, UAPI_IN_OPEN);
 	return file_result_ok(f);
 }
 
@@ -290,6 +295,9 @@ void vfs_close(struct file *f)
 		return;
 	if (atomic_u32_load(&f->ep_watched)) /* epoll items watch it: they go with it */
 		vfs_epoll_file_closed(f);
+	if (!(f->flags & VFS_O_PATH))
+		vfs_notify_file(f, (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY ? UAPI_IN_CLOSE_WRITE
+									      : UAPI_IN_CLOSE_NOWRITE);
 	if (f->ops->close)
 		f->ops->close(f);
 	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
@@ -431,7 +439,10 @@ struct result_size vfs_read(struct file *f, struct bytes dst)
 
 struct result_size vfs_write(struct file *f, struct bytes src)
 {
-	return rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
+	struct result_size r = rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
+	if (!r.err && r.value)
+		vfs_notify_file(f, UAPI_IN_MODIFY);
+	return r;
 }
 
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
@@ -441,7 +452,10 @@ struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos)
 
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos)
 {
-	return rw(f, src, &pos, true, false);
+	struct result_size r = rw(f, src, &pos, true, false);
+	if (!r.err && r.value)
+		vfs_notify_file(f, UAPI_IN_MODIFY);
+	return r;
 }
 
 u64 vfs_file_pos(struct file *f)

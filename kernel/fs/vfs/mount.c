@@ -10,6 +10,7 @@
  * table.
  */
 #include <fs/vfs_internal.h>
+#include <fw/frame.h>
 #include <fw/strbuf.h>
 #include <fw/typecache.h>
 
@@ -67,12 +68,15 @@ static struct result_u64 parse_size(struct str v)
 	return result_u64_ok(bytes);
 }
 
-/* memfs_fill - tmpfs and ramfs: a root directory; options size= (tmpfs), mode=, uid=, gid=
+/* memfs_fill - tmpfs and ramfs: a root directory; options size= (tmpfs; half of RAM when not
+ * given), mode=, uid=, gid=
  * (nr_inodes= and nr_blocks= are accepted; ramfs ignores what it does not know, as Linux). */
 static int memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root, bool tmpfs)
 	REQUIRES(vfs_lock)
 {
 	u32 mode = tmpfs ? 01777 : 0755, uid = 0, gid = 0;
+	if (tmpfs) /* Linux's default size: half of RAM (df shows it; size=0 means no limit) */
+		sb->max_bytes = frame_stat_total() * FRAME_SIZE / 2;
 	struct str opt;
 	while (str_split_next(&options, ',', &opt)) {
 		if (!str_len(opt))

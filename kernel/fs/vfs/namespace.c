@@ -5,6 +5,7 @@
  * then changes the tree; the directory times and link counts follow.
  */
 #include <fs/vfs_internal.h>
+#include <uapi/events.h>
 
 static bool is_dir(const struct inode *ip)
 {
@@ -64,8 +65,8 @@ static struct dentry_result create_locked(const struct vfs_ctx *c, struct str pa
 	struct inode *ip = ramfs_new_inode(p.value->inode->sb, mode);
 	if (!ip)
 		return dentry_result_err(-ENOMEM);
-	ip->uid = c->cred.euid;
-	ip->gid = c->cred.egid;
+	ip->uid = c->cred.fsuid;
+	ip->gid = c->cred.fsgid;
 	/* a setgid directory passes its group on, and its setgid bit to subdirectories */
 	struct inode *pip = p.value->inode;
 	if (pip->mode & VFS_S_ISGID) {
@@ -88,6 +89,7 @@ static struct dentry_result create_locked(const struct vfs_ctx *c, struct str pa
 	if (is_dir(ip))
 		nlink_add(pip, 1, false);
 	dir_changed(p.value);
+	vfs_notify_child(pip, UAPI_IN_CREATE | (is_dir(ip) ? UAPI_IN_ISDIR : 0), last, 0);
 	return d;
 }
 
@@ -118,7 +120,7 @@ int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32
 	if (type != VFS_S_IFREG && type != VFS_S_IFCHR && type != VFS_S_IFBLK &&
 	    type != VFS_S_IFIFO && type != VFS_S_IFSOCK)
 		return -EINVAL;
-	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.euid != 0)
+	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.fsuid != 0)
 		return -EPERM;
 	mutex_lock(&vfs_lock);
 	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""), NULL);
@@ -192,8 +194,10 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 	int e = vfs_may_delete_locked(p.value, d, &c->cred);
 	if (e)
 		return e;
-	kill_locked(p.value, d);
+	u32 isdir = is_dir(d->inode) ? UAPI_IN_ISDIR : 0;
+	kill_locked(p.value, d); /* an inode it frees reports IN_DELETE_SELF first, as Linux */
 	dir_changed(p.value);
+	vfs_notify_child(p.value->inode, UAPI_IN_DELETE | isdir, last, 0);
 	return 0;
 }
 
@@ -247,6 +251,7 @@ static int link_path_locked(struct path_result srcp, const struct vfs_ctx *new_c
 	ip->linkable = false;
 	nlink_add(ip, 1, true);
 	dir_changed(np.value);
+	vfs_notify_child(np.value->inode, UAPI_IN_CREATE, last, 0);
 	return 0;
 }
 
@@ -333,6 +338,17 @@ static int rename_checks(struct dentry *op, struct dentry *src, struct dentry *n
 	return vfs_may_delete_locked(op, src, &c->cred);
 }
 
+/* notify_move - inotify: ip moved from entry `from` of `fd` to entry `to` of `td`. */
+static void notify_move(struct dentry *fd, struct str from, struct dentry *td, struct str to,
+			struct inode *ip) REQUIRES(vfs_lock)
+{
+	u32 isdir = is_dir(ip) ? UAPI_IN_ISDIR : 0;
+	u32 cookie = vfs_notify_cookie();
+	vfs_notify_child(fd->inode, UAPI_IN_MOVED_FROM | isdir, from, cookie);
+	vfs_notify_child(td->inode, UAPI_IN_MOVED_TO | isdir, to, cookie);
+	vfs_notify_self(ip, UAPI_IN_MOVE_SELF);
+}
+
 static int rename_locked(const struct vfs_ctx *old_c, struct str oldpath,
 			 const struct vfs_ctx *new_c, struct str newpath, u32 flags)
 	REQUIRES(vfs_lock)
@@ -383,6 +399,9 @@ static int rename_locked(const struct vfs_ctx *old_c, struct str oldpath,
 	}
 	dir_changed(op.value);
 	dir_changed(np.value);
+	notify_move(op.value, olast, np.value, nlast, src->inode);
+	if (exchange)
+		notify_move(np.value, nlast, op.value, olast, dst->inode);
 	return 0;
 }
 

@@ -9,11 +9,15 @@
  *     struct blockdev *bd = blk_find(STR("vda"));
  *     int err = blk_read(bd, sector, 8, &frame);    // 8 sectors into the frame at offset 0
  *
- * The block layer validates every request before the driver sees it (range inside the device,
- * at most one frame of data, no writes to a read-only device, flush/discard only when the
- * device supports them), counts requests and errors, and returns Linux errnos. A driver's
- * submit() sleeps until the device answers; several tasks may have requests in flight at once.
- * `blk_flush` returns once everything written before it is durable.
+ * A read or write carries its data in up to BLK_MAX_SEGS frames (the buffer cache's blocks of
+ * a contiguous run: one device request instead of one per 4 KiB): frame k holds sectors
+ * [8k, 8k+8) of the request, every frame but the last full. The block layer validates every
+ * request before the driver sees it (range inside the device, data that fits its frames, no
+ * more frames than the device takes in one request, no writes to a read-only device,
+ * flush/discard only when the device supports them), counts requests and errors, and returns
+ * Linux errnos. A driver's submit() sleeps until the device answers; several tasks may have
+ * requests in flight at once. `blk_flush` returns once everything written before it is
+ * durable.
  *
  * Partitions (block/partition.h read the table, kernel/block/part_dev.c) are block devices of
  * their own whose `parent` is the disk: their requests are validated against the partition,
@@ -32,11 +36,13 @@
 #include <fw/atomic.h>
 #include <fw/frame.h>
 #include <fw/str.h>
+#include <fw/strbuf.h>
 #include <fw/subtype.h>
 #include <fw/types.h>
 
 #define BLK_SECTOR_SIZE 512u
-#define BLK_MAX_SECTORS (FRAME_SIZE / BLK_SECTOR_SIZE)
+#define BLK_FRAME_SECTORS (FRAME_SIZE / BLK_SECTOR_SIZE) /* sectors one frame holds */
+#define BLK_MAX_SEGS 32u /* frames in one request (128 KiB) */
 #define BLK_MAX_DEVS 64u    /* registered devices, partitions included */
 #define BLK_MINORS 16u      /* minors per disk: the disk and partitions 1-15 */
 #define BLK_NAME_MAX 16u    /* bytes of a device name ("vda15") */
@@ -49,12 +55,14 @@ enum blk_op {
 	BLK_DISCARD,
 };
 
-/* One request. `frame` holds the data at offset 0 (READ/WRITE only). */
+/* One request. READ/WRITE: frame[0..nframes) hold the data, frame k sectors [8k, 8k+8) of it
+ * (so count is more than 8 * (nframes - 1) and at most 8 * nframes). */
 struct blk_request {
 	enum blk_op op;
 	u64 sector;
 	u32 count; /* sectors */
-	const struct frame *frame;
+	u32 nframes;
+	const struct frame *frame[BLK_MAX_SEGS];
 };
 
 struct blockdev;
@@ -70,14 +78,18 @@ struct blockdev {
 	struct str name; /* a literal ("vda"), or text in the device's own memory ("vda1") */
 	u32 major, minor;
 	struct blockdev *parent; /* the disk of a partition; NULL for a disk */
+	u64 start_sect;          /* a partition's first sector on its disk; 0 for a disk */
 	u64 sectors;
 	bool read_only;
 	bool can_flush;
 	bool can_discard;
+	u32 max_segs; /* frames one request may carry: 1..BLK_MAX_SEGS (0 counts as 1) */
 	/* Counters. */
 	struct atomic_u64 reads, writes, flushes, discards, errors;
-	/* The buffer cache's lock (bcache.c): a write-back error not yet reported by a sync. */
+	/* The buffer cache's lock (bcache.c): a write-back error not yet reported by a sync; the
+	 * block after the last run read from the disk (a miss there is sequential: read ahead). */
 	int wb_err;
+	u64 ra_next;
 	/* The device table's lock (blockdev.c). */
 	u32 opens;
 	bool registered;
@@ -108,15 +120,26 @@ struct blk_info {
 	u8 name[BLK_NAME_MAX];
 	u32 name_len;
 	u32 major, minor;
+	u32 disk_minor; /* the disk's minor: its own, or a partition's disk's (/sys, /proc) */
+	u64 sectors;
+	bool read_only;
 };
 /* blk_info_at - the i-th registered device (i < BLK_MAX_DEVS): true and *out, or false for an
  * empty slot. */
 bool blk_info_at(u32 i, struct blk_info *out);
 
+/* blk_partitions_show - /proc/partitions (Linux's format: a header, then per device its
+ * major, minor, size in KiB and name, disks before their partitions, in registration order). */
+void blk_partitions_show(struct strbuf *sb);
+
+/* blk_max_segs - the frames one request to bd may carry (bd->max_segs, within 1..BLK_MAX_SEGS). */
+u32 blk_max_segs(const struct blockdev *bd);
+
 /* blk_submit - validate and perform rq. 0; -EINVAL (range, size, empty frame), -EROFS,
  * -EOPNOTSUPP (flush/discard unsupported), -EIO (the device failed). Context: task. */
 int blk_submit(struct blockdev *bd, const struct blk_request *rq);
 
+/* blk_read / blk_write - a request of one frame (count <= 8). */
 int blk_read(struct blockdev *bd, u64 sector, u32 count, const struct frame *f);
 int blk_write(struct blockdev *bd, u64 sector, u32 count, const struct frame *f);
 int blk_flush(struct blockdev *bd);

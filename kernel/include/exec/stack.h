@@ -54,9 +54,10 @@ DEFINE_ARRAY(exec_strv, struct str);
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
 #define AT_MINSIGSTKSZ 51
+#define AT_SYSINFO_EHDR 33
 
-/* The number of auxv pairs exec_stack_build writes, AT_NULL included. */
-#define EXEC_AUXV_PAIRS 20u
+/* The most auxv pairs exec_stack_build writes, AT_NULL included. */
+#define EXEC_AUXV_PAIRS 21u
 
 struct exec_stack_in {
 	u64 stack_top;                /* user address one past the stack's highest byte (16-aligned) */
@@ -68,6 +69,7 @@ struct exec_stack_in {
 	u32 uid, euid, gid, egid;
 	bool secure;
 	u64 hwcap, hwcap2, minsigstksz;
+	u64 sysinfo_ehdr;             /* the vDSO's ELF header; 0: none (AT_SYSINFO_EHDR left out) */
 };
 
 struct exec_stack_out {

@@ -8,6 +8,7 @@
 
 #include <block/bdev.h>
 #include <fw/libbase.h>
+#include <fw/str.h>
 #include <fw/sync.h>
 
 /* devices_init - register them with the VFS (vfs_register_chrdev); idempotent. */
@@ -21,6 +22,16 @@ struct vfs_ctx;
  * /dev/console. Existing entries are left alone. Returns 0 or -errno from the VFS.
  */
 int devices_populate(const struct vfs_ctx *c);
+
+/* One character device node: its name in /dev, its class in /sys/class, mode and number. */
+struct dev_char_node {
+	struct str name;
+	struct str class;
+	u32 mode, major, minor;
+};
+/* devices_char_node_at - the i-th character device devtmpfs makes a node for (when it has a
+ * driver: vfs_chrdev_registered) into *out; false past the last. */
+bool devices_char_node_at(u32 i, struct dev_char_node *out);
 
 /* devtmpfs_init - register the devtmpfs file system type and the memory devices /dev/full,
  * /dev/random and /dev/urandom (fs/devtmpfs.c). Context: boot, task, once. */

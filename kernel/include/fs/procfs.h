@@ -16,9 +16,7 @@
 #ifndef KERNEL_FS_PROCFS_H
 #define KERNEL_FS_PROCFS_H
 
-#include <fs/vfs.h>
-#include <fw/heap.h>
-#include <fw/strbuf.h>
+#include <fs/synth.h>
 
 #define PROCFS_MAGIC 0x9fa0ull /* PROC_SUPER_MAGIC */
 
@@ -39,14 +37,17 @@ enum procfs_kind {
 	PK_LOADAVG,
 	PK_FILESYSTEMS,
 	PK_VERSION,
+	PK_PARTITIONS,
 	PK_STAT,
 	PK_CMDLINE,
+	PK_SLABINFO,
 	PK_OSTYPE,
 	PK_OSRELEASE,
 	PK_HOSTNAME,
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -65,6 +66,7 @@ enum procfs_kind {
 	PK_PID_CMDLINE,
 	PK_PID_ENVIRON,
 	PK_PID_COMM,
+	PK_PID_MAKE_IT_FAIL,
 	PK_PID_MAPS,
 	PK_PID_MOUNTS,
 	PK_FDINFO,
@@ -77,8 +79,7 @@ struct procfs_inode {
 	u32 pid;  /* the thread group described (0: a system entry) */
 	u32 tid;  /* task/TID entries: that thread (0: the group as a whole) */
 	u32 fd;   /* fd/N and fdinfo/N: N */
-	struct kbuf target; /* a link's target text (target_len bytes) */
-	size_t target_len;
+	struct synth_text target; /* a link's target text */
 };
 DECLARE_SUBTYPE(procfs_inode, struct procfs_inode, vfs, struct inode, tag);
 
@@ -113,11 +114,16 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_make_it_fail_write - /proc/PID/make-it-fail written: 0 or 1 (root only, as Linux's
+ * CAP_SYS_RESOURCE): whether failure injection may fail that thread (docs/fuzzing.md). */
+struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_comm_write - /proc/PID/comm written: the process's new name. */
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
+struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 
 /* procfs_init - register the "proc" type (mount -t proc). */
 void procfs_init(void);

@@ -49,8 +49,12 @@ struct terminal {
 	u32 sid GUARDED_BY(&lock);  /* the session it controls (0: none) */
 	u32 pgrp GUARDED_BY(&lock); /* its foreground process group (0: none) */
 	bool stopped GUARDED_BY(&lock); /* output suspended (TCXONC TCOOFF) */
+	u32 ispeed GUARDED_BY(&lock), ospeed GUARDED_BY(&lock); /* termios2's c_ispeed, c_ospeed */
+	bool excl GUARDED_BY(&lock);    /* TIOCEXCL (of the slave, the console): opens are EBUSY
+					 * but for root */
 	/* a pty's sides: */
 	bool locked GUARDED_BY(&lock);       /* TIOCSPTLCK: the slave cannot be opened yet */
+	bool master_excl GUARDED_BY(&lock);  /* the master's own TIOCEXCL (no effect: ptmx opens anew) */
 	bool master_open GUARDED_BY(&lock);  /* false once the master is closed: hung up */
 	u32 slave_files GUARDED_BY(&lock);   /* open files of the slave */
 	bool slave_opened GUARDED_BY(&lock); /* it had one: master reads say EIO once none is left */
@@ -88,9 +92,10 @@ struct waitq *term_waitq(struct file *f);
 /* tty_session_exit - the leader of session `sid` exits: its controlling terminal (if any)
  * sends SIGHUP and SIGCONT to its foreground group and controls no session any more. */
 void tty_session_exit(u32 sid);
-/* tty_of_session - the device number (major, minor) of session sid's controlling terminal:
- * false when it has none (/proc/PID/stat's tty_nr). */
-bool tty_of_session(u32 sid, u32 *major, u32 *minor);
+/* tty_of_session - the device number (major, minor) of session sid's controlling terminal and
+ * its foreground process group (0: none): false when it has none (/proc/PID/stat's tty_nr
+ * and tpgid). */
+bool tty_of_session(u32 sid, u32 *major, u32 *minor, u32 *pgrp);
 
 /* Inside kernel/dev/tty: */
 void term_init(struct terminal *t, bool is_pty, u32 index);

@@ -98,19 +98,22 @@ extern struct mutex vfs_lock;
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 #define CRED_NGROUPS 16 /* supplementary groups a process may hold (setgroups: EINVAL beyond) */
 
-/* Who a process is: real, effective and saved ids (Linux's credential rules, sys_setuid & co.)
- * and its supplementary groups, which vfs_permission consults like the effective gid. */
+/* Who a process is: real, effective and saved ids (Linux's credential rules, sys_setuid & co.),
+ * the filesystem ids every file check uses (the effective ids unless setfsuid/setfsgid moved
+ * them; fsuid 0 has root's file privileges) and its supplementary groups, which
+ * vfs_permission consults like the fs gid. */
 struct cred {
 	u32 uid, gid, euid, egid;
 	u32 suid, sgid;
+	u32 fsuid, fsgid;
 	u32 ngroups;
 	u32 groups[CRED_NGROUPS];
 };
 
-/* cred_in_group - whether gid is the effective gid or one of the supplementary groups. */
+/* cred_in_group - whether gid is the fs gid or one of the supplementary groups. */
 static inline bool cred_in_group(const struct cred *c, u32 gid)
 {
-	if (c->egid == gid)
+	if (c->fsgid == gid)
 		return true;
 	for (u32 i = 0; i < c->ngroups && i < CRED_NGROUPS; i++)
 		if (c->groups[i] == gid)
@@ -175,8 +178,9 @@ struct vfs_dirent {
 
 /* What a file system does for one kind of inode: a static const table per kind. */
 struct inode_ops {
-	/* a device node is being opened with open(2) `flags`: 0 or -errno (-ENXIO: no such
-	 * device). Called under vfs_lock; a file it let open gets release at its last close. */
+	/* a device node or a regular file is being opened with open(2) `flags`: 0 or -errno
+	 * (-ENXIO: no such device; sysfs: -EACCES for writing). Called under vfs_lock; a file it
+	 * let open gets release at its last close. */
 	int (*open)(struct inode *ip, u32 flags);
 	/* read and write are called with no VFS lock held (a block device: they sleep on the
 	 * disk); the file offset is read before and advanced after, under the inode's lock */
@@ -577,6 +581,10 @@ struct vfs_utimes {
 	bool now_a, now_m, omit_a, omit_m;
 };
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t);
+/* vfs_kill_suid - a write or truncate by `cred`: an unprivileged caller clears the setuid bit,
+ * and the setgid bit of a group-executable file, of a regular file (Linux's
+ * file_remove_privs; root keeps them, as CAP_FSETID). */
+void vfs_kill_suid(struct inode *ip, const struct cred *cred);
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);
@@ -663,6 +671,49 @@ struct file_result vfs_memfd(u32 uid, u32 gid);
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */
 struct file *vfs_file_new(struct inode *ip, u32 flags);
+
+/* vfs_anon_file - the one open file (O_RDWR | flags) of an anonymous object (fs/vfs/anon.c:
+ * epoll, eventfd, timerfd, pidfd, inotify, signalfd) whose struct inode `ip` is embedded in it
+ * and otherwise ready: the inode gets its lock, `ops`, mode 0600 without type bits, uid:gid,
+ * one link and a fresh number. The file owns the inode; -ENOMEM (ops->destroy has freed the
+ * object then). */
+struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops, u32 flags,
+				 u32 uid, u32 gid);
+
+/*
+ * inotify (fs/vfs/inotify.c, docs/poll.md): instances, and the hooks the VFS calls on every
+ * change (each returns at once while nothing is watched anywhere). Event masks are the UAPI
+ * IN_* bits (uapi/events.h).
+ * vfs_notify_child - `mask` (with IN_ISDIR for a directory entry) about the entry `name` of
+ *                    directory `dir` (IN_CREATE, IN_DELETE, IN_MOVED_*: `cookie` pairs a move).
+ * vfs_notify_self - `mask` about ip itself (IN_MOVE_SELF).
+ * vfs_notify_file - `mask` about an open file (IN_OPEN, IN_MODIFY, IN_CLOSE_*): to its inode
+ *                   and to its parent directory with its name. Takes vfs_lock: not held.
+ * vfs_notify_inode_gone - ip's last reference went (vfs_inode_put): IN_DELETE_SELF if it has
+ *                   no link, then its watches go (IN_IGNORED).
+ * vfs_notify_cookie - a fresh cookie for one rename's IN_MOVED_FROM/IN_MOVED_TO pair.
+ */
+void vfs_notify_child(struct inode *dir, u32 mask, struct str name, u32 cookie);
+void vfs_notify_self(struct inode *ip, u32 mask);
+void vfs_notify_file(struct file *f, u32 mask);
+void vfs_notify_inode_gone(struct inode *ip);
+u32 vfs_notify_cookie(void);
+/* vfs_inotify_new - an instance (O_RDWR | flags: O_NONBLOCK at most), or -ENOMEM.
+ * vfs_inotify_add_watch - inotify_add_watch(2) for `path` (looked up in c, following a final
+ *   symlink unless IN_DONT_FOLLOW): the watch descriptor, or ENOENT & co., ENOTDIR
+ *   (IN_ONLYDIR), EACCES (no read permission), EEXIST (IN_MASK_CREATE), ENOSPC, ENOMEM.
+ * vfs_inotify_rm_watch - 0, or -EINVAL for a descriptor it does not hold.
+ * Reads return whole struct inotify_event records (-EINVAL when the first does not fit,
+ * -EAGAIN when empty: sleep on vfs_inotify_waitq until vfs_inotify_readable). */
+struct file_result vfs_inotify_new(u32 flags, u32 uid, u32 gid);
+bool vfs_file_is_inotify(const struct file *f);
+struct result_i64 vfs_inotify_add_watch(struct file *f, const struct vfs_ctx *c, struct str path,
+					u32 mask);
+int vfs_inotify_rm_watch(struct file *f, i32 wd);
+struct waitq *vfs_inotify_waitq(struct file *f);
+bool vfs_inotify_readable(struct file *f);
+/* vfs_inotify_pending_bytes - what a read of every queued event returns (FIONREAD). */
+u64 vfs_inotify_pending_bytes(struct file *f);
 
 /* Pipes (fs/vfs/pipe.c): a VFS_PIPE_SIZE ring buffer; writes of up to VFS_PIPE_BUF bytes are
  * atomic. vfs_pipe makes the read end (O_RDONLY | flags) and the write end (O_WRONLY | flags):

@@ -23,6 +23,11 @@ struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name) REQUIR
 /* vfs_dentry_drop_locked - take d (linked, not a mount point) and everything below it out of
  * the tree (dead; the tree's references dropped): a generated entry that went stale. */
 void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
+/* vfs_prune_stale_locked - drop every cached child directory of dir (not a mount point) whose inode's
+ * revalidate says it is stale: called on a lookup miss in a directory whose entries
+ * revalidate (procfs), so the entries of processes that are gone do not stay cached until
+ * the same name is looked up again (they did, for every pid ever looked up). */
+void vfs_prune_stale_locked(const struct vfs_ctx *c, struct dentry *dir) REQUIRES(vfs_lock);
 bool vfs_dir_is_empty_locked(struct dentry *dir) REQUIRES(vfs_lock);
 
 enum walk_mode {

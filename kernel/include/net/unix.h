@@ -4,9 +4,10 @@
  *
  * A Unix socket's receive queue holds messages (`struct unix_msg`): one per datagram or
  * seqpacket record, one per chunk of a stream write. A message holds a reference to its
- * sender and counts in the sender's `wmem` until it is consumed, so a sender blocks (or gets
- * -EAGAIN) while the bytes it has in flight reach its SO_SNDBUF, and is woken when the reader
- * frees them — Linux's accounting. A message may carry files (SCM_RIGHTS) and always carries
+ * sender and counts in the sender's `wmem` until it is consumed (its bytes plus
+ * UNIX_MSG_OVERHEAD), so a sender blocks (or gets -EAGAIN) while what it has in flight reaches
+ * its SO_SNDBUF, and is woken when the reader frees them — Linux's accounting (an skb's
+ * truesize). A message may carry files (SCM_RIGHTS) and always carries
  * the sender's credentials (given to readers with SO_PASSCRED).
  *
  * Locking (order: unix_conn_lock -> a socket's sk.lock; never two sockets' sk.lock at once):
@@ -37,6 +38,9 @@ DEFINE_LIST(unix_msg_list, struct unix_msg, link, spinlock);
 struct unix_sock;
 DECLARE_LIST_TYPE(unix_acc_list, spinlock);
 
+/* Garbage collection of sockets in flight (net/unix_gc.c). */
+extern struct mutex unix_gc_lock;
+
 enum unix_state {
 	UNIX_UNCONNECTED,
 	UNIX_LISTENING,
@@ -63,11 +67,24 @@ struct unix_sock {
 	struct unix_acc_list acq;        /* connections not yet accepted (bound to sk.lock) */
 	u32 acq_len;
 	u32 backlog;
+	/* In flight (SCM_RIGHTS), guarded by unix_gc_lock (net/unix_gc.c): */
+	u32 inflight GUARDED_BY(&unix_gc_lock);   /* queued messages that carry its file */
+	struct file *gc_file GUARDED_BY(&unix_gc_lock); /* that file (the messages hold it) */
+	bool gc_multi GUARDED_BY(&unix_gc_lock);  /* more than one file of it in flight: never
+						   * collected (a socket has one open file) */
+	struct list_link gc_link;                 /* on the in-flight list while inflight > 0 */
+	u32 gc_refs GUARDED_BY(&unix_gc_lock);    /* a collection's count of outside references */
+	bool gc_candidate GUARDED_BY(&unix_gc_lock), gc_reachable GUARDED_BY(&unix_gc_lock),
+		gc_garbage GUARDED_BY(&unix_gc_lock);
 };
 DEFINE_SUBTYPE_OF(unix_sock, struct unix_sock, sk, struct socket, socket);
 DEFINE_LIST_FUNCS(unix_acc_list, struct unix_sock, acc_link, spinlock);
 
 #define UNIX_MAX_DGRAM_QLEN 10u /* net.unix.max_dgram_qlen */
+/* What a queued message costs its sender's wmem beyond its bytes (Linux charges an skb's
+ * truesize, about this much for a small one), so that empty datagrams and records, or one-byte
+ * messages carrying files, cannot pile up without bound in a receiver's queue. */
+#define UNIX_MSG_OVERHEAD 576u
 
 extern struct mutex unix_conn_lock;
 
@@ -89,6 +106,22 @@ void unix_msg_free(struct unix_msg *m);
 void unix_copy_addr(struct unix_sock *u, struct sock_addr *out);
 /* unix_caller_cred - the credentials a message from p carries by default (pid, real ids). */
 struct sock_cred unix_caller_cred(struct process *p);
+
+/* unix_purge - drop what u's queue holds (its files close, its senders get room back). */
+void unix_purge(struct unix_sock *u);
+
+/* net/unix_gc.c: a socket's open file sent with SCM_RIGHTS is "in flight" while a queued
+ * message holds it. When every reference to it is such a message, only a reader of those
+ * queues can bring it back; sockets that nothing outside such cycles can reach are garbage.
+ * unix_inflight - files of `fs` (NULL: none) join (add) or leave the in-flight count, when a
+ *   message takes them or gives them up. Context: no spinlock held.
+ * unix_files_peek - a duplicate of fs (MSG_PEEK), NULL when memory is short; under the
+ *   collector's lock, so that a collection sees references consistently.
+ * unix_gc - collect: empty the queues of unreachable in-flight sockets. Called when a unix
+ *   socket is released; returns at once when nothing is in flight or a collection runs. */
+void unix_inflight(struct sock_files *fs, bool add);
+struct sock_files *unix_files_peek(struct sock_files *fs);
+void unix_gc(void);
 
 /* net/unix_io.c */
 struct result_size unix_send(struct socket *s, struct process *p, struct sock_send *m);

@@ -17,13 +17,16 @@ int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out);
 bool vfs_file_is_timerfd(const struct file *f);
 /* timerfd_set - arm (value 0: disarm) with the first expiry `value_ns` from now, or at clock
  * time `value_ns` when abs; then every interval_ns (0: once). Unread expirations are
- * dropped. The old setting, as timerfd_get gives it, goes to *old_*. 0, or -EINVAL for
- * cancel_on_set on an absolute CLOCK_REALTIME timer (not implemented). */
+ * dropped. The old setting, as timerfd_get gives it, goes to *old_*. `cancel_on_set` on an
+ * absolute CLOCK_REALTIME setting: a later timerfd_clock_was_set cancels the timer. 0. */
 int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 interval_ns,
 		u64 *old_value_ns, u64 *old_interval_ns);
 /* timerfd_get - the time to the next expiry (0: disarmed) and the interval. */
 void timerfd_get(struct file *f, u64 *value_ns, u64 *interval_ns);
 struct waitq *timerfd_waitq(struct file *f);
+/* timerfd_clock_was_set - the wall clock was set (settimeofday, clock_settime): every
+ * TFD_TIMER_CANCEL_ON_SET timer polls readable and its next read is -ECANCELED. */
+void timerfd_clock_was_set(void);
 /* timerfd_readable - expirations are waiting to be read. */
 bool timerfd_readable(struct file *f);
 /* timerfd_fire_due - count the expirations of every armed timer whose deadline passed at

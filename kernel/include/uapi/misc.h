@@ -43,6 +43,15 @@ struct uapi_termios {
 };
 _Static_assert(sizeof(struct uapi_termios) == 36, "struct termios");
 
+/* struct termios2 (asm-generic/termbits.h): termios plus the input and output speeds, used
+ * with BOTHER in c_cflag for a speed no Bnnn constant names (TCGETS2 / TCSETS2). */
+struct uapi_termios2 {
+	struct uapi_termios t;
+	u32 c_ispeed;
+	u32 c_ospeed;
+};
+_Static_assert(sizeof(struct uapi_termios2) == 44, "struct termios2");
+
 struct uapi_winsize {
 	u16 ws_row;
 	u16 ws_col;

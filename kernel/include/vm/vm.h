@@ -118,6 +118,10 @@ enum vma_flags {
 	VMA_HEAP = 1u << 5,      /* brk's region ([heap]) */
 	VMA_NOWRITE = 1u << 6,   /* shared file mapping of a file opened read-only: mprotect may
 				  * not add PROT_WRITE */
+	VMA_VDSO = 1u << 7,      /* the vDSO's text ([vdso], fw/vdso.h): private, pgoff is the
+				  * page's index in the image; an absent page faults back in */
+	VMA_VVAR = 1u << 8,      /* the vDSO's data page ([vvar]): read-only for good
+				  * (mprotect adding write or exec: -EACCES, as Linux) */
 };
 
 struct vma {

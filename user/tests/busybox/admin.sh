@@ -1,8 +1,9 @@
 # admin.sh — group busybox.admin: what a system administrator runs to look at the system (issue #17):
-# free, uptime, mount, pidof, killall, ps, top, /proc/self/status and fd links. Numbers are
+# free, uptime, df, mount, pidof, killall, ps, top, /proc/self/status and fd links, what /sys
+# shows (the network interfaces, the CPUs). Numbers are
 # filtered out; only the shape and the facts that hold on any machine are compared.
 CASES="free_and_uptime mount_shows_proc pidof_and_killall ps_stat_and_status top_batch
-proc_self_fd_links"
+proc_self_fd_links df_lists_tmp uptime_shape sys_class_net sys_cpu_and_mounts"
 
 t_free_and_uptime() { free | awk 'NR == 2 { print $1, ($2 > 0 && $4 > 0) ? "sizes" : "zero" }'; uptime | grep -c 'load average: '; }
 t_mount_shows_proc() { mount | grep -q '^proc on /proc type proc (' && echo mount; grep -q '^proc /proc proc ' /proc/mounts && echo mounts; stat -f -c %t /proc; }
@@ -15,3 +16,15 @@ t_pidof_and_killall() {
 t_ps_stat_and_status() { ps -o pid,stat | awk -v p=$$ '$1 == p { print $2 }'; awk '/^(Name|State|Uid|Threads):/ { print $1, $2 }' /proc/self/status; }
 t_top_batch() { top -b -n 1 | awk 'NR == 1 { print $1 } / top -b -n 1 *$/ { n++ } END { print n ? "listed" : "missing" }'; }
 t_proc_self_fd_links() { exec 3< /etc/passwd; readlink /proc/self/fd/3; ls /proc/self/fd | head -n 3 | tr '\n' ' '; echo; head -c 5 /proc/self/fd/3; echo; }
+t_df_lists_tmp() {
+	df | awk 'NR == 1 { print $1, $NF } $NF == "/tmp" { print $1, ($2 > 0) ? "size" : "zero" }' | uniq
+	df -k /tmp | awk 'NR == 2 { print $1, $NF }'
+}
+t_uptime_shape() { uptime | grep -Ec '^ [0-9]{2}:[0-9]{2}:[0-9]{2} up .*, +load average: [0-9]+\.[0-9]{2}, [0-9]+\.[0-9]{2}, [0-9]+\.[0-9]{2}$'; }
+t_sys_class_net() { ls /sys/class/net; readlink /sys/class/net/lo; cat /sys/class/net/lo/mtu; grep -Ec '^(unknown|down)$' /sys/class/net/lo/operstate; }
+t_sys_cpu_and_mounts() {
+	[ -d /sys/devices/system/cpu/cpu0 ] && echo cpu0
+	cat /sys/kernel/mm/transparent_hugepage/enabled | grep -c '\['
+	grep -q '^sysfs /sys sysfs ' /proc/mounts && echo mounted; stat -f -c %t /sys
+	ls /sys/class | grep -qx tty && echo tty
+}

@@ -2,7 +2,9 @@
  * procfs.c — group `procfs`: the /proc files programs read (self, stat, status, cmdline,
  * environ, exe, cwd, fd, maps, task, meminfo, cpuinfo, uptime, mounts, filesystems) checked
  * against what the process knows about itself, plus /proc/<pid> of a zombie and a reaped child,
- * and hostile reads: a byte at a time, past the end, another process's files while it execs.
+ * and hostile reads: a byte at a time, past the end, another process's files while it execs;
+ * and /sys: the CPU masks, the transparent huge page policy, class/net/lo and the character
+ * devices' links and attributes, writes refused.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -12,10 +14,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 
 static const char *self;
@@ -341,6 +345,127 @@ static void other_process_files_while_it_execs(void)
 	CHECK_ERR(open(path, O_RDONLY), ENOENT);
 }
 
+/* count_cpus - the CPUs a Linux cpumask list names ("0-1,3\n"), or -1 when it is malformed. */
+static int count_cpus(const char *s)
+{
+	int n = 0;
+	while (*s && *s != '\n') {
+		char *end;
+		long a = strtol(s, &end, 10), b = a;
+		if (end == s)
+			return -1;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtol(s, &end, 10);
+			if (end == s || b < a)
+				return -1;
+		}
+		n += (int)(b - a + 1);
+		s = *end == ',' ? end + 1 : end;
+	}
+	return *s == '\n' && s[1] == 0 ? n : -1;
+}
+
+/* /sys: mounted (sysfs magic), and the CPU masks say how many CPUs run this process. */
+static void sysfs_cpu_masks(void)
+{
+	static char buf[4096];
+	struct statfs sf;
+	CHECK_OK(statfs("/sys", &sf));
+	CHECK_EQ((unsigned long)sf.f_type, 0x62656572ul);
+	cpu_set_t set;
+	CHECK_OK(sched_getaffinity(0, sizeof(set), &set));
+	slurp("/sys/devices/system/cpu/online", buf, sizeof(buf));
+	int online = count_cpus(buf);
+	CHECK_EQ(online, CPU_COUNT(&set));
+	slurp("/sys/devices/system/cpu/present", buf, sizeof(buf));
+	CHECK(count_cpus(buf) >= online);
+	slurp("/sys/devices/system/cpu/possible", buf, sizeof(buf));
+	CHECK(count_cpus(buf) >= online);
+	struct stat st;
+	char path[64];
+	for (int i = 0; i < online; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", i);
+		CHECK_OK(stat(path, &st));
+		CHECK(S_ISDIR(st.st_mode));
+	}
+	CHECK_ERR(stat("/sys/devices/system/cpu/cpu4096", &st), ENOENT);
+}
+
+static void sysfs_thp_policy(void)
+{
+	char buf[256];
+	slurp("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "[always] madvise never\n") || !strcmp(buf, "always [madvise] never\n") ||
+	      !strcmp(buf, "always madvise [never]\n"));
+}
+
+/* readlink_str - the text of a link, or "" */
+static const char *link_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
+/* /sys/class/net/lo: a link into devices/virtual, with the loopback interface's attributes. */
+static void sysfs_class_net_lo(void)
+{
+	char buf[256];
+	CHECK_STR(link_text("/sys/class/net/lo", buf, sizeof(buf)), "../../devices/virtual/net/lo");
+	slurp("/sys/class/net/lo/address", buf, sizeof(buf));
+	CHECK_STR(buf, "00:00:00:00:00:00\n");
+	slurp("/sys/class/net/lo/mtu", buf, sizeof(buf));
+	CHECK_STR(buf, "65536\n");
+	slurp("/sys/class/net/lo/operstate", buf, sizeof(buf));
+	CHECK(!strcmp(buf, "unknown\n") || !strcmp(buf, "down\n")); /* up: unknown (no carrier) */
+	slurp("/sys/class/net/lo/ifindex", buf, sizeof(buf));
+	CHECK_STR(buf, "1\n");
+	slurp("/sys/class/net/lo/uevent", buf, sizeof(buf));
+	CHECK_STR(buf, "INTERFACE=lo\nIFINDEX=1\n");
+	CHECK_STR(link_text("/sys/class/net/lo/subsystem", buf, sizeof(buf)), "../../../../class/net");
+	DIR *d = opendir("/sys/class/net");
+	CHECK(d != NULL);
+	int lo = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		lo += !strcmp(e->d_name, "lo") && e->d_type == DT_LNK;
+	closedir(d);
+	CHECK_EQ(lo, 1);
+}
+
+/* Character devices: class/tty/console and class/mem/null are links to their directories, which
+ * dev/char/MAJ:MIN names too; dev and uevent as Linux prints them. */
+static void sysfs_char_devices(void)
+{
+	char buf[256];
+	struct stat a, b;
+	CHECK_STR(link_text("/sys/class/tty/console", buf, sizeof(buf)),
+		  "../../devices/virtual/tty/console");
+	slurp("/sys/class/tty/console/dev", buf, sizeof(buf));
+	CHECK_STR(buf, "5:1\n");
+	CHECK_OK(stat("/sys/class/tty/console", &a));
+	CHECK_OK(stat("/sys/dev/char/5:1", &b));
+	CHECK(S_ISDIR(a.st_mode));
+	CHECK_EQ(a.st_ino, b.st_ino);
+	CHECK_STR(link_text("/sys/class/mem/null", buf, sizeof(buf)), "../../devices/virtual/mem/null");
+	slurp("/sys/class/mem/null/dev", buf, sizeof(buf));
+	CHECK_STR(buf, "1:3\n");
+	slurp("/sys/devices/virtual/mem/null/uevent", buf, sizeof(buf));
+	CHECK_STR(buf, "MAJOR=1\nMINOR=3\nDEVNAME=null\nDEVMODE=0666\n");
+}
+
+/* Read-only attributes refuse an open for writing, even for root; nothing is created. */
+static void sysfs_rejects_writes(void)
+{
+	CHECK_ERR(open("/sys/devices/system/cpu/online", O_WRONLY), EACCES);
+	CHECK_ERR(open("/sys/class/mem/null/dev", O_RDWR), EACCES);
+	CHECK_ERR(open("/sys/kernel/new_file", O_CREAT | O_WRONLY, 0644), EACCES);
+	int fd = CHECK_OK(open("/sys/class/mem/null/dev", O_RDONLY));
+	CHECK_ERR(write(fd, "1", 1), EBADF);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -356,6 +481,11 @@ static const struct kt_case cases[] = {
 	{ "proc_files_reject_writes", proc_files_reject_writes },
 	{ "reads_at_offsets_and_tiny_buffers", reads_at_offsets_and_tiny_buffers },
 	{ "other_process_files_while_it_execs", other_process_files_while_it_execs },
+	{ "sysfs_cpu_masks", sysfs_cpu_masks },
+	{ "sysfs_thp_policy", sysfs_thp_policy },
+	{ "sysfs_class_net_lo", sysfs_class_net_lo },
+	{ "sysfs_char_devices", sysfs_char_devices },
+	{ "sysfs_rejects_writes", sysfs_rejects_writes },
 	KT_CASES_END
 };
 

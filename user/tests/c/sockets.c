@@ -15,13 +15,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <net/if.h>
 
 static socklen_t path_addr(struct sockaddr_un *a, const char *path)
@@ -101,6 +104,55 @@ static void fstat_is_socket(void)
 	CHECK(S_ISSOCK(st.st_mode));
 	CHECK_ERR(lseek(s[0], 0, SEEK_SET), ESPIPE);
 	CHECK_ERR(pread(s[0], &st, 1, 0), ESPIPE);
+}
+
+/* readlink of /proc/self/fd/N: "socket:[INO]" with fstat's st_ino, which stays the socket's
+ * own through dup and a trip through SCM_RIGHTS, and differs between sockets. */
+static void proc_fd_names_socket_inode(void)
+{
+	int s[2];
+	struct stat a, b, c;
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	CHECK_OK(fstat(s[0], &a));
+	CHECK_OK(fstat(s[1], &b));
+	CHECK(a.st_ino != 0 && a.st_ino != b.st_ino);
+	char path[64], link[64], want[64];
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", s[i]);
+		snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)(i ? b.st_ino : a.st_ino));
+		ssize_t n = CHECK_OK(readlink(path, link, sizeof(link) - 1));
+		link[n] = 0;
+		CHECK(strcmp(link, want) == 0);
+	}
+	int d = CHECK_OK(dup(s[0]));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", d);
+	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)a.st_ino);
+	ssize_t n = CHECK_OK(readlink(path, link, sizeof(link) - 1));
+	link[n] = 0;
+	CHECK(strcmp(link, want) == 0);
+	/* s[0] travels to itself over s[1] and comes back as a new descriptor of the same socket */
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec io = { "x", 1 };
+	struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &s[0], sizeof(int));
+	CHECK_EQ(sendmsg(s[1], &mh, 0), 1);
+	char x;
+	io.iov_base = &x;
+	mh.msg_controllen = sizeof(cbuf);
+	CHECK_EQ(recvmsg(s[0], &mh, 0), 1);
+	cm = CMSG_FIRSTHDR(&mh);
+	CHECK(cm && cm->cmsg_type == SCM_RIGHTS);
+	int r;
+	memcpy(&r, CMSG_DATA(cm), sizeof(int));
+	CHECK(r != s[0] && r != d);
+	CHECK_OK(fstat(r, &c));
+	CHECK_EQ(c.st_ino, a.st_ino);
+	CHECK_EQ(c.st_dev, a.st_dev);
 }
 
 static void shutdown_wr_gives_eof_and_epipe(void)
@@ -443,6 +495,30 @@ static void buffer_limit_eagain_then_room(void)
 	CHECK_ERR(send(d[0], big, sizeof(big), 0), EMSGSIZE);
 }
 
+/* Empty datagrams cost their sender too (Linux: an skb's truesize against SO_SNDBUF): a
+ * connected pair's unread ones end in EAGAIN, not an unbounded queue; reading one makes room.
+ * (Regression: empty datagrams were free, so a sender could fill the kernel's memory.) */
+static void empty_datagrams_fill_the_send_buffer(void)
+{
+	int d[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, d));
+	long sent = 0;
+	while (sent < 200000 && send(d[0], "", 0, MSG_DONTWAIT) == 0)
+		sent++;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK(sent > 0 && sent < 200000);
+	char c;
+	CHECK_EQ(recv(d[1], &c, 1, 0), 0);
+	CHECK_EQ(send(d[0], "", 0, MSG_DONTWAIT), 0);
+	int q[2]; /* seqpacket records alike */
+	CHECK_OK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, q));
+	sent = 0;
+	while (sent < 200000 && send(q[0], "", 0, MSG_DONTWAIT) == 0)
+		sent++;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK(sent > 0 && sent < 200000);
+}
+
 static void socket_options(void)
 {
 	int s[2], v = 0;
@@ -479,6 +555,74 @@ static void socket_options(void)
 	CHECK_EQ(send(s[1], "abc", 3, 0), 3);
 	CHECK_OK(ioctl(s[0], FIONREAD, &n));
 	CHECK_EQ(n, 3);
+}
+
+/* SO_RCVBUF (doubled, clamped to the minimum), SO_SNDTIMEO (a full buffer: the wait ends in
+ * EAGAIN), TIOCOUTQ (sent, unread: not 0 while queued, 0 once read), select and epoll
+ * readiness (EPOLLIN, then EPOLLRDHUP and EPOLLHUP when the peer closes). */
+static void rcvbuf_sndtimeo_outq_select_epoll(void)
+{
+	int s[2], v, n;
+	socklen_t len = sizeof(v);
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	v = 65536;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, &len));
+	CHECK_EQ(v, 131072);
+	v = 1;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVBUF, &v, &len));
+	CHECK_EQ(v, 2304);
+	static char buf[4096];
+	CHECK_OK(fcntl(s[0], F_SETFL, O_NONBLOCK));
+	int rounds = 0;
+	while (write(s[0], buf, sizeof(buf)) > 0 && rounds < 100000)
+		rounds++;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_OK(fcntl(s[0], F_SETFL, 0));
+	struct timeval tv = { 0, 20000 }, got = { 7, 7 };
+	CHECK_OK(setsockopt(s[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	len = sizeof(got);
+	CHECK_OK(getsockopt(s[0], SOL_SOCKET, SO_SNDTIMEO, &got, &len));
+	CHECK_EQ(len, sizeof(got));
+	CHECK_EQ(got.tv_sec, 0);
+	CHECK(got.tv_usec > 0);
+	CHECK_ERR(write(s[0], buf, sizeof(buf)), EAGAIN); /* the timeout passes */
+	CHECK_OK(ioctl(s[0], TIOCOUTQ, &n));
+	CHECK(n > 0);
+	fd_set r, w;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(s[1], &r);
+	struct timeval zero = { 0, 0 };
+	CHECK_EQ(select(s[1] + 1, &r, NULL, NULL, &zero), 1);
+	CHECK(FD_ISSET(s[1], &r));
+	CHECK_OK(fcntl(s[1], F_SETFL, O_NONBLOCK));
+	while (read(s[1], buf, sizeof(buf)) > 0)
+		;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK_OK(ioctl(s[0], TIOCOUTQ, &n));
+	CHECK_EQ(n, 0);
+	FD_ZERO(&r);
+	FD_SET(s[1], &r);
+	FD_SET(s[0], &w);
+	zero = (struct timeval){ 0, 0 };
+	CHECK_EQ(select((s[0] > s[1] ? s[0] : s[1]) + 1, &r, &w, NULL, &zero), 1);
+	CHECK(FD_ISSET(s[0], &w));
+	CHECK(!FD_ISSET(s[1], &r));
+	int ep = CHECK_OK(epoll_create1(EPOLL_CLOEXEC));
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.u32 = 42 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, s[1], &ev));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 0);
+	CHECK_EQ(write(s[0], "x", 1), 1);
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK_EQ(out.data.u32, 42);
+	CHECK_EQ(out.events, EPOLLIN);
+	CHECK_EQ(read(s[1], buf, 1), 1);
+	CHECK_OK(close(s[0]));
+	CHECK_EQ(epoll_wait(ep, &out, 1, 5000), 1);
+	CHECK(out.events & EPOLLRDHUP);
+	CHECK(out.events & EPOLLHUP);
 }
 
 static void poll_readiness(void)
@@ -637,6 +781,89 @@ static void scm_rights_in_flight_at_close(void)
 	CHECK_EQ(read(p[0], &c, 1), 0);
 }
 
+/* A socket sent into its own queue, its descriptors then closed: only that queue holds it, and
+ * nobody can read the queue. The release of another unix socket runs the collector, which
+ * frees it and what its queue holds (a pipe's write end: its reader sees EOF; a leak would
+ * hang the read until the case's watchdog fails it). */
+static void scm_rights_socket_in_own_queue_collected(void)
+{
+	int s[2], p[2];
+	char c;
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	CHECK_OK(pipe(p));
+	int fds[2] = { s[1], p[1] };
+	send_fds(s[0], fds, 2); /* into s[1]'s queue: s[1] itself and the write end */
+	CHECK_OK(close(p[1]));
+	CHECK_OK(close(s[1]));
+	CHECK_OK(fcntl(p[0], F_SETFL, O_NONBLOCK));
+	CHECK_ERR(read(p[0], &c, 1), EAGAIN); /* alive, in flight */
+	CHECK_OK(fcntl(p[0], F_SETFL, 0));
+	CHECK_OK(close(s[0])); /* a release: the collector runs */
+	CHECK_EQ(read(p[0], &c, 1), 0);
+}
+
+/* Two sockets each in the other's queue (a cycle), their descriptors closed, are garbage even
+ * while the other ends of their pairs stay open (those can only write into the cycle). */
+static void scm_rights_cycle_collected(void)
+{
+	int a[2], b[2], p[2], t[2];
+	char c;
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, a));
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, b));
+	CHECK_OK(pipe(p));
+	int x[2] = { a[1], p[1] };
+	send_fds(b[0], x, 2);     /* b[1]'s queue: a[1] and the write end */
+	send_fds(a[0], &b[1], 1); /* a[1]'s queue: b[1] */
+	CHECK_OK(close(a[1]));
+	CHECK_OK(close(b[1]));
+	CHECK_OK(close(p[1]));
+	CHECK_OK(fcntl(p[0], F_SETFL, O_NONBLOCK));
+	CHECK_ERR(read(p[0], &c, 1), EAGAIN); /* no release since: nothing collected yet */
+	CHECK_OK(fcntl(p[0], F_SETFL, 0));
+	int qa = -1, qb = -1; /* the senders' counts of bytes in flight: the cycle's messages */
+	CHECK_OK(ioctl(a[0], TIOCOUTQ, &qa));
+	CHECK_OK(ioctl(b[0], TIOCOUTQ, &qb));
+	CHECK(qa > 0 && qb > 0);
+	CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, t)); /* any unix socket's release collects */
+	CHECK_OK(close(t[0]));
+	CHECK_OK(close(t[1]));
+	CHECK_EQ(read(p[0], &c, 1), 0);
+	CHECK_OK(ioctl(a[0], TIOCOUTQ, &qa)); /* the messages are freed: the counts return */
+	CHECK_OK(ioctl(b[0], TIOCOUTQ, &qb));
+	CHECK_EQ(qa, 0);
+	CHECK_EQ(qb, 0);
+	CHECK_ERR(send(a[0], "x", 1, MSG_NOSIGNAL), EPIPE); /* a[1] was released */
+	CHECK_ERR(send(b[0], "x", 1, MSG_NOSIGNAL), EPIPE);
+}
+
+/* What a socket somebody holds can still read is not garbage, however deep: e[1] sits in d[1]'s
+ * queue and g[1] in e[1]'s, all their own descriptors closed; after a collection both come
+ * back through recvmsg and still carry data. */
+static void scm_rights_reachable_in_flight_kept(void)
+{
+	int d[2], e[2], g[2], t[2], fl, r, r2;
+	char buf[4];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, d));
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, e));
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, g));
+	send_fds(d[0], &e[1], 1); /* d[1]'s queue: e[1] */
+	send_fds(e[0], &g[1], 1); /* e[1]'s queue: g[1] */
+	CHECK_OK(close(e[1]));
+	CHECK_OK(close(g[1]));
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, t));
+	CHECK_OK(close(t[0]));
+	CHECK_OK(close(t[1]));
+	CHECK_EQ(recv_fds(d[1], &r, 1, CMSG_SPACE(sizeof(int)), &fl), 1);
+	CHECK_EQ(recv_fds(r, &r2, 1, CMSG_SPACE(sizeof(int)), &fl), 1);
+	CHECK_EQ(write(e[0], "ee", 2), 2);
+	CHECK_EQ(read(r, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "ee", 2);
+	CHECK_EQ(write(g[0], "gg", 2), 2);
+	CHECK_EQ(read(r2, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "gg", 2);
+}
+
 static void scm_credentials(void)
 {
 	int s[2], on = 1;
@@ -714,11 +941,19 @@ static void sendmsg_iovecs_and_mmsg(void)
 	CHECK_ERR(syscall(SYS_sendmsg, s[0], &mh, 0), EMSGSIZE);
 }
 
-/* 8 clients x N round trips to one server over a listening socket; every byte checked. */
+/* 8 clients x 10,000 round trips to one server over a listening socket; every byte checked.
+ * mk/abi.mk's ABI_SMP2_SUITES boots a suite under -smp 2 (not by default yet: an SMP race
+ * makes the server's recv fail with ECONNRESET now and then). 80,000 round trips take longer than the harness's
+ * per-case watchdog allows (10 s at -smp 1, 90 s at -smp 2 on a loaded host, Linux alike):
+ * this case sets its own (a hang still fails it). The time is printed, not checked. */
 #define STRESS_CLIENTS 8
-#define STRESS_ROUNDS 2000
+#define STRESS_ROUNDS 10000
+#define STRESS_WATCHDOG_SECONDS 300
 static void stress_clients_round_trips(void)
 {
+	alarm(STRESS_WATCHDOG_SECONDS);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct sockaddr_un a;
 	socklen_t len = abstract_addr(&a, "kt-stress");
 	int l = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
@@ -768,8 +1003,10 @@ static void stress_clients_round_trips(void)
 					open_--;
 					continue;
 				}
-				if (n != 8)
+				if (n != 8) {
+					kt_diag("server: recv from client %d: %ld (errno %d)", i, (long)n, errno);
 					_exit(7);
+				}
 				for (int k = 0; k < 8; k++)
 					m[k] = (unsigned char)~m[k];
 				if (write(p[i].fd, m, 8) != 8)
@@ -778,9 +1015,16 @@ static void stress_clients_round_trips(void)
 		}
 		_exit(0);
 	}
+	int cst[STRESS_CLIENTS];
 	for (int i = 0; i < STRESS_CLIENTS; i++)
-		CHECK_EQ(kt_wait(pids[i]), 0);
-	CHECK_EQ(kt_wait(srv), 0);
+		cst[i] = kt_wait(pids[i]);
+	CHECK_EQ(kt_wait(srv), 0); /* first: a server that fails makes every client fail */
+	for (int i = 0; i < STRESS_CLIENTS; i++)
+		CHECK_EQ(cst[i], 0);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	kt_diag("%d round trips in %ld ms (informational)", STRESS_CLIENTS * STRESS_ROUNDS,
+		(long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 }
 
 /* The netlink ABI (linux/netlink.h, linux/rtnetlink.h), spelled out: musl's build has no kernel
@@ -940,6 +1184,7 @@ static const struct kt_case cases[] = {
 	{ "not_a_socket_enotsock", not_a_socket_enotsock },
 	{ "socketpair_stream_both_ways_and_eof", socketpair_stream_both_ways_and_eof },
 	{ "fstat_is_socket", fstat_is_socket },
+	{ "proc_fd_names_socket_inode", proc_fd_names_socket_inode },
 	{ "shutdown_wr_gives_eof_and_epipe", shutdown_wr_gives_eof_and_epipe },
 	{ "peer_close_sigpipe_and_nosignal", peer_close_sigpipe_and_nosignal },
 	{ "unread_data_resets_peer", unread_data_resets_peer },
@@ -954,12 +1199,17 @@ static const struct kt_case cases[] = {
 	{ "listener_close_resets_pending", listener_close_resets_pending },
 	{ "dgram_sendto_recvfrom_names", dgram_sendto_recvfrom_names },
 	{ "buffer_limit_eagain_then_room", buffer_limit_eagain_then_room },
+	{ "empty_datagrams_fill_the_send_buffer", empty_datagrams_fill_the_send_buffer },
 	{ "socket_options", socket_options },
 	{ "poll_readiness", poll_readiness },
+	{ "rcvbuf_sndtimeo_outq_select_epoll", rcvbuf_sndtimeo_outq_select_epoll },
 	{ "scm_rights_passes_pipe", scm_rights_passes_pipe },
 	{ "scm_rights_passes_socket_across_fork", scm_rights_passes_socket_across_fork },
 	{ "scm_rights_ctrunc_closes_rest", scm_rights_ctrunc_closes_rest },
 	{ "scm_rights_in_flight_at_close", scm_rights_in_flight_at_close },
+	{ "scm_rights_socket_in_own_queue_collected", scm_rights_socket_in_own_queue_collected },
+	{ "scm_rights_cycle_collected", scm_rights_cycle_collected },
+	{ "scm_rights_reachable_in_flight_kept", scm_rights_reachable_in_flight_kept },
 	{ "scm_credentials", scm_credentials },
 	{ "sendmsg_iovecs_and_mmsg", sendmsg_iovecs_and_mmsg },
 	{ "stress_clients_round_trips", stress_clients_round_trips },

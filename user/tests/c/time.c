@@ -2,11 +2,20 @@
  * time.c — group `time`: clocks (clock_gettime through the vDSO and the raw syscall,
  * clock_getres, gettimeofday, time), sleeps and their EINTR/remaining-time rules, interval
  * timers, alarm, POSIX timers and CPU-time clocks, with their EINVAL/EFAULT/EPERM paths.
+ * The vdso_* cases find the vDSO's functions themselves (AT_SYSINFO_EHDR, its DT_HASH symbol
+ * table and LINUX_2.6 versions, as glibc and musl do) and call them directly, so they test the
+ * vDSO whether or not the libc uses it, against the raw system calls.
  */
 #define _GNU_SOURCE
 #include "kt.h"
 
+#include <elf.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -234,6 +243,264 @@ static void settime_as_unprivileged_eperm(void)
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
 }
 
+
+/* ---- the vDSO ------------------------------------------------------------------------------ */
+
+/* vdso_sym - the address of `name` at version `ver` in the vDSO, found as the libcs do (the
+ * loaded image's PT_DYNAMIC: DT_HASH for the symbol count, DT_SYMTAB, DT_STRTAB, DT_VERSYM and
+ * DT_VERDEF), or NULL. */
+static void *vdso_sym(const char *name, const char *ver)
+{
+	unsigned long at = getauxval(AT_SYSINFO_EHDR);
+	if (!at)
+		return NULL;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)at;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(at + eh->e_phoff);
+	unsigned long base = 0;
+	const Elf64_Dyn *dyn = NULL;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && !base)
+			base = at + ph[i].p_offset - ph[i].p_vaddr;
+		else if (ph[i].p_type == PT_DYNAMIC)
+			dyn = (const Elf64_Dyn *)(at + ph[i].p_offset);
+	}
+	if (!dyn || !base)
+		return NULL;
+	const Elf32_Word *hash = NULL;
+	const Elf64_Sym *syms = NULL;
+	const char *strs = NULL;
+	const Elf64_Versym *versym = NULL;
+	const Elf64_Verdef *verdef = NULL;
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		unsigned long p = base + dyn->d_un.d_ptr;
+		switch (dyn->d_tag) {
+		case DT_HASH: hash = (const Elf32_Word *)p; break;
+		case DT_SYMTAB: syms = (const Elf64_Sym *)p; break;
+		case DT_STRTAB: strs = (const char *)p; break;
+		case DT_VERSYM: versym = (const Elf64_Versym *)p; break;
+		case DT_VERDEF: verdef = (const Elf64_Verdef *)p; break;
+		}
+	}
+	if (!hash || !syms || !strs || !versym || !verdef)
+		return NULL;
+	for (Elf32_Word i = 0; i < hash[1]; i++) { /* nchain: the number of symbols */
+		const Elf64_Sym *s = &syms[i];
+		if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_shndx == SHN_UNDEF ||
+		    strcmp(strs + s->st_name, name) != 0)
+			continue;
+		/* its version's name: the Verdef whose index matches, first Verdaux */
+		const Elf64_Verdef *d = verdef;
+		for (;;) {
+			if (d->vd_ndx == (versym[i] & 0x7fff)) {
+				const Elf64_Verdaux *aux = (const Elf64_Verdaux *)((const char *)d + d->vd_aux);
+				if (strcmp(strs + aux->vda_name, ver) == 0)
+					return (void *)(base + s->st_value);
+				break;
+			}
+			if (!d->vd_next)
+				break;
+			d = (const Elf64_Verdef *)((const char *)d + d->vd_next);
+		}
+	}
+	return NULL;
+}
+
+typedef int (*vdso_cgt_fn)(clockid_t, struct timespec *);
+typedef int (*vdso_gtod_fn)(struct timeval *, void *);
+typedef time_t (*vdso_time_fn)(time_t *);
+typedef int (*vdso_getcpu_fn)(unsigned *, unsigned *, void *);
+
+static void vdso_auxv_points_at_elf(void)
+{
+	unsigned long at = getauxval(AT_SYSINFO_EHDR);
+	CHECK(at != 0);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)at;
+	CHECK_MEM(eh->e_ident, ELFMAG, SELFMAG);
+	CHECK_EQ(eh->e_ident[EI_CLASS], ELFCLASS64);
+	CHECK_EQ(eh->e_type, ET_DYN);
+	CHECK_EQ(eh->e_machine, EM_X86_64);
+	/* the five functions vdso(7) lists for x86-64, at version LINUX_2.6 */
+	static const char *const names[] = { "__vdso_clock_gettime", "__vdso_gettimeofday",
+					     "__vdso_time", "__vdso_clock_getres", "__vdso_getcpu" };
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!vdso_sym(names[i], "LINUX_2.6"))
+			kt_fail(__FILE__, __LINE__, "no %s@LINUX_2.6 in the vDSO", names[i]);
+	}
+	CHECK(vdso_sym("__vdso_clock_gettime", "LINUX_2.5") == NULL);
+	/* /proc/self/maps names the pair, the header inside [vdso] */
+	FILE *f = fopen("/proc/self/maps", "r");
+	CHECK(f != NULL);
+	char line[512];
+	int vdso = 0, vvar = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		if (strstr(line, "[vdso]")) {
+			vdso++;
+			CHECK(lo <= at && at < hi);
+			CHECK(strstr(line, " r-xp ") != NULL);
+		}
+		if (strstr(line, "[vvar]")) {
+			vvar++;
+			CHECK(strstr(line, " r--p ") != NULL);
+		}
+	}
+	fclose(f);
+	CHECK_EQ(vdso, 1);
+	CHECK_EQ(vvar, 1);
+}
+
+/* Each clock, read by the vDSO and by the system call in turn, never goes backwards: the
+ * two compute the same time. 100,000 rounds of CLOCK_MONOTONIC, 10,000 of the others. */
+static void vdso_clock_gettime_agrees_with_syscall(void)
+{
+	vdso_cgt_fn cgt = (vdso_cgt_fn)vdso_sym("__vdso_clock_gettime", "LINUX_2.6");
+	CHECK(cgt != NULL);
+	static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME,
+					    CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE,
+					    CLOCK_REALTIME_COARSE, CLOCK_TAI };
+	for (unsigned c = 0; c < sizeof(clocks) / sizeof(clocks[0]); c++) {
+		int rounds = clocks[c] == CLOCK_MONOTONIC ? 100000 : 10000;
+		long long prev = 0;
+		for (int i = 0; i < rounds; i++) {
+			struct timespec a, b;
+			CHECK_EQ(cgt(clocks[c], &a), 0);
+			CHECK_OK(syscall(SYS_clock_gettime, clocks[c], &b));
+			CHECK(a.tv_nsec >= 0 && a.tv_nsec < 1000000000);
+			if (ns_of(&a) < prev || ns_of(&b) < ns_of(&a))
+				kt_fail(__FILE__, __LINE__, "clock %d went back: %lld, vdso %lld, syscall %lld",
+					clocks[c], prev, ns_of(&a), ns_of(&b));
+			prev = ns_of(&b);
+		}
+	}
+	/* what the vDSO does not serve it passes on: the CPU clocks, errors */
+	struct timespec t;
+	CHECK_EQ(cgt(CLOCK_PROCESS_CPUTIME_ID, &t), 0);
+	CHECK(t.tv_sec > 0 || t.tv_nsec > 0);
+	CHECK_EQ(cgt(12345, &t), -EINVAL);
+	/* and the libc's clock_gettime agrees too */
+	long long v = now_ns(CLOCK_MONOTONIC);
+	CHECK_OK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t));
+	CHECK(ns_of(&t) >= v);
+}
+
+static void vdso_gettimeofday_and_time_agree(void)
+{
+	vdso_gtod_fn gtod = (vdso_gtod_fn)vdso_sym("__vdso_gettimeofday", "LINUX_2.6");
+	vdso_time_fn vtime = (vdso_time_fn)vdso_sym("__vdso_time", "LINUX_2.6");
+	CHECK(gtod != NULL && vtime != NULL);
+	long long prev = 0;
+	for (int i = 0; i < 10000; i++) {
+		struct timeval a, b;
+		CHECK_EQ(gtod(&a, NULL), 0);
+		CHECK_OK(syscall(SYS_gettimeofday, &b, NULL));
+		long long ua = a.tv_sec * 1000000LL + a.tv_usec, ub = b.tv_sec * 1000000LL + b.tv_usec;
+		CHECK(a.tv_usec >= 0 && a.tv_usec < 1000000);
+		if (ua < prev || ub < ua)
+			kt_fail(__FILE__, __LINE__, "gettimeofday went back: %lld, vdso %lld, syscall %lld",
+				prev, ua, ub);
+		prev = ub;
+	}
+	/* time(): Linux's comes from the coarse clock (up to a tick behind): within a second */
+	time_t t1 = 0, r = vtime(&t1);
+	CHECK_EQ(r, t1);
+	time_t t2 = syscall(SYS_time, NULL);
+	struct timeval tv;
+	CHECK_EQ(gtod(&tv, NULL), 0);
+	CHECK(t2 >= t1 && t2 - t1 <= 1);
+	CHECK(tv.tv_sec >= t2 - 1 && tv.tv_sec - t2 <= 1);
+	CHECK(vtime(NULL) >= t1);
+	/* the time zone: the same answer as the system call */
+	struct timezone za, zb;
+	memset(&za, 0x55, sizeof(za));
+	memset(&zb, 0x66, sizeof(zb));
+	CHECK_EQ(gtod(&tv, &za), 0);
+	CHECK_OK(syscall(SYS_gettimeofday, NULL, &zb));
+	CHECK_MEM(&za, &zb, sizeof(za));
+}
+
+static void vdso_getres_and_getcpu_match_syscall(void)
+{
+	vdso_cgt_fn getres = (vdso_cgt_fn)vdso_sym("__vdso_clock_getres", "LINUX_2.6");
+	vdso_getcpu_fn getcpu_v = (vdso_getcpu_fn)vdso_sym("__vdso_getcpu", "LINUX_2.6");
+	CHECK(getres != NULL && getcpu_v != NULL);
+	for (clockid_t c = 0; c <= 11; c++) {
+		struct timespec a = { -1, -1 }, b = { -2, -2 };
+		int ra = getres(c, &a);
+		long rb = syscall(SYS_clock_getres, c, &b);
+		CHECK_EQ(ra, rb < 0 ? -errno : 0);
+		if (rb == 0)
+			CHECK(a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec);
+	}
+	CHECK_EQ(getres(CLOCK_MONOTONIC, NULL), 0);
+	/* pinned to one CPU, the vDSO's answer is the system call's */
+	cpu_set_t old, one;
+	CHECK_OK(sched_getaffinity(0, sizeof(old), &old));
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		CHECK_OK(sched_setaffinity(0, sizeof(one), &one));
+		unsigned vc = 99, vn = 99, sc = 98, sn = 98;
+		CHECK_EQ(getcpu_v(&vc, &vn, NULL), 0);
+		CHECK_OK(syscall(SYS_getcpu, &sc, &sn, NULL));
+		CHECK_EQ(vc, cpu);
+		CHECK_EQ(sc, cpu);
+		CHECK_EQ(vn, sn);
+		CHECK_EQ(getcpu_v(NULL, NULL, NULL), 0);
+	}
+	CHECK_OK(sched_setaffinity(0, sizeof(old), &old));
+}
+
+/* maps_range - the [lo, hi) of the /proc/self/maps line naming `tag`; 0 when there is none. */
+static int maps_range(const char *tag, unsigned long *lo, unsigned long *hi)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int found = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, tag) && sscanf(line, "%lx-%lx", lo, hi) == 2)
+			found = 1;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* fork keeps the pair; in the child, [vvar] refuses write and exec rights (EACCES, as Linux:
+ * no VM_MAYWRITE/VM_MAYEXEC), and each may be unmapped whole; the parent's stay. */
+static void vdso_fork_mprotect_munmap(void)
+{
+	unsigned long at = getauxval(AT_SYSINFO_EHDR), vlo, vhi, dlo, dhi;
+	CHECK(at != 0);
+	CHECK(maps_range("[vvar]", &vlo, &vhi));
+	CHECK(maps_range("[vdso]", &dlo, &dhi));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(getauxval(AT_SYSINFO_EHDR), at);
+		vdso_cgt_fn cgt = (vdso_cgt_fn)vdso_sym("__vdso_clock_gettime", "LINUX_2.6");
+		struct timespec t;
+		CHECK(cgt != NULL);
+		CHECK_EQ(cgt(CLOCK_MONOTONIC, &t), 0);
+		CHECK_ERR(mprotect((void *)vlo, vhi - vlo, PROT_READ | PROT_WRITE), EACCES);
+		CHECK_ERR(mprotect((void *)vlo, vhi - vlo, PROT_READ | PROT_EXEC), EACCES);
+		CHECK_OK(mprotect((void *)dlo, dhi - dlo, PROT_READ | PROT_EXEC));
+		CHECK_EQ(cgt(CLOCK_MONOTONIC, &t), 0); /* still runs */
+		CHECK_OK(munmap((void *)dlo, dhi - dlo));
+		CHECK_OK(munmap((void *)vlo, vhi - vlo));
+		unsigned long lo, hi;
+		CHECK(!maps_range("[vdso]", &lo, &hi));
+		CHECK(!maps_range("[vvar]", &lo, &hi));
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	unsigned long lo, hi;
+	CHECK(maps_range("[vdso]", &lo, &hi) && lo == dlo && hi == dhi);
+	struct timespec t;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &t));
+}
+
 static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
@@ -248,6 +515,11 @@ static const struct kt_case cases[] = {
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },
+	{ "vdso_auxv_points_at_elf", vdso_auxv_points_at_elf },
+	{ "vdso_clock_gettime_agrees_with_syscall", vdso_clock_gettime_agrees_with_syscall },
+	{ "vdso_gettimeofday_and_time_agree", vdso_gettimeofday_and_time_agree },
+	{ "vdso_getres_and_getcpu_match_syscall", vdso_getres_and_getcpu_match_syscall },
+	{ "vdso_fork_mprotect_munmap", vdso_fork_mprotect_munmap },
 	KT_CASES_END
 };
 

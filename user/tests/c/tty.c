@@ -88,8 +88,9 @@ static void ptmx_gives_numbered_slave(void)
 	/* musl's ttyname reads the /proc/self/fd link (glibc falls back to searching /dev/pts):
 	 * checked wherever /proc is there, which Linux always has */
 	if (strcmp(KT_LIBC, "musl") != 0 || access("/proc/self/fd", F_OK) == 0) {
-		CHECK(ttyname(p.slave) != NULL);
-		CHECK_STR(ttyname(p.slave), p.name);
+		const char *name = ttyname(p.slave);
+		CHECK(name != NULL);
+		CHECK_STR(name, p.name);
 	}
 }
 
@@ -716,6 +717,287 @@ static void tiocnotty_gives_the_terminal_up(void)
 	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
+/* Raw mode's other VMIN/VTIME cases: MIN=0 TIME=0 takes what is there (0 when nothing);
+ * MIN>0 TIME=0 waits for MIN bytes; MIN>0 TIME>0 starts its inter-byte timer only at the first
+ * byte (no byte: it waits), and then returns fewer than MIN when the timer runs out. */
+static void raw_mode_vmin_vtime_other_cases(void)
+{
+	struct pty p = open_pty();
+	struct termios t;
+	char buf[64];
+	CHECK_OK(tcgetattr(p.slave, &t));
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	CHECK_OK(tcsetattr(p.slave, TCSANOW, &t));
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 0); /* a poll: nothing there */
+	CHECK_EQ(write(p.master, "abc", 3), 3);
+	wait_readable(p.slave);
+	int n = 0;
+	for (int i = 0; i < 100 && n < 3; i++) { /* the bytes reach the discipline in order */
+		ssize_t r = read(p.slave, buf + n, sizeof(buf) - (size_t)n);
+		CHECK(r >= 0);
+		n += (int)r;
+		if (n < 3)
+			usleep(10000);
+	}
+	CHECK_EQ(n, 3);
+	CHECK_MEM(buf, "abc", 3);
+	/* MIN=3 TIME=0: one byte now and two later, one read of all three */
+	t.c_cc[VMIN] = 3;
+	CHECK_OK(tcsetattr(p.slave, TCSANOW, &t));
+	CHECK_EQ(write(p.master, "x", 1), 1);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		usleep(200000);
+		_exit(write(p.master, "yz", 2) == 2 ? 0 : 1);
+	}
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK_MEM(buf, "xyz", 3);
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* MIN=5 TIME=1: no byte yet, so no timer: the read waits for the first (sent after 0.3 s,
+	 * three times TIME), then returns what came when 0.1 s passes without another */
+	t.c_cc[VMIN] = 5;
+	t.c_cc[VTIME] = 1;
+	CHECK_OK(tcsetattr(p.slave, TCSANOW, &t));
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		usleep(300000);
+		_exit(write(p.master, "12", 2) == 2 ? 0 : 1);
+	}
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "12", 2);
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* TIOCSTI (faking input) is refused to an unprivileged caller on a terminal that is not its
+ * controlling one (Linux 6.1: EPERM; with legacy_tiocsti off, and Trellis always: EIO), and
+ * nothing reaches the input queue. */
+static void tiocsti_refused(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		char c = 'x';
+		errno = 0;
+		if (ioctl(p.slave, TIOCSTI, &c) != -1 || (errno != EIO && errno != EPERM))
+			_exit(2);
+		int n = -1;
+		if (ioctl(p.slave, FIONREAD, &n) != 0 || n != 0)
+			_exit(3);
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* TIOCEXCL: further opens of the device are EBUSY, except root's; TIOCGEXCL reads the flag
+ * (kept per side of a pty); TIOCNXCL clears it. */
+static void exclusive_mode_busy_but_for_root(void)
+{
+	struct pty p = open_pty();
+	int v = -1;
+	CHECK_OK(ioctl(p.slave, TIOCGEXCL, &v));
+	CHECK_EQ(v, 0);
+	CHECK_OK(ioctl(p.slave, TIOCEXCL));
+	CHECK_OK(ioctl(p.slave, TIOCGEXCL, &v));
+	CHECK_EQ(v, 1);
+	CHECK_OK(ioctl(p.master, TIOCGEXCL, &v));
+	CHECK_EQ(v, 0);
+	CHECK_OK(chown(p.name, KT_NOBODY, KT_NOBODY));
+	int fd = CHECK_OK(open(p.name, O_RDWR | O_NOCTTY)); /* root may */
+	close(fd);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		errno = 0;
+		if (open(p.name, O_RDWR | O_NOCTTY) != -1 || errno != EBUSY)
+			_exit(2);
+		if (ioctl(p.slave, TIOCNXCL) != 0)
+			_exit(3);
+		int f = open(p.name, O_RDWR | O_NOCTTY);
+		if (f < 0)
+			_exit(4);
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	CHECK_OK(ioctl(p.slave, TIOCGEXCL, &v));
+	CHECK_EQ(v, 0);
+}
+
+/* struct termios2 (asm-generic/termbits.h) and its calls, which libc headers do not give. */
+struct kt_termios2 {
+	unsigned int c_iflag, c_oflag, c_cflag, c_lflag;
+	unsigned char c_line;
+	unsigned char c_cc[19];
+	unsigned int c_ispeed, c_ospeed;
+};
+#define KT_TCGETS2 0x802C542Au
+#define KT_TCSETS2 0x402C542Bu
+#define KT_TCSETSF2 0x402C542Du
+#define KT_CBAUD 0010017u
+#define KT_BOTHER 0010000u
+#define KT_IBSHIFT 16
+
+/* TCGETS2 / TCSETS2: arbitrary speeds with BOTHER, the input speed through CIBAUD (B0 there:
+ * the output speed), speeds recomputed when the old TCSETS names a Bnnn. */
+static void termios2_arbitrary_speeds(void)
+{
+	struct pty p = open_pty();
+	struct kt_termios2 t2;
+	CHECK_OK(ioctl(p.slave, KT_TCGETS2, &t2));
+	CHECK_EQ(t2.c_cflag & KT_CBAUD, B38400);
+	CHECK_EQ(t2.c_ospeed, 38400);
+	CHECK_EQ(t2.c_ispeed, 38400);
+	t2.c_cflag = (t2.c_cflag & ~(KT_CBAUD | (KT_CBAUD << KT_IBSHIFT))) | KT_BOTHER;
+	t2.c_ospeed = 12345;
+	t2.c_ispeed = 777; /* CIBAUD is B0: the input speed is the output's */
+	CHECK_OK(ioctl(p.slave, KT_TCSETS2, &t2));
+	memset(&t2, 0, sizeof(t2));
+	CHECK_OK(ioctl(p.slave, KT_TCGETS2, &t2));
+	CHECK_EQ(t2.c_cflag & KT_CBAUD, KT_BOTHER);
+	CHECK_EQ(t2.c_ospeed, 12345);
+	CHECK_EQ(t2.c_ispeed, 12345);
+	struct termios t; /* the old call: the same c_cflag */
+	CHECK_OK(ioctl(p.slave, TCGETS, &t));
+	CHECK_EQ(t.c_cflag & KT_CBAUD, KT_BOTHER);
+	t.c_cflag = (t.c_cflag & ~KT_CBAUD) | B9600;
+	CHECK_OK(ioctl(p.slave, TCSETS, &t));
+	CHECK_OK(ioctl(p.slave, KT_TCGETS2, &t2));
+	CHECK_EQ(t2.c_ospeed, 9600);
+	CHECK_EQ(t2.c_ispeed, 9600);
+	t2.c_cflag = (t2.c_cflag & ~(KT_CBAUD | (KT_CBAUD << KT_IBSHIFT))) | B115200 |
+		     (KT_BOTHER << KT_IBSHIFT);
+	t2.c_ispeed = 1000;
+	CHECK_OK(ioctl(p.slave, KT_TCSETSF2, &t2));
+	memset(&t2, 0, sizeof(t2));
+	CHECK_OK(ioctl(p.slave, KT_TCGETS2, &t2));
+	CHECK_EQ(t2.c_ospeed, 115200);
+	CHECK_EQ(t2.c_ispeed, 1000);
+	CHECK_ERR(ioctl(p.slave, KT_TCGETS2, KT_BAD_PTR), EFAULT);
+	CHECK_ERR(ioctl(p.slave, KT_TCSETS2, KT_BAD_PTR), EFAULT);
+}
+
+/* The pty's own ioctls (TIOCGPTN, TIOCSPTLCK, TIOCGPTLCK, TIOCPKT, TIOCGPKT, TIOCSIG and
+ * TIOCGPTPEER) are the master's: ENOTTY on the slave (TIOCGPTPEER: EIO). TIOCSIG takes SIGINT, SIGQUIT and SIGTSTP
+ * only; the master's lock keeps the slave from opening until cleared again. */
+static void pty_ioctls_are_the_masters(void)
+{
+	struct pty p = open_pty();
+	int v = -1, one = 1, zero = 0;
+	unsigned int n;
+	CHECK_OK(ioctl(p.master, TIOCGPTLCK, &v));
+	CHECK_EQ(v, 0);
+	CHECK_ERR(ioctl(p.slave, TIOCSPTLCK, &one), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCGPTLCK, &v), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCGPTN, &n), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCPKT, &one), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCGPKT, &v), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCSIG, SIGINT), ENOTTY);
+	CHECK_ERR(ioctl(p.slave, TIOCGPTPEER, O_RDWR), EIO); /* tty_ioctl's own: not a master */
+	CHECK_OK(ioctl(p.master, TIOCSPTLCK, &one));
+	CHECK_OK(ioctl(p.master, TIOCGPTLCK, &v));
+	CHECK_EQ(v, 1);
+	CHECK_ERR(open(p.name, O_RDWR | O_NOCTTY), EIO);
+	CHECK_OK(ioctl(p.master, TIOCSPTLCK, &zero));
+	int fd = CHECK_OK(open(p.name, O_RDWR | O_NOCTTY));
+	close(fd);
+	CHECK_ERR(ioctl(p.master, TIOCSIG, SIGUSR1), EINVAL);
+	CHECK_ERR(ioctl(p.master, TIOCSIG, 0), EINVAL);
+	CHECK_OK(ioctl(p.master, TIOCSIG, SIGINT)); /* no foreground group: nobody */
+}
+
+/* Termios and window-size calls on the master act on the slave (Linux's tty_mode_ioctl turns
+ * to the other side of a pty): what the master sets, the slave's discipline uses. */
+static void master_termios_are_the_slaves(void)
+{
+	struct pty p = open_pty();
+	struct termios m, s;
+	CHECK_OK(tcgetattr(p.master, &m));
+	CHECK_OK(tcgetattr(p.slave, &s));
+	CHECK_EQ(m.c_lflag, s.c_lflag);
+	CHECK((m.c_lflag & (ICANON | ECHO)) == (ICANON | ECHO));
+	m.c_lflag &= ~(tcflag_t)ECHO;
+	m.c_cc[VEOF] = 1;
+	CHECK_OK(tcsetattr(p.master, TCSANOW, &m));
+	CHECK_OK(tcgetattr(p.slave, &s));
+	CHECK_EQ(s.c_cc[VEOF], 1);
+	CHECK(!(s.c_lflag & ECHO));
+	CHECK_EQ(write(p.master, "ab\n", 3), 3);
+	char buf[16];
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 3);
+	CHECK_EQ(read_master(p.master, buf, sizeof(buf), 200), 0); /* no echo now */
+	CHECK_EQ(write(p.master, "cd\x01", 3), 3); /* the new VEOF ends the line */
+	wait_readable(p.slave);
+	CHECK_EQ(read(p.slave, buf, sizeof(buf)), 2);
+	CHECK_MEM(buf, "cd", 2);
+	struct winsize w = { .ws_row = 30, .ws_col = 90 }, r;
+	CHECK_OK(ioctl(p.master, TIOCSWINSZ, &w));
+	CHECK_OK(ioctl(p.slave, TIOCGWINSZ, &r));
+	CHECK_EQ(r.ws_row, 30);
+	CHECK_OK(ioctl(p.master, TIOCGWINSZ, &r));
+	CHECK_EQ(r.ws_col, 90);
+}
+
+/* /proc/PID/stat fields 7 and 8 (tty_nr, tpgid) of pid, read by a parse after the comm. */
+static int stat_tty(const char *path, long *tty_nr, long *tpgid)
+{
+	char buf[1024];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *r = strrchr(buf, ')');
+	char state;
+	long ppid, pgrp, sid;
+	if (!r || sscanf(r + 1, " %c %ld %ld %ld %ld %ld", &state, &ppid, &pgrp, &sid, tty_nr, tpgid) != 6)
+		return -1;
+	return 0;
+}
+
+/* /proc/PID/stat names the controlling terminal (tty_nr: its device number, encoded as Linux's
+ * new_encode_dev) and its foreground group (tpgid; -1 without a terminal). */
+static void proc_stat_shows_controlling_tty(void)
+{
+	struct pty p = open_pty();
+	long nr = -5, tpg = -5;
+	CHECK_OK(stat_tty("/proc/self/stat", &nr, &tpg));
+	CHECK_EQ(nr, 0); /* the suites run without a controlling terminal */
+	CHECK_EQ(tpg, -1);
+	struct stat st;
+	CHECK_OK(fstat(p.slave, &st));
+	long want = (long)((minor(st.st_rdev) & 0xff) | (major(st.st_rdev) << 8) |
+			   ((minor(st.st_rdev) & ~0xffu) << 12));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(1);
+		long n2, t2;
+		if (stat_tty("/proc/self/stat", &n2, &t2))
+			_exit(2);
+		if (n2 != want)
+			_exit(3);
+		if (t2 != getpid())
+			_exit(4);
+		_exit(0);
+	}
+	int w = kt_wait(pid);
+	CHECK(WIFEXITED(w));
+	CHECK_EQ(WEXITSTATUS(w), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "ptmx_gives_numbered_slave", ptmx_gives_numbered_slave },
 	{ "canonical_mode_buffers_lines", canonical_mode_buffers_lines },
@@ -740,6 +1022,13 @@ static const struct kt_case cases[] = {
 	{ "packet_mode_status_bytes", packet_mode_status_bytes },
 	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },
 	{ "tiocnotty_gives_the_terminal_up", tiocnotty_gives_the_terminal_up },
+	{ "raw_mode_vmin_vtime_other_cases", raw_mode_vmin_vtime_other_cases },
+	{ "tiocsti_refused", tiocsti_refused },
+	{ "exclusive_mode_busy_but_for_root", exclusive_mode_busy_but_for_root },
+	{ "termios2_arbitrary_speeds", termios2_arbitrary_speeds },
+	{ "pty_ioctls_are_the_masters", pty_ioctls_are_the_masters },
+	{ "proc_stat_shows_controlling_tty", proc_stat_shows_controlling_tty },
+	{ "master_termios_are_the_slaves", master_termios_are_the_slaves },
 	KT_CASES_END
 };
 

@@ -1,0 +1,69 @@
+/*
+ * vring_test.c — hostile used rings on a real device's queue (suite `devices`, run by the
+ * device boots, which attach a spare virtio-rng; skipped elsewhere). The same checks as the
+ * host tests of vring.c (tests/io/t_vring.c), here through virtq_get_used on rings in DMA
+ * memory of a live device: a used length beyond the chain is refused for that buffer alone
+ * (-EOVERFLOW, descriptors back, queue usable), a used index running more than the queue size
+ * ahead breaks the queue (-EIO from then on). Each is logged (mk/devices.mk checks the lines);
+ * nothing panics.
+ */
+#include <fw/dma.h>
+#include <fw/errno.h>
+#include <fw/ktest.h>
+#include <fw/virtio.h>
+
+#include "internal/io.h"
+
+/* spare_rng - the last virtio-rng nobody claimed (the driver has the first, the IOMMU test the
+ * second of the IOMMU boot). */
+static struct virtio_dev *spare_rng(void)
+{
+	for (u32 nth = 3; nth >= 1; nth--) {
+		struct virtio_dev *v = virtio_claim(VIRTIO_ID_RNG, nth);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+KTEST(devices, vring_hostile_used_ring_on_a_live_queue)
+{
+	if (pci_dev_count() == 0)
+		KT_SKIP(kt, "no PCI devices");
+	struct virtio_dev *v = spare_rng();
+	if (!v)
+		KT_SKIP(kt, "no spare virtio-rng device");
+	KT_ASSERT(kt, virtio_negotiate(v, 0) == 0);
+	struct virtq *q = virtio_queue_setup(v, 0, 8, NULL); /* polled; never kicked */
+	KT_ASSERT(kt, q != NULL);
+	KT_ASSERT(kt, virtio_ready(v) == 0);
+	u16 size = virtq_size(q);
+	struct dma_buf b = { 0 };
+	KT_ASSERT(kt, dma_alloc_coherent(virtio_pci(v), &b) == 0);
+	struct virtq_chain c = { .segs = { { &b, 0, 64, true } }, .n = 1 };
+	u64 cookie = 0;
+	u32 len = 7;
+
+	/* An oversized length: 100000 bytes written into a 64-byte buffer. The chain (head 0, the
+	 * first on a fresh ring) comes back refused, its descriptor free again. */
+	KT_ASSERT(kt, virtq_add(q, &c, 77) == 0);
+	KT_EXPECT_EQ(kt, virtq_free_count(q), (u16)(size - 1));
+	KT_ASSERT(kt, virtq_device_used_for_test(q, 1, 0, 100000) == 0);
+	KT_EXPECT_EQ(kt, virtq_get_used(q, &cookie, &len), -EOVERFLOW);
+	KT_EXPECT_EQ(kt, cookie, 77u);
+	KT_EXPECT_EQ(kt, len, 0u);
+	KT_EXPECT_EQ(kt, virtq_free_count(q), size);
+	KT_EXPECT(kt, !virtq_is_broken(q));
+	KT_EXPECT_EQ(kt, virtq_get_used(q, &cookie, &len), 0); /* nothing more */
+
+	/* A used index that runs size + 1 entries ahead: the ring is broken for good. */
+	KT_ASSERT(kt, virtq_add(q, &c, 78) == 0);
+	KT_ASSERT(kt, virtq_device_used_for_test(q, (u16)(size + 1), 0, 0) == 0);
+	KT_EXPECT_EQ(kt, virtq_get_used(q, &cookie, &len), -EIO);
+	KT_EXPECT(kt, virtq_is_broken(q));
+	KT_EXPECT_EQ(kt, virtq_get_used(q, &cookie, &len), -EIO);
+	KT_EXPECT_EQ(kt, virtq_add(q, &c, 79), -EIO);
+	/* The in-flight chain keeps its frame reference (the queue holds it): freeing our handle
+	 * cannot recycle memory the device might still write. */
+	dma_free(&b);
+}
