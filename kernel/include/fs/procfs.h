@@ -47,6 +47,8 @@ enum procfs_kind {
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_DENTRY_STATE,
+	PK_INODE_NR,
 	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
