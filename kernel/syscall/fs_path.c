@@ -165,6 +165,24 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 	return e;
 }
 
+/* access_check - faccessat's verdict for ip reached through mnt (Linux's do_faccessat): X_OK of
+ * a regular file on a noexec mount is EACCES, then the permission bits, then W_OK of a file,
+ * directory or symlink on a read-only mount is EROFS (devices, FIFOs and sockets are not the
+ * mount's data). */
+static int access_check(struct inode *ip, struct vfs_mount *mnt, const struct cred *cr, u32 mode)
+{
+	if (!mode)
+		return 0;
+	u32 type = ip->mode & VFS_S_IFMT, mflags = vfs_mnt_flags(mnt);
+	if ((mode & VFS_MAY_EXEC) && type == VFS_S_IFREG && (mflags & VFS_MNT_NOEXEC))
+		return -EACCES;
+	int e = vfs_permission(ip, cr, mode);
+	if (!e && (mode & VFS_MAY_WRITE) && (mflags & VFS_MNT_RDONLY) &&
+	    (type == VFS_S_IFREG || type == VFS_S_IFDIR || type == VFS_S_IFLNK))
+		e = -EROFS;
+	return e;
+}
+
 static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
 {
 	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
@@ -178,12 +196,13 @@ static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flag
 		if (dirfd != UAPI_AT_FDCWD && !f)
 			return -EBADF;
 		struct inode *ip = f ? f->inode : p->fs.cwd.dentry->inode;
+		struct vfs_mount *mnt = f ? f->mnt : p->fs.cwd.mnt;
 		struct cred cr = p->fs.cred;
-		if (!(flags & AT_EACCESS)) {
-			cr.euid = cr.uid;
-			cr.egid = cr.gid;
+		if (!(flags & AT_EACCESS)) { /* the real ids, as below (the checks use the fs ids) */
+			cr.fsuid = cr.uid;
+			cr.fsgid = cr.gid;
 		}
-		return mode ? vfs_permission(ip, &cr, (u32)mode) : 0;
+		return access_check(ip, mnt, &cr, (u32)mode);
 	}
 	if (!e)
 		e = at_ctx(p, dirfd, path.s, &c);
@@ -195,12 +214,12 @@ static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flag
 		c.cred.fsuid = c.cred.uid;
 		c.cred.fsgid = c.cred.gid;
 	} /* AT_EACCESS: the fs ids, as every other file check */
-	struct dentry_result d = vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
+	struct path_result d = vfs_lookup_path(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	e = mode ? vfs_permission(d.value->inode, &c.cred, (u32)mode) : 0;
-	vfs_dentry_put(d.value);
+	e = access_check(d.value.dentry->inode, d.value.mnt, &c.cred, (u32)mode);
+	vfs_path_put(d.value);
 	return e;
 }
 

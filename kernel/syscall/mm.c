@@ -91,6 +91,9 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 	*nowrite = acc != VFS_O_RDWR || (f->flags & VFS_O_APPEND);
 	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
 		return NULL;
+	*err = -EPERM; /* Linux's path_noexec: no executable mapping from a noexec mount */
+	if ((prot & UAPI_PROT_EXEC) && (vfs_mnt_flags(f->mnt) & VFS_MNT_NOEXEC))
+		return NULL;
 	*err = 0;
 	return f->inode->cache;
 }

@@ -1839,6 +1839,87 @@ static void rbind_copies_submounts(void)
 	CHECK_OK(umount("a/sub"));
 }
 
+/* mount(2)'s MS_NOEXEC, MS_NODEV and MS_NOSUID on a tmpfs: statfs reports them; a program
+ * there is not executable (execve and access(X_OK): EACCES) nor mappable with PROT_EXEC
+ * (EPERM), a device node there does not open (EACCES); after a remount without the flags the
+ * same program runs and the node opens. */
+static void mount_noexec_nodev_nosuid(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("m", 0755));
+	CHECK_OK(mount("none", "m", "tmpfs", MS_NOEXEC | MS_NODEV | MS_NOSUID, NULL));
+	struct statfs sf;
+	CHECK_OK(statfs("m", &sf));
+	CHECK_EQ(sf.f_flags & (8 | 4 | 2), 8 | 4 | 2); /* ST_NOEXEC, ST_NODEV, ST_NOSUID */
+	int fd = CHECK_OK(open("m/prog", O_CREAT | O_WRONLY, 0755));
+	const char *script = "#!/bin/sh\nexit 7\n";
+	CHECK_EQ(write(fd, script, strlen(script)), (ssize_t)strlen(script));
+	close(fd);
+	CHECK_OK(mknod("m/null", S_IFCHR | 0666, makedev(1, 3)));
+	CHECK_ERR(access("m/prog", X_OK), EACCES);
+	CHECK_OK(access("m/prog", R_OK | W_OK));
+	char *argv[] = { "prog", NULL };
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execve("m/prog", argv, NULL);
+		_exit(errno == EACCES ? 0 : 1);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fd = CHECK_OK(open("m/prog", O_RDONLY));
+	errno = 0;
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EPERM);
+	void *map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(map != MAP_FAILED);
+	CHECK_MEM(map, "#!/bin/sh", 9);
+	CHECK_OK(munmap(map, 4096));
+	close(fd);
+	CHECK_ERR(open("m/null", O_WRONLY), EACCES);
+	/* without the flags: the same files work */
+	CHECK_OK(mount(NULL, "m", NULL, MS_REMOUNT | MS_BIND, NULL));
+	CHECK_OK(statfs("m", &sf));
+	CHECK_EQ(sf.f_flags & (8 | 4 | 2), 0);
+	CHECK_OK(access("m/prog", X_OK));
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execve("m/prog", argv, NULL);
+		_exit(100);
+	}
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	fd = CHECK_OK(open("m/null", O_WRONLY));
+	CHECK_EQ(write(fd, "x", 1), 1);
+	close(fd);
+	CHECK_OK(umount("m"));
+}
+
+/* faccessat2(fd, "", mode, AT_EMPTY_PATH) checks with the real ids unless AT_EACCESS, as with a
+ * path (Trellis used to swap in the real ids where the check does not look: the effective ones
+ * decided). */
+static void faccessat2_empty_path_uses_real_ids(void)
+{
+	kt_tmpdir();
+	int fd = make_file("secret", "s");
+	CHECK_OK(fchmod(fd, 0600));
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		if (setresuid(KT_NOBODY, 0, 0))
+			_exit(2);
+		/* effective root: the file opens; the real id (nobody) may not read it */
+		if (syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH) != -1 || errno != EACCES)
+			_exit(3);
+		if (access("secret", R_OK) != -1 || errno != EACCES)
+			_exit(4);
+		if (syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
+			_exit(5);
+		_exit(0);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "open_creat_write_read", open_creat_write_read },
 	{ "open_missing_enoent", open_missing_enoent },
@@ -1905,6 +1986,8 @@ static const struct kt_case cases[] = {
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
 	{ "o_path_names_without_opening", o_path_names_without_opening },
 	{ "rbind_copies_submounts", rbind_copies_submounts },
+	{ "mount_noexec_nodev_nosuid", mount_noexec_nodev_nosuid },
+	{ "faccessat2_empty_path_uses_real_ids", faccessat2_empty_path_uses_real_ids },
 	KT_CASES_END
 };
 
