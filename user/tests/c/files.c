@@ -817,6 +817,8 @@ static void mount_bind_remount_ro_detach(void)
 	close(fd);
 	CHECK_OK(mount(NULL, "dst", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
 	CHECK_ERR(open("dst/f", O_WRONLY), EROFS);
+	CHECK_ERR(access("dst/f", W_OK), EROFS); /* SuS: access reports the read-only mount */
+	CHECK_OK(access("dst/f", R_OK));
 	CHECK_ERR(mkdir("dst/d", 0755), EROFS);
 	CHECK_ERR(unlink("dst/f"), EROFS);
 	CHECK_ERR(mkdir("dst", 0755), EEXIST);
@@ -1841,8 +1843,8 @@ static void rbind_copies_submounts(void)
 
 /* mount(2)'s MS_NOEXEC, MS_NODEV and MS_NOSUID on a tmpfs: statfs reports them; a program
  * there is not executable (execve and access(X_OK): EACCES) nor mappable with PROT_EXEC
- * (EPERM), a device node there does not open (EACCES); after a remount without the flags the
- * same program runs and the node opens. */
+ * (mmap: EPERM; mprotect: EACCES), a device node there does not open (EACCES); after a
+ * remount without the flags the same program runs and the node opens. */
 static void mount_noexec_nodev_nosuid(void)
 {
 	kt_tmpdir();
@@ -1873,6 +1875,7 @@ static void mount_noexec_nodev_nosuid(void)
 	void *map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 	CHECK(map != MAP_FAILED);
 	CHECK_MEM(map, "#!/bin/sh", 9);
+	CHECK_ERR(mprotect(map, 4096, PROT_READ | PROT_EXEC), EACCES); /* nor made executable */
 	CHECK_OK(munmap(map, 4096));
 	close(fd);
 	CHECK_ERR(open("m/null", O_WRONLY), EACCES);
