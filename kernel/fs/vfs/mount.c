@@ -133,8 +133,30 @@ static int ramfs_fill(struct vfs_sb *sb, struct str options, struct inode **root
 	return memfs_fill(sb, options, root, false);
 }
 
+void vfs_memfs_show(struct vfs_sb *sb, struct strbuf *out)
+{
+	/* Linux's shmem_show_options: what differs from the defaults, then inode64 (inode numbers
+	 * are 64-bit here) */
+	if (sb->max_bytes != frame_stat_total() * FRAME_SIZE / 2)
+		STRBUF_FMT(out, ",size=%uk", sb->max_bytes / 1024);
+	struct inode *r = sb->root ? sb->root->inode : NULL;
+	if (r) {
+		mutex_lock(&r->lock);
+		u32 mode = r->mode & 07777, uid = r->uid, gid = r->gid;
+		mutex_unlock(&r->lock);
+		if (mode != 01777)
+			STRBUF_FMT(out, ",mode=%03o", mode);
+		if (uid)
+			STRBUF_FMT(out, ",uid=%u", uid);
+		if (gid)
+			STRBUF_FMT(out, ",gid=%u", gid);
+	}
+	strbuf_add(out, STR(",inode64"));
+}
+
 static const struct vfs_fstype tmpfs_type = {
 	.name = STR("tmpfs"), .magic = VFS_TMPFS_MAGIC, .fill = vfs_memfs_fill,
+	.show = vfs_memfs_show,
 };
 static const struct vfs_fstype ramfs_type = {
 	.name = STR("ramfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
@@ -805,8 +827,9 @@ struct result_size vfs_fstypes_show(struct bytes dst)
 struct mount_view {
 	struct vfs_path at; /* its root, with references */
 	u32 id, parent_id, flags, dev_major, dev_minor;
-	struct str type, source;
+	struct str type, source, opts;
 	u8 srcbuf[VFS_MNT_SOURCE_MAX];
+	u8 optbuf[96]; /* the file system's options (its type's show) */
 };
 
 /* mount_view_at - the i-th mount of the table into *v (references taken): false past the end. */
@@ -815,6 +838,7 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 	v->at = (struct vfs_path){ 0 };
 	v->type = STR("none");
 	v->source = STR("none");
+	v->opts = str_empty();
 	mutex_lock(&vfs_lock);
 	u32 k = 0;
 	LIST_FOR_EACH(mount_list, &mount_table, m) {
@@ -829,6 +853,12 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 		v->dev_minor = m->sb->dev_minor;
 		if (m->sb->type)
 			v->type = m->sb->type->name;
+		if (m->sb->type && m->sb->type->show) {
+			struct strbuf ob = strbuf_over(BYTES_OF_ARRAY(v->optbuf));
+			m->sb->type->show(m->sb, &ob);
+			if (!strbuf_err(&ob))
+				v->opts = strbuf_str(&ob);
+		}
 		struct bytes_result sb = bytes_sub(BYTES_OF_ARRAY(v->srcbuf), 0, m->source_len);
 		if (!sb.err && m->source_len &&
 		    !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
@@ -890,7 +920,9 @@ static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bo
 			strbuf_add(&out, v.type);
 			strbuf_add_char(&out, ' ');
 			strbuf_add(&out, v.source);
-			strbuf_add(&out, (v.flags & VFS_MNT_RDONLY) ? STR(" ro\n") : STR(" rw\n"));
+			strbuf_add(&out, (v.flags & VFS_MNT_RDONLY) ? STR(" ro") : STR(" rw"));
+			strbuf_add(&out, v.opts);
+			strbuf_add_char(&out, '\n');
 		} else {
 			strbuf_add(&out, v.source);
 			strbuf_add_char(&out, ' ');
@@ -899,6 +931,7 @@ static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bo
 			strbuf_add(&out, v.type);
 			strbuf_add_char(&out, ' ');
 			mount_opts(&out, v.flags);
+			strbuf_add(&out, v.opts);
 			strbuf_add(&out, STR(" 0 0\n"));
 		}
 	}

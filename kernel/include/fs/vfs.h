@@ -46,6 +46,7 @@
 #include <fw/refcount.h>
 #include <fw/result.h>
 #include <fw/str.h>
+#include <fw/strbuf.h>
 #include <fw/subtype.h>
 #include <fw/sync.h>
 #include <fw/types.h>
@@ -489,6 +490,8 @@ int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 g
 int vfs_sb_node_remove(struct vfs_sb *sb, struct str name);
 /* vfs_memfs_fill - tmpfs's fill (options size=, mode=, uid=, gid=), for types built on it. */
 int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root) REQUIRES(vfs_lock);
+/* vfs_memfs_show - tmpfs's options for /proc/mounts (a vfs_fstype's show). */
+void vfs_memfs_show(struct vfs_sb *sb, struct strbuf *out) REQUIRES(vfs_lock);
 /* vfs_mount_ramfs - mount a fresh, empty tmpfs on the directory `path` (root only). */
 int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path);
 
@@ -501,6 +504,9 @@ struct vfs_fstype {
 	int (*fill)(struct vfs_sb *sb, struct str options, struct inode **root); /* vfs_lock held */
 	/* optional: fill the new mount's tree (c: rooted at it, as root); an error unmounts */
 	int (*populate)(const struct vfs_ctx *c);
+	/* optional: the instance's own options as /proc/mounts shows them after the per-mount
+	 * ones, each with its leading ',' (Linux's show_options); vfs_lock held */
+	void (*show)(struct vfs_sb *sb, struct strbuf *out);
 };
 /* vfs_register_fstype - add a type (static storage); 0, -EEXIST or -ENOSPC. */
 int vfs_register_fstype(const struct vfs_fstype *t);
