@@ -1,9 +1,10 @@
 /*
  * proc.c — process system calls: exit (one thread) and exit_group, the id getters (getpid is
  * the thread group's id, gettid the thread's), fork/vfork/clone (a new process with a
- * copy-on-write copy of the address space; with CLONE_VM|CLONE_VFORK one that runs in the
- * parent's memory while the parent sleeps until it execs or exits; or with CLONE_THREAD a
- * thread of the caller's group: proc/thread.c), execve, set_tid_address and arch_prctl.
+ * copy-on-write copy of the address space; with CLONE_VM one that runs in the caller's
+ * memory, with CLONE_VFORK while the caller sleeps until it execs or exits; or with
+ * CLONE_THREAD a thread of the caller's group: proc/thread.c), execve, set_tid_address and
+ * arch_prctl.
  * wait4 and waitid: syscall/wait.c.
  */
 #include <fw/log.h>
@@ -152,14 +153,30 @@ static bool nproc_exceeded(struct process *p)
 	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
 }
 
-static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
+/* do_fork - a new process: fork, vfork, and clone/clone3 without CLONE_THREAD. The low byte
+ * of `flags` is the exit signal (SIGCHLD for fork; another, or none, makes a "clone child"
+ * that only __WCLONE/__WALL waits see). CLONE_VM shares the caller's memory (with CLONE_VFORK
+ * the caller sleeps until the child execs or exits; without, both run in it, as threads of
+ * two processes), CLONE_FILES its descriptor table, CLONE_FS its cwd, root and umask;
+ * CLONE_PARENT makes the child its parent's (with the caller's own exit signal); CLONE_SETTLS
+ * sets the child's fs base. Not offered (EINVAL): CLONE_SIGHAND without CLONE_THREAD (one
+ * handler table for two processes: an exec would have to unshare a table other processes'
+ * signal paths read without a lock), the namespaces. CLONE_SYSVSEM, CLONE_DETACHED,
+ * CLONE_PTRACE and CLONE_UNTRACED are accepted and change nothing here (no System V
+ * semaphore undo lists, no ptrace). */
+static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
-	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_VFORK |
-		      UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_CLEARTID | UAPI_CLONE_CHILD_SETTID;
-	if ((flags & ~allowed) || (flags & 0xff) != UAPI_SIGCHLD)
-		return -EINVAL; /* threads and other exit signals: not yet */
-	if ((flags & UAPI_CLONE_VM) && !(flags & UAPI_CLONE_VFORK))
-		return -EINVAL; /* a shared address space without vfork is a thread */
+	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
+		      UAPI_CLONE_VFORK | UAPI_CLONE_PARENT | UAPI_CLONE_SETTLS |
+		      UAPI_CLONE_SYSVSEM | UAPI_CLONE_DETACHED | UAPI_CLONE_PTRACE |
+		      UAPI_CLONE_UNTRACED | UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_CLEARTID |
+		      UAPI_CLONE_CHILD_SETTID;
+	if (flags & ~allowed) {
+		fw_debug("clone: process flags %lx not supported", flags & ~allowed);
+		return -EINVAL;
+	}
+	if ((flags & UAPI_CLONE_SETTLS) && tls >= VM_USER_END)
+		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
 	bool shared = (flags & UAPI_CLONE_VM) != 0;
@@ -170,7 +187,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	u32 tid = c->pid;
 	int e = 0;
 	if (shared) {
-		/* vfork: the child runs in the parent's memory while the parent sleeps */
+		/* the child runs in the caller's memory (vfork: while the caller sleeps) */
 		proc_share_memory(c, p);
 		if (flags & UAPI_CLONE_CHILD_SETTID)
 			(void)uint_p_to_user(&tid, uaddr(ctid));
@@ -199,7 +216,12 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	/* the mask, the dispositions (a copy: no CLONE_SIGHAND), the alternate signal stack
 	 * and the CPU affinity are inherited */
 	proc_sighand_inherit(c, p);
-	c->altstack = p->altstack;
+	/* Linux's copy_process: CLONE_VM without CLONE_VFORK starts with no alternate
+	 * signal stack (it would be the caller's, in the same memory) */
+	if ((flags & (UAPI_CLONE_VM | UAPI_CLONE_VFORK)) == UAPI_CLONE_VM)
+		c->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
+	else
+		c->altstack = p->altstack;
 	spin_lock(&p->sig_lock);
 	u64 mask = p->sigmask, cpus = p->cpu_mask;
 	spin_unlock(&p->sig_lock);
@@ -212,13 +234,24 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->clear_child_tid = (flags & UAPI_CLONE_CHILD_CLEARTID) ? ctid : 0;
 	/* Out of memory for the descriptor table: the fork fails (it succeeded with a child
 	 * that had no descriptors: found by make test-abi-fault). */
-	if (proc_copy_files(c, p)) {
+	if (flags & UAPI_CLONE_FILES) {
+		proc_share_files(c, p);
+	} else if (proc_copy_files(c, p)) {
 		proc_discard(c);
 		return -ENOMEM;
+	}
+	/* the exit signal, and the parent: the caller, or with CLONE_PARENT the caller's own
+	 * parent (init has none to give: EINVAL, Linux's SIGNAL_UNKILLABLE check) */
+	if (proc_set_exit_parent(c, p, (u32)(flags & UAPI_CSIGNAL),
+				 (flags & UAPI_CLONE_PARENT) != 0)) {
+		proc_discard(c);
+		return -EINVAL;
 	}
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
+	if (flags & UAPI_CLONE_SETTLS)
+		(void)user_ctx_set_fs_base(&c->uc, uaddr(tls));
 	if (flags & UAPI_CLONE_VFORK) {
 		spin_lock(&proc_lock);
 		c->vfork_wait = true;
@@ -246,13 +279,13 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 i64 sys_fork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0, 0);
 }
 
 i64 sys_vfork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0, 0);
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
@@ -307,9 +340,9 @@ static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u6
 {
 	if (flags & UAPI_CLONE_THREAD)
 		return do_thread(p, flags, sp, ptid, ctid, tls);
-	if (flags & UAPI_CLONE_SIGHAND) /* handlers shared by two processes: not yet */
+	if (flags & UAPI_CLONE_SIGHAND) /* handlers shared by two processes: not offered */
 		return -EINVAL;
-	return do_fork(p, flags, sp, ptid, ctid);
+	return do_fork(p, flags, sp, ptid, ctid, tls);
 }
 
 i64 sys_clone(struct process *p, const struct sc_args *a)

@@ -77,7 +77,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(53, socketpair, PARTIAL, "AF_UNIX only"),
 	SC(54, setsockopt, PARTIAL, "SOL_SOCKET only: the buffers, timeouts, SO_PASSCRED, SO_LINGER; SO_REUSEADDR/KEEPALIVE and a few others are recorded only"),
 	SC(55, getsockopt, PARTIAL, "SOL_SOCKET only"),
-	SC(56, clone, PARTIAL, "processes (SIGCHLD; CLONE_VM only with CLONE_VFORK) and threads (CLONE_THREAD with CLONE_VM|CLONE_SIGHAND, SETTLS, *_SETTID, CHILD_CLEARTID); CLONE_FILES shares the descriptor table (without it a thread gets a copy); CLONE_FS shares cwd, root and umask (threads and processes; without it a copy); no CLONE_NEW*, CLONE_PARENT, CLONE_PIDFD"),
+	SC(56, clone, PARTIAL, "processes (any exit signal or none: a non-SIGCHLD child is waited for with __WCLONE/__WALL; CLONE_VM with or without CLONE_VFORK, CLONE_PARENT, SETTLS) and threads (CLONE_THREAD with CLONE_VM|CLONE_SIGHAND, SETTLS, *_SETTID, CHILD_CLEARTID); CLONE_FILES shares the descriptor table and CLONE_FS cwd, root and umask (threads and processes; without them a copy); no CLONE_NEW*, CLONE_PIDFD, CLONE_SIGHAND without CLONE_THREAD"),
 	SC(57, fork, FULL, ""),
 	SC(58, vfork, FULL, ""),
 	SC(59, execve, PARTIAL, "ELF (static, static-PIE, PT_INTERP) and #! scripts; from a thread other than the leader the caller keeps its own tid (Linux gives it the leader's)"),

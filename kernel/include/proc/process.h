@@ -144,6 +144,10 @@ struct process {
 						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
+	u32 exit_signal GUARDED_BY(&proc_lock);     /* a leader's: what its exit sends its parent (clone's low
+						     * byte: SIGCHLD for fork, 0 for none); a child whose signal
+						     * is not SIGCHLD is a "clone child", waited for with
+						     * __WCLONE or __WALL only; reparenting makes it SIGCHLD */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
@@ -233,15 +237,29 @@ struct process *proc_create(struct process *parent);
 /* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
  * proc/clock.c). */
 void proc_wake_sleepers(u64 now_ns);
+/* proc_set_exit_parent - c (made by p, not started) sends `exit_signal` (0: nothing, past 64:
+ * nothing either, as Linux) to its parent when it exits; with `clone_parent` its parent is
+ * p's parent instead of p, and its exit signal p's own (CLONE_PARENT). -EINVAL: p has no
+ * parent to give (init). */
+int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
+			 bool clone_parent);
 /* Which children a wait4/waitid call is about. */
 enum proc_wait_by {
 	PROC_WAIT_ANY,  /* every child */
 	PROC_WAIT_PID,  /* the child with pid `id` */
 	PROC_WAIT_PGID, /* the children in process group `id` */
 };
+/* Which kind of child (Linux's eligible_child): a wait without __WCLONE or __WALL sees only
+ * children whose exit signal is SIGCHLD, one with __WCLONE only the others, __WALL both. */
+enum proc_wait_kind {
+	PROC_WAIT_SIGCHLD_CHILDREN, /* the default */
+	PROC_WAIT_CLONE_CHILDREN,   /* __WCLONE */
+	PROC_WAIT_ALL_CHILDREN,     /* __WALL */
+};
 struct proc_wait_sel {
 	enum proc_wait_by by;
 	u32 id;
+	enum proc_wait_kind kind;
 };
 /* proc_find_child - a zombie child of p matching `sel`, with a reference, or NULL; *has_child
  * says whether p has any matching child at all. */

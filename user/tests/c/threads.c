@@ -8,7 +8,8 @@
  * WAKE_OP, absolute timeouts on both clocks, EINTR, process-directed signals; futexes and
  * process-shared semaphores in memory shared between processes; one descriptor table for all
  * threads (CLONE_FILES), closes racing reads; the four bugs of the re-run design (issue #14),
- * barriers and cancellation; CLONE_FS; clone3. mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
+ * barriers and cancellation; CLONE_FS; clone3; clone for processes (CLONE_VM without CLONE_VFORK,
+ * CLONE_FILES, CLONE_PARENT, exit signals other than SIGCHLD with __WCLONE/__WALL waits). mk/abi.mk boots it twice on Trellis: -smp 1 and -smp 2.
  */
 #define _GNU_SOURCE
 #include "kt.h"
@@ -1529,6 +1530,145 @@ static void clone3_forks_and_checks_its_arguments(void)
 	CHECK_ERR(clone3_call(&bad, 64), EINVAL);
 }
 
+/* --- clone for processes: CLONE_VM without CLONE_VFORK, CLONE_FILES, CLONE_PARENT, exit
+ * signals other than SIGCHLD ------------------------------------------------------------ */
+
+static volatile int shared_word;
+
+static int write_shared_word(void *arg)
+{
+	shared_word = (int)(intptr_t)arg;
+	return 5;
+}
+
+/* clone(CLONE_VM|SIGCHLD) without CLONE_VFORK: a process running in the caller's memory while
+ * the caller runs too (it was EINVAL); its write is the caller's to see, and it is reaped as
+ * any child. */
+static void clone_vm_process_shares_memory_without_vfork(void)
+{
+	size_t size = 64 * 1024;
+	char *stack = malloc(size);
+	CHECK(stack != NULL);
+	shared_word = 0;
+	int pid = CHECK_OK(clone(write_shared_word, stack + size, CLONE_VM | SIGCHLD, (void *)41));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 5);
+	CHECK_EQ(shared_word, 41);
+	free(stack);
+}
+
+static int open_a_descriptor(void *arg)
+{
+	(void)arg;
+	return open("/", O_RDONLY | O_DIRECTORY); /* the descriptor number is the exit status */
+}
+
+/* clone(CLONE_FILES|SIGCHLD): one descriptor table for two processes (it was EINVAL): what the
+ * child opens is open in the caller after the child has exited. */
+static void clone_files_process_shares_descriptor_table(void)
+{
+	size_t size = 64 * 1024;
+	char *stack = malloc(size);
+	CHECK(stack != NULL);
+	int pid = CHECK_OK(clone(open_a_descriptor, stack + size, CLONE_FILES | SIGCHLD, NULL));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	int fd = WEXITSTATUS(st);
+	CHECK(fd > 2);
+	CHECK(fcntl(fd, F_GETFD) >= 0);
+	struct stat a, b;
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(stat("/", &b));
+	CHECK(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	CHECK_OK(close(fd));
+	free(stack);
+}
+
+static int exit_with_ppid(void *arg)
+{
+	(void)arg;
+	return getppid() & 0xff;
+}
+
+/* clone(CLONE_PARENT): the new process is its creator's sibling (it was EINVAL): its parent is
+ * the creator's parent, which reaps it, and the creator has no child to wait for. */
+static void clone_parent_makes_a_sibling(void)
+{
+	int ends[2];
+	CHECK_OK(pipe(ends));
+	int mid = CHECK_OK(fork());
+	if (mid == 0) {
+		size_t size = 64 * 1024;
+		char *stack = malloc(size);
+		if (!stack)
+			_exit(2);
+		int sib = clone(exit_with_ppid, stack + size, CLONE_PARENT | SIGCHLD, NULL);
+		if (sib < 0)
+			_exit(3);
+		int st;
+		if (waitpid(sib, &st, 0) != -1 || errno != ECHILD)
+			_exit(4); /* not the creator's child */
+		if (write(ends[1], &sib, sizeof(sib)) != sizeof(sib))
+			_exit(5);
+		_exit(0);
+	}
+	CHECK_OK(close(ends[1]));
+	int sib = 0;
+	CHECK_EQ(read(ends[0], &sib, sizeof(sib)), (long)sizeof(sib));
+	CHECK_OK(close(ends[0]));
+	CHECK_EQ(kt_wait(mid), 0);
+	int st = kt_wait(sib); /* the caller's child */
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), getpid() & 0xff);
+}
+
+static int exit_seven(void *arg)
+{
+	(void)arg;
+	return 7;
+}
+
+static volatile sig_atomic_t usr1_count;
+static void count_usr1(int sig)
+{
+	(void)sig;
+	usr1_count++;
+}
+
+/* clone's low byte is the exit signal (only SIGCHLD was accepted): a child with SIGUSR1 sends
+ * that at its exit, one with 0 sends nothing; both are "clone children", which a wait without
+ * __WCLONE or __WALL does not see (ECHILD), and __WCLONE/__WALL reap. */
+static void clone_exit_signal_and_wclone_waits(void)
+{
+	size_t size = 64 * 1024;
+	char *stack = malloc(size);
+	CHECK(stack != NULL);
+	struct sigaction sa = { .sa_handler = count_usr1 }, old;
+	CHECK_OK(sigaction(SIGUSR1, &sa, &old));
+	usr1_count = 0;
+	int pid = CHECK_OK(clone(exit_seven, stack + size, SIGUSR1, NULL));
+	int st;
+	/* the child is not a SIGCHLD child: a plain wait does not see it */
+	CHECK_ERR(waitpid(pid, &st, 0), ECHILD);
+	CHECK_ERR(waitpid(-1, &st, WNOHANG), ECHILD);
+	CHECK_EQ(waitpid(pid, &st, __WCLONE), pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 7);
+	CHECK_EQ(usr1_count, 1);
+	/* no exit signal at all: __WALL reaps it, and nothing was sent */
+	pid = CHECK_OK(clone(exit_seven, stack + size, 0, NULL));
+	CHECK_EQ(waitpid(pid, &st, __WALL), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	CHECK_EQ(usr1_count, 1);
+	/* a SIGCHLD child is not a __WCLONE one */
+	pid = CHECK_OK(clone(exit_seven, stack + size, SIGCHLD, NULL));
+	CHECK_ERR(waitpid(pid, &st, __WCLONE), ECHILD);
+	CHECK_EQ(waitpid(pid, &st, __WALL), pid);
+	CHECK_OK(sigaction(SIGUSR1, &old, NULL));
+	free(stack);
+}
+
 /* kill(-1) reaches every process it may signal, however many (it stopped after 64 targets):
  * as nobody, 80 children of nobody are all ended by one kill(-1, SIGTERM) (the caller is
  * spared; processes of other users are not the caller's to signal). */
@@ -1594,6 +1734,10 @@ static const struct kt_case cases[] = {
 	{ "execve_from_a_thread_ends_the_other_threads", execve_from_a_thread_ends_the_other_threads },
 	{ "robust_mutex_owner_death_is_eownerdead", robust_mutex_owner_death_is_eownerdead },
 	{ "futex_cmp_requeue_moves_waiters", futex_cmp_requeue_moves_waiters },
+	{ "clone_vm_process_shares_memory_without_vfork", clone_vm_process_shares_memory_without_vfork },
+	{ "clone_files_process_shares_descriptor_table", clone_files_process_shares_descriptor_table },
+	{ "clone_parent_makes_a_sibling", clone_parent_makes_a_sibling },
+	{ "clone_exit_signal_and_wclone_waits", clone_exit_signal_and_wclone_waits },
 	{ "futex_bitset_wakes_only_matching_waiters", futex_bitset_wakes_only_matching_waiters },
 	{ "futex_absolute_timeouts", futex_absolute_timeouts },
 	{ "futex_wake_op_changes_word_and_wakes_both", futex_wake_op_changes_word_and_wakes_both },
