@@ -658,7 +658,11 @@ static void futex_bitset_wakes_only_matching_waiters(void)
 		woken = futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0x3);
 	}
 	CHECK_EQ(woken, 1);
+	/* the word changes too: a waiter that saw bs_done still 0 and only then calls
+	 * FUTEX_WAIT gets EAGAIN instead of sleeping past the wake (the case hung once at
+	 * -smp 2 under load: the test's own lost wake-up) */
 	atomic_store(&bs_done, 1);
+	__atomic_store_n(&bs_word, 1, __ATOMIC_SEQ_CST);
 	futex6(&bs_word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, 0, NULL, -1);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 }
