@@ -361,7 +361,8 @@ void proc_fd_close_on_exec(struct process *p);
 
 /* Memory (proc/mm.c). proc_copy_memory - dst's memory becomes a copy-on-write copy of src's
  * (fork); proc_share_memory - dst uses src's map itself (CLONE_VM); proc_drop_memory - p
- * lets go of its map (exit: the address space is deactivated first when active here). */
+ * lets go of its map (at its exit, from its own task, the active space is deactivated first;
+ * a creator discarding a child that shares its map keeps it). */
 int proc_copy_memory(struct process *dst, struct process *src);
 void proc_share_memory(struct process *dst, struct process *src);
 void proc_drop_memory(struct process *p);
