@@ -970,13 +970,22 @@ static void stress_clients_round_trips(void)
 				unsigned char m[8], e[8];
 				for (int k = 0; k < 8; k++)
 					m[k] = (unsigned char)(i * 31 + r * 7 + k);
-				if (write(c, m, 8) != 8)
+				ssize_t w = write(c, m, 8);
+				if (w != 8) {
+					kt_diag("client %d round %d: write(%d): %ld (errno %d)", i, r, c, (long)w, errno);
 					_exit(3);
-				if (recv(c, e, 8, MSG_WAITALL) != 8)
+				}
+				ssize_t n = recv(c, e, 8, MSG_WAITALL);
+				if (n != 8) {
+					kt_diag("client %d round %d: recv(%d): %ld (errno %d)", i, r, c, (long)n, errno);
 					_exit(4);
+				}
 				for (int k = 0; k < 8; k++)
-					if (e[k] != (unsigned char)~m[k])
+					if (e[k] != (unsigned char)~m[k]) {
+						kt_diag("client %d round %d: byte %d: %u, want %u", i, r, k, e[k],
+							(unsigned char)~m[k]);
 						_exit(5);
+					}
 			}
 			_exit(0);
 		}
