@@ -16,3 +16,13 @@ test-busybox-hello: $(KERNEL_IMAGE) $(HELLO_CPIO)
 		--timeout 60 --quiet --log $(LOGS)/busybox-hello.log; qrc=$$?; \
 	 $(PYTHON) tests/boot/check_busybox_hello.py $(LOGS)/busybox-hello.log > $(LOGS)/busybox-hello.ktap; \
 	 $(KTAP) --part busybox-hello --out $(RESULTS)/busybox-hello.txt --runner-rc $$qrc $(LOGS)/busybox-hello.ktap
+
+# The same boot with `quiet` (issue #17): the console shows what the programs wrote and no
+# kernel line at all (quiet leaves errors only; nothing goes wrong here).
+TEST_PARTS += test-busybox-quiet
+test-busybox-quiet: $(KERNEL_IMAGE) $(HELLO_CPIO)
+	@mkdir -p $(RESULTS) $(LOGS)
+	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(HELLO_CPIO) --append 'console=ttyS0 quiet' \
+		--timeout 60 --quiet --log $(LOGS)/busybox-quiet.log; qrc=$$?; \
+	 $(PYTHON) tests/boot/check_busybox_hello.py --quiet $(LOGS)/busybox-quiet.log > $(LOGS)/busybox-quiet.ktap; \
+	 $(KTAP) --part busybox-quiet --out $(RESULTS)/busybox-quiet.txt --runner-rc $$qrc $(LOGS)/busybox-quiet.ktap

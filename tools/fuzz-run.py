@@ -186,9 +186,10 @@ def main():
     if not a.quiet:
         print("fuzz-run: seed %d, %g s, %d workers x %d threads, -smp %d; log %s" %
               (seed, a.seconds, a.workers, a.threads, a.smp, log))
+    # loglevel=5: quiet would hide warnings, and a refused free (KERNEL_BAD) is one
     argv = [sys.executable, os.path.join(ROOT, "tools/qemu-run.py"), "--kernel", a.kernel,
             "--initrd", initrd, "--mem", a.mem, "--smp", str(a.smp), "--timeout", str(timeout),
-            "--append", ("console=ttyS0 quiet panic=-1 rdinit=/fuzz/fuzz " + a.append).strip(),
+            "--append", ("console=ttyS0 quiet loglevel=5 panic=-1 rdinit=/fuzz/fuzz " + a.append).strip(),
             "--log", log, "--quiet"]
     rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 

@@ -2,7 +2,9 @@
  * log.c — timestamped, levelled lines: printk() for the framework, fw_log_write() for services.
  *
  * printk() formats with the framework's printf (console/format.c); fw_log_write() with the
- * safe-C library's fmt_write() (tagged arguments). A line is formatted into a stack buffer with
+ * safe-C library's fmt_write() (tagged arguments). Every line, of every level, goes into the
+ * log ring (console/logring.c) first; only lines whose priority is below the console level
+ * (Linux's console_loglevel, fw/log.h) are printed. A line is formatted into a stack buffer with
  * its prefix (`[seconds.micros] ` and, for
  * warnings and errors, `WARN: ` / `ERROR: `), then written with one console_write() so lines
  * stay whole. Lines longer than the buffer are cut.
@@ -11,11 +13,40 @@
 #include <fw/log.h>
 #include <fw/time.h>
 
+#include "internal/bootinfo.h"
 #include "internal/printk.h"
 
 #define LINE_MAX 512u
 
-enum fw_log_level console_loglevel = FW_LOG_INFO;
+#define CONSOLE_LOGLEVEL_DEFAULT 7u /* Linux's: info and above */
+#define CONSOLE_LOGLEVEL_QUIET 4u   /* errors only */
+#define CONSOLE_LOGLEVEL_DEBUG 10u
+#define CONSOLE_LOGLEVEL_MAX 15u
+
+u32 console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+
+u32 console_level_from_cmdline(void)
+{
+	size_t len;
+	u32 level = CONSOLE_LOGLEVEL_DEFAULT;
+	if (boot_cmdline_option("debug", &len) && len == 0)
+		level = CONSOLE_LOGLEVEL_DEBUG;
+	if (boot_cmdline_option("quiet", &len) && len == 0)
+		level = CONSOLE_LOGLEVEL_QUIET;
+	u64 n = boot_cmdline_u64("loglevel", ~0ull);
+	if (n != ~0ull)
+		level = n > CONSOLE_LOGLEVEL_MAX ? CONSOLE_LOGLEVEL_MAX : (u32)n;
+	if (boot_cmdline_option("ignore_loglevel", &len) && len == 0)
+		level = CONSOLE_LOGLEVEL_MAX;
+	return level;
+}
+
+/* console_prints - whether a line of this level reaches the console. */
+static bool console_prints(enum fw_log_level level)
+{
+	/* SAFETY: an atomic load (syslog(2) may change the level on another CPU). */
+	return fw_log_prio(level) < __atomic_load_n(&console_loglevel, __ATOMIC_RELAXED);
+}
 
 static size_t prefix(char *buf, size_t cap, enum fw_log_level level)
 {
@@ -38,15 +69,21 @@ static void finish_line(char *buf, size_t len)
 
 void printk(enum fw_log_level level, const char *fmt, ...)
 {
-	if (level > console_loglevel)
-		return;
 	char buf[LINE_MAX];
+	u64 ts = fw_time_ns();
 	size_t n = prefix(buf, sizeof(buf), level);
+	size_t start = n;
 	va_list ap;
 	va_start(ap, fmt);
 	/* SAFETY: n < sizeof(buf) (the prefix is short), so buf + n and the remaining size are valid. */
 	n += kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	if (n > sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	/* SAFETY: start <= n < sizeof(buf): the message part of the line. */
+	logring_add(level, ts, buf + start, n - start);
+	if (!console_prints(level))
+		return;
 	finish_line(buf, n);
 }
 
@@ -62,13 +99,16 @@ void kprintf_raw(const char *fmt, ...)
 
 void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args)
 {
-	if (level > console_loglevel)
-		return;
 	char buf[LINE_MAX];
 	u8 msg[LINE_MAX];
-	size_t n = prefix(buf, sizeof(buf), level);
+	u64 ts = fw_time_ns();
 	/* fmt_write keeps what it wrote even on error (truncation, a bad conversion) */
 	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	/* SAFETY: r.value <= sizeof(msg); the bytes are text (chars of the same size). */
+	logring_add(level, ts, (const char *)msg, r.value);
+	if (!console_prints(level))
+		return;
+	size_t n = prefix(buf, sizeof(buf), level);
 	for (size_t i = 0; i < r.value && n < sizeof(buf) - 2; i++)
 		buf[n++] = (char)msg[i];
 	finish_line(buf, n);

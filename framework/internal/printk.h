@@ -26,8 +26,14 @@ __attribute__((format(printf, 3, 4))) size_t ksnprintf(char *buf, size_t cap, co
 						       ...);
 size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
 
-/* The console level: lines with level > this are dropped. */
-extern enum fw_log_level console_loglevel;
+/* The console level, Linux's console_loglevel: the console prints the lines whose
+ * fw_log_prio is below it (the rest only reach the log ring). */
+extern u32 console_loglevel;
+/* console_level_from_cmdline - the level the boot command line asks for (fw/log.h). */
+u32 console_level_from_cmdline(void);
+/* logring_add - keep one logged line (its message, without the time prefix) in the log ring
+ * (console/logring.c). Context: any. */
+void logring_add(enum fw_log_level level, u64 ts_ns, const char *text, size_t len);
 
 /* The raw console sink (serial). Context: any. */
 void console_write(const char *s, size_t len);

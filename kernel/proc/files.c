@@ -11,6 +11,12 @@
  * (Linux's fdget/fdput, with the put deferred to the end of the call). In an unshared table
  * the table's own reference lasts as long: only this task could close it.
  *
+ * An unshared table changes only in its one task, so that task's lookups (proc_fd_get) read
+ * it without the lock: the lock orders its changes against readers in other processes
+ * (procfs), and those only read. The table becomes shared only through a clone by this same
+ * task, and unshared again when the last other holder lets go (refcount_put orders that
+ * holder's last change before the count drops).
+ *
  * Files are closed (vfs_close) outside the table's lock: a close may sleep.
  */
 #include <proc/process.h>
@@ -151,13 +157,20 @@ int proc_files_unshare(struct process *p)
 	return 0;
 }
 
+u32 proc_fd_limit(struct process *p)
+{
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_NOFILE);
+	return lim < PROC_MAX_FDS ? (u32)lim : PROC_MAX_FDS;
+}
+
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
 {
 	struct fd_table *t = p->files;
+	u32 limit = proc_fd_limit(p); /* RLIMIT_NOFILE: EMFILE at or above it */
 	i64 r = -EMFILE;
 	TABLE_OP(t, {
 		size_t n = fd_array_len(&t->fds);
-		for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
+		for (size_t fd = min_fd; fd < limit; fd++) {
 			if (fd >= n) {
 				if (fd_array_resize(&t->fds, fd + 1))
 					break;
@@ -176,7 +189,7 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 
 int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 {
-	if (fd < 0 || fd >= (i64)PROC_MAX_FDS)
+	if (fd < 0 || fd >= (i64)proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EBADF */
 		return -EBADF;
 	struct fd_table *t = p->files;
 	struct file *old = NULL;
@@ -200,15 +213,14 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 struct file *proc_fd_get(struct process *p, i64 fd)
 {
 	struct fd_table *t = p->files;
+	if (!shared(t)) /* only p changes its unshared table: no lock, no reference (see top) */
+		return slot_of(t, fd).file;
 	struct file *f = NULL;
-	bool borrow = shared(t);
 	TABLE_OP(t, {
 		f = slot_of(t, fd).file;
-		if (f && borrow)
+		if (f)
 			vfs_file_get(f);
 	});
-	if (!borrow)
-		return f;
 	if (f && file_refs_push(&p->fd_borrowed, f)) {
 		/* no room to record it (out of memory): the reference is dropped now and the
 		 * descriptor answers EBADF rather than risk a file freed under the call */

@@ -1,19 +1,36 @@
 /*
  * cred.c — the credential calls with Linux's rules (credentials(7), setresuid(2)): the
- * set*uid/set*gid families, their getres* readers and setgroups/getgroups. Privilege is an
- * effective uid of 0 (capabilities are not modelled). An id of -1 leaves that id unchanged.
- * setfsuid/setfsgid are not implemented (file checks use the effective ids).
+ * set*uid/set*gid families, their getres* readers, setgroups/getgroups, setfsuid/setfsgid and
+ * capget/capset. Privilege is an effective uid of 0, which holds every capability; any other
+ * uid holds none (capabilities are not modelled one by one: capget reports that, capset
+ * accepts what changes nothing and refuses the rest). An id of -1 leaves that id unchanged.
+ * Every set*uid makes the fs uid the effective uid (set*gid: the fs gid), as Linux; a change
+ * of the effective or fs ids makes the process not dumpable (fs.suid_dumpable 0).
  */
 #include <fw/uaccess.h>
 #include <syscall/syscall.h>
+#include <uapi/prctl.h>
 
 #define NO_ID 0xffffffffu
 
 DEFINE_UCOPY(ucred_id, u32);
+DEFINE_UCOPY(ucap_header, struct uapi_cap_header);
+DEFINE_UCOPY(ucap_data, struct uapi_cap_data);
 
 static bool privileged(const struct cred *c)
 {
 	return c->euid == 0;
+}
+
+/* ids_set - after a set*id call (e its result): an effective or fs id that changed makes the
+ * process not dumpable. Returns e. */
+static i64 ids_set(struct process *p, const struct cred *old, int e)
+{
+	const struct cred *c = &p->fs.cred;
+	if (c->euid != old->euid || c->egid != old->egid || c->fsuid != old->fsuid ||
+	    c->fsgid != old->fsgid)
+		proc_ctl_ids_changed(p);
+	return e;
 }
 
 /* one_of - whether an unprivileged caller may take id: it is already one of its three ids. */
@@ -46,15 +63,23 @@ static int setres(u32 *rp, u32 *ep, u32 *sp, u32 r, u32 e, u32 s, bool priv)
 i64 sys_setresuid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return setres(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
-		      privileged(c));
+	struct cred old = *c;
+	int e = setres(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
+		       privileged(c));
+	if (!e)
+		c->fsuid = c->euid;
+	return ids_set(p, &old, e);
 }
 
 i64 sys_setresgid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return setres(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
-		      privileged(c));
+	struct cred old = *c;
+	int e = setres(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
+		       privileged(c));
+	if (!e)
+		c->fsgid = c->egid;
+	return ids_set(p, &old, e);
 }
 
 /* setre - setreuid(2): an unprivileged real id may become the effective id (or stay), an
@@ -81,13 +106,21 @@ static int setre(u32 *rp, u32 *ep, u32 *sp, u32 r, u32 e, bool priv)
 i64 sys_setreuid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return setre(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	struct cred old = *c;
+	int e = setre(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	if (!e)
+		c->fsuid = c->euid;
+	return ids_set(p, &old, e);
 }
 
 i64 sys_setregid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return setre(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	struct cred old = *c;
+	int e = setre(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	if (!e)
+		c->fsgid = c->egid;
+	return ids_set(p, &old, e);
 }
 
 /* set1 - setuid(2): privileged, all three ids; otherwise only the effective id, and only to
@@ -109,13 +142,21 @@ static int set1(u32 *rp, u32 *ep, u32 *sp, u32 id, bool priv)
 i64 sys_setuid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return set1(&c->uid, &c->euid, &c->suid, (u32)a->a[0], privileged(c));
+	struct cred old = *c;
+	int e = set1(&c->uid, &c->euid, &c->suid, (u32)a->a[0], privileged(c));
+	if (!e)
+		c->fsuid = c->euid;
+	return ids_set(p, &old, e);
 }
 
 i64 sys_setgid(struct process *p, const struct sc_args *a)
 {
 	struct cred *c = &p->fs.cred;
-	return set1(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], privileged(c));
+	struct cred old = *c;
+	int e = set1(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], privileged(c));
+	if (!e)
+		c->fsgid = c->egid;
+	return ids_set(p, &old, e);
 }
 
 static i64 getres(u32 r, u32 e, u32 s, const struct sc_args *a)
@@ -178,4 +219,116 @@ i64 sys_setgroups(struct process *p, const struct sc_args *a)
 		c->groups[i] = g[i];
 	c->ngroups = (u32)size;
 	return 0;
+}
+
+/* setfs - setfsuid/setfsgid: the fs id becomes id when it is one of the real, effective,
+ * saved or current fs ids, or the caller is privileged; -1 (or a refused id) changes nothing.
+ * Either way the old fs id is returned (the call has no error return). */
+static i64 setfs(struct process *p, u32 *fsp, u32 r, u32 e, u32 s, u32 id)
+{
+	const struct cred *c = &p->fs.cred;
+	struct cred old = *c;
+	u32 was = *fsp;
+	if (id != NO_ID && (one_of(id, r, e, s) || id == was || privileged(c)))
+		*fsp = id;
+	(void)ids_set(p, &old, 0);
+	return was;
+}
+
+i64 sys_setfsuid(struct process *p, const struct sc_args *a)
+{
+	struct cred *c = &p->fs.cred;
+	return setfs(p, &c->fsuid, c->uid, c->euid, c->suid, (u32)a->a[0]);
+}
+
+i64 sys_setfsgid(struct process *p, const struct sc_args *a)
+{
+	struct cred *c = &p->fs.cred;
+	return setfs(p, &c->fsgid, c->gid, c->egid, c->sgid, (u32)a->a[0]);
+}
+
+/* The capability sets: every capability (0..CAP_LAST_CAP) for an effective uid of 0, none
+ * otherwise; the inheritable set is empty (as Linux's root). As two 32-bit words. */
+struct cap_words {
+	u32 w[2];
+};
+
+static struct cap_words caps_of(const struct cred *c)
+{
+	bool all = privileged(c);
+	return (struct cap_words){ { all ? 0xffffffffu : 0,
+				     all ? (u32)((1ull << (UAPI_CAP_LAST_CAP - 31)) - 1) : 0 } };
+}
+
+/* cap_words - the header's version: how many data structs it exchanges (v1: 1; v2, v3: 2),
+ * or -EINVAL after writing the preferred version (v3) back, as Linux. */
+static int cap_words(struct uapi_cap_header *h, u64 uh)
+{
+	if (h->version == UAPI_LINUX_CAPABILITY_VERSION_1)
+		return 1;
+	if (h->version == UAPI_LINUX_CAPABILITY_VERSION_2 ||
+	    h->version == UAPI_LINUX_CAPABILITY_VERSION_3)
+		return 2;
+	h->version = UAPI_LINUX_CAPABILITY_VERSION_3;
+	return ucap_header_to_user(h, uaddr(uh)) ? -EFAULT : -EINVAL;
+}
+
+i64 sys_capget(struct process *p, const struct sc_args *a)
+{
+	struct uapi_cap_header h;
+	if (ucap_header_from_user(&h, uaddr(a->a[0])))
+		return -EFAULT;
+	int n = cap_words(&h, a->a[0]);
+	if (!a->a[1]) /* a version probe: a bad version was answered with the preferred one */
+		return n == -EINVAL ? 0 : n < 0 ? n : 0;
+	if (n < 0)
+		return n;
+	if (h.pid < 0)
+		return -EINVAL;
+	struct cred c = p->fs.cred;
+	if (h.pid && (u32)h.pid != p->leader->pid && (u32)h.pid != p->pid) {
+		struct process *t = proc_by_pid(h.pid);
+		if (!t)
+			return -ESRCH;
+		struct proc_info info;
+		proc_info_of(t, &info);
+		proc_put(t);
+		c = info.cred;
+	}
+	struct cap_words cw = caps_of(&c);
+	for (int i = 0; i < n; i++) {
+		struct uapi_cap_data d = { .effective = cw.w[i], .permitted = cw.w[i], .inheritable = 0 };
+		if (ucap_data_to_user(&d, uaddr(a->a[1] + (u64)i * sizeof d)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* capset(2): only the caller itself (pid 0 or its own); Linux's rules (the new permitted set
+ * within the old, effective within the new permitted, inheritable within the old inheritable
+ * and permitted sets) give EPERM. A change that passes them would drop capabilities this
+ * kernel does not keep apart: -EINVAL rather than a success that changes nothing. */
+i64 sys_capset(struct process *p, const struct sc_args *a)
+{
+	struct uapi_cap_header h;
+	if (ucap_header_from_user(&h, uaddr(a->a[0])))
+		return -EFAULT;
+	int n = cap_words(&h, a->a[0]);
+	if (n < 0)
+		return n;
+	if (h.pid && (u32)h.pid != p->leader->pid && (u32)h.pid != p->pid)
+		return -EPERM;
+	struct cap_words cw = caps_of(&p->fs.cred);
+	bool same = true;
+	for (int i = 0; i < 2; i++) {
+		struct uapi_cap_data d = { 0 };
+		if (i < n && ucap_data_from_user(&d, uaddr(a->a[1] + (u64)i * sizeof d)))
+			return -EFAULT;
+		if ((d.permitted & ~cw.w[i]) || (d.effective & ~d.permitted) ||
+		    (d.inheritable & ~cw.w[i]))
+			return -EPERM;
+		if (i < n && (d.permitted != cw.w[i] || d.effective != cw.w[i] || d.inheritable))
+			same = false;
+	}
+	return same ? 0 : -EINVAL;
 }

@@ -117,7 +117,7 @@ i64 sys_memfd_create(struct process *p, const struct sc_args *a)
 	upath_put(&name);
 	if (e)
 		return e;
-	struct file_result f = vfs_memfd(p->fs.cred.euid, p->fs.cred.egid);
+	struct file_result f = vfs_memfd(p->fs.cred.fsuid, p->fs.cred.fsgid);
 	if (f.err)
 		return f.err;
 	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & MFD_CLOEXEC) != 0);

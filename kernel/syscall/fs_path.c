@@ -175,9 +175,9 @@ static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flag
 	if (e)
 		return e;
 	if (!(flags & AT_EACCESS)) { /* access(2) checks with the real ids */
-		c.cred.euid = c.cred.uid;
-		c.cred.egid = c.cred.gid;
-	}
+		c.cred.fsuid = c.cred.uid;
+		c.cred.fsgid = c.cred.gid;
+	} /* AT_EACCESS: the fs ids, as every other file check */
 	struct dentry_result d = vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
 	upath_put(&path);
 	if (d.err)

@@ -203,7 +203,7 @@ void poll_mask_install(struct process *p, u64 set)
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
 		p->sigsaved = p->sigmask;
-		p->sigsuspended = true;
+		proc_sigsuspended_set_locked(p, true);
 	}
 	p->sigmask = set & ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);
@@ -216,7 +216,7 @@ void poll_mask_restore(struct process *p, bool interrupted)
 	spin_lock(&p->sig_lock);
 	if (p->sigsuspended) {
 		p->sigmask = p->sigsaved;
-		p->sigsuspended = false;
+		proc_sigsuspended_set_locked(p, false);
 	}
 	spin_unlock(&p->sig_lock);
 }
@@ -246,7 +246,7 @@ static void remaining(u64 deadline, i64 *sec, i64 *nsec)
 static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 deadline,
 		       bool masked, u64 mask)
 {
-	if (n > PROC_MAX_FDS) /* RLIMIT_NOFILE: the descriptor table's size here */
+	if (n > proc_fd_limit(p)) /* RLIMIT_NOFILE (at most the descriptor table's size) */
 		return -EINVAL;
 	struct poll_req *r = KNEW(poll_req_cache);
 	if (!r)

@@ -160,7 +160,8 @@ static void fuzz_vfs(struct bytes in)
 		make_path(p2, sizeof p2, s2 * 2654435761u);
 		struct vfs_ctx u = c;
 		if (op & 0x80)
-			u.cred = (struct cred){ .uid = 1000, .gid = 1000, .euid = 1000, .egid = 1000 };
+			u.cred = (struct cred){ .uid = 1000, .gid = 1000, .euid = 1000, .egid = 1000,
+						.fsuid = 1000, .fsgid = 1000 };
 		int e = 0;
 		switch (op % 12) {
 		case 0: e = vfs_mkdir(&u, kh_str(p1), s2 & 0777); break;

@@ -21,7 +21,7 @@ static struct vfs_ctx ctx(uint32_t uid, uint32_t gid)
 		root = r.value;
 	}
 	return (struct vfs_ctx){ .root = root, .cwd = root,
-				 .cred = { .uid = uid, .gid = gid, .euid = uid, .egid = gid } };
+				 .cred = { .uid = uid, .gid = gid, .euid = uid, .egid = gid, .fsuid = uid, .fsgid = gid } };
 }
 
 #define S(x) kh_str(x)

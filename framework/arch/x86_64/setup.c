@@ -103,8 +103,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 		printk(FW_LOG_ERR, "boot: unknown boot protocol (magic %x); halting", magic);
 		power_halt_all();
 	}
-	u64 level = boot_cmdline_u64("loglevel", FW_LOG_INFO);
-	console_loglevel = level > FW_LOG_DEBUG ? FW_LOG_DEBUG : (enum fw_log_level)level;
+	console_loglevel = console_level_from_cmdline(); /* quiet, loglevel=N, debug (fw/log.h) */
 
 	cpu_tables_init();
 	clock_init(); /* first, so that every following line has a real timestamp */

@@ -11,14 +11,18 @@
  * Conversions: %d %i %u %x %X %o %c %s (a str) %%, flags `-` `0`, width, %.Ns.
  *
  * Every line is prefixed with the monotonic time since reset (`[    0.012345] `) and, for
- * warnings and errors, the level. Lines above the console level (default: info; set with
- * `loglevel=N` on the command line: 0 err .. 3 debug) are dropped. Lines are cut at 512 bytes.
+ * warnings and errors, the level. The console prints a line when its Linux priority
+ * (fw_log_prio: err 3, warning 4, info 6, debug 7) is below the console level, Linux's
+ * console_loglevel: 7 by default (info and above), 4 with `quiet` on the command line (errors
+ * only), 10 with `debug`, N with `loglevel=N` (which wins over both); `ignore_loglevel` prints
+ * every line. Every line goes to the log ring whatever the level. Lines are cut at 512 bytes.
  *
  * Context: any, including interrupt and trap handlers (the console is polled, never sleeps).
  */
 #ifndef FW_LOG_H
 #define FW_LOG_H
 
+#include <fw/bytes.h>
 #include <fw/fmt.h>
 #include <fw/types.h>
 
@@ -37,6 +41,34 @@ enum fw_log_level {
  * Context: any.
  */
 void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args);
+
+/* The kernel log's memory (console/logring.c): every line logged, of every level, whether the
+ * console printed it or not, numbered from 0 at boot; the last 512 are kept (text cut at 240
+ * bytes, without the time prefix). */
+struct fw_log_record {
+	uint64_t seq;
+	uint64_t ts_ns; /* fw_time_ns() when logged */
+	enum fw_log_level level;
+	size_t len;     /* bytes of text copied */
+};
+/* fw_log_bounds - the oldest record still kept (*first) and the next sequence number to be
+ * written (*next). Context: any. */
+void fw_log_bounds(uint64_t *first, uint64_t *next);
+/* fw_log_read - record `seq`, or the oldest kept when seq was overwritten: its header in *rec,
+ * its text in the start of `text` (cut to it). Returns 0, or -ENOENT when seq >= next (not
+ * written yet). Context: any. */
+int fw_log_read(uint64_t seq, struct fw_log_record *rec, struct bytes text);
+/* fw_log_prio - a level's Linux priority (KERN_ERR 3, KERN_WARNING 4, KERN_INFO 6, KERN_DEBUG
+ * 7), as syslog(2) and /dev/kmsg print it. */
+static inline uint32_t fw_log_prio(enum fw_log_level level)
+{
+	return level == FW_LOG_ERR ? 3u : level == FW_LOG_WARN ? 4u : level == FW_LOG_INFO ? 6u : 7u;
+}
+/* fw_log_set_console_level / fw_log_console_level - Linux's console_loglevel (0..15, a larger
+ * value is cut to 15): the console prints the lines whose fw_log_prio is below it; the boot
+ * command line sets it first (see above). Context: any. */
+void fw_log_set_console_level(uint32_t level);
+uint32_t fw_log_console_level(void);
 
 #define fw_log(level, f, ...) fw_log_write((level), STR(f), FMT_ARGS(__VA_ARGS__))
 

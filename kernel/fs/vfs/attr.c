@@ -182,7 +182,7 @@ void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs
 /* owner_or_root - chmod's and utimes' rule: the caller owns ip or is root. */
 static bool owner_or_root(const struct inode *ip, const struct cred *cred)
 {
-	return cred->euid == 0 || cred->euid == ip->uid;
+	return cred->fsuid == 0 || cred->fsuid == ip->uid;
 }
 
 int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
@@ -192,7 +192,7 @@ int vfs_chmod(struct inode *ip, const struct cred *cred, u32 mode)
 	if (!e) {
 		mode &= 07777;
 		/* not in the file's group: the setgid bit cannot be set (silently dropped) */
-		if (cred->euid != 0 && cred->egid != ip->gid)
+		if (cred->fsuid != 0 && cred->fsgid != ip->gid)
 			mode &= ~VFS_S_ISGID;
 		ip->mode = (ip->mode & VFS_S_IFMT) | mode;
 		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
@@ -205,13 +205,13 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 {
 	mutex_lock(&ip->lock);
 	int e = 0;
-	if (cred->euid != 0) {
+	if (cred->fsuid != 0) {
 		/* the owner may give the file to its own group; only root changes owners */
 		if (uid != (u32)-1 && uid != ip->uid)
 			e = -EPERM;
-		else if (cred->euid != ip->uid && (uid != (u32)-1 || gid != (u32)-1))
+		else if (cred->fsuid != ip->uid && (uid != (u32)-1 || gid != (u32)-1))
 			e = -EPERM;
-		else if (gid != (u32)-1 && gid != ip->gid && gid != cred->egid)
+		else if (gid != (u32)-1 && gid != ip->gid && gid != cred->fsgid)
 			e = -EPERM;
 	}
 	if (!e) {
@@ -230,6 +230,25 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 	}
 	mutex_unlock(&ip->lock);
 	return e;
+}
+
+void vfs_kill_suid(struct inode *ip, const struct cred *cred)
+{
+	if (cred->fsuid == 0) /* CAP_FSETID: root keeps the bits */
+		return;
+	mutex_lock(&ip->lock);
+	u32 kill = 0;
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		if (ip->mode & VFS_S_ISUID)
+			kill |= VFS_S_ISUID;
+		if ((ip->mode & VFS_S_ISGID) && (ip->mode & 0010))
+			kill |= VFS_S_ISGID;
+	}
+	if (kill) {
+		ip->mode &= ~kill;
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
+	}
+	mutex_unlock(&ip->lock);
 }
 
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)

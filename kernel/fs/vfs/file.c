@@ -102,8 +102,8 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 	if (!e && !ip)
 		e = -ENOMEM;
 	if (ip) {
-		ip->uid = c->cred.euid;
-		ip->gid = c->cred.egid;
+		ip->uid = c->cred.fsuid;
+		ip->gid = c->cred.fsgid;
 		ip->nlink = 0;
 	}
 	mutex_unlock(&vfs_lock);

@@ -19,14 +19,14 @@ static bool is_link(const struct inode *ip)
 int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask)
 {
 	mask &= VFS_MAY_READ | VFS_MAY_WRITE | VFS_MAY_EXEC;
-	if (cred->euid == 0) {
+	if (cred->fsuid == 0) {
 		/* root: everything, except executing a non-directory with no x bit at all */
 		if ((mask & VFS_MAY_EXEC) && !is_dir(ip) && !(ip->mode & 0111))
 			return -EACCES;
 		return 0;
 	}
 	u32 bits = ip->mode;
-	if (cred->euid == ip->uid)
+	if (cred->fsuid == ip->uid)
 		bits >>= 6;
 	else if (cred_in_group(cred, ip->gid))
 		bits >>= 3;
@@ -35,9 +35,9 @@ int vfs_permission(const struct inode *ip, const struct cred *cred, u32 mask)
 
 int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struct cred *cred)
 {
-	if (!(dir->inode->mode & VFS_S_ISVTX) || cred->euid == 0)
+	if (!(dir->inode->mode & VFS_S_ISVTX) || cred->fsuid == 0)
 		return 0;
-	if (cred->euid == victim->inode->uid || cred->euid == dir->inode->uid)
+	if (cred->fsuid == victim->inode->uid || cred->fsuid == dir->inode->uid)
 		return 0;
 	return -EPERM;
 }

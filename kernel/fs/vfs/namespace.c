@@ -65,8 +65,8 @@ static struct dentry_result create_locked(const struct vfs_ctx *c, struct str pa
 	struct inode *ip = ramfs_new_inode(p.value->inode->sb, mode);
 	if (!ip)
 		return dentry_result_err(-ENOMEM);
-	ip->uid = c->cred.euid;
-	ip->gid = c->cred.egid;
+	ip->uid = c->cred.fsuid;
+	ip->gid = c->cred.fsgid;
 	/* a setgid directory passes its group on, and its setgid bit to subdirectories */
 	struct inode *pip = p.value->inode;
 	if (pip->mode & VFS_S_ISGID) {
@@ -120,7 +120,7 @@ int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32
 	if (type != VFS_S_IFREG && type != VFS_S_IFCHR && type != VFS_S_IFBLK &&
 	    type != VFS_S_IFIFO && type != VFS_S_IFSOCK)
 		return -EINVAL;
-	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.euid != 0)
+	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.fsuid != 0)
 		return -EPERM;
 	mutex_lock(&vfs_lock);
 	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""), NULL);

@@ -97,19 +97,22 @@ extern struct mutex vfs_lock;
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 #define CRED_NGROUPS 16 /* supplementary groups a process may hold (setgroups: EINVAL beyond) */
 
-/* Who a process is: real, effective and saved ids (Linux's credential rules, sys_setuid & co.)
- * and its supplementary groups, which vfs_permission consults like the effective gid. */
+/* Who a process is: real, effective and saved ids (Linux's credential rules, sys_setuid & co.),
+ * the filesystem ids every file check uses (the effective ids unless setfsuid/setfsgid moved
+ * them; fsuid 0 has root's file privileges) and its supplementary groups, which
+ * vfs_permission consults like the fs gid. */
 struct cred {
 	u32 uid, gid, euid, egid;
 	u32 suid, sgid;
+	u32 fsuid, fsgid;
 	u32 ngroups;
 	u32 groups[CRED_NGROUPS];
 };
 
-/* cred_in_group - whether gid is the effective gid or one of the supplementary groups. */
+/* cred_in_group - whether gid is the fs gid or one of the supplementary groups. */
 static inline bool cred_in_group(const struct cred *c, u32 gid)
 {
-	if (c->egid == gid)
+	if (c->fsgid == gid)
 		return true;
 	for (u32 i = 0; i < c->ngroups && i < CRED_NGROUPS; i++)
 		if (c->groups[i] == gid)
@@ -550,6 +553,10 @@ struct vfs_utimes {
 	bool now_a, now_m, omit_a, omit_m;
 };
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t);
+/* vfs_kill_suid - a write or truncate by `cred`: an unprivileged caller clears the setuid bit,
+ * and the setgid bit of a group-executable file, of a regular file (Linux's
+ * file_remove_privs; root keeps them, as CAP_FSETID). */
+void vfs_kill_suid(struct inode *ip, const struct cred *cred);
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);

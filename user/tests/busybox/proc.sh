@@ -1,8 +1,9 @@
-# busybox.proc — processes and system: ps kill sleep date env id uname timeout nice, and ip
-# (netlink: the loopback device). Sourced
+# busybox.proc — processes and system: ps kill sleep date env id uname timeout nice, ip
+# (netlink: the loopback device) and dmesg (the kernel log, issue #17). Sourced
 # by run.sh.
 CASES="ps_lists_process kill_signals sleep_duration date_formats env_manipulation
-shell_pid_is_proc_self id_and_uname timeout_kills ip_lists_loopback ip_link_set_up_and_qlen"
+shell_pid_is_proc_self id_and_uname timeout_kills ip_lists_loopback ip_link_set_up_and_qlen
+dmesg_head"
 
 t_ps_lists_process() {
 	sleep 5 & p=$!
@@ -38,3 +39,4 @@ t_ip_link_set_up_and_qlen() {
 	ip link set lo up; echo "set $?"
 	ip link show lo
 }
+t_dmesg_head() { dmesg | head -n 2 | grep -c '^\[ *[0-9]*\.[0-9]\{6\}\] .'; dmesg -r | head -n 1 | grep -c '^<[0-9]*>\['; }

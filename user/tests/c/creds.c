@@ -2,7 +2,8 @@
  * creds.c — group `creds`: user and group ids (setuid/seteuid/setresuid, setgid, setgroups),
  * file permissions as an unprivileged user (EACCES on read, search, write, exec; EPERM on
  * chmod/chown/kill of others and the sticky bit), root's overrides, umask, access() with the
- * real uid, new-file ownership, setgid directories and setuid-bit clearing.
+ * real uid, new-file ownership, setgid directories and setuid-bit clearing; uid 1000 refused
+ * what it may not do; setfsuid/setfsgid (file checks follow the fs ids); capget/capset.
  * The init runs as root; every unprivileged check runs in a forked child that drops to nobody.
  */
 #define _GNU_SOURCE
@@ -11,7 +12,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -248,6 +251,110 @@ static void privileged_calls_eperm_as_nobody(void)
 	as_nobody(nobody_privileged_calls);
 }
 
+/* linux/capability.h (not in musl's headers) */
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522u
+#define CAP_CHOWN 0
+struct __user_cap_header_struct {
+	unsigned version;
+	int pid;
+};
+struct __user_cap_data_struct {
+	unsigned effective, permitted, inheritable;
+};
+
+static int capget_(struct __user_cap_header_struct *h, struct __user_cap_data_struct *d)
+{
+	return (int)syscall(SYS_capget, h, d);
+}
+
+static int capset_(struct __user_cap_header_struct *h, struct __user_cap_data_struct *d)
+{
+	return (int)syscall(SYS_capset, h, d);
+}
+
+/* Issue #17: an ordinary user (uid 1000) is refused what it may not do. */
+static void uid_1000_refused(void)
+{
+	kt_tmpdir();
+	make_file("rootsecret", 0600);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_OK(setgroups(0, NULL));
+		CHECK_OK(setresgid(1000, 1000, 1000));
+		CHECK_OK(setresuid(1000, 1000, 1000));
+		CHECK_ERR(open("rootsecret", O_RDONLY), EACCES);
+		CHECK_ERR(kill(1, SIGTERM), EPERM);
+		CHECK_ERR(kill(1, 0), EPERM);
+		CHECK_ERR(setuid(0), EPERM);
+		CHECK_ERR(seteuid(0), EPERM);
+		CHECK_ERR(chown("rootsecret", 1000, 1000), EPERM);
+		CHECK_ERR(mknod("node", S_IFCHR | 0600, makedev(1, 3)), EPERM);
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[2];
+		CHECK_OK(capget_(&h, d));
+		CHECK(d[0].effective == 0 && d[0].permitted == 0 && d[1].effective == 0);
+		d[0].permitted = d[0].effective = 1u << CAP_CHOWN;
+		CHECK_ERR(capset_(&h, d), EPERM);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+}
+
+static void setfsuid_moves_file_checks(void)
+{
+	kt_tmpdir();
+	make_file("secret", 0600);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(setfsuid(1000), 0); /* returns the old fs uid */
+		CHECK_ERR(open("secret", O_RDONLY), EACCES); /* root's file privileges went with it */
+		CHECK_EQ(geteuid(), 0);
+		CHECK_OK(kill(1, 0)); /* the effective uid still rules signals */
+		int fd = CHECK_OK(open("made", O_CREAT | O_WRONLY, 0644));
+		close(fd);
+		struct stat st;
+		CHECK_OK(stat("made", &st));
+		CHECK_EQ(st.st_uid, 1000);
+		CHECK_EQ(setfsuid(0), 1000);
+		fd = CHECK_OK(open("secret", O_RDONLY));
+		close(fd);
+		CHECK_EQ(setfsgid(1000), 0);
+		CHECK_EQ(setfsgid(-1), 1000); /* a query: nothing changes */
+		CHECK_OK(setresuid(1000, 1000, 1000)); /* set*uid makes the fs uid the effective uid */
+		CHECK_EQ(setfsuid(-1), 1000);
+		CHECK_EQ(setfsuid(0), 1000); /* refused: not one of its ids */
+		CHECK_EQ(setfsuid(-1), 1000);
+		CHECK_ERR(open("secret", O_RDONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+}
+
+static void capget_and_capset_as_root(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	CHECK_OK(capget_(&h, d));
+	CHECK_EQ(d[0].effective, 0xffffffffu);
+	CHECK_EQ(d[0].permitted, 0xffffffffu);
+	CHECK_EQ(d[0].inheritable, 0);
+	CHECK_EQ(d[1].effective & 0x1ff, 0x1ff); /* CAP_MAC_OVERRIDE (32) .. CAP_CHECKPOINT_RESTORE (40) */
+	CHECK_OK(capset_(&h, d)); /* the same sets: nothing to refuse */
+	h.pid = 1;
+	CHECK_ERR(capset_(&h, d), EPERM); /* only one's own */
+	CHECK_OK(capget_(&h, d)); /* init's, as root */
+	CHECK_EQ(d[0].effective, 0xffffffffu);
+	h.pid = -5;
+	CHECK_ERR(capget_(&h, d), EINVAL);
+	h = (struct __user_cap_header_struct){ 0x12345678, 0 };
+	CHECK_ERR(capget_(&h, d), EINVAL);
+	CHECK_EQ(h.version, _LINUX_CAPABILITY_VERSION_3); /* the preferred version written back */
+	h.version = 0x12345678;
+	CHECK_OK(capget_(&h, NULL)); /* a version probe */
+	CHECK_EQ(h.version, _LINUX_CAPABILITY_VERSION_3);
+	CHECK_ERR(capget_(&h, (void *)8), EFAULT);
+}
+
 static const struct kt_case cases[] = {
 	{ "starts_as_root", starts_as_root },
 	{ "setuid_as_root_drops_all_ids", setuid_as_root_drops_all_ids },
@@ -261,6 +368,9 @@ static const struct kt_case cases[] = {
 	{ "new_file_owner_and_setgid_dir", new_file_owner_and_setgid_dir },
 	{ "write_and_chown_clear_setuid", write_and_chown_clear_setuid },
 	{ "privileged_calls_eperm_as_nobody", privileged_calls_eperm_as_nobody },
+	{ "uid_1000_refused", uid_1000_refused },
+	{ "setfsuid_moves_file_checks", setfsuid_moves_file_checks },
+	{ "capget_and_capset_as_root", capget_and_capset_as_root },
 	KT_CASES_END
 };
 
