@@ -10,7 +10,7 @@ PKGS=(
   qemu-system-x86
   busybox-static musl-tools gcc libc6-dev
   bash-static
-  e2fsprogs
+  e2fsprogs fdisk
   linux-image-amd64
   gnuplot-nox
   grub-pc-bin grub-common xorriso mtools
