@@ -337,8 +337,11 @@ static int load_interp(struct process *p, struct exec_image *im)
 	if (size == 0)
 		return -ENOEXEC;
 	int e = read_head(f.value, size, false, &im->ihead);
-	if (!e)
+	if (!e) {
 		e = plan_elf(f.value, size, PROC_INTERP_BASE, &im->ihead, &im->iplan);
+		if (e == -ENOEXEC)
+			e = -ELIBBAD; /* Linux: the interpreter is not an ELF program for this CPU */
+	}
 	if (!e && im->iplan.interp_len)
 		e = -ENOEXEC; /* a linker that wants a linker */
 	return e;

@@ -59,8 +59,11 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 		if (new_end - start > proc_rlimit_cur(p, UAPI_RLIMIT_DATA) ||
 		    !as_allows(p, new_end - old_end))
 			return (i64)cur;
-		/* The heap may not grow into another mapping. */
-		if (!vm_map_free_range(m, old_end, new_end) ||
+		/* The heap may not grow into another mapping, nor to less than a page below one
+		 * (Linux's brk: newbrk + PAGE_SIZE must not pass the next mapping's start). */
+		u64 check_end = new_end + VM_PAGE_SIZE < VM_USER_END ? new_end + VM_PAGE_SIZE
+								     : VM_USER_END;
+		if (!vm_map_free_range(m, old_end, check_end) ||
 		    vm_map_add(m, old_end, new_end, VM_READ | VM_WRITE, VMA_HEAP, NULL, 0))
 			return (i64)cur;
 	} else if (new_end < old_end && vm_map_unmap(m, new_end, old_end)) {

@@ -325,7 +325,7 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 
 /* Memory figures of a map, in bytes and pages. */
 struct mem_figures {
-	u64 vsize, rss_pages, stack, data, text;
+	u64 vsize, rss_pages, stack, data, text, locked;
 	u64 start_code, end_code, start_brk, brk;
 	u64 arg_start, arg_end, env_start, env_end;
 };
@@ -353,6 +353,7 @@ static void mem_of(struct vm_map *m, struct mem_figures *mf)
 	spin_lock(&m->lock);
 	mf->start_brk = m->brk_start;
 	mf->brk = m->brk;
+	mf->locked = m->locked_bytes; /* mlock's accounting (VmLck) */
 	spin_unlock(&m->lock);
 	mf->arg_start = m->arg_start;
 	mf->arg_end = m->arg_end;
@@ -492,7 +493,7 @@ static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 		u64 rss_kb = mf->rss_pages * 4;
 		kv(sb, STR("VmPeak"), mf->vsize / 1024, KV_KB);
 		kv(sb, STR("VmSize"), mf->vsize / 1024, KV_KB);
-		kv(sb, STR("VmLck"), 0, KV_KB);
+		kv(sb, STR("VmLck"), mf->locked / 1024, KV_KB);
 		kv(sb, STR("VmPin"), 0, KV_KB);
 		kv(sb, STR("VmHWM"), rss_kb, KV_KB);
 		kv(sb, STR("VmRSS"), rss_kb, KV_KB);
