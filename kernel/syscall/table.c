@@ -33,7 +33,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(6, lstat, FULL, ""),
 	SC(7, poll, FULL, ""),
 	SC(8, lseek, PARTIAL, "SEEK_DATA/SEEK_HOLE missing"),
-	SC(9, mmap, PARTIAL, "files with a page cache (ramfs, tmpfs) only; MAP_GROWSDOWN does not grow; MAP_HUGETLB/MAP_SYNC are refused"),
+	SC(9, mmap, PARTIAL, "files with a page cache (ramfs, tmpfs) only; MAP_HUGETLB/MAP_SYNC are refused"),
 	SC(10, mprotect, PARTIAL, "PROT_GROWSDOWN/PROT_GROWSUP are ignored"),
 	SC(11, munmap, FULL, ""),
 	SC(12, brk, FULL, ""),
