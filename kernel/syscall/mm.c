@@ -95,6 +95,7 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
 		return NULL;
 	*err = 0;
+	proc_name_mapping(p, f); /* its name in /proc/PID/maps */
 	return f->inode->cache;
 }
 

@@ -381,6 +381,25 @@ int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
 	return v ? 0 : -ENOENT;
 }
 
+size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id)
+{
+	size_t n = 0;
+	*id = (struct vm_object_id){ 0 };
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v && v->obj) {
+		spin_lock(&v->obj->lock);
+		struct bytes name = kbuf_bytes(&v->obj->name);
+		n = bytes_len(name) < bytes_len(dst) ? bytes_len(name) : bytes_len(dst);
+		(void)bytes_copy(dst, bytes_head(name, n));
+		*id = (struct vm_object_id){ .dev_major = v->obj->dev_major,
+					     .dev_minor = v->obj->dev_minor, .ino = v->obj->ino };
+		spin_unlock(&v->obj->lock);
+	}
+	spin_unlock(&m->lock);
+	return n;
+}
+
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 {
 	spin_lock(&m->lock);

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -786,6 +787,42 @@ static void exec_malformed_elf_refused(void)
 	}
 }
 
+/* /proc/self/maps names a file mapping as Linux: offset, the file's device and inode
+ * numbers, and its path. */
+static void maps_names_file_mappings(void)
+{
+	static char buf[65536];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("mapped", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, 3 * PAGE));
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+	CHECK(m != MAP_FAILED);
+	char cwd[256], want[512];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), "%lx-%lx r--s %08x %02x:%02x %lu", (unsigned long)m,
+		 (unsigned long)m + 2 * PAGE, PAGE, major(st.st_dev), minor(st.st_dev),
+		 (unsigned long)st.st_ino);
+	int mfd = CHECK_OK(open("/proc/self/maps", O_RDONLY));
+	ssize_t got = 0, n;
+	while ((n = read(mfd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	close(mfd);
+	buf[got] = 0;
+	char *line = strstr(buf, want);
+	if (!line)
+		kt_diag("no line starting \"%s\" in:\n%s", want, buf);
+	CHECK(line != NULL);
+	char *end = strchr(line, '\n');
+	CHECK(end != NULL);
+	*end = 0;
+	char path[300];
+	snprintf(path, sizeof(path), " %s/mapped", cwd);
+	CHECK(strlen(line) > strlen(path));
+	CHECK_STR(line + strlen(line) - strlen(path), path);
+}
+
 static const struct kt_case cases[] = {
 	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
 	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
@@ -820,6 +857,7 @@ static const struct kt_case cases[] = {
 	{ "growsdown_stops_at_guard_gap", growsdown_stops_at_guard_gap },
 	{ "mlock_counted_in_vmlck", mlock_counted_in_vmlck },
 	{ "exec_malformed_elf_refused", exec_malformed_elf_refused },
+	{ "maps_names_file_mappings", maps_names_file_mappings },
 	KT_CASES_END
 };
 
