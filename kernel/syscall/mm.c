@@ -264,7 +264,9 @@ i64 sys_mincore(struct process *p, const struct sc_args *a)
 	u64 n = 0;
 	for (u64 pg = addr; pg < addr + len; pg += VM_PAGE_SIZE) {
 		unsigned prot;
-		chunk[n % sizeof chunk] = vmspace_query(&p->mm->vs, uaddr(pg), &prot) == 0;
+		/* mapped here, or (a file or shared mapping) in the object's page cache */
+		chunk[n % sizeof chunk] = vmspace_query(&p->mm->vs, uaddr(pg), &prot) == 0 ||
+					  vm_map_page_cached(p->mm, pg);
 		n++;
 		if (n % sizeof chunk == 0 || pg + VM_PAGE_SIZE >= addr + len) {
 			u64 k = n % sizeof chunk ? n % sizeof chunk : sizeof chunk;

@@ -51,7 +51,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(24, sched_yield, FULL, ""),
 	SC(25, mremap, PARTIAL, "MREMAP_DONTUNMAP is refused (EINVAL)"),
 	SC(26, msync, FULL, ""),
-	SC(27, mincore, PARTIAL, "reports pages mapped in this process, not page-cache residency"),
+	SC(27, mincore, FULL, ""),
 	SC(28, madvise, PARTIAL, "hints other than WILLNEED/DONTNEED/FREE/DONTFORK/DOFORK are accepted and ignored; MADV_REMOVE is EINVAL"),
 	SC(32, dup, FULL, ""),
 	SC(33, dup2, FULL, ""),

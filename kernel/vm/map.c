@@ -400,6 +400,20 @@ size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct v
 	return n;
 }
 
+bool vm_map_page_cached(struct vm_map *m, u64 addr)
+{
+	bool cached = false;
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v && v->obj) {
+		spin_lock(&v->obj->lock);
+		cached = vm_page_map_lookup(&v->obj->pages, v->pgoff + (addr - v->start) / PAGE);
+		spin_unlock(&v->obj->lock);
+	}
+	spin_unlock(&m->lock);
+	return cached;
+}
+
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
 {
 	spin_lock(&m->lock);

@@ -208,6 +208,9 @@ int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out);
 /* vm_map_region_name - the recorded path of the file behind the region containing addr,
  * copied into dst (cut to fit; no NUL), and its ids: the path's length, 0 when it has none. */
 size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id);
+/* vm_map_page_cached - whether the region containing addr is backed by an object that holds
+ * the page behind addr (mincore's page-cache residency of a file mapping). */
+bool vm_map_page_cached(struct vm_map *m, u64 addr);
 /*
  * The key futex waiters of one word meet on (futex(2)): a word in a shared mapping of an
  * object is (the object, its byte offset in it), so processes that map it at different

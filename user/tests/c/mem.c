@@ -823,6 +823,21 @@ static void maps_names_file_mappings(void)
 	CHECK_STR(line + strlen(line) - strlen(path), path);
 }
 
+/* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
+ * mincore_page): the file's written page is resident, its hole is not. */
+static void mincore_reports_page_cache(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, 2 * PAGE));
+	CHECK_EQ(pwrite(fd, "x", 1, PAGE), 1);
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	unsigned char vec[2] = { 9, 9 };
+	CHECK_OK(mincore(m, 2 * PAGE, vec));
+	CHECK(vec[0] == 0 && (vec[1] & 1));
+}
+
 static const struct kt_case cases[] = {
 	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
 	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
@@ -858,6 +873,7 @@ static const struct kt_case cases[] = {
 	{ "mlock_counted_in_vmlck", mlock_counted_in_vmlck },
 	{ "exec_malformed_elf_refused", exec_malformed_elf_refused },
 	{ "maps_names_file_mappings", maps_names_file_mappings },
+	{ "mincore_reports_page_cache", mincore_reports_page_cache },
 	KT_CASES_END
 };
 
