@@ -562,7 +562,7 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
 }
 
 i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to)
+		 u64 fixed_to, bool dontunmap)
 {
 	if (old % PAGE || old_len % PAGE || new_len % PAGE || new_len == 0 ||
 	    !uaddr_range_ok(uaddr(old), old_len) || (fixed_to % PAGE))
@@ -584,21 +584,30 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 			vm_object_put(obj);
 		return -EINVAL; /* duplicating a private mapping: Linux refuses too */
 	}
+	if (dontunmap && (r.flags & (VMA_VDSO | VMA_VVAR))) {
+		if (obj)
+			vm_object_put(obj);
+		return -EINVAL; /* Linux: special mappings are VM_DONTEXPAND */
+	}
 	u64 pgoff = obj || (r.flags & VMA_VDSO) ? r.pgoff + (old - r.start) / PAGE : 0;
-	i64 ret;
-	if (!fixed_to && new_len <= old_len) {
+	i64 ret = 0;
+	bool move = false; /* MREMAP_DONTUNMAP is always a move, never in place */
+	if (!dontunmap && !fixed_to && new_len <= old_len) {
 		/* shrinking (or the same): the tail goes */
 		ret = new_len < old_len ? vm_map_unmap(m, old + new_len, old + old_len) : 0;
 		ret = ret ? ret : (i64)old;
-	} else if (!fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
+	} else if (!dontunmap && !fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
 		   vm_map_free_range(m, old + old_len, old + new_len)) {
 		/* growing in place: the region continues (and merges with it) */
 		ret = vm_map_add(m, old + old_len, old + new_len, r.prot, r.flags, obj,
 				 pgoff + old_len / PAGE);
 		ret = ret ? ret : (i64)old;
-	} else if (!may_move) {
+	} else if (!may_move && !dontunmap) {
 		ret = -ENOMEM;
 	} else {
+		move = true;
+	}
+	if (move) {
 		u64 to = fixed_to ? fixed_to : vm_map_find_gap(m, new_len, 0x10000);
 		if (!to || !uaddr_range_ok(uaddr(to), new_len) ||
 		    (to < old + old_len && old < to + new_len)) {
@@ -610,7 +619,13 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 				i64 n = vmspace_move(&m->vs, uaddr(old), uaddr(to), moved);
 				ret = n < 0 ? n : 0;
 			}
-			if (!ret && old_len)
+			/* MREMAP_DONTUNMAP: the old range stays mapped without its pages (they
+			 * moved): private anonymous memory reads zeros again, a file or shared
+			 * mapping its object's bytes; it is no longer locked (Linux clears
+			 * VM_LOCKED on the old region). */
+			if (!ret && old_len && dontunmap)
+				ret = vm_map_set_flags(m, old, old + old_len, 0, VMA_LOCKED, false);
+			else if (!ret && old_len)
 				ret = vm_map_unmap(m, old, old + old_len);
 			ret = ret ? ret : (i64)to;
 		}

@@ -238,9 +238,11 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only);
 /* vm_map_remap - mremap: shrink, grow in place, or (may_move) move to a free range or to
  * `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates a
- * shared mapping. The new address, or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
+ * shared mapping. `dontunmap` (MREMAP_DONTUNMAP) always moves and keeps the old range
+ * mapped, empty of the pages that moved and no longer locked (-EINVAL for [vdso]/[vvar]).
+ * The new address, or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
 i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to);
+		 u64 fixed_to, bool dontunmap);
 
 /* vm_map_set_exe - the file this map runs as its program (exec): a reference, writes to it
  * denied while the map (or a fork of it) lives. */
