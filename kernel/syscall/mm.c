@@ -226,8 +226,9 @@ SYSCALL_DEFINE5(mremap, ulong, old, ulong, old_len_in, ulong, new_len_in, ulong,
 		return -EINVAL;
 	if (!as_allows(p, dontunmap ? new_len : new_len > old_len ? new_len - old_len : 0))
 		return -ENOMEM;
-	return vm_map_remap(p->mm, old, old_len, new_len, flags & UAPI_MREMAP_MAYMOVE,
-			    fixed ? new_addr : 0, dontunmap);
+	u32 how = ((flags & UAPI_MREMAP_MAYMOVE) ? VM_REMAP_MAYMOVE : 0) |
+		  (dontunmap ? VM_REMAP_DONTUNMAP : 0);
+	return vm_map_remap(p->mm, old, old_len, new_len, how, fixed ? new_addr : 0);
 }
 
 SYSCALL_DEFINE3(madvise, ulong, addr, size, len_in, int, advice)

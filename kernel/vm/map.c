@@ -561,9 +561,9 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
 	return e;
 }
 
-i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to, bool dontunmap)
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, u32 how, u64 fixed_to)
 {
+	bool may_move = how & VM_REMAP_MAYMOVE, dontunmap = how & VM_REMAP_DONTUNMAP;
 	if (old % PAGE || old_len % PAGE || new_len % PAGE || new_len == 0 ||
 	    !uaddr_range_ok(uaddr(old), old_len) || (fixed_to % PAGE))
 		return -EINVAL;

@@ -236,13 +236,17 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
  * zeros (or the file) again, shared memory keeps its bytes. -ENOMEM for a hole; with
  * `anon_only`, -EINVAL when a region is not private anonymous memory or is locked. */
 int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only);
-/* vm_map_remap - mremap: shrink, grow in place, or (may_move) move to a free range or to
- * `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates a
- * shared mapping. `dontunmap` (MREMAP_DONTUNMAP) always moves and keeps the old range
- * mapped, empty of the pages that moved and no longer locked (-EINVAL for [vdso]/[vvar]).
- * The new address, or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
-i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to, bool dontunmap);
+/* vm_map_remap's `how`: mremap's MREMAP_MAYMOVE and MREMAP_DONTUNMAP. */
+enum vm_remap_how {
+	VM_REMAP_MAYMOVE = 1u << 0,
+	VM_REMAP_DONTUNMAP = 1u << 1,
+};
+/* vm_map_remap - mremap: shrink, grow in place, or (VM_REMAP_MAYMOVE) move to a free range
+ * or to `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates
+ * a shared mapping. VM_REMAP_DONTUNMAP always moves and keeps the old range mapped, empty of
+ * the pages that moved and no longer locked (-EINVAL for [vdso]/[vvar]). The new address,
+ * or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, u32 how, u64 fixed_to);
 
 /* vm_map_set_exe - the file this map runs as its program (exec): a reference, writes to it
  * denied while the map (or a fork of it) lives. */

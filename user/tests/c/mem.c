@@ -831,7 +831,9 @@ static void maps_names_file_mappings(void)
 /* MREMAP_DONTUNMAP (Linux 5.7, file and shared mappings since 5.13): the pages move to the
  * new range and the old one stays mapped without them: private anonymous memory reads zeros
  * there, a file mapping the file again; the lock moves with the pages (VmLck unchanged).
- * Only with MREMAP_MAYMOVE and equal lengths. Trellis refused the flag (EINVAL). */
+ * Only with MREMAP_MAYMOVE and equal lengths. Trellis refused the flag (EINVAL). new_address
+ * is always passed: glibc hands the kernel whatever the fifth register holds, and with
+ * DONTUNMAP the kernel checks it. */
 static void mremap_dontunmap_moves_pages_keeps_range(void)
 {
 	catch_faults();
@@ -839,12 +841,12 @@ static void mremap_dontunmap_moves_pages_keeps_range(void)
 	CHECK(m != MAP_FAILED);
 	m[0] = 'a';
 	m[PAGE] = 'b';
-	CHECK_ERR((long)mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_DONTUNMAP), EINVAL);
-	CHECK_ERR((long)mremap(m, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL);
-	CHECK_ERR((long)mremap(m, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP | 8), EINVAL);
+	CHECK_ERR((long)mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_DONTUNMAP, NULL), EINVAL);
+	CHECK_ERR((long)mremap(m, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL);
+	CHECK_ERR((long)mremap(m, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP | 8, NULL), EINVAL);
 	long lck = vm_lck_kb();
 	CHECK_OK(mlock(m, 2 * PAGE));
-	char *n = mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	char *n = mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	CHECK(n != MAP_FAILED && n != m);
 	CHECK(n[0] == 'a' && n[PAGE] == 'b');
 	CHECK_EQ(touch(m, 0), 0); /* still mapped */
@@ -868,12 +870,12 @@ static void mremap_dontunmap_moves_pages_keeps_range(void)
 	char *pf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	CHECK(pf != MAP_FAILED);
 	pf[0] = 'Q';
-	char *pn = mremap(pf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	char *pn = mremap(pf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	CHECK(pn != MAP_FAILED);
 	CHECK(pn[0] == 'Q' && pf[0] == 'x' && pf[1] == 'y');
 	char *sf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	CHECK(sf != MAP_FAILED);
-	char *sn = mremap(sf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	char *sn = mremap(sf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	CHECK(sn != MAP_FAILED);
 	sn[1] = 'S';
 	CHECK(sf[0] == 'x' && sf[1] == 'S');
@@ -906,7 +908,7 @@ static void mremap_growth_counts_against_rlimit_as(void)
 	g[3 * PAGE] = 1;
 	char *big = mmap(NULL, 8 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(big != MAP_FAILED);
-	CHECK_ERR((long)mremap(big, 8 * PAGE, 8 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), ENOMEM);
+	CHECK_ERR((long)mremap(big, 8 * PAGE, 8 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), ENOMEM);
 }
 
 /* An argument the Linux prototype declares int is the register's low 32 bits: madvise's
