@@ -152,9 +152,14 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 	unsigned prot = seg_prot(s);
 	struct vm_object *obj = f->inode->cache;
 	int e = 0;
-	if (file_top > start)
-		e = vm_map_add(m, start, file_top, prot, 0, obj,
-			       obj ? (s->offset & ~mask) / VM_PAGE_SIZE : 0);
+	if (file_top > start) {
+		/* named by the file's path in /proc/PID/maps, as Linux's vm_file */
+		struct vfs_path path = obj ? vfs_file_path(f) : (struct vfs_path){ 0 };
+		e = vm_map_add_file(m, start, file_top, prot, 0, obj,
+				    obj ? (s->offset & ~mask) / VM_PAGE_SIZE : 0, path);
+		if (path.dentry || path.mnt)
+			vfs_path_put(path);
+	}
 	if (!e && !obj)
 		e = copy_segment(&m->vs, f, s);
 	else if (!e && s->memsz > s->filesz && (file_end & mask))
@@ -162,25 +167,6 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 	if (!e && mem_top > file_top)
 		e = vm_map_add(m, file_top, mem_top, prot, 0, NULL, 0);
 	return e;
-}
-
-void proc_name_mapping(struct process *p, struct file *f)
-{
-	if (!f->inode || !f->inode->cache || !f->mnt || !f->dentry)
-		return;
-	struct kbuf path = KBUF_EMPTY;
-	if (kbuf_alloc(&path, VFS_PATH_MAX))
-		return; /* best effort: the mapping stays unnamed (or keeps its old name) */
-	struct vfs_path at = { .mnt = f->mnt, .dentry = f->dentry };
-	struct result_size n = vfs_path_of(p->fs.root, at, kbuf_bytes(&path));
-	if (!n.err && n.value > 1) {
-		struct vfs_stat st;
-		vfs_stat_inode(f->inode, &st);
-		vm_object_set_name(f->inode->cache, bytes_head(kbuf_bytes(&path), n.value - 1),
-				   (struct vm_object_id){ .dev_major = st.dev_major,
-							  .dev_minor = st.dev_minor, .ino = st.ino });
-	}
-	kbuf_free(&path);
 }
 
 /* stack_size - the stack region's size: RLIMIT_STACK's soft limit, page-rounded, at least
@@ -415,11 +401,6 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (u32 i = 0; !e && im->interp && i < im->iplan.nsegs && i < ELF_MAX_LOADS; i++) {
 		struct elf_segment seg = im->iplan.segs[i];
 		e = map_segment(nm, im->interp, &seg);
-	}
-	if (!e) { /* the names /proc/PID/maps shows for the program's and the linker's regions */
-		proc_name_mapping(p, im->file);
-		if (im->interp)
-			proc_name_mapping(p, im->interp);
 	}
 	struct exec_stack_out so = { 0 };
 	u64 vdso_ehdr = 0;

@@ -77,9 +77,10 @@ SYSCALL_DEFINE1(brk, ulong, want)
 
 /* map_file - the page cache of fd for a mapping with `prot` and `shared`, checking the open
  * mode and the mount's noexec as mmap(2) does; *nowrite tells a shared mapping that may never
- * become writable, *noexec a mapping that may never become executable. */
+ * become writable, *noexec a mapping that may never become executable; *path is where the
+ * file was opened (references, for the region: /proc/PID/maps names it). */
 static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shared,
-				  bool *nowrite, bool *noexec, i64 *err)
+				  bool *nowrite, bool *noexec, struct vfs_path *path, i64 *err)
 {
 	struct file *f = fd < 0 ? NULL : proc_fd_get(p, fd);
 	*err = -EBADF;
@@ -100,7 +101,7 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 	if ((prot & UAPI_PROT_EXEC) && *noexec)
 		return NULL;
 	*err = 0;
-	proc_name_mapping(p, f); /* its name in /proc/PID/maps */
+	*path = vfs_file_path(f);
 	return f->inode->cache;
 }
 
@@ -140,8 +141,9 @@ SYSCALL_DEFINE6(mmap, ulong, addr, ulong, len, ulong, prot, ulong, flags, int, f
 	bool nowrite = false, noexec = false;
 	i64 err = 0;
 	struct vm_object *obj = NULL;
+	struct vfs_path path = { 0 };
 	if (!anon) {
-		obj = map_file(p, fd, prot, shared, &nowrite, &noexec, &err);
+		obj = map_file(p, fd, prot, shared, &nowrite, &noexec, &path, &err);
 		if (!obj)
 			return err;
 		vm_object_get(obj);
@@ -160,6 +162,8 @@ SYSCALL_DEFINE6(mmap, ulong, addr, ulong, len, ulong, prot, ulong, flags, int, f
 			addr = vm_map_find_gap(m, len, MMAP_MIN_ADDR);
 		if (!addr) {
 			vm_object_put(obj);
+			if (path.dentry)
+				vfs_path_put(path);
 			return -ENOMEM;
 		}
 	}
@@ -167,8 +171,11 @@ SYSCALL_DEFINE6(mmap, ulong, addr, ulong, len, ulong, prot, ulong, flags, int, f
 		     (noexec ? VMA_NOEXEC : 0) |
 		     ((flags & UAPI_MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0) |
 		     ((flags & UAPI_MAP_LOCKED) ? VMA_LOCKED : 0);
-	int e = vm_map_add(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE);
-	vm_object_put(obj); /* the region holds its own reference */
+	int e = vm_map_add_file(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE,
+				path);
+	vm_object_put(obj); /* the region holds its own references */
+	if (path.dentry)
+		vfs_path_put(path);
 	if (e)
 		return e;
 	if (flags & (UAPI_MAP_POPULATE | UAPI_MAP_LOCKED))

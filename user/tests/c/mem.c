@@ -936,6 +936,71 @@ static void mm_int_arguments_ignore_the_upper_register_half(void)
 	close(fd);
 }
 
+/* The /proc/self/maps line of the mapping at addr, its newline cut, into line; 0 or -1. */
+static int maps_line_of(void *addr, char *line, size_t cap)
+{
+	static char buf[65536];
+	char want[32];
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	int fd = CHECK_OK(open("/proc/self/maps", O_RDONLY));
+	ssize_t got = 0, n;
+	while ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = 0;
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, want, strlen(want)))
+			continue;
+		size_t len = strchr(l, '\n') ? (size_t)(strchr(l, '\n') - l) : strlen(l);
+		if (len >= cap)
+			return -1;
+		memcpy(line, l, len);
+		line[len] = 0;
+		return 0;
+	}
+	kt_diag("no line for %s in:\n%s", want, buf);
+	return -1;
+}
+
+/* Whether the maps line of addr ends with " CWD/rel" (plus suffix). */
+static int maps_names(void *addr, const char *rel, const char *suffix)
+{
+	char line[512], cwd[256], want[512];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), " %s/%s%s", cwd, rel, suffix);
+	if (maps_line_of(addr, line, sizeof(line)))
+		return 0;
+	size_t n = strlen(line), w = strlen(want);
+	if (n > w && !strcmp(line + n - w, want))
+		return 1;
+	kt_diag("maps line \"%s\" does not end with \"%s\"", line, want);
+	return 0;
+}
+
+/* /proc/PID/maps names a file mapping by the path it has now, as Linux's d_path of the
+ * mapping's file: after the file's or its directory's rename, and with " (deleted)" once it
+ * is removed. Trellis printed the path the file was mapped by, forever. */
+static void maps_names_follow_rename_and_deletion(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("d", 0755));
+	int fd = CHECK_OK(open("d/f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	char *m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(close(fd));
+	CHECK(maps_names(m, "d/f", ""));
+	CHECK_OK(rename("d/f", "d/g"));
+	CHECK(maps_names(m, "d/g", ""));
+	CHECK_OK(rename("d", "e"));
+	CHECK(maps_names(m, "e/g", ""));
+	CHECK_OK(unlink("e/g"));
+	CHECK(maps_names(m, "e/g", " (deleted)"));
+	CHECK_EQ(m[0], 0); /* still mapped and readable */
+	CHECK_OK(munmap(m, PAGE));
+	CHECK_OK(rmdir("e"));
+}
+
 /* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
  * mincore_page): the file's written page is resident, its hole is not. */
 static void mincore_reports_page_cache(void)
@@ -987,6 +1052,7 @@ static const struct kt_case cases[] = {
 	{ "exec_malformed_elf_refused", exec_malformed_elf_refused },
 	{ "maps_names_file_mappings", maps_names_file_mappings },
 	{ "mincore_reports_page_cache", mincore_reports_page_cache },
+	{ "maps_names_follow_rename_and_deletion", maps_names_follow_rename_and_deletion },
 	{ "mremap_dontunmap_moves_pages_keeps_range", mremap_dontunmap_moves_pages_keeps_range },
 	{ "mremap_growth_counts_against_rlimit_as", mremap_growth_counts_against_rlimit_as },
 	{ "mm_int_arguments_ignore_the_upper_register_half",
