@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -1001,6 +1002,32 @@ static void maps_names_follow_rename_and_deletion(void)
 	CHECK_OK(rmdir("e"));
 }
 
+/* A mapped file keeps its mount busy (the mapping holds the file, as Linux's vm_file), also
+ * after its descriptor is closed; once unmapped, the mount goes. Shows the mapping's path
+ * references are dropped at munmap (and at exit: the child's mapping). */
+static void mapped_file_keeps_mount_busy(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("mnt", 0755));
+	CHECK_OK(mount("none", "mnt", "tmpfs", 0, NULL));
+	int fd = CHECK_OK(open("mnt/f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	char *m = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(close(fd));
+	CHECK_ERR(umount("mnt"), EBUSY);
+	CHECK_OK(munmap(m, PAGE));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		int cfd = open("mnt/f", O_RDONLY);
+		char *c = cfd < 0 ? MAP_FAILED : mmap(NULL, PAGE, PROT_READ, MAP_SHARED, cfd, 0);
+		_exit(c == MAP_FAILED ? 1 : 0); /* exits with the file mapped */
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+	CHECK_OK(umount("mnt"));
+	CHECK_OK(rmdir("mnt"));
+}
+
 /* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
  * mincore_page): the file's written page is resident, its hole is not. */
 static void mincore_reports_page_cache(void)
@@ -1053,6 +1080,7 @@ static const struct kt_case cases[] = {
 	{ "maps_names_file_mappings", maps_names_file_mappings },
 	{ "mincore_reports_page_cache", mincore_reports_page_cache },
 	{ "maps_names_follow_rename_and_deletion", maps_names_follow_rename_and_deletion },
+	{ "mapped_file_keeps_mount_busy", mapped_file_keeps_mount_busy },
 	{ "mremap_dontunmap_moves_pages_keeps_range", mremap_dontunmap_moves_pages_keeps_range },
 	{ "mremap_growth_counts_against_rlimit_as", mremap_growth_counts_against_rlimit_as },
 	{ "mm_int_arguments_ignore_the_upper_register_half",
