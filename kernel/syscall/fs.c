@@ -11,7 +11,6 @@
 #include <block/bdev.h>
 #include <fw/heap.h>
 #include <fw/uaccess.h>
-#include <syscall/define.h>
 #include <syscall/syscall.h>
 #include <uapi/fs.h>
 #include <uapi/misc.h>
@@ -335,58 +334,49 @@ i64 sys_pwrite64(struct process *p, const struct sc_args *a)
 	return prw(p, a, true);
 }
 
-DEFINE_UCOPY(uoff, u64);
-
-/* sendfile_piece - where sendfile's next piece of `in` at pos (at most `want` bytes) comes
- * from. A regular file with a page cache gives its page's frame (*fr; a hole: zeros in buf),
- * at most to the page's end and the file's size; another file is read into buf. The piece's
- * length (0: the end of the file) or -errno. */
-static i64 sendfile_piece(struct file *in, bool cached, u64 pos, u64 want, struct bytes buf,
-			  struct frame *fr)
+/* sendfile_piece - sendfile's next piece of `in` at pos, at most `want` bytes. From a regular
+ * file in the page cache the pieces are its pages: *fr gets the page's frame (a hole: zeros in
+ * buf), *want shrinks to the page's end and the file's size, and a pipe or FIFO then takes the
+ * frame straight into its ring (vfs_write_frame: no bounce buffer, as Linux splices page-cache
+ * pages); other files are read into buf. The piece's length (0: the end) or -errno. */
+static struct result_size sendfile_piece(struct file *in, bool cached, u64 pos, u64 *want,
+					 struct bytes buf, struct frame *fr)
 {
-	if (!cached) {
-		struct result_size n = vfs_pread(in, bytes_head(buf, want), pos);
-		return n.err ? n.err : (i64)n.value;
-	}
+	if (!cached)
+		return vfs_pread(in, bytes_head(buf, *want), pos);
 	u64 size = in->inode->size, in_page = pos % VM_PAGE_SIZE;
 	if (pos >= size)
-		return 0;
-	if (want > VM_PAGE_SIZE - in_page)
-		want = VM_PAGE_SIZE - in_page;
-	if (want > size - pos)
-		want = size - pos;
+		return result_size_ok(0);
+	if (*want > VM_PAGE_SIZE - in_page)
+		*want = VM_PAGE_SIZE - in_page;
+	if (*want > size - pos)
+		*want = size - pos;
 	int e = vm_object_page(in->inode->cache, pos / VM_PAGE_SIZE, false, fr);
-	if (e == -ENOENT) {
-		bytes_fill(bytes_head(buf, want), 0); /* a hole */
-		return (i64)want;
-	}
-	return e ? e : (i64)want;
+	if (e == -ENOENT)
+		bytes_fill(bytes_head(buf, *want), 0); /* a hole */
+	return e && e != -ENOENT ? result_size_err(e) : result_size_ok(*want);
 }
 
+DEFINE_UCOPY(uoff, u64);
+
 /* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
- * else its file offset, moved only by what was written), and each piece goes out whole,
- * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. From a
- * file in the page cache the pieces are its pages: a pipe or FIFO takes each page's frame
- * straight into its ring (vfs_write_frame: no bounce buffer, as Linux splices page-cache
- * pages); other files get the bytes through the process's buffer. A pipe with no reader is
- * -EPIPE and SIGPIPE, as Linux's splice. */
-SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uptr, offset, size, count_in)
+ * else its file offset, moved only by what was written), and each chunk goes out whole,
+ * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. A long
+ * transfer lets other processes run when its time slice is used up. */
+i64 sys_sendfile(struct process *p, const struct sc_args *a)
 {
-	struct file *out = out_fd < 0 ? NULL : fd_file(p, (u64)out_fd);
-	struct file *in = in_fd < 0 ? NULL : fd_file(p, (u64)in_fd);
+	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
 	if (!out || !in)
 		return -EBADF;
 	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
 		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
-	u64 pos = vfs_file_pos(in), count = count_in > MAX_RW_COUNT ? MAX_RW_COUNT : count_in;
-	u64 done = 0;
-	if (offset.v && uoff_from_user(&pos, offset))
+	u64 pos = vfs_file_pos(in), count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
+	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
 		return -EFAULT;
 	if ((i64)pos < 0)
 		return -EINVAL;
 	bool cached = in->inode && in->inode->cache &&
 		      (in->inode->mode & VFS_S_IFMT) == VFS_S_IFREG;
-	bool frames = cached && vfs_file_takes_frames(out);
 	if (cached) {
 		/* what the VFS does for every read first: the open mode and directory checks,
 		 * and the access time */
@@ -394,29 +384,30 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uptr, offset, size, count_in)
 		if (chk.err)
 			return chk.err;
 	}
+	bool frames = cached && vfs_file_takes_frames(out);
 	struct bytes io_buf = p->io_buf;
 	struct waitq *wq = file_waitq(out);
 	i64 err = 0;
 	while (done < count && !err) {
 		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
 		struct frame fr = FRAME_EMPTY;
-		i64 n = sendfile_piece(in, cached, pos, want, io_buf, &fr);
-		if (n <= 0) {
-			err = n;
+		struct result_size n = sendfile_piece(in, cached, pos, &want, io_buf, &fr);
+		if (n.err || n.value == 0) {
+			err = n.err;
 			break;
 		}
 		u64 in_page = pos % VM_PAGE_SIZE;
 		bool direct = frames && !frame_is_empty(&fr);
 		if (!direct && !frame_is_empty(&fr)) /* out takes bytes only */
-			err = frame_read(&fr, in_page, bytes_head(io_buf, (u64)n));
+			err = frame_read(&fr, in_page, bytes_head(io_buf, n.value));
 		u64 sent = 0;
-		while (sent < (u64)n && !err) {
-			struct bytes_result part = bytes_sub(io_buf, sent, (u64)n - sent);
+		while (sent < n.value && !err) {
+			struct bytes_result part = bytes_sub(io_buf, sent, n.value - sent);
 			struct result_size w = direct ? vfs_write_frame(out, &fr, in_page + sent,
-									 (u64)n - sent)
+									 n.value - sent)
 					     : part.err ? result_size_err(-EIO)
 							: vfs_write(out, part.value);
-			if (w.err == -EPIPE && vfs_file_is_pipe(out))
+			if (w.err == -EPIPE && vfs_file_is_pipe(out)) /* as Linux's splice */
 				(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
 					.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK))
@@ -429,11 +420,11 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, uptr, offset, size, count_in)
 		frame_release(&fr);
 		pos += sent;
 		done += sent;
-		if (!cached && (u64)n < want)
+		if (n.value < want)
 			break;
 	}
-	if (offset.v) {
-		if (uoff_to_user(&pos, offset))
+	if (a->a[2]) {
+		if (uoff_to_user(&pos, uaddr(a->a[2])))
 			return -EFAULT;
 	} else {
 		vfs_file_set_pos(in, pos);
