@@ -12,6 +12,7 @@
 #include <fw/typecache.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
+#include <proc/rlimit.h>
 
 #define SIGQ_USERS 64u
 
@@ -144,8 +145,8 @@ void proc_sigpending_init(struct process *p)
 
 u32 proc_sigpending_limit(struct process *p)
 {
-	(void)p;
-	return PROC_SIGPENDING_DEFAULT;
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_SIGPENDING);
+	return lim > 0xffffffffull ? 0xffffffffu : (u32)lim;
 }
 
 /* charge - count one queued instance for uid: false when uid is at `limit` or no slot is

@@ -38,10 +38,6 @@
 #include <uapi/signal.h>
 
 #define PROC_NSIG 64u
-/* RLIMIT_SIGPENDING's default (Linux: half of max_threads, 2048 for 512 MiB of memory) until
- * the rlimits exist; proc_sigpending_limit is where they plug in. */
-#define PROC_SIGPENDING_DEFAULT 2048u
-
 struct process;
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
@@ -126,8 +122,9 @@ void proc_sigpending_init(struct process *p);
 /* proc_sigpending_flush - discard every pending signal of p (exit, free): the queued
  * instances' counts are given back. */
 void proc_sigpending_flush(struct process *p);
-/* proc_sigpending_limit - the most queued real-time instances per real uid (RLIMIT_SIGPENDING
- * of the receiver). */
+/* proc_sigpending_limit - the most queued real-time instances per real uid: the receiver's
+ * soft RLIMIT_SIGPENDING (proc/rlimit.h; unlimited becomes U32_MAX). Context: may be called
+ * under p's sig_lock (the limits' rlim_lock is innermost). */
 u32 proc_sigpending_limit(struct process *p);
 /* proc_sigqueue_locked, proc_sigdequeue_locked, proc_sigdiscard_locked: proc/process.h (they
  * need struct process for their lock annotation). */
