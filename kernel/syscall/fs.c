@@ -336,8 +336,9 @@ DEFINE_UCOPY(uoff, u64);
 
 /* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
  * else its file offset, moved only by what was written), and each chunk goes out whole,
- * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. A long
- * transfer lets other processes run when its time slice is used up. */
+ * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent (one
+ * during that sleep, or SIGKILL after any chunk). A long transfer lets other processes run
+ * when its time slice is used up. */
 i64 sys_sendfile(struct process *p, const struct sc_args *a)
 {
 	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
@@ -375,6 +376,11 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		pos += sent;
 		done += sent;
 		if (n.value < want)
+			break;
+		/* a process being killed stops here: to the console (which never waits) a
+		 * transfer of a GiB from /dev/zero outlived SIGKILL for hours (repro
+		 * console_write_outlives_sigkill) */
+		if (done < count && proc_signal_fatal(p))
 			break;
 	}
 	if (a->a[2]) {
