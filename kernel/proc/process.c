@@ -69,6 +69,13 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	waitq_init(&p->futex_wq);
 	file_refs_init(&p->fd_borrowed, 4 * PROC_MAX_FDS); /* poll of every descriptor, four times */
 	if (proc_files_new(p)) {
+		/* the handler table too (it leaked here: make test-abi-fault's sighand_cache +1
+		 * after a fork or clone whose descriptor table could not be had; ktest
+		 * proc.failed_fork_frees_its_handler_table) */
+		p->sighand = NULL;
+		proc_sighand_put(sh);
+		file_refs_destroy(&p->fd_borrowed);
+		user_context_fini(&p->uc);
 		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
 		vm_map_put(p->mm);
