@@ -133,7 +133,7 @@ static void pidfd_open_flags_and_errors(void)
 	CHECK_OK(pipe(r));
 	struct sleeper sl = { .go = p[0], .ready = r[1] };
 	pthread_t t;
-	CHECK_EQ(pthread_create(&t, NULL, thread_sleep, &sl), 0);
+	CHECK_PT(pthread_create(&t, NULL, thread_sleep, &sl));
 	char b;
 	CHECK_EQ(read(r[0], &b, 1), 1);
 	CHECK(sl.tid != getpid());

@@ -30,7 +30,6 @@
 #include <sys/wait.h>
 
 #define KT_CASE_SECONDS 20
-#define KT_EXIT_ENOMEM 75 /* a case child's status: a check failed with errno ENOMEM */
 
 static int kt_fault_mode;
 
@@ -116,12 +115,45 @@ int kt_wait(int pid)
 		r = waitpid(pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	CHECK_EQ(r, pid);
+	kt_skip_if_child_injected(pid, status);
+	return status;
+}
+
+void kt_skip_if_child_injected(int pid, int status)
+{
 	/* A child of the case whose check met the injected failure: so did the case. */
 	if (kt_fault_mode && WIFEXITED(status) && WEXITSTATUS(status) == KT_EXIT_ENOMEM) {
 		kt_diag("child %d: a check met an injected ENOMEM", pid);
 		_exit(KT_EXIT_ENOMEM);
 	}
-	return status;
+}
+
+void kt_child_exit(int status)
+{
+	if (kt_fault_mode && kt_injected_errno(errno)) {
+		kt_diag("child %d: exit %d after errno %d: an injected failure", (int)getpid(),
+			status, errno);
+		_exit(KT_EXIT_ENOMEM);
+	}
+	_exit(status);
+}
+
+void kt_skip_if_injected(int cond, const char *why)
+{
+	if (kt_fault_mode && cond) {
+		kt_diag("%s: taken for an injected failure", why);
+		_exit(KT_EXIT_ENOMEM);
+	}
+}
+
+int kt_fork(void)
+{
+	int pid = fork();
+	if (pid < 0 && kt_fault_mode && kt_injected_errno(errno)) {
+		kt_diag("fork failed: errno %d: an injected failure", errno);
+		_exit(KT_EXIT_ENOMEM);
+	}
+	return pid;
 }
 
 void kt_tmpdir(void)

@@ -24,7 +24,7 @@ static int run_helper(char *const argv[], char *const envp[])
 	int pid = CHECK_OK(fork());
 	if (pid == 0) {
 		execve(self, argv, envp);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	return kt_wait(pid);
 }
@@ -234,7 +234,7 @@ static void execve_shebang_script(void)
 	if (pid == 0) {
 		char *argv[] = { "s", "a", "b", NULL };
 		execve("./s", argv, NULL);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	int st = kt_wait(pid);
 	CHECK(WIFEXITED(st));
@@ -298,7 +298,9 @@ static void orphan_is_reparented(void)
 			write(p[1], &now, sizeof(now));
 			_exit(0);
 		}
-		_exit(g > 0 ? 0 : 1);
+		if (g < 0)
+			kt_child_exit(1);
+		_exit(0);
 	}
 	close(p[1]);
 	CHECK_EQ(WEXITSTATUS(kt_wait(mid)), 0);
@@ -364,8 +366,10 @@ static void orphaned_pgrp_discards_tty_stops(void)
 	int w = CHECK_OK(fork());
 	if (w == 0) {
 		if (setsid() != getpid()) /* a new session: its only group is orphaned */
-			_exit(1);
+			kt_child_exit(1);
 		int c = fork();
+		if (c < 0) /* else waitpid(-1) below "finds" it */
+			kt_child_exit(5);
 		if (c == 0) {
 			raise(SIGTTIN);
 			raise(SIGTSTP);
@@ -465,6 +469,8 @@ static void wait_for_process_group(void)
 	if (pid == 0) {
 		setpgid(0, 0);
 		int c = fork();
+		if (c < 0)
+			kt_child_exit(2);
 		if (c == 0)
 			_exit(5);
 		int st;
@@ -606,7 +612,7 @@ static void vfork_exec_resets_altstack(void)
 	if (pid == 0) {
 		flag = 1;
 		execve(self, argv, NULL);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	CHECK(pid > 0);
 	CHECK_EQ(flag, 1);
