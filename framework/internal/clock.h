@@ -43,6 +43,12 @@ extern u64 clock_tsc_hz;
  * clock_source). */
 bool clock_select_hpet(void);
 
+/* clock_stamp - a cheap count for timing stretches of one task (user time): the TSC when it
+ * is usable, else fw_time_ns(). clock_stamp_ns - a difference of two stamps in ns.
+ * Context: any. */
+u64 clock_stamp(void);
+u64 clock_stamp_ns(u64 stamps);
+
 /* clock_tsc_mult - the TSC-to-ns multiplier (ns = tsc * mult >> 32; 0 without a usable TSC),
  * for the vDSO's data page. Context: any, after clock_init. */
 u64 clock_tsc_mult(void);

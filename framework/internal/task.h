@@ -67,6 +67,10 @@ struct task {
 	u64 run_ns;
 	u64 ran_since_ns;
 	u64 nvcsw, nivcsw;
+	/* (o) user time (user/user.c), in clock_stamp() units: the total, and the stamp when the
+	 * task last went to user mode (0: not in user mode). */
+	u64 user_stamps;
+	u64 user_since;
 	/* (o) the user/kernel boundary (user/user.c), read by the switch with IRQs off:
 	 * user_ctx: the context inside user_enter() (NULL outside it); user_kernel_rsp: the
 	 * kernel stack pointer its user_enter_asm left, stored at switch-out; fpu_ctx: the

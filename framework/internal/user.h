@@ -17,6 +17,10 @@ struct trap_frame;
  */
 void user_init(void);
 
+/* user_clock_stop - me left user mode (a system call, or a trap from user mode other than an
+ * NMI): its stretch there joins its user time. IRQs off. */
+struct task;
+void user_clock_stop(struct task *me);
 /* user_trap_entry - first thing on every trap (clears AC: SMAP stays in force in a handler
  * even if user code set AC, or the trap interrupted a user copy inside stac/clac; the trap
  * frame keeps the interrupted RFLAGS for iretq). Context: trap handler. */

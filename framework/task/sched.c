@@ -18,6 +18,7 @@
  */
 #include <fw/time.h>
 
+#include "internal/clock.h"
 #include "internal/format.h"
 #include "internal/panic_internal.h"
 #include "internal/mm.h"
@@ -285,10 +286,13 @@ struct task_usage task_usage_self(void)
 	 * of this task writes it, and none can happen now). */
 	struct task_usage u = {
 		.run_ns = t->run_ns + (fw_time_ns() - t->ran_since_ns),
+		.user_ns = clock_stamp_ns(t->user_stamps),
 		.nvcsw = t->nvcsw,
 		.nivcsw = t->nivcsw,
 	};
 	irq_restore(f);
+	if (u.user_ns > u.run_ns) /* two clocks: the user time never exceeds the whole */
+		u.user_ns = u.run_ns;
 	return u;
 }
 

@@ -91,6 +91,16 @@ static u64 tsc_hz_from_pit(void)
 	return best * PIT_HZ / CAL_PIT_TICKS;
 }
 
+u64 clock_stamp(void)
+{
+	return tsc_mult ? rdtsc() : fw_time_ns();
+}
+
+u64 clock_stamp_ns(u64 stamps)
+{
+	return tsc_mult ? scale(stamps, tsc_mult) : stamps;
+}
+
 u64 clock_hpet_ns(void)
 {
 	return hpet_mult ? scale(hpet_read(), hpet_mult) : 0;
@@ -121,6 +131,12 @@ u64 fw_time_ns(void)
 			return ns;
 	}
 	return prev;
+}
+
+u64 fw_time_coarse_ns(void)
+{
+	/* SAFETY: an atomic read of the clamp above (the latest reading returned). */
+	return __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
 }
 
 bool clock_select_hpet(void)

@@ -15,6 +15,7 @@
 #include <fw/time.h>
 #include <fw/user.h>
 
+#include "internal/clock.h"
 #include "internal/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
@@ -153,6 +154,12 @@ void user_context_fini(struct user_context *uc)
 
 static void user_fpu_make_live(struct task *me, struct user_context *uc);
 
+/* user_clock_start - me goes to user mode now (its user time runs until user_clock_stop). */
+static inline void user_clock_start(struct task *me)
+{
+	me->user_since = clock_stamp();
+}
+
 enum user_return user_enter(struct user_context *uc)
 {
 	u64 *rflags = reg_ref(uc, UREG_RFLAGS);
@@ -183,7 +190,9 @@ enum user_return user_enter(struct user_context *uc)
 	 * %fs (64-bit mode takes the base from the descriptor), so no cached value is trusted. */
 	wrmsr(MSR_FS_BASE, uc->regs.fs_base);
 	me->user_ctx = uc;
+	user_clock_start(me);
 	u32 reason = user_enter_asm(&uc->regs, use_iret);
+	user_clock_stop(me); /* a system call (a trap stopped it already) */
 	me->user_ctx = NULL;
 	uc->last_ret = reason;
 	if (reason == USER_RET_SYSCALL)
@@ -254,6 +263,14 @@ static void save_frame(struct user_context *uc, const struct trap_frame *f)
 	*reg_ref(uc, UREG_RFLAGS) = f->rflags;
 }
 
+void user_clock_stop(struct task *me)
+{
+	if (!me || !me->user_since)
+		return;
+	me->user_stamps += clock_stamp() - me->user_since;
+	me->user_since = 0;
+}
+
 void user_trap_entry(struct trap_frame *f)
 {
 	(void)f;
@@ -277,8 +294,10 @@ void user_irq_exit(struct trap_frame *f)
 	wrmsr(MSR_FS_BASE, uc->regs.fs_base);
 	/* SAFETY: the task's own flag (task_kick's IPI brought us here). */
 	bool kicked = __atomic_load_n(&me->kicked, __ATOMIC_SEQ_CST) != 0;
-	if (!kicked && (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns))
+	if (!kicked && (!uc->deadline_ns || fw_time_ns() < uc->deadline_ns)) {
+		user_clock_start(me);
 		return;
+	}
 	save_frame(uc, f);
 	user_exit_to_kernel(USER_RET_INTERRUPT);
 }

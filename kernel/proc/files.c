@@ -11,6 +11,12 @@
  * (Linux's fdget/fdput, with the put deferred to the end of the call). In an unshared table
  * the table's own reference lasts as long: only this task could close it.
  *
+ * An unshared table changes only in its one task, so that task's lookups (proc_fd_get) read
+ * it without the lock: the lock orders its changes against readers in other processes
+ * (procfs), and those only read. The table becomes shared only through a clone by this same
+ * task, and unshared again when the last other holder lets go (refcount_put orders that
+ * holder's last change before the count drops).
+ *
  * Files are closed (vfs_close) outside the table's lock: a close may sleep.
  */
 #include <proc/process.h>
@@ -207,15 +213,14 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 struct file *proc_fd_get(struct process *p, i64 fd)
 {
 	struct fd_table *t = p->files;
+	if (!shared(t)) /* only p changes its unshared table: no lock, no reference (see top) */
+		return slot_of(t, fd).file;
 	struct file *f = NULL;
-	bool borrow = shared(t);
 	TABLE_OP(t, {
 		f = slot_of(t, fd).file;
-		if (f && borrow)
+		if (f)
 			vfs_file_get(f);
 	});
-	if (!borrow)
-		return f;
 	if (f && file_refs_push(&p->fd_borrowed, f)) {
 		/* no room to record it (out of memory): the reference is dropped now and the
 		 * descriptor answers EBADF rather than risk a file freed under the call */

@@ -377,7 +377,7 @@ static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction 
 	spin_lock(&p->sig_lock);
 	if (p->sigsuspended)
 		p->sigmask = p->sigsaved;
-	p->sigsuspended = false;
+	proc_sigsuspended_set_locked(p, false);
 	p->sigmask |= act->mask | ((act->flags & UAPI_SA_NODEFER) ? 0 : sigbit(sig));
 	p->sigmask &= ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);
@@ -408,6 +408,12 @@ static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64
 bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
+	/* The common return: no call to settle, no signal pending, no sigsuspend mask to put
+	 * back: no lock. A signal posted just after this look is seen at the next return from
+	 * user mode (the timer's at the latest), as one posted just after the locked look below
+	 * would be. */
+	if (!restart && !atomic_u32_load_relaxed(&p->sig_attn))
+		return true;
 	for (;;) {
 		struct proc_siginfo si = { 0 };
 		struct proc_sigaction act = { 0 };
@@ -420,7 +426,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 			 * below under this same hold of the lock */
 			if (p->sigsuspended) {
 				p->sigmask = p->sigsaved;
-				p->sigsuspended = false;
+				proc_sigsuspended_set_locked(p, false);
 			}
 			spin_unlock(&p->sig_lock);
 			return true;
@@ -456,7 +462,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 	if (p->sigsuspended) {
 		/* rt_sigsuspend ends without a handler (it restarts): its mask goes */
 		p->sigmask = p->sigsaved;
-		p->sigsuspended = false;
+		proc_sigsuspended_set_locked(p, false);
 	}
 	spin_unlock(&p->sig_lock);
 	return true;

@@ -136,6 +136,28 @@ void proc_sighand_inherit(struct process *dst, struct process *src)
 
 /* ---- pending signals ---------------------------------------------------------------------- */
 
+/* attn - p->sig_attn's `bit` becomes `on` (only under the lock: no lost update). */
+static void attn(struct process *p, u32 bit, bool on) REQUIRES(p->sig_lock)
+{
+	u32 v = atomic_u32_load_relaxed(&p->sig_attn);
+	u32 n = on ? v | bit : v & ~bit;
+	if (n != v)
+		atomic_u32_store(&p->sig_attn, n);
+}
+
+/* set_pending - the pending set becomes v (p->sig_attn follows). */
+static void set_pending(struct process *p, u64 v) REQUIRES(p->sig_lock)
+{
+	p->pending.set = v;
+	attn(p, PROC_SIG_ATTN_PENDING, v != 0);
+}
+
+void proc_sigsuspended_set_locked(struct process *p, bool on)
+{
+	p->sigsuspended = on;
+	attn(p, PROC_SIG_ATTN_SUSPENDED, on);
+}
+
 void proc_sigpending_init(struct process *p)
 {
 	spin_lock(&p->sig_lock);
@@ -197,7 +219,7 @@ int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *
 	if (sig < UAPI_SIGRTMIN) {
 		if (!(p->pending.set & sigbit(sig))) {
 			p->pending.std[sig - 1] = *info;
-			p->pending.set |= sigbit(sig);
+			set_pending(p, p->pending.set | sigbit(sig));
 		}
 		return 0;
 	}
@@ -210,14 +232,14 @@ int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *
 		KFREE(sigqueued_cache, q);
 		if (info->code != UAPI_SI_USER)
 			return -EAGAIN;
-		p->pending.set |= sigbit(sig);
+		set_pending(p, p->pending.set | sigbit(sig));
 		return 0;
 	}
 	q->sig = sig;
 	q->uid = uid;
 	q->info = *info;
 	proc_sigq_list_push_back(&p->pending.rt, q);
-	p->pending.set |= sigbit(sig);
+	set_pending(p, p->pending.set | sigbit(sig));
 	return 0;
 }
 
@@ -229,7 +251,7 @@ u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info
 	u32 sig = (ready & sigbit(UAPI_SIGKILL)) ? UAPI_SIGKILL : (u32)__builtin_ctzll(ready) + 1;
 	if (sig < UAPI_SIGRTMIN) {
 		*info = p->pending.std[sig - 1];
-		p->pending.set &= ~sigbit(sig);
+		set_pending(p, p->pending.set & ~sigbit(sig));
 		return sig;
 	}
 	struct proc_sigqueued *found = NULL;
@@ -252,7 +274,7 @@ u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info
 		*info = (struct proc_siginfo){ .code = UAPI_SI_USER };
 	}
 	if (!more)
-		p->pending.set &= ~sigbit(sig);
+		set_pending(p, p->pending.set & ~sigbit(sig));
 	return sig;
 }
 
@@ -260,7 +282,7 @@ void proc_sigdiscard_locked(struct process *p, u32 sig)
 {
 	if (!(p->pending.set & sigbit(sig)))
 		return;
-	p->pending.set &= ~sigbit(sig);
+	set_pending(p, p->pending.set & ~sigbit(sig));
 	if (sig < UAPI_SIGRTMIN)
 		return;
 	for (;;) {
@@ -278,7 +300,7 @@ void proc_sigdiscard_locked(struct process *p, u32 sig)
 void proc_sigpending_flush(struct process *p)
 {
 	spin_lock(&p->sig_lock);
-	p->pending.set = 0;
+	set_pending(p, 0);
 	for (struct proc_sigqueued *q = proc_sigq_list_pop_front(&p->pending.rt); q;
 	     q = proc_sigq_list_pop_front(&p->pending.rt))
 		free_queued(q);

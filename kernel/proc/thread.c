@@ -373,11 +373,10 @@ static void proc_thread_main(struct process *p)
 	while (alive) {
 		apply_cpu_mask(p);
 		apply_make_it_fail(p);
-		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
-		proc_acct_enter_user(p);
+		user_ctx_set_deadline(&p->uc, fw_time_coarse_ns() + SLICE_NS);
 		enum user_return why = user_enter(&p->uc);
-		proc_acct_leave_user(p);
 		alive = serve(p, why);
+		proc_acct_tick(p);
 	}
 	proc_acct_thread_done(p);
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */

@@ -2,34 +2,45 @@
  * usage.c — CPU time, fault and switch accounting per thread and its sums (proc/usage.h).
  */
 #include <fw/task.h>
+#include <fw/time.h>
 #include <fw/vmspace.h>
 #include <proc/process.h>
 
 void proc_acct_start(struct process *p)
 {
-	p->acct.mark_ns = task_usage_self().run_ns;
+	struct task_usage u = task_usage_self();
+	p->acct.base_run_ns = u.run_ns;
+	p->acct.base_user_ns = u.user_ns;
+	p->acct.pub_tick = fw_time_ticks();
 }
 
-/* publish_switches - copy the task's switch counts into p's counters (others read those). */
-static void publish_switches(struct process *p, struct task_usage u)
+/* raise_to - *a becomes v unless it holds more (the published times never go back). */
+static void raise_to(struct atomic_u64 *a, u64 v)
 {
+	if (v > atomic_u64_load_relaxed(a))
+		atomic_u64_store(a, v);
+}
+
+void proc_acct_publish(struct process *p)
+{
+	struct task_usage u = task_usage_self();
+	u64 run = u.run_ns - p->acct.base_run_ns;
+	u64 user = u.user_ns - p->acct.base_user_ns;
+	if (user > run) /* two clocks: a hair apart at most */
+		user = run;
+	raise_to(&p->acct.utime_ns, user);
+	raise_to(&p->acct.stime_ns, run - user);
 	atomic_u64_store(&p->acct.nvcsw, u.nvcsw);
 	atomic_u64_store(&p->acct.nivcsw, u.nivcsw);
 }
 
-void proc_acct_enter_user(struct process *p)
+void proc_acct_tick(struct process *p)
 {
-	struct task_usage u = task_usage_self();
-	(void)atomic_u64_fetch_add(&p->acct.stime_ns, u.run_ns - p->acct.mark_ns);
-	p->acct.mark_ns = u.run_ns;
-	publish_switches(p, u);
-}
-
-void proc_acct_leave_user(struct process *p)
-{
-	struct task_usage u = task_usage_self();
-	(void)atomic_u64_fetch_add(&p->acct.utime_ns, u.run_ns - p->acct.mark_ns);
-	p->acct.mark_ns = u.run_ns;
+	u64 now = fw_time_ticks();
+	if (now == p->acct.pub_tick)
+		return;
+	p->acct.pub_tick = now;
+	proc_acct_publish(p);
 }
 
 /* sample_rss - raise p's peak resident size to what its memory map holds now. Context: p's
@@ -79,9 +90,9 @@ static void add(struct proc_usage *a, const struct proc_usage *b)
 void proc_acct_thread_done(struct process *p)
 {
 	struct process *g = p->leader;
+	proc_acct_publish(p); /* the last stretch */
 	if (g == p)
 		return; /* the leader keeps its own counters (they outlive its task) */
-	proc_acct_enter_user(p); /* charge the last stretch of system time */
 	struct proc_usage u = own(p);
 	spin_lock(&g->rlim_lock);
 	add(&g->dead_usage, &u);
@@ -96,6 +107,7 @@ void proc_acct_thread_done(struct process *p)
 
 struct proc_usage proc_usage_thread(struct process *p)
 {
+	proc_acct_publish(p);
 	sample_rss(p);
 	struct proc_usage u = own(p);
 	struct proc_usage g = proc_usage_self(p);
@@ -126,6 +138,7 @@ static struct proc_usage group_sum(struct process *g)
 
 struct proc_usage proc_usage_self(struct process *p)
 {
+	proc_acct_publish(p);
 	sample_rss(p);
 	return group_sum(p->leader);
 }
@@ -158,8 +171,7 @@ void proc_acct_reaped(struct process *parent, struct process *z)
 
 u64 proc_cpu_ns(struct process *p, bool thread)
 {
-	/* the stretch since the last charge is the caller's own system time */
-	u64 pending = task_usage_self().run_ns - p->acct.mark_ns;
+	proc_acct_publish(p);
 	struct proc_usage u = thread ? own(p) : group_sum(p->leader);
-	return u.utime_ns + u.stime_ns + pending;
+	return u.utime_ns + u.stime_ns;
 }

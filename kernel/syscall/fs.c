@@ -182,7 +182,7 @@ static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bo
 {
 	if (vfs_file_is_tty(f))
 		return tty_rw(p, f, buf, count, write, true);
-	struct waitq *wq = file_waitq(f);
+	struct waitq *wq = NULL; /* looked up only when the call must sleep */
 	u64 done = 0;
 	bool waited = false;
 	for (;;) {
@@ -196,6 +196,8 @@ static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bo
 			return done ? (i64)done : r;
 		if (r == 0 && !write)
 			return 0; /* end of file */
+		if (!wq && !(f->flags & O_NONBLOCK))
+			wq = file_waitq(f);
 		if (!wq || (f->flags & O_NONBLOCK))
 			return done ? (i64)done : (r < 0 ? r : -EAGAIN);
 		int e;

@@ -203,7 +203,7 @@ void poll_mask_install(struct process *p, u64 set)
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
 		p->sigsaved = p->sigmask;
-		p->sigsuspended = true;
+		proc_sigsuspended_set_locked(p, true);
 	}
 	p->sigmask = set & ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);
@@ -216,7 +216,7 @@ void poll_mask_restore(struct process *p, bool interrupted)
 	spin_lock(&p->sig_lock);
 	if (p->sigsuspended) {
 		p->sigmask = p->sigsaved;
-		p->sigsuspended = false;
+		proc_sigsuspended_set_locked(p, false);
 	}
 	spin_unlock(&p->sig_lock);
 }

@@ -74,7 +74,7 @@ i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
 		p->sigsaved = p->sigmask;
-		p->sigsuspended = true;
+		proc_sigsuspended_set_locked(p, true);
 	}
 	p->sigmask = set & ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);

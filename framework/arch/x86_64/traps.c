@@ -20,6 +20,7 @@
 #include "internal/printk.h"
 #include "internal/smp.h"
 #include "internal/symbols.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/x86.h"
@@ -248,6 +249,8 @@ void trap_dispatch(struct trap_frame *f)
 	u64 vec = f->vector;
 	bool from_user = (f->cs & 3) == 3; /* user mode: framework/user/ takes over */
 	user_trap_entry(f);
+	if (from_user && vec != VEC_NMI && vec != VEC_DF && vec != VEC_MC)
+		user_clock_stop(task_current()); /* user_irq_exit restarts it on the way back */
 	if (vec >= 32) {
 		sched_irq_enter();
 		if (irq_handlers[vec])

@@ -140,7 +140,8 @@ uint32_t task_cpu(void);
  * it was switched out while sleeping (voluntary) or while still runnable (preempted or
  * yielding: involuntary). */
 struct task_usage {
-	uint64_t run_ns;
+	uint64_t run_ns;  /* on a CPU, user mode included */
+	uint64_t user_ns; /* of that, in user mode (counted at every user-mode entry and exit) */
 	uint64_t nvcsw, nivcsw;
 };
 /* task_usage_self - the calling task's usage so far, the current stretch on the CPU included.

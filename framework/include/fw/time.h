@@ -27,6 +27,13 @@
 u64 fw_time_ns(void);
 
 /*
+ * fw_time_coarse_ns - the latest fw_time_ns() reading any CPU took (the tick takes one at
+ * least every tick): at most a tick behind, never ahead, and a plain load. For deadlines that
+ * need no precision (a user time slice). Context: any.
+ */
+u64 fw_time_coarse_ns(void);
+
+/*
  * fw_time_ticks - number of timer ticks since the tick was started (0 before that).
  * Context: any.
  */

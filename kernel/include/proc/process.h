@@ -158,7 +158,10 @@ struct process {
 	u64 sigmask GUARDED_BY(&sig_lock);
 	struct proc_sigpending pending GUARDED_BY(&sig_lock); /* sent, not yet delivered (proc/signal.h) */
 	u64 sigsaved GUARDED_BY(&sig_lock);        /* rt_sigsuspend: the mask to restore after the handler */
-	bool sigsuspended GUARDED_BY(&sig_lock);   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
+	bool sigsuspended GUARDED_BY(&sig_lock);   /* rt_sigsuspend replaced the mask (sigsaved holds the old one);
+						    * written through proc_sigsuspended_set_locked */
+	struct atomic_u32 sig_attn; /* PROC_SIG_ATTN_*: written under sig_lock, read without it by
+				     * p's return path (proc_signal_deliver's fast check) */
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
@@ -211,6 +214,10 @@ u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info
 	REQUIRES(p->sig_lock);
 /* proc_sigdiscard_locked - sig is no longer pending in p (every instance). */
 void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
+/* proc_sigsuspended_set_locked - p->sigsuspended becomes `on` (and p->sig_attn says so). */
+void proc_sigsuspended_set_locked(struct process *p, bool on) REQUIRES(p->sig_lock);
+#define PROC_SIG_ATTN_PENDING 1u   /* p->pending.set is not empty */
+#define PROC_SIG_ATTN_SUSPENDED 2u /* p->sigsuspended */
 
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);

@@ -31,17 +31,24 @@ struct proc_usage {
 /* A thread's live counters (in struct process). */
 struct proc_acct {
 	struct atomic_u64 utime_ns, stime_ns, minflt, nvcsw, nivcsw, maxrss_kb;
-	u64 mark_ns; /* p's own task only: its run time at the last charge */
+	/* p's own task only: its task's usage when p began (the framework counts a task's run
+	 * and user time; p's times are the growth since), and the tick of the last publish */
+	u64 base_run_ns, base_user_ns;
+	u64 pub_tick;
 };
 
 struct process;
 
 /* proc_acct_start - p's task begins (its run time so far is nobody's). Context: p's task. */
 void proc_acct_start(struct process *p);
-/* proc_acct_enter_user / proc_acct_leave_user - p's task enters user mode (the time since the
- * last charge was system time) / came back (user time). Context: p's task. */
-void proc_acct_enter_user(struct process *p);
-void proc_acct_leave_user(struct process *p);
+/* proc_acct_publish - copy p's task's CPU times and switch counts into p's counters, which
+ * other tasks read (getrusage of the process, /proc, wait4). Context: p's task. The framework
+ * counts the times at every user-mode entry and exit; p publishes them at most once a tick
+ * (proc_acct_tick, on its way back to user mode) and whenever it reads them itself, so
+ * another task's view of a running thread is at most a tick old. */
+void proc_acct_publish(struct process *p);
+/* proc_acct_tick - proc_acct_publish when a tick has passed since the last. Context: p's task. */
+void proc_acct_tick(struct process *p);
 /* proc_acct_fault - p took a minor page fault (and may have grown). Context: p's task. */
 void proc_acct_fault(struct process *p);
 /* proc_acct_thread_done - p's task is ending: a non-leader thread's counters move into its
