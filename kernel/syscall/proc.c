@@ -235,10 +235,11 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	if (flags & CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
 	proc_get(c); /* the vfork wait below outlives a fast child's reaping */
-	if (proc_start(c)) {
+	int se = proc_start(c);
+	if (se) {
 		proc_put(c);
 		proc_discard(c);
-		return -EAGAIN;
+		return se; /* -EAGAIN out of tasks, -ENOMEM without frames for its stack (Linux) */
 	}
 	if (flags & CLONE_VFORK) {
 		/* Linux's wait_for_vfork_done: until the child execs or exits; only a fatal
