@@ -554,7 +554,7 @@ struct forker {
 static void *fork_from_thread(void *arg)
 {
 	struct forker *f = arg;
-	f->child = fork();
+	f->child = kt_fork();
 	if (f->child == 0)
 		pdeath_child(f->ready, f->out);
 	char c;

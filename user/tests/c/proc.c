@@ -336,7 +336,7 @@ static void setsid_and_process_groups(void)
 			_exit(2);
 		if (setsid() != -1 || errno != EPERM) /* already a group leader */
 			_exit(3);
-		int c = fork();
+		int c = kt_fork();
 		if (c == 0) {
 			if (setpgid(0, 0) != 0 || getpgrp() != getpid())
 				_exit(1);
@@ -403,7 +403,7 @@ static void orphaned_by_exit_stopped_member_hupped(void)
 		/* A new group in the caller's session: the caller (another group) links it. */
 		if (setpgid(0, 0) != 0)
 			_exit(1);
-		int c = fork();
+		int c = kt_fork();
 		if (c == 0) {
 			close(fds[0]);
 			signal(SIGHUP, hup_handler);

@@ -326,7 +326,7 @@ static void kill_process_group(void)
 	int pid = CHECK_OK(fork());
 	if (pid == 0) {
 		setpgid(0, 0);
-		int c = fork();
+		int c = kt_fork();
 		if (c == 0) {
 			for (;;)
 				pause();

@@ -319,7 +319,7 @@ static void many_threads_create_and_join(void)
 static void *fork_in_thread(void *arg)
 {
 	(void)arg;
-	int pid = fork();
+	int pid = kt_fork();
 	if (pid == 0)
 		_exit(pthread_self() != 0 ? 11 : 0);
 	int st;
