@@ -693,7 +693,8 @@ static int notty_in_session(int slave)
 	}
 	int st;
 	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+		return WIFEXITED(st) && WEXITSTATUS(st) == KT_EXIT_ENOMEM ? KT_EXIT_ENOMEM
+		       : 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
 	int fd = open("/dev/tty", O_RDWR); /* the leader still has it */
 	if (fd < 0)
 		return 20;
@@ -821,7 +822,7 @@ static void exclusive_mode_busy_but_for_root(void)
 			_exit(3);
 		int f = open(p.name, O_RDWR | O_NOCTTY);
 		if (f < 0)
-			_exit(4);
+			kt_child_exit(4);
 		_exit(0);
 	}
 	int st = kt_wait(pid);
