@@ -276,6 +276,18 @@ static void kt_settle(void)
 	(void)!readlink("/proc/self", link, sizeof link);
 	(void)!readlink("/proc/thread-self", link, sizeof link);
 	(void)!readlink("/proc/mounts", link, sizeof link);
+	/* A reaped process's task still runs its last lines after its parent was woken (its
+	 * reference is dropped by proc_task_done at the very end): a count read at once can
+	 * see it. Wait until two readings 10 ms apart agree (at most 0.5 s). */
+	static struct kt_slabs a, b;
+	kt_slabs(&a);
+	for (int k = 0; k < 50; k++) {
+		usleep(10000);
+		kt_slabs(&b);
+		if (a.n == b.n && !memcmp(a.live, b.live, sizeof(a.live[0]) * (size_t)a.n))
+			break;
+		a = b;
+	}
 }
 
 static long kt_slabs_find(const struct kt_slabs *s, const char *name)

@@ -500,8 +500,9 @@ int main(int argc, char **argv)
 			return 0;
 		snprintf(next, sizeof(next), "%d", n - 1);
 		execl(argv[0], argv[0], "--exec-chain", next, (char *)NULL);
-		/* the harness's state is gone with the first exec: ENOMEM says so itself */
-		return errno == ENOMEM || errno == EAGAIN ? KT_EXIT_ENOMEM : 127;
+		/* the harness's state is gone with the first exec: an injected failure says so
+		 * itself; any other failure exits 100 + errno (which errno it was) */
+		return errno == ENOMEM || errno == EAGAIN ? KT_EXIT_ENOMEM : 100 + errno;
 	}
 	self = argv[0];
 	return kt_main("procfs", cases);
