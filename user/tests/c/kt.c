@@ -135,6 +135,8 @@ void kt_child_exit(int status)
 			status, errno);
 		_exit(KT_EXIT_ENOMEM);
 	}
+	kt_diag("child %d: exit %d after errno %d (%s)", (int)getpid(), status, errno,
+		strerror(errno));
 	_exit(status);
 }
 
