@@ -11,7 +11,7 @@
 
 .PHONY: abi test-linux test-abi test-abi-linux abi-expect-all
 
-ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs sched sockets events
+ABI_PROGS   := files fds proc mem signals time tty threads poll creds procfs sched sockets limits events
 ABI_LIBCS   := glibc musl
 ABI_BB      := ash text files archive proc admin
 ABI_DIR     := $(BUILD)/abi

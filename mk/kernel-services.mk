@@ -9,7 +9,7 @@
 
 KSVC_DIR := $(BUILD)/ksvc
 # Service sources with no framework dependency beyond the safe-C library (host-buildable).
-KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/exec/*.c kernel/fs/vfs/*.c kernel/proc/cmdline.c \
+KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/exec/*.c kernel/random/chacha20.c kernel/fs/vfs/*.c kernel/proc/cmdline.c \
 	kernel/vm/object.c))
 KSVC_HDRS := $(sort $(shell find kernel/include -name '*.h' 2>/dev/null))
 KSVC_TESTS := $(sort $(wildcard tests/kernel/t_*.c))

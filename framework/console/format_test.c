@@ -60,3 +60,31 @@ KTEST(log, level_filter)
 	console_capture_stop();
 	KT_EXPECT(kt, !console_capture_has("a debug line", 12));
 }
+
+/* The log ring keeps lines the console does not print (debug) with increasing numbers. */
+KTEST(log, ring_keeps_every_level)
+{
+	u64 first, next;
+	fw_log_bounds(&first, &next);
+	fw_debug("ktest-ring %u", 4242);
+	u64 first2, next2;
+	fw_log_bounds(&first2, &next2);
+	KT_ASSERT(kt, next2 > next);
+	bool found = false;
+	u8 want[] = "ktest-ring 4242";
+	for (u64 seq = next; seq < next2 && !found; seq++) { /* other CPUs may log meanwhile */
+		struct fw_log_record rec;
+		u8 text[64];
+		KT_ASSERT(kt, fw_log_read(seq, &rec, BYTES_OF_ARRAY(text)) == 0);
+		KT_EXPECT_EQ(kt, rec.seq, seq);
+		found = rec.level == FW_LOG_DEBUG && rec.len == sizeof want - 1 &&
+			bytes_eq(bytes_head(BYTES_OF_ARRAY(text), rec.len),
+				 bytes_head(BYTES_OF_ARRAY(want), sizeof want - 1));
+	}
+	KT_EXPECT(kt, found);
+	struct fw_log_record rec;
+	u8 text[64];
+	KT_EXPECT(kt, fw_log_read(~0ull, &rec, BYTES_OF_ARRAY(text)) == -ENOENT);
+	/* a stale number reads the oldest record kept */
+	KT_EXPECT(kt, fw_log_read(0, &rec, BYTES_OF_ARRAY(text)) == 0 && rec.seq >= first2);
+}

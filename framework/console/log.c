@@ -2,7 +2,8 @@
  * log.c — timestamped, levelled lines: printk() for the framework, fw_log_write() for services.
  *
  * printk() formats with the framework's printf (console/format.c); fw_log_write() with the
- * safe-C library's fmt_write() (tagged arguments). A line is formatted into a stack buffer with
+ * safe-C library's fmt_write() (tagged arguments). Every line, of every level, goes into the
+ * log ring (console/logring.c) first; only lines at or below the console level are printed. A line is formatted into a stack buffer with
  * its prefix (`[seconds.micros] ` and, for
  * warnings and errors, `WARN: ` / `ERROR: `), then written with one console_write() so lines
  * stay whole. Lines longer than the buffer are cut.
@@ -38,15 +39,21 @@ static void finish_line(char *buf, size_t len)
 
 void printk(enum fw_log_level level, const char *fmt, ...)
 {
-	if (level > console_loglevel)
-		return;
 	char buf[LINE_MAX];
+	u64 ts = fw_time_ns();
 	size_t n = prefix(buf, sizeof(buf), level);
+	size_t start = n;
 	va_list ap;
 	va_start(ap, fmt);
 	/* SAFETY: n < sizeof(buf) (the prefix is short), so buf + n and the remaining size are valid. */
 	n += kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	if (n > sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	/* SAFETY: start <= n < sizeof(buf): the message part of the line. */
+	logring_add(level, ts, buf + start, n - start);
+	if (level > console_loglevel)
+		return;
 	finish_line(buf, n);
 }
 
@@ -62,13 +69,16 @@ void kprintf_raw(const char *fmt, ...)
 
 void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args)
 {
-	if (level > console_loglevel)
-		return;
 	char buf[LINE_MAX];
 	u8 msg[LINE_MAX];
-	size_t n = prefix(buf, sizeof(buf), level);
+	u64 ts = fw_time_ns();
 	/* fmt_write keeps what it wrote even on error (truncation, a bad conversion) */
 	struct result_size r = fmt_write(BYTES_OF_ARRAY(msg), fmt, args);
+	/* SAFETY: r.value <= sizeof(msg); the bytes are text (chars of the same size). */
+	logring_add(level, ts, (const char *)msg, r.value);
+	if (level > console_loglevel)
+		return;
+	size_t n = prefix(buf, sizeof(buf), level);
 	for (size_t i = 0; i < r.value && n < sizeof(buf) - 2; i++)
 		buf[n++] = (char)msg[i];
 	finish_line(buf, n);

@@ -28,6 +28,9 @@ size_t kvsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
 
 /* The console level: lines with level > this are dropped. */
 extern enum fw_log_level console_loglevel;
+/* logring_add - keep one logged line (its message, without the time prefix) in the log ring
+ * (console/logring.c). Context: any. */
+void logring_add(enum fw_log_level level, u64 ts_ns, const char *text, size_t len);
 
 /* The raw console sink (serial). Context: any. */
 void console_write(const char *s, size_t len);

@@ -60,6 +60,13 @@ struct task {
 	u32 stack_slot;               /* index into the stack pool */
 	u64 stack_lo, stack_hi;
 	u64 switches;                 /* times switched in */
+	/* (r) CPU accounting, written by the switch with the run queue locked and IRQs off, read
+	 * by the task itself with IRQs off (task_usage_self): on-CPU time up to the last
+	 * switch-out, when it was last switched in, and its switches out while sleeping
+	 * (voluntary) or still runnable (involuntary), as Linux's nvcsw/nivcsw. */
+	u64 run_ns;
+	u64 ran_since_ns;
+	u64 nvcsw, nivcsw;
 	/* (o) the user/kernel boundary (user/user.c), read by the switch with IRQs off:
 	 * user_ctx: the context inside user_enter() (NULL outside it); user_kernel_rsp: the
 	 * kernel stack pointer its user_enter_asm left, stored at switch-out; fpu_ctx: the

@@ -174,6 +174,15 @@ static void __schedule(bool preempt)
 	}
 	next->switches++;
 	rq->switches++;
+	u64 now = fw_time_ns();
+	/* SAFETY: prev and next are live tasks; their accounting fields are written only here,
+	 * with this run queue locked and IRQs off (see struct task). */
+	prev->run_ns += now - prev->ran_since_ns;
+	if (!preempt && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) != TASK_RUNNING)
+		prev->nvcsw++;
+	else
+		prev->nivcsw++;
+	next->ran_since_ns = now;
 	/* SAFETY: published for task_kick's lock-free read (seq_cst, see there). */
 	__atomic_store_n(&rq->curr, next, __ATOMIC_SEQ_CST);
 	rq->prev = prev;
@@ -266,6 +275,21 @@ uint64_t task_cpu_mask(void)
 	if (me->pinned_cpu != TASK_ANY_CPU && me->pinned_cpu < 64)
 		return 1ull << me->pinned_cpu;
 	return m ? m : online_mask();
+}
+
+struct task_usage task_usage_self(void)
+{
+	u64 f = irq_save();
+	struct task *t = current_task();
+	/* SAFETY: the running task's own accounting, stable while IRQs are off (only a switch
+	 * of this task writes it, and none can happen now). */
+	struct task_usage u = {
+		.run_ns = t->run_ns + (fw_time_ns() - t->ran_since_ns),
+		.nvcsw = t->nvcsw,
+		.nivcsw = t->nivcsw,
+	};
+	irq_restore(f);
+	return u;
 }
 
 uint32_t task_cpu(void)

@@ -482,6 +482,22 @@ KTEST(task, cpu_mask_without_an_online_cpu_is_einval)
 	KT_EXPECT_EQ(kt, task_cpu_mask(), before);
 }
 
+/* The CPU accounting getrusage and the CPU-time clocks stand on (task_usage_self). */
+KTEST(task, usage_counts_run_time_and_sleeps)
+{
+	struct task_usage a = task_usage_self();
+	u64 start = fw_time_ns();
+	while (fw_time_ns() - start < 5000000) /* busy for 5 ms of wall time */
+		;
+	struct task_usage b = task_usage_self();
+	KT_EXPECT_GE(kt, b.run_ns - a.run_ns, 1000000u); /* most of it on this CPU */
+	task_sleep_ms(2);
+	struct task_usage c = task_usage_self();
+	KT_EXPECT_GE(kt, c.nvcsw + c.nivcsw, b.nvcsw + b.nivcsw + 1);
+	/* the sleep itself is not run time: far less than the 2 ms slept plus the busy loop */
+	KT_EXPECT(kt, c.run_ns >= b.run_ns);
+}
+
 /* Issue #13 class 9: a scheduling policy is service code, so the entity its pick_next returns
  * is checked before the framework switches to its stack: one of the policy's own making, and a
  * real task's entity that is not queued (the running task's), both stop the kernel. */

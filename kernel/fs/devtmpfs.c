@@ -5,66 +5,20 @@
  * stdout/stderr links into /proc/self; plus the memory devices /dev/full, /dev/random and
  * /dev/urandom.
  *
- * random and urandom read the same generator, xoshiro256** seeded at boot from the virtio
- * entropy device when there is one (else from the clock) and stirred by every write: it does
- * not block, and it is not a cryptographic generator — getrandom(2) and a ChaCha20 pool are
- * the follow-up.
+ * random and urandom read the kernel's ChaCha20 generator (random/random.h, the one getrandom(2)
+ * reads; seeded at boot, so neither blocks), and every write to them is mixed into it.
  */
-#include <drivers/hwrng.h>
 #include <fs/devices.h>
 #include <fs/vfs.h>
-#include <fw/litelock.h>
-#include <fw/time.h>
+#include <random/random.h>
 
 /* --- the memory devices ---------------------------------------------------------------------- */
-
-static struct litelock rng_lock;
-static u64 rng_state[4] GUARDED_BY(&rng_lock);
-
-static u64 rotl(u64 x, u32 k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* rng_next - xoshiro256** (Blackman and Vigna). */
-static u64 rng_next(void) REQUIRES(rng_lock)
-{
-	u64 result = rotl(rng_state[1] * 5, 7) * 9;
-	u64 t = rng_state[1] << 17;
-	rng_state[2] ^= rng_state[0];
-	rng_state[3] ^= rng_state[1];
-	rng_state[1] ^= rng_state[2];
-	rng_state[0] ^= rng_state[3];
-	rng_state[2] ^= t;
-	rng_state[3] = rotl(rng_state[3], 45);
-	return result;
-}
-
-/* rng_mix - stir a 64-bit value into the state (splitmix64 of it into each word). */
-static void rng_mix(u64 v) REQUIRES(rng_lock)
-{
-	for (u32 i = 0; i < 4; i++) {
-		v += 0x9e3779b97f4a7c15ull;
-		u64 z = v;
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		rng_state[i] ^= z ^ (z >> 31);
-	}
-	if (!(rng_state[0] | rng_state[1] | rng_state[2] | rng_state[3]))
-		rng_state[0] = 1; /* the one state xoshiro cannot leave */
-}
 
 static struct result_size random_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	(void)ip;
 	(void)pos;
-	litelock_lock(&rng_lock);
-	for (size_t i = 0; i < bytes_len(dst); i += 8) {
-		u64 r = rng_next();
-		for (size_t k = 0; k < 8 && i + k < bytes_len(dst); k++)
-			(void)bytes_put_u8(dst, i + k, (u8)(r >> (8 * k)));
-	}
-	litelock_unlock(&rng_lock);
+	random_fill(dst, true);
 	return result_size_ok(bytes_len(dst));
 }
 
@@ -72,14 +26,7 @@ static struct result_size random_write(struct inode *ip, struct bytes src, u64 p
 {
 	(void)ip;
 	(void)pos;
-	litelock_lock(&rng_lock);
-	for (size_t i = 0; i < bytes_len(src); i += 8) {
-		u64 v = 0;
-		for (size_t k = 0; k < 8 && i + k < bytes_len(src); k++)
-			v |= (u64)bytes_u8(src, i + k).value << (8 * k);
-		rng_mix(v);
-	}
-	litelock_unlock(&rng_lock);
+	random_mix(src);
 	return result_size_ok(bytes_len(src));
 }
 
@@ -162,15 +109,6 @@ static const struct vfs_fstype devtmpfs_type = {
 
 void devtmpfs_init(void)
 {
-	litelock_init(&rng_lock);
-	u8 seed[32] = { 0 };
-	if (hwrng_present())
-		(void)hwrng_read(BYTES_OF_ARRAY(seed));
-	litelock_lock(&rng_lock);
-	rng_mix(fw_time_ns());
-	for (u32 i = 0; i < 4; i++)
-		rng_mix(bytes_le64(BYTES_OF_ARRAY(seed), 8 * i).value);
-	litelock_unlock(&rng_lock);
 	(void)vfs_register_chrdev(1, 7, &full_ops, false);
 	(void)vfs_register_chrdev(1, 8, &random_ops, false);
 	(void)vfs_register_chrdev(1, 9, &random_ops, false);

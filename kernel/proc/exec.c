@@ -163,11 +163,24 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 	return e;
 }
 
-/* map_stack - the stack region, and the built top of the stack (`img`, ending at
- * PROC_STACK_TOP) in it. */
-static int map_stack(struct vm_map *m, struct bytes img)
+/* stack_size - the stack region's size: RLIMIT_STACK's soft limit, page-rounded, at least
+ * what the built top needs plus a page, at most PROC_STACK_LIMIT_MAX (unlimited too: the
+ * region must stay below the dynamic linker's place). */
+static u64 stack_size(struct process *p, struct bytes img)
 {
-	int e = vm_map_add(m, PROC_STACK_TOP - PROC_STACK_MAX, PROC_STACK_TOP, VM_READ | VM_WRITE,
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_STACK);
+	u64 min = (bytes_len(img) + 2 * VM_PAGE_SIZE) & ~(u64)(VM_PAGE_SIZE - 1);
+	if (lim > PROC_STACK_LIMIT_MAX)
+		lim = PROC_STACK_LIMIT_MAX;
+	lim &= ~(u64)(VM_PAGE_SIZE - 1);
+	return lim < min ? min : lim;
+}
+
+/* map_stack - the stack region (`size` bytes below PROC_STACK_TOP), and the built top of the
+ * stack (`img`, ending at PROC_STACK_TOP) in it. */
+static int map_stack(struct vm_map *m, struct bytes img, u64 size)
+{
+	int e = vm_map_add(m, PROC_STACK_TOP - size, PROC_STACK_TOP, VM_READ | VM_WRITE,
 			   VMA_STACK, NULL, 0);
 	u64 low = PROC_STACK_TOP - bytes_len(img);
 	for (u64 page = low; !e && page < PROC_STACK_TOP; page += VM_PAGE_SIZE) {
@@ -379,7 +392,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		e = exec_stack_build(stack, &si, &so);
 	}
 	if (!e)
-		e = map_stack(nm, stack);
+		e = map_stack(nm, stack, stack_size(p, stack));
 	if (e) {
 		vm_map_put(nm);
 		kbuf_free(&stack_buf);
@@ -397,11 +410,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	(void)proc_files_unshare(p);
 	proc_fd_close_on_exec(p);
 	posix_timer_delete_group(p); /* POSIX timers do not survive an exec */
-	spin_lock(&p->sig_lock);
-	for (u32 s = 0; s < PROC_NSIG; s++)
-		if (p->sigactions[s].handler > 1)
-			p->sigactions[s] = (struct proc_sigaction){ 0 };
-	spin_unlock(&p->sig_lock);
+	proc_sighand_exec(p); /* caught signals go back to SIG_DFL; ignored ones stay ignored */
+	p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&proc_lock);
 	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);

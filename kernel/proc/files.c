@@ -161,13 +161,20 @@ int proc_files_unshare(struct process *p)
 	return 0;
 }
 
+u32 proc_fd_limit(struct process *p)
+{
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_NOFILE);
+	return lim < PROC_MAX_FDS ? (u32)lim : PROC_MAX_FDS;
+}
+
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
 {
 	struct fd_table *t = p->files;
+	u32 limit = proc_fd_limit(p); /* RLIMIT_NOFILE: EMFILE at or above it */
 	i64 r = -EMFILE;
 	TABLE_OP(t, {
 		size_t n = fd_array_len(&t->fds);
-		for (size_t fd = min_fd; fd < PROC_MAX_FDS; fd++) {
+		for (size_t fd = min_fd; fd < limit; fd++) {
 			if (fd >= n) {
 				if (fd_array_resize(&t->fds, fd + 1))
 					break;
@@ -186,7 +193,7 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 
 int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 {
-	if (fd < 0 || fd >= (i64)PROC_MAX_FDS)
+	if (fd < 0 || fd >= (i64)proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EBADF */
 		return -EBADF;
 	struct fd_table *t = p->files;
 	struct file *old = NULL;

@@ -22,6 +22,7 @@ void proc_drop_memory(struct process *p)
 	struct vm_map *m = p->mm;
 	if (!m)
 		return;
+	proc_vfork_release(p); /* a vfork parent waits for this (Linux's mm_release) */
 	if (vmspace_is_current(&m->vs))
 		vmspace_deactivate();
 	vm_map_put(proc_swap_mm(p, NULL));

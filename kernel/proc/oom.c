@@ -24,13 +24,11 @@ bool proc_oom_kill(struct process *p)
 		proc_put(v);
 		return false;
 	}
-	spin_lock(&v->sig_lock);
-	bool dying = v->sigpending & (1ull << (SIGKILL - 1));
-	spin_unlock(&v->sig_lock);
+	bool dying = proc_signal_fatal(v);
 	if (!dying) {
 		fw_warn("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
 			v->pid, (unsigned long long)pages);
-		proc_signal_send(v, SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
+		(void)proc_signal_send(v, SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
 	}
 	proc_put(v);
 	task_sleep_ms(OOM_WAIT_MS);

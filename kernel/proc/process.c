@@ -1,6 +1,6 @@
 /*
- * process.c — process objects (proc/process.h): creation, the process list, the file
- * descriptor table (lowest free slot, O_CLOEXEC bit per slot), exit and reaping, and the
+ * process.c — process objects (proc/process.h): creation, the process list (the descriptor
+ * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
 #include <fw/heap.h>
@@ -26,20 +26,30 @@ static bool procs_ready GUARDED_BY(&proc_lock);
 static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 
 /* proc_alloc - a new process (leader NULL) or a thread of `leader`'s group sharing `leader`'s
- * memory map (the thread holds a reference to its leader). */
-static struct process *proc_alloc(struct process *parent, struct process *leader)
+ * memory map (the thread holds a reference to its leader) and the handler table `sh` (the
+ * caller's reference passes to the thread, or is dropped on failure). */
+static struct process *proc_alloc(struct process *parent, struct process *leader,
+				  struct proc_sighand *sh)
 {
-	struct process *p = KNEW(process_cache);
-	if (!p)
+	/* a process starts with a table of its own (fork copies the parent's into it); a
+	 * thread shares its creator's */
+	if (!leader)
+		sh = proc_sighand_new();
+	struct process *p = sh ? KNEW(process_cache) : NULL;
+	if (!p) {
+		proc_sighand_put(sh);
 		return NULL;
+	}
 	if (leader)
 		vm_map_get(leader->mm);
 	p->mm = leader ? leader->mm : vm_map_create();
 	if (!p->mm) {
+		proc_sighand_put(sh);
 		KFREE(process_cache, p);
 		return NULL;
 	}
 	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
+		proc_sighand_put(sh);
 		vm_map_put(p->mm);
 		KFREE(process_cache, p);
 		return NULL;
@@ -47,6 +57,11 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	p->io_buf = kbuf_bytes(&p->io_kbuf);
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
+	proc_sigpending_init(p);
+	p->sighand = sh;
+	spin_lock_init(&p->rlim_lock);
+	if (!leader)
+		proc_rlimit_init(p, parent); /* a thread uses its leader's */
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -74,6 +89,8 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		proc_files_put(p, false);
 		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p);
+		p->sighand = NULL;
+		proc_sighand_put(sh);
 		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
 		user_context_fini(&p->uc);
@@ -107,12 +124,14 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 
 struct process *proc_create(struct process *parent)
 {
-	return proc_alloc(parent ? parent->leader : NULL, NULL);
+	return proc_alloc(parent ? parent->leader : NULL, NULL, NULL);
 }
 
 struct process *proc_create_thread(struct process *p, bool share_files)
 {
-	struct process *t = proc_alloc(NULL, p->leader);
+	struct proc_sighand *sh = p->sighand;
+	refcount_get(&sh->refs);
+	struct process *t = proc_alloc(NULL, p->leader, sh);
 	if (!t)
 		return NULL;
 	if (share_files) {
@@ -124,17 +143,11 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	t->fs = p->fs;
 	vfs_ctx_get(&t->fs);
 	t->umask = p->umask;
+	/* CLONE_VM without CLONE_VFORK: no alternate signal stack (sigaltstack(2)) */
+	t->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&p->sig_lock);
 	u64 mask = p->sigmask, cpus = p->cpu_mask;
 	spin_unlock(&p->sig_lock);
-	for (u32 s = 0; s < PROC_NSIG; s++) {
-		spin_lock(&p->sig_lock);
-		struct proc_sigaction act = p->sigactions[s];
-		spin_unlock(&p->sig_lock);
-		spin_lock(&t->sig_lock);
-		t->sigactions[s] = act;
-		spin_unlock(&t->sig_lock);
-	}
 	spin_lock(&t->sig_lock);
 	t->sigmask = mask;
 	t->cpu_mask = cpus;
@@ -143,13 +156,29 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	return t;
 }
 
-struct process *proc_find_child(struct process *p, i64 pid, bool *has_child)
+/* selected - c is a child of p that `sel` names. */
+static bool selected(const struct process *c, struct process *p, struct proc_wait_sel sel)
+	REQUIRES(&proc_lock)
+{
+	if (c->parent != p)
+		return false;
+	switch (sel.by) {
+	case PROC_WAIT_PID:
+		return c->pid == sel.id;
+	case PROC_WAIT_PGID:
+		return c->pgid == sel.id;
+	default:
+		return true;
+	}
+}
+
+struct process *proc_find_child(struct process *p, struct proc_wait_sel sel, bool *has_child)
 {
 	struct process *found = NULL;
 	*has_child = false;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent != p || (pid > 0 && c->pid != (u64)pid) || c->autoreap)
+		if (!selected(c, p, sel) || c->autoreap)
 			continue;
 		*has_child = true;
 		if (c->state == PROC_ZOMBIE && !found)
@@ -206,17 +235,16 @@ void proc_exit(struct process *p, int status, struct process *reaper)
 	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
 	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the zombie is freed at once. */
 	if (notify) {
-		spin_lock(&parent->sig_lock);
-		struct proc_sigaction chld = parent->sigactions[SIGCHLD - 1];
-		spin_unlock(&parent->sig_lock);
+		struct proc_sigaction chld = proc_sigaction_get(parent, SIGCHLD);
 		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */)) {
 			spin_lock(&proc_lock);
 			p->autoreap = true;
 			spin_unlock(&proc_lock);
 		}
 		bool killed = (status & 0x7f) != 0;
-		proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
-			.code = killed ? 2 : 1, .pid = p->pid,
+		i32 code = (status & 0x80) ? UAPI_CLD_DUMPED : killed ? UAPI_CLD_KILLED : UAPI_CLD_EXITED;
+		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
+			.code = code, .pid = p->pid, .uid = p->fs.cred.uid,
 			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
@@ -250,6 +278,10 @@ void proc_put(struct process *p)
 		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
+		proc_sigpending_flush(p); /* a signal queued after its exit */
+		struct proc_sighand *sh = p->sighand;
+		p->sighand = NULL;
+		proc_sighand_put(sh);
 		struct process *leader = p->leader != p ? p->leader : NULL;
 		KFREE(process_cache, p);
 		p = leader;
@@ -266,6 +298,16 @@ void proc_task_done(struct process *p)
 	if (autoreap)
 		proc_reap(p); /* nobody waits for it: its task frees its zombie */
 	proc_put(p); /* the task's reference */
+}
+
+void proc_vfork_release(struct process *p)
+{
+	spin_lock(&proc_lock);
+	bool waited = p->vfork_wait;
+	p->vfork_wait = false;
+	spin_unlock(&proc_lock);
+	if (waited)
+		(void)waitq_wake_all(&p->exit_wq);
 }
 
 bool proc_has_exited(struct process *p)
@@ -303,7 +345,7 @@ void proc_end_all(struct process *keep)
 		spin_unlock(&proc_lock);
 		if (!victim)
 			return;
-		proc_signal_send(victim, SIGKILL, (struct proc_siginfo){ .code = 0x80 });
+		(void)proc_signal_send(victim, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		WAITQ_WAIT(&victim->exit_wq, proc_has_exited(victim));
 		proc_reap(victim);
 		proc_put(victim);
@@ -379,7 +421,7 @@ static void signal_pgrp(u32 pgid, u32 sig)
 		if (!q)
 			return;
 		after = q->pid;
-		proc_group_signal(q, sig, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+		(void)proc_group_signal(q, sig, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(q);
 	}
 }
@@ -501,6 +543,31 @@ struct process *proc_by_pid(i64 pid)
 	return found;
 }
 
+u32 proc_count_tasks(u32 uid)
+{
+	u32 n = 0;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->state != PROC_ZOMBIE && !q->exited &&
+		    (uid == PROC_ANY_UID || q->fs.cred.uid == uid))
+			n++;
+	spin_unlock(&proc_lock);
+	return n;
+}
+
+struct process *proc_next_leader(u32 after)
+{
+	struct process *found = NULL;
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q)
+		if (q->leader == q && q->pid > after && (!found || q->pid < found->pid))
+			found = q;
+	if (found)
+		proc_get(found);
+	spin_unlock(&proc_lock);
+	return found;
+}
+
 struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
 {
 	spin_lock(&proc_lock);
@@ -532,9 +599,7 @@ struct process *proc_oom_victim(u64 *pages)
 	return best;
 }
 
-/* may_signal - Linux's rule: root, or the sender's real or effective uid is the target's
- * real or saved uid. */
-static bool may_signal(const struct process *from, const struct process *to)
+bool proc_may_signal(const struct process *from, const struct process *to)
 {
 	const struct cred *a = &from->fs.cred, *b = &to->fs.cred;
 	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid || a->uid == b->suid ||
@@ -543,14 +608,15 @@ static bool may_signal(const struct process *from, const struct process *to)
 
 int proc_kill(struct process *from, i64 pid, u32 sig)
 {
-	struct proc_siginfo info = { .code = 0 /* SI_USER */, .pid = from->leader->pid };
+	struct proc_siginfo info = { .code = UAPI_SI_USER, .pid = from->leader->pid,
+				     .uid = from->fs.cred.uid };
 	if (pid > 0) {
 		struct process *q = proc_by_pid(pid);
 		if (!q)
 			return -ESRCH;
-		int e = may_signal(from, q) ? 0 : -EPERM;
+		int e = proc_may_signal(from, q) ? 0 : -EPERM;
 		if (!e && sig)
-			proc_group_signal(q->leader, sig, info); /* a zombie ignores it */
+			(void)proc_group_signal(q->leader, sig, info); /* a zombie ignores it */
 		proc_put(q);
 		return e;
 	}
@@ -578,10 +644,10 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 			break;
 		after = q->pid;
 		found++;
-		if (may_signal(from, q)) {
+		if (proc_may_signal(from, q)) {
 			sent++;
 			if (sig)
-				proc_group_signal(q, sig, info);
+				(void)proc_group_signal(q, sig, info);
 		}
 		proc_put(q);
 	}
@@ -590,21 +656,23 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	return sent ? 0 : -EPERM;
 }
 
-struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
-				     u32 *status)
+struct process *proc_find_stop_event(struct process *p, struct proc_wait_sel sel, bool stops,
+				     bool conts, bool keep, u32 *status)
 {
 	struct process *found = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (found || c->parent != p || (pid > 0 && c->pid != (u64)pid))
+		if (found || !selected(c, p, sel))
 			continue;
 		if (stops && c->stop_sig && c->state == PROC_STOPPED) {
 			*status = (c->stop_sig << 8) | 0x7f;
-			c->stop_sig = 0;
+			if (!keep)
+				c->stop_sig = 0;
 			found = c;
 		} else if (conts && c->cont_report) {
 			*status = 0xffff;
-			c->cont_report = false;
+			if (!keep)
+				c->cont_report = false;
 			found = c;
 		}
 	}
@@ -637,7 +705,7 @@ void proc_fire_alarms(u64 now_ns)
 		spin_unlock(&proc_lock);
 		if (!due)
 			return;
-		proc_signal_send(due, 14 /* SIGALRM */, (struct proc_siginfo){ .code = 0x80 });
+		(void)proc_signal_send(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(due);
 	}
 }

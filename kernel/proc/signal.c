@@ -1,19 +1,24 @@
 /*
- * signal.c — signal delivery (proc/process.h): pending sets, waking a blocked process, the
- * default actions, and handler frames on the user stack in Linux's x86-64 layout (struct
- * rt_sigframe: the return address = sa_restorer, a ucontext with the general registers and
- * the signal mask, a siginfo, and the FPU image below them), restored by rt_sigreturn.
+ * signal.c — signal delivery (proc/process.h, proc/signal.h): sending (the pending sets and
+ * queues live in proc/sigqueue.c), waking a blocked thread, the default actions, and handler
+ * frames in Linux's x86-64 layout (struct rt_sigframe: the return address = sa_restorer, a
+ * ucontext with the alternate-stack setting, the general registers and the signal mask, a
+ * siginfo, and the FPU image below them), on the thread's stack or, for SA_ONSTACK, on its
+ * alternate signal stack (sigaltstack), restored by rt_sigreturn.
  *
  * Sending makes a signal pending under the target's sig_lock and wakes the queue the target
  * sleeps on (p->waiting_on, proc/wait.h); the sleeping call sees the signal and returns
- * -ERESTART*. Delivery happens in the process's task just before it returns to user mode: a
+ * -ERESTART*. Delivery happens in the thread's task just before it returns to user mode: a
  * -ERESTART* result becomes -EINTR when a handler runs (or a restart of the call for
  * -ERESTARTSYS under SA_RESTART, and -ERESTARTNOINTR always), and a restart when none runs
- * (-ERESTART_RESTARTBLOCK through restart_syscall). Standard signals do not queue: one
- * pending bit and one siginfo per signal. Stop signals stop the process (PROC_STOPPED: its
- * task sleeps on p->sig_wq) until SIGCONT or SIGKILL; wait4 reports both with
- * WUNTRACED/WCONTINUED. The FPU image is written raw (the XSAVE/FXSAVE bytes) without the
- * FP_XSTATE magic words, so user space sees it as a legacy FXSAVE area.
+ * (-ERESTART_RESTARTBLOCK through restart_syscall). Stop signals stop the process
+ * (PROC_STOPPED: its task sleeps on p->sig_wq) until SIGCONT or SIGKILL; wait4/waitid report
+ * both. An exception with a handler (proc_signal_fault) is delivered at once, ahead of
+ * whatever is pending; a stack overflow reaches its handler when the handler runs on the
+ * alternate stack (the frame cannot be written below the stack's limit: then, as a frame
+ * that does not fit the alternate stack, the thread is killed with SIGSEGV). The FPU image is
+ * written raw (the XSAVE/FXSAVE bytes) without the FP_XSTATE magic words, so user space sees
+ * it as a legacy FXSAVE area.
  */
 #include <fw/log.h>
 #include <fw/time.h>
@@ -21,20 +26,19 @@
 #include <proc/process.h>
 #include <proc/wait.h>
 
-#define SIGILL 4
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGSTOP 19
-#define SIG_IGN 1
-#define SA_SIGINFO 0x4ull
-#define SA_RESTORER 0x04000000ull
-#define SA_RESTART 0x10000000ull
-#define SA_NODEFER 0x40000000ull
-#define SA_RESETHAND 0x80000000ull
+#define SIGILL UAPI_SIGILL
+#define SIGBUS UAPI_SIGBUS
+#define SIGFPE UAPI_SIGFPE
+#define SIGKILL UAPI_SIGKILL
+#define SIGSEGV UAPI_SIGSEGV
+#define SIGCHLD UAPI_SIGCHLD
+#define SIGCONT UAPI_SIGCONT
+#define SIGSTOP UAPI_SIGSTOP
 #define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 #define EFLAGS_TF 0x100ull
 #define EFLAGS_DF 0x400ull
 #define RED_ZONE 128u
+#define PF_VECTOR 14u
 
 /* struct rt_sigframe as x86-64 Linux lays it out (440 bytes; uc at 8, info at 312). */
 struct sig_frame {
@@ -55,10 +59,13 @@ struct sig_frame {
 	u64 si_fields[14];
 };
 _Static_assert(sizeof(struct sig_frame) == 440, "struct rt_sigframe");
+_Static_assert(__builtin_offsetof(struct sig_frame, ss_sp) == 24, "uc_stack");
 _Static_assert(__builtin_offsetof(struct sig_frame, sigmask) == 304, "uc_sigmask");
 _Static_assert(__builtin_offsetof(struct sig_frame, si_signo) == 312, "info");
 #define FRAME_UC_OFF 8u
 #define FRAME_INFO_OFF 312u
+#define GREG_RSP 15
+#define GREG_RIP 16
 #define GREG_CSGSFS 18
 #define GREG_ERR 19
 #define GREG_TRAPNO 20
@@ -66,14 +73,6 @@ _Static_assert(__builtin_offsetof(struct sig_frame, si_signo) == 312, "info");
 #define GREG_CR2 22
 
 DEFINE_UCOPY(usigframe, struct sig_frame);
-
-/* siginfo_t alone (rt_sigtimedwait). */
-struct usiginfo {
-	i32 si_signo, si_errno, si_code, si_pad;
-	u64 si_fields[14];
-};
-_Static_assert(sizeof(struct usiginfo) == 128, "siginfo_t");
-DEFINE_UCOPY(usiginfo_p, struct usiginfo);
 
 /* The sigcontext order of the first 18 general registers. */
 static const enum user_reg greg_order[18] = {
@@ -87,25 +86,34 @@ static u64 sigbit(u32 sig)
 	return 1ull << (sig - 1);
 }
 
-#define SIGCHLD 17
-#define SIGCONT 18
-#define STOP_SIGS (sigbit(19) | sigbit(20) | sigbit(21) | sigbit(22))
-
 /* default_ignores - SIGCHLD, SIGCONT (its continuing happens when it is sent), SIGURG,
  * SIGWINCH. */
 static bool default_ignores(u32 sig)
 {
-	return sig == SIGCHLD || sig == SIGCONT || sig == 23 /* SIGURG */ ||
-	       sig == 28 /* SIGWINCH */;
+	return sig == SIGCHLD || sig == SIGCONT || sig == UAPI_SIGURG || sig == UAPI_SIGWINCH;
 }
 
 static bool is_stop(u32 sig)
 {
-	return sig >= 19 && sig <= 22;
+	return sig >= UAPI_SIGSTOP && sig <= UAPI_SIGTTOU;
 }
 
-/* notify_parent - a stop (CLD_STOPPED 5) or continue (CLD_CONTINUED 6) of p: wake a parent
- * waiting in wait4 and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
+/* action_locked - the disposition of sig in p's group's table. With `take` (the signal is
+ * being delivered), SA_RESETHAND's one shot is used up: the table goes back to SIG_DFL. */
+static struct proc_sigaction action_locked(struct process *p, u32 sig, bool take)
+	REQUIRES(p->sig_lock)
+{
+	struct proc_sighand *h = p->sighand;
+	spin_lock(&h->lock);
+	struct proc_sigaction a = h->act[sig - 1];
+	if (take && a.handler > UAPI_SIG_IGN && (a.flags & UAPI_SA_RESETHAND))
+		h->act[sig - 1].handler = UAPI_SIG_DFL;
+	spin_unlock(&h->lock);
+	return a;
+}
+
+/* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p: wake a parent
+ * waiting in wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
 static void notify_parent(struct process *p, i32 code, u32 sig)
 {
 	spin_lock(&proc_lock);
@@ -117,19 +125,17 @@ static void notify_parent(struct process *p, i32 code, u32 sig)
 	if (!live)
 		return;
 	(void)waitq_wake_all(&parent->child_wq);
-	spin_lock(&parent->sig_lock);
-	bool nocldstop = (parent->sigactions[SIGCHLD - 1].flags & 1 /* SA_NOCLDSTOP */) != 0;
-	spin_unlock(&parent->sig_lock);
+	bool nocldstop = (proc_sigaction_get(parent, SIGCHLD).flags & UAPI_SA_NOCLDSTOP) != 0;
 	if (!nocldstop)
-		proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
-			.code = code, .pid = p->pid, .status = (i32)sig });
+		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
+			.code = code, .pid = p->pid, .uid = p->fs.cred.uid, .status = (i32)sig });
 	proc_put(parent);
 }
 
-static bool ignored(const struct process *p, u32 sig) REQUIRES(p->sig_lock)
+static bool ignored(const struct proc_sigaction *a, u32 sig)
 {
-	u64 h = p->sigactions[sig - 1].handler;
-	return sig != SIGKILL && (h == SIG_IGN || (h == 0 && default_ignores(sig)));
+	return sig != SIGKILL &&
+	       (a->handler == UAPI_SIG_IGN || (a->handler == UAPI_SIG_DFL && default_ignores(sig)));
 }
 
 /* wake_locked - wake the queue p sleeps on, if any. */
@@ -139,10 +145,10 @@ static void wake_locked(struct process *p) REQUIRES(p->sig_lock)
 		(void)waitq_wake_all(p->waiting_on);
 }
 
-void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
+int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 {
 	if (sig < 1 || sig > PROC_NSIG)
-		return;
+		return -EINVAL;
 	/* Stop, continue and kill change the run state when sent (as Linux). */
 	bool continued = false;
 	spin_lock(&proc_lock);
@@ -157,35 +163,46 @@ void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 	}
 	spin_unlock(&proc_lock);
 	if (zombie)
-		return;
+		return 0;
+	int r = 0;
 	spin_lock(&p->sig_lock);
 	if (is_stop(sig))
-		p->sigpending &= ~sigbit(SIGCONT);
+		proc_sigdiscard_locked(p, SIGCONT);
 	if (sig == SIGCONT)
-		p->sigpending &= ~STOP_SIGS;
+		for (u32 s = UAPI_SIGSTOP; s <= UAPI_SIGTTOU; s++)
+			proc_sigdiscard_locked(p, s);
 	if (continued || sig == SIGKILL)
 		wake_locked(p); /* a stopped task sleeps until it sees the change */
+	struct proc_sigaction act = action_locked(p, sig, false);
 	bool blocked = (p->sigmask & sigbit(sig)) != 0;
-	bool drop = (!blocked && ignored(p, sig)) ||
-		    (p->leader->pid == 1 && p->sigactions[sig - 1].handler == 0); /* init: handled only */
+	bool drop = (!blocked && ignored(&act, sig)) ||
+		    (p->leader->pid == 1 && act.handler == UAPI_SIG_DFL); /* init: handled only */
 	if (!drop) {
-		blocked = blocked && !(p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes */
-		if (!(p->sigpending & sigbit(sig)))
-			p->siginfo[sig - 1] = info;
-		p->sigpending |= sigbit(sig);
-		if (!blocked)
+		r = proc_sigqueue_locked(p, sig, &info);
+		bool wakes = !blocked || (p->sigwaiting & sigbit(sig)); /* rt_sigtimedwait wakes */
+		if (!r && wakes)
 			wake_locked(p);
 	}
 	spin_unlock(&p->sig_lock);
 	if (continued)
-		notify_parent(p, 6, SIGCONT);
+		notify_parent(p, UAPI_CLD_CONTINUED, SIGCONT);
+	return r;
+}
+
+bool proc_signal_fatal(struct process *p)
+{
+	spin_lock(&p->sig_lock);
+	bool dying = (p->pending.set & sigbit(SIGKILL)) != 0;
+	spin_unlock(&p->sig_lock);
+	return dying;
 }
 
 int proc_wait_interrupted(struct process *p)
 {
 	int r = 0;
 	spin_lock(&p->sig_lock);
-	if ((p->sigpending & ~(p->sigmask & ~p->sigwaiting)) || (p->sigpending & sigbit(SIGKILL)))
+	u64 pend = p->pending.set;
+	if ((pend & ~(p->sigmask & ~p->sigwaiting)) || (pend & sigbit(SIGKILL)))
 		r = -ERESTARTSYS;
 	else if (p->sleep_deadline_ns && fw_time_ns() >= p->sleep_deadline_ns)
 		r = -ETIMEDOUT;
@@ -216,46 +233,117 @@ static void stop(struct process *p, u32 sig)
 	p->stop_sig = sig;
 	p->cont_report = false;
 	spin_unlock(&proc_lock);
-	notify_parent(p, 5, sig);
+	notify_parent(p, UAPI_CLD_STOPPED, sig);
 	proc_wait_begin(p, &p->sig_wq, 0);
 	WAITQ_WAIT(&p->sig_wq, !is_stopped(p));
 	proc_wait_end(p);
 }
 
-/* setup_frame - build sig's frame (with its siginfo `si`) on p's stack and point p at the
- * handler; false on a bad stack or handler. */
+/* ---- the alternate signal stack ----------------------------------------------------------- */
+
+/* within_altstack - sp lies in p's alternate stack (Linux's __on_sig_stack: the stack grows
+ * down, so its top counts and its bottom does not). */
+static bool within_altstack(const struct process *p, u64 sp)
+{
+	return sp > p->altstack.sp && sp - p->altstack.sp <= p->altstack.size;
+}
+
+/* on_altstack - p runs on its alternate stack (Linux's on_sig_stack: never with
+ * SS_AUTODISARM, whose stack is disarmed while a handler uses it). */
+static bool on_altstack(const struct process *p, u64 sp)
+{
+	if (p->altstack.flags & UAPI_SS_AUTODISARM)
+		return false;
+	return within_altstack(p, sp);
+}
+
+/* altstack_state - SS_DISABLE (none), SS_ONSTACK (p runs on it) or 0 (sas_ss_flags). */
+static u32 altstack_state(const struct process *p, u64 sp)
+{
+	if (!p->altstack.size)
+		return UAPI_SS_DISABLE;
+	return on_altstack(p, sp) ? UAPI_SS_ONSTACK : 0;
+}
+
+int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi_stack *old,
+		     u64 sp, u64 min_size)
+{
+	struct proc_altstack *a = &p->altstack;
+	if (old)
+		*old = (struct uapi_stack){
+			.ss_sp = a->sp, .ss_size = a->size,
+			.ss_flags = (i32)(altstack_state(p, sp) | (a->flags & UAPI_SS_AUTODISARM)) };
+	if (!ss)
+		return 0;
+	if (on_altstack(p, sp))
+		return -EPERM;
+	u32 flags = (u32)ss->ss_flags;
+	u32 mode = flags & ~UAPI_SS_AUTODISARM;
+	if (mode != UAPI_SS_DISABLE && mode != UAPI_SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (a->sp == ss->ss_sp && a->size == ss->ss_size && a->flags == flags)
+		return 0; /* no change (Linux skips the size check too) */
+	if (mode == UAPI_SS_DISABLE) {
+		*a = (struct proc_altstack){ .flags = flags };
+		return 0;
+	}
+	if (ss->ss_size < min_size)
+		return -ENOMEM;
+	*a = (struct proc_altstack){ .sp = ss->ss_sp, .size = ss->ss_size, .flags = flags };
+	return 0;
+}
+
+/* ---- handler frames ----------------------------------------------------------------------- */
+
+/* setup_frame - build sig's frame (with its siginfo `si`) on p's stack, or on its alternate
+ * stack for SA_ONSTACK, and point p at the handler; false on a stack that cannot take it
+ * (unwritable, or a frame that would not fit the alternate stack) or a bad handler. */
 static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction *act,
-			u64 oldmask, struct proc_siginfo si)
+			u64 oldmask, const struct proc_siginfo *si)
 {
 	struct user_context *uc = &p->uc;
-	if (!(act->flags & SA_RESTORER))
+	if (!(act->flags & UAPI_SA_RESTORER))
 		return false; /* x86-64 Linux has no vDSO fallback for the return either */
-	u64 sp = user_ctx_sp(uc);
 	size_t fsz = user_fpu_size();
-	if (sp < (1u << 16) || fsz > USER_FPU_AREA)
+	if (fsz > USER_FPU_AREA)
 		return false;
-	u64 fpaddr = (sp - RED_ZONE - fsz) & ~63ull;
+	/* As Linux's get_sigframe: below the red zone, or at the top of the alternate stack
+	 * when the handler asks for it and p is not on it already. */
+	u64 sp = user_ctx_sp(uc) - RED_ZONE;
+	bool nested = on_altstack(p, sp), entering = false;
+	if ((act->flags & UAPI_SA_ONSTACK) && altstack_state(p, sp) == 0) {
+		sp = p->altstack.sp + p->altstack.size;
+		entering = true;
+	}
+	if (sp < (1u << 16) || sp > VM_USER_END)
+		return false;
+	u64 fpaddr = (sp - fsz) & ~63ull;
 	u64 frame = ((fpaddr - sizeof(struct sig_frame)) & ~15ull) - 8;
+	if ((nested || entering) && !within_altstack(p, frame)) {
+		fw_info("pid %u: signal %u's frame overflows the alternate stack", p->pid, sig);
+		return false;
+	}
 	struct sig_frame f = { 0 };
 	f.pretcode = act->restorer;
 	f.uc_flags = 0x2 | 0x4; /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+	f.ss_sp = p->altstack.sp;
+	f.ss_flags = p->altstack.flags;
+	f.ss_size = p->altstack.size;
 	for (u32 i = 0; i < 18; i++)
 		f.gregs[i] = user_ctx_reg(uc, greg_order[i]);
 	f.gregs[GREG_CSGSFS] = 0x33 | (0x2bull << 48);
-	f.gregs[GREG_ERR] = si.err;
-	f.gregs[GREG_TRAPNO] = si.trapno;
+	f.gregs[GREG_ERR] = si->err;
+	f.gregs[GREG_TRAPNO] = si->trapno;
 	f.gregs[GREG_OLDMASK] = oldmask;
-	f.gregs[GREG_CR2] = si.addr;
+	f.gregs[GREG_CR2] = si->trapno == PF_VECTOR ? si->addr : 0;
 	f.fpstate = fpaddr;
 	f.sigmask = oldmask;
-	f.si_signo = (i32)sig;
-	f.si_code = si.code;
-	if (sig == SIGSEGV || sig == SIGILL || sig == 8 /* SIGFPE */ || sig == 7 /* SIGBUS */) {
-		f.si_fields[0] = si.addr;
-	} else {
-		f.si_fields[0] = si.pid; /* si_pid, si_uid (0) */
-		f.si_fields[1] = (u32)si.status; /* SIGCHLD's si_status */
-	}
+	struct uapi_siginfo info = proc_siginfo_to_uapi(sig, si);
+	f.si_signo = info.si_signo;
+	f.si_errno = info.si_errno;
+	f.si_code = info.si_code;
+	for (u32 i = 0; i < 14; i++)
+		f.si_fields[i] = info.si_fields[i];
 	struct bytes fpu = bytes_head(user_ctx_fpu_bytes(uc), fsz);
 	struct vm_writer w = vm_writer_user(uaddr(fpaddr), fsz);
 	struct result_size wr = vm_write(&w, fpu);
@@ -274,25 +362,28 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 	return true;
 }
 
-int proc_signal_take(struct process *p, u64 set, struct uaddr info)
+/* run_handler - build the frame of a caught signal (`oldmask`: the mask the handler's return
+ * restores) and block what the handler blocks (Linux's handle_signal + signal_delivered);
+ * false when the frame could not be built and p was killed with SIGSEGV. */
+static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction *act,
+			const struct proc_siginfo *si, u64 oldmask)
 {
+	if (!setup_frame(p, sig, act, oldmask, si)) {
+		fw_info("pid %u: cannot build the frame of signal %u: killed by SIGSEGV", p->pid,
+			sig);
+		terminate(p, SIGSEGV);
+		return false;
+	}
 	spin_lock(&p->sig_lock);
-	u64 ready = p->sigpending & set;
-	u32 sig = ready ? (u32)__builtin_ctzll(ready) + 1 : 0;
-	struct proc_siginfo si = { 0 };
-	if (sig) {
-		p->sigpending &= ~sigbit(sig);
-		si = p->siginfo[sig - 1];
-	}
+	if (p->sigsuspended)
+		p->sigmask = p->sigsaved;
+	p->sigsuspended = false;
+	p->sigmask |= act->mask | ((act->flags & UAPI_SA_NODEFER) ? 0 : sigbit(sig));
+	p->sigmask &= ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);
-	if (sig && info.v) {
-		struct usiginfo u = { .si_signo = (i32)sig, .si_code = si.code };
-		u.si_fields[0] = si.pid;
-		u.si_fields[1] = (u32)si.status;
-		if (usiginfo_p_to_user(&u, info))
-			return -EFAULT;
-	}
-	return (int)sig;
+	if (p->altstack.flags & UAPI_SS_AUTODISARM)
+		p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
+	return true;
 }
 
 /* settle_restart - a handler is about to run (or none ran: `handler` false) after the call
@@ -302,7 +393,7 @@ static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64
 {
 	struct user_context *uc = &p->uc;
 	bool again = !handler || ret == -ERESTARTNOINTR ||
-		     (ret == -ERESTARTSYS && (act_flags & SA_RESTART));
+		     (ret == -ERESTARTSYS && (act_flags & UAPI_SA_RESTART));
 	if (!again) {
 		user_ctx_set_retval(uc, -EINTR);
 		return;
@@ -318,19 +409,12 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
 	for (;;) {
-		spin_lock(&p->sig_lock);
-		u64 ready = p->sigpending & ~p->sigmask;
-		u32 sig = ready ? (u32)__builtin_ctzll(ready) + 1 : 0;
-		if (ready & sigbit(SIGKILL))
-			sig = SIGKILL;
-		struct proc_sigaction act = { 0 };
 		struct proc_siginfo si = { 0 };
-		u64 oldmask = 0;
+		struct proc_sigaction act = { 0 };
+		spin_lock(&p->sig_lock);
+		u32 sig = proc_sigdequeue_locked(p, ~p->sigmask | sigbit(SIGKILL), &si);
 		if (sig) {
-			p->sigpending &= ~sigbit(sig);
-			act = p->sigactions[sig - 1];
-			si = p->siginfo[sig - 1];
-			oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
+			act = action_locked(p, sig, true);
 		} else if (!restart) {
 			/* nothing to deliver and no call to settle (the common return): the end
 			 * below under this same hold of the lock */
@@ -341,10 +425,11 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 			spin_unlock(&p->sig_lock);
 			return true;
 		}
+		u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
 		spin_unlock(&p->sig_lock);
 		if (!sig)
 			break;
-		if (sig == SIGKILL || act.handler == 0) {
+		if (sig == SIGKILL || act.handler == UAPI_SIG_DFL) {
 			if (sig != SIGKILL && default_ignores(sig))
 				continue;
 			if (is_stop(sig)) {
@@ -358,27 +443,12 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 			terminate(p, sig);
 			return false;
 		}
-		if (act.handler == SIG_IGN)
+		if (act.handler == UAPI_SIG_IGN)
 			continue;
 		/* A handler runs: first settle an interrupted call. */
 		if (restart)
 			settle_restart(p, nr, ret, true, act.flags);
-		if (!setup_frame(p, sig, &act, oldmask, si)) {
-			fw_info("pid %u: cannot build the frame of signal %u: killed by SIGSEGV",
-				p->pid, sig);
-			terminate(p, SIGSEGV);
-			return false;
-		}
-		spin_lock(&p->sig_lock);
-		if (p->sigsuspended)
-			p->sigmask = p->sigsaved;
-		p->sigsuspended = false;
-		p->sigmask |= act.mask | ((act.flags & SA_NODEFER) ? 0 : sigbit(sig));
-		p->sigmask &= ~UNBLOCKABLE;
-		if (act.flags & SA_RESETHAND)
-			p->sigactions[sig - 1] = (struct proc_sigaction){ 0 };
-		spin_unlock(&p->sig_lock);
-		return true;
+		return run_handler(p, sig, &act, &si, oldmask);
 	}
 	if (restart)
 		settle_restart(p, nr, ret, false, 0);
@@ -392,35 +462,38 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 	return true;
 }
 
+/* fault_code - the si_code of an exception (Linux's traps and page-fault handler). */
+static i32 fault_code(u32 sig, struct user_exception ex)
+{
+	if (ex.vector == PF_VECTOR && sig == SIGBUS)
+		return UAPI_BUS_ADRERR; /* a file mapping past the end of its file */
+	if (ex.vector == PF_VECTOR)
+		return (ex.error_code & 1) ? UAPI_SEGV_ACCERR : UAPI_SEGV_MAPERR;
+	if (ex.vector == 6)
+		return UAPI_ILL_ILLOPN;
+	if (ex.vector == 0)
+		return UAPI_FPE_INTDIV;
+	return UAPI_SI_KERNEL; /* a general protection fault and the rest */
+}
+
 bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 {
 	spin_lock(&p->sig_lock);
-	u64 h = p->sigactions[sig - 1].handler;
-	bool caught = h > SIG_IGN && !(p->sigmask & sigbit(sig));
-	u64 others = 0;
-	if (caught) {
-		i32 code = 0x80; /* SI_KERNEL */
-		if (ex.vector == 14 && sig == 7)
-			code = 2; /* BUS_ADRERR: a file mapping past the end of its file */
-		else if (ex.vector == 14)
-			code = (ex.error_code & 1) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
-		else if (ex.vector == 6)
-			code = 2; /* ILL_ILLOPN */
-		else if (ex.vector == 0)
-			code = 1; /* FPE_INTDIV */
-		p->siginfo[sig - 1] = (struct proc_siginfo){
-			.code = code, .trapno = ex.vector, .err = ex.error_code, .addr = ex.fault_addr };
-		/* deliver this one first: hold back the others for a moment */
-		others = p->sigpending & ~sigbit(sig);
-		p->sigpending = sigbit(sig);
-	}
+	struct proc_sigaction act = action_locked(p, sig, false);
+	/* as Linux's force_sig: a blocked or ignored fault signal kills */
+	bool caught = sig != SIGKILL && act.handler > UAPI_SIG_IGN && !(p->sigmask & sigbit(sig));
+	if (caught)
+		act = action_locked(p, sig, true);
+	u64 oldmask = p->sigsuspended ? p->sigsaved : p->sigmask;
 	spin_unlock(&p->sig_lock);
 	if (caught) {
-		bool alive = proc_signal_deliver(p, 0, 0);
-		spin_lock(&p->sig_lock);
-		p->sigpending |= others;
-		spin_unlock(&p->sig_lock);
-		return alive;
+		i32 code = fault_code(sig, ex);
+		struct proc_siginfo si = { .code = code, .trapno = ex.vector, .err = ex.error_code };
+		/* si_addr: the address for a page fault, the instruction for the others */
+		si.addr = ex.vector == PF_VECTOR ? ex.fault_addr : user_ctx_ip(&p->uc);
+		if (code == UAPI_SI_KERNEL)
+			si.addr = 0;
+		return run_handler(p, sig, &act, &si, oldmask);
 	}
 	fw_info("pid %u: exception %u (error %x) at %x (address %x): killed by signal %u",
 		p->pid, ex.vector, ex.error_code, user_ctx_ip(&p->uc), ex.fault_addr, sig);
@@ -440,8 +513,8 @@ bool proc_sigreturn(struct process *p)
 		struct result_size rd = vm_read(&r, bytes_head(user_ctx_fpu_bytes(uc), fsz));
 		ok = !rd.err && rd.value == fsz;
 	}
-	ok = ok && !user_ctx_set_ip(uc, uaddr(f.gregs[16])) &&
-	     !user_ctx_set_sp(uc, uaddr(f.gregs[15]));
+	ok = ok && !user_ctx_set_ip(uc, uaddr(f.gregs[GREG_RIP])) &&
+	     !user_ctx_set_sp(uc, uaddr(f.gregs[GREG_RSP]));
 	if (!ok) {
 		fw_info("pid %u: rt_sigreturn with a bad frame: killed by SIGSEGV", p->pid);
 		terminate(p, SIGSEGV);
@@ -453,5 +526,10 @@ bool proc_sigreturn(struct process *p)
 	spin_lock(&p->sig_lock);
 	p->sigmask = f.sigmask & ~UNBLOCKABLE;
 	spin_unlock(&p->sig_lock);
+	/* uc_stack becomes the alternate stack again (an SS_AUTODISARM one is re-armed); as
+	 * Linux, a refusal (the restored context runs on it: EPERM) is not an error */
+	struct uapi_stack ss = { .ss_sp = f.ss_sp, .ss_flags = (i32)f.ss_flags,
+				 .ss_size = f.ss_size };
+	(void)proc_sigaltstack(p, &ss, NULL, f.gregs[GREG_RSP], UAPI_MINSIGSTKSZ);
 	return true;
 }

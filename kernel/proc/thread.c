@@ -24,6 +24,7 @@
 #include <fw/time.h>
 #include <proc/boot.h>
 #include <proc/process.h>
+#include <random/random.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <fs/devices.h>
@@ -147,6 +148,7 @@ void proc_thread_exit(struct process *p, int status)
 	int group_status = g->group_exiting ? g->group_status : status;
 	spin_unlock(&proc_lock);
 	(void)waitq_wake_all(&g->exit_wq); /* an execve waits for the others to be gone */
+	proc_sigpending_flush(p); /* what nobody will take any more (its queued counts back) */
 	if (p != g) {
 		/* this thread lets go of its table now; nobody waits for a thread. Not a
 		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
@@ -173,7 +175,7 @@ static void kill_others(struct process *p)
 {
 	for (struct process *t = proc_group_next(p->leader, 0); t; ) {
 		if (t != p)
-			proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+			(void)proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		struct process *next = proc_group_next(p->leader, t->pid);
 		proc_put(t);
 		t = next;
@@ -229,16 +231,14 @@ u32 proc_group_threads(struct process *p)
 	return n;
 }
 
-void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
+int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 {
 	g = g->leader;
 	spin_lock(&proc_lock);
 	bool alone = g->nthreads <= 1 && !g->exited; /* the leader is the only thread */
 	spin_unlock(&proc_lock);
-	if (alone) {
-		proc_signal_send(g, sig, info);
-		return;
-	}
+	if (alone)
+		return proc_signal_send(g, sig, info);
 	/* every thread: SIGKILL, stops and SIGCONT; otherwise the first live thread (by tid, the
 	 * leader first) that does not block sig, else the first live one */
 	bool all = sig == SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
@@ -254,15 +254,14 @@ void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 			sent = (t->sigmask & (1ull << (sig - 1))) == 0;
 			spin_unlock(&t->sig_lock);
 		}
-		if (sent)
-			proc_signal_send(t, sig, info);
+		int r = sent ? proc_signal_send(t, sig, info) : 0;
 		if (sent && !all) {
 			proc_put(t);
 			if (next)
 				proc_put(next);
 			if (fallback)
 				proc_put(fallback);
-			return;
+			return r;
 		}
 		if (!sent && live && !fallback)
 			fallback = t; /* every live thread blocks it: pending in the first one */
@@ -270,11 +269,13 @@ void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 			proc_put(t);
 		t = next;
 	}
+	int r = 0;
 	if (!all) {
-		proc_signal_send(fallback ? fallback : g, sig, info);
+		r = proc_signal_send(fallback ? fallback : g, sig, info);
 		if (fallback)
 			proc_put(fallback);
 	}
+	return r;
 }
 
 /* fault_signal - the signal an unhandled exception kills with (as Linux's traps do). */
@@ -320,8 +321,10 @@ static bool serve(struct process *p, enum user_return why)
 				fw_warn("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, SIGKILL, ex);
 			}
-			if (r == 0)
+			if (r == 0) {
+				proc_acct_fault(p);
 				return true;
+			}
 			if (r == -ENXIO) /* a file mapping past the end of its file */
 				return proc_signal_fault(p, SIGBUS, ex);
 			if (r == -EACCES) /* mapped without the right (PROT_NONE: not present) */
@@ -359,12 +362,17 @@ static void proc_thread_main(struct process *p)
 	spin_unlock(&proc_lock);
 	vmspace_activate(&p->mm->vs);
 	/* Pending signals are acted on before every return to user mode. */
+	proc_acct_start(p);
 	bool alive = proc_signal_deliver(p, 0, 0);
 	while (alive) {
 		apply_cpu_mask(p);
 		user_ctx_set_deadline(&p->uc, fw_time_ns() + SLICE_NS);
-		alive = serve(p, user_enter(&p->uc));
+		proc_acct_enter_user(p);
+		enum user_return why = user_enter(&p->uc);
+		proc_acct_leave_user(p);
+		alive = serve(p, why);
 	}
+	proc_acct_thread_done(p);
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */
 	vmspace_deactivate();
 	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
@@ -386,7 +394,7 @@ int proc_start(struct process *p)
 	bool doomed = p->leader->group_exiting;
 	spin_unlock(&proc_lock);
 	if (doomed)
-		proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });
+		(void)proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 	struct task_handle t = TASK_HANDLE_EMPTY;
 	if (task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU)) {
 		spin_lock(&proc_lock);
@@ -474,6 +482,8 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	if (root.err)
 		return root.err;
 	devices_init();
+	random_init(); /* seeded before any program can ask (the entropy device is probed now) */
+	kmsg_init();
 	devtmpfs_init();
 	procfs_init();
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };

@@ -82,8 +82,30 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 	return (i64)done;
 }
 
+/* write_limits - what a write of *count bytes to a regular file does first, as Linux's
+ * generic_write_checks and file_remove_privs: RLIMIT_FSIZE (SIGXFSZ + -EFBIG at the limit, a
+ * shorter write below it), then an unprivileged writer clears setuid/setgid. */
+static int write_limits(struct process *p, struct file *f, u64 *count, const u64 *pos)
+{
+	if (!*count || (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
+		return 0;
+	u64 at = pos ? *pos : f->pos;
+	if (!pos && (f->flags & VFS_O_APPEND)) {
+		struct vfs_stat st;
+		vfs_stat_inode(f->inode, &st);
+		at = st.size;
+	}
+	int e = proc_rlimit_fsize(p, at, count);
+	if (!e)
+		vfs_kill_suid(f->inode, &p->fs.cred);
+	return e;
+}
+
 static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
+	int e = write_limits(p, f, &count, pos);
+	if (e)
+		return e;
 	struct vm_reader r = vm_reader_user(uaddr(buf), count);
 	struct bytes io_buf = p->io_buf;
 	u64 done = 0;
@@ -95,7 +117,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		struct bytes chunk = bytes_head(io_buf, c.value);
 		struct result_size n = pos ? vfs_pwrite(f, chunk, *pos) : vfs_write(f, chunk);
 		if (n.err == -EPIPE && vfs_file_is_pipe(f)) /* no reader left: SIGPIPE, as Linux */
-			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+			(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
+				.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 		if (n.err)
 			return done ? (i64)done : n.err;
 		if (pos)
@@ -566,7 +589,7 @@ i64 sys_ioctl(struct process *p, const struct sc_args *a)
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */
 static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec)
 {
-	if (newfd >= PROC_MAX_FDS)
+	if (newfd >= PROC_MAX_FDS) /* proc_fd_install_at checks RLIMIT_NOFILE (EBADF) */
 		return -EBADF;
 	vfs_file_get(f);
 	int e = proc_fd_install_at(p, (i64)newfd, f, cloexec);
@@ -629,7 +652,7 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 	switch (a->a[1]) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
-		if (arg >= PROC_MAX_FDS)
+		if (arg >= proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EINVAL */
 			return -EINVAL;
 		vfs_file_get(f);
 		struct result_i64 nfd = proc_fd_install(p, f, (u32)arg, a->a[1] == F_DUPFD_CLOEXEC);

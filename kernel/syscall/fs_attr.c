@@ -295,6 +295,18 @@ i64 sys_utime(struct process *p, const struct sc_args *a)
 
 /* --- size ------------------------------------------------------------------------------- */
 
+/* truncate_limits - what truncate does first, as Linux's do_truncate: a size above
+ * RLIMIT_FSIZE is SIGXFSZ + -EFBIG (inode_newsize_ok), and an unprivileged caller clears
+ * setuid/setgid. */
+static int truncate_limits(struct process *p, struct inode *ip, u64 size)
+{
+	u64 one = 1;
+	if (size && proc_rlimit_fsize(p, size - 1, &one))
+		return -EFBIG;
+	vfs_kill_suid(ip, &p->fs.cred);
+	return 0;
+}
+
 i64 sys_truncate(struct process *p, const struct sc_args *a)
 {
 	if ((i64)a->a[1] < 0)
@@ -307,6 +319,8 @@ i64 sys_truncate(struct process *p, const struct sc_args *a)
 		e = vfs_permission(t.ip, &p->fs.cred, VFS_MAY_WRITE);
 	if (!e)
 		e = target_writable(&t);
+	if (!e)
+		e = truncate_limits(p, t.ip, a->a[1]);
 	if (!e)
 		e = vfs_truncate(t.ip, a->a[1]);
 	target_put(&t);
@@ -321,7 +335,8 @@ i64 sys_ftruncate(struct process *p, const struct sc_args *a)
 	if ((i64)a->a[1] < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
 	    (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
 		return -EINVAL;
-	return vfs_truncate(f->inode, a->a[1]);
+	int e = truncate_limits(p, f->inode, a->a[1]);
+	return e ? e : vfs_truncate(f->inode, a->a[1]);
 }
 
 /* fallocate: mode 0 makes [offset, offset+len) part of the file (a memory file system has
@@ -354,7 +369,12 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 		return 0;
 	struct vfs_stat st;
 	vfs_stat_inode(f->inode, &st);
-	return end > st.size ? vfs_truncate(f->inode, end) : 0;
+	if (end <= st.size)
+		return 0;
+	u64 one = 1;
+	if (proc_rlimit_fsize(p, end - 1, &one))
+		return -EFBIG;
+	return vfs_truncate(f->inode, end);
 }
 
 /* --- sync ------------------------------------------------------------------------------- */

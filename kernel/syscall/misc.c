@@ -1,6 +1,7 @@
 /*
- * misc.c — uname (sysname "Linux", as programs test for it), sysinfo (memory from the frame
- * allocator, uptime; no process count or load averages yet: both 0), reboot (power off;
+ * misc.c — uname (sysname "Linux", as programs test for it; the host and domain names of
+ * proc/uts.h, set by sethostname/setdomainname), sysinfo (memory from the frame
+ * allocator, uptime, the number of threads; no load averages yet: 0), reboot (power off;
  * restart also powers off for now). The clock calls are in time.c; sched_yield is in
  * sched.c.
  */
@@ -10,6 +11,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <fw/task.h>
+#include <proc/uts.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <uapi/misc.h>
@@ -23,12 +25,39 @@ i64 sys_uname(struct process *p, const struct sc_args *a)
 	(void)p;
 	struct uapi_utsname u = { 0 };
 	(void)str_copy_to(BYTES_OF_ARRAY(u.sysname), STR("Linux"));
-	(void)str_copy_to(BYTES_OF_ARRAY(u.nodename), STR("trellis"));
+	(void)uts_read(UTS_HOSTNAME, bytes_head(BYTES_OF_ARRAY(u.nodename), UTS_NAME_MAX));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.release), STR("6.1.0-trellis"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.version), STR("#1 Trellis"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
-	(void)str_copy_to(BYTES_OF_ARRAY(u.domainname), STR("(none)"));
+	(void)uts_read(UTS_DOMAINNAME, bytes_head(BYTES_OF_ARRAY(u.domainname), UTS_NAME_MAX));
 	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
+}
+
+/* set_uts - sethostname/setdomainname(name, len): root only (CAP_SYS_ADMIN), len 0..64. */
+static i64 set_uts(struct process *p, const struct sc_args *a, enum uts_field field)
+{
+	if (p->fs.cred.euid != 0)
+		return -EPERM;
+	i64 len = (i64)(i32)a->a[1];
+	if (len < 0 || len > UTS_NAME_MAX)
+		return -EINVAL;
+	u8 buf[UTS_NAME_MAX];
+	struct bytes b = bytes_head(BYTES_OF_ARRAY(buf), (size_t)len);
+	struct vm_reader r = vm_reader_user(uaddr(a->a[0]), (size_t)len);
+	struct result_size n = vm_read(&r, b);
+	if (len && (n.err || n.value != (u64)len))
+		return -EFAULT;
+	return uts_write(field, b);
+}
+
+i64 sys_sethostname(struct process *p, const struct sc_args *a)
+{
+	return set_uts(p, a, UTS_HOSTNAME);
+}
+
+i64 sys_setdomainname(struct process *p, const struct sc_args *a)
+{
+	return set_uts(p, a, UTS_DOMAINNAME);
 }
 
 i64 sys_sysinfo(struct process *p, const struct sc_args *a)
@@ -38,6 +67,7 @@ i64 sys_sysinfo(struct process *p, const struct sc_args *a)
 		.uptime = (i64)(fw_time_ns() / 1000000000u),
 		.totalram = frame_stat_total() * FRAME_SIZE,
 		.freeram = frame_stat_free() * FRAME_SIZE,
+		.procs = (u16)proc_count_tasks(PROC_ANY_UID), /* Linux: nr_threads */
 		.mem_unit = 1,
 	};
 	return usysinfo_to_user(&si, uaddr(a->a[0])) ? -EFAULT : 0;

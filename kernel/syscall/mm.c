@@ -27,6 +27,22 @@ static bool page_up(u64 v, u64 *out)
 	return true;
 }
 
+/* as_allows - RLIMIT_AS: whether p's mappings may grow by `grow` bytes (Linux's may_expand_vm;
+ * the regions are only summed when a limit is set). */
+static bool as_allows(struct process *p, u64 grow)
+{
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_AS);
+	if (lim == PROC_RLIM_INFINITY)
+		return true;
+	u64 total = 0, at = 0;
+	struct vm_region_info r;
+	while (total <= lim && !vm_map_region_next(p->mm, at, &r)) {
+		total += r.end - r.start;
+		at = r.end;
+	}
+	return grow <= lim && total <= lim - grow;
+}
+
 i64 sys_brk(struct process *p, const struct sc_args *a)
 {
 	u64 want = a->a[0];
@@ -39,6 +55,10 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 	    new_end >= VM_USER_END)
 		return (i64)cur; /* Linux: the current break on any refusal */
 	if (new_end > old_end) {
+		/* RLIMIT_DATA bounds the heap (check_data_rlimit), RLIMIT_AS every mapping */
+		if (new_end - start > proc_rlimit_cur(p, UAPI_RLIMIT_DATA) ||
+		    !as_allows(p, new_end - old_end))
+			return (i64)cur;
 		/* The heap may not grow into another mapping. */
 		if (!vm_map_free_range(m, old_end, new_end) ||
 		    vm_map_add(m, old_end, new_end, VM_READ | VM_WRITE, VMA_HEAP, NULL, 0))
@@ -93,6 +113,8 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 	u64 end_off;
 	if (!anon && fw_add_overflow(off, len, &end_off))
 		return -EOVERFLOW;
+	if (!as_allows(p, len)) /* a MAP_FIXED replacement is counted whole */
+		return -ENOMEM;
 	struct vm_map *m = p->mm;
 	bool fixed = flags & (UAPI_MAP_FIXED | UAPI_MAP_FIXED_NOREPLACE);
 	if (fixed) {

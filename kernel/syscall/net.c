@@ -297,7 +297,8 @@ i64 sys_getpeername(struct process *p, const struct sc_args *a)
 static void sigpipe(struct process *p, struct socket *s, i64 r, u32 flags)
 {
 	if (r == -EPIPE && s->type == UAPI_SOCK_STREAM && !(flags & UAPI_MSG_NOSIGNAL))
-		proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->leader->pid });
+		(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
+			.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 }
 
 /* parse_control - sendmsg's control messages at user `uc` (`len` bytes) into m: SCM_RIGHTS

@@ -246,7 +246,7 @@ static void remaining(u64 deadline, i64 *sec, i64 *nsec)
 static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 deadline,
 		       bool masked, u64 mask)
 {
-	if (n > PROC_MAX_FDS) /* RLIMIT_NOFILE: the descriptor table's size here */
+	if (n > proc_fd_limit(p)) /* RLIMIT_NOFILE (at most the descriptor table's size) */
 		return -EINVAL;
 	struct poll_req *r = KNEW(poll_req_cache);
 	if (!r)

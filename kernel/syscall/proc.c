@@ -1,9 +1,10 @@
 /*
  * proc.c — process system calls: exit (one thread) and exit_group, the id getters (getpid is
  * the thread group's id, gettid the thread's), fork/vfork/clone (a new process with a
- * copy-on-write copy of the address space, or with CLONE_THREAD a thread of the caller's group:
- * proc/thread.c), wait4 (any thread of a group waits for the group's children), execve,
- * set_tid_address and arch_prctl.
+ * copy-on-write copy of the address space; with CLONE_VM|CLONE_VFORK one that runs in the
+ * parent's memory while the parent sleeps until it execs or exits; or with CLONE_THREAD a
+ * thread of the caller's group: proc/thread.c), execve, set_tid_address and arch_prctl.
+ * wait4 and waitid: syscall/wait.c.
  */
 #include <fw/log.h>
 #include <fw/uaccess.h>
@@ -23,7 +24,6 @@
 #define CLONE_CHILD_CLEARTID 0x200000ull
 #define CLONE_DETACHED 0x400000ull
 #define CLONE_CHILD_SETTID 0x1000000ull
-#define WNOHANG 1
 #define PR_SET_NAME 15 /* prctl options (linux/prctl.h) */
 #define PR_GET_NAME 16
 #define ARCH_SET_FS 0x1002
@@ -146,6 +146,25 @@ static void copy_context(struct process *child, struct process *p)
 	user_ctx_set_retval(&child->uc, 0);
 }
 
+/* vfork_released - the vfork child c no longer uses p's memory, or p is being killed. */
+static bool vfork_released(struct process *p, struct process *c)
+{
+	spin_lock(&proc_lock);
+	bool waiting = c->vfork_wait;
+	spin_unlock(&proc_lock);
+	return !waiting || proc_signal_fatal(p);
+}
+
+/* nproc_exceeded - RLIMIT_NPROC: the caller's real user already runs as many tasks as its limit
+ * allows (root, by real or effective uid, is exempt: Linux's INIT_USER and CAP_SYS_RESOURCE). */
+static bool nproc_exceeded(struct process *p)
+{
+	const struct cred *c = &p->fs.cred;
+	if (c->uid == 0 || c->euid == 0)
+		return false;
+	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
+}
+
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
 	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
@@ -154,19 +173,30 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		return -EINVAL; /* threads and other exit signals: not yet */
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* a shared address space without vfork is a thread */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
+	bool shared = (flags & CLONE_VM) != 0;
 	struct process *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
-	/* CLONE_CHILD_SETTID writes the child's tid into the child's memory: write it into the
-	 * parent's page before the copy and restore the parent's word after. */
-	u64 saved = 0;
-	bool settid = (flags & CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
 	u32 tid = c->pid;
-	if (settid && uint_p_to_user(&tid, uaddr(ctid)))
-		settid = false;
-	int e = proc_copy_memory(c, p);
-	if (settid)
-		(void)uword_p_to_user(&saved, uaddr(ctid));
+	int e = 0;
+	if (shared) {
+		/* vfork: the child runs in the parent's memory while the parent sleeps */
+		proc_share_memory(c, p);
+		if (flags & CLONE_CHILD_SETTID)
+			(void)uint_p_to_user(&tid, uaddr(ctid));
+	} else {
+		/* CLONE_CHILD_SETTID writes the child's tid into the child's memory: write it
+		 * into the parent's page before the copy and restore the parent's word after. */
+		u64 saved = 0;
+		bool settid = (flags & CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
+		if (settid && uint_p_to_user(&tid, uaddr(ctid)))
+			settid = false;
+		e = proc_copy_memory(c, p);
+		if (settid)
+			(void)uword_p_to_user(&saved, uaddr(ctid));
+	}
 	if (e) {
 		proc_discard(c); /* it never existed for the parent: no SIGCHLD */
 		return -ENOMEM;
@@ -174,20 +204,15 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->fs = p->fs;
 	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
-	for (u32 s = 0; s < PROC_NSIG; s++) {
-		spin_lock(&p->sig_lock);
-		u64 mask = p->sigmask;
-		struct proc_sigaction act = p->sigactions[s];
-		spin_unlock(&p->sig_lock);
-		spin_lock(&c->sig_lock);
-		c->sigmask = mask;
-		c->sigactions[s] = act;
-		spin_unlock(&c->sig_lock);
-	}
+	/* the mask, the dispositions (a copy: no CLONE_SIGHAND), the alternate signal stack
+	 * and the CPU affinity are inherited */
+	proc_sighand_inherit(c, p);
+	c->altstack = p->altstack;
 	spin_lock(&p->sig_lock);
-	u64 cpus = p->cpu_mask;
+	u64 mask = p->sigmask, cpus = p->cpu_mask;
 	spin_unlock(&p->sig_lock);
 	spin_lock(&c->sig_lock);
+	c->sigmask = mask;
 	c->cpu_mask = cpus; /* the affinity is inherited (sched_setaffinity(2)) */
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
@@ -196,12 +221,27 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
-	if (proc_start(c)) {
-		proc_discard(c);
-		return -EAGAIN;
+	if (flags & CLONE_VFORK) {
+		spin_lock(&proc_lock);
+		c->vfork_wait = true;
+		spin_unlock(&proc_lock);
 	}
 	if (flags & CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
+	proc_get(c); /* the vfork wait below outlives a fast child's reaping */
+	if (proc_start(c)) {
+		proc_put(c);
+		proc_discard(c);
+		return -EAGAIN;
+	}
+	if (flags & CLONE_VFORK) {
+		/* Linux's wait_for_vfork_done: until the child execs or exits; only a fatal
+		 * signal ends the wait early (others stay pending until then) */
+		proc_wait_begin(p, &c->exit_wq, 0);
+		WAITQ_WAIT(&c->exit_wq, vfork_released(p, c));
+		proc_wait_end(p);
+	}
+	proc_put(c);
 	return tid;
 }
 
@@ -209,6 +249,12 @@ i64 sys_fork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
 	return do_fork(p, SIGCHLD, 0, 0, 0);
+}
+
+i64 sys_vfork(struct process *p, const struct sc_args *a)
+{
+	(void)a;
+	return do_fork(p, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
@@ -226,6 +272,8 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	}
 	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
+	if (nproc_exceeded(p))
+		return -EAGAIN;
 	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
 	if (!t)
 		return -EAGAIN;
@@ -256,70 +304,6 @@ i64 sys_clone(struct process *p, const struct sc_args *a)
 	if (a->a[0] & CLONE_SIGHAND) /* handlers shared by two processes: not yet */
 		return -EINVAL;
 	return do_fork(p, a->a[0], a->a[1], a->a[2], a->a[3]);
-}
-
-/* A child event wait4 can report. */
-struct wait_event {
-	struct process *child; /* with a reference; NULL: nothing to report */
-	u32 status;
-	bool reap;             /* a zombie: reaped once reported */
-	bool has_child;        /* p has a child matching the pid at all */
-};
-
-/* wait_find - a zombie child of p matching `pid` (-1: any), else a stop/continue event the
- * options ask for. */
-static struct wait_event wait_find(struct process *p, i64 pid, u64 options)
-{
-	struct wait_event ev = { 0 };
-	struct process *z = proc_find_child(p, pid, &ev.has_child);
-	if (z) {
-		spin_lock(&proc_lock);
-		ev.status = (u32)z->wait_status;
-		spin_unlock(&proc_lock);
-		ev.child = z;
-		ev.reap = true;
-		return ev;
-	}
-	ev.child = proc_find_stop_event(p, pid, options & 2 /* WUNTRACED */,
-					options & 8 /* WCONTINUED */, &ev.status);
-	return ev;
-}
-
-/* wait_ready - the condition wait4 sleeps for (something to report, or no child at all). */
-static bool wait_ready(struct process *p, i64 pid, u64 options, struct wait_event *ev)
-{
-	if (ev->child)
-		return true;
-	*ev = wait_find(p, pid, options);
-	return ev->child || !ev->has_child;
-}
-
-i64 sys_wait4(struct process *p, const struct sc_args *a)
-{
-	i64 pid = (i64)(int)a->a[0];
-	u64 options = a->a[2];
-	if (options & ~(u64)(WNOHANG | 0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */ | 2 | 8))
-		return -EINVAL;
-	pid = pid > 0 ? pid : -1;
-	struct process *g = p->leader; /* the group's children, whichever thread forked them */
-	struct wait_event ev = wait_find(g, pid, options);
-	if (!ev.child && !ev.has_child)
-		return -ECHILD;
-	if (!ev.child) {
-		if (options & WNOHANG)
-			return 0;
-		int e = PROC_WAIT(p, &g->child_wq, wait_ready(g, pid, options, &ev), 0);
-		if (!ev.child)
-			return ev.has_child ? e : -ECHILD;
-	}
-	i64 cpid = ev.child->pid;
-	int e = 0;
-	if (a->a[1] && uint_p_to_user(&ev.status, uaddr(a->a[1])))
-		e = -EFAULT;
-	if (ev.reap && !e)
-		proc_reap(ev.child);
-	proc_put(ev.child);
-	return e ? e : cpid;
 }
 
 i64 sys_execve(struct process *p, const struct sc_args *a)

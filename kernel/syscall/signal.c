@@ -1,15 +1,17 @@
 /*
  * signal.c — the signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
- * rt_sigsuspend, pause, kill, tkill, tgkill and rt_sigreturn (SIGKILL and SIGSTOP can be
- * neither caught nor blocked). Sending and delivery live in proc/signal.c.
+ * rt_sigsuspend, pause, rt_sigtimedwait, kill, tkill, tgkill, rt_sigqueueinfo,
+ * rt_tgsigqueueinfo, sigaltstack and rt_sigreturn (SIGKILL and SIGSTOP can be neither caught
+ * nor blocked); the interval timer and the sleeps. Sending, queueing and delivery live in
+ * proc/signal.c and proc/sigqueue.c.
  */
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 
-#define SIGKILL 9
-#define SIGSTOP 19
+#define SIGKILL UAPI_SIGKILL
+#define SIGSTOP UAPI_SIGSTOP
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -18,47 +20,28 @@
 /* struct kernel_sigaction on x86-64: handler, flags, restorer, mask (8 bytes each). */
 DEFINE_UCOPY(usigaction, struct proc_sigaction);
 DEFINE_UCOPY(usigset, u64);
-
-/* set_action - one thread's copy of sig's disposition becomes act. */
-static void set_action(struct process *t, u32 sig, struct proc_sigaction act)
-{
-	spin_lock(&t->sig_lock);
-	t->sigactions[sig - 1] = act;
-	/* Setting SIG_IGN, or SIG_DFL for a signal it ignores, discards a pending one. */
-	bool dfl_ignores = sig == 17 || sig == 23 || sig == 28;
-	if (act.handler == 1 || (act.handler == 0 && dfl_ignores))
-		t->sigpending &= ~(1ull << (sig - 1));
-	spin_unlock(&t->sig_lock);
-}
+DEFINE_UCOPY(ustack, struct uapi_stack);
+DEFINE_UCOPY(usiginfo_in, struct uapi_siginfo);
 
 i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
 {
 	u64 sig = a->a[0];
 	if (a->a[3] != 8 || sig < 1 || sig > PROC_NSIG)
 		return -EINVAL;
-	struct proc_sigaction act;
+	struct proc_sigaction act, old;
 	if (a->a[1] && usigaction_from_user(&act, uaddr(a->a[1])))
 		return -EFAULT;
 	if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	spin_lock(&p->sig_lock);
-	struct proc_sigaction old = p->sigactions[sig - 1];
-	spin_unlock(&p->sig_lock);
-	if (a->a[2] && usigaction_to_user(&old, uaddr(a->a[2])))
-		return -EFAULT;
 	if (a->a[1]) {
 		act.mask &= ~UNBLOCKABLE;
-		/* The dispositions belong to the thread group: every thread's copy changes. */
-		struct process *g = p->leader;
-		set_action(p, (u32)sig, act);
-		for (struct process *t = proc_group_next(g, 0); t; ) {
-			if (t != p)
-				set_action(t, (u32)sig, act);
-			struct process *next = proc_group_next(g, t->pid);
-			proc_put(t);
-			t = next;
-		}
+		/* one table for the whole thread group (proc/signal.h): O(1) */
+		proc_sigaction_set(p, (u32)sig, act, &old);
+	} else {
+		old = proc_sigaction_get(p, (u32)sig);
 	}
+	if (a->a[2] && usigaction_to_user(&old, uaddr(a->a[2])))
+		return -EFAULT;
 	return 0;
 }
 
@@ -67,7 +50,7 @@ i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
 	if (a->a[1] > 8)
 		return -EINVAL;
 	spin_lock(&p->sig_lock);
-	u64 set = p->sigpending & p->sigmask;
+	u64 set = p->pending.set & p->sigmask;
 	spin_unlock(&p->sig_lock);
 	return usigset_to_user(&set, uaddr(a->a[0])) ? -EFAULT : 0;
 }
@@ -76,7 +59,7 @@ i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
 static bool signal_ready(struct process *p)
 {
 	spin_lock(&p->sig_lock);
-	bool ready = (p->sigpending & ~p->sigmask) != 0;
+	bool ready = (p->pending.set & ~p->sigmask) != 0;
 	spin_unlock(&p->sig_lock);
 	return ready;
 }
@@ -110,9 +93,20 @@ DEFINE_UCOPY(usig_timespec, struct usig_timespec);
 static bool sig_in_set(struct process *p, u64 set)
 {
 	spin_lock(&p->sig_lock);
-	bool ready = (p->sigpending & set) != 0;
+	bool ready = (p->pending.set & set) != 0;
 	spin_unlock(&p->sig_lock);
 	return ready;
+}
+
+/* take_signal - dequeue the lowest pending signal of `set`, its siginfo_t to `info` (0: not
+ * written): the signal, 0 when none is pending, or -EFAULT (the signal is gone, as Linux). */
+static i64 take_signal(struct process *p, u64 set, u64 info)
+{
+	struct proc_siginfo si;
+	u32 sig = proc_signal_dequeue(p, set, &si);
+	if (sig && info && proc_siginfo_to_user(sig, &si, uaddr(info)))
+		return -EFAULT;
+	return sig;
 }
 
 i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
@@ -130,7 +124,7 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
 	}
-	int sig = proc_signal_take(p, set, uaddr(a->a[1]));
+	i64 sig = take_signal(p, set, a->a[1]);
 	if (sig)
 		return sig;
 	if (ts.sec == 0 && ts.nsec == 0)
@@ -144,7 +138,7 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 	spin_lock(&p->sig_lock);
 	p->sigwaiting = 0;
 	spin_unlock(&p->sig_lock);
-	sig = proc_signal_take(p, set, uaddr(a->a[1]));
+	sig = take_signal(p, set, a->a[1]);
 	if (sig)
 		return sig;
 	return e == -ETIMEDOUT ? -EAGAIN : -EINTR;
@@ -168,8 +162,10 @@ i64 sys_kill(struct process *p, const struct sc_args *a)
 	return proc_kill(p, pid, (u32)sig);
 }
 
-/* tkill/tgkill - one thread, by tid (tgkill: of the thread group tgid). */
-static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
+/* send_to_thread - a thread-directed signal with `info` to thread `tid` (of group `tgid`,
+ * -1: any): 0, -ESRCH, -EPERM, -EINVAL or -EAGAIN (a full real-time queue). */
+static i64 send_to_thread(struct process *p, i64 tgid, i64 tid, u64 sig,
+			  struct proc_siginfo info)
 {
 	if (sig > PROC_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
 		return -EINVAL;
@@ -179,17 +175,22 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 	spin_lock(&proc_lock);
 	bool zombie = q->state == PROC_ZOMBIE;
 	spin_unlock(&proc_lock);
-	int e = 0;
+	i64 e = 0;
 	if (zombie || (tgid != -1 && tgid != (i64)q->leader->pid))
 		e = -ESRCH;
-	else if (q->fs.cred.uid != p->fs.cred.uid && p->fs.cred.euid &&
-		 q->fs.cred.uid != p->fs.cred.euid)
+	else if (!proc_may_signal(p, q))
 		e = -EPERM;
 	else if (sig)
-		proc_signal_send(q, (u32)sig, (struct proc_siginfo){ .code = -6 /* SI_TKILL */,
-								   .pid = p->leader->pid });
+		e = proc_signal_send(q, (u32)sig, info);
 	proc_put(q);
 	return e;
+}
+
+/* tkill/tgkill - one thread, by tid (tgkill: of the thread group tgid). */
+static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
+{
+	return send_to_thread(p, tgid, tid, sig, (struct proc_siginfo){
+		.code = UAPI_SI_TKILL, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 }
 
 i64 sys_tkill(struct process *p, const struct sc_args *a)
@@ -200,6 +201,74 @@ i64 sys_tkill(struct process *p, const struct sc_args *a)
 i64 sys_tgkill(struct process *p, const struct sc_args *a)
 {
 	return thread_kill(p, (i64)(int)a->a[0], (i64)(int)a->a[1], a->a[2]);
+}
+
+/* queued_info - rt_sigqueueinfo's siginfo from user memory (si_signo becomes sig); -EFAULT,
+ * or -EPERM when it claims to come from kill/tkill or the kernel (si_code >= 0 or SI_TKILL)
+ * and is sent to anyone but the caller itself (`to`: the pid or tid named; Linux compares it
+ * with the caller's tid). */
+static int queued_info(struct process *p, u64 sig, u64 uinfo, i64 to, struct proc_siginfo *si)
+{
+	struct uapi_siginfo u;
+	if (usiginfo_in_from_user(&u, uaddr(uinfo)))
+		return -EFAULT;
+	if ((u.si_code >= 0 || u.si_code == UAPI_SI_TKILL) && to != (i64)p->pid)
+		return -EPERM;
+	*si = proc_siginfo_from_uapi((u32)sig, &u);
+	return 0;
+}
+
+i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a)
+{
+	i64 pid = (i64)(i32)a->a[0];
+	u64 sig = a->a[1];
+	struct proc_siginfo si;
+	int e = queued_info(p, sig, a->a[2], pid, &si);
+	if (e)
+		return e;
+	if (pid <= 0)
+		return -ESRCH; /* POSIX.1b names no process groups */
+	struct process *q = proc_by_pid(pid);
+	if (!q)
+		return -ESRCH;
+	spin_lock(&proc_lock);
+	bool zombie = q->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	if (zombie)
+		e = -ESRCH;
+	else if (sig > PROC_NSIG)
+		e = -EINVAL;
+	else if (!proc_may_signal(p, q))
+		e = -EPERM;
+	else if (sig)
+		e = proc_group_signal(q->leader, (u32)sig, si); /* process-directed */
+	proc_put(q);
+	return e;
+}
+
+i64 sys_rt_tgsigqueueinfo(struct process *p, const struct sc_args *a)
+{
+	i64 tgid = (i64)(i32)a->a[0], tid = (i64)(i32)a->a[1];
+	u64 sig = a->a[2];
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	struct proc_siginfo si;
+	int e = queued_info(p, sig, a->a[3], tid, &si);
+	if (e)
+		return e;
+	return send_to_thread(p, tgid, tid, sig, si);
+}
+
+i64 sys_sigaltstack(struct process *p, const struct sc_args *a)
+{
+	struct uapi_stack ss, old;
+	if (a->a[0] && ustack_from_user(&ss, uaddr(a->a[0])))
+		return -EFAULT;
+	int e = proc_sigaltstack(p, a->a[0] ? &ss : NULL, a->a[1] ? &old : NULL,
+				 user_ctx_sp(&p->uc), UAPI_MINSIGSTKSZ);
+	if (!e && a->a[1] && ustack_to_user(&old, uaddr(a->a[1])))
+		e = -EFAULT;
+	return e;
 }
 
 i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a)

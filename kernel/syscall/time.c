@@ -35,9 +35,12 @@ static bool settime_allowed(const struct process *p)
 
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
 {
-	(void)p;
 	i64 ns;
-	int err = clock_read_ns((i64)a->a[0], &ns);
+	int err = 0;
+	if (a->a[0] == UAPI_CLOCK_PROCESS_CPUTIME_ID || a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID)
+		ns = (i64)proc_cpu_ns(p, a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID); /* proc/usage.h */
+	else
+		err = clock_read_ns((i64)a->a[0], &ns);
 	if (err)
 		return err;
 	struct uapi_timespec ts = ns_to_timespec(ns);

@@ -60,6 +60,8 @@ int clock_read_ns(i64 id, i64 *out)
 	case UAPI_CLOCK_BOOTTIME_ALARM:
 	case UAPI_CLOCK_PROCESS_CPUTIME_ID:
 	case UAPI_CLOCK_THREAD_CPUTIME_ID:
+		/* no process here: clock_gettime reads them from proc/usage.h (proc_cpu_ns); a
+		 * caller without one (clock_nanosleep) gets the monotonic clock */
 		*out = (i64)fw_time_ns();
 		return 0;
 	default:

@@ -24,14 +24,21 @@
 #include <asm/termios.h>
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <signal.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/time.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include <time.h>
 
 #include <uapi/fs.h>
 #include <uapi/futex.h>
 #include <uapi/misc.h>
+#include <uapi/resource.h>
 #include <uapi/sched.h>
+#include <uapi/signal.h>
 #include <uapi/stat.h>
 #include <uapi/time.h>
 
@@ -193,4 +200,59 @@ KTEST(uapi, futex)
 	SAME(struct uapi_robust_list_head, struct robust_list_head, list_next, list);
 	SAME(struct uapi_robust_list_head, struct robust_list_head, futex_offset, futex_offset);
 	SAME(struct uapi_robust_list_head, struct robust_list_head, list_op_pending, list_op_pending);
+}
+
+KTEST(uapi, signal)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_siginfo) == sizeof(siginfo_t));
+	KT_EXPECT(kt, offsetof(siginfo_t, si_pid) == 16 && offsetof(siginfo_t, si_uid) == 20 &&
+			      offsetof(siginfo_t, si_value) == 24 &&
+			      offsetof(siginfo_t, si_status) == 24 &&
+			      offsetof(siginfo_t, si_addr) == 16 && offsetof(siginfo_t, si_band) == 16 &&
+			      offsetof(siginfo_t, si_fd) == 24);
+	KT_EXPECT(kt, sizeof(struct uapi_stack) == sizeof(stack_t));
+	SAME(struct uapi_stack, stack_t, ss_sp, ss_sp);
+	SAME(struct uapi_stack, stack_t, ss_flags, ss_flags);
+	SAME(struct uapi_stack, stack_t, ss_size, ss_size);
+	KT_EXPECT(kt, UAPI_SS_ONSTACK == SS_ONSTACK && UAPI_SS_DISABLE == SS_DISABLE &&
+			      UAPI_MINSIGSTKSZ == 2048);
+	KT_EXPECT(kt, UAPI_SA_NOCLDSTOP == SA_NOCLDSTOP && UAPI_SA_NOCLDWAIT == SA_NOCLDWAIT &&
+			      UAPI_SA_SIGINFO == SA_SIGINFO && UAPI_SA_ONSTACK == SA_ONSTACK &&
+			      UAPI_SA_RESTART == SA_RESTART && UAPI_SA_NODEFER == SA_NODEFER &&
+			      UAPI_SA_RESETHAND == (u64)(unsigned)SA_RESETHAND);
+	KT_EXPECT(kt, UAPI_SI_USER == SI_USER && UAPI_SI_KERNEL == SI_KERNEL &&
+			      UAPI_SI_QUEUE == SI_QUEUE && UAPI_SI_TIMER == SI_TIMER &&
+			      UAPI_SI_SIGIO == SI_SIGIO && UAPI_SI_TKILL == SI_TKILL);
+	KT_EXPECT(kt, UAPI_CLD_EXITED == CLD_EXITED && UAPI_CLD_KILLED == CLD_KILLED &&
+			      UAPI_CLD_DUMPED == CLD_DUMPED && UAPI_CLD_STOPPED == CLD_STOPPED &&
+			      UAPI_CLD_CONTINUED == CLD_CONTINUED);
+	KT_EXPECT(kt, UAPI_WNOHANG == WNOHANG && UAPI_WUNTRACED == WUNTRACED &&
+			      UAPI_WEXITED == WEXITED && UAPI_WCONTINUED == WCONTINUED &&
+			      UAPI_WNOWAIT == WNOWAIT && UAPI_P_ALL == P_ALL && UAPI_P_PID == P_PID &&
+			      UAPI_P_PGID == P_PGID);
+	KT_EXPECT(kt, UAPI_SIGCHLD == SIGCHLD && UAPI_SIGSYS == SIGSYS && UAPI_SIGPOLL == SIGPOLL &&
+			      UAPI_SIGWINCH == SIGWINCH && UAPI_SIGURG == SIGURG);
+}
+
+KTEST(uapi, resource)
+{
+	KT_EXPECT(kt, sizeof(struct uapi_rlimit) == sizeof(struct rlimit));
+	SAME(struct uapi_rlimit, struct rlimit, rlim_cur, rlim_cur);
+	SAME(struct uapi_rlimit, struct rlimit, rlim_max, rlim_max);
+	KT_EXPECT(kt, sizeof(struct uapi_rusage) == sizeof(struct rusage));
+	SAME(struct uapi_rusage, struct rusage, ru_utime, ru_utime);
+	SAME(struct uapi_rusage, struct rusage, ru_stime, ru_stime);
+	SAME(struct uapi_rusage, struct rusage, ru_maxrss, ru_maxrss);
+	SAME(struct uapi_rusage, struct rusage, ru_minflt, ru_minflt);
+	SAME(struct uapi_rusage, struct rusage, ru_majflt, ru_majflt);
+	SAME(struct uapi_rusage, struct rusage, ru_nvcsw, ru_nvcsw);
+	SAME(struct uapi_rusage, struct rusage, ru_nivcsw, ru_nivcsw);
+	KT_EXPECT(kt, sizeof(struct uapi_tms) == sizeof(struct tms));
+	SAME(struct uapi_tms, struct tms, tms_cstime, tms_cstime);
+	KT_EXPECT(kt, UAPI_RLIMIT_NOFILE == RLIMIT_NOFILE && UAPI_RLIMIT_NPROC == RLIMIT_NPROC &&
+			      UAPI_RLIMIT_AS == RLIMIT_AS && UAPI_RLIM_NLIMITS == RLIM_NLIMITS &&
+			      UAPI_RLIMIT_SIGPENDING == RLIMIT_SIGPENDING);
+	KT_EXPECT(kt, UAPI_GRND_NONBLOCK == GRND_NONBLOCK && UAPI_GRND_RANDOM == GRND_RANDOM &&
+			      UAPI_GRND_INSECURE == GRND_INSECURE);
+	KT_EXPECT(kt, UAPI_RUSAGE_CHILDREN == RUSAGE_CHILDREN && UAPI_RUSAGE_THREAD == RUSAGE_THREAD);
 }

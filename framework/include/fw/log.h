@@ -19,6 +19,7 @@
 #ifndef FW_LOG_H
 #define FW_LOG_H
 
+#include <fw/bytes.h>
 #include <fw/fmt.h>
 #include <fw/types.h>
 
@@ -37,6 +38,27 @@ enum fw_log_level {
  * Context: any.
  */
 void fw_log_write(enum fw_log_level level, struct str fmt, struct fmt_args args);
+
+/* The kernel log's memory (console/logring.c): every line logged, of every level, whether the
+ * console printed it or not, numbered from 0 at boot; the last 512 are kept (text cut at 240
+ * bytes, without the time prefix). */
+struct fw_log_record {
+	uint64_t seq;
+	uint64_t ts_ns; /* fw_time_ns() when logged */
+	enum fw_log_level level;
+	size_t len;     /* bytes of text copied */
+};
+/* fw_log_bounds - the oldest record still kept (*first) and the next sequence number to be
+ * written (*next). Context: any. */
+void fw_log_bounds(uint64_t *first, uint64_t *next);
+/* fw_log_read - record `seq`, or the oldest kept when seq was overwritten: its header in *rec,
+ * its text in the start of `text` (cut to it). Returns 0, or -ENOENT when seq >= next (not
+ * written yet). Context: any. */
+int fw_log_read(uint64_t seq, struct fw_log_record *rec, struct bytes text);
+/* fw_log_set_console_level / fw_log_console_level - which levels the console prints (at or
+ * below it; `loglevel=` sets it at boot). Context: any. */
+void fw_log_set_console_level(enum fw_log_level level);
+enum fw_log_level fw_log_console_level(void);
 
 #define fw_log(level, f, ...) fw_log_write((level), STR(f), FMT_ARGS(__VA_ARGS__))
 

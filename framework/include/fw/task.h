@@ -135,6 +135,16 @@ uint64_t task_cpu_mask(void);
 /* task_cpu - the CPU running the caller: a snapshot (it may move right after; getcpu(2)).
  * Context: task. */
 uint32_t task_cpu(void);
+/* What a task has used: time on a CPU (switch to switch, interrupts included), and how often
+ * it was switched out while sleeping (voluntary) or while still runnable (preempted or
+ * yielding: involuntary). */
+struct task_usage {
+	uint64_t run_ns;
+	uint64_t nvcsw, nivcsw;
+};
+/* task_usage_self - the calling task's usage so far, the current stretch on the CPU included.
+ * Context: task (a few dozen cycles: a clock read with interrupts off). */
+struct task_usage task_usage_self(void);
 /* task_locks_held - how many tracked locks the calling task holds. */
 uint32_t task_locks_held(void);
 

@@ -10,6 +10,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
+#include <proc/signal.h>
 #include <proc/wait.h>
 #include <uapi/tty.h>
 
@@ -134,10 +135,9 @@ struct job_ids term_job_ids(struct process *p)
 static bool sig_ignored(struct process *p, u32 sig)
 {
 	spin_lock(&p->sig_lock);
-	bool ign = (p->sigmask & (1ull << (sig - 1))) != 0 ||
-		   p->sigactions[sig - 1].handler == SIG_IGN;
+	bool blocked = (p->sigmask & (1ull << (sig - 1))) != 0;
 	spin_unlock(&p->sig_lock);
-	return ign;
+	return blocked || proc_sigaction_get(p, sig).handler == SIG_IGN;
 }
 
 /*

@@ -232,6 +232,25 @@ int vfs_chown(struct inode *ip, const struct cred *cred, u32 uid, u32 gid)
 	return e;
 }
 
+void vfs_kill_suid(struct inode *ip, const struct cred *cred)
+{
+	if (cred->euid == 0) /* CAP_FSETID: root keeps the bits */
+		return;
+	mutex_lock(&ip->lock);
+	u32 kill = 0;
+	if ((ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+		if (ip->mode & VFS_S_ISUID)
+			kill |= VFS_S_ISUID;
+		if ((ip->mode & VFS_S_ISGID) && (ip->mode & 0010))
+			kill |= VFS_S_ISGID;
+	}
+	if (kill) {
+		ip->mode &= ~kill;
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_C);
+	}
+	mutex_unlock(&ip->lock);
+}
+
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t)
 {
 	mutex_lock(&ip->lock);

@@ -549,6 +549,10 @@ struct vfs_utimes {
 	bool now_a, now_m, omit_a, omit_m;
 };
 int vfs_utimes(struct inode *ip, const struct cred *cred, const struct vfs_utimes *t);
+/* vfs_kill_suid - a write or truncate by `cred`: an unprivileged caller clears the setuid bit,
+ * and the setgid bit of a group-executable file, of a regular file (Linux's
+ * file_remove_privs; root keeps them, as CAP_FSETID). */
+void vfs_kill_suid(struct inode *ip, const struct cred *cred);
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);

@@ -9,8 +9,8 @@
  * the leader's pid, gettid the thread's own. The thread group exits when its last thread does
  * (with the status exit_group or a fatal signal gave, else the last thread's); wait4 and the
  * parent/child links see leaders only. execve from a thread ends the other threads first (the
- * caller keeps its own tid; Linux gives it the leader's). Each thread keeps its own copy of the file table, the
- * fs context and the signal dispositions (rt_sigaction writes every thread's copy).
+ * caller keeps its own tid; Linux gives it the leader's). Each thread keeps its own copy of the file table and
+ * the fs context; the signal dispositions are one table the group shares (proc/signal.h).
  *
  * Every thread runs on its own framework task (proc/thread.c): enter user mode, serve the
  * system call or exception that comes back, act on pending signals, repeat. A call that must
@@ -42,6 +42,9 @@
 #include <fw/task.h>
 #include <fw/user.h>
 #include <fw/vmspace.h>
+#include <proc/signal.h>
+#include <proc/rlimit.h>
+#include <proc/usage.h>
 #include <vm/vm.h>
 
 #define PROC_MAX_FDS 1024u
@@ -51,9 +54,8 @@
 struct proc_comm {
 	u8 b[PROC_COMM_LEN];
 };
-#define PROC_NSIG 64u
 #define PROC_STACK_TOP 0x7ffffffde000ull /* below VM_USER_END, 16-aligned */
-#define PROC_STACK_MAX (8ull << 20)      /* RLIMIT_STACK's default */
+#define PROC_STACK_LIMIT_MAX (1ull << 30) /* the largest stack region (RLIMIT_STACK above it) */
 #define PROC_PIE_BASE 0x555555554000ull  /* where a static-PIE program is loaded */
 #define PROC_INTERP_BASE 0x7ff000000000ull /* where a dynamic linker (PT_INTERP) is loaded: above
 					     * mmap's range, below the stack */
@@ -70,23 +72,6 @@ struct fd_table; /* proc/files.c */
 extern struct spinlock proc_lock;
 /* The futex waiters' lock (proc/futex.c; a mutex: reading a futex word may fault and sleep). */
 extern struct mutex futex_lock;
-
-/* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
-struct proc_sigaction {
-	u64 handler; /* SIG_DFL 0, SIG_IGN 1, or a user address */
-	u64 flags;
-	u64 restorer;
-	u64 mask;
-};
-
-/* What a pending signal's siginfo says (one per signal: standard signals do not queue). */
-struct proc_siginfo {
-	i32 code; /* si_code: SI_USER 0, SI_TKILL -6, SI_KERNEL 0x80, CLD_* for SIGCHLD */
-	u32 pid;  /* the sender (SIGCHLD: the child) */
-	i32 status; /* SIGCHLD: the exit code or signal */
-	u32 trapno, err; /* a fault: the vector and error code */
-	u64 addr;        /* a fault: the address (si_addr) */
-};
 
 enum proc_state {
 	PROC_RUNNABLE, /* running, or sleeping in a system call */
@@ -116,6 +101,7 @@ struct process {
 	struct kbuf io_kbuf;       /* owns io_buf */
 	struct bytes io_buf;       /* a page for moving data between user memory and files */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
+	struct proc_sighand *sighand; /* the group's handler table (a reference; proc/signal.h) */
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
 	struct atomic_u64 cpu_mask_pending; /* sched_setaffinity's CPUs not yet applied by p's task
 					     * (0: none); atomic, as every return to user mode checks it */
@@ -136,6 +122,7 @@ struct process {
 	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
 						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
+	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
@@ -149,12 +136,10 @@ struct process {
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
 	u64 sigmask GUARDED_BY(&sig_lock);
-	u64 sigpending GUARDED_BY(&sig_lock);      /* bit sig-1: sent, not yet delivered (proc/signal.c) */
+	struct proc_sigpending pending GUARDED_BY(&sig_lock); /* sent, not yet delivered (proc/signal.h) */
 	u64 sigsaved GUARDED_BY(&sig_lock);        /* rt_sigsuspend: the mask to restore after the handler */
 	bool sigsuspended GUARDED_BY(&sig_lock);   /* rt_sigsuspend replaced the mask (sigsaved holds the old one) */
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
-	struct proc_sigaction sigactions[PROC_NSIG] GUARDED_BY(&sig_lock);
-	struct proc_siginfo siginfo[PROC_NSIG] GUARDED_BY(&sig_lock);
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
@@ -162,6 +147,15 @@ struct process {
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
+
+	/* Resource limits (proc/rlimit.h): a leader's are its process's, guarded by rlim_lock: */
+	struct spinlock rlim_lock;
+	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
+	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
+	struct proc_usage dead_usage GUARDED_BY(&rlim_lock);  /* a leader's: its ended threads' */
+	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* a leader's: its reaped children's */
+	/* Usage counters (proc/usage.h): written by p's task, read by anyone */
+	struct proc_acct acct;
 
 	/* A futex wait of p (proc/futex.c), guarded by futex_lock; the flag is atomic (p's wait
 	 * condition reads it): */
@@ -181,24 +175,52 @@ struct process {
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
+	struct proc_altstack altstack; /* sigaltstack: per thread, inherited by fork, reset by exec */
 	enum proc_restart restart;   /* what restart_syscall continues */
 	u64 restart_deadline_ns;
 };
+/* The pending-signal primitives behind proc/signal.h (proc/sigqueue.c), under p->sig_lock. */
+/* proc_sigqueue_locked - make sig pending in p with `info` (p->sig_lock held): a standard
+ * signal already pending is left as it is; a real-time one queues another instance. 0, or
+ * -EAGAIN when a real-time send other than SI_USER is over the limit or out of memory. */
+int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *info)
+	REQUIRES(p->sig_lock);
+/* proc_sigdequeue_locked - take the lowest pending signal of `set` (SIGKILL first) with its
+ * siginfo: the signal, or 0 when none is pending in set. */
+u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info)
+	REQUIRES(p->sig_lock);
+/* proc_sigdiscard_locked - sig is no longer pending in p (every instance). */
+void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
+
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);
 /* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
  * proc/clock.c). */
 void proc_wake_sleepers(u64 now_ns);
-/* proc_find_zombie_child - a zombie child of p matching `pid` (-1: any), or NULL; *has_child
+/* Which children a wait4/waitid call is about. */
+enum proc_wait_by {
+	PROC_WAIT_ANY,  /* every child */
+	PROC_WAIT_PID,  /* the child with pid `id` */
+	PROC_WAIT_PGID, /* the children in process group `id` */
+};
+struct proc_wait_sel {
+	enum proc_wait_by by;
+	u32 id;
+};
+/* proc_find_child - a zombie child of p matching `sel`, with a reference, or NULL; *has_child
  * says whether p has any matching child at all. */
-struct process *proc_find_child(struct process *p, i64 pid, bool *has_child);
+struct process *proc_find_child(struct process *p, struct proc_wait_sel sel, bool *has_child);
 /* proc_exit - p becomes a zombie with `status` (a wait status word); its files, memory and
  * regions go; its children go to `reaper`; its parent is woken. */
 void proc_exit(struct process *p, int status, struct process *reaper);
-/* proc_find_stop_event - a child of p matching `pid` (-1: any) with a stop (when `stops`) or
- * a continue (when `conts`) wait4 has not reported: its wait status in *status, or NULL. */
-struct process *proc_find_stop_event(struct process *p, i64 pid, bool stops, bool conts,
-				     u32 *status);
+/* proc_find_stop_event - a child of p matching `sel` with a stop (when `stops`) or a
+ * continue (when `conts`) no wait has reported: its wait status in *status, with a reference,
+ * or NULL. The report is consumed unless `keep` (WNOWAIT). */
+struct process *proc_find_stop_event(struct process *p, struct proc_wait_sel sel, bool stops,
+				     bool conts, bool keep, u32 *status);
+/* proc_vfork_release - p (a vfork child) no longer uses its parent's memory (it execs or
+ * exits): wake the parent. Nothing for any other process. */
+void proc_vfork_release(struct process *p);
 /* proc_fire_alarms - send SIGALRM to every process whose ITIMER_REAL is due at `now_ns`. */
 void proc_fire_alarms(u64 now_ns);
 /* proc_reap - take a zombie off the list (wait4 reported it); freed with its last reference. */
@@ -233,11 +255,15 @@ int proc_copy_files(struct process *dst, struct process *src);
 void proc_share_files(struct process *dst, struct process *src);
 void proc_files_put(struct process *p, bool process_exit);
 int proc_files_unshare(struct process *p);
-/* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor or -EMFILE
- * (the table keeps the caller's reference to f on success). proc_fd_install_at - f at `fd`
- * (dup2/dup3), closing the file that was there: 0, -EBADF or -EMFILE. */
+/* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor, or -EMFILE
+ * when none is free below proc_fd_limit(p) (the table keeps the caller's reference to f on
+ * success; on failure f is still the caller's). proc_fd_install_at - f at `fd` (dup2/dup3),
+ * closing the file that was there: 0, or -EBADF when fd is negative or >= proc_fd_limit(p). */
 struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec);
 int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
+/* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
+ * limit, at most the table's PROC_MAX_FDS. */
+u32 proc_fd_limit(struct process *p);
 /* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
@@ -277,9 +303,16 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		const struct exec_strv *envp);
 
 /* Signals (proc/signal.c). */
-/* proc_signal_send - make `sig` (1..64) pending in p and wake p if it is blocked and the
- * signal is not blocked; a signal whose action is to ignore it is dropped. */
-void proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
+/* proc_signal_send - a thread-directed signal: make `sig` (1..64) pending in thread p with
+ * `info` (proc/signal.h: standard signals coalesce, real-time ones queue) and wake p if the
+ * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
+ * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
+int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
+/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
+bool proc_signal_fatal(struct process *p);
+/* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
+ * or the sender's real or effective uid is the target's real or saved uid. */
+bool proc_may_signal(const struct process *from, const struct process *to);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
@@ -304,6 +337,13 @@ bool proc_pgrp_orphaned(struct process *p);
 /* proc_by_pid - the process (zombies included) with `pid`, with a reference (proc_put), or
  * NULL. */
 struct process *proc_by_pid(i64 pid);
+/* proc_count_tasks - the threads not yet exited (zombies left out), of every user
+ * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
+#define PROC_ANY_UID 0xffffffffu
+u32 proc_count_tasks(u32 uid);
+/* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
+ * above `after`, with a reference (proc_put), or NULL: walks every process. */
+struct process *proc_next_leader(u32 after);
 /* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
  * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
 struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);
@@ -316,9 +356,6 @@ struct process *proc_oom_victim(u64 *pages);
  * waits a little and faults again; false when p itself is the victim or none is left (the
  * caller ends p). Context: p's task, may sleep. */
 bool proc_oom_kill(struct process *p);
-/* proc_signal_take - dequeue the lowest pending signal in `set` (rt_sigtimedwait), writing its
- * siginfo_t to `info` (0: not): the signal, 0 when none is pending, or -EFAULT. */
-int proc_signal_take(struct process *p, u64 set, struct uaddr info);
 /* proc_signal_deliver - act on p's pending unblocked signals before it returns to user mode:
  * terminate, stop (sleeping until SIGCONT or SIGKILL), ignore, or build a handler's frame on
  * the user stack. When p returns from system call `nr` with `ret`, a -ERESTART* result
@@ -349,8 +386,9 @@ void proc_group_exit(struct process *p, int status);
  * p's clear-child-tid word and robust list are released as at exit. Context: p's task. */
 void proc_exec_single(struct process *p);
 /* proc_group_signal - a process-directed signal to the group of `g` (a leader): to the first
- * live thread that does not block it (SIGKILL, stops and SIGCONT: to every thread). */
-void proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info);
+ * live thread that does not block it (SIGKILL, stops and SIGCONT: to every thread). 0 or
+ * -EAGAIN (proc_signal_send). */
+int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info);
 /* proc_group_next - the live thread of g's group with the smallest tid above `after`, with
  * a reference (proc_put), or NULL. */
 struct process *proc_group_next(struct process *g, u32 after);

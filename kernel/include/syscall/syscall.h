@@ -243,6 +243,11 @@ i64 sys_tgkill(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigpending(struct process *p, const struct sc_args *a);
+i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a);
+i64 sys_rt_tgsigqueueinfo(struct process *p, const struct sc_args *a);
+i64 sys_sigaltstack(struct process *p, const struct sc_args *a);
+i64 sys_waitid(struct process *p, const struct sc_args *a);
+i64 sys_vfork(struct process *p, const struct sc_args *a);
 i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a);
 i64 sys_alarm(struct process *p, const struct sc_args *a);
 i64 sys_getitimer(struct process *p, const struct sc_args *a);
@@ -295,6 +300,8 @@ i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool
 i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
+i64 sys_sethostname(struct process *p, const struct sc_args *a);
+i64 sys_setdomainname(struct process *p, const struct sc_args *a);
 i64 sys_clock_gettime(struct process *p, const struct sc_args *a);
 i64 sys_clock_getres(struct process *p, const struct sc_args *a);
 i64 sys_clock_settime(struct process *p, const struct sc_args *a);
@@ -303,5 +310,21 @@ i64 sys_settimeofday(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);
+/* the kernel log: syscall/syslog.c */
+i64 sys_syslog(struct process *p, const struct sc_args *a);
+/* kmsg_init - register the /dev/kmsg device (1, 11). Context: boot, before /dev is mounted. */
+void kmsg_init(void);
+/* random: syscall/random.c */
+i64 sys_getrandom(struct process *p, const struct sc_args *a);
+/* resource: syscall/resource.c */
+i64 sys_getrlimit(struct process *p, const struct sc_args *a);
+i64 sys_setrlimit(struct process *p, const struct sc_args *a);
+i64 sys_prlimit64(struct process *p, const struct sc_args *a);
+i64 sys_getpriority(struct process *p, const struct sc_args *a);
+i64 sys_setpriority(struct process *p, const struct sc_args *a);
+i64 sys_getrusage(struct process *p, const struct sc_args *a);
+i64 sys_times(struct process *p, const struct sc_args *a);
+/* rusage_to_user - write u as a struct rusage at user address `addr`: 0 or -EFAULT. */
+int rusage_to_user(struct proc_usage u, u64 addr);
 
 #endif /* KERNEL_SYSCALL_SYSCALL_H */

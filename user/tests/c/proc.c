@@ -519,6 +519,100 @@ static void prctl_name_shows_in_comm(void)
 	CHECK_STR(buf, "kt-renamed-proc\n");
 }
 
+
+/* waitid: WNOHANG with nothing to report writes si_pid 0; WSTOPPED and WCONTINUED report
+ * CLD_STOPPED and CLD_CONTINUED with the signal in si_status; WNOWAIT leaves an event to be
+ * reported again; a killed child is CLD_KILLED; the options and id types are checked. */
+static void waitid_stopped_continued_and_nowait(void)
+{
+	siginfo_t si;
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	memset(&si, 0xff, sizeof(si));
+	CHECK_OK(waitid(P_PID, pid, &si, WEXITED | WSTOPPED | WNOHANG));
+	CHECK_EQ(si.si_pid, 0);
+	CHECK_EQ(si.si_signo, 0);
+	CHECK_OK(kill(pid, SIGSTOP));
+	for (int i = 0; i < 2; i++) { /* WNOWAIT: the same stop twice */
+		memset(&si, 0, sizeof(si));
+		CHECK_OK(waitid(P_PID, pid, &si, WSTOPPED | WNOWAIT));
+		CHECK_EQ(si.si_pid, pid);
+		CHECK_EQ(si.si_code, CLD_STOPPED);
+		CHECK_EQ(si.si_status, SIGSTOP);
+	}
+	CHECK_OK(waitid(P_ALL, 0, &si, WSTOPPED));
+	CHECK_EQ(si.si_pid, pid);
+	memset(&si, 0xff, sizeof(si));
+	CHECK_OK(waitid(P_PID, pid, &si, WSTOPPED | WNOHANG)); /* reported: gone */
+	CHECK_EQ(si.si_pid, 0);
+	CHECK_OK(kill(pid, SIGCONT));
+	memset(&si, 0, sizeof(si));
+	CHECK_OK(waitid(P_PGID, getpgrp(), &si, WCONTINUED));
+	CHECK_EQ(si.si_pid, pid);
+	CHECK_EQ(si.si_signo, SIGCHLD);
+	CHECK_EQ(si.si_code, CLD_CONTINUED);
+	CHECK_EQ(si.si_status, SIGCONT);
+	CHECK_OK(kill(pid, SIGKILL));
+	memset(&si, 0, sizeof(si));
+	CHECK_OK(waitid(P_PID, pid, &si, WEXITED));
+	CHECK_EQ(si.si_code, CLD_KILLED);
+	CHECK_EQ(si.si_status, SIGKILL);
+	CHECK_EQ(si.si_uid, getuid());
+	CHECK_ERR(waitid(P_PID, pid, &si, WEXITED), ECHILD);
+	CHECK_ERR(waitid(P_ALL, 0, &si, WEXITED | 0x100), EINVAL);
+	CHECK_ERR(waitid(7, 0, &si, WEXITED), EINVAL);
+	CHECK_ERR(waitid(P_PID, 0, &si, WEXITED), EINVAL);
+}
+
+/* wait4(-pgid) and wait4(0) wait only for children in that group (they used to take any
+ * child). */
+static void wait4_pgid_waits_for_group_only(void)
+{
+	int a = CHECK_OK(fork());
+	if (a == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	CHECK_OK(setpgid(a, a));
+	int b = CHECK_OK(fork());
+	if (b == 0)
+		_exit(4);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, b, &si, WEXITED | WNOWAIT)); /* b is a zombie now */
+	int st;
+	CHECK_EQ(waitpid(-a, &st, WNOHANG), 0); /* b is not in a's group */
+	CHECK_EQ(waitpid(0, &st, 0), b);
+	CHECK_EQ(WEXITSTATUS(st), 4);
+	CHECK_OK(kill(a, SIGKILL));
+	CHECK_EQ(waitpid(-a, &st, 0), a);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
+/* A vfork child that execs releases its parent; the new program has no alternate signal
+ * stack (execve resets it) although the parent had one. */
+static void vfork_exec_resets_altstack(void)
+{
+	static char alt[16384];
+	static volatile int flag;
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 0 };
+	CHECK_OK(sigaltstack(&ss, NULL));
+	char *argv[] = { (char *)self, "check-altstack", NULL };
+	flag = 0;
+	int pid = vfork();
+	if (pid == 0) {
+		flag = 1;
+		execve(self, argv, NULL);
+		_exit(127);
+	}
+	CHECK(pid > 0);
+	CHECK_EQ(flag, 1);
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "fork_returns_child_pid", fork_returns_child_pid },
 	{ "fork_copies_memory", fork_copies_memory },
@@ -546,6 +640,9 @@ static const struct kt_case cases[] = {
 	{ "auxv_has_linux_entries", auxv_has_linux_entries },
 	{ "initial_stack_holds_argv_and_env", initial_stack_holds_argv_and_env },
 	{ "prctl_name_shows_in_comm", prctl_name_shows_in_comm },
+	{ "waitid_stopped_continued_and_nowait", waitid_stopped_continued_and_nowait },
+	{ "wait4_pgid_waits_for_group_only", wait4_pgid_waits_for_group_only },
+	{ "vfork_exec_resets_altstack", vfork_exec_resets_altstack },
 	KT_CASES_END
 };
 
@@ -578,6 +675,10 @@ static int helper(int argc, char **argv)
 		if (fcntl(keep, F_GETFD) != 0)
 			return 1;
 		return fcntl(drop, F_GETFD) == -1 && errno == EBADF ? 0 : 2;
+	}
+	if (!strcmp(argv[1], "check-altstack")) {
+		stack_t ss;
+		return sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_DISABLE) ? 0 : 1;
 	}
 	if (!strcmp(argv[1], "check-signals")) {
 		struct sigaction sa;

@@ -7,12 +7,18 @@
 #define _GNU_SOURCE
 #include "kt.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM ((int)(1U << 31)) /* linux/signal.h; not in every libc's headers */
+#endif
 
 static volatile sig_atomic_t hits;
 static volatile int last_sig, last_code, last_pid, last_value;
@@ -372,6 +378,206 @@ static void pause_returns_eintr(void)
 	CHECK_EQ(hits, 1);
 }
 
+
+/* Real-time signals are taken lowest number first, each instance with its own si_value;
+ * a standard signal sent twice is taken once (and before them: it has a lower number). */
+static void realtime_lowest_first_each_value(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+	sigemptyset(&set);
+	for (int s = SIGRTMIN + 1; s <= SIGRTMIN + 3; s++)
+		sigaddset(&set, s);
+	sigaddset(&set, SIGUSR1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	static const int order[][2] = { { 3, 30 }, { 1, 10 }, { 1, 11 }, { 2, 20 } };
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_OK(sigqueue(getpid(), SIGRTMIN + order[i][0],
+				  (union sigval){ .sival_int = order[i][1] }));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(sigtimedwait(&set, &si, &zero), SIGUSR1);
+	/* raise is tgkill (SI_TKILL); glibc's sigtimedwait folds that into SI_USER */
+	CHECK(si.si_code == SI_TKILL || si.si_code == SI_USER);
+	static const int want[][2] = { { 1, 10 }, { 1, 11 }, { 2, 20 }, { 3, 30 } };
+	for (unsigned i = 0; i < 4; i++) {
+		memset(&si, 0, sizeof(si));
+		CHECK_EQ(sigtimedwait(&set, &si, &zero), SIGRTMIN + want[i][0]);
+		CHECK_EQ(si.si_code, SI_QUEUE);
+		CHECK_EQ(si.si_value.sival_int, want[i][1]);
+		CHECK_EQ(si.si_pid, getpid());
+		CHECK_EQ(si.si_uid, getuid());
+	}
+	CHECK_ERR(sigtimedwait(&set, &si, &zero), EAGAIN);
+}
+
+/* sigqueue fails with EAGAIN once RLIMIT_SIGPENDING instances are queued; kill still
+ * succeeds (it merges with the pending instances: no instance of its own), and every queued
+ * instance is then delivered, in order. Taking them gives the count back. */
+static void sigqueue_full_queue_eagain(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	int n = 0;
+	while (n < (1 << 20) && sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = n }) == 0)
+		n++;
+	CHECK_EQ(errno, EAGAIN);
+	CHECK(n > 0);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_SIGPENDING, &rl) == 0)
+		CHECK(rl.rlim_cur == RLIM_INFINITY || (rlim_t)n <= rl.rlim_cur);
+	CHECK_OK(kill(getpid(), SIGRTMIN));
+	for (int i = 0; i < n; i++) {
+		if (sigtimedwait(&set, &si, &zero) != SIGRTMIN || si.si_value.sival_int != i ||
+		    si.si_code != SI_QUEUE)
+			kt_fail(__FILE__, __LINE__, "instance %d of %d: code %d value %d", i, n,
+				si.si_code, si.si_value.sival_int);
+	}
+	CHECK_ERR(sigtimedwait(&set, &si, &zero), EAGAIN);
+	CHECK_OK(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 1 }));
+	CHECK_EQ(sigtimedwait(&set, &si, &zero), SIGRTMIN);
+}
+
+/* rt_sigqueueinfo may not pretend to be kill or tkill (si_code >= 0, SI_TKILL) towards
+ * another process; towards itself it may, and the siginfo arrives as given. */
+static void sigqueueinfo_forged_code_eperm(void)
+{
+	install_info(SIGUSR1, 0);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGUSR1;
+	si.si_code = SI_USER;
+	si.si_pid = 4321;
+	CHECK_ERR(syscall(SYS_rt_sigqueueinfo, pid, SIGUSR1, &si), EPERM);
+	si.si_code = SI_TKILL;
+	CHECK_ERR(syscall(SYS_rt_sigqueueinfo, pid, SIGUSR1, &si), EPERM);
+	CHECK_ERR(syscall(SYS_rt_tgsigqueueinfo, pid, pid, SIGUSR1, &si), EPERM);
+	si.si_code = SI_USER;
+	CHECK_OK(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, &si));
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(last_code, SI_USER);
+	CHECK_EQ(last_pid, 4321);
+	si.si_code = SI_QUEUE;
+	si.si_value.sival_int = 77;
+	CHECK_OK(syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGUSR1, &si));
+	CHECK_EQ(hits, 2);
+	CHECK_EQ(last_code, SI_QUEUE);
+	CHECK_EQ(last_value, 77);
+	CHECK_ERR(syscall(SYS_rt_tgsigqueueinfo, getpid(), 0, SIGUSR1, &si), EINVAL);
+	CHECK_ERR(syscall(SYS_rt_tgsigqueueinfo, pid, getpid(), SIGUSR1, &si), ESRCH);
+	CHECK_ERR(syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR1, KT_BAD_PTR), EFAULT);
+	CHECK_OK(syscall(SYS_rt_sigqueueinfo, pid, SIGTERM, &si)); /* SI_QUEUE: allowed */
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+}
+
+static volatile int alt_flags_in_handler, alt_set_err_in_handler;
+
+static void altstack_probe(int sig)
+{
+	(void)sig;
+	stack_t cur, other = { .ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE };
+	sigaltstack(NULL, &cur);
+	alt_flags_in_handler = cur.ss_flags;
+	alt_set_err_in_handler = sigaltstack(&other, NULL) == 0 ? 0 : errno;
+	hits++;
+}
+
+/* On the alternate stack, sigaltstack reports SS_ONSTACK and refuses a change (EPERM); with
+ * SS_AUTODISARM the stack is disarmed while the handler runs (so it may change it) and armed
+ * again by sigreturn. Bad flags are EINVAL; fork inherits the setting, a new thread has none. */
+static void *altstack_of_thread(void *arg)
+{
+	stack_t *out = arg;
+	sigaltstack(NULL, out);
+	return NULL;
+}
+
+static void sigaltstack_onstack_eperm_and_autodisarm(void)
+{
+	static char alt[65536];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 0 }, cur;
+	CHECK_OK(sigaltstack(&ss, NULL));
+	install(SIGUSR1, altstack_probe, SA_ONSTACK);
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(alt_flags_in_handler, SS_ONSTACK);
+	CHECK_EQ(alt_set_err_in_handler, EPERM);
+	CHECK_OK(sigaltstack(NULL, &cur));
+	CHECK(cur.ss_sp == alt && cur.ss_flags == 0 && cur.ss_size == sizeof(alt));
+
+	pthread_t t;
+	stack_t theirs;
+	memset(&theirs, 0, sizeof(theirs));
+	CHECK_EQ(pthread_create(&t, NULL, altstack_of_thread, &theirs), 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK(theirs.ss_flags & SS_DISABLE);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		stack_t mine;
+		_exit(sigaltstack(NULL, &mine) == 0 && mine.ss_sp == alt && mine.ss_flags == 0 ? 0 : 1);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+
+	ss.ss_flags = SS_AUTODISARM;
+	CHECK_OK(sigaltstack(&ss, NULL));
+	CHECK_OK(raise(SIGUSR1));
+	CHECK_EQ(hits, 2);
+	CHECK_EQ(alt_flags_in_handler, SS_DISABLE); /* disarmed while the handler runs */
+	CHECK_EQ(alt_set_err_in_handler, 0);
+	CHECK_OK(sigaltstack(NULL, &cur)); /* sigreturn armed it again */
+	CHECK(cur.ss_sp == alt && (unsigned)cur.ss_flags == (unsigned)SS_AUTODISARM);
+
+	/* the raw call: the libc wrappers check some of this themselves */
+	stack_t bad = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 4 };
+	CHECK_ERR(syscall(SYS_sigaltstack, &bad, NULL), EINVAL);
+	bad.ss_flags = 0;
+	bad.ss_size = 2047; /* the kernel's MINSIGSTKSZ is 2048 (a libc's may be sysconf's) */
+	CHECK_ERR(syscall(SYS_sigaltstack, &bad, NULL), ENOMEM);
+	stack_t off = { .ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE };
+	CHECK_OK(sigaltstack(&off, NULL));
+	CHECK_OK(sigaltstack(NULL, &cur));
+	CHECK_EQ(cur.ss_flags, SS_DISABLE);
+	CHECK_ERR(syscall(SYS_sigaltstack, KT_BAD_PTR, NULL), EFAULT);
+	CHECK_ERR(syscall(SYS_sigaltstack, NULL, KT_BAD_PTR), EFAULT);
+}
+
+/* One handler table per process: a handler installed by one thread runs for a signal sent to
+ * another, and each thread sees the other's sigaction. */
+static void *install_in_thread(void *arg)
+{
+	(void)arg;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count_handler;
+	return (void *)(long)sigaction(SIGUSR2, &sa, NULL);
+}
+
+static void handlers_shared_by_threads(void)
+{
+	pthread_t t;
+	void *ret = (void *)1;
+	CHECK_EQ(pthread_create(&t, NULL, install_in_thread, NULL), 0);
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK(ret == NULL);
+	struct sigaction now;
+	CHECK_OK(sigaction(SIGUSR2, NULL, &now));
+	CHECK(now.sa_handler == count_handler);
+	CHECK_OK(raise(SIGUSR2));
+	CHECK_EQ(hits, 1);
+	CHECK_EQ(last_sig, SIGUSR2);
+}
+
 static const struct kt_case cases[] = {
 	{ "raise_runs_handler", raise_runs_handler },
 	{ "sigaction_returns_old_and_rejects_kill", sigaction_returns_old_and_rejects_kill },
@@ -391,6 +597,11 @@ static const struct kt_case cases[] = {
 	{ "kill_process_group", kill_process_group },
 	{ "handler_preserves_registers", handler_preserves_registers },
 	{ "pause_returns_eintr", pause_returns_eintr },
+	{ "realtime_lowest_first_each_value", realtime_lowest_first_each_value },
+	{ "sigqueue_full_queue_eagain", sigqueue_full_queue_eagain },
+	{ "sigqueueinfo_forged_code_eperm", sigqueueinfo_forged_code_eperm },
+	{ "sigaltstack_onstack_eperm_and_autodisarm", sigaltstack_onstack_eperm_and_autodisarm },
+	{ "handlers_shared_by_threads", handlers_shared_by_threads },
 	KT_CASES_END
 };
 

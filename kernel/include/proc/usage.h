@@ -1,0 +1,67 @@
+/*
+ * proc/usage.h — what processes use, for getrusage(2), times(2) and wait4's rusage: user and
+ * system CPU time, page faults, context switches and the peak resident size.
+ *
+ * CPU time comes from the framework's per-task accounting (task_usage_self: time on a CPU,
+ * switch to switch): p's task charges the time inside user_enter() to user time and the rest
+ * (system calls, faults, signal delivery) to system time, at every return from user mode and
+ * every entry into it. Minor faults are counted by the page-fault path (every fault is minor:
+ * nothing is read from a disk), the peak resident size is sampled there and when asked.
+ *
+ * A thread's counters are its own (atomics: its task writes, anyone reads). When a thread other
+ * than the leader ends, its counters move into the leader's `dead` totals; a process's usage
+ * is the leader's own + dead + every live thread's (a snapshot: a thread ending during the
+ * sum may be left out). When a parent reaps a child with wait4, the child's usage and its
+ * own children's are added to the parent's `children` totals (RUSAGE_CHILDREN).
+ */
+#ifndef KERNEL_PROC_USAGE_H
+#define KERNEL_PROC_USAGE_H
+
+#include <fw/atomic.h>
+#include <fw/types.h>
+
+/* A snapshot (all sums). */
+struct proc_usage {
+	u64 utime_ns, stime_ns;
+	u64 minflt, majflt;
+	u64 nvcsw, nivcsw;
+	u64 maxrss_kb;
+};
+
+/* A thread's live counters (in struct process). */
+struct proc_acct {
+	struct atomic_u64 utime_ns, stime_ns, minflt, nvcsw, nivcsw, maxrss_kb;
+	u64 mark_ns; /* p's own task only: its run time at the last charge */
+};
+
+struct process;
+
+/* proc_acct_start - p's task begins (its run time so far is nobody's). Context: p's task. */
+void proc_acct_start(struct process *p);
+/* proc_acct_enter_user / proc_acct_leave_user - p's task enters user mode (the time since the
+ * last charge was system time) / came back (user time). Context: p's task. */
+void proc_acct_enter_user(struct process *p);
+void proc_acct_leave_user(struct process *p);
+/* proc_acct_fault - p took a minor page fault (and may have grown). Context: p's task. */
+void proc_acct_fault(struct process *p);
+/* proc_acct_thread_done - p's task is ending: a non-leader thread's counters move into its
+ * leader's dead totals. Context: p's task. */
+void proc_acct_thread_done(struct process *p);
+/* proc_acct_reaped - `parent` reaped zombie z (wait4): z's usage and z's children's are added
+ * to parent's children totals. */
+void proc_acct_reaped(struct process *parent, struct process *z);
+
+/* proc_usage_thread / proc_usage_self / proc_usage_children - RUSAGE_THREAD (p alone),
+ * RUSAGE_SELF (p's whole process), RUSAGE_CHILDREN (its reaped children). */
+struct proc_usage proc_usage_thread(struct process *p);
+struct proc_usage proc_usage_self(struct process *p);
+struct proc_usage proc_usage_children(struct process *p);
+/* proc_usage_total - another process z's usage plus its reaped children's (what wait4 reports
+ * for z; no resident-size sample: z's memory is not the caller's to look at). */
+struct proc_usage proc_usage_total(struct process *z);
+
+/* proc_cpu_ns - CPU time (user + system) of p's thread alone or of its process, up to now
+ * (CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID). Context: p's task. */
+u64 proc_cpu_ns(struct process *p, bool thread);
+
+#endif /* KERNEL_PROC_USAGE_H */
