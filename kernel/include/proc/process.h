@@ -191,6 +191,11 @@ u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info
 	REQUIRES(p->sig_lock);
 /* proc_sigdiscard_locked - sig is no longer pending in p (every instance). */
 void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
+/* proc_sigqueue_timer_merge_locked - POSIX timer `timer_id`'s signal sig is still pending in
+ * p: add `expirations` to its si_overrun (saturating at INT_MAX) and return true, as Linux
+ * counts an expiry whose signal is still queued; false when it is not pending. */
+bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+	REQUIRES(p->sig_lock);
 
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);
