@@ -8,9 +8,11 @@
  */
 #include <fw/log.h>
 #include <fw/uaccess.h>
+#include <proc/pidfd.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
 #include <uapi/prctl.h>
+#include <uapi/events.h>
 
 #define SIGCHLD 17
 #define CLONE_VM 0x100ull
@@ -164,10 +166,30 @@ static bool nproc_exceeded(struct process *p)
 	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
 }
 
+/* install_pidfd - CLONE_PIDFD: a close-on-exec pidfd for the child c in p's table, its number
+ * written to user `to` (clone's parent_tid): the fd, or -ENOMEM, -EMFILE, -EFAULT. */
+static i64 install_pidfd(struct process *p, struct process *c, u64 to)
+{
+	struct file_result f = pidfd_new(c, 0);
+	if (f.err)
+		return f.err;
+	struct result_i64 fd = proc_fd_install(p, f.value, 0, true);
+	if (fd.err) {
+		vfs_close(f.value);
+		return fd.err;
+	}
+	u32 v = (u32)fd.value;
+	if (uint_p_to_user(&v, uaddr(to))) {
+		(void)proc_fd_close(p, fd.value);
+		return -EFAULT;
+	}
+	return fd.value;
+}
+
 static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 {
 	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
-		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | UAPI_CLONE_PIDFD;
 	if ((flags & ~allowed) || (flags & 0xff) != SIGCHLD)
 		return -EINVAL; /* threads and other exit signals: not yet */
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
@@ -234,8 +256,16 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	}
 	if (flags & CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
+	/* after the files were copied: the child does not get its own pidfd (as Linux) */
+	i64 pidfd = (flags & UAPI_CLONE_PIDFD) ? install_pidfd(p, c, ptid) : 0;
+	if (pidfd < 0) {
+		proc_discard(c);
+		return pidfd;
+	}
 	proc_get(c); /* the vfork wait below outlives a fast child's reaping */
 	if (proc_start(c)) {
+		if (flags & UAPI_CLONE_PIDFD)
+			(void)proc_fd_close(p, pidfd);
 		proc_put(c);
 		proc_discard(c);
 		return -EAGAIN;
@@ -307,6 +337,12 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 i64 sys_clone(struct process *p, const struct sc_args *a)
 {
 	/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
+	u64 flags = a->a[0];
+	/* CLONE_PIDFD writes the pidfd where CLONE_PARENT_SETTID writes the tid; no pidfd for
+	 * a thread (Linux's kernel_clone and copy_process) */
+	if ((flags & UAPI_CLONE_PIDFD) &&
+	    (flags & (CLONE_PARENT_SETTID | CLONE_THREAD | CLONE_DETACHED)))
+		return -EINVAL;
 	if (a->a[0] & CLONE_THREAD)
 		return do_thread(p, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
 	if (a->a[0] & CLONE_SIGHAND) /* handlers shared by two processes: not yet */

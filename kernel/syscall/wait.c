@@ -6,13 +6,16 @@
  * child_wq until one comes (WNOHANG: never), the last matching child is gone (ECHILD) or a
  * signal interrupts (-ERESTARTSYS). wait4 returns the pid and a status word; waitid fills a
  * siginfo_t (SIGCHLD, CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED, si_pid, si_uid,
- * si_status). Both write the reported child's resource usage when asked (rusage), as
+ * si_status); waitid's P_PIDFD waits for the child a pidfd names (proc/pidfd.h: its
+ * PIDFD_NONBLOCK means WNOHANG). Both write the reported child's resource usage when asked (rusage), as
  * getrusage counts it; a reaped child's usage joins the caller's children totals.
  */
 #include <fw/uaccess.h>
+#include <proc/pidfd.h>
 #include <proc/usage.h>
 #include <proc/wait.h>
 #include <syscall/syscall.h>
+#include <uapi/events.h>
 
 #define W_ANY_CLONE (UAPI_WNOTHREAD | UAPI_WALL | UAPI_WCLONE)
 
@@ -154,6 +157,7 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 	    !(options & (UAPI_WEXITED | UAPI_WSTOPPED | UAPI_WCONTINUED)))
 		return -EINVAL;
 	struct proc_wait_sel sel = { .by = PROC_WAIT_ANY };
+	bool pidfd_nonblock = false;
 	switch (which) {
 	case UAPI_P_ALL:
 		break;
@@ -168,13 +172,28 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PGID,
 					      .id = id ? (u32)id : proc_pgid(p->leader) };
 		break;
+	case UAPI_P_PIDFD: {
+		if (id < 0)
+			return -EINVAL;
+		struct file *f = proc_fd_get(p, id);
+		if (!f || !vfs_file_is_pidfd(f))
+			return -EBADF;
+		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PID, .id = pidfd_process(f)->pid };
+		/* a PIDFD_NONBLOCK pidfd never waits: EAGAIN, unless the caller said WNOHANG */
+		pidfd_nonblock = (f->flags & UAPI_PIDFD_NONBLOCK) && !(options & UAPI_WNOHANG);
+		if (pidfd_nonblock)
+			options |= UAPI_WNOHANG;
+		break;
+	}
 	default:
-		return -EINVAL; /* P_PIDFD: no pidfds yet */
+		return -EINVAL;
 	}
 	struct wait_event ev;
 	int e = do_wait(p, sel, (u32)options, &ev);
 	if (e)
 		return e;
+	if (!ev.child && pidfd_nonblock)
+		return -EAGAIN; /* as Linux's kernel_waitid */
 	struct uwait_head head = { 0 };
 	struct uwait_body body = { 0 };
 	bool reported = ev.child != NULL;

@@ -104,6 +104,8 @@ i64 sys_timerfd_create(struct process *p, const struct sc_args *a);
 i64 sys_timerfd_settime(struct process *p, const struct sc_args *a);
 i64 sys_timerfd_gettime(struct process *p, const struct sc_args *a);
 i64 sys_pidfd_open(struct process *p, const struct sc_args *a);
+i64 sys_signalfd(struct process *p, const struct sc_args *a);
+i64 sys_signalfd4(struct process *p, const struct sc_args *a);
 i64 sys_inotify_init(struct process *p, const struct sc_args *a);
 i64 sys_inotify_init1(struct process *p, const struct sc_args *a);
 i64 sys_inotify_add_watch(struct process *p, const struct sc_args *a);
