@@ -5,7 +5,7 @@
  * A timer belongs to a thread group (its leader, whose reference it holds) and has a small id,
  * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock
  * (an absolute CLOCK_REALTIME time is converted when it is set). The clock task calls
- * posix_timer_fire_due once a tick: a due timer sends its signal (si_code SI_TIMER, si_timerid,
+ * posix_timer_fire_due once a tick: the due timers, earliest deadline first, send their signal (si_code SI_TIMER, si_timerid,
  * si_value, si_overrun) to the group, or with SIGEV_THREAD_ID to one thread of it, or nothing
  * for SIGEV_NONE; a periodic one moves on by whole intervals, and the periods it skipped are
  * its overrun. An expiry whose previous signal is still pending sends nothing: it adds to that
@@ -225,15 +225,21 @@ void posix_timer_delete_group(struct process *p)
 	}
 }
 
-/* next_due_locked - a timer due at `now`, or of a group that is gone; NULL if none. A handled
- * timer is no longer due (moved past `now` or disarmed), so a scan restarted from the head
- * after each one ends. */
+/* next_due_locked - a timer of a group that is gone, else the due timer (at `now`) with the
+ * earliest deadline, so timers due within one tick fire in the order of their deadlines
+ * (regression: they fired in the list's order); NULL if none. A handled timer is no longer
+ * due (moved past `now` or disarmed), so a scan restarted after each one ends. */
 static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
 {
-	LIST_FOR_EACH(ptimer_list, &ptimers, t)
-		if ((t->deadline_ns && t->deadline_ns <= now) || group_gone(t->owner))
+	struct ptimer *first = NULL;
+	LIST_FOR_EACH(ptimer_list, &ptimers, t) {
+		if (group_gone(t->owner))
 			return t;
-	return NULL;
+		if (t->deadline_ns && t->deadline_ns <= now &&
+		    (!first || t->deadline_ns < first->deadline_ns))
+			first = t;
+	}
+	return first;
 }
 
 void posix_timer_fire_due(u64 now_ns)

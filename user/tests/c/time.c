@@ -10,9 +10,11 @@
 #include "kt.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -67,6 +69,31 @@ static void realtime_agrees_with_gettimeofday_and_time(void)
 	 * one: within a second either way (the case failed once on Linux in CI). */
 	CHECK(t - tv.tv_sec <= 1 && tv.tv_sec - t <= 1);
 	CHECK(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+}
+
+/* The runner (mk/abi.mk) puts the host's clock at QEMU's start on the kernel command line:
+ * kt_hosttime=SECONDS. The guest's wall clock at boot (REALTIME - BOOTTIME, the same whenever
+ * it is read) comes from the RTC, which QEMU starts from the host's clock: it may not be
+ * behind that launch time by more than the RTC's one-second resolution; nor ahead by more
+ * than QEMU's start takes (60 s is generous: the bound catches a clock in another time zone
+ * or counting from 1970, not a slow start). */
+static void wall_clock_at_boot_matches_host(void)
+{
+	char buf[4096];
+	int fd = CHECK_OK(open("/proc/cmdline", O_RDONLY));
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	const char *at = strstr(buf, "kt_hosttime=");
+	if (!at)
+		kt_fail(__FILE__, __LINE__, "no kt_hosttime= on the kernel command line: boot through make");
+	long long host = strtoll(at + strlen("kt_hosttime="), NULL, 10);
+	CHECK(host > 1500000000LL);
+	long long boot_wall = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	long long boot_s = boot_wall / 1000000000LL;
+	if (boot_s < host - 1 || boot_s > host + 60)
+		kt_fail(__FILE__, __LINE__, "wall clock at boot %lld, host's at launch %lld", boot_s, host);
 }
 
 static void clock_errors(void)
@@ -180,6 +207,44 @@ static void posix_timer_fires_signal(void)
 	struct itimerspec bad = { { 0, 0 }, { 0, 1000000000 } };
 	CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
 	CHECK_ERR(timer_settime(t, 0, &bad, NULL), EINVAL);
+}
+
+/* Six timers created in one order, due 1 ms apart in the reverse one (all within a few ms,
+ * so a tick-driven kernel finds several due at once): their signals queue in the order of
+ * the deadlines (regression: they came in the order the timers were created). */
+static void posix_timers_fire_in_deadline_order(void)
+{
+	enum { N = 6 };
+	timer_t t[N];
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	for (int i = 0; i < N; i++) {
+		struct sigevent ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = SIGRTMIN;
+		ev.sigev_value.sival_int = i;
+		CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t[i]));
+	}
+	struct timespec base;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &base));
+	for (int i = 0; i < N; i++) {
+		long long ns = base.tv_nsec + 30000000LL + (N - 1 - i) * 1000000LL;
+		struct itimerspec its = { { 0, 0 },
+					  { base.tv_sec + ns / 1000000000LL, ns % 1000000000LL } };
+		CHECK_OK(timer_settime(t[i], TIMER_ABSTIME, &its, NULL));
+	}
+	struct timespec limit = { 10, 0 };
+	for (int k = 0; k < N; k++) {
+		siginfo_t si;
+		CHECK_EQ(sigtimedwait(&set, &si, &limit), SIGRTMIN);
+		CHECK_EQ(si.si_code, SI_TIMER);
+		CHECK_EQ(si.si_value.sival_int, N - 1 - k);
+	}
+	for (int i = 0; i < N; i++)
+		CHECK_OK(timer_delete(t[i]));
 }
 
 static void posix_timer_periodic_none_and_errors(void)
@@ -504,6 +569,7 @@ static void vdso_fork_mprotect_munmap(void)
 static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
+	{ "wall_clock_at_boot_matches_host", wall_clock_at_boot_matches_host },
 	{ "clock_errors", clock_errors },
 	{ "clock_getres_is_fine", clock_getres_is_fine },
 	{ "nanosleep_sleeps_at_least", nanosleep_sleeps_at_least },
@@ -512,6 +578,7 @@ static const struct kt_case cases[] = {
 	{ "itimer_real_fires_and_reports", itimer_real_fires_and_reports },
 	{ "alarm_returns_remaining_seconds", alarm_returns_remaining_seconds },
 	{ "posix_timer_fires_signal", posix_timer_fires_signal },
+	{ "posix_timers_fire_in_deadline_order", posix_timers_fire_in_deadline_order },
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },
