@@ -9,7 +9,7 @@
 #   test-devices-iommu  the same on q35 with -device intel-iommu (every virtio device behind
 #                    it), plus a second virtio-rng told to DMA into kernel memory: the IOMMU
 #                    must block and record it, the page must be unchanged
-#   test-devices-blk two boots of busybox on one 8 MiB GPT disk (tools/mkdisk.py gpt):
+#   test-devices-blk two boots of busybox on one 8 MiB GPT disk made by sfdisk (tools/sfdisk-gpt.sh):
 #                    boot 1 checks /dev/vda* nodes, sizes and ioctls, writes a pattern with
 #                    dd (conv=fsync, and sync) and powers off without syncing; the host checks
 #                    the image file; boot 2 reads the pattern back, then corrupts both GPT
@@ -72,14 +72,14 @@ BLK_QEMU_ARGS = --qemu-arg=-drive --qemu-arg=file=$(DEV_DIR)/blk.img,if=none,id=
 $(DEV_DIR)/pattern: tools/mkdisk.py
 	@mkdir -p $(dir $@)
 	@$(PYTHON) tools/mkdisk.py pattern $@
-# lsparts: the guest's `fdisk -l`-style listing; fdisk-expected: the same listing made on the
-# host from a fresh GPT image (tools/mkdisk.py gpt, then fdisk-l).
+# lsparts: the guest's `fdisk -l`-style listing; fdisk-expected: the host's `fdisk -l` of a
+# GPT image made by sfdisk (tools/sfdisk-gpt.sh), as lsparts prints it.
 $(DEV_DIR)/lsparts: tests/devices/lsparts.c | deps
 	@mkdir -p $(dir $@)
 	@$(MUSLCC) -static -O2 -Wall -Wextra -Werror -o $@ $<
-$(DEV_DIR)/fdisk-expected: tools/mkdisk.py
+$(DEV_DIR)/fdisk-expected: tools/sfdisk-gpt.sh | deps
 	@mkdir -p $(dir $@)
-	@$(PYTHON) tools/mkdisk.py gpt $@.img && $(PYTHON) tools/mkdisk.py fdisk-l $@.img > $@.tmp && \
+	@tools/sfdisk-gpt.sh image $@.img && tools/sfdisk-gpt.sh listing $@.img > $@.tmp && \
 		rm -f $@.img && mv $@.tmp $@
 $(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern $(DEV_DIR)/lsparts \
 		$(DEV_DIR)/fdisk-expected tools/mkinitramfs.py
@@ -88,9 +88,10 @@ $(DEV_DIR)/blk-boot%.cpio: tests/devices/blk-init $(DEV_DIR)/pattern $(DEV_DIR)/
 		file:/fdisk-expected=$(DEV_DIR)/fdisk-expected:0644 text:/phase=$* dir:/dev dir:/tmp \
 		dir:/proc >/dev/null
 
-test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2.cpio tools/mkdisk.py
+test-devices-blk: $(KERNEL_IMAGE) $(DEV_DIR)/blk-boot1.cpio $(DEV_DIR)/blk-boot2.cpio tools/mkdisk.py \
+		tools/sfdisk-gpt.sh
 	@mkdir -p $(DEV_DIR) $(RESULTS) $(LOGS)
-	@$(PYTHON) tools/mkdisk.py gpt $(DEV_DIR)/blk.img
+	@tools/sfdisk-gpt.sh image $(DEV_DIR)/blk.img
 	@for b in 1 2; do \
 		$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(DEV_DIR)/blk-boot$$b.cpio --timeout 60 \
 			--quiet --append 'console=ttyS0' $(BLK_QEMU_ARGS) --log $(LOGS)/devices-blk-$$b.log; \

@@ -1,5 +1,6 @@
 # The first Linux program (issue #10's proof): Trellis boots an initramfs holding Debian's
-# busybox-static and /init = user/hello/init (`echo hello; ls /; cat /etc/issue; exit 3`);
+# busybox-static and /init = user/hello/init (`echo hello; ls /; cat /etc/issue`, then the admin tools: ps, free, df,
+# mount, uptime, top, pidof, dmesg; `exit 3`);
 # tests/boot/check_busybox_hello.py checks the console for each line and for init's exit status.
 
 HELLO_CPIO := $(BUILD)/initramfs/busybox-hello.cpio

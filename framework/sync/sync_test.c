@@ -76,7 +76,9 @@ static u32 cnt_cpu_seen[FW_MAX_CPUS];
 
 static void spin_adder(struct tworker *w)
 {
-	for (u32 i = 0; i < 4000; i++) {
+	/* 1000 each: with two vCPUs on a loaded host, a holder whose vCPU the host deschedules
+	 * keeps the other spinning; 4000 each took over the 10 s test limit at load 17 */
+	for (u32 i = 0; i < 1000; i++) {
 		struct irq_state s = spin_lock_irqsave(&cnt_lock);
 		u64 v = cnt_value;
 		cpu_pause();
@@ -105,7 +107,7 @@ KTEST(sync, spinlock_contention_across_cpus)
 	}
 	for (u32 i = 0; i < 4; i++)
 		task_join_raw(t[i]);
-	KT_EXPECT_EQ(kt, cnt_value, 16000ull);
+	KT_EXPECT_EQ(kt, cnt_value, 4000ull);
 	if (cpu_count() > 1)
 		KT_EXPECT(kt, cnt_cpu_seen[0] > 0 && cnt_cpu_seen[1] > 0);
 }

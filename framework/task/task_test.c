@@ -40,11 +40,14 @@ KTEST(task, spawn_join_exit_codes)
 
 static u32 turn_log[16];
 static u32 turn_n;
+static u32 turn_go;
 
 static void yielder(struct tworker *w)
 {
-	/* SAFETY: turn_n is a static test counter shared by the workers; the atomics are its only
-	 * accesses. */
+	/* SAFETY: turn_n and turn_go are static test words shared by the workers and the runner;
+	 * the atomics are their only accesses. */
+	while (!__atomic_load_n(&turn_go, __ATOMIC_ACQUIRE))
+		task_yield(); /* until both are queued: the other CPU may start one at once */
 	for (u32 i = 0; i < 6; i++) {
 		u32 n = __atomic_fetch_add(&turn_n, 1, __ATOMIC_SEQ_CST);
 		if (n < 16)
@@ -56,12 +59,17 @@ static void yielder(struct tworker *w)
 KTEST(task, context_switch_round_robin_on_one_cpu)
 {
 	turn_n = 0;
+	turn_go = 0;
 	u32 cpu = tw_other_cpu();
-	/* start both before either runs: spawn with preemption off */
+	/* Both are queued before either takes a turn: the other CPU runs the first as soon as it
+	 * is queued (preemption off here does not stop that CPU), so they wait for turn_go; on a
+	 * loaded host the second spawn can come long after (landing at load 17: 1 alternation). */
 	preempt_disable();
 	struct task *a = tw_spawn(&tw[0], yielder, 0, cpu);
 	struct task *b = tw_spawn(&tw[1], yielder, 1, cpu);
 	preempt_enable();
+	/* SAFETY: the static start flag the workers read atomically. */
+	__atomic_store_n(&turn_go, 1, __ATOMIC_RELEASE);
 	KT_ASSERT(kt, a && b);
 	task_join_raw(a);
 	task_join_raw(b);

@@ -3,7 +3,9 @@
  * the threads (or processes) made with CLONE_FILES, copied by fork and by clone without it.
  *
  * Locking: the table is touched only under its spinlock (other processes read it too:
- * /proc/<pid>/fd). TABLE_OP below is the one place that takes it.
+ * /proc/<pid>/fd). TABLE_OP below is the one place that takes it. p->files itself is changed
+ * only by p's task, under p->sig_lock (set_table), so another process reads it under that lock
+ * and keeps it while it looks (OTHER_OP: lock order sig_lock -> the table's lock).
  *
  * Lifetime of a looked-up file (proc_fd_get): in a shared table another thread may close the
  * descriptor while this one uses the file, so the lookup takes a reference of its own and
@@ -28,6 +30,14 @@ struct fd_table {
 };
 DEFINE_TYPE_CACHE(fd_table_cache, struct fd_table);
 
+/* set_table - p's table pointer becomes t (under sig_lock: other processes read it). */
+static void set_table(struct process *p, struct fd_table *t)
+{
+	spin_lock(&p->sig_lock);
+	p->files = t;
+	spin_unlock(&p->sig_lock);
+}
+
 static bool shared(const struct fd_table *t)
 {
 	return refcount_read(&t->refs) > 1;
@@ -39,6 +49,17 @@ static bool shared(const struct fd_table *t)
 		spin_lock(&(t)->lock);                                                      \
 		stmt;                                                                       \
 		spin_unlock(&(t)->lock);                                                    \
+	} while (0)
+
+/* Run `stmt` on another process's table (named `t` in it), when it has one: under p->sig_lock,
+ * so p cannot drop the table meanwhile, and the table's lock. */
+#define OTHER_OP(p, t, stmt)                                                                \
+	do {                                                                                \
+		spin_lock(&(p)->sig_lock);                                                  \
+		struct fd_table *t = (p)->files;                                            \
+		if (t)                                                                      \
+			TABLE_OP(t, stmt);                                                  \
+		spin_unlock(&(p)->sig_lock);                                                \
 	} while (0)
 
 static struct fd_slot slot_of(const struct fd_table *t, i64 fd)
@@ -63,8 +84,9 @@ static struct fd_table *table_new(void)
 
 int proc_files_new(struct process *p)
 {
-	p->files = table_new();
-	return p->files ? 0 : -ENOMEM;
+	struct fd_table *t = table_new();
+	set_table(p, t);
+	return t ? 0 : -ENOMEM;
 }
 
 /* table_copy - a new table holding every descriptor of t (each file referenced again). */
@@ -97,7 +119,7 @@ static struct fd_table *table_copy(struct fd_table *t)
 static void replace(struct process *p, struct fd_table *n)
 {
 	struct fd_table *old = p->files;
-	p->files = n;
+	set_table(p, n);
 	if (old && refcount_put(&old->refs))
 		close_all(old, 0);
 }
@@ -138,7 +160,7 @@ void proc_files_put(struct process *p, bool process_exit)
 {
 	proc_fd_end_call(p);
 	struct fd_table *t = p->files;
-	p->files = NULL;
+	set_table(p, NULL);
 	if (t && refcount_put(&t->refs))
 		close_all(t, process_exit ? p->leader->pid : 0);
 }
@@ -151,7 +173,7 @@ int proc_files_unshare(struct process *p)
 	struct fd_table *n = table_copy(t);
 	if (!n)
 		return -ENOMEM;
-	p->files = n;
+	set_table(p, n);
 	if (refcount_put(&t->refs)) /* the others let go meanwhile */
 		close_all(t, 0);
 	return 0;
@@ -232,11 +254,21 @@ struct file *proc_fd_get(struct process *p, i64 fd)
 
 struct file *proc_fd_peek(struct process *p, i64 fd)
 {
-	struct fd_table *t = p->files;
 	struct file *f = NULL;
-	if (t)
-		TABLE_OP(t, f = slot_of(t, fd).file);
+	OTHER_OP(p, t, f = slot_of(t, fd).file);
 	return f;
+}
+
+struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec)
+{
+	struct fd_slot s = { 0 };
+	OTHER_OP(p, t, {
+		s = slot_of(t, fd);
+		if (s.file)
+			vfs_file_get(s.file);
+	});
+	*cloexec = s.cloexec;
+	return s.file;
 }
 
 void proc_fd_end_call(struct process *p)
@@ -290,11 +322,8 @@ int proc_fd_close(struct process *p, i64 fd)
 
 i64 proc_fd_next(struct process *p, i64 from)
 {
-	struct fd_table *t = p->files;
 	i64 found = -1;
-	if (!t)
-		return -1;
-	TABLE_OP(t, {
+	OTHER_OP(p, t, {
 		for (size_t fd = from < 0 ? 0 : (size_t)from; fd < fd_array_len(&t->fds); fd++) {
 			if (fd_array_get(&t->fds, fd).value.file) {
 				found = (i64)fd;

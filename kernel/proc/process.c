@@ -105,9 +105,11 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		proc_get(leader);
 	}
 	p->comm = leader ? leader->comm : parent ? parent->comm : p->comm; /* fork copies it */
-	if (!leader && parent) { /* a fork runs its parent's program */
+	if (!leader && parent) { /* a fork runs its parent's program, with its OOM adjustment */
 		p->exe = parent->exe;
 		vfs_path_get(p->exe);
+		p->oom_score_adj = parent->oom_score_adj;
+		p->oom_score_adj_min = parent->oom_score_adj_min;
 	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
@@ -603,22 +605,25 @@ struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
 struct process *proc_oom_victim(u64 *pages)
 {
 	struct process *best = NULL;
-	u64 most = 0;
+	i64 most = 0;
+	u64 best_pages = 0;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q) {
 		if (q->leader->pid == 1 || q->exited || !q->mm)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
 		u64 n = vmspace_resident_pages(&q->mm->vs);
-		if (n > most) {
-			most = n;
+		i64 score = proc_oom_badness(n, q->leader->oom_score_adj);
+		if (score > most) { /* adj -1000 scores -1: never chosen */
+			most = score;
 			best = q;
+			best_pages = n;
 		}
 	}
 	if (best)
 		proc_get(best);
 	spin_unlock(&proc_lock);
-	*pages = most;
+	*pages = best_pages;
 	return best;
 }
 

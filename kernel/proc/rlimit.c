@@ -7,9 +7,14 @@
 #include <fw/frame.h>
 #include <proc/process.h>
 #include <proc/rlimit.h>
+#include <proc/usage.h>
+#include <uapi/signal.h>
 
 #define MIB (1ull << 20)
 #define SIGXFSZ 25
+#define SIGXCPU 24
+#define SIGKILL 9
+#define NSEC_PER_SEC 1000000000ull
 
 /* defaults - init's limits (INIT_RLIMITS), NPROC and SIGPENDING from the memory size. */
 struct rlim_set {
@@ -113,4 +118,30 @@ int proc_rlimit_fsize(struct process *p, u64 pos, u64 *count)
 	if (*count > lim - pos)
 		*count = lim - pos;
 	return 0;
+}
+
+void proc_rlimit_cpu_check(struct process *p)
+{
+	struct process *g = p->leader;
+	spin_lock(&g->rlim_lock);
+	struct proc_rlimit r = g->rlim[UAPI_RLIMIT_CPU];
+	spin_unlock(&g->rlim_lock);
+	if (r.cur == PROC_RLIM_INFINITY && r.max == PROC_RLIM_INFINITY)
+		return;
+	struct proc_usage u = proc_usage_peek(g, false);
+	u64 ns = u.utime_ns + u.stime_ns;
+	struct proc_siginfo info = { .code = UAPI_SI_KERNEL };
+	if (r.max != PROC_RLIM_INFINITY && ns / NSEC_PER_SEC >= r.max) {
+		proc_group_signal(g, SIGKILL, info);
+		return;
+	}
+	if (r.cur == PROC_RLIM_INFINITY || ns / NSEC_PER_SEC < r.cur)
+		return;
+	spin_lock(&g->rlim_lock);
+	bool due = g->rlim[UAPI_RLIMIT_CPU].cur == r.cur; /* not changed meanwhile */
+	if (due)
+		g->rlim[UAPI_RLIMIT_CPU].cur = r.cur + 1; /* Linux: the next one a second later */
+	spin_unlock(&g->rlim_lock);
+	if (due)
+		proc_group_signal(g, SIGXCPU, info);
 }

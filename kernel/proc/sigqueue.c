@@ -196,6 +196,17 @@ static bool charge(u32 uid, u32 limit)
 	return ok;
 }
 
+u32 proc_sigqueued_count(u32 uid)
+{
+	u32 n = 0;
+	spin_lock(&sigq_lock);
+	for (u32 i = 0; i < SIGQ_USERS; i++)
+		if (sigq_users[i].count && sigq_users[i].uid == uid)
+			n = sigq_users[i].count;
+	spin_unlock(&sigq_lock);
+	return n;
+}
+
 static void uncharge(u32 uid)
 {
 	spin_lock(&sigq_lock);

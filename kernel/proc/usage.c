@@ -5,6 +5,7 @@
 #include <fw/time.h>
 #include <fw/vmspace.h>
 #include <proc/process.h>
+#include <proc/rlimit.h>
 
 void proc_acct_start(struct process *p)
 {
@@ -41,6 +42,7 @@ void proc_acct_tick(struct process *p)
 		return;
 	p->acct.pub_tick = now;
 	proc_acct_publish(p);
+	proc_rlimit_cpu_check(p);
 }
 
 /* sample_rss - raise p's peak resident size to what its memory map holds now. Context: p's
@@ -141,6 +143,11 @@ struct proc_usage proc_usage_self(struct process *p)
 	proc_acct_publish(p);
 	sample_rss(p);
 	return group_sum(p->leader);
+}
+
+struct proc_usage proc_usage_peek(struct process *p, bool thread)
+{
+	return thread ? own(p) : group_sum(p->leader);
 }
 
 struct proc_usage proc_usage_children(struct process *p)

@@ -242,7 +242,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(294, inotify_init1, FULL, "IN_NONBLOCK, IN_CLOEXEC; reads, poll, epoll, FIONREAD"),
 	SC(325, mlock2, PARTIAL, "accounting only, as mlock"),
 	SC(299, recvmmsg, PARTIAL, "the timeout is checked between messages (as Linux)"),
-	SC(302, prlimit64, PARTIAL, "enforced: NOFILE (up to the 1024-slot table), FSIZE, STACK (the stack region at execve, at most 1 GiB), AS (mmap, brk), DATA (brk only), NPROC; CPU, RSS, MEMLOCK, LOCKS, SIGPENDING, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only"),
+	SC(302, prlimit64, PARTIAL, "enforced: NOFILE (up to the 1024-slot table), FSIZE, STACK (the stack region at execve, at most 1 GiB), AS (mmap, brk), DATA (brk only), NPROC, CPU (SIGXCPU each second past the soft limit, SIGKILL at the hard one); RSS, MEMLOCK, LOCKS, SIGPENDING, MSGQUEUE, NICE, RTPRIO, RTTIME are recorded only"),
 	SC(306, syncfs, FULL, ""),
 	SC(307, sendmmsg, FULL, ""),
 	SC(309, getcpu, PARTIAL, "node is always 0 (no NUMA)"),

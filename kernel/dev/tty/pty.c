@@ -257,6 +257,7 @@ static int devpts_fill(struct vfs_sb *sb, struct str options, struct inode **roo
 	int e = vfs_memfs_fill(sb, STR(""), root);
 	if (e)
 		return e;
+	sb->max_bytes = 0; /* it stores nothing: statfs shows no blocks, so df leaves it out (Linux) */
 	(*root)->mode = VFS_S_IFDIR | 0755;
 	spin_lock(&pty_lock);
 	for (u32 i = 0; i < DEVPTS_MAX; i++) {

@@ -3,7 +3,8 @@
  * inode numbering and name parsing, the system files (contents, offsets past the end, one-byte
  * reads, writes refused), the generated directories (getdents, nothing can be made in them),
  * statfs's magic, and a process's directory from creation to reaping (ENOENT afterwards, ESRCH
- * for a file still open). The ABI group procfs checks the same from user space.
+ * for a file still open), oom_score_adj's rules. The ABI group procfs checks the same from
+ * user space.
  */
 #include <fs/procfs.h>
 #include <fw/heap.h>
@@ -231,4 +232,28 @@ KTEST(procfs, pid_directory_read_while_the_process_goes)
 	vfs_close(d.value);
 	kbuf_free(&buf);
 	vfs_free_tree(top);
+}
+
+/* oom_score_adj's rules (proc/oom.c): the range, the floor root sets, and the badness the OOM
+ * killer ranks by (-1000: never chosen). */
+KTEST(procfs, oom_score_adj_rules)
+{
+	KT_EXPECT_EQ(kt, proc_oom_badness(100, -1000), -1);
+	KT_EXPECT_EQ(kt, proc_oom_badness(100, 0), 100);
+	KT_EXPECT_EQ(kt, proc_oom_badness(0, -999), 1);
+	KT_EXPECT_GT(kt, proc_oom_badness(100, 1000), proc_oom_badness(100, 500));
+	struct process *p = proc_create(NULL);
+	KT_ASSERT(kt, p != NULL);
+	KT_EXPECT_EQ(kt, proc_oom_adj(p), 0);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, 1001, true), -EINVAL);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, -1001, true), -EINVAL);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, 300, false), 0);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, 0, false), 0);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, -1, false), -EACCES);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, -1000, true), 0);
+	KT_EXPECT_EQ(kt, proc_oom_adj(p), -1000);
+	KT_EXPECT_EQ(kt, proc_oom_score(p), 0);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, -500, false), 0);
+	KT_EXPECT_EQ(kt, proc_oom_adj(p), -500);
+	proc_discard(p);
 }

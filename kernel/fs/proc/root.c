@@ -46,8 +46,14 @@ static const struct procfs_entry sys_fs_entries[] = {
 static const struct procfs_entry sys_kernel_entries[] = {
 	{ STR("ostype"), PK_OSTYPE, FILE_MODE },
 	{ STR("osrelease"), PK_OSRELEASE, FILE_MODE },
+	{ STR("domainname"), PK_DOMAINNAME, VFS_S_IFREG | 0644 },
 	{ STR("hostname"), PK_HOSTNAME, VFS_S_IFREG | 0644 },
 	{ STR("pid_max"), PK_PID_MAX, VFS_S_IFREG | 0644 },
+	{ STR("random"), PK_SYS_RANDOM, DIR_MODE },
+};
+static const struct procfs_entry sys_random_entries[] = {
+	{ STR("boot_id"), PK_BOOT_ID, FILE_MODE },
+	{ STR("uuid"), PK_UUID, FILE_MODE },
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -97,6 +103,10 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 		return procfs_sysctl_write(pi, src);
 	if (pi->kind == PK_PID_COMM)
 		return procfs_comm_write(pi, src);
+	if (pi->kind == PK_PID_OOM_ADJ)
+		return procfs_oom_adj_write(pi, src);
+	if (pi->kind == PK_HOSTNAME || pi->kind == PK_DOMAINNAME)
+		return procfs_uts_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
 }
 
@@ -109,9 +119,8 @@ static struct str procfs_readlink(struct inode *ip)
 
 int procfs_set_target(struct procfs_inode *pi, struct str target)
 {
-	int e = synth_text_set(&pi->target, target);
-	pi->vfs.size = pi->target.len;
-	return e;
+	/* ls -l shows 0 for a /proc link, as Linux (fd/N: 64, set by its lookup) */
+	return synth_text_set(&pi->target, target);
 }
 
 /* --- directories ------------------------------------------------------------------------------ */
@@ -145,6 +154,11 @@ static bool table_entry(enum procfs_kind kind, u64 i, struct procfs_entry *out)
 		if (i >= NELEM(sys_fs_entries))
 			return false;
 		*out = sys_fs_entries[i];
+		return true;
+	case PK_SYS_RANDOM:
+		if (i >= NELEM(sys_random_entries))
+			return false;
+		*out = sys_random_entries[i];
 		return true;
 	default:
 		return false;
@@ -243,15 +257,14 @@ static int procfs_readdir(struct inode *dir, u64 pos, struct vfs_dirent *out)
 	return 0;
 }
 
-/* A process's directory (and its task/TID ones) stands while the process does: a reaped
- * process's cached entry is dropped at the next walk, which then finds ENOENT. */
-static bool procfs_dir_revalidate(const struct vfs_ctx *c, struct inode *ip)
+/* A process's entries stand while the process does: a reaped process's cached entry is
+ * dropped at the next walk, which then finds ENOENT. Each walk also gives them the process's
+ * owner again (Linux's pid_revalidate): a process that changed its euid owns its files. */
+static bool procfs_revalidate(const struct vfs_ctx *c, struct inode *ip)
 {
 	(void)c;
 	struct procfs_inode *pi = procfs_inode_from(ip);
-	if (pi->kind != PK_PID_DIR && pi->kind != PK_TID_DIR)
-		return true;
-	return procfs_pid_alive(pi);
+	return !pi->pid || procfs_pid_alive(pi);
 }
 
 static void procfs_destroy(struct inode *ip)
@@ -264,7 +277,7 @@ static void procfs_destroy(struct inode *ip)
 static const struct inode_ops procfs_dir_ops = {
 	.lookup = procfs_lookup,
 	.readdir = procfs_readdir,
-	.revalidate = procfs_dir_revalidate,
+	.revalidate = procfs_revalidate,
 	.destroy = procfs_destroy,
 };
 static const struct inode_ops procfs_link_ops = {
@@ -288,6 +301,7 @@ static int procfs_truncate(struct inode *ip, u64 size)
 }
 
 static const struct inode_ops procfs_file_ops = {
+	.revalidate = procfs_revalidate,
 	.read_file = procfs_read_file,
 	.write = procfs_write,
 	.truncate = procfs_truncate,

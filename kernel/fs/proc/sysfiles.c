@@ -1,7 +1,7 @@
 /*
  * sysfiles.c — the system-wide /proc files (fs/procfs.h): meminfo, cpuinfo, uptime, loadavg,
  * filesystems, version, stat, cmdline, sys/kernel/{ostype,osrelease,hostname,pid_max},
- * sys/vm/overcommit_memory, sys/fs/file-max and slabinfo, in
+ * sys/kernel/random/{boot_id,uuid}, sys/vm/overcommit_memory, sys/fs/file-max and slabinfo, in
  * Linux's formats, from the frame allocator, the clock, the scheduler and the VFS.
  *
  * What Trellis does not measure yet prints as 0 (CPU time per state, page cache and slab
@@ -16,7 +16,10 @@
 #include <fw/preempt.h>
 #include <fw/task.h>
 #include <fw/time.h>
+#include <fw/sync.h>
 #include <proc/process.h>
+#include <proc/uts.h>
+#include <random/random.h>
 
 #define KB_PER_FRAME (FRAME_SIZE / 1024)
 
@@ -107,6 +110,59 @@ static void stat(struct strbuf *sb)
 		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
 }
 
+struct uuid_bytes {
+	u8 b[16];
+};
+
+/* uuid - a random (version 4) UUID as Linux prints it: "xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx". */
+static void uuid(struct strbuf *sb, const struct uuid_bytes *u)
+{
+	for (u32 i = 0; i < 16; i++) {
+		u8 v = u->b[i];
+		if (i == 6)
+			v = (u8)((v & 0x0f) | 0x40); /* version 4 */
+		else if (i == 8)
+			v = (u8)((v & 0x3f) | 0x80); /* variant 10 */
+		STRBUF_FMT(sb, "%02x", v);
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			strbuf_add_char(sb, '-');
+	}
+	strbuf_add_char(sb, '\n');
+}
+
+/* boot_id: drawn once, at its first read, from the kernel's generator. */
+static struct spinlock boot_id_lock = SPINLOCK_INIT(boot_id_lock);
+static struct uuid_bytes boot_id GUARDED_BY(&boot_id_lock);
+static bool boot_id_set GUARDED_BY(&boot_id_lock);
+
+/* random_uuid - uuid's text: a fresh one, or (once) the boot's. */
+static void random_uuid(struct strbuf *sb, bool once)
+{
+	struct uuid_bytes u;
+	random_fill(BYTES_OF_ARRAY(u.b), true);
+	if (once) {
+		spin_lock(&boot_id_lock);
+		if (!boot_id_set) {
+			boot_id = u;
+			boot_id_set = true;
+		}
+		u = boot_id;
+		spin_unlock(&boot_id_lock);
+	}
+	uuid(sb, &u);
+}
+
+struct result_size procfs_uts_write(struct procfs_inode *pi, struct bytes src)
+{
+	/* Linux's proc_dostring: the text up to the first newline, from offset 0 */
+	size_t n = 0;
+	while (n < bytes_len(src) && bytes_u8(src, n).value != '\n')
+		n++;
+	int e = uts_write(pi->kind == PK_HOSTNAME ? UTS_HOSTNAME : UTS_DOMAINNAME,
+			  bytes_head(src, n));
+	return e ? result_size_err(e) : result_size_ok(bytes_len(src));
+}
+
 /* slabinfo - Linux's version 2.1 table, one line per typed cache (fw/heap.h): the leak checks of
  * the failure-injection runs compare its active_objs before and after (docs/fuzzing.md). */
 static void slabinfo(struct strbuf *sb)
@@ -173,13 +229,23 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 		strbuf_add(sb, STR("6.1.0-trellis\n"));
 		return 0;
 	case PK_HOSTNAME:
-		strbuf_add(sb, STR("trellis\n"));
+	case PK_DOMAINNAME: {
+		u8 name[UTS_NAME_MAX];
+		size_t n = uts_read(pi->kind == PK_HOSTNAME ? UTS_HOSTNAME : UTS_DOMAINNAME,
+				    BYTES_OF_ARRAY(name));
+		strbuf_add(sb, str_from_bytes(bytes_head(BYTES_OF_ARRAY(name), n)));
+		strbuf_add_char(sb, '\n');
 		return 0;
+	}
 	case PK_PID_MAX:
 		strbuf_add(sb, STR("4194304\n"));
 		return 0;
 	case PK_OVERCOMMIT:
 		strbuf_add(sb, STR("0\n")); /* heuristic overcommit: lazy mappings of any size */
+		return 0;
+	case PK_BOOT_ID:
+	case PK_UUID: /* a new one at every read */
+		random_uuid(sb, pi->kind == PK_BOOT_ID);
 		return 0;
 	case PK_FILE_MAX:
 		strbuf_add(sb, STR("9223372036854775807\n")); /* no system-wide limit */

@@ -22,6 +22,7 @@ struct mount_pathbuf {
 DEFINE_TYPE_CACHE(mount_pathbuf_cache, struct mount_pathbuf);
 
 static struct mount_list mount_table GUARDED_BY(&vfs_lock);
+static u32 next_mount_id GUARDED_BY(&vfs_lock) = 1; /* /proc/PID/mountinfo's first field */
 static bool mount_table_ready;
 
 #define VFS_MAX_FSTYPES 16u
@@ -138,6 +139,11 @@ static const struct vfs_fstype tmpfs_type = {
 static const struct vfs_fstype ramfs_type = {
 	.name = STR("ramfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
 };
+/* The initial root's type: a ramfs that /proc/mounts names "rootfs", as Linux (not mountable by
+ * that name). */
+static const struct vfs_fstype rootfs_type = {
+	.name = STR("rootfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
+};
 
 /* --- mounts and paths ---------------------------------------------------------------------- */
 
@@ -194,25 +200,34 @@ void vfs_ctx_get(struct vfs_ctx *c)
 	vfs_path_get(c->cwd);
 }
 
+/* A context's paths change under vfs_lock, so another process may read them under it
+ * (/proc/PID/cwd and root): what it reads is whole, and stays referenced while it holds it. */
 void vfs_ctx_put(struct vfs_ctx *c)
 {
-	vfs_path_put(c->cwd);
-	vfs_path_put(c->root);
+	mutex_lock(&vfs_lock);
+	struct vfs_path cwd = c->cwd, root = c->root;
 	c->cwd = c->root = (struct vfs_path){ 0 };
+	vfs_path_put_locked(cwd);
+	vfs_path_put_locked(root);
+	mutex_unlock(&vfs_lock);
 }
 
 void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p)
 {
+	mutex_lock(&vfs_lock);
 	struct vfs_path old = c->cwd;
 	c->cwd = p;
-	vfs_path_put(old);
+	vfs_path_put_locked(old);
+	mutex_unlock(&vfs_lock);
 }
 
 void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p)
 {
+	mutex_lock(&vfs_lock);
 	struct vfs_path old = c->root;
 	c->root = p;
-	vfs_path_put(old);
+	vfs_path_put_locked(old);
+	mutex_unlock(&vfs_lock);
 }
 
 struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
@@ -246,6 +261,7 @@ static struct vfs_mount *mount_alloc(struct dentry *root, struct vfs_sb *sb, u32
 	if (!m)
 		return NULL;
 	refcount_init(&m->refs, 1); /* the table's, once attached */
+	m->id = next_mount_id++;
 	vfs_dentry_get(root);
 	m->root = root;
 	refcount_get(&sb->refs);
@@ -293,7 +309,7 @@ struct path_result vfs_init(void)
 	struct vfs_sb *sb = vfs_sb_new(VFS_RAMFS_MAGIC);
 	if (!sb)
 		return path_result_err(-ENOMEM);
-	sb->type = &ramfs_type;
+	sb->type = &rootfs_type;
 	mutex_lock(&vfs_lock);
 	if (!mount_table_ready) {
 		mount_list_init(&mount_table, &vfs_lock);
@@ -573,7 +589,18 @@ void vfs_free_tree(struct vfs_path top)
 
 /* --- paths as text ------------------------------------------------------------------------- */
 
+/* path_text - the text of d as `root` sees it into dst (vfs_path_of_locked); `in_fs`: only
+ * within d's file system, from its root (mountinfo's root field: where a bind mount starts). */
+static struct result_size path_text(struct vfs_path root, struct vfs_path d, struct bytes dst,
+				    bool in_fs) REQUIRES(vfs_lock);
+
 struct result_size vfs_path_of_locked(struct vfs_path root, struct vfs_path d, struct bytes dst)
+{
+	return path_text(root, d, dst, false);
+}
+
+static struct result_size path_text(struct vfs_path root, struct vfs_path d, struct bytes dst,
+				    bool in_fs)
 {
 	/* Built from the end of dst backwards, then moved to the front. */
 	size_t end = bytes_len(dst), pos = end;
@@ -582,7 +609,9 @@ struct result_size vfs_path_of_locked(struct vfs_path root, struct vfs_path d, s
 	for (u32 guard = 0; guard < 100000; guard++) {
 		if (d.mnt == root.mnt && d.dentry == root.dentry)
 			break;
-		if (d.dentry == d.mnt->root || d.dentry->parent == d.dentry) {
+		if (in_fs && d.dentry->parent == d.dentry)
+			break;
+		if (!in_fs && (d.dentry == d.mnt->root || d.dentry->parent == d.dentry)) {
 			if (!d.mnt->parent)
 				break; /* outside the root: shown from the namespace's root */
 			d = (struct vfs_path){ .mnt = d.mnt->parent, .dentry = d.mnt->mountpoint };
@@ -630,56 +659,121 @@ struct result_size vfs_fstypes_show(struct bytes dst)
 	return strbuf_err(&out) ? result_size_err(-ERANGE) : result_size_ok(strbuf_len(&out));
 }
 
-struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst)
+/* One mount as /proc/mounts and mountinfo show it (copied under vfs_lock). */
+struct mount_view {
+	struct vfs_path at; /* its root, with references */
+	u32 id, parent_id, flags, dev_major, dev_minor;
+	struct str type, source;
+	u8 srcbuf[VFS_MNT_SOURCE_MAX];
+};
+
+/* mount_view_at - the i-th mount of the table into *v (references taken): false past the end. */
+static bool mount_view_at(u32 i, struct mount_view *v)
+{
+	v->at = (struct vfs_path){ 0 };
+	v->type = STR("none");
+	v->source = STR("none");
+	mutex_lock(&vfs_lock);
+	u32 k = 0;
+	LIST_FOR_EACH(mount_list, &mount_table, m) {
+		if (k++ != i)
+			continue;
+		v->at = (struct vfs_path){ .mnt = m, .dentry = m->root };
+		vfs_path_get(v->at);
+		v->id = m->id;
+		v->parent_id = m->parent ? m->parent->id : m->id;
+		v->flags = m->flags;
+		v->dev_major = m->sb->dev_major;
+		v->dev_minor = m->sb->dev_minor;
+		if (m->sb->type)
+			v->type = m->sb->type->name;
+		struct bytes_result sb = bytes_sub(BYTES_OF_ARRAY(v->srcbuf), 0, m->source_len);
+		if (!sb.err && m->source_len &&
+		    !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
+			v->source = str_from_bytes(sb.value);
+	}
+	mutex_unlock(&vfs_lock);
+	return v->at.mnt != NULL;
+}
+
+/* mount_opts - the per-mount options as /proc/mounts prints them ("rw,nosuid,relatime"). */
+static void mount_opts(struct strbuf *out, u32 flags)
+{
+	strbuf_add(out, (flags & VFS_MNT_RDONLY) ? STR("ro") : STR("rw"));
+	if (flags & VFS_MNT_NOSUID)
+		strbuf_add(out, STR(",nosuid"));
+	if (flags & VFS_MNT_NODEV)
+		strbuf_add(out, STR(",nodev"));
+	if (flags & VFS_MNT_NOEXEC)
+		strbuf_add(out, STR(",noexec"));
+	strbuf_add(out, (flags & VFS_MNT_NOATIME) ? STR(",noatime") : STR(",relatime"));
+}
+
+/* mounts_show - /proc/mounts, or (info) /proc/PID/mountinfo: "ID PARENT MAJ:MIN ROOT
+ * MOUNTPOINT OPTIONS - TYPE SOURCE SUPEROPTIONS" (no optional fields: every mount is
+ * private). Mounts outside `root` are left out. */
+static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bool info)
 {
 	struct strbuf out = strbuf_over(dst);
 	struct mount_pathbuf *pb = mount_pathbuf_cache_alloc();
-	if (!pb)
+	struct mount_pathbuf *rb = info ? mount_pathbuf_cache_alloc() : NULL;
+	if (!pb || (info && !rb)) {
+		if (pb)
+			mount_pathbuf_cache_free(pb);
+		if (rb)
+			mount_pathbuf_cache_free(rb);
 		return result_size_err(-ENOMEM);
-	for (u32 i = 0; i < 100000; i++) {
+	}
+	struct mount_view v;
+	for (u32 i = 0; i < 100000 && mount_view_at(i, &v); i++) {
 		/* the i-th mount, looked up afresh each time (vfs_path_of takes the lock) */
-		struct vfs_path at = { 0 };
-		u32 flags = 0;
-		struct str type = STR("none"), source = STR("none");
-		u8 srcbuf[VFS_MNT_SOURCE_MAX];
 		mutex_lock(&vfs_lock);
-		u32 k = 0;
-		LIST_FOR_EACH(mount_list, &mount_table, m) {
-			if (k++ != i)
-				continue;
-			at = (struct vfs_path){ .mnt = m, .dentry = m->root };
-			vfs_path_get(at);
-			flags = m->flags;
-			if (m->sb->type)
-				type = m->sb->type->name;
-			struct bytes_result sb = bytes_sub(BYTES_OF_ARRAY(srcbuf), 0, m->source_len);
-			if (!sb.err && !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
-				source = str_from_bytes(sb.value);
-		}
+		struct result_size p = path_text(root, v.at, BYTES_OF_ARRAY(pb->b), false);
+		struct result_size r = info ? path_text((struct vfs_path){ 0 }, v.at,
+							BYTES_OF_ARRAY(rb->b), true)
+					    : result_size_ok(0);
+		vfs_path_put_locked(v.at);
 		mutex_unlock(&vfs_lock);
-		if (!at.mnt)
-			break;
-		struct result_size p = vfs_path_of(root, at, BYTES_OF_ARRAY(pb->b));
-		vfs_path_put(at);
-		if (p.err || p.value == 0)
+		if (p.err || p.value == 0 || r.err || (info && r.value == 0))
 			continue;
-		strbuf_add(&out, str_len(source) ? source : STR("none"));
-		strbuf_add_char(&out, ' ');
-		strbuf_add(&out, str_from_bytes(bytes_head(BYTES_OF_ARRAY(pb->b), p.value - 1)));
-		strbuf_add_char(&out, ' ');
-		strbuf_add(&out, type);
-		strbuf_add(&out, (flags & VFS_MNT_RDONLY) ? STR(" ro") : STR(" rw"));
-		if (flags & VFS_MNT_NOSUID)
-			strbuf_add(&out, STR(",nosuid"));
-		if (flags & VFS_MNT_NODEV)
-			strbuf_add(&out, STR(",nodev"));
-		if (flags & VFS_MNT_NOEXEC)
-			strbuf_add(&out, STR(",noexec"));
-		strbuf_add(&out, (flags & VFS_MNT_NOATIME) ? STR(",noatime") : STR(",relatime"));
-		strbuf_add(&out, STR(" 0 0\n"));
+		struct str point = str_from_bytes(bytes_head(BYTES_OF_ARRAY(pb->b), p.value - 1));
+		if (info) {
+			STRBUF_FMT(&out, "%u %u %u:%u ", v.id, v.parent_id, v.dev_major, v.dev_minor);
+			strbuf_add(&out, str_from_bytes(bytes_head(BYTES_OF_ARRAY(rb->b), r.value - 1)));
+			strbuf_add_char(&out, ' ');
+			strbuf_add(&out, point);
+			strbuf_add_char(&out, ' ');
+			mount_opts(&out, v.flags);
+			strbuf_add(&out, STR(" - "));
+			strbuf_add(&out, v.type);
+			strbuf_add_char(&out, ' ');
+			strbuf_add(&out, v.source);
+			strbuf_add(&out, (v.flags & VFS_MNT_RDONLY) ? STR(" ro\n") : STR(" rw\n"));
+		} else {
+			strbuf_add(&out, v.source);
+			strbuf_add_char(&out, ' ');
+			strbuf_add(&out, point);
+			strbuf_add_char(&out, ' ');
+			strbuf_add(&out, v.type);
+			strbuf_add_char(&out, ' ');
+			mount_opts(&out, v.flags);
+			strbuf_add(&out, STR(" 0 0\n"));
+		}
 	}
 	mount_pathbuf_cache_free(pb);
+	if (rb)
+		mount_pathbuf_cache_free(rb);
 	if (strbuf_err(&out))
 		return result_size_err(-ERANGE);
 	return result_size_ok(strbuf_len(&out));
+}
+
+struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst)
+{
+	return mounts_show(root, dst, false);
+}
+
+struct result_size vfs_mountinfo_show(struct vfs_path root, struct bytes dst)
+{
+	return mounts_show(root, dst, true);
 }

@@ -27,6 +27,7 @@ enum procfs_kind {
 	PK_SYS_KERNEL,
 	PK_SYS_VM,
 	PK_SYS_FS,
+	PK_SYS_RANDOM,
 	PK_SELF,
 	PK_THREAD_SELF,
 	PK_MOUNTS_LINK,
@@ -44,9 +45,12 @@ enum procfs_kind {
 	PK_OSTYPE,
 	PK_OSRELEASE,
 	PK_HOSTNAME,
+	PK_DOMAINNAME,
 	PK_PID_MAX,
 	PK_OVERCOMMIT,
 	PK_FILE_MAX,
+	PK_BOOT_ID,
+	PK_UUID,
 	PK_DIRTY_EXPIRE,
 	/* per-process directories */
 	PK_PID_DIR,
@@ -69,6 +73,11 @@ enum procfs_kind {
 	PK_PID_MAKE_IT_FAIL,
 	PK_PID_MAPS,
 	PK_PID_MOUNTS,
+	PK_PID_MOUNTINFO,
+	PK_PID_SMAPS_ROLLUP,
+	PK_PID_LIMITS,
+	PK_PID_OOM_ADJ,
+	PK_PID_OOM_SCORE,
 	PK_FDINFO,
 	PK_COUNT
 };
@@ -101,7 +110,8 @@ int procfs_set_target(struct procfs_inode *pi, struct str target);
 /* procfs_parse_pid - a decimal name without sign or leading zero, 1..2^31-1; 0 otherwise. */
 u32 procfs_parse_pid(struct str name);
 
-/* pid.c: the per-process side. */
+/* pid.c: the per-process directories and links, and who may look. */
+struct process;
 struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_inode *dir,
 				      struct str name) REQUIRES(vfs_lock);
 int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out)
@@ -111,6 +121,22 @@ bool procfs_pid_alive(struct procfs_inode *pi);
  * while vfs_lock is held: only the caller's task could let go of them). */
 struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 	REQUIRES(vfs_lock);
+/* procfs_target - the process an entry describes (its thread for task/TID entries), with a
+ * reference; NULL when it is gone. */
+struct process *procfs_target(const struct procfs_inode *pi);
+/* procfs_may_inspect - Linux's ptrace read access (PTRACE_MODE_READ_FSCREDS) of the caller to
+ * the process `pi` describes, simplified: a thread of the same group; root (CAP_SYS_PTRACE);
+ * or the caller's effective uid and gid equal the target's real, effective and saved ones (a
+ * kernel task: always). Linux also refuses a non-dumpable target: not tracked. */
+bool procfs_may_inspect(const struct procfs_inode *pi);
+/* procfs_inspected - procfs_target when the caller may inspect it; NULL and *err (-EACCES,
+ * or -ENOENT when it is gone) otherwise. */
+struct process *procfs_inspected(const struct procfs_inode *pi, int *err);
+/* procfs_caller_in - the calling thread when it belongs to group `pid` (a reference), else
+ * NULL. */
+struct process *procfs_caller_in(u32 pid);
+
+/* pid_gen.c: the per-process files. */
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is
  * gone), -ENOMEM. */
 int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
@@ -119,9 +145,16 @@ int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb);
 struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_comm_write - /proc/PID/comm written: the process's new name. */
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src);
+/* procfs_oom_adj_write - /proc/PID/oom_score_adj written: a number -1000..1000 (Linux's
+ * kstrtoint, base 0, surrounding white space allowed): the bytes, or -EINVAL, -EACCES (a
+ * lowering by a non-root caller), -ESRCH. */
+struct result_size procfs_oom_adj_write(struct procfs_inode *pi, struct bytes src);
 
 /* sysfiles.c: the system-wide files. */
 int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
+/* procfs_uts_write - sys/kernel/hostname or domainname written (root's, by the mode): the
+ * text up to a newline becomes the name; the bytes, or -EINVAL (longer than 64). */
+struct result_size procfs_uts_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
 struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 

@@ -333,6 +333,7 @@ struct dentry {
  * it is attached; every path held (a process's root or cwd, an open file) holds one more. */
 struct vfs_mount {
 	struct refcount refs;
+	u32 id;                      /* unique, from 1 (mountinfo) */
 	struct list_link link;       /* on the mount table, while attached (vfs_lock) */
 	struct vfs_mount *parent;    /* NULL: the namespace's root mount, or detached */
 	struct dentry *mountpoint;   /* in parent; a reference (NULL for the root mount) */
@@ -423,7 +424,8 @@ void vfs_path_put_locked(struct vfs_path p) REQUIRES(vfs_lock);
 void vfs_ctx_get(struct vfs_ctx *c);
 void vfs_ctx_put(struct vfs_ctx *c);
 /* vfs_ctx_set_cwd / vfs_ctx_set_root - replace cwd or root with `p` (references the context
- * takes over), dropping the old one. */
+ * takes over), dropping the old one. These and vfs_ctx_put change the paths under vfs_lock
+ * (they take it), so another task may read a process's cwd and root under it (/proc/PID/cwd). */
 void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p);
 void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p);
 /* vfs_file_path - where an open file was opened (references for the caller); -ENOTDIR-free:
@@ -501,6 +503,10 @@ int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nof
 /* vfs_mounts_show - /proc/mounts text of the namespace as seen from `root`: bytes, or -ERANGE
  * when dst is too small. */
 struct result_size vfs_mounts_show(struct vfs_path root, struct bytes dst);
+/* vfs_mountinfo_show - /proc/PID/mountinfo text (Linux's format: mount id, parent id,
+ * MAJ:MIN, the mount's root in its file system, mount point, options, "-", type, source,
+ * super options), likewise. */
+struct result_size vfs_mountinfo_show(struct vfs_path root, struct bytes dst);
 /* vfs_mnt_flags - a mount's VFS_MNT_* flags (0 for NULL). */
 u32 vfs_mnt_flags(struct vfs_mount *m);
 

@@ -151,6 +151,11 @@ struct process {
 	struct proc_comm comm GUARDED_BY(&proc_lock); /* its name (prctl PR_SET_NAME, exec) */
 	struct vfs_path exe GUARDED_BY(&proc_lock); /* a leader's program file (references; mnt
 						      * NULL: none): /proc/PID/exe */
+	i32 oom_score_adj GUARDED_BY(&proc_lock);   /* a leader's /proc/PID/oom_score_adj,
+						     * -1000..1000 (-1000: never the OOM victim);
+						     * fork inherits it, exec keeps it */
+	i32 oom_score_adj_min GUARDED_BY(&proc_lock); /* the lowest value an unprivileged write
+						       * may set: root's last write (Linux) */
 	struct proc_ctl ctl GUARDED_BY(&proc_lock); /* prctl and personality (proc/ctl.c) */
 
 	/* Guarded by sig_lock: */
@@ -303,9 +308,12 @@ u32 proc_fd_limit(struct process *p);
 struct file *proc_fd_get(struct process *p, i64 fd);
 void proc_fd_end_call(struct process *p);
 /* proc_fd_peek - the file at fd of another process (/proc/<pid>/fd), or NULL: no reference is
- * taken, so the owner may close it meanwhile (the caller uses it at once, as before tables
- * were shared). */
-struct file *proc_fd_peek(struct process *p, i64 fd);
+ * taken. The caller holds vfs_lock: a close of the file by its owner cannot finish (free it, or
+ * drop its path) before the caller lets vfs_lock go. */
+struct file *proc_fd_peek(struct process *p, i64 fd) REQUIRES(vfs_lock);
+/* proc_fd_peek_get - the same with a reference (vfs_close it; not under vfs_lock) and the
+ * descriptor's close-on-exec flag in *cloexec; NULL: no such descriptor. */
+struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec);
 /* proc_fd_cloexec - 1 or 0 (the descriptor's FD_CLOEXEC), -EBADF; proc_fd_set_cloexec - 0 or
  * -EBADF. */
 int proc_fd_cloexec(struct process *p, i64 fd);
@@ -376,10 +384,20 @@ struct process *proc_next_leader(u32 after);
 /* proc_swap_mm - make m p's memory map (a reference p now owns) and return the old one (the
  * caller's reference to put), under proc_lock. Context: p's own task or before p starts. */
 struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m);
-/* proc_oom_victim - the process whose address space holds the most pages (*pages), with a
- * reference: the out-of-memory policy's choice (Linux's RSS-based oom_badness, without
- * adjustments); never init (pid 1) or a process without memory; NULL when none is left. */
+/* proc_oom_victim - the process with the highest proc_oom_badness (its resident pages in
+ * *pages), with a reference: the out-of-memory policy's choice; never init (pid 1), a process
+ * whose oom_score_adj is -1000 or one without memory; NULL when none is left. */
 struct process *proc_oom_victim(u64 *pages);
+/* proc_oom_badness - Linux's oom_badness: the pages a process holds, moved by its adjustment
+ * (adj / 1000 of memory); -1 for a process never chosen (adj -1000). */
+i64 proc_oom_badness(u64 resident_pages, i32 adj);
+/* proc_oom_score - /proc/PID/oom_score: the badness scaled to 0..2000 as Linux (0 for init
+ * and for adj -1000). */
+u64 proc_oom_score(struct process *p);
+/* proc_oom_adj - the group's adjustment; proc_set_oom_adj - set it: 0, -EINVAL (outside
+ * -1000..1000), -EACCES (below the lowest root allowed, without `privileged`). */
+i32 proc_oom_adj(struct process *p);
+int proc_set_oom_adj(struct process *p, i32 adj, bool privileged);
 /* proc_oom_kill - a page fault of p found no memory: SIGKILL the process proc_oom_victim
  * names (once: a victim already dying is waited for, not doubled) and return true, so that p
  * waits a little and faults again; false when p itself is the victim or none is left (the

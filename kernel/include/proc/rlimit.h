@@ -10,7 +10,7 @@
  * Enforced by their owners through proc_rlimit_cur(): NOFILE (the descriptor table,
  * proc/files.c), FSIZE (the write paths, SIGXFSZ + EFBIG), STACK (the size of the stack
  * region execve maps, at most 1 GiB), AS (brk and mmap), DATA (brk only), NPROC (fork and
- * clone). CORE is recorded (no core dumps are
+ * clone), CPU (SIGXCPU, then SIGKILL: proc_rlimit_cpu_check at each tick). CORE is recorded (no core dumps are
  * written); SIGPENDING is for the signal code, the rest are recorded and reported only.
  *
  * Locking: each process's rlim_lock (a spinlock, innermost) guards its limits; a limit read
@@ -61,5 +61,11 @@ int proc_rlimit_set(struct process *target, const struct cred *by, u32 res,
  * p: -EFBIG with SIGXFSZ sent to p when pos is at or past the limit, else 0 with *count cut
  * to end at it. */
 int proc_rlimit_fsize(struct process *p, u64 pos, u64 *count);
+
+/* proc_rlimit_cpu_check - RLIMIT_CPU against p's process's CPU time (user + system), as
+ * Linux's check_process_timers: at the hard limit SIGKILL; at the soft limit SIGXCPU (SI_KERNEL,
+ * to the process), and the soft limit moves up one second so the next comes a second later.
+ * Called once per tick (proc_acct_tick). Context: p's task. */
+void proc_rlimit_cpu_check(struct process *p);
 
 #endif /* KERNEL_PROC_RLIMIT_H */

@@ -132,6 +132,9 @@ void proc_sigpending_flush(struct process *p);
 /* proc_sigpending_limit - the most queued real-time instances per real uid (RLIMIT_SIGPENDING
  * of the receiver). */
 u32 proc_sigpending_limit(struct process *p);
+/* proc_sigqueued_count - the real-time instances queued now for real uid `uid` (what counts
+ * against the limit above; /proc/PID/status's SigQ). */
+u32 proc_sigqueued_count(u32 uid);
 /* proc_sigqueue_locked, proc_sigdequeue_locked, proc_sigdiscard_locked: proc/process.h (they
  * need struct process for their lock annotation). */
 

@@ -47,7 +47,8 @@ void proc_acct_start(struct process *p);
  * (proc_acct_tick, on its way back to user mode) and whenever it reads them itself, so
  * another task's view of a running thread is at most a tick old. */
 void proc_acct_publish(struct process *p);
-/* proc_acct_tick - proc_acct_publish when a tick has passed since the last. Context: p's task. */
+/* proc_acct_tick - proc_acct_publish, then RLIMIT_CPU's check (proc_rlimit_cpu_check), when a tick
+ * has passed since the last. Context: p's task. */
 void proc_acct_tick(struct process *p);
 /* proc_acct_fault - p took a minor page fault (and may have grown). Context: p's task. */
 void proc_acct_fault(struct process *p);
@@ -67,6 +68,9 @@ struct proc_usage proc_usage_children(struct process *p);
  * for z; no resident-size sample: z's memory is not the caller's to look at). */
 struct proc_usage proc_usage_total(struct process *z);
 
+/* proc_usage_peek - p's usage (`thread`: its own, else its process's) without sampling its
+ * resident size: what another process may read (/proc/PID/stat). */
+struct proc_usage proc_usage_peek(struct process *p, bool thread);
 /* proc_cpu_ns - CPU time (user + system) of p's thread alone or of its process, up to now
  * (CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID). Context: p's task. */
 u64 proc_cpu_ns(struct process *p, bool thread);

@@ -197,6 +197,62 @@ static void fsize_sigxfsz_and_efbig(void)
 	CHECK_EQ(sb.st_size, 100);
 }
 
+static volatile sig_atomic_t xcpu_seen, xcpu_code;
+
+static void on_xcpu(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	xcpu_seen++;
+	xcpu_code = si->si_code;
+}
+
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* RLIMIT_CPU: past the soft limit SIGXCPU (SI_KERNEL), and the soft limit moves up a second
+ * (Linux's check_process_timers); at the hard limit SIGKILL. The child spins on the CPU; it
+ * reports what it saw through a pipe before the hard limit ends it. */
+static void cpu_limit_sigxcpu_then_sigkill(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(p[0]);
+		struct sigaction sa = { .sa_sigaction = on_xcpu, .sa_flags = SA_SIGINFO };
+		sigaction(SIGXCPU, &sa, NULL);
+		struct rlimit rl = { 1, 2 };
+		if (setrlimit(RLIMIT_CPU, &rl))
+			_exit(3);
+		while (!xcpu_seen && cpu_seconds() < 10)
+			;
+		struct rlimit now;
+		getrlimit(RLIMIT_CPU, &now);
+		char msg[64];
+		int n = snprintf(msg, sizeof msg, "%d %d %ld %ld %d\n", (int)xcpu_seen,
+				 (int)xcpu_code, (long)now.rlim_cur, (long)now.rlim_max,
+				 cpu_seconds() >= 1.0);
+		(void)write(p[1], msg, n);
+		while (cpu_seconds() < 10)
+			;
+		_exit(4); /* not killed at the hard limit */
+	}
+	close(p[1]);
+	char buf[64] = { 0 };
+	ssize_t n = read(p[0], buf, sizeof buf - 1);
+	CHECK(n > 0);
+	CHECK_STR(buf, "1 128 2 2 1\n"); /* one SIGXCPU, SI_KERNEL; soft limit now 2; after 1 s */
+	close(p[0]);
+	int st = kt_wait(pid);
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGKILL);
+}
+
 static void nobody_forks(void)
 {
 	struct rlimit rl = { 1, 1 };
@@ -702,6 +758,7 @@ static const struct kt_case cases[] = {
 	{ "limits_inherited_by_fork_and_exec", limits_inherited_by_fork_and_exec },
 	{ "nofile_limits_every_new_descriptor", nofile_limits_every_new_descriptor },
 	{ "fsize_sigxfsz_and_efbig", fsize_sigxfsz_and_efbig },
+	{ "cpu_limit_sigxcpu_then_sigkill", cpu_limit_sigxcpu_then_sigkill },
 	{ "nproc_eagain_unprivileged", nproc_eagain_unprivileged },
 	{ "as_and_data_limit_brk_and_mmap", as_and_data_limit_brk_and_mmap },
 	{ "stack_limit_small_and_unlimited_exec", stack_limit_small_and_unlimited_exec },

@@ -17,9 +17,15 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 static const char *self;
@@ -466,6 +472,408 @@ static void sysfs_rejects_writes(void)
 	close(fd);
 }
 
+/* write_str - write a whole string to a file: 0, or -errno from open or write. */
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	int r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+static int read_int(const char *path)
+{
+	char buf[64];
+	slurp(path, buf, sizeof(buf));
+	return atoi(buf);
+}
+
+/* oom_score_adj: -1000..1000; root sets the floor, others may raise it and lower it only back
+ * to that floor (EACCES below); fork inherits both. */
+static void oom_score_adj_range_and_permission(void)
+{
+	const char *f = "/proc/self/oom_score_adj";
+	CHECK_EQ(read_int(f), 0);
+	CHECK_EQ(write_str(f, "1001"), -EINVAL);
+	CHECK_EQ(write_str(f, "-1001"), -EINVAL);
+	CHECK_EQ(write_str(f, "12abc"), -EINVAL);
+	CHECK_EQ(write_str(f, "-1000\n"), 0);
+	CHECK_EQ(read_int(f), -1000);
+	CHECK_EQ(write_str(f, "0x10"), 0); /* kstrtoint, base 0 */
+	CHECK_EQ(read_int(f), 16);
+	CHECK_EQ(write_str(f, "500"), 0);
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		CHECK_EQ(read_int(f), 500);
+		kt_drop_privileges();
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* Linux: /proc/self is root's after setuid */
+		CHECK_EQ(write_str(f, "700"), 0);
+		CHECK_EQ(write_str(f, "499"), -EACCES);
+		CHECK_EQ(write_str(f, "500"), 0);
+		CHECK_EQ(read_int(f), 500);
+		CHECK_ERR(open("/proc/1/oom_score_adj", O_WRONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	CHECK_EQ(write_str(f, "0"), 0);
+	char buf[64];
+	slurp("/proc/self/oom_score", buf, sizeof(buf));
+	int score = atoi(buf);
+	CHECK(score >= 0 && score <= 2000);
+}
+
+/* smaps_rollup: the span of the map, then Linux's padded lines; the resident size is there. */
+static void smaps_rollup_sums(void)
+{
+	static char buf[8192];
+	char *m = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 1, 65536);
+	slurp("/proc/self/smaps_rollup", buf, sizeof(buf));
+	char *nl = strchr(buf, '\n');
+	CHECK(nl != NULL);
+	CHECK(nl - buf > 8 && !strncmp(nl - 8, "[rollup]", 8));
+	unsigned long rss = 0;
+	CHECK_EQ(sscanf(nl + 1, "Rss: %lu kB", &rss), 1);
+	CHECK(rss >= 64);
+	CHECK(strstr(buf, "\nPss:") && strstr(buf, "\nAnonymous:") && strstr(buf, "\nSwap:"));
+	CHECK(!strncmp(nl + 1, "Rss:            ", 16)); /* the label padded to 16 */
+	munmap(m, 65536);
+}
+
+/* Another process's fd/, fdinfo/ and cwd: root may look (ptrace access); a process of another
+ * user may not (EACCES). */
+static void other_process_fds_need_ptrace_access(void)
+{
+	char path[64], buf[PATH_MAX], want[PATH_MAX];
+	int p[2];
+	kt_tmpdir();
+	CHECK_OK(pipe(p));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(p[1]);
+		int fd = open("seen", O_CREAT | O_RDWR, 0644);
+		if (fd < 0 || dup2(fd, 9) < 0)
+			_exit(1);
+		char c;
+		read(p[0], &c, 1); /* until the parent has looked */
+		_exit(0);
+	}
+	close(p[0]);
+	CHECK(getcwd(want, sizeof(want) - 8) != NULL);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	ssize_t n = CHECK_OK(readlink(path, buf, sizeof(buf) - 1));
+	buf[n] = 0;
+	CHECK_STR(buf, want);
+	strcat(want, "/seen");
+	snprintf(path, sizeof(path), "/proc/%d/fd/9", pid);
+	for (int i = 0; i < 2000 && (n = readlink(path, buf, sizeof(buf) - 1)) < 0; i++)
+		usleep(1000); /* until the child has opened it */
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, want);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/9", pid);
+	slurp(path, buf, sizeof(buf));
+	CHECK(!strncmp(buf, "pos:\t0\n", 7));
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	DIR *d = opendir(path);
+	CHECK(d != NULL);
+	int nine = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		nine += !strcmp(e->d_name, "9");
+	if (d)
+		closedir(d);
+	CHECK_EQ(nine, 1);
+	int other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		char q[64], b[256];
+		snprintf(q, sizeof(q), "/proc/%d/cwd", pid);
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/fd/9", pid);
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/fd", pid);
+		CHECK_ERR(open(q, O_RDONLY | O_DIRECTORY), EACCES);
+		snprintf(q, sizeof(q), "/proc/%d/environ", pid);
+		CHECK_ERR(open(q, O_RDONLY), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(other)), 0);
+	close(p[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+/* mountinfo: Linux's fields; /tmp's line names its file system's device as stat does, its
+ * root, and the root mount as its parent. */
+static void mountinfo_fields(void)
+{
+	static char buf[65536];
+	slurp("/proc/self/mountinfo", buf, sizeof(buf));
+	int ids[256], n = 0, root_id = -1, tmp_parent = -1, tmp_seen = 0;
+	struct stat st;
+	CHECK_OK(stat("/tmp", &st));
+	for (char *line = strtok(buf, "\n"); line && n < 256; line = strtok(NULL, "\n")) {
+		int id, parent;
+		unsigned maj, min;
+		char root[256], point[256], opts[256], type[64], source[256];
+		CHECK_EQ(sscanf(line, "%d %d %u:%u %255s %255s %255s", &id, &parent, &maj, &min,
+				root, point, opts), 7);
+		char *dash = strstr(line, " - ");
+		CHECK(dash != NULL);
+		CHECK_EQ(sscanf(dash, " - %63s %255s", type, source), 2);
+		for (int i = 0; i < n; i++)
+			CHECK(ids[i] != id);
+		ids[n++] = id;
+		CHECK(!strncmp(opts, "rw", 2) || !strncmp(opts, "ro", 2));
+		if (!strcmp(point, "/"))
+			root_id = id;
+		if (!strcmp(point, "/tmp")) {
+			tmp_seen = 1;
+			tmp_parent = parent;
+			CHECK_STR(type, "tmpfs");
+			CHECK_STR(root, "/");
+			CHECK_EQ(maj, major(st.st_dev));
+			CHECK_EQ(min, minor(st.st_dev));
+		}
+	}
+	CHECK(tmp_seen);
+	CHECK(root_id >= 0);
+	CHECK_EQ(tmp_parent, root_id);
+}
+
+/* status_hex - the value of a "Key:\t%016x" line of status. */
+static unsigned long long status_hex(const char *status, const char *key)
+{
+	char want[32];
+	snprintf(want, sizeof(want), "\n%s:\t", key);
+	const char *at = strstr(status, want);
+	CHECK(at != NULL);
+	return at ? strtoull(at + strlen(want), NULL, 16) : 0;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* status's signal lines: a handled, an ignored, a blocked and pending signal; SigQ's shape. */
+static void status_signal_sets(void)
+{
+	static char buf[8192];
+	struct sigaction sa = { .sa_handler = on_usr1 }, old1, old2;
+	CHECK_OK(sigaction(SIGUSR1, &sa, &old1));
+	sa.sa_handler = SIG_IGN;
+	CHECK_OK(sigaction(SIGUSR2, &sa, &old2));
+	sigset_t set, oldset;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, &oldset));
+	CHECK_OK(raise(SIGINT));
+	slurp("/proc/self/status", buf, sizeof(buf));
+	CHECK(status_hex(buf, "SigCgt") & (1ull << (SIGUSR1 - 1)));
+	CHECK(status_hex(buf, "SigIgn") & (1ull << (SIGUSR2 - 1)));
+	CHECK(!(status_hex(buf, "SigIgn") & (1ull << (SIGUSR1 - 1))));
+	CHECK(status_hex(buf, "SigBlk") & (1ull << (SIGINT - 1)));
+	CHECK(status_hex(buf, "SigPnd") & (1ull << (SIGINT - 1)));
+	unsigned queued, limit;
+	const char *q = strstr(buf, "\nSigQ:\t");
+	CHECK(q && sscanf(q, "\nSigQ:\t%u/%u", &queued, &limit) == 2 && limit > 0);
+	/* the pending SIGINT goes: ignored, then the old disposition and mask back */
+	sa.sa_handler = SIG_IGN;
+	CHECK_OK(sigaction(SIGINT, &sa, NULL));
+	slurp("/proc/self/status", buf, sizeof(buf));
+	CHECK(!(status_hex(buf, "SigPnd") & (1ull << (SIGINT - 1))));
+	sa.sa_handler = SIG_DFL;
+	CHECK_OK(sigaction(SIGINT, &sa, NULL));
+	CHECK_OK(sigprocmask(SIG_SETMASK, &oldset, NULL));
+	CHECK_OK(sigaction(SIGUSR1, &old1, NULL));
+	CHECK_OK(sigaction(SIGUSR2, &old2, NULL));
+}
+
+/* stat_ticks - fields 14..17 (utime stime cutime cstime) of a stat line. */
+static void stat_ticks(const char *path, unsigned long long t[4])
+{
+	char buf[4096];
+	slurp(path, buf, sizeof(buf));
+	const char *p = strrchr(buf, ')');
+	CHECK(p != NULL);
+	CHECK_EQ(sscanf(p, ") %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
+			&t[0], &t[1], &t[2], &t[3]), 4);
+}
+
+/* burn - spend CPU until times() says this process used `ticks` of user time. */
+static void burn(clock_t ticks)
+{
+	struct tms t;
+	volatile unsigned long x = 0;
+	do {
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+		times(&t);
+	} while (t.tms_utime < ticks);
+}
+
+/* stat's CPU times: between what times() said before and after, for the process and for its
+ * reaped children. */
+static void stat_cpu_times_agree_with_times(void)
+{
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		burn(3);
+		_exit(0);
+	}
+	kt_wait(pid);
+	burn(3);
+	struct tms a, b;
+	unsigned long long t[4];
+	times(&a);
+	stat_ticks("/proc/self/stat", t);
+	times(&b);
+	CHECK(t[0] + t[1] + 1 >= (unsigned long long)(a.tms_utime + a.tms_stime));
+	CHECK(t[0] + t[1] <= (unsigned long long)(b.tms_utime + b.tms_stime) + 1);
+	CHECK(t[0] >= 2);
+	CHECK(t[2] + t[3] + 1 >= (unsigned long long)(a.tms_cutime + a.tms_cstime));
+	CHECK(t[2] + t[3] <= (unsigned long long)(b.tms_cutime + b.tms_cstime) + 1);
+	CHECK(t[2] >= 2);
+}
+
+/* limits: Linux's table, the values getrlimit gives (and a lowered one after setrlimit). */
+static void limits_table(void)
+{
+	static char buf[8192];
+	char want[128];
+	slurp("/proc/self/limits", buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit",
+		 "Hard Limit", "Units");
+	CHECK(!strncmp(buf, want, strlen(want)));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		struct rlimit r;
+		CHECK_OK(getrlimit(RLIMIT_NOFILE, &r));
+		r.rlim_cur = 100;
+		CHECK_OK(setrlimit(RLIMIT_NOFILE, &r));
+		slurp("/proc/self/limits", buf, sizeof(buf));
+		snprintf(want, sizeof(want), "\n%-25s %-20lu %-20lu %-10s\n", "Max open files", 100ul,
+			 (unsigned long)r.rlim_max, "files");
+		CHECK(strstr(buf, want) != NULL);
+		snprintf(want, sizeof(want), "\n%-25s %-20s %-20s %-10s\n", "Max cpu time", "unlimited",
+			 "unlimited", "seconds");
+		CHECK(strstr(buf, want) != NULL);
+		CHECK_OK(getrlimit(RLIMIT_NICE, &r));
+		snprintf(want, sizeof(want), "\n%-25s %-20lu %-20lu \n", "Max nice priority",
+			 (unsigned long)r.rlim_cur, (unsigned long)r.rlim_max);
+		CHECK(strstr(buf, want) != NULL);
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+static int is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	}
+	return s[36] == '\n' && s[37] == 0 && s[14] == '4';
+}
+
+/* sys/kernel/random: boot_id stays, uuid is new at every read; hostname is uname's. */
+static void random_ids_and_hostname(void)
+{
+	char a[80], b[80];
+	slurp("/proc/sys/kernel/random/boot_id", a, sizeof(a));
+	slurp("/proc/sys/kernel/random/boot_id", b, sizeof(b));
+	CHECK(is_uuid(a));
+	CHECK_STR(a, b);
+	slurp("/proc/sys/kernel/random/uuid", a, sizeof(a));
+	slurp("/proc/sys/kernel/random/uuid", b, sizeof(b));
+	CHECK(is_uuid(a) && is_uuid(b));
+	CHECK(strcmp(a, b) != 0);
+	struct utsname u;
+	CHECK_OK(uname(&u));
+	slurp("/proc/sys/kernel/hostname", a, sizeof(a));
+	snprintf(b, sizeof(b), "%.64s\n", u.nodename);
+	CHECK_STR(a, b);
+}
+
+/* fd/N's mode shows how the file is open (Linux's tid_fd_update_inode: r-x read, -wx write,
+ * nothing for O_PATH) and ls -l's size is 64; other /proc links show 0. */
+static void fd_link_modes_and_sizes(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	int rd = CHECK_OK(open("f", O_RDONLY));
+	int wr = CHECK_OK(open("f", O_WRONLY));
+	int pa = CHECK_OK(open("f", O_PATH));
+	const int fds[4] = { fd, rd, wr, pa };
+	const unsigned modes[4] = { 0700, 0500, 0300, 0 };
+	char path[64];
+	struct stat st;
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[i]);
+		CHECK_OK(lstat(path, &st));
+		CHECK(S_ISLNK(st.st_mode));
+		CHECK_EQ(st.st_mode & 07777, modes[i]);
+		CHECK_EQ(st.st_size, 64);
+	}
+	CHECK_OK(lstat("/proc/self/exe", &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_OK(lstat("/proc/self/cwd", &st));
+	CHECK_EQ(st.st_size, 0);
+}
+
+/* Another user's process is out of reach when it is not dumpable (ptrace_may_access): here
+ * two processes of uid nobody, the target dumpable again after its setuid, then not. */
+static void undumpable_process_needs_root(void)
+{
+	int go[2], ready[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(ready));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		close(go[1]);
+		close(ready[0]);
+		kt_drop_privileges();
+		char c = 'a';
+		CHECK_EQ(prctl(PR_GET_DUMPABLE), 0); /* the setuid cleared it */
+		CHECK_OK(prctl(PR_SET_DUMPABLE, 1));
+		CHECK_EQ(write(ready[1], &c, 1), 1);
+		CHECK_EQ(read(go[0], &c, 1), 1);
+		CHECK_OK(prctl(PR_SET_DUMPABLE, 0));
+		CHECK_EQ(write(ready[1], &c, 1), 1);
+		CHECK_EQ(read(go[0], &c, 1), 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	char c, q[64], b[256];
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	snprintf(q, sizeof(q), "/proc/%d/cwd", pid);
+	int other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		CHECK(readlink(q, b, sizeof(b)) > 0);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(other), 0);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	CHECK_EQ(read(ready[0], &c, 1), 1);
+	other = CHECK_OK(fork());
+	if (other == 0) {
+		kt_drop_privileges();
+		CHECK_ERR(readlink(q, b, sizeof(b)), EACCES);
+		_exit(0);
+	}
+	CHECK_EQ(kt_wait(other), 0);
+	CHECK(readlink(q, b, sizeof(b)) > 0); /* root may */
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	CHECK_EQ(kt_wait(pid), 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "self_link_is_pid", self_link_is_pid },
 	{ "self_stat_fields", self_stat_fields },
@@ -486,6 +894,16 @@ static const struct kt_case cases[] = {
 	{ "sysfs_class_net_lo", sysfs_class_net_lo },
 	{ "sysfs_char_devices", sysfs_char_devices },
 	{ "sysfs_rejects_writes", sysfs_rejects_writes },
+	{ "oom_score_adj_range_and_permission", oom_score_adj_range_and_permission },
+	{ "smaps_rollup_sums", smaps_rollup_sums },
+	{ "other_process_fds_need_ptrace_access", other_process_fds_need_ptrace_access },
+	{ "mountinfo_fields", mountinfo_fields },
+	{ "status_signal_sets", status_signal_sets },
+	{ "stat_cpu_times_agree_with_times", stat_cpu_times_agree_with_times },
+	{ "limits_table", limits_table },
+	{ "random_ids_and_hostname", random_ids_and_hostname },
+	{ "fd_link_modes_and_sizes", fd_link_modes_and_sizes },
+	{ "undumpable_process_needs_root", undumpable_process_needs_root },
 	KT_CASES_END
 };
 
