@@ -67,7 +67,9 @@ bench: deps $(BENCH_CPIO) $(LINUX_IMAGE)
 		echo "bench: Trellis did not build (see $(BENCH_DIR)/trellis-build.log); its column is missing"
 	$(BENCH_DRIVER) --rounds $(ROUNDS) --linux $(LINUX_IMAGE) --trellis $(KERNEL_IMAGE) \
 		--initrd $(BENCH_CPIO) --bench-bin $(BENCH_BIN)/bench --out $(BENCH_DIR) \
-		$(if $(filter 1,$(ROUNDS)),--quick,--update-docs)
+		$(if $(BENCH_ITEMS),--items $(BENCH_ITEMS)) \
+		$(if $(BENCH_TRELLIS_APPEND),--trellis-append '$(BENCH_TRELLIS_APPEND)') \
+		$(if $(filter 1,$(ROUNDS))$(BENCH_ITEMS)$(BENCH_TRELLIS_APPEND),--quick,--update-docs)
 
 # make test's share (about 15 s): host tests of the report code and the driver's watchdog,
 # the build of the benchmark programs (a prerequisite), and one short Linux boot running three

@@ -15,6 +15,7 @@
 #include <fw/time.h>
 #include <fw/user.h>
 
+#include "internal/bootinfo.h"
 #include "internal/clock.h"
 #include "internal/percpu.h"
 #include "internal/printk.h"
@@ -92,11 +93,18 @@ void user_cpu_init(void)
 	vdso_cpu_init(); /* TSC_AUX = this CPU's number, for __vdso_getcpu */
 }
 
+/* fpu.eager=1: the FPU state is stored after every return from user mode and loaded again
+ * before every entry, as before lazy saving (issue #14), only to measure what lazy saving
+ * gained (docs/user-mode.md: the null-syscall wall ratio, make bench with
+ * BENCH_TRELLIS_APPEND=fpu.eager=1). */
+static bool fpu_eager;
+
 void user_init(void)
 {
 	user_cpu_init();
 	uaccess_smap = (read_cr4() & CR4_SMAP) ? 1 : 0;
 	fpu_init();
+	fpu_eager = boot_cmdline_u64("fpu.eager", 0) != 0;
 }
 
 static bool user_canonical(u64 a)
@@ -198,6 +206,11 @@ enum user_return user_enter(struct user_context *uc)
 	if (reason == USER_RET_SYSCALL)
 		uc->syscall_nr = reg_get(uc, UREG_RAX);
 	/* the FPU state stays in the registers (me->fpu_ctx): saved at switch-out, not here */
+	if (fpu_eager) {
+		fpu_save(uc->fpu);
+		user_fpu_saves++;
+		me->fpu_ctx = NULL;
+	}
 	if (flags & RFLAGS_IF)
 		irq_enable();
 	return (enum user_return)reason;

@@ -112,6 +112,7 @@ static const struct vfs_fstype devtmpfs_type = {
 	.magic = VFS_TMPFS_MAGIC, /* as Linux: devtmpfs is a tmpfs */
 	.fill = devtmpfs_fill,
 	.populate = devtmpfs_populate,
+	.show = vfs_memfs_show,
 };
 
 void devtmpfs_init(void)

@@ -12,7 +12,6 @@
 #include <fw/task.h>
 #include <proc/process.h>
 
-#define SIGKILL 9
 #define SI_KERNEL 0x80
 #define OOM_WAIT_MS 10 /* how long the faulting process waits for the victim's memory */
 
@@ -83,7 +82,7 @@ bool proc_oom_kill(struct process *p)
 	if (!dying) {
 		fw_err("out of memory (pid %u faulting): killed pid %u, %llu pages resident", p->pid,
 			v->pid, (unsigned long long)pages);
-		(void)proc_signal_send(v, SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
+		(void)proc_signal_send(v, UAPI_SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
 	}
 	proc_put(v);
 	task_sleep_ms(OOM_WAIT_MS);

@@ -10,10 +10,6 @@
 #include <proc/process.h>
 #include <proc/wait.h>
 
-#define SIGHUP 1
-#define SIGKILL 9
-#define SIGCHLD 17
-#define SIGCONT 18
 /* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
 #define ORPHAN_MAX 32
 
@@ -117,6 +113,7 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	p->parent = parent;
 	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
 	p->state = PROC_RUNNABLE;
+	p->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_signal) */
 	p->exited = true; /* until proc_start gives it a task */
 	p->listed = true;
 	proc_list_push_back(&all_procs, p);
@@ -159,11 +156,38 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	return t;
 }
 
+int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
+			 bool clone_parent)
+{
+	int e = 0;
+	spin_lock(&proc_lock);
+	if (clone_parent) {
+		struct process *gp = p->leader->parent;
+		if (!gp || p->leader->pid == 1) {
+			e = -EINVAL;
+		} else {
+			/* the caller's parent is alive here: its exit would have moved the
+			 * caller to a reaper under this lock first */
+			c->parent = gp;
+			atomic_u32_store(&c->ppid, gp->pid);
+			c->exit_signal = p->leader->exit_signal;
+		}
+	} else {
+		c->exit_signal = exit_signal;
+	}
+	spin_unlock(&proc_lock);
+	return e;
+}
+
 /* selected - c is a child of p that `sel` names. */
 static bool selected(const struct process *c, struct process *p, struct proc_wait_sel sel)
 	REQUIRES(&proc_lock)
 {
 	if (c->parent != p)
+		return false;
+	bool clone_child = c->exit_signal != UAPI_SIGCHLD;
+	if (sel.kind != PROC_WAIT_ALL_CHILDREN &&
+	    clone_child != (sel.kind == PROC_WAIT_CLONE_CHILDREN))
 		return false;
 	switch (sel.by) {
 	case PROC_WAIT_PID:
@@ -209,6 +233,7 @@ void proc_exit(struct process *p, int status)
 		tty_session_exit(led_sid);
 	proc_files_put(p, true);
 	vfs_ctx_put(&p->fs); /* its root and cwd (the credentials stay for wait4 and kill) */
+	proc_fs_release(p);
 	proc_drop_memory(p);
 	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
 	spin_lock(&p->sig_lock);
@@ -229,6 +254,7 @@ void proc_exit(struct process *p, int status)
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
+			c->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
 			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
 			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
 				zombie_pid = c->pid;
@@ -241,10 +267,11 @@ void proc_exit(struct process *p, int status)
 		proc_get(reaper);
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
+	u32 exit_sig = p->exit_signal;
 	spin_unlock(&proc_lock);
 	if (tell_reaper) {
 		bool killed = (zombie_status & 0x7f) != 0;
-		proc_signal_send(reaper, SIGCHLD, (struct proc_siginfo){
+		proc_signal_send(reaper, UAPI_SIGCHLD, (struct proc_siginfo){
 			.code = killed ? 2 : 1, .pid = zombie_pid,
 			.status = killed ? (zombie_status & 0x7f) : ((zombie_status >> 8) & 0xff) });
 		(void)waitq_wake_all(&reaper->child_wq);
@@ -253,23 +280,27 @@ void proc_exit(struct process *p, int status)
 	/* POSIX: a group this exit orphans that has stopped members gets SIGHUP, then SIGCONT
 	 * (nobody is left to continue it by job control). */
 	for (size_t i = 0; i < orphaned.n; i++) {
-		signal_pgrp(orphaned.ids[i], SIGHUP);
-		signal_pgrp(orphaned.ids[i], SIGCONT);
+		signal_pgrp(orphaned.ids[i], UAPI_SIGHUP);
+		signal_pgrp(orphaned.ids[i], UAPI_SIGCONT);
 	}
-	/* SIGCHLD to the parent (its default action ignores it): CLD_EXITED 1 or CLD_KILLED 2;
-	 * with SIGCHLD ignored (or SA_NOCLDWAIT) nobody waits: the zombie is freed at once. */
+	/* The exit signal to the parent (SIGCHLD, whose default action ignores it; a clone
+	 * child's own, or none): CLD_EXITED 1 or CLD_KILLED 2. With SIGCHLD ignored (or
+	 * SA_NOCLDWAIT) nobody waits for a SIGCHLD child: the zombie is freed at once (Linux's
+	 * do_notify_parent; a clone child stays for its __WCLONE wait). */
 	if (notify) {
-		struct proc_sigaction chld = proc_sigaction_get(parent, SIGCHLD);
-		if (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */)) {
+		struct proc_sigaction chld = proc_sigaction_get(parent, UAPI_SIGCHLD);
+		if (exit_sig == UAPI_SIGCHLD &&
+		    (chld.handler == 1 || (chld.flags & 2 /* SA_NOCLDWAIT */))) {
 			spin_lock(&proc_lock);
 			p->autoreap = true;
 			spin_unlock(&proc_lock);
 		}
 		bool killed = (status & 0x7f) != 0;
 		i32 code = (status & 0x80) ? UAPI_CLD_DUMPED : killed ? UAPI_CLD_KILLED : UAPI_CLD_EXITED;
-		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
-			.code = code, .pid = p->pid, .uid = p->fs.cred.uid,
-			.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
+		if (exit_sig && exit_sig <= PROC_NSIG)
+			(void)proc_signal_send(parent, exit_sig, (struct proc_siginfo){
+				.code = code, .pid = p->pid, .uid = p->fs.cred.uid,
+				.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
 	}
 	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
@@ -278,6 +309,8 @@ void proc_exit(struct process *p, int status)
 void proc_discard(struct process *p)
 {
 	proc_files_put(p, true);
+	vfs_ctx_put(&p->fs); /* the root and cwd a failed fork or clone copied (none: nothing) */
+	proc_fs_release(p);
 	proc_drop_memory(p);
 	if (p->leader == p)
 		proc_set_exe(p, (struct vfs_path){ 0 });
@@ -302,6 +335,7 @@ void proc_put(struct process *p)
 		kbuf_free(&p->io_kbuf);
 		file_refs_destroy(&p->fd_borrowed);
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
+		proc_fs_release(p);  /* likewise */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
 		proc_sigpending_flush(p); /* a signal queued after its exit */
 		struct proc_sighand *sh = p->sighand;
@@ -370,7 +404,7 @@ void proc_end_all(struct process *keep)
 		spin_unlock(&proc_lock);
 		if (!victim)
 			return;
-		(void)proc_signal_send(victim, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+		(void)proc_signal_send(victim, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		WAITQ_WAIT(&victim->exit_wq, proc_has_exited(victim));
 		proc_reap(victim);
 		proc_put(victim);

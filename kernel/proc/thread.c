@@ -37,7 +37,6 @@
 #define SIGILL 4
 #define SIGBUS 7
 #define SIGFPE 8
-#define SIGKILL 9
 #define SIGSEGV 11
 #define SIGCONT 18
 #define SIGSTOP 19
@@ -147,6 +146,7 @@ void proc_thread_exit(struct process *p, int status)
 		 * close(2): the group's POSIX locks stay (its other threads still have the files) */
 		proc_files_put(p, false);
 		vfs_ctx_put(&p->fs);
+		proc_fs_release(p);
 		proc_drop_memory(p);
 		spin_lock(&proc_lock);
 		p->state = PROC_ZOMBIE;
@@ -171,7 +171,7 @@ static void kill_others(struct process *p)
 {
 	for (struct process *t = proc_group_next(p->leader, 0); t; ) {
 		if (t != p)
-			(void)proc_signal_send(t, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+			(void)proc_signal_send(t, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		struct process *next = proc_group_next(p->leader, t->pid);
 		proc_put(t);
 		t = next;
@@ -237,7 +237,7 @@ int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 		return proc_signal_send(g, sig, info);
 	/* every thread: SIGKILL, stops and SIGCONT; otherwise the first live thread (by tid, the
 	 * leader first) that does not block sig, else the first live one */
-	bool all = sig == SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
+	bool all = sig == UAPI_SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
 		   sig == SIGTTIN || sig == SIGTTOU;
 	struct process *fallback = NULL;
 	for (struct process *t = proc_group_next(g, 0); t; ) {
@@ -315,7 +315,7 @@ static bool serve(struct process *p, enum user_return why)
 				if (other)
 					return true; /* the instruction faults again */
 				fw_err("pid %u: out of memory at a page fault: killed", p->pid);
-				return proc_signal_fault(p, SIGKILL, ex);
+				return proc_signal_fault(p, UAPI_SIGKILL, ex);
 			}
 			if (r == 0) {
 				proc_acct_fault(p);
@@ -330,6 +330,7 @@ static bool serve(struct process *p, enum user_return why)
 	}
 	struct user_syscall sc = user_ctx_syscall(&p->uc);
 	u64 nr = sc.nr;
+	proc_fs_sync(p); /* another thread's chdir/chroot/umask under CLONE_FS */
 	i64 r = syscall_dispatch(p, &sc);
 	if (r == SC_GONE)
 		return false;
@@ -400,7 +401,7 @@ int proc_start(struct process *p)
 	bool doomed = p->leader->group_exiting;
 	spin_unlock(&proc_lock);
 	if (doomed)
-		(void)proc_signal_send(p, SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+		(void)proc_signal_send(p, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 	struct task_handle t = TASK_HANDLE_EMPTY;
 	int e = task_spawn(&t, &p->entry, STR("process"), TASK_ANY_CPU);
 	if (e) {

@@ -1,7 +1,7 @@
 /*
  * uts.c — the host and domain names (proc/uts.h), under one lock.
  */
-#include <fw/litelock.h>
+#include <fw/sync.h>
 #include <proc/uts.h>
 
 struct uts_name {
@@ -9,7 +9,7 @@ struct uts_name {
 	u32 len;
 };
 
-static struct litelock uts_lock = LITELOCK_INIT;
+static struct spinlock uts_lock = SPINLOCK_INIT(uts_lock);
 static struct uts_name uts_host GUARDED_BY(&uts_lock) = { { 't', 'r', 'e', 'l', 'l', 'i', 's' }, 7 };
 static struct uts_name uts_domain GUARDED_BY(&uts_lock) = { { '(', 'n', 'o', 'n', 'e', ')' }, 6 };
 
@@ -20,11 +20,11 @@ static struct uts_name *field_of(enum uts_field field) REQUIRES(uts_lock)
 
 size_t uts_read(enum uts_field field, struct bytes dst)
 {
-	litelock_lock(&uts_lock);
+	spin_lock(&uts_lock);
 	struct uts_name *n = field_of(field);
 	size_t len = n->len < bytes_len(dst) ? n->len : bytes_len(dst);
 	(void)bytes_copy(bytes_head(dst, len), bytes_head(BYTES_OF_ARRAY(n->text), len));
-	litelock_unlock(&uts_lock);
+	spin_unlock(&uts_lock);
 	return len;
 }
 
@@ -36,11 +36,11 @@ int uts_write(enum uts_field field, struct bytes src)
 	struct result_size nul = bytes_find(src, 0, 0);
 	if (!nul.err)
 		len = nul.value;
-	litelock_lock(&uts_lock);
+	spin_lock(&uts_lock);
 	struct uts_name *n = field_of(field);
 	bytes_fill(BYTES_OF_ARRAY(n->text), 0);
 	(void)bytes_copy(BYTES_OF_ARRAY(n->text), bytes_head(src, len));
 	n->len = (u32)len;
-	litelock_unlock(&uts_lock);
+	spin_unlock(&uts_lock);
 	return 0;
 }

@@ -8,14 +8,14 @@
  */
 #include <drivers/hwrng.h>
 #include <fw/cpurand.h>
-#include <fw/litelock.h>
 #include <fw/log.h>
+#include <fw/sync.h>
 #include <fw/time.h>
 #include <random/random.h>
 
 #define JITTER_SAMPLES 256u
 
-static struct litelock rnd_lock = LITELOCK_INIT;
+static struct spinlock rnd_lock = SPINLOCK_INIT(rnd_lock);
 static struct chacha20_key rnd_key GUARDED_BY(&rnd_lock);
 static u64 rnd_requests GUARDED_BY(&rnd_lock);   /* the nonce of the next key step */
 static u64 rnd_seeded_ns GUARDED_BY(&rnd_lock);  /* when the last seeding happened */
@@ -86,13 +86,13 @@ static void seed(void)
 {
 	u8 mat[64];
 	seed_material(BYTES_OF_ARRAY(mat));
-	litelock_lock(&rnd_lock);
+	spin_lock(&rnd_lock);
 	absorb(BYTES_OF_ARRAY(mat));
 	jitter();
 	rnd_seeded_ns = fw_time_ns();
 	rnd_reseeds++;
 	rnd_reseeding = false;
-	litelock_unlock(&rnd_lock);
+	spin_unlock(&rnd_lock);
 	bytes_fill(BYTES_OF_ARRAY(mat), 0);
 }
 
@@ -107,16 +107,16 @@ void random_init(void)
 
 void random_request_key(struct chacha20_key *out, bool may_sleep)
 {
-	litelock_lock(&rnd_lock);
+	spin_lock(&rnd_lock);
 	bool due = may_sleep && !rnd_reseeding && fw_time_ns() - rnd_seeded_ns >= RANDOM_RESEED_NS;
 	if (due)
 		rnd_reseeding = true;
-	litelock_unlock(&rnd_lock);
+	spin_unlock(&rnd_lock);
 	if (due)
 		seed();
-	litelock_lock(&rnd_lock);
+	spin_lock(&rnd_lock);
 	step(0, out);
-	litelock_unlock(&rnd_lock);
+	spin_unlock(&rnd_lock);
 }
 
 void random_fill(struct bytes dst, bool may_sleep)
@@ -130,15 +130,15 @@ void random_fill(struct bytes dst, bool may_sleep)
 
 void random_mix(struct bytes src)
 {
-	litelock_lock(&rnd_lock);
+	spin_lock(&rnd_lock);
 	absorb(src);
-	litelock_unlock(&rnd_lock);
+	spin_unlock(&rnd_lock);
 }
 
 u64 random_reseeds(void)
 {
-	litelock_lock(&rnd_lock);
+	spin_lock(&rnd_lock);
 	u64 n = rnd_reseeds;
-	litelock_unlock(&rnd_lock);
+	spin_unlock(&rnd_lock);
 	return n;
 }

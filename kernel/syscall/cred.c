@@ -8,7 +8,7 @@
  * of the effective or fs ids makes the process not dumpable (fs.suid_dumpable 0).
  */
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/prctl.h>
 
 #define NO_ID 0xffffffffu
@@ -60,23 +60,21 @@ static int setres(u32 *rp, u32 *ep, u32 *sp, u32 r, u32 e, u32 s, bool priv)
 	return 0;
 }
 
-i64 sys_setresuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(setresuid, uint, ruid, uint, euid, uint, suid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = setres(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
-		       privileged(c));
+	int e = setres(&c->uid, &c->euid, &c->suid, ruid, euid, suid, privileged(c));
 	if (!e)
 		c->fsuid = c->euid;
 	return ids_set(p, &old, e);
 }
 
-i64 sys_setresgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(setresgid, uint, rgid, uint, egid, uint, sgid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = setres(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], (u32)a->a[2],
-		       privileged(c));
+	int e = setres(&c->gid, &c->egid, &c->sgid, rgid, egid, sgid, privileged(c));
 	if (!e)
 		c->fsgid = c->egid;
 	return ids_set(p, &old, e);
@@ -103,21 +101,21 @@ static int setre(u32 *rp, u32 *ep, u32 *sp, u32 r, u32 e, bool priv)
 	return 0;
 }
 
-i64 sys_setreuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setreuid, uint, ruid, uint, euid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = setre(&c->uid, &c->euid, &c->suid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	int e = setre(&c->uid, &c->euid, &c->suid, ruid, euid, privileged(c));
 	if (!e)
 		c->fsuid = c->euid;
 	return ids_set(p, &old, e);
 }
 
-i64 sys_setregid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setregid, uint, rgid, uint, egid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = setre(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], (u32)a->a[1], privileged(c));
+	int e = setre(&c->gid, &c->egid, &c->sgid, rgid, egid, privileged(c));
 	if (!e)
 		c->fsgid = c->egid;
 	return ids_set(p, &old, e);
@@ -139,51 +137,49 @@ static int set1(u32 *rp, u32 *ep, u32 *sp, u32 id, bool priv)
 	return 0;
 }
 
-i64 sys_setuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(setuid, uint, uid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = set1(&c->uid, &c->euid, &c->suid, (u32)a->a[0], privileged(c));
+	int e = set1(&c->uid, &c->euid, &c->suid, uid, privileged(c));
 	if (!e)
 		c->fsuid = c->euid;
 	return ids_set(p, &old, e);
 }
 
-i64 sys_setgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(setgid, uint, gid)
 {
 	struct cred *c = &p->fs.cred;
 	struct cred old = *c;
-	int e = set1(&c->gid, &c->egid, &c->sgid, (u32)a->a[0], privileged(c));
+	int e = set1(&c->gid, &c->egid, &c->sgid, gid, privileged(c));
 	if (!e)
 		c->fsgid = c->egid;
 	return ids_set(p, &old, e);
 }
 
-static i64 getres(u32 r, u32 e, u32 s, const struct sc_args *a)
+static i64 getres(u32 r, u32 e, u32 s, struct uaddr ur, struct uaddr ue, struct uaddr us)
 {
-	if (ucred_id_to_user(&r, uaddr(a->a[0])) || ucred_id_to_user(&e, uaddr(a->a[1])) ||
-	    ucred_id_to_user(&s, uaddr(a->a[2])))
+	if (ucred_id_to_user(&r, ur) || ucred_id_to_user(&e, ue) || ucred_id_to_user(&s, us))
 		return -EFAULT;
 	return 0;
 }
 
-i64 sys_getresuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getresuid, uptr, ruid, uptr, euid, uptr, suid)
 {
 	const struct cred *c = &p->fs.cred;
-	return getres(c->uid, c->euid, c->suid, a);
+	return getres(c->uid, c->euid, c->suid, ruid, euid, suid);
 }
 
-i64 sys_getresgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getresgid, uptr, rgid, uptr, egid, uptr, sgid)
 {
 	const struct cred *c = &p->fs.cred;
-	return getres(c->gid, c->egid, c->sgid, a);
+	return getres(c->gid, c->egid, c->sgid, rgid, egid, sgid);
 }
 
 /* getgroups(size, list): size 0 asks for the count; a smaller size is EINVAL. */
-i64 sys_getgroups(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getgroups, int, size, ulong, list)
 {
 	const struct cred *c = &p->fs.cred;
-	i32 size = (i32)a->a[0];
 	if (size < 0)
 		return -EINVAL;
 	if (size == 0)
@@ -192,7 +188,7 @@ i64 sys_getgroups(struct process *p, const struct sc_args *a)
 		return -EINVAL;
 	for (u32 i = 0; i < c->ngroups && i < CRED_NGROUPS; i++) {
 		u32 g = c->groups[i];
-		if (ucred_id_to_user(&g, uaddr(a->a[1] + 4ull * i)))
+		if (ucred_id_to_user(&g, uaddr(list + 4ull * i)))
 			return -EFAULT;
 	}
 	return c->ngroups;
@@ -200,24 +196,23 @@ i64 sys_getgroups(struct process *p, const struct sc_args *a)
 
 /* setgroups(size, list): privileged only; more than CRED_NGROUPS is EINVAL here (Linux
  * allows NGROUPS_MAX, 65536). */
-i64 sys_setgroups(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setgroups, uint, size, ulong, list)
 {
 	struct cred *c = &p->fs.cred;
-	u64 size = a->a[0];
 	if (!privileged(c))
 		return -EPERM;
 	if (size > CRED_NGROUPS)
 		return -EINVAL;
 	u32 g[CRED_NGROUPS];
-	for (u64 i = 0; i < size && i < CRED_NGROUPS; i++) {
+	for (u32 i = 0; i < size && i < CRED_NGROUPS; i++) {
 		u32 v;
-		if (ucred_id_from_user(&v, uaddr(a->a[1] + 4ull * i)))
+		if (ucred_id_from_user(&v, uaddr(list + 4ull * i)))
 			return -EFAULT;
 		g[i] = v;
 	}
-	for (u64 i = 0; i < size && i < CRED_NGROUPS; i++)
+	for (u32 i = 0; i < size && i < CRED_NGROUPS; i++)
 		c->groups[i] = g[i];
-	c->ngroups = (u32)size;
+	c->ngroups = size;
 	return 0;
 }
 
@@ -235,16 +230,16 @@ static i64 setfs(struct process *p, u32 *fsp, u32 r, u32 e, u32 s, u32 id)
 	return was;
 }
 
-i64 sys_setfsuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(setfsuid, uint, fsuid)
 {
 	struct cred *c = &p->fs.cred;
-	return setfs(p, &c->fsuid, c->uid, c->euid, c->suid, (u32)a->a[0]);
+	return setfs(p, &c->fsuid, c->uid, c->euid, c->suid, fsuid);
 }
 
-i64 sys_setfsgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(setfsgid, uint, fsgid)
 {
 	struct cred *c = &p->fs.cred;
-	return setfs(p, &c->fsgid, c->gid, c->egid, c->sgid, (u32)a->a[0]);
+	return setfs(p, &c->fsgid, c->gid, c->egid, c->sgid, fsgid);
 }
 
 /* The capability sets: every capability (0..CAP_LAST_CAP) for an effective uid of 0, none
@@ -273,13 +268,13 @@ static int cap_words(struct uapi_cap_header *h, u64 uh)
 	return ucap_header_to_user(h, uaddr(uh)) ? -EFAULT : -EINVAL;
 }
 
-i64 sys_capget(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(capget, ulong, header, ulong, data)
 {
 	struct uapi_cap_header h;
-	if (ucap_header_from_user(&h, uaddr(a->a[0])))
+	if (ucap_header_from_user(&h, uaddr(header)))
 		return -EFAULT;
-	int n = cap_words(&h, a->a[0]);
-	if (!a->a[1]) /* a version probe: a bad version was answered with the preferred one */
+	int n = cap_words(&h, header);
+	if (!data) /* a version probe: a bad version was answered with the preferred one */
 		return n == -EINVAL ? 0 : n < 0 ? n : 0;
 	if (n < 0)
 		return n;
@@ -298,7 +293,7 @@ i64 sys_capget(struct process *p, const struct sc_args *a)
 	struct cap_words cw = caps_of(&c);
 	for (int i = 0; i < n; i++) {
 		struct uapi_cap_data d = { .effective = cw.w[i], .permitted = cw.w[i], .inheritable = 0 };
-		if (ucap_data_to_user(&d, uaddr(a->a[1] + (u64)i * sizeof d)))
+		if (ucap_data_to_user(&d, uaddr(data + (u64)i * sizeof d)))
 			return -EFAULT;
 	}
 	return 0;
@@ -308,12 +303,12 @@ i64 sys_capget(struct process *p, const struct sc_args *a)
  * within the old, effective within the new permitted, inheritable within the old inheritable
  * and permitted sets) give EPERM. A change that passes them would drop capabilities this
  * kernel does not keep apart: -EINVAL rather than a success that changes nothing. */
-i64 sys_capset(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(capset, ulong, header, ulong, data)
 {
 	struct uapi_cap_header h;
-	if (ucap_header_from_user(&h, uaddr(a->a[0])))
+	if (ucap_header_from_user(&h, uaddr(header)))
 		return -EFAULT;
-	int n = cap_words(&h, a->a[0]);
+	int n = cap_words(&h, header);
 	if (n < 0)
 		return n;
 	if (h.pid && (u32)h.pid != p->leader->pid && (u32)h.pid != p->pid)
@@ -322,7 +317,7 @@ i64 sys_capset(struct process *p, const struct sc_args *a)
 	bool same = true;
 	for (int i = 0; i < 2; i++) {
 		struct uapi_cap_data d = { 0 };
-		if (i < n && ucap_data_from_user(&d, uaddr(a->a[1] + (u64)i * sizeof d)))
+		if (i < n && ucap_data_from_user(&d, uaddr(data + (u64)i * sizeof d)))
 			return -EFAULT;
 		if ((d.permitted & ~cw.w[i]) || (d.effective & ~d.permitted) ||
 		    (d.inheritable & ~cw.w[i]))

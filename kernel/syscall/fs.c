@@ -391,6 +391,185 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 	return done ? (i64)done : err;
 }
 
+#define SPLICE_F_MOVE 1u
+#define SPLICE_F_NONBLOCK 2u
+#define SPLICE_F_MORE 4u
+#define SPLICE_F_GIFT 8u
+#define SPLICE_F_ALL (SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)
+
+/* positioned - f's data sits at offsets (a regular file, a block device): splice reads and
+ * writes it at an explicit position; anything else that is not a pipe is a stream. */
+static bool positioned(struct file *f)
+{
+	u32 t = f->inode->mode & VFS_S_IFMT;
+	return !vfs_file_is_pipe(f) && (t == VFS_S_IFREG || t == VFS_S_IFBLK);
+}
+
+/* splice_in - up to bytes_len(dst) bytes from `in` (a pipe: peeked, taken out only once they
+ * went on; positioned: at *pos), waiting for some unless `nonblock`: a count, 0 at the end,
+ * or -errno. */
+static struct result_size splice_in(struct process *p, struct file *in, struct bytes dst,
+				    u64 pos, bool nonblock)
+{
+	for (;;) {
+		struct result_size r = vfs_file_is_pipe(in) ? vfs_pipe_peek(in, dst)
+				     : positioned(in)      ? vfs_pread(in, dst, pos)
+							   : vfs_read(in, dst);
+		struct waitq *wq = file_waitq(in);
+		if (r.err != -EAGAIN || nonblock || !wq || (in->flags & O_NONBLOCK))
+			return r;
+		int e = PROC_WAIT(p, wq, file_ready(in, VFS_POLLIN), 0);
+		if (e)
+			return result_size_err(e);
+	}
+}
+
+/* splice_out - src to `out` (positioned: at pos): a pipe takes what fits, waiting for room
+ * for the first byte unless `nonblock`; other files take it all. Bytes written or -errno (a
+ * pipe without readers: -EPIPE and SIGPIPE). */
+static struct result_size splice_out(struct process *p, struct file *out, struct bytes src,
+				     u64 pos, bool nonblock)
+{
+	u64 sent = 0;
+	while (sent < bytes_len(src)) {
+		struct bytes_result part = bytes_sub(src, sent, bytes_len(src) - sent);
+		if (part.err)
+			return result_size_err(-EIO);
+		struct result_size w = positioned(out) ? vfs_pwrite(out, part.value, pos + sent)
+						       : vfs_write(out, part.value);
+		if (w.err == -EPIPE && vfs_file_is_pipe(out))
+			proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){ .code = 0, .pid = p->pid });
+		if (w.err == -EAGAIN && sent && vfs_file_is_pipe(out))
+			break;
+		struct waitq *wq = file_waitq(out);
+		if (w.err == -EAGAIN && !nonblock && wq && !(out->flags & O_NONBLOCK)) {
+			int e = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+			if (e)
+				return sent ? result_size_ok(sent) : result_size_err(e);
+			continue;
+		}
+		if (w.err)
+			return sent ? result_size_ok(sent) : w;
+		sent += w.value;
+		if (w.value == 0)
+			break;
+	}
+	return result_size_ok(sent);
+}
+
+/* splice_off - an offset argument: *pos from user memory when `uoff` is given (-EINVAL when
+ * negative), else f's offset (a positioned file) or 0. */
+static int splice_off(struct file *f, u64 uoff, u64 *pos)
+{
+	if (!uoff) {
+		*pos = positioned(f) ? vfs_file_pos(f) : 0;
+		return 0;
+	}
+	if (uoff_from_user(pos, uaddr(uoff)))
+		return -EFAULT;
+	return (i64)*pos < 0 ? -EINVAL : 0;
+}
+
+/* splice(fd_in, off_in, fd_out, off_out, len, flags): one end at least is a pipe (an offset
+ * for a pipe is ESPIPE). Moves what it can in rounds of a page: the first round waits for
+ * bytes and for room (unless SPLICE_F_NONBLOCK or the pipe's O_NONBLOCK), later ones stop
+ * where they would wait. Bytes taken from a pipe leave it only once written; a positioned
+ * file's offset (or *off) moves by what went through. */
+i64 sys_splice(struct process *p, const struct sc_args *a)
+{
+	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[2]);
+	u64 len = a->a[4] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[4];
+	u32 flags = (u32)a->a[5];
+	if (len == 0)
+		return 0; /* before anything else, as Linux */
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (!in || !out)
+		return -EBADF;
+	if ((in->flags & VFS_O_ACCMODE) == VFS_O_WRONLY ||
+	    (out->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EBADF;
+	bool in_pipe = vfs_file_is_pipe(in), out_pipe = vfs_file_is_pipe(out);
+	if (!in_pipe && !out_pipe)
+		return -EINVAL;
+	if ((in_pipe && a->a[1]) || (out_pipe && a->a[3]))
+		return -ESPIPE;
+	if (in_pipe && out_pipe && vfs_pipe_same(in, out))
+		return -EINVAL;
+	if (!out_pipe && (out->flags & VFS_O_APPEND))
+		return -EINVAL;
+	if ((!in_pipe && !positioned(in) && a->a[1]) || (!out_pipe && !positioned(out) && a->a[3]))
+		return -ESPIPE;
+	u64 ipos, opos;
+	int e = splice_off(in, a->a[1], &ipos);
+	if (!e)
+		e = splice_off(out, a->a[3], &opos);
+	if (e)
+		return e;
+	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
+	struct bytes io_buf = p->io_buf;
+	u64 done = 0;
+	i64 err = 0;
+	while (done < len) {
+		u64 want = len - done < bytes_len(io_buf) ? len - done : bytes_len(io_buf);
+		struct result_size n = splice_in(p, in, bytes_head(io_buf, want), ipos, nonblock || done);
+		if (n.err || n.value == 0) {
+			err = n.err;
+			break;
+		}
+		struct result_size w = splice_out(p, out, bytes_head(io_buf, n.value), opos,
+						  nonblock || done);
+		if (w.err) {
+			err = w.err;
+			break;
+		}
+		if (in_pipe)
+			vfs_pipe_consume(in, w.value);
+		ipos += w.value;
+		opos += w.value;
+		done += w.value;
+		if (w.value < n.value || n.value < want)
+			break;
+	}
+	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
+		return -EFAULT;
+	if (a->a[3] && done && uoff_to_user(&opos, uaddr(a->a[3])))
+		return -EFAULT;
+	if (!a->a[1] && positioned(in) && done)
+		vfs_file_set_pos(in, ipos);
+	if (!a->a[3] && positioned(out) && done)
+		vfs_file_set_pos(out, opos);
+	return done ? (i64)done : err;
+}
+
+/* tee(fd_in, fd_out, len, flags): copies bytes of pipe fd_in into pipe fd_out, leaving them
+ * in fd_in; waits for bytes and for room unless SPLICE_F_NONBLOCK; 0 at fd_in's end. */
+i64 sys_tee(struct process *p, const struct sc_args *a)
+{
+	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[1]);
+	u64 len = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	u32 flags = (u32)a->a[3];
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!in || !out)
+		return -EBADF;
+	if ((in->flags & VFS_O_ACCMODE) == VFS_O_WRONLY ||
+	    (out->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EBADF;
+	if (!vfs_file_is_pipe(in) || !vfs_file_is_pipe(out) || vfs_pipe_same(in, out))
+		return -EINVAL;
+	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
+	struct bytes io_buf = p->io_buf;
+	u64 want = len < bytes_len(io_buf) ? len : bytes_len(io_buf);
+	struct result_size n = splice_in(p, in, bytes_head(io_buf, want), 0, nonblock);
+	if (n.err || n.value == 0)
+		return n.err;
+	struct result_size w = splice_out(p, out, bytes_head(io_buf, n.value), 0, nonblock);
+	return w.err ? w.err : (i64)w.value;
+}
+
 i64 sys_readv(struct process *p, const struct sc_args *a)
 {
 	return rw_vector(p, a, false);
@@ -417,13 +596,17 @@ int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 	return 0;
 }
 
-static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+static i64 do_open2(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode, u32 resolve)
 {
 	struct upath path;
 	struct vfs_ctx c;
 	int e = upath_get(&path, upath);
+	/* a scoped walk starts at dirfd even for an absolute path, and takes it as its root */
 	if (!e)
-		e = at_ctx(p, dirfd, path.s, &c);
+		e = at_ctx(p, dirfd, (resolve & VFS_RESOLVE_SCOPED) ? STR(".") : path.s, &c);
+	if (!e && (resolve & VFS_RESOLVE_SCOPED))
+		c.root = c.cwd;
+	c.resolve = resolve;
 	if (e) {
 		upath_put(&path);
 		return e;
@@ -432,6 +615,14 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	upath_put(&path);
 	if (f.err)
 		return f.err;
+	if (!(flags & VFS_O_NONBLOCK) && !vfs_fifo_opened(f.value)) {
+		/* a FIFO opened for one end: wait for the other (a signal: the open fails) */
+		e = PROC_WAIT(p, vfs_pipe_waitq(f.value), vfs_fifo_opened(f.value), 0);
+		if (e) {
+			vfs_close(f.value);
+			return e;
+		}
+	}
 	if (vfs_file_is_tty(f.value)) { /* which terminal; a controlling terminal acquired */
 		e = tty_open(p, f.value, (u32)flags);
 		if (e) {
@@ -445,6 +636,11 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	return fd.err ? fd.err : fd.value;
 }
 
+static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+{
+	return do_open2(p, dirfd, upath, flags, mode, 0);
+}
+
 i64 sys_open(struct process *p, const struct sc_args *a)
 {
 	return do_open(p, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
@@ -453,6 +649,62 @@ i64 sys_open(struct process *p, const struct sc_args *a)
 i64 sys_openat(struct process *p, const struct sc_args *a)
 {
 	return do_open(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+}
+
+/* struct open_how (linux/openat2.h) */
+struct uapi_open_how {
+	u64 flags;
+	u64 mode;
+	u64 resolve;
+};
+DEFINE_UCOPY(uopen_how, struct uapi_open_how);
+DEFINE_UCOPY(ubyte, u8);
+#define OPEN_HOW_SIZE_VER0 24u
+#define OPENAT2_VALID_FLAGS 037777703ull /* Linux's VALID_OPEN_FLAGS on x86-64 */
+#define O_PATH_FLAGS (VFS_O_DIRECTORY | VFS_O_NOFOLLOW | VFS_O_PATH | VFS_O_CLOEXEC)
+#define RESOLVE_ALL 0x3full
+
+/* openat2(dirfd, path, how, size): openat with strict checks (unknown flags, a mode without
+ * O_CREAT/O_TMPFILE, O_PATH with other flags: EINVAL) and the resolve flags (fs/vfs.h). A
+ * larger struct is accepted when its extra bytes are zero (else E2BIG). */
+i64 sys_openat2(struct process *p, const struct sc_args *a)
+{
+	u64 size = a->a[3];
+	if (size < OPEN_HOW_SIZE_VER0)
+		return -EINVAL;
+	if (size > 4096) /* a page, as Linux */
+		return -E2BIG;
+	struct uapi_open_how how;
+	if (uopen_how_from_user(&how, uaddr(a->a[2])))
+		return -EFAULT;
+	for (u64 off = OPEN_HOW_SIZE_VER0; off < size; off++) {
+		u8 b;
+		if (ubyte_from_user(&b, uaddr(a->a[2] + off)))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~OPENAT2_VALID_FLAGS)
+		return -EINVAL;
+	if (how.resolve & ~RESOLVE_ALL)
+		return -EINVAL;
+	if ((how.resolve & VFS_RESOLVE_SCOPED) == VFS_RESOLVE_SCOPED)
+		return -EINVAL;
+	bool creates = (how.flags & VFS_O_CREAT) || (how.flags & VFS_O_TMPFILE) == VFS_O_TMPFILE;
+	if (creates ? (how.mode & ~07777ull) != 0 : how.mode != 0)
+		return -EINVAL;
+	if ((how.flags & VFS_O_PATH) && (how.flags & ~(u64)O_PATH_FLAGS))
+		return -EINVAL;
+	if ((how.resolve & VFS_RESOLVE_CACHED) &&
+	    (how.flags & (VFS_O_TRUNC | VFS_O_CREAT | (VFS_O_TMPFILE & ~VFS_O_DIRECTORY))))
+		return -EAGAIN;
+	return do_open2(p, (i64)(int)a->a[0], a->a[1], how.flags, how.mode, (u32)how.resolve);
+}
+
+/* creat(path, mode): open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
+i64 sys_creat(struct process *p, const struct sc_args *a)
+{
+	return do_open(p, AT_FDCWD, a->a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC, a->a[1]);
 }
 
 i64 sys_close(struct process *p, const struct sc_args *a)
@@ -574,6 +826,8 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
 	struct file *bf = fd_file(p, a->a[0]);
+	if (bf && (bf->flags & VFS_O_PATH))
+		return -EBADF;
 	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
 		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);
@@ -681,8 +935,12 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 	case UAPI_F_OFD_GETLK:
 	case UAPI_F_OFD_SETLK:
 	case UAPI_F_OFD_SETLKW:
+		if (f->flags & VFS_O_PATH)
+			return -EBADF; /* an O_PATH descriptor: dup, F_GETFD/SETFD and F_GETFL only */
 		return fs_fcntl_lock(p, f, a->a[1], arg);
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
+		if (f->flags & VFS_O_PATH)
+			return -EBADF;
 		f->flags = (f->flags & ~(u32)(VFS_O_APPEND | 04000)) | ((u32)arg & (VFS_O_APPEND | 04000));
 		return 0;
 	default:

@@ -120,8 +120,17 @@ i64 sys_chmod(struct process *p, const struct sc_args *a)
 	return do_chmod(p, &t, e, a->a[1]);
 }
 
+/* opath - an O_PATH descriptor: calls that use the open file itself say EBADF. */
+static bool opath(struct process *p, u64 fd)
+{
+	struct file *f = fd_file(p, fd);
+	return f && (f->flags & VFS_O_PATH);
+}
+
 i64 sys_fchmod(struct process *p, const struct sc_args *a)
 {
+	if (opath(p, a->a[0]))
+		return -EBADF;
 	struct target t;
 	int e = target_fd(p, a->a[0], &t);
 	return do_chmod(p, &t, e, a->a[1]);
@@ -163,6 +172,8 @@ i64 sys_lchown(struct process *p, const struct sc_args *a)
 
 i64 sys_fchown(struct process *p, const struct sc_args *a)
 {
+	if (opath(p, a->a[0]))
+		return -EBADF;
 	struct target t;
 	int e = target_fd(p, a->a[0], &t);
 	return do_chown(p, &t, e, a->a[1], a->a[2]);
@@ -330,7 +341,7 @@ i64 sys_truncate(struct process *p, const struct sc_args *a)
 i64 sys_ftruncate(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	if ((i64)a->a[1] < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
 	    (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
@@ -340,18 +351,31 @@ i64 sys_ftruncate(struct process *p, const struct sc_args *a)
 }
 
 /* fallocate: mode 0 makes [offset, offset+len) part of the file (a memory file system has
- * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing; hole
- * punching, zeroing, collapsing and inserting ranges are -EOPNOTSUPP. */
+ * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing,
+ * FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE) zeroes the range; zeroing, collapsing and inserting
+ * ranges are -EOPNOTSUPP, as on Linux's tmpfs. */
 i64 sys_fallocate(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
 	u64 mode = a->a[1];
 	i64 off = (i64)a->a[2], len = (i64)a->a[3];
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
-	if (mode & ~(u64)UAPI_FALLOC_FL_KEEP_SIZE)
+	/* Linux's vfs_fallocate checks, then tmpfs's (KEEP_SIZE and PUNCH_HOLE only) */
+	const u64 keep = UAPI_FALLOC_FL_KEEP_SIZE, punch = UAPI_FALLOC_FL_PUNCH_HOLE,
+		  collapse = 0x08, zero = 0x10, insert = 0x20, unshare = 0x40;
+	if (mode & ~(keep | punch | collapse | zero | insert | unshare))
+		return -EOPNOTSUPP;
+	if ((mode & punch) && (mode & zero))
+		return -EOPNOTSUPP;
+	if ((mode & punch) && !(mode & keep))
+		return -EOPNOTSUPP;
+	if (((mode & collapse) && (mode & ~collapse)) || ((mode & insert) && (mode & ~insert)) ||
+	    ((mode & unshare) && (mode & ~(unshare | keep))))
+		return -EINVAL;
+	if (mode & ~(keep | punch))
 		return -EOPNOTSUPP;
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
 		return -EBADF;
@@ -365,6 +389,8 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 	u64 end;
 	if (fw_add_overflow((u64)off, (u64)len, &end) || end > 0x7fffffffffffffffull)
 		return -EFBIG;
+	if (mode & UAPI_FALLOC_FL_PUNCH_HOLE)
+		return vfs_punch_hole(f->inode, (u64)off, (u64)len);
 	if (mode & UAPI_FALLOC_FL_KEEP_SIZE)
 		return 0;
 	struct vfs_stat st;
@@ -382,7 +408,7 @@ i64 sys_fallocate(struct process *p, const struct sc_args *a)
 static i64 do_fsync(struct process *p, u64 fd)
 {
 	struct file *f = fd_file(p, fd);
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	u32 type = f->inode->mode & VFS_S_IFMT;
 	if (type == VFS_S_IFIFO || type == VFS_S_IFSOCK || vfs_file_is_tty(f))

@@ -39,7 +39,7 @@ i64 sys_flock(struct process *p, const struct sc_args *a)
 {
 	struct file *f = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
 	u64 op = a->a[1];
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	u64 what = op & ~(u64)UAPI_LOCK_NB;
 	u32 type = what == UAPI_LOCK_SH ? VFS_F_RDLCK : what == UAPI_LOCK_EX ? VFS_F_WRLCK

@@ -61,7 +61,7 @@ i64 sys_chdir(struct process *p, const struct sc_args *a)
 	if (e)
 		vfs_path_put(d.value);
 	else
-		vfs_ctx_set_cwd(&p->fs, d.value);
+		proc_fs_set_cwd(p, d.value);
 	return e;
 }
 
@@ -161,29 +161,65 @@ i64 sys_fchdir(struct process *p, const struct sc_args *a)
 		return -ENOTDIR;
 	int e = vfs_permission(f->inode, &p->fs.cred, VFS_MAY_EXEC);
 	if (!e)
-		vfs_ctx_set_cwd(&p->fs, vfs_file_path(f));
+		proc_fs_set_cwd(p, vfs_file_path(f));
+	return e;
+}
+
+/* access_check - faccessat's verdict for ip reached through mnt (Linux's do_faccessat): X_OK of
+ * a regular file on a noexec mount is EACCES, then the permission bits, then W_OK of a file,
+ * directory or symlink on a read-only mount is EROFS (devices, FIFOs and sockets are not the
+ * mount's data). */
+static int access_check(struct inode *ip, struct vfs_mount *mnt, const struct cred *cr, u32 mode)
+{
+	if (!mode)
+		return 0;
+	u32 type = ip->mode & VFS_S_IFMT, mflags = vfs_mnt_flags(mnt);
+	if ((mode & VFS_MAY_EXEC) && type == VFS_S_IFREG && (mflags & VFS_MNT_NOEXEC))
+		return -EACCES;
+	int e = vfs_permission(ip, cr, mode);
+	if (!e && (mode & VFS_MAY_WRITE) && (mflags & VFS_MNT_RDONLY) &&
+	    (type == VFS_S_IFREG || type == VFS_S_IFDIR || type == VFS_S_IFLNK))
+		e = -EROFS;
 	return e;
 }
 
 static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
 {
-	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
 	struct upath path;
 	struct vfs_ctx c;
-	int e = with_path(p, dirfd, upath, &path, &c);
-	if (e)
+	int e = upath_get(&path, upath);
+	if (e == -ENOENT && (flags & UAPI_AT_EMPTY_PATH)) { /* "": dirfd's file itself */
+		upath_put(&path);
+		struct file *f = dirfd == UAPI_AT_FDCWD || dirfd < 0 ? NULL : proc_fd_get(p, dirfd);
+		if (dirfd != UAPI_AT_FDCWD && !f)
+			return -EBADF;
+		struct inode *ip = f ? f->inode : p->fs.cwd.dentry->inode;
+		struct vfs_mount *mnt = f ? f->mnt : p->fs.cwd.mnt;
+		struct cred cr = p->fs.cred;
+		if (!(flags & AT_EACCESS)) { /* the real ids, as below (the checks use the fs ids) */
+			cr.fsuid = cr.uid;
+			cr.fsgid = cr.gid;
+		}
+		return access_check(ip, mnt, &cr, (u32)mode);
+	}
+	if (!e)
+		e = at_ctx(p, dirfd, path.s, &c);
+	if (e) {
+		upath_put(&path);
 		return e;
+	}
 	if (!(flags & AT_EACCESS)) { /* access(2) checks with the real ids */
 		c.cred.fsuid = c.cred.uid;
 		c.cred.fsgid = c.cred.gid;
 	} /* AT_EACCESS: the fs ids, as every other file check */
-	struct dentry_result d = vfs_lookup(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
+	struct path_result d = vfs_lookup_path(&c, path.s, !(flags & AT_SYMLINK_NOFOLLOW));
 	upath_put(&path);
 	if (d.err)
 		return d.err;
-	e = mode ? vfs_permission(d.value->inode, &c.cred, (u32)mode) : 0;
-	vfs_dentry_put(d.value);
+	e = access_check(d.value.dentry->inode, d.value.mnt, &c.cred, (u32)mode);
+	vfs_path_put(d.value);
 	return e;
 }
 
@@ -199,9 +235,7 @@ i64 sys_faccessat(struct process *p, const struct sc_args *a)
 
 i64 sys_umask(struct process *p, const struct sc_args *a)
 {
-	u32 old = p->umask;
-	p->umask = (u32)a->a[0] & 0777;
-	return old;
+	return proc_fs_set_umask(p, (u32)a->a[0] & 0777);
 }
 
 /* --- rename, link, symlink, mknod, chroot ------------------------------------------------ */
@@ -249,13 +283,41 @@ i64 sys_renameat2(struct process *p, const struct sc_args *a)
 	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
 }
 
+/* link_fd - linkat(olddirfd, "", newdirfd, newpath, AT_EMPTY_PATH): a name for the file
+ * olddirfd is open on (AT_FDCWD: the working directory, a directory: EPERM). Linux asks for
+ * CAP_DAC_READ_SEARCH (else ENOENT): here, an effective uid of 0. */
+static i64 link_fd(struct process *p, i64 olddirfd, i64 newdirfd, u64 unew)
+{
+	if (p->fs.cred.euid != 0)
+		return -ENOENT;
+	if (olddirfd == UAPI_AT_FDCWD)
+		return -EPERM; /* the working directory: a directory */
+	struct file *f = olddirfd < 0 ? NULL : proc_fd_get(p, olddirfd);
+	if (!f)
+		return -EBADF;
+	struct upath np;
+	struct vfs_ctx nc;
+	int e = with_path(p, newdirfd, unew, &np, &nc);
+	if (e)
+		return e;
+	e = vfs_link_file(f, &nc, np.s);
+	upath_put(&np);
+	return e;
+}
+
 static i64 do_link(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
 {
 	if (flags & ~(u64)(UAPI_AT_SYMLINK_FOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
-	if (flags & UAPI_AT_EMPTY_PATH)
-		return -ENOENT; /* linking an open file by its fd: not supported yet */
 	struct upath op, np;
+	if (flags & UAPI_AT_EMPTY_PATH) { /* "" names olddirfd's file: root only, as Linux */
+		int e = upath_get(&op, uold);
+		upath_put(&op);
+		if (e == -ENOENT)
+			return link_fd(p, olddirfd, newdirfd, unew);
+		if (e)
+			return e;
+	}
 	struct vfs_ctx oc, nc;
 	int e = two_paths(p, olddirfd, uold, newdirfd, unew, &op, &oc, &np, &nc);
 	if (e)
@@ -337,6 +399,31 @@ i64 sys_faccessat2(struct process *p, const struct sc_args *a)
 
 /* chroot: root only; the new root must be a searchable directory. The working directory
  * stays (as Linux: it may now lie outside the root). */
+/* pivot_root(new_root, put_old): the caller's root (and its cwd, when that was the old root)
+ * move to the new root. Linux moves every process's root and cwd that pointed at the old root;
+ * here only the caller's (other processes keep theirs, on the old root now at put_old). */
+i64 sys_pivot_root(struct process *p, const struct sc_args *a)
+{
+	struct upath nr, po;
+	int e = upath_get(&nr, a->a[0]);
+	int e2 = upath_get(&po, a->a[1]);
+	if (!e)
+		e = e2;
+	struct vfs_path root = { 0 };
+	if (!e)
+		e = vfs_pivot_root(&p->fs, nr.s, po.s, &root);
+	upath_put(&po);
+	upath_put(&nr);
+	if (e)
+		return e;
+	if (p->fs.cwd.mnt == p->fs.root.mnt && p->fs.cwd.dentry == p->fs.root.dentry) {
+		vfs_path_get(root);
+		vfs_ctx_set_cwd(&p->fs, root);
+	}
+	vfs_ctx_set_root(&p->fs, root);
+	return 0;
+}
+
 i64 sys_chroot(struct process *p, const struct sc_args *a)
 {
 	struct upath path;
@@ -359,6 +446,6 @@ i64 sys_chroot(struct process *p, const struct sc_args *a)
 	if (e)
 		vfs_path_put(d.value);
 	else
-		vfs_ctx_set_root(&p->fs, d.value);
+		proc_fs_set_root(p, d.value);
 	return e;
 }

@@ -41,7 +41,8 @@ static int check_path(struct process *p, u64 upath, bool follow)
 
 static int check_fd(struct process *p, u64 fd)
 {
-	return fd <= 0x7fffffff && proc_fd_get(p, (i64)fd) ? 0 : -EBADF;
+	struct file *f = fd <= 0x7fffffff ? proc_fd_get(p, (i64)fd) : NULL;
+	return f && !(f->flags & VFS_O_PATH) ? 0 : -EBADF; /* O_PATH: as Linux's fdget */
 }
 
 /* what: 0 set, 1 get, 2 list, 3 remove; by: 0 path, 1 lpath, 2 fd. */

@@ -73,14 +73,15 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 }
 
 /* map_file - the page cache of fd for a mapping with `prot` and `shared`, checking the open
- * mode as mmap(2) does; *nowrite tells a shared mapping that may never become writable. */
+ * mode and the mount's noexec as mmap(2) does; *nowrite tells a shared mapping that may never
+ * become writable, *noexec a mapping that may never become executable. */
 static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shared,
-				  bool *nowrite, i64 *err)
+				  bool *nowrite, bool *noexec, i64 *err)
 {
 	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 	*err = -EBADF;
-	if (!f)
-		return NULL;
+	if (!f || (f->flags & VFS_O_PATH))
+		return NULL; /* an O_PATH descriptor opens nothing */
 	*err = -ENODEV;
 	if (!f->inode || !f->inode->cache || f->dentry == NULL)
 		return NULL; /* pipes, devices, directories: no page cache to map */
@@ -90,6 +91,10 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 		return NULL;
 	*nowrite = acc != VFS_O_RDWR || (f->flags & VFS_O_APPEND);
 	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
+		return NULL;
+	*err = -EPERM; /* Linux's path_noexec: no executable mapping from a noexec mount */
+	*noexec = vfs_mnt_flags(f->mnt) & VFS_MNT_NOEXEC;
+	if ((prot & UAPI_PROT_EXEC) && *noexec)
 		return NULL;
 	*err = 0;
 	return f->inode->cache;
@@ -128,11 +133,11 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 		    !vm_map_free_range(m, addr, addr + len))
 			return -EEXIST;
 	}
-	bool nowrite = false;
+	bool nowrite = false, noexec = false;
 	i64 err = 0;
 	struct vm_object *obj = NULL;
 	if (!anon) {
-		obj = map_file(p, fd, prot, shared, &nowrite, &err);
+		obj = map_file(p, fd, prot, shared, &nowrite, &noexec, &err);
 		if (!obj)
 			return err;
 		vm_object_get(obj);
@@ -155,6 +160,7 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 		}
 	}
 	u32 vflags = (shared ? VMA_SHARED : 0) | (nowrite ? VMA_NOWRITE : 0) |
+		     (noexec ? VMA_NOEXEC : 0) |
 		     ((flags & UAPI_MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0) |
 		     ((flags & UAPI_MAP_LOCKED) ? VMA_LOCKED : 0);
 	int e = vm_map_add(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE);

@@ -1,9 +1,10 @@
 /*
  * proc.c — process system calls: exit (one thread) and exit_group, the id getters (getpid is
  * the thread group's id, gettid the thread's), fork/vfork/clone (a new process with a
- * copy-on-write copy of the address space; with CLONE_VM|CLONE_VFORK one that runs in the
- * parent's memory while the parent sleeps until it execs or exits; or with CLONE_THREAD a
- * thread of the caller's group: proc/thread.c), execve, set_tid_address and arch_prctl.
+ * copy-on-write copy of the address space; with CLONE_VM one that runs in the caller's
+ * memory, with CLONE_VFORK while the caller sleeps until it execs or exits; or with
+ * CLONE_THREAD a thread of the caller's group: proc/thread.c), execve, set_tid_address and
+ * arch_prctl.
  * wait4 and waitid: syscall/wait.c.
  */
 #include <fw/log.h>
@@ -13,20 +14,8 @@
 #include <syscall/syscall.h>
 #include <uapi/prctl.h>
 #include <uapi/events.h>
+#include <uapi/sched.h>
 
-#define SIGCHLD 17
-#define CLONE_VM 0x100ull
-#define CLONE_FS 0x200ull
-#define CLONE_FILES 0x400ull
-#define CLONE_SIGHAND 0x800ull
-#define CLONE_VFORK 0x4000ull
-#define CLONE_THREAD 0x10000ull
-#define CLONE_SYSVSEM 0x40000ull
-#define CLONE_SETTLS 0x80000ull
-#define CLONE_PARENT_SETTID 0x100000ull
-#define CLONE_CHILD_CLEARTID 0x200000ull
-#define CLONE_DETACHED 0x400000ull
-#define CLONE_CHILD_SETTID 0x1000000ull
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
@@ -186,17 +175,35 @@ static i64 install_pidfd(struct process *p, struct process *c, u64 to)
 	return fd.value;
 }
 
-static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
+/* do_fork - a new process: fork, vfork, and clone/clone3 without CLONE_THREAD. The low byte
+ * of `flags` is the exit signal (SIGCHLD for fork; another, or none, makes a "clone child"
+ * that only __WCLONE/__WALL waits see). CLONE_VM shares the caller's memory (with CLONE_VFORK
+ * the caller sleeps until the child execs or exits; without, both run in it, as threads of
+ * two processes), CLONE_FILES its descriptor table, CLONE_FS its cwd, root and umask;
+ * CLONE_PARENT makes the child its parent's (with the caller's own exit signal); CLONE_SETTLS
+ * sets the child's fs base. Not offered (EINVAL): CLONE_SIGHAND without CLONE_THREAD (one
+ * handler table for two processes: an exec would have to unshare a table other processes'
+ * signal paths read without a lock), the namespaces. CLONE_SYSVSEM, CLONE_DETACHED,
+ * CLONE_PTRACE and CLONE_UNTRACED are accepted and change nothing here (no System V
+ * semaphore undo lists, no ptrace). CLONE_PIDFD: a pidfd for the child, its number written to
+ * `pidfd_to`. */
+static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
+		   u64 pidfd_to)
 {
-	u64 allowed = 0xff | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
-		      CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | UAPI_CLONE_PIDFD;
-	if ((flags & ~allowed) || (flags & 0xff) != SIGCHLD)
-		return -EINVAL; /* threads and other exit signals: not yet */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -EINVAL; /* a shared address space without vfork is a thread */
+	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
+		      UAPI_CLONE_VFORK | UAPI_CLONE_PARENT | UAPI_CLONE_SETTLS |
+		      UAPI_CLONE_SYSVSEM | UAPI_CLONE_DETACHED | UAPI_CLONE_PTRACE |
+		      UAPI_CLONE_UNTRACED | UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_CLEARTID |
+		      UAPI_CLONE_CHILD_SETTID | UAPI_CLONE_PIDFD;
+	if (flags & ~allowed) {
+		fw_debug("clone: process flags %lx not supported", flags & ~allowed);
+		return -EINVAL;
+	}
+	if ((flags & UAPI_CLONE_SETTLS) && tls >= VM_USER_END)
+		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	bool shared = (flags & CLONE_VM) != 0;
+	bool shared = (flags & UAPI_CLONE_VM) != 0;
 	struct process *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
@@ -204,15 +211,15 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	u32 tid = c->pid;
 	int e = 0;
 	if (shared) {
-		/* vfork: the child runs in the parent's memory while the parent sleeps */
+		/* the child runs in the caller's memory (vfork: while the caller sleeps) */
 		proc_share_memory(c, p);
-		if (flags & CLONE_CHILD_SETTID)
+		if (flags & UAPI_CLONE_CHILD_SETTID)
 			(void)uint_p_to_user(&tid, uaddr(ctid));
 	} else {
 		/* CLONE_CHILD_SETTID writes the child's tid into the child's memory: write it
 		 * into the parent's page before the copy and restore the parent's word after. */
 		u64 saved = 0;
-		bool settid = (flags & CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
+		bool settid = (flags & UAPI_CLONE_CHILD_SETTID) && !uword_p_from_user(&saved, uaddr(ctid));
 		if (settid && uint_p_to_user(&tid, uaddr(ctid)))
 			settid = false;
 		e = proc_copy_memory(c, p);
@@ -226,10 +233,19 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	c->fs = p->fs;
 	vfs_ctx_get(&c->fs); /* the child holds its own root and cwd */
 	c->umask = p->umask;
+	if ((flags & UAPI_CLONE_FS) && proc_fs_share(c, p)) {
+		proc_discard(c);
+		return -ENOMEM;
+	}
 	/* the mask, the dispositions (a copy: no CLONE_SIGHAND), the alternate signal stack
 	 * and the CPU affinity are inherited */
 	proc_sighand_inherit(c, p);
-	c->altstack = p->altstack;
+	/* Linux's copy_process: CLONE_VM without CLONE_VFORK starts with no alternate
+	 * signal stack (it would be the caller's, in the same memory) */
+	if ((flags & (UAPI_CLONE_VM | UAPI_CLONE_VFORK)) == UAPI_CLONE_VM)
+		c->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
+	else
+		c->altstack = p->altstack;
 	spin_lock(&p->sig_lock);
 	u64 mask = p->sigmask, cpus = p->cpu_mask;
 	spin_unlock(&p->sig_lock);
@@ -239,25 +255,36 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 	atomic_u64_store(&c->cpu_mask_pending, cpus);
 	spin_unlock(&c->sig_lock);
 	atomic_u32_store(&c->make_it_fail, atomic_u32_load(&p->make_it_fail));
-	c->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	c->clear_child_tid = (flags & UAPI_CLONE_CHILD_CLEARTID) ? ctid : 0;
 	/* Out of memory for the descriptor table: the fork fails (it succeeded with a child
 	 * that had no descriptors: found by make test-abi-fault). */
-	if (proc_copy_files(c, p)) {
+	if (flags & UAPI_CLONE_FILES) {
+		proc_share_files(c, p);
+	} else if (proc_copy_files(c, p)) {
 		proc_discard(c);
 		return -ENOMEM;
+	}
+	/* the exit signal, and the parent: the caller, or with CLONE_PARENT the caller's own
+	 * parent (init has none to give: EINVAL, Linux's SIGNAL_UNKILLABLE check) */
+	if (proc_set_exit_parent(c, p, (u32)(flags & UAPI_CSIGNAL),
+				 (flags & UAPI_CLONE_PARENT) != 0)) {
+		proc_discard(c);
+		return -EINVAL;
 	}
 	copy_context(c, p);
 	if (stack)
 		(void)user_ctx_set_sp(&c->uc, uaddr(stack));
-	if (flags & CLONE_VFORK) {
+	if (flags & UAPI_CLONE_SETTLS)
+		(void)user_ctx_set_fs_base(&c->uc, uaddr(tls));
+	if (flags & UAPI_CLONE_VFORK) {
 		spin_lock(&proc_lock);
 		c->vfork_wait = true;
 		spin_unlock(&proc_lock);
 	}
-	if (flags & CLONE_PARENT_SETTID)
+	if (flags & UAPI_CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
 	/* after the files were copied: the child does not get its own pidfd (as Linux) */
-	i64 pidfd = (flags & UAPI_CLONE_PIDFD) ? install_pidfd(p, c, ptid) : 0;
+	i64 pidfd = (flags & UAPI_CLONE_PIDFD) ? install_pidfd(p, c, pidfd_to) : 0;
 	if (pidfd < 0) {
 		proc_discard(c);
 		return pidfd;
@@ -270,7 +297,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 		proc_discard(c);
 		return -EAGAIN;
 	}
-	if (flags & CLONE_VFORK) {
+	if (flags & UAPI_CLONE_VFORK) {
 		/* Linux's wait_for_vfork_done: until the child execs or exits; only a fatal
 		 * signal ends the wait early (others stay pending until then) */
 		proc_wait_begin(p, &c->exit_wq, 0);
@@ -284,48 +311,53 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid)
 i64 sys_fork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 i64 sys_vfork(struct process *p, const struct sc_args *a)
 {
 	(void)a;
-	return do_fork(p, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0);
+	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
 static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
-	u64 allowed = 0xff | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-		      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
-		      CLONE_CHILD_CLEARTID | CLONE_DETACHED;
+	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
+		      UAPI_CLONE_SIGHAND | UAPI_CLONE_THREAD | UAPI_CLONE_SYSVSEM | UAPI_CLONE_SETTLS |
+		      UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_SETTID | UAPI_CLONE_CHILD_CLEARTID |
+		      UAPI_CLONE_DETACHED;
 	/* Linux: a thread shares the handlers, which needs the shared address space */
-	if (!(flags & CLONE_SIGHAND) || !(flags & CLONE_VM))
+	if (!(flags & UAPI_CLONE_SIGHAND) || !(flags & UAPI_CLONE_VM))
 		return -EINVAL;
 	if (flags & ~allowed) {
 		fw_debug("clone: thread flags %lx not supported", flags & ~allowed);
 		return -EINVAL;
 	}
-	if ((flags & CLONE_SETTLS) && tls >= VM_USER_END)
+	if ((flags & UAPI_CLONE_SETTLS) && tls >= VM_USER_END)
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	struct process *t = proc_create_thread(p, (flags & CLONE_FILES) != 0);
+	struct process *t = proc_create_thread(p, (flags & UAPI_CLONE_FILES) != 0);
 	if (!t)
 		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
+	if ((flags & UAPI_CLONE_FS) && proc_fs_share(t, p)) {
+		proc_discard(t);
+		return -ENOMEM;
+	}
 	copy_context(t, p);
 	proc_ctl_fork(t, p, true);
 	if (stack)
 		(void)user_ctx_set_sp(&t->uc, uaddr(stack));
-	if (flags & CLONE_SETTLS)
+	if (flags & UAPI_CLONE_SETTLS)
 		(void)user_ctx_set_fs_base(&t->uc, uaddr(tls));
 	u32 tid = t->pid;
 	/* the ids are written before the thread runs (both in the shared memory) */
-	if (flags & CLONE_PARENT_SETTID)
+	if (flags & UAPI_CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
-	if (flags & CLONE_CHILD_SETTID)
+	if (flags & UAPI_CLONE_CHILD_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ctid));
-	t->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0;
+	t->clear_child_tid = (flags & UAPI_CLONE_CHILD_CLEARTID) ? ctid : 0;
 	int e = proc_start(t);
 	if (e) {
 		proc_discard(t);
@@ -334,20 +366,101 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 	return tid;
 }
 
+/* do_clone - clone(2) and clone3(2) after their argument checks: flags with the exit signal in
+ * the low byte, the child's stack pointer (0: the caller's), where CLONE_PIDFD writes the
+ * pidfd (clone: parent_tid; clone3: its own field). No pidfd for a thread or with
+ * CLONE_DETACHED (Linux's copy_process). */
+static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls,
+		    u64 pidfd_to)
+{
+	if ((flags & UAPI_CLONE_PIDFD) && (flags & (UAPI_CLONE_THREAD | UAPI_CLONE_DETACHED)))
+		return -EINVAL;
+	if (flags & UAPI_CLONE_THREAD)
+		return do_thread(p, flags, sp, ptid, ctid, tls);
+	if (flags & UAPI_CLONE_SIGHAND) /* handlers shared by two processes: not offered */
+		return -EINVAL;
+	return do_fork(p, flags, sp, ptid, ctid, tls, pidfd_to);
+}
+
 i64 sys_clone(struct process *p, const struct sc_args *a)
 {
 	/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
 	u64 flags = a->a[0];
-	/* CLONE_PIDFD writes the pidfd where CLONE_PARENT_SETTID writes the tid; no pidfd for
-	 * a thread (Linux's kernel_clone and copy_process) */
-	if ((flags & UAPI_CLONE_PIDFD) &&
-	    (flags & (CLONE_PARENT_SETTID | CLONE_THREAD | CLONE_DETACHED)))
+	/* CLONE_PIDFD writes the pidfd where CLONE_PARENT_SETTID writes the tid (Linux's
+	 * kernel_clone: both at once is EINVAL) */
+	if ((flags & UAPI_CLONE_PIDFD) && (flags & UAPI_CLONE_PARENT_SETTID))
 		return -EINVAL;
-	if (a->a[0] & CLONE_THREAD)
-		return do_thread(p, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
-	if (a->a[0] & CLONE_SIGHAND) /* handlers shared by two processes: not yet */
+	return do_clone(p, flags, a->a[1], a->a[2], a->a[3], a->a[4], a->a[2]);
+}
+
+
+/* clone3(args, size): struct clone_args as Linux reads it (copy_clone_args_from_user,
+ * clone3_args_valid): size at least CLONE_ARGS_SIZE_VER0 (EINVAL) and at most a page (E2BIG);
+ * bytes past the structure this kernel knows must be zero (E2BIG); the exit signal in its own
+ * field (the flags' low byte and CLONE_DETACHED must be 0), none with CLONE_THREAD or
+ * CLONE_PARENT; stack and stack_size both or neither, the child's stack pointer at their end.
+ * Not offered (EINVAL): set_tid (choosing the child's pid), CLONE_INTO_CGROUP,
+ * CLONE_CLEAR_SIGHAND, and what clone(2) itself refuses. */
+i64 sys_clone3(struct process *p, const struct sc_args *a)
+{
+	u64 uargs = a->a[0], size = a->a[1];
+	if (size < UAPI_CLONE_ARGS_SIZE_VER0)
 		return -EINVAL;
-	return do_fork(p, a->a[0], a->a[1], a->a[2], a->a[3]);
+	if (size > 4096)
+		return -E2BIG;
+	/* the structure (a shorter, older one: the fields it lacks stay 0), then every byte past
+	 * it, which must be 0 */
+	u8 raw[UAPI_CLONE_ARGS_SIZE_VER2] = { 0 };
+	struct vm_reader r = vm_reader_user(uaddr(uargs), size);
+	struct bytes rb = BYTES_OF_ARRAY(raw);
+	u64 head = size < sizeof(raw) ? size : sizeof(raw);
+	struct result_size got = vm_read(&r, bytes_head(rb, head));
+	if (got.err || got.value < head)
+		return -EFAULT;
+	for (u64 off = head; off < size;) {
+		u8 tail[64];
+		u64 n = size - off < sizeof(tail) ? size - off : sizeof(tail);
+		got = vm_read(&r, bytes_head(BYTES_OF_ARRAY(tail), n));
+		if (got.err || got.value < n)
+			return -EFAULT;
+		for (u64 k = 0; k < n; k++)
+			if (bytes_u8(BYTES_OF_ARRAY(tail), k).value)
+				return -E2BIG;
+		off += n;
+	}
+	struct uapi_clone_args args = {
+		.flags = bytes_le64(rb, 0).value,
+		.pidfd = bytes_le64(rb, 8).value,
+		.child_tid = bytes_le64(rb, 16).value,
+		.parent_tid = bytes_le64(rb, 24).value,
+		.exit_signal = bytes_le64(rb, 32).value,
+		.stack = bytes_le64(rb, 40).value,
+		.stack_size = bytes_le64(rb, 48).value,
+		.tls = bytes_le64(rb, 56).value,
+		.set_tid = bytes_le64(rb, 64).value,
+		.set_tid_size = bytes_le64(rb, 72).value,
+		.cgroup = bytes_le64(rb, 80).value,
+	};
+	if (args.exit_signal & ~0xffull || args.exit_signal > UAPI_NSIG)
+		return -EINVAL;
+	if (args.set_tid_size || args.set_tid)
+		return -EINVAL; /* choosing the pid (privileged in Linux): not offered */
+	if (args.flags & ~0xffffffffull) /* CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP: not offered */
+		return -EINVAL;
+	if (args.flags & (UAPI_CLONE_DETACHED | (UAPI_CSIGNAL & ~0x80ull))) /* but CLONE_NEWTIME */
+		return -EINVAL;
+	if ((args.flags & (UAPI_CLONE_THREAD | UAPI_CLONE_PARENT)) && args.exit_signal)
+		return -EINVAL;
+	if (!args.stack != !args.stack_size)
+		return -EINVAL;
+	u64 sp = 0;
+	if (args.stack) {
+		if (args.stack_size > VM_USER_END || args.stack > VM_USER_END - args.stack_size)
+			return -EINVAL; /* Linux's access_ok */
+		sp = args.stack + args.stack_size;
+	}
+	return do_clone(p, args.flags | args.exit_signal, sp, args.parent_tid, args.child_tid,
+			args.tls, args.pidfd);
 }
 
 i64 sys_execve(struct process *p, const struct sc_args *a)

@@ -8,7 +8,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/rlimit.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/resource.h>
 
 DEFINE_UCOPY(urlimit, struct uapi_rlimit);
@@ -60,28 +60,27 @@ static i64 do_prlimit(struct process *p, i64 pid, u64 res, u64 unew, u64 uold)
 	return 0;
 }
 
-i64 sys_getrlimit(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getrlimit, uint, resource, uptr, rlim)
 {
-	if (a->a[0] >= PROC_RLIM_N)
+	if (resource >= PROC_RLIM_N)
 		return -EINVAL;
-	struct proc_rlimit r = proc_rlimit_get(p, (u32)a->a[0]);
+	struct proc_rlimit r = proc_rlimit_get(p, resource);
 	struct uapi_rlimit u = { r.cur, r.max };
-	return urlimit_to_user(&u, uaddr(a->a[1])) ? -EFAULT : 0;
+	return urlimit_to_user(&u, rlim) ? -EFAULT : 0;
 }
 
-i64 sys_setrlimit(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setrlimit, uint, resource, ulong, rlim)
 {
-	if (a->a[0] >= PROC_RLIM_N)
+	if (resource >= PROC_RLIM_N)
 		return -EINVAL;
-	if (!a->a[1])
+	if (!rlim)
 		return -EFAULT;
-	return do_prlimit(p, 0, a->a[0], a->a[1], 0);
+	return do_prlimit(p, 0, resource, rlim, 0);
 }
 
-i64 sys_prlimit64(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(prlimit64, int, pid, uint, resource, ulong, new_rlim, ulong, old_rlim)
 {
-	/* prlimit64(pid, resource, new, old) */
-	return do_prlimit(p, (i64)(i32)a->a[0], (u32)a->a[1], a->a[2], a->a[3]);
+	return do_prlimit(p, pid, resource, new_rlim, old_rlim);
 }
 
 /* --- nice values ----------------------------------------------------------------------------- */
@@ -127,9 +126,8 @@ static bool prio_match(struct process *p, struct process *g, i64 which, i64 who)
 	}
 }
 
-i64 sys_getpriority(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
 {
-	i64 which = (i64)(i32)a->a[0], who = (i64)(i32)a->a[1];
 	if (which < UAPI_PRIO_PROCESS || which > UAPI_PRIO_USER)
 		return -EINVAL;
 	if (which == UAPI_PRIO_PROCESS) {
@@ -152,17 +150,16 @@ i64 sys_getpriority(struct process *p, const struct sc_args *a)
 	return best;
 }
 
-i64 sys_setpriority(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 {
-	i64 which = (i64)(i32)a->a[0], who = (i64)(i32)a->a[1], nice = (i64)(i32)a->a[2];
 	if (which < UAPI_PRIO_PROCESS || which > UAPI_PRIO_USER)
 		return -EINVAL;
-	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
+	i32 nice = niceval < -20 ? -20 : niceval > 19 ? 19 : niceval;
 	if (which == UAPI_PRIO_PROCESS) {
 		struct process *t = who ? proc_by_pid(who) : p;
 		if (!t)
 			return -ESRCH;
-		int e = set_nice(p, t, (i32)nice);
+		int e = set_nice(p, t, nice);
 		if (who)
 			proc_put(t);
 		return e;
@@ -170,7 +167,7 @@ i64 sys_setpriority(struct process *p, const struct sc_args *a)
 	int e = -ESRCH;
 	for (struct process *g = proc_next_leader(0); g;) {
 		if (prio_match(p, g, which, who)) {
-			int r = set_nice(p, g, (i32)nice);
+			int r = set_nice(p, g, nice);
 			e = (e == -ESRCH || r) ? r : e;
 		}
 		u32 at = g->pid;
@@ -201,10 +198,10 @@ int rusage_to_user(struct proc_usage u, u64 addr)
 	return urusage_to_user(&ru, uaddr(addr)) ? -EFAULT : 0;
 }
 
-i64 sys_getrusage(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getrusage, int, who, ulong, ru)
 {
 	struct proc_usage u;
-	switch ((i64)(i32)a->a[0]) {
+	switch (who) {
 	case UAPI_RUSAGE_SELF:
 		u = proc_usage_self(p);
 		break;
@@ -217,7 +214,7 @@ i64 sys_getrusage(struct process *p, const struct sc_args *a)
 	default:
 		return -EINVAL;
 	}
-	return rusage_to_user(u, a->a[1]);
+	return rusage_to_user(u, ru);
 }
 
 static i64 ticks_of(u64 ns)
@@ -225,7 +222,7 @@ static i64 ticks_of(u64 ns)
 	return (i64)(ns / (1000000000u / UAPI_USER_HZ));
 }
 
-i64 sys_times(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(times, uptr, tbuf)
 {
 	struct proc_usage s = proc_usage_self(p), c = proc_usage_children(p);
 	struct uapi_tms t = {
@@ -234,7 +231,7 @@ i64 sys_times(struct process *p, const struct sc_args *a)
 		.tms_cutime = ticks_of(c.utime_ns),
 		.tms_cstime = ticks_of(c.stime_ns),
 	};
-	if (a->a[0] && utms_to_user(&t, uaddr(a->a[0])))
+	if (tbuf.v && utms_to_user(&t, tbuf))
 		return -EFAULT;
 	/* clock ticks since boot (Linux starts its count 300 s before zero; programs only take
 	 * differences) */

@@ -8,7 +8,7 @@
 #include <fw/preempt.h>
 #include <fw/task.h>
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/misc.h>
 #include <uapi/sched.h>
 
@@ -37,31 +37,28 @@ static struct process *target(struct process *p, i64 pid)
 	return proc_by_pid(pid);
 }
 
-i64 sys_sched_yield(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(sched_yield)
 {
 	(void)p;
-	(void)a;
 	task_yield();
 	return 0;
 }
 
-i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(sched_setaffinity, int, pid, uint, len, uptr, user_mask)
 {
-	i64 pid = (i64)(int)a->a[0];
-	u64 len = a->a[1];
 	if (pid < 0)
 		return -ESRCH; /* Linux: find_process_by_pid finds no negative pid */
 	/* Linux copies min(len, cpumask size) bytes; the rest of the mask is 0 */
 	u64 mask = 0;
 	if (len >= UAPI_CPUMASK_BYTES) {
-		if (umask_word_from_user(&mask, uaddr(a->a[2])))
+		if (umask_word_from_user(&mask, user_mask))
 			return -EFAULT;
 	} else {
 		u8 b[UAPI_CPUMASK_BYTES] = { 0 };
-		struct vm_reader r = vm_reader_user(uaddr(a->a[2]), len);
+		struct vm_reader r = vm_reader_user(user_mask, len);
 		if (vm_read(&r, bytes_head(BYTES_OF_ARRAY(b), len)).value != len)
 			return -EFAULT;
-		for (u64 i = 0; i < len; i++)
+		for (u32 i = 0; i < len; i++)
 			mask |= (u64)b[i] << (8 * i);
 	}
 	struct process *q = target(p, pid);
@@ -87,12 +84,10 @@ i64 sys_sched_setaffinity(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_sched_getaffinity(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, uint, len, uptr, user_mask)
 {
-	i64 pid = (i64)(int)a->a[0];
-	u64 len = a->a[1];
 	/* Linux: len must hold nr_cpu_ids bits and be a multiple of sizeof(long) */
-	if (len * 8 < cpu_count() || (len & 7))
+	if ((u64)len * 8 < cpu_count() || (len & 7))
 		return -EINVAL;
 	if (pid < 0)
 		return -ESRCH;
@@ -103,7 +98,7 @@ i64 sys_sched_getaffinity(struct process *p, const struct sc_args *a)
 	u64 mask = q->cpu_mask ? q->cpu_mask : online_cpus();
 	spin_unlock(&q->sig_lock);
 	proc_put(q);
-	return umask_word_to_user(&mask, uaddr(a->a[2])) ? -EFAULT : (i64)UAPI_CPUMASK_BYTES;
+	return umask_word_to_user(&mask, user_mask) ? -EFAULT : (i64)UAPI_CPUMASK_BYTES;
 }
 
 /* The policy and parameter getters: pid < 0 is -EINVAL, an unknown pid -ESRCH. */
@@ -118,27 +113,27 @@ static i64 check_pid(struct process *p, i64 pid)
 	return 0;
 }
 
-i64 sys_sched_getscheduler(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(sched_getscheduler, int, pid)
 {
-	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	i64 e = check_pid(p, pid);
 	return e ? e : UAPI_SCHED_OTHER;
 }
 
-i64 sys_sched_getparam(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(sched_getparam, int, pid, uptr, param)
 {
-	if (!a->a[1])
+	if (!param.v)
 		return -EINVAL;
-	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	i64 e = check_pid(p, pid);
 	if (e)
 		return e;
 	struct uapi_sched_param sp = { .sched_priority = 0 };
-	return usched_param_to_user(&sp, uaddr(a->a[1])) ? -EFAULT : 0;
+	return usched_param_to_user(&sp, param) ? -EFAULT : 0;
 }
 
-i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a)
+/* priority_max - the highest static priority of `policy`, or -EINVAL. */
+static i64 priority_max(int policy)
 {
-	(void)p;
-	switch ((i64)(int)a->a[0]) {
+	switch (policy) {
 	case UAPI_SCHED_FIFO:
 	case UAPI_SCHED_RR:
 		return 99;
@@ -152,28 +147,35 @@ i64 sys_sched_get_priority_max(struct process *p, const struct sc_args *a)
 	}
 }
 
-i64 sys_sched_get_priority_min(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
 {
-	i64 max = sys_sched_get_priority_max(p, a);
+	(void)p;
+	return priority_max(policy);
+}
+
+SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
+{
+	(void)p;
+	i64 max = priority_max(policy);
 	return max < 0 ? max : (max ? 1 : 0);
 }
 
-i64 sys_sched_rr_get_interval(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, uptr, interval)
 {
-	i64 e = check_pid(p, (i64)(int)a->a[0]);
+	i64 e = check_pid(p, pid);
 	if (e)
 		return e;
 	struct uapi_timespec ts = { 0, (i64)SCHED_RR_INTERVAL_NS };
-	return uts_sched_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+	return uts_sched_to_user(&ts, interval) ? -EFAULT : 0;
 }
 
-i64 sys_getcpu(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getcpu, uptr, cpup, uptr, nodep)
 {
 	(void)p;
 	u32 cpu = task_cpu(), node = 0;
-	if (a->a[0] && ucpu_u32_to_user(&cpu, uaddr(a->a[0])))
+	if (cpup.v && ucpu_u32_to_user(&cpu, cpup))
 		return -EFAULT;
-	if (a->a[1] && ucpu_u32_to_user(&node, uaddr(a->a[1])))
+	if (nodep.v && ucpu_u32_to_user(&node, nodep))
 		return -EFAULT;
 	return 0;
 }

@@ -16,8 +16,8 @@
  */
 #include <fs/devices.h>
 #include <fs/vfs.h>
-#include <fw/litelock.h>
 #include <fw/log.h>
+#include <fw/sync.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
@@ -29,7 +29,7 @@
 #define MINIMUM_CONSOLE_LOGLEVEL 1u /* what CONSOLE_OFF leaves: emergencies only */
 #define LOG_BUFFER_BYTES (512u * 256u) /* the ring's records at their longest, roughly */
 
-static struct litelock klog_lock = LITELOCK_INIT;
+static struct spinlock klog_lock = SPINLOCK_INIT(klog_lock);
 static u64 syslog_seq GUARDED_BY(&klog_lock);   /* SYSLOG_ACTION_READ's next record */
 static u64 clear_seq GUARDED_BY(&klog_lock);    /* READ_ALL starts here (CLEAR moves it) */
 static u64 kmsg_seq GUARDED_BY(&klog_lock);     /* /dev/kmsg's next record */
@@ -97,9 +97,9 @@ static i64 read_all(u64 buf, u64 len, bool clear)
 {
 	u64 first, next;
 	fw_log_bounds(&first, &next);
-	litelock_lock(&klog_lock);
+	spin_lock(&klog_lock);
 	u64 from = clear_seq > first ? clear_seq : first;
-	litelock_unlock(&klog_lock);
+	spin_unlock(&klog_lock);
 	u8 line[LINE_BYTES];
 	u64 total = bytes_between(from, next);
 	while (total > len && from < next) { /* drop the oldest until the rest fits */
@@ -113,9 +113,9 @@ static i64 read_all(u64 buf, u64 len, bool clear)
 	u64 end;
 	i64 r = copy_out(from, next, buf, len, &end);
 	if (clear) {
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		clear_seq = next;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 	}
 	return r;
 }
@@ -126,16 +126,16 @@ static i64 read_new(struct process *p, u64 buf, u64 len)
 	u64 first, next;
 	for (;;) {
 		fw_log_bounds(&first, &next);
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		u64 from = syslog_seq > first ? syslog_seq : first;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		if (from < next) {
 			u64 end;
 			i64 r = copy_out(from, next, buf, len, &end);
-			litelock_lock(&klog_lock);
+			spin_lock(&klog_lock);
 			if (end > syslog_seq)
 				syslog_seq = end;
-			litelock_unlock(&klog_lock);
+			spin_unlock(&klog_lock);
 			return r;
 		}
 		int e = PROC_WAIT(p, &p->sig_wq, false, fw_time_ns() + READ_POLL_NS);
@@ -167,23 +167,23 @@ i64 sys_syslog(struct process *p, const struct sc_args *a)
 	case UAPI_SYSLOG_ACTION_CLEAR: {
 		u64 first, next;
 		fw_log_bounds(&first, &next);
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		clear_seq = next;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		return 0;
 	}
 	case UAPI_SYSLOG_ACTION_CONSOLE_OFF:
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		if (saved_level < 0)
 			saved_level = (i32)fw_log_console_level();
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		fw_log_set_console_level(MINIMUM_CONSOLE_LOGLEVEL);
 		return 0;
 	case UAPI_SYSLOG_ACTION_CONSOLE_ON: {
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		i32 l = saved_level;
 		saved_level = -1;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		if (l >= 0)
 			fw_log_set_console_level((u32)l);
 		return 0;
@@ -191,17 +191,17 @@ i64 sys_syslog(struct process *p, const struct sc_args *a)
 	case UAPI_SYSLOG_ACTION_CONSOLE_LEVEL:
 		if (len < 1 || len > 8)
 			return -EINVAL;
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		saved_level = -1;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		fw_log_set_console_level((u32)len); /* Linux's console_loglevel: 1..8 */
 		return 0;
 	case UAPI_SYSLOG_ACTION_SIZE_UNREAD: {
 		u64 first, next;
 		fw_log_bounds(&first, &next);
-		litelock_lock(&klog_lock);
+		spin_lock(&klog_lock);
 		u64 from = syslog_seq > first ? syslog_seq : first;
-		litelock_unlock(&klog_lock);
+		spin_unlock(&klog_lock);
 		return (i64)bytes_between(from, next);
 	}
 	case UAPI_SYSLOG_ACTION_SIZE_BUFFER:
@@ -220,9 +220,9 @@ static struct result_size kmsg_read(struct inode *ip, struct bytes dst, u64 pos)
 	u8 line[LINE_BYTES];
 	u64 first, next;
 	fw_log_bounds(&first, &next);
-	litelock_lock(&klog_lock);
+	spin_lock(&klog_lock);
 	u64 from = kmsg_seq > first ? kmsg_seq : first;
-	litelock_unlock(&klog_lock);
+	spin_unlock(&klog_lock);
 	if (from >= next)
 		return result_size_err(-EAGAIN);
 	u64 got;
@@ -232,10 +232,10 @@ static struct result_size kmsg_read(struct inode *ip, struct bytes dst, u64 pos)
 	if (n > bytes_len(dst))
 		return result_size_err(-EINVAL); /* Linux: a record never comes in pieces */
 	(void)bytes_copy(dst, bytes_head(BYTES_OF_ARRAY(line), n));
-	litelock_lock(&klog_lock);
+	spin_lock(&klog_lock);
 	if (got + 1 > kmsg_seq)
 		kmsg_seq = got + 1;
-	litelock_unlock(&klog_lock);
+	spin_unlock(&klog_lock);
 	return result_size_ok(n);
 }
 

@@ -33,6 +33,15 @@ struct uwait_body {
 DEFINE_UCOPY(uwait_head, struct uwait_head);
 DEFINE_UCOPY(uwait_body, struct uwait_body);
 
+/* wait_kind - which children the options make eligible (Linux's eligible_child): __WALL all,
+ * __WCLONE those whose exit signal is not SIGCHLD, neither those whose is. */
+static enum proc_wait_kind wait_kind(u64 options)
+{
+	if (options & UAPI_WALL)
+		return PROC_WAIT_ALL_CHILDREN;
+	return (options & UAPI_WCLONE) ? PROC_WAIT_CLONE_CHILDREN : PROC_WAIT_SIGCHLD_CHILDREN;
+}
+
 /* A child event a wait can report. */
 struct wait_event {
 	struct process *child; /* with a reference; NULL: nothing to report */
@@ -100,7 +109,7 @@ static int do_wait(struct process *p, struct proc_wait_sel sel, u32 options, str
 i64 sys_wait4(struct process *p, const struct sc_args *a)
 {
 	i64 pid = (i64)(i32)a->a[0];
-	u64 options = a->a[2];
+	u64 options = (u32)a->a[2]; /* an int: musl sign-extends __WCLONE (bit 31) */
 	if (options & ~(u64)(UAPI_WNOHANG | UAPI_WUNTRACED | UAPI_WCONTINUED | W_ANY_CLONE))
 		return -EINVAL;
 	if (pid == (i64)(i32)0x80000000)
@@ -112,6 +121,7 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PGID, .id = proc_pgid(p->leader) };
 	else if (pid < -1)
 		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PGID, .id = (u32)-pid };
+	sel.kind = wait_kind(options);
 	struct wait_event ev;
 	int e = do_wait(p, sel, (u32)options | UAPI_WEXITED, &ev);
 	if (e || !ev.child)
@@ -150,7 +160,7 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 {
 	u64 which = a->a[0];
 	i64 id = (i64)(i32)a->a[1];
-	u64 options = a->a[3];
+	u64 options = (u32)a->a[3]; /* an int (as wait4) */
 	u32 known = UAPI_WNOHANG | UAPI_WNOWAIT | UAPI_WEXITED | UAPI_WSTOPPED | UAPI_WCONTINUED |
 		    W_ANY_CLONE;
 	if ((options & ~(u64)known) ||
@@ -188,6 +198,7 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 	default:
 		return -EINVAL;
 	}
+	sel.kind = wait_kind(options);
 	struct wait_event ev;
 	int e = do_wait(p, sel, (u32)options, &ev);
 	if (e)

@@ -284,6 +284,10 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 			spin_unlock(&m->lock);
 			return -EACCES; /* a shared mapping of a file opened read-only */
 		}
+		if ((prot & VM_EXEC) && (v->flags & VMA_NOEXEC)) {
+			spin_unlock(&m->lock);
+			return -EACCES; /* a file mapping from a noexec mount */
+		}
 		if ((prot & (VM_WRITE | VM_EXEC)) && (v->flags & VMA_VVAR)) {
 			spin_unlock(&m->lock);
 			return -EACCES; /* [vvar]: Linux maps it without VM_MAYWRITE/VM_MAYEXEC */

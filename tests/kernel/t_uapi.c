@@ -189,6 +189,32 @@ KTEST(uapi, sched)
 	KT_EXPECT(kt, UAPI_SCHED_OTHER == SCHED_NORMAL && UAPI_SCHED_FIFO == SCHED_FIFO &&
 			      UAPI_SCHED_RR == SCHED_RR && UAPI_SCHED_BATCH == SCHED_BATCH &&
 			      UAPI_SCHED_IDLE == SCHED_IDLE && UAPI_SCHED_DEADLINE == SCHED_DEADLINE);
+	KT_EXPECT(kt, UAPI_CSIGNAL == CSIGNAL && UAPI_CLONE_VM == CLONE_VM && UAPI_CLONE_FS == CLONE_FS &&
+			      UAPI_CLONE_FILES == CLONE_FILES && UAPI_CLONE_SIGHAND == CLONE_SIGHAND &&
+			      UAPI_CLONE_PIDFD == CLONE_PIDFD && UAPI_CLONE_PTRACE == CLONE_PTRACE &&
+			      UAPI_CLONE_VFORK == CLONE_VFORK && UAPI_CLONE_PARENT == CLONE_PARENT &&
+			      UAPI_CLONE_THREAD == CLONE_THREAD && UAPI_CLONE_NEWNS == CLONE_NEWNS &&
+			      UAPI_CLONE_SYSVSEM == CLONE_SYSVSEM && UAPI_CLONE_SETTLS == CLONE_SETTLS &&
+			      UAPI_CLONE_PARENT_SETTID == CLONE_PARENT_SETTID &&
+			      UAPI_CLONE_CHILD_CLEARTID == CLONE_CHILD_CLEARTID &&
+			      UAPI_CLONE_DETACHED == CLONE_DETACHED && UAPI_CLONE_UNTRACED == CLONE_UNTRACED &&
+			      UAPI_CLONE_CHILD_SETTID == CLONE_CHILD_SETTID);
+	/* clone3's argument */
+	KT_EXPECT(kt, sizeof(struct uapi_clone_args) == sizeof(struct clone_args) &&
+			      UAPI_CLONE_ARGS_SIZE_VER0 == CLONE_ARGS_SIZE_VER0 &&
+			      UAPI_CLONE_ARGS_SIZE_VER1 == CLONE_ARGS_SIZE_VER1 &&
+			      UAPI_CLONE_ARGS_SIZE_VER2 == CLONE_ARGS_SIZE_VER2);
+	SAME(struct uapi_clone_args, struct clone_args, flags, flags);
+	SAME(struct uapi_clone_args, struct clone_args, pidfd, pidfd);
+	SAME(struct uapi_clone_args, struct clone_args, child_tid, child_tid);
+	SAME(struct uapi_clone_args, struct clone_args, parent_tid, parent_tid);
+	SAME(struct uapi_clone_args, struct clone_args, exit_signal, exit_signal);
+	SAME(struct uapi_clone_args, struct clone_args, stack, stack);
+	SAME(struct uapi_clone_args, struct clone_args, stack_size, stack_size);
+	SAME(struct uapi_clone_args, struct clone_args, tls, tls);
+	SAME(struct uapi_clone_args, struct clone_args, set_tid, set_tid);
+	SAME(struct uapi_clone_args, struct clone_args, set_tid_size, set_tid_size);
+	SAME(struct uapi_clone_args, struct clone_args, cgroup, cgroup);
 }
 
 KTEST(uapi, futex)

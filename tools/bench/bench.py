@@ -156,6 +156,8 @@ class Driver:
     def boot(self, cfg, mode, tag, items=None, batches=None, mem=None, stop_on=None,
              first_timeout=None, total_timeout=None):
         append = BASE_APPEND + CONFIG_APPEND[cfg]
+        if cfg == "trellis" and self.a.trellis_append:
+            append += " " + self.a.trellis_append
         if batches:
             append += " bench_batches=%d" % batches
         if items:
@@ -385,6 +387,8 @@ def main():
     ap.add_argument("--icount-runs", type=int, default=None,
                     help="-icount boots per configuration (default 1 quick, 2 full)")
     ap.add_argument("--items", default=None, help="comma-separated subset (default: all)")
+    ap.add_argument("--trellis-append", default="",
+                    help="more kernel arguments for Trellis's boots (e.g. fpu.eager=1)")
     ap.add_argument("--linux-first-timeout", type=float, default=90)
     ap.add_argument("--trellis-first-timeout", type=float, default=20)
     ap.add_argument("--idle-timeout", type=float, default=60,

@@ -18,6 +18,7 @@
  */
 #include <fs/terminal.h>
 #include <fw/fmt.h>
+#include <fw/strbuf.h>
 #include <fw/typecache.h>
 #include <proc/process.h>
 #include <uapi/tty.h>
@@ -218,6 +219,22 @@ void pty_destroy(struct terminal *t)
 
 /* ---- devpts --------------------------------------------------------------------------------- */
 
+/* devpts_show - Linux's devpts_show_options: uid= and gid= when given, mode= and ptmxmode=. */
+static void devpts_show(struct vfs_sb *sb, struct strbuf *out) REQUIRES(vfs_lock)
+{
+	struct devpts d = { .mode = 0600 };
+	spin_lock(&pty_lock);
+	for (u32 i = 0; i < DEVPTS_MAX; i++)
+		if (instances[i].sb == sb)
+			d = instances[i];
+	spin_unlock(&pty_lock);
+	if (d.has_uid)
+		STRBUF_FMT(out, ",uid=%u", d.uid);
+	if (d.has_gid)
+		STRBUF_FMT(out, ",gid=%u", d.gid);
+	STRBUF_FMT(out, ",mode=%03o,ptmxmode=%03o", d.mode, d.ptmxmode);
+}
+
 static int devpts_fill(struct vfs_sb *sb, struct str options, struct inode **root)
 	REQUIRES(vfs_lock)
 {
@@ -307,6 +324,7 @@ static const struct vfs_fstype devpts_type = {
 	.name = STR("devpts"),
 	.magic = DEVPTS_MAGIC,
 	.fill = devpts_fill,
+	.show = devpts_show,
 	.populate = devpts_populate,
 };
 

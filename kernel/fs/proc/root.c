@@ -42,6 +42,8 @@ static const struct procfs_entry sys_vm_entries[] = {
 };
 static const struct procfs_entry sys_fs_entries[] = {
 	{ STR("file-max"), PK_FILE_MAX, VFS_S_IFREG | 0644 },
+	{ STR("dentry-state"), PK_DENTRY_STATE, FILE_MODE },
+	{ STR("inode-nr"), PK_INODE_NR, FILE_MODE },
 };
 static const struct procfs_entry sys_kernel_entries[] = {
 	{ STR("ostype"), PK_OSTYPE, FILE_MODE },

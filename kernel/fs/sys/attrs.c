@@ -20,7 +20,7 @@ static void cpu_range(struct strbuf *sb, u32 n)
 
 static void uevent(struct strbuf *sb, struct sysfs_dev *d)
 {
-	if (d->cls == SC_NET) {
+	if (d->cls == CLASS_NET) {
 		strbuf_add(sb, STR("INTERFACE="));
 		strbuf_add(sb, sysfs_dev_name(d));
 		STRBUF_FMT(sb, "\nIFINDEX=%u\n", SYSFS_DEV_INDEX(d->id) + 1);
@@ -30,12 +30,12 @@ static void uevent(struct strbuf *sb, struct sysfs_dev *d)
 	strbuf_add(sb, sysfs_dev_name(d));
 	strbuf_add_char(sb, '\n');
 	struct sysfs_dev disk;
-	if (d->cls == SC_BLOCK && !d->parent)
+	if (d->cls == CLASS_BLOCK && !d->parent)
 		strbuf_add(sb, STR("DEVTYPE=disk\n"));
-	else if (d->cls == SC_BLOCK && sysfs_dev_get(d->parent, &disk))
+	else if (d->cls == CLASS_BLOCK && sysfs_dev_get(d->parent, &disk))
 		STRBUF_FMT(sb, "DEVTYPE=partition\nPARTN=%u\n", d->minor - disk.minor);
 	/* the classes whose devnode sets a mode: mem's, and tty's world-writable nodes */
-	if (d->cls == SC_MEM || (d->cls == SC_TTY && d->mode == 0666))
+	if (d->cls == CLASS_MEM || (d->cls == CLASS_TTY && d->mode == 0666))
 		STRBUF_FMT(sb, "DEVMODE=0%o\n", d->mode);
 }
 

@@ -16,11 +16,11 @@
 struct str sysfs_class_name(enum sysfs_class cls)
 {
 	switch (cls) {
-	case SC_BLOCK: return STR("block");
-	case SC_NET: return STR("net");
-	case SC_TTY: return STR("tty");
-	case SC_MEM: return STR("mem");
-	case SC_MISC: return STR("misc");
+	case CLASS_BLOCK: return STR("block");
+	case CLASS_NET: return STR("net");
+	case CLASS_TTY: return STR("tty");
+	case CLASS_MEM: return STR("mem");
+	case CLASS_MISC: return STR("misc");
 	default: return str_empty();
 	}
 }
@@ -52,7 +52,7 @@ static bool block_get(u32 slot, struct sysfs_dev *out)
 		for (u32 i = 0; i < BLK_MAX_DEVS; i++)
 			if (blk_info_at(i, &disk) && disk.major == bi.major &&
 			    disk.minor == bi.disk_minor)
-				out->parent = SYSFS_DEV_ID(SC_BLOCK, i);
+				out->parent = SYSFS_DEV_ID(CLASS_BLOCK, i);
 		if (!out->parent)
 			return false; /* its disk went while we looked */
 	}
@@ -94,10 +94,10 @@ bool sysfs_dev_get(u32 id, struct sysfs_dev *out)
 	*out = (struct sysfs_dev){ .id = id, .cls = SYSFS_DEV_CLASS(id) };
 	u32 index = SYSFS_DEV_INDEX(id);
 	switch (out->cls) {
-	case SC_BLOCK: return block_get(index, out);
-	case SC_NET: return net_get(index, out);
-	case SC_TTY:
-	case SC_MEM: return char_get(out->cls, index, out);
+	case CLASS_BLOCK: return block_get(index, out);
+	case CLASS_NET: return net_get(index, out);
+	case CLASS_TTY:
+	case CLASS_MEM: return char_get(out->cls, index, out);
 	default: return false; /* no misc device exists yet */
 	}
 }
@@ -105,10 +105,10 @@ bool sysfs_dev_get(u32 id, struct sysfs_dev *out)
 u32 sysfs_class_slots(enum sysfs_class cls)
 {
 	switch (cls) {
-	case SC_BLOCK: return BLK_MAX_DEVS;
-	case SC_NET: return NET_COUNT;
-	case SC_TTY:
-	case SC_MEM: return 64u; /* devices_char_node_at's table is shorter */
+	case CLASS_BLOCK: return BLK_MAX_DEVS;
+	case CLASS_NET: return NET_COUNT;
+	case CLASS_TTY:
+	case CLASS_MEM: return 64u; /* devices_char_node_at's table is shorter */
 	default: return 0;
 	}
 }

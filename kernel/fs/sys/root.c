@@ -90,7 +90,7 @@ static const struct sysfs_entry char_attrs[] = {
 	{ STR("uevent"), SK_ATTR_UEVENT, FILE_MODE, 0 },
 };
 /* the classes /sys/class and /sys/devices/virtual list, in name order */
-static const enum sysfs_class classes[] = { SC_BLOCK, SC_MEM, SC_MISC, SC_NET, SC_TTY };
+static const enum sysfs_class classes[] = { CLASS_BLOCK, CLASS_MEM, CLASS_MISC, CLASS_NET, CLASS_TTY };
 
 /* ino - entries are told apart by their kind, their directory's kind and their arg. */
 static u64 ino_of(enum sysfs_kind kind, enum sysfs_kind dir, u32 arg)
@@ -163,8 +163,8 @@ static bool dev_entry(struct sysfs_inode *d, u64 i, struct synth_entry *out)
 	if (!sysfs_dev_get(d->arg, &dev))
 		return false;
 	struct sysfs_entry e;
-	bool have = dev.cls == SC_BLOCK ? TABLE_AT(block_attrs, i, &e)
-		  : dev.cls == SC_NET ? TABLE_AT(net_attrs, i, &e)
+	bool have = dev.cls == CLASS_BLOCK ? TABLE_AT(block_attrs, i, &e)
+		  : dev.cls == CLASS_NET ? TABLE_AT(net_attrs, i, &e)
 		  : TABLE_AT(char_attrs, i, &e);
 	if (have) {
 		out->name_len = 0; /* a disk's or a partition's only: empty here */
@@ -174,14 +174,14 @@ static bool dev_entry(struct sysfs_inode *d, u64 i, struct synth_entry *out)
 		set(out, e, d);
 		return true;
 	}
-	size_t nattrs = dev.cls == SC_BLOCK ? NELEM(block_attrs)
-		      : dev.cls == SC_NET ? NELEM(net_attrs) : NELEM(char_attrs);
+	size_t nattrs = dev.cls == CLASS_BLOCK ? NELEM(block_attrs)
+		      : dev.cls == CLASS_NET ? NELEM(net_attrs) : NELEM(char_attrs);
 	u64 slot = i - nattrs;
-	if (dev.cls != SC_BLOCK || dev.parent || slot >= sysfs_class_slots(SC_BLOCK))
+	if (dev.cls != CLASS_BLOCK || dev.parent || slot >= sysfs_class_slots(CLASS_BLOCK))
 		return false;
 	struct sysfs_dev part;
 	out->name_len = 0;
-	if (sysfs_dev_get(SYSFS_DEV_ID(SC_BLOCK, slot), &part) && part.parent == dev.id)
+	if (sysfs_dev_get(SYSFS_DEV_ID(CLASS_BLOCK, slot), &part) && part.parent == dev.id)
 		set_dev(out, &part, SK_DEVDIR, d);
 	return true;
 }
@@ -242,13 +242,13 @@ static bool sysfs_entry(struct inode *dir, u64 i, struct synth_entry *out)
 	case SK_CLASSDIR:
 		return class_entry((enum sysfs_class)d->arg, n, SK_LINK_DEV, false, d, out);
 	case SK_BLOCK:
-		return class_entry(SC_BLOCK, n, SK_LINK_DEV, true, d, out);
+		return class_entry(CLASS_BLOCK, n, SK_LINK_DEV, true, d, out);
 	case SK_DEV_BLOCK:
-		return class_entry(SC_BLOCK, n, SK_LINK_DEV, false, d, out);
+		return class_entry(CLASS_BLOCK, n, SK_LINK_DEV, false, d, out);
 	case SK_DEV_CHAR: { /* the tty class's slots, then the mem class's */
-		u64 slots = sysfs_class_slots(SC_TTY);
-		return n < slots ? class_entry(SC_TTY, n, SK_LINK_DEV, false, d, out)
-				 : class_entry(SC_MEM, n - slots, SK_LINK_DEV, false, d, out);
+		u64 slots = sysfs_class_slots(CLASS_TTY);
+		return n < slots ? class_entry(CLASS_TTY, n, SK_LINK_DEV, false, d, out)
+				 : class_entry(CLASS_MEM, n - slots, SK_LINK_DEV, false, d, out);
 	}
 	case SK_DEVDIR:
 		return dev_entry(d, n, out);

@@ -5,7 +5,9 @@
  * (tmpfs size=): a regular file uses the pages its size spans (holes included).
  */
 #include <fs/vfs_internal.h>
+#include <fw/frame.h>
 #include <fw/typecache.h>
+#include <vm/vm.h>
 #include <uapi/events.h>
 
 DEFINE_TYPE_CACHE(vfs_sb_cache, struct vfs_sb);
@@ -290,6 +292,30 @@ int vfs_truncate(struct inode *ip, u64 size)
 	mutex_unlock(&ip->lock);
 	if (!e)
 		vfs_notify_self(ip, UAPI_IN_MODIFY); /* inotify (the parent is not told: no path) */
+	return e;
+}
+
+int vfs_punch_hole(struct inode *ip, u64 off, u64 len)
+{
+	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFREG || !ip->cache)
+		return -EOPNOTSUPP;
+	mutex_lock(&ip->lock);
+	int e = vm_object_write_denied(ip->cache) ? -ETXTBSY : 0; /* a running program's */
+	u64 end = ip->size;
+	if (off < end && len < end - off)
+		end = off + len;
+	for (u64 at = off; !e && at < end;) {
+		u64 in = at % FRAME_SIZE, n = FRAME_SIZE - in < end - at ? FRAME_SIZE - in : end - at;
+		struct frame fr = FRAME_EMPTY;
+		if (!vm_object_page(ip->cache, at / FRAME_SIZE, false, &fr)) { /* holes stay holes */
+			(void)frame_fill(&fr, in, n, 0); /* in place: shared mappings see the zeros */
+			frame_release(&fr);
+		}
+		at += n;
+	}
+	if (!e && off < end)
+		vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+	mutex_unlock(&ip->lock);
 	return e;
 }
 

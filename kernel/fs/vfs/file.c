@@ -101,24 +101,62 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 	struct inode *ip = e ? NULL : ramfs_new_inode(dir->sb, VFS_S_IFREG | (mode & 07777));
 	if (!e && !ip)
 		e = -ENOMEM;
+	struct dentry *td = NULL;
 	if (ip) {
 		ip->uid = c->cred.fsuid;
 		ip->gid = c->cred.fsgid;
 		ip->nlink = 0;
+		ip->linkable = !(flags & VFS_O_EXCL);
+		/* a dead dentry "#ino" under the directory, as Linux's: the file's path (linkat
+		 * through /proc/self/fd/N, the mount it is on) */
+		u8 name[24] = { '#' };
+		size_t n = 1;
+		u8 digits[20];
+		size_t nd = 0;
+		for (u64 v = ip->ino; nd < sizeof(digits); v /= 10) {
+			digits[nd++] = (u8)('0' + v % 10);
+			if (v < 10)
+				break;
+		}
+		while (nd > 0 && n < sizeof(name))
+			name[n++] = digits[--nd];
+		struct dentry_result dr = vfs_dentry_new_locked(
+			NULL, str_from_bytes(bytes_head(BYTES_OF_ARRAY(name), n)), ip);
+		if (dr.err) {
+			vfs_inode_put(ip);
+			e = dr.err;
+		} else { /* the dentry took the inode's reference */
+			td = dr.value;
+			td->parent = d.value.dentry;
+			vfs_dentry_get(td->parent);
+			td->dead = true;
+		}
+	}
+	struct file *f = NULL;
+	if (td) {
+		f = vfs_file_new(ip, flags & ~(VFS_O_TMPFILE | VFS_O_CREAT | VFS_O_EXCL |
+					       VFS_O_TRUNC | VFS_O_NOFOLLOW));
+		if (f) { /* the dentry's reference is the file's */
+			vfs_path_get((struct vfs_path){ .mnt = d.value.mnt, .dentry = td });
+			vfs_dentry_put_locked(td);
+			f->dentry = td;
+			f->mnt = d.value.mnt;
+		} else {
+			vfs_dentry_put_locked(td);
+			e = -ENOMEM;
+		}
 	}
 	mutex_unlock(&vfs_lock);
-	if (e)
-		return file_result_err(e);
-	struct file *f = vfs_file_new(ip, flags & ~(VFS_O_TMPFILE | VFS_O_CREAT | VFS_O_EXCL |
-						    VFS_O_TRUNC | VFS_O_NOFOLLOW));
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip); /* the file holds it (or nothing does) */
-	mutex_unlock(&vfs_lock);
-	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
+	return e ? file_result_err(e) : file_result_ok(f);
 }
 
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)
 {
+	/* O_PATH names a node without opening it: no permission on it is needed, a symlink
+	 * (O_NOFOLLOW) or device is not followed or opened, and every other flag is ignored */
+	bool opath = (flags & VFS_O_PATH) != 0;
+	if (opath)
+		flags &= VFS_O_PATH | VFS_O_DIRECTORY | VFS_O_NOFOLLOW | VFS_O_CLOEXEC;
 	u32 acc = flags & VFS_O_ACCMODE;
 	if (acc == VFS_O_ACCMODE)
 		return file_result_err(-EINVAL);
@@ -145,13 +183,13 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	int e = d.err;
 	struct inode *ip = e ? NULL : d.value.dentry->inode;
 	u32 type = e ? 0 : ip->mode & VFS_S_IFMT;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK)
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK && !opath)
 		e = -ELOOP; /* O_NOFOLLOW on a symlink */
 	if (!e && (flags & VFS_O_DIRECTORY) && !is_dir(ip))
 		e = -ENOTDIR;
 	if (!e && is_dir(ip) && (acc != VFS_O_RDONLY || (flags & VFS_O_CREAT)))
 		e = -EISDIR;
-	if (!e && !created) {
+	if (!e && !created && !opath) {
 		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
 			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
 		e = vfs_permission(ip, &c->cred, mask);
@@ -178,7 +216,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		mutex_unlock(&ip->lock);
 	}
 	int dev = -1;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR) {
+	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR && !opath) {
 		dev = chrdev_find(ip);
 		if (dev < 0)
 			e = -ENXIO;
@@ -194,6 +232,9 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		ops = chrdevs[dev].ops;
 	if (!e && (blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && ops->open)
 		e = ops->open(ip, flags);
+	u64 fifo_peer = 0;
+	if (!e && type == VFS_S_IFIFO && !(flags & VFS_O_PATH))
+		e = vfs_fifo_open_locked(ip, flags, &fifo_peer, &ops);
 	if (!e) {
 		f->ops = ops;
 		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
@@ -207,6 +248,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		f->inode = ip;
 		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
 		f->pos = 0;
+		f->fifo_peer = fifo_peer;
 	}
 	mutex_unlock(&vfs_lock);
 	if (e) {
@@ -351,6 +393,8 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	struct inode *ip = f->inode;
+	if (f->flags & VFS_O_PATH)
+		return result_size_err(-EBADF);
 	if (write ? acc == VFS_O_RDONLY : acc == VFS_O_WRONLY)
 		return result_size_err(-EBADF);
 	if (!write && is_dir(ip))
@@ -431,6 +475,8 @@ void vfs_file_set_pos(struct file *f, u64 pos)
 
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
+	if (f->flags & VFS_O_PATH)
+		return result_i64_err(-EBADF);
 	struct inode *ip = f->inode;
 	mutex_lock(&ip->lock);
 	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)ip->size;
@@ -463,6 +509,8 @@ static size_t put_dirent(struct bytes dst, size_t at, u64 ino, i64 next, u8 type
 
 struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 {
+	if (f->flags & VFS_O_PATH)
+		return result_size_err(-EBADF);
 	if (!is_dir(f->inode))
 		return result_size_err(-ENOTDIR);
 	size_t used = 0;

@@ -133,8 +133,30 @@ static int ramfs_fill(struct vfs_sb *sb, struct str options, struct inode **root
 	return memfs_fill(sb, options, root, false);
 }
 
+void vfs_memfs_show(struct vfs_sb *sb, struct strbuf *out)
+{
+	/* Linux's shmem_show_options: what differs from the defaults, then inode64 (inode numbers
+	 * are 64-bit here) */
+	if (sb->max_bytes != frame_stat_total() * FRAME_SIZE / 2)
+		STRBUF_FMT(out, ",size=%uk", sb->max_bytes / 1024);
+	struct inode *r = sb->root ? sb->root->inode : NULL;
+	if (r) {
+		mutex_lock(&r->lock);
+		u32 mode = r->mode & 07777, uid = r->uid, gid = r->gid;
+		mutex_unlock(&r->lock);
+		if (mode != 01777)
+			STRBUF_FMT(out, ",mode=%03o", mode);
+		if (uid)
+			STRBUF_FMT(out, ",uid=%u", uid);
+		if (gid)
+			STRBUF_FMT(out, ",gid=%u", gid);
+	}
+	strbuf_add(out, STR(",inode64"));
+}
+
 static const struct vfs_fstype tmpfs_type = {
 	.name = STR("tmpfs"), .magic = VFS_TMPFS_MAGIC, .fill = vfs_memfs_fill,
+	.show = vfs_memfs_show,
 };
 static const struct vfs_fstype ramfs_type = {
 	.name = STR("ramfs"), .magic = VFS_RAMFS_MAGIC, .fill = ramfs_fill,
@@ -419,10 +441,72 @@ int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path)
 	return vfs_mount_new(c, STR("tmpfs"), STR("tmpfs"), path, 0, STR(""));
 }
 
+/* below_locked - dentry d is `top` or below it within one mount's tree. */
+static bool below_locked(struct dentry *d, struct dentry *top) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; guard < 100000; guard++) {
+		if (d == top)
+			return true;
+		if (d->parent == d)
+			return false;
+		d = d->parent;
+	}
+	return false;
+}
+
+#define RBIND_MAX 64 /* mounts an MS_REC bind copies at most (more: ENOMEM, nothing made) */
+
+/* rbind_locked - MS_BIND | MS_REC: copies of the mounts below src (at any depth), attached
+ * in `top` (the bind of src) where the originals are in src. The list is taken before anything
+ * is attached, so a bind into its own subtree copies what was there, once. */
+static int rbind_locked(struct vfs_path src, struct vfs_mount *top) REQUIRES(vfs_lock)
+{
+	struct vfs_mount *orig[RBIND_MAX], *copy[RBIND_MAX];
+	u32 up[RBIND_MAX]; /* the index of each one's parent in orig (RBIND_MAX: src) */
+	u32 n = 0;
+	for (bool grew = true; grew;) {
+		grew = false;
+		LIST_FOR_EACH(mount_list, &mount_table, x) {
+			bool seen = false;
+			u32 parent = RBIND_MAX + 1;
+			for (u32 i = 0; i < n && i < RBIND_MAX; i++) {
+				seen = seen || orig[i] == x;
+				if (orig[i] == x->parent)
+					parent = i;
+			}
+			if (x->parent == src.mnt && x->mountpoint && below_locked(x->mountpoint, src.dentry))
+				parent = RBIND_MAX;
+			if (seen || parent > RBIND_MAX || x == top)
+				continue;
+			if (n >= RBIND_MAX)
+				return -ENOMEM;
+			orig[n] = x;
+			up[n] = parent;
+			n++;
+			grew = true;
+		}
+	}
+	for (u32 i = 0; i < n && i < RBIND_MAX; i++) {
+		struct vfs_mount *o = orig[i];
+		copy[i] = mount_alloc(o->root, o->sb, o->flags,
+				      str_from_bytes(bytes_head(BYTES_OF_ARRAY(o->source), o->source_len)));
+		if (!copy[i]) {
+			/* undo: the copies made so far are on the table below top */
+			for (u32 j = i; j > 0; j--) {
+				detach_locked(copy[j - 1]);
+				mnt_put_locked(copy[j - 1]);
+			}
+			return -ENOMEM;
+		}
+		struct vfs_mount *in = up[i] == RBIND_MAX ? top : copy[up[i] < i ? up[i] : 0];
+		attach_locked(copy[i], (struct vfs_path){ .mnt = in, .dentry = o->mountpoint });
+	}
+	return 0;
+}
+
 int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target, u32 flags,
 		   bool recursive)
 {
-	(void)recursive; /* the mounts below source are not copied (see the syscall table) */
 	if (c->cred.euid != 0)
 		return -EPERM;
 	mutex_lock(&vfs_lock);
@@ -441,6 +525,13 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 			attach_locked(m, at.value);
 		else
 			e = -ENOMEM;
+		if (m && recursive) {
+			e = rbind_locked(src.value, m);
+			if (e) {
+				detach_locked(m);
+				mnt_put_locked(m);
+			}
+		}
 	}
 	if (!src.err)
 		vfs_path_put_locked(src.value);
@@ -516,6 +607,79 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 		vfs_path_put_locked(src.value);
 	if (!src.err && !at.err)
 		vfs_path_put_locked(at.value);
+	mutex_unlock(&vfs_lock);
+	return e;
+}
+
+/* reachable_locked - p is `top` or below it, through dentry parents and mount points. */
+static bool reachable_locked(struct vfs_path p, struct vfs_path top) REQUIRES(vfs_lock)
+{
+	for (u32 guard = 0; guard < 100000; guard++) {
+		if (p.mnt == top.mnt && p.dentry == top.dentry)
+			return true;
+		if (p.dentry == p.mnt->root) {
+			if (!p.mnt->parent)
+				return false;
+			p = (struct vfs_path){ .mnt = p.mnt->parent, .dentry = p.mnt->mountpoint };
+		} else {
+			p.dentry = p.dentry->parent;
+		}
+	}
+	return false;
+}
+
+/* pivot_checks - Linux's pivot_root(2) rules for the root `root` (the order Debian's kernel
+ * answers in: the root's own checks before EBUSY). */
+static int pivot_checks(struct vfs_path root, struct vfs_path nr, struct vfs_path po)
+	REQUIRES(vfs_lock)
+{
+	if (!is_dir(nr.dentry->inode) || !is_dir(po.dentry->inode))
+		return -ENOTDIR;
+	if (nr.dentry->dead || po.dentry->dead)
+		return -ENOENT;
+	if (root.dentry != root.mnt->root || !root.mnt->parent)
+		return -EINVAL; /* the root is not a mount's root, or is the namespace's */
+	if (nr.mnt == root.mnt || po.mnt == root.mnt)
+		return -EBUSY; /* on the root's own mount */
+	if (nr.dentry != nr.mnt->root || !nr.mnt->parent)
+		return -EINVAL; /* new_root is not a mount's root */
+	if (!reachable_locked(po, nr))
+		return -EINVAL; /* put_old not at or under new_root */
+	if (!reachable_locked(nr, root))
+		return -EINVAL; /* new_root not under the root */
+	return 0;
+}
+
+int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
+		   struct vfs_path *out)
+{
+	if (c->cred.euid != 0)
+		return -EPERM;
+	mutex_lock(&vfs_lock);
+	struct path_result nr = resolve_locked(c, new_root, true);
+	struct path_result po = nr.err ? nr : resolve_locked(c, put_old, true);
+	int e = po.err;
+	if (!e)
+		e = pivot_checks(c->root, nr.value, po.value);
+	if (!e) {
+		struct vfs_mount *rm = c->root.mnt, *nm = nr.value.mnt;
+		struct vfs_mount *rparent = rm->parent;
+		struct dentry *rmp = rm->mountpoint, *nmp = nm->mountpoint; /* their references */
+		detach_locked(nm);
+		nm->mountpoint = NULL;
+		detach_locked(rm);
+		rm->mountpoint = NULL;
+		attach_locked(rm, po.value); /* the old root at put_old */
+		attach_locked(nm, (struct vfs_path){ .mnt = rparent, .dentry = rmp }); /* new in its place */
+		vfs_dentry_put_locked(rmp);
+		vfs_dentry_put_locked(nmp);
+		*out = (struct vfs_path){ .mnt = nm, .dentry = nm->root };
+		vfs_path_get(*out);
+	}
+	if (!nr.err)
+		vfs_path_put_locked(nr.value);
+	if (!po.err)
+		vfs_path_put_locked(po.value);
 	mutex_unlock(&vfs_lock);
 	return e;
 }
@@ -663,8 +827,9 @@ struct result_size vfs_fstypes_show(struct bytes dst)
 struct mount_view {
 	struct vfs_path at; /* its root, with references */
 	u32 id, parent_id, flags, dev_major, dev_minor;
-	struct str type, source;
+	struct str type, source, opts;
 	u8 srcbuf[VFS_MNT_SOURCE_MAX];
+	u8 optbuf[96]; /* the file system's options (its type's show) */
 };
 
 /* mount_view_at - the i-th mount of the table into *v (references taken): false past the end. */
@@ -673,6 +838,7 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 	v->at = (struct vfs_path){ 0 };
 	v->type = STR("none");
 	v->source = STR("none");
+	v->opts = str_empty();
 	mutex_lock(&vfs_lock);
 	u32 k = 0;
 	LIST_FOR_EACH(mount_list, &mount_table, m) {
@@ -687,6 +853,12 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 		v->dev_minor = m->sb->dev_minor;
 		if (m->sb->type)
 			v->type = m->sb->type->name;
+		if (m->sb->type && m->sb->type->show) {
+			struct strbuf ob = strbuf_over(BYTES_OF_ARRAY(v->optbuf));
+			m->sb->type->show(m->sb, &ob);
+			if (!strbuf_err(&ob))
+				v->opts = strbuf_str(&ob);
+		}
 		struct bytes_result sb = bytes_sub(BYTES_OF_ARRAY(v->srcbuf), 0, m->source_len);
 		if (!sb.err && m->source_len &&
 		    !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
@@ -748,7 +920,9 @@ static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bo
 			strbuf_add(&out, v.type);
 			strbuf_add_char(&out, ' ');
 			strbuf_add(&out, v.source);
-			strbuf_add(&out, (v.flags & VFS_MNT_RDONLY) ? STR(" ro\n") : STR(" rw\n"));
+			strbuf_add(&out, (v.flags & VFS_MNT_RDONLY) ? STR(" ro") : STR(" rw"));
+			strbuf_add(&out, v.opts);
+			strbuf_add_char(&out, '\n');
 		} else {
 			strbuf_add(&out, v.source);
 			strbuf_add_char(&out, ' ');
@@ -757,6 +931,7 @@ static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bo
 			strbuf_add(&out, v.type);
 			strbuf_add_char(&out, ' ');
 			mount_opts(&out, v.flags);
+			strbuf_add(&out, v.opts);
 			strbuf_add(&out, STR(" 0 0\n"));
 		}
 	}

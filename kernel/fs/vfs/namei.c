@@ -103,7 +103,10 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 	if (str_len(path) >= VFS_PATH_MAX)
 		return path_result_err(-ENAMETOOLONG);
 	bool must_dir = str_ends_with(path, STR("/"));
+	u32 resolve = c->resolve;
 	struct vfs_path cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
+	if ((resolve & VFS_RESOLVE_BENEATH) && str_starts_with(path, STR("/")))
+		return path_result_err(-EXDEV);
 	w.rest[0] = path;
 	if (last)
 		*last = STR(".");
@@ -139,11 +142,16 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			/* never above the process root; from a mount's root to its mount point in
 			 * the parent mount, and from there up */
 			for (u32 guard = 0; guard < 1000; guard++) {
-				if (cur.mnt == c->root.mnt && cur.dentry == c->root.dentry)
+				if (cur.mnt == c->root.mnt && cur.dentry == c->root.dentry) {
+					if (resolve & VFS_RESOLVE_BENEATH)
+						return path_result_err(-EXDEV);
 					break;
+				}
 				if (cur.dentry == cur.mnt->root) {
 					if (!cur.mnt->parent)
 						break;
+					if (resolve & VFS_RESOLVE_NO_XDEV)
+						return path_result_err(-EXDEV);
 					cur = (struct vfs_path){ .mnt = cur.mnt->parent,
 								 .dentry = cur.mnt->mountpoint };
 					continue;
@@ -179,6 +187,8 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
 			if (!m)
 				break;
+			if (resolve & VFS_RESOLVE_NO_XDEV)
+				return path_result_err(-EXDEV);
 			next = (struct vfs_path){ .mnt = m, .dentry = m->root };
 		}
 		struct inode *ip = next.dentry->inode;
@@ -186,6 +196,8 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			if (++w.links > VFS_MAXSYMLINKS)
 				return path_result_err(-ELOOP);
 			if (cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
+				return path_result_err(-ELOOP);
+			if (resolve & VFS_RESOLVE_NO_SYMLINKS)
 				return path_result_err(-ELOOP);
 			/* A link that ends a level replaces it (a tail call, as Linux): only
 			 * links in the middle of a path nest. */
@@ -195,7 +207,13 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			if (w.depth >= VFS_MAX_NEST)
 				return path_result_err(-ELOOP);
 			if (ip->ops->follow) { /* a magic link: straight to where it leads */
+				if (resolve & VFS_RESOLVE_NO_MAGICLINKS)
+					return path_result_err(-ELOOP);
+				if (resolve & VFS_RESOLVE_SCOPED)
+					return path_result_err(-EXDEV);
 				struct path_result to = ip->ops->follow(c, ip);
+				if (!to.err && (resolve & VFS_RESOLVE_NO_XDEV) && to.value.mnt != cur.mnt)
+					return path_result_err(-EXDEV);
 				if (!to.err) {
 					cur = to.value;
 					continue;
@@ -204,8 +222,13 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 			struct str target = ip->ops->readlink(ip);
 			w.depth++;
 			w.rest[w.depth] = target;
-			if (str_starts_with(target, STR("/")))
+			if (str_starts_with(target, STR("/"))) {
+				if (resolve & VFS_RESOLVE_BENEATH)
+					return path_result_err(-EXDEV);
+				if ((resolve & VFS_RESOLVE_NO_XDEV) && c->root.mnt != cur.mnt)
+					return path_result_err(-EXDEV);
 				cur = c->root;
+			}
 			continue;
 		}
 		cur = next;

@@ -217,12 +217,10 @@ int vfs_rmdir(const struct vfs_ctx *c, struct str path)
 	return e;
 }
 
-static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
-		       const struct vfs_ctx *new_c, struct str newpath, bool follow)
-	REQUIRES(vfs_lock)
+/* link_path_locked - a new name `newpath` (for new_c) for what srcp names. */
+static int link_path_locked(struct path_result srcp, const struct vfs_ctx *new_c,
+			    struct str newpath) REQUIRES(vfs_lock)
 {
-	struct path_result srcp = vfs_walk_path_locked(old_c, oldpath,
-		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
 	if (srcp.err)
 		return srcp.err;
 	struct dentry_result src = dentry_result_ok(srcp.value.dentry);
@@ -240,7 +238,7 @@ static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
 	struct inode *ip = src.value->inode;
 	if (is_dir(ip))
 		return -EPERM;
-	if (ip->nlink == 0)
+	if (ip->nlink == 0 && !ip->linkable)
 		return -ENOENT;
 	if (str_ends_with(newpath, STR("/")))
 		return -ENOENT;
@@ -250,10 +248,31 @@ static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
 		vfs_inode_put(ip);
 		return d.err;
 	}
+	ip->linkable = false;
 	nlink_add(ip, 1, true);
 	dir_changed(np.value);
 	vfs_notify_child(np.value->inode, UAPI_IN_CREATE, last, 0);
 	return 0;
+}
+
+static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
+		       const struct vfs_ctx *new_c, struct str newpath, bool follow)
+	REQUIRES(vfs_lock)
+{
+	return link_path_locked(vfs_walk_path_locked(old_c, oldpath,
+		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL), new_c, newpath);
+}
+
+int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpath)
+{
+	if (!f->dentry || !f->mnt)
+		return -ENOENT; /* a pipe, socket or other nameless file */
+	mutex_lock(&vfs_lock);
+	int e = link_path_locked(path_result_ok((struct vfs_path){ .mnt = f->mnt,
+								  .dentry = f->dentry }),
+				 new_c, newpath);
+	mutex_unlock(&vfs_lock);
+	return e;
 }
 
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,

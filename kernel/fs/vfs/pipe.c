@@ -14,6 +14,14 @@
  * that had less than PIPE_BUF bytes free, an end closing) wakes the pipe's wait queue
  * (vfs_pipe_waitq), where blocked readers and writers sleep; the ring and the ends are
  * guarded by the pipe's spinlock, and the VFS calls these ops with no other lock held.
+ *
+ * FIFOs (named pipes, fifo(7)): a FIFO node of any file system gets a pipe at the first open
+ * (inode->fifo, made and dropped under vfs_lock) and loses it, with any bytes left in it,
+ * when the last file open on it closes. Its open files are the node's (fstat shows the node)
+ * with vfs_fifo_ops, which find the pipe through the node. Each open counts as a reader, a
+ * writer or (O_RDWR) both; an open for reading or writing alone waits (in the system call
+ * layer, vfs_fifo_opened) until the other end has been opened, unless O_NONBLOCK: then a
+ * reader opens at once and a writer with no reader fails with -ENXIO.
  */
 #include <fs/vfs.h>
 #include <fw/sync.h>
@@ -26,16 +34,26 @@ struct pipe {
 	u8 ring[VFS_PIPE_SIZE] GUARDED_BY(&lock);
 	size_t head GUARDED_BY(&lock); /* index of the oldest buffered byte */
 	size_t len GUARDED_BY(&lock);  /* bytes buffered */
-	bool reader GUARDED_BY(&lock), writer GUARDED_BY(&lock); /* the ends still open */
+	u32 readers GUARDED_BY(&lock), writers GUARDED_BY(&lock); /* open files on each end */
+	u64 r_opens GUARDED_BY(&lock), w_opens GUARDED_BY(&lock); /* a FIFO's opens of each end */
 };
 DEFINE_SUBTYPE(pipe, struct pipe, vfs, struct inode, tag);
 
 static struct spinlock pipe_ino_lock = SPINLOCK_INIT(pipe_ino_lock);
 static u64 pipe_next_ino GUARDED_BY(&pipe_ino_lock) = 1;
 
+static const struct inode_ops pipe_ops, fifo_ops;
+
+/* pipe_of - the pipe under open file f (a pipe's or a FIFO's). A FIFO node's `fifo` is set
+ * while any file is open on it: f is. */
+static struct pipe *pipe_of(const struct file *f)
+{
+	return pipe_from(f->ops == &fifo_ops ? f->inode->fifo : f->inode);
+}
+
 struct waitq *vfs_pipe_waitq(struct file *f)
 {
-	return &pipe_from(f->inode)->wq;
+	return &pipe_of(f)->wq;
 }
 
 size_t pipe_ring_read(struct bytes ring, size_t *head, size_t *len, struct bytes dst)
@@ -90,7 +108,7 @@ static struct result_size pipe_read(struct inode *ip, struct bytes dst, u64 pos)
 	bool writers_may_wait = VFS_PIPE_SIZE - pp->len < VFS_PIPE_BUF;
 	struct result_size r = result_size_ok(0);
 	if (pp->len == 0) {
-		if (pp->writer)
+		if (pp->writers)
 			r = result_size_err(-EAGAIN);
 	} else {
 		r = result_size_ok(pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &pp->head, &pp->len, dst));
@@ -110,7 +128,7 @@ static struct result_size pipe_write(struct inode *ip, struct bytes src, u64 pos
 	spin_lock(&pp->lock);
 	size_t room = VFS_PIPE_SIZE - pp->len;
 	struct result_size r;
-	if (!pp->reader)
+	if (!pp->readers)
 		r = result_size_err(-EPIPE);
 	else if (bytes_len(src) == 0)
 		r = result_size_ok(0);
@@ -124,16 +142,24 @@ static struct result_size pipe_write(struct inode *ip, struct bytes src, u64 pos
 	return r;
 }
 
-static void pipe_release(struct inode *ip, u32 flags)
+/* pipe_end_close - an open file with `flags` on pp is gone; whether no file is left. */
+static bool pipe_end_close(struct pipe *pp, u32 flags)
 {
-	struct pipe *pp = pipe_from(ip);
+	u32 acc = flags & VFS_O_ACCMODE;
 	spin_lock(&pp->lock);
-	if ((flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
-		pp->reader = false;
-	else
-		pp->writer = false;
+	if (acc != VFS_O_WRONLY && pp->readers)
+		pp->readers--;
+	if (acc != VFS_O_RDONLY && pp->writers)
+		pp->writers--;
+	bool none = !pp->readers && !pp->writers;
 	spin_unlock(&pp->lock);
 	(void)waitq_wake_all(&pp->wq);
+	return none;
+}
+
+static void pipe_release(struct inode *ip, u32 flags)
+{
+	(void)pipe_end_close(pipe_from(ip), flags);
 }
 
 static void pipe_destroy(struct inode *ip)
@@ -154,23 +180,25 @@ static const struct inode_ops pipe_ops = {
 
 bool vfs_file_is_pipe(const struct file *f)
 {
-	return f->ops == &pipe_ops;
+	return f->ops == &pipe_ops || f->ops == &fifo_ops;
 }
 
 u32 vfs_pipe_poll(struct file *f)
 {
-	struct pipe *pp = pipe_from(f->inode);
-	u32 ev = 0;
+	struct pipe *pp = pipe_of(f);
+	u32 acc = f->flags & VFS_O_ACCMODE, ev = 0;
 	spin_lock(&pp->lock);
-	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY) {
+	if (acc != VFS_O_WRONLY) {
 		if (pp->len)
 			ev |= VFS_POLLIN;
-		if (!pp->writer)
+		/* a FIFO reader that never saw a writer is not hung up (Linux: w_counter) */
+		if (!pp->writers && (f->ops == &pipe_ops || pp->w_opens != f->fifo_peer))
 			ev |= VFS_POLLHUP;
-	} else {
+	}
+	if (acc != VFS_O_RDONLY) {
 		if (VFS_PIPE_SIZE - pp->len >= VFS_PIPE_BUF)
 			ev |= VFS_POLLOUT;
-		if (!pp->reader)
+		if (!pp->readers)
 			ev |= VFS_POLLERR;
 	}
 	spin_unlock(&pp->lock);
@@ -180,7 +208,7 @@ u32 vfs_pipe_poll(struct file *f)
 /* pipe_poll - vfs_pipe_poll, watching the pipe's queue (every change wakes it). */
 static u32 pipe_poll(struct file *f, struct poll_table *pt)
 {
-	poll_wait(pt, &pipe_from(f->inode)->wq);
+	poll_wait(pt, &pipe_of(f)->wq);
 	u32 ev = vfs_pipe_poll(f);
 	if (ev & VFS_POLLIN)
 		ev |= VFS_POLLRDNORM;
@@ -189,15 +217,18 @@ static u32 pipe_poll(struct file *f, struct poll_table *pt)
 	return ev;
 }
 
-int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
+/* pipe_make - a pipe inode with `readers` and `writers` open ends, one reference (the
+ * caller's); NULL when memory is short. */
+static struct pipe *pipe_make(u32 readers, u32 writers, u32 uid, u32 gid)
 {
 	struct pipe *pp = pipe_new();
 	if (!pp)
-		return -ENOMEM;
+		return NULL;
 	spin_lock_init(&pp->lock);
 	waitq_init(&pp->wq);
 	spin_lock(&pp->lock);
-	pp->reader = pp->writer = true;
+	pp->readers = readers;
+	pp->writers = writers;
 	spin_unlock(&pp->lock);
 	struct inode *ip = pipe_base(pp);
 	vfs_inode_init(ip);
@@ -210,7 +241,16 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	spin_lock(&pipe_ino_lock);
 	ip->ino = pipe_next_ino++;
 	spin_unlock(&pipe_ino_lock);
-	refcount_init(&ip->refs, 1); /* dropped below: the files hold the inode */
+	refcount_init(&ip->refs, 1);
+	return pp;
+}
+
+int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
+{
+	struct pipe *pp = pipe_make(1, 1, uid, gid);
+	if (!pp)
+		return -ENOMEM;
+	struct inode *ip = pipe_base(pp); /* its reference is dropped below: the files hold it */
 	struct file *r = vfs_file_new(ip, VFS_O_RDONLY | flags);
 	struct file *w = r ? vfs_file_new(ip, VFS_O_WRONLY | flags) : NULL;
 	if (!w) {
@@ -227,4 +267,130 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	*rd = r;
 	*wr = w;
 	return 0;
+}
+
+/* FIFOs: the node's ops for its open files, forwarding to the pipe (inode->fifo). */
+static struct result_size fifo_read(struct inode *ip, struct bytes dst, u64 pos)
+{
+	return pipe_read(ip->fifo, dst, pos);
+}
+
+static struct result_size fifo_write(struct inode *ip, struct bytes src, u64 pos)
+{
+	return pipe_write(ip->fifo, src, pos);
+}
+
+/* fifo_release - an open file of the FIFO node ip is gone: the pipe goes with the last. */
+static void fifo_release(struct inode *ip, u32 flags)
+{
+	mutex_lock(&vfs_lock);
+	struct inode *pi = ip->fifo;
+	if (pi && pipe_end_close(pipe_from(pi), flags)) {
+		ip->fifo = NULL;
+		vfs_inode_put(pi);
+	}
+	mutex_unlock(&vfs_lock);
+}
+
+static const struct inode_ops fifo_ops = {
+	.read = fifo_read,
+	.write = fifo_write,
+	.release = fifo_release,
+	.poll = pipe_poll,
+};
+
+int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
+			 const struct inode_ops **ops)
+{
+	u32 acc = flags & VFS_O_ACCMODE;
+	bool nonblock = (flags & VFS_O_NONBLOCK) != 0;
+	if (!ip->fifo) {
+		if (acc == VFS_O_WRONLY && nonblock)
+			return -ENXIO; /* no reader */
+		struct pipe *made = pipe_make(0, 0, ip->uid, ip->gid);
+		if (!made)
+			return -ENOMEM;
+		ip->fifo = pipe_base(made); /* the node's reference while files are open */
+	}
+	struct pipe *pp = pipe_from(ip->fifo);
+	spin_lock(&pp->lock);
+	int e = 0;
+	if (acc == VFS_O_WRONLY && nonblock && !pp->readers) {
+		e = -ENXIO;
+	} else {
+		if (acc != VFS_O_WRONLY) {
+			pp->readers++;
+			pp->r_opens++;
+			*peer_opens = pp->w_opens;
+		}
+		if (acc != VFS_O_RDONLY) {
+			pp->writers++;
+			pp->w_opens++;
+			*peer_opens = pp->r_opens;
+		}
+	}
+	bool unused = !pp->readers && !pp->writers;
+	spin_unlock(&pp->lock);
+	if (e) {
+		if (unused) {
+			struct inode *pi = ip->fifo;
+			ip->fifo = NULL;
+			vfs_inode_put(pi);
+		}
+		return e;
+	}
+	(void)waitq_wake_all(&pp->wq); /* openers waiting for this end */
+	*ops = &fifo_ops;
+	return 0;
+}
+
+bool vfs_fifo_opened(struct file *f)
+{
+	if (f->ops != &fifo_ops)
+		return true;
+	struct pipe *pp = pipe_of(f);
+	u32 acc = f->flags & VFS_O_ACCMODE;
+	spin_lock(&pp->lock);
+	bool ok = acc == VFS_O_RDWR ||
+		  (acc == VFS_O_RDONLY ? pp->writers || pp->w_opens != f->fifo_peer
+				       : pp->readers || pp->r_opens != f->fifo_peer);
+	spin_unlock(&pp->lock);
+	return ok;
+}
+
+struct result_size vfs_pipe_peek(struct file *f, struct bytes dst)
+{
+	struct pipe *pp = pipe_of(f);
+	spin_lock(&pp->lock);
+	struct result_size r = result_size_ok(0);
+	if (pp->len == 0) {
+		if (pp->writers)
+			r = result_size_err(-EAGAIN);
+	} else {
+		size_t head = pp->head, len = pp->len; /* copies: nothing is taken */
+		r = result_size_ok(pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &head, &len, dst));
+	}
+	spin_unlock(&pp->lock);
+	return r;
+}
+
+void vfs_pipe_consume(struct file *f, size_t n)
+{
+	struct pipe *pp = pipe_of(f);
+	spin_lock(&pp->lock);
+	bool writers_may_wait = VFS_PIPE_SIZE - pp->len < VFS_PIPE_BUF;
+	if (n > pp->len)
+		n = pp->len;
+	pp->head = (pp->head + n) % VFS_PIPE_SIZE;
+	pp->len -= n;
+	if (pp->len == 0)
+		pp->head = 0;
+	spin_unlock(&pp->lock);
+	if (n && writers_may_wait)
+		(void)waitq_wake_all(&pp->wq);
+}
+
+bool vfs_pipe_same(const struct file *a, const struct file *b)
+{
+	return pipe_of(a) == pipe_of(b);
 }

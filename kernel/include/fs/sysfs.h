@@ -79,13 +79,13 @@ enum sysfs_kind {
 
 /* Device classes (the high bits of a device id). */
 enum sysfs_class {
-	SC_NONE,
-	SC_BLOCK,
-	SC_NET,
-	SC_TTY,
-	SC_MEM,
-	SC_MISC,
-	SC_COUNT
+	CLASS_NONE,
+	CLASS_BLOCK,
+	CLASS_NET,
+	CLASS_TTY,
+	CLASS_MEM,
+	CLASS_MISC,
+	CLASS_COUNT
 };
 #define SYSFS_DEV_ID(cls, index) ((u32)(cls) << 16 | (u32)(index))
 #define SYSFS_DEV_CLASS(id) ((enum sysfs_class)((id) >> 16))
@@ -118,7 +118,7 @@ struct sysfs_dev {
 /* sysfs_dev_get - the device `id` now into *out: true, or false (it is gone). */
 bool sysfs_dev_get(u32 id, struct sysfs_dev *out);
 /* sysfs_dev_next - the first device of class `cls` whose index is >= from, into *out; false
- * when there is none. A partition is listed in SC_BLOCK too. */
+ * when there is none. A partition is listed in CLASS_BLOCK too. */
 bool sysfs_dev_next(enum sysfs_class cls, u32 from, struct sysfs_dev *out);
 /* sysfs_class_slots - how many indexes class `cls` has (some may be empty). */
 u32 sysfs_class_slots(enum sysfs_class cls);

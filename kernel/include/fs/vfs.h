@@ -46,6 +46,7 @@
 #include <fw/refcount.h>
 #include <fw/result.h>
 #include <fw/str.h>
+#include <fw/strbuf.h>
 #include <fw/subtype.h>
 #include <fw/sync.h>
 #include <fw/types.h>
@@ -78,6 +79,7 @@
 #define VFS_O_EXCL 0200u
 #define VFS_O_TRUNC 01000u
 #define VFS_O_APPEND 02000u
+#define VFS_O_NONBLOCK 04000u
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
 #define VFS_O_CLOEXEC 02000000u
@@ -297,7 +299,13 @@ struct inode {
 	 * stream of writes updates it once per tick, as Linux's coarse clock does */
 	struct atomic_i64 mtime_tick;
 	struct vfs_lock_list locks GUARDED_BY(&vfs_lock); /* file locks (once locks_ready) */
+	/* a FIFO node's pipe while files are open on it (fs/vfs/pipe.c): set and cleared under
+	 * vfs_lock; an open file of the FIFO reads it freely (it holds the pipe open) */
+	struct inode *fifo;
 	bool locks_ready GUARDED_BY(&vfs_lock);
+	/* an O_TMPFILE file opened without O_EXCL: linkat may give it a name though its link
+	 * count is 0 (Linux's I_LINKABLE); cleared when it is linked */
+	bool linkable GUARDED_BY(&vfs_lock);
 };
 
 struct dentry_dir; /* the children of a directory dentry (dentry.c) */
@@ -357,7 +365,18 @@ struct vfs_ctx {
 	struct vfs_path root;
 	struct vfs_path cwd;
 	struct cred cred;
+	u32 resolve; /* openat2's VFS_RESOLVE_* for this walk (0: none) */
 };
+/* openat2(2)'s resolve flags (linux/openat2.h). BENEATH and IN_ROOT walk with root = the
+ * starting directory: IN_ROOT treats it as "/", BENEATH fails with EXDEV where the walk
+ * would leave it (an absolute path or symlink, ".." at it, a magic link). */
+#define VFS_RESOLVE_NO_XDEV 0x01u       /* crossing a mount: EXDEV */
+#define VFS_RESOLVE_NO_MAGICLINKS 0x02u /* a /proc magic link: ELOOP */
+#define VFS_RESOLVE_NO_SYMLINKS 0x04u   /* any symlink followed: ELOOP */
+#define VFS_RESOLVE_BENEATH 0x08u
+#define VFS_RESOLVE_IN_ROOT 0x10u
+#define VFS_RESOLVE_CACHED 0x20u        /* every lookup is cached here: no effect */
+#define VFS_RESOLVE_SCOPED (VFS_RESOLVE_BENEATH | VFS_RESOLVE_IN_ROOT)
 
 /* The epoll items watching a file (fs/vfs/epoll.c), guarded by vfs_epoll_lock. */
 struct epitem;
@@ -379,6 +398,7 @@ struct file {
 	 * (0 ".", 1 ".."). */
 	u64 pos;
 	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
+	u64 fifo_peer; /* a FIFO's: the other end's opens so far when this one opened */
 	/* epoll (fs/vfs/epoll.c): the items watching this file, removed at its last close;
 	 * ep_watched counts them so that vfs_close asks epoll only when there are some */
 	struct atomic_u32 ep_watched;
@@ -451,6 +471,9 @@ int vfs_unlink(const struct vfs_ctx *c, struct str path);
 int vfs_rmdir(const struct vfs_ctx *c, struct str path);
 /* vfs_link - a new name `newpath` (in new_c) for what `oldpath` (in old_c) names;
  * `follow`: follow a final symlink of oldpath (AT_SYMLINK_FOLLOW). */
+/* vfs_link_file - linkat(fd, "", ..., AT_EMPTY_PATH): a new name for the file f is open on
+ * (an O_TMPFILE file's first name). Errors as vfs_link. */
+int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpath);
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	     struct str newpath, bool follow);
 #define VFS_RENAME_NOREPLACE 1u
@@ -467,6 +490,8 @@ int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 g
 int vfs_sb_node_remove(struct vfs_sb *sb, struct str name);
 /* vfs_memfs_fill - tmpfs's fill (options size=, mode=, uid=, gid=), for types built on it. */
 int vfs_memfs_fill(struct vfs_sb *sb, struct str options, struct inode **root) REQUIRES(vfs_lock);
+/* vfs_memfs_show - tmpfs's options for /proc/mounts (a vfs_fstype's show). */
+void vfs_memfs_show(struct vfs_sb *sb, struct strbuf *out) REQUIRES(vfs_lock);
 /* vfs_mount_ramfs - mount a fresh, empty tmpfs on the directory `path` (root only). */
 int vfs_mount_ramfs(const struct vfs_ctx *c, struct str path);
 
@@ -479,6 +504,9 @@ struct vfs_fstype {
 	int (*fill)(struct vfs_sb *sb, struct str options, struct inode **root); /* vfs_lock held */
 	/* optional: fill the new mount's tree (c: rooted at it, as root); an error unmounts */
 	int (*populate)(const struct vfs_ctx *c);
+	/* optional: the instance's own options as /proc/mounts shows them after the per-mount
+	 * ones, each with its leading ',' (Linux's show_options); vfs_lock held */
+	void (*show)(struct vfs_sb *sb, struct strbuf *out);
 };
 /* vfs_register_fstype - add a type (static storage); 0, -EEXIST or -ENOSPC. */
 int vfs_register_fstype(const struct vfs_fstype *t);
@@ -499,6 +527,12 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 int vfs_mount_remount(const struct vfs_ctx *c, struct str target, u32 flags, bool bind_only,
 		      struct str options);
 int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target);
+/* vfs_pivot_root - pivot_root(2) for c: the mount whose root `new_root` is takes the place of
+ * c's root mount (which must be a mount's root, not the namespace's: EINVAL), and that one
+ * moves to `put_old` (at or under new_root). *out: the new root, with references; the caller
+ * makes it its root (and cwd, if that was the old root). EPERM unless root; Linux's errors. */
+int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
+		   struct vfs_path *out);
 int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow);
 /* vfs_mounts_show - /proc/mounts text of the namespace as seen from `root`: bytes, or -ERANGE
  * when dst is too small. */
@@ -566,6 +600,11 @@ void vfs_kill_suid(struct inode *ip, const struct cred *cred);
 /* vfs_truncate - set the size of a regular file (no permission check: the caller checked
  * write access, by path or by an open file's mode). */
 int vfs_truncate(struct inode *ip, u64 size);
+/* vfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): the bytes of
+ * [off, off+len) below the size read as zeros from now on (the pages stay: zeroed in place,
+ * so st_blocks does not drop); the size is kept. -EOPNOTSUPP for files without a page cache,
+ * -ETXTBSY for a running program's. */
+int vfs_punch_hole(struct inode *ip, u64 off, u64 len);
 /* initramfs_unpack - every entry of the newc archive into the tree at c->root: 0, or the
  * first error (a malformed archive is -EINVAL; entries before it stay). */
 int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive);
@@ -714,6 +753,22 @@ u32 vfs_pipe_poll(struct file *f);
 /* vfs_pipe_waitq - where callers blocked on pipe file `f` sleep; woken by every change of
  * the pipe (bytes in or out, an end closed). */
 struct waitq *vfs_pipe_waitq(struct file *f);
+/* vfs_pipe_peek - splice and tee: a read of pipe file f that takes nothing out (0: empty,
+ * no writer; -EAGAIN: empty); vfs_pipe_consume then drops the first n bytes (those moved on).
+ * vfs_pipe_same: f and g are ends of one pipe. */
+struct result_size vfs_pipe_peek(struct file *f, struct bytes dst);
+void vfs_pipe_consume(struct file *f, size_t n);
+bool vfs_pipe_same(const struct file *f, const struct file *g);
+/* vfs_fifo_open_locked - an open(2) with `flags` of FIFO node ip: attaches its pipe (made at
+ * the first open) and counts the file as a reader, writer or both; *ops: the open file's ops,
+ * *peer_opens: for vfs_fifo_opened (the file's fifo_peer). -ENXIO: O_WRONLY | O_NONBLOCK and
+ * no reader; -ENOMEM. The caller makes the file, whose release undoes this. */
+int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
+			 const struct inode_ops **ops) REQUIRES(vfs_lock);
+/* vfs_fifo_opened - whether an open of f may return: true but for a FIFO opened for reading
+ * (writing) alone whose other end has not been opened since (Linux's wait_for_partner); the
+ * caller sleeps on vfs_pipe_waitq until it is. */
+bool vfs_fifo_opened(struct file *f);
 
 /* eventfd files (fs/vfs/eventfd.c): a 64-bit counter (EFD_SEMAPHORE: reads take 1). vfs_eventfd
  * makes one O_RDWR | flags file with the counter at initval; reads and writes of fewer than 8

@@ -9,8 +9,9 @@
  * the leader's pid, gettid the thread's own. The thread group exits when its last thread does
  * (with the status exit_group or a fatal signal gave, else the last thread's); wait4 and the
  * parent/child links see leaders only. execve from a thread ends the other threads first (the
- * caller keeps its own tid; Linux gives it the leader's). Each thread keeps its own copy of the file table and
- * the fs context; the signal dispositions are one table the group shares (proc/signal.h).
+ * caller keeps its own tid; Linux gives it the leader's). The file table is shared under
+ * CLONE_FILES (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied;
+ * the signal dispositions are one table the group shares (proc/signal.h).
  *
  * Every thread runs on its own framework task (proc/thread.c): enter user mode, serve the
  * system call or exception that comes back, act on pending signals, repeat. A call that must
@@ -71,6 +72,7 @@ struct fd_slot {
 DEFINE_ARRAY(fd_array, struct fd_slot);
 DEFINE_ARRAY(file_refs, struct file *);
 struct fd_table; /* proc/files.c */
+struct proc_fsctx; /* proc/fsctx.c */
 
 /* The process list's lock (see the locking note above). */
 extern struct spinlock proc_lock;
@@ -142,6 +144,10 @@ struct process {
 						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
+	u32 exit_signal GUARDED_BY(&proc_lock);     /* a leader's: what its exit sends its parent (clone's low
+						     * byte: SIGCHLD for fork, 0 for none); a child whose signal
+						     * is not SIGCHLD is a "clone child", waited for with
+						     * __WCLONE or __WALL only; reparenting makes it SIGCHLD */
 	/* The thread group (fields of the leader; proc/thread.c): */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
@@ -197,7 +203,9 @@ struct process {
 				    * Changed only by p's task, through proc_swap_mm (under
 				    * proc_lock, so others may read it under proc_lock) */
 	struct user_context uc;
-	struct vfs_ctx fs;
+	struct vfs_ctx fs;          /* root, cwd (p's copy) and credentials */
+	struct proc_fsctx *fsctx;   /* CLONE_FS: root, cwd and umask shared (NULL: p's alone) */
+	u64 fsctx_gen;              /* the shared values' generation p's copy holds */
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
@@ -234,15 +242,29 @@ struct process *proc_create(struct process *parent);
 /* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
  * proc/clock.c). */
 void proc_wake_sleepers(u64 now_ns);
+/* proc_set_exit_parent - c (made by p, not started) sends `exit_signal` (0: nothing, past 64:
+ * nothing either, as Linux) to its parent when it exits; with `clone_parent` its parent is
+ * p's parent instead of p, and its exit signal p's own (CLONE_PARENT). -EINVAL: p has no
+ * parent to give (init). */
+int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
+			 bool clone_parent);
 /* Which children a wait4/waitid call is about. */
 enum proc_wait_by {
 	PROC_WAIT_ANY,  /* every child */
 	PROC_WAIT_PID,  /* the child with pid `id` */
 	PROC_WAIT_PGID, /* the children in process group `id` */
 };
+/* Which kind of child (Linux's eligible_child): a wait without __WCLONE or __WALL sees only
+ * children whose exit signal is SIGCHLD, one with __WCLONE only the others, __WALL both. */
+enum proc_wait_kind {
+	PROC_WAIT_SIGCHLD_CHILDREN, /* the default */
+	PROC_WAIT_CLONE_CHILDREN,   /* __WCLONE */
+	PROC_WAIT_ALL_CHILDREN,     /* __WALL */
+};
 struct proc_wait_sel {
 	enum proc_wait_by by;
 	u32 id;
+	enum proc_wait_kind kind;
 };
 /* proc_find_child - a zombie child of p matching `sel`, with a reference, or NULL; *has_child
  * says whether p has any matching child at all. */
@@ -293,6 +315,21 @@ int proc_copy_files(struct process *dst, struct process *src);
 void proc_share_files(struct process *dst, struct process *src);
 void proc_files_put(struct process *p, bool process_exit);
 int proc_files_unshare(struct process *p);
+/* The fs context under CLONE_FS (proc/fsctx.c): each thread uses its own copy (p->fs's root
+ * and cwd, p->umask); threads made with CLONE_FS share a `struct proc_fsctx` too, whose changes
+ * the others copy at the start of their next system call.
+ * proc_fs_share - dst (a new thread or process, its copy made from src's) shares src's fs
+ * context: 0 or -ENOMEM. proc_fs_release - p lets go of it (exit; idempotent).
+ * proc_fs_sync - p's copy catches up with changes other threads made (every system call).
+ * proc_fs_set_cwd / proc_fs_set_root - chdir/fchdir/chroot by p (the path's references go to
+ * the context); proc_fs_set_umask - umask(2): the old mask. Context: p's task. */
+int proc_fs_share(struct process *dst, struct process *src);
+void proc_fs_release(struct process *p);
+void proc_fs_sync(struct process *p);
+void proc_fs_set_cwd(struct process *p, struct vfs_path cwd);
+void proc_fs_set_root(struct process *p, struct vfs_path root);
+u32 proc_fs_set_umask(struct process *p, u32 mask);
+
 /* proc_fd_install - f at the lowest free descriptor >= min_fd: the descriptor, or -EMFILE
  * when none is free below proc_fd_limit(p) (the table keeps the caller's reference to f on
  * success; on failure f is still the caller's). proc_fd_install_at - f at `fd` (dup2/dup3),
@@ -329,7 +366,8 @@ void proc_fd_close_on_exec(struct process *p);
 
 /* Memory (proc/mm.c). proc_copy_memory - dst's memory becomes a copy-on-write copy of src's
  * (fork); proc_share_memory - dst uses src's map itself (CLONE_VM); proc_drop_memory - p
- * lets go of its map (exit: the address space is deactivated first when active here). */
+ * lets go of its map (at its exit, from its own task, the active space is deactivated first;
+ * a creator discarding a child that shares its map keeps it). */
 int proc_copy_memory(struct process *dst, struct process *src);
 void proc_share_memory(struct process *dst, struct process *src);
 void proc_drop_memory(struct process *p);

@@ -14,7 +14,7 @@
  * from the same sources every RANDOM_RESEED_NS on the next request that may sleep, and every
  * write to /dev/random or /dev/urandom is mixed in (not credited, as Linux).
  *
- * Locking: one lock (a litelock, held for a few block computations, never across a sleep).
+ * Locking: one spinlock (held for a few block computations, never across a sleep).
  */
 #ifndef KERNEL_RANDOM_RANDOM_H
 #define KERNEL_RANDOM_RANDOM_H

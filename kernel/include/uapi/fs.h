@@ -26,6 +26,7 @@
 #define UAPI_UTIME_OMIT ((1l << 30) - 2l)
 
 #define UAPI_FALLOC_FL_KEEP_SIZE 1u
+#define UAPI_FALLOC_FL_PUNCH_HOLE 2u
 
 #define UAPI_ST_RDONLY 0x1u
 #define UAPI_ST_NOSUID 0x2u

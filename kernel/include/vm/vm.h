@@ -122,6 +122,8 @@ enum vma_flags {
 				  * page's index in the image; an absent page faults back in */
 	VMA_VVAR = 1u << 8,      /* the vDSO's data page ([vvar]): read-only for good
 				  * (mprotect adding write or exec: -EACCES, as Linux) */
+	VMA_NOEXEC = 1u << 9,    /* a file on a noexec mount: mprotect may not add PROT_EXEC
+				  * (-EACCES: Linux's mapping without VM_MAYEXEC) */
 };
 
 struct vma {

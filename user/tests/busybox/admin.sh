@@ -6,7 +6,7 @@
 CASES="free_and_uptime mount_shows_proc pidof_and_killall ps_stat_and_status top_batch
 proc_self_fd_links df_lists_tmp uptime_shape sys_class_net sys_cpu_and_mounts
 ps_pid_ppid_stat_comm pidof_and_killall_sh dmesg_head status_fields fd_ls_long
-mount_rootfs_and_df_skips_devpts"
+mount_rootfs_and_df_skips_devpts mount_fs_options"
 
 t_free_and_uptime() { free | awk 'NR == 2 { print $1, ($2 > 0 && $4 > 0) ? "sizes" : "zero" }'; uptime | grep -c 'load average: '; }
 t_mount_shows_proc() { mount | grep -q '^proc on /proc type proc (' && echo mount; grep -q '^proc /proc proc ' /proc/mounts && echo mounts; stat -f -c %t /proc; }
@@ -63,4 +63,8 @@ t_mount_rootfs_and_df_skips_devpts() {
 	grep -c '^devpts /dev/pts devpts ' /proc/mounts
 	df | awk '$1 == "devpts"' | wc -l
 	stat -f -c '%t %b' /dev/pts
+}
+t_mount_fs_options() {
+	awk '$1 == "devpts" || $2 == "/tmp" { print $1, $2, $4 }' /proc/mounts
+	grep -o ' - devpts .*' /proc/self/mountinfo
 }

@@ -236,7 +236,7 @@ static void cpu_limit_sigxcpu_then_sigkill(void)
 		char msg[64];
 		int n = snprintf(msg, sizeof msg, "%d %d %ld %ld %d\n", (int)xcpu_seen,
 				 (int)xcpu_code, (long)now.rlim_cur, (long)now.rlim_max,
-				 cpu_seconds() >= 1.0);
+				 cpu_seconds() >= 0.5);
 		(void)write(p[1], msg, n);
 		while (cpu_seconds() < 10)
 			;
@@ -246,7 +246,10 @@ static void cpu_limit_sigxcpu_then_sigkill(void)
 	char buf[64] = { 0 };
 	ssize_t n = read(p[0], buf, sizeof buf - 1);
 	CHECK(n > 0);
-	CHECK_STR(buf, "1 128 2 2 1\n"); /* one SIGXCPU, SI_KERNEL; soft limit now 2; after 1 s */
+	/* one SIGXCPU, SI_KERNEL; soft limit now 2; not early. The kernel's CPU time for the
+	 * limit is sampled per tick while the child reads a precise clock: on a loaded host
+	 * Linux too signalled at "0.9 s" of the child's clock (failed two landings), hence 0.5 */
+	CHECK_STR(buf, "1 128 2 2 1\n");
 	close(p[0]);
 	int st = kt_wait(pid);
 	CHECK(WIFSIGNALED(st));

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -613,8 +614,33 @@ static void vfork_exec_resets_altstack(void)
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
 }
 
+/* An argument the Linux prototype declares int or unsigned int is the register's low 32 bits:
+ * whatever user space leaves in the upper half changes nothing. wait4 read its options as 64
+ * bits (musl passes __WCLONE, bit 31, sign-extended: EINVAL), getrlimit its resource
+ * (EINVAL), setpriority and getpriority, sched_getaffinity's length. */
+static void int_arguments_ignore_the_upper_register_half(void)
+{
+	const long junk = 0x5a5a5a5a00000000l;
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(9);
+	int st = 0;
+	CHECK_EQ(syscall(SYS_wait4, (long)pid | junk, &st, junk | 0, NULL), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
+	struct rlimit rl, want;
+	CHECK_OK(getrlimit(RLIMIT_NOFILE, &want));
+	CHECK_OK(syscall(SYS_getrlimit, junk | RLIMIT_NOFILE, &rl));
+	CHECK(rl.rlim_cur == want.rlim_cur && rl.rlim_max == want.rlim_max);
+	errno = 0;
+	long prio = syscall(SYS_getpriority, junk | PRIO_PROCESS, junk | 0);
+	CHECK(prio >= 1 && prio <= 40);
+	unsigned long mask[16];
+	CHECK(syscall(SYS_sched_getaffinity, junk | 0, junk | sizeof(mask), mask) > 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "fork_returns_child_pid", fork_returns_child_pid },
+	{ "int_arguments_ignore_the_upper_register_half", int_arguments_ignore_the_upper_register_half },
 	{ "fork_copies_memory", fork_copies_memory },
 	{ "vfork_shares_memory", vfork_shares_memory },
 	{ "exit_status_truncated_to_8_bits", exit_status_truncated_to_8_bits },

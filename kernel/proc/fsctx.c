@@ -1,0 +1,166 @@
+/*
+ * fsctx.c — the fs context (root, working directory, umask) shared under CLONE_FS.
+ *
+ * Every thread keeps its own copy in p->fs (root, cwd, with their references) and p->umask,
+ * which the VFS calls of its system calls use unlocked: only p's task ever changes them. Threads
+ * made with CLONE_FS also hold one `struct proc_fsctx`, the group's current values with a
+ * generation number. A change (chdir, fchdir, chroot, umask) writes the caller's copy and the
+ * shared object and bumps the generation; every thread compares the generation at the start of
+ * each system call (proc_fs_sync, one atomic load) and copies the shared values when it moved.
+ * So a chdir in one thread is seen by the others' next calls; a call already running in another
+ * thread finishes with the directory it started with (as on Linux, where the two race).
+ *
+ * Each change writes only its own field, so a chdir in one thread and a chroot in another at the
+ * same time both take effect. Locking: fc->lock (a mutex: replacing a path puts a reference,
+ * which may free a dentry) guards the values; the generation is atomic so the check needs no
+ * lock. Lock order: fc->lock -> vfs_lock.
+ */
+#include <fw/typecache.h>
+#include <proc/process.h>
+
+struct proc_fsctx {
+	struct refcount refs;          /* the threads sharing it */
+	struct atomic_u64 gen;         /* bumped by every change */
+	struct mutex lock;
+	struct vfs_path root GUARDED_BY(&lock);
+	struct vfs_path cwd GUARDED_BY(&lock);
+	u32 umask GUARDED_BY(&lock);
+};
+
+DEFINE_TYPE_CACHE(fsctx_cache, struct proc_fsctx);
+
+int proc_fs_share(struct process *dst, struct process *src)
+{
+	struct proc_fsctx *fc = src->fsctx;
+	if (!fc) {
+		/* the first CLONE_FS of src: its own copy becomes the shared values */
+		fc = KNEW(fsctx_cache);
+		if (!fc)
+			return -ENOMEM;
+		refcount_init(&fc->refs, 1);
+		mutex_init(&fc->lock);
+		mutex_lock(&fc->lock);
+		fc->root = src->fs.root;
+		fc->cwd = src->fs.cwd;
+		vfs_path_get(fc->root);
+		vfs_path_get(fc->cwd);
+		fc->umask = src->umask;
+		mutex_unlock(&fc->lock);
+		atomic_u64_store(&fc->gen, 0);
+		src->fsctx = fc;
+		src->fsctx_gen = 0;
+	}
+	refcount_get(&fc->refs);
+	dst->fsctx = fc;
+	/* dst's copy was made from src's, which is current (src synced at its call's start and
+	 * any change since went to both) */
+	dst->fsctx_gen = src->fsctx_gen;
+	return 0;
+}
+
+void proc_fs_release(struct process *p)
+{
+	struct proc_fsctx *fc = p->fsctx;
+	p->fsctx = NULL;
+	if (!fc || !refcount_put(&fc->refs))
+		return;
+	mutex_lock(&fc->lock);
+	struct vfs_path root = fc->root, cwd = fc->cwd;
+	fc->root = fc->cwd = (struct vfs_path){ 0 };
+	mutex_unlock(&fc->lock);
+	vfs_path_put(root);
+	vfs_path_put(cwd);
+	KFREE(fsctx_cache, fc);
+}
+
+/* struct fs_copy - the shared values with their references, for a thread's copy. */
+struct fs_copy {
+	struct vfs_path root, cwd;
+	u32 umask;
+	u64 gen;
+};
+
+static struct fs_copy copy_locked(struct proc_fsctx *fc) REQUIRES(fc->lock)
+{
+	struct fs_copy c = { fc->root, fc->cwd, fc->umask, atomic_u64_load(&fc->gen) };
+	vfs_path_get(c.root);
+	vfs_path_get(c.cwd);
+	return c;
+}
+
+/* adopt - p's copy becomes c (its references move in; the old ones are dropped). */
+static void adopt(struct process *p, struct fs_copy c)
+{
+	vfs_ctx_set_root(&p->fs, c.root);
+	vfs_ctx_set_cwd(&p->fs, c.cwd);
+	p->umask = c.umask;
+	p->fsctx_gen = c.gen;
+}
+
+void proc_fs_sync(struct process *p)
+{
+	struct proc_fsctx *fc = p->fsctx;
+	if (!fc || atomic_u64_load(&fc->gen) == p->fsctx_gen)
+		return; /* the common case: one load per system call */
+	mutex_lock(&fc->lock);
+	struct fs_copy c = copy_locked(fc);
+	mutex_unlock(&fc->lock);
+	adopt(p, c);
+}
+
+/* change - one field of the shared values changes (a path's references move into the shared
+ * object; the replaced path is put after the lock); p's copy is then made of all of them (another
+ * thread may have changed another field since p's call began). Returns the umask replaced. */
+enum fs_field { FS_CWD, FS_ROOT, FS_UMASK };
+
+static u32 change(struct process *p, struct proc_fsctx *fc, enum fs_field what,
+		  struct vfs_path path, u32 mask)
+{
+	struct vfs_path old = { 0 };
+	u32 old_mask = 0;
+	mutex_lock(&fc->lock);
+	if (what == FS_CWD) {
+		old = fc->cwd;
+		fc->cwd = path;
+	} else if (what == FS_ROOT) {
+		old = fc->root;
+		fc->root = path;
+	} else {
+		old_mask = fc->umask; /* the group's, even if another thread changed it just now */
+		fc->umask = mask;
+	}
+	atomic_u64_store(&fc->gen, atomic_u64_load(&fc->gen) + 1);
+	struct fs_copy c = copy_locked(fc);
+	mutex_unlock(&fc->lock);
+	if (what != FS_UMASK)
+		vfs_path_put(old);
+	adopt(p, c);
+	return old_mask;
+}
+
+void proc_fs_set_cwd(struct process *p, struct vfs_path cwd)
+{
+	if (p->fsctx)
+		(void)change(p, p->fsctx, FS_CWD, cwd, 0); /* cwd's references go to the shared object */
+	else
+		vfs_ctx_set_cwd(&p->fs, cwd);
+}
+
+void proc_fs_set_root(struct process *p, struct vfs_path root)
+{
+	if (p->fsctx)
+		(void)change(p, p->fsctx, FS_ROOT, root, 0);
+	else
+		vfs_ctx_set_root(&p->fs, root);
+}
+
+u32 proc_fs_set_umask(struct process *p, u32 mask)
+{
+	struct proc_fsctx *fc = p->fsctx;
+	if (!fc) {
+		u32 old = p->umask;
+		p->umask = mask;
+		return old;
+	}
+	return change(p, fc, FS_UMASK, (struct vfs_path){ 0 }, mask);
+}
