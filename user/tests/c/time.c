@@ -111,7 +111,7 @@ static void adjtimex_reads_and_steps_the_clock(void)
 	struct timeval tv;
 	CHECK_OK(gettimeofday(&tv, NULL));
 	CHECK(tv.tv_sec >= tx.time.tv_sec && tv.tv_sec - tx.time.tv_sec <= 1);
-	CHECK(tx.time.tv_usec >= 0 && tx.time.tv_usec < 1000000);
+	CHECK(tx.time.tv_usec >= 0 && tx.time.tv_usec < ((tx.status & STA_NANO) ? 1000000000 : 1000000));
 	CHECK_EQ(tx.tick, 1000000 / sysconf(_SC_CLK_TCK));
 	CHECK_EQ(tx.tolerance, 500L << 16);
 	CHECK(tx.maxerror >= 0 && tx.esterror >= 0 && tx.precision >= 1);
