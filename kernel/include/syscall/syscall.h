@@ -319,6 +319,8 @@ i64 sys_clock_getres(struct process *p, const struct sc_args *a);
 i64 sys_clock_settime(struct process *p, const struct sc_args *a);
 i64 sys_gettimeofday(struct process *p, const struct sc_args *a);
 i64 sys_settimeofday(struct process *p, const struct sc_args *a);
+i64 sys_adjtimex(struct process *p, const struct sc_args *a);
+i64 sys_clock_adjtime(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -94,6 +95,89 @@ static void wall_clock_at_boot_matches_host(void)
 	long long boot_s = boot_wall / 1000000000LL;
 	if (boot_s < host - 1 || boot_s > host + 60)
 		kt_fail(__FILE__, __LINE__, "wall clock at boot %lld, host's at launch %lld", boot_s, host);
+}
+
+/* adjtimex reads the clock's NTP state (nothing synchronises the test machine: STA_UNSYNC and
+ * TIME_ERROR, as from boot); unprivileged callers may only read; root steps the clock with
+ * ADJ_SETOFFSET and sets the maximum error. */
+static void adjtimex_reads_and_steps_the_clock(void)
+{
+	struct timex tx;
+	memset(&tx, 0, sizeof(tx));
+	int st = adjtimex(&tx);
+	CHECK(st >= TIME_OK && st <= TIME_ERROR);
+	if (tx.status & STA_UNSYNC)
+		CHECK_EQ(st, TIME_ERROR);
+	struct timeval tv;
+	CHECK_OK(gettimeofday(&tv, NULL));
+	CHECK(tv.tv_sec >= tx.time.tv_sec && tv.tv_sec - tx.time.tv_sec <= 1);
+	CHECK(tx.time.tv_usec >= 0 && tx.time.tv_usec < ((tx.status & STA_NANO) ? 1000000000 : 1000000));
+	CHECK_EQ(tx.tick, 1000000 / sysconf(_SC_CLK_TCK));
+	CHECK_EQ(tx.tolerance, 500L << 16);
+	CHECK(tx.maxerror >= 0 && tx.esterror >= 0 && tx.precision >= 1);
+	/* the same through clock_adjtime; the other clocks cannot be adjusted */
+	memset(&tx, 0, sizeof(tx));
+	CHECK(clock_adjtime(CLOCK_REALTIME, &tx) >= 0);
+	CHECK_ERR(clock_adjtime(CLOCK_MONOTONIC, &tx), EOPNOTSUPP);
+	CHECK_ERR(clock_adjtime(12345, &tx), EINVAL);
+	CHECK_ERR(syscall(SYS_adjtimex, KT_BAD_PTR), EFAULT);
+	/* unprivileged: reading is allowed (ADJ_OFFSET_SS_READ too), any change is EPERM */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		struct timex u;
+		memset(&u, 0, sizeof(u));
+		u.modes = ADJ_OFFSET_SS_READ;
+		if (adjtimex(&u) < 0 || u.offset != 0)
+			_exit(2);
+		u.modes = ADJ_MAXERROR;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(3);
+		u.modes = ADJ_SETOFFSET;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(4);
+		u.modes = ADJ_OFFSET_SINGLESHOT;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(5);
+		_exit(0);
+	}
+	int ws = kt_wait(pid);
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	/* root: bad values */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_TICK;
+	tx.tick = 5000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_usec = 1000000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	/* a 2 s step forward, then back */
+	long long before = now_ns(CLOCK_REALTIME);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = 2;
+	CHECK(adjtimex(&tx) >= 0);
+	long long d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 2000000000LL && d < 3000000000LL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = -2;
+	CHECK(adjtimex(&tx) >= 0);
+	d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 0 && d < 1000000000LL);
+	/* the maximum error as set (it grows by 500 us a second from there), then back */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 1000;
+	CHECK(adjtimex(&tx) >= 0);
+	memset(&tx, 0, sizeof(tx));
+	CHECK(adjtimex(&tx) >= 0);
+	CHECK(tx.maxerror >= 1000 && tx.maxerror <= 1000 + 500 * 5);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 16000000;
+	CHECK(adjtimex(&tx) >= 0);
 }
 
 static void clock_errors(void)
@@ -570,6 +654,7 @@ static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
 	{ "wall_clock_at_boot_matches_host", wall_clock_at_boot_matches_host },
+	{ "adjtimex_reads_and_steps_the_clock", adjtimex_reads_and_steps_the_clock },
 	{ "clock_errors", clock_errors },
 	{ "clock_getres_is_fine", clock_getres_is_fine },
 	{ "nanosleep_sleeps_at_least", nanosleep_sleeps_at_least },
