@@ -10,7 +10,7 @@
 #include <block/bcache.h>
 #include <block/bdev.h>
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/fs.h>
 #include <uapi/misc.h>
 #include <uapi/time.h>
@@ -113,11 +113,11 @@ static i64 do_chmod(struct process *p, struct target *t, int e, u64 mode)
 	return e;
 }
 
-i64 sys_chmod(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(chmod, ulong, filename, uint, mode)
 {
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
-	return do_chmod(p, &t, e, a->a[1]);
+	int e = target_at(p, UAPI_AT_FDCWD, filename, true, 0, &t);
+	return do_chmod(p, &t, e, mode);
 }
 
 /* opath - an O_PATH descriptor: calls that use the open file itself say EBADF. */
@@ -127,21 +127,21 @@ static bool opath(struct process *p, u64 fd)
 	return f && (f->flags & VFS_O_PATH);
 }
 
-i64 sys_fchmod(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(fchmod, uint, fd, uint, mode)
 {
-	if (opath(p, a->a[0]))
+	if (opath(p, fd))
 		return -EBADF;
 	struct target t;
-	int e = target_fd(p, a->a[0], &t);
-	return do_chmod(p, &t, e, a->a[1]);
+	int e = target_fd(p, fd, &t);
+	return do_chmod(p, &t, e, mode);
 }
 
-i64 sys_fchmodat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(fchmodat, int, dfd, ulong, filename, uint, mode)
 {
 	/* fchmodat(2) has no flags argument (glibc emulates AT_SYMLINK_NOFOLLOW) */
 	struct target t;
-	int e = target_at(p, (i64)(int)a->a[0], a->a[1], true, 0, &t);
-	return do_chmod(p, &t, e, a->a[2]);
+	int e = target_at(p, dfd, filename, true, 0, &t);
+	return do_chmod(p, &t, e, mode);
 }
 
 /* --- chown ------------------------------------------------------------------------------ */
@@ -156,38 +156,36 @@ static i64 do_chown(struct process *p, struct target *t, int e, u64 uid, u64 gid
 	return e;
 }
 
-i64 sys_chown(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(chown, ulong, filename, uint, user, uint, group)
 {
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
-	return do_chown(p, &t, e, a->a[1], a->a[2]);
+	int e = target_at(p, UAPI_AT_FDCWD, filename, true, 0, &t);
+	return do_chown(p, &t, e, user, group);
 }
 
-i64 sys_lchown(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(lchown, ulong, filename, uint, user, uint, group)
 {
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], false, 0, &t);
-	return do_chown(p, &t, e, a->a[1], a->a[2]);
+	int e = target_at(p, UAPI_AT_FDCWD, filename, false, 0, &t);
+	return do_chown(p, &t, e, user, group);
 }
 
-i64 sys_fchown(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(fchown, uint, fd, uint, user, uint, group)
 {
-	if (opath(p, a->a[0]))
+	if (opath(p, fd))
 		return -EBADF;
 	struct target t;
-	int e = target_fd(p, a->a[0], &t);
-	return do_chown(p, &t, e, a->a[1], a->a[2]);
+	int e = target_fd(p, fd, &t);
+	return do_chown(p, &t, e, user, group);
 }
 
-i64 sys_fchownat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(fchownat, int, dfd, ulong, filename, uint, user, uint, group, uint, flags)
 {
-	u64 flags = a->a[4];
-	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
+	if (flags & ~(u32)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
 	struct target t;
-	int e = target_at(p, (i64)(int)a->a[0], a->a[1], !(flags & UAPI_AT_SYMLINK_NOFOLLOW),
-			  (u32)flags, &t);
-	return do_chown(p, &t, e, a->a[2], a->a[3]);
+	int e = target_at(p, dfd, filename, !(flags & UAPI_AT_SYMLINK_NOFOLLOW), flags, &t);
+	return do_chown(p, &t, e, user, group);
 }
 
 /* --- times ------------------------------------------------------------------------------ */
@@ -227,12 +225,10 @@ static i64 do_utimes(struct process *p, struct target *t, int e, const struct fs
 	return e;
 }
 
-i64 sys_utimensat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(utimensat, int, dirfd, ulong, upath, ulong, uts, uint, flags)
 {
-	i64 dirfd = (i64)(int)a->a[0];
-	u64 upath = a->a[1], uts = a->a[2], flags = a->a[3];
 	struct fs_timespec_pair tp;
-	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
+	if (flags & ~(u32)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
 	if (uts && ufs_timespec2_from_user(&tp, uaddr(uts)))
 		return -EFAULT;
@@ -245,7 +241,7 @@ i64 sys_utimensat(struct process *p, const struct sc_args *a)
 	if (!upath) /* futimens: the file of dirfd */
 		e = dirfd == UAPI_AT_FDCWD ? -EFAULT : target_fd(p, (u64)dirfd, &t);
 	else
-		e = target_at(p, dirfd, upath, !(flags & UAPI_AT_SYMLINK_NOFOLLOW), (u32)flags, &t);
+		e = target_at(p, dirfd, upath, !(flags & UAPI_AT_SYMLINK_NOFOLLOW), flags, &t);
 	if (e)
 		t = (struct target){ 0 };
 	return do_utimes(p, &t, e, uts ? &tp : NULL);
@@ -279,29 +275,29 @@ static i64 do_futimesat(struct process *p, i64 dirfd, u64 upath, u64 utv)
 	return do_utimes(p, &t, e, utv ? &ts : NULL);
 }
 
-i64 sys_utimes(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(utimes, ulong, filename, ulong, utimes)
 {
-	return do_futimesat(p, UAPI_AT_FDCWD, a->a[0], a->a[1]);
+	return do_futimesat(p, UAPI_AT_FDCWD, filename, utimes);
 }
 
-i64 sys_futimesat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(futimesat, int, dfd, ulong, filename, ulong, utimes)
 {
-	return do_futimesat(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+	return do_futimesat(p, dfd, filename, utimes);
 }
 
-i64 sys_utime(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(utime, ulong, filename, ulong, times)
 {
 	struct fs_timespec_pair ts;
-	if (a->a[1]) {
+	if (times) {
 		struct uapi_utimbuf ub;
-		if (ufs_utimbuf_from_user(&ub, uaddr(a->a[1])))
+		if (ufs_utimbuf_from_user(&ub, uaddr(times)))
 			return -EFAULT;
 		ts.t[0] = (struct uapi_timespec){ .tv_sec = ub.actime };
 		ts.t[1] = (struct uapi_timespec){ .tv_sec = ub.modtime };
 	}
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
-	return do_utimes(p, &t, e, a->a[1] ? &ts : NULL);
+	int e = target_at(p, UAPI_AT_FDCWD, filename, true, 0, &t);
+	return do_utimes(p, &t, e, times ? &ts : NULL);
 }
 
 /* --- size ------------------------------------------------------------------------------- */
@@ -318,12 +314,12 @@ static int truncate_limits(struct process *p, struct inode *ip, u64 size)
 	return 0;
 }
 
-i64 sys_truncate(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(truncate, ulong, path, long, length)
 {
-	if ((i64)a->a[1] < 0)
+	if (length < 0)
 		return -EINVAL;
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
+	int e = target_at(p, UAPI_AT_FDCWD, path, true, 0, &t);
 	if (!e && (t.ip->mode & VFS_S_IFMT) == VFS_S_IFDIR)
 		e = -EISDIR;
 	if (!e)
@@ -331,40 +327,38 @@ i64 sys_truncate(struct process *p, const struct sc_args *a)
 	if (!e)
 		e = target_writable(&t);
 	if (!e)
-		e = truncate_limits(p, t.ip, a->a[1]);
+		e = truncate_limits(p, t.ip, (u64)length);
 	if (!e)
-		e = vfs_truncate(t.ip, a->a[1]);
+		e = vfs_truncate(t.ip, (u64)length);
 	target_put(&t);
 	return e;
 }
 
-i64 sys_ftruncate(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(ftruncate, uint, fd, long, length)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
-	if ((i64)a->a[1] < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
+	if (length < 0 || (f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY ||
 	    (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
 		return -EINVAL;
-	int e = truncate_limits(p, f->inode, a->a[1]);
-	return e ? e : vfs_truncate(f->inode, a->a[1]);
+	int e = truncate_limits(p, f->inode, (u64)length);
+	return e ? e : vfs_truncate(f->inode, (u64)length);
 }
 
 /* fallocate: mode 0 makes [offset, offset+len) part of the file (a memory file system has
  * nothing to reserve beyond the size), FALLOC_FL_KEEP_SIZE alone changes nothing,
  * FALLOC_FL_PUNCH_HOLE (with KEEP_SIZE) zeroes the range; zeroing, collapsing and inserting
  * ranges are -EOPNOTSUPP, as on Linux's tmpfs. */
-i64 sys_fallocate(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(fallocate, int, fd, uint, mode, long, off, long, len)
 {
-	struct file *f = fd_file(p, a->a[0]);
-	u64 mode = a->a[1];
-	i64 off = (i64)a->a[2], len = (i64)a->a[3];
+	struct file *f = fd_file(p, (u64)(i64)fd);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	if (off < 0 || len <= 0)
 		return -EINVAL;
 	/* Linux's vfs_fallocate checks, then tmpfs's (KEEP_SIZE and PUNCH_HOLE only) */
-	const u64 keep = UAPI_FALLOC_FL_KEEP_SIZE, punch = UAPI_FALLOC_FL_PUNCH_HOLE,
+	const u32 keep = UAPI_FALLOC_FL_KEEP_SIZE, punch = UAPI_FALLOC_FL_PUNCH_HOLE,
 		  collapse = 0x08, zero = 0x10, insert = 0x20, unshare = 0x40;
 	if (mode & ~(keep | punch | collapse | zero | insert | unshare))
 		return -EOPNOTSUPP;
@@ -418,27 +412,26 @@ static i64 do_fsync(struct process *p, u64 fd)
 	return 0; /* memory file systems: nothing to write back */
 }
 
-i64 sys_fsync(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(fsync, uint, fd)
 {
-	return do_fsync(p, a->a[0]);
+	return do_fsync(p, fd);
 }
 
-i64 sys_fdatasync(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(fdatasync, uint, fd)
 {
-	return do_fsync(p, a->a[0]);
+	return do_fsync(p, fd);
 }
 
-i64 sys_sync(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(sync)
 {
 	(void)p;
-	(void)a;
 	(void)bcache_sync_all(); /* sync(2) reports nothing */
 	return 0;
 }
 
-i64 sys_syncfs(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, (u64)(i64)fd);
 	if (!f)
 		return -EBADF;
 	return bdev_is_file(f) ? bdev_fsync(f) : 0; /* memory file systems: nothing to write */
@@ -459,20 +452,20 @@ static i64 put_statfs(const struct target *t, u64 ubuf)
 	return ufs_statfs_to_user(&us, uaddr(ubuf)) ? -EFAULT : 0;
 }
 
-i64 sys_statfs(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(statfs, ulong, pathname, ulong, buf)
 {
 	struct target t;
-	int e = target_at(p, UAPI_AT_FDCWD, a->a[0], true, 0, &t);
-	i64 r = e ? e : put_statfs(&t, a->a[1]);
+	int e = target_at(p, UAPI_AT_FDCWD, pathname, true, 0, &t);
+	i64 r = e ? e : put_statfs(&t, buf);
 	target_put(&t);
 	return r;
 }
 
-i64 sys_fstatfs(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(fstatfs, uint, fd, ulong, buf)
 {
 	struct target t;
-	int e = target_fd(p, a->a[0], &t);
-	return e ? e : put_statfs(&t, a->a[1]);
+	int e = target_fd(p, fd, &t);
+	return e ? e : put_statfs(&t, buf);
 }
 
 static struct uapi_statx_timestamp stx_time(struct vfs_time t)
@@ -480,11 +473,9 @@ static struct uapi_statx_timestamp stx_time(struct vfs_time t)
 	return (struct uapi_statx_timestamp){ .tv_sec = t.sec, .tv_nsec = (u32)t.nsec };
 }
 
-i64 sys_statx(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(statx, int, dirfd, ulong, upath, uint, flags, uint, mask, ulong, ubuf)
 {
-	i64 dirfd = (i64)(int)a->a[0];
-	u64 upath = a->a[1], flags = a->a[2], mask = a->a[3], ubuf = a->a[4];
-	if (flags & ~(u64)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH | UAPI_AT_NO_AUTOMOUNT |
+	if (flags & ~(u32)(UAPI_AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH | UAPI_AT_NO_AUTOMOUNT |
 			   UAPI_AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if ((flags & UAPI_AT_STATX_SYNC_TYPE) == UAPI_AT_STATX_SYNC_TYPE)

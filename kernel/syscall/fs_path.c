@@ -5,7 +5,7 @@
  */
 #include <fw/heap.h>
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/fs.h>
 
 #define AT_REMOVEDIR UAPI_AT_REMOVEDIR
@@ -23,7 +23,7 @@ static int with_path(struct process *p, i64 dirfd, u64 upath, struct upath *path
 	return e;
 }
 
-i64 sys_getcwd(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getcwd, uptr, buf, ulong, size)
 {
 	struct kbuf kb = KBUF_EMPTY;
 	if (kbuf_alloc(&kb, VFS_PATH_MAX))
@@ -31,10 +31,10 @@ i64 sys_getcwd(struct process *p, const struct sc_args *a)
 	struct bytes b = kbuf_bytes(&kb);
 	struct result_size n = vfs_path_of(p->fs.root, p->fs.cwd, b);
 	i64 r = n.err ? n.err : (i64)n.value;
-	if (!n.err && n.value > a->a[1])
+	if (!n.err && n.value > size)
 		r = -ERANGE;
 	if (r > 0) {
-		struct vm_writer w = vm_writer_user(uaddr(a->a[0]), n.value);
+		struct vm_writer w = vm_writer_user(buf, n.value);
 		struct result_size c = vm_write(&w, bytes_head(b, n.value));
 		if (c.err || c.value != n.value)
 			r = -EFAULT;
@@ -43,10 +43,10 @@ i64 sys_getcwd(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_chdir(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(chdir, ulong, filename)
 {
 	struct upath path;
-	int e = upath_get(&path, a->a[0]);
+	int e = upath_get(&path, filename);
 	if (e) {
 		upath_put(&path);
 		return e;
@@ -77,14 +77,14 @@ static i64 do_mkdir(struct process *p, i64 dirfd, u64 upath, u64 mode)
 	return e;
 }
 
-i64 sys_mkdir(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(mkdir, ulong, pathname, uint, mode)
 {
-	return do_mkdir(p, UAPI_AT_FDCWD, a->a[0], a->a[1]);
+	return do_mkdir(p, UAPI_AT_FDCWD, pathname, mode);
 }
 
-i64 sys_mkdirat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(mkdirat, int, dfd, ulong, pathname, uint, mode)
 {
-	return do_mkdir(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+	return do_mkdir(p, dfd, pathname, mode);
 }
 
 static i64 do_unlink(struct process *p, i64 dirfd, u64 upath, u64 flags)
@@ -101,19 +101,19 @@ static i64 do_unlink(struct process *p, i64 dirfd, u64 upath, u64 flags)
 	return e;
 }
 
-i64 sys_unlink(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(unlink, ulong, pathname)
 {
-	return do_unlink(p, UAPI_AT_FDCWD, a->a[0], 0);
+	return do_unlink(p, UAPI_AT_FDCWD, pathname, 0);
 }
 
-i64 sys_unlinkat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(unlinkat, int, dfd, ulong, pathname, uint, flag)
 {
-	return do_unlink(p, (i64)(int)a->a[0], a->a[1], a->a[2]);
+	return do_unlink(p, dfd, pathname, flag);
 }
 
-i64 sys_rmdir(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(rmdir, ulong, pathname)
 {
-	return do_unlink(p, UAPI_AT_FDCWD, a->a[0], AT_REMOVEDIR);
+	return do_unlink(p, UAPI_AT_FDCWD, pathname, AT_REMOVEDIR);
 }
 
 static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 size)
@@ -142,19 +142,19 @@ static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 si
 	return r;
 }
 
-i64 sys_readlink(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(readlink, ulong, path, ulong, buf, int, bufsiz)
 {
-	return do_readlink(p, UAPI_AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+	return do_readlink(p, UAPI_AT_FDCWD, path, buf, (u64)(i64)bufsiz);
 }
 
-i64 sys_readlinkat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(readlinkat, int, dfd, ulong, path, ulong, buf, int, bufsiz)
 {
-	return do_readlink(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_readlink(p, dfd, path, buf, (u64)(i64)bufsiz);
 }
 
-i64 sys_fchdir(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(fchdir, uint, fd)
 {
-	struct file *f = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
+	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 	if (!f)
 		return -EBADF;
 	if ((f->inode->mode & VFS_S_IFMT) != VFS_S_IFDIR)
@@ -223,19 +223,19 @@ static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flag
 	return e;
 }
 
-i64 sys_access(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(access, ulong, filename, uint, mode)
 {
-	return do_access(p, UAPI_AT_FDCWD, a->a[0], a->a[1], 0);
+	return do_access(p, UAPI_AT_FDCWD, filename, mode, 0);
 }
 
-i64 sys_faccessat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(faccessat, int, dfd, ulong, filename, uint, mode)
 {
-	return do_access(p, (i64)(int)a->a[0], a->a[1], a->a[2], 0);
+	return do_access(p, dfd, filename, mode, 0);
 }
 
-i64 sys_umask(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(umask, uint, mask)
 {
-	return proc_fs_set_umask(p, (u32)a->a[0] & 0777);
+	return proc_fs_set_umask(p, mask & 0777);
 }
 
 /* --- rename, link, symlink, mknod, chroot ------------------------------------------------ */
@@ -268,19 +268,20 @@ static i64 do_rename(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u6
 	return e;
 }
 
-i64 sys_rename(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(rename, ulong, oldname, ulong, newname)
 {
-	return do_rename(p, UAPI_AT_FDCWD, a->a[0], UAPI_AT_FDCWD, a->a[1], 0);
+	return do_rename(p, UAPI_AT_FDCWD, oldname, UAPI_AT_FDCWD, newname, 0);
 }
 
-i64 sys_renameat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(renameat, int, olddfd, ulong, oldname, int, newdfd, ulong, newname)
 {
-	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], 0);
+	return do_rename(p, olddfd, oldname, newdfd, newname, 0);
 }
 
-i64 sys_renameat2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(renameat2, int, olddfd, ulong, oldname, int, newdfd, ulong, newname, uint,
+		flags)
 {
-	return do_rename(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
+	return do_rename(p, olddfd, oldname, newdfd, newname, flags);
 }
 
 /* link_fd - linkat(olddirfd, "", newdirfd, newpath, AT_EMPTY_PATH): a name for the file
@@ -328,14 +329,14 @@ static i64 do_link(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 
 	return e;
 }
 
-i64 sys_link(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(link, ulong, oldname, ulong, newname)
 {
-	return do_link(p, UAPI_AT_FDCWD, a->a[0], UAPI_AT_FDCWD, a->a[1], 0);
+	return do_link(p, UAPI_AT_FDCWD, oldname, UAPI_AT_FDCWD, newname, 0);
 }
 
-i64 sys_linkat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(linkat, int, olddfd, ulong, oldname, int, newdfd, ulong, newname, uint, flags)
 {
-	return do_link(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], a->a[3], a->a[4]);
+	return do_link(p, olddfd, oldname, newdfd, newname, flags);
 }
 
 static i64 do_symlink(struct process *p, u64 utarget, i64 dirfd, u64 upath)
@@ -357,14 +358,14 @@ static i64 do_symlink(struct process *p, u64 utarget, i64 dirfd, u64 upath)
 	return e;
 }
 
-i64 sys_symlink(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(symlink, ulong, oldname, ulong, newname)
 {
-	return do_symlink(p, a->a[0], UAPI_AT_FDCWD, a->a[1]);
+	return do_symlink(p, oldname, UAPI_AT_FDCWD, newname);
 }
 
-i64 sys_symlinkat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(symlinkat, ulong, oldname, int, newdfd, ulong, newname)
 {
-	return do_symlink(p, a->a[0], (i64)(int)a->a[1], a->a[2]);
+	return do_symlink(p, oldname, newdfd, newname);
 }
 
 /* new_decode_dev: the 32-bit dev_t mknod(2) takes */
@@ -382,19 +383,19 @@ static i64 do_mknod(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 dev)
 	return e;
 }
 
-i64 sys_mknod(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(mknod, ulong, filename, uint, mode, uint, dev)
 {
-	return do_mknod(p, UAPI_AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+	return do_mknod(p, UAPI_AT_FDCWD, filename, mode, dev);
 }
 
-i64 sys_mknodat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(mknodat, int, dfd, ulong, filename, uint, mode, uint, dev)
 {
-	return do_mknod(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_mknod(p, dfd, filename, mode, dev);
 }
 
-i64 sys_faccessat2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(faccessat2, int, dfd, ulong, filename, uint, mode, uint, flags)
 {
-	return do_access(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_access(p, dfd, filename, mode, flags);
 }
 
 /* chroot: root only; the new root must be a searchable directory. The working directory
@@ -402,11 +403,11 @@ i64 sys_faccessat2(struct process *p, const struct sc_args *a)
 /* pivot_root(new_root, put_old): the caller's root (and its cwd, when that was the old root)
  * move to the new root. Linux moves every process's root and cwd that pointed at the old root;
  * here only the caller's (other processes keep theirs, on the old root now at put_old). */
-i64 sys_pivot_root(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(pivot_root, ulong, new_root, ulong, put_old)
 {
 	struct upath nr, po;
-	int e = upath_get(&nr, a->a[0]);
-	int e2 = upath_get(&po, a->a[1]);
+	int e = upath_get(&nr, new_root);
+	int e2 = upath_get(&po, put_old);
 	if (!e)
 		e = e2;
 	struct vfs_path root = { 0 };
@@ -424,10 +425,10 @@ i64 sys_pivot_root(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-i64 sys_chroot(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(chroot, ulong, filename)
 {
 	struct upath path;
-	int e = upath_get(&path, a->a[0]);
+	int e = upath_get(&path, filename);
 	if (e) {
 		upath_put(&path);
 		return e;

@@ -617,7 +617,8 @@ static void vfork_exec_resets_altstack(void)
 /* An argument the Linux prototype declares int or unsigned int is the register's low 32 bits:
  * whatever user space leaves in the upper half changes nothing. wait4 read its options as 64
  * bits (musl passes __WCLONE, bit 31, sign-extended: EINVAL), getrlimit its resource
- * (EINVAL), setpriority and getpriority, sched_getaffinity's length. */
+ * (EINVAL), setpriority and getpriority, sched_getaffinity's length; fchmod, ftruncate and
+ * fsync's descriptor (EBADF), unlinkat's flags (EINVAL). */
 static void int_arguments_ignore_the_upper_register_half(void)
 {
 	const long junk = 0x5a5a5a5a00000000l;
@@ -636,6 +637,18 @@ static void int_arguments_ignore_the_upper_register_half(void)
 	CHECK(prio >= 1 && prio <= 40);
 	unsigned long mask[16];
 	CHECK(syscall(SYS_sched_getaffinity, junk | 0, junk | sizeof(mask), mask) > 0);
+	/* descriptors, modes and flags of the file calls */
+	char path[] = "/tmp/kt-intargs-XXXXXX";
+	int fd = CHECK_OK(mkstemp(path));
+	CHECK_OK(syscall(SYS_fchmod, junk | fd, junk | 0640));
+	CHECK_OK(syscall(SYS_ftruncate, junk | fd, 10));
+	CHECK_OK(syscall(SYS_fsync, junk | fd));
+	struct stat sb;
+	CHECK_OK(fstat(fd, &sb));
+	CHECK(sb.st_size == 10 && (sb.st_mode & 07777) == 0640);
+	CHECK_OK(syscall(SYS_unlinkat, junk | (unsigned)AT_FDCWD, path, junk | 0));
+	CHECK_ERR(access(path, F_OK), ENOENT);
+	CHECK_OK(close(fd));
 }
 
 static const struct kt_case cases[] = {
