@@ -32,15 +32,19 @@ $(RUN_DISK):
 	$(PYTHON) tools/mkdisk.py gpt $@ 64
 
 # The interactive image: Debian's busybox-static with its applet links and a shell as init,
-# plus Debian's bash as /bin/bash (issue #19: bash's job control on the console): bash-static
-# when the host has it (one static file), else /bin/bash with its libraries and the dynamic
-# linker (tests/vm/dyn_spec.py, as the dyn group).
-RUN_BASH_STATIC := $(firstword $(wildcard /usr/bin/bash-static /bin/bash-static))
+# plus Debian's bash-static as /bin/bash-static and /bin/bash (issue #19: bash's job control
+# on the console; tests/boot/tty_shell.py starts /bin/bash-static). scripts/install-deps.sh
+# installs the package; the path is looked up when the spec is written, after `deps` ran (a
+# parse-time $(wildcard) would miss a package that `deps` installs in the same make run), and
+# a host without it fails the build instead of quietly putting another bash in the image.
+RUN_BASH_STATIC := /bin/bash-static
 RUN_BASH_SPEC := $(BUILD)/run/bash.spec
-$(RUN_BASH_SPEC): tests/vm/dyn_spec.py mk/harness.mk
+$(RUN_BASH_SPEC): mk/harness.mk scripts/install-deps.sh | deps
 	@mkdir -p $(dir $@)
-	@if [ -n "$(RUN_BASH_STATIC)" ]; then echo "file:/bin/bash=$(RUN_BASH_STATIC):0755"; \
-	 else $(PYTHON) tests/vm/dyn_spec.py /bin/bash=/bin/bash; fi > $@.tmp && mv $@.tmp $@
+	@if [ ! -x $(RUN_BASH_STATIC) ]; then \
+	   echo "run image: $(RUN_BASH_STATIC) missing (Debian package bash-static; scripts/install-deps.sh installs it)" >&2; \
+	   exit 1; fi
+	@printf '%s\n' "file:/bin/bash-static=$(RUN_BASH_STATIC):0755" "sym:/bin/bash=bash-static" > $@.tmp && mv $@.tmp $@
 
 $(RUN_INITRAMFS): tools/mkinitramfs.py user/run/init $(RUN_BASH_SPEC) | deps
 	@mkdir -p $(dir $@)

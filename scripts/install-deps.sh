@@ -9,6 +9,7 @@ PKGS=(
   clang-22 lld-22 llvm-22 libclang-22-dev libclang-rt-22-dev
   qemu-system-x86
   busybox-static musl-tools gcc libc6-dev
+  bash-static
   e2fsprogs fdisk
   linux-image-amd64
   gnuplot-nox

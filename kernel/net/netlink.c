@@ -1,7 +1,7 @@
 /*
  * netlink.c — AF_NETLINK, minimal: NETLINK_ROUTE sockets (SOCK_RAW or SOCK_DGRAM) that answer
  * RTM_GETLINK and RTM_GETADDR about the one interface Trellis has, the loopback device `lo`
- * (index 1, 127.0.0.1/8), so `ip link`, `ip addr` and ifconfig-style queries get a real
+ * (index 1, up, 127.0.0.1/8 and ::1/128, both permanent), so `ip link`, `ip addr` and ifconfig-style queries get a real
  * answer. A request is handled when it is sent: its replies (one datagram each, the dump's
  * messages then NLMSG_DONE) go to the sender's own receive queue. Any other request gets
  * NLMSG_ERROR with -EOPNOTSUPP; other netlink protocols are -EPROTONOSUPPORT. Groups
@@ -176,17 +176,29 @@ static struct nl_msg *reply_new(void)
 	return KNEW(nl_msg_cache);
 }
 
-static void link_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
+/* link_lo - lo's RTM_NEWLINK. Linux answers a dump asked with family AF_INET6 from IPv6's own
+ * handler (inet6_fill_ifinfo: name, address, mtu, operstate and IPv6's settings, which are
+ * left out here), every other family from the generic one (rtnl_fill_ifinfo, of which these
+ * are the attributes `ip` reads). */
+static void link_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags, u8 family)
 {
 	static u8 zero_mac[6];
+	bool inet6 = family == UAPI_AF_INET6;
 	begin(b, UAPI_RTM_NEWLINK, flags, seq, portid);
-	put8(b, 0); /* ifinfomsg: AF_UNSPEC */
+	put8(b, inet6 ? UAPI_AF_INET6 : 0); /* ifinfomsg */
 	put8(b, 0);
 	put16(b, UAPI_ARPHRD_LOOPBACK);
 	put32(b, 1);
 	put32(b, UAPI_IFF_UP | UAPI_IFF_LOOPBACK | UAPI_IFF_RUNNING | UAPI_IFF_LOWER_UP);
 	put32(b, 0);
 	attr_str(b, UAPI_IFLA_IFNAME, STR("lo"));
+	if (inet6) {
+		attr_bytes(b, UAPI_IFLA_ADDRESS, BYTES_OF_ARRAY(zero_mac));
+		attr_u32(b, UAPI_IFLA_MTU, 65536);
+		attr_u8(b, UAPI_IFLA_OPERSTATE, UAPI_IF_OPER_UNKNOWN);
+		end(b);
+		return;
+	}
 	attr_u32(b, UAPI_IFLA_TXQLEN, 1000);
 	attr_u8(b, UAPI_IFLA_OPERSTATE, UAPI_IF_OPER_UNKNOWN);
 	attr_u8(b, UAPI_IFLA_LINKMODE, 0);
@@ -197,7 +209,22 @@ static void link_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
 	end(b);
 }
 
-static void addr_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
+/* attr_forever - IFA_CACHEINFO of an address that never expires, there since boot. */
+static void attr_forever(struct nl_build *b)
+{
+	struct uapi_ifa_cacheinfo ci = { .ifa_prefered = UAPI_INFINITY_LIFE_TIME,
+					 .ifa_valid = UAPI_INFINITY_LIFE_TIME };
+	put16(b, 4 + 16);
+	put16(b, UAPI_IFA_CACHEINFO);
+	put32(b, ci.ifa_prefered);
+	put32(b, ci.ifa_valid);
+	put32(b, ci.cstamp);
+	put32(b, ci.tstamp);
+}
+
+/* lo's addresses, in the order of Linux's dump (IPv4's handler, then IPv6's), each with the
+ * attributes in the order its handler writes them (inet_fill_ifaddr, inet6_fill_ifaddr). */
+static void addr_lo4(struct nl_build *b, u32 seq, u32 portid, u16 flags)
 {
 	static u8 ip[4] = { 127, 0, 0, 1 };
 	begin(b, UAPI_RTM_NEWADDR, flags, seq, portid);
@@ -209,6 +236,22 @@ static void addr_lo(struct nl_build *b, u32 seq, u32 portid, u16 flags)
 	attr_bytes(b, UAPI_IFA_ADDRESS, BYTES_OF_ARRAY(ip));
 	attr_bytes(b, UAPI_IFA_LOCAL, BYTES_OF_ARRAY(ip));
 	attr_str(b, UAPI_IFA_LABEL, STR("lo"));
+	attr_u32(b, UAPI_IFA_FLAGS, UAPI_IFA_F_PERMANENT);
+	attr_forever(b);
+	end(b);
+}
+
+static void addr_lo6(struct nl_build *b, u32 seq, u32 portid, u16 flags)
+{
+	static u8 ip6[16] = { [15] = 1 }; /* ::1 */
+	begin(b, UAPI_RTM_NEWADDR, flags, seq, portid);
+	put8(b, UAPI_AF_INET6);
+	put8(b, 128);
+	put8(b, UAPI_IFA_F_PERMANENT);
+	put8(b, UAPI_RT_SCOPE_HOST);
+	put32(b, 1);
+	attr_bytes(b, UAPI_IFA_ADDRESS, BYTES_OF_ARRAY(ip6));
+	attr_forever(b);
 	attr_u32(b, UAPI_IFA_FLAGS, UAPI_IFA_F_PERMANENT);
 	end(b);
 }
@@ -230,19 +273,21 @@ static void error_msg(struct nl_build *b, int err, struct bytes req_hdr, u32 seq
 	end(b);
 }
 
-enum nl_what { NL_LINK, NL_ADDR, NL_DONE, NL_ERROR };
+enum nl_what { NL_LINK, NL_ADDR4, NL_ADDR6, NL_DONE, NL_ERROR };
 
 static int emit(struct nl_sock *n, enum nl_what w, u32 seq, u32 portid, u16 flags, int err,
-		struct bytes hdr)
+		struct bytes hdr, u8 family)
 {
 	struct nl_msg *m = reply_new();
 	if (!m)
 		return -ENOMEM;
 	struct nl_build b = { .m = m };
 	if (w == NL_LINK)
-		link_lo(&b, seq, portid, flags);
-	else if (w == NL_ADDR)
-		addr_lo(&b, seq, portid, flags);
+		link_lo(&b, seq, portid, flags, family);
+	else if (w == NL_ADDR4)
+		addr_lo4(&b, seq, portid, flags);
+	else if (w == NL_ADDR6)
+		addr_lo6(&b, seq, portid, flags);
 	else if (w == NL_DONE)
 		done_msg(&b, seq, portid);
 	else
@@ -267,24 +312,26 @@ static void handle(struct nl_sock *n, struct bytes msg, u32 portid)
 		return; /* control messages and replies are ignored, as Linux */
 	}
 	if (type == UAPI_RTM_GETLINK && dump) {
-		(void)emit(n, NL_LINK, seq, portid, UAPI_NLM_F_MULTI, 0, hdr);
-		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr);
+		(void)emit(n, NL_LINK, seq, portid, UAPI_NLM_F_MULTI, 0, hdr, family);
+		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr, 0);
 	} else if (type == UAPI_RTM_GETLINK) {
 		i32 index = (i32)bytes_le32(msg, 20).value;
 		if (index == 1 || index == 0)
-			(void)emit(n, NL_LINK, seq, portid, 0, 0, hdr);
+			(void)emit(n, NL_LINK, seq, portid, 0, 0, hdr, 0);
 		else
-			(void)emit(n, NL_ERROR, seq, portid, 0, -ENODEV, hdr);
+			(void)emit(n, NL_ERROR, seq, portid, 0, -ENODEV, hdr, 0);
 	} else if (type == UAPI_RTM_GETADDR && dump) {
 		if (family == UAPI_AF_UNSPEC || family == UAPI_AF_INET)
-			(void)emit(n, NL_ADDR, seq, portid, UAPI_NLM_F_MULTI, 0, hdr);
-		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr);
+			(void)emit(n, NL_ADDR4, seq, portid, UAPI_NLM_F_MULTI, 0, hdr, 0);
+		if (family == UAPI_AF_UNSPEC || family == UAPI_AF_INET6)
+			(void)emit(n, NL_ADDR6, seq, portid, UAPI_NLM_F_MULTI, 0, hdr, 0);
+		(void)emit(n, NL_DONE, seq, portid, 0, 0, hdr, 0);
 	} else {
-		(void)emit(n, NL_ERROR, seq, portid, 0, -EOPNOTSUPP, hdr);
+		(void)emit(n, NL_ERROR, seq, portid, 0, -EOPNOTSUPP, hdr, 0);
 		return;
 	}
 	if ((flags & UAPI_NLM_F_ACK) && !dump)
-		(void)emit(n, NL_ERROR, seq, portid, 0, 0, hdr);
+		(void)emit(n, NL_ERROR, seq, portid, 0, 0, hdr, 0);
 }
 
 /* ---- socket operations -------------------------------------------------------------------- */

@@ -123,7 +123,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(109, setpgid, FULL, ""),
 	SC(110, getppid, FULL, ""),
 	SC(111, getpgrp, FULL, ""),
-	SC(112, setsid, PARTIAL, "no controlling terminal to detach yet"),
+	SC(112, setsid, FULL, ""),
 	SC(113, setreuid, FULL, ""),
 	SC(114, setregid, FULL, ""),
 	SC(115, getgroups, FULL, ""),

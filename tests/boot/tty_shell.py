@@ -5,9 +5,10 @@ Boots Trellis with the interactive initramfs (build/initramfs/run.cpio: busybox,
 `setsid -c /bin/sh`) through the runner's socket console (tools/qemu-run.py Guest), waits for
 the shell prompt, types commands and checks their output: blocking console reads, the line
 discipline (echo, Enter), busybox ash's raw-mode line editing, and job control (Ctrl-C and
-Ctrl-Z reach the foreground job only; jobs and fg), then the same with Debian's bash started
-from ash (bash-static when the host has it, else the dynamically linked /bin/bash): it must
-start with job control (no "no job control in this shell"). Prints KTAP.
+Ctrl-Z reach the foreground job only; jobs and fg), then the same with Debian's bash-static
+started from ash (/bin/bash-static, the static build of Debian's package, so nothing of the
+dynamic linker is involved): it must start with job control (no "no job control in this
+shell"). Prints KTAP.
 
 usage: tty_shell.py KERNEL INITRD LOG
 """
@@ -64,27 +65,28 @@ def main():
         ("ctrl_c_after_fg", ("\x03", 1.0), "# ", 10),
         ("shell_survives_job_control", "echo done-$((2+1))\r", "done-3", 10),
         ("prompt_before_bash", None, "# ", 10),
-        # Debian's bash (bash-static when the host has it): started on the console it takes the
-        # terminal for its own process groups; without a controlling terminal, or when
-        # tcsetpgrp fails, it prints "no job control in this shell" before its first prompt
-        # (PS1's \s is bash's own name, so the prompt is not the echo of what was typed)
+        # Debian's bash-static: started on the console it takes the terminal for its own
+        # process groups; without a controlling terminal, or when tcsetpgrp fails, it prints
+        # "no job control in this shell" before its first prompt (PS1's \s is the shell's
+        # own name, "bash-static": the prompt is not the echo of what was typed, and it shows
+        # which bash runs)
         ("bash_starts_with_job_control",
-         "PS1='\\s-ok> ' /bin/bash --norc --noprofile\r", "bash-ok> ", 15,
+         "PS1='\\s-ok> ' /bin/bash-static --norc --noprofile\r", "bash-static-ok> ", 15,
          ["no job control", "cannot set terminal process group", "Inappropriate ioctl"]),
         ("bash_set_says_monitor", "case $- in *m*) echo mon-on;; *) echo mon-off;; esac\r",
          "\nmon-on", 10),
-        ("bash_prompt", None, "bash-ok> ", 10),
+        ("bash_prompt", None, "bash-static-ok> ", 10),
         ("bash_sleep_starts", "sleep 100\r", "\n", 10),
-        ("bash_ctrl_c_interrupts_sleep", ("\x03", 1.0), "bash-ok> ", 10),
+        ("bash_ctrl_c_interrupts_sleep", ("\x03", 1.0), "bash-static-ok> ", 10),
         ("bash_sleep_again", "sleep 100\r", "\n", 10),
         ("bash_ctrl_z_stops_sleep", ("\x1a", 1.0), "Stopped", 10),
-        ("bash_prompt_after_stop", None, "bash-ok> ", 10),
+        ("bash_prompt_after_stop", None, "bash-static-ok> ", 10),
         ("bash_jobs_lists_it", ("jobs\r", 0.5), "sleep 100", 10),
-        ("bash_prompt_after_jobs", None, "bash-ok> ", 10),
+        ("bash_prompt_after_jobs", None, "bash-static-ok> ", 10),
         ("bash_fg_resumes_it", ("fg\r", 0.5), "sleep 100", 10),
-        ("bash_ctrl_c_after_fg", ("\x03", 1.0), "bash-ok> ", 10),
+        ("bash_ctrl_c_after_fg", ("\x03", 1.0), "bash-static-ok> ", 10),
         ("bash_survives_job_control", "echo bash-$((3*3))\r", "bash-9", 10),
-        ("bash_prompt_at_end", None, "bash-ok> ", 10),
+        ("bash_prompt_at_end", None, "bash-static-ok> ", 10),
         ("bash_exits_to_ash", "exit\r", "# ", 10),
         ("ash_still_has_the_terminal", "echo back-$((4+4))\r", "back-8", 10),
         ("prompt_at_end", None, "# ", 10),

@@ -77,7 +77,18 @@ struct uapi_rtattr {
 #define UAPI_IFA_ADDRESS 1
 #define UAPI_IFA_LOCAL 2
 #define UAPI_IFA_LABEL 3
+#define UAPI_IFA_CACHEINFO 6
 #define UAPI_IFA_FLAGS 8
+
+/* IFA_CACHEINFO's payload: lifetimes in seconds (INFINITY_LIFE_TIME: forever), creation and
+ * update stamps in hundredths of a second since boot. */
+struct uapi_ifa_cacheinfo {
+	u32 ifa_prefered;
+	u32 ifa_valid;
+	u32 cstamp;
+	u32 tstamp;
+};
+#define UAPI_INFINITY_LIFE_TIME 0xffffffffu
 
 #define UAPI_ARPHRD_LOOPBACK 772
 #define UAPI_IFF_UP 0x1u

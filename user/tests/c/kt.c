@@ -335,7 +335,13 @@ int kt_main(const char *group, const struct kt_case *cases)
 		prev = before;
 	int leaky = 0;
 	char note[300] = "";
+	/* KT_ONLY=CASE runs one case (to repeat it while chasing a race); the plan stays. */
+	const char *only = getenv("KT_ONLY");
 	for (int i = 0; i < n; i++) {
+		if (only && strcmp(only, cases[i].name) != 0) {
+			kt_print("    ok %d %s # SKIP KT_ONLY=%s", i + 1, cases[i].name, only);
+			continue;
+		}
 		if (kt_fault_mode) {
 			/* A clean run first: what it leaves (caches filled once, or a leak of the
 			 * normal path) is the baseline; the marked run may leave no more. */

@@ -970,13 +970,22 @@ static void stress_clients_round_trips(void)
 				unsigned char m[8], e[8];
 				for (int k = 0; k < 8; k++)
 					m[k] = (unsigned char)(i * 31 + r * 7 + k);
-				if (write(c, m, 8) != 8)
+				ssize_t w = write(c, m, 8);
+				if (w != 8) {
+					kt_diag("client %d round %d: write(%d): %ld (errno %d)", i, r, c, (long)w, errno);
 					_exit(3);
-				if (recv(c, e, 8, MSG_WAITALL) != 8)
+				}
+				ssize_t n = recv(c, e, 8, MSG_WAITALL);
+				if (n != 8) {
+					kt_diag("client %d round %d: recv(%d): %ld (errno %d)", i, r, c, (long)n, errno);
 					_exit(4);
+				}
 				for (int k = 0; k < 8; k++)
-					if (e[k] != (unsigned char)~m[k])
+					if (e[k] != (unsigned char)~m[k]) {
+						kt_diag("client %d round %d: byte %d: %u, want %u", i, r, k, e[k],
+							(unsigned char)~m[k]);
 						_exit(5);
+					}
 			}
 			_exit(0);
 		}
@@ -1018,7 +1027,11 @@ static void stress_clients_round_trips(void)
 	int cst[STRESS_CLIENTS];
 	for (int i = 0; i < STRESS_CLIENTS; i++)
 		cst[i] = kt_wait(pids[i]);
-	CHECK_EQ(kt_wait(srv), 0); /* first: a server that fails makes every client fail */
+	int sst = kt_wait(srv);
+	if (sst != 0) /* a server that fails makes clients fail, and a failing client the server */
+		for (int i = 0; i < STRESS_CLIENTS; i++)
+			kt_diag("client %d: exit status %d", i, cst[i]);
+	CHECK_EQ(sst, 0);
 	for (int i = 0; i < STRESS_CLIENTS; i++)
 		CHECK_EQ(cst[i], 0);
 	struct timespec t1;
