@@ -11,7 +11,7 @@
 #include <fw/uaccess.h>
 #include <proc/pidfd.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/prctl.h>
 #include <uapi/events.h>
 #include <uapi/sched.h>
@@ -25,57 +25,50 @@ DEFINE_UCOPY(ubyte, u8);
 DEFINE_UCOPY(ucomm, struct proc_comm);
 
 /* exit ends the calling thread (the group with its last thread), exit_group every thread. */
-i64 sys_exit(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(exit, int, error_code)
 {
-	proc_thread_exit(p, (int)((a->a[0] & 0xff) << 8));
+	proc_thread_exit(p, (error_code & 0xff) << 8);
 	return SC_GONE;
 }
 
-i64 sys_exit_group(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(exit_group, int, error_code)
 {
-	proc_group_exit(p, (int)((a->a[0] & 0xff) << 8));
+	proc_group_exit(p, (error_code & 0xff) << 8);
 	return SC_GONE;
 }
 
-i64 sys_getpid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getpid)
 {
-	(void)a;
 	return p->leader->pid;
 }
 
-i64 sys_gettid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(gettid)
 {
-	(void)a;
 	return p->pid;
 }
 
-i64 sys_getppid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getppid)
 {
-	(void)a;
 	return atomic_u32_load(&p->leader->ppid);
 }
 
-i64 sys_getuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getuid)
 {
-	(void)a;
 	return p->fs.cred.uid;
 }
 
-i64 sys_geteuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(geteuid)
 {
-	(void)a;
 	return p->fs.cred.euid;
 }
 
-i64 sys_getgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getgid)
 {
-	(void)a;
 	return p->fs.cred.gid;
 }
 
-i64 sys_getegid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getegid)
 {
-	(void)a;
 	return p->fs.cred.egid;
 }
 
@@ -89,9 +82,9 @@ static struct process *who(struct process *p, i64 pid)
 	return pid > 0 ? proc_by_pid(pid) : NULL;
 }
 
-i64 sys_getpgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	struct process *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_pgid(t);
@@ -99,9 +92,9 @@ i64 sys_getpgid(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_getsid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(getsid, int, pid)
 {
-	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	struct process *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_sid(t);
@@ -109,20 +102,18 @@ i64 sys_getsid(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_getpgrp(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getpgrp)
 {
-	(void)a;
 	return proc_pgid(p->leader);
 }
 
-i64 sys_setpgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
-	return proc_setpgid(p->leader, (i64)(i32)a->a[0], (i64)(i32)a->a[1]);
+	return proc_setpgid(p->leader, pid, pgid);
 }
 
-i64 sys_setsid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(setsid)
 {
-	(void)a;
 	return proc_setsid(p->leader);
 }
 
@@ -308,15 +299,13 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, 
 	return tid;
 }
 
-i64 sys_fork(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(fork)
 {
-	(void)a;
 	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
-i64 sys_vfork(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(vfork)
 {
-	(void)a;
 	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
@@ -382,15 +371,14 @@ static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u6
 	return do_fork(p, flags, sp, ptid, ctid, tls, pidfd_to);
 }
 
-i64 sys_clone(struct process *p, const struct sc_args *a)
+/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
+SYSCALL_DEFINE5(clone, ulong, flags, ulong, newsp, ulong, parent_tid, ulong, child_tid, ulong, tls)
 {
-	/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
-	u64 flags = a->a[0];
 	/* CLONE_PIDFD writes the pidfd where CLONE_PARENT_SETTID writes the tid (Linux's
 	 * kernel_clone: both at once is EINVAL) */
 	if ((flags & UAPI_CLONE_PIDFD) && (flags & UAPI_CLONE_PARENT_SETTID))
 		return -EINVAL;
-	return do_clone(p, flags, a->a[1], a->a[2], a->a[3], a->a[4], a->a[2]);
+	return do_clone(p, flags, newsp, parent_tid, child_tid, tls, parent_tid);
 }
 
 
@@ -401,9 +389,8 @@ i64 sys_clone(struct process *p, const struct sc_args *a)
  * CLONE_PARENT; stack and stack_size both or neither, the child's stack pointer at their end.
  * Not offered (EINVAL): set_tid (choosing the child's pid), CLONE_INTO_CGROUP,
  * CLONE_CLEAR_SIGHAND, and what clone(2) itself refuses. */
-i64 sys_clone3(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(clone3, ulong, uargs, size, size)
 {
-	u64 uargs = a->a[0], size = a->a[1];
 	if (size < UAPI_CLONE_ARGS_SIZE_VER0)
 		return -EINVAL;
 	if (size > 4096)
@@ -463,13 +450,13 @@ i64 sys_clone3(struct process *p, const struct sc_args *a)
 			args.tls, args.pidfd);
 }
 
-i64 sys_execve(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(execve, ulong, filename, ulong, uargv, ulong, uenvp)
 {
 	struct upath path;
 	struct uargv argv, envp;
-	int e = upath_get(&path, a->a[0]);
-	int ea = uargv_get(&argv, a->a[1]);
-	int ee = uargv_get(&envp, a->a[2]);
+	int e = upath_get(&path, filename);
+	int ea = uargv_get(&argv, uargv);
+	int ee = uargv_get(&envp, uenvp);
 	if (!e)
 		e = ea ? ea : ee;
 	if (!e)
@@ -480,15 +467,14 @@ i64 sys_execve(struct process *p, const struct sc_args *a)
 	return e;
 }
 
-i64 sys_restart_syscall(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(restart_syscall)
 {
-	(void)a;
 	return proc_restart_sleep(p);
 }
 
-i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(set_tid_address, ulong, tidptr)
 {
-	p->clear_child_tid = a->a[0];
+	p->clear_child_tid = tidptr;
 	return p->pid;
 }
 
@@ -496,11 +482,10 @@ i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
  * Linux's strncpy_from_user; PR_GET_NAME writes all 16), the parent-death signal, the
  * dumpable flag, no_new_privs and the child-subreaper flag (proc/ctl.c), with Linux's
  * argument checks. Other options: -EINVAL. */
-i64 sys_prctl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(prctl, int, option, ulong, arg2, ulong, arg3, ulong, arg4, ulong, arg5)
 {
-	u64 arg2 = a->a[1];
-	bool rest_zero = !a->a[2] && !a->a[3] && !a->a[4];
-	switch (a->a[0]) {
+	bool rest_zero = !arg3 && !arg4 && !arg5;
+	switch (option) {
 	case UAPI_PR_SET_PDEATHSIG:
 		if (arg2 > UAPI_NSIG)
 			return -EINVAL;
@@ -538,7 +523,7 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 		size_t n = 0;
 		for (; n < PROC_COMM_LEN - 1; n++) {
 			u8 b;
-			if (ubyte_from_user(&b, uaddr_add(uaddr(a->a[1]), n)))
+			if (ubyte_from_user(&b, uaddr_add(uaddr(arg2), n)))
 				return -EFAULT;
 			if (!b)
 				break;
@@ -550,7 +535,7 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 	case UAPI_PR_GET_NAME: {
 		struct proc_comm c;
 		proc_get_comm(p, &c);
-		return ucomm_to_user(&c, uaddr(a->a[1])) ? -EFAULT : 0;
+		return ucomm_to_user(&c, uaddr(arg2)) ? -EFAULT : 0;
 	}
 	default:
 		return -EINVAL;
@@ -560,9 +545,8 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 /* personality(2): 0xffffffff asks; otherwise the new persona, the old one returned. Only
  * PER_LINUX is offered, with ADDR_NO_RANDOMIZE (Trellis never randomizes the layout, so the
  * flag holds as asked); any other persona or flag would not be honoured: -EINVAL. */
-i64 sys_personality(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(personality, uint, persona)
 {
-	u32 persona = (u32)a->a[0];
 	u32 old = proc_personality(p);
 	if (persona == UAPI_PER_QUERY)
 		return old;
@@ -572,14 +556,14 @@ i64 sys_personality(struct process *p, const struct sc_args *a)
 	return old;
 }
 
-i64 sys_arch_prctl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(arch_prctl, int, option, ulong, arg2)
 {
-	switch (a->a[0]) {
+	switch (option) {
 	case ARCH_SET_FS:
-		return user_ctx_set_fs_base(&p->uc, uaddr(a->a[1])) ? -EPERM : 0;
+		return user_ctx_set_fs_base(&p->uc, uaddr(arg2)) ? -EPERM : 0;
 	case ARCH_GET_FS: {
 		u64 base = user_ctx_fs_base(&p->uc);
-		return uword_p_to_user(&base, uaddr(a->a[1])) ? -EFAULT : 0;
+		return uword_p_to_user(&base, uaddr(arg2)) ? -EFAULT : 0;
 	}
 	default:
 		return -EINVAL; /* GS and the CPUID controls: not yet */
