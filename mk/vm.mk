@@ -1,6 +1,6 @@
 # The virtual-memory part (issue #15): the `dyn` regression group — Debian's own dynamically
-# linked programs (bash, coreutils ls/sort/md5sum/env) and a dynamically linked hello, with the
-# dynamic linker and every library ldd lists, in one initramfs booted on Trellis.
+# linked programs (bash, coreutils ls/sort/md5sum/env) and a dynamically linked hello (glibc and
+# musl), with the dynamic linkers and every library ldd lists, in one initramfs booted on Trellis.
 #
 #   make test-dyn     one Trellis boot (about 5 s): KTAP from user/tests/dyn/dyninit.c
 #   make dyn-linux    the same image on Debian's Linux (the proof the expectations are right)
@@ -8,7 +8,8 @@
 DYN_DIR  := $(BUILD)/dyn
 DYN_CPIO := $(BUILD)/initramfs/dyn.cpio
 DYN_PROGS := /bin/bash=/bin/bash /usr/bin/ls=/usr/bin/ls /usr/bin/sort=/usr/bin/sort \
-	/usr/bin/md5sum=/usr/bin/md5sum /usr/bin/env=/usr/bin/env /bin/hello-dyn=$(DYN_DIR)/hello-dyn
+	/usr/bin/md5sum=/usr/bin/md5sum /usr/bin/env=/usr/bin/env /bin/hello-dyn=$(DYN_DIR)/hello-dyn \
+	/bin/hello-dyn-musl=$(DYN_DIR)/hello-dyn-musl
 
 ALL_TARGETS += $(DYN_CPIO)
 TEST_PARTS  += test-dyn
@@ -21,7 +22,13 @@ $(DYN_DIR)/hello-dyn: user/tests/dyn/hello-dyn.c | deps
 	@mkdir -p $(dir $@)
 	$(GLIBCC) -O2 -Wall -Werror -o $@ $<
 
-$(DYN_DIR)/spec: tests/vm/dyn_spec.py $(DYN_DIR)/hello-dyn mk/vm.mk
+# the same program linked dynamically against musl (its linker, /lib/ld-musl-x86_64.so.1, is
+# its libc too)
+$(DYN_DIR)/hello-dyn-musl: user/tests/dyn/hello-dyn.c | deps
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -O2 -Wall -Werror -o $@ $<
+
+$(DYN_DIR)/spec: tests/vm/dyn_spec.py $(DYN_DIR)/hello-dyn $(DYN_DIR)/hello-dyn-musl mk/vm.mk
 	@$(PYTHON) tests/vm/dyn_spec.py $(DYN_PROGS) > $@.tmp && mv $@.tmp $@
 
 $(DYN_CPIO): $(DYN_DIR)/dyninit $(DYN_DIR)/spec tools/mkinitramfs.py

@@ -37,10 +37,6 @@ void percpu_init_bsp(void)
 	percpu_ready = true;
 }
 
-struct desc_ptr64 {
-	u16 limit;
-	u64 base;
-} __attribute__((packed));
 
 void percpu_load(struct cpu_local *c)
 {
@@ -67,22 +63,8 @@ void percpu_load(struct cpu_local *c)
 	c->gdt[6] = tss_addr >> 32;
 
 	struct desc_ptr64 gp = { sizeof(c->gdt) - 1, (u64)(uintptr_t)c->gdt };
-	/* SAFETY: the new GDT has the boot GDT's code/data selectors, so reloading CS (far
-	 * return) and the data segments keeps their meaning; the TSS descriptor is available. */
-	__asm__ volatile("lgdt %0\n\t"
-			 "pushq $0x08\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "movl $0x10, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "movl $0x28, %%eax\n\t"
-			 "ltr %%ax"
-			 :
-			 : "m"(gp)
-			 : "rax", "memory");
+	/* SAFETY: the new GDT has the boot GDT's code/data selectors and an available TSS
+	 * descriptor at 0x28 (the boot layout); it is part of the static per-CPU area. */
+	load_gdt_and_tss(&gp);
 	set_gs_base(c);
 }

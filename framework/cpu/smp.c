@@ -36,13 +36,8 @@
 extern const u8 ap_trampoline_start[], ap_trampoline_end[];
 extern u8 ap_tramp_cr3[], ap_tramp_efer[], ap_tramp_stack[], ap_tramp_arg[], ap_tramp_entry[];
 
-struct desc_ptr_smp {
-	u16 limit;
-	u64 base;
-} __attribute__((packed));
-
 static u64 bsp_cr3, bsp_cr4;
-static struct desc_ptr_smp bsp_idtr;
+static struct desc_ptr64 bsp_idtr;
 
 /* ---- ACPI ------------------------------------------------------------------------------- */
 
@@ -179,7 +174,7 @@ void ap_entry64(struct cpu_local *c)
 	write_cr4(bsp_cr4);
 	percpu_load(c);
 	/* SAFETY: the IDT the boot CPU loaded; it is shared and never changes after boot. */
-	__asm__ volatile("lidt %0" : : "m"(bsp_idtr));
+	lidt(&bsp_idtr);
 	user_cpu_init(); /* syscall MSRs */
 	fpu_cpu_init();  /* CR0/CR4 FPU bits and XCR0, as on the boot CPU */
 	c->current = c->idle;
@@ -239,8 +234,7 @@ static void tramp_prepare(void)
 		(*pml4)[i] = (*live)[i]; /* the kernel's upper half (image, stacks, direct map) */
 	bsp_cr3 = read_cr3();
 	bsp_cr4 = read_cr4();
-	/* SAFETY: sidt stores the IDT register into our variable. */
-	__asm__ volatile("sidt %0" : "=m"(bsp_idtr));
+	sidt(&bsp_idtr);
 	put_u64(tramp_slot(ap_tramp_cr3), TRAMP_PML4 | ((u64)((rdmsr(MSR_EFER) & EFER_NXE) | (1u << 8)) << 32));
 }
 

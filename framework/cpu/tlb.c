@@ -1,15 +1,21 @@
 /*
- * tlb.c — TLB shootdown: after a kernel mapping is removed or narrowed, every other online CPU
- * drops its cached translation of that range before the caller goes on (and before the frame
- * behind it can be reused).
+ * tlb.c — the TLB module: local flushes, and shootdowns that make every other CPU drop its
+ * cached translation of a range before the caller goes on (and before the frame behind it can
+ * be reused).
  *
- * One shootdown at a time (a global raw lock). The initiator publishes the range, marks every
+ * Local: tlb_flush_local flushes a range page by page (INVLPG), or the whole non-global TLB by
+ * a CR3 reload when the range is large. Kernel mappings are not global (G clear), so a CR3
+ * reload drops them too. Every change that removes or narrows a present kernel mapping calls
+ * tlb_flush_kernel() after writing the entry and before the frame behind it is reused.
+ *
+ * Shootdowns: one at a time (a global raw lock). The initiator publishes the range, marks every
  * other online CPU pending, sends VEC_IPI_TLB and waits until all have flushed. It never waits
  * on a CPU that cannot answer: a CPU spinning with interrupts off (on any raw/tracked spinlock,
  * or waiting for this very lock) serves its pending flush from the spin loop (cpu_poll_work),
  * and the initiator serves its own pending work while waiting, so two CPUs shooting down at
  * once cannot deadlock either. So a shootdown may be started with interrupts disabled (the
- * memory manager flushes under an IRQ-disabling lock).
+ * memory manager flushes under an IRQ-disabling lock). Before tlb_init (only the boot CPU
+ * runs) a kernel flush is local only.
  *
  * Kernel ranges go to every other online CPU; user ranges only to the CPUs whose CR3 may hold
  * that address space (tlb_shootdown_cpus with the space's CPU mask, mm/vmspace.c). A request
@@ -25,24 +31,27 @@
 #include "internal/x86.h"
 
 #define FLUSH_ALL_PAGES 64u
-#define PAGE_SIZE_TLB 4096ull
 
 static struct fw_rawlock shoot_lock;
 static u64 shoot_va, shoot_len;
 static struct vmspace *shoot_let_go;
 static u32 shoot_waiting; /* CPUs that still have to flush */
 static u64 shootdowns;
+static bool shoot_ready; /* tlb_init ran: the IPI handler is in place */
 
-static void flush_local(u64 va, u64 len)
+void tlb_flush_local(u64 va, u64 len)
 {
-	u64 pages = (len + PAGE_SIZE_TLB - 1) / PAGE_SIZE_TLB;
-	if (pages > FLUSH_ALL_PAGES || len == ~0ull) {
+	u64 first = mm_align_down(va, MM_PAGE_SIZE);
+	u64 last = va + len - 1 < va ? ~0ull : va + len - 1; /* len ~0: everything */
+	if (len == 0)
+		return;
+	if ((last - first) >> MM_PAGE_SHIFT >= FLUSH_ALL_PAGES) {
 		/* SAFETY: reloading CR3 with its own value drops all non-global translations. */
 		write_cr3(read_cr3());
 		return;
 	}
-	for (u64 i = 0; i < pages; i++)
-		invlpg((va & ~(PAGE_SIZE_TLB - 1)) + i * PAGE_SIZE_TLB);
+	for (u64 a = first; a <= mm_align_down(last, MM_PAGE_SIZE); a += MM_PAGE_SIZE)
+		invlpg(a);
 }
 
 /* Serve this CPU's pending flush, if any. Context: any (interrupts may be off). */
@@ -59,8 +68,8 @@ void cpu_poll_work(void)
 		return;
 	if (!__atomic_exchange_n(&c->tlb_pending, 0, __ATOMIC_ACQ_REL))
 		return;
-	flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
-		    __atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
+	tlb_flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
+			__atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
 	/* SAFETY: published with shoot_va/len by the same release store of tlb_pending. */
 	struct vmspace *let_go = __atomic_load_n(&shoot_let_go, __ATOMIC_RELAXED);
 	if (let_go)
@@ -124,13 +133,6 @@ static void shootdown_mask(u64 mask, u64 va, u64 len, struct vmspace *let_go)
 	raw_spin_unlock_irqrestore(&shoot_lock, f);
 }
 
-/* The others-only half for kernel ranges: the memory manager's tlb_flush_kernel() flushes
- * locally itself and calls this through its hook. */
-static void shootdown_others(u64 va, u64 len)
-{
-	shootdown_mask(~0ull, va, len, NULL);
-}
-
 void tlb_shootdown_cpus(u64 mask, u64 va, u64 len, struct vmspace *let_go)
 {
 	shootdown_mask(mask, va, len, let_go);
@@ -142,15 +144,23 @@ u64 tlb_shootdown_count(void)
 	return shootdowns;
 }
 
+void tlb_flush_kernel(u64 va, u64 len)
+{
+	tlb_flush_local(va, len);
+	/* SAFETY: an acquire load of the flag tlb_init publishes with release. */
+	if (__atomic_load_n(&shoot_ready, __ATOMIC_ACQUIRE))
+		shootdown_mask(~0ull, va, len, NULL);
+}
+
 void tlb_shootdown(u64 va, u64 len)
 {
-	flush_local(va, len);
-	shootdown_others(va, len);
+	tlb_flush_kernel(va, len);
 }
 
 void tlb_init(void);
 void tlb_init(void)
 {
 	trap_set_irq_handler(VEC_IPI_TLB, tlb_ipi_handler);
-	tlb_set_shootdown(shootdown_others);
+	/* SAFETY: a release store: the handler is in place before any CPU is asked to flush. */
+	__atomic_store_n(&shoot_ready, true, __ATOMIC_RELEASE);
 }

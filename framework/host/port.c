@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <fw/fmt.h>
+#include <fw/heap.h>
 #include <fw/libbase.h>
 #include <fw/log.h>
 #include <fw/typecache.h>
@@ -109,6 +110,34 @@ void *__fw_lib_alloc(const struct type_info *t, size_t count)
 void __fw_lib_free(const struct type_info *t, void *p)
 {
 	(void)t;
+	if (!p)
+		return;
+	__atomic_fetch_sub(&live_allocs, 1, __ATOMIC_RELAXED);
+	free(p);
+}
+
+/* kbuf (fw/heap.h) over calloc, counted and failed like the typed allocations. */
+int kbuf_alloc(struct kbuf *out, size_t len)
+{
+	if (out->b.ptr)
+		return -EBUSY;
+	if (len == 0 || len > KBUF_MAX)
+		return -EINVAL;
+	if (__atomic_load_n(&alloc_fail_after, __ATOMIC_RELAXED) >= 0 &&
+	    __atomic_fetch_sub(&alloc_fail_after, 1, __ATOMIC_RELAXED) == 0)
+		return -ENOMEM;
+	uint8_t *p = calloc(1, len);
+	if (!p)
+		return -ENOMEM;
+	__atomic_fetch_add(&live_allocs, 1, __ATOMIC_RELAXED);
+	out->b = __fw_bytes_raw(p, len);
+	return 0;
+}
+
+void kbuf_free(struct kbuf *k)
+{
+	uint8_t *p = __atomic_exchange_n(&k->b.ptr, NULL, __ATOMIC_ACQ_REL);
+	k->b.len = 0;
 	if (!p)
 		return;
 	__atomic_fetch_sub(&live_allocs, 1, __ATOMIC_RELAXED);

@@ -57,9 +57,19 @@ bool io_range_withheld(u64 pa, u64 len);
 /* The ECAM range in use (0, 0 when the legacy mechanism is used) — withheld from windows. */
 void pci_ecam_range(u64 *base, u64 *len);
 
+/*
+ * dma_pin_for_device - for a descriptor: a new reference to b's frame in *ref (empty on entry)
+ * and the device address of byte `off` in *addr, taken together under the lock dma_free takes
+ * (a racing free comes before, and the buffer is refused, or after, and the reference keeps
+ * the frame allocated). Needs b mapped for device d in a direction that allows the access
+ * (device_writes: DMA_FROM_DEVICE; else DMA_TO_DEVICE): without an IOMMU nothing else would
+ * stop a device writing a frame lent only for reading. Returns 0 or -EINVAL.
+ */
+int dma_pin_for_device(const struct dma_buf *b, struct pci_dev *d, bool device_writes,
+		       u32 off, struct frame *ref, u64 *addr);
 /* dma_dev_addr - the device address of byte `off` of b (b non-empty, off < DMA_BUF_SIZE). */
 u64 dma_dev_addr(const struct dma_buf *b, u32 off);
-/* dma_frame - the frame a buffer holds (for the virtqueue's in-flight references). */
+/* dma_frame - the frame a buffer holds (tests; the queues take theirs with dma_pin_for_device). */
 const struct frame *dma_frame(const struct dma_buf *b);
 /* dma_bytes - the buffer's memory as a slice (framework only: the rings live in one). */
 struct bytes dma_bytes(const struct dma_buf *b);

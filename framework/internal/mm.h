@@ -95,6 +95,20 @@ int frame_handle_from_paddr(u64 pa, struct frame *out);
 /* frame_paddr - the physical address of a handle's frame (framework only: DMA, mappings). */
 u64 frame_paddr(const struct frame *f);
 
+/*
+ * frame_seal - make the frame f holds read-only for everyone but the framework: frame_write,
+ * frame_fill, frame_copy into it and frame_from_user refuse it (-EPERM), vmspace_map and
+ * vmspace_replace refuse a writable mapping of it, vmspace_protect and vmspace_cow never make
+ * one (a write fault copies the page), dma_map_frame refuses to let a device write it. For
+ * frames the framework fills once and shares with every process (the vDSO's text and data
+ * page), whose handles a service can still obtain (vmspace_frame_at on a [vdso] page).
+ * Needs: the caller holds f for ever (the flag is cleared when the frame is freed).
+ * frame_is_sealed / frame_sealed_pa - whether the frame is sealed. Context: any.
+ */
+void frame_seal(const struct frame *f);
+bool frame_is_sealed(const struct frame *f);
+bool frame_sealed_pa(u64 pa);
+
 /* A printable name for a frame kind. */
 const char *frame_kind_name(enum frame_kind k);
 
@@ -133,15 +147,12 @@ int kspace_protect(u64 va, u64 len, unsigned prot);
 int kspace_query(u64 va, u64 *pa, unsigned *prot);
 
 /* --- TLB ------------------------------------------------------------------------------------ */
-/* tlb_flush_local - drop this CPU's cached translations for [va, va + len). Context: any. */
+/* tlb_flush_local - drop this CPU's cached translations for [va, va + len) (len ~0: all).
+ * Context: any. */
 void tlb_flush_local(u64 va, u64 len);
 
-/* The SMP shootdown hook: flush [va, va + len) on every other CPU and wait for them. Set by
- * the SMP code (issue #5); NULL while only the boot CPU runs. */
-typedef void (*tlb_shootdown_fn)(u64 va, u64 len);
-void tlb_set_shootdown(tlb_shootdown_fn fn);
-
-/* tlb_flush_kernel - flush [va, va + len) on this CPU and, through the hook, on all others. */
+/* tlb_flush_kernel - flush [va, va + len) on this CPU and on all others (cpu/tlb.c, the one
+ * TLB module; local only until tlb_init, while only the boot CPU runs). */
 void tlb_flush_kernel(u64 va, u64 len);
 
 /* --- user address spaces: activation (mm/vmspace.c) ------------------------------------ */

@@ -183,4 +183,43 @@ static inline void invlpg(u64 va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
+static inline u32 inl(u16 port)
+{
+	u32 v;
+	/* SAFETY: callers own the port (see each driver's comment). */
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+static inline void clac(void)
+{
+	/* SAFETY: clears RFLAGS.AC only (callers check that SMAP is on: the instruction is #UD
+	 * without it); user accesses fault again from here on. */
+	__asm__ volatile("clac" : : : "memory");
+}
+
+/* A descriptor-table register image: the operand of lgdt, lidt and sidt (SDM vol. 3 §2.4). */
+struct desc_ptr64 {
+	u16 limit;
+	u64 base;
+} __attribute__((packed));
+
+static inline void lidt(const struct desc_ptr64 *p)
+{
+	/* SAFETY: callers pass an IDT that stays mapped and valid for as long as it is loaded. */
+	__asm__ volatile("lidt %0" : : "m"(*p) : "memory");
+}
+
+static inline void sidt(struct desc_ptr64 *p)
+{
+	/* SAFETY: stores the IDT register into *p; no state changes. */
+	__asm__ volatile("sidt %0" : "=m"(*p));
+}
+
+/* load_gdt_and_tss - lgdt gp, reload CS (far return) and DS/ES/SS with the kernel's code and
+ * data selectors, and ltr the TSS descriptor at selector 0x28 (arch/x86_64/cpu.c). Needs: the
+ * GDT has the boot layout (kernel code 0x08, data 0x10, an available TSS at 0x28) and stays
+ * mapped while loaded. */
+void load_gdt_and_tss(const struct desc_ptr64 *gp);
+
 #endif /* FW_INTERNAL_X86_H */

@@ -36,14 +36,6 @@ static struct fw_rawlock enum_lock = RAW_SPINLOCK_INIT;
 static u64 ecam_pa, ecam_len;
 static u8 ecam_bus_lo, ecam_bus_hi;
 
-static inline u32 inl_port(u16 port)
-{
-	u32 v;
-	/* SAFETY: the framework owns the PCI configuration ports 0xCF8-0xCFF (cfg_lock held). */
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-	return v;
-}
-
 /* The ECAM address of (bus, dev, fn, off), or NULL when the bus is outside the region. */
 /* SAFETY: volatile: the pointer is to MMIO configuration registers (see the body). */
 static volatile u32 *ecam_ptr(u8 bus, u8 dev, u8 fn, u32 off)
@@ -71,7 +63,7 @@ static u32 cfg_read32_bdf(u8 bus, u8 dev, u8 fn, u32 off)
 	/* SAFETY: mechanism #1: enable bit, bus, device, function, dword-aligned register. */
 	outl(CFG_ADDR, 0x80000000u | ((u32)bus << 16) | ((u32)dev << 11) | ((u32)fn << 8) |
 			       (off & 0xfcu));
-	u32 v = inl_port(CFG_DATA);
+	u32 v = inl(CFG_DATA);
 	raw_spin_unlock_irqrestore(&cfg_lock, f);
 	return v;
 }

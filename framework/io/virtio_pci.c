@@ -345,25 +345,36 @@ int virtq_add(struct virtq *q, const struct virtq_chain *c, uint64_t cookie)
 	if (c->n == 0 || c->n > VIRTQ_MAX_CHAIN)
 		return -EINVAL;
 	struct vring_chain rc = { .n = c->n };
+	struct frame refs[VIRTQ_MAX_CHAIN] = { 0 }; /* the queue's references, taken first */
+	int err = 0;
 	for (u32 k = 0; k < c->n && k < VIRTQ_MAX_CHAIN; k++) {
-		/* SAFETY: k < VIRTQ_MAX_CHAIN, the size of segs[] (loop bound). */
+		/* SAFETY: k < VIRTQ_MAX_CHAIN, the size of segs[] and refs[] (loop bound). */
 		const struct virtq_seg *s = &c->segs[k];
-		if (!s->buf || dma_buf_is_empty(s->buf) || s->buf->dev != q->v->pci || s->len == 0 ||
-		    s->off >= DMA_BUF_SIZE || s->len > DMA_BUF_SIZE - s->off)
-			return -EINVAL;
+		u64 addr = 0;
+		if (!s->buf || s->len == 0 || s->off >= DMA_BUF_SIZE ||
+		    s->len > DMA_BUF_SIZE - s->off ||
+		    dma_pin_for_device(s->buf, q->v->pci, s->device_writes, s->off, &refs[k], &addr)) {
+			err = -EINVAL; /* a segment the device writes on a buffer mapped only for
+					* reading (a sealed frame's) included */
+			break;
+		}
 		rc.buf[k % VRING_CHAIN_MAX] = (struct vring_buf){
-			.addr = dma_dev_addr(s->buf, s->off), .len = s->len, .write = s->device_writes
+			.addr = addr, .len = s->len, .write = s->device_writes
 		};
 	}
-	struct irq_state st = spin_lock_irqsave(&q->lock);
-	int err = vring_add(&q->ring, &rc, cookie);
-	for (u32 k = 0; !err && k < rc.n && k < VRING_CHAIN_MAX; k++) {
-		/* SAFETY: index reduced modulo VRING_MAX, the size of held[]. */
-		struct frame *h = &q->held[rc.idx[k] % VRING_MAX];
-		frame_release(h);
-		(void)frame_clone(h, dma_frame(c->segs[k % VIRTQ_MAX_CHAIN].buf));
+	if (!err) {
+		struct irq_state st = spin_lock_irqsave(&q->lock);
+		err = vring_add(&q->ring, &rc, cookie);
+		for (u32 k = 0; !err && k < rc.n && k < VRING_CHAIN_MAX; k++) {
+			/* SAFETY: index reduced modulo VRING_MAX, the size of held[]; k bounds refs[]. */
+			struct frame *h = &q->held[rc.idx[k] % VRING_MAX];
+			frame_release(h);
+			(void)frame_move(h, &refs[k % VIRTQ_MAX_CHAIN]); /* h is empty */
+		}
+		spin_unlock_irqrestore(&q->lock, st);
 	}
-	spin_unlock_irqrestore(&q->lock, st);
+	for (u32 k = 0; k < VIRTQ_MAX_CHAIN; k++)
+		frame_release(&refs[k]); /* SAFETY: k < the array's length; moved ones are empty */
 	return err;
 }
 

@@ -10,7 +10,9 @@
 #include <fw/dma.h>
 #include <fw/errno.h>
 #include <fw/ktest.h>
+#include <fw/vdso.h>
 #include <fw/virtio.h>
+#include <fw/vmspace.h>
 
 #include "internal/io.h"
 
@@ -55,6 +57,38 @@ KTEST(devices, vring_hostile_used_ring_on_a_live_queue)
 	KT_EXPECT_EQ(kt, virtq_free_count(q), size);
 	KT_EXPECT(kt, !virtq_is_broken(q));
 	KT_EXPECT_EQ(kt, virtq_get_used(q, &cookie, &len), 0); /* nothing more */
+
+	/* Issue #13 (hostile pass on multi-segment chains): a segment the device writes on a
+	 * buffer mapped only for it to read is refused (without an IOMMU nothing else stops the
+	 * write), as is one it reads on a write-only buffer; a vDSO page (a sealed frame, which a
+	 * service reaches with vmspace_frame_at) is never mapped for a device to write. */
+	struct frame fr = FRAME_EMPTY;
+	struct dma_buf ro = { 0 }, wo = { 0 };
+	KT_ASSERT(kt, frame_alloc(&fr) == 0);
+	KT_ASSERT(kt, dma_map_frame(virtio_pci(v), &fr, DMA_TO_DEVICE, &ro) == 0);
+	KT_ASSERT(kt, dma_map_frame(virtio_pci(v), &fr, DMA_FROM_DEVICE, &wo) == 0);
+	struct virtq_chain wr = { .segs = { { &b, 0, 16, false }, { &ro, 0, 64, true } }, .n = 2 };
+	KT_EXPECT_EQ(kt, virtq_add(q, &wr, 80), -EINVAL);
+	struct virtq_chain rd = { .segs = { { &wo, 0, 64, false } }, .n = 1 };
+	KT_EXPECT_EQ(kt, virtq_add(q, &rd, 81), -EINVAL);
+	KT_EXPECT_EQ(kt, virtq_free_count(q), size);
+	dma_free(&ro);
+	dma_free(&wo);
+	frame_release(&fr);
+	if (fw_vdso_text_size()) {
+		struct vmspace_ref vs = VMSPACE_REF_EMPTY;
+		struct frame vf = FRAME_EMPTY;
+		struct dma_buf vb = { 0 };
+		KT_ASSERT(kt, vmspace_create(&vs) == 0);
+		KT_ASSERT(kt, fw_vdso_map(&vs, uaddr(0x40000000)) == 0);
+		KT_ASSERT(kt, vmspace_frame_at(&vs, uaddr(0x40000000 + fw_vdso_vvar_size()), &vf) == 0);
+		KT_EXPECT_EQ(kt, dma_map_frame(virtio_pci(v), &vf, DMA_FROM_DEVICE, &vb), -EPERM);
+		KT_EXPECT_EQ(kt, dma_map_frame(virtio_pci(v), &vf, DMA_BIDIRECTIONAL, &vb), -EPERM);
+		KT_EXPECT_EQ(kt, dma_map_frame(virtio_pci(v), &vf, DMA_TO_DEVICE, &vb), 0);
+		dma_free(&vb);
+		frame_release(&vf);
+		vmspace_put(&vs);
+	}
 
 	/* A used index that runs size + 1 entries ahead: the ring is broken for good. */
 	KT_ASSERT(kt, virtq_add(q, &c, 78) == 0);

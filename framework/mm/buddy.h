@@ -46,6 +46,8 @@ static inline bool frame_kind_is_typed(enum frame_kind k)
 }
 
 #define FRAME_F_HEAD 0x1u /* first frame of an allocated or free block */
+#define FRAME_F_SEALED 0x2u /* untyped, but its bytes are the framework's: no write through a
+			     * handle, a writable user mapping or a device (frame_seal) */
 
 /* Per-frame metadata: 16 bytes, one per 4 KiB frame (0.4% of memory). */
 struct frame_meta {

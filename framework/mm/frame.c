@@ -242,13 +242,6 @@ int frame_ranges(const struct mm_range **out)
 
 /* --- untyped frames: handles --------------------------------------------------------------- */
 
-/* The metadata of a handle's frame. Needs: the handle is non-empty (it holds a reference, so
- * the frame is allocated and untyped for as long as the handle lives). */
-static struct frame_meta *meta_of(const struct frame *f)
-{
-	return buddy_meta(&buddy, f->pfn);
-}
-
 int frame_alloc(struct frame *out)
 {
 	if (!frame_is_empty(out))
@@ -286,22 +279,55 @@ int frame_handle_from_paddr(u64 pa, struct frame *out)
 	return err;
 }
 
-int frame_clone(struct frame *dst, const struct frame *src)
+/*
+ * A handle a service races (one thread inside a call on it while another releases it) must not
+ * turn into an access to a freed frame, which may be a page table by then: every function
+ * below loads the handle's frame number once, checks under the frame lock that it names a
+ * live untyped frame, and takes a reference of its own for the time of the access (a pin),
+ * dropped at the end. A racing release then either came first (the call refuses the handle)
+ * or leaves the frame alive until the access is done. Only the frame's bytes change hands,
+ * so at worst a stale handle reaches the frame's next untyped owner (a use-after-free within
+ * one type, docs/safety.md), never a typed frame.
+ */
+static int pin(const struct frame *f, bool write, u64 *pfn_out)
 {
-	if (frame_is_empty(src))
+	/* SAFETY: an atomic load: the handle may be emptied by a racing release. */
+	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
+	if (!pfn)
 		return -EINVAL;
-	if (!frame_is_empty(dst))
-		return -EBUSY;
 	u64 flags = mm_lock_acquire(&frame_lock);
-	struct frame_meta *m = meta_of(src);
+	struct frame_meta *m = buddy_meta(&buddy, pfn);
 	int err = 0;
-	if (m->refcount >= 0x7fffffffu)
+	if (!m || m->kind != FRAME_UNTYPED || !(m->flags & FRAME_F_HEAD) || m->order != 0 ||
+	    m->refcount == 0)
+		err = -EINVAL;
+	else if (write && (m->flags & FRAME_F_SEALED))
+		err = -EPERM;
+	else if (m->refcount >= 0x7fffffffu)
 		err = -EOVERFLOW; /* a leak of references: refuse rather than wrap */
 	else
 		m->refcount++;
 	mm_lock_release(&frame_lock, flags);
 	if (!err)
-		dst->pfn = src->pfn;
+		*pfn_out = pfn;
+	return err;
+}
+
+/* unpin - drop the reference pin took (the frame's last, if its handles went meanwhile). */
+static void unpin(u64 pfn)
+{
+	struct frame ref = { .pfn = pfn };
+	frame_release(&ref);
+}
+
+int frame_clone(struct frame *dst, const struct frame *src)
+{
+	if (!frame_is_empty(dst))
+		return -EBUSY;
+	u64 pfn = 0;
+	int err = pin(src, false, &pfn);
+	if (!err)
+		dst->pfn = pfn; /* the pin's reference is dst's */
 	return err;
 }
 
@@ -314,17 +340,20 @@ void frame_release(struct frame *f)
 		return;
 	u64 flags = mm_lock_acquire(&frame_lock);
 	struct frame_meta *m = buddy_meta(&buddy, pfn);
-	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0 && --m->refcount == 0)
+	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0 && --m->refcount == 0) {
+		m->flags &= (u8)~FRAME_F_SEALED;
 		buddy_free(&buddy, pfn, 0);
+	}
 	mm_lock_release(&frame_lock, flags);
 }
 
 uint32_t frame_refcount(const struct frame *f)
 {
-	if (frame_is_empty(f))
-		return 0;
-	/* SAFETY: the handle holds a reference, so its metadata entry exists; a snapshot load. */
-	return __atomic_load_n(&meta_of(f)->refcount, __ATOMIC_RELAXED);
+	/* SAFETY: one atomic load of the handle (a racing release may empty it); the metadata
+	 * exists for every frame the allocator covers (NULL otherwise); a snapshot load. */
+	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
+	const struct frame_meta *m = pfn ? buddy_meta(&buddy, pfn) : NULL;
+	return m ? __atomic_load_n(&m->refcount, __ATOMIC_RELAXED) : 0;
 }
 
 bool frame_same(const struct frame *a, const struct frame *b)
@@ -337,99 +366,127 @@ u64 frame_paddr(const struct frame *f)
 	return f->pfn << MM_PAGE_SHIFT;
 }
 
-/* The frame's bytes [off, off + len) through the direct map, or NULL when out of range. */
-/* The framework defends itself against a stale handle (released by a racing caller) or one
- * naming anything but an allocated untyped frame: frame_read/write/fill refuse it. */
-static bool frame_live(const struct frame *f)
+void frame_seal(const struct frame *f)
 {
-	/* SAFETY: an atomic load of the handle and a snapshot load of the metadata, which exists
-	 * for every pfn the allocator covers (buddy_meta returns NULL otherwise). */
-	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
-	const struct frame_meta *m = pfn ? buddy_meta(&buddy, pfn) : NULL;
-	return m && m->kind == FRAME_UNTYPED && __atomic_load_n(&m->refcount, __ATOMIC_ACQUIRE) > 0;
+	u64 flags = mm_lock_acquire(&frame_lock);
+	struct frame_meta *m = f->pfn ? buddy_meta(&buddy, f->pfn) : NULL;
+	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0)
+		m->flags |= FRAME_F_SEALED;
+	mm_lock_release(&frame_lock, flags);
 }
 
-static u8 *frame_span(const struct frame *f, size_t off, size_t len)
+bool frame_sealed_pa(u64 pa)
 {
-	if (frame_is_empty(f) || off > FRAME_SIZE || len > FRAME_SIZE - off)
-		return NULL;
+	/* SAFETY: a snapshot load of the flags; sealing happens once, on a frame its sealer
+	 * holds for ever, and a freed frame's flag is cleared before it is reused. */
+	const struct frame_meta *m = buddy_meta(&buddy, pa >> MM_PAGE_SHIFT);
+	return m && (__atomic_load_n(&m->flags, __ATOMIC_RELAXED) & FRAME_F_SEALED);
+}
 
-	/* SAFETY: the handle holds a reference, so the frame is allocated, untyped and ours to
-	 * access; [off, off + len) lies inside its FRAME_SIZE bytes (checked above). */
-	return (u8 *)phys_to_virt(f->pfn << MM_PAGE_SHIFT) + off;
+bool frame_is_sealed(const struct frame *f)
+{
+	/* SAFETY: an atomic load: the handle may be emptied by a racing release. */
+	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
+	return pfn && frame_sealed_pa(pfn << MM_PAGE_SHIFT);
+}
+
+/* The bytes [off, off + len) of pinned frame pfn through the direct map, or NULL when the
+ * range leaves the frame. */
+static u8 *span(u64 pfn, size_t off, size_t len)
+{
+	if (off > FRAME_SIZE || len > FRAME_SIZE - off)
+		return NULL;
+	/* SAFETY: the caller pinned the frame, so it is allocated, untyped and stays so until
+	 * unpin; [off, off + len) lies inside its FRAME_SIZE bytes (checked above). */
+	return (u8 *)phys_to_virt(pfn << MM_PAGE_SHIFT) + off;
 }
 
 int frame_read(const struct frame *f, size_t off, struct bytes dst)
 {
-	if (!frame_live(f))
-		return -EINVAL;
-	u8 *p = frame_span(f, off, dst.len);
-	if (!p)
-		return -ERANGE;
-	/* SAFETY: dst is a valid slice (fw/bytes.h); p spans dst.len bytes of the frame. */
-	__builtin_memcpy(dst.ptr, p, dst.len);
-	return 0;
+	u64 pfn = 0;
+	int err = pin(f, false, &pfn);
+	if (err)
+		return err == -EPERM ? err : -EINVAL;
+	u8 *p = span(pfn, off, dst.len);
+	if (p)
+		/* SAFETY: dst is a valid slice (fw/bytes.h); p spans dst.len bytes of the frame. */
+		__builtin_memcpy(dst.ptr, p, dst.len);
+	unpin(pfn);
+	return p ? 0 : -ERANGE;
 }
 
 int frame_write(const struct frame *f, size_t off, struct bytes src)
 {
-	if (!frame_live(f))
-		return -EINVAL;
-	u8 *p = frame_span(f, off, src.len);
-	if (!p)
-		return -ERANGE;
-	/* SAFETY: as frame_read, in the other direction. */
-	__builtin_memcpy(p, src.ptr, src.len);
-	return 0;
+	u64 pfn = 0;
+	int err = pin(f, true, &pfn);
+	if (err)
+		return err == -EPERM ? err : -EINVAL;
+	u8 *p = span(pfn, off, src.len);
+	if (p)
+		/* SAFETY: as frame_read, in the other direction. */
+		__builtin_memcpy(p, src.ptr, src.len);
+	unpin(pfn);
+	return p ? 0 : -ERANGE;
 }
 
 int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v)
 {
-	if (!frame_live(f))
-		return -EINVAL;
-	u8 *p = frame_span(f, off, len);
-	if (!p)
-		return -ERANGE;
-	/* SAFETY: p spans len bytes of the frame (frame_span). */
-	__builtin_memset(p, v, len);
-	return 0;
+	u64 pfn = 0;
+	int err = pin(f, true, &pfn);
+	if (err)
+		return err == -EPERM ? err : -EINVAL;
+	u8 *p = span(pfn, off, len);
+	if (p)
+		/* SAFETY: p spans len bytes of the pinned frame (span). */
+		__builtin_memset(p, v, len);
+	unpin(pfn);
+	return p ? 0 : -ERANGE;
 }
 
 int frame_copy(const struct frame *dst, const struct frame *src)
 {
-	u8 *to = frame_span(dst, 0, FRAME_SIZE);
-	const u8 *from = frame_span(src, 0, FRAME_SIZE);
-	if (!to || !from)
+	u64 to = 0, from = 0;
+	int err = pin(dst, true, &to);
+	if (err)
+		return err == -EPERM ? err : -EINVAL;
+	if (pin(src, false, &from)) {
+		unpin(to);
 		return -EINVAL;
-	/* SAFETY: both handles hold a reference, so both frames are allocated untyped frames
-	 * reached through the direct map, FRAME_SIZE bytes each (frame_span). */
-	__builtin_memcpy(to, from, FRAME_SIZE);
+	}
+	/* SAFETY: both frames are pinned untyped frames reached through the direct map,
+	 * FRAME_SIZE bytes each (span). */
+	__builtin_memcpy(span(to, 0, FRAME_SIZE), span(from, 0, FRAME_SIZE), FRAME_SIZE);
+	unpin(from);
+	unpin(to);
 	return 0;
 }
 
 struct result_size frame_to_user(struct vm_writer *w, const struct frame *f, size_t off,
 				 size_t len)
 {
-	if (frame_is_empty(f))
+	u64 pfn = 0;
+	if (pin(f, false, &pfn))
 		return result_size_err(-EINVAL);
-	u8 *p = frame_span(f, off, len);
-	if (!p)
-		return result_size_err(-ERANGE);
-	/* SAFETY: p spans len bytes of a frame the handle keeps alive (frame_span); vm_write only
-	 * reads the slice. */
-	return vm_write(w, __fw_bytes_raw(p, len));
+	u8 *p = span(pfn, off, len);
+	/* SAFETY: p spans len bytes of the pinned frame (span); vm_write only reads the slice.
+	 * The pin is held across the user copy, which may fault and sleep. */
+	struct result_size r = p ? vm_write(w, __fw_bytes_raw(p, len)) : result_size_err(-ERANGE);
+	unpin(pfn);
+	return r;
 }
 
 struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, size_t off,
 				   size_t len)
 {
-	if (frame_is_empty(f))
-		return result_size_err(-EINVAL);
-	u8 *p = frame_span(f, off, len);
-	if (!p)
-		return result_size_err(-ERANGE);
+	u64 pfn = 0;
+	int err = pin(f, true, &pfn);
+	if (err)
+		return result_size_err(err == -EPERM ? err : -EINVAL);
+	u8 *p = span(pfn, off, len);
 	/* SAFETY: as frame_to_user; vm_read writes at most len bytes into the slice. */
-	return vm_read(r, __fw_bytes_raw(p, len));
+	struct result_size res = p ? vm_read(r, __fw_bytes_raw(p, len)) : result_size_err(-ERANGE);
+	unpin(pfn);
+	return res;
 }
 
 /* Zeros for frame_zero_to_user (never written: vm_write only reads its source). */

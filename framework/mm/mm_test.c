@@ -187,7 +187,8 @@ KTEST(mm, frames_racing_releases_drop_one_reference)
  * code can make one) is refused by frame_read/frame_write/frame_fill, never followed. */
 KTEST(mm, frames_stale_handle_refused)
 {
-	struct frame a = FRAME_EMPTY, stale = FRAME_EMPTY;
+	struct frame a = FRAME_EMPTY, stale = FRAME_EMPTY, live = FRAME_EMPTY;
+	MMT_ASSERT_EQ(kt, frame_alloc(&live), 0); /* before the release: not the stale one's frame */
 	MMT_ASSERT_EQ(kt, frame_alloc(&a), 0);
 	/* SAFETY: a test-only byte copy of a handle, to make the stale copy a racing release
 	 * would leave behind; it is never released. */
@@ -197,6 +198,16 @@ KTEST(mm, frames_stale_handle_refused)
 	MMT_EXPECT_EQ(kt, frame_read(&stale, 0, BYTES_OF_ARRAY(buf)), -EINVAL);
 	MMT_EXPECT_EQ(kt, frame_write(&stale, 0, BYTES_OF_ARRAY(buf)), -EINVAL);
 	MMT_EXPECT_EQ(kt, frame_fill(&stale, 0, 8, 0xaa), -EINVAL);
+	/* frame_clone, frame_copy and frame_refcount too (a clone of a stale handle once added a
+	 * reference to a free frame; frame_copy did not look at all) */
+	struct frame clone = FRAME_EMPTY;
+	MMT_EXPECT_EQ(kt, frame_clone(&clone, &stale), -EINVAL);
+	KT_EXPECT(kt, frame_is_empty(&clone));
+	MMT_EXPECT_EQ(kt, frame_copy(&live, &stale), -EINVAL);
+	MMT_EXPECT_EQ(kt, frame_copy(&stale, &live), -EINVAL);
+	MMT_EXPECT_EQ(kt, frame_refcount(&stale), 0u);
+	MMT_EXPECT_EQ(kt, frame_refcount(&live), 1u); /* the pins of the calls above are gone */
+	frame_release(&live);
 }
 
 /* Issue #13: no-copy handles move and swap through their API (the owner passes one on). */
@@ -211,6 +222,8 @@ KTEST(mm, handles_move_and_swap)
 	MMT_EXPECT_EQ(kt, frame_move(&b, &a), -EBUSY); /* b holds one: nothing changes */
 	frame_swap(&a, &b);
 	KT_EXPECT(kt, frame_paddr(&a) == pa);
+	frame_swap(&a, &a); /* with itself: nothing changes (the exchanges must not drop it) */
+	KT_EXPECT(kt, frame_paddr(&a) == pa && frame_refcount(&a) == 1);
 	frame_release(&a);
 	frame_release(&b);
 	struct kbuf k1 = KBUF_EMPTY, k2 = KBUF_EMPTY;

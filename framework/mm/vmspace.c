@@ -258,6 +258,8 @@ int vs_map(struct vmspace *vs, struct uaddr va, const struct frame *f, unsigned 
 		return -EINVAL;
 	if (!mappable(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
+	if ((prot & VM_WRITE) && frame_is_sealed(f))
+		return -EPERM; /* the framework's bytes (the vDSO's): never writable by a process */
 	struct frame ref = FRAME_EMPTY;
 	int err = frame_clone(&ref, f);
 	if (err)
@@ -283,6 +285,8 @@ int vs_replace(struct vmspace *vs, struct uaddr va, const struct frame *f, unsig
 		return -EINVAL;
 	if (!mappable(va) || frame_is_empty(f) || (prot & ~VM_PROT_BITS))
 		return -EINVAL;
+	if ((prot & VM_WRITE) && frame_is_sealed(f))
+		return -EPERM; /* the framework's bytes (the vDSO's): never writable by a process */
 	struct frame ref = FRAME_EMPTY;
 	int err = frame_clone(&ref, f);
 	if (err)
@@ -357,8 +361,9 @@ int vs_protect(struct vmspace *vs, struct uaddr va, u64 len, unsigned prot,
 		unsigned p = prot;
 		/* A private page whose frame others hold too stays read-only: the write fault
 		 * copies it (vmspace_cow). */
-		if (mode == VM_PROTECT_PRIVATE && (p & VM_WRITE) && leaf_refs(*e) > 1)
-			p &= ~(unsigned)VM_WRITE;
+		if ((p & VM_WRITE) && ((mode == VM_PROTECT_PRIVATE && leaf_refs(*e) > 1) ||
+				       frame_sealed_pa(leaf_pa(*e))))
+			p &= ~(unsigned)VM_WRITE; /* a sealed frame's page stays read-only in any mode */
 		u64 ne = leaf_encode(leaf_pa(*e), p);
 		if (ne == *e)
 			continue;
@@ -437,7 +442,7 @@ int vs_cow(struct vmspace *vs, struct uaddr va, unsigned prot)
 			mm_lock_release(&vs->lock, flags);
 			break;
 		}
-		if (leaf_refs(*e) == 1) {
+		if (leaf_refs(*e) == 1 && !frame_sealed_pa(leaf_pa(*e))) {
 			/* This leaf alone holds the frame: nobody else can see a write. */
 			*e = leaf_encode(leaf_pa(*e), prot);
 			vmspace_flush(vs, va.v, MM_PAGE_SIZE);

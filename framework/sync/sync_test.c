@@ -375,6 +375,44 @@ KTEST(sync, waitq_exclusive_entries_stop_at_the_first_taker)
 
 /* ---- misuse detection ------------------------------------------------------------------- */
 
+/* Issue #13 (hostile pass on exclusive entries): an entry is on one queue at a time. Removing
+ * it through another queue once unlinked it under the wrong lock while its own queue's wakers
+ * walked the list; adding it to a second queue changed its callback under the wrong lock. */
+static struct waitq other_q_a, other_q_b;
+static struct excl_probe other_e;
+static void remove_through_the_wrong_queue(void)
+{
+	waitq_remove_entry(&other_q_b, &other_e.entry);
+}
+static void add_to_a_second_queue(void)
+{
+	waitq_add_exclusive_entry(&other_q_b, &other_e.entry, excl_probe_fn);
+}
+
+KTEST(sync, waitq_entry_on_another_queue_stops)
+{
+	waitq_init(&other_q_a);
+	waitq_init(&other_q_b);
+	excl_probe_e_init(&other_e);
+	other_e.calls = 0;
+	other_e.accept = true;
+	waitq_add_exclusive_entry(&other_q_a, &other_e.entry, excl_probe_fn);
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, remove_through_the_wrong_queue, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "the entry is on another queue"));
+	ktest_expect_trap(kt, add_to_a_second_queue, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	/* still on its own queue, and only there */
+	waitq_wake_all(&other_q_b);
+	KT_EXPECT_EQ(kt, other_e.calls, 0u);
+	waitq_wake_all(&other_q_a);
+	KT_EXPECT_EQ(kt, other_e.calls, 1u);
+	waitq_remove_entry(&other_q_a, &other_e.entry);
+	waitq_add_exclusive_entry(&other_q_b, &other_e.entry, excl_probe_fn); /* free again: fine */
+	waitq_remove_entry(&other_q_b, &other_e.entry);
+}
+
 KTEST(sync, sleeping_while_atomic_is_reported_with_backtrace)
 {
 	static struct spinlock l = SPINLOCK_INIT(atomic_sleep_spin);

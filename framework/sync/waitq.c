@@ -131,11 +131,22 @@ static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct 
 	FW_CHECK(!stack_contains((u64)(uintptr_t)e, sizeof(*e)),
 		 "waitq_add_entry: a wait entry on a stack would stay queued after its frame is gone");
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
+	/* SAFETY: e->wq is written only under the lock of the queue it names; a relaxed load
+	 * sees NULL, this queue (stable under our lock) or another queue (refused). */
+	struct waitq *on = __atomic_load_n(&e->wq, __ATOMIC_RELAXED);
+	if (on && on != wq) {
+		raw_spin_unlock_irqrestore(&wq->lock, f);
+		FW_CHECK(false, "waitq_add_entry: the entry is on another queue (remove it first)");
+		return;
+	}
 	lazy_init(wq);
 	e->fn = fn;
 	e->xfn = xfn;
-	if (!qlink_linked(&e->link))
+	if (!on) {
 		qlist_push_back(&wq->entries, &e->link);
+		/* SAFETY: set under the lock of the queue it names (see above). */
+		__atomic_store_n(&e->wq, wq, __ATOMIC_RELAXED);
+	}
 	raw_spin_unlock_irqrestore(&wq->lock, f);
 }
 
@@ -153,7 +164,12 @@ void waitq_add_exclusive_entry(struct waitq *wq, struct wait_entry *e,
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)
 {
 	u64 f = raw_spin_lock_irqsave(&wq->lock);
-	if (qlink_linked(&e->link))
+	/* SAFETY: as add_entry: only this queue's lock holder changes e->wq from wq. */
+	struct waitq *on = __atomic_load_n(&e->wq, __ATOMIC_RELAXED);
+	if (on == wq) {
 		qlist_remove(&e->link);
+		__atomic_store_n(&e->wq, NULL, __ATOMIC_RELAXED);
+	}
 	raw_spin_unlock_irqrestore(&wq->lock, f);
+	FW_CHECK(!on || on == wq, "waitq_remove_entry: the entry is on another queue");
 }

@@ -289,7 +289,7 @@ void user_trap_entry(struct trap_frame *f)
 	(void)f;
 	if (uaccess_smap && (read_rflags() & FL_AC))
 		/* SAFETY: clears AC only; the trap frame keeps the user's RFLAGS for iretq. */
-		__asm__ volatile("clac" ::: "memory");
+		clac();
 }
 
 void user_irq_exit(struct trap_frame *f)

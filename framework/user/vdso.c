@@ -4,7 +4,9 @@
  * At boot the embedded ELF image (vdso_image.S) is copied into untyped frames the framework
  * keeps for ever, and one more frame becomes the data page (internal/vdso_data.h). Mappings
  * take their own references (vmspace_map), so these frames are never freed, and a private copy
- * made by a write fault leaves them untouched.
+ * made by a write fault leaves them untouched. All of them are sealed (frame_seal): a service
+ * can reach them through vmspace_frame_at on a mapped page, but no write through a handle, a
+ * writable mapping or a device can change what every process runs and reads.
  *
  * The data page is written here only, under vvar_lock, with the sequence count made odd
  * around every change (the vDSO retries a read that overlapped one). Its clock fields are the
@@ -104,7 +106,11 @@ void vdso_init(void)
 		/* SAFETY: i < pages <= VDSO_TEXT_MAX_PAGES, the array's length (checked above). */
 		if (frame_alloc(&text_frames[i]) || frame_write(&text_frames[i], 0, src))
 			goto err_nomem;
+		/* SAFETY: i < pages, as above. Sealed: a handle a service gets through
+		 * vmspace_frame_at on a [vdso] page can neither write it nor map it writable. */
+		frame_seal(&text_frames[i]);
 	}
+	frame_seal(&vvar_frame); /* likewise; this file writes it through the direct map */
 	/* SAFETY: the direct-map address of a frame this file holds for ever. */
 	vvar = phys_to_virt(frame_paddr(&vvar_frame));
 	u64 flags = vvar_begin();

@@ -63,6 +63,48 @@ KTEST(vdso, maps_pair_with_rights_and_refuses_bad_calls)
 	vmspace_put(&vs);
 }
 
+/* Issue #13 (hostile pass on the vDSO): a service reaches the vDSO's frames with
+ * vmspace_frame_at on a page of [vdso] or [vvar]. The frames are sealed, so the handle writes
+ * nothing: regression for vdso_frames_written_through_a_handle (frame_write on the text
+ * changed the vDSO of every process; vmspace_protect(VM_PROTECT_SHARED) made it writable). */
+KTEST(vdso, sealed_pages_cannot_be_written_through_a_handle)
+{
+	KT_ASSERT(kt, fw_vdso_text_size() > 0);
+	struct vmspace_ref vs = VMSPACE_REF_EMPTY;
+	KT_ASSERT_EQ(kt, vmspace_create(&vs), 0);
+	KT_ASSERT_EQ(kt, fw_vdso_map(&vs, uaddr(VT_BASE)), 0);
+	u64 text = VT_BASE + VDSO_VVAR_SIZE;
+	struct frame t = FRAME_EMPTY, d = FRAME_EMPTY, mine = FRAME_EMPTY, c = FRAME_EMPTY;
+	KT_ASSERT_EQ(kt, vmspace_frame_at(&vs, uaddr(text), &t), 0);
+	KT_ASSERT_EQ(kt, vmspace_frame_at(&vs, uaddr(VT_BASE), &d), 0);
+	KT_ASSERT_EQ(kt, frame_alloc(&mine), 0);
+	u8 evil[4] = { 0xcc, 0xcc, 0xcc, 0xcc }, magic[4] = { 0 };
+	KT_EXPECT_EQ(kt, frame_write(&t, 0, BYTES_OF_ARRAY(evil)), -EPERM);
+	KT_EXPECT_EQ(kt, frame_fill(&t, 0, 4, 0xcc), -EPERM);
+	KT_EXPECT_EQ(kt, frame_write(&d, 0, BYTES_OF_ARRAY(evil)), -EPERM);
+	KT_EXPECT_EQ(kt, frame_copy(&t, &mine), -EPERM);
+	KT_EXPECT_EQ(kt, frame_copy(&mine, &t), 0); /* reading them is fine */
+	/* no writable mapping of them, in any mode */
+	KT_EXPECT_EQ(kt, vmspace_map(&vs, uaddr(VT_BASE + 0x100000), &t, VM_READ | VM_WRITE), -EPERM);
+	KT_EXPECT_EQ(kt, vmspace_replace(&vs, uaddr(text), &t, VM_READ | VM_WRITE), -EPERM);
+	KT_EXPECT_EQ(kt, vmspace_protect(&vs, uaddr(VT_BASE), VDSO_VVAR_SIZE + FRAME_SIZE,
+					 VM_READ | VM_WRITE, VM_PROTECT_SHARED), 0);
+	KT_EXPECT_EQ(kt, vt_prot(&vs, VT_BASE), (unsigned)VM_READ);
+	KT_EXPECT_EQ(kt, vt_prot(&vs, text), (unsigned)VM_READ);
+	/* a write fault copies the page: the process writes its own copy, the vDSO stays */
+	KT_EXPECT_EQ(kt, vmspace_cow(&vs, uaddr(text), VM_READ | VM_WRITE), 0);
+	KT_ASSERT_EQ(kt, vmspace_frame_at(&vs, uaddr(text), &c), 0);
+	KT_EXPECT(kt, !frame_same(&c, &t));
+	KT_EXPECT_EQ(kt, frame_write(&c, 0, BYTES_OF_ARRAY(evil)), 0);
+	KT_EXPECT_EQ(kt, frame_read(&t, 0, BYTES_OF_ARRAY(magic)), 0);
+	KT_EXPECT(kt, magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F');
+	frame_release(&c);
+	frame_release(&mine);
+	frame_release(&d);
+	frame_release(&t);
+	vmspace_put(&vs);
+}
+
 KTEST(vdso, data_page_follows_kernel_clock)
 {
 	KT_ASSERT(kt, fw_vdso_text_size() > 0);

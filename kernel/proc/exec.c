@@ -164,6 +164,25 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 	return e;
 }
 
+void proc_name_mapping(struct process *p, struct file *f)
+{
+	if (!f->inode || !f->inode->cache || !f->mnt || !f->dentry)
+		return;
+	struct kbuf path = KBUF_EMPTY;
+	if (kbuf_alloc(&path, VFS_PATH_MAX))
+		return; /* best effort: the mapping stays unnamed (or keeps its old name) */
+	struct vfs_path at = { .mnt = f->mnt, .dentry = f->dentry };
+	struct result_size n = vfs_path_of(p->fs.root, at, kbuf_bytes(&path));
+	if (!n.err && n.value > 1) {
+		struct vfs_stat st;
+		vfs_stat_inode(f->inode, &st);
+		vm_object_set_name(f->inode->cache, bytes_head(kbuf_bytes(&path), n.value - 1),
+				   (struct vm_object_id){ .dev_major = st.dev_major,
+							  .dev_minor = st.dev_minor, .ino = st.ino });
+	}
+	kbuf_free(&path);
+}
+
 /* stack_size - the stack region's size: RLIMIT_STACK's soft limit, page-rounded, at least
  * what the built top needs plus a page, at most PROC_STACK_LIMIT_MAX (unlimited too: the
  * region must stay below the dynamic linker's place). */
@@ -337,8 +356,11 @@ static int load_interp(struct process *p, struct exec_image *im)
 	if (size == 0)
 		return -ENOEXEC;
 	int e = read_head(f.value, size, false, &im->ihead);
-	if (!e)
+	if (!e) {
 		e = plan_elf(f.value, size, PROC_INTERP_BASE, &im->ihead, &im->iplan);
+		if (e == -ENOEXEC)
+			e = -ELIBBAD; /* Linux: the interpreter is not an ELF program for this CPU */
+	}
 	if (!e && im->iplan.interp_len)
 		e = -ENOEXEC; /* a linker that wants a linker */
 	return e;
@@ -393,6 +415,11 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	for (u32 i = 0; !e && im->interp && i < im->iplan.nsegs && i < ELF_MAX_LOADS; i++) {
 		struct elf_segment seg = im->iplan.segs[i];
 		e = map_segment(nm, im->interp, &seg);
+	}
+	if (!e) { /* the names /proc/PID/maps shows for the program's and the linker's regions */
+		proc_name_mapping(p, im->file);
+		if (im->interp)
+			proc_name_mapping(p, im->interp);
 	}
 	struct exec_stack_out so = { 0 };
 	u64 vdso_ehdr = 0;

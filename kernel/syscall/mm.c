@@ -59,8 +59,11 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 		if (new_end - start > proc_rlimit_cur(p, UAPI_RLIMIT_DATA) ||
 		    !as_allows(p, new_end - old_end))
 			return (i64)cur;
-		/* The heap may not grow into another mapping. */
-		if (!vm_map_free_range(m, old_end, new_end) ||
+		/* The heap may not grow into another mapping, nor to less than a page below one
+		 * (Linux's brk: newbrk + PAGE_SIZE must not pass the next mapping's start). */
+		u64 check_end = new_end + VM_PAGE_SIZE < VM_USER_END ? new_end + VM_PAGE_SIZE
+								     : VM_USER_END;
+		if (!vm_map_free_range(m, old_end, check_end) ||
 		    vm_map_add(m, old_end, new_end, VM_READ | VM_WRITE, VMA_HEAP, NULL, 0))
 			return (i64)cur;
 	} else if (new_end < old_end && vm_map_unmap(m, new_end, old_end)) {
@@ -97,6 +100,7 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 	if ((prot & UAPI_PROT_EXEC) && *noexec)
 		return NULL;
 	*err = 0;
+	proc_name_mapping(p, f); /* its name in /proc/PID/maps */
 	return f->inode->cache;
 }
 
@@ -266,7 +270,9 @@ i64 sys_mincore(struct process *p, const struct sc_args *a)
 	u64 n = 0;
 	for (u64 pg = addr; pg < addr + len; pg += VM_PAGE_SIZE) {
 		unsigned prot;
-		chunk[n % sizeof chunk] = vmspace_query(&p->mm->vs, uaddr(pg), &prot) == 0;
+		/* mapped here, or (a file or shared mapping) in the object's page cache */
+		chunk[n % sizeof chunk] = vmspace_query(&p->mm->vs, uaddr(pg), &prot) == 0 ||
+					  vm_map_page_cached(p->mm, pg);
 		n++;
 		if (n % sizeof chunk == 0 || pg + VM_PAGE_SIZE >= addr + len) {
 			u64 k = n % sizeof chunk ? n % sizeof chunk : sizeof chunk;

@@ -125,7 +125,7 @@ static int fault_locked(struct vm_map *m, const struct vma *v, u64 addr, unsigne
 /*
  * grow_locked - the MAP_GROWSDOWN region just above addr, extended down to addr's page, or
  * NULL. As Linux: the region may grow to VM_STACK_MAX bytes, and never to within
- * VM_STACK_GUARD_GAP of the region below it (the stack guard gap).
+ * VM_STACK_GUARD_GAP of an accessible region below it (the stack guard gap).
  */
 static struct vma *grow_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 {
@@ -134,7 +134,12 @@ static struct vma *grow_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 	if (!v || !(v->flags & VMA_GROWSDOWN) || v->obj || v->end - page > VM_STACK_MAX)
 		return NULL;
 	struct vma *below = vma_tree_prev(&m->vmas, v);
-	if (below && (page < below->end || page - below->end < VM_STACK_GUARD_GAP))
+	if (below && page < below->end)
+		return NULL;
+	/* The gap is kept from an accessible region that is not a stack itself (Linux's
+	 * expand_downwards: a PROT_NONE reservation below may be grown right up to). */
+	if (below && below->prot && !(below->flags & VMA_GROWSDOWN) &&
+	    page - below->end < VM_STACK_GUARD_GAP)
 		return NULL;
 	vma_tree_remove(&m->vmas, v);
 	u64 old = v->start;

@@ -214,12 +214,35 @@ static bool free_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
 	return !v || v->end <= start;
 }
 
-/* mergeable - whether b can continue a (adjacent, same rights and flags, anonymous, not the
- * vDSO's: its regions keep their page index). */
+/* mergeable - whether b can continue a: adjacent, same rights and flags, and either both
+ * anonymous or both on the same object with b's pages following a's; never the vDSO's (its
+ * regions keep their page index). As Linux's vma_merge. */
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	return a->end == b->start && a->prot == b->prot && a->flags == b->flags && !a->obj &&
-	       !b->obj && !(a->flags & (VMA_VDSO | VMA_VVAR));
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->obj != b->obj || (a->flags & (VMA_VDSO | VMA_VVAR)))
+		return false;
+	return !a->obj || b->pgoff == a->pgoff + (a->end - a->start) / PAGE;
+}
+
+/* merge_locked - join the regions in or next to [start, end) that continue each other, after
+ * mprotect, madvise, mlock or msync split them (Linux merges there too: /proc/PID/maps shows
+ * one line for a mapping whose parts are alike again). */
+static void merge_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
+{
+	struct vma *v = start ? vma_tree_floor(&m->vmas, start - 1) : NULL;
+	if (!v)
+		v = vma_tree_ceil(&m->vmas, start);
+	while (v && v->start < end) {
+		struct vma *next = vma_tree_next(&m->vmas, v);
+		if (next && next->start <= end && mergeable(v, next)) {
+			v->end = next->end;
+			vma_tree_remove(&m->vmas, next);
+			vma_free(next);
+			continue;
+		}
+		v = next;
+	}
 }
 
 int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
@@ -308,6 +331,8 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 		if (e)
 			break;
 	}
+	if (!e)
+		merge_locked(m, start, end);
 	spin_unlock(&m->lock);
 	return e;
 }
@@ -358,6 +383,39 @@ int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
 		info_of(m, v, out);
 	spin_unlock(&m->lock);
 	return v ? 0 : -ENOENT;
+}
+
+size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id)
+{
+	size_t n = 0;
+	*id = (struct vm_object_id){ 0 };
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v && v->obj) {
+		spin_lock(&v->obj->lock);
+		struct bytes name = kbuf_bytes(&v->obj->name);
+		n = bytes_len(name) < bytes_len(dst) ? bytes_len(name) : bytes_len(dst);
+		(void)bytes_copy(dst, bytes_head(name, n));
+		*id = (struct vm_object_id){ .dev_major = v->obj->dev_major,
+					     .dev_minor = v->obj->dev_minor, .ino = v->obj->ino };
+		spin_unlock(&v->obj->lock);
+	}
+	spin_unlock(&m->lock);
+	return n;
+}
+
+bool vm_map_page_cached(struct vm_map *m, u64 addr)
+{
+	bool cached = false;
+	spin_lock(&m->lock);
+	struct vma *v = find_locked(m, addr);
+	if (v && v->obj) {
+		spin_lock(&v->obj->lock);
+		cached = vm_page_map_lookup(&v->obj->pages, v->pgoff + (addr - v->start) / PAGE);
+		spin_unlock(&v->obj->lock);
+	}
+	spin_unlock(&m->lock);
+	return cached;
 }
 
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out)
@@ -470,12 +528,16 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 		v = vma_tree_next(&m->vmas, v);
 	for (; v && v->start < end; v = vma_tree_next(&m->vmas, v)) {
 		u32 nf = (v->flags | set) & ~clear;
+		if (v->flags & (VMA_VDSO | VMA_VVAR))
+			nf &= ~(u32)VMA_LOCKED; /* special mappings are never locked (VM_SPECIAL) */
 		if ((nf & VMA_LOCKED) && !(v->flags & VMA_LOCKED))
 			m->locked_bytes += v->end - v->start;
 		else if (!(nf & VMA_LOCKED) && (v->flags & VMA_LOCKED))
 			m->locked_bytes -= v->end - v->start;
 		v->flags = nf;
 	}
+	if (!e)
+		merge_locked(m, start, end);
 	spin_unlock(&m->lock);
 	return e;
 }
@@ -530,7 +592,7 @@ i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_m
 		ret = ret ? ret : (i64)old;
 	} else if (!fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
 		   vm_map_free_range(m, old + old_len, old + new_len)) {
-		/* growing in place: the region continues (anonymous ones merge) */
+		/* growing in place: the region continues (and merges with it) */
 		ret = vm_map_add(m, old + old_len, old + new_len, r.prot, r.flags, obj,
 				 pgoff + old_len / PAGE);
 		ret = ret ? ret : (i64)old;

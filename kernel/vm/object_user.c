@@ -8,25 +8,53 @@
 
 #define PAGE VM_PAGE_SIZE
 
+/* Pages looked up under one hold of the object's lock (a 64 KiB read is one batch). */
+#define READ_BATCH 16
+
 struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
 				       struct vm_writer *w)
 {
 	u64 done = 0;
 	while (done < count) {
-		u64 in = pos % PAGE, n = PAGE - in;
-		if (n > count - done)
-			n = count - done;
-		struct frame f = FRAME_EMPTY;
-		/* A reference, so the copy (which may fault and run the fault handler, which
-		 * takes object locks) happens without the object's lock held. */
-		int e = vm_object_page(o, pos / PAGE, false, &f);
-		struct result_size c = e ? frame_zero_to_user(w, n) : frame_to_user(w, &f, in, n);
-		frame_release(&f);
+		/* References to the batch's pages (empty for a hole), taken in one hold of the
+		 * lock; the copies happen without it, since they may fault and run the fault
+		 * handler, which takes object locks. */
+		struct frame f[READ_BATCH] = { FRAME_EMPTY }; /* all empty (pfn 0) */
+		int err[READ_BATCH];
+		u64 first = pos / PAGE, left = count - done, n = READ_BATCH;
+		if (left < READ_BATCH * PAGE)
+			n = (pos % PAGE + left + PAGE - 1) / PAGE; /* at most READ_BATCH + 1 */
+		if (n > READ_BATCH)
+			n = READ_BATCH;
+		spin_lock(&o->lock);
+		for (u64 i = 0; i < n; i++) {
+			struct frame *fi = ELEM_PTR(f, i);
+			struct vm_page *pg = vm_page_map_lookup(&o->pages, first + i);
+			*ELEM_PTR(err, i) = pg ? frame_clone(fi, &pg->frame) : 0;
+		}
+		spin_unlock(&o->lock);
+		struct result_size c = result_size_ok(0);
+		bool stop = false;
+		for (u64 i = 0; i < n; i++) {
+			struct frame *fi = ELEM_PTR(f, i);
+			if (!stop) {
+				u64 in = pos % PAGE, len = PAGE - in;
+				if (len > count - done)
+					len = count - done;
+				c = *ELEM_PTR(err, i) ? result_size_err(*ELEM_PTR(err, i))
+				    : frame_is_empty(fi) ? frame_zero_to_user(w, len)
+							 : frame_to_user(w, fi, in, len);
+				if (!c.err) {
+					done += c.value;
+					pos += c.value;
+				}
+				stop = c.err || c.value < len || done == count;
+			}
+			frame_release(fi);
+		}
 		if (c.err)
 			return done ? result_size_ok(done) : c;
-		done += c.value;
-		pos += c.value;
-		if (c.value < n)
+		if (stop)
 			break;
 	}
 	return result_size_ok(done);

@@ -98,10 +98,12 @@ static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct 
 		      bool (*xfn)(struct wait_entry *))
 {
 	entries_init(wq);
+	FW_CHECK(!e->wq || e->wq == wq, "waitq_add_entry: the entry is on another queue");
 	e->fn = fn;
 	e->xfn = xfn;
 	if (e->link.next)
 		return;
+	e->wq = wq;
 	e->link.prev = wq->entries.prev;
 	e->link.next = &wq->entries;
 	wq->entries.prev->next = &e->link;
@@ -121,9 +123,10 @@ void waitq_add_exclusive_entry(struct waitq *wq, struct wait_entry *e,
 
 void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)
 {
-	(void)wq;
 	if (!e->link.next)
 		return;
+	FW_CHECK(e->wq == wq, "waitq_remove_entry: the entry is on another queue");
+	e->wq = NULL;
 	e->link.prev->next = e->link.next;
 	e->link.next->prev = e->link.prev;
 	e->link.next = e->link.prev = NULL;

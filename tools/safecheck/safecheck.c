@@ -348,16 +348,38 @@ struct name_walk {
 static void collect_body_idents(CXTranslationUnit tu, CXCursor macro)
 {
 	CXToken *t = NULL;
-	unsigned n = 0;
+	unsigned n = 0, body = 1; /* token 0 is the macro's own name */
 	clang_tokenize(tu, clang_getCursorExtent(macro), &t, &n);
-	for (unsigned i = 1; i < n; i++) { /* token 0 is the macro's own name */
+	/* A function-like macro's parameters are replaced by the arguments before the body is
+	 * rescanned, so a service macro of a parameter's name (`B` in DEFINE_SUBTYPE) cannot
+	 * change the body: skip the list, and the parameters where the body spells them. */
+	struct strset params = { 0 };
+	if (clang_Cursor_isMacroFunctionLike(macro)) {
+		for (; body < n; body++) {
+			CXString s = clang_getTokenSpelling(tu, t[body]);
+			bool added, close = !strcmp(clang_getCString(s), ")");
+			if (clang_getTokenKind(t[body]) == CXToken_Identifier)
+				strset_put(&params, clang_getCString(s), &added);
+			clang_disposeString(s);
+			if (close) {
+				body++;
+				break;
+			}
+		}
+	}
+	for (unsigned i = body; i < n; i++) {
 		if (clang_getTokenKind(t[i]) != CXToken_Identifier)
 			continue;
 		CXString s = clang_getTokenSpelling(tu, t[i]);
 		bool added;
-		strset_put(&g_fw_macro_idents, clang_getCString(s), &added);
+		if (!strset_has(&params, clang_getCString(s)))
+			strset_put(&g_fw_macro_idents, clang_getCString(s), &added);
 		clang_disposeString(s);
 	}
+	for (size_t i = 0; i < params.cap; i++)
+		free(params.keys[i]);
+	free(params.keys);
+	free(params.vals);
 	clang_disposeTokens(tu, t, n);
 }
 

@@ -11,6 +11,7 @@
 #include "arch/x86_64/layout.h"
 #include "internal/stacks.h"
 #include "internal/trap.h"
+#include "internal/x86.h"
 
 struct tss {
 	u32 reserved0;
@@ -34,10 +35,6 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout (SDM vol. 3 figure 6-8)");
 
-struct desc_ptr {
-	u16 limit;
-	u64 base;
-} __attribute__((packed));
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
@@ -108,10 +105,19 @@ void cpu_tables_init(void)
 	 * instead of the #GP every other software interrupt from ring 3 gets. */
 	idt[VEC_BP].type_attr = GATE_INTERRUPT | (3u << 5);
 
-	struct desc_ptr gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
-	struct desc_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
-	/* SAFETY: the new GDT keeps selectors 0x08/0x10 meaning what the early GDT meant; the far
-	 * return reloads CS from it; the TSS descriptor is available (type 9) before ltr. */
+	struct desc_ptr64 gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
+	struct desc_ptr64 ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+	/* SAFETY: the new GDT keeps selectors 0x08/0x10 meaning what the early GDT meant and its
+	 * TSS descriptor is available; gdt and idt are static. */
+	load_gdt_and_tss(&gp);
+	lidt(&ip);
+}
+
+void load_gdt_and_tss(const struct desc_ptr64 *gp)
+{
+	/* SAFETY: the caller's GDT has the boot layout (internal/x86.h), so the far return
+	 * reloads CS with the kernel code selector and the data segments keep their meaning; the
+	 * TSS descriptor is available (type 9) before ltr. */
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
@@ -122,9 +128,8 @@ void cpu_tables_init(void)
 			 "movl %%eax, %%ds\n\t"
 			 "movl %%eax, %%es\n\t"
 			 "movl %%eax, %%ss\n\t"
-			 "ltr %w3\n\t"
-			 "lidt %4"
+			 "ltr %w3"
 			 :
-			 : "m"(gp), "i"(SEL_KCODE), "i"(SEL_KDATA), "r"(SEL_TSS), "m"(ip)
+			 : "m"(*gp), "i"(SEL_KCODE), "i"(SEL_KDATA), "r"(SEL_TSS)
 			 : "rax", "memory");
 }

@@ -56,7 +56,8 @@ struct FW_NOCOPY dma_buf {
 FW_MUST_CHECK int dma_alloc_coherent(struct pci_dev *d, struct dma_buf *out);
 
 /* dma_map_frame - map the frame f holds for device d in direction dir (a streaming mapping;
- * the buffer holds its own reference to the frame). Same returns, plus -EINVAL. */
+ * the buffer holds its own reference to the frame). Same returns, plus -EINVAL, and -EPERM
+ * for a device-written mapping of a frame the framework sealed (the vDSO's). */
 FW_MUST_CHECK int dma_map_frame(struct pci_dev *d, const struct frame *f, enum dma_dir dir,
 				struct dma_buf *out);
 

@@ -48,6 +48,7 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
+#define ELIBBAD 80
 #define EILSEQ 84
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89

@@ -59,15 +59,22 @@ static inline int frame_move(struct frame *dst, struct frame *src)
 {
 	if (dst->pfn)
 		return -EBUSY;
-	dst->pfn = src->pfn;
-	src->pfn = 0;
+	/* SAFETY: exchanges, so that two racing moves of one handle never both take its frame
+	 * (two handles to one reference: the second release would free a frame someone maps). */
+	uint64_t pfn = __atomic_exchange_n(&src->pfn, 0, __ATOMIC_ACQ_REL);
+	struct frame raced = { .pfn = __atomic_exchange_n(&dst->pfn, pfn, __ATOMIC_ACQ_REL) };
+	frame_release(&raced); /* dst filled meanwhile by a racing move: drop, never duplicate */
 	return 0;
 }
 static inline void frame_swap(struct frame *a, struct frame *b)
 {
-	uint64_t t = a->pfn;
-	a->pfn = b->pfn;
-	b->pfn = t;
+	if (a == b)
+		return; /* swapping a handle with itself changes nothing */
+	/* SAFETY: as frame_move: each frame number is in exactly one place at every step. */
+	uint64_t x = __atomic_exchange_n(&a->pfn, 0, __ATOMIC_ACQ_REL);
+	uint64_t y = __atomic_exchange_n(&b->pfn, x, __ATOMIC_ACQ_REL);
+	struct frame raced = { .pfn = __atomic_exchange_n(&a->pfn, y, __ATOMIC_ACQ_REL) };
+	frame_release(&raced);
 }
 
 /* frame_is_empty - whether f holds no frame. */
@@ -85,18 +92,21 @@ bool frame_same(const struct frame *a, const struct frame *b);
 /*
  * frame_read - copy bytes [off, off + bytes_len(dst)) of the frame into dst.
  * Returns: 0; -ERANGE when the range leaves the frame (nothing copied); -EINVAL for an empty
- *          handle, or one whose frame is not a live untyped frame (checked on every call).
+ *          handle, or one whose frame is not a live untyped frame (checked on every call, and
+ *          the frame is held for the time of the copy: a racing frame_release cannot free it
+ *          under the access).
  */
 FW_MUST_CHECK int frame_read(const struct frame *f, size_t off, struct bytes dst);
 
-/* frame_write - copy src into the frame at off. Same returns as frame_read. */
+/* frame_write - copy src into the frame at off. Same returns as frame_read, and -EPERM for a
+ * frame the framework sealed (the vDSO's pages, reachable through vmspace_frame_at). */
 FW_MUST_CHECK int frame_write(const struct frame *f, size_t off, struct bytes src);
 
-/* frame_fill - set len bytes at off to v. Same returns as frame_read. */
+/* frame_fill - set len bytes at off to v. Same returns as frame_write. */
 FW_MUST_CHECK int frame_fill(const struct frame *f, size_t off, size_t len, uint8_t v);
 
-/* frame_copy - copy all FRAME_SIZE bytes of src's frame into dst's. -EINVAL for an empty
- * handle (nothing copied). */
+/* frame_copy - copy all FRAME_SIZE bytes of src's frame into dst's. -EINVAL for an empty or
+ * dead handle, -EPERM for a sealed dst (nothing copied). */
 FW_MUST_CHECK int frame_copy(const struct frame *dst, const struct frame *src);
 
 /* Memory statistics, in frames: free now, and managed in total. */

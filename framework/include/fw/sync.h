@@ -179,6 +179,7 @@ struct wait_entry {
 	void (*fn)(struct wait_entry *self) FW_PRIVATE;
 	bool (*xfn)(struct wait_entry *self) FW_PRIVATE; /* an exclusive entry's (fn is NULL) */
 	struct fw_qlink link FW_PRIVATE;
+	struct waitq *wq FW_PRIVATE; /* the queue it is on (NULL: none), set under that queue's lock */
 };
 
 /* waitq_init - an empty queue. Context: any. */
@@ -233,8 +234,11 @@ bool waitq_has_sleepers(struct waitq *wq);
 /*
  * waitq_add_entry - queue a callback entry; `fn` takes the entry (use SUBTYPE_CALLBACK-style
  * trampolines to reach the embedding object). Needs: e tagged by its subtype, and not on a
- * stack (both checked: the queue keeps the pointer after the caller's frame is gone).
- * waitq_remove_entry - unqueue it (no-op when not queued). Context: any.
+ * stack (both checked: the queue keeps the pointer after the caller's frame is gone); e on no
+ * other queue (checked: stops the kernel). Adding it again to the same queue only changes fn.
+ * waitq_remove_entry - unqueue it (no-op when not queued). Needs: wq is the queue e is on
+ * (checked: removing it under another queue's lock would change a list that queue's wakers
+ * walk; stops the kernel). Context: any.
  */
 void waitq_add_entry(struct waitq *wq, struct wait_entry *e FW_KEPT,
 		     void (*fn)(struct wait_entry *));

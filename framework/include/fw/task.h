@@ -72,15 +72,22 @@ static inline int task_handle_move(struct task_handle *dst, struct task_handle *
 {
 	if (dst->t)
 		return -EBUSY;
-	dst->t = src->t;
-	src->t = NULL;
+	/* SAFETY: exchanges, so that racing moves never leave two handles to one task (a second
+	 * join or detach would free a task that another owner still runs or joins). */
+	struct task *t = __atomic_exchange_n(&src->t, NULL, __ATOMIC_ACQ_REL);
+	struct task_handle raced = { .t = __atomic_exchange_n(&dst->t, t, __ATOMIC_ACQ_REL) };
+	task_detach(&raced); /* dst filled meanwhile by a racing move: give it up, never duplicate */
 	return 0;
 }
 static inline void task_handle_swap(struct task_handle *a, struct task_handle *b)
 {
-	struct task *t = a->t;
-	a->t = b->t;
-	b->t = t;
+	if (a == b)
+		return; /* swapping a handle with itself changes nothing */
+	/* SAFETY: as task_handle_move: each task pointer is in exactly one place at every step. */
+	struct task *x = __atomic_exchange_n(&a->t, NULL, __ATOMIC_ACQ_REL);
+	struct task *y = __atomic_exchange_n(&b->t, x, __ATOMIC_ACQ_REL);
+	struct task_handle raced = { .t = __atomic_exchange_n(&a->t, y, __ATOMIC_ACQ_REL) };
+	task_detach(&raced);
 }
 
 /* task_handle_is_empty - whether h holds no task. */

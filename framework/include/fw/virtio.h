@@ -117,7 +117,9 @@ struct virtq_chain {
  * back with it from virtq_get_used. Device-readable segments must come before writable ones.
  * The queue holds a reference to each segment's frame until the chain comes back.
  * Returns 0; -ENOSPC (not enough free descriptors), -EINVAL (bad segment: empty buffer, out
- * of the frame, readable after writable, n == 0 or > VIRTQ_MAX_CHAIN), -EIO (queue broken).
+ * of the frame, readable after writable, a segment the device writes on a buffer mapped only
+ * DMA_TO_DEVICE or one it reads on a DMA_FROM_DEVICE buffer, n == 0 or > VIRTQ_MAX_CHAIN),
+ * -EIO (queue broken).
  * Does not notify: call virtq_kick.
  */
 FW_MUST_CHECK int virtq_add(struct virtq *q, const struct virtq_chain *c, uint64_t cookie);

@@ -128,7 +128,9 @@ bool vmspace_ref_is(const struct vmspace_ref *r, struct vmspace *vs);
  * Needs: f holds a frame; va page-aligned, inside the user half and at or above VM_USER_MIN.
  * Returns: 0 (the mapping took its own reference to the frame); -EINVAL for a bad address
  *          (below VM_USER_MIN included), an empty handle or unknown prot bits; -EEXIST if va
- *          is mapped; -ENOMEM.
+ *          is mapped; -EPERM for VM_WRITE on a frame the framework sealed (the vDSO's: its
+ *          pages stay read-only everywhere, vmspace_protect and vmspace_cow never make them
+ *          writable; a write fault copies them); -ENOMEM.
  */
 FW_MUST_CHECK int vmspace_map(const struct vmspace_ref *vs, struct uaddr va, const struct frame *f,
 			      unsigned prot);

@@ -24,7 +24,7 @@
 
 /* Memory figures of a map, in bytes and pages. */
 struct mem_figures {
-	u64 vsize, rss_pages, stack, data, text;
+	u64 vsize, rss_pages, stack, data, text, locked;
 	u64 start_code, end_code, start_brk, brk;
 	u64 arg_start, arg_end, env_start, env_end;
 };
@@ -52,6 +52,7 @@ static void mem_of(struct vm_map *m, struct mem_figures *mf)
 	spin_lock(&m->lock);
 	mf->start_brk = m->brk_start;
 	mf->brk = m->brk;
+	mf->locked = m->locked_bytes; /* mlock's accounting (VmLck) */
 	spin_unlock(&m->lock);
 	mf->arg_start = m->arg_start;
 	mf->arg_end = m->arg_end;
@@ -239,7 +240,7 @@ static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 		u64 rss_kb = mf->rss_pages * 4;
 		kv(sb, STR("VmPeak"), mf->vsize / 1024, KV_KB);
 		kv(sb, STR("VmSize"), mf->vsize / 1024, KV_KB);
-		kv(sb, STR("VmLck"), 0, KV_KB);
+		kv(sb, STR("VmLck"), mf->locked / 1024, KV_KB);
 		kv(sb, STR("VmPin"), 0, KV_KB);
 		kv(sb, STR("VmHWM"), rss_kb, KV_KB);
 		kv(sb, STR("VmRSS"), rss_kb, KV_KB);
@@ -326,20 +327,28 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		proc_put(me);
 	if (exe.mnt)
 		vfs_path_put(exe);
-	if (e)
+	struct kbuf fname = KBUF_EMPTY; /* a file mapping's recorded path */
+	if (!e)
+		e = kbuf_alloc(&fname, VFS_PATH_MAX);
+	if (e) {
+		kbuf_free(&path);
 		return e;
+	}
 	struct vm_region_info r;
 	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
 		size_t line = strbuf_len(sb);
-		STRBUF_FMT(sb, "%08x-%08x %c%c%c%c %08x 00:00 0", r.start, r.end,
+		struct vm_object_id id = { 0 };
+		size_t flen = r.file ? vm_map_region_name(m, r.start, kbuf_bytes(&fname), &id) : 0;
+		STRBUF_FMT(sb, "%08x-%08x %c%c%c%c %08x %02x:%02x %u", r.start, r.end,
 			   (r.prot & VM_READ) ? 'r' : '-', (r.prot & VM_WRITE) ? 'w' : '-',
 			   (r.prot & VM_EXEC) ? 'x' : '-', (r.flags & VMA_SHARED) ? 's' : 'p',
-			   r.file ? r.pgoff * 4096 : 0);
+			   r.file ? r.pgoff * 4096 : 0, id.dev_major, id.dev_minor, id.ino);
 		struct str name = (r.flags & VMA_STACK) ? STR("[stack]")
 				: (r.flags & VMA_HEAP) ? STR("[heap]")
 				: (r.flags & VMA_VDSO) ? STR("[vdso]")
 				: (r.flags & VMA_VVAR) ? STR("[vvar]")
-				: r.exe ? exe_name : str_empty();
+				: r.exe && str_len(exe_name) ? exe_name
+				: str_from_bytes(bytes_head(kbuf_bytes(&fname), flen));
 		if (str_len(name)) {
 			/* Linux pads the name to column 74 (seq_pad) */
 			while (strbuf_len(sb) - line < 73 && !strbuf_err(sb))
@@ -348,6 +357,7 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		}
 		strbuf_add_char(sb, '\n');
 	}
+	kbuf_free(&fname);
 	kbuf_free(&path);
 	return 0;
 }

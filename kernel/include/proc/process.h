@@ -339,6 +339,9 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
 /* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
  * limit, at most the table's PROC_MAX_FDS. */
 u32 proc_fd_limit(struct process *p);
+/* proc_name_mapping - record f's path (as p sees it) and ids on its page cache, the name
+ * /proc/PID/maps shows for its mappings (mmap, exec). Best effort; may sleep. */
+void proc_name_mapping(struct process *p, struct file *f);
 /* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */

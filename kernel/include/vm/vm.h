@@ -25,6 +25,7 @@
 #define KERNEL_VM_VM_H
 
 #include <fw/frame.h>
+#include <fw/heap.h>
 #include <fw/sync.h>
 #include <fw/radix.h>
 #include <fw/refcount.h>
@@ -55,6 +56,18 @@ struct vm_object {
 	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
 				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
 				     * shared anonymous memory */
+	/* /proc/PID/maps's description of a file's mappings (vm_object_set_name): the path it
+	 * was last mapped or executed by, and its device and inode numbers; empty for shared
+	 * anonymous memory */
+	struct kbuf name GUARDED_BY(&lock);
+	u32 dev_major GUARDED_BY(&lock), dev_minor GUARDED_BY(&lock);
+	u64 ino GUARDED_BY(&lock);
+};
+
+/* The description vm_object_set_name records and vm_map_region_name reads. */
+struct vm_object_id {
+	u32 dev_major, dev_minor;
+	u64 ino;
 };
 
 /* vm_object_new - an empty object with one reference; NULL when memory is short. */
@@ -100,6 +113,9 @@ bool vm_object_page_in_size(struct vm_object *o, u64 index);
 void vm_object_deny_write(struct vm_object *o);
 void vm_object_allow_write(struct vm_object *o);
 bool vm_object_write_denied(struct vm_object *o);
+/* vm_object_set_name - record `path` (copied) and `id` as the file's description in
+ * /proc/PID/maps. Best effort: when memory is short the old description stays. */
+void vm_object_set_name(struct vm_object *o, struct bytes path, struct vm_object_id id);
 /* vm_object_pages - how many pages the object holds (tests, accounting). */
 u64 vm_object_pages(struct vm_object *o);
 
@@ -191,6 +207,12 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor);
 int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out);
 /* vm_map_region_next - the first region starting at or after addr: 0, or -ENOENT. */
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out);
+/* vm_map_region_name - the recorded path of the file behind the region containing addr,
+ * copied into dst (cut to fit; no NUL), and its ids: the path's length, 0 when it has none. */
+size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id);
+/* vm_map_page_cached - whether the region containing addr is backed by an object that holds
+ * the page behind addr (mincore's page-cache residency of a file mapping). */
+bool vm_map_page_cached(struct vm_map *m, u64 addr);
 /*
  * The key futex waiters of one word meet on (futex(2)): a word in a shared mapping of an
  * object is (the object, its byte offset in it), so processes that map it at different

@@ -88,8 +88,13 @@ def timings(stderr):
 def test_corpus(k, a, tmp):
     tree = os.path.join(tmp, "tree")
     shutil.copytree(os.path.join(HERE, "tree"), tree)
-    shutil.copy(os.path.join(REPO, "framework", "include", "fw", "annotations.h"),
-                os.path.join(tree, "framework", "include", "fw", "annotations.h"))
+    # The real fw/ headers beside the stand-in fw.h: the hostile cases against the framework's
+    # newer APIs (vDSO, exclusive wait entries, virtqueue chains, ...) use the real shapes.
+    real = os.path.join(REPO, "framework", "include", "fw")
+    for f in sorted(os.listdir(real)):
+        dst = os.path.join(tree, "framework", "include", "fw", f)
+        if f.endswith(".h") and (f == "annotations.h" or not os.path.exists(dst)):
+            shutil.copy(os.path.join(real, f), dst)
     db = os.path.join(tmp, "db")
     subprocess.run([sys.executable, os.path.join(REPO, "tools", "safecheck", "compdb.py"),
                     "--root", tree, "--out", os.path.join(db, "compile_commands.json"),

@@ -6,10 +6,15 @@
 #define _GNU_SOURCE
 #include "kt.h"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -508,6 +513,331 @@ static void running_program_file_is_busy(void)
 	CHECK_EQ(errno, ETXTBSY);
 }
 
+/* brk as Linux: memory given back and taken again reads as zeros, and the heap does not grow
+ * over a mapping in its way (the break stays where it was). */
+static void brk_regrown_is_zero_and_stops_at_mapping(void)
+{
+	char *cur = (char *)syscall(SYS_brk, 0);
+	CHECK_EQ(syscall(SYS_brk, cur + 4 * PAGE), (long)(cur + 4 * PAGE));
+	char *base = (char *)(((unsigned long)cur + PAGE - 1) & ~(unsigned long)(PAGE - 1));
+	memset(base, 0x77, PAGE);
+	CHECK_EQ(syscall(SYS_brk, base), (long)base);
+	CHECK_EQ(syscall(SYS_brk, base + PAGE), (long)(base + PAGE));
+	CHECK(base[0] == 0 && base[PAGE - 1] == 0);
+	/* a mapping three pages above: the heap may not grow into it, nor to less than a page
+	 * below it (Linux's brk keeps a page free before the next mapping) */
+	char *m = mmap(base + 3 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		       -1, 0);
+	CHECK(m == base + 3 * PAGE);
+	CHECK_EQ(syscall(SYS_brk, base + 5 * PAGE), (long)(base + PAGE));
+	CHECK_EQ(syscall(SYS_brk, base + 3 * PAGE), (long)(base + PAGE));
+	CHECK_EQ(syscall(SYS_brk, base + 2 * PAGE), (long)(base + 2 * PAGE));
+	CHECK_OK(munmap(m, PAGE));
+}
+
+/* The lines /proc/self/maps shows for [m, m + len): a count, and the rights of each in perms. */
+static int maps_lines(char *m, size_t len, char perms[][5], int max)
+{
+	static char buf[65536];
+	int fd = CHECK_OK(open("/proc/self/maps", O_RDONLY));
+	ssize_t got = 0, n;
+	while ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = 0;
+	int count = 0;
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		unsigned long lo, hi;
+		char pr[5];
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, pr) != 3)
+			continue;
+		if (hi <= (unsigned long)m || lo >= (unsigned long)m + len)
+			continue;
+		if (count < max)
+			memcpy(perms[count], pr, 5);
+		count++;
+	}
+	return count;
+}
+
+/* mprotect of the middle of a mapping splits it in three; the sides keep their rights and
+ * bytes, and putting the middle back merges the three again (one line in /proc/self/maps). */
+static void mprotect_splits_and_merges(void)
+{
+	char perms[4][5];
+	catch_faults();
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 3, 3 * PAGE);
+	CHECK_OK(mprotect(m + PAGE, PAGE, PROT_READ));
+	CHECK_EQ(maps_lines(m, 3 * PAGE, perms, 4), 3);
+	CHECK_STR(perms[0], "rw-p");
+	CHECK_STR(perms[1], "r--p");
+	CHECK_STR(perms[2], "rw-p");
+	CHECK_EQ(touch(m, 1), 0);
+	CHECK_EQ(touch(m + 2 * PAGE, 1), 0);
+	CHECK_EQ(touch(m + PAGE, 1), SIGSEGV);
+	CHECK_EQ(fault_info.si_code, SEGV_ACCERR);
+	CHECK(m[PAGE] == 3 && m[PAGE + 1] == 3);
+	CHECK_OK(mprotect(m + PAGE, PAGE, PROT_READ | PROT_WRITE));
+	CHECK_EQ(maps_lines(m, 3 * PAGE, perms, 4), 1);
+	CHECK_STR(perms[0], "rw-p");
+	CHECK_EQ(touch(m + PAGE, 1), 0);
+	CHECK_OK(munmap(m, 3 * PAGE));
+}
+
+/* MADV_FREE: private anonymous memory only (EINVAL for a shared mapping); a write after it
+ * keeps its value. MADV_WILLNEED on a file mapping brings the pages in (mincore says so). */
+static void madvise_free_and_willneed(void)
+{
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	memset(m, 9, 2 * PAGE);
+	CHECK_OK(madvise(m, 2 * PAGE, MADV_FREE));
+	CHECK(m[0] == 9 || m[0] == 0); /* freed lazily: the old bytes or zeros */
+	m[0] = 5;
+	CHECK(m[0] == 5);
+	char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(s != MAP_FAILED);
+	CHECK_ERR(madvise(s, PAGE, MADV_FREE), EINVAL);
+	CHECK_ERR(madvise(m, PAGE, 12345), EINVAL);
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, 4 * PAGE));
+	CHECK_EQ(pwrite(fd, "data", 4, 3 * PAGE), 4);
+	char *f = mmap(NULL, 4 * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(f != MAP_FAILED);
+	CHECK_OK(madvise(f, 4 * PAGE, MADV_WILLNEED));
+	unsigned char vec[4];
+	CHECK_OK(mincore(f, 4 * PAGE, vec));
+	CHECK(vec[3] & 1);
+	CHECK(memcmp(f + 3 * PAGE, "data", 4) == 0);
+}
+
+/* The stack guard gap: a MAP_GROWSDOWN region grows down only while 1 MiB (Linux's
+ * stack_guard_gap, 256 pages) stays free above the accessible region below it. */
+static void growsdown_stops_at_guard_gap(void)
+{
+	catch_faults();
+	size_t gap = 256 * PAGE, span = gap + 8 * PAGE;
+	char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	CHECK(r != MAP_FAILED);
+	CHECK_OK(munmap(r, span));
+	/* below: one readable page at r; the growsdown page at r + PAGE + gap + 2 pages */
+	char *below = mmap(r, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(below == r);
+	char *g = r + PAGE + gap + 2 * PAGE;
+	CHECK(mmap(g, PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, -1, 0) == g);
+	CHECK_EQ(touch(g - PAGE, 1), 0);     /* leaves gap + 1 page: grows */
+	CHECK_EQ(touch(g - 2 * PAGE, 1), 0); /* leaves exactly the gap: grows */
+	CHECK_EQ(touch(g - 3 * PAGE, 1), SIGSEGV); /* would leave less: refused */
+	CHECK(g[-2 * PAGE] == 1);
+	CHECK_OK(munmap(r, span));
+}
+
+/* mlock's accounting: /proc/self/status's VmLck counts the locked bytes. */
+static long vm_lck_kb(void)
+{
+	static char buf[8192];
+	int fd = CHECK_OK(open("/proc/self/status", O_RDONLY));
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	char *l = strstr(buf, "VmLck:");
+	CHECK(l != NULL);
+	return strtol(l + 6, NULL, 10);
+}
+
+static void mlock_counted_in_vmlck(void)
+{
+	long before = vm_lck_kb();
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(mlock(m, 3 * PAGE));
+	CHECK_EQ(vm_lck_kb(), before + 12);
+	CHECK_OK(munlock(m + PAGE, PAGE));
+	CHECK_EQ(vm_lck_kb(), before + 8);
+	CHECK_OK(munmap(m, 3 * PAGE));
+	CHECK_EQ(vm_lck_kb(), before);
+}
+
+/* A hand-made static ELF program (x86-64): one PT_LOAD of the whole file at 0x400000 whose
+ * code exits with status 42, and room for a PT_INTERP. */
+struct mini_elf {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	char interp[32];
+	unsigned char code[16];
+};
+
+static void mini_elf_init(struct mini_elf *e)
+{
+	static const unsigned char code[] = {
+		0xb8, 60, 0, 0, 0,  /* mov $60, %eax (exit) */
+		0xbf, 42, 0, 0, 0,  /* mov $42, %edi */
+		0x0f, 0x05,         /* syscall */
+	};
+	memset(e, 0, sizeof(*e));
+	memcpy(e->eh.e_ident, ELFMAG, SELFMAG);
+	e->eh.e_ident[EI_CLASS] = ELFCLASS64;
+	e->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	e->eh.e_ident[EI_VERSION] = EV_CURRENT;
+	e->eh.e_type = ET_EXEC;
+	e->eh.e_machine = EM_X86_64;
+	e->eh.e_version = EV_CURRENT;
+	e->eh.e_entry = 0x400000 + offsetof(struct mini_elf, code);
+	e->eh.e_phoff = offsetof(struct mini_elf, ph);
+	e->eh.e_ehsize = sizeof(Elf64_Ehdr);
+	e->eh.e_phentsize = sizeof(Elf64_Phdr);
+	e->eh.e_phnum = 1;
+	e->ph[0].p_type = PT_LOAD;
+	e->ph[0].p_flags = PF_R | PF_X;
+	e->ph[0].p_offset = 0;
+	e->ph[0].p_vaddr = e->ph[0].p_paddr = 0x400000;
+	e->ph[0].p_filesz = e->ph[0].p_memsz = sizeof(*e);
+	e->ph[0].p_align = PAGE;
+	memcpy(e->code, code, sizeof(code));
+}
+
+/* mini_elf_interp - e names `path` as its dynamic linker (a second header, PT_INTERP). */
+static void mini_elf_interp(struct mini_elf *e, const char *path)
+{
+	e->eh.e_phnum = 2;
+	e->ph[1].p_type = PT_INTERP;
+	e->ph[1].p_flags = PF_R;
+	e->ph[1].p_offset = offsetof(struct mini_elf, interp);
+	e->ph[1].p_vaddr = e->ph[1].p_paddr = 0x400000 + offsetof(struct mini_elf, interp);
+	e->ph[1].p_filesz = e->ph[1].p_memsz = strlen(path) + 1;
+	e->ph[1].p_align = 1;
+	snprintf(e->interp, sizeof(e->interp), "%s", path);
+}
+
+/* Writes len bytes of img to ./prog and runs it: its exit status, or 1000 + execve's errno. */
+static int run_image(const void *img, size_t len)
+{
+	int fd = CHECK_OK(open("prog", O_CREAT | O_TRUNC | O_WRONLY, 0755));
+	CHECK_EQ(write(fd, img, len), (long)len);
+	CHECK_OK(close(fd));
+	int pipefd[2];
+	CHECK_OK(pipe2(pipefd, O_CLOEXEC));
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char *argv[] = { "prog", NULL };
+		syscall(SYS_execve, "./prog", argv, (char *[]){ NULL });
+		int e = errno;
+		(void)!write(pipefd[1], &e, sizeof(e));
+		_exit(99);
+	}
+	close(pipefd[1]);
+	int e = 0;
+	ssize_t got = read(pipefd[0], &e, sizeof(e));
+	close(pipefd[0]);
+	int st;
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	if (got == sizeof(e))
+		return 1000 + e;
+	CHECK(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* Malformed ELF files are refused by execve with ENOEXEC (the process goes on), a missing
+ * dynamic linker with ENOENT and one that is not ELF with ELIBBAD, as Linux; the well-formed
+ * original runs. Never a crash of the kernel or of the caller. */
+static void exec_malformed_elf_refused(void)
+{
+	struct mini_elf e;
+	kt_tmpdir();
+	mini_elf_init(&e);
+	CHECK_EQ(run_image(&e, sizeof(e)), 42);
+	CHECK_EQ(run_image(&e, 40), 1000 + ENOEXEC); /* shorter than its header */
+	mini_elf_init(&e);
+	e.eh.e_machine = EM_AARCH64;
+	CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ENOEXEC);
+	mini_elf_init(&e);
+	e.eh.e_type = ET_REL;
+	CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ENOEXEC);
+	mini_elf_init(&e);
+	e.eh.e_phentsize = 55;
+	CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ENOEXEC);
+	mini_elf_init(&e);
+	e.eh.e_phnum = 0;
+	CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ENOEXEC);
+	/* (Linux does not look at EI_DATA or EI_CLASS beyond e_machine; Trellis refuses a
+	 * big-endian or 32-bit class byte too: tests/kernel/t_elf.c, not pinned here.) */
+	/* the dynamic linker: missing, then a text file */
+	mini_elf_init(&e);
+	mini_elf_interp(&e, "/nonexistent/ld.so");
+	CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ENOENT);
+	char text[128];
+	memset(text, 'x', sizeof(text));
+	int fd = CHECK_OK(open("ld.txt", O_CREAT | O_WRONLY, 0755));
+	CHECK_EQ(write(fd, text, sizeof(text)), (long)sizeof(text));
+	CHECK_OK(close(fd));
+	char cwd[256], ld[300];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(ld, sizeof(ld), "%s/ld.txt", cwd);
+	if (strlen(ld) < sizeof(e.interp)) {
+		mini_elf_init(&e);
+		mini_elf_interp(&e, ld);
+		CHECK_EQ(run_image(&e, sizeof(e)), 1000 + ELIBBAD);
+	} else {
+		kt_diag("scratch path too long for the interpreter case: %s", ld);
+	}
+}
+
+/* /proc/self/maps names a file mapping as Linux: offset, the file's device and inode
+ * numbers, and its path. */
+static void maps_names_file_mappings(void)
+{
+	static char buf[65536];
+	kt_tmpdir();
+	int fd = CHECK_OK(open("mapped", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, 3 * PAGE));
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+	CHECK(m != MAP_FAILED);
+	char cwd[256], want[512];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), "%lx-%lx r--s %08x %02x:%02x %lu", (unsigned long)m,
+		 (unsigned long)m + 2 * PAGE, PAGE, major(st.st_dev), minor(st.st_dev),
+		 (unsigned long)st.st_ino);
+	int mfd = CHECK_OK(open("/proc/self/maps", O_RDONLY));
+	ssize_t got = 0, n;
+	while ((n = read(mfd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	close(mfd);
+	buf[got] = 0;
+	char *line = strstr(buf, want);
+	if (!line)
+		kt_diag("no line starting \"%s\" in:\n%s", want, buf);
+	CHECK(line != NULL);
+	char *end = strchr(line, '\n');
+	CHECK(end != NULL);
+	*end = 0;
+	char path[300];
+	snprintf(path, sizeof(path), " %s/mapped", cwd);
+	CHECK(strlen(line) > strlen(path));
+	CHECK_STR(line + strlen(line) - strlen(path), path);
+}
+
+/* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
+ * mincore_page): the file's written page is resident, its hole is not. */
+static void mincore_reports_page_cache(void)
+{
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, 2 * PAGE));
+	CHECK_EQ(pwrite(fd, "x", 1, PAGE), 1);
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	unsigned char vec[2] = { 9, 9 };
+	CHECK_OK(mincore(m, 2 * PAGE, vec));
+	CHECK(vec[0] == 0 && (vec[1] & 1));
+}
+
 static const struct kt_case cases[] = {
 	{ "brk_grows_and_shrinks", brk_grows_and_shrinks },
 	{ "mmap_anonymous_is_zeroed", mmap_anonymous_is_zeroed },
@@ -536,6 +866,14 @@ static const struct kt_case cases[] = {
 	{ "madvise_dontfork_hides_from_child", madvise_dontfork_hides_from_child },
 	{ "mincore_reports_touched_pages", mincore_reports_touched_pages },
 	{ "running_program_file_is_busy", running_program_file_is_busy },
+	{ "brk_regrown_is_zero_and_stops_at_mapping", brk_regrown_is_zero_and_stops_at_mapping },
+	{ "mprotect_splits_and_merges", mprotect_splits_and_merges },
+	{ "madvise_free_and_willneed", madvise_free_and_willneed },
+	{ "growsdown_stops_at_guard_gap", growsdown_stops_at_guard_gap },
+	{ "mlock_counted_in_vmlck", mlock_counted_in_vmlck },
+	{ "exec_malformed_elf_refused", exec_malformed_elf_refused },
+	{ "maps_names_file_mappings", maps_names_file_mappings },
+	{ "mincore_reports_page_cache", mincore_reports_page_cache },
 	KT_CASES_END
 };
 

@@ -23,6 +23,8 @@ struct dyn_case {
 
 static const struct dyn_case cases[] = {
 	{ "hello_dynamic", { "/bin/hello-dyn", NULL }, "hello from a dynamically linked program\n" },
+	{ "hello_dynamic_musl", { "/bin/hello-dyn-musl", NULL },
+	  "hello from a dynamically linked program\n" },
 	{ "bash_version", { "/bin/bash", "-c", "echo ${BASH_VERSION%%.*}", NULL }, "5\n" },
 	{ "bash_arith_loop", { "/bin/bash", "-c", "for i in 1 2 3; do echo $((i*i)); done", NULL },
 	  "1\n4\n9\n" },

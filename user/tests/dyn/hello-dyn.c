@@ -1,4 +1,5 @@
-/* hello-dyn.c — the smallest dynamically linked glibc program (the dyn group, mk/vm.mk). */
+/* hello-dyn.c — the smallest dynamically linked program, built with glibc and with musl (the dyn
+ * group, mk/vm.mk). */
 #include <stdio.h>
 
 int main(void)
