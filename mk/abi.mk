@@ -108,10 +108,11 @@ ABI_TRELLIS_BOOT_TIMEOUT ?= 60
 # Suites booted under -smp 2 on Trellis (the others: -smp 1). Meant for glibc's sockets group,
 # whose stress case (8 clients x 10,000 round trips to one server, issue #20) would then run
 # on both CPUs at once: `make test-abi ABI_PROGS=sockets ABI_SMP2_SUITES=glibc.sockets`. Not
-# on by default: at -smp 2 on a loaded host the server's recv now and then fails with
-# ECONNRESET, because a client's write(2) returned 0 in user space while the kernel returned
-# 8 (a fault at the return to user mode, not in AF_UNIX: notes/ttysock-smp2-race.md). Under -smp 2 on a loaded 2-CPU host the case took 47-109 s on Trellis and 98 s on
-# Linux against 10-27 s at -smp 1. Both sockets suites get a longer bound. The files suites
+# on by default, for its time: under -smp 2 on a loaded 2-CPU host the case took 47-109 s on
+# Trellis and 98 s on Linux against 10-27 s at -smp 1. (Its old failure at -smp 2, a write(2)
+# returning another write's length, was AF_UNIX reading a message after the receiver freed it:
+# notes/ttysock-smp2-race.md; threads.syscall_return_values_reach_user_space_on_both_cpus
+# checks it at -smp 2 in every make test.) Both sockets suites get a longer bound. The files suites
 # boot under -smp 2 by default: their stress case (issue #16: four processes changing the same
 # directories for 10 s, then the tree and the dentry/inode counts checked) runs on both CPUs;
 # about 21 s a boot at a host load average of 18, so they get the longer bound too.

@@ -160,12 +160,17 @@ static struct result_size stream_send(struct unix_sock *u, struct process *p, st
 		if (!msg)
 			break;
 		msg_attach(msg, p, m);
+		/* The length is read before the message is queued: once peer->sk.lock is
+		 * dropped the receiver (on another CPU) may consume and free it, and the cache
+		 * hands the same object to the next message, whose len is anyone's (a write
+		 * returned the peer's next write size, or 0 from a fresh zeroed object). */
+		u64 len = msg->len;
 		spin_lock(&peer->sk.lock);
 		bool ok = !peer->dead && !(peer->sk.shutdown & SOCK_RCV_SHUTDOWN);
 		if (ok) {
 			unix_msg_list_push_back(&peer->rq, msg);
 			peer->rq_len++;
-			peer->rq_bytes += msg->len;
+			peer->rq_bytes += len;
 		}
 		spin_unlock(&peer->sk.lock);
 		if (!ok) {
@@ -176,9 +181,9 @@ static struct result_size stream_send(struct unix_sock *u, struct process *p, st
 			e = -EPIPE;
 			break;
 		}
-		sock_wake(&peer->sk);
-		sent += msg->len;
-		if (msg->len < chunk)
+		sock_wake(&peer->sk); /* msg is the receiver's now: not touched again */
+		sent += len;
+		if (len < chunk)
 			break; /* a fault part-way */
 	}
 	sock_put(&peer->sk);

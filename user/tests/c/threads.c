@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1715,7 +1716,101 @@ static void kill_minus_one_reaches_more_than_64_processes(void)
 	CHECK_EQ(kt_wait(boss), 0);
 }
 
+/* Regression syscall_return_values_reach_user_space_on_both_cpus (notes/ttysock-smp2-race.md:
+ * under load at -smp 2 a client of glibc.sockets' stress case saw write(2) return 0 where the
+ * kernel had returned 8). Four pairs of processes ping-pong over AF_UNIX stream socketpairs,
+ * so they sleep, wake and move between CPUs all the time; every call is made by an inline
+ * `syscall` with known values in the registers Linux preserves (all but RAX, RCX and R11) and
+ * checks the result and each of those registers; the libc's write() is checked too. */
+#define SR_PAIRS 4
+#define SR_ROUNDS 4000
+
+static long sr_call(long nr, long a, long b, long c, int *bad)
+{
+	register long r8 __asm__("r8") = 0x0808080808080808L ^ nr;
+	register long r9 __asm__("r9") = 0x0909090909090909L ^ c;
+	register long r10 __asm__("r10") = 0x1010101010101010L;
+	register long r12 __asm__("r12") = 0x1212121212121212L ^ a;
+	register long r13 __asm__("r13") = 0x1313131313131313L;
+	register long r14 __asm__("r14") = 0x1414141414141414L ^ b;
+	register long r15 __asm__("r15") = 0x1515151515151515L;
+	long rbx = 0x0b0b0b0b0b0b0b0bL ^ c, rax = nr, rdi = a, rsi = b, rdx = c;
+	__asm__ volatile("syscall"
+			 : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
+			   "+r"(r10), "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15), "+b"(rbx)
+			 :
+			 : "rcx", "r11", "memory");
+	*bad = (rdi != a) | (rsi != b) << 1 | (rdx != c) << 2 |
+	       (r8 != (0x0808080808080808L ^ nr)) << 3 | (r9 != (0x0909090909090909L ^ c)) << 4 |
+	       (r10 != 0x1010101010101010L) << 5 | (r12 != (0x1212121212121212L ^ a)) << 6 |
+	       (r13 != 0x1313131313131313L) << 7 | (r14 != (0x1414141414141414L ^ b)) << 8 |
+	       (r15 != 0x1515151515151515L) << 9 | (rbx != (0x0b0b0b0b0b0b0b0bL ^ c)) << 10;
+	return rax;
+}
+
+/* One side of a pair: `first` writes first. Exits 0, or 10+ after a diagnostic. */
+static void sr_side(int id, int fd, int first)
+{
+	unsigned char buf[64];
+	long me = getpid();
+	int bad;
+	for (int r = 0; r < SR_ROUNDS; r++) {
+		for (int turn = 0; turn < 2; turn++) {
+			int writing = (turn == 0) == (first != 0);
+			long want = 1 + (r * 7 + (id ^ !writing)) % 63;
+			if (writing) {
+				for (int k = 0; k < want; k++)
+					buf[k] = (unsigned char)(k + r);
+				long n = (r & 1) ? sr_call(SYS_write, fd, (long)buf, want, &bad)
+						 : (bad = 0, (long)write(fd, buf, (size_t)want));
+				if (n != want || bad) {
+					kt_diag("side %d round %d: write %ld, want %ld, registers %#x", id, r, n, want, bad);
+					_exit(10);
+				}
+			} else {
+				long n = sr_call(SYS_read, fd, (long)buf, want, &bad);
+				if (n != want || bad) {
+					kt_diag("side %d round %d: read %ld, want %ld, registers %#x", id, r, n, want, bad);
+					_exit(11);
+				}
+				for (int k = 0; k < want; k++)
+					if (buf[k] != (unsigned char)(k + r)) {
+						kt_diag("side %d round %d: byte %d is %u", id, r, k, buf[k]);
+						_exit(12);
+					}
+			}
+		}
+		long p = sr_call(SYS_getpid, 0, 0, 0, &bad);
+		if (p != me || bad) {
+			kt_diag("side %d round %d: getpid %ld, want %ld, registers %#x", id, r, p, me, bad);
+			_exit(13);
+		}
+	}
+	_exit(0);
+}
+
+static void syscall_return_values_reach_user_space_on_both_cpus(void)
+{
+	int pids[2 * SR_PAIRS];
+	for (int p = 0; p < SR_PAIRS; p++) {
+		int sv[2];
+		CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		for (int side = 0; side < 2; side++) {
+			pids[2 * p + side] = CHECK_OK(fork());
+			if (pids[2 * p + side] == 0) {
+				close(sv[!side]);
+				sr_side(2 * p + side, sv[side], side == 0);
+			}
+		}
+		close(sv[0]);
+		close(sv[1]);
+	}
+	for (int i = 0; i < 2 * SR_PAIRS; i++)
+		CHECK_EQ(kt_wait(pids[i]), 0);
+}
+
 static const struct kt_case cases[] = {
+	{ "syscall_return_values_reach_user_space_on_both_cpus", syscall_return_values_reach_user_space_on_both_cpus },
 	{ "create_and_join_value", create_and_join_value },
 	{ "mutex_serializes_threads", mutex_serializes_threads },
 	{ "condvar_wakes_waiter", condvar_wakes_waiter },
