@@ -184,6 +184,9 @@ int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 			wake_locked(p);
 	}
 	spin_unlock(&p->sig_lock);
+	/* signalfds: after the unlock, as their pollers' entries take the poller's sig_lock */
+	if (!drop && !r)
+		(void)waitq_wake_all(&p->sighand->signalfd_wq);
 	if (continued)
 		notify_parent(p, UAPI_CLD_CONTINUED, SIGCONT);
 	return r;

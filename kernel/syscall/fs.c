@@ -20,6 +20,7 @@
 #include <proc/wait.h>
 #include <net/socket.h>
 #include <time/timerfd.h>
+#include <proc/signalfd.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -245,6 +246,8 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
 	if (vfs_file_is_tty(f))
 		return tty_rw(p, f, a->a[1], count, false, true);
+	if (vfs_file_is_signalfd(f)) /* the reader's signals: it needs the reader */
+		return signalfd_read(p, f, a->a[1], count);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;

@@ -231,6 +231,11 @@ void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
 void proc_sigsuspended_set_locked(struct process *p, bool on) REQUIRES(p->sig_lock);
 #define PROC_SIG_ATTN_PENDING 1u   /* p->pending.set is not empty */
 #define PROC_SIG_ATTN_SUSPENDED 2u /* p->sigsuspended */
+/* proc_sigqueue_timer_merge_locked - POSIX timer `timer_id`'s signal sig is still pending in
+ * p: add `expirations` to its si_overrun (saturating at INT_MAX) and return true, as Linux
+ * counts an expiry whose signal is still queued; false when it is not pending. */
+bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+	REQUIRES(p->sig_lock);
 
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);

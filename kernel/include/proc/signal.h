@@ -53,6 +53,9 @@ struct proc_sighand {
 	struct refcount refs;
 	struct spinlock lock;
 	struct proc_sigaction act[PROC_NSIG] GUARDED_BY(&lock);
+	/* woken after every signal queued to a thread of the group (signalfd readers and pollers,
+	 * proc/signalfd.c; a signalfd holds a reference on its creator's table) */
+	struct waitq signalfd_wq;
 };
 
 /* What a signal's siginfo says. Which fields reach siginfo_t depends on the layout Linux
