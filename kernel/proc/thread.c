@@ -289,6 +289,21 @@ static int fault_signal(u32 vector)
 	}
 }
 
+/* note_fault - p's task resolved a fault at `addr`: the same address resolved 1000 times in a
+ * row is a fault that never sticks (the mapping is made but the CPU does not see it): logged
+ * once per process, as it is a kernel bug. */
+static void note_fault(struct process *p, u64 addr)
+{
+	if (addr != p->fault_addr_last) {
+		p->fault_addr_last = addr;
+		p->fault_repeats = 0;
+		return;
+	}
+	if (++p->fault_repeats == 1000)
+		fw_warn("pid %u: the fault at %lx came back 1000 times after it was resolved",
+			p->pid, addr);
+}
+
 /* serve - handle one return from user mode; false when p has exited. */
 static bool serve(struct process *p, enum user_return why)
 {
@@ -312,14 +327,20 @@ static bool serve(struct process *p, enum user_return why)
 				r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
 			if (r == -ENOMEM) {
 				bool other = proc_oom_kill(p);
-				if (other)
-					return true; /* the instruction faults again */
+				if (other) /* the instruction faults again; a signal first */
+					return proc_signal_deliver(p, 0, 0);
 				fw_err("pid %u: out of memory at a page fault: killed", p->pid);
 				return proc_signal_fault(p, UAPI_SIGKILL, ex);
 			}
 			if (r == 0) {
 				proc_acct_fault(p);
-				return true;
+				note_fault(p, ex.fault_addr);
+				/* Pending signals are acted on here too, as on every return to user
+				 * mode: a process whose faults kept coming back never reached a signal
+				 * check, so SIGKILL could not end it (the fuzz runs' worker that
+				 * "survived SIGKILL", spinning in system time: make test's fuzz
+				 * and fault parts under a loaded host). */
+				return proc_signal_deliver(p, 0, 0);
 			}
 			if (r == -ENXIO) /* a file mapping past the end of its file */
 				return proc_signal_fault(p, SIGBUS, ex);

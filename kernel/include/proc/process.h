@@ -210,6 +210,9 @@ struct process {
 	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
+	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
+				     * row it was that one (a fault that keeps coming back: logged once) */
+	u32 fault_repeats;
 	u64 clear_child_tid;        /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken at exit */
 	struct proc_altstack altstack; /* sigaltstack: per thread, inherited by fork, reset by exec */
 	enum proc_restart restart;   /* what restart_syscall continues */
