@@ -675,6 +675,20 @@ bool proc_may_signal(const struct process *from, const struct process *to)
 	       a->euid == b->suid;
 }
 
+bool proc_may_ptrace_attach(struct process *from, struct process *g)
+{
+	if (from->leader == g || from->fs.cred.euid == 0)
+		return true;
+	const struct cred *a = &from->fs.cred, *b = &g->fs.cred;
+	if (a->uid != b->uid || a->uid != b->euid || a->uid != b->suid || a->gid != b->gid ||
+	    a->gid != b->egid || a->gid != b->sgid)
+		return false;
+	spin_lock(&proc_lock);
+	bool zombie = g->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	return zombie || proc_ctl_dumpable(g);
+}
+
 int proc_kill(struct process *from, i64 pid, u32 sig)
 {
 	struct proc_siginfo info = { .code = UAPI_SI_USER, .pid = from->leader->pid,
@@ -774,7 +788,8 @@ void proc_fire_alarms(u64 now_ns)
 		spin_unlock(&proc_lock);
 		if (!due)
 			return;
-		(void)proc_signal_send(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+		/* process-directed: a leader's (proc/itimer.h) */
+		(void)proc_group_signal(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(due);
 	}
 }

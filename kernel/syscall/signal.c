@@ -2,13 +2,16 @@
  * signal.c — the signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
  * rt_sigsuspend, pause, rt_sigtimedwait, kill, tkill, tgkill, rt_sigqueueinfo,
  * rt_tgsigqueueinfo, sigaltstack and rt_sigreturn (SIGKILL and SIGSTOP can be neither caught
- * nor blocked); the interval timer and the sleeps. Sending, queueing and delivery live in
- * proc/signal.c and proc/sigqueue.c.
+ * nor blocked); nanosleep and clock_nanosleep (the interval timers: syscall/itimer.c).
+ * Sending, queueing and delivery live in proc/signal.c and proc/sigqueue.c.
  */
+#include <fw/preempt.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
+#include <time/clock.h>
+#include <uapi/time.h>
 
 #define SIGKILL UAPI_SIGKILL
 #define SIGSTOP UAPI_SIGSTOP
@@ -307,76 +310,6 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-/* struct itimerval: interval, then value; each a struct timeval (sec, usec). */
-struct uitimerval {
-	i64 isec, iusec, vsec, vusec;
-};
-DEFINE_UCOPY(uitimerval, struct uitimerval);
-
-static u64 tv_ns(i64 sec, i64 usec)
-{
-	return (u64)sec * 1000000000ull + (u64)usec * 1000ull;
-}
-
-/* itimer_now - the current ITIMER_REAL as struct itimerval. */
-static struct uitimerval itimer_now(struct process *p) REQUIRES(p->sig_lock)
-{
-	struct uitimerval v = { 0 };
-	u64 now = fw_time_ns();
-	u64 left = p->alarm_ns ? (p->alarm_ns > now ? p->alarm_ns - now : 1000) : 0;
-	v.isec = (i64)(p->alarm_interval_ns / 1000000000ull);
-	v.iusec = (i64)(p->alarm_interval_ns % 1000000000ull / 1000);
-	v.vsec = (i64)(left / 1000000000ull);
-	v.vusec = (i64)(left % 1000000000ull / 1000);
-	if (p->alarm_ns && !v.vsec && !v.vusec)
-		v.vusec = 1;
-	return v;
-}
-
-i64 sys_getitimer(struct process *p, const struct sc_args *a)
-{
-	if (a->a[0] != 0)
-		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
-	spin_lock(&p->sig_lock);
-	struct uitimerval v = itimer_now(p);
-	spin_unlock(&p->sig_lock);
-	return uitimerval_to_user(&v, uaddr(a->a[1])) ? -EFAULT : 0;
-}
-
-i64 sys_setitimer(struct process *p, const struct sc_args *a)
-{
-	if (a->a[0] != 0)
-		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
-	struct uitimerval v = { 0 };
-	if (a->a[1] && uitimerval_from_user(&v, uaddr(a->a[1])))
-		return -EFAULT;
-	if (v.isec < 0 || v.iusec < 0 || v.iusec >= 1000000 || v.vsec < 0 || v.vusec < 0 ||
-	    v.vusec >= 1000000)
-		return -EINVAL;
-	u64 val = tv_ns(v.vsec, v.vusec);
-	spin_lock(&p->sig_lock);
-	struct uitimerval old = itimer_now(p);
-	p->alarm_ns = val ? fw_time_ns() + val : 0;
-	p->alarm_interval_ns = tv_ns(v.isec, v.iusec);
-	spin_unlock(&p->sig_lock);
-	if (a->a[2] && uitimerval_to_user(&old, uaddr(a->a[2])))
-		return -EFAULT;
-	return 0;
-}
-
-i64 sys_alarm(struct process *p, const struct sc_args *a)
-{
-	u32 secs = (u32)a->a[0];
-	spin_lock(&p->sig_lock);
-	struct uitimerval old = itimer_now(p);
-	p->alarm_ns = secs ? fw_time_ns() + (u64)secs * 1000000000ull : 0;
-	p->alarm_interval_ns = 0;
-	spin_unlock(&p->sig_lock);
-	/* the seconds left, rounded to nearest; a pending alarm never reports 0 */
-	i64 left = old.vsec + (old.vusec >= 500000);
-	return (!left && (old.vsec || old.vusec)) ? 1 : left;
-}
-
 /* sleep_until - sleep until `deadline` (fw_time_ns); a signal ends it early: then `rem`
  * (0: none) gets the time left and the call returns -ERESTART_RESTARTBLOCK, which becomes
  * -EINTR when a handler runs and a restart_syscall that sleeps on when none does. */
@@ -405,29 +338,102 @@ i64 proc_restart_sleep(struct process *p)
 	return sleep_until(p, p->restart_deadline_ns, 0);
 }
 
-/* do_sleep - nanosleep and clock_nanosleep: the request at `ureq`, relative or absolute (on
- * the monotonic clock: every clock is). */
-static i64 do_sleep(struct process *p, u64 ureq, bool absolute, u64 rem)
+/* sleep_request - a struct timespec request in ns (the seconds clamped to about 136 years):
+ * 0, -EFAULT or -EINVAL. */
+static int sleep_request(struct uaddr ureq, u64 *ns)
 {
 	struct usig_timespec ts;
-	if (usig_timespec_from_user(&ts, uaddr(ureq)))
+	if (usig_timespec_from_user(&ts, ureq))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32); /* ~136 years */
-	u64 req = sec * 1000000000ull + (u64)ts.nsec;
-	u64 deadline = absolute ? req : fw_time_ns() + req;
-	return sleep_until(p, deadline, absolute ? 0 : rem);
+	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32);
+	*ns = sec * 1000000000ull + (u64)ts.nsec;
+	return 0;
 }
 
-i64 sys_nanosleep(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(nanosleep, uptr, request, uptr, remain)
 {
-	return do_sleep(p, a->a[0], false, a->a[1]);
+	u64 req;
+	int e = sleep_request(request, &req);
+	return e ? e : sleep_until(p, fw_time_ns() + req, remain.v);
 }
 
-i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a)
+/* cpu_sleep - clock_nanosleep on CLOCK_PROCESS_CPUTIME_ID: until the process's CPU time
+ * reaches `target`. Its other threads move that clock, at most cpu_count() times as fast as
+ * the monotonic clock, so the sleep goes in steps of (time left) / cpu_count() (at least a
+ * tick) and looks again: it never ends early. A signal ends it: an absolute sleep restarts
+ * (-ERESTARTNOHAND), a relative one reports the CPU time left in `rem` and -EINTR (Linux
+ * restarts that one too when no handler runs). */
+static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
 {
-	if (a->a[0] > 11 || (a->a[1] & ~1ull))
+	for (;;) {
+		u64 now = proc_cpu_ns(p, false);
+		if (now >= target)
+			return 0;
+		u64 step = (target - now) / cpu_count();
+		if (step < 1000000000ull / FW_TICK_HZ)
+			step = 1000000000ull / FW_TICK_HZ;
+		u64 deadline = fw_time_ns() + step;
+		if (PROC_WAIT(p, &p->sig_wq, fw_time_ns() >= deadline, deadline) != -ERESTARTSYS)
+			continue;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		if (rem) {
+			now = proc_cpu_ns(p, false);
+			u64 left = target > now ? target - now : 0;
+			struct usig_timespec r = { (i64)(left / 1000000000ull),
+						   (i64)(left % 1000000000ull) };
+			if (usig_timespec_to_user(&r, uaddr(rem)))
+				return -EFAULT;
+		}
+		return -EINTR;
+	}
+}
+
+/* clock_nanosleep(clockid, flags, request, remain): the clocks Linux sleeps on. REALTIME and
+ * TAI (and REALTIME_ALARM) absolute times are moved to the monotonic clock by the wall
+ * clock's offset when the sleep starts (a later settimeofday does not move the deadline, as it
+ * would on Linux); MONOTONIC and BOOTTIME are the monotonic clock; PROCESS_CPUTIME_ID the
+ * process's CPU time (cpu_sleep). The clocks Linux cannot sleep on (MONOTONIC_RAW, the COARSE
+ * ones, THREAD_CPUTIME_ID) are EOPNOTSUPP, as Linux 6.1. Flags other than TIMER_ABSTIME
+ * are ignored, as Linux. */
+SYSCALL_DEFINE4(clock_nanosleep, int, clockid, int, flags, uptr, request, uptr, remain)
+{
+	bool wall = false;
+	switch (clockid) {
+	case UAPI_CLOCK_REALTIME:
+	case UAPI_CLOCK_REALTIME_ALARM:
+	case UAPI_CLOCK_TAI:
+		wall = true;
+		break;
+	case UAPI_CLOCK_MONOTONIC:
+	case UAPI_CLOCK_BOOTTIME:
+	case UAPI_CLOCK_BOOTTIME_ALARM:
+	case UAPI_CLOCK_PROCESS_CPUTIME_ID:
+		break;
+	case UAPI_CLOCK_MONOTONIC_RAW:
+	case UAPI_CLOCK_REALTIME_COARSE:
+	case UAPI_CLOCK_MONOTONIC_COARSE:
+	case UAPI_CLOCK_THREAD_CPUTIME_ID:
+		return -EOPNOTSUPP;
+	default: /* unknown ids, other processes' CPU clocks (negative) */
 		return -EINVAL;
-	return do_sleep(p, a->a[2], a->a[1] & 1 /* TIMER_ABSTIME */, a->a[3]);
+	}
+	u64 req;
+	int e = sleep_request(request, &req);
+	if (e)
+		return e;
+	bool absolute = (flags & UAPI_TIMER_ABSTIME) != 0;
+	if (clockid == UAPI_CLOCK_PROCESS_CPUTIME_ID)
+		return cpu_sleep(p, absolute ? req : proc_cpu_ns(p, false) + req, absolute,
+				 remain.v);
+	if (!absolute)
+		return sleep_until(p, fw_time_ns() + req, remain.v);
+	if (wall) { /* the monotonic time at which the wall clock reads req */
+		i64 offset = clock_realtime_ns() - (i64)fw_time_ns();
+		i64 mono = (i64)req - offset;
+		req = mono < 0 ? 0 : (u64)mono;
+	}
+	return sleep_until(p, req, 0);
 }

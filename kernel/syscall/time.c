@@ -9,7 +9,7 @@
 #include <fw/sync.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <time/clock.h>
 #include <time/timerfd.h>
 #include <uapi/misc.h>
@@ -35,55 +35,127 @@ static bool settime_allowed(const struct process *p)
 	return p->fs.cred.euid == 0;
 }
 
-i64 sys_clock_gettime(struct process *p, const struct sc_args *a)
+/*
+ * CPU-time clocks (Linux's posix-cpu-timers). A negative clock id names a process's or a
+ * thread's CPU clock: (~pid << 3) | PERTHREAD (4) | which, where which is PROF (0: user +
+ * system), VIRT (1: user) or SCHED (2: all time run, here user + system); pid 0 is the
+ * caller's own. CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID are pid 0's SCHED
+ * clocks. Anyone may read any process's clock (Linux checks no permission); a thread's clock
+ * only from its own process. Times come from proc/usage.h (a running thread's: at most a
+ * tick old, the caller's own: now).
+ */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_WHICH_MASK 3
+#define CPUCLOCK_VIRT 1
+#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_MAX 3
+#define CPUCLOCK_PROCESS ((~0 << 3) | CPUCLOCK_SCHED)
+#define CPUCLOCK_THREAD ((~0 << 3) | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED)
+
+/* cpu_clock_id - the CPU clock an id names, in the negative encoding; 0 for any other id. */
+static int cpu_clock_id(int id)
+{
+	if (id == UAPI_CLOCK_PROCESS_CPUTIME_ID)
+		return CPUCLOCK_PROCESS;
+	if (id == UAPI_CLOCK_THREAD_CPUTIME_ID)
+		return CPUCLOCK_THREAD;
+	return id < 0 ? id : 0;
+}
+
+/* cpu_clock_owner - the thread or process whose clock `cid` (negative) is, with a reference;
+ * NULL when it names nothing the caller may read (Linux's pid_for_clock): -EINVAL. */
+static struct process *cpu_clock_owner(struct process *p, int cid)
+{
+	if ((cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_MAX)
+		return NULL;
+	bool thread = (cid & CPUCLOCK_PERTHREAD) != 0;
+	i64 pid = ~(i64)(cid >> 3);
+	struct process *t = proc_by_pid(pid ? pid : (thread ? p->pid : p->leader->pid));
+	if (!t)
+		return NULL;
+	bool ok = thread ? t->leader == p->leader
+			 : t->leader == t || t == p; /* a process clock by the caller's own tid */
+	if (!ok) {
+		proc_put(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* cpu_clock_read - the value of CPU clock `cid`: 0, or -EINVAL. */
+static int cpu_clock_read(struct process *p, int cid, i64 *ns)
+{
+	struct process *t = cpu_clock_owner(p, cid);
+	if (!t)
+		return -EINVAL;
+	bool thread = (cid & CPUCLOCK_PERTHREAD) != 0;
+	if (t->leader == p->leader)
+		proc_acct_publish(p); /* the caller's own time, up to now */
+	struct proc_usage u = proc_usage_peek(thread ? t : t->leader, thread);
+	proc_put(t);
+	*ns = (i64)((cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_VIRT ? u.utime_ns
+								  : u.utime_ns + u.stime_ns);
+	return 0;
+}
+
+SYSCALL_DEFINE2(clock_gettime, int, clockid, uptr, tp)
 {
 	i64 ns;
-	int err = 0;
-	if (a->a[0] == UAPI_CLOCK_PROCESS_CPUTIME_ID || a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID)
-		ns = (i64)proc_cpu_ns(p, a->a[0] == UAPI_CLOCK_THREAD_CPUTIME_ID); /* proc/usage.h */
-	else
-		err = clock_read_ns((i64)a->a[0], &ns);
+	int cid = cpu_clock_id(clockid);
+	int err = cid ? cpu_clock_read(p, cid, &ns) : clock_read_ns(clockid, &ns);
 	if (err)
 		return err;
 	struct uapi_timespec ts = ns_to_timespec(ns);
-	return utime_timespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+	return utime_timespec_to_user(&ts, tp) ? -EFAULT : 0;
 }
 
-i64 sys_clock_getres(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(clock_getres, int, clockid, uptr, res)
 {
-	(void)p;
-	i64 res = clock_res_ns((i64)a->a[0]);
-	if (res < 0)
-		return res;
-	if (!a->a[1])
+	i64 r;
+	int cid = cpu_clock_id(clockid);
+	if (cid) {
+		struct process *t = cpu_clock_owner(p, cid);
+		if (!t)
+			return -EINVAL;
+		proc_put(t);
+		/* Linux: a nanosecond for the SCHED clocks, a tick for PROF and VIRT */
+		r = (cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_SCHED
+			    ? 1
+			    : (i64)((UAPI_NSEC_PER_SEC + FW_TICK_HZ - 1) / FW_TICK_HZ);
+	} else {
+		r = clock_res_ns(clockid);
+		if (r < 0)
+			return r;
+	}
+	if (!res.v)
 		return 0;
-	struct uapi_timespec ts = ns_to_timespec(res);
-	return utime_timespec_to_user(&ts, uaddr(a->a[1])) ? -EFAULT : 0;
+	struct uapi_timespec ts = ns_to_timespec(r);
+	return utime_timespec_to_user(&ts, res) ? -EFAULT : 0;
 }
 
-i64 sys_gettimeofday(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(gettimeofday, uptr, tv, uptr, tz)
 {
 	(void)p;
-	if (a->a[0]) {
+	if (tv.v) {
 		i64 ns = clock_realtime_ns();
-		struct uapi_timeval tv = { .tv_sec = ns / UAPI_NSEC_PER_SEC,
-					   .tv_usec = (ns % UAPI_NSEC_PER_SEC) / UAPI_NSEC_PER_USEC };
-		if (utime_timeval_to_user(&tv, uaddr(a->a[0])))
+		struct uapi_timeval t = { .tv_sec = ns / UAPI_NSEC_PER_SEC,
+					  .tv_usec = (ns % UAPI_NSEC_PER_SEC) / UAPI_NSEC_PER_USEC };
+		if (utime_timeval_to_user(&t, tv))
 			return -EFAULT;
 	}
-	if (a->a[1]) {
-		struct uapi_timezone tz = sys_tz;
-		if (utime_timezone_to_user(&tz, uaddr(a->a[1])))
+	if (tz.v) {
+		struct uapi_timezone z = sys_tz;
+		if (utime_timezone_to_user(&z, tz))
 			return -EFAULT;
 	}
 	return 0;
 }
 
-i64 sys_time(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(time, uptr, tloc)
 {
 	(void)p;
 	i64 secs = clock_realtime_ns() / UAPI_NSEC_PER_SEC;
-	if (a->a[0] && utime_i64_to_user(&secs, uaddr(a->a[0])))
+	if (tloc.v && utime_i64_to_user(&secs, tloc))
 		return -EFAULT;
 	return secs;
 }
@@ -110,33 +182,44 @@ static i64 set_realtime(const struct process *p, const struct uapi_timespec *ts,
 	return 0;
 }
 
-i64 sys_settimeofday(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(settimeofday, uptr, tv, uptr, tz)
 {
-	struct uapi_timeval tv;
-	struct uapi_timezone tz;
+	struct uapi_timeval t;
+	struct uapi_timezone z;
 	struct uapi_timespec ts = { 0 };
-	if (a->a[0]) {
-		if (utime_timeval_from_user(&tv, uaddr(a->a[0])))
+	if (tv.v) {
+		if (utime_timeval_from_user(&t, tv))
 			return -EFAULT;
-		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		if (t.tv_usec < 0 || t.tv_usec >= 1000000)
 			return -EINVAL;
-		ts = (struct uapi_timespec){ .tv_sec = tv.tv_sec, .tv_nsec = tv.tv_usec * UAPI_NSEC_PER_USEC };
+		ts = (struct uapi_timespec){ .tv_sec = t.tv_sec, .tv_nsec = t.tv_usec * UAPI_NSEC_PER_USEC };
 	}
-	if (a->a[1] && utime_timezone_from_user(&tz, uaddr(a->a[1])))
+	if (tz.v && utime_timezone_from_user(&z, tz))
 		return -EFAULT;
-	return set_realtime(p, a->a[0] ? &ts : NULL, a->a[1] ? &tz : NULL);
+	return set_realtime(p, tv.v ? &ts : NULL, tz.v ? &z : NULL);
 }
 
-i64 sys_clock_settime(struct process *p, const struct sc_args *a)
+/* clock_settime: only the wall clock can be set, as on Linux (the others are EINVAL; a CPU
+ * clock named by a negative id is EPERM once it is found valid). */
+SYSCALL_DEFINE2(clock_settime, int, clockid, uptr, tp)
 {
 	i64 unused;
-	if (clock_read_ns((i64)a->a[0], &unused))
+	bool cpu = clockid < 0;
+	if (cpu) {
+		struct process *t = cpu_clock_owner(p, clockid);
+		if (!t)
+			return -EINVAL;
+		proc_put(t);
+	} else if (clock_read_ns(clockid, &unused)) {
 		return -EINVAL;
+	}
 	struct uapi_timespec ts;
-	if (utime_timespec_from_user(&ts, uaddr(a->a[1])))
+	if (utime_timespec_from_user(&ts, tp))
 		return -EFAULT;
-	if (a->a[0] != UAPI_CLOCK_REALTIME)
-		return -EINVAL; /* only the wall clock can be set, as on Linux */
+	if (cpu)
+		return -EPERM;
+	if (clockid != UAPI_CLOCK_REALTIME)
+		return -EINVAL;
 	return set_realtime(p, &ts, NULL);
 }
 
@@ -277,31 +360,33 @@ static i64 do_adjtimex(const struct process *p, struct uapi_timex *tx)
 	return (status & UAPI_STA_UNSYNC) ? UAPI_TIME_ERROR : UAPI_TIME_OK;
 }
 
-i64 sys_adjtimex(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(adjtimex, uptr, buf)
 {
 	struct uapi_timex tx;
-	if (utime_timex_from_user(&tx, uaddr(a->a[0])))
+	if (utime_timex_from_user(&tx, buf))
 		return -EFAULT;
 	i64 r = do_adjtimex(p, &tx);
-	if (r >= 0 && utime_timex_to_user(&tx, uaddr(a->a[0])))
+	if (r >= 0 && utime_timex_to_user(&tx, buf))
 		return -EFAULT;
 	return r;
 }
 
-/* clock_adjtime(clock, tx): CLOCK_REALTIME is adjtimex; Linux's other clocks cannot be
- * adjusted (EOPNOTSUPP), an unknown one is EINVAL. */
-i64 sys_clock_adjtime(struct process *p, const struct sc_args *a)
+/* clock_adjtime(clock, tx): CLOCK_REALTIME is adjtimex; Linux's other clocks (the CPU
+ * clocks too) cannot be adjusted (EOPNOTSUPP), an unknown one is EINVAL. */
+SYSCALL_DEFINE2(clock_adjtime, int, clockid, uptr, buf)
 {
 	struct uapi_timex tx;
-	if (utime_timex_from_user(&tx, uaddr(a->a[1])))
+	if (utime_timex_from_user(&tx, buf))
 		return -EFAULT;
 	i64 unused;
-	if (clock_read_ns((i64)a->a[0], &unused))
+	if (clockid < 0) /* Linux: a CPU clock has no adjustment; which 3 is a PTP clock's fd */
+		return (clockid & 7) == 3 ? -EINVAL : -EOPNOTSUPP;
+	if (clock_read_ns(clockid, &unused))
 		return -EINVAL;
-	if (a->a[0] != UAPI_CLOCK_REALTIME)
+	if (clockid != UAPI_CLOCK_REALTIME)
 		return -EOPNOTSUPP;
 	i64 r = do_adjtimex(p, &tx);
-	if (r >= 0 && utime_timex_to_user(&tx, uaddr(a->a[1])))
+	if (r >= 0 && utime_timex_to_user(&tx, buf))
 		return -EFAULT;
 	return r;
 }

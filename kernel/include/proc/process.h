@@ -176,8 +176,12 @@ struct process {
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
+	/* a leader's interval timers (proc/itimer.h): */
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
+	u64 cpu_itimer_ns[2] GUARDED_BY(&sig_lock); /* ITIMER_VIRTUAL, ITIMER_PROF: when due, in the
+						     * process's user (user + system) CPU time; 0: disarmed */
+	u64 cpu_itimer_interval_ns[2] GUARDED_BY(&sig_lock); /* and their reloads */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
@@ -394,6 +398,12 @@ bool proc_signal_fatal(struct process *p);
 /* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
  * or the sender's real or effective uid is the target's real or saved uid. */
 bool proc_may_signal(const struct process *from, const struct process *to);
+/* proc_may_ptrace_attach - Linux's ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS) of `from`
+ * to the process of leader `g` (pidfd_getfd), in what the credentials model has: a thread of
+ * the same group; root (CAP_SYS_PTRACE); or from's real uid and gid equal g's real, effective
+ * and saved ones and g is dumpable (PR_SET_DUMPABLE, not after an id change). A zombie has no
+ * memory, so its dumpable flag is not asked, as Linux. */
+bool proc_may_ptrace_attach(struct process *from, struct process *g);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);

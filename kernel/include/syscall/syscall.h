@@ -116,6 +116,7 @@ i64 sys_inotify_init1(struct process *p, const struct sc_args *a);
 i64 sys_inotify_add_watch(struct process *p, const struct sc_args *a);
 i64 sys_inotify_rm_watch(struct process *p, const struct sc_args *a);
 i64 sys_pidfd_send_signal(struct process *p, const struct sc_args *a);
+i64 sys_pidfd_getfd(struct process *p, const struct sc_args *a);
 i64 sys_timer_create(struct process *p, const struct sc_args *a);
 i64 sys_timer_settime(struct process *p, const struct sc_args *a);
 i64 sys_timer_gettime(struct process *p, const struct sc_args *a);

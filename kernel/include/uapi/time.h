@@ -21,6 +21,7 @@
 #define UAPI_CLOCK_BOOTTIME_ALARM 9
 #define UAPI_CLOCK_TAI 11
 #define UAPI_MAX_CLOCKS 16
+#define UAPI_TIMER_ABSTIME 0x01 /* clock_nanosleep, timer_settime */
 
 #define UAPI_NSEC_PER_SEC 1000000000ll
 #define UAPI_NSEC_PER_USEC 1000ll
@@ -30,6 +31,17 @@ struct uapi_timeval {
 	i64 tv_usec;
 };
 _Static_assert(sizeof(struct uapi_timeval) == 16, "struct timeval");
+
+/* getitimer/setitimer: the timers (linux/time.h) and struct itimerval. */
+#define UAPI_ITIMER_REAL 0
+#define UAPI_ITIMER_VIRTUAL 1
+#define UAPI_ITIMER_PROF 2
+
+struct uapi_itimerval {
+	struct uapi_timeval it_interval;
+	struct uapi_timeval it_value;
+};
+_Static_assert(sizeof(struct uapi_itimerval) == 32, "struct itimerval");
 
 struct uapi_timezone {
 	i32 tz_minuteswest;

@@ -16,6 +16,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,6 +29,9 @@
 #endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
 #endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x1000
@@ -47,6 +51,11 @@ static int pidfd_open(pid_t pid, unsigned flags)
 static int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned flags)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+static int pidfd_getfd(int pidfd, int targetfd, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, flags);
 }
 
 /* spawn_waiting - a child that exits with `code` once a byte arrives on the pipe whose write
@@ -171,6 +180,158 @@ static void pidfd_send_signal_kills_and_checks_permission(void)
 	CHECK_OK(pidfd_send_signal(pfd, SIGTERM, NULL, 0));
 	st = kt_wait(c);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	close(go);
+}
+
+/* pidfd_getfd: a copy of another process's descriptor (the same open file: what one end of
+ * the child's pipe holds comes out of the copy), close-on-exec; EINVAL for flags, EBADF for
+ * a bad pidfd or target descriptor, ESRCH once the target has exited (a zombie, or reaped). */
+static void pidfd_getfd_copies_another_process_s_file(void)
+{
+	int data[2], go[2];
+	CHECK_OK(pipe(data));
+	CHECK_OK(pipe(go));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		(void)write(data[1], "hello", 5);
+		close(data[1]); /* the parent's copy of data[0] is closed below: only ours stays */
+		(void)read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(data[0]);
+	close(data[1]);
+	int pfd = CHECK_OK(pidfd_open(c, 0));
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 1), EINVAL);
+	CHECK_ERR(pidfd_getfd(999, data[0], 0), EBADF);
+	CHECK_ERR(pidfd_getfd(go[1], data[0], 0), EBADF); /* not a pidfd */
+	CHECK_ERR(pidfd_getfd(pfd, 999, 0), EBADF);
+	CHECK_ERR(pidfd_getfd(pfd, -1, 0), EBADF);
+	int fd = CHECK_OK(pidfd_getfd(pfd, data[0], 0));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	char buf[8] = { 0 };
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "hello", 5) == 0);
+	/* the child's write end is closed: end of file once its copy is ours alone */
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 0);
+	/* its own pidfd: a descriptor of the caller itself */
+	int self = CHECK_OK(pidfd_open(getpid(), 0));
+	int again = CHECK_OK(pidfd_getfd(self, fd, 0));
+	CHECK(again != fd);
+	close(again);
+	close(go[1]);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT));
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 0), ESRCH); /* exited: a zombie already */
+	CHECK_EQ(WEXITSTATUS(kt_wait(c)), 0);
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 0), ESRCH);
+	close(fd);
+	close(self);
+	close(pfd);
+}
+
+/* pidfd_getfd's permission is ptrace's attach check with the caller's real ids: nobody may
+ * not take a root process's descriptor, nor one of its own child until the child (which
+ * inherited its parent's undumpable state from the id change) is dumpable again. */
+static void pidfd_getfd_needs_ptrace_access(void)
+{
+	int go[2];
+	int keep = CHECK_OK(open("/dev/null", O_RDONLY)); /* the root child's too */
+	pid_t root_child = spawn_waiting(&go[1], 0);
+	int rpfd = CHECK_OK(pidfd_open(root_child, 0));
+	pid_t u = CHECK_OK(fork());
+	if (u == 0) {
+		kt_drop_privileges();
+		CHECK_ERR(pidfd_getfd(rpfd, keep, 0), EPERM);
+		int w_go[2], ready[2];
+		CHECK_OK(pipe(w_go));
+		CHECK_OK(pipe(ready));
+		pid_t w = CHECK_OK(fork());
+		if (w == 0) {
+			char b;
+			close(w_go[1]);
+			(void)read(w_go[0], &b, 1);
+			if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+				_exit(3);
+			(void)write(ready[1], "r", 1);
+			(void)read(w_go[0], &b, 1); /* until u closes w_go[1] */
+			_exit(0);
+		}
+		int wpfd = CHECK_OK(pidfd_open(w, 0));
+		CHECK_ERR(pidfd_getfd(wpfd, ready[1], 0), EPERM); /* undumpable */
+		CHECK_EQ(write(w_go[1], "g", 1), 1);
+		char b;
+		CHECK_EQ(read(ready[0], &b, 1), 1);
+		int fd = CHECK_OK(pidfd_getfd(wpfd, ready[1], 0));
+		CHECK_EQ(write(fd, "x", 1), 1); /* the child's pipe end, now ours too */
+		CHECK_EQ(read(ready[0], &b, 1), 1);
+		CHECK_EQ(b, 'x');
+		close(w_go[1]);
+		CHECK_EQ(WEXITSTATUS(kt_wait(w)), 0);
+		_exit(0);
+	}
+	int st = kt_wait(u);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* root may */
+	int fd = CHECK_OK(pidfd_getfd(rpfd, keep, 0));
+	close(fd);
+	close(keep);
+	close(go[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(root_child)), 0);
+}
+
+static volatile sig_atomic_t info_code, info_value, info_hits;
+
+static void on_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	info_code = si->si_code;
+	info_value = si->si_value.sival_int;
+	info_hits++;
+}
+
+/* pidfd_send_signal with a siginfo: as rt_sigqueueinfo, the caller's fields arrive; si_signo
+ * must be the signal (EINVAL); a code claiming kill or the kernel (>= 0) or tkill goes only to
+ * the caller's own process (EPERM); a bad pointer is EFAULT. */
+static void pidfd_send_signal_with_siginfo(void)
+{
+	int go;
+	pid_t c = spawn_waiting(&go, 0); /* before the handler: SIGUSR1 kills it */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_info;
+	sa.sa_flags = SA_SIGINFO;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	int self = CHECK_OK(pidfd_open(getpid(), 0));
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGUSR1;
+	info.si_code = SI_QUEUE;
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	info.si_value.sival_int = 42;
+	CHECK_OK(pidfd_send_signal(self, SIGUSR1, &info, 0));
+	CHECK_EQ(info_hits, 1);
+	CHECK_EQ(info_code, SI_QUEUE);
+	CHECK_EQ(info_value, 42);
+	info.si_code = SI_USER; /* to itself: any code */
+	info.si_value.sival_int = 7;
+	CHECK_OK(pidfd_send_signal(self, SIGUSR1, &info, 0));
+	CHECK_EQ(info_hits, 2);
+	CHECK_EQ(info_code, SI_USER);
+	CHECK_ERR(pidfd_send_signal(self, SIGUSR2, &info, 0), EINVAL);
+	CHECK_ERR(pidfd_send_signal(self, SIGUSR1, (siginfo_t *)8, 0), EFAULT);
+	int pfd = CHECK_OK(pidfd_open(c, 0));
+	CHECK_ERR(pidfd_send_signal(pfd, SIGUSR1, &info, 0), EPERM);
+	info.si_code = SI_TKILL;
+	CHECK_ERR(pidfd_send_signal(pfd, SIGUSR1, &info, 0), EPERM);
+	info.si_code = SI_QUEUE;
+	CHECK_OK(pidfd_send_signal(pfd, SIGUSR1, &info, 0));
+	int st = kt_wait(c);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1);
 	close(go);
 }
 
@@ -711,6 +872,9 @@ static const struct kt_case cases[] = {
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
 	{ "pidfd_send_signal_kills_and_checks_permission",
 	  pidfd_send_signal_kills_and_checks_permission },
+	{ "pidfd_getfd_copies_another_process_s_file", pidfd_getfd_copies_another_process_s_file },
+	{ "pidfd_getfd_needs_ptrace_access", pidfd_getfd_needs_ptrace_access },
+	{ "pidfd_send_signal_with_siginfo", pidfd_send_signal_with_siginfo },
 	{ "anon_files_stat_as_linux", anon_files_stat_as_linux },
 	{ "inotify_reports_create_modify_close_delete", inotify_reports_create_modify_close_delete },
 	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },

@@ -11,6 +11,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -244,6 +245,78 @@ static void clock_nanosleep_absolute(void)
 	CHECK_EQ(clock_nanosleep(12345, 0, &t, NULL), EINVAL);
 }
 
+static struct timespec ts_of(long long ns)
+{
+	return (struct timespec){ (time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL) };
+}
+
+/* Regression (clock_nanosleep_realtime_absolute_is_a_wall_clock_date): an absolute
+ * CLOCK_REALTIME (or TAI) sleep took the date as a monotonic time, so a sleep until 50 ms from
+ * now lasted until the monotonic clock reached today's date (56 years). */
+static void clock_nanosleep_realtime_absolute_is_a_wall_clock_date(void)
+{
+	long long target = now_ns(CLOCK_REALTIME) + 50000000LL;
+	struct timespec t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL));
+	CHECK(now_ns(CLOCK_REALTIME) >= target);
+	target = now_ns(CLOCK_TAI) + 20000000LL;
+	t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_TAI, TIMER_ABSTIME, &t, NULL));
+	CHECK(now_ns(CLOCK_TAI) >= target);
+	/* a date in the past (the epoch) returns at once */
+	t = ts_of(1);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL));
+}
+
+/* Which clocks clock_nanosleep takes (Linux 6.1): the raw and coarse clocks and a thread's
+ * CPU clock have no sleep (EOPNOTSUPP); flags other than TIMER_ABSTIME are ignored. */
+static void clock_nanosleep_clocks_and_errors(void)
+{
+	struct timespec z = { 0, 1000 };
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_REALTIME_COARSE, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, 10, 0, &z, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_BOOTTIME, 0, KT_BAD_PTR, NULL), EFAULT);
+	struct timespec bad = { 0, 1000000000 };
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &bad, NULL), EINVAL);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0x10, &z, NULL));
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_BOOTTIME, 0, &z, NULL));
+	/* the clock id is an int: the upper half of the register is not looked at */
+	CHECK_OK(syscall(SYS_clock_nanosleep, 0x100000000L | CLOCK_MONOTONIC, 0, &z, NULL));
+}
+
+static volatile sig_atomic_t spin_stop;
+
+static void *spin_until_stopped(void *arg)
+{
+	(void)arg;
+	volatile unsigned long x = 0;
+	while (!spin_stop)
+		x++;
+	return NULL;
+}
+
+/* CLOCK_PROCESS_CPUTIME_ID: the sleeper waits for the process's CPU time (another thread
+ * spinning), relative and absolute. */
+static void clock_nanosleep_process_cputime(void)
+{
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, spin_until_stopped, NULL), 0);
+	long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec rel = { 0, 30000000 };
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &rel, NULL));
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - a >= 30000000LL);
+	long long target = now_ns(CLOCK_PROCESS_CPUTIME_ID) + 30000000LL;
+	struct timespec abs_t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &abs_t,
+			 NULL));
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) >= target);
+	spin_stop = 1;
+	CHECK_EQ(pthread_join(t, NULL), 0);
+}
+
 static void itimer_real_fires_and_reports(void)
 {
 	struct itimerval it = { { 0, 0 }, { 2, 0 } }, cur;
@@ -377,6 +450,90 @@ static void cpu_time_clocks_advance(void)
 	CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) - ta > 1000000);
 }
 
+static clockid_t cpu_clock_of(pid_t pid, int which, int thread)
+{
+	return (clockid_t)((~(unsigned)pid << 3) | (thread ? 4u : 0u) | (unsigned)which);
+}
+
+static void *gettid_and_wait(void *arg)
+{
+	int *fds = arg;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	char b;
+	(void)write(fds[1], &tid, sizeof(tid));
+	(void)read(fds[2], &b, 1);
+	return NULL;
+}
+
+/* The CPU clocks named by negative ids (clock_getcpuclockid, pthread_getcpuclockid): any
+ * process's (PROF, VIRT, SCHED), a thread's of the caller's own process only; EINVAL for
+ * anything else, EPERM for clock_settime, EOPNOTSUPP for clock_adjtime. */
+static void cpu_clocks_of_processes_and_threads(void)
+{
+	long long own = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec t, r;
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(getpid(), 2, 0), &t));
+	CHECK(ns_of(&t) >= own);
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(0, 0, 0), &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(0, 1, 1), &t));
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(0, 3, 0) | 4, &t), EINVAL);
+	CHECK_OK(syscall(SYS_clock_getres, cpu_clock_of(0, 2, 0), &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec == 1);
+	CHECK_OK(syscall(SYS_clock_getres, cpu_clock_of(getpid(), 0, 0), &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec > 1 && r.tv_nsec <= 10000000);
+	clockid_t mine;
+	CHECK_EQ(clock_getcpuclockid(getpid(), &mine), 0);
+	CHECK_OK(clock_gettime(mine, &t));
+	CHECK_ERR(clock_settime(mine, &t), EPERM);
+	struct timex tx;
+	memset(&tx, 0, sizeof(tx));
+	CHECK_ERR(syscall(SYS_clock_adjtime, mine, &tx), EOPNOTSUPP);
+
+	/* another process: readable until it is reaped (a zombie's times are final) */
+	int go[2];
+	CHECK_OK(pipe(go));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		(void)read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	clockid_t cc;
+	CHECK_EQ(clock_getcpuclockid(c, &cc), 0);
+	CHECK_OK(clock_gettime(cc, &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(c, 1, 0), &t));
+	/* its thread clock is not the caller's to read */
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(c, 2, 1), &t), EINVAL);
+	close(go[1]);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT));
+	CHECK_OK(clock_gettime(cc, &t));
+	CHECK_EQ(WEXITSTATUS(kt_wait(c)), 0);
+	CHECK_ERR(syscall(SYS_clock_gettime, cc, &t), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_getres, cc, &r), EINVAL);
+
+	/* a thread of this process: its own clock, but no process clock by its tid */
+	int fds[3], p1[2], p2[2];
+	CHECK_OK(pipe(p1));
+	CHECK_OK(pipe(p2));
+	fds[0] = 0;
+	fds[1] = p1[1];
+	fds[2] = p2[0];
+	pthread_t th;
+	CHECK_EQ(pthread_create(&th, NULL, gettid_and_wait, fds), 0);
+	pid_t tid;
+	CHECK_EQ(read(p1[0], &tid, sizeof(tid)), (ssize_t)sizeof(tid));
+	clockid_t tc;
+	CHECK_EQ(pthread_getcpuclockid(th, &tc), 0);
+	CHECK_OK(clock_gettime(tc, &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(tid, 2, 1), &t));
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(tid, 2, 0), &t), EINVAL);
+	CHECK_EQ(write(p2[1], "g", 1), 1);
+	CHECK_EQ(pthread_join(th, NULL), 0);
+}
+
 static void settime_as_unprivileged_eperm(void)
 {
 	int pid = CHECK_OK(fork());
@@ -390,6 +547,178 @@ static void settime_as_unprivileged_eperm(void)
 		_exit(0);
 	}
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+
+/* ---- CPU-time interval timers ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t vt_hits, prof_hits, vt_code_ok;
+
+static void on_cpu_timer(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code == SI_KERNEL)
+		vt_code_ok = 1;
+	if (sig == SIGVTALRM)
+		vt_hits++;
+	else
+		prof_hits++;
+}
+
+static void catch_cpu_timers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_cpu_timer;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	CHECK_OK(sigaction(SIGVTALRM, &sa, NULL));
+	CHECK_OK(sigaction(SIGPROF, &sa, NULL));
+}
+
+static long long itv_ns(const struct timeval *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_usec * 1000LL;
+}
+
+/* ITIMER_VIRTUAL runs on user CPU time only: a sleep leaves it where it was; spinning in user
+ * mode makes it fire (SIGVTALRM, si_code SI_KERNEL), and its interval reloads it. */
+static void itimer_virtual_counts_user_time_only(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 0 }, { 1, 0 } }, cur;
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &it, NULL));
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	/* Linux adds a tick (at most 10 ms) to a new CPU timer */
+	CHECK(itv_ns(&cur.it_value) > 0 && itv_ns(&cur.it_value) <= 1010000000LL);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_usec == 0);
+	usleep(200000); /* 0.2 s asleep: no user CPU time to speak of */
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	CHECK(itv_ns(&cur.it_value) > 900000000LL);
+	struct itimerval quick = { { 0, 10000 }, { 0, 10000 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &quick, &cur));
+	CHECK(itv_ns(&cur.it_value) > 900000000LL); /* the old value came back */
+	volatile unsigned long x = 0;
+	while (vt_hits < 3)
+		x++;
+	CHECK(vt_code_ok);
+	CHECK_EQ(prof_hits, 0);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &off, &cur));
+	CHECK_EQ(itv_ns(&cur.it_interval), 10000000LL);
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+}
+
+/* ITIMER_PROF runs on user and system time: a loop of system calls makes it fire. */
+static void itimer_prof_counts_system_time_too(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } }, cur;
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	while (prof_hits < 2)
+		(void)syscall(SYS_getppid);
+	CHECK(vt_code_ok);
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK_EQ(itv_ns(&cur.it_interval), 20000000LL);
+	CHECK(itv_ns(&cur.it_value) > 0 && itv_ns(&cur.it_value) <= 30000000LL);
+	CHECK_EQ(vt_hits, 0);
+}
+
+/* A CPU timer counts the process's threads: one spinning thread fires it for the process,
+ * and another thread reads and changes the same timer. */
+static void *spin_until_prof(void *arg)
+{
+	(void)arg;
+	volatile unsigned long x = 0;
+	while (prof_hits == 0)
+		x++;
+	return NULL;
+}
+
+static void itimer_prof_sums_the_threads(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, spin_until_prof, NULL), 0);
+	/* the main thread only sleeps: the spinner's time fires it */
+	while (prof_hits == 0)
+		usleep(10000);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(prof_hits, 1); /* one shot */
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+}
+
+/* Regression (itimer_real_set_in_a_thread_is_the_process_s): ITIMER_REAL was kept per thread,
+ * so a timer armed by one thread was invisible to getitimer in another and alarm() there
+ * returned 0. Linux keeps every interval timer per process. */
+static void *arm_real_timer(void *arg)
+{
+	(void)arg;
+	struct itimerval it = { { 0, 0 }, { 30, 0 } };
+	return (void *)(long)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void itimer_real_set_in_a_thread_is_the_process_s(void)
+{
+	alarm(0); /* the harness's watchdog is re-armed below */
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, arm_real_timer, NULL), 0);
+	void *r;
+	CHECK_EQ(pthread_join(t, &r), 0);
+	CHECK_EQ((long)r, 0);
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_REAL, &cur));
+	CHECK(cur.it_value.tv_sec > 20 && cur.it_value.tv_sec <= 30);
+	unsigned left = alarm(20);
+	CHECK(left > 20 && left <= 30);
+}
+
+/* fork: the child starts with every interval timer disarmed (execve keeps them). */
+static void itimers_not_inherited_by_fork(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 1, 0 }, { 5, 0 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &it, NULL));
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		struct itimerval cur;
+		int which[3] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
+		for (int i = 0; i < 3; i++) {
+			if (getitimer(which[i], &cur) != 0 || cur.it_value.tv_sec ||
+			    cur.it_value.tv_usec || cur.it_interval.tv_sec || cur.it_interval.tv_usec)
+				_exit(10 + i);
+		}
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK_EQ(cur.it_interval.tv_sec, 1);
+}
+
+static void itimer_errors(void)
+{
+	struct itimerval it = { { 0, 0 }, { 1, 0 } }, cur;
+	CHECK_ERR(setitimer(3, &it, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_getitimer, 3, &cur), EINVAL);
+	CHECK_ERR(syscall(SYS_getitimer, -1, &cur), EINVAL);
+	struct itimerval bad = { { 0, 1000000 }, { 1, 0 } };
+	CHECK_ERR(setitimer(ITIMER_VIRTUAL, &bad, NULL), EINVAL);
+	struct itimerval neg = { { 0, 0 }, { -1, 0 } };
+	CHECK_ERR(setitimer(ITIMER_PROF, &neg, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_setitimer, ITIMER_VIRTUAL, (void *)8, NULL), EFAULT);
+	CHECK_ERR(syscall(SYS_getitimer, ITIMER_PROF, (void *)8), EFAULT);
+	CHECK_ERR(syscall(SYS_setitimer, ITIMER_PROF, &it, (void *)8), EFAULT);
+	/* the timer was set before the old value's copy failed, as Linux */
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK(cur.it_value.tv_sec > 0 || cur.it_value.tv_usec > 0);
+	/* the int argument is the low 32 bits */
+	CHECK_OK(syscall(SYS_getitimer, 0x100000000L | ITIMER_PROF, &cur));
 }
 
 
@@ -660,12 +989,23 @@ static const struct kt_case cases[] = {
 	{ "nanosleep_sleeps_at_least", nanosleep_sleeps_at_least },
 	{ "nanosleep_eintr_reports_remaining", nanosleep_eintr_reports_remaining },
 	{ "clock_nanosleep_absolute", clock_nanosleep_absolute },
+	{ "clock_nanosleep_realtime_absolute_is_a_wall_clock_date",
+	  clock_nanosleep_realtime_absolute_is_a_wall_clock_date },
+	{ "clock_nanosleep_clocks_and_errors", clock_nanosleep_clocks_and_errors },
+	{ "clock_nanosleep_process_cputime", clock_nanosleep_process_cputime },
 	{ "itimer_real_fires_and_reports", itimer_real_fires_and_reports },
 	{ "alarm_returns_remaining_seconds", alarm_returns_remaining_seconds },
 	{ "posix_timer_fires_signal", posix_timer_fires_signal },
 	{ "posix_timers_fire_in_deadline_order", posix_timers_fire_in_deadline_order },
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
+	{ "itimer_virtual_counts_user_time_only", itimer_virtual_counts_user_time_only },
+	{ "itimer_prof_counts_system_time_too", itimer_prof_counts_system_time_too },
+	{ "itimer_prof_sums_the_threads", itimer_prof_sums_the_threads },
+	{ "itimer_real_set_in_a_thread_is_the_process_s", itimer_real_set_in_a_thread_is_the_process_s },
+	{ "itimers_not_inherited_by_fork", itimers_not_inherited_by_fork },
+	{ "itimer_errors", itimer_errors },
+	{ "cpu_clocks_of_processes_and_threads", cpu_clocks_of_processes_and_threads },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },
 	{ "vdso_auxv_points_at_elf", vdso_auxv_points_at_elf },
 	{ "vdso_clock_gettime_agrees_with_syscall", vdso_clock_gettime_agrees_with_syscall },
