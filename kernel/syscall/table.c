@@ -200,7 +200,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(225, timer_getoverrun, PARTIAL, "the overrun of the last signal sent (Linux: of the last one delivered)"),
 	SC(226, timer_delete, FULL, ""),
 	SC(227, clock_settime, FULL, ""),
-	SC(228, clock_gettime, PARTIAL, "clock ids for other processes and threads (negative) are EINVAL"),
+	SC(228, clock_gettime, FULL, "and the CPU clocks of processes and threads (negative ids)"),
 	SC(229, clock_getres, FULL, ""),
 	SC(230, clock_nanosleep, PARTIAL, "REALTIME/TAI absolute dates are taken against the wall clock when the sleep starts (a later clock change does not move them); PROCESS_CPUTIME_ID: a relative sleep interrupted by a signal is EINTR even without a handler; other processes' CPU clocks (negative ids) are EINVAL"),
 	SCF(231, exit_group, sys_exit_group, FULL, ""),

@@ -9,8 +9,8 @@
  * TAI is REALTIME (no leap-second table, as Linux before
  * adjtimex sets one: offset 0). The COARSE clocks read the same counters (Linux serves them
  * from the last tick; a finer value is allowed) and report the tick as their resolution.
- * The CPU-time clocks read the monotonic clock until per-thread CPU accounting exists (the
- * threads-on-tasks work), which the syscall table states.
+ * The CPU-time clocks are a process's (syscall/time.c reads them from proc/usage.h); here, with
+ * no process, they read the monotonic clock.
  */
 #include <fw/atomic.h>
 #include <fw/errno.h>
