@@ -194,7 +194,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(217, getdents64, FULL, ""),
 	SC(218, set_tid_address, FULL, ""),
 	SC(219, restart_syscall, FULL, ""),
-	SC(222, timer_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME; SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE; si_timerid, si_value, si_overrun; no CPU-time clocks"),
+	SC(222, timer_create, PARTIAL, "CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_REALTIME, the CPU-time clocks (the caller's, other processes' and its threads' by negative ids; they fire a tick or two late); SIGEV_SIGNAL, SIGEV_THREAD_ID, SIGEV_NONE; si_timerid, si_value, si_overrun"),
 	SC(223, timer_settime, FULL, ""),
 	SC(224, timer_gettime, FULL, ""),
 	SC(225, timer_getoverrun, PARTIAL, "the overrun of the last signal sent (Linux: of the last one delivered)"),

@@ -11,6 +11,7 @@
 #include <fw/uaccess.h>
 #include <syscall/define.h>
 #include <time/clock.h>
+#include <time/cpu_clock.h>
 #include <time/timerfd.h>
 #include <uapi/misc.h>
 #include <uapi/time.h>
@@ -35,66 +36,16 @@ static bool settime_allowed(const struct process *p)
 	return p->fs.cred.euid == 0;
 }
 
-/*
- * CPU-time clocks (Linux's posix-cpu-timers). A negative clock id names a process's or a
- * thread's CPU clock: (~pid << 3) | PERTHREAD (4) | which, where which is PROF (0: user +
- * system), VIRT (1: user) or SCHED (2: all time run, here user + system); pid 0 is the
- * caller's own. CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID are pid 0's SCHED
- * clocks. Anyone may read any process's clock (Linux checks no permission); a thread's clock
- * only from its own process. Times come from proc/usage.h (a running thread's: at most a
- * tick old, the caller's own: now).
- */
-#define CPUCLOCK_PERTHREAD 4
-#define CPUCLOCK_WHICH_MASK 3
-#define CPUCLOCK_VIRT 1
-#define CPUCLOCK_SCHED 2
-#define CPUCLOCK_MAX 3
-#define CPUCLOCK_PROCESS ((~0 << 3) | CPUCLOCK_SCHED)
-#define CPUCLOCK_THREAD ((~0 << 3) | CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED)
-
-/* cpu_clock_id - the CPU clock an id names, in the negative encoding; 0 for any other id. */
-static int cpu_clock_id(int id)
-{
-	if (id == UAPI_CLOCK_PROCESS_CPUTIME_ID)
-		return CPUCLOCK_PROCESS;
-	if (id == UAPI_CLOCK_THREAD_CPUTIME_ID)
-		return CPUCLOCK_THREAD;
-	return id < 0 ? id : 0;
-}
-
-/* cpu_clock_owner - the thread or process whose clock `cid` (negative) is, with a reference;
- * NULL when it names nothing the caller may read (Linux's pid_for_clock): -EINVAL. */
-static struct process *cpu_clock_owner(struct process *p, int cid)
-{
-	if ((cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_MAX)
-		return NULL;
-	bool thread = (cid & CPUCLOCK_PERTHREAD) != 0;
-	i64 pid = ~(i64)(cid >> 3);
-	struct process *t = proc_by_pid(pid ? pid : (thread ? p->pid : p->leader->pid));
-	if (!t)
-		return NULL;
-	bool ok = thread ? t->leader == p->leader
-			 : t->leader == t || t == p; /* a process clock by the caller's own tid */
-	if (!ok) {
-		proc_put(t);
-		return NULL;
-	}
-	return t;
-}
-
-/* cpu_clock_read - the value of CPU clock `cid`: 0, or -EINVAL. */
+/* cpu_clock_read - the value of CPU clock `cid` (time/cpu_clock.h): 0, or -EINVAL. */
 static int cpu_clock_read(struct process *p, int cid, i64 *ns)
 {
 	struct process *t = cpu_clock_owner(p, cid);
 	if (!t)
 		return -EINVAL;
-	bool thread = (cid & CPUCLOCK_PERTHREAD) != 0;
 	if (t->leader == p->leader)
 		proc_acct_publish(p); /* the caller's own time, up to now */
-	struct proc_usage u = proc_usage_peek(thread ? t : t->leader, thread);
+	*ns = (i64)cpu_clock_read_ns(t, cid);
 	proc_put(t);
-	*ns = (i64)((cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_VIRT ? u.utime_ns
-								  : u.utime_ns + u.stime_ns);
 	return 0;
 }
 
@@ -119,7 +70,7 @@ SYSCALL_DEFINE2(clock_getres, int, clockid, uptr, res)
 			return -EINVAL;
 		proc_put(t);
 		/* Linux: a nanosecond for the SCHED clocks, a tick for PROF and VIRT */
-		r = (cid & CPUCLOCK_WHICH_MASK) == CPUCLOCK_SCHED
+		r = (cid & CPU_CLOCK_WHICH_MASK) == CPU_CLOCK_SCHED
 			    ? 1
 			    : (i64)((UAPI_NSEC_PER_SEC + FW_TICK_HZ - 1) / FW_TICK_HZ);
 	} else {

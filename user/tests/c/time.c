@@ -438,6 +438,44 @@ static void posix_timer_periodic_none_and_errors(void)
 	CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
 }
 
+/* POSIX timers on the CPU-time clocks: they count the process's (or the creating thread's)
+ * CPU time, not the wall clock: asleep they do not fire, spinning they do. */
+static void posix_timers_on_cpu_time_clocks(void)
+{
+	signal(SIGUSR1, on_signal);
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGUSR1;
+	timer_t pt, tt;
+	CHECK_OK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &pt));
+	CHECK_OK(timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &tt));
+	struct itimerspec its = { { 0, 0 }, { 0, 200000000 } }, cur;
+	CHECK_OK(timer_settime(pt, 0, &its, NULL));
+	usleep(300000); /* 0.3 s asleep: far less than 0.2 s of CPU time */
+	CHECK_EQ(hits, 0);
+	CHECK_OK(timer_gettime(pt, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 100000000);
+	volatile unsigned long x = 0;
+	while (hits == 0)
+		x++;
+	CHECK_OK(timer_gettime(pt, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+	/* the thread clock, periodic, at an absolute CPU time */
+	struct timespec now;
+	CHECK_OK(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now));
+	long long at = ns_of(&now) + 20000000LL;
+	struct itimerspec abs_its = { { 0, 10000000 }, ts_of(at) };
+	CHECK_OK(timer_settime(tt, TIMER_ABSTIME, &abs_its, NULL));
+	while (hits < 3)
+		x++;
+	CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) >= at);
+	CHECK_OK(timer_gettime(tt, &cur));
+	CHECK_EQ(cur.it_interval.tv_nsec, 10000000);
+	CHECK_OK(timer_delete(tt));
+	CHECK_OK(timer_delete(pt));
+}
+
 static void cpu_time_clocks_advance(void)
 {
 	long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
@@ -999,6 +1037,7 @@ static const struct kt_case cases[] = {
 	{ "posix_timers_fire_in_deadline_order", posix_timers_fire_in_deadline_order },
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
+	{ "posix_timers_on_cpu_time_clocks", posix_timers_on_cpu_time_clocks },
 	{ "itimer_virtual_counts_user_time_only", itimer_virtual_counts_user_time_only },
 	{ "itimer_prof_counts_system_time_too", itimer_prof_counts_system_time_too },
 	{ "itimer_prof_sums_the_threads", itimer_prof_sums_the_threads },
