@@ -70,6 +70,29 @@ static void poll_errors(void)
 	CHECK_ERR(poll(&f, 1u << 30, 0), EINVAL);
 }
 
+/* Regression (poll_nfds_is_an_unsigned_int): poll and ppoll read nfds as the whole 64-bit
+ * register, so a count with its upper half set was EINVAL; Linux's prototype makes it an
+ * unsigned int (select's nfds an int). */
+static void poll_nfds_is_an_unsigned_int(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	struct pollfd f = { p[0], POLLIN, 0 };
+	CHECK_EQ(syscall(SYS_poll, &f, 0x100000001UL, 0), 1);
+	CHECK_EQ(f.revents, POLLIN);
+	f.revents = 0;
+	struct timespec zero = { 0, 0 };
+	CHECK_EQ(syscall(SYS_ppoll, &f, 0x100000001UL, &zero, NULL, 8), 1);
+	CHECK_EQ(f.revents, POLLIN);
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	struct timeval tv = { 0, 0 };
+	CHECK_EQ(syscall(SYS_select, 0x100000000L | (p[0] + 1), &rs, NULL, NULL, &tv), 1);
+	CHECK(FD_ISSET(p[0], &rs));
+}
+
 static volatile sig_atomic_t hits;
 
 static void on_signal(int sig)
@@ -659,6 +682,7 @@ static const struct kt_case cases[] = {
 	{ "poll_timeout_waits", poll_timeout_waits },
 	{ "poll_hup_nval_and_negative_fd", poll_hup_nval_and_negative_fd },
 	{ "poll_errors", poll_errors },
+	{ "poll_nfds_is_an_unsigned_int", poll_nfds_is_an_unsigned_int },
 	{ "poll_interrupted_eintr", poll_interrupted_eintr },
 	{ "ppoll_unblocks_mask", ppoll_unblocks_mask },
 	{ "select_readiness_and_timeout", select_readiness_and_timeout },
