@@ -6,8 +6,9 @@
 #include <uapi/time.h>
 
 #define CPU_CLOCK_MAX 3
-#define CPU_CLOCK_OF_PROCESS ((~0 << 3) | CPU_CLOCK_SCHED)
-#define CPU_CLOCK_OF_THREAD ((~0 << 3) | CPU_CLOCK_PERTHREAD | CPU_CLOCK_SCHED)
+/* pid 0's SCHED clocks: (~0 << 3) | ..., written out (a negative value is not shifted in C) */
+#define CPU_CLOCK_OF_PROCESS (-8 | CPU_CLOCK_SCHED)
+#define CPU_CLOCK_OF_THREAD (-8 | CPU_CLOCK_PERTHREAD | CPU_CLOCK_SCHED)
 
 int cpu_clock_id(int id)
 {
@@ -23,7 +24,7 @@ struct process *cpu_clock_owner(struct process *p, int cid)
 	if (cid >= 0 || (cid & CPU_CLOCK_WHICH_MASK) == CPU_CLOCK_MAX)
 		return NULL;
 	bool thread = (cid & CPU_CLOCK_PERTHREAD) != 0;
-	i64 pid = ~(i64)(cid >> 3);
+	i64 pid = ~(i64)(cid >> 3); /* gcc shifts a negative int arithmetically */
 	struct process *t = proc_by_pid(pid ? pid : (thread ? p->pid : p->leader->pid));
 	if (!t)
 		return NULL;
