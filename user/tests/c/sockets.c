@@ -63,6 +63,74 @@ static void socket_creation_errors(void)
 	CHECK_ERR(socketpair(12345, SOCK_STREAM, 0, (int[2]){ 0, 0 }), EAFNOSUPPORT);
 }
 
+/* The socket calls' int and unsigned int arguments (descriptors, family/type/protocol, address
+ * lengths, backlog, how, level/optname/optlen, flags, vlen) are the low 32 bits of their
+ * registers, as Linux's prototypes say: net.c read descriptors and lengths as 64 bits (EBADF /
+ * EINVAL with junk in the upper half) and sendmmsg/recvmmsg's vlen as 64 bits (junk made it
+ * UIO_MAXIOV: every message of the array sent). Raw syscalls with junk upper halves. */
+static void int_arguments_ignore_the_upper_register_half(void)
+{
+	const long junk = 0x5a5a5a5a00000000l;
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, "kt-intargs");
+	int l = CHECK_OK(syscall(SYS_socket, junk | AF_UNIX, junk | SOCK_STREAM | SOCK_CLOEXEC, junk | 0));
+	CHECK_EQ(fcntl(l, F_GETFD), FD_CLOEXEC);
+	CHECK_OK(syscall(SYS_bind, junk | l, &a, junk | len));
+	CHECK_OK(syscall(SYS_listen, junk | l, junk | 4));
+	int c = CHECK_OK(socket(AF_UNIX, SOCK_STREAM, 0));
+	CHECK_OK(syscall(SYS_connect, junk | c, &a, junk | len));
+	struct sockaddr_un peer;
+	socklen_t plen = sizeof(peer);
+	int s = CHECK_OK(syscall(SYS_accept4, junk | l, &peer, &plen, junk | SOCK_NONBLOCK));
+	CHECK(fcntl(s, F_GETFL) & O_NONBLOCK);
+	CHECK_EQ(syscall(SYS_sendto, junk | c, "abc", 3, junk | MSG_NOSIGNAL, NULL, junk | 0), 3);
+	char b[8];
+	CHECK_EQ(syscall(SYS_recvfrom, junk | s, b, sizeof(b), junk | MSG_PEEK, NULL, NULL), 3);
+	CHECK_EQ(syscall(SYS_recvfrom, junk | s, b, sizeof(b), junk | 0, NULL, NULL), 3);
+	CHECK(!memcmp(b, "abc", 3));
+	struct sockaddr_un me;
+	socklen_t mlen = sizeof(me);
+	CHECK_OK(syscall(SYS_getsockname, junk | l, &me, &mlen));
+	CHECK(mlen == len && !memcmp(me.sun_path, a.sun_path, len - offsetof(struct sockaddr_un, sun_path)));
+	mlen = sizeof(me);
+	CHECK_OK(syscall(SYS_getpeername, junk | c, &me, &mlen));
+	CHECK_EQ(mlen, len);
+	int v = 1;
+	CHECK_OK(syscall(SYS_setsockopt, junk | s, junk | SOL_SOCKET, junk | SO_PASSCRED, &v, junk | sizeof(v)));
+	v = 0;
+	socklen_t vlen = sizeof(v);
+	CHECK_OK(syscall(SYS_getsockopt, junk | s, junk | SOL_SOCKET, junk | SO_PASSCRED, &v, &vlen));
+	CHECK_EQ(v, 1);
+	CHECK_OK(syscall(SYS_shutdown, junk | c, junk | SHUT_WR));
+	CHECK_EQ(recv(s, b, sizeof(b), 0), 0);
+	close(c);
+	close(s);
+	close(l);
+	/* sendmmsg/recvmmsg: vlen junk|2 of an array of 4 valid messages moves 2 */
+	int d[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, d));
+	struct mmsghdr mm[4];
+	struct iovec iov[4];
+	char bufs[4][4];
+	memset(mm, 0, sizeof(mm));
+	for (int i = 0; i < 4; i++) {
+		memcpy(bufs[i], "m0", 3);
+		bufs[i][1] = (char)('0' + i);
+		iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = 3 };
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	CHECK_EQ(syscall(SYS_sendmmsg, junk | d[0], mm, junk | 2, junk | 0), 2);
+	memset(bufs[0], 0, sizeof(bufs[0]));
+	CHECK_EQ(syscall(SYS_recvmmsg, junk | d[1], mm, junk | 1, junk | MSG_DONTWAIT, NULL), 1);
+	CHECK(!memcmp(bufs[0], "m0", 3));
+	CHECK_EQ(recv(d[1], b, sizeof(b), MSG_DONTWAIT), 3);
+	CHECK(!memcmp(b, "m1", 3));
+	CHECK_ERR(recv(d[1], b, sizeof(b), MSG_DONTWAIT), EAGAIN);
+	close(d[0]);
+	close(d[1]);
+}
+
 static void not_a_socket_enotsock(void)
 {
 	int p[2];
@@ -1225,6 +1293,7 @@ static const struct kt_case cases[] = {
 	{ "scm_rights_reachable_in_flight_kept", scm_rights_reachable_in_flight_kept },
 	{ "scm_credentials", scm_credentials },
 	{ "sendmsg_iovecs_and_mmsg", sendmsg_iovecs_and_mmsg },
+	{ "int_arguments_ignore_the_upper_register_half", int_arguments_ignore_the_upper_register_half },
 	{ "stress_clients_round_trips", stress_clients_round_trips },
 	{ "netlink_route_lists_loopback", netlink_route_lists_loopback },
 	{ "netlink_creation_errors", netlink_creation_errors },
