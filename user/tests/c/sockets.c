@@ -499,6 +499,45 @@ static void listener_close_resets_pending(void)
 	CHECK_EQ(read(k, &c, 1), 0);
 }
 
+/* A datagram connect racing the target's close: ECONNREFUSED (or success), never EPERM.
+ * unix_connect_dgram read the target's `dead` flag after dropping its reference to it; if that
+ * was the last one the socket was freed, and a new socket from the same cache (the closer's
+ * next one, unconnected) answered "alive and connected elsewhere": EPERM. One process binds and
+ * closes the same abstract name over and over while another connects to it; a race, so this
+ * checks the contract on both CPUs (glibc's suite boots under -smp 2) rather than forcing it. */
+static void dgram_connect_racing_close_refused_not_eperm(void)
+{
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, "kt-dgram-race");
+	int closer = CHECK_OK(fork());
+	if (closer == 0) {
+		for (int i = 0; i < 3000; i++) {
+			int t = socket(AF_UNIX, SOCK_DGRAM, 0);
+			if (t < 0 || bind(t, (struct sockaddr *)&a, len))
+				_exit(2);
+			close(t);
+		}
+		_exit(0);
+	}
+	int bad = 0, connected = 0, tries = 0, st = 0;
+	for (;;) {
+		int done = waitpid(closer, &st, WNOHANG);
+		int c = CHECK_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+		int r = connect(c, (struct sockaddr *)&a, len);
+		if (r == 0)
+			connected++;
+		else if (errno != ECONNREFUSED && !bad++)
+			kt_diag("try %d: connect: errno %d", tries, errno);
+		close(c);
+		tries++;
+		if (done)
+			break;
+	}
+	kt_diag("%d tries, %d connected (informational)", tries, connected);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK_EQ(bad, 0);
+}
+
 static void dgram_sendto_recvfrom_names(void)
 {
 	struct sockaddr_un a, b, from;
@@ -1279,6 +1318,7 @@ static const struct kt_case cases[] = {
 	{ "backlog_full_blocks_or_eagain", backlog_full_blocks_or_eagain },
 	{ "listener_close_resets_pending", listener_close_resets_pending },
 	{ "dgram_sendto_recvfrom_names", dgram_sendto_recvfrom_names },
+	{ "dgram_connect_racing_close_refused_not_eperm", dgram_connect_racing_close_refused_not_eperm },
 	{ "buffer_limit_eagain_then_room", buffer_limit_eagain_then_room },
 	{ "empty_datagrams_fill_the_send_buffer", empty_datagrams_fill_the_send_buffer },
 	{ "socket_options", socket_options },
