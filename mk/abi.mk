@@ -29,9 +29,10 @@ ABI_SRC_DEPS := user/tests/c/kt.c user/tests/c/kt.h mk/abi.mk
 
 # Programs whose suites run a second time as `<libc>.<prog>-smp2` (the same binary, group name
 # from KT_GROUP): on Trellis that boot has -smp 2, so threads, futexes and the scheduler are
-# checked with user code on two CPUs at once as well as on one (issue #14). Linux runs them
-# twice at its usual -smp.
-ABI_AGAIN_SMP2 ?= threads
+# checked with user code on two CPUs at once as well as on one (issue #14); and the tty cases,
+# where a pty's two ends and the signals of job control cross CPUs (issue #19; about 10 s a
+# boot). Linux runs them twice at its usual -smp.
+ABI_AGAIN_SMP2 ?= threads tty
 ABI_SUITES := $(foreach l,$(ABI_LIBCS),$(addprefix $(l).,$(ABI_PROGS))) \
 	$(foreach l,$(ABI_LIBCS),$(addprefix $(l).,$(addsuffix -smp2,$(filter $(ABI_PROGS),$(ABI_AGAIN_SMP2))))) \
 	$(addprefix busybox.,$(ABI_BB))
