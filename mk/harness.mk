@@ -11,6 +11,9 @@ deps:
 # result files. The last line printed is `N passed, N failed`.
 test: deps
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS) $(LOGS)
+	@# the checker first, alone: parts and the kernel build's sub-makes all use it, and a fresh
+	@# clone's parallel parts ran it while a sub-make was still linking it (safec: EACCES)
+	@$(MAKE) --no-print-directory $(SAFECHECK_BIN) >/dev/null 2>&1 || true
 	@$(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target $(TEST_PARTS) || true
 	@$(PYTHON) tools/results.py summary $(RESULTS) $(patsubst test-%,%,$(TEST_PARTS))
 

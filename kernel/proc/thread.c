@@ -337,9 +337,9 @@ static bool serve(struct process *p, enum user_return why)
 				note_fault(p, ex.fault_addr);
 				/* Pending signals are acted on here too, as on every return to user
 				 * mode: a process whose faults kept coming back never reached a signal
-				 * check, so SIGKILL could not end it (the fuzz runs' worker that
-				 * "survived SIGKILL", spinning in system time: make test's fuzz
-				 * and fault parts under a loaded host). */
+				 * check (the slice deadline is re-armed at each entry, so no timer
+				 * return came either), and SIGKILL could not end it. Not the cause of
+				 * the fuzz runs' open "worker survived SIGKILL" (docs/fuzzing.md). */
 				return proc_signal_deliver(p, 0, 0);
 			}
 			if (r == -ENXIO) /* a file mapping past the end of its file */
