@@ -3,6 +3,7 @@
  * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
+#include <fw/log.h>
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
@@ -866,4 +867,23 @@ void proc_ctl_send_pdeath(void)
 			(void)proc_group_signal(t, sig, (struct proc_siginfo){ .code = 0 });
 		proc_put(t);
 	}
+}
+
+void proc_show_all(void)
+{
+	fw_info("sysrq: processes (pid tgid ppid task state waiting pending blocked attn)");
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q) {
+		/* sig_lock nests inside proc_lock (the locking note in proc/process.h) */
+		spin_lock(&q->sig_lock);
+		bool waiting = q->waiting_on != NULL;
+		u64 pending = q->pending.set, blocked = q->sigmask;
+		u32 attn = atomic_u32_load(&q->sig_attn);
+		spin_unlock(&q->sig_lock);
+		fw_info("  %u %u %u task %lu state %u %s pending %lx blocked %lx attn %x", q->pid,
+			q->leader->pid, q->leader->parent ? q->leader->parent->pid : 0, q->task_id,
+			(unsigned)q->state, waiting ? STR("waiting") : STR("-"), pending, blocked, attn);
+	}
+	spin_unlock(&proc_lock);
+	task_show_all();
 }

@@ -422,6 +422,10 @@ struct process *proc_by_pid(i64 pid);
  * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
 #define PROC_ANY_UID 0xffffffffu
 u32 proc_count_tasks(u32 uid);
+/* proc_show_all - print every process to the console (pid, group, parent, task, state, whether
+ * it sleeps on a queue, its pending and blocked signals), then every framework task with its
+ * backtrace (task_show_all): /proc/sysrq-trigger's 't', a debugging aid. */
+void proc_show_all(void);
 /* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
  * above `after`, with a reference (proc_put), or NULL: walks every process. */
 struct process *proc_next_leader(u32 after);
