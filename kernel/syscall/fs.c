@@ -79,6 +79,8 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 		done += c.value;
 		if (c.value < n.value || n.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was read so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -127,6 +129,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		done += n.value;
 		if (n.value < c.value || c.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was written so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -536,6 +540,8 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value || n.value < want)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was moved so far */
 	}
 	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
 		return -EFAULT;

@@ -84,6 +84,8 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was copied so far */
 	}
 	if (done) {
 		i64 ni = off_in + (i64)done, no = off_out + (i64)done;

@@ -171,10 +171,14 @@ struct result_size procfs_sysrq_write(struct procfs_inode *pi, struct bytes src)
 	/* Linux acts on the first character only; keys it does not know print the help line. The
 	 * file is root's (mode 0200, checked at open). */
 	u8 key = bytes_len(src) ? bytes_u8(src, 0).value : 0;
+	/* as Linux, the report goes to the console whatever its level (`quiet` boots too) */
+	u32 level = fw_log_console_level();
+	fw_log_set_console_level(7);
 	if (key == 't')
 		proc_show_all();
 	else if (key && key != '\n')
 		fw_info("sysrq: HELP : show-task-states(t)");
+	fw_log_set_console_level(level);
 	return result_size_ok(bytes_len(src));
 }
 

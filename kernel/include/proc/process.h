@@ -389,7 +389,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
  * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
  * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
 int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
-/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
+/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends, and a long
+ * loop that never sleeps (sendfile, splice, copy_file_range, a large read or write moved chunk
+ * by chunk) stops between chunks with what it did, as Linux's fatal_signal_pending. One
+ * atomic load when no signal is pending. */
 bool proc_signal_fatal(struct process *p);
 /* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
  * or the sender's real or effective uid is the target's real or saved uid. */
