@@ -474,6 +474,9 @@ void task_show_all(void)
 		struct task *t = &c[ts % TASK_CHUNK].t;
 		u32 st = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
 		bool running = false;
+		/* SAFETY: cpu < FW_MAX_CPUS_INTERNAL bounds cpu_locals; current is a racy
+		 * snapshot of a task pointer (compared, never followed); the task fields below are
+		 * relaxed reads of a type-stable slot (see above). */
 		for (u32 cpu = 0; cpu < FW_MAX_CPUS_INTERNAL; cpu++)
 			if (__atomic_load_n(&cpu_locals[cpu].current, __ATOMIC_RELAXED) == t)
 				running = true;
@@ -488,6 +491,10 @@ void task_show_all(void)
 		u64 rsp = t->rsp;
 		if (running || st == TASK_DEAD || !stack_contains(rsp, 56))
 			continue;
+		/* SAFETY: [rsp, rsp + 56) lies in a registered, mapped kernel stack (checked just
+		 * above): words 5 and 6 are the saved rbp and return address of the switch frame
+		 * (arch/x86_64/switch.S), or stale words if the task ran meanwhile, which
+		 * backtrace_print only prints and checks before it follows them. */
 		const u64 *frame = (const u64 *)(uintptr_t)rsp;
 		backtrace_print(frame[6], frame[5]);
 	}
