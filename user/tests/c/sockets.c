@@ -667,6 +667,64 @@ static void socket_options(void)
 /* SO_RCVBUF (doubled, clamped to the minimum), SO_SNDTIMEO (a full buffer: the wait ends in
  * EAGAIN), TIOCOUTQ (sent, unread: not 0 while queued, 0 once read), select and epoll
  * readiness (EPOLLIN, then EPOLLRDHUP and EPOLLHUP when the peer closes). */
+/* SO_RCVLOWAT: setsockopt was ENOPROTOOPT (Linux accepts it, and getsockopt said 1 whatever
+ * was asked); a blocking stream read now waits for that many bytes, a non-blocking one returns
+ * what is there; negative means INT_MAX, 0 means 1 (Linux's sock_setsockopt). */
+static int proc_state(int pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static void so_rcvlowat_holds_a_stream_read(void)
+{
+	int s[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	int v = 4;
+	socklen_t len = sizeof(v);
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	v = 0;
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 4);
+	char b[8];
+	CHECK_EQ(write(s[0], "ab", 2), 2);
+	CHECK_EQ(recv(s[1], b, sizeof(b), MSG_DONTWAIT), 2); /* non-blocking: what is there */
+	CHECK_EQ(write(s[0], "ab", 2), 2);
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit((int)recv(s[1], b, sizeof(b), 0)); /* blocks until 4 bytes are there */
+	/* until the reader sleeps in recv (or, were the low mark ignored, returned 2 and exited) */
+	int st;
+	while ((st = proc_state(pid)) != 'S' && st != 'Z' && st != 0)
+		usleep(1000);
+	CHECK_EQ(write(s[0], "cd", 2), 2);
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 4);
+	v = -1;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 0x7fffffff);
+	v = 0;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 1);
+	v = 1;
+	CHECK_ERR(setsockopt(s[1], SOL_SOCKET, SO_SNDLOWAT, &v, sizeof(v)), ENOPROTOOPT);
+	close(s[0]);
+	close(s[1]);
+}
+
 static void rcvbuf_sndtimeo_outq_select_epoll(void)
 {
 	int s[2], v, n;
@@ -1324,6 +1382,7 @@ static const struct kt_case cases[] = {
 	{ "socket_options", socket_options },
 	{ "poll_readiness", poll_readiness },
 	{ "rcvbuf_sndtimeo_outq_select_epoll", rcvbuf_sndtimeo_outq_select_epoll },
+	{ "so_rcvlowat_holds_a_stream_read", so_rcvlowat_holds_a_stream_read },
 	{ "scm_rights_passes_pipe", scm_rights_passes_pipe },
 	{ "scm_rights_passes_socket_across_fork", scm_rights_passes_socket_across_fork },
 	{ "scm_rights_ctrunc_closes_rest", scm_rights_ctrunc_closes_rest },
