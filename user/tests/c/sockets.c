@@ -1345,6 +1345,43 @@ static void netlink_route_lists_loopback(void)
 	CHECK_EQ(orig.seq, 9);
 }
 
+/* Netlink port ids are unique (Linux's netlink_insert): every socket took the caller's pid, so
+ * two sockets of one process had the same id and an explicit bind to a taken id succeeded. Now
+ * the first automatic id is the pid, the next another one; a bind to a taken id is
+ * EADDRINUSE until its holder closes; a bound socket cannot move (EINVAL). */
+static unsigned nl_port_of(int fd)
+{
+	struct kt_sockaddr_nl a;
+	socklen_t len = sizeof(a);
+	CHECK_OK(getsockname(fd, (struct sockaddr *)&a, &len));
+	return a.pid;
+}
+
+static void netlink_port_ids_unique(void)
+{
+	struct kt_sockaddr_nl any = { .family = AF_NETLINK }, want = { .family = AF_NETLINK };
+	int a = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	int b = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	int c = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	CHECK_OK(bind(a, (struct sockaddr *)&any, sizeof(any)));
+	CHECK_EQ(nl_port_of(a), (unsigned)getpid());
+	CHECK_OK(bind(b, (struct sockaddr *)&any, sizeof(any)));
+	unsigned pb = nl_port_of(b);
+	CHECK(pb != 0 && pb != (unsigned)getpid());
+	want.pid = (unsigned)getpid();
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EADDRINUSE);
+	want.pid = pb;
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EADDRINUSE);
+	CHECK_OK(close(a));
+	want.pid = (unsigned)getpid();
+	CHECK_OK(bind(c, (struct sockaddr *)&want, sizeof(want)));
+	CHECK_EQ(nl_port_of(c), (unsigned)getpid());
+	want.pid = 12345678;
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EINVAL);
+	close(b);
+	close(c);
+}
+
 static void netlink_creation_errors(void)
 {
 	CHECK_ERR(socket(AF_NETLINK, SOCK_STREAM, NETLINK_ROUTE), ESOCKTNOSUPPORT);
@@ -1396,6 +1433,7 @@ static const struct kt_case cases[] = {
 	{ "stress_clients_round_trips", stress_clients_round_trips },
 	{ "netlink_route_lists_loopback", netlink_route_lists_loopback },
 	{ "netlink_creation_errors", netlink_creation_errors },
+	{ "netlink_port_ids_unique", netlink_port_ids_unique },
 	KT_CASES_END
 };
 
