@@ -166,6 +166,8 @@ int term_job_check(struct process *p, struct terminal *t, u32 sig)
 
 /* ---- open and close ------------------------------------------------------------------------- */
 
+struct mutex term_ctty_lock = MUTEX_INIT(term_ctty_lock);
+
 /* ctty_acquire - p (a session leader without a controlling terminal) makes t its own when t
  * controls no session: Linux's tty_open_proc_set_tty. */
 static void ctty_acquire(struct process *p, struct terminal *t)
@@ -173,8 +175,10 @@ static void ctty_acquire(struct process *p, struct terminal *t)
 	struct job_ids j = term_job_ids(p);
 	if (!j.leader)
 		return;
+	mutex_lock(&term_ctty_lock);
 	struct terminal *cur = term_of_session(j.sid);
 	if (cur) {
+		mutex_unlock(&term_ctty_lock);
 		term_put(cur);
 		return;
 	}
@@ -184,6 +188,7 @@ static void ctty_acquire(struct process *p, struct terminal *t)
 		t->pgrp = j.pgid;
 	}
 	spin_unlock(&t->lock);
+	mutex_unlock(&term_ctty_lock);
 }
 
 /* slave_attach - one more open file of pty t's slave side: 0, or -EIO (still locked when
