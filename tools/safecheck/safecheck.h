@@ -6,6 +6,7 @@
  *   types.c    type predicates: no-copy, plain data, VLA/union shapes, null constants
  *   rules.c    the AST rules and the walk over a translation unit
  *   escape.c   the stack-escape rule (labels through locals, calls and files)
+ *   shared.c   the shared-fat rule (fat values in memory other tasks reach, unguarded)
  *   jumps.c    the uninit rule (a goto or case past a local's declaration)
  *   tokens.c   the token-level rules (asm, volatile, attributes, builtins, pragmas...)
  *   safecheck.c  parsing with the compilation database, framework names, exports, main
@@ -115,6 +116,13 @@ void escape_finish(void);
 
 /* jumps.c */
 void jumps_function(CXCursor fn);
+
+/* shared.c */
+bool is_guarded_field(CXCursor field);
+void check_shared_type(CXCursor site, CXType t, const char *what);
+void check_heap_type_marker(CXCursor typedef_decl);
+void note_call_arguments(CXCursor call);
+void check_guarded_address(CXCursor addr);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

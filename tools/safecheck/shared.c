@@ -1,0 +1,303 @@
+/*
+ * shared.c — the shared-fat rule: a fat value (FW_FAT: a slice, a string, a byte buffer, a
+ * cursor, a growable array — several words whose agreement is the bound) is never left where
+ * two tasks can reach it without a lock.
+ *
+ * A service stores a fat value with plain word stores, and reads it with plain loads; a task
+ * reading one while another task writes it can combine the pointer of one value with the
+ * length of another, and every bounds check after that is against the wrong length. The
+ * checker cannot make service copies atomic, so it keeps fat values out of shared memory
+ * unless a lock orders every access:
+ *
+ *   - memory two tasks can reach is a heap object (a type with a type identity: a type cache,
+ *     a subtype, an array's element type, whatever __FW_TYPE_INFO_CHILD names) or a variable
+ *     with static storage that is not const;
+ *   - a type is *racy* when a fat value lies in it by value (through struct members and
+ *     arrays) on a path with no member marked GUARDED_BY (the thread-safety analysis then makes
+ *     every read and write hold that lock) and no const member (never written after its
+ *     initialiser), or when such a path ends in a pointer to a racy type (a heap object holding
+ *     `&other->guarded_slice` would let a later reader skip the lock);
+ *   - a heap type or a shared variable of a racy type is refused (rule `shared-fat`), as is the
+ *     address of a guarded fat member taken anywhere but as a call's argument (kept in a local,
+ *     it would outlive the lock).
+ *
+ * Locals are not shared: no pointer to the stack outlives its function (stack-escape), and
+ * the framework refuses stack objects where a task could hand one to another.
+ */
+#include "safecheck.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A member declared GUARDED_BY(lock): an attribute whose first token names guarded_by. A
+ * service's own alias for the attribute is not recognised (the field is then refused, the safe
+ * direction). */
+static enum CXChildVisitResult guarded_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	bool *found = d;
+	if (!clang_isAttribute(clang_getCursorKind(c)) ||
+	    clang_getCursorKind(c) == CXCursor_AnnotateAttr)
+		return CXChildVisit_Continue;
+	/* The attribute's name, read where it is spelled (a macro body, for GUARDED_BY). */
+	CXFile f;
+	unsigned off;
+	clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, NULL, NULL,
+				  &off);
+	size_t size = 0;
+	const char *text = f ? clang_getFileContents(g_tu, f, &size) : NULL;
+	static const char *const names[] = { "guarded_by", "__guarded_by__" };
+	for (unsigned i = 0; text && i < 2; i++) {
+		size_t n = strlen(names[i]);
+		if (off + n < size && memcmp(text + off, names[i], n) == 0 &&
+		    !(text[off + n] == '_' || (text[off + n] >= 'a' && text[off + n] <= 'z')))
+			*found = true;
+	}
+	return CXChildVisit_Continue;
+}
+
+bool is_guarded_field(CXCursor field)
+{
+	bool found = false;
+	if (clang_getCursorKind(field) == CXCursor_FieldDecl)
+		clang_visitChildren(field, guarded_visit, &found);
+	return found;
+}
+
+/* An annotation on a record that counts only when spelled in framework/include/fw/: FW_FAT
+ * and FW_TEARFREE are written there, also inside trusted macros expanded in a service file
+ * (DEFINE_ARRAY's struct is declared in the service file, its annotation spelled in fw/). */
+struct fw_annot_query {
+	const char *what;
+	bool found;
+};
+
+static enum CXChildVisitResult fw_annot_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	struct fw_annot_query *q = d;
+	if (clang_getCursorKind(c) != CXCursor_AnnotateAttr)
+		return CXChildVisit_Continue;
+	CXString s = clang_getCursorSpelling(c);
+	bool match = strcmp(clang_getCString(s), q->what) == 0;
+	clang_disposeString(s);
+	if (match && spelling_class(c) == FC_API)
+		q->found = true;
+	return CXChildVisit_Continue;
+}
+
+static bool record_has_fw_annotation(CXType t, const char *what)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind != CXType_Record)
+		return false;
+	CXCursor decl = clang_getTypeDeclaration(t);
+	CXCursor cs[2] = { decl, clang_getCursorDefinition(decl) };
+	for (int i = 0; i < 2; i++) {
+		if (clang_Cursor_isNull(cs[i]))
+			continue;
+		struct fw_annot_query q = { what, false };
+		clang_visitChildren(cs[i], fw_annot_visit, &q);
+		if (q.found)
+			return true;
+	}
+	return false;
+}
+
+/* A framework handle whose fat fields only tear-free framework calls touch (FW_TEARFREE:
+ * struct kbuf's sequence lock): not looked into. */
+static bool is_tearfree_record(CXType t)
+{
+	return record_has_fw_annotation(t, "trellis_tearfree");
+}
+
+static bool is_fat_record(CXType t)
+{
+	return record_has_fw_annotation(t, "trellis_fat");
+}
+
+/* The first unguarded path to a fat value in t, by value (pointers are not followed): writes
+ * the path into `path` (".name", "[].buf") and the fat type's name into `fat`. */
+static bool racy_by_value(CXType t, char *path, size_t cap, char *fat, size_t fcap, int depth)
+{
+	t = clang_getCanonicalType(t);
+	if (depth > 8 || clang_isConstQualifiedType(t))
+		return false;
+	if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+		size_t l = strlen(path);
+		if (l + 3 < cap)
+			strcpy(path + l, "[]");
+		if (racy_by_value(clang_getArrayElementType(t), path, cap, fat, fcap, depth + 1))
+			return true;
+		path[l] = 0;
+		return false;
+	}
+	if (t.kind != CXType_Record || is_tearfree_record(t))
+		return false;
+	if (is_fat_record(t)) {
+		char *n = type_name(t);
+		snprintf(fat, fcap, "%s", n);
+		free(n);
+		return true;
+	}
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++) {
+		if (is_guarded_field(l.f[i]))
+			continue;
+		size_t pl = strlen(path);
+		char *fn = spelling(l.f[i]);
+		snprintf(path + pl, cap - pl, ".%s", fn);
+		free(fn);
+		if (racy_by_value(clang_getCursorType(l.f[i]), path, cap, fat, fcap, depth + 1))
+			return true;
+		path[pl] = 0;
+	}
+	return false;
+}
+
+/* As racy_by_value, and also a pointer (on an unguarded by-value path) to a racy type. */
+static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap, int depth)
+{
+	if (racy_by_value(t, path, cap, fat, fcap, depth))
+		return true;
+	t = clang_getCanonicalType(t);
+	if (depth > 8 || clang_isConstQualifiedType(t))
+		return false;
+	size_t pl = strlen(path);
+	if (t.kind == CXType_Pointer) {
+		CXType pt = clang_getPointeeType(t);
+		if (clang_isConstQualifiedType(pt))
+			return false;
+		snprintf(path + pl, cap - pl, "->");
+		if (racy_by_value(pt, path, cap, fat, fcap, depth + 1))
+			return true;
+		path[pl] = 0;
+		return false;
+	}
+	if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+		snprintf(path + pl, cap - pl, "[]");
+		if (racy_shared(clang_getArrayElementType(t), path, cap, fat, fcap, depth + 1))
+			return true;
+		path[pl] = 0;
+		return false;
+	}
+	if (t.kind != CXType_Record || is_fat_record(t) || is_tearfree_record(t))
+		return false;
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++) {
+		if (is_guarded_field(l.f[i]))
+			continue;
+		char *fn = spelling(l.f[i]);
+		snprintf(path + pl, cap - pl, ".%s", fn);
+		free(fn);
+		if (racy_shared(clang_getCursorType(l.f[i]), path, cap, fat, fcap, depth + 1))
+			return true;
+		path[pl] = 0;
+	}
+	return false;
+}
+
+/* `site` makes memory of type t that other tasks can reach (`what` says how). */
+void check_shared_type(CXCursor site, CXType t, const char *what)
+{
+	char path[512] = "", fat[256] = "";
+	if (!racy_shared(t, path, sizeof path, fat, sizeof fat, 0))
+		return;
+	char *tn = type_name(t);
+	report_at(clang_getCursorLocation(site), "shared-fat",
+		  "%s of type '%s', which other tasks can reach, holds the fat value '%s' "
+		  "(%s) outside any lock: a task reading it while another writes it can pair one "
+		  "value's pointer with another's length; mark the member GUARDED_BY(&lock) or "
+		  "const",
+		  what, tn, path[0] ? path : "(the whole object)", fat);
+	free(tn);
+}
+
+/* A typedef the trusted __FW_TYPE_INFO_CHILD macro spells beside every type identity
+ * (`typedef T NAME__fw_heap_t;`): T's objects live on the heap (a type cache, a subtype, an
+ * array's storage). A service spelling such a typedef itself only adds a check. */
+void check_heap_type_marker(CXCursor td)
+{
+	if (location_class(td) != FC_SERVICE)
+		return;
+	char *n = spelling(td);
+	bool marker = ends_with(n, "__fw_heap_t");
+	free(n);
+	if (marker)
+		check_shared_type(td, clang_getTypedefDeclUnderlyingType(td),
+				  "a heap object (a type identity)");
+}
+
+/* `&x` written directly as a call's argument (parentheses and implicit conversions aside):
+ * remembered by position so check_guarded_address lets it pass. */
+static struct strset g_arg_addrs;
+
+static void cursor_key(CXCursor c, char *buf, size_t cap)
+{
+	CXFile f;
+	unsigned line, col, off;
+	clang_getFileLocation(clang_getCursorLocation(c), &f, &line, &col, &off);
+	CXSourceLocation e = clang_getRangeEnd(clang_getCursorExtent(c));
+	unsigned eoff;
+	clang_getFileLocation(e, NULL, NULL, NULL, &eoff);
+	snprintf(buf, cap, "%s:%u:%u", f ? file_path(f) : "", off, eoff);
+}
+
+void note_call_arguments(CXCursor call)
+{
+	int n = clang_Cursor_getNumArguments(call);
+	for (int i = 0; i < n; i++) {
+		CXCursor a = strip(clang_Cursor_getArgument(call, (unsigned)i));
+		if (clang_getCursorKind(a) != CXCursor_UnaryOperator ||
+		    clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+			continue;
+		char key[PATH_MAX + 64];
+		cursor_key(a, key, sizeof key);
+		bool added;
+		strset_put(&g_arg_addrs, key, &added);
+	}
+}
+
+/* The address of a guarded member holding a fat value, taken as anything but a call's
+ * argument. */
+void check_guarded_address(CXCursor addr)
+{
+	if (!is_checked(addr))
+		return;
+	struct kids k = kids_of(addr);
+	if (k.n != 1)
+		return;
+	CXCursor e = strip(k.c[0]);
+	/* the innermost guarded member on the path, if any */
+	bool guarded = false;
+	for (int i = 0; i < 16 && clang_getCursorKind(e) == CXCursor_MemberRefExpr; i++) {
+		if (is_guarded_field(clang_getCursorReferenced(e)))
+			guarded = true;
+		struct kids mk = kids_of(e);
+		if (mk.n < 1)
+			break;
+		e = strip(mk.c[0]);
+		if (clang_getCursorKind(e) == CXCursor_ArraySubscriptExpr) {
+			struct kids ak = kids_of(e);
+			if (ak.n < 1)
+				break;
+			e = strip(ak.c[0]);
+		}
+	}
+	if (!guarded)
+		return;
+	char path[512] = "", fat[256] = "";
+	if (!racy_by_value(clang_getCursorType(k.c[0]), path, sizeof path, fat, sizeof fat, 0))
+		return;
+	char key[PATH_MAX + 64];
+	cursor_key(addr, key, sizeof key);
+	if (strset_has(&g_arg_addrs, key))
+		return;
+	report_at(clang_getCursorLocation(addr), "shared-fat",
+		  "the address of a guarded member holding the fat value '%s', kept past the call "
+		  "that needs it: used after the lock is dropped, it reads the value while another "
+		  "task writes it; pass it straight to the call",
+		  fat);
+}
