@@ -251,11 +251,14 @@ KTEST(mm, handles_move_and_swap)
 static struct kbuf tear_shared = KBUF_EMPTY;
 static struct kbuf tear_old[TEAR_ROUNDS];
 static struct tworker tear_w[2];
-static u32 tear_stop;
+static u32 tear_stop, tear_started;
 
 static void tear_writer(struct tworker *w)
 {
 	u32 failed = 0;
+	/* SAFETY: the start flag, only touched atomically. */
+	while (!__atomic_load_n(&tear_started, __ATOMIC_ACQUIRE))
+		task_yield(); /* the reader runs before the first change */
 	for (u32 r = 0; r < TEAR_ROUNDS; r++) {
 		struct kbuf next = KBUF_EMPTY;
 		size_t len = r % 2 ? 4096 : 16;
@@ -266,12 +269,14 @@ static void tear_writer(struct tworker *w)
 		bytes_fill(kbuf_bytes(&next), len == 16 ? 0x11 : 0x22);
 		if (r % 4 == 3) {
 			/* a move into the emptied handle, as well as swaps */
+			/* SAFETY: r < TEAR_ROUNDS, tear_old's length (the loop bound). */
 			kbuf_swap(&tear_shared, &tear_old[r]);
 			if (kbuf_move(&tear_shared, &next))
 				failed++;
 		} else {
 			kbuf_swap(&tear_shared, &next);
-			kbuf_swap(&tear_old[r], &next); /* keep the old one (next is empty after) */
+			/* SAFETY: as above; keep the old one (next is empty after). */
+			kbuf_swap(&tear_old[r], &next);
 		}
 		kbuf_free(&next);
 		task_yield();
@@ -284,8 +289,13 @@ static void tear_writer(struct tworker *w)
 static void tear_reader(struct tworker *w)
 {
 	u64 reads = 0, torn = 0;
-	/* SAFETY: the stop flag, only touched atomically. */
-	while (!__atomic_load_n(&tear_stop, __ATOMIC_ACQUIRE)) {
+	/* SAFETY: the start flag, only touched atomically. */
+	__atomic_store_n(&tear_started, 1, __ATOMIC_RELEASE);
+	bool stop;
+	do {
+		/* SAFETY: the stop flag, only touched atomically (read before the handle, so the
+		 * last round is read after the writer's last change too). */
+		stop = __atomic_load_n(&tear_stop, __ATOMIC_ACQUIRE);
 		struct bytes b = kbuf_bytes(&tear_shared);
 		size_t len = bytes_len(b);
 		reads++;
@@ -296,15 +306,17 @@ static void tear_reader(struct tworker *w)
 		if ((len != 16 && len != 4096) || first.err || last.err || first.value != mark ||
 		    last.value != mark)
 			torn++;
-	}
+	} while (!stop);
 	w->a = reads;
 	w->b = torn;
 }
 
 KTEST(mm, kbuf_racing_writers_never_tear)
 {
-	/* SAFETY: the stop flag is not shared yet (no worker runs). */
+	/* SAFETY: the flags are not shared yet (no worker runs). */
 	__atomic_store_n(&tear_stop, 0, __ATOMIC_RELEASE);
+	/* SAFETY: as above. */
+	__atomic_store_n(&tear_started, 0, __ATOMIC_RELEASE);
 	struct task *t0 = tw_spawn(&tear_w[0], tear_writer, 0, 0);
 	struct task *t1 = tw_spawn(&tear_w[1], tear_reader, 1, tw_other_cpu());
 	KT_ASSERT(kt, t0 && t1);
