@@ -1194,6 +1194,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		return CXChildVisit_Continue;
 	}
 	case CXCursor_VarDecl:
+		if (is_checked(c))
+			note_pointer_keeper(c);
 		check_var_decl(c, file_scope);
 		if (is_checked(c) && clang_Cursor_hasVarDeclGlobalStorage(c))
 			check_shared_type(c, clang_getCursorType(c), "a variable with static storage");
@@ -1206,6 +1208,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_ParmDecl:
 	case CXCursor_FieldDecl:
+		if (k == CXCursor_FieldDecl)
+			note_pointer_keeper(c);
 		if (is_checked(c)) {
 			check_type_shape(clang_getCursorType(c), c, 0);
 			check_declared_type(c, clang_getCursorType(c));

@@ -123,6 +123,8 @@ void check_shared_type(CXCursor site, CXType t, const char *what);
 void check_heap_type_marker(CXCursor typedef_decl);
 void note_call_arguments(CXCursor call);
 void check_guarded_address(CXCursor addr);
+void note_pointer_keeper(CXCursor decl);
+void shared_finish(void);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

@@ -199,6 +199,17 @@ static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap
 	return false;
 }
 
+static void report_racy(CXSourceLocation loc, const char *what, const char *tn, const char *path,
+			const char *fat, const char *extra)
+{
+	report_at(loc, "shared-fat",
+		  "%s of type '%s', which other tasks can reach, holds the fat value '%s' (%s) "
+		  "outside any lock: a task reading it while another writes it can pair one "
+		  "value's pointer with another's length; mark the member GUARDED_BY(&lock) or "
+		  "const%s",
+		  what, tn, path[0] ? path : "(the whole object)", fat, extra);
+}
+
 /* `site` makes memory of type t that other tasks can reach (`what` says how). */
 void check_shared_type(CXCursor site, CXType t, const char *what)
 {
@@ -206,13 +217,196 @@ void check_shared_type(CXCursor site, CXType t, const char *what)
 	if (!racy_shared(t, path, sizeof path, fat, sizeof fat, 0))
 		return;
 	char *tn = type_name(t);
-	report_at(clang_getCursorLocation(site), "shared-fat",
-		  "%s of type '%s', which other tasks can reach, holds the fat value '%s' "
-		  "(%s) outside any lock: a task reading it while another writes it can pair one "
-		  "value's pointer with another's length; mark the member GUARDED_BY(&lock) or "
-		  "const",
-		  what, tn, path[0] ? path : "(the whole object)", fat);
+	report_racy(clang_getCursorLocation(site), what, tn, path, fat, "");
 	free(tn);
+}
+
+/* ---- task-private heap types ------------------------------------------------------------------
+ * A heap object one task allocates for itself (a parser's state too big for the stack) is not
+ * shared if no other task can find it: a racy heap type T is accepted when no pointer to T is
+ * kept anywhere but in locals, parameters, results and members of other such private types —
+ * not in a static, not in a member of any other struct — and T holds no framework anchor (a
+ * container link, wait entry, timer, callback or type tag: a private framework pointer through
+ * which the framework, an interrupt or another task reaches T). Pointers can be kept in any
+ * file, so the verdict comes after every file is parsed (shared_finish). */
+#define MAX_CANDS 256
+#define MAX_KEEPS 4096
+static struct {
+	char *type, *where, *path, *fat;
+	bool anchored;
+} g_cands[MAX_CANDS];
+static size_t g_ncands;
+static char *g_keep_holder[MAX_KEEPS], *g_keep_target[MAX_KEEPS]; /* holder NULL: a static */
+static size_t g_nkeeps;
+
+static bool is_value_record(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	return t.kind == CXType_Record &&
+	       (is_fat_record(t) || is_tearfree_record(t) ||
+		has_fw_annotation(clang_getTypeDeclaration(t), "trellis_value"));
+}
+
+/* A private, pointer-bearing field of a framework record inside t (by value). */
+static bool has_anchor(CXType t, int depth)
+{
+	t = clang_getCanonicalType(t);
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Record || depth > 8 || is_value_record(t))
+		return false;
+	struct field_list l;
+	fields_of(t, &l);
+	for (unsigned i = 0; i < l.n; i++) {
+		if (is_private_field(l.f[i]) && is_pointer_bearing(clang_getCursorType(l.f[i]), 0) &&
+		    !is_value_record(clang_getCursorType(l.f[i])))
+			return true;
+		if (has_anchor(clang_getCursorType(l.f[i]), depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* The record a pointer type points to (through arrays of pointers), as "struct x", or NULL. */
+static char *pointee_record(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Pointer)
+		return NULL;
+	CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+	if (pt.kind != CXType_Record)
+		return NULL;
+	return type_name(clang_getUnqualifiedType(pt));
+}
+
+static struct strset g_keep_seen;
+static struct strset g_keep_overflow; /* targets kept past MAX_KEEPS: treated as shared */
+
+static void add_keep_static_overflow(const char *target)
+{
+	bool added;
+	strset_put(&g_keep_overflow, target, &added);
+}
+
+static void add_keep(const char *holder, char *target)
+{
+	char key[1024];
+	snprintf(key, sizeof key, "%s>%s", holder ? holder : "(static)", target);
+	bool added;
+	strset_put(&g_keep_seen, key, &added);
+	if (!added || g_nkeeps >= MAX_KEEPS) {
+		if (added)
+			fprintf(stderr, "safecheck: too many pointer keepers: the rest count as statics\n");
+		if (added)
+			add_keep_static_overflow(target);
+		free(target);
+		return;
+	}
+	g_keep_holder[g_nkeeps] = holder ? xstrdup(holder) : NULL;
+	g_keep_target[g_nkeeps++] = target;
+}
+
+/* Every member or static that keeps a pointer to a record: the candidates' keepers. */
+void note_pointer_keeper(CXCursor decl)
+{
+	enum CXCursorKind k = clang_getCursorKind(decl);
+	if (k == CXCursor_FieldDecl) {
+		char *target = pointee_record(clang_getCursorType(decl));
+		if (!target)
+			return;
+		CXCursor parent = clang_getCursorSemanticParent(decl);
+		char *holder = type_name(clang_getUnqualifiedType(
+			clang_getCanonicalType(clang_getCursorType(parent))));
+		add_keep(holder, target);
+		free(holder);
+	} else if (k == CXCursor_VarDecl && clang_Cursor_hasVarDeclGlobalStorage(decl)) {
+		char *target = pointee_record(clang_getCursorType(decl));
+		if (target)
+			add_keep(NULL, target);
+	}
+}
+
+static void heap_candidate(CXCursor site, CXType t)
+{
+	char path[512] = "", fat[256] = "";
+	if (!racy_shared(t, path, sizeof path, fat, sizeof fat, 0))
+		return;
+	char *tn = type_name(clang_getUnqualifiedType(clang_getCanonicalType(t)));
+	for (size_t i = 0; i < g_ncands; i++)
+		if (strcmp(g_cands[i].type, tn) == 0) { /* a header's cache, seen again */
+			free(tn);
+			return;
+		}
+	if (g_ncands >= MAX_CANDS) {
+		report_racy(clang_getCursorLocation(site), "a heap object (a type identity)", tn,
+			    path, fat, "");
+		free(tn);
+		return;
+	}
+	CXFile f;
+	unsigned line, col;
+	clang_getFileLocation(clang_getCursorLocation(site), &f, &line, &col, NULL);
+	char where[PATH_MAX + 32];
+	snprintf(where, sizeof where, "%s:%u:%u", f ? file_path(f) : "", line, col);
+	g_cands[g_ncands].type = tn;
+	g_cands[g_ncands].where = xstrdup(where);
+	g_cands[g_ncands].path = xstrdup(path);
+	g_cands[g_ncands].fat = xstrdup(fat);
+	g_cands[g_ncands].anchored = has_anchor(t, 0);
+	g_ncands++;
+}
+
+static bool is_private_candidate(const char *type, const bool *ok)
+{
+	for (size_t i = 0; i < g_ncands; i++)
+		if (ok[i] && strcmp(g_cands[i].type, type) == 0)
+			return true;
+	return false;
+}
+
+void shared_finish(void)
+{
+	bool ok[MAX_CANDS];
+	for (size_t i = 0; i < g_ncands; i++)
+		ok[i] = !g_cands[i].anchored && !strset_has(&g_keep_overflow, g_cands[i].type);
+	/* A candidate kept by a static, or by a member of anything but a private candidate,
+	 * is shared; repeat until nothing changes (a holder can lose its privacy too). */
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t i = 0; i < g_ncands; i++) {
+			if (!ok[i])
+				continue;
+			for (size_t k = 0; k < g_nkeeps; k++) {
+				if (strcmp(g_keep_target[k], g_cands[i].type) != 0)
+					continue;
+				if (!g_keep_holder[k] || !is_private_candidate(g_keep_holder[k], ok)) {
+					ok[i] = false;
+					changed = true;
+					break;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < g_ncands; i++) {
+		if (ok[i])
+			continue;
+		char what[64];
+		snprintf(what, sizeof what, "a heap object (a type identity)");
+		/* report_text keys on the place; the message names why it is not private */
+		report_text(g_cands[i].where, "shared-fat",
+			    "%s of type '%s', which other tasks can reach, holds the fat value '%s' "
+			    "(%s) outside any lock: a task reading it while another writes it can "
+			    "pair one value's pointer with another's length; mark the member "
+			    "GUARDED_BY(&lock) or const (or keep the object private to one task: "
+			    "pointers to it only in locals, %s)",
+			    what, g_cands[i].type, g_cands[i].path[0] ? g_cands[i].path : "(the whole object)",
+			    g_cands[i].fat,
+			    g_cands[i].anchored ? "and no container link, wait entry, timer, callback "
+						  "or type tag in it"
+						: "never in a static or another struct's member");
+	}
 }
 
 /* A typedef the trusted __FW_TYPE_INFO_CHILD macro spells beside every type identity
@@ -226,8 +420,7 @@ void check_heap_type_marker(CXCursor td)
 	bool marker = ends_with(n, "__fw_heap_t");
 	free(n);
 	if (marker)
-		check_shared_type(td, clang_getTypedefDeclUnderlyingType(td),
-				  "a heap object (a type identity)");
+		heap_candidate(td, clang_getTypedefDeclUnderlyingType(td));
 }
 
 /* `&x` written directly as a call's argument (parentheses and implicit conversions aside):

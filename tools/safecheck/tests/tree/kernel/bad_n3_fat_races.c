@@ -2,9 +2,10 @@
  * cursor or array is several words a plain copy moves one at a time: a task reading one while
  * another assigns it pairs one value's pointer with another's length, and every bounds check
  * after that is against the wrong length. Each attempt below leaves a fat value where two
- * tasks reach it without a lock (heap objects, statics, pointers into guarded members kept
- * past the lock): rule shared-fat. The kbuf handle (a sequence lock inside the framework) and
- * guarded or const members are accepted. */
+ * tasks reach without a lock (heap objects others can find, statics, pointers into guarded
+ * members kept past the lock): rule shared-fat. The kbuf handle (a sequence lock inside the
+ * framework), guarded or const members, and a heap object private to one task (pointers to
+ * it only in locals, no framework anchor in it) are accepted. */
 #include <fw/array.h>
 #include <fw/bytes.h>
 #include <fw/heap.h>
@@ -19,6 +20,7 @@ struct n3_shared {
 	struct bytes view; /* written by writer(), read by reader(): no lock */
 };
 DEFINE_TYPE_CACHE(n3_shared_cache, struct n3_shared); // expect: shared-fat
+static struct n3_shared *n3_published; /* where the other task finds it */ // expect: shared-fat
 
 void n3_writer(struct n3_shared *s, struct bytes small, struct bytes big)
 {
@@ -27,8 +29,9 @@ void n3_writer(struct n3_shared *s, struct bytes small, struct bytes big)
 		s->view = big;
 	}
 }
-int n3_reader(struct n3_shared *s)
+int n3_reader(void)
 {
+	struct n3_shared *s = n3_published;
 	/* (small.ptr, big.len): a write past the small buffer if the checker let it through */
 	return bytes_put_u8(s->view, 4095, 0xcc);
 }
@@ -149,6 +152,58 @@ int n3_local_ok(struct bytes b)
 	struct n3_parser p = { .cur = bytes_cursor(b) };
 	return (int)cursor_le32(&p.cur);
 }
+
+/* Where other tasks find the objects above: a registry in a static (itself refused: it keeps
+ * pointers to objects with unguarded fat values). */
+struct n3_registry {
+	struct n3_named *named;
+	struct n3_outer *outer;
+	struct n3_names *names;
+	struct n3_disguised *disguised;
+	struct n3_table *table;
+	struct n3_derived *derived;
+	struct n3_ptrs *ptrs;
+	struct n3_ptrs2 *ptrs2;
+	struct n3_fake_holder *fake;
+};
+static struct n3_registry n3_registry; // expect: shared-fat
+
+/* A heap object kept only by a member of another heap type is shared too. */
+struct n3_kept {
+	struct str s;
+};
+DEFINE_TYPE_CACHE(n3_kept_cache, struct n3_kept); // expect: shared-fat
+struct n3_keeper {
+	struct spinlock lock;
+	struct n3_kept *k GUARDED_BY(&lock); /* the pointer is guarded, the slice it reaches is not */
+};
+DEFINE_TYPE_CACHE(n3_keeper_cache, struct n3_keeper);
+
+/* Private to one task: a parser's state too big for the stack, pointers to it only in
+ * locals and parameters. Accepted. */
+struct n3_private_parser {
+	struct bytes_cursor cur;
+	uint8_t scratch[2048];
+};
+DEFINE_TYPE_CACHE(n3_private_cache, struct n3_private_parser);
+int n3_private_parse(struct bytes b)
+{
+	struct n3_private_parser *p = KNEW(n3_private_cache);
+	if (!p)
+		return -1;
+	p->cur = bytes_cursor(b);
+	int v = (int)cursor_le32(&p->cur);
+	KFREE(n3_private_cache, p);
+	return v;
+}
+
+/* ... unless the framework can reach it: a wait entry (or a list link, a timer, a callback)
+ * inside lets an interrupt or another task find it with no pointer kept by the service. */
+struct n3_anchored {
+	struct wait_entry we;
+	struct bytes view;
+};
+DEFINE_TYPE_CACHE(n3_anchored_cache, struct n3_anchored); // expect: shared-fat
 
 /* The framework's own tear-free marker, spelled by a service. */
 struct FW_TEARFREE n3_fake_cell2 { // expect: attribute
