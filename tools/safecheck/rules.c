@@ -1179,6 +1179,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
+		check_capability_attrs(c);
 		check_subtype_site(c);
 		escape_function(c);
 		jumps_function(c);

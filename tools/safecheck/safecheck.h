@@ -125,6 +125,7 @@ void note_call_arguments(CXCursor call);
 void check_guarded_address(CXCursor addr);
 void note_pointer_keeper(CXCursor decl);
 void shared_finish(void);
+void check_capability_attrs(CXCursor fn);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

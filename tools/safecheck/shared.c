@@ -494,3 +494,83 @@ void check_guarded_address(CXCursor addr)
 		  "task writes it; pass it straight to the call",
 		  fat);
 }
+
+/* ---- thread-safety attributes a service writes -------------------------------------------------
+ * GUARDED_BY is only as good as the analysis' knowledge of which locks are held. It checks the
+ * body of a function annotated to acquire or release a lock, but trusts a declaration whose
+ * body it does not see (a prototype in a header, defined in a file that does not include it)
+ * and every assert_capability (a promise, not an action). A service may therefore write the
+ * acquire/release attributes only on a static function defined in the same file (so the
+ * analysis checks its body), and never assert_capability or try_acquire (whose bodies the
+ * analysis does not hold to their return value). */
+static const char *const CAP_VERIFIED[] = {
+	"acquire_capability", "acquire_shared_capability", "release_capability",
+	"release_shared_capability", "release_generic_capability", "exclusive_lock_function",
+	"shared_lock_function", "unlock_function", NULL,
+};
+static const char *const CAP_UNVERIFIED[] = {
+	"assert_capability", "assert_shared_capability", "assert_exclusive_lock",
+	"assert_shared_lock", "try_acquire_capability", "try_acquire_shared_capability",
+	"exclusive_trylock_function", "shared_trylock_function", NULL,
+};
+
+struct cap_query {
+	const char *verified, *unverified; /* the first of each kind found */
+};
+
+static const char *attr_name_in(const char *text, size_t size, unsigned off,
+				const char *const *names)
+{
+	for (unsigned i = 0; names[i]; i++) {
+		size_t n = strlen(names[i]);
+		if (off + n < size && memcmp(text + off, names[i], n) == 0 &&
+		    !(text[off + n] == '_' || (text[off + n] >= 'a' && text[off + n] <= 'z')))
+			return names[i];
+	}
+	return NULL;
+}
+
+static enum CXChildVisitResult cap_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	struct cap_query *q = d;
+	if (!clang_isAttribute(clang_getCursorKind(c)) ||
+	    clang_getCursorKind(c) == CXCursor_AnnotateAttr)
+		return CXChildVisit_Continue;
+	CXFile f;
+	unsigned off;
+	clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, NULL, NULL,
+				  &off);
+	size_t size = 0;
+	const char *text = f ? clang_getFileContents(g_tu, f, &size) : NULL;
+	if (!text)
+		return CXChildVisit_Continue;
+	const char *v = attr_name_in(text, size, off, CAP_VERIFIED);
+	const char *u = attr_name_in(text, size, off, CAP_UNVERIFIED);
+	if (v && !q->verified)
+		q->verified = v;
+	if (u && !q->unverified)
+		q->unverified = u;
+	return CXChildVisit_Continue;
+}
+
+void check_capability_attrs(CXCursor fn)
+{
+	if (!is_checked(fn))
+		return;
+	struct cap_query q = { NULL, NULL };
+	clang_visitChildren(fn, cap_visit, &q);
+	if (q.unverified)
+		report_at(clang_getCursorLocation(fn), "attribute",
+			  "'%s' on a service function: the thread-safety analysis takes it on trust "
+			  "(it would let GUARDED_BY members be read with no lock held); take the lock "
+			  "with the framework's functions",
+			  q.unverified);
+	else if (q.verified && (!clang_isCursorDefinition(fn) ||
+				clang_Cursor_getStorageClass(fn) != CX_SC_Static))
+		report_at(clang_getCursorLocation(fn), "attribute",
+			  "'%s' on a service function that is not a static definition: the analysis "
+			  "checks the body of a lock wrapper only where it sees it (a prototype defined "
+			  "in a file that does not include it is taken on trust)",
+			  q.verified);
+}
