@@ -113,6 +113,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
 /* escape.c */
 void escape_function(CXCursor fn);
 void escape_finish(void);
+bool escape_param_kept(const char *usr, unsigned j);
 
 /* jumps.c */
 void jumps_function(CXCursor fn);

@@ -29,6 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `&guarded_fat` passed to a service function's parameter j: reported after every file if
+ * that function keeps the parameter (escape.c knows). */
+struct fat_pending {
+	char *param, *where, *fat;
+};
+static struct fat_pending g_fat_pending[1024];
+static size_t g_nfat_pending;
+
 /* A member declared GUARDED_BY(lock): an attribute whose first token names guarded_by. A
  * service's own alias for the attribute is not recognised (the field is then refused, the safe
  * direction). */
@@ -156,20 +164,24 @@ static bool racy_by_value(CXType t, char *path, size_t cap, char *fat, size_t fc
 	return false;
 }
 
-/* As racy_by_value, and also a pointer (on an unguarded by-value path) to a racy type. */
-static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap, int depth)
+/* A pointer (at any level, through arrays) to a type holding a fat value by value: kept in
+ * memory other tasks reach, it lets them read that value with no lock, wherever it lies (a
+ * guarded member, another task's private object). Guarded and const members are looked
+ * through too: the lock guards the pointer, not what it points to. */
+static bool fat_pointer_in(CXType t, char *path, size_t cap, char *fat, size_t fcap, int depth)
 {
-	if (racy_by_value(t, path, cap, fat, fcap, depth))
-		return true;
 	t = clang_getCanonicalType(t);
-	if (depth > 8 || clang_isConstQualifiedType(t))
+	if (depth > 8)
 		return false;
 	size_t pl = strlen(path);
 	if (t.kind == CXType_Pointer) {
-		CXType pt = clang_getPointeeType(t);
-		if (clang_isConstQualifiedType(pt))
-			return false;
+		CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+		while (pt.kind == CXType_Pointer)
+			pt = clang_getCanonicalType(clang_getPointeeType(pt));
 		snprintf(path + pl, cap - pl, "->");
+		/* A pointer to const (an ops table, a file system type) names a static const
+		 * object: a service obtains the address of a fat member of a heap object only as a
+		 * call's argument (check_member_address), never to keep. */
 		if (racy_by_value(pt, path, cap, fat, fcap, depth + 1))
 			return true;
 		path[pl] = 0;
@@ -177,7 +189,7 @@ static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap
 	}
 	if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
 		snprintf(path + pl, cap - pl, "[]");
-		if (racy_shared(clang_getArrayElementType(t), path, cap, fat, fcap, depth + 1))
+		if (fat_pointer_in(clang_getArrayElementType(t), path, cap, fat, fcap, depth + 1))
 			return true;
 		path[pl] = 0;
 		return false;
@@ -187,16 +199,31 @@ static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap
 	struct field_list l;
 	fields_of(t, &l);
 	for (unsigned i = 0; i < l.n; i++) {
-		if (is_guarded_field(l.f[i]))
+		/* a framework-private pointer is followed only by the framework (services cannot
+		 * read it): a type tag's identity, a queue link */
+		if (is_private_field(l.f[i]))
 			continue;
 		char *fn = spelling(l.f[i]);
 		snprintf(path + pl, cap - pl, ".%s", fn);
 		free(fn);
-		if (racy_shared(clang_getCursorType(l.f[i]), path, cap, fat, fcap, depth + 1))
+		if (fat_pointer_in(clang_getCursorType(l.f[i]), path, cap, fat, fcap, depth + 1))
 			return true;
 		path[pl] = 0;
 	}
 	return false;
+}
+
+/* Racy where other tasks reach it: an unguarded fat value by value, or a pointer to one. */
+static bool racy_shared(CXType t, char *path, size_t cap, char *fat, size_t fcap, int depth)
+{
+	if (racy_by_value(t, path, cap, fat, fcap, depth))
+		return true;
+	/* A const object (a static const table, a type identity) never changes: its pointers
+	 * can only name statics, which are judged on their own. */
+	if (clang_isConstQualifiedType(clang_getCanonicalType(t)))
+		return false;
+	path[0] = 0;
+	return fat_pointer_in(t, path, cap, fat, fcap, depth);
 }
 
 static void report_racy(CXSourceLocation loc, const char *what, const char *tn, const char *path,
@@ -276,6 +303,9 @@ static char *pointee_record(CXType t)
 	if (t.kind != CXType_Pointer)
 		return NULL;
 	CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+	while (pt.kind == CXType_Pointer || pt.kind == CXType_ConstantArray)
+		pt = clang_getCanonicalType(pt.kind == CXType_Pointer ? clang_getPointeeType(pt)
+								       : clang_getArrayElementType(pt));
 	if (pt.kind != CXType_Record)
 		return NULL;
 	return type_name(clang_getUnqualifiedType(pt));
@@ -368,6 +398,17 @@ static bool is_private_candidate(const char *type, const bool *ok)
 
 void shared_finish(void)
 {
+	for (size_t i = 0; i < g_nfat_pending; i++) {
+		char *hash = strrchr(g_fat_pending[i].param, '#');
+		*hash = 0;
+		if (escape_param_kept(g_fat_pending[i].param, (unsigned)atoi(hash + 1)))
+			report_text(g_fat_pending[i].where, "shared-fat",
+				    "the address of a guarded member holding the fat value '%s' is "
+				    "passed to a function that keeps it beyond the call: used after the "
+				    "lock is dropped, it reads the value while another task writes it",
+				    g_fat_pending[i].fat);
+		*hash = '#';
+	}
 	bool ok[MAX_CANDS];
 	for (size_t i = 0; i < g_ncands; i++)
 		ok[i] = !g_cands[i].anchored && !strset_has(&g_keep_overflow, g_cands[i].type);
@@ -438,8 +479,21 @@ static void cursor_key(CXCursor c, char *buf, size_t cap)
 	snprintf(buf, cap, "%s:%u:%u", f ? file_path(f) : "", off, eoff);
 }
 
+/* "&x" argument positions -> the service callee's "usr#i" (to ask escape.c later whether the
+ * callee keeps that parameter). */
+static struct strset g_arg_callee;
+
 void note_call_arguments(CXCursor call)
 {
+	CXCursor callee = clang_getCursorReferenced(call);
+	bool service_callee = clang_getCursorKind(callee) == CXCursor_FunctionDecl &&
+			      location_class(callee) != FC_API && location_class(callee) != FC_SYSTEM;
+	char *usr = NULL;
+	if (service_callee) {
+		CXString u = clang_getCursorUSR(clang_getCanonicalCursor(callee));
+		usr = xstrdup(clang_getCString(u));
+		clang_disposeString(u);
+	}
 	int n = clang_Cursor_getNumArguments(call);
 	for (int i = 0; i < n; i++) {
 		CXCursor a = strip(clang_Cursor_getArgument(call, (unsigned)i));
@@ -450,11 +504,30 @@ void note_call_arguments(CXCursor call)
 		cursor_key(a, key, sizeof key);
 		bool added;
 		strset_put(&g_arg_addrs, key, &added);
+		if (usr) {
+			char param[700];
+			snprintf(param, sizeof param, "%s#%d", usr, i);
+			char **v = strset_put(&g_arg_callee, key, &added);
+			if (added)
+				*v = xstrdup(param);
+		}
 	}
+	free(usr);
+}
+
+/* `p->m` (not `s.m`): the member of an object reached through a pointer. */
+static bool member_through_pointer(CXCursor member_ref)
+{
+	struct kids k = kids_of(member_ref);
+	if (k.n < 1)
+		return false;
+	return clang_getCanonicalType(clang_getCursorType(k.c[0])).kind == CXType_Pointer;
 }
 
 /* The address of a guarded member holding a fat value, taken as anything but a call's
- * argument. */
+ * argument (to a function that does not keep it: shared_finish). The address of an unguarded
+ * fat member of an object reached through a pointer, kept, makes that object's type shared
+ * (no longer private to one task). Locals' members are the stack-escape rule's. */
 void check_guarded_address(CXCursor addr)
 {
 	if (!is_checked(addr))
@@ -463,11 +536,14 @@ void check_guarded_address(CXCursor addr)
 	if (k.n != 1)
 		return;
 	CXCursor e = strip(k.c[0]);
-	/* the innermost guarded member on the path, if any */
+	/* a guarded member on the path; the outermost member reached through a pointer */
 	bool guarded = false;
+	CXCursor through = clang_getNullCursor();
 	for (int i = 0; i < 16 && clang_getCursorKind(e) == CXCursor_MemberRefExpr; i++) {
 		if (is_guarded_field(clang_getCursorReferenced(e)))
 			guarded = true;
+		else if (clang_Cursor_isNull(through) && member_through_pointer(e))
+			through = e; /* the object holding the fat value itself */
 		struct kids mk = kids_of(e);
 		if (mk.n < 1)
 			break;
@@ -479,15 +555,40 @@ void check_guarded_address(CXCursor addr)
 			e = strip(ak.c[0]);
 		}
 	}
-	if (!guarded)
-		return;
 	char path[512] = "", fat[256] = "";
 	if (!racy_by_value(clang_getCursorType(k.c[0]), path, sizeof path, fat, sizeof fat, 0))
 		return;
+	if (!guarded) {
+		/* `&p->fat` kept (not a call's argument): a pointer into p's object that the
+		 * privacy test cannot follow, so p's type no longer counts as private to a task */
+		char key[PATH_MAX + 64];
+		cursor_key(addr, key, sizeof key);
+		if (clang_Cursor_isNull(through) || strset_has(&g_arg_addrs, key))
+			return;
+		struct kids tk = kids_of(through);
+		CXType bt = clang_getCanonicalType(clang_getCursorType(tk.c[0]));
+		char *target = type_name(clang_getUnqualifiedType(
+			clang_getCanonicalType(clang_getPointeeType(bt))));
+		add_keep(NULL, target);
+		return;
+	}
 	char key[PATH_MAX + 64];
 	cursor_key(addr, key, sizeof key);
-	if (strset_has(&g_arg_addrs, key))
+	if (strset_has(&g_arg_addrs, key)) {
+		/* a call's argument: fine unless that (service) callee keeps the parameter */
+		char **param = strset_put(&g_arg_callee, key, &(bool){ false });
+		if (*param && g_nfat_pending < 1024) {
+			CXFile f;
+			unsigned line, col;
+			clang_getFileLocation(clang_getCursorLocation(addr), &f, &line, &col, NULL);
+			char where[PATH_MAX + 32];
+			snprintf(where, sizeof where, "%s:%u:%u", f ? file_path(f) : "", line, col);
+			g_fat_pending[g_nfat_pending].param = xstrdup(*param);
+			g_fat_pending[g_nfat_pending].where = xstrdup(where);
+			g_fat_pending[g_nfat_pending++].fat = xstrdup(fat);
+		}
 		return;
+	}
 	report_at(clang_getCursorLocation(addr), "shared-fat",
 		  "the address of a guarded member holding the fat value '%s', kept past the call "
 		  "that needs it: used after the lock is dropped, it reads the value while another "

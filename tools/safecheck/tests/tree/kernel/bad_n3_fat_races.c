@@ -177,7 +177,7 @@ struct n3_keeper {
 	struct spinlock lock;
 	struct n3_kept *k GUARDED_BY(&lock); /* the pointer is guarded, the slice it reaches is not */
 };
-DEFINE_TYPE_CACHE(n3_keeper_cache, struct n3_keeper);
+DEFINE_TYPE_CACHE(n3_keeper_cache, struct n3_keeper); // expect: shared-fat
 
 /* Private to one task: a parser's state too big for the stack, pointers to it only in
  * locals and parameters. Accepted. */
