@@ -66,7 +66,7 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 	if (in->inode == out->inode && (u64)off_in < (u64)off_out + len &&
 	    (u64)off_out < (u64)off_in + len)
 		return -EINVAL;
-	struct bytes buf = p->io_buf;
+	struct bytes buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	i64 err = 0;
 	while (done < len) {

@@ -29,7 +29,7 @@ i64 sys_getrandom(struct process *p, const struct sc_args *a)
 	random_request_key(&k, !(flags & UAPI_GRND_NONBLOCK));
 	struct chacha20_nonce n = { { 0, 0, 0 } };
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io = p->io_buf; /* a page: a multiple of the 64-byte block */
+	struct bytes io = kbuf_bytes(&p->io_kbuf); /* a page: a multiple of the 64-byte block */
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);
