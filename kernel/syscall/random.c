@@ -8,15 +8,14 @@
 #include <fw/uaccess.h>
 #include <proc/wait.h>
 #include <random/random.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/resource.h>
 
 #define GETRANDOM_MAX 0x7fffffffull /* INT_MAX: longer requests are cut */
 
-i64 sys_getrandom(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getrandom, ulong, buf, ulong, count, uint, flags)
 {
-	u64 buf = a->a[0], count = a->a[1], flags = (u32)a->a[2];
-	if (a->a[2] & ~(u64)(UAPI_GRND_NONBLOCK | UAPI_GRND_RANDOM | UAPI_GRND_INSECURE))
+	if (flags & ~(u32)(UAPI_GRND_NONBLOCK | UAPI_GRND_RANDOM | UAPI_GRND_INSECURE))
 		return -EINVAL;
 	if ((flags & (UAPI_GRND_INSECURE | UAPI_GRND_RANDOM)) ==
 	    (UAPI_GRND_INSECURE | UAPI_GRND_RANDOM))
