@@ -277,6 +277,17 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	return f;
 }
 
+struct file *vfs_file_at_locked(struct vfs_path at, u32 flags)
+{
+	struct file *f = vfs_file_new(at.dentry->inode, flags);
+	if (f) {
+		vfs_path_get(at);
+		f->dentry = at.dentry;
+		f->mnt = at.mnt;
+	}
+	return f;
+}
+
 struct vfs_path vfs_file_path(struct file *f)
 {
 	struct vfs_path p = { .mnt = f->mnt, .dentry = f->dentry };

@@ -356,7 +356,41 @@ struct path_result vfs_init(void)
 	}
 	mutex_unlock(&vfs_lock);
 	vfs_sb_put(sb);
+	vfs_pipefs_init();
+	vfs_memfd_init();
 	return r;
+}
+
+struct vfs_mount *vfs_internal_mount_locked(struct vfs_sb *sb, struct str source)
+{
+	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 0755);
+	struct dentry_result d = ip ? vfs_dentry_new_locked(NULL, STR("/"), ip)
+				    : dentry_result_err(-ENOMEM);
+	if (d.err) {
+		vfs_inode_put(ip);
+		return NULL;
+	}
+	sb->root = d.value;
+	struct vfs_mount *m = mount_alloc(d.value, sb, 0, source);
+	vfs_dentry_put_locked(d.value); /* the mount holds it (or nothing: freed) */
+	if (!m)
+		sb->root = NULL;
+	return m;
+}
+
+struct dentry_result vfs_pseudo_dentry_locked(struct vfs_mount *m, struct str name,
+					      struct inode *ip)
+{
+	refcount_get(&ip->refs); /* the dentry's */
+	struct dentry_result d = vfs_dentry_new_locked(NULL, name, ip);
+	if (d.err) {
+		vfs_inode_put(ip);
+		return d;
+	}
+	d.value->parent = m->root;
+	vfs_dentry_get(m->root);
+	d.value->dead = true;
+	return d;
 }
 
 /* resolve_locked - the path `path` names, with a reference; the mount stacked on top of it

@@ -676,9 +676,10 @@ bool vfs_chrdev_registered(u32 major, u32 minor);
 void vfs_register_blkdev_ops(const struct inode_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
-/* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
- * -ENOMEM. */
-struct file_result vfs_memfd(u32 uid, u32 gid);
+/* vfs_memfd - memfd_create(2)'s file: a read-write tmpfs file owned by uid:gid that no
+ * directory lists, its dentry named `name` ("memfd:" and the caller's name, at most
+ * VFS_NAME_MAX bytes) in memfd's internal mount; -ENOMEM. */
+struct file_result vfs_memfd(struct str name, u32 uid, u32 gid);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */

@@ -1233,6 +1233,59 @@ static void memfd_create_is_a_file(void)
 	CHECK_ERR(syscall(SYS_memfd_create, "kt", 0x100), EINVAL);
 }
 
+/* A memfd is a file with a path in memfd's internal tmpfs, as on Linux: it maps MAP_SHARED
+ * (mmap was ENODEV), /proc/self/fd/N reads "/memfd:NAME (deleted)" (it read
+ * anon_inode:[N]), opening that link gives a new open file on the same inode with its own
+ * offset and executing it runs the script in it (both were ENOENT). */
+static void memfd_mapped_reopened_and_executed(void)
+{
+	int fd = CHECK_OK(syscall(SYS_memfd_create, "kt-map", 0));
+	CHECK_OK(ftruncate(fd, 8192));
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	memcpy(m + 4096, "shared", 6);
+	char buf[16] = { 0 };
+	CHECK_EQ(pread(fd, buf, 6, 4096), 6);
+	CHECK_STR(buf, "shared");
+	CHECK_EQ(pwrite(fd, "back", 4, 0), 4);
+	CHECK_MEM(m, "back", 4);
+	CHECK_OK(munmap(m, 8192));
+	char path[64], link[128];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = CHECK_OK(readlink(path, link, sizeof(link) - 1));
+	link[n] = 0;
+	CHECK_STR(link, "/memfd:kt-map (deleted)");
+	struct statfs sf;
+	CHECK_OK(fstatfs(fd, &sf));
+	CHECK_EQ(sf.f_type, 0x01021994); /* TMPFS_MAGIC */
+	CHECK_EQ(lseek(fd, 100, SEEK_SET), 100);
+	int again = CHECK_OK(open(path, O_RDWR));
+	struct stat a, b;
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(fstat(again, &b));
+	CHECK(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	CHECK_EQ(lseek(again, 0, SEEK_CUR), 0); /* a new open file: its own offset */
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(read(again, buf, 4), 4);
+	CHECK_STR(buf, "back");
+	close(again);
+	close(fd);
+	/* a script in a memfd runs through its /proc link (glibc's fexecve without execveat) */
+	fd = CHECK_OK(syscall(SYS_memfd_create, "kt-exec", 0));
+	const char *script = "#!/bin/sh\nexit 7\n";
+	CHECK_EQ(write(fd, script, strlen(script)), (ssize_t)strlen(script));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	char *argv[] = { "kt-exec", NULL };
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execve(path, argv, NULL);
+		_exit(100 + errno);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	close(fd);
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -1977,6 +2030,7 @@ static const struct kt_case cases[] = {
 	{ "close_range_closes_and_cloexec", close_range_closes_and_cloexec },
 	{ "copy_file_range_copies", copy_file_range_copies },
 	{ "memfd_create_is_a_file", memfd_create_is_a_file },
+	{ "memfd_mapped_reopened_and_executed", memfd_mapped_reopened_and_executed },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
