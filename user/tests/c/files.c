@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1807,6 +1808,57 @@ static void pivot_root_swaps_the_root(void)
 	CHECK_ERR(syscall(SYS_pivot_root, "/", "/"), EINVAL); /* the initramfs root: no parent */
 }
 
+static int pivot_sync[2];
+
+static void *pivot_thread(void *arg)
+{
+	(void)arg;
+	char c;
+	if (read(pivot_sync[0], &c, 1) != 1)
+		return (void *)1;
+	/* it shares the fs context (CLONE_FS): the new root is its root too */
+	return (void *)(intptr_t)(access("/marker", F_OK) == 0 && access("/amark", F_OK) != 0 ? 0 : 2);
+}
+
+static int pivot_threads_child(int unused)
+{
+	(void)unused;
+	pthread_t t;
+	void *rv = NULL;
+	if (mkdir("a", 0755) || mount("none", "a", "tmpfs", 0, NULL))
+		return 90;
+	if (mkdir("a/new", 0755) || mount("none", "a/new", "tmpfs", 0, NULL) || mkdir("a/new/old", 0755))
+		return 91;
+	close(open("a/new/marker", O_CREAT | O_WRONLY, 0600));
+	close(open("a/amark", O_CREAT | O_WRONLY, 0600));
+	if (chroot("a") || chdir("/") || pipe(pivot_sync) || pthread_create(&t, NULL, pivot_thread, NULL))
+		return 92;
+	if (syscall(SYS_pivot_root, "/new", "/new/old"))
+		return 97;
+	if (chdir("/"))
+		return 98; /* a change of the shared context: the root stays the new one */
+	if (access("/marker", F_OK) || access("/amark", F_OK) == 0)
+		return 99;
+	if (write(pivot_sync[1], "x", 1) != 1 || pthread_join(t, &rv))
+		return 100;
+	if (rv)
+		return 100 + (int)(intptr_t)rv;
+	if (umount2("/old", MNT_DETACH))
+		return 103;
+	return 0;
+}
+
+/* pivot_root in a process with threads: the root and working directory they share (CLONE_FS)
+ * move for all of them, and stay moved. The caller's root went back to the old one at its
+ * next chdir (only its own copy had moved, not the shared context). */
+static void pivot_root_moves_threads_sharing_the_root(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(in_child(pivot_threads_child, 0), 0);
+	CHECK_OK(access("a/marker", F_OK));
+	CHECK_OK(umount2("a", MNT_DETACH));
+}
+
 /* O_PATH: a descriptor naming a node without opening it: no permission on the node is needed,
  * a symlink (O_NOFOLLOW) or FIFO is not followed or opened, other flags are ignored; fstat,
  * fchdir, *at calls and /proc work on it, reading, writing and the calls on open files say
@@ -2041,6 +2093,7 @@ static const struct kt_case cases[] = {
 	{ "openat2_resolve_flags", openat2_resolve_flags },
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
+	{ "pivot_root_moves_threads_sharing_the_root", pivot_root_moves_threads_sharing_the_root },
 	{ "o_path_names_without_opening", o_path_names_without_opening },
 	{ "rbind_copies_submounts", rbind_copies_submounts },
 	{ "mount_noexec_nodev_nosuid", mount_noexec_nodev_nosuid },
