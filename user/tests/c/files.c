@@ -1859,6 +1859,62 @@ static void pivot_root_moves_threads_sharing_the_root(void)
 	CHECK_OK(umount2("a", MNT_DETACH));
 }
 
+static int pivot_procs_child(int unused)
+{
+	(void)unused;
+	int sync[2];
+	char cwd[64];
+	if (mkdir("a", 0755) || mount("none", "a", "tmpfs", 0, NULL))
+		return 90;
+	if (mkdir("a/new", 0755) || mount("none", "a/new", "tmpfs", 0, NULL) || mkdir("a/new/old", 0755))
+		return 91;
+	close(open("a/new/marker", O_CREAT | O_WRONLY, 0600));
+	close(open("a/amark", O_CREAT | O_WRONLY, 0600));
+	if (mkdir("a/d", 0755) || chroot("a") || chdir("/") || pipe(sync))
+		return 92;
+	pid_t on_root = fork();
+	if (on_root == 0) { /* root and cwd on the old root: both move */
+		char c;
+		_exit(read(sync[0], &c, 1) != 1 ? 1 : access("/marker", F_OK) ? 2
+			: !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/") ? 3
+			: access("marker", F_OK) ? 4 : 0);
+	}
+	if (chdir("/d"))
+		return 93;
+	pid_t in_dir = fork();
+	if (in_dir == 0) { /* cwd below the old root: only the root moves */
+		char c;
+		_exit(read(sync[0], &c, 1) != 1 ? 1 : access("/marker", F_OK) ? 2
+			: !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/old/d") ? 6 : 0);
+	}
+	if (on_root < 0 || in_dir < 0 || chdir("/") || syscall(SYS_pivot_root, "/new", "/new/old"))
+		return 97;
+	if (write(sync[1], "xx", 2) != 2)
+		return 98;
+	int st1 = -1, st2 = -1;
+	waitpid(on_root, &st1, 0);
+	waitpid(in_dir, &st2, 0);
+	if (!WIFEXITED(st1) || WEXITSTATUS(st1))
+		return 100 + (WIFEXITED(st1) ? WEXITSTATUS(st1) : 50);
+	if (!WIFEXITED(st2) || WEXITSTATUS(st2))
+		return 110 + (WIFEXITED(st2) ? WEXITSTATUS(st2) : 50);
+	if (umount2("/old", MNT_DETACH))
+		return 103;
+	return 0;
+}
+
+/* pivot_root moves every process whose root or working directory was the old root, as Linux
+ * (chroot_fs_refs): another process on the old root sees the new one as / and as its cwd;
+ * one whose cwd is below the old root keeps that directory (now under put_old). Only the
+ * caller's moved: the others stayed on the old root. */
+static void pivot_root_moves_other_processes_on_the_old_root(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(in_child(pivot_procs_child, 0), 0);
+	CHECK_OK(access("a/marker", F_OK));
+	CHECK_OK(umount2("a", MNT_DETACH));
+}
+
 /* O_PATH: a descriptor naming a node without opening it: no permission on the node is needed,
  * a symlink (O_NOFOLLOW) or FIFO is not followed or opened, other flags are ignored; fstat,
  * fchdir, *at calls and /proc work on it, reading, writing and the calls on open files say
@@ -2094,6 +2150,8 @@ static const struct kt_case cases[] = {
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
 	{ "pivot_root_moves_threads_sharing_the_root", pivot_root_moves_threads_sharing_the_root },
+	{ "pivot_root_moves_other_processes_on_the_old_root",
+	  pivot_root_moves_other_processes_on_the_old_root },
 	{ "o_path_names_without_opening", o_path_names_without_opening },
 	{ "rbind_copies_submounts", rbind_copies_submounts },
 	{ "mount_noexec_nodev_nosuid", mount_noexec_nodev_nosuid },
