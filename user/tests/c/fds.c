@@ -362,7 +362,8 @@ static void pipe_times_set_and_written(void)
  * gives another end on the same pipe at once (it was ENOENT: cat /proc/self/fd/0 or bash's
  * <(...) through /dev/fd/N failed with a pipe); fstatfs says PIPEFS_MAGIC; a reopened
  * write end keeps the pipe writable after the first one closes, and end of file comes when
- * the last write end closes. */
+ * the last write end closes; an O_PATH open of it opens no end (its close took a reader
+ * away). */
 static void pipe_reopened_through_proc_fd(void)
 {
 	int p[2];
@@ -379,6 +380,8 @@ static void pipe_reopened_through_proc_fd(void)
 	CHECK_STR(link, want);
 	CHECK_OK(fstatfs(p[0], &sf));
 	CHECK_EQ(sf.f_type, 0x50495045); /* PIPEFS_MAGIC */
+	int op = CHECK_OK(open(path, O_PATH)); /* names the pipe, opens no end of it */
+	CHECK_OK(close(op));
 	int r = CHECK_OK(open(path, O_RDONLY));
 	CHECK_OK(fstat(r, &b));
 	CHECK(b.st_ino == a.st_ino && b.st_dev == a.st_dev);
