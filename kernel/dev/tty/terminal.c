@@ -585,15 +585,11 @@ static void signal_leader(u32 pid, u32 sig)
 	proc_put(q);
 }
 
-void term_hangup_session(u32 sid, u32 pgrp)
+void term_hangup_session(u32 sid)
 {
 	if (sid) {
 		signal_leader(sid, UAPI_SIGHUP);
 		signal_leader(sid, UAPI_SIGCONT);
-	}
-	if (pgrp) {
-		proc_signal_pgrp(pgrp, UAPI_SIGHUP);
-		proc_signal_pgrp(pgrp, UAPI_SIGCONT);
 	}
 }
 
@@ -609,10 +605,9 @@ void tty_session_exit(u32 sid)
 		t->pgrp = 0;
 	}
 	spin_unlock(&t->lock);
-	if (pgrp) { /* POSIX: the foreground group of a controlling process that exits */
+	if (pgrp) /* POSIX: the foreground group of a controlling process that exits; no
+		   * SIGCONT (Linux's disassociate_ctty sends one only for TIOCNOTTY) */
 		proc_signal_pgrp(pgrp, UAPI_SIGHUP);
-		proc_signal_pgrp(pgrp, UAPI_SIGCONT);
-	}
 	term_put(t);
 }
 

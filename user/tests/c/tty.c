@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -606,6 +607,157 @@ static void master_close_sighup_to_session(void)
 	CHECK_EQ(WTERMSIG(st), SIGHUP);
 }
 
+/* ---- what a controlling process's exit and a hangup signal (Linux's disassociate_ctty and
+ * tty_signal_session_leader) ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t hups, conts;
+static void count_hup(int sig)
+{
+	(void)sig;
+	hups++;
+}
+static void count_cont(int sig)
+{
+	(void)sig;
+	conts++;
+}
+static void count_hup_and_cont(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = count_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = count_cont;
+	sigaction(SIGCONT, &sa, NULL);
+}
+
+/* member - in its own process group, counting SIGHUP and SIGCONT: says it is ready on `ready`,
+ * waits for a byte on `go`, then reports "<hups><conts><dev/tty ENXIO?>" on `report`. Signals
+ * sent before the byte was written are delivered before its read returns. */
+static void member(int ready, int go, int report)
+{
+	count_hup_and_cont();
+	setpgid(0, 0);
+	char c = 'r';
+	write(ready, &c, 1);
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+	char r[3] = { (char)('0' + hups), (char)('0' + conts), fd < 0 && errno == ENXIO ? 'x' : 'o' };
+	write(report, r, 3);
+	_exit(0);
+}
+
+/* exit_in_session - the scenario of controlling_process_exit_sighup_to_foreground_only, run by
+ * a subreaper (the member outlives its parent, the session leader): 0 or a failure code. */
+static int exit_in_session(int slave)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		return 1;
+	int ready[2], go[2], report[2];
+	if (pipe(ready) || pipe(go) || pipe(report))
+		return 2;
+	int leader = fork();
+	if (leader == 0) {
+		setsid();
+		if (ioctl(slave, TIOCSCTTY, 0) != 0)
+			_exit(3);
+		int m = fork();
+		if (m == 0)
+			member(ready[1], go[0], report[1]);
+		char c;
+		if (read(ready[0], &c, 1) != 1 || tcsetpgrp(slave, m) != 0)
+			_exit(4);
+		_exit(0); /* the controlling process exits: its foreground group (m's) gets SIGHUP */
+	}
+	int st;
+	if (waitpid(leader, &st, 0) != leader || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+	char c = 'g', r[3];
+	if (write(go[1], &c, 1) != 1 || read(report[0], r, 3) != 3)
+		return 20;
+	if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 21;
+	if (r[0] != '1')
+		return 30 + (r[0] - '0'); /* SIGHUP: once */
+	if (r[1] != '0')
+		return 40 + (r[1] - '0'); /* no SIGCONT (Linux: only TIOCNOTTY adds one) */
+	if (r[2] != 'x')
+		return 50; /* the session has no controlling terminal any more */
+	return 0;
+}
+
+/* The controlling process (the session leader) exits: its terminal's foreground group gets
+ * SIGHUP, not SIGCONT (Linux's disassociate_ctty on exit; Trellis sent SIGCONT too), and the
+ * session loses the terminal (/dev/tty: ENXIO). */
+static void controlling_process_exit_sighup_to_foreground_only(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(exit_in_session(p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* Closing the master hangs the slave up: the controlling process gets SIGHUP and SIGCONT, the
+ * foreground group nothing from the kernel (Linux's tty_signal_session_leader without
+ * exit_session: a shell passes the hangup on to its jobs itself; Trellis signalled the
+ * foreground group as well). */
+static void master_close_signals_only_the_controlling_process(void)
+{
+	struct pty p = open_pty();
+	int mready[2], lready[2], gom[2], gol[2], report[2];
+	CHECK_OK(pipe(mready));
+	CHECK_OK(pipe(lready));
+	CHECK_OK(pipe(gom));
+	CHECK_OK(pipe(gol));
+	CHECK_OK(pipe(report));
+	int leader = CHECK_OK(fork());
+	if (leader == 0) {
+		close(p.master);
+		count_hup_and_cont();
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(3);
+		int m = fork();
+		if (m == 0)
+			member(mready[1], gom[0], report[1]);
+		char c;
+		if (read(mready[0], &c, 1) != 1 || tcsetpgrp(p.slave, m) != 0)
+			_exit(4);
+		write(lready[1], &c, 1); /* the foreground group is m's */
+		if (read(gol[0], &c, 1) != 1)
+			_exit(5);
+		char r[3] = { 'L', (char)('0' + hups), (char)('0' + conts) };
+		write(report[1], r, 3);
+		int st;
+		waitpid(m, &st, 0);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 6);
+	}
+	char c;
+	CHECK_EQ(read(lready[0], &c, 1), 1);
+	CHECK_OK(close(p.master));
+	char r[3];
+	c = 'g';
+	CHECK_EQ(write(gom[1], &c, 1), 1);
+	CHECK_EQ(read(report[0], r, 3), 3);
+	CHECK(r[0] == '0' && r[1] == '0'); /* the foreground member: neither signal */
+	CHECK_EQ(write(gol[1], &c, 1), 1);
+	CHECK_EQ(read(report[0], r, 3), 3);
+	CHECK(r[0] == 'L' && r[1] == '1' && r[2] == '1'); /* the leader: SIGHUP and SIGCONT */
+	int st = kt_wait(leader);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	close(p.slave);
+	int fds[] = { mready[0], mready[1], lready[0], lready[1], gom[0], gom[1], gol[0], gol[1],
+		      report[0], report[1] };
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+}
+
 static volatile sig_atomic_t winched;
 static void on_winch(int sig)
 {
@@ -1018,6 +1170,8 @@ static const struct kt_case cases[] = {
 	{ "quit_and_suspend_reach_foreground_only", quit_and_suspend_reach_foreground_only },
 	{ "background_write_sigttou_with_tostop", background_write_sigttou_with_tostop },
 	{ "master_close_sighup_to_session", master_close_sighup_to_session },
+	{ "controlling_process_exit_sighup_to_foreground_only", controlling_process_exit_sighup_to_foreground_only },
+	{ "master_close_signals_only_the_controlling_process", master_close_signals_only_the_controlling_process },
 	{ "window_change_sends_sigwinch", window_change_sends_sigwinch },
 	{ "packet_mode_status_bytes", packet_mode_status_bytes },
 	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },
