@@ -207,6 +207,7 @@ struct process {
 	struct vfs_ctx fs;          /* root, cwd (p's copy) and credentials */
 	struct proc_fsctx *fsctx;   /* CLONE_FS: root, cwd and umask shared (NULL: p's alone) */
 	u64 fsctx_gen;              /* the shared values' generation p's copy holds */
+	u64 pivot_seen;             /* the pivot_root count p's root and cwd are current with */
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
 	/* References this call's lookups hold (proc_fd_get): only p's task touches them, but a
 	 * growable array in a heap object is a fat value (rule shared-fat), so under a lock of
