@@ -305,7 +305,7 @@ static i64 read_side(struct process *p, struct file *f, struct terminal *t, u64 
 		     bool may_wait)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0, deadline = 0;
 	bool first = true;
 	for (;;) {
@@ -381,7 +381,7 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 		if (e)
 			return e;
 	}
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);
@@ -455,7 +455,7 @@ static size_t master_take_locked(struct terminal *t, struct bytes io, u64 want) 
 static i64 read_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		       bool may_wait)
 {
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	for (;;) {
 		u64 want = count < bytes_len(io) ? count : bytes_len(io);
 		spin_lock(&t->lock);
@@ -491,7 +491,7 @@ static bool master_write_ready(struct terminal *t)
 static i64 write_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 			bool may_wait)
 {
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);
