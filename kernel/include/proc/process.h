@@ -115,8 +115,9 @@ struct process {
 				    * leader when a thread of its group exits (execve waits) and
 				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
-	struct kbuf io_kbuf;       /* owns io_buf */
-	struct bytes io_buf;       /* a page for moving data between user memory and files */
+	struct kbuf io_kbuf;       /* a page for moving data between user memory and files
+				    * (kbuf_bytes at each use: a slice kept here beside it would be
+				    * a fat value other tasks can read, rule shared-fat) */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
 	struct proc_sighand *sighand; /* the group's handler table (a reference; proc/signal.h) */
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
@@ -206,8 +207,15 @@ struct process {
 	struct vfs_ctx fs;          /* root, cwd (p's copy) and credentials */
 	struct proc_fsctx *fsctx;   /* CLONE_FS: root, cwd and umask shared (NULL: p's alone) */
 	u64 fsctx_gen;              /* the shared values' generation p's copy holds */
+	u64 pivot_seen;             /* the pivot_root count p's root and cwd are current with */
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
-	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
+	/* References this call's lookups hold (proc_fd_get): only p's task touches them, but a
+	 * growable array in a heap object is a fat value (rule shared-fat), so under a lock of
+	 * its own (never contended); nborrowed mirrors the length, for the lock-free "none" test
+	 * at the end of every call. */
+	struct spinlock borrowed_lock;
+	struct file_refs fd_borrowed GUARDED_BY(&borrowed_lock);
+	u32 nborrowed;
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
@@ -342,9 +350,6 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
 /* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
  * limit, at most the table's PROC_MAX_FDS. */
 u32 proc_fd_limit(struct process *p);
-/* proc_name_mapping - record f's path (as p sees it) and ids on its page cache, the name
- * /proc/PID/maps shows for its mappings (mmap, exec). Best effort; may sleep. */
-void proc_name_mapping(struct process *p, struct file *f);
 /* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
