@@ -17,6 +17,8 @@ ABI_BB      := ash text files archive proc admin
 ABI_DIR     := $(BUILD)/abi
 ABI_CPIO    := $(BUILD)/initramfs/abi.cpio
 ABI_EXPECT  := user/tests/trellis-expect.txt
+# Every boot also gets kt_hosttime=<the host's clock in seconds at launch> (time group's
+# wall_clock_at_boot_matches_host compares the guest's boot-time wall clock with it).
 ABI_APPEND  := console=ttyS0 quiet panic=-1
 ABI_TIMEOUT ?= 540
 # 1: `make test` boots Trellis with the suites and checks them against $(ABI_EXPECT) (about 50 s).
@@ -78,7 +80,7 @@ $(ABI_CPIO): $(ABI_BINS) $(ABI_DIR)/suites $(ABI_BB_SRC) user/tests/init user/te
 # One boot of Debian's Linux with the whole image. $(1): part name, $(2): log.
 define abi_boot_linux
 	$(QEMU_RUN) --kernel $(LINUX_IMAGE) --initrd $(ABI_CPIO) --mem 512M --timeout $(ABI_TIMEOUT) \
-		--append '$(ABI_APPEND)' --log $(2) --quiet; \
+		--append '$(ABI_APPEND) '"kt_hosttime=$$(date +%s)" --log $(2) --quiet; \
 	 qrc=$$?; \
 	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$qrc --by-group $(2)
 endef
@@ -128,7 +130,7 @@ test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	  case $$s in *-smp2) smp=2;; esac; \
 	  case " $(ABI_SLOW_SUITES) " in *" $$s "*) tmo=$(ABI_SLOW_BOOT_TIMEOUT);; esac; \
 	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M --smp $$smp \
-		--timeout $$tmo --append '$(ABI_APPEND) rdinit=/abi/one/'$$s \
+		--timeout $$tmo --append '$(ABI_APPEND) rdinit=/abi/one/'$$s" kt_hosttime=$$(date +%s)" \
 		--log $(LOGS)/abi-trellis/$$s.log --quiet >/dev/null 2>&1; \
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi: $$s: runner exit status $$qrc"; fi; \
 	 done; \

@@ -3,6 +3,7 @@
  * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
+#include <fw/log.h>
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
@@ -67,6 +68,15 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	file_refs_init(&p->fd_borrowed, 4 * PROC_MAX_FDS); /* poll of every descriptor, four times */
 	spin_unlock(&p->borrowed_lock);
 	if (proc_files_new(p)) {
+		/* the handler table too (it leaked here: make test-abi-fault's sighand_cache +1
+		 * after a fork or clone whose descriptor table could not be had; ktest
+		 * proc.failed_fork_frees_its_handler_table) */
+		p->sighand = NULL;
+		proc_sighand_put(sh);
+		spin_lock(&p->borrowed_lock);
+		file_refs_destroy(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
+		user_context_fini(&p->uc);
 		kbuf_free(&p->io_kbuf);
 		vm_map_put(p->mm);
 		KFREE(process_cache, p);
@@ -862,4 +872,23 @@ void proc_ctl_send_pdeath(void)
 			(void)proc_group_signal(t, sig, (struct proc_siginfo){ .code = 0 });
 		proc_put(t);
 	}
+}
+
+void proc_show_all(void)
+{
+	fw_info("sysrq: processes (pid tgid ppid task state waiting pending blocked attn)");
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q) {
+		/* sig_lock nests inside proc_lock (the locking note in proc/process.h) */
+		spin_lock(&q->sig_lock);
+		bool waiting = q->waiting_on != NULL;
+		u64 pending = q->pending.set, blocked = q->sigmask;
+		u32 attn = atomic_u32_load(&q->sig_attn);
+		spin_unlock(&q->sig_lock);
+		fw_info("  %u %u %u task %lu state %u %s pending %lx blocked %lx attn %x", q->pid,
+			q->leader->pid, q->leader->parent ? q->leader->parent->pid : 0, q->task_id,
+			(unsigned)q->state, waiting ? STR("waiting") : STR("-"), pending, blocked, attn);
+	}
+	spin_unlock(&proc_lock);
+	task_show_all();
 }

@@ -124,7 +124,7 @@ static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool
 		return -EBADF;
 	if (!vfs_file_is_epoll(epf))
 		return -EINVAL;
-	vfs_file_get(epf);
+	/* epf stays open until the call returns: proc_fd_get holds it for the call */
 	if (masked)
 		poll_mask_install(p, mask);
 	i64 ret;
@@ -142,7 +142,6 @@ static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool
 	}
 	if (masked)
 		poll_mask_restore(p, ret == -EINTR);
-	vfs_close(epf);
 	return ret;
 }
 

@@ -20,6 +20,7 @@
 #include <proc/wait.h>
 #include <net/socket.h>
 #include <time/timerfd.h>
+#include <proc/signalfd.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -78,6 +79,8 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 		done += c.value;
 		if (c.value < n.value || n.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was read so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -126,6 +129,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		done += n.value;
 		if (n.value < c.value || c.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was written so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -245,6 +250,8 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
 	if (vfs_file_is_tty(f))
 		return tty_rw(p, f, a->a[1], count, false, true);
+	if (vfs_file_is_signalfd(f)) /* the reader's signals: it needs the reader */
+		return signalfd_read(p, f, a->a[1], count);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
@@ -338,8 +345,9 @@ DEFINE_UCOPY(uoff, u64);
 
 /* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
  * else its file offset, moved only by what was written), and each chunk goes out whole,
- * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. A long
- * transfer lets other processes run when its time slice is used up. */
+ * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent (one
+ * during that sleep, or SIGKILL after any chunk). A long transfer lets other processes run
+ * when its time slice is used up. */
 i64 sys_sendfile(struct process *p, const struct sc_args *a)
 {
 	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
@@ -377,6 +385,11 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		pos += sent;
 		done += sent;
 		if (n.value < want)
+			break;
+		/* a process being killed stops here: to the console (which never waits) a
+		 * transfer of a GiB from /dev/zero outlived SIGKILL for hours (repro
+		 * console_write_outlives_sigkill) */
+		if (done < count && proc_signal_fatal(p))
 			break;
 	}
 	if (a->a[2]) {
@@ -527,6 +540,8 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value || n.value < want)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was moved so far */
 	}
 	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
 		return -EFAULT;

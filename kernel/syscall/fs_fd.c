@@ -84,6 +84,8 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, ulong, uoff_in, int, fd_out, ulong,
 		done += w.value;
 		if (w.value < n.value)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was copied so far */
 	}
 	if (done) {
 		i64 ni = off_in + (i64)done, no = off_out + (i64)done;

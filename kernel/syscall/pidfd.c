@@ -1,7 +1,7 @@
 /*
  * syscall/pidfd.c — pidfd_open and pidfd_send_signal over the pidfd files of proc/pidfd.c
- * (poll and epoll go through the file). Errors in Linux 6.1's order. pidfd_getfd, CLONE_PIDFD
- * and waitid(P_PIDFD) wait for branches sig and proc (branch events-after-sig).
+ * (poll and epoll go through the file). Errors in Linux 6.1's order. CLONE_PIDFD is in
+ * syscall/proc.c (clone), waitid(P_PIDFD) in proc/wait.c; pidfd_getfd waits for branch proc.
  */
 #include <proc/pidfd.h>
 #include <syscall/syscall.h>

@@ -48,7 +48,9 @@ i64 sys_timer_create(struct process *p, const struct sc_args *a)
 	if (notify != POSIX_SIGEV_NONE && (ev.signo <= 0 || ev.signo > PT_NSIG))
 		return -EINVAL;
 	i32 id = 0;
-	int e = posix_timer_create(p, clockid, notify, (u32)ev.signo, ev.tid, &id);
+	u64 value = (u64)ev.value_hi << 32 | ev.value_lo;
+	int e = posix_timer_create(p, clockid, notify, (u32)ev.signo, ev.tid, a->a[1] != 0, value,
+				   &id);
 	if (e)
 		return e;
 	if (upt_timer_id_to_user(&id, uaddr(a->a[2]))) {

@@ -49,6 +49,20 @@ int clock_set_realtime_ns(i64 ns)
 	return 0;
 }
 
+int clock_step_realtime_ns(i64 delta)
+{
+	i64 old = clock_atomic_i64_load(&realtime_offset_ns);
+	for (;;) {
+		i64 now = (i64)fw_time_ns() + old;
+		if ((delta < 0 && now + delta < 0) || (delta > 0 && now > INT64_MAX - delta))
+			return -EINVAL;
+		if (clock_atomic_i64_cmpxchg(&realtime_offset_ns, &old, old + delta))
+			break;
+	}
+	fw_vdso_set_realtime_offset(clock_atomic_i64_load(&realtime_offset_ns));
+	return 0;
+}
+
 int clock_read_ns(i64 id, i64 *out)
 {
 	switch (id) {

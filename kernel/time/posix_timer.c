@@ -5,16 +5,18 @@
  * A timer belongs to a thread group (its leader, whose reference it holds) and has a small id,
  * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock
  * (an absolute CLOCK_REALTIME time is converted when it is set). The clock task calls
- * posix_timer_fire_due once a tick: a due timer sends its signal (si_code SI_TIMER) to the
- * group, or with SIGEV_THREAD_ID to one thread of it, or nothing for SIGEV_NONE; a periodic
- * one moves on by whole intervals, and the periods it skipped are its overrun
- * (timer_getoverrun). Timers of a group that has exited are deleted by the same pass.
+ * posix_timer_fire_due once a tick: the due timers, earliest deadline first, send their signal (si_code SI_TIMER, si_timerid,
+ * si_value, si_overrun) to the group, or with SIGEV_THREAD_ID to one thread of it, or nothing
+ * for SIGEV_NONE; a periodic one moves on by whole intervals, and the periods it skipped are
+ * its overrun. An expiry whose previous signal is still pending sends nothing: it adds to that
+ * signal's si_overrun (proc_sigqueue_timer_merge_locked), as Linux. timer_getoverrun gives the
+ * overrun of the timer's last signal (Linux: of the last one delivered). Timers of a group
+ * that has exited are deleted by the same pass.
  *
- * execve deletes the group's timers (posix_timer_delete_group). Not yet: si_value/si_timerid/
- * si_overrun in the delivered siginfo (the signal carries SI_TIMER only), the CPU-time clocks.
+ * execve deletes the group's timers (posix_timer_delete_group). Not yet: the CPU-time clocks.
  *
  * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
- * group's state); signals are sent with neither held.
+ * group's state) or the target's sig_lock (the merge); signals are sent with none held.
  */
 #include <fw/heap.h>
 #include <fw/time.h>
@@ -36,10 +38,11 @@ struct ptimer {
 	i64 clockid;
 	i32 notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
 	u32 signo;
+	u64 value;  /* sigev_value: the signal's si_value */
 	/* ptimer_lock */
 	u64 deadline_ns; /* fw_time_ns; 0: disarmed */
 	u64 interval_ns;
-	u32 overrun;     /* periods skipped at the last expiry */
+	u32 overrun;     /* expirations its last signal missed (its si_overrun) */
 };
 DEFINE_TYPE_CACHE(ptimer_cache, struct ptimer);
 DEFINE_LIST(ptimer_list, struct ptimer, link, spinlock);
@@ -83,7 +86,7 @@ static bool group_gone(struct process *leader)
 }
 
 int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i64 tid,
-		       i32 *id_out)
+		       bool has_value, u64 value, i32 *id_out)
 {
 	if (clockid != UAPI_CLOCK_MONOTONIC && clockid != UAPI_CLOCK_REALTIME &&
 	    clockid != UAPI_CLOCK_BOOTTIME)
@@ -118,6 +121,7 @@ int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i6
 		err = -EAGAIN;
 	} else {
 		t->id = id;
+		t->value = has_value ? value : (u64)(u32)id; /* no sigevent: the id, as Linux */
 		ptimer_list_push_back(&ptimers, t);
 	}
 	spin_unlock(&ptimer_lock);
@@ -221,15 +225,21 @@ void posix_timer_delete_group(struct process *p)
 	}
 }
 
-/* next_due_locked - a timer due at `now`, or of a group that is gone; NULL if none. A handled
- * timer is no longer due (moved past `now` or disarmed), so a scan restarted from the head
- * after each one ends. */
+/* next_due_locked - a timer of a group that is gone, else the due timer (at `now`) with the
+ * earliest deadline, so timers due within one tick fire in the order of their deadlines
+ * (regression: they fired in the list's order); NULL if none. A handled timer is no longer
+ * due (moved past `now` or disarmed), so a scan restarted after each one ends. */
 static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
 {
-	LIST_FOR_EACH(ptimer_list, &ptimers, t)
-		if ((t->deadline_ns && t->deadline_ns <= now) || group_gone(t->owner))
+	struct ptimer *first = NULL;
+	LIST_FOR_EACH(ptimer_list, &ptimers, t) {
+		if (group_gone(t->owner))
 			return t;
-	return NULL;
+		if (t->deadline_ns && t->deadline_ns <= now &&
+		    (!first || t->deadline_ns < first->deadline_ns))
+			first = t;
+	}
+	return first;
 }
 
 void posix_timer_fire_due(u64 now_ns)
@@ -252,14 +262,27 @@ void posix_timer_fire_due(u64 now_ns)
 		} else {
 			t->deadline_ns = 0;
 		}
-		t->overrun = n > 0x7fffffff ? 0x7fffffff : (u32)n;
-		if (t->notify == POSIX_SIGEV_NONE)
+		u32 skipped = n > 0x7ffffffe ? 0x7ffffffe : (u32)n;
+		if (t->notify == POSIX_SIGEV_NONE) {
+			t->overrun = skipped;
 			continue;
+		}
 		struct process *to = t->target;
 		u32 sig = t->signo;
+		spin_lock(&to->sig_lock);
+		bool merged = proc_sigqueue_timer_merge_locked(to, sig, t->id, skipped + 1);
+		spin_unlock(&to->sig_lock);
+		if (merged) { /* the last signal is still pending: it carries this expiry too */
+			u64 o = (u64)t->overrun + skipped + 1;
+			t->overrun = o > 0x7fffffff ? 0x7fffffff : (u32)o;
+			continue;
+		}
+		t->overrun = skipped;
+		struct proc_siginfo info = { .code = SI_TIMER, .timer_id = t->id,
+					     .overrun = (i32)skipped, .value = t->value };
 		proc_get(to);
 		spin_unlock(&ptimer_lock);
-		proc_signal_send(to, sig, (struct proc_siginfo){ .code = SI_TIMER });
+		(void)proc_signal_send(to, sig, info);
 		proc_put(to);
 		spin_lock(&ptimer_lock);
 	}

@@ -369,7 +369,7 @@ static bool write_ready(struct terminal *t)
 
 /* write_side - a program writes terminal t: OPOST into the output queue (the console's goes
  * out at once), waiting while a pty's queue is full; SIGTTOU for a background group with
- * TOSTOP; -EIO on a hung-up pty. */
+ * TOSTOP; -EIO on a hung-up pty; a pending signal ends it after a chunk (the bytes so far). */
 static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		      bool may_wait)
 {
@@ -400,6 +400,11 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 			(void)waitq_wake_all(&t->wq);
 		done += n;
 		if (done == count)
+			break;
+		/* Linux's tty_write: a signal ends the write between chunks with the bytes so far
+		 * (the console never waits, so without this a write of megabytes outlived SIGKILL:
+		 * the fuzz soak's hung worker; repro console_write_outlives_sigkill) */
+		if (n && proc_wait_interrupted(p) == -ERESTARTSYS)
 			break;
 		if (n)
 			continue;

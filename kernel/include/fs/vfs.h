@@ -802,7 +802,9 @@ bool vfs_eventfd_fits(struct file *f, u64 v);
  * file without poll, EINVAL for epf not an epoll or epf itself, EEXIST, ENOENT, ELOOP for a
  * cycle or nesting deeper than 5 instances); `ev` is ignored for DEL. vfs_epoll_collect: up to
  * `max` (at most VFS_EPOLL_BATCH) ready events into b (level-triggered items stay ready,
- * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed); the sleeper waits on
+ * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed). One epoll_wait may call
+ * it several times with the same batch (b->call 0 at the first): an item it reported in an
+ * earlier round of that call ends the round, so no item is reported twice. The sleeper waits on
  * vfs_epoll_waitq until vfs_epoll_has_ready. vfs_epoll_file_closed: the last close of a
  * watched file removes its items (vfs_close calls it); vfs_epoll_file_init: file creation.
  */
@@ -813,6 +815,7 @@ struct vfs_epoll_event {
 };
 struct vfs_epoll_batch {
 	u32 n;
+	u32 call; /* 0 before the first round; then the wait's token (vfs_epoll_collect) */
 	struct vfs_epoll_event ev[VFS_EPOLL_BATCH];
 };
 int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out);

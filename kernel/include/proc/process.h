@@ -242,6 +242,11 @@ void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
 void proc_sigsuspended_set_locked(struct process *p, bool on) REQUIRES(p->sig_lock);
 #define PROC_SIG_ATTN_PENDING 1u   /* p->pending.set is not empty */
 #define PROC_SIG_ATTN_SUSPENDED 2u /* p->sigsuspended */
+/* proc_sigqueue_timer_merge_locked - POSIX timer `timer_id`'s signal sig is still pending in
+ * p: add `expirations` to its si_overrun (saturating at INT_MAX) and return true, as Linux
+ * counts an expiry whose signal is still queued; false when it is not pending. */
+bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+	REQUIRES(p->sig_lock);
 
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);
@@ -389,7 +394,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
  * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
  * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
 int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
-/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
+/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends, and a long
+ * loop that never sleeps (sendfile, splice, copy_file_range, a large read or write moved chunk
+ * by chunk) stops between chunks with what it did, as Linux's fatal_signal_pending. One
+ * atomic load when no signal is pending. */
 bool proc_signal_fatal(struct process *p);
 /* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
  * or the sender's real or effective uid is the target's real or saved uid. */
@@ -422,6 +430,10 @@ struct process *proc_by_pid(i64 pid);
  * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
 #define PROC_ANY_UID 0xffffffffu
 u32 proc_count_tasks(u32 uid);
+/* proc_show_all - print every process to the console (pid, group, parent, task, state, whether
+ * it sleeps on a queue, its pending and blocked signals), then every framework task with its
+ * backtrace (task_show_all): /proc/sysrq-trigger's 't', a debugging aid. */
+void proc_show_all(void);
 /* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
  * above `after`, with a reference (proc_put), or NULL: walks every process. */
 struct process *proc_next_leader(u32 after);

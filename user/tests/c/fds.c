@@ -254,7 +254,9 @@ static void read_partial_at_unmapped_page(void)
 	kt_tmpdir();
 	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
 	memset(data, 'r', sizeof(data));
-	CHECK_EQ(write(fd, data, sizeof(data)), 8192);
+	long w = write(fd, data, sizeof(data));
+	kt_skip_if_injected(w >= 0 && w < 8192, "a short write to tmpfs (a page not had)");
+	CHECK_EQ(w, 8192);
 	char *m = guard_buffer();
 	/* The read copies the bytes that fit before the hole, and reports that count. */
 	CHECK_EQ(pread(fd, m + 4096 - 100, 1000, 0), 100);

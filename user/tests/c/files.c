@@ -1016,7 +1016,7 @@ static void dev_full_and_urandom(void)
 /* Runs fn(arg) in a child and returns its exit status (fn's return value). */
 static int in_child(int (*fn)(int), int arg)
 {
-	pid_t pid = fork();
+	pid_t pid = kt_fork();
 	if (pid == 0)
 		_exit(fn(arg));
 	int status;

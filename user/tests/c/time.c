@@ -10,14 +10,17 @@
 #include "kt.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -67,6 +70,114 @@ static void realtime_agrees_with_gettimeofday_and_time(void)
 	 * one: within a second either way (the case failed once on Linux in CI). */
 	CHECK(t - tv.tv_sec <= 1 && tv.tv_sec - t <= 1);
 	CHECK(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+}
+
+/* The runner (mk/abi.mk) puts the host's clock at QEMU's start on the kernel command line:
+ * kt_hosttime=SECONDS. The guest's wall clock at boot (REALTIME - BOOTTIME, the same whenever
+ * it is read) comes from the RTC, which QEMU starts from the host's clock: it may not be
+ * behind that launch time by more than the RTC's one-second resolution; nor ahead by more
+ * than QEMU's start takes (60 s is generous: the bound catches a clock in another time zone
+ * or counting from 1970, not a slow start). */
+static void wall_clock_at_boot_matches_host(void)
+{
+	char buf[4096];
+	int fd = CHECK_OK(open("/proc/cmdline", O_RDONLY));
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	const char *at = strstr(buf, "kt_hosttime=");
+	if (!at)
+		kt_fail(__FILE__, __LINE__, "no kt_hosttime= on the kernel command line: boot through make");
+	long long host = strtoll(at + strlen("kt_hosttime="), NULL, 10);
+	CHECK(host > 1500000000LL);
+	long long boot_wall = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	long long boot_s = boot_wall / 1000000000LL;
+	if (boot_s < host - 1 || boot_s > host + 60)
+		kt_fail(__FILE__, __LINE__, "wall clock at boot %lld, host's at launch %lld", boot_s, host);
+}
+
+/* adjtimex reads the clock's NTP state (nothing synchronises the test machine: STA_UNSYNC and
+ * TIME_ERROR, as from boot); unprivileged callers may only read; root steps the clock with
+ * ADJ_SETOFFSET and sets the maximum error. */
+static void adjtimex_reads_and_steps_the_clock(void)
+{
+	struct timex tx;
+	memset(&tx, 0, sizeof(tx));
+	int st = adjtimex(&tx);
+	CHECK(st >= TIME_OK && st <= TIME_ERROR);
+	if (tx.status & STA_UNSYNC)
+		CHECK_EQ(st, TIME_ERROR);
+	struct timeval tv;
+	CHECK_OK(gettimeofday(&tv, NULL));
+	CHECK(tv.tv_sec >= tx.time.tv_sec && tv.tv_sec - tx.time.tv_sec <= 1);
+	CHECK(tx.time.tv_usec >= 0 && tx.time.tv_usec < ((tx.status & STA_NANO) ? 1000000000 : 1000000));
+	CHECK_EQ(tx.tick, 1000000 / sysconf(_SC_CLK_TCK));
+	CHECK_EQ(tx.tolerance, 500L << 16);
+	CHECK(tx.maxerror >= 0 && tx.esterror >= 0 && tx.precision >= 1);
+	/* the same through clock_adjtime; the other clocks cannot be adjusted */
+	memset(&tx, 0, sizeof(tx));
+	CHECK(clock_adjtime(CLOCK_REALTIME, &tx) >= 0);
+	CHECK_ERR(clock_adjtime(CLOCK_MONOTONIC, &tx), EOPNOTSUPP);
+	CHECK_ERR(clock_adjtime(12345, &tx), EINVAL);
+	CHECK_ERR(syscall(SYS_adjtimex, KT_BAD_PTR), EFAULT);
+	/* unprivileged: reading is allowed (ADJ_OFFSET_SS_READ too), any change is EPERM */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		struct timex u;
+		memset(&u, 0, sizeof(u));
+		u.modes = ADJ_OFFSET_SS_READ;
+		if (adjtimex(&u) < 0 || u.offset != 0)
+			_exit(2);
+		u.modes = ADJ_MAXERROR;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(3);
+		u.modes = ADJ_SETOFFSET;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(4);
+		u.modes = ADJ_OFFSET_SINGLESHOT;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(5);
+		_exit(0);
+	}
+	int ws = kt_wait(pid);
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	/* root: bad values */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_TICK;
+	tx.tick = 5000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_usec = 1000000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	/* a 2 s step forward, then back */
+	long long before = now_ns(CLOCK_REALTIME);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = 2;
+	CHECK(adjtimex(&tx) >= 0);
+	long long d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 2000000000LL && d < 3000000000LL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = -2;
+	CHECK(adjtimex(&tx) >= 0);
+	d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 0 && d < 1000000000LL);
+	/* the maximum error as set (it grows by 500 us a second from there), then back */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 1000;
+	CHECK(adjtimex(&tx) >= 0);
+	memset(&tx, 0, sizeof(tx));
+	CHECK(adjtimex(&tx) >= 0);
+	CHECK(tx.maxerror >= 1000 && tx.maxerror <= 1000 + 500 * 5);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 16000000;
+	CHECK(adjtimex(&tx) >= 0);
 }
 
 static void clock_errors(void)
@@ -180,6 +291,44 @@ static void posix_timer_fires_signal(void)
 	struct itimerspec bad = { { 0, 0 }, { 0, 1000000000 } };
 	CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t));
 	CHECK_ERR(timer_settime(t, 0, &bad, NULL), EINVAL);
+}
+
+/* Six timers created in one order, due 1 ms apart in the reverse one (all within a few ms,
+ * so a tick-driven kernel finds several due at once): their signals queue in the order of
+ * the deadlines (regression: they came in the order the timers were created). */
+static void posix_timers_fire_in_deadline_order(void)
+{
+	enum { N = 6 };
+	timer_t t[N];
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	for (int i = 0; i < N; i++) {
+		struct sigevent ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = SIGRTMIN;
+		ev.sigev_value.sival_int = i;
+		CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t[i]));
+	}
+	struct timespec base;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &base));
+	for (int i = 0; i < N; i++) {
+		long long ns = base.tv_nsec + 30000000LL + (N - 1 - i) * 1000000LL;
+		struct itimerspec its = { { 0, 0 },
+					  { base.tv_sec + ns / 1000000000LL, ns % 1000000000LL } };
+		CHECK_OK(timer_settime(t[i], TIMER_ABSTIME, &its, NULL));
+	}
+	struct timespec limit = { 10, 0 };
+	for (int k = 0; k < N; k++) {
+		siginfo_t si;
+		CHECK_EQ(sigtimedwait(&set, &si, &limit), SIGRTMIN);
+		CHECK_EQ(si.si_code, SI_TIMER);
+		CHECK_EQ(si.si_value.sival_int, N - 1 - k);
+	}
+	for (int i = 0; i < N; i++)
+		CHECK_OK(timer_delete(t[i]));
 }
 
 static void posix_timer_periodic_none_and_errors(void)
@@ -504,6 +653,8 @@ static void vdso_fork_mprotect_munmap(void)
 static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
+	{ "wall_clock_at_boot_matches_host", wall_clock_at_boot_matches_host },
+	{ "adjtimex_reads_and_steps_the_clock", adjtimex_reads_and_steps_the_clock },
 	{ "clock_errors", clock_errors },
 	{ "clock_getres_is_fine", clock_getres_is_fine },
 	{ "nanosleep_sleeps_at_least", nanosleep_sleeps_at_least },
@@ -512,6 +663,7 @@ static const struct kt_case cases[] = {
 	{ "itimer_real_fires_and_reports", itimer_real_fires_and_reports },
 	{ "alarm_returns_remaining_seconds", alarm_returns_remaining_seconds },
 	{ "posix_timer_fires_signal", posix_timer_fires_signal },
+	{ "posix_timers_fire_in_deadline_order", posix_timers_fire_in_deadline_order },
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },

@@ -278,7 +278,7 @@ static int background_read_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int b = fork();
+	int b = kt_fork();
 	if (b == 0) {
 		char c;
 		setpgid(0, 0);
@@ -291,7 +291,7 @@ static int background_read_in_session(int slave)
 		return 2;
 	kill(b, SIGKILL);
 	waitpid(b, &st, 0);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		char c;
 		setpgid(0, 0);
@@ -322,7 +322,7 @@ static int tcsetpgrp_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		setpgid(0, 0);
 		for (;;)
@@ -339,7 +339,7 @@ static int tcsetpgrp_in_session(int slave)
 		return 4;
 	if (ioctl(slave, TIOCSPGRP, KT_BAD_PTR) != -1 || errno != EFAULT)
 		return 5;
-	int gone = fork();
+	int gone = kt_fork();
 	if (gone == 0)
 		_exit(0);
 	waitpid(gone, NULL, 0);
@@ -473,7 +473,7 @@ static void close_while_other_side_blocked(void)
 /* A child that waits in a process group of its own (made by both sides, so no race). */
 static int spawn_group(void)
 {
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		setpgid(0, 0);
 		for (;;)
@@ -538,7 +538,7 @@ static int tostop_in_session(int master, int slave)
 	tcgetattr(slave, &t);
 	t.c_lflag |= TOSTOP;
 	tcsetattr(slave, TCSANOW, &t);
-	int b = fork();
+	int b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		_exit(write(slave, "bg\n", 3) == 3 ? 0 : 9);
@@ -548,7 +548,7 @@ static int tostop_in_session(int master, int slave)
 		return 2;
 	kill(b, SIGKILL);
 	waitpid(b, &st, 0);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
@@ -559,7 +559,7 @@ static int tostop_in_session(int master, int slave)
 		return 3;
 	t.c_lflag &= ~(tcflag_t)TOSTOP;
 	tcsetattr(slave, TCSANOW, &t);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		_exit(write(slave, "ok\n", 3) == 3 ? 0 : 9);
@@ -888,7 +888,7 @@ static int notty_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		if (ioctl(slave, TIOCNOTTY) != 0)
 			_exit(1);
@@ -896,7 +896,7 @@ static int notty_in_session(int slave)
 			_exit(2);
 		if (tcgetpgrp(slave) != -1 || errno != ENOTTY)
 			_exit(3);
-		int g = fork();
+		int g = kt_fork();
 		if (g == 0)
 			_exit(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO ? 0 : 4);
 		int st;
@@ -905,7 +905,8 @@ static int notty_in_session(int slave)
 	}
 	int st;
 	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+		return WIFEXITED(st) && WEXITSTATUS(st) == KT_EXIT_ENOMEM ? KT_EXIT_ENOMEM
+		       : 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
 	int fd = open("/dev/tty", O_RDWR); /* the leader still has it */
 	if (fd < 0)
 		return 20;
@@ -1033,7 +1034,7 @@ static void exclusive_mode_busy_but_for_root(void)
 			_exit(3);
 		int f = open(p.name, O_RDWR | O_NOCTTY);
 		if (f < 0)
-			_exit(4);
+			kt_child_exit(4);
 		_exit(0);
 	}
 	int st = kt_wait(pid);
