@@ -134,7 +134,7 @@ test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	@rc=0; for s in $(ABI_FAULT_SUITES); do \
 	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
 		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) \
-		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s \
+		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s" kt_hosttime=$$(date +%s)" \
 		--log $(LOGS)/abi-fault/$$s.log --quiet >/dev/null 2>&1; \
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi-fault: $$s: runner exit status $$qrc"; fi; \
 	 done; \

@@ -46,7 +46,7 @@ static struct file *fd_file(struct process *p, u64 fd)
 static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	if (pos && f->inode && f->inode->cache && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		/* pread of a file in the page cache: straight from its frames (one copy). The
@@ -79,6 +79,8 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 		done += c.value;
 		if (c.value < n.value || n.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was read so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -108,7 +110,7 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 	if (e)
 		return e;
 	struct vm_reader r = vm_reader_user(uaddr(buf), count);
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
@@ -127,6 +129,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		done += n.value;
 		if (n.value < c.value || c.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was written so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -356,7 +360,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		return -EFAULT;
 	if ((i64)pos < 0)
 		return -EINVAL;
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	struct waitq *wq = file_waitq(out);
 	i64 err = 0;
 	while (done < count && !err) {
@@ -513,7 +517,7 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 	if (e)
 		return e;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	i64 err = 0;
 	while (done < len) {
@@ -536,6 +540,8 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value || n.value < want)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was moved so far */
 	}
 	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
 		return -EFAULT;
@@ -567,7 +573,7 @@ i64 sys_tee(struct process *p, const struct sc_args *a)
 	if (!vfs_file_is_pipe(in) || !vfs_file_is_pipe(out) || vfs_pipe_same(in, out))
 		return -EINVAL;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 want = len < bytes_len(io_buf) ? len : bytes_len(io_buf);
 	struct result_size n = splice_in(p, in, bytes_head(io_buf, want), 0, nonblock);
 	if (n.err || n.value == 0)

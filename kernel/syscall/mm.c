@@ -5,6 +5,7 @@
  * process's memory map (vm/vm.h); pages come on the first touch (vm/fault.c).
  */
 #include <fw/uaccess.h>
+#include <syscall/define.h>
 #include <syscall/syscall.h>
 #include <uapi/mman.h>
 
@@ -43,9 +44,8 @@ static bool as_allows(struct process *p, u64 grow)
 	return grow <= lim && total <= lim - grow;
 }
 
-i64 sys_brk(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(brk, ulong, want)
 {
-	u64 want = a->a[0];
 	struct vm_map *m = p->mm;
 	spin_lock(&m->lock);
 	u64 start = m->brk_start, cur = m->brk;
@@ -77,17 +77,18 @@ i64 sys_brk(struct process *p, const struct sc_args *a)
 
 /* map_file - the page cache of fd for a mapping with `prot` and `shared`, checking the open
  * mode and the mount's noexec as mmap(2) does; *nowrite tells a shared mapping that may never
- * become writable, *noexec a mapping that may never become executable. */
-static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shared,
-				  bool *nowrite, bool *noexec, i64 *err)
+ * become writable, *noexec a mapping that may never become executable; *path is where the
+ * file was opened (references, for the region: /proc/PID/maps names it). */
+static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shared,
+				  bool *nowrite, bool *noexec, struct vfs_path *path, i64 *err)
 {
-	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
+	struct file *f = fd < 0 ? NULL : proc_fd_get(p, fd);
 	*err = -EBADF;
 	if (!f || (f->flags & VFS_O_PATH))
 		return NULL; /* an O_PATH descriptor opens nothing */
 	*err = -ENODEV;
 	if (!f->inode || !f->inode->cache || f->dentry == NULL)
-		return NULL; /* pipes, devices, directories: no page cache to map */
+		return NULL; /* pipes, sockets, devices, directories: no page cache to map */
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	*err = -EACCES;
 	if (acc == VFS_O_WRONLY)
@@ -100,14 +101,14 @@ static struct vm_object *map_file(struct process *p, u64 fd, u64 prot, bool shar
 	if ((prot & UAPI_PROT_EXEC) && *noexec)
 		return NULL;
 	*err = 0;
-	proc_name_mapping(p, f); /* its name in /proc/PID/maps */
+	*path = vfs_file_path(f);
 	return f->inode->cache;
 }
 
-i64 sys_mmap(struct process *p, const struct sc_args *a)
+/* mmap: Linux's x86-64 prototype takes every argument as unsigned long; fget() then reads the
+ * descriptor as an unsigned int (its low 32 bits). */
+SYSCALL_DEFINE6(mmap, ulong, addr, ulong, len, ulong, prot, ulong, flags, int, fd, ulong, off)
 {
-	u64 addr = a->a[0], len = a->a[1], prot = a->a[2], flags = a->a[3], fd = a->a[4],
-	    off = a->a[5];
 	u64 type = flags & UAPI_MAP_TYPE;
 	if (type == UAPI_MAP_SHARED_VALIDATE && (flags & ~(u64)MAP_KNOWN))
 		return -EOPNOTSUPP;
@@ -140,8 +141,9 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 	bool nowrite = false, noexec = false;
 	i64 err = 0;
 	struct vm_object *obj = NULL;
+	struct vfs_path path = { 0 };
 	if (!anon) {
-		obj = map_file(p, fd, prot, shared, &nowrite, &noexec, &err);
+		obj = map_file(p, fd, prot, shared, &nowrite, &noexec, &path, &err);
 		if (!obj)
 			return err;
 		vm_object_get(obj);
@@ -160,6 +162,8 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 			addr = vm_map_find_gap(m, len, MMAP_MIN_ADDR);
 		if (!addr) {
 			vm_object_put(obj);
+			if (path.dentry)
+				vfs_path_put(path);
 			return -ENOMEM;
 		}
 	}
@@ -167,8 +171,11 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 		     (noexec ? VMA_NOEXEC : 0) |
 		     ((flags & UAPI_MAP_GROWSDOWN) ? VMA_GROWSDOWN : 0) |
 		     ((flags & UAPI_MAP_LOCKED) ? VMA_LOCKED : 0);
-	int e = vm_map_add(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE);
-	vm_object_put(obj); /* the region holds its own reference */
+	int e = vm_map_add_file(m, addr, addr + len, (u32)prot, vflags, obj, off / VM_PAGE_SIZE,
+				path);
+	vm_object_put(obj); /* the region holds its own references */
+	if (path.dentry)
+		vfs_path_put(path);
 	if (e)
 		return e;
 	if (flags & (UAPI_MAP_POPULATE | UAPI_MAP_LOCKED))
@@ -176,20 +183,20 @@ i64 sys_mmap(struct process *p, const struct sc_args *a)
 	return (i64)addr;
 }
 
-i64 sys_munmap(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(munmap, ulong, addr, size, len_in)
 {
-	u64 addr = a->a[0], len;
-	if ((addr & PAGE_MASK) || a->a[1] == 0 || !page_up(a->a[1], &len) ||
+	u64 len;
+	if ((addr & PAGE_MASK) || len_in == 0 || !page_up(len_in, &len) ||
 	    !uaddr_range_ok(uaddr(addr), len))
 		return -EINVAL;
 	return vm_map_unmap(p->mm, addr, addr + len);
 }
 
-i64 sys_mprotect(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(mprotect, ulong, addr, size, len_in, ulong, prot)
 {
-	u64 addr = a->a[0], len, prot = a->a[2];
+	u64 len;
 	if ((addr & PAGE_MASK) || (prot & ~(u64)(PROT_BITS | UAPI_PROT_GROWSDOWN)) ||
-	    !page_up(a->a[1], &len))
+	    !page_up(len_in, &len))
 		return -EINVAL;
 	if (len == 0)
 		return 0;
@@ -198,29 +205,43 @@ i64 sys_mprotect(struct process *p, const struct sc_args *a)
 	return vm_map_protect(p->mm, addr, addr + len, (u32)(prot & PROT_BITS));
 }
 
-i64 sys_mremap(struct process *p, const struct sc_args *a)
+/* mremap: as Linux's mm/mremap.c, every argument unsigned long. MREMAP_DONTUNMAP needs
+ * MREMAP_MAYMOVE and old_len == new_len (compared as given); with it or MREMAP_FIXED,
+ * new_addr is page-aligned and the two ranges may not overlap. Growth counts against
+ * RLIMIT_AS, and a DONTUNMAP move by the whole length (the old range stays). */
+SYSCALL_DEFINE5(mremap, ulong, old, ulong, old_len_in, ulong, new_len_in, ulong, flags,
+		ulong, new_addr)
 {
-	u64 old = a->a[0], old_len, new_len, flags = a->a[3], new_addr = a->a[4];
-	u64 known = UAPI_MREMAP_MAYMOVE | UAPI_MREMAP_FIXED;
-	if ((flags & ~known) || ((flags & UAPI_MREMAP_FIXED) && !(flags & UAPI_MREMAP_MAYMOVE)))
-		return -EINVAL; /* MREMAP_DONTUNMAP: not supported */
-	if ((old & PAGE_MASK) || !page_up(a->a[1], &old_len) || !page_up(a->a[2], &new_len) ||
+	u64 old_len, new_len;
+	u64 known = UAPI_MREMAP_MAYMOVE | UAPI_MREMAP_FIXED | UAPI_MREMAP_DONTUNMAP;
+	bool fixed = flags & UAPI_MREMAP_FIXED, dontunmap = flags & UAPI_MREMAP_DONTUNMAP;
+	if ((flags & ~known) || ((fixed || dontunmap) && !(flags & UAPI_MREMAP_MAYMOVE)))
+		return -EINVAL;
+	if (dontunmap && old_len_in != new_len_in)
+		return -EINVAL; /* always a move, never a resize */
+	if ((old & PAGE_MASK) || !page_up(old_len_in, &old_len) || !page_up(new_len_in, &new_len) ||
 	    new_len == 0)
 		return -EINVAL;
-	if (flags & UAPI_MREMAP_FIXED) {
-		if ((new_addr & PAGE_MASK) || new_addr < MMAP_MIN_ADDR)
+	if (fixed || dontunmap) {
+		if ((new_addr & PAGE_MASK) || new_len > VM_USER_END ||
+		    new_addr > VM_USER_END - new_len)
 			return -EINVAL;
-		if (!uaddr_range_ok(uaddr(new_addr), new_len))
-			return -EINVAL;
+		if (old + old_len > new_addr && new_addr + new_len > old)
+			return -EINVAL; /* the ranges overlap */
 	}
-	return vm_map_remap(p->mm, old, old_len, new_len, flags & UAPI_MREMAP_MAYMOVE,
-			    (flags & UAPI_MREMAP_FIXED) ? new_addr : 0);
+	if (fixed && (new_addr < MMAP_MIN_ADDR || !uaddr_range_ok(uaddr(new_addr), new_len)))
+		return -EINVAL;
+	if (!as_allows(p, dontunmap ? new_len : new_len > old_len ? new_len - old_len : 0))
+		return -ENOMEM;
+	u32 how = ((flags & UAPI_MREMAP_MAYMOVE) ? VM_REMAP_MAYMOVE : 0) |
+		  (dontunmap ? VM_REMAP_DONTUNMAP : 0);
+	return vm_map_remap(p->mm, old, old_len, new_len, how, fixed ? new_addr : 0);
 }
 
-i64 sys_madvise(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(madvise, ulong, addr, size, len_in, int, advice)
 {
-	u64 addr = a->a[0], len, advice = a->a[2];
-	if ((addr & PAGE_MASK) || !page_up(a->a[1], &len))
+	u64 len;
+	if ((addr & PAGE_MASK) || !page_up(len_in, &len))
 		return -EINVAL;
 	if (len == 0)
 		return 0;
@@ -256,16 +277,16 @@ i64 sys_madvise(struct process *p, const struct sc_args *a)
 	}
 }
 
-i64 sys_mincore(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(mincore, ulong, addr, size, len_in, uptr, vec)
 {
-	u64 addr = a->a[0], len;
+	u64 len;
 	if ((addr & PAGE_MASK))
 		return -EINVAL;
-	if (!page_up(a->a[1], &len) || !uaddr_range_ok(uaddr(addr), len))
+	if (!page_up(len_in, &len) || !uaddr_range_ok(uaddr(addr), len))
 		return -ENOMEM;
 	if (vm_map_set_flags(p->mm, addr, addr + len, 0, 0, true) && len)
 		return -ENOMEM;
-	struct vm_writer w = vm_writer_user(uaddr(a->a[2]), len / VM_PAGE_SIZE);
+	struct vm_writer w = vm_writer_user(vec, len / VM_PAGE_SIZE);
 	u8 chunk[64];
 	u64 n = 0;
 	for (u64 pg = addr; pg < addr + len; pg += VM_PAGE_SIZE) {
@@ -284,12 +305,12 @@ i64 sys_mincore(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-i64 sys_msync(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(msync, ulong, addr, size, len_in, int, flags)
 {
-	u64 addr = a->a[0], len, flags = a->a[2];
-	u64 known = UAPI_MS_ASYNC | UAPI_MS_INVALIDATE | UAPI_MS_SYNC;
-	if ((addr & PAGE_MASK) || (flags & ~known) ||
-	    ((flags & UAPI_MS_ASYNC) && (flags & UAPI_MS_SYNC)) || !page_up(a->a[1], &len))
+	u64 len;
+	u32 known = UAPI_MS_ASYNC | UAPI_MS_INVALIDATE | UAPI_MS_SYNC;
+	if ((addr & PAGE_MASK) || ((u32)flags & ~known) ||
+	    ((flags & UAPI_MS_ASYNC) && (flags & UAPI_MS_SYNC)) || !page_up(len_in, &len))
 		return -EINVAL;
 	if (len == 0)
 		return 0;
@@ -316,27 +337,27 @@ static i64 lock_range(struct process *p, u64 addr, u64 len_in, bool lock)
 	return e;
 }
 
-i64 sys_mlock(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(mlock, ulong, addr, size, len)
 {
-	return lock_range(p, a->a[0], a->a[1], true);
+	return lock_range(p, addr, len, true);
 }
 
-i64 sys_mlock2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(mlock2, ulong, addr, size, len, int, flags)
 {
-	if (a->a[2] & ~(u64)UAPI_MLOCK_ONFAULT)
+	if ((u32)flags & ~(u32)UAPI_MLOCK_ONFAULT)
 		return -EINVAL;
-	return lock_range(p, a->a[0], a->a[1], true);
+	return lock_range(p, addr, len, true);
 }
 
-i64 sys_munlock(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(munlock, ulong, addr, size, len)
 {
-	return lock_range(p, a->a[0], a->a[1], false);
+	return lock_range(p, addr, len, false);
 }
 
-i64 sys_mlockall(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(mlockall, int, flags_in)
 {
-	u64 flags = a->a[0];
-	u64 known = UAPI_MCL_CURRENT | UAPI_MCL_FUTURE | UAPI_MCL_ONFAULT;
+	u32 flags = (u32)flags_in;
+	u32 known = UAPI_MCL_CURRENT | UAPI_MCL_FUTURE | UAPI_MCL_ONFAULT;
 	if (!flags || (flags & ~known) || flags == UAPI_MCL_ONFAULT)
 		return -EINVAL;
 	if (flags & UAPI_MCL_CURRENT)
@@ -344,9 +365,8 @@ i64 sys_mlockall(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-i64 sys_munlockall(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(munlockall)
 {
-	(void)a;
 	(void)vm_map_set_flags(p->mm, VM_PAGE_SIZE, VM_USER_END, 0, VMA_LOCKED, false);
 	return 0;
 }

@@ -26,36 +26,35 @@ DEFINE_UCOPY(usigset, u64);
 DEFINE_UCOPY(ustack, struct uapi_stack);
 DEFINE_UCOPY(usiginfo_in, struct uapi_siginfo);
 
-i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, ulong, uact, ulong, uoact, size, sigsetsize)
 {
-	u64 sig = a->a[0];
-	if (a->a[3] != 8 || sig < 1 || sig > PROC_NSIG)
+	if (sigsetsize != 8 || sig < 1 || (u32)sig > PROC_NSIG)
 		return -EINVAL;
 	struct proc_sigaction act, old;
-	if (a->a[1] && usigaction_from_user(&act, uaddr(a->a[1])))
+	if (uact && usigaction_from_user(&act, uaddr(uact)))
 		return -EFAULT;
-	if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	if (a->a[1]) {
+	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		/* one table for the whole thread group (proc/signal.h): O(1) */
 		proc_sigaction_set(p, (u32)sig, act, &old);
 	} else {
 		old = proc_sigaction_get(p, (u32)sig);
 	}
-	if (a->a[2] && usigaction_to_user(&old, uaddr(a->a[2])))
+	if (uoact && usigaction_to_user(&old, uaddr(uoact)))
 		return -EFAULT;
 	return 0;
 }
 
-i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(rt_sigpending, uptr, uset, size, sigsetsize)
 {
-	if (a->a[1] > 8)
+	if (sigsetsize > 8)
 		return -EINVAL;
 	spin_lock(&p->sig_lock);
 	u64 set = p->pending.set & p->sigmask;
 	spin_unlock(&p->sig_lock);
-	return usigset_to_user(&set, uaddr(a->a[0])) ? -EFAULT : 0;
+	return usigset_to_user(&set, uset) ? -EFAULT : 0;
 }
 
 /* signal_ready - an unblocked signal is pending (what pause and rt_sigsuspend wait for). */
@@ -67,12 +66,12 @@ static bool signal_ready(struct process *p)
 	return ready;
 }
 
-i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(rt_sigsuspend, uptr, uset, size, sigsetsize)
 {
-	if (a->a[1] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set;
-	if (usigset_from_user(&set, uaddr(a->a[0])))
+	if (usigset_from_user(&set, uset))
 		return -EFAULT;
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
@@ -112,22 +111,22 @@ static i64 take_signal(struct process *p, u64 set, u64 info)
 	return sig;
 }
 
-i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigtimedwait, uptr, uset, ulong, uinfo, ulong, uts, size, sigsetsize)
 {
-	if (a->a[3] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set;
-	if (usigset_from_user(&set, uaddr(a->a[0])))
+	if (usigset_from_user(&set, uset))
 		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	struct usig_timespec ts = { -1, 0 };
-	if (a->a[2]) {
-		if (usig_timespec_from_user(&ts, uaddr(a->a[2])))
+	if (uts) {
+		if (usig_timespec_from_user(&ts, uaddr(uts)))
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
 	}
-	i64 sig = take_signal(p, set, a->a[1]);
+	i64 sig = take_signal(p, set, uinfo);
 	if (sig)
 		return sig;
 	if (ts.sec == 0 && ts.nsec == 0)
@@ -141,26 +140,23 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 	spin_lock(&p->sig_lock);
 	p->sigwaiting = 0;
 	spin_unlock(&p->sig_lock);
-	sig = take_signal(p, set, a->a[1]);
+	sig = take_signal(p, set, uinfo);
 	if (sig)
 		return sig;
 	return e == -ETIMEDOUT ? -EAGAIN : -EINTR;
 }
 
-i64 sys_pause(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(pause)
 {
-	(void)a;
 	(void)PROC_WAIT(p, &p->sig_wq, signal_ready(p), 0);
 	return -ERESTARTNOHAND;
 }
 
-i64 sys_kill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	i64 pid = (i64)(int)a->a[0];
-	u64 sig = a->a[1];
-	if (sig > PROC_NSIG)
+	if ((u32)sig > PROC_NSIG) /* negative too, as Linux's unsigned valid_signal */
 		return -EINVAL;
-	if (pid == (i64)(int)0x80000000)
+	if (pid == (int)0x80000000)
 		return -ESRCH; /* INT_MIN: no group -INT_MIN */
 	return proc_kill(p, pid, (u32)sig);
 }
@@ -196,14 +192,14 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 		.code = UAPI_SI_TKILL, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 }
 
-i64 sys_tkill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
-	return thread_kill(p, -1, (i64)(int)a->a[0], a->a[1]);
+	return thread_kill(p, -1, tid, (u32)sig);
 }
 
-i64 sys_tgkill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
-	return thread_kill(p, (i64)(int)a->a[0], (i64)(int)a->a[1], a->a[2]);
+	return thread_kill(p, tgid, tid, (u32)sig);
 }
 
 /* queued_info - rt_sigqueueinfo's siginfo from user memory (si_signo becomes sig); -EFAULT,
@@ -221,12 +217,11 @@ static int queued_info(struct process *p, u64 sig, u64 uinfo, i64 to, struct pro
 	return 0;
 }
 
-i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, signo, ulong, uinfo)
 {
-	i64 pid = (i64)(i32)a->a[0];
-	u64 sig = a->a[1];
+	u64 sig = (u32)signo; /* negative: over PROC_NSIG, EINVAL */
 	struct proc_siginfo si;
-	int e = queued_info(p, sig, a->a[2], pid, &si);
+	int e = queued_info(p, sig, uinfo, pid, &si);
 	if (e)
 		return e;
 	if (pid <= 0)
@@ -249,58 +244,56 @@ i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a)
 	return e;
 }
 
-i64 sys_rt_tgsigqueueinfo(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, signo, ulong, uinfo)
 {
-	i64 tgid = (i64)(i32)a->a[0], tid = (i64)(i32)a->a[1];
-	u64 sig = a->a[2];
+	u64 sig = (u32)signo;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct proc_siginfo si;
-	int e = queued_info(p, sig, a->a[3], tid, &si);
+	int e = queued_info(p, sig, uinfo, tid, &si);
 	if (e)
 		return e;
 	return send_to_thread(p, tgid, tid, sig, si);
 }
 
-i64 sys_sigaltstack(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(sigaltstack, ulong, uss, ulong, uoss)
 {
 	struct uapi_stack ss, old;
-	if (a->a[0] && ustack_from_user(&ss, uaddr(a->a[0])))
+	if (uss && ustack_from_user(&ss, uaddr(uss)))
 		return -EFAULT;
-	int e = proc_sigaltstack(p, a->a[0] ? &ss : NULL, a->a[1] ? &old : NULL,
+	int e = proc_sigaltstack(p, uss ? &ss : NULL, uoss ? &old : NULL,
 				 user_ctx_sp(&p->uc), UAPI_MINSIGSTKSZ);
-	if (!e && a->a[1] && ustack_to_user(&old, uaddr(a->a[1])))
+	if (!e && uoss && ustack_to_user(&old, uaddr(uoss)))
 		e = -EFAULT;
 	return e;
 }
 
-i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
-	(void)a;
 	return proc_sigreturn(p) ? SC_KEEP : SC_GONE;
 }
 
-i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, ulong, nset, ulong, oset, size, sigsetsize)
 {
-	if (a->a[3] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set = 0;
 	spin_lock(&p->sig_lock);
 	u64 old = p->sigmask;
 	spin_unlock(&p->sig_lock);
-	if (a->a[1]) {
-		if (a->a[0] > SIG_SETMASK)
+	if (nset) {
+		if ((u32)how > SIG_SETMASK)
 			return -EINVAL;
-		if (usigset_from_user(&set, uaddr(a->a[1])))
+		if (usigset_from_user(&set, uaddr(nset)))
 			return -EFAULT;
 	}
-	if (a->a[2] && usigset_to_user(&old, uaddr(a->a[2])))
+	if (oset && usigset_to_user(&old, uaddr(oset)))
 		return -EFAULT;
-	if (a->a[1]) {
+	if (nset) {
 		spin_lock(&p->sig_lock);
-		if (a->a[0] == SIG_BLOCK)
+		if (how == SIG_BLOCK)
 			p->sigmask |= set;
-		else if (a->a[0] == SIG_UNBLOCK)
+		else if (how == SIG_UNBLOCK)
 			p->sigmask &= ~set;
 		else
 			p->sigmask = set;

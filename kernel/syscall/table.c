@@ -49,7 +49,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(22, pipe, PARTIAL, "64 KiB buffer; writev to a pipe returns short when it fills"),
 	SC(23, select, FULL, ""),
 	SC(24, sched_yield, FULL, ""),
-	SC(25, mremap, PARTIAL, "MREMAP_DONTUNMAP is refused (EINVAL)"),
+	SC(25, mremap, FULL, ""),
 	SC(26, msync, FULL, ""),
 	SC(27, mincore, FULL, ""),
 	SC(28, madvise, PARTIAL, "hints other than WILLNEED/DONTNEED/FREE/DONTFORK/DOFORK are accepted and ignored; MADV_REMOVE is EINVAL"),

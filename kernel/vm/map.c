@@ -5,6 +5,11 @@
  *
  * Every range operation first edits the tree under map->lock, then the address space through
  * one framework call for the whole range (one TLB flush per batch, never per page).
+ *
+ * A file mapping's region holds references to the path it was made through (/proc/PID/maps
+ * prints that path as it is now). Dropping a path takes vfs_lock, a mutex, so a region freed
+ * under map->lock (a spinlock) with a path goes on the `dead` list instead, and vm_reap,
+ * called by the exported operations once no lock is held, drops those paths and frees them.
  */
 #include <fw/heap.h>
 #include <fw/list.h>
@@ -89,11 +94,46 @@ struct vm_map *vm_map_of(struct vmspace *vs)
 	return found;
 }
 
+/* Regions freed with a path, waiting for vm_reap (singly linked through vma->dead). */
+static struct spinlock dead_lock = SPINLOCK_INIT(vm_dead_lock);
+static struct vma *dead_list GUARDED_BY(&dead_lock);
+
 static void vma_free(struct vma *v)
 {
 	if (v->obj)
 		vm_object_put(v->obj);
-	KFREE(vma_cache, v);
+	v->obj = NULL;
+	if (!v->file.mnt && !v->file.dentry) {
+		KFREE(vma_cache, v);
+		return;
+	}
+	spin_lock(&dead_lock);
+	v->dead = dead_list;
+	dead_list = v;
+	spin_unlock(&dead_lock);
+}
+
+/* vm_reap - drop the paths of the regions on the dead list and free them. Does nothing where
+ * it may not take vfs_lock (in atomic context, or with vfs_lock held by this task: a later
+ * call does it). */
+static void vm_reap(void)
+{
+	if (in_atomic() || mutex_held(&vfs_lock))
+		return;
+	spin_lock(&dead_lock);
+	struct vma *v = dead_list;
+	dead_list = NULL;
+	spin_unlock(&dead_lock);
+	if (!v)
+		return;
+	mutex_lock(&vfs_lock);
+	while (v) {
+		struct vma *next = v->dead;
+		vfs_path_put_locked(v->file);
+		KFREE(vma_cache, v);
+		v = next;
+	}
+	mutex_unlock(&vfs_lock);
 }
 
 void vm_map_put(struct vm_map *m)
@@ -125,11 +165,13 @@ void vm_map_put(struct vm_map *m)
 		vm_object_put(exe);
 	}
 	KFREE(vm_map_cache, m);
+	vm_reap();
 }
 
-/* vma_new - a region with the given fields (a new reference to obj); NULL when short. */
+/* vma_new - a region with the given fields (new references to obj and file); NULL when
+ * short. */
 static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags, struct vm_object *obj,
-			   u64 pgoff)
+			   u64 pgoff, struct vfs_path file)
 {
 	struct vma *v = KNEW(vma_cache);
 	if (!v)
@@ -142,6 +184,8 @@ static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags, struct vm_ob
 	v->pgoff = pgoff;
 	if (obj)
 		vm_object_get(obj);
+	v->file = file;
+	vfs_path_get(file);
 	return v;
 }
 
@@ -163,7 +207,7 @@ static int split_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 		return -EINVAL; /* as Linux's special mappings (special_mapping_split) */
 	u64 pages = (addr - v->start) / PAGE;
 	struct vma *hi = vma_new(addr, v->end, v->prot, v->flags, v->obj,
-				 v->obj || (v->flags & VMA_VDSO) ? v->pgoff + pages : 0);
+				 v->obj || (v->flags & VMA_VDSO) ? v->pgoff + pages : 0, v->file);
 	if (!hi)
 		return -ENOMEM;
 	v->end = addr;
@@ -202,6 +246,7 @@ int vm_map_unmap(struct vm_map *m, u64 start, u64 end)
 	spin_lock(&m->lock);
 	int e = remove_locked(m, start, end);
 	spin_unlock(&m->lock);
+	vm_reap();
 	if (!e && vmspace_unmap(&m->vs, uaddr(start), end - start) < 0)
 		e = -EINVAL;
 	return e;
@@ -220,7 +265,8 @@ static bool free_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
 	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
-	    a->obj != b->obj || (a->flags & (VMA_VDSO | VMA_VVAR)))
+	    a->obj != b->obj || a->file.mnt != b->file.mnt || a->file.dentry != b->file.dentry ||
+	    (a->flags & (VMA_VDSO | VMA_VVAR)))
 		return false;
 	return !a->obj || b->pgoff == a->pgoff + (a->end - a->start) / PAGE;
 }
@@ -248,9 +294,15 @@ static void merge_locked(struct vm_map *m, u64 start, u64 end) REQUIRES(m->lock)
 int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	       struct vm_object *obj, u64 pgoff)
 {
+	return vm_map_add_file(m, start, end, prot, flags, obj, pgoff, (struct vfs_path){ 0 });
+}
+
+int vm_map_add_file(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
+		    struct vm_object *obj, u64 pgoff, struct vfs_path file)
+{
 	if (start >= end || (start | end) % PAGE || !uaddr_range_ok(uaddr(start), end - start))
 		return -EINVAL;
-	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff);
+	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff, file);
 	if (!v)
 		return -ENOMEM;
 	spin_lock(&m->lock);
@@ -259,6 +311,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	if (e) {
 		spin_unlock(&m->lock);
 		vma_free(v);
+		vm_reap();
 		return e;
 	}
 	if (flags & VMA_LOCKED)
@@ -272,6 +325,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	} else if (vma_tree_insert(&m->vmas, v, start)) {
 		spin_unlock(&m->lock);
 		vma_free(v);
+		vm_reap();
 		return -EEXIST; /* cannot happen: the range was emptied */
 	}
 	struct vma *next = vma_tree_next(&m->vmas, v);
@@ -281,6 +335,7 @@ int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 		vma_free(next);
 	}
 	spin_unlock(&m->lock);
+	vm_reap();
 	if (had)
 		(void)vmspace_unmap(&m->vs, uaddr(start), end - start);
 	return 0;
@@ -334,6 +389,7 @@ int vm_map_protect(struct vm_map *m, u64 start, u64 end, u32 prot)
 	if (!e)
 		merge_locked(m, start, end);
 	spin_unlock(&m->lock);
+	vm_reap();
 	return e;
 }
 
@@ -385,23 +441,17 @@ int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out)
 	return v ? 0 : -ENOENT;
 }
 
-size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id)
+struct vfs_path vm_map_region_file(struct vm_map *m, u64 addr)
 {
-	size_t n = 0;
-	*id = (struct vm_object_id){ 0 };
+	struct vfs_path file = { 0 };
 	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, addr);
-	if (v && v->obj) {
-		spin_lock(&v->obj->lock);
-		struct bytes name = kbuf_bytes(&v->obj->name);
-		n = bytes_len(name) < bytes_len(dst) ? bytes_len(name) : bytes_len(dst);
-		(void)bytes_copy(dst, bytes_head(name, n));
-		*id = (struct vm_object_id){ .dev_major = v->obj->dev_major,
-					     .dev_minor = v->obj->dev_minor, .ino = v->obj->ino };
-		spin_unlock(&v->obj->lock);
+	if (v) {
+		file = v->file;
+		vfs_path_get(file);
 	}
 	spin_unlock(&m->lock);
-	return n;
+	return file;
 }
 
 bool vm_map_page_cached(struct vm_map *m, u64 addr)
@@ -474,7 +524,7 @@ int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
 		if (v->flags & VMA_DONTFORK)
 			continue;
 		struct vma *c = vma_new(v->start, v->end, v->prot, v->flags & ~(u32)VMA_LOCKED,
-					v->obj, v->pgoff);
+					v->obj, v->pgoff, v->file);
 		e = c ? vma_tree_insert(&dst->vmas, c, c->start) : -ENOMEM;
 		if (e) {
 			if (c)
@@ -500,6 +550,7 @@ int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
 	}
 	spin_unlock(&dst->lock);
 	spin_unlock(&src->lock);
+	vm_reap();
 	return e;
 }
 
@@ -539,6 +590,7 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 	if (!e)
 		merge_locked(m, start, end);
 	spin_unlock(&m->lock);
+	vm_reap();
 	return e;
 }
 
@@ -561,62 +613,82 @@ int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only)
 	return e;
 }
 
-i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to)
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, u32 how, u64 fixed_to)
 {
+	bool may_move = how & VM_REMAP_MAYMOVE, dontunmap = how & VM_REMAP_DONTUNMAP;
 	if (old % PAGE || old_len % PAGE || new_len % PAGE || new_len == 0 ||
 	    !uaddr_range_ok(uaddr(old), old_len) || (fixed_to % PAGE))
 		return -EINVAL;
 	struct vm_region_info r;
+	struct vfs_path file = { 0 };
 	spin_lock(&m->lock);
 	struct vma *v = find_locked(m, old);
 	bool ok = v && (old_len ? old + old_len <= v->end : true);
-	if (ok)
+	if (ok) {
 		info_of(m, v, &r);
+		file = v->file;
+		vfs_path_get(file);
+	}
 	struct vm_object *obj = ok ? v->obj : NULL;
 	if (obj)
 		vm_object_get(obj);
 	spin_unlock(&m->lock);
 	if (!ok)
 		return -EFAULT;
+	i64 ret = 0;
 	if (old_len == 0 && !(r.flags & VMA_SHARED)) {
-		if (obj)
-			vm_object_put(obj);
-		return -EINVAL; /* duplicating a private mapping: Linux refuses too */
+		ret = -EINVAL; /* duplicating a private mapping: Linux refuses too */
+		goto out_put;
+	}
+	if (dontunmap && (r.flags & (VMA_VDSO | VMA_VVAR))) {
+		ret = -EINVAL; /* Linux: special mappings are VM_DONTEXPAND */
+		goto out_put;
 	}
 	u64 pgoff = obj || (r.flags & VMA_VDSO) ? r.pgoff + (old - r.start) / PAGE : 0;
-	i64 ret;
-	if (!fixed_to && new_len <= old_len) {
+	bool move = false; /* MREMAP_DONTUNMAP is always a move, never in place */
+	if (!dontunmap && !fixed_to && new_len <= old_len) {
 		/* shrinking (or the same): the tail goes */
 		ret = new_len < old_len ? vm_map_unmap(m, old + new_len, old + old_len) : 0;
 		ret = ret ? ret : (i64)old;
-	} else if (!fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
+	} else if (!dontunmap && !fixed_to && uaddr_range_ok(uaddr(old), new_len) &&
 		   vm_map_free_range(m, old + old_len, old + new_len)) {
 		/* growing in place: the region continues (and merges with it) */
-		ret = vm_map_add(m, old + old_len, old + new_len, r.prot, r.flags, obj,
-				 pgoff + old_len / PAGE);
+		ret = vm_map_add_file(m, old + old_len, old + new_len, r.prot, r.flags, obj,
+				      pgoff + old_len / PAGE, file);
 		ret = ret ? ret : (i64)old;
-	} else if (!may_move) {
+	} else if (!may_move && !dontunmap) {
 		ret = -ENOMEM;
 	} else {
+		move = true;
+	}
+	if (move) {
 		u64 to = fixed_to ? fixed_to : vm_map_find_gap(m, new_len, 0x10000);
 		if (!to || !uaddr_range_ok(uaddr(to), new_len) ||
 		    (to < old + old_len && old < to + new_len)) {
 			ret = fixed_to ? -EINVAL : -ENOMEM;
 		} else {
-			ret = vm_map_add(m, to, to + new_len, r.prot, r.flags, obj, pgoff);
+			ret = vm_map_add_file(m, to, to + new_len, r.prot, r.flags, obj, pgoff, file);
 			u64 moved = old_len < new_len ? old_len : new_len;
 			if (!ret && moved) {
 				i64 n = vmspace_move(&m->vs, uaddr(old), uaddr(to), moved);
 				ret = n < 0 ? n : 0;
 			}
-			if (!ret && old_len)
+			/* MREMAP_DONTUNMAP: the old range stays mapped without its pages (they
+			 * moved): private anonymous memory reads zeros again, a file or shared
+			 * mapping its object's bytes; it is no longer locked (Linux clears
+			 * VM_LOCKED on the old region). */
+			if (!ret && old_len && dontunmap)
+				ret = vm_map_set_flags(m, old, old + old_len, 0, VMA_LOCKED, false);
+			else if (!ret && old_len)
 				ret = vm_map_unmap(m, old, old + old_len);
 			ret = ret ? ret : (i64)to;
 		}
 	}
+out_put:
 	if (obj)
 		vm_object_put(obj);
+	if (file.mnt || file.dentry)
+		vfs_path_put(file);
 	return ret;
 }
 

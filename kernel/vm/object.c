@@ -6,7 +6,6 @@
  * every read()/write() see the same bytes.
  */
 #include <fw/heap.h>
-#include <fw/str.h>
 #include <fw/typecache.h>
 #include <vm/vm.h>
 
@@ -41,28 +40,8 @@ void vm_object_put(struct vm_object *o)
 	(void)vm_object_truncate(o, 0);
 	spin_lock(&o->lock);
 	vm_page_map_destroy(&o->pages);
-	kbuf_free(&o->name);
 	spin_unlock(&o->lock);
 	KFREE(vm_object_cache, o);
-}
-
-void vm_object_set_name(struct vm_object *o, struct bytes path, struct vm_object_id id)
-{
-	struct kbuf k = KBUF_EMPTY;
-	spin_lock(&o->lock);
-	bool same = str_eq(str_from_bytes(kbuf_bytes(&o->name)), str_from_bytes(path)) && o->ino == id.ino &&
-		    o->dev_major == id.dev_major && o->dev_minor == id.dev_minor;
-	spin_unlock(&o->lock);
-	if (same || !bytes_len(path) || kbuf_alloc(&k, bytes_len(path)))
-		return; /* unchanged (the common case: each exec of a program), or no memory */
-	(void)bytes_copy(kbuf_bytes(&k), path);
-	spin_lock(&o->lock);
-	kbuf_swap(&o->name, &k);
-	o->dev_major = id.dev_major;
-	o->dev_minor = id.dev_minor;
-	o->ino = id.ino;
-	spin_unlock(&o->lock);
-	kbuf_free(&k); /* the old name */
 }
 
 /* page_locked - the page at index, created when absent and `create`; NULL otherwise. */

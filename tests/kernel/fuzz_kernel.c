@@ -400,7 +400,7 @@ static void fuzz_partition(struct bytes in)
 	struct fz_disk z = { 0 };
 	fz_disk_init(&z);
 	z.pd.ops = &fz_disk_ops;
-	z.pd.name = STR("fz");
+	part_disk_set_name(&z.pd, STR("fz"));
 	z.pd.sectors = bytes_le64(in, 0).value;
 	uint64_t tail = bytes_u8(in, 8).value;
 	z.fail = bytes_le64(in, 9).value;

@@ -305,49 +305,75 @@ static int gen_strings(struct strbuf *sb, struct vm_map *m, u64 from, u64 to)
 	return 0;
 }
 
+/* region_name - the name /proc/PID/maps shows for a file mapping made through `fp`: its
+ * path as `root` sees it now (after a rename too), or, once the file was removed,
+ * "DIR/NAME (deleted)" as Linux's d_path. Its length in dst; 0 when it has none there. */
+static size_t region_name(struct vfs_path root, struct vfs_path fp, struct bytes dst)
+{
+	size_t len = 0;
+	mutex_lock(&vfs_lock);
+	bool dead = fp.dentry->dead && fp.dentry->parent != fp.dentry;
+	struct vfs_path at = fp;
+	if (dead)
+		at.dentry = fp.dentry->parent;
+	struct result_size n = vfs_path_of_locked(root, at, dst);
+	if (!n.err && n.value > 0) {
+		len = n.value - 1;
+		if (dead) { /* the rest is built in place after the directory's text */
+			struct bytes_result rest = bytes_skip(dst, len);
+			struct strbuf tail = strbuf_over(rest.err ? bytes_empty() : rest.value);
+			if (len != 1) /* the directory is not "/" */
+				strbuf_add_char(&tail, '/');
+			strbuf_add(&tail, vfs_dentry_name(fp.dentry));
+			strbuf_add(&tail, STR(" (deleted)"));
+			len = strbuf_err(&tail) ? 0 : len + strbuf_len(&tail);
+		}
+	}
+	mutex_unlock(&vfs_lock);
+	return len;
+}
+
 static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 {
-	struct process *p = g->p;
 	struct vm_map *m = g->m;
 	if (!m)
 		return 0;
-	struct vfs_path exe = proc_get_exe(p);
 	struct process *me = proc_current();
-	struct kbuf path = KBUF_EMPTY;
-	struct str exe_name = str_empty();
-	int e = 0;
-	/* Out of memory for the path: the read fails (it succeeded with the program's mappings
+	if (!me)
+		return 0;
+	mutex_lock(&vfs_lock); /* a context's paths change under it */
+	struct vfs_path root = me->fs.root;
+	vfs_path_get(root);
+	mutex_unlock(&vfs_lock);
+	proc_put(me);
+	/* Out of memory for the names: the read fails (it succeeded with the program's mappings
 	 * unnamed: found by make test-abi-fault, procfs.self_maps_shows_mappings). */
-	if (exe.mnt && me && (e = kbuf_alloc(&path, VFS_PATH_MAX)) == 0) {
-		struct result_size n = vfs_path_of(me->fs.root, exe, kbuf_bytes(&path));
-		if (!n.err && n.value > 0)
-			exe_name = str_from_bytes(bytes_head(kbuf_bytes(&path), n.value - 1));
-	}
-	if (me)
-		proc_put(me);
-	if (exe.mnt)
-		vfs_path_put(exe);
-	struct kbuf fname = KBUF_EMPTY; /* a file mapping's recorded path */
-	if (!e)
-		e = kbuf_alloc(&fname, VFS_PATH_MAX);
+	struct kbuf fname = KBUF_EMPTY; /* a file mapping's path */
+	int e = kbuf_alloc(&fname, VFS_PATH_MAX + VFS_NAME_MAX + 16);
 	if (e) {
-		kbuf_free(&path);
+		vfs_path_put(root);
 		return e;
 	}
 	struct vm_region_info r;
 	for (u64 at = 0; !vm_map_region_next(m, at, &r) && r.end > at; at = r.end) {
 		size_t line = strbuf_len(sb);
-		struct vm_object_id id = { 0 };
-		size_t flen = r.file ? vm_map_region_name(m, r.start, kbuf_bytes(&fname), &id) : 0;
+		struct vfs_stat st = { 0 };
+		size_t flen = 0;
+		struct vfs_path fp = r.file ? vm_map_region_file(m, r.start) : (struct vfs_path){ 0 };
+		if (fp.dentry) {
+			flen = region_name(root, fp, kbuf_bytes(&fname));
+			vfs_stat_inode(fp.dentry->inode, &st);
+		}
+		if (fp.dentry || fp.mnt)
+			vfs_path_put(fp);
 		STRBUF_FMT(sb, "%08x-%08x %c%c%c%c %08x %02x:%02x %u", r.start, r.end,
 			   (r.prot & VM_READ) ? 'r' : '-', (r.prot & VM_WRITE) ? 'w' : '-',
 			   (r.prot & VM_EXEC) ? 'x' : '-', (r.flags & VMA_SHARED) ? 's' : 'p',
-			   r.file ? r.pgoff * 4096 : 0, id.dev_major, id.dev_minor, id.ino);
+			   r.file ? r.pgoff * 4096 : 0, st.dev_major, st.dev_minor, st.ino);
 		struct str name = (r.flags & VMA_STACK) ? STR("[stack]")
 				: (r.flags & VMA_HEAP) ? STR("[heap]")
 				: (r.flags & VMA_VDSO) ? STR("[vdso]")
 				: (r.flags & VMA_VVAR) ? STR("[vvar]")
-				: r.exe && str_len(exe_name) ? exe_name
 				: str_from_bytes(bytes_head(kbuf_bytes(&fname), flen));
 		if (str_len(name)) {
 			/* Linux pads the name to column 74 (seq_pad) */
@@ -358,7 +384,7 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 		strbuf_add_char(sb, '\n');
 	}
 	kbuf_free(&fname);
-	kbuf_free(&path);
+	vfs_path_put(root);
 	return 0;
 }
 

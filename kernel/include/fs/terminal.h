@@ -110,6 +110,9 @@ struct terminal *pty_find(u32 index);
 void pty_master_closed(struct terminal *t);
 /* pty_destroy - free pty t: its last reference went. */
 void pty_destroy(struct terminal *t);
+/* term_ctty_lock - held across a session's check that it has no controlling terminal and the
+ * taking of one (open, TIOCSCTTY), so that two at once cannot both succeed (Linux: siglock). */
+extern struct mutex term_ctty_lock;
 /* term_of_session - the controlling terminal of session sid: a reference, or NULL. */
 struct terminal *term_of_session(u32 sid);
 /* term_hangup_session - a hangup: SIGHUP and SIGCONT to the leader of session `sid` (0:

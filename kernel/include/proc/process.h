@@ -115,8 +115,9 @@ struct process {
 				    * leader when a thread of its group exits (execve waits) and
 				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
-	struct kbuf io_kbuf;       /* owns io_buf */
-	struct bytes io_buf;       /* a page for moving data between user memory and files */
+	struct kbuf io_kbuf;       /* a page for moving data between user memory and files
+				    * (kbuf_bytes at each use: a slice kept here beside it would be
+				    * a fat value other tasks can read, rule shared-fat) */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
 	struct proc_sighand *sighand; /* the group's handler table (a reference; proc/signal.h) */
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
@@ -210,8 +211,15 @@ struct process {
 	struct vfs_ctx fs;          /* root, cwd (p's copy) and credentials */
 	struct proc_fsctx *fsctx;   /* CLONE_FS: root, cwd and umask shared (NULL: p's alone) */
 	u64 fsctx_gen;              /* the shared values' generation p's copy holds */
+	u64 pivot_seen;             /* the pivot_root count p's root and cwd are current with */
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
-	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
+	/* References this call's lookups hold (proc_fd_get): only p's task touches them, but a
+	 * growable array in a heap object is a fat value (rule shared-fat), so under a lock of
+	 * its own (never contended); nborrowed mirrors the length, for the lock-free "none" test
+	 * at the end of every call. */
+	struct spinlock borrowed_lock;
+	struct file_refs fd_borrowed GUARDED_BY(&borrowed_lock);
+	u32 nborrowed;
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
@@ -346,9 +354,6 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec);
 /* proc_fd_limit - one more than the highest descriptor p may open: RLIMIT_NOFILE's soft
  * limit, at most the table's PROC_MAX_FDS. */
 u32 proc_fd_limit(struct process *p);
-/* proc_name_mapping - record f's path (as p sees it) and ids on its page cache, the name
- * /proc/PID/maps shows for its mappings (mmap, exec). Best effort; may sleep. */
-void proc_name_mapping(struct process *p, struct file *f);
 /* proc_fd_get - the file at fd, or NULL: usable until the current system call returns (a
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
@@ -393,7 +398,10 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
  * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
  * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
 int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
-/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
+/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends, and a long
+ * loop that never sleeps (sendfile, splice, copy_file_range, a large read or write moved chunk
+ * by chunk) stops between chunks with what it did, as Linux's fatal_signal_pending. One
+ * atomic load when no signal is pending. */
 bool proc_signal_fatal(struct process *p);
 /* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
  * or the sender's real or effective uid is the target's real or saved uid. */
@@ -432,6 +440,10 @@ struct process *proc_by_pid(i64 pid);
  * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
 #define PROC_ANY_UID 0xffffffffu
 u32 proc_count_tasks(u32 uid);
+/* proc_show_all - print every process to the console (pid, group, parent, task, state, whether
+ * it sleeps on a queue, its pending and blocked signals), then every framework task with its
+ * backtrace (task_show_all): /proc/sysrq-trigger's 't', a debugging aid. */
+void proc_show_all(void);
 /* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
  * above `after`, with a reference (proc_put), or NULL: walks every process. */
 struct process *proc_next_leader(u32 after);

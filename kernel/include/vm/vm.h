@@ -34,6 +34,7 @@
 #include <fw/types.h>
 #include <fw/uaccess.h>
 #include <fw/vmspace.h>
+#include <fs/vfs.h>
 
 /* --- page-cache objects (vm/object.c) ------------------------------------------------------ */
 
@@ -56,18 +57,6 @@ struct vm_object {
 	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
 				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
 				     * shared anonymous memory */
-	/* /proc/PID/maps's description of a file's mappings (vm_object_set_name): the path it
-	 * was last mapped or executed by, and its device and inode numbers; empty for shared
-	 * anonymous memory */
-	struct kbuf name GUARDED_BY(&lock);
-	u32 dev_major GUARDED_BY(&lock), dev_minor GUARDED_BY(&lock);
-	u64 ino GUARDED_BY(&lock);
-};
-
-/* The description vm_object_set_name records and vm_map_region_name reads. */
-struct vm_object_id {
-	u32 dev_major, dev_minor;
-	u64 ino;
 };
 
 /* vm_object_new - an empty object with one reference; NULL when memory is short. */
@@ -113,9 +102,6 @@ bool vm_object_page_in_size(struct vm_object *o, u64 index);
 void vm_object_deny_write(struct vm_object *o);
 void vm_object_allow_write(struct vm_object *o);
 bool vm_object_write_denied(struct vm_object *o);
-/* vm_object_set_name - record `path` (copied) and `id` as the file's description in
- * /proc/PID/maps. Best effort: when memory is short the old description stays. */
-void vm_object_set_name(struct vm_object *o, struct bytes path, struct vm_object_id id);
 /* vm_object_pages - how many pages the object holds (tests, accounting). */
 u64 vm_object_pages(struct vm_object *o);
 
@@ -149,6 +135,12 @@ struct vma {
 	u32 flags;             /* enum vma_flags */
 	struct vm_object *obj; /* a reference; NULL for private anonymous memory */
 	u64 pgoff;             /* obj's page index at `start` */
+	/* A file mapping: the path it was made through (references, as Linux's vm_file), which
+	 * /proc/PID/maps prints as it is now (after a rename; "(deleted)" once removed); both
+	 * NULL otherwise. Dropping them takes vfs_lock (a mutex), never done under a map's
+	 * spinlock: a freed region with a path waits on a list (`dead`) until vm_reap. */
+	struct vfs_path file;
+	struct vma *dead;
 };
 DEFINE_TREE(vma_tree, struct vma, node, spinlock);
 
@@ -194,6 +186,10 @@ struct vm_map *vm_map_of(struct vmspace *vs);
  * taken; NULL: anonymous) from page pgoff. Whatever was mapped there is unmapped first. */
 int vm_map_add(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 	       struct vm_object *obj, u64 pgoff);
+/* vm_map_add_file - vm_map_add for a file mapping made through `file` (new references are
+ * taken for the region: /proc/PID/maps names it). */
+int vm_map_add_file(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
+		    struct vm_object *obj, u64 pgoff, struct vfs_path file);
 /* vm_map_unmap - remove [start, end) from every region (splitting them) and its pages. */
 int vm_map_unmap(struct vm_map *m, u64 start, u64 end);
 /* vm_map_protect - mprotect: -ENOMEM when part of the range is not mapped (nothing changed). */
@@ -207,9 +203,9 @@ u64 vm_map_find_gap(struct vm_map *m, u64 len, u64 floor);
 int vm_map_region_at(struct vm_map *m, u64 addr, struct vm_region_info *out);
 /* vm_map_region_next - the first region starting at or after addr: 0, or -ENOENT. */
 int vm_map_region_next(struct vm_map *m, u64 addr, struct vm_region_info *out);
-/* vm_map_region_name - the recorded path of the file behind the region containing addr,
- * copied into dst (cut to fit; no NUL), and its ids: the path's length, 0 when it has none. */
-size_t vm_map_region_name(struct vm_map *m, u64 addr, struct bytes dst, struct vm_object_id *id);
+/* vm_map_region_file - the path the file mapping containing addr was made through
+ * (references for the caller, vfs_path_put), or an empty path (mnt and dentry NULL). */
+struct vfs_path vm_map_region_file(struct vm_map *m, u64 addr);
 /* vm_map_page_cached - whether the region containing addr is backed by an object that holds
  * the page behind addr (mincore's page-cache residency of a file mapping). */
 bool vm_map_page_cached(struct vm_map *m, u64 addr);
@@ -236,11 +232,17 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
  * zeros (or the file) again, shared memory keeps its bytes. -ENOMEM for a hole; with
  * `anon_only`, -EINVAL when a region is not private anonymous memory or is locked. */
 int vm_map_discard(struct vm_map *m, u64 start, u64 end, bool anon_only);
-/* vm_map_remap - mremap: shrink, grow in place, or (may_move) move to a free range or to
- * `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates a
- * shared mapping. The new address, or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
-i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, bool may_move,
-		 u64 fixed_to);
+/* vm_map_remap's `how`: mremap's MREMAP_MAYMOVE and MREMAP_DONTUNMAP. */
+enum vm_remap_how {
+	VM_REMAP_MAYMOVE = 1u << 0,
+	VM_REMAP_DONTUNMAP = 1u << 1,
+};
+/* vm_map_remap - mremap: shrink, grow in place, or (VM_REMAP_MAYMOVE) move to a free range
+ * or to `fixed_to` (non-zero: MREMAP_FIXED), the pages moving with it. old_len 0 duplicates
+ * a shared mapping. VM_REMAP_DONTUNMAP always moves and keeps the old range mapped, empty of
+ * the pages that moved and no longer locked (-EINVAL for [vdso]/[vvar]). The new address,
+ * or -EINVAL, -EFAULT (not one mapped region), -ENOMEM. */
+i64 vm_map_remap(struct vm_map *m, u64 old, u64 old_len, u64 new_len, u32 how, u64 fixed_to);
 
 /* vm_map_set_exe - the file this map runs as its program (exec): a reference, writes to it
  * denied while the map (or a fork of it) lives. */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -736,6 +738,9 @@ static int run_image(const void *img, size_t len)
 	close(pipefd[0]);
 	int st;
 	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	/* under failure injection an execve may fail for want of memory whatever the image */
+	kt_skip_if_injected(got == sizeof(e) && (e == ENOMEM || e == EAGAIN),
+			    "execve met an injected allocation failure");
 	if (got == sizeof(e))
 		return 1000 + e;
 	CHECK(WIFEXITED(st));
@@ -823,6 +828,209 @@ static void maps_names_file_mappings(void)
 	CHECK_STR(line + strlen(line) - strlen(path), path);
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+/* MREMAP_DONTUNMAP (Linux 5.7, file and shared mappings since 5.13): the pages move to the
+ * new range and the old one stays mapped without them: private anonymous memory reads zeros
+ * there, a file mapping the file again; the lock moves with the pages (VmLck unchanged).
+ * Only with MREMAP_MAYMOVE and equal lengths. Trellis refused the flag (EINVAL). new_address
+ * is always passed: glibc hands the kernel whatever the fifth register holds, and with
+ * DONTUNMAP the kernel checks it. */
+static void mremap_dontunmap_moves_pages_keeps_range(void)
+{
+	catch_faults();
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 'a';
+	m[PAGE] = 'b';
+	CHECK_ERR((long)mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_DONTUNMAP, NULL), EINVAL);
+	CHECK_ERR((long)mremap(m, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL);
+	CHECK_ERR((long)mremap(m, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP | 8, NULL), EINVAL);
+	long lck = vm_lck_kb();
+	CHECK_OK(mlock(m, 2 * PAGE));
+	char *n = mremap(m, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
+	CHECK(n != MAP_FAILED && n != m);
+	CHECK(n[0] == 'a' && n[PAGE] == 'b');
+	CHECK_EQ(touch(m, 0), 0); /* still mapped */
+	CHECK(m[0] == 0 && m[PAGE] == 0);
+	CHECK_EQ(touch(m + PAGE, 1), 0);
+	CHECK(n[PAGE] == 'b'); /* a new page, not the moved one */
+	CHECK_EQ(vm_lck_kb(), lck + 8);
+	/* MREMAP_FIXED with it: onto a mapping, which goes */
+	char *t = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(t != MAP_FAILED);
+	char *u = mremap(n, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, t);
+	CHECK(u == t);
+	CHECK(u[0] == 'a' && n[0] == 0);
+	CHECK_ERR((long)mremap(n, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+			       n), EINVAL); /* overlapping */
+	/* a private file mapping: the copied page moves, the old range shows the file again;
+	 * a shared one shows the same bytes at both places */
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(pwrite(fd, "xyz", 3, 0), 3);
+	char *pf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(pf != MAP_FAILED);
+	pf[0] = 'Q';
+	char *pn = mremap(pf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
+	CHECK(pn != MAP_FAILED);
+	CHECK(pn[0] == 'Q' && pf[0] == 'x' && pf[1] == 'y');
+	char *sf = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(sf != MAP_FAILED);
+	char *sn = mremap(sf, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
+	CHECK(sn != MAP_FAILED);
+	sn[1] = 'S';
+	CHECK(sf[0] == 'x' && sf[1] == 'S');
+	char c;
+	CHECK_EQ(pread(fd, &c, 1, 1), 1);
+	CHECK_EQ(c, 'S');
+	close(fd);
+}
+
+/* mremap's growth counts against RLIMIT_AS (Linux's vma_to_resize: may_expand_vm), and a
+ * DONTUNMAP move by its whole length: Trellis let mremap grow past the limit. */
+static void mremap_growth_counts_against_rlimit_as(void)
+{
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	static char buf[8192];
+	int fd = CHECK_OK(open("/proc/self/status", O_RDONLY));
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	char *l = strstr(buf, "VmSize:");
+	CHECK(l != NULL);
+	unsigned long size = strtoul(l + 7, NULL, 10) * 1024;
+	struct rlimit rl = { size + 16 * PAGE, RLIM_INFINITY };
+	CHECK_OK(setrlimit(RLIMIT_AS, &rl));
+	CHECK_ERR((long)mremap(m, PAGE, 64 * PAGE, MREMAP_MAYMOVE), ENOMEM);
+	char *g = mremap(m, PAGE, 4 * PAGE, MREMAP_MAYMOVE);
+	CHECK(g != MAP_FAILED);
+	g[3 * PAGE] = 1;
+	char *big = mmap(NULL, 8 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(big != MAP_FAILED);
+	CHECK_ERR((long)mremap(big, 8 * PAGE, 8 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), ENOMEM);
+}
+
+/* An argument the Linux prototype declares int is the register's low 32 bits: madvise's
+ * advice, msync's, mlock2's and mlockall's flags, and mmap's descriptor (fget takes an
+ * unsigned int). Trellis read them as 64 bits: EINVAL or EBADF. */
+static void mm_int_arguments_ignore_the_upper_register_half(void)
+{
+	const long junk = 0x5a5a5a5a00000000l;
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 7;
+	CHECK_OK(syscall(SYS_madvise, m, PAGE, junk | MADV_DONTNEED));
+	CHECK_EQ(m[0], 0);
+	CHECK_OK(syscall(SYS_msync, m, PAGE, junk | MS_SYNC));
+	CHECK_OK(syscall(SYS_mlock2, m, PAGE, junk | 0));
+	CHECK_OK(munlock(m, PAGE));
+	CHECK_OK(syscall(SYS_mlockall, junk | MCL_CURRENT));
+	CHECK_OK(munlockall());
+	kt_tmpdir();
+	int fd = CHECK_OK(open("f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(pwrite(fd, "hi", 2, 0), 2);
+	char *f = (char *)syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_SHARED, junk | fd, 0);
+	CHECK(f != MAP_FAILED);
+	CHECK(f[0] == 'h' && f[1] == 'i');
+	close(fd);
+}
+
+/* The /proc/self/maps line of the mapping at addr, its newline cut, into line; 0 or -1. */
+static int maps_line_of(void *addr, char *line, size_t cap)
+{
+	static char buf[65536];
+	char want[32];
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	int fd = CHECK_OK(open("/proc/self/maps", O_RDONLY));
+	ssize_t got = 0, n;
+	while ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = 0;
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, want, strlen(want)))
+			continue;
+		size_t len = strchr(l, '\n') ? (size_t)(strchr(l, '\n') - l) : strlen(l);
+		if (len >= cap)
+			return -1;
+		memcpy(line, l, len);
+		line[len] = 0;
+		return 0;
+	}
+	kt_diag("no line for %s in:\n%s", want, buf);
+	return -1;
+}
+
+/* Whether the maps line of addr ends with " CWD/rel" (plus suffix). */
+static int maps_names(void *addr, const char *rel, const char *suffix)
+{
+	char line[512], cwd[256], want[512];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(want, sizeof(want), " %s/%s%s", cwd, rel, suffix);
+	if (maps_line_of(addr, line, sizeof(line)))
+		return 0;
+	size_t n = strlen(line), w = strlen(want);
+	if (n > w && !strcmp(line + n - w, want))
+		return 1;
+	kt_diag("maps line \"%s\" does not end with \"%s\"", line, want);
+	return 0;
+}
+
+/* /proc/PID/maps names a file mapping by the path it has now, as Linux's d_path of the
+ * mapping's file: after the file's or its directory's rename, and with " (deleted)" once it
+ * is removed. Trellis printed the path the file was mapped by, forever. */
+static void maps_names_follow_rename_and_deletion(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("d", 0755));
+	int fd = CHECK_OK(open("d/f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	char *m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(close(fd));
+	CHECK(maps_names(m, "d/f", ""));
+	CHECK_OK(rename("d/f", "d/g"));
+	CHECK(maps_names(m, "d/g", ""));
+	CHECK_OK(rename("d", "e"));
+	CHECK(maps_names(m, "e/g", ""));
+	CHECK_OK(unlink("e/g"));
+	CHECK(maps_names(m, "e/g", " (deleted)"));
+	CHECK_EQ(m[0], 0); /* still mapped and readable */
+	CHECK_OK(munmap(m, PAGE));
+	CHECK_OK(rmdir("e"));
+}
+
+/* A mapped file keeps its mount busy (the mapping holds the file, as Linux's vm_file), also
+ * after its descriptor is closed; once unmapped, the mount goes. Shows the mapping's path
+ * references are dropped at munmap (and at exit: the child's mapping). */
+static void mapped_file_keeps_mount_busy(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("mnt", 0755));
+	CHECK_OK(mount("none", "mnt", "tmpfs", 0, NULL));
+	int fd = CHECK_OK(open("mnt/f", O_CREAT | O_RDWR, 0644));
+	CHECK_OK(ftruncate(fd, PAGE));
+	char *m = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(close(fd));
+	CHECK_ERR(umount("mnt"), EBUSY);
+	CHECK_OK(munmap(m, PAGE));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		int cfd = open("mnt/f", O_RDONLY);
+		char *c = cfd < 0 ? MAP_FAILED : mmap(NULL, PAGE, PROT_READ, MAP_SHARED, cfd, 0);
+		_exit(c == MAP_FAILED ? 1 : 0); /* exits with the file mapped */
+	}
+	CHECK_EQ(kt_wait(pid), 0);
+	CHECK_OK(umount("mnt"));
+	CHECK_OK(rmdir("mnt"));
+}
+
 /* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
  * mincore_page): the file's written page is resident, its hole is not. */
 static void mincore_reports_page_cache(void)
@@ -874,6 +1082,12 @@ static const struct kt_case cases[] = {
 	{ "exec_malformed_elf_refused", exec_malformed_elf_refused },
 	{ "maps_names_file_mappings", maps_names_file_mappings },
 	{ "mincore_reports_page_cache", mincore_reports_page_cache },
+	{ "maps_names_follow_rename_and_deletion", maps_names_follow_rename_and_deletion },
+	{ "mapped_file_keeps_mount_busy", mapped_file_keeps_mount_busy },
+	{ "mremap_dontunmap_moves_pages_keeps_range", mremap_dontunmap_moves_pages_keeps_range },
+	{ "mremap_growth_counts_against_rlimit_as", mremap_growth_counts_against_rlimit_as },
+	{ "mm_int_arguments_ignore_the_upper_register_half",
+	  mm_int_arguments_ignore_the_upper_register_half },
 	KT_CASES_END
 };
 

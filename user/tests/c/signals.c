@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef SS_AUTODISARM
 #define SS_AUTODISARM ((int)(1U << 31)) /* linux/signal.h; not in every libc's headers */
@@ -619,8 +620,50 @@ static void handlers_shared_by_threads(void)
 	CHECK_EQ(last_sig, SIGUSR2);
 }
 
+static volatile sig_atomic_t upper_hits;
+static void upper_handler(int sig)
+{
+	(void)sig;
+	upper_hits++;
+}
+
+/* The signal calls read their int and unsigned arguments as Linux's prototypes declare them:
+ * the low 32 bits of the register (user space may leave anything in the upper half; musl
+ * sign-extends), so a signal number, a pid or rt_sigprocmask's `how` with junk above bit 31
+ * is the same as without it. Sizes (sigsetsize) are size_t: all 64 bits count. */
+static void signal_int_arguments_ignore_the_upper_register_half(void)
+{
+	const long junk = 0x5a5a5a5a00000000l;
+	struct sigaction sa = { .sa_handler = upper_handler }, old;
+	/* struct kernel_sigaction is handler, flags, restorer, mask: libc's differs, so the raw
+	 * call goes through sigaction's own result first (same table) */
+	CHECK_OK(sigaction(SIGUSR1, &sa, &old));
+	unsigned long kact[4];
+	CHECK_OK(syscall(SYS_rt_sigaction, junk | SIGUSR1, NULL, kact, 8));
+	CHECK(kact[0] == (unsigned long)upper_handler);
+	CHECK_ERR(syscall(SYS_rt_sigaction, SIGUSR1, NULL, kact, junk | 8), EINVAL);
+	upper_hits = 0;
+	CHECK_OK(syscall(SYS_kill, junk | getpid(), junk | SIGUSR1));
+	CHECK_EQ(upper_hits, 1);
+	CHECK_OK(syscall(SYS_tgkill, junk | getpid(), junk | gettid(), junk | SIGUSR1));
+	CHECK_EQ(upper_hits, 2);
+	CHECK_OK(syscall(SYS_tkill, junk | gettid(), junk | SIGUSR1));
+	CHECK_EQ(upper_hits, 3);
+	CHECK_ERR(syscall(SYS_kill, getpid(), -1), EINVAL); /* a negative signal number */
+	unsigned long set = 1ul << (SIGUSR1 - 1), was;
+	CHECK_OK(syscall(SYS_rt_sigprocmask, junk | SIG_BLOCK, &set, &was, 8));
+	CHECK_OK(syscall(SYS_kill, getpid(), SIGUSR1));
+	CHECK_EQ(upper_hits, 3); /* blocked */
+	CHECK_OK(syscall(SYS_rt_sigprocmask, junk | SIG_SETMASK, &was, NULL, 8));
+	CHECK_EQ(upper_hits, 4); /* unblocked: delivered */
+	CHECK_ERR(syscall(SYS_rt_sigprocmask, -1, &set, NULL, 8), EINVAL);
+	CHECK_OK(sigaction(SIGUSR1, &old, NULL));
+}
+
 static const struct kt_case cases[] = {
 	{ "raise_runs_handler", raise_runs_handler },
+	{ "signal_int_arguments_ignore_the_upper_register_half",
+	  signal_int_arguments_ignore_the_upper_register_half },
 	{ "sigaction_returns_old_and_rejects_kill", sigaction_returns_old_and_rejects_kill },
 	{ "blocked_signal_stays_pending", blocked_signal_stays_pending },
 	{ "realtime_signals_queue", realtime_signals_queue },

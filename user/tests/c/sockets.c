@@ -667,6 +667,64 @@ static void socket_options(void)
 /* SO_RCVBUF (doubled, clamped to the minimum), SO_SNDTIMEO (a full buffer: the wait ends in
  * EAGAIN), TIOCOUTQ (sent, unread: not 0 while queued, 0 once read), select and epoll
  * readiness (EPOLLIN, then EPOLLRDHUP and EPOLLHUP when the peer closes). */
+/* SO_RCVLOWAT: setsockopt was ENOPROTOOPT (Linux accepts it, and getsockopt said 1 whatever
+ * was asked); a blocking stream read now waits for that many bytes, a non-blocking one returns
+ * what is there; negative means INT_MAX, 0 means 1 (Linux's sock_setsockopt). */
+static int proc_state(int pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static void so_rcvlowat_holds_a_stream_read(void)
+{
+	int s[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	int v = 4;
+	socklen_t len = sizeof(v);
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	v = 0;
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 4);
+	char b[8];
+	CHECK_EQ(write(s[0], "ab", 2), 2);
+	CHECK_EQ(recv(s[1], b, sizeof(b), MSG_DONTWAIT), 2); /* non-blocking: what is there */
+	CHECK_EQ(write(s[0], "ab", 2), 2);
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit((int)recv(s[1], b, sizeof(b), 0)); /* blocks until 4 bytes are there */
+	/* until the reader sleeps in recv (or, were the low mark ignored, returned 2 and exited) */
+	int st;
+	while ((st = proc_state(pid)) != 'S' && st != 'Z' && st != 0)
+		usleep(1000);
+	CHECK_EQ(write(s[0], "cd", 2), 2);
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 4);
+	v = -1;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 0x7fffffff);
+	v = 0;
+	CHECK_OK(setsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, sizeof(v)));
+	CHECK_OK(getsockopt(s[1], SOL_SOCKET, SO_RCVLOWAT, &v, &len));
+	CHECK_EQ(v, 1);
+	v = 1;
+	CHECK_ERR(setsockopt(s[1], SOL_SOCKET, SO_SNDLOWAT, &v, sizeof(v)), ENOPROTOOPT);
+	close(s[0]);
+	close(s[1]);
+}
+
 static void rcvbuf_sndtimeo_outq_select_epoll(void)
 {
 	int s[2], v, n;
@@ -1287,6 +1345,43 @@ static void netlink_route_lists_loopback(void)
 	CHECK_EQ(orig.seq, 9);
 }
 
+/* Netlink port ids are unique (Linux's netlink_insert): every socket took the caller's pid, so
+ * two sockets of one process had the same id and an explicit bind to a taken id succeeded. Now
+ * the first automatic id is the pid, the next another one; a bind to a taken id is
+ * EADDRINUSE until its holder closes; a bound socket cannot move (EINVAL). */
+static unsigned nl_port_of(int fd)
+{
+	struct kt_sockaddr_nl a;
+	socklen_t len = sizeof(a);
+	CHECK_OK(getsockname(fd, (struct sockaddr *)&a, &len));
+	return a.pid;
+}
+
+static void netlink_port_ids_unique(void)
+{
+	struct kt_sockaddr_nl any = { .family = AF_NETLINK }, want = { .family = AF_NETLINK };
+	int a = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	int b = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	int c = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	CHECK_OK(bind(a, (struct sockaddr *)&any, sizeof(any)));
+	CHECK_EQ(nl_port_of(a), (unsigned)getpid());
+	CHECK_OK(bind(b, (struct sockaddr *)&any, sizeof(any)));
+	unsigned pb = nl_port_of(b);
+	CHECK(pb != 0 && pb != (unsigned)getpid());
+	want.pid = (unsigned)getpid();
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EADDRINUSE);
+	want.pid = pb;
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EADDRINUSE);
+	CHECK_OK(close(a));
+	want.pid = (unsigned)getpid();
+	CHECK_OK(bind(c, (struct sockaddr *)&want, sizeof(want)));
+	CHECK_EQ(nl_port_of(c), (unsigned)getpid());
+	want.pid = 12345678;
+	CHECK_ERR(bind(c, (struct sockaddr *)&want, sizeof(want)), EINVAL);
+	close(b);
+	close(c);
+}
+
 static void netlink_creation_errors(void)
 {
 	CHECK_ERR(socket(AF_NETLINK, SOCK_STREAM, NETLINK_ROUTE), ESOCKTNOSUPPORT);
@@ -1324,6 +1419,7 @@ static const struct kt_case cases[] = {
 	{ "socket_options", socket_options },
 	{ "poll_readiness", poll_readiness },
 	{ "rcvbuf_sndtimeo_outq_select_epoll", rcvbuf_sndtimeo_outq_select_epoll },
+	{ "so_rcvlowat_holds_a_stream_read", so_rcvlowat_holds_a_stream_read },
 	{ "scm_rights_passes_pipe", scm_rights_passes_pipe },
 	{ "scm_rights_passes_socket_across_fork", scm_rights_passes_socket_across_fork },
 	{ "scm_rights_ctrunc_closes_rest", scm_rights_ctrunc_closes_rest },
@@ -1337,6 +1433,7 @@ static const struct kt_case cases[] = {
 	{ "stress_clients_round_trips", stress_clients_round_trips },
 	{ "netlink_route_lists_loopback", netlink_route_lists_loopback },
 	{ "netlink_creation_errors", netlink_creation_errors },
+	{ "netlink_port_ids_unique", netlink_port_ids_unique },
 	KT_CASES_END
 };
 

@@ -1012,7 +1012,10 @@ static void sendfile_into_a_full_pipe_loses_nothing(void)
 	static unsigned char data[SIZE];
 	for (long i = 0; i < SIZE; i++)
 		data[i] = (unsigned char)(i % 253);
-	CHECK_EQ(write(fd, data, SIZE), SIZE);
+	long wrote = write(fd, data, SIZE);
+	/* a regular file's write is short only when memory ran out (here: injected) */
+	kt_skip_if_injected(wrote >= 0 && wrote < SIZE, "the file's write was cut short");
+	CHECK_EQ(wrote, SIZE);
 	CHECK_OK(lseek(fd, 0, SEEK_SET));
 	int p[2];
 	CHECK_OK(pipe(p));
@@ -1688,7 +1691,7 @@ static void kill_minus_one_reaches_more_than_64_processes(void)
 		if (pipe(ready))
 			_exit(2);
 		for (int i = 0; i < N; i++) {
-			pids[i] = fork();
+			pids[i] = kt_fork(); /* an injected failure: the case is skipped */
 			if (pids[i] < 0)
 				_exit(3);
 			if (pids[i] == 0) {

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -758,6 +759,65 @@ static void master_close_signals_only_the_controlling_process(void)
 		close(fds[i]);
 }
 
+/* Two threads of a session leader open two terminals at once: one of them becomes the
+ * session's controlling terminal, not both (ctty_acquire checked that the session had none,
+ * then took the terminal, with no lock across: two opens could both pass the check; Linux
+ * decides under the shared siglock). A race, so a contract check run 100 times, on both CPUs in
+ * tty-smp2; it does not force the window. */
+struct ctty_race {
+	const char *name;
+	int fd;
+	pthread_barrier_t *b;
+};
+
+static void *open_after_barrier(void *arg)
+{
+	struct ctty_race *r = arg;
+	pthread_barrier_wait(r->b);
+	r->fd = open(r->name, O_RDWR);
+	return NULL;
+}
+
+static int ctty_race_once(const char *n1, const char *n2)
+{
+	setsid();
+	pthread_barrier_t b;
+	pthread_barrier_init(&b, NULL, 2);
+	struct ctty_race r1 = { n1, -1, &b }, r2 = { n2, -1, &b };
+	pthread_t t;
+	if (pthread_create(&t, NULL, open_after_barrier, &r1))
+		return 1;
+	open_after_barrier(&r2);
+	pthread_join(t, NULL);
+	if (r1.fd < 0 || r2.fd < 0)
+		return 2;
+	pid_t s1, s2;
+	int ok1 = ioctl(r1.fd, TIOCGSID, &s1) == 0, ok2 = ioctl(r2.fd, TIOCGSID, &s2) == 0;
+	return ok1 + ok2 == 1 ? 0 : 10 + ok1 + ok2;
+}
+
+static void two_terminals_opened_at_once_one_controls(void)
+{
+	int bad = 0;
+	for (int i = 0; i < 100; i++) {
+		struct pty a = open_pty(), b = open_pty();
+		int pid = CHECK_OK(fork());
+		if (pid == 0)
+			_exit(ctty_race_once(a.name, b.name));
+		int st = kt_wait(pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			if (!bad)
+				kt_diag("round %d: status 0x%x", i, st);
+			bad++;
+		}
+		close(a.master);
+		close(a.slave);
+		close(b.master);
+		close(b.slave);
+	}
+	CHECK_EQ(bad, 0);
+}
+
 static volatile sig_atomic_t winched;
 static void on_winch(int sig)
 {
@@ -1173,6 +1233,7 @@ static const struct kt_case cases[] = {
 	{ "master_close_sighup_to_session", master_close_sighup_to_session },
 	{ "controlling_process_exit_sighup_to_foreground_only", controlling_process_exit_sighup_to_foreground_only },
 	{ "master_close_signals_only_the_controlling_process", master_close_signals_only_the_controlling_process },
+	{ "two_terminals_opened_at_once_one_controls", two_terminals_opened_at_once_one_controls },
 	{ "window_change_sends_sigwinch", window_change_sends_sigwinch },
 	{ "packet_mode_status_bytes", packet_mode_status_bytes },
 	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },
