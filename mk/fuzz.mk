@@ -80,7 +80,8 @@ test-fault: $(KERNEL_IMAGE) $(FUZZ_BIN)
 	 $(KTAP) --part fault --out $(RESULTS)/fault.txt $(LOGS)/fault.ktap
 
 # Reproducers of the bugs the fuzzer found (user/fuzz/repro/), one boot each with a timeout: a
-# hang or a crash is the failure. They are regression tests in make test (test-fuzz-repro); a
+# hang or a crash is the failure; user/fuzz/repro/NAME.append, when present, adds boot options
+# (fault injection). They are regression tests in make test (test-fuzz-repro); a
 # bug still open is listed in tests/fuzz-repro-expect.txt (an expected failure; when it is
 # fixed the case passes, and the list must lose its line, or the part fails).
 FUZZ_REPROS := $(patsubst user/fuzz/repro/%.c,%,$(sort $(wildcard user/fuzz/repro/*.c)))
@@ -98,8 +99,9 @@ mkdir -p $(LOGS)/fuzz-repro; \
   $(MKINITRAMFS) -o $(FUZZ_DIR)/repro/$$r.cpio file:/init=$(FUZZ_DIR)/repro/$$r:0755 \
 	dev:/dev/console=c:5:1:0600 >/dev/null; \
   $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(FUZZ_DIR)/repro/$$r.cpio --mem 512M \
-	--timeout 30 --append 'console=ttyS0 quiet' --quiet --log $(LOGS)/fuzz-repro/$$r.log; \
-  rc=$$?; line=$$(grep -h -E '^(not )?ok 1 ' $(LOGS)/fuzz-repro/$$r.log | head -n 1); \
+	--timeout 30 --append "console=ttyS0 quiet $$(cat user/fuzz/repro/$$r.append 2>/dev/null)" \
+	--quiet --log $(LOGS)/fuzz-repro/$$r.log; \
+  rc=$$?; line=$$(grep -a -h -E '^(not )?ok 1 ' $(LOGS)/fuzz-repro/$$r.log | head -n 1); \
   [ -n "$$line" ] || line="not ok 1 $$r # no result (hang or crash; runner status $$rc)"; \
   echo "$$line"; echo "$$line" | sed "s/ok 1 /ok $$i /" >> $(LOGS)/fuzz-repro.ktap; \
  done
@@ -132,7 +134,7 @@ test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	@rc=0; for s in $(ABI_FAULT_SUITES); do \
 	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
 		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) \
-		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s \
+		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s" kt_hosttime=$$(date +%s)" \
 		--log $(LOGS)/abi-fault/$$s.log --quiet >/dev/null 2>&1; \
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi-fault: $$s: runner exit status $$qrc"; fi; \
 	 done; \

@@ -9,7 +9,7 @@
 
 KSVC_DIR := $(BUILD)/ksvc
 # Service sources with no framework dependency beyond the safe-C library (host-buildable).
-KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/exec/*.c kernel/random/chacha20.c kernel/fs/vfs/*.c kernel/proc/cmdline.c \
+KSVC_SRCS := $(sort $(wildcard kernel/fs/cpio.c kernel/fs/inflate.c kernel/exec/*.c kernel/random/chacha20.c kernel/fs/vfs/*.c kernel/proc/cmdline.c \
 	kernel/vm/object.c))
 KSVC_HDRS := $(sort $(shell find kernel/include -name '*.h' 2>/dev/null))
 KSVC_TESTS := $(sort $(wildcard tests/kernel/t_*.c))
@@ -22,19 +22,23 @@ $(KSVC_DIR)/host-tests: $(KSVC_SRCS) $(KSVC_HDRS) $(KSVC_TESTS) tests/lib/host_m
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(KSVC_CFLAGS) $(SAFEC_SAN) '-DKT_HOST_SUITE_PREFIX="kernel_"' -o $@ $(KSVC_SRCS) \
 		$(KSVC_TESTS) tests/lib/host_main.c $(SAFEC_LIB_SRCS) framework/host/port.c \
-		tests/kernel/host_sync.c -lpthread
+		tests/kernel/host_sync.c -lpthread -lz
 
 $(KSVC_DIR)/fuzz: tests/kernel/fuzz_kernel.c $(KSVC_SRCS) $(KSVC_HDRS) tests/kernel/khost.h \
 		$(SAFEC_LIB_SRCS) framework/host/port.c $(SAFEC_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(filter-out -DKT_HOST,$(KSVC_CFLAGS)) -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ tests/kernel/fuzz_kernel.c $(KSVC_SRCS) \
-		$(SAFEC_LIB_SRCS) framework/host/port.c tests/kernel/host_sync.c
+		$(SAFEC_LIB_SRCS) framework/host/port.c tests/kernel/host_sync.c -lz
 
 # Debian's busybox as an initramfs, read back by the cpio tests.
 $(KSVC_DIR)/busybox.cpio: tools/mkinitramfs.py
 	@mkdir -p $(dir $@)
 	@$(MKINITRAMFS) -o $@ --busybox /bin/busybox text:/etc/issue=Trellis >/dev/null
+
+# The same gzip-compressed by the gzip program, as Debian's initrds are.
+$(KSVC_DIR)/busybox.cpio.gz: $(KSVC_DIR)/busybox.cpio
+	@gzip -9 -n -c $< > $@
 
 # The GPT image the guest's partition tests use, read back by the parser's host tests.
 $(KSVC_DIR)/gpt.img: tools/mkdisk.py
@@ -58,9 +62,11 @@ ksvc-host: $(KSVC_DIR)/host-tests $(KSVC_DIR)/fuzz
 TEST_PARTS += test-ksvc
 test-ksvc: | deps
 	@mkdir -p $(RESULTS) $(LOGS) $(KSVC_DIR)/corpus
-	@if $(MAKE) --no-print-directory $(KSVC_DIR)/host-tests $(KSVC_DIR)/busybox.cpio $(KSVC_DIR)/static-pie \
+	@if $(MAKE) --no-print-directory $(KSVC_DIR)/host-tests $(KSVC_DIR)/busybox.cpio \
+		$(KSVC_DIR)/busybox.cpio.gz $(KSVC_DIR)/static-pie \
 		$(KSVC_DIR)/gpt.img > $(LOGS)/ksvc-build.log 2>&1; then \
-		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio KHOST_STATIC_PIE=$(KSVC_DIR)/static-pie \
+		KHOST_BUSYBOX_CPIO=$(KSVC_DIR)/busybox.cpio KHOST_BUSYBOX_CPIO_GZ=$(KSVC_DIR)/busybox.cpio.gz \
+		KHOST_STATIC_PIE=$(KSVC_DIR)/static-pie \
 		KHOST_GPT_IMAGE=$(KSVC_DIR)/gpt.img FW_HOST_QUIET_WARN=1 \
 			$(KSVC_DIR)/host-tests > $(LOGS)/ksvc-host.log 2>&1; \
 	 else grep -E 'error' $(LOGS)/ksvc-build.log | head -n 20; \

@@ -130,6 +130,9 @@ def main():
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", default="512M")
     ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--qemu-arg", action="append", default=[],
+                    help="extra QEMU argument (repeatable), e.g. --qemu-arg=-icount "
+                         "--qemu-arg=shift=7,sleep=off: a slow guest CPU, as on a loaded host")
     ap.add_argument("--fault", metavar="N",
                     help="inject failures in 1 in N heap and frame allocations and user copies, "
                          "at random (fault.* boot options, seeded by --seed), in the workers "
@@ -190,7 +193,7 @@ def main():
     argv = [sys.executable, os.path.join(ROOT, "tools/qemu-run.py"), "--kernel", a.kernel,
             "--initrd", initrd, "--mem", a.mem, "--smp", str(a.smp), "--timeout", str(timeout),
             "--append", ("console=ttyS0 quiet loglevel=5 panic=-1 rdinit=/fuzz/fuzz " + a.append).strip(),
-            "--log", log, "--quiet"]
+            "--log", log, "--quiet"] + ["--qemu-arg=" + q for q in a.qemu_arg]
     rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
 
     with open(log, "rb") as f:

@@ -13,7 +13,7 @@
 
 #include "internal/printk.h"
 #include "internal/serial.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 /* The lock: 0 when free, else the holder's CPU token. depth counts nested acquisitions by the
  * holder (a trap or NMI that prints while its CPU was mid-line) and is touched only by it. */

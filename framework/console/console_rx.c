@@ -22,7 +22,7 @@
 
 #include "internal/lapic.h"
 #include "internal/mm.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/serial.h"

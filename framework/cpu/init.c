@@ -1,7 +1,7 @@
 /*
  * init.c — the CPU/task layer's boot steps (internal/smp.h): what runs in which order.
  */
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/smp.h"
 #include "internal/task.h"
 

@@ -11,7 +11,7 @@
 #include <fw/cpu.h>
 
 #include "internal/lapic.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/symbols.h"

@@ -11,7 +11,7 @@
 #include "internal/paging.h"
 #include "internal/rawlock.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 /* SAFETY: volatile because the local APIC registers are MMIO: every access must reach the device.
  * The pointer is set once by lapic_init_access to the mapped APIC page. */

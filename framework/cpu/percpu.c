@@ -1,5 +1,5 @@
 /*
- * percpu.c — the per-CPU areas (internal/percpu.h) and each CPU's descriptor tables.
+ * percpu.c — the per-CPU areas (arch/x86_64/percpu.h) and each CPU's descriptor tables.
  *
  * The boot CPU keeps the GDT/TSS that arch/x86_64/cpu.c loaded; it only gains %gs. Every other
  * CPU gets its own GDT (same selectors as the boot GDT, so the shared IDT's gates and the
@@ -7,10 +7,10 @@
  * stacks from the memory manager, each with an unmapped guard page; cpu/smp.c allocates them).
  */
 #include "arch/x86_64/layout.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/stacks.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 struct cpu_local cpu_locals[FW_MAX_CPUS_INTERNAL];
 u32 cpu_online_count;

@@ -22,11 +22,11 @@
 #include "internal/lapic.h"
 #include "internal/mm.h"
 #include "internal/paging.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
 #include "internal/user.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define TRAMP_BASE 0x8000u
 #define TRAMP_PML4 0x9000u

@@ -24,11 +24,11 @@
  */
 #include "internal/lapic.h"
 #include "internal/mm.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define FLUSH_ALL_PAGES 64u
 
@@ -46,8 +46,13 @@ void tlb_flush_local(u64 va, u64 len)
 	if (len == 0)
 		return;
 	if ((last - first) >> MM_PAGE_SHIFT >= FLUSH_ALL_PAGES) {
-		/* SAFETY: reloading CR3 with its own value drops all non-global translations. */
+		/* SAFETY: reloading CR3 with its own value drops all non-global translations. With
+		 * interrupts off: a caller that can be preempted between the read and the write
+		 * (a kernel task's tlb_flush_kernel) would otherwise write back the space that was
+		 * loaded before a switch, while this CPU's active_vs names another one. */
+		u64 f = irq_save();
 		write_cr3(read_cr3());
+		irq_restore(f);
 		return;
 	}
 	for (u64 a = first; a <= mm_align_down(last, MM_PAGE_SIZE); a += MM_PAGE_SIZE)
@@ -59,15 +64,22 @@ void cpu_poll_work(void)
 {
 	if (!percpu_ready)
 		return;
-	/* SAFETY: c is this CPU's cpu_local; tlb_pending is set by the shooter with release and
-	 * taken here with an exchange, so each request is flushed once; shoot_va/len are stable
-	 * while shoot_lock is held by the shooter, which waits for shoot_waiting to drop to 0
-	 * before releasing it. */
+	/* Interrupts off for the whole service: some callers spin with preemption on (a sleeping
+	 * lock's or a timer cancel's wait loop), and a task moved to another CPU between reading
+	 * this_cpu() and the flush would take the old CPU's request and flush the new CPU's TLB
+	 * (the old one keeping stale entries); vmspace_cpu_let_go's contract is IRQs off too. */
+	u64 f = irq_save();
+	/* SAFETY: c is this CPU's cpu_local (stable: interrupts are off); tlb_pending is set by
+	 * the shooter with release and taken here with an exchange, so each request is flushed
+	 * once; shoot_va/len are stable while shoot_lock is held by the shooter, which waits for
+	 * shoot_waiting to drop to 0 before releasing it. */
 	struct cpu_local *c = this_cpu();
-	if (!__atomic_load_n(&c->tlb_pending, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&c->tlb_pending, __ATOMIC_ACQUIRE) ||
+	    !__atomic_exchange_n(&c->tlb_pending, 0, __ATOMIC_ACQ_REL)) {
+		irq_restore(f);
 		return;
-	if (!__atomic_exchange_n(&c->tlb_pending, 0, __ATOMIC_ACQ_REL))
-		return;
+	}
+	/* SAFETY: shoot_va/len are stable while the shooter holds shoot_lock (above). */
 	tlb_flush_local(__atomic_load_n(&shoot_va, __ATOMIC_RELAXED),
 			__atomic_load_n(&shoot_len, __ATOMIC_RELAXED));
 	/* SAFETY: published with shoot_va/len by the same release store of tlb_pending. */
@@ -76,6 +88,7 @@ void cpu_poll_work(void)
 		vmspace_cpu_let_go(let_go);
 	c->tlb_flushes++;
 	__atomic_fetch_sub(&shoot_waiting, 1, __ATOMIC_RELEASE);
+	irq_restore(f);
 }
 
 static void tlb_ipi_handler(struct trap_frame *f)
@@ -146,10 +159,17 @@ u64 tlb_shootdown_count(void)
 
 void tlb_flush_kernel(u64 va, u64 len)
 {
+	/* Interrupts off from the local flush to the end of the shootdown: a caller moved to
+	 * another CPU in between would flush the first CPU locally and then every CPU but the
+	 * second (shootdown_mask leaves out the one it runs on), so the second kept stale
+	 * entries. shootdown_mask may run with interrupts off (it serves requests aimed at this
+	 * CPU while it waits). */
+	u64 f = irq_save();
 	tlb_flush_local(va, len);
 	/* SAFETY: an acquire load of the flag tlb_init publishes with release. */
 	if (__atomic_load_n(&shoot_ready, __ATOMIC_ACQUIRE))
 		shootdown_mask(~0ull, va, len, NULL);
+	irq_restore(f);
 }
 
 void tlb_shootdown(u64 va, u64 len)

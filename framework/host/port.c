@@ -144,6 +144,29 @@ void kbuf_free(struct kbuf *k)
 	free(p);
 }
 
+/* The host port's handles are used by one thread at a time (host tests of service logic):
+ * plain reads and writes, no sequence lock. */
+struct bytes kbuf_bytes(const struct kbuf *k)
+{
+	return k->b;
+}
+
+int kbuf_move(struct kbuf *dst, struct kbuf *src)
+{
+	if (dst->b.ptr)
+		return -EBUSY;
+	dst->b = src->b;
+	src->b = bytes_empty();
+	return 0;
+}
+
+void kbuf_swap(struct kbuf *a, struct kbuf *b)
+{
+	struct bytes t = a->b;
+	a->b = b->b;
+	b->b = t;
+}
+
 void host_alloc_fail_after(long n)
 {
 	__atomic_store_n(&alloc_fail_after, n, __ATOMIC_RELAXED);

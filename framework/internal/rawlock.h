@@ -14,8 +14,8 @@
 #include <fw/sync.h>
 #include <fw/types.h>
 
-#include "internal/percpu.h"
-#include "internal/x86.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/x86.h"
 
 #define RAW_SPINLOCK_INIT { 0, 0, 0 }
 

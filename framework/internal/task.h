@@ -16,7 +16,7 @@
 #include <fw/timer.h>
 #include <fw/types.h>
 
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/rawlock.h"
 
 #define TASK_STACK_SIZE (16 * 1024)

@@ -20,7 +20,7 @@
 #include "internal/mm.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define CFG_ADDR 0xcf8
 #define CFG_DATA 0xcfc

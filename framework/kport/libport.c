@@ -15,7 +15,7 @@
 #include "internal/panic_internal.h"
 #include "internal/printk.h"
 #include "internal/task.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 static void copy_str(char *buf, size_t cap, struct str s)
 {

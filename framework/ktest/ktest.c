@@ -26,7 +26,7 @@
 #include "internal/stacks.h"
 #include "internal/task.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define KTEST_TIMEOUT_NS (10ull * FW_NSEC_PER_SEC)
 

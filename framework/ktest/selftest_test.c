@@ -11,7 +11,7 @@
 #include <fw/ktest.h>
 #include <fw/panic.h>
 
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 static bool ran_past_assert;
 

@@ -18,7 +18,7 @@
 #include <fw/time.h>
 
 #include "internal/bootinfo.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
 

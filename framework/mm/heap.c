@@ -19,6 +19,7 @@
 #include "internal/fault_inject.h"
 #include "internal/mm.h"
 #include "internal/printk.h"
+#include "internal/rawlock.h"
 #include "mm/mmlock.h"
 #include "mm/slab.h"
 
@@ -240,26 +241,144 @@ int kbuf_free_raw(struct bytes b)
 	return free_in(&kbuf_type, (u64)(uintptr_t)b.ptr);
 }
 
+/* Handles: a sequence lock over (ptr, len), so a struct kbuf in an object several tasks reach
+ * never tears (fw/heap.h). A write section runs with interrupts and preemption off (nothing
+ * can stop it half way on this CPU); writers on other CPUs spin on the odd sequence. */
+static u64 kbuf_write_begin(struct kbuf *k)
+{
+	u64 flags = irq_save();
+	if (percpu_ready)
+		preempt_count_add(1);
+	for (;;) {
+		/* SAFETY: seq is only changed by compare-exchange (taking the section) and by the
+		 * release store of its holder (leaving it). */
+		u64 s = __atomic_load_n(&k->seq, __ATOMIC_RELAXED);
+		if (!(s & 1) &&
+		    __atomic_compare_exchange_n(&k->seq, &s, s + 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return flags;
+		cpu_pause();
+	}
+}
+
+static void kbuf_write_end(struct kbuf *k, u64 flags)
+{
+	/* SAFETY: this CPU holds the section (seq odd, set by its compare-exchange); the release
+	 * store publishes ptr and len before the even value readers wait for. */
+	__atomic_store_n(&k->seq, __atomic_load_n(&k->seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+	if (percpu_ready)
+		preempt_count_sub(1);
+	irq_restore(flags);
+}
+
+/* Inside a write section: the new contents. Relaxed atomic stores, so the compiler never
+ * splits or merges them; kbuf_bytes orders them by the sequence. */
+static void kbuf_set(struct kbuf *k, struct bytes b)
+{
+	/* SAFETY: the caller holds k's write section. */
+	__atomic_store_n(&k->b.ptr, b.ptr, __ATOMIC_RELAXED);
+	__atomic_store_n(&k->b.len, b.len, __ATOMIC_RELAXED);
+}
+
+struct bytes kbuf_bytes(const struct kbuf *k)
+{
+	for (;;) {
+		/* SAFETY: the sequence-lock read: ptr and len are used only when seq was the same
+		 * even value before and after reading them (no write section in between). */
+		u64 s = __atomic_load_n(&k->seq, __ATOMIC_ACQUIRE);
+		if (s & 1)
+			return bytes_empty(); /* another CPU is changing the handle */
+		u8 *p = __atomic_load_n(&k->b.ptr, __ATOMIC_RELAXED);
+		size_t len = __atomic_load_n(&k->b.len, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&k->seq, __ATOMIC_RELAXED) == s)
+			return p ? __fw_bytes_raw(p, len) : bytes_empty();
+	}
+}
+
 int kbuf_alloc(struct kbuf *out, size_t len)
 {
-	if (out->b.ptr)
+	if (kbuf_bytes(out).ptr)
 		return -EBUSY;
 	struct bytes_result r = kbuf_alloc_raw(len);
 	if (r.err)
 		return r.err;
-	out->b = r.value;
+	u64 f = kbuf_write_begin(out);
+	bool busy = out->b.ptr != NULL; /* a racing alloc filled it meanwhile */
+	if (!busy)
+		kbuf_set(out, r.value);
+	kbuf_write_end(out, f);
+	if (busy) {
+		(void)kbuf_free_raw(r.value);
+		return -EBUSY;
+	}
 	return 0;
 }
 
 void kbuf_free(struct kbuf *k)
 {
-	/* SAFETY: an atomic exchange takes the buffer out of the handle, so of two racing frees
-	 * of one handle exactly one sees it; the length is cleared after. */
-	u8 *p = __atomic_exchange_n(&k->b.ptr, NULL, __ATOMIC_ACQ_REL);
-	size_t len = k->b.len;
-	k->b.len = 0;
-	if (p)
-		(void)kbuf_free_raw(__fw_bytes_raw(p, len));
+	/* Taking the buffer out inside the section: of two racing frees exactly one sees it. */
+	u64 f = kbuf_write_begin(k);
+	struct bytes b = k->b;
+	kbuf_set(k, bytes_empty());
+	kbuf_write_end(k, f);
+	if (b.ptr)
+		(void)kbuf_free_raw(b);
+}
+
+/* Two handles' sections are taken in address order, so two calls on the same pair in
+ * opposite orders cannot wait for each other. */
+static void kbuf_write_begin2(struct kbuf *a, struct kbuf *b, u64 *fa, u64 *fb)
+{
+	/* SAFETY: the addresses are only compared. */
+	if ((uintptr_t)a < (uintptr_t)b) {
+		*fa = kbuf_write_begin(a);
+		*fb = kbuf_write_begin(b);
+	} else {
+		*fb = kbuf_write_begin(b);
+		*fa = kbuf_write_begin(a);
+	}
+}
+
+static void kbuf_write_end2(struct kbuf *a, struct kbuf *b, u64 fa, u64 fb)
+{
+	/* SAFETY: the addresses are only compared; sections end in the reverse order. */
+	if ((uintptr_t)a < (uintptr_t)b) {
+		kbuf_write_end(b, fb);
+		kbuf_write_end(a, fa);
+	} else {
+		kbuf_write_end(a, fa);
+		kbuf_write_end(b, fb);
+	}
+}
+
+int kbuf_move(struct kbuf *dst, struct kbuf *src)
+{
+	if (dst == src)
+		return kbuf_bytes(dst).ptr ? -EBUSY : 0;
+	u64 fd, fs;
+	kbuf_write_begin2(dst, src, &fd, &fs);
+	int err = 0;
+	if (dst->b.ptr) {
+		err = -EBUSY;
+	} else {
+		kbuf_set(dst, src->b);
+		kbuf_set(src, bytes_empty());
+	}
+	kbuf_write_end2(dst, src, fd, fs);
+	return err;
+}
+
+void kbuf_swap(struct kbuf *a, struct kbuf *b)
+{
+	if (a == b)
+		return;
+	u64 fa, fb;
+	kbuf_write_begin2(a, b, &fa, &fb);
+	struct bytes t = a->b;
+	kbuf_set(a, b->b);
+	kbuf_set(b, t);
+	kbuf_write_end2(a, b, fa, fb);
 }
 
 /* --- statistics ---------------------------------------------------------------------------- */

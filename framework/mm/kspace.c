@@ -23,7 +23,7 @@
 #include "internal/paging.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 #include "mm/mmlock.h"
 
 static u64 kroot;

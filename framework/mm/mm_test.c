@@ -239,6 +239,97 @@ KTEST(mm, handles_move_and_swap)
 	kbuf_free(&k2);
 }
 
+/* Issue #13 class 10: a struct kbuf in an object two tasks reach without a lock (a service
+ * racing its own handle). One task keeps swapping buffers of 16 and 4096 bytes into it, each
+ * filled with its own mark (0x11 / 0x22) before it goes in; another reads it on the other CPU.
+ * Every slice the reader gets is a whole value — empty, or a buffer with its own length — never
+ * one buffer's pointer with the other's length (a torn 4096-byte view of a 16-byte buffer
+ * would read the 16-byte class's neighbours, never 0x22 at both ends; a torn 16-byte view of a
+ * 4096-byte buffer reads 0x22, not 0x11). The old buffers are kept until the end, so a view
+ * the reader still holds never sees a reused slot. */
+#define TEAR_ROUNDS 400u
+static struct kbuf tear_shared = KBUF_EMPTY;
+static struct kbuf tear_old[TEAR_ROUNDS];
+static struct tworker tear_w[2];
+static u32 tear_stop, tear_started;
+
+static void tear_writer(struct tworker *w)
+{
+	u32 failed = 0;
+	/* SAFETY: the start flag, only touched atomically. */
+	while (!__atomic_load_n(&tear_started, __ATOMIC_ACQUIRE))
+		task_yield(); /* the reader runs before the first change */
+	for (u32 r = 0; r < TEAR_ROUNDS; r++) {
+		struct kbuf next = KBUF_EMPTY;
+		size_t len = r % 2 ? 4096 : 16;
+		if (kbuf_alloc(&next, len)) {
+			failed++;
+			continue;
+		}
+		bytes_fill(kbuf_bytes(&next), len == 16 ? 0x11 : 0x22);
+		if (r % 4 == 3) {
+			/* a move into the emptied handle, as well as swaps */
+			/* SAFETY: r < TEAR_ROUNDS, tear_old's length (the loop bound). */
+			kbuf_swap(&tear_shared, &tear_old[r]);
+			if (kbuf_move(&tear_shared, &next))
+				failed++;
+		} else {
+			kbuf_swap(&tear_shared, &next);
+			/* SAFETY: as above; keep the old one (next is empty after). */
+			kbuf_swap(&tear_old[r], &next);
+		}
+		kbuf_free(&next);
+		task_yield();
+	}
+	w->result = (int)failed;
+	/* SAFETY: the stop flag, only touched atomically. */
+	__atomic_store_n(&tear_stop, 1, __ATOMIC_RELEASE);
+}
+
+static void tear_reader(struct tworker *w)
+{
+	u64 reads = 0, torn = 0;
+	/* SAFETY: the start flag, only touched atomically. */
+	__atomic_store_n(&tear_started, 1, __ATOMIC_RELEASE);
+	bool stop;
+	do {
+		/* SAFETY: the stop flag, only touched atomically (read before the handle, so the
+		 * last round is read after the writer's last change too). */
+		stop = __atomic_load_n(&tear_stop, __ATOMIC_ACQUIRE);
+		struct bytes b = kbuf_bytes(&tear_shared);
+		size_t len = bytes_len(b);
+		reads++;
+		if (len == 0)
+			continue;
+		u8 mark = len == 16 ? 0x11 : 0x22;
+		struct result_u8 first = bytes_u8(b, 0), last = bytes_u8(b, len - 1);
+		if ((len != 16 && len != 4096) || first.err || last.err || first.value != mark ||
+		    last.value != mark)
+			torn++;
+	} while (!stop);
+	w->a = reads;
+	w->b = torn;
+}
+
+KTEST(mm, kbuf_racing_writers_never_tear)
+{
+	/* SAFETY: the flags are not shared yet (no worker runs). */
+	__atomic_store_n(&tear_stop, 0, __ATOMIC_RELEASE);
+	/* SAFETY: as above. */
+	__atomic_store_n(&tear_started, 0, __ATOMIC_RELEASE);
+	struct task *t0 = tw_spawn(&tear_w[0], tear_writer, 0, 0);
+	struct task *t1 = tw_spawn(&tear_w[1], tear_reader, 1, tw_other_cpu());
+	KT_ASSERT(kt, t0 && t1);
+	task_join_raw(t0);
+	task_join_raw(t1);
+	MMT_EXPECT_EQ(kt, tear_w[0].result, 0);
+	KT_EXPECT(kt, tear_w[1].a > 0);
+	MMT_EXPECT_EQ(kt, tear_w[1].b, 0ull);
+	kbuf_free(&tear_shared);
+	for (u32 r = 0; r < TEAR_ROUNDS; r++)
+		kbuf_free(&tear_old[r]);
+}
+
 /* Byte objects past KBUF_MAX (fw/pbuf.h): paged, zeroed, read and written across pages. */
 KTEST(mm, pbuf_large_objects)
 {

@@ -10,7 +10,7 @@
 
 #include <fw/types.h>
 
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 void cpu_poll_work(void); /* cpu/tlb.c: serve this CPU's pending TLB flush */
 

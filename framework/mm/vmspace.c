@@ -26,9 +26,9 @@
 
 #include "arch/x86_64/mm/pt.h"
 #include "internal/mm.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/task.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 #include "mm/mmlock.h"
 #include "internal/vmspace.h"
 

@@ -13,7 +13,7 @@
 #include "internal/printk.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 static int panicking;
 

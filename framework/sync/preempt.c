@@ -2,14 +2,14 @@
  * preempt.c — the preemption count (fw/preempt.h), interrupt entry/exit accounting, and the
  * sleeping-while-atomic check.
  *
- * The count lives in the per-CPU area (internal/percpu.h) and changes by single %gs-relative
+ * The count lives in the per-CPU area (arch/x86_64/percpu.h) and changes by single %gs-relative
  * instructions. preempt_enable() that brings it to 0 reschedules if the tick or a wake-up asked
  * for it meanwhile; leaving an interrupt does the same when the interrupted code was
  * preemptible (count 0, interrupts on), which is how the timer tick preempts a task.
  */
 #include <fw/preempt.h>
 
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/symbols.h"

@@ -195,15 +195,22 @@ KTEST(wait, timers_fire_once_not_early_and_cancel)
 	fw_timer_arm(&a->timer, t0 + 8 * FW_NSEC_PER_MSEC);
 	fw_timer_arm(&b->timer, t0 + 4 * FW_NSEC_PER_MSEC);
 	fw_timer_arm(&b->timer, t0 + 10 * FW_NSEC_PER_SEC); /* re-armed: moves far away */
+	/* A loaded host can stop this virtual CPU for milliseconds between the two arms: then b's
+	 * first deadline passed while it was armed and it may rightly have fired once (make
+	 * test's ktest-max saw b->runs == 1). Its "moved" check needs the re-arm in time. */
+	bool rearmed_in_time = fw_time_ns() < t0 + 4 * FW_NSEC_PER_MSEC;
 	KT_EXPECT(kt, fw_timer_pending(&a->timer));
 	task_sleep_ms(20);
 	KT_EXPECT_EQ(kt, a->runs, 1u);
 	KT_EXPECT_GE(kt, a->at, t0 + 8 * FW_NSEC_PER_MSEC);
 	KT_EXPECT(kt, !fw_timer_pending(&a->timer));
-	KT_EXPECT_EQ(kt, b->runs, 0u); /* not at its first deadline: it moved */
+	if (rearmed_in_time)
+		KT_EXPECT_EQ(kt, b->runs, 0u); /* not at its first deadline: it moved */
+	KT_EXPECT_LE(kt, b->runs, 1u);
+	u32 b_early = b->runs;
 	KT_EXPECT(kt, fw_timer_cancel(&b->timer));
 	KT_EXPECT(kt, !fw_timer_cancel(&b->timer));
 	task_sleep_ms(20);
-	KT_EXPECT_EQ(kt, b->runs, 0u); /* cancelled: never ran */
+	KT_EXPECT_EQ(kt, b->runs, b_early); /* cancelled: never ran again */
 	KT_EXPECT_EQ(kt, a->runs, 1u); /* once per arming */
 }

@@ -113,6 +113,16 @@ uint32_t waitq_wake_all(struct waitq *wq)
 	return wake(wq, ~0u);
 }
 
+bool waitq_has_sleepers(struct waitq *wq)
+{
+	/* SAFETY: a racy read of the list head's first link (written under wq->lock); NULL is a
+	 * queue never initialised (lazy_init), the head itself an empty one. It comes after the
+	 * caller's acquisition of the lock its condition lives under (fw/sync.h), which is what
+	 * orders a sleeper's queueing before it. */
+	struct fw_qlink *first = __atomic_load_n(&wq->tasks.next, __ATOMIC_ACQUIRE);
+	return first && first != &wq->tasks;
+}
+
 /* add_entry - queue e with its callback (fn or, for an exclusive entry, xfn). */
 static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *),
 		      bool (*xfn)(struct wait_entry *))

@@ -7,7 +7,7 @@
 #include <fw/list.h>
 #include <fw/task.h>
 
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 
 DEFINE_LIST(fifo_queue, struct sched_entity, link, sched_rq);
 

@@ -22,7 +22,7 @@
 #include "internal/format.h"
 #include "internal/panic_internal.h"
 #include "internal/mm.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
 #include "internal/user.h"

@@ -22,6 +22,7 @@
 #include "internal/mm.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
+#include "internal/symbols.h"
 #include "internal/task.h"
 #include "internal/trap.h"
 
@@ -445,4 +446,57 @@ void task_ktest_cleanup(void)
 		       preempt_count_raw());
 		this_cpu()->preempt_count = 0;
 	}
+}
+
+/*
+ * task_show_all - the sysrq 't' dump (fw/task.h). Reads other tasks' fields racily: a task slot
+ * is never freed and its stack is registered for as long as the slot exists, so every read
+ * below lands in mapped memory of the right type; a task that runs meanwhile gives a stale or
+ * torn picture, never a fault (the backtrace walk checks every frame against the registered
+ * stacks). Run with interrupts off on this CPU so the dump is not interleaved with itself.
+ */
+void task_show_all(void)
+{
+	static const char *const states[] = { "running", "sleeping", "dead" };
+	u64 f = irq_save();
+	kprintf_raw("sysrq: tasks (%u live)\n", tasks_live());
+	/* SAFETY: ts < TASK_MAX bounds task_used and chunks; a chunk pointer is read with acquire
+	 * (installed once, never freed); the task fields are racy snapshots of a type-stable slot
+	 * (above); the saved frame [rsp, rsp + 56) is read only when it lies inside the task's own
+	 * registered stack (stack_contains), as the switch (arch/x86_64/switch.S) left it:
+	 * r15 r14 r13 r12 rbx rbp, then the return address into __schedule. */
+	for (u32 ts = 0; ts < TASK_MAX; ts++) {
+		if (!__atomic_load_n(&task_used[ts], __ATOMIC_RELAXED))
+			continue;
+		struct task_slot *c = __atomic_load_n(&chunks[ts / TASK_CHUNK], __ATOMIC_ACQUIRE);
+		if (!c)
+			continue;
+		struct task *t = &c[ts % TASK_CHUNK].t;
+		u32 st = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+		bool running = false;
+		/* SAFETY: cpu < FW_MAX_CPUS_INTERNAL bounds cpu_locals; current is a racy
+		 * snapshot of a task pointer (compared, never followed); the task fields below are
+		 * relaxed reads of a type-stable slot (see above). */
+		for (u32 cpu = 0; cpu < FW_MAX_CPUS_INTERNAL; cpu++)
+			if (__atomic_load_n(&cpu_locals[cpu].current, __ATOMIC_RELAXED) == t)
+				running = true;
+		kprintf_raw("task %lu \"%s\" %s%s on_rq=%d cpu=%u kicked=%u intr=%u user=%d "
+			    "switches=%lu run_ms=%lu\n",
+			    (unsigned long)t->id, t->name, st < 3 ? states[st] : "?",
+			    running ? " (on a CPU)" : "", t->on_rq, t->cpu,
+			    __atomic_load_n(&t->kicked, __ATOMIC_RELAXED),
+			    __atomic_load_n(&t->wait_interruptible, __ATOMIC_RELAXED),
+			    t->user_ctx != NULL, (unsigned long)t->switches,
+			    (unsigned long)(t->run_ns / 1000000));
+		u64 rsp = t->rsp;
+		if (running || st == TASK_DEAD || !stack_contains(rsp, 56))
+			continue;
+		/* SAFETY: [rsp, rsp + 56) lies in a registered, mapped kernel stack (checked just
+		 * above): words 5 and 6 are the saved rbp and return address of the switch frame
+		 * (arch/x86_64/switch.S), or stale words if the task ran meanwhile, which
+		 * backtrace_print only prints and checks before it follows them. */
+		const u64 *frame = (const u64 *)(uintptr_t)rsp;
+		backtrace_print(frame[6], frame[5]);
+	}
+	irq_restore(f);
 }

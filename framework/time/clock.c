@@ -20,7 +20,7 @@
 #include "internal/clock.h"
 #include "internal/printk.h"
 #include "internal/vdso.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 enum clock_source clock_source = CLOCK_NONE;
 u64 clock_tsc_hz;

@@ -17,7 +17,7 @@
 #include <fw/time.h>
 
 #include "internal/rawlock.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define RTC_INDEX 0x70
 #define RTC_DATA 0x71

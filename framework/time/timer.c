@@ -15,7 +15,7 @@
 #include <fw/time.h>
 #include <fw/timer.h>
 
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/task.h"

@@ -30,7 +30,7 @@
 #define USER_CS 0x23
 #define USER_RET_SYSCALL_ASM 1
 
-/* The boundary words of the CPU's area (internal/percpu.h asserts the offsets). */
+/* The boundary words of the CPU's area (arch/x86_64/percpu.h asserts the offsets). */
 #define PCPU_USER_KERNEL_RSP 8
 #define PCPU_USER_CUR_REGS 16
 #define PCPU_USER_SCRATCH_RSP 24

@@ -15,7 +15,7 @@
 #include "internal/fault_inject.h"
 #include "internal/trap.h"
 #include "internal/user.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 #include "internal/vmspace.h"
 
 u64 uaccess_copy_raw(void *dst, const void *src, u64 n); /* user_copy.S */

@@ -17,13 +17,13 @@
 
 #include "internal/bootinfo.h"
 #include "internal/clock.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/vdso.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 #include "user/regs.h"
 
 #define MSR_STAR 0xc0000081u

@@ -15,7 +15,7 @@
 #include <fw/user.h>
 
 #include "internal/ktest_task.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/user.h"
 #include "user/utest.h"
 #include "internal/vmspace.h"

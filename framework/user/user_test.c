@@ -15,7 +15,7 @@
 #include <fw/user.h>
 
 #include "internal/user.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 #include "user/utest.h"
 #include "internal/vmspace.h"
 

@@ -23,12 +23,12 @@
 
 #include "internal/clock.h"
 #include "internal/mm.h"
-#include "internal/percpu.h"
+#include "arch/x86_64/percpu.h"
 #include "internal/printk.h"
 #include "internal/rawlock.h"
 #include "internal/vdso.h"
 #include "internal/vdso_data.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define MSR_TSC_AUX 0xc0000103u
 #define VDSO_TEXT_MAX_PAGES 4u

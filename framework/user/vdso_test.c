@@ -15,7 +15,7 @@
 #include "internal/mm.h"
 #include "internal/vdso.h"
 #include "internal/vdso_data.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define VT_BASE 0x40000000ull
 

@@ -133,7 +133,7 @@ static int writeback_locked(struct bcache_buf *b) REQUIRES(&bc_lock)
 	st.writeback_requests++;
 	if (err) {
 		fw_warn("bcache: %s: writing blocks %u..%u back failed (%d): their data is lost",
-			bd->name, first, first + n - 1, err);
+			blk_name(bd), first, first + n - 1, err);
 		bd->wb_err = -EIO;
 		return -EIO;
 	}

@@ -14,7 +14,7 @@ static struct blockdev *table[BLK_MAX_DEVS] GUARDED_BY(&table_lock);
 static struct blockdev *find_locked(struct str name) REQUIRES(&table_lock)
 {
 	for (u32 i = 0; i < BLK_MAX_DEVS; i++)
-		if (table[i] && str_eq(table[i]->name, name))
+		if (table[i] && str_eq(blk_name(table[i]), name))
 			return table[i];
 	return NULL;
 }
@@ -31,7 +31,7 @@ int blk_register(struct blockdev *bd)
 {
 	int err = -ENOSPC;
 	mutex_lock(&table_lock);
-	if (find_locked(bd->name) || find_dev_locked(bd->major, bd->minor)) {
+	if (find_locked(blk_name(bd)) || find_dev_locked(bd->major, bd->minor)) {
 		err = -EEXIST;
 	} else {
 		for (u32 i = 0; i < BLK_MAX_DEVS; i++) {
@@ -46,7 +46,7 @@ int blk_register(struct blockdev *bd)
 	}
 	mutex_unlock(&table_lock);
 	if (!err)
-		fw_info("block: %s (%u:%u): %u sectors (%u MiB)%s", bd->name, bd->major, bd->minor,
+		fw_info("block: %s (%u:%u): %u sectors (%u MiB)%s", blk_name(bd), bd->major, bd->minor,
 			bd->sectors, bd->sectors >> 11, bd->read_only ? STR(", read-only") : STR(""));
 	return err;
 }
@@ -112,7 +112,7 @@ bool blk_info_at(u32 i, struct blk_info *out)
 	mutex_lock(&table_lock);
 	struct blockdev *bd = i < BLK_MAX_DEVS ? table[i] : NULL;
 	if (bd) {
-		struct result_size n = str_copy_to(BYTES_OF_ARRAY(out->name), bd->name);
+		struct result_size n = str_copy_to(BYTES_OF_ARRAY(out->name), blk_name(bd));
 		out->name_len = n.err ? 0 : (u32)n.value;
 		out->major = bd->major;
 		out->minor = bd->minor;
@@ -125,9 +125,9 @@ bool blk_info_at(u32 i, struct blk_info *out)
 	return ok;
 }
 
-static void show_one(struct strbuf *sb, const struct blockdev *bd)
+static void show_one(struct strbuf *sb, struct blockdev *bd)
 {
-	STRBUF_FMT(sb, "%4u  %7u %10u %s\n", bd->major, bd->minor, bd->sectors >> 1, bd->name);
+	STRBUF_FMT(sb, "%4u  %7u %10u %s\n", bd->major, bd->minor, bd->sectors >> 1, blk_name(bd));
 }
 
 void blk_partitions_show(struct strbuf *sb)

@@ -24,7 +24,6 @@ struct blk_part {
 	/* Set at creation, then read-only. */
 	struct blockdev *whole; /* the disk (disks are never unregistered) */
 	u64 offset;             /* first sector on the disk */
-	u8 name_buf[BLK_NAME_MAX];
 };
 DEFINE_SUBTYPE(blk_part_dev, struct blk_part, bd, struct blockdev, tag);
 
@@ -67,23 +66,24 @@ DEFINE_TYPE_CACHE(blk_part_table_cache, struct part_table);
 static int add_partition(struct blockdev *whole, const struct part_entry *e)
 {
 	if (e->number == 0 || e->number >= BLK_MINORS) {
-		fw_warn("block: %s: partition %u has no minor number: no device for it", whole->name,
+		fw_warn("block: %s: partition %u has no minor number: no device for it", blk_name(whole),
 			e->number);
 		return -ERANGE;
 	}
 	struct blk_part *p = blk_part_dev_new();
 	if (!p)
 		return -ENOMEM;
-	struct bytes nb = BYTES_OF_ARRAY(p->name_buf);
-	u8 last = str_len(whole->name) ? str_at(whole->name, str_len(whole->name) - 1).value : 0;
+	u8 name_buf[BLK_NAME_MAX];
+	struct bytes nb = BYTES_OF_ARRAY(name_buf);
+	struct str wn = blk_name(whole);
+	u8 last = str_len(wn) ? str_at(wn, str_len(wn) - 1).value : 0;
 	/* Linux's rule: "nvme0n1" + 1 is "nvme0n1p1", "vda" + 1 is "vda1" */
-	struct result_size n = last >= '0' && last <= '9'
-				       ? FMT(nb, "%sp%u", whole->name, e->number)
-				       : FMT(nb, "%s%u", whole->name, e->number);
+	struct result_size n = last >= '0' && last <= '9' ? FMT(nb, "%sp%u", wn, e->number)
+							 : FMT(nb, "%s%u", wn, e->number);
 	p->whole = whole;
 	p->offset = e->start;
 	p->bd.ops = &part_ops;
-	p->bd.name = str_from_bytes(bytes_head(nb, n.value));
+	blk_set_name(&p->bd, str_from_bytes(bytes_head(nb, n.value)));
 	p->bd.major = whole->major;
 	p->bd.minor = whole->minor + e->number;
 	p->bd.parent = whole;
@@ -97,7 +97,7 @@ static int add_partition(struct blockdev *whole, const struct part_entry *e)
 	p->bd.max_segs = whole->max_segs;
 	int err = n.err ? -EINVAL : blk_register(&p->bd);
 	if (err) {
-		fw_warn("block: %s: partition %u not registered (%d)", whole->name, e->number, err);
+		fw_warn("block: %s: partition %u not registered (%d)", blk_name(whole), e->number, err);
 		blk_part_dev_delete(p);
 	}
 	return err;
@@ -125,14 +125,14 @@ int blk_scan_partitions(struct blockdev *whole)
 	r->bd = whole;
 	r->pd.ops = &reader_ops;
 	r->pd.sectors = whole->sectors;
-	r->pd.name = whole->name;
+	part_disk_set_name(&r->pd, blk_name(whole));
 	err = part_scan(&r->pd, t);
 	u32 added = 0;
 	for (u32 i = 0; !err && i < t->count && i < PART_MAX; i++)
 		if (!add_partition(whole, ELEM_PTR(t->part, i)))
 			added++;
 	if (!err && t->scheme != PART_NONE)
-		fw_info("block: %s: %s partition table, %u partition(s)%s", whole->name,
+		fw_info("block: %s: %s partition table, %u partition(s)%s", blk_name(whole),
 			part_scheme_name(t->scheme), added,
 			t->rejected ? STR(" (entries rejected, see above)") : STR(""));
 	blk_part_table_cache_free(t);

@@ -127,14 +127,14 @@ static int read_sector(struct part_scan_state *s, u64 lba)
 		return -EINVAL; /* callers check first; never ask the disk for what it has not */
 	int err = s->d->ops->read(s->d, lba, sec_bytes(s));
 	if (err)
-		fw_warn("partition: %s: reading sector %u failed (%d)", s->d->name, lba, err);
+		fw_warn("partition: %s: reading sector %u failed (%d)", part_disk_name(s->d), lba, err);
 	return err;
 }
 
 static void reject(struct part_scan_state *s, u32 number, u64 start, u64 count, struct str why)
 {
 	s->t->rejected++;
-	fw_warn("partition: %s: entry %u (sectors %u+%u) rejected: %s", s->d->name, number, start,
+	fw_warn("partition: %s: entry %u (sectors %u+%u) rejected: %s", part_disk_name(s->d), number, start,
 		count, why);
 }
 
@@ -159,7 +159,7 @@ static void add(struct part_scan_state *s, const struct part_entry *e)
 		t->rejected++;
 		if (!s->full)
 			fw_warn("partition: %s: more than %u partitions: entry %u and later ignored",
-				s->d->name, PART_MAX, e->number);
+				part_disk_name(s->d), PART_MAX, e->number);
 		s->full = true;
 		return;
 	}
@@ -215,12 +215,12 @@ static int scan_ebr_chain(struct part_scan_state *s, u64 ext, u64 ext_len, u32 *
 		if (ebr_seen(s, cur, &full)) {
 			s->t->rejected++;
 			fw_warn("partition: %s: EBR chain loops back to sector %u: chain ends",
-				s->d->name, cur);
+				part_disk_name(s->d), cur);
 			return 0;
 		}
 		if (full) {
 			s->t->rejected++;
-			fw_warn("partition: %s: more than %u EBRs: chain ends", s->d->name,
+			fw_warn("partition: %s: more than %u EBRs: chain ends", part_disk_name(s->d),
 				PART_EBR_MAX);
 			return 0;
 		}
@@ -231,7 +231,7 @@ static int scan_ebr_chain(struct part_scan_state *s, u64 ext, u64 ext_len, u32 *
 		if (!mbr_signed(sec)) {
 			s->t->rejected++;
 			fw_warn("partition: %s: EBR at sector %u has no 0x55AA signature: chain ends",
-				s->d->name, cur);
+				part_disk_name(s->d), cur);
 			return 0;
 		}
 		struct mbr_slot slot[MBR_SLOTS];
@@ -268,7 +268,7 @@ static int scan_ebr_chain(struct part_scan_state *s, u64 ext, u64 ext_len, u32 *
 		if (next >= ext_end) {
 			s->t->rejected++;
 			fw_warn("partition: %s: next EBR at sector %u is outside the extended partition: chain ends",
-				s->d->name, next);
+				part_disk_name(s->d), next);
 			return 0;
 		}
 		cur = next;
@@ -286,7 +286,7 @@ static int scan_mbr(struct part_scan_state *s)
 		slot[i] = mbr_slot(sec, i);
 		if (slot[i].boot != 0 && slot[i].boot != 0x80) {
 			fw_info("partition: %s: sector 0 has boot flag %x in slot %u: not a partition table",
-				s->d->name, slot[i].boot, i + 1);
+				part_disk_name(s->d), slot[i].boot, i + 1);
 			return 0;
 		}
 		if (slot[i].type == MBR_TYPE_GPT)
@@ -404,7 +404,7 @@ static int gpt_header(struct part_scan_state *s, u64 lba, struct str which, stru
 	}
 	return 0;
 out_bad:
-	fw_warn("partition: %s: %s GPT header at sector %u is bad: %s", s->d->name, which, lba, bad);
+	fw_warn("partition: %s: %s GPT header at sector %u is bad: %s", part_disk_name(s->d), which, lba, bad);
 	return 1;
 }
 
@@ -424,7 +424,7 @@ static int gpt_entries_crc_ok(struct part_scan_state *s, const struct gpt_hdr *h
 	}
 	if (crc == h->entries_crc)
 		return 1;
-	fw_warn("partition: %s: %s GPT entry array CRC mismatch", s->d->name, which);
+	fw_warn("partition: %s: %s GPT entry array CRC mismatch", part_disk_name(s->d), which);
 	return 0;
 }
 
@@ -499,10 +499,10 @@ static int scan_gpt(struct part_scan_state *s)
 			return r;
 		if (r == 0) {
 			fw_warn("partition: %s: protective MBR but no valid GPT: no partitions",
-				s->d->name);
+				part_disk_name(s->d));
 			return -EINVAL;
 		}
-		fw_warn("partition: %s: using the backup GPT (the primary is bad)", s->d->name);
+		fw_warn("partition: %s: using the backup GPT (the primary is bad)", part_disk_name(s->d));
 		s->t->gpt_backup = true;
 	}
 	s->t->scheme = PART_GPT;

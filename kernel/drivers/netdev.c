@@ -20,7 +20,7 @@ void netdev_init(struct netdev *nd)
 static struct netdev *find_locked(struct str name) REQUIRES(&table_lock)
 {
 	for (u32 i = 0; i < NETDEV_MAX; i++)
-		if (table[i] && str_eq(table[i]->name, name))
+		if (table[i] && str_eq(netdev_name(table[i]), name))
 			return table[i];
 	return NULL;
 }
@@ -29,7 +29,7 @@ int netdev_register(struct netdev *nd)
 {
 	int err = -ENOSPC;
 	mutex_lock(&table_lock);
-	if (find_locked(nd->name)) {
+	if (find_locked(netdev_name(nd))) {
 		err = -EEXIST;
 	} else {
 		for (u32 i = 0; i < NETDEV_MAX; i++) {
@@ -42,7 +42,7 @@ int netdev_register(struct netdev *nd)
 	}
 	mutex_unlock(&table_lock);
 	if (!err)
-		fw_info("net: %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s", nd->name, nd->mac[0],
+		fw_info("net: %s: MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s", netdev_name(nd), nd->mac[0],
 			nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
 			nd->link_up ? STR("up") : STR("down"));
 	return err;

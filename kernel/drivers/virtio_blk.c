@@ -295,7 +295,7 @@ static struct vblk *vblk_probe_one(u32 nth)
 	u64 f = virtio_features(v);
 	b->bd.max_segs = vblk_max_segs(v, f, virtq_size(b->q));
 	b->bd.ops = &vblk_ops;
-	b->bd.name = names[nth % VBLK_MAX_DEVS];
+	blk_set_name(&b->bd, names[nth % VBLK_MAX_DEVS]);
 	b->bd.major = BLK_VIRTIO_MAJOR;
 	b->bd.minor = nth * BLK_MINORS;
 	b->bd.sectors = cap.value;
@@ -305,11 +305,11 @@ static struct vblk *vblk_probe_one(u32 nth)
 	if (blk_register(&b->bd))
 		goto err_free;
 	fw_info("virtio-blk: %s ready: queue of %u, %u segments per request, flush %s, discard %s",
-		b->bd.name, virtq_size(b->q), b->bd.max_segs, b->bd.can_flush ? STR("yes") : STR("no"),
+		blk_name(&b->bd), virtq_size(b->q), b->bd.max_segs, b->bd.can_flush ? STR("yes") : STR("no"),
 		b->bd.can_discard ? STR("yes") : STR("no"));
 	int err = blk_scan_partitions(&b->bd);
 	if (err)
-		fw_warn("virtio-blk: %s: partition table not read (%d)", b->bd.name, err);
+		fw_warn("virtio-blk: %s: partition table not read (%d)", blk_name(&b->bd), err);
 	return b;
 err_free:
 	/* The device stays claimed and unused; the slots' pages go back. A queue that was set

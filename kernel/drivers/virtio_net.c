@@ -175,7 +175,7 @@ static struct vnet *vnet_probe_one(void)
 			goto err_free;
 	virtq_kick(n->rxq);
 	n->nd.ops = &vnet_ops;
-	n->nd.name = STR("eth0");
+	netdev_set_name(&n->nd, STR("eth0"));
 	if (netdev_register(&n->nd))
 		goto err_free;
 	return n;

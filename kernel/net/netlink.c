@@ -6,6 +6,10 @@
  * messages then NLMSG_DONE) go to the sender's own receive queue. Any other request gets
  * NLMSG_ERROR with -EOPNOTSUPP; other netlink protocols are -EPROTONOSUPPORT. Groups
  * (multicast notifications) are accepted by bind and never deliver anything.
+ *
+ * Port ids are unique, as Linux's netlink_insert: a bind to a port another socket holds is
+ * -EADDRINUSE; an automatic one (bind to port 0, connect, the first send) takes the caller's
+ * pid, or, when that is taken, the next of -4096, -4097, ... (Linux's rover).
  */
 #include <fw/list.h>
 #include <fw/time.h>
@@ -29,6 +33,7 @@ DEFINE_LIST(nl_msg_list, struct nl_msg, link, spinlock);
 
 struct nl_sock {
 	struct socket sk;
+	struct list_link port_link; /* on the port table while bound (nl_port_lock) */
 	struct nl_msg_list rq; /* replies (bound to sk.lock) */
 	u32 rq_len;            /* sk.lock */
 	u32 portid;            /* sk.lock: 0 until bound */
@@ -36,6 +41,34 @@ struct nl_sock {
 	bool dead;             /* sk.lock */
 };
 DEFINE_SUBTYPE_OF(nl_sock, struct nl_sock, sk, struct socket, socket);
+
+static struct mutex nl_port_lock = MUTEX_INIT(nl_port_lock);
+DEFINE_LIST(nl_port_list, struct nl_sock, port_link, mutex);
+/* The bound sockets. */
+static struct nl_port_list nl_ports GUARDED_BY(&nl_port_lock);
+static bool nl_ports_ready GUARDED_BY(&nl_port_lock);
+static u32 nl_rover GUARDED_BY(&nl_port_lock) = 0xfffff000u; /* -4096 */
+
+static void ports_init_locked(void) REQUIRES(nl_port_lock)
+{
+	if (nl_ports_ready)
+		return;
+	nl_port_list_init(&nl_ports, &nl_port_lock);
+	nl_ports_ready = true;
+}
+
+static bool port_used_locked(u32 id) REQUIRES(nl_port_lock)
+{
+	ports_init_locked();
+	LIST_FOR_EACH(nl_port_list, &nl_ports, c) {
+		spin_lock(&c->sk.lock);
+		bool same = c->portid == id;
+		spin_unlock(&c->sk.lock);
+		if (same)
+			return true;
+	}
+	return false;
+}
 
 static const struct sock_ops nl_ops;
 
@@ -336,14 +369,47 @@ static void handle(struct nl_sock *n, struct bytes msg, u32 portid)
 
 /* ---- socket operations -------------------------------------------------------------------- */
 
-static u32 nl_autoport(struct nl_sock *n, struct process *p)
+static u32 portid_of(struct nl_sock *n)
 {
 	spin_lock(&n->sk.lock);
-	if (!n->portid)
-		n->portid = p->pid;
 	u32 id = n->portid;
 	spin_unlock(&n->sk.lock);
 	return id;
+}
+
+/* port_take_locked - unbound n takes port `want` (-EADDRINUSE when another socket has it) or,
+ * for 0, the caller's pid if free, else the rover's next free id. */
+static int port_take_locked(struct nl_sock *n, struct process *p, u32 want) REQUIRES(nl_port_lock)
+{
+	u32 id = want;
+	if (!id) {
+		id = p->pid;
+		while (port_used_locked(id)) {
+			id = nl_rover--;
+			if (nl_rover < 0x80000000u) /* past INT_MIN: around again, as Linux */
+				nl_rover = 0xffffefffu;
+		}
+	} else if (port_used_locked(id)) {
+		return -EADDRINUSE;
+	}
+	spin_lock(&n->sk.lock);
+	n->portid = id;
+	spin_unlock(&n->sk.lock);
+	nl_port_list_push_back(&nl_ports, n);
+	return 0;
+}
+
+/* nl_autoport - n's port id, bound automatically first if it has none. */
+static u32 nl_autoport(struct nl_sock *n, struct process *p)
+{
+	u32 id = portid_of(n);
+	if (id)
+		return id;
+	mutex_lock(&nl_port_lock);
+	if (!portid_of(n))
+		(void)port_take_locked(n, p, 0); /* (an automatic id cannot be in use) */
+	mutex_unlock(&nl_port_lock);
+	return portid_of(n);
 }
 
 static int nl_bind(struct socket *s, struct process *p, struct sock_addr *a)
@@ -355,16 +421,19 @@ static int nl_bind(struct socket *s, struct process *p, struct sock_addr *a)
 		return -EINVAL;
 	u32 pid = bytes_le32(BYTES_OF_ARRAY(a->bytes), 4).value;
 	u32 groups = bytes_le32(BYTES_OF_ARRAY(a->bytes), 8).value;
-	spin_lock(&n->sk.lock);
+	mutex_lock(&nl_port_lock);
+	u32 cur = portid_of(n);
 	int e = 0;
-	if (n->portid && pid && pid != n->portid)
-		e = -EINVAL;
-	else if (pid)
-		n->portid = pid;
-	n->groups = groups;
-	spin_unlock(&n->sk.lock);
-	if (!e)
-		(void)nl_autoport(n, p);
+	if (cur && pid && pid != cur)
+		e = -EINVAL; /* bound already, to another port */
+	else if (!cur)
+		e = port_take_locked(n, p, pid);
+	mutex_unlock(&nl_port_lock);
+	if (!e) {
+		spin_lock(&n->sk.lock);
+		n->groups = groups;
+		spin_unlock(&n->sk.lock);
+	}
 	return e;
 }
 
@@ -547,6 +616,11 @@ static u64 nl_outq(struct socket *s)
 static void nl_release(struct socket *s)
 {
 	struct nl_sock *n = nl_of(s);
+	mutex_lock(&nl_port_lock); /* its port is free again */
+	ports_init_locked();
+	if (nl_port_list_contains(&nl_ports, n))
+		nl_port_list_remove(&nl_ports, n);
+	mutex_unlock(&nl_port_lock);
 	for (;;) {
 		spin_lock(&n->sk.lock);
 		n->dead = true;

@@ -61,6 +61,7 @@ void sock_init(struct socket *s, const struct sock_ops *ops, u16 family, u16 typ
 	spin_lock(&s->lock);
 	s->sndbuf = SOCK_BUF_DEFAULT;
 	s->rcvbuf = SOCK_BUF_DEFAULT;
+	s->rcvlowat = 1;
 	s->peercred = (struct sock_cred){ .pid = 0, .uid = 0xffffffffu, .gid = 0xffffffffu };
 	spin_unlock(&s->lock);
 }
@@ -317,6 +318,9 @@ int sock_setsockopt(struct socket *s, int name, struct sock_optval *v)
 	case UAPI_SO_RCVBUF:
 		s->rcvbuf = buf_size(val, SOCK_MIN_RCVBUF);
 		break;
+	case UAPI_SO_RCVLOWAT: /* Linux: negative means INT_MAX, 0 means 1 */
+		s->rcvlowat = val < 0 ? 0x7fffffff : val ? val : 1;
+		break;
 	case UAPI_SO_DEBUG:
 	case UAPI_SO_DONTROUTE:
 	case UAPI_SO_BROADCAST:
@@ -385,6 +389,8 @@ int sock_getsockopt(struct socket *s, int name, struct sock_optval *v)
 		put_int(v, 0);
 		break;
 	case UAPI_SO_RCVLOWAT:
+		put_int(v, s->rcvlowat);
+		break;
 	case UAPI_SO_SNDLOWAT:
 		put_int(v, 1);
 		break;

@@ -507,12 +507,13 @@ static int unix_connect_dgram(struct socket *s, struct process *p, struct sock_a
 	mutex_lock(&unix_conn_lock);
 	if (t) {
 		spin_lock(&t->sk.lock);
-		bool ok = !t->dead && (!t->peer || t->peer == u || t == u);
+		bool dead = t->dead;
+		bool ok = !dead && (!t->peer || t->peer == u || t == u);
 		spin_unlock(&t->sk.lock);
-		if (!ok) {
+		if (!ok) { /* (t is not read after its reference is dropped: it may be freed) */
 			mutex_unlock(&unix_conn_lock);
 			sock_put(&t->sk);
-			return t->dead ? -ECONNREFUSED : -EPERM;
+			return dead ? -ECONNREFUSED : -EPERM;
 		}
 	}
 	spin_lock(&u->sk.lock);

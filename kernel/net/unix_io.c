@@ -4,7 +4,7 @@
  * A stream write is cut into messages of at most half the sender's SO_SNDBUF; it waits while
  * the sender's bytes in flight (wmem) reach SO_SNDBUF, and a write that was interrupted or
  * hit -EAGAIN after some bytes returns them. A stream read gathers bytes across messages up to
- * the count (MSG_WAITALL: waits for all of them), stops after a message that carried files
+ * the count (MSG_WAITALL: waits for all of them; else for SO_RCVLOWAT's, 1 by default), stops after a message that carried files
  * (they come with its first byte), and sees end of file once the queue is empty and the
  * socket is shut down for reading (the peer closed or shut down for writing).
  *
@@ -346,11 +346,14 @@ static struct result_size stream_recv(struct unix_sock *u, struct process *p, st
 	struct socket *s = &u->sk;
 	bool peek = (m->flags & UAPI_MSG_PEEK) != 0;
 	u64 total = sock_iter_left(m->data), copied = 0, skip = 0;
-	u64 target = (m->flags & UAPI_MSG_WAITALL) ? total : 1;
 	spin_lock(&u->sk.lock);
 	bool connected = u->state == UNIX_CONNECTED;
 	u64 deadline = deadline_of(u->sk.rcvtimeo_ns);
+	u64 lowat = (u64)u->sk.rcvlowat;
 	spin_unlock(&u->sk.lock);
+	/* the bytes a blocking read waits for: all with MSG_WAITALL, else SO_RCVLOWAT's (Linux's
+	 * sock_rcvlowat); a non-blocking or timed-out read returns what it has */
+	u64 target = (m->flags & UAPI_MSG_WAITALL) ? total : lowat < total ? lowat : total;
 	if (!connected)
 		return result_size_err(-EINVAL);
 	if (total == 0)

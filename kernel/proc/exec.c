@@ -251,8 +251,6 @@ struct exec_image {
 	struct file *file;
 	struct kbuf heads[EXEC_MAX_INTERP + 1]; /* the #! lines' buffers, alive until the end */
 	u32 nheads;
-	struct exec_strv argv_a, argv_b; /* the argv, rewritten by #! lines (alternating) */
-	bool in_b;                       /* the current argv is argv_b */
 	struct elf_plan plan;
 	struct file *interp;  /* the dynamic linker (PT_INTERP), or NULL */
 	struct kbuf ihead;    /* its head */
@@ -260,12 +258,24 @@ struct exec_image {
 };
 DEFINE_TYPE_CACHE(exec_image_cache, struct exec_image);
 
+/* The argv, rewritten by #! lines (alternating between a and b). On proc_execve's stack, not in
+ * the heap image: a growable array in a heap object is a fat value other tasks could reach
+ * without a lock (rule shared-fat). */
+struct exec_argv {
+	struct exec_strv a, b;
+	bool in_b; /* the current argv is b */
+};
+
+static void exec_argv_free(struct exec_argv *av)
+{
+	exec_strv_destroy(&av->a);
+	exec_strv_destroy(&av->b);
+}
+
 static void image_free(struct exec_image *im)
 {
 	for (u32 i = 0; i < im->nheads && i <= EXEC_MAX_INTERP; i++)
 		kbuf_free(ELEM_PTR(im->heads, i));
-	exec_strv_destroy(&im->argv_a);
-	exec_strv_destroy(&im->argv_b);
 	if (im->file)
 		vfs_close(im->file);
 	kbuf_free(&im->ihead);
@@ -276,12 +286,12 @@ static void image_free(struct exec_image *im)
 
 /* resolve - follow #! lines to an ELF and plan it. */
 static int resolve(struct process *p, struct str path, const struct exec_strv *argv,
-		   struct exec_image *im)
+		   struct exec_image *im, struct exec_argv *av)
 {
-	exec_strv_init(&im->argv_a, EXEC_MAX_STRINGS);
-	exec_strv_init(&im->argv_b, EXEC_MAX_STRINGS);
+	exec_strv_init(&av->a, EXEC_MAX_STRINGS);
+	exec_strv_init(&av->b, EXEC_MAX_STRINGS);
 	for (size_t i = 0; i < exec_strv_len(argv); i++)
-		if (exec_strv_push(&im->argv_a, exec_strv_get(argv, i).value))
+		if (exec_strv_push(&av->a, exec_strv_get(argv, i).value))
 			return -E2BIG;
 	for (u32 depth = 0;; depth++) {
 		struct file_result f = open_exec(p, path);
@@ -307,12 +317,12 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 			return plan_elf(f.value, size, PROC_PIE_BASE, slot, &im->plan);
 		if (depth >= EXEC_MAX_INTERP)
 			return -ELOOP;
-		struct exec_strv *cur = im->in_b ? &im->argv_b : &im->argv_a;
-		struct exec_strv *next = im->in_b ? &im->argv_a : &im->argv_b;
+		struct exec_strv *cur = av->in_b ? &av->b : &av->a;
+		struct exec_strv *next = av->in_b ? &av->a : &av->b;
 		exec_strv_destroy(next);
 		exec_strv_init(next, EXEC_MAX_STRINGS);
 		e = shebang_argv(&sb, path, cur, next);
-		im->in_b = !im->in_b;
+		av->in_b = !av->in_b;
 		if (e)
 			return e;
 		path = sb.interp;
@@ -387,7 +397,8 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	struct vm_map *nm = NULL;
 	struct kbuf stack_buf = KBUF_EMPTY;
 	struct bytes stack = bytes_empty();
-	int e = resolve(p, path, argv, im);
+	struct exec_argv av = { 0 };
+	int e = resolve(p, path, argv, im, &av);
 	if (!e && im->plan.interp_len)
 		e = load_interp(p, im);
 	if (!e) {
@@ -407,7 +418,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	if (!e)
 		e = map_vdso(nm, &vdso_ehdr);
 	if (!e) {
-		u64 size = stack_bytes(im->in_b ? &im->argv_b : &im->argv_a, envp, path);
+		u64 size = stack_bytes(av.in_b ? &av.b : &av.a, envp, path);
 		e = size > KBUF_MAX ? -E2BIG : kbuf_alloc(&stack_buf, size) ? -ENOMEM : 0;
 		stack = kbuf_bytes(&stack_buf);
 	}
@@ -416,7 +427,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 		random16(&rnd);
 		struct exec_stack_in si = {
 			.stack_top = PROC_STACK_TOP, .envp = envp,
-			.argv = im->in_b ? &im->argv_b : &im->argv_a,
+			.argv = av.in_b ? &av.b : &av.a,
 			.execfn = path, .random = BYTES_OF_ARRAY(rnd.b),
 			.phdr = im->plan.phdr_vaddr, .phent = im->plan.phent, .phnum = im->plan.phnum,
 			.entry = im->plan.entry, .base = im->interp ? im->iplan.lowest : 0,
@@ -431,6 +442,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	if (e) {
 		vm_map_put(nm);
 		kbuf_free(&stack_buf);
+		exec_argv_free(&av);
 		image_free(im);
 		return e;
 	}
@@ -479,6 +491,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	if (!r)
 		r = user_ctx_set_sp(&p->uc, uaddr(so.sp));
 	kbuf_free(&stack_buf);
+	exec_argv_free(&av);
 	image_free(im);
 	return r ? -EFAULT : 0; /* after the point of no return the caller kills on error */
 }

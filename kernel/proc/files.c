@@ -13,11 +13,12 @@
  * (Linux's fdget/fdput, with the put deferred to the end of the call). In an unshared table
  * the table's own reference lasts as long: only this task could close it.
  *
- * An unshared table changes only in its one task, so that task's lookups (proc_fd_get) read
- * it without the lock: the lock orders its changes against readers in other processes
- * (procfs), and those only read. The table becomes shared only through a clone by this same
- * task, and unshared again when the last other holder lets go (refcount_put orders that
- * holder's last change before the count drops).
+ * An unshared table changes only in its one task, which then takes no reference to what it
+ * looks up; its lookups still hold the lock for the read (the array is GUARDED_BY it: a
+ * growable array read while another task resizes it could pair new storage with an old
+ * length, rule shared-fat; the lock is never contended then). The table becomes shared only
+ * through a clone by this same task, and unshared again when the last other holder lets go
+ * (refcount_put orders that holder's last change before the count drops).
  *
  * Files are closed (vfs_close) outside the table's lock: a close may sleep.
  */
@@ -26,7 +27,7 @@
 struct fd_table {
 	struct refcount refs;
 	struct spinlock lock;
-	struct fd_array fds; /* under `lock` (unlocked only by the last reference's close_all) */
+	struct fd_array fds GUARDED_BY(&lock);
 };
 DEFINE_TYPE_CACHE(fd_table_cache, struct fd_table);
 
@@ -62,7 +63,7 @@ static bool shared(const struct fd_table *t)
 		spin_unlock(&(p)->sig_lock);                                                \
 	} while (0)
 
-static struct fd_slot slot_of(const struct fd_table *t, i64 fd)
+static struct fd_slot slot_of(const struct fd_table *t, i64 fd) REQUIRES(&t->lock)
 {
 	if (fd < 0 || (u64)fd >= fd_array_len(&t->fds))
 		return (struct fd_slot){ 0 };
@@ -78,7 +79,7 @@ static struct fd_table *table_new(void)
 		return NULL;
 	refcount_init(&t->refs, 1);
 	spin_lock_init(&t->lock);
-	fd_array_init(&t->fds, PROC_MAX_FDS);
+	TABLE_OP(t, fd_array_init(&t->fds, PROC_MAX_FDS));
 	return t;
 }
 
@@ -97,19 +98,24 @@ static struct fd_table *table_copy(struct fd_table *t)
 		return NULL;
 	int e = 0;
 	TABLE_OP(t, {
-		size_t len = fd_array_len(&t->fds);
-		e = fd_array_resize(&n->fds, len);
-		for (size_t fd = 0; !e && fd < len; fd++) {
-			struct fd_slot s = fd_array_get(&t->fds, fd).value;
-			if (!s.file)
-				continue;
-			vfs_file_get(s.file);
-			(void)fd_array_set(&n->fds, fd, s);
+		/* n is new and private: its lock is free (a try, so no order against t's) */
+		if (!spin_trylock(&n->lock)) {
+			e = -EAGAIN;
+		} else {
+			size_t len = fd_array_len(&t->fds);
+			e = fd_array_resize(&n->fds, len);
+			for (size_t fd = 0; !e && fd < len; fd++) {
+				struct fd_slot s = fd_array_get(&t->fds, fd).value;
+				if (!s.file)
+					continue;
+				vfs_file_get(s.file);
+				(void)fd_array_set(&n->fds, fd, s);
+			}
+			spin_unlock(&n->lock);
 		}
 	});
 	if (e) {
-		fd_array_destroy(&n->fds);
-		KFREE(fd_table_cache, n);
+		close_all(n, 0);
 		return NULL;
 	}
 	return n;
@@ -143,16 +149,27 @@ void proc_share_files(struct process *dst, struct process *src)
  * `pid` given (not 0): its POSIX locks go with each close, as at a process's exit. */
 static void close_all(struct fd_table *t, u32 pid)
 {
-	for (size_t fd = 0; fd < fd_array_len(&t->fds); fd++) {
-		struct file *f = fd_array_get(&t->fds, fd).value.file;
+	/* The lock is free (t's last reference) but the array is guarded: each slot is taken
+	 * under it, and closed outside (a close may sleep). */
+	for (size_t fd = 0;; fd++) {
+		struct file *f = NULL;
+		bool more = false;
+		TABLE_OP(t, {
+			more = fd < fd_array_len(&t->fds);
+			if (more) {
+				f = fd_array_get(&t->fds, fd).value.file;
+				(void)fd_array_set(&t->fds, fd, (struct fd_slot){ 0 });
+			}
+		});
+		if (!more)
+			break;
 		if (!f)
 			continue;
-		(void)fd_array_set(&t->fds, fd, (struct fd_slot){ 0 });
 		if (pid)
 			vfs_locks_drop_posix(f, pid);
 		vfs_close(f);
 	}
-	fd_array_destroy(&t->fds);
+	TABLE_OP(t, fd_array_destroy(&t->fds));
 	KFREE(fd_table_cache, t);
 }
 
@@ -235,15 +252,24 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 struct file *proc_fd_get(struct process *p, i64 fd)
 {
 	struct fd_table *t = p->files;
-	if (!shared(t)) /* only p changes its unshared table: no lock, no reference (see top) */
-		return slot_of(t, fd).file;
 	struct file *f = NULL;
+	if (!shared(t)) { /* only p changes its unshared table: no reference (see top) */
+		TABLE_OP(t, f = slot_of(t, fd).file);
+		return f;
+	}
 	TABLE_OP(t, {
 		f = slot_of(t, fd).file;
 		if (f)
 			vfs_file_get(f);
 	});
-	if (f && file_refs_push(&p->fd_borrowed, f)) {
+	int full = 0;
+	if (f) {
+		spin_lock(&p->borrowed_lock);
+		full = file_refs_push(&p->fd_borrowed, f);
+		p->nborrowed = (u32)file_refs_len(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
+	}
+	if (full) {
 		/* no room to record it (out of memory): the reference is dropped now and the
 		 * descriptor answers EBADF rather than risk a file freed under the call */
 		vfs_close(f);
@@ -273,8 +299,13 @@ struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec)
 
 void proc_fd_end_call(struct process *p)
 {
-	while (file_refs_len(&p->fd_borrowed)) {
-		struct file *f = file_refs_pop(&p->fd_borrowed).value;
+	while (p->nborrowed) {
+		struct file *f = NULL;
+		spin_lock(&p->borrowed_lock);
+		if (file_refs_len(&p->fd_borrowed))
+			f = file_refs_pop(&p->fd_borrowed).value;
+		p->nborrowed = (u32)file_refs_len(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
 		if (f)
 			vfs_close(f);
 	}

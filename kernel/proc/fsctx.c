@@ -10,6 +10,9 @@
  * So a chdir in one thread is seen by the others' next calls; a call already running in another
  * thread finishes with the directory it started with (as on Linux, where the two race).
  *
+ * pivot_root moves every process whose root or cwd was the old root: each one does so here at
+ * its next system call (pivot_catch_up) when the pivot count moved past the one it saw.
+ *
  * Each change writes only its own field, so a chdir in one thread and a chroot in another at the
  * same time both take effect. Locking: fc->lock (a mutex: replacing a path puts a reference,
  * which may free a dentry) guards the values; the generation is atomic so the check needs no
@@ -97,15 +100,30 @@ static void adopt(struct process *p, struct fs_copy c)
 	p->fsctx_gen = c.gen;
 }
 
+/* pivot_catch_up - a pivot_root happened since p last looked: p's root and cwd move to the
+ * new root if they were the old one (through the shared values, so a CLONE_FS group moves
+ * once and its other threads adopt that). */
+static void pivot_catch_up(struct process *p)
+{
+	struct vfs_pivot_move m = vfs_pivot_catch_up(&p->fs, &p->pivot_seen);
+	if (m.cwd_moves)
+		proc_fs_set_cwd(p, m.cwd);
+	if (m.root_moves)
+		proc_fs_set_root(p, m.root);
+}
+
 void proc_fs_sync(struct process *p)
 {
+	/* the common case: two loads per system call */
 	struct proc_fsctx *fc = p->fsctx;
-	if (!fc || atomic_u64_load(&fc->gen) == p->fsctx_gen)
-		return; /* the common case: one load per system call */
-	mutex_lock(&fc->lock);
-	struct fs_copy c = copy_locked(fc);
-	mutex_unlock(&fc->lock);
-	adopt(p, c);
+	if (fc && atomic_u64_load(&fc->gen) != p->fsctx_gen) {
+		mutex_lock(&fc->lock);
+		struct fs_copy c = copy_locked(fc);
+		mutex_unlock(&fc->lock);
+		adopt(p, c);
+	}
+	if (vfs_pivot_count() != p->pivot_seen)
+		pivot_catch_up(p);
 }
 
 /* change - one field of the shared values changes (a path's references move into the shared

@@ -3,6 +3,7 @@
  * table is proc/files.c's), exit and reaping, and the
  * deadline and alarm scans the clock task runs (proc/clock.c).
  */
+#include <fw/log.h>
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
@@ -50,7 +51,6 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		KFREE(process_cache, p);
 		return NULL;
 	}
-	p->io_buf = kbuf_bytes(&p->io_kbuf);
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
 	proc_sigpending_init(p);
@@ -63,9 +63,20 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	waitq_init(&p->exit_wq);
 	waitq_init(&p->poll_wq);
 	waitq_init(&p->futex_wq);
+	spin_lock_init(&p->borrowed_lock);
+	spin_lock(&p->borrowed_lock);
 	file_refs_init(&p->fd_borrowed, 4 * PROC_MAX_FDS); /* poll of every descriptor, four times */
+	spin_unlock(&p->borrowed_lock);
 	if (proc_files_new(p)) {
-		p->io_buf = bytes_empty();
+		/* the handler table too (it leaked here: make test-abi-fault's sighand_cache +1
+		 * after a fork or clone whose descriptor table could not be had; ktest
+		 * proc.failed_fork_frees_its_handler_table) */
+		p->sighand = NULL;
+		proc_sighand_put(sh);
+		spin_lock(&p->borrowed_lock);
+		file_refs_destroy(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
+		user_context_fini(&p->uc);
 		kbuf_free(&p->io_kbuf);
 		vm_map_put(p->mm);
 		KFREE(process_cache, p);
@@ -83,11 +94,12 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		/* the group is ending (exit_group, a fatal signal): no new thread */
 		spin_unlock(&proc_lock);
 		proc_files_put(p, false);
+		spin_lock(&p->borrowed_lock);
 		file_refs_destroy(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
 		proc_drop_memory(p);
 		p->sighand = NULL;
 		proc_sighand_put(sh);
-		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
 		user_context_fini(&p->uc);
 		KFREE(process_cache, p);
@@ -331,9 +343,10 @@ void proc_put(struct process *p)
 {
 	/* A loop, not recursion: a thread's last put drops its reference to its leader. */
 	while (p && refcount_put(&p->refs)) {
-		p->io_buf = bytes_empty();
 		kbuf_free(&p->io_kbuf);
+		spin_lock(&p->borrowed_lock);
 		file_refs_destroy(&p->fd_borrowed);
+		spin_unlock(&p->borrowed_lock);
 		proc_drop_memory(p); /* gone at exit already, unless the process never ran */
 		proc_fs_release(p);  /* likewise */
 		user_context_fini(&p->uc); /* its FPU state may still be live in the CPU (lazy FPU) */
@@ -668,6 +681,20 @@ bool proc_may_signal(const struct process *from, const struct process *to)
 	       a->euid == b->suid;
 }
 
+bool proc_may_ptrace_attach(struct process *from, struct process *g)
+{
+	if (from->leader == g || from->fs.cred.euid == 0)
+		return true;
+	const struct cred *a = &from->fs.cred, *b = &g->fs.cred;
+	if (a->uid != b->uid || a->uid != b->euid || a->uid != b->suid || a->gid != b->gid ||
+	    a->gid != b->egid || a->gid != b->sgid)
+		return false;
+	spin_lock(&proc_lock);
+	bool zombie = g->state == PROC_ZOMBIE;
+	spin_unlock(&proc_lock);
+	return zombie || proc_ctl_dumpable(g);
+}
+
 int proc_kill(struct process *from, i64 pid, u32 sig)
 {
 	struct proc_siginfo info = { .code = UAPI_SI_USER, .pid = from->leader->pid,
@@ -767,7 +794,8 @@ void proc_fire_alarms(u64 now_ns)
 		spin_unlock(&proc_lock);
 		if (!due)
 			return;
-		(void)proc_signal_send(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
+		/* process-directed: a leader's (proc/itimer.h) */
+		(void)proc_group_signal(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(due);
 	}
 }
@@ -859,4 +887,23 @@ void proc_ctl_send_pdeath(void)
 			(void)proc_group_signal(t, sig, (struct proc_siginfo){ .code = 0 });
 		proc_put(t);
 	}
+}
+
+void proc_show_all(void)
+{
+	fw_info("sysrq: processes (pid tgid ppid task state waiting pending blocked attn)");
+	spin_lock(&proc_lock);
+	LIST_FOR_EACH(proc_list, &all_procs, q) {
+		/* sig_lock nests inside proc_lock (the locking note in proc/process.h) */
+		spin_lock(&q->sig_lock);
+		bool waiting = q->waiting_on != NULL;
+		u64 pending = q->pending.set, blocked = q->sigmask;
+		u32 attn = atomic_u32_load(&q->sig_attn);
+		spin_unlock(&q->sig_lock);
+		fw_info("  %u %u %u task %lu state %u %s pending %lx blocked %lx attn %x", q->pid,
+			q->leader->pid, q->leader->parent ? q->leader->parent->pid : 0, q->task_id,
+			(unsigned)q->state, waiting ? STR("waiting") : STR("-"), pending, blocked, attn);
+	}
+	spin_unlock(&proc_lock);
+	task_show_all();
 }

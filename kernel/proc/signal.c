@@ -184,6 +184,9 @@ int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 			wake_locked(p);
 	}
 	spin_unlock(&p->sig_lock);
+	/* signalfds: after the unlock, as their pollers' entries take the poller's sig_lock */
+	if (!drop && !r)
+		(void)waitq_wake_all(&p->sighand->signalfd_wq);
 	if (continued)
 		notify_parent(p, UAPI_CLD_CONTINUED, SIGCONT);
 	return r;
@@ -191,6 +194,10 @@ int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 
 bool proc_signal_fatal(struct process *p)
 {
+	/* the fast path of the copy loops that ask between chunks: nothing pending at all
+	 * (sig_attn is written under sig_lock; a signal sent meanwhile is seen next time) */
+	if (!(atomic_u32_load(&p->sig_attn) & PROC_SIG_ATTN_PENDING))
+		return false;
 	spin_lock(&p->sig_lock);
 	bool dying = (p->pending.set & sigbit(SIGKILL)) != 0;
 	spin_unlock(&p->sig_lock);

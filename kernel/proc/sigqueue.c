@@ -12,6 +12,7 @@
 #include <fw/typecache.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
+#include <proc/rlimit.h>
 
 #define SIGQ_USERS 64u
 
@@ -40,6 +41,7 @@ static struct proc_sighand *sighand_alloc(void)
 		return NULL;
 	refcount_init(&h->refs, 1);
 	spin_lock_init(&h->lock);
+	waitq_init(&h->signalfd_wq);
 	return h;
 }
 
@@ -166,8 +168,8 @@ void proc_sigpending_init(struct process *p)
 
 u32 proc_sigpending_limit(struct process *p)
 {
-	(void)p;
-	return PROC_SIGPENDING_DEFAULT;
+	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_SIGPENDING);
+	return lim > 0xffffffffull ? 0xffffffffu : (u32)lim;
 }
 
 /* charge - count one queued instance for uid: false when uid is at `limit` or no slot is
@@ -251,6 +253,34 @@ int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *
 	proc_sigq_list_push_back(&p->pending.rt, q);
 	set_pending(p, p->pending.set | sigbit(sig));
 	return 0;
+}
+
+/* overrun_add - an si_overrun that `n` more expirations missed (at most INT_MAX). */
+static i32 overrun_add(i32 o, u32 n)
+{
+	u64 v = (u64)(u32)(o < 0 ? 0 : o) + n;
+	return v > 0x7fffffffu ? 0x7fffffff : (i32)v;
+}
+
+bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+{
+	if (sig < 1 || sig > PROC_NSIG || !(p->pending.set & sigbit(sig)))
+		return false;
+	if (sig < UAPI_SIGRTMIN) {
+		struct proc_siginfo si = p->pending.std[sig - 1];
+		if (si.code != UAPI_SI_TIMER || si.timer_id != timer_id)
+			return false;
+		si.overrun = overrun_add(si.overrun, expirations);
+		p->pending.std[sig - 1] = si;
+		return true;
+	}
+	LIST_FOR_EACH(proc_sigq_list, &p->pending.rt, q) {
+		if (q->sig == sig && q->info.code == UAPI_SI_TIMER && q->info.timer_id == timer_id) {
+			q->info.overrun = overrun_add(q->info.overrun, expirations);
+			return true;
+		}
+	}
+	return false;
 }
 
 u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info)

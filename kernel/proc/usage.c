@@ -4,6 +4,7 @@
 #include <fw/task.h>
 #include <fw/time.h>
 #include <fw/vmspace.h>
+#include <proc/itimer.h>
 #include <proc/process.h>
 #include <proc/rlimit.h>
 
@@ -43,6 +44,7 @@ void proc_acct_tick(struct process *p)
 	p->acct.pub_tick = now;
 	proc_acct_publish(p);
 	proc_rlimit_cpu_check(p);
+	proc_itimer_cpu_tick(p);
 }
 
 /* sample_rss - raise p's peak resident size to what its memory map holds now. Context: p's

@@ -8,7 +8,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/epoll.h>
 #include <uapi/misc.h>
 
@@ -35,34 +35,32 @@ static i64 ep_create(struct process *p, bool cloexec)
 }
 
 /* epoll_create(size): size is a hint, but must be positive. */
-i64 sys_epoll_create(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(epoll_create, int, size)
 {
-	if ((int)a->a[0] <= 0)
+	if (size <= 0)
 		return -EINVAL;
 	return ep_create(p, false);
 }
 
 /* epoll_create1(flags): EPOLL_CLOEXEC or nothing. */
-i64 sys_epoll_create1(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(epoll_create1, int, flags)
 {
-	if ((int)a->a[0] & ~(int)UAPI_EPOLL_CLOEXEC)
+	if (flags & ~(int)UAPI_EPOLL_CLOEXEC)
 		return -EINVAL;
-	return ep_create(p, ((u32)a->a[0] & UAPI_EPOLL_CLOEXEC) != 0);
+	return ep_create(p, ((u32)flags & UAPI_EPOLL_CLOEXEC) != 0);
 }
 
 /* epoll_ctl(epfd, op, fd, event): the event is read for ADD and MOD (DEL may pass NULL). */
-i64 sys_epoll_ctl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, uptr, event)
 {
-	int op = (int)a->a[1];
 	struct vfs_epoll_event ev = { 0 };
 	if (op != UAPI_EPOLL_CTL_DEL) {
 		struct uapi_epoll_event u;
-		if (uepoll_event_from_user(&u, uaddr(a->a[3])))
+		if (uepoll_event_from_user(&u, event))
 			return -EFAULT;
 		ev.events = u.events;
 		ev.data = (u64)u.data_hi << 32 | u.data_lo;
 	}
-	i64 epfd = (i64)(int)a->a[0], fd = (i64)(int)a->a[2];
 	struct file *epf = proc_fd_get(p, epfd);
 	struct file *tf = proc_fd_get(p, fd);
 	if (!epf || !tf)
@@ -124,7 +122,7 @@ static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool
 		return -EBADF;
 	if (!vfs_file_is_epoll(epf))
 		return -EINVAL;
-	vfs_file_get(epf);
+	/* epf stays open until the call returns: proc_fd_get holds it for the call */
 	if (masked)
 		poll_mask_install(p, mask);
 	i64 ret;
@@ -142,7 +140,6 @@ static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool
 	}
 	if (masked)
 		poll_mask_restore(p, ret == -EINTR);
-	vfs_close(epf);
 	return ret;
 }
 
@@ -167,34 +164,34 @@ static int ep_sigmask(u64 uset, u64 size, bool *masked, u64 *mask)
 	return 0;
 }
 
-i64 sys_epoll_wait(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(epoll_wait, int, epfd, ulong, events, int, maxevents, int, timeout)
 {
 	bool nowait;
-	u64 deadline = ep_ms_deadline((int)a->a[3], &nowait);
-	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, false,
-		       0);
+	u64 deadline = ep_ms_deadline(timeout, &nowait);
+	return ep_wait(p, epfd, events, maxevents, nowait, deadline, false, 0);
 }
 
-i64 sys_epoll_pwait(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(epoll_pwait, int, epfd, ulong, events, int, maxevents, int, timeout, ulong,
+		sigmask, size, sigsetsize)
 {
 	bool masked, nowait;
 	u64 mask = 0;
-	int e = ep_sigmask(a->a[4], a->a[5], &masked, &mask);
+	int e = ep_sigmask(sigmask, sigsetsize, &masked, &mask);
 	if (e)
 		return e;
-	u64 deadline = ep_ms_deadline((int)a->a[3], &nowait);
-	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, masked,
-		       mask);
+	u64 deadline = ep_ms_deadline(timeout, &nowait);
+	return ep_wait(p, epfd, events, maxevents, nowait, deadline, masked, mask);
 }
 
 /* epoll_pwait2: the timeout is a struct timespec (NULL: forever). */
-i64 sys_epoll_pwait2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(epoll_pwait2, int, epfd, ulong, events, int, maxevents, uptr, timeout, ulong,
+		sigmask, size, sigsetsize)
 {
 	bool masked, nowait = false;
 	u64 mask = 0, deadline = 0;
-	if (a->a[3]) {
+	if (timeout.v) {
 		struct uapi_timespec ts;
-		if (uep_timespec_from_user(&ts, uaddr(a->a[3])))
+		if (uep_timespec_from_user(&ts, timeout))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)EP_NSEC)
 			return -EINVAL;
@@ -202,9 +199,8 @@ i64 sys_epoll_pwait2(struct process *p, const struct sc_args *a)
 		if (ts.tv_sec < EP_MAX_WAIT_SEC)
 			deadline = fw_time_ns() + (u64)ts.tv_sec * EP_NSEC + (u64)ts.tv_nsec;
 	}
-	int e = ep_sigmask(a->a[4], a->a[5], &masked, &mask);
+	int e = ep_sigmask(sigmask, sigsetsize, &masked, &mask);
 	if (e)
 		return e;
-	return ep_wait(p, (i64)(int)a->a[0], a->a[1], (i64)(int)a->a[2], nowait, deadline, masked,
-		       mask);
+	return ep_wait(p, epfd, events, maxevents, nowait, deadline, masked, mask);
 }

@@ -20,6 +20,7 @@
 #include <proc/wait.h>
 #include <net/socket.h>
 #include <time/timerfd.h>
+#include <proc/signalfd.h>
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -45,7 +46,7 @@ static struct file *fd_file(struct process *p, u64 fd)
 static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	if (pos && f->inode && f->inode->cache && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
 		/* pread of a file in the page cache: straight from its frames (one copy). The
@@ -78,6 +79,8 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 		done += c.value;
 		if (c.value < n.value || n.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was read so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -107,7 +110,7 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 	if (e)
 		return e;
 	struct vm_reader r = vm_reader_user(uaddr(buf), count);
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
@@ -126,6 +129,8 @@ static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count
 		done += n.value;
 		if (n.value < c.value || c.value < want)
 			break;
+		if (done < count && proc_signal_fatal(p))
+			break; /* being killed: what was written so far (done > 0 here) */
 	}
 	return (i64)done;
 }
@@ -245,6 +250,8 @@ i64 sys_read(struct process *p, const struct sc_args *a)
 		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
 	if (vfs_file_is_tty(f))
 		return tty_rw(p, f, a->a[1], count, false, true);
+	if (vfs_file_is_signalfd(f)) /* the reader's signals: it needs the reader */
+		return signalfd_read(p, f, a->a[1], count);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
@@ -361,8 +368,9 @@ DEFINE_UCOPY(uoff, u64);
 
 /* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
  * else its file offset, moved only by what was written), and each chunk goes out whole,
- * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent. A long
- * transfer lets other processes run when its time slice is used up. */
+ * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent (one
+ * during that sleep, or SIGKILL after any chunk). A long transfer lets other processes run
+ * when its time slice is used up. */
 i64 sys_sendfile(struct process *p, const struct sc_args *a)
 {
 	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
@@ -385,7 +393,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 			return chk.err;
 	}
 	bool frames = cached && vfs_file_takes_frames(out);
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	struct waitq *wq = file_waitq(out);
 	i64 err = 0;
 	while (done < count && !err) {
@@ -421,6 +429,11 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		pos += sent;
 		done += sent;
 		if (n.value < want)
+			break;
+		/* a process being killed stops here: to the console (which never waits) a
+		 * transfer of a GiB from /dev/zero outlived SIGKILL for hours (repro
+		 * console_write_outlives_sigkill) */
+		if (done < count && proc_signal_fatal(p))
 			break;
 	}
 	if (a->a[2]) {
@@ -548,7 +561,7 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 	if (e)
 		return e;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	i64 err = 0;
 	while (done < len) {
@@ -571,6 +584,8 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value || n.value < want)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was moved so far */
 	}
 	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
 		return -EFAULT;
@@ -602,7 +617,7 @@ i64 sys_tee(struct process *p, const struct sc_args *a)
 	if (!vfs_file_is_pipe(in) || !vfs_file_is_pipe(out) || vfs_pipe_same(in, out))
 		return -EINVAL;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
-	struct bytes io_buf = p->io_buf;
+	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	u64 want = len < bytes_len(io_buf) ? len : bytes_len(io_buf);
 	struct result_size n = splice_in(p, in, bytes_head(io_buf, want), 0, nonblock);
 	if (n.err || n.value == 0)

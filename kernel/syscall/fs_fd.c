@@ -3,8 +3,9 @@
  * copy_file_range(2) (through the process's bounce buffer, a page at a time) and
  * memfd_create(2) (fs/vfs/memfd.c).
  */
+#include <fw/strbuf.h>
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/fs.h>
 
 #define CLOSE_RANGE_UNSHARE (1u << 1)
@@ -17,10 +18,9 @@
 
 DEFINE_UCOPY(ufd_off, i64);
 
-i64 sys_close_range(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(close_range, uint, first, uint, last, uint, flags)
 {
-	u64 first = (u32)a->a[0], last = (u32)a->a[1], flags = a->a[2];
-	if (flags & ~(u64)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
 		return -EINVAL;
 	if ((flags & CLOSE_RANGE_UNSHARE) && proc_files_unshare(p))
 		return -ENOMEM;
@@ -33,11 +33,11 @@ i64 sys_close_range(struct process *p, const struct sc_args *a)
 
 /* copy_file_range(fd_in, off_in, fd_out, off_out, len, flags): regular files only; with an
  * offset pointer the file's own offset stays and *off advances. */
-i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(copy_file_range, int, fd_in, ulong, uoff_in, int, fd_out, ulong, uoff_out,
+		size, len, uint, flags)
 {
-	struct file *in = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
-	struct file *out = a->a[2] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[2]);
-	u64 uoff_in = a->a[1], uoff_out = a->a[3], len = a->a[4], flags = a->a[5];
+	struct file *in = proc_fd_get(p, fd_in);
+	struct file *out = proc_fd_get(p, fd_out);
 	if (flags)
 		return -EINVAL;
 	if (!in || !out)
@@ -66,7 +66,7 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 	if (in->inode == out->inode && (u64)off_in < (u64)off_out + len &&
 	    (u64)off_out < (u64)off_in + len)
 		return -EINVAL;
-	struct bytes buf = p->io_buf;
+	struct bytes buf = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	i64 err = 0;
 	while (done < len) {
@@ -84,6 +84,8 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 		done += w.value;
 		if (w.value < n.value)
 			break;
+		if (done < len && proc_signal_fatal(p))
+			break; /* being killed: what was copied so far */
 	}
 	if (done) {
 		i64 ni = off_in + (i64)done, no = off_out + (i64)done;
@@ -99,25 +101,31 @@ i64 sys_copy_file_range(struct process *p, const struct sc_args *a)
 	return done ? (i64)done : err;
 }
 
-i64 sys_memfd_create(struct process *p, const struct sc_args *a)
+/* memfd_create(name, flags): the file's dentry is "memfd:NAME" (/proc/PID/fd/N reads
+ * "/memfd:NAME (deleted)"). */
+SYSCALL_DEFINE2(memfd_create, ulong, uname, uint, flags)
 {
-	u64 flags = a->a[1];
-	if (flags & ~(u64)(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
 		return -EINVAL;
 	if (flags & MFD_HUGETLB)
 		return -EINVAL; /* no huge pages */
 	struct upath name;
-	int e = upath_get(&name, a->a[0]);
+	int e = upath_get(&name, uname);
 	if (!e && str_len(name.s) > MFD_NAME_MAX)
 		e = -EINVAL;
-	if (e == -ENOENT)
-		e = 0; /* an empty name is allowed */
 	if (e == -ENAMETOOLONG)
 		e = -EINVAL;
+	u8 text[VFS_NAME_MAX + 1];
+	struct strbuf dname = strbuf_over(BYTES_OF_ARRAY(text));
+	strbuf_add(&dname, STR("memfd:"));
+	if (!e)
+		strbuf_add(&dname, name.s);
+	if (e == -ENOENT)
+		e = 0; /* an empty name is allowed */
 	upath_put(&name);
 	if (e)
 		return e;
-	struct file_result f = vfs_memfd(p->fs.cred.fsuid, p->fs.cred.fsgid);
+	struct file_result f = vfs_memfd(strbuf_str(&dname), p->fs.cred.fsuid, p->fs.cred.fsgid);
 	if (f.err)
 		return f.err;
 	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & MFD_CLOEXEC) != 0);

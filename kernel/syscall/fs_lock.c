@@ -7,7 +7,7 @@
  */
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/fs.h>
 
 DEFINE_UCOPY(uflock, struct uapi_flock);
@@ -35,13 +35,12 @@ static i64 lock_wait(struct process *p, struct inode *ip, const struct vfs_lock_
 	}
 }
 
-i64 sys_flock(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(flock, uint, fd, uint, op)
 {
-	struct file *f = a->a[0] > 0x7fffffff ? NULL : proc_fd_get(p, (i64)a->a[0]);
-	u64 op = a->a[1];
+	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
-	u64 what = op & ~(u64)UAPI_LOCK_NB;
+	u32 what = op & ~(u32)UAPI_LOCK_NB;
 	u32 type = what == UAPI_LOCK_SH ? VFS_F_RDLCK : what == UAPI_LOCK_EX ? VFS_F_WRLCK
 		 : what == UAPI_LOCK_UN ? VFS_F_UNLCK : 3;
 	if (type == 3)

@@ -5,7 +5,7 @@
  * is what there is, the others are accepted and change nothing).
  */
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/fs.h>
 
 #define MS_PROPAGATION (UAPI_MS_SHARED | UAPI_MS_PRIVATE | UAPI_MS_SLAVE | UAPI_MS_UNBINDABLE)
@@ -26,27 +26,27 @@ static int ustring(struct upath *u, u64 addr, bool *absent)
 	return e;
 }
 
-i64 sys_mount(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(mount, ulong, dev_name, ulong, dir_name, ulong, fstype, ulong, flags, ulong,
+		data_page)
 {
-	u64 flags = a->a[3];
 	if (p->fs.cred.euid != 0)
 		return -EPERM;
 	if ((flags & UAPI_MS_MGC_MSK) == UAPI_MS_MGC_VAL)
 		flags &= ~(u64)UAPI_MS_MGC_MSK;
 	struct upath source, target, type, data;
 	bool no_source, no_target, no_type, no_data;
-	int e = ustring(&target, a->a[1], &no_target);
+	int e = ustring(&target, dir_name, &no_target);
 	if (e)
 		return e;
 	if (no_target || !str_len(target.s)) {
 		upath_put(&target);
 		return no_target ? -EFAULT : -ENOENT;
 	}
-	e = ustring(&source, a->a[0], &no_source);
+	e = ustring(&source, dev_name, &no_source);
 	if (!e) {
-		e = ustring(&type, a->a[2], &no_type);
+		e = ustring(&type, fstype, &no_type);
 		if (!e) {
-			e = ustring(&data, a->a[4], &no_data);
+			e = ustring(&data, data_page, &no_data);
 			if (!e) {
 				u32 mflags = (u32)flags & VFS_MNT_FLAGS;
 				if (flags & UAPI_MS_REMOUNT)
@@ -79,17 +79,16 @@ i64 sys_mount(struct process *p, const struct sc_args *a)
 	return e;
 }
 
-i64 sys_umount2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(umount2, ulong, name, int, flags)
 {
-	u64 flags = a->a[1];
-	if (flags & ~(u64)(UAPI_MNT_FORCE | UAPI_MNT_DETACH | UAPI_MNT_EXPIRE | UAPI_UMOUNT_NOFOLLOW))
+	if (flags & ~(int)(UAPI_MNT_FORCE | UAPI_MNT_DETACH | UAPI_MNT_EXPIRE | UAPI_UMOUNT_NOFOLLOW))
 		return -EINVAL;
 	if ((flags & UAPI_MNT_EXPIRE) && (flags & (UAPI_MNT_FORCE | UAPI_MNT_DETACH)))
 		return -EINVAL;
 	if (p->fs.cred.euid != 0)
 		return -EPERM;
 	struct upath target;
-	int e = upath_get(&target, a->a[0]);
+	int e = upath_get(&target, name);
 	if (!e && (flags & UAPI_MNT_EXPIRE))
 		e = -EAGAIN; /* marked for expiry: nothing expires mounts here */
 	if (!e)

@@ -401,8 +401,9 @@ SYSCALL_DEFINE4(faccessat2, int, dfd, ulong, filename, uint, mode, uint, flags)
 /* chroot: root only; the new root must be a searchable directory. The working directory
  * stays (as Linux: it may now lie outside the root). */
 /* pivot_root(new_root, put_old): the caller's root (and its cwd, when that was the old root)
- * move to the new root. Linux moves every process's root and cwd that pointed at the old root;
- * here only the caller's (other processes keep theirs, on the old root now at put_old). */
+ * move to the new root, for every thread sharing them (CLONE_FS); every other process whose
+ * root or cwd was the old root moves at its next system call (proc_fs_sync), as Linux's
+ * chroot_fs_refs. */
 SYSCALL_DEFINE2(pivot_root, ulong, new_root, ulong, put_old)
 {
 	struct upath nr, po;
@@ -417,11 +418,13 @@ SYSCALL_DEFINE2(pivot_root, ulong, new_root, ulong, put_old)
 	upath_put(&nr);
 	if (e)
 		return e;
+	/* through the shared context: threads sharing it (CLONE_FS) move too, and the caller's
+	 * next chdir does not take its copy back to the old root */
 	if (p->fs.cwd.mnt == p->fs.root.mnt && p->fs.cwd.dentry == p->fs.root.dentry) {
 		vfs_path_get(root);
-		vfs_ctx_set_cwd(&p->fs, root);
+		proc_fs_set_cwd(p, root);
 	}
-	vfs_ctx_set_root(&p->fs, root);
+	proc_fs_set_root(p, root);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * and getting, setting or removing one is EOPNOTSUPP, as Linux says for such a file system.
  */
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 
 #define XATTR_NAME_MAX 255u
 #define XATTR_CREATE 1u
@@ -45,79 +45,82 @@ static int check_fd(struct process *p, u64 fd)
 	return f && !(f->flags & VFS_O_PATH) ? 0 : -EBADF; /* O_PATH: as Linux's fdget */
 }
 
-/* what: 0 set, 1 get, 2 list, 3 remove; by: 0 path, 1 lpath, 2 fd. */
-static i64 do_xattr(struct process *p, const struct sc_args *a, u32 what, u32 by)
+/* what: 0 set, 1 get, 2 list, 3 remove; by: 0 path, 1 lpath, 2 fd. `at` is the path's user
+ * address or the descriptor (an int: the low 32 bits), `flags` setxattr's. */
+static i64 do_xattr(struct process *p, u64 at, u64 name, int flags, u32 what, u32 by)
 {
-	int e = by == 2 ? check_fd(p, a->a[0]) : check_path(p, a->a[0], by == 0);
+	int e = by == 2 ? check_fd(p, (u64)(u32)at) : check_path(p, at, by == 0);
 	if (e)
 		return e;
 	if (what == 2) /* listxattr(.., list, size): no attributes */
 		return 0;
-	e = check_name(a->a[1]);
+	e = check_name(name);
 	if (e)
 		return e;
-	if (what == 0 && (a->a[4] & ~(u64)(XATTR_CREATE | XATTR_REPLACE)))
+	if (what == 0 && (flags & ~(int)(XATTR_CREATE | XATTR_REPLACE)))
 		return -EINVAL;
 	return -EOPNOTSUPP;
 }
 
-i64 sys_setxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(setxattr, ulong, path, ulong, name, ulong, value, size, size, int, flags)
 {
-	return do_xattr(p, a, 0, 0);
+	(void)value, (void)size;
+	return do_xattr(p, path, name, flags, 0, 0);
 }
 
-i64 sys_lsetxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(lsetxattr, ulong, path, ulong, name, ulong, value, size, size, int, flags)
 {
-	return do_xattr(p, a, 0, 1);
+	(void)value, (void)size;
+	return do_xattr(p, path, name, flags, 0, 1);
 }
 
-i64 sys_fsetxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(fsetxattr, int, fd, ulong, name, ulong, value, size, size, int, flags)
 {
-	return do_xattr(p, a, 0, 2);
+	(void)value, (void)size;
+	return do_xattr(p, (u64)(u32)fd, name, flags, 0, 2);
 }
 
-i64 sys_getxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(getxattr, ulong, path, ulong, name)
 {
-	return do_xattr(p, a, 1, 0);
+	return do_xattr(p, path, name, 0, 1, 0);
 }
 
-i64 sys_lgetxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(lgetxattr, ulong, path, ulong, name)
 {
-	return do_xattr(p, a, 1, 1);
+	return do_xattr(p, path, name, 0, 1, 1);
 }
 
-i64 sys_fgetxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(fgetxattr, int, fd, ulong, name)
 {
-	return do_xattr(p, a, 1, 2);
+	return do_xattr(p, (u64)(u32)fd, name, 0, 1, 2);
 }
 
-i64 sys_listxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(listxattr, ulong, path)
 {
-	return do_xattr(p, a, 2, 0);
+	return do_xattr(p, path, 0, 0, 2, 0);
 }
 
-i64 sys_llistxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(llistxattr, ulong, path)
 {
-	return do_xattr(p, a, 2, 1);
+	return do_xattr(p, path, 0, 0, 2, 1);
 }
 
-i64 sys_flistxattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(flistxattr, int, fd)
 {
-	return do_xattr(p, a, 2, 2);
+	return do_xattr(p, (u64)(u32)fd, 0, 0, 2, 2);
 }
 
-i64 sys_removexattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(removexattr, ulong, path, ulong, name)
 {
-	return do_xattr(p, a, 3, 0);
+	return do_xattr(p, path, name, 0, 3, 0);
 }
 
-i64 sys_lremovexattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(lremovexattr, ulong, path, ulong, name)
 {
-	return do_xattr(p, a, 3, 1);
+	return do_xattr(p, path, name, 0, 3, 1);
 }
 
-i64 sys_fremovexattr(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(fremovexattr, int, fd, ulong, name)
 {
-	return do_xattr(p, a, 3, 2);
+	return do_xattr(p, (u64)(u32)fd, name, 0, 3, 2);
 }
-

@@ -8,7 +8,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <time/clock.h>
 #include <uapi/futex.h>
 #include <uapi/misc.h>
@@ -47,14 +47,8 @@ static int deadline_of(u64 ts, bool absolute, bool realtime, u64 *deadline)
 	return 0;
 }
 
-i64 sys_futex(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(futex, uptr, addr, int, op, uint, val, ulong, timeout, uptr, addr2, uint, val3)
 {
-	struct uaddr addr = uaddr(a->a[0]);
-	int op = (int)a->a[1];
-	u32 val = (u32)a->a[2];
-	u64 timeout = a->a[3];
-	struct uaddr addr2 = uaddr(a->a[4]);
-	u32 val3 = (u32)a->a[5];
 	int cmd = op & UAPI_FUTEX_CMD_MASK;
 	bool priv = (op & UAPI_FUTEX_PRIVATE_FLAG) != 0;
 	bool realtime = (op & UAPI_FUTEX_CLOCK_REALTIME) != 0;
@@ -103,19 +97,18 @@ i64 sys_futex(struct process *p, const struct sc_args *a)
 	}
 }
 
-i64 sys_set_robust_list(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(set_robust_list, ulong, head, size, len)
 {
-	if (a->a[1] != sizeof(struct uapi_robust_list_head))
+	if (len != sizeof(struct uapi_robust_list_head))
 		return -EINVAL;
 	spin_lock(&p->sig_lock);
-	p->robust_list = a->a[0];
+	p->robust_list = head;
 	spin_unlock(&p->sig_lock);
 	return 0;
 }
 
-i64 sys_get_robust_list(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(get_robust_list, int, tid, uptr, head_ptr, uptr, len_ptr)
 {
-	i64 tid = (i64)(int)a->a[0];
 	spin_lock(&p->sig_lock);
 	u64 head = p->robust_list;
 	spin_unlock(&p->sig_lock);
@@ -133,7 +126,7 @@ i64 sys_get_robust_list(struct process *p, const struct sc_args *a)
 			return -EPERM;
 	}
 	u64 len = sizeof(struct uapi_robust_list_head);
-	if (urobust_ptr_to_user(&head, uaddr(a->a[1])) || urobust_len_to_user(&len, uaddr(a->a[2])))
+	if (urobust_ptr_to_user(&head, head_ptr) || urobust_len_to_user(&len, len_ptr))
 		return -EFAULT;
 	return 0;
 }

@@ -3,13 +3,14 @@
  * over the instances of fs/vfs/inotify.c (read, poll, epoll and FIONREAD go through the file).
  * Errors in Linux 6.1's order.
  */
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/events.h>
 
-i64 sys_inotify_init1(struct process *p, const struct sc_args *a)
+/* inotify_init1 - a new instance (flags: IN_CLOEXEC, IN_NONBLOCK). */
+static i64 inotify_new_fd(struct process *p, int iflags)
 {
-	u32 flags = (u32)a->a[0];
-	if (a->a[0] & ~(u64)(UAPI_IN_CLOEXEC | UAPI_IN_NONBLOCK))
+	u32 flags = (u32)iflags;
+	if (flags & ~(u32)(UAPI_IN_CLOEXEC | UAPI_IN_NONBLOCK))
 		return -EINVAL;
 	/* root owns anonymous inodes on Linux, whoever made them */
 	struct file_result f = vfs_inotify_new(flags & UAPI_IN_NONBLOCK, 0, 0);
@@ -21,11 +22,14 @@ i64 sys_inotify_init1(struct process *p, const struct sc_args *a)
 	return r.err ? r.err : r.value;
 }
 
-i64 sys_inotify_init(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(inotify_init1, int, flags)
 {
-	(void)a;
-	struct sc_args none = { 0 };
-	return sys_inotify_init1(p, &none);
+	return inotify_new_fd(p, flags);
+}
+
+SYSCALL_DEFINE0(inotify_init)
+{
+	return inotify_new_fd(p, 0);
 }
 
 /* the bits inotify_add_watch knows (Linux's ALL_INOTIFY_BITS) */
@@ -34,28 +38,27 @@ i64 sys_inotify_init(struct process *p, const struct sc_args *a)
 	 UAPI_IN_MASK_CREATE | UAPI_IN_MASK_ADD | UAPI_IN_ONESHOT | UAPI_IN_ISDIR |          \
 	 UAPI_IN_UNMOUNT | UAPI_IN_Q_OVERFLOW | UAPI_IN_IGNORED)
 
-static struct file *inotify_file(struct process *p, u64 fd, int *err)
+static struct file *inotify_file(struct process *p, int fd, int *err)
 {
-	struct file *f = proc_fd_get(p, (i64)(int)fd);
+	struct file *f = proc_fd_get(p, fd);
 	*err = !f ? -EBADF : !vfs_file_is_inotify(f) ? -EINVAL : 0;
 	return *err ? NULL : f;
 }
 
 /* inotify_add_watch(fd, path, mask): a watch descriptor for path's inode (the same one again
  * for an inode already watched: its mask replaced, or extended with IN_MASK_ADD). */
-i64 sys_inotify_add_watch(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(inotify_add_watch, int, fd, ulong, pathname, uint, mask)
 {
-	u32 mask = (u32)a->a[2];
 	if ((mask & UAPI_IN_MASK_ADD) && (mask & UAPI_IN_MASK_CREATE))
 		return -EINVAL;
 	if (!(mask & IN_KNOWN_BITS))
 		return -EINVAL;
 	int e;
-	struct file *f = inotify_file(p, a->a[0], &e);
+	struct file *f = inotify_file(p, fd, &e);
 	if (!f)
 		return e;
 	struct upath path;
-	e = upath_get(&path, a->a[1]);
+	e = upath_get(&path, pathname);
 	if (e)
 		return e;
 	struct result_i64 r = vfs_inotify_add_watch(f, &p->fs, path.s, mask);
@@ -63,11 +66,11 @@ i64 sys_inotify_add_watch(struct process *p, const struct sc_args *a)
 	return r.err ? r.err : r.value;
 }
 
-i64 sys_inotify_rm_watch(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(inotify_rm_watch, int, fd, int, wd)
 {
 	int e;
-	struct file *f = inotify_file(p, a->a[0], &e);
+	struct file *f = inotify_file(p, fd, &e);
 	if (!f)
 		return e;
-	return vfs_inotify_rm_watch(f, (i32)a->a[1]);
+	return vfs_inotify_rm_watch(f, wd);
 }

@@ -13,14 +13,14 @@
 #include <fw/task.h>
 #include <proc/uts.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/misc.h>
 
 DEFINE_UCOPY(uutsname, struct uapi_utsname);
 DEFINE_UCOPY(usysinfo, struct uapi_sysinfo);
 
 
-i64 sys_uname(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(uname, uptr, name)
 {
 	(void)p;
 	struct uapi_utsname u = { 0 };
@@ -30,37 +30,36 @@ i64 sys_uname(struct process *p, const struct sc_args *a)
 	(void)str_copy_to(BYTES_OF_ARRAY(u.version), STR("#1 Trellis"));
 	(void)str_copy_to(BYTES_OF_ARRAY(u.machine), STR("x86_64"));
 	(void)uts_read(UTS_DOMAINNAME, bytes_head(BYTES_OF_ARRAY(u.domainname), UTS_NAME_MAX));
-	return uutsname_to_user(&u, uaddr(a->a[0])) ? -EFAULT : 0;
+	return uutsname_to_user(&u, name) ? -EFAULT : 0;
 }
 
 /* set_uts - sethostname/setdomainname(name, len): root only (CAP_SYS_ADMIN), len 0..64. */
-static i64 set_uts(struct process *p, const struct sc_args *a, enum uts_field field)
+static i64 set_uts(struct process *p, struct uaddr name, int len, enum uts_field field)
 {
 	if (p->fs.cred.euid != 0)
 		return -EPERM;
-	i64 len = (i64)(i32)a->a[1];
-	if (len < 0 || len > UTS_NAME_MAX)
+	if (len < 0 || (u32)len > UTS_NAME_MAX)
 		return -EINVAL;
 	u8 buf[UTS_NAME_MAX];
 	struct bytes b = bytes_head(BYTES_OF_ARRAY(buf), (size_t)len);
-	struct vm_reader r = vm_reader_user(uaddr(a->a[0]), (size_t)len);
+	struct vm_reader r = vm_reader_user(name, (size_t)len);
 	struct result_size n = vm_read(&r, b);
 	if (len && (n.err || n.value != (u64)len))
 		return -EFAULT;
 	return uts_write(field, b);
 }
 
-i64 sys_sethostname(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(sethostname, uptr, name, int, len)
 {
-	return set_uts(p, a, UTS_HOSTNAME);
+	return set_uts(p, name, len, UTS_HOSTNAME);
 }
 
-i64 sys_setdomainname(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setdomainname, uptr, name, int, len)
 {
-	return set_uts(p, a, UTS_DOMAINNAME);
+	return set_uts(p, name, len, UTS_DOMAINNAME);
 }
 
-i64 sys_sysinfo(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(sysinfo, uptr, info)
 {
 	(void)p;
 	struct uapi_sysinfo si = {
@@ -70,7 +69,7 @@ i64 sys_sysinfo(struct process *p, const struct sc_args *a)
 		.procs = (u16)proc_count_tasks(PROC_ANY_UID), /* Linux: nr_threads */
 		.mem_unit = 1,
 	};
-	return usysinfo_to_user(&si, uaddr(a->a[0])) ? -EFAULT : 0;
+	return usysinfo_to_user(&si, info) ? -EFAULT : 0;
 }
 
 #define REBOOT_MAGIC1 0xfee1deadull
@@ -80,15 +79,16 @@ i64 sys_sysinfo(struct process *p, const struct sc_args *a)
 #define REBOOT_CMD_POWER_OFF 0x4321fedcull
 #define REBOOT_CMD_RESTART 0x01234567ull
 
-i64 sys_reboot(struct process *p, const struct sc_args *a)
+/* reboot(int magic1, int magic2, unsigned int cmd, void *arg): the magic numbers are compared
+ * as Linux compares them (32-bit values); `arg` (RESTART2's command string) is not used. */
+SYSCALL_DEFINE3(reboot, uint, magic1, uint, magic2, uint, cmd)
 {
-	u64 m2 = a->a[1];
-	if (a->a[0] != REBOOT_MAGIC1 ||
-	    (m2 != 672274793 && m2 != 85072278 && m2 != 369367448 && m2 != 537993216))
+	if (magic1 != REBOOT_MAGIC1 ||
+	    (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 && magic2 != 537993216))
 		return -EINVAL;
 	if (p->fs.cred.euid != 0)
 		return -EPERM;
-	switch (a->a[2]) {
+	switch (cmd) {
 	case REBOOT_CMD_CAD_OFF:
 	case REBOOT_CMD_CAD_ON:
 		return 0;

@@ -88,7 +88,7 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 		return NULL; /* an O_PATH descriptor opens nothing */
 	*err = -ENODEV;
 	if (!f->inode || !f->inode->cache || f->dentry == NULL)
-		return NULL; /* pipes, devices, directories: no page cache to map */
+		return NULL; /* pipes, sockets, devices, directories: no page cache to map */
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	*err = -EACCES;
 	if (acc == VFS_O_WRONLY)

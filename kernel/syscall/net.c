@@ -14,6 +14,7 @@
 #include <fw/uaccess.h>
 #include <net/socket.h>
 #include <proc/wait.h>
+#include <syscall/define.h>
 #include <syscall/syscall.h>
 #include <uapi/misc.h>
 
@@ -59,10 +60,12 @@ static i64 if_ioctl(u64 cmd, u64 arg)
 	return uifreq_to_user(&r, uaddr(arg)) ? -EFAULT : 0;
 }
 
-/* sock_fd - the socket behind descriptor fd: -EBADF, -ENOTSOCK. */
-static struct socket *sock_fd(struct process *p, u64 fd, int *err)
+/* sock_fd - the socket behind descriptor fd (an int, as every socket call's prototype says):
+ * -EBADF, -ENOTSOCK. *fp is the file, whose O_NONBLOCK the call reads (not the descriptor
+ * looked up again: another thread may have made it name another file meanwhile). */
+static struct socket *sock_fd(struct process *p, int fd, struct file **fp, int *err)
 {
-	struct file *f = fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
+	struct file *f = fd < 0 ? NULL : proc_fd_get(p, fd);
 	if (!f) {
 		*err = -EBADF;
 		return NULL;
@@ -70,26 +73,26 @@ static struct socket *sock_fd(struct process *p, u64 fd, int *err)
 	struct socket *s = sock_of_file(f);
 	if (!s)
 		*err = -ENOTSOCK;
+	*fp = f;
 	return s;
 }
 
-static bool file_nonblock(struct process *p, u64 fd)
+static bool file_nonblock(const struct file *f)
 {
-	struct file *f = proc_fd_get(p, (i64)fd);
-	return f && (f->flags & O_NONBLOCK);
+	return (f->flags & O_NONBLOCK) != 0;
 }
 
 /* addr_in - an address of `len` bytes at user `ua` (len 0: none): 0, -EINVAL, -EFAULT. */
-static int addr_in(u64 ua, u64 len, struct sock_addr *out)
+static int addr_in(u64 ua, int len, struct sock_addr *out)
 {
 	*out = (struct sock_addr){ .len = 0 };
-	if ((i32)len < 0 || len > SOCK_ADDR_MAX)
+	if (len < 0 || (u32)len > SOCK_ADDR_MAX)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
 	struct vm_reader r = vm_reader_user(uaddr(ua), (size_t)len);
 	struct result_size c = vm_read(&r, bytes_head(BYTES_OF_ARRAY(out->bytes), (size_t)len));
-	if (c.err || c.value != len)
+	if (c.err || c.value != (size_t)len)
 		return -EFAULT;
 	out->len = (u32)len;
 	return 0;
@@ -127,39 +130,39 @@ static i64 install(struct process *p, struct file *f, bool cloexec)
 	return fd.value;
 }
 
-static int type_flags(u64 type, u32 *flags, bool *cloexec)
+static int type_flags(int type, u32 *flags, bool *cloexec)
 {
-	if (type & ~(u64)(UAPI_SOCK_TYPE_MASK | UAPI_SOCK_NONBLOCK | UAPI_SOCK_CLOEXEC))
+	if ((u32)type & ~(u32)(UAPI_SOCK_TYPE_MASK | UAPI_SOCK_NONBLOCK | UAPI_SOCK_CLOEXEC))
 		return -EINVAL;
 	*flags = (type & UAPI_SOCK_NONBLOCK) ? O_NONBLOCK : 0;
 	*cloexec = (type & UAPI_SOCK_CLOEXEC) != 0;
 	return 0;
 }
 
-i64 sys_socket(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
 {
 	u32 flags;
 	bool cloexec;
-	int e = type_flags(a->a[1], &flags, &cloexec);
+	int e = type_flags(type, &flags, &cloexec);
 	if (e)
 		return e;
 	struct socket *s = NULL;
-	e = sock_create((int)a->a[0], (int)(a->a[1] & UAPI_SOCK_TYPE_MASK), (int)a->a[2], &s);
+	e = sock_create(family, type & (int)UAPI_SOCK_TYPE_MASK, protocol, &s);
 	if (e)
 		return e;
 	struct file_result f = sock_file_new(s, flags, p->fs.cred.euid, p->fs.cred.egid);
 	return f.err ? f.err : install(p, f.value, cloexec);
 }
 
-i64 sys_socketpair(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, uptr, usv)
 {
 	u32 flags;
 	bool cloexec;
-	int e = type_flags(a->a[1], &flags, &cloexec);
+	int e = type_flags(type, &flags, &cloexec);
 	if (e)
 		return e;
 	struct socket *x = NULL, *y = NULL;
-	e = sock_pair((int)a->a[0], (int)(a->a[1] & UAPI_SOCK_TYPE_MASK), (int)a->a[2], p, &x, &y);
+	e = sock_pair(family, type & (int)UAPI_SOCK_TYPE_MASK, protocol, p, &x, &y);
 	if (e)
 		return e;
 	struct file_result fx = sock_file_new(x, flags, p->fs.cred.euid, p->fs.cred.egid);
@@ -182,7 +185,7 @@ i64 sys_socketpair(struct process *p, const struct sc_args *a)
 		return dy;
 	}
 	struct uapi_sock_fdpair pair = { .fd = { (i32)dx, (i32)dy } };
-	if (ufdpair_net_to_user(&pair, uaddr(a->a[3]))) {
+	if (ufdpair_net_to_user(&pair, usv)) {
 		(void)proc_fd_close(p, dx);
 		(void)proc_fd_close(p, dy);
 		return -EFAULT;
@@ -190,48 +193,52 @@ i64 sys_socketpair(struct process *p, const struct sc_args *a)
 	return 0;
 }
 
-i64 sys_bind(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(bind, int, fd, ulong, umyaddr, int, addrlen)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	struct sock_addr addr;
-	e = addr_in(a->a[1], a->a[2], &addr);
+	e = addr_in(umyaddr, addrlen, &addr);
 	if (e)
 		return e;
 	return s->ops->bind(s, p, &addr);
 }
 
-i64 sys_connect(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(connect, int, fd, ulong, uservaddr, int, addrlen)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	struct sock_addr addr;
-	e = addr_in(a->a[1], a->a[2], &addr);
+	e = addr_in(uservaddr, addrlen, &addr);
 	if (e)
 		return e;
-	return s->ops->connect(s, p, &addr, file_nonblock(p, a->a[0]));
+	return s->ops->connect(s, p, &addr, file_nonblock(f));
 }
 
-i64 sys_listen(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
-	return s ? s->ops->listen(s, p, (int)a->a[1]) : e;
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
+	return s ? s->ops->listen(s, p, backlog) : e;
 }
 
-static i64 do_accept(struct process *p, u64 fd, u64 uaddr_, u64 ulenp, u64 flags)
+static i64 do_accept(struct process *p, int fd, u64 uaddr_, u64 ulenp, int flags)
 {
-	if (flags & ~(u64)(UAPI_SOCK_NONBLOCK | UAPI_SOCK_CLOEXEC))
+	if ((u32)flags & ~(u32)(UAPI_SOCK_NONBLOCK | UAPI_SOCK_CLOEXEC))
 		return -EINVAL;
 	int e = 0;
-	struct socket *s = sock_fd(p, fd, &e);
+	struct file *lf;
+	struct socket *s = sock_fd(p, fd, &lf, &e);
 	if (!s)
 		return e;
-	struct file_result f = s->ops->accept(s, p, file_nonblock(p, fd),
+	struct file_result f = s->ops->accept(s, p, file_nonblock(lf),
 					      (flags & UAPI_SOCK_NONBLOCK) ? O_NONBLOCK : 0);
 	if (f.err)
 		return f.err;
@@ -254,42 +261,44 @@ static i64 do_accept(struct process *p, u64 fd, u64 uaddr_, u64 ulenp, u64 flags
 	return install(p, f.value, (flags & UAPI_SOCK_CLOEXEC) != 0);
 }
 
-i64 sys_accept(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(accept, int, fd, ulong, upeer, ulong, upeer_len)
 {
-	return do_accept(p, a->a[0], a->a[1], a->a[2], 0);
+	return do_accept(p, fd, upeer, upeer_len, 0);
 }
 
-i64 sys_accept4(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(accept4, int, fd, ulong, upeer, ulong, upeer_len, int, flags)
 {
-	return do_accept(p, a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_accept(p, fd, upeer, upeer_len, flags);
 }
 
-i64 sys_shutdown(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
-	return s ? s->ops->shutdown(s, (int)a->a[1]) : e;
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
+	return s ? s->ops->shutdown(s, how) : e;
 }
 
-static i64 get_name(struct process *p, const struct sc_args *a, bool peer)
+static i64 get_name(struct process *p, int fd, u64 ua, u64 ulenp, bool peer)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	struct sock_addr addr;
 	e = s->ops->getname(s, peer, &addr);
-	return e ? e : addr_out(&addr, a->a[1], a->a[2]);
+	return e ? e : addr_out(&addr, ua, ulenp);
 }
 
-i64 sys_getsockname(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getsockname, int, fd, ulong, usockaddr, ulong, usockaddr_len)
 {
-	return get_name(p, a, false);
+	return get_name(p, fd, usockaddr, usockaddr_len, false);
 }
 
-i64 sys_getpeername(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getpeername, int, fd, ulong, usockaddr, ulong, usockaddr_len)
 {
-	return get_name(p, a, true);
+	return get_name(p, fd, usockaddr, usockaddr_len, true);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */
@@ -366,10 +375,11 @@ static int parse_control(struct process *p, u64 uc, u64 len, struct sock_send *m
 	return 0;
 }
 
-/* do_send - send what `it` covers: bytes sent or -errno (SIGPIPE as Linux). */
-static i64 do_send(struct process *p, struct socket *s, u64 fd, struct sock_send *m)
+/* do_send - send what `it` covers on socket s of file f: bytes sent or -errno (SIGPIPE as
+ * Linux). */
+static i64 do_send(struct process *p, struct socket *s, const struct file *f, struct sock_send *m)
 {
-	if (file_nonblock(p, fd) || (m->flags & UAPI_MSG_DONTWAIT))
+	if (file_nonblock(f) || (m->flags & UAPI_MSG_DONTWAIT))
 		m->nonblock = true;
 	struct result_size r = s->ops->send(s, p, m);
 	sock_files_put(m->files);
@@ -379,26 +389,27 @@ static i64 do_send(struct process *p, struct socket *s, u64 fd, struct sock_send
 	return v;
 }
 
-i64 sys_sendto(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(sendto, int, fd, ulong, buff, size, len, uint, flags, ulong, uaddr_, int, addr_len)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	struct sock_iter it;
-	sock_iter_single(&it, a->a[1], a->a[2]);
-	struct sock_send m = { .data = &it, .flags = (u32)a->a[3] };
-	if (a->a[4]) {
-		e = addr_in(a->a[4], a->a[5], &m.addr);
+	sock_iter_single(&it, buff, len);
+	struct sock_send m = { .data = &it, .flags = flags };
+	if (uaddr_) {
+		e = addr_in(uaddr_, addr_len, &m.addr);
 		if (e)
 			return e;
 		m.has_addr = m.addr.len != 0;
 	}
-	return do_send(p, s, a->a[0], &m);
+	return do_send(p, s, f, &m);
 }
 
 /* send_msghdr - one sendmsg: the msghdr at user `um`. */
-static i64 send_msghdr(struct process *p, struct socket *s, u64 fd, u64 um, u32 flags)
+static i64 send_msghdr(struct process *p, struct socket *s, const struct file *f, u64 um, u32 flags)
 {
 	struct uapi_msghdr h;
 	if (umsghdr_from_user(&h, uaddr(um)))
@@ -409,37 +420,39 @@ static i64 send_msghdr(struct process *p, struct socket *s, u64 fd, u64 um, u32 
 		return e;
 	struct sock_send m = { .data = &it, .flags = flags };
 	if (h.msg_name && h.msg_namelen) {
-		e = addr_in(h.msg_name, h.msg_namelen > SOCK_ADDR_MAX ? SOCK_ADDR_MAX : h.msg_namelen, &m.addr);
+		e = addr_in(h.msg_name, h.msg_namelen > SOCK_ADDR_MAX ? (int)SOCK_ADDR_MAX : (int)h.msg_namelen, &m.addr);
 		m.has_addr = !e;
 	}
 	if (!e && h.msg_controllen)
 		e = parse_control(p, h.msg_control, h.msg_controllen, &m);
 	i64 r = e;
 	if (!e)
-		r = do_send(p, s, fd, &m);
+		r = do_send(p, s, f, &m);
 	sock_files_put(m.files);
 	sock_iter_fini(&it);
 	return r;
 }
 
-i64 sys_sendmsg(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(sendmsg, int, fd, ulong, msg, uint, flags)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
-	return s ? send_msghdr(p, s, a->a[0], a->a[1], (u32)a->a[2]) : e;
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
+	return s ? send_msghdr(p, s, f, msg, flags) : e;
 }
 
-i64 sys_sendmmsg(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(sendmmsg, int, fd, ulong, mmsg, uint, vlen_, uint, flags)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
-	u64 vlen = a->a[2] > UAPI_UIO_MAXIOV ? UAPI_UIO_MAXIOV : a->a[2];
+	u64 vlen = vlen_ > UAPI_UIO_MAXIOV ? UAPI_UIO_MAXIOV : vlen_;
 	u64 done = 0;
 	for (; done < vlen; done++) {
-		u64 um = a->a[1] + done * sizeof(struct uapi_mmsghdr);
-		i64 r = send_msghdr(p, s, a->a[0], um, (u32)a->a[3]);
+		u64 um = mmsg + done * sizeof(struct uapi_mmsghdr);
+		i64 r = send_msghdr(p, s, f, um, flags);
 		if (r < 0)
 			return done ? (i64)done : r;
 		u32 n = (u32)r;
@@ -504,27 +517,28 @@ static int put_control(struct process *p, struct sock_recv *m, u64 uc, u64 *len,
 	return 0;
 }
 
-static i64 do_recv(struct process *p, struct socket *s, u64 fd, struct sock_recv *m)
+static i64 do_recv(struct process *p, struct socket *s, const struct file *f, struct sock_recv *m)
 {
-	if (file_nonblock(p, fd) || (m->flags & UAPI_MSG_DONTWAIT))
+	if (file_nonblock(f) || (m->flags & UAPI_MSG_DONTWAIT))
 		m->nonblock = true;
 	struct result_size r = s->ops->recv(s, p, m);
 	return r.err ? r.err : (i64)r.value;
 }
 
-i64 sys_recvfrom(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(recvfrom, int, fd, ulong, ubuf, size, len, uint, flags, ulong, uaddr_, ulong, uaddr_len)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	struct sock_iter it;
-	sock_iter_single(&it, a->a[1], a->a[2]);
-	struct sock_recv m = { .data = &it, .flags = (u32)a->a[3], .want_addr = a->a[4] != 0 };
-	i64 r = do_recv(p, s, a->a[0], &m);
+	sock_iter_single(&it, ubuf, len);
+	struct sock_recv m = { .data = &it, .flags = flags, .want_addr = uaddr_ != 0 };
+	i64 r = do_recv(p, s, f, &m);
 	sock_files_put(m.files); /* no control buffer: received files close */
-	if (r >= 0 && a->a[4] && a->a[5]) {
-		e = addr_out(&m.from, a->a[4], a->a[5]);
+	if (r >= 0 && uaddr_ && uaddr_len) {
+		e = addr_out(&m.from, uaddr_, uaddr_len);
 		if (e)
 			return e;
 	}
@@ -532,7 +546,7 @@ i64 sys_recvfrom(struct process *p, const struct sc_args *a)
 }
 
 /* recv_msghdr - one recvmsg into the msghdr at user `um`. */
-static i64 recv_msghdr(struct process *p, struct socket *s, u64 fd, u64 um, u32 flags)
+static i64 recv_msghdr(struct process *p, struct socket *s, const struct file *f, u64 um, u32 flags)
 {
 	struct uapi_msghdr h;
 	if (umsghdr_from_user(&h, uaddr(um)))
@@ -542,7 +556,7 @@ static i64 recv_msghdr(struct process *p, struct socket *s, u64 fd, u64 um, u32 
 	if (e)
 		return e;
 	struct sock_recv m = { .data = &it, .flags = flags, .want_addr = h.msg_name != 0 };
-	i64 r = do_recv(p, s, fd, &m);
+	i64 r = do_recv(p, s, f, &m);
 	sock_iter_fini(&it);
 	if (r < 0) {
 		sock_files_put(m.files);
@@ -573,34 +587,36 @@ static i64 recv_msghdr(struct process *p, struct socket *s, u64 fd, u64 um, u32 
 	return umsghdr_to_user(&h, uaddr(um)) ? -EFAULT : r;
 }
 
-i64 sys_recvmsg(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(recvmsg, int, fd, ulong, msg, uint, flags)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
-	return s ? recv_msghdr(p, s, a->a[0], a->a[1], (u32)a->a[2]) : e;
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
+	return s ? recv_msghdr(p, s, f, msg, flags) : e;
 }
 
-i64 sys_recvmmsg(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(recvmmsg, int, fd, ulong, mmsg, uint, vlen_, uint, flags_, ulong, timeout)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	u64 deadline = 0;
-	if (a->a[4]) {
+	if (timeout) {
 		struct uapi_timespec ts;
-		if (utimespec_net_from_user(&ts, uaddr(a->a[4])))
+		if (utimespec_net_from_user(&ts, uaddr(timeout)))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
 		deadline = fw_time_ns() + (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 	}
-	u64 vlen = a->a[2] > UAPI_UIO_MAXIOV ? UAPI_UIO_MAXIOV : a->a[2];
-	u32 flags = (u32)a->a[3];
+	u64 vlen = vlen_ > UAPI_UIO_MAXIOV ? UAPI_UIO_MAXIOV : vlen_;
+	u32 flags = flags_;
 	u64 done = 0;
 	for (; done < vlen; done++) {
-		u64 um = a->a[1] + done * sizeof(struct uapi_mmsghdr);
-		i64 r = recv_msghdr(p, s, a->a[0], um, flags);
+		u64 um = mmsg + done * sizeof(struct uapi_mmsghdr);
+		i64 r = recv_msghdr(p, s, f, um, flags);
 		if (r < 0)
 			return done ? (i64)done : r;
 		u32 n = (u32)r;
@@ -618,58 +634,61 @@ i64 sys_recvmmsg(struct process *p, const struct sc_args *a)
 
 /* ---- options --------------------------------------------------------------------------------- */
 
-i64 sys_setsockopt(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, optname, uptr, optval, int, optlen)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
-	if ((i32)a->a[4] < 0)
+	if (optlen < 0)
 		return -EINVAL;
-	if ((int)a->a[1] != UAPI_SOL_SOCKET)
+	if (level != UAPI_SOL_SOCKET)
 		return -ENOPROTOOPT;
-	struct sock_optval v = { .len = (u32)a->a[4] };
+	struct sock_optval v = { .len = (u32)optlen };
 	u32 n = v.len < sizeof v.bytes ? v.len : (u32)sizeof v.bytes;
 	if (n) {
-		struct vm_reader r = vm_reader_user(uaddr(a->a[3]), n);
+		struct vm_reader r = vm_reader_user(optval, n);
 		struct result_size c = vm_read(&r, bytes_head(BYTES_OF_ARRAY(v.bytes), n));
 		if (c.err || c.value != n)
 			return -EFAULT;
 	}
-	return sock_setsockopt(s, (int)a->a[2], &v);
+	return sock_setsockopt(s, optname, &v);
 }
 
-i64 sys_getsockopt(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, optname, uptr, optval, uptr, optlen)
 {
 	int e = 0;
-	struct socket *s = sock_fd(p, a->a[0], &e);
+	struct file *f;
+	struct socket *s = sock_fd(p, fd, &f, &e);
 	if (!s)
 		return e;
 	u32 ulen;
-	if (uint32_net_from_user(&ulen, uaddr(a->a[4])))
+	if (uint32_net_from_user(&ulen, optlen))
 		return -EFAULT;
 	if ((i32)ulen < 0)
 		return -EINVAL;
-	if ((int)a->a[1] != UAPI_SOL_SOCKET)
+	if (level != UAPI_SOL_SOCKET)
 		return -EOPNOTSUPP;
 	struct sock_optval v = { .len = 0 };
-	e = sock_getsockopt(s, (int)a->a[2], &v);
+	e = sock_getsockopt(s, optname, &v);
 	if (e)
 		return e;
 	u32 n = ulen < v.len ? ulen : v.len;
 	if (n) {
-		struct vm_writer w = vm_writer_user(uaddr(a->a[3]), n);
+		struct vm_writer w = vm_writer_user(optval, n);
 		struct result_size c = vm_write(&w, bytes_head(BYTES_OF_ARRAY(v.bytes), n));
 		if (c.err || c.value != n)
 			return -EFAULT;
 	}
-	return uint32_net_to_user(&n, uaddr(a->a[4])) ? -EFAULT : 0;
+	return uint32_net_to_user(&n, optlen) ? -EFAULT : 0;
 }
 
 /* ---- files ------------------------------------------------------------------------------------ */
 
 i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write)
 {
+	(void)fd; /* f's own O_NONBLOCK counts, not a second look-up of fd */
 	struct socket *s = sock_of_file(f);
 	struct sock_iter it;
 	if (vector) {
@@ -682,10 +701,10 @@ i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool
 	i64 r;
 	if (write) {
 		struct sock_send m = { .data = &it };
-		r = do_send(p, s, fd, &m);
+		r = do_send(p, s, f, &m);
 	} else {
 		struct sock_recv m = { .data = &it };
-		r = do_recv(p, s, fd, &m);
+		r = do_recv(p, s, f, &m);
 		sock_files_put(m.files); /* read(2) has no control buffer */
 	}
 	sock_iter_fini(&it);

@@ -9,7 +9,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/misc.h>
 
 #define UNBLOCKABLE ((1ull << (9 - 1)) | (1ull << (19 - 1))) /* SIGKILL, SIGSTOP */
@@ -262,48 +262,49 @@ static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 dead
 	return ret;
 }
 
-i64 sys_poll(struct process *p, const struct sc_args *a)
+/* poll(fds, nfds, timeout): nfds is an unsigned int, as Linux's prototype (regression
+ * poll.poll_nfds_is_an_unsigned_int: the register's upper half made it EINVAL). */
+SYSCALL_DEFINE3(poll, ulong, ufds, uint, nfds, int, timeout)
 {
-	int ms = (int)a->a[2];
-	bool nowait = ms == 0;
-	u64 deadline = ms > 0 ? fw_time_ns() + (u64)ms * FW_NSEC_PER_MSEC : 0;
-	return poll_common(p, a->a[0], a->a[1], nowait, deadline, false, 0);
+	bool nowait = timeout == 0;
+	u64 deadline = timeout > 0 ? fw_time_ns() + (u64)timeout * FW_NSEC_PER_MSEC : 0;
+	return poll_common(p, ufds, nfds, nowait, deadline, false, 0);
 }
 
-i64 sys_ppoll(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(ppoll, ulong, ufds, uint, nfds, uptr, tsp, uptr, sigmask, size, sigsetsize)
 {
 	bool nowait = false, masked = false;
 	u64 deadline = 0, mask = 0;
 	struct uapi_timespec ts = { 0 };
-	if (a->a[2]) {
-		if (upoll_timespec_from_user(&ts, uaddr(a->a[2])))
+	if (tsp.v) {
+		if (upoll_timespec_from_user(&ts, tsp))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC)
 			return -EINVAL;
 		deadline = deadline_of(ts.tv_sec, ts.tv_nsec, &nowait);
 	}
-	if (a->a[3]) {
-		if (a->a[4] != 8)
+	if (sigmask.v) {
+		if (sigsetsize != 8)
 			return -EINVAL;
-		if (upoll_sigset_from_user(&mask, uaddr(a->a[3])))
+		if (upoll_sigset_from_user(&mask, sigmask))
 			return -EFAULT;
 		masked = true;
 	}
-	i64 ret = poll_common(p, a->a[0], a->a[1], nowait, deadline, masked, mask);
-	if (a->a[2] && deadline && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+	i64 ret = poll_common(p, ufds, nfds, nowait, deadline, masked, mask);
+	if (tsp.v && deadline && (ret >= 0 || ret == -ERESTARTNOHAND)) {
 		remaining(deadline, &ts.tv_sec, &ts.tv_nsec); /* as Linux: what is left */
-		(void)upoll_timespec_to_user(&ts, uaddr(a->a[2]));
+		(void)upoll_timespec_to_user(&ts, tsp);
 	}
 	return ret;
 }
 
 /* select_common - select/pselect6 over nfds with the three sets at inp, outp, exp. */
-static i64 select_common(struct process *p, i64 nfds, u64 inp, u64 outp, u64 exp, bool nowait,
+static i64 select_common(struct process *p, int nfds, u64 inp, u64 outp, u64 exp, bool nowait,
 			 u64 deadline, bool masked, u64 mask)
 {
-	if (nfds < 0 || (int)nfds < 0)
+	if (nfds < 0)
 		return -EINVAL;
-	u64 n = (u64)(u32)nfds > PROC_MAX_FDS ? PROC_MAX_FDS : (u64)(u32)nfds;
+	u64 n = (u64)nfds > PROC_MAX_FDS ? PROC_MAX_FDS : (u64)nfds;
 	struct poll_req *r = KNEW(poll_req_cache);
 	if (!r)
 		return -ENOMEM;
@@ -340,45 +341,48 @@ static i64 select_common(struct process *p, i64 nfds, u64 inp, u64 outp, u64 exp
 	return ret;
 }
 
-i64 sys_select(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(select, int, nfds, ulong, readfds, ulong, writefds, ulong, exceptfds, uptr,
+		timeout)
 {
 	bool nowait = false;
 	u64 deadline = 0;
 	struct upoll_timeval tv = { 0 };
-	if (a->a[4]) {
-		if (upoll_timeval_from_user(&tv, uaddr(a->a[4])))
+	if (timeout.v) {
+		if (upoll_timeval_from_user(&tv, timeout))
 			return -EFAULT;
 		if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
 			return -EINVAL;
 		deadline = deadline_of(tv.sec, tv.usec * 1000, &nowait);
 	}
-	i64 ret = select_common(p, (i64)a->a[0], a->a[1], a->a[2], a->a[3], nowait, deadline,
-				false, 0);
-	if (a->a[4] && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+	i64 ret = select_common(p, nfds, readfds, writefds, exceptfds, nowait, deadline, false, 0);
+	if (timeout.v && (ret >= 0 || ret == -ERESTARTNOHAND)) {
 		i64 ns = 0; /* Linux writes back the time left */
 		if (deadline)
 			remaining(deadline, &tv.sec, &ns);
 		tv.usec = ns / 1000;
-		(void)upoll_timeval_to_user(&tv, uaddr(a->a[4]));
+		(void)upoll_timeval_to_user(&tv, timeout);
 	}
 	return ret;
 }
 
-i64 sys_pselect6(struct process *p, const struct sc_args *a)
+/* pselect6(nfds, readfds, writefds, exceptfds, timeout, sig): sig points at the pair
+ * { const sigset_t *ss; size_t ss_len }. */
+SYSCALL_DEFINE6(pselect6, int, nfds, ulong, readfds, ulong, writefds, ulong, exceptfds, uptr,
+		timeout, uptr, usig)
 {
 	bool nowait = false, masked = false;
 	u64 deadline = 0, mask = 0;
 	struct uapi_timespec ts = { 0 };
-	if (a->a[4]) {
-		if (upoll_timespec_from_user(&ts, uaddr(a->a[4])))
+	if (timeout.v) {
+		if (upoll_timespec_from_user(&ts, timeout))
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (i64)NSEC)
 			return -EINVAL;
 		deadline = deadline_of(ts.tv_sec, ts.tv_nsec, &nowait);
 	}
-	if (a->a[5]) {
+	if (usig.v) {
 		struct upselect_sig sig;
-		if (upselect_sig_from_user(&sig, uaddr(a->a[5])))
+		if (upselect_sig_from_user(&sig, usig))
 			return -EFAULT;
 		if (sig.ss) {
 			if (sig.ss_len != 8)
@@ -388,14 +392,14 @@ i64 sys_pselect6(struct process *p, const struct sc_args *a)
 			masked = true;
 		}
 	}
-	i64 ret = select_common(p, (i64)a->a[0], a->a[1], a->a[2], a->a[3], nowait, deadline,
-				masked, mask);
-	if (a->a[4] && (ret >= 0 || ret == -ERESTARTNOHAND)) {
+	i64 ret = select_common(p, nfds, readfds, writefds, exceptfds, nowait, deadline, masked,
+				mask);
+	if (timeout.v && (ret >= 0 || ret == -ERESTARTNOHAND)) {
 		if (deadline)
 			remaining(deadline, &ts.tv_sec, &ts.tv_nsec);
 		else if (nowait)
 			ts.tv_sec = ts.tv_nsec = 0;
-		(void)upoll_timespec_to_user(&ts, uaddr(a->a[4]));
+		(void)upoll_timespec_to_user(&ts, timeout);
 	}
 	return ret;
 }

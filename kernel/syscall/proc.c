@@ -9,9 +9,11 @@
  */
 #include <fw/log.h>
 #include <fw/uaccess.h>
+#include <proc/pidfd.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/prctl.h>
+#include <uapi/events.h>
 #include <uapi/sched.h>
 
 #define ARCH_SET_FS 0x1002
@@ -23,57 +25,50 @@ DEFINE_UCOPY(ubyte, u8);
 DEFINE_UCOPY(ucomm, struct proc_comm);
 
 /* exit ends the calling thread (the group with its last thread), exit_group every thread. */
-i64 sys_exit(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(exit, int, error_code)
 {
-	proc_thread_exit(p, (int)((a->a[0] & 0xff) << 8));
+	proc_thread_exit(p, (error_code & 0xff) << 8);
 	return SC_GONE;
 }
 
-i64 sys_exit_group(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(exit_group, int, error_code)
 {
-	proc_group_exit(p, (int)((a->a[0] & 0xff) << 8));
+	proc_group_exit(p, (error_code & 0xff) << 8);
 	return SC_GONE;
 }
 
-i64 sys_getpid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getpid)
 {
-	(void)a;
 	return p->leader->pid;
 }
 
-i64 sys_gettid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(gettid)
 {
-	(void)a;
 	return p->pid;
 }
 
-i64 sys_getppid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getppid)
 {
-	(void)a;
 	return atomic_u32_load(&p->leader->ppid);
 }
 
-i64 sys_getuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getuid)
 {
-	(void)a;
 	return p->fs.cred.uid;
 }
 
-i64 sys_geteuid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(geteuid)
 {
-	(void)a;
 	return p->fs.cred.euid;
 }
 
-i64 sys_getgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getgid)
 {
-	(void)a;
 	return p->fs.cred.gid;
 }
 
-i64 sys_getegid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getegid)
 {
-	(void)a;
 	return p->fs.cred.egid;
 }
 
@@ -87,9 +82,9 @@ static struct process *who(struct process *p, i64 pid)
 	return pid > 0 ? proc_by_pid(pid) : NULL;
 }
 
-i64 sys_getpgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	struct process *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_pgid(t);
@@ -97,9 +92,9 @@ i64 sys_getpgid(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_getsid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(getsid, int, pid)
 {
-	struct process *t = who(p->leader, (i64)(i32)a->a[0]);
+	struct process *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_sid(t);
@@ -107,20 +102,18 @@ i64 sys_getsid(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-i64 sys_getpgrp(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(getpgrp)
 {
-	(void)a;
 	return proc_pgid(p->leader);
 }
 
-i64 sys_setpgid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
-	return proc_setpgid(p->leader, (i64)(i32)a->a[0], (i64)(i32)a->a[1]);
+	return proc_setpgid(p->leader, pid, pgid);
 }
 
-i64 sys_setsid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(setsid)
 {
-	(void)a;
 	return proc_setsid(p->leader);
 }
 
@@ -153,6 +146,26 @@ static bool nproc_exceeded(struct process *p)
 	return proc_count_tasks(c->uid) >= proc_rlimit_cur(p, UAPI_RLIMIT_NPROC);
 }
 
+/* install_pidfd - CLONE_PIDFD: a close-on-exec pidfd for the child c in p's table, its number
+ * written to user `to` (clone's parent_tid): the fd, or -ENOMEM, -EMFILE, -EFAULT. */
+static i64 install_pidfd(struct process *p, struct process *c, u64 to)
+{
+	struct file_result f = pidfd_new(c, 0);
+	if (f.err)
+		return f.err;
+	struct result_i64 fd = proc_fd_install(p, f.value, 0, true);
+	if (fd.err) {
+		vfs_close(f.value);
+		return fd.err;
+	}
+	u32 v = (u32)fd.value;
+	if (uint_p_to_user(&v, uaddr(to))) {
+		(void)proc_fd_close(p, fd.value);
+		return -EFAULT;
+	}
+	return fd.value;
+}
+
 /* do_fork - a new process: fork, vfork, and clone/clone3 without CLONE_THREAD. The low byte
  * of `flags` is the exit signal (SIGCHLD for fork; another, or none, makes a "clone child"
  * that only __WCLONE/__WALL waits see). CLONE_VM shares the caller's memory (with CLONE_VFORK
@@ -163,14 +176,16 @@ static bool nproc_exceeded(struct process *p)
  * handler table for two processes: an exec would have to unshare a table other processes'
  * signal paths read without a lock), the namespaces. CLONE_SYSVSEM, CLONE_DETACHED,
  * CLONE_PTRACE and CLONE_UNTRACED are accepted and change nothing here (no System V
- * semaphore undo lists, no ptrace). */
-static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+ * semaphore undo lists, no ptrace). CLONE_PIDFD: a pidfd for the child, its number written to
+ * `pidfd_to`. */
+static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
+		   u64 pidfd_to)
 {
 	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
 		      UAPI_CLONE_VFORK | UAPI_CLONE_PARENT | UAPI_CLONE_SETTLS |
 		      UAPI_CLONE_SYSVSEM | UAPI_CLONE_DETACHED | UAPI_CLONE_PTRACE |
 		      UAPI_CLONE_UNTRACED | UAPI_CLONE_PARENT_SETTID | UAPI_CLONE_CHILD_CLEARTID |
-		      UAPI_CLONE_CHILD_SETTID;
+		      UAPI_CLONE_CHILD_SETTID | UAPI_CLONE_PIDFD;
 	if (flags & ~allowed) {
 		fw_debug("clone: process flags %lx not supported", flags & ~allowed);
 		return -EINVAL;
@@ -259,11 +274,20 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, 
 	}
 	if (flags & UAPI_CLONE_PARENT_SETTID)
 		(void)uint_p_to_user(&tid, uaddr(ptid));
+	/* after the files were copied: the child does not get its own pidfd (as Linux) */
+	i64 pidfd = (flags & UAPI_CLONE_PIDFD) ? install_pidfd(p, c, pidfd_to) : 0;
+	if (pidfd < 0) {
+		proc_discard(c);
+		return pidfd;
+	}
 	proc_get(c); /* the vfork wait below outlives a fast child's reaping */
-	if (proc_start(c)) {
+	int se = proc_start(c);
+	if (se) {
+		if (flags & UAPI_CLONE_PIDFD)
+			(void)proc_fd_close(p, pidfd);
 		proc_put(c);
 		proc_discard(c);
-		return -EAGAIN;
+		return se; /* -EAGAIN out of tasks, -ENOMEM without frames for its stack (Linux) */
 	}
 	if (flags & UAPI_CLONE_VFORK) {
 		/* Linux's wait_for_vfork_done: until the child execs or exits; only a fatal
@@ -276,16 +300,14 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, 
 	return tid;
 }
 
-i64 sys_fork(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(fork)
 {
-	(void)a;
-	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0, 0);
+	return do_fork(p, UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
-i64 sys_vfork(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(vfork)
 {
-	(void)a;
-	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0, 0);
+	return do_fork(p, UAPI_CLONE_VM | UAPI_CLONE_VFORK | UAPI_SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
@@ -335,20 +357,29 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 }
 
 /* do_clone - clone(2) and clone3(2) after their argument checks: flags with the exit signal in
- * the low byte, the child's stack pointer (0: the caller's). */
-static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls)
+ * the low byte, the child's stack pointer (0: the caller's), where CLONE_PIDFD writes the
+ * pidfd (clone: parent_tid; clone3: its own field). No pidfd for a thread or with
+ * CLONE_DETACHED (Linux's copy_process). */
+static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls,
+		    u64 pidfd_to)
 {
+	if ((flags & UAPI_CLONE_PIDFD) && (flags & (UAPI_CLONE_THREAD | UAPI_CLONE_DETACHED)))
+		return -EINVAL;
 	if (flags & UAPI_CLONE_THREAD)
 		return do_thread(p, flags, sp, ptid, ctid, tls);
 	if (flags & UAPI_CLONE_SIGHAND) /* handlers shared by two processes: not offered */
 		return -EINVAL;
-	return do_fork(p, flags, sp, ptid, ctid, tls);
+	return do_fork(p, flags, sp, ptid, ctid, tls, pidfd_to);
 }
 
-i64 sys_clone(struct process *p, const struct sc_args *a)
+/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
+SYSCALL_DEFINE5(clone, ulong, flags, ulong, newsp, ulong, parent_tid, ulong, child_tid, ulong, tls)
 {
-	/* x86-64: clone(flags, stack, parent_tid, child_tid, tls) */
-	return do_clone(p, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	/* CLONE_PIDFD writes the pidfd where CLONE_PARENT_SETTID writes the tid (Linux's
+	 * kernel_clone: both at once is EINVAL) */
+	if ((flags & UAPI_CLONE_PIDFD) && (flags & UAPI_CLONE_PARENT_SETTID))
+		return -EINVAL;
+	return do_clone(p, flags, newsp, parent_tid, child_tid, tls, parent_tid);
 }
 
 
@@ -359,9 +390,8 @@ i64 sys_clone(struct process *p, const struct sc_args *a)
  * CLONE_PARENT; stack and stack_size both or neither, the child's stack pointer at their end.
  * Not offered (EINVAL): set_tid (choosing the child's pid), CLONE_INTO_CGROUP,
  * CLONE_CLEAR_SIGHAND, and what clone(2) itself refuses. */
-i64 sys_clone3(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(clone3, ulong, uargs, size, size)
 {
-	u64 uargs = a->a[0], size = a->a[1];
 	if (size < UAPI_CLONE_ARGS_SIZE_VER0)
 		return -EINVAL;
 	if (size > 4096)
@@ -418,16 +448,16 @@ i64 sys_clone3(struct process *p, const struct sc_args *a)
 		sp = args.stack + args.stack_size;
 	}
 	return do_clone(p, args.flags | args.exit_signal, sp, args.parent_tid, args.child_tid,
-			args.tls);
+			args.tls, args.pidfd);
 }
 
-i64 sys_execve(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(execve, ulong, filename, ulong, uargv, ulong, uenvp)
 {
 	struct upath path;
 	struct uargv argv, envp;
-	int e = upath_get(&path, a->a[0]);
-	int ea = uargv_get(&argv, a->a[1]);
-	int ee = uargv_get(&envp, a->a[2]);
+	int e = upath_get(&path, filename);
+	int ea = uargv_get(&argv, uargv);
+	int ee = uargv_get(&envp, uenvp);
 	if (!e)
 		e = ea ? ea : ee;
 	if (!e)
@@ -438,15 +468,14 @@ i64 sys_execve(struct process *p, const struct sc_args *a)
 	return e;
 }
 
-i64 sys_restart_syscall(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(restart_syscall)
 {
-	(void)a;
 	return proc_restart_sleep(p);
 }
 
-i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(set_tid_address, ulong, tidptr)
 {
-	p->clear_child_tid = a->a[0];
+	p->clear_child_tid = tidptr;
 	return p->pid;
 }
 
@@ -454,11 +483,10 @@ i64 sys_set_tid_address(struct process *p, const struct sc_args *a)
  * Linux's strncpy_from_user; PR_GET_NAME writes all 16), the parent-death signal, the
  * dumpable flag, no_new_privs and the child-subreaper flag (proc/ctl.c), with Linux's
  * argument checks. Other options: -EINVAL. */
-i64 sys_prctl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(prctl, int, option, ulong, arg2, ulong, arg3, ulong, arg4, ulong, arg5)
 {
-	u64 arg2 = a->a[1];
-	bool rest_zero = !a->a[2] && !a->a[3] && !a->a[4];
-	switch (a->a[0]) {
+	bool rest_zero = !arg3 && !arg4 && !arg5;
+	switch (option) {
 	case UAPI_PR_SET_PDEATHSIG:
 		if (arg2 > UAPI_NSIG)
 			return -EINVAL;
@@ -496,7 +524,7 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 		size_t n = 0;
 		for (; n < PROC_COMM_LEN - 1; n++) {
 			u8 b;
-			if (ubyte_from_user(&b, uaddr_add(uaddr(a->a[1]), n)))
+			if (ubyte_from_user(&b, uaddr_add(uaddr(arg2), n)))
 				return -EFAULT;
 			if (!b)
 				break;
@@ -508,7 +536,7 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 	case UAPI_PR_GET_NAME: {
 		struct proc_comm c;
 		proc_get_comm(p, &c);
-		return ucomm_to_user(&c, uaddr(a->a[1])) ? -EFAULT : 0;
+		return ucomm_to_user(&c, uaddr(arg2)) ? -EFAULT : 0;
 	}
 	default:
 		return -EINVAL;
@@ -518,9 +546,8 @@ i64 sys_prctl(struct process *p, const struct sc_args *a)
 /* personality(2): 0xffffffff asks; otherwise the new persona, the old one returned. Only
  * PER_LINUX is offered, with ADDR_NO_RANDOMIZE (Trellis never randomizes the layout, so the
  * flag holds as asked); any other persona or flag would not be honoured: -EINVAL. */
-i64 sys_personality(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(personality, uint, persona)
 {
-	u32 persona = (u32)a->a[0];
 	u32 old = proc_personality(p);
 	if (persona == UAPI_PER_QUERY)
 		return old;
@@ -530,14 +557,14 @@ i64 sys_personality(struct process *p, const struct sc_args *a)
 	return old;
 }
 
-i64 sys_arch_prctl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(arch_prctl, int, option, ulong, arg2)
 {
-	switch (a->a[0]) {
+	switch (option) {
 	case ARCH_SET_FS:
-		return user_ctx_set_fs_base(&p->uc, uaddr(a->a[1])) ? -EPERM : 0;
+		return user_ctx_set_fs_base(&p->uc, uaddr(arg2)) ? -EPERM : 0;
 	case ARCH_GET_FS: {
 		u64 base = user_ctx_fs_base(&p->uc);
-		return uword_p_to_user(&base, uaddr(a->a[1])) ? -EFAULT : 0;
+		return uword_p_to_user(&base, uaddr(arg2)) ? -EFAULT : 0;
 	}
 	default:
 		return -EINVAL; /* GS and the CPUID controls: not yet */

@@ -4,7 +4,7 @@
  * checked first (EFAULT, EINVAL), then the timer is looked up (EINVAL for an unknown id).
  */
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <time/posix_timer.h>
 #include <uapi/time.h>
 #include <uapi/timerfd.h>
@@ -13,7 +13,6 @@
 #define PT_ABS_MAX_SEC 9223372035ll /* absolute times: the most an i64 of ns holds */
 #define PT_SIGALRM 14u
 #define PT_NSIG 64
-#define PT_TIMER_ABSTIME 1u
 
 /* The head of struct sigevent (64 bytes): sigev_value, sigev_signo, sigev_notify, and the
  * union's first int (_tid for SIGEV_THREAD_ID). */
@@ -31,11 +30,10 @@ DEFINE_UCOPY(upt_itimerspec, struct uapi_itimerspec);
 DEFINE_UCOPY(upt_timer_id, i32);
 
 /* timer_create(clockid, sevp, timerid): sevp NULL is SIGEV_SIGNAL with SIGALRM. */
-i64 sys_timer_create(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(timer_create, int, clockid, uptr, sevp, uptr, timerid)
 {
-	i64 clockid = (i64)(int)a->a[0];
 	struct uapi_sigevent_head ev = { .signo = (i32)PT_SIGALRM, .notify = POSIX_SIGEV_SIGNAL };
-	if (a->a[1] && usigevent_head_from_user(&ev, uaddr(a->a[1])))
+	if (sevp.v && usigevent_head_from_user(&ev, sevp))
 		return -EFAULT;
 	i32 notify = ev.notify;
 	if (notify == POSIX_SIGEV_THREAD) /* glibc's threads: a signal, as Linux treats it */
@@ -48,10 +46,12 @@ i64 sys_timer_create(struct process *p, const struct sc_args *a)
 	if (notify != POSIX_SIGEV_NONE && (ev.signo <= 0 || ev.signo > PT_NSIG))
 		return -EINVAL;
 	i32 id = 0;
-	int e = posix_timer_create(p, clockid, notify, (u32)ev.signo, ev.tid, &id);
+	u64 value = (u64)ev.value_hi << 32 | ev.value_lo;
+	int e = posix_timer_create(p, clockid, notify, (u32)ev.signo, ev.tid, sevp.v != 0, value,
+				   &id);
 	if (e)
 		return e;
-	if (upt_timer_id_to_user(&id, uaddr(a->a[2]))) {
+	if (upt_timer_id_to_user(&id, timerid)) {
 		(void)posix_timer_delete(p, id);
 		return -EFAULT;
 	}
@@ -79,47 +79,47 @@ static struct uapi_itimerspec pt_its(u64 value_ns, u64 interval_ns)
 	};
 }
 
-i64 sys_timer_settime(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, uptr, new_value, uptr, old_value)
 {
 	struct uapi_itimerspec its;
-	if (upt_itimerspec_from_user(&its, uaddr(a->a[2])))
+	if (upt_itimerspec_from_user(&its, new_value))
 		return -EFAULT;
 	u64 value = 0, interval = 0;
 	/* an absolute time is not clamped like a relative one: a date is past three years */
-	bool abs = ((u32)a->a[1] & PT_TIMER_ABSTIME) != 0;
-	if (((u32)a->a[1] & ~PT_TIMER_ABSTIME) ||
+	bool abs = (flags & UAPI_TIMER_ABSTIME) != 0;
+	if ((flags & ~UAPI_TIMER_ABSTIME) ||
 	    !pt_ns(its.value_sec, its.value_nsec, abs ? PT_ABS_MAX_SEC : PT_MAX_SEC, &value) ||
 	    !pt_ns(its.interval_sec, its.interval_nsec, PT_MAX_SEC, &interval))
 		return -EINVAL;
-	u64 old_value = 0, old_interval = 0;
-	int e = posix_timer_set(p, (i64)(int)a->a[0], ((u32)a->a[1] & PT_TIMER_ABSTIME) != 0, value,
-				interval, &old_value, &old_interval);
+	u64 old_value_ns = 0, old_interval_ns = 0;
+	int e = posix_timer_set(p, timer_id, abs, value, interval, &old_value_ns,
+				&old_interval_ns);
 	if (e)
 		return e;
-	if (a->a[3]) {
-		struct uapi_itimerspec old = pt_its(old_value, old_interval);
-		if (upt_itimerspec_to_user(&old, uaddr(a->a[3])))
+	if (old_value.v) {
+		struct uapi_itimerspec old = pt_its(old_value_ns, old_interval_ns);
+		if (upt_itimerspec_to_user(&old, old_value))
 			return -EFAULT;
 	}
 	return 0;
 }
 
-i64 sys_timer_gettime(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(timer_gettime, int, timer_id, uptr, curr_value)
 {
 	u64 value = 0, interval = 0;
-	int e = posix_timer_get(p, (i64)(int)a->a[0], &value, &interval);
+	int e = posix_timer_get(p, timer_id, &value, &interval);
 	if (e)
 		return e;
 	struct uapi_itimerspec cur = pt_its(value, interval);
-	return upt_itimerspec_to_user(&cur, uaddr(a->a[1])) ? -EFAULT : 0;
+	return upt_itimerspec_to_user(&cur, curr_value) ? -EFAULT : 0;
 }
 
-i64 sys_timer_getoverrun(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(timer_getoverrun, int, timer_id)
 {
-	return posix_timer_overrun(p, (i64)(int)a->a[0]);
+	return posix_timer_overrun(p, timer_id);
 }
 
-i64 sys_timer_delete(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(timer_delete, int, timer_id)
 {
-	return posix_timer_delete(p, (i64)(int)a->a[0]);
+	return posix_timer_delete(p, timer_id);
 }

@@ -8,15 +8,14 @@
 #include <fw/uaccess.h>
 #include <proc/wait.h>
 #include <random/random.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/resource.h>
 
 #define GETRANDOM_MAX 0x7fffffffull /* INT_MAX: longer requests are cut */
 
-i64 sys_getrandom(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getrandom, ulong, buf, ulong, count, uint, flags)
 {
-	u64 buf = a->a[0], count = a->a[1], flags = (u32)a->a[2];
-	if (a->a[2] & ~(u64)(UAPI_GRND_NONBLOCK | UAPI_GRND_RANDOM | UAPI_GRND_INSECURE))
+	if (flags & ~(u32)(UAPI_GRND_NONBLOCK | UAPI_GRND_RANDOM | UAPI_GRND_INSECURE))
 		return -EINVAL;
 	if ((flags & (UAPI_GRND_INSECURE | UAPI_GRND_RANDOM)) ==
 	    (UAPI_GRND_INSECURE | UAPI_GRND_RANDOM))
@@ -29,7 +28,7 @@ i64 sys_getrandom(struct process *p, const struct sc_args *a)
 	random_request_key(&k, !(flags & UAPI_GRND_NONBLOCK));
 	struct chacha20_nonce n = { { 0, 0, 0 } };
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io = p->io_buf; /* a page: a multiple of the 64-byte block */
+	struct bytes io = kbuf_bytes(&p->io_kbuf); /* a page: a multiple of the 64-byte block */
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);

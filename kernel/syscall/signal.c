@@ -2,13 +2,16 @@
  * signal.c — the signal system calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
  * rt_sigsuspend, pause, rt_sigtimedwait, kill, tkill, tgkill, rt_sigqueueinfo,
  * rt_tgsigqueueinfo, sigaltstack and rt_sigreturn (SIGKILL and SIGSTOP can be neither caught
- * nor blocked); the interval timer and the sleeps. Sending, queueing and delivery live in
- * proc/signal.c and proc/sigqueue.c.
+ * nor blocked); nanosleep and clock_nanosleep (the interval timers: syscall/itimer.c).
+ * Sending, queueing and delivery live in proc/signal.c and proc/sigqueue.c.
  */
+#include <fw/preempt.h>
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
+#include <time/clock.h>
+#include <uapi/time.h>
 
 #define SIGKILL UAPI_SIGKILL
 #define SIGSTOP UAPI_SIGSTOP
@@ -23,36 +26,35 @@ DEFINE_UCOPY(usigset, u64);
 DEFINE_UCOPY(ustack, struct uapi_stack);
 DEFINE_UCOPY(usiginfo_in, struct uapi_siginfo);
 
-i64 sys_rt_sigaction(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, ulong, uact, ulong, uoact, size, sigsetsize)
 {
-	u64 sig = a->a[0];
-	if (a->a[3] != 8 || sig < 1 || sig > PROC_NSIG)
+	if (sigsetsize != 8 || sig < 1 || (u32)sig > PROC_NSIG)
 		return -EINVAL;
 	struct proc_sigaction act, old;
-	if (a->a[1] && usigaction_from_user(&act, uaddr(a->a[1])))
+	if (uact && usigaction_from_user(&act, uaddr(uact)))
 		return -EFAULT;
-	if (a->a[1] && (sig == SIGKILL || sig == SIGSTOP))
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	if (a->a[1]) {
+	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		/* one table for the whole thread group (proc/signal.h): O(1) */
 		proc_sigaction_set(p, (u32)sig, act, &old);
 	} else {
 		old = proc_sigaction_get(p, (u32)sig);
 	}
-	if (a->a[2] && usigaction_to_user(&old, uaddr(a->a[2])))
+	if (uoact && usigaction_to_user(&old, uaddr(uoact)))
 		return -EFAULT;
 	return 0;
 }
 
-i64 sys_rt_sigpending(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(rt_sigpending, uptr, uset, size, sigsetsize)
 {
-	if (a->a[1] > 8)
+	if (sigsetsize > 8)
 		return -EINVAL;
 	spin_lock(&p->sig_lock);
 	u64 set = p->pending.set & p->sigmask;
 	spin_unlock(&p->sig_lock);
-	return usigset_to_user(&set, uaddr(a->a[0])) ? -EFAULT : 0;
+	return usigset_to_user(&set, uset) ? -EFAULT : 0;
 }
 
 /* signal_ready - an unblocked signal is pending (what pause and rt_sigsuspend wait for). */
@@ -64,12 +66,12 @@ static bool signal_ready(struct process *p)
 	return ready;
 }
 
-i64 sys_rt_sigsuspend(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(rt_sigsuspend, uptr, uset, size, sigsetsize)
 {
-	if (a->a[1] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set;
-	if (usigset_from_user(&set, uaddr(a->a[0])))
+	if (usigset_from_user(&set, uset))
 		return -EFAULT;
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
@@ -109,22 +111,22 @@ static i64 take_signal(struct process *p, u64 set, u64 info)
 	return sig;
 }
 
-i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigtimedwait, uptr, uset, ulong, uinfo, ulong, uts, size, sigsetsize)
 {
-	if (a->a[3] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set;
-	if (usigset_from_user(&set, uaddr(a->a[0])))
+	if (usigset_from_user(&set, uset))
 		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	struct usig_timespec ts = { -1, 0 };
-	if (a->a[2]) {
-		if (usig_timespec_from_user(&ts, uaddr(a->a[2])))
+	if (uts) {
+		if (usig_timespec_from_user(&ts, uaddr(uts)))
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
 	}
-	i64 sig = take_signal(p, set, a->a[1]);
+	i64 sig = take_signal(p, set, uinfo);
 	if (sig)
 		return sig;
 	if (ts.sec == 0 && ts.nsec == 0)
@@ -138,26 +140,23 @@ i64 sys_rt_sigtimedwait(struct process *p, const struct sc_args *a)
 	spin_lock(&p->sig_lock);
 	p->sigwaiting = 0;
 	spin_unlock(&p->sig_lock);
-	sig = take_signal(p, set, a->a[1]);
+	sig = take_signal(p, set, uinfo);
 	if (sig)
 		return sig;
 	return e == -ETIMEDOUT ? -EAGAIN : -EINTR;
 }
 
-i64 sys_pause(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(pause)
 {
-	(void)a;
 	(void)PROC_WAIT(p, &p->sig_wq, signal_ready(p), 0);
 	return -ERESTARTNOHAND;
 }
 
-i64 sys_kill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	i64 pid = (i64)(int)a->a[0];
-	u64 sig = a->a[1];
-	if (sig > PROC_NSIG)
+	if ((u32)sig > PROC_NSIG) /* negative too, as Linux's unsigned valid_signal */
 		return -EINVAL;
-	if (pid == (i64)(int)0x80000000)
+	if (pid == (int)0x80000000)
 		return -ESRCH; /* INT_MIN: no group -INT_MIN */
 	return proc_kill(p, pid, (u32)sig);
 }
@@ -193,14 +192,14 @@ static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
 		.code = UAPI_SI_TKILL, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 }
 
-i64 sys_tkill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
-	return thread_kill(p, -1, (i64)(int)a->a[0], a->a[1]);
+	return thread_kill(p, -1, tid, (u32)sig);
 }
 
-i64 sys_tgkill(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
-	return thread_kill(p, (i64)(int)a->a[0], (i64)(int)a->a[1], a->a[2]);
+	return thread_kill(p, tgid, tid, (u32)sig);
 }
 
 /* queued_info - rt_sigqueueinfo's siginfo from user memory (si_signo becomes sig); -EFAULT,
@@ -218,12 +217,11 @@ static int queued_info(struct process *p, u64 sig, u64 uinfo, i64 to, struct pro
 	return 0;
 }
 
-i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, signo, ulong, uinfo)
 {
-	i64 pid = (i64)(i32)a->a[0];
-	u64 sig = a->a[1];
+	u64 sig = (u32)signo; /* negative: over PROC_NSIG, EINVAL */
 	struct proc_siginfo si;
-	int e = queued_info(p, sig, a->a[2], pid, &si);
+	int e = queued_info(p, sig, uinfo, pid, &si);
 	if (e)
 		return e;
 	if (pid <= 0)
@@ -246,58 +244,56 @@ i64 sys_rt_sigqueueinfo(struct process *p, const struct sc_args *a)
 	return e;
 }
 
-i64 sys_rt_tgsigqueueinfo(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, signo, ulong, uinfo)
 {
-	i64 tgid = (i64)(i32)a->a[0], tid = (i64)(i32)a->a[1];
-	u64 sig = a->a[2];
+	u64 sig = (u32)signo;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
 	struct proc_siginfo si;
-	int e = queued_info(p, sig, a->a[3], tid, &si);
+	int e = queued_info(p, sig, uinfo, tid, &si);
 	if (e)
 		return e;
 	return send_to_thread(p, tgid, tid, sig, si);
 }
 
-i64 sys_sigaltstack(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(sigaltstack, ulong, uss, ulong, uoss)
 {
 	struct uapi_stack ss, old;
-	if (a->a[0] && ustack_from_user(&ss, uaddr(a->a[0])))
+	if (uss && ustack_from_user(&ss, uaddr(uss)))
 		return -EFAULT;
-	int e = proc_sigaltstack(p, a->a[0] ? &ss : NULL, a->a[1] ? &old : NULL,
+	int e = proc_sigaltstack(p, uss ? &ss : NULL, uoss ? &old : NULL,
 				 user_ctx_sp(&p->uc), UAPI_MINSIGSTKSZ);
-	if (!e && a->a[1] && ustack_to_user(&old, uaddr(a->a[1])))
+	if (!e && uoss && ustack_to_user(&old, uaddr(uoss)))
 		e = -EFAULT;
 	return e;
 }
 
-i64 sys_rt_sigreturn(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
-	(void)a;
 	return proc_sigreturn(p) ? SC_KEEP : SC_GONE;
 }
 
-i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, ulong, nset, ulong, oset, size, sigsetsize)
 {
-	if (a->a[3] != 8)
+	if (sigsetsize != 8)
 		return -EINVAL;
 	u64 set = 0;
 	spin_lock(&p->sig_lock);
 	u64 old = p->sigmask;
 	spin_unlock(&p->sig_lock);
-	if (a->a[1]) {
-		if (a->a[0] > SIG_SETMASK)
+	if (nset) {
+		if ((u32)how > SIG_SETMASK)
 			return -EINVAL;
-		if (usigset_from_user(&set, uaddr(a->a[1])))
+		if (usigset_from_user(&set, uaddr(nset)))
 			return -EFAULT;
 	}
-	if (a->a[2] && usigset_to_user(&old, uaddr(a->a[2])))
+	if (oset && usigset_to_user(&old, uaddr(oset)))
 		return -EFAULT;
-	if (a->a[1]) {
+	if (nset) {
 		spin_lock(&p->sig_lock);
-		if (a->a[0] == SIG_BLOCK)
+		if (how == SIG_BLOCK)
 			p->sigmask |= set;
-		else if (a->a[0] == SIG_UNBLOCK)
+		else if (how == SIG_UNBLOCK)
 			p->sigmask &= ~set;
 		else
 			p->sigmask = set;
@@ -305,76 +301,6 @@ i64 sys_rt_sigprocmask(struct process *p, const struct sc_args *a)
 		spin_unlock(&p->sig_lock);
 	}
 	return 0;
-}
-
-/* struct itimerval: interval, then value; each a struct timeval (sec, usec). */
-struct uitimerval {
-	i64 isec, iusec, vsec, vusec;
-};
-DEFINE_UCOPY(uitimerval, struct uitimerval);
-
-static u64 tv_ns(i64 sec, i64 usec)
-{
-	return (u64)sec * 1000000000ull + (u64)usec * 1000ull;
-}
-
-/* itimer_now - the current ITIMER_REAL as struct itimerval. */
-static struct uitimerval itimer_now(struct process *p) REQUIRES(p->sig_lock)
-{
-	struct uitimerval v = { 0 };
-	u64 now = fw_time_ns();
-	u64 left = p->alarm_ns ? (p->alarm_ns > now ? p->alarm_ns - now : 1000) : 0;
-	v.isec = (i64)(p->alarm_interval_ns / 1000000000ull);
-	v.iusec = (i64)(p->alarm_interval_ns % 1000000000ull / 1000);
-	v.vsec = (i64)(left / 1000000000ull);
-	v.vusec = (i64)(left % 1000000000ull / 1000);
-	if (p->alarm_ns && !v.vsec && !v.vusec)
-		v.vusec = 1;
-	return v;
-}
-
-i64 sys_getitimer(struct process *p, const struct sc_args *a)
-{
-	if (a->a[0] != 0)
-		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
-	spin_lock(&p->sig_lock);
-	struct uitimerval v = itimer_now(p);
-	spin_unlock(&p->sig_lock);
-	return uitimerval_to_user(&v, uaddr(a->a[1])) ? -EFAULT : 0;
-}
-
-i64 sys_setitimer(struct process *p, const struct sc_args *a)
-{
-	if (a->a[0] != 0)
-		return -EINVAL; /* ITIMER_VIRTUAL/PROF: not yet */
-	struct uitimerval v = { 0 };
-	if (a->a[1] && uitimerval_from_user(&v, uaddr(a->a[1])))
-		return -EFAULT;
-	if (v.isec < 0 || v.iusec < 0 || v.iusec >= 1000000 || v.vsec < 0 || v.vusec < 0 ||
-	    v.vusec >= 1000000)
-		return -EINVAL;
-	u64 val = tv_ns(v.vsec, v.vusec);
-	spin_lock(&p->sig_lock);
-	struct uitimerval old = itimer_now(p);
-	p->alarm_ns = val ? fw_time_ns() + val : 0;
-	p->alarm_interval_ns = tv_ns(v.isec, v.iusec);
-	spin_unlock(&p->sig_lock);
-	if (a->a[2] && uitimerval_to_user(&old, uaddr(a->a[2])))
-		return -EFAULT;
-	return 0;
-}
-
-i64 sys_alarm(struct process *p, const struct sc_args *a)
-{
-	u32 secs = (u32)a->a[0];
-	spin_lock(&p->sig_lock);
-	struct uitimerval old = itimer_now(p);
-	p->alarm_ns = secs ? fw_time_ns() + (u64)secs * 1000000000ull : 0;
-	p->alarm_interval_ns = 0;
-	spin_unlock(&p->sig_lock);
-	/* the seconds left, rounded to nearest; a pending alarm never reports 0 */
-	i64 left = old.vsec + (old.vusec >= 500000);
-	return (!left && (old.vsec || old.vusec)) ? 1 : left;
 }
 
 /* sleep_until - sleep until `deadline` (fw_time_ns); a signal ends it early: then `rem`
@@ -405,29 +331,102 @@ i64 proc_restart_sleep(struct process *p)
 	return sleep_until(p, p->restart_deadline_ns, 0);
 }
 
-/* do_sleep - nanosleep and clock_nanosleep: the request at `ureq`, relative or absolute (on
- * the monotonic clock: every clock is). */
-static i64 do_sleep(struct process *p, u64 ureq, bool absolute, u64 rem)
+/* sleep_request - a struct timespec request in ns (the seconds clamped to about 136 years):
+ * 0, -EFAULT or -EINVAL. */
+static int sleep_request(struct uaddr ureq, u64 *ns)
 {
 	struct usig_timespec ts;
-	if (usig_timespec_from_user(&ts, uaddr(ureq)))
+	if (usig_timespec_from_user(&ts, ureq))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32); /* ~136 years */
-	u64 req = sec * 1000000000ull + (u64)ts.nsec;
-	u64 deadline = absolute ? req : fw_time_ns() + req;
-	return sleep_until(p, deadline, absolute ? 0 : rem);
+	u64 sec = (u64)ts.sec < (1ull << 32) ? (u64)ts.sec : (1ull << 32);
+	*ns = sec * 1000000000ull + (u64)ts.nsec;
+	return 0;
 }
 
-i64 sys_nanosleep(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(nanosleep, uptr, request, uptr, remain)
 {
-	return do_sleep(p, a->a[0], false, a->a[1]);
+	u64 req;
+	int e = sleep_request(request, &req);
+	return e ? e : sleep_until(p, fw_time_ns() + req, remain.v);
 }
 
-i64 sys_clock_nanosleep(struct process *p, const struct sc_args *a)
+/* cpu_sleep - clock_nanosleep on CLOCK_PROCESS_CPUTIME_ID: until the process's CPU time
+ * reaches `target`. Its other threads move that clock, at most cpu_count() times as fast as
+ * the monotonic clock, so the sleep goes in steps of (time left) / cpu_count() (at least a
+ * tick) and looks again: it never ends early. A signal ends it: an absolute sleep restarts
+ * (-ERESTARTNOHAND), a relative one reports the CPU time left in `rem` and -EINTR (Linux
+ * restarts that one too when no handler runs). */
+static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
 {
-	if (a->a[0] > 11 || (a->a[1] & ~1ull))
+	for (;;) {
+		u64 now = proc_cpu_ns(p, false);
+		if (now >= target)
+			return 0;
+		u64 step = (target - now) / cpu_count();
+		if (step < 1000000000ull / FW_TICK_HZ)
+			step = 1000000000ull / FW_TICK_HZ;
+		u64 deadline = fw_time_ns() + step;
+		if (PROC_WAIT(p, &p->sig_wq, fw_time_ns() >= deadline, deadline) != -ERESTARTSYS)
+			continue;
+		if (absolute)
+			return -ERESTARTNOHAND;
+		if (rem) {
+			now = proc_cpu_ns(p, false);
+			u64 left = target > now ? target - now : 0;
+			struct usig_timespec r = { (i64)(left / 1000000000ull),
+						   (i64)(left % 1000000000ull) };
+			if (usig_timespec_to_user(&r, uaddr(rem)))
+				return -EFAULT;
+		}
+		return -EINTR;
+	}
+}
+
+/* clock_nanosleep(clockid, flags, request, remain): the clocks Linux sleeps on. REALTIME and
+ * TAI (and REALTIME_ALARM) absolute times are moved to the monotonic clock by the wall
+ * clock's offset when the sleep starts (a later settimeofday does not move the deadline, as it
+ * would on Linux); MONOTONIC and BOOTTIME are the monotonic clock; PROCESS_CPUTIME_ID the
+ * process's CPU time (cpu_sleep). The clocks Linux cannot sleep on (MONOTONIC_RAW, the COARSE
+ * ones, THREAD_CPUTIME_ID) are EOPNOTSUPP, as Linux 6.1. Flags other than TIMER_ABSTIME
+ * are ignored, as Linux. */
+SYSCALL_DEFINE4(clock_nanosleep, int, clockid, int, flags, uptr, request, uptr, remain)
+{
+	bool wall = false;
+	switch (clockid) {
+	case UAPI_CLOCK_REALTIME:
+	case UAPI_CLOCK_REALTIME_ALARM:
+	case UAPI_CLOCK_TAI:
+		wall = true;
+		break;
+	case UAPI_CLOCK_MONOTONIC:
+	case UAPI_CLOCK_BOOTTIME:
+	case UAPI_CLOCK_BOOTTIME_ALARM:
+	case UAPI_CLOCK_PROCESS_CPUTIME_ID:
+		break;
+	case UAPI_CLOCK_MONOTONIC_RAW:
+	case UAPI_CLOCK_REALTIME_COARSE:
+	case UAPI_CLOCK_MONOTONIC_COARSE:
+	case UAPI_CLOCK_THREAD_CPUTIME_ID:
+		return -EOPNOTSUPP;
+	default: /* unknown ids, other processes' CPU clocks (negative) */
 		return -EINVAL;
-	return do_sleep(p, a->a[2], a->a[1] & 1 /* TIMER_ABSTIME */, a->a[3]);
+	}
+	u64 req;
+	int e = sleep_request(request, &req);
+	if (e)
+		return e;
+	bool absolute = (flags & UAPI_TIMER_ABSTIME) != 0;
+	if (clockid == UAPI_CLOCK_PROCESS_CPUTIME_ID)
+		return cpu_sleep(p, absolute ? req : proc_cpu_ns(p, false) + req, absolute,
+				 remain.v);
+	if (!absolute)
+		return sleep_until(p, fw_time_ns() + req, remain.v);
+	if (wall) { /* the monotonic time at which the wall clock reads req */
+		i64 offset = clock_realtime_ns() - (i64)fw_time_ns();
+		i64 mono = (i64)req - offset;
+		req = mono < 0 ? 0 : (u64)mono;
+	}
+	return sleep_until(p, req, 0);
 }

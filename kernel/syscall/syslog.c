@@ -21,7 +21,7 @@
 #include <fw/time.h>
 #include <fw/uaccess.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <uapi/resource.h>
 
 #define LINE_BYTES 320u
@@ -144,10 +144,8 @@ static i64 read_new(struct process *p, u64 buf, u64 len)
 	}
 }
 
-i64 sys_syslog(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(syslog, int, type, ulong, buf, int, len)
 {
-	i64 type = (i64)(i32)a->a[0], len = (i64)(i32)a->a[2];
-	u64 buf = a->a[1];
 	if (p->fs.cred.euid != 0) /* CAP_SYSLOG, with dmesg_restrict as Debian sets it */
 		return -EPERM;
 	switch (type) {

@@ -3,7 +3,7 @@
  * of time/timerfd.c (reads and poll go through the file like any other).
  */
 #include <fw/uaccess.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
 #include <time/timerfd.h>
 #include <uapi/time.h>
 #include <uapi/timerfd.h>
@@ -13,17 +13,16 @@
 
 DEFINE_UCOPY(uitimerspec, struct uapi_itimerspec);
 
-i64 sys_timerfd_create(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(timerfd_create, int, clockid, int, flags)
 {
-	u32 flags = (u32)a->a[1];
-	if ((int)a->a[1] & ~(int)(UAPI_TFD_CLOEXEC | UAPI_TFD_NONBLOCK))
+	if (flags & ~(int)(UAPI_TFD_CLOEXEC | UAPI_TFD_NONBLOCK))
 		return -EINVAL;
 	struct file *f = NULL;
-	int e = timerfd_new((i64)(int)a->a[0], flags & UAPI_TFD_NONBLOCK, p->fs.cred.euid,
+	int e = timerfd_new(clockid, (u32)flags & UAPI_TFD_NONBLOCK, p->fs.cred.euid,
 			    p->fs.cred.egid, &f);
 	if (e)
 		return e;
-	struct result_i64 r = proc_fd_install(p, f, 0, (flags & UAPI_TFD_CLOEXEC) != 0);
+	struct result_i64 r = proc_fd_install(p, f, 0, ((u32)flags & UAPI_TFD_CLOEXEC) != 0);
 	if (r.err) {
 		vfs_close(f);
 		return r.err;
@@ -52,20 +51,20 @@ static struct uapi_itimerspec to_its(u64 value_ns, u64 interval_ns)
 	};
 }
 
-static struct file *timer_file(struct process *p, u64 fd, int *err)
+static struct file *timer_file(struct process *p, int fd, int *err)
 {
-	struct file *f = proc_fd_get(p, (i64)(int)fd);
+	struct file *f = proc_fd_get(p, fd);
 	*err = !f ? -EBADF : !vfs_file_is_timerfd(f) ? -EINVAL : 0;
 	return *err ? NULL : f;
 }
 
 /* timerfd_settime(fd, flags, new, old): TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET (acts on an
  * absolute CLOCK_REALTIME setting: setting the wall clock makes the next read ECANCELED). */
-i64 sys_timerfd_settime(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(timerfd_settime, int, fd, int, sflags, uptr, new_value, uptr, old_value)
 {
-	u32 flags = (u32)a->a[1];
+	u32 flags = (u32)sflags;
 	struct uapi_itimerspec its;
-	if (uitimerspec_from_user(&its, uaddr(a->a[2])))
+	if (uitimerspec_from_user(&its, new_value))
 		return -EFAULT;
 	u64 value = 0, interval = 0;
 	if ((flags & ~(UAPI_TFD_TIMER_ABSTIME | UAPI_TFD_TIMER_CANCEL_ON_SET)) ||
@@ -75,31 +74,31 @@ i64 sys_timerfd_settime(struct process *p, const struct sc_args *a)
 	    !ts_ns(its.interval_sec, its.interval_nsec, TFD_MAX_SEC, &interval))
 		return -EINVAL;
 	int e;
-	struct file *f = timer_file(p, a->a[0], &e);
+	struct file *f = timer_file(p, fd, &e);
 	if (!f)
 		return e;
-	u64 old_value = 0, old_interval = 0;
+	u64 old_value_ns = 0, old_interval_ns = 0;
 	bool abs = (flags & UAPI_TFD_TIMER_ABSTIME) != 0;
 	e = timerfd_set(f, abs, abs && (flags & UAPI_TFD_TIMER_CANCEL_ON_SET), value, interval,
-			&old_value, &old_interval);
+			&old_value_ns, &old_interval_ns);
 	if (e)
 		return e;
-	if (a->a[3]) {
-		struct uapi_itimerspec old = to_its(old_value, old_interval);
-		if (uitimerspec_to_user(&old, uaddr(a->a[3])))
+	if (old_value.v) {
+		struct uapi_itimerspec old = to_its(old_value_ns, old_interval_ns);
+		if (uitimerspec_to_user(&old, old_value))
 			return -EFAULT;
 	}
 	return 0;
 }
 
-i64 sys_timerfd_gettime(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(timerfd_gettime, int, fd, uptr, curr_value)
 {
 	int e;
-	struct file *f = timer_file(p, a->a[0], &e);
+	struct file *f = timer_file(p, fd, &e);
 	if (!f)
 		return e;
 	u64 value = 0, interval = 0;
 	timerfd_get(f, &value, &interval);
 	struct uapi_itimerspec cur = to_its(value, interval);
-	return uitimerspec_to_user(&cur, uaddr(a->a[1])) ? -EFAULT : 0;
+	return uitimerspec_to_user(&cur, curr_value) ? -EFAULT : 0;
 }

@@ -6,13 +6,16 @@
  * child_wq until one comes (WNOHANG: never), the last matching child is gone (ECHILD) or a
  * signal interrupts (-ERESTARTSYS). wait4 returns the pid and a status word; waitid fills a
  * siginfo_t (SIGCHLD, CLD_EXITED/KILLED/DUMPED/STOPPED/CONTINUED, si_pid, si_uid,
- * si_status). Both write the reported child's resource usage when asked (rusage), as
+ * si_status); waitid's P_PIDFD waits for the child a pidfd names (proc/pidfd.h: its
+ * PIDFD_NONBLOCK means WNOHANG). Both write the reported child's resource usage when asked (rusage), as
  * getrusage counts it; a reaped child's usage joins the caller's children totals.
  */
 #include <fw/uaccess.h>
+#include <proc/pidfd.h>
 #include <proc/usage.h>
 #include <proc/wait.h>
-#include <syscall/syscall.h>
+#include <syscall/define.h>
+#include <uapi/events.h>
 
 #define W_ANY_CLONE (UAPI_WNOTHREAD | UAPI_WALL | UAPI_WCLONE)
 
@@ -103,13 +106,11 @@ static int do_wait(struct process *p, struct proc_wait_sel sel, u32 options, str
 	return 0;
 }
 
-i64 sys_wait4(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(wait4, int, pid, uptr, stat_addr, uint, options, ulong, ru)
 {
-	i64 pid = (i64)(i32)a->a[0];
-	u64 options = (u32)a->a[2]; /* an int: musl sign-extends __WCLONE (bit 31) */
-	if (options & ~(u64)(UAPI_WNOHANG | UAPI_WUNTRACED | UAPI_WCONTINUED | W_ANY_CLONE))
+	if (options & ~(u32)(UAPI_WNOHANG | UAPI_WUNTRACED | UAPI_WCONTINUED | W_ANY_CLONE))
 		return -EINVAL;
-	if (pid == (i64)(i32)0x80000000)
+	if (pid == (i32)0x80000000)
 		return -ESRCH; /* INT_MIN: no group -INT_MIN (as Linux) */
 	struct proc_wait_sel sel = { .by = PROC_WAIT_ANY };
 	if (pid > 0)
@@ -120,15 +121,15 @@ i64 sys_wait4(struct process *p, const struct sc_args *a)
 		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PGID, .id = (u32)-pid };
 	sel.kind = wait_kind(options);
 	struct wait_event ev;
-	int e = do_wait(p, sel, (u32)options | UAPI_WEXITED, &ev);
+	int e = do_wait(p, sel, options | UAPI_WEXITED, &ev);
 	if (e || !ev.child)
 		return e;
 	i64 cpid = ev.child->pid;
 	proc_put(ev.child);
 	/* as Linux: the child is reaped even when the status cannot be written */
-	if (a->a[1] && ustatus_to_user(&ev.status, uaddr(a->a[1])))
+	if (stat_addr.v && ustatus_to_user(&ev.status, stat_addr))
 		return -EFAULT;
-	if (a->a[3] && rusage_to_user(ev.usage, a->a[3]))
+	if (ru && rusage_to_user(ev.usage, ru))
 		return -EFAULT;
 	return cpid;
 }
@@ -153,17 +154,15 @@ static struct uwait_body child_info(u32 st, i32 *code)
 	return b;
 }
 
-i64 sys_waitid(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE5(waitid, int, which, int, id, ulong, info, uint, options, ulong, ru)
 {
-	u64 which = a->a[0];
-	i64 id = (i64)(i32)a->a[1];
-	u64 options = (u32)a->a[3]; /* an int (as wait4) */
 	u32 known = UAPI_WNOHANG | UAPI_WNOWAIT | UAPI_WEXITED | UAPI_WSTOPPED | UAPI_WCONTINUED |
 		    W_ANY_CLONE;
-	if ((options & ~(u64)known) ||
+	if ((options & ~known) ||
 	    !(options & (UAPI_WEXITED | UAPI_WSTOPPED | UAPI_WCONTINUED)))
 		return -EINVAL;
 	struct proc_wait_sel sel = { .by = PROC_WAIT_ANY };
+	bool pidfd_nonblock = false;
 	switch (which) {
 	case UAPI_P_ALL:
 		break;
@@ -178,14 +177,29 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PGID,
 					      .id = id ? (u32)id : proc_pgid(p->leader) };
 		break;
+	case UAPI_P_PIDFD: {
+		if (id < 0)
+			return -EINVAL;
+		struct file *f = proc_fd_get(p, id);
+		if (!f || !vfs_file_is_pidfd(f))
+			return -EBADF;
+		sel = (struct proc_wait_sel){ .by = PROC_WAIT_PID, .id = pidfd_process(f)->pid };
+		/* a PIDFD_NONBLOCK pidfd never waits: EAGAIN, unless the caller said WNOHANG */
+		pidfd_nonblock = (f->flags & UAPI_PIDFD_NONBLOCK) && !(options & UAPI_WNOHANG);
+		if (pidfd_nonblock)
+			options |= UAPI_WNOHANG;
+		break;
+	}
 	default:
-		return -EINVAL; /* P_PIDFD: no pidfds yet */
+		return -EINVAL;
 	}
 	sel.kind = wait_kind(options);
 	struct wait_event ev;
-	int e = do_wait(p, sel, (u32)options, &ev);
+	int e = do_wait(p, sel, options, &ev);
 	if (e)
 		return e;
+	if (!ev.child && pidfd_nonblock)
+		return -EAGAIN; /* as Linux's kernel_waitid */
 	struct uwait_head head = { 0 };
 	struct uwait_body body = { 0 };
 	bool reported = ev.child != NULL;
@@ -197,11 +211,10 @@ i64 sys_waitid(struct process *p, const struct sc_args *a)
 		proc_put(ev.child);
 	}
 	/* WNOHANG with nothing to report: zeros, as Linux writes */
-	u64 info = a->a[2];
 	if (info && (uwait_head_to_user(&head, uaddr(info)) ||
 		     uwait_body_to_user(&body, uaddr(info + 16))))
 		return -EFAULT;
-	if (reported && a->a[4] && rusage_to_user(ev.usage, a->a[4]))
+	if (reported && ru && rusage_to_user(ev.usage, ru))
 		return -EFAULT;
 	return 0;
 }

@@ -9,8 +9,8 @@
  * TAI is REALTIME (no leap-second table, as Linux before
  * adjtimex sets one: offset 0). The COARSE clocks read the same counters (Linux serves them
  * from the last tick; a finer value is allowed) and report the tick as their resolution.
- * The CPU-time clocks read the monotonic clock until per-thread CPU accounting exists (the
- * threads-on-tasks work), which the syscall table states.
+ * The CPU-time clocks are a process's (syscall/time.c reads them from proc/usage.h); here, with
+ * no process, they read the monotonic clock.
  */
 #include <fw/atomic.h>
 #include <fw/errno.h>
@@ -45,6 +45,20 @@ int clock_set_realtime_ns(i64 ns)
 	if (ns < 0)
 		return -EINVAL;
 	clock_atomic_i64_store(&realtime_offset_ns, ns - (i64)fw_time_ns());
+	fw_vdso_set_realtime_offset(clock_atomic_i64_load(&realtime_offset_ns));
+	return 0;
+}
+
+int clock_step_realtime_ns(i64 delta)
+{
+	i64 old = clock_atomic_i64_load(&realtime_offset_ns);
+	for (;;) {
+		i64 now = (i64)fw_time_ns() + old;
+		if ((delta < 0 && now + delta < 0) || (delta > 0 && now > INT64_MAX - delta))
+			return -EINVAL;
+		if (clock_atomic_i64_cmpxchg(&realtime_offset_ns, &old, old + delta))
+			break;
+	}
 	fw_vdso_set_realtime_offset(clock_atomic_i64_load(&realtime_offset_ns));
 	return 0;
 }

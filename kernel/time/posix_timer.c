@@ -5,22 +5,33 @@
  * A timer belongs to a thread group (its leader, whose reference it holds) and has a small id,
  * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock
  * (an absolute CLOCK_REALTIME time is converted when it is set). The clock task calls
- * posix_timer_fire_due once a tick: a due timer sends its signal (si_code SI_TIMER) to the
- * group, or with SIGEV_THREAD_ID to one thread of it, or nothing for SIGEV_NONE; a periodic
- * one moves on by whole intervals, and the periods it skipped are its overrun
- * (timer_getoverrun). Timers of a group that has exited are deleted by the same pass.
+ * posix_timer_fire_due once a tick: the due timers, earliest deadline first, send their signal (si_code SI_TIMER, si_timerid,
+ * si_value, si_overrun) to the group, or with SIGEV_THREAD_ID to one thread of it, or nothing
+ * for SIGEV_NONE; a periodic one moves on by whole intervals, and the periods it skipped are
+ * its overrun. An expiry whose previous signal is still pending sends nothing: it adds to that
+ * signal's si_overrun (proc_sigqueue_timer_merge_locked), as Linux. timer_getoverrun gives the
+ * overrun of the timer's last signal (Linux: of the last one delivered). Timers of a group
+ * that has exited are deleted by the same pass.
  *
- * execve deletes the group's timers (posix_timer_delete_group). Not yet: si_value/si_timerid/
- * si_overrun in the delivered siginfo (the signal carries SI_TIMER only), the CPU-time clocks.
+ * execve deletes the group's timers (posix_timer_delete_group).
+ *
+ * CPU-time clocks (time/cpu_clock.h: CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the
+ * negative ids, which glibc passes for those two and which name other processes' clocks): such
+ * a timer's deadline and interval are in that CPU time (proc/usage.h, as the threads last
+ * published it: at most a tick old), checked by the same pass once a tick, so it fires at most
+ * a tick or two of wall time late. A thread-clock timer whose thread has exited never fires
+ * again (Linux detaches it).
  *
  * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
- * group's state); signals are sent with neither held.
+ * group's state; a CPU-time clock's sums also take the leader's rlim_lock) or the target's
+ * sig_lock (the merge); signals are sent with none held.
  */
 #include <fw/heap.h>
 #include <fw/time.h>
 #include <fw/typecache.h>
 #include <proc/process.h>
 #include <time/clock.h>
+#include <time/cpu_clock.h>
 #include <time/posix_timer.h>
 #include <uapi/time.h>
 
@@ -32,14 +43,18 @@ struct ptimer {
 	/* immutable after creation */
 	struct process *owner;  /* the group leader; a reference */
 	struct process *target; /* who gets the signal (owner, or a thread: a reference) */
+	struct process *cpu_of; /* a CPU-time clock's thread or leader (a reference); NULL for
+				 * the other clocks */
+	int cpu_cid;            /* and its id (time/cpu_clock.h) */
 	i32 id;
 	i64 clockid;
 	i32 notify; /* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID */
 	u32 signo;
+	u64 value;  /* sigev_value: the signal's si_value */
 	/* ptimer_lock */
-	u64 deadline_ns; /* fw_time_ns; 0: disarmed */
+	u64 deadline_ns; /* fw_time_ns, or cpu_of's CPU time; 0: disarmed */
 	u64 interval_ns;
-	u32 overrun;     /* periods skipped at the last expiry */
+	u32 overrun;     /* expirations its last signal missed (its si_overrun) */
 };
 DEFINE_TYPE_CACHE(ptimer_cache, struct ptimer);
 DEFINE_LIST(ptimer_list, struct ptimer, link, spinlock);
@@ -60,6 +75,8 @@ static void ptimer_free(struct ptimer *t)
 {
 	if (t->target != t->owner)
 		proc_put(t->target);
+	if (t->cpu_of)
+		proc_put(t->cpu_of);
 	proc_put(t->owner);
 	KFREE(ptimer_cache, t);
 }
@@ -83,17 +100,26 @@ static bool group_gone(struct process *leader)
 }
 
 int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i64 tid,
-		       i32 *id_out)
+		       bool has_value, u64 value, i32 *id_out)
 {
-	if (clockid != UAPI_CLOCK_MONOTONIC && clockid != UAPI_CLOCK_REALTIME &&
-	    clockid != UAPI_CLOCK_BOOTTIME)
+	int cid = cpu_clock_id((int)clockid);
+	struct process *cpu_of = NULL;
+	if (cid) {
+		cpu_of = cpu_clock_owner(p, cid);
+		if (!cpu_of)
+			return -EINVAL;
+	} else if (clockid != UAPI_CLOCK_MONOTONIC && clockid != UAPI_CLOCK_REALTIME &&
+		   clockid != UAPI_CLOCK_BOOTTIME) {
 		return -EINVAL;
+	}
 	struct process *target = p->leader;
 	if (notify == POSIX_SIGEV_THREAD_ID) {
 		target = proc_by_pid(tid);
 		if (!target || target->leader != p->leader) {
 			if (target)
 				proc_put(target);
+			if (cpu_of)
+				proc_put(cpu_of);
 			return -EINVAL;
 		}
 	}
@@ -101,11 +127,15 @@ int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i6
 	if (!t) {
 		if (target != p->leader)
 			proc_put(target);
+		if (cpu_of)
+			proc_put(cpu_of);
 		return -ENOMEM;
 	}
 	proc_get(p->leader);
 	t->owner = p->leader;
 	t->target = target;
+	t->cpu_of = cpu_of;
+	t->cpu_cid = cid;
 	t->clockid = clockid;
 	t->notify = notify;
 	t->signo = signo;
@@ -118,6 +148,7 @@ int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i6
 		err = -EAGAIN;
 	} else {
 		t->id = id;
+		t->value = has_value ? value : (u64)(u32)id; /* no sigevent: the id, as Linux */
 		ptimer_list_push_back(&ptimers, t);
 	}
 	spin_unlock(&ptimer_lock);
@@ -143,6 +174,18 @@ int posix_timer_delete(struct process *p, i64 id)
 	return 0;
 }
 
+/* now_of - the time on t's clock: `mono` (fw_time_ns) for the monotonic and wall clocks, the
+ * CPU time for a CPU-time clock (0 once its thread has exited: never due again). Takes
+ * proc_lock (after ptimer_lock). */
+static u64 now_of(struct ptimer *t, u64 mono)
+{
+	if (!t->cpu_of)
+		return mono;
+	if ((t->cpu_cid & CPU_CLOCK_PERTHREAD) && proc_has_exited(t->cpu_of))
+		return 0;
+	return cpu_clock_read_ns(t->cpu_of, t->cpu_cid);
+}
+
 static u64 left_locked(struct ptimer *t, u64 now) REQUIRES(&ptimer_lock)
 {
 	if (!t->deadline_ns)
@@ -153,6 +196,7 @@ static u64 left_locked(struct ptimer *t, u64 now) REQUIRES(&ptimer_lock)
 int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 interval_ns,
 		    u64 *old_value_ns, u64 *old_interval_ns)
 {
+	proc_acct_publish(p); /* the caller's CPU time up to now, for a CPU-time clock */
 	u64 now = fw_time_ns();
 	spin_lock(&ptimer_lock);
 	struct ptimer *t = find_locked(p, id);
@@ -160,6 +204,7 @@ int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 inter
 		spin_unlock(&ptimer_lock);
 		return -EINVAL;
 	}
+	now = now_of(t, now);
 	*old_value_ns = left_locked(t, now);
 	*old_interval_ns = t->interval_ns;
 	u64 deadline = 0;
@@ -169,7 +214,8 @@ int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 inter
 		i64 rt = clock_realtime_ns();
 		deadline = (i64)value_ns > rt ? now + (u64)((i64)value_ns - rt) : now;
 	} else if (value_ns) {
-		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock */
+		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock; a CPU
+				      * clock's absolute time is its own */
 	}
 	t->deadline_ns = deadline;
 	t->interval_ns = deadline ? interval_ns : 0;
@@ -180,11 +226,12 @@ int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 inter
 
 int posix_timer_get(struct process *p, i64 id, u64 *value_ns, u64 *interval_ns)
 {
+	proc_acct_publish(p);
 	u64 now = fw_time_ns();
 	spin_lock(&ptimer_lock);
 	struct ptimer *t = find_locked(p, id);
 	if (t) {
-		*value_ns = left_locked(t, now);
+		*value_ns = left_locked(t, now_of(t, now));
 		*interval_ns = t->interval_ns;
 	}
 	spin_unlock(&ptimer_lock);
@@ -221,15 +268,27 @@ void posix_timer_delete_group(struct process *p)
 	}
 }
 
-/* next_due_locked - a timer due at `now`, or of a group that is gone; NULL if none. A handled
- * timer is no longer due (moved past `now` or disarmed), so a scan restarted from the head
- * after each one ends. */
+/* next_due_locked - a timer of a group that is gone, else the due timer (at `now`) with the
+ * earliest deadline, so timers due within one tick fire in the order of their deadlines
+ * (regression: they fired in the list's order); NULL if none. A handled timer is no longer
+ * due (moved past `now` or disarmed), so a scan restarted after each one ends. */
 static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
 {
-	LIST_FOR_EACH(ptimer_list, &ptimers, t)
-		if ((t->deadline_ns && t->deadline_ns <= now) || group_gone(t->owner))
+	struct ptimer *first = NULL, *cpu_due = NULL;
+	LIST_FOR_EACH(ptimer_list, &ptimers, t) {
+		if (group_gone(t->owner))
 			return t;
-	return NULL;
+		if (!t->deadline_ns)
+			continue;
+		if (t->cpu_of) { /* another clock: no order against the others */
+			if (!cpu_due && t->deadline_ns <= now_of(t, now))
+				cpu_due = t;
+			continue;
+		}
+		if (t->deadline_ns <= now && (!first || t->deadline_ns < first->deadline_ns))
+			first = t;
+	}
+	return first ? first : cpu_due;
 }
 
 void posix_timer_fire_due(u64 now_ns)
@@ -245,21 +304,36 @@ void posix_timer_fire_due(u64 now_ns)
 			spin_lock(&ptimer_lock);
 			continue;
 		}
-		u64 n = 0;
+		u64 n = 0, now = now_of(t, now_ns);
+		if (now < t->deadline_ns) /* a CPU-time sum a hair behind the one that found it due */
+			now = t->deadline_ns;
 		if (t->interval_ns) {
-			n = (now_ns - t->deadline_ns) / t->interval_ns;
+			n = (now - t->deadline_ns) / t->interval_ns;
 			t->deadline_ns += (n + 1) * t->interval_ns;
 		} else {
 			t->deadline_ns = 0;
 		}
-		t->overrun = n > 0x7fffffff ? 0x7fffffff : (u32)n;
-		if (t->notify == POSIX_SIGEV_NONE)
+		u32 skipped = n > 0x7ffffffe ? 0x7ffffffe : (u32)n;
+		if (t->notify == POSIX_SIGEV_NONE) {
+			t->overrun = skipped;
 			continue;
+		}
 		struct process *to = t->target;
 		u32 sig = t->signo;
+		spin_lock(&to->sig_lock);
+		bool merged = proc_sigqueue_timer_merge_locked(to, sig, t->id, skipped + 1);
+		spin_unlock(&to->sig_lock);
+		if (merged) { /* the last signal is still pending: it carries this expiry too */
+			u64 o = (u64)t->overrun + skipped + 1;
+			t->overrun = o > 0x7fffffff ? 0x7fffffff : (u32)o;
+			continue;
+		}
+		t->overrun = skipped;
+		struct proc_siginfo info = { .code = SI_TIMER, .timer_id = t->id,
+					     .overrun = (i32)skipped, .value = t->value };
 		proc_get(to);
 		spin_unlock(&ptimer_lock);
-		proc_signal_send(to, sig, (struct proc_siginfo){ .code = SI_TIMER });
+		(void)proc_signal_send(to, sig, info);
 		proc_put(to);
 		spin_lock(&ptimer_lock);
 	}

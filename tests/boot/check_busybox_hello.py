@@ -2,12 +2,15 @@
 """Reads the console log of Trellis booting Debian's busybox with user/hello/init and prints
 KTAP: each line the issue asks for, in order, on the console as the program wrote it.
 With --quiet (a boot with `quiet`): the same program lines, and no kernel line at all (issue
-#17: quiet leaves errors only)."""
+#17: quiet leaves errors only).
+With --early (the initramfs is an uncompressed early archive then a gzip-compressed one, as
+Debian lays it out): the listing of / also shows the early archive's /kernel."""
 import re
 import sys
 
 quiet = "--quiet" in sys.argv[1:]
-path = [a for a in sys.argv[1:] if a != "--quiet"][0]
+early = "--early" in sys.argv[1:]
+path = [a for a in sys.argv[1:] if not a.startswith("--")][0]
 log = open(path, "rb").read().decode("utf-8", "replace").replace("\r", "")
 lines = log.split("\n")
 STAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
@@ -28,6 +31,8 @@ k = after(raw, lambda l: l == "Trellis test issue", max(i, 0))
 listed = set(" ".join(raw[i + 1:k] if k > i >= 0 else []).split())
 cases.append(("ls_lists_the_root", listed >= {"bin", "dev", "etc", "init", "proc", "sbin", "tmp", "usr"}))
 cases.append(("cat_prints_etc_issue", k > i >= 0))
+if early:
+    cases.append(("early_and_gzip_archives_both_unpacked", "kernel" in listed and "init" in listed))
 if quiet:
     kernel = [l for l in lines if STAMP.match(l)]
     cases.append(("quiet_console_has_no_kernel_line", not kernel))

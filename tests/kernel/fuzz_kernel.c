@@ -1,7 +1,8 @@
 /*
  * tests/kernel/fuzz_kernel.c — libFuzzer target for the kernel services that read hostile
  * input. The first byte of an input picks the parser, the rest is its input:
- *   0  the cpio reader (kernel/fs/cpio.c): walk every entry; sizes must stay inside the input
+ *   0  the cpio reader (kernel/fs/cpio.c): walk every entry and read its data (a gzip member
+ *      in the input is decompressed); a file's data must be its size, errors sticky
  *   1  the ELF loader's plan (kernel/exec/elf.c): a plan it accepts must satisfy its own
  *      invariants (segments ordered, inside the file and the user half, filesz <= memsz)
  *   2  the #! line parser (kernel/exec/shebang.c)
@@ -16,6 +17,10 @@
  *      the disk, the others its start, everything between reads as zeros. Every table it
  *      accepts must stay inside the disk with no two data partitions overlapping, in at most
  *      PART_MAX entries, and it must never ask for a sector past the end
+ *   6  the gzip decoder (kernel/fs/inflate.c) against zlib: the input as a member, or as
+ *      DEFLATE data after a plain header, or compressed by zlib (level, strategy and memory
+ *      level from its first byte); both must agree on validity, output and the member's length,
+ *      and zlib's own output must round-trip
  * Any out-of-bounds access, UB, failed FW_CHECK or broken invariant is a crash.
  */
 #include <stdint.h>
@@ -27,26 +32,151 @@
 #include <exec/shebang.h>
 #include <exec/stack.h>
 #include <fs/cpio.h>
+#include <fs/inflate.h>
 #include <fs/vfs.h>
+#include <zlib.h>
 
 #include "khost.h"
 
 static void fuzz_cpio(struct bytes in)
 {
-	struct cpio_reader r;
+	struct cpio_reader *r = cpio_reader_new(in);
 	struct cpio_entry e;
-	size_t total = 0;
 	int k;
-	cpio_reader_init(&r, in);
-	while ((k = cpio_next(&r, &e)) > 0) {
-		total += bytes_len(e.data) + str_len(e.name);
+	if (!r)
+		return;
+	while ((k = cpio_next(r, &e)) > 0) {
 		if (str_len(e.name) == 0 || str_len(e.name) >= CPIO_PATH_MAX)
 			abort();
-		if (total > bytes_len(in))
+		if ((e.mode & CPIO_S_IFMT) == CPIO_S_IFLNK && bytes_len(e.data) != e.size)
+			abort();
+		if ((e.mode & CPIO_S_IFMT) != CPIO_S_IFREG)
+			continue;
+		/* Read the data (an uncompressed archive's must lie inside the input). */
+		size_t got = 0;
+		struct bytes_result d;
+		while ((d = cpio_read_data(r)).err == 0 && bytes_len(d.value))
+			got += bytes_len(d.value);
+		if (!d.err && got != e.size)
+			abort();
+		if (d.err && cpio_next(r, &e) != d.err)
 			abort();
 	}
-	if (cpio_next(&r, &e) != k)
+	if (cpio_next(r, &e) != k)
 		abort(); /* the end and errors are sticky */
+	cpio_reader_free(r);
+}
+
+/* A gzip header (no flags) before the fuzzer's bytes, so they are DEFLATE data at once. */
+static const uint8_t gz_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+
+/* inflate_all - decode the member at the start of `in` with fs/inflate.c into *out (malloc'd);
+ * 0 or the error; *used the member's length. */
+static int inflate_all(struct bytes in, uint8_t **out, size_t *olen, size_t *used)
+{
+	struct inflate *z = malloc(sizeof *z);
+	*out = NULL;
+	*olen = 0;
+	inflate_init(z, in);
+	int err = 0;
+	for (;;) {
+		struct bytes_result b = inflate_read(z, 1 + (*olen % 5000));
+		if (b.err) {
+			err = b.err;
+			break;
+		}
+		size_t n = bytes_len(b.value);
+		if (!n)
+			break;
+		*out = realloc(*out, *olen + n);
+		bytes_copy(kh_bytes(*out + *olen, n), b.value);
+		*olen += n;
+	}
+	*used = inflate_consumed(z);
+	free(z);
+	return err;
+}
+
+/* zlib_all - the same with zlib, the oracle: 0 when the member is valid. */
+static int zlib_all(const uint8_t *in, size_t len, uint8_t **out, size_t *olen, size_t *used)
+{
+	z_stream s = { 0 };
+	size_t cap = 4096;
+	*out = malloc(cap);
+	*olen = 0;
+	if (inflateInit2(&s, 15 + 16) != Z_OK)
+		abort();
+	s.next_in = (Bytef *)(uintptr_t)in;
+	s.avail_in = (uInt)len;
+	int rc;
+	do {
+		if (*olen == cap) {
+			cap *= 2;
+			*out = realloc(*out, cap);
+		}
+		s.next_out = *out + *olen;
+		s.avail_out = (uInt)(cap - *olen);
+		rc = inflate(&s, Z_NO_FLUSH);
+		*olen = cap - s.avail_out;
+	} while (rc == Z_OK || (rc == Z_BUF_ERROR && s.avail_out == 0));
+	*used = s.total_in;
+	inflateEnd(&s);
+	return rc == Z_STREAM_END ? 0 : -EINVAL;
+}
+
+/* fuzz_inflate - the fuzzer's bytes as a member (mode bit 0: after a plain gzip header) or
+ * compressed by zlib at a level and strategy the first byte picks (mode bit 1): fs/inflate.c
+ * must agree with zlib on validity, output and length, and round-trip what zlib compressed. */
+static void fuzz_inflate(struct bytes in, const uint8_t *raw, size_t len)
+{
+	uint8_t *member;
+	size_t mlen;
+	if (len < 1)
+		return;
+	uint8_t mode = raw[0];
+	raw++;
+	len--;
+	if (mode & 2) {
+		static const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY,
+						  Z_RLE, Z_FIXED };
+		z_stream s = { 0 };
+		if (deflateInit2(&s, (mode >> 2) % 10, Z_DEFLATED, 15 + 16, 1 + (mode >> 5) % 9,
+				 strategies[(mode >> 4) % 5]) != Z_OK)
+			abort();
+		mlen = deflateBound(&s, len) + 64;
+		member = malloc(mlen);
+		s.next_in = (Bytef *)(uintptr_t)raw;
+		s.avail_in = (uInt)len;
+		s.next_out = member;
+		s.avail_out = (uInt)mlen;
+		if (deflate(&s, Z_FINISH) != Z_STREAM_END)
+			abort();
+		mlen = s.total_out;
+		deflateEnd(&s);
+	} else if (mode & 1) {
+		mlen = len + sizeof gz_head;
+		member = malloc(mlen);
+		memcpy(member, gz_head, sizeof gz_head);
+		memcpy(member + sizeof gz_head, raw, len);
+	} else {
+		mlen = len;
+		member = malloc(mlen ? mlen : 1);
+		memcpy(member, raw, len);
+	}
+	uint8_t *a, *b;
+	size_t alen, blen, aused, bused;
+	int ea = inflate_all(kh_bytes(member, mlen), &a, &alen, &aused);
+	int eb = zlib_all(member, mlen, &b, &blen, &bused);
+	if ((ea == 0) != (eb == 0))
+		abort(); /* one accepts what the other refuses */
+	if (!ea && (alen != blen || aused != bused || (alen && memcmp(a, b, alen))))
+		abort();
+	if ((mode & 2) && (ea || alen != len || (len && memcmp(a, raw, len))))
+		abort(); /* the round trip */
+	(void)in;
+	free(a);
+	free(b);
+	free(member);
 }
 
 static void fuzz_elf(struct bytes in)
@@ -270,7 +400,7 @@ static void fuzz_partition(struct bytes in)
 	struct fz_disk z = { 0 };
 	fz_disk_init(&z);
 	z.pd.ops = &fz_disk_ops;
-	z.pd.name = STR("fz");
+	part_disk_set_name(&z.pd, STR("fz"));
 	z.pd.sectors = bytes_le64(in, 0).value;
 	uint64_t tail = bytes_u8(in, 8).value;
 	z.fail = bytes_le64(in, 9).value;
@@ -305,7 +435,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy = malloc(size);
 	memcpy(copy, data, size);
 	struct bytes in = kh_bytes(copy + 1, size - 1);
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		fuzz_cpio(in);
 		break;
@@ -321,8 +451,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		fuzz_vfs(in);
 		break;
-	default:
+	case 5:
 		fuzz_partition(in);
+		break;
+	default:
+		fuzz_inflate(in, copy + 1, size - 1);
 		break;
 	}
 	free(copy);

@@ -87,6 +87,13 @@ uint32_t waitq_wake_all(struct waitq *wq)
 	return 0;
 }
 
+/* No task ever sleeps in a host test: only callback entries wait here. */
+bool waitq_has_sleepers(struct waitq *wq)
+{
+	(void)wq;
+	return false;
+}
+
 static void add_entry(struct waitq *wq, struct wait_entry *e, void (*fn)(struct wait_entry *),
 		      bool (*xfn)(struct wait_entry *))
 {

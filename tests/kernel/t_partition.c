@@ -44,7 +44,7 @@ static void img_new(struct img_disk *im, uint64_t sectors)
 	img_disk_init(im);
 	im->pd.ops = &img_ops;
 	im->pd.sectors = sectors;
-	im->pd.name = kh_str("tst");
+	part_disk_set_name(&im->pd, kh_str("tst"));
 	im->p = calloc(sectors ? sectors : 1, SEC);
 	im->fail_lba = ~0ull;
 }

@@ -104,6 +104,12 @@ KTEST(uapi, small_structs)
 	KT_EXPECT(kt, sizeof(struct uapi_timeval) == sizeof(struct timeval));
 	SAME(struct uapi_timeval, struct timeval, tv_sec, tv_sec);
 	SAME(struct uapi_timeval, struct timeval, tv_usec, tv_usec);
+	KT_EXPECT(kt, sizeof(struct uapi_itimerval) == sizeof(struct itimerval));
+	SAME(struct uapi_itimerval, struct itimerval, it_interval, it_interval);
+	SAME(struct uapi_itimerval, struct itimerval, it_value, it_value);
+	KT_EXPECT(kt, UAPI_ITIMER_REAL == ITIMER_REAL && UAPI_ITIMER_VIRTUAL == ITIMER_VIRTUAL);
+	KT_EXPECT(kt, UAPI_ITIMER_PROF == ITIMER_PROF && UAPI_TIMER_ABSTIME == TIMER_ABSTIME);
+	KT_EXPECT(kt, UAPI_SIGVTALRM == SIGVTALRM && UAPI_SIGPROF == SIGPROF);
 	KT_EXPECT(kt, sizeof(struct uapi_timezone) == sizeof(struct timezone));
 	SAME(struct uapi_timezone, struct timezone, tz_minuteswest, tz_minuteswest);
 	SAME(struct uapi_timezone, struct timezone, tz_dsttime, tz_dsttime);

@@ -130,6 +130,23 @@ static void add_pending(const char *callee, CXSourceLocation loc, const char *na
 	g_pending[g_npending++].arg = arg;
 }
 
+/* For the shared-fat rule, after escape_finish: does the service function whose USR is `usr`
+ * keep its parameter j beyond the call (stored anywhere but its own locals)? */
+bool escape_param_kept(const char *usr, unsigned j)
+{
+	char key[700];
+	snprintf(key, sizeof key, "%s#%u", usr, j);
+	if (strset_has(&g_kept, key))
+		return true;
+	for (unsigned i = 0; i < 30; i++) {
+		char k2[720];
+		snprintf(k2, sizeof k2, "%s>%u", key, i);
+		if (strset_has(&g_kept_into, k2))
+			return true;
+	}
+	return false;
+}
+
 static void mark_kept(const char *key)
 {
 	bool added;

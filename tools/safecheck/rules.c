@@ -1145,6 +1145,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_UnaryOperator:
 		check_unary(c);
+		if (clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf)
+			check_guarded_address(c);
 		break;
 	case CXCursor_ArraySubscriptExpr:
 		check_subscript(c);
@@ -1173,9 +1175,11 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 	}
 	case CXCursor_CallExpr:
 		check_call(c);
+		note_call_arguments(c);
 		break;
 	case CXCursor_FunctionDecl: {
 		check_function_decl(c, file_scope);
+		check_capability_attrs(c);
 		check_subtype_site(c);
 		escape_function(c);
 		jumps_function(c);
@@ -1191,7 +1195,11 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		return CXChildVisit_Continue;
 	}
 	case CXCursor_VarDecl:
+		if (is_checked(c))
+			note_pointer_keeper(c);
 		check_var_decl(c, file_scope);
+		if (is_checked(c) && clang_Cursor_hasVarDeclGlobalStorage(c))
+			check_shared_type(c, clang_getCursorType(c), "a variable with static storage");
 		if (is_checked(c)) {
 			check_declared_type(c, clang_getCursorType(c));
 			check_storage(c);
@@ -1201,6 +1209,8 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 		break;
 	case CXCursor_ParmDecl:
 	case CXCursor_FieldDecl:
+		if (k == CXCursor_FieldDecl)
+			note_pointer_keeper(c);
 		if (is_checked(c)) {
 			check_type_shape(clang_getCursorType(c), c, 0);
 			check_declared_type(c, clang_getCursorType(c));
@@ -1214,6 +1224,7 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d)
 			check_stack_alignment(c, clang_getCursorType(c));
 		break;
 	case CXCursor_TypedefDecl:
+		check_heap_type_marker(c);
 		if (is_checked(c)) {
 			check_type_shape(clang_getTypedefDeclUnderlyingType(c), c, 0);
 			check_declared_type(c, clang_getTypedefDeclUnderlyingType(c));

@@ -653,6 +653,7 @@ int main(int argc, char **argv)
 		clang_CompileCommands_dispose(cmds);
 	}
 	escape_finish();
+	shared_finish();
 	if (timing && checked)
 		fprintf(stderr, "safecheck: %u files in %.3f s (%.3f s per file, framework names "
 				"included)\n",

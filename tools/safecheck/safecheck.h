@@ -6,6 +6,7 @@
  *   types.c    type predicates: no-copy, plain data, VLA/union shapes, null constants
  *   rules.c    the AST rules and the walk over a translation unit
  *   escape.c   the stack-escape rule (labels through locals, calls and files)
+ *   shared.c   the shared-fat rule (fat values in memory other tasks reach, unguarded)
  *   jumps.c    the uninit rule (a goto or case past a local's declaration)
  *   tokens.c   the token-level rules (asm, volatile, attributes, builtins, pragmas...)
  *   safecheck.c  parsing with the compilation database, framework names, exports, main
@@ -112,9 +113,20 @@ enum CXChildVisitResult walk(CXCursor c, CXCursor parent, CXClientData d);
 /* escape.c */
 void escape_function(CXCursor fn);
 void escape_finish(void);
+bool escape_param_kept(const char *usr, unsigned j);
 
 /* jumps.c */
 void jumps_function(CXCursor fn);
+
+/* shared.c */
+bool is_guarded_field(CXCursor field);
+void check_shared_type(CXCursor site, CXType t, const char *what);
+void check_heap_type_marker(CXCursor typedef_decl);
+void note_call_arguments(CXCursor call);
+void check_guarded_address(CXCursor addr);
+void note_pointer_keeper(CXCursor decl);
+void shared_finish(void);
+void check_capability_attrs(CXCursor fn);
 
 /* tokens.c */
 void scan_tokens(CXFile file);

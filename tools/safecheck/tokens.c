@@ -37,9 +37,10 @@ static const char *const ATTR_ALLOW[] = {
 
 /* Names a service may not spell at all: trusted attribute macros whose soundness rests on
  * framework-set state (a counted_by count only the framework's constructor sets; thread-safety
- * analysis switched off). */
+ * analysis switched off; a tear-free handle, which only the framework's own sequence-locked
+ * accessors make so). */
 static const char *const BANNED_MACROS[] = {
-	"FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", NULL,
+	"FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", "FW_TEARFREE", NULL,
 };
 
 /* What a service macro's `##` must not be able to spell: keywords, the names only the token
@@ -52,7 +53,7 @@ static const char *const PASTE_DANGER[] = {
 	"alignof", "static_assert", "signed", "unsigned", "const", "constexpr", "int", "char",
 	"long", "short", "void", "float", "double", "bool", "true", "false", "nullptr", "if",
 	"else", "for", "while", "do", "switch", "case", "default", "break", "continue", "return",
-	"typedef", "FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", "defined", NULL,
+	"typedef", "FW_COUNTED_BY", "NO_THREAD_SAFETY_ANALYSIS", "FW_TEARFREE", "defined", NULL,
 };
 
 bool is_keyword_or_attr_name(const char *n)

@@ -32,6 +32,10 @@ int64_t run_file_read_bw(long n);
 int sys_setup_epoll(void);
 void sys_teardown_epoll(void);
 int64_t run_epoll_wait(long n);
+int sys_setup_select10(void);
+int sys_setup_select100(void);
+void sys_teardown_select(void);
+int64_t run_select(long n);
 
 /* blk.c */
 int blk_setup_read(void);

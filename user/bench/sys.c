@@ -1,7 +1,7 @@
 /*
  * Items that exercise one system call at a time in a single process: the null system call,
  * 1-byte device reads and writes, stat/fstat/open, signal installation and delivery, mapping
- * memory, page faults, and reading a tmpfs file. Each run_* performs `n` operations and
+ * memory, page faults, reading a tmpfs file, and epoll_wait and select over watched pipes. Each run_* performs `n` operations and
  * returns the nanoseconds they took, or -errno at the first failure.
  */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -303,5 +304,66 @@ int64_t run_epoll_wait(long n)
 	for (long i = 0; i < n; i++)
 		if (epoll_wait(epoll_fd, ev, 8, 0) != 1)
 			return errno ? -errno : -EIO;
+	return bench_now_ns() - t0;
+}
+
+/* select with a zero timeout over the read ends of select_pipes watched pipes, one of which
+ * (the middle one) holds a byte: the cost of a scan that finds one ready descriptor, which
+ * grows with the descriptors watched (select_10 and select_100 show by how much). */
+#define SELECT_MAX_PIPES 100
+static int select_pipes[SELECT_MAX_PIPES][2];
+static int select_npipes, select_nfds;
+static fd_set select_set;
+
+void sys_teardown_select(void)
+{
+	for (int i = 0; i < select_npipes; i++) {
+		close(select_pipes[i][0]);
+		close(select_pipes[i][1]);
+	}
+	select_npipes = select_nfds = 0;
+}
+
+static int setup_select(int npipes)
+{
+	FD_ZERO(&select_set);
+	for (select_npipes = 0; select_npipes < npipes; select_npipes++) {
+		int *p = select_pipes[select_npipes];
+		if (pipe(p) < 0) {
+			int e = -errno;
+			sys_teardown_select();
+			return e;
+		}
+		FD_SET(p[0], &select_set);
+		if (p[0] + 1 > select_nfds)
+			select_nfds = p[0] + 1;
+	}
+	if (select_nfds > FD_SETSIZE || write(select_pipes[npipes / 2][1], "x", 1) != 1) {
+		sys_teardown_select();
+		return -EMFILE;
+	}
+	return 0;
+}
+
+int sys_setup_select10(void)
+{
+	return setup_select(10);
+}
+
+int sys_setup_select100(void)
+{
+	return setup_select(100);
+}
+
+int64_t run_select(long n)
+{
+	int64_t t0 = bench_now_ns();
+
+	for (long i = 0; i < n; i++) {
+		fd_set r = select_set;
+		struct timeval tv = { 0, 0 };
+		if (select(select_nfds, &r, NULL, NULL, &tv) != 1)
+			return errno ? -errno : -EIO;
+	}
 	return bench_now_ns() - t0;
 }

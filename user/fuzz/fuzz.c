@@ -319,6 +319,14 @@ static void print_proc_state(pid_t pid)
 	}
 	if (d)
 		closedir(d);
+	/* and the kernel's own picture of every process and task, with the backtraces of the
+	 * sleeping ones (Linux's sysrq 't'; on the console) */
+	int t = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	if (t >= 0) {
+		if (write(t, "t", 1) != 1)
+			printf("fuzz: sysrq-trigger: %s\n", strerror(errno));
+		close(t);
+	}
 }
 
 /* Runs the workers until `end`; returns how many workers SIGKILL could not remove. */

@@ -17,7 +17,7 @@
 #include "internal/profile.h"
 #include "internal/smp.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define APIC_ID 0x020
 #define APIC_TPR 0x080

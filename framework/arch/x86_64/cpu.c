@@ -11,7 +11,7 @@
 #include "arch/x86_64/layout.h"
 #include "internal/stacks.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 struct tss {
 	u32 reserved0;
@@ -115,7 +115,7 @@ void cpu_tables_init(void)
 
 void load_gdt_and_tss(const struct desc_ptr64 *gp)
 {
-	/* SAFETY: the caller's GDT has the boot layout (internal/x86.h), so the far return
+	/* SAFETY: the caller's GDT has the boot layout (arch/x86_64/x86.h), so the far return
 	 * reloads CS with the kernel code selector and the data segments keep their meaning; the
 	 * TSS descriptor is available (type 9) before ltr. */
 	__asm__ volatile("lgdt %0\n\t"

@@ -6,7 +6,7 @@
 #include <fw/ktest.h>
 
 #include "internal/paging.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 KTEST(cpu, protections_match_cpuid)
 {

@@ -4,7 +4,7 @@
  */
 #include <fw/cpurand.h>
 
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define RETRIES 10
 

@@ -14,7 +14,7 @@
  */
 #include "internal/user.h"
 #include "internal/printk.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)

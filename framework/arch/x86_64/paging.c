@@ -13,7 +13,7 @@
 #include "internal/paging.h"
 #include "internal/printk.h"
 #include "internal/stacks.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)

@@ -6,7 +6,7 @@
  * sheet; the same method Linux's pit_calibrate_tsc uses). The speaker stays off (bit 1 clear).
  */
 #include "internal/clock.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43

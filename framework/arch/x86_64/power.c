@@ -3,7 +3,7 @@
  * and a halt loop.
  */
 #include "internal/power.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 

@@ -8,7 +8,7 @@
  */
 #include "internal/serial.h"
 
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define COM1 0x3f8
 #define LSR_DATA_READY 0x01

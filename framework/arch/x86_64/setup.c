@@ -25,7 +25,7 @@
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/vdso.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 #define PVH_MARK 0x336ec578u
 #define MB2_MAGIC 0x36d76289u

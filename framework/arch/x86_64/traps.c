@@ -23,7 +23,7 @@
 #include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 static irq_handler_fn irq_handlers[256];
 /* SAFETY: written by the NMI handler, read by tests: volatile so each read sees it. */

@@ -15,7 +15,7 @@
 #include "internal/stacks.h"
 #include "internal/symbols.h"
 #include "internal/trap.h"
-#include "internal/x86.h"
+#include "arch/x86_64/x86.h"
 
 /* Hide a value from the optimiser so that a check cannot be decided at compile time. */
 #define LAUNDER(x)                                                                         \

@@ -43,6 +43,17 @@
  *                        pointer `&a[n]` through), provided a is a fixed-size array and N is a
  *                        constant equal to its length — so an element-pointer macro reads
  *                        `#define ELEM_PTR(a, i) (&(a)[fw_index_check((i), ARRAY_LEN(a))])`.
+ *   FW_FAT               on a struct type: a value of several words whose agreement is its bound
+ *                        (a slice's pointer and length, an array's storage and count, a
+ *                        window's address and size). A plain copy moves it word by word, so a
+ *                        task reading one while another writes it can pair one value's pointer
+ *                        with another's length. The checker (rule shared-fat) keeps a fat value,
+ *                        or any struct holding one, out of memory two tasks reach (heap objects,
+ *                        non-const statics) unless the member holding it is GUARDED_BY a lock
+ *                        or const.
+ *   FW_TEARFREE          on a struct type holding fat values that only framework functions read
+ *                        and write, in an order that never tears them (struct kbuf: a sequence
+ *                        word around its pointer and length): shared-fat does not look inside.
  */
 #ifndef FW_ANNOTATIONS_H
 #define FW_ANNOTATIONS_H
@@ -53,5 +64,7 @@
 #define FW_KEPT __attribute__((annotate("trellis_kept")))
 #define FW_PLAIN_DATA_ARG __attribute__((annotate("trellis_plain_data_arg")))
 #define FW_INDEX_CHECK __attribute__((annotate("trellis_index_check")))
+#define FW_FAT __attribute__((annotate("trellis_fat")))
+#define FW_TEARFREE __attribute__((annotate("trellis_tearfree")))
 
 #endif

@@ -25,7 +25,7 @@
 #define DEFINE_ARRAY(name, T)                                                               \
 	DEFINE_TYPE_INFO(name##__elem, T);                                                  \
 	DEFINE_RESULT(name##_get_result, T);                                                \
-	struct FW_NOCOPY name {                                                         \
+	struct FW_NOCOPY FW_FAT name {                                                  \
 		size_t cap FW_PRIVATE; /* allocated slots */                                \
 		T *items FW_COUNTED_BY(cap) FW_PRIVATE;                                     \
 		size_t len FW_PRIVATE; /* slots in use, <= cap */                           \

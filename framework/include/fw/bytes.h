@@ -19,7 +19,7 @@
 #include <fw/libbase.h>
 #include <fw/result.h>
 
-struct FW_VALUE bytes {
+struct FW_VALUE FW_FAT bytes {
 	uint8_t *ptr FW_PRIVATE;
 	size_t len FW_PRIVATE;
 };

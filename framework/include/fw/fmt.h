@@ -33,7 +33,7 @@ struct fmt_arg {
 };
 
 /* An argument list built by FMT_ARGS (pointer and count kept together: private). */
-struct FW_VALUE fmt_args {
+struct FW_VALUE FW_FAT fmt_args {
 	const struct fmt_arg *v FW_PRIVATE;
 	size_t n FW_PRIVATE;
 };

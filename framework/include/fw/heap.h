@@ -42,11 +42,18 @@
  * kbuf_free empties it, so a buffer is freed exactly once: a stale slice can no longer free
  * the next owner's buffer (slices are views, never owners). An empty handle is all zero
  * (`struct kbuf k = KBUF_EMPTY`, or zeroed memory).
+ *
+ * A handle may sit in an object several tasks reach without a lock (FW_TEARFREE): its
+ * pointer and length change only inside these functions, in a write section (`seq` odd), and
+ * kbuf_bytes reads them between two equal even values of `seq`, so no task ever sees one
+ * buffer's pointer with another's length, even when a service races its own handle (a racing
+ * reader sees the old buffer, the new one, or an empty slice).
  */
-struct FW_NOCOPY kbuf {
+struct FW_NOCOPY FW_TEARFREE kbuf {
 	struct bytes b FW_PRIVATE;
+	uint64_t seq FW_PRIVATE; /* even: b is stable; odd: a call below is changing it */
 };
-#define KBUF_EMPTY { .b = { .ptr = NULL, .len = 0 } }
+#define KBUF_EMPTY { .b = { .ptr = NULL, .len = 0 }, .seq = 0 }
 #define KBUF_MAX (1u << 20)
 
 /*
@@ -56,31 +63,17 @@ struct FW_NOCOPY kbuf {
  */
 FW_MUST_CHECK int kbuf_alloc(struct kbuf *out, size_t len);
 
-/* kbuf_bytes - the buffer as a slice (empty for an empty handle). The slice is a view: do not
- * use it after kbuf_free (it would see whichever buffer reuses the memory: bytes, never
- * another type). */
-static inline struct bytes kbuf_bytes(const struct kbuf *k)
-{
-	return k->b;
-}
+/* kbuf_bytes - the buffer as a slice (empty for an empty handle, or while another CPU is
+ * changing the handle). The slice is a view: do not use it after kbuf_free (it would see
+ * whichever buffer reuses the memory: bytes, never another type). */
+struct bytes kbuf_bytes(const struct kbuf *k);
 
 /* kbuf_move - hand src's buffer to dst and empty src: 0, or -EBUSY when dst holds one.
  * kbuf_swap - exchange the buffers two handles hold. (Handles own; moving them is sound.
- * Containers' links and locks are bound to where they are and have no move.) */
-static inline int kbuf_move(struct kbuf *dst, struct kbuf *src)
-{
-	if (dst->b.ptr)
-		return -EBUSY;
-	dst->b = src->b;
-	src->b = bytes_empty();
-	return 0;
-}
-static inline void kbuf_swap(struct kbuf *a, struct kbuf *b)
-{
-	struct bytes t = a->b;
-	a->b = b->b;
-	b->b = t;
-}
+ * Containers' links and locks are bound to where they are and have no move.) Both are
+ * atomic with respect to every other kbuf call on either handle. */
+int kbuf_move(struct kbuf *dst, struct kbuf *src);
+void kbuf_swap(struct kbuf *a, struct kbuf *b);
 
 /* kbuf_free - give the buffer back and empty *k (atomically: racing frees free it once). An
  * empty handle is ignored. */

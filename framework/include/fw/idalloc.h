@@ -17,7 +17,7 @@
 #include <fw/libbase.h>
 #include <fw/result.h>
 
-struct FW_NOCOPY idalloc {
+struct FW_NOCOPY FW_FAT idalloc {
 	size_t nwords FW_PRIVATE;
 	uint64_t *bits FW_COUNTED_BY(nwords) FW_PRIVATE;
 	uint32_t min FW_PRIVATE, max FW_PRIVATE;

@@ -43,6 +43,14 @@
 /* On a pointer parameter the function stores beyond the call (checker: stack-escape). */
 #define FW_KEPT
 #endif
+#ifndef FW_FAT
+/* On a multi-word value whose words must agree (checker: shared-fat). */
+#define FW_FAT
+#endif
+#ifndef FW_TEARFREE
+/* On a framework handle whose fat fields only tear-free framework calls touch. */
+#define FW_TEARFREE
+#endif
 #ifndef FW_PLAIN_DATA_ARG
 /* On a byte-copy backend: every pointer argument must point to plain data (checker). */
 #define FW_PLAIN_DATA_ARG
@@ -80,7 +88,7 @@
 /* --- text literals ------------------------------------------------------------------------
  * `struct str` is defined here (not in fw/str.h) because the failure hooks take one. Its
  * fields are private: only framework code and the STR() literal macro construct one. */
-struct FW_VALUE str {
+struct FW_VALUE FW_FAT str {
 	const char *ptr FW_PRIVATE;
 	size_t len FW_PRIVATE;
 };

@@ -75,7 +75,7 @@ FW_MUST_CHECK int pci_enable(struct pci_dev *d);
 
 /* ---- MMIO windows ---------------------------------------------------------------------- */
 
-struct mmio_window {
+struct FW_FAT mmio_window {
 	uint64_t va FW_PRIVATE;  /* kernel virtual address of byte 0 (uncached) */
 	uint64_t len FW_PRIVATE; /* bytes */
 };

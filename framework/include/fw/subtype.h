@@ -59,6 +59,9 @@ static inline bool __fw_type_is(const struct type_info *t, const struct type_inf
 /* The parts every subtype shares, given name##__base_t, name##__tag(T *) and
  * name##__base_tag(const base *). */
 #define __FW_SUBTYPE_COMMON(name, T)                                                        \
+	/* name##_new allocates T on the heap, where other tasks reach it (the checker's    \
+	 * rule shared-fat reads this typedef). */                                          \
+	typedef T name##__fw_heap_t;                                                        \
 	/* name##_init - record that `o` is a T (the object is owned by the caller). */     \
 	static inline FW_UNUSED void name##_init(T *o)                                      \
 	{                                                                                   \

@@ -224,6 +224,12 @@ int __fw_waitq_sleep_until(struct waitq *wq, uint64_t deadline_ns, unsigned flag
  * tasks woken. Context: any. */
 uint32_t waitq_wake_one(struct waitq *wq);
 uint32_t waitq_wake_all(struct waitq *wq);
+/* waitq_has_sleepers - a task is queued on wq (callback entries are not counted); read
+ * without the queue's lock (Linux's waitqueue_active). A false answer loses no wake-up only
+ * when the caller changed the sleepers' condition under a lock L that their condition test
+ * also takes: a sleeper queues itself before it tests, so one that took L before the change
+ * is seen here once the caller has released L. Context: any. */
+bool waitq_has_sleepers(struct waitq *wq);
 
 /*
  * waitq_add_entry - queue a callback entry; `fn` takes the entry (use SUBTYPE_CALLBACK-style

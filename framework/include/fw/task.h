@@ -154,6 +154,13 @@ struct task_usage {
 /* task_usage_self - the calling task's usage so far, the current stretch on the CPU included.
  * Context: task (a few dozen cycles: a clock read with interrupts off). */
 struct task_usage task_usage_self(void);
+/*
+ * task_show_all - print every live task to the console: its id, name, state, run-queue and
+ * kick flags, whether it is in user mode, and for a task switched out, the kernel backtrace
+ * where it sleeps (Linux's sysrq 't'; /proc/sysrq-trigger). A debugging aid: the picture of a
+ * task that runs meanwhile may be stale, never unsafe. Context: any task; takes no locks.
+ */
+void task_show_all(void);
 /* task_locks_held - how many tracked locks the calling task holds. */
 uint32_t task_locks_held(void);
 

@@ -67,6 +67,9 @@ void __fw_lib_free(const struct type_info *t, void *p);
 
 #define DEFINE_TYPE_CACHE(name, T)                                                          \
 	DEFINE_TYPE_INFO(name, T);                                                          \
+	/* T's objects live on the heap, where other tasks reach them: the checker reads this  \
+	 * typedef (rule shared-fat: no fat value in T outside a GUARDED_BY member). */         \
+	typedef T name##__fw_heap_t;                                                        \
 	/* name##_alloc - a zeroed T, or NULL when out of memory. */                        \
 	static inline FW_UNUSED FW_MUST_CHECK T *name##_alloc(void)                         \
 	{                                                                                   \

@@ -195,14 +195,16 @@ static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 a
 		return 0;
 	if (!j.leader)
 		return -EPERM;
-	struct terminal *cur = term_of_session(sid);
-	if (cur) {
-		term_put(cur);
-		return -EPERM;
-	}
 	bool root = p->fs.cred.euid == 0;
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_WRONLY && !root)
 		return -EPERM;
+	mutex_lock(&term_ctty_lock); /* no other terminal taken between the check and the set */
+	struct terminal *cur = term_of_session(sid);
+	if (cur) {
+		mutex_unlock(&term_ctty_lock);
+		term_put(cur);
+		return -EPERM;
+	}
 	spin_lock(&t->lock);
 	u32 old_sid = t->sid;
 	if (!old_sid || (arg == 1 && root)) {
@@ -210,6 +212,7 @@ static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 a
 		t->pgrp = j.pgid;
 	}
 	spin_unlock(&t->lock);
+	mutex_unlock(&term_ctty_lock);
 	return old_sid && !(arg == 1 && root) ? -EPERM : 0;
 }
 

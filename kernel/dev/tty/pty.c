@@ -198,14 +198,14 @@ void pty_master_closed(struct terminal *t)
 	spin_lock(&pty_lock);
 	spin_lock(&t->lock);
 	t->master_open = false;
-	u32 sid = t->sid, pgrp = t->pgrp;
+	u32 sid = t->sid;
 	t->sid = 0; /* the session loses its controlling terminal */
 	t->pgrp = 0;
 	spin_unlock(&t->lock);
 	spin_unlock(&pty_lock);
 	nodes_remove(t);
 	(void)waitq_wake_all(&t->wq); /* slave readers see the end of file, writers EIO */
-	term_hangup_session(sid, pgrp);
+	term_hangup_session(sid);
 }
 
 void pty_destroy(struct terminal *t)

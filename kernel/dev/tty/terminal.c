@@ -166,6 +166,8 @@ int term_job_check(struct process *p, struct terminal *t, u32 sig)
 
 /* ---- open and close ------------------------------------------------------------------------- */
 
+struct mutex term_ctty_lock = MUTEX_INIT(term_ctty_lock);
+
 /* ctty_acquire - p (a session leader without a controlling terminal) makes t its own when t
  * controls no session: Linux's tty_open_proc_set_tty. */
 static void ctty_acquire(struct process *p, struct terminal *t)
@@ -173,8 +175,10 @@ static void ctty_acquire(struct process *p, struct terminal *t)
 	struct job_ids j = term_job_ids(p);
 	if (!j.leader)
 		return;
+	mutex_lock(&term_ctty_lock);
 	struct terminal *cur = term_of_session(j.sid);
 	if (cur) {
+		mutex_unlock(&term_ctty_lock);
 		term_put(cur);
 		return;
 	}
@@ -184,6 +188,7 @@ static void ctty_acquire(struct process *p, struct terminal *t)
 		t->pgrp = j.pgid;
 	}
 	spin_unlock(&t->lock);
+	mutex_unlock(&term_ctty_lock);
 }
 
 /* slave_attach - one more open file of pty t's slave side: 0, or -EIO (still locked when
@@ -300,7 +305,7 @@ static i64 read_side(struct process *p, struct file *f, struct terminal *t, u64 
 		     bool may_wait)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0, deadline = 0;
 	bool first = true;
 	for (;;) {
@@ -364,7 +369,7 @@ static bool write_ready(struct terminal *t)
 
 /* write_side - a program writes terminal t: OPOST into the output queue (the console's goes
  * out at once), waiting while a pty's queue is full; SIGTTOU for a background group with
- * TOSTOP; -EIO on a hung-up pty. */
+ * TOSTOP; -EIO on a hung-up pty; a pending signal ends it after a chunk (the bytes so far). */
 static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		      bool may_wait)
 {
@@ -376,7 +381,7 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 		if (e)
 			return e;
 	}
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);
@@ -395,6 +400,11 @@ static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64
 			(void)waitq_wake_all(&t->wq);
 		done += n;
 		if (done == count)
+			break;
+		/* Linux's tty_write: a signal ends the write between chunks with the bytes so far
+		 * (the console never waits, so without this a write of megabytes outlived SIGKILL:
+		 * the fuzz soak's hung worker; repro console_write_outlives_sigkill) */
+		if (n && proc_wait_interrupted(p) == -ERESTARTSYS)
 			break;
 		if (n)
 			continue;
@@ -450,7 +460,7 @@ static size_t master_take_locked(struct terminal *t, struct bytes io, u64 want) 
 static i64 read_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		       bool may_wait)
 {
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	for (;;) {
 		u64 want = count < bytes_len(io) ? count : bytes_len(io);
 		spin_lock(&t->lock);
@@ -486,7 +496,7 @@ static bool master_write_ready(struct terminal *t)
 static i64 write_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 			bool may_wait)
 {
-	struct bytes io = p->io_buf;
+	struct bytes io = kbuf_bytes(&p->io_kbuf);
 	u64 done = 0;
 	while (done < count) {
 		u64 want = count - done < bytes_len(io) ? count - done : bytes_len(io);
@@ -585,15 +595,11 @@ static void signal_leader(u32 pid, u32 sig)
 	proc_put(q);
 }
 
-void term_hangup_session(u32 sid, u32 pgrp)
+void term_hangup_session(u32 sid)
 {
 	if (sid) {
 		signal_leader(sid, UAPI_SIGHUP);
 		signal_leader(sid, UAPI_SIGCONT);
-	}
-	if (pgrp) {
-		proc_signal_pgrp(pgrp, UAPI_SIGHUP);
-		proc_signal_pgrp(pgrp, UAPI_SIGCONT);
 	}
 }
 
@@ -609,10 +615,9 @@ void tty_session_exit(u32 sid)
 		t->pgrp = 0;
 	}
 	spin_unlock(&t->lock);
-	if (pgrp) { /* POSIX: the foreground group of a controlling process that exits */
+	if (pgrp) /* POSIX: the foreground group of a controlling process that exits; no
+		   * SIGCONT (Linux's disassociate_ctty sends one only for TIOCNOTTY) */
 		proc_signal_pgrp(pgrp, UAPI_SIGHUP);
-		proc_signal_pgrp(pgrp, UAPI_SIGCONT);
-	}
 	term_put(t);
 }
 

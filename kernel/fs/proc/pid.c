@@ -174,10 +174,13 @@ static int deleted_target(const struct vfs_ctx *c, struct file *f, struct procfs
 	return e;
 }
 
-/* fd_target - the text of fd/N: the file's path, or pipe:[ino], socket:[ino]. */
+/* fd_target - the text of fd/N: the file's path ("/memfd:NAME (deleted)" for a memfd), or
+ * pipe:[ino] (its pipefs dentry's name), socket:[ino], anon_inode:[ino]. */
 static int fd_target(const struct vfs_ctx *c, struct file *f, struct procfs_inode *pi)
 	REQUIRES(vfs_lock)
 {
+	if (f->dentry && f->mnt && f->mnt->sb->magic == VFS_PIPEFS_MAGIC)
+		return procfs_set_target(pi, vfs_dentry_name(f->dentry));
 	if (f->dentry && f->mnt && !f->dentry->dead &&
 	    !path_target(c->root, (struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry }, pi))
 		return 0;
@@ -253,7 +256,7 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 		at = t->fs.root;
 	else if (pi->kind == PK_FD_LINK) {
 		struct file *f = proc_fd_peek(t, pi->fd);
-		if (f && f->mnt && f->dentry) /* a pipe or socket has no path: its text is used */
+		if (f && f->mnt && f->dentry) /* a socket has no path: its text is used */
 			at = (struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry };
 	}
 	if (at.mnt && at.dentry)

@@ -29,6 +29,7 @@ static const struct procfs_entry root_entries[] = {
 	{ STR("stat"), PK_STAT, FILE_MODE },
 	{ STR("cmdline"), PK_CMDLINE, FILE_MODE },
 	{ STR("slabinfo"), PK_SLABINFO, VFS_S_IFREG | 0400 },
+	{ STR("sysrq-trigger"), PK_SYSRQ_TRIGGER, VFS_S_IFREG | 0200 },
 	{ STR("sys"), PK_SYS, DIR_MODE },
 };
 static const struct procfs_entry sys_entries[] = {
@@ -109,6 +110,8 @@ static struct result_size procfs_write(struct inode *ip, struct bytes src, u64 p
 		return procfs_oom_adj_write(pi, src);
 	if (pi->kind == PK_HOSTNAME || pi->kind == PK_DOMAINNAME)
 		return procfs_uts_write(pi, src);
+	if (pi->kind == PK_SYSRQ_TRIGGER)
+		return procfs_sysrq_write(pi, src);
 	return result_size_err(-EIO); /* as Linux for a /proc file without a write method */
 }
 

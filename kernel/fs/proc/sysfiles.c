@@ -14,6 +14,7 @@
 #include <fw/boot.h>
 #include <fw/frame.h>
 #include <fw/heap.h>
+#include <fw/log.h>
 #include <fw/preempt.h>
 #include <fw/task.h>
 #include <fw/time.h>
@@ -164,6 +165,23 @@ struct result_size procfs_uts_write(struct procfs_inode *pi, struct bytes src)
 	return e ? result_size_err(e) : result_size_ok(bytes_len(src));
 }
 
+struct result_size procfs_sysrq_write(struct procfs_inode *pi, struct bytes src)
+{
+	(void)pi;
+	/* Linux acts on the first character only; keys it does not know print the help line. The
+	 * file is root's (mode 0200, checked at open). */
+	u8 key = bytes_len(src) ? bytes_u8(src, 0).value : 0;
+	/* as Linux, the report goes to the console whatever its level (`quiet` boots too) */
+	u32 level = fw_log_console_level();
+	fw_log_set_console_level(7);
+	if (key == 't')
+		proc_show_all();
+	else if (key && key != '\n')
+		fw_info("sysrq: HELP : show-task-states(t)");
+	fw_log_set_console_level(level);
+	return result_size_ok(bytes_len(src));
+}
+
 /* slabinfo - Linux's version 2.1 table, one line per typed cache (fw/heap.h): the leak checks of
  * the failure-injection runs compare its active_objs before and after (docs/fuzzing.md). */
 static void slabinfo(struct strbuf *sb)
@@ -271,6 +289,8 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb)
 	case PK_DIRTY_EXPIRE:
 		STRBUF_FMT(sb, "%u\n", bcache_dirty_expire_cs());
 		return 0;
+	case PK_SYSRQ_TRIGGER:
+		return -EIO; /* write-only, as Linux's (no read method) */
 	default:
 		return -EINVAL;
 	}

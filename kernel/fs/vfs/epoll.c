@@ -10,7 +10,8 @@
  * "something changed", not what: the collector asks each ready item's file again
  * (vfs_poll(f, NULL)) and drops it when it is not ready for what the item asks.
  * Level-triggered items that were reported go back on the ready list (at its tail, so every
- * ready item gets its turn); EPOLLET items leave it until the next wake-up; EPOLLONESHOT items
+ * ready item gets its turn; the wait's token in the item keeps a later round of the same wait
+ * from reporting it again); EPOLLET items leave it until the next wake-up; EPOLLONESHOT items
  * are disarmed (their events cut to the private bits; a hook then does nothing) until
  * EPOLL_CTL_MOD. EPOLLERR and EPOLLHUP are always asked. EPOLLWAKEUP is dropped (no suspend).
  * An EPOLLEXCLUSIVE item's hooks are exclusive wait entries (fw/sync.h): a wake-up of the file
@@ -69,6 +70,7 @@ struct epitem {
 	/* ep->lock (events is written with ep->mtx held too: read under either) */
 	struct list_link rdlink; /* on ep->rdlist, or on ep->txlist during a collection */
 	u32 events;              /* asked events | ERR | HUP, and the EPOLLET/ONESHOT flags */
+	u32 seen;                /* the token of the last wait that reported it (0: none) */
 	/* vfs_epoll_lock */
 	struct list_link flink;  /* on file->ep_watchers */
 	struct list_link clink;  /* on ep->children (when child) */
@@ -92,6 +94,7 @@ struct eventpoll {
 	struct spinlock lock;
 	struct ep_rdlist rdlist; /* lock: items a wake-up touched */
 	struct ep_txlist txlist; /* lock: reported level-triggered items, mid-collection */
+	u32 calls;               /* lock: the last wait's token (vfs_epoll_collect) */
 	struct ep_children children;               /* vfs_epoll_lock: items watching instances */
 };
 DEFINE_SUBTYPE(ep_inode, struct eventpoll, vfs, struct inode, tag);
@@ -404,8 +407,22 @@ u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
 	mutex_lock(&ep->mtx);
 	/* hooks may put items back while we look: bound the pops */
 	u64 budget = (u64)ep_items_count(&ep->items) + max;
+	spin_lock(&ep->lock); /* let go only around each file's poll */
+	if (!b->call) {
+		if (!++ep->calls)
+			++ep->calls; /* 0 means "no wait yet" */
+		b->call = ep->calls;
+	}
 	struct epitem *it;
-	while (b->n < max && budget-- && (it = ep_pop(ep))) {
+	while (b->n < max && budget && (it = ep_rdlist_pop_front(&ep->rdlist))) {
+		budget--;
+		if (it->seen == b->call) {
+			/* reported by an earlier round of this wait (a level-triggered item put back
+			 * at the tail): what is behind it came later still */
+			ep_rdlist_push_front(&ep->rdlist, it);
+			break;
+		}
+		spin_unlock(&ep->lock);
 		u32 rev = vfs_poll(it->file, NULL);
 		spin_lock(&ep->lock);
 		u32 want = it->events;
@@ -414,21 +431,22 @@ u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
 			b->ev[b->n].events = rev;
 			b->ev[b->n].data = it->data;
 			b->n++;
+			it->seen = b->call;
 			if (want & UAPI_EPOLLONESHOT)
 				it->events = want & EP_PRIVATE; /* disarmed until EPOLL_CTL_MOD */
 			else if (!(want & UAPI_EPOLLET) && !list_link_is_linked(&it->rdlink))
 				ep_txlist_push_back(&ep->txlist, it); /* level-triggered: still ready after */
 		}
-		spin_unlock(&ep->lock);
 	}
-	spin_lock(&ep->lock);
 	while ((it = ep_txlist_pop_front(&ep->txlist)))
 		if (!list_link_is_linked(&it->rdlink))
 			ep_rdlist_push_back(&ep->rdlist, it);
 	bool more = !ep_rdlist_is_empty(&ep->rdlist);
 	spin_unlock(&ep->lock);
 	mutex_unlock(&ep->mtx);
-	if (more) /* another sleeper may take what this call left */
+	/* another sleeper may take what this call left; the sleepers test the ready list under
+	 * ep->lock, which this call took after any of them queued (fw/sync.h) */
+	if (more && waitq_has_sleepers(&ep->wq))
 		(void)waitq_wake_all(&ep->wq);
 	return b->n;
 }

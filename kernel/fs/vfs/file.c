@@ -277,6 +277,17 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	return f;
 }
 
+struct file *vfs_file_at_locked(struct vfs_path at, u32 flags)
+{
+	struct file *f = vfs_file_new(at.dentry->inode, flags);
+	if (f) {
+		vfs_path_get(at);
+		f->dentry = at.dentry;
+		f->mnt = at.mnt;
+	}
+	return f;
+}
+
 struct vfs_path vfs_file_path(struct file *f)
 {
 	struct vfs_path p = { .mnt = f->mnt, .dentry = f->dentry };
@@ -298,9 +309,11 @@ void vfs_close(struct file *f)
 	if (!(f->flags & VFS_O_PATH))
 		vfs_notify_file(f, (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY ? UAPI_IN_CLOSE_WRITE
 									      : UAPI_IN_CLOSE_NOWRITE);
-	if (f->ops->close)
+	/* an O_PATH file opened nothing (a pipe's, through /proc, is no end of it) */
+	if (f->ops->close && !(f->flags & VFS_O_PATH))
 		f->ops->close(f);
-	if (f->ops->release) /* outside vfs_lock: a socket's closes the files in flight to it */
+	if (f->ops->release && !(f->flags & VFS_O_PATH)) /* outside vfs_lock: a socket's closes
+							    * the files in flight to it */
 		f->ops->release(f->inode, f->flags);
 	mutex_lock(&vfs_lock);
 	vfs_locks_drop_file_locked(f->inode, f->id);

@@ -3,12 +3,31 @@
  * init/initramfs.c does: names are relative to the root ("." is the root itself),
  * directories that already exist are kept (their mode and owner updated), regular files are
  * created or truncated and written, symlinks and device nodes are made; owner and mode come
- * from the archive. Hard links (nlink > 1 with a repeated ino) are unpacked as copies.
+ * from the archive. Hard links (nlink > 1 with a repeated ino) are unpacked as copies. The
+ * archive may be gzip-compressed (fs/cpio.h): a regular file's bytes are written piece by
+ * piece as the reader decompresses them.
  */
 #include <fs/cpio.h>
 #include <fs/vfs.h>
 
-static int unpack_one(const struct vfs_ctx *c, const struct cpio_entry *e)
+/* write_data - the entry's bytes into the open file `f`. */
+static int write_data(struct cpio_reader *r, struct file *f)
+{
+	for (;;) {
+		struct bytes_result d = cpio_read_data(r);
+		if (d.err)
+			return d.err;
+		if (bytes_len(d.value) == 0)
+			return 0;
+		struct result_size n = vfs_write(f, d.value);
+		if (n.err)
+			return n.err;
+		if (n.value != bytes_len(d.value))
+			return -ENOSPC;
+	}
+}
+
+static int unpack_one(const struct vfs_ctx *c, struct cpio_reader *r, const struct cpio_entry *e)
 {
 	struct str name = e->name;
 	while (str_starts_with(name, STR("/")))
@@ -31,12 +50,8 @@ static int unpack_one(const struct vfs_ctx *c, const struct cpio_entry *e)
 				 e->mode);
 		if (f.err)
 			return f.err;
-		struct result_size n = vfs_write(f.value, e->data);
+		err = write_data(r, f.value);
 		vfs_close(f.value);
-		if (n.err)
-			return n.err;
-		if (n.value != bytes_len(e->data))
-			return -ENOSPC;
 		break;
 	}
 	default:
@@ -51,14 +66,16 @@ static int unpack_one(const struct vfs_ctx *c, const struct cpio_entry *e)
 int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive)
 {
 	struct vfs_ctx at_root = { .root = c->root, .cwd = c->root, .cred = c->cred };
-	struct cpio_reader r;
+	struct cpio_reader *r = cpio_reader_new(archive);
+	if (!r)
+		return -ENOMEM;
 	struct cpio_entry e;
 	int n;
-	cpio_reader_init(&r, archive);
-	while ((n = cpio_next(&r, &e)) > 0) {
-		int err = unpack_one(&at_root, &e);
-		if (err)
-			return err;
+	while ((n = cpio_next(r, &e)) > 0) {
+		n = unpack_one(&at_root, r, &e);
+		if (n)
+			break;
 	}
+	cpio_reader_free(r);
 	return n;
 }

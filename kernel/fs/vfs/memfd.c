@@ -1,42 +1,61 @@
 /*
  * memfd.c — anonymous memory files (memfd_create(2)): a regular tmpfs inode with no name in
  * any directory (nlink 0), opened read-write; it lives while a file refers to it. All memfds
- * share one internal tmpfs instance, never mounted.
+ * share one internal tmpfs instance, mounted nowhere a walk finds it (Linux's shm_mnt); each
+ * has a dead dentry "memfd:NAME" under its root, so /proc/PID/fd/N reads
+ * "/memfd:NAME (deleted)" as on Linux and opening or executing that link reaches the file.
  */
 #include <fs/vfs_internal.h>
 #include <fw/heap.h>
 
-static struct vfs_sb *memfd_sb GUARDED_BY(&vfs_lock);
+/* made by vfs_init (or the first memfd), kept for good; set once */
+static struct vfs_mount *memfd_mnt GUARDED_BY(&vfs_lock);
 
-struct file_result vfs_memfd(u32 uid, u32 gid)
+/* memfd_mount - the mount, made if it is not yet; NULL when memory is short. */
+static struct vfs_mount *memfd_mount(void)
 {
-	struct vfs_sb *fresh = NULL;
 	mutex_lock(&vfs_lock);
-	bool need = memfd_sb == NULL;
+	struct vfs_mount *m = memfd_mnt;
 	mutex_unlock(&vfs_lock);
-	if (need) {
-		fresh = vfs_sb_new(VFS_TMPFS_MAGIC);
-		if (!fresh)
-			return file_result_err(-ENOMEM);
-	}
+	if (m)
+		return m;
+	struct vfs_sb *sb = vfs_sb_new(VFS_TMPFS_MAGIC);
+	if (!sb)
+		return NULL;
 	mutex_lock(&vfs_lock);
-	if (!memfd_sb) {
-		memfd_sb = fresh; /* its reference is the file system's own, for good */
-		fresh = NULL;
-	}
-	struct inode *ip = ramfs_new_inode(memfd_sb, VFS_S_IFREG | 0777);
+	if (!memfd_mnt)
+		memfd_mnt = vfs_internal_mount_locked(sb, STR("tmpfs"));
+	m = memfd_mnt;
+	mutex_unlock(&vfs_lock);
+	vfs_sb_put(sb); /* the mount holds its own reference */
+	return m;
+}
+
+void vfs_memfd_init(void)
+{
+	(void)memfd_mount();
+}
+
+struct file_result vfs_memfd(struct str name, u32 uid, u32 gid)
+{
+	struct vfs_mount *m = memfd_mount();
+	if (!m)
+		return file_result_err(-ENOMEM);
+	mutex_lock(&vfs_lock);
+	struct inode *ip = ramfs_new_inode(m->sb, VFS_S_IFREG | 0777);
+	struct file *f = NULL;
 	if (ip) {
 		ip->uid = uid;
 		ip->gid = gid;
 		ip->nlink = 0;
+		struct dentry_result d = vfs_pseudo_dentry_locked(m, name, ip);
+		if (!d.err) {
+			f = vfs_file_at_locked((struct vfs_path){ .mnt = m, .dentry = d.value },
+					       VFS_O_RDWR);
+			vfs_dentry_put_locked(d.value); /* the file holds it (or nothing: freed) */
+		}
+		vfs_inode_put(ip); /* the dentry holds it now (or nothing does) */
 	}
-	mutex_unlock(&vfs_lock);
-	vfs_sb_put(fresh);
-	if (!ip)
-		return file_result_err(-ENOMEM);
-	struct file *f = vfs_file_new(ip, VFS_O_RDWR);
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip); /* the file holds it now (or nothing does) */
 	mutex_unlock(&vfs_lock);
 	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
 }

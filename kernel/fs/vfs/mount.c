@@ -356,7 +356,41 @@ struct path_result vfs_init(void)
 	}
 	mutex_unlock(&vfs_lock);
 	vfs_sb_put(sb);
+	vfs_pipefs_init();
+	vfs_memfd_init();
 	return r;
+}
+
+struct vfs_mount *vfs_internal_mount_locked(struct vfs_sb *sb, struct str source)
+{
+	struct inode *ip = ramfs_new_inode(sb, VFS_S_IFDIR | 0755);
+	struct dentry_result d = ip ? vfs_dentry_new_locked(NULL, STR("/"), ip)
+				    : dentry_result_err(-ENOMEM);
+	if (d.err) {
+		vfs_inode_put(ip);
+		return NULL;
+	}
+	sb->root = d.value;
+	struct vfs_mount *m = mount_alloc(d.value, sb, 0, source);
+	vfs_dentry_put_locked(d.value); /* the mount holds it (or nothing: freed) */
+	if (!m)
+		sb->root = NULL;
+	return m;
+}
+
+struct dentry_result vfs_pseudo_dentry_locked(struct vfs_mount *m, struct str name,
+					      struct inode *ip)
+{
+	refcount_get(&ip->refs); /* the dentry's */
+	struct dentry_result d = vfs_dentry_new_locked(NULL, name, ip);
+	if (d.err) {
+		vfs_inode_put(ip);
+		return d;
+	}
+	d.value->parent = m->root;
+	vfs_dentry_get(m->root);
+	d.value->dead = true;
+	return d;
 }
 
 /* resolve_locked - the path `path` names, with a reference; the mount stacked on top of it
@@ -650,9 +684,49 @@ static int pivot_checks(struct vfs_path root, struct vfs_path nr, struct vfs_pat
 	return 0;
 }
 
+/* The last pivot_root, for the processes that have not caught up with it (vfs_pivot_catch_up):
+ * its old root by ids (a mount's or dentry's id is never reused, so no reference keeps the
+ * old root busy for umount) and its new root, with a reference. pivot_count counts them. */
+static struct atomic_u64 pivot_count;
+static u32 pivot_old_mnt GUARDED_BY(&vfs_lock);
+static u64 pivot_old_dentry GUARDED_BY(&vfs_lock);
+static struct vfs_path pivot_new GUARDED_BY(&vfs_lock);
+
+u64 vfs_pivot_count(void)
+{
+	return atomic_u64_load(&pivot_count);
+}
+
+static bool is_old_root_locked(struct vfs_path p) REQUIRES(vfs_lock)
+{
+	return p.mnt && p.dentry && p.mnt->id == pivot_old_mnt && p.dentry->id == pivot_old_dentry;
+}
+
+struct vfs_pivot_move vfs_pivot_catch_up(const struct vfs_ctx *c, u64 *seen)
+{
+	struct vfs_pivot_move m = { 0 };
+	mutex_lock(&vfs_lock);
+	if (pivot_new.mnt) {
+		m.root_moves = is_old_root_locked(c->root);
+		m.cwd_moves = is_old_root_locked(c->cwd);
+		if (m.root_moves) {
+			m.root = pivot_new;
+			vfs_path_get(m.root);
+		}
+		if (m.cwd_moves) {
+			m.cwd = pivot_new;
+			vfs_path_get(m.cwd);
+		}
+	}
+	*seen = atomic_u64_load(&pivot_count);
+	mutex_unlock(&vfs_lock);
+	return m;
+}
+
 int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
 		   struct vfs_path *out)
 {
+	struct vfs_path replaced = { 0 };
 	if (c->cred.euid != 0)
 		return -EPERM;
 	mutex_lock(&vfs_lock);
@@ -675,11 +749,20 @@ int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_
 		vfs_dentry_put_locked(nmp);
 		*out = (struct vfs_path){ .mnt = nm, .dentry = nm->root };
 		vfs_path_get(*out);
+		/* every other process whose root or cwd was the old root moves at its next call */
+		replaced = pivot_new;
+		pivot_new = *out;
+		vfs_path_get(pivot_new);
+		pivot_old_mnt = c->root.mnt->id;
+		pivot_old_dentry = c->root.dentry->id;
+		atomic_u64_store(&pivot_count, atomic_u64_load(&pivot_count) + 1);
 	}
 	if (!nr.err)
 		vfs_path_put_locked(nr.value);
 	if (!po.err)
 		vfs_path_put_locked(po.value);
+	if (replaced.mnt)
+		vfs_path_put_locked(replaced);
 	mutex_unlock(&vfs_lock);
 	return e;
 }

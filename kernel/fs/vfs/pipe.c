@@ -15,6 +15,13 @@
  * (vfs_pipe_waitq), where blocked readers and writers sleep; the ring and the ends are
  * guarded by the pipe's spinlock, and the VFS calls these ops with no other lock held.
  *
+ * Pipes live in pipefs (Linux's pseudo file system, never mounted where a walk finds it): the
+ * pipe inode is counted in its superblock (st_dev, fstatfs's PIPEFS_MAGIC) and both ends share
+ * one dead dentry "pipe:[ino]" under its root, so a pipe has a path: /proc/PID/fd/N reads that
+ * name and opening it makes a new end on the same pipe (cat /dev/stdin with a pipe as stdin,
+ * bash's process substitution through /dev/fd/N), as Linux's fifo_open does for a pipe: at
+ * once, never waiting for the other end, never ENXIO.
+ *
  * FIFOs (named pipes, fifo(7)): a FIFO node of any file system gets a pipe at the first open
  * (inode->fifo, made and dropped under vfs_lock) and loses it, with any bytes left in it,
  * when the last file open on it closes. Its open files are the node's (fstat shows the node)
@@ -23,7 +30,8 @@
  * layer, vfs_fifo_opened) until the other end has been opened, unless O_NONBLOCK: then a
  * reader opens at once and a writer with no reader fails with -ENXIO.
  */
-#include <fs/vfs.h>
+#include <fs/vfs_internal.h>
+#include <fw/strbuf.h>
 #include <fw/sync.h>
 #include <fw/typecache.h>
 
@@ -43,6 +51,34 @@ static struct spinlock pipe_ino_lock = SPINLOCK_INIT(pipe_ino_lock);
 static u64 pipe_next_ino GUARDED_BY(&pipe_ino_lock) = 1;
 
 static const struct inode_ops pipe_ops, fifo_ops;
+
+/* pipefs: made by vfs_init (or the first pipe), kept for good; set once. */
+static struct vfs_mount *pipefs_mnt GUARDED_BY(&vfs_lock);
+
+/* pipefs_mount - pipefs's mount, made if it is not yet; NULL when memory is short. */
+static struct vfs_mount *pipefs_mount(void)
+{
+	mutex_lock(&vfs_lock);
+	struct vfs_mount *m = pipefs_mnt;
+	mutex_unlock(&vfs_lock);
+	if (m)
+		return m;
+	struct vfs_sb *sb = vfs_sb_new(VFS_PIPEFS_MAGIC);
+	if (!sb)
+		return NULL;
+	mutex_lock(&vfs_lock);
+	if (!pipefs_mnt)
+		pipefs_mnt = vfs_internal_mount_locked(sb, STR("pipefs"));
+	m = pipefs_mnt;
+	mutex_unlock(&vfs_lock);
+	vfs_sb_put(sb); /* the mount holds its own reference */
+	return m;
+}
+
+void vfs_pipefs_init(void)
+{
+	(void)pipefs_mount();
+}
 
 /* pipe_of - the pipe under open file f (a pipe's or a FIFO's). A FIFO node's `fifo` is set
  * while any file is open on it: f is. */
@@ -286,23 +322,35 @@ static struct pipe *pipe_make(u32 readers, u32 writers, u32 uid, u32 gid)
 
 int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 {
+	struct vfs_mount *m = pipefs_mount();
+	if (!m)
+		return -ENOMEM;
 	struct pipe *pp = pipe_make(1, 1, uid, gid);
 	if (!pp)
 		return -ENOMEM;
 	struct inode *ip = pipe_base(pp); /* its reference is dropped below: the files hold it */
-	struct file *r = vfs_file_new(ip, VFS_O_RDONLY | flags);
-	struct file *w = r ? vfs_file_new(ip, VFS_O_WRONLY | flags) : NULL;
+	u8 text[32];
+	struct strbuf name = strbuf_over(BYTES_OF_ARRAY(text));
+	STRBUF_FMT(&name, "pipe:[%u]", ip->ino);
+	struct file *r = NULL, *w = NULL;
+	mutex_lock(&vfs_lock);
+	ip->sb = m->sb;
+	refcount_get(&ip->sb->refs);
+	ip->sb->inodes++;
+	struct dentry_result d = vfs_pseudo_dentry_locked(m, strbuf_str(&name), ip);
+	if (!d.err) {
+		struct vfs_path at = { .mnt = m, .dentry = d.value };
+		r = vfs_file_at_locked(at, VFS_O_RDONLY | flags);
+		w = r ? vfs_file_at_locked(at, VFS_O_WRONLY | flags) : NULL;
+		vfs_dentry_put_locked(d.value); /* the files hold it (or nothing: freed) */
+	}
+	vfs_inode_put(ip);
+	mutex_unlock(&vfs_lock);
 	if (!w) {
 		if (r)
 			vfs_close(r);
-		mutex_lock(&vfs_lock);
-		vfs_inode_put(ip);
-		mutex_unlock(&vfs_lock);
 		return -ENOMEM;
 	}
-	mutex_lock(&vfs_lock);
-	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
 	*rd = r;
 	*wr = w;
 	return 0;
@@ -350,6 +398,19 @@ int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
 {
 	u32 acc = flags & VFS_O_ACCMODE;
 	bool nonblock = (flags & VFS_O_NONBLOCK) != 0;
+	if (ip->ops == &pipe_ops) {
+		/* a pipe itself (its pipefs path, through /proc/PID/fd/N): another end */
+		struct pipe *pp = pipe_from(ip);
+		spin_lock(&pp->lock);
+		if (acc != VFS_O_WRONLY)
+			pp->readers++;
+		if (acc != VFS_O_RDONLY)
+			pp->writers++;
+		spin_unlock(&pp->lock);
+		(void)waitq_wake_all(&pp->wq);
+		*ops = &pipe_ops;
+		return 0;
+	}
 	if (!ip->fifo) {
 		if (acc == VFS_O_WRONLY && nonblock)
 			return -ENXIO; /* no reader */

@@ -75,7 +75,11 @@ struct blockdev {
 	struct type_tag tag;
 	/* Set before blk_register, then read-only. */
 	const struct blockdev_ops *ops;
-	struct str name; /* a literal ("vda"), or text in the device's own memory ("vda1") */
+	/* Its name ("vda", "vda1"): text in the device itself, read through blk_name (a slice
+	 * bounded by this array, whatever a racing writer does: a struct str kept here would be
+	 * a fat value other tasks read, rule shared-fat). */
+	u8 name_text[BLK_NAME_MAX];
+	u8 name_len;
 	u32 major, minor;
 	struct blockdev *parent; /* the disk of a partition; NULL for a disk */
 	u64 start_sect;          /* a partition's first sector on its disk; 0 for a disk */
@@ -94,6 +98,17 @@ struct blockdev {
 	u32 opens;
 	bool registered;
 };
+
+/* blk_name - bd's name. blk_set_name - set it (before blk_register), cut to BLK_NAME_MAX. */
+static inline struct str blk_name(struct blockdev *bd)
+{
+	return str_from_bytes(bytes_head(BYTES_OF_ARRAY(bd->name_text), bd->name_len));
+}
+static inline void blk_set_name(struct blockdev *bd, struct str name)
+{
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(bd->name_text), str_head(name, BLK_NAME_MAX));
+	bd->name_len = n.err ? 0 : (u8)n.value;
+}
 
 /* blk_register - make bd findable by its name and number. 0, -EEXIST, -ENOSPC (table full). */
 int blk_register(struct blockdev *bd);

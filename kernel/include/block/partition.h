@@ -70,8 +70,21 @@ struct part_disk {
 	struct type_tag tag;
 	const struct part_disk_ops *ops;
 	u64 sectors;
-	struct str name; /* for log lines ("vda") */
+	/* for log lines ("vda"): text in the disk itself, read through part_disk_name (rule
+	 * shared-fat: no struct str kept in an object other tasks reach) */
+	u8 name_text[16];
+	u8 name_len;
 };
+
+static inline struct str part_disk_name(struct part_disk *d)
+{
+	return str_from_bytes(bytes_head(BYTES_OF_ARRAY(d->name_text), d->name_len));
+}
+static inline void part_disk_set_name(struct part_disk *d, struct str name)
+{
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(d->name_text), str_head(name, 16));
+	d->name_len = n.err ? 0 : (u8)n.value;
+}
 
 /*
  * part_scan - read d's partition table into *t (which it resets first).

@@ -41,7 +41,10 @@ struct netdev_rx_frame {
 struct netdev {
 	struct type_tag tag;
 	const struct netdev_ops *ops;
-	struct str name;
+	/* "eth0": text in the device itself, read through netdev_name (rule shared-fat: no
+	 * struct str kept in an object other tasks reach) */
+	u8 name_text[16];
+	u8 name_len;
 	u8 mac[6];
 	bool link_up;
 	struct atomic_u64 tx_packets, tx_bytes, tx_errors, rx_packets, rx_bytes, rx_dropped;
@@ -54,6 +57,16 @@ struct netdev {
 
 /* netdev_init - set up the layer's part (queue, lock). Call before filling and registering. */
 void netdev_init(struct netdev *nd);
+static inline struct str netdev_name(struct netdev *nd)
+{
+	return str_from_bytes(bytes_head(BYTES_OF_ARRAY(nd->name_text), nd->name_len));
+}
+static inline void netdev_set_name(struct netdev *nd, struct str name)
+{
+	struct result_size n = str_copy_to(BYTES_OF_ARRAY(nd->name_text), str_head(name, 16));
+	nd->name_len = n.err ? 0 : (u8)n.value;
+}
+
 /* netdev_register - make nd findable by its name. 0, -EEXIST, -ENOSPC. */
 int netdev_register(struct netdev *nd);
 /* netdev_find - the registered device with this name, or NULL. */

@@ -54,6 +54,7 @@ enum procfs_kind {
 	PK_BOOT_ID,
 	PK_UUID,
 	PK_DIRTY_EXPIRE,
+	PK_SYSRQ_TRIGGER,
 	/* per-process directories */
 	PK_PID_DIR,
 	PK_TASK_DIR,
@@ -157,6 +158,8 @@ int procfs_sys_generate(struct procfs_inode *pi, struct strbuf *sb);
 /* procfs_uts_write - sys/kernel/hostname or domainname written (root's, by the mode): the
  * text up to a newline becomes the name; the bytes, or -EINVAL (longer than 64). */
 struct result_size procfs_uts_write(struct procfs_inode *pi, struct bytes src);
+/* procfs_sysrq_write - /proc/sysrq-trigger: 't' prints every process and task (proc_show_all). */
+struct result_size procfs_sysrq_write(struct procfs_inode *pi, struct bytes src);
 /* procfs_sysctl_write - a writable /proc/sys file written (sys/vm/dirty_expire_centisecs). */
 struct result_size procfs_sysctl_write(struct procfs_inode *pi, struct bytes src);
 

@@ -90,7 +90,8 @@ void term_file_close(struct file *f);
 /* term_waitq - where callers blocked on terminal file f sleep. */
 struct waitq *term_waitq(struct file *f);
 /* tty_session_exit - the leader of session `sid` exits: its controlling terminal (if any)
- * sends SIGHUP and SIGCONT to its foreground group and controls no session any more. */
+ * sends SIGHUP (only: no SIGCONT, as Linux) to its foreground group and controls no session
+ * any more. (Linux also hangs a non-pty terminal up then; the console here is not.) */
 void tty_session_exit(u32 sid);
 /* tty_of_session - the device number (major, minor) of session sid's controlling terminal and
  * its foreground process group (0: none): false when it has none (/proc/PID/stat's tty_nr
@@ -109,11 +110,15 @@ struct terminal *pty_find(u32 index);
 void pty_master_closed(struct terminal *t);
 /* pty_destroy - free pty t: its last reference went. */
 void pty_destroy(struct terminal *t);
+/* term_ctty_lock - held across a session's check that it has no controlling terminal and the
+ * taking of one (open, TIOCSCTTY), so that two at once cannot both succeed (Linux: siglock). */
+extern struct mutex term_ctty_lock;
 /* term_of_session - the controlling terminal of session sid: a reference, or NULL. */
 struct terminal *term_of_session(u32 sid);
-/* term_hangup_session - a hangup: SIGHUP and SIGCONT to the leader of session `sid` and to
- * the foreground group `pgrp` (0: none) of the terminal that controlled it. */
-void term_hangup_session(u32 sid, u32 pgrp);
+/* term_hangup_session - a hangup: SIGHUP and SIGCONT to the leader of session `sid` (0:
+ * none), the terminal's controlling process; nothing to its foreground group (Linux's
+ * tty_signal_session_leader: the shell passes the hangup on to its jobs). */
+void term_hangup_session(u32 sid);
 /* term_output_locked - the output queue goes to the device when it has no master to read it
  * (the console: written out now). */
 void term_output_locked(struct terminal *t) REQUIRES(t->lock);

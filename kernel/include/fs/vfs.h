@@ -538,6 +538,17 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
  * makes it its root (and cwd, if that was the old root). EPERM unless root; Linux's errors. */
 int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_old,
 		   struct vfs_path *out);
+/* Linux moves every process's root and cwd that were the old root (chroot_fs_refs); here each
+ * process does it itself at the start of its next system call, when vfs_pivot_count moved
+ * past the count it saw: vfs_pivot_catch_up says whether c's root and cwd were the last
+ * pivot's old root and gives the new root for each that was (a reference each), and sets
+ * *seen to the current count. (A process that slept through two pivots follows the last.) */
+struct vfs_pivot_move {
+	struct vfs_path root, cwd;
+	bool root_moves, cwd_moves;
+};
+u64 vfs_pivot_count(void);
+struct vfs_pivot_move vfs_pivot_catch_up(const struct vfs_ctx *c, u64 *seen);
 int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nofollow);
 /* vfs_mounts_show - /proc/mounts text of the namespace as seen from `root`: bytes, or -ERANGE
  * when dst is too small. */
@@ -687,9 +698,10 @@ bool vfs_chrdev_registered(u32 major, u32 minor);
 void vfs_register_blkdev_ops(const struct inode_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
-/* vfs_memfd - memfd_create(2)'s file: a nameless read-write tmpfs file owned by uid:gid;
- * -ENOMEM. */
-struct file_result vfs_memfd(u32 uid, u32 gid);
+/* vfs_memfd - memfd_create(2)'s file: a read-write tmpfs file owned by uid:gid that no
+ * directory lists, its dentry named `name` ("memfd:" and the caller's name, at most
+ * VFS_NAME_MAX bytes) in memfd's internal mount; -ENOMEM. */
+struct file_result vfs_memfd(struct str name, u32 uid, u32 gid);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */
@@ -801,7 +813,9 @@ bool vfs_eventfd_fits(struct file *f, u64 v);
  * file without poll, EINVAL for epf not an epoll or epf itself, EEXIST, ENOENT, ELOOP for a
  * cycle or nesting deeper than 5 instances); `ev` is ignored for DEL. vfs_epoll_collect: up to
  * `max` (at most VFS_EPOLL_BATCH) ready events into b (level-triggered items stay ready,
- * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed); the sleeper waits on
+ * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed). One epoll_wait may call
+ * it several times with the same batch (b->call 0 at the first): an item it reported in an
+ * earlier round of that call ends the round, so no item is reported twice. The sleeper waits on
  * vfs_epoll_waitq until vfs_epoll_has_ready. vfs_epoll_file_closed: the last close of a
  * watched file removes its items (vfs_close calls it); vfs_epoll_file_init: file creation.
  */
@@ -812,6 +826,7 @@ struct vfs_epoll_event {
 };
 struct vfs_epoll_batch {
 	u32 n;
+	u32 call; /* 0 before the first round; then the wait's token (vfs_epoll_collect) */
 	struct vfs_epoll_event ev[VFS_EPOLL_BATCH];
 };
 int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out);

@@ -30,6 +30,25 @@ void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
 void vfs_prune_stale_locked(const struct vfs_ctx *c, struct dentry *dir) REQUIRES(vfs_lock);
 bool vfs_dir_is_empty_locked(struct dentry *dir) REQUIRES(vfs_lock);
 
+/* Pseudo file systems (Linux's kern_mount): pipefs for pipes, memfd's tmpfs. Their files
+ * have a path like any other (a mount and a dentry) that no directory lists: /proc/PID/fd/N
+ * names and reopens them, fstatfs and st_dev name their file system.
+ * vfs_internal_mount_locked - a mount of `sb` on no mount point and not in the mount table,
+ * with a new root directory; held by the caller for good. NULL when memory is short.
+ * vfs_pseudo_dentry_locked - a dead dentry `name` under m's root naming `ip` (it takes its
+ * own reference on ip), the caller's reference; an error when memory is short. */
+struct vfs_mount *vfs_internal_mount_locked(struct vfs_sb *sb, struct str source)
+	REQUIRES(vfs_lock);
+struct dentry_result vfs_pseudo_dentry_locked(struct vfs_mount *m, struct str name,
+					      struct inode *ip) REQUIRES(vfs_lock);
+/* vfs_file_at_locked - a new open file (open(2) `flags`) on path's inode, holding the path;
+ * NULL when memory is short. */
+struct file *vfs_file_at_locked(struct vfs_path at, u32 flags) REQUIRES(vfs_lock);
+/* vfs_pipefs_init, vfs_memfd_init - make the two internal mounts now (vfs_init), so that the
+ * live dentry and inode counts do not grow at the first pipe or memfd a program makes. */
+void vfs_pipefs_init(void);
+void vfs_memfd_init(void);
+
 enum walk_mode {
 	WALK_FINAL_NOFOLLOW,
 	WALK_FINAL_FOLLOW,

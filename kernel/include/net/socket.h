@@ -167,6 +167,7 @@ struct socket {
 	struct sock_cred peercred GUARDED_BY(&lock);
 	bool listening GUARDED_BY(&lock);   /* SO_ACCEPTCONN */
 	i32 linger_onoff GUARDED_BY(&lock), linger_secs GUARDED_BY(&lock);
+	i32 rcvlowat GUARDED_BY(&lock);     /* SO_RCVLOWAT: >= 1; a stream read waits for as many */
 };
 DEFINE_SUBTYPE(socket, struct socket, vfs, struct inode, tag);
 

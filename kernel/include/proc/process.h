@@ -115,8 +115,9 @@ struct process {
 				    * leader when a thread of its group exits (execve waits) and
 				    * when the group has exited (pidfd polls) */
 	struct waitq poll_wq;      /* poll sleeps here; the polled files' queues wake it */
-	struct kbuf io_kbuf;       /* owns io_buf */
-	struct bytes io_buf;       /* a page for moving data between user memory and files */
+	struct kbuf io_kbuf;       /* a page for moving data between user memory and files
+				    * (kbuf_bytes at each use: a slice kept here beside it would be
+				    * a fat value other tasks can read, rule shared-fat) */
 	struct refcount refs;      /* the list's (until reaped), the task's, lookups' */
 	struct proc_sighand *sighand; /* the group's handler table (a reference; proc/signal.h) */
 	u64 start_ns;              /* when it was made (fw_time_ns; /proc/PID/stat's starttime) */
@@ -176,8 +177,12 @@ struct process {
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
+	/* a leader's interval timers (proc/itimer.h): */
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
+	u64 cpu_itimer_ns[2] GUARDED_BY(&sig_lock); /* ITIMER_VIRTUAL, ITIMER_PROF: when due, in the
+						     * process's user (user + system) CPU time; 0: disarmed */
+	u64 cpu_itimer_interval_ns[2] GUARDED_BY(&sig_lock); /* and their reloads */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
@@ -206,8 +211,15 @@ struct process {
 	struct vfs_ctx fs;          /* root, cwd (p's copy) and credentials */
 	struct proc_fsctx *fsctx;   /* CLONE_FS: root, cwd and umask shared (NULL: p's alone) */
 	u64 fsctx_gen;              /* the shared values' generation p's copy holds */
+	u64 pivot_seen;             /* the pivot_root count p's root and cwd are current with */
 	struct fd_table *files;           /* the descriptor table (proc/files.c), maybe shared */
-	struct file_refs fd_borrowed;     /* references this call's lookups hold (proc_fd_get) */
+	/* References this call's lookups hold (proc_fd_get): only p's task touches them, but a
+	 * growable array in a heap object is a fat value (rule shared-fat), so under a lock of
+	 * its own (never contended); nborrowed mirrors the length, for the lock-free "none" test
+	 * at the end of every call. */
+	struct spinlock borrowed_lock;
+	struct file_refs fd_borrowed GUARDED_BY(&borrowed_lock);
+	u32 nborrowed;
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
@@ -234,6 +246,11 @@ void proc_sigdiscard_locked(struct process *p, u32 sig) REQUIRES(p->sig_lock);
 void proc_sigsuspended_set_locked(struct process *p, bool on) REQUIRES(p->sig_lock);
 #define PROC_SIG_ATTN_PENDING 1u   /* p->pending.set is not empty */
 #define PROC_SIG_ATTN_SUSPENDED 2u /* p->sigsuspended */
+/* proc_sigqueue_timer_merge_locked - POSIX timer `timer_id`'s signal sig is still pending in
+ * p: add `expirations` to its si_overrun (saturating at INT_MAX) and return true, as Linux
+ * counts an expiry whose signal is still queued; false when it is not pending. */
+bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+	REQUIRES(p->sig_lock);
 
 /* proc_create - a new process with an empty address space and no files; NULL on -ENOMEM. */
 struct process *proc_create(struct process *parent);
@@ -381,11 +398,20 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
  * signal is not blocked; a signal whose action is to ignore it is dropped. 0, or -EAGAIN when
  * a real-time signal other than SI_USER finds the queue full (RLIMIT_SIGPENDING). */
 int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info);
-/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends. */
+/* proc_signal_fatal - p is being killed (SIGKILL pending): a killable sleep ends, and a long
+ * loop that never sleeps (sendfile, splice, copy_file_range, a large read or write moved chunk
+ * by chunk) stops between chunks with what it did, as Linux's fatal_signal_pending. One
+ * atomic load when no signal is pending. */
 bool proc_signal_fatal(struct process *p);
 /* proc_may_signal - whether `from` may send a signal to `to` (Linux's kill_ok_by_cred): root,
  * or the sender's real or effective uid is the target's real or saved uid. */
 bool proc_may_signal(const struct process *from, const struct process *to);
+/* proc_may_ptrace_attach - Linux's ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS) of `from`
+ * to the process of leader `g` (pidfd_getfd), in what the credentials model has: a thread of
+ * the same group; root (CAP_SYS_PTRACE); or from's real uid and gid equal g's real, effective
+ * and saved ones and g is dumpable (PR_SET_DUMPABLE, not after an id change). A zombie has no
+ * memory, so its dumpable flag is not asked, as Linux. */
+bool proc_may_ptrace_attach(struct process *from, struct process *g);
 /* proc_kill - kill(2)'s targets: pid > 0 one process, 0 the sender's group, -1 every process
  * but init and the sender, < -1 the group -pid; signal 0 only checks. 0, -ESRCH or -EPERM. */
 int proc_kill(struct process *from, i64 pid, u32 sig);
@@ -414,6 +440,10 @@ struct process *proc_by_pid(i64 pid);
  * (PROC_ANY_UID) or of real uid `uid` (RLIMIT_NPROC counts these): a snapshot. */
 #define PROC_ANY_UID 0xffffffffu
 u32 proc_count_tasks(u32 uid);
+/* proc_show_all - print every process to the console (pid, group, parent, task, state, whether
+ * it sleeps on a queue, its pending and blocked signals), then every framework task with its
+ * backtrace (task_show_all): /proc/sysrq-trigger's 't', a debugging aid. */
+void proc_show_all(void);
 /* proc_next_leader - the process (thread group leader, zombies included) with the smallest pid
  * above `after`, with a reference (proc_put), or NULL: walks every process. */
 struct process *proc_next_leader(u32 after);

@@ -10,8 +10,9 @@
  * Enforced by their owners through proc_rlimit_cur(): NOFILE (the descriptor table,
  * proc/files.c), FSIZE (the write paths, SIGXFSZ + EFBIG), STACK (the size of the stack
  * region execve maps, at most 1 GiB), AS (brk and mmap), DATA (brk only), NPROC (fork and
- * clone), CPU (SIGXCPU, then SIGKILL: proc_rlimit_cpu_check at each tick). CORE is recorded (no core dumps are
- * written); SIGPENDING is for the signal code, the rest are recorded and reported only.
+ * clone), CPU (SIGXCPU, then SIGKILL: proc_rlimit_cpu_check at each tick), SIGPENDING
+ * (queued real-time signals, proc_sigpending_limit). CORE is recorded (no core dumps are
+ * written); the rest are recorded and reported only.
  *
  * Locking: each process's rlim_lock (a spinlock, innermost) guards its limits; a limit read
  * is a snapshot.

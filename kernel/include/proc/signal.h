@@ -38,10 +38,6 @@
 #include <uapi/signal.h>
 
 #define PROC_NSIG 64u
-/* RLIMIT_SIGPENDING's default (Linux: half of max_threads, 2048 for 512 MiB of memory) until
- * the rlimits exist; proc_sigpending_limit is where they plug in. */
-#define PROC_SIGPENDING_DEFAULT 2048u
-
 struct process;
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
@@ -57,6 +53,9 @@ struct proc_sighand {
 	struct refcount refs;
 	struct spinlock lock;
 	struct proc_sigaction act[PROC_NSIG] GUARDED_BY(&lock);
+	/* woken after every signal queued to a thread of the group (signalfd readers and pollers,
+	 * proc/signalfd.c; a signalfd holds a reference on its creator's table) */
+	struct waitq signalfd_wq;
 };
 
 /* What a signal's siginfo says. Which fields reach siginfo_t depends on the layout Linux
@@ -126,8 +125,9 @@ void proc_sigpending_init(struct process *p);
 /* proc_sigpending_flush - discard every pending signal of p (exit, free): the queued
  * instances' counts are given back. */
 void proc_sigpending_flush(struct process *p);
-/* proc_sigpending_limit - the most queued real-time instances per real uid (RLIMIT_SIGPENDING
- * of the receiver). */
+/* proc_sigpending_limit - the most queued real-time instances per real uid: the receiver's
+ * soft RLIMIT_SIGPENDING (proc/rlimit.h; unlimited becomes U32_MAX). Context: may be called
+ * under p's sig_lock (the limits' rlim_lock is innermost). */
 u32 proc_sigpending_limit(struct process *p);
 /* proc_sigqueued_count - the real-time instances queued now for real uid `uid` (what counts
  * against the limit above; /proc/PID/status's SigQ). */

@@ -47,8 +47,9 @@ void proc_acct_start(struct process *p);
  * (proc_acct_tick, on its way back to user mode) and whenever it reads them itself, so
  * another task's view of a running thread is at most a tick old. */
 void proc_acct_publish(struct process *p);
-/* proc_acct_tick - proc_acct_publish, then RLIMIT_CPU's check (proc_rlimit_cpu_check), when a tick
- * has passed since the last. Context: p's task. */
+/* proc_acct_tick - proc_acct_publish, then RLIMIT_CPU's check (proc_rlimit_cpu_check) and the
+ * CPU interval timers' (proc_itimer_cpu_tick), when a tick has passed since the last.
+ * Context: p's task. */
 void proc_acct_tick(struct process *p);
 /* proc_acct_fault - p took a minor page fault (and may have grown). Context: p's task. */
 void proc_acct_fault(struct process *p);

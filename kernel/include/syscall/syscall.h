@@ -109,11 +109,14 @@ i64 sys_timerfd_create(struct process *p, const struct sc_args *a);
 i64 sys_timerfd_settime(struct process *p, const struct sc_args *a);
 i64 sys_timerfd_gettime(struct process *p, const struct sc_args *a);
 i64 sys_pidfd_open(struct process *p, const struct sc_args *a);
+i64 sys_signalfd(struct process *p, const struct sc_args *a);
+i64 sys_signalfd4(struct process *p, const struct sc_args *a);
 i64 sys_inotify_init(struct process *p, const struct sc_args *a);
 i64 sys_inotify_init1(struct process *p, const struct sc_args *a);
 i64 sys_inotify_add_watch(struct process *p, const struct sc_args *a);
 i64 sys_inotify_rm_watch(struct process *p, const struct sc_args *a);
 i64 sys_pidfd_send_signal(struct process *p, const struct sc_args *a);
+i64 sys_pidfd_getfd(struct process *p, const struct sc_args *a);
 i64 sys_timer_create(struct process *p, const struct sc_args *a);
 i64 sys_timer_settime(struct process *p, const struct sc_args *a);
 i64 sys_timer_gettime(struct process *p, const struct sc_args *a);
@@ -304,7 +307,8 @@ i64 sys_recvmmsg(struct process *p, const struct sc_args *a);
 i64 sys_setsockopt(struct process *p, const struct sc_args *a);
 i64 sys_getsockopt(struct process *p, const struct sc_args *a);
 /* net_file_rw - read/write (one buffer at uiov of n bytes) or readv/writev (`vector`: n
- * iovecs at uiov) on socket file f (descriptor fd): bytes or -errno. net_file_ioctl - the
+ * iovecs at uiov) on socket file f (descriptor fd, unused: f's own O_NONBLOCK counts): bytes
+ * or -errno. net_file_ioctl - the
  * socket ioctls (FIONREAD, TIOCOUTQ, FIONBIO; others -ENOTTY). */
 i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write);
 i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
@@ -317,6 +321,8 @@ i64 sys_clock_getres(struct process *p, const struct sc_args *a);
 i64 sys_clock_settime(struct process *p, const struct sc_args *a);
 i64 sys_gettimeofday(struct process *p, const struct sc_args *a);
 i64 sys_settimeofday(struct process *p, const struct sc_args *a);
+i64 sys_adjtimex(struct process *p, const struct sc_args *a);
+i64 sys_clock_adjtime(struct process *p, const struct sc_args *a);
 i64 sys_time(struct process *p, const struct sc_args *a);
 i64 sys_sysinfo(struct process *p, const struct sc_args *a);
 i64 sys_reboot(struct process *p, const struct sc_args *a);

@@ -22,6 +22,11 @@ i64 clock_realtime_ns(void);
  */
 int clock_set_realtime_ns(i64 ns);
 
+/* clock_step_realtime_ns - move the wall clock by `delta` (adjtimex's ADJ_SETOFFSET), in one
+ * atomic step. Returns 0, or -EINVAL when it would go before the epoch. The caller checks
+ * privilege. */
+int clock_step_realtime_ns(i64 delta);
+
 /*
  * clock_read_ns - the value of Linux clock `id` in nanoseconds (for the CPU-time clocks, see
  * clock.c). Returns 0 and stores it in *out, or -EINVAL for an id Trellis does not have.

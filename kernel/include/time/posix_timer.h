@@ -17,9 +17,10 @@ struct process;
 #define POSIX_SIGEV_THREAD_ID 4
 
 /* posix_timer_create - a disarmed timer of p's group on `clockid` that sends `signo` as
- * `notify` says (SIGEV_THREAD_ID: to thread `tid` of the group); its id in *id_out. */
+ * `notify` says (SIGEV_THREAD_ID: to thread `tid` of the group) with si_value `value` (when
+ * has_value; else the timer's id, as for a NULL sigevent); its id in *id_out. */
 int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i64 tid,
-		       i32 *id_out);
+		       bool has_value, u64 value, i32 *id_out);
 int posix_timer_delete(struct process *p, i64 id);
 /* posix_timer_set - arm (value 0: disarm) for `value_ns` from now, or at clock time value_ns
  * when abs; then every interval_ns (0: once); the old setting to *old_*. */

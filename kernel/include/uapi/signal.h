@@ -33,6 +33,8 @@
 #define UAPI_SIGTTIN 21u
 #define UAPI_SIGTTOU 22u
 #define UAPI_SIGURG 23u
+#define UAPI_SIGVTALRM 26u
+#define UAPI_SIGPROF 27u
 #define UAPI_SIGWINCH 28u
 #define UAPI_SIGPOLL 29u
 #define UAPI_SIGSYS 31u

@@ -16,6 +16,8 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -28,8 +30,14 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x1000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
 #endif
 #ifndef PIDFD_NONBLOCK
 #define PIDFD_NONBLOCK O_NONBLOCK
@@ -43,6 +51,11 @@ static int pidfd_open(pid_t pid, unsigned flags)
 static int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned flags)
 {
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+static int pidfd_getfd(int pidfd, int targetfd, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, flags);
 }
 
 /* spawn_waiting - a child that exits with `code` once a byte arrives on the pipe whose write
@@ -133,7 +146,7 @@ static void pidfd_open_flags_and_errors(void)
 	CHECK_OK(pipe(r));
 	struct sleeper sl = { .go = p[0], .ready = r[1] };
 	pthread_t t;
-	CHECK_EQ(pthread_create(&t, NULL, thread_sleep, &sl), 0);
+	CHECK_PT(pthread_create(&t, NULL, thread_sleep, &sl));
 	char b;
 	CHECK_EQ(read(r[0], &b, 1), 1);
 	CHECK(sl.tid != getpid());
@@ -167,6 +180,158 @@ static void pidfd_send_signal_kills_and_checks_permission(void)
 	CHECK_OK(pidfd_send_signal(pfd, SIGTERM, NULL, 0));
 	st = kt_wait(c);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	close(go);
+}
+
+/* pidfd_getfd: a copy of another process's descriptor (the same open file: what one end of
+ * the child's pipe holds comes out of the copy), close-on-exec; EINVAL for flags, EBADF for
+ * a bad pidfd or target descriptor, ESRCH once the target has exited (a zombie, or reaped). */
+static void pidfd_getfd_copies_another_process_s_file(void)
+{
+	int data[2], go[2];
+	CHECK_OK(pipe(data));
+	CHECK_OK(pipe(go));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		(void)write(data[1], "hello", 5);
+		close(data[1]); /* the parent's copy of data[0] is closed below: only ours stays */
+		(void)read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(data[0]);
+	close(data[1]);
+	int pfd = CHECK_OK(pidfd_open(c, 0));
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 1), EINVAL);
+	CHECK_ERR(pidfd_getfd(999, data[0], 0), EBADF);
+	CHECK_ERR(pidfd_getfd(go[1], data[0], 0), EBADF); /* not a pidfd */
+	CHECK_ERR(pidfd_getfd(pfd, 999, 0), EBADF);
+	CHECK_ERR(pidfd_getfd(pfd, -1, 0), EBADF);
+	int fd = CHECK_OK(pidfd_getfd(pfd, data[0], 0));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	char buf[8] = { 0 };
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "hello", 5) == 0);
+	/* the child's write end is closed: end of file once its copy is ours alone */
+	CHECK_EQ(read(fd, buf, sizeof(buf)), 0);
+	/* its own pidfd: a descriptor of the caller itself */
+	int self = CHECK_OK(pidfd_open(getpid(), 0));
+	int again = CHECK_OK(pidfd_getfd(self, fd, 0));
+	CHECK(again != fd);
+	close(again);
+	close(go[1]);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT));
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 0), ESRCH); /* exited: a zombie already */
+	CHECK_EQ(WEXITSTATUS(kt_wait(c)), 0);
+	CHECK_ERR(pidfd_getfd(pfd, data[0], 0), ESRCH);
+	close(fd);
+	close(self);
+	close(pfd);
+}
+
+/* pidfd_getfd's permission is ptrace's attach check with the caller's real ids: nobody may
+ * not take a root process's descriptor, nor one of its own child until the child (which
+ * inherited its parent's undumpable state from the id change) is dumpable again. */
+static void pidfd_getfd_needs_ptrace_access(void)
+{
+	int go[2];
+	int keep = CHECK_OK(open("/dev/null", O_RDONLY)); /* the root child's too */
+	pid_t root_child = spawn_waiting(&go[1], 0);
+	int rpfd = CHECK_OK(pidfd_open(root_child, 0));
+	pid_t u = CHECK_OK(fork());
+	if (u == 0) {
+		kt_drop_privileges();
+		CHECK_ERR(pidfd_getfd(rpfd, keep, 0), EPERM);
+		int w_go[2], ready[2];
+		CHECK_OK(pipe(w_go));
+		CHECK_OK(pipe(ready));
+		pid_t w = CHECK_OK(fork());
+		if (w == 0) {
+			char b;
+			close(w_go[1]);
+			(void)read(w_go[0], &b, 1);
+			if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+				_exit(3);
+			(void)write(ready[1], "r", 1);
+			(void)read(w_go[0], &b, 1); /* until u closes w_go[1] */
+			_exit(0);
+		}
+		int wpfd = CHECK_OK(pidfd_open(w, 0));
+		CHECK_ERR(pidfd_getfd(wpfd, ready[1], 0), EPERM); /* undumpable */
+		CHECK_EQ(write(w_go[1], "g", 1), 1);
+		char b;
+		CHECK_EQ(read(ready[0], &b, 1), 1);
+		int fd = CHECK_OK(pidfd_getfd(wpfd, ready[1], 0));
+		CHECK_EQ(write(fd, "x", 1), 1); /* the child's pipe end, now ours too */
+		CHECK_EQ(read(ready[0], &b, 1), 1);
+		CHECK_EQ(b, 'x');
+		close(w_go[1]);
+		CHECK_EQ(WEXITSTATUS(kt_wait(w)), 0);
+		_exit(0);
+	}
+	int st = kt_wait(u);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* root may */
+	int fd = CHECK_OK(pidfd_getfd(rpfd, keep, 0));
+	close(fd);
+	close(keep);
+	close(go[1]);
+	CHECK_EQ(WEXITSTATUS(kt_wait(root_child)), 0);
+}
+
+static volatile sig_atomic_t info_code, info_value, info_hits;
+
+static void on_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	info_code = si->si_code;
+	info_value = si->si_value.sival_int;
+	info_hits++;
+}
+
+/* pidfd_send_signal with a siginfo: as rt_sigqueueinfo, the caller's fields arrive; si_signo
+ * must be the signal (EINVAL); a code claiming kill or the kernel (>= 0) or tkill goes only to
+ * the caller's own process (EPERM); a bad pointer is EFAULT. */
+static void pidfd_send_signal_with_siginfo(void)
+{
+	int go;
+	pid_t c = spawn_waiting(&go, 0); /* before the handler: SIGUSR1 kills it */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_info;
+	sa.sa_flags = SA_SIGINFO;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	int self = CHECK_OK(pidfd_open(getpid(), 0));
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGUSR1;
+	info.si_code = SI_QUEUE;
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	info.si_value.sival_int = 42;
+	CHECK_OK(pidfd_send_signal(self, SIGUSR1, &info, 0));
+	CHECK_EQ(info_hits, 1);
+	CHECK_EQ(info_code, SI_QUEUE);
+	CHECK_EQ(info_value, 42);
+	info.si_code = SI_USER; /* to itself: any code */
+	info.si_value.sival_int = 7;
+	CHECK_OK(pidfd_send_signal(self, SIGUSR1, &info, 0));
+	CHECK_EQ(info_hits, 2);
+	CHECK_EQ(info_code, SI_USER);
+	CHECK_ERR(pidfd_send_signal(self, SIGUSR2, &info, 0), EINVAL);
+	CHECK_ERR(pidfd_send_signal(self, SIGUSR1, (siginfo_t *)8, 0), EFAULT);
+	int pfd = CHECK_OK(pidfd_open(c, 0));
+	CHECK_ERR(pidfd_send_signal(pfd, SIGUSR1, &info, 0), EPERM);
+	info.si_code = SI_TKILL;
+	CHECK_ERR(pidfd_send_signal(pfd, SIGUSR1, &info, 0), EPERM);
+	info.si_code = SI_QUEUE;
+	CHECK_OK(pidfd_send_signal(pfd, SIGUSR1, &info, 0));
+	int st = kt_wait(c);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1);
 	close(go);
 }
 
@@ -531,11 +696,185 @@ static void epoll_exclusive_wakes_one_instance(void)
 	CHECK_EQ(epoll_wait(a, &out, 1, 0), 1);
 }
 
+static void clone_pidfd_and_waitid_p_pidfd(void)
+{
+	int pfd = -1;
+	long c = syscall(SYS_clone, (long)(CLONE_PIDFD | SIGCHLD), 0L, &pfd, 0L, 0L);
+	CHECK(c >= 0);
+	if (c == 0) {
+		/* the child has no pidfd of its own: the parent's table got it after the copy */
+		_exit(fcntl(pfd, F_GETFD) == -1 && errno == EBADF ? 7 : 8);
+	}
+	CHECK(pfd >= 0);
+	CHECK_EQ(fcntl(pfd, F_GETFD), FD_CLOEXEC);
+	CHECK_EQ(poll_one(pfd, 10000), POLLIN);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	CHECK_OK(syscall(SYS_waitid, P_PIDFD, pfd, &si, WEXITED, NULL));
+	CHECK_EQ(si.si_signo, SIGCHLD);
+	CHECK_EQ(si.si_code, CLD_EXITED);
+	CHECK_EQ(si.si_pid, c);
+	CHECK_EQ(si.si_status, 7);
+	/* reaped: nothing left to wait for */
+	CHECK_ERR(syscall(SYS_waitid, P_PIDFD, pfd, &si, WEXITED, NULL), ECHILD);
+	/* a PIDFD_NONBLOCK pidfd never waits: EAGAIN when nothing happened yet, or zeros with
+	 * an explicit WNOHANG */
+	int go;
+	pid_t k = spawn_waiting(&go, 3);
+	int nb = CHECK_OK(pidfd_open(k, PIDFD_NONBLOCK));
+	CHECK_ERR(syscall(SYS_waitid, P_PIDFD, nb, &si, WEXITED, NULL), EAGAIN);
+	memset(&si, 0xff, sizeof(si));
+	CHECK_OK(syscall(SYS_waitid, P_PIDFD, nb, &si, WEXITED | WNOHANG, NULL));
+	CHECK_EQ(si.si_pid, 0);
+	CHECK_EQ(write(go, "x", 1), 1);
+	int blk = CHECK_OK(pidfd_open(k, 0));
+	CHECK_OK(syscall(SYS_waitid, P_PIDFD, blk, &si, WEXITED, NULL));
+	CHECK_EQ(si.si_pid, k);
+	CHECK_EQ(si.si_status, 3);
+	/* errors */
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_ERR(syscall(SYS_waitid, P_PIDFD, p[0], &si, WEXITED, NULL), EBADF);
+	CHECK_ERR(syscall(SYS_waitid, P_PIDFD, -1, &si, WEXITED, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_clone, (long)(CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD), 0L, &pfd,
+			  0L, 0L), EINVAL);
+	CHECK_ERR(syscall(SYS_clone, (long)(CLONE_PIDFD | CLONE_THREAD | CLONE_SIGHAND | CLONE_VM),
+			  0L, &pfd, 0L, 0L), EINVAL);
+	/* a pidfd of a process that is not our child */
+	int self = CHECK_OK(pidfd_open(getpid(), 0));
+	CHECK_ERR(syscall(SYS_waitid, P_PIDFD, self, &si, WEXITED | WNOHANG, NULL), ECHILD);
+}
+
+static void signalfd_reads_blocked_signals(void)
+{
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	sigaddset(&m, SIGRTMIN);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &m, NULL));
+	int fd = CHECK_OK(signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	struct signalfd_siginfo r[4];
+	CHECK_ERR(read(fd, r, sizeof(r)), EAGAIN);
+	CHECK_EQ(poll_one(fd, 0), 0);
+	int ep = CHECK_OK(epoll_create1(0));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 4 }, out;
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	CHECK_OK(kill(getpid(), SIGUSR1));
+	/* a real-time signal with a value: from a POSIX timer */
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN };
+	sev.sigev_value.sival_int = 4242;
+	int kid = -1;
+	CHECK_OK(syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &kid));
+	struct itimerspec once = { { 0, 0 }, { 0, 1000000 } };
+	CHECK_OK(syscall(SYS_timer_settime, kid, 0, &once, NULL));
+	CHECK_EQ(poll_one(fd, 0), POLLIN);
+	for (int i = 0; i < 10000; i++) { /* until the timer's signal is pending too */
+		sigset_t pend;
+		CHECK_OK(sigpending(&pend));
+		if (sigismember(&pend, SIGRTMIN))
+			break;
+		usleep(1000);
+	}
+	CHECK_EQ(epoll_wait(ep, &out, 1, 0), 1);
+	CHECK_EQ(out.data.u32, 4);
+	CHECK_ERR(read(fd, r, sizeof(r[0]) - 1), EINVAL);
+	/* both in one read, lowest number first */
+	CHECK_EQ(read(fd, r, sizeof(r)), 2 * (long)sizeof(r[0]));
+	CHECK_EQ(r[0].ssi_signo, SIGUSR1);
+	CHECK_EQ(r[0].ssi_code, SI_USER);
+	CHECK_EQ(r[0].ssi_pid, getpid());
+	CHECK_EQ(r[0].ssi_uid, getuid());
+	CHECK_EQ(r[1].ssi_signo, SIGRTMIN);
+	CHECK_EQ(r[1].ssi_code, SI_TIMER);
+	CHECK_EQ(r[1].ssi_int, 4242);
+	CHECK_EQ(r[1].ssi_tid, kid);
+	CHECK_EQ(r[1].ssi_overrun, 0);
+	CHECK_EQ(poll_one(fd, 0), 0);
+	/* a new mask for the same fd: SIGUSR2 only (SIGKILL is dropped, no error) */
+	sigset_t m2;
+	sigemptyset(&m2);
+	sigaddset(&m2, SIGUSR2);
+	sigaddset(&m2, SIGKILL);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &m2, NULL));
+	CHECK_EQ(signalfd(fd, &m2, 0), fd);
+	CHECK_OK(kill(getpid(), SIGUSR1)); /* pending, but no longer in the mask */
+	CHECK_ERR(read(fd, r, sizeof(r)), EAGAIN);
+	/* a blocking read sleeps until the signal comes (from a child) */
+	int bfd = CHECK_OK(signalfd(-1, &m2, 0));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		(void)kill(getppid(), SIGUSR2);
+		_exit(0);
+	}
+	CHECK_EQ(read(bfd, r, sizeof(r)), (long)sizeof(r[0]));
+	CHECK_EQ(r[0].ssi_signo, SIGUSR2);
+	CHECK_EQ(r[0].ssi_pid, c);
+	int st = kt_wait(c);
+	CHECK(WIFEXITED(st));
+	/* errors */
+	CHECK_ERR(syscall(SYS_signalfd4, -1, &m, 4, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_signalfd4, -1, KT_BAD_PTR, 8, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_signalfd4, -1, &m, 8, 1), EINVAL);
+	CHECK_ERR(syscall(SYS_signalfd4, 999, &m, 8, 0), EBADF);
+	CHECK_ERR(syscall(SYS_signalfd4, ep, &m, 8, 0), EINVAL);
+}
+
+static void posix_timer_signal_carries_value_id_and_overrun(void)
+{
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGRTMIN + 1);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &m, NULL));
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1 };
+	sev.sigev_value.sival_ptr = (void *)0x1234567890abULL;
+	int kid = -1;
+	CHECK_OK(syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &kid));
+	struct itimerspec once = { { 0, 0 }, { 0, 1000000 } };
+	CHECK_OK(syscall(SYS_timer_settime, kid, 0, &once, NULL));
+	siginfo_t si;
+	CHECK_EQ(sigwaitinfo(&m, &si), SIGRTMIN + 1);
+	CHECK_EQ(si.si_code, SI_TIMER);
+	CHECK(si.si_value.sival_ptr == (void *)0x1234567890abULL);
+	CHECK_EQ(si.si_overrun, 0);
+	CHECK_EQ(si.si_timerid, kid);
+	/* a periodic timer whose signal stays pending: the expiries it misses meanwhile are
+	 * its si_overrun (Linux counts them when the signal is taken, Trellis as they come) */
+	struct itimerspec fast = { { 0, 2000000 }, { 0, 2000000 } };
+	CHECK_OK(syscall(SYS_timer_settime, kid, 0, &fast, NULL));
+	struct timespec nap = { 0, 200000000 };
+	while (nanosleep(&nap, &nap) != 0)
+		;
+	CHECK_EQ(sigwaitinfo(&m, &si), SIGRTMIN + 1);
+	CHECK_EQ(si.si_code, SI_TIMER);
+	CHECK(si.si_overrun >= 1);
+	CHECK(syscall(SYS_timer_getoverrun, kid) >= 0);
+	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(syscall(SYS_timer_settime, kid, 0, &off, NULL));
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&m, &si, &zero) > 0)
+		; /* what came after */
+	/* no sigevent: SIGALRM with the timer's id as its value */
+	int k2 = -1;
+	CHECK_OK(syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, &k2));
+	sigset_t a;
+	sigemptyset(&a);
+	sigaddset(&a, SIGALRM);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &a, NULL));
+	CHECK_OK(syscall(SYS_timer_settime, k2, 0, &once, NULL));
+	CHECK_EQ(sigwaitinfo(&a, &si), SIGALRM);
+	CHECK_EQ(si.si_value.sival_int, k2);
+	CHECK_ERR(syscall(SYS_timer_getoverrun, 12345), EINVAL);
+}
+
 static const struct kt_case cases[] = {
 	{ "pidfd_readable_when_process_exits", pidfd_readable_when_process_exits },
 	{ "pidfd_open_flags_and_errors", pidfd_open_flags_and_errors },
 	{ "pidfd_send_signal_kills_and_checks_permission",
 	  pidfd_send_signal_kills_and_checks_permission },
+	{ "pidfd_getfd_copies_another_process_s_file", pidfd_getfd_copies_another_process_s_file },
+	{ "pidfd_getfd_needs_ptrace_access", pidfd_getfd_needs_ptrace_access },
+	{ "pidfd_send_signal_with_siginfo", pidfd_send_signal_with_siginfo },
 	{ "anon_files_stat_as_linux", anon_files_stat_as_linux },
 	{ "inotify_reports_create_modify_close_delete", inotify_reports_create_modify_close_delete },
 	{ "inotify_move_cookies_and_self_events", inotify_move_cookies_and_self_events },
@@ -544,6 +883,10 @@ static const struct kt_case cases[] = {
 	{ "epoll_exclusive_wakes_one_instance", epoll_exclusive_wakes_one_instance },
 	{ "timer_abs_realtime_date_stays_armed", timer_abs_realtime_date_stays_armed },
 	{ "timerfd_cancel_on_set_reports_ecanceled", timerfd_cancel_on_set_reports_ecanceled },
+	{ "clone_pidfd_and_waitid_p_pidfd", clone_pidfd_and_waitid_p_pidfd },
+	{ "signalfd_reads_blocked_signals", signalfd_reads_blocked_signals },
+	{ "posix_timer_signal_carries_value_id_and_overrun",
+	  posix_timer_signal_carries_value_id_and_overrun },
 	KT_CASES_END
 };
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1015,7 +1016,7 @@ static void dev_full_and_urandom(void)
 /* Runs fn(arg) in a child and returns its exit status (fn's return value). */
 static int in_child(int (*fn)(int), int arg)
 {
-	pid_t pid = fork();
+	pid_t pid = kt_fork();
 	if (pid == 0)
 		_exit(fn(arg));
 	int status;
@@ -1231,6 +1232,59 @@ static void memfd_create_is_a_file(void)
 	CHECK_OK(ftruncate(fd, 4096));
 	close(fd);
 	CHECK_ERR(syscall(SYS_memfd_create, "kt", 0x100), EINVAL);
+}
+
+/* A memfd is a file with a path in memfd's internal tmpfs, as on Linux: it maps MAP_SHARED
+ * (mmap was ENODEV), /proc/self/fd/N reads "/memfd:NAME (deleted)" (it read
+ * anon_inode:[N]), opening that link gives a new open file on the same inode with its own
+ * offset and executing it runs the script in it (both were ENOENT). */
+static void memfd_mapped_reopened_and_executed(void)
+{
+	int fd = CHECK_OK(syscall(SYS_memfd_create, "kt-map", 0));
+	CHECK_OK(ftruncate(fd, 8192));
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	memcpy(m + 4096, "shared", 6);
+	char buf[16] = { 0 };
+	CHECK_EQ(pread(fd, buf, 6, 4096), 6);
+	CHECK_STR(buf, "shared");
+	CHECK_EQ(pwrite(fd, "back", 4, 0), 4);
+	CHECK_MEM(m, "back", 4);
+	CHECK_OK(munmap(m, 8192));
+	char path[64], link[128];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = CHECK_OK(readlink(path, link, sizeof(link) - 1));
+	link[n] = 0;
+	CHECK_STR(link, "/memfd:kt-map (deleted)");
+	struct statfs sf;
+	CHECK_OK(fstatfs(fd, &sf));
+	CHECK_EQ(sf.f_type, 0x01021994); /* TMPFS_MAGIC */
+	CHECK_EQ(lseek(fd, 100, SEEK_SET), 100);
+	int again = CHECK_OK(open(path, O_RDWR));
+	struct stat a, b;
+	CHECK_OK(fstat(fd, &a));
+	CHECK_OK(fstat(again, &b));
+	CHECK(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	CHECK_EQ(lseek(again, 0, SEEK_CUR), 0); /* a new open file: its own offset */
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(read(again, buf, 4), 4);
+	CHECK_STR(buf, "back");
+	close(again);
+	close(fd);
+	/* a script in a memfd runs through its /proc link (glibc's fexecve without execveat) */
+	fd = CHECK_OK(syscall(SYS_memfd_create, "kt-exec", 0));
+	const char *script = "#!/bin/sh\nexit 7\n";
+	CHECK_EQ(write(fd, script, strlen(script)), (ssize_t)strlen(script));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	char *argv[] = { "kt-exec", NULL };
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		execve(path, argv, NULL);
+		_exit(100 + errno);
+	}
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	close(fd);
 }
 
 static void xattrs_not_kept(void)
@@ -1754,6 +1808,113 @@ static void pivot_root_swaps_the_root(void)
 	CHECK_ERR(syscall(SYS_pivot_root, "/", "/"), EINVAL); /* the initramfs root: no parent */
 }
 
+static int pivot_sync[2];
+
+static void *pivot_thread(void *arg)
+{
+	(void)arg;
+	char c;
+	if (read(pivot_sync[0], &c, 1) != 1)
+		return (void *)1;
+	/* it shares the fs context (CLONE_FS): the new root is its root too */
+	return (void *)(intptr_t)(access("/marker", F_OK) == 0 && access("/amark", F_OK) != 0 ? 0 : 2);
+}
+
+static int pivot_threads_child(int unused)
+{
+	(void)unused;
+	pthread_t t;
+	void *rv = NULL;
+	if (mkdir("a", 0755) || mount("none", "a", "tmpfs", 0, NULL))
+		return 90;
+	if (mkdir("a/new", 0755) || mount("none", "a/new", "tmpfs", 0, NULL) || mkdir("a/new/old", 0755))
+		return 91;
+	close(open("a/new/marker", O_CREAT | O_WRONLY, 0600));
+	close(open("a/amark", O_CREAT | O_WRONLY, 0600));
+	if (chroot("a") || chdir("/") || pipe(pivot_sync) || pthread_create(&t, NULL, pivot_thread, NULL))
+		return 92;
+	if (syscall(SYS_pivot_root, "/new", "/new/old"))
+		return 97;
+	if (chdir("/"))
+		return 98; /* a change of the shared context: the root stays the new one */
+	if (access("/marker", F_OK) || access("/amark", F_OK) == 0)
+		return 99;
+	if (write(pivot_sync[1], "x", 1) != 1 || pthread_join(t, &rv))
+		return 100;
+	if (rv)
+		return 100 + (int)(intptr_t)rv;
+	if (umount2("/old", MNT_DETACH))
+		return 103;
+	return 0;
+}
+
+/* pivot_root in a process with threads: the root and working directory they share (CLONE_FS)
+ * move for all of them, and stay moved. The caller's root went back to the old one at its
+ * next chdir (only its own copy had moved, not the shared context). */
+static void pivot_root_moves_threads_sharing_the_root(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(in_child(pivot_threads_child, 0), 0);
+	CHECK_OK(access("a/marker", F_OK));
+	CHECK_OK(umount2("a", MNT_DETACH));
+}
+
+static int pivot_procs_child(int unused)
+{
+	(void)unused;
+	int sync[2];
+	char cwd[64];
+	if (mkdir("a", 0755) || mount("none", "a", "tmpfs", 0, NULL))
+		return 90;
+	if (mkdir("a/new", 0755) || mount("none", "a/new", "tmpfs", 0, NULL) || mkdir("a/new/old", 0755))
+		return 91;
+	close(open("a/new/marker", O_CREAT | O_WRONLY, 0600));
+	close(open("a/amark", O_CREAT | O_WRONLY, 0600));
+	if (mkdir("a/d", 0755) || chroot("a") || chdir("/") || pipe(sync))
+		return 92;
+	pid_t on_root = fork();
+	if (on_root == 0) { /* root and cwd on the old root: both move */
+		char c;
+		_exit(read(sync[0], &c, 1) != 1 ? 1 : access("/marker", F_OK) ? 2
+			: !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/") ? 3
+			: access("marker", F_OK) ? 4 : 0);
+	}
+	if (chdir("/d"))
+		return 93;
+	pid_t in_dir = fork();
+	if (in_dir == 0) { /* cwd below the old root: only the root moves */
+		char c;
+		_exit(read(sync[0], &c, 1) != 1 ? 1 : access("/marker", F_OK) ? 2
+			: !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/old/d") ? 6 : 0);
+	}
+	if (on_root < 0 || in_dir < 0 || chdir("/") || syscall(SYS_pivot_root, "/new", "/new/old"))
+		return 97;
+	if (write(sync[1], "xx", 2) != 2)
+		return 98;
+	int st1 = -1, st2 = -1;
+	waitpid(on_root, &st1, 0);
+	waitpid(in_dir, &st2, 0);
+	if (!WIFEXITED(st1) || WEXITSTATUS(st1))
+		return 100 + (WIFEXITED(st1) ? WEXITSTATUS(st1) : 50);
+	if (!WIFEXITED(st2) || WEXITSTATUS(st2))
+		return 110 + (WIFEXITED(st2) ? WEXITSTATUS(st2) : 50);
+	if (umount2("/old", MNT_DETACH))
+		return 103;
+	return 0;
+}
+
+/* pivot_root moves every process whose root or working directory was the old root, as Linux
+ * (chroot_fs_refs): another process on the old root sees the new one as / and as its cwd;
+ * one whose cwd is below the old root keeps that directory (now under put_old). Only the
+ * caller's moved: the others stayed on the old root. */
+static void pivot_root_moves_other_processes_on_the_old_root(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(in_child(pivot_procs_child, 0), 0);
+	CHECK_OK(access("a/marker", F_OK));
+	CHECK_OK(umount2("a", MNT_DETACH));
+}
+
 /* O_PATH: a descriptor naming a node without opening it: no permission on the node is needed,
  * a symlink (O_NOFOLLOW) or FIFO is not followed or opened, other flags are ignored; fstat,
  * fchdir, *at calls and /proc work on it, reading, writing and the calls on open files say
@@ -1977,6 +2138,7 @@ static const struct kt_case cases[] = {
 	{ "close_range_closes_and_cloexec", close_range_closes_and_cloexec },
 	{ "copy_file_range_copies", copy_file_range_copies },
 	{ "memfd_create_is_a_file", memfd_create_is_a_file },
+	{ "memfd_mapped_reopened_and_executed", memfd_mapped_reopened_and_executed },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
@@ -1987,6 +2149,9 @@ static const struct kt_case cases[] = {
 	{ "openat2_resolve_flags", openat2_resolve_flags },
 	{ "fallocate_punch_hole_zeroes", fallocate_punch_hole_zeroes },
 	{ "pivot_root_swaps_the_root", pivot_root_swaps_the_root },
+	{ "pivot_root_moves_threads_sharing_the_root", pivot_root_moves_threads_sharing_the_root },
+	{ "pivot_root_moves_other_processes_on_the_old_root",
+	  pivot_root_moves_other_processes_on_the_old_root },
 	{ "o_path_names_without_opening", o_path_names_without_opening },
 	{ "rbind_copies_submounts", rbind_copies_submounts },
 	{ "mount_noexec_nodev_nosuid", mount_noexec_nodev_nosuid },

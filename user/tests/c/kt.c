@@ -30,7 +30,6 @@
 #include <sys/wait.h>
 
 #define KT_CASE_SECONDS 20
-#define KT_EXIT_ENOMEM 75 /* a case child's status: a check failed with errno ENOMEM */
 
 static int kt_fault_mode;
 
@@ -116,12 +115,47 @@ int kt_wait(int pid)
 		r = waitpid(pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	CHECK_EQ(r, pid);
+	kt_skip_if_child_injected(pid, status);
+	return status;
+}
+
+void kt_skip_if_child_injected(int pid, int status)
+{
 	/* A child of the case whose check met the injected failure: so did the case. */
 	if (kt_fault_mode && WIFEXITED(status) && WEXITSTATUS(status) == KT_EXIT_ENOMEM) {
 		kt_diag("child %d: a check met an injected ENOMEM", pid);
 		_exit(KT_EXIT_ENOMEM);
 	}
-	return status;
+}
+
+void kt_child_exit(int status)
+{
+	if (kt_fault_mode && kt_injected_errno(errno)) {
+		kt_diag("child %d: exit %d after errno %d: an injected failure", (int)getpid(),
+			status, errno);
+		_exit(KT_EXIT_ENOMEM);
+	}
+	kt_diag("child %d: exit %d after errno %d (%s)", (int)getpid(), status, errno,
+		strerror(errno));
+	_exit(status);
+}
+
+void kt_skip_if_injected(int cond, const char *why)
+{
+	if (kt_fault_mode && cond) {
+		kt_diag("%s: taken for an injected failure", why);
+		_exit(KT_EXIT_ENOMEM);
+	}
+}
+
+int kt_fork(void)
+{
+	int pid = fork();
+	if (pid < 0 && kt_fault_mode && kt_injected_errno(errno)) {
+		kt_diag("fork failed: errno %d: an injected failure", errno);
+		_exit(KT_EXIT_ENOMEM);
+	}
+	return pid;
 }
 
 void kt_tmpdir(void)
@@ -244,6 +278,18 @@ static void kt_settle(void)
 	(void)!readlink("/proc/self", link, sizeof link);
 	(void)!readlink("/proc/thread-self", link, sizeof link);
 	(void)!readlink("/proc/mounts", link, sizeof link);
+	/* A reaped process's task still runs its last lines after its parent was woken (its
+	 * reference is dropped by proc_task_done at the very end): a count read at once can
+	 * see it. Wait until two readings 10 ms apart agree (at most 0.5 s). */
+	static struct kt_slabs a, b;
+	kt_slabs(&a);
+	for (int k = 0; k < 50; k++) {
+		usleep(10000);
+		kt_slabs(&b);
+		if (a.n == b.n && !memcmp(a.live, b.live, sizeof(a.live[0]) * (size_t)a.n))
+			break;
+		a = b;
+	}
 }
 
 static long kt_slabs_find(const struct kt_slabs *s, const char *name)

@@ -51,8 +51,35 @@ void kt_fail(const char *file, int line, const char *fmt, ...)
 /* In a forked child: setgroups(0)/setgid/setuid to nobody; fails the case if it cannot. */
 void kt_drop_privileges(void);
 
-/* Waits for pid and returns its raw wait status; fails the case if waitpid fails. */
+/* A case's child (or a helper program it runs) whose check met an injected failure exits
+ * with this status (kt_fail and kt_child_exit do it in failure-injection mode). */
+#define KT_EXIT_ENOMEM 75
+
+/* For a child reaped without kt_wait: in failure-injection mode, ends the case as skipped
+ * when `status` is KT_EXIT_ENOMEM's. */
+void kt_skip_if_child_injected(int pid, int status);
+
+/* Waits for pid and returns its raw wait status; fails the case if waitpid fails. A child
+ * that ended with kt_child_exit's injected-failure status ends the case as skipped. */
 int kt_wait(int pid);
+
+/* In a case's child whose failure reaches the case only through its exit status (an execve
+ * that did not happen, a helper's setup call): exits with `status`, except in
+ * failure-injection mode when errno is how an injected failure shows (ENOMEM, EAGAIN): then
+ * with the status kt_wait turns into "skipped by injection". Never a pass: the case still
+ * sees a failure in a normal run. */
+void kt_child_exit(int status) __attribute__((noreturn));
+
+/* In failure-injection mode only: when `cond` holds, ends the case as skipped by injection,
+ * with `why` as its diagnostic. For a result that an allocation failure gives without an
+ * errno at the check (a short write, a queue cut short); `cond` must be something a correct
+ * kernel shows only when an allocation failed. Does nothing in a normal run. */
+void kt_skip_if_injected(int cond, const char *why);
+
+/* fork() for a case's helpers that cannot go on without their child: as fork, except that
+ * in failure-injection mode a fork that fails with ENOMEM or EAGAIN ends the calling process
+ * as kt_child_exit does (a case's own process: skipped by injection). */
+int kt_fork(void);
 
 /* Makes a fresh empty directory under /tmp for this case and chdir()s into it. */
 void kt_tmpdir(void);
@@ -94,6 +121,18 @@ void kt_tmpdir(void);
 				strerror(errno));                             \
 		kt_v_;                                                       \
 	})
+
+/* A pthread-style call (it returns 0 or an errno number, errno untouched) must return 0;
+ * on failure errno is set to what it returned, so an injected EAGAIN is seen as one. */
+#define CHECK_PT(expr)                                                       \
+	do {                                                                 \
+		int kt_e_ = (expr);                                          \
+		if (kt_e_ != 0) {                                            \
+			errno = kt_e_;                                       \
+			kt_fail(__FILE__, __LINE__, "%s returned %d (%s)", #expr, kt_e_, \
+				strerror(kt_e_));                             \
+		}                                                            \
+	} while (0)
 
 /* Two byte ranges must be equal. */
 #define CHECK_MEM(a, b, len)                                                 \

@@ -125,7 +125,7 @@ static void limits_inherited_by_fork_and_exec(void)
 			_exit(3);
 		execl("/bin/sh", "sh", "-c", "test \"$(ulimit -n)\" = 77 && test \"$(ulimit -Hn)\" = 300",
 		      (char *)NULL);
-		_exit(4);
+		kt_child_exit(4);
 	}
 	int st = kt_wait(pid);
 	CHECK(WIFEXITED(st));
@@ -613,7 +613,7 @@ struct forker {
 static void *fork_from_thread(void *arg)
 {
 	struct forker *f = arg;
-	f->child = fork();
+	f->child = kt_fork();
 	if (f->child == 0)
 		pdeath_child(f->ready, f->out);
 	char c;
@@ -630,7 +630,7 @@ static void pdeathsig_on_creating_thread_exit(void)
 	CHECK_OK(pipe(out));
 	struct forker f = { .ready_rd = ready[0], .ready = ready[1], .out = out[1] };
 	pthread_t t;
-	CHECK(pthread_create(&t, NULL, fork_from_thread, &f) == 0);
+	CHECK_PT(pthread_create(&t, NULL, fork_from_thread, &f));
 	CHECK(pthread_join(t, NULL) == 0);
 	close(out[1]);
 	char msg[32] = { 0 };
@@ -747,7 +747,7 @@ static void stack_limit_small_and_unlimited_exec(void)
 		      "ulimit -s 256 && test \"$(sh -c 'ulimit -s')\" = 256 && "
 		      "ulimit -s unlimited && test \"$(sh -c 'ulimit -s')\" = unlimited",
 		      (char *)NULL);
-		_exit(4);
+		kt_child_exit(4);
 	}
 	int st = kt_wait(pid);
 	CHECK(WIFEXITED(st));

@@ -70,6 +70,29 @@ static void poll_errors(void)
 	CHECK_ERR(poll(&f, 1u << 30, 0), EINVAL);
 }
 
+/* Regression (poll_nfds_is_an_unsigned_int): poll and ppoll read nfds as the whole 64-bit
+ * register, so a count with its upper half set was EINVAL; Linux's prototype makes it an
+ * unsigned int (select's nfds an int). */
+static void poll_nfds_is_an_unsigned_int(void)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(write(p[1], "x", 1), 1);
+	struct pollfd f = { p[0], POLLIN, 0 };
+	CHECK_EQ(syscall(SYS_poll, &f, 0x100000001UL, 0), 1);
+	CHECK_EQ(f.revents, POLLIN);
+	f.revents = 0;
+	struct timespec zero = { 0, 0 };
+	CHECK_EQ(syscall(SYS_ppoll, &f, 0x100000001UL, &zero, NULL, 8), 1);
+	CHECK_EQ(f.revents, POLLIN);
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(p[0], &rs);
+	struct timeval tv = { 0, 0 };
+	CHECK_EQ(syscall(SYS_select, 0x100000000L | (p[0] + 1), &rs, NULL, NULL, &tv), 1);
+	CHECK(FD_ISSET(p[0], &rs));
+}
+
 static volatile sig_atomic_t hits;
 
 static void on_signal(int sig)
@@ -179,6 +202,56 @@ static void select_high_fd_and_pselect_mask(void)
 	CHECK_OK(close(999));
 }
 
+/* 500 pipes: select watches all 1,000 descriptors at once (read ends for input, write ends
+ * for output) and reports exactly the ready ones. */
+static void select_watches_a_thousand_fds(void)
+{
+	enum { NPIPES = 500 };
+	static int p[NPIPES][2];
+	int maxfd = 0;
+	for (int i = 0; i < NPIPES; i++) {
+		CHECK_OK(pipe(p[i]));
+		maxfd = p[i][0] > maxfd ? p[i][0] : maxfd;
+		maxfd = p[i][1] > maxfd ? p[i][1] : maxfd;
+	}
+	CHECK(maxfd < FD_SETSIZE);
+	int nready = 0;
+	for (int i = 0; i < NPIPES; i += 7, nready++)
+		CHECK_EQ(write(p[i][1], "x", 1), 1);
+	fd_set r, w;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	for (int i = 0; i < NPIPES; i++) {
+		FD_SET(p[i][0], &r);
+		FD_SET(p[i][1], &w);
+	}
+	struct timeval tv = { 5, 0 };
+	CHECK_EQ(select(maxfd + 1, &r, &w, NULL, &tv), nready + NPIPES);
+	for (int i = 0; i < NPIPES; i++) {
+		CHECK_EQ(!!FD_ISSET(p[i][0], &r), i % 7 == 0);
+		CHECK(FD_ISSET(p[i][1], &w));
+	}
+	/* input only, none ready after the reads: a zero timeout finds nothing */
+	char c;
+	for (int i = 0; i < NPIPES; i += 7)
+		CHECK_EQ(read(p[i][0], &c, 1), 1);
+	FD_ZERO(&r);
+	for (int i = 0; i < NPIPES; i++)
+		FD_SET(p[i][0], &r);
+	tv.tv_sec = 0;
+	CHECK_EQ(select(maxfd + 1, &r, NULL, NULL, &tv), 0);
+	/* the last one becomes ready: a blocking select over all of them finds it */
+	CHECK_EQ(write(p[NPIPES - 1][1], "y", 1), 1);
+	for (int i = 0; i < NPIPES; i++)
+		FD_SET(p[i][0], &r);
+	CHECK_EQ(select(maxfd + 1, &r, NULL, NULL, NULL), 1);
+	CHECK(FD_ISSET(p[NPIPES - 1][0], &r));
+	for (int i = 0; i < NPIPES; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+}
+
 static void epoll_reports_events_with_data(void)
 {
 	int p[2];
@@ -247,6 +320,49 @@ static void epoll_edge_level_oneshot(void)
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 2);
 	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, c[0], &os)); /* re-arm */
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 2);
+}
+
+/* More ready level-triggered items than fit in one kernel batch (32): one epoll_wait reports
+ * each once (regression: a second batch reported the first batch's items again), and the
+ * next wait reports them all again. */
+static void epoll_level_many_ready_reported_once(void)
+{
+	enum { NPIPES = 50 };
+	int p[NPIPES][2];
+	int ep = CHECK_OK(epoll_create1(0));
+	for (int i = 0; i < NPIPES; i++) {
+		CHECK_OK(pipe(p[i]));
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+		CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, p[i][0], &ev));
+		CHECK_EQ(write(p[i][1], "x", 1), 1);
+	}
+	for (int round = 0; round < 2; round++) {
+		struct epoll_event out[128];
+		char seen[NPIPES] = { 0 };
+		CHECK_EQ(epoll_wait(ep, out, 128, 0), NPIPES);
+		for (int i = 0; i < NPIPES; i++) {
+			CHECK(out[i].data.u32 < NPIPES);
+			CHECK_EQ(seen[out[i].data.u32]++, 0);
+			CHECK_EQ(out[i].events, EPOLLIN);
+		}
+	}
+	/* a small maxevents takes them in turns: every item within ceil(50/8) waits */
+	char seen[NPIPES] = { 0 };
+	int got = 0;
+	for (int k = 0; k < (NPIPES + 7) / 8; k++) {
+		struct epoll_event out[8];
+		int n = epoll_wait(ep, out, 8, 0);
+		CHECK_EQ(n, 8);
+		for (int i = 0; i < n; i++)
+			if (!seen[out[i].data.u32]++)
+				got++;
+	}
+	CHECK_EQ(got, NPIPES);
+	for (int i = 0; i < NPIPES; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	close(ep);
 }
 
 static void epoll_reports_hup(void)
@@ -347,7 +463,7 @@ static void epoll_survives_concurrent_ctl_and_close(void)
 {
 	race_ep = CHECK_OK(epoll_create1(0));
 	pthread_t t;
-	CHECK_EQ(pthread_create(&t, NULL, race_waiter, NULL), 0);
+	CHECK_PT(pthread_create(&t, NULL, race_waiter, NULL));
 	for (int round = 0; round < 300; round++) {
 		int p[2];
 		CHECK_OK(pipe(p));
@@ -566,14 +682,17 @@ static const struct kt_case cases[] = {
 	{ "poll_timeout_waits", poll_timeout_waits },
 	{ "poll_hup_nval_and_negative_fd", poll_hup_nval_and_negative_fd },
 	{ "poll_errors", poll_errors },
+	{ "poll_nfds_is_an_unsigned_int", poll_nfds_is_an_unsigned_int },
 	{ "poll_interrupted_eintr", poll_interrupted_eintr },
 	{ "ppoll_unblocks_mask", ppoll_unblocks_mask },
 	{ "select_readiness_and_timeout", select_readiness_and_timeout },
 	{ "select_errors", select_errors },
 	{ "select_high_fd_and_pselect_mask", select_high_fd_and_pselect_mask },
+	{ "select_watches_a_thousand_fds", select_watches_a_thousand_fds },
 	{ "epoll_reports_events_with_data", epoll_reports_events_with_data },
 	{ "epoll_ctl_errors", epoll_ctl_errors },
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
+	{ "epoll_level_many_ready_reported_once", epoll_level_many_ready_reported_once },
 	{ "epoll_reports_hup", epoll_reports_hup },
 	{ "epoll_nested_and_eloop", epoll_nested_and_eloop },
 	{ "epoll_closed_file_leaves_interest_list", epoll_closed_file_leaves_interest_list },

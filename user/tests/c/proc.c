@@ -25,7 +25,7 @@ static int run_helper(char *const argv[], char *const envp[])
 	int pid = CHECK_OK(fork());
 	if (pid == 0) {
 		execve(self, argv, envp);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	return kt_wait(pid);
 }
@@ -235,7 +235,7 @@ static void execve_shebang_script(void)
 	if (pid == 0) {
 		char *argv[] = { "s", "a", "b", NULL };
 		execve("./s", argv, NULL);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	int st = kt_wait(pid);
 	CHECK(WIFEXITED(st));
@@ -299,7 +299,9 @@ static void orphan_is_reparented(void)
 			write(p[1], &now, sizeof(now));
 			_exit(0);
 		}
-		_exit(g > 0 ? 0 : 1);
+		if (g < 0)
+			kt_child_exit(1);
+		_exit(0);
 	}
 	close(p[1]);
 	CHECK_EQ(WEXITSTATUS(kt_wait(mid)), 0);
@@ -335,7 +337,7 @@ static void setsid_and_process_groups(void)
 			_exit(2);
 		if (setsid() != -1 || errno != EPERM) /* already a group leader */
 			_exit(3);
-		int c = fork();
+		int c = kt_fork();
 		if (c == 0) {
 			if (setpgid(0, 0) != 0 || getpgrp() != getpid())
 				_exit(1);
@@ -365,8 +367,10 @@ static void orphaned_pgrp_discards_tty_stops(void)
 	int w = CHECK_OK(fork());
 	if (w == 0) {
 		if (setsid() != getpid()) /* a new session: its only group is orphaned */
-			_exit(1);
+			kt_child_exit(1);
 		int c = fork();
+		if (c < 0) /* else waitpid(-1) below "finds" it */
+			kt_child_exit(5);
 		if (c == 0) {
 			raise(SIGTTIN);
 			raise(SIGTSTP);
@@ -400,7 +404,7 @@ static void orphaned_by_exit_stopped_member_hupped(void)
 		/* A new group in the caller's session: the caller (another group) links it. */
 		if (setpgid(0, 0) != 0)
 			_exit(1);
-		int c = fork();
+		int c = kt_fork();
 		if (c == 0) {
 			close(fds[0]);
 			signal(SIGHUP, hup_handler);
@@ -466,6 +470,8 @@ static void wait_for_process_group(void)
 	if (pid == 0) {
 		setpgid(0, 0);
 		int c = fork();
+		if (c < 0)
+			kt_child_exit(2);
 		if (c == 0)
 			_exit(5);
 		int st;
@@ -607,7 +613,7 @@ static void vfork_exec_resets_altstack(void)
 	if (pid == 0) {
 		flag = 1;
 		execve(self, argv, NULL);
-		_exit(127);
+		kt_child_exit(127);
 	}
 	CHECK(pid > 0);
 	CHECK_EQ(flag, 1);

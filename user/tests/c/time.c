@@ -10,14 +10,18 @@
 #include "kt.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -67,6 +71,114 @@ static void realtime_agrees_with_gettimeofday_and_time(void)
 	 * one: within a second either way (the case failed once on Linux in CI). */
 	CHECK(t - tv.tv_sec <= 1 && tv.tv_sec - t <= 1);
 	CHECK(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+}
+
+/* The runner (mk/abi.mk) puts the host's clock at QEMU's start on the kernel command line:
+ * kt_hosttime=SECONDS. The guest's wall clock at boot (REALTIME - BOOTTIME, the same whenever
+ * it is read) comes from the RTC, which QEMU starts from the host's clock: it may not be
+ * behind that launch time by more than the RTC's one-second resolution; nor ahead by more
+ * than QEMU's start takes (60 s is generous: the bound catches a clock in another time zone
+ * or counting from 1970, not a slow start). */
+static void wall_clock_at_boot_matches_host(void)
+{
+	char buf[4096];
+	int fd = CHECK_OK(open("/proc/cmdline", O_RDONLY));
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	CHECK(n > 0);
+	buf[n] = 0;
+	const char *at = strstr(buf, "kt_hosttime=");
+	if (!at)
+		kt_fail(__FILE__, __LINE__, "no kt_hosttime= on the kernel command line: boot through make");
+	long long host = strtoll(at + strlen("kt_hosttime="), NULL, 10);
+	CHECK(host > 1500000000LL);
+	long long boot_wall = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_BOOTTIME);
+	long long boot_s = boot_wall / 1000000000LL;
+	if (boot_s < host - 1 || boot_s > host + 60)
+		kt_fail(__FILE__, __LINE__, "wall clock at boot %lld, host's at launch %lld", boot_s, host);
+}
+
+/* adjtimex reads the clock's NTP state (nothing synchronises the test machine: STA_UNSYNC and
+ * TIME_ERROR, as from boot); unprivileged callers may only read; root steps the clock with
+ * ADJ_SETOFFSET and sets the maximum error. */
+static void adjtimex_reads_and_steps_the_clock(void)
+{
+	struct timex tx;
+	memset(&tx, 0, sizeof(tx));
+	int st = adjtimex(&tx);
+	CHECK(st >= TIME_OK && st <= TIME_ERROR);
+	if (tx.status & STA_UNSYNC)
+		CHECK_EQ(st, TIME_ERROR);
+	struct timeval tv;
+	CHECK_OK(gettimeofday(&tv, NULL));
+	CHECK(tv.tv_sec >= tx.time.tv_sec && tv.tv_sec - tx.time.tv_sec <= 1);
+	CHECK(tx.time.tv_usec >= 0 && tx.time.tv_usec < ((tx.status & STA_NANO) ? 1000000000 : 1000000));
+	CHECK_EQ(tx.tick, 1000000 / sysconf(_SC_CLK_TCK));
+	CHECK_EQ(tx.tolerance, 500L << 16);
+	CHECK(tx.maxerror >= 0 && tx.esterror >= 0 && tx.precision >= 1);
+	/* the same through clock_adjtime; the other clocks cannot be adjusted */
+	memset(&tx, 0, sizeof(tx));
+	CHECK(clock_adjtime(CLOCK_REALTIME, &tx) >= 0);
+	CHECK_ERR(clock_adjtime(CLOCK_MONOTONIC, &tx), EOPNOTSUPP);
+	CHECK_ERR(clock_adjtime(12345, &tx), EINVAL);
+	CHECK_ERR(syscall(SYS_adjtimex, KT_BAD_PTR), EFAULT);
+	/* unprivileged: reading is allowed (ADJ_OFFSET_SS_READ too), any change is EPERM */
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		kt_drop_privileges();
+		struct timex u;
+		memset(&u, 0, sizeof(u));
+		u.modes = ADJ_OFFSET_SS_READ;
+		if (adjtimex(&u) < 0 || u.offset != 0)
+			_exit(2);
+		u.modes = ADJ_MAXERROR;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(3);
+		u.modes = ADJ_SETOFFSET;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(4);
+		u.modes = ADJ_OFFSET_SINGLESHOT;
+		if (adjtimex(&u) != -1 || errno != EPERM)
+			_exit(5);
+		_exit(0);
+	}
+	int ws = kt_wait(pid);
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	/* root: bad values */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_TICK;
+	tx.tick = 5000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_usec = 1000000;
+	CHECK_ERR(adjtimex(&tx), EINVAL);
+	/* a 2 s step forward, then back */
+	long long before = now_ns(CLOCK_REALTIME);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = 2;
+	CHECK(adjtimex(&tx) >= 0);
+	long long d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 2000000000LL && d < 3000000000LL);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_SETOFFSET;
+	tx.time.tv_sec = -2;
+	CHECK(adjtimex(&tx) >= 0);
+	d = now_ns(CLOCK_REALTIME) - before;
+	CHECK(d >= 0 && d < 1000000000LL);
+	/* the maximum error as set (it grows by 500 us a second from there), then back */
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 1000;
+	CHECK(adjtimex(&tx) >= 0);
+	memset(&tx, 0, sizeof(tx));
+	CHECK(adjtimex(&tx) >= 0);
+	CHECK(tx.maxerror >= 1000 && tx.maxerror <= 1000 + 500 * 5);
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_MAXERROR;
+	tx.maxerror = 16000000;
+	CHECK(adjtimex(&tx) >= 0);
 }
 
 static void clock_errors(void)
@@ -133,6 +245,78 @@ static void clock_nanosleep_absolute(void)
 	CHECK_EQ(clock_nanosleep(12345, 0, &t, NULL), EINVAL);
 }
 
+static struct timespec ts_of(long long ns)
+{
+	return (struct timespec){ (time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL) };
+}
+
+/* Regression (clock_nanosleep_realtime_absolute_is_a_wall_clock_date): an absolute
+ * CLOCK_REALTIME (or TAI) sleep took the date as a monotonic time, so a sleep until 50 ms from
+ * now lasted until the monotonic clock reached today's date (56 years). */
+static void clock_nanosleep_realtime_absolute_is_a_wall_clock_date(void)
+{
+	long long target = now_ns(CLOCK_REALTIME) + 50000000LL;
+	struct timespec t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL));
+	CHECK(now_ns(CLOCK_REALTIME) >= target);
+	target = now_ns(CLOCK_TAI) + 20000000LL;
+	t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_TAI, TIMER_ABSTIME, &t, NULL));
+	CHECK(now_ns(CLOCK_TAI) >= target);
+	/* a date in the past (the epoch) returns at once */
+	t = ts_of(1);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &t, NULL));
+}
+
+/* Which clocks clock_nanosleep takes (Linux 6.1): the raw and coarse clocks and a thread's
+ * CPU clock have no sleep (EOPNOTSUPP); flags other than TIMER_ABSTIME are ignored. */
+static void clock_nanosleep_clocks_and_errors(void)
+{
+	struct timespec z = { 0, 1000 };
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_REALTIME_COARSE, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &z, NULL), EOPNOTSUPP);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, 10, 0, &z, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_BOOTTIME, 0, KT_BAD_PTR, NULL), EFAULT);
+	struct timespec bad = { 0, 1000000000 };
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &bad, NULL), EINVAL);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0x10, &z, NULL));
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_BOOTTIME, 0, &z, NULL));
+	/* the clock id is an int: the upper half of the register is not looked at */
+	CHECK_OK(syscall(SYS_clock_nanosleep, 0x100000000L | CLOCK_MONOTONIC, 0, &z, NULL));
+}
+
+static volatile sig_atomic_t spin_stop;
+
+static void *spin_until_stopped(void *arg)
+{
+	(void)arg;
+	volatile unsigned long x = 0;
+	while (!spin_stop)
+		x++;
+	return NULL;
+}
+
+/* CLOCK_PROCESS_CPUTIME_ID: the sleeper waits for the process's CPU time (another thread
+ * spinning), relative and absolute. */
+static void clock_nanosleep_process_cputime(void)
+{
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, spin_until_stopped, NULL), 0);
+	long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec rel = { 0, 30000000 };
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &rel, NULL));
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - a >= 30000000LL);
+	long long target = now_ns(CLOCK_PROCESS_CPUTIME_ID) + 30000000LL;
+	struct timespec abs_t = ts_of(target);
+	CHECK_OK(syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &abs_t,
+			 NULL));
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) >= target);
+	spin_stop = 1;
+	CHECK_EQ(pthread_join(t, NULL), 0);
+}
+
 static void itimer_real_fires_and_reports(void)
 {
 	struct itimerval it = { { 0, 0 }, { 2, 0 } }, cur;
@@ -182,6 +366,44 @@ static void posix_timer_fires_signal(void)
 	CHECK_ERR(timer_settime(t, 0, &bad, NULL), EINVAL);
 }
 
+/* Six timers created in one order, due 1 ms apart in the reverse one (all within a few ms,
+ * so a tick-driven kernel finds several due at once): their signals queue in the order of
+ * the deadlines (regression: they came in the order the timers were created). */
+static void posix_timers_fire_in_deadline_order(void)
+{
+	enum { N = 6 };
+	timer_t t[N];
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));
+	for (int i = 0; i < N; i++) {
+		struct sigevent ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = SIGRTMIN;
+		ev.sigev_value.sival_int = i;
+		CHECK_OK(timer_create(CLOCK_MONOTONIC, &ev, &t[i]));
+	}
+	struct timespec base;
+	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &base));
+	for (int i = 0; i < N; i++) {
+		long long ns = base.tv_nsec + 30000000LL + (N - 1 - i) * 1000000LL;
+		struct itimerspec its = { { 0, 0 },
+					  { base.tv_sec + ns / 1000000000LL, ns % 1000000000LL } };
+		CHECK_OK(timer_settime(t[i], TIMER_ABSTIME, &its, NULL));
+	}
+	struct timespec limit = { 10, 0 };
+	for (int k = 0; k < N; k++) {
+		siginfo_t si;
+		CHECK_EQ(sigtimedwait(&set, &si, &limit), SIGRTMIN);
+		CHECK_EQ(si.si_code, SI_TIMER);
+		CHECK_EQ(si.si_value.sival_int, N - 1 - k);
+	}
+	for (int i = 0; i < N; i++)
+		CHECK_OK(timer_delete(t[i]));
+}
+
 static void posix_timer_periodic_none_and_errors(void)
 {
 	timer_t t;
@@ -216,6 +438,44 @@ static void posix_timer_periodic_none_and_errors(void)
 	CHECK_ERR(timer_create(CLOCK_MONOTONIC, &ev, &t), EINVAL);
 }
 
+/* POSIX timers on the CPU-time clocks: they count the process's (or the creating thread's)
+ * CPU time, not the wall clock: asleep they do not fire, spinning they do. */
+static void posix_timers_on_cpu_time_clocks(void)
+{
+	signal(SIGUSR1, on_signal);
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGUSR1;
+	timer_t pt, tt;
+	CHECK_OK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &pt));
+	CHECK_OK(timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &tt));
+	struct itimerspec its = { { 0, 0 }, { 0, 200000000 } }, cur;
+	CHECK_OK(timer_settime(pt, 0, &its, NULL));
+	usleep(300000); /* 0.3 s asleep: far less than 0.2 s of CPU time */
+	CHECK_EQ(hits, 0);
+	CHECK_OK(timer_gettime(pt, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 100000000);
+	volatile unsigned long x = 0;
+	while (hits == 0)
+		x++;
+	CHECK_OK(timer_gettime(pt, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+	/* the thread clock, periodic, at an absolute CPU time */
+	struct timespec now;
+	CHECK_OK(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now));
+	long long at = ns_of(&now) + 20000000LL;
+	struct itimerspec abs_its = { { 0, 10000000 }, ts_of(at) };
+	CHECK_OK(timer_settime(tt, TIMER_ABSTIME, &abs_its, NULL));
+	while (hits < 3)
+		x++;
+	CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) >= at);
+	CHECK_OK(timer_gettime(tt, &cur));
+	CHECK_EQ(cur.it_interval.tv_nsec, 10000000);
+	CHECK_OK(timer_delete(tt));
+	CHECK_OK(timer_delete(pt));
+}
+
 static void cpu_time_clocks_advance(void)
 {
 	long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
@@ -226,6 +486,90 @@ static void cpu_time_clocks_advance(void)
 		x++;
 	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - a > 1000000);
 	CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) - ta > 1000000);
+}
+
+static clockid_t cpu_clock_of(pid_t pid, int which, int thread)
+{
+	return (clockid_t)((~(unsigned)pid << 3) | (thread ? 4u : 0u) | (unsigned)which);
+}
+
+static void *gettid_and_wait(void *arg)
+{
+	int *fds = arg;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	char b;
+	(void)write(fds[1], &tid, sizeof(tid));
+	(void)read(fds[2], &b, 1);
+	return NULL;
+}
+
+/* The CPU clocks named by negative ids (clock_getcpuclockid, pthread_getcpuclockid): any
+ * process's (PROF, VIRT, SCHED), a thread's of the caller's own process only; EINVAL for
+ * anything else, EPERM for clock_settime, EOPNOTSUPP for clock_adjtime. */
+static void cpu_clocks_of_processes_and_threads(void)
+{
+	long long own = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec t, r;
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(getpid(), 2, 0), &t));
+	CHECK(ns_of(&t) >= own);
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(0, 0, 0), &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(0, 1, 1), &t));
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(0, 3, 0) | 4, &t), EINVAL);
+	CHECK_OK(syscall(SYS_clock_getres, cpu_clock_of(0, 2, 0), &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec == 1);
+	CHECK_OK(syscall(SYS_clock_getres, cpu_clock_of(getpid(), 0, 0), &r));
+	CHECK(r.tv_sec == 0 && r.tv_nsec > 1 && r.tv_nsec <= 10000000);
+	clockid_t mine;
+	CHECK_EQ(clock_getcpuclockid(getpid(), &mine), 0);
+	CHECK_OK(clock_gettime(mine, &t));
+	CHECK_ERR(clock_settime(mine, &t), EPERM);
+	struct timex tx;
+	memset(&tx, 0, sizeof(tx));
+	CHECK_ERR(syscall(SYS_clock_adjtime, mine, &tx), EOPNOTSUPP);
+
+	/* another process: readable until it is reaped (a zombie's times are final) */
+	int go[2];
+	CHECK_OK(pipe(go));
+	pid_t c = CHECK_OK(fork());
+	if (c == 0) {
+		char b;
+		close(go[1]);
+		(void)read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	clockid_t cc;
+	CHECK_EQ(clock_getcpuclockid(c, &cc), 0);
+	CHECK_OK(clock_gettime(cc, &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(c, 1, 0), &t));
+	/* its thread clock is not the caller's to read */
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(c, 2, 1), &t), EINVAL);
+	close(go[1]);
+	siginfo_t si;
+	CHECK_OK(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT));
+	CHECK_OK(clock_gettime(cc, &t));
+	CHECK_EQ(WEXITSTATUS(kt_wait(c)), 0);
+	CHECK_ERR(syscall(SYS_clock_gettime, cc, &t), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_getres, cc, &r), EINVAL);
+
+	/* a thread of this process: its own clock, but no process clock by its tid */
+	int fds[3], p1[2], p2[2];
+	CHECK_OK(pipe(p1));
+	CHECK_OK(pipe(p2));
+	fds[0] = 0;
+	fds[1] = p1[1];
+	fds[2] = p2[0];
+	pthread_t th;
+	CHECK_EQ(pthread_create(&th, NULL, gettid_and_wait, fds), 0);
+	pid_t tid;
+	CHECK_EQ(read(p1[0], &tid, sizeof(tid)), (ssize_t)sizeof(tid));
+	clockid_t tc;
+	CHECK_EQ(pthread_getcpuclockid(th, &tc), 0);
+	CHECK_OK(clock_gettime(tc, &t));
+	CHECK_OK(syscall(SYS_clock_gettime, cpu_clock_of(tid, 2, 1), &t));
+	CHECK_ERR(syscall(SYS_clock_gettime, cpu_clock_of(tid, 2, 0), &t), EINVAL);
+	CHECK_EQ(write(p2[1], "g", 1), 1);
+	CHECK_EQ(pthread_join(th, NULL), 0);
 }
 
 static void settime_as_unprivileged_eperm(void)
@@ -241,6 +585,178 @@ static void settime_as_unprivileged_eperm(void)
 		_exit(0);
 	}
 	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+}
+
+
+/* ---- CPU-time interval timers ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t vt_hits, prof_hits, vt_code_ok;
+
+static void on_cpu_timer(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si->si_code == SI_KERNEL)
+		vt_code_ok = 1;
+	if (sig == SIGVTALRM)
+		vt_hits++;
+	else
+		prof_hits++;
+}
+
+static void catch_cpu_timers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_cpu_timer;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	CHECK_OK(sigaction(SIGVTALRM, &sa, NULL));
+	CHECK_OK(sigaction(SIGPROF, &sa, NULL));
+}
+
+static long long itv_ns(const struct timeval *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_usec * 1000LL;
+}
+
+/* ITIMER_VIRTUAL runs on user CPU time only: a sleep leaves it where it was; spinning in user
+ * mode makes it fire (SIGVTALRM, si_code SI_KERNEL), and its interval reloads it. */
+static void itimer_virtual_counts_user_time_only(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 0 }, { 1, 0 } }, cur;
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &it, NULL));
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	/* Linux adds a tick (at most 10 ms) to a new CPU timer */
+	CHECK(itv_ns(&cur.it_value) > 0 && itv_ns(&cur.it_value) <= 1010000000LL);
+	CHECK(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_usec == 0);
+	usleep(200000); /* 0.2 s asleep: no user CPU time to speak of */
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	CHECK(itv_ns(&cur.it_value) > 900000000LL);
+	struct itimerval quick = { { 0, 10000 }, { 0, 10000 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &quick, &cur));
+	CHECK(itv_ns(&cur.it_value) > 900000000LL); /* the old value came back */
+	volatile unsigned long x = 0;
+	while (vt_hits < 3)
+		x++;
+	CHECK(vt_code_ok);
+	CHECK_EQ(prof_hits, 0);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &off, &cur));
+	CHECK_EQ(itv_ns(&cur.it_interval), 10000000LL);
+	CHECK_OK(getitimer(ITIMER_VIRTUAL, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+}
+
+/* ITIMER_PROF runs on user and system time: a loop of system calls makes it fire. */
+static void itimer_prof_counts_system_time_too(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } }, cur;
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	while (prof_hits < 2)
+		(void)syscall(SYS_getppid);
+	CHECK(vt_code_ok);
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK_EQ(itv_ns(&cur.it_interval), 20000000LL);
+	CHECK(itv_ns(&cur.it_value) > 0 && itv_ns(&cur.it_value) <= 30000000LL);
+	CHECK_EQ(vt_hits, 0);
+}
+
+/* A CPU timer counts the process's threads: one spinning thread fires it for the process,
+ * and another thread reads and changes the same timer. */
+static void *spin_until_prof(void *arg)
+{
+	(void)arg;
+	volatile unsigned long x = 0;
+	while (prof_hits == 0)
+		x++;
+	return NULL;
+}
+
+static void itimer_prof_sums_the_threads(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, spin_until_prof, NULL), 0);
+	/* the main thread only sleeps: the spinner's time fires it */
+	while (prof_hits == 0)
+		usleep(10000);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(prof_hits, 1); /* one shot */
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+}
+
+/* Regression (itimer_real_set_in_a_thread_is_the_process_s): ITIMER_REAL was kept per thread,
+ * so a timer armed by one thread was invisible to getitimer in another and alarm() there
+ * returned 0. Linux keeps every interval timer per process. */
+static void *arm_real_timer(void *arg)
+{
+	(void)arg;
+	struct itimerval it = { { 0, 0 }, { 30, 0 } };
+	return (void *)(long)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void itimer_real_set_in_a_thread_is_the_process_s(void)
+{
+	alarm(0); /* the harness's watchdog is re-armed below */
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, arm_real_timer, NULL), 0);
+	void *r;
+	CHECK_EQ(pthread_join(t, &r), 0);
+	CHECK_EQ((long)r, 0);
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_REAL, &cur));
+	CHECK(cur.it_value.tv_sec > 20 && cur.it_value.tv_sec <= 30);
+	unsigned left = alarm(20);
+	CHECK(left > 20 && left <= 30);
+}
+
+/* fork: the child starts with every interval timer disarmed (execve keeps them). */
+static void itimers_not_inherited_by_fork(void)
+{
+	catch_cpu_timers();
+	struct itimerval it = { { 1, 0 }, { 5, 0 } };
+	CHECK_OK(setitimer(ITIMER_VIRTUAL, &it, NULL));
+	CHECK_OK(setitimer(ITIMER_PROF, &it, NULL));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		struct itimerval cur;
+		int which[3] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
+		for (int i = 0; i < 3; i++) {
+			if (getitimer(which[i], &cur) != 0 || cur.it_value.tv_sec ||
+			    cur.it_value.tv_usec || cur.it_interval.tv_sec || cur.it_interval.tv_usec)
+				_exit(10 + i);
+		}
+		_exit(0);
+	}
+	CHECK_EQ(WEXITSTATUS(kt_wait(pid)), 0);
+	struct itimerval cur;
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK_EQ(cur.it_interval.tv_sec, 1);
+}
+
+static void itimer_errors(void)
+{
+	struct itimerval it = { { 0, 0 }, { 1, 0 } }, cur;
+	CHECK_ERR(setitimer(3, &it, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_getitimer, 3, &cur), EINVAL);
+	CHECK_ERR(syscall(SYS_getitimer, -1, &cur), EINVAL);
+	struct itimerval bad = { { 0, 1000000 }, { 1, 0 } };
+	CHECK_ERR(setitimer(ITIMER_VIRTUAL, &bad, NULL), EINVAL);
+	struct itimerval neg = { { 0, 0 }, { -1, 0 } };
+	CHECK_ERR(setitimer(ITIMER_PROF, &neg, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_setitimer, ITIMER_VIRTUAL, (void *)8, NULL), EFAULT);
+	CHECK_ERR(syscall(SYS_getitimer, ITIMER_PROF, (void *)8), EFAULT);
+	CHECK_ERR(syscall(SYS_setitimer, ITIMER_PROF, &it, (void *)8), EFAULT);
+	/* the timer was set before the old value's copy failed, as Linux */
+	CHECK_OK(getitimer(ITIMER_PROF, &cur));
+	CHECK(cur.it_value.tv_sec > 0 || cur.it_value.tv_usec > 0);
+	/* the int argument is the low 32 bits */
+	CHECK_OK(syscall(SYS_getitimer, 0x100000000L | ITIMER_PROF, &cur));
 }
 
 
@@ -504,16 +1020,31 @@ static void vdso_fork_mprotect_munmap(void)
 static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
+	{ "wall_clock_at_boot_matches_host", wall_clock_at_boot_matches_host },
+	{ "adjtimex_reads_and_steps_the_clock", adjtimex_reads_and_steps_the_clock },
 	{ "clock_errors", clock_errors },
 	{ "clock_getres_is_fine", clock_getres_is_fine },
 	{ "nanosleep_sleeps_at_least", nanosleep_sleeps_at_least },
 	{ "nanosleep_eintr_reports_remaining", nanosleep_eintr_reports_remaining },
 	{ "clock_nanosleep_absolute", clock_nanosleep_absolute },
+	{ "clock_nanosleep_realtime_absolute_is_a_wall_clock_date",
+	  clock_nanosleep_realtime_absolute_is_a_wall_clock_date },
+	{ "clock_nanosleep_clocks_and_errors", clock_nanosleep_clocks_and_errors },
+	{ "clock_nanosleep_process_cputime", clock_nanosleep_process_cputime },
 	{ "itimer_real_fires_and_reports", itimer_real_fires_and_reports },
 	{ "alarm_returns_remaining_seconds", alarm_returns_remaining_seconds },
 	{ "posix_timer_fires_signal", posix_timer_fires_signal },
+	{ "posix_timers_fire_in_deadline_order", posix_timers_fire_in_deadline_order },
 	{ "posix_timer_periodic_none_and_errors", posix_timer_periodic_none_and_errors },
 	{ "cpu_time_clocks_advance", cpu_time_clocks_advance },
+	{ "posix_timers_on_cpu_time_clocks", posix_timers_on_cpu_time_clocks },
+	{ "itimer_virtual_counts_user_time_only", itimer_virtual_counts_user_time_only },
+	{ "itimer_prof_counts_system_time_too", itimer_prof_counts_system_time_too },
+	{ "itimer_prof_sums_the_threads", itimer_prof_sums_the_threads },
+	{ "itimer_real_set_in_a_thread_is_the_process_s", itimer_real_set_in_a_thread_is_the_process_s },
+	{ "itimers_not_inherited_by_fork", itimers_not_inherited_by_fork },
+	{ "itimer_errors", itimer_errors },
+	{ "cpu_clocks_of_processes_and_threads", cpu_clocks_of_processes_and_threads },
 	{ "settime_as_unprivileged_eperm", settime_as_unprivileged_eperm },
 	{ "vdso_auxv_points_at_elf", vdso_auxv_points_at_elf },
 	{ "vdso_clock_gettime_agrees_with_syscall", vdso_clock_gettime_agrees_with_syscall },

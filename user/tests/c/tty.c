@@ -10,10 +10,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -276,7 +278,7 @@ static int background_read_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int b = fork();
+	int b = kt_fork();
 	if (b == 0) {
 		char c;
 		setpgid(0, 0);
@@ -289,7 +291,7 @@ static int background_read_in_session(int slave)
 		return 2;
 	kill(b, SIGKILL);
 	waitpid(b, &st, 0);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		char c;
 		setpgid(0, 0);
@@ -320,7 +322,7 @@ static int tcsetpgrp_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		setpgid(0, 0);
 		for (;;)
@@ -337,7 +339,7 @@ static int tcsetpgrp_in_session(int slave)
 		return 4;
 	if (ioctl(slave, TIOCSPGRP, KT_BAD_PTR) != -1 || errno != EFAULT)
 		return 5;
-	int gone = fork();
+	int gone = kt_fork();
 	if (gone == 0)
 		_exit(0);
 	waitpid(gone, NULL, 0);
@@ -471,7 +473,7 @@ static void close_while_other_side_blocked(void)
 /* A child that waits in a process group of its own (made by both sides, so no race). */
 static int spawn_group(void)
 {
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		setpgid(0, 0);
 		for (;;)
@@ -536,7 +538,7 @@ static int tostop_in_session(int master, int slave)
 	tcgetattr(slave, &t);
 	t.c_lflag |= TOSTOP;
 	tcsetattr(slave, TCSANOW, &t);
-	int b = fork();
+	int b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		_exit(write(slave, "bg\n", 3) == 3 ? 0 : 9);
@@ -546,7 +548,7 @@ static int tostop_in_session(int master, int slave)
 		return 2;
 	kill(b, SIGKILL);
 	waitpid(b, &st, 0);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		signal(SIGTTOU, SIG_IGN);
@@ -557,7 +559,7 @@ static int tostop_in_session(int master, int slave)
 		return 3;
 	t.c_lflag &= ~(tcflag_t)TOSTOP;
 	tcsetattr(slave, TCSANOW, &t);
-	b = fork();
+	b = kt_fork();
 	if (b == 0) {
 		setpgid(0, 0);
 		_exit(write(slave, "ok\n", 3) == 3 ? 0 : 9);
@@ -604,6 +606,216 @@ static void master_close_sighup_to_session(void)
 	int st = kt_wait(pid);
 	CHECK(WIFSIGNALED(st));
 	CHECK_EQ(WTERMSIG(st), SIGHUP);
+}
+
+/* ---- what a controlling process's exit and a hangup signal (Linux's disassociate_ctty and
+ * tty_signal_session_leader) ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t hups, conts;
+static void count_hup(int sig)
+{
+	(void)sig;
+	hups++;
+}
+static void count_cont(int sig)
+{
+	(void)sig;
+	conts++;
+}
+static void count_hup_and_cont(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = count_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = count_cont;
+	sigaction(SIGCONT, &sa, NULL);
+}
+
+/* member - in its own process group, counting SIGHUP and SIGCONT: says it is ready on `ready`,
+ * waits for a byte on `go`, then reports "<hups><conts><dev/tty ENXIO?>" on `report`. Signals
+ * sent before the byte was written are delivered before its read returns. */
+static void member(int ready, int go, int report)
+{
+	count_hup_and_cont();
+	setpgid(0, 0);
+	char c = 'r';
+	write(ready, &c, 1);
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+	char r[3] = { (char)('0' + hups), (char)('0' + conts), fd < 0 && errno == ENXIO ? 'x' : 'o' };
+	write(report, r, 3);
+	_exit(0);
+}
+
+/* exit_in_session - the scenario of controlling_process_exit_sighup_to_foreground_only, run by
+ * a subreaper (the member outlives its parent, the session leader): 0 or a failure code. */
+static int exit_in_session(int slave)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+		return 1;
+	int ready[2], go[2], report[2];
+	if (pipe(ready) || pipe(go) || pipe(report))
+		return 2;
+	int leader = fork();
+	if (leader == 0) {
+		setsid();
+		if (ioctl(slave, TIOCSCTTY, 0) != 0)
+			_exit(3);
+		int m = fork();
+		if (m == 0)
+			member(ready[1], go[0], report[1]);
+		char c;
+		if (read(ready[0], &c, 1) != 1 || tcsetpgrp(slave, m) != 0)
+			_exit(4);
+		_exit(0); /* the controlling process exits: its foreground group (m's) gets SIGHUP */
+	}
+	int st;
+	if (waitpid(leader, &st, 0) != leader || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+	char c = 'g', r[3];
+	if (write(go[1], &c, 1) != 1 || read(report[0], r, 3) != 3)
+		return 20;
+	if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 21;
+	if (r[0] != '1')
+		return 30 + (r[0] - '0'); /* SIGHUP: once */
+	if (r[1] != '0')
+		return 40 + (r[1] - '0'); /* no SIGCONT (Linux: only TIOCNOTTY adds one) */
+	if (r[2] != 'x')
+		return 50; /* the session has no controlling terminal any more */
+	return 0;
+}
+
+/* The controlling process (the session leader) exits: its terminal's foreground group gets
+ * SIGHUP, not SIGCONT (Linux's disassociate_ctty on exit; Trellis sent SIGCONT too), and the
+ * session loses the terminal (/dev/tty: ENXIO). */
+static void controlling_process_exit_sighup_to_foreground_only(void)
+{
+	struct pty p = open_pty();
+	int pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(exit_in_session(p.slave));
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+/* Closing the master hangs the slave up: the controlling process gets SIGHUP and SIGCONT, the
+ * foreground group nothing from the kernel (Linux's tty_signal_session_leader without
+ * exit_session: a shell passes the hangup on to its jobs itself; Trellis signalled the
+ * foreground group as well). */
+static void master_close_signals_only_the_controlling_process(void)
+{
+	struct pty p = open_pty();
+	int mready[2], lready[2], gom[2], gol[2], report[2];
+	CHECK_OK(pipe(mready));
+	CHECK_OK(pipe(lready));
+	CHECK_OK(pipe(gom));
+	CHECK_OK(pipe(gol));
+	CHECK_OK(pipe(report));
+	int leader = CHECK_OK(fork());
+	if (leader == 0) {
+		close(p.master);
+		count_hup_and_cont();
+		setsid();
+		if (ioctl(p.slave, TIOCSCTTY, 0) != 0)
+			_exit(3);
+		int m = fork();
+		if (m == 0)
+			member(mready[1], gom[0], report[1]);
+		char c;
+		if (read(mready[0], &c, 1) != 1 || tcsetpgrp(p.slave, m) != 0)
+			_exit(4);
+		write(lready[1], &c, 1); /* the foreground group is m's */
+		if (read(gol[0], &c, 1) != 1)
+			_exit(5);
+		char r[3] = { 'L', (char)('0' + hups), (char)('0' + conts) };
+		write(report[1], r, 3);
+		int st;
+		waitpid(m, &st, 0);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 6);
+	}
+	char c;
+	CHECK_EQ(read(lready[0], &c, 1), 1);
+	CHECK_OK(close(p.master));
+	char r[3];
+	c = 'g';
+	CHECK_EQ(write(gom[1], &c, 1), 1);
+	CHECK_EQ(read(report[0], r, 3), 3);
+	CHECK(r[0] == '0' && r[1] == '0'); /* the foreground member: neither signal */
+	CHECK_EQ(write(gol[1], &c, 1), 1);
+	CHECK_EQ(read(report[0], r, 3), 3);
+	CHECK(r[0] == 'L' && r[1] == '1' && r[2] == '1'); /* the leader: SIGHUP and SIGCONT */
+	int st = kt_wait(leader);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+	close(p.slave);
+	int fds[] = { mready[0], mready[1], lready[0], lready[1], gom[0], gom[1], gol[0], gol[1],
+		      report[0], report[1] };
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+}
+
+/* Two threads of a session leader open two terminals at once: one of them becomes the
+ * session's controlling terminal, not both (ctty_acquire checked that the session had none,
+ * then took the terminal, with no lock across: two opens could both pass the check; Linux
+ * decides under the shared siglock). A race, so a contract check run 100 times, on both CPUs in
+ * tty-smp2; it does not force the window. */
+struct ctty_race {
+	const char *name;
+	int fd;
+	pthread_barrier_t *b;
+};
+
+static void *open_after_barrier(void *arg)
+{
+	struct ctty_race *r = arg;
+	pthread_barrier_wait(r->b);
+	r->fd = open(r->name, O_RDWR);
+	return NULL;
+}
+
+static int ctty_race_once(const char *n1, const char *n2)
+{
+	setsid();
+	pthread_barrier_t b;
+	pthread_barrier_init(&b, NULL, 2);
+	struct ctty_race r1 = { n1, -1, &b }, r2 = { n2, -1, &b };
+	pthread_t t;
+	if (pthread_create(&t, NULL, open_after_barrier, &r1))
+		return 1;
+	open_after_barrier(&r2);
+	pthread_join(t, NULL);
+	if (r1.fd < 0 || r2.fd < 0)
+		return 2;
+	pid_t s1, s2;
+	int ok1 = ioctl(r1.fd, TIOCGSID, &s1) == 0, ok2 = ioctl(r2.fd, TIOCGSID, &s2) == 0;
+	return ok1 + ok2 == 1 ? 0 : 10 + ok1 + ok2;
+}
+
+static void two_terminals_opened_at_once_one_controls(void)
+{
+	int bad = 0;
+	for (int i = 0; i < 100; i++) {
+		struct pty a = open_pty(), b = open_pty();
+		int pid = CHECK_OK(fork());
+		if (pid == 0)
+			_exit(ctty_race_once(a.name, b.name));
+		int st = kt_wait(pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			if (!bad)
+				kt_diag("round %d: status 0x%x", i, st);
+			bad++;
+		}
+		close(a.master);
+		close(a.slave);
+		close(b.master);
+		close(b.slave);
+	}
+	CHECK_EQ(bad, 0);
 }
 
 static volatile sig_atomic_t winched;
@@ -676,7 +888,7 @@ static int notty_in_session(int slave)
 	setsid();
 	if (ioctl(slave, TIOCSCTTY, 0) != 0)
 		return 1;
-	int c = fork();
+	int c = kt_fork();
 	if (c == 0) {
 		if (ioctl(slave, TIOCNOTTY) != 0)
 			_exit(1);
@@ -684,7 +896,7 @@ static int notty_in_session(int slave)
 			_exit(2);
 		if (tcgetpgrp(slave) != -1 || errno != ENOTTY)
 			_exit(3);
-		int g = fork();
+		int g = kt_fork();
 		if (g == 0)
 			_exit(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO ? 0 : 4);
 		int st;
@@ -693,7 +905,8 @@ static int notty_in_session(int slave)
 	}
 	int st;
 	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
+		return WIFEXITED(st) && WEXITSTATUS(st) == KT_EXIT_ENOMEM ? KT_EXIT_ENOMEM
+		       : 10 + (WIFEXITED(st) ? WEXITSTATUS(st) : 9);
 	int fd = open("/dev/tty", O_RDWR); /* the leader still has it */
 	if (fd < 0)
 		return 20;
@@ -821,7 +1034,7 @@ static void exclusive_mode_busy_but_for_root(void)
 			_exit(3);
 		int f = open(p.name, O_RDWR | O_NOCTTY);
 		if (f < 0)
-			_exit(4);
+			kt_child_exit(4);
 		_exit(0);
 	}
 	int st = kt_wait(pid);
@@ -1018,6 +1231,9 @@ static const struct kt_case cases[] = {
 	{ "quit_and_suspend_reach_foreground_only", quit_and_suspend_reach_foreground_only },
 	{ "background_write_sigttou_with_tostop", background_write_sigttou_with_tostop },
 	{ "master_close_sighup_to_session", master_close_sighup_to_session },
+	{ "controlling_process_exit_sighup_to_foreground_only", controlling_process_exit_sighup_to_foreground_only },
+	{ "master_close_signals_only_the_controlling_process", master_close_signals_only_the_controlling_process },
+	{ "two_terminals_opened_at_once_one_controls", two_terminals_opened_at_once_one_controls },
 	{ "window_change_sends_sigwinch", window_change_sends_sigwinch },
 	{ "packet_mode_status_bytes", packet_mode_status_bytes },
 	{ "tiocgptpeer_opens_the_slave", tiocgptpeer_opens_the_slave },

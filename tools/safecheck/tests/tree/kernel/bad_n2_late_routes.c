@@ -7,7 +7,7 @@
 #include <fw/frame.h>
 #include <fw/heap.h>
 
-static struct bytes *n2_kept;
+static struct bytes *n2_kept; // expect: shared-fat
 
 void n2_typeof_copy(struct kbuf *k)
 {
