@@ -108,6 +108,9 @@ void task_detach_raw(struct task *t);
 /* task_of_entity - the pool task whose `se` is `se`, or NULL when `se` is not one (a
  * scheduling policy returning a pointer of its own making). */
 struct task *task_of_entity(struct sched_entity *se);
+/* sched_count_user - credit `stamps` of user-mode time to this CPU (sched_cpu_times).
+ * Context: IRQs off (user_clock_stop). */
+void sched_count_user(u64 stamps);
 /* sched_check_pick - the task of what a policy's pick_next returned on `cpu`: a task entity
  * the framework queued there and that is still queued; stops the kernel otherwise (a foreign
  * entity, one not queued, one queued on another CPU). Context: cpu's run-queue lock held. */

@@ -34,6 +34,10 @@ struct CAPABILITY("run queue") sched_rq {
 	struct task *curr;
 	struct task *prev;        /* handed to finish_switch */
 	u64 switches;
+	u64 idle_ns;              /* in the idle task, up to its last switch-out (written under
+				   * lock; read by sched_cpu_times under it too) */
+	u64 user_stamps;          /* user mode on this CPU, any task (clock stamps; atomic adds
+				   * by user_clock_stop, relaxed reads) */
 };
 
 static struct sched_rq rqs[FW_MAX_CPUS_INTERNAL];
@@ -75,6 +79,36 @@ uint32_t sched_cpu_load(uint32_t cpu)
 	struct sched_rq *rq = &rqs[cpu];
 	struct task *c = __atomic_load_n(&rq->curr, __ATOMIC_RELAXED);
 	return __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED) + (c && !c->is_idle);
+}
+
+struct cpu_times sched_cpu_times(uint32_t cpu)
+{
+	struct cpu_times t = { 0, 0, 0 };
+	if (cpu >= FW_MAX_CPUS_INTERNAL)
+		return t;
+	/* SAFETY: cpu is bounded just above before &rqs[cpu]; idle_ns, curr and curr's
+	 * ran_since_ns are written only with rq->lock held and IRQs off (schedule), and are read
+	 * here the same way; curr is a task slot, never freed. */
+	struct sched_rq *rq = &rqs[cpu];
+	u64 f = irq_save();
+	raw_spin_lock_keep(&rq->lock);
+	u64 now = fw_time_ns();
+	t.idle_ns = rq->idle_ns;
+	if (rq->curr && rq->curr->is_idle && now > rq->curr->ran_since_ns)
+		t.idle_ns += now - rq->curr->ran_since_ns;
+	t.switches = rq->switches;
+	raw_spin_unlock_keep(&rq->lock);
+	irq_restore(f);
+	/* SAFETY: rq is &rqs[cpu] (bounded above); user_stamps only grows by atomic adds. */
+	t.user_ns = clock_stamp_ns(__atomic_load_n(&rq->user_stamps, __ATOMIC_RELAXED));
+	return t;
+}
+
+void sched_count_user(u64 stamps)
+{
+	/* SAFETY: this_cpu()->id < FW_MAX_CPUS_INTERNAL (the per-CPU area's own id); a task
+	 * moved to another CPU meanwhile only credits the time to the CPU it left. */
+	__atomic_fetch_add(&rqs[this_cpu()->id].user_stamps, stamps, __ATOMIC_RELAXED);
 }
 
 struct task *sched_check_pick(struct sched_entity *se, u32 cpu)
@@ -179,6 +213,8 @@ static void __schedule(bool preempt)
 	/* SAFETY: prev and next are live tasks; their accounting fields are written only here,
 	 * with this run queue locked and IRQs off (see struct task). */
 	prev->run_ns += now - prev->ran_since_ns;
+	if (prev->is_idle)
+		rq->idle_ns += now - prev->ran_since_ns;
 	if (!preempt && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) != TASK_RUNNING)
 		prev->nvcsw++;
 	else

@@ -506,6 +506,27 @@ KTEST(task, usage_counts_run_time_and_sleeps)
 	KT_EXPECT(kt, c.run_ns >= b.run_ns);
 }
 
+/* /proc/stat's per-CPU times (sched_cpu_times): a CPU's idle time grows while every task on
+ * it sleeps, never exceeds the time since boot, and its switch count grows; a CPU out of range
+ * is all zeros. */
+KTEST(task, cpu_times_count_idle_and_switches)
+{
+	u32 cpu = task_cpu();
+	struct cpu_times a = sched_cpu_times(cpu);
+	task_sleep_ms(20);
+	struct cpu_times b = sched_cpu_times(cpu);
+	u64 now = fw_time_ns();
+	KT_EXPECT(kt, b.idle_ns <= now);
+	KT_EXPECT(kt, b.switches > a.switches);
+	KT_EXPECT(kt, b.user_ns >= a.user_ns);
+	u64 idle = 0;
+	for (u32 c = 0; c < cpu_count(); c++)
+		idle += sched_cpu_times(c).idle_ns;
+	KT_EXPECT(kt, idle > 0);
+	struct cpu_times z = sched_cpu_times(FW_MAX_CPUS);
+	KT_EXPECT_EQ(kt, z.idle_ns + z.user_ns + z.switches, 0u);
+}
+
 /* Issue #13 class 9: a scheduling policy is service code, so the entity its pick_next returns
  * is checked before the framework switches to its stack: one of the policy's own making, and a
  * real task's entity that is not queued (the running task's), both stop the kernel. */

@@ -280,8 +280,10 @@ void user_clock_stop(struct task *me)
 {
 	if (!me || !me->user_since)
 		return;
-	me->user_stamps += clock_stamp() - me->user_since;
+	u64 d = clock_stamp() - me->user_since;
+	me->user_stamps += d;
 	me->user_since = 0;
+	sched_count_user(d);
 }
 
 void user_trap_entry(struct trap_frame *f)

@@ -1,7 +1,8 @@
 /*
  * clock.c — the clock task: once a tick it wakes the processes whose sleep deadline passed
  * (proc/wait.h), sends due ITIMER_REAL alarms (SIGALRM), counts the expirations of due
- * timerfds (time/timerfd.h), fires due POSIX timers (time/posix_timer.h), and moves console input through the line discipline (waking the
+ * timerfds (time/timerfd.h), fires due POSIX timers (time/posix_timer.h), samples the load
+ * averages every 5 s (sched/loadavg.h), and moves console input through the line discipline (waking the
  * console's readers).
  *
  * It stands in for what the framework half of issue #14 brings — per-CPU timers that wake a
@@ -12,6 +13,7 @@
 #include <fw/time.h>
 #include <fs/terminal.h>
 #include <proc/process.h>
+#include <sched/loadavg.h>
 #include <time/posix_timer.h>
 #include <time/timerfd.h>
 
@@ -29,6 +31,7 @@ static void proc_clock_main(struct proc_clock *c)
 		proc_fire_alarms(now);
 		timerfd_fire_due(now);
 		posix_timer_fire_due(now);
+		loadavg_sample(now);
 		(void)term_console_input();
 		task_sleep_ms(1);
 	}

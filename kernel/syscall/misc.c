@@ -13,6 +13,7 @@
 #include <fw/task.h>
 #include <proc/uts.h>
 #include <proc/wait.h>
+#include <sched/loadavg.h>
 #include <syscall/define.h>
 #include <uapi/misc.h>
 
@@ -62,11 +63,15 @@ SYSCALL_DEFINE2(setdomainname, uptr, name, int, len)
 SYSCALL_DEFINE1(sysinfo, uptr, info)
 {
 	(void)p;
+	struct loadavg la = loadavg_read();
 	struct uapi_sysinfo si = {
 		.uptime = (i64)(fw_time_ns() / 1000000000u),
 		.totalram = frame_stat_total() * FRAME_SIZE,
 		.freeram = frame_stat_free() * FRAME_SIZE,
 		.procs = (u16)proc_count_tasks(PROC_ANY_UID), /* Linux: nr_threads */
+		/* SI_LOAD_SHIFT: 16 fraction bits */
+		.loads = { la.one << (16 - LOADAVG_FSHIFT), la.five << (16 - LOADAVG_FSHIFT),
+			   la.fifteen << (16 - LOADAVG_FSHIFT) },
 		.mem_unit = 1,
 	};
 	return usysinfo_to_user(&si, info) ? -EFAULT : 0;

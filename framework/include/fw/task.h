@@ -200,6 +200,14 @@ struct sched_rq *sched_rq_of(uint32_t cpu);
 uint32_t sched_rq_cpu(const struct sched_rq *rq);
 /* sched_cpu_load - tasks queued or running on cpu (a racy snapshot). */
 uint32_t sched_cpu_load(uint32_t cpu);
+/* Where a CPU's time went since boot (/proc/stat): in its idle task, in user mode (any task),
+ * and how many task switches it made; its kernel time is the rest. */
+struct cpu_times {
+	uint64_t idle_ns, user_ns, switches;
+};
+/* sched_cpu_times - cpu's times (zero for a CPU out of range or not started). Context: task;
+ * takes cpu's run-queue lock for a moment. */
+struct cpu_times sched_cpu_times(uint32_t cpu);
 
 /*
  * The policy's operations. All but select_cpu run with the run queue locked, interrupts off,

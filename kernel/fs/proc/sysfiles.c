@@ -22,6 +22,7 @@
 #include <proc/process.h>
 #include <proc/uts.h>
 #include <random/random.h>
+#include <sched/loadavg.h>
 
 #define KB_PER_FRAME (FRAME_SIZE / 1024)
 
@@ -76,13 +77,41 @@ static void fixed2(struct strbuf *sb, u64 ns)
 	STRBUF_FMT(sb, "%u.%02u", cs / 100, cs % 100);
 }
 
+/* Where each CPU's time went: idle (its idle task), user (user mode, any task) and system
+ * (the rest since boot: kernel work and interrupts). */
+struct cpu_split {
+	u64 user_ns, system_ns, idle_ns, switches;
+};
+
+static struct cpu_split cpu_split(u32 cpu, u64 now)
+{
+	struct cpu_times t = sched_cpu_times(cpu);
+	struct cpu_split s = { t.user_ns, 0, t.idle_ns, t.switches };
+	if (s.idle_ns > now)
+		s.idle_ns = now;
+	if (s.user_ns > now - s.idle_ns)
+		s.user_ns = now - s.idle_ns;
+	s.system_ns = now - s.idle_ns - s.user_ns;
+	return s;
+}
+
 static void uptime(struct strbuf *sb)
 {
-	u64 now = fw_time_ns();
+	u64 now = fw_time_ns(), idle = 0;
+	for (u32 cpu = 0; cpu < cpu_count(); cpu++)
+		idle += cpu_split(cpu, now).idle_ns;
 	fixed2(sb, now);
 	strbuf_add_char(sb, ' ');
-	fixed2(sb, now * (cpu_count() ? cpu_count() : 1) / 2); /* idle time: not measured */
+	fixed2(sb, idle); /* summed over the CPUs, as Linux */
 	strbuf_add_char(sb, '\n');
+}
+
+/* load2 - a load average (sched/loadavg.h fixed point) with two decimals, as Linux rounds it. */
+static void load2(struct strbuf *sb, u64 fixed)
+{
+	fixed += LOADAVG_FIXED_1 / 200;
+	u64 frac = ((fixed & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT;
+	STRBUF_FMT(sb, "%u.%02u", fixed >> LOADAVG_FSHIFT, frac);
 }
 
 static void loadavg(struct strbuf *sb)
@@ -93,23 +122,55 @@ static void loadavg(struct strbuf *sb)
 	u32 last = 0;
 	for (u32 pid = proc_next_tgid(1); pid; pid = proc_next_tgid(pid + 1))
 		last = pid;
-	STRBUF_FMT(sb, "0.00 0.00 0.00 %u/%u %u\n", running ? running : 1, tasks_live(), last);
+	struct loadavg la = loadavg_read();
+	load2(sb, la.one);
+	strbuf_add_char(sb, ' ');
+	load2(sb, la.five);
+	strbuf_add_char(sb, ' ');
+	load2(sb, la.fifteen);
+	STRBUF_FMT(sb, " %u/%u %u\n", running ? running : 1, tasks_live(), last);
+}
+
+/* cpu_line - one "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal
+ * guest guest_nice, in USER_HZ (100) ticks; nice, iowait and the interrupt columns are not
+ * told apart (0: nice time is user time, interrupts are system time). */
+static void cpu_line(struct strbuf *sb, const char *name, u32 cpu, const struct cpu_split *s)
+{
+	if (name)
+		STRBUF_FMT(sb, "cpu ");
+	else
+		STRBUF_FMT(sb, "cpu%u", cpu);
+	STRBUF_FMT(sb, " %u 0 %u %u 0 0 0 0 0 0\n", s->user_ns / 10000000u,
+		   s->system_ns / 10000000u, s->idle_ns / 10000000u);
 }
 
 static void stat(struct strbuf *sb)
 {
-	u64 ticks = fw_time_ns() / 10000000u; /* USER_HZ: 100 */
+	u64 now = fw_time_ns();
 	u32 n = cpu_count() ? cpu_count() : 1;
-	/* where each CPU's time went is not measured: all of it counts as idle */
-	STRBUF_FMT(sb, "cpu  0 0 0 %u 0 0 0 0 0 0\n", ticks * n);
-	for (u32 cpu = 0; cpu < n; cpu++)
-		STRBUF_FMT(sb, "cpu%u 0 0 0 %u 0 0 0 0 0 0\n", cpu, ticks);
+	struct cpu_split all = { 0, 0, 0, 0 };
+	u32 running = 0;
+	for (u32 cpu = 0; cpu < n; cpu++) {
+		struct cpu_split s = cpu_split(cpu, now);
+		all.user_ns += s.user_ns;
+		all.system_ns += s.system_ns;
+		all.idle_ns += s.idle_ns;
+		all.switches += s.switches;
+		running += sched_cpu_load(cpu);
+	}
+	cpu_line(sb, "all", 0, &all);
+	for (u32 cpu = 0; cpu < n; cpu++) {
+		struct cpu_split s = cpu_split(cpu, now);
+		cpu_line(sb, NULL, cpu, &s);
+	}
 	u64 procs = 0;
 	for (u32 pid = proc_next_tgid(1); pid; pid = proc_next_tgid(pid + 1))
 		procs++;
-	i64 btime = vfs_now().sec - (i64)(fw_time_ns() / 1000000000u);
-	STRBUF_FMT(sb, "intr 0\nctxt 0\nbtime %d\nprocesses %u\nprocs_running 1\n"
-		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", btime, procs);
+	i64 btime = vfs_now().sec - (i64)(now / 1000000000u);
+	/* processes: Linux counts the forks since boot; here, the thread groups alive */
+	STRBUF_FMT(sb, "intr 0\nctxt %u\nbtime %d\nprocesses %u\nprocs_running %u\n"
+		       "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n", all.switches, btime, procs,
+		   running ? running : 1);
 }
 
 struct uuid_bytes {

@@ -24,6 +24,7 @@
 #include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -225,6 +226,102 @@ static void system_files(void)
 	slurp("/proc/mounts", buf, sizeof(buf));
 	CHECK(strstr(buf, "proc /proc proc ") != NULL);
 	CHECK_STR(slurp("/proc/self/mounts", buf, sizeof(buf)) ? "ok" : "empty", "ok");
+}
+
+struct stat_cpu {
+	unsigned long long user, nice, sys, idle, total, ctxt;
+};
+
+/* read_stat_cpu - /proc/stat's "cpu " line (all CPUs) and its ctxt count. */
+static struct stat_cpu read_stat_cpu(void)
+{
+	static char buf[16384];
+	slurp("/proc/stat", buf, sizeof(buf));
+	struct stat_cpu c = { 0, 0, 0, 0, 0, 0 };
+	unsigned long long v[10] = { 0 };
+	CHECK_EQ(sscanf(buf, "cpu  %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			&v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]), 10);
+	c.user = v[0];
+	c.nice = v[1];
+	c.sys = v[2];
+	c.idle = v[3];
+	for (int i = 0; i < 8; i++) /* guest time is already in user */
+		c.total += v[i];
+	const char *x = strstr(buf, "\nctxt ");
+	CHECK(x != NULL);
+	CHECK_EQ(sscanf(x, "\nctxt %llu", &c.ctxt), 1);
+	return c;
+}
+
+static volatile int stat_spin_stop;
+
+/* Regression (proc_stat_cpu_times_are_measured): /proc/stat counted all of every CPU's time
+ * as idle and /proc/uptime's idle was half of it, so top and vmstat showed an idle machine
+ * while a process spun. Now a process's own user time shows in the user column, a sleep
+ * adds idle time, the columns add up to the uptime of each CPU, and ctxt counts switches. */
+static void proc_stat_cpu_times_are_measured(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	CHECK(hz == 100 && ncpu >= 1);
+	struct stat_cpu a = read_stat_cpu();
+	struct tms t0, t1;
+	times(&t0);
+	/* spin in user mode for 300 ms of user time */
+	while (1) {
+		times(&t1);
+		if (t1.tms_utime - t0.tms_utime >= 30)
+			break;
+		for (volatile int i = 0; i < 100000 && !stat_spin_stop; i++)
+			;
+	}
+	usleep(200000); /* everyone sleeps: some CPU idles */
+	struct stat_cpu b = read_stat_cpu();
+	double up, idle_s;
+	static char buf[256];
+	slurp("/proc/uptime", buf, sizeof(buf));
+	CHECK_EQ(sscanf(buf, "%lf %lf", &up, &idle_s), 2);
+	/* our user time is in the user (or nice) column, give or take a tick per CPU */
+	unsigned long long mine = (unsigned long long)(t1.tms_utime - t0.tms_utime);
+	CHECK((b.user + b.nice) - (a.user + a.nice) + 2 * ncpu >= mine);
+	CHECK(b.idle > a.idle);
+	CHECK(b.ctxt > a.ctxt);
+	/* every CPU's time is accounted somewhere: the sum is about uptime x CPUs */
+	double sum = (double)b.total / hz, expect = up * (double)ncpu;
+	CHECK(sum <= expect + 0.1 * ncpu && sum >= expect * 0.9 - 1.0);
+	CHECK(idle_s >= (double)b.idle / hz - 1.0 && idle_s <= expect + 0.1);
+}
+
+/* Regression (proc_loadavg_follows_runnable_tasks): /proc/loadavg always read 0.00 and
+ * sysinfo's loads were 0. Two processes spinning for six seconds (past one 5 s sample) raise
+ * the 1-minute average above 0.1, and sysinfo agrees with /proc/loadavg. */
+static void proc_loadavg_follows_runnable_tasks(void)
+{
+	pid_t kids[2];
+	for (int i = 0; i < 2; i++) {
+		kids[i] = kt_fork();
+		if (kids[i] == 0) {
+			for (;;)
+				stat_spin_stop = 0;
+		}
+	}
+	usleep(6000000);
+	static char buf[256];
+	double one, five, fifteen;
+	int run, total, last;
+	slurp("/proc/loadavg", buf, sizeof(buf));
+	struct sysinfo si;
+	CHECK_OK(sysinfo(&si));
+	for (int i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
+		(void)kt_wait(kids[i]);
+	}
+	CHECK_EQ(sscanf(buf, "%lf %lf %lf %d/%d %d", &one, &five, &fifteen, &run, &total, &last), 6);
+	CHECK(one > 0.1 && five > 0.0 && fifteen > 0.0);
+	CHECK(one >= five && five >= fifteen);
+	CHECK(run >= 1 && total >= run && last > 0);
+	double si_one = (double)si.loads[0] / 65536.0;
+	CHECK(si_one > one - 0.5 && si_one < one + 0.5);
 }
 
 static void child_pid_dir_lifecycle(void)
@@ -935,6 +1032,8 @@ static const struct kt_case cases[] = {
 	{ "random_ids_and_hostname", random_ids_and_hostname },
 	{ "fd_link_modes_and_sizes", fd_link_modes_and_sizes },
 	{ "undumpable_process_needs_root", undumpable_process_needs_root },
+	{ "proc_stat_cpu_times_are_measured", proc_stat_cpu_times_are_measured },
+	{ "proc_loadavg_follows_runnable_tasks", proc_loadavg_follows_runnable_tasks },
 	KT_CASES_END
 };
 
