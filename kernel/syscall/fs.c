@@ -341,6 +341,29 @@ i64 sys_pwrite64(struct process *p, const struct sc_args *a)
 	return prw(p, a, true);
 }
 
+/* sendfile_piece - sendfile's next piece of `in` at pos, at most `want` bytes. From a regular
+ * file in the page cache the pieces are its pages: *fr gets the page's frame (a hole: zeros in
+ * buf), *want shrinks to the page's end and the file's size, and a pipe or FIFO then takes the
+ * frame straight into its ring (vfs_write_frame: no bounce buffer, as Linux splices page-cache
+ * pages); other files are read into buf. The piece's length (0: the end) or -errno. */
+static struct result_size sendfile_piece(struct file *in, bool cached, u64 pos, u64 *want,
+					 struct bytes buf, struct frame *fr)
+{
+	if (!cached)
+		return vfs_pread(in, bytes_head(buf, *want), pos);
+	u64 size = in->inode->size, in_page = pos % VM_PAGE_SIZE;
+	if (pos >= size)
+		return result_size_ok(0);
+	if (*want > VM_PAGE_SIZE - in_page)
+		*want = VM_PAGE_SIZE - in_page;
+	if (*want > size - pos)
+		*want = size - pos;
+	int e = vm_object_page(in->inode->cache, pos / VM_PAGE_SIZE, false, fr);
+	if (e == -ENOENT)
+		bytes_fill(bytes_head(buf, *want), 0); /* a hole */
+	return e && e != -ENOENT ? result_size_err(e) : result_size_ok(*want);
+}
+
 DEFINE_UCOPY(uoff, u64);
 
 /* sendfile(out_fd, in_fd, offset, count): in_fd is read at an explicit position (`offset`'s,
@@ -360,21 +383,41 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		return -EFAULT;
 	if ((i64)pos < 0)
 		return -EINVAL;
+	bool cached = in->inode && in->inode->cache &&
+		      (in->inode->mode & VFS_S_IFMT) == VFS_S_IFREG;
+	if (cached) {
+		/* what the VFS does for every read first: the open mode and directory checks,
+		 * and the access time */
+		struct result_size chk = vfs_pread(in, bytes_empty(), pos);
+		if (chk.err)
+			return chk.err;
+	}
+	bool frames = cached && vfs_file_takes_frames(out);
 	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
 	struct waitq *wq = file_waitq(out);
 	i64 err = 0;
 	while (done < count && !err) {
 		u64 want = count - done < bytes_len(io_buf) ? count - done : bytes_len(io_buf);
-		struct result_size n = vfs_pread(in, bytes_head(io_buf, want), pos);
+		struct frame fr = FRAME_EMPTY;
+		struct result_size n = sendfile_piece(in, cached, pos, &want, io_buf, &fr);
 		if (n.err || n.value == 0) {
 			err = n.err;
 			break;
 		}
+		u64 in_page = pos % VM_PAGE_SIZE;
+		bool direct = frames && !frame_is_empty(&fr);
+		if (!direct && !frame_is_empty(&fr)) /* out takes bytes only */
+			err = frame_read(&fr, in_page, bytes_head(io_buf, n.value));
 		u64 sent = 0;
 		while (sent < n.value && !err) {
 			struct bytes_result part = bytes_sub(io_buf, sent, n.value - sent);
-			struct result_size w = part.err ? result_size_err(-EIO)
+			struct result_size w = direct ? vfs_write_frame(out, &fr, in_page + sent,
+									 n.value - sent)
+					     : part.err ? result_size_err(-EIO)
 							: vfs_write(out, part.value);
+			if (w.err == -EPIPE && vfs_file_is_pipe(out)) /* as Linux's splice */
+				(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
+					.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK))
 				err = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
 			else if (w.err)
@@ -382,6 +425,7 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 			else
 				sent += w.value;
 		}
+		frame_release(&fr);
 		pos += sent;
 		done += sent;
 		if (n.value < want)

@@ -362,22 +362,29 @@ static bool has_offset(const struct inode *ip)
 
 /* rw_stream - a character device, pipe or socket: the ops guard themselves (no VFS lock, no
  * offset). Only a pipe's (or FIFO's) write sets times, as Linux's pipe_write. */
+/* fifo_written - a write to a pipe or FIFO changed ip's times: Linux's file_update_time, where
+ * with a coarse clock only the first write of a tick takes the inode's lock (two racing
+ * writers may both: harmless). */
+static void fifo_written(struct inode *ip)
+{
+	if ((ip->mode & VFS_S_IFMT) != VFS_S_IFIFO)
+		return;
+	struct vfs_time now = vfs_now();
+	i64 tick = now.sec * (1000000000ll / VFS_TIME_TICK_NS) + now.nsec / VFS_TIME_TICK_NS;
+	if (atomic_i64_load_relaxed(&ip->mtime_tick) != tick) {
+		atomic_i64_store(&ip->mtime_tick, tick);
+		mutex_lock(&ip->lock);
+		ip->mtime = ip->ctime = now;
+		mutex_unlock(&ip->lock);
+	}
+}
+
 static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, bool write)
 {
 	struct inode *ip = f->inode;
 	struct result_size r = write ? f->ops->write(ip, buf, pos) : f->ops->read(ip, buf, pos);
-	if (!r.err && write && r.value && (ip->mode & VFS_S_IFMT) == VFS_S_IFIFO) {
-		/* Linux's file_update_time: with a coarse clock, only the first write of a tick
-		 * takes the inode's lock (two racing writers may both: harmless) */
-		struct vfs_time now = vfs_now();
-		i64 tick = now.sec * (1000000000ll / VFS_TIME_TICK_NS) + now.nsec / VFS_TIME_TICK_NS;
-		if (atomic_i64_load_relaxed(&ip->mtime_tick) != tick) {
-			atomic_i64_store(&ip->mtime_tick, tick);
-			mutex_lock(&ip->lock);
-			ip->mtime = ip->ctime = now;
-			mutex_unlock(&ip->lock);
-		}
-	}
+	if (!r.err && write && r.value)
+		fifo_written(ip);
 	return r;
 }
 
@@ -455,6 +462,27 @@ struct result_size vfs_write(struct file *f, struct bytes src)
 	struct result_size r = rw(f, src, &f->pos, true, (f->flags & VFS_O_APPEND) != 0);
 	if (!r.err && r.value)
 		vfs_notify_file(f, UAPI_IN_MODIFY);
+	return r;
+}
+
+bool vfs_file_takes_frames(const struct file *f)
+{
+	return f->ops->write_frame != NULL;
+}
+
+struct result_size vfs_write_frame(struct file *f, const struct frame *fr, size_t off,
+				   size_t len)
+{
+	u32 acc = f->flags & VFS_O_ACCMODE;
+	if ((f->flags & VFS_O_PATH) || acc == VFS_O_RDONLY)
+		return result_size_err(-EBADF);
+	if (!f->ops->write_frame)
+		return result_size_err(-EOPNOTSUPP);
+	struct result_size r = f->ops->write_frame(f->inode, fr, off, len);
+	if (!r.err && r.value) {
+		fifo_written(f->inode);
+		vfs_notify_file(f, UAPI_IN_MODIFY);
+	}
 	return r;
 }
 

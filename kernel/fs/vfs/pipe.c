@@ -178,6 +178,44 @@ static struct result_size pipe_write(struct inode *ip, struct bytes src, u64 pos
 	return r;
 }
 
+/* pipe_write_frame - pipe_write of `len` bytes of frame fr from `off` (sendfile from the page
+ * cache): the same rules, the bytes copied from the frame straight into the ring. */
+static struct result_size pipe_write_frame(struct inode *ip, const struct frame *fr,
+					   size_t off, size_t len)
+{
+	struct pipe *pp = pipe_from(ip);
+	spin_lock(&pp->lock);
+	size_t room = VFS_PIPE_SIZE - pp->len;
+	struct result_size r;
+	if (!pp->readers) {
+		r = result_size_err(-EPIPE);
+	} else if (len == 0) {
+		r = result_size_ok(0);
+	} else if (room == 0 || (len <= VFS_PIPE_BUF && room < len)) {
+		r = result_size_err(-EAGAIN);
+	} else {
+		size_t n = len < room ? len : room, done = 0;
+		int e = 0;
+		while (!e && done < n) {
+			size_t tail = (pp->head + pp->len) % VFS_PIPE_SIZE;
+			size_t run = VFS_PIPE_SIZE - tail; /* to the end of the ring */
+			if (run > n - done)
+				run = n - done;
+			struct bytes_result to = bytes_sub(BYTES_OF_ARRAY(pp->ring), tail, run);
+			e = to.err ? to.err : frame_read(fr, off + done, to.value);
+			if (!e) {
+				done += run;
+				pp->len += run;
+			}
+		}
+		r = done || !e ? result_size_ok(done) : result_size_err(e);
+	}
+	spin_unlock(&pp->lock);
+	if (!r.err && r.value)
+		(void)waitq_wake_all(&pp->wq);
+	return r;
+}
+
 /* pipe_end_close - an open file with `flags` on pp is gone; whether no file is left. */
 static bool pipe_end_close(struct pipe *pp, u32 flags)
 {
@@ -209,6 +247,7 @@ static u32 pipe_poll(struct file *f, struct poll_table *pt);
 static const struct inode_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
+	.write_frame = pipe_write_frame,
 	.release = pipe_release,
 	.destroy = pipe_destroy,
 	.poll = pipe_poll,
@@ -328,6 +367,12 @@ static struct result_size fifo_write(struct inode *ip, struct bytes src, u64 pos
 	return pipe_write(ip->fifo, src, pos);
 }
 
+static struct result_size fifo_write_frame(struct inode *ip, const struct frame *fr,
+					   size_t off, size_t len)
+{
+	return pipe_write_frame(ip->fifo, fr, off, len);
+}
+
 /* fifo_release - an open file of the FIFO node ip is gone: the pipe goes with the last. */
 static void fifo_release(struct inode *ip, u32 flags)
 {
@@ -343,6 +388,7 @@ static void fifo_release(struct inode *ip, u32 flags)
 static const struct inode_ops fifo_ops = {
 	.read = fifo_read,
 	.write = fifo_write,
+	.write_frame = fifo_write_frame,
 	.release = fifo_release,
 	.poll = pipe_poll,
 };

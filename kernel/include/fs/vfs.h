@@ -40,6 +40,7 @@
 
 #include <fw/atomic.h>
 #include <fw/bytes.h>
+#include <fw/frame.h>
 #include <fw/hash.h>
 #include <fw/list.h>
 #include <fw/sync.h>
@@ -190,6 +191,10 @@ struct inode_ops {
 	struct result_size (*read)(struct inode *ip, struct bytes dst, u64 pos);
 	/* bytes written from src at `pos`, or -errno */
 	struct result_size (*write)(struct inode *ip, struct bytes src, u64 pos);
+	/* optional, streams (a pipe): `write` of `len` bytes of frame fr from `off`, copied
+	 * straight from the frame (sendfile from the page cache: no bounce buffer) */
+	struct result_size (*write_frame)(struct inode *ip, const struct frame *fr, size_t off,
+					  size_t len);
 	/* the target of a symlink; valid while the inode lives */
 	struct str (*readlink)(struct inode *ip);
 	/* set the size (zero-filling growth); 0 or -errno */
@@ -561,6 +566,12 @@ void vfs_file_get(struct file *f);
 void vfs_close(struct file *f);
 struct result_size vfs_read(struct file *f, struct bytes dst);
 struct result_size vfs_write(struct file *f, struct bytes src);
+/* vfs_write_frame - vfs_write of `len` bytes of frame fr from `off` to a stream file whose
+ * inode takes frames (vfs_file_takes_frames: a pipe or FIFO), with no copy on the way;
+ * -EOPNOTSUPP for any other file. vfs_file_takes_frames - whether f's inode does. */
+struct result_size vfs_write_frame(struct file *f, const struct frame *fr, size_t off,
+				   size_t len);
+bool vfs_file_takes_frames(const struct file *f);
 /* vfs_pread / vfs_pwrite - the same at `pos`, leaving the file offset alone. */
 struct result_size vfs_pread(struct file *f, struct bytes dst, u64 pos);
 struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1031,6 +1032,79 @@ static void mapped_file_keeps_mount_busy(void)
 	CHECK_OK(rmdir("mnt"));
 }
 
+static volatile int sigpipes;
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+/* Reads exactly n bytes from fd into buf (a pipe may give them in parts). */
+static void read_all(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		CHECK(r > 0);
+		got += (size_t)r;
+	}
+}
+
+/* sendfile from a file in the page cache: into a pipe and a FIFO (Trellis copies each page's
+ * frame straight into the ring), into a regular file, across page boundaries and a hole, with
+ * an offset pointer (the file offset stays) and without (it moves); a pipe with no reader is
+ * EPIPE and raises SIGPIPE (Linux's splice_file_to_pipe; Trellis raised none). */
+static void sendfile_from_page_cache_into_pipe_fifo_and_file(void)
+{
+	kt_tmpdir();
+	static char data[4 * PAGE], got[4 * PAGE], want[4 * PAGE];
+	for (int i = 0; i < 4 * PAGE; i++)
+		data[i] = (char)('a' + i % 23);
+	const size_t size = 3 * PAGE + 100;
+	int fd = CHECK_OK(open("src", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(pwrite(fd, data, 2 * PAGE, 0), 2 * PAGE);
+	CHECK_EQ(pwrite(fd, data, 100, 3 * PAGE), 100); /* page 2 is a hole */
+	CHECK_EQ(pread(fd, want, size, 0), (ssize_t)size);
+	int p[2];
+	CHECK_OK(pipe(p));
+	off_t off = 50;
+	CHECK_EQ(sendfile(p[1], fd, &off, size), (ssize_t)(size - 50));
+	CHECK_EQ(off, (off_t)size);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 0);
+	read_all(p[0], got, size - 50);
+	CHECK(!memcmp(got, want + 50, size - 50));
+	CHECK_EQ(lseek(fd, 10, SEEK_SET), 10);
+	CHECK_EQ(sendfile(p[1], fd, NULL, 5000), 5000);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5010);
+	read_all(p[0], got, 5000);
+	CHECK(!memcmp(got, want + 10, 5000));
+	CHECK_EQ(sendfile(p[1], fd, NULL, 0), 0);
+	/* a FIFO */
+	CHECK_OK(mkfifo("fifo", 0644));
+	int ff = CHECK_OK(open("fifo", O_RDWR));
+	off = PAGE - 1000;
+	CHECK_EQ(sendfile(ff, fd, &off, 3000), 3000);
+	read_all(ff, got, 3000);
+	CHECK(!memcmp(got, want + PAGE - 1000, 3000));
+	CHECK_OK(close(ff));
+	/* a regular file */
+	int out = CHECK_OK(open("dst", O_CREAT | O_RDWR, 0644));
+	off = 0;
+	CHECK_EQ(sendfile(out, fd, &off, 2 * size), (ssize_t)size);
+	CHECK_EQ(pread(out, got, sizeof(got), 0), (ssize_t)size);
+	CHECK(!memcmp(got, want, size));
+	/* no reader */
+	signal(SIGPIPE, on_sigpipe);
+	CHECK_OK(close(p[0]));
+	off = 0;
+	CHECK_ERR(sendfile(p[1], fd, &off, 100), EPIPE);
+	CHECK_EQ(sigpipes, 1);
+	CHECK_EQ(off, 0);
+	close(p[1]);
+	close(out);
+	close(fd);
+}
+
 /* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
  * mincore_page): the file's written page is resident, its hole is not. */
 static void mincore_reports_page_cache(void)
@@ -1084,6 +1158,8 @@ static const struct kt_case cases[] = {
 	{ "mincore_reports_page_cache", mincore_reports_page_cache },
 	{ "maps_names_follow_rename_and_deletion", maps_names_follow_rename_and_deletion },
 	{ "mapped_file_keeps_mount_busy", mapped_file_keeps_mount_busy },
+	{ "sendfile_from_page_cache_into_pipe_fifo_and_file",
+	  sendfile_from_page_cache_into_pipe_fifo_and_file },
 	{ "mremap_dontunmap_moves_pages_keeps_range", mremap_dontunmap_moves_pages_keeps_range },
 	{ "mremap_growth_counts_against_rlimit_as", mremap_growth_counts_against_rlimit_as },
 	{ "mm_int_arguments_ignore_the_upper_register_half",
