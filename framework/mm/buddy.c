@@ -66,7 +66,9 @@ static void set_block(struct buddy *b, uint32_t i, unsigned order, enum frame_ki
 		m->kind = (uint8_t)kind;
 		m->flags = 0;
 		m->order = 0;
-		m->refcount = 0;
+		/* SAFETY: an atomic store: frame.c takes and drops references without the frame
+		 * lock (a count of 0 is never raised there, so no reference is lost). */
+		__atomic_store_n(&m->refcount, 0, __ATOMIC_RELAXED);
 	}
 	m_at(b, i)->flags = FRAME_F_HEAD;
 	m_at(b, i)->order = (uint8_t)order;
@@ -174,7 +176,10 @@ int64_t buddy_alloc(struct buddy *b, unsigned order, enum frame_kind kind)
 		list_push(b, o, upper);
 	}
 	set_block(b, i, order, kind);
-	m_at(b, i)->refcount = 1;
+	if (kind == FRAME_UNTYPED)
+		/* SAFETY: an atomic store (see set_block); release publishes the block's kind and
+		 * flags to whoever takes the next reference by compare-and-exchange. */
+		__atomic_store_n(&m_at(b, i)->refcount, 1, __ATOMIC_RELEASE);
 	return (int64_t)(b->base_pfn + i);
 }
 

@@ -12,8 +12,12 @@
  * the allocator). Freeing merges a block with its buddy while the buddy is free and of the
  * same order.
  *
- * Reference counts: a block's head frame carries the count. buddy_alloc() sets it to 1; the
- * frame layer (frame.c) raises and drops it and calls buddy_free() when it reaches zero.
+ * Reference counts: only untyped frames (always order 0) are counted. buddy_alloc() sets an
+ * untyped frame's count to 1 and leaves every typed block's at 0; the frame layer (frame.c)
+ * raises and drops it with atomics, without the frame lock, and calls buddy_free() when it
+ * reaches zero. Invariant: a count above zero means "an allocated untyped frame" (typed, free,
+ * reserved and absent frames all have 0), which is what lets frame.c take a reference by one
+ * compare-and-exchange from a nonzero count without first checking the kind under a lock.
  *
  * Locking: none here. The caller (frame.c) serialises every call with the frame lock.
  */
@@ -51,7 +55,7 @@ static inline bool frame_kind_is_typed(enum frame_kind k)
 
 /* Per-frame metadata: 16 bytes, one per 4 KiB frame (0.4% of memory). */
 struct frame_meta {
-	uint32_t refcount; /* head frame of an allocated block: references held; else 0 */
+	uint32_t refcount; /* an allocated untyped frame: references held; else 0 (atomic) */
 	uint8_t kind;      /* enum frame_kind */
 	uint8_t order;     /* head frame: the block's order */
 	uint8_t flags;     /* FRAME_F_* */

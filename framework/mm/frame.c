@@ -10,7 +10,14 @@
  * kernel tables (frames_rebase). RAM above 4 GiB joins after the switch (frames_add_high), so
  * the page tables built during the switch only ever come from identity-mapped memory.
  *
- * Locking: frame_lock (an mm_lock, interrupts off) covers the buddy and every refcount.
+ * Locking: frame_lock (an mm_lock, interrupts off) covers the buddy (its free lists, every
+ * frame's kind, order and flags). An untyped frame's reference count is NOT under it: taking
+ * and dropping references (ref_get, ref_put) are atomics on the count alone, so a page-cache
+ * read (a clone, the copy's pin and unpin, the release: four per page) never takes the global
+ * lock. That is sound because of buddy.h's invariant: a count above zero means "an allocated
+ * untyped frame", the count goes from 0 to 1 only in buddy_alloc (under the lock), and
+ * ref_get raises only a nonzero count, so whoever drops it to zero owns the frame alone and
+ * frees it (under the lock); no reference can be taken in between.
  */
 #include <fw/frame.h>
 #include <fw/uaccess.h>
@@ -259,21 +266,71 @@ int frame_alloc(struct frame *out)
 	return 0;
 }
 
+/*
+ * ref_get - take one more reference to the frame m describes, if it is a live untyped frame
+ * (count above zero: buddy.h's invariant), by compare-and-exchange on the count alone.
+ * Returns 0, -ENOENT (not a live untyped frame: free, typed, reserved, absent) or -EOVERFLOW.
+ * Needs: m is NULL or an entry of the metadata array (buddy_meta).
+ */
+static int ref_get(struct frame_meta *m)
+{
+	if (!m)
+		return -ENOENT;
+	/* SAFETY: atomics on a word of the metadata array. Acquire pairs with buddy_alloc's
+	 * release of the count's first 1 (the frame's kind and flags are then visible). */
+	u32 r = __atomic_load_n(&m->refcount, __ATOMIC_RELAXED);
+	do {
+		if (r == 0)
+			return -ENOENT;
+		if (r >= 0x7fffffffu)
+			return -EOVERFLOW; /* a leak of references: refuse rather than wrap */
+	} while (!__atomic_compare_exchange_n(&m->refcount, &r, r + 1, true, __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+/*
+ * ref_put - drop one reference to frame pfn; the last one frees the frame (under the frame
+ * lock: the buddy's lists). A count already at zero is a framework bug: warned, not wrapped.
+ */
+static void ref_put(u64 pfn)
+{
+	struct frame_meta *m = buddy_meta(&buddy, pfn);
+	if (!m)
+		return;
+	/* SAFETY: atomics on a word of the metadata array; release orders this holder's
+	 * accesses to the frame before the count drops, acquire (for the last holder) orders the
+	 * others' before the free. */
+	u32 r = __atomic_load_n(&m->refcount, __ATOMIC_RELAXED);
+	while (r != 0) {
+		/* SAFETY: as above (r is the count last seen; a failed exchange reloads it). */
+		if (__atomic_compare_exchange_n(&m->refcount, &r, r - 1, true, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			break;
+	}
+	if (r == 0) {
+		printk(FW_LOG_WARN, "mm: reference dropped on unreferenced frame %lx",
+		       pfn << MM_PAGE_SHIFT);
+		return;
+	}
+	if (r != 1)
+		return;
+	/* The last reference: nobody can take a new one (ref_get needs a nonzero count). */
+	u64 flags = mm_lock_acquire(&frame_lock);
+	m->flags &= (u8)~FRAME_F_SEALED;
+	buddy_free(&buddy, pfn, 0);
+	mm_lock_release(&frame_lock, flags);
+}
+
 int frame_handle_from_paddr(u64 pa, struct frame *out)
 {
 	if (!frame_is_empty(out))
 		return -EBUSY;
 	u64 pfn = pa >> MM_PAGE_SHIFT;
-	u64 flags = mm_lock_acquire(&frame_lock);
 	struct frame_meta *m = buddy_meta(&buddy, pfn);
-	int err = 0;
-	if (!m || m->kind != FRAME_UNTYPED || !(m->flags & FRAME_F_HEAD) || m->order != 0)
-		err = m && frame_kind_is_typed((enum frame_kind)m->kind) ? -EPERM : -ENOENT;
-	else if (m->refcount >= 0x7fffffffu)
-		err = -EOVERFLOW;
-	else
-		m->refcount++;
-	mm_lock_release(&frame_lock, flags);
+	int err = ref_get(m);
+	if (err == -ENOENT && m && frame_kind_is_typed(frame_kind_of(pa)))
+		err = -EPERM;
 	if (!err)
 		out->pfn = pfn;
 	return err;
@@ -295,29 +352,23 @@ static int pin(const struct frame *f, bool write, u64 *pfn_out)
 	u64 pfn = __atomic_load_n(&f->pfn, __ATOMIC_ACQUIRE);
 	if (!pfn)
 		return -EINVAL;
-	u64 flags = mm_lock_acquire(&frame_lock);
-	struct frame_meta *m = buddy_meta(&buddy, pfn);
-	int err = 0;
-	if (!m || m->kind != FRAME_UNTYPED || !(m->flags & FRAME_F_HEAD) || m->order != 0 ||
-	    m->refcount == 0)
-		err = -EINVAL;
-	else if (write && (m->flags & FRAME_F_SEALED))
-		err = -EPERM;
-	else if (m->refcount >= 0x7fffffffu)
-		err = -EOVERFLOW; /* a leak of references: refuse rather than wrap */
-	else
-		m->refcount++;
-	mm_lock_release(&frame_lock, flags);
-	if (!err)
-		*pfn_out = pfn;
-	return err;
+	int err = ref_get(buddy_meta(&buddy, pfn));
+	if (err)
+		return err == -EOVERFLOW ? err : -EINVAL;
+	/* Sealing happens once, on a frame its sealer holds for ever; the flag stays while the
+	 * pin holds the frame. */
+	if (write && frame_sealed_pa(pfn << MM_PAGE_SHIFT)) {
+		ref_put(pfn);
+		return -EPERM;
+	}
+	*pfn_out = pfn;
+	return 0;
 }
 
 /* unpin - drop the reference pin took (the frame's last, if its handles went meanwhile). */
 static void unpin(u64 pfn)
 {
-	struct frame ref = { .pfn = pfn };
-	frame_release(&ref);
+	ref_put(pfn);
 }
 
 int frame_clone(struct frame *dst, const struct frame *src)
@@ -336,15 +387,8 @@ void frame_release(struct frame *f)
 	/* SAFETY: an atomic exchange empties the handle, so of two racing releases of one
 	 * handle exactly one sees the frame number and drops the reference. */
 	u64 pfn = __atomic_exchange_n(&f->pfn, 0, __ATOMIC_ACQ_REL);
-	if (pfn == 0)
-		return;
-	u64 flags = mm_lock_acquire(&frame_lock);
-	struct frame_meta *m = buddy_meta(&buddy, pfn);
-	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0 && --m->refcount == 0) {
-		m->flags &= (u8)~FRAME_F_SEALED;
-		buddy_free(&buddy, pfn, 0);
-	}
-	mm_lock_release(&frame_lock, flags);
+	if (pfn != 0)
+		ref_put(pfn);
 }
 
 uint32_t frame_refcount(const struct frame *f)
@@ -370,7 +414,9 @@ void frame_seal(const struct frame *f)
 {
 	u64 flags = mm_lock_acquire(&frame_lock);
 	struct frame_meta *m = f->pfn ? buddy_meta(&buddy, f->pfn) : NULL;
-	if (m && m->kind == FRAME_UNTYPED && m->refcount > 0)
+	/* SAFETY: a snapshot load of the count: the caller holds a reference (f), so it stays
+	 * above zero; the flags byte is the frame lock's. */
+	if (m && m->kind == FRAME_UNTYPED && __atomic_load_n(&m->refcount, __ATOMIC_RELAXED) > 0)
 		m->flags |= FRAME_F_SEALED;
 	mm_lock_release(&frame_lock, flags);
 }

@@ -39,7 +39,7 @@ static bool key_eq(const struct vm_futex_key *a, const struct vm_futex_key *b)
 }
 
 int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
-		    bool priv)
+		    bool wall, bool priv)
 {
 	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
 	futex_lock_all();
@@ -54,7 +54,7 @@ int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, 
 	atomic_flag_store(&p->futex_woken, false);
 	futex_list_push_back(&futex_waiters, p);
 	mutex_unlock(&futex_lock);
-	e = PROC_WAIT(p, &p->futex_wq, atomic_flag_load(&p->futex_woken), deadline_ns);
+	e = PROC_WAIT_AT(p, &p->futex_wq, atomic_flag_load(&p->futex_woken), deadline_ns, wall);
 	futex_lock_all();
 	bool woken = atomic_flag_load(&p->futex_woken);
 	if (!woken)

@@ -6,6 +6,7 @@
 #include <fw/log.h>
 #include <fw/heap.h>
 #include <fw/time.h>
+#include <time/clock.h>
 #include <fw/typecache.h>
 #include <fs/terminal.h>
 #include <proc/process.h>
@@ -800,12 +801,21 @@ void proc_fire_alarms(u64 now_ns)
 	}
 }
 
+bool proc_sleep_due_locked(const struct process *p, u64 now_ns, i64 wall_ns)
+{
+	if (p->sleep_wall)
+		return wall_ns >= 0 && p->sleep_deadline_ns <= (u64)wall_ns;
+	return p->sleep_deadline_ns <= now_ns;
+}
+
 void proc_wake_sleepers(u64 now_ns)
 {
+	i64 wall_ns = clock_realtime_ns();
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		spin_lock(&c->sig_lock);
-		if (c->waiting_on && c->sleep_deadline_ns && c->sleep_deadline_ns <= now_ns)
+		if (c->waiting_on && c->sleep_deadline_ns &&
+		    proc_sleep_due_locked(c, now_ns, wall_ns))
 			(void)waitq_wake_all(c->waiting_on);
 		spin_unlock(&c->sig_lock);
 	}

@@ -22,6 +22,7 @@
  */
 #include <fw/log.h>
 #include <fw/time.h>
+#include <time/clock.h>
 #include <fw/uaccess.h>
 #include <proc/process.h>
 #include <proc/wait.h>
@@ -211,7 +212,8 @@ int proc_wait_interrupted(struct process *p)
 	u64 pend = p->pending.set;
 	if ((pend & ~(p->sigmask & ~p->sigwaiting)) || (pend & sigbit(SIGKILL)))
 		r = -ERESTARTSYS;
-	else if (p->sleep_deadline_ns && fw_time_ns() >= p->sleep_deadline_ns)
+	else if (p->sleep_deadline_ns && proc_sleep_due_locked(p, fw_time_ns(),
+							   p->sleep_wall ? clock_realtime_ns() : 0))
 		r = -ETIMEDOUT;
 	spin_unlock(&p->sig_lock);
 	return r;

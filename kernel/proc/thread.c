@@ -44,11 +44,12 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 
-void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
+void proc_wait_begin_at(struct process *p, struct waitq *wq, u64 deadline_ns, bool wall)
 {
 	spin_lock(&p->sig_lock);
 	p->waiting_on = wq;
 	p->sleep_deadline_ns = deadline_ns;
+	p->sleep_wall = wall;
 	spin_unlock(&p->sig_lock);
 }
 
@@ -57,6 +58,7 @@ void proc_wait_end(struct process *p)
 	spin_lock(&p->sig_lock);
 	p->waiting_on = NULL;
 	p->sleep_deadline_ns = 0;
+	p->sleep_wall = false;
 	spin_unlock(&p->sig_lock);
 }
 

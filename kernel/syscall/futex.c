@@ -19,11 +19,13 @@ DEFINE_UCOPY(urobust_len, u64);
 
 #define NSEC_PER_SEC 1000000000ll
 
-/* deadline_of - the fw_time_ns deadline of the wait's timeout at `ts` (0: none): 0 or -EFAULT,
- * -EINVAL. */
-static int deadline_of(u64 ts, bool absolute, bool realtime, u64 *deadline)
+/* deadline_of - the deadline of the wait's timeout at `ts` (0: none): a time of fw_time_ns, or
+ * with *wall a date of the wall clock (an absolute FUTEX_CLOCK_REALTIME timeout not yet due,
+ * which follows clock changes as Linux's): 0 or -EFAULT, -EINVAL. */
+static int deadline_of(u64 ts, bool absolute, bool realtime, u64 *deadline, bool *wall)
 {
 	*deadline = 0;
+	*wall = false;
 	if (!ts)
 		return 0;
 	struct uapi_timespec t;
@@ -42,6 +44,11 @@ static int deadline_of(u64 ts, bool absolute, bool realtime, u64 *deadline)
 		*deadline = now ? now : 1; /* already due: the wait times out at once */
 		return 0;
 	}
+	if (absolute && realtime) {
+		*deadline = (u64)ns; /* > the wall clock's reading, so > 0 */
+		*wall = true;
+		return 0;
+	}
 	u64 d = now + (u64)rel;
 	*deadline = d < now ? ~0ull : d; /* far future: effectively none */
 	return 0;
@@ -57,6 +64,7 @@ SYSCALL_DEFINE6(futex, uptr, addr, int, op, uint, val, ulong, timeout, uptr, add
 	if (addr.v & 3)
 		return -EINVAL;
 	u64 deadline = 0;
+	bool wall = false;
 	int e;
 	switch (cmd) {
 	case UAPI_FUTEX_WAIT:
@@ -65,10 +73,10 @@ SYSCALL_DEFINE6(futex, uptr, addr, int, op, uint, val, ulong, timeout, uptr, add
 			val3 = UAPI_FUTEX_BITSET_MATCH_ANY;
 		if (!val3)
 			return -EINVAL;
-		e = deadline_of(timeout, cmd == UAPI_FUTEX_WAIT_BITSET, realtime, &deadline);
+		e = deadline_of(timeout, cmd == UAPI_FUTEX_WAIT_BITSET, realtime, &deadline, &wall);
 		if (e)
 			return e;
-		return proc_futex_wait(p, addr, val, val3, deadline, priv);
+		return proc_futex_wait(p, addr, val, val3, deadline, wall, priv);
 	case UAPI_FUTEX_WAKE:
 	case UAPI_FUTEX_WAKE_BITSET:
 		if (cmd == UAPI_FUTEX_WAKE)

@@ -323,12 +323,17 @@ static i64 sleep_until(struct process *p, u64 deadline, u64 rem)
 	return -ERESTART_RESTARTBLOCK;
 }
 
+static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem);
+
 i64 proc_restart_sleep(struct process *p)
 {
-	if (p->restart != PROC_RESTART_SLEEP)
-		return -EINTR;
+	enum proc_restart r = p->restart;
 	p->restart = PROC_RESTART_NONE;
-	return sleep_until(p, p->restart_deadline_ns, 0);
+	if (r == PROC_RESTART_SLEEP)
+		return sleep_until(p, p->restart_deadline_ns, 0);
+	if (r == PROC_RESTART_CPU_SLEEP)
+		return cpu_sleep(p, p->restart_deadline_ns, false, 0);
+	return -EINTR;
 }
 
 /* sleep_request - a struct timespec request in ns (the seconds clamped to about 136 years):
@@ -356,8 +361,9 @@ SYSCALL_DEFINE2(nanosleep, uptr, request, uptr, remain)
  * reaches `target`. Its other threads move that clock, at most cpu_count() times as fast as
  * the monotonic clock, so the sleep goes in steps of (time left) / cpu_count() (at least a
  * tick) and looks again: it never ends early. A signal ends it: an absolute sleep restarts
- * (-ERESTARTNOHAND), a relative one reports the CPU time left in `rem` and -EINTR (Linux
- * restarts that one too when no handler runs). */
+ * (-ERESTARTNOHAND); a relative one reports the CPU time left in `rem` and ends with
+ * -ERESTART_RESTARTBLOCK: -EINTR when a handler runs, else restart_syscall sleeps on to the
+ * same CPU time (Linux's posix_cpu_nsleep_restart). */
 static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
 {
 	for (;;) {
@@ -380,14 +386,29 @@ static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
 			if (usig_timespec_to_user(&r, uaddr(rem)))
 				return -EFAULT;
 		}
-		return -EINTR;
+		p->restart = PROC_RESTART_CPU_SLEEP;
+		p->restart_deadline_ns = target;
+		return -ERESTART_RESTARTBLOCK;
+	}
+}
+
+/* wall_sleep - an absolute REALTIME/TAI sleep: until the wall clock reads `date`, following any
+ * change of that clock while it sleeps (PROC_WAIT_WALL). A signal ends it with -ERESTARTNOHAND:
+ * with no handler the call restarts with the same date, as Linux's absolute sleeps. */
+static i64 wall_sleep(struct process *p, u64 date)
+{
+	for (;;) {
+		i64 now = clock_realtime_ns();
+		if (now >= 0 && (u64)now >= date)
+			return 0;
+		if (PROC_WAIT_WALL(p, &p->sig_wq, false, date) == -ERESTARTSYS)
+			return -ERESTARTNOHAND;
 	}
 }
 
 /* clock_nanosleep(clockid, flags, request, remain): the clocks Linux sleeps on. REALTIME and
- * TAI (and REALTIME_ALARM) absolute times are moved to the monotonic clock by the wall
- * clock's offset when the sleep starts (a later settimeofday does not move the deadline, as it
- * would on Linux); MONOTONIC and BOOTTIME are the monotonic clock; PROCESS_CPUTIME_ID the
+ * TAI (and REALTIME_ALARM) absolute times are dates of the wall clock and follow a
+ * settimeofday or clock_settime made during the sleep (wall_sleep); MONOTONIC and BOOTTIME are the monotonic clock; PROCESS_CPUTIME_ID the
  * process's CPU time (cpu_sleep). The clocks Linux cannot sleep on (MONOTONIC_RAW, the COARSE
  * ones, THREAD_CPUTIME_ID) are EOPNOTSUPP, as Linux 6.1. Flags other than TIMER_ABSTIME
  * are ignored, as Linux. */
@@ -423,10 +444,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clockid, int, flags, uptr, request, uptr, 
 				 remain.v);
 	if (!absolute)
 		return sleep_until(p, fw_time_ns() + req, remain.v);
-	if (wall) { /* the monotonic time at which the wall clock reads req */
-		i64 offset = clock_realtime_ns() - (i64)fw_time_ns();
-		i64 mono = (i64)req - offset;
-		req = mono < 0 ? 0 : (u64)mono;
-	}
+	if (wall)
+		return wall_sleep(p, req);
 	return sleep_until(p, req, 0);
 }

@@ -3,8 +3,10 @@
  * timer_gettime, timer_getoverrun and timer_delete.
  *
  * A timer belongs to a thread group (its leader, whose reference it holds) and has a small id,
- * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock
- * (an absolute CLOCK_REALTIME time is converted when it is set). The clock task calls
+ * the lowest free one in that group. Its deadline is kept on the framework's monotonic clock,
+ * except after an absolute CLOCK_REALTIME setting: then its expiries are dates of the wall
+ * clock (`wall`) and follow a later settimeofday or clock_settime, as on Linux (relative
+ * CLOCK_REALTIME timers do not: Linux runs them on the monotonic clock). The clock task calls
  * posix_timer_fire_due once a tick: the due timers, earliest deadline first, send their signal (si_code SI_TIMER, si_timerid,
  * si_value, si_overrun) to the group, or with SIGEV_THREAD_ID to one thread of it, or nothing
  * for SIGEV_NONE; a periodic one moves on by whole intervals, and the periods it skipped are
@@ -52,7 +54,8 @@ struct ptimer {
 	u32 signo;
 	u64 value;  /* sigev_value: the signal's si_value */
 	/* ptimer_lock */
-	u64 deadline_ns; /* fw_time_ns, or cpu_of's CPU time; 0: disarmed */
+	u64 deadline_ns; /* fw_time_ns, or cpu_of's CPU time, or a wall date; 0: disarmed */
+	bool wall;       /* deadline_ns is a date of the wall clock (an absolute REALTIME setting) */
 	u64 interval_ns;
 	u32 overrun;     /* expirations its last signal missed (its si_overrun) */
 };
@@ -174,11 +177,21 @@ int posix_timer_delete(struct process *p, i64 id)
 	return 0;
 }
 
-/* now_of - the time on t's clock: `mono` (fw_time_ns) for the monotonic and wall clocks, the
- * CPU time for a CPU-time clock (0 once its thread has exited: never due again). Takes
- * proc_lock (after ptimer_lock). */
-static u64 now_of(struct ptimer *t, u64 mono)
+/* wall_now - the wall clock's reading as a deadline of a `wall` timer (never negative). */
+static u64 wall_now(void)
 {
+	i64 rt = clock_realtime_ns();
+	return rt < 0 ? 0 : (u64)rt;
+}
+
+/* now_of - the time on t's clock: `mono` (fw_time_ns) for the monotonic clocks and relative
+ * REALTIME settings, the wall clock for an absolute REALTIME one, the CPU time for a CPU-time
+ * clock (0 once its thread has exited: never due again). Takes proc_lock (after
+ * ptimer_lock). */
+static u64 now_of(struct ptimer *t, u64 mono) REQUIRES(&ptimer_lock)
+{
+	if (t->wall)
+		return wall_now();
 	if (!t->cpu_of)
 		return mono;
 	if ((t->cpu_cid & CPU_CLOCK_PERTHREAD) && proc_has_exited(t->cpu_of))
@@ -197,26 +210,24 @@ int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 inter
 		    u64 *old_value_ns, u64 *old_interval_ns)
 {
 	proc_acct_publish(p); /* the caller's CPU time up to now, for a CPU-time clock */
-	u64 now = fw_time_ns();
+	u64 mono = fw_time_ns();
 	spin_lock(&ptimer_lock);
 	struct ptimer *t = find_locked(p, id);
 	if (!t) {
 		spin_unlock(&ptimer_lock);
 		return -EINVAL;
 	}
-	now = now_of(t, now);
-	*old_value_ns = left_locked(t, now);
+	*old_value_ns = left_locked(t, now_of(t, mono));
 	*old_interval_ns = t->interval_ns;
+	t->wall = value_ns && abs && t->clockid == UAPI_CLOCK_REALTIME;
+	u64 now = now_of(t, mono);
 	u64 deadline = 0;
-	if (value_ns && !abs) {
+	if (value_ns && !abs)
 		deadline = now + value_ns;
-	} else if (value_ns && t->clockid == UAPI_CLOCK_REALTIME) {
-		i64 rt = clock_realtime_ns();
-		deadline = (i64)value_ns > rt ? now + (u64)((i64)value_ns - rt) : now;
-	} else if (value_ns) {
-		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock; a CPU
+	else if (value_ns)
+		deadline = value_ns; /* a date on t's clock: MONOTONIC and BOOTTIME are the
+				      * framework's clock, REALTIME the wall clock (`wall`), a CPU
 				      * clock's absolute time is its own */
-	}
 	t->deadline_ns = deadline;
 	t->interval_ns = deadline ? interval_ns : 0;
 	t->overrun = 0;
@@ -272,9 +283,10 @@ void posix_timer_delete_group(struct process *p)
  * earliest deadline, so timers due within one tick fire in the order of their deadlines
  * (regression: they fired in the list's order); NULL if none. A handled timer is no longer
  * due (moved past `now` or disarmed), so a scan restarted after each one ends. */
-static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
+static struct ptimer *next_due_locked(u64 now, i64 wall_off) REQUIRES(&ptimer_lock)
 {
 	struct ptimer *first = NULL, *cpu_due = NULL;
+	i64 first_key = 0;
 	LIST_FOR_EACH(ptimer_list, &ptimers, t) {
 		if (group_gone(t->owner))
 			return t;
@@ -285,8 +297,13 @@ static struct ptimer *next_due_locked(u64 now) REQUIRES(&ptimer_lock)
 				cpu_due = t;
 			continue;
 		}
-		if (t->deadline_ns <= now && (!first || t->deadline_ns < first->deadline_ns))
+		/* a wall date as a monotonic time (wall_off: the wall clock's offset), to order it
+		 * among the others */
+		i64 key = t->wall ? (i64)t->deadline_ns - wall_off : (i64)t->deadline_ns;
+		if (key <= (i64)now && (!first || key < first_key)) {
 			first = t;
+			first_key = key;
+		}
 	}
 	return first ? first : cpu_due;
 }
@@ -296,7 +313,8 @@ void posix_timer_fire_due(u64 now_ns)
 	spin_lock(&ptimer_lock);
 	ptimers_init_locked();
 	struct ptimer *t;
-	while ((t = next_due_locked(now_ns))) {
+	i64 wall_off = clock_realtime_ns() - (i64)now_ns;
+	while ((t = next_due_locked(now_ns, wall_off))) {
 		if (group_gone(t->owner)) {
 			ptimer_list_remove(&ptimers, t);
 			spin_unlock(&ptimer_lock);

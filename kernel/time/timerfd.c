@@ -2,8 +2,10 @@
  * timerfd.c — timerfd files (time/timerfd.h): an anonymous inode holding one timer.
  *
  * A timer's next expiry is kept on the framework's monotonic clock (fw_time_ns): a relative
- * setting and an absolute CLOCK_MONOTONIC/BOOTTIME one are that clock already; an absolute
- * CLOCK_REALTIME time is converted when it is set (a later settimeofday does not move it).
+ * setting and an absolute CLOCK_MONOTONIC/BOOTTIME one are that clock already. An absolute
+ * CLOCK_REALTIME setting keeps its expiries as dates of the wall clock (`wall`), so they follow
+ * a later settimeofday or clock_settime as on Linux (a relative CLOCK_REALTIME timer does not:
+ * Linux runs those on the monotonic clock too).
  * An absolute CLOCK_REALTIME timer set with TFD_TIMER_CANCEL_ON_SET is on tfd_cancelable:
  * setting the wall clock (timerfd_clock_was_set) marks it cancelled and counts a tick, so it
  * polls readable and the next read fails with ECANCELED once (Linux's timerfd_canceled; the
@@ -28,7 +30,8 @@ struct tfd {
 	struct waitq wq;
 	/* tfd_lock */
 	struct list_link link; /* on tfd_armed while deadline_ns != 0 */
-	u64 deadline_ns;       /* the next expiry (fw_time_ns); 0: disarmed */
+	u64 deadline_ns;       /* the next expiry (fw_time_ns, or a wall-clock date); 0: disarmed */
+	bool wall;             /* deadline_ns is a date of the wall clock (clock_realtime_ns) */
 	u64 interval_ns;       /* 0: one expiry */
 	u64 ticks;             /* expirations not yet read */
 	struct list_link cancel_link; /* on tfd_cancelable while might_cancel */
@@ -59,19 +62,32 @@ static void expire_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
 	(void)waitq_wake_all(&t->wq);
 }
 
+/* wall_now - the wall clock's reading as a deadline of a `wall` timer (never negative). */
+static u64 wall_now(void)
+{
+	i64 rt = clock_realtime_ns();
+	return rt < 0 ? 0 : (u64)rt;
+}
+
 void timerfd_fire_due(u64 now_ns)
 {
+	u64 wall_ns = wall_now();
 	spin_lock(&tfd_lock);
 	if (tfd_armed_ready) {
-		LIST_FOR_EACH_SAFE(tfd_list, &tfd_armed, t)
-			if (t->deadline_ns <= now_ns)
-				expire_locked(t, now_ns);
+		LIST_FOR_EACH_SAFE(tfd_list, &tfd_armed, t) {
+			u64 now = t->wall ? wall_ns : now_ns;
+			if (t->deadline_ns <= now)
+				expire_locked(t, now);
+		}
 	}
 	spin_unlock(&tfd_lock);
 }
 
-static u64 left_locked(struct tfd *t, u64 now) REQUIRES(&tfd_lock)
+/* left_locked - the time to t's next expiry (0: disarmed), at monotonic `mono` and wall-clock
+ * `wall_ns`. */
+static u64 left_locked(struct tfd *t, u64 mono, u64 wall_ns) REQUIRES(&tfd_lock)
 {
+	u64 now = t->wall ? wall_ns : mono;
 	if (!t->deadline_ns)
 		return 0;
 	return t->deadline_ns > now ? t->deadline_ns - now : 1; /* due: Linux says 1 ns too */
@@ -106,23 +122,22 @@ int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 
 	struct tfd *t = tfd_inode_from(f->inode);
 	/* Linux ignores the flag on other clocks and relative settings */
 	bool might_cancel = cancel_on_set && abs && t->clockid == UAPI_CLOCK_REALTIME;
-	u64 now = fw_time_ns();
+	u64 mono = fw_time_ns(), wall_ns = wall_now();
 	u64 deadline = 0;
-	if (value_ns && !abs) {
-		deadline = now + value_ns;
-	} else if (value_ns && t->clockid == UAPI_CLOCK_REALTIME) {
-		i64 rt = clock_realtime_ns();
-		deadline = (i64)value_ns > rt ? now + (u64)((i64)value_ns - rt) : now;
-	} else if (value_ns) {
-		deadline = value_ns; /* MONOTONIC and BOOTTIME are the framework's clock */
-	}
+	bool wall = value_ns && abs && t->clockid == UAPI_CLOCK_REALTIME;
+	if (value_ns && !abs)
+		deadline = mono + value_ns;
+	else if (value_ns)
+		deadline = value_ns; /* a date: MONOTONIC and BOOTTIME are the framework's clock */
+	u64 now = wall ? wall_ns : mono;
 	spin_lock(&tfd_lock);
 	set_cancel_locked(t, might_cancel); /* a pending cancellation stays until read */
-	*old_value_ns = left_locked(t, now);
+	*old_value_ns = left_locked(t, mono, wall_ns);
 	*old_interval_ns = t->interval_ns;
 	bool was = t->deadline_ns != 0;
 	t->ticks = 0;
 	t->deadline_ns = deadline;
+	t->wall = wall;
 	t->interval_ns = deadline ? interval_ns : 0;
 	if (was && !deadline)
 		tfd_list_remove(&tfd_armed, t);
@@ -137,9 +152,9 @@ int timerfd_set(struct file *f, bool abs, bool cancel_on_set, u64 value_ns, u64 
 void timerfd_get(struct file *f, u64 *value_ns, u64 *interval_ns)
 {
 	struct tfd *t = tfd_inode_from(f->inode);
-	u64 now = fw_time_ns();
+	u64 mono = fw_time_ns(), wall_ns = wall_now();
 	spin_lock(&tfd_lock);
-	*value_ns = left_locked(t, now);
+	*value_ns = left_locked(t, mono, wall_ns);
 	*interval_ns = t->interval_ns;
 	spin_unlock(&tfd_lock);
 }

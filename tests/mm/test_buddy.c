@@ -42,6 +42,9 @@ MMTEST(buddy_exhaust_and_remerge)
 	for (int i = 0; i < 4096; i++) {
 		got[i] = buddy_alloc(b, 0, FRAME_UNTYPED);
 		EXPECT(got[i] >= 0 && got[i] < 4096);
+		if (got[i] >= 0) {
+			EXPECT_EQ(buddy_meta(b, (uint64_t)got[i])->refcount, 1); /* untyped: counted */
+		}
 	}
 	EXPECT_EQ(buddy_alloc(b, 0, FRAME_UNTYPED), -ENOMEM);
 	EXPECT_EQ(b->free_frames, 0);
@@ -72,7 +75,7 @@ MMTEST(buddy_blocks_are_aligned_and_typed)
 			EXPECT_EQ(buddy_meta(b, (uint64_t)p + k)->kind, FRAME_PAGETABLE);
 			EXPECT_EQ(buddy_block_head(b, (uint64_t)p + k), p);
 		}
-		EXPECT_EQ(buddy_meta(b, (uint64_t)p)->refcount, 1);
+		EXPECT_EQ(buddy_meta(b, (uint64_t)p)->refcount, 0); /* typed: never counted */
 		EXPECT_EQ(buddy_meta(b, (uint64_t)p)->order, o);
 	}
 	EXPECT(ok(b));

@@ -89,6 +89,8 @@ enum proc_state {
 enum proc_restart {
 	PROC_RESTART_NONE,
 	PROC_RESTART_SLEEP, /* nanosleep/clock_nanosleep: sleep until restart_deadline_ns */
+	PROC_RESTART_CPU_SLEEP, /* clock_nanosleep on the process's CPU clock: until its CPU
+				 * time reaches restart_deadline_ns */
 };
 
 /* What prctl(2) and personality(2) set (proc/ctl.c), in struct process under proc_lock. */
@@ -177,6 +179,7 @@ struct process {
 	u64 sigwaiting GUARDED_BY(&sig_lock);      /* rt_sigtimedwait: these signals wake p even though blocked */
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
+	bool sleep_wall GUARDED_BY(&sig_lock);          /* ... a wall-clock date, not a monotonic time */
 	/* a leader's interval timers (proc/itimer.h): */
 	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
 	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
@@ -257,6 +260,9 @@ struct process *proc_create(struct process *parent);
 /* proc_wake_sleepers - wake every process whose sleep deadline is <= now_ns (the clock task,
  * proc/clock.c). */
 void proc_wake_sleepers(u64 now_ns);
+/* proc_sleep_due_locked - p's sleep deadline (monotonic or wall: proc/wait.h) has passed at
+ * monotonic now_ns / wall-clock wall_ns. Context: p->sig_lock held. */
+bool proc_sleep_due_locked(const struct process *p, u64 now_ns, i64 wall_ns) REQUIRES(&p->sig_lock);
 /* proc_set_exit_parent - c (made by p, not started) sends `exit_signal` (0: nothing, past 64:
  * nothing either, as Linux) to its parent when it exits; with `clone_parent` its parent is
  * p's parent instead of p, and its exit signal p's own (CLONE_PARENT). -EINVAL: p has no
@@ -510,10 +516,11 @@ u32 proc_group_threads(struct process *p);
 
 /* Futexes (proc/futex.c), keyed by vm_map_futex_key; `priv` is FUTEX_PRIVATE_FLAG. */
 /* proc_futex_wait - sleep until woken at uaddr (FUTEX_WAIT/WAIT_BITSET) if the word there is
- * `val`: 0 woken; -EAGAIN the word differs; -EFAULT; -ETIMEDOUT at deadline_ns (0: none);
- * -ERESTARTSYS for a signal (untimed), -EINTR (timed). Context: p's task, no lock held. */
+ * `val`: 0 woken; -EAGAIN the word differs; -EFAULT; -ETIMEDOUT at deadline_ns (0: none; `wall`: a date
+ * of the wall clock, which follows clock changes: proc/wait.h); -ERESTARTSYS for a signal
+ * (untimed), -EINTR (timed). Context: p's task, no lock held. */
 int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
-		    bool priv);
+		    bool wall, bool priv);
 /* proc_futex_wake - wake up to `n` (at least 1, as Linux) waiters of uaddr whose bitset
  * meets `bitset`: the number woken. */
 int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n, bool priv);

@@ -10,6 +10,11 @@
  *     if (e)             // -ERESTARTSYS: a signal is pending; -ETIMEDOUT: the deadline passed
  *             return done ? done : e;
  *
+ * A deadline is a time of the monotonic clock (fw_time_ns), or with PROC_WAIT_WALL a date of
+ * the wall clock (clock_realtime_ns): such a sleep follows a later settimeofday or
+ * clock_settime, as Linux's absolute CLOCK_REALTIME timers do (a clock set forward past the
+ * date ends it at the next clock tick, one set back makes it longer).
+ *
  * The condition is tested first, so a wake-up that makes it true wins over a signal that
  * arrives at the same time (wait4 returns the zombie's pid even when SIGCHLD's handler is
  * about to run, as Linux). The condition is evaluated with p sleeping-marked: it may take
@@ -39,9 +44,13 @@ static inline bool proc_is_restart(i64 r)
 	       r == -ERESTART_RESTARTBLOCK;
 }
 
-/* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none): record it.
- * Context: p's task. */
-void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns);
+/* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none; `wall`: a date of
+ * the wall clock, else a monotonic time): record it. Context: p's task. */
+void proc_wait_begin_at(struct process *p, struct waitq *wq, u64 deadline_ns, bool wall);
+static inline void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
+{
+	proc_wait_begin_at(p, wq, deadline_ns, false);
+}
 /* proc_wait_interrupted - what stops the sleep besides its condition: -ERESTARTSYS when an
  * unblocked signal is pending (or p is being killed), -ETIMEDOUT when the deadline passed, 0
  * otherwise. Takes p->sig_lock (a spinlock). */
@@ -51,13 +60,16 @@ void proc_wait_end(struct process *p);
 
 /* PROC_WAIT(p, wq, cond, deadline_ns) - sleep on wq until cond: 0, -ERESTARTSYS or
  * -ETIMEDOUT (see above). Context: p's own task, no lock held. */
-#define PROC_WAIT(p, wq, cond, deadline_ns)                                                 \
+#define PROC_WAIT_AT(p, wq, cond, deadline_ns, wall)                                        \
 	({                                                                                  \
 		int __pw_r = 0;                                                             \
-		proc_wait_begin((p), (wq), (deadline_ns));                                  \
+		proc_wait_begin_at((p), (wq), (deadline_ns), (wall));                       \
 		WAITQ_WAIT((wq), (cond) || (__pw_r = proc_wait_interrupted(p)) != 0);       \
 		proc_wait_end(p);                                                           \
 		__pw_r;                                                                     \
 	})
+#define PROC_WAIT(p, wq, cond, deadline_ns) PROC_WAIT_AT(p, wq, cond, deadline_ns, false)
+/* PROC_WAIT_WALL - PROC_WAIT until a date of the wall clock (0: none). */
+#define PROC_WAIT_WALL(p, wq, cond, wall_ns) PROC_WAIT_AT(p, wq, cond, wall_ns, true)
 
 #endif /* KERNEL_PROC_WAIT_H */

@@ -11,6 +11,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +34,11 @@ static void on_signal(int sig)
 	(void)sig;
 	hits++;
 }
+
+/* From the Linux UAPI <linux/futex.h> (musl-gcc has no kernel headers). */
+#define KT_FUTEX_WAIT_BITSET 9
+#define KT_FUTEX_CLOCK_REALTIME 256
+#define KT_FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
 static long long ns_of(const struct timespec *t)
 {
@@ -1017,6 +1024,171 @@ static void vdso_fork_mprotect_munmap(void)
 	CHECK_OK(clock_gettime(CLOCK_MONOTONIC, &t));
 }
 
+/* wait_child_bounded - the exit status of child c, waiting at most `secs` seconds (then it is
+ * killed and -1 returned): a wait that should have ended must not hang the suite. */
+static int wait_child_bounded(pid_t c, int secs)
+{
+	for (int i = 0; i < secs * 100; i++) {
+		int st;
+		pid_t r = waitpid(c, &st, WNOHANG);
+		if (r == c) {
+			kt_skip_if_child_injected(c, st);
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		CHECK(r == 0);
+		usleep(10000);
+	}
+	kill(c, SIGKILL);
+	(void)kt_wait(c);
+	return -1;
+}
+
+/* Regression (realtime_absolute_waits_follow_a_clock_change): absolute CLOCK_REALTIME waits
+ * were moved to the monotonic clock when they started, so setting the clock past their date
+ * did not end them: an hour's clock_nanosleep, FUTEX_CLOCK_REALTIME wait, timerfd and POSIX
+ * timer still had their hour to go (Linux ends them). Setting it back makes them longer.
+ * Relative CLOCK_REALTIME timers and CLOCK_MONOTONIC dates do not move. */
+static void realtime_absolute_waits_follow_a_clock_change(void)
+{
+	const long long hour = 3600LL * 1000000000LL;
+	long long rt0 = now_ns(CLOCK_REALTIME), mono0 = now_ns(CLOCK_MONOTONIC);
+	struct timespec date = ts_of(rt0 + hour);
+	pid_t sleeper = kt_fork();
+	if (sleeper == 0)
+		_exit(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &date, NULL) == 0
+			      ? 0 : 1);
+	pid_t waiter = kt_fork();
+	if (waiter == 0) {
+		static int word;
+		long r = syscall(SYS_futex, &word, KT_FUTEX_WAIT_BITSET | KT_FUTEX_CLOCK_REALTIME, 0,
+				 &date, NULL, KT_FUTEX_BITSET_MATCH_ANY);
+		_exit(r == -1 && errno == ETIMEDOUT ? 0 : 1);
+	}
+	struct itimerspec at = { { 0, 0 }, date }, cur;
+	int wall = CHECK_OK(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(wall, TFD_TIMER_ABSTIME, &at, NULL));
+	struct itimerspec in_an_hour = { { 0, 0 }, { 3600, 0 } };
+	int rel = CHECK_OK(timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(rel, 0, &in_an_hour, NULL));
+	struct itimerspec mono_at = { { 0, 0 }, ts_of(mono0 + hour) };
+	int mono = CHECK_OK(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK));
+	CHECK_OK(timerfd_settime(mono, TFD_TIMER_ABSTIME, &mono_at, NULL));
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	timer_t pt;
+	CHECK_OK(syscall(SYS_timer_create, CLOCK_REALTIME, &sev, &pt));
+	CHECK_OK(syscall(SYS_timer_settime, pt, TIMER_ABSTIME, &at, NULL));
+	usleep(100000); /* the children are asleep by now (if not, their date is past anyway) */
+
+	/* the wall clock jumps an hour and a second forward: every absolute wait is over */
+	struct timespec jump = ts_of(now_ns(CLOCK_REALTIME) + hour + 1000000000LL);
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &jump));
+	struct pollfd pf = { .fd = wall, .events = POLLIN };
+	int ready = poll(&pf, 1, 10000);
+	int slept = wait_child_bounded(sleeper, 10);
+	int waited = wait_child_bounded(waiter, 10);
+	int pt_fired = 0;
+	for (int i = 0; i < 1000 && !pt_fired; i++) {
+		CHECK_OK(syscall(SYS_timer_gettime, pt, &cur));
+		pt_fired = cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0;
+		if (!pt_fired)
+			usleep(10000);
+	}
+	/* (restore the clock before checking, so that a failure does not leave it an hour on) */
+	jump = ts_of(now_ns(CLOCK_REALTIME) - hour - 1000000000LL);
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &jump));
+	CHECK_EQ(ready, 1);
+	uint64_t n = 0;
+	CHECK_EQ(read(wall, &n, 8), 8);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(slept, 0);
+	CHECK_EQ(waited, 0);
+	CHECK(pt_fired);
+	/* the relative and the monotonic ones did not move */
+	CHECK_ERR(read(rel, &n, 8), EAGAIN);
+	CHECK_OK(timerfd_gettime(rel, &cur));
+	CHECK(cur.it_value.tv_sec > 3000);
+	CHECK_ERR(read(mono, &n, 8), EAGAIN);
+	CHECK_OK(timerfd_gettime(mono, &cur));
+	CHECK(cur.it_value.tv_sec > 3000);
+
+	/* a date 30 s ahead, then the clock goes back an hour: an hour and 30 s to go */
+	at.it_value = ts_of(now_ns(CLOCK_REALTIME) + 30000000000LL);
+	CHECK_OK(timerfd_settime(wall, TFD_TIMER_ABSTIME, &at, NULL));
+	CHECK_OK(syscall(SYS_timer_settime, pt, TIMER_ABSTIME, &at, NULL));
+	jump = ts_of(now_ns(CLOCK_REALTIME) - hour);
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &jump));
+	struct itimerspec cur_pt;
+	CHECK_OK(timerfd_gettime(wall, &cur));
+	CHECK_OK(syscall(SYS_timer_gettime, pt, &cur_pt));
+	jump = ts_of(now_ns(CLOCK_REALTIME) + hour);
+	CHECK_OK(clock_settime(CLOCK_REALTIME, &jump));
+	CHECK(cur.it_value.tv_sec > 3600 && cur.it_value.tv_sec <= 3630);
+	CHECK(cur_pt.it_value.tv_sec > 3600 && cur_pt.it_value.tv_sec <= 3630);
+	CHECK_ERR(read(wall, &n, 8), EAGAIN);
+	CHECK_OK(syscall(SYS_timer_delete, pt));
+	close(wall);
+	close(rel);
+	close(mono);
+}
+
+static void on_usr1_noop(int sig)
+{
+	(void)sig;
+}
+
+/* Regression (cpu_clock_sleep_restarts_after_a_stop): a relative clock_nanosleep on
+ * CLOCK_PROCESS_CPUTIME_ID stopped and continued (a signal with no handler) ended with EINTR;
+ * Linux continues it through restart_syscall to the same CPU time. With a handler it is EINTR. */
+static void cpu_clock_sleep_restarts_after_a_stop(void)
+{
+	pid_t c = kt_fork();
+	if (c == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, spin_until_stopped, NULL))
+			kt_child_exit(3);
+		long long a = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+		struct timespec rel = { 0, 300000000 };
+		if (syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &rel, NULL) != 0)
+			_exit(errno == EINTR ? 1 : 2);
+		if (now_ns(CLOCK_PROCESS_CPUTIME_ID) - a < 300000000LL)
+			_exit(4);
+		struct sigaction sa = { .sa_handler = on_usr1_noop };
+		sigaction(SIGUSR1, &sa, NULL);
+		kill(getppid(), SIGUSR2); /* ready for the second part */
+		struct timespec left = { 0, 0 };
+		rel.tv_sec = 100;
+		long r = syscall(SYS_clock_nanosleep, CLOCK_PROCESS_CPUTIME_ID, 0, &rel, &left);
+		_exit(r == -1 && errno == EINTR && left.tv_sec > 50 ? 0 : 5);
+	}
+	sigset_t usr2, old;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &usr2, &old));
+	usleep(50000);
+	CHECK_OK(kill(c, SIGSTOP));
+	int st;
+	CHECK_EQ(waitpid(c, &st, WUNTRACED), c);
+	CHECK(WIFSTOPPED(st));
+	CHECK_OK(kill(c, SIGCONT));
+	struct timespec ten = { 10, 0 };
+	int got = sigtimedwait(&usr2, NULL, &ten);
+	int code = -1;
+	/* SIGUSR1 until it ends: one sent before its sleep began runs the handler too early */
+	for (int i = 0; got == SIGUSR2 && i < 100 && code < 0; i++) {
+		CHECK_OK(kill(c, SIGUSR1));
+		pid_t r = waitpid(c, &st, WNOHANG);
+		if (r == c)
+			code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		else
+			usleep(100000);
+	}
+	if (code < 0)
+		code = wait_child_bounded(c, 1);
+	CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+	CHECK_EQ(got, SIGUSR2);
+	CHECK_EQ(code, 0);
+}
+
 static const struct kt_case cases[] = {
 	{ "monotonic_advances", monotonic_advances },
 	{ "realtime_agrees_with_gettimeofday_and_time", realtime_agrees_with_gettimeofday_and_time },
@@ -1051,6 +1223,9 @@ static const struct kt_case cases[] = {
 	{ "vdso_gettimeofday_and_time_agree", vdso_gettimeofday_and_time_agree },
 	{ "vdso_getres_and_getcpu_match_syscall", vdso_getres_and_getcpu_match_syscall },
 	{ "vdso_fork_mprotect_munmap", vdso_fork_mprotect_munmap },
+	{ "realtime_absolute_waits_follow_a_clock_change",
+	  realtime_absolute_waits_follow_a_clock_change },
+	{ "cpu_clock_sleep_restarts_after_a_stop", cpu_clock_sleep_restarts_after_a_stop },
 	KT_CASES_END
 };
 
