@@ -327,6 +327,7 @@ static bool serve(struct process *p, enum user_return why)
 			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
 				r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
+			(void)vm_map_take_oom(p->mm); /* this path applies the policy itself */
 			if (r == -ENOMEM) {
 				bool other = proc_oom_kill(p);
 				if (other) /* the instruction faults again; a signal first */
@@ -358,6 +359,8 @@ static bool serve(struct process *p, enum user_return why)
 	if (r == SC_GONE)
 		return false;
 	proc_fd_end_call(p); /* the references the call's descriptor lookups held */
+	if (vm_map_take_oom(p->mm))
+		proc_oom_after_copy(p); /* a user copy of the call found no frame */
 	if (r == SC_KEEP)
 		return proc_signal_deliver(p, 0, 0); /* rt_sigreturn: the context is restored */
 	user_ctx_set_retval(&p->uc, r);
