@@ -197,11 +197,6 @@ int buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 	return 0;
 }
 
-struct frame_meta *buddy_meta(struct buddy *b, uint64_t pfn)
-{
-	return covers(b, pfn) ? m_at(b, idx_of(b, pfn)) : NULL;
-}
-
 int64_t buddy_block_head(struct buddy *b, uint64_t pfn)
 {
 	if (!covers(b, pfn))

@@ -111,8 +111,15 @@ int64_t buddy_alloc(struct buddy *b, unsigned order, enum frame_kind kind);
  */
 int buddy_free(struct buddy *b, uint64_t pfn, unsigned order);
 
-/* buddy_meta - the metadata of frame pfn, or NULL when the allocator does not cover it. */
-struct frame_meta *buddy_meta(struct buddy *b, uint64_t pfn);
+/* buddy_meta - the metadata of frame pfn, or NULL when the allocator does not cover it.
+ * Inline: the frame layer calls it on every reference taken or dropped. */
+static inline struct frame_meta *buddy_meta(struct buddy *b, uint64_t pfn)
+{
+	if (pfn < b->base_pfn || pfn - b->base_pfn >= b->nframes)
+		return NULL;
+	/* SAFETY: pfn - base_pfn < nframes, the length of meta[] (checked above). */
+	return &b->meta[pfn - b->base_pfn];
+}
 
 /*
  * buddy_block_head - the head frame of the allocated block containing pfn.

@@ -535,6 +535,22 @@ struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, s
 	return res;
 }
 
+struct result_size frame_to_user_release(struct vm_writer *w, struct frame *f, size_t off,
+					 size_t len)
+{
+	/* SAFETY: an atomic exchange empties the handle: its reference is this call's now, and
+	 * holds the frame (a live untyped frame: every non-empty handle owns a reference) until
+	 * ref_put below. */
+	u64 pfn = __atomic_exchange_n(&f->pfn, 0, __ATOMIC_ACQ_REL);
+	if (!pfn)
+		return result_size_err(-EINVAL);
+	u8 *p = span(pfn, off, len);
+	/* SAFETY: as frame_to_user, the handle's reference standing in for the pin. */
+	struct result_size r = p ? vm_write(w, __fw_bytes_raw(p, len)) : result_size_err(-ERANGE);
+	ref_put(pfn);
+	return r;
+}
+
 /* Zeros for frame_zero_to_user (never written: vm_write only reads its source). */
 static u8 zero_page[FRAME_SIZE];
 

@@ -3,10 +3,12 @@
  * ref_get/ref_put, buddy.h's invariant "a count above zero means an allocated untyped frame"):
  * references taken and dropped on two CPUs at once add up, and a stale handle raced against
  * the free and reuse of its frame as a page table never raises the page table's count (which
- * would hand a service a typed frame).
+ * would hand a service a typed frame); frame_to_user_release copies out on the handle's own
+ * reference and drops it, once, even when two calls race on one handle.
  */
 #include <fw/frame.h>
 #include <fw/ktest.h>
+#include <fw/uaccess.h>
 
 #include "internal/ktest_task.h"
 #include "internal/mm.h"
@@ -120,4 +122,90 @@ KTEST(mm, frames_stale_ref_never_reaches_a_page_table)
 	KT_EXPECT(kt, ref_w[0].a > 0); /* and the racer reached frames through the stale handle */
 	printk(FW_LOG_INFO, "frames: %u of %u frames reused as page tables; racer cloned %lu, read %lu",
 		  reused, STALE_ROUNDS, ref_w[0].a, ref_w[0].b);
+}
+
+KTEST(mm, frame_to_user_release_copies_then_drops)
+{
+	struct frame f = FRAME_EMPTY, g = FRAME_EMPTY;
+	KT_ASSERT(kt, frame_alloc(&f) == 0);
+	u8 pat[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	KT_ASSERT(kt, frame_write(&f, 100, BYTES_OF_ARRAY(pat)) == 0);
+	u8 out[16] = { 0 };
+	KT_ASSERT(kt, frame_clone(&g, &f) == 0);
+	struct vm_writer w = vm_writer_bytes(BYTES_OF_ARRAY(out));
+	struct result_size r = frame_to_user_release(&w, &g, 100, sizeof(out));
+	KT_EXPECT(kt, !r.err && r.value == sizeof(out));
+	KT_EXPECT(kt, out[0] == 1 && out[15] == 16);
+	KT_EXPECT(kt, frame_is_empty(&g));
+	u32 refs = frame_refcount(&f);
+	KT_EXPECT_EQ(kt, refs, 1u); /* g's reference went with the call */
+	w = vm_writer_bytes(BYTES_OF_ARRAY(out));
+	r = frame_to_user_release(&w, &g, 0, 8); /* an empty handle */
+	KT_EXPECT_EQ(kt, r.err, -EINVAL);
+	KT_ASSERT(kt, frame_clone(&g, &f) == 0);
+	r = frame_to_user_release(&w, &g, FRAME_SIZE - 4, 8); /* leaves the frame */
+	KT_EXPECT_EQ(kt, r.err, -ERANGE);
+	KT_ASSERT(kt, frame_clone(&g, &f) == 0);
+	r = frame_to_user_release(&w, &g, (size_t)-4, 8); /* off + len wraps: still refused */
+	KT_EXPECT_EQ(kt, r.err, -ERANGE);
+	KT_EXPECT(kt, frame_is_empty(&g));
+	refs = frame_refcount(&f);
+	KT_EXPECT_EQ(kt, refs, 1u); /* dropped on an error too */
+	u64 pa = frame_paddr(&f);
+	w = vm_writer_bytes(BYTES_OF_ARRAY(out));
+	r = frame_to_user_release(&w, &f, 0, 4); /* the last reference: freed after the copy */
+	KT_EXPECT(kt, !r.err && r.value == 4);
+	KT_EXPECT_EQ(kt, frame_kind_of(pa), FRAME_FREE);
+}
+
+/* Two tasks copying out of one shared handle at once: exactly one gets the frame. */
+#define TUR_ROUNDS 300u
+static struct frame tur_shared = FRAME_EMPTY;
+static u32 tur_round, tur_done;
+
+static void tur_racer(struct tworker *w)
+{
+	for (u32 r = 1; r <= TUR_ROUNDS; r++) {
+		/* SAFETY: the round counter, only touched atomically. */
+		while (__atomic_load_n(&tur_round, __ATOMIC_ACQUIRE) < r)
+			task_yield();
+		u8 b[8] = { 0 };
+		struct vm_writer wr = vm_writer_bytes(BYTES_OF_ARRAY(b));
+		struct result_size res = frame_to_user_release(&wr, &tur_shared, 0, sizeof(b));
+		if (!res.err)
+			w->a++;
+		/* SAFETY: the completion counter, only touched atomically. */
+		__atomic_add_fetch(&tur_done, 1, __ATOMIC_ACQ_REL);
+	}
+}
+
+KTEST(mm, frame_to_user_release_racing_calls_drop_one_reference)
+{
+	struct frame keep = FRAME_EMPTY;
+	KT_ASSERT(kt, frame_alloc(&keep) == 0);
+	/* SAFETY: the counters are not shared yet (no worker runs). */
+	__atomic_store_n(&tur_round, 0, __ATOMIC_RELEASE);
+	/* SAFETY: as above. */
+	__atomic_store_n(&tur_done, 0, __ATOMIC_RELEASE);
+	struct task *t0 = tw_spawn(&ref_w[0], tur_racer, 0, 0);
+	struct task *t1 = tw_spawn(&ref_w[1], tur_racer, 1, tw_other_cpu());
+	KT_ASSERT(kt, t0 && t1);
+	u32 bad = 0;
+	for (u32 r = 1; r <= TUR_ROUNDS; r++) {
+		if (frame_clone(&tur_shared, &keep))
+			bad++;
+		/* SAFETY: the round counter, only touched atomically. */
+		__atomic_store_n(&tur_round, r, __ATOMIC_RELEASE);
+		/* SAFETY: the completion counter, only touched atomically. */
+		while (__atomic_load_n(&tur_done, __ATOMIC_ACQUIRE) < 2 * r)
+			task_yield();
+		if (frame_refcount(&keep) != 1 || !frame_is_empty(&tur_shared))
+			bad++;
+	}
+	task_join_raw(t0);
+	task_join_raw(t1);
+	KT_EXPECT_EQ(kt, bad, 0u);
+	u64 copies = ref_w[0].a + ref_w[1].a;
+	KT_EXPECT_EQ(kt, copies, (u64)TUR_ROUNDS); /* one copy per round, never two */
+	frame_release(&keep);
 }

@@ -88,3 +88,13 @@ bool proc_oom_kill(struct process *p)
 	task_sleep_ms(OOM_WAIT_MS);
 	return true;
 }
+
+void proc_oom_after_copy(struct process *p)
+{
+	if (proc_oom_kill(p))
+		return; /* another process goes; this call's EFAULT stands */
+	if (proc_signal_fatal(p))
+		return;
+	fw_err("pid %u: out of memory in a copy to user memory: killed", p->pid);
+	(void)proc_signal_send(p, UAPI_SIGKILL, (struct proc_siginfo){ .code = SI_KERNEL });
+}

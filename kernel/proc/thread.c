@@ -358,6 +358,8 @@ static bool serve(struct process *p, enum user_return why)
 	if (r == SC_GONE)
 		return false;
 	proc_fd_end_call(p); /* the references the call's descriptor lookups held */
+	if (vm_map_take_oom(p->mm))
+		proc_oom_after_copy(p); /* a user copy of the call found no frame */
 	if (r == SC_KEEP)
 		return proc_signal_deliver(p, 0, 0); /* rt_sigreturn: the context is restored */
 	user_ctx_set_retval(&p->uc, r);

@@ -54,6 +54,7 @@ struct vm_map *vm_map_create(void)
 	vmspace_set_fault_handler(&m->vs, vm_fault);
 	refcount_init(&m->refs, 1);
 	spin_lock_init(&m->lock);
+	atomic_flag_init(&m->oom_hit, false);
 	spin_lock(&m->lock);
 	vma_tree_init(&m->vmas, &m->lock);
 	m->mmap_base = VM_MMAP_BASE;

@@ -43,14 +43,14 @@ struct result_size vm_object_read_user(struct vm_object *o, u64 pos, u64 count,
 					len = count - done;
 				c = *ELEM_PTR(err, i) ? result_size_err(*ELEM_PTR(err, i))
 				    : frame_is_empty(fi) ? frame_zero_to_user(w, len)
-							 : frame_to_user(w, fi, in, len);
+							 : frame_to_user_release(w, fi, in, len);
 				if (!c.err) {
 					done += c.value;
 					pos += c.value;
 				}
 				stop = c.err || c.value < len || done == count;
 			}
-			frame_release(fi);
+			frame_release(fi); /* the pages after a stop (the others are empty) */
 		}
 		if (c.err)
 			return done ? result_size_ok(done) : c;

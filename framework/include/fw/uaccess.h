@@ -87,6 +87,18 @@ struct result_size frame_from_user(struct vm_reader *r, const struct frame *f, s
 struct result_size frame_zero_to_user(struct vm_writer *w, size_t len);
 
 /*
+ * frame_to_user_release - frame_to_user, then frame_release(f): the handle's own reference
+ * holds the frame for the copy, so the copy takes no reference of its own (half the reference
+ * traffic of a page-cache read, which clones a page's handle only to copy it out). *f is
+ * emptied first (atomically: of two racing calls, or a call racing a release, one gets the
+ * frame and the other sees an empty handle, -EINVAL); the reference is dropped after the copy
+ * whatever its result.
+ * Returns: as frame_to_user.
+ */
+struct result_size frame_to_user_release(struct vm_writer *w, struct frame *f, size_t off,
+					 size_t len);
+
+/*
  * user_cmpxchg_u32 - atomically compare the 32-bit word at user `addr` with `old` and, when
  * equal, store `new` (futex's compare-and-exchange on user memory); *cur gets the value that
  * was there (== old when the store happened).

@@ -475,6 +475,11 @@ int proc_set_oom_adj(struct process *p, i32 adj, bool privileged);
  * waits a little and faults again; false when p itself is the victim or none is left (the
  * caller ends p). Context: p's task, may sleep. */
 bool proc_oom_kill(struct process *p);
+/* proc_oom_after_copy - a user copy of p's system call found no frame (the call failed with
+ * EFAULT; the fault handler cannot run the policy there, it may not sleep): SIGKILL the
+ * largest process, p itself when it is the largest (with a message: p never sees the EFAULT),
+ * as Linux's OOM killer would have during the copy. Context: p's task, may sleep. */
+void proc_oom_after_copy(struct process *p);
 /* proc_signal_deliver - act on p's pending unblocked signals before it returns to user mode:
  * terminate, stop (sleeping until SIGCONT or SIGKILL), ignore, or build a handler's frame on
  * the user stack. When p returns from system call `nr` with `ret`, a -ERESTART* result

@@ -24,6 +24,7 @@
 #ifndef KERNEL_VM_VM_H
 #define KERNEL_VM_VM_H
 
+#include <fw/atomic.h>
 #include <fw/frame.h>
 #include <fw/heap.h>
 #include <fw/sync.h>
@@ -157,6 +158,11 @@ struct vm_map {
 	/* Set by exec before the map is in use, then fixed: where the initial stack holds the
 	 * argument and environment strings (/proc/PID/cmdline, environ). */
 	u64 arg_start, arg_end, env_start, env_end;
+	/* Set by the fault handler when a kernel user copy's fault (VM_FAULT_KERNEL) found no
+	 * frame; the process's task takes it
+	 * (vm_map_take_oom) after a system call, to apply the out-of-memory policy that a fault
+	 * from a kernel user copy cannot (the handler may not sleep there). */
+	struct atomic_flag oom_hit;
 };
 
 /* A region description, as /proc/PID/maps prints one. */
@@ -179,6 +185,15 @@ struct vm_map *vm_map_fork(struct vm_map *m);
 /* vm_map_fork_into - the same copy into `dst`, an empty map (proc_create's): 0, -EEXIST
  * (dst has regions), -ENOMEM (dst holds part of the copy: put it). */
 int vm_map_fork_into(struct vm_map *dst, struct vm_map *src);
+/* vm_map_take_oom - whether a fault in m found no frame since the last call (and clear it).
+ * One load in the common case. */
+static inline bool vm_map_take_oom(struct vm_map *m)
+{
+	if (!atomic_flag_load(&m->oom_hit))
+		return false;
+	atomic_flag_store(&m->oom_hit, false); /* a thread's hit in between is taken with it */
+	return true;
+}
 /* vm_map_of - the map whose address space is vs (for the fault handler), or NULL. */
 struct vm_map *vm_map_of(struct vmspace *vs);
 
