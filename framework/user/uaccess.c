@@ -48,7 +48,7 @@ bool uaccess_fixup(struct trap_frame *f)
 			me->fault_addr = addr;
 			me->fault_rip = f->rip;
 			unsigned access = ((f->error & 2) ? VM_FAULT_WRITE : 0) |
-					  ((f->error & 1) ? VM_FAULT_PRESENT : 0);
+					  ((f->error & 1) ? VM_FAULT_PRESENT : 0) | VM_FAULT_KERNEL;
 			if (vs && me->fault_retries < FIXUP_RETRIES &&
 			    vs_handle_fault(vs, uaddr(addr), access) == 0)
 				return true; /* retry the instruction */

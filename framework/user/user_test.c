@@ -520,9 +520,11 @@ KTEST(user, protect_makes_user_writes_fault)
 	ut_teardown(&ut_a);
 }
 
+static unsigned ut_fault_access; /* what the handler was last told */
+
 static int ut_demand_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 {
-	(void)access;
+	ut_fault_access = access;
 	if (addr.v < UT_HOLE || addr.v >= UT_HOLE + VM_PAGE_SIZE)
 		return -EFAULT;
 	struct frame f = FRAME_EMPTY;
@@ -544,6 +546,7 @@ KTEST(user, fault_handler_resolves_kernel_copies)
 	KT_EXPECT_EQ(kt, ut_a.exit_code, 8); /* the hole was filled on demand */
 	KT_EXPECT_EQ(kt, ut_a.out[3], 0);    /* the data page's last bytes */
 	KT_EXPECT_EQ(kt, ut_a.out[4], 0x5a); /* the page the handler mapped */
+	KT_EXPECT(kt, ut_fault_access & VM_FAULT_KERNEL); /* told it was a kernel copy */
 	ut_teardown(&ut_a);
 }
 

@@ -327,7 +327,6 @@ static bool serve(struct process *p, enum user_return why)
 			 * when it is that process. */
 			for (int i = 0; r == -ENOMEM && i < 16; i++)
 				r = vmspace_handle_fault(&p->mm->vs, uaddr(ex.fault_addr), access);
-			(void)vm_map_take_oom(p->mm); /* this path applies the policy itself */
 			if (r == -ENOMEM) {
 				bool other = proc_oom_kill(p);
 				if (other) /* the instruction faults again; a signal first */

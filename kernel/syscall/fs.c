@@ -956,6 +956,8 @@ i64 sys_dup3(struct process *p, const struct sc_args *a)
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 
 i64 sys_fcntl(struct process *p, const struct sc_args *a)
@@ -985,6 +987,10 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
 	case F_GETPIPE_SZ:
 		return vfs_file_is_pipe(f) ? VFS_PIPE_SIZE : -EBADF;
+	case F_ADD_SEALS: /* memfd seals (fs/vfs/memfd.c); the argument is an int */
+		return (f->flags & VFS_O_PATH) ? -EBADF : vfs_add_seals(f, (u32)arg);
+	case F_GET_SEALS:
+		return (f->flags & VFS_O_PATH) ? -EBADF : vfs_seals(f);
 	case UAPI_F_GETLK:
 	case UAPI_F_SETLK:
 	case UAPI_F_SETLKW:

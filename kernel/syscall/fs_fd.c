@@ -125,7 +125,8 @@ SYSCALL_DEFINE2(memfd_create, ulong, uname, uint, flags)
 	upath_put(&name);
 	if (e)
 		return e;
-	struct file_result f = vfs_memfd(strbuf_str(&dname), p->fs.cred.fsuid, p->fs.cred.fsgid);
+	struct file_result f = vfs_memfd(strbuf_str(&dname), p->fs.cred.fsuid, p->fs.cred.fsgid,
+					  (flags & MFD_ALLOW_SEALING) != 0);
 	if (f.err)
 		return f.err;
 	struct result_i64 fd = proc_fd_install(p, f.value, 0, (flags & MFD_CLOEXEC) != 0);

@@ -96,6 +96,13 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 	*nowrite = acc != VFS_O_RDWR || (f->flags & VFS_O_APPEND);
 	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
 		return NULL;
+	i64 seals = vfs_seals(f); /* a write-sealed memfd: no writable shared mapping */
+	*err = -EPERM;
+	if (seals > 0 && (seals & (VFS_SEAL_WRITE | VFS_SEAL_FUTURE_WRITE)) && shared) {
+		if (prot & UAPI_PROT_WRITE)
+			return NULL;
+		*nowrite = true; /* Linux clears VM_MAYWRITE: mprotect cannot add it */
+	}
 	*err = -EPERM; /* Linux's path_noexec: no executable mapping from a noexec mount */
 	*noexec = vfs_mnt_flags(f->mnt) & VFS_MNT_NOEXEC;
 	if ((prot & UAPI_PROT_EXEC) && *noexec)

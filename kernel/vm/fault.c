@@ -163,8 +163,8 @@ int vm_fault(struct vmspace *vs, struct uaddr addr, unsigned access)
 		v = grow_locked(m, addr.v);
 	int e = v ? fault_locked(m, v, addr.v, access) : -EFAULT;
 	spin_unlock(&m->lock);
-	if (e == -ENOMEM)
-		atomic_flag_store(&m->oom_hit, true);
+	if (e == -ENOMEM && (access & VM_FAULT_KERNEL))
+		atomic_flag_store(&m->oom_hit, true); /* the policy runs when the call ends */
 	return e == 0 || e == -ENXIO || e == -ENOMEM || e == -EACCES ? e : -EFAULT;
 }
 

@@ -70,6 +70,9 @@ enum vm_fault_access {
 	VM_FAULT_WRITE = 1u << 0,
 	VM_FAULT_EXEC = 1u << 1,
 	VM_FAULT_PRESENT = 1u << 2, /* the page was mapped: a protection fault */
+	VM_FAULT_KERNEL = 1u << 3,  /* a kernel user copy faulted in the active space (the
+				     * handler runs with interrupts off and may not sleep),
+				     * not user mode */
 };
 
 struct vmspace;

@@ -284,7 +284,13 @@ int vfs_truncate(struct inode *ip, u64 size)
 		return -EINVAL;
 	mutex_lock(&ip->lock);
 	u64 old = ip->size;
-	int e = ip->ops->truncate(ip, size);
+	int e = 0;
+	if (size < old && (ip->seals & VFS_SEAL_SHRINK))
+		e = -EPERM;
+	if (size > old && (ip->seals & VFS_SEAL_GROW))
+		e = -EPERM;
+	if (!e)
+		e = ip->ops->truncate(ip, size);
 	if (!e) {
 		vfs_sb_resized(ip, old, size);
 		vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
@@ -301,6 +307,8 @@ int vfs_punch_hole(struct inode *ip, u64 off, u64 len)
 		return -EOPNOTSUPP;
 	mutex_lock(&ip->lock);
 	int e = vm_object_write_denied(ip->cache) ? -ETXTBSY : 0; /* a running program's */
+	if (ip->seals & (VFS_SEAL_WRITE | VFS_SEAL_FUTURE_WRITE))
+		e = -EPERM; /* a write-sealed memfd */
 	u64 end = ip->size;
 	if (off < end && len < end - off)
 		end = off + len;

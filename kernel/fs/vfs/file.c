@@ -431,6 +431,18 @@ static struct result_size rw(struct file *f, struct bytes buf, u64 *pos, bool wr
 	if (append)
 		*pos = ip->size;
 	u64 charged = ip->size;
+	if (write && (ip->seals & (VFS_SEAL_WRITE | VFS_SEAL_FUTURE_WRITE))) {
+		mutex_unlock(&ip->lock);
+		return result_size_err(-EPERM); /* a sealed memfd */
+	}
+	if (write && (ip->seals & VFS_SEAL_GROW) && bytes_len(buf)) {
+		if (*pos >= ip->size) {
+			mutex_unlock(&ip->lock);
+			return result_size_err(-EPERM); /* F_SEAL_GROW: nothing past the end */
+		}
+		if (bytes_len(buf) > ip->size - *pos) /* Linux: a short write up to the end */
+			buf = bytes_head(buf, ip->size - *pos);
+	}
 	if (write) {
 		u64 room = vfs_sb_charge(ip, *pos, bytes_len(buf), &charged);
 		if (room == 0 && bytes_len(buf)) {

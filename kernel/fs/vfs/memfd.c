@@ -36,7 +36,7 @@ void vfs_memfd_init(void)
 	(void)memfd_mount();
 }
 
-struct file_result vfs_memfd(struct str name, u32 uid, u32 gid)
+struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing)
 {
 	struct vfs_mount *m = memfd_mount();
 	if (!m)
@@ -48,6 +48,8 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid)
 		ip->uid = uid;
 		ip->gid = gid;
 		ip->nlink = 0;
+		ip->sealable = true;
+		ip->seals = sealing ? 0 : VFS_SEAL_SEAL;
 		struct dentry_result d = vfs_pseudo_dentry_locked(m, name, ip);
 		if (!d.err) {
 			f = vfs_file_at_locked((struct vfs_path){ .mnt = m, .dentry = d.value },
@@ -58,4 +60,30 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid)
 	}
 	mutex_unlock(&vfs_lock);
 	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
+}
+
+i64 vfs_seals(struct file *f)
+{
+	struct inode *ip = f->inode;
+	if (!ip || !ip->sealable)
+		return -EINVAL;
+	mutex_lock(&ip->lock);
+	u32 s = ip->seals;
+	mutex_unlock(&ip->lock);
+	return s;
+}
+
+int vfs_add_seals(struct file *f, u32 seals)
+{
+	struct inode *ip = f->inode;
+	if (!ip || !ip->sealable || (seals & ~VFS_SEALS_ALL))
+		return -EINVAL;
+	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
+		return -EPERM; /* Linux: only a writable file may add seals */
+	mutex_lock(&ip->lock);
+	int e = (ip->seals & VFS_SEAL_SEAL) ? -EPERM : 0;
+	if (!e)
+		ip->seals |= seals;
+	mutex_unlock(&ip->lock);
+	return e;
 }

@@ -311,7 +311,19 @@ struct inode {
 	/* an O_TMPFILE file opened without O_EXCL: linkat may give it a name though its link
 	 * count is 0 (Linux's I_LINKABLE); cleared when it is linked */
 	bool linkable GUARDED_BY(&vfs_lock);
+	/* file seals (fcntl F_ADD_SEALS, VFS_SEAL_*): only a memfd's (`sealable`, set once when
+	 * it is made) take any; `seals` only grows, under `lock` */
+	bool sealable;
+	u32 seals;
 };
+
+/* File seals (Linux's F_SEAL_*, fcntl(2) "File sealing"). */
+#define VFS_SEAL_SEAL 0x1u
+#define VFS_SEAL_SHRINK 0x2u
+#define VFS_SEAL_GROW 0x4u
+#define VFS_SEAL_WRITE 0x8u
+#define VFS_SEAL_FUTURE_WRITE 0x10u
+#define VFS_SEALS_ALL 0x1fu
 
 struct dentry_dir; /* the children of a directory dentry (dentry.c) */
 
@@ -701,7 +713,14 @@ bool vfs_file_is_tty(const struct file *f);
 /* vfs_memfd - memfd_create(2)'s file: a read-write tmpfs file owned by uid:gid that no
  * directory lists, its dentry named `name` ("memfd:" and the caller's name, at most
  * VFS_NAME_MAX bytes) in memfd's internal mount; -ENOMEM. */
-struct file_result vfs_memfd(struct str name, u32 uid, u32 gid);
+struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing);
+
+/* vfs_seals - a file's seals (VFS_SEAL_*), or -EINVAL if it cannot have any (not a memfd).
+ * vfs_add_seals - fcntl F_ADD_SEALS: -EINVAL for unknown bits or an unsealable file, -EPERM
+ * when the file is not open for writing or F_SEAL_SEAL is set. memfd_create without
+ * MFD_ALLOW_SEALING (`sealing` false) starts with F_SEAL_SEAL. */
+i64 vfs_seals(struct file *f);
+int vfs_add_seals(struct file *f, u32 seals);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
  * inode reference; NULL when memory is short. */

@@ -158,7 +158,8 @@ struct vm_map {
 	/* Set by exec before the map is in use, then fixed: where the initial stack holds the
 	 * argument and environment strings (/proc/PID/cmdline, environ). */
 	u64 arg_start, arg_end, env_start, env_end;
-	/* Set by the fault handler when a fault found no frame; the process's task takes it
+	/* Set by the fault handler when a kernel user copy's fault (VM_FAULT_KERNEL) found no
+	 * frame; the process's task takes it
 	 * (vm_map_take_oom) after a system call, to apply the out-of-memory policy that a fault
 	 * from a kernel user copy cannot (the handler may not sleep there). */
 	struct atomic_flag oom_hit;

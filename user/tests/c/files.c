@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -1287,6 +1288,133 @@ static void memfd_mapped_reopened_and_executed(void)
 	close(fd);
 }
 
+/* memfd seals (fcntl(2) "File sealing"; F_ADD_SEALS was EINVAL): constants of the UAPI */
+#define KT_F_ADD_SEALS 1033
+#define KT_F_GET_SEALS 1034
+#define KT_SEAL_SEAL 1
+#define KT_SEAL_SHRINK 2
+#define KT_SEAL_GROW 4
+#define KT_SEAL_WRITE 8
+#define KT_SEAL_FUTURE_WRITE 16
+#define KT_MFD_ALLOW_SEALING 2
+
+static int sealable_memfd(const char *name, size_t size)
+{
+	int fd = CHECK_OK(syscall(SYS_memfd_create, name, KT_MFD_ALLOW_SEALING));
+	CHECK_OK(ftruncate(fd, (off_t)size));
+	return fd;
+}
+
+/* Without MFD_ALLOW_SEALING a memfd starts with F_SEAL_SEAL; unknown bits, a read-only
+ * open file and a pipe are refused; F_SEAL_SEAL stops further seals. */
+static void memfd_seals_added_and_sealed(void)
+{
+	int fd = CHECK_OK(syscall(SYS_memfd_create, "kt-s", 0));
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_SEAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EPERM);
+	close(fd);
+	fd = sealable_memfd("kt-s", 0);
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), 0);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, 0x20), EINVAL);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int ro = CHECK_OK(open(path, O_RDONLY));
+	CHECK_ERR(fcntl(ro, KT_F_ADD_SEALS, KT_SEAL_GROW), EPERM);
+	CHECK_EQ(fcntl(ro, KT_F_GET_SEALS), 0); /* the same inode's seals */
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_GROW));
+	CHECK_EQ(fcntl(ro, KT_F_GET_SEALS), KT_SEAL_GROW);
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_SHRINK | KT_SEAL_SEAL));
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_GROW | KT_SEAL_SHRINK | KT_SEAL_SEAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EPERM);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, 0), EPERM);
+	close(ro);
+	close(fd);
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_ERR(fcntl(p[1], KT_F_ADD_SEALS, KT_SEAL_SEAL), EINVAL);
+	CHECK_ERR(fcntl(p[0], KT_F_GET_SEALS), EINVAL);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void memfd_seal_shrink_refuses_smaller(void)
+{
+	int fd = sealable_memfd("kt-shrink", 8192);
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_SHRINK));
+	CHECK_ERR(ftruncate(fd, 4096), EPERM);
+	CHECK_OK(ftruncate(fd, 16384)); /* growing is still allowed */
+	CHECK_OK(ftruncate(fd, 16384));
+	CHECK_EQ(pwrite(fd, "x", 1, 20000), 1);
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 20001);
+	close(fd);
+}
+
+static void memfd_seal_grow_refuses_larger(void)
+{
+	int fd = sealable_memfd("kt-grow", 8192);
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_GROW));
+	CHECK_ERR(ftruncate(fd, 8193), EPERM);
+	CHECK_EQ(pwrite(fd, "ab", 2, 8191), 1); /* short: the byte before the end */
+	CHECK_ERR(pwrite(fd, "ab", 2, 9000), EPERM);
+	CHECK_EQ(pwrite(fd, "ab", 2, 8190), 2); /* inside the file */
+	CHECK_EQ(lseek(fd, 8192, SEEK_SET), 8192);
+	CHECK_ERR(write(fd, "c", 1), EPERM);
+	CHECK_ERR(fallocate(fd, 0, 8000, 1000), EPERM);
+	CHECK_OK(fallocate(fd, 0, 0, 4096)); /* within the size */
+	CHECK_OK(ftruncate(fd, 4096)); /* shrinking is still allowed */
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 4096);
+	close(fd);
+}
+
+static void memfd_seal_write_refuses_writes_and_shared_maps(void)
+{
+	int fd = sealable_memfd("kt-write", 8192);
+	CHECK_EQ(pwrite(fd, "seal", 4, 0), 4);
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE));
+	CHECK_ERR(pwrite(fd, "x", 1, 0), EPERM);
+	CHECK_ERR(write(fd, "x", 1), EPERM);
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	CHECK_ERR(writev(fd, &iov, 1), EPERM);
+	CHECK_ERR(fallocate(fd, 3 /* PUNCH_HOLE | KEEP_SIZE */, 0, 4096), EPERM);
+	CHECK(mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EPERM);
+	char *m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0); /* reading is fine */
+	CHECK(m != MAP_FAILED);
+	CHECK_MEM(m, "seal", 4);
+	CHECK_OK(munmap(m, 8192));
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0); /* a private copy */
+	CHECK(m != MAP_FAILED);
+	m[0] = 'S';
+	CHECK_OK(munmap(m, 8192));
+	char buf[8] = { 0 };
+	CHECK_EQ(pread(fd, buf, 4, 0), 4);
+	CHECK_STR(buf, "seal");
+	CHECK_OK(ftruncate(fd, 16384)); /* F_SEAL_WRITE alone leaves the size free */
+	close(fd);
+}
+
+static void memfd_seal_future_write_keeps_old_mappings(void)
+{
+	int fd = sealable_memfd("kt-future", 8192);
+	char *old = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(old != MAP_FAILED);
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_FUTURE_WRITE));
+	CHECK_ERR(pwrite(fd, "x", 1, 0), EPERM);
+	CHECK_ERR(write(fd, "x", 1), EPERM);
+	CHECK(mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EPERM);
+	memcpy(old, "older", 5); /* the mapping made before the seal still writes */
+	char buf[8] = { 0 };
+	CHECK_EQ(pread(fd, buf, 5, 0), 5);
+	CHECK_STR(buf, "older");
+	CHECK_OK(munmap(old, 8192));
+	close(fd);
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2139,6 +2267,12 @@ static const struct kt_case cases[] = {
 	{ "copy_file_range_copies", copy_file_range_copies },
 	{ "memfd_create_is_a_file", memfd_create_is_a_file },
 	{ "memfd_mapped_reopened_and_executed", memfd_mapped_reopened_and_executed },
+	{ "memfd_seals_added_and_sealed", memfd_seals_added_and_sealed },
+	{ "memfd_seal_shrink_refuses_smaller", memfd_seal_shrink_refuses_smaller },
+	{ "memfd_seal_grow_refuses_larger", memfd_seal_grow_refuses_larger },
+	{ "memfd_seal_write_refuses_writes_and_shared_maps",
+	  memfd_seal_write_refuses_writes_and_shared_maps },
+	{ "memfd_seal_future_write_keeps_old_mappings", memfd_seal_future_write_keeps_old_mappings },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
