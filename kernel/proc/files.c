@@ -72,6 +72,18 @@ static struct fd_slot slot_of(const struct fd_table *t, i64 fd) REQUIRES(&t->loc
 
 static void close_all(struct fd_table *t, u32 pid);
 
+/* used_len - one past t's highest open descriptor (0 when none is open). A fork copies and an
+ * exit walks only this much, as Linux copies only up to its last open file: after 100 pipes
+ * were opened and closed, a fork no longer pays for the slots they left. proc_fd_close trims
+ * the array to it when it closes the last slot, so the scan here is short. */
+static size_t used_len(struct fd_table *t) REQUIRES(&t->lock)
+{
+	size_t n = fd_array_len(&t->fds);
+	while (n && !fd_array_get(&t->fds, n - 1).value.file)
+		n--;
+	return n;
+}
+
 static struct fd_table *table_new(void)
 {
 	struct fd_table *t = KNEW(fd_table_cache);
@@ -102,7 +114,7 @@ static struct fd_table *table_copy(struct fd_table *t)
 		if (!spin_trylock(&n->lock)) {
 			e = -EAGAIN;
 		} else {
-			size_t len = fd_array_len(&t->fds);
+			size_t len = used_len(t);
 			e = fd_array_resize(&n->fds, len);
 			for (size_t fd = 0; !e && fd < len; fd++) {
 				struct fd_slot s = fd_array_get(&t->fds, fd).value;
@@ -149,22 +161,20 @@ void proc_share_files(struct process *dst, struct process *src)
  * `pid` given (not 0): its POSIX locks go with each close, as at a process's exit. */
 static void close_all(struct fd_table *t, u32 pid)
 {
-	/* The lock is free (t's last reference) but the array is guarded: each slot is taken
-	 * under it, and closed outside (a close may sleep). */
+	/* The lock is free (t's last reference) but the array is guarded: each open slot is
+	 * found and taken under it (one lock round per open file, not per slot), and closed
+	 * outside (a close may sleep). */
 	for (size_t fd = 0;; fd++) {
 		struct file *f = NULL;
-		bool more = false;
 		TABLE_OP(t, {
-			more = fd < fd_array_len(&t->fds);
-			if (more) {
-				f = fd_array_get(&t->fds, fd).value.file;
+			size_t len = fd_array_len(&t->fds);
+			while (fd < len && !(f = fd_array_get(&t->fds, fd).value.file))
+				fd++;
+			if (f)
 				(void)fd_array_set(&t->fds, fd, (struct fd_slot){ 0 });
-			}
 		});
-		if (!more)
-			break;
 		if (!f)
-			continue;
+			break;
 		if (pid)
 			vfs_locks_drop_posix(f, pid);
 		vfs_close(f);
@@ -341,14 +351,24 @@ int proc_fd_close(struct process *p, i64 fd)
 	struct file *f = NULL;
 	TABLE_OP(t, {
 		f = slot_of(t, fd).file;
-		if (f)
+		if (f) {
 			(void)fd_array_set(&t->fds, (size_t)fd, (struct fd_slot){ 0 });
+			if ((size_t)fd + 1 == fd_array_len(&t->fds)) /* shrinking never allocates */
+				(void)fd_array_resize(&t->fds, used_len(t));
+		}
 	});
 	if (!f)
 		return -EBADF;
 	vfs_locks_drop_posix(f, p->leader->pid); /* closing any descriptor drops p's POSIX locks on it */
 	vfs_close(f);
 	return 0;
+}
+
+size_t proc_fd_slots(struct process *p)
+{
+	size_t n = 0;
+	OTHER_OP(p, t, n = fd_array_len(&t->fds));
+	return n;
 }
 
 i64 proc_fd_next(struct process *p, i64 from)

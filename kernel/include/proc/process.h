@@ -378,6 +378,9 @@ int proc_fd_cloexec(struct process *p, i64 fd);
 int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec);
 /* proc_fd_close - close(2) of fd: 0 or -EBADF. */
 int proc_fd_close(struct process *p, i64 fd);
+/* proc_fd_slots - the length of p's descriptor array: one past its highest open descriptor
+ * (closing the highest one trims it), which is what a fork copies and an exit walks. */
+size_t proc_fd_slots(struct process *p);
 /* proc_fd_next - the lowest open descriptor >= from, or -1. */
 i64 proc_fd_next(struct process *p, i64 from);
 /* proc_fd_close_range - close (or only mark close-on-exec) the open descriptors in
