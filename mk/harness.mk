@@ -19,9 +19,9 @@ test: deps
 
 # Boot Trellis interactively on this terminal (Ctrl-A X quits QEMU), with a scratch disk
 # (/dev/vda: a 64 MiB GPT image made once, kept between runs; RUN_DISK= to use another) and a
-# virtio NIC on QEMU's user-mode network.
+# virtio NIC on QEMU's user-mode network. lockdep=0: no lock-order check (make test boots keep it on).
 RUN_INITRAMFS := $(BUILD)/initramfs/run.cpio
-RUN_APPEND ?= console=ttyS0
+RUN_APPEND ?= console=ttyS0 lockdep=0
 RUN_DISK ?= $(BUILD)/run-disk.img
 RUN_DEVICES = --qemu-arg=-drive --qemu-arg=file=$(RUN_DISK),if=none,id=vd0,format=raw \
 	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0 \

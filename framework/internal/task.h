@@ -167,6 +167,10 @@ void lockdep_release(const void *lock);
 bool lockdep_holds(const void *lock);
 void lockdep_print_held(struct task *t);
 u64 lockdep_inversions(void);
+/* lockdep_init - read `lockdep=` from the command line (0: no lock-order check). */
+void lockdep_init(void);
+/* lockdep_order_checking - whether the lock-order check runs in this boot. */
+bool lockdep_order_checking(void);
 
 /* SAFETY: __builtin_return_address(0) reads the calling frame's return address, to print it. */
 /* Print a backtrace starting at the caller of the function that calls this (a report site). */

@@ -443,6 +443,8 @@ KTEST(sync, lock_order_inversion_reported_once)
 {
 	static struct spinlock a = SPINLOCK_INIT(inv_a), b = SPINLOCK_INIT(inv_b);
 	u64 before = lockdep_inversions();
+	if (!lockdep_order_checking())
+		KT_SKIP(kt, "lock-order checking is off (lockdep=0)");
 	spin_lock(&a);
 	spin_lock(&b); /* a -> b */
 	spin_unlock(&b);
@@ -472,6 +474,8 @@ KTEST(sync, lock_order_transitive_cycle_and_mixed_kinds)
 	static struct mutex m;
 	mutex_init(&m);
 	u64 before = lockdep_inversions();
+	if (!lockdep_order_checking())
+		KT_SKIP(kt, "lock-order checking is off (lockdep=0)");
 	mutex_lock(&m); /* m -> a */
 	spin_lock(&a);
 	spin_unlock(&a);

@@ -29,7 +29,7 @@ struct boot_init boot_init_from_cmdline(struct str cmdline)
 static const struct str kernel_options[] = {
 	STR("console"), STR("quiet"), STR("loglevel"), STR("panic"), STR("rdinit"), STR("init"),
 	STR("ktest"), STR("clock"), STR("profile"), STR("mitigations"), STR("debug"),
-	STR("earlyprintk"), STR("nokaslr"), STR("root"), STR("ro"), STR("rw"),
+	STR("earlyprintk"), STR("nokaslr"), STR("root"), STR("ro"), STR("rw"), STR("lockdep"),
 };
 
 static bool is_kernel_option(struct str name)
@@ -66,5 +66,21 @@ int boot_init_args(struct str cmdline, struct exec_strv *argv, struct exec_strv 
 		else
 			nargs++;
 	}
+	return e;
+}
+
+int boot_init_strvs(struct str cmdline, struct str path, struct exec_strv *argv,
+		    struct exec_strv *envp)
+{
+	/* room for the path, HOME and TERM and the most boot_init_args passes (it refuses more) */
+	exec_strv_init(argv, BOOT_INIT_MAX_WORDS + 1);
+	exec_strv_init(envp, BOOT_INIT_MAX_WORDS + 2);
+	int e = exec_strv_push(argv, path);
+	if (!e)
+		e = exec_strv_push(envp, STR("HOME=/"));
+	if (!e)
+		e = exec_strv_push(envp, STR("TERM=linux"));
+	if (!e)
+		e = boot_init_args(cmdline, argv, envp);
 	return e;
 }

@@ -484,15 +484,7 @@ struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, i
 	for (int i = 0; i < 3 && (e == -ENOENT || e == -EACCES); i++) {
 		struct str path = str_len(init_path) ? init_path : fallbacks[i];
 		struct exec_strv argv, envp;
-		exec_strv_init(&argv, 4);
-		exec_strv_init(&envp, 4);
-		e = exec_strv_push(&argv, path);
-		if (!e)
-			e = exec_strv_push(&envp, STR("HOME=/"));
-		if (!e)
-			e = exec_strv_push(&envp, STR("TERM=linux"));
-		if (!e)
-			e = boot_init_args(fw_boot_cmdline(), &argv, &envp);
+		e = boot_init_strvs(fw_boot_cmdline(), path, &argv, &envp);
 		if (!e)
 			e = proc_execve(init, path, &argv, &envp);
 		exec_strv_destroy(&argv);

@@ -52,3 +52,24 @@ KTEST(cmdline, unknown_words_go_to_init)
 	exec_strv_destroy(&argv);
 	exec_strv_destroy(&envp);
 }
+
+/* Regression (init_fails_with_three_boot_env_words): the first program's environment had room
+ * for 4 strings, HOME and TERM among them, so a third name=value word on the command line
+ * (make bench: bench_batches=, bench_items= and lockdep=0) made init fail with ENOSPC.
+ * Now as many as boot_init_args passes (32 of each kind) fit; lockdep= stays with the kernel. */
+KTEST(cmdline, init_fails_with_three_boot_env_words)
+{
+	char line[32 * 4 + 32];
+	for (int i = 0; i < 32; i++)
+		memcpy(line + i * 4, "a=1 ", 4);
+	memcpy(line + 32 * 4, "lockdep=0 b c", 14);
+	struct exec_strv argv, envp;
+	KT_EXPECT(kt, boot_init_strvs(kh_str(line), kh_str("/init"), &argv, &envp) == 0);
+	KT_EXPECT(kt, exec_strv_len(&envp) == 34 && exec_strv_len(&argv) == 3);
+	KT_EXPECT(kt, kh_str_is(exec_strv_get(&envp, 0).value, "HOME=/"));
+	KT_EXPECT(kt, kh_str_is(exec_strv_get(&envp, 33).value, "a=1"));
+	KT_EXPECT(kt, kh_str_is(exec_strv_get(&argv, 0).value, "/init"));
+	KT_EXPECT(kt, kh_str_is(exec_strv_get(&argv, 2).value, "c"));
+	exec_strv_destroy(&argv);
+	exec_strv_destroy(&envp);
+}

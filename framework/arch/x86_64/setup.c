@@ -22,6 +22,7 @@
 #include "internal/smp.h"
 #include "internal/stacks.h"
 #include "internal/symbols.h"
+#include "internal/task.h"
 #include "internal/trap.h"
 #include "internal/user.h"
 #include "internal/vdso.h"
@@ -113,6 +114,7 @@ void boot_main64(u32 magic, u32 info_phys, u64 entry_tsc, u32 nxe)
 	paging_init(nxe != 0);
 	symbols_init();
 	profile_init();
+	lockdep_init(); /* lockdep=0: no lock-order check */
 	printk(FW_LOG_INFO, "Trellis framework: booting (symbols %s)",
 	       symbols_present() ? "embedded" : "absent");
 	print_boot_info();

@@ -27,4 +27,12 @@ struct boot_init boot_init_from_cmdline(struct str cmdline);
  */
 int boot_init_args(struct str cmdline, struct exec_strv *argv, struct exec_strv *envp);
 
+/*
+ * boot_init_strvs - the first program's argv (`path`, then boot_init_args's words) and envp
+ * (HOME=/ and TERM=linux, as Linux, then the command line's name=value words), in new arrays
+ * the caller destroys (also on error). 0, -E2BIG or -ENOMEM.
+ */
+int boot_init_strvs(struct str cmdline, struct str path, struct exec_strv *argv,
+		    struct exec_strv *envp);
+
 #endif /* KERNEL_PROC_BOOT_H */
