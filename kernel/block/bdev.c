@@ -21,6 +21,7 @@
 #include <fs/vfs.h>
 #include <fw/errno.h>
 #include <fw/uaccess.h>
+#include <proc/process.h>
 
 #define O_DIRECT 040000u
 
@@ -79,9 +80,16 @@ static void bdev_release(struct inode *ip, u32 flags)
 	blk_close_dev(ip->rdev_major, ip->rdev_minor);
 }
 
+/* bdev_file_ioctl - file_ops.ioctl: bdev_ioctl, CAP_SYS_ADMIN being euid 0. */
+static i64 bdev_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+{
+	return bdev_ioctl(f, cmd, arg, p->fs.cred.euid == 0);
+}
+
 static const struct file_ops bdev_fops = {
 	.read = bdev_read,
 	.write = bdev_write,
+	.ioctl = bdev_file_ioctl,
 	.open = bdev_open,
 	.release = bdev_release,
 	.io_unlocked = true,

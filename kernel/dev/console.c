@@ -68,6 +68,7 @@ static const struct file_ops console_fops = {
 	.read = console_read,
 	.write = console_write,
 	.poll = term_file_poll,
+	.ioctl = tty_ioctl,
 	.close = term_file_close,
 };
 

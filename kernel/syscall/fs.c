@@ -879,26 +879,16 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 	return r;
 }
 
+/* ioctl: the file's own op (file_ops.ioctl: terminals, block devices, sockets, inotify). */
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
-	struct file *bf = fd_file(p, a->a[0]);
-	if (bf && (bf->flags & VFS_O_PATH))
-		return -EBADF;
-	if (bf && bdev_is_file(bf)) /* block devices (block/bdev.h); cmd is an unsigned int */
-		return bdev_ioctl(bf, (u32)a->a[1], a->a[2], p->fs.cred.euid == 0);
 	struct file *f = fd_file(p, a->a[0]);
-	if (!f)
+	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
-	if (vfs_file_is_socket(f))
-		return net_file_ioctl(p, f, cmd, a->a[2]);
-	if (vfs_file_is_inotify(f) && cmd == UAPI_FIONREAD) { /* the bytes a read would return */
-		u32 n = (u32)vfs_inotify_pending_bytes(f);
-		return uint32_to_user(&n, uaddr(a->a[2])) ? -EFAULT : 0;
-	}
-	if (!vfs_file_is_tty(f))
+	if (!f->ops->ioctl)
 		return -ENOTTY;
-	return tty_ioctl(p, f, cmd, a->a[2]);
+	return f->ops->ioctl(p, f, cmd, a->a[2]);
 }
 
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */

@@ -75,7 +75,8 @@ SYSCALL_DEFINE1(brk, ulong, want)
 	return (i64)want;
 }
 
-/* map_file - the page cache of fd for a mapping with `prot` and `shared`, checking the open
+/* map_file - the object fd's file ops map (file_ops.mmap: a regular file's page cache) for a
+ * mapping with `prot` and `shared`, checking the open
  * mode and the mount's noexec as mmap(2) does; *nowrite tells a shared mapping that may never
  * become writable, *noexec a mapping that may never become executable; *path is where the
  * file was opened (references, for the region: /proc/PID/maps names it). */
@@ -86,9 +87,10 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 	*err = -EBADF;
 	if (!f || (f->flags & VFS_O_PATH))
 		return NULL; /* an O_PATH descriptor opens nothing */
-	*err = -ENODEV;
-	if (!f->inode || !f->inode->cache || f->dentry == NULL)
-		return NULL; /* pipes, sockets, devices, directories: no page cache to map */
+	*err = -ENODEV; /* pipes, sockets, devices, directories: nothing to map */
+	struct vm_object *obj = f->ops->mmap && f->dentry ? f->ops->mmap(f) : NULL;
+	if (!obj)
+		return NULL;
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	*err = -EACCES;
 	if (acc == VFS_O_WRONLY)
@@ -109,7 +111,7 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 		return NULL;
 	*err = 0;
 	*path = vfs_file_path(f);
-	return f->inode->cache;
+	return obj;
 }
 
 /* mmap: Linux's x86-64 prototype takes every argument as unsigned long; fget() then reads the

@@ -261,6 +261,14 @@ struct vfs_time vfs_now(void)
 	return (struct vfs_time){ .sec = 1, .nsec = 0 };
 }
 
+/* ioctl answers go to user memory in the kernel (kernel/fs/user.c); there is none here. */
+int vfs_u32_to_user(u32 v, u64 addr)
+{
+	(void)v;
+	(void)addr;
+	return -EFAULT;
+}
+
 /*
  * is_removed_mount_root - a lookup may end on a removed directory only when that directory is
  * the root of a mount: `mount --bind /l /a/l; rmdir /l` (or a rename over /l) leaves /a/l

@@ -350,6 +350,7 @@ static const struct file_ops pty_fops = {
 	.read = term_node_read,
 	.write = term_node_write,
 	.poll = term_file_poll,
+	.ioctl = tty_ioctl,
 	.close = term_file_close,
 };
 

@@ -27,6 +27,7 @@
 #include <fw/hash.h>
 #include <fw/typecache.h>
 #include <uapi/events.h>
+#include <uapi/socket.h> /* FIONREAD */
 
 #define INO_MAX_EVENTS 16384u  /* Linux's default max_queued_events */
 #define INO_MAX_WATCHES 8192u  /* per instance (Linux: max_user_watches, per user) */
@@ -329,9 +330,19 @@ static const struct inode_ops ino_ops = {
 	.destroy = ino_destroy,
 };
 
+/* ino_ioctl - FIONREAD: the bytes a read would return (Linux's inotify_ioctl). */
+static i64 ino_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+{
+	(void)p;
+	if (cmd != UAPI_FIONREAD)
+		return -ENOTTY;
+	return vfs_u32_to_user((u32)vfs_inotify_pending_bytes(f), arg);
+}
+
 static const struct file_ops ino_fops = {
 	.poll = ino_poll,
 	.read = ino_read,
+	.ioctl = ino_ioctl,
 	.release = ino_release,
 };
 

@@ -104,9 +104,16 @@ static const struct inode_ops ramfs_file_ops = {
 	.destroy = ramfs_file_destroy,
 };
 
+/* ramfs_mmap - a mapping maps the file's page cache: read, write and mmap share frames */
+static struct vm_object *ramfs_mmap(struct file *f)
+{
+	return f->inode->cache;
+}
+
 static const struct file_ops ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
+	.mmap = ramfs_mmap,
 };
 
 /* symlinks are never opened but with O_PATH; directories and device nodes have no file ops

@@ -81,7 +81,8 @@ int tty_open(struct process *p, struct file *f, u32 flags);
  * control, VMIN/VTIME and waiting (unless !may_wait or O_NONBLOCK): bytes, or -errno
  * (-ERESTARTSYS when interrupted before any byte moved). */
 i64 tty_rw(struct process *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait);
-/* tty_ioctl - ioctl(2) on terminal file f: 0 (or a value) or -errno (-ENOTTY: unknown). */
+/* tty_ioctl - ioctl(2) on terminal file f: 0 (or a value) or -errno (-ENOTTY: unknown); the
+ * file_ops.ioctl of every terminal file (the console's, a pty's sides). */
 i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* term_file_poll - file_ops.poll of every terminal file. */
 u32 term_file_poll(struct file *f, struct poll_table *pt);

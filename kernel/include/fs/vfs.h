@@ -211,6 +211,14 @@ struct file_ops {
 	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
 	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
 	u32 (*poll)(struct file *f, struct poll_table *pt);
+	/* ioctl(2) by process p on `f` (not O_PATH): `cmd` (an unsigned int) with `arg`: a
+	 * value or -errno, -ENOTTY for a command it does not know. Called with no VFS lock.
+	 * NULL: every command is -ENOTTY (Linux's vfs_ioctl without unlocked_ioctl). */
+	i64 (*ioctl)(struct process *p, struct file *f, u64 cmd, u64 arg);
+	/* mmap(2) of `f`: the page-cache object a mapping maps (borrowed: the mapping takes its
+	 * own reference), or NULL. NULL op: the file cannot be mapped (-ENODEV). The system call
+	 * layer checks the open mode, seals and the mount's noexec (syscall/mm.c). */
+	struct vm_object *(*mmap)(struct file *f);
 	/* getdents of a generated directory (procfs): the first entry of directory `dir` at or
 	 * after position `pos` (>= 2) into *out (out->next: the position after it): 0, or
 	 * -ENOENT past the last. vfs_lock held. NULL: the dentry tree's children are listed. */
@@ -795,6 +803,10 @@ struct waitq *vfs_inotify_waitq(struct file *f);
 bool vfs_inotify_readable(struct file *f);
 /* vfs_inotify_pending_bytes - what a read of every queued event returns (FIONREAD). */
 u64 vfs_inotify_pending_bytes(struct file *f);
+
+/* vfs_u32_to_user - store v at user address `addr` for an ioctl op: 0 or -EFAULT
+ * (kernel/fs/user.c: kept out of fs/vfs/ so the VFS builds on the host). */
+int vfs_u32_to_user(u32 v, u64 addr);
 
 /* Pipes (fs/vfs/pipe.c): a VFS_PIPE_SIZE ring buffer; writes of up to VFS_PIPE_BUF bytes are
  * atomic. vfs_pipe makes the read end (O_RDONLY | flags) and the write end (O_WRONLY | flags):

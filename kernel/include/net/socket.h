@@ -200,6 +200,9 @@ int sock_pair(int family, int type, int protocol, struct process *p, struct sock
 	      struct socket **b);
 /* sock_of_file - the socket an open file is on, or NULL (then: -ENOTSOCK). */
 struct socket *sock_of_file(struct file *f);
+/* net_file_ioctl - a socket file's ioctl op (file_ops.ioctl; syscall/net.c, beside the
+ * interface queries): FIONREAD, TIOCOUTQ, FIONBIO, SIOCGIF*; others -ENOTTY. */
+i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 bool vfs_file_is_socket(const struct file *f);
 /* sock_poll - the VFS_POLL* bits (plus SOCK_POLLRDHUP) a socket file is ready for. */
 #define SOCK_POLLRDHUP 0x2000u

@@ -308,10 +308,8 @@ i64 sys_setsockopt(struct process *p, const struct sc_args *a);
 i64 sys_getsockopt(struct process *p, const struct sc_args *a);
 /* net_file_rw - read/write (one buffer at uiov of n bytes) or readv/writev (`vector`: n
  * iovecs at uiov) on socket file f (descriptor fd, unused: f's own O_NONBLOCK counts): bytes
- * or -errno. net_file_ioctl - the
- * socket ioctls (FIONREAD, TIOCOUTQ, FIONBIO; others -ENOTTY). */
+ * or -errno. (net_file_ioctl, a socket file's ioctl op: net/socket.h.) */
 i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write);
-i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
 /* misc: syscall/misc.c */
 i64 sys_uname(struct process *p, const struct sc_args *a);
 i64 sys_sethostname(struct process *p, const struct sc_args *a);
