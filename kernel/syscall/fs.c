@@ -879,16 +879,38 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 	return r;
 }
 
-/* ioctl: the file's own op (file_ops.ioctl: terminals, block devices, sockets, inotify). */
+/* ioctl: the commands every file answers (Linux's do_vfs_ioctl), then the file's own op
+ * (file_ops.ioctl: terminals, block devices, sockets, pipes, inotify; none: ENOTTY). */
 i64 sys_ioctl(struct process *p, const struct sc_args *a)
 {
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
 	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
+	u64 arg = a->a[2];
+	switch (cmd) {
+	case UAPI_FIOCLEX:
+	case UAPI_FIONCLEX:
+		return proc_fd_set_cloexec(p, (i64)a->a[0], cmd == UAPI_FIOCLEX);
+	case UAPI_FIONBIO: { /* an int: non-zero sets O_NONBLOCK */
+		u32 on;
+		if (uint32_from_user(&on, uaddr(arg)))
+			return -EFAULT;
+		f->flags = on ? f->flags | VFS_O_NONBLOCK : f->flags & ~VFS_O_NONBLOCK;
+		return 0;
+	}
+	case UAPI_FIONREAD: /* a regular file: the bytes from the offset to the end, as an int */
+		if (f->inode && (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG) {
+			u32 n = (u32)vfs_file_unread(f);
+			return uint32_to_user(&n, uaddr(arg)) ? -EFAULT : 0;
+		}
+		break;
+	default:
+		break;
+	}
 	if (!f->ops->ioctl)
 		return -ENOTTY;
-	return f->ops->ioctl(p, f, cmd, a->a[2]);
+	return f->ops->ioctl(p, f, cmd, arg);
 }
 
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */

@@ -40,7 +40,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(13, rt_sigaction, FULL, ""),
 	SC(14, rt_sigprocmask, FULL, ""),
 	SC(15, rt_sigreturn, PARTIAL, "the FPU image is restored as written (no FP_XSTATE magic check)"),
-	SC(16, ioctl, PARTIAL, "terminals (console, ptys): termios, window size, queues, job control, termios2, TIOCEXCL, pty master with packet mode and TIOCGPTPEER (no termio calls); sockets: FIONREAD, TIOCOUTQ, FIONBIO; no FIONBIO/FIOCLEX/FIONCLEX on other files"),
+	SC(16, ioctl, PARTIAL, "terminals (console, ptys): termios, window size, queues, job control, termios2, TIOCEXCL, pty master with packet mode and TIOCGPTPEER (no termio calls); sockets: FIONREAD, TIOCOUTQ; every file: FIOCLEX, FIONCLEX, FIONBIO, FIONREAD (regular files, pipes, FIFOs, inotify); no FIOASYNC, FIOQSIZE, FIGETBSZ"),
 	SC(17, pread64, FULL, ""),
 	SC(18, pwrite64, FULL, ""),
 	SC(19, readv, FULL, ""),

@@ -535,6 +535,14 @@ void vfs_file_set_pos(struct file *f, u64 pos)
 	mutex_unlock(&f->inode->lock);
 }
 
+i64 vfs_file_unread(struct file *f)
+{
+	mutex_lock(&f->inode->lock);
+	i64 n = (i64)(f->inode->size - f->pos);
+	mutex_unlock(&f->inode->lock);
+	return n;
+}
+
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
 	if (f->flags & VFS_O_PATH)

@@ -34,6 +34,7 @@
 #include <fw/strbuf.h>
 #include <fw/sync.h>
 #include <fw/typecache.h>
+#include <uapi/socket.h> /* FIONREAD */
 
 struct pipe {
 	struct inode vfs;
@@ -249,9 +250,23 @@ static const struct inode_ops pipe_ops = {
 	.destroy = pipe_destroy,
 };
 
+/* pipe_ioctl - FIONREAD: the bytes in the pipe (Linux's pipe_ioctl), for a pipe or FIFO. */
+static i64 pipe_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+{
+	(void)p;
+	if (cmd != UAPI_FIONREAD)
+		return -ENOTTY;
+	struct pipe *pp = pipe_of(f);
+	spin_lock(&pp->lock);
+	u32 n = (u32)pp->len;
+	spin_unlock(&pp->lock);
+	return vfs_u32_to_user(n, arg);
+}
+
 static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
+	.ioctl = pipe_ioctl,
 	.write_frame = pipe_write_frame,
 	.release = pipe_release,
 	.poll = pipe_poll,
@@ -393,6 +408,7 @@ static void fifo_release(struct inode *ip, u32 flags)
 static const struct file_ops fifo_fops = {
 	.read = fifo_read,
 	.write = fifo_write,
+	.ioctl = pipe_ioctl,
 	.write_frame = fifo_write_frame,
 	.release = fifo_release,
 	.poll = pipe_poll,

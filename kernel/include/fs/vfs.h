@@ -620,6 +620,9 @@ struct result_size vfs_pwrite(struct file *f, struct bytes src, u64 pos);
  * calls that move it themselves: sendfile, copy_file_range, fcntl locks' SEEK_CUR). */
 u64 vfs_file_pos(struct file *f);
 void vfs_file_set_pos(struct file *f, u64 pos);
+/* vfs_file_unread - ioctl FIONREAD on a regular file (Linux's file_ioctl): its size less the
+ * offset (negative past the end), read under the inode's lock. */
+i64 vfs_file_unread(struct file *f);
 /* vfs_lseek - SEEK_SET 0, SEEK_CUR 1, SEEK_END 2; the new offset or -EINVAL. */
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
 /* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children in cookie

@@ -25,6 +25,11 @@
 #define UAPI_UTIME_NOW ((1l << 30) - 1l)
 #define UAPI_UTIME_OMIT ((1l << 30) - 2l)
 
+/* the ioctls every file answers (Linux's do_vfs_ioctl; asm-generic/ioctls.h); FIONBIO and
+ * FIONREAD: uapi/socket.h */
+#define UAPI_FIONCLEX 0x5450u
+#define UAPI_FIOCLEX 0x5451u
+
 #define UAPI_FALLOC_FL_KEEP_SIZE 1u
 #define UAPI_FALLOC_FL_PUNCH_HOLE 2u
 

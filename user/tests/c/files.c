@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
@@ -26,6 +27,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <time.h>
 
 static int make_file(const char *path, const char *content)
@@ -1595,6 +1597,75 @@ static void tmpfs_file_seals_start_sealed(void)
 	CHECK_OK(umount("r"));
 }
 
+/* The ioctls every file answers (Linux's do_vfs_ioctl; they were ENOTTY on anything but a
+ * terminal or socket): FIOCLEX/FIONCLEX set the descriptor's close-on-exec, FIONBIO the open
+ * file's O_NONBLOCK, FIONREAD on a regular file the bytes from the offset to the end (an int,
+ * negative past it) and on a pipe or FIFO the bytes in it; anything else is the file's own
+ * (ENOTTY for a directory, /dev/null, a regular file's TCGETS); an O_PATH descriptor is EBADF. */
+static void ioctl_fioclex_fionbio_fionread_on_any_file(void)
+{
+	kt_tmpdir();
+	int fd = make_file("f", "0123456789");
+	int n = -1;
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, 0);
+	CHECK_EQ(lseek(fd, 3, SEEK_SET), 3);
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, 7);
+	CHECK_EQ(lseek(fd, 25, SEEK_SET), 25);
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, -15);
+	CHECK_ERR(ioctl(fd, FIONREAD, KT_BAD_PTR), EFAULT);
+	CHECK_EQ(fcntl(fd, F_GETFD), 0);
+	CHECK_OK(ioctl(fd, FIOCLEX));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	CHECK_OK(ioctl(fd, FIONCLEX));
+	CHECK_EQ(fcntl(fd, F_GETFD), 0);
+	int on = 1;
+	CHECK_OK(ioctl(fd, FIONBIO, &on));
+	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	on = 0;
+	CHECK_OK(ioctl(fd, FIONBIO, &on));
+	CHECK(!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+	CHECK_ERR(ioctl(fd, FIONBIO, KT_BAD_PTR), EFAULT);
+	struct termios t;
+	CHECK_ERR(ioctl(fd, TCGETS, &t), ENOTTY);
+	close(fd);
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(write(p[1], "abcde", 5), 5);
+	CHECK_OK(ioctl(p[0], FIONREAD, &n));
+	CHECK_EQ(n, 5);
+	on = 1;
+	CHECK_OK(ioctl(p[0], FIONBIO, &on));
+	char buf[8];
+	CHECK_EQ(read(p[0], buf, sizeof(buf)), 5);
+	CHECK_ERR(read(p[0], buf, sizeof(buf)), EAGAIN);
+	CHECK_OK(ioctl(p[0], FIONREAD, &n));
+	CHECK_EQ(n, 0);
+	close(p[0]);
+	close(p[1]);
+	CHECK_OK(mkfifo("fifo", 0600));
+	fd = CHECK_OK(open("fifo", O_RDWR));
+	CHECK_EQ(write(fd, "xyz", 3), 3);
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, 3);
+	close(fd);
+	fd = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY));
+	CHECK_ERR(ioctl(fd, FIONREAD, &n), ENOTTY);
+	CHECK_OK(ioctl(fd, FIOCLEX));
+	CHECK_EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+	fd = CHECK_OK(open("/dev/null", O_RDWR));
+	CHECK_ERR(ioctl(fd, FIONREAD, &n), ENOTTY);
+	close(fd);
+	fd = CHECK_OK(open("f", O_PATH));
+	CHECK_ERR(ioctl(fd, FIOCLEX), EBADF);
+	CHECK_ERR(ioctl(fd, FIONREAD, &n), EBADF);
+	close(fd);
+	CHECK_ERR(ioctl(999, FIOCLEX), EBADF);
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2461,6 +2532,7 @@ static const struct kt_case cases[] = {
 	{ "memfd_seal_write_ebusy_while_forked_child_maps",
 	  memfd_seal_write_ebusy_while_forked_child_maps },
 	{ "tmpfs_file_seals_start_sealed", tmpfs_file_seals_start_sealed },
+	{ "ioctl_fioclex_fionbio_fionread_on_any_file", ioctl_fioclex_fionbio_fionread_on_any_file },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
