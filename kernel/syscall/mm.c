@@ -96,7 +96,7 @@ static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shar
 	*nowrite = acc != VFS_O_RDWR || (f->flags & VFS_O_APPEND);
 	if (shared && (prot & UAPI_PROT_WRITE) && *nowrite)
 		return NULL;
-	i64 seals = vfs_seals(f); /* a write-sealed memfd: no writable shared mapping */
+	i64 seals = vfs_seals(f); /* a write-sealed file: no writable shared mapping */
 	*err = -EPERM;
 	if (seals > 0 && (seals & (VFS_SEAL_WRITE | VFS_SEAL_FUTURE_WRITE)) && shared) {
 		if (prot & UAPI_PROT_WRITE)

@@ -6,6 +6,12 @@
  * Every range operation first edits the tree under map->lock, then the address space through
  * one framework call for the whole range (one TLB flush per batch, never per page).
  *
+ * A shared region that may write (VMA_SHARED without VMA_NOWRITE) counts itself in its object's
+ * `writable_maps` from vma_new to vma_free, as Linux counts i_mmap_writable per VMA: a split,
+ * a fork's copy and mremap's new region add one, a merge, an unmap and the map's end take one;
+ * mprotect changes no count (Linux tracks VM_SHARED|VM_MAYWRITE, not the current PROT_WRITE).
+ * memfd's F_SEAL_WRITE is -EBUSY while the count is not zero.
+ *
  * A file mapping's region holds references to the path it was made through (/proc/PID/maps
  * prints that path as it is now). Dropping a path takes vfs_lock, a mutex, so a region freed
  * under map->lock (a spinlock) with a path goes on the `dead` list instead, and vm_reap,
@@ -99,8 +105,16 @@ struct vm_map *vm_map_of(struct vmspace *vs)
 static struct spinlock dead_lock = SPINLOCK_INIT(vm_dead_lock);
 static struct vma *dead_list GUARDED_BY(&dead_lock);
 
+/* vma_maywrite - whether a region with `flags` on `obj` counts in obj->writable_maps. */
+static bool vma_maywrite(u32 flags, const struct vm_object *obj)
+{
+	return obj && (flags & VMA_SHARED) && !(flags & VMA_NOWRITE);
+}
+
 static void vma_free(struct vma *v)
 {
+	if (vma_maywrite(v->flags, v->obj))
+		vm_object_unmap_writable(v->obj);
 	if (v->obj)
 		vm_object_put(v->obj);
 	v->obj = NULL;
@@ -169,14 +183,22 @@ void vm_map_put(struct vm_map *m)
 	vm_reap();
 }
 
-/* vma_new - a region with the given fields (new references to obj and file); NULL when
- * short. */
+/* vma_new - a region with the given fields (new references to obj and file, counted in
+ * obj's writable_maps when it may write through a shared mapping); NULL and *err -ENOMEM
+ * when short, -EPERM when a write seal denies the writable shared mapping. */
 static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags, struct vm_object *obj,
-			   u64 pgoff, struct vfs_path file)
+			   u64 pgoff, struct vfs_path file, int *err)
 {
+	*err = -ENOMEM;
 	struct vma *v = KNEW(vma_cache);
 	if (!v)
 		return NULL;
+	if (vma_maywrite(flags, obj) && !vm_object_map_writable(obj)) {
+		KFREE(vma_cache, v);
+		*err = -EPERM;
+		return NULL;
+	}
+	*err = 0;
 	v->start = start;
 	v->end = end;
 	v->prot = prot;
@@ -207,10 +229,11 @@ static int split_locked(struct vm_map *m, u64 addr) REQUIRES(m->lock)
 	if (v->flags & (VMA_VDSO | VMA_VVAR))
 		return -EINVAL; /* as Linux's special mappings (special_mapping_split) */
 	u64 pages = (addr - v->start) / PAGE;
+	int e;
 	struct vma *hi = vma_new(addr, v->end, v->prot, v->flags, v->obj,
-				 v->obj || (v->flags & VMA_VDSO) ? v->pgoff + pages : 0, v->file);
+				 v->obj || (v->flags & VMA_VDSO) ? v->pgoff + pages : 0, v->file, &e);
 	if (!hi)
-		return -ENOMEM;
+		return e; /* not -EPERM: v counts, so no seal can deny its half */
 	v->end = addr;
 	if (vma_tree_insert(&m->vmas, hi, addr)) { /* cannot happen: addr was inside v */
 		v->end = hi->end;
@@ -303,12 +326,13 @@ int vm_map_add_file(struct vm_map *m, u64 start, u64 end, u32 prot, u32 flags,
 {
 	if (start >= end || (start | end) % PAGE || !uaddr_range_ok(uaddr(start), end - start))
 		return -EINVAL;
-	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff, file);
+	int e;
+	struct vma *v = vma_new(start, end, prot, flags, obj, pgoff, file, &e);
 	if (!v)
-		return -ENOMEM;
+		return e;
 	spin_lock(&m->lock);
 	bool had = !free_locked(m, start, end);
-	int e = had ? remove_locked(m, start, end) : 0;
+	e = had ? remove_locked(m, start, end) : 0;
 	if (e) {
 		spin_unlock(&m->lock);
 		vma_free(v);
@@ -524,9 +548,11 @@ int vm_map_fork_into(struct vm_map *dst, struct vm_map *src)
 	TREE_FOR_EACH(vma_tree, &src->vmas, v) {
 		if (v->flags & VMA_DONTFORK)
 			continue;
+		/* the child's copy of a writable shared region counts as one more (Linux's
+		 * dup_mmap: i_mmap_writable) */
 		struct vma *c = vma_new(v->start, v->end, v->prot, v->flags & ~(u32)VMA_LOCKED,
-					v->obj, v->pgoff, v->file);
-		e = c ? vma_tree_insert(&dst->vmas, c, c->start) : -ENOMEM;
+					v->obj, v->pgoff, v->file, &e);
+		e = c ? vma_tree_insert(&dst->vmas, c, c->start) : e;
 		if (e) {
 			if (c)
 				vma_free(c);
@@ -569,6 +595,9 @@ int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, b
 {
 	if (start >= end || (start | end) % PAGE)
 		return -EINVAL;
+	/* a region's kind stays: writable_maps counts by VMA_SHARED and VMA_NOWRITE */
+	set &= ~(u32)(VMA_SHARED | VMA_NOWRITE);
+	clear &= ~(u32)(VMA_SHARED | VMA_NOWRITE);
 	spin_lock(&m->lock);
 	int e = whole && !covered_locked(m, start, end) ? -ENOMEM : 0;
 	if (!e)

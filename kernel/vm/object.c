@@ -202,3 +202,31 @@ bool vm_object_write_denied(struct vm_object *o)
 	spin_unlock(&o->lock);
 	return denied;
 }
+
+bool vm_object_map_writable(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	bool ok = o->writable_maps >= 0;
+	if (ok)
+		o->writable_maps++;
+	spin_unlock(&o->lock);
+	return ok;
+}
+
+void vm_object_unmap_writable(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	if (o->writable_maps > 0)
+		o->writable_maps--;
+	spin_unlock(&o->lock);
+}
+
+int vm_object_deny_writable(struct vm_object *o)
+{
+	spin_lock(&o->lock);
+	int e = o->writable_maps > 0 ? -EBUSY : 0;
+	if (!e)
+		o->writable_maps--;
+	spin_unlock(&o->lock);
+	return e;
+}

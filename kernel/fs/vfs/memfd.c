@@ -7,6 +7,7 @@
  */
 #include <fs/vfs_internal.h>
 #include <fw/heap.h>
+#include <vm/vm.h>
 
 /* made by vfs_init (or the first memfd), kept for good; set once */
 static struct vfs_mount *memfd_mnt GUARDED_BY(&vfs_lock);
@@ -48,8 +49,7 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing)
 		ip->uid = uid;
 		ip->gid = gid;
 		ip->nlink = 0;
-		ip->sealable = true;
-		ip->seals = sealing ? 0 : VFS_SEAL_SEAL;
+		ip->seals = sealing ? 0 : VFS_SEAL_SEAL; /* sealable: a tmpfs file */
 		struct dentry_result d = vfs_pseudo_dentry_locked(m, name, ip);
 		if (!d.err) {
 			f = vfs_file_at_locked((struct vfs_path){ .mnt = m, .dentry = d.value },
@@ -75,13 +75,20 @@ i64 vfs_seals(struct file *f)
 
 int vfs_add_seals(struct file *f, u32 seals)
 {
+	/* Linux's memfd_add_seals checks in this order: the open mode, the bits, the file */
 	struct inode *ip = f->inode;
-	if (!ip || !ip->sealable || (seals & ~VFS_SEALS_ALL))
-		return -EINVAL;
 	if ((f->flags & VFS_O_ACCMODE) == VFS_O_RDONLY)
-		return -EPERM; /* Linux: only a writable file may add seals */
+		return -EPERM; /* only a writable file may add seals */
+	if (seals & ~VFS_SEALS_ALL)
+		return -EINVAL;
+	if (!ip || !ip->sealable)
+		return -EINVAL;
 	mutex_lock(&ip->lock);
 	int e = (ip->seals & VFS_SEAL_SEAL) ? -EPERM : 0;
+	/* F_SEAL_WRITE: -EBUSY while a shared mapping may write to the file; from now on no
+	 * new one may (vm/map.c counts them, as Linux's mapping_deny_writable) */
+	if (!e && (seals & VFS_SEAL_WRITE) && !(ip->seals & VFS_SEAL_WRITE) && ip->cache)
+		e = vm_object_deny_writable(ip->cache);
 	if (!e)
 		ip->seals |= seals;
 	mutex_unlock(&ip->lock);

@@ -130,6 +130,10 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 		}
 		vm_object_set_size(ip->cache, 0);
 		ip->ops = &ramfs_file_ops;
+		/* a tmpfs file takes seals and starts with F_SEAL_SEAL, as Linux's shmem files
+		 * (memfd_create with MFD_ALLOW_SEALING clears it); a ramfs file takes none */
+		ip->sealable = sb->magic == VFS_TMPFS_MAGIC;
+		ip->seals = ip->sealable ? VFS_SEAL_SEAL : 0;
 		break;
 	}
 	case VFS_S_IFLNK: {

@@ -311,8 +311,10 @@ struct inode {
 	/* an O_TMPFILE file opened without O_EXCL: linkat may give it a name though its link
 	 * count is 0 (Linux's I_LINKABLE); cleared when it is linked */
 	bool linkable GUARDED_BY(&vfs_lock);
-	/* file seals (fcntl F_ADD_SEALS, VFS_SEAL_*): only a memfd's (`sealable`, set once when
-	 * it is made) take any; `seals` only grows, under `lock` */
+	/* file seals (fcntl F_ADD_SEALS, VFS_SEAL_*): only a tmpfs regular file's, memfds
+	 * included (`sealable`, set once when it is made, as Linux's shmem files), take any;
+	 * they start as F_SEAL_SEAL (a memfd made with MFD_ALLOW_SEALING: none); `seals` only
+	 * grows, under `lock` */
 	bool sealable;
 	u32 seals;
 };
@@ -715,10 +717,13 @@ bool vfs_file_is_tty(const struct file *f);
  * VFS_NAME_MAX bytes) in memfd's internal mount; -ENOMEM. */
 struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing);
 
-/* vfs_seals - a file's seals (VFS_SEAL_*), or -EINVAL if it cannot have any (not a memfd).
- * vfs_add_seals - fcntl F_ADD_SEALS: -EINVAL for unknown bits or an unsealable file, -EPERM
- * when the file is not open for writing or F_SEAL_SEAL is set. memfd_create without
- * MFD_ALLOW_SEALING (`sealing` false) starts with F_SEAL_SEAL. */
+/* vfs_seals - a file's seals (VFS_SEAL_*), or -EINVAL if it cannot have any (not a tmpfs
+ * regular file or memfd).
+ * vfs_add_seals - fcntl F_ADD_SEALS: -EPERM when the file is not open for writing, then
+ * -EINVAL for unknown bits or an unsealable file, -EPERM when F_SEAL_SEAL is set, -EBUSY
+ * for F_SEAL_WRITE while a writable shared mapping of the file exists (vm_object_deny_
+ * writable). A tmpfs file, and a memfd made without MFD_ALLOW_SEALING (`sealing` false),
+ * starts with F_SEAL_SEAL. */
 i64 vfs_seals(struct file *f);
 int vfs_add_seals(struct file *f, u32 seals);
 

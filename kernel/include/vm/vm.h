@@ -58,6 +58,11 @@ struct vm_object {
 	u64 size GUARDED_BY(&lock); /* a file's size (its owner keeps it current, vm_object_
 				     * set_size): a mapping's pages past it raise SIGBUS; ~0 for
 				     * shared anonymous memory */
+	/* Linux's i_mmap_writable: > 0, the regions of shared mappings that may write to it (a
+	 * region with VMA_SHARED and without VMA_NOWRITE, one count per region: a split adds
+	 * one, a merge or unmap takes one); < 0, a write seal denies new ones (memfd
+	 * F_SEAL_WRITE, fs/vfs/memfd.c). */
+	i32 writable_maps GUARDED_BY(&lock);
 };
 
 /* vm_object_new - an empty object with one reference; NULL when memory is short. */
@@ -103,6 +108,14 @@ bool vm_object_page_in_size(struct vm_object *o, u64 index);
 void vm_object_deny_write(struct vm_object *o);
 void vm_object_allow_write(struct vm_object *o);
 bool vm_object_write_denied(struct vm_object *o);
+/* vm_object_map_writable - a shared mapping that may write to the object is made (a region,
+ * vm/map.c): false (nothing counted) when a write seal denies them (Linux's
+ * mapping_map_writable, -EPERM). vm_object_unmap_writable - such a region is gone.
+ * vm_object_deny_writable - F_SEAL_WRITE: -EBUSY while such a region exists; else new ones
+ * are denied from now on (Linux's mapping_deny_writable). */
+bool vm_object_map_writable(struct vm_object *o);
+void vm_object_unmap_writable(struct vm_object *o);
+int vm_object_deny_writable(struct vm_object *o);
 /* vm_object_pages - how many pages the object holds (tests, accounting). */
 u64 vm_object_pages(struct vm_object *o);
 
@@ -241,7 +254,8 @@ struct vm_futex_key {
 struct vm_futex_key vm_map_futex_key(struct vm_map *m, u64 addr, bool priv);
 
 /* vm_map_set_flags - set and clear enum vma_flags bits on [start, end) (madvise DONTFORK,
- * mlock); with `whole`, -ENOMEM when part of the range is not mapped (nothing changed). */
+ * mlock; VMA_SHARED and VMA_NOWRITE never change); with `whole`, -ENOMEM when part of the
+ * range is not mapped (nothing changed). */
 int vm_map_set_flags(struct vm_map *m, u64 start, u64 end, u32 set, u32 clear, bool whole);
 /* vm_map_discard - drop the pages of [start, end) (madvise DONTNEED/FREE): private memory reads
  * zeros (or the file) again, shared memory keeps its bytes. -ENOMEM for a hole; with

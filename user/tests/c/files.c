@@ -1415,6 +1415,186 @@ static void memfd_seal_future_write_keeps_old_mappings(void)
 	close(fd);
 }
 
+/* F_SEAL_WRITE is EBUSY while a shared mapping may write to the memfd (Linux's
+ * mapping_deny_writable; it succeeded here and the mapping kept writing). A read-only shared
+ * mapping through a read-write descriptor counts too (it may become writable), a private
+ * mapping or a shared one through a read-only descriptor does not; a partly unmapped mapping
+ * still counts; once the last is gone the seal is taken and no new one may be made. */
+static void memfd_seal_write_ebusy_while_shared_writable_mapping(void)
+{
+	int fd = sealable_memfd("kt-busy", 8192);
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), 0); /* nothing added */
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_GROW)); /* other seals are not held up */
+	CHECK_OK(munmap(m, 4096)); /* half of it still maps the file */
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE | KT_SEAL_SHRINK), EBUSY);
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_GROW);
+	CHECK_OK(munmap(m + 4096, 4096));
+	m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0); /* read-write descriptor */
+	CHECK(m != MAP_FAILED);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_OK(munmap(m, 8192));
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int ro = CHECK_OK(open(path, O_RDONLY));
+	char *r = mmap(NULL, 8192, PROT_READ, MAP_SHARED, ro, 0);
+	CHECK(r != MAP_FAILED);
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	p[0] = 'p';
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE));
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_GROW | KT_SEAL_WRITE);
+	CHECK(mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	CHECK_EQ(errno, EPERM);
+	CHECK_OK(munmap(r, 8192));
+	CHECK_OK(munmap(p, 8192));
+	close(ro);
+	close(fd);
+}
+
+/* A writable shared mapping made read-only by mprotect still holds F_SEAL_WRITE off: Linux
+ * counts the mappings that may write (VM_SHARED with VM_MAYWRITE), not PROT_WRITE now. */
+static void memfd_seal_write_ebusy_after_mprotect_read_only(void)
+{
+	int fd = sealable_memfd("kt-mprot", 8192);
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(mprotect(m, 8192, PROT_READ));
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_OK(mprotect(m, 4096, PROT_NONE)); /* split in two regions, both counted */
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_OK(mprotect(m, 8192, PROT_READ | PROT_WRITE)); /* merged again */
+	memcpy(m, "mp", 2);
+	CHECK_OK(munmap(m, 8192));
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE));
+	char buf[4] = { 0 };
+	CHECK_EQ(pread(fd, buf, 2, 0), 2);
+	CHECK_STR(buf, "mp");
+	close(fd);
+}
+
+/* mremap keeps the count right: a moved mapping, one grown in place, and a shared mapping
+ * duplicated (old_len 0) each count until unmapped. */
+static void memfd_seal_write_ebusy_after_mremap(void)
+{
+	int fd = sealable_memfd("kt-remap", 16384);
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	char *g = mremap(m, 4096, 8192, MREMAP_MAYMOVE); /* in place, or moved */
+	CHECK(g != MAP_FAILED);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	char *d = mremap(g, 0, 4096, MREMAP_MAYMOVE); /* a second mapping of the same pages */
+	CHECK(d != MAP_FAILED);
+	CHECK_OK(munmap(g, 8192));
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	char *f = mmap(NULL, 16384, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(f != MAP_FAILED);
+	char *moved = mremap(d, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, f + 8192);
+	CHECK(moved == f + 8192);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_OK(munmap(f, 16384));
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE));
+	close(fd);
+}
+
+/* A forked child's copy of a writable shared mapping counts: F_SEAL_WRITE stays EBUSY after
+ * the parent unmaps its own until the child has gone (or unmapped); a MADV_DONTFORK mapping
+ * gives the child no copy to count. */
+static void memfd_seal_write_ebusy_while_forked_child_maps(void)
+{
+	int fd = sealable_memfd("kt-fork", 8192);
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	int go[2];
+	CHECK_OK(pipe(go));
+	pid_t pid = CHECK_OK(kt_fork());
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1) /* until the parent has tried */
+			_exit(2);
+		memcpy(m, "child", 5); /* the child's mapping still writes */
+		_exit(0);
+	}
+	close(go[0]);
+	CHECK_OK(munmap(m, 8192));
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EBUSY);
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	int st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(go[1]);
+	char buf[8] = { 0 };
+	CHECK_EQ(pread(fd, buf, 5, 0), 5);
+	CHECK_STR(buf, "child");
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(madvise(m, 8192, MADV_DONTFORK));
+	CHECK_OK(pipe(go));
+	pid = CHECK_OK(kt_fork());
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 1 ? 0 : 2);
+	}
+	close(go[0]);
+	CHECK_OK(munmap(m, 8192));
+	CHECK_OK(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE)); /* the child holds no copy */
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	st = kt_wait(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(go[1]);
+	close(fd);
+}
+
+/* Seals on files that are not memfds (Linux's memfd_fcntl on any file): a tmpfs regular
+ * file (a shmem file) has F_SEAL_SEAL from its birth, so F_ADD_SEALS is EPERM; anything
+ * else (a ramfs file, a tmpfs directory, a procfs file, a device) has no seals: EINVAL. The
+ * open mode is checked first: a read-only file may never add one (EPERM), then the bits. */
+static void tmpfs_file_seals_start_sealed(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("t", 0755));
+	CHECK_OK(mkdir("r", 0755));
+	CHECK_OK(mount("none", "t", "tmpfs", 0, NULL));
+	CHECK_OK(mount("none", "r", "ramfs", 0, NULL));
+	int fd = make_file("t/f", "tmp");
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_SEAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_WRITE), EPERM);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, 0), EPERM);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, 0x20), EINVAL);
+	CHECK_EQ(write(fd, "more", 4), 4); /* F_SEAL_SEAL alone limits nothing else */
+	CHECK_OK(ftruncate(fd, 1));
+	close(fd);
+	fd = CHECK_OK(open("t/f", O_RDONLY));
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_SEAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, 0x20), EPERM);
+	close(fd);
+	fd = CHECK_OK(open("t", O_TMPFILE | O_RDWR, 0600));
+	CHECK_EQ(fcntl(fd, KT_F_GET_SEALS), KT_SEAL_SEAL);
+	close(fd);
+	fd = CHECK_OK(open("t", O_RDONLY | O_DIRECTORY));
+	CHECK_ERR(fcntl(fd, KT_F_GET_SEALS), EINVAL);
+	close(fd);
+	fd = make_file("r/f", "ram");
+	CHECK_ERR(fcntl(fd, KT_F_GET_SEALS), EINVAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_SEAL), EINVAL);
+	close(fd);
+	fd = CHECK_OK(open("r/f", O_RDONLY));
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_SEAL), EPERM);
+	close(fd);
+	fd = CHECK_OK(open("/proc/self/stat", O_RDONLY));
+	CHECK_ERR(fcntl(fd, KT_F_GET_SEALS), EINVAL);
+	close(fd);
+	fd = CHECK_OK(open("/dev/null", O_RDWR));
+	CHECK_ERR(fcntl(fd, KT_F_GET_SEALS), EINVAL);
+	CHECK_ERR(fcntl(fd, KT_F_ADD_SEALS, KT_SEAL_SEAL), EINVAL);
+	close(fd);
+	CHECK_OK(umount("t"));
+	CHECK_OK(umount("r"));
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2273,6 +2453,14 @@ static const struct kt_case cases[] = {
 	{ "memfd_seal_write_refuses_writes_and_shared_maps",
 	  memfd_seal_write_refuses_writes_and_shared_maps },
 	{ "memfd_seal_future_write_keeps_old_mappings", memfd_seal_future_write_keeps_old_mappings },
+	{ "memfd_seal_write_ebusy_while_shared_writable_mapping",
+	  memfd_seal_write_ebusy_while_shared_writable_mapping },
+	{ "memfd_seal_write_ebusy_after_mprotect_read_only",
+	  memfd_seal_write_ebusy_after_mprotect_read_only },
+	{ "memfd_seal_write_ebusy_after_mremap", memfd_seal_write_ebusy_after_mremap },
+	{ "memfd_seal_write_ebusy_while_forked_child_maps",
+	  memfd_seal_write_ebusy_while_forked_child_maps },
+	{ "tmpfs_file_seals_start_sealed", tmpfs_file_seals_start_sealed },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
