@@ -79,7 +79,7 @@ static void bdev_release(struct inode *ip, u32 flags)
 	blk_close_dev(ip->rdev_major, ip->rdev_minor);
 }
 
-static const struct inode_ops bdev_ops = {
+static const struct file_ops bdev_fops = {
 	.read = bdev_read,
 	.write = bdev_write,
 	.open = bdev_open,
@@ -89,7 +89,7 @@ static const struct inode_ops bdev_ops = {
 
 void bdev_init(void)
 {
-	vfs_register_blkdev_ops(&bdev_ops);
+	vfs_register_blkdev_ops(&bdev_fops);
 }
 
 int bdev_make_nodes(const struct vfs_ctx *c)
@@ -108,7 +108,7 @@ int bdev_make_nodes(const struct vfs_ctx *c)
 
 bool bdev_is_file(const struct file *f)
 {
-	return f->ops == &bdev_ops;
+	return f->ops == &bdev_fops;
 }
 
 struct result_u64 bdev_size(const struct file *f)

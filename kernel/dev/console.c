@@ -64,7 +64,7 @@ static struct result_size zero_read(struct inode *ip, struct bytes dst, u64 pos)
 	return result_size_ok(bytes_len(dst));
 }
 
-static const struct inode_ops console_ops = {
+static const struct file_ops console_fops = {
 	.read = console_read,
 	.write = console_write,
 	.poll = term_file_poll,
@@ -79,23 +79,23 @@ static struct result_size null_read(struct inode *ip, struct bytes dst, u64 pos)
 	return result_size_ok(0);
 }
 
-static const struct inode_ops null_ops = {
+static const struct file_ops null_fops = {
 	.read = null_read, /* end of file at once */
 	.write = null_write,
 };
 
-static const struct inode_ops zero_ops = {
+static const struct file_ops zero_fops = {
 	.read = zero_read,
 	.write = null_write,
 };
 
 void devices_init(void)
 {
-	(void)vfs_register_chrdev(5, 1, &console_ops, true);
-	(void)vfs_register_chrdev(5, 0, &console_ops, true);
-	(void)vfs_register_chrdev(4, 64, &console_ops, true);
-	(void)vfs_register_chrdev(1, 3, &null_ops, false);
-	(void)vfs_register_chrdev(1, 5, &zero_ops, false);
+	(void)vfs_register_chrdev(5, 1, &console_fops, true);
+	(void)vfs_register_chrdev(5, 0, &console_fops, true);
+	(void)vfs_register_chrdev(4, 64, &console_fops, true);
+	(void)vfs_register_chrdev(1, 3, &null_fops, false);
+	(void)vfs_register_chrdev(1, 5, &zero_fops, false);
 	pty_init();
 }
 

@@ -46,8 +46,8 @@ static struct result_size full_write(struct inode *ip, struct bytes src, u64 pos
 	return result_size_err(-ENOSPC);
 }
 
-static const struct inode_ops random_ops = { .read = random_read, .write = random_write };
-static const struct inode_ops full_ops = { .read = full_read, .write = full_write };
+static const struct file_ops random_fops = { .read = random_read, .write = random_write };
+static const struct file_ops full_fops = { .read = full_read, .write = full_write };
 
 /* --- the file system ------------------------------------------------------------------------- */
 
@@ -117,8 +117,8 @@ static const struct vfs_fstype devtmpfs_type = {
 
 void devtmpfs_init(void)
 {
-	(void)vfs_register_chrdev(1, 7, &full_ops, false);
-	(void)vfs_register_chrdev(1, 8, &random_ops, false);
-	(void)vfs_register_chrdev(1, 9, &random_ops, false);
+	(void)vfs_register_chrdev(1, 7, &full_fops, false);
+	(void)vfs_register_chrdev(1, 8, &random_fops, false);
+	(void)vfs_register_chrdev(1, 9, &random_fops, false);
 	(void)vfs_register_fstype(&devtmpfs_type);
 }

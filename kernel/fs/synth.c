@@ -4,10 +4,11 @@
  */
 #include <fs/synth.h>
 
-void synth_inode_init(struct inode *ip, struct vfs_sb *sb, const struct inode_ops *ops, u32 mode,
-		      u64 ino)
+void synth_inode_init(struct inode *ip, struct vfs_sb *sb, const struct inode_ops *ops,
+		      const struct file_ops *fops, u32 mode, u64 ino)
 {
 	ip->ops = ops;
+	ip->fops = fops;
 	vfs_inode_init(ip);
 	ip->mode = mode;
 	ip->sb = sb;

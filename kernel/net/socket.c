@@ -97,14 +97,17 @@ static void sock_inode_destroy(struct inode *ip)
 static u32 sock_inode_poll(struct file *f, struct poll_table *pt);
 
 static const struct inode_ops sock_inode_ops = {
-	.release = sock_inode_release,
 	.destroy = sock_inode_destroy,
+};
+
+static const struct file_ops sock_fops = {
+	.release = sock_inode_release,
 	.poll = sock_inode_poll,
 };
 
 bool vfs_file_is_socket(const struct file *f)
 {
-	return f->ops == &sock_inode_ops;
+	return f->ops == &sock_fops;
 }
 
 struct socket *sock_of_file(struct file *f)
@@ -117,6 +120,7 @@ struct file_result sock_file_new(struct socket *s, u32 flags, u32 uid, u32 gid)
 	struct inode *ip = socket_base(s);
 	vfs_inode_init(ip);
 	ip->ops = &sock_inode_ops;
+	ip->fops = &sock_fops;
 	ip->mode = VFS_S_IFSOCK | 0777;
 	ip->uid = uid;
 	ip->gid = gid;

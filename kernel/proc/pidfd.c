@@ -57,16 +57,19 @@ static void pidfd_destroy(struct inode *ip)
 }
 
 static const struct inode_ops pidfd_ops = {
+	.destroy = pidfd_destroy,
+};
+
+static const struct file_ops pidfd_fops = {
 	.poll = pidfd_poll,
 	.read = pidfd_rw,
 	.write = pidfd_rw,
 	.release = pidfd_release,
-	.destroy = pidfd_destroy,
 };
 
 bool vfs_file_is_pidfd(const struct file *f)
 {
-	return f->ops == &pidfd_ops;
+	return f->ops == &pidfd_fops;
 }
 
 struct file_result pidfd_new(struct process *g, u32 flags)
@@ -76,7 +79,7 @@ struct file_result pidfd_new(struct process *g, u32 flags)
 		return file_result_err(-ENOMEM);
 	proc_get(g);
 	pf->proc = g;
-	struct file_result r = vfs_anon_file(pidfd_inode_base(pf), &pidfd_ops, flags, 0, 0);
+	struct file_result r = vfs_anon_file(pidfd_inode_base(pf), &pidfd_ops, &pidfd_fops, flags, 0, 0);
 	if (r.err)
 		proc_put(g); /* no file, no release: the reference is ours to drop */
 	return r;

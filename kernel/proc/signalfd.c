@@ -76,16 +76,19 @@ static void sigfd_destroy(struct inode *ip)
 }
 
 static const struct inode_ops sigfd_ops = {
+	.destroy = sigfd_destroy,
+};
+
+static const struct file_ops sigfd_fops = {
 	.poll = sigfd_poll,
 	.read = sigfd_rw,
 	.write = sigfd_rw,
 	.release = sigfd_release,
-	.destroy = sigfd_destroy,
 };
 
 bool vfs_file_is_signalfd(const struct file *f)
 {
-	return f->ops == &sigfd_ops;
+	return f->ops == &sigfd_fops;
 }
 
 /* usable - what a mask may hold: SIGKILL and SIGSTOP are never taken by a signalfd. */
@@ -105,7 +108,7 @@ struct file_result signalfd_new(struct process *p, u64 mask, u32 flags)
 	spin_unlock(&s->lock);
 	refcount_get(&p->sighand->refs);
 	s->sighand = p->sighand;
-	struct file_result r = vfs_anon_file(sigfd_inode_base(s), &sigfd_ops, flags, 0, 0);
+	struct file_result r = vfs_anon_file(sigfd_inode_base(s), &sigfd_ops, &sigfd_fops, flags, 0, 0);
 	if (r.err)
 		proc_sighand_put(p->sighand); /* no file, no release */
 	return r;

@@ -254,9 +254,9 @@ static struct result_size kmsg_write(struct inode *ip, struct bytes src, u64 pos
 	return result_size_ok(bytes_len(src));
 }
 
-static const struct inode_ops kmsg_ops = { .read = kmsg_read, .write = kmsg_write };
+static const struct file_ops kmsg_fops = { .read = kmsg_read, .write = kmsg_write };
 
 void kmsg_init(void)
 {
-	(void)vfs_register_chrdev(1, 11, &kmsg_ops, false);
+	(void)vfs_register_chrdev(1, 11, &kmsg_fops, false);
 }

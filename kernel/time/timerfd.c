@@ -221,15 +221,18 @@ static void tfd_destroy(struct inode *ip)
 }
 
 static const struct inode_ops tfd_ops = {
+	.destroy = tfd_destroy,
+};
+
+static const struct file_ops tfd_fops = {
 	.poll = tfd_poll,
 	.read = tfd_read,
 	.release = tfd_release,
-	.destroy = tfd_destroy,
 };
 
 bool vfs_file_is_timerfd(const struct file *f)
 {
-	return f->ops == &tfd_ops;
+	return f->ops == &tfd_fops;
 }
 
 int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out)
@@ -250,7 +253,7 @@ int timerfd_new(i64 clockid, u32 flags, u32 uid, u32 gid, struct file **out)
 	}
 	spin_unlock(&tfd_lock);
 	/* O_RDWR as Linux; a write is -EINVAL */
-	struct file_result r = vfs_anon_file(tfd_inode_base(t), &tfd_ops, flags, uid, gid);
+	struct file_result r = vfs_anon_file(tfd_inode_base(t), &tfd_ops, &tfd_fops, flags, uid, gid);
 	if (r.err)
 		return r.err;
 	*out = r.value;

@@ -346,7 +346,7 @@ static struct result_size term_node_write(struct inode *ip, struct bytes src, u6
 	return result_size_err(-EINVAL);
 }
 
-static const struct inode_ops pty_ops = {
+static const struct file_ops pty_fops = {
 	.read = term_node_read,
 	.write = term_node_write,
 	.poll = term_file_poll,
@@ -355,7 +355,7 @@ static const struct inode_ops pty_ops = {
 
 void pty_init(void)
 {
-	(void)vfs_register_chrdev(5, 2, &pty_ops, true);
-	(void)vfs_register_chrdev(TERM_PTS_MAJOR, VFS_ANY_MINOR, &pty_ops, true);
+	(void)vfs_register_chrdev(5, 2, &pty_fops, true);
+	(void)vfs_register_chrdev(TERM_PTS_MAJOR, VFS_ANY_MINOR, &pty_fops, true);
 	(void)vfs_register_fstype(&devpts_type);
 }

@@ -281,9 +281,11 @@ static void procfs_destroy(struct inode *ip)
 
 static const struct inode_ops procfs_dir_ops = {
 	.lookup = procfs_lookup,
-	.readdir = procfs_readdir,
 	.revalidate = procfs_revalidate,
 	.destroy = procfs_destroy,
+};
+static const struct file_ops procfs_dir_fops = {
+	.readdir = procfs_readdir,
 };
 static const struct inode_ops procfs_link_ops = {
 	.readlink = procfs_readlink,
@@ -307,10 +309,12 @@ static int procfs_truncate(struct inode *ip, u64 size)
 
 static const struct inode_ops procfs_file_ops = {
 	.revalidate = procfs_revalidate,
-	.read_file = procfs_read_file,
-	.write = procfs_write,
 	.truncate = procfs_truncate,
 	.destroy = procfs_destroy,
+};
+static const struct file_ops procfs_file_fops = {
+	.read_file = procfs_read_file,
+	.write = procfs_write,
 };
 
 struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u32 mode,
@@ -329,7 +333,9 @@ struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u
 	const struct inode_ops *ops = type == VFS_S_IFDIR ? &procfs_dir_ops
 		: type == VFS_S_IFLNK ? (magic ? &procfs_magic_link_ops : &procfs_link_ops)
 		: &procfs_file_ops;
-	synth_inode_init(ip, sb, ops, mode, procfs_ino(kind, pid, tid, fd));
+	const struct file_ops *fops = type == VFS_S_IFDIR ? &procfs_dir_fops
+		: type == VFS_S_IFLNK ? NULL : &procfs_file_fops;
+	synth_inode_init(ip, sb, ops, fops, mode, procfs_ino(kind, pid, tid, fd));
 	sb->inodes++;
 	return inode_result_ok(ip);
 }

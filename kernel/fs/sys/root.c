@@ -359,9 +359,11 @@ static void sysfs_destroy(struct inode *ip)
 
 static const struct inode_ops sysfs_dir_ops = {
 	.lookup = sysfs_lookup,
-	.readdir = sysfs_readdir,
 	.revalidate = sysfs_dir_revalidate,
 	.destroy = sysfs_destroy,
+};
+static const struct file_ops sysfs_dir_fops = {
+	.readdir = sysfs_readdir,
 };
 static const struct inode_ops sysfs_link_ops = {
 	.readlink = sysfs_readlink,
@@ -369,9 +371,11 @@ static const struct inode_ops sysfs_link_ops = {
 	.destroy = sysfs_destroy,
 };
 static const struct inode_ops sysfs_file_ops = {
+	.destroy = sysfs_destroy,
+};
+static const struct file_ops sysfs_file_fops = {
 	.open = sysfs_open,
 	.read_file = sysfs_read_file,
-	.destroy = sysfs_destroy,
 };
 
 static struct inode_result sysfs_new_inode(struct vfs_sb *sb, enum sysfs_kind kind, u32 mode,
@@ -385,7 +389,9 @@ static struct inode_result sysfs_new_inode(struct vfs_sb *sb, enum sysfs_kind ki
 	u32 type = mode & VFS_S_IFMT;
 	const struct inode_ops *ops = type == VFS_S_IFDIR ? &sysfs_dir_ops
 				    : type == VFS_S_IFLNK ? &sysfs_link_ops : &sysfs_file_ops;
-	synth_inode_init(sysfs_inode_base(pi), sb, ops, mode, ino);
+	const struct file_ops *fops = type == VFS_S_IFDIR ? &sysfs_dir_fops
+				     : type == VFS_S_IFLNK ? NULL : &sysfs_file_fops;
+	synth_inode_init(sysfs_inode_base(pi), sb, ops, fops, mode, ino);
 	sb->inodes++;
 	if (type == VFS_S_IFREG)
 		pi->vfs.size = 4096; /* as Linux reports an attribute's size */

@@ -3,21 +3,22 @@
  * (epoll, eventfd, timerfd, pidfd, inotify, signalfd), Linux's anon_inode_getfile.
  *
  * The object embeds its struct inode (a checked subtype); vfs_anon_file fills in what every
- * such inode has in common — its lock, ops, mode 0600 with no file type bits (as Linux's
- * anonymous inodes), owner, one link and an inode number from one counter shared by all kinds
- * — and opens it O_RDWR | flags. The file then owns the inode: its last close calls the ops'
- * release and, with the inode's last reference, destroy.
+ * such inode has in common — its lock, inode and file ops, mode 0600 with no file type bits
+ * (as Linux's anonymous inodes), owner, one link and an inode number from one counter shared
+ * by all kinds — and opens it O_RDWR | flags. The file then owns the inode: its last close calls the file
+ * ops' release and, with the inode's last reference, the inode ops' destroy.
  */
 #include <fs/vfs.h>
 
 static struct spinlock anon_ino_lock = SPINLOCK_INIT(anon_ino_lock);
 static u64 anon_next_ino GUARDED_BY(&anon_ino_lock) = 1;
 
-struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops, u32 flags,
-				 u32 uid, u32 gid)
+struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops,
+				 const struct file_ops *fops, u32 flags, u32 uid, u32 gid)
 {
 	vfs_inode_init(ip);
 	ip->ops = ops;
+	ip->fops = fops;
 	ip->mode = 0600;
 	ip->uid = uid;
 	ip->gid = gid;

@@ -1,6 +1,6 @@
 /*
  * epoll.c — epoll instances (fs/vfs.h, docs/poll.md), built on the one readiness interface
- * (inode_ops.poll, poll_wait): an anonymous inode holding an interest table and a ready list.
+ * (file_ops.poll, poll_wait): an anonymous inode holding an interest table and a ready list.
  *
  * An item (struct epitem) watches one (file, fd) pair. At EPOLL_CTL_ADD the item asks its file
  * with a poll table whose queue callback hooks a wait entry (struct ep_hook) on each of the
@@ -520,14 +520,17 @@ static void ep_destroy(struct inode *ip)
 }
 
 static const struct inode_ops ep_ops = {
+	.destroy = ep_destroy,
+};
+
+static const struct file_ops ep_fops = {
 	.poll = ep_file_poll,
 	.release = ep_release,
-	.destroy = ep_destroy,
 };
 
 bool vfs_file_is_epoll(const struct file *f)
 {
-	return f->ops == &ep_ops;
+	return f->ops == &ep_fops;
 }
 
 int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
@@ -543,7 +546,7 @@ int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
 	ep_rdlist_init(&ep->rdlist, &ep->lock);
 	ep_txlist_init(&ep->txlist, &ep->lock);
 	ep_children_init(&ep->children, &vfs_epoll_lock);
-	struct file_result r = vfs_anon_file(ep_inode_base(ep), &ep_ops, flags, uid, gid);
+	struct file_result r = vfs_anon_file(ep_inode_base(ep), &ep_ops, &ep_fops, flags, uid, gid);
 	if (r.err)
 		return r.err;
 	ep->file = r.value;

@@ -6,7 +6,7 @@
  * read system call turns that into waiting unless O_NONBLOCK). A write adds an 8-byte value;
  * 0xffffffffffffffff is -EINVAL, and a sum above 0xfffffffffffffffe is -EAGAIN (waiting). Each
  * change wakes the file's wait queue (vfs_eventfd_waitq), where readers and writers sleep and
- * which poll/select watch through inode_ops.poll (docs/poll.md).
+ * which poll/select watch through file_ops.poll (docs/poll.md).
  *
  * A blocked write waits until *its* value fits (vfs_eventfd_fits), not for POLLOUT: POLLOUT
  * only says that 1 fits, so a large value under a nonzero counter is not writable although
@@ -105,15 +105,18 @@ static void efd_destroy(struct inode *ip)
 static u32 efd_poll(struct file *f, struct poll_table *pt);
 
 static const struct inode_ops efd_ops = {
+	.destroy = efd_destroy,
+};
+
+static const struct file_ops efd_fops = {
 	.poll = efd_poll,
 	.read = efd_read,
 	.write = efd_write,
-	.destroy = efd_destroy,
 };
 
 bool vfs_file_is_eventfd(const struct file *f)
 {
-	return f->ops == &efd_ops;
+	return f->ops == &efd_fops;
 }
 
 u32 vfs_eventfd_poll(struct file *f)
@@ -152,7 +155,7 @@ int vfs_eventfd(u64 initval, bool semaphore, u32 flags, u32 uid, u32 gid, struct
 	e->count = initval;
 	spin_unlock(&e->lock);
 	e->semaphore = semaphore;
-	struct file_result r = vfs_anon_file(efd_base(e), &efd_ops, flags, uid, gid);
+	struct file_result r = vfs_anon_file(efd_base(e), &efd_ops, &efd_fops, flags, uid, gid);
 	if (r.err)
 		return r.err;
 	*out = r.value;

@@ -5,7 +5,7 @@
  *
  * Data I/O takes no namespace lock. A regular file is read and written under its inode's
  * lock, which also guards the file offset, the size, the space account and the times. A
- * block device node (inode_ops.io_unlocked) only takes that lock to read and move the offset:
+ * block device node (file_ops.io_unlocked) only takes that lock to read and move the offset:
  * its transfer sleeps on the disk and the buffer cache guards itself. Character devices, pipes and sockets run their ops with no VFS lock
  * at all (each guards itself) and have no offset; as on Linux, writing to a character device
  * leaves its node's times alone, and a pipe's write sets its mtime and ctime.
@@ -21,19 +21,19 @@ static struct atomic_u64 file_ids; /* the last struct file's id */
 
 struct chrdev {
 	u32 major, minor;
-	const struct inode_ops *ops;
+	const struct file_ops *ops;
 	bool tty;
 };
 static struct chrdev chrdevs[VFS_MAX_DEVICES];
 static u32 nchrdevs;
-static const struct inode_ops *blkdev_ops; /* set once at boot (vfs_register_blkdev_ops) */
+static const struct file_ops *blkdev_ops; /* set once at boot (vfs_register_blkdev_ops) */
 
-void vfs_register_blkdev_ops(const struct inode_ops *ops)
+void vfs_register_blkdev_ops(const struct file_ops *ops)
 {
 	blkdev_ops = ops;
 }
 
-int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty)
+int vfs_register_chrdev(u32 major, u32 minor, const struct file_ops *ops, bool tty)
 {
 	for (u32 i = 0; i < nchrdevs && i < VFS_MAX_DEVICES; i++)
 		if (chrdevs[i].major == major && chrdevs[i].minor == minor)
@@ -42,6 +42,15 @@ int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool 
 		return -ENOSPC;
 	chrdevs[nchrdevs++] = (struct chrdev){ .major = major, .minor = minor, .ops = ops, .tty = tty };
 	return 0;
+}
+
+const struct file_ops vfs_no_file_ops = { 0 };
+
+/* inode_fops - the file ops an open of ip starts with (a device node's: replaced by its
+ * driver's at open). */
+static const struct file_ops *inode_fops(const struct inode *ip)
+{
+	return ip->fops ? ip->fops : &vfs_no_file_ops;
 }
 
 bool vfs_file_is_tty(const struct file *f)
@@ -225,7 +234,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	bool blkdev = !e && type == VFS_S_IFBLK && !(flags & VFS_O_PATH);
 	if (blkdev && !blkdev_ops)
 		e = -ENXIO;
-	const struct inode_ops *ops = ip ? ip->ops : NULL;
+	const struct file_ops *ops = ip ? inode_fops(ip) : NULL;
 	if (!e && blkdev)
 		ops = blkdev_ops;
 	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
@@ -272,7 +281,7 @@ struct file *vfs_file_new(struct inode *ip, u32 flags)
 	f->id = atomic_u64_add_return(&file_ids, 1);
 	refcount_get(&ip->refs); /* the caller holds one: no lock needed */
 	f->inode = ip;
-	f->ops = ip->ops;
+	f->ops = inode_fops(ip);
 	f->flags = flags;
 	return f;
 }
@@ -335,7 +344,7 @@ static void touch_atime_ilocked(struct inode *ip) REQUIRES(&ip->lock)
 		ip->atime = now;
 }
 
-/* read_generated - a read of a generated file (inode_ops.read_file): made with no lock held;
+/* read_generated - a read of a generated file (file_ops.read_file): made with no lock held;
  * the inode's lock guards only the offset. */
 static struct result_size read_generated(struct file *f, struct bytes buf, u64 *pos)
 {
@@ -388,7 +397,7 @@ static struct result_size rw_stream(struct file *f, struct bytes buf, u64 pos, b
 	return r;
 }
 
-/* rw_unlocked - a block device (inode_ops.io_unlocked): its I/O sleeps on the disk, so the
+/* rw_unlocked - a block device (file_ops.io_unlocked): its I/O sleeps on the disk, so the
  * position is taken and advanced under the inode's lock and the transfer runs without it
  * (the buffer cache guards itself). Two racing reads of one open file may read the same
  * bytes (Linux serialises them with f_pos_lock). */
@@ -583,8 +592,8 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 			ino = f->inode->ino, type = 4, name = STR("."), next = 1;
 		} else if (f->pos == 1) {
 			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
-		} else if (f->inode->ops->readdir) {
-			if (f->inode->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
+		} else if (f->ops->readdir) {
+			if (f->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
 				end = true;
 				break;
 			}

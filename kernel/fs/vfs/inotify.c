@@ -326,15 +326,18 @@ static void ino_destroy(struct inode *ip)
 }
 
 static const struct inode_ops ino_ops = {
+	.destroy = ino_destroy,
+};
+
+static const struct file_ops ino_fops = {
 	.poll = ino_poll,
 	.read = ino_read,
 	.release = ino_release,
-	.destroy = ino_destroy,
 };
 
 bool vfs_file_is_inotify(const struct file *f)
 {
-	return f->ops == &ino_ops;
+	return f->ops == &ino_fops;
 }
 
 struct waitq *vfs_inotify_waitq(struct file *f)
@@ -371,7 +374,7 @@ struct file_result vfs_inotify_new(u32 flags, u32 uid, u32 gid)
 		ino_ready = true;
 	}
 	mutex_unlock(&ino_mtx);
-	return vfs_anon_file(ino_dev_base(dev), &ino_ops, flags, uid, gid);
+	return vfs_anon_file(ino_dev_base(dev), &ino_ops, &ino_fops, flags, uid, gid);
 }
 
 /* find_watch - dev's watch on ip, or NULL. */

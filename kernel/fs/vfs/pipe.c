@@ -25,7 +25,7 @@
  * FIFOs (named pipes, fifo(7)): a FIFO node of any file system gets a pipe at the first open
  * (inode->fifo, made and dropped under vfs_lock) and loses it, with any bytes left in it,
  * when the last file open on it closes. Its open files are the node's (fstat shows the node)
- * with vfs_fifo_ops, which find the pipe through the node. Each open counts as a reader, a
+ * with fifo_fops, which find the pipe through the node. Each open counts as a reader, a
  * writer or (O_RDWR) both; an open for reading or writing alone waits (in the system call
  * layer, vfs_fifo_opened) until the other end has been opened, unless O_NONBLOCK: then a
  * reader opens at once and a writer with no reader fails with -ENXIO.
@@ -50,7 +50,8 @@ DEFINE_SUBTYPE(pipe, struct pipe, vfs, struct inode, tag);
 static struct spinlock pipe_ino_lock = SPINLOCK_INIT(pipe_ino_lock);
 static u64 pipe_next_ino GUARDED_BY(&pipe_ino_lock) = 1;
 
-static const struct inode_ops pipe_ops, fifo_ops;
+static const struct inode_ops pipe_ops;
+static const struct file_ops pipe_fops, fifo_fops;
 
 /* pipefs: made by vfs_init (or the first pipe), kept for good; set once. */
 static struct vfs_mount *pipefs_mnt GUARDED_BY(&vfs_lock);
@@ -84,7 +85,7 @@ void vfs_pipefs_init(void)
  * while any file is open on it: f is. */
 static struct pipe *pipe_of(const struct file *f)
 {
-	return pipe_from(f->ops == &fifo_ops ? f->inode->fifo : f->inode);
+	return pipe_from(f->ops == &fifo_fops ? f->inode->fifo : f->inode);
 }
 
 struct waitq *vfs_pipe_waitq(struct file *f)
@@ -245,17 +246,20 @@ static void pipe_destroy(struct inode *ip)
 static u32 pipe_poll(struct file *f, struct poll_table *pt);
 
 static const struct inode_ops pipe_ops = {
+	.destroy = pipe_destroy,
+};
+
+static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.write_frame = pipe_write_frame,
 	.release = pipe_release,
-	.destroy = pipe_destroy,
 	.poll = pipe_poll,
 };
 
 bool vfs_file_is_pipe(const struct file *f)
 {
-	return f->ops == &pipe_ops || f->ops == &fifo_ops;
+	return f->ops == &pipe_fops || f->ops == &fifo_fops;
 }
 
 u32 vfs_pipe_poll(struct file *f)
@@ -267,7 +271,7 @@ u32 vfs_pipe_poll(struct file *f)
 		if (pp->len)
 			ev |= VFS_POLLIN;
 		/* a FIFO reader that never saw a writer is not hung up (Linux: w_counter) */
-		if (!pp->writers && (f->ops == &pipe_ops || pp->w_opens != f->fifo_peer))
+		if (!pp->writers && (f->ops == &pipe_fops || pp->w_opens != f->fifo_peer))
 			ev |= VFS_POLLHUP;
 	}
 	if (acc != VFS_O_RDONLY) {
@@ -308,6 +312,7 @@ static struct pipe *pipe_make(u32 readers, u32 writers, u32 uid, u32 gid)
 	struct inode *ip = pipe_base(pp);
 	vfs_inode_init(ip);
 	ip->ops = &pipe_ops;
+	ip->fops = &pipe_fops;
 	ip->atime = ip->mtime = ip->ctime = vfs_now();
 	ip->mode = VFS_S_IFIFO | 0600;
 	ip->uid = uid;
@@ -356,7 +361,7 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	return 0;
 }
 
-/* FIFOs: the node's ops for its open files, forwarding to the pipe (inode->fifo). */
+/* FIFOs: the file ops of the node's open files, forwarding to the pipe (inode->fifo). */
 static struct result_size fifo_read(struct inode *ip, struct bytes dst, u64 pos)
 {
 	return pipe_read(ip->fifo, dst, pos);
@@ -385,7 +390,7 @@ static void fifo_release(struct inode *ip, u32 flags)
 	mutex_unlock(&vfs_lock);
 }
 
-static const struct inode_ops fifo_ops = {
+static const struct file_ops fifo_fops = {
 	.read = fifo_read,
 	.write = fifo_write,
 	.write_frame = fifo_write_frame,
@@ -394,7 +399,7 @@ static const struct inode_ops fifo_ops = {
 };
 
 int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
-			 const struct inode_ops **ops)
+			 const struct file_ops **ops)
 {
 	u32 acc = flags & VFS_O_ACCMODE;
 	bool nonblock = (flags & VFS_O_NONBLOCK) != 0;
@@ -408,7 +413,7 @@ int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
 			pp->writers++;
 		spin_unlock(&pp->lock);
 		(void)waitq_wake_all(&pp->wq);
-		*ops = &pipe_ops;
+		*ops = &pipe_fops;
 		return 0;
 	}
 	if (!ip->fifo) {
@@ -447,13 +452,13 @@ int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
 		return e;
 	}
 	(void)waitq_wake_all(&pp->wq); /* openers waiting for this end */
-	*ops = &fifo_ops;
+	*ops = &fifo_fops;
 	return 0;
 }
 
 bool vfs_fifo_opened(struct file *f)
 {
-	if (f->ops != &fifo_ops)
+	if (f->ops != &fifo_fops)
 		return true;
 	struct pipe *pp = pipe_of(f);
 	u32 acc = f->flags & VFS_O_ACCMODE;

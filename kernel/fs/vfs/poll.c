@@ -1,6 +1,6 @@
 /*
  * fs/vfs/poll.c — the one readiness entry point: every file type answers through its
- * inode_ops.poll (docs/poll.md), and poll, ppoll, select and pselect6 ask only vfs_poll.
+ * file_ops.poll (docs/poll.md), and poll, ppoll, select and pselect6 ask only vfs_poll.
  */
 #include "fs/vfs.h"
 

@@ -3,7 +3,8 @@
  * hold their bytes in their page cache (inode->cache, vm/vm.h) and nowhere else, so read(),
  * write(), mmap and exec all see the same frames; symlinks hold their target inline;
  * directories and device nodes are bare inodes (their names live in the dentry tree). Each
- * kind is a subtype of struct inode with its own static const ops table.
+ * kind is a subtype of struct inode with its own static const inode ops table (and file ops
+ * for regular files).
  */
 #include <fs/vfs.h>
 #include <fw/typecache.h>
@@ -99,12 +100,17 @@ static void ramfs_node_destroy(struct inode *ip)
 }
 
 static const struct inode_ops ramfs_file_ops = {
-	.read = ramfs_read,
-	.write = ramfs_write,
 	.truncate = ramfs_truncate,
 	.destroy = ramfs_file_destroy,
 };
 
+static const struct file_ops ramfs_file_fops = {
+	.read = ramfs_read,
+	.write = ramfs_write,
+};
+
+/* symlinks are never opened but with O_PATH; directories and device nodes have no file ops
+ * of their own (a directory lists the dentry tree; a device node opens with its driver's) */
 static const struct inode_ops ramfs_link_ops = {
 	.readlink = ramfs_readlink,
 	.destroy = ramfs_link_destroy,
@@ -130,6 +136,7 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 		}
 		vm_object_set_size(ip->cache, 0);
 		ip->ops = &ramfs_file_ops;
+		ip->fops = &ramfs_file_fops;
 		/* a tmpfs file takes seals and starts with F_SEAL_SEAL, as Linux's shmem files
 		 * (memfd_create with MFD_ALLOW_SEALING clears it); a ramfs file takes none */
 		ip->sealable = sb->magic == VFS_TMPFS_MAGIC;

@@ -23,11 +23,11 @@
 #define SYNTH_GEN_MAX (1u << 20) /* the largest text a generated file makes (KBUF_MAX) */
 #define SYNTH_NAME_MAX 32u       /* the longest name an entry function makes */
 
-/* synth_inode_init - set up a new inode `ip` of `sb` (not shared yet): ops, mode (with the
- * S_IFMT bits), number, times now, nlink 2 for a directory (else 1), one reference (the
- * caller's); takes a reference on sb. */
-void synth_inode_init(struct inode *ip, struct vfs_sb *sb, const struct inode_ops *ops, u32 mode,
-		      u64 ino);
+/* synth_inode_init - set up a new inode `ip` of `sb` (not shared yet): inode and file ops,
+ * mode (with the S_IFMT bits), number, times now, nlink 2 for a directory (else 1), one
+ * reference (the caller's); takes a reference on sb. */
+void synth_inode_init(struct inode *ip, struct vfs_sb *sb, const struct inode_ops *ops,
+		      const struct file_ops *fops, u32 mode, u64 ino);
 
 /* A generator: appends the text of `ip` to sb; 0 or -errno (the read fails with it). A text
  * that overflows sb is made again into a larger buffer, so it must not have side effects. */
@@ -69,7 +69,7 @@ void synth_entry_set(struct synth_entry *e, struct str name, u32 kind, u32 mode,
 /* synth_find - the entry of `dir` named `name` into *out: true, or false. */
 bool synth_find(struct inode *dir, synth_entry_fn entry, struct str name, struct synth_entry *out);
 /* synth_readdir - getdents over `dir`'s entries (position 2 + i is entry i): 0 or -ENOENT past
- * the last (the contract of inode_ops.readdir). */
+ * the last (the contract of file_ops.readdir). */
 int synth_readdir(struct inode *dir, synth_entry_fn entry, u64 pos, struct vfs_dirent *out);
 /* synth_dirent - fill *out with one entry (what a readdir that lists by other means reports). */
 void synth_dirent(struct vfs_dirent *out, struct str name, u32 mode, u64 ino, u64 next);

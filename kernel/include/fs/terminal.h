@@ -83,9 +83,9 @@ int tty_open(struct process *p, struct file *f, u32 flags);
 i64 tty_rw(struct process *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait);
 /* tty_ioctl - ioctl(2) on terminal file f: 0 (or a value) or -errno (-ENOTTY: unknown). */
 i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
-/* term_file_poll - inode_ops.poll of every terminal file. */
+/* term_file_poll - file_ops.poll of every terminal file. */
 u32 term_file_poll(struct file *f, struct poll_table *pt);
-/* term_file_close - inode_ops.close of every terminal file: its last reference is gone. */
+/* term_file_close - file_ops.close of every terminal file: its last reference is gone. */
 void term_file_close(struct file *f);
 /* term_waitq - where callers blocked on terminal file f sleep. */
 struct waitq *term_waitq(struct file *f);

@@ -1,6 +1,7 @@
 /*
  * fs/vfs.h — the VFS core: inodes (one subtype per file system, reached by checked
- * downcasts, behaviour in a static const ops table), reference-counted dentries forming a tree
+ * downcasts, behaviour in two static const tables: inode ops and the file ops of their open
+ * files), reference-counted dentries forming a tree
  * that is also the name cache (hashed by parent and name, fs/vfs/dentry.c), path lookup with
  * `.`, `..`, symlinks (ELOOP after 40, or 8 deep) and mount points, Linux's permission checks
  * (owner/group/other, root bypass, sticky directories), open files with offsets, and
@@ -141,7 +142,7 @@ struct terminal;
 struct process;
 
 /*
- * Readiness (docs/poll.md). A file is pollable through inode_ops.poll: it returns the
+ * Readiness (docs/poll.md). A file is pollable through file_ops.poll: it returns the
  * VFS_POLL* bits the file is ready for now and, when `pt` is not NULL, calls
  * poll_wait(pt, wq) for every wait queue whose wake-up may change those bits. poll, ppoll,
  * select and pselect6 all ask files through vfs_poll; a file without .poll is always
@@ -178,8 +179,17 @@ struct vfs_dirent {
 	u8 name[VFS_NAME_MAX + 1];
 };
 
-/* What a file system does for one kind of inode: a static const table per kind. */
-struct inode_ops {
+/*
+ * Operations come in two static const tables per kind of object, as Linux's
+ * inode_operations and file_operations (docs/vfs.md "Operations"): an inode's `ops` say what
+ * its file system does with the object (look names up in it, follow it, cut it, free it);
+ * its `fops` say what an open file of it does (read, write, poll, release...). A device node
+ * is an inode of the file system it sits in (its `ops`) whose open files take the driver's
+ * file ops (vfs_register_chrdev), as Linux's chrdev_open replaces f_op.
+ */
+
+/* What an open file does: a static const table per kind of file (struct file.ops). */
+struct file_ops {
 	/* a device node or a regular file is being opened with open(2) `flags`: 0 or -errno
 	 * (-ENXIO: no such device; sysfs: -EACCES for writing). Called under vfs_lock; a file it
 	 * let open gets release at its last close. */
@@ -195,25 +205,36 @@ struct inode_ops {
 	 * straight from the frame (sendfile from the page cache: no bounce buffer) */
 	struct result_size (*write_frame)(struct inode *ip, const struct frame *fr, size_t off,
 					  size_t len);
+	/* a read at `pos` called WITHOUT vfs_lock (it may take other locks and sleep), used
+	 * instead of .read (generated files: procfs, sysfs) */
+	struct result_size (*read_file)(struct file *f, struct bytes dst, u64 pos);
+	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
+	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
+	u32 (*poll)(struct file *f, struct poll_table *pt);
+	/* getdents of a generated directory (procfs): the first entry of directory `dir` at or
+	 * after position `pos` (>= 2) into *out (out->next: the position after it): 0, or
+	 * -ENOENT past the last. vfs_lock held. NULL: the dentry tree's children are listed. */
+	int (*readdir)(struct inode *dir, u64 pos, struct vfs_dirent *out);
+	/* optional: the open file `f` (a terminal's, fs/terminal.h) lost its last reference;
+	 * called before release, without vfs_lock */
+	void (*close)(struct file *f);
+	/* an open file on it (open(2) `flags`) is closed: its last reference is gone. Called
+	 * without vfs_lock (it may close other files: a socket's files in flight). */
+	void (*release)(struct inode *ip, u32 flags);
+};
+
+/* What a file system does with one kind of inode: a static const table per kind. */
+struct inode_ops {
 	/* the target of a symlink; valid while the inode lives */
 	struct str (*readlink)(struct inode *ip);
 	/* set the size (zero-filling growth); 0 or -errno */
 	int (*truncate)(struct inode *ip, u64 size);
-	/* an open file on it (open(2) `flags`) is closed: its last reference is gone. Called
-	 * without vfs_lock (it may close other files: a socket's files in flight). */
-	void (*release)(struct inode *ip, u32 flags);
 	/* free the object: the last reference is gone */
 	void (*destroy)(struct inode *ip);
-	/* optional: the open file `f` (a terminal's, fs/terminal.h) lost its last reference;
-	 * called before release, without vfs_lock */
-	void (*close)(struct file *f);
-	/* readiness of the open file `f`: VFS_POLL* bits; poll_wait(pt, q) on each queue that
-	 * may change them (pt may be NULL: only look). NULL: always readable and writable. */
-	u32 (*poll)(struct file *f, struct poll_table *pt);
 
 	/* Generated trees (procfs, docs/procfs.md): directories whose names are made when they
-	 * are looked up rather than kept in the dentry tree, and files whose bytes are made when
-	 * they are read. All optional. */
+	 * are looked up rather than kept in the dentry tree (their file ops' readdir lists
+	 * them). All optional. */
 	/* the inode `name` names in directory `dir` (a new reference the tree takes over), or
 	 * -ENOENT; called with vfs_lock held when the name is not among dir's cached children */
 	struct inode_result (*lookup)(const struct vfs_ctx *c, struct inode *dir, struct str name);
@@ -221,16 +242,10 @@ struct inode_ops {
 	 * (and everything below it) out of the tree and asks the parent's lookup anew. vfs_lock
 	 * held. */
 	bool (*revalidate)(const struct vfs_ctx *c, struct inode *ip);
-	/* getdents: the first entry of directory `dir` at or after position `pos` (>= 2) into
-	 * *out (out->next: the position after it): 0, or -ENOENT past the last. vfs_lock held. */
-	int (*readdir)(struct inode *dir, u64 pos, struct vfs_dirent *out);
 	/* a "magic" link (procfs fd/N, cwd, root): where following it leads for `c`, a path
 	 * borrowed while vfs_lock is held, used instead of its target text (reopens a deleted
 	 * file, crosses to what an fd names); an error falls back to the text. vfs_lock held. */
 	struct path_result (*follow)(const struct vfs_ctx *c, struct inode *ip);
-	/* a read at `pos` called WITHOUT vfs_lock (it may take other locks and sleep), used
-	 * instead of .read */
-	struct result_size (*read_file)(struct file *f, struct bytes dst, u64 pos);
 };
 
 /* A mounted file system instance: what statfs reports and st_dev names. Each inode holds a
@@ -285,6 +300,9 @@ struct inode {
 	/* fixed once the inode is made */
 	struct type_tag tag;
 	const struct inode_ops *ops;
+	/* what its open files do (Linux's i_fop); NULL: nothing (a directory of the dentry tree,
+	 * a symlink). A device node's open files take its driver's instead. */
+	const struct file_ops *fops;
 	struct vfs_sb *sb; /* holds a reference (NULL: none, e.g. a pipe) */
 	struct vm_object *cache; /* the page cache of a regular file's data (vm/vm.h), or NULL:
 				  * mmap and exec map its frames */
@@ -407,7 +425,8 @@ struct file {
 	struct dentry *dentry;       /* holds a reference (NULL for a pipe) */
 	struct vfs_mount *mnt;       /* holds a reference (NULL for a pipe) */
 	struct inode *inode;
-	const struct inode_ops *ops; /* the inode's, or its device's for a device node */
+	const struct file_ops *ops;  /* the inode's fops, or its driver's for a device node;
+				      * never NULL (vfs_no_file_ops) */
 	bool tty;                    /* a terminal (ioctl TCGETS works, lseek is ESPIPE) */
 	struct terminal *term;       /* a terminal's: which one (a reference; fs/terminal.h) */
 	bool term_master;            /* ... and that this is a pty's master side */
@@ -703,13 +722,13 @@ struct waitq *vfs_lock_waitq(void);
  * not registered on its own. At most VFS_MAX_DEVICES; 0 or -ENOSPC / -EEXIST. */
 #define VFS_MAX_DEVICES 16u
 #define VFS_ANY_MINOR 0xffffffffu
-int vfs_register_chrdev(u32 major, u32 minor, const struct inode_ops *ops, bool tty);
+int vfs_register_chrdev(u32 major, u32 minor, const struct file_ops *ops, bool tty);
 /* vfs_chrdev_registered - whether (major, minor) has a driver. */
 bool vfs_chrdev_registered(u32 major, u32 minor);
 /* Block devices: every block node opens with these ops (the block layer finds the device
  * from the node's rdev in ops->open, -ENXIO when there is none); before they are set, block
  * nodes cannot be opened (-ENXIO). */
-void vfs_register_blkdev_ops(const struct inode_ops *ops);
+void vfs_register_blkdev_ops(const struct file_ops *ops);
 bool vfs_file_is_tty(const struct file *f);
 
 /* vfs_memfd - memfd_create(2)'s file: a read-write tmpfs file owned by uid:gid that no
@@ -727,17 +746,20 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing);
 i64 vfs_seals(struct file *f);
 int vfs_add_seals(struct file *f, u32 seals);
 
-/* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags`, holding an
- * inode reference; NULL when memory is short. */
+/* vfs_no_file_ops - the file ops of an open file whose inode has none (every op NULL). */
+extern const struct file_ops vfs_no_file_ops;
+
+/* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags` and ip's file ops,
+ * holding an inode reference; NULL when memory is short. */
 struct file *vfs_file_new(struct inode *ip, u32 flags);
 
 /* vfs_anon_file - the one open file (O_RDWR | flags) of an anonymous object (fs/vfs/anon.c:
  * epoll, eventfd, timerfd, pidfd, inotify, signalfd) whose struct inode `ip` is embedded in it
- * and otherwise ready: the inode gets its lock, `ops`, mode 0600 without type bits, uid:gid,
- * one link and a fresh number. The file owns the inode; -ENOMEM (ops->destroy has freed the
- * object then). */
-struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops, u32 flags,
-				 u32 uid, u32 gid);
+ * and otherwise ready: the inode gets its lock, `ops` and `fops`, mode 0600 without type
+ * bits, uid:gid, one link and a fresh number. The file owns the inode; -ENOMEM (ops->destroy
+ * has freed the object then). */
+struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops,
+				 const struct file_ops *fops, u32 flags, u32 uid, u32 gid);
 
 /*
  * inotify (fs/vfs/inotify.c, docs/poll.md): instances, and the hooks the VFS calls on every
@@ -790,7 +812,7 @@ u64 vfs_inotify_pending_bytes(struct file *f);
 #define VFS_POLLWRNORM 0x100u
 #define VFS_POLLRDHUP 0x2000u
 
-/* vfs_poll - the VFS_POLL* bits f is ready for through its inode_ops.poll (registering pt's
+/* vfs_poll - the VFS_POLL* bits f is ready for through its file_ops.poll (registering pt's
  * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one. */
 u32 vfs_poll(struct file *f, struct poll_table *pt);
 int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
@@ -811,7 +833,7 @@ bool vfs_pipe_same(const struct file *f, const struct file *g);
  * *peer_opens: for vfs_fifo_opened (the file's fifo_peer). -ENXIO: O_WRONLY | O_NONBLOCK and
  * no reader; -ENOMEM. The caller makes the file, whose release undoes this. */
 int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
-			 const struct inode_ops **ops) REQUIRES(vfs_lock);
+			 const struct file_ops **ops) REQUIRES(vfs_lock);
 /* vfs_fifo_opened - whether an open of f may return: true but for a FIFO opened for reading
  * (writing) alone whose other end has not been opened since (Linux's wait_for_partner); the
  * caller sleeps on vfs_pipe_waitq until it is. */

@@ -2,7 +2,7 @@
  * time/timerfd.h — timerfd files (time/timerfd.c): a timer on CLOCK_MONOTONIC, BOOTTIME or
  * REALTIME whose expirations a read returns (8 bytes: the count since the last read, then 0;
  * -EAGAIN with none, which the read system call turns into sleeping on timerfd_waitq), pollable
- * (POLLIN while expirations are unread) through inode_ops.poll, hence watchable by epoll.
+ * (POLLIN while expirations are unread) through file_ops.poll, hence watchable by epoll.
  * Expiry is driven by the clock task (proc/clock.c: timerfd_fire_due once a tick), not from
  * interrupt context, so the wake-up may run epoll's and poll's hooks under ordinary spinlocks.
  */
