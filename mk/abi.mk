@@ -135,7 +135,7 @@ test-abi: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
 	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi: $$s: runner exit status $$qrc"; fi; \
 	 done; \
 	 $(KTAP) --part abi --out $(RESULTS)/abi.txt --runner-rc $$rc --expect $(ABI_EXPECT) \
-		--by-group $(ABI_TRELLIS_LOGS)
+		--by-group --kernel-reports $(ABI_TRELLIS_LOGS)
 else
 test-abi: $(ABI_CPIO)
 	@mkdir -p $(RESULTS)

@@ -93,6 +93,6 @@ BATCHES ?= 20
 profile: $(KERNEL_IMAGE) $(BENCH_CPIO) | deps
 	@mkdir -p $(BENCH_DIR)
 	@$(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(BENCH_CPIO) --mem 256M --smp 1 --icount \
-		--timeout 600 --append 'console=ttyS0 loglevel=7 panic=-1 lockdep=0 profile bench_items=$(ITEM) bench_batches=$(BATCHES)' \
+		--timeout 600 --append 'console=ttyS0 loglevel=7 panic=-1 lockdep=0 heap.poison=0 profile bench_items=$(ITEM) bench_batches=$(BATCHES)' \
 		--log $(BENCH_DIR)/profile.log --quiet; \
 	 grep -a -E 'profile:|^bench' $(BENCH_DIR)/profile.log | sed 's/^\[ *[0-9.]*\] //'

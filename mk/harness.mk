@@ -21,7 +21,7 @@ test: deps
 # (/dev/vda: a 64 MiB GPT image made once, kept between runs; RUN_DISK= to use another) and a
 # virtio NIC on QEMU's user-mode network. lockdep=0: no lock-order check (make test boots keep it on).
 RUN_INITRAMFS := $(BUILD)/initramfs/run.cpio
-RUN_APPEND ?= console=ttyS0 lockdep=0
+RUN_APPEND ?= console=ttyS0 lockdep=0 heap.poison=0
 RUN_DISK ?= $(BUILD)/run-disk.img
 RUN_DEVICES = --qemu-arg=-drive --qemu-arg=file=$(RUN_DISK),if=none,id=vd0,format=raw \
 	--qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=vd0 \

@@ -19,6 +19,12 @@ group passing as a whole is an error.
 --by-group prints each group's counts too (a group is a leaf's enclosing header).
 
 --runner-rc: the QEMU runner's exit status; 124 (timeout) and 125 (QEMU broke) add a failure.
+
+--kernel-reports: a log in which the kernel reported a bug of its own while the tests ran (a
+write after free caught by heap poisoning, a lock-order inversion, sleeping in atomic context,
+a panic) adds one failure, named with the log and the report's first line, even when every
+case passed: these checks are on in make test's boots so that such bugs fail the run. Only
+for parts whose boots never provoke a report on purpose (the ktests do).
 """
 import argparse
 import os
@@ -148,6 +154,23 @@ def count(paths, expect, by_group=None):
     return c, notes
 
 
+KERNEL_REPORT = re.compile(r"\bBUG: |WARNING: lock-order inversion|\bPANIC\b")
+
+
+def kernel_reports(paths):
+    """(log, first report line) for every log holding a kernel bug report."""
+    found = []
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as f:
+            for line in f:
+                if KERNEL_REPORT.search(line):
+                    found.append((path, STAMP.sub("", line.rstrip("\n"))))
+                    break
+    return found
+
+
 def _report_plan(p, c, notes, path):
     ind, want, got = p
     if got < want:
@@ -162,6 +185,8 @@ def main():
     ap.add_argument("--runner-rc", type=int, default=0)
     ap.add_argument("--expect")
     ap.add_argument("--by-group", action="store_true", help="also print each group's counts")
+    ap.add_argument("--kernel-reports", action="store_true",
+                    help="a kernel bug report in a log is a failure")
     ap.add_argument("logs", nargs="+")
     a = ap.parse_args()
     expect = set()
@@ -170,6 +195,10 @@ def main():
             expect = {l.split("#")[0].strip() for l in f} - {""}
     groups = {}
     c, notes = count(a.logs, expect, groups)
+    if a.kernel_reports:
+        for path, line in kernel_reports(a.logs):
+            c["failed"] += 1
+            notes.append("kernel bug report in %s: %s" % (path, line))
     if a.runner_rc == 124:
         c["failed"] += 1
         notes.append("guest TIMEOUT (runner killed it); log: %s" % a.logs[-1])

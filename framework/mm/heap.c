@@ -16,6 +16,7 @@
  */
 #include <fw/heap.h>
 
+#include "internal/bootinfo.h"
 #include "internal/fault_inject.h"
 #include "internal/mm.h"
 #include "internal/printk.h"
@@ -37,6 +38,19 @@ static struct heap_cache caches[HEAP_MAX_CACHES];
 static u32 ncaches;
 static u16 hash[HASH_SLOTS]; /* cache index + 1, 0 = empty; open addressing */
 static bool heap_ready;
+/* heap.poison=0 turns poisoning off (slab.h): make bench, make profile and make run boot so;
+ * every other boot (make test's) has it on. Read once in heap_init, before any cache exists. */
+static bool heap_poison = true;
+static u64 poison_reports;
+
+/* Types whose freed objects are read on purpose, so they are never poisoned: a vmspace's
+ * reference count stays 0 after its free, and that is how vmspace.c refuses a put or a map
+ * through a stale pointer (type-stable memory); 0x6b6b6b6b there would look live. */
+extern const struct type_info vmspace__type;
+static bool keeps_freed_state(const struct type_info *t)
+{
+	return t == &vmspace__type;
+}
 
 static const struct type_info kbuf_type = { .name = STR("bytes"), .size = 1, .align = 16 };
 
@@ -138,6 +152,7 @@ static struct heap_cache *cache_for(const struct type_info *t, u32 class_bytes)
 		if (slab_cache_init(&c->sc, c->name, size, t->align ? t->align : 1, window,
 				    HEAP_CACHE_WINDOW))
 			return NULL;
+		slab_set_poison(&c->sc, heap_poison && !keeps_freed_state(t));
 		c->type = t;
 		c->class_bytes = class_bytes;
 		set_name(c);
@@ -383,6 +398,19 @@ void kbuf_swap(struct kbuf *a, struct kbuf *b)
 
 /* --- statistics ---------------------------------------------------------------------------- */
 
+/* stats_of - c's statistics as fw/heap.h reports them. Needs: heap_lock held. */
+static struct heap_cache_stats stats_of(const struct heap_cache *c)
+{
+	const struct slab_stats *s = &c->sc.stats;
+	return (struct heap_cache_stats){
+		.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
+		.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
+		.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
+		.poison_hits = s->poison_hits, .obj_size = c->sc.obj_size,
+		.objs_per_slab = c->sc.objs_per_slab, .slab_pages = c->sc.slab_pages,
+	};
+}
+
 int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 {
 	u64 flags = mm_lock_acquire(&heap_lock);
@@ -393,14 +421,7 @@ int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out)
 		const struct heap_cache *c = &caches[hash[h] - 1];
 		if (c->type != t || c->class_bytes != 0)
 			continue;
-		const struct slab_stats *s = &c->sc.stats;
-		*out = (struct heap_cache_stats){
-			.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
-			.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
-			.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
-			.obj_size = c->sc.obj_size, .objs_per_slab = c->sc.objs_per_slab,
-			.slab_pages = c->sc.slab_pages,
-		};
+		*out = stats_of(c);
 		err = 0;
 		break;
 	}
@@ -419,14 +440,7 @@ int heap_cache_info(uint32_t i, struct heap_cache_stats *out, struct str *name)
 	 * once when it is made (under heap_lock) and never again, and caches are never freed, so
 	 * the str stays valid. */
 	const struct heap_cache *c = &caches[i];
-	const struct slab_stats *s = &c->sc.stats;
-	*out = (struct heap_cache_stats){
-		.allocs = s->allocs, .frees = s->frees, .alloc_failures = s->alloc_failures,
-		.bad_frees = s->bad_frees, .live = s->live, .peak = s->peak,
-		.slabs_mapped = s->slabs_mapped, .slabs_released = s->slabs_released,
-		.obj_size = c->sc.obj_size, .objs_per_slab = c->sc.objs_per_slab,
-		.slab_pages = c->sc.slab_pages,
-	};
+	*out = stats_of(c);
 	size_t len = 0;
 	while (len < sizeof(c->name) && c->name[len])
 		len++;
@@ -443,16 +457,42 @@ void heap_print_stats(void)
 		const struct slab_cache *sc = &caches[i].sc;
 		printk(FW_LOG_INFO,
 		       "heap:   %-28s obj %5u B, live %lu (peak %lu), allocs %lu, frees %lu, "
-		       "failed %lu, bad frees %lu, slabs %lu mapped, %lu released",
+		       "failed %lu, bad frees %lu, poisoned writes %lu, slabs %lu mapped, "
+		       "%lu released",
 		       caches[i].name, sc->obj_size, sc->stats.live, sc->stats.peak,
 		       sc->stats.allocs, sc->stats.frees, sc->stats.alloc_failures,
-		       sc->stats.bad_frees, sc->stats.slabs_mapped, sc->stats.slabs_released);
+		       sc->stats.bad_frees, sc->stats.poison_hits, sc->stats.slabs_mapped,
+		       sc->stats.slabs_released);
 	}
 }
 
 void heap_init(void)
 {
+	heap_poison = boot_cmdline_u64("heap.poison", 1) != 0;
 	heap_ready = true;
+}
+
+void slab_env_poison_report(const struct slab_cache *c, uint64_t obj_va, uint32_t off,
+			    uint8_t got)
+{
+	/* Called under heap_lock (interrupts off): a raw print, no allocation. The writer is
+	 * gone; what is known is the object and the byte. */
+	poison_reports++;
+	printk(FW_LOG_ERR, "BUG: heap: a freed %s object at %lx was written after its free "
+			   "(byte %u is %02x, not %02x)", c->name, obj_va, off, got, SLAB_POISON);
+}
+
+u64 heap_poison_reports(void)
+{
+	u64 flags = mm_lock_acquire(&heap_lock);
+	u64 n = poison_reports;
+	mm_lock_release(&heap_lock, flags);
+	return n;
+}
+
+bool heap_poisoning(void)
+{
+	return heap_poison;
 }
 
 /* For the memory manager's ktests: release the empty slabs of every cache. */

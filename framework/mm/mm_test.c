@@ -18,6 +18,7 @@
 #include "internal/ktest_task.h"
 #include "internal/mm.h"
 #include "internal/paging.h"
+#include "internal/printk.h"
 #include "mm/memmap.h"
 
 /* The KT_*_EQ macros may evaluate their first argument twice (once to compare, once to print):
@@ -698,6 +699,42 @@ struct mmt_big {
 DEFINE_TYPE_CACHE(mmt_obj, struct mmt_obj);
 DEFINE_TYPE_CACHE(mmt_other, struct mmt_other);
 DEFINE_TYPE_CACHE(mmt_big, struct mmt_big);
+
+/* Heap poisoning (on in every boot but make bench's, make profile's and make run's): a write
+ * into a freed object is reported by the next allocation of that slot. The write here is
+ * the bug the poisoning exists to catch, made on purpose by trusted test code. */
+KTEST(mm, heap_poison_reports_a_write_after_free)
+{
+	if (!heap_poisoning())
+		KT_SKIP(kt, "heap poisoning is off (heap.poison=0)");
+	struct heap_cache_stats s0, s1;
+	/* keep: holds the slab mapped (not empty) while o is free; o takes the next free slot,
+	 * the lowest free one again once it is freed */
+	struct mmt_other *keep = KNEW(mmt_other);
+	struct mmt_other *o = KNEW(mmt_other);
+	KT_ASSERT(kt, keep != NULL && o != NULL);
+	MMT_EXPECT_EQ(kt, KCACHE_STATS(mmt_other, &s0), 0);
+	u64 reports = heap_poison_reports();
+	KFREE(mmt_other, o);
+	/* SAFETY: deliberately a write after free, into a type-stable slot whose slab stays
+	 * mapped (keep is live in it). */
+	volatile u32 *stale = &o->d;
+	KT_EXPECT_EQ(kt, *stale, 0x6b6b6b6bu); /* poisoned */
+	console_capture_start();
+	*stale = 7;
+	struct mmt_other *o2 = KNEW(mmt_other);
+	console_capture_stop();
+	KT_ASSERT(kt, o2 != NULL);
+	KT_EXPECT(kt, o2 == o); /* the same slot: last freed, first reused */
+	KT_EXPECT(kt, o2->d == 0);
+	MMT_EXPECT_EQ(kt, KCACHE_STATS(mmt_other, &s1), 0);
+	KT_EXPECT_EQ(kt, s1.poison_hits, s0.poison_hits + 1);
+	KT_EXPECT_EQ(kt, heap_poison_reports(), reports + 1);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "BUG: heap: a freed mmt_other object"));
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "byte 24 is 07"));
+	KFREE(mmt_other, o2);
+	KFREE(mmt_other, keep);
+}
 
 KTEST(mm, heap_knew_zeroes_and_counts)
 {

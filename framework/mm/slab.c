@@ -128,6 +128,11 @@ static uint32_t get_slab(struct slab_cache *c, int *err)
 		*err = e; /* the slab stays VACANT and first in line for the next attempt */
 		return SLAB_NONE;
 	}
+	if (c->poison)
+		/* SAFETY: slab i was just mapped read/write for this cache, slab_bytes(c) long, and
+		 * holds no object yet. */
+		__builtin_memset((void *)(uintptr_t)(c->win_base + (uint64_t)i * slab_bytes(c)),
+				 SLAB_POISON, slab_bytes(c));
 	list_del(c, i);
 	struct slab_desc *d = desc(c, i);
 	/* SAFETY: w < SLAB_BITMAP_WORDS, the length of used. */
@@ -138,6 +143,41 @@ static uint32_t get_slab(struct slab_cache *c, int *err)
 	list_add(c, i, SLAB_PARTIAL);
 	c->stats.slabs_mapped++;
 	return i;
+}
+
+void slab_set_poison(struct slab_cache *c, bool on)
+{
+	if (c->stats.slabs_mapped == 0 && c->hwm == 0)
+		c->poison = on;
+}
+
+/* check_poison - report the first byte of the free object at addr that is not SLAB_POISON.
+ * Words first (the common, clean case), bytes only to name the changed one. */
+static void check_poison(struct slab_cache *c, uint64_t addr)
+{
+	const uint64_t word = 0x0101010101010101ull * SLAB_POISON;
+	/* SAFETY: [addr, addr + obj_size) is one free object of a mapped slab of c (the caller
+	 * found its bit clear); obj_size is a multiple of 8 and objects are 8-byte aligned
+	 * (slab_cache_init), so the words read stay inside it. */
+	const volatile uint64_t *w = (const volatile uint64_t *)(uintptr_t)addr;
+	uint32_t words = c->obj_size / 8, off;
+	for (uint32_t k = 0; k < words; k++) {
+		if (w[k] != word) {
+			off = k * 8;
+			goto bad;
+		}
+	}
+	return;
+bad:
+	for (; off < c->obj_size; off++) {
+		/* SAFETY: off < obj_size: inside the object (see above). */
+		uint8_t b = ((const volatile uint8_t *)(uintptr_t)addr)[off];
+		if (b != SLAB_POISON) {
+			c->stats.poison_hits++;
+			slab_env_poison_report(c, addr, off, b);
+			return;
+		}
+	}
 }
 
 int slab_alloc(struct slab_cache *c, uint64_t *va)
@@ -165,6 +205,8 @@ int slab_alloc(struct slab_cache *c, uint64_t *va)
 		d->state = SLAB_FULL;
 	}
 	uint64_t addr = c->win_base + (uint64_t)i * slab_bytes(c) + (uint64_t)obj * c->obj_size;
+	if (c->poison)
+		check_poison(c, addr);
 	/* SAFETY: addr is inside slab i, which get_slab() mapped read/write; the object is
 	 * obj_size bytes, entirely inside the slab (obj < objs_per_slab), and no one else holds it
 	 * (its bit was clear). */
@@ -225,6 +267,10 @@ int slab_free(struct slab_cache *c, uint64_t va)
 		return -EINVAL;
 	}
 	struct slab_desc *d = desc(c, i);
+	if (c->poison)
+		/* SAFETY: va is the start of a live object of c (checked above), obj_size bytes in
+		 * a mapped slab; it is being freed, so no one else may use it now. */
+		__builtin_memset((void *)(uintptr_t)va, SLAB_POISON, c->obj_size);
 	d->used[obj / 64] &= ~(1ull << (obj % 64));
 	d->nused--;
 	c->stats.frees++;

@@ -15,6 +15,12 @@
  * object of this cache; anything else is refused and counted (bad_frees), never corrupts.
  * Objects are zeroed on allocation.
  *
+ * Poisoning (slab_set_poison, before the first allocation): every free object of a mapped
+ * slab holds SLAB_POISON in each byte — a slab is filled when it is mapped, an object when it
+ * is freed — and an allocation checks that before it zeroes the object. A byte that changed
+ * was written after its object was freed: slab_env_poison_report says where, and
+ * stats.poison_hits counts it. The allocation goes on (the object is zeroed as ever).
+ *
  * The environment supplies four hooks (kernel: heap.c; host tests: an mmap arena):
  * slab_env_map/unmap back and release slab pages, slab_env_meta_alloc/free give descriptor
  * pages. Locking: the caller serialises all calls on one cache (heap.c holds the heap lock).
@@ -32,6 +38,7 @@
 #define SLAB_DIR_ENTRIES 128u
 #define SLAB_MAX_SLABS (SLAB_DESC_PER_PAGE * SLAB_DIR_ENTRIES)
 #define SLAB_NONE UINT32_MAX
+#define SLAB_POISON 0x6bu /* each byte of a free object when poisoning is on (Linux's too) */
 
 enum slab_state {
 	SLAB_VACANT = 0, /* addresses reserved, nothing mapped */
@@ -62,6 +69,7 @@ struct slab_stats {
 	uint64_t peak;            /* most objects in use at once */
 	uint64_t slabs_mapped;    /* slabs mapped now */
 	uint64_t slabs_released;  /* times a slab was unmapped and its frames returned */
+	uint64_t poison_hits;     /* allocations that found their free object written to */
 };
 
 struct slab_cache {
@@ -76,6 +84,7 @@ struct slab_cache {
 	uint32_t hwm;             /* slab indices [0, hwm) have descriptors */
 	uint32_t head[4];         /* list heads by enum slab_state: [VACANT], [EMPTY], [PARTIAL] */
 	uint32_t n_empty;
+	bool poison;              /* free objects hold SLAB_POISON, checked at allocation */
 	struct slab_desc *dir[SLAB_DIR_ENTRIES]; /* descriptor pages, allocated as hwm grows */
 	struct slab_stats stats;
 };
@@ -86,6 +95,9 @@ struct slab_cache {
 int slab_env_map(uint64_t va, uint32_t pages);
 /* Unmap [va, va + pages * 4 KiB), flush every CPU's TLB for it, then free the frames. */
 void slab_env_unmap(uint64_t va, uint32_t pages);
+/* A poisoned free object of c at obj_va had byte `off` changed to `got`: report it. */
+void slab_env_poison_report(const struct slab_cache *c, uint64_t obj_va, uint32_t off,
+			    uint8_t got);
 /* A zeroed page for descriptors, or NULL. */
 struct slab_desc *slab_env_meta_alloc(void);
 void slab_env_meta_free(struct slab_desc *page);
@@ -99,6 +111,10 @@ void slab_env_meta_free(struct slab_desc *page);
  */
 int slab_cache_init(struct slab_cache *c, const char *name, size_t obj_size, size_t align,
 		    uint64_t win_base, uint64_t win_size);
+
+/* slab_set_poison - turn poisoning on or off for c; only before its first allocation (no slab
+ * mapped yet). */
+void slab_set_poison(struct slab_cache *c, bool on);
 
 /*
  * slab_alloc - a zeroed object from c.

@@ -108,9 +108,10 @@ static int run_utest(const struct vfs_ctx *c, struct str path, u64 rdi, u64 rsi,
 	user_ctx_set_reg(&p->uc, UREG_RDI, rdi);
 	user_ctx_set_reg(&p->uc, UREG_RSI, rsi);
 	user_ctx_set_reg(&p->uc, UREG_RDX, rdx);
-	int status = proc_run(p);
-	proc_reap(p);
-	return status;
+	/* proc_run reaps p: a proc_reap here wrote into the freed process (heap poisoning
+	 * caught it: regression mm.heap_poison_reports_a_write_after_free and the absence of
+	 * "BUG: heap" in this boot's log) */
+	return proc_run(p);
 }
 
 /* A hand-assembled program (the source is in the comment; bytes from clang + llvm-objcopy)
@@ -232,8 +233,7 @@ KTEST(proc, fork_exit_pays_for_closed_descriptors)
 	/* run it to the end (case 11: getpid, exit with it): its exit closes what is left */
 	user_ctx_set_reg(&p->uc, UREG_RDI, 11);
 	user_ctx_set_reg(&p->uc, UREG_RSI, 39);
-	int st = proc_run(p);
-	proc_reap(p);
+	int st = proc_run(p); /* frees p */
 	KT_EXPECT(kt, st > 0 && (st & 0xff) == 0);
 }
 

@@ -73,6 +73,17 @@ def ktap_counts_missing_results_of_a_plan_as_failed():
 
 
 @case
+def ktap_kernel_reports_are_found_once_per_log():
+    clean = tmpfile("KTAP version 1\n1..1\nok 1 a\n[    1.0] pid 3: killed by signal 11\n")
+    uaf = tmpfile("KTAP version 1\n1..1\n[    2.5] ERROR: BUG: heap: a freed x object at 10 "
+                  "was written after its free\n[    2.6] ERROR: BUG: heap: again\nok 1 a\n")
+    inv = tmpfile("[ 0.1] WARNING: lock-order inversion: a -> b\nok 1 a\n")
+    found = ktap.kernel_reports([clean, uaf, inv])
+    assert [p for p, _ in found] == [uaf, inv], found
+    assert found[0][1].startswith("ERROR: BUG: heap: a freed x object"), found
+
+
+@case
 def ktap_empty_log_is_a_failure():
     c, _ = ktap.count([tmpfile("garbage\n")], set())
     assert c["failed"] == 1 and c["passed"] == 0

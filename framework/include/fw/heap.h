@@ -89,6 +89,7 @@ struct heap_cache_stats {
 	uint64_t peak;           /* most objects allocated at once */
 	uint64_t slabs_mapped;   /* slabs mapped now */
 	uint64_t slabs_released; /* slabs unmapped and their frames returned, since boot */
+	uint64_t poison_hits;    /* freed objects found written after their free (heap.poison) */
 	uint32_t obj_size;       /* bytes per object in the cache */
 	uint32_t objs_per_slab;  /* objects one slab holds */
 	uint32_t slab_pages;     /* 4 KiB pages per slab */
@@ -111,5 +112,15 @@ int heap_type_stats(const struct type_info *t, struct heap_cache_stats *out);
  * last cache. Context: task.
  */
 int heap_cache_info(uint32_t i, struct heap_cache_stats *out, struct str *name);
+
+/*
+ * heap_poisoning - whether freed objects are poisoned in this boot (`heap.poison=0` turns it
+ * off; on by default). With it on, each byte of a freed object holds 0x6b until it is
+ * allocated again, and an allocation that finds one changed prints "BUG: heap: ..." (a write
+ * after free somewhere in the trusted code) and counts it in heap_poison_reports.
+ * Context: any.
+ */
+bool heap_poisoning(void);
+uint64_t heap_poison_reports(void);
 
 #endif /* FW_HEAP_H */

@@ -602,7 +602,8 @@ struct vfs_path proc_get_exe(struct process *p);
 struct vm_map *proc_mm_get(struct process *p);
 
 /* proc_run - start `init`'s task and wait until init exits; then end every other process
- * and free the zombies nobody reaped. init's wait status. */
+ * and free the zombies nobody reaped, init too: `init` is gone when this returns (no
+ * proc_reap after it). init's wait status. */
 int proc_run(struct process *init);
 
 /* proc_spawn_init - a first process (no parent) in `c`, fds 0-2 on /dev/console, running
