@@ -86,7 +86,14 @@ static i64 bdev_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 	return bdev_ioctl(f, cmd, arg, p->fs.cred.euid == 0);
 }
 
+/* bdev_file_fsync - file_ops.fsync: the device's dirty blocks and the disk's cache. */
+static int bdev_file_fsync(struct file *f)
+{
+	return bdev_fsync(f);
+}
+
 static const struct file_ops bdev_fops = {
+	.fsync = bdev_file_fsync,
 	.read = bdev_read,
 	.write = bdev_write,
 	.ioctl = bdev_file_ioctl,

@@ -404,12 +404,10 @@ static i64 do_fsync(struct process *p, u64 fd)
 	struct file *f = fd_file(p, fd);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
-	u32 type = f->inode->mode & VFS_S_IFMT;
-	if (type == VFS_S_IFIFO || type == VFS_S_IFSOCK || vfs_file_is_tty(f))
-		return -EINVAL;
-	if (bdev_is_file(f))
-		return bdev_fsync(f); /* dirty blocks written, the disk's cache flushed */
-	return 0; /* memory file systems: nothing to write back */
+	/* the file's op: a block device writes its dirty blocks and flushes the disk's cache,
+	 * memory file systems have nothing to write; devices, pipes, sockets, procfs and
+	 * anonymous files have none: EINVAL */
+	return vfs_fsync(f);
 }
 
 SYSCALL_DEFINE1(fsync, uint, fd)

@@ -376,6 +376,7 @@ static const struct inode_ops sysfs_file_ops = {
 static const struct file_ops sysfs_file_fops = {
 	.open = sysfs_open,
 	.read_file = sysfs_read_file,
+	.fsync = vfs_fsync_noop, /* as Linux's kernfs files (its directories: EINVAL) */
 };
 
 static struct inode_result sysfs_new_inode(struct vfs_sb *sb, enum sysfs_kind kind, u32 mode,

@@ -46,6 +46,17 @@ int vfs_register_chrdev(u32 major, u32 minor, const struct file_ops *ops, bool t
 
 const struct file_ops vfs_no_file_ops = { 0 };
 
+int vfs_fsync_noop(struct file *f)
+{
+	(void)f;
+	return 0;
+}
+
+int vfs_fsync(struct file *f)
+{
+	return f->ops->fsync ? f->ops->fsync(f) : -EINVAL;
+}
+
 /* inode_fops - the file ops an open of ip starts with (a device node's: replaced by its
  * driver's at open). */
 static const struct file_ops *inode_fops(const struct inode *ip)

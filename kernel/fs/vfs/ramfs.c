@@ -114,10 +114,16 @@ static const struct file_ops ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.mmap = ramfs_mmap,
+	.fsync = vfs_fsync_noop, /* memory: nothing to write back */
 };
 
-/* symlinks are never opened but with O_PATH; directories and device nodes have no file ops
- * of their own (a directory lists the dentry tree; a device node opens with its driver's) */
+/* a directory lists the dentry tree (no readdir of its own) */
+static const struct file_ops ramfs_dir_fops = {
+	.fsync = vfs_fsync_noop,
+};
+
+/* symlinks are never opened but with O_PATH; device nodes, FIFOs and sockets have no file
+ * ops of their own (a device node opens with its driver's, a FIFO with its pipe's) */
 static const struct inode_ops ramfs_link_ops = {
 	.readlink = ramfs_readlink,
 	.destroy = ramfs_link_destroy,
@@ -164,6 +170,8 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 			return NULL;
 		ip = ramfs_node_base(n);
 		ip->ops = &ramfs_node_ops;
+		if ((mode & VFS_S_IFMT) == VFS_S_IFDIR)
+			ip->fops = &ramfs_dir_fops;
 		break;
 	}
 	}

@@ -219,6 +219,10 @@ struct file_ops {
 	 * own reference), or NULL. NULL op: the file cannot be mapped (-ENODEV). The system call
 	 * layer checks the open mode, seals and the mount's noexec (syscall/mm.c). */
 	struct vm_object *(*mmap)(struct file *f);
+	/* fsync(2) and fdatasync(2): its data (and metadata) on stable storage: 0 or -errno.
+	 * NULL: it cannot be synced (-EINVAL: devices, pipes, sockets, procfs, anonymous files,
+	 * as Linux); vfs_fsync_noop for memory whose bytes have nowhere else to go. */
+	int (*fsync)(struct file *f);
 	/* getdents of a generated directory (procfs): the first entry of directory `dir` at or
 	 * after position `pos` (>= 2) into *out (out->next: the position after it): 0, or
 	 * -ENOENT past the last. vfs_lock held. NULL: the dentry tree's children are listed. */
@@ -759,6 +763,11 @@ int vfs_add_seals(struct file *f, u32 seals);
 
 /* vfs_no_file_ops - the file ops of an open file whose inode has none (every op NULL). */
 extern const struct file_ops vfs_no_file_ops;
+/* vfs_fsync_noop - file_ops.fsync of files kept in memory (Linux's noop_fsync): 0. */
+int vfs_fsync_noop(struct file *f);
+/* vfs_fsync - fsync/fdatasync of open file f (not O_PATH): its op's answer, -EINVAL without
+ * one. */
+int vfs_fsync(struct file *f);
 
 /* vfs_file_new - an open file on `ip` (no dentry: for pipes) with `flags` and ip's file ops,
  * holding an inode reference; NULL when memory is short. */

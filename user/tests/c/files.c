@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
@@ -1666,6 +1667,58 @@ static void ioctl_fioclex_fionbio_fionread_on_any_file(void)
 	CHECK_ERR(ioctl(999, FIOCLEX), EBADF);
 }
 
+/* fsync_errno - fsync's and fdatasync's answer on fd (0, or the errno), fd then closed. */
+static int fsync_errno(int fd)
+{
+	CHECK(fd >= 0);
+	int e = fsync(fd) ? errno : 0;
+	CHECK_EQ(fdatasync(fd) ? errno : 0, e);
+	CHECK_OK(syncfs(fd)); /* every file system can be synced */
+	close(fd);
+	return e;
+}
+
+/* fsync and fdatasync of a file whose file system cannot sync it are EINVAL, as Linux's
+ * vfs_fsync without an fsync op (they succeeded here on devices, procfs and anonymous files):
+ * memory file systems' files and directories and sysfs files answer 0; devices, procfs files
+ * and directories, sysfs directories, eventfd/epoll/inotify/timerfd, sockets, pipes, FIFOs
+ * and terminals EINVAL. */
+static void fsync_einval_on_devices_procfs_and_anon_files(void)
+{
+	kt_tmpdir();
+	CHECK_EQ(fsync_errno(make_file("f", "x")), 0);
+	CHECK_EQ(fsync_errno(open(".", O_RDONLY)), 0);
+	CHECK_EQ(fsync_errno(open("/dev", O_RDONLY)), 0);
+	CHECK_EQ(fsync_errno(open("/dev/pts", O_RDONLY)), 0);
+	CHECK_EQ(fsync_errno((int)syscall(SYS_memfd_create, "kt-sync", 0)), 0);
+	CHECK_EQ(fsync_errno(open("/sys/class/mem/null/dev", O_RDONLY)), 0);
+	CHECK_EQ(fsync_errno(open("/sys/class", O_RDONLY)), EINVAL);
+	const char *einval[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/urandom", "/dev/kmsg",
+				 "/dev/ptmx", "/proc/self/stat", "/proc/self", "/proc/sys/kernel/ostype" };
+	for (size_t i = 0; i < sizeof(einval) / sizeof(einval[0]); i++) {
+		int e = fsync_errno(open(einval[i], O_RDONLY));
+		if (e != EINVAL)
+			kt_fail(__FILE__, __LINE__, "fsync(%s): errno %d, want EINVAL", einval[i], e);
+	}
+	CHECK_EQ(fsync_errno((int)syscall(SYS_eventfd2, 0, 0)), EINVAL);
+	CHECK_EQ(fsync_errno((int)syscall(SYS_epoll_create1, 0)), EINVAL);
+	CHECK_EQ(fsync_errno((int)syscall(SYS_inotify_init1, 0)), EINVAL);
+	CHECK_EQ(fsync_errno((int)syscall(SYS_timerfd_create, CLOCK_MONOTONIC, 0)), EINVAL);
+	int sv[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	CHECK_EQ(fsync_errno(sv[0]), EINVAL);
+	close(sv[1]);
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(fsync_errno(p[1]), EINVAL);
+	close(p[0]);
+	CHECK_OK(mkfifo("fifo", 0600));
+	CHECK_EQ(fsync_errno(open("fifo", O_RDWR)), EINVAL);
+	int fd = CHECK_OK(open("f", O_PATH));
+	CHECK_ERR(fsync(fd), EBADF);
+	close(fd);
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2532,6 +2585,8 @@ static const struct kt_case cases[] = {
 	{ "memfd_seal_write_ebusy_while_forked_child_maps",
 	  memfd_seal_write_ebusy_while_forked_child_maps },
 	{ "tmpfs_file_seals_start_sealed", tmpfs_file_seals_start_sealed },
+	{ "fsync_einval_on_devices_procfs_and_anon_files",
+	  fsync_einval_on_devices_procfs_and_anon_files },
 	{ "ioctl_fioclex_fionbio_fionread_on_any_file", ioctl_fioclex_fionbio_fionread_on_any_file },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
