@@ -92,7 +92,22 @@ static int bdev_file_fsync(struct file *f)
 	return bdev_fsync(f);
 }
 
+/* bdev_llseek - file_ops.llseek: SEEK_END is the device's end, not the node's size. */
+static struct result_i64 bdev_llseek(struct file *f, i64 off, int whence)
+{
+	if (whence != 2)
+		return vfs_generic_llseek(f, off, whence);
+	struct result_u64 size = bdev_size(f);
+	if (size.err)
+		return result_i64_err(size.err);
+	i64 pos;
+	if (fw_add_overflow((i64)size.value, off, &pos))
+		return result_i64_err(-EINVAL);
+	return vfs_generic_llseek(f, pos, 0);
+}
+
 static const struct file_ops bdev_fops = {
+	.llseek = bdev_llseek,
 	.fsync = bdev_file_fsync,
 	.read = bdev_read,
 	.write = bdev_write,

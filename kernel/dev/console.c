@@ -65,6 +65,7 @@ static struct result_size zero_read(struct inode *ip, struct bytes dst, u64 pos)
 }
 
 static const struct file_ops console_fops = {
+	.llseek = vfs_no_llseek,
 	.read = console_read,
 	.write = console_write,
 	.poll = term_file_poll,
@@ -81,11 +82,13 @@ static struct result_size null_read(struct inode *ip, struct bytes dst, u64 pos)
 }
 
 static const struct file_ops null_fops = {
+	.llseek = vfs_zero_llseek,
 	.read = null_read, /* end of file at once */
 	.write = null_write,
 };
 
 static const struct file_ops zero_fops = {
+	.llseek = vfs_zero_llseek,
 	.read = zero_read,
 	.write = null_write,
 };

@@ -46,8 +46,16 @@ static struct result_size full_write(struct inode *ip, struct bytes src, u64 pos
 	return result_size_err(-ENOSPC);
 }
 
-static const struct file_ops random_fops = { .read = random_read, .write = random_write };
-static const struct file_ops full_fops = { .read = full_read, .write = full_write };
+static const struct file_ops random_fops = {
+	.read = random_read,
+	.write = random_write,
+	.llseek = vfs_noop_llseek,
+};
+static const struct file_ops full_fops = {
+	.read = full_read,
+	.write = full_write,
+	.llseek = vfs_zero_llseek,
+};
 
 /* --- the file system ------------------------------------------------------------------------- */
 

@@ -101,6 +101,7 @@ static const struct inode_ops sock_inode_ops = {
 };
 
 static const struct file_ops sock_fops = {
+	.llseek = vfs_no_llseek,
 	.ioctl = net_file_ioctl,
 	.release = sock_inode_release,
 	.poll = sock_inode_poll,

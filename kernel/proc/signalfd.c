@@ -80,6 +80,7 @@ static const struct inode_ops sigfd_ops = {
 };
 
 static const struct file_ops sigfd_fops = {
+	.llseek = vfs_noop_llseek,
 	.poll = sigfd_poll,
 	.read = sigfd_rw,
 	.write = sigfd_rw,

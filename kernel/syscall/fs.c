@@ -773,19 +773,10 @@ i64 sys_lseek(struct process *p, const struct sc_args *a)
 	struct file *f = fd_file(p, a->a[0]);
 	if (!f)
 		return -EBADF;
-	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
-		return -ESPIPE;
-	i64 off = (i64)a->a[1];
-	int whence = (int)a->a[2];
-	if (bdev_is_file(f) && whence == 2) { /* SEEK_END: the device's end, not the node's size */
-		struct result_u64 size = bdev_size(f);
-		if (size.err)
-			return size.err;
-		if (fw_add_overflow((i64)size.value, off, &off))
-			return -EINVAL;
-		whence = 0;
-	}
-	struct result_i64 r = vfs_lseek(f, off, whence);
+	/* whence is an unsigned int: past SEEK_HOLE is EINVAL; the rest is the file's llseek op
+	 * (streams ESPIPE, a block device's end its size, ...) */
+	u32 whence = (u32)a->a[2];
+	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], whence > 4 ? -1 : (int)whence);
 	return r.err ? r.err : r.value;
 }
 

@@ -225,6 +225,7 @@ static const struct inode_ops tfd_ops = {
 };
 
 static const struct file_ops tfd_fops = {
+	.llseek = vfs_noop_llseek,
 	.poll = tfd_poll,
 	.read = tfd_read,
 	.release = tfd_release,

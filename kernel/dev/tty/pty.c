@@ -347,6 +347,7 @@ static struct result_size term_node_write(struct inode *ip, struct bytes src, u6
 }
 
 static const struct file_ops pty_fops = {
+	.llseek = vfs_no_llseek,
 	.read = term_node_read,
 	.write = term_node_write,
 	.poll = term_file_poll,

@@ -524,6 +524,7 @@ static const struct inode_ops ep_ops = {
 };
 
 static const struct file_ops ep_fops = {
+	.llseek = vfs_noop_llseek,
 	.poll = ep_file_poll,
 	.release = ep_release,
 };

@@ -109,6 +109,7 @@ static const struct inode_ops efd_ops = {
 };
 
 static const struct file_ops efd_fops = {
+	.llseek = vfs_noop_llseek,
 	.poll = efd_poll,
 	.read = efd_read,
 	.write = efd_write,

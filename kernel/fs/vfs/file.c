@@ -558,6 +558,43 @@ struct result_i64 vfs_lseek(struct file *f, i64 off, int whence)
 {
 	if (f->flags & VFS_O_PATH)
 		return result_i64_err(-EBADF);
+	if (whence < 0 || whence > 4)
+		return result_i64_err(-EINVAL); /* past SEEK_HOLE: before any file's answer */
+	return f->ops->llseek ? f->ops->llseek(f, off, whence) : vfs_generic_llseek(f, off, whence);
+}
+
+struct result_i64 vfs_no_llseek(struct file *f, i64 off, int whence)
+{
+	(void)f;
+	(void)off;
+	(void)whence;
+	return result_i64_err(-ESPIPE); /* a stream: pipes, FIFOs, sockets, terminals */
+}
+
+struct result_i64 vfs_noop_llseek(struct file *f, i64 off, int whence)
+{
+	(void)off;
+	(void)whence;
+	return result_i64_ok((i64)vfs_file_pos(f)); /* the offset means nothing: it stays */
+}
+
+struct result_i64 vfs_zero_llseek(struct file *f, i64 off, int whence)
+{
+	(void)off;
+	(void)whence;
+	vfs_file_set_pos(f, 0); /* Linux's null_lseek: always at 0 */
+	return result_i64_ok(0);
+}
+
+struct result_i64 vfs_dir_llseek(struct file *f, i64 off, int whence)
+{
+	if (whence != 0 && whence != 1)
+		return result_i64_err(-EINVAL); /* Linux's dcache_dir_lseek: no end to seek from */
+	return vfs_generic_llseek(f, off, whence);
+}
+
+struct result_i64 vfs_generic_llseek(struct file *f, i64 off, int whence)
+{
 	struct inode *ip = f->inode;
 	mutex_lock(&ip->lock);
 	i64 base = whence == 0 ? 0 : whence == 1 ? (i64)f->pos : (i64)ip->size;

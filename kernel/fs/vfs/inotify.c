@@ -340,6 +340,7 @@ static i64 ino_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 }
 
 static const struct file_ops ino_fops = {
+	.llseek = vfs_noop_llseek,
 	.poll = ino_poll,
 	.read = ino_read,
 	.ioctl = ino_ioctl,

@@ -264,6 +264,7 @@ static i64 pipe_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
 }
 
 static const struct file_ops pipe_fops = {
+	.llseek = vfs_no_llseek,
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
@@ -406,6 +407,7 @@ static void fifo_release(struct inode *ip, u32 flags)
 }
 
 static const struct file_ops fifo_fops = {
+	.llseek = vfs_no_llseek,
 	.read = fifo_read,
 	.write = fifo_write,
 	.ioctl = pipe_ioctl,

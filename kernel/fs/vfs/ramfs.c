@@ -120,6 +120,7 @@ static const struct file_ops ramfs_file_fops = {
 /* a directory lists the dentry tree (no readdir of its own) */
 static const struct file_ops ramfs_dir_fops = {
 	.fsync = vfs_fsync_noop,
+	.llseek = vfs_dir_llseek,
 };
 
 /* symlinks are never opened but with O_PATH; device nodes, FIFOs and sockets have no file

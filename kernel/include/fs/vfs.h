@@ -223,6 +223,11 @@ struct file_ops {
 	 * NULL: it cannot be synced (-EINVAL: devices, pipes, sockets, procfs, anonymous files,
 	 * as Linux); vfs_fsync_noop for memory whose bytes have nowhere else to go. */
 	int (*fsync)(struct file *f);
+	/* lseek(2) with whence SEEK_SET (0) to SEEK_HOLE (4): the new offset or -errno. NULL:
+	 * vfs_generic_llseek. Linux's kinds: vfs_no_llseek (streams: ESPIPE), vfs_noop_llseek
+	 * (anonymous files, random: the offset, unmoved), vfs_zero_llseek (/dev/null, zero,
+	 * full: 0), vfs_dir_llseek (directories of the dentry tree: SEEK_SET and SEEK_CUR). */
+	struct result_i64 (*llseek)(struct file *f, i64 off, int whence);
 	/* getdents of a generated directory (procfs): the first entry of directory `dir` at or
 	 * after position `pos` (>= 2) into *out (out->next: the position after it): 0, or
 	 * -ENOENT past the last. vfs_lock held. NULL: the dentry tree's children are listed. */
@@ -627,8 +632,16 @@ void vfs_file_set_pos(struct file *f, u64 pos);
 /* vfs_file_unread - ioctl FIONREAD on a regular file (Linux's file_ioctl): its size less the
  * offset (negative past the end), read under the inode's lock. */
 i64 vfs_file_unread(struct file *f);
-/* vfs_lseek - SEEK_SET 0, SEEK_CUR 1, SEEK_END 2; the new offset or -EINVAL. */
+/* vfs_lseek - lseek(2): -EBADF for an O_PATH file, -EINVAL for whence past SEEK_HOLE (4),
+ * else the file's llseek op (or vfs_generic_llseek): the new offset or -errno. */
 struct result_i64 vfs_lseek(struct file *f, i64 off, int whence);
+/* The llseek ops (file_ops.llseek). vfs_generic_llseek: SEEK_SET, SEEK_CUR, SEEK_END from
+ * the inode's size under its lock; -EINVAL for a negative offset or SEEK_DATA/SEEK_HOLE. */
+struct result_i64 vfs_generic_llseek(struct file *f, i64 off, int whence);
+struct result_i64 vfs_no_llseek(struct file *f, i64 off, int whence);
+struct result_i64 vfs_noop_llseek(struct file *f, i64 off, int whence);
+struct result_i64 vfs_zero_llseek(struct file *f, i64 off, int whence);
+struct result_i64 vfs_dir_llseek(struct file *f, i64 off, int whence);
 /* vfs_getdents64 - linux_dirent64 records into dst (".", "..", then the children in cookie
  * order); bytes written, 0 at the end, -EINVAL when dst cannot hold the next record,
  * -ENOTDIR, -ENOENT for a removed directory. */

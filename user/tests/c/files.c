@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
@@ -1719,6 +1720,68 @@ static void fsync_einval_on_devices_procfs_and_anon_files(void)
 	close(fd);
 }
 
+/* seek_answer - lseek's result on fd, or -errno. */
+static long seek_answer(int fd, long off, int whence)
+{
+	long r = lseek(fd, off, whence);
+	return r < 0 ? -errno : r;
+}
+
+/* lseek answers by kind of file, as Linux's llseek ops (it moved every offset here): /dev/null,
+ * zero and full stay at 0 (null_lseek), /dev/urandom and anonymous files keep their offset
+ * whatever is asked (noop_llseek), a tmpfs directory has no end to seek from
+ * (dcache_dir_lseek: EINVAL), streams are ESPIPE; a whence past SEEK_HOLE is EINVAL before
+ * the file answers, and an O_PATH descriptor EBADF before that. */
+static void lseek_answers_per_kind_of_file(void)
+{
+	kt_tmpdir();
+	const char *zero[] = { "/dev/null", "/dev/zero", "/dev/full" };
+	for (size_t i = 0; i < 3; i++) {
+		int fd = CHECK_OK(open(zero[i], O_RDWR));
+		CHECK_EQ(seek_answer(fd, 5, SEEK_SET), 0);
+		CHECK_EQ(seek_answer(fd, -3, SEEK_CUR), 0);
+		CHECK_EQ(seek_answer(fd, 7, SEEK_END), 0);
+		CHECK_EQ(seek_answer(fd, 0, 42), -EINVAL);
+		close(fd);
+	}
+	int sv[2];
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	int sfd_mask[2] = { 0, 0 }; /* a sigset_t's first bytes: no signal */
+	int noop[] = { CHECK_OK(open("/dev/urandom", O_RDONLY)),
+		       CHECK_OK((int)syscall(SYS_eventfd2, 0, 0)),
+		       CHECK_OK((int)syscall(SYS_epoll_create1, 0)),
+		       CHECK_OK((int)syscall(SYS_inotify_init1, 0)),
+		       CHECK_OK((int)syscall(SYS_timerfd_create, CLOCK_MONOTONIC, 0)),
+		       CHECK_OK((int)syscall(SYS_signalfd4, -1, sfd_mask, 8, 0)) };
+	for (size_t i = 0; i < sizeof(noop) / sizeof(noop[0]); i++) {
+		CHECK_EQ(seek_answer(noop[i], 5, SEEK_SET), 0);
+		CHECK_EQ(seek_answer(noop[i], -9, SEEK_SET), 0);
+		CHECK_EQ(seek_answer(noop[i], 3, SEEK_END), 0);
+		CHECK_EQ(seek_answer(noop[i], 0, 5), -EINVAL);
+		close(noop[i]);
+	}
+	int fd = CHECK_OK(open(".", O_RDONLY | O_DIRECTORY));
+	CHECK_EQ(seek_answer(fd, 0, SEEK_END), -EINVAL);
+	CHECK_EQ(seek_answer(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(seek_answer(fd, 0, SEEK_CUR), 0);
+	close(fd);
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(seek_answer(p[0], 0, SEEK_CUR), -ESPIPE);
+	CHECK_EQ(seek_answer(p[0], 0, 5), -EINVAL);
+	CHECK_EQ(seek_answer(sv[0], 0, SEEK_SET), -ESPIPE);
+	CHECK_EQ(seek_answer(sv[0], 0, 42), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	close(make_file("f", "0123456789"));
+	fd = CHECK_OK(open("f", O_PATH));
+	CHECK_EQ(seek_answer(fd, 0, SEEK_SET), -EBADF);
+	CHECK_EQ(seek_answer(fd, 0, 42), -EBADF);
+	close(fd);
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2588,6 +2651,7 @@ static const struct kt_case cases[] = {
 	{ "fsync_einval_on_devices_procfs_and_anon_files",
 	  fsync_einval_on_devices_procfs_and_anon_files },
 	{ "ioctl_fioclex_fionbio_fionread_on_any_file", ioctl_fioclex_fionbio_fionread_on_any_file },
+	{ "lseek_answers_per_kind_of_file", lseek_answers_per_kind_of_file },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
