@@ -32,7 +32,7 @@ static const struct sc_entry sc_table[SYSCALL_MAX] = {
 	SC(5, fstat, FULL, ""),
 	SC(6, lstat, FULL, ""),
 	SC(7, poll, FULL, ""),
-	SC(8, lseek, PARTIAL, "SEEK_DATA/SEEK_HOLE missing"),
+	SC(8, lseek, PARTIAL, "per-file answers as Linux (streams, devices, anonymous files, directories; SEEK_DATA/SEEK_HOLE by tmpfs pages); /dev/kmsg and procfs seq files seek generically"),
 	SC(9, mmap, PARTIAL, "files with a page cache (ramfs, tmpfs) only; MAP_HUGETLB/MAP_SYNC are refused"),
 	SC(10, mprotect, PARTIAL, "PROT_GROWSDOWN/PROT_GROWSUP are ignored"),
 	SC(11, munmap, FULL, ""),

@@ -203,6 +203,14 @@ bool vm_object_write_denied(struct vm_object *o)
 	return denied;
 }
 
+bool vm_object_next_page(struct vm_object *o, u64 from, u64 *index)
+{
+	spin_lock(&o->lock);
+	bool found = vm_page_map_next(&o->pages, from, index) != NULL;
+	spin_unlock(&o->lock);
+	return found;
+}
+
 bool vm_object_map_writable(struct vm_object *o)
 {
 	spin_lock(&o->lock);

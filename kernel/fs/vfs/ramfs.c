@@ -104,6 +104,43 @@ static const struct inode_ops ramfs_file_ops = {
 	.destroy = ramfs_file_destroy,
 };
 
+/* ramfs_llseek - SEEK_DATA and SEEK_HOLE: on tmpfs by the pages the file's cache holds, as
+ * Linux's shmem_file_llseek (a page it holds is data, an absent one a hole, the end a hole);
+ * on ramfs the whole file is data, as Linux's generic_file_llseek there. An offset at or
+ * past the end, or negative, is ENXIO; the rest is the generic seek. */
+static struct result_i64 ramfs_llseek(struct file *f, i64 off, int whence)
+{
+	if (whence != 3 && whence != 4)
+		return vfs_generic_llseek(f, off, whence);
+	struct inode *ip = f->inode;
+	if (off < 0)
+		return result_i64_err(-ENXIO);
+	mutex_lock(&ip->lock);
+	u64 size = ip->size, at = (u64)off / VM_PAGE_SIZE, pos = 0;
+	u64 pages = (size + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE; /* those with bytes below the end */
+	int e = (u64)off >= size ? -ENXIO : 0;
+	if (!e && ip->sb->magic != VFS_TMPFS_MAGIC) { /* ramfs: no holes but the end */
+		pos = whence == 3 ? (u64)off : size;
+	} else if (!e && whence == 3) { /* SEEK_DATA: the first page held at or after off */
+		u64 idx;
+		if (!vm_object_next_page(ip->cache, at, &idx) || idx >= pages)
+			e = -ENXIO;
+		else
+			pos = idx == at ? (u64)off : idx * VM_PAGE_SIZE;
+	} else if (!e) { /* SEEK_HOLE: the first page not held, or the end */
+		u64 idx = at, next;
+		while (idx < pages && vm_object_next_page(ip->cache, idx, &next) && next == idx)
+			idx++;
+		pos = idx == at ? (u64)off : idx * VM_PAGE_SIZE;
+		if (pos > size)
+			pos = size;
+	}
+	if (!e)
+		f->pos = pos;
+	mutex_unlock(&ip->lock);
+	return e ? result_i64_err(e) : result_i64_ok((i64)pos);
+}
+
 /* ramfs_mmap - a mapping maps the file's page cache: read, write and mmap share frames */
 static struct vm_object *ramfs_mmap(struct file *f)
 {
@@ -114,6 +151,7 @@ static const struct file_ops ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.mmap = ramfs_mmap,
+	.llseek = ramfs_llseek,
 	.fsync = vfs_fsync_noop, /* memory: nothing to write back */
 };
 

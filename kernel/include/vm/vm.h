@@ -116,6 +116,9 @@ bool vm_object_write_denied(struct vm_object *o);
 bool vm_object_map_writable(struct vm_object *o);
 void vm_object_unmap_writable(struct vm_object *o);
 int vm_object_deny_writable(struct vm_object *o);
+/* vm_object_next_page - the least index >= from of a page the object holds, into *index:
+ * true, or false when it holds none there (lseek SEEK_DATA/SEEK_HOLE). */
+bool vm_object_next_page(struct vm_object *o, u64 from, u64 *index);
 /* vm_object_pages - how many pages the object holds (tests, accounting). */
 u64 vm_object_pages(struct vm_object *o);
 

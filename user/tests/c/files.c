@@ -1782,6 +1782,57 @@ static void lseek_answers_per_kind_of_file(void)
 	close(fd);
 }
 
+/* SEEK_DATA and SEEK_HOLE on a tmpfs file (they were EINVAL): pages written are data, pages
+ * never written holes, the end a hole; an offset at or past the end, or negative, is ENXIO;
+ * the offset moves to the answer. Pages of 4 KiB: data at 0 and 3, a 5-page file. On ramfs
+ * the whole file is data (Linux's generic_file_llseek). */
+static void lseek_seek_data_and_hole_on_tmpfs(void)
+{
+	kt_tmpdir();
+	CHECK_OK(mkdir("t", 0755));
+	CHECK_OK(mount("none", "t", "tmpfs", 0, NULL));
+	int fd = CHECK_OK(open("t/f", O_CREAT | O_RDWR, 0644));
+	char page[4096];
+	memset(page, 'd', sizeof(page));
+	CHECK_EQ(pwrite(fd, page, sizeof(page), 0), 4096);
+	CHECK_OK(ftruncate(fd, 5 * 4096));
+	CHECK_EQ(pwrite(fd, page, 10, 3 * 4096), 10);
+	CHECK_EQ(seek_answer(fd, 0, SEEK_DATA), 0);
+	CHECK_EQ(seek_answer(fd, 100, SEEK_DATA), 100);
+	CHECK_EQ(seek_answer(fd, 100, SEEK_HOLE), 4096);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 4096); /* moved there */
+	CHECK_EQ(seek_answer(fd, 4096, SEEK_DATA), 3 * 4096);
+	CHECK_EQ(seek_answer(fd, 5000, SEEK_HOLE), 5000);
+	CHECK_EQ(seek_answer(fd, 3 * 4096 + 1, SEEK_HOLE), 4 * 4096);
+	CHECK_EQ(seek_answer(fd, 4 * 4096, SEEK_DATA), -ENXIO);
+	CHECK_EQ(seek_answer(fd, 4 * 4096 + 7, SEEK_HOLE), 4 * 4096 + 7);
+	CHECK_EQ(seek_answer(fd, 5 * 4096, SEEK_HOLE), -ENXIO);
+	CHECK_EQ(seek_answer(fd, 5 * 4096, SEEK_DATA), -ENXIO);
+	CHECK_EQ(seek_answer(fd, -1, SEEK_DATA), -ENXIO);
+	CHECK_EQ(seek_answer(fd, -1, SEEK_HOLE), -ENXIO);
+	CHECK_OK(ftruncate(fd, 4096 + 100)); /* the last page partly past the end */
+	CHECK_EQ(seek_answer(fd, 0, SEEK_HOLE), 4096);
+	CHECK_EQ(seek_answer(fd, 4096, SEEK_DATA), -ENXIO);
+	CHECK_EQ(pwrite(fd, "x", 1, 4096), 1);
+	CHECK_EQ(seek_answer(fd, 4096, SEEK_DATA), 4096);
+	CHECK_EQ(seek_answer(fd, 0, SEEK_HOLE), 4096 + 100);
+	close(fd);
+	fd = CHECK_OK(open("t/empty", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(seek_answer(fd, 0, SEEK_DATA), -ENXIO);
+	CHECK_EQ(seek_answer(fd, 0, SEEK_HOLE), -ENXIO);
+	close(fd);
+	CHECK_OK(umount("t"));
+	CHECK_OK(mount("none", "t", "ramfs", 0, NULL)); /* ramfs: all data up to the end */
+	fd = CHECK_OK(open("t/f", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(pwrite(fd, page, sizeof(page), 0), 4096);
+	CHECK_OK(ftruncate(fd, 5 * 4096));
+	CHECK_EQ(seek_answer(fd, 0, SEEK_HOLE), 5 * 4096);
+	CHECK_EQ(seek_answer(fd, 8192, SEEK_DATA), 8192);
+	CHECK_EQ(seek_answer(fd, 5 * 4096, SEEK_DATA), -ENXIO);
+	close(fd);
+	CHECK_OK(umount("t"));
+}
+
 static void xattrs_not_kept(void)
 {
 	char buf[64];
@@ -2652,6 +2703,7 @@ static const struct kt_case cases[] = {
 	  fsync_einval_on_devices_procfs_and_anon_files },
 	{ "ioctl_fioclex_fionbio_fionread_on_any_file", ioctl_fioclex_fionbio_fionread_on_any_file },
 	{ "lseek_answers_per_kind_of_file", lseek_answers_per_kind_of_file },
+	{ "lseek_seek_data_and_hole_on_tmpfs", lseek_seek_data_and_hole_on_tmpfs },
 	{ "xattrs_not_kept", xattrs_not_kept },
 	{ "fallocate_sync_and_at_variants", fallocate_sync_and_at_variants },
 	{ "o_tmpfile_is_nameless", o_tmpfile_is_nameless },
