@@ -223,8 +223,8 @@ struct file_ops {
 	 * NULL: it cannot be synced (-EINVAL: devices, pipes, sockets, procfs, anonymous files,
 	 * as Linux); vfs_fsync_noop for memory whose bytes have nowhere else to go. */
 	int (*fsync)(struct file *f);
-	/* lseek(2) with whence SEEK_SET (0) to SEEK_HOLE (4): the new offset or -errno. NULL:
-	 * vfs_generic_llseek. Linux's kinds: vfs_no_llseek (streams: ESPIPE), vfs_noop_llseek
+	/* lseek(2) with whence SEEK_SET (0) to SEEK_HOLE (4): the new offset or -errno; called
+	 * with no VFS lock (f->pos is moved under the inode's lock). NULL: vfs_generic_llseek. Linux's kinds: vfs_no_llseek (streams: ESPIPE), vfs_noop_llseek
 	 * (anonymous files, random: the offset, unmoved), vfs_zero_llseek (/dev/null, zero,
 	 * full: 0), vfs_dir_llseek (directories of the dentry tree: SEEK_SET and SEEK_CUR). */
 	struct result_i64 (*llseek)(struct file *f, i64 off, int whence);
