@@ -19,7 +19,7 @@
 #                        supervisor and checks; FUZZ_KERNEL=build/linux/vmlinux (also for
 #                        make fuzz) runs the same image on Debian's Linux
 
-.PHONY: fuzz soak fuzz-trinity test-fuzz test-fault test-abi-fault
+.PHONY: fuzz soak fuzz-trinity test-fuzz test-fault test-abi-fault test-abi-fault-short
 
 FUZZ_DIR  := $(BUILD)/fuzz
 FUZZ_BIN  := $(FUZZ_DIR)/fuzz
@@ -128,15 +128,36 @@ ABI_FAULT_SEED ?= 22
 ABI_FAULT_APPEND := fault.heap=100 fault.frame=100 fault.seed=$(ABI_FAULT_SEED) fault.task_filter=1
 ABI_FAULT_SUITES := $(filter-out busybox.%,$(ABI_TRELLIS_SUITES))
 ABI_FAULT_LOGS := $(addprefix $(LOGS)/abi-fault/,$(addsuffix .log,$(ABI_FAULT_SUITES)))
-# Not in make test yet (its failures are being fixed): TEST_PARTS += test-abi-fault
-test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
-	@rm -rf $(LOGS)/abi-fault; mkdir -p $(RESULTS) $(LOGS)/abi-fault
-	@rc=0; for s in $(ABI_FAULT_SUITES); do \
+
+# abi_fault_run(part, suites) - boots each suite under injection into $(LOGS)/<part>/ and
+# writes $(RESULTS)/<part>.txt.
+define abi_fault_run
+	@rm -rf $(LOGS)/$(1); mkdir -p $(RESULTS) $(LOGS)/$(1)
+	@rc=0; for s in $(2); do \
 	  $(QEMU_RUN) --kernel $(KERNEL_IMAGE) --initrd $(ABI_CPIO) --mem 512M \
 		--timeout $(ABI_TRELLIS_BOOT_TIMEOUT) \
 		--append '$(ABI_APPEND) $(ABI_FAULT_APPEND) rdinit=/abi/one/'$$s" kt_hosttime=$$(date +%s)" \
-		--log $(LOGS)/abi-fault/$$s.log --quiet >/dev/null 2>&1; \
-	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "abi-fault: $$s: runner exit status $$qrc"; fi; \
+		--log $(LOGS)/$(1)/$$s.log --quiet >/dev/null 2>&1; \
+	  qrc=$$?; if [ $$qrc != 0 ]; then rc=$$qrc; echo "$(1): $$s: runner exit status $$qrc"; fi; \
 	 done; \
-	 $(KTAP) --part abi-fault --out $(RESULTS)/abi-fault.txt --runner-rc $$rc --expect $(ABI_EXPECT) \
-		--by-group $(ABI_FAULT_LOGS)
+	 $(KTAP) --part $(1) --out $(RESULTS)/$(1).txt --runner-rc $$rc --expect $(ABI_EXPECT) \
+		--by-group $(addprefix $(LOGS)/$(1)/,$(addsuffix .log,$(2)))
+endef
+
+# The whole of it (every C suite, about 20 boots): by hand, not in make test.
+test-abi-fault: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
+	$(call abi_fault_run,abi-fault,$(ABI_FAULT_SUITES))
+
+# The bounded part in make test (session 11): seed 22 (ABI_FAULT_SEED), 10 boots, 50-70 s
+# on 2 cores. Programs: fds, poll, time, sched and limits, clean at seed 22 after session 11's
+# fixes and together the fd table, poll/epoll, timers and threads, scheduling and rlimits
+# under failing allocations. Left out: files (its fifo_open_read_write can block 20 s when
+# the writer child's open meets the injected ENOMEM: the case, not the kernel; it also takes
+# the longest), procfs (no_leaks finds /proc/PID entries left by
+# other_process_fds_need_ptrace_access and undumpable_process_needs_root: open), proc
+# (execve_errors fails under injection: not yet read), and the rest for time.
+ABI_FAULT_SHORT_PROGS := fds poll time sched limits
+ABI_FAULT_SHORT_SUITES := $(filter $(foreach l,$(ABI_LIBCS),$(addprefix $(l).,$(ABI_FAULT_SHORT_PROGS))),$(ABI_FAULT_SUITES))
+TEST_PARTS += test-abi-fault-short
+test-abi-fault-short: $(ABI_CPIO) $(KERNEL_IMAGE) $(ABI_EXPECT)
+	$(call abi_fault_run,abi-fault-short,$(ABI_FAULT_SHORT_SUITES))

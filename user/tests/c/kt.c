@@ -372,6 +372,12 @@ static int kt_run_case(const struct kt_case *c, int mark)
 		return 2; /* skipped: the injected ENOMEM reached the case */
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) == 0;
+	if (WIFSIGNALED(status) && kt_fault_mode && WTERMSIG(status) == SIGKILL) {
+		/* nothing but the kernel's out-of-memory policy (kernel/proc/oom.c: a user copy
+		 * or fault that found no frame) ends a case with SIGKILL: an injected failure */
+		kt_diag("%s: killed by SIGKILL: the out-of-memory policy", c->name);
+		return 2;
+	}
 	if (WIFSIGNALED(status)) {
 		if (WTERMSIG(status) == SIGALRM)
 			kt_diag("%s: watchdog: still running after %d s", c->name, KT_CASE_SECONDS);
