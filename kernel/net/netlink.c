@@ -21,7 +21,7 @@
 
 #define NL_MSG_MAX 256u  /* one reply (a link or an address with its attributes) */
 #define NL_REQ_MAX 4096u /* bytes of one request that are read */
-#define NL_QUEUE_MAX 64u /* replies waiting; more are dropped (Linux: ENOBUFS) */
+#define NL_QUEUE_MAX 64u /* replies waiting; more are dropped and the socket error is ENOBUFS */
 
 struct nl_msg {
 	struct list_link link;
@@ -189,6 +189,15 @@ static void end(struct nl_build *b)
 	(void)bytes_put_le32(BYTES_OF_ARRAY(b->m->data), 0, b->m->len);
 }
 
+/* overrun_locked - a reply was lost (queue full or no memory): the socket's error becomes
+ * ENOBUFS (Linux's netlink_overrun), which the next recv returns once, poll reports as POLLERR
+ * and SO_ERROR reads and clears; a reader waiting for the lost reply is woken by the caller. */
+static void overrun_locked(struct nl_sock *n) REQUIRES(&n->sk.lock)
+{
+	if (!n->dead)
+		n->sk.err = ENOBUFS;
+}
+
 static void queue_reply(struct nl_sock *n, struct nl_msg *m)
 {
 	spin_lock(&n->sk.lock);
@@ -196,6 +205,8 @@ static void queue_reply(struct nl_sock *n, struct nl_msg *m)
 	if (ok) {
 		nl_msg_list_push_back(&n->rq, m);
 		n->rq_len++;
+	} else {
+		overrun_locked(n);
 	}
 	spin_unlock(&n->sk.lock);
 	if (!ok)
@@ -312,8 +323,13 @@ static int emit(struct nl_sock *n, enum nl_what w, u32 seq, u32 portid, u16 flag
 		struct bytes hdr, u8 family)
 {
 	struct nl_msg *m = reply_new();
-	if (!m)
+	if (!m) {
+		spin_lock(&n->sk.lock);
+		overrun_locked(n);
+		spin_unlock(&n->sk.lock);
+		sock_wake(&n->sk);
 		return -ENOMEM;
+	}
 	struct nl_build b = { .m = m };
 	if (w == NL_LINK)
 		link_lo(&b, seq, portid, flags, family);
@@ -532,7 +548,7 @@ static struct result_size nl_send(struct socket *s, struct process *p, struct so
 static bool nl_ready(struct nl_sock *n)
 {
 	spin_lock(&n->sk.lock);
-	bool r = n->rq_len || (n->sk.shutdown & SOCK_RCV_SHUTDOWN);
+	bool r = n->rq_len || n->sk.err || (n->sk.shutdown & SOCK_RCV_SHUTDOWN);
 	spin_unlock(&n->sk.lock);
 	return r;
 }
@@ -549,6 +565,12 @@ static struct result_size nl_recv(struct socket *s, struct process *p, struct so
 		/* the reply is copied out of the queue under the lock (another process sharing the
 		 * socket may take it right after), then to user memory without it */
 		spin_lock(&n->sk.lock);
+		int err = n->sk.err; /* a lost reply first, once (Linux's sock_error) */
+		if (err) {
+			n->sk.err = 0;
+			spin_unlock(&n->sk.lock);
+			return result_size_err(-err);
+		}
 		struct nl_msg *msg = nl_msg_list_first(&n->rq);
 		bool shut = (n->sk.shutdown & SOCK_RCV_SHUTDOWN) != 0;
 		u32 full = msg ? msg->len : 0;
@@ -592,7 +614,7 @@ static u32 nl_poll(struct socket *s)
 {
 	struct nl_sock *n = nl_of(s);
 	spin_lock(&n->sk.lock);
-	u32 ev = VFS_POLLOUT | (n->rq_len ? VFS_POLLIN : 0);
+	u32 ev = VFS_POLLOUT | (n->rq_len ? VFS_POLLIN : 0) | (n->sk.err ? VFS_POLLERR : 0);
 	spin_unlock(&n->sk.lock);
 	return ev;
 }

@@ -1394,6 +1394,62 @@ static void netlink_creation_errors(void)
 	CHECK_ERR(recv(fd, &c, 1, MSG_DONTWAIT), EAGAIN);
 }
 
+/* A dump reply that does not fit was dropped silently (Trellis: NL_QUEUE_MAX replies, or no
+ * memory for one), so a reader waiting for it blocked in recv forever. Linux (netlink_overrun)
+ * sets the socket error ENOBUFS: poll reports POLLERR, the next recv returns it once (before
+ * the queued replies), SO_ERROR reads and clears it. Many dumps asked without reading overrun
+ * either kernel (Linux: a small SO_RCVBUF; Trellis: its queue limit). */
+static void nl_flood(int fd)
+{
+	for (int i = 0; i < 200; i++)
+		nl_request(fd, KT_RTM_GETLINK, KT_NLM_F_REQUEST | KT_NLM_F_DUMP, 100 + i);
+}
+
+static void nl_drain(int fd, char *buf, size_t size)
+{
+	int i;
+	for (i = 0; i < 100000; i++) {
+		long n = recv(fd, buf, size, MSG_DONTWAIT);
+		if (n < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+		CHECK(n > 0);
+	}
+	CHECK(i < 100000);
+}
+
+static void netlink_dump_overrun_sets_enobufs(void)
+{
+	static char buf[32768];
+	int fd = CHECK_OK(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+	int small = 1; /* Linux rounds it up to its minimum */
+	CHECK_OK(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	nl_flood(fd);
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	CHECK_EQ(poll(&pf, 1, 0), 1);
+	CHECK(pf.revents & POLLERR);
+	CHECK(pf.revents & POLLIN);
+	CHECK_ERR(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), ENOBUFS);
+	CHECK(CHECK_OK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0); /* once; then the replies */
+	nl_drain(fd, buf, sizeof(buf));
+	pf.revents = 0;
+	CHECK_EQ(poll(&pf, 1, 0), 0);
+	/* again, read through SO_ERROR this time: it clears the error */
+	nl_flood(fd);
+	int err = 0;
+	socklen_t len = sizeof(err);
+	CHECK_OK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	CHECK_EQ(err, ENOBUFS);
+	CHECK_OK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+	CHECK_EQ(err, 0);
+	CHECK_EQ(poll(&pf, 1, 0), 1);
+	CHECK(!(pf.revents & POLLERR));
+	CHECK(CHECK_OK(recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0);
+	nl_drain(fd, buf, sizeof(buf));
+	close(fd);
+}
+
 static const struct kt_case cases[] = {
 	{ "socket_creation_errors", socket_creation_errors },
 	{ "not_a_socket_enotsock", not_a_socket_enotsock },
@@ -1434,6 +1490,7 @@ static const struct kt_case cases[] = {
 	{ "netlink_route_lists_loopback", netlink_route_lists_loopback },
 	{ "netlink_creation_errors", netlink_creation_errors },
 	{ "netlink_port_ids_unique", netlink_port_ids_unique },
+	{ "netlink_dump_overrun_sets_enobufs", netlink_dump_overrun_sets_enobufs },
 	KT_CASES_END
 };
 
