@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -234,11 +235,46 @@ static int kt_rm(const char *path, const struct stat *st, int flag, struct FTW *
 
 /* The case's scratch directory (kt_tmpdir), so that what cases leave there is not counted as
  * a leak: both the case's own pid and pid + 1 (cases that make it in a child). */
+/* kt_unmount_under - detaches every mount at or below `dir` (the last one listed first: the
+ * deepest). A case that stops at an injected ENOMEM before its own umount leaves its mounts in
+ * the namespace: they are the case's state, not a kernel leak, and would pin their file
+ * systems' objects for no_leaks. */
+static void kt_unmount_under(const char *dir)
+{
+	size_t dlen = strlen(dir);
+	for (int pass = 0; pass < 32; pass++) {
+		static char buf[16384];
+		long n = kt_slurp("/proc/self/mounts", buf, sizeof buf);
+		if (n <= 0)
+			return;
+		char last[256] = "";
+		for (char *line = buf; line && *line;) {
+			char *next = strchr(line, '\n');
+			if (next)
+				*next++ = 0;
+			char *mp = strchr(line, ' ');
+			if (mp) {
+				mp++;
+				char *end = strchr(mp, ' ');
+				if (end)
+					*end = 0;
+				if (strncmp(mp, dir, dlen) == 0 && (mp[dlen] == 0 || mp[dlen] == '/') &&
+				    strlen(mp) < sizeof last)
+					strcpy(last, mp);
+			}
+			line = next;
+		}
+		if (!last[0] || umount2(last, MNT_DETACH) != 0)
+			return;
+	}
+}
+
 static void kt_remove_tmpdir(pid_t pid)
 {
 	for (int i = 0; i < 2; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/tmp/kt.%d", (int)pid + i);
+		kt_unmount_under(path);
 		nftw(path, kt_rm, 16, FTW_DEPTH | FTW_PHYS);
 	}
 }
