@@ -188,6 +188,19 @@ static ssize_t kt_slurp(const char *path, char *buf, size_t cap)
 	return (ssize_t)len;
 }
 
+/* kt_oom_adj - writes /proc/self/oom_score_adj (fault mode only). The harness takes -1000:
+ * an injected failure in a marked case's user copy runs the out-of-memory policy
+ * (kernel/proc/oom.c), which ends the largest process, and that was the harness itself at
+ * times (glibc.files: exit 137 after "killed pid 9"). Each case's child goes back to 0. */
+static void kt_oom_adj(const char *value)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, value, strlen(value));
+		close(fd);
+	}
+}
+
 static void kt_mark_make_it_fail(void)
 {
 	int fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
@@ -351,6 +364,8 @@ static int kt_run_case(const struct kt_case *c, int mark)
 		setpgid(0, 0);
 		signal(SIGALRM, SIG_DFL);
 		alarm(KT_CASE_SECONDS);
+		if (kt_fault_mode)
+			kt_oom_adj("0");
 		if (mark)
 			kt_mark_make_it_fail();
 		c->fn();
@@ -402,6 +417,7 @@ int kt_main(const char *group, const struct kt_case *cases)
 			strstr(cmdline, "fault.task_filter=1") != NULL;
 	static struct kt_slabs before;
 	if (kt_fault_mode) {
+		kt_oom_adj("-1000");
 		/* What the harness itself allocates once (nftw's and stdio's buffers, the
 		 * scratch-directory removal's lookups) before the first count. */
 		char warm[64];
