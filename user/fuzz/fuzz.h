@@ -91,6 +91,7 @@ struct fz_pools {
 	char *arena;   /* FZ_ARENA_BYTES */
 	char *unterminated; /* a page of 'a' with no NUL, then a guard page */
 	long pid, children[16];
+	long runner; /* the supervisor: never a target (its checks are the run's verdict) */
 	int nchildren;
 };
 

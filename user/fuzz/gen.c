@@ -220,6 +220,7 @@ int fz_pools_worker(struct fz_pools *p, int slot)
 	memset(p->unterminated, 'a', 4096);
 	mprotect(p->unterminated + 4096, 4096, PROT_NONE);
 	p->pid = getpid();
+	p->runner = getppid();
 	return 0;
 }
 
@@ -350,7 +351,9 @@ static uint64_t gen_number(struct fz_thread *t)
 	}
 }
 
-/* A pid, never init (1) nor "every process" (-1): those would end the run, not test it. */
+/* A pid, never init (1), the runner nor "every process" (-1): those would end the run (or
+ * spoil its checks: a prlimit64 of the runner's RLIMIT_AS made every process it started for the
+ * checks die in glibc's start-up) instead of testing the kernel. */
 static uint64_t gen_pid(struct fz_thread *t)
 {
 	struct fz_pools *p = t->pools;
@@ -375,7 +378,7 @@ static uint64_t gen_pid(struct fz_thread *t)
 		pid = (int32_t)fz_rand(&t->rng);
 		break;
 	}
-	if (pid == 1 || pid == -1)
+	if (pid == 1 || pid == -1 || pid == p->runner || pid == -p->runner)
 		pid = p->pid;
 	return (uint64_t)pid;
 }
