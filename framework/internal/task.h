@@ -171,6 +171,65 @@ u64 lockdep_inversions(void);
 void lockdep_init(void);
 /* lockdep_order_checking - whether the lock-order check runs in this boot. */
 bool lockdep_order_checking(void);
+/* The check's switch itself (sync/lockdep.c; set once at boot, before other CPUs start), for
+ * the inline fast paths below. */
+extern bool lockdep_order_check;
+
+/*
+ * lockdep_note_acquire / lockdep_note_release - what the lock functions call on every
+ * acquisition and release. With the order check off (lockdep=0) an acquisition only records
+ * the lock in the task's held list (task_exit's and the trap path's "holds a lock" tests and
+ * the hang reports read it), and a release that pops the newest entry (the usual nesting)
+ * only shortens it: a few instructions inline instead of a call. Everything else (the order
+ * check, a full list, a release out of order) goes to lockdep_acquire / lockdep_release.
+ * t is task_current() (NULL before tasks exist: nothing is recorded).
+ */
+static inline void lockdep_note_acquire(struct task *t, const void *lock, struct lock_class *cls,
+					u64 ip, bool trylock)
+{
+	if (!t)
+		return;
+	/* SAFETY: a relaxed atomic read of a boot-time flag (a ktest flips it for a while). */
+	if (__atomic_load_n(&lockdep_order_check, __ATOMIC_RELAXED) || t->nheld >= TASK_MAX_HELD) {
+		lockdep_acquire(lock, cls, ip, trylock);
+		return;
+	}
+	t->held[t->nheld] = (struct held_lock){ .lock = lock, .cls = cls, .ip = ip };
+	t->nheld++;
+}
+
+static inline void lockdep_note_release(struct task *t, const void *lock)
+{
+	if (!t)
+		return;
+	u32 n = t->nheld;
+	if (n && n <= TASK_MAX_HELD && t->held[n - 1].lock == lock) {
+		t->nheld = n - 1;
+		return;
+	}
+	lockdep_release(lock);
+}
+
+/* preempt_off / preempt_on - preempt_disable and preempt_enable (sync/preempt.c) inline, for
+ * the lock functions' fast paths; the same code as the exported ones, which call these. */
+extern bool sched_running;
+void schedule_preempt(void);
+
+static inline void preempt_off(void)
+{
+	if (percpu_ready)
+		preempt_count_add(1);
+}
+
+static inline void preempt_on(void)
+{
+	if (!percpu_ready)
+		return;
+	preempt_count_sub(1);
+	if (preempt_count_raw() == 0 && this_cpu()->need_resched && sched_running &&
+	    irqs_enabled())
+		schedule_preempt();
+}
 
 /* SAFETY: __builtin_return_address(0) reads the calling frame's return address, to print it. */
 /* Print a backtrace starting at the caller of the function that calls this (a report site). */

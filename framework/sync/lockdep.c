@@ -54,18 +54,19 @@ static struct edge edges[MAX_EDGES];
 static u32 nedges;
 static bool full_reported;
 static u64 inversions;
-static bool order_check = true; /* lockdep=0 clears it, at boot before the other CPUs start */
+bool lockdep_order_check = true; /* lockdep=0 clears it, at boot before the other CPUs start */
 
 void lockdep_init(void)
 {
-	order_check = boot_cmdline_u64("lockdep", 1) != 0;
-	if (!order_check)
+	lockdep_order_check = boot_cmdline_u64("lockdep", 1) != 0;
+	if (!lockdep_order_check)
 		printk(FW_LOG_INFO, "lockdep: lock-order checking off (lockdep=0)");
 }
 
 bool lockdep_order_checking(void)
 {
-	return order_check;
+	/* SAFETY: a relaxed atomic read of the flag (a ktest flips it for a while). */
+	return __atomic_load_n(&lockdep_order_check, __ATOMIC_RELAXED);
 }
 
 static const char *cls_name(const struct lock_class *c)
@@ -222,7 +223,7 @@ void lockdep_acquire(const void *lock, struct lock_class *cls, u64 ip, bool tryl
 	struct task *t = task_current();
 	if (!t)
 		return;
-	u32 id = order_check ? class_id(cls) : 0;
+	u32 id = lockdep_order_checking() ? class_id(cls) : 0;
 	if (!trylock && id) {
 		/* SAFETY: i < t->nheld <= TASK_MAX_HELD, the length of held (the push below
 		 * refuses beyond it); the class is a live static lock class; a relaxed read of its

@@ -43,8 +43,8 @@ void mutex_lock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 	struct task *me = task_current();
 	if (me && __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == me)
 		panic_message("mutex_lock: recursive acquisition (self-deadlock)");
-	lockdep_acquire(m, lock_class_of(m),
-			(u64)(uintptr_t)__builtin_return_address(0), false);
+	lockdep_note_acquire(me, m, lock_class_of(m),
+			     (u64)(uintptr_t)__builtin_return_address(0), false);
 	for (;;) {
 		u64 f = raw_spin_lock_irqsave(&m->wait_lock);
 		mutex_lazy_init(m);
@@ -89,7 +89,7 @@ void mutex_unlock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 	struct task *me = task_current();
 	if (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) != me)
 		panic_message("mutex_unlock: mutex not held by the caller");
-	lockdep_release(m);
+	lockdep_note_release(me, m);
 	struct task *next = NULL;
 	u64 f = raw_spin_lock_irqsave(&m->wait_lock);
 	m->owner = NULL;

@@ -18,22 +18,15 @@
 struct fw_preempt_token fw_preempt;
 static u64 atomic_sleep_reports;
 bool sched_running; /* schedule() may be called (set once the run queues exist) */
-void schedule_preempt(void);
 
 void preempt_disable(void) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (percpu_ready)
-		preempt_count_add(1);
+	preempt_off();
 }
 
 void preempt_enable(void) NO_THREAD_SAFETY_ANALYSIS
 {
-	if (!percpu_ready)
-		return;
-	preempt_count_sub(1);
-	if (preempt_count_raw() == 0 && this_cpu()->need_resched && sched_running &&
-	    irqs_enabled())
-		schedule_preempt();
+	preempt_on();
 }
 
 uint32_t preempt_count(void)

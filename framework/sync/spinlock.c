@@ -35,7 +35,7 @@ static void take(struct spinlock *l, u64 ip)
 	struct task *me = task_current();
 	if (me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
 		panic_message("spin_lock: recursive acquisition (self-deadlock)");
-	lockdep_acquire(l, lock_class_of(l), ip, false);
+	lockdep_note_acquire(me, l, lock_class_of(l), ip, false);
 	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
 		cpu_pause();
@@ -53,13 +53,13 @@ static void give(struct spinlock *l)
 	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != me)
 		panic_message("spin_unlock: lock not held by the caller");
 	__atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
-	lockdep_release(l);
+	lockdep_note_release(me, l);
 	__atomic_store_n(&l->serve, l->serve + 1, __ATOMIC_RELEASE);
 }
 
 void spin_lock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
-	preempt_disable();
+	preempt_off();
 	/* SAFETY: __builtin_return_address(0) reads this frame's return address only; lockdep
 	 * records it as the site. */
 	take(l, (u64)(uintptr_t)__builtin_return_address(0));
@@ -90,7 +90,7 @@ bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 void spin_unlock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
 	give(l);
-	preempt_enable();
+	preempt_on();
 }
 
 struct irq_state spin_lock_irqsave(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS

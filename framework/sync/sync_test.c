@@ -68,6 +68,32 @@ KTEST(sync, held_locks_released_out_of_order)
 	KT_EXPECT(kt, !mutex_held(&m));
 }
 
+/* lockdep=0: the lock functions record held locks inline (lockdep_note_acquire/_release);
+ * nesting, a release out of order and a trylock are tracked as with the check on. The flag is
+ * flipped for this test only (other CPUs meanwhile take locks unchecked: harmless). */
+KTEST(sync, held_locks_tracked_without_the_order_check)
+{
+	static struct spinlock a = SPINLOCK_INIT(noord_a), b = SPINLOCK_INIT(noord_b);
+	static struct mutex m;
+	mutex_init(&m);
+	/* SAFETY: relaxed atomic accesses of the boot-time flag, put back below. */
+	bool was = __atomic_load_n(&lockdep_order_check, __ATOMIC_RELAXED);
+	__atomic_store_n(&lockdep_order_check, false, __ATOMIC_RELAXED);
+	mutex_lock(&m);
+	spin_lock(&a);
+	KT_EXPECT(kt, spin_trylock(&b));
+	KT_EXPECT_EQ(kt, task_locks_held(), 3u);
+	KT_EXPECT(kt, lockdep_holds(&m) && lockdep_holds(&a) && lockdep_holds(&b));
+	spin_unlock(&a); /* out of order: the slow path removes it from the middle */
+	KT_EXPECT_EQ(kt, task_locks_held(), 2u);
+	KT_EXPECT(kt, !lockdep_holds(&a) && lockdep_holds(&b) && lockdep_holds(&m));
+	spin_unlock(&b);
+	mutex_unlock(&m);
+	KT_EXPECT_EQ(kt, task_locks_held(), 0u);
+	/* SAFETY: as above. */
+	__atomic_store_n(&lockdep_order_check, was, __ATOMIC_RELAXED);
+}
+
 /* ---- contention ------------------------------------------------------------------------- */
 
 static struct spinlock cnt_lock = SPINLOCK_INIT(cnt_lock);
