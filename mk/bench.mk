@@ -96,3 +96,15 @@ profile: $(KERNEL_IMAGE) $(BENCH_CPIO) | deps
 		--timeout 600 --append 'console=ttyS0 loglevel=7 panic=-1 lockdep=0 heap.poison=0 profile bench_items=$(ITEM) bench_batches=$(BATCHES)' \
 		--log $(BENCH_DIR)/profile.log --quiet; \
 	 grep -a -E 'profile:|^bench' $(BENCH_DIR)/profile.log | sed 's/^\[ *[0-9.]*\] //'
+
+# make itrace ITEM=epoll_wait NR=epoll_pwait [CALLS=1]: every instruction of one system call
+# of a benchmark item, counted by function (tools/itrace.py: QEMU's gdb stub, single steps
+# from the syscall entry back to user mode). For short calls, where `make profile` sees little.
+NR ?= getppid
+CALLS ?= 1
+.PHONY: itrace
+itrace: $(KERNEL_IMAGE) $(BENCH_CPIO) | deps
+	@mkdir -p $(BENCH_DIR)
+	@command -v gdb >/dev/null || { apt-get update -qq && apt-get install -y -qq gdb; }
+	@timeout 900 $(PYTHON) tools/itrace.py --kernel $(KERNEL_IMAGE) --initrd $(BENCH_CPIO) \
+		--item $(ITEM) --nr $(NR) --calls $(CALLS) --skip 50 --out $(BENCH_DIR)/itrace.txt
