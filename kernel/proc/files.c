@@ -307,7 +307,7 @@ struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec)
 	return s.file;
 }
 
-void proc_fd_end_call(struct process *p)
+void proc_fd_drop_borrowed(struct process *p)
 {
 	while (p->nborrowed) {
 		struct file *f = NULL;

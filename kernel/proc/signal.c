@@ -414,15 +414,23 @@ static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64
 	user_ctx_set_reg(uc, UREG_RAX, redo);
 }
 
+static bool deliver(struct process *p, u64 nr, i64 ret, bool restart);
+
 bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
 	/* The common return: no call to settle, no signal pending, no sigsuspend mask to put
 	 * back: no lock. A signal posted just after this look is seen at the next return from
-	 * user mode (the timer's at the latest), as one posted just after the locked look below
-	 * would be. */
+	 * user mode (the timer's at the latest), as one posted just after the locked look in
+	 * deliver() would be. The rest is out of line: this path then needs no frame. */
 	if (!restart && !atomic_u32_load_relaxed(&p->sig_attn))
 		return true;
+	return deliver(p, nr, ret, restart);
+}
+
+/* deliver - proc_signal_deliver's slow path: settle the call, deliver what is pending. */
+static FW_NOINLINE bool deliver(struct process *p, u64 nr, i64 ret, bool restart)
+{
 	for (;;) {
 		struct proc_siginfo si = { 0 };
 		struct proc_sigaction act = { 0 };

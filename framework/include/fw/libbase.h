@@ -61,6 +61,7 @@
 #define FW_MUST_CHECK      __attribute__((warn_unused_result))
 #define FW_UNUSED          __attribute__((unused))
 #define FW_COLD            __attribute__((cold))
+#define FW_NOINLINE        __attribute__((noinline))
 #define FW_LIKELY(x)       __builtin_expect(!!(x), 1)
 #define FW_UNLIKELY(x)     __builtin_expect(!!(x), 0)
 #if __has_attribute(counted_by)

@@ -364,7 +364,14 @@ u32 proc_fd_limit(struct process *p);
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
 struct file *proc_fd_get(struct process *p, i64 fd);
-void proc_fd_end_call(struct process *p);
+/* proc_fd_end_call - drop the references the call's lookups took (none in an unshared table:
+ * the check is inline, the drop out of line). Context: p's own task. */
+void proc_fd_drop_borrowed(struct process *p);
+static inline void proc_fd_end_call(struct process *p)
+{
+	if (p->nborrowed)
+		proc_fd_drop_borrowed(p);
+}
 /* proc_fd_peek - the file at fd of another process (/proc/<pid>/fd), or NULL: no reference is
  * taken. The caller holds vfs_lock: a close of the file by its owner cannot finish (free it, or
  * drop its path) before the caller lets vfs_lock go. */
