@@ -341,6 +341,15 @@ i64 sys_pwrite64(struct process *p, const struct sc_args *a)
 	return prw(p, a, true);
 }
 
+/* no_splice_write - Linux's splice and sendfile refuse (EINVAL) an out_fd whose file has no
+ * splice_write: an eventfd, an epoll or an inotify instance. An eventfd's write of a value
+ * that does not fit is EAGAIN while POLLOUT promises room for 1: sendfile spun in the kernel
+ * on that, unkillable (30-min soak; mem.sendfile_soak_hang_stays_killable). */
+static bool no_splice_write(struct file *f)
+{
+	return vfs_file_is_eventfd(f) || vfs_file_is_epoll(f) || vfs_file_is_inotify(f);
+}
+
 /* sendfile_piece - sendfile's next piece of `in` at pos, at most `want` bytes. From a regular
  * file in the page cache the pieces are its pages: *fr gets the page's frame (a hole: zeros in
  * buf), *want shrinks to the page's end and the file's size, and a pipe or FIFO then takes the
@@ -378,6 +387,8 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		return -EBADF;
 	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
 		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
+	if (no_splice_write(out))
+		return -EINVAL;
 	u64 pos = vfs_file_pos(in), count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
 	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
 		return -EFAULT;
@@ -409,7 +420,8 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		if (!direct && !frame_is_empty(&fr)) /* out takes bytes only */
 			err = frame_read(&fr, in_page, bytes_head(io_buf, n.value));
 		u64 sent = 0;
-		while (sent < n.value && !err) {
+		bool waited = false, stalled = false;
+		while (sent < n.value && !err && !stalled) {
 			struct bytes_result part = bytes_sub(io_buf, sent, n.value - sent);
 			struct result_size w = direct ? vfs_write_frame(out, &fr, in_page + sent,
 									 n.value - sent)
@@ -418,17 +430,34 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 			if (w.err == -EPIPE && vfs_file_is_pipe(out)) /* as Linux's splice */
 				(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
 					.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
-			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK))
-				err = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
-			else if (w.err)
+			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK)) {
+				/* as rw_blocking: POLLOUT promises room for one byte, not for
+				 * this write, so once woken a write that still moves nothing
+				 * waits for the next wake-up (at most RW_RETRY_NS) instead of
+				 * spinning in the kernel where SIGKILL never got in (30-min
+				 * soak, seed 1116910314342691096) */
+				if (waited) {
+					u32 looks = 0;
+					err = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
+					if (err == -ETIMEDOUT)
+						err = 0;
+				} else {
+					err = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+				}
+				waited = true;
+			} else if (w.err) {
 				err = w.err;
-			else
+			} else if (!w.value) {
+				stalled = true; /* the file takes nothing more: the call ends short */
+			} else {
 				sent += w.value;
+				waited = false;
+			}
 		}
 		frame_release(&fr);
 		pos += sent;
 		done += sent;
-		if (n.value < want)
+		if (n.value < want || stalled)
 			break;
 		/* a process being killed stops here: to the console (which never waits) a
 		 * transfer of a GiB from /dev/zero outlived SIGKILL for hours (repro
@@ -485,6 +514,7 @@ static struct result_size splice_out(struct process *p, struct file *out, struct
 				     u64 pos, bool nonblock)
 {
 	u64 sent = 0;
+	bool waited = false;
 	while (sent < bytes_len(src)) {
 		struct bytes_result part = bytes_sub(src, sent, bytes_len(src) - sent);
 		if (part.err)
@@ -497,13 +527,25 @@ static struct result_size splice_out(struct process *p, struct file *out, struct
 			break;
 		struct waitq *wq = file_waitq(out);
 		if (w.err == -EAGAIN && !nonblock && wq && !(out->flags & O_NONBLOCK)) {
-			int e = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+			/* once woken, a write that still moves nothing waits for the next wake-up
+			 * (at most RW_RETRY_NS): never a spin (sendfile's note) */
+			int e;
+			if (waited) {
+				u32 looks = 0;
+				e = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
+				if (e == -ETIMEDOUT)
+					e = 0;
+			} else {
+				e = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
+			}
 			if (e)
 				return sent ? result_size_ok(sent) : result_size_err(e);
+			waited = true;
 			continue;
 		}
 		if (w.err)
 			return sent ? result_size_ok(sent) : w;
+		waited = false;
 		sent += w.value;
 		if (w.value == 0)
 			break;
@@ -550,7 +592,7 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		return -ESPIPE;
 	if (in_pipe && out_pipe && vfs_pipe_same(in, out))
 		return -EINVAL;
-	if (!out_pipe && (out->flags & VFS_O_APPEND))
+	if (!out_pipe && ((out->flags & VFS_O_APPEND) || no_splice_write(out)))
 		return -EINVAL;
 	if ((!in_pipe && !positioned(in) && a->a[1]) || (!out_pipe && !positioned(out) && a->a[3]))
 		return -ESPIPE;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/mount.h>
@@ -1105,6 +1107,100 @@ static void sendfile_from_page_cache_into_pipe_fifo_and_file(void)
 	close(fd);
 }
 
+/* killable_child - the child runs fn and exits with its result; the parent gives it 200 ms,
+ * SIGKILLs it if it has not exited, and checks that it is gone within 5 s (without hanging the
+ * suite if it is not). Returns the child's exit status, or -SIGKILL when it had to be killed. */
+static int killable_child(int (*fn)(void *), void *arg)
+{
+	pid_t c = fork();
+	CHECK(c >= 0);
+	if (c == 0)
+		_exit(fn(arg));
+	int st = 0;
+	pid_t w = 0;
+	for (int i = 0; i < 20 && w == 0; i++) {
+		w = waitpid(c, &st, WNOHANG);
+		if (w == 0)
+			usleep(10 * 1000);
+	}
+	if (w == c)
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + st;
+	CHECK_OK(kill(c, SIGKILL));
+	for (int i = 0; i < 500 && w == 0; i++) {
+		w = waitpid(c, &st, WNOHANG);
+		if (w == 0)
+			usleep(10 * 1000);
+	}
+	CHECK_EQ(w, c); /* 0: it outlived SIGKILL by 5 s */
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	return -SIGKILL;
+}
+
+struct sendfile_job {
+	int out, in;
+	size_t count;
+};
+
+static int sendfile_job_run(void *arg)
+{
+	struct sendfile_job *j = arg;
+	off_t o = 0;
+	ssize_t n = sendfile(j->out, j->in, &o, j->count);
+	return n < 0 ? errno : 0;
+}
+
+static int splice_job_run(void *arg)
+{
+	struct sendfile_job *j = arg;
+	ssize_t n = splice(j->in, NULL, j->out, NULL, j->count, 0);
+	return n < 0 ? errno : 0;
+}
+
+/* The 30-min soak's hang (seed 1116910314342691096): a worker's sendfile survived SIGKILL,
+ * spinning in the kernel between a write that said EAGAIN and a poll that said POLLOUT. An
+ * eventfd did that: a value that does not fit is EAGAIN while the counter leaves room for 1.
+ * Linux refuses an eventfd or epoll out_fd (no splice_write: EINVAL); a sendfile into a pipe
+ * with too little room sleeps, and SIGKILL ends it. */
+static void sendfile_soak_hang_stays_killable(void)
+{
+	kt_tmpdir();
+	static char data[PAGE];
+	memset(data, 0xff, sizeof data);
+	data[0] = (char)0xfe; /* the first 8 bytes, as an eventfd value: 2^64 - 2 */
+	int fd = CHECK_OK(open("src", O_CREAT | O_RDWR, 0644));
+	CHECK_EQ(pwrite(fd, data, sizeof data, 0), (ssize_t)sizeof data);
+	int efd = CHECK_OK(eventfd(1, 0));
+	struct sendfile_job j = { .out = efd, .in = fd, .count = 8 };
+	CHECK_EQ(killable_child(sendfile_job_run, &j), EINVAL);
+	int ep = CHECK_OK(epoll_create1(0));
+	j.out = ep;
+	CHECK_EQ(killable_child(sendfile_job_run, &j), EINVAL);
+	close(ep);
+	/* splice from a pipe into it: the same refusal */
+	int q[2];
+	CHECK_OK(pipe(q));
+	CHECK_EQ(write(q[1], data, 8), 8);
+	j = (struct sendfile_job){ .out = efd, .in = q[0], .count = 8 };
+	CHECK_EQ(killable_child(splice_job_run, &j), EINVAL);
+	close(q[0]);
+	close(q[1]);
+	close(efd);
+	/* a pipe full but for a little: the writer sleeps and SIGKILL ends it */
+	int p[2];
+	CHECK_OK(pipe2(p, O_NONBLOCK));
+	while (write(p[1], data, sizeof data) > 0)
+		;
+	while (write(p[1], data, 1) > 0)
+		;
+	CHECK_EQ(read(p[0], data, 100), 100);
+	CHECK_OK(fcntl(p[1], F_SETFL, 0));
+	j = (struct sendfile_job){ .out = p[1], .in = fd, .count = PAGE };
+	CHECK_EQ(killable_child(sendfile_job_run, &j), -SIGKILL);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}
+
 /* mincore of a file mapping reports the page cache's pages, touched here or not (Linux's
  * mincore_page): the file's written page is resident, its hole is not. */
 static void mincore_reports_page_cache(void)
@@ -1160,6 +1256,7 @@ static const struct kt_case cases[] = {
 	{ "mapped_file_keeps_mount_busy", mapped_file_keeps_mount_busy },
 	{ "sendfile_from_page_cache_into_pipe_fifo_and_file",
 	  sendfile_from_page_cache_into_pipe_fifo_and_file },
+	{ "sendfile_soak_hang_stays_killable", sendfile_soak_hang_stays_killable },
 	{ "mremap_dontunmap_moves_pages_keeps_range", mremap_dontunmap_moves_pages_keeps_range },
 	{ "mremap_growth_counts_against_rlimit_as", mremap_growth_counts_against_rlimit_as },
 	{ "mm_int_arguments_ignore_the_upper_register_half",
