@@ -27,7 +27,18 @@ void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
 	l->cls = cls;
 }
 
-static void take(struct spinlock *l, u64 ip)
+/* wait_turn - spin until ticket t is served (contention: out of line, so the uncontended
+ * path in take() saves no registers for the loop's calls). */
+static __attribute__((noinline)) void wait_turn(struct spinlock *l, u32 t)
+{
+	/* SAFETY: an acquire load of the lock's serve word (ticket protocol, as in take). */
+	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
+		cpu_pause();
+		cpu_poll_work();
+	}
+}
+
+static inline void take(struct spinlock *l, u64 ip)
 {
 	/* SAFETY: l is a live spinlock; owner, next and serve are touched only through __atomic
 	 * builtins: next hands out tickets and serve admits one holder at a time (the ticket
@@ -37,15 +48,13 @@ static void take(struct spinlock *l, u64 ip)
 		panic_message("spin_lock: recursive acquisition (self-deadlock)");
 	lockdep_note_acquire(me, l, lock_class_of(l), ip, false);
 	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {
-		cpu_pause();
-		cpu_poll_work();
-	}
+	if (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t)
+		wait_turn(l, t);
 	/* SAFETY: our ticket is served, so we hold l and are the only writer of owner. */
 	__atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
 }
 
-static void give(struct spinlock *l)
+static inline void give(struct spinlock *l)
 {
 	/* SAFETY: the owner check panics unless the caller holds l, so only the holder clears
 	 * owner and advances serve; the release store publishes its writes to the next ticket. */
