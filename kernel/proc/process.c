@@ -280,6 +280,8 @@ void proc_exit(struct process *p, int status)
 		proc_get(reaper);
 	struct process *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
+	if (notify)
+		proc_get(parent); /* it may exit and be reaped before the signal below goes */
 	u32 exit_sig = p->exit_signal;
 	spin_unlock(&proc_lock);
 	if (tell_reaper) {
@@ -315,6 +317,10 @@ void proc_exit(struct process *p, int status)
 				.code = code, .pid = p->pid, .uid = p->fs.cred.uid,
 				.status = killed ? (status & 0x7f) : ((status >> 8) & 0xff) });
 		(void)waitq_wake_all(&parent->child_wq);
+		/* the parent's reference from above: a parent that exited and was reaped meanwhile
+		 * was freed under this signal (30-min soak: a #GP on the heap poison in its
+		 * sig_lock; threads.exit_while_the_parent_is_reaped) */
+		proc_put(parent);
 	}
 	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -1812,6 +1813,43 @@ static void syscall_return_values_reach_user_space_on_both_cpus(void)
 		CHECK_EQ(kt_wait(pids[i]), 0);
 }
 
+/* A child's exit signals its parent after letting the process lock go: a parent that exited
+ * and was reaped (freed) in that window was signalled through freed memory (the 30-min soak's
+ * #GP: the heap poison in the parent's sig_lock). The parent and its 8 children exit together,
+ * the test reaps the parent at once and, as a subreaper, the children; for about a second at -smp 2. */
+static void exit_while_the_parent_is_reaped(void)
+{
+	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rounds = 0;
+	do {
+		pid_t parent = fork();
+		CHECK(parent >= 0);
+		if (parent == 0) {
+			for (int k = 0; k < 8; k++) {
+				pid_t c = fork();
+				if (c <= 0)
+					_exit(c < 0 ? 2 : 0); /* each child leaves at once */
+			}
+			_exit(0); /* and so does the parent */
+		}
+		int st;
+		CHECK_EQ(waitpid(parent, &st, 0), parent);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		for (int k = 0; k < 8; k++) { /* the children, reparented to us */
+			pid_t w = waitpid(-1, &st, 0);
+			CHECK(w > 0);
+			CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		}
+		rounds++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (rounds < 2000 && (now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) <
+					   1000000000L);
+	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0));
+	CHECK(rounds > 10);
+}
+
 static const struct kt_case cases[] = {
 	{ "syscall_return_values_reach_user_space_on_both_cpus", syscall_return_values_reach_user_space_on_both_cpus },
 	{ "create_and_join_value", create_and_join_value },
@@ -1849,6 +1887,7 @@ static const struct kt_case cases[] = {
 	{ "clone_files_shares_descriptor_table", clone_files_shares_descriptor_table },
 	{ "pipe_write_interrupted_by_handler_resends_nothing", pipe_write_interrupted_by_handler_resends_nothing },
 	{ "sendfile_into_a_full_pipe_loses_nothing", sendfile_into_a_full_pipe_loses_nothing },
+	{ "exit_while_the_parent_is_reaped", exit_while_the_parent_is_reaped },
 	{ "waitpid_with_sigchld_handler_returns_the_pid", waitpid_with_sigchld_handler_returns_the_pid },
 	{ "long_sendfile_does_not_stop_other_processes", long_sendfile_does_not_stop_other_processes },
 	{ "barrier_holds_every_thread_each_round", barrier_holds_every_thread_each_round },
