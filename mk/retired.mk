@@ -9,3 +9,12 @@ CHECK_TARGETS += check-retired
 check-retired:
 	@if grep -rn '$(RETIRED_NAMES)' kernel/; then \
 	  echo "check-retired: names of the retired design in kernel/ (mk/retired.mk)"; exit 1; fi
+
+# System-call handlers take named, typed parameters (SYSCALL_DEFINEn, kernel/include/syscall/
+# define.h, the one place that reads the raw argument array): a handler reading a->a[N] again
+# fails `make check` (issue #14; every handler was converted by session 12).
+.PHONY: check-sysdef
+CHECK_TARGETS += check-sysdef
+check-sysdef:
+	@if grep -rn 'a->a\[' kernel/ --include='*.c' --include='*.h' | grep -v '^kernel/include/syscall/define.h:'; then \
+	  echo "check-sysdef: a handler reads the raw argument array: use SYSCALL_DEFINEn (kernel/include/syscall/define.h)"; exit 1; fi

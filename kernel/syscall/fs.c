@@ -11,6 +11,7 @@
 #include <block/bdev.h>
 #include <fw/heap.h>
 #include <fw/uaccess.h>
+#include <syscall/define.h>
 #include <syscall/syscall.h>
 #include <uapi/fs.h>
 #include <uapi/misc.h>
@@ -240,63 +241,62 @@ static i64 eventfd_write(struct process *p, struct file *f, u64 buf)
 	}
 }
 
-i64 sys_read(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(read, uint, fd, ulong, buf, size, len)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
-	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	u64 count = len > MAX_RW_COUNT ? MAX_RW_COUNT : len;
 	if (vfs_file_is_socket(f))
-		return net_file_rw(p, f, a->a[0], a->a[1], count, false, false);
+		return net_file_rw(p, f, fd, buf, count, false, false);
 	if (vfs_file_is_tty(f))
-		return tty_rw(p, f, a->a[1], count, false, true);
+		return tty_rw(p, f, buf, count, false, true);
 	if (vfs_file_is_signalfd(f)) /* the reader's signals: it needs the reader */
-		return signalfd_read(p, f, a->a[1], count);
+		return signalfd_read(p, f, buf, count);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
-		return rw_blocking(p, f, a->a[1], 8, false);
+		return rw_blocking(p, f, buf, 8, false);
 	}
 	if (!count)
-		return read_into_user(p, f, a->a[1], 0, NULL);
-	return rw_blocking(p, f, a->a[1], count, false);
+		return read_into_user(p, f, buf, 0, NULL);
+	return rw_blocking(p, f, buf, count, false);
 }
 
-i64 sys_write(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(write, uint, fd, ulong, buf, size, len)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
-	u64 count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
+	u64 count = len > MAX_RW_COUNT ? MAX_RW_COUNT : len;
 	if (vfs_file_is_socket(f))
-		return net_file_rw(p, f, a->a[0], a->a[1], count, false, true);
+		return net_file_rw(p, f, fd, buf, count, false, true);
 	if (vfs_file_is_tty(f))
-		return tty_rw(p, f, a->a[1], count, true, true);
+		return tty_rw(p, f, buf, count, true, true);
 	if (vfs_file_is_eventfd(f)) { /* one 8-byte value per call */
 		if (count < 8)
 			return -EINVAL;
-		return eventfd_write(p, f, a->a[1]);
+		return eventfd_write(p, f, buf);
 	}
 	if (!count)
-		return write_from_user(p, f, a->a[1], 0, NULL);
-	return rw_blocking(p, f, a->a[1], count, true);
+		return write_from_user(p, f, buf, 0, NULL);
+	return rw_blocking(p, f, buf, count, true);
 }
 
 /* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
-static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
+static i64 rw_vector(struct process *p, u32 fd, u64 uiov, u64 cnt, bool write)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
-	u64 cnt = a->a[2];
 	if (cnt > UAPI_IOV_MAX)
 		return -EINVAL;
 	if (vfs_file_is_socket(f))
-		return net_file_rw(p, f, a->a[0], a->a[1], cnt, true, write);
+		return net_file_rw(p, f, fd, uiov, cnt, true, write);
 	i64 total = 0;
 	for (u64 i = 0; i < cnt; i++) {
 		struct uapi_iovec iov;
-		if (uiovec_from_user(&iov, uaddr(a->a[1] + i * sizeof iov)))
+		if (uiovec_from_user(&iov, uaddr(uiov + i * sizeof iov)))
 			return total ? total : -EFAULT;
 		if ((i64)iov.iov_len < 0)
 			return total ? total : -EINVAL;
@@ -317,28 +317,28 @@ static i64 rw_vector(struct process *p, const struct sc_args *a, bool write)
 }
 
 /* pread64/pwrite64: at an offset, the file offset untouched; not on a terminal. */
-static i64 prw(struct process *p, const struct sc_args *a, bool write)
+static i64 prw(struct process *p, u32 fd, u64 buf, u64 len, i64 off, bool write)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
 	if (vfs_file_is_tty(f) || vfs_file_is_pipe(f) || vfs_file_is_socket(f))
 		return -ESPIPE;
-	if ((i64)a->a[3] < 0)
+	if (off < 0)
 		return -EINVAL;
-	u64 pos = a->a[3], count = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
-	return write ? write_from_user(p, f, a->a[1], count, &pos)
-		     : read_into_user(p, f, a->a[1], count, &pos);
+	u64 pos = (u64)off, count = len > MAX_RW_COUNT ? MAX_RW_COUNT : len;
+	return write ? write_from_user(p, f, buf, count, &pos)
+		     : read_into_user(p, f, buf, count, &pos);
 }
 
-i64 sys_pread64(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(pread64, uint, fd, ulong, buf, size, len, long, off)
 {
-	return prw(p, a, false);
+	return prw(p, fd, buf, len, off, false);
 }
 
-i64 sys_pwrite64(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(pwrite64, uint, fd, ulong, buf, size, len, long, off)
 {
-	return prw(p, a, true);
+	return prw(p, fd, buf, len, off, true);
 }
 
 /* no_splice_write - Linux's splice and sendfile refuse (EINVAL) an out_fd whose file has no
@@ -380,17 +380,17 @@ DEFINE_UCOPY(uoff, u64);
  * sleeping while out_fd is a full pipe; a signal ends it with the bytes already sent (one
  * during that sleep, or SIGKILL after any chunk). A long transfer lets other processes run
  * when its time slice is used up. */
-i64 sys_sendfile(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, ulong, uoffset, size, ucount)
 {
-	struct file *out = fd_file(p, a->a[0]), *in = fd_file(p, a->a[1]);
+	struct file *out = fd_file(p, (u64)(i64)out_fd), *in = fd_file(p, (u64)(i64)in_fd);
 	if (!out || !in)
 		return -EBADF;
 	if (vfs_file_is_pipe(in) || vfs_file_is_tty(in))
 		return -EINVAL; /* in_fd must support positioned reads (Linux: mmap-like files) */
 	if (no_splice_write(out))
 		return -EINVAL;
-	u64 pos = vfs_file_pos(in), count = a->a[3] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[3], done = 0;
-	if (a->a[2] && uoff_from_user(&pos, uaddr(a->a[2])))
+	u64 pos = vfs_file_pos(in), count = ucount > MAX_RW_COUNT ? MAX_RW_COUNT : ucount, done = 0;
+	if (uoffset && uoff_from_user(&pos, uaddr(uoffset)))
 		return -EFAULT;
 	if ((i64)pos < 0)
 		return -EINVAL;
@@ -465,8 +465,8 @@ i64 sys_sendfile(struct process *p, const struct sc_args *a)
 		if (done < count && proc_signal_fatal(p))
 			break;
 	}
-	if (a->a[2]) {
-		if (uoff_to_user(&pos, uaddr(a->a[2])))
+	if (uoffset) {
+		if (uoff_to_user(&pos, uaddr(uoffset)))
 			return -EFAULT;
 	} else {
 		vfs_file_set_pos(in, pos);
@@ -571,11 +571,11 @@ static int splice_off(struct file *f, u64 uoff, u64 *pos)
  * bytes and for room (unless SPLICE_F_NONBLOCK or the pipe's O_NONBLOCK), later ones stop
  * where they would wait. Bytes taken from a pipe leave it only once written; a positioned
  * file's offset (or *off) moves by what went through. */
-i64 sys_splice(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE6(splice, int, fd_in, ulong, off_in, int, fd_out, ulong, off_out, size, ulen, uint,
+		flags)
 {
-	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[2]);
-	u64 len = a->a[4] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[4];
-	u32 flags = (u32)a->a[5];
+	struct file *in = fd_file(p, (u64)(i64)fd_in), *out = fd_file(p, (u64)(i64)fd_out);
+	u64 len = ulen > MAX_RW_COUNT ? MAX_RW_COUNT : ulen;
 	if (len == 0)
 		return 0; /* before anything else, as Linux */
 	if (flags & ~SPLICE_F_ALL)
@@ -588,18 +588,18 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 	bool in_pipe = vfs_file_is_pipe(in), out_pipe = vfs_file_is_pipe(out);
 	if (!in_pipe && !out_pipe)
 		return -EINVAL;
-	if ((in_pipe && a->a[1]) || (out_pipe && a->a[3]))
+	if ((in_pipe && off_in) || (out_pipe && off_out))
 		return -ESPIPE;
 	if (in_pipe && out_pipe && vfs_pipe_same(in, out))
 		return -EINVAL;
 	if (!out_pipe && ((out->flags & VFS_O_APPEND) || no_splice_write(out)))
 		return -EINVAL;
-	if ((!in_pipe && !positioned(in) && a->a[1]) || (!out_pipe && !positioned(out) && a->a[3]))
+	if ((!in_pipe && !positioned(in) && off_in) || (!out_pipe && !positioned(out) && off_out))
 		return -ESPIPE;
 	u64 ipos, opos;
-	int e = splice_off(in, a->a[1], &ipos);
+	int e = splice_off(in, off_in, &ipos);
 	if (!e)
-		e = splice_off(out, a->a[3], &opos);
+		e = splice_off(out, off_out, &opos);
 	if (e)
 		return e;
 	bool nonblock = (flags & SPLICE_F_NONBLOCK) != 0;
@@ -629,24 +629,23 @@ i64 sys_splice(struct process *p, const struct sc_args *a)
 		if (done < len && proc_signal_fatal(p))
 			break; /* being killed: what was moved so far */
 	}
-	if (a->a[1] && done && uoff_to_user(&ipos, uaddr(a->a[1])))
+	if (off_in && done && uoff_to_user(&ipos, uaddr(off_in)))
 		return -EFAULT;
-	if (a->a[3] && done && uoff_to_user(&opos, uaddr(a->a[3])))
+	if (off_out && done && uoff_to_user(&opos, uaddr(off_out)))
 		return -EFAULT;
-	if (!a->a[1] && positioned(in) && done)
+	if (!off_in && positioned(in) && done)
 		vfs_file_set_pos(in, ipos);
-	if (!a->a[3] && positioned(out) && done)
+	if (!off_out && positioned(out) && done)
 		vfs_file_set_pos(out, opos);
 	return done ? (i64)done : err;
 }
 
 /* tee(fd_in, fd_out, len, flags): copies bytes of pipe fd_in into pipe fd_out, leaving them
  * in fd_in; waits for bytes and for room unless SPLICE_F_NONBLOCK; 0 at fd_in's end. */
-i64 sys_tee(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(tee, int, fd_in, int, fd_out, size, ulen, uint, flags)
 {
-	struct file *in = fd_file(p, a->a[0]), *out = fd_file(p, a->a[1]);
-	u64 len = a->a[2] > MAX_RW_COUNT ? MAX_RW_COUNT : a->a[2];
-	u32 flags = (u32)a->a[3];
+	struct file *in = fd_file(p, (u64)(i64)fd_in), *out = fd_file(p, (u64)(i64)fd_out);
+	u64 len = ulen > MAX_RW_COUNT ? MAX_RW_COUNT : ulen;
 	if (flags & ~SPLICE_F_ALL)
 		return -EINVAL;
 	if (len == 0)
@@ -668,14 +667,15 @@ i64 sys_tee(struct process *p, const struct sc_args *a)
 	return w.err ? w.err : (i64)w.value;
 }
 
-i64 sys_readv(struct process *p, const struct sc_args *a)
+/* readv/writev: Linux's fd is an unsigned long that fdget truncates to 32 bits */
+SYSCALL_DEFINE3(readv, uint, fd, ulong, vec, ulong, vlen)
 {
-	return rw_vector(p, a, false);
+	return rw_vector(p, fd, vec, vlen, false);
 }
 
-i64 sys_writev(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(writev, uint, fd, ulong, vec, ulong, vlen)
 {
-	return rw_vector(p, a, true);
+	return rw_vector(p, fd, vec, vlen, true);
 }
 
 /* at_ctx - the lookup context for a *at call: cwd replaced by dirfd's directory when the
@@ -739,14 +739,16 @@ static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 	return do_open2(p, dirfd, upath, flags, mode, 0);
 }
 
-i64 sys_open(struct process *p, const struct sc_args *a)
+/* open/openat/creat: flags is an int, mode a umode_t (16 bits): the rest of each register is
+ * not looked at, as Linux's wrappers cast them */
+SYSCALL_DEFINE3(open, ulong, path, uint, flags, uint, mode)
 {
-	return do_open(p, AT_FDCWD, a->a[0], a->a[1], a->a[2]);
+	return do_open(p, AT_FDCWD, path, flags, (u16)mode);
 }
 
-i64 sys_openat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(openat, int, dirfd, ulong, path, uint, flags, uint, mode)
 {
-	return do_open(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_open(p, dirfd, path, flags, (u16)mode);
 }
 
 /* struct open_how (linux/openat2.h) */
@@ -765,19 +767,18 @@ DEFINE_UCOPY(ubyte, u8);
 /* openat2(dirfd, path, how, size): openat with strict checks (unknown flags, a mode without
  * O_CREAT/O_TMPFILE, O_PATH with other flags: EINVAL) and the resolve flags (fs/vfs.h). A
  * larger struct is accepted when its extra bytes are zero (else E2BIG). */
-i64 sys_openat2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(openat2, int, dirfd, ulong, path, ulong, uhow, size, size)
 {
-	u64 size = a->a[3];
 	if (size < OPEN_HOW_SIZE_VER0)
 		return -EINVAL;
 	if (size > 4096) /* a page, as Linux */
 		return -E2BIG;
 	struct uapi_open_how how;
-	if (uopen_how_from_user(&how, uaddr(a->a[2])))
+	if (uopen_how_from_user(&how, uaddr(uhow)))
 		return -EFAULT;
 	for (u64 off = OPEN_HOW_SIZE_VER0; off < size; off++) {
 		u8 b;
-		if (ubyte_from_user(&b, uaddr(a->a[2] + off)))
+		if (ubyte_from_user(&b, uaddr(uhow + off)))
 			return -EFAULT;
 		if (b)
 			return -E2BIG;
@@ -796,29 +797,28 @@ i64 sys_openat2(struct process *p, const struct sc_args *a)
 	if ((how.resolve & VFS_RESOLVE_CACHED) &&
 	    (how.flags & (VFS_O_TRUNC | VFS_O_CREAT | (VFS_O_TMPFILE & ~VFS_O_DIRECTORY))))
 		return -EAGAIN;
-	return do_open2(p, (i64)(int)a->a[0], a->a[1], how.flags, how.mode, (u32)how.resolve);
+	return do_open2(p, dirfd, path, how.flags, how.mode, (u32)how.resolve);
 }
 
 /* creat(path, mode): open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
-i64 sys_creat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(creat, ulong, path, uint, mode)
 {
-	return do_open(p, AT_FDCWD, a->a[0], VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC, a->a[1]);
+	return do_open(p, AT_FDCWD, path, VFS_O_CREAT | VFS_O_WRONLY | VFS_O_TRUNC, (u16)mode);
 }
 
-i64 sys_close(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(close, uint, fd)
 {
-	return a->a[0] > 0x7fffffff ? -EBADF : proc_fd_close(p, (i64)a->a[0]);
+	return fd > 0x7fffffff ? -EBADF : proc_fd_close(p, fd);
 }
 
-i64 sys_lseek(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(lseek, uint, fd, long, offset, uint, whence)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
 	/* whence is an unsigned int: past SEEK_HOLE is EINVAL; the rest is the file's llseek op
 	 * (streams ESPIPE, a block device's end its size, ...) */
-	u32 whence = (u32)a->a[2];
-	struct result_i64 r = vfs_lseek(f, (i64)a->a[1], whence > 4 ? -1 : (int)whence);
+	struct result_i64 r = vfs_lseek(f, offset, whence > 4 ? -1 : (int)whence);
 	return r.err ? r.err : r.value;
 }
 
@@ -845,10 +845,10 @@ static int put_stat(struct inode *ip, u64 ubuf)
 	return put_vfs_stat(&st, ubuf);
 }
 
-i64 sys_fstat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(fstat, uint, fd, ulong, ubuf)
 {
-	struct file *f = fd_file(p, a->a[0]);
-	return f ? put_stat(f->inode, a->a[1]) : -EBADF;
+	struct file *f = fd_file(p, fd);
+	return f ? put_stat(f->inode, ubuf) : -EBADF;
 }
 
 static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
@@ -874,27 +874,27 @@ static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 	return e ? e : put_vfs_stat(&st, ubuf);
 }
 
-i64 sys_stat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(stat, ulong, path, ulong, ubuf)
 {
-	return do_stat(p, AT_FDCWD, a->a[0], a->a[1], 0);
+	return do_stat(p, AT_FDCWD, path, ubuf, 0);
 }
 
-i64 sys_lstat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(lstat, ulong, path, ulong, ubuf)
 {
-	return do_stat(p, AT_FDCWD, a->a[0], a->a[1], AT_SYMLINK_NOFOLLOW);
+	return do_stat(p, AT_FDCWD, path, ubuf, AT_SYMLINK_NOFOLLOW);
 }
 
-i64 sys_newfstatat(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE4(newfstatat, int, dirfd, ulong, path, ulong, ubuf, uint, flags)
 {
-	return do_stat(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_stat(p, dirfd, path, ubuf, flags);
 }
 
-i64 sys_getdents64(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(getdents64, uint, fd, ulong, dirent, uint, ucount)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
-	u64 count = a->a[2] < (64u << 10) ? a->a[2] : (64u << 10);
+	u64 count = ucount < (64u << 10) ? ucount : (64u << 10);
 	if (count == 0)
 		return -EINVAL;
 	struct kbuf kb = KBUF_EMPTY;
@@ -904,7 +904,7 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 	struct result_size n = vfs_getdents64(f, b);
 	i64 r = n.err;
 	if (!n.err) {
-		struct vm_writer w = vm_writer_user(uaddr(a->a[1]), n.value);
+		struct vm_writer w = vm_writer_user(uaddr(dirent), n.value);
 		struct result_size c = vm_write(&w, bytes_head(b, n.value));
 		r = c.err ? c.err : (i64)c.value;
 	}
@@ -914,17 +914,16 @@ i64 sys_getdents64(struct process *p, const struct sc_args *a)
 
 /* ioctl: the commands every file answers (Linux's do_vfs_ioctl), then the file's own op
  * (file_ops.ioctl: terminals, block devices, sockets, pipes, inotify; none: ENOTTY). */
-i64 sys_ioctl(struct process *p, const struct sc_args *a)
+/* cmd is an unsigned int: musl passes an int, sign-extended */
+SYSCALL_DEFINE3(ioctl, uint, fd, uint, cmd, ulong, arg)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f || (f->flags & VFS_O_PATH))
 		return -EBADF;
-	u32 cmd = (u32)a->a[1]; /* an unsigned int: musl passes an int, sign-extended */
-	u64 arg = a->a[2];
 	switch (cmd) {
 	case UAPI_FIOCLEX:
 	case UAPI_FIONCLEX:
-		return proc_fd_set_cloexec(p, (i64)a->a[0], cmd == UAPI_FIOCLEX);
+		return proc_fd_set_cloexec(p, fd, cmd == UAPI_FIOCLEX);
 	case UAPI_FIONBIO: { /* an int: non-zero sets O_NONBLOCK */
 		u32 on;
 		if (uint32_from_user(&on, uaddr(arg)))
@@ -960,9 +959,9 @@ static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec
 	return (i64)newfd;
 }
 
-i64 sys_dup(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(dup, uint, oldfd)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, oldfd);
 	if (!f)
 		return -EBADF;
 	vfs_file_get(f);
@@ -972,26 +971,26 @@ i64 sys_dup(struct process *p, const struct sc_args *a)
 	return fd.err ? fd.err : fd.value;
 }
 
-i64 sys_dup2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(dup2, uint, oldfd, uint, newfd)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, oldfd);
 	if (!f)
 		return -EBADF;
-	if (a->a[0] == a->a[1])
-		return (i64)a->a[1];
-	return fd_replace(p, a->a[1], f, false);
+	if (oldfd == newfd)
+		return newfd;
+	return fd_replace(p, newfd, f, false);
 }
 
-i64 sys_dup3(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(dup3, uint, oldfd, uint, newfd, uint, flags)
 {
-	if (a->a[2] & ~(u64)VFS_O_CLOEXEC)
+	if (flags & ~(u32)VFS_O_CLOEXEC)
 		return -EINVAL;
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, oldfd);
 	if (!f)
 		return -EBADF;
-	if (a->a[0] == a->a[1])
+	if (oldfd == newfd)
 		return -EINVAL;
-	return fd_replace(p, a->a[1], f, a->a[2] != 0);
+	return fd_replace(p, newfd, f, flags != 0);
 }
 
 #define F_DUPFD 0
@@ -1005,29 +1004,28 @@ i64 sys_dup3(struct process *p, const struct sc_args *a)
 #define F_GET_SEALS 1034
 #define FD_CLOEXEC 1
 
-i64 sys_fcntl(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(fcntl, uint, fd, uint, cmd, ulong, arg)
 {
-	struct file *f = fd_file(p, a->a[0]);
+	struct file *f = fd_file(p, fd);
 	if (!f)
 		return -EBADF;
-	u64 fd = a->a[0], arg = a->a[2];
-	switch (a->a[1]) {
+	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
 		if (arg >= proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EINVAL */
 			return -EINVAL;
 		vfs_file_get(f);
-		struct result_i64 nfd = proc_fd_install(p, f, (u32)arg, a->a[1] == F_DUPFD_CLOEXEC);
+		struct result_i64 nfd = proc_fd_install(p, f, (u32)arg, cmd == F_DUPFD_CLOEXEC);
 		if (nfd.err)
 			vfs_close(f);
 		return nfd.err ? nfd.err : nfd.value;
 	}
 	case F_GETFD: {
-		int c = proc_fd_cloexec(p, (i64)fd);
+		int c = proc_fd_cloexec(p, fd);
 		return c < 0 ? c : c ? FD_CLOEXEC : 0;
 	}
 	case F_SETFD:
-		return proc_fd_set_cloexec(p, (i64)fd, (arg & FD_CLOEXEC) != 0);
+		return proc_fd_set_cloexec(p, fd, (arg & FD_CLOEXEC) != 0);
 	case F_GETFL:
 		return f->flags & ~(u32)VFS_O_CLOEXEC;
 	case F_GETPIPE_SZ:
@@ -1044,7 +1042,7 @@ i64 sys_fcntl(struct process *p, const struct sc_args *a)
 	case UAPI_F_OFD_SETLKW:
 		if (f->flags & VFS_O_PATH)
 			return -EBADF; /* an O_PATH descriptor: dup, F_GETFD/SETFD and F_GETFL only */
-		return fs_fcntl_lock(p, f, a->a[1], arg);
+		return fs_fcntl_lock(p, f, cmd, arg);
 	case F_SETFL: /* only O_APPEND and O_NONBLOCK (console reads: -EAGAIN) change */
 		if (f->flags & VFS_O_PATH)
 			return -EBADF;
@@ -1089,14 +1087,14 @@ static i64 do_pipe(struct process *p, u64 ufds, u64 flags)
 	return 0;
 }
 
-i64 sys_pipe(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(pipe, ulong, ufds)
 {
-	return do_pipe(p, a->a[0], 0);
+	return do_pipe(p, ufds, 0);
 }
 
-i64 sys_pipe2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(pipe2, ulong, ufds, uint, flags)
 {
-	return do_pipe(p, a->a[0], a->a[1]);
+	return do_pipe(p, ufds, flags);
 }
 
 /* eventfd2(initval, flags): EFD_SEMAPHORE (1), EFD_NONBLOCK (O_NONBLOCK), EFD_CLOEXEC
@@ -1118,12 +1116,12 @@ static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
 	return r.value;
 }
 
-i64 sys_eventfd(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE1(eventfd, uint, count)
 {
-	return do_eventfd(p, a->a[0], 0);
+	return do_eventfd(p, count, 0);
 }
 
-i64 sys_eventfd2(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE2(eventfd2, uint, count, uint, flags)
 {
-	return do_eventfd(p, a->a[0], a->a[1]);
+	return do_eventfd(p, count, flags);
 }

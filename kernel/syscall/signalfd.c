@@ -5,6 +5,7 @@
  */
 #include <fw/uaccess.h>
 #include <proc/signalfd.h>
+#include <syscall/define.h>
 #include <syscall/syscall.h>
 #include <uapi/events.h>
 
@@ -37,14 +38,14 @@ static i64 do_signalfd(struct process *p, i64 fd, u64 umask, u64 size, u64 flags
 	return r.err ? r.err : r.value;
 }
 
-/* signalfd4(fd, mask, sizemask, flags) */
-i64 sys_signalfd4(struct process *p, const struct sc_args *a)
+/* signalfd4(fd, mask, sizemask, flags): flags an int */
+SYSCALL_DEFINE4(signalfd4, int, fd, ulong, umask, size, sizemask, uint, flags)
 {
-	return do_signalfd(p, (i64)(int)a->a[0], a->a[1], a->a[2], a->a[3]);
+	return do_signalfd(p, fd, umask, sizemask, flags);
 }
 
 /* signalfd(fd, mask, sizemask): signalfd4 with no flags */
-i64 sys_signalfd(struct process *p, const struct sc_args *a)
+SYSCALL_DEFINE3(signalfd, int, fd, ulong, umask, size, sizemask)
 {
-	return do_signalfd(p, (i64)(int)a->a[0], a->a[1], a->a[2], 0);
+	return do_signalfd(p, fd, umask, sizemask, 0);
 }

@@ -419,8 +419,35 @@ static void pipe_reopened_through_proc_fd(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* Arguments Linux declares as int or unsigned int (fds, flags, whence, modes) are their
+ * register's low 32 bits: the upper half is whatever user space left there (Trellis's handlers
+ * take typed parameters, kernel/include/syscall/define.h). */
+static void int_args_ignore_the_upper_half(void)
+{
+	const long hi = (long)0xdeadbeef00000000ull;
+	int fd = CHECK_OK(open("/dev/null", O_RDWR));
+	char c;
+	CHECK_EQ(syscall(SYS_read, hi | fd, &c, 1), 0);
+	CHECK_EQ(syscall(SYS_write, hi | fd, "x", 1), 1);
+	struct stat st;
+	CHECK_OK(syscall(SYS_fstat, hi | fd, &st));
+	CHECK(S_ISCHR(st.st_mode));
+	CHECK_EQ(syscall(SYS_lseek, hi | fd, 0L, hi | SEEK_SET), 0);
+	CHECK_EQ(syscall(SYS_fcntl, hi | fd, hi | F_GETFD, 0L), 0);
+	long fd2 = syscall(SYS_openat, hi | (unsigned)AT_FDCWD, "/dev/null", hi | O_RDONLY | O_CLOEXEC,
+			   hi | 0644);
+	CHECK(fd2 >= 0);
+	CHECK_EQ(fcntl((int)fd2, F_GETFD), FD_CLOEXEC);
+	CHECK_EQ(syscall(SYS_dup2, hi | fd, hi | 60), 60);
+	CHECK_OK(syscall(SYS_close, hi | 60));
+	CHECK_ERR(fcntl(60, F_GETFD), EBADF);
+	CHECK_OK(syscall(SYS_close, hi | fd2));
+	CHECK_OK(close(fd));
+}
+
 static const struct kt_case cases[] = {
 	{ "dup_returns_lowest_free", dup_returns_lowest_free },
+	{ "int_args_ignore_the_upper_half", int_args_ignore_the_upper_half },
 	{ "dup2_and_dup3", dup2_and_dup3 },
 	{ "dup2_replaces_open_target", dup2_replaces_open_target },
 	{ "dup_shares_offset", dup_shares_offset },
