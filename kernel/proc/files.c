@@ -221,8 +221,14 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 		size_t n = fd_array_len(&t->fds);
 		for (size_t fd = min_fd; fd < limit; fd++) {
 			if (fd >= n) {
-				if (fd_array_resize(&t->fds, fd + 1))
+				/* growing the table failed: ENOMEM, as Linux's expand_files (an
+				 * injected failure said EMFILE: events.pidfd_open_flags_and_errors
+				 * under make test-abi-fault) */
+				int ge = fd_array_resize(&t->fds, fd + 1);
+				if (ge) {
+					r = ge == -ENOMEM ? -ENOMEM : -EMFILE;
 					break;
+				}
 				n = fd + 1;
 			}
 			if (!fd_array_get(&t->fds, fd).value.file) {
@@ -244,8 +250,10 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 	struct file *old = NULL;
 	int e = 0;
 	TABLE_OP(t, {
-		if ((size_t)fd >= fd_array_len(&t->fds) && fd_array_resize(&t->fds, (size_t)fd + 1)) {
-			e = -EMFILE;
+		int ge = (size_t)fd >= fd_array_len(&t->fds) ? fd_array_resize(&t->fds, (size_t)fd + 1)
+							    : 0;
+		if (ge) {
+			e = ge == -ENOMEM ? -ENOMEM : -EMFILE;
 		} else {
 			old = fd_array_get(&t->fds, (size_t)fd).value.file;
 			(void)fd_array_set(&t->fds, (size_t)fd,

@@ -1319,7 +1319,9 @@ static void netlink_route_lists_loopback(void)
 	for (int done = 0; !done;) {
 		struct kt_sockaddr_nl from;
 		socklen_t fl = sizeof(from);
-		long n = CHECK_OK(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl));
+		long n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		kt_skip_if_injected(n < 0 && errno == ENOBUFS, "the dump met the injected ENOMEM");
+		CHECK(n >= 0);
 		CHECK_EQ(fl, sizeof(from));
 		CHECK_EQ(from.pid, 0); /* from the kernel */
 		done = nl_walk(buf, n, 7, link_seen);
@@ -1328,7 +1330,10 @@ static void netlink_route_lists_loopback(void)
 	/* the addresses: a dump that ends with NLMSG_DONE (lo may be down on Linux: none) */
 	nl_request(fd, KT_RTM_GETADDR, KT_NLM_F_REQUEST | KT_NLM_F_DUMP, 8);
 	for (int done = 0; !done;) {
-		long n = CHECK_OK(recv(fd, buf, sizeof(buf), 0));
+		long n = recv(fd, buf, sizeof(buf), 0);
+		/* a reply the kernel could not allocate is an overrun: ENOBUFS, as Linux */
+		kt_skip_if_injected(n < 0 && errno == ENOBUFS, "the dump met the injected ENOMEM");
+		CHECK(n >= 0);
 		done = nl_walk(buf, n, 8, addr_seen);
 	}
 	/* an unknown request with NLM_F_ACK: NLMSG_ERROR with -EOPNOTSUPP and the request */
