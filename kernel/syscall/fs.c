@@ -1012,10 +1012,13 @@ SYSCALL_DEFINE3(fcntl, uint, fd, uint, cmd, ulong, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
-		if (arg >= proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EINVAL */
+		/* the lowest fd is an unsigned int (Linux's f_dupfd): the register's upper half
+		 * is not looked at; at or above RLIMIT_NOFILE is EINVAL */
+		u32 from = (u32)arg;
+		if (from >= proc_fd_limit(p))
 			return -EINVAL;
 		vfs_file_get(f);
-		struct result_i64 nfd = proc_fd_install(p, f, (u32)arg, cmd == F_DUPFD_CLOEXEC);
+		struct result_i64 nfd = proc_fd_install(p, f, from, cmd == F_DUPFD_CLOEXEC);
 		if (nfd.err)
 			vfs_close(f);
 		return nfd.err ? nfd.err : nfd.value;

@@ -445,6 +445,24 @@ static void int_args_ignore_the_upper_half(void)
 	CHECK_OK(close(fd));
 }
 
+/* fcntl's arg is an unsigned long, but F_DUPFD's lowest fd is an unsigned int on Linux: a
+ * minimum of 0xdeadbeef00000032 is 50 (it was EINVAL, compared in 64 bits with the limit) */
+static void fcntl_dupfd_ignores_the_upper_half(void)
+{
+	const long hi = (long)0xdeadbeef00000000ull;
+	int fd = CHECK_OK(open("/dev/null", O_RDONLY));
+	long d = syscall(SYS_fcntl, fd, F_DUPFD, hi | 50);
+	CHECK(d >= 50);
+	CHECK_EQ(fcntl((int)d, F_GETFD), 0);
+	long e = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, hi | 50);
+	CHECK(e >= 50 && e != d);
+	CHECK_EQ(fcntl((int)e, F_GETFD), FD_CLOEXEC);
+	CHECK_ERR(syscall(SYS_fcntl, fd, F_DUPFD, hi | 0xffffffffL), EINVAL);
+	CHECK_OK(close((int)e));
+	CHECK_OK(close((int)d));
+	CHECK_OK(close(fd));
+}
+
 static const struct kt_case cases[] = {
 	{ "dup_returns_lowest_free", dup_returns_lowest_free },
 	{ "int_args_ignore_the_upper_half", int_args_ignore_the_upper_half },
@@ -454,6 +472,7 @@ static const struct kt_case cases[] = {
 	{ "close_ebadf", close_ebadf },
 	{ "fcntl_cloexec_flags", fcntl_cloexec_flags },
 	{ "fcntl_dupfd_minimum", fcntl_dupfd_minimum },
+	{ "fcntl_dupfd_ignores_the_upper_half", fcntl_dupfd_ignores_the_upper_half },
 	{ "fcntl_status_flags", fcntl_status_flags },
 	{ "pipe_read_write_and_eof", pipe_read_write_and_eof },
 	{ "pipe_no_reader_sigpipe_epipe", pipe_no_reader_sigpipe_epipe },
