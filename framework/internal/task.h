@@ -194,6 +194,8 @@ static inline void lockdep_note_acquire(struct task *t, const void *lock, struct
 		lockdep_acquire(lock, cls, ip, trylock);
 		return;
 	}
+	/* SAFETY: nheld < TASK_MAX_HELD (tested above), the length of held; only t's own task
+	 * touches held and nheld (t is the caller's task_current()). */
 	t->held[t->nheld] = (struct held_lock){ .lock = lock, .cls = cls, .ip = ip };
 	t->nheld++;
 }
@@ -203,6 +205,7 @@ static inline void lockdep_note_release(struct task *t, const void *lock)
 	if (!t)
 		return;
 	u32 n = t->nheld;
+	/* SAFETY: 0 < n <= TASK_MAX_HELD, so held[n - 1] is in bounds; t's own list. */
 	if (n && n <= TASK_MAX_HELD && t->held[n - 1].lock == lock) {
 		t->nheld = n - 1;
 		return;

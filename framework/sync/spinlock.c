@@ -29,7 +29,7 @@ void __fw_spin_lock_init(struct spinlock *l, struct lock_class *cls)
 
 /* wait_turn - spin until ticket t is served (contention: out of line, so the uncontended
  * path in take() saves no registers for the loop's calls). */
-static __attribute__((noinline)) void wait_turn(struct spinlock *l, u32 t)
+static FW_NOINLINE void wait_turn(struct spinlock *l, u32 t)
 {
 	/* SAFETY: an acquire load of the lock's serve word (ticket protocol, as in take). */
 	while (__atomic_load_n(&l->serve, __ATOMIC_ACQUIRE) != t) {

@@ -61,12 +61,12 @@ int shebang_parse(struct bytes head, struct shebang *sb)
 int shebang_argv(const struct shebang *sb, struct str path, const struct exec_strv *argv,
 		 struct exec_strv *out)
 {
-	int e = exec_strv_push(out, sb->interp);
+	int e = exec_strv_add(out, sb->interp);
 	if (!e && sb->has_arg)
-		e = exec_strv_push(out, sb->arg);
+		e = exec_strv_add(out, sb->arg);
 	if (!e)
-		e = exec_strv_push(out, path);
+		e = exec_strv_add(out, path);
 	for (size_t i = 1; !e && i < exec_strv_len(argv); i++)
-		e = exec_strv_push(out, exec_strv_get(argv, i).value);
-	return e == -ENOSPC ? -E2BIG : e;
+		e = exec_strv_add(out, exec_strv_get(argv, i).value);
+	return e;
 }

@@ -291,10 +291,9 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
 	exec_strv_init(&av->a, EXEC_MAX_STRINGS);
 	exec_strv_init(&av->b, EXEC_MAX_STRINGS);
 	for (size_t i = 0; i < exec_strv_len(argv); i++) {
-		int pe = exec_strv_push(&av->a, exec_strv_get(argv, i).value);
-		if (pe) /* E2BIG past the count, ENOMEM when the list cannot grow (an injected
-			 * failure gave E2BIG: proc.execve_errors under make test-abi-fault) */
-			return pe == -ENOSPC ? -E2BIG : pe;
+		int e = exec_strv_add(&av->a, exec_strv_get(argv, i).value);
+		if (e) /* ENOMEM when the list cannot grow (it said E2BIG: proc.execve_errors) */
+			return e;
 	}
 	for (u32 depth = 0;; depth++) {
 		struct file_result f = open_exec(p, path);

@@ -173,8 +173,22 @@ static bool file_ready(struct file *f, u32 ev)
 	return true;
 }
 
-/* How long rw_blocking sleeps at most when the file says ready but the retry still fails. */
+/* How long rw_wait sleeps at most when the file says ready but the retry still fails. */
 #define RW_RETRY_NS (4 * FW_NSEC_PER_MSEC)
+
+/* rw_wait - sleep on wq until f looks ready for `ev` (VFS_POLLIN or VFS_POLLOUT); with `again`
+ * (an earlier wait ended, yet the retry moved nothing) until the queue's next wake-up, a
+ * signal or RW_RETRY_NS instead: file_ready is a hint (POLLOUT promises room for one byte,
+ * not for this write), so a copy loop never spins in the kernel where SIGKILL cannot get in.
+ * 0 or the wait's error. */
+static int rw_wait(struct process *p, struct file *f, struct waitq *wq, u32 ev, bool again)
+{
+	if (!again)
+		return PROC_WAIT(p, wq, file_ready(f, ev), 0);
+	u32 looks = 0;
+	int e = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
+	return e == -ETIMEDOUT ? 0 : e;
+}
 
 /* rw_blocking - a read or write of a pipe or terminal that sleeps while the file is not ready
  * (unless O_NONBLOCK). A write goes on until every byte went in, as Linux does for pipes; a
@@ -206,15 +220,7 @@ static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bo
 			wq = file_waitq(f);
 		if (!wq || (f->flags & O_NONBLOCK))
 			return done ? (i64)done : (r < 0 ? r : -EAGAIN);
-		int e;
-		if (waited && r <= 0) { /* ready, yet nothing moved: wait for the next wake-up */
-			u32 looks = 0;
-			e = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
-			if (e == -ETIMEDOUT)
-				e = 0;
-		} else {
-			e = PROC_WAIT(p, wq, file_ready(f, write ? VFS_POLLOUT : VFS_POLLIN), 0);
-		}
+		int e = rw_wait(p, f, wq, write ? VFS_POLLOUT : VFS_POLLIN, waited && r <= 0);
 		if (e)
 			return done ? (i64)done : e;
 		waited = true;
@@ -431,19 +437,9 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, ulong, uoffset, size, ucount)
 				(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
 					.code = 0, .pid = p->leader->pid, .uid = p->fs.cred.uid });
 			if (w.err == -EAGAIN && wq && !(out->flags & O_NONBLOCK)) {
-				/* as rw_blocking: POLLOUT promises room for one byte, not for
-				 * this write, so once woken a write that still moves nothing
-				 * waits for the next wake-up (at most RW_RETRY_NS) instead of
-				 * spinning in the kernel where SIGKILL never got in (30-min
-				 * soak, seed 1116910314342691096) */
-				if (waited) {
-					u32 looks = 0;
-					err = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
-					if (err == -ETIMEDOUT)
-						err = 0;
-				} else {
-					err = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
-				}
+				/* rw_wait: never a spin (it was one, unkillable, in the 30-min
+				 * soak of seed 1116910314342691096) */
+				err = rw_wait(p, out, wq, VFS_POLLOUT, waited);
 				waited = true;
 			} else if (w.err) {
 				err = w.err;
@@ -527,17 +523,7 @@ static struct result_size splice_out(struct process *p, struct file *out, struct
 			break;
 		struct waitq *wq = file_waitq(out);
 		if (w.err == -EAGAIN && !nonblock && wq && !(out->flags & O_NONBLOCK)) {
-			/* once woken, a write that still moves nothing waits for the next wake-up
-			 * (at most RW_RETRY_NS): never a spin (sendfile's note) */
-			int e;
-			if (waited) {
-				u32 looks = 0;
-				e = PROC_WAIT(p, wq, looks++ > 0, fw_time_ns() + RW_RETRY_NS);
-				if (e == -ETIMEDOUT)
-					e = 0;
-			} else {
-				e = PROC_WAIT(p, wq, file_ready(out, VFS_POLLOUT), 0);
-			}
+			int e = rw_wait(p, out, wq, VFS_POLLOUT, waited);
 			if (e)
 				return sent ? result_size_ok(sent) : result_size_err(e);
 			waited = true;

@@ -89,9 +89,9 @@ int uargv_get(struct uargv *u, u64 addr)
 		int e = uargv_copy(u, ptr, &s);
 		if (e)
 			return e;
-		int pe = exec_strv_push(&u->v, s);
-		if (pe) /* past the count limit: E2BIG; no memory to grow the list: ENOMEM */
-			return pe == -ENOSPC ? -E2BIG : pe;
+		e = exec_strv_add(&u->v, s);
+		if (e)
+			return e;
 	}
 }
 

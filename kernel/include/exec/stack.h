@@ -29,6 +29,14 @@
 /* A list of argument or environment strings. */
 DEFINE_ARRAY(exec_strv, struct str);
 
+/* exec_strv_add - append s: 0, -E2BIG past the list's count limit (execve's error for too many
+ * strings), -ENOMEM when the list cannot grow. */
+static inline int exec_strv_add(struct exec_strv *v, struct str s)
+{
+	int e = exec_strv_push(v, s);
+	return e == -ENOSPC ? -E2BIG : e;
+}
+
 /* Linux's limits: one string at most 32 pages, at most 0x7fffffff strings. */
 #define EXEC_MAX_ARG_STRLEN (32u * 4096u)
 #define EXEC_MAX_STRINGS 0x7fffffffu
