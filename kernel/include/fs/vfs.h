@@ -96,7 +96,7 @@
 
 struct inode;
 struct dentry;
-extern struct mutex vfs_lock;
+extern struct rwsem vfs_lock;
 
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 #define CRED_NGROUPS 16 /* supplementary groups a process may hold (setgroups: EINVAL beyond) */
@@ -310,7 +310,7 @@ struct vfs_file_lock {
 	i32 pid;        /* what F_GETLK reports (-1 for an OFD lock) */
 	u64 start, end; /* bytes [start, end], end included */
 };
-DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, mutex);
+DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, rwsem);
 
 /* An inode. Every file system makes its inodes with vfs_inode_init (it sets up `lock`). */
 struct inode {
