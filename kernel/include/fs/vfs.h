@@ -22,8 +22,10 @@
  *
  * Locking (docs/vfs.md "Locking"). Lock order, outermost first:
  *     vfs_lock  ->  inode->lock  ->  sb->space_lock  ->  a device's or pipe's own lock
- * - `vfs_lock` (a mutex) guards the namespace: the dentry tree, the mount table, superblock
- *   counters, file locks. Public functions that change or walk the tree take it themselves.
+ * - `vfs_lock` (an rwsem) guards the namespace: the dentry tree, the mount table, superblock
+ *   counters, file locks. Public functions that change or walk the tree take it themselves:
+ *   lookups for reading (many at once; a walk that meets a generated name walks again for
+ *   writing), changes for writing. A dentry or path put takes it only for a last reference.
  * - `inode->lock` (a mutex, Linux's i_rwsem) guards an inode's data (a regular file's bytes),
  *   size, times, mode, owner and link count, and the offset (f->pos) of every regular file or
  *   directory open on it. Every change of those fields holds it (after creation: an inode
