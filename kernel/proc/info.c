@@ -5,9 +5,9 @@
  */
 #include <proc/process.h>
 
-void proc_info_of(struct process *p, struct proc_info *out)
+void proc_info_of(struct thread *p, struct proc_info *out)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	*out = (struct proc_info){ .tid = p->pid, .tgid = g->pid };
 	spin_lock(&g->sig_lock);
 	bool sleeping = g->waiting_on != NULL;
@@ -34,7 +34,7 @@ void proc_info_of(struct process *p, struct proc_info *out)
 	spin_unlock(&proc_lock);
 }
 
-void proc_set_comm(struct process *p, struct str name)
+void proc_set_comm(struct thread *p, struct str name)
 {
 	struct proc_comm c = { 0 };
 	(void)str_copy_to(bytes_head(BYTES_OF_ARRAY(c.b), PROC_COMM_LEN - 1),
@@ -44,16 +44,16 @@ void proc_set_comm(struct process *p, struct str name)
 	spin_unlock(&proc_lock);
 }
 
-void proc_get_comm(struct process *p, struct proc_comm *dst)
+void proc_get_comm(struct thread *p, struct proc_comm *dst)
 {
 	spin_lock(&proc_lock);
 	*dst = p->comm;
 	spin_unlock(&proc_lock);
 }
 
-void proc_set_exe(struct process *p, struct vfs_path exe)
+void proc_set_exe(struct thread *p, struct vfs_path exe)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	spin_lock(&proc_lock);
 	struct vfs_path old = g->exe;
 	g->exe = exe;
@@ -62,9 +62,9 @@ void proc_set_exe(struct process *p, struct vfs_path exe)
 		vfs_path_put(old);
 }
 
-struct vfs_path proc_get_exe(struct process *p)
+struct vfs_path proc_get_exe(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	spin_lock(&proc_lock);
 	struct vfs_path e = g->exe;
 	vfs_path_get(e);
@@ -72,7 +72,7 @@ struct vfs_path proc_get_exe(struct process *p)
 	return e;
 }
 
-struct vm_map *proc_mm_get(struct process *p)
+struct vm_map *proc_mm_get(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	struct vm_map *m = p->mm;

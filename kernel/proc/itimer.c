@@ -18,7 +18,7 @@ static int cpu_index(int which)
 }
 
 /* cpu_now - g's process's CPU time the timer in slot i runs on (user; user + system). */
-static u64 cpu_now(struct process *g, int i)
+static u64 cpu_now(struct thread *g, int i)
 {
 	struct proc_usage u = proc_usage_peek(g, false);
 	return i == 0 ? u.utime_ns : u.utime_ns + u.stime_ns;
@@ -33,9 +33,9 @@ static u64 left(u64 expires, u64 now, u64 due_ns)
 	return expires > now ? expires - now : due_ns;
 }
 
-int proc_itimer_get(struct process *p, int which, struct proc_itimer_val *out)
+int proc_itimer_get(struct thread *p, int which, struct proc_itimer_val *out)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	int i = cpu_index(which);
 	if (which != UAPI_ITIMER_REAL && i < 0)
 		return -EINVAL;
@@ -56,10 +56,10 @@ int proc_itimer_get(struct process *p, int which, struct proc_itimer_val *out)
 	return 0;
 }
 
-int proc_itimer_set(struct process *p, int which, struct proc_itimer_val v,
+int proc_itimer_set(struct thread *p, int which, struct proc_itimer_val v,
 		    struct proc_itimer_val *old)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	int i = cpu_index(which);
 	if (which != UAPI_ITIMER_REAL && i < 0)
 		return -EINVAL;
@@ -85,9 +85,9 @@ int proc_itimer_set(struct process *p, int which, struct proc_itimer_val v,
 	return 0;
 }
 
-void proc_itimer_cpu_tick(struct process *p)
+void proc_itimer_cpu_tick(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	spin_lock(&g->sig_lock);
 	bool armed = g->cpu_itimer_ns[0] || g->cpu_itimer_ns[1];
 	spin_unlock(&g->sig_lock);

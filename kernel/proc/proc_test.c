@@ -96,7 +96,7 @@ static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
 static int run_utest(const struct vfs_ctx *c, struct str path, u64 rdi, u64 rsi, u64 rdx, bool out)
 {
 	int e;
-	struct process *p = proc_spawn_init(c, path, &e);
+	struct thread *p = proc_spawn_init(c, path, &e);
 	if (!p)
 		return e;
 	if (out) {
@@ -206,7 +206,7 @@ KTEST(proc, fork_exit_pays_for_closed_descriptors)
 	(void)vfs_mkdir(&c, STR("/bin"), 0755);
 	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
 	int e;
-	struct process *p = proc_spawn_init(&c, STR("/bin/utest"), &e);
+	struct thread *p = proc_spawn_init(&c, STR("/bin/utest"), &e);
 	KT_ASSERT(kt, p != NULL);
 	KT_EXPECT_EQ(kt, proc_fd_slots(p), 3); /* 0-2 on the console */
 	for (int i = 0; i < 200; i++) {

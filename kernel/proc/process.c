@@ -15,8 +15,8 @@
 /* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
 #define ORPHAN_MAX 32
 
-DEFINE_TYPE_CACHE(process_cache, struct process);
-DEFINE_LIST(proc_list, struct process, all_link, spinlock);
+DEFINE_TYPE_CACHE(process_cache, struct thread);
+DEFINE_LIST(proc_list, struct thread, all_link, spinlock);
 
 struct spinlock proc_lock = SPINLOCK_INIT(proc_lock);
 static struct proc_list all_procs GUARDED_BY(&proc_lock);
@@ -26,14 +26,14 @@ static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 /* proc_alloc - a new process (leader NULL) or a thread of `leader`'s group sharing `leader`'s
  * memory map (the thread holds a reference to its leader) and the handler table `sh` (the
  * caller's reference passes to the thread, or is dropped on failure). */
-static struct process *proc_alloc(struct process *parent, struct process *leader,
+static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 				  struct proc_sighand *sh)
 {
 	/* a process starts with a table of its own (fork copies the parent's into it); a
 	 * thread shares its creator's */
 	if (!leader)
 		sh = proc_sighand_new();
-	struct process *p = sh ? KNEW(process_cache) : NULL;
+	struct thread *p = sh ? KNEW(process_cache) : NULL;
 	if (!p) {
 		proc_sighand_put(sh);
 		return NULL;
@@ -134,16 +134,16 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	return p;
 }
 
-struct process *proc_create(struct process *parent)
+struct thread *proc_create(struct thread *parent)
 {
 	return proc_alloc(parent ? parent->leader : NULL, NULL, NULL);
 }
 
-struct process *proc_create_thread(struct process *p, bool share_files)
+struct thread *proc_create_thread(struct thread *p, bool share_files)
 {
 	struct proc_sighand *sh = p->sighand;
 	refcount_get(&sh->refs);
-	struct process *t = proc_alloc(NULL, p->leader, sh);
+	struct thread *t = proc_alloc(NULL, p->leader, sh);
 	if (!t)
 		return NULL;
 	if (share_files) {
@@ -169,13 +169,13 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	return t;
 }
 
-int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
+int proc_set_exit_parent(struct thread *c, struct thread *p, u32 exit_signal,
 			 bool clone_parent)
 {
 	int e = 0;
 	spin_lock(&proc_lock);
 	if (clone_parent) {
-		struct process *gp = p->leader->parent;
+		struct thread *gp = p->leader->parent;
 		if (!gp || p->leader->pid == 1) {
 			e = -EINVAL;
 		} else {
@@ -193,7 +193,7 @@ int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
 }
 
 /* selected - c is a child of p that `sel` names. */
-static bool selected(const struct process *c, struct process *p, struct proc_wait_sel sel)
+static bool selected(const struct thread *c, struct thread *p, struct proc_wait_sel sel)
 	REQUIRES(&proc_lock)
 {
 	if (c->parent != p)
@@ -212,9 +212,9 @@ static bool selected(const struct process *c, struct process *p, struct proc_wai
 	}
 }
 
-struct process *proc_find_child(struct process *p, struct proc_wait_sel sel, bool *has_child)
+struct thread *proc_find_child(struct thread *p, struct proc_wait_sel sel, bool *has_child)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	*has_child = false;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
@@ -234,10 +234,10 @@ struct pgid_set {
 	u32 ids[ORPHAN_MAX];
 	size_t n;
 };
-static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock);
+static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock);
 static void signal_pgrp(u32 pgid, u32 sig);
 
-void proc_exit(struct process *p, int status)
+void proc_exit(struct thread *p, int status)
 {
 	spin_lock(&proc_lock);
 	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
@@ -257,7 +257,7 @@ void proc_exit(struct process *p, int status)
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
-	struct process *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
+	struct thread *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
 	proc_ctl_mark_pdeath_locked(p, 0, true); /* sent once reparented (proc_ctl_send_pdeath) */
 	/* A child that is a zombie already tells its new parent, as its exit would have
 	 * (Linux's reparent_leader): an init asleep in wait() reaps it now, not when something
@@ -278,7 +278,7 @@ void proc_exit(struct process *p, int status)
 	bool tell_reaper = zombie_pid && reaper && reaper != p && reaper->state != PROC_ZOMBIE;
 	if (tell_reaper)
 		proc_get(reaper);
-	struct process *parent = p->parent;
+	struct thread *parent = p->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	if (notify)
 		proc_get(parent); /* it may exit and be reaped before the signal below goes */
@@ -325,7 +325,7 @@ void proc_exit(struct process *p, int status)
 	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
-void proc_discard(struct process *p)
+void proc_discard(struct thread *p)
 {
 	proc_files_put(p, true);
 	vfs_ctx_put(&p->fs); /* the root and cwd a failed fork or clone copied (none: nothing) */
@@ -341,12 +341,12 @@ void proc_discard(struct process *p)
 	proc_reap(p);
 }
 
-void proc_get(struct process *p)
+void proc_get(struct thread *p)
 {
 	refcount_get(&p->refs);
 }
 
-void proc_put(struct process *p)
+void proc_put(struct thread *p)
 {
 	/* A loop, not recursion: a thread's last put drops its reference to its leader. */
 	while (p && refcount_put(&p->refs)) {
@@ -361,13 +361,13 @@ void proc_put(struct process *p)
 		struct proc_sighand *sh = p->sighand;
 		p->sighand = NULL;
 		proc_sighand_put(sh);
-		struct process *leader = p->leader != p ? p->leader : NULL;
+		struct thread *leader = p->leader != p ? p->leader : NULL;
 		KFREE(process_cache, p);
 		p = leader;
 	}
 }
 
-void proc_task_done(struct process *p)
+void proc_task_done(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	p->exited = true;
@@ -379,7 +379,7 @@ void proc_task_done(struct process *p)
 	proc_put(p); /* the task's reference */
 }
 
-void proc_vfork_release(struct process *p)
+void proc_vfork_release(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool waited = p->vfork_wait;
@@ -389,7 +389,7 @@ void proc_vfork_release(struct process *p)
 		(void)waitq_wake_all(&p->exit_wq);
 }
 
-bool proc_has_exited(struct process *p)
+bool proc_has_exited(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool done = p->exited;
@@ -397,7 +397,7 @@ bool proc_has_exited(struct process *p)
 	return done;
 }
 
-void proc_reap(struct process *z)
+void proc_reap(struct thread *z)
 {
 	spin_lock(&proc_lock);
 	bool listed = z->listed;
@@ -409,10 +409,10 @@ void proc_reap(struct process *z)
 		proc_put(z); /* the list's reference */
 }
 
-void proc_end_all(struct process *keep)
+void proc_end_all(struct thread *keep)
 {
 	for (;;) {
-		struct process *victim = NULL;
+		struct thread *victim = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
 			if (c == keep || victim)
@@ -434,12 +434,12 @@ void proc_end_all(struct process *keep)
 /* orphaned_locked - whether group pgid is orphaned once `gone` (exiting, or NULL) no longer
  * counts, either as a member or as a parent: no live member has a parent outside the group in
  * the same session. A parent that is init (pid 1) does not count (as Linux). */
-static bool orphaned_locked(u32 pgid, struct process *gone) REQUIRES(&proc_lock)
+static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->leader != c || c->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
 			continue;
-		const struct process *par = c->parent;
+		const struct thread *par = c->parent;
 		if (!par || par == gone || par->pid == 1)
 			continue;
 		if (par->pgid != pgid && par->sid == c->sid)
@@ -468,9 +468,9 @@ static void add_pgid(struct pgid_set *set, u32 pgid)
 /* orphaned_by_exit - the groups p's exit orphans that have stopped members (Linux's
  * kill_orphaned_pgrp): p's own group when p was its link to the session (its parent is in
  * another group of the same session), and the groups of p's children that p linked. */
-static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock)
+static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock)
 {
-	const struct process *par = p->parent;
+	const struct thread *par = p->parent;
 	if (par && par != p && par->pgid != p->pgid && par->sid == p->sid &&
 	    orphaned_locked(p->pgid, p) && has_stopped_locked(p->pgid))
 		add_pgid(set, p->pgid);
@@ -488,7 +488,7 @@ static void signal_pgrp(u32 pgid, u32 sig)
 {
 	u32 after = 0;
 	for (;;) {
-		struct process *q = NULL;
+		struct thread *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c)
 			if (c->leader == c && c->pid > after && c->pgid == pgid && c->state != PROC_ZOMBIE &&
@@ -526,7 +526,7 @@ int proc_pgrp_session(u32 pgid, u32 sid)
 	return e;
 }
 
-u32 proc_pgid(struct process *p)
+u32 proc_pgid(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	u32 g = p->pgid;
@@ -534,7 +534,7 @@ u32 proc_pgid(struct process *p)
 	return g;
 }
 
-u32 proc_sid(struct process *p)
+u32 proc_sid(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	u32 s = p->sid;
@@ -542,7 +542,7 @@ u32 proc_sid(struct process *p)
 	return s;
 }
 
-bool proc_pgrp_orphaned(struct process *p)
+bool proc_pgrp_orphaned(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool o = orphaned_locked(p->leader->pgid, NULL);
@@ -550,7 +550,7 @@ bool proc_pgrp_orphaned(struct process *p)
 	return o;
 }
 
-static struct process *find_locked(i64 pid) REQUIRES(&proc_lock)
+static struct thread *find_locked(i64 pid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if ((i64)q->pid == pid)
@@ -558,7 +558,7 @@ static struct process *find_locked(i64 pid) REQUIRES(&proc_lock)
 	return NULL;
 }
 
-int proc_setpgid(struct process *p, i64 pid, i64 pgid)
+int proc_setpgid(struct thread *p, i64 pid, i64 pgid)
 {
 	if (!pid)
 		pid = p->pid;
@@ -568,7 +568,7 @@ int proc_setpgid(struct process *p, i64 pid, i64 pgid)
 		return -EINVAL;
 	int e = 0;
 	spin_lock(&proc_lock);
-	struct process *t = find_locked(pid);
+	struct thread *t = find_locked(pid);
 	if (!t || (t != p && t->parent != p)) {
 		e = -ESRCH;
 	} else if (t != p && t->sid != p->sid) {
@@ -591,7 +591,7 @@ int proc_setpgid(struct process *p, i64 pid, i64 pgid)
 	return e;
 }
 
-i64 proc_setsid(struct process *p)
+i64 proc_setsid(struct thread *p)
 {
 	i64 r = p->pid;
 	spin_lock(&proc_lock);
@@ -608,9 +608,9 @@ i64 proc_setsid(struct process *p)
 }
 
 
-struct process *proc_by_pid(i64 pid)
+struct thread *proc_by_pid(i64 pid)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	if (procs_ready) /* /proc may ask before the first process exists */
 		LIST_FOR_EACH(proc_list, &all_procs, q)
@@ -634,9 +634,9 @@ u32 proc_count_tasks(u32 uid)
 	return n;
 }
 
-struct process *proc_next_leader(u32 after)
+struct thread *proc_next_leader(u32 after)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if (q->leader == q && q->pid > after && (!found || q->pid < found->pid))
@@ -647,7 +647,7 @@ struct process *proc_next_leader(u32 after)
 	return found;
 }
 
-struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
+struct vm_map *proc_swap_mm(struct thread *p, struct vm_map *m)
 {
 	spin_lock(&proc_lock);
 	struct vm_map *old = p->mm;
@@ -656,9 +656,9 @@ struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
 	return old;
 }
 
-struct process *proc_oom_victim(u64 *pages)
+struct thread *proc_oom_victim(u64 *pages)
 {
-	struct process *best = NULL;
+	struct thread *best = NULL;
 	i64 most = 0;
 	u64 best_pages = 0;
 	spin_lock(&proc_lock);
@@ -681,14 +681,14 @@ struct process *proc_oom_victim(u64 *pages)
 	return best;
 }
 
-bool proc_may_signal(const struct process *from, const struct process *to)
+bool proc_may_signal(const struct thread *from, const struct thread *to)
 {
 	const struct cred *a = &from->fs.cred, *b = &to->fs.cred;
 	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid || a->uid == b->suid ||
 	       a->euid == b->suid;
 }
 
-bool proc_may_ptrace_attach(struct process *from, struct process *g)
+bool proc_may_ptrace_attach(struct thread *from, struct thread *g)
 {
 	if (from->leader == g || from->fs.cred.euid == 0)
 		return true;
@@ -702,12 +702,12 @@ bool proc_may_ptrace_attach(struct process *from, struct process *g)
 	return zombie || proc_ctl_dumpable(g);
 }
 
-int proc_kill(struct process *from, i64 pid, u32 sig)
+int proc_kill(struct thread *from, i64 pid, u32 sig)
 {
 	struct proc_siginfo info = { .code = UAPI_SI_USER, .pid = from->leader->pid,
 				     .uid = from->fs.cred.uid };
 	if (pid > 0) {
-		struct process *q = proc_by_pid(pid);
+		struct thread *q = proc_by_pid(pid);
 		if (!q)
 			return -ESRCH;
 		int e = proc_may_signal(from, q) ? 0 : -EPERM;
@@ -722,7 +722,7 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	u32 found = 0, sent = 0;
 	u32 after = 0;
 	for (;;) {
-		struct process *q = NULL;
+		struct thread *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
 			if (c->pid <= after || c->state == PROC_ZOMBIE || (q && c->pid >= q->pid) ||
@@ -752,10 +752,10 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	return sent ? 0 : -EPERM;
 }
 
-struct process *proc_find_stop_event(struct process *p, struct proc_wait_sel sel, bool stops,
+struct thread *proc_find_stop_event(struct thread *p, struct proc_wait_sel sel, bool stops,
 				     bool conts, bool keep, u32 *status)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (found || !selected(c, p, sel))
@@ -782,7 +782,7 @@ void proc_fire_alarms(u64 now_ns)
 {
 	u32 after = 0;
 	for (;;) {
-		struct process *due = NULL;
+		struct thread *due = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
 			if (due || c->pid <= after || c->state == PROC_ZOMBIE)
@@ -807,7 +807,7 @@ void proc_fire_alarms(u64 now_ns)
 	}
 }
 
-bool proc_sleep_due_locked(const struct process *p, u64 now_ns, i64 wall_ns)
+bool proc_sleep_due_locked(const struct thread *p, u64 now_ns, i64 wall_ns)
 {
 	if (p->sleep_wall)
 		return wall_ns >= 0 && p->sleep_deadline_ns <= (u64)wall_ns;
@@ -828,9 +828,9 @@ void proc_wake_sleepers(u64 now_ns)
 	spin_unlock(&proc_lock);
 }
 
-struct process *proc_group_next(struct process *g, u32 after)
+struct thread *proc_group_next(struct thread *g, u32 after)
 {
-	struct process *t = NULL;
+	struct thread *t = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->leader != g || c->pid <= after || c->state == PROC_ZOMBIE ||
@@ -844,10 +844,10 @@ struct process *proc_group_next(struct process *g, u32 after)
 	return t;
 }
 
-struct process *proc_current(void)
+struct thread *proc_current(void)
 {
 	u64 me = task_id();
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	if (procs_ready)
 		LIST_FOR_EACH(proc_list, &all_procs, q)
@@ -871,7 +871,7 @@ u32 proc_next_tgid(u32 from)
 	return best;
 }
 
-void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
+void proc_ctl_mark_pdeath_locked(struct thread *g, u32 tid, bool all)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent != g || !(all || c->ctl.creator_tid == tid))
@@ -885,7 +885,7 @@ void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
 void proc_ctl_send_pdeath(void)
 {
 	for (;;) {
-		struct process *t = NULL;
+		struct thread *t = NULL;
 		u32 sig = 0;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {

@@ -101,7 +101,7 @@ static bool is_stop(u32 sig)
 
 /* action_locked - the disposition of sig in p's group's table. With `take` (the signal is
  * being delivered), SA_RESETHAND's one shot is used up: the table goes back to SIG_DFL. */
-static struct proc_sigaction action_locked(struct process *p, u32 sig, bool take)
+static struct proc_sigaction action_locked(struct thread *p, u32 sig, bool take)
 	REQUIRES(p->sig_lock)
 {
 	struct proc_sighand *h = p->sighand;
@@ -115,10 +115,10 @@ static struct proc_sigaction action_locked(struct process *p, u32 sig, bool take
 
 /* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p: wake a parent
  * waiting in wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
-static void notify_parent(struct process *p, i32 code, u32 sig)
+static void notify_parent(struct thread *p, i32 code, u32 sig)
 {
 	spin_lock(&proc_lock);
-	struct process *parent = p->parent;
+	struct thread *parent = p->parent;
 	bool live = parent && parent->state != PROC_ZOMBIE;
 	if (live)
 		proc_get(parent);
@@ -140,13 +140,13 @@ static bool ignored(const struct proc_sigaction *a, u32 sig)
 }
 
 /* wake_locked - wake the queue p sleeps on, if any. */
-static void wake_locked(struct process *p) REQUIRES(p->sig_lock)
+static void wake_locked(struct thread *p) REQUIRES(p->sig_lock)
 {
 	if (p->waiting_on)
 		(void)waitq_wake_all(p->waiting_on);
 }
 
-int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
+int proc_signal_send(struct thread *p, u32 sig, struct proc_siginfo info)
 {
 	if (sig < 1 || sig > PROC_NSIG)
 		return -EINVAL;
@@ -193,7 +193,7 @@ int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 	return r;
 }
 
-bool proc_signal_fatal(struct process *p)
+bool proc_signal_fatal(struct thread *p)
 {
 	/* the fast path of the copy loops that ask between chunks: nothing pending at all
 	 * (sig_attn is written under sig_lock; a signal sent meanwhile is seen next time) */
@@ -205,7 +205,7 @@ bool proc_signal_fatal(struct process *p)
 	return dying;
 }
 
-int proc_wait_interrupted(struct process *p)
+int proc_wait_interrupted(struct thread *p)
 {
 	int r = 0;
 	spin_lock(&p->sig_lock);
@@ -220,13 +220,13 @@ int proc_wait_interrupted(struct process *p)
 }
 
 /* terminate - a fatal signal ends p's whole thread group (Linux's do_group_exit). */
-static void terminate(struct process *p, u32 sig)
+static void terminate(struct thread *p, u32 sig)
 {
 	proc_group_exit(p, (int)sig);
 	vmspace_deactivate();
 }
 
-static bool is_stopped(struct process *p)
+static bool is_stopped(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool stopped = p->state == PROC_STOPPED;
@@ -235,7 +235,7 @@ static bool is_stopped(struct process *p)
 }
 
 /* stop - p stops for `sig`: report it to the parent, sleep until SIGCONT or SIGKILL. */
-static void stop(struct process *p, u32 sig)
+static void stop(struct thread *p, u32 sig)
 {
 	spin_lock(&proc_lock);
 	p->state = PROC_STOPPED;
@@ -252,14 +252,14 @@ static void stop(struct process *p, u32 sig)
 
 /* within_altstack - sp lies in p's alternate stack (Linux's __on_sig_stack: the stack grows
  * down, so its top counts and its bottom does not). */
-static bool within_altstack(const struct process *p, u64 sp)
+static bool within_altstack(const struct thread *p, u64 sp)
 {
 	return sp > p->altstack.sp && sp - p->altstack.sp <= p->altstack.size;
 }
 
 /* on_altstack - p runs on its alternate stack (Linux's on_sig_stack: never with
  * SS_AUTODISARM, whose stack is disarmed while a handler uses it). */
-static bool on_altstack(const struct process *p, u64 sp)
+static bool on_altstack(const struct thread *p, u64 sp)
 {
 	if (p->altstack.flags & UAPI_SS_AUTODISARM)
 		return false;
@@ -267,14 +267,14 @@ static bool on_altstack(const struct process *p, u64 sp)
 }
 
 /* altstack_state - SS_DISABLE (none), SS_ONSTACK (p runs on it) or 0 (sas_ss_flags). */
-static u32 altstack_state(const struct process *p, u64 sp)
+static u32 altstack_state(const struct thread *p, u64 sp)
 {
 	if (!p->altstack.size)
 		return UAPI_SS_DISABLE;
 	return on_altstack(p, sp) ? UAPI_SS_ONSTACK : 0;
 }
 
-int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi_stack *old,
+int proc_sigaltstack(struct thread *p, const struct uapi_stack *ss, struct uapi_stack *old,
 		     u64 sp, u64 min_size)
 {
 	struct proc_altstack *a = &p->altstack;
@@ -307,7 +307,7 @@ int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi
 /* setup_frame - build sig's frame (with its siginfo `si`) on p's stack, or on its alternate
  * stack for SA_ONSTACK, and point p at the handler; false on a stack that cannot take it
  * (unwritable, or a frame that would not fit the alternate stack) or a bad handler. */
-static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction *act,
+static bool setup_frame(struct thread *p, u32 sig, const struct proc_sigaction *act,
 			u64 oldmask, const struct proc_siginfo *si)
 {
 	struct user_context *uc = &p->uc;
@@ -374,7 +374,7 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 /* run_handler - build the frame of a caught signal (`oldmask`: the mask the handler's return
  * restores) and block what the handler blocks (Linux's handle_signal + signal_delivered);
  * false when the frame could not be built and p was killed with SIGSEGV. */
-static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction *act,
+static bool run_handler(struct thread *p, u32 sig, const struct proc_sigaction *act,
 			const struct proc_siginfo *si, u64 oldmask)
 {
 	if (!setup_frame(p, sig, act, oldmask, si)) {
@@ -398,7 +398,7 @@ static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction 
 /* settle_restart - a handler is about to run (or none ran: `handler` false) after the call
  * `nr` returned the -ERESTART* value `ret`: turn it into -EINTR or rewind to the `syscall`
  * instruction (2 bytes) with the number back in RAX. */
-static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64 act_flags)
+static void settle_restart(struct thread *p, u64 nr, i64 ret, bool handler, u64 act_flags)
 {
 	struct user_context *uc = &p->uc;
 	bool again = !handler || ret == -ERESTARTNOINTR ||
@@ -414,9 +414,9 @@ static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64
 	user_ctx_set_reg(uc, UREG_RAX, redo);
 }
 
-static bool deliver(struct process *p, u64 nr, i64 ret, bool restart);
+static bool deliver(struct thread *p, u64 nr, i64 ret, bool restart);
 
-bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
+bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
 	/* The common return: no call to settle, no signal pending, no sigsuspend mask to put
@@ -429,7 +429,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 }
 
 /* deliver - proc_signal_deliver's slow path: settle the call, deliver what is pending. */
-static FW_NOINLINE bool deliver(struct process *p, u64 nr, i64 ret, bool restart)
+static FW_NOINLINE bool deliver(struct thread *p, u64 nr, i64 ret, bool restart)
 {
 	for (;;) {
 		struct proc_siginfo si = { 0 };
@@ -499,7 +499,7 @@ static i32 fault_code(u32 sig, struct user_exception ex)
 	return UAPI_SI_KERNEL; /* a general protection fault and the rest */
 }
 
-bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
+bool proc_signal_fault(struct thread *p, u32 sig, struct user_exception ex)
 {
 	spin_lock(&p->sig_lock);
 	struct proc_sigaction act = action_locked(p, sig, false);
@@ -524,7 +524,7 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 	return false;
 }
 
-bool proc_sigreturn(struct process *p)
+bool proc_sigreturn(struct thread *p)
 {
 	struct user_context *uc = &p->uc;
 	struct sig_frame f;

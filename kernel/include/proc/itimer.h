@@ -20,7 +20,7 @@
 
 #include <fw/types.h>
 
-struct process;
+struct thread;
 
 /* A timer: the time left and its reload, in ns (value 0: disarmed). */
 struct proc_itimer_val {
@@ -29,14 +29,14 @@ struct proc_itimer_val {
 
 /* proc_itimer_get - p's process's timer `which` (UAPI_ITIMER_*): 0, or -EINVAL for another
  * which. A timer that is due but not yet sent reports a tick left, as Linux. */
-int proc_itimer_get(struct process *p, int which, struct proc_itimer_val *out);
+int proc_itimer_get(struct thread *p, int which, struct proc_itimer_val *out);
 /* proc_itimer_set - arm it with `v` (value_ns 0: disarm); *old gets what it held (as
  * proc_itimer_get). A CPU timer's new value gets one tick more, as Linux's, so it never fires
  * before that much CPU time has been used. 0 or -EINVAL. */
-int proc_itimer_set(struct process *p, int which, struct proc_itimer_val v,
+int proc_itimer_set(struct thread *p, int which, struct proc_itimer_val v,
 		    struct proc_itimer_val *old);
 /* proc_itimer_cpu_tick - send SIGVTALRM / SIGPROF for p's process's CPU timers that are due.
  * Context: p's task (proc_acct_tick, after p's times were published). */
-void proc_itimer_cpu_tick(struct process *p);
+void proc_itimer_cpu_tick(struct thread *p);
 
 #endif /* KERNEL_PROC_ITIMER_H */
