@@ -21,7 +21,7 @@ void proc_info_of(struct thread *p, struct proc_info *out)
 	out->ppid = g->parent ? g->parent->pid : 0;
 	out->pgid = g->pgid;
 	out->sid = g->sid;
-	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->nthreads;
+	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->proc->nthreads;
 	out->comm = p->comm;
 	out->cred = p->fs.cred;
 	out->start_ns = g->start_ns;
@@ -53,7 +53,7 @@ void proc_get_comm(struct thread *p, struct proc_comm *dst)
 
 void proc_set_exe(struct thread *p, struct vfs_path exe)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct vfs_path old = g->exe;
 	g->exe = exe;
@@ -64,7 +64,7 @@ void proc_set_exe(struct thread *p, struct vfs_path exe)
 
 struct vfs_path proc_get_exe(struct thread *p)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct vfs_path e = g->exe;
 	vfs_path_get(e);

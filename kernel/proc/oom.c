@@ -45,7 +45,7 @@ u64 proc_oom_score(struct thread *p)
 i32 proc_oom_adj(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	i32 adj = p->leader->oom_score_adj;
+	i32 adj = p->proc->oom_score_adj;
 	spin_unlock(&proc_lock);
 	return adj;
 }
@@ -56,7 +56,7 @@ int proc_set_oom_adj(struct thread *p, i32 adj, bool privileged)
 		return -EINVAL;
 	int e = 0;
 	spin_lock(&proc_lock);
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	if (adj < g->oom_score_adj_min && !privileged)
 		e = -EACCES; /* CAP_SYS_RESOURCE lowers it; others only back to what root set */
 	if (!e) {

@@ -15,7 +15,8 @@
 /* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
 #define ORPHAN_MAX 32
 
-DEFINE_TYPE_CACHE(process_cache, struct thread);
+DEFINE_TYPE_CACHE(thread_cache, struct thread);
+DEFINE_TYPE_CACHE(process_cache, struct process);
 DEFINE_LIST(proc_list, struct thread, all_link, spinlock);
 
 struct spinlock proc_lock = SPINLOCK_INIT(proc_lock);
@@ -23,9 +24,33 @@ static struct proc_list all_procs GUARDED_BY(&proc_lock);
 static bool procs_ready GUARDED_BY(&proc_lock);
 static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 
-/* proc_alloc - a new process (leader NULL) or a thread of `leader`'s group sharing `leader`'s
- * memory map (the thread holds a reference to its leader) and the handler table `sh` (the
- * caller's reference passes to the thread, or is dropped on failure). */
+/* group_new - a new thread group for a process `parent` (a leader, or NULL for init) forks:
+ * no threads counted yet, its parent's limits and nice value (proc_ctl_fork copies the
+ * prctl/personality flags, proc_alloc the program and OOM adjustment). */
+static struct process *group_new(struct thread *parent)
+{
+	struct process *g = KNEW(process_cache);
+	if (!g)
+		return NULL;
+	refcount_init(&g->refs, 1); /* its first thread's */
+	spin_lock_init(&g->itimer_lock);
+	spin_lock_init(&g->rlim_lock);
+	proc_rlimit_init(g, parent);
+	return g;
+}
+
+/* group_put - drop a thread's reference to its group; the last frees it (its exe was dropped
+ * when the group exited, or was never set). */
+static void group_put(struct process *g)
+{
+	if (g && refcount_put(&g->refs))
+		KFREE(process_cache, g);
+}
+
+/* proc_alloc - a new process (leader NULL: a new thread group) or a thread of `leader`'s
+ * group sharing `leader`'s memory map (the thread holds a reference to its leader and to the
+ * group) and the handler table `sh` (the caller's reference passes to the thread, or is
+ * dropped on failure). */
 static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 				  struct proc_sighand *sh)
 {
@@ -33,9 +58,20 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 	 * thread shares its creator's */
 	if (!leader)
 		sh = proc_sighand_new();
-	struct thread *p = sh ? KNEW(process_cache) : NULL;
+	struct thread *p = sh ? KNEW(thread_cache) : NULL;
 	if (!p) {
 		proc_sighand_put(sh);
+		return NULL;
+	}
+	if (leader) {
+		refcount_get(&leader->proc->refs);
+		p->proc = leader->proc;
+	} else {
+		p->proc = group_new(parent);
+	}
+	if (!p->proc) {
+		proc_sighand_put(sh);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	if (leader)
@@ -43,22 +79,21 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 	p->mm = leader ? leader->mm : vm_map_create();
 	if (!p->mm) {
 		proc_sighand_put(sh);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
 		proc_sighand_put(sh);
 		vm_map_put(p->mm);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
 	proc_sigpending_init(p);
 	p->sighand = sh;
-	spin_lock_init(&p->rlim_lock);
-	if (!leader)
-		proc_rlimit_init(p, parent); /* a thread uses its leader's */
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -80,7 +115,8 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		user_context_fini(&p->uc);
 		kbuf_free(&p->io_kbuf);
 		vm_map_put(p->mm);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	p->umask = 022;
@@ -91,7 +127,8 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		procs_ready = true;
 		proc_list_init(&all_procs, &proc_lock);
 	}
-	if (leader && leader->group_exiting) {
+	struct process *g = p->proc;
+	if (leader && g->group_exiting) {
 		/* the group is ending (exit_group, a fatal signal): no new thread */
 		spin_unlock(&proc_lock);
 		proc_files_put(p, false);
@@ -103,22 +140,21 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		proc_sighand_put(sh);
 		kbuf_free(&p->io_kbuf);
 		user_context_fini(&p->uc);
-		KFREE(process_cache, p);
+		group_put(g);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	p->pid = next_pid++;
 	p->leader = leader ? leader : p;
-	p->nthreads = 1;
-	if (leader) {
-		leader->nthreads++;
+	g->nthreads++;
+	if (leader)
 		proc_get(leader);
-	}
 	p->comm = leader ? leader->comm : parent ? parent->comm : p->comm; /* fork copies it */
 	if (!leader && parent) { /* a fork runs its parent's program, with its OOM adjustment */
-		p->exe = parent->exe;
-		vfs_path_get(p->exe);
-		p->oom_score_adj = parent->oom_score_adj;
-		p->oom_score_adj_min = parent->oom_score_adj_min;
+		g->exe = parent->proc->exe;
+		vfs_path_get(g->exe);
+		g->oom_score_adj = parent->proc->oom_score_adj;
+		g->oom_score_adj_min = parent->proc->oom_score_adj_min;
 	}
 	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
 	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
@@ -126,7 +162,8 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 	p->parent = parent;
 	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
 	p->state = PROC_RUNNABLE;
-	p->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_signal) */
+	if (!leader)
+		g->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_parent) */
 	p->exited = true; /* until proc_start gives it a task */
 	p->listed = true;
 	proc_list_push_back(&all_procs, p);
@@ -183,10 +220,10 @@ int proc_set_exit_parent(struct thread *c, struct thread *p, u32 exit_signal,
 			 * caller to a reaper under this lock first */
 			c->parent = gp;
 			atomic_u32_store(&c->ppid, gp->pid);
-			c->exit_signal = p->leader->exit_signal;
+			c->proc->exit_signal = p->proc->exit_signal;
 		}
 	} else {
-		c->exit_signal = exit_signal;
+		c->proc->exit_signal = exit_signal;
 	}
 	spin_unlock(&proc_lock);
 	return e;
@@ -198,7 +235,7 @@ static bool selected(const struct thread *c, struct thread *p, struct proc_wait_
 {
 	if (c->parent != p)
 		return false;
-	bool clone_child = c->exit_signal != UAPI_SIGCHLD;
+	bool clone_child = c->proc->exit_signal != UAPI_SIGCHLD;
 	if (sel.kind != PROC_WAIT_ALL_CHILDREN &&
 	    clone_child != (sel.kind == PROC_WAIT_CLONE_CHILDREN))
 		return false;
@@ -249,9 +286,9 @@ void proc_exit(struct thread *p, int status)
 	proc_fs_release(p);
 	proc_drop_memory(p);
 	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
-	spin_lock(&p->sig_lock);
-	p->alarm_ns = 0;
-	spin_unlock(&p->sig_lock);
+	spin_lock(&p->proc->itimer_lock);
+	p->proc->alarm_ns = 0;
+	spin_unlock(&p->proc->itimer_lock);
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
@@ -267,7 +304,7 @@ void proc_exit(struct thread *p, int status)
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->parent == p) {
 			c->parent = reaper != p ? reaper : NULL;
-			c->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
+			c->proc->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
 			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
 			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
 				zombie_pid = c->pid;
@@ -282,7 +319,7 @@ void proc_exit(struct thread *p, int status)
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	if (notify)
 		proc_get(parent); /* it may exit and be reaped before the signal below goes */
-	u32 exit_sig = p->exit_signal;
+	u32 exit_sig = p->proc->exit_signal;
 	spin_unlock(&proc_lock);
 	if (tell_reaper) {
 		bool killed = (zombie_status & 0x7f) != 0;
@@ -336,7 +373,7 @@ void proc_discard(struct thread *p)
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	if (p->leader != p)
-		p->leader->nthreads--; /* a thread that never ran */
+		p->proc->nthreads--; /* a thread that never ran */
 	spin_unlock(&proc_lock);
 	proc_reap(p);
 }
@@ -362,7 +399,8 @@ void proc_put(struct thread *p)
 		p->sighand = NULL;
 		proc_sighand_put(sh);
 		struct thread *leader = p->leader != p ? p->leader : NULL;
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		p = leader;
 	}
 }
@@ -667,7 +705,7 @@ struct thread *proc_oom_victim(u64 *pages)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
 		u64 n = vmspace_resident_pages(&q->mm->vs);
-		i64 score = proc_oom_badness(n, q->leader->oom_score_adj);
+		i64 score = proc_oom_badness(n, q->proc->oom_score_adj);
 		if (score > most) { /* adj -1000 scores -1: never chosen */
 			most = score;
 			best = q;
@@ -785,14 +823,15 @@ void proc_fire_alarms(u64 now_ns)
 		struct thread *due = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
-			if (due || c->pid <= after || c->state == PROC_ZOMBIE)
+			if (due || c->pid <= after || c->state == PROC_ZOMBIE || c->leader != c)
 				continue;
-			spin_lock(&c->sig_lock);
-			if (c->alarm_ns && c->alarm_ns <= now_ns) {
-				c->alarm_ns = c->alarm_interval_ns ? now_ns + c->alarm_interval_ns : 0;
+			struct process *g = c->proc;
+			spin_lock(&g->itimer_lock);
+			if (g->alarm_ns && g->alarm_ns <= now_ns) {
+				g->alarm_ns = g->alarm_interval_ns ? now_ns + g->alarm_interval_ns : 0;
 				due = c;
 			}
-			spin_unlock(&c->sig_lock);
+			spin_unlock(&g->itimer_lock);
 		}
 		if (due) {
 			after = due->pid;
@@ -801,7 +840,7 @@ void proc_fire_alarms(u64 now_ns)
 		spin_unlock(&proc_lock);
 		if (!due)
 			return;
-		/* process-directed: a leader's (proc/itimer.h) */
+		/* process-directed (proc/itimer.h), through its leader */
 		(void)proc_group_signal(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(due);
 	}

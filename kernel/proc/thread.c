@@ -131,13 +131,14 @@ static void clear_child_tid(struct thread *p)
 void proc_thread_exit(struct thread *p, int status)
 {
 	struct thread *g = p->leader;
+	struct process *gp = p->proc;
 	if (p->mm) {
 		robust_walk(p);
 		clear_child_tid(p);
 	}
 	spin_lock(&proc_lock);
-	bool last = --g->nthreads == 0;
-	int group_status = g->group_exiting ? g->group_status : status;
+	bool last = --gp->nthreads == 0;
+	int group_status = gp->group_exiting ? gp->group_status : status;
 	if (!last) /* PR_SET_PDEATHSIG: the children this thread made (last: proc_exit does it) */
 		proc_ctl_mark_pdeath_locked(g, p->pid, false);
 	spin_unlock(&proc_lock);
@@ -182,7 +183,7 @@ static void kill_others(struct thread *p)
 
 void proc_group_exit(struct thread *p, int status)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	/* killed by another thread's execve: only this thread ends, the group goes on */
 	bool exec_kill = g->exec_thread && g->exec_thread != p && !g->group_exiting;
@@ -200,7 +201,7 @@ void proc_group_exit(struct thread *p, int status)
 
 void proc_exec_single(struct thread *p)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	if (p->mm && vmspace_is_current(&p->mm->vs)) {
 		/* as at exit: the old program's futexes are released (Linux's mm_release) */
 		robust_walk(p);
@@ -215,7 +216,7 @@ void proc_exec_single(struct thread *p)
 	if (!others || !mine)
 		return; /* alone; or another thread's execve or exit_group kills this one */
 	kill_others(p);
-	WAITQ_WAIT(&g->exit_wq, proc_group_threads(p) == 1);
+	WAITQ_WAIT(&p->leader->exit_wq, proc_group_threads(p) == 1);
 	spin_lock(&proc_lock);
 	g->exec_thread = NULL;
 	spin_unlock(&proc_lock);
@@ -224,7 +225,7 @@ void proc_exec_single(struct thread *p)
 u32 proc_group_threads(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 n = p->leader->nthreads;
+	u32 n = p->proc->nthreads;
 	spin_unlock(&proc_lock);
 	return n;
 }
@@ -233,7 +234,7 @@ int proc_group_signal(struct thread *g, u32 sig, struct proc_siginfo info)
 {
 	g = g->leader;
 	spin_lock(&proc_lock);
-	bool alone = g->nthreads <= 1 && !g->exited; /* the leader is the only thread */
+	bool alone = g->proc->nthreads <= 1 && !g->exited; /* the leader is the only thread */
 	spin_unlock(&proc_lock);
 	if (alone)
 		return proc_signal_send(g, sig, info);
@@ -423,7 +424,7 @@ int proc_start(struct thread *p)
 	/* A thread made while its group started to end (exit_group, a fatal signal) was not
 	 * started when the others were killed: it dies at its first signal check instead. Under
 	 * proc_lock with `exited`, so either this sees the group ending or the killer sees it. */
-	bool doomed = p->leader->group_exiting;
+	bool doomed = p->proc->group_exiting;
 	spin_unlock(&proc_lock);
 	if (doomed)
 		(void)proc_signal_send(p, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });

@@ -93,9 +93,9 @@ static void add(struct proc_usage *a, const struct proc_usage *b)
 
 void proc_acct_thread_done(struct thread *p)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	proc_acct_publish(p); /* the last stretch */
-	if (g == p)
+	if (p->leader == p)
 		return; /* the leader keeps its own counters (they outlive its task) */
 	struct proc_usage u = own(p);
 	spin_lock(&g->rlim_lock);
@@ -123,9 +123,9 @@ struct proc_usage proc_usage_thread(struct thread *p)
  * threads'. */
 static struct proc_usage group_sum(struct thread *g)
 {
-	spin_lock(&g->rlim_lock);
-	struct proc_usage sum = g->dead_usage;
-	spin_unlock(&g->rlim_lock);
+	spin_lock(&g->proc->rlim_lock);
+	struct proc_usage sum = g->proc->dead_usage;
+	spin_unlock(&g->proc->rlim_lock);
 	struct proc_usage lu = own(g);
 	add(&sum, &lu);
 	for (struct thread *t = proc_group_next(g, 0); t;) {
@@ -154,7 +154,7 @@ struct proc_usage proc_usage_peek(struct thread *p, bool thread)
 
 struct proc_usage proc_usage_children(struct thread *p)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&g->rlim_lock);
 	struct proc_usage u = g->child_usage;
 	spin_unlock(&g->rlim_lock);
@@ -172,7 +172,7 @@ struct proc_usage proc_usage_total(struct thread *z)
 void proc_acct_reaped(struct thread *parent, struct thread *z)
 {
 	struct proc_usage u = proc_usage_total(z);
-	struct thread *g = parent->leader;
+	struct process *g = parent->proc;
 	spin_lock(&g->rlim_lock);
 	add(&g->child_usage, &u);
 	spin_unlock(&g->rlim_lock);

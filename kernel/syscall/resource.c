@@ -87,7 +87,7 @@ SYSCALL_DEFINE4(prlimit64, int, pid, uint, resource, ulong, new_rlim, ulong, old
 
 static i32 nice_of(struct thread *t)
 {
-	struct thread *g = t->leader;
+	struct process *g = t->proc;
 	spin_lock(&g->rlim_lock);
 	i32 n = g->nice;
 	spin_unlock(&g->rlim_lock);
@@ -100,7 +100,7 @@ static int set_nice(struct thread *p, struct thread *t, i32 nice)
 	const struct cred *c = &p->fs.cred, *tc = &t->fs.cred;
 	if (c->euid != 0 && c->uid != tc->euid && c->euid != tc->euid)
 		return -EPERM;
-	struct thread *g = t->leader;
+	struct process *g = t->proc;
 	/* lowering the value needs CAP_SYS_NICE or RLIMIT_NICE's room (20 - nice <= rlim) */
 	u64 room = proc_rlimit_cur(t, UAPI_RLIMIT_NICE);
 	spin_lock(&g->rlim_lock);

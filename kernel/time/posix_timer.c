@@ -25,7 +25,7 @@
  * again (Linux detaches it).
  *
  * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
- * group's state; a CPU-time clock's sums also take the leader's rlim_lock) or the target's
+ * group's state; a CPU-time clock's sums also take the process's rlim_lock) or the target's
  * sig_lock (the merge); signals are sent with none held.
  */
 #include <fw/heap.h>

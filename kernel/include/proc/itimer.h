@@ -1,6 +1,6 @@
 /*
  * proc/itimer.h — the interval timers of getitimer(2)/setitimer(2)/alarm(2) (proc/itimer.c):
- * one of each per process, kept in its leader, as Linux keeps them in signal_struct:
+ * one of each per process, kept in its struct process, as Linux keeps them in signal_struct:
  *
  *   ITIMER_REAL     on the monotonic clock: SIGALRM, sent by the clock task
  *                   (proc_fire_alarms);
@@ -12,8 +12,8 @@
  * to user mode (proc_acct_tick), so one fires at most a tick (4 ms) of CPU time late. All
  * three are process-directed signals with si_code SI_KERNEL, reloaded by their interval
  * (once per expiry). Not inherited by fork (the child's are disarmed), kept across execve.
- * Locking: the leader's sig_lock; CPU times are sampled before it is taken (they need
- * proc_lock, which comes before sig_lock).
+ * Locking: the process's itimer_lock; CPU times are sampled before it is taken (they need
+ * proc_lock, which comes before it).
  */
 #ifndef KERNEL_PROC_ITIMER_H
 #define KERNEL_PROC_ITIMER_H

@@ -4,14 +4,21 @@
  * dispositions, mask and pending set (delivered by proc/signal.c), the ITIMER_REAL alarm, and
  * the parent/child links wait4 needs.
  *
- * Threads: a `struct thread` is one thread (one framework task); the threads clone makes with
- * CLONE_THREAD share their leader's memory map and are counted in leader->nthreads. getpid is
- * the leader's pid, gettid the thread's own. The thread group exits when its last thread does
- * (with the status exit_group or a fatal signal gave, else the last thread's); wait4 and the
- * parent/child links see leaders only. execve from a thread ends the other threads first (the
- * caller keeps its own tid; Linux gives it the leader's). The file table is shared under
- * CLONE_FILES (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied;
- * the signal dispositions are one table the group shares (proc/signal.h).
+ * Threads and processes: a `struct thread` is one thread (one framework task); a `struct
+ * process` is a thread group (Linux's signal_struct), made by fork or clone without
+ * CLONE_THREAD, shared by reference by its threads (t->proc) and freed with the last of them.
+ * The process holds the group's state: its thread count and how it ends (exit_group, a fatal
+ * signal, an execve ending the other threads), exit signal, program file, OOM adjustment,
+ * prctl/personality flags, interval timers, resource limits, nice value and usage totals.
+ * The threads clone makes with CLONE_THREAD share their leader's memory map; getpid is the
+ * leader's pid, gettid the thread's own. The group exits when its last thread does (with the
+ * status exit_group or a fatal signal gave, else the last thread's); wait4 and the
+ * parent/child links, the process group and session are still kept in the leader thread and
+ * see leaders only (a leader whose own thread ended stays listed, not a zombie, until the
+ * group ends). execve from a thread ends the other threads first (the caller keeps its own
+ * tid; Linux gives it the leader's). The file table is shared under CLONE_FILES
+ * (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied; the signal
+ * dispositions are one table the group shares (proc/signal.h).
  *
  * Every thread runs on its own framework task (proc/thread.c): enter user mode, serve the
  * system call or exception that comes back, act on pending signals, repeat. A call that must
@@ -20,14 +27,18 @@
  * signals; an interrupted call returns -ERESTART* and signal delivery turns that into -EINTR
  * or a restart.
  *
- * Locking (lock order: proc_lock -> p->sig_lock):
- *  - proc_lock (a spinlock) guards the process list and the fields other processes touch:
- *    state, parent, wait_status, stop/continue reports, autoreap;
- *  - p->sig_lock (a spinlock) guards the signal state and the current wait (senders and the
- *    clock task reach it from other tasks);
- *  - the memory map (p->mm) has its own lock (vm/vm.h), the descriptor table (p->files) its
+ * Locking (lock order: proc_lock -> t->sig_lock; proc_lock -> proc->itimer_lock; each struct
+ * groups its fields under the lock that guards them, GUARDED_BY on each):
+ *  - proc_lock (a spinlock) guards the process list and the fields other processes touch: a
+ *    thread's state, parent, wait_status, stop/continue reports, autoreap, ids; a process's
+ *    thread count, group exit, exit signal, exe, OOM adjustment and prctl flags;
+ *  - t->sig_lock (a spinlock) guards a thread's signal state and its current wait (senders
+ *    and the clock task reach it from other tasks);
+ *  - proc->itimer_lock guards the process's interval timers (the clock task and every
+ *    thread's tick read them), proc->rlim_lock its limits, nice value and usage totals;
+ *  - the memory map (t->mm) has its own lock (vm/vm.h), the descriptor table (t->files) its
  *    own (proc/files.c);
- *  - the rest (brk, context, credentials) is touched only by p's own task.
+ *  - the rest (brk, context, credentials) is touched only by the thread's own task.
  */
 #ifndef KERNEL_PROC_PROCESS_H
 #define KERNEL_PROC_PROCESS_H
@@ -93,15 +104,67 @@ enum proc_restart {
 				 * time reaches restart_deadline_ns */
 };
 
-/* What prctl(2) and personality(2) set (proc/ctl.c), in struct thread under proc_lock. */
+/* What prctl(2) sets per thread (proc/ctl.c), in struct thread under proc_lock. */
 struct proc_ctl {
 	u32 pdeath_signal;    /* PR_SET_PDEATHSIG (0: none): sent when the creating thread exits */
-	u32 creator_tid;      /* a process: the thread that forked it (0: it has outlived it) */
+	u32 creator_tid;      /* a leader's: the thread that forked it (0: it has outlived it) */
 	bool pdeath_due;      /* marked by an exit, sent by proc_ctl_send_pdeath */
 	bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS: inherited by fork and clone, never cleared */
-	bool undumpable;      /* a leader's: PR_SET_DUMPABLE 0, or its ids changed (exec clears) */
-	bool child_subreaper; /* a leader's: PR_SET_CHILD_SUBREAPER (orphans of its descendants) */
-	u32 personality;      /* a leader's: personality(2), inherited by fork, kept by exec */
+};
+
+/* What prctl(2) and personality(2) set per process (proc/ctl.c), in struct process under
+ * proc_lock. */
+struct proc_group_ctl {
+	bool undumpable;      /* PR_SET_DUMPABLE 0, or its ids changed (exec clears) */
+	bool child_subreaper; /* PR_SET_CHILD_SUBREAPER (orphans of its descendants) */
+	u32 personality;      /* personality(2), inherited by fork, kept by exec */
+};
+
+/* The thread group (Linux's signal_struct): made by fork, or clone without CLONE_THREAD, and
+ * for init (proc_alloc); every thread of the group holds a reference to it (t->proc, fixed
+ * for the thread's life: execve from any thread keeps it) and the last put frees it. It holds
+ * what belongs to the process rather than to one thread. What stays in the leader thread (its
+ * pid is the process id): the parent/child links and the wait4 state, the process group and
+ * session (proc/process.c; see the notes in notes/proc-audit.md). */
+struct process {
+	/* Set at creation, then fixed: */
+	struct refcount refs;      /* one per thread (t->proc) */
+
+	/* Guarded by proc_lock (other processes' exits, wait4 and /proc read them): */
+	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
+	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
+	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
+	struct thread *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
+	u32 exit_signal GUARDED_BY(&proc_lock);     /* what its exit sends its parent (clone's low
+						     * byte: SIGCHLD for fork, 0 for none); a child whose signal
+						     * is not SIGCHLD is a "clone child", waited for with
+						     * __WCLONE or __WALL only; reparenting makes it SIGCHLD */
+	struct vfs_path exe GUARDED_BY(&proc_lock); /* its program file (references; mnt NULL:
+						      * none): /proc/PID/exe */
+	i32 oom_score_adj GUARDED_BY(&proc_lock);   /* /proc/PID/oom_score_adj, -1000..1000
+						     * (-1000: never the OOM victim); fork inherits
+						     * it, exec keeps it */
+	i32 oom_score_adj_min GUARDED_BY(&proc_lock); /* the lowest value an unprivileged write
+						       * may set: root's last write (Linux) */
+	struct proc_group_ctl ctl GUARDED_BY(&proc_lock); /* prctl and personality (proc/ctl.c) */
+
+	/* The interval timers (proc/itimer.h), guarded by itimer_lock (after proc_lock): */
+	struct spinlock itimer_lock;
+	u64 alarm_ns GUARDED_BY(&itimer_lock);      /* ITIMER_REAL: when SIGALRM is due (fw_time_ns;
+						     * 0: disarmed) */
+	u64 alarm_interval_ns GUARDED_BY(&itimer_lock); /* and its reload (0: one shot) */
+	u64 cpu_itimer_ns[2] GUARDED_BY(&itimer_lock); /* ITIMER_VIRTUAL, ITIMER_PROF: when due, in
+							* the process's user (user + system) CPU
+							* time; 0: disarmed */
+	u64 cpu_itimer_interval_ns[2] GUARDED_BY(&itimer_lock); /* and their reloads */
+
+	/* Resource limits (proc/rlimit.h) and usage totals (proc/usage.h), guarded by rlim_lock: */
+	struct spinlock rlim_lock;
+	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
+	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
+	struct proc_usage dead_usage GUARDED_BY(&rlim_lock);  /* its ended threads' (not the leader's: it
+								* keeps its own, proc/usage.h) */
+	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* its reaped children's */
 };
 
 struct thread {
@@ -110,6 +173,7 @@ struct thread {
 	u32 pid;                   /* the thread id (tid); the process id is leader->pid */
 	struct thread *leader;    /* the thread group's first thread (p itself for a process);
 				    * a thread holds a reference to it */
+	struct process *proc;      /* p's thread group (a reference; struct process) */
 	struct waitq futex_wq;     /* futex waits sleep here (proc/futex.c) */
 	struct waitq child_wq;     /* wait4 sleeps here; a child's exit/stop/continue wakes it */
 	struct waitq sig_wq;       /* pause, rt_sigsuspend, rt_sigtimedwait sleep here */
@@ -147,25 +211,9 @@ struct thread {
 						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
-	u32 exit_signal GUARDED_BY(&proc_lock);     /* a leader's: what its exit sends its parent (clone's low
-						     * byte: SIGCHLD for fork, 0 for none); a child whose signal
-						     * is not SIGCHLD is a "clone child", waited for with
-						     * __WCLONE or __WALL only; reparenting makes it SIGCHLD */
-	/* The thread group (fields of the leader; proc/thread.c): */
-	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
-	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
-	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
-	struct thread *exec_thread GUARDED_BY(&proc_lock); /* an execve ending the other threads */
 	u64 task_id GUARDED_BY(&proc_lock);         /* its framework task's task_id() (0: none yet) */
 	struct proc_comm comm GUARDED_BY(&proc_lock); /* its name (prctl PR_SET_NAME, exec) */
-	struct vfs_path exe GUARDED_BY(&proc_lock); /* a leader's program file (references; mnt
-						      * NULL: none): /proc/PID/exe */
-	i32 oom_score_adj GUARDED_BY(&proc_lock);   /* a leader's /proc/PID/oom_score_adj,
-						     * -1000..1000 (-1000: never the OOM victim);
-						     * fork inherits it, exec keeps it */
-	i32 oom_score_adj_min GUARDED_BY(&proc_lock); /* the lowest value an unprivileged write
-						       * may set: root's last write (Linux) */
-	struct proc_ctl ctl GUARDED_BY(&proc_lock); /* prctl and personality (proc/ctl.c) */
+	struct proc_ctl ctl GUARDED_BY(&proc_lock); /* prctl's per-thread part (proc/ctl.c) */
 
 	/* Guarded by sig_lock: */
 	struct spinlock sig_lock;
@@ -180,22 +228,10 @@ struct thread {
 	struct waitq *waiting_on GUARDED_BY(&sig_lock); /* the queue p sleeps on (a signal or the clock wakes it) */
 	u64 sleep_deadline_ns GUARDED_BY(&sig_lock);    /* when that sleep times out (0: never) */
 	bool sleep_wall GUARDED_BY(&sig_lock);          /* ... a wall-clock date, not a monotonic time */
-	/* a leader's interval timers (proc/itimer.h): */
-	u64 alarm_ns GUARDED_BY(&sig_lock);        /* ITIMER_REAL: when SIGALRM is due (fw_time_ns; 0: disarmed) */
-	u64 alarm_interval_ns GUARDED_BY(&sig_lock); /* and its reload (0: one shot) */
-	u64 cpu_itimer_ns[2] GUARDED_BY(&sig_lock); /* ITIMER_VIRTUAL, ITIMER_PROF: when due, in the
-						     * process's user (user + system) CPU time; 0: disarmed */
-	u64 cpu_itimer_interval_ns[2] GUARDED_BY(&sig_lock); /* and their reloads */
 	u64 poll_seq GUARDED_BY(&sig_lock);  /* bumped when a file p polls changes */
 	u64 cpu_mask GUARDED_BY(&sig_lock);  /* sched_setaffinity's CPUs (0: all), inherited */
 	u64 robust_list GUARDED_BY(&sig_lock); /* set_robust_list's head (0: none), walked at exit */
 
-	/* Resource limits (proc/rlimit.h): a leader's are its process's, guarded by rlim_lock: */
-	struct spinlock rlim_lock;
-	struct proc_rlimit rlim[PROC_RLIM_N] GUARDED_BY(&rlim_lock);
-	i32 nice GUARDED_BY(&rlim_lock); /* setpriority(2): -20..19, inherited (the policy ignores it) */
-	struct proc_usage dead_usage GUARDED_BY(&rlim_lock);  /* a leader's: its ended threads' */
-	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* a leader's: its reaped children's */
 	/* Usage counters (proc/usage.h): written by p's task, read by anyone */
 	struct proc_acct acct;
 

@@ -33,14 +33,15 @@ struct proc_rlimit {
 };
 
 struct thread;
+struct process;
 struct cred;
 
-/* proc_rlimit_init - p (a new process) gets `parent`'s limits, or the defaults when parent is
- * NULL (the first process). Context: before p runs. */
-void proc_rlimit_init(struct thread *p, struct thread *parent);
+/* proc_rlimit_init - p (a new thread group) gets the limits of `parent`'s process, or the
+ * defaults when parent is NULL (the first process). Context: before p's first thread runs. */
+void proc_rlimit_init(struct process *p, struct thread *parent);
 
 /* proc_rlimit_cur / proc_rlimit_max - the soft / hard limit `res` (< PROC_RLIM_N) of p's
- * process (its leader's); PROC_RLIM_INFINITY for unlimited or an unknown resource. Context:
+ * process (struct process); PROC_RLIM_INFINITY for unlimited or an unknown resource. Context:
  * any task. */
 u64 proc_rlimit_cur(struct thread *p, u32 res);
 u64 proc_rlimit_max(struct thread *p, u32 res);

@@ -9,10 +9,10 @@
  * nothing is read from a disk), the peak resident size is sampled there and when asked.
  *
  * A thread's counters are its own (atomics: its task writes, anyone reads). When a thread other
- * than the leader ends, its counters move into the leader's `dead` totals; a process's usage
- * is the leader's own + dead + every live thread's (a snapshot: a thread ending during the
+ * than the leader ends, its counters move into its process's `dead` totals (struct process);
+ * a process's usage is the leader's own + dead + every live thread's (a snapshot: a thread ending during the
  * sum may be left out). When a parent reaps a child with wait4, the child's usage and its
- * own children's are added to the parent's `children` totals (RUSAGE_CHILDREN).
+ * own children's are added to the parent process's `children` totals (RUSAGE_CHILDREN).
  */
 #ifndef KERNEL_PROC_USAGE_H
 #define KERNEL_PROC_USAGE_H
@@ -54,7 +54,7 @@ void proc_acct_tick(struct thread *p);
 /* proc_acct_fault - p took a minor page fault (and may have grown). Context: p's task. */
 void proc_acct_fault(struct thread *p);
 /* proc_acct_thread_done - p's task is ending: a non-leader thread's counters move into its
- * leader's dead totals. Context: p's task. */
+ * process's dead totals. Context: p's task. */
 void proc_acct_thread_done(struct thread *p);
 /* proc_acct_reaped - `parent` reaped zombie z (wait4): z's usage and z's children's are added
  * to parent's children totals. */
