@@ -19,8 +19,8 @@ void proc_info_of(struct thread *p, struct proc_info *out)
 	}
 	spin_lock(&proc_lock);
 	out->ppid = g->parent ? g->parent->pid : 0;
-	out->pgid = g->pgid;
-	out->sid = g->sid;
+	out->pgid = g->proc->pgid;
+	out->sid = g->proc->sid;
 	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->proc->nthreads;
 	out->comm = p->comm;
 	out->cred = p->fs.cred;

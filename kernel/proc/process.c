@@ -156,9 +156,11 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		g->oom_score_adj = parent->proc->oom_score_adj;
 		g->oom_score_adj_min = parent->proc->oom_score_adj_min;
 	}
-	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
-	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
-	p->tty_detached = leader ? leader->tty_detached : parent ? parent->tty_detached : false;
+	if (!leader) { /* a fork's: its parent's group and session (init: its own) */
+		g->pgid = parent ? parent->proc->pgid : p->pid;
+		g->sid = parent ? parent->proc->sid : p->pid;
+		g->tty_detached = parent ? parent->proc->tty_detached : false;
+	}
 	p->parent = parent;
 	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
 	p->state = PROC_RUNNABLE;
@@ -243,7 +245,7 @@ static bool selected(const struct thread *c, struct thread *p, struct proc_wait_
 	case PROC_WAIT_PID:
 		return c->pid == sel.id;
 	case PROC_WAIT_PGID:
-		return c->pgid == sel.id;
+		return c->proc->pgid == sel.id;
 	default:
 		return true;
 	}
@@ -277,7 +279,7 @@ static void signal_pgrp(u32 pgid, u32 sig);
 void proc_exit(struct thread *p, int status)
 {
 	spin_lock(&proc_lock);
-	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
+	u32 led_sid = p->leader == p && p->proc->sid == p->pid ? p->proc->sid : 0;
 	spin_unlock(&proc_lock);
 	if (led_sid) /* a session leader: its controlling terminal lets the session go */
 		tty_session_exit(led_sid);
@@ -475,12 +477,12 @@ void proc_end_all(struct thread *keep)
 static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
+		if (c->leader != c || c->proc->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
 			continue;
 		const struct thread *par = c->parent;
 		if (!par || par == gone || par->pid == 1)
 			continue;
-		if (par->pgid != pgid && par->sid == c->sid)
+		if (par->proc->pgid != pgid && par->proc->sid == c->proc->sid)
 			return false;
 	}
 	return true;
@@ -489,7 +491,7 @@ static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 static bool has_stopped_locked(u32 pgid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c)
-		if (c->leader == c && c->pgid == pgid && c->state == PROC_STOPPED)
+		if (c->leader == c && c->proc->pgid == pgid && c->state == PROC_STOPPED)
 			return true;
 	return false;
 }
@@ -509,14 +511,14 @@ static void add_pgid(struct pgid_set *set, u32 pgid)
 static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock)
 {
 	const struct thread *par = p->parent;
-	if (par && par != p && par->pgid != p->pgid && par->sid == p->sid &&
-	    orphaned_locked(p->pgid, p) && has_stopped_locked(p->pgid))
-		add_pgid(set, p->pgid);
+	if (par && par != p && par->proc->pgid != p->proc->pgid && par->proc->sid == p->proc->sid &&
+	    orphaned_locked(p->proc->pgid, p) && has_stopped_locked(p->proc->pgid))
+		add_pgid(set, p->proc->pgid);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->parent != p || c->pgid == p->pgid || c->sid != p->sid)
+		if (c->leader != c || c->parent != p || c->proc->pgid == p->proc->pgid || c->proc->sid != p->proc->sid)
 			continue;
-		if (orphaned_locked(c->pgid, p) && has_stopped_locked(c->pgid))
-			add_pgid(set, c->pgid);
+		if (orphaned_locked(c->proc->pgid, p) && has_stopped_locked(c->proc->pgid))
+			add_pgid(set, c->proc->pgid);
 	}
 }
 
@@ -529,7 +531,7 @@ static void signal_pgrp(u32 pgid, u32 sig)
 		struct thread *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c)
-			if (c->leader == c && c->pid > after && c->pgid == pgid && c->state != PROC_ZOMBIE &&
+			if (c->leader == c && c->pid > after && c->proc->pgid == pgid && c->state != PROC_ZOMBIE &&
 			    (!q || c->pid < q->pid))
 				q = c;
 		if (q)
@@ -553,9 +555,9 @@ int proc_pgrp_session(u32 pgid, u32 sid)
 	int e = -ESRCH;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->pgid != pgid || c->state == PROC_ZOMBIE)
+		if (c->leader != c || c->proc->pgid != pgid || c->state == PROC_ZOMBIE)
 			continue;
-		if (c->sid == sid)
+		if (c->proc->sid == sid)
 			e = 0;
 		else if (e)
 			e = -EPERM;
@@ -567,7 +569,7 @@ int proc_pgrp_session(u32 pgid, u32 sid)
 u32 proc_pgid(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 g = p->pgid;
+	u32 g = p->proc->pgid;
 	spin_unlock(&proc_lock);
 	return g;
 }
@@ -575,7 +577,7 @@ u32 proc_pgid(struct thread *p)
 u32 proc_sid(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 s = p->sid;
+	u32 s = p->proc->sid;
 	spin_unlock(&proc_lock);
 	return s;
 }
@@ -583,16 +585,17 @@ u32 proc_sid(struct thread *p)
 bool proc_pgrp_orphaned(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	bool o = orphaned_locked(p->leader->pgid, NULL);
+	bool o = orphaned_locked(p->proc->pgid, NULL);
 	spin_unlock(&proc_lock);
 	return o;
 }
 
+/* find_locked - the thread (leader or not) whose tid is `pid`, or NULL. */
 static struct thread *find_locked(i64 pid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if ((i64)q->pid == pid)
-			return q->leader;
+			return q;
 	return NULL;
 }
 
@@ -607,24 +610,28 @@ int proc_setpgid(struct thread *p, i64 pid, i64 pgid)
 	int e = 0;
 	spin_lock(&proc_lock);
 	struct thread *t = find_locked(pid);
-	if (!t || (t != p && t->parent != p)) {
+	if (!t) {
 		e = -ESRCH;
-	} else if (t != p && t->sid != p->sid) {
+	} else if (t->leader != t) {
+		e = -EINVAL; /* a thread's tid names no process (Linux: not a group leader) */
+	} else if (t != p && t->parent != p) {
+		e = -ESRCH;
+	} else if (t != p && t->proc->sid != p->proc->sid) {
 		e = -EPERM;
 	} else if (t != p && t->execed) {
 		e = -EACCES;
-	} else if (t->sid == t->pid) {
+	} else if (t->proc->sid == t->pid) {
 		e = -EPERM; /* a session leader stays in its group */
 	} else if ((u64)pgid != t->pid) {
 		bool found = false;
 		LIST_FOR_EACH(proc_list, &all_procs, g)
-			if (g->leader == g && (i64)g->pgid == pgid && g->sid == p->sid)
+			if (g->leader == g && (i64)g->proc->pgid == pgid && g->proc->sid == p->proc->sid)
 				found = true;
 		if (!found)
 			e = -EPERM; /* no such group in the caller's session */
 	}
 	if (!e)
-		t->pgid = (u32)pgid;
+		t->proc->pgid = (u32)pgid;
 	spin_unlock(&proc_lock);
 	return e;
 }
@@ -634,12 +641,12 @@ i64 proc_setsid(struct thread *p)
 	i64 r = p->pid;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, g)
-		if (g->leader == g && g->pgid == p->pid)
+		if (g->leader == g && g->proc->pgid == p->pid)
 			r = -EPERM; /* p's pid names a group already (p leads it, or it did) */
 	if (r > 0) {
-		p->sid = p->pid;
-		p->pgid = p->pid;
-		p->tty_detached = false;
+		p->proc->sid = p->pid;
+		p->proc->pgid = p->pid;
+		p->proc->tty_detached = false;
 	}
 	spin_unlock(&proc_lock);
 	return r;
@@ -767,7 +774,7 @@ int proc_kill(struct thread *from, i64 pid, u32 sig)
 			    c->leader != c) /* a thread group is one target, reached by its leader */
 				continue;
 			bool match = pid == -1 ? (c->pid != 1 && c != from->leader)
-				   : (i64)c->pgid == (pid == 0 ? (i64)from->pgid : -pid);
+				   : (i64)c->proc->pgid == (pid == 0 ? (i64)from->proc->pgid : -pid);
 			if (match)
 				q = c;
 		}

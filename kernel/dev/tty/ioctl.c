@@ -225,7 +225,7 @@ static i64 no_ctty(struct thread *p, struct terminal *t)
 		return -ENOTTY;
 	if (!term_job_ids(p).leader) {
 		spin_lock(&proc_lock);
-		p->leader->tty_detached = true;
+		p->proc->tty_detached = true;
 		spin_unlock(&proc_lock);
 		return 0;
 	}

@@ -124,10 +124,10 @@ static struct terminal *file_term(struct file *f)
 
 struct job_ids term_job_ids(struct thread *p)
 {
-	struct thread *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct job_ids j = { .pgid = g->pgid, .sid = g->sid, .ctty_sid = g->tty_detached ? 0 : g->sid,
-			     .leader = g->sid == g->pid };
+			     .leader = g->sid == p->leader->pid };
 	spin_unlock(&proc_lock);
 	return j;
 }

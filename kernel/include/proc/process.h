@@ -9,13 +9,13 @@
  * CLONE_THREAD, shared by reference by its threads (t->proc) and freed with the last of them.
  * The process holds the group's state: its thread count and how it ends (exit_group, a fatal
  * signal, an execve ending the other threads), exit signal, program file, OOM adjustment,
- * prctl/personality flags, interval timers, resource limits, nice value and usage totals.
- * The threads clone makes with CLONE_THREAD share their leader's memory map; getpid is the
- * leader's pid, gettid the thread's own. The group exits when its last thread does (with the
- * status exit_group or a fatal signal gave, else the last thread's); wait4 and the
- * parent/child links, the process group and session are still kept in the leader thread and
- * see leaders only (a leader whose own thread ended stays listed, not a zombie, until the
- * group ends). execve from a thread ends the other threads first (the caller keeps its own
+ * prctl/personality flags, process group and session, interval timers, resource limits,
+ * nice value and usage totals. The threads clone makes with CLONE_THREAD share their
+ * leader's memory map; getpid is the leader's pid, gettid the thread's own. The group exits
+ * when its last thread does (with the status exit_group or a fatal signal gave, else the
+ * last thread's); wait4's state and the parent/child links are still kept in the leader
+ * thread and see leaders only (a leader whose own thread ended stays listed, not a zombie,
+ * until the group ends). execve from a thread ends the other threads first (the caller keeps its own
  * tid; Linux gives it the leader's). The file table is shared under CLONE_FILES
  * (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied; the signal
  * dispositions are one table the group shares (proc/signal.h).
@@ -31,7 +31,7 @@
  * groups its fields under the lock that guards them, GUARDED_BY on each):
  *  - proc_lock (a spinlock) guards the process list and the fields other processes touch: a
  *    thread's state, parent, wait_status, stop/continue reports, autoreap, ids; a process's
- *    thread count, group exit, exit signal, exe, OOM adjustment and prctl flags;
+ *    thread count, group exit, exit signal, exe, OOM adjustment, prctl flags, pgid and sid;
  *  - t->sig_lock (a spinlock) guards a thread's signal state and its current wait (senders
  *    and the clock task reach it from other tasks);
  *  - proc->itimer_lock guards the process's interval timers (the clock task and every
@@ -124,8 +124,8 @@ struct proc_group_ctl {
  * for init (proc_alloc); every thread of the group holds a reference to it (t->proc, fixed
  * for the thread's life: execve from any thread keeps it) and the last put frees it. It holds
  * what belongs to the process rather than to one thread. What stays in the leader thread (its
- * pid is the process id): the parent/child links and the wait4 state, the process group and
- * session (proc/process.c; see the notes in notes/proc-audit.md). */
+ * pid is the process id): the parent/child links and the wait4 state (proc/process.c; see
+ * the notes in notes/proc-audit.md). */
 struct process {
 	/* Set at creation, then fixed: */
 	struct refcount refs;      /* one per thread (t->proc) */
@@ -147,6 +147,10 @@ struct process {
 	i32 oom_score_adj_min GUARDED_BY(&proc_lock); /* the lowest value an unprivileged write
 						       * may set: root's last write (Linux) */
 	struct proc_group_ctl ctl GUARDED_BY(&proc_lock); /* prctl and personality (proc/ctl.c) */
+	u32 pgid GUARDED_BY(&proc_lock);            /* process group (setpgid, setsid) */
+	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
+	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
+						     * (TIOCNOTTY); inherited, cleared by setsid */
 
 	/* The interval timers (proc/itimer.h), guarded by itimer_lock (after proc_lock): */
 	struct spinlock itimer_lock;
@@ -205,10 +209,6 @@ struct thread {
 	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
 	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
-	u32 pgid GUARDED_BY(&proc_lock);            /* process group (setpgid, setsid) */
-	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
-	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
-						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
 	u64 task_id GUARDED_BY(&proc_lock);         /* its framework task's task_id() (0: none yet) */
