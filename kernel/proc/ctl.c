@@ -102,7 +102,7 @@ void proc_set_personality(struct thread *p, u32 persona)
 struct thread *proc_new_reaper_locked(struct thread *g)
 {
 	struct thread *r = g;
-	for (struct thread *a = g->parent; a; a = a->parent) {
+	for (struct thread *a = g->proc->parent; a; a = a->proc->parent) {
 		if (a->proc->ctl.child_subreaper && a->state != PROC_ZOMBIE && !a->proc->group_exiting)
 			return a; /* the nearest living subreaper */
 		r = a;

@@ -465,7 +465,7 @@ int proc_execve(struct thread *p, struct str path, const struct exec_strv *argv,
 	proc_sighand_exec(p); /* caught signals go back to SIG_DFL; ignored ones stay ignored */
 	p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&proc_lock);
-	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
+	p->proc->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);
 	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;

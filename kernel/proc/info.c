@@ -18,7 +18,7 @@ void proc_info_of(struct thread *p, struct proc_info *out)
 		spin_unlock(&p->sig_lock);
 	}
 	spin_lock(&proc_lock);
-	out->ppid = g->parent ? g->parent->pid : 0;
+	out->ppid = g->proc->parent ? g->proc->parent->pid : 0;
 	out->pgid = g->proc->pgid;
 	out->sid = g->proc->sid;
 	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->proc->nthreads;

@@ -300,6 +300,9 @@ FW_NOINLINE static void fork_copies_the_process(struct ktest_ctx *kt, struct thr
 	proc_ctl_fork(ch, t, false);
 	KT_EXPECT(kt, ch->proc != p->proc);
 	KT_EXPECT(kt, ch->leader == ch);
+	KT_EXPECT_EQ(kt, atomic_u32_load(&ch->proc->ppid), p->pid); /* forked by a thread: the
+								      * process is the parent */
+	KT_EXPECT_EQ(kt, atomic_u32_load(&t->proc->ppid), 0u); /* init's threads: none */
 	KT_EXPECT_EQ(kt, proc_group_threads(ch), 1u);
 	KT_EXPECT_EQ(kt, proc_group_threads(p), 2u);
 	KT_EXPECT_EQ(kt, proc_rlimit_cur(ch, UAPI_RLIMIT_NOFILE), 100u);

@@ -161,8 +161,10 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		g->sid = parent ? parent->proc->sid : p->pid;
 		g->tty_detached = parent ? parent->proc->tty_detached : false;
 	}
-	p->parent = parent;
-	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
+	if (!leader) { /* a thread's parent is its process's */
+		g->parent = parent;
+		atomic_u32_store(&g->ppid, parent ? parent->pid : 0);
+	}
 	p->state = PROC_RUNNABLE;
 	if (!leader)
 		g->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_parent) */
@@ -214,14 +216,14 @@ int proc_set_exit_parent(struct thread *c, struct thread *p, u32 exit_signal,
 	int e = 0;
 	spin_lock(&proc_lock);
 	if (clone_parent) {
-		struct thread *gp = p->leader->parent;
+		struct thread *gp = p->proc->parent;
 		if (!gp || p->leader->pid == 1) {
 			e = -EINVAL;
 		} else {
 			/* the caller's parent is alive here: its exit would have moved the
 			 * caller to a reaper under this lock first */
-			c->parent = gp;
-			atomic_u32_store(&c->ppid, gp->pid);
+			c->proc->parent = gp;
+			atomic_u32_store(&c->proc->ppid, gp->pid);
 			c->proc->exit_signal = p->proc->exit_signal;
 		}
 	} else {
@@ -232,11 +234,11 @@ int proc_set_exit_parent(struct thread *c, struct thread *p, u32 exit_signal,
 }
 
 /* selected - c is a child of p that `sel` names. */
-static bool selected(const struct thread *c, struct thread *p, struct proc_wait_sel sel)
+static bool selected(struct thread *c, struct thread *p, struct proc_wait_sel sel)
 	REQUIRES(&proc_lock)
 {
-	if (c->parent != p)
-		return false;
+	if (c->leader != c || c->proc->parent != p)
+		return false; /* children are processes, reached by their leaders */
 	bool clone_child = c->proc->exit_signal != UAPI_SIGCHLD;
 	if (sel.kind != PROC_WAIT_ALL_CHILDREN &&
 	    clone_child != (sel.kind == PROC_WAIT_CLONE_CHILDREN))
@@ -304,11 +306,12 @@ void proc_exit(struct thread *p, int status)
 	u32 zombie_pid = 0;
 	int zombie_status = 0;
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent == p) {
-			c->parent = reaper != p ? reaper : NULL;
-			c->proc->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
-			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
-			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
+		if (c->leader == c && c->proc->parent == p) {
+			struct process *cg = c->proc;
+			cg->parent = reaper != p ? reaper : NULL;
+			cg->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
+			atomic_u32_store(&cg->ppid, cg->parent ? cg->parent->pid : 0);
+			if (cg->parent && c->state == PROC_ZOMBIE && !zombie_pid) {
 				zombie_pid = c->pid;
 				zombie_status = c->wait_status;
 			}
@@ -317,7 +320,7 @@ void proc_exit(struct thread *p, int status)
 	bool tell_reaper = zombie_pid && reaper && reaper != p && reaper->state != PROC_ZOMBIE;
 	if (tell_reaper)
 		proc_get(reaper);
-	struct thread *parent = p->parent;
+	struct thread *parent = p->proc->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	if (notify)
 		proc_get(parent); /* it may exit and be reaped before the signal below goes */
@@ -479,7 +482,7 @@ static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->leader != c || c->proc->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
 			continue;
-		const struct thread *par = c->parent;
+		const struct thread *par = c->proc->parent;
 		if (!par || par == gone || par->pid == 1)
 			continue;
 		if (par->proc->pgid != pgid && par->proc->sid == c->proc->sid)
@@ -510,12 +513,12 @@ static void add_pgid(struct pgid_set *set, u32 pgid)
  * another group of the same session), and the groups of p's children that p linked. */
 static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock)
 {
-	const struct thread *par = p->parent;
+	const struct thread *par = p->proc->parent;
 	if (par && par != p && par->proc->pgid != p->proc->pgid && par->proc->sid == p->proc->sid &&
 	    orphaned_locked(p->proc->pgid, p) && has_stopped_locked(p->proc->pgid))
 		add_pgid(set, p->proc->pgid);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->parent != p || c->proc->pgid == p->proc->pgid || c->proc->sid != p->proc->sid)
+		if (c->leader != c || c->proc->parent != p || c->proc->pgid == p->proc->pgid || c->proc->sid != p->proc->sid)
 			continue;
 		if (orphaned_locked(c->proc->pgid, p) && has_stopped_locked(c->proc->pgid))
 			add_pgid(set, c->proc->pgid);
@@ -614,11 +617,11 @@ int proc_setpgid(struct thread *p, i64 pid, i64 pgid)
 		e = -ESRCH;
 	} else if (t->leader != t) {
 		e = -EINVAL; /* a thread's tid names no process (Linux: not a group leader) */
-	} else if (t != p && t->parent != p) {
+	} else if (t != p && t->proc->parent != p) {
 		e = -ESRCH;
 	} else if (t != p && t->proc->sid != p->proc->sid) {
 		e = -EPERM;
-	} else if (t != p && t->execed) {
+	} else if (t != p && t->proc->execed) {
 		e = -EACCES;
 	} else if (t->proc->sid == t->pid) {
 		e = -EPERM; /* a session leader stays in its group */
@@ -920,7 +923,7 @@ u32 proc_next_tgid(u32 from)
 void proc_ctl_mark_pdeath_locked(struct thread *g, u32 tid, bool all)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent != g || !(all || c->ctl.creator_tid == tid))
+		if (c->leader != c || c->proc->parent != g || !(all || c->ctl.creator_tid == tid))
 			continue;
 		c->ctl.creator_tid = 0; /* it now belongs to the group (Linux: to another thread) */
 		if (c->ctl.pdeath_signal && c->state != PROC_ZOMBIE)
@@ -963,7 +966,7 @@ void proc_show_all(void)
 		u32 attn = atomic_u32_load(&q->sig_attn);
 		spin_unlock(&q->sig_lock);
 		fw_info("  %u %u %u task %lu state %u %s pending %lx blocked %lx attn %x", q->pid,
-			q->leader->pid, q->leader->parent ? q->leader->parent->pid : 0, q->task_id,
+			q->leader->pid, q->proc->parent ? q->proc->parent->pid : 0, q->task_id,
 			(unsigned)q->state, waiting ? STR("waiting") : STR("-"), pending, blocked, attn);
 	}
 	spin_unlock(&proc_lock);

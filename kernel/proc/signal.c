@@ -118,7 +118,9 @@ static struct proc_sigaction action_locked(struct thread *p, u32 sig, bool take)
 static void notify_parent(struct thread *p, i32 code, u32 sig)
 {
 	spin_lock(&proc_lock);
-	struct thread *parent = p->parent;
+	/* a process's stop or continue, reported by its leader (as before the process/thread
+	 * split: another thread's own stop is not reported) */
+	struct thread *parent = p->leader == p ? p->proc->parent : NULL;
 	bool live = parent && parent->state != PROC_ZOMBIE;
 	if (live)
 		proc_get(parent);

@@ -49,7 +49,7 @@ SYSCALL_DEFINE0(gettid)
 
 SYSCALL_DEFINE0(getppid)
 {
-	return atomic_u32_load(&p->leader->ppid);
+	return atomic_u32_load(&p->proc->ppid);
 }
 
 SYSCALL_DEFINE0(getuid)

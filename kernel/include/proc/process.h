@@ -13,8 +13,9 @@
  * nice value and usage totals. The threads clone makes with CLONE_THREAD share their
  * leader's memory map; getpid is the leader's pid, gettid the thread's own. The group exits
  * when its last thread does (with the status exit_group or a fatal signal gave, else the
- * last thread's); wait4's state and the parent/child links are still kept in the leader
- * thread and see leaders only (a leader whose own thread ended stays listed, not a zombie,
+ * last thread's); the parent link is the process's (its parent's leader thread), wait4's
+ * state (zombie, stop and continue reports) is still kept in the leader thread: wait4 and the
+ * child scans see leaders only (a leader whose own thread ended stays listed, not a zombie,
  * until the group ends). execve from a thread ends the other threads first (the caller keeps its own
  * tid; Linux gives it the leader's). The file table is shared under CLONE_FILES
  * (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied; the signal
@@ -30,7 +31,7 @@
  * Locking (lock order: proc_lock -> t->sig_lock; proc_lock -> proc->itimer_lock; each struct
  * groups its fields under the lock that guards them, GUARDED_BY on each):
  *  - proc_lock (a spinlock) guards the process list and the fields other processes touch: a
- *    thread's state, parent, wait_status, stop/continue reports, autoreap, ids; a process's
+ *    thread's state, wait_status, stop/continue reports, autoreap; a process's parent,
  *    thread count, group exit, exit signal, exe, OOM adjustment, prctl flags, pgid and sid;
  *  - t->sig_lock (a spinlock) guards a thread's signal state and its current wait (senders
  *    and the clock task reach it from other tasks);
@@ -124,13 +125,18 @@ struct proc_group_ctl {
  * for init (proc_alloc); every thread of the group holds a reference to it (t->proc, fixed
  * for the thread's life: execve from any thread keeps it) and the last put frees it. It holds
  * what belongs to the process rather than to one thread. What stays in the leader thread (its
- * pid is the process id): the parent/child links and the wait4 state (proc/process.c; see
- * the notes in notes/proc-audit.md). */
+ * pid is the process id): the wait4 state, zombie, stop and continue reports (proc/process.c;
+ * see the notes in notes/proc-audit.md). */
 struct process {
 	/* Set at creation, then fixed: */
 	struct refcount refs;      /* one per thread (t->proc) */
 
 	/* Guarded by proc_lock (other processes' exits, wait4 and /proc read them): */
+	struct thread *parent GUARDED_BY(&proc_lock); /* the parent process's leader thread (NULL:
+						       * none, init); moved to a reaper when it
+						       * exits (proc_exit) */
+	struct atomic_u32 ppid;     /* parent's pid (0: none), written with parent under proc_lock:
+				     * getppid reads it lock-free */
 	u32 nthreads GUARDED_BY(&proc_lock);        /* threads that have not exited yet */
 	bool group_exiting GUARDED_BY(&proc_lock);  /* exit_group or a fatal signal ends the group */
 	int group_status GUARDED_BY(&proc_lock);    /* the wait status it ends with */
@@ -151,6 +157,8 @@ struct process {
 	u32 sid GUARDED_BY(&proc_lock);             /* session (setsid) */
 	bool tty_detached GUARDED_BY(&proc_lock);   /* gave its session's controlling terminal up
 						     * (TIOCNOTTY); inherited, cleared by setsid */
+	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it
+						     * (setpgid EACCES) */
 
 	/* The interval timers (proc/itimer.h), guarded by itimer_lock (after proc_lock): */
 	struct spinlock itimer_lock;
@@ -200,8 +208,6 @@ struct thread {
 
 	/* Guarded by proc_lock: */
 	struct list_link all_link;
-	struct thread *parent GUARDED_BY(&proc_lock);
-	struct atomic_u32 ppid;     /* parent's pid (0: none), written with parent: getppid reads it lock-free */
 	enum proc_state state GUARDED_BY(&proc_lock);
 	int wait_status GUARDED_BY(&proc_lock);     /* the wait4 status word once a zombie */
 	u32 stop_sig GUARDED_BY(&proc_lock);        /* the signal that stopped p, while wait4 has not reported it */
@@ -209,7 +215,6 @@ struct thread {
 	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
 	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */
-	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it (setpgid EACCES) */
 	bool vfork_wait GUARDED_BY(&proc_lock);     /* a vfork child: its parent sleeps until it execs or exits */
 	u64 task_id GUARDED_BY(&proc_lock);         /* its framework task's task_id() (0: none yet) */
 	struct proc_comm comm GUARDED_BY(&proc_lock); /* its name (prctl PR_SET_NAME, exec) */
