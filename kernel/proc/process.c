@@ -156,12 +156,10 @@ static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 		g->oom_score_adj = parent->proc->oom_score_adj;
 		g->oom_score_adj_min = parent->proc->oom_score_adj_min;
 	}
-	if (!leader) { /* a fork's: its parent's group and session (init: its own) */
+	if (!leader) { /* a new process: its parent's group and session (init: its own) */
 		g->pgid = parent ? parent->proc->pgid : p->pid;
 		g->sid = parent ? parent->proc->sid : p->pid;
 		g->tty_detached = parent ? parent->proc->tty_detached : false;
-	}
-	if (!leader) { /* a thread's parent is its process's */
 		g->parent = parent;
 		atomic_u32_store(&g->ppid, parent ? parent->pid : 0);
 	}
@@ -518,7 +516,8 @@ static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&p
 	    orphaned_locked(p->proc->pgid, p) && has_stopped_locked(p->proc->pgid))
 		add_pgid(set, p->proc->pgid);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->proc->parent != p || c->proc->pgid == p->proc->pgid || c->proc->sid != p->proc->sid)
+		if (c->leader != c || c->proc->parent != p || c->proc->pgid == p->proc->pgid ||
+		    c->proc->sid != p->proc->sid)
 			continue;
 		if (orphaned_locked(c->proc->pgid, p) && has_stopped_locked(c->proc->pgid))
 			add_pgid(set, c->proc->pgid);
