@@ -492,7 +492,7 @@ static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 static bool has_stopped_locked(u32 pgid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c)
-		if (c->leader == c && c->proc->pgid == pgid && c->state == PROC_STOPPED)
+		if (c->leader == c && c->proc->pgid == pgid && c->proc->stopped)
 			return true;
 	return false;
 }
@@ -807,15 +807,16 @@ struct thread *proc_find_stop_event(struct thread *p, struct proc_wait_sel sel, 
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (found || !selected(c, p, sel))
 			continue;
-		if (stops && c->stop_sig && c->state == PROC_STOPPED) {
-			*status = (c->stop_sig << 8) | 0x7f;
+		struct process *g = c->proc;
+		if (stops && g->stop_sig && g->stopped) {
+			*status = (g->stop_sig << 8) | 0x7f;
 			if (!keep)
-				c->stop_sig = 0;
+				g->stop_sig = 0;
 			found = c;
-		} else if (conts && c->cont_report) {
+		} else if (conts && g->cont_report) {
 			*status = 0xffff;
 			if (!keep)
-				c->cont_report = false;
+				g->cont_report = false;
 			found = c;
 		}
 	}

@@ -113,14 +113,13 @@ static struct proc_sigaction action_locked(struct thread *p, u32 sig, bool take)
 	return a;
 }
 
-/* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p: wake a parent
- * waiting in wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
+/* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p's process (once per
+ * group stop, by whichever thread stopped or was continued first): wake a parent waiting in
+ * wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
 static void notify_parent(struct thread *p, i32 code, u32 sig)
 {
 	spin_lock(&proc_lock);
-	/* a process's stop or continue, reported by its leader (as before the process/thread
-	 * split: another thread's own stop is not reported) */
-	struct thread *parent = p->leader == p ? p->proc->parent : NULL;
+	struct thread *parent = p->proc->parent;
 	bool live = parent && parent->state != PROC_ZOMBIE;
 	if (live)
 		proc_get(parent);
@@ -131,7 +130,7 @@ static void notify_parent(struct thread *p, i32 code, u32 sig)
 	bool nocldstop = (proc_sigaction_get(parent, SIGCHLD).flags & UAPI_SA_NOCLDSTOP) != 0;
 	if (!nocldstop)
 		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
-			.code = code, .pid = p->pid, .uid = p->fs.cred.uid, .status = (i32)sig });
+			.code = code, .pid = p->leader->pid, .uid = p->fs.cred.uid, .status = (i32)sig });
 	proc_put(parent);
 }
 
@@ -153,15 +152,19 @@ int proc_signal_send(struct thread *p, u32 sig, struct proc_siginfo info)
 	if (sig < 1 || sig > PROC_NSIG)
 		return -EINVAL;
 	/* Stop, continue and kill change the run state when sent (as Linux). */
-	bool continued = false;
+	bool continued = false, group_continued = false;
 	spin_lock(&proc_lock);
 	bool zombie = p->state == PROC_ZOMBIE;
-	if (!zombie && (sig == SIGCONT || sig == SIGKILL) && p->state == PROC_STOPPED) {
-		p->state = PROC_RUNNABLE;
-		p->stop_sig = 0;
-		if (sig == SIGCONT) {
-			p->cont_report = true;
-			continued = true;
+	if (!zombie && (sig == SIGCONT || sig == SIGKILL)) {
+		continued = p->state == PROC_STOPPED; /* this thread sleeps stopped */
+		if (continued)
+			p->state = PROC_RUNNABLE;
+		struct process *g = p->proc;
+		if (g->stopped) { /* the first thread to see it ends the group stop */
+			g->stopped = false;
+			g->stop_sig = 0;
+			group_continued = sig == SIGCONT;
+			g->cont_report = group_continued;
 		}
 	}
 	spin_unlock(&proc_lock);
@@ -190,7 +193,7 @@ int proc_signal_send(struct thread *p, u32 sig, struct proc_siginfo info)
 	/* signalfds: after the unlock, as their pollers' entries take the poller's sig_lock */
 	if (!drop && !r)
 		(void)waitq_wake_all(&p->sighand->signalfd_wq);
-	if (continued)
+	if (group_continued)
 		notify_parent(p, UAPI_CLD_CONTINUED, SIGCONT);
 	return r;
 }
@@ -236,15 +239,22 @@ static bool is_stopped(struct thread *p)
 	return stopped;
 }
 
-/* stop - p stops for `sig`: report it to the parent, sleep until SIGCONT or SIGKILL. */
+/* stop - p stops for `sig`: the first thread of the group to stop reports the process stopped
+ * to the parent; sleep until SIGCONT or SIGKILL. */
 static void stop(struct thread *p, u32 sig)
 {
 	spin_lock(&proc_lock);
 	p->state = PROC_STOPPED;
-	p->stop_sig = sig;
-	p->cont_report = false;
+	struct process *g = p->proc;
+	bool first = !g->stopped;
+	if (first) {
+		g->stopped = true;
+		g->stop_sig = sig;
+		g->cont_report = false;
+	}
 	spin_unlock(&proc_lock);
-	notify_parent(p, UAPI_CLD_STOPPED, sig);
+	if (first)
+		notify_parent(p, UAPI_CLD_STOPPED, sig);
 	proc_wait_begin(p, &p->sig_wq, 0);
 	WAITQ_WAIT(&p->sig_wq, !is_stopped(p));
 	proc_wait_end(p);

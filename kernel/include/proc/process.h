@@ -13,9 +13,9 @@
  * nice value and usage totals. The threads clone makes with CLONE_THREAD share their
  * leader's memory map; getpid is the leader's pid, gettid the thread's own. The group exits
  * when its last thread does (with the status exit_group or a fatal signal gave, else the
- * last thread's); the parent link is the process's (its parent's leader thread), wait4's
- * state (zombie, stop and continue reports) is still kept in the leader thread: wait4 and the
- * child scans see leaders only (a leader whose own thread ended stays listed, not a zombie,
+ * last thread's); the parent link and the job-control stop are the process's, the zombie and
+ * its wait status are still kept in the leader thread: wait4 and the child scans see leaders
+ * only (a leader whose own thread ended stays listed, not a zombie,
  * until the group ends). execve from a thread ends the other threads first (the caller keeps its own
  * tid; Linux gives it the leader's). The file table is shared under CLONE_FILES
  * (proc/files.c), the fs context under CLONE_FS (proc/fsctx.c), otherwise copied; the signal
@@ -31,7 +31,7 @@
  * Locking (lock order: proc_lock -> t->sig_lock; proc_lock -> proc->itimer_lock; each struct
  * groups its fields under the lock that guards them, GUARDED_BY on each):
  *  - proc_lock (a spinlock) guards the process list and the fields other processes touch: a
- *    thread's state, wait_status, stop/continue reports, autoreap; a process's parent,
+ *    thread's state, wait_status, autoreap; a process's parent, stop/continue reports,
  *    thread count, group exit, exit signal, exe, OOM adjustment, prctl flags, pgid and sid;
  *  - t->sig_lock (a spinlock) guards a thread's signal state and its current wait (senders
  *    and the clock task reach it from other tasks);
@@ -125,8 +125,8 @@ struct proc_group_ctl {
  * for init (proc_alloc); every thread of the group holds a reference to it (t->proc, fixed
  * for the thread's life: execve from any thread keeps it) and the last put frees it. It holds
  * what belongs to the process rather than to one thread. What stays in the leader thread (its
- * pid is the process id): the wait4 state, zombie, stop and continue reports (proc/process.c;
- * see the notes in notes/proc-audit.md). */
+ * pid is the process id): the zombie and its wait status (proc/process.c; see the notes in
+ * notes/proc-audit.md). */
 struct process {
 	/* Set at creation, then fixed: */
 	struct refcount refs;      /* one per thread (t->proc) */
@@ -159,6 +159,12 @@ struct process {
 						     * (TIOCNOTTY); inherited, cleared by setsid */
 	bool execed GUARDED_BY(&proc_lock);         /* ran execve: its parent may not move it
 						     * (setpgid EACCES) */
+	/* job control (proc/signal.c): the group stop, reported once for the process */
+	bool stopped GUARDED_BY(&proc_lock);        /* a stop signal stopped its threads, no SIGCONT
+						     * or SIGKILL since */
+	u32 stop_sig GUARDED_BY(&proc_lock);        /* that signal, while wait4 has not reported it */
+	bool cont_report GUARDED_BY(&proc_lock);    /* continued, while wait4 (WCONTINUED) has not
+						     * reported it */
 
 	/* The interval timers (proc/itimer.h), guarded by itimer_lock (after proc_lock): */
 	struct spinlock itimer_lock;
@@ -210,8 +216,6 @@ struct thread {
 	struct list_link all_link;
 	enum proc_state state GUARDED_BY(&proc_lock);
 	int wait_status GUARDED_BY(&proc_lock);     /* the wait4 status word once a zombie */
-	u32 stop_sig GUARDED_BY(&proc_lock);        /* the signal that stopped p, while wait4 has not reported it */
-	bool cont_report GUARDED_BY(&proc_lock);    /* continued, while wait4 (WCONTINUED) has not reported it */
 	bool autoreap GUARDED_BY(&proc_lock);       /* a zombie nobody waits for (SIGCHLD ignored): reaped at once */
 	bool exited GUARDED_BY(&proc_lock);         /* p has no task (not started, or it ended) */
 	bool listed GUARDED_BY(&proc_lock);         /* on the list (not reaped yet) */

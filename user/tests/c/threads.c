@@ -1777,6 +1777,57 @@ static void group_ids_are_the_process_s(void)
 	CHECK_EQ(kt_wait(c), 0);
 }
 
+/* wait_event - waitpid(pid, options | WNOHANG) polled for up to 2 s: its result, status in *st. */
+static int wait_event(int pid, int *st, int options)
+{
+	for (int i = 0; i < 2000; i++) {
+		int r = waitpid(pid, st, options | WNOHANG);
+		if (r != 0)
+			return r;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int stop_ready[2];
+static void *report_and_pause(void *arg)
+{
+	(void)arg;
+	(void)!write(stop_ready[1], "r", 1);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Regression (stop_after_the_leader_exited_is_reported): job control of a process whose main
+ * thread ended with pthread_exit: SIGSTOP stops the other threads and wait4(WUNTRACED) reports
+ * the process stopped, WCONTINUED its SIGCONT, as Linux's group stop (stop and continue were
+ * the leader thread's only: the parent never heard of either). */
+static void stop_after_the_leader_exited_is_reported(void)
+{
+	CHECK_OK(pipe(stop_ready));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if ((errno = pthread_create(&t, NULL, report_and_pause, NULL)))
+			kt_child_exit(1);
+		pthread_exit(NULL);
+	}
+	char c;
+	CHECK_EQ(read(stop_ready[0], &c, 1), 1);
+	usleep(100000); /* the main thread has ended by now */
+	int st = 0;
+	CHECK_OK(kill(pid, SIGSTOP));
+	CHECK_EQ(wait_event(pid, &st, WUNTRACED), pid);
+	CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	CHECK_OK(kill(pid, SIGCONT));
+	CHECK_EQ(wait_event(pid, &st, WCONTINUED), pid);
+	CHECK(WIFCONTINUED(st));
+	CHECK_OK(kill(pid, SIGKILL));
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
 /* Regression syscall_return_values_reach_user_space_on_both_cpus (notes/ttysock-smp2-race.md:
  * under load at -smp 2 a client of glibc.sockets' stress case saw write(2) return 0 where the
  * kernel had returned 8). Four pairs of processes ping-pong over AF_UNIX stream socketpairs,
@@ -1960,6 +2011,7 @@ static const struct kt_case cases[] = {
 	{ "clone3_forks_and_checks_its_arguments", clone3_forks_and_checks_its_arguments },
 	{ "kill_minus_one_reaches_more_than_64_processes", kill_minus_one_reaches_more_than_64_processes },
 	{ "group_ids_are_the_process_s", group_ids_are_the_process_s },
+	{ "stop_after_the_leader_exited_is_reported", stop_after_the_leader_exited_is_reported },
 	KT_CASES_END
 };
 
