@@ -25,7 +25,10 @@ void proc_info_of(struct thread *p, struct proc_info *out)
 	out->comm = p->comm;
 	out->cred = p->fs.cred;
 	out->start_ns = g->start_ns;
-	if (g->state == PROC_ZOMBIE || p->state == PROC_ZOMBIE)
+	/* p's own thread has ended (its task ran and left: task_id is set when it starts) while
+	 * its group lives on, as a main thread after pthread_exit: Linux shows it a zombie */
+	bool ended = p->exited && p->task_id != 0;
+	if (g->state == PROC_ZOMBIE || p->state == PROC_ZOMBIE || ended)
 		out->state = 'Z';
 	else if (g->state == PROC_STOPPED || p->state == PROC_STOPPED)
 		out->state = 'T';
