@@ -108,7 +108,8 @@ enum proc_restart {
 /* What prctl(2) sets per thread (proc/ctl.c), in struct thread under proc_lock. */
 struct proc_ctl {
 	u32 pdeath_signal;    /* PR_SET_PDEATHSIG (0: none): sent when the creating thread exits */
-	u32 creator_tid;      /* a leader's: the thread that forked it (0: it has outlived it) */
+	u32 creator_tid;      /* a leader's: the thread that forked its process (0: it has
+			       * outlived it) */
 	bool pdeath_due;      /* marked by an exit, sent by proc_ctl_send_pdeath */
 	bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS: inherited by fork and clone, never cleared */
 };

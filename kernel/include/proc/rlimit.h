@@ -1,6 +1,7 @@
 /*
  * proc/rlimit.h — resource limits (getrlimit(2), setrlimit(2), prlimit64(2)), kept per process
- * (in the thread group leader, shared by its threads), copied on fork, kept across execve.
+ * (in struct process, shared by its threads, under its rlim_lock), copied on fork, kept
+ * across execve.
  *
  * The first process starts with Linux's defaults for init (include/asm-generic/resource.h):
  * every limit unlimited except STACK 8 MiB soft, CORE 0 soft, NOFILE 1024/4096, MEMLOCK

@@ -10,8 +10,8 @@
  *
  * A thread's counters are its own (atomics: its task writes, anyone reads). When a thread other
  * than the leader ends, its counters move into its process's `dead` totals (struct process);
- * a process's usage is the leader's own + dead + every live thread's (a snapshot: a thread ending during the
- * sum may be left out). When a parent reaps a child with wait4, the child's usage and its
+ * a process's usage is the leader's own + dead + every live thread's (a snapshot: a thread
+ * ending during the sum may be left out). When a parent reaps a child with wait4, the child's usage and its
  * own children's are added to the parent process's `children` totals (RUSAGE_CHILDREN).
  */
 #ifndef KERNEL_PROC_USAGE_H
