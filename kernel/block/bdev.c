@@ -81,7 +81,7 @@ static void bdev_release(struct inode *ip, u32 flags)
 }
 
 /* bdev_file_ioctl - file_ops.ioctl: bdev_ioctl, CAP_SYS_ADMIN being euid 0. */
-static i64 bdev_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+static i64 bdev_file_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	return bdev_ioctl(f, cmd, arg, p->fs.cred.euid == 0);
 }

@@ -395,7 +395,7 @@ static u32 portid_of(struct nl_sock *n)
 
 /* port_take_locked - unbound n takes port `want` (-EADDRINUSE when another socket has it) or,
  * for 0, the caller's pid if free, else the rover's next free id. */
-static int port_take_locked(struct nl_sock *n, struct process *p, u32 want) REQUIRES(nl_port_lock)
+static int port_take_locked(struct nl_sock *n, struct thread *p, u32 want) REQUIRES(nl_port_lock)
 {
 	u32 id = want;
 	if (!id) {
@@ -416,7 +416,7 @@ static int port_take_locked(struct nl_sock *n, struct process *p, u32 want) REQU
 }
 
 /* nl_autoport - n's port id, bound automatically first if it has none. */
-static u32 nl_autoport(struct nl_sock *n, struct process *p)
+static u32 nl_autoport(struct nl_sock *n, struct thread *p)
 {
 	u32 id = portid_of(n);
 	if (id)
@@ -428,7 +428,7 @@ static u32 nl_autoport(struct nl_sock *n, struct process *p)
 	return portid_of(n);
 }
 
-static int nl_bind(struct socket *s, struct process *p, struct sock_addr *a)
+static int nl_bind(struct socket *s, struct thread *p, struct sock_addr *a)
 {
 	struct nl_sock *n = nl_of(s);
 	if (a->len < sizeof(struct uapi_sockaddr_nl))
@@ -453,7 +453,7 @@ static int nl_bind(struct socket *s, struct process *p, struct sock_addr *a)
 	return e;
 }
 
-static int nl_connect(struct socket *s, struct process *p, struct sock_addr *a, bool nonblock)
+static int nl_connect(struct socket *s, struct thread *p, struct sock_addr *a, bool nonblock)
 {
 	(void)nonblock;
 	if (a->len < sizeof(struct uapi_sockaddr_nl))
@@ -464,13 +464,13 @@ static int nl_connect(struct socket *s, struct process *p, struct sock_addr *a, 
 	return 0;
 }
 
-static int nl_listen(struct socket *s, struct process *p, int backlog)
+static int nl_listen(struct socket *s, struct thread *p, int backlog)
 {
 	(void)s, (void)p, (void)backlog;
 	return -EOPNOTSUPP;
 }
 
-static struct file_result nl_accept(struct socket *s, struct process *p, bool nonblock, u32 flags)
+static struct file_result nl_accept(struct socket *s, struct thread *p, bool nonblock, u32 flags)
 {
 	(void)s, (void)p, (void)nonblock, (void)flags;
 	return file_result_err(-EOPNOTSUPP);
@@ -509,7 +509,7 @@ static int nl_getname(struct socket *s, bool peer, struct sock_addr *out)
 	return 0;
 }
 
-static struct result_size nl_send(struct socket *s, struct process *p, struct sock_send *m)
+static struct result_size nl_send(struct socket *s, struct thread *p, struct sock_send *m)
 {
 	struct nl_sock *n = nl_of(s);
 	u64 total = sock_iter_left(m->data);
@@ -553,7 +553,7 @@ static bool nl_ready(struct nl_sock *n)
 	return r;
 }
 
-static struct result_size nl_recv(struct socket *s, struct process *p, struct sock_recv *m)
+static struct result_size nl_recv(struct socket *s, struct thread *p, struct sock_recv *m)
 {
 	struct nl_sock *n = nl_of(s);
 	bool peek = (m->flags & UAPI_MSG_PEEK) != 0;

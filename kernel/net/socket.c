@@ -158,7 +158,7 @@ int sock_create(int family, int type, int protocol, struct socket **out)
 	return 0;
 }
 
-int sock_pair(int family, int type, int protocol, struct process *p, struct socket **a,
+int sock_pair(int family, int type, int protocol, struct thread *p, struct socket **a,
 	      struct socket **b)
 {
 	struct socket *x = NULL, *y = NULL;

@@ -88,12 +88,12 @@ void unix_copy_addr(struct unix_sock *u, struct sock_addr *out)
 	spin_unlock(&u->sk.lock);
 }
 
-struct sock_cred unix_caller_cred(struct process *p)
+struct sock_cred unix_caller_cred(struct thread *p)
 {
 	return (struct sock_cred){ .pid = (i32)p->leader->pid, .uid = p->fs.cred.uid, .gid = p->fs.cred.gid };
 }
 
-static struct sock_cred peer_cred_of(struct process *p)
+static struct sock_cred peer_cred_of(struct thread *p)
 {
 	return (struct sock_cred){ .pid = (i32)p->leader->pid, .uid = p->fs.cred.euid, .gid = p->fs.cred.egid };
 }
@@ -186,7 +186,7 @@ int unix_autobind(struct unix_sock *u)
 	return e;
 }
 
-static int unix_bind(struct socket *s, struct process *p, struct sock_addr *a)
+static int unix_bind(struct socket *s, struct thread *p, struct sock_addr *a)
 {
 	struct unix_sock *u = unix_of(s);
 	struct unix_name n;
@@ -229,7 +229,7 @@ static int unix_bind(struct socket *s, struct process *p, struct sock_addr *a)
 	return e;
 }
 
-int unix_find(struct process *p, struct sock_addr *a, u16 type, struct unix_sock **out)
+int unix_find(struct thread *p, struct sock_addr *a, u16 type, struct unix_sock **out)
 {
 	struct unix_name n;
 	bool autobind;
@@ -329,7 +329,7 @@ static void link_peers(struct unix_sock *a, struct unix_sock *b)
 	spin_unlock(&b->sk.lock);
 }
 
-static int unix_pair(struct socket *a, struct socket *b, struct process *p)
+static int unix_pair(struct socket *a, struct socket *b, struct thread *p)
 {
 	struct sock_cred c = peer_cred_of(p);
 	mutex_lock(&unix_conn_lock);
@@ -354,7 +354,7 @@ const struct sock_family unix_family = {
 
 /* ---- connections --------------------------------------------------------------------------- */
 
-static int unix_listen(struct socket *s, struct process *p, int backlog)
+static int unix_listen(struct socket *s, struct thread *p, int backlog)
 {
 	struct unix_sock *u = unix_of(s);
 	if (s->type == UAPI_SOCK_DGRAM)
@@ -401,7 +401,7 @@ static int wait_result(int e, u64 deadline)
 	return e;
 }
 
-static int unix_connect_stream(struct socket *s, struct process *p, struct sock_addr *a,
+static int unix_connect_stream(struct socket *s, struct thread *p, struct sock_addr *a,
 			       bool nonblock)
 {
 	struct unix_sock *u = unix_of(s);
@@ -485,7 +485,7 @@ static int unix_connect_stream(struct socket *s, struct process *p, struct sock_
 }
 
 /* A datagram socket's connect sets (or, with AF_UNSPEC, clears) its default destination. */
-static int unix_connect_dgram(struct socket *s, struct process *p, struct sock_addr *a,
+static int unix_connect_dgram(struct socket *s, struct thread *p, struct sock_addr *a,
 			      bool nonblock)
 {
 	(void)nonblock;
@@ -529,7 +529,7 @@ static int unix_connect_dgram(struct socket *s, struct process *p, struct sock_a
 	return 0;
 }
 
-static struct file_result unix_accept(struct socket *s, struct process *p, bool nonblock, u32 flags)
+static struct file_result unix_accept(struct socket *s, struct thread *p, bool nonblock, u32 flags)
 {
 	struct unix_sock *u = unix_of(s);
 	if (s->type == UAPI_SOCK_DGRAM)

@@ -93,7 +93,7 @@ static bool send_room(struct unix_sock *u)
 
 /* send_wait - wait for room to send: 0, -EPIPE (shut down for sending), a pending error,
  * -EAGAIN, or an interrupted wait's result. */
-static int send_wait(struct unix_sock *u, struct process *p, bool nonblock, u64 deadline)
+static int send_wait(struct unix_sock *u, struct thread *p, bool nonblock, u64 deadline)
 {
 	for (;;) {
 		spin_lock(&u->sk.lock);
@@ -117,7 +117,7 @@ static int send_wait(struct unix_sock *u, struct process *p, bool nonblock, u64 
 }
 
 /* msg_attach - msg takes what m carries besides bytes: credentials, files (now in flight). */
-static void msg_attach(struct unix_msg *msg, struct process *p, struct sock_send *m)
+static void msg_attach(struct unix_msg *msg, struct thread *p, struct sock_send *m)
 {
 	msg->cred = m->has_cred ? m->cred : unix_caller_cred(p);
 	msg->files = m->files;
@@ -125,7 +125,7 @@ static void msg_attach(struct unix_msg *msg, struct process *p, struct sock_send
 	unix_inflight(msg->files, true);
 }
 
-static struct result_size stream_send(struct unix_sock *u, struct process *p, struct sock_send *m)
+static struct result_size stream_send(struct unix_sock *u, struct thread *p, struct sock_send *m)
 {
 	spin_lock(&u->sk.lock);
 	enum unix_state st = u->state;
@@ -201,7 +201,7 @@ static bool dgram_ready(struct unix_sock *t, struct unix_sock *u)
 	return r;
 }
 
-static struct result_size dgram_send(struct unix_sock *u, struct process *p, struct sock_send *m)
+static struct result_size dgram_send(struct unix_sock *u, struct thread *p, struct sock_send *m)
 {
 	struct socket *s = &u->sk;
 	u64 total = sock_iter_left(m->data);
@@ -282,7 +282,7 @@ static struct result_size dgram_send(struct unix_sock *u, struct process *p, str
 	return e ? result_size_err(e) : result_size_ok(total);
 }
 
-struct result_size unix_send(struct socket *s, struct process *p, struct sock_send *m)
+struct result_size unix_send(struct socket *s, struct thread *p, struct sock_send *m)
 {
 	if (m->flags & UAPI_MSG_OOB)
 		return result_size_err(-EOPNOTSUPP);
@@ -341,7 +341,7 @@ static int recv_empty_locked(struct unix_sock *u, bool *eof) REQUIRES(&u->sk.loc
 	return 0;
 }
 
-static struct result_size stream_recv(struct unix_sock *u, struct process *p, struct sock_recv *m)
+static struct result_size stream_recv(struct unix_sock *u, struct thread *p, struct sock_recv *m)
 {
 	struct socket *s = &u->sk;
 	bool peek = (m->flags & UAPI_MSG_PEEK) != 0;
@@ -433,7 +433,7 @@ static struct result_size stream_recv(struct unix_sock *u, struct process *p, st
 	return err ? result_size_err(err) : result_size_ok(0);
 }
 
-static struct result_size dgram_recv(struct unix_sock *u, struct process *p, struct sock_recv *m)
+static struct result_size dgram_recv(struct unix_sock *u, struct thread *p, struct sock_recv *m)
 {
 	struct socket *s = &u->sk;
 	bool peek = (m->flags & UAPI_MSG_PEEK) != 0;
@@ -496,7 +496,7 @@ static struct result_size dgram_recv(struct unix_sock *u, struct process *p, str
 	return r;
 }
 
-struct result_size unix_recv(struct socket *s, struct process *p, struct sock_recv *m)
+struct result_size unix_recv(struct socket *s, struct thread *p, struct sock_recv *m)
 {
 	if (m->flags & UAPI_MSG_OOB)
 		return result_size_err(-EOPNOTSUPP);

@@ -21,7 +21,7 @@
 #define EXEC_MAX_INTERP 4u
 
 /* open_exec - the file at `path` if it is a regular file p may execute. */
-static struct file_result open_exec(struct process *p, struct str path)
+static struct file_result open_exec(struct thread *p, struct str path)
 {
 	struct file_result f = vfs_open(&p->fs, path, VFS_O_RDONLY, 0);
 	if (f.err)
@@ -172,7 +172,7 @@ static int map_segment(struct vm_map *m, struct file *f, const struct elf_segmen
 /* stack_size - the stack region's size: RLIMIT_STACK's soft limit, page-rounded, at least
  * what the built top needs plus a page, at most PROC_STACK_LIMIT_MAX (unlimited too: the
  * region must stay below the dynamic linker's place). */
-static u64 stack_size(struct process *p, struct bytes img)
+static u64 stack_size(struct thread *p, struct bytes img)
 {
 	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_STACK);
 	u64 min = (bytes_len(img) + 2 * VM_PAGE_SIZE) & ~(u64)(VM_PAGE_SIZE - 1);
@@ -285,7 +285,7 @@ static void image_free(struct exec_image *im)
 }
 
 /* resolve - follow #! lines to an ELF and plan it. */
-static int resolve(struct process *p, struct str path, const struct exec_strv *argv,
+static int resolve(struct thread *p, struct str path, const struct exec_strv *argv,
 		   struct exec_image *im, struct exec_argv *av)
 {
 	exec_strv_init(&av->a, EXEC_MAX_STRINGS);
@@ -338,7 +338,7 @@ static int resolve(struct process *p, struct str path, const struct exec_strv *a
  * PROC_INTERP_BASE. The linker must be an ELF program itself, without a PT_INTERP of its own
  * (Linux: ELIBBAD; -ENOEXEC here). As Linux, it must be a regular file p may execute.
  */
-static int load_interp(struct process *p, struct exec_image *im)
+static int load_interp(struct thread *p, struct exec_image *im)
 {
 	if (im->nheads == 0 || im->nheads > EXEC_MAX_INTERP + 1)
 		return -ENOEXEC;
@@ -390,7 +390,7 @@ static struct str exec_basename(struct str path)
 	return last;
 }
 
-int proc_execve(struct process *p, struct str path, const struct exec_strv *argv,
+int proc_execve(struct thread *p, struct str path, const struct exec_strv *argv,
 		const struct exec_strv *envp)
 {
 	struct exec_image *im = KNEW(exec_image_cache);
@@ -465,7 +465,7 @@ int proc_execve(struct process *p, struct str path, const struct exec_strv *argv
 	proc_sighand_exec(p); /* caught signals go back to SIG_DFL; ignored ones stay ignored */
 	p->altstack = (struct proc_altstack){ .flags = UAPI_SS_DISABLE };
 	spin_lock(&proc_lock);
-	p->leader->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
+	p->proc->execed = true; /* its parent may no longer change its group (setpgid EACCES) */
 	spin_unlock(&proc_lock);
 	spin_lock(&nm->lock);
 	nm->brk_start = nm->brk = im->plan.brk_start;

@@ -32,7 +32,7 @@ struct fd_table {
 DEFINE_TYPE_CACHE(fd_table_cache, struct fd_table);
 
 /* set_table - p's table pointer becomes t (under sig_lock: other processes read it). */
-static void set_table(struct process *p, struct fd_table *t)
+static void set_table(struct thread *p, struct fd_table *t)
 {
 	spin_lock(&p->sig_lock);
 	p->files = t;
@@ -95,7 +95,7 @@ static struct fd_table *table_new(void)
 	return t;
 }
 
-int proc_files_new(struct process *p)
+int proc_files_new(struct thread *p)
 {
 	struct fd_table *t = table_new();
 	set_table(p, t);
@@ -134,7 +134,7 @@ static struct fd_table *table_copy(struct fd_table *t)
 }
 
 /* replace - p's table becomes n; the one it had (new and empty) goes. */
-static void replace(struct process *p, struct fd_table *n)
+static void replace(struct thread *p, struct fd_table *n)
 {
 	struct fd_table *old = p->files;
 	set_table(p, n);
@@ -142,7 +142,7 @@ static void replace(struct process *p, struct fd_table *n)
 		close_all(old, 0);
 }
 
-int proc_copy_files(struct process *dst, struct process *src)
+int proc_copy_files(struct thread *dst, struct thread *src)
 {
 	struct fd_table *n = table_copy(src->files);
 	if (!n)
@@ -151,7 +151,7 @@ int proc_copy_files(struct process *dst, struct process *src)
 	return 0;
 }
 
-void proc_share_files(struct process *dst, struct process *src)
+void proc_share_files(struct thread *dst, struct thread *src)
 {
 	refcount_get(&src->files->refs);
 	replace(dst, src->files);
@@ -183,7 +183,7 @@ static void close_all(struct fd_table *t, u32 pid)
 	KFREE(fd_table_cache, t);
 }
 
-void proc_files_put(struct process *p, bool process_exit)
+void proc_files_put(struct thread *p, bool process_exit)
 {
 	proc_fd_end_call(p);
 	struct fd_table *t = p->files;
@@ -192,7 +192,7 @@ void proc_files_put(struct process *p, bool process_exit)
 		close_all(t, process_exit ? p->leader->pid : 0);
 }
 
-int proc_files_unshare(struct process *p)
+int proc_files_unshare(struct thread *p)
 {
 	struct fd_table *t = p->files;
 	if (!shared(t))
@@ -206,13 +206,13 @@ int proc_files_unshare(struct process *p)
 	return 0;
 }
 
-u32 proc_fd_limit(struct process *p)
+u32 proc_fd_limit(struct thread *p)
 {
 	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_NOFILE);
 	return lim < PROC_MAX_FDS ? (u32)lim : PROC_MAX_FDS;
 }
 
-struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd, bool cloexec)
+struct result_i64 proc_fd_install(struct thread *p, struct file *f, u32 min_fd, bool cloexec)
 {
 	struct fd_table *t = p->files;
 	u32 limit = proc_fd_limit(p); /* RLIMIT_NOFILE: EMFILE at or above it */
@@ -242,7 +242,7 @@ struct result_i64 proc_fd_install(struct process *p, struct file *f, u32 min_fd,
 	return r < 0 ? result_i64_err(r) : result_i64_ok(r);
 }
 
-int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
+int proc_fd_install_at(struct thread *p, i64 fd, struct file *f, bool cloexec)
 {
 	if (fd < 0 || fd >= (i64)proc_fd_limit(p)) /* Linux: at or above RLIMIT_NOFILE is EBADF */
 		return -EBADF;
@@ -267,7 +267,7 @@ int proc_fd_install_at(struct process *p, i64 fd, struct file *f, bool cloexec)
 	return e;
 }
 
-struct file *proc_fd_get(struct process *p, i64 fd)
+struct file *proc_fd_get(struct thread *p, i64 fd)
 {
 	struct fd_table *t = p->files;
 	struct file *f = NULL;
@@ -296,14 +296,14 @@ struct file *proc_fd_get(struct process *p, i64 fd)
 	return f;
 }
 
-struct file *proc_fd_peek(struct process *p, i64 fd)
+struct file *proc_fd_peek(struct thread *p, i64 fd)
 {
 	struct file *f = NULL;
 	OTHER_OP(p, t, f = slot_of(t, fd).file);
 	return f;
 }
 
-struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec)
+struct file *proc_fd_peek_get(struct thread *p, i64 fd, bool *cloexec)
 {
 	struct fd_slot s = { 0 };
 	OTHER_OP(p, t, {
@@ -315,7 +315,7 @@ struct file *proc_fd_peek_get(struct process *p, i64 fd, bool *cloexec)
 	return s.file;
 }
 
-void proc_fd_drop_borrowed(struct process *p)
+void proc_fd_drop_borrowed(struct thread *p)
 {
 	while (p->nborrowed) {
 		struct file *f = NULL;
@@ -329,7 +329,7 @@ void proc_fd_drop_borrowed(struct process *p)
 	}
 }
 
-int proc_fd_cloexec(struct process *p, i64 fd)
+int proc_fd_cloexec(struct thread *p, i64 fd)
 {
 	struct fd_table *t = p->files;
 	struct fd_slot s = { 0 };
@@ -338,7 +338,7 @@ int proc_fd_cloexec(struct process *p, i64 fd)
 	return !s.file ? -EBADF : s.cloexec ? 1 : 0;
 }
 
-int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec)
+int proc_fd_set_cloexec(struct thread *p, i64 fd, bool cloexec)
 {
 	struct fd_table *t = p->files;
 	int e = -EBADF;
@@ -353,7 +353,7 @@ int proc_fd_set_cloexec(struct process *p, i64 fd, bool cloexec)
 	return e;
 }
 
-int proc_fd_close(struct process *p, i64 fd)
+int proc_fd_close(struct thread *p, i64 fd)
 {
 	struct fd_table *t = p->files;
 	struct file *f = NULL;
@@ -372,14 +372,14 @@ int proc_fd_close(struct process *p, i64 fd)
 	return 0;
 }
 
-size_t proc_fd_slots(struct process *p)
+size_t proc_fd_slots(struct thread *p)
 {
 	size_t n = 0;
 	OTHER_OP(p, t, n = fd_array_len(&t->fds));
 	return n;
 }
 
-i64 proc_fd_next(struct process *p, i64 from)
+i64 proc_fd_next(struct thread *p, i64 from)
 {
 	i64 found = -1;
 	OTHER_OP(p, t, {
@@ -393,7 +393,7 @@ i64 proc_fd_next(struct process *p, i64 from)
 	return found;
 }
 
-void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_only)
+void proc_fd_close_range(struct thread *p, i64 first, i64 last, bool cloexec_only)
 {
 	for (i64 fd = proc_fd_next(p, first); fd >= 0 && fd <= last; fd = proc_fd_next(p, fd + 1)) {
 		if (cloexec_only)
@@ -403,7 +403,7 @@ void proc_fd_close_range(struct process *p, i64 first, i64 last, bool cloexec_on
 	}
 }
 
-void proc_fd_close_on_exec(struct process *p)
+void proc_fd_close_on_exec(struct thread *p)
 {
 	for (i64 fd = proc_fd_next(p, 0); fd >= 0; fd = proc_fd_next(p, fd + 1))
 		if (proc_fd_cloexec(p, fd) == 1)

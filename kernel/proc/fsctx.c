@@ -32,7 +32,7 @@ struct proc_fsctx {
 
 DEFINE_TYPE_CACHE(fsctx_cache, struct proc_fsctx);
 
-int proc_fs_share(struct process *dst, struct process *src)
+int proc_fs_share(struct thread *dst, struct thread *src)
 {
 	struct proc_fsctx *fc = src->fsctx;
 	if (!fc) {
@@ -61,7 +61,7 @@ int proc_fs_share(struct process *dst, struct process *src)
 	return 0;
 }
 
-void proc_fs_release(struct process *p)
+void proc_fs_release(struct thread *p)
 {
 	struct proc_fsctx *fc = p->fsctx;
 	p->fsctx = NULL;
@@ -92,7 +92,7 @@ static struct fs_copy copy_locked(struct proc_fsctx *fc) REQUIRES(fc->lock)
 }
 
 /* adopt - p's copy becomes c (its references move in; the old ones are dropped). */
-static void adopt(struct process *p, struct fs_copy c)
+static void adopt(struct thread *p, struct fs_copy c)
 {
 	vfs_ctx_set_root(&p->fs, c.root);
 	vfs_ctx_set_cwd(&p->fs, c.cwd);
@@ -103,7 +103,7 @@ static void adopt(struct process *p, struct fs_copy c)
 /* pivot_catch_up - a pivot_root happened since p last looked: p's root and cwd move to the
  * new root if they were the old one (through the shared values, so a CLONE_FS group moves
  * once and its other threads adopt that). */
-static void pivot_catch_up(struct process *p)
+static void pivot_catch_up(struct thread *p)
 {
 	struct vfs_pivot_move m = vfs_pivot_catch_up(&p->fs, &p->pivot_seen);
 	if (m.cwd_moves)
@@ -112,7 +112,7 @@ static void pivot_catch_up(struct process *p)
 		proc_fs_set_root(p, m.root);
 }
 
-void proc_fs_sync(struct process *p)
+void proc_fs_sync(struct thread *p)
 {
 	/* the common case: two loads per system call */
 	struct proc_fsctx *fc = p->fsctx;
@@ -131,7 +131,7 @@ void proc_fs_sync(struct process *p)
  * thread may have changed another field since p's call began). Returns the umask replaced. */
 enum fs_field { FS_CWD, FS_ROOT, FS_UMASK };
 
-static u32 change(struct process *p, struct proc_fsctx *fc, enum fs_field what,
+static u32 change(struct thread *p, struct proc_fsctx *fc, enum fs_field what,
 		  struct vfs_path path, u32 mask)
 {
 	struct vfs_path old = { 0 };
@@ -156,7 +156,7 @@ static u32 change(struct process *p, struct proc_fsctx *fc, enum fs_field what,
 	return old_mask;
 }
 
-void proc_fs_set_cwd(struct process *p, struct vfs_path cwd)
+void proc_fs_set_cwd(struct thread *p, struct vfs_path cwd)
 {
 	if (p->fsctx)
 		(void)change(p, p->fsctx, FS_CWD, cwd, 0); /* cwd's references go to the shared object */
@@ -164,7 +164,7 @@ void proc_fs_set_cwd(struct process *p, struct vfs_path cwd)
 		vfs_ctx_set_cwd(&p->fs, cwd);
 }
 
-void proc_fs_set_root(struct process *p, struct vfs_path root)
+void proc_fs_set_root(struct thread *p, struct vfs_path root)
 {
 	if (p->fsctx)
 		(void)change(p, p->fsctx, FS_ROOT, root, 0);
@@ -172,7 +172,7 @@ void proc_fs_set_root(struct process *p, struct vfs_path root)
 		vfs_ctx_set_root(&p->fs, root);
 }
 
-u32 proc_fs_set_umask(struct process *p, u32 mask)
+u32 proc_fs_set_umask(struct thread *p, u32 mask)
 {
 	struct proc_fsctx *fc = p->fsctx;
 	if (!fc) {

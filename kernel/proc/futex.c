@@ -18,7 +18,7 @@
 #include <proc/wait.h>
 
 struct mutex futex_lock = MUTEX_INIT(futex_lock);
-DEFINE_LIST(futex_list, struct process, futex_link, mutex);
+DEFINE_LIST(futex_list, struct thread, futex_link, mutex);
 static struct futex_list futex_waiters GUARDED_BY(&futex_lock);
 static bool futex_list_ready GUARDED_BY(&futex_lock);
 
@@ -38,7 +38,7 @@ static bool key_eq(const struct vm_futex_key *a, const struct vm_futex_key *b)
 	return a->map == b->map && a->obj == b->obj && a->off == b->off;
 }
 
-int proc_futex_wait(struct process *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
+int proc_futex_wait(struct thread *p, struct uaddr uaddr, u32 val, u32 bitset, u64 deadline_ns,
 		    bool wall, bool priv)
 {
 	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
@@ -86,7 +86,7 @@ static int wake_locked(const struct vm_futex_key *key, u32 bitset, i64 n) REQUIR
 	return woken;
 }
 
-int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n, bool priv)
+int proc_futex_wake(struct thread *p, struct uaddr uaddr, u32 bitset, i64 n, bool priv)
 {
 	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
 	futex_lock_all();
@@ -95,7 +95,7 @@ int proc_futex_wake(struct process *p, struct uaddr uaddr, u32 bitset, i64 n, bo
 	return woken;
 }
 
-int proc_futex_requeue(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
+int proc_futex_requeue(struct thread *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
 		       i64 nrequeue, bool cmp, u32 cmpval, bool priv)
 {
 	struct vm_futex_key key = vm_map_futex_key(p->mm, uaddr.v, priv);
@@ -141,7 +141,7 @@ static i32 sign_extend12(u32 v)
 	return (v & 0x800u) ? (i32)(v | 0xfffff000u) : (i32)v;
 }
 
-int proc_futex_wake_op(struct process *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
+int proc_futex_wake_op(struct thread *p, struct uaddr uaddr, struct uaddr uaddr2, i64 nwake,
 		       i64 nwake2, u32 op, bool priv)
 {
 	u32 kind = (op >> 28) & 0xf, cmp = (op >> 24) & 0xf;

@@ -5,9 +5,9 @@
  */
 #include <proc/process.h>
 
-void proc_info_of(struct process *p, struct proc_info *out)
+void proc_info_of(struct thread *p, struct proc_info *out)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	*out = (struct proc_info){ .tid = p->pid, .tgid = g->pid };
 	spin_lock(&g->sig_lock);
 	bool sleeping = g->waiting_on != NULL;
@@ -18,14 +18,17 @@ void proc_info_of(struct process *p, struct proc_info *out)
 		spin_unlock(&p->sig_lock);
 	}
 	spin_lock(&proc_lock);
-	out->ppid = g->parent ? g->parent->pid : 0;
-	out->pgid = g->pgid;
-	out->sid = g->sid;
-	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->nthreads;
+	out->ppid = g->proc->parent ? g->proc->parent->pid : 0;
+	out->pgid = g->proc->pgid;
+	out->sid = g->proc->sid;
+	out->nthreads = g->state == PROC_ZOMBIE ? 1 : g->proc->nthreads;
 	out->comm = p->comm;
 	out->cred = p->fs.cred;
 	out->start_ns = g->start_ns;
-	if (g->state == PROC_ZOMBIE || p->state == PROC_ZOMBIE)
+	/* p's own thread has ended (its task ran and left: task_id is set when it starts) while
+	 * its group lives on, as a main thread after pthread_exit: Linux shows it a zombie */
+	bool ended = p->exited && p->task_id != 0;
+	if (g->state == PROC_ZOMBIE || p->state == PROC_ZOMBIE || ended)
 		out->state = 'Z';
 	else if (g->state == PROC_STOPPED || p->state == PROC_STOPPED)
 		out->state = 'T';
@@ -34,7 +37,7 @@ void proc_info_of(struct process *p, struct proc_info *out)
 	spin_unlock(&proc_lock);
 }
 
-void proc_set_comm(struct process *p, struct str name)
+void proc_set_comm(struct thread *p, struct str name)
 {
 	struct proc_comm c = { 0 };
 	(void)str_copy_to(bytes_head(BYTES_OF_ARRAY(c.b), PROC_COMM_LEN - 1),
@@ -44,16 +47,16 @@ void proc_set_comm(struct process *p, struct str name)
 	spin_unlock(&proc_lock);
 }
 
-void proc_get_comm(struct process *p, struct proc_comm *dst)
+void proc_get_comm(struct thread *p, struct proc_comm *dst)
 {
 	spin_lock(&proc_lock);
 	*dst = p->comm;
 	spin_unlock(&proc_lock);
 }
 
-void proc_set_exe(struct process *p, struct vfs_path exe)
+void proc_set_exe(struct thread *p, struct vfs_path exe)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct vfs_path old = g->exe;
 	g->exe = exe;
@@ -62,9 +65,9 @@ void proc_set_exe(struct process *p, struct vfs_path exe)
 		vfs_path_put(old);
 }
 
-struct vfs_path proc_get_exe(struct process *p)
+struct vfs_path proc_get_exe(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct vfs_path e = g->exe;
 	vfs_path_get(e);
@@ -72,7 +75,7 @@ struct vfs_path proc_get_exe(struct process *p)
 	return e;
 }
 
-struct vm_map *proc_mm_get(struct process *p)
+struct vm_map *proc_mm_get(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	struct vm_map *m = p->mm;

@@ -5,19 +5,19 @@
  */
 #include <proc/process.h>
 
-int proc_copy_memory(struct process *dst, struct process *src)
+int proc_copy_memory(struct thread *dst, struct thread *src)
 {
 	/* dst's map is the empty one proc_create made: fill it (no second address space). */
 	return vm_map_fork_into(dst->mm, src->mm) ? -ENOMEM : 0;
 }
 
-void proc_share_memory(struct process *dst, struct process *src)
+void proc_share_memory(struct thread *dst, struct thread *src)
 {
 	vm_map_get(src->mm);
 	vm_map_put(proc_swap_mm(dst, src->mm));
 }
 
-void proc_drop_memory(struct process *p)
+void proc_drop_memory(struct thread *p)
 {
 	struct vm_map *m = p->mm;
 	if (!m)

@@ -27,9 +27,9 @@ i64 proc_oom_badness(u64 resident_pages, i32 adj)
 	return points > 0 ? points : 1; /* as Linux: anything killable scores at least 1 */
 }
 
-u64 proc_oom_score(struct process *p)
+u64 proc_oom_score(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
 	struct vm_map *m = proc_mm_get(g);
 	u64 pages = m ? vmspace_resident_pages(&m->vs) : 0;
 	if (m)
@@ -42,21 +42,21 @@ u64 proc_oom_score(struct process *p)
 	return points > 0 ? (u64)points : 0;
 }
 
-i32 proc_oom_adj(struct process *p)
+i32 proc_oom_adj(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	i32 adj = p->leader->oom_score_adj;
+	i32 adj = p->proc->oom_score_adj;
 	spin_unlock(&proc_lock);
 	return adj;
 }
 
-int proc_set_oom_adj(struct process *p, i32 adj, bool privileged)
+int proc_set_oom_adj(struct thread *p, i32 adj, bool privileged)
 {
 	if (adj < OOM_ADJ_MIN || adj > OOM_ADJ_MAX)
 		return -EINVAL;
 	int e = 0;
 	spin_lock(&proc_lock);
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	if (adj < g->oom_score_adj_min && !privileged)
 		e = -EACCES; /* CAP_SYS_RESOURCE lowers it; others only back to what root set */
 	if (!e) {
@@ -68,10 +68,10 @@ int proc_set_oom_adj(struct process *p, i32 adj, bool privileged)
 	return e;
 }
 
-bool proc_oom_kill(struct process *p)
+bool proc_oom_kill(struct thread *p)
 {
 	u64 pages = 0;
-	struct process *v = proc_oom_victim(&pages);
+	struct thread *v = proc_oom_victim(&pages);
 	if (!v)
 		return false;
 	if (v == p) {
@@ -89,7 +89,7 @@ bool proc_oom_kill(struct process *p)
 	return true;
 }
 
-void proc_oom_after_copy(struct process *p)
+void proc_oom_after_copy(struct thread *p)
 {
 	if (proc_oom_kill(p))
 		return; /* another process goes; this call's EFAULT stands */

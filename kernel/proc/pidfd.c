@@ -12,11 +12,11 @@
 
 struct pidfd {
 	struct inode vfs;
-	struct process *proc; /* immutable; a reference, dropped at the file's close */
+	struct thread *proc; /* immutable; a reference, dropped at the file's close */
 };
 DEFINE_SUBTYPE(pidfd_inode, struct pidfd, vfs, struct inode, tag);
 
-struct process *pidfd_process(struct file *f)
+struct thread *pidfd_process(struct file *f)
 {
 	return pidfd_inode_from(f->inode)->proc;
 }
@@ -24,7 +24,7 @@ struct process *pidfd_process(struct file *f)
 /* pidfd_poll - readable once every thread of the group has exited (a zombie, or reaped). */
 static u32 pidfd_poll(struct file *f, struct poll_table *pt)
 {
-	struct process *g = pidfd_process(f);
+	struct thread *g = pidfd_process(f);
 	poll_wait(pt, &g->exit_wq);
 	spin_lock(&proc_lock);
 	bool exited = !g->listed || g->state == PROC_ZOMBIE;
@@ -45,7 +45,7 @@ static void pidfd_release(struct inode *ip, u32 flags)
 {
 	(void)flags;
 	struct pidfd *pf = pidfd_inode_from(ip);
-	struct process *g = pf->proc;
+	struct thread *g = pf->proc;
 	pf->proc = NULL;
 	if (g)
 		proc_put(g);
@@ -72,7 +72,7 @@ bool vfs_file_is_pidfd(const struct file *f)
 	return f->ops == &pidfd_fops;
 }
 
-struct file_result pidfd_new(struct process *g, u32 flags)
+struct file_result pidfd_new(struct thread *g, u32 flags)
 {
 	struct pidfd *pf = pidfd_inode_new();
 	if (!pf)

@@ -14,6 +14,7 @@
 #include <fw/ktest.h>
 #include <fw/plain.h>
 #include <proc/process.h>
+#include <uapi/resource.h>
 
 DEFINE_PLAIN(pt_ehdr, struct elf64_ehdr);
 DEFINE_PLAIN(pt_phdr, struct elf64_phdr);
@@ -96,7 +97,7 @@ static int put_utest(const struct vfs_ctx *c, struct str path, size_t cut)
 static int run_utest(const struct vfs_ctx *c, struct str path, u64 rdi, u64 rsi, u64 rdx, bool out)
 {
 	int e;
-	struct process *p = proc_spawn_init(c, path, &e);
+	struct thread *p = proc_spawn_init(c, path, &e);
 	if (!p)
 		return e;
 	if (out) {
@@ -206,7 +207,7 @@ KTEST(proc, fork_exit_pays_for_closed_descriptors)
 	(void)vfs_mkdir(&c, STR("/bin"), 0755);
 	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
 	int e;
-	struct process *p = proc_spawn_init(&c, STR("/bin/utest"), &e);
+	struct thread *p = proc_spawn_init(&c, STR("/bin/utest"), &e);
 	KT_ASSERT(kt, p != NULL);
 	KT_EXPECT_EQ(kt, proc_fd_slots(p), 3); /* 0-2 on the console */
 	for (int i = 0; i < 200; i++) {
@@ -235,6 +236,83 @@ KTEST(proc, fork_exit_pays_for_closed_descriptors)
 	user_ctx_set_reg(&p->uc, UREG_RSI, 39);
 	int st = proc_run(p); /* frees p */
 	KT_EXPECT(kt, st > 0 && (st & 0xff) == 0);
+}
+
+FW_NOINLINE static void thread_shares_the_process(struct ktest_ctx *kt, struct thread *p,
+						  struct thread *t);
+FW_NOINLINE static void fork_copies_the_process(struct ktest_ctx *kt, struct thread *p,
+						struct thread *t);
+
+/* The process/thread split (issue #14): a thread made with CLONE_THREAD shares its creator's
+ * struct process (limits, OOM adjustment, personality, thread count) and a fork makes a new
+ * one that starts from a copy; what one thread changes the others see, the child does not. */
+KTEST(proc, threads_share_one_process)
+{
+	struct vfs_ctx c = test_ctx();
+	(void)vfs_mkdir(&c, STR("/bin"), 0755);
+	KT_ASSERT(kt, put_utest(&c, STR("/bin/utest"), 0) == 0);
+	int e;
+	struct thread *p = proc_spawn_init(&c, STR("/bin/utest"), &e);
+	KT_ASSERT(kt, p != NULL);
+	KT_EXPECT(kt, p->leader == p);
+	KT_EXPECT_EQ(kt, proc_group_threads(p), 1u);
+	struct thread *t = proc_create_thread(p, true);
+	KT_ASSERT(kt, t != NULL);
+	proc_ctl_fork(t, p, true);
+	thread_shares_the_process(kt, p, t);
+	fork_copies_the_process(kt, p, t);
+	proc_discard(t); /* a thread that never ran: the group counts one again */
+	KT_EXPECT_EQ(kt, proc_group_threads(p), 1u);
+	user_ctx_set_reg(&p->uc, UREG_RDI, 11);
+	user_ctx_set_reg(&p->uc, UREG_RSI, 39);
+	int st = proc_run(p); /* frees p and its process */
+	KT_EXPECT(kt, st > 0 && (st & 0xff) == 0);
+}
+
+/* thread_shares_the_process - thread t of p's group (threads_share_one_process): one
+ * process, changed through either thread. */
+FW_NOINLINE static void thread_shares_the_process(struct ktest_ctx *kt, struct thread *p,
+						  struct thread *t)
+{
+	KT_EXPECT(kt, t->proc == p->proc);
+	KT_EXPECT(kt, t->leader == p);
+	KT_EXPECT_EQ(kt, proc_group_threads(p), 2u);
+	KT_EXPECT_EQ(kt, proc_group_threads(t), 2u);
+	/* set through the thread, seen through the leader */
+	struct cred root = { 0 };
+	struct proc_rlimit lim = { 100, 200 };
+	KT_EXPECT_EQ(kt, proc_rlimit_set(t, &root, UAPI_RLIMIT_NOFILE, &lim, NULL), 0);
+	KT_EXPECT_EQ(kt, proc_rlimit_cur(p, UAPI_RLIMIT_NOFILE), 100u);
+	KT_EXPECT_EQ(kt, proc_set_oom_adj(t, 300, true), 0);
+	KT_EXPECT_EQ(kt, proc_oom_adj(p), 300);
+	proc_set_personality(t, 0x0040000u); /* ADDR_NO_RANDOMIZE */
+	KT_EXPECT_EQ(kt, proc_personality(p), 0x0040000u);
+}
+
+/* fork_copies_the_process - a fork by thread t of p's group: a new process, a copy of the
+ * group's state (threads_share_one_process), which then changes on its own. */
+FW_NOINLINE static void fork_copies_the_process(struct ktest_ctx *kt, struct thread *p,
+						struct thread *t)
+{
+	struct cred root = { 0 };
+	struct thread *ch = proc_create(t);
+	KT_ASSERT(kt, ch != NULL);
+	proc_ctl_fork(ch, t, false);
+	KT_EXPECT(kt, ch->proc != p->proc);
+	KT_EXPECT(kt, ch->leader == ch);
+	KT_EXPECT_EQ(kt, atomic_u32_load(&ch->proc->ppid), p->pid); /* forked by a thread: the
+								      * process is the parent */
+	KT_EXPECT_EQ(kt, atomic_u32_load(&t->proc->ppid), 0u); /* init's threads: none */
+	KT_EXPECT_EQ(kt, proc_group_threads(ch), 1u);
+	KT_EXPECT_EQ(kt, proc_group_threads(p), 2u);
+	KT_EXPECT_EQ(kt, proc_rlimit_cur(ch, UAPI_RLIMIT_NOFILE), 100u);
+	KT_EXPECT_EQ(kt, proc_oom_adj(ch), 300);
+	KT_EXPECT_EQ(kt, proc_personality(ch), 0x0040000u);
+	struct proc_rlimit lim = { 50, 200 };
+	KT_EXPECT_EQ(kt, proc_rlimit_set(ch, &root, UAPI_RLIMIT_NOFILE, &lim, NULL), 0);
+	KT_EXPECT_EQ(kt, proc_rlimit_cur(ch, UAPI_RLIMIT_NOFILE), 50u);
+	KT_EXPECT_EQ(kt, proc_rlimit_cur(t, UAPI_RLIMIT_NOFILE), 100u);
+	proc_discard(ch);
 }
 
 /* put_text - a file holding the literal text in `buf` (without its NUL). */

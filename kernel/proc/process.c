@@ -15,27 +15,63 @@
 /* Most groups a single exit can orphan with stopped members that get SIGHUP + SIGCONT. */
 #define ORPHAN_MAX 32
 
+DEFINE_TYPE_CACHE(thread_cache, struct thread);
 DEFINE_TYPE_CACHE(process_cache, struct process);
-DEFINE_LIST(proc_list, struct process, all_link, spinlock);
+DEFINE_LIST(proc_list, struct thread, all_link, spinlock);
 
 struct spinlock proc_lock = SPINLOCK_INIT(proc_lock);
 static struct proc_list all_procs GUARDED_BY(&proc_lock);
 static bool procs_ready GUARDED_BY(&proc_lock);
 static u32 next_pid GUARDED_BY(&proc_lock) = 1;
 
-/* proc_alloc - a new process (leader NULL) or a thread of `leader`'s group sharing `leader`'s
- * memory map (the thread holds a reference to its leader) and the handler table `sh` (the
- * caller's reference passes to the thread, or is dropped on failure). */
-static struct process *proc_alloc(struct process *parent, struct process *leader,
+/* group_new - a new thread group for a process `parent` (a leader, or NULL for init) forks:
+ * no threads counted yet, its parent's limits and nice value (proc_ctl_fork copies the
+ * prctl/personality flags, proc_alloc the program and OOM adjustment). */
+static struct process *group_new(struct thread *parent)
+{
+	struct process *g = KNEW(process_cache);
+	if (!g)
+		return NULL;
+	refcount_init(&g->refs, 1); /* its first thread's */
+	spin_lock_init(&g->itimer_lock);
+	spin_lock_init(&g->rlim_lock);
+	proc_rlimit_init(g, parent);
+	return g;
+}
+
+/* group_put - drop a thread's reference to its group; the last frees it (its exe was dropped
+ * when the group exited, or was never set). */
+static void group_put(struct process *g)
+{
+	if (g && refcount_put(&g->refs))
+		KFREE(process_cache, g);
+}
+
+/* proc_alloc - a new process (leader NULL: a new thread group) or a thread of `leader`'s
+ * group sharing `leader`'s memory map (the thread holds a reference to its leader and to the
+ * group) and the handler table `sh` (the caller's reference passes to the thread, or is
+ * dropped on failure). */
+static struct thread *proc_alloc(struct thread *parent, struct thread *leader,
 				  struct proc_sighand *sh)
 {
 	/* a process starts with a table of its own (fork copies the parent's into it); a
 	 * thread shares its creator's */
 	if (!leader)
 		sh = proc_sighand_new();
-	struct process *p = sh ? KNEW(process_cache) : NULL;
+	struct thread *p = sh ? KNEW(thread_cache) : NULL;
 	if (!p) {
 		proc_sighand_put(sh);
+		return NULL;
+	}
+	if (leader) {
+		refcount_get(&leader->proc->refs);
+		p->proc = leader->proc;
+	} else {
+		p->proc = group_new(parent);
+	}
+	if (!p->proc) {
+		proc_sighand_put(sh);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	if (leader)
@@ -43,22 +79,21 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	p->mm = leader ? leader->mm : vm_map_create();
 	if (!p->mm) {
 		proc_sighand_put(sh);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	if (kbuf_alloc(&p->io_kbuf, VM_PAGE_SIZE)) {
 		proc_sighand_put(sh);
 		vm_map_put(p->mm);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	user_context_init(&p->uc);
 	spin_lock_init(&p->sig_lock);
 	proc_sigpending_init(p);
 	p->sighand = sh;
-	spin_lock_init(&p->rlim_lock);
-	if (!leader)
-		proc_rlimit_init(p, parent); /* a thread uses its leader's */
 	waitq_init(&p->child_wq);
 	waitq_init(&p->sig_wq);
 	waitq_init(&p->exit_wq);
@@ -80,7 +115,8 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		user_context_fini(&p->uc);
 		kbuf_free(&p->io_kbuf);
 		vm_map_put(p->mm);
-		KFREE(process_cache, p);
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	p->umask = 022;
@@ -91,7 +127,8 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		procs_ready = true;
 		proc_list_init(&all_procs, &proc_lock);
 	}
-	if (leader && leader->group_exiting) {
+	struct process *g = p->proc;
+	if (leader && g->group_exiting) {
 		/* the group is ending (exit_group, a fatal signal): no new thread */
 		spin_unlock(&proc_lock);
 		proc_files_put(p, false);
@@ -103,30 +140,32 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 		proc_sighand_put(sh);
 		kbuf_free(&p->io_kbuf);
 		user_context_fini(&p->uc);
-		KFREE(process_cache, p);
+		group_put(g);
+		KFREE(thread_cache, p);
 		return NULL;
 	}
 	p->pid = next_pid++;
 	p->leader = leader ? leader : p;
-	p->nthreads = 1;
-	if (leader) {
-		leader->nthreads++;
+	g->nthreads++;
+	if (leader)
 		proc_get(leader);
-	}
 	p->comm = leader ? leader->comm : parent ? parent->comm : p->comm; /* fork copies it */
 	if (!leader && parent) { /* a fork runs its parent's program, with its OOM adjustment */
-		p->exe = parent->exe;
-		vfs_path_get(p->exe);
-		p->oom_score_adj = parent->oom_score_adj;
-		p->oom_score_adj_min = parent->oom_score_adj_min;
+		g->exe = parent->proc->exe;
+		vfs_path_get(g->exe);
+		g->oom_score_adj = parent->proc->oom_score_adj;
+		g->oom_score_adj_min = parent->proc->oom_score_adj_min;
 	}
-	p->pgid = leader ? leader->pgid : parent ? parent->pgid : p->pid;
-	p->sid = leader ? leader->sid : parent ? parent->sid : p->pid;
-	p->tty_detached = leader ? leader->tty_detached : parent ? parent->tty_detached : false;
-	p->parent = parent;
-	atomic_u32_store(&p->ppid, parent ? parent->pid : 0);
+	if (!leader) { /* a new process: its parent's group and session (init: its own) */
+		g->pgid = parent ? parent->proc->pgid : p->pid;
+		g->sid = parent ? parent->proc->sid : p->pid;
+		g->tty_detached = parent ? parent->proc->tty_detached : false;
+		g->parent = parent;
+		atomic_u32_store(&g->ppid, parent ? parent->pid : 0);
+	}
 	p->state = PROC_RUNNABLE;
-	p->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_signal) */
+	if (!leader)
+		g->exit_signal = UAPI_SIGCHLD; /* fork's; clone sets its own (proc_set_exit_parent) */
 	p->exited = true; /* until proc_start gives it a task */
 	p->listed = true;
 	proc_list_push_back(&all_procs, p);
@@ -134,16 +173,16 @@ static struct process *proc_alloc(struct process *parent, struct process *leader
 	return p;
 }
 
-struct process *proc_create(struct process *parent)
+struct thread *proc_create(struct thread *parent)
 {
 	return proc_alloc(parent ? parent->leader : NULL, NULL, NULL);
 }
 
-struct process *proc_create_thread(struct process *p, bool share_files)
+struct thread *proc_create_thread(struct thread *p, bool share_files)
 {
 	struct proc_sighand *sh = p->sighand;
 	refcount_get(&sh->refs);
-	struct process *t = proc_alloc(NULL, p->leader, sh);
+	struct thread *t = proc_alloc(NULL, p->leader, sh);
 	if (!t)
 		return NULL;
 	if (share_files) {
@@ -169,36 +208,36 @@ struct process *proc_create_thread(struct process *p, bool share_files)
 	return t;
 }
 
-int proc_set_exit_parent(struct process *c, struct process *p, u32 exit_signal,
+int proc_set_exit_parent(struct thread *c, struct thread *p, u32 exit_signal,
 			 bool clone_parent)
 {
 	int e = 0;
 	spin_lock(&proc_lock);
 	if (clone_parent) {
-		struct process *gp = p->leader->parent;
+		struct thread *gp = p->proc->parent;
 		if (!gp || p->leader->pid == 1) {
 			e = -EINVAL;
 		} else {
 			/* the caller's parent is alive here: its exit would have moved the
 			 * caller to a reaper under this lock first */
-			c->parent = gp;
-			atomic_u32_store(&c->ppid, gp->pid);
-			c->exit_signal = p->leader->exit_signal;
+			c->proc->parent = gp;
+			atomic_u32_store(&c->proc->ppid, gp->pid);
+			c->proc->exit_signal = p->proc->exit_signal;
 		}
 	} else {
-		c->exit_signal = exit_signal;
+		c->proc->exit_signal = exit_signal;
 	}
 	spin_unlock(&proc_lock);
 	return e;
 }
 
 /* selected - c is a child of p that `sel` names. */
-static bool selected(const struct process *c, struct process *p, struct proc_wait_sel sel)
+static bool selected(struct thread *c, struct thread *p, struct proc_wait_sel sel)
 	REQUIRES(&proc_lock)
 {
-	if (c->parent != p)
-		return false;
-	bool clone_child = c->exit_signal != UAPI_SIGCHLD;
+	if (c->leader != c || c->proc->parent != p)
+		return false; /* children are processes, reached by their leaders */
+	bool clone_child = c->proc->exit_signal != UAPI_SIGCHLD;
 	if (sel.kind != PROC_WAIT_ALL_CHILDREN &&
 	    clone_child != (sel.kind == PROC_WAIT_CLONE_CHILDREN))
 		return false;
@@ -206,15 +245,15 @@ static bool selected(const struct process *c, struct process *p, struct proc_wai
 	case PROC_WAIT_PID:
 		return c->pid == sel.id;
 	case PROC_WAIT_PGID:
-		return c->pgid == sel.id;
+		return c->proc->pgid == sel.id;
 	default:
 		return true;
 	}
 }
 
-struct process *proc_find_child(struct process *p, struct proc_wait_sel sel, bool *has_child)
+struct thread *proc_find_child(struct thread *p, struct proc_wait_sel sel, bool *has_child)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	*has_child = false;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
@@ -234,13 +273,13 @@ struct pgid_set {
 	u32 ids[ORPHAN_MAX];
 	size_t n;
 };
-static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock);
+static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock);
 static void signal_pgrp(u32 pgid, u32 sig);
 
-void proc_exit(struct process *p, int status)
+void proc_exit(struct thread *p, int status)
 {
 	spin_lock(&proc_lock);
-	u32 led_sid = p->leader == p && p->sid == p->pid ? p->sid : 0;
+	u32 led_sid = p->leader == p && p->proc->sid == p->pid ? p->proc->sid : 0;
 	spin_unlock(&proc_lock);
 	if (led_sid) /* a session leader: its controlling terminal lets the session go */
 		tty_session_exit(led_sid);
@@ -249,15 +288,15 @@ void proc_exit(struct process *p, int status)
 	proc_fs_release(p);
 	proc_drop_memory(p);
 	proc_set_exe(p, (struct vfs_path){ 0 }); /* a zombie has no program (exe: ENOENT) */
-	spin_lock(&p->sig_lock);
-	p->alarm_ns = 0;
-	spin_unlock(&p->sig_lock);
+	spin_lock(&p->proc->itimer_lock);
+	p->proc->alarm_ns = 0;
+	spin_unlock(&p->proc->itimer_lock);
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
 	struct pgid_set orphaned = { .n = 0 };
 	orphaned_by_exit(p, &orphaned);
-	struct process *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
+	struct thread *reaper = proc_new_reaper_locked(p); /* p itself: p is init */
 	proc_ctl_mark_pdeath_locked(p, 0, true); /* sent once reparented (proc_ctl_send_pdeath) */
 	/* A child that is a zombie already tells its new parent, as its exit would have
 	 * (Linux's reparent_leader): an init asleep in wait() reaps it now, not when something
@@ -265,11 +304,12 @@ void proc_exit(struct process *p, int status)
 	u32 zombie_pid = 0;
 	int zombie_status = 0;
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent == p) {
-			c->parent = reaper != p ? reaper : NULL;
-			c->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
-			atomic_u32_store(&c->ppid, c->parent ? c->parent->pid : 0);
-			if (c->parent && c->state == PROC_ZOMBIE && c->leader == c && !zombie_pid) {
+		if (c->leader == c && c->proc->parent == p) {
+			struct process *cg = c->proc;
+			cg->parent = reaper != p ? reaper : NULL;
+			cg->exit_signal = UAPI_SIGCHLD; /* Linux's reparent_leader */
+			atomic_u32_store(&cg->ppid, cg->parent ? cg->parent->pid : 0);
+			if (cg->parent && c->state == PROC_ZOMBIE && !zombie_pid) {
 				zombie_pid = c->pid;
 				zombie_status = c->wait_status;
 			}
@@ -278,11 +318,11 @@ void proc_exit(struct process *p, int status)
 	bool tell_reaper = zombie_pid && reaper && reaper != p && reaper->state != PROC_ZOMBIE;
 	if (tell_reaper)
 		proc_get(reaper);
-	struct process *parent = p->parent;
+	struct thread *parent = p->proc->parent;
 	bool notify = parent && parent != p && parent->state != PROC_ZOMBIE;
 	if (notify)
 		proc_get(parent); /* it may exit and be reaped before the signal below goes */
-	u32 exit_sig = p->exit_signal;
+	u32 exit_sig = p->proc->exit_signal;
 	spin_unlock(&proc_lock);
 	if (tell_reaper) {
 		bool killed = (zombie_status & 0x7f) != 0;
@@ -325,7 +365,7 @@ void proc_exit(struct process *p, int status)
 	(void)waitq_wake_all(&p->exit_wq); /* pidfds: the group has exited (proc/pidfd.c) */
 }
 
-void proc_discard(struct process *p)
+void proc_discard(struct thread *p)
 {
 	proc_files_put(p, true);
 	vfs_ctx_put(&p->fs); /* the root and cwd a failed fork or clone copied (none: nothing) */
@@ -336,17 +376,17 @@ void proc_discard(struct process *p)
 	spin_lock(&proc_lock);
 	p->state = PROC_ZOMBIE;
 	if (p->leader != p)
-		p->leader->nthreads--; /* a thread that never ran */
+		p->proc->nthreads--; /* a thread that never ran */
 	spin_unlock(&proc_lock);
 	proc_reap(p);
 }
 
-void proc_get(struct process *p)
+void proc_get(struct thread *p)
 {
 	refcount_get(&p->refs);
 }
 
-void proc_put(struct process *p)
+void proc_put(struct thread *p)
 {
 	/* A loop, not recursion: a thread's last put drops its reference to its leader. */
 	while (p && refcount_put(&p->refs)) {
@@ -361,13 +401,14 @@ void proc_put(struct process *p)
 		struct proc_sighand *sh = p->sighand;
 		p->sighand = NULL;
 		proc_sighand_put(sh);
-		struct process *leader = p->leader != p ? p->leader : NULL;
-		KFREE(process_cache, p);
+		struct thread *leader = p->leader != p ? p->leader : NULL;
+		group_put(p->proc);
+		KFREE(thread_cache, p);
 		p = leader;
 	}
 }
 
-void proc_task_done(struct process *p)
+void proc_task_done(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	p->exited = true;
@@ -379,7 +420,7 @@ void proc_task_done(struct process *p)
 	proc_put(p); /* the task's reference */
 }
 
-void proc_vfork_release(struct process *p)
+void proc_vfork_release(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool waited = p->vfork_wait;
@@ -389,7 +430,7 @@ void proc_vfork_release(struct process *p)
 		(void)waitq_wake_all(&p->exit_wq);
 }
 
-bool proc_has_exited(struct process *p)
+bool proc_has_exited(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool done = p->exited;
@@ -397,7 +438,7 @@ bool proc_has_exited(struct process *p)
 	return done;
 }
 
-void proc_reap(struct process *z)
+void proc_reap(struct thread *z)
 {
 	spin_lock(&proc_lock);
 	bool listed = z->listed;
@@ -409,10 +450,10 @@ void proc_reap(struct process *z)
 		proc_put(z); /* the list's reference */
 }
 
-void proc_end_all(struct process *keep)
+void proc_end_all(struct thread *keep)
 {
 	for (;;) {
-		struct process *victim = NULL;
+		struct thread *victim = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
 			if (c == keep || victim)
@@ -434,15 +475,15 @@ void proc_end_all(struct process *keep)
 /* orphaned_locked - whether group pgid is orphaned once `gone` (exiting, or NULL) no longer
  * counts, either as a member or as a parent: no live member has a parent outside the group in
  * the same session. A parent that is init (pid 1) does not count (as Linux). */
-static bool orphaned_locked(u32 pgid, struct process *gone) REQUIRES(&proc_lock)
+static bool orphaned_locked(u32 pgid, struct thread *gone) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
+		if (c->leader != c || c->proc->pgid != pgid || c == gone || c->state == PROC_ZOMBIE)
 			continue;
-		const struct process *par = c->parent;
+		const struct thread *par = c->proc->parent;
 		if (!par || par == gone || par->pid == 1)
 			continue;
-		if (par->pgid != pgid && par->sid == c->sid)
+		if (par->proc->pgid != pgid && par->proc->sid == c->proc->sid)
 			return false;
 	}
 	return true;
@@ -451,7 +492,7 @@ static bool orphaned_locked(u32 pgid, struct process *gone) REQUIRES(&proc_lock)
 static bool has_stopped_locked(u32 pgid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c)
-		if (c->leader == c && c->pgid == pgid && c->state == PROC_STOPPED)
+		if (c->leader == c && c->proc->pgid == pgid && c->proc->stopped)
 			return true;
 	return false;
 }
@@ -468,17 +509,18 @@ static void add_pgid(struct pgid_set *set, u32 pgid)
 /* orphaned_by_exit - the groups p's exit orphans that have stopped members (Linux's
  * kill_orphaned_pgrp): p's own group when p was its link to the session (its parent is in
  * another group of the same session), and the groups of p's children that p linked. */
-static void orphaned_by_exit(struct process *p, struct pgid_set *set) REQUIRES(&proc_lock)
+static void orphaned_by_exit(struct thread *p, struct pgid_set *set) REQUIRES(&proc_lock)
 {
-	const struct process *par = p->parent;
-	if (par && par != p && par->pgid != p->pgid && par->sid == p->sid &&
-	    orphaned_locked(p->pgid, p) && has_stopped_locked(p->pgid))
-		add_pgid(set, p->pgid);
+	const struct thread *par = p->proc->parent;
+	if (par && par != p && par->proc->pgid != p->proc->pgid && par->proc->sid == p->proc->sid &&
+	    orphaned_locked(p->proc->pgid, p) && has_stopped_locked(p->proc->pgid))
+		add_pgid(set, p->proc->pgid);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->parent != p || c->pgid == p->pgid || c->sid != p->sid)
+		if (c->leader != c || c->proc->parent != p || c->proc->pgid == p->proc->pgid ||
+		    c->proc->sid != p->proc->sid)
 			continue;
-		if (orphaned_locked(c->pgid, p) && has_stopped_locked(c->pgid))
-			add_pgid(set, c->pgid);
+		if (orphaned_locked(c->proc->pgid, p) && has_stopped_locked(c->proc->pgid))
+			add_pgid(set, c->proc->pgid);
 	}
 }
 
@@ -488,10 +530,10 @@ static void signal_pgrp(u32 pgid, u32 sig)
 {
 	u32 after = 0;
 	for (;;) {
-		struct process *q = NULL;
+		struct thread *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c)
-			if (c->leader == c && c->pid > after && c->pgid == pgid && c->state != PROC_ZOMBIE &&
+			if (c->leader == c && c->pid > after && c->proc->pgid == pgid && c->state != PROC_ZOMBIE &&
 			    (!q || c->pid < q->pid))
 				q = c;
 		if (q)
@@ -515,9 +557,9 @@ int proc_pgrp_session(u32 pgid, u32 sid)
 	int e = -ESRCH;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->leader != c || c->pgid != pgid || c->state == PROC_ZOMBIE)
+		if (c->leader != c || c->proc->pgid != pgid || c->state == PROC_ZOMBIE)
 			continue;
-		if (c->sid == sid)
+		if (c->proc->sid == sid)
 			e = 0;
 		else if (e)
 			e = -EPERM;
@@ -526,39 +568,40 @@ int proc_pgrp_session(u32 pgid, u32 sid)
 	return e;
 }
 
-u32 proc_pgid(struct process *p)
+u32 proc_pgid(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 g = p->pgid;
+	u32 g = p->proc->pgid;
 	spin_unlock(&proc_lock);
 	return g;
 }
 
-u32 proc_sid(struct process *p)
+u32 proc_sid(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 s = p->sid;
+	u32 s = p->proc->sid;
 	spin_unlock(&proc_lock);
 	return s;
 }
 
-bool proc_pgrp_orphaned(struct process *p)
+bool proc_pgrp_orphaned(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	bool o = orphaned_locked(p->leader->pgid, NULL);
+	bool o = orphaned_locked(p->proc->pgid, NULL);
 	spin_unlock(&proc_lock);
 	return o;
 }
 
-static struct process *find_locked(i64 pid) REQUIRES(&proc_lock)
+/* find_locked - the thread (leader or not) whose tid is `pid`, or NULL. */
+static struct thread *find_locked(i64 pid) REQUIRES(&proc_lock)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if ((i64)q->pid == pid)
-			return q->leader;
+			return q;
 	return NULL;
 }
 
-int proc_setpgid(struct process *p, i64 pid, i64 pgid)
+int proc_setpgid(struct thread *p, i64 pid, i64 pgid)
 {
 	if (!pid)
 		pid = p->pid;
@@ -568,49 +611,53 @@ int proc_setpgid(struct process *p, i64 pid, i64 pgid)
 		return -EINVAL;
 	int e = 0;
 	spin_lock(&proc_lock);
-	struct process *t = find_locked(pid);
-	if (!t || (t != p && t->parent != p)) {
+	struct thread *t = find_locked(pid);
+	if (!t) {
 		e = -ESRCH;
-	} else if (t != p && t->sid != p->sid) {
+	} else if (t->leader != t) {
+		e = -EINVAL; /* a thread's tid names no process (Linux: not a group leader) */
+	} else if (t != p && t->proc->parent != p) {
+		e = -ESRCH;
+	} else if (t != p && t->proc->sid != p->proc->sid) {
 		e = -EPERM;
-	} else if (t != p && t->execed) {
+	} else if (t != p && t->proc->execed) {
 		e = -EACCES;
-	} else if (t->sid == t->pid) {
+	} else if (t->proc->sid == t->pid) {
 		e = -EPERM; /* a session leader stays in its group */
 	} else if ((u64)pgid != t->pid) {
 		bool found = false;
 		LIST_FOR_EACH(proc_list, &all_procs, g)
-			if (g->leader == g && (i64)g->pgid == pgid && g->sid == p->sid)
+			if (g->leader == g && (i64)g->proc->pgid == pgid && g->proc->sid == p->proc->sid)
 				found = true;
 		if (!found)
 			e = -EPERM; /* no such group in the caller's session */
 	}
 	if (!e)
-		t->pgid = (u32)pgid;
+		t->proc->pgid = (u32)pgid;
 	spin_unlock(&proc_lock);
 	return e;
 }
 
-i64 proc_setsid(struct process *p)
+i64 proc_setsid(struct thread *p)
 {
 	i64 r = p->pid;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, g)
-		if (g->leader == g && g->pgid == p->pid)
+		if (g->leader == g && g->proc->pgid == p->pid)
 			r = -EPERM; /* p's pid names a group already (p leads it, or it did) */
 	if (r > 0) {
-		p->sid = p->pid;
-		p->pgid = p->pid;
-		p->tty_detached = false;
+		p->proc->sid = p->pid;
+		p->proc->pgid = p->pid;
+		p->proc->tty_detached = false;
 	}
 	spin_unlock(&proc_lock);
 	return r;
 }
 
 
-struct process *proc_by_pid(i64 pid)
+struct thread *proc_by_pid(i64 pid)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	if (procs_ready) /* /proc may ask before the first process exists */
 		LIST_FOR_EACH(proc_list, &all_procs, q)
@@ -634,9 +681,9 @@ u32 proc_count_tasks(u32 uid)
 	return n;
 }
 
-struct process *proc_next_leader(u32 after)
+struct thread *proc_next_leader(u32 after)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, q)
 		if (q->leader == q && q->pid > after && (!found || q->pid < found->pid))
@@ -647,7 +694,7 @@ struct process *proc_next_leader(u32 after)
 	return found;
 }
 
-struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
+struct vm_map *proc_swap_mm(struct thread *p, struct vm_map *m)
 {
 	spin_lock(&proc_lock);
 	struct vm_map *old = p->mm;
@@ -656,9 +703,9 @@ struct vm_map *proc_swap_mm(struct process *p, struct vm_map *m)
 	return old;
 }
 
-struct process *proc_oom_victim(u64 *pages)
+struct thread *proc_oom_victim(u64 *pages)
 {
-	struct process *best = NULL;
+	struct thread *best = NULL;
 	i64 most = 0;
 	u64 best_pages = 0;
 	spin_lock(&proc_lock);
@@ -667,7 +714,7 @@ struct process *proc_oom_victim(u64 *pages)
 			continue;
 		/* q->mm changes only under proc_lock (proc_swap_mm), so it is referenced here */
 		u64 n = vmspace_resident_pages(&q->mm->vs);
-		i64 score = proc_oom_badness(n, q->leader->oom_score_adj);
+		i64 score = proc_oom_badness(n, q->proc->oom_score_adj);
 		if (score > most) { /* adj -1000 scores -1: never chosen */
 			most = score;
 			best = q;
@@ -681,14 +728,14 @@ struct process *proc_oom_victim(u64 *pages)
 	return best;
 }
 
-bool proc_may_signal(const struct process *from, const struct process *to)
+bool proc_may_signal(const struct thread *from, const struct thread *to)
 {
 	const struct cred *a = &from->fs.cred, *b = &to->fs.cred;
 	return a->euid == 0 || a->uid == b->uid || a->euid == b->uid || a->uid == b->suid ||
 	       a->euid == b->suid;
 }
 
-bool proc_may_ptrace_attach(struct process *from, struct process *g)
+bool proc_may_ptrace_attach(struct thread *from, struct thread *g)
 {
 	if (from->leader == g || from->fs.cred.euid == 0)
 		return true;
@@ -702,12 +749,12 @@ bool proc_may_ptrace_attach(struct process *from, struct process *g)
 	return zombie || proc_ctl_dumpable(g);
 }
 
-int proc_kill(struct process *from, i64 pid, u32 sig)
+int proc_kill(struct thread *from, i64 pid, u32 sig)
 {
 	struct proc_siginfo info = { .code = UAPI_SI_USER, .pid = from->leader->pid,
 				     .uid = from->fs.cred.uid };
 	if (pid > 0) {
-		struct process *q = proc_by_pid(pid);
+		struct thread *q = proc_by_pid(pid);
 		if (!q)
 			return -ESRCH;
 		int e = proc_may_signal(from, q) ? 0 : -EPERM;
@@ -722,14 +769,14 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	u32 found = 0, sent = 0;
 	u32 after = 0;
 	for (;;) {
-		struct process *q = NULL;
+		struct thread *q = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
 			if (c->pid <= after || c->state == PROC_ZOMBIE || (q && c->pid >= q->pid) ||
 			    c->leader != c) /* a thread group is one target, reached by its leader */
 				continue;
 			bool match = pid == -1 ? (c->pid != 1 && c != from->leader)
-				   : (i64)c->pgid == (pid == 0 ? (i64)from->pgid : -pid);
+				   : (i64)c->proc->pgid == (pid == 0 ? (i64)from->proc->pgid : -pid);
 			if (match)
 				q = c;
 		}
@@ -752,23 +799,24 @@ int proc_kill(struct process *from, i64 pid, u32 sig)
 	return sent ? 0 : -EPERM;
 }
 
-struct process *proc_find_stop_event(struct process *p, struct proc_wait_sel sel, bool stops,
+struct thread *proc_find_stop_event(struct thread *p, struct proc_wait_sel sel, bool stops,
 				     bool conts, bool keep, u32 *status)
 {
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (found || !selected(c, p, sel))
 			continue;
-		if (stops && c->stop_sig && c->state == PROC_STOPPED) {
-			*status = (c->stop_sig << 8) | 0x7f;
+		struct process *g = c->proc;
+		if (stops && g->stop_sig && g->stopped) {
+			*status = (g->stop_sig << 8) | 0x7f;
 			if (!keep)
-				c->stop_sig = 0;
+				g->stop_sig = 0;
 			found = c;
-		} else if (conts && c->cont_report) {
+		} else if (conts && g->cont_report) {
 			*status = 0xffff;
 			if (!keep)
-				c->cont_report = false;
+				g->cont_report = false;
 			found = c;
 		}
 	}
@@ -782,17 +830,18 @@ void proc_fire_alarms(u64 now_ns)
 {
 	u32 after = 0;
 	for (;;) {
-		struct process *due = NULL;
+		struct thread *due = NULL;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
-			if (due || c->pid <= after || c->state == PROC_ZOMBIE)
+			if (due || c->pid <= after || c->state == PROC_ZOMBIE || c->leader != c)
 				continue;
-			spin_lock(&c->sig_lock);
-			if (c->alarm_ns && c->alarm_ns <= now_ns) {
-				c->alarm_ns = c->alarm_interval_ns ? now_ns + c->alarm_interval_ns : 0;
+			struct process *g = c->proc;
+			spin_lock(&g->itimer_lock);
+			if (g->alarm_ns && g->alarm_ns <= now_ns) {
+				g->alarm_ns = g->alarm_interval_ns ? now_ns + g->alarm_interval_ns : 0;
 				due = c;
 			}
-			spin_unlock(&c->sig_lock);
+			spin_unlock(&g->itimer_lock);
 		}
 		if (due) {
 			after = due->pid;
@@ -801,13 +850,13 @@ void proc_fire_alarms(u64 now_ns)
 		spin_unlock(&proc_lock);
 		if (!due)
 			return;
-		/* process-directed: a leader's (proc/itimer.h) */
+		/* process-directed (proc/itimer.h), through its leader */
 		(void)proc_group_signal(due, UAPI_SIGALRM, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
 		proc_put(due);
 	}
 }
 
-bool proc_sleep_due_locked(const struct process *p, u64 now_ns, i64 wall_ns)
+bool proc_sleep_due_locked(const struct thread *p, u64 now_ns, i64 wall_ns)
 {
 	if (p->sleep_wall)
 		return wall_ns >= 0 && p->sleep_deadline_ns <= (u64)wall_ns;
@@ -828,9 +877,9 @@ void proc_wake_sleepers(u64 now_ns)
 	spin_unlock(&proc_lock);
 }
 
-struct process *proc_group_next(struct process *g, u32 after)
+struct thread *proc_group_next(struct thread *g, u32 after)
 {
-	struct process *t = NULL;
+	struct thread *t = NULL;
 	spin_lock(&proc_lock);
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
 		if (c->leader != g || c->pid <= after || c->state == PROC_ZOMBIE ||
@@ -844,10 +893,10 @@ struct process *proc_group_next(struct process *g, u32 after)
 	return t;
 }
 
-struct process *proc_current(void)
+struct thread *proc_current(void)
 {
 	u64 me = task_id();
-	struct process *found = NULL;
+	struct thread *found = NULL;
 	spin_lock(&proc_lock);
 	if (procs_ready)
 		LIST_FOR_EACH(proc_list, &all_procs, q)
@@ -871,10 +920,10 @@ u32 proc_next_tgid(u32 from)
 	return best;
 }
 
-void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
+void proc_ctl_mark_pdeath_locked(struct thread *g, u32 tid, bool all)
 {
 	LIST_FOR_EACH(proc_list, &all_procs, c) {
-		if (c->parent != g || !(all || c->ctl.creator_tid == tid))
+		if (c->leader != c || c->proc->parent != g || !(all || c->ctl.creator_tid == tid))
 			continue;
 		c->ctl.creator_tid = 0; /* it now belongs to the group (Linux: to another thread) */
 		if (c->ctl.pdeath_signal && c->state != PROC_ZOMBIE)
@@ -885,7 +934,7 @@ void proc_ctl_mark_pdeath_locked(struct process *g, u32 tid, bool all)
 void proc_ctl_send_pdeath(void)
 {
 	for (;;) {
-		struct process *t = NULL;
+		struct thread *t = NULL;
 		u32 sig = 0;
 		spin_lock(&proc_lock);
 		LIST_FOR_EACH(proc_list, &all_procs, c) {
@@ -917,7 +966,7 @@ void proc_show_all(void)
 		u32 attn = atomic_u32_load(&q->sig_attn);
 		spin_unlock(&q->sig_lock);
 		fw_info("  %u %u %u task %lu state %u %s pending %lx blocked %lx attn %x", q->pid,
-			q->leader->pid, q->leader->parent ? q->leader->parent->pid : 0, q->task_id,
+			q->leader->pid, q->proc->parent ? q->proc->parent->pid : 0, q->task_id,
 			(unsigned)q->state, waiting ? STR("waiting") : STR("-"), pending, blocked, attn);
 	}
 	spin_unlock(&proc_lock);

@@ -2,7 +2,8 @@
  * rlimit.c — resource limits (proc/rlimit.h): Linux's defaults for the first process, copies
  * on fork, and prlimit's checks (do_prlimit in kernel/sys.c: EINVAL for an unknown resource
  * or a soft limit above the hard one, EPERM for NOFILE above fs.nr_open or a raised hard limit
- * without privilege). The limits live in the thread group leader.
+ * without privilege). The limits live in the thread group (struct process), shared by its
+ * threads.
  */
 #include <fw/frame.h>
 #include <proc/process.h>
@@ -40,12 +41,12 @@ static void defaults(struct rlim_set *set)
 	set->lim[UAPI_RLIMIT_RTPRIO] = (struct proc_rlimit){ 0, 0 };
 }
 
-void proc_rlimit_init(struct process *p, struct process *parent)
+void proc_rlimit_init(struct process *p, struct thread *parent)
 {
 	struct rlim_set set;
 	i32 nice = 0;
 	if (parent) {
-		struct process *g = parent->leader;
+		struct process *g = parent->proc;
 		spin_lock(&g->rlim_lock);
 		for (u32 i = 0; i < PROC_RLIM_N; i++)
 			set.lim[i] = g->rlim[i];
@@ -61,29 +62,29 @@ void proc_rlimit_init(struct process *p, struct process *parent)
 	spin_unlock(&p->rlim_lock);
 }
 
-struct proc_rlimit proc_rlimit_get(struct process *target, u32 res)
+struct proc_rlimit proc_rlimit_get(struct thread *target, u32 res)
 {
 	struct proc_rlimit r = { PROC_RLIM_INFINITY, PROC_RLIM_INFINITY };
 	if (res >= PROC_RLIM_N)
 		return r;
-	struct process *g = target->leader;
+	struct process *g = target->proc;
 	spin_lock(&g->rlim_lock);
 	r = g->rlim[res];
 	spin_unlock(&g->rlim_lock);
 	return r;
 }
 
-u64 proc_rlimit_cur(struct process *p, u32 res)
+u64 proc_rlimit_cur(struct thread *p, u32 res)
 {
 	return proc_rlimit_get(p, res).cur;
 }
 
-u64 proc_rlimit_max(struct process *p, u32 res)
+u64 proc_rlimit_max(struct thread *p, u32 res)
 {
 	return proc_rlimit_get(p, res).max;
 }
 
-int proc_rlimit_set(struct process *target, const struct cred *by, u32 res,
+int proc_rlimit_set(struct thread *target, const struct cred *by, u32 res,
 		    const struct proc_rlimit *set, struct proc_rlimit *old)
 {
 	if (res >= PROC_RLIM_N)
@@ -92,7 +93,7 @@ int proc_rlimit_set(struct process *target, const struct cred *by, u32 res,
 		return -EINVAL;
 	if (set && res == UAPI_RLIMIT_NOFILE && set->max > PROC_NR_OPEN)
 		return -EPERM;
-	struct process *g = target->leader;
+	struct process *g = target->proc;
 	int e = 0;
 	spin_lock(&g->rlim_lock);
 	struct proc_rlimit prev = g->rlim[res];
@@ -106,7 +107,7 @@ int proc_rlimit_set(struct process *target, const struct cred *by, u32 res,
 	return e;
 }
 
-int proc_rlimit_fsize(struct process *p, u64 pos, u64 *count)
+int proc_rlimit_fsize(struct thread *p, u64 pos, u64 *count)
 {
 	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_FSIZE);
 	if (lim == PROC_RLIM_INFINITY)
@@ -120,19 +121,19 @@ int proc_rlimit_fsize(struct process *p, u64 pos, u64 *count)
 	return 0;
 }
 
-void proc_rlimit_cpu_check(struct process *p)
+void proc_rlimit_cpu_check(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&g->rlim_lock);
 	struct proc_rlimit r = g->rlim[UAPI_RLIMIT_CPU];
 	spin_unlock(&g->rlim_lock);
 	if (r.cur == PROC_RLIM_INFINITY && r.max == PROC_RLIM_INFINITY)
 		return;
-	struct proc_usage u = proc_usage_peek(g, false);
+	struct proc_usage u = proc_usage_peek(p, false);
 	u64 ns = u.utime_ns + u.stime_ns;
 	struct proc_siginfo info = { .code = UAPI_SI_KERNEL };
 	if (r.max != PROC_RLIM_INFINITY && ns / NSEC_PER_SEC >= r.max) {
-		proc_group_signal(g, SIGKILL, info);
+		proc_group_signal(p->leader, SIGKILL, info);
 		return;
 	}
 	if (r.cur == PROC_RLIM_INFINITY || ns / NSEC_PER_SEC < r.cur)
@@ -143,5 +144,5 @@ void proc_rlimit_cpu_check(struct process *p)
 		g->rlim[UAPI_RLIMIT_CPU].cur = r.cur + 1; /* Linux: the next one a second later */
 	spin_unlock(&g->rlim_lock);
 	if (due)
-		proc_group_signal(g, SIGXCPU, info);
+		proc_group_signal(p->leader, SIGXCPU, info);
 }

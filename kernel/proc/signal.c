@@ -101,7 +101,7 @@ static bool is_stop(u32 sig)
 
 /* action_locked - the disposition of sig in p's group's table. With `take` (the signal is
  * being delivered), SA_RESETHAND's one shot is used up: the table goes back to SIG_DFL. */
-static struct proc_sigaction action_locked(struct process *p, u32 sig, bool take)
+static struct proc_sigaction action_locked(struct thread *p, u32 sig, bool take)
 	REQUIRES(p->sig_lock)
 {
 	struct proc_sighand *h = p->sighand;
@@ -113,12 +113,13 @@ static struct proc_sigaction action_locked(struct process *p, u32 sig, bool take
 	return a;
 }
 
-/* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p: wake a parent
- * waiting in wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
-static void notify_parent(struct process *p, i32 code, u32 sig)
+/* notify_parent - a stop (CLD_STOPPED) or continue (CLD_CONTINUED) of p's process (once per
+ * group stop, by whichever thread stopped or was continued first): wake a parent waiting in
+ * wait4/waitid and send it SIGCHLD unless it asked for SA_NOCLDSTOP. */
+static void notify_parent(struct thread *p, i32 code, u32 sig)
 {
 	spin_lock(&proc_lock);
-	struct process *parent = p->parent;
+	struct thread *parent = p->proc->parent;
 	bool live = parent && parent->state != PROC_ZOMBIE;
 	if (live)
 		proc_get(parent);
@@ -129,7 +130,7 @@ static void notify_parent(struct process *p, i32 code, u32 sig)
 	bool nocldstop = (proc_sigaction_get(parent, SIGCHLD).flags & UAPI_SA_NOCLDSTOP) != 0;
 	if (!nocldstop)
 		(void)proc_signal_send(parent, SIGCHLD, (struct proc_siginfo){
-			.code = code, .pid = p->pid, .uid = p->fs.cred.uid, .status = (i32)sig });
+			.code = code, .pid = p->leader->pid, .uid = p->fs.cred.uid, .status = (i32)sig });
 	proc_put(parent);
 }
 
@@ -140,26 +141,30 @@ static bool ignored(const struct proc_sigaction *a, u32 sig)
 }
 
 /* wake_locked - wake the queue p sleeps on, if any. */
-static void wake_locked(struct process *p) REQUIRES(p->sig_lock)
+static void wake_locked(struct thread *p) REQUIRES(p->sig_lock)
 {
 	if (p->waiting_on)
 		(void)waitq_wake_all(p->waiting_on);
 }
 
-int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
+int proc_signal_send(struct thread *p, u32 sig, struct proc_siginfo info)
 {
 	if (sig < 1 || sig > PROC_NSIG)
 		return -EINVAL;
 	/* Stop, continue and kill change the run state when sent (as Linux). */
-	bool continued = false;
+	bool continued = false, group_continued = false;
 	spin_lock(&proc_lock);
 	bool zombie = p->state == PROC_ZOMBIE;
-	if (!zombie && (sig == SIGCONT || sig == SIGKILL) && p->state == PROC_STOPPED) {
-		p->state = PROC_RUNNABLE;
-		p->stop_sig = 0;
-		if (sig == SIGCONT) {
-			p->cont_report = true;
-			continued = true;
+	if (!zombie && (sig == SIGCONT || sig == SIGKILL)) {
+		continued = p->state == PROC_STOPPED; /* this thread sleeps stopped */
+		if (continued)
+			p->state = PROC_RUNNABLE;
+		struct process *g = p->proc;
+		if (g->stopped) { /* the first thread to see it ends the group stop */
+			g->stopped = false;
+			g->stop_sig = 0;
+			group_continued = sig == SIGCONT;
+			g->cont_report = group_continued;
 		}
 	}
 	spin_unlock(&proc_lock);
@@ -188,12 +193,12 @@ int proc_signal_send(struct process *p, u32 sig, struct proc_siginfo info)
 	/* signalfds: after the unlock, as their pollers' entries take the poller's sig_lock */
 	if (!drop && !r)
 		(void)waitq_wake_all(&p->sighand->signalfd_wq);
-	if (continued)
+	if (group_continued)
 		notify_parent(p, UAPI_CLD_CONTINUED, SIGCONT);
 	return r;
 }
 
-bool proc_signal_fatal(struct process *p)
+bool proc_signal_fatal(struct thread *p)
 {
 	/* the fast path of the copy loops that ask between chunks: nothing pending at all
 	 * (sig_attn is written under sig_lock; a signal sent meanwhile is seen next time) */
@@ -205,7 +210,7 @@ bool proc_signal_fatal(struct process *p)
 	return dying;
 }
 
-int proc_wait_interrupted(struct process *p)
+int proc_wait_interrupted(struct thread *p)
 {
 	int r = 0;
 	spin_lock(&p->sig_lock);
@@ -220,13 +225,13 @@ int proc_wait_interrupted(struct process *p)
 }
 
 /* terminate - a fatal signal ends p's whole thread group (Linux's do_group_exit). */
-static void terminate(struct process *p, u32 sig)
+static void terminate(struct thread *p, u32 sig)
 {
 	proc_group_exit(p, (int)sig);
 	vmspace_deactivate();
 }
 
-static bool is_stopped(struct process *p)
+static bool is_stopped(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	bool stopped = p->state == PROC_STOPPED;
@@ -234,15 +239,22 @@ static bool is_stopped(struct process *p)
 	return stopped;
 }
 
-/* stop - p stops for `sig`: report it to the parent, sleep until SIGCONT or SIGKILL. */
-static void stop(struct process *p, u32 sig)
+/* stop - p stops for `sig`: the first thread of the group to stop reports the process stopped
+ * to the parent; sleep until SIGCONT or SIGKILL. */
+static void stop(struct thread *p, u32 sig)
 {
 	spin_lock(&proc_lock);
 	p->state = PROC_STOPPED;
-	p->stop_sig = sig;
-	p->cont_report = false;
+	struct process *g = p->proc;
+	bool first = !g->stopped;
+	if (first) {
+		g->stopped = true;
+		g->stop_sig = sig;
+		g->cont_report = false;
+	}
 	spin_unlock(&proc_lock);
-	notify_parent(p, UAPI_CLD_STOPPED, sig);
+	if (first)
+		notify_parent(p, UAPI_CLD_STOPPED, sig);
 	proc_wait_begin(p, &p->sig_wq, 0);
 	WAITQ_WAIT(&p->sig_wq, !is_stopped(p));
 	proc_wait_end(p);
@@ -252,14 +264,14 @@ static void stop(struct process *p, u32 sig)
 
 /* within_altstack - sp lies in p's alternate stack (Linux's __on_sig_stack: the stack grows
  * down, so its top counts and its bottom does not). */
-static bool within_altstack(const struct process *p, u64 sp)
+static bool within_altstack(const struct thread *p, u64 sp)
 {
 	return sp > p->altstack.sp && sp - p->altstack.sp <= p->altstack.size;
 }
 
 /* on_altstack - p runs on its alternate stack (Linux's on_sig_stack: never with
  * SS_AUTODISARM, whose stack is disarmed while a handler uses it). */
-static bool on_altstack(const struct process *p, u64 sp)
+static bool on_altstack(const struct thread *p, u64 sp)
 {
 	if (p->altstack.flags & UAPI_SS_AUTODISARM)
 		return false;
@@ -267,14 +279,14 @@ static bool on_altstack(const struct process *p, u64 sp)
 }
 
 /* altstack_state - SS_DISABLE (none), SS_ONSTACK (p runs on it) or 0 (sas_ss_flags). */
-static u32 altstack_state(const struct process *p, u64 sp)
+static u32 altstack_state(const struct thread *p, u64 sp)
 {
 	if (!p->altstack.size)
 		return UAPI_SS_DISABLE;
 	return on_altstack(p, sp) ? UAPI_SS_ONSTACK : 0;
 }
 
-int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi_stack *old,
+int proc_sigaltstack(struct thread *p, const struct uapi_stack *ss, struct uapi_stack *old,
 		     u64 sp, u64 min_size)
 {
 	struct proc_altstack *a = &p->altstack;
@@ -307,7 +319,7 @@ int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi
 /* setup_frame - build sig's frame (with its siginfo `si`) on p's stack, or on its alternate
  * stack for SA_ONSTACK, and point p at the handler; false on a stack that cannot take it
  * (unwritable, or a frame that would not fit the alternate stack) or a bad handler. */
-static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction *act,
+static bool setup_frame(struct thread *p, u32 sig, const struct proc_sigaction *act,
 			u64 oldmask, const struct proc_siginfo *si)
 {
 	struct user_context *uc = &p->uc;
@@ -374,7 +386,7 @@ static bool setup_frame(struct process *p, u32 sig, const struct proc_sigaction 
 /* run_handler - build the frame of a caught signal (`oldmask`: the mask the handler's return
  * restores) and block what the handler blocks (Linux's handle_signal + signal_delivered);
  * false when the frame could not be built and p was killed with SIGSEGV. */
-static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction *act,
+static bool run_handler(struct thread *p, u32 sig, const struct proc_sigaction *act,
 			const struct proc_siginfo *si, u64 oldmask)
 {
 	if (!setup_frame(p, sig, act, oldmask, si)) {
@@ -398,7 +410,7 @@ static bool run_handler(struct process *p, u32 sig, const struct proc_sigaction 
 /* settle_restart - a handler is about to run (or none ran: `handler` false) after the call
  * `nr` returned the -ERESTART* value `ret`: turn it into -EINTR or rewind to the `syscall`
  * instruction (2 bytes) with the number back in RAX. */
-static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64 act_flags)
+static void settle_restart(struct thread *p, u64 nr, i64 ret, bool handler, u64 act_flags)
 {
 	struct user_context *uc = &p->uc;
 	bool again = !handler || ret == -ERESTARTNOINTR ||
@@ -414,9 +426,9 @@ static void settle_restart(struct process *p, u64 nr, i64 ret, bool handler, u64
 	user_ctx_set_reg(uc, UREG_RAX, redo);
 }
 
-static bool deliver(struct process *p, u64 nr, i64 ret, bool restart);
+static bool deliver(struct thread *p, u64 nr, i64 ret, bool restart);
 
-bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
+bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
 	/* The common return: no call to settle, no signal pending, no sigsuspend mask to put
@@ -429,7 +441,7 @@ bool proc_signal_deliver(struct process *p, u64 nr, i64 ret)
 }
 
 /* deliver - proc_signal_deliver's slow path: settle the call, deliver what is pending. */
-static FW_NOINLINE bool deliver(struct process *p, u64 nr, i64 ret, bool restart)
+static FW_NOINLINE bool deliver(struct thread *p, u64 nr, i64 ret, bool restart)
 {
 	for (;;) {
 		struct proc_siginfo si = { 0 };
@@ -499,7 +511,7 @@ static i32 fault_code(u32 sig, struct user_exception ex)
 	return UAPI_SI_KERNEL; /* a general protection fault and the rest */
 }
 
-bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
+bool proc_signal_fault(struct thread *p, u32 sig, struct user_exception ex)
 {
 	spin_lock(&p->sig_lock);
 	struct proc_sigaction act = action_locked(p, sig, false);
@@ -524,7 +536,7 @@ bool proc_signal_fault(struct process *p, u32 sig, struct user_exception ex)
 	return false;
 }
 
-bool proc_sigreturn(struct process *p)
+bool proc_sigreturn(struct thread *p)
 {
 	struct user_context *uc = &p->uc;
 	struct sig_frame f;

@@ -35,7 +35,7 @@ static u64 sigfd_mask(struct sigfd *s)
 }
 
 /* pending_in - p has a signal of `mask` pending. */
-static bool pending_in(struct process *p, u64 mask)
+static bool pending_in(struct thread *p, u64 mask)
 {
 	spin_lock(&p->sig_lock);
 	bool any = (p->pending.set & mask) != 0;
@@ -47,7 +47,7 @@ static u32 sigfd_poll(struct file *f, struct poll_table *pt)
 {
 	struct sigfd *s = sigfd_inode_from(f->inode);
 	poll_wait(pt, &s->sighand->signalfd_wq);
-	struct process *p = pt && pt->p ? pt->p : proc_current();
+	struct thread *p = pt && pt->p ? pt->p : proc_current();
 	if (!p)
 		return 0;
 	return pending_in(p, sigfd_mask(s)) ? VFS_POLLIN | VFS_POLLRDNORM : 0;
@@ -98,7 +98,7 @@ static u64 usable(u64 mask)
 	return mask & ~((1ull << (UAPI_SIGKILL - 1)) | (1ull << (UAPI_SIGSTOP - 1)));
 }
 
-struct file_result signalfd_new(struct process *p, u64 mask, u32 flags)
+struct file_result signalfd_new(struct thread *p, u64 mask, u32 flags)
 {
 	struct sigfd *s = sigfd_inode_new();
 	if (!s)
@@ -168,7 +168,7 @@ static struct uapi_signalfd_siginfo to_record(u32 sig, const struct proc_siginfo
 	return r;
 }
 
-i64 signalfd_read(struct process *p, struct file *f, u64 buf, u64 count)
+i64 signalfd_read(struct thread *p, struct file *f, u64 buf, u64 count)
 {
 	struct sigfd *s = sigfd_inode_from(f->inode);
 	if (count < SFD_RECORD)

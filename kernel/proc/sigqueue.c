@@ -56,7 +56,7 @@ void proc_sighand_put(struct proc_sighand *h)
 		KFREE(sighand_cache, h);
 }
 
-struct proc_sigaction proc_sigaction_get(struct process *p, u32 sig)
+struct proc_sigaction proc_sigaction_get(struct thread *p, u32 sig)
 {
 	struct proc_sighand *h = p->sighand;
 	spin_lock(&h->lock);
@@ -74,7 +74,7 @@ static bool ignores(const struct proc_sigaction *a, u32 sig)
 					      sig == UAPI_SIGURG || sig == UAPI_SIGWINCH));
 }
 
-void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
+void proc_sigaction_set(struct thread *p, u32 sig, struct proc_sigaction act,
 			struct proc_sigaction *old)
 {
 	struct proc_sighand *h = p->sighand;
@@ -87,12 +87,12 @@ void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
 		return;
 	/* POSIX: setting a disposition that ignores a pending signal discards it, in every
 	 * thread (a sender that saw the old disposition queued before this). */
-	struct process *g = p->leader;
-	for (struct process *t = proc_group_next(g, 0); t; ) {
+	struct thread *g = p->leader;
+	for (struct thread *t = proc_group_next(g, 0); t; ) {
 		spin_lock(&t->sig_lock);
 		proc_sigdiscard_locked(t, sig);
 		spin_unlock(&t->sig_lock);
-		struct process *next = proc_group_next(g, t->pid);
+		struct thread *next = proc_group_next(g, t->pid);
 		proc_put(t);
 		t = next;
 	}
@@ -105,7 +105,7 @@ void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
 	}
 }
 
-void proc_sighand_exec(struct process *p)
+void proc_sighand_exec(struct thread *p)
 {
 	struct proc_sighand *h = p->sighand;
 	spin_lock(&h->lock);
@@ -118,7 +118,7 @@ void proc_sighand_exec(struct process *p)
 
 #define INHERIT_CHUNK 16u
 
-void proc_sighand_inherit(struct process *dst, struct process *src)
+void proc_sighand_inherit(struct thread *dst, struct thread *src)
 {
 	/* a chunk at a time through the stack: the two tables' locks are never held together */
 	struct proc_sigaction chunk[INHERIT_CHUNK];
@@ -138,7 +138,7 @@ void proc_sighand_inherit(struct process *dst, struct process *src)
 /* ---- pending signals ---------------------------------------------------------------------- */
 
 /* attn - p->sig_attn's `bit` becomes `on` (only under the lock: no lost update). */
-static void attn(struct process *p, u32 bit, bool on) REQUIRES(p->sig_lock)
+static void attn(struct thread *p, u32 bit, bool on) REQUIRES(p->sig_lock)
 {
 	u32 v = atomic_u32_load_relaxed(&p->sig_attn);
 	u32 n = on ? v | bit : v & ~bit;
@@ -147,26 +147,26 @@ static void attn(struct process *p, u32 bit, bool on) REQUIRES(p->sig_lock)
 }
 
 /* set_pending - the pending set becomes v (p->sig_attn follows). */
-static void set_pending(struct process *p, u64 v) REQUIRES(p->sig_lock)
+static void set_pending(struct thread *p, u64 v) REQUIRES(p->sig_lock)
 {
 	p->pending.set = v;
 	attn(p, PROC_SIG_ATTN_PENDING, v != 0);
 }
 
-void proc_sigsuspended_set_locked(struct process *p, bool on)
+void proc_sigsuspended_set_locked(struct thread *p, bool on)
 {
 	p->sigsuspended = on;
 	attn(p, PROC_SIG_ATTN_SUSPENDED, on);
 }
 
-void proc_sigpending_init(struct process *p)
+void proc_sigpending_init(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	proc_sigq_list_init(&p->pending.rt, &p->sig_lock);
 	spin_unlock(&p->sig_lock);
 }
 
-u32 proc_sigpending_limit(struct process *p)
+u32 proc_sigpending_limit(struct thread *p)
 {
 	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_SIGPENDING);
 	return lim > 0xffffffffull ? 0xffffffffu : (u32)lim;
@@ -226,7 +226,7 @@ static void free_queued(struct proc_sigqueued *q)
 	KFREE(sigqueued_cache, q);
 }
 
-int proc_sigqueue_locked(struct process *p, u32 sig, const struct proc_siginfo *info)
+int proc_sigqueue_locked(struct thread *p, u32 sig, const struct proc_siginfo *info)
 {
 	if (sig < UAPI_SIGRTMIN) {
 		if (!(p->pending.set & sigbit(sig))) {
@@ -262,7 +262,7 @@ static i32 overrun_add(i32 o, u32 n)
 	return v > 0x7fffffffu ? 0x7fffffff : (i32)v;
 }
 
-bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, u32 expirations)
+bool proc_sigqueue_timer_merge_locked(struct thread *p, u32 sig, i32 timer_id, u32 expirations)
 {
 	if (sig < 1 || sig > PROC_NSIG || !(p->pending.set & sigbit(sig)))
 		return false;
@@ -283,7 +283,7 @@ bool proc_sigqueue_timer_merge_locked(struct process *p, u32 sig, i32 timer_id, 
 	return false;
 }
 
-u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info)
+u32 proc_sigdequeue_locked(struct thread *p, u64 set, struct proc_siginfo *info)
 {
 	u64 ready = p->pending.set & set;
 	if (!ready)
@@ -318,7 +318,7 @@ u32 proc_sigdequeue_locked(struct process *p, u64 set, struct proc_siginfo *info
 	return sig;
 }
 
-void proc_sigdiscard_locked(struct process *p, u32 sig)
+void proc_sigdiscard_locked(struct thread *p, u32 sig)
 {
 	if (!(p->pending.set & sigbit(sig)))
 		return;
@@ -337,7 +337,7 @@ void proc_sigdiscard_locked(struct process *p, u32 sig)
 	}
 }
 
-void proc_sigpending_flush(struct process *p)
+void proc_sigpending_flush(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	set_pending(p, 0);
@@ -347,7 +347,7 @@ void proc_sigpending_flush(struct process *p)
 	spin_unlock(&p->sig_lock);
 }
 
-u32 proc_signal_dequeue(struct process *p, u64 set, struct proc_siginfo *info)
+u32 proc_signal_dequeue(struct thread *p, u64 set, struct proc_siginfo *info)
 {
 	spin_lock(&p->sig_lock);
 	u32 sig = proc_sigdequeue_locked(p, set, info);

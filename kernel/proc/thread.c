@@ -44,7 +44,7 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 
-void proc_wait_begin_at(struct process *p, struct waitq *wq, u64 deadline_ns, bool wall)
+void proc_wait_begin_at(struct thread *p, struct waitq *wq, u64 deadline_ns, bool wall)
 {
 	spin_lock(&p->sig_lock);
 	p->waiting_on = wq;
@@ -53,7 +53,7 @@ void proc_wait_begin_at(struct process *p, struct waitq *wq, u64 deadline_ns, bo
 	spin_unlock(&p->sig_lock);
 }
 
-void proc_wait_end(struct process *p)
+void proc_wait_end(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	p->waiting_on = NULL;
@@ -70,7 +70,7 @@ DEFINE_UCOPY(urobust_head, struct uapi_robust_list_head);
 
 /* robust_death - the futex word at `addr` was held by the dying thread `tid`: mark it
  * FUTEX_OWNER_DIED (keeping FUTEX_WAITERS) and wake one waiter (Linux's handle_futex_death). */
-static void robust_death(struct process *p, u64 addr, u32 tid)
+static void robust_death(struct thread *p, u64 addr, u32 tid)
 {
 	u32 cur = 0;
 	if (addr & 3 || uexit_word_from_user(&cur, uaddr(addr)))
@@ -90,7 +90,7 @@ static void robust_death(struct process *p, u64 addr, u32 tid)
 
 /* robust_walk - the robust list of p (set_robust_list): every futex p still holds is marked
  * owner-died. At most ROBUST_LIST_LIMIT entries (a cycle in user memory ends there). */
-static void robust_walk(struct process *p)
+static void robust_walk(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	u64 head_addr = p->robust_list;
@@ -116,7 +116,7 @@ static void robust_walk(struct process *p)
 
 /* clear_child_tid - set_tid_address / CLONE_CHILD_CLEARTID: zero the word and wake one futex
  * waiter on it (how pthread_join learns the thread ended). */
-static void clear_child_tid(struct process *p)
+static void clear_child_tid(struct thread *p)
 {
 	u64 addr = p->clear_child_tid;
 	p->clear_child_tid = 0;
@@ -128,16 +128,17 @@ static void clear_child_tid(struct process *p)
 	(void)proc_futex_wake(p, uaddr(addr), UAPI_FUTEX_BITSET_MATCH_ANY, 1, false);
 }
 
-void proc_thread_exit(struct process *p, int status)
+void proc_thread_exit(struct thread *p, int status)
 {
-	struct process *g = p->leader;
+	struct thread *g = p->leader;
+	struct process *gp = p->proc;
 	if (p->mm) {
 		robust_walk(p);
 		clear_child_tid(p);
 	}
 	spin_lock(&proc_lock);
-	bool last = --g->nthreads == 0;
-	int group_status = g->group_exiting ? g->group_status : status;
+	bool last = --gp->nthreads == 0;
+	int group_status = gp->group_exiting ? gp->group_status : status;
 	if (!last) /* PR_SET_PDEATHSIG: the children this thread made (last: proc_exit does it) */
 		proc_ctl_mark_pdeath_locked(g, p->pid, false);
 	spin_unlock(&proc_lock);
@@ -169,20 +170,20 @@ void proc_thread_exit(struct process *p, int status)
 }
 
 /* kill_others - SIGKILL every live thread of p's group but p. */
-static void kill_others(struct process *p)
+static void kill_others(struct thread *p)
 {
-	for (struct process *t = proc_group_next(p->leader, 0); t; ) {
+	for (struct thread *t = proc_group_next(p->leader, 0); t; ) {
 		if (t != p)
 			(void)proc_signal_send(t, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
-		struct process *next = proc_group_next(p->leader, t->pid);
+		struct thread *next = proc_group_next(p->leader, t->pid);
 		proc_put(t);
 		t = next;
 	}
 }
 
-void proc_group_exit(struct process *p, int status)
+void proc_group_exit(struct thread *p, int status)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	/* killed by another thread's execve: only this thread ends, the group goes on */
 	bool exec_kill = g->exec_thread && g->exec_thread != p && !g->group_exiting;
@@ -198,9 +199,9 @@ void proc_group_exit(struct process *p, int status)
 	proc_thread_exit(p, status);
 }
 
-void proc_exec_single(struct process *p)
+void proc_exec_single(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	if (p->mm && vmspace_is_current(&p->mm->vs)) {
 		/* as at exit: the old program's futexes are released (Linux's mm_release) */
 		robust_walk(p);
@@ -215,25 +216,25 @@ void proc_exec_single(struct process *p)
 	if (!others || !mine)
 		return; /* alone; or another thread's execve or exit_group kills this one */
 	kill_others(p);
-	WAITQ_WAIT(&g->exit_wq, proc_group_threads(p) == 1);
+	WAITQ_WAIT(&p->leader->exit_wq, proc_group_threads(p) == 1);
 	spin_lock(&proc_lock);
 	g->exec_thread = NULL;
 	spin_unlock(&proc_lock);
 }
 
-u32 proc_group_threads(struct process *p)
+u32 proc_group_threads(struct thread *p)
 {
 	spin_lock(&proc_lock);
-	u32 n = p->leader->nthreads;
+	u32 n = p->proc->nthreads;
 	spin_unlock(&proc_lock);
 	return n;
 }
 
-int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
+int proc_group_signal(struct thread *g, u32 sig, struct proc_siginfo info)
 {
 	g = g->leader;
 	spin_lock(&proc_lock);
-	bool alone = g->nthreads <= 1 && !g->exited; /* the leader is the only thread */
+	bool alone = g->proc->nthreads <= 1 && !g->exited; /* the leader is the only thread */
 	spin_unlock(&proc_lock);
 	if (alone)
 		return proc_signal_send(g, sig, info);
@@ -241,9 +242,9 @@ int proc_group_signal(struct process *g, u32 sig, struct proc_siginfo info)
 	 * leader first) that does not block sig, else the first live one */
 	bool all = sig == UAPI_SIGKILL || sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
 		   sig == SIGTTIN || sig == SIGTTOU;
-	struct process *fallback = NULL;
-	for (struct process *t = proc_group_next(g, 0); t; ) {
-		struct process *next = proc_group_next(g, t->pid);
+	struct thread *fallback = NULL;
+	for (struct thread *t = proc_group_next(g, 0); t; ) {
+		struct thread *next = proc_group_next(g, t->pid);
 		/* a leader whose own thread has exited is listed but takes no signal */
 		bool live = !proc_has_exited(t);
 		bool sent = all;
@@ -294,7 +295,7 @@ static int fault_signal(u32 vector)
 /* note_fault - p's task resolved a fault at `addr`: the same address resolved 1000 times in a
  * row is a fault that never sticks (the mapping is made but the CPU does not see it): logged
  * once per process, as it is a kernel bug. */
-static void note_fault(struct process *p, u64 addr)
+static void note_fault(struct thread *p, u64 addr)
 {
 	if (addr != p->fault_addr_last) {
 		p->fault_addr_last = addr;
@@ -307,7 +308,7 @@ static void note_fault(struct process *p, u64 addr)
 }
 
 /* serve - handle one return from user mode; false when p has exited. */
-static bool serve(struct process *p, enum user_return why)
+static bool serve(struct thread *p, enum user_return why)
 {
 	if (why == USER_RET_INTERRUPT) {
 		/* the slice is over: let the others run, then act on pending signals */
@@ -367,7 +368,7 @@ static bool serve(struct process *p, enum user_return why)
 }
 
 /* apply_cpu_mask - move to the CPUs sched_setaffinity (or the parent, at fork) asked for. */
-static void apply_cpu_mask(struct process *p)
+static void apply_cpu_mask(struct thread *p)
 {
 	if (!atomic_u64_load_relaxed(&p->cpu_mask_pending))
 		return; /* the common case: one load per return to user mode */
@@ -377,7 +378,7 @@ static void apply_cpu_mask(struct process *p)
 }
 
 /* apply_make_it_fail - give p's task the mark /proc/PID/make-it-fail last wrote. */
-static void apply_make_it_fail(struct process *p)
+static void apply_make_it_fail(struct thread *p)
 {
 	u32 v = atomic_u32_load_relaxed(&p->make_it_fail);
 	if (v == p->make_it_fail_task)
@@ -387,7 +388,7 @@ static void apply_make_it_fail(struct process *p)
 }
 
 /* proc_thread_main - the task of a process: run it until it exits. */
-static void proc_thread_main(struct process *p)
+static void proc_thread_main(struct thread *p)
 {
 	spin_lock(&proc_lock);
 	p->task_id = task_id(); /* proc_current finds p by it */
@@ -410,10 +411,10 @@ static void proc_thread_main(struct process *p)
 	user_context_fini(&p->uc); /* no user state of p stays live in this CPU */
 	proc_task_done(p);
 }
-DEFINE_SUBTYPE(proc_entry, struct process, entry, struct callback, tag);
+DEFINE_SUBTYPE(proc_entry, struct thread, entry, struct callback, tag);
 DEFINE_SUBTYPE_CALLBACK(proc_entry, struct callback, proc_thread_main);
 
-int proc_start(struct process *p)
+int proc_start(struct thread *p)
 {
 	proc_entry_init(p);
 	callback_set(&p->entry, SUBTYPE_CALLBACK(proc_entry, proc_thread_main));
@@ -423,7 +424,7 @@ int proc_start(struct process *p)
 	/* A thread made while its group started to end (exit_group, a fatal signal) was not
 	 * started when the others were killed: it dies at its first signal check instead. Under
 	 * proc_lock with `exited`, so either this sees the group ending or the killer sees it. */
-	bool doomed = p->leader->group_exiting;
+	bool doomed = p->proc->group_exiting;
 	spin_unlock(&proc_lock);
 	if (doomed)
 		(void)proc_signal_send(p, UAPI_SIGKILL, (struct proc_siginfo){ .code = UAPI_SI_KERNEL });
@@ -440,7 +441,7 @@ int proc_start(struct process *p)
 	return 0;
 }
 
-int proc_run(struct process *init)
+int proc_run(struct thread *init)
 {
 	int e = proc_clock_start();
 	if (!e)
@@ -459,9 +460,9 @@ int proc_run(struct process *init)
 	return status;
 }
 
-struct process *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err)
+struct thread *proc_spawn_init(const struct vfs_ctx *c, struct str init_path, int *err)
 {
-	struct process *init = proc_create(NULL);
+	struct thread *init = proc_create(NULL);
 	if (!init) {
 		*err = -ENOMEM;
 		return NULL;
@@ -538,7 +539,7 @@ int proc_start_init(struct bytes archive, struct str init_path)
 	 * may mount them again. */
 	mount_pseudo(&c, STR("proc"), STR("/proc"));
 	mount_pseudo(&c, STR("sysfs"), STR("/sys"));
-	struct process *init = proc_spawn_init(&c, init_path, &e);
+	struct thread *init = proc_spawn_init(&c, init_path, &e);
 	if (!init) {
 		fw_err("init: cannot run the first program: %d", e);
 		return e;

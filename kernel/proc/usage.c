@@ -8,7 +8,7 @@
 #include <proc/process.h>
 #include <proc/rlimit.h>
 
-void proc_acct_start(struct process *p)
+void proc_acct_start(struct thread *p)
 {
 	struct task_usage u = task_usage_self();
 	p->acct.base_run_ns = u.run_ns;
@@ -23,7 +23,7 @@ static void raise_to(struct atomic_u64 *a, u64 v)
 		atomic_u64_store(a, v);
 }
 
-void proc_acct_publish(struct process *p)
+void proc_acct_publish(struct thread *p)
 {
 	struct task_usage u = task_usage_self();
 	u64 run = u.run_ns - p->acct.base_run_ns;
@@ -36,7 +36,7 @@ void proc_acct_publish(struct process *p)
 	atomic_u64_store(&p->acct.nivcsw, u.nivcsw);
 }
 
-void proc_acct_tick(struct process *p)
+void proc_acct_tick(struct thread *p)
 {
 	u64 now = fw_time_ticks();
 	if (now == p->acct.pub_tick)
@@ -49,7 +49,7 @@ void proc_acct_tick(struct process *p)
 
 /* sample_rss - raise p's peak resident size to what its memory map holds now. Context: p's
  * own task (p->mm is its own to read). */
-static void sample_rss(struct process *p)
+static void sample_rss(struct thread *p)
 {
 	struct vm_map *m = p->mm;
 	if (!m)
@@ -59,14 +59,14 @@ static void sample_rss(struct process *p)
 		atomic_u64_store(&p->acct.maxrss_kb, kb);
 }
 
-void proc_acct_fault(struct process *p)
+void proc_acct_fault(struct thread *p)
 {
 	(void)atomic_u64_fetch_add(&p->acct.minflt, 1);
 	sample_rss(p);
 }
 
 /* own - p's own counters as a snapshot. */
-static struct proc_usage own(struct process *p)
+static struct proc_usage own(struct thread *p)
 {
 	return (struct proc_usage){
 		.utime_ns = atomic_u64_load(&p->acct.utime_ns),
@@ -91,11 +91,11 @@ static void add(struct proc_usage *a, const struct proc_usage *b)
 		a->maxrss_kb = b->maxrss_kb;
 }
 
-void proc_acct_thread_done(struct process *p)
+void proc_acct_thread_done(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	proc_acct_publish(p); /* the last stretch */
-	if (g == p)
+	if (p->leader == p)
 		return; /* the leader keeps its own counters (they outlive its task) */
 	struct proc_usage u = own(p);
 	spin_lock(&g->rlim_lock);
@@ -109,7 +109,7 @@ void proc_acct_thread_done(struct process *p)
 	atomic_u64_store(&p->acct.nivcsw, 0);
 }
 
-struct proc_usage proc_usage_thread(struct process *p)
+struct proc_usage proc_usage_thread(struct thread *p)
 {
 	proc_acct_publish(p);
 	sample_rss(p);
@@ -121,14 +121,14 @@ struct proc_usage proc_usage_thread(struct process *p)
 
 /* group_sum - the usage of g's process (g a leader): its own, its ended threads', its live
  * threads'. */
-static struct proc_usage group_sum(struct process *g)
+static struct proc_usage group_sum(struct thread *g)
 {
-	spin_lock(&g->rlim_lock);
-	struct proc_usage sum = g->dead_usage;
-	spin_unlock(&g->rlim_lock);
+	spin_lock(&g->proc->rlim_lock);
+	struct proc_usage sum = g->proc->dead_usage;
+	spin_unlock(&g->proc->rlim_lock);
 	struct proc_usage lu = own(g);
 	add(&sum, &lu);
-	for (struct process *t = proc_group_next(g, 0); t;) {
+	for (struct thread *t = proc_group_next(g, 0); t;) {
 		if (t != g) {
 			struct proc_usage tu = own(t);
 			add(&sum, &tu);
@@ -140,28 +140,28 @@ static struct proc_usage group_sum(struct process *g)
 	return sum;
 }
 
-struct proc_usage proc_usage_self(struct process *p)
+struct proc_usage proc_usage_self(struct thread *p)
 {
 	proc_acct_publish(p);
 	sample_rss(p);
 	return group_sum(p->leader);
 }
 
-struct proc_usage proc_usage_peek(struct process *p, bool thread)
+struct proc_usage proc_usage_peek(struct thread *p, bool thread)
 {
 	return thread ? own(p) : group_sum(p->leader);
 }
 
-struct proc_usage proc_usage_children(struct process *p)
+struct proc_usage proc_usage_children(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&g->rlim_lock);
 	struct proc_usage u = g->child_usage;
 	spin_unlock(&g->rlim_lock);
 	return u;
 }
 
-struct proc_usage proc_usage_total(struct process *z)
+struct proc_usage proc_usage_total(struct thread *z)
 {
 	struct proc_usage u = group_sum(z->leader);
 	struct proc_usage c = proc_usage_children(z);
@@ -169,16 +169,16 @@ struct proc_usage proc_usage_total(struct process *z)
 	return u;
 }
 
-void proc_acct_reaped(struct process *parent, struct process *z)
+void proc_acct_reaped(struct thread *parent, struct thread *z)
 {
 	struct proc_usage u = proc_usage_total(z);
-	struct process *g = parent->leader;
+	struct process *g = parent->proc;
 	spin_lock(&g->rlim_lock);
 	add(&g->child_usage, &u);
 	spin_unlock(&g->rlim_lock);
 }
 
-u64 proc_cpu_ns(struct process *p, bool thread)
+u64 proc_cpu_ns(struct thread *p, bool thread)
 {
 	proc_acct_publish(p);
 	struct proc_usage u = thread ? own(p) : group_sum(p->leader);

@@ -24,7 +24,7 @@ static bool privileged(const struct cred *c)
 
 /* ids_set - after a set*id call (e its result): an effective or fs id that changed makes the
  * process not dumpable. Returns e. */
-static i64 ids_set(struct process *p, const struct cred *old, int e)
+static i64 ids_set(struct thread *p, const struct cred *old, int e)
 {
 	const struct cred *c = &p->fs.cred;
 	if (c->euid != old->euid || c->egid != old->egid || c->fsuid != old->fsuid ||
@@ -219,7 +219,7 @@ SYSCALL_DEFINE2(setgroups, uint, size, ulong, list)
 /* setfs - setfsuid/setfsgid: the fs id becomes id when it is one of the real, effective,
  * saved or current fs ids, or the caller is privileged; -1 (or a refused id) changes nothing.
  * Either way the old fs id is returned (the call has no error return). */
-static i64 setfs(struct process *p, u32 *fsp, u32 r, u32 e, u32 s, u32 id)
+static i64 setfs(struct thread *p, u32 *fsp, u32 r, u32 e, u32 s, u32 id)
 {
 	const struct cred *c = &p->fs.cred;
 	struct cred old = *c;
@@ -282,7 +282,7 @@ SYSCALL_DEFINE2(capget, ulong, header, ulong, data)
 		return -EINVAL;
 	struct cred c = p->fs.cred;
 	if (h.pid && (u32)h.pid != p->leader->pid && (u32)h.pid != p->pid) {
-		struct process *t = proc_by_pid(h.pid);
+		struct thread *t = proc_by_pid(h.pid);
 		if (!t)
 			return -ESRCH;
 		struct proc_info info;

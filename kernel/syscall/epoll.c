@@ -20,7 +20,7 @@ DEFINE_UCOPY(uep_timespec, struct uapi_timespec);
 DEFINE_UCOPY(uep_sigset, u64);
 
 /* ep_create - a new instance on the lowest free descriptor. */
-static i64 ep_create(struct process *p, bool cloexec)
+static i64 ep_create(struct thread *p, bool cloexec)
 {
 	struct file *f = NULL;
 	int e = vfs_epoll_create(0, p->fs.cred.euid, p->fs.cred.egid, &f);
@@ -112,7 +112,7 @@ static i64 ep_collect_into(struct file *epf, u64 uevents, u64 max)
 
 /* ep_wait - the common wait: deadline absolute (fw_time_ns; 0: none), nowait for a zero
  * timeout; an optional temporary signal mask. */
-static i64 ep_wait(struct process *p, i64 epfd, u64 uevents, i64 maxevents, bool nowait,
+static i64 ep_wait(struct thread *p, i64 epfd, u64 uevents, i64 maxevents, bool nowait,
 		   u64 deadline, bool masked, u64 mask)
 {
 	if (maxevents <= 0 || maxevents > (i64)UAPI_EP_MAX_EVENTS)

@@ -37,14 +37,14 @@ DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(utimespec, struct uapi_timespec);
 DEFINE_UCOPY(uefd_value, u64);
 
-static struct file *fd_file(struct process *p, u64 fd)
+static struct file *fd_file(struct thread *p, u64 fd)
 {
 	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 }
 
 /* read_into_user - up to `count` bytes from f to user `buf` (at *pos when pos is not NULL,
  * advancing it; else at the file offset): bytes done or -errno. */
-static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
+static i64 read_into_user(struct thread *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
 	struct bytes io_buf = kbuf_bytes(&p->io_kbuf);
@@ -89,7 +89,7 @@ static i64 read_into_user(struct process *p, struct file *f, u64 buf, u64 count,
 /* write_limits - what a write of *count bytes to a regular file does first, as Linux's
  * generic_write_checks and file_remove_privs: RLIMIT_FSIZE (SIGXFSZ + -EFBIG at the limit, a
  * shorter write below it), then an unprivileged writer clears setuid/setgid. */
-static int write_limits(struct process *p, struct file *f, u64 *count, const u64 *pos)
+static int write_limits(struct thread *p, struct file *f, u64 *count, const u64 *pos)
 {
 	if (!*count || (f->inode->mode & VFS_S_IFMT) != VFS_S_IFREG)
 		return 0;
@@ -105,7 +105,7 @@ static int write_limits(struct process *p, struct file *f, u64 *count, const u64
 	return e;
 }
 
-static i64 write_from_user(struct process *p, struct file *f, u64 buf, u64 count, u64 *pos)
+static i64 write_from_user(struct thread *p, struct file *f, u64 buf, u64 count, u64 *pos)
 {
 	int e = write_limits(p, f, &count, pos);
 	if (e)
@@ -181,7 +181,7 @@ static bool file_ready(struct file *f, u32 ev)
  * signal or RW_RETRY_NS instead: file_ready is a hint (POLLOUT promises room for one byte,
  * not for this write), so a copy loop never spins in the kernel where SIGKILL cannot get in.
  * 0 or the wait's error. */
-static int rw_wait(struct process *p, struct file *f, struct waitq *wq, u32 ev, bool again)
+static int rw_wait(struct thread *p, struct file *f, struct waitq *wq, u32 ev, bool again)
 {
 	if (!again)
 		return PROC_WAIT(p, wq, file_ready(f, ev), 0);
@@ -198,7 +198,7 @@ static int rw_wait(struct process *p, struct file *f, struct waitq *wq, u32 ev, 
  * nothing (another task took the data, or the file's readiness is coarser than this request),
  * the next wait does not trust it: it sleeps until the queue's next wake-up, a signal or
  * RW_RETRY_NS. The loop never spins in the kernel, and a signal (SIGKILL) always gets in. */
-static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bool write)
+static i64 rw_blocking(struct thread *p, struct file *f, u64 buf, u64 count, bool write)
 {
 	if (vfs_file_is_tty(f))
 		return tty_rw(p, f, buf, count, write, true);
@@ -230,7 +230,7 @@ static i64 rw_blocking(struct process *p, struct file *f, u64 buf, u64 count, bo
 /* eventfd_write - write(2) of an eventfd: the 8-byte value at buf, copied in once, is added
  * when it fits; else (unless O_NONBLOCK) sleep until this value fits — not until POLLOUT,
  * which only promises room for 1 (fuzz seed 22: a write spun in the kernel, unkillable). */
-static i64 eventfd_write(struct process *p, struct file *f, u64 buf)
+static i64 eventfd_write(struct thread *p, struct file *f, u64 buf)
 {
 	u64 v;
 	if (uefd_value_from_user(&v, uaddr(buf)))
@@ -290,7 +290,7 @@ SYSCALL_DEFINE3(write, uint, fd, ulong, buf, size, len)
 }
 
 /* rw_vector - readv/writev: each iovec in turn, stopping at the first short transfer. */
-static i64 rw_vector(struct process *p, u32 fd, u64 uiov, u64 cnt, bool write)
+static i64 rw_vector(struct thread *p, u32 fd, u64 uiov, u64 cnt, bool write)
 {
 	struct file *f = fd_file(p, fd);
 	if (!f)
@@ -323,7 +323,7 @@ static i64 rw_vector(struct process *p, u32 fd, u64 uiov, u64 cnt, bool write)
 }
 
 /* pread64/pwrite64: at an offset, the file offset untouched; not on a terminal. */
-static i64 prw(struct process *p, u32 fd, u64 buf, u64 len, i64 off, bool write)
+static i64 prw(struct thread *p, u32 fd, u64 buf, u64 len, i64 off, bool write)
 {
 	struct file *f = fd_file(p, fd);
 	if (!f)
@@ -487,7 +487,7 @@ static bool positioned(struct file *f)
 /* splice_in - up to bytes_len(dst) bytes from `in` (a pipe: peeked, taken out only once they
  * went on; positioned: at *pos), waiting for some unless `nonblock`: a count, 0 at the end,
  * or -errno. */
-static struct result_size splice_in(struct process *p, struct file *in, struct bytes dst,
+static struct result_size splice_in(struct thread *p, struct file *in, struct bytes dst,
 				    u64 pos, bool nonblock)
 {
 	for (;;) {
@@ -506,7 +506,7 @@ static struct result_size splice_in(struct process *p, struct file *in, struct b
 /* splice_out - src to `out` (positioned: at pos): a pipe takes what fits, waiting for room
  * for the first byte unless `nonblock`; other files take it all. Bytes written or -errno (a
  * pipe without readers: -EPIPE and SIGPIPE). */
-static struct result_size splice_out(struct process *p, struct file *out, struct bytes src,
+static struct result_size splice_out(struct thread *p, struct file *out, struct bytes src,
 				     u64 pos, bool nonblock)
 {
 	u64 sent = 0;
@@ -666,7 +666,7 @@ SYSCALL_DEFINE3(writev, uint, fd, ulong, vec, ulong, vlen)
 
 /* at_ctx - the lookup context for a *at call: cwd replaced by dirfd's directory when the
  * path is relative. */
-int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
+int at_ctx(struct thread *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 {
 	*out = p->fs;
 	if (dirfd == AT_FDCWD || str_starts_with(path, STR("/")))
@@ -680,7 +680,7 @@ int at_ctx(struct process *p, i64 dirfd, struct str path, struct vfs_ctx *out)
 	return 0;
 }
 
-static i64 do_open2(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode, u32 resolve)
+static i64 do_open2(struct thread *p, i64 dirfd, u64 upath, u64 flags, u64 mode, u32 resolve)
 {
 	struct upath path;
 	struct vfs_ctx c;
@@ -720,7 +720,7 @@ static i64 do_open2(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode
 	return fd.err ? fd.err : fd.value;
 }
 
-static i64 do_open(struct process *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
+static i64 do_open(struct thread *p, i64 dirfd, u64 upath, u64 flags, u64 mode)
 {
 	return do_open2(p, dirfd, upath, flags, mode, 0);
 }
@@ -837,7 +837,7 @@ SYSCALL_DEFINE2(fstat, uint, fd, ulong, ubuf)
 	return f ? put_stat(f->inode, ubuf) : -EBADF;
 }
 
-static i64 do_stat(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
+static i64 do_stat(struct thread *p, i64 dirfd, u64 upath, u64 ubuf, u64 flags)
 {
 	if (flags & ~(u64)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -932,7 +932,7 @@ SYSCALL_DEFINE3(ioctl, uint, fd, uint, cmd, ulong, arg)
 }
 
 /* fd_replace - make `newfd` refer to `f` (closing what it held). */
-static i64 fd_replace(struct process *p, u64 newfd, struct file *f, bool cloexec)
+static i64 fd_replace(struct thread *p, u64 newfd, struct file *f, bool cloexec)
 {
 	if (newfd >= PROC_MAX_FDS) /* proc_fd_install_at checks RLIMIT_NOFILE (EBADF) */
 		return -EBADF;
@@ -1046,7 +1046,7 @@ DEFINE_UCOPY(ufdpair, struct uapi_fdpair);
 
 /* pipe2(fds, flags): O_CLOEXEC and O_NONBLOCK; the pair is written with the user-memory
  * writer, and on a fault both fds are closed again (-EFAULT). */
-static i64 do_pipe(struct process *p, u64 ufds, u64 flags)
+static i64 do_pipe(struct thread *p, u64 ufds, u64 flags)
 {
 	if (flags & ~(u64)(VFS_O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
@@ -1088,7 +1088,7 @@ SYSCALL_DEFINE2(pipe2, ulong, ufds, uint, flags)
 
 /* eventfd2(initval, flags): EFD_SEMAPHORE (1), EFD_NONBLOCK (O_NONBLOCK), EFD_CLOEXEC
  * (O_CLOEXEC); any other flag is -EINVAL. eventfd(initval) is eventfd2 with no flags. */
-static i64 do_eventfd(struct process *p, u64 initval, u64 flags)
+static i64 do_eventfd(struct thread *p, u64 initval, u64 flags)
 {
 	if (flags & ~(u64)(1 | VFS_O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;

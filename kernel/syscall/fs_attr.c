@@ -49,13 +49,13 @@ static int target_writable(const struct target *t)
 	return (vfs_mnt_flags(t->mnt) & VFS_MNT_RDONLY) ? -EROFS : 0;
 }
 
-static struct file *fd_file(struct process *p, u64 fd)
+static struct file *fd_file(struct thread *p, u64 fd)
 {
 	return fd > 0x7fffffff ? NULL : proc_fd_get(p, (i64)fd);
 }
 
 /* target_fd - the file of `fd`: 0 or -EBADF. */
-static int target_fd(struct process *p, u64 fd, struct target *t)
+static int target_fd(struct thread *p, u64 fd, struct target *t)
 {
 	*t = (struct target){ 0 };
 	t->file = fd_file(p, fd);
@@ -68,7 +68,7 @@ static int target_fd(struct process *p, u64 fd, struct target *t)
 
 /* target_at - what (dirfd, upath) names; AT_EMPTY_PATH in `flags` with "" names dirfd's
  * file itself (AT_FDCWD: the working directory). 0 or -errno. */
-static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 flags,
+static int target_at(struct thread *p, i64 dirfd, u64 upath, bool follow, u32 flags,
 		     struct target *t)
 {
 	*t = (struct target){ 0 };
@@ -103,7 +103,7 @@ static int target_at(struct process *p, i64 dirfd, u64 upath, bool follow, u32 f
 
 /* --- chmod ------------------------------------------------------------------------------ */
 
-static i64 do_chmod(struct process *p, struct target *t, int e, u64 mode)
+static i64 do_chmod(struct thread *p, struct target *t, int e, u64 mode)
 {
 	if (!e)
 		e = target_writable(t);
@@ -121,7 +121,7 @@ SYSCALL_DEFINE2(chmod, ulong, filename, uint, mode)
 }
 
 /* opath - an O_PATH descriptor: calls that use the open file itself say EBADF. */
-static bool opath(struct process *p, u64 fd)
+static bool opath(struct thread *p, u64 fd)
 {
 	struct file *f = fd_file(p, fd);
 	return f && (f->flags & VFS_O_PATH);
@@ -146,7 +146,7 @@ SYSCALL_DEFINE3(fchmodat, int, dfd, ulong, filename, uint, mode)
 
 /* --- chown ------------------------------------------------------------------------------ */
 
-static i64 do_chown(struct process *p, struct target *t, int e, u64 uid, u64 gid)
+static i64 do_chown(struct thread *p, struct target *t, int e, u64 uid, u64 gid)
 {
 	if (!e)
 		e = target_writable(t);
@@ -208,7 +208,7 @@ static int set_one(struct uapi_timespec ts, struct vfs_time *out, bool *now, boo
 }
 
 /* do_utimes - apply `ts` (NULL: both now) to the target. */
-static i64 do_utimes(struct process *p, struct target *t, int e, const struct fs_timespec_pair *ts)
+static i64 do_utimes(struct thread *p, struct target *t, int e, const struct fs_timespec_pair *ts)
 {
 	struct vfs_utimes u = { .now_a = true, .now_m = true };
 	if (!e && ts) {
@@ -262,7 +262,7 @@ static int timeval_pair(u64 utv, struct fs_timespec_pair *ts)
 	return 0;
 }
 
-static i64 do_futimesat(struct process *p, i64 dirfd, u64 upath, u64 utv)
+static i64 do_futimesat(struct thread *p, i64 dirfd, u64 upath, u64 utv)
 {
 	struct fs_timespec_pair ts;
 	if (utv) {
@@ -305,7 +305,7 @@ SYSCALL_DEFINE2(utime, ulong, filename, ulong, times)
 /* truncate_limits - what truncate does first, as Linux's do_truncate: a size above
  * RLIMIT_FSIZE is SIGXFSZ + -EFBIG (inode_newsize_ok), and an unprivileged caller clears
  * setuid/setgid. */
-static int truncate_limits(struct process *p, struct inode *ip, u64 size)
+static int truncate_limits(struct thread *p, struct inode *ip, u64 size)
 {
 	u64 one = 1;
 	if (size && proc_rlimit_fsize(p, size - 1, &one))
@@ -399,7 +399,7 @@ SYSCALL_DEFINE4(fallocate, int, fd, uint, mode, long, off, long, len)
 
 /* --- sync ------------------------------------------------------------------------------- */
 
-static i64 do_fsync(struct process *p, u64 fd)
+static i64 do_fsync(struct thread *p, u64 fd)
 {
 	struct file *f = fd_file(p, fd);
 	if (!f || (f->flags & VFS_O_PATH))

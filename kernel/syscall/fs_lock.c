@@ -14,7 +14,7 @@ DEFINE_UCOPY(uflock, struct uapi_flock);
 
 /* lock_wait - take the lock r describes, sleeping while another owner's lock conflicts when
  * `wait`: 0 or -errno. */
-static i64 lock_wait(struct process *p, struct inode *ip, const struct vfs_lock_req *r, bool wait)
+static i64 lock_wait(struct thread *p, struct inode *ip, const struct vfs_lock_req *r, bool wait)
 {
 	for (;;) {
 		struct vfs_lock_req c;
@@ -51,7 +51,7 @@ SYSCALL_DEFINE2(flock, uint, fd, uint, op)
 }
 
 /* decode_flock - a struct flock as a request on f: 0, -EFAULT, -EINVAL, -EBADF. */
-static int decode_flock(struct process *p, struct file *f, bool ofd, const struct uapi_flock *fl,
+static int decode_flock(struct thread *p, struct file *f, bool ofd, const struct uapi_flock *fl,
 			struct vfs_lock_req *r)
 {
 	if (fl->l_type != UAPI_F_RDLCK && fl->l_type != UAPI_F_WRLCK && fl->l_type != UAPI_F_UNLCK)
@@ -92,7 +92,7 @@ static int decode_flock(struct process *p, struct file *f, bool ofd, const struc
 	return 0;
 }
 
-i64 fs_fcntl_lock(struct process *p, struct file *f, u64 cmd, u64 arg)
+i64 fs_fcntl_lock(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	bool ofd = cmd == UAPI_F_OFD_GETLK || cmd == UAPI_F_OFD_SETLK || cmd == UAPI_F_OFD_SETLKW;
 	bool get = cmd == UAPI_F_GETLK || cmd == UAPI_F_OFD_GETLK;

@@ -13,7 +13,7 @@
 #define AT_SYMLINK_NOFOLLOW UAPI_AT_SYMLINK_NOFOLLOW
 
 /* with_path - copy the path, build the *at context; 0 or -errno (path released on error). */
-static int with_path(struct process *p, i64 dirfd, u64 upath, struct upath *path, struct vfs_ctx *c)
+static int with_path(struct thread *p, i64 dirfd, u64 upath, struct upath *path, struct vfs_ctx *c)
 {
 	int e = upath_get(path, upath);
 	if (!e)
@@ -65,7 +65,7 @@ SYSCALL_DEFINE1(chdir, ulong, filename)
 	return e;
 }
 
-static i64 do_mkdir(struct process *p, i64 dirfd, u64 upath, u64 mode)
+static i64 do_mkdir(struct thread *p, i64 dirfd, u64 upath, u64 mode)
 {
 	struct upath path;
 	struct vfs_ctx c;
@@ -87,7 +87,7 @@ SYSCALL_DEFINE3(mkdirat, int, dfd, ulong, pathname, uint, mode)
 	return do_mkdir(p, dfd, pathname, mode);
 }
 
-static i64 do_unlink(struct process *p, i64 dirfd, u64 upath, u64 flags)
+static i64 do_unlink(struct thread *p, i64 dirfd, u64 upath, u64 flags)
 {
 	if (flags & ~(u64)AT_REMOVEDIR)
 		return -EINVAL;
@@ -116,7 +116,7 @@ SYSCALL_DEFINE1(rmdir, ulong, pathname)
 	return do_unlink(p, UAPI_AT_FDCWD, pathname, AT_REMOVEDIR);
 }
 
-static i64 do_readlink(struct process *p, i64 dirfd, u64 upath, u64 ubuf, u64 size)
+static i64 do_readlink(struct thread *p, i64 dirfd, u64 upath, u64 ubuf, u64 size)
 {
 	if ((i64)size <= 0)
 		return -EINVAL;
@@ -183,7 +183,7 @@ static int access_check(struct inode *ip, struct vfs_mount *mnt, const struct cr
 	return e;
 }
 
-static i64 do_access(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
+static i64 do_access(struct thread *p, i64 dirfd, u64 upath, u64 mode, u64 flags)
 {
 	if (mode & ~7ull || flags & ~(u64)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
@@ -241,7 +241,7 @@ SYSCALL_DEFINE1(umask, uint, mask)
 /* --- rename, link, symlink, mknod, chroot ------------------------------------------------ */
 
 /* two_paths - both paths of a two-path *at call copied in, with their contexts. */
-static int two_paths(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew,
+static int two_paths(struct thread *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew,
 		     struct upath *op, struct vfs_ctx *oc, struct upath *np, struct vfs_ctx *nc)
 {
 	int e = with_path(p, olddirfd, uold, op, oc);
@@ -253,7 +253,7 @@ static int two_paths(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u6
 	return e;
 }
 
-static i64 do_rename(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
+static i64 do_rename(struct thread *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
 {
 	if (flags & ~(u64)(UAPI_RENAME_NOREPLACE | UAPI_RENAME_EXCHANGE | UAPI_RENAME_WHITEOUT))
 		return -EINVAL;
@@ -287,7 +287,7 @@ SYSCALL_DEFINE5(renameat2, int, olddfd, ulong, oldname, int, newdfd, ulong, newn
 /* link_fd - linkat(olddirfd, "", newdirfd, newpath, AT_EMPTY_PATH): a name for the file
  * olddirfd is open on (AT_FDCWD: the working directory, a directory: EPERM). Linux asks for
  * CAP_DAC_READ_SEARCH (else ENOENT): here, an effective uid of 0. */
-static i64 link_fd(struct process *p, i64 olddirfd, i64 newdirfd, u64 unew)
+static i64 link_fd(struct thread *p, i64 olddirfd, i64 newdirfd, u64 unew)
 {
 	if (p->fs.cred.euid != 0)
 		return -ENOENT;
@@ -306,7 +306,7 @@ static i64 link_fd(struct process *p, i64 olddirfd, i64 newdirfd, u64 unew)
 	return e;
 }
 
-static i64 do_link(struct process *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
+static i64 do_link(struct thread *p, i64 olddirfd, u64 uold, i64 newdirfd, u64 unew, u64 flags)
 {
 	if (flags & ~(u64)(UAPI_AT_SYMLINK_FOLLOW | UAPI_AT_EMPTY_PATH))
 		return -EINVAL;
@@ -339,7 +339,7 @@ SYSCALL_DEFINE5(linkat, int, olddfd, ulong, oldname, int, newdfd, ulong, newname
 	return do_link(p, olddfd, oldname, newdfd, newname, flags);
 }
 
-static i64 do_symlink(struct process *p, u64 utarget, i64 dirfd, u64 upath)
+static i64 do_symlink(struct thread *p, u64 utarget, i64 dirfd, u64 upath)
 {
 	struct upath target;
 	int e = upath_get(&target, utarget);
@@ -369,7 +369,7 @@ SYSCALL_DEFINE3(symlinkat, ulong, oldname, int, newdfd, ulong, newname)
 }
 
 /* new_decode_dev: the 32-bit dev_t mknod(2) takes */
-static i64 do_mknod(struct process *p, i64 dirfd, u64 upath, u64 mode, u64 dev)
+static i64 do_mknod(struct thread *p, i64 dirfd, u64 upath, u64 mode, u64 dev)
 {
 	u32 major = (u32)((dev & 0xfff00) >> 8), minor = (u32)((dev & 0xff) | ((dev >> 12) & 0xfff00));
 	struct upath path;

@@ -25,7 +25,7 @@ static int check_name(u64 uname)
 }
 
 /* check_path - the file names exists: 0 or the lookup's error. */
-static int check_path(struct process *p, u64 upath, bool follow)
+static int check_path(struct thread *p, u64 upath, bool follow)
 {
 	struct upath path;
 	int e = upath_get(&path, upath);
@@ -39,7 +39,7 @@ static int check_path(struct process *p, u64 upath, bool follow)
 	return e;
 }
 
-static int check_fd(struct process *p, u64 fd)
+static int check_fd(struct thread *p, u64 fd)
 {
 	struct file *f = fd <= 0x7fffffff ? proc_fd_get(p, (i64)fd) : NULL;
 	return f && !(f->flags & VFS_O_PATH) ? 0 : -EBADF; /* O_PATH: as Linux's fdget */
@@ -47,7 +47,7 @@ static int check_fd(struct process *p, u64 fd)
 
 /* what: 0 set, 1 get, 2 list, 3 remove; by: 0 path, 1 lpath, 2 fd. `at` is the path's user
  * address or the descriptor (an int: the low 32 bits), `flags` setxattr's. */
-static i64 do_xattr(struct process *p, u64 at, u64 name, int flags, u32 what, u32 by)
+static i64 do_xattr(struct thread *p, u64 at, u64 name, int flags, u32 what, u32 by)
 {
 	int e = by == 2 ? check_fd(p, (u64)(u32)at) : check_path(p, at, by == 0);
 	if (e)

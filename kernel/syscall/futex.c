@@ -121,7 +121,7 @@ SYSCALL_DEFINE3(get_robust_list, int, tid, uptr, head_ptr, uptr, len_ptr)
 	u64 head = p->robust_list;
 	spin_unlock(&p->sig_lock);
 	if (tid) {
-		struct process *q = proc_by_pid(tid);
+		struct thread *q = proc_by_pid(tid);
 		if (!q)
 			return -ESRCH;
 		/* Linux: the caller must be allowed to ptrace the target (same uid, or root) */

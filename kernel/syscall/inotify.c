@@ -7,7 +7,7 @@
 #include <uapi/events.h>
 
 /* inotify_init1 - a new instance (flags: IN_CLOEXEC, IN_NONBLOCK). */
-static i64 inotify_new_fd(struct process *p, int iflags)
+static i64 inotify_new_fd(struct thread *p, int iflags)
 {
 	u32 flags = (u32)iflags;
 	if (flags & ~(u32)(UAPI_IN_CLOEXEC | UAPI_IN_NONBLOCK))
@@ -38,7 +38,7 @@ SYSCALL_DEFINE0(inotify_init)
 	 UAPI_IN_MASK_CREATE | UAPI_IN_MASK_ADD | UAPI_IN_ONESHOT | UAPI_IN_ISDIR |          \
 	 UAPI_IN_UNMOUNT | UAPI_IN_Q_OVERFLOW | UAPI_IN_IGNORED)
 
-static struct file *inotify_file(struct process *p, int fd, int *err)
+static struct file *inotify_file(struct thread *p, int fd, int *err)
 {
 	struct file *f = proc_fd_get(p, fd);
 	*err = !f ? -EBADF : !vfs_file_is_inotify(f) ? -EINVAL : 0;

@@ -35,7 +35,7 @@ SYSCALL_DEFINE1(uname, uptr, name)
 }
 
 /* set_uts - sethostname/setdomainname(name, len): root only (CAP_SYS_ADMIN), len 0..64. */
-static i64 set_uts(struct process *p, struct uaddr name, int len, enum uts_field field)
+static i64 set_uts(struct thread *p, struct uaddr name, int len, enum uts_field field)
 {
 	if (p->fs.cred.euid != 0)
 		return -EPERM;

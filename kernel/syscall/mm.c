@@ -30,7 +30,7 @@ static bool page_up(u64 v, u64 *out)
 
 /* as_allows - RLIMIT_AS: whether p's mappings may grow by `grow` bytes (Linux's may_expand_vm;
  * the regions are only summed when a limit is set). */
-static bool as_allows(struct process *p, u64 grow)
+static bool as_allows(struct thread *p, u64 grow)
 {
 	u64 lim = proc_rlimit_cur(p, UAPI_RLIMIT_AS);
 	if (lim == PROC_RLIM_INFINITY)
@@ -80,7 +80,7 @@ SYSCALL_DEFINE1(brk, ulong, want)
  * mode and the mount's noexec as mmap(2) does; *nowrite tells a shared mapping that may never
  * become writable, *noexec a mapping that may never become executable; *path is where the
  * file was opened (references, for the region: /proc/PID/maps names it). */
-static struct vm_object *map_file(struct process *p, int fd, u64 prot, bool shared,
+static struct vm_object *map_file(struct thread *p, int fd, u64 prot, bool shared,
 				  bool *nowrite, bool *noexec, struct vfs_path *path, i64 *err)
 {
 	struct file *f = fd < 0 ? NULL : proc_fd_get(p, fd);
@@ -330,7 +330,7 @@ SYSCALL_DEFINE3(msync, ulong, addr, size, len_in, int, flags)
 }
 
 /* lock_range - mlock/munlock's range check and flag change. */
-static i64 lock_range(struct process *p, u64 addr, u64 len_in, bool lock)
+static i64 lock_range(struct thread *p, u64 addr, u64 len_in, bool lock)
 {
 	u64 start = addr & ~PAGE_MASK, end;
 	if (fw_add_overflow(addr, len_in, &end) || !page_up(end, &end))

@@ -63,7 +63,7 @@ static i64 if_ioctl(u64 cmd, u64 arg)
 /* sock_fd - the socket behind descriptor fd (an int, as every socket call's prototype says):
  * -EBADF, -ENOTSOCK. *fp is the file, whose O_NONBLOCK the call reads (not the descriptor
  * looked up again: another thread may have made it name another file meanwhile). */
-static struct socket *sock_fd(struct process *p, int fd, struct file **fp, int *err)
+static struct socket *sock_fd(struct thread *p, int fd, struct file **fp, int *err)
 {
 	struct file *f = fd < 0 ? NULL : proc_fd_get(p, fd);
 	if (!f) {
@@ -120,7 +120,7 @@ static int addr_out(struct sock_addr *a, u64 ua, u64 ulenp)
 
 /* install - a new descriptor for f (its reference moves to the table): the fd or -EMFILE
  * (f closed). */
-static i64 install(struct process *p, struct file *f, bool cloexec)
+static i64 install(struct thread *p, struct file *f, bool cloexec)
 {
 	struct result_i64 fd = proc_fd_install(p, f, 0, cloexec);
 	if (fd.err) {
@@ -229,7 +229,7 @@ SYSCALL_DEFINE2(listen, int, fd, int, backlog)
 	return s ? s->ops->listen(s, p, backlog) : e;
 }
 
-static i64 do_accept(struct process *p, int fd, u64 uaddr_, u64 ulenp, int flags)
+static i64 do_accept(struct thread *p, int fd, u64 uaddr_, u64 ulenp, int flags)
 {
 	if ((u32)flags & ~(u32)(UAPI_SOCK_NONBLOCK | UAPI_SOCK_CLOEXEC))
 		return -EINVAL;
@@ -279,7 +279,7 @@ SYSCALL_DEFINE2(shutdown, int, fd, int, how)
 	return s ? s->ops->shutdown(s, how) : e;
 }
 
-static i64 get_name(struct process *p, int fd, u64 ua, u64 ulenp, bool peer)
+static i64 get_name(struct thread *p, int fd, u64 ua, u64 ulenp, bool peer)
 {
 	int e = 0;
 	struct file *f;
@@ -303,7 +303,7 @@ SYSCALL_DEFINE3(getpeername, int, fd, ulong, usockaddr, ulong, usockaddr_len)
 
 /* ---- sending ------------------------------------------------------------------------------- */
 
-static void sigpipe(struct process *p, struct socket *s, i64 r, u32 flags)
+static void sigpipe(struct thread *p, struct socket *s, i64 r, u32 flags)
 {
 	if (r == -EPIPE && s->type == UAPI_SOCK_STREAM && !(flags & UAPI_MSG_NOSIGNAL))
 		(void)proc_signal_send(p, UAPI_SIGPIPE, (struct proc_siginfo){
@@ -313,7 +313,7 @@ static void sigpipe(struct process *p, struct socket *s, i64 r, u32 flags)
 /* parse_control - sendmsg's control messages at user `uc` (`len` bytes) into m: SCM_RIGHTS
  * (descriptors: -EBADF, more than SCM_MAX_FD: -EINVAL) and SCM_CREDENTIALS (-EPERM for
  * another's pid or ids unless root). */
-static int parse_control(struct process *p, u64 uc, u64 len, struct sock_send *m)
+static int parse_control(struct thread *p, u64 uc, u64 len, struct sock_send *m)
 {
 	if (len > 0x7fffffffu)
 		return -ENOBUFS;
@@ -377,7 +377,7 @@ static int parse_control(struct process *p, u64 uc, u64 len, struct sock_send *m
 
 /* do_send - send what `it` covers on socket s of file f: bytes sent or -errno (SIGPIPE as
  * Linux). */
-static i64 do_send(struct process *p, struct socket *s, const struct file *f, struct sock_send *m)
+static i64 do_send(struct thread *p, struct socket *s, const struct file *f, struct sock_send *m)
 {
 	if (file_nonblock(f) || (m->flags & UAPI_MSG_DONTWAIT))
 		m->nonblock = true;
@@ -409,7 +409,7 @@ SYSCALL_DEFINE6(sendto, int, fd, ulong, buff, size, len, uint, flags, ulong, uad
 }
 
 /* send_msghdr - one sendmsg: the msghdr at user `um`. */
-static i64 send_msghdr(struct process *p, struct socket *s, const struct file *f, u64 um, u32 flags)
+static i64 send_msghdr(struct thread *p, struct socket *s, const struct file *f, u64 um, u32 flags)
 {
 	struct uapi_msghdr h;
 	if (umsghdr_from_user(&h, uaddr(um)))
@@ -467,7 +467,7 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, ulong, mmsg, uint, vlen_, uint, flags)
 /* put_control - recvmsg's control messages into the caller's buffer (uc, *len bytes): the
  * credentials, then the received files as new descriptors (those that do not fit are closed);
  * *len becomes the bytes used, MSG_CTRUNC goes to *flags. */
-static int put_control(struct process *p, struct sock_recv *m, u64 uc, u64 *len, u32 *flags, bool cloexec)
+static int put_control(struct thread *p, struct sock_recv *m, u64 uc, u64 *len, u32 *flags, bool cloexec)
 {
 	u64 room = uc ? *len : 0, used = 0;
 	if (m->has_cred) {
@@ -517,7 +517,7 @@ static int put_control(struct process *p, struct sock_recv *m, u64 uc, u64 *len,
 	return 0;
 }
 
-static i64 do_recv(struct process *p, struct socket *s, const struct file *f, struct sock_recv *m)
+static i64 do_recv(struct thread *p, struct socket *s, const struct file *f, struct sock_recv *m)
 {
 	if (file_nonblock(f) || (m->flags & UAPI_MSG_DONTWAIT))
 		m->nonblock = true;
@@ -546,7 +546,7 @@ SYSCALL_DEFINE6(recvfrom, int, fd, ulong, ubuf, size, len, uint, flags, ulong, u
 }
 
 /* recv_msghdr - one recvmsg into the msghdr at user `um`. */
-static i64 recv_msghdr(struct process *p, struct socket *s, const struct file *f, u64 um, u32 flags)
+static i64 recv_msghdr(struct thread *p, struct socket *s, const struct file *f, u64 um, u32 flags)
 {
 	struct uapi_msghdr h;
 	if (umsghdr_from_user(&h, uaddr(um)))
@@ -686,7 +686,7 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, optname, uptr, optval, upt
 
 /* ---- files ------------------------------------------------------------------------------------ */
 
-i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write)
+i64 net_file_rw(struct thread *p, struct file *f, u64 fd, u64 uiov, u64 n, bool vector, bool write)
 {
 	(void)fd; /* f's own O_NONBLOCK counts, not a second look-up of fd */
 	struct socket *s = sock_of_file(f);
@@ -711,7 +711,7 @@ i64 net_file_rw(struct process *p, struct file *f, u64 fd, u64 uiov, u64 n, bool
 	return r;
 }
 
-i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+i64 net_file_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	(void)p;
 	struct socket *s = sock_of_file(f);

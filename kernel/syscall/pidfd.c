@@ -16,7 +16,7 @@ SYSCALL_DEFINE2(pidfd_open, int, pid, uint, flags)
 {
 	if (flags & ~UAPI_PIDFD_NONBLOCK || pid <= 0)
 		return -EINVAL;
-	struct process *q = proc_by_pid(pid);
+	struct thread *q = proc_by_pid(pid);
 	if (!q)
 		return -ESRCH;
 	struct file_result f = { .err = -EINVAL }; /* a thread that does not lead its group */
@@ -32,14 +32,14 @@ SYSCALL_DEFINE2(pidfd_open, int, pid, uint, flags)
 }
 
 /* pidfd_of - the leader pidfd `fd` names: EBADF for no file or another kind. */
-static struct process *pidfd_of(struct process *p, int fd)
+static struct thread *pidfd_of(struct thread *p, int fd)
 {
 	struct file *f = proc_fd_get(p, fd);
 	return f && vfs_file_is_pidfd(f) ? pidfd_process(f) : NULL;
 }
 
 /* reaped - g is off the process list: its pid names nothing any more (ESRCH). */
-static bool reaped(struct process *g)
+static bool reaped(struct thread *g)
 {
 	spin_lock(&proc_lock);
 	bool gone = !g->listed;
@@ -48,7 +48,7 @@ static bool reaped(struct process *g)
 }
 
 /* exited - g's whole group has exited (a zombie, or reaped). */
-static bool exited(struct process *g)
+static bool exited(struct thread *g)
 {
 	spin_lock(&proc_lock);
 	bool gone = !g->listed || g->state == PROC_ZOMBIE;
@@ -65,7 +65,7 @@ SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, uptr, info, uint, flags
 {
 	if (flags)
 		return -EINVAL;
-	struct process *g = pidfd_of(p, pidfd);
+	struct thread *g = pidfd_of(p, pidfd);
 	if (!g)
 		return -EBADF;
 	struct proc_siginfo si = { .code = UAPI_SI_USER, .pid = p->leader->pid,
@@ -99,7 +99,7 @@ SYSCALL_DEFINE3(pidfd_getfd, int, pidfd, int, targetfd, uint, flags)
 {
 	if (flags)
 		return -EINVAL;
-	struct process *g = pidfd_of(p, pidfd);
+	struct thread *g = pidfd_of(p, pidfd);
 	if (!g)
 		return -EBADF;
 	if (exited(g))

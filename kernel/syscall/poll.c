@@ -36,7 +36,7 @@ DEFINE_UCOPY(upselect_sig, struct upselect_sig);
 /* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. */
 struct poll_entry {
 	struct wait_entry we;
-	struct process *p;
+	struct thread *p;
 	struct waitq *wq; /* the file's queue it is on */
 };
 DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
@@ -76,7 +76,7 @@ static void poll_table_free(struct poll_table *pt)
 	pt->n = 0;
 }
 
-static u64 poll_seq(struct process *p)
+static u64 poll_seq(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	u64 seq = p->poll_seq;
@@ -95,7 +95,7 @@ struct poll_req {
 DEFINE_TYPE_CACHE(poll_req_cache, struct poll_req);
 
 /* poll_scan_fds - fill in the revents of the pollfds: how many are ready, or -EFAULT. */
-static i64 poll_scan_fds(struct process *p, struct poll_req *r, struct poll_table *pt)
+static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	i64 ready = 0;
 	for (u64 i = 0; i < r->n; i++) {
@@ -126,7 +126,7 @@ static i64 poll_scan_fds(struct process *p, struct poll_req *r, struct poll_tabl
 
 /* select_scan - the ready bits of the asked sets (as Linux: a set bit of a closed fd is
  * -EBADF): how many bits are set. */
-static i64 select_scan(struct process *p, struct poll_req *r, struct poll_table *pt)
+static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	i64 ready = 0;
 	for (u64 w = 0; w * 64 < r->n; w++) {
@@ -157,7 +157,7 @@ static i64 select_scan(struct process *p, struct poll_req *r, struct poll_table 
 	return ready;
 }
 
-static i64 req_scan(struct process *p, struct poll_req *r, struct poll_table *pt)
+static i64 req_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	return r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
 }
@@ -165,7 +165,7 @@ static i64 req_scan(struct process *p, struct poll_req *r, struct poll_table *pt
 /* do_wait - scan, then (unless something is ready or the deadline is `now`) watch the
  * files' queues and sleep on p->poll_wq until one is ready, the deadline (absolute ns; 0:
  * none) passes (0 ready) or a signal comes (-ERESTARTNOHAND: -EINTR when a handler runs). */
-static i64 do_wait(struct process *p, struct poll_req *r, bool nowait, u64 deadline)
+static i64 do_wait(struct thread *p, struct poll_req *r, bool nowait, u64 deadline)
 {
 	i64 ready = req_scan(p, r, NULL);
 	if (ready || nowait)
@@ -198,7 +198,7 @@ static i64 do_wait(struct process *p, struct poll_req *r, bool nowait, u64 deadl
 
 /* A temporary signal mask (ppoll, pselect6, epoll_pwait): installed as rt_sigsuspend does, so
  * a handler run for the interrupting signal returns to the old mask; put back at once otherwise. */
-void poll_mask_install(struct process *p, u64 set)
+void poll_mask_install(struct thread *p, u64 set)
 {
 	spin_lock(&p->sig_lock);
 	if (!p->sigsuspended) {
@@ -209,7 +209,7 @@ void poll_mask_install(struct process *p, u64 set)
 	spin_unlock(&p->sig_lock);
 }
 
-void poll_mask_restore(struct process *p, bool interrupted)
+void poll_mask_restore(struct thread *p, bool interrupted)
 {
 	if (interrupted)
 		return; /* signal delivery puts the old mask back */
@@ -243,7 +243,7 @@ static void remaining(u64 deadline, i64 *sec, i64 *nsec)
 }
 
 /* ppoll_common - poll/ppoll: n pollfds at ufds, an optional temporary mask. */
-static i64 poll_common(struct process *p, u64 ufds, u64 n, bool nowait, u64 deadline,
+static i64 poll_common(struct thread *p, u64 ufds, u64 n, bool nowait, u64 deadline,
 		       bool masked, u64 mask)
 {
 	if (n > proc_fd_limit(p)) /* RLIMIT_NOFILE (at most the descriptor table's size) */
@@ -299,7 +299,7 @@ SYSCALL_DEFINE5(ppoll, ulong, ufds, uint, nfds, uptr, tsp, uptr, sigmask, size, 
 }
 
 /* select_common - select/pselect6 over nfds with the three sets at inp, outp, exp. */
-static i64 select_common(struct process *p, int nfds, u64 inp, u64 outp, u64 exp, bool nowait,
+static i64 select_common(struct thread *p, int nfds, u64 inp, u64 outp, u64 exp, bool nowait,
 			 u64 deadline, bool masked, u64 mask)
 {
 	if (nfds < 0)

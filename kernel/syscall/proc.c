@@ -49,7 +49,7 @@ SYSCALL_DEFINE0(gettid)
 
 SYSCALL_DEFINE0(getppid)
 {
-	return atomic_u32_load(&p->leader->ppid);
+	return atomic_u32_load(&p->proc->ppid);
 }
 
 SYSCALL_DEFINE0(getuid)
@@ -73,7 +73,7 @@ SYSCALL_DEFINE0(getegid)
 }
 
 /* who - the process `pid` names for getpgid/getsid (0: p), with a reference; NULL: ESRCH. */
-static struct process *who(struct process *p, i64 pid)
+static struct thread *who(struct thread *p, i64 pid)
 {
 	if (!pid) {
 		proc_get(p);
@@ -84,7 +84,7 @@ static struct process *who(struct process *p, i64 pid)
 
 SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	struct process *t = who(p->leader, pid);
+	struct thread *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_pgid(t);
@@ -94,7 +94,7 @@ SYSCALL_DEFINE1(getpgid, int, pid)
 
 SYSCALL_DEFINE1(getsid, int, pid)
 {
-	struct process *t = who(p->leader, pid);
+	struct thread *t = who(p->leader, pid);
 	if (!t)
 		return -ESRCH;
 	i64 r = proc_sid(t);
@@ -118,7 +118,7 @@ SYSCALL_DEFINE0(setsid)
 }
 
 /* copy_context - the child's registers, TLS base and FPU state from the parent's. */
-static void copy_context(struct process *child, struct process *p)
+static void copy_context(struct thread *child, struct thread *p)
 {
 	for (int r = 0; r < UREG_COUNT; r++)
 		user_ctx_set_reg(&child->uc, (enum user_reg)r, user_ctx_reg(&p->uc, (enum user_reg)r));
@@ -128,7 +128,7 @@ static void copy_context(struct process *child, struct process *p)
 }
 
 /* vfork_released - the vfork child c no longer uses p's memory, or p is being killed. */
-static bool vfork_released(struct process *p, struct process *c)
+static bool vfork_released(struct thread *p, struct thread *c)
 {
 	spin_lock(&proc_lock);
 	bool waiting = c->vfork_wait;
@@ -138,7 +138,7 @@ static bool vfork_released(struct process *p, struct process *c)
 
 /* nproc_exceeded - RLIMIT_NPROC: the caller's real user already runs as many tasks as its limit
  * allows (root, by real or effective uid, is exempt: Linux's INIT_USER and CAP_SYS_RESOURCE). */
-static bool nproc_exceeded(struct process *p)
+static bool nproc_exceeded(struct thread *p)
 {
 	const struct cred *c = &p->fs.cred;
 	if (c->uid == 0 || c->euid == 0)
@@ -148,7 +148,7 @@ static bool nproc_exceeded(struct process *p)
 
 /* install_pidfd - CLONE_PIDFD: a close-on-exec pidfd for the child c in p's table, its number
  * written to user `to` (clone's parent_tid): the fd, or -ENOMEM, -EMFILE, -EFAULT. */
-static i64 install_pidfd(struct process *p, struct process *c, u64 to)
+static i64 install_pidfd(struct thread *p, struct thread *c, u64 to)
 {
 	struct file_result f = pidfd_new(c, 0);
 	if (f.err)
@@ -178,7 +178,7 @@ static i64 install_pidfd(struct process *p, struct process *c, u64 to)
  * CLONE_PTRACE and CLONE_UNTRACED are accepted and change nothing here (no System V
  * semaphore undo lists, no ptrace). CLONE_PIDFD: a pidfd for the child, its number written to
  * `pidfd_to`. */
-static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
+static i64 do_fork(struct thread *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls,
 		   u64 pidfd_to)
 {
 	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
@@ -195,7 +195,7 @@ static i64 do_fork(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, 
 	if (nproc_exceeded(p))
 		return -EAGAIN;
 	bool shared = (flags & UAPI_CLONE_VM) != 0;
-	struct process *c = proc_create(p);
+	struct thread *c = proc_create(p);
 	if (!c)
 		return -ENOMEM;
 	proc_ctl_fork(c, p, false);
@@ -311,7 +311,7 @@ SYSCALL_DEFINE0(vfork)
 }
 
 /* do_thread - clone with CLONE_THREAD: a new thread of p's group (pthread_create's flags). */
-static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
+static i64 do_thread(struct thread *p, u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 {
 	u64 allowed = UAPI_CSIGNAL | UAPI_CLONE_VM | UAPI_CLONE_FS | UAPI_CLONE_FILES |
 		      UAPI_CLONE_SIGHAND | UAPI_CLONE_THREAD | UAPI_CLONE_SYSVSEM | UAPI_CLONE_SETTLS |
@@ -328,7 +328,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
 		return -EPERM; /* Linux's do_arch_prctl_64: a base outside the user half */
 	if (nproc_exceeded(p))
 		return -EAGAIN;
-	struct process *t = proc_create_thread(p, (flags & UAPI_CLONE_FILES) != 0);
+	struct thread *t = proc_create_thread(p, (flags & UAPI_CLONE_FILES) != 0);
 	if (!t)
 		return -ENOMEM; /* every way it fails is an allocation (Linux: ENOMEM) */
 	if ((flags & UAPI_CLONE_FS) && proc_fs_share(t, p)) {
@@ -360,7 +360,7 @@ static i64 do_thread(struct process *p, u64 flags, u64 stack, u64 ptid, u64 ctid
  * the low byte, the child's stack pointer (0: the caller's), where CLONE_PIDFD writes the
  * pidfd (clone: parent_tid; clone3: its own field). No pidfd for a thread or with
  * CLONE_DETACHED (Linux's copy_process). */
-static i64 do_clone(struct process *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls,
+static i64 do_clone(struct thread *p, u64 flags, u64 sp, u64 ptid, u64 ctid, u64 tls,
 		    u64 pidfd_to)
 {
 	if ((flags & UAPI_CLONE_PIDFD) && (flags & (UAPI_CLONE_THREAD | UAPI_CLONE_DETACHED)))

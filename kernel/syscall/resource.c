@@ -16,14 +16,14 @@ DEFINE_UCOPY(urusage, struct uapi_rusage);
 DEFINE_UCOPY(utms, struct uapi_tms);
 
 /* prlimit_target - the process pid names (0: p), with a reference; -ESRCH or -EPERM. */
-static int prlimit_target(struct process *p, i64 pid, struct process **out)
+static int prlimit_target(struct thread *p, i64 pid, struct thread **out)
 {
 	if (pid == 0 || pid == (i64)p->leader->pid || pid == (i64)p->pid) {
 		proc_get(p);
 		*out = p;
 		return 0;
 	}
-	struct process *t = proc_by_pid(pid);
+	struct thread *t = proc_by_pid(pid);
 	if (!t)
 		return -ESRCH;
 	const struct cred *c = &p->fs.cred, *tc = &t->fs.cred;
@@ -38,14 +38,14 @@ static int prlimit_target(struct process *p, i64 pid, struct process **out)
 }
 
 /* do_prlimit - read (uold != 0) and/or set (unew != 0) limit res of pid. */
-static i64 do_prlimit(struct process *p, i64 pid, u64 res, u64 unew, u64 uold)
+static i64 do_prlimit(struct thread *p, i64 pid, u64 res, u64 unew, u64 uold)
 {
 	struct uapi_rlimit nu;
 	if (unew && urlimit_from_user(&nu, uaddr(unew)))
 		return -EFAULT;
 	if (res >= PROC_RLIM_N)
 		return -EINVAL;
-	struct process *t;
+	struct thread *t;
 	int e = prlimit_target(p, pid, &t);
 	if (e)
 		return e;
@@ -85,9 +85,9 @@ SYSCALL_DEFINE4(prlimit64, int, pid, uint, resource, ulong, new_rlim, ulong, old
 
 /* --- nice values ----------------------------------------------------------------------------- */
 
-static i32 nice_of(struct process *t)
+static i32 nice_of(struct thread *t)
 {
-	struct process *g = t->leader;
+	struct process *g = t->proc;
 	spin_lock(&g->rlim_lock);
 	i32 n = g->nice;
 	spin_unlock(&g->rlim_lock);
@@ -95,12 +95,12 @@ static i32 nice_of(struct process *t)
 }
 
 /* set_nice - setpriority on one process t by p: Linux's set_one_prio. */
-static int set_nice(struct process *p, struct process *t, i32 nice)
+static int set_nice(struct thread *p, struct thread *t, i32 nice)
 {
 	const struct cred *c = &p->fs.cred, *tc = &t->fs.cred;
 	if (c->euid != 0 && c->uid != tc->euid && c->euid != tc->euid)
 		return -EPERM;
-	struct process *g = t->leader;
+	struct process *g = t->proc;
 	/* lowering the value needs CAP_SYS_NICE or RLIMIT_NICE's room (20 - nice <= rlim) */
 	u64 room = proc_rlimit_cur(t, UAPI_RLIMIT_NICE);
 	spin_lock(&g->rlim_lock);
@@ -114,7 +114,7 @@ static int set_nice(struct process *p, struct process *t, i32 nice)
 }
 
 /* prio_match - whether process g (a leader) is one `which`/`who` names for caller p. */
-static bool prio_match(struct process *p, struct process *g, i64 which, i64 who)
+static bool prio_match(struct thread *p, struct thread *g, i64 which, i64 who)
 {
 	switch (which) {
 	case UAPI_PRIO_PGRP:
@@ -131,7 +131,7 @@ SYSCALL_DEFINE2(getpriority, int, which, int, who)
 	if (which < UAPI_PRIO_PROCESS || which > UAPI_PRIO_USER)
 		return -EINVAL;
 	if (which == UAPI_PRIO_PROCESS) {
-		struct process *t = who ? proc_by_pid(who) : p;
+		struct thread *t = who ? proc_by_pid(who) : p;
 		if (!t)
 			return -ESRCH;
 		i32 n = nice_of(t);
@@ -140,7 +140,7 @@ SYSCALL_DEFINE2(getpriority, int, which, int, who)
 		return 20 - n; /* the raw call returns 20 - nice (1..40) */
 	}
 	i64 best = -ESRCH;
-	for (struct process *g = proc_next_leader(0); g;) {
+	for (struct thread *g = proc_next_leader(0); g;) {
 		if (prio_match(p, g, which, who) && 20 - nice_of(g) > best)
 			best = 20 - nice_of(g);
 		u32 at = g->pid;
@@ -156,7 +156,7 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 		return -EINVAL;
 	i32 nice = niceval < -20 ? -20 : niceval > 19 ? 19 : niceval;
 	if (which == UAPI_PRIO_PROCESS) {
-		struct process *t = who ? proc_by_pid(who) : p;
+		struct thread *t = who ? proc_by_pid(who) : p;
 		if (!t)
 			return -ESRCH;
 		int e = set_nice(p, t, nice);
@@ -165,7 +165,7 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 		return e;
 	}
 	int e = -ESRCH;
-	for (struct process *g = proc_next_leader(0); g;) {
+	for (struct thread *g = proc_next_leader(0); g;) {
 		if (prio_match(p, g, which, who)) {
 			int r = set_nice(p, g, nice);
 			e = (e == -ESRCH || r) ? r : e;

@@ -28,7 +28,7 @@ static u64 online_cpus(void)
 
 /* target - the process `pid` names (0: the caller), with a reference; NULL: -ESRCH. A
  * negative pid is the caller's -EINVAL to return. */
-static struct process *target(struct process *p, i64 pid)
+static struct thread *target(struct thread *p, i64 pid)
 {
 	if (pid == 0 || pid == (i64)p->pid) {
 		proc_get(p);
@@ -61,7 +61,7 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, uint, len, uptr, user_mask)
 		for (u32 i = 0; i < len; i++)
 			mask |= (u64)b[i] << (8 * i);
 	}
-	struct process *q = target(p, pid);
+	struct thread *q = target(p, pid);
 	if (!q)
 		return -ESRCH;
 	i64 r = 0;
@@ -91,7 +91,7 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, uint, len, uptr, user_mask)
 		return -EINVAL;
 	if (pid < 0)
 		return -ESRCH;
-	struct process *q = target(p, pid);
+	struct thread *q = target(p, pid);
 	if (!q)
 		return -ESRCH;
 	spin_lock(&q->sig_lock);
@@ -102,11 +102,11 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, uint, len, uptr, user_mask)
 }
 
 /* The policy and parameter getters: pid < 0 is -EINVAL, an unknown pid -ESRCH. */
-static i64 check_pid(struct process *p, i64 pid)
+static i64 check_pid(struct thread *p, i64 pid)
 {
 	if (pid < 0)
 		return -EINVAL;
-	struct process *q = target(p, pid);
+	struct thread *q = target(p, pid);
 	if (!q)
 		return -ESRCH;
 	proc_put(q);

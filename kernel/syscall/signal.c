@@ -58,7 +58,7 @@ SYSCALL_DEFINE2(rt_sigpending, uptr, uset, size, sigsetsize)
 }
 
 /* signal_ready - an unblocked signal is pending (what pause and rt_sigsuspend wait for). */
-static bool signal_ready(struct process *p)
+static bool signal_ready(struct thread *p)
 {
 	spin_lock(&p->sig_lock);
 	bool ready = (p->pending.set & ~p->sigmask) != 0;
@@ -92,7 +92,7 @@ struct usig_timespec {
 DEFINE_UCOPY(usig_timespec, struct usig_timespec);
 
 /* sig_in_set - a signal of `set` is pending (what rt_sigtimedwait waits for). */
-static bool sig_in_set(struct process *p, u64 set)
+static bool sig_in_set(struct thread *p, u64 set)
 {
 	spin_lock(&p->sig_lock);
 	bool ready = (p->pending.set & set) != 0;
@@ -102,7 +102,7 @@ static bool sig_in_set(struct process *p, u64 set)
 
 /* take_signal - dequeue the lowest pending signal of `set`, its siginfo_t to `info` (0: not
  * written): the signal, 0 when none is pending, or -EFAULT (the signal is gone, as Linux). */
-static i64 take_signal(struct process *p, u64 set, u64 info)
+static i64 take_signal(struct thread *p, u64 set, u64 info)
 {
 	struct proc_siginfo si;
 	u32 sig = proc_signal_dequeue(p, set, &si);
@@ -163,12 +163,12 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 
 /* send_to_thread - a thread-directed signal with `info` to thread `tid` (of group `tgid`,
  * -1: any): 0, -ESRCH, -EPERM, -EINVAL or -EAGAIN (a full real-time queue). */
-static i64 send_to_thread(struct process *p, i64 tgid, i64 tid, u64 sig,
+static i64 send_to_thread(struct thread *p, i64 tgid, i64 tid, u64 sig,
 			  struct proc_siginfo info)
 {
 	if (sig > PROC_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
 		return -EINVAL;
-	struct process *q = proc_by_pid(tid);
+	struct thread *q = proc_by_pid(tid);
 	if (!q)
 		return -ESRCH;
 	spin_lock(&proc_lock);
@@ -186,7 +186,7 @@ static i64 send_to_thread(struct process *p, i64 tgid, i64 tid, u64 sig,
 }
 
 /* tkill/tgkill - one thread, by tid (tgkill: of the thread group tgid). */
-static i64 thread_kill(struct process *p, i64 tgid, i64 tid, u64 sig)
+static i64 thread_kill(struct thread *p, i64 tgid, i64 tid, u64 sig)
 {
 	return send_to_thread(p, tgid, tid, sig, (struct proc_siginfo){
 		.code = UAPI_SI_TKILL, .pid = p->leader->pid, .uid = p->fs.cred.uid });
@@ -206,7 +206,7 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
  * or -EPERM when it claims to come from kill/tkill or the kernel (si_code >= 0 or SI_TKILL)
  * and is sent to anyone but the caller itself (`to`: the pid or tid named; Linux compares it
  * with the caller's tid). */
-static int queued_info(struct process *p, u64 sig, u64 uinfo, i64 to, struct proc_siginfo *si)
+static int queued_info(struct thread *p, u64 sig, u64 uinfo, i64 to, struct proc_siginfo *si)
 {
 	struct uapi_siginfo u;
 	if (usiginfo_in_from_user(&u, uaddr(uinfo)))
@@ -226,7 +226,7 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, signo, ulong, uinfo)
 		return e;
 	if (pid <= 0)
 		return -ESRCH; /* POSIX.1b names no process groups */
-	struct process *q = proc_by_pid(pid);
+	struct thread *q = proc_by_pid(pid);
 	if (!q)
 		return -ESRCH;
 	spin_lock(&proc_lock);
@@ -306,7 +306,7 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, ulong, nset, ulong, oset, size, sigset
 /* sleep_until - sleep until `deadline` (fw_time_ns); a signal ends it early: then `rem`
  * (0: none) gets the time left and the call returns -ERESTART_RESTARTBLOCK, which becomes
  * -EINTR when a handler runs and a restart_syscall that sleeps on when none does. */
-static i64 sleep_until(struct process *p, u64 deadline, u64 rem)
+static i64 sleep_until(struct thread *p, u64 deadline, u64 rem)
 {
 	struct waitq *wq = &p->sig_wq; /* nothing but a signal or the deadline wakes it */
 	int e = PROC_WAIT(p, wq, fw_time_ns() >= deadline, deadline);
@@ -323,9 +323,9 @@ static i64 sleep_until(struct process *p, u64 deadline, u64 rem)
 	return -ERESTART_RESTARTBLOCK;
 }
 
-static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem);
+static i64 cpu_sleep(struct thread *p, u64 target, bool absolute, u64 rem);
 
-i64 proc_restart_sleep(struct process *p)
+i64 proc_restart_sleep(struct thread *p)
 {
 	enum proc_restart r = p->restart;
 	p->restart = PROC_RESTART_NONE;
@@ -364,7 +364,7 @@ SYSCALL_DEFINE2(nanosleep, uptr, request, uptr, remain)
  * (-ERESTARTNOHAND); a relative one reports the CPU time left in `rem` and ends with
  * -ERESTART_RESTARTBLOCK: -EINTR when a handler runs, else restart_syscall sleeps on to the
  * same CPU time (Linux's posix_cpu_nsleep_restart). */
-static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
+static i64 cpu_sleep(struct thread *p, u64 target, bool absolute, u64 rem)
 {
 	for (;;) {
 		u64 now = proc_cpu_ns(p, false);
@@ -395,7 +395,7 @@ static i64 cpu_sleep(struct process *p, u64 target, bool absolute, u64 rem)
 /* wall_sleep - an absolute REALTIME/TAI sleep: until the wall clock reads `date`, following any
  * change of that clock while it sleeps (PROC_WAIT_WALL). A signal ends it with -ERESTARTNOHAND:
  * with no handler the call restarts with the same date, as Linux's absolute sleeps. */
-static i64 wall_sleep(struct process *p, u64 date)
+static i64 wall_sleep(struct thread *p, u64 date)
 {
 	for (;;) {
 		i64 now = clock_realtime_ns();

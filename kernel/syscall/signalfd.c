@@ -11,7 +11,7 @@
 
 DEFINE_UCOPY(usigset, u64);
 
-static i64 do_signalfd(struct process *p, i64 fd, u64 umask, u64 size, u64 flags)
+static i64 do_signalfd(struct thread *p, i64 fd, u64 umask, u64 size, u64 flags)
 {
 	if (size != sizeof(u64))
 		return -EINVAL;

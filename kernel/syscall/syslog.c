@@ -121,7 +121,7 @@ static i64 read_all(u64 buf, u64 len, bool clear)
 }
 
 /* read_new - SYSLOG_ACTION_READ: records after the reader position, waiting for one. */
-static i64 read_new(struct process *p, u64 buf, u64 len)
+static i64 read_new(struct thread *p, u64 buf, u64 len)
 {
 	u64 first, next;
 	for (;;) {

@@ -276,7 +276,7 @@ static u64 sc_logged[SYSCALL_MAX / 64];
 
 /* sc_missing - a number without a handler: -ENOSYS, logged once per number. Out of line and
  * cold, so the dispatcher's common path keeps a small frame (no log buffer on its stack). */
-static FW_COLD i64 sc_missing(struct process *p, u64 nr)
+static FW_COLD i64 sc_missing(struct thread *p, u64 nr)
 {
 	if (nr < SYSCALL_MAX && !(sc_logged[nr / 64] & (1ull << (nr % 64)))) {
 		sc_logged[nr / 64] |= 1ull << (nr % 64);
@@ -287,7 +287,7 @@ static FW_COLD i64 sc_missing(struct process *p, u64 nr)
 	return -ENOSYS;
 }
 
-i64 syscall_dispatch(struct process *p, const struct user_syscall *sc)
+i64 syscall_dispatch(struct thread *p, const struct user_syscall *sc)
 {
 	u64 nr = sc->nr;
 	/* six plain copies (a loop paid a bounds check per argument on every call) */

@@ -31,15 +31,15 @@ static struct uapi_timespec ns_to_timespec(i64 ns)
 }
 
 /* settime_allowed - CAP_SYS_TIME, which Trellis has as effective uid 0. */
-static bool settime_allowed(const struct process *p)
+static bool settime_allowed(const struct thread *p)
 {
 	return p->fs.cred.euid == 0;
 }
 
 /* cpu_clock_read - the value of CPU clock `cid` (time/cpu_clock.h): 0, or -EINVAL. */
-static int cpu_clock_read(struct process *p, int cid, i64 *ns)
+static int cpu_clock_read(struct thread *p, int cid, i64 *ns)
 {
-	struct process *t = cpu_clock_owner(p, cid);
+	struct thread *t = cpu_clock_owner(p, cid);
 	if (!t)
 		return -EINVAL;
 	if (t->leader == p->leader)
@@ -65,7 +65,7 @@ SYSCALL_DEFINE2(clock_getres, int, clockid, uptr, res)
 	i64 r;
 	int cid = cpu_clock_id(clockid);
 	if (cid) {
-		struct process *t = cpu_clock_owner(p, cid);
+		struct thread *t = cpu_clock_owner(p, cid);
 		if (!t)
 			return -EINVAL;
 		proc_put(t);
@@ -112,7 +112,7 @@ SYSCALL_DEFINE1(time, uptr, tloc)
 }
 
 /* set_realtime - the common end of settimeofday and clock_settime(CLOCK_REALTIME). */
-static i64 set_realtime(const struct process *p, const struct uapi_timespec *ts,
+static i64 set_realtime(const struct thread *p, const struct uapi_timespec *ts,
 			const struct uapi_timezone *tz)
 {
 	if (ts && (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= UAPI_NSEC_PER_SEC ||
@@ -157,7 +157,7 @@ SYSCALL_DEFINE2(clock_settime, int, clockid, uptr, tp)
 	i64 unused;
 	bool cpu = clockid < 0;
 	if (cpu) {
-		struct process *t = cpu_clock_owner(p, clockid);
+		struct thread *t = cpu_clock_owner(p, clockid);
 		if (!t)
 			return -EINVAL;
 		proc_put(t);
@@ -220,7 +220,7 @@ static i64 ntp_maxerror_now(u64 now) REQUIRES(&ntp_lock)
 
 /* adjtimex_validate - Linux's ntp_validate_timex: the permission and range checks, in its
  * order. */
-static int adjtimex_validate(const struct process *p, const struct uapi_timex *tx)
+static int adjtimex_validate(const struct thread *p, const struct uapi_timex *tx)
 {
 	u32 m = tx->modes;
 	if (m & UAPI_ADJ_ADJTIME) {
@@ -250,7 +250,7 @@ static int adjtimex_validate(const struct process *p, const struct uapi_timex *t
 }
 
 /* do_adjtimex - the common part: 0 and *tx filled in with the state, or -errno. */
-static i64 do_adjtimex(const struct process *p, struct uapi_timex *tx)
+static i64 do_adjtimex(const struct thread *p, struct uapi_timex *tx)
 {
 	int e = adjtimex_validate(p, tx);
 	if (e)

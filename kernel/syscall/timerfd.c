@@ -51,7 +51,7 @@ static struct uapi_itimerspec to_its(u64 value_ns, u64 interval_ns)
 	};
 }
 
-static struct file *timer_file(struct process *p, int fd, int *err)
+static struct file *timer_file(struct thread *p, int fd, int *err)
 {
 	struct file *f = proc_fd_get(p, fd);
 	*err = !f ? -EBADF : !vfs_file_is_timerfd(f) ? -EINVAL : 0;

@@ -44,7 +44,7 @@ static enum proc_wait_kind wait_kind(u64 options)
 
 /* A child event a wait can report. */
 struct wait_event {
-	struct process *child; /* with a reference; NULL: nothing to report */
+	struct thread *child; /* with a reference; NULL: nothing to report */
 	u32 status;            /* the wait status word */
 	bool zombie;           /* an exit (reaped once reported, unless WNOWAIT) */
 	bool has_child;        /* the caller has a child the selector names at all */
@@ -53,10 +53,10 @@ struct wait_event {
 
 /* wait_find - an exited child `sel` names (WEXITED), else a stop or continue the options
  * ask for. */
-static struct wait_event wait_find(struct process *g, struct proc_wait_sel sel, u32 options)
+static struct wait_event wait_find(struct thread *g, struct proc_wait_sel sel, u32 options)
 {
 	struct wait_event ev = { 0 };
-	struct process *z = proc_find_child(g, sel, &ev.has_child);
+	struct thread *z = proc_find_child(g, sel, &ev.has_child);
 	if (z && (options & UAPI_WEXITED)) {
 		spin_lock(&proc_lock);
 		ev.status = (u32)z->wait_status;
@@ -73,7 +73,7 @@ static struct wait_event wait_find(struct process *g, struct proc_wait_sel sel, 
 }
 
 /* wait_ready - the condition a wait sleeps for (something to report, or no child at all). */
-static bool wait_ready(struct process *g, struct proc_wait_sel sel, u32 options,
+static bool wait_ready(struct thread *g, struct proc_wait_sel sel, u32 options,
 		       struct wait_event *ev)
 {
 	if (ev->child)
@@ -85,9 +85,9 @@ static bool wait_ready(struct process *g, struct proc_wait_sel sel, u32 options,
 /* do_wait - the event to report in *ev (with a reference to put), or 0 with ev->child NULL
  * (WNOHANG, nothing yet), -ECHILD or -ERESTARTSYS. A reported zombie is reaped unless
  * WNOWAIT. */
-static int do_wait(struct process *p, struct proc_wait_sel sel, u32 options, struct wait_event *ev)
+static int do_wait(struct thread *p, struct proc_wait_sel sel, u32 options, struct wait_event *ev)
 {
-	struct process *g = p->leader; /* the group's children, whichever thread forked them */
+	struct thread *g = p->leader; /* the group's children, whichever thread forked them */
 	*ev = wait_find(g, sel, options);
 	if (!ev->child && !ev->has_child)
 		return -ECHILD;

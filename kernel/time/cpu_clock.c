@@ -19,13 +19,13 @@ int cpu_clock_id(int id)
 	return id < 0 ? id : 0;
 }
 
-struct process *cpu_clock_owner(struct process *p, int cid)
+struct thread *cpu_clock_owner(struct thread *p, int cid)
 {
 	if (cid >= 0 || (cid & CPU_CLOCK_WHICH_MASK) == CPU_CLOCK_MAX)
 		return NULL;
 	bool thread = (cid & CPU_CLOCK_PERTHREAD) != 0;
 	i64 pid = ~(i64)(cid >> 3); /* gcc shifts a negative int arithmetically */
-	struct process *t = proc_by_pid(pid ? pid : (thread ? p->pid : p->leader->pid));
+	struct thread *t = proc_by_pid(pid ? pid : (thread ? p->pid : p->leader->pid));
 	if (!t)
 		return NULL;
 	/* a process is named by its leader's pid (or, as Linux allows, the caller's own tid) */
@@ -35,7 +35,7 @@ struct process *cpu_clock_owner(struct process *p, int cid)
 		return NULL;
 	}
 	if (!thread && t != t->leader) {
-		struct process *g = t->leader;
+		struct thread *g = t->leader;
 		proc_get(g);
 		proc_put(t);
 		t = g;
@@ -43,7 +43,7 @@ struct process *cpu_clock_owner(struct process *p, int cid)
 	return t;
 }
 
-u64 cpu_clock_read_ns(struct process *o, int cid)
+u64 cpu_clock_read_ns(struct thread *o, int cid)
 {
 	bool thread = (cid & CPU_CLOCK_PERTHREAD) != 0;
 	struct proc_usage u = proc_usage_peek(o, thread);

@@ -25,7 +25,7 @@
  * again (Linux detaches it).
  *
  * Locks: ptimer_lock (spinlock: every timer's state and the list) → proc_lock (to look at a
- * group's state; a CPU-time clock's sums also take the leader's rlim_lock) or the target's
+ * group's state; a CPU-time clock's sums also take the process's rlim_lock) or the target's
  * sig_lock (the merge); signals are sent with none held.
  */
 #include <fw/heap.h>
@@ -43,9 +43,9 @@
 struct ptimer {
 	struct list_link link; /* on ptimers (ptimer_lock) */
 	/* immutable after creation */
-	struct process *owner;  /* the group leader; a reference */
-	struct process *target; /* who gets the signal (owner, or a thread: a reference) */
-	struct process *cpu_of; /* a CPU-time clock's thread or leader (a reference); NULL for
+	struct thread *owner;  /* the group leader; a reference */
+	struct thread *target; /* who gets the signal (owner, or a thread: a reference) */
+	struct thread *cpu_of; /* a CPU-time clock's thread or leader (a reference); NULL for
 				 * the other clocks */
 	int cpu_cid;            /* and its id (time/cpu_clock.h) */
 	i32 id;
@@ -85,7 +85,7 @@ static void ptimer_free(struct ptimer *t)
 }
 
 /* find_locked - timer `id` of p's group, or NULL. */
-static struct ptimer *find_locked(struct process *p, i64 id) REQUIRES(&ptimer_lock)
+static struct ptimer *find_locked(struct thread *p, i64 id) REQUIRES(&ptimer_lock)
 {
 	ptimers_init_locked();
 	LIST_FOR_EACH(ptimer_list, &ptimers, t)
@@ -94,7 +94,7 @@ static struct ptimer *find_locked(struct process *p, i64 id) REQUIRES(&ptimer_lo
 	return NULL;
 }
 
-static bool group_gone(struct process *leader)
+static bool group_gone(struct thread *leader)
 {
 	spin_lock(&proc_lock);
 	bool gone = !leader->listed || leader->state == PROC_ZOMBIE;
@@ -102,11 +102,11 @@ static bool group_gone(struct process *leader)
 	return gone;
 }
 
-int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i64 tid,
+int posix_timer_create(struct thread *p, i64 clockid, i32 notify, u32 signo, i64 tid,
 		       bool has_value, u64 value, i32 *id_out)
 {
 	int cid = cpu_clock_id((int)clockid);
-	struct process *cpu_of = NULL;
+	struct thread *cpu_of = NULL;
 	if (cid) {
 		cpu_of = cpu_clock_owner(p, cid);
 		if (!cpu_of)
@@ -115,7 +115,7 @@ int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i6
 		   clockid != UAPI_CLOCK_BOOTTIME) {
 		return -EINVAL;
 	}
-	struct process *target = p->leader;
+	struct thread *target = p->leader;
 	if (notify == POSIX_SIGEV_THREAD_ID) {
 		target = proc_by_pid(tid);
 		if (!target || target->leader != p->leader) {
@@ -163,7 +163,7 @@ int posix_timer_create(struct process *p, i64 clockid, i32 notify, u32 signo, i6
 	return 0;
 }
 
-int posix_timer_delete(struct process *p, i64 id)
+int posix_timer_delete(struct thread *p, i64 id)
 {
 	spin_lock(&ptimer_lock);
 	struct ptimer *t = find_locked(p, id);
@@ -206,7 +206,7 @@ static u64 left_locked(struct ptimer *t, u64 now) REQUIRES(&ptimer_lock)
 	return t->deadline_ns > now ? t->deadline_ns - now : 1;
 }
 
-int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 interval_ns,
+int posix_timer_set(struct thread *p, i64 id, bool abs, u64 value_ns, u64 interval_ns,
 		    u64 *old_value_ns, u64 *old_interval_ns)
 {
 	proc_acct_publish(p); /* the caller's CPU time up to now, for a CPU-time clock */
@@ -235,7 +235,7 @@ int posix_timer_set(struct process *p, i64 id, bool abs, u64 value_ns, u64 inter
 	return 0;
 }
 
-int posix_timer_get(struct process *p, i64 id, u64 *value_ns, u64 *interval_ns)
+int posix_timer_get(struct thread *p, i64 id, u64 *value_ns, u64 *interval_ns)
 {
 	proc_acct_publish(p);
 	u64 now = fw_time_ns();
@@ -249,7 +249,7 @@ int posix_timer_get(struct process *p, i64 id, u64 *value_ns, u64 *interval_ns)
 	return t ? 0 : -EINVAL;
 }
 
-i64 posix_timer_overrun(struct process *p, i64 id)
+i64 posix_timer_overrun(struct thread *p, i64 id)
 {
 	spin_lock(&ptimer_lock);
 	struct ptimer *t = find_locked(p, id);
@@ -258,7 +258,7 @@ i64 posix_timer_overrun(struct process *p, i64 id)
 	return r;
 }
 
-void posix_timer_delete_group(struct process *p)
+void posix_timer_delete_group(struct thread *p)
 {
 	for (;;) {
 		struct ptimer *found = NULL;
@@ -336,7 +336,7 @@ void posix_timer_fire_due(u64 now_ns)
 			t->overrun = skipped;
 			continue;
 		}
-		struct process *to = t->target;
+		struct thread *to = t->target;
 		u32 sig = t->signo;
 		spin_lock(&to->sig_lock);
 		bool merged = proc_sigqueue_timer_merge_locked(to, sig, t->id, skipped + 1);

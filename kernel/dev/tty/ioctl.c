@@ -23,13 +23,13 @@ DEFINE_UCOPY(uint32, u32);
 DEFINE_UCOPY(uint32s, i32);
 
 /* change_check - a change of t's settings by p (not through a master): SIGTTOU rules. */
-static int change_check(struct process *p, struct file *f, struct terminal *t)
+static int change_check(struct thread *p, struct file *f, struct terminal *t)
 {
 	return f->term_master ? 0 : term_job_check(p, t, UAPI_SIGTTOU);
 }
 
 /* ctty_of - whether t is p's controlling terminal. */
-static bool ctty_of(struct process *p, struct terminal *t)
+static bool ctty_of(struct thread *p, struct terminal *t)
 {
 	u32 sid = term_job_ids(p).ctty_sid;
 	spin_lock(&t->lock);
@@ -61,7 +61,7 @@ static u32 baud_of(u32 bits, u32 given)
  * them; else the terminal's speeds stay for BOTHER). The speeds are recomputed from c_cflag
  * whenever it names one, as Linux's set_termios: output from CBAUD, input from CIBAUD (B0:
  * the output speed). */
-static i64 set_termios(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg,
+static i64 set_termios(struct thread *p, struct file *f, struct terminal *t, u64 cmd, u64 arg,
 		       bool two)
 {
 	int e = change_check(p, f, t);
@@ -111,7 +111,7 @@ static i64 set_winsize(struct terminal *t, u64 arg)
 	return 0;
 }
 
-static i64 flush(struct process *p, struct file *f, struct terminal *t, u64 arg)
+static i64 flush(struct thread *p, struct file *f, struct terminal *t, u64 arg)
 {
 	int e = change_check(p, f, t);
 	if (e)
@@ -134,7 +134,7 @@ static i64 flush(struct process *p, struct file *f, struct terminal *t, u64 arg)
 	return 0;
 }
 
-static i64 xonc(struct process *p, struct file *f, struct terminal *t, u64 arg)
+static i64 xonc(struct thread *p, struct file *f, struct terminal *t, u64 arg)
 {
 	int e = change_check(p, f, t);
 	if (e)
@@ -158,7 +158,7 @@ static i64 xonc(struct process *p, struct file *f, struct terminal *t, u64 arg)
 }
 
 /* set_pgrp - TIOCSPGRP (tcsetpgrp(3)). */
-static i64 set_pgrp(struct process *p, struct file *f, struct terminal *t, u64 arg)
+static i64 set_pgrp(struct thread *p, struct file *f, struct terminal *t, u64 arg)
 {
 	int e = change_check(p, f, t);
 	if (e == -EIO)
@@ -185,7 +185,7 @@ static i64 set_pgrp(struct process *p, struct file *f, struct terminal *t, u64 a
 
 /* set_ctty - TIOCSCTTY: p, a session leader without a controlling terminal, takes t; a
  * terminal another session controls is taken over only by root with arg 1. */
-static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 arg)
+static i64 set_ctty(struct thread *p, struct file *f, struct terminal *t, u64 arg)
 {
 	struct job_ids j = term_job_ids(p);
 	u32 sid = j.sid;
@@ -219,13 +219,13 @@ static i64 set_ctty(struct process *p, struct file *f, struct terminal *t, u64 a
 /* no_ctty - TIOCNOTTY: p gives its controlling terminal up. The session leader takes it from
  * the whole session (SIGHUP and SIGCONT to the foreground group); another member only from
  * itself and the children it forks from now on (until a setsid). */
-static i64 no_ctty(struct process *p, struct terminal *t)
+static i64 no_ctty(struct thread *p, struct terminal *t)
 {
 	if (!ctty_of(p, t))
 		return -ENOTTY;
 	if (!term_job_ids(p).leader) {
 		spin_lock(&proc_lock);
-		p->leader->tty_detached = true;
+		p->proc->tty_detached = true;
 		spin_unlock(&proc_lock);
 		return 0;
 	}
@@ -249,7 +249,7 @@ static i64 put_u32(u32 v, u64 arg)
 /* open_peer - TIOCGPTPEER: a new descriptor of master t's slave (/dev/pts/N), opened by p
  * with open(2) `flags` (as Linux, unchecked: the access mode, O_NOCTTY, O_NONBLOCK, O_APPEND
  * and O_CLOEXEC count, the rest is ignored). */
-static i64 open_peer(struct process *p, struct terminal *t, u64 flags)
+static i64 open_peer(struct thread *p, struct terminal *t, u64 flags)
 {
 	flags &= VFS_O_ACCMODE | UAPI_O_NOCTTY | UAPI_O_NONBLOCK | VFS_O_APPEND | UAPI_O_CLOEXEC;
 	if ((flags & VFS_O_ACCMODE) == VFS_O_ACCMODE)
@@ -279,7 +279,7 @@ static i64 open_peer(struct process *p, struct terminal *t, u64 flags)
 
 /* pty_ioctl - the master's own ioctls (Linux's pty_unix98_ioctl, which only the master's
  * operations have: on the slave they are ENOTTY, TIOCGPTPEER EIO): 1 when cmd is not one. */
-static i64 pty_ioctl(struct process *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
+static i64 pty_ioctl(struct thread *p, struct file *f, struct terminal *t, u64 cmd, u64 arg)
 {
 	if (!f->term_master) /* TIOCGPTPEER is tty_ioctl's: EIO unless on a master */
 		return cmd == UAPI_TIOCGPTPEER ? -EIO : 1;
@@ -336,7 +336,7 @@ static i64 pty_ioctl(struct process *p, struct file *f, struct terminal *t, u64 
 	}
 }
 
-i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+i64 tty_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	struct terminal *t = f->term ? f->term : term_console();
 	i64 r = pty_ioctl(p, f, t, cmd, arg);

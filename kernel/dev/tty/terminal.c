@@ -122,18 +122,18 @@ static struct terminal *file_term(struct file *f)
 
 /* ---- job control ---------------------------------------------------------------------------- */
 
-struct job_ids term_job_ids(struct process *p)
+struct job_ids term_job_ids(struct thread *p)
 {
-	struct process *g = p->leader;
+	struct process *g = p->proc;
 	spin_lock(&proc_lock);
 	struct job_ids j = { .pgid = g->pgid, .sid = g->sid, .ctty_sid = g->tty_detached ? 0 : g->sid,
-			     .leader = g->sid == g->pid };
+			     .leader = g->sid == p->leader->pid };
 	spin_unlock(&proc_lock);
 	return j;
 }
 
 /* sig_ignored - sig is blocked or ignored by p (then a terminal does not send it). */
-static bool sig_ignored(struct process *p, u32 sig)
+static bool sig_ignored(struct thread *p, u32 sig)
 {
 	spin_lock(&p->sig_lock);
 	bool blocked = (p->sigmask & (1ull << (sig - 1))) != 0;
@@ -148,7 +148,7 @@ static bool sig_ignored(struct process *p, u32 sig)
  * blocked SIGTTOU lets the call go on; an orphaned group gets -EIO; otherwise the signal goes
  * to p's whole group and the call is restarted once p runs again (-ERESTARTSYS).
  */
-int term_job_check(struct process *p, struct terminal *t, u32 sig)
+int term_job_check(struct thread *p, struct terminal *t, u32 sig)
 {
 	struct job_ids j = term_job_ids(p);
 	spin_lock(&t->lock);
@@ -170,7 +170,7 @@ struct mutex term_ctty_lock = MUTEX_INIT(term_ctty_lock);
 
 /* ctty_acquire - p (a session leader without a controlling terminal) makes t its own when t
  * controls no session: Linux's tty_open_proc_set_tty. */
-static void ctty_acquire(struct process *p, struct terminal *t)
+static void ctty_acquire(struct thread *p, struct terminal *t)
 {
 	struct job_ids j = term_job_ids(p);
 	if (!j.leader)
@@ -211,7 +211,7 @@ static int slave_attach(struct terminal *t, bool check_lock)
 
 /* exclusive - t is in exclusive mode (TIOCEXCL) and p may not open it again: only root may
  * (Linux: CAP_SYS_ADMIN); /dev/tty is not checked, as Linux. */
-static bool exclusive(struct process *p, struct terminal *t)
+static bool exclusive(struct thread *p, struct terminal *t)
 {
 	spin_lock(&t->lock);
 	bool busy = t->excl && p->fs.cred.euid != 0;
@@ -219,7 +219,7 @@ static bool exclusive(struct process *p, struct terminal *t)
 	return busy;
 }
 
-int tty_open(struct process *p, struct file *f, u32 flags)
+int tty_open(struct thread *p, struct file *f, u32 flags)
 {
 	u32 major = f->inode->rdev_major, minor = f->inode->rdev_minor;
 	bool noctty = (flags & UAPI_O_NOCTTY) != 0;
@@ -301,7 +301,7 @@ static bool read_ready(struct terminal *t)
  * mode; in raw mode what VMIN and VTIME ask (MIN bytes, waiting at most TIME tenths of a second
  * for the first when MIN is 0, or between bytes when MIN is not).
  */
-static i64 read_side(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
+static i64 read_side(struct thread *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		     bool may_wait)
 {
 	struct vm_writer w = vm_writer_user(uaddr(buf), count);
@@ -370,7 +370,7 @@ static bool write_ready(struct terminal *t)
 /* write_side - a program writes terminal t: OPOST into the output queue (the console's goes
  * out at once), waiting while a pty's queue is full; SIGTTOU for a background group with
  * TOSTOP; -EIO on a hung-up pty; a pending signal ends it after a chunk (the bytes so far). */
-static i64 write_side(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
+static i64 write_side(struct thread *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		      bool may_wait)
 {
 	spin_lock(&t->lock);
@@ -457,7 +457,7 @@ static size_t master_take_locked(struct terminal *t, struct bytes io, u64 want) 
 
 /* read_master - the master reads what the slave's side wrote and echoed; EIO once every slave
  * file is closed and nothing is left. */
-static i64 read_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
+static i64 read_master(struct thread *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 		       bool may_wait)
 {
 	struct bytes io = kbuf_bytes(&p->io_kbuf);
@@ -493,7 +493,7 @@ static bool master_write_ready(struct terminal *t)
 
 /* write_master - the master types: each byte through the slave's line discipline (echo into
  * the output queue, ISIG signals to the foreground group), waiting while its input is full. */
-static i64 write_master(struct process *p, struct file *f, struct terminal *t, u64 buf, u64 count,
+static i64 write_master(struct thread *p, struct file *f, struct terminal *t, u64 buf, u64 count,
 			bool may_wait)
 {
 	struct bytes io = kbuf_bytes(&p->io_kbuf);
@@ -533,7 +533,7 @@ static i64 write_master(struct process *p, struct file *f, struct terminal *t, u
 	return (i64)done;
 }
 
-i64 tty_rw(struct process *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait)
+i64 tty_rw(struct thread *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait)
 {
 	u32 acc = f->flags & VFS_O_ACCMODE;
 	if (write ? acc == VFS_O_RDONLY : acc == VFS_O_WRONLY)
@@ -588,7 +588,7 @@ u32 term_file_poll(struct file *f, struct poll_table *pt)
 /* signal_leader - a kernel signal to the process `pid` (a session leader), if it lives. */
 static void signal_leader(u32 pid, u32 sig)
 {
-	struct process *q = proc_by_pid(pid);
+	struct thread *q = proc_by_pid(pid);
 	if (!q)
 		return;
 	proc_group_signal(q->leader, sig, (struct proc_siginfo){ .code = 0x80 /* SI_KERNEL */ });

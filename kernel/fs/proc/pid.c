@@ -54,9 +54,9 @@ static bool pid_dir_entry(struct inode *dir, u64 i, struct synth_entry *out)
 	return true;
 }
 
-struct process *procfs_target(const struct procfs_inode *pi)
+struct thread *procfs_target(const struct procfs_inode *pi)
 {
-	struct process *p = proc_by_pid(pi->tid ? pi->tid : pi->pid);
+	struct thread *p = proc_by_pid(pi->tid ? pi->tid : pi->pid);
 	if (p && (p->leader->pid != pi->pid || (!pi->tid && p->leader != p))) {
 		proc_put(p);
 		return NULL;
@@ -66,7 +66,7 @@ struct process *procfs_target(const struct procfs_inode *pi)
 
 bool procfs_pid_alive(struct procfs_inode *pi)
 {
-	struct process *p = procfs_target(pi);
+	struct thread *p = procfs_target(pi);
 	if (!p)
 		return false;
 	struct proc_info info;
@@ -81,10 +81,10 @@ bool procfs_pid_alive(struct procfs_inode *pi)
 
 bool procfs_may_inspect(const struct procfs_inode *pi)
 {
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	if (!me)
 		return true; /* a kernel task (ktests) */
-	struct process *t = me->leader->pid == pi->pid ? NULL : procfs_target(pi);
+	struct thread *t = me->leader->pid == pi->pid ? NULL : procfs_target(pi);
 	bool ok = me->leader->pid == pi->pid || me->fs.cred.euid == 0;
 	if (!ok && t) {
 		struct proc_info in;
@@ -102,20 +102,20 @@ bool procfs_may_inspect(const struct procfs_inode *pi)
 	return ok;
 }
 
-struct process *procfs_inspected(const struct procfs_inode *pi, int *err)
+struct thread *procfs_inspected(const struct procfs_inode *pi, int *err)
 {
 	if (!procfs_may_inspect(pi)) {
 		*err = -EACCES;
 		return NULL;
 	}
-	struct process *t = procfs_target(pi);
+	struct thread *t = procfs_target(pi);
 	*err = t ? 0 : -ENOENT;
 	return t;
 }
 
-struct process *procfs_caller_in(u32 pid)
+struct thread *procfs_caller_in(u32 pid)
 {
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	if (me && me->leader->pid != pid) {
 		proc_put(me);
 		return NULL;
@@ -204,7 +204,7 @@ static int link_target(const struct vfs_ctx *c, struct procfs_inode *pi) REQUIRE
 	struct vfs_path at = { 0 };
 	bool put = false;
 	int e = 0;
-	struct process *t = procfs_inspected(pi, &e);
+	struct thread *t = procfs_inspected(pi, &e);
 	if (!t)
 		return e;
 	if (pi->kind == PK_EXE) {
@@ -245,7 +245,7 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 	(void)c;
 	struct procfs_inode *pi = procfs_inode_from(ip);
 	int e = 0;
-	struct process *t = procfs_inspected(pi, &e);
+	struct thread *t = procfs_inspected(pi, &e);
 	if (!t)
 		return path_result_err(e);
 	struct path_result r = path_result_err(-ENOENT);
@@ -296,7 +296,7 @@ struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_ino
 	} else if (dir->kind == PK_FD_DIR || dir->kind == PK_FDINFO_DIR) {
 		u32 fd = parse_fd(name);
 		int e = 0;
-		struct process *t = procfs_inspected(dir, &e);
+		struct thread *t = procfs_inspected(dir, &e);
 		struct file *f = t && fd < PROC_MAX_FDS ? proc_fd_peek(t, fd) : NULL;
 		if (t)
 			proc_put(t);
@@ -335,8 +335,8 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 	if (dir->kind == PK_PID_DIR || dir->kind == PK_TID_DIR)
 		return synth_readdir(&dir->vfs, pid_dir_entry, pos, out);
 	if (dir->kind == PK_TASK_DIR) {
-		struct process *g = proc_by_pid(dir->pid);
-		struct process *t = g && g->leader == g && pos - 2 < (1ull << 31)
+		struct thread *g = proc_by_pid(dir->pid);
+		struct thread *t = g && g->leader == g && pos - 2 < (1ull << 31)
 					    ? proc_group_next(g, (u32)(pos - 2) ? (u32)(pos - 2) - 1 : 0)
 					    : NULL;
 		if (g)
@@ -350,7 +350,7 @@ int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out
 	}
 	if (dir->kind == PK_FD_DIR || dir->kind == PK_FDINFO_DIR) {
 		int e = 0;
-		struct process *t = procfs_inspected(dir, &e);
+		struct thread *t = procfs_inspected(dir, &e);
 		if (!t)
 			return -ENOENT;
 		e = -ENOENT;

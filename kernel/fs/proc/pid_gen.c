@@ -69,14 +69,14 @@ struct sig_sets {
  * pending signals (a process-directed signal is given to one thread when it is sent, so the
  * group's set is the union of its threads'), the dispositions that ignore or catch, and SigQ:
  * the real-time instances queued for p's real uid and their limit. */
-static void sigs_of(struct process *p, const struct proc_info *in, struct sig_sets *s)
+static void sigs_of(struct thread *p, const struct proc_info *in, struct sig_sets *s)
 {
 	*s = (struct sig_sets){ 0 };
 	spin_lock(&p->sig_lock);
 	s->blocked = p->sigmask;
 	s->pending = p->pending.set;
 	spin_unlock(&p->sig_lock);
-	for (struct process *t = proc_group_next(p->leader, 0); t;) {
+	for (struct thread *t = proc_group_next(p->leader, 0); t;) {
 		spin_lock(&t->sig_lock);
 		s->shared |= t->pending.set;
 		spin_unlock(&t->sig_lock);
@@ -108,7 +108,7 @@ static struct str comm_str(struct proc_info *in)
  * read the caller's), a snapshot of it and its memory map. */
 struct gen_ctx {
 	struct procfs_inode *pi;
-	struct process *p;
+	struct thread *p;
 	struct proc_info in;
 	struct vm_map *m;
 	struct mem_figures mf;
@@ -118,7 +118,7 @@ DEFINE_TYPE_CACHE(gen_ctx_cache, struct gen_ctx);
 
 static int gen_stat(struct strbuf *sb, struct gen_ctx *g)
 {
-	struct process *p = g->p;
+	struct thread *p = g->p;
 	struct proc_info *in = &g->in;
 	const struct mem_figures *mf = &g->mf;
 	struct sig_sets s;
@@ -211,7 +211,7 @@ static void cpus_allowed(struct strbuf *sb)
 
 static int gen_status(struct strbuf *sb, struct gen_ctx *g)
 {
-	struct process *p = g->p;
+	struct thread *p = g->p;
 	struct proc_info *in = &g->in;
 	const struct mem_figures *mf = &g->mf;
 	struct sig_sets s;
@@ -338,7 +338,7 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	struct vm_map *m = g->m;
 	if (!m)
 		return 0;
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	if (!me)
 		return 0;
 	down_write(&vfs_lock); /* a context's paths change under it */
@@ -392,7 +392,7 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 typedef struct result_size (*mount_show_fn)(struct vfs_path root, struct bytes dst);
 static int gen_mount_table(struct strbuf *sb, mount_show_fn show)
 {
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	if (!me)
 		return 0;
 	struct kbuf buf = KBUF_EMPTY;
@@ -429,7 +429,7 @@ static int gen_fdinfo(struct strbuf *sb, struct gen_ctx *g)
 {
 	const struct procfs_inode *pi = g->pi;
 	int e = 0;
-	struct process *t = procfs_inspected(pi, &e);
+	struct thread *t = procfs_inspected(pi, &e);
 	if (!t)
 		return e == -ENOENT ? -ESRCH : e;
 	e = -ENOENT;
@@ -618,7 +618,7 @@ static const pid_gen_fn pid_gens[PK_COUNT] = {
 
 struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct bytes src)
 {
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	bool root = me && me->fs.cred.euid == 0;
 	if (me)
 		proc_put(me);
@@ -642,7 +642,7 @@ struct result_size procfs_make_it_fail_write(struct procfs_inode *pi, struct byt
 		return result_size_err(-EINVAL); /* not a number (kstrtoint) */
 	if (v > 1)
 		return result_size_err(-EINVAL);
-	struct process *p = procfs_target(pi);
+	struct thread *p = procfs_target(pi);
 	if (!p)
 		return result_size_err(-ESRCH);
 	atomic_u32_store(&p->make_it_fail, v);
@@ -682,10 +682,10 @@ int procfs_pid_generate(struct procfs_inode *pi, struct strbuf *sb)
 
 struct result_size procfs_comm_write(struct procfs_inode *pi, struct bytes src)
 {
-	struct process *me = procfs_caller_in(pi->pid);
+	struct thread *me = procfs_caller_in(pi->pid);
 	if (!me)
 		return result_size_err(-EINVAL); /* Linux: only the process's own threads */
-	struct process *p = procfs_target(pi);
+	struct thread *p = procfs_target(pi);
 	size_t n = bytes_len(src);
 	if (n && bytes_u8(src, n - 1).value == '\n')
 		n--;
@@ -746,11 +746,11 @@ struct result_size procfs_oom_adj_write(struct procfs_inode *pi, struct bytes sr
 	i32 adj = 0;
 	if (!parse_int(str_from_bytes(bytes_head(src, n)), &adj))
 		return result_size_err(-EINVAL);
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	bool privileged = !me || me->fs.cred.euid == 0; /* CAP_SYS_RESOURCE */
 	if (me)
 		proc_put(me);
-	struct process *p = procfs_target(pi);
+	struct thread *p = procfs_target(pi);
 	if (!p)
 		return result_size_err(-ESRCH);
 	int e = proc_set_oom_adj(p, adj, privileged);

@@ -180,7 +180,7 @@ KTEST(procfs, pid_directory_lives_until_reaped)
 	struct vfs_path top;
 	KT_ASSERT_EQ(kt, proc_ns(&top), 0);
 	struct vfs_ctx c = { .root = top, .cwd = top };
-	struct process *p = proc_create(NULL);
+	struct thread *p = proc_create(NULL);
 	KT_ASSERT(kt, p != NULL);
 	proc_set_comm(p, STR("a-rather-long-test-name"));
 	u8 path[64];
@@ -210,7 +210,7 @@ KTEST(procfs, pid_directory_read_while_the_process_goes)
 	struct vfs_path top;
 	KT_ASSERT_EQ(kt, proc_ns(&top), 0);
 	struct vfs_ctx c = { .root = top, .cwd = top };
-	struct process *p = proc_create(NULL);
+	struct thread *p = proc_create(NULL);
 	KT_ASSERT(kt, p != NULL);
 	u8 path[64];
 	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(path));
@@ -242,7 +242,7 @@ KTEST(procfs, oom_score_adj_rules)
 	KT_EXPECT_EQ(kt, proc_oom_badness(100, 0), 100);
 	KT_EXPECT_EQ(kt, proc_oom_badness(0, -999), 1);
 	KT_EXPECT_GT(kt, proc_oom_badness(100, 1000), proc_oom_badness(100, 500));
-	struct process *p = proc_create(NULL);
+	struct thread *p = proc_create(NULL);
 	KT_ASSERT(kt, p != NULL);
 	KT_EXPECT_EQ(kt, proc_oom_adj(p), 0);
 	KT_EXPECT_EQ(kt, proc_set_oom_adj(p, 1001, true), -EINVAL);

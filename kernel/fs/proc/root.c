@@ -183,7 +183,7 @@ static bool sys_dir_entry(struct inode *dir, u64 i, struct synth_entry *out)
 /* self_target - "/proc/self": the caller's thread group id; thread-self: "TGID/task/TID". */
 static int self_target(struct procfs_inode *pi)
 {
-	struct process *me = proc_current();
+	struct thread *me = proc_current();
 	if (!me)
 		return -ENOENT; /* a kernel task has no self */
 	u8 text[48];
@@ -223,7 +223,7 @@ static struct inode_result procfs_lookup(const struct vfs_ctx *c, struct inode *
 	if (d->kind != PK_ROOT)
 		return inode_result_err(-ENOENT);
 	u32 pid = procfs_parse_pid(name);
-	struct process *p = pid ? proc_by_pid(pid) : NULL;
+	struct thread *p = pid ? proc_by_pid(pid) : NULL;
 	bool leader = p && p->leader == p;
 	if (p)
 		proc_put(p);

@@ -331,7 +331,7 @@ static const struct inode_ops ino_ops = {
 };
 
 /* ino_ioctl - FIONREAD: the bytes a read would return (Linux's inotify_ioctl). */
-static i64 ino_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+static i64 ino_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	(void)p;
 	if (cmd != UAPI_FIONREAD)

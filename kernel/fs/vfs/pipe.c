@@ -251,7 +251,7 @@ static const struct inode_ops pipe_ops = {
 };
 
 /* pipe_ioctl - FIONREAD: the bytes in the pipe (Linux's pipe_ioctl), for a pipe or FIFO. */
-static i64 pipe_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg)
+static i64 pipe_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 {
 	(void)p;
 	if (cmd != UAPI_FIONREAD)

@@ -114,7 +114,7 @@ int procfs_set_target(struct procfs_inode *pi, struct str target);
 u32 procfs_parse_pid(struct str name);
 
 /* pid.c: the per-process directories and links, and who may look. */
-struct process;
+struct thread;
 struct inode_result procfs_pid_lookup(const struct vfs_ctx *c, struct procfs_inode *dir,
 				      struct str name) REQUIRES(vfs_lock);
 int procfs_pid_readdir(struct procfs_inode *dir, u64 pos, struct vfs_dirent *out)
@@ -126,7 +126,7 @@ struct path_result procfs_pid_follow(const struct vfs_ctx *c, struct inode *ip)
 	REQUIRES(vfs_lock);
 /* procfs_target - the process an entry describes (its thread for task/TID entries), with a
  * reference; NULL when it is gone. */
-struct process *procfs_target(const struct procfs_inode *pi);
+struct thread *procfs_target(const struct procfs_inode *pi);
 /* procfs_may_inspect - Linux's ptrace read access (PTRACE_MODE_READ_FSCREDS) of the caller to
  * the process `pi` describes, simplified: a thread of the same group; root (CAP_SYS_PTRACE);
  * or the caller's effective uid and gid equal the target's real, effective and saved ones (a
@@ -134,10 +134,10 @@ struct process *procfs_target(const struct procfs_inode *pi);
 bool procfs_may_inspect(const struct procfs_inode *pi);
 /* procfs_inspected - procfs_target when the caller may inspect it; NULL and *err (-EACCES,
  * or -ENOENT when it is gone) otherwise. */
-struct process *procfs_inspected(const struct procfs_inode *pi, int *err);
+struct thread *procfs_inspected(const struct procfs_inode *pi, int *err);
 /* procfs_caller_in - the calling thread when it belongs to group `pid` (a reference), else
  * NULL. */
-struct process *procfs_caller_in(u32 pid);
+struct thread *procfs_caller_in(u32 pid);
 
 /* pid_gen.c: the per-process files. */
 /* procfs_pid_generate - the text of a per-process file into sb: 0, -ESRCH (the process is

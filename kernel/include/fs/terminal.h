@@ -62,7 +62,7 @@ struct terminal {
 	u8 pkt_status GUARDED_BY(&lock);     /* TIOCPKT_* events not read by the master yet */
 };
 
-struct process;
+struct thread;
 
 /* term_console - the console's terminal (5:1, ttyS0 4:64). */
 struct terminal *term_console(void);
@@ -76,14 +76,14 @@ bool term_console_input(void);
  * TERM_PTY_MAX are in use), /dev/pts/N that pty's slave (-EIO while locked or after its
  * master closed); a session leader without one acquires it (no O_NOCTTY). 0 or -errno (the
  * caller closes f). */
-int tty_open(struct process *p, struct file *f, u32 flags);
+int tty_open(struct thread *p, struct file *f, u32 flags);
 /* tty_rw - read(2)/write(2) of `count` bytes at user `buf` on terminal file f, with job
  * control, VMIN/VTIME and waiting (unless !may_wait or O_NONBLOCK): bytes, or -errno
  * (-ERESTARTSYS when interrupted before any byte moved). */
-i64 tty_rw(struct process *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait);
+i64 tty_rw(struct thread *p, struct file *f, u64 buf, u64 count, bool write, bool may_wait);
 /* tty_ioctl - ioctl(2) on terminal file f: 0 (or a value) or -errno (-ENOTTY: unknown); the
  * file_ops.ioctl of every terminal file (the console's, a pty's sides). */
-i64 tty_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
+i64 tty_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg);
 /* term_file_poll - file_ops.poll of every terminal file. */
 u32 term_file_poll(struct file *f, struct poll_table *pt);
 /* term_file_close - file_ops.close of every terminal file: its last reference is gone. */
@@ -132,9 +132,9 @@ struct job_ids {
 	u32 ctty_sid; /* the session whose controlling terminal p has: sid, or 0 after TIOCNOTTY */
 	bool leader;  /* p leads its session */
 };
-struct job_ids term_job_ids(struct process *p);
+struct job_ids term_job_ids(struct thread *p);
 /* term_job_check - may p read (sig SIGTTIN) or write/change (SIGTTOU) t from its process group:
  * 0, -EIO, or -ERESTARTSYS after stopping p's group (Linux's __tty_check_change). */
-int term_job_check(struct process *p, struct terminal *t, u32 sig);
+int term_job_check(struct thread *p, struct terminal *t, u32 sig);
 
 #endif /* KERNEL_FS_TERMINAL_H */

@@ -141,7 +141,7 @@ struct vfs_time vfs_now(void);
 struct file;
 struct poll_entry;
 struct terminal;
-struct process;
+struct thread;
 
 /*
  * Readiness (docs/poll.md). A file is pollable through file_ops.poll: it returns the
@@ -154,7 +154,7 @@ struct process;
 struct poll_table {
 	/* register the poller on `wq` (set by the poller; called through poll_wait) */
 	void (*queue)(struct poll_table *pt, struct waitq *wq);
-	struct process *p;                         /* the poller */
+	struct thread *p;                         /* the poller */
 	struct poll_entry *e[VFS_POLL_ENTRIES];    /* its registrations */
 	u32 n;
 	bool overflow; /* a queue did not fit: the poller re-scans at every tick */
@@ -216,7 +216,7 @@ struct file_ops {
 	/* ioctl(2) by process p on `f` (not O_PATH): `cmd` (an unsigned int) with `arg`: a
 	 * value or -errno, -ENOTTY for a command it does not know. Called with no VFS lock.
 	 * NULL: every command is -ENOTTY (Linux's vfs_ioctl without unlocked_ioctl). */
-	i64 (*ioctl)(struct process *p, struct file *f, u64 cmd, u64 arg);
+	i64 (*ioctl)(struct thread *p, struct file *f, u64 cmd, u64 arg);
 	/* mmap(2) of `f`: the page-cache object a mapping maps (borrowed: the mapping takes its
 	 * own reference), or NULL. NULL op: the file cannot be mapped (-ENODEV). The system call
 	 * layer checks the open mode, seals and the mount's noexec (syscall/mm.c). */

@@ -29,7 +29,7 @@
 #include <fw/sync.h>
 #include <uapi/socket.h>
 
-struct process;
+struct thread;
 struct socket;
 
 /* A socket address as the caller gave it (at most struct sockaddr_storage). */
@@ -115,16 +115,16 @@ struct sock_recv {
 /* A family's operations on one kind of socket. Every function returns 0 / a count, or -errno.
  * `p` is the calling process (its credentials, working directory, and the sleeps). */
 struct sock_ops {
-	int (*bind)(struct socket *s, struct process *p, struct sock_addr *a);
-	int (*connect)(struct socket *s, struct process *p, struct sock_addr *a, bool nonblock);
-	int (*listen)(struct socket *s, struct process *p, int backlog);
+	int (*bind)(struct socket *s, struct thread *p, struct sock_addr *a);
+	int (*connect)(struct socket *s, struct thread *p, struct sock_addr *a, bool nonblock);
+	int (*listen)(struct socket *s, struct thread *p, int backlog);
 	/* accept - a new connected socket's open file (flags: O_NONBLOCK) */
-	struct file_result (*accept)(struct socket *s, struct process *p, bool nonblock, u32 flags);
+	struct file_result (*accept)(struct socket *s, struct thread *p, bool nonblock, u32 flags);
 	int (*shutdown)(struct socket *s, int how);
 	/* getname - its own name (peer false) or its peer's: -ENOTCONN without one */
 	int (*getname)(struct socket *s, bool peer, struct sock_addr *out);
-	struct result_size (*send)(struct socket *s, struct process *p, struct sock_send *m);
-	struct result_size (*recv)(struct socket *s, struct process *p, struct sock_recv *m);
+	struct result_size (*send)(struct socket *s, struct thread *p, struct sock_send *m);
+	struct result_size (*recv)(struct socket *s, struct thread *p, struct sock_recv *m);
 	/* poll - VFS_POLL* bits it is ready for */
 	u32 (*poll)(struct socket *s);
 	/* inq / outq - bytes waiting to be read / sent but unread by the peer (FIONREAD, TIOCOUTQ) */
@@ -177,7 +177,7 @@ DEFINE_SUBTYPE(socket, struct socket, vfs, struct inode, tag);
 struct sock_family {
 	u16 family;
 	struct socket *(*create)(int type, int protocol, int *err);
-	int (*pair)(struct socket *a, struct socket *b, struct process *p);
+	int (*pair)(struct socket *a, struct socket *b, struct thread *p);
 };
 /* sock_register_family - make a family known (static storage): 0, -EEXIST, -ENOSPC. */
 int sock_register_family(const struct sock_family *fam);
@@ -196,13 +196,13 @@ struct file_result sock_file_new(struct socket *s, u32 flags, u32 uid, u32 gid);
 /* sock_create - socket(2) without the descriptor: family, type (flags removed), protocol. */
 int sock_create(int family, int type, int protocol, struct socket **out);
 /* sock_pair - socketpair(2) without the descriptors. */
-int sock_pair(int family, int type, int protocol, struct process *p, struct socket **a,
+int sock_pair(int family, int type, int protocol, struct thread *p, struct socket **a,
 	      struct socket **b);
 /* sock_of_file - the socket an open file is on, or NULL (then: -ENOTSOCK). */
 struct socket *sock_of_file(struct file *f);
 /* net_file_ioctl - a socket file's ioctl op (file_ops.ioctl; syscall/net.c, beside the
  * interface queries): FIONREAD, TIOCOUTQ, FIONBIO, SIOCGIF*; others -ENOTTY. */
-i64 net_file_ioctl(struct process *p, struct file *f, u64 cmd, u64 arg);
+i64 net_file_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg);
 bool vfs_file_is_socket(const struct file *f);
 /* sock_poll - the VFS_POLL* bits (plus SOCK_POLLRDHUP) a socket file is ready for. */
 #define SOCK_POLLRDHUP 0x2000u

@@ -97,7 +97,7 @@ static inline struct unix_sock *unix_of(struct socket *s)
 /* unix_find - the socket bound to the name in `a` (a reference; sock_put), for connect and
  * sendto: -EINVAL (a malformed address), -ENOENT/-EACCES/... (the path), -ECONNREFUSED (no
  * socket there), -EPROTOTYPE (a socket of another type). */
-int unix_find(struct process *p, struct sock_addr *a, u16 type, struct unix_sock **out);
+int unix_find(struct thread *p, struct sock_addr *a, u16 type, struct unix_sock **out);
 /* unix_autobind - give an unbound socket an abstract name of five hex digits (0 or -errno). */
 int unix_autobind(struct unix_sock *u);
 /* unix_msg_free - drop a consumed (or purged) message: its sender's count, files, bytes. */
@@ -105,7 +105,7 @@ void unix_msg_free(struct unix_msg *m);
 /* unix_copy_addr - the name of u (len 2 and the family when unbound). */
 void unix_copy_addr(struct unix_sock *u, struct sock_addr *out);
 /* unix_caller_cred - the credentials a message from p carries by default (pid, real ids). */
-struct sock_cred unix_caller_cred(struct process *p);
+struct sock_cred unix_caller_cred(struct thread *p);
 
 /* unix_purge - drop what u's queue holds (its files close, its senders get room back). */
 void unix_purge(struct unix_sock *u);
@@ -124,7 +124,7 @@ struct sock_files *unix_files_peek(struct sock_files *fs);
 void unix_gc(void);
 
 /* net/unix_io.c */
-struct result_size unix_send(struct socket *s, struct process *p, struct sock_send *m);
-struct result_size unix_recv(struct socket *s, struct process *p, struct sock_recv *m);
+struct result_size unix_send(struct socket *s, struct thread *p, struct sock_send *m);
+struct result_size unix_recv(struct socket *s, struct thread *p, struct sock_recv *m);
 
 #endif /* KERNEL_NET_UNIX_H */

@@ -12,9 +12,9 @@
 
 /* pidfd_new - a pidfd file (O_RDWR | flags: O_NONBLOCK at most) for the leader `g`: a file
  * holding a reference on g, or -ENOMEM. */
-struct file_result pidfd_new(struct process *g, u32 flags);
+struct file_result pidfd_new(struct thread *g, u32 flags);
 bool vfs_file_is_pidfd(const struct file *f);
 /* pidfd_process - the leader a pidfd file names (valid while the file is). */
-struct process *pidfd_process(struct file *f);
+struct thread *pidfd_process(struct file *f);
 
 #endif /* KERNEL_PROC_PIDFD_H */

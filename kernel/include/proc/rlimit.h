@@ -1,6 +1,7 @@
 /*
  * proc/rlimit.h — resource limits (getrlimit(2), setrlimit(2), prlimit64(2)), kept per process
- * (in the thread group leader, shared by its threads), copied on fork, kept across execve.
+ * (in struct process, shared by its threads, under its rlim_lock), copied on fork, kept
+ * across execve.
  *
  * The first process starts with Linux's defaults for init (include/asm-generic/resource.h):
  * every limit unlimited except STACK 8 MiB soft, CORE 0 soft, NOFILE 1024/4096, MEMLOCK
@@ -32,21 +33,22 @@ struct proc_rlimit {
 	u64 cur, max;
 };
 
+struct thread;
 struct process;
 struct cred;
 
-/* proc_rlimit_init - p (a new process) gets `parent`'s limits, or the defaults when parent is
- * NULL (the first process). Context: before p runs. */
-void proc_rlimit_init(struct process *p, struct process *parent);
+/* proc_rlimit_init - p (a new thread group) gets the limits of `parent`'s process, or the
+ * defaults when parent is NULL (the first process). Context: before p's first thread runs. */
+void proc_rlimit_init(struct process *p, struct thread *parent);
 
 /* proc_rlimit_cur / proc_rlimit_max - the soft / hard limit `res` (< PROC_RLIM_N) of p's
- * process (its leader's); PROC_RLIM_INFINITY for unlimited or an unknown resource. Context:
+ * process (struct process); PROC_RLIM_INFINITY for unlimited or an unknown resource. Context:
  * any task. */
-u64 proc_rlimit_cur(struct process *p, u32 res);
-u64 proc_rlimit_max(struct process *p, u32 res);
+u64 proc_rlimit_cur(struct thread *p, u32 res);
+u64 proc_rlimit_max(struct thread *p, u32 res);
 
 /* proc_rlimit_get - both limits of `res` for target's process. */
-struct proc_rlimit proc_rlimit_get(struct process *target, u32 res);
+struct proc_rlimit proc_rlimit_get(struct thread *target, u32 res);
 
 /*
  * proc_rlimit_set - prlimit64 by a caller with credentials `by` on `target`: with `set`, the
@@ -55,18 +57,18 @@ struct proc_rlimit proc_rlimit_get(struct process *target, u32 res);
  * Returns: 0; -EINVAL (res out of range, soft above hard); -EPERM (raising the hard limit
  * unprivileged, NOFILE above fs.nr_open, or another user's process).
  */
-int proc_rlimit_set(struct process *target, const struct cred *by, u32 res,
+int proc_rlimit_set(struct thread *target, const struct cred *by, u32 res,
 		    const struct proc_rlimit *set, struct proc_rlimit *old);
 
 /* proc_rlimit_fsize - RLIMIT_FSIZE for a write of *count bytes at `pos` of a regular file by
  * p: -EFBIG with SIGXFSZ sent to p when pos is at or past the limit, else 0 with *count cut
  * to end at it. */
-int proc_rlimit_fsize(struct process *p, u64 pos, u64 *count);
+int proc_rlimit_fsize(struct thread *p, u64 pos, u64 *count);
 
 /* proc_rlimit_cpu_check - RLIMIT_CPU against p's process's CPU time (user + system), as
  * Linux's check_process_timers: at the hard limit SIGKILL; at the soft limit SIGXCPU (SI_KERNEL,
  * to the process), and the soft limit moves up one second so the next comes a second later.
  * Called once per tick (proc_acct_tick). Context: p's task. */
-void proc_rlimit_cpu_check(struct process *p);
+void proc_rlimit_cpu_check(struct thread *p);
 
 #endif /* KERNEL_PROC_RLIMIT_H */

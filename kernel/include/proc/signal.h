@@ -38,7 +38,7 @@
 #include <uapi/signal.h>
 
 #define PROC_NSIG 64u
-struct process;
+struct thread;
 
 /* A recorded signal disposition (struct kernel_sigaction as rt_sigaction passes it). */
 struct proc_sigaction {
@@ -106,34 +106,34 @@ struct proc_sighand *proc_sighand_new(void);
 /* proc_sighand_put - drop a reference; the last frees the table (NULL is ignored). */
 void proc_sighand_put(struct proc_sighand *h);
 /* proc_sigaction_get - p's group's disposition of sig (1..64). */
-struct proc_sigaction proc_sigaction_get(struct process *p, u32 sig);
+struct proc_sigaction proc_sigaction_get(struct thread *p, u32 sig);
 /* proc_sigaction_set - rt_sigaction: set sig's disposition for p's whole group (the old one in
  * *old, when not NULL). A disposition that ignores sig (SIG_IGN, or SIG_DFL of a signal whose
  * default is to ignore it) discards sig where it is pending in every thread of the group. */
-void proc_sigaction_set(struct process *p, u32 sig, struct proc_sigaction act,
+void proc_sigaction_set(struct thread *p, u32 sig, struct proc_sigaction act,
 			struct proc_sigaction *old);
 /* proc_sighand_exec - execve's reset of the dispositions (Linux's flush_signal_handlers):
  * handlers go back to SIG_DFL (SIG_IGN stays); flags, restorers and masks are cleared. The
  * table is reset in place: only threads of one group ever share a table (clone refuses
  * CLONE_SIGHAND without CLONE_THREAD), and after execve's point of no return they are gone. */
-void proc_sighand_exec(struct process *p);
+void proc_sighand_exec(struct thread *p);
 /* proc_sighand_inherit - fork: dst's table (its own) gets src's dispositions. */
-void proc_sighand_inherit(struct process *dst, struct process *src);
+void proc_sighand_inherit(struct thread *dst, struct thread *src);
 
 /* proc_sigpending_init - an empty pending set bound to its thread's lock. */
-void proc_sigpending_init(struct process *p);
+void proc_sigpending_init(struct thread *p);
 /* proc_sigpending_flush - discard every pending signal of p (exit, free): the queued
  * instances' counts are given back. */
-void proc_sigpending_flush(struct process *p);
+void proc_sigpending_flush(struct thread *p);
 /* proc_sigpending_limit - the most queued real-time instances per real uid: the receiver's
  * soft RLIMIT_SIGPENDING (proc/rlimit.h; unlimited becomes U32_MAX). Context: may be called
  * under p's sig_lock (the limits' rlim_lock is innermost). */
-u32 proc_sigpending_limit(struct process *p);
+u32 proc_sigpending_limit(struct thread *p);
 /* proc_sigqueued_count - the real-time instances queued now for real uid `uid` (what counts
  * against the limit above; /proc/PID/status's SigQ). */
 u32 proc_sigqueued_count(u32 uid);
 /* proc_sigqueue_locked, proc_sigdequeue_locked, proc_sigdiscard_locked: proc/process.h (they
- * need struct process for their lock annotation). */
+ * need struct thread for their lock annotation). */
 
 /* proc_siginfo_layout - Linux's siginfo_layout(sig, code). */
 enum proc_siginfo_layout proc_siginfo_layout(u32 sig, i32 code);
@@ -146,7 +146,7 @@ int proc_siginfo_to_user(u32 sig, const struct proc_siginfo *si, struct uaddr to
 
 /* proc_signal_dequeue - take the lowest pending signal of `set` from p (rt_sigtimedwait,
  * signalfd): the signal with its siginfo in *info, or 0. */
-u32 proc_signal_dequeue(struct process *p, u64 set, struct proc_siginfo *info);
+u32 proc_signal_dequeue(struct thread *p, u64 set, struct proc_siginfo *info);
 
 /* The alternate signal stack (sigaltstack) of one thread. */
 struct proc_altstack {
@@ -157,7 +157,7 @@ struct proc_altstack {
 /* proc_sigaltstack - sigaltstack(2) for p, whose user stack pointer is `sp`: the old setting
  * in *old (when not NULL), then `ss` applied (when not NULL). 0, -EPERM (p runs on the
  * alternate stack), -EINVAL (bad flags) or -ENOMEM (smaller than min_size). */
-int proc_sigaltstack(struct process *p, const struct uapi_stack *ss, struct uapi_stack *old,
+int proc_sigaltstack(struct thread *p, const struct uapi_stack *ss, struct uapi_stack *old,
 		     u64 sp, u64 min_size);
 
 #endif /* KERNEL_PROC_SIGNAL_H */

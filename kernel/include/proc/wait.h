@@ -30,7 +30,7 @@
 #include <fw/types.h>
 #include <fw/sync.h>
 
-struct process;
+struct thread;
 
 #define ERESTARTSYS 512           /* restart with SA_RESTART, else EINTR */
 #define ERESTARTNOINTR 513        /* always restart */
@@ -46,17 +46,17 @@ static inline bool proc_is_restart(i64 r)
 
 /* proc_wait_begin - p is about to sleep on wq until deadline_ns (0: none; `wall`: a date of
  * the wall clock, else a monotonic time): record it. Context: p's task. */
-void proc_wait_begin_at(struct process *p, struct waitq *wq, u64 deadline_ns, bool wall);
-static inline void proc_wait_begin(struct process *p, struct waitq *wq, u64 deadline_ns)
+void proc_wait_begin_at(struct thread *p, struct waitq *wq, u64 deadline_ns, bool wall);
+static inline void proc_wait_begin(struct thread *p, struct waitq *wq, u64 deadline_ns)
 {
 	proc_wait_begin_at(p, wq, deadline_ns, false);
 }
 /* proc_wait_interrupted - what stops the sleep besides its condition: -ERESTARTSYS when an
  * unblocked signal is pending (or p is being killed), -ETIMEDOUT when the deadline passed, 0
  * otherwise. Takes p->sig_lock (a spinlock). */
-int proc_wait_interrupted(struct process *p);
+int proc_wait_interrupted(struct thread *p);
 /* proc_wait_end - the sleep is over: forget the queue. */
-void proc_wait_end(struct process *p);
+void proc_wait_end(struct thread *p);
 
 /* PROC_WAIT(p, wq, cond, deadline_ns) - sleep on wq until cond: 0, -ERESTARTSYS or
  * -ETIMEDOUT (see above). Context: p's own task, no lock held. */

@@ -19,7 +19,7 @@
  *           ... p (the calling process), ruid, euid, suid in scope ...
  *   }
  *
- * defines `i64 sys_setresuid(struct process *p, const struct sc_args *a)`, which converts the
+ * defines `i64 sys_setresuid(struct thread *p, const struct sc_args *a)`, which converts the
  * arguments and calls the body, a static function the compiler inlines. A kind that is not
  * in the list above does not compile (no sc_kind_<kind>).
  */
@@ -66,38 +66,38 @@ static inline struct uaddr sc_arg_uptr(u64 v)
 
 #define SC_DEFINE_(name, params, args)                                                   \
 	static i64 sysdef_##name params;                                                  \
-	i64 sys_##name(struct process *p, const struct sc_args *a)                         \
+	i64 sys_##name(struct thread *p, const struct sc_args *a)                         \
 	{                                                                                  \
 		(void)a;                                                                   \
 		return sysdef_##name args;                                                 \
 	}                                                                                  \
 	static i64 sysdef_##name params
 
-#define SYSCALL_DEFINE0(name) SC_DEFINE_(name, (struct process * p), (p))
+#define SYSCALL_DEFINE0(name) SC_DEFINE_(name, (struct thread * p), (p))
 #define SYSCALL_DEFINE1(name, k1, n1)                                                     \
-	SC_DEFINE_(name, (struct process * p, SC_PARAM_(k1, n1)), (p, SC_ARG_(k1, 0)))
+	SC_DEFINE_(name, (struct thread * p, SC_PARAM_(k1, n1)), (p, SC_ARG_(k1, 0)))
 #define SYSCALL_DEFINE2(name, k1, n1, k2, n2)                                             \
-	SC_DEFINE_(name, (struct process * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2)),       \
+	SC_DEFINE_(name, (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2)),       \
 		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1)))
 #define SYSCALL_DEFINE3(name, k1, n1, k2, n2, k3, n3)                                     \
 	SC_DEFINE_(name,                                                                   \
-		   (struct process * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
+		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3)),                                                    \
 		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2)))
 #define SYSCALL_DEFINE4(name, k1, n1, k2, n2, k3, n3, k4, n4)                             \
 	SC_DEFINE_(name,                                                                   \
-		   (struct process * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
+		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4)),                                 \
 		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3)))
 #define SYSCALL_DEFINE5(name, k1, n1, k2, n2, k3, n3, k4, n4, k5, n5)                     \
 	SC_DEFINE_(name,                                                                   \
-		   (struct process * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
+		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4), SC_PARAM_(k5, n5)),              \
 		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3),     \
 		    SC_ARG_(k5, 4)))
 #define SYSCALL_DEFINE6(name, k1, n1, k2, n2, k3, n3, k4, n4, k5, n5, k6, n6)             \
 	SC_DEFINE_(name,                                                                   \
-		   (struct process * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
+		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4), SC_PARAM_(k5, n5),               \
 		    SC_PARAM_(k6, n6)),                                                    \
 		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3),     \

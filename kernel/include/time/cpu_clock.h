@@ -14,7 +14,7 @@
 
 #include <fw/types.h>
 
-struct process;
+struct thread;
 
 #define CPU_CLOCK_PERTHREAD 4
 #define CPU_CLOCK_WHICH_MASK 3
@@ -28,8 +28,8 @@ int cpu_clock_id(int id);
 /* cpu_clock_owner - the thread (PERTHREAD) or the leader of the process whose clock `cid`
  * (negative) is, with a reference (proc_put); NULL when it names nothing the caller `p` may
  * use (Linux's pid_for_clock): the caller answers -EINVAL. */
-struct process *cpu_clock_owner(struct process *p, int cid);
+struct thread *cpu_clock_owner(struct thread *p, int cid);
 /* cpu_clock_read_ns - the clock's time for its owner `o` (from cpu_clock_owner). */
-u64 cpu_clock_read_ns(struct process *o, int cid);
+u64 cpu_clock_read_ns(struct thread *o, int cid);
 
 #endif /* KERNEL_TIME_CPU_CLOCK_H */

@@ -27,6 +27,7 @@
 #include <sys/sysinfo.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 static const char *self;
@@ -293,6 +294,60 @@ static void proc_stat_cpu_times_are_measured(void)
 	double sum = (double)b.total / hz, expect = up * (double)ncpu;
 	CHECK(sum <= expect + 0.1 * ncpu && sum >= (double)mine / hz);
 	CHECK(idle_s >= (double)b.idle / hz - 1.0 && idle_s <= expect + 0.1);
+}
+
+/* stat_state - the state letter of a /proc stat file (after the ")" that ends comm). */
+static char stat_state(const char *path)
+{
+	char buf[1024];
+	slurp(path, buf, sizeof(buf));
+	const char *e = strrchr(buf, ')');
+	return e && e[1] == ' ' ? e[2] : '?';
+}
+
+static int ended_ready[2];
+static pid_t ended_tid;
+static void *ended_thread(void *arg)
+{
+	(void)arg;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	(void)!write(ended_ready[1], &tid, sizeof(tid));
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Regression (ended_main_thread_shows_as_zombie): a process whose main thread ended with
+ * pthread_exit while another runs: /proc/PID/stat and status show the main thread a zombie
+ * (Z), as Linux does (ps: "Zl"), and the live thread's task entry shows it sleeping (S). */
+static void ended_main_thread_shows_as_zombie(void)
+{
+	CHECK_OK(pipe(ended_ready));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if ((errno = pthread_create(&t, NULL, ended_thread, NULL)))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	CHECK_EQ(read(ended_ready[0], &ended_tid, sizeof(ended_tid)), (ssize_t)sizeof(ended_tid));
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	char st = '?';
+	for (int i = 0; i < 2000 && (st = stat_state(path)) != 'Z'; i++)
+		usleep(1000); /* until the main thread has ended */
+	CHECK_EQ(st, 'Z');
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	slurp(path, buf, sizeof(buf));
+	CHECK(strstr(buf, "\nState:\tZ (zombie)\n") != NULL);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, (int)ended_tid);
+	for (int i = 0; i < 2000 && (st = stat_state(path)) != 'S'; i++)
+		usleep(1000);
+	CHECK_EQ(st, 'S');
+	CHECK_OK(kill(pid, SIGKILL));
+	int ws;
+	CHECK_EQ(waitpid(pid, &ws, 0), pid);
+	CHECK(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
 }
 
 /* Regression (proc_loadavg_follows_runnable_tasks): /proc/loadavg always read 0.00 and
@@ -1037,6 +1092,7 @@ static const struct kt_case cases[] = {
 	{ "undumpable_process_needs_root", undumpable_process_needs_root },
 	{ "proc_stat_cpu_times_are_measured", proc_stat_cpu_times_are_measured },
 	{ "proc_loadavg_follows_runnable_tasks", proc_loadavg_follows_runnable_tasks },
+	{ "ended_main_thread_shows_as_zombie", ended_main_thread_shows_as_zombie },
 	KT_CASES_END
 };
 

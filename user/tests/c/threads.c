@@ -1721,6 +1721,113 @@ static void kill_minus_one_reaches_more_than_64_processes(void)
 	CHECK_EQ(kt_wait(boss), 0);
 }
 
+/* Regression (group_ids_are_the_process_s): the process group and session were kept per
+ * thread and setpgid/setsid changed only the leader's: getpgid and getsid of another thread's
+ * tid gave the old ids, kill(0) from that thread went to the old group, and setpgid of a
+ * thread's tid moved the whole process (Linux: EINVAL, it is not a group leader). */
+static volatile sig_atomic_t usr2_seen;
+static void on_usr2(int sig)
+{
+	(void)sig;
+	usr2_seen = 1;
+}
+
+static pid_t ids_tid;
+static void *ids_thread(void *arg)
+{
+	int fd = *(int *)arg;
+	__atomic_store_n(&ids_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	char c;
+	if (read(fd, &c, 1) == 1 && c == 'k')
+		(void)kill(0, SIGUSR2); /* the caller's process group: its own process */
+	return NULL;
+}
+
+static void group_ids_are_the_process_s(void)
+{
+	signal(SIGUSR2, SIG_IGN);
+	CHECK_OK(setpgid(0, 0)); /* a group of its own: a signal to the old group reaches only it */
+	int c = CHECK_OK(fork());
+	if (c == 0) {
+		int fds[2];
+		pthread_t t;
+		if (pipe(fds) || signal(SIGUSR2, on_usr2) == SIG_ERR)
+			_exit(10);
+		if (pthread_create(&t, NULL, ids_thread, &fds[0]))
+			_exit(11);
+		while (!__atomic_load_n(&ids_tid, __ATOMIC_ACQUIRE))
+			sched_yield();
+		pid_t me = getpid(), tid = ids_tid;
+		if (getpgid(tid) != getppid())
+			_exit(12); /* before: the parent's group, as the leader's */
+		if (setsid() != me)
+			_exit(13);
+		if (getsid(tid) != me)
+			_exit(14);
+		if (getpgid(tid) != me)
+			_exit(15);
+		if (setpgid(tid, 0) != -1 || errno != EINVAL)
+			_exit(16);
+		if (write(fds[1], "k", 1) != 1 || pthread_join(t, NULL))
+			_exit(17);
+		for (int i = 0; i < 1000 && !usr2_seen; i++)
+			usleep(1000);
+		_exit(usr2_seen ? 0 : 18);
+	}
+	CHECK_EQ(kt_wait(c), 0);
+}
+
+/* wait_event - waitpid(pid, options | WNOHANG) polled for up to 2 s: its result, status in *st. */
+static int wait_event(int pid, int *st, int options)
+{
+	for (int i = 0; i < 2000; i++) {
+		int r = waitpid(pid, st, options | WNOHANG);
+		if (r != 0)
+			return r;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int stop_ready[2];
+static void *report_and_pause(void *arg)
+{
+	(void)arg;
+	(void)!write(stop_ready[1], "r", 1);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Regression (stop_after_the_leader_exited_is_reported): job control of a process whose main
+ * thread ended with pthread_exit: SIGSTOP stops the other threads and wait4(WUNTRACED) reports
+ * the process stopped, WCONTINUED its SIGCONT, as Linux's group stop (stop and continue were
+ * the leader thread's only: the parent never heard of either). */
+static void stop_after_the_leader_exited_is_reported(void)
+{
+	CHECK_OK(pipe(stop_ready));
+	int pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pthread_t t;
+		if ((errno = pthread_create(&t, NULL, report_and_pause, NULL)))
+			kt_child_exit(1);
+		pthread_exit(NULL);
+	}
+	char c;
+	CHECK_EQ(read(stop_ready[0], &c, 1), 1);
+	usleep(100000); /* the main thread has ended by now */
+	int st = 0;
+	CHECK_OK(kill(pid, SIGSTOP));
+	CHECK_EQ(wait_event(pid, &st, WUNTRACED), pid);
+	CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	CHECK_OK(kill(pid, SIGCONT));
+	CHECK_EQ(wait_event(pid, &st, WCONTINUED), pid);
+	CHECK(WIFCONTINUED(st));
+	CHECK_OK(kill(pid, SIGKILL));
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
 /* Regression syscall_return_values_reach_user_space_on_both_cpus (notes/ttysock-smp2-race.md:
  * under load at -smp 2 a client of glibc.sockets' stress case saw write(2) return 0 where the
  * kernel had returned 8). Four pairs of processes ping-pong over AF_UNIX stream socketpairs,
@@ -1903,6 +2010,8 @@ static const struct kt_case cases[] = {
 	{ "clone_fs_shares_cwd_root_and_umask", clone_fs_shares_cwd_root_and_umask },
 	{ "clone3_forks_and_checks_its_arguments", clone3_forks_and_checks_its_arguments },
 	{ "kill_minus_one_reaches_more_than_64_processes", kill_minus_one_reaches_more_than_64_processes },
+	{ "group_ids_are_the_process_s", group_ids_are_the_process_s },
+	{ "stop_after_the_leader_exited_is_reported", stop_after_the_leader_exited_is_reported },
 	KT_CASES_END
 };
 
