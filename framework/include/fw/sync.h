@@ -27,8 +27,8 @@
  *   mutex           sections that may sleep; task context only.
  *   rwlock          many readers or one writer; spinning (preemption off while held); a
  *                   waiting writer holds off new readers.
- *   rwsem           many readers or one writer, sleeping (task context only); waiters are
- *                   served in arrival order, so neither side starves.
+ *   rwsem           many readers or one writer, sleeping (task context only); a queued
+ *                   writer holds off new readers.
  *   waitq           sleep until a condition holds: WAITQ_WAIT(wq, cond).
  * Context of each function below: "any" includes interrupt handlers; "task" excludes them and
  * excludes atomic sections (might_sleep() reports a violation).
@@ -159,17 +159,19 @@ bool rwlock_held(const struct rwlock *l);
 
 /* ---- reader-writer semaphore (sleeping) ------------------------------------------------- */
 /*
- * Many readers or one writer, for sections that may sleep (Linux's rw_semaphore). A task that
- * cannot enter queues and sleeps; waiters are served in arrival order and handed the lock
- * (the releaser grants it: a writer, or every reader at the head of the queue at once), so a
- * stream of readers never starves a writer nor the reverse. A reader that finds the queue
- * non-empty waits its turn even while other readers hold the lock. Not recursive in either
- * mode (a second down_read by a holder deadlocks behind a queued writer, as Linux's); taking
- * it for writing while holding it is reported as the self-deadlock it is.
+ * Many readers or one writer, for sections that may sleep (Linux's rw_semaphore). Entering is
+ * one compare-and-swap, with no lock, while it is free enough; a task that cannot enter queues
+ * and sleeps, and a release wakes the head of the queue (a writer, or the readers at the
+ * head), which retries. A reader does not enter past a queued writer (writers do not starve);
+ * a writer may take a lock that is free before a woken waiter does (no hand-off, as the
+ * mutex: no lock convoy). Not recursive in either mode (a second down_read by a holder
+ * deadlocks behind a queued writer, as Linux's); taking it for writing while holding it is
+ * reported as the self-deadlock it is.
  */
 struct CAPABILITY("rwsem") FW_NOCOPY rwsem {
 	struct fw_rawlock wait_lock FW_PRIVATE;
-	int32_t count FW_PRIVATE;         /* >0 readers, -1 a writer, 0 free */
+	int32_t count FW_PRIVATE;         /* >0 readers, -1 a writer, 0 free (atomic) */
+	uint32_t nwaiters FW_PRIVATE;     /* entries on `waiters` (atomic; changed under wait_lock) */
 	struct task *writer FW_PRIVATE;   /* the writing holder */
 	struct fw_qlink waiters FW_PRIVATE; /* sleeping tasks' queue entries, in arrival order */
 	struct lock_class *cls FW_PRIVATE;

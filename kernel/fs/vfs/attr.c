@@ -150,10 +150,19 @@ void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
 
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
 {
-	down_write(&vfs_lock); /* walk and read under one hold: no reference to take */
-	struct dentry_result d = vfs_walk_locked(c, path, follow);
+	/* walk and read under one hold (for reading: stats run at once): no reference to take */
+	enum walk_mode mode = follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW;
+	down_read(&vfs_lock);
+	struct path_result d = vfs_walk_path_shared(c, path, mode, NULL);
 	if (!d.err)
-		vfs_stat_inode(d.value->inode, st);
+		vfs_stat_inode(d.value.dentry->inode, st);
+	up_read(&vfs_lock);
+	if (d.err != -ECHILD)
+		return d.err;
+	down_write(&vfs_lock); /* a generated name on the way (procfs, sysfs) */
+	d = vfs_walk_path_locked(c, path, mode, NULL);
+	if (!d.err)
+		vfs_stat_inode(d.value.dentry->inode, st);
 	up_write(&vfs_lock);
 	return d.err;
 }
