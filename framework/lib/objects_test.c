@@ -154,6 +154,19 @@ KTEST(refcount, get_put_saturate)
 	KT_EXPECT(kt, refcount_get_not_zero(&r) && refcount_read(&r) == 2);
 }
 
+KTEST(refcount, put_not_last_leaves_the_last_to_refcount_put)
+{
+	struct refcount r;
+	refcount_init(&r, 3);
+	KT_EXPECT(kt, refcount_put_not_last(&r) && refcount_read(&r) == 2);
+	KT_EXPECT(kt, refcount_put_not_last(&r) && refcount_read(&r) == 1);
+	KT_EXPECT(kt, !refcount_put_not_last(&r) && refcount_read(&r) == 1); /* the last: kept */
+	KT_EXPECT(kt, refcount_put(&r));
+	KT_EXPECT(kt, !refcount_put_not_last(&r) && refcount_read(&r) == 0);  /* 0 stays 0 */
+	refcount_init(&r, REFCOUNT_SATURATED);
+	KT_EXPECT(kt, refcount_put_not_last(&r) && refcount_is_saturated(&r)); /* pinned */
+}
+
 KTEST(atomic, operations)
 {
 	struct atomic_u64 a;

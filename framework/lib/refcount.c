@@ -48,3 +48,15 @@ bool refcount_put(struct refcount *r)
 		atomic_u32_store(&r->v, REFCOUNT_SATURATED);
 	return false;
 }
+
+bool refcount_put_not_last(struct refcount *r)
+{
+	uint32_t old = atomic_u32_load_relaxed(&r->v);
+	do {
+		if (old > REFCOUNT_MAX)
+			return true; /* saturated: stays pinned, nothing to free */
+		if (old <= 1)
+			return false; /* the last (or 0: the caller's refcount_put reports it) */
+	} while (!atomic_u32_cmpxchg(&r->v, &old, old - 1));
+	return true;
+}

@@ -1,6 +1,6 @@
 /*
  * sync_test.c — ktests of the locks (suite `sync`): spinlocks, IRQ-disabling spinlocks,
- * mutexes, rwlocks and wait queues under contention from tasks on every CPU; held-lock
+ * mutexes, rwlocks, rwsems and wait queues under contention from tasks on every CPU; held-lock
  * tracking; the lock-order check (direct and transitive inversions, reported once); the
  * sleeping-while-atomic report; the per-CPU guard.
  */
@@ -224,6 +224,147 @@ KTEST(sync, rwlock_readers_never_see_a_torn_write)
 	KT_EXPECT_EQ(kt, rw_torn, 0u);
 	KT_EXPECT_EQ(kt, rw_x, 3000ull);
 	KT_EXPECT_EQ(kt, rw_y, 3000ull);
+}
+
+/* ---- rwsem ------------------------------------------------------------------------------- */
+
+static struct rwsem rs;
+static u64 rs_x, rs_y;
+static u32 rs_torn, rs_readers_in, rs_readers_max, rs_writer_overlap;
+
+/* readers sleep inside (task_yield) so that others queue behind them; a reader counts how
+ * many readers are inside at once (several: sharing works) and whether a writer's two words
+ * ever disagree (a torn write: exclusion failed) */
+static void rs_reader(struct tworker *w)
+{
+	/* SAFETY: the rs_* words are static test state: readers touch the counters only with
+	 * atomics; rs_x and rs_y are written by writers, which exclude readers. */
+	for (u32 i = 0; i < 400; i++) {
+		down_read(&rs);
+		u32 in = __atomic_add_fetch(&rs_readers_in, 1, __ATOMIC_SEQ_CST);
+		u32 m = __atomic_load_n(&rs_readers_max, __ATOMIC_RELAXED);
+		while (in > m && !__atomic_compare_exchange_n(&rs_readers_max, &m, in, false,
+							      __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+		u64 x = rs_x;
+		if (i % 8 == 0)
+			task_yield();
+		/* SAFETY: atomics on the static test counters (see above). */
+		if (x != rs_x || rs_x != rs_y)
+			__atomic_fetch_add(&rs_torn, 1, __ATOMIC_RELAXED);
+		/* SAFETY: as above. */
+		__atomic_sub_fetch(&rs_readers_in, 1, __ATOMIC_SEQ_CST);
+		up_read(&rs);
+	}
+	(void)w;
+}
+
+static void rs_writer(struct tworker *w)
+{
+	/* SAFETY: as rs_reader. */
+	for (u32 i = 0; i < 200; i++) {
+		down_write(&rs);
+		if (__atomic_load_n(&rs_readers_in, __ATOMIC_SEQ_CST))
+			__atomic_fetch_add(&rs_writer_overlap, 1, __ATOMIC_RELAXED);
+		rs_x++;
+		if (i % 8 == 0)
+			task_yield();
+		rs_y++;
+		up_write(&rs);
+	}
+	(void)w;
+}
+
+KTEST(sync, rwsem_readers_share_and_writers_exclude_while_sleeping)
+{
+	rwsem_init(&rs);
+	rs_x = rs_y = 0;
+	rs_torn = rs_readers_in = rs_readers_max = rs_writer_overlap = 0;
+	struct task *t[6];
+	/* SAFETY: i < 6 <= 16, the length of workers. */
+	for (u32 i = 0; i < 6; i++) {
+		t[i] = tw_spawn(&workers[i], i % 3 == 0 ? rs_writer : rs_reader, i, TASK_ANY_CPU);
+		KT_ASSERT(kt, t[i] != NULL);
+	}
+	for (u32 i = 0; i < 6; i++)
+		task_join_raw(t[i]);
+	KT_EXPECT_EQ(kt, rs_torn, 0u);
+	KT_EXPECT_EQ(kt, rs_writer_overlap, 0u);
+	KT_EXPECT_EQ(kt, rs_x, 400ull);
+	KT_EXPECT_EQ(kt, rs_y, 400ull);
+	KT_EXPECT(kt, rs_readers_max >= 2u); /* readers were inside together */
+	KT_EXPECT(kt, !rwsem_held(&rs));
+}
+
+/* The order test: the main task holds the lock for reading; a writer queues; a reader that
+ * comes after it must not slip past the queued writer (it would starve writers), and enters
+ * only after the writer is done. Each worker appends its index to rs_order. */
+static u32 rs_order[4], rs_norder;
+
+static void rs_note(u32 who)
+{
+	/* SAFETY: rs_norder indexes rs_order below its length of 4 (checked); atomics only. */
+	u32 n = __atomic_fetch_add(&rs_norder, 1, __ATOMIC_SEQ_CST);
+	if (n < 4)
+		__atomic_store_n(&rs_order[n], who, __ATOMIC_SEQ_CST);
+}
+
+static void rs_late_writer(struct tworker *w)
+{
+	down_write(&rs);
+	rs_note(1);
+	up_write(&rs);
+	(void)w;
+}
+
+static void rs_late_reader(struct tworker *w)
+{
+	down_read(&rs);
+	rs_note(2);
+	up_read(&rs);
+	(void)w;
+}
+
+KTEST(sync, rwsem_queued_writer_holds_off_later_readers)
+{
+	rwsem_init(&rs);
+	rs_norder = 0;
+	down_read(&rs);
+	KT_EXPECT(kt, rwsem_held(&rs));
+	KT_EXPECT(kt, !rwsem_write_held(&rs));
+	struct task *w = tw_spawn(&workers[0], rs_late_writer, 0, TASK_ANY_CPU);
+	KT_ASSERT(kt, w != NULL);
+	task_sleep_ms(20); /* the writer queues behind this reader */
+	struct task *r = tw_spawn(&workers[1], rs_late_reader, 1, TASK_ANY_CPU);
+	KT_ASSERT(kt, r != NULL);
+	task_sleep_ms(20); /* the reader queues behind the writer, not beside this reader */
+	/* SAFETY: an atomic read of the static test counter rs_norder. */
+	KT_EXPECT_EQ(kt, __atomic_load_n(&rs_norder, __ATOMIC_SEQ_CST), 0u);
+	up_read(&rs);
+	task_join_raw(w);
+	task_join_raw(r);
+	KT_EXPECT_EQ(kt, rs_norder, 2u);
+	KT_EXPECT_EQ(kt, rs_order[0], 1u); /* the writer first */
+	KT_EXPECT_EQ(kt, rs_order[1], 2u);
+	down_write(&rs);
+	KT_EXPECT(kt, rwsem_held(&rs));
+	KT_EXPECT(kt, rwsem_write_held(&rs));
+	up_write(&rs);
+	KT_EXPECT(kt, !rwsem_held(&rs));
+}
+
+static void rs_up_write_not_held(void) NO_THREAD_SAFETY_ANALYSIS
+{
+	static struct rwsem l = RWSEM_INIT(rs_unheld);
+	up_write(&l); /* never taken */
+}
+
+KTEST(sync, rwsem_up_write_not_held_stops)
+{
+	struct ktest_trap tr;
+	ktest_expect_trap(kt, rs_up_write_not_held, &tr);
+	KT_EXPECT_EQ(kt, tr.kind, KTEST_TRAP_PANIC);
+	KT_EXPECT(kt, KT_REPORT_HAS(kt, "not held for writing by the caller"));
 }
 
 /* ---- wait queues ------------------------------------------------------------------------ */

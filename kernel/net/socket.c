@@ -135,9 +135,9 @@ struct file_result sock_file_new(struct socket *s, u32 flags, u32 uid, u32 gid)
 	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags);
 	if (!f)
 		s->ops->release(s); /* never opened: undo what the family set up */
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
 }
 

@@ -133,7 +133,7 @@ static void vma_free(struct vma *v)
  * call does it). */
 static void vm_reap(void)
 {
-	if (in_atomic() || mutex_held(&vfs_lock))
+	if (in_atomic() || rwsem_held(&vfs_lock))
 		return;
 	spin_lock(&dead_lock);
 	struct vma *v = dead_list;
@@ -141,14 +141,14 @@ static void vm_reap(void)
 	spin_unlock(&dead_lock);
 	if (!v)
 		return;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	while (v) {
 		struct vma *next = v->dead;
 		vfs_path_put_locked(v->file);
 		KFREE(vma_cache, v);
 		v = next;
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 void vm_map_put(struct vm_map *m)

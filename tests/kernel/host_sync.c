@@ -179,3 +179,53 @@ void mutex_assert_held(const struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 		abort();
 }
 
+
+/* Reader-writer semaphores (the VFS's lock): a count, as the kernel's (readers > 0, a writer
+ * -1); one thread, so a reader is "the caller" while any reader holds it; nobody waits. */
+void __fw_rwsem_init(struct rwsem *l, struct lock_class *cls)
+{
+	l->count = 0;
+	l->writer = NULL;
+	l->cls = cls;
+	l->wait_lock.next = l->wait_lock.serve = 0;
+}
+
+void down_read(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (l->count < 0)
+		abort(); /* held for writing: the kernel would deadlock */
+	l->count++;
+}
+
+void up_read(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (l->count <= 0)
+		abort(); /* not held for reading */
+	l->count--;
+}
+
+void down_write(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (l->count != 0)
+		abort(); /* held: the kernel would deadlock */
+	l->count = -1;
+	l->writer = host_mutex_owner();
+}
+
+void up_write(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS
+{
+	if (l->count != -1)
+		abort(); /* not held for writing */
+	l->count = 0;
+	l->writer = NULL;
+}
+
+bool rwsem_held(const struct rwsem *l)
+{
+	return l->count != 0;
+}
+
+bool rwsem_write_held(const struct rwsem *l)
+{
+	return l->count == -1;
+}

@@ -1,7 +1,7 @@
 /*
  * tsa_good.c — service-style code the thread-safety analysis must accept (tests/sync/run.sh
  * compiles it with the service flags): guarded fields under their locks, REQUIRES functions
- * called with the lock held, shared reads under a read lock, per-CPU data under the guard.
+ * called with the lock held, shared reads under a read lock or an rwsem held for reading, per-CPU data under the guard.
  */
 #include <fw/preempt.h>
 #include <fw/sync.h>
@@ -13,7 +13,15 @@ struct account {
 	uint64_t history GUARDED_BY(&mlock);
 	struct rwlock rw;
 	uint64_t limit GUARDED_BY(&rw);
+	struct rwsem sem;
+	uint64_t owner GUARDED_BY(&sem);
 };
+
+/* a walker may run with the rwsem held either way; a change needs it for writing */
+static uint64_t owner_read(struct account *a) REQUIRES_SHARED(&a->sem)
+{
+	return a->owner;
+}
 
 DEFINE_PER_CPU(tsa_hits, uint64_t);
 
@@ -43,6 +51,13 @@ uint64_t tsa_good(struct account *a)
 	write_lock(&a->rw);
 	a->limit = l + 1;
 	write_unlock(&a->rw);
+
+	down_read(&a->sem);
+	uint64_t o = owner_read(a);
+	up_read(&a->sem);
+	down_write(&a->sem);
+	a->owner = o + owner_read(a);
+	up_write(&a->sem);
 
 	preempt_disable();
 	(*tsa_hits_this_cpu())++;

@@ -41,6 +41,11 @@ void refcount_get(struct refcount *r);
 FW_MUST_CHECK bool refcount_get_not_zero(struct refcount *r);
 /* refcount_put - drop a reference; true when it was the last (the caller frees). */
 FW_MUST_CHECK bool refcount_put(struct refcount *r);
+/* refcount_put_not_last - drop a reference unless it is the last one: true when dropped (the
+ * count was above 1, or saturated: pinned). False leaves the count as it was: the caller
+ * drops that last one with refcount_put under whatever makes freeing safe (a lock: only the
+ * last put needs it; Linux's refcount_dec_not_one). */
+FW_MUST_CHECK bool refcount_put_not_last(struct refcount *r);
 /* refcount_is_saturated - the count hit the saturation zone (the object is leaked). */
 static inline bool refcount_is_saturated(const struct refcount *r)
 {

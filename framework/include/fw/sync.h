@@ -27,6 +27,8 @@
  *   mutex           sections that may sleep; task context only.
  *   rwlock          many readers or one writer; spinning (preemption off while held); a
  *                   waiting writer holds off new readers.
+ *   rwsem           many readers or one writer, sleeping (task context only); waiters are
+ *                   served in arrival order, so neither side starves.
  *   waitq           sleep until a condition holds: WAITQ_WAIT(wq, cond).
  * Context of each function below: "any" includes interrupt handlers; "task" excludes them and
  * excludes atomic sections (might_sleep() reports a violation).
@@ -154,6 +156,49 @@ void write_lock(struct rwlock *l) ACQUIRE(*l);
 void write_unlock(struct rwlock *l) RELEASE(*l);
 /* rwlock_held - the caller holds it for writing. */
 bool rwlock_held(const struct rwlock *l);
+
+/* ---- reader-writer semaphore (sleeping) ------------------------------------------------- */
+/*
+ * Many readers or one writer, for sections that may sleep (Linux's rw_semaphore). A task that
+ * cannot enter queues and sleeps; waiters are served in arrival order and handed the lock
+ * (the releaser grants it: a writer, or every reader at the head of the queue at once), so a
+ * stream of readers never starves a writer nor the reverse. A reader that finds the queue
+ * non-empty waits its turn even while other readers hold the lock. Not recursive in either
+ * mode (a second down_read by a holder deadlocks behind a queued writer, as Linux's); taking
+ * it for writing while holding it is reported as the self-deadlock it is.
+ */
+struct CAPABILITY("rwsem") FW_NOCOPY rwsem {
+	struct fw_rawlock wait_lock FW_PRIVATE;
+	int32_t count FW_PRIVATE;         /* >0 readers, -1 a writer, 0 free */
+	struct task *writer FW_PRIVATE;   /* the writing holder */
+	struct fw_qlink waiters FW_PRIVATE; /* sleeping tasks' queue entries, in arrival order */
+	struct lock_class *cls FW_PRIVATE;
+	struct lock_class own_cls FW_PRIVATE;
+};
+
+/* A statically initialised rwsem (a zeroed one is valid too): RWSEM_INIT(name). */
+#define RWSEM_INIT(lname) { .cls = NULL, .own_cls = { .name = #lname, .id = 0 } }
+
+void __fw_rwsem_init(struct rwsem *l, struct lock_class *cls);
+#define rwsem_init(l)                                                                       \
+	do {                                                                                \
+		static struct lock_class __fw_cls = { .name = #l, .id = 0 };                \
+		__fw_rwsem_init((l), &__fw_cls);                                            \
+	} while (0)
+
+/* down_read / up_read - take / release for reading, sleeping while a writer holds it or any
+ * task waits. Context: task. */
+void down_read(struct rwsem *l) ACQUIRE_SHARED(*l);
+void up_read(struct rwsem *l) RELEASE_SHARED(*l);
+/* down_write / up_write - take / release for writing. Context: task. */
+void down_write(struct rwsem *l) ACQUIRE(*l);
+void up_write(struct rwsem *l) RELEASE(*l);
+/* rwsem_held - the calling task holds l in either mode (the container lock protocol,
+ * fw/litelock.h: a container guarded by an rwsem may be read by readers; its changes are
+ * kept to writers by REQUIRES on the functions that make them). */
+bool rwsem_held(const struct rwsem *l);
+/* rwsem_write_held - the calling task holds l for writing. */
+bool rwsem_write_held(const struct rwsem *l);
 
 /* ---- wait queues ------------------------------------------------------------------------- */
 /*

@@ -311,7 +311,7 @@ static int gen_strings(struct strbuf *sb, struct vm_map *m, u64 from, u64 to)
 static size_t region_name(struct vfs_path root, struct vfs_path fp, struct bytes dst)
 {
 	size_t len = 0;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	bool dead = fp.dentry->dead && fp.dentry->parent != fp.dentry;
 	struct vfs_path at = fp;
 	if (dead)
@@ -329,7 +329,7 @@ static size_t region_name(struct vfs_path root, struct vfs_path fp, struct bytes
 			len = strbuf_err(&tail) ? 0 : len + strbuf_len(&tail);
 		}
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return len;
 }
 
@@ -341,10 +341,10 @@ static int gen_maps(struct strbuf *sb, struct gen_ctx *g)
 	struct thread *me = proc_current();
 	if (!me)
 		return 0;
-	mutex_lock(&vfs_lock); /* a context's paths change under it */
+	down_write(&vfs_lock); /* a context's paths change under it */
 	struct vfs_path root = me->fs.root;
 	vfs_path_get(root);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	proc_put(me);
 	/* Out of memory for the names: the read fails (it succeeded with the program's mappings
 	 * unnamed: found by make test-abi-fault, procfs.self_maps_shows_mappings). */

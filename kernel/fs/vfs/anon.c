@@ -28,8 +28,8 @@ struct file_result vfs_anon_file(struct inode *ip, const struct inode_ops *ops,
 	spin_unlock(&anon_ino_lock);
 	refcount_init(&ip->refs, 1); /* dropped below: the file holds the inode */
 	struct file *f = vfs_file_new(ip, VFS_O_RDWR | flags);
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	vfs_inode_put(ip); /* without a file this is the last reference: ops->destroy */
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
 }

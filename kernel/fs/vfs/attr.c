@@ -22,10 +22,10 @@ struct vfs_sb *vfs_sb_new(u64 magic)
 	refcount_init(&sb->refs, 1);
 	spin_lock_init(&sb->space_lock);
 	sb->magic = magic;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	sb->dev_minor = sb_next_minor++;
 	sb->next_ino = 1;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return sb;
 }
 
@@ -150,17 +150,17 @@ void vfs_stat_inode(struct inode *ip, struct vfs_stat *st)
 
 int vfs_stat(const struct vfs_ctx *c, struct str path, bool follow, struct vfs_stat *st)
 {
-	mutex_lock(&vfs_lock); /* walk and read under one hold: no reference to take */
+	down_write(&vfs_lock); /* walk and read under one hold: no reference to take */
 	struct dentry_result d = vfs_walk_locked(c, path, follow);
 	if (!d.err)
 		vfs_stat_inode(d.value->inode, st);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d.err;
 }
 
 void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs *sf)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_sb *sb = ip->sb;
 	*sf = (struct vfs_statfs){ .type = sb ? sb->magic : VFS_PIPEFS_MAGIC, .bsize = 4096,
 				   .frsize = 4096, .namelen = VFS_NAME_MAX,
@@ -178,7 +178,7 @@ void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs
 		sf->files = sb->inodes + 1000000;
 		sf->ffree = 1000000;
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 /* owner_or_root - chmod's and utimes' rule: the caller owns ip or is root. */
@@ -329,7 +329,7 @@ int vfs_punch_hole(struct inode *ip, u64 off, u64 len)
 
 int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 perm)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry_result d = vfs_walk_locked(c, path, false);
 	if (!d.err) {
 		struct inode *ip = d.value->inode;
@@ -339,13 +339,13 @@ int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 
 		ip->mode = (ip->mode & VFS_S_IFMT) | (perm & 07777);
 		mutex_unlock(&ip->lock);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d.err;
 }
 
 struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct bytes dst)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry_result d = vfs_walk_locked(c, path, false);
 	struct result_size r;
 	if (d.err)
@@ -357,6 +357,6 @@ struct result_size vfs_readlink(const struct vfs_ctx *c, struct str path, struct
 		r = str_copy_to(bytes_head(dst, str_len(t)), str_head(t, bytes_len(dst)));
 		vfs_inode_touch(d.value->inode, VFS_TOUCH_A);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return r;
 }

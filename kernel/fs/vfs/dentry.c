@@ -11,9 +11,9 @@
 #include <fw/heap.h>
 #include <fw/typecache.h>
 
-struct mutex vfs_lock = MUTEX_INIT(vfs_lock);
+struct rwsem vfs_lock = RWSEM_INIT(vfs_lock);
 
-DEFINE_LIST(dentry_children, struct dentry, sibling, mutex);
+DEFINE_LIST(dentry_children, struct dentry, sibling, rwsem);
 struct dentry_dir {
 	struct dentry_children kids GUARDED_BY(&vfs_lock); /* in increasing cookie order */
 	u64 next_cookie GUARDED_BY(&vfs_lock);             /* for the next child linked */
@@ -21,7 +21,7 @@ struct dentry_dir {
 DEFINE_TYPE_CACHE(dentry_cache, struct dentry);
 
 #define DCACHE_HASH_BITS 12
-DEFINE_HASH(dentry_hash, struct dentry, hashed, DCACHE_HASH_BITS, mutex);
+DEFINE_HASH(dentry_hash, struct dentry, hashed, DCACHE_HASH_BITS, rwsem);
 static struct dentry_hash dcache GUARDED_BY(&vfs_lock);
 static bool dcache_ready GUARDED_BY(&vfs_lock);
 static u64 dentry_next_id GUARDED_BY(&vfs_lock);
@@ -91,18 +91,20 @@ void vfs_dentry_get(struct dentry *d)
 
 void vfs_dentry_put(struct dentry *d)
 {
-	if (!d)
+	/* Only the last reference frees (and only an unlinked dentry can lose it: the tree
+	 * holds one on each linked dentry), so only the last needs the lock. */
+	if (!d || refcount_put_not_last(&d->refs))
 		return;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	vfs_dentry_put_locked(d);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 u64 vfs_dentry_count(void)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	u64 n = dentries_live;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return n;
 }
 
@@ -172,9 +174,9 @@ int vfs_dentry_set_name_locked(struct dentry *d, struct str name)
 
 struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name)
 {
-	if (!dir->dir)
-		return NULL;
-	struct dentry_hash *h = dcache_table();
+	if (!dir->dir || !dcache_ready)
+		return NULL; /* nothing linked yet */
+	struct dentry_hash *h = &dcache;
 	for (struct dentry *d = dentry_hash_find(h, dcache_key(dir, name)); d;
 	     d = dentry_hash_find_next(h, d))
 		if (d->parent == dir && d->name_len == str_len(name) &&

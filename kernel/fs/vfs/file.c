@@ -106,7 +106,7 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 	u32 acc = flags & VFS_O_ACCMODE;
 	if (acc == VFS_O_RDONLY || (flags & VFS_O_CREAT))
 		return file_result_err(-EINVAL);
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result d = vfs_walk_path_locked(c, path, WALK_FINAL_FOLLOW, NULL);
 	int e = d.err;
 	struct inode *dir = e ? NULL : d.value.dentry->inode;
@@ -166,7 +166,7 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 			e = -ENOMEM;
 		}
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e ? file_result_err(e) : file_result_ok(f);
 }
 
@@ -191,7 +191,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
 	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
 	bool created = false;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result d = vfs_walk_path_locked(c, path,
 		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
 	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
@@ -270,7 +270,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 		f->pos = 0;
 		f->fifo_peer = fifo_peer;
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	if (e) {
 		KFREE(file_cache, f);
 		return file_result_err(e);
@@ -335,11 +335,11 @@ void vfs_close(struct file *f)
 	if (f->ops->release && !(f->flags & VFS_O_PATH)) /* outside vfs_lock: a socket's closes
 							    * the files in flight to it */
 		f->ops->release(f->inode, f->flags);
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	vfs_locks_drop_file_locked(f->inode, f->id);
 	vfs_inode_put(f->inode);
 	vfs_path_put_locked((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	KFREE(file_cache, f);
 }
 
@@ -634,9 +634,9 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	size_t used = 0;
 	bool end = false;
 	struct vfs_dirent gen;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	if (!f->dentry || f->dentry->dead) {
-		mutex_unlock(&vfs_lock);
+		up_write(&vfs_lock);
 		return result_size_err(-ENOENT);
 	}
 	mutex_lock(&f->inode->lock); /* f->pos */
@@ -675,7 +675,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	if (used)
 		touch_atime_ilocked(f->inode);
 	mutex_unlock(&f->inode->lock);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	if (used == 0 && !end)
 		return result_size_err(-EINVAL);
 	return result_size_ok(used);

@@ -46,9 +46,9 @@ static void wq_ready_locked(void) REQUIRES(vfs_lock)
 
 struct waitq *vfs_lock_waitq(void)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	wq_ready_locked();
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return &lock_wq;
 }
 
@@ -138,11 +138,11 @@ static void wait_record_locked(u64 owner, u64 holder) REQUIRES(vfs_lock)
 
 void vfs_lock_wait_done(u64 owner)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	for (u32 i = 0; i < VFS_LOCK_WAITERS; i++)
 		if (waiters[i].used && waiters[i].waiter == owner)
 			waiters[i].used = false;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 /* lock_fill - describe a fresh (unlinked) lock node. */
@@ -200,7 +200,7 @@ int vfs_lock_set(struct inode *ip, const struct vfs_lock_req *r, bool will_wait,
 		return -ENOLCK;
 	}
 	int e = 0;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	list_ready_locked(ip);
 	/* flock(2) converts by unlocking first (not atomic, as Linux) */
 	if (r->kind == VFS_LOCK_FLOCK && unlock_range_locked(ip, r, &spare))
@@ -226,7 +226,7 @@ int vfs_lock_set(struct inode *ip, const struct vfs_lock_req *r, bool will_wait,
 		if (changed) /* a downgrade or an unlock may let waiters in */
 			released_locked();
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	vfs_file_lock_cache_free(add);
 	vfs_file_lock_cache_free(spare);
 	return e;
@@ -236,12 +236,12 @@ void vfs_lock_test(struct inode *ip, const struct vfs_lock_req *r, struct vfs_lo
 {
 	*out = *r;
 	out->type = VFS_F_UNLCK;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	list_ready_locked(ip);
 	struct vfs_file_lock *c = conflict_locked(ip, r);
 	if (c)
 		describe(c, out);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 /* drop_locked - every lock of ip matching (kind filter, owner) goes. */
@@ -263,9 +263,9 @@ static void drop_locked(struct inode *ip, bool posix, u64 owner) REQUIRES(vfs_lo
 
 void vfs_locks_drop_posix(struct file *f, u64 pid)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	drop_locked(f->inode, true, pid);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 void vfs_locks_drop_file_locked(struct inode *ip, u64 id)

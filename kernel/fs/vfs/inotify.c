@@ -212,7 +212,7 @@ void vfs_notify_file(struct file *f, u32 mask)
 		return;
 	struct inode *ip = f->inode;
 	mask |= isdir_bit(ip);
-	mutex_lock(&vfs_lock); /* the parent and the name may change under a rename */
+	down_write(&vfs_lock); /* the parent and the name may change under a rename */
 	struct dentry *d = f->dentry;
 	struct inode *parent = d && !d->dead && d->parent != d ? d->parent->inode : NULL;
 	mutex_lock(&ino_mtx);
@@ -220,7 +220,7 @@ void vfs_notify_file(struct file *f, u32 mask)
 		deliver(parent, mask, 0, vfs_dentry_name(d));
 	deliver(ip, mask, 0, str_empty());
 	mutex_unlock(&ino_mtx);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 void vfs_notify_inode_gone(struct inode *ip)

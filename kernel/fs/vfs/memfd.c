@@ -15,19 +15,19 @@ static struct vfs_mount *memfd_mnt GUARDED_BY(&vfs_lock);
 /* memfd_mount - the mount, made if it is not yet; NULL when memory is short. */
 static struct vfs_mount *memfd_mount(void)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_mount *m = memfd_mnt;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	if (m)
 		return m;
 	struct vfs_sb *sb = vfs_sb_new(VFS_TMPFS_MAGIC);
 	if (!sb)
 		return NULL;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	if (!memfd_mnt)
 		memfd_mnt = vfs_internal_mount_locked(sb, STR("tmpfs"));
 	m = memfd_mnt;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	vfs_sb_put(sb); /* the mount holds its own reference */
 	return m;
 }
@@ -42,7 +42,7 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing)
 	struct vfs_mount *m = memfd_mount();
 	if (!m)
 		return file_result_err(-ENOMEM);
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct inode *ip = ramfs_new_inode(m->sb, VFS_S_IFREG | 0777);
 	struct file *f = NULL;
 	if (ip) {
@@ -58,7 +58,7 @@ struct file_result vfs_memfd(struct str name, u32 uid, u32 gid, bool sealing)
 		}
 		vfs_inode_put(ip); /* the dentry holds it now (or nothing does) */
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return f ? file_result_ok(f) : file_result_err(-ENOMEM);
 }
 

@@ -14,7 +14,7 @@
 #include <fw/strbuf.h>
 #include <fw/typecache.h>
 
-DEFINE_LIST(mount_list, struct vfs_mount, link, mutex);
+DEFINE_LIST(mount_list, struct vfs_mount, link, rwsem);
 DEFINE_TYPE_CACHE(vfs_mount_cache, struct vfs_mount);
 struct mount_pathbuf {
 	u8 b[VFS_PATH_MAX];
@@ -173,9 +173,9 @@ u32 vfs_mnt_flags(struct vfs_mount *m)
 {
 	if (!m)
 		return 0;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	u32 f = m->flags;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return f;
 }
 
@@ -211,9 +211,18 @@ void vfs_path_put_locked(struct vfs_path p)
 
 void vfs_path_put(struct vfs_path p)
 {
-	mutex_lock(&vfs_lock);
-	vfs_path_put_locked(p);
-	mutex_unlock(&vfs_lock);
+	/* As vfs_dentry_put: the lock only for a last reference (an attached mount keeps the
+	 * table's). */
+	bool dentry_done = !p.dentry || refcount_put_not_last(&p.dentry->refs);
+	bool mnt_done = !p.mnt || refcount_put_not_last(&p.mnt->refs);
+	if (dentry_done && mnt_done)
+		return;
+	down_write(&vfs_lock);
+	if (!dentry_done)
+		vfs_dentry_put_locked(p.dentry);
+	if (!mnt_done)
+		mnt_put_locked(p.mnt);
+	up_write(&vfs_lock);
 }
 
 void vfs_ctx_get(struct vfs_ctx *c)
@@ -226,30 +235,30 @@ void vfs_ctx_get(struct vfs_ctx *c)
  * (/proc/PID/cwd and root): what it reads is whole, and stays referenced while it holds it. */
 void vfs_ctx_put(struct vfs_ctx *c)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_path cwd = c->cwd, root = c->root;
 	c->cwd = c->root = (struct vfs_path){ 0 };
 	vfs_path_put_locked(cwd);
 	vfs_path_put_locked(root);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 void vfs_ctx_set_cwd(struct vfs_ctx *c, struct vfs_path p)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_path old = c->cwd;
 	c->cwd = p;
 	vfs_path_put_locked(old);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 void vfs_ctx_set_root(struct vfs_ctx *c, struct vfs_path p)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_path old = c->root;
 	c->root = p;
 	vfs_path_put_locked(old);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
@@ -332,7 +341,7 @@ struct path_result vfs_init(void)
 	if (!sb)
 		return path_result_err(-ENOMEM);
 	sb->type = &rootfs_type;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	if (!mount_table_ready) {
 		mount_list_init(&mount_table, &vfs_lock);
 		mount_table_ready = true;
@@ -354,7 +363,7 @@ struct path_result vfs_init(void)
 		}
 		vfs_dentry_put_locked(d.value); /* the mount (and sb->root) hold it */
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	vfs_sb_put(sb);
 	vfs_pipefs_init();
 	vfs_memfd_init();
@@ -423,7 +432,7 @@ int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, s
 	if (!sb)
 		return -ENOMEM;
 	sb->type = t;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result at = resolve_locked(c, target, true);
 	int e = at.err;
 	if (!e && !is_dir(at.value.dentry->inode))
@@ -452,18 +461,18 @@ int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, s
 	}
 	if (!at.err)
 		vfs_path_put_locked(at.value);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	vfs_sb_put(sb);
 	if (!e && t->populate) {
 		struct vfs_ctx in = { .root = fresh, .cwd = fresh, .cred = c->cred };
 		e = t->populate(&in);
 		if (e) { /* take the half-made mount away again */
-			mutex_lock(&vfs_lock);
+			down_write(&vfs_lock);
 			if (fresh.mnt->parent) {
 				detach_locked(fresh.mnt);
 				mnt_put_locked(fresh.mnt);
 			}
-			mutex_unlock(&vfs_lock);
+			up_write(&vfs_lock);
 		}
 	}
 	vfs_path_put(fresh);
@@ -543,7 +552,7 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 {
 	if (c->cred.euid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result src = resolve_locked(c, source, true);
 	struct path_result at = src.err ? src : resolve_locked(c, target, true);
 	int e = at.err;
@@ -571,7 +580,7 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 		vfs_path_put_locked(src.value);
 	if (!src.err && !at.err)
 		vfs_path_put_locked(at.value);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -594,13 +603,13 @@ int vfs_mount_remount(const struct vfs_ctx *c, struct str target, u32 flags, boo
 	(void)options;
 	if (c->cred.euid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result p = mount_root_locked(c, target, true);
 	if (!p.err) {
 		p.value.mnt->flags = flags & VFS_MNT_FLAGS;
 		vfs_path_put_locked(p.value);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return p.err;
 }
 
@@ -617,7 +626,7 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 {
 	if (c->cred.euid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result src = mount_root_locked(c, source, true);
 	struct path_result at = src.err ? src : resolve_locked(c, target, true);
 	int e = at.err;
@@ -641,7 +650,7 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 		vfs_path_put_locked(src.value);
 	if (!src.err && !at.err)
 		vfs_path_put_locked(at.value);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -705,7 +714,7 @@ static bool is_old_root_locked(struct vfs_path p) REQUIRES(vfs_lock)
 struct vfs_pivot_move vfs_pivot_catch_up(const struct vfs_ctx *c, u64 *seen)
 {
 	struct vfs_pivot_move m = { 0 };
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	if (pivot_new.mnt) {
 		m.root_moves = is_old_root_locked(c->root);
 		m.cwd_moves = is_old_root_locked(c->cwd);
@@ -719,7 +728,7 @@ struct vfs_pivot_move vfs_pivot_catch_up(const struct vfs_ctx *c, u64 *seen)
 		}
 	}
 	*seen = atomic_u64_load(&pivot_count);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return m;
 }
 
@@ -729,7 +738,7 @@ int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_
 	struct vfs_path replaced = { 0 };
 	if (c->cred.euid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result nr = resolve_locked(c, new_root, true);
 	struct path_result po = nr.err ? nr : resolve_locked(c, put_old, true);
 	int e = po.err;
@@ -763,7 +772,7 @@ int vfs_pivot_root(const struct vfs_ctx *c, struct str new_root, struct str put_
 		vfs_path_put_locked(po.value);
 	if (replaced.mnt)
 		vfs_path_put_locked(replaced);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -771,7 +780,7 @@ int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nof
 {
 	if (c->cred.euid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct path_result p = mount_root_locked(c, target, !nofollow);
 	int e = p.err;
 	struct vfs_mount *m = e ? NULL : p.value.mnt;
@@ -798,7 +807,7 @@ int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nof
 	}
 	if (!p.err)
 		vfs_path_put_locked(p.value);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -806,7 +815,7 @@ int vfs_umount(const struct vfs_ctx *c, struct str target, bool detach, bool nof
 
 void vfs_free_tree(struct vfs_path top)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	/* First the roots of bind mounts whose directory was removed: dead, so no tree walk
 	 * below reaches them; each mount drops its reference (the last one frees it) while
 	 * their parents are still alive. */
@@ -831,7 +840,7 @@ void vfs_free_tree(struct vfs_path top)
 		vfs_sb_put(m->sb);
 		vfs_mount_cache_free(m);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 /* --- paths as text ------------------------------------------------------------------------- */
@@ -889,9 +898,9 @@ range:
 
 struct result_size vfs_path_of(struct vfs_path root, struct vfs_path d, struct bytes dst)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct result_size r = vfs_path_of_locked(root, d, dst);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return r;
 }
 
@@ -922,7 +931,7 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 	v->type = STR("none");
 	v->source = STR("none");
 	v->opts = str_empty();
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	u32 k = 0;
 	LIST_FOR_EACH(mount_list, &mount_table, m) {
 		if (k++ != i)
@@ -947,7 +956,7 @@ static bool mount_view_at(u32 i, struct mount_view *v)
 		    !bytes_copy(sb.value, bytes_head(BYTES_OF_ARRAY(m->source), m->source_len)))
 			v->source = str_from_bytes(sb.value);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return v->at.mnt != NULL;
 }
 
@@ -982,13 +991,13 @@ static struct result_size mounts_show(struct vfs_path root, struct bytes dst, bo
 	struct mount_view v;
 	for (u32 i = 0; i < 100000 && mount_view_at(i, &v); i++) {
 		/* the i-th mount, looked up afresh each time (vfs_path_of takes the lock) */
-		mutex_lock(&vfs_lock);
+		down_write(&vfs_lock);
 		struct result_size p = path_text(root, v.at, BYTES_OF_ARRAY(pb->b), false);
 		struct result_size r = info ? path_text((struct vfs_path){ 0 }, v.at,
 							BYTES_OF_ARRAY(rb->b), true)
 					    : result_size_ok(0);
 		vfs_path_put_locked(v.at);
-		mutex_unlock(&vfs_lock);
+		up_write(&vfs_lock);
 		if (p.err || p.value == 0 || r.err || (info && r.value == 0))
 			continue;
 		struct str point = str_from_bytes(bytes_head(BYTES_OF_ARRAY(pb->b), p.value - 1));

@@ -42,10 +42,31 @@ int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struc
 	return -EPERM;
 }
 
+/*
+ * The walk runs under vfs_lock held either way. Held for reading (vfs_lookup, many walks at
+ * once) it only reads the tree; what would change the tree — a generated name looked up in
+ * its file system (procfs, sysfs), a cached generated entry to revalidate — stops it with
+ * WALK_SLOW, and the caller walks again from the start with the lock held for writing
+ * (Linux's fall back from the lockless walk, -ECHILD). Held for writing
+ * (vfs_walk_path_locked) the same steps run, and at a WALK_SLOW stop the driver makes the
+ * change (slow_child_locked) and goes on from where the walk stopped.
+ */
+#define WALK_SLOW 1
+
 struct walk {
 	struct str rest[VFS_MAX_NEST + 1]; /* [0]: the path; [i>0]: symlink targets */
 	u32 depth;
 	u32 links;
+	const struct vfs_ctx *c;
+	enum walk_mode mode;
+	struct str *last;
+	bool must_dir;
+	bool shared;         /* vfs_lock held for reading: slow steps stop the walk */
+	struct vfs_path cur; /* where the walk is */
+	/* At a WALK_SLOW stop: the component to look up in cur, and the cached child that
+	 * revalidate refused (NULL: none was cached). */
+	struct str comp;
+	struct dentry *stale;
 };
 
 /* next_comp - the next non-empty component at the current depth; false when that level is
@@ -94,152 +115,230 @@ static bool is_last(const struct walk *w)
 	return true;
 }
 
-struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path,
-					enum walk_mode mode, struct str *last)
+/* walk_start - set w up for `path`: 0 or -errno. */
+static int walk_start(struct walk *w, const struct vfs_ctx *c, struct str path,
+		      enum walk_mode mode, struct str *last, bool shared)
 {
-	struct walk w = { .depth = 0, .links = 0 };
+	*w = (struct walk){ .c = c, .mode = mode, .last = last, .shared = shared };
 	if (str_len(path) == 0)
-		return path_result_err(-ENOENT);
+		return -ENOENT;
 	if (str_len(path) >= VFS_PATH_MAX)
-		return path_result_err(-ENAMETOOLONG);
-	bool must_dir = str_ends_with(path, STR("/"));
-	u32 resolve = c->resolve;
-	struct vfs_path cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
-	if ((resolve & VFS_RESOLVE_BENEATH) && str_starts_with(path, STR("/")))
-		return path_result_err(-EXDEV);
-	w.rest[0] = path;
+		return -ENAMETOOLONG;
+	w->must_dir = str_ends_with(path, STR("/"));
+	w->cur = str_starts_with(path, STR("/")) ? c->root : c->cwd;
+	if ((c->resolve & VFS_RESOLVE_BENEATH) && str_starts_with(path, STR("/")))
+		return -EXDEV;
+	w->rest[0] = path;
 	if (last)
 		*last = STR(".");
-	for (;;) {
-		struct str comp;
-		u32 lvl = w.depth < VFS_MAX_NEST ? w.depth : VFS_MAX_NEST;
-		struct str level = w.rest[lvl];
-		bool got = next_comp(&level, &comp);
-		w.rest[lvl] = level;
-		if (!got) {
-			if (w.depth == 0)
-				break;
-			w.depth--;
+	return 0;
+}
+
+/* walk_dotdot - one step up from w->cur: never above the process root; from a mount's
+ * root to its mount point in the parent mount, and from there up. */
+static int walk_dotdot(struct walk *w) REQUIRES_SHARED(vfs_lock)
+{
+	const struct vfs_ctx *c = w->c;
+	for (u32 guard = 0; guard < 1000; guard++) {
+		struct vfs_path cur = w->cur;
+		if (cur.mnt == c->root.mnt && cur.dentry == c->root.dentry)
+			return (c->resolve & VFS_RESOLVE_BENEATH) ? -EXDEV : 0;
+		if (cur.dentry == cur.mnt->root) {
+			if (!cur.mnt->parent)
+				return 0;
+			if (c->resolve & VFS_RESOLVE_NO_XDEV)
+				return -EXDEV;
+			w->cur = (struct vfs_path){ .mnt = cur.mnt->parent,
+						    .dentry = cur.mnt->mountpoint };
 			continue;
 		}
-		struct inode *dip = cur.dentry->inode;
+		w->cur.dentry = cur.dentry->parent;
+		return 0;
+	}
+	return 0;
+}
+
+/* walk_into - step from w->cur into its child `child` (found or made for the component just
+ * taken): across mounts stacked on it, through a symlink, or onto it. 0 or -errno; may stop
+ * with WALK_SLOW on a magic link when shared. */
+static int walk_into(struct walk *w, struct dentry *child) REQUIRES_SHARED(vfs_lock)
+{
+	const struct vfs_ctx *c = w->c;
+	u32 resolve = c->resolve;
+	struct vfs_path next = { .mnt = w->cur.mnt, .dentry = child };
+	for (u32 guard = 0; child->mounts && guard < 1000; guard++) {
+		struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
+		if (!m)
+			break;
+		if (resolve & VFS_RESOLVE_NO_XDEV)
+			return -EXDEV;
+		next = (struct vfs_path){ .mnt = m, .dentry = m->root };
+	}
+	struct inode *ip = next.dentry->inode;
+	if (!is_link(ip) || (w->mode != WALK_FINAL_FOLLOW && is_last(w))) {
+		w->cur = next;
+		return 0;
+	}
+	if (++w->links > VFS_MAXSYMLINKS)
+		return -ELOOP;
+	if (w->cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
+		return -ELOOP;
+	if (resolve & VFS_RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
+	/* A link that ends a level replaces it (a tail call, as Linux): only links in the
+	 * middle of a path nest. */
+	while (w->depth > 0 && w->depth <= VFS_MAX_NEST && !level_has_more(w->rest[w->depth]))
+		w->depth--;
+	if (w->depth >= VFS_MAX_NEST)
+		return -ELOOP;
+	if (ip->ops->follow) { /* a magic link: straight to where it leads */
+		if (resolve & VFS_RESOLVE_NO_MAGICLINKS)
+			return -ELOOP;
+		if (resolve & VFS_RESOLVE_SCOPED)
+			return -EXDEV;
+		if (w->shared)
+			return WALK_SLOW; /* procfs's: it reads processes under the tree lock */
+		struct path_result to = ip->ops->follow(c, ip);
+		if (!to.err && (resolve & VFS_RESOLVE_NO_XDEV) && to.value.mnt != w->cur.mnt)
+			return -EXDEV;
+		if (!to.err) {
+			w->cur = to.value;
+			return 0;
+		}
+	}
+	struct str target = ip->ops->readlink(ip);
+	w->depth++;
+	w->rest[w->depth] = target;
+	if (str_starts_with(target, STR("/"))) {
+		if (resolve & VFS_RESOLVE_BENEATH)
+			return -EXDEV;
+		if ((resolve & VFS_RESOLVE_NO_XDEV) && c->root.mnt != w->cur.mnt)
+			return -EXDEV;
+		w->cur = c->root;
+	}
+	return 0;
+}
+
+/* walk_run - walk on from where w is: 0 at the end (w->cur is the result), -errno, or
+ * WALK_SLOW where the tree must change (w->comp in w->cur; w->stale). */
+static int walk_run(struct walk *w) REQUIRES_SHARED(vfs_lock)
+{
+	const struct vfs_ctx *c = w->c;
+	for (;;) {
+		struct str comp;
+		u32 lvl = w->depth < VFS_MAX_NEST ? w->depth : VFS_MAX_NEST;
+		struct str level = w->rest[lvl];
+		bool got = next_comp(&level, &comp);
+		w->rest[lvl] = level;
+		if (!got) {
+			if (w->depth == 0)
+				return 0;
+			w->depth--;
+			continue;
+		}
+		struct inode *dip = w->cur.dentry->inode;
 		if (!is_dir(dip))
-			return path_result_err(-ENOTDIR);
+			return -ENOTDIR;
 		int e = vfs_permission(dip, &c->cred, VFS_MAY_EXEC);
 		if (e)
-			return path_result_err(e);
+			return e;
 		if (str_len(comp) > VFS_NAME_MAX)
-			return path_result_err(-ENAMETOOLONG);
+			return -ENAMETOOLONG;
 		/* whether this is the last component matters only for WALK_PARENT and symlinks */
-		if (mode == WALK_PARENT && is_last(&w)) {
-			if (last)
-				*last = comp;
-			return path_result_ok(cur);
+		if (w->mode == WALK_PARENT && is_last(w)) {
+			if (w->last)
+				*w->last = comp;
+			return 0;
 		}
 		if (is_dot(comp))
 			continue;
 		if (is_dotdot(comp)) {
-			/* never above the process root; from a mount's root to its mount point in
-			 * the parent mount, and from there up */
-			for (u32 guard = 0; guard < 1000; guard++) {
-				if (cur.mnt == c->root.mnt && cur.dentry == c->root.dentry) {
-					if (resolve & VFS_RESOLVE_BENEATH)
-						return path_result_err(-EXDEV);
-					break;
-				}
-				if (cur.dentry == cur.mnt->root) {
-					if (!cur.mnt->parent)
-						break;
-					if (resolve & VFS_RESOLVE_NO_XDEV)
-						return path_result_err(-EXDEV);
-					cur = (struct vfs_path){ .mnt = cur.mnt->parent,
-								 .dentry = cur.mnt->mountpoint };
-					continue;
-				}
-				cur.dentry = cur.dentry->parent;
-				break;
-			}
+			e = walk_dotdot(w);
+			if (e)
+				return e;
 			continue;
 		}
-		struct dentry *child = vfs_find_child_locked(cur.dentry, comp);
-		if (child && child->inode->ops->revalidate && !child->mounts &&
-		    !child->inode->ops->revalidate(c, child->inode)) {
-			vfs_dentry_drop_locked(child); /* stale: a generated name is made anew */
-			child = NULL;
-		}
-		if (!child && dip->ops->lookup && !cur.dentry->dead) {
-			if (dip->ops->revalidate)
-				vfs_prune_stale_locked(c, cur.dentry);
-			struct inode_result made = dip->ops->lookup(c, dip, comp);
-			if (made.err)
-				return path_result_err(made.err);
-			struct dentry_result nd = vfs_dentry_new_locked(cur.dentry, comp, made.value);
-			if (nd.err) {
-				vfs_inode_put(made.value);
-				return path_result_err(nd.err);
+		struct dentry *child = vfs_find_child_locked(w->cur.dentry, comp);
+		w->comp = comp;
+		w->stale = NULL;
+		if (child && child->inode->ops->revalidate && !child->mounts) {
+			if (w->shared)
+				return WALK_SLOW;
+			if (!child->inode->ops->revalidate(c, child->inode)) {
+				w->stale = child; /* a generated name is made anew */
+				return WALK_SLOW;
 			}
-			child = nd.value; /* its reference is the tree's */
 		}
+		if (!child && dip->ops->lookup && !w->cur.dentry->dead)
+			return WALK_SLOW;
 		if (!child)
-			return path_result_err(-ENOENT);
-		struct vfs_path next = { .mnt = cur.mnt, .dentry = child };
-		for (u32 guard = 0; child->mounts && guard < 1000; guard++) {
-			struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
-			if (!m)
-				break;
-			if (resolve & VFS_RESOLVE_NO_XDEV)
-				return path_result_err(-EXDEV);
-			next = (struct vfs_path){ .mnt = m, .dentry = m->root };
-		}
-		struct inode *ip = next.dentry->inode;
-		if (is_link(ip) && (mode == WALK_FINAL_FOLLOW || !is_last(&w))) {
-			if (++w.links > VFS_MAXSYMLINKS)
-				return path_result_err(-ELOOP);
-			if (cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
-				return path_result_err(-ELOOP);
-			if (resolve & VFS_RESOLVE_NO_SYMLINKS)
-				return path_result_err(-ELOOP);
-			/* A link that ends a level replaces it (a tail call, as Linux): only
-			 * links in the middle of a path nest. */
-			while (w.depth > 0 && w.depth <= VFS_MAX_NEST &&
-			       !level_has_more(w.rest[w.depth]))
-				w.depth--;
-			if (w.depth >= VFS_MAX_NEST)
-				return path_result_err(-ELOOP);
-			if (ip->ops->follow) { /* a magic link: straight to where it leads */
-				if (resolve & VFS_RESOLVE_NO_MAGICLINKS)
-					return path_result_err(-ELOOP);
-				if (resolve & VFS_RESOLVE_SCOPED)
-					return path_result_err(-EXDEV);
-				struct path_result to = ip->ops->follow(c, ip);
-				if (!to.err && (resolve & VFS_RESOLVE_NO_XDEV) && to.value.mnt != cur.mnt)
-					return path_result_err(-EXDEV);
-				if (!to.err) {
-					cur = to.value;
-					continue;
-				}
-			}
-			struct str target = ip->ops->readlink(ip);
-			w.depth++;
-			w.rest[w.depth] = target;
-			if (str_starts_with(target, STR("/"))) {
-				if (resolve & VFS_RESOLVE_BENEATH)
-					return path_result_err(-EXDEV);
-				if ((resolve & VFS_RESOLVE_NO_XDEV) && c->root.mnt != cur.mnt)
-					return path_result_err(-EXDEV);
-				cur = c->root;
-			}
-			continue;
-		}
-		cur = next;
+			return -ENOENT;
+		e = walk_into(w, child);
+		if (e)
+			return e;
 	}
-	if (mode == WALK_PARENT) {
-		/* "/" or "." or "a/..": no last name to create or remove */
-		return path_result_ok(cur);
-	}
-	if (must_dir && !is_dir(cur.dentry->inode))
+}
+
+/* slow_child_locked - the change a WALK_SLOW stop asked for: drop the stale entry, ask the
+ * directory's file system for the name and cache what it made. The child, or -errno. */
+static struct dentry_result slow_child_locked(struct walk *w) REQUIRES(vfs_lock)
+{
+	struct dentry *dir = w->cur.dentry;
+	struct inode *dip = dir->inode;
+	if (w->stale)
+		vfs_dentry_drop_locked(w->stale);
+	w->stale = NULL;
+	if (!dip->ops->lookup || dir->dead)
+		return dentry_result_err(-ENOENT);
+	if (dip->ops->revalidate)
+		vfs_prune_stale_locked(w->c, dir);
+	struct inode_result made = dip->ops->lookup(w->c, dip, w->comp);
+	if (made.err)
+		return dentry_result_err(made.err);
+	struct dentry_result nd = vfs_dentry_new_locked(dir, w->comp, made.value);
+	if (nd.err)
+		vfs_inode_put(made.value);
+	return nd; /* its reference is the tree's */
+}
+
+/* walk_end - the result of a walk that ran to its end (e == 0) or failed. */
+static struct path_result walk_end(struct walk *w, int e)
+{
+	if (e)
+		return path_result_err(e);
+	/* WALK_PARENT: "/" or "." or "a/.." have no last name to create or remove */
+	if (w->mode != WALK_PARENT && w->must_dir && !is_dir(w->cur.dentry->inode))
 		return path_result_err(-ENOTDIR);
-	return path_result_ok(cur);
+	return path_result_ok(w->cur);
+}
+
+struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path,
+					enum walk_mode mode, struct str *last)
+{
+	struct walk w;
+	int e = walk_start(&w, c, path, mode, last, false);
+	for (u32 guard = 0; !e; guard++) {
+		e = walk_run(&w);
+		if (e != WALK_SLOW)
+			break;
+		if (guard > VFS_PATH_MAX) /* each stop consumes a component or a link */
+			return path_result_err(-ELOOP);
+		struct dentry_result child = slow_child_locked(&w);
+		e = child.err ? child.err : walk_into(&w, child.value);
+	}
+	return walk_end(&w, e);
+}
+
+struct path_result vfs_walk_path_shared(const struct vfs_ctx *c, struct str path,
+					enum walk_mode mode, struct str *last)
+{
+	struct walk w;
+	int e = walk_start(&w, c, path, mode, last, true);
+	if (!e)
+		e = walk_run(&w);
+	if (e == WALK_SLOW)
+		return path_result_err(-ECHILD);
+	return walk_end(&w, e);
 }
 
 struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str path,
@@ -255,25 +354,39 @@ struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, b
 				    NULL);
 }
 
+/* lookup - resolve path with vfs_lock held for reading, else (a generated name on the way:
+ * procfs, sysfs) again for writing, able to cache it; a reference on the dentry, and on the
+ * mount too when `mnt_too`. */
+static struct path_result lookup(const struct vfs_ctx *c, struct str path, bool follow,
+				 bool mnt_too)
+{
+	enum walk_mode mode = follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW;
+	down_read(&vfs_lock);
+	struct path_result r = vfs_walk_path_shared(c, path, mode, NULL);
+	if (!r.err)
+		vfs_path_get((struct vfs_path){ .mnt = mnt_too ? r.value.mnt : NULL,
+						.dentry = r.value.dentry });
+	up_read(&vfs_lock);
+	if (r.err != -ECHILD)
+		return r;
+	down_write(&vfs_lock);
+	r = vfs_walk_path_locked(c, path, mode, NULL);
+	if (!r.err)
+		vfs_path_get((struct vfs_path){ .mnt = mnt_too ? r.value.mnt : NULL,
+						.dentry = r.value.dentry });
+	up_write(&vfs_lock);
+	return r;
+}
+
 struct dentry_result vfs_lookup(const struct vfs_ctx *c, struct str path, bool follow)
 {
-	mutex_lock(&vfs_lock);
-	struct dentry_result r = vfs_walk_locked(c, path, follow);
-	if (!r.err)
-		vfs_dentry_get(r.value);
-	mutex_unlock(&vfs_lock);
-	return r;
+	struct path_result r = lookup(c, path, follow, false);
+	return r.err ? dentry_result_err(r.err) : dentry_result_ok(r.value.dentry);
 }
 
 struct path_result vfs_lookup_path(const struct vfs_ctx *c, struct str path, bool follow)
 {
-	mutex_lock(&vfs_lock);
-	struct path_result r = vfs_walk_path_locked(c, path,
-		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
-	if (!r.err)
-		vfs_path_get(r.value);
-	mutex_unlock(&vfs_lock);
-	return r;
+	return lookup(c, path, follow, true);
 }
 
 struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,

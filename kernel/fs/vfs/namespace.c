@@ -104,9 +104,9 @@ struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u
 
 int vfs_mkdir(const struct vfs_ctx *c, struct str path, u32 mode)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry_result d = create_locked(c, path, VFS_S_IFDIR | (mode & 07777), STR(""), NULL);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d.err;
 }
 
@@ -122,13 +122,13 @@ int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32
 		return -EINVAL;
 	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.fsuid != 0)
 		return -EPERM;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""), NULL);
 	if (!d.err) {
 		d.value->inode->rdev_major = major;
 		d.value->inode->rdev_minor = minor;
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d.err;
 }
 
@@ -138,9 +138,9 @@ int vfs_symlink(const struct vfs_ctx *c, struct str target, struct str path)
 		return -ENOENT;
 	if (str_len(target) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry_result d = create_locked(c, path, VFS_S_IFLNK | 0777, target, NULL);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d.err;
 }
 
@@ -203,17 +203,17 @@ static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
 
 int vfs_unlink(const struct vfs_ctx *c, struct str path)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	int e = remove_locked(c, path, false);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
 int vfs_rmdir(const struct vfs_ctx *c, struct str path)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	int e = remove_locked(c, path, true);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -267,20 +267,20 @@ int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpat
 {
 	if (!f->dentry || !f->mnt)
 		return -ENOENT; /* a pipe, socket or other nameless file */
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	int e = link_path_locked(path_result_ok((struct vfs_path){ .mnt = f->mnt,
 								  .dentry = f->dentry }),
 				 new_c, newpath);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	     struct str newpath, bool follow)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	int e = link_locked(old_c, oldpath, new_c, newpath, follow);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
@@ -412,16 +412,16 @@ int vfs_rename(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs
 		return -EINVAL; /* RENAME_WHITEOUT: overlay file systems only, not here */
 	if ((flags & VFS_RENAME_NOREPLACE) && (flags & VFS_RENAME_EXCHANGE))
 		return -EINVAL;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	int e = rename_locked(old_c, oldpath, new_c, newpath, flags);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
 int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 gid, u32 major,
 		    u32 minor)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry *dir = sb->root;
 	int e = dir ? 0 : -ENOENT;
 	if (!e && vfs_find_child_locked(dir, name))
@@ -442,19 +442,19 @@ int vfs_sb_node_add(struct vfs_sb *sb, struct str name, u32 mode, u32 uid, u32 g
 			dir_changed(dir);
 		}
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return e;
 }
 
 int vfs_sb_node_remove(struct vfs_sb *sb, struct str name)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct dentry *dir = sb->root;
 	struct dentry *d = dir ? vfs_find_child_locked(dir, name) : NULL;
 	if (d && !is_dir(d->inode) && !d->mounts) {
 		kill_locked(dir, d);
 		dir_changed(dir);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	return d ? 0 : -ENOENT;
 }

@@ -60,19 +60,19 @@ static struct vfs_mount *pipefs_mnt GUARDED_BY(&vfs_lock);
 /* pipefs_mount - pipefs's mount, made if it is not yet; NULL when memory is short. */
 static struct vfs_mount *pipefs_mount(void)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct vfs_mount *m = pipefs_mnt;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	if (m)
 		return m;
 	struct vfs_sb *sb = vfs_sb_new(VFS_PIPEFS_MAGIC);
 	if (!sb)
 		return NULL;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	if (!pipefs_mnt)
 		pipefs_mnt = vfs_internal_mount_locked(sb, STR("pipefs"));
 	m = pipefs_mnt;
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	vfs_sb_put(sb); /* the mount holds its own reference */
 	return m;
 }
@@ -354,7 +354,7 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	struct strbuf name = strbuf_over(BYTES_OF_ARRAY(text));
 	STRBUF_FMT(&name, "pipe:[%u]", ip->ino);
 	struct file *r = NULL, *w = NULL;
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	ip->sb = m->sb;
 	refcount_get(&ip->sb->refs);
 	ip->sb->inodes++;
@@ -366,7 +366,7 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 		vfs_dentry_put_locked(d.value); /* the files hold it (or nothing: freed) */
 	}
 	vfs_inode_put(ip);
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 	if (!w) {
 		if (r)
 			vfs_close(r);
@@ -397,13 +397,13 @@ static struct result_size fifo_write_frame(struct inode *ip, const struct frame 
 /* fifo_release - an open file of the FIFO node ip is gone: the pipe goes with the last. */
 static void fifo_release(struct inode *ip, u32 flags)
 {
-	mutex_lock(&vfs_lock);
+	down_write(&vfs_lock);
 	struct inode *pi = ip->fifo;
 	if (pi && pipe_end_close(pipe_from(pi), flags)) {
 		ip->fifo = NULL;
 		vfs_inode_put(pi);
 	}
-	mutex_unlock(&vfs_lock);
+	up_write(&vfs_lock);
 }
 
 static const struct file_ops fifo_fops = {

@@ -22,8 +22,10 @@
  *
  * Locking (docs/vfs.md "Locking"). Lock order, outermost first:
  *     vfs_lock  ->  inode->lock  ->  sb->space_lock  ->  a device's or pipe's own lock
- * - `vfs_lock` (a mutex) guards the namespace: the dentry tree, the mount table, superblock
- *   counters, file locks. Public functions that change or walk the tree take it themselves.
+ * - `vfs_lock` (an rwsem) guards the namespace: the dentry tree, the mount table, superblock
+ *   counters, file locks. Public functions that change or walk the tree take it themselves:
+ *   lookups for reading (many at once; a walk that meets a generated name walks again for
+ *   writing), changes for writing. A dentry or path put takes it only for a last reference.
  * - `inode->lock` (a mutex, Linux's i_rwsem) guards an inode's data (a regular file's bytes),
  *   size, times, mode, owner and link count, and the offset (f->pos) of every regular file or
  *   directory open on it. Every change of those fields holds it (after creation: an inode
@@ -96,7 +98,7 @@
 
 struct inode;
 struct dentry;
-extern struct mutex vfs_lock;
+extern struct rwsem vfs_lock;
 
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 #define CRED_NGROUPS 16 /* supplementary groups a process may hold (setgroups: EINVAL beyond) */
@@ -310,7 +312,7 @@ struct vfs_file_lock {
 	i32 pid;        /* what F_GETLK reports (-1 for an OFD lock) */
 	u64 start, end; /* bytes [start, end], end included */
 };
-DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, mutex);
+DEFINE_LIST(vfs_lock_list, struct vfs_file_lock, link, rwsem);
 
 /* An inode. Every file system makes its inodes with vfs_inode_init (it sets up `lock`). */
 struct inode {

@@ -1,6 +1,7 @@
 /*
  * fs/vfs_internal.h — what the files of fs/vfs share and nothing else includes: the dentry
- * tree's primitives (dentry.c) and the walker (namei.c). Every function needs vfs_lock.
+ * tree's primitives (dentry.c) and the walker (namei.c). Every function needs vfs_lock: held
+ * for writing (REQUIRES), or either way (REQUIRES_SHARED: it only reads the tree).
  */
 #ifndef KERNEL_FS_VFS_INTERNAL_H
 #define KERNEL_FS_VFS_INTERNAL_H
@@ -19,7 +20,8 @@ void vfs_dentry_link_locked(struct dentry *parent, struct dentry *d) REQUIRES(vf
 void vfs_dentry_unlink_locked(struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_dentry_set_name_locked - rename an unlinked d in place: 0 or -ENAMETOOLONG. */
 int vfs_dentry_set_name_locked(struct dentry *d, struct str name) REQUIRES(vfs_lock);
-struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name) REQUIRES(vfs_lock);
+/* vfs_find_child_locked - dir's cached child `name` (linked), or NULL. vfs_lock held either way. */
+struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name) REQUIRES_SHARED(vfs_lock);
 /* vfs_dentry_drop_locked - take d (linked, not a mount point) and everything below it out of
  * the tree (dead; the tree's references dropped): a generated entry that went stale. */
 void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
@@ -62,9 +64,15 @@ struct dentry_result vfs_walk_mode_locked(const struct vfs_ctx *c, struct str pa
 /* vfs_walk_path_locked - the same as a path (borrowed); WALK_PARENT: the parent's path. */
 struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path,
 					enum walk_mode mode, struct str *last) REQUIRES(vfs_lock);
+/* vfs_walk_path_shared - the same with vfs_lock held for reading only (fs/vfs/namei.c): the
+ * tree is not changed, so a walk that would have to (a generated name: procfs, sysfs) ends
+ * with -ECHILD, for the caller to walk again with the lock held for writing. */
+struct path_result vfs_walk_path_shared(const struct vfs_ctx *c, struct str path,
+					enum walk_mode mode, struct str *last)
+	REQUIRES_SHARED(vfs_lock);
 /* vfs_mount_on_locked - the topmost mount attached at d in `parent`, or NULL. */
 struct vfs_mount *vfs_mount_on_locked(struct vfs_mount *parent, struct dentry *d)
-	REQUIRES(vfs_lock);
+	REQUIRES_SHARED(vfs_lock);
 /* vfs_free_tree_locked - free the dentry tree below and including `top` whatever the
  * references (vfs_free_tree). Iterative. */
 void vfs_free_tree_locked(struct dentry *top) REQUIRES(vfs_lock);
