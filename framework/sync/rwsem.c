@@ -211,9 +211,20 @@ bool rwsem_write_held(const struct rwsem *l)
 
 bool rwsem_held(const struct rwsem *l)
 {
-	/* SAFETY: a relaxed atomic read of count; a reader is known by the task's own held-lock
-	 * record (down_read notes every acquisition there). */
-	if (rwsem_write_held(l))
+	/* The container lock protocol calls this on every operation (a dentry hash probe per
+	 * path component): one task_current and a scan of the task's few held locks. */
+	struct task *me = task_current();
+	if (!me)
+		return false;
+	/* SAFETY: relaxed atomic reads of writer and count; held[] is me's own record (only me
+	 * writes it; i < nheld <= TASK_MAX_HELD, its length), where down_read notes each
+	 * acquisition. */
+	if (__atomic_load_n(&l->writer, __ATOMIC_RELAXED) == me)
 		return true;
-	return __atomic_load_n(&l->count, __ATOMIC_RELAXED) > 0 && lockdep_holds(l);
+	if (__atomic_load_n(&l->count, __ATOMIC_RELAXED) <= 0)
+		return false;
+	for (u32 i = me->nheld; i-- > 0;)
+		if (me->held[i].lock == l)
+			return true;
+	return false;
 }

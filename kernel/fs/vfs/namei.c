@@ -158,27 +158,13 @@ static int walk_dotdot(struct walk *w) REQUIRES_SHARED(vfs_lock)
 	return 0;
 }
 
-/* walk_into - step from w->cur into its child `child` (found or made for the component just
- * taken): across mounts stacked on it, through a symlink, or onto it. 0 or -errno; may stop
- * with WALK_SLOW on a magic link when shared. */
-static int walk_into(struct walk *w, struct dentry *child) REQUIRES_SHARED(vfs_lock)
+/* walk_link - walk_into's step through the symlink at `next`: 0 or -errno; WALK_SLOW on a
+ * magic link when shared. */
+static FW_NOINLINE int walk_link(struct walk *w, struct vfs_path next) REQUIRES_SHARED(vfs_lock)
 {
 	const struct vfs_ctx *c = w->c;
 	u32 resolve = c->resolve;
-	struct vfs_path next = { .mnt = w->cur.mnt, .dentry = child };
-	for (u32 guard = 0; child->mounts && guard < 1000; guard++) {
-		struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
-		if (!m)
-			break;
-		if (resolve & VFS_RESOLVE_NO_XDEV)
-			return -EXDEV;
-		next = (struct vfs_path){ .mnt = m, .dentry = m->root };
-	}
 	struct inode *ip = next.dentry->inode;
-	if (!is_link(ip) || (w->mode != WALK_FINAL_FOLLOW && is_last(w))) {
-		w->cur = next;
-		return 0;
-	}
 	if (++w->links > VFS_MAXSYMLINKS)
 		return -ELOOP;
 	if (w->cur.mnt->flags & VFS_MNT_NOSYMFOLLOW)
@@ -217,6 +203,28 @@ static int walk_into(struct walk *w, struct dentry *child) REQUIRES_SHARED(vfs_l
 		w->cur = c->root;
 	}
 	return 0;
+}
+
+/* walk_into - step from w->cur into its child `child` (found or made for the component just
+ * taken): across mounts stacked on it, through a symlink, or onto it. 0 or -errno; may stop
+ * with WALK_SLOW on a magic link when shared. */
+static inline int walk_into(struct walk *w, struct dentry *child) REQUIRES_SHARED(vfs_lock)
+{
+	struct vfs_path next = { .mnt = w->cur.mnt, .dentry = child };
+	for (u32 guard = 0; child->mounts && guard < 1000; guard++) {
+		struct vfs_mount *m = vfs_mount_on_locked(next.mnt, next.dentry);
+		if (!m)
+			break;
+		if (w->c->resolve & VFS_RESOLVE_NO_XDEV)
+			return -EXDEV;
+		next = (struct vfs_path){ .mnt = m, .dentry = m->root };
+	}
+	if (FW_LIKELY(!is_link(next.dentry->inode)) ||
+	    (w->mode != WALK_FINAL_FOLLOW && is_last(w))) {
+		w->cur = next;
+		return 0;
+	}
+	return walk_link(w, next);
 }
 
 /* walk_run - walk on from where w is: 0 at the end (w->cur is the result), -errno, or
