@@ -353,6 +353,38 @@ KTEST(sync, rwsem_queued_writer_holds_off_later_readers)
 	KT_EXPECT(kt, !rwsem_held(&rs));
 }
 
+/* No hand-off: a writer that releases while another waits and takes the lock again at once
+ * gets it (the woken waiter retries later) instead of sleeping until the waiter has run (a
+ * hand-off made every contended acquisition cost a wake-up: a lock convoy). The waiter
+ * shares the test's CPU, so it cannot run between the release and the retake. */
+static u32 rs_waiter_entered;
+
+static void rs_waiting_writer(struct tworker *w)
+{
+	down_write(&rs);
+	/* SAFETY: an atomic store to the static test flag. */
+	__atomic_store_n(&rs_waiter_entered, 1, __ATOMIC_SEQ_CST);
+	up_write(&rs);
+	(void)w;
+}
+
+KTEST(sync, rwsem_release_and_retake_does_not_wait_for_the_woken)
+{
+	rwsem_init(&rs);
+	rs_waiter_entered = 0;
+	down_write(&rs);
+	struct task *w = tw_spawn(&workers[0], rs_waiting_writer, 0, task_cpu());
+	KT_ASSERT(kt, w != NULL);
+	task_sleep_ms(20); /* the waiter queues and sleeps */
+	up_write(&rs);     /* wakes it */
+	down_write(&rs);   /* taken again before it runs */
+	/* SAFETY: an atomic read of the static test flag. */
+	KT_EXPECT_EQ(kt, __atomic_load_n(&rs_waiter_entered, __ATOMIC_SEQ_CST), 0u);
+	up_write(&rs);
+	task_join_raw(w);
+	KT_EXPECT_EQ(kt, rs_waiter_entered, 1u);
+}
+
 static void rs_up_write_not_held(void) NO_THREAD_SAFETY_ANALYSIS
 {
 	static struct rwsem l = RWSEM_INIT(rs_unheld);
