@@ -13,7 +13,7 @@
  * memfd's F_SEAL_WRITE is -EBUSY while the count is not zero.
  *
  * A file mapping's region holds references to the path it was made through (/proc/PID/maps
- * prints that path as it is now). Dropping a path takes vfs_lock, a mutex, so a region freed
+ * prints that path as it is now). Dropping a path may take vfs_lock, a sleeping lock, so a region freed
  * under map->lock (a spinlock) with a path goes on the `dead` list instead, and vm_reap,
  * called by the exported operations once no lock is held, drops those paths and frees them.
  */

@@ -154,7 +154,7 @@ struct vma {
 	u64 pgoff;             /* obj's page index at `start` */
 	/* A file mapping: the path it was made through (references, as Linux's vm_file), which
 	 * /proc/PID/maps prints as it is now (after a rename; "(deleted)" once removed); both
-	 * NULL otherwise. Dropping them takes vfs_lock (a mutex), never done under a map's
+	 * NULL otherwise. Dropping them takes vfs_lock (an rwsem: it sleeps), never done under a map's
 	 * spinlock: a freed region with a path waits on a list (`dead`) until vm_reap. */
 	struct vfs_path file;
 	struct vma *dead;
