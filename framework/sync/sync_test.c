@@ -179,6 +179,41 @@ KTEST(sync, mutex_contention_with_sleeping_holders)
 	KT_EXPECT(kt, !mutex_held(&mtx));
 }
 
+/* The mutex's unlock wakes the head of its queue without handing the mutex over: the holder
+ * may take it again at once (no convoy), and the woken waiter, beaten, sleeps until the next
+ * unlock wakes it again (no lost wake-up). */
+static struct mutex mb;
+static u32 mb_waiter_entered;
+
+static void mb_waiter(struct tworker *w)
+{
+	mutex_lock(&mb);
+	/* SAFETY: an atomic store to the static test flag. */
+	__atomic_store_n(&mb_waiter_entered, 1, __ATOMIC_SEQ_CST);
+	mutex_unlock(&mb);
+	(void)w;
+}
+
+KTEST(sync, mutex_unlock_and_retake_then_the_woken_waiter_enters)
+{
+	mutex_init(&mb);
+	mb_waiter_entered = 0;
+	mutex_lock(&mb);
+	struct task *w = tw_spawn(&workers[0], mb_waiter, 0, task_cpu());
+	KT_ASSERT(kt, w != NULL);
+	task_sleep_ms(20); /* the waiter queues and sleeps */
+	mutex_unlock(&mb); /* wakes it */
+	mutex_lock(&mb);   /* taken again before it runs */
+	/* SAFETY: an atomic read of the static test flag. */
+	KT_EXPECT_EQ(kt, __atomic_load_n(&mb_waiter_entered, __ATOMIC_SEQ_CST), 0u);
+	task_sleep_ms(20); /* it ran, lost, and sleeps again */
+	KT_EXPECT_EQ(kt, __atomic_load_n(&mb_waiter_entered, __ATOMIC_SEQ_CST), 0u);
+	mutex_unlock(&mb); /* wakes it again */
+	task_join_raw(w);
+	KT_EXPECT_EQ(kt, mb_waiter_entered, 1u);
+	KT_EXPECT(kt, !mutex_held(&mb));
+}
+
 static struct rwlock rw;
 static u64 rw_x, rw_y;
 static u32 rw_torn;
