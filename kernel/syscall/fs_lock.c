@@ -47,6 +47,7 @@ SYSCALL_DEFINE2(flock, uint, fd, uint, op)
 		return -EINVAL;
 	struct vfs_lock_req r = { .kind = VFS_LOCK_FLOCK, .type = type, .owner = f->id,
 				  .pid = (i32)p->leader->pid, .start = 0, .end = VFS_LOCK_EOF };
+	vfs_file_owns_locks(f); /* its last close drops what it holds */
 	return lock_wait(p, f->inode, &r, !(op & UAPI_LOCK_NB) && type != VFS_F_UNLCK);
 }
 
@@ -122,5 +123,7 @@ i64 fs_fcntl_lock(struct thread *p, struct file *f, u64 cmd, u64 arg)
 	if ((r.type == VFS_F_RDLCK && acc == VFS_O_WRONLY) ||
 	    (r.type == VFS_F_WRLCK && acc == VFS_O_RDONLY))
 		return -EBADF;
+	if (ofd)
+		vfs_file_owns_locks(f); /* its last close drops what it holds */
 	return lock_wait(p, f->inode, &r, wait && r.type != VFS_F_UNLCK);
 }

@@ -386,6 +386,11 @@ struct vfs_path vfs_file_path(struct file *f)
 	return p;
 }
 
+void vfs_file_owns_locks(struct file *f)
+{
+	atomic_u32_store(&f->owns_locks, 1);
+}
+
 void vfs_file_get(struct file *f)
 {
 	refcount_get(&f->refs);
@@ -407,11 +412,9 @@ void vfs_close(struct file *f)
 							    * the files in flight to it */
 		f->ops->release(f->inode, f->flags);
 	/* The lock for writing only when there is something to drop or free: the file's OFD
-	 * locks or flocks, the inode's or the path's last reference. */
-	down_read(&vfs_lock);
-	bool locks = vfs_locks_any_locked(f->inode);
-	up_read(&vfs_lock);
-	if (locks) {
+	 * locks or flocks (only if it ever asked for one), the inode's or the path's last
+	 * reference. */
+	if (atomic_u32_load(&f->owns_locks)) {
 		down_write(&vfs_lock);
 		vfs_locks_drop_file_locked(f->inode, f->id);
 		up_write(&vfs_lock);

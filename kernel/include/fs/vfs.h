@@ -475,6 +475,9 @@ struct file {
 	 * (0 ".", 1 ".."). */
 	u64 pos;
 	u64 id;  /* unique among open files: the owner of its OFD locks and flocks */
+	/* set (vfs_file_owns_locks) before the file asks for an OFD lock or a flock, so that
+	 * its last close looks for them only then */
+	struct atomic_u32 owns_locks;
 	u64 fifo_peer; /* a FIFO's: the other end's opens so far when this one opened */
 	/* epoll (fs/vfs/epoll.c): the items watching this file, removed at its last close;
 	 * ep_watched counts them so that vfs_close asks epoll only when there are some */
@@ -767,6 +770,8 @@ struct vfs_lock_req {
 	i32 pid;
 	u64 start, end;
 };
+/* vfs_file_owns_locks - f is about to ask for an OFD lock or a flock (owner f->id). */
+void vfs_file_owns_locks(struct file *f);
 int vfs_lock_set(struct inode *ip, const struct vfs_lock_req *r, bool will_wait,
 		 struct vfs_lock_req *conflict, u64 *gen);
 void vfs_lock_test(struct inode *ip, const struct vfs_lock_req *r, struct vfs_lock_req *out);
