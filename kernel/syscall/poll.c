@@ -90,6 +90,7 @@ struct poll_req {
 	u64 ufds, n;                   /* poll: the pollfd array; select: nfds */
 	u64 in[SELECT_WORDS], out[SELECT_WORDS], ex[SELECT_WORDS];    /* select: asked */
 	u64 rin[SELECT_WORDS], rout[SELECT_WORDS], rex[SELECT_WORDS]; /* select: ready */
+	struct proc_fd_set files; /* select: the files of the word being scanned */
 };
 
 DEFINE_TYPE_CACHE(poll_req_cache, struct poll_req);
@@ -125,34 +126,32 @@ static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table
 #define POLLEX_SET VFS_POLLPRI
 
 /* select_scan - the ready bits of the asked sets (as Linux: a set bit of a closed fd is
- * -EBADF): how many bits are set. */
+ * -EBADF): how many bits are set. The files of each word's asked bits are looked up under one
+ * acquisition of the descriptor table's lock (proc_fd_get_set). */
 static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	i64 ready = 0;
 	for (u64 w = 0; w * 64 < r->n; w++) {
-		r->rin[w] = r->rout[w] = r->rex[w] = 0;
-		u64 any = r->in[w] | r->out[w] | r->ex[w];
-		for (u32 b = 0; b < 64 && any; b++) {
+		u64 in = r->in[w], out = r->out[w], ex = r->ex[w]; /* no bit at or above n */
+		u64 any = in | out | ex, rin = 0, rout = 0, rex = 0;
+		if (any && proc_fd_get_set(p, w * 64, any, &r->files) != any)
+			return -EBADF;
+		for (u64 m = any; m; m &= m - 1) {
+			u32 b = (u32)__builtin_ctzll(m);
 			u64 bit = 1ull << b;
-			if (!(any & bit) || w * 64 + b >= r->n)
-				continue;
-			struct file *f = proc_fd_get(p, (i64)(w * 64 + b));
-			if (!f)
-				return -EBADF;
-			u32 m = vfs_poll(f, pt);
-			if ((r->in[w] & bit) && (m & POLLIN_SET)) {
-				r->rin[w] |= bit;
-				ready++;
-			}
-			if ((r->out[w] & bit) && (m & POLLOUT_SET)) {
-				r->rout[w] |= bit;
-				ready++;
-			}
-			if ((r->ex[w] & bit) && (m & POLLEX_SET)) {
-				r->rex[w] |= bit;
-				ready++;
-			}
+			u32 ev = vfs_poll(r->files.f[b], pt);
+			if (ev & POLLIN_SET)
+				rin |= bit;
+			if (ev & POLLOUT_SET)
+				rout |= bit;
+			if (ev & POLLEX_SET)
+				rex |= bit;
 		}
+		r->rin[w] = rin & in;
+		r->rout[w] = rout & out;
+		r->rex[w] = rex & ex;
+		ready += __builtin_popcountll(r->rin[w]) + __builtin_popcountll(r->rout[w]) +
+			 __builtin_popcountll(r->rex[w]);
 	}
 	return ready;
 }

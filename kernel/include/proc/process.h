@@ -410,6 +410,13 @@ u32 proc_fd_limit(struct thread *p);
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
 struct file *proc_fd_get(struct thread *p, i64 fd);
+/* proc_fd_get_set - proc_fd_get of the descriptors base + i for every bit i of `mask`, under
+ * one acquisition of the table's lock (select's scan): out->f[i] is the file or NULL (entries
+ * of clear bits are left as they were); returns the mask of those open. */
+struct proc_fd_set {
+	struct file *f[64];
+};
+u64 proc_fd_get_set(struct thread *p, u64 base, u64 mask, struct proc_fd_set *out);
 /* proc_fd_end_call - drop the references the call's lookups took (none in an unshared table:
  * the check is inline, the drop out of line). Context: p's own task. */
 void proc_fd_drop_borrowed(struct thread *p);
