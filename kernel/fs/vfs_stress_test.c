@@ -1,7 +1,7 @@
 /*
  * vfs_stress_test.c — the VFS under concurrent namespace changes (issue #16's stress case):
  * four tasks (on every CPU under -smp 2) create, write, rename across and within directories,
- * make and remove subdirectories, stat and list the same two directories, a fixed number of
+ * make and remove subdirectories, open, read, stat and list the same two directories, a fixed number of
  * rounds each (no clock in the verdict). Afterwards the tree holds exactly the files the
  * tasks meant to keep, the link counts add up, and once they are removed the live dentry and
  * inode counts are back where they started (nothing leaked). Lock-order reports, if any, are
@@ -103,10 +103,19 @@ static void stress_run(struct vfs_stress_worker *w)
 		stress_fail(w, e ? e : (st.size == 8 && st.nlink == 1 ? 0 : -EINVAL), k);
 		stress_fail(w, vfs_mkdir(c, sub, 0755), k);
 		stress_fail(w, vfs_rmdir(c, sub), k);
+		/* open (a shared walk) and keep it open across the unlink: the close then drops
+		 * the inode's last reference */
+		struct file_result r = vfs_open(c, b, VFS_O_RDONLY, 0);
+		stress_fail(w, r.err, k);
 		if (k % STRESS_KEEP_EVERY == 0)
 			stress_fail(w, vfs_rename(c, b, c, kept, VFS_RENAME_NOREPLACE), k);
 		else
 			stress_fail(w, vfs_unlink(c, b), k);
+		if (!r.err) {
+			n = vfs_read(r.value, bytes_head(BYTES_OF_ARRAY(b_buf), 8));
+			vfs_close(r.value);
+			stress_fail(w, n.err ? n.err : (n.value == 8 ? 0 : -EIO), k);
+		}
 		i64 listed = stress_count(c, STR("/stress/b"));
 		if (listed < 0)
 			stress_fail(w, (int)listed, k);

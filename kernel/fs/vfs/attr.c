@@ -128,6 +128,16 @@ void vfs_inode_put(struct inode *ip)
 	}
 }
 
+void vfs_inode_put_unlocked(struct inode *ip)
+{
+	/* only the last reference frees (nothing takes one from zero), so only it needs the lock */
+	if (!ip || refcount_put_not_last(&ip->refs))
+		return;
+	down_write(&vfs_lock);
+	vfs_inode_put(ip);
+	up_write(&vfs_lock);
+}
+
 static void stat_ilocked(struct inode *ip, struct vfs_stat *st) REQUIRES(&ip->lock)
 {
 	u64 blocks = 0;

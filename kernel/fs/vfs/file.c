@@ -170,6 +170,144 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 	return e ? file_result_err(e) : file_result_ok(f);
 }
 
+/* open_node - what open(2) with `flags` does to the node at `at` (created: this open just
+ * made it), short of a FIFO's ends: the type and permission checks, O_TRUNC, the device's
+ * or file's open op. *opsp gets the file's ops, *devp the character device (or -1). 0 or
+ * -errno. Nothing here changes the tree: vfs_lock held either way. */
+static int open_node(const struct vfs_ctx *c, struct vfs_path at, u32 flags, bool created,
+		     const struct file_ops **opsp, int *devp) REQUIRES_SHARED(vfs_lock)
+{
+	bool opath = (flags & VFS_O_PATH) != 0;
+	u32 acc = flags & VFS_O_ACCMODE;
+	struct inode *ip = at.dentry->inode;
+	u32 type = ip->mode & VFS_S_IFMT;
+	*devp = -1;
+	*opsp = inode_fops(ip);
+	if (type == VFS_S_IFLNK && !opath)
+		return -ELOOP; /* O_NOFOLLOW on a symlink */
+	if ((flags & VFS_O_DIRECTORY) && !is_dir(ip))
+		return -ENOTDIR;
+	if (is_dir(ip) && (acc != VFS_O_RDONLY || (flags & VFS_O_CREAT)))
+		return -EISDIR;
+	if (!created && !opath) {
+		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
+			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
+		int e = vfs_permission(ip, &c->cred, mask);
+		if (e)
+			return e;
+		/* a read-only mount: no writing its files (devices and FIFOs are not its data) */
+		if ((mask & VFS_MAY_WRITE) && (at.mnt->flags & VFS_MNT_RDONLY) &&
+		    (type == VFS_S_IFREG || type == VFS_S_IFDIR || type == VFS_S_IFLNK))
+			return -EROFS;
+		if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && (at.mnt->flags & VFS_MNT_NODEV))
+			return -EACCES;
+	}
+	if ((flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY && type == VFS_S_IFREG) {
+		if (!ip->ops->truncate)
+			return -EINVAL; /* generated files (procfs) have no size to cut */
+		mutex_lock(&ip->lock);
+		u64 old = ip->size;
+		int e = ip->ops->truncate(ip, 0);
+		if (!e)
+			vfs_sb_resized(ip, old, 0);
+		if (!e && !created)
+			vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
+		mutex_unlock(&ip->lock);
+		if (e)
+			return e;
+	}
+	if (type == VFS_S_IFCHR && !opath) {
+		*devp = chrdev_find(ip);
+		if (*devp < 0 || *devp >= (int)VFS_MAX_DEVICES)
+			return -ENXIO;
+		*opsp = chrdevs[*devp].ops;
+	}
+	/* O_PATH names the node without opening the device (Linux's do_dentry_open) */
+	if (type == VFS_S_IFBLK && !opath) {
+		if (!blkdev_ops)
+			return -ENXIO;
+		*opsp = blkdev_ops;
+	}
+	bool blkdev = type == VFS_S_IFBLK && !opath;
+	if ((blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && (*opsp)->open)
+		return (*opsp)->open(ip, flags);
+	return 0;
+}
+
+/* open_fill - f becomes the open file of the node at `at`. */
+static void open_fill(struct file *f, struct vfs_path at, u32 flags, const struct file_ops *ops,
+		      int dev, u64 fifo_peer) REQUIRES_SHARED(vfs_lock)
+{
+	struct inode *ip = at.dentry->inode;
+	f->ops = ops;
+	if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
+		f->tty = chrdevs[dev].tty;
+	refcount_init(&f->refs, 1);
+	f->id = atomic_u64_add_return(&file_ids, 1);
+	refcount_get(&ip->refs);
+	vfs_path_get(at);
+	f->dentry = at.dentry;
+	f->mnt = at.mnt;
+	f->inode = ip;
+	f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
+	f->pos = 0;
+	f->fifo_peer = fifo_peer;
+}
+
+/* open_shared - open of a node that exists, under vfs_lock held for reading (opens run at
+ * once): 0 or -errno, or *again when this open needs the lock for writing (a generated name
+ * on the way, a file to create, a FIFO's ends): the caller opens anew with open_exclusive. */
+static int open_shared(const struct vfs_ctx *c, struct str path, u32 flags,
+		       enum walk_mode mode, struct file *f, bool *again)
+{
+	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
+	down_read(&vfs_lock);
+	struct path_result d = vfs_walk_path_shared(c, path, mode, NULL);
+	int e = d.err;
+	*again = e == -ECHILD || (e == -ENOENT && (flags & VFS_O_CREAT)) ||
+		 (!e && !excl && (d.value.dentry->inode->mode & VFS_S_IFMT) == VFS_S_IFIFO &&
+		  !(flags & VFS_O_PATH));
+	if (!e && excl)
+		e = -EEXIST;
+	const struct file_ops *ops = NULL;
+	int dev = -1;
+	if (!e && !*again)
+		e = open_node(c, d.value, flags, false, &ops, &dev);
+	if (!e && !*again)
+		open_fill(f, d.value, flags, ops, dev, 0);
+	up_read(&vfs_lock);
+	return e;
+}
+
+/* open_exclusive - open with vfs_lock held for writing: creates the file (O_CREAT), makes
+ * the generated names on the way, attaches a FIFO's end. *created: whether it made it. */
+static int open_exclusive(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode,
+			  enum walk_mode wmode, struct file *f, bool *created)
+{
+	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
+	down_write(&vfs_lock);
+	struct path_result d = vfs_walk_path_locked(c, path, wmode, NULL);
+	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
+		d = vfs_create_locked(c, path, VFS_S_IFREG | (mode & 07777));
+		*created = !d.err;
+	} else if (!d.err && excl) {
+		d = path_result_err(-EEXIST);
+	}
+	int e = d.err;
+	const struct file_ops *ops = NULL;
+	int dev = -1;
+	if (!e)
+		e = open_node(c, d.value, flags, *created, &ops, &dev);
+	u64 fifo_peer = 0;
+	struct inode *ip = e ? NULL : d.value.dentry->inode;
+	if (ip && (ip->mode & VFS_S_IFMT) == VFS_S_IFIFO && !(flags & VFS_O_PATH))
+		e = vfs_fifo_open_locked(ip, flags, &fifo_peer, &ops);
+	if (!e)
+		open_fill(f, d.value, flags, ops, dev, fifo_peer);
+	up_write(&vfs_lock);
+	return e;
+}
+
 struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode)
 {
 	/* O_PATH names a node without opening it: no permission on it is needed, a symlink
@@ -190,92 +328,17 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	vfs_epoll_file_init(f);
 	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
 	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
-	bool created = false;
-	down_write(&vfs_lock);
-	struct path_result d = vfs_walk_path_locked(c, path,
-		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL);
-	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
-		d = vfs_create_locked(c, path, VFS_S_IFREG | (mode & 07777));
-		created = !d.err;
-	} else if (!d.err && excl) {
-		d = path_result_err(-EEXIST);
-	}
-	int e = d.err;
-	struct inode *ip = e ? NULL : d.value.dentry->inode;
-	u32 type = e ? 0 : ip->mode & VFS_S_IFMT;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFLNK && !opath)
-		e = -ELOOP; /* O_NOFOLLOW on a symlink */
-	if (!e && (flags & VFS_O_DIRECTORY) && !is_dir(ip))
-		e = -ENOTDIR;
-	if (!e && is_dir(ip) && (acc != VFS_O_RDONLY || (flags & VFS_O_CREAT)))
-		e = -EISDIR;
-	if (!e && !created && !opath) {
-		u32 mask = (acc != VFS_O_WRONLY ? VFS_MAY_READ : 0) |
-			   (acc != VFS_O_RDONLY || (flags & VFS_O_TRUNC) ? VFS_MAY_WRITE : 0);
-		e = vfs_permission(ip, &c->cred, mask);
-		/* a read-only mount: no writing its files (devices and FIFOs are not its data) */
-		if (!e && (mask & VFS_MAY_WRITE) && (d.value.mnt->flags & VFS_MNT_RDONLY) &&
-		    (type == VFS_S_IFREG || type == VFS_S_IFDIR || type == VFS_S_IFLNK))
-			e = -EROFS;
-		if (!e && (type == VFS_S_IFCHR || type == VFS_S_IFBLK) &&
-		    (d.value.mnt->flags & VFS_MNT_NODEV))
-			e = -EACCES;
-	}
-	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
-	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG && !ip->ops->truncate)
-		e = -EINVAL; /* generated files (procfs) have no size to cut */
-	if (!e && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
-	    (ip->mode & VFS_S_IFMT) == VFS_S_IFREG) {
-		mutex_lock(&ip->lock);
-		u64 old = ip->size;
-		e = ip->ops->truncate(ip, 0);
-		if (!e)
-			vfs_sb_resized(ip, old, 0);
-		if (!e && !created)
-			vfs_inode_touch_ilocked(ip, VFS_TOUCH_M | VFS_TOUCH_C);
-		mutex_unlock(&ip->lock);
-	}
-	int dev = -1;
-	if (!e && (ip->mode & VFS_S_IFMT) == VFS_S_IFCHR && !opath) {
-		dev = chrdev_find(ip);
-		if (dev < 0)
-			e = -ENXIO;
-	}
-	/* O_PATH names the node without opening the device (Linux's do_dentry_open) */
-	bool blkdev = !e && type == VFS_S_IFBLK && !(flags & VFS_O_PATH);
-	if (blkdev && !blkdev_ops)
-		e = -ENXIO;
-	const struct file_ops *ops = ip ? inode_fops(ip) : NULL;
-	if (!e && blkdev)
-		ops = blkdev_ops;
-	else if (!e && dev >= 0 && dev < (int)VFS_MAX_DEVICES)
-		ops = chrdevs[dev].ops;
-	if (!e && (blkdev || type == VFS_S_IFCHR || type == VFS_S_IFREG) && ops->open)
-		e = ops->open(ip, flags);
-	u64 fifo_peer = 0;
-	if (!e && type == VFS_S_IFIFO && !(flags & VFS_O_PATH))
-		e = vfs_fifo_open_locked(ip, flags, &fifo_peer, &ops);
-	if (!e) {
-		f->ops = ops;
-		if (dev >= 0 && dev < (int)VFS_MAX_DEVICES)
-			f->tty = chrdevs[dev].tty;
-		refcount_init(&f->refs, 1);
-		f->id = atomic_u64_add_return(&file_ids, 1);
-		refcount_get(&ip->refs);
-		vfs_path_get(d.value);
-		f->dentry = d.value.dentry;
-		f->mnt = d.value.mnt;
-		f->inode = ip;
-		f->flags = flags & ~(VFS_O_CREAT | VFS_O_EXCL | VFS_O_TRUNC | VFS_O_NOFOLLOW);
-		f->pos = 0;
-		f->fifo_peer = fifo_peer;
-	}
-	up_write(&vfs_lock);
+	enum walk_mode wmode = follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW;
+	bool created = false, again = false;
+	int e = open_shared(c, path, flags, wmode, f, &again);
+	if (again)
+		e = open_exclusive(c, path, flags, mode, wmode, f, &created);
 	if (e) {
 		KFREE(file_cache, f);
 		return file_result_err(e);
 	}
-	if (!created && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY && type == VFS_S_IFREG)
+	if (!created && (flags & VFS_O_TRUNC) && acc != VFS_O_RDONLY &&
+	    (f->inode->mode & VFS_S_IFMT) == VFS_S_IFREG)
 		vfs_notify_file(f, UAPI_IN_MODIFY); /* inotify: the truncation, then the open */
 	if (!(flags & VFS_O_PATH))
 		vfs_notify_file(f, UAPI_IN_OPEN);
@@ -335,11 +398,18 @@ void vfs_close(struct file *f)
 	if (f->ops->release && !(f->flags & VFS_O_PATH)) /* outside vfs_lock: a socket's closes
 							    * the files in flight to it */
 		f->ops->release(f->inode, f->flags);
-	down_write(&vfs_lock);
-	vfs_locks_drop_file_locked(f->inode, f->id);
-	vfs_inode_put(f->inode);
-	vfs_path_put_locked((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
-	up_write(&vfs_lock);
+	/* The lock for writing only when there is something to drop or free: the file's OFD
+	 * locks or flocks, the inode's or the path's last reference. */
+	down_read(&vfs_lock);
+	bool locks = vfs_locks_any_locked(f->inode);
+	up_read(&vfs_lock);
+	if (locks) {
+		down_write(&vfs_lock);
+		vfs_locks_drop_file_locked(f->inode, f->id);
+		up_write(&vfs_lock);
+	}
+	vfs_inode_put_unlocked(f->inode);
+	vfs_path_put((struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry });
 	KFREE(file_cache, f);
 }
 

@@ -268,6 +268,11 @@ void vfs_locks_drop_posix(struct file *f, u64 pid)
 	up_write(&vfs_lock);
 }
 
+bool vfs_locks_any_locked(struct inode *ip)
+{
+	return ip->locks_ready && !vfs_lock_list_is_empty(&ip->locks);
+}
+
 void vfs_locks_drop_file_locked(struct inode *ip, u64 id)
 {
 	drop_locked(ip, false, id);

@@ -24,8 +24,9 @@
  *     vfs_lock  ->  inode->lock  ->  sb->space_lock  ->  a device's or pipe's own lock
  * - `vfs_lock` (an rwsem) guards the namespace: the dentry tree, the mount table, superblock
  *   counters, file locks. Public functions that change or walk the tree take it themselves:
- *   lookups for reading (many at once; a walk that meets a generated name walks again for
- *   writing), changes for writing. A dentry or path put takes it only for a last reference.
+ *   lookups and opens of existing nodes for reading (many at once; a walk that meets a
+ *   generated name walks again for writing), changes for writing. A dentry, inode or path
+ *   put takes it only for a last reference.
  * - `inode->lock` (a mutex, Linux's i_rwsem) guards an inode's data (a regular file's bytes),
  *   size, times, mode, owner and link count, and the offset (f->pos) of every regular file or
  *   directory open on it. Every change of those fields holds it (after creation: an inode
@@ -193,7 +194,8 @@ struct vfs_dirent {
 /* What an open file does: a static const table per kind of file (struct file.ops). */
 struct file_ops {
 	/* a device node or a regular file is being opened with open(2) `flags`: 0 or -errno
-	 * (-ENXIO: no such device; sysfs: -EACCES for writing). Called under vfs_lock; a file it
+	 * (-ENXIO: no such device; sysfs: -EACCES for writing). Called under vfs_lock (held for
+	 * reading at least: it may not change the tree); a file it
 	 * let open gets release at its last close. */
 	int (*open)(struct inode *ip, u32 flags);
 	/* read and write are called with no VFS lock held (a block device: they sleep on the
@@ -707,6 +709,8 @@ struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u
 struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES(vfs_lock);
 struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
+/* vfs_inode_put_unlocked - the same without vfs_lock held: takes it for the last reference. */
+void vfs_inode_put_unlocked(struct inode *ip) EXCLUDES(vfs_lock);
 void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_inode_touch - set the times named by VFS_TOUCH_* bits to now (takes ip->lock);
  * vfs_inode_touch_ilocked - the same with ip->lock held. */

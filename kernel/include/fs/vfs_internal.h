@@ -101,6 +101,8 @@ void vfs_sb_resized(struct inode *ip, u64 old_size, u64 new_size);
 /* vfs_locks_drop_file_locked - the OFD locks and flocks owned by open file `id` on ip go;
  * vfs_locks_free_locked - every lock of an inode that is being freed goes. */
 void vfs_locks_drop_file_locked(struct inode *ip, u64 id) REQUIRES(vfs_lock);
+/* vfs_locks_any_locked - whether ip holds any file lock at all (vfs_lock held either way). */
+bool vfs_locks_any_locked(struct inode *ip) REQUIRES_SHARED(vfs_lock);
 void vfs_locks_free_locked(struct inode *ip) REQUIRES(vfs_lock);
 
 #endif /* KERNEL_FS_VFS_INTERNAL_H */
