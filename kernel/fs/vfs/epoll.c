@@ -21,7 +21,8 @@
  *
  * Lock order: vfs_epoll_lock (global mutex: ADD and DEL, the files' watcher lists, the
  * epoll-in-epoll graph, removal at a file's last close) → ep->mtx (the interest table; held
- * across vfs_poll of the items, so a file cannot lose its items under a scan; an outer
+ * across vfs_poll of the items, so a file cannot lose its items under a scan, and across the
+ * store of each event to user memory, page fault included, as Linux's ep_send_events; an outer
  * instance's before an inner one's) → a watched file's own locks (in its poll) → ep->lock
  * (spinlock: the ready list and the items' event masks; the hooks take it from the waker's
  * context with the woken queue's lock held, so nothing calls into a file or wakes a queue
@@ -94,7 +95,7 @@ struct eventpoll {
 	struct spinlock lock;
 	struct ep_rdlist rdlist; /* lock: items a wake-up touched */
 	struct ep_txlist txlist; /* lock: reported level-triggered items, mid-collection */
-	u32 calls;               /* lock: the last wait's token (vfs_epoll_collect) */
+	u32 calls;               /* lock: the last wait round's token (vfs_epoll_collect) */
 	struct ep_children children;               /* vfs_epoll_lock: items watching instances */
 };
 DEFINE_SUBTYPE(ep_inode, struct eventpoll, vfs, struct inode, tag);
@@ -398,40 +399,44 @@ static struct epitem *ep_pop(struct eventpoll *ep)
 	return it;
 }
 
-u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
+i64 vfs_epoll_collect(struct file *epf, u64 uevents, u32 max)
 {
 	struct eventpoll *ep = ep_inode_from(epf->inode);
-	if (max > VFS_EPOLL_BATCH)
-		max = VFS_EPOLL_BATCH;
-	b->n = 0;
+	u32 n = 0;
+	i64 err = 0;
 	mutex_lock(&ep->mtx);
 	/* hooks may put items back while we look: bound the pops */
 	u64 budget = (u64)ep_items_count(&ep->items) + max;
-	spin_lock(&ep->lock); /* let go only around each file's poll */
-	if (!b->call) {
-		if (!++ep->calls)
-			++ep->calls; /* 0 means "no wait yet" */
-		b->call = ep->calls;
-	}
+	spin_lock(&ep->lock); /* let go only around each file's poll and the store */
+	if (!++ep->calls)
+		++ep->calls; /* 0 means "no wait yet" */
+	u32 call = ep->calls;
 	struct epitem *it;
-	while (b->n < max && budget && (it = ep_rdlist_pop_front(&ep->rdlist))) {
+	while (n < max && budget && (it = ep_rdlist_pop_front(&ep->rdlist))) {
 		budget--;
-		if (it->seen == b->call) {
-			/* reported by an earlier round of this wait (a level-triggered item put back
-			 * at the tail): what is behind it came later still */
+		if (it->seen == call) {
+			/* reported earlier in this round (an EPOLLET item a hook put back): what is
+			 * behind it came later still */
 			ep_rdlist_push_front(&ep->rdlist, it);
 			break;
 		}
 		spin_unlock(&ep->lock);
-		u32 rev = vfs_poll(it->file, NULL);
-		spin_lock(&ep->lock);
+		/* events and data change only under ep->mtx, which we hold */
 		u32 want = it->events;
-		rev &= want & ~EP_PRIVATE;
-		if (rev && b->n < VFS_EPOLL_BATCH) {
-			b->ev[b->n].events = rev;
-			b->ev[b->n].data = it->data;
-			b->n++;
-			it->seen = b->call;
+		u32 rev = vfs_poll(it->file, NULL) & want & ~EP_PRIVATE;
+		int fault = rev ? vfs_epoll_event_to_user(rev, it->data,
+							  uevents + (u64)n * sizeof(struct uapi_epoll_event))
+				: 0;
+		spin_lock(&ep->lock);
+		if (fault) { /* still ready: back at the head, for the next wait (as Linux) */
+			if (!list_link_is_linked(&it->rdlink))
+				ep_rdlist_push_front(&ep->rdlist, it);
+			err = fault;
+			break;
+		}
+		if (rev) {
+			n++;
+			it->seen = call;
 			if (want & UAPI_EPOLLONESHOT)
 				it->events = want & EP_PRIVATE; /* disarmed until EPOLL_CTL_MOD */
 			else if (!(want & UAPI_EPOLLET) && !list_link_is_linked(&it->rdlink))
@@ -448,7 +453,7 @@ u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
 	 * ep->lock, which this call took after any of them queued (fw/sync.h) */
 	if (more && waitq_has_sleepers(&ep->wq))
 		(void)waitq_wake_all(&ep->wq);
-	return b->n;
+	return n ? (i64)n : err;
 }
 
 bool vfs_epoll_has_ready(struct file *epf)
