@@ -19,7 +19,7 @@
  *           ... p (the calling process), ruid, euid, suid in scope ...
  *   }
  *
- * defines `i64 sys_setresuid(struct thread *p, const struct sc_args *a)`, which converts the
+ * defines `i64 sys_setresuid(struct thread *p, const struct user_syscall *a)`, which converts the
  * arguments and calls the body, a static function the compiler inlines. A kind that is not
  * in the list above does not compile (no sc_kind_<kind>).
  */
@@ -66,7 +66,7 @@ static inline struct uaddr sc_arg_uptr(u64 v)
 
 #define SC_DEFINE_(name, params, args)                                                   \
 	static i64 sysdef_##name params;                                                  \
-	i64 sys_##name(struct thread *p, const struct sc_args *a)                         \
+	i64 sys_##name(struct thread *p, const struct user_syscall *a)                         \
 	{                                                                                  \
 		(void)a;                                                                   \
 		return sysdef_##name args;                                                 \
