@@ -13,7 +13,6 @@
 #include <uapi/misc.h>
 
 #define UNBLOCKABLE ((1ull << (9 - 1)) | (1ull << (19 - 1))) /* SIGKILL, SIGSTOP */
-#define SELECT_WORDS (PROC_MAX_FDS / 64u)
 
 DEFINE_UCOPY(upollfd, struct uapi_pollfd);
 struct poll_req;
@@ -88,12 +87,8 @@ static u64 poll_seq(struct thread *p)
 struct poll_req {
 	bool select;
 	u64 ufds, n;                   /* poll: the pollfd array; select: nfds */
-	u64 in[SELECT_WORDS], out[SELECT_WORDS], ex[SELECT_WORDS];    /* select: asked */
-	u64 rin[SELECT_WORDS], rout[SELECT_WORDS], rex[SELECT_WORDS]; /* select: ready */
-	struct proc_fd_set files; /* select: the files of the word being scanned */
+	struct proc_select_sets *s;    /* select: p->select */
 };
-
-DEFINE_TYPE_CACHE(poll_req_cache, struct poll_req);
 
 /* poll_scan_fds - fill in the revents of the pollfds: how many are ready, or -EFAULT. */
 static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table *pt)
@@ -132,14 +127,15 @@ static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *
 {
 	i64 ready = 0;
 	for (u64 w = 0; w * 64 < r->n; w++) {
-		u64 in = r->in[w], out = r->out[w], ex = r->ex[w]; /* no bit at or above n */
+		struct proc_select_sets *s = r->s;
+		u64 in = s->in[w], out = s->out[w], ex = s->ex[w]; /* no bit at or above n */
 		u64 any = in | out | ex, rin = 0, rout = 0, rex = 0;
-		if (any && proc_fd_get_set(p, w * 64, any, &r->files) != any)
+		if (any && proc_fd_get_set(p, w * 64, any, &s->files) != any)
 			return -EBADF;
 		for (u64 m = any; m; m &= m - 1) {
-			u32 b = (u32)__builtin_ctzll(m);
+			u32 b = (u32)__builtin_ctzll(m) & 63;
 			u64 bit = 1ull << b;
-			u32 ev = vfs_poll(r->files.f[b], pt);
+			u32 ev = vfs_poll(s->files.f[b], pt);
 			if (ev & POLLIN_SET)
 				rin |= bit;
 			if (ev & POLLOUT_SET)
@@ -147,11 +143,11 @@ static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *
 			if (ev & POLLEX_SET)
 				rex |= bit;
 		}
-		r->rin[w] = rin & in;
-		r->rout[w] = rout & out;
-		r->rex[w] = rex & ex;
-		ready += __builtin_popcountll(r->rin[w]) + __builtin_popcountll(r->rout[w]) +
-			 __builtin_popcountll(r->rex[w]);
+		s->rin[w] = rin & in;
+		s->rout[w] = rout & out;
+		s->rex[w] = rex & ex;
+		ready += __builtin_popcountll(s->rin[w]) + __builtin_popcountll(s->rout[w]) +
+			 __builtin_popcountll(s->rex[w]);
 	}
 	return ready;
 }
@@ -247,17 +243,12 @@ static i64 poll_common(struct thread *p, u64 ufds, u64 n, bool nowait, u64 deadl
 {
 	if (n > proc_fd_limit(p)) /* RLIMIT_NOFILE (at most the descriptor table's size) */
 		return -EINVAL;
-	struct poll_req *r = KNEW(poll_req_cache);
-	if (!r)
-		return -ENOMEM;
-	r->ufds = ufds;
-	r->n = n;
+	struct poll_req r = { .ufds = ufds, .n = n };
 	if (masked)
 		poll_mask_install(p, mask);
-	i64 ret = do_wait(p, r, nowait, deadline);
+	i64 ret = do_wait(p, &r, nowait, deadline);
 	if (masked)
 		poll_mask_restore(p, ret == -ERESTARTNOHAND);
-	KFREE(poll_req_cache, r);
 	return ret;
 }
 
@@ -304,11 +295,8 @@ static i64 select_common(struct thread *p, int nfds, u64 inp, u64 outp, u64 exp,
 	if (nfds < 0)
 		return -EINVAL;
 	u64 n = (u64)nfds > PROC_MAX_FDS ? PROC_MAX_FDS : (u64)nfds;
-	struct poll_req *r = KNEW(poll_req_cache);
-	if (!r)
-		return -ENOMEM;
-	r->select = true;
-	r->n = n;
+	struct proc_select_sets *s = &p->select;
+	struct poll_req r = { .select = true, .n = n, .s = s };
 	u64 words = (n + 63) / 64;
 	i64 ret = 0;
 	for (u64 w = 0; w < words && !ret; w++) {
@@ -318,25 +306,24 @@ static i64 select_common(struct thread *p, int nfds, u64 inp, u64 outp, u64 exp,
 		    (outp && ufdword_from_user(&out, uaddr(outp + w * 8))) ||
 		    (exp && ufdword_from_user(&ex, uaddr(exp + w * 8))))
 			ret = -EFAULT;
-		r->in[w] = in & keep;
-		r->out[w] = out & keep;
-		r->ex[w] = ex & keep;
+		s->in[w] = in & keep;
+		s->out[w] = out & keep;
+		s->ex[w] = ex & keep;
 	}
 	if (!ret) {
 		if (masked)
 			poll_mask_install(p, mask);
-		ret = do_wait(p, r, nowait, deadline);
+		ret = do_wait(p, &r, nowait, deadline);
 		if (masked)
 			poll_mask_restore(p, ret == -ERESTARTNOHAND);
 	}
 	for (u64 w = 0; w < words && ret >= 0; w++) {
-		u64 in = r->rin[w], out = r->rout[w], ex = r->rex[w];
+		u64 in = s->rin[w], out = s->rout[w], ex = s->rex[w];
 		if ((inp && ufdword_to_user(&in, uaddr(inp + w * 8))) ||
 		    (outp && ufdword_to_user(&out, uaddr(outp + w * 8))) ||
 		    (exp && ufdword_to_user(&ex, uaddr(exp + w * 8))))
 			ret = -EFAULT;
 	}
-	KFREE(poll_req_cache, r);
 	return ret;
 }
 

@@ -856,8 +856,15 @@ int vfs_u32_to_user(u32 v, u64 addr);
 #define VFS_POLLRDHUP 0x2000u
 
 /* vfs_poll - the VFS_POLL* bits f is ready for through its file_ops.poll (registering pt's
- * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one. */
-u32 vfs_poll(struct file *f, struct poll_table *pt);
+ * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one.
+ * The one readiness entry point: poll, ppoll, select, pselect6 and epoll ask only this
+ * (docs/poll.md). Inline: select calls it once per descriptor. */
+static inline u32 vfs_poll(struct file *f, struct poll_table *pt)
+{
+	if (f->ops && f->ops->poll)
+		return f->ops->poll(f, pt);
+	return VFS_POLLIN | VFS_POLLOUT | VFS_POLLRDNORM | VFS_POLLWRNORM;
+}
 int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
 bool vfs_file_is_pipe(const struct file *f);
 /* vfs_pipe_poll - the VFS_POLL* bits a pipe file `f` is ready for (HUP/ERR: the other end is closed). */

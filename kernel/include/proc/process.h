@@ -186,6 +186,21 @@ struct process {
 	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* its reaped children's */
 };
 
+/* The files of one 64-descriptor word (proc_fd_get_set). */
+struct proc_fd_set {
+	struct file *f[64];
+};
+
+/* select's working sets (syscall/poll.c): the asked and ready bits of every word, and the
+ * files of the word being scanned. In the thread, reused by each call: select over 100
+ * descriptors paid more for allocating and zeroing them than for a third of its polls. */
+#define PROC_SELECT_WORDS (PROC_MAX_FDS / 64u)
+struct proc_select_sets {
+	u64 in[PROC_SELECT_WORDS], out[PROC_SELECT_WORDS], ex[PROC_SELECT_WORDS];    /* asked */
+	u64 rin[PROC_SELECT_WORDS], rout[PROC_SELECT_WORDS], rex[PROC_SELECT_WORDS]; /* ready */
+	struct proc_fd_set files;
+};
+
 struct thread {
 	/* Set at creation, then fixed: */
 	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
@@ -269,6 +284,7 @@ struct thread {
 	struct spinlock borrowed_lock;
 	struct file_refs fd_borrowed GUARDED_BY(&borrowed_lock);
 	u32 nborrowed;
+	struct proc_select_sets select; /* select's and pselect6's sets (written before read) */
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
@@ -413,9 +429,6 @@ struct file *proc_fd_get(struct thread *p, i64 fd);
 /* proc_fd_get_set - proc_fd_get of the descriptors base + i for every bit i of `mask`, under
  * one acquisition of the table's lock (select's scan): out->f[i] is the file or NULL (entries
  * of clear bits are left as they were); returns the mask of those open. */
-struct proc_fd_set {
-	struct file *f[64];
-};
 u64 proc_fd_get_set(struct thread *p, u64 base, u64 mask, struct proc_fd_set *out);
 /* proc_fd_end_call - drop the references the call's lookups took (none in an unshared table:
  * the check is inline, the drop out of line). Context: p's own task. */
