@@ -15,7 +15,7 @@
 
 #define SYSCALL_MAX 512u
 
-/* A handler: the process that called, the call as read from its context (sc->a[0..5] the
+/* A handler: the process that called, the call as read from its context (sc->a0..a5 the
  * arguments; SYSCALL_DEFINE names and types them); the return value or -errno. */
 typedef i64 sc_fn(struct thread *p, const struct user_syscall *a);
 
