@@ -54,6 +54,7 @@
 #include <fw/sync.h>
 #include <fw/task.h>
 #include <fw/user.h>
+#include <proc/wait.h>
 #include <fw/vmspace.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
@@ -561,7 +562,16 @@ void proc_oom_after_copy(struct thread *p);
  * the user stack. When p returns from system call `nr` with `ret`, a -ERESTART* result
  * becomes -EINTR or a restart of the call (proc/wait.h); nr 0 and ret 0 otherwise. p's address
  * space must be active. Returns: false when p was terminated. */
-bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret);
+bool proc_signal_deliver_pending(struct thread *p, u64 nr, i64 ret);
+static inline bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret)
+{
+	/* The common return, inline on every system call's way out: no -ERESTART* result to
+	 * settle, no signal to look at (sig_attn, a relaxed load: a signal posted just after is
+	 * seen at the next return, proc/signal.c). */
+	if (!proc_is_restart(ret) && !atomic_u32_load_relaxed(&p->sig_attn))
+		return true;
+	return proc_signal_deliver_pending(p, nr, ret);
+}
 /* proc_signal_fault - an exception that kills with `sig` unless p has a handler for it (then
  * it is delivered, the signal unblocked as Linux forces it). Returns: false when p died. */
 bool proc_signal_fault(struct thread *p, u32 sig, struct user_exception ex);
