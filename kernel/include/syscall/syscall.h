@@ -15,8 +15,8 @@
 
 #define SYSCALL_MAX 512u
 
-/* A handler: the process that called, the call as read from its context (sc->a0..a5 the
- * arguments; SYSCALL_DEFINE names and types them); the return value or -errno. */
+/* A handler: the process that called, the call as read from its context (its six arguments
+ * are named and typed by SYSCALL_DEFINE, syscall/define.h); the return value or -errno. */
 typedef i64 sc_fn(struct thread *p, const struct user_syscall *a);
 
 /* Internal results (never seen by user space); a call interrupted by a signal returns one of
