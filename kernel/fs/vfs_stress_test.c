@@ -206,3 +206,90 @@ KTEST(vfs_stress, four_tasks_change_the_same_directories)
 		stress_verify(kt, &c, dentries0, inodes0, listed_max);
 	vfs_free_tree(root.value);
 }
+
+/*
+ * rmdir against creates inside the directory it removes: an rmdir holds the parent's
+ * dir_lock, a create the directory's own, so they run at once; the emptiness check and the
+ * kill are one step under dcache_lock, and a create's link refuses a directory killed
+ * meanwhile. Two tasks make and remove /race/d, two create, stat and unlink a file in it.
+ * A file made must stay reachable until its unlink (never stranded in a dead directory),
+ * and the live counts return to their start.
+ */
+#define RACE_ROUNDS 2000u
+
+static void race_dir_run(struct vfs_stress_worker *w)
+{
+	const struct vfs_ctx *c = &w->ctx;
+	for (u32 k = 0; k < RACE_ROUNDS && !w->first_err; k++) {
+		int e = vfs_mkdir(c, STR("/race/d"), 0755);
+		stress_fail(w, e == -EEXIST ? 0 : e, k);
+		e = vfs_rmdir(c, STR("/race/d"));
+		stress_fail(w, e == -ENOTEMPTY || e == -ENOENT ? 0 : e, k);
+	}
+}
+DEFINE_SUBTYPE_CALLBACK(vfs_stress_cb, struct callback, race_dir_run);
+
+static void race_file_run(struct vfs_stress_worker *w)
+{
+	const struct vfs_ctx *c = &w->ctx;
+	u8 buf[64];
+	struct str name = stress_name(BYTES_OF_ARRAY(buf), STR("/race/d/"), STR("f"), w->id, 0);
+	for (u32 k = 0; k < RACE_ROUNDS && !w->first_err; k++) {
+		struct file_result f = vfs_open(c, name, VFS_O_WRONLY | VFS_O_CREAT | VFS_O_EXCL, 0644);
+		if (f.err) {
+			stress_fail(w, f.err == -ENOENT ? 0 : f.err, k); /* no /race/d just now */
+			continue;
+		}
+		vfs_close(f.value);
+		struct vfs_stat st;
+		stress_fail(w, vfs_stat(c, name, false, &st), k); /* reachable: d is not dead */
+		stress_fail(w, vfs_unlink(c, name), k);
+	}
+}
+DEFINE_SUBTYPE_CALLBACK(vfs_stress_cb, struct callback, race_file_run);
+
+KTEST(vfs_stress, rmdir_races_creates_inside)
+{
+	struct path_result root = vfs_init();
+	KT_ASSERT(kt, !root.err);
+	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
+	KT_ASSERT(kt, vfs_mkdir(&c, STR("/race"), 0755) == 0);
+	u64 dentries0 = vfs_dentry_count(), inodes0 = vfs_inode_count();
+	struct vfs_stress_worker *ws[STRESS_WORKERS] = { 0 };
+	u32 spawned = 0;
+	for (u32 i = 0; i < STRESS_WORKERS; i++) {
+		struct vfs_stress_worker *w = vfs_stress_cb_new();
+		ws[i] = w;
+		if (!w)
+			break;
+		w->ctx = c;
+		w->id = i;
+		callback_set(&w->cb, i < 2 ? SUBTYPE_CALLBACK(vfs_stress_cb, race_dir_run)
+					   : SUBTYPE_CALLBACK(vfs_stress_cb, race_file_run));
+		if (task_spawn(&w->task, &w->cb, STR("vfs-race"), TASK_ANY_CPU))
+			break;
+		spawned++;
+	}
+	int first_err = 0;
+	u32 err_round = 0;
+	for (u32 i = 0; i < STRESS_WORKERS; i++) {
+		struct vfs_stress_worker *w = ws[i];
+		if (!w)
+			continue;
+		(void)task_join(&w->task);
+		if (!first_err && w->first_err) {
+			first_err = w->first_err;
+			err_round = w->err_round;
+		}
+		vfs_stress_cb_delete(w);
+	}
+	KT_EXPECT_EQ(kt, spawned, STRESS_WORKERS);
+	KT_EXPECT_EQ(kt, first_err, 0);
+	KT_EXPECT_EQ(kt, err_round, 0u);
+	int e = vfs_rmdir(&c, STR("/race/d"));
+	KT_EXPECT(kt, e == 0 || e == -ENOENT);
+	KT_EXPECT_EQ(kt, stress_count(&c, STR("/race")), 0);
+	KT_EXPECT_EQ(kt, vfs_dentry_count(), dentries0);
+	KT_EXPECT_EQ(kt, vfs_inode_count(), inodes0);
+	vfs_free_tree(root.value);
+}

@@ -333,7 +333,7 @@ static void fuzz_vfs(struct bytes in)
 			e = d.err;
 			if (!e && (!d.value->inode || refcount_read(&d.value->inode->refs) == 0))
 				abort();
-			if (!e && (d.value->inode->nlink == 0 || d.value->dead) &&
+			if (!e && (d.value->inode->nlink == 0 || vfs_dentry_dead(d.value)) &&
 			    !is_removed_mount_root(&u, p1, op % 10 == 5))
 				abort();
 			if (!e)

@@ -419,7 +419,7 @@ KTEST(vfs, rename_over_bind_source_root)
 	KT_EXPECT(kt, vfs_rename(&c, S("/t12/new"), &c, S("/t12/src"), 0) == 0);
 	struct path_result p = vfs_lookup_path(&c, S("/t12/at"), true);
 	KT_ASSERT(kt, !p.err);
-	KT_EXPECT(kt, p.value.dentry == p.value.mnt->root && p.value.dentry->dead &&
+	KT_EXPECT(kt, p.value.dentry == p.value.mnt->root && vfs_dentry_dead(p.value.dentry) &&
 			      p.value.dentry->inode->nlink == 0);
 	vfs_path_put(p.value);
 	KT_EXPECT(kt, vfs_mkdir(&c, S("/t12/at/x"), 0755) == -ENOENT);

@@ -181,10 +181,10 @@ static int fd_target(const struct vfs_ctx *c, struct file *f, struct procfs_inod
 {
 	if (f->dentry && f->mnt && f->mnt->sb->magic == VFS_PIPEFS_MAGIC)
 		return procfs_set_target(pi, vfs_dentry_name(f->dentry));
-	if (f->dentry && f->mnt && !f->dentry->dead &&
+	if (f->dentry && f->mnt && !vfs_dentry_dead(f->dentry) &&
 	    !path_target(c->root, (struct vfs_path){ .mnt = f->mnt, .dentry = f->dentry }, pi))
 		return 0;
-	if (f->dentry && f->mnt && f->dentry->dead && f->dentry->parent != f->dentry)
+	if (f->dentry && f->mnt && vfs_dentry_dead(f->dentry) && f->dentry->parent != f->dentry)
 		return deleted_target(c, f, pi);
 	u8 text[64];
 	struct strbuf sb = strbuf_over(BYTES_OF_ARRAY(text));

@@ -312,7 +312,7 @@ static size_t region_name(struct vfs_path root, struct vfs_path fp, struct bytes
 {
 	size_t len = 0;
 	down_write(&vfs_lock);
-	bool dead = fp.dentry->dead && fp.dentry->parent != fp.dentry;
+	bool dead = vfs_dentry_dead(fp.dentry) && fp.dentry->parent != fp.dentry;
 	struct vfs_path at = fp;
 	if (dead)
 		at.dentry = fp.dentry->parent;

@@ -336,7 +336,7 @@ struct inode_result procfs_new_inode(struct vfs_sb *sb, enum procfs_kind kind, u
 	const struct file_ops *fops = type == VFS_S_IFDIR ? &procfs_dir_fops
 		: type == VFS_S_IFLNK ? NULL : &procfs_file_fops;
 	synth_inode_init(ip, sb, ops, fops, mode, procfs_ino(kind, pid, tid, fd));
-	sb->inodes++;
+	vfs_sb_inode_added(sb);
 	return inode_result_ok(ip);
 }
 

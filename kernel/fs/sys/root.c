@@ -393,7 +393,7 @@ static struct inode_result sysfs_new_inode(struct vfs_sb *sb, enum sysfs_kind ki
 	const struct file_ops *fops = type == VFS_S_IFDIR ? &sysfs_dir_fops
 				     : type == VFS_S_IFLNK ? NULL : &sysfs_file_fops;
 	synth_inode_init(sysfs_inode_base(pi), sb, ops, fops, mode, ino);
-	sb->inodes++;
+	vfs_sb_inode_added(sb);
 	if (type == VFS_S_IFREG)
 		pi->vfs.size = 4096; /* as Linux reports an attribute's size */
 	return inode_result_ok(sysfs_inode_base(pi));

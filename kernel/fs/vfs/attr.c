@@ -24,9 +24,18 @@ struct vfs_sb *vfs_sb_new(u64 magic)
 	sb->magic = magic;
 	down_write(&vfs_lock);
 	sb->dev_minor = sb_next_minor++;
-	sb->next_ino = 1;
 	up_write(&vfs_lock);
+	spin_lock(&sb->space_lock);
+	sb->next_ino = 1;
+	spin_unlock(&sb->space_lock);
 	return sb;
+}
+
+void vfs_sb_inode_added(struct vfs_sb *sb)
+{
+	spin_lock(&sb->space_lock);
+	sb->inodes++;
+	spin_unlock(&sb->space_lock);
 }
 
 void vfs_sb_put(struct vfs_sb *sb)
@@ -123,7 +132,25 @@ void vfs_inode_put(struct inode *ip)
 	ip->ops->destroy(ip);
 	(void)atomic_u64_sub_return(&inodes_live, 1);
 	if (sb) {
+		spin_lock(&sb->space_lock);
 		sb->inodes--;
+		spin_unlock(&sb->space_lock);
+		vfs_sb_put(sb);
+	}
+}
+
+void vfs_inode_put_new(struct inode *ip)
+{
+	if (!ip || !refcount_put(&ip->refs))
+		return; /* someone else holds it after all: their put frees */
+	struct vfs_sb *sb = ip->sb;
+	vfs_sb_resized(ip, ip->size, 0);
+	ip->ops->destroy(ip);
+	(void)atomic_u64_sub_return(&inodes_live, 1);
+	if (sb) {
+		spin_lock(&sb->space_lock);
+		sb->inodes--;
+		spin_unlock(&sb->space_lock);
 		vfs_sb_put(sb);
 	}
 }
@@ -194,7 +221,9 @@ void vfs_statfs_inode(struct inode *ip, struct vfs_mount *mnt, struct vfs_statfs
 		sf->bfree = sf->bavail = sf->blocks > used ? sf->blocks - used : 0;
 	}
 	if (sb) {
+		spin_lock(&sb->space_lock);
 		sf->files = sb->inodes + 1000000;
+		spin_unlock(&sb->space_lock);
 		sf->ffree = 1000000;
 	}
 	up_write(&vfs_lock);

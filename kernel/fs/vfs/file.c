@@ -114,7 +114,7 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 		e = -ENOTDIR;
 	if (!e)
 		e = vfs_permission(dir, &c->cred, VFS_MAY_WRITE | VFS_MAY_EXEC);
-	if (!e && d.value.dentry->dead)
+	if (!e && vfs_dentry_dead(d.value.dentry))
 		e = -ENOENT;
 	if (!e && (d.value.mnt->flags & VFS_MNT_RDONLY))
 		e = -EROFS;
@@ -126,7 +126,9 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 		ip->uid = c->cred.fsuid;
 		ip->gid = c->cred.fsgid;
 		ip->nlink = 0;
+		mutex_lock(&ip->lock); /* not shared yet: for the lock annotations only */
 		ip->linkable = !(flags & VFS_O_EXCL);
+		mutex_unlock(&ip->lock);
 		/* a dead dentry "#ino" under the directory, as Linux's: the file's path (linkat
 		 * through /proc/self/fd/N, the mount it is on) */
 		u8 name[24] = { '#' };
@@ -147,9 +149,7 @@ static struct file_result open_tmpfile(const struct vfs_ctx *c, struct str path,
 			e = dr.err;
 		} else { /* the dentry took the inode's reference */
 			td = dr.value;
-			td->parent = d.value.dentry;
-			vfs_dentry_get(td->parent);
-			td->dead = true;
+			vfs_dentry_hang_dead_locked(td, d.value.dentry);
 		}
 	}
 	struct file *f = NULL;
@@ -254,33 +254,41 @@ static void open_fill(struct file *f, struct vfs_path at, u32 flags, const struc
 	f->fifo_peer = fifo_peer;
 }
 
-/* open_shared - open of a node that exists, under vfs_lock held for reading (opens run at
- * once): 0 or -errno, or *again when this open needs the lock for writing (a generated name
- * on the way, a file to create, a FIFO's ends): the caller opens anew with open_exclusive. */
-static int open_shared(const struct vfs_ctx *c, struct str path, u32 flags,
-		       enum walk_mode mode, struct file *f, bool *again)
+/* open_shared - open(2) under vfs_lock held for reading (opens run at once), creating the
+ * file under its directory's dir_lock (O_CREAT): 0 or -errno, or *again when this open needs
+ * the lock for writing (a generated name on the way, a FIFO's ends, a name that appeared
+ * between the walk and the create): the caller opens anew with open_exclusive. */
+static int open_shared(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode,
+		       enum walk_mode wmode, struct file *f, bool *created, bool *again)
 {
 	bool excl = (flags & VFS_O_CREAT) && (flags & VFS_O_EXCL);
 	down_read(&vfs_lock);
-	struct path_result d = vfs_walk_path_shared(c, path, mode, NULL);
+	struct path_result d = vfs_walk_path_shared(c, path, wmode, NULL);
+	if (d.err == -ENOENT && (flags & VFS_O_CREAT)) {
+		d = vfs_create_shared(c, path, VFS_S_IFREG | (mode & 07777));
+		*created = !d.err;
+		if (d.err == -EEXIST && !excl)
+			d.err = -ECHILD; /* made meanwhile (or a dangling symlink): open it anew */
+	} else if (!d.err && excl) {
+		d = path_result_err(-EEXIST);
+	}
 	int e = d.err;
-	*again = e == -ECHILD || (e == -ENOENT && (flags & VFS_O_CREAT)) ||
-		 (!e && !excl && (d.value.dentry->inode->mode & VFS_S_IFMT) == VFS_S_IFIFO &&
+	*again = e == -ECHILD ||
+		 (!e && (d.value.dentry->inode->mode & VFS_S_IFMT) == VFS_S_IFIFO &&
 		  !(flags & VFS_O_PATH));
-	if (!e && excl)
-		e = -EEXIST;
 	const struct file_ops *ops = NULL;
 	int dev = -1;
 	if (!e && !*again)
-		e = open_node(c, d.value, flags, false, &ops, &dev);
+		e = open_node(c, d.value, flags, *created, &ops, &dev);
 	if (!e && !*again)
 		open_fill(f, d.value, flags, ops, dev, 0);
 	up_read(&vfs_lock);
 	return e;
 }
 
-/* open_exclusive - open with vfs_lock held for writing: creates the file (O_CREAT), makes
- * the generated names on the way, attaches a FIFO's end. *created: whether it made it. */
+/* open_exclusive - open with vfs_lock held for writing, when open_shared could not: makes
+ * the generated names on the way, attaches a FIFO's end, opens or creates a name that
+ * appeared between open_shared's walk and its create. *created: whether it made it. */
 static int open_exclusive(const struct vfs_ctx *c, struct str path, u32 flags, u32 mode,
 			  enum walk_mode wmode, struct file *f, bool *created)
 {
@@ -330,7 +338,7 @@ struct file_result vfs_open(const struct vfs_ctx *c, struct str path, u32 flags,
 	bool follow = !(flags & VFS_O_NOFOLLOW) && !excl;
 	enum walk_mode wmode = follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW;
 	bool created = false, again = false;
-	int e = open_shared(c, path, flags, wmode, f, &again);
+	int e = open_shared(c, path, flags, mode, wmode, f, &created, &again);
 	if (again)
 		e = open_exclusive(c, path, flags, mode, wmode, f, &created);
 	if (e) {
@@ -705,7 +713,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	bool end = false;
 	struct vfs_dirent gen;
 	down_write(&vfs_lock);
-	if (!f->dentry || f->dentry->dead) {
+	if (!f->dentry || vfs_dentry_dead(f->dentry)) {
 		up_write(&vfs_lock);
 		return result_size_err(-ENOENT);
 	}

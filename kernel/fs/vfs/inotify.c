@@ -212,15 +212,15 @@ void vfs_notify_file(struct file *f, u32 mask)
 		return;
 	struct inode *ip = f->inode;
 	mask |= isdir_bit(ip);
-	down_write(&vfs_lock); /* the parent and the name may change under a rename */
+	down_read(&vfs_lock); /* the parent and the name change only under a write hold (rename) */
 	struct dentry *d = f->dentry;
-	struct inode *parent = d && !d->dead && d->parent != d ? d->parent->inode : NULL;
+	struct inode *parent = d && !vfs_dentry_dead(d) && d->parent != d ? d->parent->inode : NULL;
 	mutex_lock(&ino_mtx);
 	if (parent)
 		deliver(parent, mask, 0, vfs_dentry_name(d));
 	deliver(ip, mask, 0, str_empty());
 	mutex_unlock(&ino_mtx);
-	up_write(&vfs_lock);
+	up_read(&vfs_lock);
 }
 
 void vfs_notify_inode_gone(struct inode *ip)

@@ -396,9 +396,7 @@ struct dentry_result vfs_pseudo_dentry_locked(struct vfs_mount *m, struct str na
 		vfs_inode_put(ip);
 		return d;
 	}
-	d.value->parent = m->root;
-	vfs_dentry_get(m->root);
-	d.value->dead = true;
+	vfs_dentry_hang_dead_locked(d.value, m->root);
 	return d;
 }
 
@@ -437,7 +435,7 @@ int vfs_mount_new(const struct vfs_ctx *c, struct str type, struct str source, s
 	int e = at.err;
 	if (!e && !is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
-	if (!e && at.value.dentry->dead)
+	if (!e && vfs_dentry_dead(at.value.dentry))
 		e = -ENOENT; /* a removed directory cannot become a mount point */
 	struct inode *ip = NULL;
 	if (!e)
@@ -558,7 +556,7 @@ int vfs_mount_bind(const struct vfs_ctx *c, struct str source, struct str target
 	int e = at.err;
 	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
-	if (!e && (src.value.dentry->dead || at.value.dentry->dead))
+	if (!e && (vfs_dentry_dead(src.value.dentry) || vfs_dentry_dead(at.value.dentry)))
 		e = -ENOENT;
 	if (!e) {
 		struct vfs_mount *m = mount_alloc(src.value.dentry, src.value.mnt->sb, flags,
@@ -636,7 +634,7 @@ int vfs_mount_move(const struct vfs_ctx *c, struct str source, struct str target
 		e = -ELOOP; /* into itself */
 	if (!e && is_dir(src.value.dentry->inode) != is_dir(at.value.dentry->inode))
 		e = -ENOTDIR;
-	if (!e && at.value.dentry->dead)
+	if (!e && vfs_dentry_dead(at.value.dentry))
 		e = -ENOENT;
 	if (!e) {
 		struct vfs_mount *m = src.value.mnt;
@@ -678,7 +676,7 @@ static int pivot_checks(struct vfs_path root, struct vfs_path nr, struct vfs_pat
 {
 	if (!is_dir(nr.dentry->inode) || !is_dir(po.dentry->inode))
 		return -ENOTDIR;
-	if (nr.dentry->dead || po.dentry->dead)
+	if (vfs_dentry_dead(nr.dentry) || vfs_dentry_dead(po.dentry))
 		return -ENOENT;
 	if (root.dentry != root.mnt->root || !root.mnt->parent)
 		return -EINVAL; /* the root is not a mount's root, or is the namespace's */
@@ -821,7 +819,7 @@ void vfs_free_tree(struct vfs_path top)
 	 * their parents are still alive. */
 	if (mount_table_ready)
 		LIST_FOR_EACH(mount_list, &mount_table, x)
-			if (under_locked(x, top.mnt) && x->root && x->root->dead) {
+			if (under_locked(x, top.mnt) && x->root && vfs_dentry_dead(x->root)) {
 				vfs_dentry_put_locked(x->root);
 				x->root = NULL;
 			}
@@ -873,7 +871,7 @@ static struct result_size path_text(struct vfs_path root, struct vfs_path d, str
 			d = (struct vfs_path){ .mnt = d.mnt->parent, .dentry = d.mnt->mountpoint };
 			continue;
 		}
-		if (d.dentry->dead) {
+		if (vfs_dentry_dead(d.dentry)) {
 			return result_size_err(-ENOENT);
 		}
 		struct str name = vfs_dentry_name(d.dentry);

@@ -43,15 +43,20 @@ int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struc
 }
 
 /*
- * The walk runs under vfs_lock held either way. Held for reading (vfs_lookup, many walks at
- * once) it only reads the tree; what would change the tree — a generated name looked up in
- * its file system (procfs, sysfs), a cached generated entry to revalidate — stops it with
- * WALK_SLOW, and the caller walks again from the start with the lock held for writing
- * (Linux's fall back from the lockless walk, -ECHILD). Held for writing
- * (vfs_walk_path_locked) the same steps run, and at a WALK_SLOW stop the driver makes the
- * change (slow_child_locked) and goes on from where the walk stopped.
+ * The walk runs under vfs_lock held either way, and its steps (walk_run) under dcache_lock
+ * held for reading: a change inside a directory (which holds vfs_lock only for reading)
+ * waits for the walks in progress, and they see the tree before it or after it. Held for
+ * reading (vfs_lookup, many walks at once) vfs_lock lets the walk only read the tree; what
+ * would change it or call into another subsystem — a generated name looked up in its file
+ * system (procfs, sysfs), a cached generated entry to revalidate, a magic link to follow —
+ * stops it with WALK_SLOW, and the caller walks again from the start with vfs_lock held for
+ * writing (Linux's fall back from the lockless walk, -ECHILD). Held for writing
+ * (vfs_walk_path_locked) the same steps run, and at a WALK_SLOW or WALK_FOLLOW stop the
+ * driver lets go of dcache_lock, does that step (slow_child_locked, walk_follow) and goes on
+ * from where the walk stopped.
  */
 #define WALK_SLOW 1
+#define WALK_FOLLOW 2
 
 struct walk {
 	struct str rest[VFS_MAX_NEST + 1]; /* [0]: the path; [i>0]: symlink targets */
@@ -63,10 +68,11 @@ struct walk {
 	bool must_dir;
 	bool shared;         /* vfs_lock held for reading: slow steps stop the walk */
 	struct vfs_path cur; /* where the walk is */
-	/* At a WALK_SLOW stop: the component to look up in cur, and the cached child that
-	 * revalidate refused (NULL: none was cached). */
+	/* At a WALK_SLOW stop: the component to look up in cur, and the cached generated child
+	 * to revalidate (NULL: none is cached). At a WALK_FOLLOW stop: the magic link. */
 	struct str comp;
 	struct dentry *stale;
+	struct vfs_path link;
 };
 
 /* next_comp - the next non-empty component at the current depth; false when that level is
@@ -158,8 +164,43 @@ static int walk_dotdot(struct walk *w) REQUIRES_SHARED(vfs_lock)
 	return 0;
 }
 
-/* walk_link - walk_into's step through the symlink at `next`: 0 or -errno; WALK_SLOW on a
- * magic link when shared. */
+/* walk_link_text - go on through the target text of the symlink ip. */
+static int walk_link_text(struct walk *w, struct inode *ip) REQUIRES_SHARED(vfs_lock)
+{
+	const struct vfs_ctx *c = w->c;
+	u32 resolve = c->resolve;
+	struct str target = ip->ops->readlink(ip);
+	w->depth++;
+	w->rest[w->depth] = target;
+	if (str_starts_with(target, STR("/"))) {
+		if (resolve & VFS_RESOLVE_BENEATH)
+			return -EXDEV;
+		if ((resolve & VFS_RESOLVE_NO_XDEV) && c->root.mnt != w->cur.mnt)
+			return -EXDEV;
+		w->cur = c->root;
+	}
+	return 0;
+}
+
+/* walk_follow - the WALK_FOLLOW step, with vfs_lock held for writing and dcache_lock not
+ * held (procfs reads processes): straight to where the magic link w->link leads, or through
+ * its text when that fails. */
+static int walk_follow(struct walk *w) REQUIRES(vfs_lock)
+{
+	const struct vfs_ctx *c = w->c;
+	struct inode *ip = w->link.dentry->inode;
+	struct path_result to = ip->ops->follow(c, ip);
+	if (!to.err && (c->resolve & VFS_RESOLVE_NO_XDEV) && to.value.mnt != w->cur.mnt)
+		return -EXDEV;
+	if (!to.err) {
+		w->cur = to.value;
+		return 0;
+	}
+	return walk_link_text(w, ip);
+}
+
+/* walk_link - walk_into's step through the symlink at `next`: 0 or -errno; at a magic link
+ * WALK_SLOW when shared, else WALK_FOLLOW (the driver follows it). */
 static FW_NOINLINE int walk_link(struct walk *w, struct vfs_path next) REQUIRES_SHARED(vfs_lock)
 {
 	const struct vfs_ctx *c = w->c;
@@ -182,27 +223,10 @@ static FW_NOINLINE int walk_link(struct walk *w, struct vfs_path next) REQUIRES_
 			return -ELOOP;
 		if (resolve & VFS_RESOLVE_SCOPED)
 			return -EXDEV;
-		if (w->shared)
-			return WALK_SLOW; /* procfs's: it reads processes under the tree lock */
-		struct path_result to = ip->ops->follow(c, ip);
-		if (!to.err && (resolve & VFS_RESOLVE_NO_XDEV) && to.value.mnt != w->cur.mnt)
-			return -EXDEV;
-		if (!to.err) {
-			w->cur = to.value;
-			return 0;
-		}
+		w->link = next; /* procfs's: it reads processes, not the tree */
+		return w->shared ? WALK_SLOW : WALK_FOLLOW;
 	}
-	struct str target = ip->ops->readlink(ip);
-	w->depth++;
-	w->rest[w->depth] = target;
-	if (str_starts_with(target, STR("/"))) {
-		if (resolve & VFS_RESOLVE_BENEATH)
-			return -EXDEV;
-		if ((resolve & VFS_RESOLVE_NO_XDEV) && c->root.mnt != w->cur.mnt)
-			return -EXDEV;
-		w->cur = c->root;
-	}
-	return 0;
+	return walk_link_text(w, ip);
 }
 
 /* walk_into - step from w->cur into its child `child` (found or made for the component just
@@ -229,7 +253,7 @@ static inline int walk_into(struct walk *w, struct dentry *child) REQUIRES_SHARE
 
 /* walk_run - walk on from where w is: 0 at the end (w->cur is the result), -errno, or
  * WALK_SLOW where the tree must change (w->comp in w->cur; w->stale). */
-static int walk_run(struct walk *w) REQUIRES_SHARED(vfs_lock)
+static int walk_run(struct walk *w) REQUIRES_SHARED(vfs_lock) REQUIRES_SHARED(dcache_lock)
 {
 	const struct vfs_ctx *c = w->c;
 	for (;;) {
@@ -266,18 +290,14 @@ static int walk_run(struct walk *w) REQUIRES_SHARED(vfs_lock)
 				return e;
 			continue;
 		}
-		struct dentry *child = vfs_find_child_locked(w->cur.dentry, comp);
+		struct dentry *child = vfs_find_child_dlocked(w->cur.dentry, comp);
 		w->comp = comp;
 		w->stale = NULL;
 		if (child && child->inode->ops->revalidate && !child->mounts) {
-			if (w->shared)
-				return WALK_SLOW;
-			if (!child->inode->ops->revalidate(c, child->inode)) {
-				w->stale = child; /* a generated name is made anew */
-				return WALK_SLOW;
-			}
+			w->stale = child; /* a generated name: still the same? */
+			return WALK_SLOW;
 		}
-		if (!child && dip->ops->lookup && !w->cur.dentry->dead)
+		if (!child && dip->ops->lookup && !vfs_dentry_dead_dlocked(w->cur.dentry))
 			return WALK_SLOW;
 		if (!child)
 			return -ENOENT;
@@ -287,16 +307,20 @@ static int walk_run(struct walk *w) REQUIRES_SHARED(vfs_lock)
 	}
 }
 
-/* slow_child_locked - the change a WALK_SLOW stop asked for: drop the stale entry, ask the
- * directory's file system for the name and cache what it made. The child, or -errno. */
+/* slow_child_locked - the step a WALK_SLOW stop asked for: revalidate the cached generated
+ * entry (still good: it is the child) or drop it, ask the directory's file system for the
+ * name and cache what it made. The child, or -errno. */
 static struct dentry_result slow_child_locked(struct walk *w) REQUIRES(vfs_lock)
 {
 	struct dentry *dir = w->cur.dentry;
 	struct inode *dip = dir->inode;
-	if (w->stale)
-		vfs_dentry_drop_locked(w->stale);
+	struct dentry *stale = w->stale;
 	w->stale = NULL;
-	if (!dip->ops->lookup || dir->dead)
+	if (stale && stale->inode->ops->revalidate(w->c, stale->inode))
+		return dentry_result_ok(stale);
+	if (stale)
+		vfs_dentry_drop_locked(stale);
+	if (!dip->ops->lookup || vfs_dentry_dead(dir))
 		return dentry_result_err(-ENOENT);
 	if (dip->ops->revalidate)
 		vfs_prune_stale_locked(w->c, dir);
@@ -325,14 +349,23 @@ struct path_result vfs_walk_path_locked(const struct vfs_ctx *c, struct str path
 {
 	struct walk w;
 	int e = walk_start(&w, c, path, mode, last, false);
-	for (u32 guard = 0; !e; guard++) {
-		e = walk_run(&w);
-		if (e != WALK_SLOW)
-			break;
-		if (guard > VFS_PATH_MAX) /* each stop consumes a component or a link */
+	for (u32 guard = 0; !e || e == WALK_SLOW || e == WALK_FOLLOW; guard++) {
+		if (guard > 2 * VFS_PATH_MAX) /* each stop consumes a component or a link */
 			return path_result_err(-ELOOP);
-		struct dentry_result child = slow_child_locked(&w);
-		e = child.err ? child.err : walk_into(&w, child.value);
+		if (e == WALK_SLOW) {
+			struct dentry_result child = slow_child_locked(&w);
+			e = child.err ? child.err : walk_into(&w, child.value);
+			continue;
+		}
+		if (e == WALK_FOLLOW) {
+			e = walk_follow(&w);
+			continue;
+		}
+		down_read(&dcache_lock);
+		e = walk_run(&w);
+		up_read(&dcache_lock);
+		if (!e)
+			break; /* the end */
 	}
 	return walk_end(&w, e);
 }
@@ -342,8 +375,11 @@ struct path_result vfs_walk_path_shared(const struct vfs_ctx *c, struct str path
 {
 	struct walk w;
 	int e = walk_start(&w, c, path, mode, last, true);
-	if (!e)
+	if (!e) {
+		down_read(&dcache_lock);
 		e = walk_run(&w);
+		up_read(&dcache_lock);
+	}
 	if (e == WALK_SLOW)
 		return path_result_err(-ECHILD);
 	return walk_end(&w, e);
@@ -397,10 +433,10 @@ struct path_result vfs_lookup_path(const struct vfs_ctx *c, struct str path, boo
 	return lookup(c, path, follow, true);
 }
 
-struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
-						struct str *last)
+/* parent_checks - vfs_parent_for_change_*'s checks of the directory a walk found. */
+static struct path_result parent_checks(const struct vfs_ctx *c, struct path_result p)
+	REQUIRES_SHARED(vfs_lock)
 {
-	struct path_result p = vfs_walk_path_locked(c, path, WALK_PARENT, last);
 	if (p.err)
 		return p;
 	struct inode *ip = p.value.dentry->inode;
@@ -411,7 +447,19 @@ struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct 
 		return path_result_err(e);
 	if (ip->ops->lookup)
 		return path_result_err(-EACCES); /* a generated directory: nothing is made in it */
-	if (p.value.dentry->dead)
+	if (vfs_dentry_dead(p.value.dentry))
 		return path_result_err(-ENOENT);
 	return p;
+}
+
+struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
+						struct str *last)
+{
+	return parent_checks(c, vfs_walk_path_locked(c, path, WALK_PARENT, last));
+}
+
+struct path_result vfs_parent_for_change_shared(const struct vfs_ctx *c, struct str path,
+						struct str *last)
+{
+	return parent_checks(c, vfs_walk_path_shared(c, path, WALK_PARENT, last));
 }

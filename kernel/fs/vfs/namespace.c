@@ -17,13 +17,13 @@ static bool is_dot_or_dotdot(struct str name)
 	return str_eq(name, STR(".")) || str_eq(name, STR(".."));
 }
 
-static bool mnt_rdonly(struct vfs_path p) REQUIRES(vfs_lock)
+static bool mnt_rdonly(struct vfs_path p) REQUIRES_SHARED(vfs_lock)
 {
 	return (p.mnt->flags & VFS_MNT_RDONLY) != 0;
 }
 
 /* dir_changed - an entry of dir was added or removed: its mtime and ctime are now. */
-static void dir_changed(struct dentry *dir) REQUIRES(vfs_lock)
+static void dir_changed(struct dentry *dir)
 {
 	vfs_inode_touch(dir->inode, VFS_TOUCH_M | VFS_TOUCH_C);
 }
@@ -44,70 +44,123 @@ static void nlink_add(struct inode *ip, int delta, bool touch)
 	mutex_unlock(&ip->lock);
 }
 
-/* create_locked - a new inode of `mode` named by `path`; the dentry (borrowed), or -errno. */
-static struct dentry_result create_locked(const struct vfs_ctx *c, struct str path, u32 mode,
-					  struct str link_target, struct vfs_mount **mnt_out)
-	REQUIRES(vfs_lock)
+/*
+ * Changes inside one directory (create, mkdir, mknod, symlink, link, unlink, rmdir) run with
+ * vfs_lock held for reading and the directory's dir_lock, so changes in other directories,
+ * walks and opens run at the same time; the dentry tree's own lists are dcache_lock's
+ * (dentry.c). The parent walk runs shared; when it must change the tree (a generated name on
+ * the way: -ECHILD) the change goes again with vfs_lock held for writing, taking the
+ * directory's dir_lock all the same. A change never frees under a read hold: what it takes
+ * out of the tree is put once the hold is gone (a last put takes vfs_lock for writing).
+ */
+
+/* What a create makes: the type and permission bits, a symlink's target, a device's number. */
+struct node_spec {
+	u32 mode;
+	struct str target;
+	u32 major, minor;
+};
+
+/* create_in - make `last` (the last name of `path`) in the directory at pp, under its
+ * dir_lock (taken here): the new dentry (borrowed while vfs_lock is held), or -errno. */
+static struct dentry_result create_in(const struct vfs_ctx *c, struct vfs_path pp,
+				      struct str last, struct str path, const struct node_spec *n)
+	REQUIRES_SHARED(vfs_lock)
 {
-	struct str last;
-	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
-	if (pp.err)
-		return dentry_result_err(pp.err);
-	struct dentry_result p = dentry_result_ok(pp.value.dentry);
-	if (is_dot_or_dotdot(last) || vfs_find_child_locked(p.value, last))
+	struct dentry *dir = pp.dentry;
+	if (is_dot_or_dotdot(last))
 		return dentry_result_err(-EEXIST);
-	if (mnt_rdonly(pp.value))
-		return dentry_result_err(-EROFS);
-	if (mnt_out)
-		*mnt_out = pp.value.mnt;
-	if (str_ends_with(path, STR("/")) && (mode & VFS_S_IFMT) != VFS_S_IFDIR)
-		return dentry_result_err(-ENOENT);
-	struct inode *ip = ramfs_new_inode(p.value->inode->sb, mode);
+	mutex_lock(&dir->dir_lock);
+	/* EEXIST comes before EROFS and a trailing slash's ENOENT (Linux's order): in those
+	 * cases only, the name is looked up first; else the insert refuses a name that exists */
+	bool slash = str_ends_with(path, STR("/")) && (n->mode & VFS_S_IFMT) != VFS_S_IFDIR;
+	struct dentry_result d = dentry_result_err(-EEXIST);
+	if ((slash || mnt_rdonly(pp)) && vfs_find_child_locked(dir, last))
+		goto out;
+	d.err = -EROFS;
+	if (mnt_rdonly(pp))
+		goto out;
+	d.err = -ENOENT;
+	if (slash)
+		goto out;
+	d.err = -ENOMEM;
+	struct inode *pip = dir->inode;
+	struct inode *ip = ramfs_new_inode(pip->sb, n->mode);
 	if (!ip)
-		return dentry_result_err(-ENOMEM);
+		goto out;
 	ip->uid = c->cred.fsuid;
 	ip->gid = c->cred.fsgid;
+	ip->rdev_major = n->major;
+	ip->rdev_minor = n->minor;
 	/* a setgid directory passes its group on, and its setgid bit to subdirectories */
-	struct inode *pip = p.value->inode;
 	if (pip->mode & VFS_S_ISGID) {
 		ip->gid = pip->gid;
 		if (is_dir(ip))
 			ip->mode |= VFS_S_ISGID;
 	}
-	if ((mode & VFS_S_IFMT) == VFS_S_IFLNK) {
-		int e = ramfs_set_symlink(ip, link_target);
-		if (e) {
-			vfs_inode_put(ip);
-			return dentry_result_err(e);
-		}
-	}
-	struct dentry_result d = vfs_dentry_new_locked(p.value, last, ip);
+	d.err = (n->mode & VFS_S_IFMT) == VFS_S_IFLNK ? ramfs_set_symlink(ip, n->target) : 0;
+	if (!d.err)
+		d = vfs_dentry_new_dirlocked(dir, last, ip); /* -ENOENT: dir was removed */
 	if (d.err) {
-		vfs_inode_put(ip);
-		return d;
+		vfs_inode_put_new(ip);
+		goto out;
 	}
 	if (is_dir(ip))
 		nlink_add(pip, 1, false);
-	dir_changed(p.value);
+	dir_changed(dir);
 	vfs_notify_child(pip, UAPI_IN_CREATE | (is_dir(ip) ? UAPI_IN_ISDIR : 0), last, 0);
+out:
+	mutex_unlock(&dir->dir_lock);
 	return d;
 }
 
 struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
 {
-	struct vfs_mount *m = NULL;
-	struct dentry_result d = create_locked(c, path, mode, STR(""), &m);
+	struct str last = STR("");
+	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
+	if (pp.err)
+		return pp;
+	struct node_spec n = { .mode = mode };
+	struct dentry_result d = create_in(c, pp.value, last, path, &n);
 	if (d.err)
 		return path_result_err(d.err);
-	return path_result_ok((struct vfs_path){ .mnt = m, .dentry = d.value });
+	return path_result_ok((struct vfs_path){ .mnt = pp.value.mnt, .dentry = d.value });
+}
+
+struct path_result vfs_create_shared(const struct vfs_ctx *c, struct str path, u32 mode)
+{
+	struct str last = STR("");
+	struct path_result pp = vfs_parent_for_change_shared(c, path, &last);
+	if (pp.err)
+		return pp;
+	struct node_spec n = { .mode = mode };
+	struct dentry_result d = create_in(c, pp.value, last, path, &n);
+	if (d.err)
+		return path_result_err(d.err);
+	return path_result_ok((struct vfs_path){ .mnt = pp.value.mnt, .dentry = d.value });
+}
+
+/* create_node - mkdir, mknod and symlink: make what n says at `path`. */
+static int create_node(const struct vfs_ctx *c, struct str path, const struct node_spec *n)
+{
+	struct str last = STR("");
+	down_read(&vfs_lock);
+	struct path_result pp = vfs_parent_for_change_shared(c, path, &last);
+	int e = pp.err ? pp.err : create_in(c, pp.value, last, path, n).err;
+	up_read(&vfs_lock);
+	if (e != -ECHILD)
+		return e;
+	down_write(&vfs_lock); /* a generated name on the way (procfs, sysfs) */
+	pp = vfs_parent_for_change_locked(c, path, &last);
+	e = pp.err ? pp.err : create_in(c, pp.value, last, path, n).err;
+	up_write(&vfs_lock);
+	return e;
 }
 
 int vfs_mkdir(const struct vfs_ctx *c, struct str path, u32 mode)
 {
-	down_write(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, VFS_S_IFDIR | (mode & 07777), STR(""), NULL);
-	up_write(&vfs_lock);
-	return d.err;
+	struct node_spec n = { .mode = VFS_S_IFDIR | (mode & 07777) };
+	return create_node(c, path, &n);
 }
 
 int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32 minor)
@@ -122,14 +175,8 @@ int vfs_mknod(const struct vfs_ctx *c, struct str path, u32 mode, u32 major, u32
 		return -EINVAL;
 	if ((type == VFS_S_IFCHR || type == VFS_S_IFBLK) && c->cred.fsuid != 0)
 		return -EPERM;
-	down_write(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, type | (mode & 07777), STR(""), NULL);
-	if (!d.err) {
-		d.value->inode->rdev_major = major;
-		d.value->inode->rdev_minor = minor;
-	}
-	up_write(&vfs_lock);
-	return d.err;
+	struct node_spec n = { .mode = type | (mode & 07777), .major = major, .minor = minor };
+	return create_node(c, path, &n);
 }
 
 int vfs_symlink(const struct vfs_ctx *c, struct str target, struct str path)
@@ -138,139 +185,166 @@ int vfs_symlink(const struct vfs_ctx *c, struct str target, struct str path)
 		return -ENOENT;
 	if (str_len(target) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	down_write(&vfs_lock);
-	struct dentry_result d = create_locked(c, path, VFS_S_IFLNK | 0777, target, NULL);
-	up_write(&vfs_lock);
-	return d.err;
+	struct node_spec n = { .mode = VFS_S_IFLNK | 0777, .target = target };
+	return create_node(c, path, &n);
 }
 
-/* kill_locked - take d (found under dir) out of the tree for good: it is dead for lookups,
- * its inode loses the link, and the tree's reference goes. */
-static void kill_locked(struct dentry *dir, struct dentry *d) REQUIRES(vfs_lock)
+/* unlinked_inode - d (just taken out of the tree, dir's child) loses its link: a directory
+ * its own and its ".." in dir. */
+static void unlinked_inode(struct dentry *dir, struct dentry *d)
 {
-	vfs_dentry_unlink_locked(d);
-	d->dead = true;
 	if (is_dir(d->inode)) {
 		nlink_add(dir->inode, -1, false); /* its ".." */
 		nlink_add(d->inode, -0x7fffffff, true); /* to 0 */
 	} else {
 		nlink_add(d->inode, -1, true);
 	}
+}
+
+/* kill_locked - rename over d (found under dir): out of the tree for good, dead for lookups,
+ * its inode loses the link, the tree's reference goes (vfs_lock held for writing). */
+static void kill_locked(struct dentry *dir, struct dentry *d) REQUIRES(vfs_lock)
+{
+	vfs_dentry_kill_locked(d);
+	unlinked_inode(dir, d);
 	vfs_dentry_put_locked(d);
 }
 
-/* remove_locked - unlink (dir false) or rmdir (dir true) the entry `path` names. */
-static int remove_locked(const struct vfs_ctx *c, struct str path, bool dir)
-	REQUIRES(vfs_lock)
+/* remove_in - unlink (rmdir false) or rmdir (true) `last` in the directory at pp, under its
+ * dir_lock (taken here). On success *victim is the entry taken out of the tree with the
+ * tree's reference, for the caller to put once vfs_lock is released. */
+static int remove_in(const struct vfs_ctx *c, struct vfs_path pp, struct str last,
+		     struct str path, bool rmdir, struct dentry **victim) REQUIRES_SHARED(vfs_lock)
 {
-	struct str last;
-	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
-	if (pp.err)
-		return pp.err;
-	if (mnt_rdonly(pp.value))
+	struct dentry *dir = pp.dentry;
+	if (mnt_rdonly(pp))
 		return -EROFS;
-	struct dentry_result p = dentry_result_ok(pp.value.dentry);
 	if (str_eq(last, STR(".")))
-		return dir ? -EINVAL : -EISDIR;
+		return rmdir ? -EINVAL : -EISDIR;
 	if (str_eq(last, STR("..")))
-		return dir ? -ENOTEMPTY : -EISDIR;
-	struct dentry *d = vfs_find_child_locked(p.value, last);
+		return rmdir ? -ENOTEMPTY : -EISDIR;
+	mutex_lock(&dir->dir_lock);
+	int e = -ENOENT;
+	struct dentry *d = vfs_find_child_locked(dir, last);
 	if (!d)
-		return -ENOENT;
-	if (dir) {
-		if (!is_dir(d->inode))
-			return -ENOTDIR;
-		if (d->mounts || d == c->root.dentry)
-			return -EBUSY;
-		if (!vfs_dir_is_empty_locked(d))
-			return -ENOTEMPTY;
-	} else if (is_dir(d->inode)) {
-		return -EISDIR;
-	} else if (str_ends_with(path, STR("/"))) {
-		return -ENOTDIR;
-	} else if (d->mounts) {
-		return -EBUSY;
+		goto out;
+	if (rmdir) {
+		e = !is_dir(d->inode) ? -ENOTDIR : (d->mounts || d == c->root.dentry) ? -EBUSY : 0;
+	} else {
+		e = is_dir(d->inode) ? -EISDIR : str_ends_with(path, STR("/")) ? -ENOTDIR :
+			d->mounts ? -EBUSY : 0;
 	}
-	int e = vfs_may_delete_locked(p.value, d, &c->cred);
+	if (!e)
+		e = vfs_may_delete_locked(dir, d, &c->cred);
+	if (!e) /* rmdir: -ENOTEMPTY, checked in one step with taking it out */
+		e = vfs_dentry_kill_dirlocked(dir, d, rmdir);
 	if (e)
+		goto out;
+	unlinked_inode(dir, d);
+	dir_changed(dir);
+	*victim = d;
+out:
+	mutex_unlock(&dir->dir_lock);
+	return e;
+}
+
+/* remove_node - unlink or rmdir `path`. The entry taken out is put after the lock, and an
+ * inode that put frees reports IN_DELETE_SELF before the directory's IN_DELETE (as Linux). */
+static int remove_node(const struct vfs_ctx *c, struct str path, bool rmdir)
+{
+	struct str last = STR("");
+	struct dentry *victim = NULL;
+	down_read(&vfs_lock);
+	struct path_result pp = vfs_parent_for_change_shared(c, path, &last);
+	int e = pp.err ? pp.err : remove_in(c, pp.value, last, path, rmdir, &victim);
+	up_read(&vfs_lock);
+	if (e == -ECHILD) {
+		down_write(&vfs_lock); /* a generated name on the way (procfs, sysfs) */
+		pp = vfs_parent_for_change_locked(c, path, &last);
+		e = pp.err ? pp.err : remove_in(c, pp.value, last, path, rmdir, &victim);
+		up_write(&vfs_lock);
+	}
+	if (!victim)
 		return e;
-	u32 isdir = is_dir(d->inode) ? UAPI_IN_ISDIR : 0;
-	kill_locked(p.value, d); /* an inode it frees reports IN_DELETE_SELF first, as Linux */
-	dir_changed(p.value);
-	vfs_notify_child(p.value->inode, UAPI_IN_DELETE | isdir, last, 0);
+	struct dentry *dir = victim->parent; /* pinned by victim, then by this reference */
+	vfs_dentry_get(dir);
+	u32 isdir = is_dir(victim->inode) ? UAPI_IN_ISDIR : 0;
+	vfs_dentry_put(victim);
+	vfs_notify_child(dir->inode, UAPI_IN_DELETE | isdir, last, 0);
+	vfs_dentry_put(dir);
 	return 0;
 }
 
 int vfs_unlink(const struct vfs_ctx *c, struct str path)
 {
-	down_write(&vfs_lock);
-	int e = remove_locked(c, path, false);
-	up_write(&vfs_lock);
-	return e;
+	return remove_node(c, path, false);
 }
 
 int vfs_rmdir(const struct vfs_ctx *c, struct str path)
 {
-	down_write(&vfs_lock);
-	int e = remove_locked(c, path, true);
-	up_write(&vfs_lock);
-	return e;
+	return remove_node(c, path, true);
 }
 
-/* link_path_locked - a new name `newpath` (for new_c) for what srcp names. */
-static int link_path_locked(struct path_result srcp, const struct vfs_ctx *new_c,
-			    struct str newpath) REQUIRES(vfs_lock)
+/* link_in - a new name `newpath` (`last` in the directory npp) for what srcp names, made
+ * under the new directory's dir_lock (taken here). */
+static int link_in(struct path_result srcp, struct path_result npp, struct str last,
+		   struct str newpath) REQUIRES_SHARED(vfs_lock)
 {
 	if (srcp.err)
 		return srcp.err;
-	struct dentry_result src = dentry_result_ok(srcp.value.dentry);
-	struct str last;
-	struct path_result npp = vfs_parent_for_change_locked(new_c, newpath, &last);
 	if (npp.err)
 		return npp.err;
-	struct dentry_result np = dentry_result_ok(npp.value.dentry);
-	if (is_dot_or_dotdot(last) || vfs_find_child_locked(np.value, last))
+	struct dentry *dir = npp.value.dentry;
+	if (is_dot_or_dotdot(last))
 		return -EEXIST;
-	if (srcp.value.mnt != npp.value.mnt)
-		return -EXDEV;
-	if (mnt_rdonly(npp.value))
-		return -EROFS;
-	struct inode *ip = src.value->inode;
-	if (is_dir(ip))
-		return -EPERM;
-	if (ip->nlink == 0 && !ip->linkable)
-		return -ENOENT;
-	if (str_ends_with(newpath, STR("/")))
-		return -ENOENT;
-	refcount_get(&ip->refs);
-	struct dentry_result d = vfs_dentry_new_locked(np.value, last, ip);
-	if (d.err) {
-		vfs_inode_put(ip);
-		return d.err;
+	mutex_lock(&dir->dir_lock);
+	struct inode *ip = srcp.value.dentry->inode;
+	int e = vfs_find_child_locked(dir, last) ? -EEXIST :
+		srcp.value.mnt != npp.value.mnt ? -EXDEV :
+		mnt_rdonly(npp.value) ? -EROFS :
+		is_dir(ip) ? -EPERM : 0;
+	if (!e) {
+		mutex_lock(&ip->lock);
+		if (ip->nlink == 0 && !ip->linkable)
+			e = -ENOENT;
+		mutex_unlock(&ip->lock);
 	}
-	ip->linkable = false;
-	nlink_add(ip, 1, true);
-	dir_changed(np.value);
-	vfs_notify_child(np.value->inode, UAPI_IN_CREATE, last, 0);
-	return 0;
-}
-
-static int link_locked(const struct vfs_ctx *old_c, struct str oldpath,
-		       const struct vfs_ctx *new_c, struct str newpath, bool follow)
-	REQUIRES(vfs_lock)
-{
-	return link_path_locked(vfs_walk_path_locked(old_c, oldpath,
-		follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW, NULL), new_c, newpath);
+	if (!e && str_ends_with(newpath, STR("/")))
+		e = -ENOENT;
+	if (!e) {
+		refcount_get(&ip->refs);
+		struct dentry_result d = vfs_dentry_new_dirlocked(dir, last, ip);
+		e = d.err;
+		/* not the last: the source's dentry holds one while vfs_lock is held */
+		if (e && !refcount_put_not_last(&ip->refs))
+			e = -EIO;
+	}
+	if (!e) {
+		mutex_lock(&ip->lock);
+		ip->linkable = false;
+		mutex_unlock(&ip->lock);
+		nlink_add(ip, 1, true);
+		dir_changed(dir);
+		vfs_notify_child(dir->inode, UAPI_IN_CREATE, last, 0);
+	}
+	mutex_unlock(&dir->dir_lock);
+	return e;
 }
 
 int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpath)
 {
 	if (!f->dentry || !f->mnt)
 		return -ENOENT; /* a pipe, socket or other nameless file */
-	down_write(&vfs_lock);
-	int e = link_path_locked(path_result_ok((struct vfs_path){ .mnt = f->mnt,
-								  .dentry = f->dentry }),
-				 new_c, newpath);
+	struct path_result src = path_result_ok((struct vfs_path){ .mnt = f->mnt,
+								  .dentry = f->dentry });
+	struct str last = STR("");
+	down_read(&vfs_lock);
+	int e = link_in(src, vfs_parent_for_change_shared(new_c, newpath, &last), last, newpath);
+	up_read(&vfs_lock);
+	if (e != -ECHILD)
+		return e;
+	down_write(&vfs_lock); /* a generated name on the way (procfs, sysfs) */
+	e = link_in(src, vfs_parent_for_change_locked(new_c, newpath, &last), last, newpath);
 	up_write(&vfs_lock);
 	return e;
 }
@@ -278,8 +352,17 @@ int vfs_link_file(struct file *f, const struct vfs_ctx *new_c, struct str newpat
 int vfs_link(const struct vfs_ctx *old_c, struct str oldpath, const struct vfs_ctx *new_c,
 	     struct str newpath, bool follow)
 {
-	down_write(&vfs_lock);
-	int e = link_locked(old_c, oldpath, new_c, newpath, follow);
+	enum walk_mode mode = follow ? WALK_FINAL_FOLLOW : WALK_FINAL_NOFOLLOW;
+	struct str last = STR("");
+	down_read(&vfs_lock);
+	struct path_result src = vfs_walk_path_shared(old_c, oldpath, mode, NULL);
+	int e = link_in(src, vfs_parent_for_change_shared(new_c, newpath, &last), last, newpath);
+	up_read(&vfs_lock);
+	if (e != -ECHILD)
+		return e;
+	down_write(&vfs_lock); /* a generated name on the way (procfs, sysfs) */
+	src = vfs_walk_path_locked(old_c, oldpath, mode, NULL);
+	e = link_in(src, vfs_parent_for_change_locked(new_c, newpath, &last), last, newpath);
 	up_write(&vfs_lock);
 	return e;
 }
@@ -302,9 +385,7 @@ static bool is_ancestor(struct dentry *a, struct dentry *d) REQUIRES(vfs_lock)
 static void move_locked(struct dentry *d, struct dentry *to, struct str name) REQUIRES(vfs_lock)
 {
 	struct dentry *from = d->parent;
-	vfs_dentry_unlink_locked(d);
-	(void)vfs_dentry_set_name_locked(d, name); /* checked by the walk: <= NAME_MAX */
-	vfs_dentry_link_locked(to, d);
+	vfs_dentry_move_locked(d, to, name);
 	if (is_dir(d->inode) && from != to) {
 		nlink_add(from->inode, -1, false);
 		nlink_add(to->inode, 1, false);

@@ -401,7 +401,7 @@ int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr)
 	down_write(&vfs_lock);
 	ip->sb = m->sb;
 	refcount_get(&ip->sb->refs);
-	ip->sb->inodes++;
+	vfs_sb_inode_added(ip->sb);
 	struct dentry_result d = vfs_pseudo_dentry_locked(m, strbuf_str(&name), ip);
 	if (!d.err) {
 		struct vfs_path at = { .mnt = m, .dentry = d.value };

@@ -218,8 +218,10 @@ struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode)
 	ip->mode = mode;
 	ip->sb = sb;
 	refcount_get(&sb->refs);
+	spin_lock(&sb->space_lock);
 	ip->ino = sb->next_ino++;
 	sb->inodes++;
+	spin_unlock(&sb->space_lock);
 	ip->atime = ip->mtime = ip->ctime = vfs_now(); /* not shared yet: no lock */
 	ip->nlink = (mode & VFS_S_IFMT) == VFS_S_IFDIR ? 2 : 1;
 	refcount_init(&ip->refs, 1);

@@ -21,12 +21,19 @@
  * it skip a surviving one.
  *
  * Locking (docs/vfs.md "Locking"). Lock order, outermost first:
- *     vfs_lock  ->  inode->lock  ->  sb->space_lock  ->  a device's or pipe's own lock
- * - `vfs_lock` (an rwsem) guards the namespace: the dentry tree, the mount table, superblock
- *   counters, file locks. Public functions that change or walk the tree take it themselves:
- *   lookups and opens of existing nodes for reading (many at once; a walk that meets a
- *   generated name walks again for writing), changes for writing. A dentry, inode or path
- *   put takes it only for a last reference.
+ *     vfs_lock  ->  a directory's dir_lock  ->  dcache_lock  ->  inode->lock  ->  sb->space_lock
+ *     ->  a device's or pipe's own lock
+ * - `vfs_lock` (an rwsem) guards the shape of the namespace: where dentries are (their parent
+ *   and name), the mount table, file locks, generated (procfs, sysfs) entries. Public
+ *   functions take it themselves: lookups, opens of existing nodes and changes inside one
+ *   directory (create, mkdir, mknod, symlink, link, unlink, rmdir) for reading, so they run
+ *   at once (a walk that meets a generated name walks again for writing); rename, mounts and
+ *   generated entries for writing (it is the rename lock). A dentry, inode or path put takes
+ *   it (for writing) only for a last reference: nothing is freed while anyone walks.
+ * - a directory's `dir_lock` (a mutex) makes the changes of one directory one at a time.
+ * - `dcache_lock` (an rwsem) guards the dentry hash, the children lists and `dead`: a walk
+ *   holds it for reading from its first component to its last, a change for writing only
+ *   while it adds or removes an entry.
  * - `inode->lock` (a mutex, Linux's i_rwsem) guards an inode's data (a regular file's bytes),
  *   size, times, mode, owner and link count, and the offset (f->pos) of every regular file or
  *   directory open on it. Every change of those fields holds it (after creation: an inode
@@ -100,6 +107,10 @@
 struct inode;
 struct dentry;
 extern struct rwsem vfs_lock;
+/* dcache_lock (fs/vfs/dentry.c): a reader-writer semaphore inside vfs_lock and every
+ * directory's dir_lock: the dentry hash, the children lists, their cookies, `dead`. A walk
+ * holds it for reading throughout; a change, for writing, only to add or remove an entry. */
+extern struct rwsem dcache_lock;
 
 /* The credentials permission checks use (fsuid/fsgid are the effective ids here). */
 #define CRED_NGROUPS 16 /* supplementary groups a process may hold (setgroups: EINVAL beyond) */
@@ -280,12 +291,12 @@ struct vfs_sb {
 	const struct vfs_fstype *type; /* NULL: an internal one (pipes) */
 	u64 magic;
 	u32 dev_major, dev_minor;
-	u64 next_ino GUARDED_BY(&vfs_lock);
-	u64 inodes GUARDED_BY(&vfs_lock);     /* live inodes */
+	struct spinlock space_lock;           /* inode numbers and counts, the space account */
+	u64 next_ino GUARDED_BY(&space_lock);
+	u64 inodes GUARDED_BY(&space_lock);   /* live inodes */
 	struct dentry *root;                  /* its root dentry, while mounted somewhere */
 	u32 mounts GUARDED_BY(&vfs_lock);     /* mounts of it (bind mounts included) */
 	u64 max_bytes;                        /* size= limit (0: none) */
-	struct spinlock space_lock;
 	u64 bytes_used GUARDED_BY(&space_lock); /* data pages of regular files, in bytes */
 };
 
@@ -293,6 +304,8 @@ struct vfs_sb {
  * (major 0); one reference, the caller's. NULL when memory is short. */
 struct vfs_sb *vfs_sb_new(u64 magic);
 void vfs_sb_put(struct vfs_sb *sb);
+/* vfs_sb_inode_added - one more live inode of sb (statfs's count; vfs_inode_put takes it). */
+void vfs_sb_inode_added(struct vfs_sb *sb);
 
 struct vm_object;
 /* A file lock (fs/vfs/flock.c): a POSIX record lock (owned by a process), an OFD lock (owned
@@ -349,7 +362,7 @@ struct inode {
 	bool locks_ready GUARDED_BY(&vfs_lock);
 	/* an O_TMPFILE file opened without O_EXCL: linkat may give it a name though its link
 	 * count is 0 (Linux's I_LINKABLE); cleared when it is linked */
-	bool linkable GUARDED_BY(&vfs_lock);
+	bool linkable GUARDED_BY(&lock);
 	/* file seals (fcntl F_ADD_SEALS, VFS_SEAL_*): only a tmpfs regular file's, memfds
 	 * included (`sealable`, set once when it is made, as Linux's shmem files), take any;
 	 * they start as F_SEAL_SEAL (a memfd made with MFD_ALLOW_SEALING: none); `seals` only
@@ -378,7 +391,11 @@ struct dentry {
 	struct dentry_dir *dir;     /* children, for directories */
 	u32 mounts;                 /* mounts whose mount point it is (vfs_lock) */
 	u64 cookie;                 /* its getdents position in the parent (>= 2) */
-	bool dead;                  /* removed from the tree: never found by a lookup again */
+	/* removed from the tree: never found by a lookup again (read: vfs_dentry_dead) */
+	bool dead GUARDED_BY(&dcache_lock);
+	/* a directory's: its entries change (create, link, unlink, rmdir) one change at a time
+	 * under it, with vfs_lock held for reading; Linux's i_rwsem of a directory */
+	struct mutex dir_lock;
 	size_t name_len;
 	u8 name[VFS_NAME_MAX + 1];
 };
@@ -700,6 +717,9 @@ int initramfs_unpack(const struct vfs_ctx *c, struct bytes archive);
  * initramfs unpacker and chown/chmod's root path). */
 int vfs_setattr(const struct vfs_ctx *c, struct str path, u32 uid, u32 gid, u32 perm);
 
+/* vfs_dentry_dead - whether d was taken out of the tree (unlinked, removed, renamed over). */
+bool vfs_dentry_dead(struct dentry *d) EXCLUDES(dcache_lock);
+
 /* Inside fs/vfs only (need vfs_lock held). */
 struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, bool follow)
 	REQUIRES(vfs_lock);
@@ -711,6 +731,9 @@ struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
 /* vfs_inode_put_unlocked - the same without vfs_lock held: takes it for the last reference. */
 void vfs_inode_put_unlocked(struct inode *ip) EXCLUDES(vfs_lock);
+/* vfs_inode_put_new - drop the only reference to an inode nobody else ever saw (a create that
+ * failed after making it): no file locks, no watches, so no lock is needed. */
+void vfs_inode_put_new(struct inode *ip);
 void vfs_dentry_put_locked(struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_inode_touch - set the times named by VFS_TOUCH_* bits to now (takes ip->lock);
  * vfs_inode_touch_ilocked - the same with ip->lock held. */
@@ -940,7 +963,7 @@ size_t pipe_ring_write(struct bytes ring, size_t head, size_t *len, struct bytes
 
 /* ramfs (fs/vfs/ramfs.c): a new inode in `sb` (taking a reference on it); NULL when memory
  * is short. */
-struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode) REQUIRES(vfs_lock);
+struct inode *ramfs_new_inode(struct vfs_sb *sb, u32 mode);
 int ramfs_set_symlink(struct inode *ip, struct str target);
 
 #endif /* KERNEL_FS_VFS_H */

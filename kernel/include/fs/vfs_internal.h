@@ -12,16 +12,45 @@
  * success) named `name`, linked under `parent` (NULL: a root, its reference the caller's). */
 struct dentry_result vfs_dentry_new_locked(struct dentry *parent, struct str name,
 					   struct inode *ip) REQUIRES(vfs_lock);
+/* vfs_dentry_new_dirlocked - the same for a change inside one directory (vfs_lock held for
+ * reading, parent's dir_lock held): -ENOENT when parent died meanwhile (an rmdir of it),
+ * -EEXIST when it has a child `name` (checked in the same step as the insert). */
+struct dentry_result vfs_dentry_new_dirlocked(struct dentry *parent, struct str name,
+					      struct inode *ip)
+	REQUIRES_SHARED(vfs_lock) REQUIRES(&parent->dir_lock);
+/* vfs_dentry_kill_dirlocked - take d, dir's child, out of the tree (dead for lookups; the
+ * tree's reference becomes the caller's, to put once vfs_lock is released, as a last put
+ * takes it for writing); `only_if_empty` (rmdir): -ENOTEMPTY if d has children, checked
+ * in the same step as the kill. */
+int vfs_dentry_kill_dirlocked(struct dentry *dir, struct dentry *d, bool only_if_empty)
+	REQUIRES_SHARED(vfs_lock) REQUIRES(&dir->dir_lock);
+/* vfs_dentry_kill_locked - the same with vfs_lock held for writing (rename over an entry,
+ * generated entries going stale). */
+void vfs_dentry_kill_locked(struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_dentry_link_locked - put d (unlinked, named) under `parent` with the directory's next
  * cookie; the tree's reference is one the caller gives, d pins parent. */
 void vfs_dentry_link_locked(struct dentry *parent, struct dentry *d) REQUIRES(vfs_lock);
 /* vfs_dentry_unlink_locked - take d off its parent's list; it keeps its parent pointer and
  * the reference on it; the tree's reference becomes the caller's. */
 void vfs_dentry_unlink_locked(struct dentry *d) REQUIRES(vfs_lock);
+/* vfs_dentry_hang_dead_locked - d (new, a root of its own so far) gets `parent` (pinned) but
+ * no place in its list: dead from the start (an O_TMPFILE file's, a pseudo file system's). */
+void vfs_dentry_hang_dead_locked(struct dentry *d, struct dentry *parent) REQUIRES(vfs_lock);
+/* vfs_dentry_move_locked - d (linked) goes under `to` as `name`, with to's next cookie, in
+ * one step for walks; it pins `to` now, and its pin on the old parent is the caller's. */
+void vfs_dentry_move_locked(struct dentry *d, struct dentry *to, struct str name)
+	REQUIRES(vfs_lock);
 /* vfs_dentry_set_name_locked - rename an unlinked d in place: 0 or -ENAMETOOLONG. */
 int vfs_dentry_set_name_locked(struct dentry *d, struct str name) REQUIRES(vfs_lock);
-/* vfs_find_child_locked - dir's cached child `name` (linked), or NULL. vfs_lock held either way. */
-struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name) REQUIRES_SHARED(vfs_lock);
+/* vfs_find_child_locked - dir's cached child `name` (linked), or NULL. vfs_lock held either
+ * way; dcache_lock taken for reading.
+ * vfs_find_child_dlocked - the same inside a walk, dcache_lock already held for reading.
+ * vfs_dentry_dead_dlocked - vfs_dentry_dead inside a walk. */
+struct dentry *vfs_find_child_locked(struct dentry *dir, struct str name)
+	REQUIRES_SHARED(vfs_lock) EXCLUDES(dcache_lock);
+struct dentry *vfs_find_child_dlocked(struct dentry *dir, struct str name)
+	REQUIRES_SHARED(dcache_lock);
+bool vfs_dentry_dead_dlocked(struct dentry *d) REQUIRES_SHARED(dcache_lock);
 /* vfs_dentry_drop_locked - take d (linked, not a mount point) and everything below it out of
  * the tree (dead; the tree's references dropped): a generated entry that went stale. */
 void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
@@ -30,7 +59,7 @@ void vfs_dentry_drop_locked(struct dentry *d) REQUIRES(vfs_lock);
  * revalidate (procfs), so the entries of processes that are gone do not stay cached until
  * the same name is looked up again (they did, for every pid ever looked up). */
 void vfs_prune_stale_locked(const struct vfs_ctx *c, struct dentry *dir) REQUIRES(vfs_lock);
-bool vfs_dir_is_empty_locked(struct dentry *dir) REQUIRES(vfs_lock);
+bool vfs_dir_is_empty_locked(struct dentry *dir) REQUIRES_SHARED(vfs_lock);
 
 /* Pseudo file systems (Linux's kern_mount): pipefs for pipes, memfd's tmpfs. Their files
  * have a path like any other (a mount and a dentry) that no directory lists: /proc/PID/fd/N
@@ -81,13 +110,21 @@ void vfs_free_tree_locked(struct dentry *top) REQUIRES(vfs_lock);
 void vfs_tree_kill_locked(struct dentry *top) REQUIRES(vfs_lock);
 /* vfs_parent_for_change_locked - the directory to add or remove `*last` in, checked for
  * write+exec permission and for being alive (-ENOENT); the caller checks the mount is
- * writable (EEXIST goes before EROFS, as Linux). */
+ * writable (EEXIST goes before EROFS, as Linux).
+ * vfs_parent_for_change_shared - the same with vfs_lock held for reading: -ECHILD when the
+ * walk must change the tree (the caller goes again holding it for writing). */
 struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
 						struct str *last) REQUIRES(vfs_lock);
+/* vfs_create_shared - vfs_create_locked with vfs_lock held for reading: -ECHILD when the
+ * parent walk must change the tree. The new node's path is borrowed while the hold lasts. */
+struct path_result vfs_create_shared(const struct vfs_ctx *c, struct str path, u32 mode)
+	REQUIRES_SHARED(vfs_lock);
+struct path_result vfs_parent_for_change_shared(const struct vfs_ctx *c, struct str path,
+						struct str *last) REQUIRES_SHARED(vfs_lock);
 /* vfs_may_delete_locked - the sticky-directory rule: in a directory with S_ISVTX only the
  * owner of the entry, of the directory, or root may remove or rename it. */
 int vfs_may_delete_locked(struct dentry *dir, struct dentry *victim, const struct cred *cred)
-	REQUIRES(vfs_lock);
+	REQUIRES_SHARED(vfs_lock);
 
 /* Space of size-limited instances (tmpfs size=), under the instance's space_lock:
  * vfs_sb_charge - how many of `len` bytes written at `pos` fit; the pages they would add are
