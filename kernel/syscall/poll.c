@@ -32,11 +32,14 @@ struct upselect_sig {
 };
 DEFINE_UCOPY(upselect_sig, struct upselect_sig);
 
-/* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. */
+/* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. It
+ * holds a reference to the file whose poll queued it (as Linux's __pollwait), which keeps the
+ * queue alive: the scans' own lookups are dropped after each scan (do_wait). */
 struct poll_entry {
 	struct wait_entry we;
 	struct thread *p;
-	struct waitq *wq; /* the file's queue it is on */
+	struct waitq *wq;  /* the file's queue it is on */
+	struct file *file; /* a reference, or NULL */
 };
 DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
 
@@ -62,6 +65,9 @@ static void poll_queue(struct poll_table *pt, struct waitq *wq)
 	}
 	e->p = pt->p;
 	e->wq = wq;
+	e->file = pt->file;
+	if (e->file)
+		vfs_file_get(e->file);
 	waitq_add_entry(wq, &e->we, poll_entry_fire);
 	pt->e[pt->n++] = e;
 }
@@ -69,8 +75,11 @@ static void poll_queue(struct poll_table *pt, struct waitq *wq)
 static void poll_table_free(struct poll_table *pt)
 {
 	for (u32 i = 0; i < pt->n; i++) {
+		struct file *f = pt->e[i]->file;
 		waitq_remove_entry(pt->e[i]->wq, &pt->e[i]->we);
 		poll_entry_sub_delete(pt->e[i]);
+		if (f)
+			vfs_close(f);
 	}
 	pt->n = 0;
 }
@@ -102,6 +111,8 @@ static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table
 		pfd.revents = 0;
 		if (pfd.fd >= 0) {
 			struct file *f = proc_fd_get(p, pfd.fd);
+			if (pt)
+				pt->file = f;
 			if (!f)
 				pfd.revents = UAPI_POLLNVAL;
 			else /* HUP and ERR whatever was asked */
@@ -135,7 +146,10 @@ static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *
 		for (u64 m = any; m; m &= m - 1) {
 			u32 b = (u32)__builtin_ctzll(m) & 63;
 			u64 bit = 1ull << b;
-			u32 ev = vfs_poll(s->files.f[b], pt);
+			struct file *f = s->files.f[b];
+			if (pt)
+				pt->file = f;
+			u32 ev = vfs_poll(f, pt);
 			if (ev & POLLIN_SET)
 				rin |= bit;
 			if (ev & POLLOUT_SET)
@@ -152,9 +166,18 @@ static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *
 	return ready;
 }
 
+/* req_scan - one scan. The references its lookups took (a shared descriptor table's) are
+ * dropped at its end: a blocking wait scans again at every wake-up (every 4 ms past
+ * VFS_POLL_ENTRIES queues), and kept to the end of the call they filled p's list (4 * 1024)
+ * and the call failed with EBADF (ABI case poll.select_rescans_keep_their_file_references);
+ * the registrations hold their own (poll_queue). */
 static i64 req_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
-	return r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
+	i64 ready = r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
+	if (pt)
+		pt->file = NULL;
+	proc_fd_end_call(p);
+	return ready;
 }
 
 /* do_wait - scan, then (unless something is ready or the deadline is `now`) watch the

@@ -167,6 +167,7 @@ struct poll_table {
 	/* register the poller on `wq` (set by the poller; called through poll_wait) */
 	void (*queue)(struct poll_table *pt, struct waitq *wq);
 	struct thread *p;                         /* the poller */
+	struct file *file; /* the file being asked (set by the poller: its registrations hold it) */
 	struct poll_entry *e[VFS_POLL_ENTRIES];    /* its registrations */
 	u32 n;
 	bool overflow; /* a queue did not fit: the poller re-scans at every tick */

@@ -318,6 +318,51 @@ static void select_word_lookup_shared_table(void)
 		CHECK_OK(close(fds[i]));
 }
 
+/* Regression (select_rescans_keep_their_file_references): in a process with a second thread
+ * (a shared descriptor table) every scan of a blocking select or poll took a new reference on
+ * each file, kept until the call returned, in a list of 4 * 1024; watching more than 64 queues
+ * re-scans every 4 ms, so a wait over 100 pipes failed with EBADF after ~160 ms. */
+static void *idle_thread(void *v)
+{
+	int fd = *(int *)v;
+	char c;
+	(void)!read(fd, &c, 1); /* until the test is done */
+	return NULL;
+}
+
+static void select_rescans_keep_their_file_references(void)
+{
+	enum { NPIPES = 100 };
+	static int p[NPIPES][2];
+	int stop[2];
+	CHECK_OK(pipe(stop));
+	pthread_t t;
+	CHECK_PT(pthread_create(&t, NULL, idle_thread, &stop[0]));
+	int maxfd = 0;
+	for (int i = 0; i < NPIPES; i++) {
+		CHECK_OK(pipe(p[i]));
+		maxfd = p[i][0] > maxfd ? p[i][0] : maxfd;
+	}
+	fd_set r;
+	FD_ZERO(&r);
+	for (int i = 0; i < NPIPES; i++)
+		FD_SET(p[i][0], &r);
+	struct timeval tv = { 0, 400000 };
+	CHECK_EQ(select(maxfd + 1, &r, NULL, NULL, &tv), 0);
+	static struct pollfd f[NPIPES];
+	for (int i = 0; i < NPIPES; i++)
+		f[i] = (struct pollfd){ p[i][0], POLLIN, 0 };
+	CHECK_EQ(poll(f, NPIPES, 400), 0);
+	CHECK_EQ(write(stop[1], "x", 1), 1);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	for (int i = 0; i < NPIPES; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	close(stop[0]);
+	close(stop[1]);
+}
+
 static void epoll_reports_events_with_data(void)
 {
 	int p[2];
@@ -756,6 +801,7 @@ static const struct kt_case cases[] = {
 	{ "select_high_fd_and_pselect_mask", select_high_fd_and_pselect_mask },
 	{ "select_watches_a_thousand_fds", select_watches_a_thousand_fds },
 	{ "select_word_lookup_shared_table", select_word_lookup_shared_table },
+	{ "select_rescans_keep_their_file_references", select_rescans_keep_their_file_references },
 	{ "epoll_reports_events_with_data", epoll_reports_events_with_data },
 	{ "epoll_ctl_errors", epoll_ctl_errors },
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
