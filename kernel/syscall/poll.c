@@ -131,35 +131,50 @@ static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table
 #define POLLOUT_SET (VFS_POLLOUT | VFS_POLLWRNORM | VFS_POLLERR)
 #define POLLEX_SET VFS_POLLPRI
 
+/* The ready bits of one word, by set. */
+struct select_bits {
+	u64 in, out, ex;
+};
+
+static inline void select_mark(struct select_bits *r, u32 ev, u64 bit)
+{
+	if (ev & POLLIN_SET)
+		r->in |= bit;
+	if (ev & POLLOUT_SET)
+		r->out |= bit;
+	if (ev & POLLEX_SET)
+		r->ex |= bit;
+}
+
 /* select_scan - the ready bits of the asked sets (as Linux: a set bit of a closed fd is
  * -EBADF): how many bits are set. The files of each word's asked bits are looked up under one
- * acquisition of the descriptor table's lock (proc_fd_get_set). */
+ * acquisition of the descriptor table's lock (proc_fd_get_set). Two loops: the look without a
+ * poll table (every zero-timeout select) does not pay for naming the file to the table. */
 static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	i64 ready = 0;
 	for (u64 w = 0; w * 64 < r->n; w++) {
 		struct proc_select_sets *s = r->s;
 		u64 in = s->in[w], out = s->out[w], ex = s->ex[w]; /* no bit at or above n */
-		u64 any = in | out | ex, rin = 0, rout = 0, rex = 0;
+		u64 any = in | out | ex;
+		struct select_bits got = { 0, 0, 0 };
 		if (any && proc_fd_get_set(p, w * 64, any, &s->files) != any)
 			return -EBADF;
-		for (u64 m = any; m; m &= m - 1) {
-			u32 b = (u32)__builtin_ctzll(m) & 63;
-			u64 bit = 1ull << b;
-			struct file *f = s->files.f[b];
-			if (pt)
-				pt->file = f;
-			u32 ev = vfs_poll(f, pt);
-			if (ev & POLLIN_SET)
-				rin |= bit;
-			if (ev & POLLOUT_SET)
-				rout |= bit;
-			if (ev & POLLEX_SET)
-				rex |= bit;
+		if (!pt) {
+			for (u64 m = any; m; m &= m - 1) {
+				u32 b = (u32)__builtin_ctzll(m) & 63;
+				select_mark(&got, vfs_poll(s->files.f[b], NULL), 1ull << b);
+			}
+		} else {
+			for (u64 m = any; m; m &= m - 1) {
+				u32 b = (u32)__builtin_ctzll(m) & 63;
+				pt->file = s->files.f[b]; /* its registrations hold it (poll_queue) */
+				select_mark(&got, vfs_poll(s->files.f[b], pt), 1ull << b);
+			}
 		}
-		s->rin[w] = rin & in;
-		s->rout[w] = rout & out;
-		s->rex[w] = rex & ex;
+		s->rin[w] = got.in & in;
+		s->rout[w] = got.out & out;
+		s->rex[w] = got.ex & ex;
 		ready += __builtin_popcountll(s->rin[w]) + __builtin_popcountll(s->rout[w]) +
 			 __builtin_popcountll(s->rex[w]);
 	}
