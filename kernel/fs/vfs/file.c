@@ -703,20 +703,12 @@ static size_t put_dirent(struct bytes dst, size_t at, u64 ino, i64 next, u8 type
 	return reclen;
 }
 
-struct result_size vfs_getdents64(struct file *f, struct bytes dst)
+/* getdents_fill - vfs_getdents64's records from f->pos on: the bytes used (*end: the
+ * directory has no more). */
+static size_t getdents_fill(struct file *f, struct bytes dst, bool *end) REQUIRES_SHARED(vfs_lock)
 {
-	if (f->flags & VFS_O_PATH)
-		return result_size_err(-EBADF);
-	if (!is_dir(f->inode))
-		return result_size_err(-ENOTDIR);
 	size_t used = 0;
-	bool end = false;
 	struct vfs_dirent gen;
-	down_write(&vfs_lock);
-	if (!f->dentry || vfs_dentry_dead(f->dentry)) {
-		up_write(&vfs_lock);
-		return result_size_err(-ENOENT);
-	}
 	mutex_lock(&f->inode->lock); /* f->pos */
 	for (;;) {
 		u64 ino, next;
@@ -728,7 +720,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 			ino = f->dentry->parent->inode->ino, type = 4, name = STR(".."), next = 2;
 		} else if (f->ops->readdir) {
 			if (f->ops->readdir(f->inode, f->pos, &gen) || gen.next <= f->pos) {
-				end = true;
+				*end = true;
 				break;
 			}
 			ino = gen.ino, type = gen.type, next = gen.next;
@@ -736,7 +728,7 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 		} else {
 			struct dentry *e = vfs_child_from_locked(f->dentry, f->pos);
 			if (!e) {
-				end = true;
+				*end = true;
 				break;
 			}
 			ino = e->inode->ino;
@@ -753,7 +745,31 @@ struct result_size vfs_getdents64(struct file *f, struct bytes dst)
 	if (used)
 		touch_atime_ilocked(f->inode);
 	mutex_unlock(&f->inode->lock);
-	up_write(&vfs_lock);
+	return used;
+}
+
+struct result_size vfs_getdents64(struct file *f, struct bytes dst)
+{
+	if (f->flags & VFS_O_PATH)
+		return result_size_err(-EBADF);
+	if (!is_dir(f->inode))
+		return result_size_err(-ENOTDIR);
+	if (!f->dentry || vfs_dentry_dead(f->dentry))
+		return result_size_err(-ENOENT);
+	size_t used;
+	bool end = false;
+	/* a directory of the dentry tree is listed with vfs_lock held for reading (its entries
+	 * under dcache_lock); a generated one's readdir (procfs, sysfs) runs with it held for
+	 * writing, as its lookups do */
+	if (f->ops->readdir) {
+		down_write(&vfs_lock);
+		used = getdents_fill(f, dst, &end);
+		up_write(&vfs_lock);
+	} else {
+		down_read(&vfs_lock);
+		used = getdents_fill(f, dst, &end);
+		up_read(&vfs_lock);
+	}
 	if (used == 0 && !end)
 		return result_size_err(-EINVAL);
 	return result_size_ok(used);

@@ -433,9 +433,10 @@ struct path_result vfs_lookup_path(const struct vfs_ctx *c, struct str path, boo
 	return lookup(c, path, follow, true);
 }
 
-/* parent_checks - vfs_parent_for_change_*'s checks of the directory a walk found. */
-static struct path_result parent_checks(const struct vfs_ctx *c, struct path_result p)
-	REQUIRES_SHARED(vfs_lock)
+/* parent_checks - vfs_parent_for_change_*'s checks of the directory a walk found; `dead`:
+ * whether a removed directory is refused here (-ENOENT). */
+static struct path_result parent_checks(const struct vfs_ctx *c, struct path_result p,
+					bool dead) REQUIRES_SHARED(vfs_lock)
 {
 	if (p.err)
 		return p;
@@ -447,7 +448,7 @@ static struct path_result parent_checks(const struct vfs_ctx *c, struct path_res
 		return path_result_err(e);
 	if (ip->ops->lookup)
 		return path_result_err(-EACCES); /* a generated directory: nothing is made in it */
-	if (vfs_dentry_dead(p.value.dentry))
+	if (dead && vfs_dentry_dead(p.value.dentry))
 		return path_result_err(-ENOENT);
 	return p;
 }
@@ -455,11 +456,14 @@ static struct path_result parent_checks(const struct vfs_ctx *c, struct path_res
 struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
 						struct str *last)
 {
-	return parent_checks(c, vfs_walk_path_locked(c, path, WALK_PARENT, last));
+	return parent_checks(c, vfs_walk_path_locked(c, path, WALK_PARENT, last), true);
 }
 
 struct path_result vfs_parent_for_change_shared(const struct vfs_ctx *c, struct str path,
 						struct str *last)
 {
-	return parent_checks(c, vfs_walk_path_shared(c, path, WALK_PARENT, last));
+	/* A removed directory is not refused here: the change finds nothing in it (unlink,
+	 * rmdir: -ENOENT) or its insert refuses it (create, link: -ENOENT), the same answer
+	 * after the read-only mount's EROFS, as Linux's (mnt_want_write before the lookup). */
+	return parent_checks(c, vfs_walk_path_shared(c, path, WALK_PARENT, last), false);
 }

@@ -446,10 +446,12 @@ static int rename_locked(const struct vfs_ctx *old_c, struct str oldpath,
 	struct dentry_result np = dentry_result_ok(npp.value.dentry);
 	if (is_dot_or_dotdot(olast) || is_dot_or_dotdot(nlast))
 		return -EBUSY;
-	struct dentry *src = vfs_find_child_locked(op.value, olast);
+	down_read(&dcache_lock); /* both names in one look */
+	struct dentry *src = vfs_find_child_dlocked(op.value, olast);
+	struct dentry *dst = src ? vfs_find_child_dlocked(np.value, nlast) : NULL;
+	up_read(&dcache_lock);
 	if (!src)
 		return -ENOENT;
-	struct dentry *dst = vfs_find_child_locked(np.value, nlast);
 	if (opp.value.mnt != npp.value.mnt)
 		return -EXDEV;
 	if (mnt_rdonly(opp.value))

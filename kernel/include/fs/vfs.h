@@ -21,8 +21,9 @@
  * it skip a surviving one.
  *
  * Locking (docs/vfs.md "Locking"). Lock order, outermost first:
- *     vfs_lock  ->  a directory's dir_lock  ->  dcache_lock  ->  inode->lock  ->  sb->space_lock
+ *     vfs_lock  ->  a directory's dir_lock  ->  inode->lock  ->  sb->space_lock
  *     ->  a device's or pipe's own lock
+ *   and dcache_lock inside any of the first three, with nothing taken inside it.
  * - `vfs_lock` (an rwsem) guards the shape of the namespace: where dentries are (their parent
  *   and name), the mount table, file locks, generated (procfs, sysfs) entries. Public
  *   functions take it themselves: lookups, opens of existing nodes and changes inside one
@@ -727,7 +728,7 @@ struct dentry_result vfs_walk_locked(const struct vfs_ctx *c, struct str path, b
 struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
 	REQUIRES(vfs_lock);
 /* the first child of dir whose cookie is >= `cookie`, or NULL */
-struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES(vfs_lock);
+struct dentry *vfs_child_from_locked(struct dentry *dir, u64 cookie) REQUIRES_SHARED(vfs_lock);
 struct str vfs_dentry_name(struct dentry *d);
 void vfs_inode_put(struct inode *ip) REQUIRES(vfs_lock);
 /* vfs_inode_put_unlocked - the same without vfs_lock held: takes it for the last reference. */

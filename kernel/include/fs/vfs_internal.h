@@ -112,7 +112,8 @@ void vfs_tree_kill_locked(struct dentry *top) REQUIRES(vfs_lock);
  * write+exec permission and for being alive (-ENOENT); the caller checks the mount is
  * writable (EEXIST goes before EROFS, as Linux).
  * vfs_parent_for_change_shared - the same with vfs_lock held for reading: -ECHILD when the
- * walk must change the tree (the caller goes again holding it for writing). */
+ * walk must change the tree (the caller goes again holding it for writing); a removed
+ * directory is not refused (the change itself answers -ENOENT, under its dir_lock). */
 struct path_result vfs_parent_for_change_locked(const struct vfs_ctx *c, struct str path,
 						struct str *last) REQUIRES(vfs_lock);
 /* vfs_create_shared - vfs_create_locked with vfs_lock held for reading: -ECHILD when the

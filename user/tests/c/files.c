@@ -900,6 +900,58 @@ static long read_first_number(const char *path)
  * leaked: the file system's inode count (statfs) is back at its start, and on Trellis so are
  * the kernel's live dentry and inode counts (/proc/sys/fs/dentry-state, inode-nr; Linux keeps
  * unused dentries cached, so there they are only read). */
+/* rmdir against creates inside the directory it removes (bug class: a create that checked
+ * its directory before an rmdir emptied and removed it must not link a file into the dead
+ * directory): two processes make and remove "d", two create, stat and unlink a file in it.
+ * A file made stays reachable until unlinked, and "d" ends empty or gone. */
+static void rmdir_races_creates_inside(void)
+{
+	kt_tmpdir();
+	pid_t kids[4];
+	for (int k = 0; k < 4; k++) {
+		kids[k] = fork();
+		CHECK(kids[k] >= 0);
+		if (kids[k] != 0)
+			continue;
+		char name[32];
+		snprintf(name, sizeof(name), "d/f%d", k);
+		struct timespec t0, t;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (int i = 0; i < 3000; i++) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t.tv_sec - t0.tv_sec >= 3)
+				break;
+			if (k < 2) {
+				if (mkdir("d", 0755) && errno != EEXIST)
+					_exit(10);
+				if (rmdir("d") && errno != ENOTEMPTY && errno != ENOENT)
+					_exit(11);
+				continue;
+			}
+			int fd = open(name, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (fd < 0) {
+				if (errno != ENOENT)
+					_exit(12);
+				continue;
+			}
+			close(fd);
+			struct stat st;
+			if (stat(name, &st)) /* reachable: "d" cannot go while it holds the file */
+				_exit(13);
+			if (unlink(name))
+				_exit(14);
+		}
+		_exit(0);
+	}
+	for (int k = 0; k < 4; k++) {
+		int status;
+		CHECK_EQ(waitpid(kids[k], &status, 0), kids[k]);
+		CHECK(WIFEXITED(status));
+		CHECK_EQ(WEXITSTATUS(status), 0);
+	}
+	CHECK(rmdir("d") == 0 || errno == ENOENT);
+}
+
 static void stress_create_rename_list_delete(void)
 {
 	struct statfs before, after;
@@ -2701,6 +2753,7 @@ static const struct kt_case cases[] = {
 	{ "mount_bind_remount_ro_detach", mount_bind_remount_ro_detach },
 	{ "chroot_confines_lookups", chroot_confines_lookups },
 	{ "stress_create_rename_list_delete", stress_create_rename_list_delete },
+	{ "rmdir_races_creates_inside", rmdir_races_creates_inside },
 	{ "dev_full_and_urandom", dev_full_and_urandom },
 	{ "flock_conflicts_between_processes", flock_conflicts_between_processes },
 	{ "posix_locks_getlk_and_close", posix_locks_getlk_and_close },
