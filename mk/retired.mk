@@ -16,5 +16,5 @@ check-retired:
 .PHONY: check-sysdef
 CHECK_TARGETS += check-sysdef
 check-sysdef:
-	@if grep -rn 'a->a\[' kernel/ --include='*.c' --include='*.h' | grep -v '^kernel/include/syscall/define.h:'; then \
-	  echo "check-sysdef: a handler reads the raw argument array: use SYSCALL_DEFINEn (kernel/include/syscall/define.h)"; exit 1; fi
+	@if grep -rnE '(->|\.)a[0-5]\b|a->a\[' kernel/ --include='*.c' --include='*.h' | grep -v '^kernel/include/syscall/define.h:'; then \
+	  echo "check-sysdef: a handler reads the raw argument registers: use SYSCALL_DEFINEn (kernel/include/syscall/define.h)"; exit 1; fi

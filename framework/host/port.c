@@ -46,6 +46,11 @@ void fw_lib_fail(struct str what, struct str file, int line)
 	abort();
 }
 
+void __fw_check_fail(const struct fw_check_site *site)
+{
+	fw_lib_fail(site->text, site->file, site->line);
+}
+
 void host_fail_catch_set(jmp_buf *j)
 {
 	fail_catch = j;

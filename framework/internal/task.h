@@ -224,14 +224,20 @@ static inline void preempt_off(void)
 		preempt_count_add(1);
 }
 
-static inline void preempt_on(void)
+/* preempt_on_ready - preempt_on for a caller that already found percpu_ready true. */
+static inline void preempt_on_ready(void)
 {
-	if (!percpu_ready)
-		return;
 	preempt_count_sub(1);
 	if (preempt_count_raw() == 0 && this_cpu()->need_resched && sched_running &&
 	    irqs_enabled())
 		schedule_preempt();
+}
+
+static inline void preempt_on(void)
+{
+	if (!percpu_ready)
+		return;
+	preempt_on_ready();
 }
 
 /* SAFETY: __builtin_return_address(0) reads the calling frame's return address, to print it. */

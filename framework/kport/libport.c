@@ -35,6 +35,11 @@ void fw_lib_fail(struct str what, struct str file, int line)
 	panic_message(msg);
 }
 
+void __fw_check_fail(const struct fw_check_site *site)
+{
+	fw_lib_fail(site->text, site->file, site->line);
+}
+
 static u64 warn_count;
 
 void fw_lib_warn(struct str what, struct str file, int line)

@@ -38,12 +38,12 @@ static FW_NOINLINE void wait_turn(struct spinlock *l, u32 t)
 	}
 }
 
-static inline void take(struct spinlock *l, u64 ip)
+/* take - acquire l for `me` (task_current(): NULL before tasks exist). */
+static inline void take(struct spinlock *l, struct task *me, u64 ip)
 {
 	/* SAFETY: l is a live spinlock; owner, next and serve are touched only through __atomic
 	 * builtins: next hands out tickets and serve admits one holder at a time (the ticket
 	 * protocol of rawlock.h). */
-	struct task *me = task_current();
 	if (me && __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == me)
 		panic_message("spin_lock: recursive acquisition (self-deadlock)");
 	lockdep_note_acquire(me, l, lock_class_of(l), ip, false);
@@ -54,11 +54,11 @@ static inline void take(struct spinlock *l, u64 ip)
 	__atomic_store_n(&l->owner, me, __ATOMIC_RELAXED);
 }
 
-static inline void give(struct spinlock *l)
+/* give - release l, held by `me` (task_current()). */
+static inline void give(struct spinlock *l, struct task *me)
 {
 	/* SAFETY: the owner check panics unless the caller holds l, so only the holder clears
 	 * owner and advances serve; the release store publishes its writes to the next ticket. */
-	struct task *me = task_current();
 	if (__atomic_load_n(&l->owner, __ATOMIC_RELAXED) != me)
 		panic_message("spin_unlock: lock not held by the caller");
 	__atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
@@ -68,10 +68,16 @@ static inline void give(struct spinlock *l)
 
 void spin_lock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
-	preempt_off();
+	/* preempt_off and task_current, with one test of percpu_ready between them (each tests
+	 * it, and the count's asm makes the compiler load it again) */
+	struct task *me = NULL;
+	if (FW_LIKELY(percpu_ready)) {
+		preempt_count_add(1);
+		me = current_task();
+	}
 	/* SAFETY: __builtin_return_address(0) reads this frame's return address only; lockdep
 	 * records it as the site. */
-	take(l, (u64)(uintptr_t)__builtin_return_address(0));
+	take(l, me, (u64)(uintptr_t)__builtin_return_address(0));
 }
 
 bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
@@ -98,8 +104,12 @@ bool spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 
 void spin_unlock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 {
-	give(l);
-	preempt_on();
+	if (FW_UNLIKELY(!percpu_ready)) {
+		give(l, NULL); /* early boot: no task, no preemption count */
+		return;
+	}
+	give(l, current_task());
+	preempt_on_ready();
 }
 
 struct irq_state spin_lock_irqsave(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
@@ -108,13 +118,13 @@ struct irq_state spin_lock_irqsave(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 	preempt_disable();
 	/* SAFETY: __builtin_return_address(0) reads this frame's return address only; lockdep
 	 * records it as the site. */
-	take(l, (u64)(uintptr_t)__builtin_return_address(0));
+	take(l, task_current(), (u64)(uintptr_t)__builtin_return_address(0));
 	return s;
 }
 
 void spin_unlock_irqrestore(struct spinlock *l, struct irq_state s) NO_THREAD_SAFETY_ANALYSIS
 {
-	give(l);
+	give(l, task_current());
 	if (!percpu_ready) {
 		irq_restore(s.flags);
 		return;

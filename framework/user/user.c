@@ -447,8 +447,8 @@ struct user_syscall user_ctx_syscall(const struct user_context *uc)
 	/* SAFETY: constant register indices, all below UREG_COUNT. */
 	return (struct user_syscall){
 		.nr = user_ctx_syscall_nr(uc),
-		.a = { uc->regs.r[UREG_RDI], uc->regs.r[UREG_RSI], uc->regs.r[UREG_RDX],
-		       uc->regs.r[UREG_R10], uc->regs.r[UREG_R8], uc->regs.r[UREG_R9] },
+		.a0 = uc->regs.r[UREG_RDI], .a1 = uc->regs.r[UREG_RSI], .a2 = uc->regs.r[UREG_RDX],
+		.a3 = uc->regs.r[UREG_R10], .a4 = uc->regs.r[UREG_R8], .a5 = uc->regs.r[UREG_R9],
 	};
 }
 

@@ -296,6 +296,44 @@ struct file *proc_fd_get(struct thread *p, i64 fd)
 	return f;
 }
 
+u64 proc_fd_get_set(struct thread *p, u64 base, u64 mask, struct proc_fd_set *out)
+{
+	struct fd_table *t = p->files;
+	bool refs = shared(t);
+	u64 found = 0;
+	TABLE_OP(t, {
+		for (u64 m = mask; m; m &= m - 1) {
+			u32 i = (u32)__builtin_ctzll(m) & 63; /* < 64: no bounds trap to emit */
+			struct fd_array_get_result g = fd_array_get(&t->fds, (size_t)(base + i));
+			struct file *f = g.err ? NULL : g.value.file;
+			out->f[i] = f;
+			if (f) {
+				found |= 1ull << i;
+				if (refs)
+					vfs_file_get(f);
+			}
+		}
+	});
+	if (!refs || !found)
+		return found;
+	/* recorded as proc_fd_get's, under one acquisition of borrowed_lock */
+	u64 lost = 0;
+	spin_lock(&p->borrowed_lock);
+	for (u64 m = found; m; m &= m - 1) {
+		u32 i = (u32)__builtin_ctzll(m) & 63;
+		if (file_refs_push(&p->fd_borrowed, out->f[i]))
+			lost |= 1ull << i;
+	}
+	p->nborrowed = (u32)file_refs_len(&p->fd_borrowed);
+	spin_unlock(&p->borrowed_lock);
+	for (u64 m = lost; m; m &= m - 1) { /* no room to record it: EBADF, as proc_fd_get */
+		u32 i = (u32)__builtin_ctzll(m) & 63;
+		vfs_close(out->f[i]);
+		out->f[i] = NULL;
+	}
+	return found & ~lost;
+}
+
 struct file *proc_fd_peek(struct thread *p, i64 fd)
 {
 	struct file *f = NULL;

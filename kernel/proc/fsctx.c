@@ -103,7 +103,7 @@ static void adopt(struct thread *p, struct fs_copy c)
 /* pivot_catch_up - a pivot_root happened since p last looked: p's root and cwd move to the
  * new root if they were the old one (through the shared values, so a CLONE_FS group moves
  * once and its other threads adopt that). */
-static void pivot_catch_up(struct thread *p)
+static FW_NOINLINE void pivot_catch_up(struct thread *p)
 {
 	struct vfs_pivot_move m = vfs_pivot_catch_up(&p->fs, &p->pivot_seen);
 	if (m.cwd_moves)
@@ -112,16 +112,22 @@ static void pivot_catch_up(struct thread *p)
 		proc_fs_set_root(p, m.root);
 }
 
+/* sync_shared - another thread changed the shared values: p adopts them. Out of line, as
+ * pivot_catch_up, so proc_fs_sync's common path needs no frame for their locals. */
+static FW_NOINLINE void sync_shared(struct thread *p, struct proc_fsctx *fc)
+{
+	mutex_lock(&fc->lock);
+	struct fs_copy c = copy_locked(fc);
+	mutex_unlock(&fc->lock);
+	adopt(p, c);
+}
+
 void proc_fs_sync(struct thread *p)
 {
 	/* the common case: two loads per system call */
 	struct proc_fsctx *fc = p->fsctx;
-	if (fc && atomic_u64_load(&fc->gen) != p->fsctx_gen) {
-		mutex_lock(&fc->lock);
-		struct fs_copy c = copy_locked(fc);
-		mutex_unlock(&fc->lock);
-		adopt(p, c);
-	}
+	if (fc && atomic_u64_load(&fc->gen) != p->fsctx_gen)
+		sync_shared(p, fc);
 	if (vfs_pivot_count() != p->pivot_seen)
 		pivot_catch_up(p);
 }

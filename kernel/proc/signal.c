@@ -428,13 +428,13 @@ static void settle_restart(struct thread *p, u64 nr, i64 ret, bool handler, u64 
 
 static bool deliver(struct thread *p, u64 nr, i64 ret, bool restart);
 
-bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret)
+bool proc_signal_deliver_pending(struct thread *p, u64 nr, i64 ret)
 {
 	bool restart = proc_is_restart(ret);
-	/* The common return: no call to settle, no signal pending, no sigsuspend mask to put
-	 * back: no lock. A signal posted just after this look is seen at the next return from
-	 * user mode (the timer's at the latest), as one posted just after the locked look in
-	 * deliver() would be. The rest is out of line: this path then needs no frame. */
+	/* The common return (proc_signal_deliver's inline test, the same as this one): no call
+	 * to settle, no signal pending, no sigsuspend mask to put back: no lock. A signal posted
+	 * just after this look is seen at the next return from user mode (the timer's at the
+	 * latest), as one posted just after the locked look in deliver() would be. */
 	if (!restart && !atomic_u32_load_relaxed(&p->sig_attn))
 		return true;
 	return deliver(p, nr, ret, restart);

@@ -403,7 +403,8 @@ static void proc_thread_main(struct thread *p)
 		user_ctx_set_deadline(&p->uc, fw_time_coarse_ns() + SLICE_NS);
 		enum user_return why = user_enter(&p->uc);
 		alive = serve(p, why);
-		proc_acct_tick(p);
+		if (fw_time_ticks() != p->acct.pub_tick) /* proc_acct_tick's test, without the call */
+			proc_acct_tick(p);
 	}
 	proc_acct_thread_done(p);
 	/* p is a zombie now (proc_exit ran in this task): leave it for the reaper. */

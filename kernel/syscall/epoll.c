@@ -73,43 +73,6 @@ SYSCALL_DEFINE4(epoll_ctl, int, epfd, int, op, int, fd, uptr, event)
 	return e;
 }
 
-/* ep_copy_out - the collected events to the user array at `at`: how many went (-EFAULT when
- * none did; events of a batch past a fault are lost, where Linux requeues them). */
-static i64 ep_copy_out(const struct vfs_epoll_batch *b, u64 at)
-{
-	for (u32 i = 0; i < b->n && i < VFS_EPOLL_BATCH; i++) {
-		struct uapi_epoll_event u = {
-			.events = b->ev[i].events,
-			.data_lo = (u32)b->ev[i].data,
-			.data_hi = (u32)(b->ev[i].data >> 32),
-		};
-		if (uepoll_event_to_user(&u, uaddr(at + (u64)i * sizeof u)))
-			return i ? (i64)i : -EFAULT;
-	}
-	return b->n;
-}
-
-/* ep_collect_into - up to `max` ready events of epf into the user array: how many, or
- * -EFAULT. */
-static i64 ep_collect_into(struct file *epf, u64 uevents, u64 max)
-{
-	struct vfs_epoll_batch b;
-	u64 total = 0;
-	while (total < max) {
-		u64 want = max - total < VFS_EPOLL_BATCH ? max - total : VFS_EPOLL_BATCH;
-		u32 n = vfs_epoll_collect(epf, &b, (u32)want);
-		if (!n)
-			break;
-		i64 c = ep_copy_out(&b, uevents + total * sizeof(struct uapi_epoll_event));
-		if (c < 0)
-			return total ? (i64)total : c;
-		total += (u64)c;
-		if ((u64)c < n || n < want)
-			break;
-	}
-	return (i64)total;
-}
-
 /* ep_wait - the common wait: deadline absolute (fw_time_ns; 0: none), nowait for a zero
  * timeout; an optional temporary signal mask. */
 static i64 ep_wait(struct thread *p, i64 epfd, u64 uevents, i64 maxevents, bool nowait,
@@ -127,7 +90,7 @@ static i64 ep_wait(struct thread *p, i64 epfd, u64 uevents, i64 maxevents, bool 
 		poll_mask_install(p, mask);
 	i64 ret;
 	for (;;) {
-		ret = ep_collect_into(epf, uevents, (u64)maxevents);
+		ret = vfs_epoll_collect(epf, uevents, (u32)maxevents);
 		if (ret || nowait)
 			break;
 		int e = PROC_WAIT(p, vfs_epoll_waitq(epf), vfs_epoll_has_ready(epf), deadline);

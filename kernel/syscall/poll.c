@@ -13,7 +13,6 @@
 #include <uapi/misc.h>
 
 #define UNBLOCKABLE ((1ull << (9 - 1)) | (1ull << (19 - 1))) /* SIGKILL, SIGSTOP */
-#define SELECT_WORDS (PROC_MAX_FDS / 64u)
 
 DEFINE_UCOPY(upollfd, struct uapi_pollfd);
 struct poll_req;
@@ -33,11 +32,14 @@ struct upselect_sig {
 };
 DEFINE_UCOPY(upselect_sig, struct upselect_sig);
 
-/* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. */
+/* A poll registration: a wake-up of a polled file's queue wakes the poller's own queue. It
+ * holds a reference to the file whose poll queued it (as Linux's __pollwait), which keeps the
+ * queue alive: the scans' own lookups are dropped after each scan (do_wait). */
 struct poll_entry {
 	struct wait_entry we;
 	struct thread *p;
-	struct waitq *wq; /* the file's queue it is on */
+	struct waitq *wq;  /* the file's queue it is on */
+	struct file *file; /* a reference, or NULL */
 };
 DEFINE_SUBTYPE(poll_entry_sub, struct poll_entry, we, struct wait_entry, tag);
 
@@ -63,6 +65,9 @@ static void poll_queue(struct poll_table *pt, struct waitq *wq)
 	}
 	e->p = pt->p;
 	e->wq = wq;
+	e->file = pt->file;
+	if (e->file)
+		vfs_file_get(e->file);
 	waitq_add_entry(wq, &e->we, poll_entry_fire);
 	pt->e[pt->n++] = e;
 }
@@ -70,8 +75,11 @@ static void poll_queue(struct poll_table *pt, struct waitq *wq)
 static void poll_table_free(struct poll_table *pt)
 {
 	for (u32 i = 0; i < pt->n; i++) {
+		struct file *f = pt->e[i]->file;
 		waitq_remove_entry(pt->e[i]->wq, &pt->e[i]->we);
 		poll_entry_sub_delete(pt->e[i]);
+		if (f)
+			vfs_close(f);
 	}
 	pt->n = 0;
 }
@@ -88,11 +96,8 @@ static u64 poll_seq(struct thread *p)
 struct poll_req {
 	bool select;
 	u64 ufds, n;                   /* poll: the pollfd array; select: nfds */
-	u64 in[SELECT_WORDS], out[SELECT_WORDS], ex[SELECT_WORDS];    /* select: asked */
-	u64 rin[SELECT_WORDS], rout[SELECT_WORDS], rex[SELECT_WORDS]; /* select: ready */
+	struct proc_select_sets *s;    /* select: p->select */
 };
-
-DEFINE_TYPE_CACHE(poll_req_cache, struct poll_req);
 
 /* poll_scan_fds - fill in the revents of the pollfds: how many are ready, or -EFAULT. */
 static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table *pt)
@@ -106,6 +111,8 @@ static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table
 		pfd.revents = 0;
 		if (pfd.fd >= 0) {
 			struct file *f = proc_fd_get(p, pfd.fd);
+			if (pt)
+				pt->file = f;
 			if (!f)
 				pfd.revents = UAPI_POLLNVAL;
 			else /* HUP and ERR whatever was asked */
@@ -124,42 +131,68 @@ static i64 poll_scan_fds(struct thread *p, struct poll_req *r, struct poll_table
 #define POLLOUT_SET (VFS_POLLOUT | VFS_POLLWRNORM | VFS_POLLERR)
 #define POLLEX_SET VFS_POLLPRI
 
+/* The ready bits of one word, by set. */
+struct select_bits {
+	u64 in, out, ex;
+};
+
+static inline void select_mark(struct select_bits *r, u32 ev, u64 bit)
+{
+	if (ev & POLLIN_SET)
+		r->in |= bit;
+	if (ev & POLLOUT_SET)
+		r->out |= bit;
+	if (ev & POLLEX_SET)
+		r->ex |= bit;
+}
+
 /* select_scan - the ready bits of the asked sets (as Linux: a set bit of a closed fd is
- * -EBADF): how many bits are set. */
+ * -EBADF): how many bits are set. The files of each word's asked bits are looked up under one
+ * acquisition of the descriptor table's lock (proc_fd_get_set). Two loops: the look without a
+ * poll table (every zero-timeout select) does not pay for naming the file to the table. */
 static i64 select_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
 	i64 ready = 0;
 	for (u64 w = 0; w * 64 < r->n; w++) {
-		r->rin[w] = r->rout[w] = r->rex[w] = 0;
-		u64 any = r->in[w] | r->out[w] | r->ex[w];
-		for (u32 b = 0; b < 64 && any; b++) {
-			u64 bit = 1ull << b;
-			if (!(any & bit) || w * 64 + b >= r->n)
-				continue;
-			struct file *f = proc_fd_get(p, (i64)(w * 64 + b));
-			if (!f)
-				return -EBADF;
-			u32 m = vfs_poll(f, pt);
-			if ((r->in[w] & bit) && (m & POLLIN_SET)) {
-				r->rin[w] |= bit;
-				ready++;
+		struct proc_select_sets *s = r->s;
+		u64 in = s->in[w], out = s->out[w], ex = s->ex[w]; /* no bit at or above n */
+		u64 any = in | out | ex;
+		struct select_bits got = { 0, 0, 0 };
+		if (any && proc_fd_get_set(p, w * 64, any, &s->files) != any)
+			return -EBADF;
+		if (!pt) {
+			for (u64 m = any; m; m &= m - 1) {
+				u32 b = (u32)__builtin_ctzll(m) & 63;
+				select_mark(&got, vfs_poll(s->files.f[b], NULL), 1ull << b);
 			}
-			if ((r->out[w] & bit) && (m & POLLOUT_SET)) {
-				r->rout[w] |= bit;
-				ready++;
-			}
-			if ((r->ex[w] & bit) && (m & POLLEX_SET)) {
-				r->rex[w] |= bit;
-				ready++;
+		} else {
+			for (u64 m = any; m; m &= m - 1) {
+				u32 b = (u32)__builtin_ctzll(m) & 63;
+				pt->file = s->files.f[b]; /* its registrations hold it (poll_queue) */
+				select_mark(&got, vfs_poll(s->files.f[b], pt), 1ull << b);
 			}
 		}
+		s->rin[w] = got.in & in;
+		s->rout[w] = got.out & out;
+		s->rex[w] = got.ex & ex;
+		ready += __builtin_popcountll(s->rin[w]) + __builtin_popcountll(s->rout[w]) +
+			 __builtin_popcountll(s->rex[w]);
 	}
 	return ready;
 }
 
+/* req_scan - one scan. The references its lookups took (a shared descriptor table's) are
+ * dropped at its end: a blocking wait scans again at every wake-up (every 4 ms past
+ * VFS_POLL_ENTRIES queues), and kept to the end of the call they filled p's list (4 * 1024)
+ * and the call failed with EBADF (ABI case poll.select_rescans_keep_their_file_references);
+ * the registrations hold their own (poll_queue). */
 static i64 req_scan(struct thread *p, struct poll_req *r, struct poll_table *pt)
 {
-	return r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
+	i64 ready = r->select ? select_scan(p, r, pt) : poll_scan_fds(p, r, pt);
+	if (pt)
+		pt->file = NULL;
+	proc_fd_end_call(p);
+	return ready;
 }
 
 /* do_wait - scan, then (unless something is ready or the deadline is `now`) watch the
@@ -248,17 +281,12 @@ static i64 poll_common(struct thread *p, u64 ufds, u64 n, bool nowait, u64 deadl
 {
 	if (n > proc_fd_limit(p)) /* RLIMIT_NOFILE (at most the descriptor table's size) */
 		return -EINVAL;
-	struct poll_req *r = KNEW(poll_req_cache);
-	if (!r)
-		return -ENOMEM;
-	r->ufds = ufds;
-	r->n = n;
+	struct poll_req r = { .ufds = ufds, .n = n };
 	if (masked)
 		poll_mask_install(p, mask);
-	i64 ret = do_wait(p, r, nowait, deadline);
+	i64 ret = do_wait(p, &r, nowait, deadline);
 	if (masked)
 		poll_mask_restore(p, ret == -ERESTARTNOHAND);
-	KFREE(poll_req_cache, r);
 	return ret;
 }
 
@@ -305,11 +333,8 @@ static i64 select_common(struct thread *p, int nfds, u64 inp, u64 outp, u64 exp,
 	if (nfds < 0)
 		return -EINVAL;
 	u64 n = (u64)nfds > PROC_MAX_FDS ? PROC_MAX_FDS : (u64)nfds;
-	struct poll_req *r = KNEW(poll_req_cache);
-	if (!r)
-		return -ENOMEM;
-	r->select = true;
-	r->n = n;
+	struct proc_select_sets *s = &p->select;
+	struct poll_req r = { .select = true, .n = n, .s = s };
 	u64 words = (n + 63) / 64;
 	i64 ret = 0;
 	for (u64 w = 0; w < words && !ret; w++) {
@@ -319,25 +344,24 @@ static i64 select_common(struct thread *p, int nfds, u64 inp, u64 outp, u64 exp,
 		    (outp && ufdword_from_user(&out, uaddr(outp + w * 8))) ||
 		    (exp && ufdword_from_user(&ex, uaddr(exp + w * 8))))
 			ret = -EFAULT;
-		r->in[w] = in & keep;
-		r->out[w] = out & keep;
-		r->ex[w] = ex & keep;
+		s->in[w] = in & keep;
+		s->out[w] = out & keep;
+		s->ex[w] = ex & keep;
 	}
 	if (!ret) {
 		if (masked)
 			poll_mask_install(p, mask);
-		ret = do_wait(p, r, nowait, deadline);
+		ret = do_wait(p, &r, nowait, deadline);
 		if (masked)
 			poll_mask_restore(p, ret == -ERESTARTNOHAND);
 	}
 	for (u64 w = 0; w < words && ret >= 0; w++) {
-		u64 in = r->rin[w], out = r->rout[w], ex = r->rex[w];
+		u64 in = s->rin[w], out = s->rout[w], ex = s->rex[w];
 		if ((inp && ufdword_to_user(&in, uaddr(inp + w * 8))) ||
 		    (outp && ufdword_to_user(&out, uaddr(outp + w * 8))) ||
 		    (exp && ufdword_to_user(&ex, uaddr(exp + w * 8))))
 			ret = -EFAULT;
 	}
-	KFREE(poll_req_cache, r);
 	return ret;
 }
 

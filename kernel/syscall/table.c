@@ -290,9 +290,8 @@ static FW_COLD i64 sc_missing(struct thread *p, u64 nr)
 i64 syscall_dispatch(struct thread *p, const struct user_syscall *sc)
 {
 	u64 nr = sc->nr;
-	/* six plain copies (a loop paid a bounds check per argument on every call) */
-	struct sc_args a = { { sc->a[0], sc->a[1], sc->a[2], sc->a[3], sc->a[4], sc->a[5] } };
+	/* the handler reads the arguments where serve() put them: no copy, no stack object */
 	if (nr >= SYSCALL_MAX || !sc_table[nr].fn)
 		return sc_missing(p, nr);
-	return sc_table[nr].fn(p, &a);
+	return sc_table[nr].fn(p, sc);
 }

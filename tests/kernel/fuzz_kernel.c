@@ -269,6 +269,14 @@ int vfs_u32_to_user(u32 v, u64 addr)
 	return -EFAULT;
 }
 
+int vfs_epoll_event_to_user(u32 events, u64 data, u64 addr)
+{
+	(void)events;
+	(void)data;
+	(void)addr;
+	return -EFAULT;
+}
+
 /*
  * is_removed_mount_root - a lookup may end on a removed directory only when that directory is
  * the root of a mount: `mount --bind /l /a/l; rmdir /l` (or a rename over /l) leaves /a/l

@@ -50,6 +50,8 @@ static inline struct str type_tag_name(const struct type_tag *t)
 /* __fw_type_is - `t` is `want` or derives from it (bounded walk up the parents). */
 static inline bool __fw_type_is(const struct type_info *t, const struct type_info *want)
 {
+	if (t == want)
+		return true; /* the direct hit, on its own: the compiler keeps it one compare */
 	for (int depth = 0; t && depth < 16; depth++, t = t->parent)
 		if (t == want)
 			return true;

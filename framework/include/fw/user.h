@@ -143,10 +143,11 @@ FW_MUST_CHECK int user_ctx_set_fs_base(struct user_context *uc, struct uaddr bas
 uint64_t user_ctx_syscall_nr(const struct user_context *uc);
 uint64_t user_ctx_syscall_arg(const struct user_context *uc, unsigned i);
 /* The number and the six arguments in one call (the dispatcher's read: one call per system
- * call instead of seven). */
+ * call instead of seven). Named fields, not an array: a handler reads them through a pointer,
+ * and an array subscript there costs a pointer-overflow check per read, a field none. */
 struct user_syscall {
 	uint64_t nr;
-	uint64_t a[6];
+	uint64_t a0, a1, a2, a3, a4, a5; /* RDI, RSI, RDX, R10, R8, R9 */
 };
 struct user_syscall user_ctx_syscall(const struct user_context *uc);
 void user_ctx_set_retval(struct user_context *uc, int64_t v);

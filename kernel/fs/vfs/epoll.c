@@ -9,9 +9,9 @@
  * and epoll_wait looks only at the ready items — O(ready), not O(watched). A wake-up says
  * "something changed", not what: the collector asks each ready item's file again
  * (vfs_poll(f, NULL)) and drops it when it is not ready for what the item asks.
- * Level-triggered items that were reported go back on the ready list (at its tail, so every
- * ready item gets its turn; the wait's token in the item keeps a later round of the same wait
- * from reporting it again); EPOLLET items leave it until the next wake-up; EPOLLONESHOT items
+ * Level-triggered items that were reported go back on the ready list at once (at its tail,
+ * so every ready item gets its turn; the round's token in the item ends the round when it
+ * comes round again, so none is reported twice); EPOLLET items leave it until the next wake-up; EPOLLONESHOT items
  * are disarmed (their events cut to the private bits; a hook then does nothing) until
  * EPOLL_CTL_MOD. EPOLLERR and EPOLLHUP are always asked. EPOLLWAKEUP is dropped (no suspend).
  * An EPOLLEXCLUSIVE item's hooks are exclusive wait entries (fw/sync.h): a wake-up of the file
@@ -21,7 +21,8 @@
  *
  * Lock order: vfs_epoll_lock (global mutex: ADD and DEL, the files' watcher lists, the
  * epoll-in-epoll graph, removal at a file's last close) → ep->mtx (the interest table; held
- * across vfs_poll of the items, so a file cannot lose its items under a scan; an outer
+ * across vfs_poll of the items, so a file cannot lose its items under a scan, and across the
+ * store of each event to user memory, page fault included, as Linux's ep_send_events; an outer
  * instance's before an inner one's) → a watched file's own locks (in its poll) → ep->lock
  * (spinlock: the ready list and the items' event masks; the hooks take it from the waker's
  * context with the woken queue's lock held, so nothing calls into a file or wakes a queue
@@ -68,7 +69,7 @@ struct epitem {
 	struct ep_hook *hooks[EP_HOOKS];
 	u32 nhooks;
 	/* ep->lock (events is written with ep->mtx held too: read under either) */
-	struct list_link rdlink; /* on ep->rdlist, or on ep->txlist during a collection */
+	struct list_link rdlink; /* on ep->rdlist */
 	u32 events;              /* asked events | ERR | HUP, and the EPOLLET/ONESHOT flags */
 	u32 seen;                /* the token of the last wait that reported it (0: none) */
 	/* vfs_epoll_lock */
@@ -81,7 +82,6 @@ DEFINE_HASH(ep_items, struct epitem, by_fd, 6, mutex);
 DEFINE_LIST_FUNCS(vfs_ep_watchers, struct epitem, flink, mutex);
 DEFINE_LIST(ep_children, struct epitem, clink, mutex);
 DEFINE_LIST(ep_rdlist, struct epitem, rdlink, spinlock);
-DEFINE_LIST(ep_txlist, struct epitem, rdlink, spinlock);
 
 struct eventpoll {
 	struct inode vfs;
@@ -93,8 +93,7 @@ struct eventpoll {
 	struct ep_items items; /* mtx (checked by the table's functions) */
 	struct spinlock lock;
 	struct ep_rdlist rdlist; /* lock: items a wake-up touched */
-	struct ep_txlist txlist; /* lock: reported level-triggered items, mid-collection */
-	u32 calls;               /* lock: the last wait's token (vfs_epoll_collect) */
+	u32 calls;               /* lock: the last wait round's token (vfs_epoll_collect) */
 	struct ep_children children;               /* vfs_epoll_lock: items watching instances */
 };
 DEFINE_SUBTYPE(ep_inode, struct eventpoll, vfs, struct inode, tag);
@@ -196,8 +195,6 @@ static void ep_remove(struct eventpoll *ep, struct epitem *it) REQUIRES(&vfs_epo
 	spin_lock(&ep->lock);
 	if (ep_rdlist_contains(&ep->rdlist, it))
 		ep_rdlist_remove(&ep->rdlist, it);
-	else if (ep_txlist_contains(&ep->txlist, it))
-		ep_txlist_remove(&ep->txlist, it);
 	spin_unlock(&ep->lock);
 	ep_items_remove(&ep->items, it);
 	vfs_ep_watchers_remove(&it->file->ep_watchers, it);
@@ -398,49 +395,51 @@ static struct epitem *ep_pop(struct eventpoll *ep)
 	return it;
 }
 
-u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
+i64 vfs_epoll_collect(struct file *epf, u64 uevents, u32 max)
 {
 	struct eventpoll *ep = ep_inode_from(epf->inode);
-	if (max > VFS_EPOLL_BATCH)
-		max = VFS_EPOLL_BATCH;
-	b->n = 0;
+	u32 n = 0;
+	i64 err = 0;
 	mutex_lock(&ep->mtx);
 	/* hooks may put items back while we look: bound the pops */
 	u64 budget = (u64)ep_items_count(&ep->items) + max;
-	spin_lock(&ep->lock); /* let go only around each file's poll */
-	if (!b->call) {
-		if (!++ep->calls)
-			++ep->calls; /* 0 means "no wait yet" */
-		b->call = ep->calls;
-	}
+	spin_lock(&ep->lock); /* let go only around each file's poll and the store */
+	if (!++ep->calls)
+		++ep->calls; /* 0 means "no wait yet" */
+	u32 call = ep->calls;
 	struct epitem *it;
-	while (b->n < max && budget && (it = ep_rdlist_pop_front(&ep->rdlist))) {
+	while (n < max && budget && (it = ep_rdlist_pop_front(&ep->rdlist))) {
 		budget--;
-		if (it->seen == b->call) {
-			/* reported by an earlier round of this wait (a level-triggered item put back
-			 * at the tail): what is behind it came later still */
+		if (it->seen == call) {
+			/* reported earlier in this round (a level-triggered item put back at the
+			 * tail, or an EPOLLET one a hook put back): what is behind it came later */
 			ep_rdlist_push_front(&ep->rdlist, it);
 			break;
 		}
 		spin_unlock(&ep->lock);
-		u32 rev = vfs_poll(it->file, NULL);
-		spin_lock(&ep->lock);
+		/* events and data change only under ep->mtx, which we hold */
 		u32 want = it->events;
-		rev &= want & ~EP_PRIVATE;
-		if (rev && b->n < VFS_EPOLL_BATCH) {
-			b->ev[b->n].events = rev;
-			b->ev[b->n].data = it->data;
-			b->n++;
-			it->seen = b->call;
+		u32 rev = vfs_poll(it->file, NULL) & want & ~EP_PRIVATE;
+		int fault = rev ? vfs_epoll_event_to_user(rev, it->data,
+							  uevents + (u64)n * sizeof(struct uapi_epoll_event))
+				: 0;
+		spin_lock(&ep->lock);
+		if (fault) { /* still ready: back at the head, for the next wait (as Linux) */
+			if (!list_link_is_linked(&it->rdlink))
+				ep_rdlist_push_front(&ep->rdlist, it);
+			err = fault;
+			break;
+		}
+		if (rev) {
+			n++;
+			it->seen = call;
 			if (want & UAPI_EPOLLONESHOT)
 				it->events = want & EP_PRIVATE; /* disarmed until EPOLL_CTL_MOD */
 			else if (!(want & UAPI_EPOLLET) && !list_link_is_linked(&it->rdlink))
-				ep_txlist_push_back(&ep->txlist, it); /* level-triggered: still ready after */
+				ep_rdlist_push_back(&ep->rdlist, it); /* level-triggered: still ready,
+								     * behind the ones not yet looked at */
 		}
 	}
-	while ((it = ep_txlist_pop_front(&ep->txlist)))
-		if (!list_link_is_linked(&it->rdlink))
-			ep_rdlist_push_back(&ep->rdlist, it);
 	bool more = !ep_rdlist_is_empty(&ep->rdlist);
 	spin_unlock(&ep->lock);
 	mutex_unlock(&ep->mtx);
@@ -448,7 +447,7 @@ u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max)
 	 * ep->lock, which this call took after any of them queued (fw/sync.h) */
 	if (more && waitq_has_sleepers(&ep->wq))
 		(void)waitq_wake_all(&ep->wq);
-	return b->n;
+	return n ? (i64)n : err;
 }
 
 bool vfs_epoll_has_ready(struct file *epf)
@@ -545,7 +544,6 @@ int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out)
 	spin_lock_init(&ep->lock);
 	ep_items_init(&ep->items, &ep->mtx);
 	ep_rdlist_init(&ep->rdlist, &ep->lock);
-	ep_txlist_init(&ep->txlist, &ep->lock);
 	ep_children_init(&ep->children, &vfs_epoll_lock);
 	struct file_result r = vfs_anon_file(ep_inode_base(ep), &ep_ops, &ep_fops, flags, uid, gid);
 	if (r.err)

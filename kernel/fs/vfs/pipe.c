@@ -13,7 +13,9 @@
  * in as far as it fits. Every change a waiter could care about (bytes in, bytes out of a pipe
  * that had less than PIPE_BUF bytes free, an end closing) wakes the pipe's wait queue
  * (vfs_pipe_waitq), where blocked readers and writers sleep; the ring and the ends are
- * guarded by the pipe's spinlock, and the VFS calls these ops with no other lock held.
+ * guarded by the pipe's spinlock, and the VFS calls these ops with no other lock held. Poll
+ * reads a copy of the readiness (`state`) that every release of the lock publishes, without
+ * taking the lock (as Linux's pipe_poll): select over 100 pipes takes no pipe lock.
  *
  * Pipes live in pipefs (Linux's pseudo file system, never mounted where a walk finds it): the
  * pipe inode is counted in its superblock (st_dev, fstatfs's PIPEFS_MAGIC) and both ends share
@@ -45,8 +47,30 @@ struct pipe {
 	size_t len GUARDED_BY(&lock);  /* bytes buffered */
 	u32 readers GUARDED_BY(&lock), writers GUARDED_BY(&lock); /* open files on each end */
 	u64 r_opens GUARDED_BY(&lock), w_opens GUARDED_BY(&lock); /* a FIFO's opens of each end */
+	/* PIPE_ST_* bits of the fields above, for pipe_poll to read without the lock (as Linux's
+	 * pipe_poll reads head, tail, readers and writers with READ_ONCE): written only by
+	 * pipe_unlock, so every release of the lock publishes what it changed */
+	struct atomic_u32 state;
 };
 DEFINE_SUBTYPE(pipe, struct pipe, vfs, struct inode, tag);
+
+#define PIPE_ST_DATA 1u    /* len > 0 */
+#define PIPE_ST_ROOM 2u    /* at least VFS_PIPE_BUF bytes free */
+#define PIPE_ST_READERS 4u /* a read end is open */
+#define PIPE_ST_WRITERS 8u /* a write end is open */
+
+/* pipe_unlock - publish pp's readiness bits (pp->state), then release pp->lock. Every change
+ * of len, readers and writers is made under the lock and so reaches `state` before the lock is
+ * free; a poller that registered on pp->wq before reading `state` cannot miss it (the waker
+ * takes the queue's lock after this store: fs/vfs/poll.c's ordering argument). */
+static void pipe_unlock(struct pipe *pp) RELEASE(&pp->lock)
+{
+	u32 st = (pp->len ? PIPE_ST_DATA : 0) |
+		 (VFS_PIPE_SIZE - pp->len >= VFS_PIPE_BUF ? PIPE_ST_ROOM : 0) |
+		 (pp->readers ? PIPE_ST_READERS : 0) | (pp->writers ? PIPE_ST_WRITERS : 0);
+	atomic_u32_store(&pp->state, st);
+	spin_unlock(&pp->lock);
+}
 
 static struct spinlock pipe_ino_lock = SPINLOCK_INIT(pipe_ino_lock);
 static u64 pipe_next_ino GUARDED_BY(&pipe_ino_lock) = 1;
@@ -153,7 +177,7 @@ static struct result_size pipe_read(struct inode *ip, struct bytes dst, u64 pos)
 		if (pp->len == 0)
 			pp->head = 0;
 	}
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	if (!r.err && r.value && writers_may_wait)
 		(void)waitq_wake_all(&pp->wq);
 	return r;
@@ -174,7 +198,7 @@ static struct result_size pipe_write(struct inode *ip, struct bytes src, u64 pos
 		r = result_size_err(-EAGAIN);
 	else
 		r = result_size_ok(pipe_ring_write(BYTES_OF_ARRAY(pp->ring), pp->head, &pp->len, src));
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	if (!r.err && r.value)
 		(void)waitq_wake_all(&pp->wq);
 	return r;
@@ -212,7 +236,7 @@ static struct result_size pipe_write_frame(struct inode *ip, const struct frame 
 		}
 		r = done || !e ? result_size_ok(done) : result_size_err(e);
 	}
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	if (!r.err && r.value)
 		(void)waitq_wake_all(&pp->wq);
 	return r;
@@ -228,7 +252,7 @@ static bool pipe_end_close(struct pipe *pp, u32 flags)
 	if (acc != VFS_O_RDONLY && pp->writers)
 		pp->writers--;
 	bool none = !pp->readers && !pp->writers;
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	(void)waitq_wake_all(&pp->wq);
 	return none;
 }
@@ -259,7 +283,7 @@ static i64 pipe_ioctl(struct thread *p, struct file *f, u64 cmd, u64 arg)
 	struct pipe *pp = pipe_of(f);
 	spin_lock(&pp->lock);
 	u32 n = (u32)pp->len;
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	return vfs_u32_to_user(n, arg);
 }
 
@@ -278,33 +302,53 @@ bool vfs_file_is_pipe(const struct file *f)
 	return f->ops == &pipe_fops || f->ops == &fifo_fops;
 }
 
-u32 vfs_pipe_poll(struct file *f)
+/* fifo_hup - a FIFO reader's hang-up: no writer, and one has been opened since f was
+ * (Linux's w_counter: a reader that never saw a writer is not hung up). Out of line: only
+ * FIFOs take the lock in a poll. */
+static FW_NOINLINE bool fifo_hup(struct pipe *pp, const struct file *f)
 {
-	struct pipe *pp = pipe_of(f);
-	u32 acc = f->flags & VFS_O_ACCMODE, ev = 0;
 	spin_lock(&pp->lock);
+	bool hup = !pp->writers && pp->w_opens != f->fifo_peer;
+	pipe_unlock(pp);
+	return hup;
+}
+
+/* pipe_poll_bits - the VFS_POLL* bits of f, an end of pp: from the published `state`, without
+ * the lock (but a FIFO reader's hang-up). */
+static u32 pipe_poll_bits(struct pipe *pp, const struct file *f)
+{
+	u32 acc = f->flags & VFS_O_ACCMODE, ev = 0;
+	u32 st = atomic_u32_load(&pp->state);
 	if (acc != VFS_O_WRONLY) {
-		if (pp->len)
+		if (st & PIPE_ST_DATA)
 			ev |= VFS_POLLIN;
-		/* a FIFO reader that never saw a writer is not hung up (Linux: w_counter) */
-		if (!pp->writers && (f->ops == &pipe_fops || pp->w_opens != f->fifo_peer))
+		if (!(st & PIPE_ST_WRITERS) && (f->ops == &pipe_fops || fifo_hup(pp, f)))
 			ev |= VFS_POLLHUP;
 	}
 	if (acc != VFS_O_RDONLY) {
-		if (VFS_PIPE_SIZE - pp->len >= VFS_PIPE_BUF)
+		if (st & PIPE_ST_ROOM)
 			ev |= VFS_POLLOUT;
-		if (!pp->readers)
+		if (!(st & PIPE_ST_READERS))
 			ev |= VFS_POLLERR;
 	}
-	spin_unlock(&pp->lock);
 	return ev;
 }
 
-/* pipe_poll - vfs_pipe_poll, watching the pipe's queue (every change wakes it). */
+u32 vfs_pipe_poll(struct file *f)
+{
+	return pipe_poll_bits(pipe_of(f), f);
+}
+
+/* pipe_poll - vfs_pipe_poll, watching the pipe's queue (every change wakes it). The bits are
+ * read without the pipe's lock, after poll_wait: a change published (pipe_unlock) before the
+ * waker took the queue's lock to wake it is either seen here, or the waker finds the poller's
+ * entry on the queue (poll_wait added it under that lock before this read), so no wake-up is
+ * lost. */
 static u32 pipe_poll(struct file *f, struct poll_table *pt)
 {
-	poll_wait(pt, &pipe_of(f)->wq);
-	u32 ev = vfs_pipe_poll(f);
+	struct pipe *pp = pipe_of(f);
+	poll_wait(pt, &pp->wq);
+	u32 ev = pipe_poll_bits(pp, f);
 	if (ev & VFS_POLLIN)
 		ev |= VFS_POLLRDNORM;
 	if (ev & VFS_POLLOUT)
@@ -324,7 +368,7 @@ static struct pipe *pipe_make(u32 readers, u32 writers, u32 uid, u32 gid)
 	spin_lock(&pp->lock);
 	pp->readers = readers;
 	pp->writers = writers;
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	struct inode *ip = pipe_base(pp);
 	vfs_inode_init(ip);
 	ip->ops = &pipe_ops;
@@ -429,7 +473,7 @@ int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
 			pp->readers++;
 		if (acc != VFS_O_RDONLY)
 			pp->writers++;
-		spin_unlock(&pp->lock);
+		pipe_unlock(pp);
 		(void)waitq_wake_all(&pp->wq);
 		*ops = &pipe_fops;
 		return 0;
@@ -460,7 +504,7 @@ int vfs_fifo_open_locked(struct inode *ip, u32 flags, u64 *peer_opens,
 		}
 	}
 	bool unused = !pp->readers && !pp->writers;
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	if (e) {
 		if (unused) {
 			struct inode *pi = ip->fifo;
@@ -484,7 +528,7 @@ bool vfs_fifo_opened(struct file *f)
 	bool ok = acc == VFS_O_RDWR ||
 		  (acc == VFS_O_RDONLY ? pp->writers || pp->w_opens != f->fifo_peer
 				       : pp->readers || pp->r_opens != f->fifo_peer);
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	return ok;
 }
 
@@ -500,7 +544,7 @@ struct result_size vfs_pipe_peek(struct file *f, struct bytes dst)
 		size_t head = pp->head, len = pp->len; /* copies: nothing is taken */
 		r = result_size_ok(pipe_ring_read(BYTES_OF_ARRAY(pp->ring), &head, &len, dst));
 	}
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	return r;
 }
 
@@ -515,7 +559,7 @@ void vfs_pipe_consume(struct file *f, size_t n)
 	pp->len -= n;
 	if (pp->len == 0)
 		pp->head = 0;
-	spin_unlock(&pp->lock);
+	pipe_unlock(pp);
 	if (n && writers_may_wait)
 		(void)waitq_wake_all(&pp->wq);
 }

@@ -168,6 +168,7 @@ struct poll_table {
 	/* register the poller on `wq` (set by the poller; called through poll_wait) */
 	void (*queue)(struct poll_table *pt, struct waitq *wq);
 	struct thread *p;                         /* the poller */
+	struct file *file; /* the file being asked (set by the poller: its registrations hold it) */
 	struct poll_entry *e[VFS_POLL_ENTRIES];    /* its registrations */
 	u32 n;
 	bool overflow; /* a queue did not fit: the poller re-scans at every tick */
@@ -885,8 +886,15 @@ int vfs_u32_to_user(u32 v, u64 addr);
 #define VFS_POLLRDHUP 0x2000u
 
 /* vfs_poll - the VFS_POLL* bits f is ready for through its file_ops.poll (registering pt's
- * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one. */
-u32 vfs_poll(struct file *f, struct poll_table *pt);
+ * poller on its queues when pt is not NULL); IN|OUT|RDNORM|WRNORM for a file without one.
+ * The one readiness entry point: poll, ppoll, select, pselect6 and epoll ask only this
+ * (docs/poll.md). Inline: select calls it once per descriptor. */
+static inline u32 vfs_poll(struct file *f, struct poll_table *pt)
+{
+	if (f->ops && f->ops->poll)
+		return f->ops->poll(f, pt);
+	return VFS_POLLIN | VFS_POLLOUT | VFS_POLLRDNORM | VFS_POLLWRNORM;
+}
 int vfs_pipe(u32 flags, u32 uid, u32 gid, struct file **rd, struct file **wr);
 bool vfs_file_is_pipe(const struct file *f);
 /* vfs_pipe_poll - the VFS_POLL* bits a pipe file `f` is ready for (HUP/ERR: the other end is closed). */
@@ -930,28 +938,27 @@ bool vfs_eventfd_fits(struct file *f, u64 v);
  * vfs_epoll_ctl: EPOLL_CTL_ADD/MOD/DEL of (tf, fd) with Linux's checks and errnos (EPERM for a
  * file without poll, EINVAL for epf not an epoll or epf itself, EEXIST, ENOENT, ELOOP for a
  * cycle or nesting deeper than 5 instances); `ev` is ignored for DEL. vfs_epoll_collect: up to
- * `max` (at most VFS_EPOLL_BATCH) ready events into b (level-triggered items stay ready,
- * EPOLLET ones leave the ready list, EPOLLONESHOT ones are disarmed). One epoll_wait may call
- * it several times with the same batch (b->call 0 at the first): an item it reported in an
- * earlier round of that call ends the round, so no item is reported twice. The sleeper waits on
- * vfs_epoll_waitq until vfs_epoll_has_ready. vfs_epoll_file_closed: the last close of a
- * watched file removes its items (vfs_close calls it); vfs_epoll_file_init: file creation.
+ * `max` ready events stored to the user array at `uevents` (struct epoll_event, 12 bytes each,
+ * through vfs_epoll_event_to_user, with the instance's mutex held, as Linux's ep_send_events);
+ * level-triggered items stay ready, EPOLLET ones leave the ready list, EPOLLONESHOT ones are
+ * disarmed. Each call is one wait's round: an item reported earlier in it ends the round, so
+ * none is reported twice. Returns how many were stored, or -EFAULT when the first store
+ * faulted (the item stays ready, as Linux requeues it). The sleeper waits on vfs_epoll_waitq
+ * until vfs_epoll_has_ready. vfs_epoll_file_closed: the last close of a watched file removes
+ * its items (vfs_close calls it); vfs_epoll_file_init: file creation.
  */
-#define VFS_EPOLL_BATCH 32u
 struct vfs_epoll_event {
 	u32 events;
 	u64 data;
 };
-struct vfs_epoll_batch {
-	u32 n;
-	u32 call; /* 0 before the first round; then the wait's token (vfs_epoll_collect) */
-	struct vfs_epoll_event ev[VFS_EPOLL_BATCH];
-};
+/* vfs_epoll_event_to_user - store one struct epoll_event at user address `addr`: 0 or
+ * -EFAULT (kernel/fs/user.c; the host tests give their own). */
+int vfs_epoll_event_to_user(u32 events, u64 data, u64 addr);
 int vfs_epoll_create(u32 flags, u32 uid, u32 gid, struct file **out);
 bool vfs_file_is_epoll(const struct file *f);
 int vfs_epoll_ctl(struct file *epf, int op, struct file *tf, i32 fd,
 		  const struct vfs_epoll_event *ev);
-u32 vfs_epoll_collect(struct file *epf, struct vfs_epoll_batch *b, u32 max);
+i64 vfs_epoll_collect(struct file *epf, u64 uevents, u32 max);
 bool vfs_epoll_has_ready(struct file *epf);
 struct waitq *vfs_epoll_waitq(struct file *epf);
 void vfs_epoll_file_closed(struct file *f);

@@ -54,6 +54,7 @@
 #include <fw/sync.h>
 #include <fw/task.h>
 #include <fw/user.h>
+#include <proc/wait.h>
 #include <fw/vmspace.h>
 #include <proc/signal.h>
 #include <proc/rlimit.h>
@@ -186,6 +187,21 @@ struct process {
 	struct proc_usage child_usage GUARDED_BY(&rlim_lock); /* its reaped children's */
 };
 
+/* The files of one 64-descriptor word (proc_fd_get_set). */
+struct proc_fd_set {
+	struct file *f[64];
+};
+
+/* select's working sets (syscall/poll.c): the asked and ready bits of every word, and the
+ * files of the word being scanned. In the thread, reused by each call: select over 100
+ * descriptors paid more for allocating and zeroing them than for a third of its polls. */
+#define PROC_SELECT_WORDS (PROC_MAX_FDS / 64u)
+struct proc_select_sets {
+	u64 in[PROC_SELECT_WORDS], out[PROC_SELECT_WORDS], ex[PROC_SELECT_WORDS];    /* asked */
+	u64 rin[PROC_SELECT_WORDS], rout[PROC_SELECT_WORDS], rex[PROC_SELECT_WORDS]; /* ready */
+	struct proc_fd_set files;
+};
+
 struct thread {
 	/* Set at creation, then fixed: */
 	struct callback entry;     /* the task's entry (proc_thread_main, proc/thread.c) */
@@ -269,6 +285,7 @@ struct thread {
 	struct spinlock borrowed_lock;
 	struct file_refs fd_borrowed GUARDED_BY(&borrowed_lock);
 	u32 nborrowed;
+	struct proc_select_sets select; /* select's and pselect6's sets (written before read) */
 	u32 umask;
 	u32 make_it_fail_task;      /* the make_it_fail value p's task has applied */
 	u64 fault_addr_last;        /* p's task's last page fault it resolved, and how many times in a
@@ -410,6 +427,10 @@ u32 proc_fd_limit(struct thread *p);
  * shared table's lookup holds a reference until proc_fd_end_call, which the system-call loop
  * runs after every call). */
 struct file *proc_fd_get(struct thread *p, i64 fd);
+/* proc_fd_get_set - proc_fd_get of the descriptors base + i for every bit i of `mask`, under
+ * one acquisition of the table's lock (select's scan): out->f[i] is the file or NULL (entries
+ * of clear bits are left as they were); returns the mask of those open. */
+u64 proc_fd_get_set(struct thread *p, u64 base, u64 mask, struct proc_fd_set *out);
 /* proc_fd_end_call - drop the references the call's lookups took (none in an unshared table:
  * the check is inline, the drop out of line). Context: p's own task. */
 void proc_fd_drop_borrowed(struct thread *p);
@@ -541,7 +562,16 @@ void proc_oom_after_copy(struct thread *p);
  * the user stack. When p returns from system call `nr` with `ret`, a -ERESTART* result
  * becomes -EINTR or a restart of the call (proc/wait.h); nr 0 and ret 0 otherwise. p's address
  * space must be active. Returns: false when p was terminated. */
-bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret);
+bool proc_signal_deliver_pending(struct thread *p, u64 nr, i64 ret);
+static inline bool proc_signal_deliver(struct thread *p, u64 nr, i64 ret)
+{
+	/* The common return, inline on every system call's way out: no -ERESTART* result to
+	 * settle, no signal to look at (sig_attn, a relaxed load: a signal posted just after is
+	 * seen at the next return, proc/signal.c). */
+	if (!proc_is_restart(ret) && !atomic_u32_load_relaxed(&p->sig_attn))
+		return true;
+	return proc_signal_deliver_pending(p, nr, ret);
+}
 /* proc_signal_fault - an exception that kills with `sig` unless p has a handler for it (then
  * it is delivered, the signal unblocked as Linux forces it). Returns: false when p died. */
 bool proc_signal_fault(struct thread *p, u32 sig, struct user_exception ex);

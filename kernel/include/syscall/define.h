@@ -1,6 +1,6 @@
 /*
  * syscall/define.h — SYSCALL_DEFINE0..6: a system-call handler with named, typed parameters
- * instead of reads of a->a[N]. Each parameter is a pair (kind, name); the kind says the C type
+ * instead of reads of a->aN. Each parameter is a pair (kind, name); the kind says the C type
  * the handler sees and how the register's 64 bits become it, as the Linux prototype declares:
  *
  *   int    int (the low 32 bits, sign included: an `int` argument's upper half is whatever
@@ -19,7 +19,7 @@
  *           ... p (the calling process), ruid, euid, suid in scope ...
  *   }
  *
- * defines `i64 sys_setresuid(struct thread *p, const struct sc_args *a)`, which converts the
+ * defines `i64 sys_setresuid(struct thread *p, const struct user_syscall *a)`, which converts the
  * arguments and calls the body, a static function the compiler inlines. A kind that is not
  * in the list above does not compile (no sc_kind_<kind>).
  */
@@ -62,11 +62,11 @@ static inline struct uaddr sc_arg_uptr(u64 v)
 }
 
 #define SC_PARAM_(kind, name) sc_kind_##kind name
-#define SC_ARG_(kind, i) sc_arg_##kind(a->a[i])
+#define SC_ARG_(kind, field) sc_arg_##kind(a->field)
 
 #define SC_DEFINE_(name, params, args)                                                   \
 	static i64 sysdef_##name params;                                                  \
-	i64 sys_##name(struct thread *p, const struct sc_args *a)                         \
+	i64 sys_##name(struct thread *p, const struct user_syscall *a)                         \
 	{                                                                                  \
 		(void)a;                                                                   \
 		return sysdef_##name args;                                                 \
@@ -75,32 +75,32 @@ static inline struct uaddr sc_arg_uptr(u64 v)
 
 #define SYSCALL_DEFINE0(name) SC_DEFINE_(name, (struct thread * p), (p))
 #define SYSCALL_DEFINE1(name, k1, n1)                                                     \
-	SC_DEFINE_(name, (struct thread * p, SC_PARAM_(k1, n1)), (p, SC_ARG_(k1, 0)))
+	SC_DEFINE_(name, (struct thread * p, SC_PARAM_(k1, n1)), (p, SC_ARG_(k1, a0)))
 #define SYSCALL_DEFINE2(name, k1, n1, k2, n2)                                             \
 	SC_DEFINE_(name, (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2)),       \
-		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1)))
+		   (p, SC_ARG_(k1, a0), SC_ARG_(k2, a1)))
 #define SYSCALL_DEFINE3(name, k1, n1, k2, n2, k3, n3)                                     \
 	SC_DEFINE_(name,                                                                   \
 		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3)),                                                    \
-		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2)))
+		   (p, SC_ARG_(k1, a0), SC_ARG_(k2, a1), SC_ARG_(k3, a2)))
 #define SYSCALL_DEFINE4(name, k1, n1, k2, n2, k3, n3, k4, n4)                             \
 	SC_DEFINE_(name,                                                                   \
 		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4)),                                 \
-		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3)))
+		   (p, SC_ARG_(k1, a0), SC_ARG_(k2, a1), SC_ARG_(k3, a2), SC_ARG_(k4, a3)))
 #define SYSCALL_DEFINE5(name, k1, n1, k2, n2, k3, n3, k4, n4, k5, n5)                     \
 	SC_DEFINE_(name,                                                                   \
 		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4), SC_PARAM_(k5, n5)),              \
-		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3),     \
-		    SC_ARG_(k5, 4)))
+		   (p, SC_ARG_(k1, a0), SC_ARG_(k2, a1), SC_ARG_(k3, a2), SC_ARG_(k4, a3),     \
+		    SC_ARG_(k5, a4)))
 #define SYSCALL_DEFINE6(name, k1, n1, k2, n2, k3, n3, k4, n4, k5, n5, k6, n6)             \
 	SC_DEFINE_(name,                                                                   \
 		   (struct thread * p, SC_PARAM_(k1, n1), SC_PARAM_(k2, n2),              \
 		    SC_PARAM_(k3, n3), SC_PARAM_(k4, n4), SC_PARAM_(k5, n5),               \
 		    SC_PARAM_(k6, n6)),                                                    \
-		   (p, SC_ARG_(k1, 0), SC_ARG_(k2, 1), SC_ARG_(k3, 2), SC_ARG_(k4, 3),     \
-		    SC_ARG_(k5, 4), SC_ARG_(k6, 5)))
+		   (p, SC_ARG_(k1, a0), SC_ARG_(k2, a1), SC_ARG_(k3, a2), SC_ARG_(k4, a3),     \
+		    SC_ARG_(k5, a4), SC_ARG_(k6, a5)))
 
 #endif

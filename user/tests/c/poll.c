@@ -252,6 +252,117 @@ static void select_watches_a_thousand_fds(void)
 	}
 }
 
+/* select looks up each 64-descriptor word of the sets at once, and pipes answer poll without
+ * their lock: run from a second thread (a shared descriptor table: the lookups hold
+ * references) over pipes on both sides of a word boundary, with a reader whose writer closed
+ * (readable: end of file) and a writer whose reader closed (writable: EPIPE), then with one
+ * closed descriptor among them (EBADF, nothing written back). */
+struct select_words_arg {
+	int r_lo, r_hi, w_lo, w_hup, w_err, closed;
+	int ready, ready_err;
+	fd_set r, w;
+};
+
+static void *select_words_thread(void *v)
+{
+	struct select_words_arg *a = v;
+	struct timeval tv = { 0, 0 };
+	fd_set r, w;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(a->r_lo, &r);
+	FD_SET(a->r_hi, &r);
+	FD_SET(a->w_hup, &r);
+	FD_SET(a->w_lo, &w);
+	FD_SET(a->w_err, &w);
+	a->ready = select(a->closed, &r, &w, NULL, &tv);
+	a->r = r;
+	a->w = w;
+	FD_SET(a->closed, &r);
+	tv.tv_sec = 0;
+	a->ready_err = select(a->closed + 1, &r, &w, NULL, &tv) < 0 ? -errno : 0;
+	return NULL;
+}
+
+static void select_word_lookup_shared_table(void)
+{
+	int lo[2], hup[2], err[2], hi[2];
+	CHECK_OK(pipe(lo));
+	CHECK_OK(pipe(hup));
+	CHECK_OK(pipe(err));
+	CHECK_OK(pipe(hi));
+	struct select_words_arg a = { 0 };
+	a.r_lo = lo[0];
+	a.w_lo = lo[1];
+	a.w_hup = hup[0];
+	a.w_err = err[1];
+	a.r_hi = CHECK_OK(fcntl(hi[0], F_DUPFD, 130)); /* in the third word */
+	a.closed = CHECK_OK(fcntl(hi[0], F_DUPFD, 140));
+	CHECK_OK(close(a.closed));
+	CHECK_OK(close(hup[1]));
+	CHECK_OK(close(err[0]));
+	CHECK_EQ(write(hi[1], "x", 1), 1);
+	pthread_t t;
+	CHECK_PT(pthread_create(&t, NULL, select_words_thread, &a));
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(a.ready, 4); /* r_hi, w_hup (end of file), w_lo, w_err */
+	CHECK(!FD_ISSET(a.r_lo, &a.r) && FD_ISSET(a.r_hi, &a.r) && FD_ISSET(a.w_hup, &a.r));
+	CHECK(FD_ISSET(a.w_lo, &a.w) && FD_ISSET(a.w_err, &a.w));
+	CHECK_EQ(a.ready_err, -EBADF);
+	struct pollfd f[2] = { { hup[0], POLLIN, 0 }, { err[1], POLLOUT, 0 } };
+	CHECK_EQ(poll(f, 2, 0), 2);
+	CHECK_EQ(f[0].revents, POLLHUP);
+	CHECK_EQ(f[1].revents, POLLOUT | POLLERR);
+	int fds[] = { lo[0], lo[1], hup[0], err[1], hi[0], hi[1], a.r_hi };
+	for (unsigned i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		CHECK_OK(close(fds[i]));
+}
+
+/* Regression (select_rescans_keep_their_file_references): in a process with a second thread
+ * (a shared descriptor table) every scan of a blocking select or poll took a new reference on
+ * each file, kept until the call returned, in a list of 4 * 1024; watching more than 64 queues
+ * re-scans every 4 ms, so a wait over 100 pipes failed with EBADF after ~160 ms. */
+static void *idle_thread(void *v)
+{
+	int fd = *(int *)v;
+	char c;
+	(void)!read(fd, &c, 1); /* until the test is done */
+	return NULL;
+}
+
+static void select_rescans_keep_their_file_references(void)
+{
+	enum { NPIPES = 100 };
+	static int p[NPIPES][2];
+	int stop[2];
+	CHECK_OK(pipe(stop));
+	pthread_t t;
+	CHECK_PT(pthread_create(&t, NULL, idle_thread, &stop[0]));
+	int maxfd = 0;
+	for (int i = 0; i < NPIPES; i++) {
+		CHECK_OK(pipe(p[i]));
+		maxfd = p[i][0] > maxfd ? p[i][0] : maxfd;
+	}
+	fd_set r;
+	FD_ZERO(&r);
+	for (int i = 0; i < NPIPES; i++)
+		FD_SET(p[i][0], &r);
+	struct timeval tv = { 0, 400000 };
+	CHECK_EQ(select(maxfd + 1, &r, NULL, NULL, &tv), 0);
+	static struct pollfd f[NPIPES];
+	for (int i = 0; i < NPIPES; i++)
+		f[i] = (struct pollfd){ p[i][0], POLLIN, 0 };
+	CHECK_EQ(poll(f, NPIPES, 400), 0);
+	CHECK_EQ(write(stop[1], "x", 1), 1);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	for (int i = 0; i < NPIPES; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	close(stop[0]);
+	close(stop[1]);
+}
+
 static void epoll_reports_events_with_data(void)
 {
 	int p[2];
@@ -689,6 +800,8 @@ static const struct kt_case cases[] = {
 	{ "select_errors", select_errors },
 	{ "select_high_fd_and_pselect_mask", select_high_fd_and_pselect_mask },
 	{ "select_watches_a_thousand_fds", select_watches_a_thousand_fds },
+	{ "select_word_lookup_shared_table", select_word_lookup_shared_table },
+	{ "select_rescans_keep_their_file_references", select_rescans_keep_their_file_references },
 	{ "epoll_reports_events_with_data", epoll_reports_events_with_data },
 	{ "epoll_ctl_errors", epoll_ctl_errors },
 	{ "epoll_edge_level_oneshot", epoll_edge_level_oneshot },
