@@ -135,15 +135,15 @@ void waitq_remove_entry(struct waitq *wq, struct wait_entry *e)
 /* Mutexes (the VFS's lock): held or not, as the spinlocks above; nobody ever waits. */
 void __fw_mutex_init(struct mutex *m, struct lock_class *cls)
 {
-	m->owner = NULL;
+	m->owner = 0;
 	m->cls = cls;
 	m->wait_lock.next = m->wait_lock.serve = 0;
 }
 
-static struct task *host_mutex_owner(void)
+static uintptr_t host_mutex_owner(void)
 {
 	static char token;
-	return (struct task *)(void *)&token; /* any non-NULL marker: one thread on the host */
+	return (uintptr_t)(void *)&token; /* any non-zero marker: one thread on the host */
 }
 
 void mutex_lock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
@@ -165,12 +165,12 @@ void mutex_unlock(struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
 {
 	if (!m->owner)
 		abort(); /* not held */
-	m->owner = NULL;
+	m->owner = 0;
 }
 
 bool mutex_held(const struct mutex *m)
 {
-	return m->owner != NULL;
+	return m->owner != 0;
 }
 
 void mutex_assert_held(const struct mutex *m) NO_THREAD_SAFETY_ANALYSIS
@@ -209,7 +209,7 @@ void down_write(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS
 	if (l->count != 0)
 		abort(); /* held: the kernel would deadlock */
 	l->count = -1;
-	l->writer = host_mutex_owner();
+	l->writer = (struct task *)(void *)host_mutex_owner();
 }
 
 void up_write(struct rwsem *l) NO_THREAD_SAFETY_ANALYSIS

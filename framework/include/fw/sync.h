@@ -108,8 +108,9 @@ void spin_assert_held(const struct spinlock *l) ASSERT_CAPABILITY(*l);
 /* ---- mutex ------------------------------------------------------------------------------- */
 struct CAPABILITY("mutex") FW_NOCOPY mutex {
 	struct fw_rawlock wait_lock FW_PRIVATE;
-	struct task *owner FW_PRIVATE;    /* the holder or NULL (atomic: taken by compare-and-swap) */
-	uint32_t nwaiters FW_PRIVATE;     /* tasks on `waiters` (atomic; changed under wait_lock) */
+	/* the holder (a task pointer, or 0) | MUTEX_WAITERS while tasks wait (atomic: taken and
+	 * released by compare-and-swap) */
+	uintptr_t owner FW_PRIVATE;
 	struct fw_qlink waiters FW_PRIVATE;
 	struct lock_class *cls FW_PRIVATE;
 	struct lock_class own_cls FW_PRIVATE;
