@@ -169,6 +169,10 @@ bool rwlock_held(const struct rwlock *l);
  * mutex: no lock convoy). Not recursive in either mode (a second down_read by a holder
  * deadlocks behind a queued writer, as Linux's); taking it for writing while holding it is
  * reported as the self-deadlock it is.
+ * Lifetime: up_read/up_write read the waiter count after they let go, so an rwsem must not
+ * be freed by a task that takes it while a release may still be running (every rwsem today
+ * is static: vfs_lock, dcache_lock). A mutex has no such rule: its unlock's last access is
+ * the release itself (the waiters bit in its owner word).
  */
 struct CAPABILITY("rwsem") FW_NOCOPY rwsem {
 	struct fw_rawlock wait_lock FW_PRIVATE;
