@@ -165,6 +165,49 @@ __attribute__((noinline)) static void stress_verify(struct ktest_ctx *kt, const 
 	KT_EXPECT_EQ(kt, vfs_inode_count(), inodes0);
 }
 
+/* What a run of the workers came to: how many started, the first unexpected result and its
+ * round, the most entries one listing saw. */
+struct stress_outcome {
+	u32 spawned;
+	int first_err;
+	u32 err_round;
+	u32 listed_max;
+};
+
+/* stress_workers - STRESS_WORKERS tasks in c, the first `n_a` running fn_a and the others
+ * fn_b, on any CPU; waits for all of them. */
+static struct stress_outcome stress_workers(const struct vfs_ctx *c, callback_fn *fn_a, u32 n_a,
+					    callback_fn *fn_b, struct str name)
+{
+	struct vfs_stress_worker *ws[STRESS_WORKERS] = { 0 };
+	struct stress_outcome out = { 0 };
+	for (u32 i = 0; i < STRESS_WORKERS; i++) {
+		struct vfs_stress_worker *w = vfs_stress_cb_new();
+		ws[i] = w;
+		if (!w)
+			break;
+		w->ctx = *c;
+		w->id = i;
+		callback_set(&w->cb, i < n_a ? fn_a : fn_b);
+		if (task_spawn(&w->task, &w->cb, name, TASK_ANY_CPU))
+			break;
+		out.spawned++;
+	}
+	for (u32 i = 0; i < STRESS_WORKERS; i++) {
+		struct vfs_stress_worker *w = ws[i];
+		if (!w)
+			continue;
+		(void)task_join(&w->task); /* an empty handle (not spawned) returns at once */
+		if (!out.first_err && w->first_err) {
+			out.first_err = w->first_err;
+			out.err_round = w->err_round;
+		}
+		out.listed_max = w->listed_max > out.listed_max ? w->listed_max : out.listed_max;
+		vfs_stress_cb_delete(w);
+	}
+	return out;
+}
+
 KTEST(vfs_stress, four_tasks_change_the_same_directories)
 {
 	struct path_result root = vfs_init();
@@ -174,40 +217,13 @@ KTEST(vfs_stress, four_tasks_change_the_same_directories)
 	KT_ASSERT(kt, vfs_mkdir(&c, STR("/stress/a"), 0755) == 0);
 	KT_ASSERT(kt, vfs_mkdir(&c, STR("/stress/b"), 0755) == 0);
 	u64 dentries0 = vfs_dentry_count(), inodes0 = vfs_inode_count();
-
-	struct vfs_stress_worker *ws[STRESS_WORKERS] = { 0 };
-	u32 spawned = 0;
-	for (u32 i = 0; i < STRESS_WORKERS; i++) {
-		struct vfs_stress_worker *w = vfs_stress_cb_new();
-		ws[i] = w;
-		if (!w)
-			break;
-		w->ctx = c;
-		w->id = i;
-		callback_set(&w->cb, SUBTYPE_CALLBACK(vfs_stress_cb, stress_run));
-		if (task_spawn(&w->task, &w->cb, STR("vfs-stress"), TASK_ANY_CPU))
-			break;
-		spawned++;
-	}
-	int first_err = 0;
-	u32 err_round = 0, listed_max = 0;
-	for (u32 i = 0; i < STRESS_WORKERS; i++) {
-		struct vfs_stress_worker *w = ws[i];
-		if (!w)
-			continue;
-		(void)task_join(&w->task); /* an empty handle (not spawned) returns at once */
-		if (!first_err && w->first_err) {
-			first_err = w->first_err;
-			err_round = w->err_round;
-		}
-		listed_max = w->listed_max > listed_max ? w->listed_max : listed_max;
-		vfs_stress_cb_delete(w);
-	}
-	KT_EXPECT_EQ(kt, spawned, STRESS_WORKERS);
-	KT_EXPECT_EQ(kt, first_err, 0);
-	KT_EXPECT_EQ(kt, err_round, 0u); /* the round it failed in */
-	if (spawned == STRESS_WORKERS)
-		stress_verify(kt, &c, dentries0, inodes0, listed_max);
+	struct stress_outcome o = stress_workers(&c, SUBTYPE_CALLBACK(vfs_stress_cb, stress_run),
+						 STRESS_WORKERS, NULL, STR("vfs-stress"));
+	KT_EXPECT_EQ(kt, o.spawned, STRESS_WORKERS);
+	KT_EXPECT_EQ(kt, o.first_err, 0);
+	KT_EXPECT_EQ(kt, o.err_round, 0u); /* the round it failed in */
+	if (o.spawned == STRESS_WORKERS)
+		stress_verify(kt, &c, dentries0, inodes0, o.listed_max);
 	vfs_free_tree(root.value);
 }
 
@@ -259,37 +275,13 @@ KTEST(vfs_stress, rmdir_races_creates_inside)
 	struct vfs_ctx c = { .root = root.value, .cwd = root.value };
 	KT_ASSERT(kt, vfs_mkdir(&c, STR("/race"), 0755) == 0);
 	u64 dentries0 = vfs_dentry_count(), inodes0 = vfs_inode_count();
-	struct vfs_stress_worker *ws[STRESS_WORKERS] = { 0 };
-	u32 spawned = 0;
-	for (u32 i = 0; i < STRESS_WORKERS; i++) {
-		struct vfs_stress_worker *w = vfs_stress_cb_new();
-		ws[i] = w;
-		if (!w)
-			break;
-		w->ctx = c;
-		w->id = i;
-		callback_set(&w->cb, i < 2 ? SUBTYPE_CALLBACK(vfs_stress_cb, race_dir_run)
-					   : SUBTYPE_CALLBACK(vfs_stress_cb, race_file_run));
-		if (task_spawn(&w->task, &w->cb, STR("vfs-race"), TASK_ANY_CPU))
-			break;
-		spawned++;
-	}
-	int first_err = 0;
-	u32 err_round = 0;
-	for (u32 i = 0; i < STRESS_WORKERS; i++) {
-		struct vfs_stress_worker *w = ws[i];
-		if (!w)
-			continue;
-		(void)task_join(&w->task);
-		if (!first_err && w->first_err) {
-			first_err = w->first_err;
-			err_round = w->err_round;
-		}
-		vfs_stress_cb_delete(w);
-	}
-	KT_EXPECT_EQ(kt, spawned, STRESS_WORKERS);
-	KT_EXPECT_EQ(kt, first_err, 0);
-	KT_EXPECT_EQ(kt, err_round, 0u);
+	/* two make and remove /race/d, two create in it */
+	struct stress_outcome o = stress_workers(&c, SUBTYPE_CALLBACK(vfs_stress_cb, race_dir_run), 2,
+						 SUBTYPE_CALLBACK(vfs_stress_cb, race_file_run),
+						 STR("vfs-race"));
+	KT_EXPECT_EQ(kt, o.spawned, STRESS_WORKERS);
+	KT_EXPECT_EQ(kt, o.first_err, 0);
+	KT_EXPECT_EQ(kt, o.err_round, 0u);
 	int e = vfs_rmdir(&c, STR("/race/d"));
 	KT_EXPECT(kt, e == 0 || e == -ENOENT);
 	KT_EXPECT_EQ(kt, stress_count(&c, STR("/race")), 0);

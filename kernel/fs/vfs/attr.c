@@ -121,14 +121,12 @@ void vfs_inode_touch(struct inode *ip, u32 which)
 	mutex_unlock(&ip->lock);
 }
 
-void vfs_inode_put(struct inode *ip)
+/* inode_free - ip's last reference went (its locks and watches dealt with): its space, its
+ * file system's data for it, the counts. */
+static void inode_free(struct inode *ip)
 {
-	if (!ip || !refcount_put(&ip->refs))
-		return;
 	struct vfs_sb *sb = ip->sb;
 	vfs_sb_resized(ip, ip->size, 0); /* the last reference: nobody else can change size */
-	vfs_locks_free_locked(ip);
-	vfs_notify_inode_gone(ip); /* inotify: IN_DELETE_SELF, IN_IGNORED */
 	ip->ops->destroy(ip);
 	(void)atomic_u64_sub_return(&inodes_live, 1);
 	if (sb) {
@@ -139,20 +137,19 @@ void vfs_inode_put(struct inode *ip)
 	}
 }
 
-void vfs_inode_put_new(struct inode *ip)
+void vfs_inode_put(struct inode *ip)
 {
 	if (!ip || !refcount_put(&ip->refs))
-		return; /* someone else holds it after all: their put frees */
-	struct vfs_sb *sb = ip->sb;
-	vfs_sb_resized(ip, ip->size, 0);
-	ip->ops->destroy(ip);
-	(void)atomic_u64_sub_return(&inodes_live, 1);
-	if (sb) {
-		spin_lock(&sb->space_lock);
-		sb->inodes--;
-		spin_unlock(&sb->space_lock);
-		vfs_sb_put(sb);
-	}
+		return;
+	vfs_locks_free_locked(ip);
+	vfs_notify_inode_gone(ip); /* inotify: IN_DELETE_SELF, IN_IGNORED */
+	inode_free(ip);
+}
+
+void vfs_inode_put_new(struct inode *ip)
+{
+	if (ip && refcount_put(&ip->refs)) /* else someone holds it after all: their put frees */
+		inode_free(ip);
 }
 
 void vfs_inode_put_unlocked(struct inode *ip)

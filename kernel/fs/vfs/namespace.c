@@ -114,10 +114,12 @@ out:
 	return d;
 }
 
-struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
+/* create_file - open's create: a regular file of `mode` as `last` of `path` in the directory
+ * pp (a parent walk's result); the new node's path. */
+static struct path_result create_file(const struct vfs_ctx *c, struct path_result pp,
+				      struct str last, struct str path, u32 mode)
+	REQUIRES_SHARED(vfs_lock)
 {
-	struct str last = STR("");
-	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
 	if (pp.err)
 		return pp;
 	struct node_spec n = { .mode = mode };
@@ -127,17 +129,18 @@ struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u
 	return path_result_ok((struct vfs_path){ .mnt = pp.value.mnt, .dentry = d.value });
 }
 
+struct path_result vfs_create_locked(const struct vfs_ctx *c, struct str path, u32 mode)
+{
+	struct str last = STR("");
+	struct path_result pp = vfs_parent_for_change_locked(c, path, &last);
+	return create_file(c, pp, last, path, mode);
+}
+
 struct path_result vfs_create_shared(const struct vfs_ctx *c, struct str path, u32 mode)
 {
 	struct str last = STR("");
 	struct path_result pp = vfs_parent_for_change_shared(c, path, &last);
-	if (pp.err)
-		return pp;
-	struct node_spec n = { .mode = mode };
-	struct dentry_result d = create_in(c, pp.value, last, path, &n);
-	if (d.err)
-		return path_result_err(d.err);
-	return path_result_ok((struct vfs_path){ .mnt = pp.value.mnt, .dentry = d.value });
+	return create_file(c, pp, last, path, mode);
 }
 
 /* create_node - mkdir, mknod and symlink: make what n says at `path`. */
